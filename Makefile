@@ -1,0 +1,115 @@
+# salesplan -- one plain GNU Makefile.  `make help` lists the targets.
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+BIN     ?= salesplan
+
+WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
+CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinterp -I$(BUILD) -MMD -MP $(CPPFLAGS)
+LIBS     = -lreadline -lutf8proc
+ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+SRCS     = $(wildcard interp/*.c)
+LIBOBJS  = $(patsubst interp/%.c,$(BUILD)/%.o,$(filter-out interp/main.c,$(SRCS))) \
+           $(BUILD)/parser.o $(BUILD)/lexer.o $(BUILD)/stdlib.o
+UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
+STDLIB   = $(sort $(wildcard stdlib/*.plan))
+
+.PHONY: all check check-units check-golden check-examples check-asan fuzz bench install \
+        uninstall clean help
+.SUFFIXES:
+
+all: $(BIN)
+
+$(BIN): $(BUILD)/main.o $(BUILD)/libsalesplan.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libsalesplan.a: $(LIBOBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/parser.c $(BUILD)/parser.h: grammar/parser.y | $(BUILD)
+	bison -Wall -Werror -d -o $(BUILD)/parser.c $<
+
+$(BUILD)/lexer.c $(BUILD)/lexer.h: grammar/lexer.l | $(BUILD)
+	flex --header-file=$(BUILD)/lexer.h -o $(BUILD)/lexer.c $<
+
+$(BUILD)/lexer.o: $(BUILD)/lexer.c $(BUILD)/parser.h
+	$(CC) $(CPPFLAGS_ALL) $(WARN) -Wno-unused-function -Wno-sign-compare $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/parser.o: $(BUILD)/parser.c $(BUILD)/lexer.h
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/stdlib.c: tools/embed.c $(STDLIB) | $(BUILD)
+	$(CC) -O1 -o $(BUILD)/embed tools/embed.c
+	$(BUILD)/embed $(STDLIB) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/stdlib.o: $(BUILD)/stdlib.c
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: interp/%.c | $(BUILD)/parser.h $(BUILD)/lexer.h $(BUILD)
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libsalesplan.a
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+# ---- tests ---------------------------------------------------------------
+check: check-units check-golden check-examples check-asan
+	@echo "make check: all suites passed"
+
+check-units: $(UNITS)
+	@set -e; for t in $(UNITS); do echo "== $$t"; $$t; done
+
+check-golden: $(BIN)
+	@sh tests/run-golden.sh ./$(BIN)
+
+check-examples: $(BIN)
+	@set -e; for f in examples/*.plan; do ./$(BIN) check $$f; done
+
+check-asan:
+	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
+	    build/asan/salesplan check-units check-golden
+
+# ---- fuzzing and benchmarks ----------------------------------------------
+FUZZTIME ?= 60
+fuzz:
+	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,address,undefined' \
+	    build/fuzz/libsalesplan.a
+	clang -O1 -g -fsanitize=fuzzer,address,undefined -Iinterp -Ibuild/fuzz \
+	    -o build/fuzz/fuzz_plan tests/fuzz/fuzz_plan.c build/fuzz/libsalesplan.a $(LIBS)
+	mkdir -p build/fuzz/corpus
+	cp tests/fuzz/corpus/* examples/*.plan build/fuzz/corpus/ 2>/dev/null || true
+	build/fuzz/fuzz_plan -max_total_time=$(FUZZTIME) -max_len=65536 -rss_limit_mb=2048 \
+	    -timeout=10 build/fuzz/corpus
+
+bench: $(BIN)
+	sh bench/parse/run.sh ./$(BIN)
+
+# ---- install ---------------------------------------------------------------
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/salesplan
+	install -m 644 salesplan.1 $(DESTDIR)$(PREFIX)/share/man/man1/salesplan.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/salesplan $(DESTDIR)$(PREFIX)/share/man/man1/salesplan.1
+
+clean:
+	rm -rf build $(BIN)
+
+help:
+	@echo "make              build ./salesplan"
+	@echo "make check        unit tests, golden tests, examples, and the same under ASan+UBSan"
+	@echo "make check-asan   only the sanitizer pass"
+	@echo "make fuzz         run the libFuzzer harness for FUZZTIME seconds (default 60)"
+	@echo "make bench        parse/check benchmark on a generated 100,000-line plan"
+	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
+	@echo "make uninstall    remove them"
+	@echo "make clean        remove build products"
+
+-include $(wildcard $(BUILD)/*.d)

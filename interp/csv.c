@@ -1,0 +1,682 @@
+/* csv.c -- streaming RFC 4180 CSV reader.
+ *
+ * Blocks are read with read(2) into one buffer that holds the record being
+ * parsed plus at least one block; records are parsed in place (separators and
+ * closing quotes become NULs, "" is collapsed once the record is complete), so
+ * the steady state allocates nothing.  Special bytes are found 64 at a time
+ * through a bit mask (SSE2 when available).  This module must never read
+ * outside its buffer, buffer more than one record plus a block, or hang.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "csv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#if defined(__SSE2__) && !defined(CSV_NO_SIMD)
+#include <emmintrin.h>
+#define CSV_SSE2 1
+#endif
+
+/* The buffer always has SLACK readable bytes after its capacity, so a 64-byte
+ * mask may be computed at any position up to the end of the data. */
+#define SLACK 64
+#define DEFAULT_BLOCK ((size_t)1 << 20)
+#define MAX_BLOCK ((size_t)1 << 30)
+
+enum { ST_OK, ST_EOF, ST_ERR };
+
+struct CsvReader {
+    int fd;
+    bool own_fd;
+    bool is_mem;
+    const unsigned char *mem;
+    size_t mem_len, mem_pos;
+    char *name;
+    unsigned char *buf;   /* cap + SLACK bytes, zero-filled when allocated */
+    size_t cap;           /* 0 until the first csv_next */
+    size_t pos;           /* start of the record being parsed (or the next one) */
+    size_t end;           /* end of the data read; buf[end] == 0 */
+    size_t block, max_field, max_record;
+    bool eof;
+    int state;
+    long line;            /* physical line of the record at pos */
+    size_t *foff;         /* field start offsets from the record start */
+    size_t *lens;
+    char **fields;
+    char msg[256];
+    long err_line, err_col;
+};
+
+/* ---- opening and closing ---- */
+
+static CsvReader *reader_new(int fd, const char *name)
+{
+    CsvReader *r = xcalloc(1, sizeof *r);
+    r->fd = fd;
+    r->name = xstrdup(name);
+    r->block = DEFAULT_BLOCK;
+    r->line = 1;
+    csv_set_max_field(r, CSV_DEFAULT_MAX_FIELD);
+    r->foff = xmalloc(CSV_MAX_FIELDS * sizeof *r->foff);
+    r->lens = xmalloc(CSV_MAX_FIELDS * sizeof *r->lens);
+    r->fields = xmalloc(CSV_MAX_FIELDS * sizeof *r->fields);
+    return r;
+}
+
+static char *open_error(const char *path, const char *why)
+{
+    size_t n = strlen(path) + strlen(why) + 32;
+    char *m = xmalloc(n);
+    snprintf(m, n, "cannot open '%s': %s", path, why);
+    return m;
+}
+
+CsvReader *csv_open(const char *path, char **err_msg)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        *err_msg = open_error(path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        *err_msg = open_error(path, strerror(EISDIR));
+        return NULL;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    CsvReader *r = reader_new(fd, path);
+    r->own_fd = true;
+    return r;
+}
+
+CsvReader *csv_open_fd(int fd, const char *name)
+{
+    return reader_new(fd, name);
+}
+
+CsvReader *csv_open_mem(const char *data, size_t len)
+{
+    CsvReader *r = reader_new(-1, "<memory>");
+    r->is_mem = true;
+    r->mem = (const unsigned char *)data;
+    r->mem_len = len;
+    return r;
+}
+
+const char *csv_name(const CsvReader *r)
+{
+    return r->name;
+}
+
+void csv_set_max_field(CsvReader *r, size_t max_bytes)
+{
+    r->max_field = max_bytes;
+    r->max_record = max_bytes > CSV_MIN_MAX_RECORD / 4 ? max_bytes : CSV_MIN_MAX_RECORD / 4;
+    r->max_record = r->max_record > SIZE_MAX / 8 ? SIZE_MAX / 8 : r->max_record * 4;
+}
+
+void csv_set_block_size(CsvReader *r, size_t bytes)
+{
+    r->block = bytes < 1 ? 1 : bytes > MAX_BLOCK ? MAX_BLOCK : bytes;
+}
+
+void csv_close(CsvReader *r)
+{
+    if (!r)
+        return;
+    if (r->own_fd)
+        close(r->fd);
+    free(r->buf);
+    free(r->foff);
+    free(r->lens);
+    free(r->fields);
+    free(r->name);
+    free(r);
+}
+
+/* ---- errors ---- */
+
+const char *csv_error(const CsvReader *r, long *line, long *col)
+{
+    if (line)
+        *line = r->state == ST_ERR ? r->err_line : 0;
+    if (col)
+        *col = r->state == ST_ERR ? r->err_col : 0;
+    return r->state == ST_ERR ? r->msg : NULL;
+}
+
+/* Line and column of e inside the current record.  The record is still as
+ * read except for NULs over separators and closing quotes, which count as
+ * one code point like the bytes they replaced. */
+static void locate(const CsvReader *r, const unsigned char *e, long *line, long *col)
+{
+    const unsigned char *s = r->buf + r->pos, *ls = s;
+    long ln = r->line, c = 1;
+    for (; s < e; s++) {
+        if (*s == '\n') {
+            ln++;
+            ls = s + 1;
+        }
+    }
+    for (s = ls; s < e; s++)
+        c += (*s & 0xC0) != 0x80;
+    *line = ln;
+    *col = c;
+}
+
+static int vfail(CsvReader *r, long line, long col, const char *fmt, va_list ap)
+{
+    vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+    r->err_line = line;
+    r->err_col = col;
+    r->state = ST_ERR;
+    return -1;
+}
+
+__attribute__((format(printf, 4, 5))) static int fail(CsvReader *r, long line, long col,
+                                                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(r, line, col, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Fails with the location of e, a position in the current record. */
+__attribute__((format(printf, 3, 4), noinline, cold)) static int
+fail_at(CsvReader *r, const unsigned char *e, const char *fmt, ...)
+{
+    long line, col;
+    va_list ap;
+    locate(r, e, &line, &col);
+    va_start(ap, fmt);
+    vfail(r, line, col, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+__attribute__((noinline, cold)) static int fail_long(CsvReader *r, const unsigned char *start,
+                                                     bool quoted)
+{
+    if (quoted)
+        return fail_at(r, start, "quoted field longer than %zu bytes (is a closing quote missing?)",
+                       r->max_field);
+    return fail_at(r, start, "field longer than %zu bytes", r->max_field);
+}
+
+__attribute__((noinline, cold)) static int fail_utf8(CsvReader *r, const unsigned char *e)
+{
+    return fail_at(r, e, "invalid UTF-8 byte 0x%02x (save the file as UTF-8, not GBK or Latin-1)",
+                   *e);
+}
+
+__attribute__((noinline, cold)) static int fail_unterminated(CsvReader *r, const unsigned char *q)
+{
+    long line, col;
+    locate(r, q, &line, &col);
+    return fail(r, line, col, "unterminated quoted field starting at line %ld", line);
+}
+
+/* ---- input ---- */
+
+static ssize_t src_read(CsvReader *r, unsigned char *dst, size_t n)
+{
+    if (r->is_mem) {
+        size_t left = r->mem_len - r->mem_pos;
+        if (n > left)
+            n = left;
+        if (n > 0)
+            memcpy(dst, r->mem + r->mem_pos, n);
+        r->mem_pos += n;
+        return (ssize_t)n;
+    }
+    for (;;) {
+        ssize_t k = read(r->fd, dst, n);
+        if (k >= 0 || errno != EINTR)
+            return k;
+    }
+}
+
+/* Grows the buffer to at least need bytes (plus SLACK), keeping the data. */
+static void grow(CsvReader *r, size_t need)
+{
+    size_t cap = r->cap * 2 > need ? r->cap * 2 : need;
+    if (cap > SIZE_MAX - SLACK)
+        cap = SIZE_MAX - SLACK;
+    unsigned char *nb = xcalloc(cap + SLACK, 1);
+    if (r->buf)
+        memcpy(nb, r->buf, r->end + 1);
+    free(r->buf);
+    r->buf = nb;
+    r->cap = cap;
+}
+
+/* Moves the current record to the front of the buffer and reads one more
+ * block after it.  Returns 1 when bytes were added, 0 at end of input, -1 on
+ * an error.  Offsets from the record start stay valid; pointers do not. */
+static int fill(CsvReader *r)
+{
+    if (r->eof)
+        return 0;
+    size_t keep = r->end - r->pos;
+    if (keep > r->max_record)
+        return fail_at(r, r->buf + r->pos, "record longer than %zu bytes", r->max_record);
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, keep);
+        r->pos = 0;
+        r->end = keep;
+    }
+    size_t want = r->block;
+    if (r->is_mem && want > r->mem_len - r->mem_pos)
+        want = r->mem_len - r->mem_pos;
+    if (r->cap - r->end < want)
+        grow(r, r->end + want);
+    ssize_t n = src_read(r, r->buf + r->end, want);
+    if (n < 0)
+        return fail(r, 0, 0, "read error: %s", strerror(errno));
+    if (n == 0)
+        r->eof = true;
+    r->end += (size_t)n;
+    r->buf[r->end] = 0;
+    return n > 0;
+}
+
+/* First call: allocate the buffer and skip a byte order mark. */
+static int start(CsvReader *r)
+{
+    size_t cap = 2 * r->block;
+    if (r->is_mem && cap > r->mem_len + 16)
+        cap = r->mem_len + 16;
+    grow(r, cap);
+    while (r->end - r->pos < 3) {
+        int k = fill(r);
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            break;
+    }
+    if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0)
+        r->pos += 3;
+    return 0;
+}
+
+/* ---- scanning ---- */
+
+/* Bit i set when s[i] may end or change an unquoted field: , \n \r " NUL or a
+ * non-ASCII byte.  Reads s[0..63]. */
+static inline uint64_t mask_plain(const unsigned char *s)
+{
+    uint64_t m = 0;
+#ifdef CSV_SSE2
+    const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r'), dq = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+    for (int k = 0; k < 64; k += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+        __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf));
+        __m128i b = _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, dq));
+        __m128i x = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(_mm_cmpeq_epi8(v, zero), v));
+        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(x) << k;
+    }
+#else
+    for (int i = 0; i < 64; i++) {
+        unsigned b = s[i];
+        m |= (uint64_t)(b == ',' || b == '\n' || b == '\r' || b == '"' || b == 0 || b >= 0x80) << i;
+    }
+#endif
+    return m;
+}
+
+/* Same inside quotes: " \n NUL or a non-ASCII byte. */
+static inline uint64_t mask_quoted(const unsigned char *s)
+{
+    uint64_t m = 0;
+#ifdef CSV_SSE2
+    const __m128i lf = _mm_set1_epi8('\n'), dq = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+    for (int k = 0; k < 64; k += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+        __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, dq));
+        __m128i x = _mm_or_si128(a, _mm_or_si128(_mm_cmpeq_epi8(v, zero), v));
+        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(x) << k;
+    }
+#else
+    for (int i = 0; i < 64; i++) {
+        unsigned b = s[i];
+        m |= (uint64_t)(b == '\n' || b == '"' || b == 0 || b >= 0x80) << i;
+    }
+#endif
+    return m;
+}
+
+static inline int lowest_bit(uint64_t m)
+{
+#if defined(__GNUC__)
+    return __builtin_ctzll(m);
+#else
+    int i = 0;
+    while (!(m & 1)) {
+        m >>= 1;
+        i++;
+    }
+    return i;
+#endif
+}
+
+/* Moves the scan to np (>= the current bit): clears the bits before it, or
+ * starts a new mask when np lies past this one. */
+#define ADVANCE_TO(np, maskfn)                                                                     \
+    do {                                                                                           \
+        size_t off_ = (size_t)((np) - base);                                                       \
+        if (off_ >= 64) {                                                                          \
+            base = (np);                                                                           \
+            m = maskfn(base);                                                                      \
+        } else {                                                                                   \
+            m &= ~(uint64_t)0 << off_;                                                             \
+        }                                                                                          \
+    } while (0)
+
+/* Length of the valid multi-byte UTF-8 sequence at s (avail bytes readable),
+ * 0 if invalid (stray continuation, overlong, surrogate, > U+10FFFF), -1 if
+ * it is valid so far but continues past avail. */
+static inline int utf8_len(const unsigned char *s, size_t avail)
+{
+    unsigned c = s[0], lo = 0x80, hi = 0xBF;
+    int n;
+    if (c < 0xC2)
+        return 0;
+    if (c < 0xE0) {
+        n = 2;
+    } else if (c < 0xF0) {
+        n = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c < 0xF5) {
+        n = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 0;
+    }
+    for (int k = 1; k < n; k++) {
+        if ((size_t)k >= avail)
+            return -1;
+        if (s[k] < lo || s[k] > hi)
+            return 0;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    return n;
+}
+
+/* ---- records ---- */
+
+typedef struct {
+    size_t nf;
+    long nl;  /* line feeds inside quoted fields */
+    bool esc; /* some quoted field holds "" */
+} RecState;
+
+/* Appends the field [s, s + len) of the record at rec. */
+static inline int push_field(CsvReader *r, RecState *st, const unsigned char *rec,
+                             const unsigned char *s, size_t len, bool quoted)
+{
+    if (len > r->max_field)
+        return fail_long(r, s - quoted, quoted);
+    if (st->nf == CSV_MAX_FIELDS)
+        return fail_at(r, s - quoted, "too many fields (more than %d)", CSV_MAX_FIELDS);
+    r->foff[st->nf] = (size_t)(s - rec);
+    r->lens[st->nf] = len;
+    st->nf++;
+    return 0;
+}
+
+/* The closing quote is at offset coff of the record: checks what follows it
+ * (reading more if needed) and NUL-terminates the field.  Returns the offset
+ * of the separator (or of the end of input), or -1. */
+static long close_quoted(CsvReader *r, size_t coff)
+{
+    for (;;) {
+        unsigned char *rec = r->buf + r->pos, *end = r->buf + r->end, *t = rec + coff + 1;
+        if (*t == ',' || *t == '\n' || (*t == '\r' && t[1] == '\n') || (t == end && r->eof)) {
+            rec[coff] = 0;
+            return (long)(coff + 1);
+        }
+        if ((t == end || (*t == '\r' && t + 1 == end)) && !r->eof) {
+            if (fill(r) < 0)
+                return -1;
+            continue;
+        }
+        if (*t == '\r')
+            return fail_at(r, t, "carriage return not followed by a line feed");
+        if (*t == 0)
+            return fail_at(r, t, "NUL byte in input");
+        return fail_at(r, t, "text after closing quote (expected ',' or end of line)");
+    }
+}
+
+/* Scans the quoted field whose opening quote is at offset qoff of the record.
+ * Returns the offset of what follows the closing quote, or -1. */
+static long scan_quoted(CsvReader *r, RecState *st, size_t qoff)
+{
+    unsigned char *rec = r->buf + r->pos, *end = r->buf + r->end;
+    unsigned char *q = rec + qoff + 1, *base = q;
+    uint64_t m = mask_quoted(base);
+    for (;;) {
+        while (m == 0) {
+            base += 64;
+            m = mask_quoted(base);
+        }
+        q = base + lowest_bit(m);
+        unsigned c = *q;
+        if (c == '"') {
+            if (q + 1 == end && !r->eof)
+                goto need_more;
+            if (q[1] != '"')
+                return close_quoted(r, (size_t)(q - rec));
+            st->esc = true;
+            ADVANCE_TO(q + 2, mask_quoted);
+            continue;
+        }
+        if (c == '\n') {
+            st->nl++;
+            m &= m - 1;
+            continue;
+        }
+        if (c >= 0x80) {
+            int k = utf8_len(q, (size_t)(end - q));
+            if (k > 0) {
+                ADVANCE_TO(q + k, mask_quoted);
+                continue;
+            }
+            if (k == 0 || r->eof)
+                return fail_utf8(r, q);
+            goto need_more;
+        }
+        if (q != end)
+            return fail_at(r, q, "NUL byte in input");
+        if (r->eof)
+            return fail_unterminated(r, rec + qoff);
+    need_more:
+        if ((size_t)(end - (rec + qoff + 1)) > r->max_field)
+            return fail_long(r, rec + qoff, true);
+        size_t oq = (size_t)(q - rec);
+        if (fill(r) < 0)
+            return -1;
+        rec = r->buf + r->pos;
+        end = r->buf + r->end;
+        q = rec + oq;
+        base = q;
+        m = mask_quoted(base);
+    }
+}
+
+/* Collapses "" in the fields of a record that has escaped quotes (an
+ * unquoted field cannot hold '"', so every '"' left is the first of a pair). */
+static void unescape(CsvReader *r, size_t nf)
+{
+    for (size_t i = 0; i < nf; i++) {
+        char *s = r->fields[i], *e = s + r->lens[i];
+        char *w = memchr(s, '"', r->lens[i]), *rd = w;
+        if (!w)
+            continue;
+        while (rd < e) {
+            char ch = *rd++;
+            *w++ = ch;
+            rd += ch == '"';
+        }
+        *w = 0;
+        r->lens[i] = (size_t)(w - s);
+    }
+}
+
+static inline int finish_record(CsvReader *r, CsvRow *row, const RecState *st,
+                                 unsigned char *rec, unsigned char *next)
+{
+    char **fields = r->fields;
+    const size_t *foff = r->foff;
+    for (size_t i = 0; i < st->nf; i++)
+        fields[i] = (char *)rec + foff[i];
+    if (st->esc)
+        unescape(r, st->nf);
+    row->nfields = st->nf;
+    row->fields = fields;
+    row->lens = r->lens;
+    row->line = r->line;
+    r->line += 1 + st->nl;
+    r->pos = (size_t)(next - r->buf);
+    return 1;
+}
+
+/* Handles a field starting with '"' at q: scans it and its separator.  On
+ * success sets *next past a record end (or NULL when another field follows)
+ * and returns the position after the separator. */
+static unsigned char *quoted_field(CsvReader *r, RecState *st, unsigned char *q,
+                                   unsigned char **next)
+{
+    unsigned char *rec = r->buf + r->pos;
+    size_t qoff = (size_t)(q - rec);
+    long after = scan_quoted(r, st, qoff);
+    if (after < 0)
+        return NULL;
+    rec = r->buf + r->pos;
+    q = rec + after;
+    if (push_field(r, st, rec, rec + qoff + 1, (size_t)after - qoff - 2, true) < 0)
+        return NULL;
+    if (q == r->buf + r->end)
+        *next = q;
+    else if (*q == '\n')
+        *next = q + 1;
+    else if (*q == '\r')
+        *next = q + 2;
+    else
+        *next = NULL;
+    return q + 1;
+}
+
+int csv_next(CsvReader *r, CsvRow *row)
+{
+    if (r->state != ST_OK)
+        return r->state == ST_EOF ? 0 : -1;
+    if (!r->cap && start(r) < 0)
+        return -1;
+    unsigned char *rec = r->buf + r->pos, *end = r->buf + r->end;
+    unsigned char *fstart = rec, *base = rec, *q, *next;
+    RecState st = {0, 0, false};
+    uint64_t m = mask_plain(base);
+    for (;;) {
+        while (m == 0) {
+            base += 64;
+            m = mask_plain(base);
+        }
+        q = base + lowest_bit(m);
+        unsigned c = *q;
+        if (c == ',') {
+            if (push_field(r, &st, rec, fstart, (size_t)(q - fstart), false) < 0)
+                return -1;
+            *q = 0;
+            fstart = q + 1;
+            m &= m - 1;
+            continue;
+        }
+        if (c == '\n' || (c == '\r' && q[1] == '\n')) {
+            if (push_field(r, &st, rec, fstart, (size_t)(q - fstart), false) < 0)
+                return -1;
+            *q = 0;
+            next = q + 1 + (c == '\r');
+            break;
+        }
+        if (c >= 0x80) {
+            int k = utf8_len(q, (size_t)(end - q));
+            if (k > 0) {
+                ADVANCE_TO(q + k, mask_plain);
+                continue;
+            }
+            if (k == 0 || r->eof)
+                return fail_utf8(r, q);
+            goto need_more;
+        }
+        if (c == '"') {
+            if (q != fstart)
+                return fail_at(r, q, "'\"' in an unquoted field (quote the whole field and "
+                                     "double the quotes inside)");
+            fstart = quoted_field(r, &st, q, &next);
+            if (!fstart)
+                return -1;
+            if (next) {
+                rec = r->buf + r->pos;
+                break;
+            }
+            rec = r->buf + r->pos;
+            end = r->buf + r->end;
+            base = fstart;
+            m = mask_plain(base);
+            continue;
+        }
+        if (c == '\r') {
+            if (q + 1 == end && !r->eof)
+                goto need_more;
+            return fail_at(r, q, "carriage return not followed by a line feed");
+        }
+        if (q != end)
+            return fail_at(r, q, "NUL byte in input");
+        if (r->eof) {
+            if (q == rec) {
+                r->state = ST_EOF;
+                return 0;
+            }
+            if (push_field(r, &st, rec, fstart, (size_t)(q - fstart), false) < 0)
+                return -1;
+            next = q;
+            break;
+        }
+    need_more:
+        if ((size_t)(end - fstart) > r->max_field)
+            return fail_long(r, fstart, false);
+        size_t oq = (size_t)(q - rec), of = (size_t)(fstart - rec);
+        if (fill(r) < 0)
+            return -1;
+        rec = r->buf + r->pos;
+        end = r->buf + r->end;
+        q = rec + oq;
+        fstart = rec + of;
+        base = q;
+        m = mask_plain(base);
+    }
+    return finish_record(r, row, &st, rec, next);
+}

@@ -1,0 +1,82 @@
+/* csv.h -- streaming RFC 4180 CSV reader (actuals, history, dimension sources).
+ *
+ * Ownership: a CsvReader owns its buffer and the field arrays.  A CsvRow
+ * filled by csv_next points into them: its fields, lens and texts stay valid
+ * until the next csv_next or csv_close on the same reader; copy what you keep.
+ * csv_open's *err_msg is malloc'd and freed by the caller with free().
+ * csv_open_mem does not copy: data must stay valid and unchanged until
+ * csv_close.  csv_open_fd does not take the descriptor: the caller closes it.
+ * The message from csv_error lives in the reader.
+ *
+ * Format: UTF-8 (validated), ',' separator, records end with "\n" or "\r\n";
+ * a field in double quotes may hold ',', '\n', '\r' and "" (one quote).  A
+ * UTF-8 byte order mark at the start is skipped.  Header handling is the
+ * caller's: the first record is returned like any other.
+ */
+#ifndef CSV_H
+#define CSV_H
+
+#include <stddef.h>
+
+#define CSV_MAX_FIELDS 4096                  /* fields per record */
+#define CSV_DEFAULT_MAX_FIELD ((size_t)1 << 20) /* bytes per field */
+#define CSV_MIN_MAX_RECORD ((size_t)16 << 20)   /* see csv_set_max_field */
+
+typedef struct CsvReader CsvReader;
+
+typedef struct {
+    size_t nfields; /* >= 1 for every record returned */
+    char **fields;  /* NUL-terminated field texts (quotes removed, "" collapsed) */
+    size_t *lens;   /* byte lengths, without the NUL */
+    long line;      /* 1-based physical line where the record starts */
+} CsvRow;
+
+/* Opens path for reading.  On failure returns NULL and sets *err_msg to a
+ * malloc'd message such as "cannot open 'x.csv': No such file or directory"
+ * (the caller frees it with free()). */
+CsvReader *csv_open(const char *path, char **err_msg);
+
+/* Reads len bytes at data (not copied; see ownership above). */
+CsvReader *csv_open_mem(const char *data, size_t len);
+
+/* Reads from an open descriptor (not closed by csv_close); name is copied and
+ * returned by csv_name. */
+CsvReader *csv_open_fd(int fd, const char *name);
+
+/* The path or name given when opening ("<memory>" for csv_open_mem). */
+const char *csv_name(const CsvReader *r);
+
+/* Longest field accepted, in bytes as stored (a quoted field is measured
+ * between its quotes, before "" is collapsed); default 1 MiB.  A longer field
+ * is an error found after reading at most about max_bytes + one block.  A
+ * whole record may hold at most max(CSV_MIN_MAX_RECORD, 4 * max_bytes) bytes. */
+void csv_set_max_field(CsvReader *r, size_t max_bytes);
+
+/* Bytes per read(2) (default 1 MiB, clamped to 1 .. 1 GiB).  Tests use tiny
+ * blocks to put every byte of a record on a block boundary. */
+void csv_set_block_size(CsvReader *r, size_t bytes);
+
+/* Reads the next record into *row.  Returns 1 for a record, 0 at end of input
+ * and -1 on an error (see csv_error); after 0 or -1 every later call returns
+ * the same.
+ * Record rules: a final record without a line end is a record; the empty text
+ * after the last line end is not.  An empty line anywhere else ("a\n\nb\n",
+ * also a blank last line as in "a\n\n") IS a record with one empty field
+ * (nfields 1, lens[0] 0), as RFC 4180 reads it: callers that want to skip
+ * blank lines test for exactly that.
+ * Errors: unterminated quoted field, '"' inside an unquoted field, text after
+ * a closing quote, '\r' not followed by '\n' outside quotes, invalid UTF-8, a
+ * NUL byte, a field or record over the limits, more than CSV_MAX_FIELDS
+ * fields, a read error. */
+int csv_next(CsvReader *r, CsvRow *row);
+
+/* The last error's message (lower case, no location), or NULL if none.  Sets
+ * *line and *col (either may be NULL) to where it was found: 1-based physical
+ * line, and column in UTF-8 code points within that line (a skipped byte
+ * order mark is not counted).  For a read error both are 0. */
+const char *csv_error(const CsvReader *r, long *line, long *col);
+
+/* Frees the reader (NULL is allowed); closes the file only if csv_open opened it. */
+void csv_close(CsvReader *r);
+
+#endif

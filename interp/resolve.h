@@ -1,0 +1,12 @@
+/* resolve.h -- names and the static checks of SPEC §8 that need no
+ * evaluation.  Builds p->sym (owned by the Program; resolve_free releases
+ * it) and reports every problem to p->diags. */
+#ifndef RESOLVE_H
+#define RESOLVE_H
+
+#include "program.h"
+
+void resolve_program(Program *p);
+void resolve_free(Program *p);
+
+#endif

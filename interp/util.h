@@ -1,0 +1,73 @@
+/* util.h -- allocation that never returns NULL, arenas, growable buffers,
+ * and a string hash table.
+ *
+ * xmalloc and friends print "salesplan: out of memory" and exit(2) on
+ * failure.  An Arena owns every block allocated from it; arena_free
+ * releases them all at once (AST nodes and token text live in one arena
+ * per parsed file).  A Buf owns its bytes until buf_free or buf_detach.
+ * A StrMap maps NUL-terminated keys (not copied: the caller keeps them
+ * alive, usually in an arena) to void* values; freeing it frees only the
+ * table.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+typedef struct ArenaBlock ArenaBlock;
+typedef struct {
+    ArenaBlock *head;
+} Arena;
+
+void *arena_alloc(Arena *a, size_t n); /* zeroed, 16-byte aligned */
+char *arena_strndup(Arena *a, const char *s, size_t n);
+char *arena_strdup(Arena *a, const char *s);
+char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void arena_free(Arena *a);
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} Buf;
+
+void buf_putc(Buf *b, char c);
+void buf_put(Buf *b, const char *s, size_t n);
+void buf_puts(Buf *b, const char *s);
+void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(Buf *b, const char *fmt, va_list ap);
+const char *buf_cstr(Buf *b); /* NUL-terminated view (never NULL) */
+void buf_free(Buf *b);
+
+typedef struct {
+    const char **keys;
+    void **vals;
+    size_t cap, count;
+} StrMap;
+
+void *strmap_get(const StrMap *m, const char *key);
+/* Sets key to val; returns the previous value or NULL. */
+void *strmap_put(StrMap *m, const char *key, void *val);
+void strmap_free(StrMap *m);
+
+uint64_t hash_str(const char *s);
+
+/* UTF-8 helpers. */
+/* Length in bytes of the valid UTF-8 sequence at s (at most n bytes), or 0
+ * when it is invalid (overlong, surrogate, > U+10FFFF, truncated). */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+/* Number of code points in s[0..n) (invalid bytes count one each). */
+size_t utf8_count(const char *s, size_t n);
+
+/* Levenshtein distance between two UTF-8 strings by bytes, capped at max+1. */
+int edit_distance(const char *a, const char *b, int max);
+
+#endif
