@@ -33,10 +33,13 @@ int sp_yylex(SP_YYSTYPE *yylval, SP_YYLTYPE *yylloc, yyscan_t scanner);
 static Loc L(ParseCtx *ctx, SP_YYLTYPE l);
 static Node *mk(ParseCtx *ctx, NodeKind k, SP_YYLTYPE l);
 static Node *named(ParseCtx *ctx, NodeKind k, SP_YYLTYPE l, const char *name, SP_YYLTYPE nl);
-static Node *binop(ParseCtx *ctx, SP_YYLTYPE l, int op, Node *a, Node *b);
+
 static void item(ParseCtx *ctx, Node *n);
+static Node *binop(ParseCtx *ctx, SP_YYLTYPE l, int op, Node *a, Node *b);
+static Node *deep(ParseCtx *ctx, Node *n);
 static void sp_yyerror(SP_YYLTYPE *l, yyscan_t scanner, ParseCtx *ctx, const char *msg);
-#define LIST1(x) ((NodeList){(x), (x)})
+static NodeList list1(Node *n) { return (NodeList){n, n}; }
+#define LIST1(x) list1(x)
 #define PUSH(l, x) (list_push(&(l), (x)), (l))
 }
 
@@ -297,8 +300,8 @@ show: SHOW name                  { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op =
     ;
 
 expr: postfix
-    | '-' expr %prec UMINUS      { $$ = mk(ctx, N_UNOP, @$); $$->op = '-'; $$->a = $2; }
-    | NOT expr                   { $$ = mk(ctx, N_UNOP, @$); $$->op = NOT; $$->a = $2; }
+    | '-' expr %prec UMINUS      { $$ = mk(ctx, N_UNOP, @$); $$->op = '-'; $$->a = $2; $$ = deep(ctx, $$); }
+    | NOT expr                   { $$ = mk(ctx, N_UNOP, @$); $$->op = NOT; $$->a = $2; $$ = deep(ctx, $$); }
     | expr '+' expr              { $$ = binop(ctx, @$, '+', $1, $3); }
     | expr '-' expr              { $$ = binop(ctx, @$, '-', $1, $3); }
     | expr '*' expr              { $$ = binop(ctx, @$, '*', $1, $3); }
@@ -312,25 +315,25 @@ expr: postfix
     | expr AND expr              { $$ = binop(ctx, @$, AND, $1, $3); }
     | expr OR expr               { $$ = binop(ctx, @$, OR, $1, $3); }
     | IF expr THEN expr ELSE expr
-        { $$ = mk(ctx, N_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; }
+        { $$ = mk(ctx, N_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; $$ = deep(ctx, $$); }
     ;
 
 postfix: primary
-       | postfix '.' field_name  { $$ = mk(ctx, N_FIELD, @$); $$->a = $1; $$->name = $3; $$->name_loc = L(ctx, @3); }
-       | postfix '[' args ']'    { $$ = mk(ctx, N_INDEX, @$); $$->a = $1; $$->b = $3.head; }
+       | postfix '.' field_name  { $$ = mk(ctx, N_FIELD, @$); $$->a = $1; $$->name = $3; $$->name_loc = L(ctx, @3); $$ = deep(ctx, $$); }
+       | postfix '[' args ']'    { $$ = mk(ctx, N_INDEX, @$); $$->a = $1; $$->b = $3.head; $$ = deep(ctx, $$); }
        ;
 
 primary: NUMBER | STRING | MONTH | DATE
        | IDENT %prec LOW         { $$ = named(ctx, N_NAME, @$, $1, @1); }
        | soft %prec LOW          { $$ = named(ctx, N_NAME, @$, $1, @1); }
-       | IDENT '(' opt_args ')'  { $$ = named(ctx, N_CALL, @$, $1, @1); $$->b = $3.head; }
+       | IDENT '(' opt_args ')'  { $$ = named(ctx, N_CALL, @$, $1, @1); $$->b = $3.head; $$ = deep(ctx, $$); }
        | '(' expr ')'            { $$ = $2; }
        | table
        ;
 
-table: STEP expr '{' entries '}'    { $$ = mk(ctx, N_TABLE, @$); $$->op = STEP; $$->a = $2; $$->b = $4.head; }
-     | BRACKET expr '{' entries '}' { $$ = mk(ctx, N_TABLE, @$); $$->op = BRACKET; $$->a = $2; $$->b = $4.head; }
-     | CURVE expr '{' entries '}'   { $$ = mk(ctx, N_TABLE, @$); $$->op = CURVE; $$->a = $2; $$->b = $4.head; }
+table: STEP expr '{' entries '}'    { $$ = mk(ctx, N_TABLE, @$); $$->op = STEP; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
+     | BRACKET expr '{' entries '}' { $$ = mk(ctx, N_TABLE, @$); $$->op = BRACKET; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
+     | CURVE expr '{' entries '}'   { $$ = mk(ctx, N_TABLE, @$); $$->op = CURVE; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
      ;
 
 show_levels: name               { $$ = LIST1(named(ctx, N_NAME, @1, $1, @1)); }
@@ -360,13 +363,41 @@ static Node *named(ParseCtx *ctx, NodeKind k, SP_YYLTYPE l, const char *name, SP
     return n;
 }
 
+#define MAX_EXPR_DEPTH 1000
+
+/* Bounds expression depth, so that no later tree walk can run out of
+ * stack on "1 + 1 + ... + 1" written on a megabyte-long line. */
+static Node *deep(ParseCtx *ctx, Node *n)
+{
+    int d = 0;
+    const Node *kids[] = {n->a, n->b, n->c};
+    for (int i = 0; i < 3; i++)
+        for (const Node *k = kids[i]; k; k = k->next) { /* lists: arguments, entries */
+            int kd = k->kind == N_ENTRY ? (k->a ? k->a->depth : 0) : k->depth;
+            if (k->kind == N_ENTRY && k->b && k->b->depth > kd)
+                kd = k->b->depth;
+            if (kd > d)
+                d = kd;
+        }
+    n->depth = d + 1;
+    if (n->depth <= MAX_EXPR_DEPTH)
+        return n;
+    if (!ctx->fatal)
+        diag_error(ctx->diags, n->loc, "expression nested more than %d deep", MAX_EXPR_DEPTH);
+    ctx->fatal = true;
+    ctx->nerrors++;
+    Node *zero = ast_new(ctx->arena, N_NUM, n->loc);
+    zero->str = "0";
+    return zero;
+}
+
 static Node *binop(ParseCtx *ctx, SP_YYLTYPE l, int op, Node *a, Node *b)
 {
     Node *n = mk(ctx, N_BINOP, l);
     n->op = op;
     n->a = a;
     n->b = b;
-    return n;
+    return deep(ctx, n);
 }
 
 void list_push(NodeList *l, Node *n)

@@ -85,6 +85,7 @@ struct Node {
     NodeKind kind;
     int op;
     int flags;
+    int depth;    /* expression nesting, bounded by the parser */
     Loc loc;      /* the whole construct */
     Loc name_loc; /* the name, when there is one */
     const char *name;

@@ -53,9 +53,13 @@ struct CsvReader {
     bool eof;
     int state;
     long line;            /* physical line of the record at pos */
-    size_t *foff;         /* field start offsets from the record start */
+    char **fields;        /* of the record being parsed, then of the row returned */
     size_t *lens;
-    char **fields;
+    size_t nf_open;       /* fields of the unfinished record, for fill to move */
+    uint64_t mask;        /* special-byte mask of the 64 bytes at mask_base, kept */
+    uint64_t mask_comma;  /* the commas among them */
+    size_t mask_base;     /* between records while mask_ok (fill clears it) */
+    bool mask_ok;
     char msg[256];
     long err_line, err_col;
 };
@@ -70,7 +74,6 @@ static CsvReader *reader_new(int fd, const char *name)
     r->block = DEFAULT_BLOCK;
     r->line = 1;
     csv_set_max_field(r, CSV_DEFAULT_MAX_FIELD);
-    r->foff = xmalloc(CSV_MAX_FIELDS * sizeof *r->foff);
     r->lens = xmalloc(CSV_MAX_FIELDS * sizeof *r->lens);
     r->fields = xmalloc(CSV_MAX_FIELDS * sizeof *r->fields);
     return r;
@@ -143,7 +146,6 @@ void csv_close(CsvReader *r)
     if (r->own_fd)
         close(r->fd);
     free(r->buf);
-    free(r->foff);
     free(r->lens);
     free(r->fields);
     free(r->name);
@@ -254,7 +256,8 @@ static ssize_t src_read(CsvReader *r, unsigned char *dst, size_t n)
     }
 }
 
-/* Grows the buffer to at least need bytes (plus SLACK), keeping the data. */
+/* Grows the buffer to at least need bytes (plus SLACK), keeping the data and
+ * the fields found so far. */
 static void grow(CsvReader *r, size_t need)
 {
     size_t cap = r->cap * 2 > need ? r->cap * 2 : need;
@@ -263,6 +266,8 @@ static void grow(CsvReader *r, size_t need)
     unsigned char *nb = xcalloc(cap + SLACK, 1);
     if (r->buf)
         memcpy(nb, r->buf, r->end + 1);
+    for (size_t i = 0; i < r->nf_open; i++)
+        r->fields[i] = (char *)nb + ((unsigned char *)r->fields[i] - r->buf);
     free(r->buf);
     r->buf = nb;
     r->cap = cap;
@@ -270,7 +275,8 @@ static void grow(CsvReader *r, size_t need)
 
 /* Moves the current record to the front of the buffer and reads one more
  * block after it.  Returns 1 when bytes were added, 0 at end of input, -1 on
- * an error.  Offsets from the record start stay valid; pointers do not. */
+ * an error.  Offsets from the record start stay valid, and so do the
+ * pointers of the nf_open fields already found; other pointers do not. */
 static int fill(CsvReader *r)
 {
     if (r->eof)
@@ -278,8 +284,11 @@ static int fill(CsvReader *r)
     size_t keep = r->end - r->pos;
     if (keep > r->max_record)
         return fail_at(r, r->buf + r->pos, "record longer than %zu bytes", r->max_record);
+    r->mask_ok = false;
     if (r->pos > 0) {
         memmove(r->buf, r->buf + r->pos, keep);
+        for (size_t i = 0; i < r->nf_open; i++)
+            r->fields[i] -= r->pos;
         r->pos = 0;
         r->end = keep;
     }
@@ -319,49 +328,72 @@ static int start(CsvReader *r)
 
 /* ---- scanning ---- */
 
+#ifdef CSV_SSE2
+/* Bit i set when v[i] equals one of a..e or is non-ASCII. */
+static inline uint32_t mask16(__m128i v, __m128i a, __m128i b, __m128i c, __m128i d)
+{
+    __m128i x = _mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b));
+    __m128i y = _mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, d));
+    x = _mm_or_si128(_mm_or_si128(x, y), _mm_or_si128(_mm_cmpeq_epi8(v, _mm_setzero_si128()), v));
+    return (uint32_t)_mm_movemask_epi8(x);
+}
+
+static inline uint64_t mask64(const unsigned char *s, char a, char b, char c, char d)
+{
+    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+    const __m128i vc = _mm_set1_epi8(c), vd = _mm_set1_epi8(d);
+    const __m128i *p = (const __m128i *)(const void *)s;
+    uint64_t m0 = mask16(_mm_loadu_si128(p), va, vb, vc, vd);
+    uint64_t m1 = mask16(_mm_loadu_si128(p + 1), va, vb, vc, vd);
+    uint64_t m2 = mask16(_mm_loadu_si128(p + 2), va, vb, vc, vd);
+    uint64_t m3 = mask16(_mm_loadu_si128(p + 3), va, vb, vc, vd);
+    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+}
+
+/* Bit i set when s[i] == c. */
+static inline uint64_t eq64(const unsigned char *s, char c)
+{
+    const __m128i vc = _mm_set1_epi8(c);
+    const __m128i *p = (const __m128i *)(const void *)s;
+    uint64_t m0 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(p), vc));
+    uint64_t m1 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(p + 1), vc));
+    uint64_t m2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(p + 2), vc));
+    uint64_t m3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(p + 3), vc));
+    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+}
+#else
+static inline uint64_t mask64(const unsigned char *s, char a, char b, char c, char d)
+{
+    uint64_t m = 0;
+    for (int i = 0; i < 64; i++) {
+        unsigned char x = s[i];
+        m |= (uint64_t)(x == (unsigned char)a || x == (unsigned char)b || x == (unsigned char)c ||
+                        x == (unsigned char)d || x == 0 || x >= 0x80)
+             << i;
+    }
+    return m;
+}
+
+static inline uint64_t eq64(const unsigned char *s, char c)
+{
+    uint64_t m = 0;
+    for (int i = 0; i < 64; i++)
+        m |= (uint64_t)(s[i] == (unsigned char)c) << i;
+    return m;
+}
+#endif
+
 /* Bit i set when s[i] may end or change an unquoted field: , \n \r " NUL or a
  * non-ASCII byte.  Reads s[0..63]. */
 static inline uint64_t mask_plain(const unsigned char *s)
 {
-    uint64_t m = 0;
-#ifdef CSV_SSE2
-    const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
-    const __m128i cr = _mm_set1_epi8('\r'), dq = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
-    for (int k = 0; k < 64; k += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
-        __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf));
-        __m128i b = _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, dq));
-        __m128i x = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(_mm_cmpeq_epi8(v, zero), v));
-        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(x) << k;
-    }
-#else
-    for (int i = 0; i < 64; i++) {
-        unsigned b = s[i];
-        m |= (uint64_t)(b == ',' || b == '\n' || b == '\r' || b == '"' || b == 0 || b >= 0x80) << i;
-    }
-#endif
-    return m;
+    return mask64(s, ',', '\n', '\r', '"');
 }
 
-/* Same inside quotes: " \n NUL or a non-ASCII byte. */
+/* Same inside quotes: " \n NUL or a non-ASCII byte (\n only to count lines). */
 static inline uint64_t mask_quoted(const unsigned char *s)
 {
-    uint64_t m = 0;
-#ifdef CSV_SSE2
-    const __m128i lf = _mm_set1_epi8('\n'), dq = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
-    for (int k = 0; k < 64; k += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
-        __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, dq));
-        __m128i x = _mm_or_si128(a, _mm_or_si128(_mm_cmpeq_epi8(v, zero), v));
-        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(x) << k;
-    }
-#else
-    for (int i = 0; i < 64; i++) {
-        unsigned b = s[i];
-        m |= (uint64_t)(b == '\n' || b == '"' || b == 0 || b >= 0x80) << i;
-    }
-#endif
-    return m;
+    return mask64(s, '"', '\n', '"', '"');
 }
 
 static inline int lowest_bit(uint64_t m)
@@ -385,66 +417,86 @@ static inline int lowest_bit(uint64_t m)
         size_t off_ = (size_t)((np) - base);                                                       \
         if (off_ >= 64) {                                                                          \
             base = (np);                                                                           \
-            m = maskfn(base);                                                                      \
+            maskfn;                                                                                \
         } else {                                                                                   \
             m &= ~(uint64_t)0 << off_;                                                             \
         }                                                                                          \
     } while (0)
 
-/* Length of the valid multi-byte UTF-8 sequence at s (avail bytes readable),
- * 0 if invalid (stray continuation, overlong, surrogate, > U+10FFFF), -1 if
- * it is valid so far but continues past avail. */
+/* Length of the valid multi-byte UTF-8 sequence at s (avail bytes are data;
+ * the buffer slack makes s[1..3] readable), 0 if invalid (stray continuation,
+ * overlong, surrogate, > U+10FFFF), -1 if valid so far but cut at avail. */
 static inline int utf8_len(const unsigned char *s, size_t avail)
 {
     unsigned c = s[0], lo = 0x80, hi = 0xBF;
     int n;
-    if (c < 0xC2)
-        return 0;
-    if (c < 0xE0) {
-        n = 2;
-    } else if (c < 0xF0) {
+    if (c >= 0xE0 && c < 0xF0) { /* most CJK text */
         n = 3;
         lo = c == 0xE0 ? 0xA0 : 0x80;
         hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c < 0xF5) {
+    } else if (c >= 0xC2 && c < 0xE0) {
+        n = 2;
+    } else if (c >= 0xF0 && c < 0xF5) {
         n = 4;
         lo = c == 0xF0 ? 0x90 : 0x80;
         hi = c == 0xF4 ? 0x8F : 0xBF;
     } else {
         return 0;
     }
-    for (int k = 1; k < n; k++) {
-        if ((size_t)k >= avail)
-            return -1;
+    if ((size_t)n <= avail) {
+        bool ok = s[1] >= lo && s[1] <= hi && (n < 3 || (s[2] & 0xC0) == 0x80) &&
+                  (n < 4 || (s[3] & 0xC0) == 0x80);
+        return ok ? n : 0;
+    }
+    for (size_t k = 1; k < avail; k++) {
         if (s[k] < lo || s[k] > hi)
             return 0;
         lo = 0x80;
         hi = 0xBF;
     }
-    return n;
+    return -1;
+}
+
+/* Validates the run of non-ASCII characters at s; returns the first byte
+ * after it, or the start of a bad sequence with *k = 0 (invalid) or -1 (cut
+ * at end). */
+static inline unsigned char *utf8_run(unsigned char *s, const unsigned char *end, int *k)
+{
+    do {
+        *k = utf8_len(s, (size_t)(end - s));
+        if (*k <= 0)
+            return s;
+        s += *k;
+    } while (*s >= 0x80);
+    return s;
 }
 
 /* ---- records ---- */
 
 typedef struct {
-    size_t nf;
     long nl;  /* line feeds inside quoted fields */
     bool esc; /* some quoted field holds "" */
 } RecState;
 
-/* Appends the field [s, s + len) of the record at rec. */
-static inline int push_field(CsvReader *r, RecState *st, const unsigned char *rec,
-                             const unsigned char *s, size_t len, bool quoted)
+/* A field at s of len bytes broke a limit (length, or the field count). */
+__attribute__((noinline, cold)) static int field_limit(CsvReader *r, const unsigned char *s,
+                                                       size_t len, bool quoted)
 {
     if (len > r->max_field)
         return fail_long(r, s - quoted, quoted);
-    if (st->nf == CSV_MAX_FIELDS)
-        return fail_at(r, s - quoted, "too many fields (more than %d)", CSV_MAX_FIELDS);
-    r->foff[st->nf] = (size_t)(s - rec);
-    r->lens[st->nf] = len;
-    st->nf++;
-    return 0;
+    return fail_at(r, s - quoted, "too many fields (more than %d)", CSV_MAX_FIELDS);
 }
+
+/* Appends the field [s, s + len) to the record.  A macro so the hot loop
+ * keeps nf, fields, lens and maxf in registers. */
+#define PUSH_FIELD(s, len, quoted)                                                                 \
+    do {                                                                                           \
+        if ((len) > maxf || nf == CSV_MAX_FIELDS)                                                  \
+            return field_limit(r, (s), (len), (quoted));                                           \
+        fields[nf] = (char *)(s);                                                                  \
+        lens[nf] = (len);                                                                          \
+        nf++;                                                                                      \
+    } while (0)
 
 /* The closing quote is at offset coff of the record: checks what follows it
  * (reading more if needed) and NUL-terminates the field.  Returns the offset
@@ -484,13 +536,14 @@ static long scan_quoted(CsvReader *r, RecState *st, size_t qoff)
         }
         q = base + lowest_bit(m);
         unsigned c = *q;
+        int k;
         if (c == '"') {
             if (q + 1 == end && !r->eof)
                 goto need_more;
             if (q[1] != '"')
                 return close_quoted(r, (size_t)(q - rec));
             st->esc = true;
-            ADVANCE_TO(q + 2, mask_quoted);
+            ADVANCE_TO(q + 2, m = mask_quoted(base));
             continue;
         }
         if (c == '\n') {
@@ -499,11 +552,12 @@ static long scan_quoted(CsvReader *r, RecState *st, size_t qoff)
             continue;
         }
         if (c >= 0x80) {
-            int k = utf8_len(q, (size_t)(end - q));
+            unsigned char *u = utf8_run(q, end, &k);
             if (k > 0) {
-                ADVANCE_TO(q + k, mask_quoted);
+                ADVANCE_TO(u, m = mask_quoted(base));
                 continue;
             }
+            q = u;
             if (k == 0 || r->eof)
                 return fail_utf8(r, q);
             goto need_more;
@@ -545,17 +599,14 @@ static void unescape(CsvReader *r, size_t nf)
     }
 }
 
-static inline int finish_record(CsvReader *r, CsvRow *row, const RecState *st,
-                                 unsigned char *rec, unsigned char *next)
+static inline int finish_record(CsvReader *r, CsvRow *row, size_t nf, const RecState *st,
+                                 unsigned char *next)
 {
-    char **fields = r->fields;
-    const size_t *foff = r->foff;
-    for (size_t i = 0; i < st->nf; i++)
-        fields[i] = (char *)rec + foff[i];
     if (st->esc)
-        unescape(r, st->nf);
-    row->nfields = st->nf;
-    row->fields = fields;
+        unescape(r, nf);
+    r->nf_open = 0;
+    row->nfields = nf;
+    row->fields = r->fields;
     row->lens = r->lens;
     row->line = r->line;
     r->line += 1 + st->nl;
@@ -563,30 +614,26 @@ static inline int finish_record(CsvReader *r, CsvRow *row, const RecState *st,
     return 1;
 }
 
-/* Handles a field starting with '"' at q: scans it and its separator.  On
- * success sets *next past a record end (or NULL when another field follows)
- * and returns the position after the separator. */
-static unsigned char *quoted_field(CsvReader *r, RecState *st, unsigned char *q,
+/* Handles a quoted field at q: returns the position after its separator, or
+ * NULL on error; sets *next past the record end or to NULL if a field follows. */
+static unsigned char *quoted_field(CsvReader *r, RecState *st, size_t nf, unsigned char *q,
                                    unsigned char **next)
 {
-    unsigned char *rec = r->buf + r->pos;
-    size_t qoff = (size_t)(q - rec);
+    size_t qoff = (size_t)(q - (r->buf + r->pos));
+    r->nf_open = nf;
     long after = scan_quoted(r, st, qoff);
     if (after < 0)
         return NULL;
-    rec = r->buf + r->pos;
-    q = rec + after;
-    if (push_field(r, st, rec, rec + qoff + 1, (size_t)after - qoff - 2, true) < 0)
+    unsigned char *rec = r->buf + r->pos, *end = r->buf + r->end, *t = rec + after;
+    size_t len = (size_t)after - qoff - 2;
+    if (len > r->max_field || nf == CSV_MAX_FIELDS) {
+        field_limit(r, rec + qoff + 1, len, true);
         return NULL;
-    if (q == r->buf + r->end)
-        *next = q;
-    else if (*q == '\n')
-        *next = q + 1;
-    else if (*q == '\r')
-        *next = q + 2;
-    else
-        *next = NULL;
-    return q + 1;
+    }
+    r->fields[nf] = (char *)rec + qoff + 1;
+    r->lens[nf] = len;
+    *next = t == end ? t : *t == ',' ? NULL : t + 1 + (*t == '\r');
+    return t + 1;
 }
 
 int csv_next(CsvReader *r, CsvRow *row)
@@ -596,37 +643,53 @@ int csv_next(CsvReader *r, CsvRow *row)
     if (!r->cap && start(r) < 0)
         return -1;
     unsigned char *rec = r->buf + r->pos, *end = r->buf + r->end;
-    unsigned char *fstart = rec, *base = rec, *q, *next;
-    RecState st = {0, 0, false};
-    uint64_t m = mask_plain(base);
+    unsigned char *fstart = rec, *base, *q, *next;
+    char **fields = r->fields;
+    size_t *lens = r->lens, maxf = r->max_field, nf = 0;
+    RecState st = {0, false};
+    uint64_t m, mc;
+#define RELOAD() (m = mask_plain(base), mc = eq64(base, ','))
+    size_t off = r->pos - r->mask_base; /* resume the previous record's masks */
+    if (r->mask_ok && off < 64) {
+        base = r->buf + r->mask_base;
+        m = r->mask & (~(uint64_t)0 << off);
+        mc = r->mask_comma;
+    } else {
+        base = rec;
+        RELOAD();
+    }
     for (;;) {
         while (m == 0) {
             base += 64;
-            m = mask_plain(base);
+            RELOAD();
         }
         q = base + lowest_bit(m);
-        unsigned c = *q;
-        if (c == ',') {
-            if (push_field(r, &st, rec, fstart, (size_t)(q - fstart), false) < 0)
-                return -1;
+        if (mc & m & -m) {
+            PUSH_FIELD(fstart, (size_t)(q - fstart), false);
             *q = 0;
             fstart = q + 1;
             m &= m - 1;
             continue;
         }
+        unsigned c = *q;
+        int k;
         if (c == '\n' || (c == '\r' && q[1] == '\n')) {
-            if (push_field(r, &st, rec, fstart, (size_t)(q - fstart), false) < 0)
-                return -1;
+            PUSH_FIELD(fstart, (size_t)(q - fstart), false);
             *q = 0;
             next = q + 1 + (c == '\r');
+            r->mask = m;
+            r->mask_comma = mc;
+            r->mask_base = (size_t)(base - r->buf);
+            r->mask_ok = true;
             break;
         }
         if (c >= 0x80) {
-            int k = utf8_len(q, (size_t)(end - q));
+            unsigned char *u = utf8_run(q, end, &k);
             if (k > 0) {
-                ADVANCE_TO(q + k, mask_plain);
+                ADVANCE_TO(u, RELOAD());
                 continue;
             }
+            q = u;
             if (k == 0 || r->eof)
                 return fail_utf8(r, q);
             goto need_more;
@@ -635,17 +698,17 @@ int csv_next(CsvReader *r, CsvRow *row)
             if (q != fstart)
                 return fail_at(r, q, "'\"' in an unquoted field (quote the whole field and "
                                      "double the quotes inside)");
-            fstart = quoted_field(r, &st, q, &next);
+            fstart = quoted_field(r, &st, nf, q, &next);
             if (!fstart)
                 return -1;
-            if (next) {
-                rec = r->buf + r->pos;
+            nf++;
+            r->mask_ok = false;
+            if (next)
                 break;
-            }
             rec = r->buf + r->pos;
             end = r->buf + r->end;
             base = fstart;
-            m = mask_plain(base);
+            RELOAD();
             continue;
         }
         if (c == '\r') {
@@ -660,15 +723,15 @@ int csv_next(CsvReader *r, CsvRow *row)
                 r->state = ST_EOF;
                 return 0;
             }
-            if (push_field(r, &st, rec, fstart, (size_t)(q - fstart), false) < 0)
-                return -1;
+            PUSH_FIELD(fstart, (size_t)(q - fstart), false);
             next = q;
             break;
         }
     need_more:
-        if ((size_t)(end - fstart) > r->max_field)
+        if ((size_t)(end - fstart) > maxf)
             return fail_long(r, fstart, false);
         size_t oq = (size_t)(q - rec), of = (size_t)(fstart - rec);
+        r->nf_open = nf;
         if (fill(r) < 0)
             return -1;
         rec = r->buf + r->pos;
@@ -676,7 +739,8 @@ int csv_next(CsvReader *r, CsvRow *row)
         q = rec + oq;
         fstart = rec + of;
         base = q;
-        m = mask_plain(base);
+        RELOAD();
     }
-    return finish_record(r, row, &st, rec, next);
+#undef RELOAD
+    return finish_record(r, row, nf, &st, next);
 }

@@ -1,0 +1,66 @@
+/* resolve_int.h -- shared by resolve.c (declarations) and rexpr.c
+ * (expressions).  Not for other modules. */
+#ifndef RESOLVE_INT_H
+#define RESOLVE_INT_H
+
+#include "resolve.h"
+#include "symbols.h"
+
+typedef enum {
+    K_ANY,     /* unknown: checked no further */
+    K_NUM,     /* plain number */
+    K_MONEY,
+    K_COUNT,
+    K_PERCENT, /* a share or rate: 15% */
+    K_SCORE,
+    K_BOOL,
+    K_STR,
+    K_MONTH,
+    K_MEMBER,
+} Kind;
+
+enum {
+    SC_ATTRS = 1,     /* attributes of attr_dim's members are names */
+    SC_INCENTIVE = 2, /* lines, M.target/.actual, attainment(), prev() */
+    SC_FIELDS = 4,    /* M.target and attainment() without lines (given, asserts) */
+    SC_METRICS = 8,   /* a bare metric name is its root target */
+};
+
+typedef struct {
+    int flags;
+    Node *params;   /* fn parameters (N_NAME list) */
+    Dim *attr_dim;  /* whose attributes are visible */
+    Node *lines;    /* incentive lines */
+    Node *cur_line; /* the line being checked: later lines are not visible */
+    bool active_months; /* proportional to: the builtin attribute */
+} Scope;
+
+typedef struct {
+    Node *decl;
+    int color; /* 0 new, 1 on the stack, 2 done */
+    int cstate; /* constant value: 0 unknown, 1 known, 2 not constant */
+    Num value;
+} GNode;
+
+typedef struct R {
+    Program *p;
+    Diags *d;
+    Symbols *s;
+    StrMap graph; /* let/fn/metric name -> GNode */
+} R;
+
+const char *kind_name(Kind k);
+Kind kind_of_metric(const Node *metric);
+Kind rx_check(R *r, const Scope *sc, Node *e);
+/* 1 with *out set when e is a constant number, 0 when not constant,
+ * -1 after reporting an arithmetic error. */
+int rx_const(R *r, Node *e, Num *out);
+/* Names an expression refers to (lets, fns, metrics), for the cycle check. */
+void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg);
+/* Did-you-mean over a map's keys; NULL if nothing is close. */
+const char *closest(const StrMap *m, const char *name);
+void note_did_you_mean(R *r, const char *suggestion);
+Member *lookup_member(R *r, Node *ref, bool report);
+char *fmt_money(R *r, Num v, char *buf);
+
+#endif

@@ -1,0 +1,730 @@
+/* test_csv.c -- cmocka tests for interp/csv.c: RFC 4180 records, quoting,
+ * line ends, BOM, UTF-8, every error with its line and column, limits with
+ * bounded memory, and block boundaries.
+ * Most expectations are a dump of the whole parse ("LINE:[f1][f2]" per record,
+ * then "EOF" or "ERR line:col message"), and every dump is checked with many
+ * read block sizes, so each byte also lands on a block boundary.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "csv.h"
+
+/* ---- helpers ---- */
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+} Text;
+
+static void put(Text *t, const char *s, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        t->cap = (t->len + n + 1) * 2;
+        t->s = realloc(t->s, t->cap);
+        assert_non_null(t->s);
+    }
+    memcpy(t->s + t->len, s, n);
+    t->len += n;
+    t->s[t->len] = 0;
+}
+
+static void puts_(Text *t, const char *s)
+{
+    put(t, s, strlen(s));
+}
+
+/* Appends a field, showing line ends as \n and \r. */
+static void put_field(Text *t, const char *s, size_t n)
+{
+    puts_(t, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            puts_(t, "\\n");
+        else if (s[i] == '\r')
+            puts_(t, "\\r");
+        else
+            put(t, s + i, 1);
+    }
+    puts_(t, "]");
+}
+
+/* Reads r to the end and returns the dump (malloc'd).  Checks the row
+ * invariants and that the final status is sticky. */
+static char *dump_reader(CsvReader *r)
+{
+    Text t = {NULL, 0, 0};
+    CsvRow row;
+    int k;
+    char line[64];
+    puts_(&t, "");
+    while ((k = csv_next(r, &row)) == 1) {
+        assert_true(row.nfields >= 1);
+        snprintf(line, sizeof line, "%ld:", row.line);
+        puts_(&t, line);
+        for (size_t i = 0; i < row.nfields; i++) {
+            assert_int_equal(strlen(row.fields[i]), row.lens[i]); /* NUL-terminated */
+            put_field(&t, row.fields[i], row.lens[i]);
+        }
+        puts_(&t, "\n");
+    }
+    if (k == 0) {
+        assert_null(csv_error(r, NULL, NULL));
+        puts_(&t, "EOF");
+    } else {
+        long l = -1, c = -1;
+        const char *msg = csv_error(r, &l, &c);
+        assert_non_null(msg);
+        snprintf(line, sizeof line, "ERR %ld:%ld ", l, c);
+        puts_(&t, line);
+        puts_(&t, msg);
+    }
+    assert_int_equal(csv_next(r, &row), k);
+    assert_int_equal(csv_next(r, &row), k);
+    return t.s;
+}
+
+static char *dump_mem(const char *data, size_t len, size_t block, size_t max_field)
+{
+    CsvReader *r = csv_open_mem(data, len);
+    assert_non_null(r);
+    if (block)
+        csv_set_block_size(r, block);
+    if (max_field)
+        csv_set_max_field(r, max_field);
+    char *s = dump_reader(r);
+    csv_close(r);
+    return s;
+}
+
+static const size_t blocks[] = {0, 1, 2, 3, 4, 5, 7, 13, 63, 64, 65, 200};
+
+/* The dump of data (len bytes; max_field 0 = default) must equal expect with
+ * every block size. */
+static void check_max(const char *data, size_t len, size_t max_field, const char *expect)
+{
+    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) {
+        char *got = dump_mem(data, len, blocks[i], max_field);
+        if (strcmp(got, expect) != 0)
+            print_error("block size %zu:\n--- got\n%s\n--- expected\n%s\n", blocks[i], got, expect);
+        assert_string_equal(got, expect);
+        free(got);
+    }
+}
+
+#define check(lit, expect) check_max((lit), sizeof(lit) - 1, 0, (expect))
+
+/* A malloc'd buffer of n copies of c. */
+static char *repeat(char c, size_t n)
+{
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    memset(s, c, n);
+    s[n] = 0;
+    return s;
+}
+
+/* ---- well-formed input ---- */
+
+static void test_simple(void **state)
+{
+    (void)state;
+    check("date,rep,amount\n2027-01-05,zhang,100.50\n2027-01-06,li,-3\n",
+          "1:[date][rep][amount]\n2:[2027-01-05][zhang][100.50]\n3:[2027-01-06][li][-3]\nEOF");
+    check("x\n", "1:[x]\nEOF");
+    check("a,b,c", "1:[a][b][c]\nEOF");
+}
+
+static void test_crlf(void **state)
+{
+    (void)state;
+    check("a,b\r\n1,2\r\n", "1:[a][b]\n2:[1][2]\nEOF");
+    check("a,b\r\n1,2", "1:[a][b]\n2:[1][2]\nEOF");
+    check("a\r\n\r\nb\n", "1:[a]\n2:[]\n3:[b]\nEOF");
+    check("\"q\"\r\nx\r\n", "1:[q]\n2:[x]\nEOF");
+    check("mixed\nends\r\nok", "1:[mixed]\n2:[ends]\n3:[ok]\nEOF");
+}
+
+static void test_bom(void **state)
+{
+    (void)state;
+    check("\xEF\xBB\xBF"
+          "date,amount\n2027-01-01,5\n",
+          "1:[date][amount]\n2:[2027-01-01][5]\nEOF");
+    check("\xEF\xBB\xBF", "EOF");
+    check("\xEF\xBB\xBF\n", "1:[]\nEOF");
+    check("\xEF\xBB", "ERR 1:1 invalid UTF-8 byte 0xef (save the file as UTF-8, not GBK or Latin-1)");
+    /* only at the very start */
+    check("a\n\xEF\xBB\xBF"
+          "b\n",
+          "1:[a]\n2:[\xEF\xBB\xBF"
+          "b]\nEOF");
+    /* columns do not count the mark */
+    check("\xEF\xBB\xBF"
+          "ab\"c\n",
+          "ERR 1:3 '\"' in an unquoted field (quote the whole field and double the quotes inside)");
+}
+
+static void test_quoted_comma(void **state)
+{
+    (void)state;
+    check("\"a,b\",c\n\"x,\",\",y\"\n", "1:[a,b][c]\n2:[x,][,y]\nEOF");
+    check("\"a\",\"b\"", "1:[a][b]\nEOF");
+    check("plain,\"quoted\"\n", "1:[plain][quoted]\nEOF");
+}
+
+static void test_quoted_newline(void **state)
+{
+    (void)state;
+    check("\"line1\nline2\",x\nnext,y\n", "1:[line1\\nline2][x]\n3:[next][y]\nEOF");
+    check("\"a\r\nb\"\r\nc\r\n", "1:[a\\r\\nb]\n3:[c]\nEOF");
+    check("\"\n\n\n\"\nz\n", "1:[\\n\\n\\n]\n5:[z]\nEOF");
+    /* a lone CR inside quotes is data */
+    check("\"a\rb\",\"\r\"\n", "1:[a\\rb][\\r]\nEOF");
+}
+
+static void test_escaped_quotes(void **state)
+{
+    (void)state;
+    check("\"say \"\"hi\"\"\",\"\"\"\"\n", "1:[say \"hi\"][\"]\nEOF");
+    check("\"\"\"\"\"\"\n", "1:[\"\"]\nEOF");
+    check("\"a\"\"\",b,\"\"\"c\"\n", "1:[a\"][b][\"c]\nEOF");
+    check("\"x\"\"\ny\"\"\"", "1:[x\"\\ny\"]\nEOF");
+}
+
+static void test_empty_fields(void **state)
+{
+    (void)state;
+    check(",,\n", "1:[][][]\nEOF");
+    check("\"\",\"\"\n", "1:[][]\nEOF");
+    check("a,\n,b\n", "1:[a][]\n2:[][b]\nEOF");
+    check("a,", "1:[a][]\nEOF");
+    check("\"\"", "1:[]\nEOF");
+}
+
+static void test_no_trailing_newline(void **state)
+{
+    (void)state;
+    check("a,b\nc,d", "1:[a][b]\n2:[c][d]\nEOF");
+    check("\"q\nq\"", "1:[q\\nq]\nEOF");
+    check("华北", "1:[华北]\nEOF");
+}
+
+static void test_empty_lines(void **state)
+{
+    (void)state;
+    check("", "EOF");
+    check("\n", "1:[]\nEOF");
+    check("a\n\nb\n", "1:[a]\n2:[]\n3:[b]\nEOF");
+    check("a\n\n", "1:[a]\n2:[]\nEOF");
+    check("a\n", "1:[a]\nEOF");
+}
+
+static void test_chinese(void **state)
+{
+    (void)state;
+    check("区域,销售代表,金额\n华北,张伟,\"1,200.00\"\n华东,李娜,300\n",
+          "1:[区域][销售代表][金额]\n2:[华北][张伟][1,200.00]\n3:[华东][李娜][300]\nEOF");
+    CsvReader *r = csv_open_mem("华北,西部\n", 14);
+    CsvRow row;
+    assert_int_equal(csv_next(r, &row), 1);
+    assert_int_equal(row.nfields, 2);
+    assert_int_equal(row.lens[0], 6);
+    assert_string_equal(row.fields[1], "西部");
+    csv_close(r);
+}
+
+static void test_utf8_valid_edges(void **state)
+{
+    (void)state;
+    /* U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+FFFF, U+10000, U+10FFFF */
+    check("\xC2\x80,\xDF\xBF,\xE0\xA0\x80,\xED\x9F\xBF,\xEE\x80\x80,\xEF\xBF\xBF\n"
+          "\xF0\x90\x80\x80,\xF4\x8F\xBF\xBF,\"😀\"\n",
+          "1:[\xC2\x80][\xDF\xBF][\xE0\xA0\x80][\xED\x9F\xBF][\xEE\x80\x80][\xEF\xBF\xBF]\n"
+          "2:[\xF0\x90\x80\x80][\xF4\x8F\xBF\xBF][😀]\nEOF");
+}
+
+/* ---- errors, each with its position ---- */
+
+static void test_err_unterminated(void **state)
+{
+    (void)state;
+    check("a,b\nc,\"d\ne\n", "1:[a][b]\nERR 2:3 unterminated quoted field starting at line 2");
+    check("\"", "ERR 1:1 unterminated quoted field starting at line 1");
+    check("x\n\"abc\"\"", "1:[x]\nERR 2:1 unterminated quoted field starting at line 2");
+    check("华北,\"", "ERR 1:4 unterminated quoted field starting at line 1");
+}
+
+static void test_err_quote_in_unquoted(void **state)
+{
+    (void)state;
+    const char *msg = "'\"' in an unquoted field (quote the whole field and double the quotes inside)";
+    char want[200];
+    snprintf(want, sizeof want, "ERR 1:3 %s", msg);
+    check("ab\"c\n", want);
+    snprintf(want, sizeof want, "1:[ok]\nERR 2:5 %s", msg);
+    check("ok\nx,y \"z\"\n", want);
+    snprintf(want, sizeof want, "ERR 1:4 %s", msg);
+    check("华北\"", want);
+}
+
+static void test_err_text_after_quote(void **state)
+{
+    (void)state;
+    check("\"ab\"c,d\n", "ERR 1:5 text after closing quote (expected ',' or end of line)");
+    check("\"ab\" ,d\n", "ERR 1:5 text after closing quote (expected ',' or end of line)");
+    check("x,\"a\nb\"\"\"y\n", "ERR 2:5 text after closing quote (expected ',' or end of line)");
+    check("\"华\n北北\"x", "ERR 2:4 text after closing quote (expected ',' or end of line)");
+}
+
+static void test_err_bare_cr(void **state)
+{
+    (void)state;
+    check("a\rb\n", "ERR 1:2 carriage return not followed by a line feed");
+    check("a,b\r", "ERR 1:4 carriage return not followed by a line feed");
+    check("\"a\"\rb", "ERR 1:4 carriage return not followed by a line feed");
+    check("ok\r\nold\rmac\r", "1:[ok]\nERR 2:4 carriage return not followed by a line feed");
+}
+
+static void test_err_invalid_utf8(void **state)
+{
+    (void)state;
+    check("华北,\xFF\n", "ERR 1:4 invalid UTF-8 byte 0xff (save the file as UTF-8, not GBK or Latin-1)");
+    /* GBK for 华北 */
+    check("id\nR1,\xBB\xAA\xB1\xB1\n",
+          "1:[id]\nERR 2:4 invalid UTF-8 byte 0xbb (save the file as UTF-8, not GBK or Latin-1)");
+    check("\xC0\x80", "ERR 1:1 invalid UTF-8 byte 0xc0 (save the file as UTF-8, not GBK or Latin-1)");
+    check("a\xED\xA0\x80", /* surrogate */
+          "ERR 1:2 invalid UTF-8 byte 0xed (save the file as UTF-8, not GBK or Latin-1)");
+    check("ab\xF4\x90\x80\x80", /* above U+10FFFF */
+          "ERR 1:3 invalid UTF-8 byte 0xf4 (save the file as UTF-8, not GBK or Latin-1)");
+    check("\xE0\x9F\xBF", /* overlong */
+          "ERR 1:1 invalid UTF-8 byte 0xe0 (save the file as UTF-8, not GBK or Latin-1)");
+    check("\xF0\x8F\xBF\xBF", /* overlong */
+          "ERR 1:1 invalid UTF-8 byte 0xf0 (save the file as UTF-8, not GBK or Latin-1)");
+    check("华\x80", "ERR 1:2 invalid UTF-8 byte 0x80 (save the file as UTF-8, not GBK or Latin-1)");
+    check("x,\xE5\x8D", /* cut by the end of input */
+          "ERR 1:3 invalid UTF-8 byte 0xe5 (save the file as UTF-8, not GBK or Latin-1)");
+    check("x,\xE5\x8D,y\n", /* cut by a comma */
+          "ERR 1:3 invalid UTF-8 byte 0xe5 (save the file as UTF-8, not GBK or Latin-1)");
+    check("\"a\n\xF5\"\n", /* inside quotes, second line */
+          "ERR 2:1 invalid UTF-8 byte 0xf5 (save the file as UTF-8, not GBK or Latin-1)");
+    check("\"\xE5\x8D\"", "ERR 1:2 invalid UTF-8 byte 0xe5 (save the file as UTF-8, not GBK or Latin-1)");
+}
+
+static void test_err_nul(void **state)
+{
+    (void)state;
+    static const char a[] = "ab\0c\n", b[] = "x\n\"q\0\"\n", c[] = "\"q\"\0\n";
+    check_max(a, sizeof a - 1, 0, "ERR 1:3 NUL byte in input");
+    check_max(b, sizeof b - 1, 0, "1:[x]\nERR 2:3 NUL byte in input");
+    check_max(c, sizeof c - 1, 0, "ERR 1:4 NUL byte in input");
+    check_max("\0", 1, 0, "ERR 1:1 NUL byte in input");
+}
+
+static void test_err_field_too_long(void **state)
+{
+    (void)state;
+    check_max("x,0123456789\n", 13, 10, "1:[x][0123456789]\nEOF");
+    check_max("x,0123456789A\n", 14, 10, "ERR 1:3 field longer than 10 bytes");
+    check_max("x,0123456789A", 13, 10, "ERR 1:3 field longer than 10 bytes");
+    check_max("x,\"0123456789\"\n", 15, 10, "1:[x][0123456789]\nEOF");
+    check_max("x,\"01234567\"\"9\"\n", 16, 10, "1:[x][01234567\"9]\nEOF");
+    check_max("a\nx,\"0123456789A\"\n", 18, 10,
+              "1:[a]\nERR 2:3 quoted field longer than 10 bytes (is a closing quote missing?)");
+    check_max("a\nx,\"0123456789A", 16, 10,
+              "1:[a]\nERR 2:3 quoted field longer than 10 bytes (is a closing quote missing?)");
+}
+
+/* A 3 MiB field against the default 1 MiB limit, plain and quoted. */
+static void test_err_3mib_field(void **state)
+{
+    (void)state;
+    size_t n = (size_t)3 << 20;
+    char *s = repeat('x', n + 3);
+    static const size_t bs[] = {0, 4096, 65537};
+    for (size_t i = 0; i < 3; i++) {
+        s[n] = '\n';
+        char *got = dump_mem(s, n + 1, bs[i], 0);
+        assert_string_equal(got, "ERR 1:1 field longer than 1048576 bytes");
+        free(got);
+        s[0] = '"';
+        s[n + 1] = '"';
+        s[n + 2] = '\n';
+        got = dump_mem(s, n + 3, bs[i], 0);
+        assert_string_equal(got, "ERR 1:1 quoted field longer than 1048576 bytes (is a closing "
+                                 "quote missing?)");
+        free(got);
+        s[0] = 'x';
+    }
+    free(s);
+}
+
+/* An endless field from a pipe fails after reading little more than the
+ * limit: the reader never buffers the whole field. */
+static void test_err_endless_field_bounded(void **state)
+{
+    (void)state;
+    int data[2], report[2];
+    assert_int_equal(pipe(data), 0);
+    assert_int_equal(pipe(report), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        static char chunk[65536];
+        unsigned long long total = 0;
+        signal(SIGPIPE, SIG_IGN);
+        close(data[0]);
+        close(report[0]);
+        memset(chunk, 'y', sizeof chunk);
+        chunk[0] = '"';
+        for (;;) {
+            ssize_t k = write(data[1], chunk, sizeof chunk);
+            if (k <= 0)
+                break;
+            total += (unsigned long long)k;
+            chunk[0] = 'y';
+        }
+        if (write(report[1], &total, sizeof total) != sizeof total)
+            _exit(1);
+        _exit(0);
+    }
+    close(data[1]);
+    close(report[1]);
+    CsvReader *r = csv_open_fd(data[0], "<pipe>");
+    assert_string_equal(csv_name(r), "<pipe>");
+    char *got = dump_reader(r);
+    assert_string_equal(got, "ERR 1:1 quoted field longer than 1048576 bytes (is a closing quote "
+                             "missing?)");
+    free(got);
+    csv_close(r);
+    close(data[0]);
+    unsigned long long total = 0;
+    assert_int_equal(read(report[0], &total, sizeof total), sizeof total);
+    close(report[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_true(total < ((unsigned long long)4 << 20)); /* limit + a block + the pipe */
+}
+
+static void test_err_too_many_fields(void **state)
+{
+    (void)state;
+    char *s = repeat(',', CSV_MAX_FIELDS + 1);
+    s[CSV_MAX_FIELDS - 1] = '\n'; /* line 1: exactly the maximum */
+    CsvReader *r = csv_open_mem(s, CSV_MAX_FIELDS + 1);
+    CsvRow row;
+    assert_int_equal(csv_next(r, &row), 1);
+    assert_int_equal(row.nfields, CSV_MAX_FIELDS);
+    assert_int_equal(csv_next(r, &row), 1); /* line 2: ",," */
+    assert_int_equal(row.nfields, 3);
+    csv_close(r);
+    s[CSV_MAX_FIELDS - 1] = ','; /* CSV_MAX_FIELDS + 2 empty fields */
+    char want[64];
+    snprintf(want, sizeof want, "ERR 1:%d too many fields (more than %d)", CSV_MAX_FIELDS + 1,
+             CSV_MAX_FIELDS);
+    for (size_t b = 0; b < 3; b++) {
+        char *got = dump_mem(s, CSV_MAX_FIELDS + 1, b * 100, 0);
+        assert_string_equal(got, want);
+        free(got);
+    }
+    free(s);
+}
+
+static void test_err_record_too_long(void **state)
+{
+    (void)state;
+    size_t field = 5000, n = field * CSV_MAX_FIELDS; /* 4096 fields, 20 MB */
+    char *s = repeat('z', n + 2);
+    for (size_t i = field; i < n; i += field)
+        s[i] = ',';
+    s[0] = 'a';
+    memcpy(s, "ok\n", 3);
+    char want[64];
+    snprintf(want, sizeof want, "1:[ok]\nERR 2:1 record longer than %zu bytes",
+             CSV_MIN_MAX_RECORD);
+    char *got = dump_mem(s, n, 0, 0);
+    assert_string_equal(got, want);
+    free(got);
+    free(s);
+}
+
+static void test_sticky_status(void **state)
+{
+    (void)state;
+    CsvReader *r = csv_open_mem("a\n\"b", 4);
+    CsvRow row;
+    long l = 7, c = 7;
+    assert_null(csv_error(r, &l, &c));
+    assert_int_equal(l, 0);
+    assert_int_equal(csv_next(r, &row), 1);
+    assert_int_equal(csv_next(r, &row), -1);
+    assert_int_equal(csv_next(r, &row), -1);
+    assert_string_equal(csv_error(r, &l, &c), "unterminated quoted field starting at line 2");
+    assert_int_equal(l, 2);
+    assert_int_equal(c, 1);
+    csv_close(r);
+    csv_close(NULL);
+}
+
+/* ---- files ---- */
+
+static void test_open_missing_file(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    assert_null(csv_open("/nonexistent-dir/actuals.csv", &err));
+    assert_string_equal(err, "cannot open '/nonexistent-dir/actuals.csv': No such file or directory");
+    free(err);
+    err = NULL;
+    assert_null(csv_open("/", &err));
+    assert_string_equal(err, "cannot open '/': Is a directory");
+    free(err);
+}
+
+static void test_open_file_and_fd(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_csv_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char text[] = "\xEF\xBB\xBFrep,amount\r\nzhang,\"1,000\"\r\n";
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+
+    char *err = NULL;
+    CsvReader *r = csv_open(path, &err);
+    assert_non_null(r);
+    assert_null(err);
+    assert_string_equal(csv_name(r), path);
+    char *got = dump_reader(r);
+    assert_string_equal(got, "1:[rep][amount]\n2:[zhang][1,000]\nEOF");
+    free(got);
+    csv_close(r);
+
+    fd = open(path, O_RDONLY);
+    r = csv_open_fd(fd, "actuals");
+    csv_set_block_size(r, 3);
+    got = dump_reader(r);
+    assert_string_equal(got, "1:[rep][amount]\n2:[zhang][1,000]\nEOF");
+    free(got);
+    csv_close(r);
+    assert_int_equal(close(fd), 0); /* still open: csv_close left it */
+    unlink(path);
+}
+
+/* ---- block boundaries and robustness ---- */
+
+static uint64_t rng = 88172645463325252ULL;
+static uint32_t rnd(uint32_t n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng % n);
+}
+
+/* Writes one random field value into t (raw) and its CSV form into csv. */
+static void random_field(Text *raw, Text *csv)
+{
+    static const char *const atoms[] = {"a", "7", " ", ",", "\"", "\n", "\r", "\r\n", "华北",
+                                        "😀", "é", "x.y"};
+    Text v = {NULL, 0, 0};
+    size_t n = rnd(4) == 0 ? 0 : rnd(8) + (rnd(20) == 0 ? 150 : 0);
+    puts_(&v, "");
+    for (size_t i = 0; i < n; i++)
+        puts_(&v, atoms[rnd(sizeof atoms / sizeof atoms[0])]);
+    bool must = strpbrk(v.s, ",\"\n\r") != NULL;
+    put_field(raw, v.s, v.len);
+    if (must || rnd(5) == 0) {
+        puts_(csv, "\"");
+        for (size_t i = 0; i < v.len; i++) {
+            if (v.s[i] == '"')
+                puts_(csv, "\"");
+            put(csv, v.s + i, 1);
+        }
+        puts_(csv, "\"");
+    } else {
+        put(csv, v.s, v.len);
+    }
+    free(v.s);
+}
+
+/* Random well-formed documents built with their expected dump parse the
+ * same at any block size. */
+static void test_block_boundaries(void **state)
+{
+    (void)state;
+    for (int doc = 0; doc < 300; doc++) {
+        Text csv = {NULL, 0, 0}, want = {NULL, 0, 0};
+        long line = 1;
+        char buf[32];
+        puts_(&csv, "");
+        puts_(&want, "");
+        int nrec = (int)rnd(12);
+        for (int rec = 0; rec < nrec; rec++) {
+            size_t start = csv.len;
+            snprintf(buf, sizeof buf, "%ld:", line);
+            puts_(&want, buf);
+            int nf = 1 + (int)rnd(5);
+            for (int f = 0; f < nf; f++) {
+                if (f)
+                    puts_(&csv, ",");
+                random_field(&want, &csv);
+            }
+            puts_(&want, "\n");
+            bool last = rec == nrec - 1;
+            if (last && csv.len == start) /* an empty last line is no record */
+                puts_(&csv, "\"\"");
+            if (!last || rnd(2))
+                puts_(&csv, rnd(2) ? "\r\n" : "\n");
+            for (size_t i = start; i < csv.len; i++)
+                line += csv.s[i] == '\n';
+        }
+        puts_(&want, "EOF");
+        size_t b = 1 + rnd(70);
+        char *got = dump_mem(csv.s, csv.len, b, 0);
+        if (strcmp(got, want.s) != 0)
+            print_error("doc %d block %zu input:\n%s\n", doc, b, csv.s);
+        assert_string_equal(got, want.s);
+        free(got);
+        free(csv.s);
+        free(want.s);
+    }
+}
+
+/* Random bytes never crash, and the outcome (rows, or the error and its
+ * position) does not depend on the block size. */
+static void test_random_bytes(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "a,\"\n\r\0\xE5\x8D\x8E\xFF\xEF\xBB\xBF";
+    char data[300];
+    for (int iter = 0; iter < 3000; iter++) {
+        size_t n = rnd(sizeof data);
+        for (size_t i = 0; i < n; i++)
+            data[i] = alphabet[rnd(sizeof alphabet - 1)];
+        size_t max_field = rnd(3) == 0 ? 1 + rnd(20) : 0;
+        char *first = dump_mem(data, n, 0, max_field);
+        for (int k = 0; k < 3; k++) {
+            char *got = dump_mem(data, n, 1 + rnd(9), max_field);
+            assert_string_equal(got, first);
+            free(got);
+        }
+        free(first);
+    }
+}
+
+/* A valid 3 MiB field passes with a 4 MiB limit and small blocks. */
+static void test_long_field_across_blocks(void **state)
+{
+    (void)state;
+    size_t n = (size_t)3 << 20;
+    char *s = repeat('q', n + 8);
+    memcpy(s, "a,\"", 3);
+    memcpy(s + n, "\"\"\",b\n", 6); /* ends with an escaped quote */
+    CsvReader *r = csv_open_mem(s, n + 6);
+    csv_set_max_field(r, (size_t)4 << 20);
+    csv_set_block_size(r, 4093);
+    CsvRow row;
+    assert_int_equal(csv_next(r, &row), 1);
+    assert_int_equal(row.nfields, 3);
+    assert_int_equal(row.lens[1], n - 3 + 1);
+    assert_int_equal(row.fields[1][n - 3], '"');
+    assert_int_equal(row.fields[1][0], 'q');
+    assert_string_equal(row.fields[2], "b");
+    assert_int_equal(csv_next(r, &row), 0);
+    csv_close(r);
+    free(s);
+}
+
+/* Many rows with a block that is not a multiple of the row length. */
+static void test_many_rows(void **state)
+{
+    (void)state;
+    Text t = {NULL, 0, 0};
+    char line[80];
+    puts_(&t, "date,rep_id,region,product,amount\n");
+    for (int i = 0; i < 20000; i++) {
+        snprintf(line, sizeof line, "2027-%02d-%02d,R%06d,%s,P%02d,%d.%02d\n", 1 + i % 12,
+                 1 + i % 28, i, i % 2 ? "华北" : "西部", i % 20, i, i % 100);
+        puts_(&t, line);
+    }
+    static const size_t bs[] = {0, 1000, 4096, 64};
+    for (size_t b = 0; b < 4; b++) {
+        CsvReader *r = csv_open_mem(t.s, t.len);
+        if (bs[b])
+            csv_set_block_size(r, bs[b]);
+        CsvRow row;
+        long rows = 0;
+        while (csv_next(r, &row) == 1) {
+            assert_int_equal(row.nfields, 5);
+            assert_int_equal(row.line, rows + 1);
+            if (rows > 0) {
+                snprintf(line, sizeof line, "R%06ld", rows - 1);
+                assert_string_equal(row.fields[1], line);
+                assert_string_equal(row.fields[2], (rows - 1) % 2 ? "华北" : "西部");
+            }
+            rows++;
+        }
+        assert_null(csv_error(r, NULL, NULL));
+        assert_int_equal(rows, 20001);
+        csv_close(r);
+    }
+    free(t.s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_simple),
+        cmocka_unit_test(test_crlf),
+        cmocka_unit_test(test_bom),
+        cmocka_unit_test(test_quoted_comma),
+        cmocka_unit_test(test_quoted_newline),
+        cmocka_unit_test(test_escaped_quotes),
+        cmocka_unit_test(test_empty_fields),
+        cmocka_unit_test(test_no_trailing_newline),
+        cmocka_unit_test(test_empty_lines),
+        cmocka_unit_test(test_chinese),
+        cmocka_unit_test(test_utf8_valid_edges),
+        cmocka_unit_test(test_err_unterminated),
+        cmocka_unit_test(test_err_quote_in_unquoted),
+        cmocka_unit_test(test_err_text_after_quote),
+        cmocka_unit_test(test_err_bare_cr),
+        cmocka_unit_test(test_err_invalid_utf8),
+        cmocka_unit_test(test_err_nul),
+        cmocka_unit_test(test_err_field_too_long),
+        cmocka_unit_test(test_err_3mib_field),
+        cmocka_unit_test(test_err_endless_field_bounded),
+        cmocka_unit_test(test_err_too_many_fields),
+        cmocka_unit_test(test_err_record_too_long),
+        cmocka_unit_test(test_sticky_status),
+        cmocka_unit_test(test_open_missing_file),
+        cmocka_unit_test(test_open_file_and_fd),
+        cmocka_unit_test(test_block_boundaries),
+        cmocka_unit_test(test_random_bytes),
+        cmocka_unit_test(test_long_field_across_blocks),
+        cmocka_unit_test(test_many_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
