@@ -18,14 +18,14 @@ LIBOBJS  = $(patsubst interp/%.c,$(BUILD)/%.o,$(filter-out interp/main.c,$(SRCS)
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 STDLIB   = $(sort $(wildcard stdlib/*.plan))
 
-.PHONY: all check check-units check-golden check-examples check-asan fuzz bench install \
-        uninstall clean help
+.PHONY: all check check-units check-golden check-hostile check-examples check-asan fuzz bench \
+        install uninstall clean help
 .SUFFIXES:
 
 all: $(BIN)
 
 $(BIN): $(BUILD)/main.o $(BUILD)/libsalesplan.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/main.o $(BUILD)/libsalesplan.a $(LIBS)
 
 $(BUILD)/libsalesplan.a: $(LIBOBJS)
 	rm -f $@ && ar rcs $@ $^
@@ -53,13 +53,13 @@ $(BUILD)/%.o: interp/%.c | $(BUILD)/parser.h $(BUILD)/lexer.h $(BUILD)
 	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libsalesplan.a
-	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsalesplan.a -lcmocka $(LIBS)
 
 $(BUILD):
 	mkdir -p $(BUILD)
 
 # ---- tests ---------------------------------------------------------------
-check: check-units check-golden check-examples check-asan
+check: check-units check-golden check-hostile check-examples check-asan
 	@echo "make check: all suites passed"
 
 check-units: $(UNITS)
@@ -68,24 +68,32 @@ check-units: $(UNITS)
 check-golden: $(BIN)
 	@sh tests/run-golden.sh ./$(BIN)
 
+check-hostile: $(BIN)
+	@sh tests/hostile/run.sh ./$(BIN)
+
+check-docs: $(BIN)
+	@sh tests/docs/run.sh ./$(BIN)
+
 check-examples: $(BIN)
 	@set -e; for f in examples/*.plan; do ./$(BIN) check $$f; done
 
 check-asan:
 	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
-	    build/asan/salesplan check-units check-golden
+	    build/asan/salesplan check-units check-golden check-hostile
 
 # ---- fuzzing and benchmarks ----------------------------------------------
-FUZZTIME ?= 60
+FUZZTIME  ?= 60
+FUZZFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 fuzz:
-	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,address,undefined' \
+	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS='$(FUZZFLAGS) -fsanitize=fuzzer-no-link' \
 	    build/fuzz/libsalesplan.a
-	clang -O1 -g -fsanitize=fuzzer,address,undefined -Iinterp -Ibuild/fuzz \
+	clang $(FUZZFLAGS) -fsanitize=fuzzer $(FUZZ_CFLAGS) -Iinterp -Ibuild/fuzz \
 	    -o build/fuzz/fuzz_plan tests/fuzz/fuzz_plan.c build/fuzz/libsalesplan.a $(LIBS)
-	mkdir -p build/fuzz/corpus
-	cp tests/fuzz/corpus/* examples/*.plan build/fuzz/corpus/ 2>/dev/null || true
+	mkdir -p build/fuzz/corpus build/fuzz/artifacts
+	cp tests/fuzz/corpus/* examples/*.plan stdlib/*.plan build/fuzz/corpus/
 	build/fuzz/fuzz_plan -max_total_time=$(FUZZTIME) -max_len=65536 -rss_limit_mb=2048 \
-	    -timeout=10 build/fuzz/corpus
+	    -timeout=10 -dict=tests/fuzz/plan.dict -artifact_prefix=build/fuzz/artifacts/ \
+	    build/fuzz/corpus
 
 bench: $(BIN)
 	sh bench/parse/run.sh ./$(BIN)
@@ -104,9 +112,13 @@ clean:
 
 help:
 	@echo "make              build ./salesplan"
-	@echo "make check        unit tests, golden tests, examples, and the same under ASan+UBSan"
+	@echo "make check        unit, golden and hostile-input tests, examples, and the same under"
+	@echo "                  ASan+UBSan"
 	@echo "make check-asan   only the sanitizer pass"
-	@echo "make fuzz         run the libFuzzer harness for FUZZTIME seconds (default 60)"
+	@echo "make check-hostile"
+	@echo "                  hostile inputs: no crash, hang or read outside the plan's directory"
+	@echo "make fuzz         run the libFuzzer harness for FUZZTIME seconds (default 60);"
+	@echo "                  crashing inputs go to build/fuzz/artifacts/"
 	@echo "make bench        parse/check benchmark on a generated 100,000-line plan"
 	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"

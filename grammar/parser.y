@@ -382,10 +382,11 @@ static Node *deep(ParseCtx *ctx, Node *n)
     n->depth = d + 1;
     if (n->depth <= MAX_EXPR_DEPTH)
         return n;
-    if (!ctx->fatal)
+    if (!ctx->fatal) {
         diag_error(ctx->diags, n->loc, "expression nested more than %d deep", MAX_EXPR_DEPTH);
+        ctx->nerrors++;
+    }
     ctx->fatal = true;
-    ctx->nerrors++;
     Node *zero = ast_new(ctx->arena, N_NUM, n->loc);
     zero->str = "0";
     return zero;

@@ -276,14 +276,13 @@ static void grow(CsvReader *r, size_t need)
 /* Moves the current record to the front of the buffer and reads one more
  * block after it.  Returns 1 when bytes were added, 0 at end of input, -1 on
  * an error.  Offsets from the record start stay valid, and so do the
- * pointers of the nf_open fields already found; other pointers do not. */
+ * pointers of the nf_open fields already found; other pointers do not.
+ * Callers check the limits first (see limit), which bounds the buffer. */
 static int fill(CsvReader *r)
 {
     if (r->eof)
         return 0;
     size_t keep = r->end - r->pos;
-    if (keep > r->max_record)
-        return fail_at(r, r->buf + r->pos, "record longer than %zu bytes", r->max_record);
     r->mask_ok = false;
     if (r->pos > 0) {
         memmove(r->buf, r->buf + r->pos, keep);
@@ -478,12 +477,32 @@ typedef struct {
     bool esc; /* some quoted field holds "" */
 } RecState;
 
-/* A field at s of len bytes broke a limit (length, or the field count). */
+/* Checks the field and record length limits at q, where start is where the
+ * field's content starts: with at = 0 before reading more (the bytes before
+ * q are known, the one at q is not), with at = 1 before reporting an error
+ * at q (q is then a field byte: an error past a limit reports the limit).
+ * When both limits are broken the one broken first in the text is reported.
+ * So the outcome never depends on where blocks end.  Returns -1 on error. */
+static int limit(CsvReader *r, const unsigned char *q, const unsigned char *start, bool quoted,
+                 size_t at)
+{
+    const unsigned char *rec = r->buf + r->pos;
+    bool field = (size_t)(q - start) + at > r->max_field;
+    bool record = (size_t)(q - rec) + at > r->max_record;
+    if (field && (!record || (size_t)(start - rec) + r->max_field <= r->max_record))
+        return fail_long(r, start - quoted, quoted);
+    if (record)
+        return fail_at(r, rec, "record longer than %zu bytes", r->max_record);
+    return 0;
+}
+
+/* The field at s of len bytes broke a limit: its length, the record's, or
+ * the field count. */
 __attribute__((noinline, cold)) static int field_limit(CsvReader *r, const unsigned char *s,
                                                        size_t len, bool quoted)
 {
-    if (len > r->max_field)
-        return fail_long(r, s - quoted, quoted);
+    if (limit(r, s + len, s, quoted, 0) < 0)
+        return -1;
     return fail_at(r, s - quoted, "too many fields (more than %d)", CSV_MAX_FIELDS);
 }
 
@@ -498,11 +517,14 @@ __attribute__((noinline, cold)) static int field_limit(CsvReader *r, const unsig
         nf++;                                                                                      \
     } while (0)
 
-/* The closing quote is at offset coff of the record: checks what follows it
- * (reading more if needed) and NUL-terminates the field.  Returns the offset
- * of the separator (or of the end of input), or -1. */
-static long close_quoted(CsvReader *r, size_t coff)
+/* The closing quote of the field opened at offset qoff is at offset coff of
+ * the record: checks what follows it (reading more if needed) and
+ * NUL-terminates the field.  Returns the offset of the separator (or of the
+ * end of input), or -1. */
+static long close_quoted(CsvReader *r, size_t qoff, size_t coff)
 {
+    if (limit(r, r->buf + r->pos + coff, r->buf + r->pos + qoff + 1, true, 0) < 0)
+        return -1;
     for (;;) {
         unsigned char *rec = r->buf + r->pos, *end = r->buf + r->end, *t = rec + coff + 1;
         if (*t == ',' || *t == '\n' || (*t == '\r' && t[1] == '\n') || (t == end && r->eof)) {
@@ -510,10 +532,12 @@ static long close_quoted(CsvReader *r, size_t coff)
             return (long)(coff + 1);
         }
         if ((t == end || (*t == '\r' && t + 1 == end)) && !r->eof) {
-            if (fill(r) < 0)
+            if (limit(r, t, t, false, 0) < 0 || fill(r) < 0)
                 return -1;
             continue;
         }
+        if (limit(r, t, t, false, 1) < 0)
+            return -1;
         if (*t == '\r')
             return fail_at(r, t, "carriage return not followed by a line feed");
         if (*t == 0)
@@ -529,6 +553,7 @@ static long scan_quoted(CsvReader *r, RecState *st, size_t qoff)
     unsigned char *rec = r->buf + r->pos, *end = r->buf + r->end;
     unsigned char *q = rec + qoff + 1, *base = q;
     uint64_t m = mask_quoted(base);
+    int k;
     for (;;) {
         while (m == 0) {
             base += 64;
@@ -536,12 +561,11 @@ static long scan_quoted(CsvReader *r, RecState *st, size_t qoff)
         }
         q = base + lowest_bit(m);
         unsigned c = *q;
-        int k;
         if (c == '"') {
             if (q + 1 == end && !r->eof)
                 goto need_more;
             if (q[1] != '"')
-                return close_quoted(r, (size_t)(q - rec));
+                return close_quoted(r, qoff, (size_t)(q - rec));
             st->esc = true;
             ADVANCE_TO(q + 2, m = mask_quoted(base));
             continue;
@@ -558,17 +582,19 @@ static long scan_quoted(CsvReader *r, RecState *st, size_t qoff)
                 continue;
             }
             q = u;
-            if (k == 0 || r->eof)
-                return fail_utf8(r, q);
+            if (k < 0 && !r->eof)
+                goto need_more;
+        } else if (q == end && !r->eof) {
             goto need_more;
         }
-        if (q != end)
-            return fail_at(r, q, "NUL byte in input");
-        if (r->eof)
+        if (q == end) /* and at end of input */
             return fail_unterminated(r, rec + qoff);
+        if (limit(r, q, rec + qoff + 1, true, 1) < 0)
+            return -1;
+        return c >= 0x80 ? fail_utf8(r, q) : fail_at(r, q, "NUL byte in input");
     need_more:
-        if ((size_t)(end - (rec + qoff + 1)) > r->max_field)
-            return fail_long(r, rec + qoff, true);
+        if (limit(r, q, rec + qoff + 1, true, 0) < 0)
+            return -1;
         size_t oq = (size_t)(q - rec);
         if (fill(r) < 0)
             return -1;
@@ -599,9 +625,13 @@ static void unescape(CsvReader *r, size_t nf)
     }
 }
 
+/* Hands out the record that ends at term (its line end, or the end of
+ * input) and continues at next. */
 static inline int finish_record(CsvReader *r, CsvRow *row, size_t nf, const RecState *st,
-                                 unsigned char *next)
+                                const unsigned char *term, unsigned char *next)
 {
+    if ((size_t)(term - (r->buf + r->pos)) > r->max_record && limit(r, term, term, false, 0) < 0)
+        return -1;
     if (st->esc)
         unescape(r, nf);
     r->nf_open = 0;
@@ -614,27 +644,28 @@ static inline int finish_record(CsvReader *r, CsvRow *row, size_t nf, const RecS
     return 1;
 }
 
-/* Handles a quoted field at q: returns the position after its separator, or
- * NULL on error; sets *next past the record end or to NULL if a field follows. */
-static unsigned char *quoted_field(CsvReader *r, RecState *st, size_t nf, unsigned char *q,
-                                   unsigned char **next)
+/* Scans the quoted field opened at q as field number nf.  Returns the
+ * position of the separator after it (or of the end of input), or NULL. */
+static unsigned char *quoted_field(CsvReader *r, RecState *st, size_t nf, const unsigned char *q)
 {
     size_t qoff = (size_t)(q - (r->buf + r->pos));
     r->nf_open = nf;
     long after = scan_quoted(r, st, qoff);
     if (after < 0)
         return NULL;
-    unsigned char *rec = r->buf + r->pos, *end = r->buf + r->end, *t = rec + after;
+    unsigned char *rec = r->buf + r->pos;
     size_t len = (size_t)after - qoff - 2;
-    if (len > r->max_field || nf == CSV_MAX_FIELDS) {
+    if (nf == CSV_MAX_FIELDS) {
         field_limit(r, rec + qoff + 1, len, true);
         return NULL;
     }
     r->fields[nf] = (char *)rec + qoff + 1;
     r->lens[nf] = len;
-    *next = t == end ? t : *t == ',' ? NULL : t + 1 + (*t == '\r');
-    return t + 1;
+    return rec + after;
 }
+
+/* An error item at q inside the unquoted field at fstart (see limit). */
+#define FAIL_ITEM(call) return limit(r, q, fstart, false, 1) < 0 ? -1 : (call)
 
 int csv_next(CsvReader *r, CsvRow *row)
 {
@@ -647,7 +678,8 @@ int csv_next(CsvReader *r, CsvRow *row)
     char **fields = r->fields;
     size_t *lens = r->lens, maxf = r->max_field, nf = 0;
     RecState st = {0, false};
-    uint64_t m, mc;
+    uint64_t m, mc; /* special bytes at base, and the commas among them */
+    int k;
 #define RELOAD() (m = mask_plain(base), mc = eq64(base, ','))
     size_t off = r->pos - r->mask_base; /* resume the previous record's masks */
     if (r->mask_ok && off < 64) {
@@ -664,7 +696,7 @@ int csv_next(CsvReader *r, CsvRow *row)
             RELOAD();
         }
         q = base + lowest_bit(m);
-        if (mc & m & -m) {
+        if (mc & m & -m) { /* ',' without loading the byte */
             PUSH_FIELD(fstart, (size_t)(q - fstart), false);
             *q = 0;
             fstart = q + 1;
@@ -672,7 +704,6 @@ int csv_next(CsvReader *r, CsvRow *row)
             continue;
         }
         unsigned c = *q;
-        int k;
         if (c == '\n' || (c == '\r' && q[1] == '\n')) {
             PUSH_FIELD(fstart, (size_t)(q - fstart), false);
             *q = 0;
@@ -690,23 +721,26 @@ int csv_next(CsvReader *r, CsvRow *row)
                 continue;
             }
             q = u;
-            if (k == 0 || r->eof)
-                return fail_utf8(r, q);
-            goto need_more;
+            if (k < 0 && !r->eof)
+                goto need_more;
+            FAIL_ITEM(fail_utf8(r, q));
         }
         if (c == '"') {
             if (q != fstart)
-                return fail_at(r, q, "'\"' in an unquoted field (quote the whole field and "
-                                     "double the quotes inside)");
-            fstart = quoted_field(r, &st, nf, q, &next);
-            if (!fstart)
+                FAIL_ITEM(fail_at(r, q, "'\"' in an unquoted field (quote the whole field and "
+                                        "double the quotes inside)"));
+            q = quoted_field(r, &st, nf, q);
+            if (!q)
                 return -1;
             nf++;
             r->mask_ok = false;
-            if (next)
-                break;
             rec = r->buf + r->pos;
             end = r->buf + r->end;
+            if (q == end || *q != ',') {
+                next = q == end ? q : q + 1 + (*q == '\r');
+                break;
+            }
+            fstart = q + 1;
             base = fstart;
             RELOAD();
             continue;
@@ -714,10 +748,10 @@ int csv_next(CsvReader *r, CsvRow *row)
         if (c == '\r') {
             if (q + 1 == end && !r->eof)
                 goto need_more;
-            return fail_at(r, q, "carriage return not followed by a line feed");
+            FAIL_ITEM(fail_at(r, q, "carriage return not followed by a line feed"));
         }
         if (q != end)
-            return fail_at(r, q, "NUL byte in input");
+            FAIL_ITEM(fail_at(r, q, "NUL byte in input"));
         if (r->eof) {
             if (q == rec) {
                 r->state = ST_EOF;
@@ -728,8 +762,8 @@ int csv_next(CsvReader *r, CsvRow *row)
             break;
         }
     need_more:
-        if ((size_t)(end - fstart) > maxf)
-            return fail_long(r, fstart, false);
+        if (limit(r, q, fstart, false, 0) < 0)
+            return -1;
         size_t oq = (size_t)(q - rec), of = (size_t)(fstart - rec);
         r->nf_open = nf;
         if (fill(r) < 0)
@@ -742,5 +776,5 @@ int csv_next(CsvReader *r, CsvRow *row)
         RELOAD();
     }
 #undef RELOAD
-    return finish_record(r, row, nf, &st, next);
+    return finish_record(r, row, nf, &st, q, next);
 }

@@ -60,7 +60,8 @@ typedef struct {
 } CheckOpts;
 
 /* Checks one file; returns 0, 1 (invalid) or 2 (unreadable). */
-static int check_one(const char *path, const CheckOpts *o, bool *json_first)
+static int check_one(const char *path, const CheckOpts *o, bool *json_first, int *errors,
+                     int *warnings)
 {
     Diags d = {0};
     d.color = o->format == FMT_TEXT && isatty(2) && !getenv("NO_COLOR");
@@ -72,6 +73,8 @@ static int check_one(const char *path, const CheckOpts *o, bool *json_first)
     FILE *out = o->format == FMT_TEXT ? stderr : stdout;
     diag_flush(&d, out, o->format, json_first);
     int rc = p->data_error ? 2 : d.nerrors ? 1 : 0;
+    *errors += d.nerrors;
+    *warnings += d.nwarnings;
     if (o->format == FMT_TEXT) {
         if (d.nerrors || d.nwarnings)
             diag_count_line(&d, stderr, path);
@@ -129,14 +132,12 @@ static int cmd_check(int argc, char **argv)
         fputs("{\"diagnostics\":[", stdout);
     int errors = 0, warnings = 0;
     for (int i = 0; i < nfiles; i++) {
-        int r = check_one(files[i], &o, &first);
+        int r = check_one(files[i], &o, &first, &errors, &warnings);
         if (r > rc)
             rc = r;
-        (void)errors;
-        (void)warnings;
     }
     if (o.format == FMT_JSON)
-        printf("],\"status\":%d}\n", rc);
+        printf("],\"errors\":%d,\"warnings\":%d}\n", errors, warnings);
 done:
     free(files);
     free(allow);

@@ -42,12 +42,26 @@ typedef struct {
     Num value;
 } GNode;
 
+typedef struct Split Split; /* rsplit.c */
+
 typedef struct R {
     Program *p;
     Diags *d;
     Symbols *s;
-    StrMap graph; /* let/fn/metric name -> GNode */
+    StrMap graph;        /* let/fn/metric name -> GNode */
+    Split *splits_info;  /* parallel to s->splits while splits are checked */
 } R;
+
+extern const char *const rs_month_names[12];
+void rs_duplicate(R *r, Node *n, Node *prev, const char *what);
+Member *rs_new_member(R *r, Dim *d, const char *name, int depth, Member *parent, Loc loc);
+Dim *rs_new_dim(R *r, const char *name);
+void rs_build_dim(R *r, Node *n);          /* rdims.c */
+void rs_index_members(R *r);
+void rs_check_splits(R *r);                /* rsplit.c */
+bool rs_additive(const Node *metric);
+char *rs_fmt_pct(Num share, char *buf);
+void rs_check_item(R *r, Node *n);         /* rdecl.c */
 
 const char *kind_name(Kind k);
 Kind kind_of_metric(const Node *metric);

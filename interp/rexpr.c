@@ -277,7 +277,9 @@ static Kind check_special(R *r, const Scope *sc, Node *e, const char *f)
             }
             return K_ANY;
         }
-        if (a2) {
+        bool fy = a2 && a2->kind == N_NAME && strlen(a2->name) == 6 &&
+                  strncmp(a2->name, "FY", 2) == 0 && strspn(a2->name + 2, "0123456789") == 4;
+        if (a2 && !fy) { /* a past year (FY2026) is fine: histories hold past years */
             Member *y = lookup_member(r, a2, true);
             if (y && (!y->dim->is_time || y->depth != 0))
                 diag_error(r->d, a2->loc, "bad argument #2 to 'total' (fiscal year expected, got '%s')",

@@ -1,0 +1,248 @@
+/* test_parse.c -- the lexer and parser: AST shapes, locations in code
+ * points, suffixed numbers, error recovery, and hostile nesting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "parse.h"
+#include "program.h"
+
+typedef struct {
+    Source *src;
+    Arena arena;
+    Diags diags;
+    Node *items;
+    int nerrors;
+} Parsed;
+
+static Parsed *parse(const char *text)
+{
+    Parsed *p = xcalloc(1, sizeof *p);
+    p->src = source_new("t.plan", NULL, text, strlen(text), 0);
+    p->items = parse_source(p->src, &p->arena, &p->diags, &p->nerrors);
+    return p;
+}
+
+static void done(Parsed *p)
+{
+    arena_free(&p->arena);
+    source_free(p->src);
+    diag_free(&p->diags);
+    free(p);
+}
+
+static void test_split_shape(void **state)
+{
+    (void)state;
+    Parsed *p = parse("split revenue by quarter { Q1: 300万, Q2: 25%, Q3: rest }");
+    assert_int_equal(p->nerrors, 0);
+    Node *s = p->items;
+    assert_non_null(s);
+    assert_int_equal(s->kind, N_SPLIT);
+    assert_string_equal(s->name, "revenue");
+    assert_string_equal(s->a->name, "quarter");
+    assert_int_equal(s->c->kind, N_SPEC_MAP);
+    assert_int_equal(ast_list_len(s->c->a), 3);
+    Node *e1 = s->c->a;
+    assert_string_equal(e1->a->name, "Q1");
+    char buf[NUM_BUFSZ];
+    assert_string_equal(num_str(e1->b->num, buf), "3000000");
+    assert_string_equal(num_str(e1->next->b->num, buf), "0.25");
+    assert_int_equal(e1->next->next->b->kind, N_REST);
+    done(p);
+}
+
+static void test_locations_count_code_points(void **state)
+{
+    (void)state;
+    Parsed *p = parse("dimension org { 华北 \"北方\", east }\nlet x = 1");
+    assert_int_equal(p->nerrors, 0);
+    Node *d = p->items;
+    Node *m2 = d->b->next;
+    assert_string_equal(m2->name, "east");
+    /* "dimension org { 华北 "北方", " is 25 code points */
+    assert_int_equal(m2->name_loc.line, 1);
+    assert_int_equal(m2->name_loc.col, 26);
+    Node *let = d->next;
+    assert_int_equal(let->loc.line, 2);
+    assert_int_equal(let->loc.col, 1);
+    assert_int_equal(let->name_loc.col, 5);
+    done(p);
+}
+
+static void test_precedence(void **state)
+{
+    (void)state;
+    Parsed *p = parse("let x = 1 + 2 * 3 - 4 / 2 >= 5 and not y < 3 or z == 1");
+    assert_int_equal(p->nerrors, 0);
+    Node *e = p->items->a;
+    /* or at the top, and below it, >= below and */
+    assert_int_equal(e->kind, N_BINOP);
+    Node *and_ = e->a;
+    assert_int_equal(and_->kind, N_BINOP);
+    Node *ge = and_->a;
+    assert_int_equal(ge->kind, N_BINOP);
+    Node *minus = ge->a;
+    assert_int_equal(minus->op, '-');
+    assert_int_equal(minus->a->op, '+');
+    assert_int_equal(minus->a->b->op, '*');
+    assert_int_equal(minus->b->op, '/');
+    done(p);
+}
+
+static void test_soft_keywords_are_names(void **state)
+{
+    (void)state;
+    Parsed *p = parse("fn capped(x, cap) = min(x, cap)\n"
+                      "incentive i per rep { quota = revenue.target  payout = quota }\n"
+                      "split new_customers like revenue\n");
+    assert_int_equal(p->nerrors, 0);
+    assert_int_equal(ast_list_len(p->items), 3);
+    Node *inc = p->items->next;
+    assert_string_equal(inc->b->a->name, "target");
+    Node *like = inc->next;
+    assert_null(like->a);
+    assert_int_equal(like->c->kind, N_SPEC_LIKE);
+    done(p);
+}
+
+static void test_separators_optional(void **state)
+{
+    (void)state;
+    Parsed *p = parse("plan \"x\" { year = 2027 start = feb; round = 0.01, unit = \"万\" }");
+    assert_int_equal(p->nerrors, 0);
+    assert_int_equal(ast_list_len(p->items->a), 4);
+    done(p);
+}
+
+static void test_recovery_reports_each_error(void **state)
+{
+    (void)state;
+    Parsed *p = parse("let a = \n"
+                      "let b = 2\n"
+                      "split revenue by quarter { Q1 300 }\n"
+                      "metric m money\n"
+                      "target = 5\n"
+                      "let c = 3\n");
+    assert_int_equal(p->nerrors, 3);
+    /* the good statements survive */
+    int lets = 0, metrics = 0;
+    for (Node *n = p->items; n; n = n->next) {
+        lets += n->kind == N_LET;
+        metrics += n->kind == N_METRIC;
+    }
+    assert_int_equal(lets, 2);
+    assert_int_equal(metrics, 1);
+    done(p);
+}
+
+static void test_malformed_numbers(void **state)
+{
+    (void)state;
+    const char *bad[] = {"let x = 12x", "let x = 1400万元", "let x = 1__0", "let x = 3.",
+                         "let x = 0.0000000000001", "let x = 2027-13"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        Parsed *p = parse(bad[i]);
+        assert_true(p->nerrors >= 1);
+        done(p);
+    }
+}
+
+static void test_unclosed_brace_names_statement(void **state)
+{
+    (void)state;
+    Parsed *p = parse("metric r money\nsplit r by quarter {\n  Q1: 10%\n");
+    assert_int_equal(p->nerrors, 1);
+    assert_int_equal(p->diags.n, 1);
+    assert_string_equal(p->diags.v[0].msg, "'}' expected (to close 'split' at line 2)");
+    done(p);
+}
+
+static void test_deep_nesting_is_an_error(void **state)
+{
+    (void)state;
+    size_t n = 10000;
+    char *text = xmalloc(2 * n + 32);
+    strcpy(text, "let x = ");
+    size_t k = strlen(text);
+    for (size_t i = 0; i < n; i++)
+        text[k++] = '(';
+    text[k++] = '1';
+    for (size_t i = 0; i < n; i++)
+        text[k++] = ')';
+    text[k] = '\0';
+    Parsed *p = parse(text);
+    assert_true(p->nerrors >= 1);
+    assert_non_null(strstr(p->diags.v[0].msg, "nested more than 256"));
+    done(p);
+    free(text);
+}
+
+static void test_long_operator_chain_is_bounded(void **state)
+{
+    (void)state;
+    size_t n = 5000;
+    char *text = xmalloc(4 * n + 32);
+    strcpy(text, "let x = 1");
+    size_t k = strlen(text);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(text + k, " + 1", 4);
+        k += 4;
+    }
+    text[k] = '\0';
+    Parsed *p = parse(text);
+    assert_int_equal(p->nerrors, 1);
+    assert_non_null(strstr(p->diags.v[0].msg, "expression nested more than"));
+    done(p);
+    free(text);
+}
+
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    Parsed *p = parse("let x = 1\nlet \xff = 2\n");
+    assert_true(p->nerrors >= 1);
+    assert_int_equal(p->diags.v[0].loc.line, 2);
+    assert_int_equal(p->diags.v[0].loc.col, 5);
+    assert_non_null(strstr(p->diags.v[0].msg, "invalid UTF-8 byte 0xFF"));
+    done(p);
+}
+
+static void test_stdlib_modules_parse_and_check(void **state)
+{
+    (void)state;
+    const char *text = "plan \"s\" { year = 2027 }\nimport \"std/commission\"\n"
+                       "import \"std/bands\"\n";
+    Diags d = {0};
+    Program *p = prog_new(&d);
+    prog_load_text(p, "s.plan", NULL, text, strlen(text));
+    prog_check(p);
+    assert_int_equal(d.nerrors, 0);
+    assert_int_equal(p->nunits, 3);
+    prog_free(p);
+    diag_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_split_shape),
+        cmocka_unit_test(test_locations_count_code_points),
+        cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_soft_keywords_are_names),
+        cmocka_unit_test(test_separators_optional),
+        cmocka_unit_test(test_recovery_reports_each_error),
+        cmocka_unit_test(test_malformed_numbers),
+        cmocka_unit_test(test_unclosed_brace_names_statement),
+        cmocka_unit_test(test_deep_nesting_is_an_error),
+        cmocka_unit_test(test_long_operator_chain_is_bounded),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_stdlib_modules_parse_and_check),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
