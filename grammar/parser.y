@@ -473,12 +473,13 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, Pa
         diag_note(ctx->diags, o->loc, "'%c' opened here", o->ch);
         return 0;
     }
-    yysymbol_kind_t exp[16];
-    int n = yypcontext_expected_tokens(yyctx, exp, 16);
-    bool want_name = false;
-    for (int i = 0; i < n; i++)
-        if (exp[i] == YYSYMBOL_IDENT)
-            want_name = true;
+    yysymbol_kind_t exp[YYNTOKENS];
+    int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
+    bool want_name = false, want_value = false;
+    for (int i = 0; i < n; i++) {
+        want_name |= exp[i] == YYSYMBOL_IDENT;
+        want_value |= exp[i] == YYSYMBOL_NUMBER;
+    }
     Buf b = {0};
     int shown = 0;
     for (int i = 0; i < n; i++) {
@@ -486,7 +487,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, Pa
             continue;
         shown++;
     }
-    if (n > 0 && n < 16 && shown <= 6) {
+    if (n > 0 && shown <= 6) {
         int k = 0;
         for (int i = 0; i < n; i++) {
             if (want_name && is_soft(exp[i]))
@@ -499,6 +500,8 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, Pa
         loc = ctx->eof_loc;
     if (b.len)
         diag_error(ctx->diags, loc, "unexpected %s, expected %s", tok_name(tok), buf_cstr(&b));
+    else if (want_value)
+        diag_error(ctx->diags, loc, "unexpected %s, expected a value", tok_name(tok));
     else
         diag_error(ctx->diags, loc, "unexpected %s", tok_name(tok));
     if (tok == YYSYMBOL_NUMBER || tok == YYSYMBOL_IDENT)

@@ -180,18 +180,24 @@ static Unit *find_loaded(Program *p, const char *key)
     return NULL;
 }
 
+static const char *shown_name(Program *p, const char *key)
+{
+    Unit *u = find_loaded(p, key);
+    return u ? u->src->name : key;
+}
+
 static void cycle_error(Program *p, const Node *imp, const char **stack, int depth, const char *key)
 {
-    diag_error(p->diags, imp->loc, "import cycle: '%s' imports itself", imp->str);
+    diag_error(p->diags, imp->loc, "import cycle: '%s' is already being imported", imp->str);
     Buf b = {0};
     bool started = false;
     for (int i = 0; i < depth; i++) {
         if (strcmp(stack[i], key) == 0)
             started = true;
         if (started)
-            buf_printf(&b, "%s -> ", stack[i]);
+            buf_printf(&b, "%s -> ", shown_name(p, stack[i]));
     }
-    buf_puts(&b, key);
+    buf_puts(&b, shown_name(p, key));
     diag_note_plain(p->diags, "the cycle: %s", buf_cstr(&b));
     buf_free(&b);
 }
@@ -204,8 +210,8 @@ static void import_std(Program *p, const Node *imp, int depth, const char **stac
             continue;
         char key[256];
         snprintf(key, sizeof key, "<std>/%s", m->name);
-        if (on_stack(stack, depth, key)) {
-            cycle_error(p, imp, stack, depth, key);
+        if (on_stack(stack, depth + 1, key)) {
+            cycle_error(p, imp, stack, depth + 1, key);
             return;
         }
         if (find_loaded(p, key))
@@ -224,6 +230,9 @@ static void import_std(Program *p, const Node *imp, int depth, const char **stac
     diag_note_plain(p->diags, "the standard library has: %s", buf_cstr(&b));
     buf_free(&b);
 }
+
+/* In import_std and import_file, depth is the importing file's depth:
+ * stack[0..depth] holds the files being loaded. */
 
 /* Finds an import: relative to the importing file, then $SALESPLAN_PATH. */
 static char *find_import(Program *p, const Unit *from, const Node *imp, bool *from_env)
@@ -276,8 +285,8 @@ static void import_file(Program *p, Unit *from, const Node *imp, int depth, cons
         p->data_error = true;
         return;
     }
-    if (on_stack(stack, depth, real)) {
-        cycle_error(p, imp, stack, depth, real);
+    if (on_stack(stack, depth + 1, real)) {
+        cycle_error(p, imp, stack, depth + 1, real);
         free(real);
         return;
     }
@@ -296,11 +305,16 @@ static void import_file(Program *p, Unit *from, const Node *imp, int depth, cons
         return;
     }
     char *dir = dir_of(real);
+    /* Shown relative to the main plan, as the user would name it. */
     Buf name = {0};
-    if (from->src->dir && strcmp(from->src->dir, ".") != 0 && !from_env)
-        buf_printf(&name, "%s/%s", from->src->dir, imp->str);
+    char *shown_dir = dir_of(from->src->name);
+    if (from_env)
+        buf_puts(&name, real);
+    else if (strcmp(shown_dir, ".") != 0 && !from->is_std)
+        buf_printf(&name, "%s/%s", shown_dir, imp->str);
     else
-        buf_puts(&name, from_env ? real : imp->str);
+        buf_puts(&name, imp->str);
+    free(shown_dir);
     Unit *u = add_unit(p, buf_cstr(&name), dir, text, len);
     u->realpath = real;
     buf_free(&name);
@@ -326,9 +340,9 @@ static void load_imports(Program *p, Unit *u, int depth, const char **stack)
         if (n->kind != N_IMPORT)
             continue;
         if (strncmp(n->str, "std/", 4) == 0)
-            import_std(p, n, depth + 1, stack);
+            import_std(p, n, depth, stack);
         else
-            import_file(p, u, n, depth + 1, stack);
+            import_file(p, u, n, depth, stack);
     }
 }
 

@@ -75,6 +75,8 @@ void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg)
 const char *closest(const StrMap *m, const char *name);
 void note_did_you_mean(R *r, const char *suggestion);
 Member *lookup_member(R *r, Node *ref, bool report);
+/* The same, trying dimension d first (split keys name members of the split's level). */
+Member *lookup_member_in(R *r, Node *ref, const Dim *d, bool report);
 char *fmt_money(R *r, Num v, char *buf);
 
 #endif

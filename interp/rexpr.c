@@ -197,6 +197,16 @@ static Kind check_name(R *r, const Scope *sc, Node *e)
     return K_ANY;
 }
 
+Member *lookup_member_in(R *r, Node *ref, const Dim *d, bool report)
+{
+    if (d && ref->kind == N_NAME) {
+        Member *m = strmap_get(&d->by_name, ref->name);
+        if (m)
+            return m;
+    }
+    return lookup_member(r, ref, report);
+}
+
 Member *lookup_member(R *r, Node *ref, bool report)
 {
     if (ref->kind == N_MONTH) {

@@ -140,7 +140,7 @@ static bool child_value(R *r, Split *sp, const Member *m, const Member *under_m,
             if (spec->kind == N_SPEC_WEIGHTS) {
                 cw = NUM_ZERO;
                 for (Node *e = spec->a; e; e = e->next)
-                    if (lookup_member(r, e->a, false) == c && rx_const(r, e->b, &cw) != 1)
+                    if (lookup_member_in(r, e->a, d, false) == c && rx_const(r, e->b, &cw) != 1)
                         return false;
             }
             if (c == m)
@@ -157,7 +157,7 @@ static bool child_value(R *r, Split *sp, const Member *m, const Member *under_m,
         return false;
     Node *mine = NULL;
     for (Node *e = spec->a; e; e = e->next) {
-        if (lookup_member(r, e->a, false) == m) {
+        if (lookup_member_in(r, e->a, sp->level->dim, false) == m) {
             mine = e;
             continue;
         }
@@ -205,7 +205,7 @@ static void check_keys(R *r, Split *sp, Node *spec, bool weights)
     Node *rest = NULL;
     Level *lv = sp->level;
     for (Node *e = spec->a; e; e = e->next) {
-        Member *m = lookup_member(r, e->a, true);
+        Member *m = lookup_member_in(r, e->a, lv->dim, true);
         if (e->b->kind == N_REST) {
             if (weights || !rs_additive(sp->metric))
                 diag_error(r->d, e->b->loc, "'rest' is only for amounts and shares of money and "
@@ -286,7 +286,7 @@ static void check_missing(R *r, Split *sp, Node *spec)
             continue;
         bool found = false;
         for (Node *e = spec->a; e && !found; e = e->next)
-            found = lookup_member(r, e->a, false) == m;
+            found = lookup_member_in(r, e->a, d, false) == m;
         if (!found) {
             if (n < 5)
                 buf_printf(&missing, "%s'%s'", n ? ", " : "", m->name);
@@ -316,7 +316,7 @@ static void check_sums(R *r, Split *sp, Node *spec, const Member *parent)
             continue;
         }
         if (parent) {
-            Member *m = lookup_member(r, e->a, false);
+            Member *m = lookup_member_in(r, e->a, sp->level->dim, false);
             if (!m || !under(m, (Member **)&parent, 1))
                 continue;
         }
@@ -329,7 +329,11 @@ static void check_sums(R *r, Split *sp, Node *spec, const Member *parent)
     }
     char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
     if (num_cmp(shares, NUM_ONE) > 0) {
-        diag_error(r->d, spec->loc, "shares sum to %s, over 100%%", rs_fmt_pct(shares, b1));
+        diag_error(r->d, spec->loc, "shares of %s sum to %s, over 100%%",
+                   parent ? arena_printf(&r->s->arena, "%s of %s", plural(r, sp->level->name),
+                                         parent->name)
+                          : plural(r, sp->level->name),
+                   rs_fmt_pct(shares, b1));
         return;
     }
     Num total, part;
