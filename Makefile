@@ -18,7 +18,7 @@ LIBOBJS  = $(patsubst interp/%.c,$(BUILD)/%.o,$(filter-out interp/main.c,$(SRCS)
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 STDLIB   = $(sort $(wildcard stdlib/*.plan))
 
-.PHONY: all check check-units check-golden check-hostile check-examples check-asan fuzz bench \
+.PHONY: all check check-units check-golden check-hostile check-examples check-docs check-asan fuzz bench \
         install uninstall clean help
 .SUFFIXES:
 
@@ -59,7 +59,7 @@ $(BUILD):
 	mkdir -p $(BUILD)
 
 # ---- tests ---------------------------------------------------------------
-check: check-units check-golden check-hostile check-examples check-asan
+check: check-units check-golden check-hostile check-examples check-docs check-asan
 	@echo "make check: all suites passed"
 
 check-units: $(UNITS)
@@ -79,7 +79,7 @@ check-examples: $(BIN)
 
 check-asan:
 	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
-	    build/asan/salesplan check-units check-golden check-hostile
+	    build/asan/salesplan check-units check-golden check-hostile check-examples check-docs
 
 # ---- fuzzing and benchmarks ----------------------------------------------
 FUZZTIME  ?= 60

@@ -7,7 +7,9 @@
  * through a bit mask (SSE2 when available).  This module must never read
  * outside its buffer, buffer more than one record plus a block, or hang.
  */
+#ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
+#endif
 
 #include "csv.h"
 
@@ -45,20 +47,20 @@ struct CsvReader {
     const unsigned char *mem;
     size_t mem_len, mem_pos;
     char *name;
-    unsigned char *buf;   /* cap + SLACK bytes, zero-filled when allocated */
-    size_t cap;           /* 0 until the first csv_next */
-    size_t pos;           /* start of the record being parsed (or the next one) */
-    size_t end;           /* end of the data read; buf[end] == 0 */
+    unsigned char *buf; /* cap + SLACK bytes, zero-filled when allocated */
+    size_t cap;         /* 0 until the first csv_next */
+    size_t pos;         /* start of the record being parsed (or the next one) */
+    size_t end;         /* end of the data read; buf[end] == 0 */
     size_t block, max_field, max_record;
     bool eof;
     int state;
-    long line;            /* physical line of the record at pos */
-    char **fields;        /* of the record being parsed, then of the row returned */
+    long line;     /* physical line of the record at pos */
+    char **fields; /* of the record being parsed, then of the row returned */
     size_t *lens;
-    size_t nf_open;       /* fields of the unfinished record, for fill to move */
-    uint64_t mask;        /* special-byte mask of the 64 bytes at mask_base, kept */
-    uint64_t mask_comma;  /* the commas among them */
-    size_t mask_base;     /* between records while mask_ok (fill clears it) */
+    size_t nf_open;      /* fields of the unfinished record, for fill to move */
+    uint64_t mask;       /* special-byte mask of the 64 bytes at mask_base, kept */
+    uint64_t mask_comma; /* the commas among them */
+    size_t mask_base;    /* between records while mask_ok (fill clears it) */
     bool mask_ok;
     char msg[256];
     long err_line, err_col;
@@ -79,12 +81,14 @@ static CsvReader *reader_new(int fd, const char *name)
     return r;
 }
 
-static char *open_error(const char *path, const char *why)
+static char *open_error(char **err_msg, const char *path, const char *why)
 {
+    if (!err_msg)
+        return NULL;
     size_t n = strlen(path) + strlen(why) + 32;
     char *m = xmalloc(n);
     snprintf(m, n, "cannot open '%s': %s", path, why);
-    return m;
+    return *err_msg = m;
 }
 
 CsvReader *csv_open(const char *path, char **err_msg)
@@ -92,12 +96,12 @@ CsvReader *csv_open(const char *path, char **err_msg)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0) {
-        *err_msg = open_error(path, strerror(errno));
+        open_error(err_msg, path, strerror(errno));
         return NULL;
     }
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         close(fd);
-        *err_msg = open_error(path, strerror(EISDIR));
+        open_error(err_msg, path, strerror(EISDIR));
         return NULL;
     }
 #ifdef POSIX_FADV_SEQUENTIAL
@@ -328,7 +332,7 @@ static int start(CsvReader *r)
 /* ---- scanning ---- */
 
 #ifdef CSV_SSE2
-/* Bit i set when v[i] equals one of a..e or is non-ASCII. */
+/* Bit i set when byte i of v equals a, b, c, d or NUL, or is non-ASCII. */
 static inline uint32_t mask16(__m128i v, __m128i a, __m128i b, __m128i c, __m128i d)
 {
     __m128i x = _mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b));
@@ -413,7 +417,7 @@ static inline int lowest_bit(uint64_t m)
  * starts a new mask when np lies past this one. */
 #define ADVANCE_TO(np, maskfn)                                                                     \
     do {                                                                                           \
-        size_t off_ = (size_t)((np) - base);                                                       \
+        size_t off_ = (size_t)((np)-base);                                                         \
         if (off_ >= 64) {                                                                          \
             base = (np);                                                                           \
             maskfn;                                                                                \
@@ -422,9 +426,9 @@ static inline int lowest_bit(uint64_t m)
         }                                                                                          \
     } while (0)
 
-/* Length of the valid multi-byte UTF-8 sequence at s (avail bytes are data;
- * the buffer slack makes s[1..3] readable), 0 if invalid (stray continuation,
- * overlong, surrogate, > U+10FFFF), -1 if valid so far but cut at avail. */
+/* Length of the valid multi-byte UTF-8 sequence at s (avail bytes are data),
+ * 0 if invalid (stray continuation, overlong, surrogate, > U+10FFFF), -1 if
+ * valid so far but cut at avail (more input may complete it). */
 static inline int utf8_len(const unsigned char *s, size_t avail)
 {
     unsigned c = s[0], lo = 0x80, hi = 0xBF;
@@ -646,7 +650,8 @@ static inline int finish_record(CsvReader *r, CsvRow *row, size_t nf, const RecS
 
 /* Scans the quoted field opened at q as field number nf.  Returns the
  * position of the separator after it (or of the end of input), or NULL. */
-static unsigned char *quoted_field(CsvReader *r, RecState *st, size_t nf, const unsigned char *q)
+__attribute__((noinline)) static unsigned char *quoted_field(CsvReader *r, RecState *st, size_t nf,
+                                                             const unsigned char *q)
 {
     size_t qoff = (size_t)(q - (r->buf + r->pos));
     r->nf_open = nf;
@@ -727,8 +732,9 @@ int csv_next(CsvReader *r, CsvRow *row)
         }
         if (c == '"') {
             if (q != fstart)
-                FAIL_ITEM(fail_at(r, q, "'\"' in an unquoted field (quote the whole field and "
-                                        "double the quotes inside)"));
+                FAIL_ITEM(fail_at(r, q,
+                                  "'\"' in an unquoted field (quote the whole field and "
+                                  "double the quotes inside)"));
             q = quoted_field(r, &st, nf, q);
             if (!q)
                 return -1;

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#define CSV_MAX_FIELDS 4096                  /* fields per record */
+#define CSV_MAX_FIELDS 4096                     /* fields per record */
 #define CSV_DEFAULT_MAX_FIELD ((size_t)1 << 20) /* bytes per field */
 #define CSV_MIN_MAX_RECORD ((size_t)16 << 20)   /* see csv_set_max_field */
 
@@ -33,7 +33,7 @@ typedef struct {
 
 /* Opens path for reading.  On failure returns NULL and sets *err_msg to a
  * malloc'd message such as "cannot open 'x.csv': No such file or directory"
- * (the caller frees it with free()). */
+ * (the caller frees it with free(); err_msg may be NULL to get none). */
 CsvReader *csv_open(const char *path, char **err_msg);
 
 /* Reads len bytes at data (not copied; see ownership above). */
@@ -49,11 +49,13 @@ const char *csv_name(const CsvReader *r);
 /* Longest field accepted, in bytes as stored (a quoted field is measured
  * between its quotes, before "" is collapsed); default 1 MiB.  A longer field
  * is an error found after reading at most about max_bytes + one block.  A
- * whole record may hold at most max(CSV_MIN_MAX_RECORD, 4 * max_bytes) bytes. */
+ * whole record (without its line end) may hold at most
+ * max(CSV_MIN_MAX_RECORD, 4 * max_bytes) bytes. */
 void csv_set_max_field(CsvReader *r, size_t max_bytes);
 
-/* Bytes per read(2) (default 1 MiB, clamped to 1 .. 1 GiB).  Tests use tiny
- * blocks to put every byte of a record on a block boundary. */
+/* Bytes per read(2) (default 1 MiB, clamped to 1 .. 1 GiB).  Rows and errors
+ * never depend on it; tests use tiny blocks to put every byte of a record on a
+ * block boundary. */
 void csv_set_block_size(CsvReader *r, size_t bytes);
 
 /* Reads the next record into *row.  Returns 1 for a record, 0 at end of input

@@ -231,7 +231,18 @@ static void print_text(FILE *out, const Diags *d, const Diag *g)
 void json_string(FILE *out, const char *s)
 {
     fputc('"', out);
+    size_t n = strlen(s);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x80) { /* JSON must be UTF-8: invalid bytes become U+FFFD */
+            size_t k = utf8_seq_len(p, n - (size_t)(p - (const unsigned char *)s));
+            if (k == 0) {
+                fputs("\\ufffd", out);
+                continue;
+            }
+            fwrite(p, 1, k, out);
+            p += k - 1;
+            continue;
+        }
         switch (*p) {
         case '"': fputs("\\\"", out); break;
         case '\\': fputs("\\\\", out); break;
@@ -302,7 +313,8 @@ static void print_github(FILE *out, const Diag *g)
 
 void diag_flush(Diags *d, FILE *out, DiagFormat fmt, bool *json_first)
 {
-    qsort(d->v, d->n, sizeof *d->v, diag_order);
+    if (d->n > 1)
+        qsort(d->v, d->n, sizeof *d->v, diag_order);
     for (size_t i = 0; i < d->n; i++) {
         const Diag *g = &d->v[i];
         if (fmt == FMT_TEXT)

@@ -235,9 +235,11 @@ static void import_std(Program *p, const Node *imp, int depth, const char **stac
  * stack[0..depth] holds the files being loaded. */
 
 /* Finds an import: relative to the importing file, then $SALESPLAN_PATH. */
-static char *find_import(Program *p, const Unit *from, const Node *imp, bool *from_env)
+static char *find_import(Program *p, const Unit *from, const Node *imp, bool *from_env,
+                         bool *outside)
 {
     *from_env = false;
+    *outside = false;
     if (from->src->dir && !lexical_escape(imp->str)) {
         Buf b = {0};
         buf_printf(&b, "%s/%s", from->src->dir, imp->str);
@@ -245,22 +247,28 @@ static char *find_import(Program *p, const Unit *from, const Node *imp, bool *fr
         buf_free(&b);
         if (real && allowed(p, real))
             return real;
+        if (real)
+            *outside = true;
         free(real);
     }
     const char *env = getenv("SALESPLAN_PATH");
-    if (!env || imp->str[0] == '/')
+    if (!env || lexical_escape(imp->str))
         return NULL;
     char *copy = xstrdup(env), *save = NULL;
     for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
         Buf b = {0};
         buf_printf(&b, "%s/%s", dir, imp->str);
         char *real = realpath(buf_cstr(&b), NULL);
+        char *root = realpath(dir, NULL);
         buf_free(&b);
-        if (real) {
+        if (real && root && inside(real, root)) { /* no symbolic link out of the directory */
+            free(root);
             free(copy);
             *from_env = true;
             return real;
         }
+        free(root);
+        free(real);
     }
     free(copy);
     return NULL;
@@ -272,10 +280,16 @@ static void import_file(Program *p, Unit *from, const Node *imp, int depth, cons
         diag_error(p->diags, imp->loc, "cannot import '%s': no file access here", imp->str);
         return;
     }
-    bool from_env;
-    char *real = find_import(p, from, imp, &from_env);
+    bool from_env, outside;
+    char *real = find_import(p, from, imp, &from_env, &outside);
     if (!real && lexical_escape(imp->str)) {
         diag_error(p->diags, imp->loc, "cannot import '%s': %s", imp->str, lexical_escape(imp->str));
+        return;
+    }
+    if (!real && outside) {
+        diag_error(p->diags, imp->loc, "cannot import '%s': it resolves outside the plan's directory",
+                   imp->str);
+        diag_note_plain(p->diags, "a symbolic link may point elsewhere; use --allow-path DIR");
         return;
     }
     if (!real) {

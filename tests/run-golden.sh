@@ -1,9 +1,10 @@
 #!/bin/sh
 # run-golden.sh -- golden-file tests: run salesplan on each plan, compare its output.
 #
-# usage: sh tests/run-golden.sh BIN            (make check-golden)
-#        UPDATE=1 sh tests/run-golden.sh BIN   rewrite the expected files
+# usage: sh tests/run-golden.sh BIN [NAME...]           (make check-golden)
+#        UPDATE=1 sh tests/run-golden.sh BIN [NAME...]  rewrite the expected files
 #
+# With NAMEs (tests/golden/NAME.plan, or just NAME) only those tests run.
 # For each tests/golden/NAME.plan the runner reads NAME.args if present (the
 # arguments, split at white space; a token '{}' becomes the plan's file name;
 # default "check NAME.plan"), runs BIN from inside tests/golden with NO_COLOR=1
@@ -23,19 +24,20 @@ export LC_ALL
 NO_COLOR=1
 export NO_COLOR
 
-if [ $# -ne 1 ]; then
-    echo "usage: sh tests/run-golden.sh BIN" >&2
+if [ $# -lt 1 ]; then
+    echo "usage: sh tests/run-golden.sh BIN [NAME...]" >&2
     exit 2
 fi
 bin=$1
+shift
+if [ ! -x "$bin" ] || [ -d "$bin" ]; then
+    echo "run-golden.sh: '$bin' is not an executable" >&2
+    exit 2
+fi
 case $bin in
 /*) ;;
 *) bin=$(pwd)/$bin ;;
 esac
-if [ ! -x "$bin" ]; then
-    echo "run-golden.sh: '$1' is not an executable" >&2
-    exit 2
-fi
 
 here=$(cd "$(dirname "$0")" && pwd)
 golden=$here/golden
@@ -48,7 +50,7 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/golden.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+trap 'exit 1' HUP INT PIPE TERM
 
 pass=0
 fail=0
@@ -104,8 +106,16 @@ problems() {
 
 cd "$golden" || exit 2
 echo 0 >"$tmp/zero"
-for plan in *.plan; do
-    [ -f "$plan" ] || continue
+if [ $# -eq 0 ]; then
+    set -- *.plan
+fi
+for plan in "$@"; do
+    plan=${plan##*/}
+    plan=${plan%.plan}.plan
+    if [ ! -f "$plan" ]; then
+        echo "run-golden.sh: no tests/golden/$plan" >&2
+        exit 2
+    fi
     name=${plan%.plan}
     run_one "$name"
     : >"$tmp/report"

@@ -4,7 +4,7 @@
 #
 # usage: sh bench/parse/gen_plan.sh [N] > big.plan
 #
-# The plan grows in blocks of one region (about 380 lines each): an org tree
+# The plan grows in blocks of one region (about 375 lines each): an org tree
 # region > team > rep (10 teams of 10 reps per region, with labels and
 # attributes), weighted splits scoped to each region and team, metrics with
 # targets and splits, lets (each depending on an earlier one), fns, incentives,
@@ -30,7 +30,7 @@ function fn_(k)    { return "f_" pad(k, 4) }
 function metric(k) { return "m_" pad(k, 4) }
 
 BEGIN {
-    R = int(lines / 380 + 0.5); if (R < 1) R = 1
+    R = int(lines / 375 + 0.5); if (R < 1) R = 1
     TEAMS = 10; REPS = 10; PRODUCTS = 5
     LETS = 100; FNS = 20; METRICS = 5; REPORTS = 5
 
@@ -128,9 +128,7 @@ function block(r,   t, p, tt, k, k0, i) {
             print "}"
         } else if (t % 4 == 0) {
             printf "split revenue by rep in %s equally\n", team(tt)
-        } else {
-            printf "split revenue by rep in %s proportional to base_salary\n", team(tt)
-        }
+        }       # the other teams use the plan-wide split by rep
     }
 
     k0 = (r - 1) * LETS
@@ -162,14 +160,15 @@ function block(r,   t, p, tt, k, k0, i) {
     }
 
     printf "incentive pay_%03d per rep {\n", r
-    print  "  quota  = revenue.target"
+    print  "  quota  = max(revenue.target, 1)"
     print  "  base   = bracket revenue.actual { 0: 1%, 80% * quota: 3%, quota: 5% }"
     print  "  bonus  = step new_customers.actual { 3: 600, 5: 1200 }"
     print  "  kicker = if attainment(revenue, team) >= 100% then base * 10% else 0"
     print  "  payout = min(base + bonus + kicker, 3 * base_salary)"
     print  "}"
     printf "incentive draw_%03d per rep {\n", r
-    print  "  earned = curve revenue.actual { 0: 0, revenue.target: 5000, 2 * revenue.target: 12000 }"
+    print  "  quota  = max(revenue.target, 1)"
+    print  "  earned = curve revenue.actual { 0: 0, quota: 5000, 2 * quota: 12000 }"
     print  "  owed   = max(0, prev(owed) + draw - earned)"
     print  "  payout = max(draw, earned - prev(owed))"
     print  "}"

@@ -15,9 +15,11 @@
 #   valid    exit 0, "FILE: ok" on stdout, no error on stderr
 #   safe     any of the above (a limit may or may not apply): no crash, and
 #            a diagnostic whenever the exit status is not 0
-# and for every case: not killed, not timed out, no "runtime error:",
-# AddressSanitizer, LeakSanitizer or "Segmentation" in the output, and never
-# the contents of a file outside the plan's directory.
+# Every case must also not be killed or time out, print no "runtime error:",
+# AddressSanitizer, LeakSanitizer or "Segmentation", and never print the
+# contents of a file outside the plan's directory.  A few inputs run again
+# with --format json, whose stdout must be one valid JSON document (checked
+# with python3 when it is installed).
 # The last line is "N passed, M failed"; the exit status is 1 if any failed.
 
 LC_ALL=C
@@ -44,7 +46,7 @@ command -v timeout >/dev/null 2>&1 || { echo "hostile/run.sh: needs timeout(1)" 
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hostile.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+trap 'exit 1' HUP INT PIPE TERM
 w=$tmp/w # the plans' directory; $tmp itself is "outside"
 mkdir -p "$w/lib" "$w/sub"
 
@@ -82,11 +84,14 @@ printf '%s\nlet a\300\257b = 1\n' "$header" >utf8_overlong.plan
 printf '%s\nlet x = 1\nlet y\344\270' "$header" >utf8_truncated_eof.plan
 printf '%s\nmetric revenue "\377\376" money\n' "$header" >utf8_in_string.plan
 printf '%s\n# \300\257 comment\nlet x = 1\n' "$header" >utf8_in_comment.plan
+printf '%s\nhistory h = "\377\376.csv"\n' "$header" >utf8_in_path.plan
 
 # Lines of about 1 MiB.
 { echo "$header"; printf 'let x = '; repeat 1048576 a; echo; } >long_ident.plan
 { echo "$header"; printf 'let x = 1'; repeat 262144 ' + 1'; echo; } >long_expr.plan
-{ echo "$header"; printf 'let x = 1'; repeat 262144 ' + 1'; echo ' +'; } >long_expr_error.plan
+{ echo "$header"; awk 'BEGIN { for (i = 0; i < 65536; i++) printf "let v%06d = 1 ", i }';
+  echo 'let bad = 12x'; } >long_line_error.plan
+{ echo "$header"; printf 'metric revenue "'; repeat 349525 '华'; echo '" money'; } >long_string.plan
 { echo "$header"; printf 'let x = 1'; repeat 1000 0; echo; } >huge_number.plan
 
 # Deep nesting.
@@ -147,6 +152,38 @@ fail=0
 max_lines= # set just before a case to bound its stderr
 diag_re='^[^ :][^:]*:[0-9][0-9]*:[0-9][0-9]*: error: '
 
+# crashed FILE...: why the last run failed whatever was expected, or nothing.
+crashed() {
+    if [ $status -eq 124 ]; then
+        echo "timed out after ${limit}s"
+    elif [ $status -gt 128 ]; then
+        echo "killed by signal $((status - 128))"
+    elif grep -q -e 'runtime error:' -e 'AddressSanitizer' -e 'LeakSanitizer' -e 'Segmentation' \
+        "$@"; then
+        echo "sanitizer finding or crash"
+    elif grep -q -e "$secret_marker" -e '^root:' -e ':root:' -e ':/bin/' "$@"; then
+        echo "printed the contents of a file outside the plan's directory"
+    fi
+}
+
+# report NAME WHAT: counts the last run and says what failed.
+report() {
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+        if [ -n "$HOSTILE_VERBOSE" ]; then
+            echo "ok: $1 ($2): exit status $status"
+            head -c 2000 "$tmp/err" | head -n 4 | cut -c 1-160 | sed 's/^/    /'
+        fi
+        return
+    fi
+    fail=$((fail + 1))
+    echo "FAIL: $1 ($2): $why; exit status $status"
+    if [ -s "$tmp/err" ]; then
+        echo "  stderr begins:"
+        head -c 2000 "$tmp/err" | head -n 12 | cut -c 1-200 | sed 's/^/    /'
+    fi
+}
+
 # hostile NAME EXPECT [VAR=VALUE...]: runs `BIN check NAME` with the
 # environment additions and judges it; $max_lines, if set, bounds stderr.
 hostile() {
@@ -155,33 +192,34 @@ hostile() {
     shift 2
     env "$@" timeout "$limit" "$bin" check "$name" </dev/null >"$tmp/out" 2>"$tmp/err"
     status=$?
-    why=
-    if [ $status -eq 124 ]; then
-        why="timed out after ${limit}s"
-    elif [ $status -gt 128 ]; then
-        why="killed by signal $((status - 128))"
-    elif grep -q -e 'runtime error:' -e 'AddressSanitizer' -e 'LeakSanitizer' -e 'Segmentation' \
-        "$tmp/out" "$tmp/err"; then
-        why="sanitizer finding or crash"
-    elif grep -q -e "$secret_marker" -e '^root:' -e ':root:' -e ':/bin/' "$tmp/out" "$tmp/err"; then
-        why="printed the contents of a file outside the plan's directory"
+    why=$(crashed "$tmp/out" "$tmp/err")
+    if [ -n "$why" ]; then
+        :
     elif [ -n "$max_lines" ] && [ "$(wc -l <"$tmp/err")" -gt "$max_lines" ]; then
         why="more than $max_lines lines on stderr"
     else
         why=$(judge "$name" "$expect" "$status")
     fi
     max_lines=
+    report "$name" "$expect"
+}
+
+# hostile_json NAME: `BIN check --format json NAME` exits 1 or 2 and prints
+# one valid JSON document (UTF-8) on stdout.  Skipped without python3.
+hostile_json() {
+    command -v python3 >/dev/null 2>&1 || return 0
+    timeout "$limit" "$bin" check --format json "$1" </dev/null >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    why=$(crashed "$tmp/out" "$tmp/err")
     if [ -z "$why" ]; then
-        pass=$((pass + 1))
-        if [ -n "$HOSTILE_VERBOSE" ]; then
-            echo "ok: $name ($expect): exit status $status"
-            head -c 2000 "$tmp/err" | head -n 4 | cut -c 1-160 | sed 's/^/    /'
+        if [ $status -ne 1 ] && [ $status -ne 2 ]; then
+            why="expected exit status 1 or 2"
+        elif ! python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8"))' \
+            "$tmp/out" 2>"$tmp/json"; then
+            why="stdout is not valid JSON: $(tail -n 1 "$tmp/json")"
         fi
-        return
     fi
-    fail=$((fail + 1))
-    echo "FAIL: $name ($expect): $why; exit status $status; stderr begins:"
-    head -c 2000 "$tmp/err" | head -n 12 | cut -c 1-200 | sed 's/^/    /'
+    report "$1" "--format json"
 }
 
 # judge NAME EXPECT STATUS: prints what is wrong, or nothing.
@@ -217,9 +255,11 @@ hostile utf8_overlong.plan invalid
 hostile utf8_truncated_eof.plan invalid
 hostile utf8_in_string.plan invalid
 hostile utf8_in_comment.plan invalid
+hostile utf8_in_path.plan invalid
 hostile long_ident.plan invalid
 hostile long_expr.plan safe
-hostile long_expr_error.plan invalid
+hostile long_line_error.plan invalid
+hostile long_string.plan safe
 hostile huge_number.plan invalid
 hostile nest_parens.plan invalid
 hostile nest_parens_255.plan valid
@@ -248,6 +288,11 @@ hostile dimension_parent.plan invalid
 hostile no_such_file.plan refused
 hostile directory.plan refused
 hostile too_big.plan refused
+hostile_json garbage.plan
+hostile_json nul_byte.plan
+hostile_json utf8_in_string.plan
+hostile_json utf8_in_path.plan
+hostile_json long_line_error.plan
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
