@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "program.h"
+#include "run.h"
 
 #define VERSION "0.1.0"
 
@@ -18,7 +19,8 @@ static const char usage_text[] =
     "commands:\n"
     "  check [--format text|json|github] [--allow-path DIR] FILE...\n"
     "                    validate plans: syntax, names, splits, weights, kinds\n"
-    "  run FILE ...      evaluate a plan into tables (not in this release)\n"
+    "  run FILE [--show SPEC]... [--format table|csv|json|md] [-o FILE]\n"
+    "                    evaluate a plan into allocation tables\n"
     "  repl [FILE]       interactive what-if session (not in this release)\n"
     "  fmt, diff         formatter and plan diff (not in this release)\n"
     "\n"
@@ -45,6 +47,25 @@ static const char check_usage[] =
     "\n"
     "exit status: 0 all plans valid, 1 a plan is invalid, 2 usage or file errors\n";
 
+static const char run_usage[] =
+    "usage: salesplan run FILE [--show SPEC]... [--format table|csv|json|md] [-o FILE]\n"
+    "                     [--allow-path DIR] [--max-cells N]\n"
+    "\n"
+    "Checks the plan, then evaluates its targets and splits into exact allocation\n"
+    "tables: the plan's reports, or the tables named with --show, or one table per\n"
+    "split metric and dimension.  Every table adds up: cells are rounded to the\n"
+    "plan's step with controlled rounding, and totals are sums of the cells shown.\n"
+    "\n"
+    "  --show SPEC       a show statement without 'show': \"revenue by region, quarter\"\n"
+    "  --format FORMAT   table (aligned, display unit; the default), csv (base units),\n"
+    "                    json, or md (for pull-request comments)\n"
+    "  -o FILE           write to FILE atomically (nothing is written on error)\n"
+    "  --allow-path DIR  also let the plan read data files below DIR\n"
+    "  --max-cells N     refuse allocations of more than N cells (default 50000000)\n"
+    "  --actuals, --as-of, --scenario, --lenient: accepted; used from a later release\n"
+    "\n"
+    "exit status: 0 ok, 1 the plan is invalid or does not evaluate, 2 usage or file errors\n";
+
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("salesplan: ", stderr);
@@ -68,8 +89,11 @@ static int check_one(const char *path, const CheckOpts *o, bool *json_first, int
     Program *p = prog_new(&d);
     for (int i = 0; i < o->nallow; i++)
         prog_allow_path(p, o->allow[i]);
-    if (prog_load_file(p, path))
+    if (prog_load_file(p, path)) {
         prog_check(p);
+        if (!d.nerrors) /* evaluation errors: splits that do not add up, zero weights, ... */
+            run_check_allocations(p);
+    }
     FILE *out = o->format == FMT_TEXT ? stderr : stdout;
     diag_flush(&d, out, o->format, json_first);
     int rc = p->data_error ? 2 : d.nerrors ? 1 : 0;
@@ -144,6 +168,86 @@ done:
     return rc;
 }
 
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) == 0 && a[n] == '=')
+        return a + n + 1;
+    return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    RunOpts o = {0};
+    o.format = OUT_TABLE;
+    o.shows = xcalloc((size_t)argc + 1, sizeof *o.shows);
+    o.allow = xcalloc((size_t)argc + 1, sizeof *o.allow);
+    int rc = 0;
+    for (int i = 0; i < argc && !rc; i++) {
+        const char *a = argv[i], *v = NULL;
+#define IS(opt) (strcmp(a, opt) == 0 || (strncmp(a, opt "=", sizeof opt) == 0))
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(run_usage, stdout);
+            goto done;
+        } else if (IS("--show")) {
+            if (!(v = opt_value(argc, argv, &i, "--show")))
+                rc = usage_error("--show needs a value such as \"revenue by region\"%s", "");
+            else
+                o.shows[o.nshows++] = v;
+        } else if (IS("--format")) {
+            v = opt_value(argc, argv, &i, "--format");
+            if (v && strcmp(v, "table") == 0)
+                o.format = OUT_TABLE;
+            else if (v && strcmp(v, "csv") == 0)
+                o.format = OUT_CSV;
+            else if (v && strcmp(v, "json") == 0)
+                o.format = OUT_JSON;
+            else if (v && strcmp(v, "md") == 0)
+                o.format = OUT_MD;
+            else
+                rc = usage_error("unknown format '%s' (expected table, csv, json or md)", v ? v : "");
+        } else if (strcmp(a, "-o") == 0 || IS("--output")) {
+            if (!(o.out = opt_value(argc, argv, &i, "--output")))
+                rc = usage_error("-o needs a file name%s", "");
+        } else if (IS("--allow-path")) {
+            if (!(v = opt_value(argc, argv, &i, "--allow-path")))
+                rc = usage_error("--allow-path needs a directory%s", "");
+            else
+                o.allow[o.nallow++] = v;
+        } else if (IS("--max-cells")) {
+            v = opt_value(argc, argv, &i, "--max-cells");
+            char *end = NULL;
+            long long n = v ? strtoll(v, &end, 10) : 0;
+            if (!v || *end || n <= 0)
+                rc = usage_error("--max-cells needs a positive number%s", "");
+            else
+                o.max_cells = (size_t)n;
+        } else if (IS("--actuals") || IS("--as-of") || IS("--scenario")) {
+            if (!opt_value(argc, argv, &i, a))
+                rc = usage_error("%s needs a value", a);
+            o.ignored_options = true;
+        } else if (strcmp(a, "--lenient") == 0) {
+            o.ignored_options = true;
+        } else if (a[0] == '-' && a[1]) {
+            rc = usage_error("unknown option '%s' for run", a);
+        } else if (o.file) {
+            rc = usage_error("run takes one plan file (got a second: '%s')", a);
+        } else {
+            o.file = a;
+        }
+#undef IS
+    }
+    if (!rc && !o.file)
+        rc = usage_error("run needs a plan file%s", "");
+    if (!rc)
+        rc = run_plan(&o);
+done:
+    free(o.shows);
+    free(o.allow);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -159,7 +263,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 2, argv + 2);
-    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "repl") == 0 || strcmp(cmd, "fmt") == 0 ||
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "repl") == 0 || strcmp(cmd, "fmt") == 0 ||
         strcmp(cmd, "diff") == 0) {
         fprintf(stderr, "salesplan: '%s' is not available in this release yet; "
                         "'salesplan check' validates plans today\n", cmd);

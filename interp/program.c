@@ -401,6 +401,13 @@ void prog_load_text(Program *p, const char *name, const char *dir, const char *t
 
 void prog_check(Program *p) { resolve_program(p); }
 
+Node *prog_parse_extra(Program *p, const char *name, const char *text)
+{
+    Unit *u = add_unit(p, name, NULL, text, strlen(text));
+    parse_unit(p, u);
+    return u->items;
+}
+
 void prog_free(Program *p)
 {
     if (!p)

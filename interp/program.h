@@ -49,6 +49,9 @@ void prog_load_text(Program *p, const char *name, const char *dir, const char *t
 /* Resolves names and runs the static checks; errors go to p->diags. */
 void prog_check(Program *p);
 void prog_free(Program *p);
+/* Parses text given on the command line ("show revenue by region") as a
+ * unit of its own named name; returns its statements (owned by p). */
+Node *prog_parse_extra(Program *p, const char *name, const char *text);
 
 /* Resolves a data path named in the plan (relative to the plan's
  * directory) to a readable path, or reports why not and returns NULL.

@@ -7,6 +7,7 @@
 
 #include "csv.h"
 #include "parser.h"
+#include "eval.h"
 #include "resolve_int.h"
 
 Member member_ambiguous;
@@ -244,6 +245,7 @@ Member *rs_new_member(R *r, Dim *d, const char *name, int depth, Member *parent,
         d->cap = d->cap ? d->cap * 2 : 16;
         d->members = xrealloc(d->members, d->cap * sizeof *d->members);
     }
+    m->gindex = (int)d->nmembers;
     d->members[d->nmembers++] = m;
     return m;
 }
@@ -447,6 +449,8 @@ void resolve_program(Program *p)
             if (n->kind == N_DIMENSION)
                 rs_build_dim(&r, n);
     rs_index_members(&r);
+    for (int i = 0; i < r.s->ndims; i++)
+        eval_activity(r.s->dims[i]);
     check_clashes(&r);
     check_cycles(&r);
     for (Unit *u = p->units; u; u = u->next)
@@ -454,6 +458,12 @@ void resolve_program(Program *p)
             rs_check_item(&r, n);
     rs_check_splits(&r);
     strmap_free(&r.graph);
+}
+
+void resolve_extra(Program *p, Node *n)
+{
+    R r = {p, p->diags, p->sym, {0}, NULL};
+    rs_check_item(&r, n);
 }
 
 void resolve_free(Program *p)

@@ -8,5 +8,7 @@
 
 void resolve_program(Program *p);
 void resolve_free(Program *p);
+/* Checks one more statement (a --show) against the resolved plan. */
+void resolve_extra(Program *p, Node *n);
 
 #endif

@@ -37,6 +37,9 @@ struct Member {
     Attr *attrs;
     int nattrs;
     int index; /* position among the members of its level, in order */
+    int gindex; /* position in dim->members */
+    bool pseudo; /* a 'reserve' row made by the allocation engine */
+    int active_from, active_to; /* yyyymm from start/end (inherited), 0 = open */
 };
 
 struct Dim {

@@ -1,0 +1,38 @@
+/* round.h -- controlled rounding as an integer flow problem.
+ *
+ * Every allocation cell is rounded down to a multiple of the step, then
+ * some cells get one more step.  Which ones is a transportation problem:
+ * each row (a cell of the dimensions already rounded) must get between
+ * row_lo[r] and row_hi[r] extra steps (equal when the row's total is
+ * already fixed); each node of the column tree (the next
+ * dimension's members at its split levels) must get between lo[n] and
+ * hi[n] extra steps; a cell can take one extra step only if its exact
+ * value is not already a multiple of the step.  The exact values are a
+ * fractional solution, so an integer one exists whenever the bounds are
+ * the floor and ceiling of the exact sums (flows with integer bounds have
+ * integer vertices).  The solver is deterministic and prefers cells with
+ * larger remainders.  All arrays belong to the caller.
+ */
+#ifndef ROUND_H
+#define ROUND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    size_t nrows;
+    const int64_t *row_lo, *row_hi; /* extra steps each row must get */
+    size_t nnodes;           /* column tree; node 0 is the root */
+    const int *parent;       /* parent[0] = -1 */
+    const int64_t *lo, *hi;  /* bounds on the extra steps under each node */
+    size_t ncells;           /* cells that may take an extra step */
+    const uint32_t *cell_row;
+    const int32_t *cell_node; /* the column-tree leaf of the cell */
+    const uint64_t *cell_rank; /* larger = preferred (the remainder, scaled) */
+} RoundProblem;
+
+/* Fills x[ncells] with 0 or 1.  Returns 0, or -1 when no rounding meets
+ * the bounds (the caller relaxes them and says so). */
+int round_solve(const RoundProblem *rp, uint8_t *x);
+
+#endif

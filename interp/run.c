@@ -1,0 +1,193 @@
+/* run.c -- `salesplan run`: load and check the plan, evaluate the tables
+ * asked for (--show, the plan's reports, or one table per split metric
+ * and dimension), render them, and write them to stdout or atomically to
+ * -o FILE.  On any error nothing is written. */
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "program.h"
+
+typedef struct {
+    const Node **shows;
+    const char **titles;
+    int n;
+} ShowList;
+
+static void add_show(ShowList *l, const Node *s, const char *title)
+{
+    l->shows = xrealloc(l->shows, (size_t)(l->n + 1) * sizeof *l->shows);
+    l->titles = xrealloc(l->titles, (size_t)(l->n + 1) * sizeof *l->titles);
+    l->shows[l->n] = s;
+    l->titles[l->n++] = title;
+}
+
+/* Without --show or reports: one table per split metric and dimension. */
+static void default_shows(Program *p, Engine *en, Arena *arena, ShowList *l)
+{
+    for (Unit *u = p->units; u; u = u->next)
+        for (Node *m = u->items; m; m = m->next) {
+            if (m->kind != N_METRIC)
+                continue;
+            bool split = false;
+            for (int i = 0; i < p->sym->nsplits; i++)
+                split |= strcmp(p->sym->splits[i]->name, m->name) == 0;
+            if (!split)
+                continue;
+            Alloc *A = alloc_get(en, m);
+            if (!A)
+                continue;
+            for (int i = 0; i < A->nax; i++) {
+                Node *s = ast_new(arena, N_SHOW, m->loc);
+                s->name = m->name;
+                s->op = SHOW_METRIC;
+                Node *lv = ast_new(arena, N_NAME, m->loc);
+                lv->name = A->ax[i].dim->levels[A->ax[i].sl[A->ax[i].nsl - 1]].name;
+                s->a = lv;
+                add_show(l, s, NULL);
+            }
+        }
+}
+
+static void plan_shows(Program *p, ShowList *l)
+{
+    for (Unit *u = p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next) {
+            if (n->kind == N_REPORT)
+                for (Node *s = n->a; s; s = s->next)
+                    add_show(l, s, n->str);
+            else if (n->kind == N_SHOW)
+                add_show(l, n, NULL);
+        }
+}
+
+static bool flush(Diags *d, bool color)
+{
+    bool first = true;
+    d->color = color;
+    diag_flush(d, stderr, FMT_TEXT, &first);
+    return d->nerrors > 0;
+}
+
+void run_check_allocations(Program *p)
+{
+    Engine en;
+    engine_init(&en, p);
+    en.check_only = true;
+    for (Unit *u = p->units; u; u = u->next)
+        for (Node *m = u->items; m; m = m->next) {
+            if (m->kind != N_METRIC)
+                continue;
+            if (alloc_has_splits(&en, m))
+                alloc_get(&en, m);
+        }
+    engine_free(&en);
+}
+
+static int render(Program *p, Engine *en, const RunOpts *o, ShowList *l, Buf *out)
+{
+    Arena arena = {0};
+    OutOpts oo = {o->format, "", NULL, false};
+    for (Node *a = p->sym->header ? p->sym->header->a : NULL; a; a = a->next) {
+        if (strcmp(a->name, "unit") == 0 && a->a->kind == N_STR)
+            oo.unit = a->a->str;
+        if (strcmp(a->name, "currency") == 0 && a->a->kind == N_STR)
+            oo.currency = a->a->str;
+    }
+    oo.color = o->format == OUT_TABLE && !o->out && isatty(1) && !getenv("NO_COLOR");
+    if (o->format == OUT_JSON)
+        report_json_begin(out);
+    int shown = 0, rc = 0;
+    for (int i = 0; i < l->n; i++) {
+        const Node *s = l->shows[i];
+        if (s->op != SHOW_METRIC) {
+            static const char *const what[] = {"", "scorecard", "incentive", "review"};
+            diag_warning(p->diags, s->loc, "'show %s' is evaluated from a later release; skipped",
+                         what[s->op]);
+            continue;
+        }
+        Table t;
+        if (alloc_table(en, s, &arena, &t) < 0) {
+            rc = 1;
+            continue;
+        }
+        t.title = l->titles[i];
+        report_table(out, &t, &oo, shown++);
+    }
+    if (o->format == OUT_JSON)
+        report_json_end(out);
+    arena_free(&arena);
+    return rc;
+}
+
+int run_plan(const RunOpts *o)
+{
+    Diags d = {0};
+    bool color = isatty(2) && !getenv("NO_COLOR");
+    Program *p = prog_new(&d);
+    for (int i = 0; i < o->nallow; i++)
+        prog_allow_path(p, o->allow[i]);
+    int rc = 0;
+    if (!prog_load_file(p, o->file)) {
+        flush(&d, color);
+        rc = 2;
+        goto done;
+    }
+    prog_check(p);
+    ShowList l = {0};
+    Engine en;
+    engine_init(&en, p);
+    if (o->max_cells)
+        en.max_cells = o->max_cells;
+    for (int i = 0; i < o->nshows && !d.nerrors; i++) {
+        Buf text = {0};
+        buf_printf(&text, "show %s", o->shows[i]);
+        Node *items = prog_parse_extra(p, "--show", buf_cstr(&text));
+        buf_free(&text);
+        if (items && items->kind == N_SHOW && !items->next) {
+            resolve_extra(p, items);
+            add_show(&l, items, NULL);
+        } else if (!d.nerrors) {
+            diag_error(&d, (Loc){0}, "--show '%s' is not a show statement", o->shows[i]);
+        }
+    }
+    if (o->ignored_options)
+        diag_warning(&d, (Loc){0}, "--actuals, --as-of and --scenario are used from a later "
+                                   "release (incentives, scorecards, reviews); ignored");
+    Buf out = {0};
+    if (!d.nerrors) {
+        if (!o->nshows)
+            plan_shows(p, &l);
+        if (!l.n)
+            default_shows(p, &en, (Arena *)&p->main->arena, &l);
+        if (render(p, &en, o, &l, &out) != 0 && !d.nerrors)
+            rc = 1;
+    }
+    if (d.nerrors) {
+        rc = p->data_error ? 2 : 1;
+    } else if (o->out) {
+        char *err = NULL;
+        if (write_atomic(o->out, out.data ? out.data : "", out.len, &err) < 0) {
+            fprintf(stderr, "salesplan: %s\n", err);
+            free(err);
+            rc = 2;
+        }
+    } else {
+        fwrite(buf_cstr(&out), 1, out.len, stdout);
+    }
+    flush(&d, color);
+    if (d.nerrors)
+        diag_count_line(&d, stderr, o->file);
+    buf_free(&out);
+    free(l.shows);
+    free(l.titles);
+    engine_free(&en);
+done:
+    prog_free(p);
+    diag_free(&d);
+    return rc;
+}

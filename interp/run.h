@@ -1,0 +1,27 @@
+/* run.h -- `salesplan run`: evaluate a plan and print its tables. */
+#ifndef RUN_H
+#define RUN_H
+
+#include "program.h"
+#include "report.h"
+
+typedef struct {
+    const char *file;
+    const char **shows; /* --show texts */
+    int nshows;
+    const char **allow;
+    int nallow;
+    OutFormat format;
+    const char *out; /* -o FILE, or NULL for stdout */
+    const char *explain;
+    size_t max_cells;
+    bool ignored_options; /* --actuals, --as-of, --scenario given */
+} RunOpts;
+
+/* Returns the exit status: 0, 1 (invalid plan or evaluation error) or 2. */
+int run_plan(const RunOpts *o);
+
+/* Evaluates every split metric, reporting allocation errors (for check). */
+void run_check_allocations(Program *p);
+
+#endif

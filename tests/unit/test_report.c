@@ -1,0 +1,722 @@
+/* test_report.c -- cmocka tests for interp/report.c: CSV, table, Markdown
+ * and JSON rendering of exact numbers (whole outputs compared byte for
+ * byte), display width of CJK text, sanitising of labels, and atomic file
+ * writes that leave no temporary file behind.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report.h"
+
+/* ---- helpers ---- */
+
+/* A Num from text with an optional leading '-' ("1400万", "-0.001"). */
+static Num N(const char *s)
+{
+    bool neg = s[0] == '-';
+    Num x;
+    assert_int_equal(num_parse(s + neg, strlen(s + neg), &x), NUM_OK);
+    return neg ? num_neg(x) : x;
+}
+
+/* Renders tables 0..n-1 in one format; JSON is wrapped in begin/end.
+ * Returns a malloc'd string. */
+static char *render_n(const Table *t, size_t n, const OutOpts *o)
+{
+    Buf b = {0};
+    if (o->format == OUT_JSON)
+        report_json_begin(&b);
+    for (size_t i = 0; i < n; i++)
+        report_table(&b, &t[i], o, (int)i);
+    if (o->format == OUT_JSON)
+        report_json_end(&b);
+    char *s = strdup(buf_cstr(&b));
+    buf_free(&b);
+    return s;
+}
+
+static char *render(const Table *t, OutFormat f, const char *unit)
+{
+    OutOpts o = {f, unit, "CNY", false};
+    return render_n(t, 1, &o);
+}
+
+static void check_render(const Table *t, OutFormat f, const char *unit, const char *want)
+{
+    char *got = render(t, f, unit);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* The standard two-level fixture: region x quarter, money, with totals. */
+static const char *rnames[] = {"north", "east"};
+static const char *rlabels[] = {"华北", "华东"};
+static const char *cnames[] = {"Q1", "Q2"};
+static const char *clabels[] = {"一季度", NULL};
+static Num cells2[4], rtot2[2], ctot2[2], grand2;
+
+static Table two_level(void)
+{
+    cells2[0] = N("1000.5");
+    cells2[1] = N("2000");
+    cells2[2] = N("3000");
+    cells2[3] = N("4000.25");
+    rtot2[0] = N("3000.5");
+    rtot2[1] = N("7000.25");
+    ctot2[0] = N("4000.5");
+    ctot2[1] = N("6000.25");
+    grand2 = N("10000.75");
+    Table t = {.metric = "revenue",
+               .metric_label = "销售额",
+               .kind = VAL_MONEY,
+               .decimals = 2,
+               .row_level = "region",
+               .col_level = "quarter",
+               .nrows = 2,
+               .ncols = 2,
+               .row_names = rnames,
+               .row_labels = rlabels,
+               .col_names = cnames,
+               .col_labels = clabels,
+               .cells = cells2,
+               .row_totals = rtot2,
+               .col_totals = ctot2,
+               .grand_total = &grand2};
+    return t;
+}
+
+static Num cells1[3], grand1;
+static const char *rnames3[] = {"north", "east", "west"};
+
+static Table one_level(void)
+{
+    cells1[0] = N("1400万");
+    cells1[1] = N("0.5");
+    cells1[2] = N("-3");
+    grand1 = N("13999997.5");
+    Table t = {.metric = "revenue",
+               .kind = VAL_MONEY,
+               .decimals = 2,
+               .row_level = "region",
+               .nrows = 3,
+               .ncols = 1,
+               .row_names = rnames3,
+               .cells = cells1,
+               .grand_total = &grand1};
+    return t;
+}
+
+/* ---- a small JSON checker (RFC 8259 structure, not values) ---- */
+
+static const char *json_value(const char *p);
+
+static const char *json_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+        p++;
+    return p;
+}
+
+static const char *json_string(const char *p)
+{
+    if (*p++ != '"')
+        return NULL;
+    while (*p != '"') {
+        if ((unsigned char)*p < 0x20)
+            return NULL;
+        if (*p == '\\') {
+            p++;
+            if (*p == 'u') {
+                for (int i = 1; i <= 4; i++)
+                    if (!strchr("0123456789abcdefABCDEF", p[i]) || !p[i])
+                        return NULL;
+                p += 4;
+            } else if (!*p || !strchr("\"\\/bfnrt", *p))
+                return NULL;
+        }
+        p++;
+    }
+    return p + 1;
+}
+
+static const char *json_number(const char *p)
+{
+    if (*p == '-')
+        p++;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (*p >= '0' && *p <= '9')
+            p++;
+    else
+        return NULL;
+    if (*p == '.') {
+        p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return NULL;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return p;
+}
+
+/* Parses '[' ... ']' or '{' ... '}' (members as "key": value). */
+static const char *json_compound(const char *p, char close, bool object)
+{
+    p = json_ws(p + 1);
+    if (*p == close)
+        return p + 1;
+    for (;;) {
+        if (object) {
+            p = json_string(json_ws(p));
+            if (!p || *(p = json_ws(p)) != ':')
+                return NULL;
+            p++;
+        }
+        p = json_value(p);
+        if (!p)
+            return NULL;
+        p = json_ws(p);
+        if (*p == close)
+            return p + 1;
+        if (*p++ != ',')
+            return NULL;
+    }
+}
+
+static const char *json_value(const char *p)
+{
+    p = json_ws(p);
+    if (*p == '{')
+        return json_compound(p, '}', true);
+    if (*p == '[')
+        return json_compound(p, ']', false);
+    if (*p == '"')
+        return json_string(p);
+    if (strncmp(p, "null", 4) == 0)
+        return p + 4;
+    return json_number(p);
+}
+
+static void assert_json(const char *s)
+{
+    const char *end = json_value(s);
+    assert_non_null(end);
+    assert_string_equal(json_ws(end), "");
+}
+
+/* ---- CSV ---- */
+
+static void test_csv_two_level(void **state)
+{
+    (void)state;
+    Table t = two_level();
+    check_render(&t, OUT_CSV, "万",
+                 "region,Q1,Q2,total\n"
+                 "north,1000.50,2000.00,3000.50\n"
+                 "east,3000.00,4000.25,7000.25\n"
+                 "total,4000.50,6000.25,10000.75\n");
+}
+
+static void test_csv_one_level(void **state)
+{
+    (void)state;
+    Table t = one_level();
+    check_render(&t, OUT_CSV, "万",
+                 "region,revenue\n"
+                 "north,14000000.00\n"
+                 "east,0.50\n"
+                 "west,-3.00\n"
+                 "total,13999997.50\n");
+}
+
+static void test_csv_without_totals(void **state)
+{
+    (void)state;
+    Table t = two_level();
+    t.row_totals = NULL;
+    check_render(&t, OUT_CSV, "",
+                 "region,Q1,Q2\n"
+                 "north,1000.50,2000.00\n"
+                 "east,3000.00,4000.25\n"
+                 "total,4000.50,6000.25\n");
+    t = two_level();
+    t.col_totals = NULL;
+    check_render(&t, OUT_CSV, "",
+                 "region,Q1,Q2,total\n"
+                 "north,1000.50,2000.00,3000.50\n"
+                 "east,3000.00,4000.25,7000.25\n");
+    t = one_level();
+    t.grand_total = NULL;
+    check_render(&t, OUT_CSV, "", "region,revenue\nnorth,14000000.00\neast,0.50\nwest,-3.00\n");
+}
+
+static void test_csv_quoting(void **state)
+{
+    (void)state;
+    static const char *rn[] = {"a,b", "plain"};
+    static const char *cn[] = {"say \"hi\"", "two\nlines"};
+    Table t = two_level();
+    t.row_names = rn;
+    t.col_names = cn;
+    t.row_level = "re\rgion";
+    check_render(&t, OUT_CSV, "",
+                 "\"re\rgion\",\"say \"\"hi\"\"\",\"two\nlines\",total\n"
+                 "\"a,b\",1000.50,2000.00,3000.50\n"
+                 "plain,3000.00,4000.25,7000.25\n"
+                 "total,4000.50,6000.25,10000.75\n");
+}
+
+static void test_csv_negative_and_zero(void **state)
+{
+    (void)state;
+    static Num c[3];
+    c[0] = N("-1234.5");
+    c[1] = N("-0.001"); /* rounds to zero: never "-0.00" */
+    c[2] = N("-0.005"); /* half-up, away from zero */
+    Table t = one_level();
+    t.cells = c;
+    t.grand_total = NULL;
+    check_render(&t, OUT_CSV, "", "region,revenue\nnorth,-1234.50\neast,0.00\nwest,-0.01\n");
+    t.decimals = 0; /* a plan rounding money to whole units */
+    check_render(&t, OUT_CSV, "", "region,revenue\nnorth,-1235\neast,0\nwest,0\n");
+}
+
+static void test_csv_percent(void **state)
+{
+    (void)state;
+    static Num c[3];
+    c[0] = N("95%");
+    c[1] = N("1.234567");
+    c[2] = N("-0.00004");
+    Table t = one_level();
+    t.metric = "collection_rate";
+    t.kind = VAL_PERCENT;
+    t.decimals = 4;
+    t.cells = c;
+    t.grand_total = NULL;
+    check_render(&t, OUT_CSV, "万",
+                 "region,collection_rate\nnorth,0.9500\neast,1.2346\nwest,0.0000\n");
+    check_render(&t, OUT_TABLE, "万",
+                 "collection_rate\n"
+                 "region  collection_rate\n"
+                 "-----------------------\n"
+                 "north            95.00%\n"
+                 "east            123.46%\n"
+                 "west              0.00%\n");
+}
+
+static void test_csv_tables_separated(void **state)
+{
+    (void)state;
+    Table t[2] = {one_level(), one_level()};
+    t[1].grand_total = NULL;
+    OutOpts o = {OUT_CSV, "", NULL, false};
+    char *got = render_n(t, 2, &o);
+    assert_string_equal(got, "region,revenue\nnorth,14000000.00\neast,0.50\nwest,-3.00\n"
+                             "total,13999997.50\n"
+                             "\n"
+                             "region,revenue\nnorth,14000000.00\neast,0.50\nwest,-3.00\n");
+    free(got);
+}
+
+/* ---- table ---- */
+
+static void test_display_width(void **state)
+{
+    (void)state;
+    assert_int_equal(display_width(""), 0);
+    assert_int_equal(display_width(NULL), 0);
+    assert_int_equal(display_width("west"), 4);
+    assert_int_equal(display_width("华北"), 4);
+    assert_int_equal(display_width("一季度 Q1"), 9);
+    assert_int_equal(display_width("a\xff\xfe"
+                                   "b"),
+                     4);                            /* invalid bytes: 1 each */
+    assert_int_equal(display_width("\xe5\x8d"), 2); /* truncated sequence */
+}
+
+/* Right edges of the numbers line up by display width, not by bytes. */
+static void test_table_cjk_alignment(void **state)
+{
+    (void)state;
+    static const char *rn[] = {"north", "east", "west"};
+    static const char *rl[] = {"华北", "华东", NULL};
+    static Num c[3];
+    c[0] = N("3000000");
+    c[1] = N("123456789.12");
+    c[2] = N("-12350");
+    Table t = one_level();
+    t.title = "区域目标";
+    t.metric_label = "销售额";
+    t.row_names = rn;
+    t.row_labels = rl;
+    t.cells = c;
+    t.grand_total = NULL;
+    const char *want = "区域目标\n"
+                       "revenue 销售额 (万 CNY)\n"
+                       "region     销售额\n"
+                       "-----------------\n"
+                       "华北       300.00\n"
+                       "华东    12,345.68\n"
+                       "west        -1.24\n";
+    check_render(&t, OUT_TABLE, "万", want);
+    /* every table line is exactly as wide as the separator */
+    char *got = render(&t, OUT_TABLE, "万");
+    char *save = NULL, *line = strtok_r(got, "\n", &save);
+    int n = 0;
+    for (; line; line = strtok_r(NULL, "\n", &save), n++)
+        if (n >= 2)
+            assert_int_equal(display_width(line), 17);
+    assert_int_equal(n, 7);
+    free(got);
+}
+
+static void test_table_two_level(void **state)
+{
+    (void)state;
+    Table t = two_level();
+    t.note = "bottom-up sums to 10,000.75";
+    check_render(&t, OUT_TABLE, "k",
+                 "revenue 销售额 (k CNY)\n"
+                 "region  一季度    Q2  total\n"
+                 "---------------------------\n"
+                 "华北      1.00  2.00   3.00\n"
+                 "华东      3.00  4.00   7.00\n"
+                 "total     4.00  6.00  10.00\n"
+                 "bottom-up sums to 10,000.75\n");
+    check_render(&t, OUT_TABLE, "",
+                 "revenue 销售额 (CNY)\n"
+                 "region    一季度        Q2      total\n"
+                 "-------------------------------------\n"
+                 "华北    1,000.50  2,000.00   3,000.50\n"
+                 "华东    3,000.00  4,000.25   7,000.25\n"
+                 "total   4,000.50  6,000.25  10,000.75\n"
+                 "bottom-up sums to 10,000.75\n");
+}
+
+static void test_table_units(void **state)
+{
+    (void)state;
+    static const char *rn[] = {"a", "b", "c", "d", "e", "f"};
+    static Num c[6];
+    c[0] = N("14000000");
+    c[1] = N("12345");
+    c[2] = N("12350"); /* 1.235万: half-up to 1.24 */
+    c[3] = N("-12350");
+    c[4] = N("-49.99"); /* rounds to zero: no "-0.00" */
+    c[5] = N("0.01");
+    Table t = one_level();
+    t.nrows = 6;
+    t.row_names = rn;
+    t.cells = c;
+    t.grand_total = NULL;
+    check_render(&t, OUT_TABLE, "万",
+                 "revenue (万 CNY)\nregion   revenue\n----------------\n"
+                 "a       1,400.00\nb           1.23\nc           1.24\nd          -1.24\n"
+                 "e           0.00\nf           0.00\n");
+    check_render(&t, OUT_TABLE, "亿",
+                 "revenue (亿 CNY)\nregion  revenue\n---------------\n"
+                 "a          0.14\nb          0.00\nc          0.00\nd          0.00\n"
+                 "e          0.00\nf          0.00\n");
+    check_render(&t, OUT_TABLE, "M",
+                 "revenue (M CNY)\nregion  revenue\n---------------\n"
+                 "a         14.00\nb          0.01\nc          0.01\nd         -0.01\n"
+                 "e          0.00\nf          0.00\n");
+    check_render(&t, OUT_TABLE, "1",
+                 "revenue (CNY)\nregion        revenue\n---------------------\n"
+                 "a       14,000,000.00\nb           12,345.00\nc           12,350.00\n"
+                 "d          -12,350.00\ne              -49.99\nf                0.01\n");
+}
+
+static void test_table_count_and_score(void **state)
+{
+    (void)state;
+    static Num c[3];
+    c[0] = N("1234567");
+    c[1] = N("2.5");
+    c[2] = N("1.235");
+    Table t = one_level();
+    t.metric = "new_customers";
+    t.metric_label = "新客户";
+    t.kind = VAL_COUNT;
+    t.decimals = 0;
+    t.cells = c;
+    t.grand_total = NULL;
+    check_render(&t, OUT_TABLE, "万",
+                 "new_customers 新客户\nregion     新客户\n-----------------\n"
+                 "north   1,234,567\neast          2.5\nwest         1.24\n");
+    t.kind = VAL_SCORE;
+    t.decimals = 2;
+    check_render(&t, OUT_TABLE, "万",
+                 "new_customers 新客户\nregion        新客户\n--------------------\n"
+                 "north   1,234,567.00\neast            2.50\nwest            1.24\n");
+}
+
+static void test_table_color_and_sanitising(void **state)
+{
+    (void)state;
+    static const char *rl[] = {"evil\033[31m", "tab\there "};
+    Table t = two_level();
+    t.row_labels = rl;
+    t.row_totals = NULL;
+    t.col_totals = NULL;
+    OutOpts o = {OUT_TABLE, "", NULL, true};
+    char *got = render_n(&t, 1, &o);
+    assert_string_equal(got, "revenue 销售额\n"
+                             "\033[1mregion       一季度        Q2\033[0m\n"
+                             "-----------------------------\n"
+                             "evil?[31m  1,000.50  2,000.00\n"
+                             "tab here   3,000.00  4,000.25\n");
+    free(got);
+    o.color = false;
+    got = render_n(&t, 1, &o);
+    assert_null(strchr(got, '\033'));
+    free(got);
+}
+
+/* ---- Markdown ---- */
+
+static void test_md(void **state)
+{
+    (void)state;
+    static const char *rl[] = {"华北", "a|b*"};
+    Table t[2] = {two_level(), one_level()};
+    t[0].title = "区域季度目标";
+    t[0].row_labels = rl;
+    t[0].note = "gap: 5%";
+    OutOpts o = {OUT_MD, "万", "CNY", true};
+    char *got = render_n(t, 2, &o);
+    assert_string_equal(got, "### 区域季度目标\n"
+                             "**revenue 销售额** (万 CNY)\n"
+                             "\n"
+                             "| region | 一季度 | Q2 | total |\n"
+                             "| --- | ---: | ---: | ---: |\n"
+                             "| 华北 | 0.10 | 0.20 | 0.30 |\n"
+                             "| a\\|b\\* | 0.30 | 0.40 | 0.70 |\n"
+                             "| **total** | **0.40** | **0.60** | **1.00** |\n"
+                             "\n"
+                             "gap: 5%\n"
+                             "\n"
+                             "**revenue** (万 CNY)\n"
+                             "\n"
+                             "| region | revenue |\n"
+                             "| --- | ---: |\n"
+                             "| north | 1,400.00 |\n"
+                             "| east | 0.00 |\n"
+                             "| west | 0.00 |\n"
+                             "| **total** | **1,400.00** |\n");
+    free(got);
+}
+
+/* ---- JSON ---- */
+
+static void test_json(void **state)
+{
+    (void)state;
+    Table t[2] = {two_level(), one_level()};
+    t[0].title = "区域季度目标";
+    t[0].note = "gap";
+    OutOpts o = {OUT_JSON, "万", "CNY", false};
+    char *got = render_n(t, 2, &o);
+    assert_json(got);
+    assert_string_equal(
+        got,
+        "[{\"title\":\"区域季度目标\",\"metric\":\"revenue\",\"label\":\"销售额\","
+        "\"kind\":\"money\",\"row_level\":\"region\",\"col_level\":\"quarter\","
+        "\"columns\":[\"Q1\",\"Q2\"],\"rows\":["
+        "{\"name\":\"north\",\"label\":\"华北\",\"cells\":[1000.50,2000.00],\"total\":3000.50},"
+        "{\"name\":\"east\",\"label\":\"华东\",\"cells\":[3000.00,4000.25],\"total\":7000.25}],"
+        "\"totals\":{\"cells\":[4000.50,6000.25],\"total\":10000.75},\"note\":\"gap\"},"
+        "{\"title\":null,\"metric\":\"revenue\",\"label\":null,\"kind\":\"money\","
+        "\"row_level\":\"region\",\"col_level\":null,\"columns\":[\"revenue\"],\"rows\":["
+        "{\"name\":\"north\",\"label\":null,\"cells\":[14000000.00],\"total\":null},"
+        "{\"name\":\"east\",\"label\":null,\"cells\":[0.50],\"total\":null},"
+        "{\"name\":\"west\",\"label\":null,\"cells\":[-3.00],\"total\":null}],"
+        "\"totals\":{\"cells\":[13999997.50],\"total\":13999997.50},\"note\":null}]\n");
+    free(got);
+}
+
+static void test_json_escaping(void **state)
+{
+    (void)state;
+    static const char *rl[] = {"q\"b\\s\n\t\x01\x1f", "bad\xff\xc3("};
+    static Num c[2];
+    c[0] = N("-0.004");
+    c[1] = N("0.9");
+    Table t = two_level();
+    t.row_labels = rl;
+    t.cells = c;
+    t.ncols = 1;
+    t.col_level = NULL;
+    t.kind = VAL_PERCENT;
+    t.decimals = 4;
+    t.row_totals = NULL;
+    t.col_totals = NULL;
+    t.grand_total = NULL;
+    t.note = "\x7f";
+    OutOpts o = {OUT_JSON, "", NULL, false};
+    char *got = render_n(&t, 1, &o);
+    assert_json(got);
+    assert_string_equal(
+        got, "[{\"title\":null,\"metric\":\"revenue\",\"label\":\"销售额\",\"kind\":\"percent\","
+             "\"row_level\":\"region\",\"col_level\":null,\"columns\":[\"revenue\"],\"rows\":["
+             "{\"name\":\"north\",\"label\":\"q\\\"b\\\\s\\n\\t\\u0001\\u001f\","
+             "\"cells\":[-0.0040],\"total\":null},"
+             "{\"name\":\"east\",\"label\":\"bad\\ufffd\\ufffd(\",\"cells\":[0.9000],"
+             "\"total\":null}],\"totals\":null,\"note\":\"\x7f\"}]\n");
+    free(got);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    Table t = two_level();
+    for (int f = OUT_TABLE; f <= OUT_MD; f++) {
+        char *a = render(&t, (OutFormat)f, "万"), *b = render(&t, (OutFormat)f, "万");
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+}
+
+/* ---- atomic writes ---- */
+
+static char tmpdir[64];
+
+static int make_tmpdir(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/test_report.XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_tmpdir(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    char p[sizeof tmpdir + sizeof e->d_name + 2];
+    while (d && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+            unlink(p);
+        }
+    }
+    if (d)
+        closedir(d);
+    return rmdir(tmpdir);
+}
+
+/* Number of entries in tmpdir, besides . and .. */
+static int count_entries(void)
+{
+    DIR *d = opendir(tmpdir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static void test_write_atomic(void **state)
+{
+    (void)state;
+    char path[128], got[64] = {0};
+    snprintf(path, sizeof path, "%s/out.csv", tmpdir);
+    char *err = NULL;
+    for (int round = 0; round < 2; round++) { /* create, then replace */
+        const char *data = round ? "second\n" : "a,b\n1,2\n";
+        assert_int_equal(write_atomic(path, data, strlen(data), &err), 0);
+        assert_null(err);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        size_t n = fread(got, 1, sizeof got - 1, f);
+        got[n] = '\0';
+        fclose(f);
+        assert_string_equal(got, data);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0644);
+        assert_int_equal(count_entries(), 1); /* no temporary file left */
+    }
+    assert_int_equal(write_atomic(path, "", 0, &err), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 0);
+}
+
+static void test_write_atomic_missing_dir(void **state)
+{
+    (void)state;
+    char path[128], want[256];
+    snprintf(path, sizeof path, "%s/missing/out.csv", tmpdir);
+    char *err = NULL;
+    assert_int_equal(write_atomic(path, "x", 1, &err), -1);
+    assert_non_null(err);
+    snprintf(want, sizeof want, "cannot write '%s': No such file or directory", path);
+    assert_string_equal(err, want);
+    free(err);
+    assert_int_equal(count_entries(), 0);
+}
+
+/* Writing over a directory fails at rename: the temporary file is removed. */
+static void test_write_atomic_rename_fails(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/adir", tmpdir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    char *err = NULL;
+    assert_int_equal(write_atomic(path, "x", 1, &err), -1);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "cannot write '"));
+    free(err);
+    assert_int_equal(count_entries(), 1); /* only adir */
+    assert_int_equal(rmdir(path), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_two_level),
+        cmocka_unit_test(test_csv_one_level),
+        cmocka_unit_test(test_csv_without_totals),
+        cmocka_unit_test(test_csv_quoting),
+        cmocka_unit_test(test_csv_negative_and_zero),
+        cmocka_unit_test(test_csv_percent),
+        cmocka_unit_test(test_csv_tables_separated),
+        cmocka_unit_test(test_display_width),
+        cmocka_unit_test(test_table_cjk_alignment),
+        cmocka_unit_test(test_table_two_level),
+        cmocka_unit_test(test_table_units),
+        cmocka_unit_test(test_table_count_and_score),
+        cmocka_unit_test(test_table_color_and_sanitising),
+        cmocka_unit_test(test_md),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_json_escaping),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test_setup_teardown(test_write_atomic, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_write_atomic_missing_dir, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_write_atomic_rename_fails, make_tmpdir, remove_tmpdir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
