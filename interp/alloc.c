@@ -7,6 +7,8 @@
  * rest, zero weights) with the numbers; it prints no tables. */
 #include "alloc.h"
 
+#include "csv.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +28,8 @@ struct SplitInfo {
     const Node *like; /* LIKE: the other metric */
     Alloc *like_alloc; /* its allocation, once found */
 };
+
+static bool share_expr(Engine *en, const Node *e);
 
 /* ---- small helpers ----------------------------------------------------------- */
 
@@ -413,6 +417,24 @@ static int build_axes(Engine *en, Alloc *A, const int *cuts)
         kept++;
     }
     A->nax = kept;
+    /* amounts cannot lock a cell of two dimensions (see LANGUAGE.md) */
+    for (int k = 0; k < A->nsplits; k++) {
+        const SplitInfo *si = &A->splits[k];
+        const Member *other = NULL;
+        for (int q = 0; q < si->nscope; q++)
+            if (si->scope[q]->dim != si->dim)
+                other = si->scope[q];
+        if (!other || si->spec->kind != N_SPEC_MAP)
+            continue;
+        for (const Node *e = si->spec->a; e; e = e->next)
+            if (e->b->kind != N_REST && !share_expr(en, e->b)) {
+                diag_error(en->p->diags, e->b->loc, "an amount in a split scoped by another "
+                                                    "dimension ('in %s') is not supported",
+                           other->name);
+                diag_note_plain(en->p->diags, "use a share (such as 60%%), 'rest' or weights");
+                return -1;
+            }
+    }
     /* which axes depend on the coordinates of earlier ones */
     for (int i = 0; i < A->nax; i++) {
         Axis *ax = &A->ax[i];
@@ -650,6 +672,7 @@ static int season_weights(Engine *en, const SplitInfo *si, Member **kids, int n,
 }
 
 static Alloc *alloc_get_cut(Engine *en, const Node *metric, const int *cuts);
+static bool share_expr(Engine *en, const Node *e);
 static int eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val,
                      Num *leafval);
 
@@ -1244,6 +1267,188 @@ static int compute(Engine *en, Alloc *A)
 
 /* ---- the engine ------------------------------------------------------------------------- */
 
+/* ---- targets from the bottom up ------------------------------------------------------------ */
+
+static Member *member_by_text(Dim *d, int depth, const char *text)
+{
+    Member *m = strmap_get(&d->by_name, text);
+    if (m && m->depth == depth)
+        return m;
+    for (size_t i = 0; i < d->nmembers; i++) /* a label, as people type them */
+        if (d->members[i]->depth == depth && d->members[i]->label &&
+            strcmp(d->members[i]->label, text) == 0)
+            return d->members[i];
+    return NULL;
+}
+
+static const char *mapped(const Node *mapping, const char *name)
+{
+    for (const Node *m = mapping; m; m = m->next)
+        if (m->name && strcmp(m->name, name) == 0 && m->a)
+            return m->a->kind == N_STR ? m->a->str : m->a->name;
+    return name;
+}
+
+/* "80万" in the plan's display unit, else with separators */
+static char *fmt_unit(Engine *en, const Alloc *A, Num v, char *buf)
+{
+    static const struct {
+        const char *unit;
+        int64_t scale;
+    } units[] = {{"万", 10000}, {"亿", 100000000}, {"k", 1000}, {"M", 1000000}};
+    const char *unit = NULL;
+    for (Node *a = en->p->sym->header ? en->p->sym->header->a : NULL; a; a = a->next)
+        if (strcmp(a->name, "unit") == 0 && a->a->kind == N_STR)
+            unit = a->a->str;
+    for (size_t i = 0; unit && i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(unit, units[i].unit) == 0) {
+            Num q;
+            if (num_div(v, num_from_int(units[i].scale), &q) == NUM_OK) {
+                num_str(q, buf);
+                strcat(buf, unit);
+                return buf;
+            }
+        }
+    return fmtv(A, v, buf);
+}
+
+static void negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
+{
+    Node *td = strmap_get(&en->p->sym->targets, A->metric->name);
+    Num target;
+    Frame top = {0};
+    if (!td || eval_num(&en->ev, &top, td->a, &target) < 0)
+        return;
+    Num gap, pct;
+    num_sub(sum, target, &gap);
+    if (num_is_zero(gap))
+        return;
+    char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ], b4[NUM_BUFSZ];
+    bool ok = !num_is_zero(target) && num_div(num_abs(gap), target, &pct) == NUM_OK &&
+              num_mul(pct, num_from_int(100), &pct) == NUM_OK;
+    Buf b = {0};
+    buf_printf(&b, "bottom-up sums to %s, %s (%s%%) %s the %s target", fmtv(A, sum, b1),
+               fmt_unit(en, A, num_abs(gap), b2), ok ? num_fmt(pct, 1, false, b3) : "?",
+               num_sign(gap) < 0 ? "short of" : "over", fmt_unit(en, A, target, b4));
+    A->note = xstrdup(buf_cstr(&b));
+    diag_warning(en->p->diags, from->loc, "%s", A->note);
+    diag_note(en->p->diags, td->loc, "the top-down target");
+    buf_free(&b);
+}
+
+static int bottom_up(Engine *en, Alloc *A, const Node *decl)
+{
+    Diags *d = en->p->diags;
+    char *path = prog_data_path(en->p, decl->c), *err = NULL;
+    if (!path)
+        return -1;
+    CsvReader *cr = csv_open(path, &err);
+    free(path);
+    if (!cr) {
+        diag_error(d, decl->c->loc, "%s", err);
+        free(err);
+        en->p->data_error = true;
+        return -1;
+    }
+    CsvRow row;
+    int value_col = -1, col[ALLOC_MAX_AXES], rc = -1;
+    const char *file = decl->c->str;
+    if (csv_next(cr, &row) != 1) {
+        diag_error(d, decl->c->loc, "%s: no header", file);
+        goto fail;
+    }
+    const char *want = mapped(decl->d, A->metric->name);
+    for (size_t i = 0; i < row.nfields; i++) {
+        if (strcmp(row.fields[i], want) == 0) {
+            value_col = (int)i;
+            continue;
+        }
+        for (size_t k = 0; k < en->p->sym->levels.cap; k++) { /* level columns, mapped or not */
+            Level *lv = en->p->sym->levels.vals[k];
+            if (!en->p->sym->levels.keys[k] || strcmp(mapped(decl->d, lv->name), row.fields[i]))
+                continue;
+            if (axis_of(A, lv->dim) >= 0 || A->nax == ALLOC_MAX_AXES) {
+                diag_error(d, decl->c->loc, "%s: two columns for dimension '%s'", file,
+                           lv->dim->name);
+                goto fail;
+            }
+            col[A->nax] = (int)i;
+            Axis *ax = &A->ax[A->nax++];
+            ax->dim = lv->dim;
+            ax->nsl = 1;
+            ax->sl[0] = lv->depth;
+        }
+    }
+    if (value_col < 0 || A->nax == 0) {
+        diag_error(d, decl->c->loc, "%s: needs a column '%s' and columns named after levels", file,
+                   want);
+        goto fail;
+    }
+    size_t n = 1;
+    for (int i = 0; i < A->nax; i++) {
+        Axis *ax = &A->ax[i];
+        ax->leaves = xmalloc((ax->dim->nmembers + 1) * sizeof *ax->leaves);
+        ax->leaf_of = xmalloc((ax->dim->nmembers + 1) * sizeof *ax->leaf_of);
+        for (size_t k = 0; k < ax->dim->nmembers; k++) {
+            ax->leaf_of[k] = -1;
+            if (ax->dim->members[k]->depth == ax->sl[0]) {
+                ax->leaf_of[k] = (int)ax->nleaves;
+                ax->leaves[ax->nleaves++] = ax->dim->members[k];
+            }
+        }
+        n *= ax->nleaves ? ax->nleaves : 1;
+    }
+    A->ncells = n;
+    A->exact = xcalloc(n, sizeof *A->exact);
+    int got;
+    while ((got = csv_next(cr, &row)) == 1) {
+        if (row.nfields == 1 && row.lens[0] == 0)
+            continue;
+        size_t c = 0;
+        for (int i = 0; i < A->nax; i++) {
+            const char *text = (size_t)col[i] < row.nfields ? row.fields[col[i]] : "";
+            Member *m = member_by_text(A->ax[i].dim, A->ax[i].sl[0], text);
+            if (!m) {
+                diag_error(d, decl->c->loc, "%s:%ld: unknown %s '%s'", file, row.line,
+                           A->ax[i].dim->levels[A->ax[i].sl[0]].name, text);
+                goto fail;
+            }
+            c = c * A->ax[i].nleaves + (size_t)A->ax[i].leaf_of[m->gindex];
+        }
+        const char *t = (size_t)value_col < row.nfields ? row.fields[value_col] : "";
+        bool neg = t[0] == '-';
+        Num v;
+        if (num_parse(t + neg, strlen(t + neg), &v) != NUM_OK) {
+            diag_error(d, decl->c->loc, "%s:%ld: '%s' is not a number", file, row.line, t);
+            goto fail;
+        }
+        if (num_add(A->exact[c], neg ? num_neg(v) : v, &A->exact[c]) != NUM_OK) {
+            num_err(en, decl->c->loc, NUM_OVERFLOW);
+            goto fail;
+        }
+    }
+    if (got < 0) {
+        long line, ccol;
+        const char *msg = csv_error(cr, &line, &ccol);
+        diag_error(d, decl->c->loc, "%s:%ld:%ld: %s", file, line, ccol, msg);
+        goto fail;
+    }
+    A->rounded = xmalloc(n * sizeof *A->rounded);
+    Num sum = NUM_ZERO;
+    for (size_t c = 0; c < n; c++) {
+        num_round(A->exact[c], A->step, en->p->sym->rounding, &A->rounded[c]);
+        num_add(sum, A->rounded[c], &sum);
+    }
+    A->root = sum;
+    negotiation_gap(en, A, decl, sum);
+    rc = 0;
+fail:
+    if (rc < 0)
+        en->p->data_error = true;
+    csv_close(cr);
+    return rc;
+}
+
 static Num metric_step(Engine *en, const Node *metric)
 {
     Kind k = kind_of_metric(metric);
@@ -1264,6 +1469,13 @@ static int root_target(Engine *en, const Node *metric, const Node *at, Num *out)
     Symbols *s = en->p->sym;
     Node *t = strmap_get(&s->targets, metric->name);
     const Node *expr = t ? t->a : metric->op == MK_DERIVED ? metric->c : NULL;
+    if (!expr && strmap_get(&s->targets_from, metric->name)) {
+        Alloc *A = alloc_get(en, metric); /* the sum of the submitted cells */
+        if (!A)
+            return -1;
+        *out = A->root;
+        return 0;
+    }
     if (!expr) {
         diag_error(en->p->diags, at ? at->loc : metric->name_loc, "metric '%s' has no target",
                    metric->name);
@@ -1314,6 +1526,7 @@ static void free_alloc(Alloc *A)
         }
     }
     free(A->splits);
+    free(A->note);
     free(A->exact);
     free(A->rounded);
     free(A);
@@ -1373,6 +1586,17 @@ static Alloc *alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
                    metric->name);
         A->failed = true;
         return NULL;
+    }
+    Node *from = strmap_get(&en->p->sym->targets_from, metric->name);
+    if (from) {
+        if (alloc_has_splits(en, metric)) {
+            diag_error(en->p->diags, from->loc, "'%s' has a bottom-up target, so it cannot also be "
+                                                "split", metric->name);
+            A->failed = true;
+            return NULL;
+        }
+        A->failed = bottom_up(en, A, from) < 0;
+        return A->failed ? NULL : A;
     }
     int rc = root_target(en, metric, NULL, &A->root);
     en->busy = xrealloc(en->busy, (size_t)(en->nbusy + 1) * sizeof *en->busy);
@@ -1776,13 +2000,169 @@ int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
     t->row_totals = nlv > 1 ? rt : NULL;
     t->col_totals = nlv > 0 ? ct : NULL;
     t->grand_total = grand;
+    t->note = A->note ? arena_strdup(arena, A->note) : NULL;
     return 0;
 }
 
-int alloc_explain(Engine *en, const Node *cell_expr, Buf *out)
+/* ---- explaining a cell ------------------------------------------------------------------- */
+
+static void source_ref(Buf *out, const Node *n)
 {
-    (void)en;
-    (void)cell_expr;
-    (void)out;
-    return -1;
+    size_t len;
+    const char *line = source_line(n->loc.src, n->loc.line, &len);
+    while (len > 0 && (*line == ' ' || *line == '\t')) {
+        line++;
+        len--;
+    }
+    buf_printf(out, "%s:%d: %.*s", n->loc.src->name, n->loc.line, (int)len, line);
+}
+
+static void rule_of(Engine *en, const SplitInfo *si, const Member *m, Buf *out)
+{
+    switch (si->spec->kind) {
+    case N_SPEC_MAP:
+        for (const Node *e = si->spec->a; e; e = e->next)
+            if (lookup_member_in(&en->ev.r, e->a, si->dim, false) == m) {
+                buf_puts(out, e->b->kind == N_REST ? "the rest"
+                              : share_expr(en, e->b) ? "a share" : "an amount (locked)");
+                return;
+            }
+        buf_puts(out, "not named: nothing");
+        return;
+    case N_SPEC_WEIGHTS: buf_puts(out, "by weight"); return;
+    case N_SPEC_PROP: buf_puts(out, "in proportion"); return;
+    case N_SPEC_EQUAL: buf_puts(out, "an equal part"); return;
+    case N_SPEC_SEASON: buf_printf(out, "by the seasonality of '%s'", si->spec->name); return;
+    case N_SPEC_LIKE: buf_printf(out, "as '%s' is split", si->spec->name); return;
+    default: return;
+    }
+}
+
+/* One coordinate: the path of splits from the whole plan down to m. */
+static int explain_axis(Engine *en, Alloc *A, int ai, const Member *m, Buf *out)
+{
+    Axis *ax = &A->ax[ai];
+    const Num *marg = marginal(en, A, ai);
+    if (!marg)
+        return -1;
+    char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
+    Ctx none = {NULL, 0};
+    for (int k = 0; k < ax->nsl && ax->sl[k] <= m->depth; k++) {
+        const Member *at = ancestor_at(m, ax->sl[k]);
+        const Member *parent = k ? ancestor_at(m, ax->sl[k - 1]) : NULL;
+        const SplitInfo *si = at ? pick_split(A, ax, k, parent, &none) : NULL;
+        if (!si)
+            continue;
+        Num pv = parent ? marg[parent->gindex] : A->root, share = NUM_ZERO;
+        if (!num_is_zero(pv))
+            num_div(marg[at->gindex], pv, &share);
+        num_mul(share, num_from_int(100), &share);
+        buf_printf(out, "  %s %s: ", level_of(ax->dim, ax->sl[k])->name, at->name);
+        rule_of(en, si, at, out);
+        buf_printf(out, ", %s = %s%% of %s %s\n      ", fmtv(A, marg[at->gindex], b1),
+                   num_fmt(share, 4, false, b2), parent ? parent->name : A->metric->name,
+                   fmtv(A, pv, b3));
+        source_ref(out, si->node);
+        buf_putc(out, '\n');
+        if (ax->depends)
+            buf_printf(out, "      (its shares depend on the cell's other coordinates: start/end or "
+                            "'in' scopes; the values above are for the whole plan)\n");
+    }
+    if (m->depth > ax->sl[ax->nsl - 1])
+        buf_printf(out, "  %s is below the finest split of %s\n", m->name, ax->dim->name);
+    return 0;
+}
+
+int alloc_explain(Engine *en, const Node *cell, Buf *out)
+{
+    Symbols *s = en->p->sym;
+    const Node *mref = cell->kind == N_INDEX ? cell->a : cell;
+    const Node *metric = mref->kind == N_NAME ? strmap_get(&s->metrics, mref->name) : NULL;
+    if (!metric) {
+        diag_error(en->p->diags, cell->loc, "--explain needs a metric cell such as revenue[north, Q1]");
+        return -1;
+    }
+    Member *coords[ALLOC_MAX_AXES];
+    int n = 0;
+    for (const Node *c = cell->kind == N_INDEX ? cell->b : NULL; c && n < ALLOC_MAX_AXES; c = c->next) {
+        Member *m = lookup_member(&en->ev.r, (Node *)c, true);
+        if (!m)
+            return -1;
+        coords[n++] = m;
+    }
+    Alloc *A = alloc_get(en, metric);
+    if (!A)
+        return -1;
+    char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
+    Num value;
+    if (metric_hook(&en->ev, metric, n ? coords : NULL, n, cell, &value) < 0)
+        return -1;
+    buf_printf(out, "%s", metric->name);
+    for (int i = 0; i < n; i++)
+        buf_printf(out, "%s%s", i ? ", " : "[", coords[i]->name);
+    buf_printf(out, "%s = %s\n", n ? "]" : "", fmtv(A, value, b1));
+    Node *t = strmap_get(&s->targets, metric->name);
+    Node *from = strmap_get(&s->targets_from, metric->name);
+    buf_printf(out, "  target %s = %s\n      ", metric->name, fmtv(A, A->root, b1));
+    if (t || from)
+        source_ref(out, from ? from : t);
+    buf_putc(out, '\n');
+    if (from || A->level_metric) {
+        buf_printf(out, "  %s\n", from ? "the cells come from the submitted file, summed"
+                                        : "a percent or score value: set for the member, else "
+                                          "inherited from its parent, else the target");
+        return 0;
+    }
+    for (int i = 0; i < n; i++) {
+        int ai = axis_of(A, coords[i]->dim);
+        if (ai < 0) {
+            buf_printf(out, "  %s is not split by %s\n", metric->name, coords[i]->dim->name);
+            continue;
+        }
+        if (explain_axis(en, A, ai, coords[i], out) < 0)
+            return -1;
+    }
+    Num exact = NUM_ZERO;
+    size_t cells = 0;
+    Member *coord[ALLOC_MAX_AXES];
+    for (size_t c = 0; c < A->ncells; c++) {
+        decode(A, A->nax, c, coord);
+        bool in = true;
+        for (int k = 0; k < n && in; k++) {
+            int ai = axis_of(A, coords[k]->dim);
+            in = ai >= 0 && under_or_is(coord[ai], coords[k]);
+        }
+        if (in) {
+            num_add(exact, A->exact[c], &exact);
+            cells++;
+        }
+    }
+    char b3[NUM_BUFSZ];
+    for (int i = 0; i < n; i++) { /* a member outside its start/end months */
+        const Member *m = coords[i];
+        if (m->dim->is_time || (!m->active_from && !m->active_to))
+            continue;
+        for (int k = 0; k < n; k++) {
+            if (!coords[k]->dim->is_time)
+                continue;
+            int months[12], nm = 0;
+            Dim *td = coords[k]->dim;
+            for (size_t j = 0; j < td->nmembers; j++)
+                if (td->members[j]->depth == 3 && under_or_is(td->members[j], coords[k]))
+                    months[nm++] = month_code(td->members[j]);
+            bool any = false;
+            for (int j = 0; j < nm; j++)
+                any |= eval_active(m, months[j]);
+            if (!any)
+                buf_printf(out, "  %s is not active in %s (start %04d-%02d%s): it gets nothing there, "
+                                "its active siblings take its part\n",
+                           m->name, coords[k]->name, m->active_from / 100, m->active_from % 100,
+                           m->active_to ? ", with an end month" : "");
+        }
+    }
+    buf_printf(out, "  exact value %s, the sum of %zu allocation cell%s; cells are rounded to "
+                    "steps of %s together (controlled rounding): %s\n",
+               fmtv(A, exact, b1), cells, cells == 1 ? "" : "s", num_str(A->step, b2),
+               fmtv(A, value, b3));
+    return 0;
 }

@@ -60,6 +60,7 @@ typedef struct Alloc {
     SplitInfo *splits;
     int nsplits;
     bool failed;
+    char *note;              /* printed under its tables: the negotiation gap */
 } Alloc;
 
 typedef struct {

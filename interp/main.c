@@ -62,6 +62,8 @@ static const char run_usage[] =
     "  -o FILE           write to FILE atomically (nothing is written on error)\n"
     "  --allow-path DIR  also let the plan read data files below DIR\n"
     "  --max-cells N     refuse allocations of more than N cells (default 50000000)\n"
+    "  --explain CELL    how one cell came about: \"revenue[north, Q1]\" prints every split\n"
+    "                    on the way, with its line in the plan, its share and its value\n"
     "  --actuals, --as-of, --scenario, --lenient: accepted; used from a later release\n"
     "\n"
     "exit status: 0 ok, 1 the plan is invalid or does not evaluate, 2 usage or file errors\n";
@@ -215,6 +217,9 @@ static int cmd_run(int argc, char **argv)
                 rc = usage_error("--allow-path needs a directory%s", "");
             else
                 o.allow[o.nallow++] = v;
+        } else if (IS("--explain")) {
+            if (!(o.explain = opt_value(argc, argv, &i, "--explain")))
+                rc = usage_error("--explain needs a cell such as \"revenue[north, Q1]\"%s", "");
         } else if (IS("--max-cells")) {
             v = opt_value(argc, argv, &i, "--max-cells");
             char *end = NULL;

@@ -82,7 +82,7 @@ void run_check_allocations(Program *p)
         for (Node *m = u->items; m; m = m->next) {
             if (m->kind != N_METRIC)
                 continue;
-            if (alloc_has_splits(&en, m))
+            if (alloc_has_splits(&en, m) || strmap_get(&p->sym->targets_from, m->name))
                 alloc_get(&en, m);
         }
     engine_free(&en);
@@ -159,7 +159,17 @@ int run_plan(const RunOpts *o)
         diag_warning(&d, (Loc){0}, "--actuals, --as-of and --scenario are used from a later "
                                    "release (incentives, scorecards, reviews); ignored");
     Buf out = {0};
-    if (!d.nerrors) {
+    if (!d.nerrors && o->explain) {
+        Buf text = {0};
+        buf_printf(&text, "assert %s", o->explain);
+        Node *items = prog_parse_extra(p, "--explain", buf_cstr(&text));
+        buf_free(&text);
+        if (items && items->kind == N_ASSERT && !items->next && !d.nerrors)
+            alloc_explain(&en, items->a, &out);
+        else if (!d.nerrors)
+            diag_error(&d, (Loc){0}, "--explain '%s' is not a cell such as revenue[north, Q1]",
+                       o->explain);
+    } else if (!d.nerrors) {
         if (!o->nshows)
             plan_shows(p, &l);
         if (!l.n)
