@@ -85,6 +85,18 @@ static const char *mapped_column(Node *mapping, const char *target)
     return target;
 }
 
+/* The plan's name for a roster column: `{ base_salary = 底薪 }` maps the
+ * column 底薪 to the attribute base_salary; other columns keep their name. */
+static const char *attr_name(Node *mapping, const char *column)
+{
+    for (Node *m = mapping; m; m = m->next) {
+        const char *col = m->a ? (m->a->kind == N_STR ? m->a->str : m->a->name) : NULL;
+        if (m->name && col && strcmp(col, column) == 0)
+            return m->name;
+    }
+    return column;
+}
+
 static void csv_members(R *r, Dim *d, Node *decl)
 {
     Node *pathn = decl->c;
@@ -178,7 +190,8 @@ static void csv_members(R *r, Dim *d, Node *decl)
         }
         for (int i = 0; i < nattr_cols; i++) {
             int c = attr_cols[i];
-            add_attr(r, parent, header[c], NULL, arena_strdup(&r->s->arena, row.fields[c]), at);
+            add_attr(r, parent, attr_name(decl->d, header[c]), NULL,
+                     arena_strdup(&r->s->arena, row.fields[c]), at);
         }
     }
     if (rc < 0) {

@@ -117,6 +117,8 @@ typedef struct {
     uint32_t cell;
 } Ranked;
 
+static int round_flow(const RoundProblem *rp, uint8_t *x);
+
 static int by_rank(const void *a, const void *b)
 {
     const Ranked *x = a, *y = b;
@@ -125,7 +127,54 @@ static int by_rank(const void *a, const void *b)
     return x->cell > y->cell ? -1 : x->cell < y->cell; /* ties: declaration order first */
 }
 
+/* Larger remainders first, within every upper bound; succeeds when that
+ * also meets every lower bound (the usual case).  Same order as the flow:
+ * equal remainders go to the first declared cell. */
+static bool greedy(const RoundProblem *rp, const Ranked *order, uint8_t *x)
+{
+    int64_t *row = xcalloc(rp->nrows + 1, sizeof *row);
+    int64_t *node = xcalloc(rp->nnodes + 1, sizeof *node);
+    memset(x, 0, rp->ncells);
+    for (size_t k = rp->ncells; k-- > 0;) { /* order is ascending */
+        uint32_t c = order[k].cell;
+        uint32_t r = rp->cell_row[c];
+        if (row[r] >= rp->row_hi[r])
+            continue;
+        bool room = true;
+        for (int n = rp->cell_node[c]; n >= 0 && room; n = rp->parent[n])
+            room = node[n] < rp->hi[n];
+        if (!room)
+            continue;
+        x[c] = 1;
+        row[r]++;
+        for (int n = rp->cell_node[c]; n >= 0; n = rp->parent[n])
+            node[n]++;
+    }
+    bool ok = true;
+    for (size_t r = 0; r < rp->nrows && ok; r++)
+        ok = row[r] >= rp->row_lo[r];
+    for (size_t n = 0; n < rp->nnodes && ok; n++)
+        ok = node[n] >= rp->lo[n];
+    free(row);
+    free(node);
+    return ok;
+}
+
 int round_solve(const RoundProblem *rp, uint8_t *x)
+{
+    Ranked *first = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *first);
+    for (size_t c = 0; c < rp->ncells; c++)
+        first[c] = (Ranked){rp->cell_rank[c], (uint32_t)c};
+    qsort(first, rp->ncells, sizeof *first, by_rank);
+    bool done = greedy(rp, first, x);
+    free(first);
+    if (done)
+        return 0;
+    return round_flow(rp, x);
+}
+
+/* The exact method: an integer circulation with lower bounds. */
+static int round_flow(const RoundProblem *rp, uint8_t *x)
 {
     /* nodes: S, T, SS, TT, column-tree nodes, rows */
     const int S = 0, T = 1, SS = 2, TT = 3, base_node = 4;

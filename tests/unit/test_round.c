@@ -1,0 +1,154 @@
+/* test_round.c -- the controlled-rounding flow solver on random tables:
+ * every solution meets its row and tree bounds, cells only move up by one
+ * step where they have a remainder, and equal inputs give equal outputs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "round.h"
+
+static uint64_t rng = 88172645463325252ULL;
+static uint64_t next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+/* A random table of remainders in [0, 1) (in 1/1000 steps); rows have
+ * their fixed floor or ceiling; a two-level column tree groups columns. */
+static void random_problem(int nrows, int ncols, int ngroups)
+{
+    int nnodes = 1 + ngroups + ncols;
+    int *parent = malloc((size_t)nnodes * sizeof *parent);
+    int64_t *lo = calloc((size_t)nnodes, sizeof *lo), *hi = calloc((size_t)nnodes, sizeof *hi);
+    int64_t *rlo = calloc((size_t)nrows, sizeof *rlo), *rhi = calloc((size_t)nrows, sizeof *rhi);
+    int *frac = calloc((size_t)(nrows * ncols), sizeof *frac);
+    uint32_t *crow = malloc((size_t)(nrows * ncols) * sizeof *crow);
+    int32_t *cnode = malloc((size_t)(nrows * ncols) * sizeof *cnode);
+    uint64_t *crank = malloc((size_t)(nrows * ncols) * sizeof *crank);
+    int *cell_of = malloc((size_t)(nrows * ncols) * sizeof *cell_of);
+    parent[0] = -1;
+    for (int g = 0; g < ngroups; g++)
+        parent[1 + g] = 0;
+    for (int c = 0; c < ncols; c++)
+        parent[1 + ngroups + c] = 1 + c % ngroups;
+    int64_t *nodesum = calloc((size_t)nnodes, sizeof *nodesum);
+    size_t ncells = 0;
+    for (int r = 0; r < nrows; r++) {
+        int64_t rowsum = 0;
+        for (int c = 0; c < ncols; c++) {
+            int f = (int)(next_rand() % 4 == 0 ? 0 : next_rand() % 1000);
+            frac[r * ncols + c] = f;
+            rowsum += f;
+            for (int n = 1 + ngroups + c; n >= 0; n = parent[n])
+                nodesum[n] += f;
+            if (f) {
+                crow[ncells] = (uint32_t)r;
+                cnode[ncells] = 1 + ngroups + c;
+                crank[ncells] = (uint64_t)f;
+                cell_of[ncells++] = r * ncols + c;
+            }
+        }
+        /* the row was rounded before: its floor or its ceiling */
+        rlo[r] = rhi[r] = rowsum / 1000 + (rowsum % 1000 && next_rand() % 2 ? 1 : 0);
+    }
+    for (int n = 0; n < nnodes; n++) {
+        lo[n] = nodesum[n] / 1000;
+        hi[n] = nodesum[n] / 1000 + (nodesum[n] % 1000 ? 1 : 0);
+    }
+    uint8_t *x = calloc(ncells + 1, 1);
+    RoundProblem rp = {(size_t)nrows, rlo, rhi, (size_t)nnodes, parent, lo, hi,
+                       ncells,        crow, cnode, crank};
+    int rc = round_solve(&rp, x);
+    if (rc == 0) {
+        int64_t *rowgot = calloc((size_t)nrows, sizeof *rowgot);
+        int64_t *nodegot = calloc((size_t)nnodes, sizeof *nodegot);
+        for (size_t k = 0; k < ncells; k++) {
+            assert_true(x[k] == 0 || x[k] == 1);
+            assert_true(frac[cell_of[k]] > 0 || x[k] == 0);
+            rowgot[crow[k]] += x[k];
+            for (int n = cnode[k]; n >= 0; n = parent[n])
+                nodegot[n] += x[k];
+        }
+        for (int r = 0; r < nrows; r++)
+            assert_int_equal(rowgot[r], rlo[r]);
+        for (int n = 0; n < nnodes; n++) {
+            assert_true(nodegot[n] >= lo[n]);
+            assert_true(nodegot[n] <= hi[n]);
+        }
+        uint8_t *again = calloc(ncells + 1, 1); /* deterministic */
+        assert_int_equal(round_solve(&rp, again), 0);
+        assert_memory_equal(x, again, ncells);
+        free(again);
+        free(rowgot);
+        free(nodegot);
+    }
+    free(x);
+    free(parent);
+    free(lo);
+    free(hi);
+    free(rlo);
+    free(rhi);
+    free(frac);
+    free(crow);
+    free(cnode);
+    free(crank);
+    free(cell_of);
+    free(nodesum);
+}
+
+static void test_many_random_tables(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 500; i++)
+        random_problem(1 + (int)(next_rand() % 12), 1 + (int)(next_rand() % 15),
+                       1 + (int)(next_rand() % 4));
+}
+
+static void test_one_row_prefers_large_remainders(void **state)
+{
+    (void)state;
+    /* one row needing 2 extra steps over cells with remainders .1 .9 .5 .5 */
+    int parent[] = {-1, 0, 0, 0, 0};
+    int64_t lo[] = {2, 0, 0, 0, 0}, hi[] = {2, 1, 1, 1, 1}, rlo[] = {2}, rhi[] = {2};
+    uint32_t crow[] = {0, 0, 0, 0};
+    int32_t cnode[] = {1, 2, 3, 4};
+    uint64_t crank[] = {100, 900, 500, 500};
+    uint8_t x[4];
+    RoundProblem rp = {1, rlo, rhi, 5, parent, lo, hi, 4, crow, cnode, crank};
+    assert_int_equal(round_solve(&rp, x), 0);
+    assert_int_equal(x[0], 0);
+    assert_int_equal(x[1], 1);
+    assert_int_equal(x[2], 1); /* equal remainders: the first declared */
+    assert_int_equal(x[3], 0);
+}
+
+static void test_infeasible_is_reported(void **state)
+{
+    (void)state;
+    int parent[] = {-1, 0};
+    int64_t lo[] = {0, 0}, hi[] = {1, 1}, rlo[] = {2}, rhi[] = {2};
+    uint32_t crow[] = {0};
+    int32_t cnode[] = {1};
+    uint64_t crank[] = {500};
+    uint8_t x[1];
+    RoundProblem rp = {1, rlo, rhi, 2, parent, lo, hi, 1, crow, cnode, crank};
+    assert_int_equal(round_solve(&rp, x), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_many_random_tables),
+        cmocka_unit_test(test_one_row_prefers_large_remainders),
+        cmocka_unit_test(test_infeasible_is_reported),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
