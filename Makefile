@@ -18,7 +18,7 @@ LIBOBJS  = $(patsubst interp/%.c,$(BUILD)/%.o,$(filter-out interp/main.c,$(SRCS)
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 STDLIB   = $(sort $(wildcard stdlib/*.plan))
 
-.PHONY: all check check-units check-golden check-hostile check-examples check-docs check-asan fuzz bench \
+.PHONY: all check check-units check-golden check-hostile check-examples check-docs check-asan fuzz bench bench-alloc \
         install uninstall clean help
 .SUFFIXES:
 
@@ -98,6 +98,9 @@ fuzz:
 bench: $(BIN)
 	sh bench/parse/run.sh ./$(BIN)
 
+bench-alloc: $(BIN)
+	sh bench/alloc/run.sh ./$(BIN)
+
 # ---- install ---------------------------------------------------------------
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -120,6 +123,7 @@ help:
 	@echo "make fuzz         run the libFuzzer harness for FUZZTIME seconds (default 60);"
 	@echo "                  crashing inputs go to build/fuzz/artifacts/"
 	@echo "make bench        parse/check benchmark on a generated 100,000-line plan"
+	@echo "make bench-alloc  run benchmark: 100,000 reps x 12 months x 20 products (REPS=N)"
 	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"

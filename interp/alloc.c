@@ -487,6 +487,7 @@ static void free_alloc(Alloc *A)
             free(ax->pseudo[q]);
         free(ax->pseudo);
         free(ax->marginal);
+        free(ax->canon);
         free(ax->leaves);
         free(ax->leaf_of);
         for (int k = 0; k < ax->nsl; k++) {
@@ -498,7 +499,6 @@ static void free_alloc(Alloc *A)
     free(A->splits);
     free(A->note);
     free(A->exact);
-    free(A->rounded);
     free(A);
 }
 
@@ -611,32 +611,6 @@ bool al_level_value(Engine *en, Alloc *A, const Member *m, Num *out)
     return true;
 }
 
-/* Sum of the rounded cells under the given members (one per dimension). */
-static int rollup(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *out)
-{
-    int which[ALLOC_MAX_AXES];
-    for (int k = 0; k < n; k++) {
-        which[k] = al_axis_of(A, coords[k]->dim);
-        if (which[k] < 0 || coords[k]->depth > A->ax[which[k]].sl[A->ax[which[k]].nsl - 1]) {
-            diag_error(en->p->diags, at->loc, "%s is not split down to '%s'", A->metric->name,
-                       coords[k]->name);
-            return -1;
-        }
-    }
-    Num sum = NUM_ZERO;
-    Member *coord[ALLOC_MAX_AXES];
-    for (size_t c = 0; c < A->ncells; c++) {
-        al_decode(A, A->nax, c, coord);
-        bool in = true;
-        for (int k = 0; k < n && in; k++)
-            in = al_under_or_is(coord[which[k]], coords[k]);
-        if (in && num_add(sum, A->rounded[c], &sum) != NUM_OK)
-            return al_num_err(en, at->loc, NUM_OVERFLOW);
-    }
-    *out = sum;
-    return 0;
-}
-
 int al_metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords, const Node *at,
                        Num *out)
 {
@@ -653,6 +627,6 @@ int al_metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords, co
     for (int k = 0; k < n; k++)
         lv[k] = &coords[k]->dim->levels[coords[k]->depth];
     A = al_table_alloc(en, A, lv, n);
-    return A ? rollup(en, A, coords, ncoords, at, out) : -1;
+    return A ? al_cell(en, A, coords, ncoords, at, out) : -1;
 }
 

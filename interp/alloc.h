@@ -2,8 +2,10 @@
  *
  * An Alloc is one metric's allocation: its axes (the dimensions it is
  * split by, in the order their first split appears, each down to its
- * deepest split level), the exact value of every joint cell, and the
- * rounded value of every cell after controlled rounding.  Allocations are
+ * deepest split level) and the exact value of every joint cell.  Each
+ * dimension's totals are rounded once (al_canon) and each table is
+ * rounded against them (controlled rounding), so every cell shown is
+ * within one step of its exact value and every table adds up.  Allocations are
  * made on demand and cached in the Engine, which owns them; an Engine is
  * freed with engine_free.  Nothing here prints tables: alloc_table fills
  * a Table for report.c.
@@ -43,6 +45,8 @@ typedef struct {
     int nscoped[8];
     Num *marginal;            /* per gindex: this metric's values for the whole plan
                                  (lazily, for other metrics split 'like' it) */
+    Num *canon;               /* per gindex: rounded totals, the same in every table */
+    Num canon_root;
 } Axis;
 
 typedef struct Alloc {
@@ -56,7 +60,6 @@ typedef struct Alloc {
     int asked_cut[ALLOC_MAX_AXES]; /* the cuts asked for, by the full allocation's axes */
     size_t ncells;
     Num *exact;              /* ncells joint values, axis 0 outermost */
-    Num *rounded;
     SplitInfo *splits;
     int nsplits;
     bool failed;

@@ -67,8 +67,14 @@ const Num *al_marginal(Engine *en, Alloc *X, int ai);
 void al_decode(const Alloc *A, int upto, size_t c, Member **coord);
 int al_compute(Engine *en, Alloc *A);
 int al_check_axes(Engine *en, Alloc *A);
+/* A dimension's rounded totals per member (gindex), the same for every table. */
+const Num *al_canon(Engine *en, Alloc *A, int ai);
+int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
+                  const Num *rowt, const Num *colt, Num *out);
 /* atable.c */
 int al_bottom_up(Engine *en, Alloc *A, const Node *decl);
 Alloc *al_table_alloc(Engine *en, Alloc *A, Level **lv, int nlv);
+/* METRIC[coords] as its table shows it. */
+int al_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *out);
 
 #endif

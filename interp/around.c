@@ -10,36 +10,41 @@
 
 #define SNAP ((Num){1000}) /* 1e-9: closer than this to a multiple of the step is on it */
 
-typedef struct {
-    Num *floor_;   /* per cell */
-    Num *frac;     /* per cell, in steps (0 <= frac < 1) */
-} Floors;
-
-static void floor_cell(const Alloc *A, Num exact, Num *fl, Num *frac_steps)
+/* The multiple of the step just below exact (snapping values a hair below
+ * a multiple onto it) and the remainder in steps. */
+static void floor_cell(const Num step, Num exact, Num *fl, Num *frac_steps)
 {
-    Num f, r;
-    num_round(exact, A->step, NUM_FLOOR, &f);
+    Num f, r, gap;
+    num_round(exact, step, NUM_FLOOR, &f);
     num_sub(exact, f, &r);
-    Num gap;
-    num_sub(A->step, r, &gap);
+    num_sub(step, r, &gap);
     if (num_cmp(r, SNAP) < 0) {
         r = NUM_ZERO;
     } else if (num_cmp(gap, SNAP) < 0) {
-        num_add(f, A->step, &f);
+        num_add(f, step, &f);
         r = NUM_ZERO;
     }
     *fl = f;
-    num_div(r, A->step, frac_steps);
+    num_div(r, step, frac_steps);
+}
+
+static int64_t steps_between(Num from, Num to, Num step)
+{
+    Num d;
+    int64_t n = 0;
+    num_sub(to, from, &d);
+    num_div(d, step, &d);
+    num_to_int(d, NUM_HALF_EVEN, &n);
+    return n;
 }
 
 /* floor and ceiling of a sum of remainders, snapping near-integers */
 static void bounds_of(Num x, int64_t *lo, int64_t *hi)
 {
-    Num r;
+    Num r, d;
     int64_t near;
     num_round(x, NUM_ONE, NUM_HALF_EVEN, &r);
     num_to_int(r, NUM_TRUNC, &near);
-    Num d;
     num_sub(x, r, &d);
     if (num_cmp(num_abs(d), (Num){1000000}) < 0) { /* within 1e-6 */
         *lo = *hi = near;
@@ -49,107 +54,180 @@ static void bounds_of(Num x, int64_t *lo, int64_t *hi)
     num_to_int(x, NUM_CEIL, hi);
 }
 
-/* Rounds stage i: rows are the cells of the axes before it (already
- * rounded: prev_rounded), columns the tree of axis i. */
-static int round_stage(Engine *en, Alloc *A, int i, size_t nrows, const Num *prev_exact,
-                       const Num *prev_rounded, const Num *exact, Num *rounded)
+typedef struct {
+    Num frac;
+    size_t i;
+} Rem;
+
+static int by_remainder(const void *a, const void *b)
 {
-    Axis *ax = &A->ax[i];
-    size_t nl = ax->nleaves, ncells = nrows * nl;
+    const Rem *x = a, *y = b;
+    int c = num_cmp(y->frac, x->frac); /* larger first */
+    return c ? c : (x->i > y->i) - (x->i < y->i); /* ties: declaration order */
+}
+
+/* Largest remainder: rounds exact[0..n) into out so that they add up to
+ * target, each to the step below or above its exact value; larger
+ * remainders go up first, equal ones in order. */
+static void largest_remainder(Num step, const Num *exact, Num *out, size_t n, Num target)
+{
+    Num floors = NUM_ZERO;
+    Rem *rem = xmalloc((n ? n : 1) * sizeof *rem);
+    for (size_t i = 0; i < n; i++) {
+        floor_cell(step, exact[i], &out[i], &rem[i].frac);
+        rem[i].i = i;
+        num_add(floors, out[i], &floors);
+    }
+    int64_t need = steps_between(floors, target, step);
+    qsort(rem, n, sizeof *rem, by_remainder);
+    for (size_t k = 0; need > 0 && n > 0; k = (k + 1) % n, need--)
+        num_add(out[rem[k].i], step, &out[rem[k].i]);
+    for (size_t k = n; need < 0 && k-- > 0; need++) /* only when a total was overridden */
+        num_sub(out[rem[k].i], step, &out[rem[k].i]);
+    free(rem);
+}
+
+/* A dimension's totals at every level, rounded once for all tables: the
+ * target rounded, then each parent's rounded value shared among its
+ * members by largest remainder (or, under over-assignment, the members'
+ * own rounded sum). */
+const Num *al_canon(Engine *en, Alloc *A, int ai)
+{
+    Axis *ax = &A->ax[ai];
+    if (ax->canon)
+        return ax->canon;
     Dim *d = ax->dim;
     size_t total = d->nmembers + (size_t)ax->npseudo;
-    /* column tree: node 0 is the root, then members at split levels and reserve rows */
-    int *node_of = xmalloc(total * sizeof *node_of);
-    int *parent = xmalloc((total + 1) * sizeof *parent);
-    int nnodes = 1;
+    Num *ex = xcalloc(total + 1, sizeof *ex), *rd = xcalloc(total + 1, sizeof *rd);
+    size_t stride = 1;
+    for (int j = ai + 1; j < A->nax; j++)
+        stride *= A->ax[j].nleaves;
+    Num *leafsum = xcalloc(ax->nleaves + 1, sizeof *leafsum);
+    for (size_t c = 0; c < A->ncells; c++)
+        num_add(leafsum[(c / stride) % ax->nleaves], A->exact[c], &leafsum[(c / stride) % ax->nleaves]);
+    Num all = NUM_ZERO;
+    for (size_t j = 0; j < ax->nleaves; j++) {
+        num_add(all, leafsum[j], &all);
+        for (const Member *m = ax->leaves[j]; m; m = m->parent)
+            num_add(ex[m->gindex], leafsum[j], &ex[m->gindex]);
+    }
+    num_round(all, A->step, en->p->sym->rounding, &ax->canon_root);
+    /* children grouped by parent (index total = the whole plan); reserve
+     * rows sit with their parent */
+    int maxdepth = ax->sl[ax->nsl - 1];
+    int *start = xcalloc(total + 3, sizeof *start);
+    Member **kids = xmalloc((total + 1) * sizeof *kids);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t g = 0; g < total; g++) {
+            Member *m = g < d->nmembers ? d->members[g] : ax->pseudo[g - d->nmembers];
+            if (m->depth > maxdepth)
+                continue;
+            size_t key = m->parent ? (size_t)m->parent->gindex : total;
+            if (pass == 0)
+                start[key + 2]++;
+            else
+                kids[start[key + 1]++] = m;
+        }
+        if (pass == 0)
+            for (size_t k = 2; k < total + 3; k++)
+                start[k] += start[k - 1];
+    }
+    Num *kex = xmalloc((total + 1) * sizeof *kex), *kout = xmalloc((total + 1) * sizeof *kout);
+    for (int depth = -1; depth < maxdepth; depth++) {
+        size_t np = depth < 0 ? 1 : d->nmembers;
+        for (size_t pi = 0; pi < np; pi++) {
+            const Member *p = depth < 0 ? NULL : d->members[pi];
+            if (p && p->depth != depth)
+                continue;
+            size_t key = p ? (size_t)p->gindex : total;
+            size_t from = (size_t)start[key], n = (size_t)start[key + 1] - from;
+            if (!n)
+                continue;
+            Num sum = NUM_ZERO;
+            for (size_t i = 0; i < n; i++) {
+                kex[i] = ex[kids[from + i]->gindex];
+                num_add(sum, kex[i], &sum);
+            }
+            Num pex = p ? ex[p->gindex] : all, target = p ? rd[p->gindex] : ax->canon_root, gap;
+            num_sub(sum, pex, &gap);
+            if (num_cmp(num_abs(gap), (Num){1000000}) >= 0) /* over-assigned: its own total */
+                num_round(sum, A->step, en->p->sym->rounding, &target);
+            largest_remainder(A->step, kex, kout, n, target);
+            for (size_t i = 0; i < n; i++)
+                rd[kids[from + i]->gindex] = kout[i];
+        }
+    }
+    free(start);
+    free(kids);
+    free(kex);
+    free(kout);
+    free(leafsum);
+    free(ex);
+    ax->canon = rd;
+    return rd;
+}
+
+/* Rounds a table of exact cells so that each row adds up to rowt[r] and
+ * each column to colt[c] (the dimensions' rounded totals), every cell
+ * going to the step below or above its exact value.  If the two sets of
+ * totals admit no such rounding, column totals may move by one step. */
+int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
+                  const Num *rowt, const Num *colt, Num *out)
+{
+    size_t n = nr * nc, nfrac = 0;
+    int nnodes = 1 + (int)nc;
+    int *parent = xmalloc((size_t)nnodes * sizeof *parent);
+    int64_t *lo = xcalloc((size_t)nnodes, sizeof *lo), *hi = xcalloc((size_t)nnodes, sizeof *hi);
+    int64_t *rlo = xcalloc(nr + 1, sizeof *rlo), *rhi = xcalloc(nr + 1, sizeof *rhi);
+    uint32_t *crow = xmalloc((n ? n : 1) * sizeof *crow);
+    int32_t *cnode = xmalloc((n ? n : 1) * sizeof *cnode);
+    uint64_t *crank = xmalloc((n ? n : 1) * sizeof *crank);
+    size_t *cidx = xmalloc((n ? n : 1) * sizeof *cidx);
+    Num *colx = xcalloc(nc + 1, sizeof *colx), *colfloor = xcalloc(nc + 1, sizeof *colfloor);
     parent[0] = -1;
-    for (size_t g = 0; g < total; g++) {
-        node_of[g] = -1;
-        const Member *m = g < d->nmembers ? d->members[g] : ax->pseudo[g - d->nmembers];
-        bool at_split = m->pseudo;
-        for (int k = 0; k < ax->nsl; k++)
-            at_split |= m->depth == ax->sl[k];
-        if (at_split)
-            node_of[g] = nnodes++;
-    }
-    for (size_t g = 0; g < total; g++) {
-        if (node_of[g] < 0)
-            continue;
-        const Member *m = g < d->nmembers ? d->members[g] : ax->pseudo[g - d->nmembers];
-        const Member *p = m->parent;
-        while (p && node_of[p->gindex] < 0)
-            p = p->parent;
-        parent[node_of[g]] = p ? node_of[p->gindex] : 0;
-    }
-    Num *xsum = xcalloc((size_t)nnodes, sizeof *xsum);
-    int64_t *lo = xmalloc((size_t)nnodes * sizeof *lo), *hi = xmalloc((size_t)nnodes * sizeof *hi);
-    int64_t *rlo = xmalloc((nrows ? nrows : 1) * sizeof *rlo), *rhi = xmalloc((nrows ? nrows : 1) * sizeof *rhi);
-    uint32_t *crow = xmalloc((ncells ? ncells : 1) * sizeof *crow);
-    int32_t *cnode = xmalloc((ncells ? ncells : 1) * sizeof *cnode);
-    uint64_t *crank = xmalloc((ncells ? ncells : 1) * sizeof *crank);
-    size_t *cidx = xmalloc((ncells ? ncells : 1) * sizeof *cidx);
-    size_t nfrac = 0;
-    int rc = 0;
-    for (size_t r = 0; r < nrows; r++) {
-        Num rowx = NUM_ZERO, floors = NUM_ZERO, sum = NUM_ZERO;
-        for (size_t j = 0; j < nl; j++) {
-            size_t c = r * nl + j;
+    for (size_t c = 0; c < nc; c++)
+        parent[1 + c] = 0;
+    for (size_t r = 0; r < nr; r++) {
+        Num floors = NUM_ZERO;
+        for (size_t c = 0; c < nc; c++) {
+            size_t k = r * nc + c;
             Num fr;
-            floor_cell(A, exact[c], &rounded[c], &fr);
-            num_add(floors, rounded[c], &floors);
-            num_add(sum, exact[c], &sum);
-            if (!num_is_zero(fr)) {
-                num_add(rowx, fr, &rowx);
-                int leafnode = node_of[ax->leaves[j]->gindex];
-                for (int n = leafnode; n >= 0; n = parent[n])
-                    num_add(xsum[n], fr, &xsum[n]);
-                crow[nfrac] = (uint32_t)r;
-                cnode[nfrac] = leafnode;
-                crank[nfrac] = (uint64_t)(((unsigned __int128)fr.v << 20) / (unsigned __int128)NUM_ONE.v);
-                cidx[nfrac++] = c;
-            }
+            floor_cell(A->step, exact[k], &out[k], &fr);
+            num_add(floors, out[k], &floors);
+            num_add(colfloor[c], out[k], &colfloor[c]);
+            if (num_is_zero(fr))
+                continue;
+            num_add(colx[c], fr, &colx[c]);
+            crow[nfrac] = (uint32_t)r;
+            cnode[nfrac] = 1 + (int32_t)c;
+            crank[nfrac] = (uint64_t)(((unsigned __int128)fr.v << 20) / (unsigned __int128)NUM_ONE.v);
+            cidx[nfrac++] = k;
         }
-        Num gap;
-        num_sub(sum, prev_exact[r], &gap);
-        if (prev_rounded && num_cmp(num_abs(gap), (Num){1000000}) < 0) {
-            Num need; /* the row's total is fixed: the shares sum to one */
-            num_sub(prev_rounded[r], floors, &need);
-            num_div(need, A->step, &need);
-            num_to_int(need, NUM_HALF_EVEN, &rlo[r]);
-            rhi[r] = rlo[r];
-        } else {
-            bounds_of(rowx, &rlo[r], &rhi[r]);
-        }
+        rlo[r] = rhi[r] = steps_between(floors, rowt[r], A->step);
     }
-    for (int n = 0; n < nnodes; n++)
-        bounds_of(xsum[n], &lo[n], &hi[n]);
-    uint8_t *x = xcalloc(nfrac ? nfrac : 1, 1);
-    RoundProblem rp = {nrows, rlo, rhi, (size_t)nnodes, parent, lo, hi, nfrac, crow, cnode, crank};
-    if (round_solve(&rp, x) < 0) {
-        for (int n = 0; n < nnodes; n++) { /* relax the free totals by one step and try again */
-            if (lo[n] < hi[n] || n == 0) {
-                lo[n] = lo[n] > 0 ? lo[n] - 1 : 0;
-                hi[n]++;
-            }
-        }
-        if (round_solve(&rp, x) < 0) {
-            diag_error(en->p->diags, A->metric->name_loc,
-                       "cannot round %s to %s steps so that every total adds up", A->metric->name,
-                       "whole");
-            rc = -1;
-        } else {
-            diag_warning(en->p->diags, A->metric->name_loc,
-                         "some %s totals of %s are more than one rounding step from their exact "
-                         "value", d->name, A->metric->name);
-        }
+    for (size_t c = 0; c < nc; c++) {
+        lo[1 + c] = hi[1 + c] = steps_between(colfloor[c], colt[c], A->step);
+        lo[0] += lo[1 + c];
+    }
+    hi[0] = lo[0];
+    uint8_t *x = xcalloc(nfrac + 1, 1);
+    RoundProblem rp = {nr, rlo, rhi, (size_t)nnodes, parent, lo, hi, nfrac, crow, cnode, crank};
+    int rc = round_solve(&rp, x);
+    if (rc < 0) { /* the totals fight: let columns move within their floor and ceiling */
+        lo[0] = 0;
+        hi[0] = INT64_MAX / 4;
+        for (size_t c = 0; c < nc; c++)
+            bounds_of(colx[c], &lo[1 + c], &hi[1 + c]);
+        rc = round_solve(&rp, x);
+        if (rc < 0)
+            diag_error(en->p->diags, A->metric->name_loc, "cannot round a table of %s so that its "
+                                                          "totals hold", A->metric->name);
     }
     for (size_t k = 0; k < nfrac && rc == 0; k++)
         if (x[k])
-            num_add(rounded[cidx[k]], A->step, &rounded[cidx[k]]);
+            num_add(out[cidx[k]], A->step, &out[cidx[k]]);
     free(x);
-    free(node_of);
     free(parent);
-    free(xsum);
     free(lo);
     free(hi);
     free(rlo);
@@ -158,6 +236,8 @@ static int round_stage(Engine *en, Alloc *A, int i, size_t nrows, const Num *pre
     free(cnode);
     free(crank);
     free(cidx);
+    free(colx);
+    free(colfloor);
     return rc;
 }
 
@@ -205,9 +285,10 @@ int al_compute(Engine *en, Alloc *A)
     if (en->check_only)
         return al_check_axes(en, A);
     size_t n = 1;
-    Num *cur = xmalloc(sizeof *cur), *cur_r = NULL;
+    Num *cur = xmalloc(sizeof *cur);
     cur[0] = A->root;
     int rc = 0;
+    bool zero = num_is_zero(A->root);
     for (int i = 0; i < A->nax && rc == 0; i++) {
         Axis *ax = &A->ax[i];
         size_t nl = ax->nleaves;
@@ -219,46 +300,36 @@ int al_compute(Engine *en, Alloc *A)
             break;
         }
         size_t ncells = n * nl > 0 ? n * nl : 1;
-        Num *next = xcalloc(ncells, sizeof *next);
-        Num *next_r = xcalloc(ncells, sizeof *next_r);
+        Num *next = xmalloc(ncells * sizeof *next);
         Num *val = xcalloc(ax->dim->nmembers + (size_t)ax->npseudo + 1, sizeof *val);
-        Num *leaf = xcalloc(nl ? nl : 1, sizeof *leaf);
+        Num *leaf = xcalloc(nl ? nl : 1, sizeof *leaf), *frac = xcalloc(nl ? nl : 1, sizeof *frac);
         Member *coord[ALLOC_MAX_AXES];
         Ctx ctx = {coord, i};
-        bool zero = num_is_zero(A->root);
         for (size_t c = 0; c < n && rc == 0; c++) {
             if (c == 0 || ax->depends) {
                 al_decode(A, i, c, coord);
                 rc = al_eval_axis(en, A, ax, &ctx, A->root, val, leaf);
+                for (size_t j = 0; j < nl && rc == 0 && !zero; j++) /* the axis's shares */
+                    if (num_div(leaf[j], A->root, &frac[j]) != NUM_OK)
+                        rc = al_num_err(en, A->metric->name_loc, NUM_OVERFLOW);
             }
             for (size_t j = 0; j < nl && rc == 0; j++) {
-                Num t;
                 if (i == 0)
                     next[j] = leaf[j];
-                else if (!zero && (num_mul(cur[c], leaf[j], &t) != NUM_OK ||
-                                   num_div(t, A->root, &next[c * nl + j]) != NUM_OK))
+                else if (zero)
+                    next[c * nl + j] = NUM_ZERO;
+                else if (num_mul(cur[c], frac[j], &next[c * nl + j]) != NUM_OK)
                     rc = al_num_err(en, A->metric->name_loc, NUM_OVERFLOW);
             }
         }
-        if (rc == 0)
-            rc = round_stage(en, A, i, n, cur, cur_r, next, next_r);
         free(val);
         free(leaf);
+        free(frac);
         free(cur);
-        free(cur_r);
         cur = next;
-        cur_r = next_r;
         n *= nl;
     }
     A->ncells = n;
     A->exact = cur;
-    A->rounded = cur_r;
-    if (A->nax == 0) { /* no split: one cell, the target */
-        A->rounded = xmalloc(sizeof *A->rounded);
-        Num f;
-        num_round(A->root, A->step, en->p->sym->rounding, &f);
-        A->rounded[0] = f;
-    }
     return rc;
 }
-

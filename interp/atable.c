@@ -173,12 +173,9 @@ int al_bottom_up(Engine *en, Alloc *A, const Node *decl)
         diag_error(d, decl->c->loc, "%s:%ld:%ld: %s", file, line, ccol, msg);
         goto fail;
     }
-    A->rounded = xmalloc(n * sizeof *A->rounded);
     Num sum = NUM_ZERO;
-    for (size_t c = 0; c < n; c++) {
-        num_round(A->exact[c], A->step, en->p->sym->rounding, &A->rounded[c]);
-        num_add(sum, A->rounded[c], &sum);
-    }
+    for (size_t c = 0; c < n; c++)
+        num_add(sum, A->exact[c], &sum);
     A->root = sum;
     negotiation_gap(en, A, decl, sum);
     rc = 0;
@@ -429,6 +426,121 @@ static int derived_table(Engine *en, const Node *show, const Node *metric, Arena
     return 0;
 }
 
+static Num total_of(Engine *en, Alloc *A)
+{
+    if (A->nax > 0) {
+        al_canon(en, A, 0);
+        return A->ax[0].canon_root;
+    }
+    Num r;
+    num_round(A->root, A->step, en->p->sym->rounding, &r);
+    return r;
+}
+
+/* The cells of a table of nlv (0..2) levels: one level shows the
+ * dimension's rounded totals; two levels are rounded on their own grid
+ * against the rounded totals of both dimensions (controlled rounding). */
+static int grid(Engine *en, Alloc *A, int nlv, Side *side, Num *cells, Num *rt, Num *ct,
+                Num *grand)
+{
+    *grand = total_of(en, A);
+    if (nlv == 0) {
+        cells[0] = *grand;
+        return 0;
+    }
+    const Num *rc = al_canon(en, A, side[0].axis);
+    for (size_t r = 0; r < side[0].n; r++)
+        rt[r] = rc[side[0].members[r]->gindex];
+    if (nlv == 1) {
+        memcpy(cells, rt, side[0].n * sizeof *cells);
+        ct[0] = *grand;
+        return 0;
+    }
+    const Num *cc = al_canon(en, A, side[1].axis);
+    for (size_t c = 0; c < side[1].n; c++)
+        ct[c] = cc[side[1].members[c]->gindex];
+    size_t nr = side[0].n, nc = side[1].n;
+    Num *exact = xcalloc(nr * nc + 1, sizeof *exact);
+    size_t stride[ALLOC_MAX_AXES];
+    for (int i = A->nax - 1; i >= 0; i--)
+        stride[i] = i == A->nax - 1 ? 1 : stride[i + 1] * A->ax[i + 1].nleaves;
+    Axis *ra = &A->ax[side[0].axis], *ca = &A->ax[side[1].axis];
+    for (size_t c = 0; c < A->ncells; c++) {
+        int r = side[0].pos_of_leaf[(c / stride[side[0].axis]) % ra->nleaves];
+        int k = side[1].pos_of_leaf[(c / stride[side[1].axis]) % ca->nleaves];
+        if (r >= 0 && k >= 0)
+            num_add(exact[(size_t)r * nc + (size_t)k], A->exact[c], &exact[(size_t)r * nc + (size_t)k]);
+    }
+    int rc2 = al_round_grid(en, A, nr, nc, exact, rt, ct, cells);
+    free(exact);
+    if (rc2 < 0)
+        return -1;
+    for (size_t c = 0; c < nc; c++) { /* column totals as the cells add up */
+        ct[c] = NUM_ZERO;
+        for (size_t r = 0; r < nr; r++)
+            num_add(ct[c], cells[r * nc + c], &ct[c]);
+    }
+    return 0;
+}
+
+/* The value of METRIC[a] or METRIC[a, b] as its table shows it; more
+ * coordinates: the exact sum, rounded. */
+int al_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *out)
+{
+    if (n <= 2) {
+        Arena arena = {0};
+        Side side[2];
+        memset(side, 0, sizeof side);
+        int rc = 0;
+        for (int k = 0; k < n && rc == 0; k++)
+            rc = side_for(en, A, at, &coords[k]->dim->levels[coords[k]->depth], &arena, &side[k]);
+        if (rc == 0 && n == 2 && side[0].axis == side[1].axis) {
+            diag_error(en->p->diags, at->loc, "two members of dimension '%s' in one cell",
+                       coords[0]->dim->name);
+            rc = -1;
+        }
+        size_t nr = n ? side[0].n : 1, nc = n > 1 ? side[1].n : 1;
+        Num *cells = xcalloc(nr * nc + 1, sizeof *cells), *rt = xcalloc(nr + 1, sizeof *rt);
+        Num *ct = xcalloc(nc + 1, sizeof *ct), grand;
+        if (rc == 0)
+            rc = grid(en, A, n, side, cells, rt, ct, &grand);
+        if (rc == 0) {
+            size_t r = 0, c = 0;
+            for (size_t i = 0; n > 0 && i < side[0].n; i++)
+                if (side[0].members[i] == coords[0])
+                    r = i;
+            for (size_t i = 0; n > 1 && i < side[1].n; i++)
+                if (side[1].members[i] == coords[1])
+                    c = i;
+            *out = n == 0 ? grand : cells[r * nc + c];
+        }
+        free(cells);
+        free(rt);
+        free(ct);
+        arena_free(&arena);
+        return rc;
+    }
+    int which[ALLOC_MAX_AXES];
+    for (int k = 0; k < n; k++)
+        if ((which[k] = al_axis_of(A, coords[k]->dim)) < 0) {
+            diag_error(en->p->diags, at->loc, "%s is not split by %s", A->metric->name,
+                       coords[k]->dim->name);
+            return -1;
+        }
+    Num sum = NUM_ZERO;
+    Member *coord[ALLOC_MAX_AXES];
+    for (size_t c = 0; c < A->ncells; c++) {
+        al_decode(A, A->nax, c, coord);
+        bool in = true;
+        for (int k = 0; k < n && in; k++)
+            in = al_under_or_is(coord[which[k]], coords[k]);
+        if (in)
+            num_add(sum, A->exact[c], &sum);
+    }
+    num_round(sum, A->step, en->p->sym->rounding, out);
+    return 0;
+}
+
 int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
 {
     memset(t, 0, sizeof *t);
@@ -477,28 +589,8 @@ int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
     Num *cells = arena_alloc(arena, t->nrows * t->ncols * sizeof *cells);
     Num *rt = arena_alloc(arena, t->nrows * sizeof *rt), *ct = arena_alloc(arena, t->ncols * sizeof *ct);
     Num *grand = arena_alloc(arena, sizeof *grand);
-    size_t stride[ALLOC_MAX_AXES];
-    for (int i = A->nax - 1; i >= 0; i--)
-        stride[i] = i == A->nax - 1 ? 1 : stride[i + 1] * A->ax[i + 1].nleaves;
-    for (size_t c = 0; c < A->ncells; c++) {
-        int r = 0, k = 0;
-        if (nlv > 0) {
-            Axis *ax = &A->ax[side[0].axis];
-            r = side[0].pos_of_leaf[(c / stride[side[0].axis]) % ax->nleaves];
-        }
-        if (nlv > 1) {
-            Axis *ax = &A->ax[side[1].axis];
-            k = side[1].pos_of_leaf[(c / stride[side[1].axis]) % ax->nleaves];
-        }
-        if (r < 0 || k < 0)
-            continue;
-        Num *cell = &cells[(size_t)r * t->ncols + (size_t)k];
-        if (num_add(*cell, A->rounded[c], cell) != NUM_OK ||
-            num_add(rt[r], A->rounded[c], &rt[r]) != NUM_OK ||
-            num_add(ct[k], A->rounded[c], &ct[k]) != NUM_OK ||
-            num_add(*grand, A->rounded[c], grand) != NUM_OK)
-            return al_num_err(en, show->loc, NUM_OVERFLOW);
-    }
+    if (grid(en, A, nlv, side, cells, rt, ct, grand) < 0)
+        return -1;
     t->cells = cells;
     t->row_totals = nlv > 1 ? rt : NULL;
     t->col_totals = nlv > 0 ? ct : NULL;

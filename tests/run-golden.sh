@@ -6,8 +6,10 @@
 #
 # With NAMEs (tests/golden/NAME.plan, or just NAME) only those tests run.
 # For each tests/golden/NAME.plan the runner reads NAME.args if present (the
-# arguments, split at white space; a token '{}' becomes the plan's file name;
-# default "check NAME.plan"), runs BIN from inside tests/golden with NO_COLOR=1
+# arguments, split at white space as the shell does, so that double quotes
+# group words: --show "revenue by rep, month"; no globbing; a token '{}'
+# becomes the plan's file name; default "check NAME.plan"), runs BIN from
+# inside tests/golden with NO_COLOR=1
 # and stdin from /dev/null, and compares
 #   stdout with NAME.out     (a missing file expects nothing)
 #   stderr with NAME.err     (a missing file expects nothing)
@@ -83,8 +85,9 @@ run_one() {
     name=$1
     if [ -f "$name.args" ]; then words=$(cat "$name.args"); else words="check {}"; fi
     set -f
-    set --
-    for w in $words; do
+    eval "set -- $words"
+    for w in "$@"; do
+        shift
         [ "$w" = "{}" ] && w=$name.plan
         set -- "$@" "$w"
     done
