@@ -469,12 +469,31 @@ static int root_target(Engine *en, const Node *metric, const Node *at, Num *out)
 }
 
 
+static int total_hook(Eval *e, const Node *call, const char *name, int fiscal_year, Num *out)
+{
+    Engine *en = e->user;
+    if (strmap_get(&en->p->sym->incentives, name)) {
+        diag_error(en->p->diags, call->loc, "total(%s) sums incentive payouts: evaluated from a "
+                                            "later release", name);
+        return -1;
+    }
+    History *h = al_history(en, name, call);
+    if (!h)
+        return -1;
+    bool overflow = false;
+    *out = hist_total(h, en->p->sym->start_month, fiscal_year, &overflow);
+    if (overflow)
+        return al_num_err(en, call->loc, NUM_OVERFLOW);
+    return 0;
+}
+
 void engine_init(Engine *en, Program *p)
 {
     memset(en, 0, sizeof *en);
     en->p = p;
     eval_init(&en->ev, p);
     en->ev.metric = al_metric_hook;
+    en->ev.total = total_hook;
     en->ev.user = en;
     en->max_cells = 50000000;
 }
@@ -548,7 +567,8 @@ Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
         A->asked_cut[i] = cuts ? cuts[i] : 1 << 20;
     A->step = al_metric_step(en, metric);
     Kind k = kind_of_metric(metric);
-    A->level_metric = k == K_PERCENT || k == K_SCORE;
+    A->level_metric = k == K_PERCENT || k == K_SCORE ||
+                      (metric->op == MK_DERIVED && strmap_get(&en->p->sym->targets, metric->name));
     en->allocs = xrealloc(en->allocs, (size_t)(en->nallocs + 1) * sizeof *en->allocs);
     en->allocs[en->nallocs++] = A;
     if (busy(en, metric)) {

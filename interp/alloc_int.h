@@ -57,6 +57,7 @@ Num al_metric_step(Engine *en, const Node *metric);
 bool al_explicit_value(Engine *en, Alloc *A, const Member *m, Num *out);
 bool al_level_value(Engine *en, Alloc *A, const Member *m, Num *out);
 /* atree.c */
+History *al_history(Engine *en, const char *name, const Node *at); /* loaded once */
 bool al_share_expr(Engine *en, const Node *e);
 const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Member *p,
                                const Ctx *c);

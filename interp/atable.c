@@ -201,6 +201,20 @@ static int side_for(Engine *en, Alloc *A, const Node *ref, Level *lv, Arena *are
 {
     sd->lv = lv;
     sd->axis = al_axis_of(A, lv->dim);
+    if (sd->axis < 0 && A->level_metric) { /* every member inherits: just the members */
+        Dim *d = lv->dim;
+        sd->names = arena_alloc(arena, (d->nmembers + 1) * sizeof *sd->names);
+        sd->labels = arena_alloc(arena, (d->nmembers + 1) * sizeof *sd->labels);
+        sd->members = arena_alloc(arena, (d->nmembers + 1) * sizeof *sd->members);
+        sd->n = 0;
+        for (size_t i = 0; i < d->nmembers; i++)
+            if (d->members[i]->depth == lv->depth) {
+                sd->members[sd->n] = d->members[i];
+                sd->names[sd->n] = d->members[i]->name;
+                sd->labels[sd->n++] = d->members[i]->label;
+            }
+        return 0;
+    }
     if (sd->axis < 0) {
         diag_error(en->p->diags, ref->loc, "%s is not split by %s", A->metric->name, lv->name);
         diag_note_plain(en->p->diags, "add 'split %s by %s ...'", A->metric->name, lv->name);
@@ -284,13 +298,22 @@ Alloc *al_table_alloc(Engine *en, Alloc *A, Level **lv, int nlv)
 static void fill_meta(Engine *en, Alloc *A, Table *t)
 {
     Kind k = kind_of_metric(A->metric);
+    if (A->metric->op == MK_DERIVED) { /* a ratio such as collected / revenue is a percent */
+        Scope sc = {SC_METRICS, 0, 0, 0, 0, 0};
+        Diags quiet = {0}, *saved = en->ev.r.d;
+        en->ev.r.d = &quiet;
+        k = rx_check(&en->ev.r, &sc, A->metric->c);
+        en->ev.r.d = saved;
+        diag_free(&quiet);
+        if (k != K_MONEY && k != K_COUNT && k != K_SCORE)
+            k = K_PERCENT;
+    }
     t->metric = A->metric->name;
     t->metric_label = A->metric->str;
     t->kind = k == K_COUNT ? VAL_COUNT : k == K_PERCENT ? VAL_PERCENT : k == K_SCORE ? VAL_SCORE
                                                                                       : VAL_MONEY;
     t->decimals = k == K_COUNT ? 0 : k == K_PERCENT ? 4 : k == K_SCORE ? 2
                                                                        : num_decimals(A->step);
-    (void)en;
 }
 
 /* Percent and score metrics: each cell is the value set for the column's
@@ -548,7 +571,8 @@ int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
     const Node *metric = strmap_get(&s->metrics, show->name);
     if (!metric)
         return -1;
-    if (metric->op == MK_DERIVED && !alloc_has_splits(en, metric))
+    if (metric->op == MK_DERIVED && !alloc_has_splits(en, metric) &&
+        !strmap_get(&s->targets, metric->name)) /* a target set directly wins (SPEC §6) */
         return derived_table(en, show, metric, arena, t);
     Alloc *A = alloc_get(en, metric);
     if (!A)

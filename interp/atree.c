@@ -128,7 +128,7 @@ static int64_t active_months_of(Engine *en, const Member *m)
     return n;
 }
 
-static History *history(Engine *en, const char *name, const Node *at)
+History *al_history(Engine *en, const char *name, const Node *at)
 {
     History *h = strmap_get(&en->hists, name);
     if (h)
@@ -184,7 +184,7 @@ static History *history(Engine *en, const char *name, const Node *at)
 
 static int season_weights(Engine *en, const SplitInfo *si, Member **kids, int n, Num *w)
 {
-    History *h = history(en, si->spec->name, si->spec);
+    History *h = al_history(en, si->spec->name, si->spec);
     if (!h)
         return -1;
     HistFilter f[16];
@@ -309,16 +309,58 @@ bool al_share_expr(Engine *en, const Node *e)
     return k == K_PERCENT;
 }
 
+/* Hands the values of inactive members (shares, rest) to their active
+ * siblings that are not locked, in proportion to their values; the last
+ * takes the exact remainder, so the children still add up exactly. */
+static int give_to_active(Engine *en, const SplitInfo *si, Group *g, const bool *active,
+                          const int *kind)
+{
+    Num freed = NUM_ZERO, weight = NUM_ZERO;
+    int last = -1;
+    for (int i = 0; i < g->n; i++) {
+        Num v = g->val[g->kids[i]->gindex];
+        if (!active[i] && kind[i] != 1) {
+            num_add(freed, v, &freed);
+            g->val[g->kids[i]->gindex] = NUM_ZERO;
+        } else if (active[i] && kind[i] != 1 && num_sign(v) > 0) {
+            num_add(weight, v, &weight);
+            last = i;
+        }
+    }
+    if (num_is_zero(freed))
+        return 0;
+    if (last < 0) {
+        diag_error(en->p->diags, si->spec->loc, "no active %s under %s can take the part of the "
+                                                "inactive ones",
+                   al_level_of(si->dim, si->depth)->name, g->parent ? g->parent->name : "the plan");
+        return -1;
+    }
+    Num given = NUM_ZERO;
+    for (int i = 0; i < g->n; i++) {
+        Num *v = &g->val[g->kids[i]->gindex], part;
+        if (!active[i] || kind[i] == 1 || num_sign(*v) <= 0)
+            continue;
+        if (i == last)
+            num_sub(freed, given, &part);
+        else if (num_mul(freed, *v, &part) != NUM_OK || num_div(part, weight, &part) != NUM_OK)
+            return al_num_err(en, si->spec->loc, NUM_OVERFLOW);
+        num_add(given, part, &given);
+        num_add(*v, part, v);
+    }
+    return 0;
+}
+
 static int split_map(Engine *en, Alloc *A, const SplitInfo *si, Num base, Group *g,
                      const bool *active)
 {
     Diags *d = en->p->diags;
-    Num locks = NUM_ZERO, shares = NUM_ZERO, inactive_share = NUM_ZERO, v;
+    Num locks = NUM_ZERO, shares = NUM_ZERO, v;
     int rest = -1;
     Frame top = {0};
-    Num *amount = xcalloc((size_t)g->n, sizeof *amount);
     int *kind = xcalloc((size_t)g->n, sizeof *kind); /* 0 none, 1 lock, 2 share, 3 rest */
     int rc = -1;
+    for (int i = 0; i < g->n; i++)
+        g->val[g->kids[i]->gindex] = NUM_ZERO;
     for (const Node *e = si->spec->a; e; e = e->next) {
         Member *m = lookup_member_in(&en->ev.r, e->a, si->dim, false);
         int i = 0;
@@ -336,71 +378,50 @@ static int split_map(Engine *en, Alloc *A, const SplitInfo *si, Num base, Group 
             goto done;
         bool share = al_share_expr(en, e->b);
         kind[i] = share ? 2 : 1;
-        amount[i] = v;
-        if (!active[i] && kind[i] == 1 && !num_is_zero(v)) {
-            diag_error(d, e->b->loc, "'%s' is not active here but has an amount", m->name);
+        if (!active[i] && !share && !num_is_zero(v)) {
+            diag_error(d, e->b->loc, "'%s' has an amount but is not active here", m->name);
+            diag_note_plain(d, "an amount must hold in every cell; use a share, or split by the "
+                               "dimension with start/end after this one");
             goto done;
         }
-        if (!active[i] && share) {
-            num_add(inactive_share, v, &inactive_share);
-            continue;
+        Num *out = &g->val[m->gindex];
+        if (share) {
+            if (num_mul(base, v, out) != NUM_OK || num_add(shares, *out, &shares) != NUM_OK)
+                goto overflow;
+        } else {
+            *out = v;
+            if (num_add(locks, v, &locks) != NUM_OK)
+                goto overflow;
         }
-        if (num_add(share ? shares : locks, v, share ? &shares : &locks) != NUM_OK)
-            goto done;
     }
-    Num total, part;
-    if (num_mul(base, shares, &part) != NUM_OK || num_add(locks, part, &total) != NUM_OK)
-        goto done;
+    Num total, diff;
+    if (num_add(locks, shares, &total) != NUM_OK)
+        goto overflow;
+    num_sub(base, total, &diff);
     char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
     Buf nb = {0};
-    Num diff;
-    num_sub(base, total, &diff);
-    if (rest >= 0) {
-        if (num_sign(diff) < 0) {
-            diag_error(d, si->spec->loc, "'rest' would be %s: the other %s take %s of %s's %s",
-                       al_fmtv(A, diff, b1), al_plural_of(al_level_of(si->dim, si->depth)->name),
-                       al_fmtv(A, total, b2), cell_name(A, g->parent, &nb), al_fmtv(A, base, b3));
-            buf_free(&nb);
-            goto done;
-        }
-        g->val[g->kids[rest]->gindex] = diff;
-    } else if (!num_is_zero(inactive_share) && !num_is_zero(shares)) {
-        /* shares of inactive members go to the active ones, in proportion */
-        Num scale;
-        num_add(shares, inactive_share, &scale);
-        num_div(scale, shares, &scale);
-        for (int i = 0; i < g->n; i++)
-            if (kind[i] == 2 && active[i])
-                num_mul(amount[i], scale, &amount[i]);
-        num_sub(base, locks, &diff);
-        num_mul(base, shares, &part);
-        num_mul(part, scale, &part);
-        num_sub(diff, part, &diff);
-    }
-    if (rest < 0 && !num_is_zero(diff)) {
-        diag_error(d, si->spec->loc, "%s of %s sum to %s but %s is %s (%s by %s)",
-                   al_plural_of(al_level_of(si->dim, si->depth)->name),
+    const char *kids_name = al_plural_of(al_level_of(si->dim, si->depth)->name);
+    if (rest >= 0 && num_sign(diff) < 0) {
+        diag_error(d, si->spec->loc, "'rest' would be %s: the other %s take %s of %s's %s",
+                   al_fmtv(A, diff, b1), kids_name, al_fmtv(A, total, b2),
+                   cell_name(A, g->parent, &nb), al_fmtv(A, base, b3));
+    } else if (rest < 0 && !num_is_zero(diff)) {
+        diag_error(d, si->spec->loc, "%s of %s sum to %s but %s is %s (%s by %s)", kids_name,
                    g->parent ? g->parent->name : A->metric->name, al_fmtv(A, total, b1),
                    cell_name(A, g->parent, &nb), al_fmtv(A, base, b2),
                    num_sign(diff) > 0 ? "short" : "over", al_fmtv(A, num_abs(diff), b3));
         diag_note_plain(d, "give one %s 'rest', or correct the amounts",
                         al_level_of(si->dim, si->depth)->name);
-        buf_free(&nb);
-        goto done;
+    } else {
+        if (rest >= 0)
+            g->val[g->kids[rest]->gindex] = diff;
+        rc = give_to_active(en, si, g, active, kind);
     }
     buf_free(&nb);
-    for (int i = 0; i < g->n; i++) {
-        Num *out = &g->val[g->kids[i]->gindex];
-        if (kind[i] == 1)
-            *out = amount[i];
-        else if (kind[i] == 2)
-            *out = active[i] && num_mul(base, amount[i], out) == NUM_OK ? *out : NUM_ZERO;
-        else if (kind[i] == 0)
-            *out = NUM_ZERO;
-    }
-    rc = 0;
+    goto done;
+overflow:
+    al_num_err(en, si->spec->loc, NUM_OVERFLOW);
 done:
-    free(amount);
     free(kind);
     return rc;
 }

@@ -235,6 +235,19 @@ static int eval_call(Eval *e, const Frame *f, const Node *n, Value *out)
         free(args);
         return rc;
     }
+    if (strcmp(name, "total") == 0) {
+        const Node *a1 = n->b, *a2 = a1 ? a1->next : NULL;
+        int fy = 0;
+        if (a2 && a2->kind == N_NAME && strncmp(a2->name, "FY", 2) == 0)
+            fy = atoi(a2->name + 2);
+        if (!a1 || a1->kind != N_NAME || !e->total) {
+            diag_error(e->d, n->loc, "total() cannot be evaluated here");
+            return -1;
+        }
+        out->kind = V_NUM;
+        out->str = NULL;
+        return e->total(e, n, a1->name, fy, &out->num);
+    }
     int nargs = eval_args(e, f, n->b, v, 16);
     if (nargs < 0)
         return -1;

@@ -42,6 +42,9 @@ typedef struct Eval Eval;
 typedef int (*MetricHook)(Eval *e, const Node *metric, Member **coords, int ncoords,
                           const Node *at, Num *out);
 
+/* Answers total(NAME[, FYyyyy]) (fiscal_year 0: all): a history's sum. */
+typedef int (*TotalHook)(Eval *e, const Node *call, const char *name, int fiscal_year, Num *out);
+
 struct Eval {
     Program *p;
     Symbols *s;
@@ -49,6 +52,7 @@ struct Eval {
     R r;            /* for constant folding and member lookup */
     StrMap lets;    /* name -> LetCache */
     MetricHook metric;
+    TotalHook total;
     void *user;
     int depth;
     Member **cell; /* when set, a bare metric name is its value in this cell */

@@ -143,6 +143,7 @@ int run_plan(const RunOpts *o)
     engine_init(&en, p);
     if (o->max_cells)
         en.max_cells = o->max_cells;
+    int plan_errors = d.nerrors;
     for (int i = 0; i < o->nshows && !d.nerrors; i++) {
         Buf text = {0};
         buf_printf(&text, "show %s", o->shows[i]);
@@ -158,17 +159,22 @@ int run_plan(const RunOpts *o)
     if (o->ignored_options)
         diag_warning(&d, (Loc){0}, "--actuals, --as-of and --scenario are used from a later "
                                    "release (incentives, scorecards, reviews); ignored");
+    bool cli_error = d.nerrors > plan_errors; /* in the --show text: a usage error */
     Buf out = {0};
     if (!d.nerrors && o->explain) {
         Buf text = {0};
-        buf_printf(&text, "assert %s", o->explain);
+        buf_printf(&text, "let cell = %s", o->explain);
         Node *items = prog_parse_extra(p, "--explain", buf_cstr(&text));
         buf_free(&text);
-        if (items && items->kind == N_ASSERT && !items->next && !d.nerrors)
-            alloc_explain(&en, items->a, &out);
-        else if (!d.nerrors)
+        if (items && items->kind == N_LET && !items->next && !d.nerrors) {
+            resolve_extra(p, items);
+            if (!d.nerrors)
+                alloc_explain(&en, items->a, &out);
+        } else if (!d.nerrors) {
             diag_error(&d, (Loc){0}, "--explain '%s' is not a cell such as revenue[north, Q1]",
                        o->explain);
+        }
+        cli_error |= d.nerrors > plan_errors;
     } else if (!d.nerrors) {
         if (!o->nshows)
             plan_shows(p, &l);
@@ -178,7 +184,7 @@ int run_plan(const RunOpts *o)
             rc = 1;
     }
     if (d.nerrors) {
-        rc = p->data_error ? 2 : 1;
+        rc = p->data_error || (!plan_errors && cli_error) ? 2 : 1;
     } else if (o->out) {
         char *err = NULL;
         if (write_atomic(o->out, out.data ? out.data : "", out.len, &err) < 0) {
