@@ -18,7 +18,7 @@ LIBOBJS  = $(patsubst interp/%.c,$(BUILD)/%.o,$(filter-out interp/main.c,$(SRCS)
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 STDLIB   = $(sort $(wildcard stdlib/*.plan))
 
-.PHONY: all check check-units check-golden check-hostile check-examples check-docs check-asan fuzz bench bench-alloc \
+.PHONY: all check check-units check-golden check-hostile check-examples check-docs check-prop check-asan fuzz bench bench-alloc \
         install uninstall clean help
 .SUFFIXES:
 
@@ -59,7 +59,7 @@ $(BUILD):
 	mkdir -p $(BUILD)
 
 # ---- tests ---------------------------------------------------------------
-check: check-units check-golden check-hostile check-examples check-docs check-asan
+check: check-units check-golden check-hostile check-examples check-docs check-prop check-asan
 	@echo "make check: all suites passed"
 
 check-units: $(UNITS)
@@ -76,6 +76,10 @@ check-docs: $(BIN)
 
 check-examples: $(BIN)
 	@set -e; for f in examples/*.plan; do ./$(BIN) check $$f; done
+
+# property tests of the allocation tables (PROP_N plans, default 2000; PROP_SEED)
+check-prop: $(BIN)
+	python3 tests/prop/alloc_prop.py ./$(BIN)
 
 check-asan:
 	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
@@ -118,6 +122,7 @@ help:
 	@echo "make check        unit, golden and hostile-input tests, examples, and the same under"
 	@echo "                  ASan+UBSan"
 	@echo "make check-asan   only the sanitizer pass"
+	@echo "make check-prop   property tests: random plans against exact values (PROP_N, PROP_SEED)"
 	@echo "make check-hostile"
 	@echo "                  hostile inputs: no crash, hang or read outside the plan's directory"
 	@echo "make fuzz         run the libFuzzer harness for FUZZTIME seconds (default 60);"

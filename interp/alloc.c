@@ -40,9 +40,12 @@ int al_month_code(const Member *m) /* 202705 for "2027-05" */
            (s[5] - '0') * 10 + (s[6] - '0');
 }
 
+/* A value in a message: the plan's decimals, or more when it has more,
+ * so that "rest would be -0.06" is not shown as 0. */
 char *al_fmtv(const Alloc *A, Num v, char *buf)
 {
-    return num_fmt(v, num_decimals(A->step), true, buf);
+    int dec = num_decimals(A->step), own = num_decimals(v);
+    return num_fmt(v, own > dec ? own : dec, true, buf);
 }
 
 int al_num_err(Engine *en, Loc at, NumStatus st)
@@ -52,6 +55,10 @@ int al_num_err(Engine *en, Loc at, NumStatus st)
 }
 
 /* ---- splits of a metric ----------------------------------------------------------- */
+
+Dim *al_split_dim(const Alloc *A, int i) { return A->splits[i].dim; }
+int al_split_depth(const Alloc *A, int i) { return A->splits[i].depth; }
+bool al_split_overassigns(const Alloc *A, int i) { return A->splits[i].adj_kind == OVERASSIGN; }
 
 static void add_info(Alloc *A, SplitInfo si)
 {
@@ -270,6 +277,36 @@ static void index_splits(Alloc *A, Axis *ax, int k)
     }
 }
 
+/* Whether the split of level k that applies to parent p over-assigns or
+ * reserves (kind): the most specific split scoped in this dimension, or any
+ * scoped by another dimension (it adjusts some cells). */
+bool al_adjusts(const Alloc *A, const Axis *ax, int k, const Member *p, int kind)
+{
+    const SplitInfo *best = NULL;
+    int best_depth = -2;
+    bool cross_adjust = false;
+    for (int i = 0; i < A->nsplits; i++) {
+        const SplitInfo *si = &A->splits[i];
+        if (si->dim != ax->dim || si->depth != ax->sl[k] || !scope_fits_parent(si, p))
+            continue;
+        bool cross = false;
+        int depth = -1;
+        for (int q = 0; q < si->nscope; q++) {
+            if (si->scope[q]->dim != ax->dim)
+                cross = true;
+            else if (p && al_under_or_is(p, si->scope[q]) && si->scope[q]->depth > depth)
+                depth = si->scope[q]->depth;
+        }
+        if (cross)
+            cross_adjust |= si->adj_kind == kind;
+        else if (depth > best_depth) {
+            best = si;
+            best_depth = depth;
+        }
+    }
+    return cross_adjust || (best && best->adj_kind == kind);
+}
+
 static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
 {
     Dim *d = ax->dim;
@@ -313,26 +350,16 @@ static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
         }
     }
     int grain = ax->sl[ax->nsl - 1];
-    /* reserve rows: one per parent a reserving split may apply to */
+    /* reserve rows: one per parent whose split reserves */
     for (int k = 0; k < ax->nsl; k++) {
         int pd = k ? ax->sl[k - 1] : -1;
-        for (int i = 0; i < A->nsplits; i++) {
-            SplitInfo *si = &A->splits[i];
-            if (si->dim != d || si->depth != ax->sl[k] || si->adj_kind != RESERVE)
+        size_t np = pd < 0 ? 1 : d->nmembers;
+        for (size_t j = 0; j < np; j++) {
+            const Member *p = pd < 0 ? NULL : d->members[j];
+            if (p && p->depth != pd)
                 continue;
-            size_t np = pd < 0 ? 1 : d->nmembers;
-            for (size_t j = 0; j < np; j++) {
-                const Member *p = pd < 0 ? NULL : d->members[j];
-                if (p && p->depth != pd)
-                    continue;
-                if (!scope_fits_parent(si, p))
-                    continue;
-                bool dup = false;
-                for (int q = 0; q < ax->npseudo; q++)
-                    dup |= ax->pseudo[q]->parent == p && ax->pseudo[q]->depth == ax->sl[k];
-                if (!dup)
-                    make_reserve(A, ax, p, ax->sl[k]);
-            }
+            if (al_adjusts(A, ax, k, p, RESERVE))
+                make_reserve(A, ax, p, ax->sl[k]);
         }
     }
     for (int k = 0; k < ax->nsl; k++) {
@@ -593,8 +620,24 @@ Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
     en->busy[en->nbusy++] = metric;
     if (rc == 0)
         rc = collect_splits(en, A);
+    if (rc == 0 && cuts) { /* a table above over-assignment: those splits without it */
+        Dim *order[ALLOC_MAX_AXES];
+        int nd = 0;
+        for (int i = 0; i < A->nsplits; i++) {
+            bool seen = false;
+            for (int q = 0; q < nd; q++)
+                seen |= order[q] == A->splits[i].dim;
+            if (!seen && nd < ALLOC_MAX_AXES)
+                order[nd++] = A->splits[i].dim;
+        }
+        for (int i = 0; i < A->nsplits; i++)
+            for (int q = 0; q < nd; q++)
+                if (order[q] == A->splits[i].dim && A->splits[i].adj_kind == OVERASSIGN &&
+                    A->splits[i].depth > cuts[q])
+                    A->splits[i].adj_kind = 0;
+    }
     if (rc == 0)
-        rc = build_axes(en, A, cuts);
+        rc = build_axes(en, A, NULL);
     if (rc == 0 && !A->level_metric)
         rc = al_compute(en, A);
     en->nbusy--;

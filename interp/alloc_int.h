@@ -42,6 +42,10 @@ typedef struct Grouping {
 } Grouping;
 
 Level *al_level_of(Dim *d, int depth);
+Dim *al_split_dim(const Alloc *A, int i);
+int al_split_depth(const Alloc *A, int i);
+bool al_split_overassigns(const Alloc *A, int i);
+bool al_adjusts(const Alloc *A, const Axis *ax, int k, const Member *p, int kind);
 const char *al_plural_of(const char *level);
 bool al_under_or_is(const Member *m, const Member *anc);
 const Member *al_ancestor_at(const Member *m, int depth);

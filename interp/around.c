@@ -8,7 +8,11 @@
 
 /* ---- exact joint values and controlled rounding ---------------------------------------- */
 
-#define SNAP ((Num){1000}) /* 1e-9: closer than this to a multiple of the step is on it */
+/* Exact values are carried to 12 decimals, so shares like 1/3 are a hair
+ * off: within 1e-7 of a multiple of the step (or of another remainder) a
+ * value counts as on it (or equal). */
+#define SNAP ((Num){100000})
+#define TIE ((Num){1000000}) /* remainders (in steps) closer than 1e-6 are equal */
 
 /* The multiple of the step just below exact (snapping values a hair below
  * a multiple onto it) and the remainder in steps. */
@@ -26,6 +30,27 @@ static void floor_cell(const Num step, Num exact, Num *fl, Num *frac_steps)
     }
     *fl = f;
     num_div(r, step, frac_steps);
+}
+
+/* Rounds a total (a sum of exact cells, a hair off the exact number it
+ * stands for) to the step with the plan's rule: within 1e-6 of a step of
+ * a multiple or a half step, it is taken to be on it. */
+static void round_total(Engine *en, Num x, Num step, Num *out)
+{
+    Num f, r, half, d;
+    num_round(x, step, NUM_FLOOR, &f);
+    num_sub(x, f, &r);
+    num_div(r, step, &r); /* in steps: 0 <= r < 1 */
+    num_parse("0.5", 3, &half);
+    num_sub(r, half, &d);
+    if (num_cmp(num_abs(d), TIE) < 0) { /* a half step: the plan's tie rule */
+        Num mid;
+        num_mul(half, step, &mid);
+        num_add(f, mid, &mid);
+        num_round(mid, step, en->p->sym->rounding, out);
+        return;
+    }
+    num_round(x, step, en->p->sym->rounding, out);
 }
 
 static int64_t steps_between(Num from, Num to, Num step)
@@ -62,7 +87,9 @@ typedef struct {
 static int by_remainder(const void *a, const void *b)
 {
     const Rem *x = a, *y = b;
-    int c = num_cmp(y->frac, x->frac); /* larger first */
+    Num d;
+    num_sub(y->frac, x->frac, &d); /* larger first; within TIE: equal */
+    int c = num_cmp(num_abs(d), TIE) < 0 ? 0 : num_sign(d);
     return c ? c : (x->i > y->i) - (x->i < y->i); /* ties: declaration order */
 }
 
@@ -85,6 +112,71 @@ static void largest_remainder(Num step, const Num *exact, Num *out, size_t n, Nu
     for (size_t k = n; need < 0 && k-- > 0; need++) /* only when a total was overridden */
         num_sub(out[rem[k].i], step, &out[rem[k].i]);
     free(rem);
+}
+
+/* The totals of the over-assigned groups under the members at one depth
+ * (what their children add up to), rounded together: largest remainder
+ * against the rounded sum of everything at the next level, so that the
+ * grand total of a table of that level stays within one step. */
+static void inflated_targets(Engine *en, Alloc *A, Axis *ax, int ai, int depth, const int *start,
+                             Member **kids, const Num *ex, const Num *rd, Num *gtarget)
+{
+    (void)ai;
+    Dim *d = ax->dim;
+    size_t total = d->nmembers + (size_t)ax->npseudo;
+    int k = 0;
+    while (k < ax->nsl && (k ? ax->sl[k - 1] : -1) != depth)
+        k++;
+    if (k == ax->nsl)
+        return;
+    size_t np = depth < 0 ? 1 : d->nmembers, n = 0;
+    size_t *who = xmalloc((np + 1) * sizeof *who);
+    Num *g = xmalloc((np + 1) * sizeof *g), *out = xmalloc((np + 1) * sizeof *out);
+    Num all = NUM_ZERO, fixed = NUM_ZERO;
+    for (size_t pi = 0; pi < np; pi++) {
+        const Member *p = depth < 0 ? NULL : d->members[pi];
+        if (p && p->depth != depth)
+            continue;
+        size_t key = p ? (size_t)p->gindex : total;
+        Num sum = NUM_ZERO;
+        for (int i = start[key]; i < start[key + 1]; i++)
+            num_add(sum, ex[kids[i]->gindex], &sum);
+        num_add(all, sum, &all);
+        if (al_adjusts(A, ax, k, p, OVERASSIGN)) {
+            who[n] = key;
+            g[n++] = sum;
+        } else {
+            num_add(fixed, p ? rd[p->gindex] : ax->canon_root, &fixed);
+        }
+    }
+    for (int q = 0; q < ax->npseudo; q++) { /* reserve rows beside these members */
+        const Member *r = ax->pseudo[q];
+        if ((r->parent ? r->parent->depth : -1) >= depth) /* inside a group: counted there */
+            continue;
+        num_add(all, ex[r->gindex], &all);
+        num_add(fixed, rd[r->gindex], &fixed);
+    }
+    if (n) {
+        Num want, floors = NUM_ZERO;
+        round_total(en, all, A->step, &want);
+        num_sub(want, fixed, &want);
+        for (size_t i = 0; i < n; i++) {
+            Num f, r;
+            floor_cell(A->step, g[i], &f, &r);
+            num_add(floors, f, &floors);
+        }
+        int64_t need = steps_between(floors, want, A->step);
+        if (need >= 0 && need <= (int64_t)n)
+            largest_remainder(A->step, g, out, n, want);
+        else /* the fixed totals are too far off: each on its own */
+            for (size_t i = 0; i < n; i++)
+                round_total(en, g[i], A->step, &out[i]);
+        for (size_t i = 0; i < n; i++)
+            gtarget[who[i]] = out[i];
+    }
+    free(who);
+    free(g);
+    free(out);
 }
 
 /* A dimension's totals at every level, rounded once for all tables: the
@@ -111,7 +203,47 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
         for (const Member *m = ax->leaves[j]; m; m = m->parent)
             num_add(ex[m->gindex], leafsum[j], &ex[m->gindex]);
     }
-    num_round(all, A->step, en->p->sym->rounding, &ax->canon_root);
+    Num off;
+    num_sub(all, A->root, &off);
+    if (num_cmp(num_abs(off), (Num){1000000}) < 0) /* the cells add up to the target: use it */
+        all = A->root;
+    round_total(en, all, A->step, &ax->canon_root);
+    /* Above the first over-assigned level, the totals are those of the
+     * allocation cut there (the declared values that tables of those levels
+     * show): copy them, and round only the levels below. */
+    int oa_k = -1; /* the first split level that over-assigns anywhere */
+    for (int i = 0; i < A->nsplits; i++)
+        if (al_split_dim(A, i) == d && al_split_overassigns(A, i))
+            for (int k = 0; k < ax->nsl; k++)
+                if (ax->sl[k] == al_split_depth(A, i) && (oa_k < 0 || k < oa_k))
+                    oa_k = k;
+    int from_depth = -1;
+    bool stripped = true;
+    for (int i = 0; i < ALLOC_MAX_AXES; i++)
+        stripped &= A->asked_cut[i] == 1 << 20;
+    if (oa_k > 0 && stripped) {
+        int pd = ax->sl[oa_k - 1]; /* its parents keep their declared totals */
+        int cuts[ALLOC_MAX_AXES];
+        for (int i = 0; i < ALLOC_MAX_AXES; i++)
+            cuts[i] = 1 << 20;
+        cuts[ai] = pd;
+        Alloc *C = al_alloc_get_cut(en, A->metric, cuts);
+        int ci = C ? al_axis_of(C, d) : -1;
+        if (ci >= 0) {
+            const Num *cc = al_canon(en, C, ci);
+            for (size_t g = 0; g < d->nmembers; g++)
+                if (d->members[g]->depth <= pd)
+                    rd[g] = cc[g];
+            for (int q = 0; q < ax->npseudo; q++) /* reserve rows up there: the same rows */
+                for (int k = 0; k < C->ax[ci].npseudo; k++)
+                    if ((ax->pseudo[q]->parent ? ax->pseudo[q]->parent->depth : -1) < pd &&
+                        C->ax[ci].pseudo[k]->parent == ax->pseudo[q]->parent &&
+                        C->ax[ci].pseudo[k]->depth == ax->pseudo[q]->depth)
+                        rd[ax->pseudo[q]->gindex] = cc[C->ax[ci].pseudo[k]->gindex];
+            ax->canon_root = C->ax[ci].canon_root;
+            from_depth = pd;
+        }
+    }
     /* children grouped by parent (index total = the whole plan); reserve
      * rows sit with their parent */
     int maxdepth = ax->sl[ax->nsl - 1];
@@ -133,8 +265,10 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
                 start[k] += start[k - 1];
     }
     Num *kex = xmalloc((total + 1) * sizeof *kex), *kout = xmalloc((total + 1) * sizeof *kout);
-    for (int depth = -1; depth < maxdepth; depth++) {
+    Num *gtarget = xcalloc(total + 2, sizeof *gtarget);
+    for (int depth = from_depth; depth < maxdepth; depth++) {
         size_t np = depth < 0 ? 1 : d->nmembers;
+        inflated_targets(en, A, ax, ai, depth, start, kids, ex, rd, gtarget);
         for (size_t pi = 0; pi < np; pi++) {
             const Member *p = depth < 0 ? NULL : d->members[pi];
             if (p && p->depth != depth)
@@ -148,16 +282,19 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
                 kex[i] = ex[kids[from + i]->gindex];
                 num_add(sum, kex[i], &sum);
             }
-            Num pex = p ? ex[p->gindex] : all, target = p ? rd[p->gindex] : ax->canon_root, gap;
-            num_sub(sum, pex, &gap);
-            if (num_cmp(num_abs(gap), (Num){1000000}) >= 0) /* over-assigned: its own total */
-                num_round(sum, A->step, en->p->sym->rounding, &target);
+            Num target = p ? rd[p->gindex] : ax->canon_root;
+            int k = 0; /* the split level whose parents are at this depth */
+            while (k < ax->nsl && (k ? ax->sl[k - 1] : -1) != depth)
+                k++;
+            if (k < ax->nsl && al_adjusts(A, ax, k, p, OVERASSIGN)) /* over-assigned */
+                target = gtarget[p ? (size_t)p->gindex : total];
             largest_remainder(A->step, kex, kout, n, target);
             for (size_t i = 0; i < n; i++)
                 rd[kids[from + i]->gindex] = kout[i];
         }
     }
     free(start);
+    free(gtarget);
     free(kids);
     free(kex);
     free(kout);
@@ -200,7 +337,7 @@ int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *e
             num_add(colx[c], fr, &colx[c]);
             crow[nfrac] = (uint32_t)r;
             cnode[nfrac] = 1 + (int32_t)c;
-            crank[nfrac] = (uint64_t)(((unsigned __int128)fr.v << 20) / (unsigned __int128)NUM_ONE.v);
+            crank[nfrac] = (uint64_t)((fr.v + 500000) / 1000000); /* remainder in 1e-6 steps */
             cidx[nfrac++] = k;
         }
         rlo[r] = rhi[r] = steps_between(floors, rowt[r], A->step);
@@ -280,6 +417,56 @@ int al_check_axes(Engine *en, Alloc *A)
     return 0;
 }
 
+/* An axis's share leaf / root as a binary fraction with 96 bits after
+ * the point (about 29 decimals), so that a cell costs one wide multiply and
+ * a shift, and keeps its 12 decimals.  *neg for a negative share; false
+ * when the share is 2^30 or more (then the cell is computed by division). */
+typedef unsigned __int128 u128;
+
+static bool share_bits(Num leaf, Num root, u128 *q, bool *neg)
+{
+    u128 a = (u128)(leaf.v < 0 ? -leaf.v : leaf.v), b = (u128)(root.v < 0 ? -root.v : root.v);
+    *neg = (leaf.v < 0) != (root.v < 0) && leaf.v != 0;
+    if (b == 0 || a / b >= ((u128)1 << 30))
+        return false;
+    u128 quot = 0, rem = 0;
+    for (int bit = 127 + 96; bit >= 0; bit--) { /* long division of (a << 96) by b */
+        rem = (rem << 1) | (bit >= 96 ? (a >> (bit - 96)) & 1 : 0);
+        quot <<= 1;
+        if (rem >= b) {
+            rem -= b;
+            quot |= 1;
+        }
+    }
+    *q = quot;
+    return true;
+}
+
+/* x * q / 2^96, rounded half-even to 12 decimals; false on overflow. */
+static bool mul_share(Num x, u128 q, bool neg, Num *out)
+{
+    u128 a = (u128)(x.v < 0 ? -x.v : x.v);
+    uint64_t a0 = (uint64_t)a, a1 = (uint64_t)(a >> 64), b0 = (uint64_t)q, b1 = (uint64_t)(q >> 64);
+    u128 p00 = (u128)a0 * b0, p01 = (u128)a0 * b1, p10 = (u128)a1 * b0, p11 = (u128)a1 * b1;
+    /* 256-bit product in limbs l0..l3 */
+    u128 mid = (p00 >> 64) + (uint64_t)p01 + (uint64_t)p10;
+    uint64_t l0 = (uint64_t)p00, l1 = (uint64_t)mid;
+    u128 hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+    uint64_t l2 = (uint64_t)hi, l3 = (uint64_t)(hi >> 64);
+    /* shift right by 96: result = l3:l2:l1 >> 32; the dropped part decides rounding */
+    u128 res = ((u128)l3 << 96) | ((u128)l2 << 32) | (l1 >> 32);
+    if (l3 >> 32)
+        return false;
+    uint64_t low = ((uint64_t)(uint32_t)l1 << 32) >> 32; /* bits 64..95 of the product */
+    bool half = (low >> 31) & 1, rest = (low & 0x7FFFFFFF) || l0;
+    if (half && (rest || (res & 1)))
+        res++;
+    if (res >> 127)
+        return false;
+    out->v = neg ? -(__int128)res : (__int128)res;
+    return true;
+}
+
 int al_compute(Engine *en, Alloc *A)
 {
     if (en->check_only)
@@ -302,29 +489,35 @@ int al_compute(Engine *en, Alloc *A)
         size_t ncells = n * nl > 0 ? n * nl : 1;
         Num *next = xmalloc(ncells * sizeof *next);
         Num *val = xcalloc(ax->dim->nmembers + (size_t)ax->npseudo + 1, sizeof *val);
-        Num *leaf = xcalloc(nl ? nl : 1, sizeof *leaf), *frac = xcalloc(nl ? nl : 1, sizeof *frac);
+        Num *leaf = xcalloc(nl ? nl : 1, sizeof *leaf);
+        u128 *frac = xcalloc(nl ? nl : 1, sizeof *frac);
+        bool *fneg = xcalloc(nl ? nl : 1, sizeof *fneg), *fok = xcalloc(nl ? nl : 1, sizeof *fok);
         Member *coord[ALLOC_MAX_AXES];
         Ctx ctx = {coord, i};
         for (size_t c = 0; c < n && rc == 0; c++) {
             if (c == 0 || ax->depends) {
                 al_decode(A, i, c, coord);
                 rc = al_eval_axis(en, A, ax, &ctx, A->root, val, leaf);
-                for (size_t j = 0; j < nl && rc == 0 && !zero; j++) /* the axis's shares */
-                    if (num_div(leaf[j], A->root, &frac[j]) != NUM_OK)
-                        rc = al_num_err(en, A->metric->name_loc, NUM_OVERFLOW);
+                for (size_t j = 0; j < nl && !zero; j++) /* the axis's shares */
+                    fok[j] = share_bits(leaf[j], A->root, &frac[j], &fneg[j]);
             }
             for (size_t j = 0; j < nl && rc == 0; j++) {
+                Num t;
                 if (i == 0)
                     next[j] = leaf[j];
                 else if (zero)
                     next[c * nl + j] = NUM_ZERO;
-                else if (num_mul(cur[c], frac[j], &next[c * nl + j]) != NUM_OK)
+                else if (fok[j] ? !mul_share(cur[c], frac[j], fneg[j], &next[c * nl + j])
+                                : (num_mul(cur[c], leaf[j], &t) != NUM_OK ||
+                                   num_div(t, A->root, &next[c * nl + j]) != NUM_OK))
                     rc = al_num_err(en, A->metric->name_loc, NUM_OVERFLOW);
             }
         }
         free(val);
         free(leaf);
         free(frac);
+        free(fneg);
+        free(fok);
         free(cur);
         cur = next;
         n *= nl;

@@ -243,7 +243,9 @@ static int side_for(Engine *en, Alloc *A, const Node *ref, Level *lv, Arena *are
     sd->pos_of_leaf = arena_alloc(arena, (ax->nleaves + 1) * sizeof *sd->pos_of_leaf);
     for (size_t j = 0; j < ax->nleaves; j++) {
         const Member *m = ax->leaves[j];
-        if (m->pseudo && m->depth <= lv->depth) { /* a reserve row above the table's level */
+        if (m->pseudo && (m->depth <= lv->depth || !al_ancestor_at(m, lv->depth))) {
+            /* a reserve row at or above the table's level, or kept back by a
+             * member above it: a row of its own */
             sd->members[sd->n] = (Member *)m;
             sd->names[sd->n] = m->parent ? arena_printf(arena, "reserve:%s", m->parent->name)
                                          : "reserve";
@@ -472,8 +474,11 @@ static int grid(Engine *en, Alloc *A, int nlv, Side *side, Num *cells, Num *rt, 
         return 0;
     }
     const Num *rc = al_canon(en, A, side[0].axis);
-    for (size_t r = 0; r < side[0].n; r++)
+    *grand = NUM_ZERO; /* the total of the rows shown */
+    for (size_t r = 0; r < side[0].n; r++) {
         rt[r] = rc[side[0].members[r]->gindex];
+        num_add(*grand, rt[r], grand);
+    }
     if (nlv == 1) {
         memcpy(cells, rt, side[0].n * sizeof *cells);
         ct[0] = *grand;

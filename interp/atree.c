@@ -20,21 +20,29 @@ static int applies(const Alloc *A, const Axis *ax, const SplitInfo *si, const Me
     int spec = 0;
     for (int k = 0; k < si->nscope; k++) {
         const Member *s = si->scope[k];
-        bool hit = false;
-        for (int q = 0; q < si->nscope && !hit; q++) {
+        bool first = true; /* each dimension counts once, with its deepest matching member */
+        for (int q = 0; q < k; q++)
+            first &= si->scope[q]->dim != s->dim;
+        if (!first)
+            continue;
+        int depth = -1;
+        for (int q = k; q < si->nscope; q++) {
             const Member *t = si->scope[q];
             if (t->dim != s->dim)
                 continue;
+            bool hit;
             if (t->dim == ax->dim)
                 hit = p && al_under_or_is(p, t);
             else {
                 int j = al_axis_of(A, t->dim);
                 hit = j >= 0 && j < c->n && c->coord[j] && al_under_or_is(c->coord[j], t);
             }
+            if (hit && t->depth > depth)
+                depth = t->depth;
         }
-        if (!hit)
+        if (depth < 0)
             return -1;
-        spec += 1000 + s->depth;
+        spec += 1000 + depth;
     }
     return spec;
 }
@@ -354,8 +362,8 @@ static int split_map(Engine *en, Alloc *A, const SplitInfo *si, Num base, Group 
                      const bool *active)
 {
     Diags *d = en->p->diags;
-    Num locks = NUM_ZERO, shares = NUM_ZERO, v;
-    int rest = -1;
+    Num locks = NUM_ZERO, shares = NUM_ZERO, share_sum = NUM_ZERO, v;
+    int rest = -1, last_share = -1;
     Frame top = {0};
     int *kind = xcalloc((size_t)g->n, sizeof *kind); /* 0 none, 1 lock, 2 share, 3 rest */
     int rc = -1;
@@ -386,18 +394,32 @@ static int split_map(Engine *en, Alloc *A, const SplitInfo *si, Num base, Group 
         }
         Num *out = &g->val[m->gindex];
         if (share) {
-            if (num_mul(base, v, out) != NUM_OK || num_add(shares, *out, &shares) != NUM_OK)
+            if (num_mul(base, v, out) != NUM_OK || num_add(shares, *out, &shares) != NUM_OK ||
+                num_add(share_sum, v, &share_sum) != NUM_OK)
                 goto overflow;
+            last_share = i;
         } else {
             *out = v;
             if (num_add(locks, v, &locks) != NUM_OK)
                 goto overflow;
         }
     }
-    Num total, diff;
-    if (num_add(locks, shares, &total) != NUM_OK)
+    Num total, diff, exact_shares;
+    /* base x (the sum of the shares): one product, so 39% + 20% + 41% of 100/3 is all of it */
+    if (num_mul(base, share_sum, &exact_shares) != NUM_OK ||
+        num_add(locks, exact_shares, &total) != NUM_OK)
         goto overflow;
     num_sub(base, total, &diff);
+    if (rest < 0 && num_is_zero(diff) && last_share >= 0) { /* the last share takes the remainder */
+        Num *lv = &g->val[g->kids[last_share]->gindex], others;
+        num_sub(shares, *lv, &others);
+        num_sub(base, locks, lv);
+        num_sub(*lv, others, lv);
+    }
+    if (rest >= 0) { /* the rest of what the members were actually given */
+        num_add(locks, shares, &total);
+        num_sub(base, total, &diff);
+    }
     char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
     Buf nb = {0};
     const char *kids_name = al_plural_of(al_level_of(si->dim, si->depth)->name);

@@ -53,8 +53,8 @@ void note_did_you_mean(R *r, const char *s)
 
 char *fmt_money(R *r, Num v, char *buf)
 {
-    int dec = num_decimals(r->s->round_step);
-    return num_fmt(v, dec, true, buf);
+    int dec = num_decimals(r->s->round_step), own = num_decimals(v);
+    return num_fmt(v, own > dec ? own : dec, true, buf);
 }
 
 /* ---- builtins ----------------------------------------------------------- */

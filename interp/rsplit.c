@@ -102,6 +102,22 @@ static bool metric_root(R *r, const Node *metric, Num *out)
 
 static bool cell_value(R *r, const Node *metric, const Member *m, Num *out, int depth);
 
+/* What the members of a split share: the parent, over-assigned or less its
+ * reserve.  False when the adjustment is not a constant. */
+static bool adjusted(R *r, const Split *sp, Num pv, Num *out)
+{
+    const Node *adj = sp->node->d;
+    Num a, f;
+    if (!adj) {
+        *out = pv;
+        return true;
+    }
+    if (rx_const(r, adj->a, &a) != 1)
+        return false;
+    NumStatus st = adj->op == OVERASSIGN ? num_add(NUM_ONE, a, &f) : num_sub(NUM_ONE, a, &f);
+    return st == NUM_OK && num_mul(pv, f, out) == NUM_OK;
+}
+
 /* The parent value of sp for the cell under `parent` (NULL = root). */
 static bool parent_value(R *r, const Split *sp, const Member *parent, Num *out, int depth)
 {
@@ -194,7 +210,8 @@ static bool cell_value(R *r, const Node *metric, const Member *m, Num *out, int 
     if (sp->nscope && !scoped)
         return false;
     Num parent;
-    if (!parent_value(r, sp, scoped ? m->parent : NULL, &parent, depth))
+    if (!parent_value(r, sp, scoped ? m->parent : NULL, &parent, depth) ||
+        !adjusted(r, sp, parent, &parent))
         return false;
     return child_value(r, sp, m, scoped ? m->parent : NULL, parent, out);
 }
@@ -305,7 +322,7 @@ static void check_missing(R *r, Split *sp, Node *spec)
 static void check_sums(R *r, Split *sp, Node *spec, const Member *parent)
 {
     Num pv;
-    if (!parent_value(r, sp, parent, &pv, 0))
+    if (!parent_value(r, sp, parent, &pv, 0) || !adjusted(r, sp, pv, &pv))
         return;
     Num amounts = NUM_ZERO, shares = NUM_ZERO, v;
     Node *rest = NULL;
