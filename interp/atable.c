@@ -44,7 +44,7 @@ static char *fmt_unit(Engine *en, const Alloc *A, Num v, char *buf)
         if (strcmp(unit, units[i].unit) == 0) {
             Num q;
             if (num_div(v, num_from_int(units[i].scale), &q) == NUM_OK) {
-                num_str(q, buf);
+                num_fmt(q, num_decimals(q), true, buf); /* 1,400万 */
                 strcat(buf, unit);
                 return buf;
             }

@@ -289,6 +289,38 @@ static bool covered(const Split *sp, const Member *m)
     return n == 0 || under(m, same, n);
 }
 
+/* The deepest scope member of split o in dimension d that contains m, or
+ * -1 (-2: o has no scope in d). */
+static int scope_depth_for(const Split *o, const Dim *d, const Member *m)
+{
+    int depth = -2;
+    for (int i = 0; i < o->nscope; i++) {
+        if (o->scope[i]->dim != d)
+            continue;
+        if (depth == -2)
+            depth = -1;
+        if (under(m, (Member **)&o->scope[i], 1) && o->scope[i]->depth > depth)
+            depth = o->scope[i]->depth;
+    }
+    return depth;
+}
+
+/* Is m taken over by a more specific split of the same metric and level? */
+static bool overridden(R *r, const Split *sp, const Member *m)
+{
+    const Dim *d = sp->level->dim;
+    int mine = scope_depth_for(sp, d, m);
+    for (int i = 0; i < r->s->nsplits; i++) {
+        const Split *o = &r->splits_info[i];
+        if (o == sp || !o->ok || o->metric != sp->metric || o->level != sp->level)
+            continue;
+        int theirs = scope_depth_for(o, d, m);
+        if (theirs >= 0 && theirs > mine)
+            return true;
+    }
+    return false;
+}
+
 static void check_missing(R *r, Split *sp, Node *spec)
 {
     for (Node *e = spec->a; e; e = e->next)
@@ -299,7 +331,7 @@ static void check_missing(R *r, Split *sp, Node *spec)
     int n = 0;
     for (size_t i = 0; i < d->nmembers; i++) {
         Member *m = d->members[i];
-        if (!covered(sp, m))
+        if (!covered(sp, m) || overridden(r, sp, m))
             continue;
         bool found = false;
         for (Node *e = spec->a; e && !found; e = e->next)
