@@ -134,14 +134,20 @@ static int collect_splits(Engine *en, Alloc *A)
 
 /* ---- axes ---------------------------------------------------------------------------- */
 
-static bool dim_has_activity(const Dim *d)
+/* Whether any member of d has start/end (set by resolve): once per dimension. */
+static bool dim_has_activity(Engine *en, const Dim *d)
 {
-    for (size_t i = 0; i < d->nmembers; i++)
-        for (int k = 0; k < d->members[i]->nattrs; k++)
-            if (strcmp(d->members[i]->attrs[k].name, "start") == 0 ||
-                strcmp(d->members[i]->attrs[k].name, "end") == 0)
-                return true;
-    return false;
+    for (int i = 0; i < en->nactivity; i++)
+        if (en->activity_dim[i] == d)
+            return en->activity[i];
+    bool any = false;
+    for (size_t i = 0; i < d->nmembers && !any; i++)
+        any = d->members[i]->active_from || d->members[i]->active_to;
+    en->activity_dim = xrealloc(en->activity_dim, (size_t)(en->nactivity + 1) * sizeof(Dim *));
+    en->activity = xrealloc(en->activity, (size_t)(en->nactivity + 1) * sizeof(bool));
+    en->activity_dim[en->nactivity] = d;
+    en->activity[en->nactivity++] = any;
+    return any;
 }
 
 int al_axis_of(const Alloc *A, const Dim *d)
@@ -307,6 +313,38 @@ bool al_adjusts(const Alloc *A, const Axis *ax, int k, const Member *p, int kind
     return cross_adjust || (best && best->adj_kind == kind);
 }
 
+/* The members of d at one depth, and their positions: the same for every
+ * metric, so the engine keeps one per (dimension, depth). */
+typedef struct LeafSet {
+    const Dim *dim;
+    int depth;
+    Member **leaves;
+    size_t n;
+    int *leaf_of;
+} LeafSet;
+
+static LeafSet *leaf_set(Engine *en, Dim *d, int depth)
+{
+    for (int i = 0; i < en->nleafsets; i++)
+        if (en->leafsets[i].dim == d && en->leafsets[i].depth == depth)
+            return &en->leafsets[i];
+    en->leafsets = xrealloc(en->leafsets, (size_t)(en->nleafsets + 1) * sizeof *en->leafsets);
+    LeafSet *ls = &en->leafsets[en->nleafsets++];
+    ls->dim = d;
+    ls->depth = depth;
+    ls->n = 0;
+    ls->leaves = xmalloc((d->nmembers + 1) * sizeof *ls->leaves);
+    ls->leaf_of = xmalloc((d->nmembers + 1) * sizeof *ls->leaf_of);
+    for (size_t i = 0; i < d->nmembers; i++) {
+        ls->leaf_of[i] = -1;
+        if (d->members[i]->depth == depth) {
+            ls->leaf_of[i] = (int)ls->n;
+            ls->leaves[ls->n++] = d->members[i];
+        }
+    }
+    return ls;
+}
+
 static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
 {
     Dim *d = ax->dim;
@@ -352,6 +390,12 @@ static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
     int grain = ax->sl[ax->nsl - 1];
     /* reserve rows: one per parent whose split reserves */
     for (int k = 0; k < ax->nsl; k++) {
+        bool any = false; /* most levels reserve nothing: skip them */
+        for (int i = 0; i < A->nsplits && !any; i++)
+            any = A->splits[i].dim == d && A->splits[i].depth == ax->sl[k] &&
+                  A->splits[i].adj_kind == RESERVE;
+        if (!any)
+            continue;
         int pd = k ? ax->sl[k - 1] : -1;
         size_t np = pd < 0 ? 1 : d->nmembers;
         for (size_t j = 0; j < np; j++) {
@@ -365,6 +409,14 @@ static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
     for (int k = 0; k < ax->nsl; k++) {
         group_children(en, ax, k);
         index_splits(A, ax, k);
+    }
+    if (ax->npseudo == 0) { /* the members at the grain: shared by all metrics */
+        LeafSet *ls = leaf_set(en, d, grain);
+        ax->leaves = ls->leaves;
+        ax->nleaves = ls->n;
+        ax->leaf_of = ls->leaf_of;
+        ax->shared = true;
+        return 0;
     }
     size_t total = d->nmembers + (size_t)ax->npseudo;
     ax->leaf_of = xmalloc(total * sizeof *ax->leaf_of);
@@ -440,7 +492,7 @@ static int build_axes(Engine *en, Alloc *A, const int *cuts)
         for (int j = 0; j < i; j++) {
             bool time_pair = A->ax[j].dim->is_time || ax->dim->is_time;
             Dim *other = A->ax[j].dim->is_time ? ax->dim : A->ax[j].dim;
-            if (time_pair && dim_has_activity(other))
+            if (time_pair && dim_has_activity(en, other))
                 ax->depends = true;
         }
     }
@@ -534,8 +586,10 @@ static void free_alloc(Alloc *A)
         free(ax->pseudo);
         free(ax->marginal);
         free(ax->canon);
-        free(ax->leaves);
-        free(ax->leaf_of);
+        if (!ax->shared) {
+            free(ax->leaves);
+            free(ax->leaf_of);
+        }
         for (int k = 0; k < ax->nsl; k++) {
             free(ax->grp_reserve[k]);
             free(ax->free_splits[k]);
@@ -564,6 +618,14 @@ void engine_free(Engine *en)
             free(l);
         }
     strmap_free(&en->by_metric);
+    strmap_free(&en->full);
+    free(en->activity_dim);
+    free(en->activity);
+    for (int i = 0; i < en->nleafsets; i++) {
+        free(en->leafsets[i].leaves);
+        free(en->leafsets[i].leaf_of);
+    }
+    free(en->leafsets);
     for (int i = 0; i < en->ngroupings; i++) {
         free(en->groupings[i].start);
         free(en->groupings[i].parent);
@@ -585,7 +647,10 @@ static bool same_cuts(const Alloc *A, const int *cuts)
 
 Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
 {
-    for (int i = 0; i < en->nallocs; i++)
+    Alloc *known = cuts ? NULL : strmap_get(&en->full, metric->name); /* the common case */
+    if (known)
+        return known->failed ? NULL : known;
+    for (int i = 0; cuts && i < en->nallocs; i++)
         if (en->allocs[i]->metric == metric && same_cuts(en->allocs[i], cuts))
             return en->allocs[i]->failed ? NULL : en->allocs[i];
     Alloc *A = xcalloc(1, sizeof *A);
@@ -598,6 +663,8 @@ Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
                       (metric->op == MK_DERIVED && strmap_get(&en->p->sym->targets, metric->name));
     en->allocs = xrealloc(en->allocs, (size_t)(en->nallocs + 1) * sizeof *en->allocs);
     en->allocs[en->nallocs++] = A;
+    if (!cuts)
+        strmap_put(&en->full, metric->name, A);
     if (busy(en, metric)) {
         diag_error(en->p->diags, metric->name_loc, "the allocation of '%s' depends on itself",
                    metric->name);

@@ -30,6 +30,7 @@ typedef struct {
     Member **pseudo;         /* reserve rows, owned */
     int npseudo;
     bool depends;            /* its shares depend on the other axes' coordinates */
+    bool shared;             /* leaves and leaf_of belong to the engine */
     /* children grouped by parent, per split level: group g of level k has
      * parent grp_parent[k][g] (NULL = the whole plan) and children
      * grp_kids[k][grp_start[k][g] .. grp_start[k][g + 1]) */
@@ -82,6 +83,12 @@ typedef struct Engine {
     StrMap hists; /* history name -> History (loaded once) */
     bool check_only; /* evaluate every split tree for its errors; no joint cells */
     StrMap by_metric; /* metric name -> SplitList */
+    StrMap full;      /* metric name -> its allocation without cuts */
+    const Dim **activity_dim; /* whether a dimension has start/end, once each */
+    bool *activity;
+    int nactivity;
+    struct LeafSet *leafsets; /* members per (dimension, depth), shared by metrics */
+    int nleafsets;
     struct Grouping *groupings; /* children grouped by parent, per dimension and level pair */
     int ngroupings;
     Num *scratch; /* check: values of one axis, reused */
