@@ -98,6 +98,12 @@ fuzz:
 	build/fuzz/fuzz_plan -max_total_time=$(FUZZTIME) -max_len=65536 -rss_limit_mb=2048 \
 	    -timeout=10 -dict=tests/fuzz/plan.dict -artifact_prefix=build/fuzz/artifacts/ \
 	    build/fuzz/corpus
+	clang $(FUZZFLAGS) -fsanitize=fuzzer $(FUZZ_CFLAGS) -Iinterp -Ibuild/fuzz \
+	    -o build/fuzz/fuzz_csv tests/fuzz/fuzz_csv.c build/fuzz/libsalesplan.a $(LIBS)
+	mkdir -p build/fuzz/csv_corpus
+	cp tests/fuzz/csv_corpus/* build/fuzz/csv_corpus/
+	build/fuzz/fuzz_csv -max_total_time=$(FUZZTIME) -max_len=16384 -rss_limit_mb=2048 \
+	    -timeout=10 -artifact_prefix=build/fuzz/artifacts/ build/fuzz/csv_corpus
 
 bench: $(BIN)
 	sh bench/parse/run.sh ./$(BIN)
@@ -125,7 +131,7 @@ help:
 	@echo "make check-prop   property tests: random plans against exact values (PROP_N, PROP_SEED)"
 	@echo "make check-hostile"
 	@echo "                  hostile inputs: no crash, hang or read outside the plan's directory"
-	@echo "make fuzz         run the libFuzzer harness for FUZZTIME seconds (default 60);"
+	@echo "make fuzz         run the libFuzzer harnesses (plan text, CSV) for FUZZTIME s each (default 60);"
 	@echo "                  crashing inputs go to build/fuzz/artifacts/"
 	@echo "make bench        parse/check benchmark on a generated 100,000-line plan"
 	@echo "make bench-alloc  run benchmark: 100,000 reps x 12 months x 20 products (REPS=N)"
