@@ -35,12 +35,7 @@ static Value bool_value(bool b) { return (Value){V_BOOL, b ? NUM_ONE : NUM_ZERO,
 
 static int fault(Eval *e, const Node *at, NumStatus st, Num a, Num b)
 {
-    char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
-    if (st == NUM_DIVZERO)
-        diag_error(e->d, at->loc, "division by zero (%s / 0)", num_str(a, b1));
-    else
-        diag_error(e->d, at->loc, "arithmetic overflow (%s and %s)", num_str(a, b1), num_str(b, b2));
-    return -1;
+    return rx_fault(e->d, at->loc, st, a, b);
 }
 
 int eval_num(Eval *e, const Frame *f, const Node *n, Num *out)

@@ -9,6 +9,16 @@
 
 /* ---- other declarations ------------------------------------------------------------ */
 
+/* Is name in m?  Else an 'unknown WHAT' error with a did-you-mean. */
+static bool check_ref(R *r, StrMap *m, const char *what, const char *name, Loc loc)
+{
+    if (strmap_get(m, name))
+        return true;
+    diag_error(r->d, loc, "unknown %s '%s'", what, name);
+    note_did_you_mean(r, closest(m, name));
+    return false;
+}
+
 static void check_metric(R *r, Node *n)
 {
     if (n->op == MK_DERIVED) {
@@ -20,12 +30,8 @@ static void check_metric(R *r, Node *n)
     }
     if (kind_of_metric(n) == K_ANY) {
         diag_error(r->d, n->a->loc, "unknown metric kind '%s'", n->a->name);
-        StrMap m = {0};
         static const char *const kinds[] = {"money", "count", "percent", "score"};
-        for (int i = 0; i < 4; i++)
-            strmap_put(&m, kinds[i], (void *)kinds[i]);
-        note_did_you_mean(r, closest(&m, n->a->name));
-        strmap_free(&m);
+        note_suggest_word(r, n->a->name, kinds, 4);
         diag_note_plain(r->d, "a metric is money, count, percent or score, or '= EXPRESSION'");
     }
     if (n->b && strcmp(n->b->name, "lower_is_better") != 0)
@@ -59,11 +65,9 @@ static void check_target(R *r, Node *n)
 
 static void check_incentive(R *r, Node *n)
 {
-    Level *lv = strmap_get(&r->s->levels, n->a->name);
-    if (!lv) {
-        diag_error(r->d, n->a->loc, "unknown level '%s'", n->a->name);
-        note_did_you_mean(r, closest(&r->s->levels, n->a->name));
-    }
+    Level *lv = check_ref(r, &r->s->levels, "level", n->a->name, n->a->loc)
+                    ? strmap_get(&r->s->levels, n->a->name)
+                    : NULL;
     StrMap lines = {0};
     bool payout = false;
     for (Node *l = n->b; l; l = l->next) {
@@ -88,11 +92,7 @@ static void check_incentive(R *r, Node *n)
 
 static void check_scorecard(R *r, Node *n)
 {
-    Level *lv = strmap_get(&r->s->levels, n->a->name);
-    if (!lv) {
-        diag_error(r->d, n->a->loc, "unknown level '%s'", n->a->name);
-        note_did_you_mean(r, closest(&r->s->levels, n->a->name));
-    }
+    check_ref(r, &r->s->levels, "level", n->a->name, n->a->loc);
     StrMap kpis = {0};
     Num sum = NUM_ZERO;
     bool all_const = true;
@@ -153,15 +153,6 @@ static void check_scorecard(R *r, Node *n)
     }
 }
 
-static bool check_ref(R *r, StrMap *m, const char *what, const char *name, Loc loc)
-{
-    if (strmap_get(m, name))
-        return true;
-    diag_error(r->d, loc, "unknown %s '%s'", what, name);
-    note_did_you_mean(r, closest(m, name));
-    return false;
-}
-
 static void check_review(R *r, Node *n)
 {
     static const char *const cadences[] = {"monthly", "quarterly", "half", "annual"};
@@ -170,11 +161,7 @@ static void check_review(R *r, Node *n)
         known |= strcmp(n->name, cadences[i]) == 0;
     if (!known) {
         diag_error(r->d, n->name_loc, "unknown review cadence '%s'", n->name);
-        StrMap m = {0};
-        for (int i = 0; i < 4; i++)
-            strmap_put(&m, cadences[i], (void *)cadences[i]);
-        note_did_you_mean(r, closest(&m, n->name));
-        strmap_free(&m);
+        note_suggest_word(r, n->name, cadences, 4);
         diag_note_plain(r->d, "reviews are monthly, quarterly, half or annual");
     }
     Scope sc = {0, 0, 0, 0, 0, 0};

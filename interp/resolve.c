@@ -127,11 +127,7 @@ static void header_key(R *r, Node *a, Node *seen[7])
             k = i;
     if (k < 0) {
         diag_error(r->d, a->name_loc, "unknown plan setting '%s'", a->name);
-        StrMap m = {0};
-        for (int i = 0; i < 7; i++)
-            strmap_put(&m, keys[i], (void *)keys[i]);
-        note_did_you_mean(r, closest(&m, a->name));
-        strmap_free(&m);
+        note_suggest_word(r, a->name, keys, 7);
         diag_note_plain(r->d, "settings are year, start, currency, unit, round and rounding");
         return;
     }
@@ -157,13 +153,8 @@ static void header_key(R *r, Node *a, Node *seen[7])
     case 1:
         if (v->kind != N_NAME || !month_index(v->name)) {
             diag_error(r->d, v->loc, "'start' must be a month name: jan, feb, ..., dec");
-            if (v->kind == N_NAME) {
-                StrMap m = {0};
-                for (int i = 0; i < 12; i++)
-                    strmap_put(&m, rs_month_names[i], (void *)rs_month_names[i]);
-                note_did_you_mean(r, closest(&m, v->name));
-                strmap_free(&m);
-            }
+            if (v->kind == N_NAME)
+                note_suggest_word(r, v->name, rs_month_names, 12);
             return;
         }
         s->start_month = month_index(v->name);

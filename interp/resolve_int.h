@@ -69,11 +69,15 @@ Kind rx_check(R *r, const Scope *sc, Node *e);
 /* 1 with *out set when e is a constant number, 0 when not constant,
  * -1 after reporting an arithmetic error. */
 int rx_const(R *r, Node *e, Num *out);
+/* Reports an arithmetic fault (division by zero, overflow) with the operands; returns -1. */
+int rx_fault(Diags *d, Loc at, NumStatus st, Num a, Num b);
 /* Names an expression refers to (lets, fns, metrics), for the cycle check. */
 void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg);
 /* Did-you-mean over a map's keys; NULL if nothing is close. */
 const char *closest(const StrMap *m, const char *name);
 void note_did_you_mean(R *r, const char *suggestion);
+/* Did-you-mean among a fixed list of words (kinds, cadences, settings). */
+void note_suggest_word(R *r, const char *name, const char *const *words, int n);
 Member *lookup_member(R *r, Node *ref, bool report);
 /* The same, trying dimension d first (split keys name members of the split's level). */
 Member *lookup_member_in(R *r, Node *ref, const Dim *d, bool report);

@@ -51,6 +51,15 @@ void note_did_you_mean(R *r, const char *s)
         diag_note_plain(r->d, "did you mean '%s'?", s);
 }
 
+void note_suggest_word(R *r, const char *name, const char *const *words, int n)
+{
+    StrMap m = {0};
+    for (int i = 0; i < n; i++)
+        strmap_put(&m, words[i], (void *)words[i]);
+    note_did_you_mean(r, closest(&m, name));
+    strmap_free(&m);
+}
+
 char *fmt_money(R *r, Num v, char *buf)
 {
     int dec = num_decimals(r->s->round_step), own = num_decimals(v);
@@ -607,14 +616,19 @@ Kind rx_check(R *r, const Scope *sc, Node *e)
 
 /* ---- constants ------------------------------------------------------------ */
 
-static int arith_error(R *r, Node *e, NumStatus st, Num a, Num b)
+int rx_fault(Diags *d, Loc at, NumStatus st, Num a, Num b)
 {
     char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
     if (st == NUM_DIVZERO)
-        diag_error(r->d, e->loc, "division by zero (%s / 0)", num_str(a, b1));
+        diag_error(d, at, "division by zero (%s / 0)", num_str(a, b1));
     else
-        diag_error(r->d, e->loc, "arithmetic overflow (%s and %s)", num_str(a, b1), num_str(b, b2));
+        diag_error(d, at, "arithmetic overflow (%s and %s)", num_str(a, b1), num_str(b, b2));
     return -1;
+}
+
+static int arith_error(R *r, Node *e, NumStatus st, Num a, Num b)
+{
+    return rx_fault(r->d, e->loc, st, a, b);
 }
 
 static int const_call(R *r, Node *e, Num *out)

@@ -21,8 +21,9 @@ static uint64_t next_rand(void)
     return rng;
 }
 
-/* A random table of remainders in [0, 1) (in 1/1000 steps); rows have
- * their fixed floor or ceiling; a two-level column tree groups columns. */
+/* A random table of remainders in [0, 1) (in 1/1000 steps); rows and the
+ * nodes of a two-level column tree must get the floor or the ceiling of
+ * their remainders' sum. */
 static void random_problem(int nrows, int ncols, int ngroups)
 {
     int nnodes = 1 + ngroups + ncols;
@@ -56,8 +57,11 @@ static void random_problem(int nrows, int ncols, int ngroups)
                 cell_of[ncells++] = r * ncols + c;
             }
         }
-        /* the row was rounded before: its floor or its ceiling */
-        rlo[r] = rhi[r] = rowsum / 1000 + (rowsum % 1000 && next_rand() % 2 ? 1 : 0);
+        /* the row may take the floor or the ceiling of its remainders: the
+         * exact remainders are then a fractional solution, so an integer one
+         * exists (flows with integer bounds have integer vertices) */
+        rlo[r] = rowsum / 1000;
+        rhi[r] = rowsum / 1000 + (rowsum % 1000 ? 1 : 0);
     }
     for (int n = 0; n < nnodes; n++) {
         lo[n] = nodesum[n] / 1000;
@@ -67,7 +71,8 @@ static void random_problem(int nrows, int ncols, int ngroups)
     RoundProblem rp = {(size_t)nrows, rlo, rhi, (size_t)nnodes, parent, lo, hi,
                        ncells,        crow, cnode, crank};
     int rc = round_solve(&rp, x);
-    if (rc == 0) {
+    assert_int_equal(rc, 0);
+    {
         int64_t *rowgot = calloc((size_t)nrows, sizeof *rowgot);
         int64_t *nodegot = calloc((size_t)nnodes, sizeof *nodegot);
         for (size_t k = 0; k < ncells; k++) {
@@ -77,8 +82,10 @@ static void random_problem(int nrows, int ncols, int ngroups)
             for (int n = cnode[k]; n >= 0; n = parent[n])
                 nodegot[n] += x[k];
         }
-        for (int r = 0; r < nrows; r++)
-            assert_int_equal(rowgot[r], rlo[r]);
+        for (int r = 0; r < nrows; r++) {
+            assert_true(rowgot[r] >= rlo[r]);
+            assert_true(rowgot[r] <= rhi[r]);
+        }
         for (int n = 0; n < nnodes; n++) {
             assert_true(nodegot[n] >= lo[n]);
             assert_true(nodegot[n] <= hi[n]);
@@ -130,6 +137,24 @@ static void test_one_row_prefers_large_remainders(void **state)
     assert_int_equal(x[3], 0);
 }
 
+/* Greedy takes (0,0) first, which leaves row 1 nothing; only the flow
+ * finds that row 0 must take (0,1) instead. */
+static void test_flow_repairs_greedy(void **state)
+{
+    (void)state;
+    int parent[] = {-1, 0, 0};
+    int64_t lo[] = {2, 1, 1}, hi[] = {2, 1, 1}, rlo[] = {1, 1}, rhi[] = {1, 1};
+    uint32_t crow[] = {0, 0, 1};
+    int32_t cnode[] = {1, 2, 1};
+    uint64_t crank[] = {900, 800, 700};
+    uint8_t x[3];
+    RoundProblem rp = {2, rlo, rhi, 3, parent, lo, hi, 3, crow, cnode, crank};
+    assert_int_equal(round_solve(&rp, x), 0);
+    assert_int_equal(x[0], 0);
+    assert_int_equal(x[1], 1);
+    assert_int_equal(x[2], 1);
+}
+
 static void test_infeasible_is_reported(void **state)
 {
     (void)state;
@@ -148,6 +173,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_many_random_tables),
         cmocka_unit_test(test_one_row_prefers_large_remainders),
+        cmocka_unit_test(test_flow_repairs_greedy),
         cmocka_unit_test(test_infeasible_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
