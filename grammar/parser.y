@@ -281,6 +281,7 @@ given_items: %empty              { $$ = (NodeList){0}; }
 given_item: given_lhs '=' expr   { $$ = mk(ctx, N_ENTRY, @$); $$->a = $1; $$->b = $3; } ;
 given_lhs: name                  { $$ = named(ctx, N_NAME, @$, $1, @1); }
          | IDENT '(' opt_args ')' { $$ = named(ctx, N_CALL, @$, $1, @1); $$->b = $3.head; }
+         | soft '(' opt_args ')'  { $$ = named(ctx, N_CALL, @$, $1, @1); $$->b = $3.head; }
          | given_lhs '.' field_name { $$ = mk(ctx, N_FIELD, @$); $$->a = $1; $$->name = $3; $$->name_loc = L(ctx, @3); }
          ;
 expect_items: %empty             { $$ = (NodeList){0}; }
@@ -327,6 +328,7 @@ primary: NUMBER | STRING | MONTH | DATE
        | IDENT %prec LOW         { $$ = named(ctx, N_NAME, @$, $1, @1); }
        | soft %prec LOW          { $$ = named(ctx, N_NAME, @$, $1, @1); }
        | IDENT '(' opt_args ')'  { $$ = named(ctx, N_CALL, @$, $1, @1); $$->b = $3.head; $$ = deep(ctx, $$); }
+       | soft '(' opt_args ')'   { $$ = named(ctx, N_CALL, @$, $1, @1); $$->b = $3.head; $$ = deep(ctx, $$); }
        | '(' expr ')'            { $$ = $2; }
        | table
        ;

@@ -36,7 +36,7 @@
     X(N_ATTR, "setting", "name; a = value") \
     X(N_DIMENSION, "dimension", "name; str = label; a = levels (N_NAME list); b = members; c = from path N_STR; d = mapping") \
     X(N_MEMBER, "member", "name; str = label; a = body (N_ATTR and N_MEMBER)") \
-    X(N_METRIC, "metric", "name; str = label; op = metric kind; flags = lower_is_better; a = derived expr") \
+    X(N_METRIC, "metric", "name; str = label; a = kind N_NAME (money...); b = option N_NAME (lower_is_better); c = derived expr, op = MK_DERIVED") \
     X(N_LET, "let", "name; a = expr") \
     X(N_FN, "fn", "name; a = params (N_NAME list); b = body") \
     X(N_TARGET, "target", "name = metric; a = expr, or c = from path N_STR; d = mapping") \
@@ -78,7 +78,6 @@ typedef enum {
 typedef enum { MK_MONEY, MK_COUNT, MK_PERCENT, MK_SCORE, MK_DERIVED } MetricKind;
 typedef enum { SHOW_METRIC, SHOW_SCORECARD, SHOW_INCENTIVE, SHOW_REVIEW } ShowKind;
 
-enum { NF_LOWER_IS_BETTER = 1 };
 
 typedef struct Node Node;
 struct Node {

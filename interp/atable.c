@@ -9,11 +9,24 @@
 
 /* ---- targets from the bottom up ------------------------------------------------------------ */
 
-static Member *member_by_text(Dim *d, int depth, const char *text)
+/* A member of level depth of d named by text: its name, a month number 1-12 of the fiscal year
+ * (calendar month: 1 is january wherever the year starts), or its label. */
+static Member *member_by_text(Dim *d, int depth, const char *text, int start_month)
 {
     Member *m = strmap_get(&d->by_name, text);
     if (m && m->depth == depth)
         return m;
+    if (d->is_time && depth == d->nlevels - 1 && text[0] >= '0' && text[0] <= '9' &&
+        (!text[1] || (text[1] >= '0' && text[1] <= '9' && !text[2]))) {
+        int cal = text[1] ? (text[0] - '0') * 10 + (text[1] - '0') : text[0] - '0';
+        int start = start_month >= 1 && start_month <= 12 ? start_month : 1;
+        if (cal < 1 || cal > 12)
+            return NULL;
+        for (size_t i = 0; i < d->nmembers; i++)
+            if (d->members[i]->depth == depth && d->members[i]->index == (cal - start + 12) % 12)
+                return d->members[i];
+        return NULL;
+    }
     for (size_t i = 0; i < d->nmembers; i++) /* a label, as people type them */
         if (d->members[i]->depth == depth && d->members[i]->label &&
             strcmp(d->members[i]->label, text) == 0)
@@ -147,7 +160,8 @@ int al_bottom_up(Engine *en, Alloc *A, const Node *decl)
         size_t c = 0;
         for (int i = 0; i < A->nax; i++) {
             const char *text = (size_t)col[i] < row.nfields ? row.fields[col[i]] : "";
-            Member *m = member_by_text(A->ax[i].dim, A->ax[i].sl[0], text);
+            Member *m = member_by_text(A->ax[i].dim, A->ax[i].sl[0], text,
+                                       en->p->sym->start_month);
             if (!m) {
                 diag_error(d, decl->c->loc, "%s:%ld: unknown %s '%s'", file, row.line,
                            A->ax[i].dim->levels[A->ax[i].sl[0]].name, text);

@@ -243,6 +243,12 @@ static int eval_call(Eval *e, const Frame *f, const Node *n, Value *out)
         out->str = NULL;
         return e->total(e, n, a1->name, fy, &out->num);
     }
+    if (strcmp(name, "attainment") == 0 || strcmp(name, "prev") == 0) {
+        if (e->context)
+            return e->context(e, f, n, out);
+        diag_error(e->d, n->loc, "%s() is only known inside an incentive, example or assert", name);
+        return -1;
+    }
     int nargs = eval_args(e, f, n->b, v, 16);
     if (nargs < 0)
         return -1;
@@ -279,14 +285,17 @@ static int eval_call(Eval *e, const Frame *f, const Node *n, Value *out)
     return -1;
 }
 
-/* Evaluates the breakpoints of a table and checks that they increase. */
+/* Evaluates the breakpoints of a table and checks that they do not
+ * decrease.  Breakpoints computed per member (80% * quota) may meet when
+ * the quota is 0: a band of zero width is empty, so equal breakpoints are
+ * accepted here (constant ones must increase: check reports those). */
 static int table_points(Eval *e, const Frame *f, const Node *t, Num *keys, Num *vals, int max)
 {
     int n = 0;
     for (const Node *en = t->b; en && n < max; en = en->next, n++) {
         if (eval_num(e, f, en->a, &keys[n]) < 0 || eval_num(e, f, en->b, &vals[n]) < 0)
             return -1;
-        if (n > 0 && num_cmp(keys[n], keys[n - 1]) <= 0) {
+        if (n > 0 && num_cmp(keys[n], keys[n - 1]) < 0) {
             char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
             diag_error(e->d, en->a->loc, "breakpoints must increase: %s after %s",
                        num_str(keys[n], b1), num_str(keys[n - 1], b2));
@@ -321,7 +330,8 @@ static int eval_table(Eval *e, const Frame *f, const Node *t, Value *out)
         if (n > 0)
             acc = num_cmp(x, keys[0]) <= 0 ? vals[0] : vals[n - 1];
         for (int i = 0; i + 1 < n && st == NUM_OK; i++) {
-            if (num_cmp(x, keys[i]) <= 0 || num_cmp(x, keys[i + 1]) > 0)
+            if (num_cmp(x, keys[i]) <= 0 || num_cmp(x, keys[i + 1]) > 0 ||
+                num_cmp(keys[i], keys[i + 1]) == 0)
                 continue;
             Num dx, dy, span; /* y0 + (x - x0) * (y1 - y0) / (x1 - x0) */
             if ((st = num_sub(x, keys[i], &dx)) == NUM_OK &&
@@ -446,6 +456,12 @@ int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out)
     }
     case N_TABLE:
         return eval_table(e, f, n, out);
+    case N_FIELD:
+        if (e->context)
+            return e->context(e, f, n, out);
+        diag_error(e->d, n->loc, "'%s' is only known inside an incentive, example or assert",
+                   n->name);
+        return -1;
     default:
         diag_error(e->d, n->loc, "%s cannot be evaluated here", ast_kind_name(n->kind));
         return -1;

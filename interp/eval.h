@@ -45,6 +45,11 @@ typedef int (*MetricHook)(Eval *e, const Node *metric, Member **coords, int ncoo
 /* Answers total(NAME[, FYyyyy]) (fiscal_year 0: all): a history's sum. */
 typedef int (*TotalHook)(Eval *e, const Node *call, const char *name, int fiscal_year, Num *out);
 
+/* Answers what only an incentive, example or assertion knows: fields
+ * (revenue.actual) and the calls attainment(...) and prev(...).  n is the
+ * N_FIELD or N_CALL node.  Returns 0 with *out set, or -1 after reporting. */
+typedef int (*ContextHook)(Eval *e, const Frame *f, const Node *n, Value *out);
+
 struct Eval {
     Program *p;
     Symbols *s;
@@ -53,6 +58,7 @@ struct Eval {
     StrMap lets;    /* name -> LetCache */
     MetricHook metric;
     TotalHook total;
+    ContextHook context;
     void *user;
     int depth;
     Member **cell; /* when set, a bare metric name is its value in this cell */

@@ -19,8 +19,10 @@ static const char usage_text[] =
     "commands:\n"
     "  check [--format text|json|github] [--allow-path DIR] FILE...\n"
     "                    validate plans: syntax, names, splits, weights, kinds\n"
-    "  run FILE [--show SPEC]... [--format table|csv|json|md] [-o FILE]\n"
-    "                    evaluate a plan into allocation tables\n"
+    "  run FILE [--actuals CSV]... [--as-of YYYY-MM] [--scenario NAME] [--show SPEC]...\n"
+    "      [--format table|csv|json|md] [-o FILE] [--lenient]\n"
+    "                    evaluate a plan: allocation tables, incentive statements,\n"
+    "                    scorecards and reviews\n"
     "  repl [FILE]       interactive what-if session (not in this release)\n"
     "  fmt, diff         formatter and plan diff (not in this release)\n"
     "\n"
@@ -35,8 +37,9 @@ static const char check_usage[] =
     "usage: salesplan check [--format text|json|github] [--allow-path DIR] FILE...\n"
     "\n"
     "Parses each plan with its imports and data files and reports every problem\n"
-    "found without evaluating the plan: syntax, unknown or duplicate names (with a\n"
-    "did-you-mean), splits that do not add up, weights, breakpoints, kinds.\n"
+    "found: syntax, unknown or duplicate names (with a did-you-mean), splits that do\n"
+    "not add up, weights, breakpoints, kinds; reads the plan's actuals files; runs\n"
+    "every worked example and assertion and prints both sides of any that fails.\n"
     "\n"
     "  --format text     FILE:LINE:COL: error: MESSAGE, the source line, a caret,\n"
     "                    notes, and a closing count on stderr (the default)\n"
@@ -48,13 +51,14 @@ static const char check_usage[] =
     "exit status: 0 all plans valid, 1 a plan is invalid, 2 usage or file errors\n";
 
 static const char run_usage[] =
-    "usage: salesplan run FILE [--show SPEC]... [--format table|csv|json|md] [-o FILE]\n"
-    "                     [--allow-path DIR] [--max-cells N]\n"
+    "usage: salesplan run FILE [--actuals CSV]... [--as-of YYYY-MM] [--scenario NAME]\n"
+    "                     [--show SPEC]... [--format table|csv|json|md] [-o FILE]\n"
+    "                     [--lenient] [--allow-path DIR] [--max-cells N]\n"
     "\n"
-    "Checks the plan, then evaluates its targets and splits into exact allocation\n"
-    "tables: the plan's reports, or the tables named with --show, or one table per\n"
-    "split metric and dimension.  Every table adds up: cells are rounded to the\n"
-    "plan's step with controlled rounding, and totals are sums of the cells shown.\n"
+    "Checks the plan, then evaluates it: the plan's reports, or what --show names,\n"
+    "or one table per split metric and dimension (and every review when there are\n"
+    "actuals).  Every table adds up: cells are rounded to the plan's step with\n"
+    "controlled rounding, and totals are sums of the cells shown.\n"
     "\n"
     "  --show SPEC       a show statement without 'show': \"revenue by region, quarter\"\n"
     "  --format FORMAT   table (aligned, display unit; the default), csv (base units),\n"
@@ -64,7 +68,15 @@ static const char run_usage[] =
     "  --max-cells N     refuse allocations of more than N cells (default 50000000)\n"
     "  --explain CELL    how one cell came about: \"revenue[north, Q1]\" prints every split\n"
     "                    on the way, with its line in the plan, its share and its value\n"
-    "  --actuals, --as-of, --scenario, --lenient: accepted; used from a later release\n"
+    "  --show \"incentive NAME\" | \"scorecard NAME\" | \"review CADENCE\"\n"
+    "                    statements per member and period (one column per line),\n"
+    "                    scorecards, and reviews (status, reforecast, ranking)\n"
+    "  --actuals CSV     actuals to use instead of the plan's 'actuals' files\n"
+    "                    (repeatable; read with the mapping of the plan's first one)\n"
+    "  --as-of YYYY-MM   review up to this month (default: the last month with actuals)\n"
+    "  --scenario NAME   actuals made from the targets by one of the plan's scenarios\n"
+    "  --lenient         skip actuals rows with unknown or contradicting members and\n"
+    "                    count them in a warning (default: each one is an error)\n"
     "\n"
     "exit status: 0 ok, 1 the plan is invalid or does not evaluate, 2 usage or file errors\n";
 
@@ -95,6 +107,8 @@ static int check_one(const char *path, const CheckOpts *o, bool *json_first, int
         prog_check(p);
         if (!d.nerrors) /* evaluation errors: splits that do not add up, zero weights, ... */
             run_check_allocations(p);
+        if (!d.nerrors) /* actuals files, worked examples, assertions */
+            run_check_verify(p);
     }
     FILE *out = o->format == FMT_TEXT ? stderr : stdout;
     diag_flush(&d, out, o->format, json_first);
@@ -185,6 +199,7 @@ static int cmd_run(int argc, char **argv)
     o.format = OUT_TABLE;
     o.shows = xcalloc((size_t)argc + 1, sizeof *o.shows);
     o.allow = xcalloc((size_t)argc + 1, sizeof *o.allow);
+    o.actuals = xcalloc((size_t)argc + 1, sizeof *o.actuals);
     int rc = 0;
     for (int i = 0; i < argc && !rc; i++) {
         const char *a = argv[i], *v = NULL;
@@ -228,12 +243,19 @@ static int cmd_run(int argc, char **argv)
                 rc = usage_error("--max-cells needs a positive number%s", "");
             else
                 o.max_cells = (size_t)n;
-        } else if (IS("--actuals") || IS("--as-of") || IS("--scenario")) {
-            if (!opt_value(argc, argv, &i, a))
-                rc = usage_error("%s needs a value", a);
-            o.ignored_options = true;
+        } else if (IS("--actuals")) {
+            if (!(v = opt_value(argc, argv, &i, "--actuals")))
+                rc = usage_error("--actuals needs a CSV file%s", "");
+            else
+                o.actuals[o.nactuals++] = v;
+        } else if (IS("--as-of")) {
+            if (!(o.as_of = opt_value(argc, argv, &i, "--as-of")))
+                rc = usage_error("--as-of needs a month such as 2027-06%s", "");
+        } else if (IS("--scenario")) {
+            if (!(o.scenario = opt_value(argc, argv, &i, "--scenario")))
+                rc = usage_error("--scenario needs the name of a scenario of the plan%s", "");
         } else if (strcmp(a, "--lenient") == 0) {
-            o.ignored_options = true;
+            o.lenient = true;
         } else if (a[0] == '-' && a[1]) {
             rc = usage_error("unknown option '%s' for run", a);
         } else if (o.file) {
@@ -250,6 +272,7 @@ static int cmd_run(int argc, char **argv)
 done:
     free(o.shows);
     free(o.allow);
+    free(o.actuals);
     return rc;
 }
 

@@ -319,13 +319,18 @@ NumStatus num_mul(Num a, Num b, Num *out)
 
 NumStatus num_div(Num a, Num b, Num *out)
 {
+    return num_div_mode(a, b, NUM_HALF_EVEN, out);
+}
+
+NumStatus num_div_mode(Num a, Num b, NumRound mode, Num *out)
+{
     if (b.v == 0)
         return NUM_DIVZERO;
     bool neg = (a.v < 0) != (b.v < 0);
     u128 d = mag(b.v), q, r;
     if (!div_wide(mul_wide(mag(a.v), SCALE), d, &q, &r))
         return NUM_OVERFLOW;
-    return finish_rounded(q, r, d, neg, NUM_HALF_EVEN, out);
+    return finish_rounded(q, r, d, neg, mode, out);
 }
 
 /* Negation goes through unsigned so even an out-of-contract INT128_MIN

@@ -68,6 +68,11 @@ NumStatus num_add(Num a, Num b, Num *out);
 NumStatus num_sub(Num a, Num b, Num *out);
 NumStatus num_mul(Num a, Num b, Num *out);
 NumStatus num_div(Num a, Num b, Num *out);
+/* a / b rounded to 12 decimals with mode.  NUM_TRUNC keeps what later
+ * rounding needs: a truncated quotient rounds half-up to fewer decimals,
+ * and compares with any 12-decimal threshold, exactly as the true
+ * quotient does (attainment uses it). */
+NumStatus num_div_mode(Num a, Num b, NumRound mode, Num *out);
 Num num_neg(Num a); /* never overflows: |v| is kept below 2^127 - 1 */
 Num num_abs(Num a);
 int num_cmp(Num a, Num b); /* -1, 0, 1 */

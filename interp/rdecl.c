@@ -80,8 +80,10 @@ static void check_incentive(R *r, Node *n)
         payout |= strcmp(l->name, "payout") == 0;
         Scope sc = {SC_INCENTIVE | SC_ATTRS, 0, lv ? lv->dim : NULL, n->b, l, false};
         Kind k = rx_check(r, &sc, l->a);
-        if (k == K_BOOL || k == K_STR || k == K_MONTH)
+        bool is_payout = strcmp(l->name, "payout") == 0;
+        if (k == K_MONTH || (is_payout && (k == K_BOOL || k == K_STR)))
             diag_error(r->d, l->a->loc, "line '%s' must be a number, got %s", l->name, kind_name(k));
+        l->op = (int)k; /* how the statement shows it; later lines see the kind */
     }
     if (!payout) {
         diag_error(r->d, n->name_loc, "incentive '%s' has no 'payout' line", n->name);
@@ -261,7 +263,15 @@ static void check_example(R *r, Node *n)
     Scope sc = {SC_FIELDS | SC_METRICS, 0, 0, 0, 0, 0};
     for (Node *g = n->a; g; g = g->next) {
         Node *lhs = g->a;
-        if (lhs->kind == N_NAME) {
+        if (lhs->kind == N_CALL && strcmp(lhs->name, "prev") == 0) { /* the balance carried in */
+            Node *a1 = lhs->b;
+            bool line = false;
+            for (Node *l = inc->b; l && a1 && a1->kind == N_NAME; l = l->next)
+                line |= strcmp(l->name, a1->name) == 0;
+            if (!line || (a1 && a1->next))
+                diag_error(r->d, lhs->loc, "prev() in 'given' names one line of incentive '%s'",
+                           inc->name);
+        } else if (lhs->kind == N_NAME) {
             bool attr = lv && strmap_get(&lv->dim->attr_names, lhs->name);
             if (!attr) {
                 diag_error(r->d, lhs->loc, "'%s' is not an attribute of a %s", lhs->name,

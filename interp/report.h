@@ -47,6 +47,36 @@ typedef struct {
     bool color;        /* ANSI colour (table format on a terminal only) */
 } OutOpts;
 
+/* A sheet: rows of already formatted cells, for statements, scorecards
+ * and reviews (the tables of incentive.c), where each column has its own
+ * kind.  Table and md output split the sheet into one table per value of
+ * column `group` (the period), titled "TITLE — VALUE", without that
+ * column; CSV and JSON keep every row in one table, and leave out the
+ * rows marked as totals.  Cells point into the caller's memory. */
+typedef enum { STY_NONE, STY_GREEN, STY_AMBER, STY_RED, STY_MARK } CellStyle;
+
+typedef struct {
+    const char *title;
+    const char *heading;   /* a line under the title (table, md), or NULL */
+    size_t ncols, nrows;
+    const char **heads;    /* column names: CSV header, JSON keys */
+    const bool *right;     /* per column: right-aligned (numbers) */
+    const bool *json_num;  /* per column: a number in JSON (else a string) */
+    const char **text;     /* nrows * ncols: as shown in table and md */
+    const char **plain;    /* nrows * ncols: as written in CSV and JSON */
+    const unsigned char *style; /* nrows * ncols CellStyle, or NULL */
+    const bool *total;     /* per row: a total row (table and md only), or NULL */
+    int group;             /* column that splits table/md output, or -1 */
+    const char **notes;    /* per group value: a line under its table, or NULL */
+    const char *note;      /* a line under the whole sheet, or NULL */
+} Sheet;
+
+void report_sheet(Buf *out, const Sheet *s, const OutOpts *o, int index);
+
+/* Money for people: x in the display unit ("" for currency units) with
+ * thousands separators and 2 decimals. */
+char *report_money(Num x, const char *unit, char *buf);
+
 /* Appends one table.  Several tables in one output are separated by one
  * blank line (text, md) or are elements of one JSON array (the caller
  * calls report_json_begin/end around them); CSV tables are separated by a

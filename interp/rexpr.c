@@ -154,7 +154,7 @@ static Kind check_name(R *r, const Scope *sc, Node *e)
     if (sc->lines) {
         Node *line = find_line(sc, n, &later);
         if (line && !later && line != sc->cur_line)
-            return K_ANY;
+            return (Kind)line->op; /* its kind, recorded by check_incentive */
         if (line) {
             diag_error(r->d, e->loc, "line '%s' is used before it is computed", n);
             diag_note(r->d, line->name_loc, "'%s' is defined here; lines are computed in order, "
@@ -321,7 +321,7 @@ static Kind check_special(R *r, const Scope *sc, Node *e, const char *f)
             if (a2->kind == N_NAME)
                 note_did_you_mean(r, closest(&r->s->levels, a2->name));
         }
-        return K_NUM;
+        return K_PERCENT; /* a ratio, shown as a fraction with 4 decimals */
     }
     /* prev(line) */
     if (!(sc->flags & SC_INCENTIVE)) {

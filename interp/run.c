@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "incentive.h"
 #include "program.h"
+#include "statement.h"
 
 typedef struct {
     const Node **shows;
@@ -88,7 +90,36 @@ void run_check_allocations(Program *p)
     engine_free(&en);
 }
 
-static int render(Program *p, Engine *en, const RunOpts *o, ShowList *l, Buf *out)
+void run_check_verify(Program *p)
+{
+    Engine en;
+    engine_init(&en, p);
+    bool none = false;
+    Actuals *act = act_load_all(p, NULL, 0, false, &none);
+    if (act || none) {
+        Measure ms;
+        ms_init(&ms, p, &en, act, NULL, -1);
+        verify_plan(&ms);
+        ms_free(&ms);
+    }
+    act_free(act);
+    engine_free(&en);
+}
+
+/* Reviews are shown by default when there is something to review. */
+static void review_shows(Program *p, Arena *arena, ShowList *l)
+{
+    for (Unit *u = p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next)
+            if (n->kind == N_REVIEW) {
+                Node *s = ast_new(arena, N_SHOW, n->loc);
+                s->name = n->name;
+                s->op = SHOW_REVIEW;
+                add_show(l, s, NULL);
+            }
+}
+
+static int render(Program *p, Engine *en, Measure *ms, const RunOpts *o, ShowList *l, Buf *out)
 {
     Arena arena = {0};
     OutOpts oo = {o->format, "", NULL, false};
@@ -105,9 +136,8 @@ static int render(Program *p, Engine *en, const RunOpts *o, ShowList *l, Buf *ou
     for (int i = 0; i < l->n; i++) {
         const Node *s = l->shows[i];
         if (s->op != SHOW_METRIC) {
-            static const char *const what[] = {"", "scorecard", "incentive", "review"};
-            diag_warning(p->diags, s->loc, "'show %s' is evaluated from a later release; skipped",
-                         what[s->op]);
+            if (stmt_show(ms, s, &oo, out, &shown) < 0)
+                rc = 1;
             continue;
         }
         Table t;
@@ -156,9 +186,22 @@ int run_plan(const RunOpts *o)
             diag_error(&d, (Loc){0}, "--show '%s' is not a show statement", o->shows[i]);
         }
     }
-    if (o->ignored_options)
-        diag_warning(&d, (Loc){0}, "--actuals, --as-of and --scenario are used from a later "
-                                   "release (incentives, scorecards, reviews); ignored");
+    int as_of = -1;
+    const Node *scenario = NULL;
+    if (!d.nerrors && o->as_of) {
+        int y = 0, m = 0;
+        char tail = 0;
+        if (sscanf(o->as_of, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 ||
+            (as_of = ms_fiscal_month(p->sym, y, m)) < 0)
+            diag_error(&d, (Loc){0}, "--as-of '%s' is not a month of FY%d (YYYY-MM, %s .. %s)",
+                       o->as_of, p->sym->year, ms_month_label(p->sym, 0), ms_month_label(p->sym, 11));
+    }
+    if (!d.nerrors && o->scenario && !(scenario = strmap_get(&p->sym->scenarios, o->scenario))) {
+        diag_error(&d, (Loc){0}, "--scenario '%s': the plan has no such scenario", o->scenario);
+        const char *near = closest(&p->sym->scenarios, o->scenario);
+        if (near)
+            diag_note_plain(&d, "did you mean '%s'?", near);
+    }
     bool cli_error = d.nerrors > plan_errors; /* in the --show text: a usage error */
     Buf out = {0};
     if (!d.nerrors && o->explain) {
@@ -178,10 +221,30 @@ int run_plan(const RunOpts *o)
     } else if (!d.nerrors) {
         if (!o->nshows)
             plan_shows(p, &l);
-        if (!l.n)
+        bool have_actuals = o->nactuals > 0 || scenario || as_of >= 0;
+        for (Unit *u = p->units; u; u = u->next)
+            for (Node *n = u->items; n; n = n->next)
+                have_actuals |= n->kind == N_ACTUALS;
+        if (!l.n) {
             default_shows(p, &en, (Arena *)&p->main->arena, &l);
-        if (render(p, &en, o, &l, &out) != 0 && !d.nerrors)
-            rc = 1;
+            if (have_actuals)
+                review_shows(p, (Arena *)&p->main->arena, &l);
+        }
+        bool need = o->nactuals > 0;
+        for (int i = 0; i < l.n; i++)
+            need |= l.shows[i]->op != SHOW_METRIC;
+        Actuals *act = NULL;
+        bool none = false;
+        if (need && !scenario)
+            act = act_load_all(p, o->actuals, o->nactuals, o->lenient, &none);
+        if (!d.nerrors) {
+            Measure ms;
+            ms_init(&ms, p, &en, act, scenario, as_of);
+            if (render(p, &en, &ms, o, &l, &out) != 0 && !d.nerrors)
+                rc = 1;
+            ms_free(&ms);
+        }
+        act_free(act);
     }
     if (d.nerrors) {
         rc = p->data_error || (!plan_errors && cli_error) ? 2 : 1;

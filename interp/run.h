@@ -15,7 +15,11 @@ typedef struct {
     const char *out; /* -o FILE, or NULL for stdout */
     const char *explain;
     size_t max_cells;
-    bool ignored_options; /* --actuals, --as-of, --scenario given */
+    const char **actuals; /* --actuals files (they replace the plan's) */
+    int nactuals;
+    const char *as_of;    /* --as-of YYYY-MM, or NULL */
+    const char *scenario; /* --scenario NAME, or NULL */
+    bool lenient;         /* --lenient: skip and count bad actuals rows */
 } RunOpts;
 
 /* Returns the exit status: 0, 1 (invalid plan or evaluation error) or 2. */
@@ -23,5 +27,9 @@ int run_plan(const RunOpts *o);
 
 /* Evaluates every split metric, reporting allocation errors (for check). */
 void run_check_allocations(Program *p);
+
+/* check: reads the plan's actuals, then runs every worked example and
+ * assertion (SPEC §13), reporting failures with both sides. */
+void run_check_verify(Program *p);
 
 #endif
