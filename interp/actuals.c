@@ -21,28 +21,38 @@
 #define SHOW_MAX 4096 /* bytes of a CSV line kept for a diagnostic's excerpt */
 #define QUOTE_MAX 60  /* bytes of a cell quoted in a message */
 
-/* A (member, month) sum is lo + hi: lo takes every value that fits in 64
- * bits until it would overflow, then moves to hi.  16-byte cells keep the
- * per-row path in cache; hi is allocated when first needed. */
-typedef struct {
+/* The (member, month) cells of one metric and dimension, [gindex * 12 +
+ * month]: a sum is lo + hi, where lo takes every value that fits in 64 bits
+ * until it would overflow and then moves to hi; a row count is n + nhi.
+ * The per-row path touches only lo and n (12 bytes a cell: the cache
+ * misses of a big roster are what a load costs); hi and nhi are allocated
+ * when first needed. */
+typedef struct __attribute__((packed)) {
     int64_t lo;
-    int64_t n; /* rows */
+    uint32_t n;
 } Cell;
+
+typedef struct {
+    Cell *c; /* NULL: no file gave this dimension for the metric */
+    size_t size;
+    Num *hi;
+    int64_t *nhi;
+} Cells;
 
 typedef struct {
     const Node *metric;
     bool has_column; /* some file had a column for it */
-    Cell **cells;    /* per dimension [gindex * 12 + month], or NULL; [ndims]: the plan */
-    Num **hi;        /* the same shape, or NULL */
-    Num abs;         /* sum of |value| of every row: bounds every partial sum */
+    Cells *cells;    /* per dimension; [ndims]: the plan total (12 cells) */
+    __int128 room; /* the largest Num minus the sum of |value| of every row so
+                    * far: keeping it >= 0 bounds every partial sum */
 } MStore;
 
-/* A name or label in a level's open-addressing table. */
+/* A slot of a level's open-addressing table of names and labels: the key
+ * itself when it has at most 16 bytes, so a lookup touches one slot. */
 typedef struct {
-    uint64_t a, b;   /* key_words of the key */
-    const char *key;
-    uint32_t len;    /* | LABEL_BIT for a label */
-    int32_t g;       /* the member's gindex, or AMBIGUOUS */
+    uint64_t a, b; /* key_words of the key */
+    uint32_t len;  /* | LABEL_BIT for a label; 0: an empty slot */
+    int32_t g;     /* the member's gindex, or AMBIGUOUS */
 } LEntry;
 
 #define LABEL_BIT 0x80000000u
@@ -50,10 +60,9 @@ typedef struct {
 #define AMBIGUOUS (-2)
 
 typedef struct {
-    uint32_t *slots; /* entry index + 1, 0 when empty; mask + 1 of them, at most half full */
+    LEntry *e;         /* mask + 1 slots, at most half full */
+    const char **keys; /* the key of each slot (for longer keys and suggestions) */
     size_t mask;
-    LEntry *e;
-    size_t n;
 } LevelMap;
 
 /* A member's place in its tree, kept compact for the per-row path. */
@@ -88,25 +97,6 @@ typedef struct {
     bool pct;
 } MetricCol;
 
-#define BATCH 32     /* rows in flight, so that their cache misses overlap */
-#define ROW_COPY 480 /* bytes of a row a batch copies; longer rows go alone */
-
-/* Rows read but not yet added: copies (for diagnostics and the slow path)
- * and what the fast path found out. */
-typedef struct {
-    CsvRow rows[BATCH]; /* fields point into bytes */
-    int month[BATCH];   /* fiscal month, or -1: the row takes the slow path */
-    int n;
-    char (*bytes)[ROW_COPY];
-    char **fields; /* [BATCH * nheader], and the other arrays likewise */
-    size_t *lens;
-    uint64_t *hash; /* per level column */
-    uint32_t *slot;
-    int32_t *deep; /* per dimension group */
-    Num *vals;     /* per metric column */
-    bool *has;
-} Batch;
-
 /* What one act_load needs while reading. */
 typedef struct {
     Actuals *a;
@@ -131,7 +121,6 @@ typedef struct {
     int32_t *deep;  /* per group: the deepest member the row names, or -1 */
     Num *vals;      /* per metric column: the current row's value */
     bool *has;      /* per metric column: whether it has one */
-    Batch b;
     int fy_start;   /* year * 12 + month - 1 of fiscal month 0 */
     long skipped, outside;
     Loc skip_loc, outside_loc;
@@ -238,30 +227,26 @@ static const int64_t pow10_tab[13] = {1,          10,          100,          100
                                       100000,     1000000,     10000000,     100000000,     1000000000,
                                       10000000000, 100000000000, 1000000000000};
 
-/* A plain decimal ("-1234.56": at most 18 integer and 12 fraction digits,
- * nothing else) as a Num's scaled value; false for anything else. */
+/* A plain decimal ("-1234.56": at most 18 digits, at most 12 after the
+ * point, nothing else) as a Num's scaled value; false for anything else. */
 static inline bool fast_decimal(const char *s, size_t n, __int128 *out)
 {
-    size_t i = s[0] == '-';
-    uint64_t ip = 0, fp = 0;
-    size_t start = i;
-    while (i < n && (unsigned)(s[i] - '0') <= 9)
-        ip = ip * 10 + (uint64_t)(s[i++] - '0');
-    if (i == start || i - start > 18)
+    size_t neg = s[0] == '-', dot = 0;
+    uint64_t v = 0;
+    if (n - neg - 1 > 18) /* 1..19 bytes after the sign */
         return false;
-    size_t nf = 0;
-    if (i < n) {
-        if (s[i++] != '.')
-            return false;
-        size_t fs = i;
-        while (i < n && (unsigned)(s[i] - '0') <= 9)
-            fp = fp * 10 + (uint64_t)(s[i++] - '0');
-        nf = i - fs;
-        if (nf == 0 || nf > 12 || i != n)
+    for (size_t i = neg; i < n; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (d <= 9)
+            v = v * 10 + d;
+        else if (s[i] == '.' && !dot && i > neg && i + 1 < n && n - i - 1 <= 12)
+            dot = i;
+        else
             return false;
     }
-    __int128 v = (__int128)ip * pow10_tab[12] + (__int128)fp * pow10_tab[12 - nf];
-    *out = s[0] == '-' ? -v : v;
+    size_t nf = dot ? n - dot - 1 : 0;
+    __int128 x = (__int128)v * pow10_tab[12 - nf];
+    *out = neg ? -x : x;
     return true;
 }
 
@@ -327,21 +312,6 @@ static inline uint64_t key_hash(const char *s, size_t n, uint64_t a, uint64_t b)
     return h ^ (h >> 29);
 }
 
-/* The entry for s[0..n) with hash h, whose first slot holds k; or NULL. */
-static inline const LEntry *map_resolve(const LevelMap *lm, uint64_t h, uint32_t k, const char *s,
-                                        size_t n)
-{
-    uint64_t a, b;
-    key_words(s, n, &a, &b);
-    for (size_t i = h & lm->mask; k; i = (i + 1) & lm->mask, k = lm->slots[i]) {
-        const LEntry *e = &lm->e[k - 1];
-        if (e->a == a && e->b == b && (e->len & LEN_MASK) == n &&
-            (n <= 16 || memcmp(e->key, s, n) == 0))
-            return e;
-    }
-    return NULL;
-}
-
 static inline uint64_t map_hash(const char *s, size_t n)
 {
     uint64_t a, b;
@@ -349,37 +319,42 @@ static inline uint64_t map_hash(const char *s, size_t n)
     return key_hash(s, n, a, b);
 }
 
-static inline const LEntry *map_get(const LevelMap *lm, const char *s, size_t n)
+/* The slot of s[0..n) (n > 0), or of the empty slot where it would go. */
+static inline size_t map_slot(const LevelMap *lm, const char *s, size_t n)
 {
-    uint64_t h = map_hash(s, n);
-    return map_resolve(lm, h, lm->slots[h & lm->mask], s, n);
+    uint64_t a, b;
+    key_words(s, n, &a, &b);
+    size_t i = key_hash(s, n, a, b) & lm->mask;
+    for (;; i = (i + 1) & lm->mask) {
+        const LEntry *e = &lm->e[i];
+        if (!e->len || (e->a == a && e->b == b && (e->len & LEN_MASK) == n &&
+                        (n <= 16 || memcmp(lm->keys[i], s, n) == 0)))
+            return i;
+    }
 }
 
 /* The member's gindex, AMBIGUOUS, or -1 when nothing has this name. */
 static inline int32_t map_find(const LevelMap *lm, const char *s, size_t n)
 {
-    const LEntry *e = map_get(lm, s, n);
-    return e ? e->g : -1;
+    const LEntry *e = &lm->e[map_slot(lm, s, n)];
+    return e->len ? e->g : -1;
 }
 
 /* Names come first; a label another member of the level also has becomes
  * ambiguous; a label equal to a name is that name. */
 static void map_put(LevelMap *lm, const char *key, int32_t g, bool label)
 {
-    size_t n = strlen(key);
-    LEntry *old = (LEntry *)map_get(lm, key, n);
-    if (old) {
-        if ((old->len & LABEL_BIT) && old->g != g)
-            old->g = AMBIGUOUS;
+    size_t n = strlen(key), i = map_slot(lm, key, n);
+    LEntry *e = &lm->e[i];
+    if (e->len) {
+        if ((e->len & LABEL_BIT) && e->g != g)
+            e->g = AMBIGUOUS;
         return;
     }
-    uint64_t a, b;
-    key_words(key, n, &a, &b);
-    size_t i = map_hash(key, n) & lm->mask;
-    while (lm->slots[i])
-        i = (i + 1) & lm->mask;
-    lm->e[lm->n] = (LEntry){a, b, key, (uint32_t)n | (label ? LABEL_BIT : 0), g};
-    lm->slots[i] = (uint32_t)++lm->n;
+    key_words(key, n, &e->a, &e->b);
+    e->len = (uint32_t)n | (label ? LABEL_BIT : 0);
+    e->g = g;
+    lm->keys[i] = key;
 }
 
 static LevelMap *level_map(Actuals *a, const Dim *d, int dim, int depth)
@@ -392,16 +367,16 @@ static LevelMap *level_map(Actuals *a, const Dim *d, int dim, int depth)
         const Member *m = d->members[k];
         keys += m->depth == depth ? 1 + (m->label != NULL) : 0;
     }
-    while (cap < 2 * keys)
+    while (cap < keys + keys / 2) /* at most two thirds full */
         cap *= 2;
-    lm->slots = xcalloc(cap, sizeof *lm->slots);
+    lm->e = xcalloc(cap, sizeof *lm->e);
+    lm->keys = xcalloc(cap, sizeof *lm->keys);
     lm->mask = cap - 1;
-    lm->e = xcalloc(keys + 1, sizeof *lm->e);
     for (int pass = 0; pass < 2; pass++)
         for (size_t k = 0; k < a->nmem[dim]; k++) {
             Member *m = d->members[k];
             const char *key = pass ? m->label : m->name;
-            if (m->depth == depth && !m->pseudo && key && strlen(key) <= LEN_MASK)
+            if (m->depth == depth && !m->pseudo && key && *key && strlen(key) <= LEN_MASK)
                 map_put(lm, key, m->gindex, pass == 1);
         }
     return lm;
@@ -417,9 +392,12 @@ static Source *csv_source(Loader *ld, long first_line, Buf *text)
     Program *p = ld->a->p;
     if (ld->src_index < 0)
         ld->src_index = p->nunits++;
-    for (size_t i = 0; i < text->len; i++)
-        if (text->data[i] == '\0')
+    for (size_t i = 0; i < text->len;) { /* NULs and invalid UTF-8 show as '?' */
+        size_t k = utf8_seq_len((unsigned char *)text->data + i, text->len - i);
+        if (text->data[i] == '\0' || k == 0)
             text->data[i] = '?';
+        i += k ? k : 1;
+    }
     Source *s = source_new(ld->shown, NULL, buf_cstr(text), text->len, ld->src_index);
     s->first_line = clamp_int(first_line);
     Unit *u = xcalloc(1, sizeof *u);
@@ -667,11 +645,18 @@ static bool check_mapping(Loader *ld)
     return ld->errors == before;
 }
 
-/* Index of the header column called name (-1 if none); false after
- * reporting it twice in the header. */
-static bool find_col(Loader *ld, const CsvRow *hdr, const char *name, int *idx)
+/* Index of the header column for the mapping entry mp, or for the
+ * default name when mp is NULL (-1 if none: a column the mapping gives to
+ * something else is no default); false after reporting it twice in the
+ * header. */
+static bool find_col(Loader *ld, const CsvRow *hdr, const Node *mp, const char *name, int *idx)
 {
     *idx = -1;
+    if (mp)
+        name = attr_col(mp);
+    for (const Node *m = ld->mapping; m && !mp; m = m->next)
+        if (attr_col(m) && strcmp(attr_col(m), name) == 0)
+            return true;
     for (size_t i = 0; i < ld->nheader; i++) {
         if (strcmp(ld->names[i], name) != 0)
             continue;
@@ -702,7 +687,7 @@ static bool find_time(Loader *ld, const CsvRow *hdr)
     const Node *md = mapped(ld->mapping, "date"), *mm = mapped(ld->mapping, "month");
     const char *dname = md ? attr_col(md) : "date", *mname = mm ? attr_col(mm) : "month";
     int d, m;
-    if (!find_col(ld, hdr, dname, &d) || !find_col(ld, hdr, mname, &m))
+    if (!find_col(ld, hdr, md, dname, &d) || !find_col(ld, hdr, mm, mname, &m))
         return false;
     if (md && d < 0)
         return need_col(ld, hdr, md, "the");
@@ -742,7 +727,7 @@ static bool find_levels(Loader *ld, const CsvRow *hdr)
         for (int l = 0; l < d->nlevels && !d->is_time; l++) {
             const Node *mp = mapped(ld->mapping, d->levels[l].name);
             int f;
-            if (!find_col(ld, hdr, mp ? attr_col(mp) : d->levels[l].name, &f))
+            if (!find_col(ld, hdr, mp, d->levels[l].name, &f))
                 return false;
             if (mp && f < 0)
                 return need_col(ld, hdr, mp, "level");
@@ -779,6 +764,14 @@ static void formula_text(const Node *e, Buf *b)
     cut_text(b, QUOTE_MAX);
 }
 
+/* A percent metric's values may be written 95% (the kind is the name
+ * after the metric's; derived metrics have op MK_DERIVED). */
+static bool is_percent(const Node *metric)
+{
+    return metric->op != MK_DERIVED && metric->a && metric->a->name &&
+           strcmp(metric->a->name, "percent") == 0;
+}
+
 static bool find_metrics(Loader *ld, const CsvRow *hdr)
 {
     Actuals *a = ld->a;
@@ -788,7 +781,7 @@ static bool find_metrics(Loader *ld, const CsvRow *hdr)
                 continue;
             const Node *mp = mapped(ld->mapping, n->name);
             int f;
-            if (!find_col(ld, hdr, mp ? attr_col(mp) : n->name, &f))
+            if (!find_col(ld, hdr, mp, n->name, &f))
                 return false;
             if (f < 0 && mp)
                 return need_col(ld, hdr, mp, "metric");
@@ -796,7 +789,7 @@ static bool find_metrics(Loader *ld, const CsvRow *hdr)
                 continue;
             if (n->op == MK_DERIVED) {
                 Buf b = {0};
-                formula_text(n->a, &b);
+                formula_text(n->c, &b);
                 report(ld, row_loc(ld, hdr, f), "%s is derived (= %s): give its components",
                        n->name, buf_cstr(&b));
                 note(ld, "a derived metric's actual is computed from the actuals of its parts");
@@ -805,7 +798,7 @@ static bool find_metrics(Loader *ld, const CsvRow *hdr)
             }
             for (int i = 0; i < a->nms; i++)
                 if (a->ms[i].metric == n)
-                    ld->mc[ld->nmc++] = (MetricCol){f, &a->ms[i], n->op == MK_PERCENT};
+                    ld->mc[ld->nmc++] = (MetricCol){f, &a->ms[i], is_percent(n)};
         }
     return true;
 }
@@ -830,6 +823,12 @@ static bool check_shared(Loader *ld, const CsvRow *hdr)
             }
     free(f);
     return ok;
+}
+
+static void cells_alloc(Cells *c, size_t size)
+{
+    c->size = size;
+    c->c = xcalloc(size, sizeof *c->c);
 }
 
 static bool read_header(Loader *ld, const CsvRow *hdr)
@@ -870,12 +869,11 @@ static bool read_header(Loader *ld, const CsvRow *hdr)
         ms->has_column = true;
         for (int g = 0; g < ld->ngroups; g++) {
             int d = ld->gdim[g];
-            if (!ms->cells[d])
-                ms->cells[d] = xcalloc(a->nmem[d] * 12 + 1, sizeof(Cell));
+            if (!ms->cells[d].c)
+                cells_alloc(&ms->cells[d], a->nmem[d] * 12);
         }
-        if (!ms->cells[a->s->ndims]) {
-            ms->cells[a->s->ndims] = xcalloc(12, sizeof(Cell));
-        }
+        if (!ms->cells[a->s->ndims].c)
+            cells_alloc(&ms->cells[a->s->ndims], 12);
     }
     return true;
 }
@@ -905,13 +903,13 @@ static const char *closest_member(const LevelCol *c, const char *word)
     limit = limit > 3 ? 3 : limit;
     const char *best = NULL;
     int best_d = limit + 1;
-    for (size_t i = 0; i < c->map->n; i++) {
-        const LEntry *e = &c->map->e[i];
-        if (e->g == AMBIGUOUS)
+    for (size_t i = 0; i <= c->map->mask; i++) {
+        const char *key = c->map->keys[i];
+        if (!key || c->map->e[i].g == AMBIGUOUS)
             continue;
-        int d = edit_distance(word, e->key, limit);
-        if (d < best_d || (d == best_d && strcmp(e->key, best) < 0)) {
-            best = e->key;
+        int d = edit_distance(word, key, limit);
+        if (d < best_d || (d == best_d && best && strcmp(key, best) < 0)) {
+            best = key;
             best_d = d;
         }
     }
@@ -1076,73 +1074,73 @@ static int value_slow(Loader *ld, const CsvRow *row, const MetricCol *mc, Num *v
     return -1;
 }
 
-/* Adds |v| to the metric's bound; false when it passes the largest Num. */
+/* Whether |v| fits in what is left of the metric's bound; bound_add takes
+ * it when it does. */
+static inline bool bound_fits(const MStore *ms, __int128 v)
+{
+    return (v < 0 ? -v : v) <= ms->room;
+}
+
 static inline bool bound_add(MStore *ms, __int128 v)
 {
-    __int128 mag = v < 0 ? -v : v;
-    if (mag > NUM_MAX.v - ms->abs.v)
+    if (!bound_fits(ms, v))
         return false;
-    ms->abs.v += mag;
+    ms->room -= v < 0 ? -v : v;
     return true;
 }
 
 /* Moves a cell's 64-bit part and v to its 128-bit part (cannot overflow:
- * bounded by MStore.abs). */
-__attribute__((noinline, cold)) static void cell_spill(MStore *ms, const Actuals *a, int dim,
-                                                       size_t i, __int128 v)
+ * bounded by MStore.room). */
+__attribute__((noinline, cold)) static void cell_spill(Cells *c, size_t i, __int128 v)
 {
-    if (!ms->hi[dim])
-        ms->hi[dim] = xcalloc(dim < a->s->ndims ? a->nmem[dim] * 12 + 1 : 12, sizeof(Num));
-    ms->hi[dim][i].v += (__int128)ms->cells[dim][i].lo + v;
-    ms->cells[dim][i].lo = 0;
+    if (!c->hi)
+        c->hi = xcalloc(c->size, sizeof *c->hi);
+    c->hi[i].v += (__int128)c->c[i].lo + v;
+    c->c[i].lo = 0;
 }
 
-static inline void cell_add(MStore *ms, const Actuals *a, int dim, size_t i, __int128 v, bool v64)
+__attribute__((noinline, cold)) static void count_spill(Cells *c, size_t i)
 {
-    Cell *c = &ms->cells[dim][i];
+    if (!c->nhi)
+        c->nhi = xcalloc(c->size, sizeof *c->nhi);
+    c->nhi[i] += (int64_t)1 << 32;
+}
+
+static inline void cell_add(Cells *c, size_t i, __int128 v, bool v64)
+{
     int64_t r;
-    c->n++;
-    if (__builtin_expect(v64 && !__builtin_add_overflow(c->lo, (int64_t)v, &r), 1))
-        c->lo = r;
+    if (__builtin_expect(++c->c[i].n == 0, 0))
+        count_spill(c, i);
+    if (__builtin_expect(v64 && !__builtin_add_overflow(c->c[i].lo, (int64_t)v, &r), 1))
+        c->c[i].lo = r;
     else
-        cell_spill(ms, a, dim, i, v);
+        cell_spill(c, i, v);
 }
 
-/* Adds a row's parsed values (has[i]: metric column i has one) to the
- * cells of month and of the members deep[] and their ancestors: 1, or -1
- * after reporting. */
-static int accumulate(Loader *ld, const CsvRow *row, int month, const int32_t *deep,
-                      const Num *vals, const bool *has)
+/* Adds a row's checked values (has[i]: metric column i has one) to the
+ * cells of month and of the members deep[] and their ancestors. */
+static void accumulate(Loader *ld, int month, const int32_t *deep, const Num *vals,
+                       const bool *has)
 {
     const Actuals *a = ld->a;
-    bool any = false;
     for (int i = 0; i < ld->nmc; i++) {
         if (!has[i])
             continue;
         MStore *ms = ld->mc[i].ms;
         __int128 v = vals[i].v;
-        if (!bound_add(ms, v)) {
-            report(ld, row_loc(ld, row, ld->mc[i].field),
-                   "the values of '%s' add up to more than the largest number (about 1.7e26)",
-                   ms->metric->name);
-            return -1;
-        }
         bool v64 = v == (int64_t)v;
         for (int gr = 0; gr < ld->ngroups; gr++) {
             int dim = ld->gdim[gr];
             const Link *links = a->links[dim];
             for (int32_t g = deep[gr]; g >= 0; g = links[g].up)
-                cell_add(ms, a, dim, (size_t)g * 12 + (size_t)month, v, v64);
+                cell_add(&ms->cells[dim], (size_t)g * 12 + (size_t)month, v, v64);
         }
-        cell_add(ms, a, a->s->ndims, (size_t)month, v, v64);
-        any = true;
-    }
-    if (any)
+        cell_add(&ms->cells[a->s->ndims], (size_t)month, v, v64);
         ld->a->months |= 1u << month;
-    return 1;
+    }
 }
 
-/* Parses and adds the row's values: 1, or -1 after reporting. */
+/* Parses, checks and adds the row's values: 1, or -1 after reporting. */
 static int row_values(Loader *ld, const CsvRow *row, int month)
 {
     for (int i = 0; i < ld->nmc; i++) {
@@ -1156,7 +1154,15 @@ static int row_values(Loader *ld, const CsvRow *row, int month)
             ld->has[i] = rc > 0;
         }
     }
-    return accumulate(ld, row, month, ld->deep, ld->vals, ld->has);
+    for (int i = 0; i < ld->nmc; i++)
+        if (ld->has[i] && !bound_add(ld->mc[i].ms, ld->vals[i].v)) {
+            report(ld, row_loc(ld, row, ld->mc[i].field),
+                   "the values of '%s' add up to more than the largest number (about 1.7e26)",
+                   ld->mc[i].ms->metric->name);
+            return -1;
+        }
+    accumulate(ld, month, ld->deep, ld->vals, ld->has);
+    return 1;
 }
 
 /* One data row: 1 added, 0 skipped, -1 after reporting. */
@@ -1180,168 +1186,53 @@ static int add_row(Loader *ld, const CsvRow *row)
     return rc <= 0 ? rc : row_values(ld, row, month);
 }
 
-/* ---- batches: the fast path ---- */
-
-static void batch_init(Loader *ld)
-{
-    Batch *b = &ld->b;
-    size_t nh = ld->nheader + 1, nl = (size_t)ld->nlc + 1, nm = (size_t)ld->nmc + 1;
-    b->bytes = xmalloc(BATCH * sizeof *b->bytes);
-    b->fields = xcalloc(BATCH * nh, sizeof *b->fields);
-    b->lens = xcalloc(BATCH * nh, sizeof *b->lens);
-    b->hash = xcalloc(BATCH * nl, sizeof *b->hash);
-    b->slot = xcalloc(BATCH * nl, sizeof *b->slot);
-    b->deep = xcalloc(BATCH * ((size_t)ld->ngroups + 1), sizeof *b->deep);
-    b->vals = xcalloc(BATCH * nm, sizeof *b->vals);
-    b->has = xcalloc(BATCH * nm, sizeof *b->has);
-}
-
-static void batch_free(Batch *b)
-{
-    free(b->bytes);
-    free(b->fields);
-    free(b->lens);
-    free(b->hash);
-    free(b->slot);
-    free(b->deep);
-    free(b->vals);
-    free(b->has);
-}
-
-/* What the row's plain date and values give without touching the store:
- * its fiscal month, or -1 when it needs the slow path. */
-static int fast_row(Loader *ld, int k, const CsvRow *row)
+/* The common row, checked without diagnostics: a YYYY-MM-DD date in the
+ * fiscal year, members found by exact name or label and on one branch,
+ * plain short decimals.  Adds it and returns true, or returns false
+ * without changing anything: add_row then reads it again and reports. */
+static bool fast_add(Loader *ld, const CsvRow *row)
 {
     int y, m;
-    const char *t = row->fields[ld->time_field];
-    if (!ld->time_is_date || row->lens[ld->time_field] != 10 || !fast_date(t, &y, &m))
-        return -1;
-    int month = y * 12 + m - 1 - ld->fy_start;
-    if (month < 0 || month >= 12)
-        return -1;
-    size_t nm = (size_t)ld->nmc + 1, nl = (size_t)ld->nlc + 1;
-    Num *vals = ld->b.vals + (size_t)k * nm;
-    bool *has = ld->b.has + (size_t)k * nm;
-    for (int i = 0; i < ld->nmc; i++) {
-        size_t f = (size_t)ld->mc[i].field;
-        has[i] = row->lens[f] > 0;
-        if (has[i] && !fast_decimal(row->fields[f], row->lens[f], &vals[i].v))
-            return -1;
-    }
-    uint64_t *hash = ld->b.hash + (size_t)k * nl;
-    for (int i = 0; i < ld->nlc; i++) {
-        size_t f = (size_t)ld->lc[i].field;
-        hash[i] = row->lens[f] ? map_hash(row->fields[f], row->lens[f]) : 0;
-    }
-    return month;
-}
-
-/* Copies the row into the batch; false when it is too long to copy. */
-static bool batch_add(Loader *ld, const CsvRow *row)
-{
-    Batch *b = &ld->b;
-    size_t total = 0, nh = ld->nheader + 1;
-    for (size_t i = 0; i < row->nfields; i++)
-        total += row->lens[i] + 1;
-    if (row->nfields != ld->nheader || total > ROW_COPY)
+    size_t tf = (size_t)ld->time_field;
+    if (row->nfields != ld->nheader || row->lens[tf] != 10 || !ld->time_is_date ||
+        !fast_date(row->fields[tf], &y, &m))
         return false;
-    int k = b->n++;
-    char *w = b->bytes[k], **f = b->fields + (size_t)k * nh;
-    size_t *l = b->lens + (size_t)k * nh;
-    const char *first = row->fields[0], *end = row->fields[row->nfields - 1] + row->lens[row->nfields - 1] + 1;
-    bool one_span = end > first && (size_t)(end - first) <= ROW_COPY;
-    for (size_t i = 0; one_span && i < row->nfields; i++) /* fields in order, in one span */
-        one_span = row->fields[i] >= first && row->fields[i] + row->lens[i] < end;
-    if (one_span)
-        memcpy(w, first, (size_t)(end - first));
-    for (size_t i = 0; i < row->nfields; i++) {
-        if (!one_span)
-            memcpy(w, row->fields[i], row->lens[i] + 1);
-        f[i] = one_span ? b->bytes[k] + (row->fields[i] - first) : w;
-        l[i] = row->lens[i];
-        w += row->lens[i] + 1;
+    unsigned month = (unsigned)(y * 12 + m - 1 - ld->fy_start);
+    if (month >= 12)
+        return false;
+    for (int i = 0; i < ld->nlc; i++) {
+        const LevelCol *c = &ld->lc[i];
+        size_t n = row->lens[c->field];
+        ld->found[i] = n ? map_find(c->map, row->fields[c->field], n) : -1;
+        if (n && ld->found[i] < 0)
+            return false;
     }
-    b->rows[k] = (CsvRow){row->nfields, f, l, row->line};
-    b->month[k] = fast_row(ld, k, &b->rows[k]);
-    return true;
-}
-
-/* The members of batch row k from its hashes and first slots; false when
- * the row needs the slow path (unknown or ambiguous, a contradiction). */
-static bool batch_members(Loader *ld, int k)
-{
-    const CsvRow *row = &ld->b.rows[k];
-    size_t nl = (size_t)ld->nlc + 1;
-    const uint64_t *hash = ld->b.hash + (size_t)k * nl;
-    const uint32_t *slot = ld->b.slot + (size_t)k * nl;
-    int32_t *deep = ld->b.deep + (size_t)k * ((size_t)ld->ngroups + 1);
     for (int gr = 0; gr < ld->ngroups; gr++) {
-        int first = ld->gstart[gr], last = ld->gstart[gr + 1], di = -1;
-        for (int i = first; i < last; i++) {
-            size_t f = (size_t)ld->lc[i].field, n = row->lens[f];
-            const LEntry *e =
-                n ? map_resolve(ld->lc[i].map, hash[i], slot[i], row->fields[f], n) : NULL;
-            if (n && (!e || e->g < 0))
-                return false;
-            ld->found[i] = e ? e->g : -1;
-            di = e ? i : di;
-        }
-        deep[gr] = di >= 0 ? ld->found[di] : -1;
+        int first = ld->gstart[gr], di = ld->gstart[gr + 1] - 1;
+        while (di >= first && ld->found[di] < 0)
+            di--;
+        ld->deep[gr] = di >= first ? ld->found[di] : -1;
         const Link *links = ld->a->links[ld->gdim[gr]];
         for (int i = first; i < di; i++) {
             int32_t up = ld->found[i];
-            if (up >= 0 && ancestor_at(links, deep[gr], links[up].depth) != up)
+            if (up >= 0 && ancestor_at(links, ld->deep[gr], links[up].depth) != up)
                 return false;
         }
     }
-    return true;
-}
-
-/* Prefetches the first slot of every level cell of the batch, then the
- * entries those slots name. */
-static void batch_prefetch_members(Loader *ld)
-{
-    Batch *b = &ld->b;
-    size_t nl = (size_t)ld->nlc + 1;
-    for (int k = 0; k < b->n; k++)
-        for (int i = 0; i < ld->nlc && b->month[k] >= 0; i++)
-            __builtin_prefetch(&ld->lc[i].map->slots[b->hash[k * nl + i] & ld->lc[i].map->mask]);
-    for (int k = 0; k < b->n; k++)
-        for (int i = 0; i < ld->nlc && b->month[k] >= 0; i++) {
-            const LevelMap *lm = ld->lc[i].map;
-            uint32_t s = lm->slots[b->hash[k * nl + i] & lm->mask];
-            b->slot[k * nl + i] = s;
-            if (s)
-                __builtin_prefetch(&lm->e[s - 1]);
-        }
-}
-
-/* Adds the batch's rows in passes, so that the cache misses of many rows
- * overlap: prefetch slots and entries, find the members (in file order, so
- * diagnostics come in order) and prefetch their cells, then add. */
-static void batch_run(Loader *ld)
-{
-    Batch *b = &ld->b;
-    size_t nm = (size_t)ld->nmc + 1, ng = (size_t)ld->ngroups + 1;
-    batch_prefetch_members(ld);
-    for (int k = 0; k < b->n && ld->errors < ACT_MAX_ERRORS; k++) {
-        if (b->month[k] < 0 || !batch_members(ld, k)) {
-            b->month[k] = -1;
-            add_row(ld, &b->rows[k]);
-            continue;
-        }
-        const int32_t *deep = b->deep + (size_t)k * ng;
-        for (int i = 0; i < ld->nmc; i++)
-            for (int gr = 0; gr < ld->ngroups; gr++)
-                if (deep[gr] >= 0)
-                    __builtin_prefetch(
-                        &ld->mc[i].ms->cells[ld->gdim[gr]][deep[gr] * 12 + b->month[k]], 1);
+    for (int i = 0; i < ld->nmc; i++) {
+        size_t f = (size_t)ld->mc[i].field;
+        ld->has[i] = row->lens[f] > 0;
+        if (ld->has[i] && !fast_decimal(row->fields[f], row->lens[f], &ld->vals[i].v))
+            return false;
     }
-    for (int k = 0; k < b->n && ld->errors < ACT_MAX_ERRORS; k++)
-        if (b->month[k] >= 0)
-            accumulate(ld, &b->rows[k], b->month[k], b->deep + (size_t)k * ng,
-                       b->vals + (size_t)k * nm, b->has + (size_t)k * nm);
-    b->n = 0;
+    for (int i = 0; i < ld->nmc; i++) /* add_row reports a bound passed */
+        if (ld->has[i] && !bound_fits(ld->mc[i].ms, ld->vals[i].v))
+            return false;
+    for (int i = 0; i < ld->nmc; i++)
+        if (ld->has[i])
+            ld->mc[i].ms->room -= ld->vals[i].v < 0 ? -ld->vals[i].v : ld->vals[i].v;
+    accumulate(ld, (int)month, ld->deep, ld->vals, ld->has);
+    return true;
 }
 
 /* csv_next, skipping blank lines; reports a reader error. */
@@ -1380,19 +1271,11 @@ static int read_rows(Loader *ld)
     }
     if (!read_header(ld, &row))
         return -1;
-    batch_init(ld);
     while (ld->errors < ACT_MAX_ERRORS && (rc = next_record(ld, &row)) > 0) {
         ld->a->rows++;
-        if (batch_add(ld, &row)) {
-            if (ld->b.n == BATCH)
-                batch_run(ld);
-            continue;
-        }
-        batch_run(ld);
-        if (ld->errors < ACT_MAX_ERRORS)
+        if (!fast_add(ld, &row))
             add_row(ld, &row);
     }
-    batch_run(ld);
     if (ld->errors >= ACT_MAX_ERRORS) {
         note(ld, "stopped reading %s after %d errors", ld->shown, ACT_MAX_ERRORS);
         return -1;
@@ -1431,7 +1314,6 @@ static void loader_free(Loader *ld)
     free(ld->deep);
     free(ld->vals);
     free(ld->has);
-    batch_free(&ld->b);
     buf_free(&ld->scratch);
 }
 
@@ -1482,8 +1364,8 @@ Actuals *act_new(Program *p)
                 a->ms = xrealloc(a->ms, (size_t)(a->nms + 1) * sizeof *a->ms);
                 memset(&a->ms[a->nms], 0, sizeof *a->ms);
                 a->ms[a->nms].metric = n;
-                a->ms[a->nms].hi = xcalloc((size_t)s->ndims + 1, sizeof(Num *));
-                a->ms[a->nms++].cells = xcalloc((size_t)s->ndims + 1, sizeof(Cell *));
+                a->ms[a->nms].room = NUM_MAX.v;
+                a->ms[a->nms++].cells = xcalloc((size_t)s->ndims + 1, sizeof(Cells));
             }
     Dim *t = s->time;
     a->tmask = xcalloc(t ? t->nmembers + 1 : 1, sizeof *a->tmask);
@@ -1500,17 +1382,18 @@ void act_free(Actuals *a)
         return;
     for (int i = 0; i < a->nms; i++) {
         for (int d = 0; d <= a->s->ndims; d++) {
-            free(a->ms[i].cells[d]);
-            free(a->ms[i].hi[d]);
+            Cells *c = &a->ms[i].cells[d];
+            free(c->c);
+            free(c->hi);
+            free(c->nhi);
         }
         free(a->ms[i].cells);
-        free(a->ms[i].hi);
     }
     free(a->ms);
     for (int d = 0; d < a->s->ndims; d++) {
         for (int l = 0; l < a->s->dims[d]->nlevels; l++) {
-            free(a->maps[d][l].slots);
             free(a->maps[d][l].e);
+            free(a->maps[d][l].keys);
         }
         free(a->maps[d]);
         free(a->links[d]);
@@ -1629,14 +1512,16 @@ static void sum_cells(const Actuals *a, const Node *metric, const Member *m, int
     unsigned mask;
     sum->v = 0;
     *count = 0;
-    if (!ms || !cells_for(a, m, &dim, &first, &mask) || !ms->cells[dim])
+    if (!ms || !cells_for(a, m, &dim, &first, &mask) || !ms->cells[dim].c)
         return;
-    for (int k = from < 0 ? 0 : from; k <= to && k < 12; k++)
-        if (mask & (1u << k)) { /* cannot overflow: bounded by MStore.abs */
-            sum->v += ms->cells[dim][first + (size_t)k].lo;
-            sum->v += ms->hi[dim] ? ms->hi[dim][first + (size_t)k].v : 0;
-            *count += ms->cells[dim][first + (size_t)k].n;
+    const Cells *c = &ms->cells[dim];
+    for (int k = from < 0 ? 0 : from; k <= to && k < 12; k++) {
+        size_t i = first + (size_t)k;
+        if (mask & (1u << k)) { /* cannot overflow: bounded by MStore.room */
+            sum->v += (__int128)c->c[i].lo + (c->hi ? c->hi[i].v : 0);
+            *count += (long)c->c[i].n + (c->nhi ? c->nhi[i] : 0);
         }
+    }
 }
 
 Num act_sum(const Actuals *a, const Node *metric, const Member *m, int from, int to)

@@ -36,7 +36,7 @@
     X(N_ATTR, "setting", "name; a = value") \
     X(N_DIMENSION, "dimension", "name; str = label; a = levels (N_NAME list); b = members; c = from path N_STR; d = mapping") \
     X(N_MEMBER, "member", "name; str = label; a = body (N_ATTR and N_MEMBER)") \
-    X(N_METRIC, "metric", "name; str = label; a = kind N_NAME (money...); b = option N_NAME (lower_is_better); c = derived expr, op = MK_DERIVED") \
+    X(N_METRIC, "metric", "name; str = label; a = kind N_NAME (money...); b = option N_NAME (lower_is_better); c = derived expr, op = MK_DERIVED, flags = its Kind (resolve)") \
     X(N_LET, "let", "name; a = expr") \
     X(N_FN, "fn", "name; a = params (N_NAME list); b = body") \
     X(N_TARGET, "target", "name = metric; a = expr, or c = from path N_STR; d = mapping") \

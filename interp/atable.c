@@ -315,7 +315,7 @@ static void fill_meta(Engine *en, Alloc *A, Table *t)
 {
     Kind k = kind_of_metric(A->metric);
     if (A->metric->op == MK_DERIVED) { /* a ratio such as collected / revenue is a percent */
-        Scope sc = {SC_METRICS, 0, 0, 0, 0, 0};
+        Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
         Diags quiet = {0}, *saved = en->ev.r.d;
         en->ev.r.d = &quiet;
         k = rx_check(&en->ev.r, &sc, A->metric->c);
@@ -386,7 +386,7 @@ static int derived_table(Engine *en, const Node *show, const Node *metric, Arena
     int nlv = 0;
     for (const Node *l = show->a; l && nlv < 2; l = l->next)
         lv[nlv++] = strmap_get(&s->levels, l->name);
-    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0};
+    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
     Diags quiet = {0}, *saved = en->ev.r.d;
     en->ev.r.d = &quiet;
     Kind k = rx_check(&en->ev.r, &sc, metric->c);

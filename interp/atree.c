@@ -310,7 +310,7 @@ bool al_share_expr(Engine *en, const Node *e)
 {
     Diags quiet = {0}, *saved = en->ev.r.d;
     en->ev.r.d = &quiet;
-    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0};
+    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
     Kind k = rx_check(&en->ev.r, &sc, (Node *)e);
     en->ev.r.d = saved;
     diag_free(&quiet);

@@ -297,7 +297,7 @@ static int table_points(Eval *e, const Frame *f, const Node *t, Num *keys, Num *
             return -1;
         if (n > 0 && num_cmp(keys[n], keys[n - 1]) < 0) {
             char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
-            diag_error(e->d, en->a->loc, "breakpoints must increase: %s after %s",
+            diag_error(e->d, en->a->loc, "breakpoints must not decrease: %s after %s",
                        num_str(keys[n], b1), num_str(keys[n - 1], b2));
             return -1;
         }

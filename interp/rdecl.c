@@ -22,10 +22,11 @@ static bool check_ref(R *r, StrMap *m, const char *what, const char *name, Loc l
 static void check_metric(R *r, Node *n)
 {
     if (n->op == MK_DERIVED) {
-        Scope sc = {SC_METRICS, 0, 0, 0, 0, 0};
+        Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
         Kind k = rx_check(r, &sc, n->c);
         if (k == K_BOOL || k == K_STR)
             diag_error(r->d, n->c->loc, "a derived metric must be a number, got %s", kind_name(k));
+        n->flags = (int)k; /* how its values are shown: collected / revenue is a percent */
         return;
     }
     if (kind_of_metric(n) == K_ANY) {
@@ -51,7 +52,7 @@ static void check_target(R *r, Node *n)
         free(path);
         return;
     }
-    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0};
+    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
     Kind k = rx_check(r, &sc, n->a);
     Kind mk = metric ? kind_of_metric(metric) : K_ANY;
     if (k == K_BOOL || k == K_STR || k == K_MONTH)
@@ -78,7 +79,7 @@ static void check_incentive(R *r, Node *n)
         }
         strmap_put(&lines, l->name, l);
         payout |= strcmp(l->name, "payout") == 0;
-        Scope sc = {SC_INCENTIVE | SC_ATTRS, 0, lv ? lv->dim : NULL, n->b, l, false};
+        Scope sc = {SC_INCENTIVE | SC_ATTRS, 0, lv ? lv->dim : NULL, n->b, l, false, NULL};
         Kind k = rx_check(r, &sc, l->a);
         bool is_payout = strcmp(l->name, "payout") == 0;
         if (k == K_MONTH || (is_payout && (k == K_BOOL || k == K_STR)))
@@ -100,7 +101,7 @@ static void check_scorecard(R *r, Node *n)
     bool all_const = true;
     int nkpi = 0;
     Node *rating = NULL;
-    Scope sc = {0, 0, 0, 0, 0, 0};
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
     for (Node *k = n->b; k; k = k->next) {
         if (k->kind == N_RATING) {
             if (rating) {
@@ -166,7 +167,7 @@ static void check_review(R *r, Node *n)
         note_suggest_word(r, n->name, cadences, 4);
         diag_note_plain(r->d, "reviews are monthly, quarterly, half or annual");
     }
-    Scope sc = {0, 0, 0, 0, 0, 0};
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
     for (Node *it = n->a; it; it = it->next) {
         switch (it->kind) {
         case N_STATUS: {
@@ -228,7 +229,7 @@ static void check_review(R *r, Node *n)
 
 static void check_scenario(R *r, Node *n)
 {
-    Scope sc = {0, 0, 0, 0, 0, 0};
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
     bool per_metric = false;
     for (Node *it = n->a; it; it = it->next) {
         if (it->b) { /* attainment METRIC = P */
@@ -260,7 +261,7 @@ static void check_example(R *r, Node *n)
         return;
     }
     Level *lv = strmap_get(&r->s->levels, inc->a->name);
-    Scope sc = {SC_FIELDS | SC_METRICS, 0, 0, 0, 0, 0};
+    Scope sc = {SC_FIELDS | SC_METRICS, 0, 0, 0, 0, 0, NULL};
     for (Node *g = n->a; g; g = g->next) {
         Node *lhs = g->a;
         if (lhs->kind == N_CALL && strcmp(lhs->name, "prev") == 0) { /* the balance carried in */
@@ -337,7 +338,7 @@ static void check_show(R *r, Node *n)
 
 void rs_check_item(R *r, Node *n)
 {
-    Scope plan = {SC_METRICS, 0, 0, 0, 0, 0};
+    Scope plan = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
     switch (n->kind) {
     case N_METRIC: check_metric(r, n); break;
     case N_LET: rx_check(r, &plan, n->a); break;
@@ -349,7 +350,7 @@ void rs_check_item(R *r, Node *n)
             strmap_put(&params, p->name, p);
         }
         strmap_free(&params);
-        Scope sc = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, n->a, 0, 0, 0, 0};
+        Scope sc = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, n->a, 0, 0, 0, 0, NULL};
         rx_check(r, &sc, n->b);
         break;
     }
@@ -364,7 +365,7 @@ void rs_check_item(R *r, Node *n)
     case N_ASSERT: {
         if (n->name)
             check_ref(r, &r->s->scenarios, "scenario", n->name, n->name_loc);
-        Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0};
+        Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
         Kind k = rx_check(r, &sc, n->a);
         if (k != K_BOOL && k != K_ANY)
             diag_error(r->d, n->a->loc, "an assertion must be a comparison, got %s", kind_name(k));

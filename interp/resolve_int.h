@@ -33,6 +33,7 @@ typedef struct {
     Node *lines;    /* incentive lines */
     Node *cur_line; /* the line being checked: later lines are not visible */
     bool active_months; /* proportional to: the builtin attribute */
+    const int *param_kinds; /* Kind of each fn parameter at a call, or NULL (unknown) */
 } Scope;
 
 typedef struct {

@@ -87,13 +87,16 @@ static const Builtin *builtin(const char *name)
     return NULL;
 }
 
-static bool is_param(const Scope *sc, const char *name)
+/* The parameter's position, or -1. */
+static int param_index(const Scope *sc, const char *name)
 {
-    for (const Node *p = sc->params; p; p = p->next)
+    int i = 0;
+    for (const Node *p = sc->params; p; p = p->next, i++)
         if (strcmp(p->name, name) == 0)
-            return true;
-    return false;
+            return i;
+    return -1;
 }
+
 
 static Node *find_line(const Scope *sc, const char *name, bool *later)
 {
@@ -149,8 +152,9 @@ static Kind check_name(R *r, const Scope *sc, Node *e)
 {
     const char *n = e->name;
     bool later;
-    if (is_param(sc, n))
-        return K_ANY;
+    int pi = param_index(sc, n);
+    if (pi >= 0)
+        return sc->param_kinds ? (Kind)sc->param_kinds[pi] : K_ANY;
     if (sc->lines) {
         Node *line = find_line(sc, n, &later);
         if (line && !later && line != sc->cur_line)
@@ -342,6 +346,25 @@ static Kind check_special(R *r, const Scope *sc, Node *e, const char *f)
     return K_ANY;
 }
 
+/* The kind a user function returns for arguments of these kinds: its body
+ * checked again with the parameters' kinds known, quietly (its errors were
+ * reported where it is defined).  Deep chains of calls stay unknown. */
+static Kind fn_kind(R *r, Node *fn, const int *kinds)
+{
+    static int depth;
+    if (!kinds || depth >= 16)
+        return K_ANY;
+    Diags quiet = {0}, *saved = r->d;
+    r->d = &quiet;
+    depth++;
+    Scope fs = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, fn->a, 0, 0, 0, 0, kinds};
+    Kind k = rx_check(r, &fs, fn->b);
+    depth--;
+    r->d = saved;
+    diag_free(&quiet);
+    return k;
+}
+
 static Kind check_call(R *r, const Scope *sc, Node *e)
 {
     const char *f = e->name;
@@ -376,9 +399,11 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
     if (b && (strcmp(f, "total") == 0 || strcmp(f, "attainment") == 0 || strcmp(f, "prev") == 0))
         return check_special(r, sc, e, f);
     Kind k = K_ANY;
-    int i = 1;
+    int i = 1, kinds[64];
     for (Node *a = e->b; a; a = a->next, i++) {
         Kind ak = rx_check(r, sc, a);
+        if (i <= 64)
+            kinds[i - 1] = (int)ak;
         if (ak == K_BOOL || ak == K_STR || ak == K_MEMBER) {
             diag_error(r->d, a->loc, "bad argument #%d to '%s' (number expected, got %s)", i, f,
                        kind_name(ak));
@@ -390,6 +415,8 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
                                    strcmp(f, "ceil") == 0);
         if (step_arg || (strcmp(f, "clamp") == 0 && i > 1 && ak == K_NUM))
             continue;
+        if (ak == K_ANY) /* unknown: the other arguments decide */
+            continue;
         if (k == K_ANY || k == K_NUM)
             k = ak;
         else if (ak != K_ANY && ak != K_NUM && ak != k &&
@@ -398,7 +425,7 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
                        kind_name(ak), kind_name(k));
         }
     }
-    return b ? k : K_ANY;
+    return b ? k : fn_kind(r, fn, n <= 64 ? kinds : NULL);
 }
 
 static bool is_metric_field(const char *f)
@@ -508,8 +535,8 @@ static Kind check_binop(R *r, const Scope *sc, Node *e)
     }
     if (cmp)
         return K_BOOL;
-    if (op == '+' || op == '-')
-        return a == b ? a : (a == K_NUM ? b : b == K_NUM ? a : K_ANY);
+    if (op == '+' || op == '-') /* an unknown side takes the known side's kind */
+        return a == b ? a : (a == K_NUM || a == K_ANY ? b : b == K_NUM || b == K_ANY ? a : K_ANY);
     if (op == '*') {
         if (a == K_PERCENT && b == K_PERCENT)
             return K_PERCENT;
@@ -519,14 +546,17 @@ static Kind check_binop(R *r, const Scope *sc, Node *e)
             return a;
         return K_ANY;
     }
-    if (a == b && a != K_ANY) /* money / money: a ratio */
-        return K_NUM;
+    if (a == b && a != K_ANY) /* money / money: a ratio, shown as a percent */
+        return a == K_NUM ? K_NUM : K_PERCENT;
     return b == K_NUM || b == K_PERCENT ? a : K_ANY;
 }
 
-static void check_table(R *r, const Scope *sc, Node *e)
+/* Returns the table's kind: a bracket of rates on money is money; step and
+ * curve give their values' kind (when all values have the same one). */
+static Kind check_table(R *r, const Scope *sc, Node *e)
 {
-    Kind xk = e->a ? rx_check(r, sc, e->a) : K_ANY;
+    Kind xk = e->a ? rx_check(r, sc, e->a) : K_ANY, vk = K_ANY;
+    bool first = true;
     if (xk == K_BOOL || xk == K_STR)
         diag_error(r->d, e->a->loc, "a table needs a number to look up, got %s", kind_name(xk));
     Num prev = NUM_ZERO;
@@ -536,10 +566,13 @@ static void check_table(R *r, const Scope *sc, Node *e)
         diag_error(r->d, e->loc, "'%s' needs at least one 'breakpoint: value' entry", what);
     for (Node *en = e->b; en; en = en->next) {
         rx_check(r, sc, en->a);
-        if (en->b->kind == N_REST)
+        if (en->b->kind == N_REST) {
             diag_error(r->d, en->b->loc, "'rest' is only a split value");
-        else
-            rx_check(r, sc, en->b);
+        } else {
+            Kind k = rx_check(r, sc, en->b);
+            vk = first || k == vk ? k : K_ANY;
+            first = false;
+        }
         Num v;
         int c = rx_const(r, en->a, &v);
         if (c == 1) {
@@ -555,6 +588,11 @@ static void check_table(R *r, const Scope *sc, Node *e)
             prev_key = NULL; /* computed breakpoints are checked when evaluated */
         }
     }
+    if (e->op != BRACKET)
+        return vk;
+    if (vk == K_PERCENT || vk == K_NUM) /* rates on an amount */
+        return xk == K_PERCENT && vk == K_PERCENT ? K_PERCENT : xk;
+    return K_ANY;
 }
 
 Kind rx_check(R *r, const Scope *sc, Node *e)
@@ -604,8 +642,7 @@ Kind rx_check(R *r, const Scope *sc, Node *e)
         return a == b ? a : a == K_NUM ? b : b == K_NUM ? a : K_ANY;
     }
     case N_TABLE:
-        check_table(r, sc, e);
-        return K_ANY;
+        return check_table(r, sc, e);
     case N_REST:
         diag_error(r->d, e->loc, "'rest' is only a split value");
         return K_ANY;

@@ -128,7 +128,7 @@ static bool parent_value(R *r, const Split *sp, const Member *parent, Num *out, 
 
 static bool entry_share(R *r, Node *value)
 {
-    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0};
+    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
     Diags quiet = {0}, *saved = r->d;
     r->d = &quiet;
     Kind k = rx_check(r, &sc, value);
@@ -233,7 +233,7 @@ static void check_keys(R *r, Split *sp, Node *spec, bool weights)
             }
             rest = e->b;
         } else {
-            Scope sc = {SC_METRICS, 0, 0, 0, 0, 0};
+            Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
             Kind k = rx_check(r, &sc, e->b);
             Num w;
             if (weights && rx_const(r, e->b, &w) == 1 && num_sign(w) < 0) {
@@ -426,7 +426,7 @@ static void check_adjust(R *r, Split *sp)
         return;
     }
     Num v;
-    Scope sc = {0, 0, 0, 0, 0, 0};
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
     rx_check(r, &sc, adj->a);
     if (rx_const(r, adj->a, &v) == 1 &&
         (num_sign(v) <= 0 || (adj->op == RESERVE && num_cmp(v, NUM_ONE) >= 0))) {
@@ -474,7 +474,7 @@ static void check_spec(R *r, Split *sp)
         if (!add)
             diag_error(r->d, spec->loc, "%s is a %s metric: 'proportional to' does not apply",
                        sp->metric->name, kindn);
-        Scope sc = {SC_ATTRS, 0, sp->level->dim, 0, 0, true};
+        Scope sc = {SC_ATTRS, 0, sp->level->dim, 0, 0, true, NULL};
         Kind k = rx_check(r, &sc, spec->a);
         if (k == K_BOOL || k == K_STR)
             diag_error(r->d, spec->a->loc, "'proportional to' needs a number, got %s", kind_name(k));

@@ -230,9 +230,13 @@ int run_plan(const RunOpts *o)
             if (have_actuals)
                 review_shows(p, (Arena *)&p->main->arena, &l);
         }
-        bool need = o->nactuals > 0;
+        bool need = o->nactuals > 0, verify = false;
         for (int i = 0; i < l.n; i++)
             need |= l.shows[i]->op != SHOW_METRIC;
+        for (Unit *u = p->units; u; u = u->next) /* examples and assertions hold, as in check */
+            for (Node *n = u->items; n; n = n->next)
+                verify |= n->kind == N_EXAMPLE || n->kind == N_ASSERT;
+        need |= verify;
         Actuals *act = NULL;
         bool none = false;
         if (need && !scenario)
@@ -243,6 +247,12 @@ int run_plan(const RunOpts *o)
             if (render(p, &en, &ms, o, &l, &out) != 0 && !d.nerrors)
                 rc = 1;
             ms_free(&ms);
+            if (verify && !d.nerrors) { /* the actuals read, no scenario */
+                Measure plain;
+                ms_init(&plain, p, &en, act, NULL, -1);
+                verify_plan(&plain);
+                ms_free(&plain);
+            }
         }
         act_free(act);
     }

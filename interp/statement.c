@@ -134,7 +134,13 @@ static void ratio(Num v, char *plain, char *text)
  * count 0 decimals, percent 4 (a fraction), score 2. */
 static void metric_value(const Symbols *s, const Node *metric, Num v, char *plain, char *text)
 {
-    switch (kind_of_metric(metric)) {
+    Kind k = kind_of_metric(metric);
+    if (metric->op == MK_DERIVED) { /* as its tables show it: a ratio is a percent */
+        k = (Kind)metric->flags;
+        if (k != K_MONEY && k != K_COUNT && k != K_SCORE)
+            k = K_PERCENT;
+    }
+    switch (k) {
     case K_COUNT:
         num_fmt(v, 0, false, plain);
         num_fmt(v, num_decimals(v) > 2 ? 2 : num_decimals(v), true, text);
@@ -181,10 +187,14 @@ static const char *nothing_note(Measure *ms, const Period *per, int nper)
 
 /* ---- incentives ---------------------------------------------------------------------------- */
 
+/* Money lines: the payout, and lines of kind money, plain numbers
+ * (draw = 5000) or unknown kind; they are rounded to the plan's step and
+ * totalled.  Percent lines show as ratios, count and score lines with 4
+ * decimals. */
 static bool money_line(const Node *line)
 {
     Kind k = (Kind)line->op;
-    return k == K_MONEY || k == K_NUM || k == K_ANY;
+    return k == K_MONEY || k == K_NUM || k == K_ANY || strcmp(line->name, "payout") == 0;
 }
 
 static void line_cell(SB *b, size_t c, const Symbols *s, const Node *line, const Value *v)
@@ -202,12 +212,14 @@ static void line_cell(SB *b, size_t c, const Symbols *s, const Node *line, const
     }
     if (money_line(line)) {
         money(s, v->num, plain, text);
-    } else {
+    } else if ((Kind)line->op == K_PERCENT) {
+        ratio(v->num, plain, text);
+    } else { /* 4 decimals; people see no trailing zeros */
+        Num r;
         num_fmt(v->num, 4, false, plain);
-        if ((Kind)line->op == K_PERCENT)
-            ratio(v->num, plain, text);
-        else
-            num_fmt(v->num, 4, true, text);
+        if (num_round(v->num, num_from_ratio(1, 10000, &r) == NUM_OK ? r : NUM_ONE, NUM_HALF_UP, &r) != NUM_OK)
+            r = v->num;
+        num_fmt(r, num_decimals(r), true, text);
     }
     sb_set(b, c, text, plain);
 }
@@ -450,7 +462,8 @@ static int show_status(Measure *ms, const Node *rv, const Level *lv, const Perio
                 if (human) {
                     Num pct;
                     char pc[NUM_BUFSZ], cell[4 * NUM_BUFSZ];
-                    if (num_mul(att, num_from_int(100), &pct) != NUM_OK)
+                    if (num_mul(att, num_from_int(100), &pct) != NUM_OK ||
+                        num_round(pct, NUM_ONE, NUM_TRUNC, &pct) != NUM_OK) /* 99.5% is not 100% */
                         pct = att;
                     num_fmt(pct, 0, true, pc);
                     snprintf(cell, sizeof cell, "%s [%s%% of %s]", ta, pc, tt);
