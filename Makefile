@@ -18,7 +18,7 @@ LIBOBJS  = $(patsubst interp/%.c,$(BUILD)/%.o,$(filter-out interp/main.c,$(SRCS)
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 STDLIB   = $(sort $(wildcard stdlib/*.plan))
 
-.PHONY: all check check-units check-golden check-hostile check-examples check-docs check-prop check-asan fuzz bench bench-alloc \
+.PHONY: all check check-units check-golden check-hostile check-actuals check-examples check-docs check-prop check-asan fuzz bench bench-alloc \
         install uninstall clean help
 .SUFFIXES:
 
@@ -59,7 +59,7 @@ $(BUILD):
 	mkdir -p $(BUILD)
 
 # ---- tests ---------------------------------------------------------------
-check: check-units check-golden check-hostile check-examples check-docs check-prop check-asan
+check: check-units check-golden check-hostile check-actuals check-examples check-docs check-prop check-asan
 	@echo "make check: all suites passed"
 
 check-units: $(UNITS)
@@ -70,6 +70,9 @@ check-golden: $(BIN)
 
 check-hostile: $(BIN)
 	@sh tests/hostile/run.sh ./$(BIN)
+
+check-actuals: $(BIN)
+	@sh tests/actuals/run.sh ./$(BIN)
 
 check-docs: $(BIN)
 	@sh tests/docs/run.sh ./$(BIN)
@@ -83,7 +86,8 @@ check-prop: $(BIN)
 
 check-asan:
 	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
-	    build/asan/salesplan check-units check-golden check-hostile check-examples check-docs
+	    build/asan/salesplan check-units check-golden check-hostile check-actuals check-examples \
+	    check-docs
 
 # ---- fuzzing and benchmarks ----------------------------------------------
 FUZZTIME  ?= 60
@@ -111,6 +115,17 @@ bench: $(BIN)
 bench-alloc: $(BIN)
 	sh bench/alloc/run.sh ./$(BIN)
 
+# workload W1 of the shared peer benchmark: salesplan against the C reference, byte for byte
+# (tests/w1: hand-made edge cases, S and M data); bench-w1 times it against every peer
+.PHONY: check-w1 bench-w1
+check: check-w1
+check-w1: $(BIN)
+	@BUILD='$(BUILD)' sh tests/w1/run.sh ./$(BIN)
+
+SIZE ?= M
+bench-w1: $(BIN)
+	bash bench/w1.sh $(SIZE)
+
 # ---- install ---------------------------------------------------------------
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -131,10 +146,14 @@ help:
 	@echo "make check-prop   property tests: random plans against exact values (PROP_N, PROP_SEED)"
 	@echo "make check-hostile"
 	@echo "                  hostile inputs: no crash, hang or read outside the plan's directory"
+	@echo "make check-actuals"
+	@echo "                  malformed actuals CSVs: each its FILE:LINE:COL diagnostic and exit status"
 	@echo "make fuzz         run the libFuzzer harnesses (plan text, CSV) for FUZZTIME s each (default 60);"
 	@echo "                  crashing inputs go to build/fuzz/artifacts/"
 	@echo "make bench        parse/check benchmark on a generated 100,000-line plan"
 	@echo "make bench-alloc  run benchmark: 100,000 reps x 12 months x 20 products (REPS=N)"
+	@echo "make check-w1     workload W1 (quarterly commission) against its C reference, byte for byte"
+	@echo "make bench-w1     W1 timed against the peers of ../shared/bench (SIZE=S|M|L, default M)"
 	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"

@@ -1,11 +1,14 @@
 /* actuals.c -- streams actuals CSV files (SPEC §9) into exact per-member,
  * per-month sums; the reading rules are in actuals.h.
  *
- * The per-row path allocates nothing: member names are found in one
- * open-addressing table per level, dates and plain decimals have a
- * fixed-format fast path, and a value is added at once to its member and
- * every ancestor, so no roll-up pass is needed.  It must never keep rows,
- * use floating point, or read a plan's path without prog_data_path.
+ * Two row paths: fast_add takes the common row (a YYYY-MM-DD date, names
+ * found as written, plain short decimals) without a diagnostic in sight;
+ * any other row goes to add_row, which trims, checks everything and
+ * reports.  Neither allocates: names are found in one open-addressing
+ * table per level, and a value is added to the cells of the deepest member
+ * the row names; roll_up adds those to the ancestors after each file.  It
+ * must never keep rows, use floating point, or read a plan's path without
+ * prog_data_path.
  */
 #include "actuals.h"
 
@@ -24,16 +27,17 @@
 /* The (member, month) cells of one metric and dimension, [gindex * 12 +
  * month]: a sum is lo + hi, where lo takes every value that fits in 64 bits
  * until it would overflow and then moves to hi; a row count is n + nhi.
- * The per-row path touches only lo and n (12 bytes a cell: the cache
- * misses of a big roster are what a load costs); hi and nhi are allocated
- * when first needed. */
-typedef struct __attribute__((packed)) {
-    int64_t lo;
-    uint32_t n;
-} Cell;
-
+ * The per-row path touches only lo and n, in two arrays (the cache misses
+ * of a big roster are what a load costs, and two small arrays measured
+ * faster than one of 12- or 16-byte cells), and only of the deepest member
+ * a row names; hi and nhi are allocated when first needed.  After each
+ * file roll_up adds every member's cells into sum and cnt of the member
+ * and its ancestors: what queries read. */
 typedef struct {
-    Cell *c; /* NULL: no file gave this dimension for the metric */
+    int64_t *lo; /* NULL: no file gave this dimension for the metric */
+    uint32_t *n;
+    Num *sum; /* after roll_up: lo + hi of the member and all under it */
+    long *cnt;
     size_t size;
     Num *hi;
     int64_t *nhi;
@@ -43,8 +47,8 @@ typedef struct {
     const Node *metric;
     bool has_column; /* some file had a column for it */
     Cells *cells;    /* per dimension; [ndims]: the plan total (12 cells) */
-    __int128 room; /* the largest Num minus the sum of |value| of every row so
-                    * far: keeping it >= 0 bounds every partial sum */
+    __int128 room;   /* the largest Num minus the sum of |value| of every row so
+                      * far: keeping it >= 0 bounds every partial sum */
 } MStore;
 
 /* A slot of a level's open-addressing table of names and labels: the key
@@ -74,14 +78,14 @@ typedef struct {
 struct Actuals {
     Program *p;
     Symbols *s;
-    size_t *nmem;     /* per dimension: members when the store was made */
-    LevelMap **maps;  /* per dimension, per depth; built on first use */
-    MStore *ms;       /* base metrics in declaration order */
+    size_t *nmem;    /* per dimension: members when the store was made */
+    LevelMap **maps; /* per dimension, per depth; built on first use */
+    MStore *ms;      /* base metrics in declaration order */
     int nms;
-    uint16_t *tmask;  /* per time member: its fiscal months */
-    unsigned months;  /* fiscal months with a value */
+    uint16_t *tmask; /* per time member: its fiscal months */
+    unsigned months; /* fiscal months with a value */
     long rows, skipped, outside;
-    Link **links;     /* per dimension, per member gindex */
+    Link **links;            /* per dimension, per member gindex */
     const Node *bad_mapping; /* already reported */
 };
 
@@ -173,7 +177,8 @@ static int clip(const char *s, size_t n, size_t max)
     return (int)i;
 }
 
-#define QUOTED(s, n) clip((s), (n), QUOTE_MAX), (s), (size_t)clip((s), (n), QUOTE_MAX) < (n) ? "..." : ""
+#define QUOTED(s, n)                                                                               \
+    clip((s), (n), QUOTE_MAX), (s), (size_t)clip((s), (n), QUOTE_MAX) < (n) ? "..." : ""
 
 static int clamp_int(long v)
 {
@@ -210,22 +215,28 @@ static inline bool swar_digits(uint64_t w, uint64_t mask)
  * bytes at a time. */
 static inline bool fast_date(const char *s, int *y, int *m)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     uint64_t w;
     uint16_t dd;
     memcpy(&w, s, 8);
     memcpy(&dd, s + 8, 2);
-    if (!swar_digits(w, 0x00FFFF00FFFFFFFFull) || (w & 0xFF0000FF00000000ull) != 0x2D00002D00000000ull ||
-        !swar_digits(dd, 0xFFFF))
+    if (!swar_digits(w, 0x00FFFF00FFFFFFFFull) ||
+        (w & 0xFF0000FF00000000ull) != 0x2D00002D00000000ull || !swar_digits(dd, 0xFFFF))
         return false;
+#else
+    if (!all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2) || s[7] != '-' ||
+        !all_digits(s + 8, 2))
+        return false;
+#endif
     *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     *m = (s[5] - '0') * 10 + (s[6] - '0');
     int d = (s[8] - '0') * 10 + (s[9] - '0');
     return *y >= 1 && *m >= 1 && *m <= 12 && d >= 1 && (d <= 28 || d <= month_days(*y, *m));
 }
 
-static const int64_t pow10_tab[13] = {1,          10,          100,          1000,          10000,
-                                      100000,     1000000,     10000000,     100000000,     1000000000,
-                                      10000000000, 100000000000, 1000000000000};
+static const int64_t pow10_tab[13] = {
+    1,        10,        100,        1000,        10000,        100000,       1000000,
+    10000000, 100000000, 1000000000, 10000000000, 100000000000, 1000000000000};
 
 /* A plain decimal ("-1234.56": at most 18 digits, at most 12 after the
  * point, nothing else) as a Num's scaled value; false for anything else. */
@@ -310,13 +321,6 @@ static inline uint64_t key_hash(const char *s, size_t n, uint64_t a, uint64_t b)
     h ^= h >> 32; /* the products' high bits reach the low bits the table uses */
     h *= 0xD6E8FEB86659FD93ull;
     return h ^ (h >> 29);
-}
-
-static inline uint64_t map_hash(const char *s, size_t n)
-{
-    uint64_t a, b;
-    key_words(s, n, &a, &b);
-    return key_hash(s, n, a, b);
 }
 
 /* The slot of s[0..n) (n > 0), or of the empty slot where it would go. */
@@ -445,8 +449,10 @@ static void put_bounded(Buf *b, const char *s, size_t n)
 static void put_field(Buf *b, Pos *p, const char *s, size_t n)
 {
     bool q = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
-    if (q)
+    if (q) {
         put_bounded(b, "\"", 1);
+        p->col++;
+    }
     const char *e = s + n;
     while (s < e) {
         const char *qt = memchr(s, '"', (size_t)(e - s));
@@ -460,9 +466,10 @@ static void put_field(Buf *b, Pos *p, const char *s, size_t n)
             s++;
         }
     }
-    if (q)
+    if (q) {
         put_bounded(b, "\"", 1);
-    p->col += q ? 2 : 0;
+        p->col++;
+    }
 }
 
 /* Where field fi of the row is (fi -1: the row's start), with a Source
@@ -675,7 +682,7 @@ static bool find_col(Loader *ld, const CsvRow *hdr, const Node *mp, const char *
 static bool need_col(Loader *ld, const CsvRow *hdr, const Node *m, const char *what)
 {
     Buf b = {0};
-    report(ld, row_loc(ld, hdr, -1), "no column '%s' (the plan maps %s '%s' to it)", attr_col(m),
+    report(ld, row_loc(ld, hdr, -1), "no column '%s' (the plan maps %s'%s' to it)", attr_col(m),
            what, m->name);
     note(ld, "the header has: %s", header_list(ld, &b));
     buf_free(&b);
@@ -690,9 +697,9 @@ static bool find_time(Loader *ld, const CsvRow *hdr)
     if (!find_col(ld, hdr, md, dname, &d) || !find_col(ld, hdr, mm, mname, &m))
         return false;
     if (md && d < 0)
-        return need_col(ld, hdr, md, "the");
+        return need_col(ld, hdr, md, "");
     if (mm && m < 0)
-        return need_col(ld, hdr, mm, "the");
+        return need_col(ld, hdr, mm, "");
     if (d < 0 && m < 0) {
         Buf b = {0};
         report(ld, row_loc(ld, hdr, -1), "no 'date' or 'month' column");
@@ -730,7 +737,7 @@ static bool find_levels(Loader *ld, const CsvRow *hdr)
             if (!find_col(ld, hdr, mp, d->levels[l].name, &f))
                 return false;
             if (mp && f < 0)
-                return need_col(ld, hdr, mp, "level");
+                return need_col(ld, hdr, mp, "level ");
             if (f >= 0)
                 add_level_col(ld, f, di, &d->levels[l]);
         }
@@ -784,7 +791,7 @@ static bool find_metrics(Loader *ld, const CsvRow *hdr)
             if (!find_col(ld, hdr, mp, n->name, &f))
                 return false;
             if (f < 0 && mp)
-                return need_col(ld, hdr, mp, "metric");
+                return need_col(ld, hdr, mp, "metric ");
             if (f < 0)
                 continue;
             if (n->op == MK_DERIVED) {
@@ -817,8 +824,10 @@ static bool check_shared(Loader *ld, const CsvRow *hdr)
     for (int i = 0; i < n && ok; i++)
         for (int k = i + 1; k < n && ok; k++)
             if (f[i] == f[k]) {
-                report(ld, row_loc(ld, hdr, f[i]), "column '%s' is used twice (for two of: the "
-                       "time, a level, a metric)", ld->names[f[i]]);
+                report(ld, row_loc(ld, hdr, f[i]),
+                       "column '%s' is used twice (for two of: the "
+                       "time, a level, a metric)",
+                       ld->names[f[i]]);
                 ok = false;
             }
     free(f);
@@ -828,7 +837,10 @@ static bool check_shared(Loader *ld, const CsvRow *hdr)
 static void cells_alloc(Cells *c, size_t size)
 {
     c->size = size;
-    c->c = xcalloc(size, sizeof *c->c);
+    c->lo = xcalloc(size, sizeof *c->lo);
+    c->n = xcalloc(size, sizeof *c->n);
+    c->sum = xcalloc(size, sizeof *c->sum);
+    c->cnt = xcalloc(size, sizeof *c->cnt);
 }
 
 static bool read_header(Loader *ld, const CsvRow *hdr)
@@ -869,10 +881,10 @@ static bool read_header(Loader *ld, const CsvRow *hdr)
         ms->has_column = true;
         for (int g = 0; g < ld->ngroups; g++) {
             int d = ld->gdim[g];
-            if (!ms->cells[d].c)
+            if (!ms->cells[d].lo)
                 cells_alloc(&ms->cells[d], a->nmem[d] * 12);
         }
-        if (!ms->cells[a->s->ndims].c)
+        if (!ms->cells[a->s->ndims].lo)
             cells_alloc(&ms->cells[a->s->ndims], 12);
     }
     return true;
@@ -916,8 +928,7 @@ static const char *closest_member(const LevelCol *c, const char *word)
     return best_d <= limit ? best : NULL;
 }
 
-static int unknown_member(Loader *ld, const CsvRow *row, const LevelCol *c, const char *s,
-                          size_t n)
+static int unknown_member(Loader *ld, const CsvRow *row, const LevelCol *c, const char *s, size_t n)
 {
     const char *lv = c->level->name;
     if (ld->lenient)
@@ -927,7 +938,8 @@ static int unknown_member(Loader *ld, const CsvRow *row, const LevelCol *c, cons
     const char *sug = closest_member(c, word);
     Member *other = strmap_get(&ld->a->s->dims[c->dim]->by_name, word);
     if (other && other->depth != c->level->depth)
-        note(ld, "'%s' is a %s, not a %s", word, other->dim->levels[other->depth].name, lv);
+        note(ld, "'%.*s%s' is a %s, not a %s", QUOTED(s, n), other->dim->levels[other->depth].name,
+             lv);
     else if (sug)
         note(ld, "did you mean '%s'?", sug);
     note(ld, "column '%s' holds the names or labels of level '%s'; --lenient skips such rows",
@@ -980,8 +992,9 @@ static int contradiction(Loader *ld, const CsvRow *row, const LevelCol *deep, co
                         deep->level->name, QUOTED(ds, dn), up->level->name, rn, QUOTED(s, n));
     report(ld, row_loc(ld, row, up->field), "%s '%.*s%s' is under %s '%s', not '%.*s%s'",
            deep->level->name, QUOTED(ds, dn), up->level->name, rn, QUOTED(s, n));
-    note(ld, "the level columns of one row must name members on one branch of '%s'; "
-             "--lenient skips such rows",
+    note(ld,
+         "the level columns of one row must name members on one branch of '%s'; "
+         "--lenient skips such rows",
          d->name);
     return -1;
 }
@@ -1067,8 +1080,9 @@ static int value_slow(Loader *ld, const CsvRow *row, const MetricCol *mc, Num *v
         report(ld, at, "number '%.*s%s' in column '%s' is too large", QUOTED(s, n), col);
     } else {
         report(ld, at, "bad number '%.*s%s' in column '%s'", QUOTED(s, n), col);
-        note(ld, "values are plain decimals such as 1234.5 or -89.10%s: no thousands separators, "
-                 "exponents, '+' or units",
+        note(ld,
+             "values are plain decimals such as 1234.5 or -89.10%s: no thousands separators, "
+             "exponents, '+' or units",
              mc->pct ? ", or percents such as 95%" : "");
     }
     return -1;
@@ -1095,8 +1109,8 @@ __attribute__((noinline, cold)) static void cell_spill(Cells *c, size_t i, __int
 {
     if (!c->hi)
         c->hi = xcalloc(c->size, sizeof *c->hi);
-    c->hi[i].v += (__int128)c->c[i].lo + v;
-    c->c[i].lo = 0;
+    c->hi[i].v += (__int128)c->lo[i] + v;
+    c->lo[i] = 0;
 }
 
 __attribute__((noinline, cold)) static void count_spill(Cells *c, size_t i)
@@ -1109,18 +1123,18 @@ __attribute__((noinline, cold)) static void count_spill(Cells *c, size_t i)
 static inline void cell_add(Cells *c, size_t i, __int128 v, bool v64)
 {
     int64_t r;
-    if (__builtin_expect(++c->c[i].n == 0, 0))
+    if (__builtin_expect(++c->n[i] == 0, 0))
         count_spill(c, i);
-    if (__builtin_expect(v64 && !__builtin_add_overflow(c->c[i].lo, (int64_t)v, &r), 1))
-        c->c[i].lo = r;
+    if (__builtin_expect(v64 && !__builtin_add_overflow(c->lo[i], (int64_t)v, &r), 1))
+        c->lo[i] = r;
     else
         cell_spill(c, i, v);
 }
 
 /* Adds a row's checked values (has[i]: metric column i has one) to the
- * cells of month and of the members deep[] and their ancestors. */
-static void accumulate(Loader *ld, int month, const int32_t *deep, const Num *vals,
-                       const bool *has)
+ * cells of month and of the members deep[] (roll_up adds them to their
+ * ancestors). */
+static void accumulate(Loader *ld, int month, const int32_t *deep, const Num *vals, const bool *has)
 {
     const Actuals *a = ld->a;
     for (int i = 0; i < ld->nmc; i++) {
@@ -1129,12 +1143,9 @@ static void accumulate(Loader *ld, int month, const int32_t *deep, const Num *va
         MStore *ms = ld->mc[i].ms;
         __int128 v = vals[i].v;
         bool v64 = v == (int64_t)v;
-        for (int gr = 0; gr < ld->ngroups; gr++) {
-            int dim = ld->gdim[gr];
-            const Link *links = a->links[dim];
-            for (int32_t g = deep[gr]; g >= 0; g = links[g].up)
-                cell_add(&ms->cells[dim], (size_t)g * 12 + (size_t)month, v, v64);
-        }
+        for (int gr = 0; gr < ld->ngroups; gr++)
+            if (deep[gr] >= 0)
+                cell_add(&ms->cells[ld->gdim[gr]], (size_t)deep[gr] * 12 + (size_t)month, v, v64);
         cell_add(&ms->cells[a->s->ndims], (size_t)month, v, v64);
         ld->a->months |= 1u << month;
     }
@@ -1170,8 +1181,8 @@ static int add_row(Loader *ld, const CsvRow *row)
 {
     if (row->nfields != ld->nheader) {
         long fi = row->nfields > ld->nheader ? (long)ld->nheader : -1;
-        report(ld, row_loc(ld, row, fi), "row has %zu field%s but the header has %zu",
-               row->nfields, row->nfields == 1 ? "" : "s", ld->nheader);
+        report(ld, row_loc(ld, row, fi), "row has %zu field%s but the header has %zu", row->nfields,
+               row->nfields == 1 ? "" : "s", ld->nheader);
         if (row->nfields > ld->nheader)
             note(ld, "a value holding ',' must be quoted: \"12,3\"");
         return -1;
@@ -1317,6 +1328,28 @@ static void loader_free(Loader *ld)
     buf_free(&ld->scratch);
 }
 
+/* Sets sum and cnt of every cell: its own rows plus every descendant's
+ * (children come after their parent in dim->members).  Exact: every sum
+ * is bounded by MStore.room. */
+static void roll_up(Actuals *a)
+{
+    for (int i = 0; i < a->nms; i++)
+        for (int d = 0; d <= a->s->ndims; d++) {
+            Cells *c = &a->ms[i].cells[d];
+            for (size_t k = 0; c->lo && k < c->size; k++) {
+                c->sum[k].v = (__int128)c->lo[k] + (c->hi ? c->hi[k].v : 0);
+                c->cnt[k] = (long)c->n[k] + (c->nhi ? c->nhi[k] : 0);
+            }
+            for (size_t g = d < a->s->ndims && c->lo ? a->nmem[d] : 0; g-- > 0;) {
+                int32_t up = a->links[d][g].up;
+                for (size_t m = 0; up >= 0 && m < 12; m++) {
+                    c->sum[(size_t)up * 12 + m].v += c->sum[g * 12 + m].v;
+                    c->cnt[(size_t)up * 12 + m] += c->cnt[g * 12 + m];
+                }
+            }
+        }
+}
+
 int act_load(Actuals *a, const char *path, const char *shown, const Node *mapping, Loc at,
              bool lenient)
 {
@@ -1328,11 +1361,17 @@ int act_load(Actuals *a, const char *path, const char *shown, const Node *mappin
         free(emsg);
         return -1;
     }
-    Loader ld = {.a = a, .csv = csv, .path = path, .shown = shown, .mapping = mapping,
-                 .lenient = lenient, .src_index = -1};
+    Loader ld = {.a = a,
+                 .csv = csv,
+                 .path = path,
+                 .shown = shown,
+                 .mapping = mapping,
+                 .lenient = lenient,
+                 .src_index = -1};
     ld.fy_start = a->s->year * 12 + a->s->start_month - 1;
     int rc = read_rows(&ld);
     warn_skipped(&ld);
+    roll_up(a);
     csv_close(csv);
     loader_free(&ld);
     return rc;
@@ -1360,7 +1399,8 @@ Actuals *act_new(Program *p)
     }
     for (Unit *u = p->units; u; u = u->next)
         for (Node *n = u->items; n; n = n->next)
-            if (n->kind == N_METRIC && n->op != MK_DERIVED && strmap_get(&s->metrics, n->name) == n) {
+            if (n->kind == N_METRIC && n->op != MK_DERIVED &&
+                strmap_get(&s->metrics, n->name) == n) {
                 a->ms = xrealloc(a->ms, (size_t)(a->nms + 1) * sizeof *a->ms);
                 memset(&a->ms[a->nms], 0, sizeof *a->ms);
                 a->ms[a->nms].metric = n;
@@ -1383,7 +1423,10 @@ void act_free(Actuals *a)
     for (int i = 0; i < a->nms; i++) {
         for (int d = 0; d <= a->s->ndims; d++) {
             Cells *c = &a->ms[i].cells[d];
-            free(c->c);
+            free(c->lo);
+            free(c->n);
+            free(c->sum);
+            free(c->cnt);
             free(c->hi);
             free(c->nhi);
         }
@@ -1460,20 +1503,21 @@ Actuals *act_load_all(Program *p, const char *const *files, int nfiles, bool len
 static const MStore *store_of(const Actuals *a, const Node *metric)
 {
     for (int i = 0; i < a->nms; i++)
-        if (a->ms[i].metric == metric || (metric && strcmp(a->ms[i].metric->name, metric->name) == 0))
+        if (a->ms[i].metric == metric ||
+            (metric && strcmp(a->ms[i].metric->name, metric->name) == 0))
             return &a->ms[i];
     return NULL;
 }
 
 bool act_has(const Actuals *a, const Node *metric)
 {
-    const MStore *ms = store_of(a, metric);
+    const MStore *ms = a ? store_of(a, metric) : NULL;
     return ms && ms->has_column;
 }
 
 int act_last_month(const Actuals *a)
 {
-    for (int m = 11; m >= 0; m--)
+    for (int m = 11; a && m >= 0; m--)
         if (a->months & (1u << m))
             return m;
     return -1;
@@ -1506,20 +1550,20 @@ static bool cells_for(const Actuals *a, const Member *m, int *dim, size_t *first
 static void sum_cells(const Actuals *a, const Node *metric, const Member *m, int from, int to,
                       Num *sum, long *count)
 {
-    const MStore *ms = store_of(a, metric);
+    const MStore *ms = a ? store_of(a, metric) : NULL;
     int dim;
     size_t first;
     unsigned mask;
     sum->v = 0;
     *count = 0;
-    if (!ms || !cells_for(a, m, &dim, &first, &mask) || !ms->cells[dim].c)
+    if (!ms || !cells_for(a, m, &dim, &first, &mask) || !ms->cells[dim].lo)
         return;
     const Cells *c = &ms->cells[dim];
     for (int k = from < 0 ? 0 : from; k <= to && k < 12; k++) {
         size_t i = first + (size_t)k;
         if (mask & (1u << k)) { /* cannot overflow: bounded by MStore.room */
-            sum->v += (__int128)c->c[i].lo + (c->hi ? c->hi[i].v : 0);
-            *count += (long)c->c[i].n + (c->nhi ? c->nhi[i] : 0);
+            sum->v += c->sum[i].v;
+            *count += c->cnt[i];
         }
     }
 }
@@ -1542,15 +1586,15 @@ long act_count(const Actuals *a, const Node *metric, const Member *m, int from, 
 
 long act_rows(const Actuals *a)
 {
-    return a->rows;
+    return a ? a->rows : 0;
 }
 
 long act_rows_skipped(const Actuals *a)
 {
-    return a->skipped;
+    return a ? a->skipped : 0;
 }
 
 long act_rows_outside(const Actuals *a)
 {
-    return a->outside;
+    return a ? a->outside : 0;
 }

@@ -11,24 +11,45 @@
  *
  * Reading rules (act_load):
  * - RFC 4180 CSV, UTF-8, header row; blank lines are skipped; every other
- *   record has as many fields as the header.
+ *   record has as many fields as the header.  Spaces and tabs around
+ *   header names and cells are ignored.
  * - Columns: a time column (`date` YYYY-MM-DD, or `month` YYYY-MM or a
  *   month number 1-12 of the fiscal year), required; columns named after
  *   levels of declared dimensions, holding member names or labels; columns
  *   named after base metrics, holding plain decimals (optional leading
- *   '-'); an empty metric cell gives no value for that metric.  The
- *   mapping `{ rep = rep_id  revenue = amount  date = 日期 }` renames:
- *   plan name = column name.  Other columns are ignored.  A column for a
- *   derived metric is an error (its components are what counts).
+ *   '-', at most 12 decimals; a percent metric also takes "95%" for 0.95);
+ *   an empty metric cell gives no value for that metric, and an empty
+ *   level cell names no member of that level.  The mapping
+ *   `{ rep = rep_id  revenue = amount  date = 日期 }` renames: plan name =
+ *   column name; a mapped column must exist, and a column the mapping
+ *   gives to one name is not also taken by another name's default.  A
+ *   mapping entry that names no level, metric, date or month is an error in
+ *   the plan.  Other columns are ignored.  A column for a derived metric
+ *   is an error (its components are what counts).  A file without a time
+ *   column or without any metric column is an error at its header.
  * - Several level columns of one dimension must agree: the deepest names
  *   the member, the others must be its ancestors ("rep zhang is in north,
  *   not east").  An unknown member or a contradiction is an error at
  *   file:line:col, unless lenient: then the row is skipped and counted.
+ *   A member is found by name first, then by label (a label that several
+ *   members of the level share is ambiguous: an error).
  * - Rows outside the plan's fiscal year are skipped and counted.
+ * - Sums are exact; when the absolute values of one metric add up to more
+ *   than the largest Num that is an error (so no sum can overflow).
+ * - At the end of each file act_load warns once about rows outside the
+ *   fiscal year and once about rows skipped by lenient (at the first such
+ *   row: "--lenient: 3 rows skipped (first at FILE:LINE: unknown rep 'x')").
  * - Every error is reported to the Program's diagnostics at the CSV
  *   position (FILE:LINE:COL, with the offending line and a caret when it is
  *   short enough) and sets p->data_error; reading stops after
  *   ACT_MAX_ERRORS errors in one file.
+ *
+ * Ownership: an Actuals belongs to its creator (act_free).  The Sources
+ * that diagnostics about CSV files point into (the offending lines) are
+ * kept by the Program, as Units without statements, so diagnostics may be
+ * flushed at any time before prog_free, also after act_free or after
+ * act_load_all returned NULL.  An Actuals reads p->sym and must not outlive
+ * the Program.
  */
 #ifndef ACTUALS_H
 #define ACTUALS_H
@@ -58,7 +79,8 @@ int act_load(Actuals *a, const char *path, const char *shown, const Node *mappin
  * (and when nothing was read, with *none set). */
 Actuals *act_load_all(Program *p, const char *const *files, int nfiles, bool lenient, bool *none);
 
-/* Whether any file gave a value for this base metric. */
+/* Whether some file read has a column for this base metric (its actuals
+ * are then known, even when no row falls in the fiscal year). */
 bool act_has(const Actuals *a, const Node *metric);
 
 /* The last fiscal month (0 = the first month of the fiscal year .. 11)
@@ -67,7 +89,11 @@ int act_last_month(const Actuals *a);
 
 /* Sum and row count of a base metric over fiscal months from..to
  * (inclusive, 0..11) for member m and everything under it (m NULL: the
- * whole plan).  A metric no file gives sums to 0 with count 0. */
+ * whole plan; a member of the time dimension: the plan over that
+ * member's months within from..to).  A metric no file gives, a dimension
+ * no file has a column for, a reserve row (pseudo member) and a NULL
+ * Actuals all sum to 0 with count 0.  Percent and score metrics average:
+ * the caller divides the sum by the count. */
 Num act_sum(const Actuals *a, const Node *metric, const Member *m, int from, int to);
 long act_count(const Actuals *a, const Node *metric, const Member *m, int from, int to);
 

@@ -776,14 +776,15 @@ static void sheet_human(Buf *out, const Sheet *s, const OutOpts *o, size_t from,
 {
     bool md = o->format == OUT_MD;
     Buf line = {0};
-    if (s->title) {
+    if (s->title || group_value) { /* "TITLE — GROUP", or the group alone */
         if (md)
             buf_puts(&line, "### ");
-        put_clean(&line, s->title, md);
-        if (group_value) {
+        if (s->title)
+            put_clean(&line, s->title, md);
+        if (s->title && group_value)
             buf_puts(&line, " — ");
+        if (group_value)
             put_clean(&line, group_value, md);
-        }
         emit_line(out, &line, false);
     }
     if (s->heading) {

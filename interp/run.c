@@ -14,12 +14,6 @@
 #include "program.h"
 #include "statement.h"
 
-typedef struct {
-    const Node **shows;
-    const char **titles;
-    int n;
-} ShowList;
-
 static void add_show(ShowList *l, const Node *s, const char *title)
 {
     l->shows = xrealloc(l->shows, (size_t)(l->n + 1) * sizeof *l->shows);
@@ -29,7 +23,7 @@ static void add_show(ShowList *l, const Node *s, const char *title)
 }
 
 /* Without --show or reports: one table per split metric and dimension. */
-static void default_shows(Program *p, Engine *en, Arena *arena, ShowList *l)
+void run_default_shows(Program *p, Engine *en, Arena *arena, ShowList *l)
 {
     for (Unit *u = p->units; u; u = u->next)
         for (Node *m = u->items; m; m = m->next) {
@@ -55,7 +49,7 @@ static void default_shows(Program *p, Engine *en, Arena *arena, ShowList *l)
         }
 }
 
-static void plan_shows(Program *p, ShowList *l)
+void run_plan_shows(Program *p, ShowList *l)
 {
     for (Unit *u = p->units; u; u = u->next)
         for (Node *n = u->items; n; n = n->next) {
@@ -107,7 +101,7 @@ void run_check_verify(Program *p)
 }
 
 /* Reviews are shown by default when there is something to review. */
-static void review_shows(Program *p, Arena *arena, ShowList *l)
+void run_review_shows(Program *p, Arena *arena, ShowList *l)
 {
     for (Unit *u = p->units; u; u = u->next)
         for (Node *n = u->items; n; n = n->next)
@@ -117,6 +111,17 @@ static void review_shows(Program *p, Arena *arena, ShowList *l)
                 s->op = SHOW_REVIEW;
                 add_show(l, s, NULL);
             }
+}
+
+static int render(Program *p, Engine *en, Measure *ms, const RunOpts *o, ShowList *l, Buf *out);
+
+int run_show_csv(Program *p, Engine *en, Measure *ms, const Node *show, Buf *out)
+{
+    RunOpts o = {0};
+    o.format = OUT_CSV;
+    o.out = "-";
+    ShowList l = {&show, (const char *[]){NULL}, 1};
+    return render(p, en, ms, &o, &l, out);
 }
 
 static int render(Program *p, Engine *en, Measure *ms, const RunOpts *o, ShowList *l, Buf *out)
@@ -220,15 +225,15 @@ int run_plan(const RunOpts *o)
         cli_error |= d.nerrors > plan_errors;
     } else if (!d.nerrors) {
         if (!o->nshows)
-            plan_shows(p, &l);
+            run_plan_shows(p, &l);
         bool have_actuals = o->nactuals > 0 || scenario || as_of >= 0;
         for (Unit *u = p->units; u; u = u->next)
             for (Node *n = u->items; n; n = n->next)
                 have_actuals |= n->kind == N_ACTUALS;
         if (!l.n) {
-            default_shows(p, &en, (Arena *)&p->main->arena, &l);
+            run_default_shows(p, &en, (Arena *)&p->main->arena, &l);
             if (have_actuals)
-                review_shows(p, (Arena *)&p->main->arena, &l);
+                run_review_shows(p, (Arena *)&p->main->arena, &l);
         }
         bool need = o->nactuals > 0, verify = false;
         for (int i = 0; i < l.n; i++)

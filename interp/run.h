@@ -2,6 +2,8 @@
 #ifndef RUN_H
 #define RUN_H
 
+#include "alloc.h"
+#include "measure.h"
 #include "program.h"
 #include "report.h"
 
@@ -21,6 +23,21 @@ typedef struct {
     const char *scenario; /* --scenario NAME, or NULL */
     bool lenient;         /* --lenient: skip and count bad actuals rows */
 } RunOpts;
+
+typedef struct {
+    const Node **shows; /* malloc'd; the nodes belong to the program */
+    const char **titles;
+    int n;
+} ShowList;
+
+/* The plan's reports and show statements, in order. */
+void run_plan_shows(Program *p, ShowList *l);
+/* One table per split metric and dimension. */
+void run_default_shows(Program *p, Engine *en, Arena *arena, ShowList *l);
+/* `show review CADENCE` for every review of the plan. */
+void run_review_shows(Program *p, Arena *arena, ShowList *l);
+/* One show evaluated into CSV (salesplan diff); 0, or 1 after reporting. */
+int run_show_csv(Program *p, Engine *en, Measure *ms, const Node *show, Buf *out);
 
 /* Returns the exit status: 0, 1 (invalid plan or evaluation error) or 2. */
 int run_plan(const RunOpts *o);

@@ -1,0 +1,766 @@
+/* test_actuals.c -- cmocka tests for interp/actuals.c: sums per member and
+ * fiscal month, roll-ups to every ancestor, names and labels, date, YYYY-MM
+ * and month-number columns around a February fiscal year, percent
+ * averages, mappings, blank cells, lenient and outside-the-year counting,
+ * contradictions, exact big sums, --actuals files replacing the plan's,
+ * the diagnostics' positions and messages, and order independence.
+ * Each test writes its plan and CSVs into a fresh mkdtemp directory.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "actuals.h"
+
+/* ---- helpers ---- */
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/test_actuals_XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    char path[512];
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    return rmdir(tmpdir);
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The plan every test starts from: FY2027 from February, org with labels. */
+#define HEADER "plan \"t\" { year = 2027  start = feb }\n"
+#define ORG                                                                                        \
+    "dimension org levels region > team > rep {\n"                                                 \
+    "  north \"华北\" { team_a { zhang \"张三\", li }  team_b { zhao } }\n"                    \
+    "  east \"华东\" { team_c { sun, zhou } }\n"                                                 \
+    "}\n"                                                                                          \
+    "dimension product { cards, membership }\n"                                                    \
+    "metric revenue money\n"                                                                       \
+    "metric units count\n"                                                                         \
+    "metric rate percent\n"                                                                        \
+    "metric score_m score\n"                                                                       \
+    "metric collection_rate = revenue / revenue\n"
+
+typedef struct {
+    Diags d;
+    Program *p;
+    Actuals *a;
+    bool none;
+} T;
+
+/* Loads and checks the plan (HEADER ORG + extra), then its actuals. */
+static T *load_with(const char *extra, const char *const *files, int nfiles, bool lenient)
+{
+    T *t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    t->p = prog_new(&t->d);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    fprintf(f, "%s%s%s", HEADER, ORG, extra);
+    fclose(f);
+    prog_load_text(t->p, "t.plan", tmpdir, text, len);
+    free(text);
+    prog_check(t->p);
+    if (t->d.nerrors) {
+        bool first = true;
+        diag_flush(&t->d, stderr, FMT_TEXT, &first);
+        fail_msg("the test plan has errors");
+    }
+    t->a = act_load_all(t->p, files, nfiles, lenient, &t->none);
+    return t;
+}
+
+static T *load(const char *extra)
+{
+    return load_with(extra, NULL, 0, false);
+}
+
+static void done(T *t)
+{
+    act_free(t->a);
+    bool first = true;
+    FILE *null = fopen("/dev/null", "w");
+    diag_flush(&t->d, null, FMT_TEXT, &first); /* after act_free: sources live in the Program */
+    fclose(null);
+    prog_free(t->p);
+    diag_free(&t->d);
+    free(t);
+}
+
+/* The diagnostic whose message contains part, or a failure. */
+static const Diag *find_diag(T *t, const char *part)
+{
+    for (size_t i = 0; i < t->d.n; i++)
+        if (strstr(t->d.v[i].msg, part))
+            return &t->d.v[i];
+    for (size_t i = 0; i < t->d.n; i++)
+        fprintf(stderr, "  have: %s\n", t->d.v[i].msg);
+    fail_msg("no diagnostic contains '%s'", part);
+    return NULL;
+}
+
+static bool has_note(const Diag *g, const char *part)
+{
+    for (size_t i = 0; i < g->nnotes; i++)
+        if (strstr(g->notes[i].msg, part))
+            return true;
+    return false;
+}
+
+static void assert_at(const Diag *g, const char *file, int line, int col)
+{
+    assert_non_null(g->loc.src);
+    assert_string_equal(g->loc.src->name, file);
+    assert_int_equal(g->loc.line, line);
+    assert_int_equal(g->loc.col, col);
+}
+
+static const Node *metric(T *t, const char *name)
+{
+    const Node *m = strmap_get(&t->p->sym->metrics, name);
+    assert_non_null(m);
+    return m;
+}
+
+static const Member *member(T *t, const char *name)
+{
+    const Member *m = strmap_get(&t->p->sym->members, name);
+    assert_non_null(m);
+    return m;
+}
+
+static void assert_sum(T *t, const char *met, const char *mem, int from, int to, const char *want)
+{
+    char buf[NUM_BUFSZ];
+    Num v = act_sum(t->a, metric(t, met), mem ? member(t, mem) : NULL, from, to);
+    assert_string_equal(num_str(v, buf), want);
+}
+
+static long count_of(T *t, const char *met, const char *mem, int from, int to)
+{
+    return act_count(t->a, metric(t, met), mem ? member(t, mem) : NULL, from, to);
+}
+
+/* ---- tests ---- */
+
+static void test_sums_and_rollups(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue,units\n"
+                        "2027-02-03,zhang,100.50,1\n"
+                        "2027-02-28,zhang,10,2\n"
+                        "2027-03-01,li,200.25,3\n"
+                        "2027-03-15,zhao,-50,1\n"
+                        "2027-04-01,sun,1000,4\n"
+                        "2027-04-02,zhou,0.000000000001,0\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_non_null(t->a);
+    assert_int_equal(t->d.nerrors, 0);
+    assert_int_equal(t->d.nwarnings, 0);
+    assert_sum(t, "revenue", "zhang", 0, 0, "110.5");
+    assert_sum(t, "revenue", "zhang", 1, 11, "0");
+    assert_int_equal(count_of(t, "revenue", "zhang", 0, 0), 2);
+    assert_sum(t, "revenue", "team_a", 0, 11, "310.75");
+    assert_sum(t, "revenue", "team_b", 0, 11, "-50");
+    assert_sum(t, "revenue", "north", 0, 11, "260.75");
+    assert_sum(t, "revenue", "north", 1, 1, "150.25");
+    assert_sum(t, "revenue", "east", 2, 2, "1000.000000000001");
+    assert_sum(t, "revenue", NULL, 0, 11, "1260.750000000001");
+    assert_int_equal(count_of(t, "revenue", NULL, 0, 11), 6);
+    assert_int_equal(count_of(t, "revenue", "north", 0, 11), 4);
+    assert_sum(t, "units", "north", 0, 11, "7");
+    /* months by time member: Q1 is feb..apr, mar is fiscal month 1 */
+    assert_sum(t, "revenue", "Q1", 0, 11, "1260.750000000001");
+    assert_sum(t, "revenue", "Q2", 0, 11, "0");
+    assert_sum(t, "revenue", "mar", 0, 11, "150.25");
+    assert_sum(t, "revenue", "Q1", 1, 11, "1150.250000000001");
+    /* no product column: nothing per product, still the plan total */
+    assert_sum(t, "revenue", "cards", 0, 11, "0");
+    assert_int_equal(count_of(t, "revenue", "cards", 0, 11), 0);
+    assert_int_equal(act_rows(t->a), 6);
+    assert_int_equal(act_last_month(t->a), 2);
+    assert_true(act_has(t->a, metric(t, "revenue")));
+    assert_false(act_has(t->a, metric(t, "rate")));
+    assert_sum(t, "rate", NULL, 0, 11, "0");
+    done(t);
+}
+
+static void test_labels_and_levels(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,region,team,rep,product,revenue\n"
+                        "2027-02-01,华北,team_a,张三,cards,1\n"
+                        "2027-02-01,north,,li,membership,2\n"
+                        "2027-02-01,华东,,,cards,4\n"
+                        "2027-02-01,,,,,8\n"
+                        "2027-02-01, 华北 ,,,,16\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_non_null(t->a);
+    assert_sum(t, "revenue", "zhang", 0, 11, "1");
+    assert_sum(t, "revenue", "team_a", 0, 11, "3");
+    assert_sum(t, "revenue", "north", 0, 11, "19");
+    assert_sum(t, "revenue", "east", 0, 11, "4");
+    assert_sum(t, "revenue", "cards", 0, 11, "5");
+    assert_sum(t, "revenue", "membership", 0, 11, "2");
+    assert_sum(t, "revenue", NULL, 0, 11, "31");
+    done(t);
+}
+
+static void test_month_numbers_and_ym(void **state)
+{
+    (void)state;
+    /* FY2027 from feb: 2 is 2027-02 (fiscal 0), 12 is 2027-12, 1 is 2028-01 (fiscal 11) */
+    write_file("a.csv", "month,rep,revenue\n"
+                        "2,zhang,1\n"
+                        "12,zhang,2\n"
+                        "1,zhang,4\n"
+                        "2028-01,zhang,8\n"
+                        "2027-01,zhang,16\n"
+                        "2028-02,zhang,32\n"
+                        " 03 ,zhang,64\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_non_null(t->a);
+    assert_sum(t, "revenue", "zhang", 0, 0, "1");
+    assert_sum(t, "revenue", "zhang", 10, 10, "2");
+    assert_sum(t, "revenue", "zhang", 11, 11, "12");
+    assert_sum(t, "revenue", "zhang", 1, 1, "64");
+    assert_int_equal(act_rows_outside(t->a), 2);
+    assert_int_equal(act_last_month(t->a), 11);
+    const Diag *g = find_diag(t, "2 rows outside FY2027 (2027-02 .. 2028-01) skipped");
+    assert_int_equal(g->level, DIAG_WARNING);
+    assert_at(g, "a.csv", 6, 1);
+    done(t);
+}
+
+static void test_fiscal_year_boundaries(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue\n"
+                        "2027-01-31,zhang,1\n"
+                        "2027-02-01,zhang,2\n"
+                        "2028-01-31,zhang,4\n"
+                        "2028-02-01,zhang,8\n"
+                        "2028-02-29,zhang,16\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_non_null(t->a);
+    assert_sum(t, "revenue", NULL, 0, 11, "6");
+    assert_sum(t, "revenue", NULL, 0, 0, "2");
+    assert_sum(t, "revenue", NULL, 11, 11, "4");
+    assert_int_equal(act_rows_outside(t->a), 3);
+    assert_int_equal(act_rows(t->a), 5);
+    const Diag *g = find_diag(t, "3 rows outside FY2027");
+    assert_at(g, "a.csv", 2, 1);
+    assert_int_equal(t->d.nerrors, 0);
+    done(t);
+}
+
+static void test_percent_and_score_averages(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,rate,score_m\n"
+                        "2027-02-01,zhang,95%,3\n"
+                        "2027-02-02,zhang,0.85,4.5\n"
+                        "2027-02-03,li,100.5%,\n"
+                        "2027-02-04,li,,\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_non_null(t->a);
+    assert_sum(t, "rate", "zhang", 0, 0, "1.8");
+    assert_int_equal(count_of(t, "rate", "zhang", 0, 0), 2);
+    assert_sum(t, "rate", "team_a", 0, 11, "2.805");
+    assert_int_equal(count_of(t, "rate", "team_a", 0, 11), 3);
+    assert_sum(t, "score_m", "team_a", 0, 11, "7.5");
+    assert_int_equal(count_of(t, "score_m", "team_a", 0, 11), 2);
+    assert_true(act_has(t->a, metric(t, "score_m")));
+    assert_int_equal(act_rows(t->a), 4);
+    done(t);
+}
+
+static void test_percent_sign_only_for_percent(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue\n2027-02-01,zhang,95%\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_null(t->a);
+    const Diag *g = find_diag(t, "bad number '95%' in column 'revenue'");
+    assert_at(g, "a.csv", 2, 18);
+    assert_true(t->p->data_error);
+    done(t);
+}
+
+static void test_mapping(void **state)
+{
+    (void)state;
+    write_file("a.csv", "日期,销售,金额,revenue,other\n"
+                        "2027-03-05,zhang,10,999,x\n"
+                        "2027-03-06,sun,20,999,y\n");
+    T *t = load("actuals \"a.csv\" { rep = 销售  revenue = \"金额\"  date = 日期 }\n");
+    assert_non_null(t->a);
+    assert_sum(t, "revenue", "north", 1, 1, "10");
+    assert_sum(t, "revenue", NULL, 0, 11, "30");
+    done(t);
+}
+
+static void test_mapped_column_missing(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,amount\n2027-03-05,zhang,10\n");
+    T *t = load("actuals \"a.csv\" { rep = rep_id  revenue = amount }\n");
+    assert_null(t->a);
+    const Diag *g = find_diag(t, "no column 'rep_id' (the plan maps level 'rep' to it)");
+    assert_at(g, "a.csv", 1, 1);
+    assert_true(has_note(g, "the header has: 'date', 'rep', 'amount'"));
+    done(t);
+}
+
+static void test_mapping_names_nothing(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue\n2027-03-05,zhang,10\n");
+    T *t = load("actuals \"a.csv\" { revenu = amount }\n");
+    assert_null(t->a);
+    const Diag *g = find_diag(t, "'revenu' in an actuals mapping is not a level or a metric");
+    assert_string_equal(g->loc.src->name, "t.plan");
+    assert_true(has_note(g, "did you mean 'revenue'?"));
+    done(t);
+}
+
+static void test_empty_cells(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue,units\n"
+                        "2027-02-01,zhang,,1\n"
+                        "2027-02-01,zhang,5,\n"
+                        "2027-02-01,zhang, ,\n"
+                        "\n"
+                        "2027-02-01,zhang,7,2\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_non_null(t->a);
+    assert_sum(t, "revenue", "zhang", 0, 0, "12");
+    assert_int_equal(count_of(t, "revenue", "zhang", 0, 0), 2);
+    assert_sum(t, "units", "zhang", 0, 0, "3");
+    assert_int_equal(count_of(t, "units", "zhang", 0, 0), 2);
+    assert_int_equal(act_rows(t->a), 4);
+    done(t);
+}
+
+static void test_unknown_member(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue\n"
+                        "2027-02-01,zhang,1\n"
+                        "2027-02-01,zhangg,1\n"
+                        "2027-02-01,team_a,1\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_null(t->a);
+    assert_true(t->p->data_error);
+    const Diag *g = find_diag(t, "unknown rep 'zhangg'");
+    assert_at(g, "a.csv", 3, 12);
+    assert_int_equal(g->loc.end_col, 17);
+    assert_true(has_note(g, "did you mean 'zhang'?"));
+    g = find_diag(t, "unknown rep 'team_a'");
+    assert_true(has_note(g, "'team_a' is a team, not a rep"));
+    /* the excerpt is the offending line */
+    size_t len;
+    const char *line = source_line(g->loc.src, g->loc.line, &len);
+    assert_int_equal(len, strlen("2027-02-01,team_a,1"));
+    assert_memory_equal(line, "2027-02-01,team_a,1", len);
+    done(t);
+}
+
+static void test_lenient(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,region,rep,revenue\n"
+                        "2027-02-01,north,zhang,1\n"
+                        "2027-02-01,north,xx,2\n"
+                        "2027-02-01,east,zhang,4\n"
+                        "2027-02-01,north,yy,8\n"
+                        "2027-02-01,north,li,16\n");
+    T *t = load_with("actuals \"a.csv\"\n", NULL, 0, true);
+    assert_non_null(t->a);
+    assert_int_equal(t->d.nerrors, 0);
+    assert_int_equal(act_rows_skipped(t->a), 3);
+    assert_int_equal(act_rows(t->a), 5);
+    assert_sum(t, "revenue", NULL, 0, 11, "17");
+    assert_sum(t, "revenue", "north", 0, 11, "17");
+    const Diag *g = find_diag(t, "--lenient: 3 rows skipped (first at a.csv:3: unknown rep 'xx')");
+    assert_int_equal(g->level, DIAG_WARNING);
+    assert_at(g, "a.csv", 3, 18);
+    done(t);
+}
+
+static void test_contradiction(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,region,team,rep,revenue\n"
+                        "2027-02-01,north,team_a,zhang,1\n"
+                        "2027-02-01,east,,zhang,1\n"
+                        "2027-02-01,north,team_b,zhang,1\n"
+                        "2027-02-01,华东,team_c,,1\n"
+                        "2027-02-01,华北,team_c,,1\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_null(t->a);
+    const Diag *g = find_diag(t, "rep 'zhang' is under region 'north', not 'east'");
+    assert_at(g, "a.csv", 3, 12);
+    g = find_diag(t, "rep 'zhang' is under team 'team_a', not 'team_b'");
+    assert_at(g, "a.csv", 4, 18);
+    g = find_diag(t, "team 'team_c' is under region 'east', not '华北'");
+    assert_at(g, "a.csv", 6, 12);
+    assert_int_equal(t->d.nerrors, 3);
+    done(t);
+}
+
+static void test_bad_values_positions(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue\n"
+                        "2027-02-01,zhang,12;3\n"
+                        "2027-02-01,zhang,1e5\n"
+                        "2027-02-01,zhang,\"12,3\"\n"
+                        "2027-02-01,zhang,0.1234567890123\n"
+                        "2027-02-01,zhang,+5\n"
+                        "2027-02-01,zhang,.5\n"
+                        "2027-02-30,zhang,1\n"
+                        "2027-2-01,zhang,1\n"
+                        "2027-02-01,zhang,1,2\n"
+                        "2027-02-01,zhang\n"
+                        "2027-02-01,zhang,1000000000000000000000000000\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_null(t->a);
+    assert_at(find_diag(t, "bad number '12;3' in column 'revenue'"), "a.csv", 2, 18);
+    assert_at(find_diag(t, "bad number '1e5'"), "a.csv", 3, 18);
+    assert_at(find_diag(t, "bad number '12,3'"), "a.csv", 4, 18);
+    assert_at(find_diag(t, "has more than 12 decimals"), "a.csv", 5, 18);
+    assert_at(find_diag(t, "bad number '+5'"), "a.csv", 6, 18);
+    assert_at(find_diag(t, "bad number '.5'"), "a.csv", 7, 18);
+    assert_at(find_diag(t, "bad date '2027-02-30' in column 'date' (expected YYYY-MM-DD)"), "a.csv",
+              8, 1);
+    assert_at(find_diag(t, "bad date '2027-2-01'"), "a.csv", 9, 1);
+    assert_at(find_diag(t, "row has 4 fields but the header has 3"), "a.csv", 10, 20);
+    assert_at(find_diag(t, "row has 2 fields but the header has 3"), "a.csv", 11, 1);
+    assert_at(find_diag(t, "is too large"), "a.csv", 12, 18);
+    assert_int_equal(t->d.nerrors, 11);
+    done(t);
+}
+
+static void test_error_cap(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    fprintf(f, "date,rep,revenue\n");
+    for (int i = 0; i < 50; i++)
+        fprintf(f, "2027-02-01,zhang,x%d\n", i);
+    fclose(f);
+    write_file("a.csv", text);
+    free(text);
+    T *t = load("actuals \"a.csv\"\n");
+    assert_null(t->a);
+    assert_int_equal(t->d.nerrors, ACT_MAX_ERRORS);
+    const Diag *g = find_diag(t, "bad number 'x19'");
+    assert_true(has_note(g, "stopped reading a.csv after 20 errors"));
+    done(t);
+}
+
+static void test_csv_errors(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue\n2027-02-01,zhang,1\n2027-02-01,\"zh\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_null(t->a);
+    assert_at(find_diag(t, "unterminated quoted field starting at line 3"), "a.csv", 3, 12);
+    done(t);
+    write_file("b.csv", "date,rep,revenue\n2027-02-01,zh\xff,1\n");
+    t = load("actuals \"b.csv\"\n");
+    assert_null(t->a);
+    const Diag *g = find_diag(t, "invalid UTF-8 byte 0xff");
+    assert_at(g, "b.csv", 2, 14);
+    size_t len;
+    const char *line = source_line(g->loc.src, 2, &len);
+    assert_memory_equal(line, "2027-02-01,zh?,1", len); /* shown as '?' */
+    done(t);
+}
+
+static void test_header_errors(void **state)
+{
+    (void)state;
+    write_file("a.csv", "day,rep,revenue\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_null(t->a);
+    const Diag *g = find_diag(t, "no 'date' or 'month' column");
+    assert_at(g, "a.csv", 1, 1);
+    assert_true(has_note(g, "the header has: 'day', 'rep', 'revenue'"));
+    done(t);
+    write_file("b.csv", "date,rep,revenue,collection_rate\n");
+    t = load("actuals \"b.csv\"\n");
+    assert_null(t->a);
+    g = find_diag(t, "collection_rate is derived (= revenue / revenue): give its components");
+    assert_at(g, "b.csv", 1, 18);
+    done(t);
+    write_file("c.csv", "date,rep,amount\n");
+    t = load("actuals \"c.csv\"\n");
+    assert_null(t->a);
+    g = find_diag(t,
+                  "c.csv has no column for any metric; metrics are revenue, units, rate, score_m");
+    done(t);
+    write_file("d.csv", "");
+    t = load("actuals \"d.csv\"\n");
+    assert_null(t->a);
+    find_diag(t, "empty file: a header row is expected");
+    done(t);
+    write_file("e.csv", "date,rep,revenue,rep\n");
+    t = load("actuals \"e.csv\"\n");
+    assert_null(t->a);
+    find_diag(t, "column 'rep' appears twice in the header (columns 2 and 4)");
+    done(t);
+}
+
+static void test_big_values_exact(void **state)
+{
+    (void)state;
+    /* 9,000,000.5 does not fit 64 bits at 12 decimals; three of them
+     * overflow any 64-bit sum; the total is still exact */
+    write_file("a.csv", "date,rep,revenue\n"
+                        "2027-02-01,zhang,9000000.5\n"
+                        "2027-02-01,zhang,9000000.5\n"
+                        "2027-02-01,zhang,9000000.5\n"
+                        "2027-02-01,zhang,-0.5\n"
+                        "2027-02-01,zhang,5000000\n"
+                        "2027-02-01,zhang,5000000\n"
+                        "2027-02-01,li,123456789012345678.123456789012\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_non_null(t->a);
+    assert_sum(t, "revenue", "zhang", 0, 0, "37000001");
+    assert_int_equal(count_of(t, "revenue", "zhang", 0, 0), 6);
+    assert_sum(t, "revenue", "north", 0, 0, "123456789049345679.123456789012");
+    done(t);
+}
+
+static void test_sum_bound(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue\n"
+                        "2027-02-01,zhang,100000000000000000000000000\n"
+                        "2027-02-01,zhang,-100000000000000000000000000\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_null(t->a);
+    assert_at(find_diag(t, "the values of 'revenue' add up to more than the largest number"),
+              "a.csv", 3, 18);
+    done(t);
+}
+
+static void test_command_line_files_replace(void **state)
+{
+    (void)state;
+    write_file("plan.csv", "d,r,amount\n2027-02-01,zhang,1\n");
+    write_file("cli.csv", "d,r,amount\n2027-02-01,li,10\n2027-03-01,sun,20\n");
+    write_file("cli2.csv", "d,r,amount\n2027-03-01,sun,5\n");
+    write_file("other.csv", "not read\n");
+    char p1[512], p2[512];
+    snprintf(p1, sizeof p1, "%s/cli.csv", tmpdir);
+    snprintf(p2, sizeof p2, "%s/cli2.csv", tmpdir);
+    const char *files[] = {p1, p2};
+    T *t = load_with("actuals \"plan.csv\" { date = d  rep = r  revenue = amount }\n"
+                     "actuals \"other.csv\"\n",
+                     files, 2, false);
+    assert_non_null(t->a);
+    assert_sum(t, "revenue", "zhang", 0, 11, "0");
+    assert_sum(t, "revenue", "li", 0, 11, "10");
+    assert_sum(t, "revenue", "sun", 1, 1, "25");
+    assert_sum(t, "revenue", NULL, 0, 11, "35");
+    assert_false(t->none);
+    done(t);
+    t = load("");
+    assert_null(t->a);
+    assert_true(t->none);
+    assert_int_equal(t->d.nerrors, 0);
+    done(t);
+    t = load_with("", (const char *[]){"/nonexistent/x.csv"}, 1, false);
+    assert_null(t->a);
+    find_diag(t, "cannot open '/nonexistent/x.csv'");
+    assert_true(t->p->data_error);
+    done(t);
+}
+
+static void test_several_plan_files(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue\n2027-02-01,zhang,1\n");
+    write_file("b.csv", "month,region,revenue\n2027-03,east,2\n");
+    T *t = load("actuals \"a.csv\"\nactuals \"b.csv\"\n");
+    assert_non_null(t->a);
+    assert_sum(t, "revenue", NULL, 0, 11, "3");
+    assert_sum(t, "revenue", "east", 0, 11, "2");
+    assert_sum(t, "revenue", "north", 0, 11, "1");
+    assert_int_equal(act_last_month(t->a), 1);
+    done(t);
+}
+
+static void test_last_month(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue\n2026-05-01,zhang,1\n2027-06-01,zhang,\n");
+    T *t = load("actuals \"a.csv\"\n");
+    assert_non_null(t->a);
+    assert_int_equal(act_last_month(t->a), -1); /* outside the year; a blank value */
+    done(t);
+    write_file("b.csv", "date,rep,revenue\n2027-06-01,zhang,0\n2027-02-01,zhang,1\n");
+    t = load("actuals \"b.csv\"\n");
+    assert_int_equal(act_last_month(t->a), 4);
+    done(t);
+}
+
+static void test_pseudo_member(void **state)
+{
+    (void)state;
+    write_file("a.csv", "date,rep,revenue\n2027-02-01,zhang,1\n");
+    T *t = load("actuals \"a.csv\"\n");
+    Member reserve = *member(t, "team_a");
+    reserve.pseudo = true;
+    reserve.gindex = (int)reserve.dim->nmembers;
+    assert_true(num_is_zero(act_sum(t->a, metric(t, "revenue"), &reserve, 0, 11)));
+    assert_int_equal(act_count(t->a, metric(t, "revenue"), &reserve, 0, 11), 0);
+    done(t);
+}
+
+/* The same rows in another order, split over two files: identical sums. */
+static void test_order_independent(void **state)
+{
+    (void)state;
+    const char *rows[] = {"2027-02-01,zhang,cards,1.1", "2027-05-01,li,membership,2.2",
+                          "2027-06-01,sun,cards,-3.3", "2027-12-01,zhou,cards,4.4",
+                          "2028-01-01,zhao,membership,5.5"};
+    char a[512] = "date,rep,product,revenue\n", b[512] = "date,rep,product,revenue\n",
+         c[512] = "date,rep,product,revenue\n";
+    for (int i = 0; i < 5; i++) {
+        strcat(strcat(a, rows[i]), "\n");
+        strcat(strcat(i % 2 ? b : c, rows[4 - i]), "\n");
+    }
+    write_file("a.csv", a);
+    write_file("b.csv", b);
+    write_file("c.csv", c);
+    T *t1 = load("actuals \"a.csv\"\n");
+    T *t2 = load("actuals \"b.csv\"\nactuals \"c.csv\"\n");
+    const char *mems[] = {"zhang",  "li",    "zhao", "sun",   "zhou",
+                          "team_a", "north", "east", "cards", "membership"};
+    for (size_t k = 0; k < sizeof mems / sizeof *mems; k++)
+        for (int m = 0; m < 12; m++) {
+            const Member *x = member(t1, mems[k]), *y = member(t2, mems[k]);
+            assert_int_equal(num_cmp(act_sum(t1->a, metric(t1, "revenue"), x, m, m),
+                                     act_sum(t2->a, metric(t2, "revenue"), y, m, m)),
+                             0);
+            assert_int_equal(act_count(t1->a, metric(t1, "revenue"), x, m, m),
+                             act_count(t2->a, metric(t2, "revenue"), y, m, m));
+        }
+    assert_sum(t1, "revenue", "cards", 0, 11, "2.2");
+    done(t1);
+    done(t2);
+}
+
+/* Many members: every lookup goes through the hash tables, rows in both
+ * the fast and the slow path (spaces, quotes) land in the same cells. */
+static void test_many_members(void **state)
+{
+    (void)state;
+    char *roster = NULL, *csv = NULL;
+    size_t rl = 0, cl = 0;
+    FILE *r = open_memstream(&roster, &rl), *c = open_memstream(&csv, &cl);
+    fprintf(r, "region,team,rep\n");
+    fprintf(c, "date,rep,team,revenue\n");
+    for (int i = 0; i < 3000; i++) {
+        int m = i % 12 + 1, y = m >= 2 ? 2027 : 2028;
+        fprintf(r, "R%d,T%d,rep%05d\n", i / 10 % 7, i / 10, i);
+        fprintf(c, "%d-%02d-01,rep%05d,T%d,%d.25\n", y, m, i, i / 10, i);
+        fprintf(c, "%d-%02d-01, rep%05d ,\"T%d\",\" %d.75\"\n", y, m, i, i / 10, i);
+    }
+    fclose(r);
+    fclose(c);
+    write_file("roster.csv", roster);
+    write_file("a.csv", csv);
+    free(roster);
+    free(csv);
+    T *t = load_with("dimension staff levels branch > squad > seller from \"roster.csv\" "
+                     "{ branch = region  squad = team  seller = rep }\n"
+                     "actuals \"a.csv\" { seller = rep  squad = team }\n",
+                     NULL, 0, false);
+    if (!t->a)
+        find_diag(t, "(no error expected)");
+    assert_sum(t, "revenue", "rep01234", 0, 11, "2469");
+    assert_sum(t, "revenue", "T123", 0, 11, "24700");
+    assert_int_equal(count_of(t, "revenue", "R3", 0, 11), 860);
+    /* 2 * sum(i) + 3000 for i < 3000 */
+    assert_sum(t, "revenue", NULL, 0, 11, "9000000");
+    done(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sums_and_rollups),
+        cmocka_unit_test(test_labels_and_levels),
+        cmocka_unit_test(test_month_numbers_and_ym),
+        cmocka_unit_test(test_fiscal_year_boundaries),
+        cmocka_unit_test(test_percent_and_score_averages),
+        cmocka_unit_test(test_percent_sign_only_for_percent),
+        cmocka_unit_test(test_mapping),
+        cmocka_unit_test(test_mapped_column_missing),
+        cmocka_unit_test(test_mapping_names_nothing),
+        cmocka_unit_test(test_empty_cells),
+        cmocka_unit_test(test_unknown_member),
+        cmocka_unit_test(test_lenient),
+        cmocka_unit_test(test_contradiction),
+        cmocka_unit_test(test_bad_values_positions),
+        cmocka_unit_test(test_error_cap),
+        cmocka_unit_test(test_csv_errors),
+        cmocka_unit_test(test_header_errors),
+        cmocka_unit_test(test_big_values_exact),
+        cmocka_unit_test(test_sum_bound),
+        cmocka_unit_test(test_command_line_files_replace),
+        cmocka_unit_test(test_several_plan_files),
+        cmocka_unit_test(test_last_month),
+        cmocka_unit_test(test_pseudo_member),
+        cmocka_unit_test(test_order_independent),
+        cmocka_unit_test(test_many_members),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
