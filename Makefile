@@ -126,6 +126,26 @@ SIZE ?= M
 bench-w1: $(BIN)
 	bash bench/w1.sh $(SIZE)
 
+# salesplan fmt: before/after cases, every plan of the repository (idempotent, same syntax
+# tree, same check verdict and run output), random plans (FMT_PROP_N, default 300)
+.PHONY: check-fmt
+check: check-fmt
+check-fmt: $(BIN)
+	@sh tests/fmt/run.sh ./$(BIN)
+
+# libFuzzer on the formatter: no internal error, idempotent (FUZZTIME seconds)
+.PHONY: fuzz-fmt
+fuzz-fmt:
+	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS='$(FUZZFLAGS) -fsanitize=fuzzer-no-link' \
+	    build/fuzz/libsalesplan.a
+	clang $(FUZZFLAGS) -fsanitize=fuzzer $(FUZZ_CFLAGS) -Iinterp -Ibuild/fuzz \
+	    -o build/fuzz/fuzz_fmt tests/fuzz/fuzz_fmt.c build/fuzz/libsalesplan.a $(LIBS)
+	mkdir -p build/fuzz/fmt_corpus build/fuzz/artifacts
+	cp tests/fuzz/corpus/* examples/*.plan stdlib/*.plan tests/fmt/cases/*.plan build/fuzz/fmt_corpus/
+	build/fuzz/fuzz_fmt -max_total_time=$(FUZZTIME) -max_len=65536 -rss_limit_mb=2048 \
+	    -timeout=10 -dict=tests/fuzz/plan.dict -artifact_prefix=build/fuzz/artifacts/fmt- \
+	    build/fuzz/fmt_corpus
+
 # ---- install ---------------------------------------------------------------
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -154,6 +174,8 @@ help:
 	@echo "make bench-alloc  run benchmark: 100,000 reps x 12 months x 20 products (REPS=N)"
 	@echo "make check-w1     workload W1 (quarterly commission) against its C reference, byte for byte"
 	@echo "make bench-w1     W1 timed against the peers of ../shared/bench (SIZE=S|M|L, default M)"
+	@echo "make check-fmt    the formatter: cases, every plan idempotent and unchanged, random plans"
+	@echo "make fuzz-fmt     libFuzzer on the formatter for FUZZTIME s (no internal error, idempotent)"
 	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"

@@ -27,7 +27,10 @@ Doc *doc_text(Fmt *f, const char *s)
     return d;
 }
 
-Doc *doc_cat(Fmt *f) { return doc_new(f, D_CAT); }
+Doc *doc_cat(Fmt *f)
+{
+    return doc_new(f, D_CAT);
+}
 
 Doc *doc_add(Fmt *f, Doc *cat, Doc *kid)
 {
@@ -42,6 +45,7 @@ Doc *doc_add(Fmt *f, Doc *cat, Doc *kid)
         cat->cap = cap;
     }
     cat->kids[cat->nkids++] = kid;
+    cat->hard |= kid->hard;
     return cat;
 }
 
@@ -50,15 +54,20 @@ Doc *doc_wrap(Fmt *f, DocKind kind, Doc *a, int width)
     Doc *d = doc_new(f, kind);
     d->a = a;
     d->width = width;
+    d->hard = a->hard;
     return d;
 }
 
-Doc *doc_line(Fmt *f, DocKind kind) { return doc_new(f, kind); }
+Doc *doc_line(Fmt *f, DocKind kind)
+{
+    return doc_new(f, kind);
+}
 
 Doc *doc_block(Fmt *f, Block *b)
 {
     Doc *d = doc_new(f, D_BLOCK);
     d->block = b;
+    d->hard = b->forced;
     return d;
 }
 
@@ -194,7 +203,7 @@ void doc_print(Buf *out, const Doc *d, int ind, int *col)
             }
             break;
         case D_GROUP:
-            push(&s, c.ind, c.flat || fits(x->a, &s, FMT_WIDTH - *col), x->a);
+            push(&s, c.ind, c.flat || (!x->hard && fits(x->a, &s, FMT_WIDTH - *col)), x->a);
             break;
         case D_INDENT:
             push(&s, c.ind + x->width, c.flat, x->a);
@@ -206,8 +215,8 @@ void doc_print(Buf *out, const Doc *d, int ind, int *col)
             push(&s, c.ind, true, x->a);
             break;
         case D_ASSIGN:
-            if (c.flat || fits(x, &s, FMT_WIDTH - *col) ||
-                (x->width && !fits(x->a, &s, FMT_WIDTH - c.ind - 2))) {
+            if (c.flat || (!x->hard && fits(x, &s, FMT_WIDTH - *col)) ||
+                (x->width && (x->hard || !fits(x->a, &s, FMT_WIDTH - c.ind - 2)))) {
                 buf_putc(out, ' ');
                 (*col)++;
                 push(&s, c.ind, c.flat, x->a);
@@ -245,9 +254,7 @@ char *doc_flat_string(Fmt *f, const Doc *d)
 typedef struct {
     char *text;  /* the document part, printed after the cells */
     bool single; /* on one line */
-    int first;   /* display width of text's first line */
-    int width;   /* of the whole first line as laid out (cells padded) */
-    bool in_run; /* cells padded */
+    int width;   /* of the line as laid out (cells padded), when single */
 } Rendered;
 
 static void put_spaces(Buf *b, int n)
@@ -271,13 +278,7 @@ static void render(const Entry *e, int ind, Rendered *r)
     int col = ind + cells_width(e);
     doc_print(&b, e->last, ind, &col);
     r->text = b.data ? b.data : xstrdup("");
-    char *nl = strchr(r->text, '\n');
-    r->single = nl == NULL;
-    if (nl)
-        *nl = '\0';
-    r->first = display_width(r->text);
-    if (nl)
-        *nl = '\n';
+    r->single = strchr(r->text, '\n') == NULL;
 }
 
 static char first_char(const Entry *e, const Rendered *r)
@@ -421,8 +422,9 @@ static void print_entries(Asm *a, Block *b, int ind)
             }
             for (int h = 0; h < e->hanging.n; h++) {
                 int hcol = e->trailing ? tcol : e->hanging.v[h].col - 1;
-                if (hcol < ind + 2)
-                    hcol = ind + 2;
+                int deeper = ind + (e->cont ? cells_width(e) : 0) + 2; /* than the entry */
+                if (hcol < deeper)
+                    hcol = deeper;
                 start_line(a, hcol);
                 buf_puts(a->out, e->hanging.v[h].text);
             }
@@ -467,7 +469,7 @@ void doc_print_file(Buf *out, Block *file)
     int col = 0;
     print_block(out, file, 0, &col);
     while (out->len && (out->data[out->len - 1] == ' ' || out->data[out->len - 1] == '\n'))
-        out->len--;
+        out->data[--out->len] = '\0';
     if (out->len)
         buf_putc(out, '\n');
 }

@@ -36,6 +36,7 @@ typedef struct Block Block;
 typedef struct Doc Doc;
 struct Doc {
     DocKind kind;
+    bool hard; /* holds a block that must break: its groups break too */
     int width;
     const char *text;
     Doc **kids;
@@ -59,7 +60,16 @@ typedef struct {
 /* One entry of a block: text cells, then a document.  In a run of entries
  * of the same kind the cells are padded so that what follows lines up. */
 typedef enum {
-    K_NONE, K_ATTR, K_ENTRY, K_MEMBER, K_METRIC, K_LET, K_TARGET, K_HISTORY, K_REVIEW, K_KPI
+    K_NONE,
+    K_ATTR,
+    K_ENTRY,
+    K_MEMBER,
+    K_METRIC,
+    K_LET,
+    K_TARGET,
+    K_HISTORY,
+    K_REVIEW,
+    K_KPI
 } AlignKind;
 
 typedef struct {
@@ -67,25 +77,25 @@ typedef struct {
     int ncells, cap;
     Doc *last;
     AlignKind kind;
-    bool cont;          /* a continuation line of given/expect: its cell only when broken */
-    long t0, t1;        /* first and last token */
+    bool cont;   /* a continuation line of given/expect: its cell only when broken */
+    long t0, t1; /* first and last token */
     bool blank_before;
-    CList leading;      /* full-line comments before it */
+    CList leading;        /* full-line comments before it */
     const char *trailing; /* comment at the end of its last line */
-    CList hanging;      /* comment lines right under it, written deeper */
+    CList hanging;        /* comment lines right under it, written deeper */
 } Entry;
 
 struct Block {
     Entry *e;
     int n, cap;
-    bool braces;        /* false: the file itself */
-    bool forced;        /* on several lines in the source, or comments: never on one line */
-    const char *sep;    /* between entries on one line: ", " or "  " */
-    char need_sep;      /* on separate lines, before an entry that starts with '-' or '(' */
-    long open, close;   /* tokens of the braces */
+    bool braces;      /* false: the file itself */
+    bool forced;      /* on several lines in the source, or comments: never on one line */
+    const char *sep;  /* between entries on one line: ", " or "  " */
+    char need_sep;    /* on separate lines, before an entry that starts with '-' or '(' */
+    long open, close; /* tokens of the braces */
     const char *open_comment;
-    CList dangling;     /* comments before the closing brace */
-    Doc *flat;          /* the block on one line */
+    CList dangling; /* comments before the closing brace */
+    Doc *flat;      /* the block on one line */
 };
 
 typedef struct Fmt {
@@ -95,6 +105,32 @@ typedef struct Fmt {
     long *match;   /* per token: the matching bracket, or -1 */
     bool *claimed; /* per comment: placed */
 } Fmt;
+
+/* The source's layout (fmt_lay.c).  Tokens are numbered in source order. */
+const LexTok *lay_tok(const Fmt *f, long i);
+bool lay_tok_is(const Fmt *f, long i, char c);        /* token i is the character c */
+long lay_tok_before(const Fmt *f, int line, int col); /* last token starting at or before */
+void lay_span(const Fmt *f, const Node *n, long *t0, long *t1); /* first and last token */
+long lay_first(const Fmt *f, const Node *n);
+long lay_last(const Fmt *f, const Node *n);
+void lay_match_brackets(Fmt *f); /* fills f->match */
+/* A block closed by token close; sep between entries on one line. */
+Block *lay_block(Fmt *f, long close, const char *sep, char need_sep);
+Entry *lay_entry(Fmt *f, Block *b, long t0, long t1);
+Entry *lay_node_entry(Fmt *f, Block *b, const Node *n);
+void lay_cell(Fmt *f, Entry *e, const char *s);
+/* When its entries are made: places the block's comments, decides whether
+ * it may be on one line, and returns its document (NULL for the file). */
+Doc *lay_block_doc(Fmt *f, Block *b);
+/* The string token t as written, when its value is value; else value
+ * written with escapes.  lay_label: the string after token t, or NULL. */
+Doc *lay_string(Fmt *f, long t, const char *value);
+Doc *lay_label(Fmt *f, long t, const char *value);
+
+/* Checking the output (fmt_verify.c). */
+FmtResult fmt_verify(Fmt *f, const Node *items, const Buf *out, Diags *d);
+/* ast_dump of items into *with, and the same without positions. */
+void fmt_dump_tree(const Node *items, char **with, char **without);
 
 /* Documents (fmt_doc.c). */
 Doc *doc_text(Fmt *f, const char *s);

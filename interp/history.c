@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "csvval.h"
 #include "util.h"
 
 #define NO_ID (-1)
@@ -120,97 +121,28 @@ static void field_err(Loader *ld, const CsvRow *row, size_t fi, const char *fmt,
     ld->err->field = (int)fi + 1;
 }
 
-/* ---- text helpers ---- */
-
-static void trim(const char **s, size_t *n)
-{
-    while (*n && (**s == ' ' || **s == '\t')) {
-        (*s)++;
-        (*n)--;
-    }
-    while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-        (*n)--;
-}
-
-static bool all_digits(const char *s, size_t n)
-{
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
-static int digits_val(const char *s, size_t n)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
+/* ---- cells ---- */
 
 /* Parses a plain decimal with an optional leading '-'. */
 static NumStatus parse_value(const char *s, size_t n, Num *out)
 {
-    trim(&s, &n);
-    bool neg = n && s[0] == '-';
-    if (neg) {
-        s++;
-        n--;
-    }
-    const char *dot = memchr(s, '.', n);
-    size_t ip = dot ? (size_t)(dot - s) : n;
-    if (!all_digits(s, ip) || (dot && !all_digits(dot + 1, n - ip - 1)))
-        return NUM_SYNTAX;
-    Num v;
-    NumStatus st = num_parse(s, n, &v);
-    if (st == NUM_OK)
-        *out = neg ? num_neg(v) : v;
-    return st;
-}
-
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-/* "YYYY-MM" at s (n >= 7); year 1..9999, month 1..12. */
-static bool parse_ym(const char *s, int *y, int *m)
-{
-    if (!all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2))
-        return false;
-    *y = digits_val(s, 4);
-    *m = digits_val(s + 5, 2);
-    return *y >= 1 && *m >= 1 && *m <= 12;
+    cval_trim(&s, &n);
+    return cval_decimal(s, n, false, out);
 }
 
 static bool parse_date(const char *s, size_t n, int *y, int *m)
 {
-    trim(&s, &n);
-    if (n != 10 || !parse_ym(s, y, m) || s[7] != '-' || !all_digits(s + 8, 2))
-        return false;
-    int d = digits_val(s + 8, 2);
-    return d >= 1 && d <= month_days(*y, *m);
+    cval_trim(&s, &n);
+    return cval_date(s, n, y, m);
 }
 
 /* 1: parsed; 0: malformed; -1: a month number but no fiscal year known. */
 static int parse_month(const char *s, size_t n, const HistSpec *spec, int *y, int *m)
 {
-    trim(&s, &n);
-    if (n == 7)
-        return parse_ym(s, y, m) ? 1 : 0;
-    if (n < 1 || n > 2 || !all_digits(s, n))
-        return 0;
-    *m = digits_val(s, n);
-    if (*m < 1 || *m > 12)
-        return 0;
+    cval_trim(&s, &n);
+    int kind = cval_month(s, n, y, m);
+    if (kind != CVAL_MONTH_NUMBER)
+        return kind == CVAL_YM ? 1 : 0;
     if (spec->fy_year <= 0)
         return -1;
     int start = spec->start_month >= 1 && spec->start_month <= 12 ? spec->start_month : 1;
@@ -301,7 +233,7 @@ static int find_col(const CsvRow *hdr, const char *name)
     for (size_t i = 0; i < hdr->nfields; i++) {
         const char *s = hdr->fields[i];
         size_t n = hdr->lens[i];
-        trim(&s, &n);
+        cval_trim(&s, &n);
         if (n == want && memcmp(s, name, n) == 0) {
             if (found >= 0)
                 return -2;
@@ -443,30 +375,13 @@ static bool guess_value(Loader *ld, const CsvRow *row)
 
 /* ---- rows ---- */
 
-/* Bytes of s[0..n) to quote in a message: at most max, on a code point boundary. */
-static int clip(const char *s, size_t n, size_t max)
-{
-    size_t i = 0;
-    while (i < n) {
-        size_t k = utf8_seq_len((const unsigned char *)s + i, n - i);
-        if (k == 0)
-            k = 1;
-        if (i + k > max)
-            break;
-        i += k;
-    }
-    return (int)i;
-}
-
-#define QUOTE_MAX 60
-
 static bool read_time(Loader *ld, const CsvRow *row, int *y, int *m)
 {
     History *h = ld->h;
     size_t f = (size_t)h->time_field;
     const char *s = row->fields[f];
     size_t n = row->lens[f];
-    int q = clip(s, n, QUOTE_MAX);
+    int q = cval_clip(s, n, CVAL_QUOTE_MAX);
     const char *more = (size_t)q < n ? "..." : "";
     if (h->time_is_date) {
         if (parse_date(s, n, y, m))
@@ -497,8 +412,8 @@ static bool read_value(Loader *ld, const CsvRow *row, Num *v)
     NumStatus st = parse_value(s, n, v);
     if (st == NUM_OK)
         return true;
-    trim(&s, &n);
-    int q = clip(s, n, QUOTE_MAX);
+    cval_trim(&s, &n);
+    int q = cval_clip(s, n, CVAL_QUOTE_MAX);
     const char *more = (size_t)q < n ? "..." : "";
     if (n == 0)
         field_err(ld, row, f, "empty value in column '%.100s'", h->value_name);
@@ -521,7 +436,7 @@ static int level_id(Loader *ld, const CsvRow *row, int level)
         return NO_ID;
     const char *s = row->fields[f];
     size_t n = row->lens[f];
-    trim(&s, &n);
+    cval_trim(&s, &n);
     Buf *b = &ld->scratch;
     b->len = 0;
     buf_put(b, s, n);
@@ -578,7 +493,7 @@ static bool read_header(Loader *ld, const CsvRow *hdr)
     for (size_t i = 0; i < hdr->nfields; i++) {
         const char *s = hdr->fields[i];
         size_t n = hdr->lens[i];
-        trim(&s, &n);
+        cval_trim(&s, &n);
         ld->names[i] = arena_strndup(&h->arena, s, n);
     }
     return resolve_time(ld, hdr) && resolve_levels(ld, hdr) && resolve_value_named(ld, hdr);

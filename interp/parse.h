@@ -56,7 +56,7 @@ typedef struct ParseCtx {
     const char *stmt; /* last statement keyword seen at depth 0 */
     int stmt_line;
     Loc eof_loc;
-    int line, col; /* lexer position of the next character */
+    int line, col;  /* lexer position of the next character */
     size_t off;     /* byte offset of the next character */
     Layout *layout; /* NULL unless the formatter asked for it */
 } ParseCtx;

@@ -10,9 +10,10 @@
  * units with t->decimals.  A one-level table has no total column; its total
  * line shows the grand total (or col_totals[0]).  Text shown to a human is
  * sanitised: tabs and line ends become spaces, other control characters
- * '?', invalid UTF-8 U+FFFD; md also escapes \ | * ` and <.
+ * '?', invalid UTF-8 U+FFFD; md also escapes \ | * ` and <.  Sheets
+ * (report_sheet) are rendered by sheet.c with the helpers of report_int.h.
  */
-#include "report.h"
+#include "report_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,7 +64,7 @@ int display_width(const char *s)
  * control characters '?', invalid bytes U+FFFD.  With md, also escapes the
  * characters that would end a Markdown table cell or start emphasis, code
  * or HTML. */
-static void put_clean(Buf *b, const char *s, bool md)
+void rp_put_clean(Buf *b, const char *s, bool md)
 {
     size_t n = s ? strlen(s) : 0, i = 0;
     while (i < n) {
@@ -90,7 +91,7 @@ static void put_clean(Buf *b, const char *s, bool md)
 static char *dup_clean(const char *s)
 {
     Buf b = {0};
-    put_clean(&b, s, false);
+    rp_put_clean(&b, s, false);
     char *r = xstrdup(buf_cstr(&b));
     buf_free(&b);
     return r;
@@ -98,7 +99,7 @@ static char *dup_clean(const char *s)
 
 /* Appends line to out without trailing spaces, optionally bold, then '\n';
  * empties line. */
-static void emit_line(Buf *out, Buf *line, bool bold)
+void rp_emit_line(Buf *out, Buf *line, bool bold)
 {
     size_t n = line->len;
     while (n > 0 && line->data[n - 1] == ' ')
@@ -113,7 +114,7 @@ static void emit_line(Buf *out, Buf *line, bool bold)
     line->len = 0;
 }
 
-static void put_spaces(Buf *b, int n)
+void rp_put_spaces(Buf *b, int n)
 {
     for (int i = 0; i < n; i++)
         buf_putc(b, ' ');
@@ -241,6 +242,13 @@ static char *fmt_money(Num x, int e, char *buf)
         q = r;
     }
     return num_fmt(q, 2, true, buf);
+}
+
+char *report_money(Num x, const char *unit, char *buf)
+{
+    char plain[NUM_BUFSZ];
+    fmt_money(x, unit_exp(unit), plain);
+    return strcpy(buf, plain);
 }
 
 /* Inserts ',' every three digits of the integer part of a plain decimal. */
@@ -374,10 +382,10 @@ static void put_metric_heading(Buf *b, const Table *t, const OutOpts *o, bool md
 {
     if (md)
         buf_puts(b, "**");
-    put_clean(b, t->metric, md);
+    rp_put_clean(b, t->metric, md);
     if (t->metric_label) {
         buf_putc(b, ' ');
-        put_clean(b, t->metric_label, md);
+        rp_put_clean(b, t->metric_label, md);
     }
     if (md)
         buf_puts(b, "**");
@@ -387,11 +395,11 @@ static void put_metric_heading(Buf *b, const Table *t, const OutOpts *o, bool md
         return;
     buf_puts(b, " (");
     if (unit)
-        put_clean(b, o->unit, md);
+        rp_put_clean(b, o->unit, md);
     if (unit && cur)
         buf_putc(b, ' ');
     if (cur)
-        put_clean(b, o->currency, md);
+        rp_put_clean(b, o->currency, md);
     buf_putc(b, ')');
 }
 
@@ -403,23 +411,23 @@ static void text_row(Buf *out, Buf *line, Grid *g, size_t r, const int *w, bool 
         if (c > 0)
             buf_puts(line, "  ");
         if (c > 0)
-            put_spaces(line, pad);
+            rp_put_spaces(line, pad);
         buf_puts(line, s);
         if (c == 0 && g->nc > 1)
-            put_spaces(line, pad);
+            rp_put_spaces(line, pad);
     }
-    emit_line(out, line, bold);
+    rp_emit_line(out, line, bold);
 }
 
 static void render_text(Buf *out, const Table *t, const OutOpts *o)
 {
     Buf line = {0};
     if (t->title) {
-        put_clean(&line, t->title, false);
-        emit_line(out, &line, false);
+        rp_put_clean(&line, t->title, false);
+        rp_emit_line(out, &line, false);
     }
     put_metric_heading(&line, t, o, false);
-    emit_line(out, &line, false);
+    rp_emit_line(out, &line, false);
     Grid g;
     grid_build(&g, t, o);
     int *w = xcalloc(g.nc, sizeof *w), total = 0;
@@ -433,12 +441,12 @@ static void render_text(Buf *out, const Table *t, const OutOpts *o)
     text_row(out, &line, &g, 0, w, o->color);
     for (int i = 0; i < total; i++)
         buf_putc(&line, '-');
-    emit_line(out, &line, false);
+    rp_emit_line(out, &line, false);
     for (size_t r = 1; r < g.nr; r++)
         text_row(out, &line, &g, r, w, false);
     if (t->note) {
-        put_clean(&line, t->note, false);
-        emit_line(out, &line, false);
+        rp_put_clean(&line, t->note, false);
+        rp_emit_line(out, &line, false);
     }
     free(w);
     grid_free(&g);
@@ -454,10 +462,10 @@ static void md_row(Buf *out, Buf *line, Grid *g, size_t r, bool bold)
         const char *s = *gcell(g, r, c);
         bool b = bold && s[0];
         buf_puts(line, b ? " **" : " ");
-        put_clean(line, s, true);
+        rp_put_clean(line, s, true);
         buf_puts(line, b ? "** |" : " |");
     }
-    emit_line(out, line, false);
+    rp_emit_line(out, line, false);
 }
 
 static void render_md(Buf *out, const Table *t, const OutOpts *o)
@@ -465,11 +473,11 @@ static void render_md(Buf *out, const Table *t, const OutOpts *o)
     Buf line = {0};
     if (t->title) {
         buf_puts(&line, "### ");
-        put_clean(&line, t->title, true);
-        emit_line(out, &line, false);
+        rp_put_clean(&line, t->title, true);
+        rp_emit_line(out, &line, false);
     }
     put_metric_heading(&line, t, o, true);
-    emit_line(out, &line, false);
+    rp_emit_line(out, &line, false);
     buf_putc(out, '\n');
     Grid g;
     grid_build(&g, t, o);
@@ -477,13 +485,13 @@ static void render_md(Buf *out, const Table *t, const OutOpts *o)
     buf_putc(&line, '|');
     for (size_t c = 0; c < g.nc; c++)
         buf_puts(&line, c == 0 ? " --- |" : " ---: |");
-    emit_line(out, &line, false);
+    rp_emit_line(out, &line, false);
     for (size_t r = 1; r < g.nr; r++)
         md_row(out, &line, &g, r, g.total_row && r == g.nr - 1);
     if (t->note) {
         buf_putc(out, '\n');
-        put_clean(&line, t->note, true);
-        emit_line(out, &line, false);
+        rp_put_clean(&line, t->note, true);
+        rp_emit_line(out, &line, false);
     }
     grid_free(&g);
     buf_free(&line);
@@ -492,7 +500,7 @@ static void render_md(Buf *out, const Table *t, const OutOpts *o)
 /* ---- CSV -------------------------------------------------------------------- */
 
 /* RFC 4180: quote a field holding a comma, quote, CR or LF; double quotes. */
-static void csv_field(Buf *out, const char *s)
+void rp_csv_field(Buf *out, const char *s)
 {
     if (!s[strcspn(s, ",\"\r\n")]) {
         buf_puts(out, s);
@@ -517,14 +525,14 @@ static void csv_opt_num(Buf *out, const Table *t, const Num *x)
 static void render_csv(Buf *out, const Table *t)
 {
     bool tc = has_total_col(t);
-    csv_field(out, t->row_level ? t->row_level : "");
+    rp_csv_field(out, t->row_level ? t->row_level : "");
     for (size_t j = 0; j < t->ncols; j++) {
         buf_putc(out, ',');
-        csv_field(out, col_name(t, j));
+        rp_csv_field(out, col_name(t, j));
     }
     buf_puts(out, tc ? ",total\n" : "\n");
     for (size_t i = 0; i < t->nrows; i++) {
-        csv_field(out, row_name(t, i));
+        rp_csv_field(out, row_name(t, i));
         for (size_t j = 0; j < t->ncols; j++)
             csv_opt_num(out, t, cell(t, i, j));
         if (tc)
@@ -544,7 +552,7 @@ static void render_csv(Buf *out, const Table *t)
 /* ---- JSON ------------------------------------------------------------------- */
 
 /* A JSON string, or null for NULL.  Invalid UTF-8 becomes \ufffd. */
-static void json_str(Buf *out, const char *s)
+void rp_json_str(Buf *out, const char *s)
 {
     if (!s) {
         buf_puts(out, "null");
@@ -590,9 +598,9 @@ static void json_num(Buf *out, const Table *t, const Num *x)
 static void json_row(Buf *out, const Table *t, size_t i)
 {
     buf_puts(out, i > 0 ? ",{\"name\":" : "{\"name\":");
-    json_str(out, row_name(t, i));
+    rp_json_str(out, row_name(t, i));
     buf_puts(out, ",\"label\":");
-    json_str(out, t->row_labels ? t->row_labels[i] : NULL);
+    rp_json_str(out, t->row_labels ? t->row_labels[i] : NULL);
     buf_puts(out, ",\"cells\":[");
     for (size_t j = 0; j < t->ncols; j++) {
         if (j > 0)
@@ -629,13 +637,13 @@ static void render_json(Buf *out, const Table *t)
                           kind_name(t->kind), t->row_level, t->col_level};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         buf_puts(out, keys[k]);
-        json_str(out, vals[k]);
+        rp_json_str(out, vals[k]);
     }
     buf_puts(out, ",\"columns\":[");
     for (size_t j = 0; j < t->ncols; j++) {
         if (j > 0)
             buf_putc(out, ',');
-        json_str(out, col_name(t, j));
+        rp_json_str(out, col_name(t, j));
     }
     buf_puts(out, "],\"rows\":[");
     for (size_t i = 0; i < t->nrows; i++)
@@ -643,7 +651,7 @@ static void render_json(Buf *out, const Table *t)
     buf_puts(out, "],\"totals\":");
     json_totals(out, t);
     buf_puts(out, ",\"note\":");
-    json_str(out, t->note);
+    rp_json_str(out, t->note);
     buf_putc(out, '}');
 }
 
@@ -742,230 +750,4 @@ int write_atomic(const char *path, const char *data, size_t len, char **err)
         sync_parent_dir(path);
     free(tmp);
     return rc;
-}
-
-/* ---- sheets ------------------------------------------------------------------ */
-
-char *report_money(Num x, const char *unit, char *buf)
-{
-    char plain[NUM_BUFSZ];
-    fmt_money(x, unit_exp(unit), plain);
-    return strcpy(buf, plain);
-}
-
-static const char *sheet_style_on(int style)
-{
-    switch (style) {
-    case STY_GREEN: return "\x1b[32m";
-    case STY_AMBER: return "\x1b[33m";
-    case STY_RED: return "\x1b[31m";
-    case STY_MARK: return "\x1b[1m";
-    default: return NULL;
-    }
-}
-
-static const char *sheet_cell(const Sheet *s, size_t r, size_t c, bool plain)
-{
-    const char *v = (plain ? s->plain : s->text)[r * s->ncols + c];
-    return v ? v : "";
-}
-
-/* Rows [from, to) of the sheet as one aligned text or md table. */
-static void sheet_human(Buf *out, const Sheet *s, const OutOpts *o, size_t from, size_t to,
-                        const char *group_value, const char *note)
-{
-    bool md = o->format == OUT_MD;
-    Buf line = {0};
-    if (s->title || group_value) { /* "TITLE — GROUP", or the group alone */
-        if (md)
-            buf_puts(&line, "### ");
-        if (s->title)
-            put_clean(&line, s->title, md);
-        if (s->title && group_value)
-            buf_puts(&line, " — ");
-        if (group_value)
-            put_clean(&line, group_value, md);
-        emit_line(out, &line, false);
-    }
-    if (s->heading) {
-        put_clean(&line, s->heading, md);
-        emit_line(out, &line, false);
-    }
-    if (md)
-        buf_putc(out, '\n');
-    size_t nc = s->ncols;
-    int *w = xcalloc(nc, sizeof *w);
-    for (size_t c = 0; c < nc; c++) {
-        if ((int)c == s->group)
-            continue;
-        w[c] = display_width(s->heads[c]);
-        for (size_t r = from; r < to; r++) {
-            Buf cell = {0};
-            put_clean(&cell, sheet_cell(s, r, c, false), md);
-            int cw = display_width(buf_cstr(&cell));
-            w[c] = cw > w[c] ? cw : w[c];
-            buf_free(&cell);
-        }
-    }
-    for (long r = -1; r < (long)to; r = r < 0 ? (long)from : r + 1) {
-        bool head = r < 0, total = !head && s->total && s->total[r];
-        if (md)
-            buf_putc(&line, '|');
-        bool first = true;
-        for (size_t c = 0; c < nc; c++) {
-            if ((int)c == s->group)
-                continue;
-            const char *v = head ? s->heads[c] : sheet_cell(s, (size_t)r, c, false);
-            Buf cell = {0};
-            put_clean(&cell, v, md);
-            int pad = w[c] - display_width(buf_cstr(&cell));
-            bool right = s->right && s->right[c];
-            int sty = head || !s->style ? 0 : s->style[(size_t)r * nc + c];
-            const char *on = o->color && !md ? sheet_style_on(sty) : NULL;
-            if (md) {
-                bool b = total && cell.len;
-                buf_puts(&line, b ? " **" : " ");
-                buf_puts(&line, buf_cstr(&cell));
-                buf_puts(&line, b ? "** |" : " |");
-            } else {
-                if (!first)
-                    buf_puts(&line, "  ");
-                if (right)
-                    put_spaces(&line, pad);
-                if (on)
-                    buf_puts(&line, on);
-                buf_puts(&line, buf_cstr(&cell));
-                if (on)
-                    buf_puts(&line, "\x1b[0m");
-                if (!right && c + 1 < nc)
-                    put_spaces(&line, pad);
-            }
-            buf_free(&cell);
-            first = false;
-        }
-        emit_line(out, &line, head && o->color && !md);
-        if (head) {
-            if (md) {
-                buf_putc(&line, '|');
-                for (size_t c = 0; c < nc; c++)
-                    if ((int)c != s->group)
-                        buf_puts(&line, s->right && s->right[c] ? " ---: |" : " --- |");
-            } else {
-                int total_w = 0;
-                bool f = true;
-                for (size_t c = 0; c < nc; c++)
-                    if ((int)c != s->group) {
-                        total_w += w[c] + (f ? 0 : 2);
-                        f = false;
-                    }
-                for (int i = 0; i < total_w; i++)
-                    buf_putc(&line, '-');
-            }
-            emit_line(out, &line, false);
-        }
-    }
-    if (note) {
-        if (md)
-            buf_putc(out, '\n');
-        put_clean(&line, note, md);
-        emit_line(out, &line, false);
-    }
-    free(w);
-    buf_free(&line);
-}
-
-static void sheet_csv(Buf *out, const Sheet *s)
-{
-    for (size_t c = 0; c < s->ncols; c++) {
-        if (c)
-            buf_putc(out, ',');
-        csv_field(out, s->heads[c]);
-    }
-    buf_putc(out, '\n');
-    for (size_t r = 0; r < s->nrows; r++) {
-        if (s->total && s->total[r])
-            continue;
-        for (size_t c = 0; c < s->ncols; c++) {
-            if (c)
-                buf_putc(out, ',');
-            csv_field(out, sheet_cell(s, r, c, true));
-        }
-        buf_putc(out, '\n');
-    }
-}
-
-static void sheet_json(Buf *out, const Sheet *s)
-{
-    buf_puts(out, "{\"title\":");
-    json_str(out, s->title);
-    buf_puts(out, ",\"columns\":[");
-    for (size_t c = 0; c < s->ncols; c++) {
-        if (c)
-            buf_putc(out, ',');
-        json_str(out, s->heads[c]);
-    }
-    buf_puts(out, "],\"rows\":[");
-    bool first = true;
-    for (size_t r = 0; r < s->nrows; r++) {
-        if (s->total && s->total[r])
-            continue;
-        buf_puts(out, first ? "{" : ",{");
-        first = false;
-        for (size_t c = 0; c < s->ncols; c++) {
-            if (c)
-                buf_putc(out, ',');
-            json_str(out, s->heads[c]);
-            buf_putc(out, ':');
-            const char *v = sheet_cell(s, r, c, true);
-            if (s->json_num && s->json_num[c] && v[0])
-                buf_puts(out, v);
-            else if (s->json_num && s->json_num[c])
-                buf_puts(out, "null");
-            else
-                json_str(out, v);
-        }
-        buf_putc(out, '}');
-    }
-    buf_puts(out, "],\"note\":");
-    json_str(out, s->note);
-    buf_putc(out, '}');
-}
-
-void report_sheet(Buf *out, const Sheet *s, const OutOpts *o, int index)
-{
-    if (index > 0)
-        buf_puts(out, o->format == OUT_JSON ? "," : "\n");
-    if (o->format == OUT_CSV) {
-        sheet_csv(out, s);
-        return;
-    }
-    if (o->format == OUT_JSON) {
-        sheet_json(out, s);
-        return;
-    }
-    if (s->group < 0 || s->nrows == 0) {
-        sheet_human(out, s, o, 0, s->nrows, NULL, s->note);
-        return;
-    }
-    size_t from = 0;
-    int g = 0;
-    while (from < s->nrows) {
-        const char *v = sheet_cell(s, from, (size_t)s->group, false);
-        size_t to = from + 1;
-        while (to < s->nrows && strcmp(sheet_cell(s, to, (size_t)s->group, false), v) == 0)
-            to++;
-        if (from > 0)
-            buf_putc(out, '\n');
-        bool last = to == s->nrows;
-        const char *note = s->notes ? s->notes[g] : NULL;
-        sheet_human(out, s, o, from, to, v, note);
-        if (last && s->note) {
-            Buf line = {0};
-            put_clean(&line, s->note, o->format == OUT_MD);
-            emit_line(out, &line, false);
-            buf_free(&line);
-        }
-        from = to;
-        g++;
-    }
 }

@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""Property tests of `salesplan fmt` on random plans.
+
+Each plan is one of tests/prop/alloc_prop.py's random allocation plans
+(dimensions, targets, splits with shares, locks, rest, weights, scopes,
+over-assignment and reserves) plus random `let`, `fn` and `assert`
+statements whose expressions use every operator, parentheses, `if` chains,
+builtin calls, rate tables (negative breakpoints included) and every kind
+of number literal.  The plan is then laid out at random: white space,
+line breaks and comments between tokens, so that blocks open over several
+lines, comments sit in every position, and lines grow long.  For each plan:
+
+  fmt      `salesplan fmt` accepts it;
+  idem     formatting the result changes nothing;
+  ast      `fmt --dump-ast` of the original and of the result are equal;
+  comments the result holds the same comments;
+  check    `salesplan check` gives the same verdict on both;
+  run      `salesplan run --format csv` with the plan's tables prints the
+           same bytes for the original, the random layout and the result.
+
+Then every plan of examples/, tests/golden/ and tests/fmt/cases/ that
+parses is laid out at random the same way (FMT_PROP_LAYOUTS times, default
+2) next to the original, so that its data files resolve, and goes through
+the same checks (`run` with the golden test's arguments when it has them).
+
+Usage: fmt_prop.py BIN   (env FMT_PROP_N = number of random plans, default
+300; FMT_PROP_SEED = first seed; PROP_JOBS = parallel runs; FMT_PROP_KEEP=DIR
+keeps failing plans there).  Prints `N passed, M failed` last; exits 1 on
+a failure.
+"""
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "prop"))
+import alloc_prop  # noqa: E402  (the plan generator)
+
+LEXEME = re.compile(r'''
+    "(?:[^"\\\n]|\\.)*"            # string
+  | \#[^\n]*                        # comment
+  | \d{4}-\d{2}(?:-\d{2})?(?![\w])  # month or date
+  | \d[\w.%]*                       # number (suffixes 万 亿 are word characters)
+  | [^\W\d]\w*                      # name
+  | <= | >= | == | !=
+  | \S                              # punctuation
+''', re.X)
+
+WORDS = ["note", "见上", "TODO: check with finance", "#", "a, b; c { }", "\"quoted\"", "90% of 1400万"]
+
+
+def tokens(text):
+    return LEXEME.findall(text)
+
+
+def relayout(rng, text):
+    """The same tokens with random white space and comments between them."""
+    out = []
+    toks = tokens(text)
+    for i, t in enumerate(toks):
+        if t.startswith("#"):
+            out.append(t + "\n")
+            continue
+        out.append(t)
+        if i + 1 == len(toks):
+            break
+        r = rng.random()
+        if r < 0.70:
+            out.append(" ")
+        elif r < 0.80:
+            out.append("\n" + " " * rng.randint(0, 6))
+        elif r < 0.85:
+            out.append("\n\n" + " " * rng.randint(0, 4))
+        elif r < 0.90:
+            out.append(" " * rng.randint(2, 12))
+        elif r < 0.95:
+            out.append("  # " + rng.choice(WORDS) + "\n" + " " * rng.randint(0, 8))
+        else:
+            out.append("\n" + " " * rng.randint(0, 10) + "# " + rng.choice(WORDS) + "\n")
+    return "".join(out) + "\n"
+
+
+def number(rng):
+    return rng.choice([
+        str(rng.randint(0, 999)), "%d.%d" % (rng.randint(0, 99), rng.randint(1, 99)),
+        "%d%%" % rng.randint(1, 150), "%d.5%%" % rng.randint(0, 20), "%dk" % rng.randint(1, 90),
+        "2.5k", "%d万" % rng.randint(1, 900), "1.2亿", "3M", "1_400_000", "1_000",
+    ])
+
+
+def cond(rng, d, names):
+    r = rng.random()
+    if d <= 0 or r < 0.5:
+        return "%s %s %s" % (expr(rng, d - 1, names), rng.choice(["<", "<=", ">", ">=", "==", "!="]),
+                             expr(rng, d - 1, names))
+    if r < 0.7:
+        return "not (%s)" % cond(rng, d - 1, names)
+    return "%s %s %s" % (cond(rng, d - 1, names), rng.choice(["and", "or"]), cond(rng, d - 1, names))
+
+
+def table(rng, d, names):
+    keys = sorted(rng.sample(range(-20, 200), rng.randint(1, 5)))
+    entries = ", ".join("%s: %s" % (k if k >= 0 else "-%d" % -k, expr(rng, 0, names)) for k in keys)
+    return "%s %s { %s }" % (rng.choice(["step", "bracket", "curve"]), expr(rng, d - 1, names), entries)
+
+
+def expr(rng, d, names):
+    r = rng.random()
+    if d <= 0 or r < 0.2:
+        return rng.choice(names) if names and rng.random() < 0.3 else number(rng)
+    if r < 0.45:
+        return "%s %s %s" % (expr(rng, d - 1, names), rng.choice(["+", "-", "*"]), expr(rng, d - 1, names))
+    if r < 0.5:
+        return "%s / %d" % (expr(rng, d - 1, names), rng.randint(1, 9))
+    if r < 0.6:
+        return "(%s)" % expr(rng, d - 1, names)
+    if r < 0.65:
+        return "-%s" % expr(rng, d - 1, names)
+    if r < 0.75:
+        return "if %s then %s else %s" % (cond(rng, d - 1, names), expr(rng, d - 1, names),
+                                         expr(rng, d - 1, names))
+    if r < 0.88:
+        fn = rng.choice(["min", "max", "abs", "round", "floor", "ceil", "clamp"])
+        n = {"abs": 1, "round": rng.choice([1, 2]), "floor": 2, "ceil": 2, "clamp": 3}.get(fn, rng.randint(2, 4))
+        args = [expr(rng, d - 1, names) for _ in range(n)]
+        if fn in ("round", "floor", "ceil") and n == 2:
+            args[1] = rng.choice(["0.01", "1", "10", "100", "1万"])
+        if fn == "clamp":
+            args[1], args[2] = "0", "100万"
+        return "%s(%s)" % (fn, ", ".join(args))
+    return table(rng, d, names)
+
+
+def extra_statements(rng):
+    """Lets, functions and assertions that hold, whatever the numbers."""
+    lines, names = [], []
+    for i in range(rng.randint(1, 6)):
+        lines.append("let v%d = %s" % (i, expr(rng, rng.randint(1, 5), names)))
+        names.append("v%d" % i)
+    for i in range(rng.randint(0, 3)):
+        body = expr(rng, rng.randint(1, 4), ["a", "b"])
+        lines.append("fn f%d(a, b) = %s" % (i, body))
+        e = "f%d(%s, %s)" % (i, expr(rng, 1, names), expr(rng, 1, names))
+        lines.append('assert %s == %s "f%d agrees with itself"' % (e, e, i))
+    for i in range(rng.randint(0, 2)):
+        e = expr(rng, rng.randint(1, 4), names)
+        lines.append("assert %s == %s" % (e, e) + (' "long assertion number %d"' % i if rng.random() < 0.5 else ""))
+    return lines
+
+
+class Result:
+    def __init__(self):
+        self.passed, self.failed, self.reports = 0, 0, []
+
+
+def sh(bin_, args, cwd, stdin=None):
+    p = subprocess.run([bin_] + args, cwd=cwd, input=stdin, capture_output=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def comments(text):
+    return sorted(t.rstrip() for t in tokens(text) if t.startswith("#"))
+
+
+def one(bin_, seed, keep):
+    rng = random.Random(seed)
+    P = alloc_prop.gen_plan(seed)
+    text = P.text + "\n".join(extra_statements(rng)) + "\n"
+    messy = relayout(rng, text) if seed % 4 else text
+    shows = []
+    for s in P.shows:
+        shows += ["--show", alloc_prop.show_text(P, s)]
+    problems = []
+    with tempfile.TemporaryDirectory() as d:
+        for name, body in (("orig.plan", text), ("messy.plan", messy)):
+            with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+                f.write(body)
+        rc, out, err = sh(bin_, ["fmt", "messy.plan"], d)
+        if rc != 0:
+            problems.append("fmt exits %d: %s" % (rc, err.decode(errors="replace")[:400]))
+        else:
+            formatted = out
+            with open(os.path.join(d, "tidy.plan"), "wb") as f:
+                f.write(formatted)
+            rc2, again, err2 = sh(bin_, ["fmt", "tidy.plan"], d)
+            if rc2 != 0 or again != formatted:
+                problems.append("idem: formatting the result changes it")
+            a1 = sh(bin_, ["fmt", "--dump-ast", "messy.plan"], d)[1]
+            a2 = sh(bin_, ["fmt", "--dump-ast", "tidy.plan"], d)[1]
+            if a1 != a2 or not a1:
+                problems.append("ast: the syntax tree changed")
+            if comments(messy) != comments(formatted.decode()):
+                problems.append("comments: a comment was lost or changed")
+            verdicts = [sh(bin_, ["check", n], d)[0] for n in ("orig.plan", "messy.plan", "tidy.plan")]
+            if len(set(verdicts)) != 1:
+                problems.append("check: exit statuses %s for original, random layout, formatted" % verdicts)
+            runs = [sh(bin_, ["run", n, "--format", "csv"] + shows, d) for n in ("orig.plan", "messy.plan", "tidy.plan")]
+            if len({(r[0], r[1]) for r in runs}) != 1:
+                problems.append("run: outputs differ (exit %s)" % [r[0] for r in runs])
+        if problems and keep:
+            os.makedirs(keep, exist_ok=True)
+            with open(os.path.join(keep, "fmt_%d.plan" % seed), "w", encoding="utf-8") as f:
+                f.write(messy)
+    return seed, problems
+
+
+def run_words(path):
+    """The golden test's arguments with {} for the plan, when they run it."""
+    args = os.path.splitext(path)[0] + ".args"
+    if not os.path.exists(args):
+        return None
+    import shlex
+    words = shlex.split(open(args, encoding="utf-8").read())
+    if not words or words[0] != "run" or "{}" not in words:
+        return None
+    return words
+
+
+def one_file(bin_, path, seed, keep):
+    """A plan of the repository, laid out at random next to itself."""
+    d, name = os.path.split(os.path.abspath(path))
+    text = open(path, encoding="utf-8").read()
+    if sh(bin_, ["fmt", name], d)[0] != 0:
+        return path, []          # a syntax error test: nothing to lay out
+    rng = random.Random(seed)
+    messy = relayout(rng, text)
+    stem = ".fmtprop%d_%d_" % (os.getpid(), seed)
+    mname, tname = stem + "m_" + name, stem + "t_" + name
+    problems = []
+    try:
+        with open(os.path.join(d, mname), "w", encoding="utf-8") as f:
+            f.write(messy)
+        rc, formatted, err = sh(bin_, ["fmt", mname], d)
+        if rc != 0:
+            return path, ["fmt exits %d on a random layout: %s" % (rc, err.decode(errors="replace")[:400])]
+        with open(os.path.join(d, tname), "wb") as f:
+            f.write(formatted)
+        if sh(bin_, ["fmt", tname], d)[1] != formatted:
+            problems.append("idem: formatting the result changes it")
+        if sh(bin_, ["fmt", "--dump-ast", name], d)[1] != sh(bin_, ["fmt", "--dump-ast", tname], d)[1]:
+            problems.append("ast: the syntax tree changed")
+        if comments(messy) != comments(formatted.decode()):
+            problems.append("comments: a comment was lost or changed")
+        verdicts = [sh(bin_, ["check", n], d)[0] for n in (name, mname, tname)]
+        if len(set(verdicts)) != 1:
+            problems.append("check: exit statuses %s" % verdicts)
+        runs = [["run", "{}", "--format", "csv"]]
+        if run_words(path):
+            runs.append(run_words(path))
+        for words in runs:
+            outs = [sh(bin_, [n if w == "{}" else w for w in words], d) for n in (name, mname, tname)]
+            if len({(o[0], o[1]) for o in outs}) != 1:
+                problems.append("run %s: outputs differ (exit %s)" % (" ".join(words), [o[0] for o in outs]))
+    finally:
+        for n in (mname, tname):
+            if os.path.exists(os.path.join(d, n)):
+                os.remove(os.path.join(d, n))
+    if problems and keep:
+        os.makedirs(keep, exist_ok=True)
+        with open(os.path.join(keep, "%d_%s" % (seed, name)), "w", encoding="utf-8") as f:
+            f.write(messy)
+    return path, problems
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: fmt_prop.py BIN", file=sys.stderr)
+        return 2
+    bin_ = os.path.abspath(sys.argv[1])
+    n = int(os.environ.get("FMT_PROP_N", "300"))
+    first = int(os.environ.get("FMT_PROP_SEED", "1"))
+    jobs = int(os.environ.get("PROP_JOBS", str(os.cpu_count() or 2)))
+    keep = os.environ.get("FMT_PROP_KEEP")
+    R = Result()
+    with ThreadPoolExecutor(max_workers=jobs) as ex:
+        for seed, problems in ex.map(lambda s: one(bin_, s, keep), range(first, first + n)):
+            if problems:
+                R.failed += 1
+                for p in problems:
+                    print("seed %d: %s" % (seed, p))
+            else:
+                R.passed += 1
+    print("random plans: %d passed, %d failed" % (R.passed, R.failed))
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    files = []
+    for sub in ("examples", os.path.join("tests", "golden"), os.path.join("tests", "fmt", "cases")):
+        folder = os.path.join(top, sub)
+        files += sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".plan"))
+    layouts = int(os.environ.get("FMT_PROP_LAYOUTS", "2"))
+    jobs_list = [(p, first + k) for p in files for k in range(layouts)]
+    C = Result()
+    with ThreadPoolExecutor(max_workers=jobs) as ex:
+        for path, problems in ex.map(lambda a: one_file(bin_, a[0], a[1], keep), jobs_list):
+            if problems:
+                C.failed += 1
+                for p in problems:
+                    print("%s: %s" % (os.path.relpath(path, top), p))
+            else:
+                C.passed += 1
+    print("random layouts of the repository's plans: %d passed, %d failed" % (C.passed, C.failed))
+    R.failed += C.failed
+    print("%d passed, %d failed" % (R.passed + C.passed, R.failed))
+    return 1 if R.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
