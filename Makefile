@@ -126,6 +126,12 @@ SIZE ?= M
 bench-w1: $(BIN)
 	bash bench/w1.sh $(SIZE)
 
+# make install / uninstall into a scratch DESTDIR: binary and man page in, then out
+.PHONY: check-install
+check: check-install
+check-install: $(BIN)
+	@sh tests/install/run.sh
+
 # salesplan fmt: before/after cases, every plan of the repository (idempotent, same syntax
 # tree, same check verdict and run output), random plans (FMT_PROP_N, default 300)
 .PHONY: check-fmt

@@ -450,6 +450,7 @@ static long example_clause(Fmt *f, Block *b, const char *word, long word_tok, co
         if (!e || lay_tok(f, a)->line != end_line) {
             e = lay_entry(f, b, a, z);
             lay_cell(f, e, line ? pad : word);
+            e->clause = true;
             e->cont = line != NULL;
             line = doc_cat(f);
             e->last = doc_wrap(f, D_FLAT, line, 0);

@@ -422,7 +422,7 @@ static void print_entries(Asm *a, Block *b, int ind)
             }
             for (int h = 0; h < e->hanging.n; h++) {
                 int hcol = e->trailing ? tcol : e->hanging.v[h].col - 1;
-                int deeper = ind + (e->cont ? cells_width(e) : 0) + 2; /* than the entry */
+                int deeper = ind + (e->clause ? cells_width(e) : 0) + 2; /* than the entry */
                 if (hcol < deeper)
                     hcol = deeper;
                 start_line(a, hcol);

@@ -77,6 +77,7 @@ typedef struct {
     int ncells, cap;
     Doc *last;
     AlignKind kind;
+    bool clause; /* a line of given/expect items: its tokens start after the cell */
     bool cont;   /* a continuation line of given/expect: its cell only when broken */
     long t0, t1; /* first and last token */
     bool blank_before;

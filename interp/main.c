@@ -118,7 +118,8 @@ static const char fmt_usage[] =
     "    operators, between arguments and before an assertion's message;\n"
     "  - comments stay where they were: at the end of their line (aligned in a\n"
     "    row of entries), or on their own lines before what follows them;\n"
-    "    comment lines right under an entry and indented deeper stay under it.\n"
+    "    comment lines right under an entry and indented deeper stay under it;\n"
+    "    a comment inside an expression moves to a line above its entry.\n"
     "\n"
     "exit status: 0 ok (--check: nothing to change), 1 a plan does not parse or\n"
     "(--check) would change, 2 usage, file or internal errors\n";

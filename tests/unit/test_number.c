@@ -440,6 +440,28 @@ static void test_status_str(void **state)
     assert_string_equal(num_status_str(NUM_OK), "ok");
 }
 
+
+/* Truncated quotients round and compare like the exact ratio (attainment). */
+static void test_div_trunc(void **state)
+{
+    (void)state;
+    Num q;
+    char b[NUM_BUFSZ];
+    assert_int_equal(num_div_mode(N("2"), N("3"), NUM_TRUNC, &q), NUM_OK);
+    assert_string_equal(num_str(q, b), "0.666666666666");
+    assert_int_equal(num_div_mode(num_neg(N("2")), N("3"), NUM_TRUNC, &q), NUM_OK);
+    assert_string_equal(num_str(q, b), "-0.666666666666");
+    assert_int_equal(num_div(N("2"), N("3"), &q), NUM_OK);
+    assert_string_equal(num_str(q, b), "0.666666666667");
+    /* 0.11075 - 1e-13 exactly: half-even at 12 decimals would make it 0.110750000000 and
+     * round up to 0.1108; truncated it stays below the tie and rounds to 0.1107 */
+    assert_int_equal(num_div_mode(N("110749999999999.9"), N("1000000000000000"), NUM_TRUNC, &q), NUM_OK);
+    assert_string_equal(num_fmt(q, 4, false, b), "0.1107");
+    assert_int_equal(num_div(N("110749999999999.9"), N("1000000000000000"), &q), NUM_OK);
+    assert_string_equal(num_fmt(q, 4, false, b), "0.1108");
+    assert_int_equal(num_div_mode(N("1"), NUM_ZERO, NUM_TRUNC, &q), NUM_DIVZERO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -464,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_to_int),
         cmocka_unit_test(test_cmp_sign),
         cmocka_unit_test(test_status_str),
+        cmocka_unit_test(test_div_trunc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -694,6 +694,93 @@ static void test_write_atomic_rename_fails(void **state)
     assert_int_equal(rmdir(path), 0);
 }
 
+
+/* ---- sheets (statements, scorecards, reviews) ------------------------------------------ */
+
+static const char *sheet_heads[] = {"period", "rep", "payout", "status"};
+static const bool sheet_right[] = {false, false, true, false};
+static const bool sheet_jnum[] = {false, false, true, false};
+static const char *sheet_text[] = {
+    "Q1", "张伟", "1,200.00", "green",
+    "Q1", "total", "1,200.00", "",
+    "Q2", "张伟", "30.50", "red",
+};
+static const char *sheet_plain[] = {
+    "Q1", "zhang", "1200.00", "green",
+    "Q1", "total", "1200.00", "",
+    "Q2", "zhang", "30.50", "red",
+};
+static const unsigned char sheet_style[] = {0, 0, 0, STY_GREEN, 0, 0, 0, 0, 0, 0, 0, STY_RED};
+static const bool sheet_total[] = {false, true, false};
+
+static Sheet sample_sheet(void)
+{
+    Sheet s = {"incentive pay", "per rep", 4, 3, sheet_heads, sheet_right, sheet_jnum,
+               sheet_text, sheet_plain, sheet_style, sheet_total, 0, NULL, "a note"};
+    return s;
+}
+
+static char *render_sheet(OutFormat f, bool color)
+{
+    Sheet s = sample_sheet();
+    OutOpts o = {f, "", NULL, color};
+    Buf b = {0};
+    report_sheet(&b, &s, &o, 0);
+    char *r = strdup(buf_cstr(&b));
+    buf_free(&b);
+    return r;
+}
+
+static void test_sheet_table_groups(void **state)
+{
+    (void)state;
+    char *t = render_sheet(OUT_TABLE, false);
+    assert_string_equal(t, "incentive pay — Q1\n"
+                           "per rep\n"
+                           "rep      payout  status\n"
+                           "-----------------------\n"
+                           "张伟   1,200.00  green\n"
+                           "total  1,200.00\n"
+                           "\n"
+                           "incentive pay — Q2\n"
+                           "per rep\n"
+                           "rep   payout  status\n"
+                           "--------------------\n"
+                           "张伟   30.50  red\n"
+                           "a note\n");
+    free(t);
+}
+
+static void test_sheet_csv_and_json_leave_out_totals(void **state)
+{
+    (void)state;
+    char *c = render_sheet(OUT_CSV, false);
+    assert_string_equal(c, "period,rep,payout,status\nQ1,zhang,1200.00,green\nQ2,zhang,30.50,red\n");
+    free(c);
+    char *j = render_sheet(OUT_JSON, false);
+    assert_string_equal(j, "{\"title\":\"incentive pay\",\"columns\":[\"period\",\"rep\",\"payout\","
+                           "\"status\"],\"rows\":[{\"period\":\"Q1\",\"rep\":\"zhang\",\"payout\":1200.00,"
+                           "\"status\":\"green\"},{\"period\":\"Q2\",\"rep\":\"zhang\",\"payout\":30.50,"
+                           "\"status\":\"red\"}],\"note\":\"a note\"}");
+    free(j);
+}
+
+static void test_sheet_status_colour(void **state)
+{
+    (void)state;
+    char *t = render_sheet(OUT_TABLE, true);
+    assert_non_null(strstr(t, "\x1b[32mgreen\x1b[0m"));
+    assert_non_null(strstr(t, "\x1b[31mred\x1b[0m"));
+    free(t);
+    char *plain = render_sheet(OUT_TABLE, false);
+    assert_null(strchr(plain, '\x1b'));
+    free(plain);
+    char *md = render_sheet(OUT_MD, true); /* Markdown never carries escapes */
+    assert_null(strchr(md, '\x1b'));
+    assert_non_null(strstr(md, "| **total** | **1,200.00** |"));
+    free(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -714,6 +801,9 @@ int main(void)
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_sheet_table_groups),
+        cmocka_unit_test(test_sheet_csv_and_json_leave_out_totals),
+        cmocka_unit_test(test_sheet_status_colour),
         cmocka_unit_test_setup_teardown(test_write_atomic, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_missing_dir, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_rename_fails, make_tmpdir, remove_tmpdir),
