@@ -111,6 +111,8 @@ printf '%s\nlet x = 1\0let y = 2\n' "$header" >nul_byte.plan
 printf 'plan "crlf" {\r\n  year = 2027\r\n}\r\nmetric revenue "rev" money\r\ntarget revenue = 100\r\nsplit revenue by quarter equally\r\n' \
     >crlf_valid.plan
 printf 'plan "crlf" {\r\n  year = 2027\r\n}\r\nlet x = 12x\r\n' >crlf_error.plan
+printf '# a CRLF plan with comments\r\nplan "crlf" {   # the header\r\n  year = 2027\r\n}\r\n' >crlf_comments.plan
+printf '\357\273\277plan "bom" { year = 2027 }\n' >bom_then_word.plan
 { echo "$header"; repeat 10000 'let x = 12x
 '; } >many_errors.plan
 
@@ -270,6 +272,8 @@ hostile unterminated_eof.plan invalid
 hostile nul_byte.plan invalid
 hostile crlf_valid.plan valid
 hostile crlf_error.plan invalid
+hostile crlf_comments.plan valid
+hostile bom_then_word.plan valid
 max_lines=150 # 20 errors per file, then a count
 hostile many_errors.plan invalid
 hostile import_self.plan invalid
