@@ -85,9 +85,9 @@ check-prop: $(BIN)
 	python3 tests/prop/alloc_prop.py ./$(BIN)
 
 check-asan:
-	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
+	FMT_PROP_N=40 $(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
 	    build/asan/salesplan check-units check-golden check-hostile check-actuals check-examples \
-	    check-docs
+	    check-docs check-fmt
 
 # ---- fuzzing and benchmarks ----------------------------------------------
 FUZZTIME  ?= 60
