@@ -7,7 +7,9 @@
  * reports.  Neither allocates: names are found in one open-addressing
  * table per level, and a value is added to the cells of the deepest member
  * the row names; ac_roll_up adds those to the ancestors after each file.
- * It must never keep rows or use floating point.
+ * A big file is read by several threads (actuals_par.c), each running
+ * ac_read_range over a part of it.  It must never keep rows or use
+ * floating point.
  */
 #include "actuals_int.h"
 
@@ -363,7 +365,7 @@ static void accumulate(Loader *ld, int month, const int32_t *deep, const Num *va
             if (deep[gr] >= 0)
                 cell_add(&ms->cells[ld->gdim[gr]], (size_t)deep[gr] * 12 + (size_t)month, v, v64);
         cell_add(&ms->cells[a->s->ndims], (size_t)month, v, v64);
-        ld->a->months |= 1u << month;
+        ld->months |= 1u << month;
     }
 }
 
@@ -383,6 +385,7 @@ static int row_values(Loader *ld, const CsvRow *row, int month)
     }
     for (int i = 0; i < ld->nmc; i++)
         if (ld->has[i] && !bound_add(ld->mc[i].ms, ld->vals[i].v)) {
+            ld->over_bound = true;
             ac_report(ld, ac_row_loc(ld, row, ld->mc[i].field),
                       "the values of '%s' add up to more than the largest number (about 1.7e26)",
                       ld->mc[i].ms->metric->name);
@@ -486,7 +489,8 @@ static int next_record(Loader *ld, CsvRow *row)
     return rc;
 }
 
-static int read_rows(Loader *ld)
+/* The header record: 0, or -1 after reporting. */
+static int read_header(Loader *ld)
 {
     CsvRow row;
     int rc = next_record(ld, &row);
@@ -498,13 +502,24 @@ static int read_rows(Loader *ld)
         ac_report(ld, (Loc){s, 1, 1, 1, 1}, "empty file: a header row is expected");
         return -1;
     }
-    if (!ac_read_header(ld, &row))
-        return -1;
+    return ac_read_header(ld, &row) ? 0 : -1;
+}
+
+int ac_read_range(Loader *ld)
+{
+    CsvRow row;
+    int rc = 1;
     while (ld->errors < ACT_MAX_ERRORS && (rc = next_record(ld, &row)) > 0) {
-        ld->a->rows++;
+        ld->rows++;
         if (!fast_add(ld, &row))
             add_row(ld, &row);
     }
+    return rc;
+}
+
+int ac_read_rest(Loader *ld)
+{
+    int rc = ac_read_range(ld);
     if (ld->errors >= ACT_MAX_ERRORS) {
         ac_note(ld, "stopped reading %s after %d errors", ld->shown, ACT_MAX_ERRORS);
         return -1;
@@ -565,8 +580,14 @@ int act_load(Actuals *a, const char *path, const char *shown, const Node *mappin
                  .lenient = lenient,
                  .src_index = -1};
     ld.fy_start = a->s->year * 12 + a->s->start_month - 1;
-    int rc = read_rows(&ld);
+    int rc = read_header(&ld);
+    if (rc == 0) {
+        int threads = ac_thread_count(path);
+        rc = threads > 1 ? ac_read_threads(&ld, threads) : ac_read_rest(&ld);
+    }
     warn_skipped(&ld);
+    a->rows += ld.rows;
+    a->months |= ld.months;
     ac_roll_up(a);
     csv_close(csv);
     loader_free(&ld);

@@ -56,15 +56,8 @@ void act_free(Actuals *a)
     if (!a)
         return;
     for (int i = 0; i < a->nms; i++) {
-        for (int d = 0; d <= a->s->ndims; d++) {
-            Cells *c = &a->ms[i].cells[d];
-            free(c->lo);
-            free(c->n);
-            free(c->sum);
-            free(c->cnt);
-            free(c->hi);
-            free(c->nhi);
-        }
+        for (int d = 0; d <= a->s->ndims; d++)
+            ac_cells_free(&a->ms[i].cells[d]);
         free(a->ms[i].cells);
     }
     free(a->ms);
@@ -92,6 +85,51 @@ void ac_cells_alloc(Cells *c, size_t size)
     c->n = xcalloc(size, sizeof *c->n);
     c->sum = xcalloc(size, sizeof *c->sum);
     c->cnt = xcalloc(size, sizeof *c->cnt);
+}
+
+void ac_cells_alloc_rows(Cells *c, size_t size)
+{
+    c->size = size;
+    c->lo = xcalloc(size, sizeof *c->lo);
+    c->n = xcalloc(size, sizeof *c->n);
+}
+
+void ac_cells_free(Cells *c)
+{
+    free(c->lo);
+    free(c->n);
+    free(c->sum);
+    free(c->cnt);
+    free(c->hi);
+    free(c->nhi);
+    *c = (Cells){0};
+}
+
+/* Adds v and count rows to cell i: the 64-bit parts while they fit, the
+ * rest to the spills (as cell_add does one row at a time). */
+static void cell_add_rows(Cells *c, size_t i, __int128 v, uint64_t count)
+{
+    uint64_t n = (uint64_t)c->n[i] + (count & 0xFFFFFFFFu);
+    c->n[i] = (uint32_t)n;
+    if (n >> 32 || count >> 32) {
+        if (!c->nhi)
+            c->nhi = xcalloc(c->size, sizeof *c->nhi);
+        c->nhi[i] += (int64_t)((n >> 32) << 32) + (int64_t)((count >> 32) << 32);
+    }
+    int64_t r;
+    if (v == (int64_t)v && !__builtin_add_overflow(c->lo[i], (int64_t)v, &r))
+        c->lo[i] = r;
+    else
+        ac_cell_spill(c, i, v);
+}
+
+void ac_cells_add(Cells *dst, const Cells *src)
+{
+    for (size_t i = 0; src->lo && i < src->size && i < dst->size; i++) {
+        uint64_t count = (uint64_t)src->n[i] + (uint64_t)(src->nhi ? src->nhi[i] : 0);
+        if (count) /* a cell without rows holds 0 */
+            cell_add_rows(dst, i, (__int128)src->lo[i] + (src->hi ? src->hi[i].v : 0), count);
+    }
 }
 
 __attribute__((noinline, cold)) void ac_cell_spill(Cells *c, size_t i, __int128 v)

@@ -43,6 +43,10 @@
  *   position (FILE:LINE:COL, with the offending line and a caret when it is
  *   short enough) and sets p->data_error; reading stops after
  *   ACT_MAX_ERRORS errors in one file.
+ * - A big file (16 MiB or more; SALESPLAN_THREADS overrides) is read by
+ *   several threads, each with its own part of the file and its own cells;
+ *   sums, counts, warnings and errors (their order too) are exactly those
+ *   of one thread.
  *
  * Ownership: an Actuals belongs to its creator (act_free).  The Sources
  * that diagnostics about CSV files point into (the offending lines) are

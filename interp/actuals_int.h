@@ -1,13 +1,17 @@
 /* actuals_int.h -- shared by the actuals files: actuals.c (the store: its
  * cells, roll-ups and queries, act_new/act_free, act_load_all), actread.c
  * (act_load: the read loop, the two row paths, the member tables),
- * acthead.c (the header row against the plan) and actdiag.c (where a
- * diagnostic points in a CSV, and the error and note wrappers).  Not for
- * other modules: actuals.h is the interface.
+ * acthead.c (the header row against the plan), actdiag.c (where a
+ * diagnostic points in a CSV, and the error and note wrappers) and
+ * actuals_par.c (a big file read by several threads).  Not for other
+ * modules: actuals.h is the interface.
  *
  * Ownership: an Actuals owns every array below (act_free); a Loader lives
  * for one act_load and owns its per-file arrays (loader_free in
- * actread.c), never the Actuals, CsvReader or mapping it points to.
+ * actread.c), never the Actuals, CsvReader or mapping it points to.  A
+ * worker's Loader (actuals_par.c) shares the header's arrays (names, lc,
+ * gstart, gdim) with the file's and owns the rest; its Recorder owns the
+ * errors it holds and the Sources not yet handed to the Program.
  */
 #ifndef ACTUALS_INT_H
 #define ACTUALS_INT_H
@@ -95,6 +99,28 @@ typedef struct {
     bool pct;
 } MetricCol;
 
+/* An error a worker found, kept for the main thread to report in file
+ * order (actuals_par.c): what ac_report and ac_note would have reported,
+ * and the worker's counts when it was found. */
+typedef struct {
+    Loc loc; /* loc.src: one of the Recorder's srcs, or NULL */
+    char *msg;
+    char **notes;
+    int nnotes;
+    long rows, skipped, outside; /* of the worker's range, up to this error */
+    __int128 *used;              /* per metric column: the bound its rows took */
+} RecError;
+
+/* A worker's errors and the Sources it made (the Program's only when
+ * adopted: ac_adopt_source). */
+typedef struct {
+    RecError *v;
+    int n;
+    Source **srcs;
+    int nsrcs;
+    __int128 *room0; /* per metric column: the bound when the worker started */
+} Recorder;
+
 /* What one act_load needs while reading. */
 typedef struct {
     Actuals *a;
@@ -120,6 +146,10 @@ typedef struct {
     Num *vals;      /* per metric column: the current row's value */
     bool *has;      /* per metric column: whether it has one */
     int fy_start;   /* year * 12 + month - 1 of fiscal month 0 */
+    long rows;       /* data rows read (blank lines not counted) */
+    unsigned months; /* fiscal months with a value */
+    Recorder *rec;   /* a worker's: errors are recorded there, not reported */
+    bool over_bound; /* some row passed a metric's bound (MStore.room) */
     long skipped, outside;
     Loc skip_loc, outside_loc;
     char skip_msg[200];
@@ -140,6 +170,17 @@ static inline int clamp_int(long v)
 
 /* Allocates the four arrays every Cells has (size cells, zeroed). */
 void ac_cells_alloc(Cells *c, size_t size);
+
+/* Allocates only what the row path writes (lo and n): a worker's cells. */
+void ac_cells_alloc_rows(Cells *c, size_t size);
+
+/* Frees a Cells' arrays (and sets them NULL). */
+void ac_cells_free(Cells *c);
+
+/* Adds the rows of src (lo, n and their spills: a worker's cells of the
+ * same size) to dst.  Exact when the sum of |value| of every row of both
+ * is within the metric's bound, which the caller checks. */
+void ac_cells_add(Cells *dst, const Cells *src);
 
 /* Moves a cell's 64-bit part and v to its 128-bit part (cannot overflow:
  * bounded by MStore.room); the count's carry to nhi. */
@@ -176,10 +217,32 @@ static inline void cell_add(Cells *c, size_t i, __int128 v, bool v64)
         ac_cell_spill(c, i, v);
 }
 
-/* ---- member tables (actread.c) ---- */
+/* ---- reading (actread.c) ---- */
 
 /* The table of names and labels of one level, built on first use. */
 LevelMap *ac_level_map(Actuals *a, const Dim *d, int dim, int depth);
+
+/* Reads the data rows of ld->csv until its end, a reader error or
+ * ACT_MAX_ERRORS errors: returns what the last csv_next returned (0 at
+ * the end, -1 after an error, 1 when stopped by the errors). */
+int ac_read_range(Loader *ld);
+
+/* The rest of the file, one thread: ac_read_range, then the note about
+ * stopping; 0, or -1 after reporting. */
+int ac_read_rest(Loader *ld);
+
+/* ---- several threads (actuals_par.c) ---- */
+
+/* How many threads read the file at path: SALESPLAN_THREADS when set to a
+ * number, else min(online CPUs, ACT_THREADS_MAX) for a regular file of at
+ * least ACT_THREADS_FROM bytes, else 1. */
+#define ACT_THREADS_MAX 4
+#define ACT_THREADS_FROM ((long long)16 << 20)
+int ac_thread_count(const char *path);
+
+/* The rest of the file (after its header) with n threads, giving exactly
+ * what ac_read_rest gives (it falls back to ac_read_rest when it must). */
+int ac_read_threads(Loader *ld, int n);
 
 /* ---- the header (acthead.c) ---- */
 
@@ -190,8 +253,15 @@ bool ac_read_header(Loader *ld, const CsvRow *hdr);
 /* ---- diagnostics (actdiag.c) ---- */
 
 /* A Source for lines of the CSV starting at first_line (the Program keeps
- * it); text is made printable in place. */
+ * it; a worker's Recorder until adopted); text is made printable in place. */
 Source *ac_csv_source(Loader *ld, long first_line, Buf *text);
+
+/* Hands a Source of the Recorder (s may be NULL) to the Program, as the
+ * file's; later adoptions of the same Source do nothing. */
+void ac_adopt_source(Loader *ld, Recorder *rec, Source *s);
+
+/* Frees what the Recorder holds (Sources not adopted too). */
+void ac_recorder_free(Recorder *rec);
 
 /* Cuts text to at most max bytes, on a code point boundary. */
 void ac_cut_text(Buf *b, size_t max);
@@ -203,7 +273,8 @@ Loc ac_row_loc(Loader *ld, const CsvRow *row, long fi);
 /* Physical line `line` of the file, for errors the CSV reader finds. */
 void ac_file_line(const char *path, long line, Buf *out);
 
-/* An error of the file at loc: counted, and sets p->data_error. */
+/* An error of the file at loc: counted, and sets p->data_error (a
+ * worker's: counted and recorded). */
 void ac_report(Loader *ld, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* A note under the last diagnostic. */

@@ -4,8 +4,11 @@
  * parsed plus at least one block; records are parsed in place (separators and
  * closing quotes become NULs, "" is collapsed once the record is complete), so
  * the steady state allocates nothing.  Special bytes are found 64 at a time
- * through a bit mask (SSE2 when available).  This module must never read
- * outside its buffer, buffer more than one record plus a block, or hang.
+ * through a bit mask (SSE2 when available).  A reader may be limited to a
+ * byte range of its input (csv_set_range), which csv_split finds by counting
+ * quotes and line feeds, so that several threads can read one file.  This
+ * module must never read outside its buffer, buffer more than one record
+ * plus a block, or hang.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -15,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -46,6 +50,10 @@ struct CsvReader {
     bool is_mem;
     const unsigned char *mem;
     size_t mem_len, mem_pos;
+    long long in_pos; /* input offset of the next byte a descriptor gives */
+    long long in_end; /* csv_set_range: where the input ends (-1: its end) */
+    bool ranged;      /* csv_set_range: pread from in_pos */
+    bool skip_bom;
     char *name;
     unsigned char *buf; /* cap + SLACK bytes, zero-filled when allocated */
     size_t cap;         /* 0 until the first csv_next */
@@ -75,6 +83,8 @@ static CsvReader *reader_new(int fd, const char *name)
     r->name = xstrdup(name);
     r->block = DEFAULT_BLOCK;
     r->line = 1;
+    r->in_end = -1;
+    r->skip_bom = true;
     csv_set_max_field(r, CSV_DEFAULT_MAX_FIELD);
     r->lens = xmalloc(CSV_MAX_FIELDS * sizeof *r->lens);
     r->fields = xmalloc(CSV_MAX_FIELDS * sizeof *r->fields);
@@ -114,7 +124,10 @@ CsvReader *csv_open(const char *path, char **err_msg)
 
 CsvReader *csv_open_fd(int fd, const char *name)
 {
-    return reader_new(fd, name);
+    CsvReader *r = reader_new(fd, name);
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    r->in_pos = at > 0 ? (long long)at : 0;
+    return r;
 }
 
 CsvReader *csv_open_mem(const char *data, size_t len)
@@ -141,6 +154,32 @@ void csv_set_max_field(CsvReader *r, size_t max_bytes)
 void csv_set_block_size(CsvReader *r, size_t bytes)
 {
     r->block = bytes < 1 ? 1 : bytes > MAX_BLOCK ? MAX_BLOCK : bytes;
+}
+
+void csv_set_range(CsvReader *r, long long offset, long long length, long first_line)
+{
+    if (offset < 0)
+        offset = 0;
+    r->line = first_line < 1 ? 1 : first_line;
+    r->skip_bom = offset == 0;
+    if (r->is_mem) {
+        size_t from = (unsigned long long)offset < r->mem_len ? (size_t)offset : r->mem_len;
+        if (length >= 0 && (unsigned long long)length < r->mem_len - from)
+            r->mem_len = from + (size_t)length;
+        r->mem_pos = from;
+        return;
+    }
+    r->ranged = true;
+    r->in_pos = offset;
+    r->in_end = length < 0 || length > LLONG_MAX - offset ? -1 : offset + length;
+}
+
+long long csv_tell(const CsvReader *r, long *line)
+{
+    long long next = r->is_mem ? (long long)r->mem_pos : r->in_pos;
+    if (line)
+        *line = r->line;
+    return next - (long long)(r->end - r->pos);
 }
 
 void csv_close(CsvReader *r)
@@ -242,19 +281,32 @@ __attribute__((noinline, cold)) static int fail_unterminated(CsvReader *r, const
 
 /* ---- input ---- */
 
+/* Bytes left in the input, or SIZE_MAX when not known. */
+static size_t src_left(const CsvReader *r)
+{
+    if (r->is_mem)
+        return r->mem_len - r->mem_pos;
+    if (r->in_end >= 0)
+        return r->in_end > r->in_pos ? (size_t)(r->in_end - r->in_pos) : 0;
+    return SIZE_MAX;
+}
+
 static ssize_t src_read(CsvReader *r, unsigned char *dst, size_t n)
 {
+    if (n > src_left(r))
+        n = src_left(r);
     if (r->is_mem) {
-        size_t left = r->mem_len - r->mem_pos;
-        if (n > left)
-            n = left;
         if (n > 0)
             memcpy(dst, r->mem + r->mem_pos, n);
         r->mem_pos += n;
         return (ssize_t)n;
     }
+    if (n == 0)
+        return 0;
     for (;;) {
-        ssize_t k = read(r->fd, dst, n);
+        ssize_t k = r->ranged ? pread(r->fd, dst, n, (off_t)r->in_pos) : read(r->fd, dst, n);
+        if (k > 0)
+            r->in_pos += k;
         if (k >= 0 || errno != EINTR)
             return k;
     }
@@ -295,9 +347,7 @@ static int fill(CsvReader *r)
         r->pos = 0;
         r->end = keep;
     }
-    size_t want = r->block;
-    if (r->is_mem && want > r->mem_len - r->mem_pos)
-        want = r->mem_len - r->mem_pos;
+    size_t want = r->block < src_left(r) ? r->block : src_left(r);
     if (r->cap - r->end < want)
         grow(r, r->end + want);
     ssize_t n = src_read(r, r->buf + r->end, want);
@@ -313,9 +363,9 @@ static int fill(CsvReader *r)
 /* First call: allocate the buffer and skip a byte order mark. */
 static int start(CsvReader *r)
 {
-    size_t cap = 2 * r->block;
-    if (r->is_mem && cap > r->mem_len + 16)
-        cap = r->mem_len + 16;
+    size_t cap = 2 * r->block, left = src_left(r);
+    if (left < SIZE_MAX - 16 && cap > left + 16)
+        cap = left + 16;
     grow(r, cap);
     while (r->end - r->pos < 3) {
         int k = fill(r);
@@ -324,7 +374,7 @@ static int start(CsvReader *r)
         if (k == 0)
             break;
     }
-    if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0)
+    if (r->skip_bom && r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0)
         r->pos += 3;
     return 0;
 }
@@ -783,4 +833,109 @@ int csv_next(CsvReader *r, CsvRow *row)
     }
 #undef RELOAD
     return finish_record(r, row, nf, &st, q, next);
+}
+
+/* ---- splitting a file into ranges ---- */
+
+#define SPLIT_BLOCK ((size_t)1 << 20)
+
+/* Adds the '"' bytes of s[0..n) to *quotes and the '\n' bytes to *lines. */
+static void count_quotes_lines(const unsigned char *s, size_t n, unsigned long long *quotes,
+                               long *lines)
+{
+    unsigned long long q = 0, l = 0;
+    size_t i = 0;
+#ifdef CSV_SSE2
+    const __m128i vq = _mm_set1_epi8('"'), vl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    while (n - i >= 16) {
+        /* per-byte counters (0 - matches) for at most 255 vectors, then summed */
+        __m128i aq = zero, al = zero;
+        size_t stop = n - i >= 255 * 16 ? i + 255 * 16 : i + (n - i) / 16 * 16;
+        for (; i < stop; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            aq = _mm_sub_epi8(aq, _mm_cmpeq_epi8(v, vq));
+            al = _mm_sub_epi8(al, _mm_cmpeq_epi8(v, vl));
+        }
+        __m128i sq = _mm_sad_epu8(aq, zero), sl = _mm_sad_epu8(al, zero);
+        q += (unsigned long long)_mm_cvtsi128_si32(sq) +
+             (unsigned long long)_mm_cvtsi128_si32(_mm_srli_si128(sq, 8));
+        l += (unsigned long long)_mm_cvtsi128_si32(sl) +
+             (unsigned long long)_mm_cvtsi128_si32(_mm_srli_si128(sl, 8));
+    }
+#endif
+    for (; i < n; i++) {
+        q += s[i] == '"';
+        l += s[i] == '\n';
+    }
+    *quotes += q;
+    *lines += (long)l;
+}
+
+/* The first '\n' at even quote parity in s[i..n): its index + 1 (the cut),
+ * or n when there is none; *quotes and *lines count what was passed. */
+static size_t find_cut(const unsigned char *s, size_t i, size_t n, unsigned long long *quotes,
+                       long *lines, bool *found)
+{
+    *found = false;
+    for (; i < n; i++) {
+        if (s[i] == '"') {
+            ++*quotes;
+        } else if (s[i] == '\n') {
+            ++*lines;
+            if (!(*quotes & 1)) {
+                *found = true;
+                return i + 1;
+            }
+        }
+    }
+    return n;
+}
+
+int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *out)
+{
+    unsigned char *buf = xmalloc(SPLIT_BLOCK);
+    unsigned long long quotes = 0;
+    if (to < from)
+        to = from;
+    long long pos = from, stop = to; /* pos: input offset of buf[0] */
+    int k = 1;                       /* the cut looked for: between ranges k - 1 and k */
+    out[0] = (CsvRange){from, 0, line};
+    while (k < n && pos < to) {
+        size_t want = (unsigned long long)(to - pos) < SPLIT_BLOCK ? (size_t)(to - pos) : SPLIT_BLOCK;
+        ssize_t got = pread(fd, buf, want, (off_t)pos);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            free(buf);
+            return -1;
+        }
+        if (got == 0) { /* the file is shorter than it was */
+            stop = pos;
+            break;
+        }
+        size_t i = 0, len = (size_t)got;
+        while (i < len && k < n) {
+            long long target = from + (to - from) / n * k + (to - from) % n * k / n;
+            if (pos + (long long)i < target) {
+                size_t m = target - pos < (long long)len ? (size_t)(target - pos) : len;
+                count_quotes_lines(buf + i, m - i, &quotes, &line);
+                i = m;
+                continue;
+            }
+            bool found;
+            i = find_cut(buf, i, len, &quotes, &line, &found);
+            if (found) {
+                out[k - 1].length = pos + (long long)i - out[k - 1].offset;
+                out[k++] = (CsvRange){pos + (long long)i, 0, line};
+            }
+        }
+        pos += got;
+    }
+    for (; k < n; k++) { /* no cut found: empty ranges at the end */
+        out[k - 1].length = stop - out[k - 1].offset;
+        out[k] = (CsvRange){stop, 0, line};
+    }
+    out[n - 1].length = stop - out[n - 1].offset;
+    free(buf);
+    return 0;
 }

@@ -6,7 +6,8 @@
  * csv_open's *err_msg is malloc'd and freed by the caller with free().
  * csv_open_mem does not copy: data must stay valid and unchanged until
  * csv_close.  csv_open_fd does not take the descriptor: the caller closes it.
- * The message from csv_error lives in the reader.
+ * The message from csv_error lives in the reader.  csv_split fills the
+ * caller's array and keeps nothing.
  *
  * Format: UTF-8 (validated), ',' separator, records end with "\n" or "\r\n";
  * a field in double quotes may hold ',', '\n', '\r' and "" (one quote).  A
@@ -57,6 +58,44 @@ void csv_set_max_field(CsvReader *r, size_t max_bytes);
  * never depend on it; tests use tiny blocks to put every byte of a record on a
  * block boundary. */
 void csv_set_block_size(CsvReader *r, size_t bytes);
+
+/* Reads only the bytes [offset, offset + length) of the input (length < 0:
+ * up to its end) as if they were all of it: their end is the end of input.
+ * A descriptor is then read with pread(2) (its file position is neither used
+ * nor moved, so several readers may share a file); memory is read in place.
+ * The first record is counted as physical line first_line (>= 1), and a
+ * byte order mark is skipped only when offset is 0.  For reading a file in
+ * pieces cut by csv_split: the rows and errors of a range that starts a
+ * record are those of the whole input there, except where the whole input
+ * would go on past the range's end.  Call before the first csv_next. */
+void csv_set_range(CsvReader *r, long long offset, long long length, long first_line);
+
+/* Where the next record starts: its byte offset in the input (counted from
+ * the start of the file or memory, a byte order mark included; for
+ * csv_open_fd, from the file's start when the descriptor can seek) and, in
+ * *line (may be NULL), its physical line.  Meant for after csv_next returned
+ * 1, e.g. to split the records after a header; before the first csv_next it
+ * is where reading starts. */
+long long csv_tell(const CsvReader *r, long *line);
+
+/* A piece of a file for csv_set_range. */
+typedef struct {
+    long long offset, length; /* bytes [offset, offset + length) */
+    long line;                /* physical line of its first record */
+} CsvRange;
+
+/* Splits bytes [from, to) of the file open at fd, where from starts a record
+ * on physical line `line`, into n >= 1 ranges of about equal size, in order,
+ * that together cover it and each start a record: every cut is just after a
+ * '\n' outside quotes (an even number of '"' since from: RFC 4180's "" counts
+ * twice) and nearest after an n-th of the way; each range's line counts the
+ * '\n' before it.  A cut that finds no such '\n' before to is at to, so a
+ * range may be empty.  Reads block by block with pread(2) up to the last
+ * cut, keeping nothing (memory does not depend on the file's size).  Returns
+ * 0, or -1 with errno set after a read error.  The quote parity is the quote
+ * state only in valid CSV: after a range whose reading ended in an error,
+ * the next cut may be inside a record, and later ranges must be ignored. */
+int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *out);
 
 /* Reads the next record into *row.  Returns 1 for a record, 0 at end of input
  * and -1 on an error (see csv_error); after 0 or -1 every later call returns

@@ -800,3 +800,15 @@ int verify_plan(Measure *ms)
         }
     return failures;
 }
+
+int inc_eval_plan(Measure *ms, const Node *e, Value *out)
+{
+    bind(ms);
+    Cx cx = {CX_PLAN, NULL, NULL, NULL, NULL, NULL};
+    void *saved = ms->ctx;
+    ms->ctx = &cx;
+    Frame top = {0};
+    int rc = eval_expr(&ms->ev, &top, e, out);
+    ms->ctx = saved;
+    return rc;
+}

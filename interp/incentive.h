@@ -65,6 +65,11 @@ int sc_compute(Measure *ms, const Node *sc, const Period *per, int nper, const N
                ScResult *out);
 void sc_result_free(ScResult *r);
 
+/* Evaluates a plan-level expression as an assertion would (metrics and
+ * cells, M.target and M.actual of the whole plan, total(INCENTIVE)): the
+ * REPL's expressions.  Returns 0, or -1 after reporting. */
+int inc_eval_plan(Measure *ms, const Node *e, Value *out);
+
 /* `check`: every example and assertion; failures are errors printing both
  * sides.  Returns the number of failures. */
 int verify_plan(Measure *ms);

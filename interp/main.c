@@ -11,6 +11,7 @@
 #include "diff.h"
 #include "fmt.h"
 #include "program.h"
+#include "repl.h"
 #include "report.h"
 #include "run.h"
 
@@ -28,7 +29,8 @@ static const char usage_text[] =
     "      [--format table|csv|json|md] [-o FILE] [--lenient]\n"
     "                    evaluate a plan: allocation tables, incentive statements,\n"
     "                    scorecards and reviews\n"
-    "  repl [FILE]       interactive what-if session (not in this release)\n"
+    "  repl [FILE]       interactive what-if session: try targets, splits and rates,\n"
+    "                    see what changed, :undo, :diff, :save (salesplan repl --help)\n"
     "  diff OLD.plan NEW.plan [--show SPEC]... [--format table|csv|json|md]\n"
     "                    the cells a change to a plan moves: old, new, delta, percent\n"
     "  fmt [--check | -w] FILE...\n"
@@ -565,10 +567,7 @@ int main(int argc, char **argv)
         return cmd_diff(argc - 2, argv + 2);
     if (strcmp(cmd, "fmt") == 0)
         return cmd_fmt(argc - 2, argv + 2);
-    if (strcmp(cmd, "repl") == 0) {
-        fprintf(stderr, "salesplan: '%s' is not available in this release yet; "
-                        "'salesplan check' validates plans today\n", cmd);
-        return 2;
-    }
+    if (strcmp(cmd, "repl") == 0)
+        return repl_main(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -401,6 +401,24 @@ void prog_load_text(Program *p, const char *name, const char *dir, const char *t
 
 void prog_check(Program *p) { resolve_program(p); }
 
+Node *prog_parse_unit(Program *p, const char *name, const char *dir, const char *text, size_t len,
+                      int first_line, Unit **unit)
+{
+    Unit *u = add_unit(p, name, dir, text, len);
+    u->src->first_line = first_line;
+    parse_unit(p, u);
+    if (unit)
+        *unit = u;
+    return u->items;
+}
+
+void prog_load_new_imports(Program *p)
+{
+    const char *stack[PROG_MAX_IMPORT_DEPTH + 2];
+    if (p->main)
+        load_imports(p, p->main, 0, stack); /* those already loaded are skipped */
+}
+
 Node *prog_parse_extra(Program *p, const char *name, const char *text)
 {
     Unit *u = add_unit(p, name, NULL, text, strlen(text));

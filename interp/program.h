@@ -52,6 +52,13 @@ void prog_free(Program *p);
 /* Parses text given on the command line ("show revenue by region") as a
  * unit of its own named name; returns its statements (owned by p). */
 Node *prog_parse_extra(Program *p, const char *name, const char *text);
+/* The same for the REPL: the unit's lines are numbered from first_line and
+ * its data paths resolve in dir (NULL: none); *unit (if given) gets it. */
+Node *prog_parse_unit(Program *p, const char *name, const char *dir, const char *text, size_t len,
+                      int first_line, Unit **unit);
+/* Loads what the main unit's imports name that is not loaded yet (the REPL
+ * adds statements to the main unit after loading it). */
+void prog_load_new_imports(Program *p);
 
 /* Resolves a data path named in the plan (relative to the plan's
  * directory) to a readable path, or reports why not and returns NULL.

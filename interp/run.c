@@ -117,10 +117,25 @@ static int render(Program *p, Engine *en, Measure *ms, const RunOpts *o, ShowLis
 
 int run_show_csv(Program *p, Engine *en, Measure *ms, const Node *show, Buf *out)
 {
+    return run_show_format(p, en, ms, show, NULL, OUT_CSV, false, out);
+}
+
+int run_render(Program *p, Engine *en, Measure *ms, ShowList *l, OutFormat format, bool color,
+               Buf *out)
+{
     RunOpts o = {0};
-    o.format = OUT_CSV;
-    o.out = "-";
-    ShowList l = {&show, (const char *[]){NULL}, 1};
+    o.format = format;
+    o.out = color ? NULL : "-";
+    return render(p, en, ms, &o, l, out);
+}
+
+int run_show_format(Program *p, Engine *en, Measure *ms, const Node *show, const char *title,
+                    OutFormat format, bool color, Buf *out)
+{
+    RunOpts o = {0};
+    o.format = format;
+    o.out = color ? NULL : "-"; /* render colours only what goes to a terminal */
+    ShowList l = {&show, (const char *[]){title}, 1};
     return render(p, en, ms, &o, &l, out);
 }
 

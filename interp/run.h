@@ -38,6 +38,14 @@ void run_default_shows(Program *p, Engine *en, Arena *arena, ShowList *l);
 void run_review_shows(Program *p, Arena *arena, ShowList *l);
 /* One show evaluated into CSV (salesplan diff); 0, or 1 after reporting. */
 int run_show_csv(Program *p, Engine *en, Measure *ms, const Node *show, Buf *out);
+/* The same in any format, with a title (or NULL), in colour when color is
+ * set and the table goes to a terminal (the REPL). */
+int run_show_format(Program *p, Engine *en, Measure *ms, const Node *show, const char *title,
+                    OutFormat format, bool color, Buf *out);
+
+/* Renders a list of shows as `run` prints them (the REPL's :run). */
+int run_render(Program *p, Engine *en, Measure *ms, ShowList *l, OutFormat format, bool color,
+               Buf *out);
 
 /* Returns the exit status: 0, 1 (invalid plan or evaluation error) or 2. */
 int run_plan(const RunOpts *o);

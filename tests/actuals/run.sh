@@ -12,8 +12,12 @@
 # 100 MB field too); nothing is written into the repository.  Each case
 # runs BIN from that directory with a time limit ($ACTUALS_TIMEOUT seconds,
 # default 20) and checks the exit status and that stderr contains each
-# expected text (fixed strings, grep -F).  The last line is "N passed, M
-# failed"; the exit status is 1 if any failed.
+# expected text (fixed strings, grep -F).  Each case runs with one thread
+# (SALESPLAN_THREADS=1) and again with 2, 3 and 4 threads reading each
+# file (tiny ranges: most cuts fall between the few rows there are), and
+# the exit status, stdout and stderr must be those of the one-thread run,
+# byte for byte.  The last line is "N passed, M failed"; the exit status
+# is 1 if any failed.
 
 LC_ALL=C
 export LC_ALL
@@ -65,16 +69,42 @@ plan() {
 pass=0
 fail=0
 
+# run THREADS: runs the case's command with SALESPLAN_THREADS=THREADS into
+# out, err and status.
+run() {
+    # shellcheck disable=SC2086
+    SALESPLAN_THREADS=$1 timeout "$limit" "$bin" ${args:-check $name.plan} </dev/null >out 2>err
+    status=$?
+}
+
+# same_with_threads: whether 2, 3 and 4 threads give the one-thread run's
+# status, stdout and stderr (saved in status1, out1, err1); sets why.
+same_with_threads() {
+    cp out out1
+    cp err err1
+    status1=$status
+    for threads in 2 3 4; do
+        run $threads
+        if [ $status -ne "$status1" ] || ! cmp -s out out1 || ! cmp -s err err1; then
+            why="with SALESPLAN_THREADS=$threads: exit status $status (one thread: $status1) or output differs"
+            diff err1 err | head -n 10 >>why.txt
+            break
+        fi
+    done
+    cp out1 out
+    cp err1 err
+    status=$status1
+}
+
 # expect NAME STATUS TEXT... : runs `BIN check NAME.plan` (or $args when
-# set) and checks its exit status and that stderr has every TEXT.
+# set) and checks its exit status and that stderr has every TEXT, with one
+# thread, then that 2, 3 and 4 threads give the same.
 expect() {
     name=$1
     want=$2
     shift 2
-    # shellcheck disable=SC2086
-    timeout "$limit" "$bin" ${args:-check $name.plan} </dev/null >out 2>err
-    status=$?
-    args=
+    : >why.txt
+    run 1
     why=
     if [ $status -eq 124 ]; then
         why="timed out after ${limit}s"
@@ -94,6 +124,8 @@ expect() {
             fi
         done
     fi
+    [ -n "$why" ] || same_with_threads
+    args=
     if [ -z "$why" ]; then
         pass=$((pass + 1))
         if [ -n "$ACTUALS_VERBOSE" ]; then
@@ -105,6 +137,7 @@ expect() {
     fail=$((fail + 1))
     echo "FAIL: $name: $why"
     head -c 3000 err | head -n 16 | cut -c 1-200 | sed 's/^/    /'
+    sed 's/^/    diff: /' why.txt
 }
 
 # ---- well-formed files ------------------------------------------------------
@@ -218,6 +251,60 @@ expect no_metric 2 'data/a.csv:1:1: error: data/a.csv has no column for any metr
 plan missing_file
 rm -f data/a.csv
 expect missing_file 2 "cannot open 'data/a.csv'"
+
+# ---- several ranges of one file ----------------------------------------------------
+# 3000 rows of every kind (plain, quoted with line ends and "", CRLF, blank lines, labels,
+# rows outside the year, unknown members, contradictions, bad numbers), so that the cuts
+# of 2..4 ranges fall among them all; expect() compares each run with the one-thread run.
+
+# mixed KIND: the rows; KIND good (no errors), lenient (only rows --lenient skips) or bad.
+mixed() {
+    awk -v kind="$1" 'BEGIN {
+        printf "\357\273\277date,region,rep,revenue,collected,rate,note\r\n"
+        for (i = 0; i < 3000; i++) {
+            d = sprintf("2027-%02d-%02d", 2 + i % 11, 1 + i % 28)
+            k = i % 10
+            if (k == 0) printf "%s,north,zhang,%d.25,%d,95%%,\"a \"\"quoted\"\"\nnote\"\r\n", d, i, i
+            else if (k == 1) printf "%s,华北,\"li\",\"-%d.5\",,0.5,\n", d, i
+            else if (k == 2) printf "\n"
+            else if (k == 3) printf "2026-01-%02d,east,sun,%d,1,1,x\n", 1 + i % 28, i
+            else if (k == 4) printf "%s,,zhou,%d,,,\"\n\n\"\n", d, i
+            else if (k == 5 && kind != "good" && i % 7 == 0) printf "%s,east,zhang,%d,1,1,x\n", d, i
+            else if (k == 6 && kind != "good" && i % 9 == 0) printf "%s,north,zhangg,%d,1,1,x\n", d, i
+            else if (k == 7 && kind == "bad" && i % 11 == 0) printf "%s,north,zhao,%dx,1,1,x\n", d, i
+            else printf "%s,north,zhao,%d,1,1,x\n", d, i
+        }
+    }'
+}
+
+plan threads_good
+mixed good >data/a.csv
+args="run threads_good.plan --actuals data/a.csv --show revenue"
+expect threads_good 0 'data/a.csv:6:1: warning: 300 rows outside FY2027 (2027-02 .. 2028-01) skipped'
+
+plan threads_lenient
+mixed lenient >data/a.csv
+args="run threads_lenient.plan --actuals data/a.csv --lenient --show revenue"
+expect threads_lenient 0 'data/a.csv:49:12: warning: --lenient: 76 rows skipped' \
+    "(first at data/a.csv:49: rep 'zhang' is under region 'north', not 'east')"
+
+plan threads_bad
+mixed bad >data/a.csv
+expect threads_bad 2 "data/a.csv:49:12: error: rep 'zhang' is under region 'north', not 'east'" \
+    'note: stopped reading data/a.csv after 20 errors'
+
+# spoil: the first row naming zhao from physical line $1 on gets $2 before zhao
+spoil() {
+    awk -v from="$1" -v what="$2" '!done && NR >= from && /,zhao,/ { sub(/,zhao,/, "," what "zhao,"); done = 1 } { print }'
+}
+
+plan threads_utf8
+mixed good | spoil 2500 "$(printf '\377')" >data/a.csv
+expect threads_utf8 2 'data/a.csv:2506:18: error: invalid UTF-8 byte 0xff'
+
+plan threads_quote
+mixed good | spoil 1200 '"' >data/a.csv
+expect threads_quote 2 "data/a.csv:1211:40: error: text after closing quote (expected ',' or end of line)"
 
 # ---- --lenient, --actuals ----------------------------------------------------------
 

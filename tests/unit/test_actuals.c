@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "actuals.h"
+#include "actuals_int.h" /* test_cells_add */
 
 /* ---- helpers ---- */
 
@@ -733,6 +734,232 @@ static void test_many_members(void **state)
     done(t);
 }
 
+/* ---- several threads ---- */
+
+/* Everything a load shows: each diagnostic in the order reported (level,
+ * file, index, span, message, the line shown, notes), the row counts, and
+ * the sum and count of every metric for every member and month. */
+static char *outcome(T *t)
+{
+    char *text = NULL, buf[NUM_BUFSZ];
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    fprintf(f, "errors %d warnings %d data_error %d\n", t->d.nerrors, t->d.nwarnings,
+            t->p->data_error);
+    for (size_t i = 0; i < t->d.n; i++) {
+        const Diag *g = &t->d.v[i];
+        const Source *src = g->loc.src;
+        size_t ll = 0;
+        const char *line = src ? source_line(src, g->loc.line, &ll) : "";
+        fprintf(f, "%d %s#%d:%d:%d-%d:%d %s | %.*s\n", g->level, src ? src->name : "-",
+                src ? src->index : -1, g->loc.line, g->loc.col, g->loc.end_line, g->loc.end_col,
+                g->msg, (int)ll, line);
+        for (size_t k = 0; k < g->nnotes; k++)
+            fprintf(f, "  note: %s\n", g->notes[k].msg);
+    }
+    if (t->a) {
+        fprintf(f, "rows %ld skipped %ld outside %ld last %d\n", act_rows(t->a),
+                act_rows_skipped(t->a), act_rows_outside(t->a), act_last_month(t->a));
+        const char *metrics[] = {"revenue", "units", "rate", "score_m"};
+        Symbols *sym = t->p->sym;
+        for (size_t k = 0; k < 4; k++)
+            for (int d = -1; d < sym->ndims; d++)
+                for (size_t i = 0; i < (d < 0 ? 1 : sym->dims[d]->nmembers); i++)
+                    for (int m = 0; m < 12; m++) {
+                        const Member *mem = d < 0 ? NULL : sym->dims[d]->members[i];
+                        const Node *met = metric(t, metrics[k]);
+                        long n = act_count(t->a, met, mem, m, m);
+                        if (n)
+                            fprintf(f, "%s %s %d: %s (%ld)\n", metrics[k],
+                                    mem ? mem->name : "total", m,
+                                    num_str(act_sum(t->a, met, mem, m, m), buf), n);
+                    }
+    }
+    fclose(f);
+    return text;
+}
+
+/* The outcome of loading csv as a.csv with SALESPLAN_THREADS=threads. */
+static char *outcome_with(const char *csv, bool lenient, const char *threads)
+{
+    write_file("a.csv", csv);
+    const char *was = getenv("SALESPLAN_THREADS");
+    char *saved = was ? strdup(was) : NULL;
+    setenv("SALESPLAN_THREADS", threads, 1);
+    T *t = load_with("actuals \"a.csv\"\n", NULL, 0, lenient);
+    if (saved)
+        setenv("SALESPLAN_THREADS", saved, 1);
+    else
+        unsetenv("SALESPLAN_THREADS");
+    free(saved);
+    char *s = outcome(t);
+    done(t);
+    return s;
+}
+
+/* A CSV of n rows: row i (line i + 2 without line ends in quotes) is
+ * rows[i % nrows] with %d as i (malloc'd). */
+static char *rows_csv(const char *header, const char *const *rows, int nrows, int n)
+{
+    size_t cap = strlen(header) + 1 + (size_t)n * 200, len = strlen(header);
+    char *text = malloc(cap);
+    assert_non_null(text);
+    memcpy(text, header, len + 1);
+    for (int i = 0; i < n; i++) {
+        int k = snprintf(text + len, cap - len, rows[i % nrows], i);
+        assert_true(k >= 0 && (size_t)k + 2 < cap - len);
+        len += (size_t)k;
+        text[len++] = '\n';
+        text[len] = 0;
+    }
+    return text;
+}
+
+/* Overwrites the bytes at offset skip of the first occurrence of what in
+ * text with those of by. */
+static void overwrite(char *text, const char *what, size_t skip, const char *by)
+{
+    char *at = strstr(text, what);
+    assert_non_null(at);
+    memcpy(at + skip, by, strlen(by));
+}
+
+/* Each case, read by 1 thread and by 2, 3, 4, 7 and 16: the same
+ * diagnostics (same order, places, lines shown, notes), counts and sums. */
+static void check_threads(const char *csv, bool lenient)
+{
+    static const char *const threads[] = {"2", "3", "4", "7", "16"};
+    char *one = outcome_with(csv, lenient, "1");
+    for (size_t i = 0; i < sizeof threads / sizeof *threads; i++) {
+        char *got = outcome_with(csv, lenient, threads[i]);
+        if (strcmp(got, one) != 0)
+            print_error("SALESPLAN_THREADS=%s, input:\n%s\n--- one thread:\n%s--- got:\n%s",
+                        threads[i], csv, one, got);
+        assert_string_equal(got, one);
+        free(got);
+    }
+    free(one);
+}
+
+static void test_threads_valid(void **state)
+{
+    (void)state;
+    /* BOM, CRLF, blank lines, quotes with line ends and "", labels, big values */
+    const char *good[] = {"2027-02-01,zhang,cards,%d.5,1,\r",
+                          "2027-03-01,\"li\",\"membership\",\"-%d\",2,\"a \"\"b\"\"\nc\"",
+                          "",
+                          "2027-04-01,zhao,cards,9000000.%d,3,\"\n\n\"\r",
+                          "2027-05-01,\"张三\",,%d000000000000,,",
+                          "2027-06-01,sun,\"cards\",0.00000000000%d,\"1\",x",
+                          "2028-06-01,sun,cards,1,1,\"\"\"\"",
+                          "\r"};
+    char *csv = rows_csv("\xEF\xBB\xBF"
+                         "date,rep,product,revenue,units,note\r\n",
+                         good, 8, 700);
+    check_threads(csv, false);
+    free(csv);
+}
+
+static void test_threads_errors(void **state)
+{
+    (void)state;
+    const char *bad[] = {"2027-02-01,zhang,%d",      "2027-02-01,zhangg,%d",
+                         "2027-02-01,zhang,x%d",     "2027-02-30,zhang,%d",
+                         "2027-02-01,\"li\nx\",%d",  "2027-02-01,zhang,%d,2",
+                         "2026-02-01,zhang,%d",      "2027-02-01,team_a,%d",
+                         "2027-02-01,zhang,\"1\n%d\""};
+    for (int n = 1; n <= 60; n += n < 12 ? 1 : 7) {
+        char *csv = rows_csv("date,rep,revenue\n", bad, 9, n);
+        check_threads(csv, false);
+        check_threads(csv, true);
+        free(csv);
+    }
+    /* a few errors, then a reader error, then more: nothing after it */
+    const char *stop[] = {"2027-02-01,zhang,%d", "2027-02-01,zhang,%d", "2027-02-01,zhang,%d",
+                          "2027-02-01,zhang,%d", "2027-02-01,zhang,%d", "2027-02-01,zhang,y%d"};
+    char *csv = rows_csv("date,rep,revenue\n", stop, 6, 120);
+    overwrite(csv, "\n2027-02-01,zhang,60\n", 12, "zh\xff"); /* invalid UTF-8 on line 62 */
+    check_threads(csv, false);
+    overwrite(csv, "\n2027-02-01,zh\xffng,60\n", 12, "zh\""); /* '"' in an unquoted field */
+    check_threads(csv, false);
+    overwrite(csv, "\n2027-02-01,zh\"ng,60\n", 12, "\"zh"); /* unterminated: the parity is off */
+    check_threads(csv, false);
+    check_threads(csv, true);
+    free(csv);
+    /* the 20th error is a reader error; rows outside the year before and after it */
+    const char *cap[] = {"2027-02-01,zhang,b%d", "2026-02-01,zhang,%d", "2027-02-01,zhang,%d"};
+    csv = rows_csv("date,rep,revenue\n", cap, 3, 90);
+    overwrite(csv, "\n2027-02-01,zhang,b57\n", 19, "\r"); /* a bare CR */
+    check_threads(csv, false);
+    check_threads(csv, true);
+    free(csv);
+}
+
+static void test_threads_bound(void **state)
+{
+    (void)state;
+    /* every range fits, the whole does not: the error is at the row that passes */
+    const char *big[] = {"2027-02-01,zhang,60000000000000000000000000",
+                         "2027-02-01,li,-60000000000000000000000000", "2027-02-01,zhao,%d"};
+    for (int n = 2; n <= 12; n++) {
+        char *csv = rows_csv("date,rep,revenue\n", big, 3, n);
+        check_threads(csv, false);
+        check_threads(csv, true);
+        free(csv);
+    }
+    /* spills of the 64-bit parts in every range add up exactly */
+    const char *spill[] = {"2027-02-01,zhang,9000000.5", "2027-02-01,zhang,-9000000.25",
+                           "2027-02-01,zhang,8999999.%d"};
+    char *csv = rows_csv("date,rep,revenue\n", spill, 3, 200);
+    check_threads(csv, false);
+    free(csv);
+}
+
+/* Only a header (with a BOM and blank lines), or no data row at all. */
+static void test_threads_short(void **state)
+{
+    (void)state;
+    check_threads("\xEF\xBB\xBF"
+                  "date,rep,revenue\n",
+                  false);
+    check_threads("\n\ndate,rep,revenue\n\n\n", false);
+    check_threads("date,rep,revenue", false);
+    check_threads("date,rep,revenue\n2027-02-01,zhang,1", false);
+    check_threads("date,rep,revenue\n\"2027-02-01\",zhang,1\n\n", false);
+    check_threads("", false);
+    check_threads("date,rep,revenue,collection_rate\n2027-02-01,zhang,1,1\n", false);
+}
+
+/* A worker's cells are added with the carries of the 32-bit counts and
+ * the 64-bit sums. */
+static void test_cells_add(void **state)
+{
+    (void)state;
+    Cells a = {0}, b = {0};
+    ac_cells_alloc_rows(&a, 12);
+    ac_cells_alloc_rows(&b, 12);
+    a.n[3] = 5;
+    a.lo[3] = INT64_MAX;
+    b.n[3] = UINT32_MAX;
+    b.lo[3] = INT64_MAX;
+    b.n[4] = 2;
+    b.lo[4] = -7;
+    ac_cells_add(&a, &b);
+    assert_non_null(a.hi);
+    assert_non_null(a.nhi);
+    assert_true((__int128)a.lo[3] + a.hi[3].v == (__int128)INT64_MAX * 2);
+    assert_int_equal((int64_t)a.n[3] + a.nhi[3], (int64_t)UINT32_MAX + 5);
+    assert_int_equal(a.lo[4], -7);
+    assert_int_equal(a.n[4], 2);
+    ac_cells_add(&b, &a); /* b's spills into another's */
+    assert_true((__int128)b.lo[3] + b.hi[3].v == (__int128)INT64_MAX * 3);
+    assert_int_equal((int64_t)b.n[3] + b.nhi[3], (int64_t)UINT32_MAX * 2 + 5);
+    assert_int_equal(b.lo[4], -14);
+    ac_cells_free(&a);
+    ac_cells_free(&b);
+    assert_null(a.lo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -761,6 +988,16 @@ int main(void)
         cmocka_unit_test(test_pseudo_member),
         cmocka_unit_test(test_order_independent),
         cmocka_unit_test(test_many_members),
+        cmocka_unit_test(test_threads_valid),
+        cmocka_unit_test(test_threads_errors),
+        cmocka_unit_test(test_threads_bound),
+        cmocka_unit_test(test_threads_short),
+        cmocka_unit_test(test_cells_add),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    /* every test also with several threads reading each file (tiny ranges) */
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
+    setenv("SALESPLAN_THREADS", "3", 1);
+    failed += cmocka_run_group_tests(tests, setup, teardown);
+    unsetenv("SALESPLAN_THREADS");
+    return failed;
 }

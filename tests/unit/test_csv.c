@@ -879,6 +879,251 @@ static void test_many_rows(void **state)
     free(t.s);
 }
 
+/* ---- ranges: csv_set_range, csv_tell, csv_split ---- */
+
+/* The dump of bytes [off, off + len) of data as a range starting on line. */
+static char *dump_range(const char *data, size_t n, long long off, long long len, long line,
+                        size_t block)
+{
+    CsvReader *r = csv_open_mem(data, n);
+    csv_set_range(r, off, len, line);
+    if (block)
+        csv_set_block_size(r, block);
+    char *s = dump_reader(r);
+    csv_close(r);
+    return s;
+}
+
+/* The record boundaries of data (csv_tell before each record and after the
+ * last), their lines, and the dump line of each record. */
+typedef struct {
+    long long at[64];
+    long line[64];
+    char *rec[64];
+    int n; /* records */
+} Bounds;
+
+static void bounds_of(const char *data, size_t len, Bounds *b)
+{
+    char *all = dump_mem(data, len, 0, 0), *p = all;
+    CsvReader *r = csv_open_mem(data, len);
+    CsvRow row;
+    b->n = 0;
+    b->at[0] = csv_tell(r, &b->line[0]);
+    while (csv_next(r, &row) == 1) {
+        assert_true(b->n < 63);
+        char *nl = strchr(p, '\n');
+        assert_non_null(nl);
+        b->rec[b->n] = strndup(p, (size_t)(nl + 1 - p));
+        p = nl + 1;
+        b->n++;
+        b->at[b->n] = csv_tell(r, &b->line[b->n]);
+    }
+    assert_string_equal(p, "EOF");
+    csv_close(r);
+    free(all);
+}
+
+static void bounds_free(Bounds *b)
+{
+    for (int i = 0; i < b->n; i++)
+        free(b->rec[i]);
+}
+
+/* Every range between two record boundaries gives exactly the records
+ * between them, with their lines, at any block size; a byte order mark
+ * is skipped only at offset 0. */
+static void test_range_records(void **state)
+{
+    (void)state;
+    static const char text[] = "\xEF\xBB\xBFh1,h2\na,b\n\"x\ny\",\"\"\"z\"\r\n"
+                               "\xEF\xBB\xBF"
+                               "c,d\n\n\"\n\",华北\ne,f";
+    Bounds b;
+    bounds_of(text, sizeof text - 1, &b);
+    assert_int_equal(b.n, 7);
+    assert_int_equal(b.at[1], 9); /* after the BOM and "h1,h2\n" */
+    assert_int_equal(b.at[2], 13);
+    assert_int_equal(b.line[3], 5);
+    assert_string_equal(b.rec[3], "5:[\xEF\xBB\xBF" "c][d]\n"); /* not at the start: a character */
+    assert_int_equal(b.at[7], (long long)sizeof text - 1);
+    for (int i = 0; i <= b.n; i++)
+        for (int j = i; j <= b.n; j++) {
+            Text want = {NULL, 0, 0};
+            puts_(&want, "");
+            for (int k = i; k < j; k++)
+                puts_(&want, b.rec[k]);
+            puts_(&want, "EOF");
+            for (size_t bl = 0; bl < sizeof blocks / sizeof blocks[0]; bl++) {
+                long long len = j == b.n && bl % 2 ? -1 : b.at[j] - b.at[i];
+                char *got = dump_range(text, sizeof text - 1, b.at[i], len, b.line[i], blocks[bl]);
+                if (strcmp(got, want.s) != 0)
+                    print_error("range %d..%d block %zu\n", i, j, blocks[bl]);
+                assert_string_equal(got, want.s);
+                free(got);
+            }
+            free(want.s);
+        }
+    bounds_free(&b);
+    /* offset 0 skips the BOM; an offset past the end is an empty input */
+    char *got = dump_range(text, sizeof text - 1, 0, 12, 1, 0);
+    assert_string_equal(got, "1:[h1][h2]\n2:[a][b]\nEOF");
+    free(got);
+    got = dump_range(text, sizeof text - 1, 1000, -1, 9, 0);
+    assert_string_equal(got, "EOF");
+    free(got);
+}
+
+/* An error in a range is the whole input's, at the same line and column;
+ * the end of a range is the end of input. */
+static void test_range_errors(void **state)
+{
+    (void)state;
+    static const char text[] = "h\n1\n\"a\nb\",x\n2,\xff\n3,\"open\n4\n";
+    char *all = dump_mem(text, sizeof text - 1, 0, 0);
+    assert_string_equal(all, "1:[h]\n2:[1]\n3:[a\\nb][x]\nERR 5:3 invalid UTF-8 byte 0xff "
+                             "(save the file as UTF-8, not GBK or Latin-1)");
+    const char *from = strstr(text, "\"a"); /* line 3 */
+    char *got = dump_range(text, sizeof text - 1, from - text, -1, 3, 2);
+    assert_string_equal(got, strstr(all, "3:"));
+    free(got);
+    free(all);
+    from = strstr(text, "3,"); /* line 6: the quote is open at the range's end */
+    got = dump_range(text, sizeof text - 1, from - text, 10, 6, 0);
+    assert_string_equal(got, "ERR 6:3 unterminated quoted field starting at line 6");
+    free(got);
+    got = dump_range(text, sizeof text - 1, from - text, 2, 6, 0); /* "3," */
+    assert_string_equal(got, "6:[3][]\nEOF");
+    free(got);
+}
+
+/* Writes text to a new temporary file; its path is in path. */
+static void temp_file(char *path, const char *text, size_t len)
+{
+    strcpy(path, "/tmp/test_csv_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    assert_int_equal(close(fd), 0);
+}
+
+/* Reads bytes [from, len) of the file at path split into n ranges: their
+ * dumps put together, without the EOF of all but the last. */
+static char *dump_split(const char *path, long long from, long long len, long line, int n,
+                        CsvRange *rg)
+{
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(csv_split(fd, from, len, line, n, rg), 0);
+    close(fd);
+    Text t = {NULL, 0, 0};
+    puts_(&t, "");
+    for (int k = 0; k < n; k++) {
+        assert_int_equal(rg[k].offset, k ? rg[k - 1].offset + rg[k - 1].length : from);
+        assert_true(rg[k].length >= 0);
+        CsvReader *r = csv_open(path, NULL);
+        assert_non_null(r);
+        csv_set_range(r, rg[k].offset, rg[k].length, rg[k].line);
+        csv_set_block_size(r, 1 + rnd(50));
+        char *d = dump_reader(r);
+        csv_close(r);
+        size_t dl = strlen(d);
+        bool last = k == n - 1;
+        if (!last && dl >= 3 && strcmp(d + dl - 3, "EOF") == 0)
+            d[dl - 3] = 0;
+        puts_(&t, d);
+        free(d);
+    }
+    assert_int_equal(rg[n - 1].offset + rg[n - 1].length, len);
+    return t.s;
+}
+
+/* Random well-formed documents (quotes, "" and line ends in fields, CRLF,
+ * blank lines, UTF-8) split into 1..7 ranges after their first record read
+ * the same as in one piece, and every cut is a record boundary. */
+static void test_split_random(void **state)
+{
+    (void)state;
+    char path[32];
+    CsvRange rg[8];
+    for (int doc = 0; doc < 200; doc++) {
+        Text csv = {NULL, 0, 0};
+        puts_(&csv, "");
+        int nrec = 1 + (int)rnd(30);
+        for (int rec = 0; rec < nrec; rec++) {
+            int nf = rnd(6) == 0 ? 0 : 1 + (int)rnd(4); /* 0: a blank line */
+            Text raw = {NULL, 0, 0};
+            for (int f = 0; f < nf; f++) {
+                if (f)
+                    puts_(&csv, ",");
+                random_field(&raw, &csv);
+            }
+            free(raw.s);
+            puts_(&csv, rnd(3) ? "\n" : "\r\n");
+        }
+        Bounds b;
+        bounds_of(csv.s, csv.len, &b);
+        char *whole = dump_mem(csv.s, csv.len, 0, 0);
+        temp_file(path, csv.s, csv.len);
+        for (int n = 1; n <= 7; n++) {
+            char *got = dump_split(path, b.at[1], (long long)csv.len, b.line[1], n, rg);
+            if (strcmp(got, strchr(whole, '\n') + 1) != 0)
+                print_error("doc %d, %d ranges:\n%s\n", doc, n, csv.s);
+            assert_string_equal(got, strchr(whole, '\n') + 1);
+            free(got);
+            for (int k = 0; k < n; k++) { /* at a boundary, with its line */
+                int i = 0;
+                while (i < b.n && b.at[i] < rg[k].offset)
+                    i++;
+                assert_int_equal(b.at[i], rg[k].offset);
+                assert_int_equal(b.line[i], rg[k].line);
+            }
+        }
+        unlink(path);
+        free(whole);
+        bounds_free(&b);
+        free(csv.s);
+    }
+}
+
+/* A quoted field over most of the file moves the cuts past it (empty
+ * ranges at the end); lines count the line feeds inside it; a pipe cannot
+ * be split. */
+static void test_split_long_quoted(void **state)
+{
+    (void)state;
+    Text t = {NULL, 0, 0};
+    puts_(&t, "h\n1,\"");
+    for (int i = 0; i < 5000; i++)
+        puts_(&t, i % 7 ? "abc\"\"" : "\n");
+    puts_(&t, "\"\n2,x\n");
+    char path[32];
+    CsvRange rg[4];
+    temp_file(path, t.s, t.len);
+    int fd = open(path, O_RDONLY);
+    assert_int_equal(csv_split(fd, 2, (long long)t.len, 2, 4, rg), 0);
+    long long second = (long long)(strstr(t.s, "\"\n2,x") - t.s) + 2;
+    assert_int_equal(rg[0].offset, 2);
+    assert_int_equal(rg[0].length, second - 2);
+    assert_int_equal(rg[1].offset, second);
+    assert_int_equal(rg[1].line, 2 + 715 + 1); /* 715 line feeds in the field */
+    assert_int_equal(rg[1].length, (long long)t.len - second);
+    assert_int_equal(rg[2].offset, (long long)t.len);
+    assert_int_equal(rg[2].length, 0);
+    assert_int_equal(rg[3].length, 0);
+    assert_int_equal(rg[3].line, 2 + 715 + 2);
+    close(fd);
+    unlink(path);
+    free(t.s);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(write(p[1], "a\nb\n", 4), 4);
+    assert_int_equal(csv_split(p[0], 0, 4, 1, 2, rg), -1);
+    assert_int_equal(errno, ESPIPE);
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -911,6 +1156,10 @@ int main(void)
         cmocka_unit_test(test_random_bytes),
         cmocka_unit_test(test_long_field_across_blocks),
         cmocka_unit_test(test_many_rows),
+        cmocka_unit_test(test_range_records),
+        cmocka_unit_test(test_range_errors),
+        cmocka_unit_test(test_split_random),
+        cmocka_unit_test(test_split_long_quoted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

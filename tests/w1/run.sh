@@ -26,6 +26,8 @@
 # copies bench/w1.plan next to the data, runs the reference and
 #   BIN run DIR/w1.plan --show "incentive w1" --format csv | sh bench/w1_to_csv.sh
 # and compares the two with cmp; on a difference it prints the first differing lines.
+# For S and M, salesplan's own CSV must also be the same, byte for byte, with the
+# actuals read by 1, 2 and 4 threads (SALESPLAN_THREADS; the default is 1 below 16 MiB).
 # The last line is "N passed, M failed"; the exit status is 1 if any failed.
 
 LC_ALL=C
@@ -136,10 +138,28 @@ for size in $sizes; do
         continue
     fi
     tconv=$(ms "$t0")
+    threads_ok=true also=
+    case $size in
+    S|M)
+        also='; the same CSV with 1, 2 and 4 threads'
+        for threads in 1 2 4; do
+            SALESPLAN_THREADS=$threads $tlimit "$bin" run "$d/w1.plan" --show "incentive w1" \
+                --format csv >"$tmp/$size.t$threads.csv" 2>"$tmp/$size.t$threads.err"
+            rc=$?
+            if [ $rc -ne 0 ] || ! cmp -s "$tmp/$size.engine.csv" "$tmp/$size.t$threads.csv" ||
+               ! cmp -s "$tmp/$size.err" "$tmp/$size.t$threads.err"; then
+                fail "$size" "salesplan with SALESPLAN_THREADS=$threads (exit status $rc) differs from its default run"
+                cmp "$tmp/$size.engine.csv" "$tmp/$size.t$threads.csv" 2>&1 | head -n 1 | sed 's/^/    /'
+                threads_ok=false
+                break
+            fi
+        done ;;
+    esac
+    $threads_ok || continue
     if cmp -s "$tmp/$size.ref.csv" "$tmp/$size.out.csv"; then
         passed=$((passed + 1))
         echo "ok   w1 $size: $(($(wc -l <"$tmp/$size.out.csv") - 1)) rows identical to the C reference" \
-             "(data ${tgen} ms, reference ${tref} ms, salesplan run ${trun} ms, w1_to_csv ${tconv} ms)"
+             "(data ${tgen} ms, reference ${tref} ms, salesplan run ${trun} ms, w1_to_csv ${tconv} ms$also)"
     else
         fail "$size" "salesplan's CSV differs from the C reference's"
         first_diffs "$tmp/$size.ref.csv" "$tmp/$size.out.csv"
