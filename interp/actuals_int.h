@@ -141,11 +141,11 @@ typedef struct {
     int ngroups;
     MetricCol *mc;
     int nmc;
-    int32_t *found; /* per level column: the current row's member (gindex), or -1 */
-    int32_t *deep;  /* per group: the deepest member the row names, or -1 */
-    Num *vals;      /* per metric column: the current row's value */
-    bool *has;      /* per metric column: whether it has one */
-    int fy_start;   /* year * 12 + month - 1 of fiscal month 0 */
+    int32_t *found;  /* per level column: the current row's member (gindex), or -1 */
+    int32_t *deep;   /* per group: the deepest member the row names, or -1 */
+    Num *vals;       /* per metric column: the current row's value */
+    bool *has;       /* per metric column: whether it has one */
+    int fy_start;    /* year * 12 + month - 1 of fiscal month 0 */
     long rows;       /* data rows read (blank lines not counted) */
     unsigned months; /* fiscal months with a value */
     Recorder *rec;   /* a worker's: errors are recorded there, not reported */

@@ -901,7 +901,8 @@ int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *
     int k = 1;                       /* the cut looked for: between ranges k - 1 and k */
     out[0] = (CsvRange){from, 0, line};
     while (k < n && pos < to) {
-        size_t want = (unsigned long long)(to - pos) < SPLIT_BLOCK ? (size_t)(to - pos) : SPLIT_BLOCK;
+        size_t want =
+            (unsigned long long)(to - pos) < SPLIT_BLOCK ? (size_t)(to - pos) : SPLIT_BLOCK;
         ssize_t got = pread(fd, buf, want, (off_t)pos);
         if (got < 0 && errno == EINTR)
             continue;

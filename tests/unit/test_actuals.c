@@ -863,11 +863,10 @@ static void test_threads_valid(void **state)
 static void test_threads_errors(void **state)
 {
     (void)state;
-    const char *bad[] = {"2027-02-01,zhang,%d",      "2027-02-01,zhangg,%d",
-                         "2027-02-01,zhang,x%d",     "2027-02-30,zhang,%d",
-                         "2027-02-01,\"li\nx\",%d",  "2027-02-01,zhang,%d,2",
-                         "2026-02-01,zhang,%d",      "2027-02-01,team_a,%d",
-                         "2027-02-01,zhang,\"1\n%d\""};
+    const char *bad[] = {
+        "2027-02-01,zhang,%d", "2027-02-01,zhangg,%d",    "2027-02-01,zhang,x%d",
+        "2027-02-30,zhang,%d", "2027-02-01,\"li\nx\",%d", "2027-02-01,zhang,%d,2",
+        "2026-02-01,zhang,%d", "2027-02-01,team_a,%d",    "2027-02-01,zhang,\"1\n%d\""};
     for (int n = 1; n <= 60; n += n < 12 ? 1 : 7) {
         char *csv = rows_csv("date,rep,revenue\n", bad, 9, n);
         check_threads(csv, false);

@@ -945,7 +945,8 @@ static void test_range_records(void **state)
     assert_int_equal(b.at[1], 9); /* after the BOM and "h1,h2\n" */
     assert_int_equal(b.at[2], 13);
     assert_int_equal(b.line[3], 5);
-    assert_string_equal(b.rec[3], "5:[\xEF\xBB\xBF" "c][d]\n"); /* not at the start: a character */
+    assert_string_equal(b.rec[3], "5:[\xEF\xBB\xBF"
+                                  "c][d]\n"); /* not at the start: a character */
     assert_int_equal(b.at[7], (long long)sizeof text - 1);
     for (int i = 0; i <= b.n; i++)
         for (int j = i; j <= b.n; j++) {
