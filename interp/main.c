@@ -374,6 +374,58 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
     return *i + 1 < argc ? argv[++*i] : NULL;
 }
 
+/* Options `run` and `diff` share; values go where the fields point. */
+typedef struct {
+    const char **shows, **actuals, **allow;
+    int *nshows, *nactuals, *nallow;
+    OutFormat *format;
+} SharedOpts;
+
+static bool is_opt(const char *a, const char *opt)
+{
+    size_t n = strlen(opt);
+    return strncmp(a, opt, n) == 0 && (a[n] == '\0' || a[n] == '=');
+}
+
+static int parse_format(const char *v, OutFormat *out)
+{
+    static const char *const names[] = {"table", "csv", "json", "md"};
+    static const OutFormat formats[] = {OUT_TABLE, OUT_CSV, OUT_JSON, OUT_MD};
+    for (int k = 0; v && k < 4; k++)
+        if (strcmp(v, names[k]) == 0) {
+            *out = formats[k];
+            return 0;
+        }
+    return usage_error("unknown format '%s' (expected table, csv, json or md)", v ? v : "");
+}
+
+/* Whether argv[*i] is a shared option (then *rc is 0 or a usage error's 2). */
+static bool shared_option(const SharedOpts *s, int argc, char **argv, int *i, int *rc)
+{
+    static const struct {
+        const char *opt, *need;
+    } lists[] = {{"--show", "--show needs a value such as \"revenue by region\"%s"},
+                 {"--actuals", "--actuals needs a CSV file%s"},
+                 {"--allow-path", "--allow-path needs a directory%s"}};
+    const char **arrays[] = {s->shows, s->actuals, s->allow};
+    int *counts[] = {s->nshows, s->nactuals, s->nallow};
+    const char *a = argv[*i];
+    for (int k = 0; k < 3; k++) {
+        if (!is_opt(a, lists[k].opt))
+            continue;
+        const char *v = opt_value(argc, argv, i, lists[k].opt);
+        if (!v)
+            *rc = usage_error(lists[k].need, "");
+        else
+            arrays[k][(*counts[k])++] = v;
+        return true;
+    }
+    if (!is_opt(a, "--format"))
+        return false;
+    *rc = parse_format(opt_value(argc, argv, i, "--format"), s->format);
+    return true;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     RunOpts o = {0};
@@ -381,6 +433,7 @@ static int cmd_run(int argc, char **argv)
     o.shows = xcalloc((size_t)argc + 1, sizeof *o.shows);
     o.allow = xcalloc((size_t)argc + 1, sizeof *o.allow);
     o.actuals = xcalloc((size_t)argc + 1, sizeof *o.actuals);
+    SharedOpts sh = {o.shows, o.actuals, o.allow, &o.nshows, &o.nactuals, &o.nallow, &o.format};
     int rc = 0;
     for (int i = 0; i < argc && !rc; i++) {
         const char *a = argv[i], *v = NULL;
@@ -388,31 +441,11 @@ static int cmd_run(int argc, char **argv)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(run_usage, stdout);
             goto done;
-        } else if (IS("--show")) {
-            if (!(v = opt_value(argc, argv, &i, "--show")))
-                rc = usage_error("--show needs a value such as \"revenue by region\"%s", "");
-            else
-                o.shows[o.nshows++] = v;
-        } else if (IS("--format")) {
-            v = opt_value(argc, argv, &i, "--format");
-            if (v && strcmp(v, "table") == 0)
-                o.format = OUT_TABLE;
-            else if (v && strcmp(v, "csv") == 0)
-                o.format = OUT_CSV;
-            else if (v && strcmp(v, "json") == 0)
-                o.format = OUT_JSON;
-            else if (v && strcmp(v, "md") == 0)
-                o.format = OUT_MD;
-            else
-                rc = usage_error("unknown format '%s' (expected table, csv, json or md)", v ? v : "");
+        } else if (shared_option(&sh, argc, argv, &i, &rc)) {
+            continue;
         } else if (strcmp(a, "-o") == 0 || IS("--output")) {
             if (!(o.out = opt_value(argc, argv, &i, "--output")))
                 rc = usage_error("-o needs a file name%s", "");
-        } else if (IS("--allow-path")) {
-            if (!(v = opt_value(argc, argv, &i, "--allow-path")))
-                rc = usage_error("--allow-path needs a directory%s", "");
-            else
-                o.allow[o.nallow++] = v;
         } else if (IS("--explain")) {
             if (!(o.explain = opt_value(argc, argv, &i, "--explain")))
                 rc = usage_error("--explain needs a cell such as \"revenue[north, Q1]\"%s", "");
@@ -424,11 +457,6 @@ static int cmd_run(int argc, char **argv)
                 rc = usage_error("--max-cells needs a positive number%s", "");
             else
                 o.max_cells = (size_t)n;
-        } else if (IS("--actuals")) {
-            if (!(v = opt_value(argc, argv, &i, "--actuals")))
-                rc = usage_error("--actuals needs a CSV file%s", "");
-            else
-                o.actuals[o.nactuals++] = v;
         } else if (IS("--as-of")) {
             if (!(o.as_of = opt_value(argc, argv, &i, "--as-of")))
                 rc = usage_error("--as-of needs a month such as 2027-06%s", "");
@@ -488,41 +516,16 @@ static int cmd_diff(int argc, char **argv)
     o.shows = xcalloc((size_t)argc + 1, sizeof *o.shows);
     o.actuals = xcalloc((size_t)argc + 1, sizeof *o.actuals);
     o.allow = xcalloc((size_t)argc + 1, sizeof *o.allow);
+    SharedOpts sh = {o.shows, o.actuals, o.allow, &o.nshows, &o.nactuals, &o.nallow, &o.format};
     const char *files[2] = {NULL, NULL};
     int nfiles = 0, rc = 0;
     for (int i = 0; i < argc && !rc; i++) {
-        const char *a = argv[i], *v = NULL;
-#define IS(opt) (strcmp(a, opt) == 0 || (strncmp(a, opt "=", sizeof opt) == 0))
+        const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(diff_usage, stdout);
             goto done;
-        } else if (IS("--show")) {
-            if (!(v = opt_value(argc, argv, &i, "--show")))
-                rc = usage_error("--show needs a value such as \"revenue by region\"%s", "");
-            else
-                o.shows[o.nshows++] = v;
-        } else if (IS("--actuals")) {
-            if (!(v = opt_value(argc, argv, &i, "--actuals")))
-                rc = usage_error("--actuals needs a CSV file%s", "");
-            else
-                o.actuals[o.nactuals++] = v;
-        } else if (IS("--allow-path")) {
-            if (!(v = opt_value(argc, argv, &i, "--allow-path")))
-                rc = usage_error("--allow-path needs a directory%s", "");
-            else
-                o.allow[o.nallow++] = v;
-        } else if (IS("--format")) {
-            v = opt_value(argc, argv, &i, "--format");
-            if (v && strcmp(v, "table") == 0)
-                o.format = OUT_TABLE;
-            else if (v && strcmp(v, "csv") == 0)
-                o.format = OUT_CSV;
-            else if (v && strcmp(v, "json") == 0)
-                o.format = OUT_JSON;
-            else if (v && strcmp(v, "md") == 0)
-                o.format = OUT_MD;
-            else
-                rc = usage_error("unknown format '%s' (expected table, csv, json or md)", v ? v : "");
+        } else if (shared_option(&sh, argc, argv, &i, &rc)) {
+            continue;
         } else if (a[0] == '-' && a[1]) {
             rc = usage_error("unknown option '%s' for diff", a);
         } else if (nfiles == 2) {
@@ -530,7 +533,6 @@ static int cmd_diff(int argc, char **argv)
         } else {
             files[nfiles++] = a;
         }
-#undef IS
     }
     if (!rc && nfiles != 2)
         rc = usage_error("diff needs two plan files: OLD.plan NEW.plan%s", "");
