@@ -347,7 +347,6 @@ void inc_result_free(IncResult *r)
 
 int inc_total(Measure *ms, const Node *inc, const Node *at, Num *out)
 {
-    (void)at;
     Period per[12];
     int n = ms_periods(ms, inc_cadence(ms->p, inc->name, false), per);
     IncResult r;
@@ -602,16 +601,21 @@ const Level *review_level(Program *p, const Node *review)
     return NULL;
 }
 
+bool inc_money_line(const Node *line)
+{
+    Kind k = (Kind)line->op;
+    return k == K_MONEY || k == K_NUM || k == K_ANY || strcmp(line->name, "payout") == 0;
+}
+
 /* ---- examples and assertions ---------------------------------------------------------------- */
 
-static char *fmt_line_value(Measure *ms, const Node *line, const Value *v, char *buf)
+/* A value for a message: text as is, numbers with at most 4 decimals. */
+static char *fmt_value(const Value *v, char *buf)
 {
     if (v->kind == V_STR)
         return strcpy(buf, v->str ? v->str : "");
     if (v->kind == V_BOOL)
         return strcpy(buf, num_is_zero(v->num) ? "false" : "true");
-    (void)line;
-    (void)ms;
     return num_fmt(v->num, num_decimals(v->num) > 4 ? 4 : num_decimals(v->num), true, buf);
 }
 
@@ -623,9 +627,8 @@ static bool values_match(Measure *ms, const Node *line, const Value *got, const 
         return got->kind == want->kind && strcmp(got->str, want->str) == 0;
     if (num_cmp(got->num, want->num) == 0)
         return true;
-    Kind k = (Kind)line->op;
     Num step = ms->p->sym->round_step, r;
-    if (k == K_PERCENT || k == K_SCORE || k == K_COUNT)
+    if (!inc_money_line(line))
         num_from_ratio(1, 10000, &step);
     return num_round(got->num, step, ms->p->sym->rounding, &r) == NUM_OK && num_cmp(r, want->num) == 0;
 }
@@ -701,7 +704,7 @@ static int run_example(Measure *ms, const Node *ex)
                 char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
                 bool ok = values_match(ms, line, &v[li], &want[e]);
                 diag_note(d, x->loc, "%s: expected %s, computed %s%s", x->name,
-                          fmt_line_value(ms, line, &want[e], b1), fmt_line_value(ms, line, &v[li], b2),
+                          fmt_value(&want[e], b1), fmt_value(&v[li], b2),
                           ok ? "" : "  <- differs");
             }
         }
@@ -775,9 +778,9 @@ static int run_assert(Measure *base, const Node *as)
             if (eval_expr(&ms->ev, &top, c->a, &l) == 0 && eval_expr(&ms->ev, &top, c->b, &r) == 0 &&
                 l.kind == V_NUM && r.kind == V_NUM) {
                 diag_note(d, c->a->loc, "left:  %s = %s", expr_text(c->a, t1, sizeof t1),
-                          num_fmt(l.num, num_decimals(l.num) > 4 ? 4 : num_decimals(l.num), true, b1));
+                          fmt_value(&l, b1));
                 diag_note(d, c->b->loc, "right: %s = %s", expr_text(c->b, t2, sizeof t2),
-                          num_fmt(r.num, num_decimals(r.num) > 4 ? 4 : num_decimals(r.num), true, b2));
+                          fmt_value(&r, b2));
             }
         }
     }

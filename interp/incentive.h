@@ -70,6 +70,12 @@ void sc_result_free(ScResult *r);
  * REPL's expressions.  Returns 0, or -1 after reporting. */
 int inc_eval_plan(Measure *ms, const Node *e, Value *out);
 
+/* Whether a line is shown as money (rounded to the plan's step, totalled):
+ * the payout, and lines of kind money, plain number (draw = 5000) or
+ * unknown; percent lines show as ratios, count and score lines with 4
+ * decimals.  Statements and worked examples both use this rule. */
+bool inc_money_line(const Node *line);
+
 /* `check`: every example and assertion; failures are errors printing both
  * sides.  Returns the number of failures. */
 int verify_plan(Measure *ms);

@@ -187,15 +187,6 @@ static const char *nothing_note(Measure *ms, const Period *per, int nper)
 
 /* ---- incentives ---------------------------------------------------------------------------- */
 
-/* Money lines: the payout, and lines of kind money, plain numbers
- * (draw = 5000) or unknown kind; they are rounded to the plan's step and
- * totalled.  Percent lines show as ratios, count and score lines with 4
- * decimals. */
-static bool money_line(const Node *line)
-{
-    Kind k = (Kind)line->op;
-    return k == K_MONEY || k == K_NUM || k == K_ANY || strcmp(line->name, "payout") == 0;
-}
 
 static void line_cell(SB *b, size_t c, const Symbols *s, const Node *line, const Value *v)
 {
@@ -210,7 +201,7 @@ static void line_cell(SB *b, size_t c, const Symbols *s, const Node *line, const
         b->json_num[c] = false;
         return;
     }
-    if (money_line(line)) {
+    if (inc_money_line(line)) {
         money(s, v->num, plain, text);
     } else if ((Kind)line->op == K_PERCENT) {
         ratio(v->num, plain, text);
@@ -258,7 +249,7 @@ static int show_incentive(Measure *ms, const Node *inc, const Period *per, int n
             for (int j = 0; j < r.nlines; j++) {
                 const Value *v = &r.val[c * (size_t)r.nlines + (size_t)order[j]];
                 line_cell(&b, 2 + (size_t)j, s, r.lines[order[j]], v);
-                if (v->kind == V_NUM && money_line(r.lines[order[j]]))
+                if (v->kind == V_NUM && inc_money_line(r.lines[order[j]]))
                     num_add(sum[j], money_rounded(s, v->num), &sum[j]);
             }
         }
@@ -267,7 +258,7 @@ static int show_incentive(Measure *ms, const Node *inc, const Period *per, int n
             sb_set(&b, 0, r.per[p].label, NULL);
             sb_set(&b, 1, "total", NULL);
             for (int j = 0; j < r.nlines; j++)
-                if (money_line(r.lines[order[j]]) && (Kind)r.lines[order[j]]->op != K_STR) {
+                if (inc_money_line(r.lines[order[j]])) {
                     char plain[NUM_BUFSZ], text[NUM_BUFSZ];
                     money(s, sum[j], plain, text);
                     sb_set(&b, 2 + (size_t)j, text, plain);
@@ -530,7 +521,7 @@ static int spread(const Symbols *s, Num left, const Num *w, int n, Num *out)
     return 0;
 }
 
-static int show_reforecast(Measure *ms, const Node *rv, const Node *item, const Level *lv,
+static int show_reforecast(Measure *ms, const Node *item, const Level *lv,
                            const OutOpts *o, Buf *out, int *index, Arena *a)
 {
     const Symbols *s = ms->p->sym;
@@ -655,7 +646,6 @@ static int show_reforecast(Measure *ms, const Node *rv, const Node *item, const 
     sb_emit(&b, out, o, index, title, heading(ms, a, arena_printf(a, "per %s", lv ? lv->name : "plan")),
             -1, arena_strdup(a, buf_cstr(&note)));
     buf_free(&note);
-    (void)rv;
     return 0;
 }
 
@@ -675,7 +665,7 @@ static int show_review(Measure *ms, const Node *rv, const OutOpts *o, Buf *out, 
     for (const Node *it = rv->a; it; it = it->next) {
         int rc = 0;
         if (it->kind == N_REFORECAST) {
-            rc = show_reforecast(ms, rv, it, lv, o, out, index, a);
+            rc = show_reforecast(ms, it, lv, o, out, index, a);
         } else if (it->kind == N_USE_SCORECARD) {
             const Node *rank = NULL;
             for (const Node *r = rv->a; r; r = r->next)
