@@ -12,8 +12,9 @@ CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinterp -I$(BUILD) -
 LIBS     = -pthread -lreadline -lutf8proc
 ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-SRCS     = $(wildcard interp/*.c)
-LIBOBJS  = $(patsubst interp/%.c,$(BUILD)/%.o,$(filter-out interp/main.c,$(SRCS))) \
+# interp/ holds one folder per module (see the README, "How the code is organised")
+SRCS     = $(wildcard interp/*/*.c)
+LIBOBJS  = $(patsubst interp/%.c,$(BUILD)/%.o,$(filter-out interp/cli/main.c,$(SRCS))) \
            $(BUILD)/parser.o $(BUILD)/lexer.o $(BUILD)/stdlib.o
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 STDLIB   = $(sort $(wildcard stdlib/*.plan))
@@ -24,16 +25,16 @@ STDLIB   = $(sort $(wildcard stdlib/*.plan))
 
 all: $(BIN)
 
-$(BIN): $(BUILD)/main.o $(BUILD)/libsalesplan.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/main.o $(BUILD)/libsalesplan.a $(LIBS)
+$(BIN): $(BUILD)/cli/main.o $(BUILD)/libsalesplan.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/cli/main.o $(BUILD)/libsalesplan.a $(LIBS)
 
 $(BUILD)/libsalesplan.a: $(LIBOBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/parser.c $(BUILD)/parser.h: grammar/parser.y | $(BUILD)
+$(BUILD)/parser.c $(BUILD)/parser.h &: interp/syntax/parser.y | $(BUILD)
 	bison -Wall -Werror -d -o $(BUILD)/parser.c $<
 
-$(BUILD)/lexer.c $(BUILD)/lexer.h: grammar/lexer.l | $(BUILD)
+$(BUILD)/lexer.c $(BUILD)/lexer.h &: interp/syntax/lexer.l | $(BUILD)
 	flex --header-file=$(BUILD)/lexer.h -o $(BUILD)/lexer.c $<
 
 $(BUILD)/lexer.o: $(BUILD)/lexer.c $(BUILD)/parser.h
@@ -50,6 +51,7 @@ $(BUILD)/stdlib.o: $(BUILD)/stdlib.c
 	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: interp/%.c | $(BUILD)/parser.h $(BUILD)/lexer.h $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libsalesplan.a
@@ -199,4 +201,4 @@ help:
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"
 
--include $(wildcard $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d)

@@ -24,8 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "actuals.h"
-#include "actuals_int.h" /* test_cells_add */
+#include "data/actuals.h"
+#include "data/actuals_int.h" /* test_cells_add */
 
 /* ---- helpers ---- */
 

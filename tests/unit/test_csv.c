@@ -28,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "csv.h"
+#include "data/csv.h"
 
 /* ---- helpers ---- */
 

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "fmt.h"
-#include "parse.h"
+#include "fmt/fmt.h"
+#include "syntax/parse.h"
 
 static void test_layout_records_tokens_and_comments(void **state)
 {

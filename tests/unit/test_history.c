@@ -23,8 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "history.h"
-#include "num.h"
+#include "data/history.h"
+#include "base/num.h"
 
 /* ---- helpers ---- */
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "num.h"
+#include "base/num.h"
 
 #define MAX_TEXT "170141183460469231731687303.715884105727" /* (2^127 - 1) / 10^12 */
 

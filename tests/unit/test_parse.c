@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "parse.h"
-#include "program.h"
+#include "syntax/parse.h"
+#include "load/load.h"
 
 typedef struct {
     Source *src;

@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "render/render.h"
 
 /* ---- helpers ---- */
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "round.h"
+#include "alloc/flow.h"
 
 static uint64_t rng = 88172645463325252ULL;
 static uint64_t next_rand(void)

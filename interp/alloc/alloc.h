@@ -1,0 +1,116 @@
+/* alloc.h -- targets and splits become exact allocation tables.
+ *
+ * An Alloc is one metric's allocation: its axes (the dimensions it is
+ * split by, in the order their first split appears, each down to its
+ * deepest split level) and the exact value of every joint cell.  Each
+ * dimension's totals are rounded once (al_canon) and each table is
+ * rounded against them (controlled rounding), so every cell shown is
+ * within one step of its exact value and every table adds up.  Allocations are
+ * made on demand and cached in the Engine, which owns them; an Engine is
+ * freed with engine_free.  Nothing here prints tables: alloc_table fills
+ * a Table for report.c.
+ */
+#ifndef ALLOC_H
+#define ALLOC_H
+
+#include "eval/eval.h"
+#include "render/render.h"
+
+#define ALLOC_MAX_AXES 8
+
+typedef struct SplitInfo SplitInfo;
+
+typedef struct {
+    Dim *dim;
+    int nsl;                 /* split levels of this dimension, top-down */
+    int sl[8];               /* their depths */
+    Member **leaves;         /* members at the deepest split level, and reserve rows */
+    size_t nleaves;
+    int *leaf_of;            /* gindex (members and reserve rows) -> leaf position, or -1 */
+    Member **pseudo;         /* reserve rows, owned */
+    int npseudo;
+    bool depends;            /* its shares depend on the other axes' coordinates */
+    bool shared;             /* leaves and leaf_of belong to the engine */
+    /* children grouped by parent, per split level: group g of level k has
+     * parent grp_parent[k][g] (NULL = the whole plan) and children
+     * grp_kids[k][grp_start[k][g] .. grp_start[k][g + 1]) */
+    int ngrp[8];
+    int *grp_start[8];
+    Member **grp_parent[8];
+    Member **grp_kids[8];
+    Member **grp_reserve[8];  /* the group's reserve row, or NULL */
+    /* candidate splits per split level: those without a scope in this
+     * dimension, then (gindex of the scope member, split) pairs sorted */
+    int *free_splits[8], nfree[8];
+    int64_t *scoped[8];
+    int nscoped[8];
+    Num *marginal;            /* per gindex: this metric's values for the whole plan
+                                 (lazily, for other metrics split 'like' it) */
+    Num *canon;               /* per gindex: rounded totals, the same in every table */
+    Num canon_root;
+} Axis;
+
+typedef struct Alloc {
+    const Node *metric;
+    bool level_metric;       /* percent/score: values per member, no rounding to sums */
+    Num root;                /* exact target */
+    Num step;                /* rounding step of the metric */
+    Axis ax[ALLOC_MAX_AXES];
+    int nax;
+    int grain_cut[ALLOC_MAX_AXES]; /* levels cut away (tables of coarser levels) */
+    int asked_cut[ALLOC_MAX_AXES]; /* the cuts asked for, by the full allocation's axes */
+    size_t ncells;
+    Num *exact;              /* ncells joint values, axis 0 outermost */
+    SplitInfo *splits;
+    int nsplits;
+    bool failed;
+    char *note;              /* printed under its tables: the negotiation gap */
+} Alloc;
+
+typedef struct {
+    const Node **v;
+    int n;
+} SplitList;
+
+typedef struct Engine {
+    Program *p;
+    Eval ev;
+    Alloc **allocs;
+    int nallocs;
+    const Node **busy; /* metrics being computed: cycles */
+    int nbusy;
+    size_t max_cells;
+    StrMap hists; /* history name -> History (loaded once) */
+    bool check_only; /* evaluate every split tree for its errors; no joint cells */
+    StrMap by_metric; /* metric name -> SplitList */
+    StrMap full;      /* metric name -> its allocation without cuts */
+    const Dim **activity_dim; /* whether a dimension has start/end, once each */
+    bool *activity;
+    int nactivity;
+    struct LeafSet *leafsets; /* members per (dimension, depth), shared by metrics */
+    int nleafsets;
+    struct Grouping *groupings; /* children grouped by parent, per dimension and level pair */
+    int ngroupings;
+    Num *scratch; /* check: values of one axis, reused */
+    size_t scratch_n;
+} Engine;
+
+void engine_init(Engine *en, Program *p);
+void engine_free(Engine *en);
+
+/* Whether the plan splits this metric. */
+bool alloc_has_splits(Engine *en, const Node *metric);
+
+/* The full allocation of a metric (NULL after reporting an error). */
+Alloc *alloc_get(Engine *en, const Node *metric);
+
+/* The table of `show METRIC by LEVEL[, LEVEL]` (s is an N_SHOW node).
+ * Returns 0, or -1 after reporting.  The Table's arrays are allocated in
+ * arena. */
+int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t);
+
+/* Prints how the cell METRIC[coords] came about: every split on the way,
+ * with its position in the plan and the numbers. */
+int alloc_explain(Engine *en, const Node *cell_expr, Buf *out);
+
+#endif

@@ -1,0 +1,233 @@
+/* round.c -- a deterministic Dinic max-flow for controlled rounding
+ * (see round.h).  Lower bounds are removed the textbook way: an edge
+ * u->v with [l, c] becomes capacity c-l, and l units of demand move to
+ * a super source and sink; the rounding exists iff the max flow
+ * saturates every demand edge. */
+#include "alloc/flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+typedef struct {
+    int32_t *to, *next;
+    int64_t *cap;
+    int32_t *head;
+    size_t nedges, cap_edges;
+    int nnodes;
+} Graph;
+
+static void add_edge(Graph *g, int u, int v, int64_t cap)
+{
+    if (g->nedges + 2 > g->cap_edges) {
+        g->cap_edges = g->cap_edges ? g->cap_edges * 2 : 1024;
+        g->to = xrealloc(g->to, g->cap_edges * sizeof *g->to);
+        g->next = xrealloc(g->next, g->cap_edges * sizeof *g->next);
+        g->cap = xrealloc(g->cap, g->cap_edges * sizeof *g->cap);
+    }
+    size_t e = g->nedges;
+    g->to[e] = v;
+    g->cap[e] = cap;
+    g->next[e] = g->head[u];
+    g->head[u] = (int32_t)e;
+    g->to[e + 1] = u;
+    g->cap[e + 1] = 0;
+    g->next[e + 1] = g->head[v];
+    g->head[v] = (int32_t)(e + 1);
+    g->nedges += 2;
+}
+
+static bool bfs(const Graph *g, int s, int t, int *level, int *queue)
+{
+    for (int i = 0; i < g->nnodes; i++)
+        level[i] = -1;
+    int qh = 0, qt = 0;
+    level[s] = 0;
+    queue[qt++] = s;
+    while (qh < qt) {
+        int u = queue[qh++];
+        for (int e = g->head[u]; e >= 0; e = g->next[e])
+            if (g->cap[e] > 0 && level[g->to[e]] < 0) {
+                level[g->to[e]] = level[u] + 1;
+                queue[qt++] = g->to[e];
+            }
+    }
+    return level[t] >= 0;
+}
+
+/* One blocking-flow phase with an explicit stack (paths may be long). */
+static int64_t push_phase(Graph *g, int s, int t, const int *level, int32_t *it, int32_t *path_e)
+{
+    int64_t total = 0;
+    int depth = 0, u = s;
+    for (;;) {
+        if (u == t) {
+            int64_t f = INT64_MAX;
+            for (int i = 0; i < depth; i++)
+                if (g->cap[path_e[i]] < f)
+                    f = g->cap[path_e[i]];
+            for (int i = 0; i < depth; i++) {
+                g->cap[path_e[i]] -= f;
+                g->cap[path_e[i] ^ 1] += f;
+            }
+            total += f;
+            depth = 0;
+            u = s;
+            continue;
+        }
+        int e = it[u];
+        while (e >= 0 && !(g->cap[e] > 0 && level[g->to[e]] == level[u] + 1))
+            e = g->next[e];
+        it[u] = e;
+        if (e >= 0) {
+            path_e[depth++] = e;
+            u = g->to[e];
+            continue;
+        }
+        if (depth == 0)
+            return total;
+        /* dead end: retreat and skip the edge that led here */
+        depth--;
+        u = g->to[path_e[depth] ^ 1];
+        it[u] = g->next[it[u]];
+    }
+}
+
+static int64_t max_flow(Graph *g, int s, int t)
+{
+    int *level = xmalloc((size_t)g->nnodes * sizeof *level);
+    int *queue = xmalloc((size_t)g->nnodes * sizeof *queue);
+    int32_t *it = xmalloc((size_t)g->nnodes * sizeof *it);
+    int32_t *path = xmalloc((size_t)g->nnodes * sizeof *path);
+    int64_t flow = 0;
+    while (bfs(g, s, t, level, queue)) {
+        memcpy(it, g->head, (size_t)g->nnodes * sizeof *it);
+        flow += push_phase(g, s, t, level, it, path);
+    }
+    free(level);
+    free(queue);
+    free(it);
+    free(path);
+    return flow;
+}
+
+typedef struct {
+    uint64_t rank;
+    uint32_t cell;
+} Ranked;
+
+static int round_flow(const RoundProblem *rp, uint8_t *x);
+
+static int by_rank(const void *a, const void *b)
+{
+    const Ranked *x = a, *y = b;
+    if (x->rank != y->rank) /* ascending: head insertion reverses the order */
+        return x->rank < y->rank ? -1 : 1;
+    return x->cell > y->cell ? -1 : x->cell < y->cell; /* ties: declaration order first */
+}
+
+/* Larger remainders first, within every upper bound; succeeds when that
+ * also meets every lower bound (the usual case).  Same order as the flow:
+ * equal remainders go to the first declared cell. */
+static bool greedy(const RoundProblem *rp, const Ranked *order, uint8_t *x)
+{
+    int64_t *row = xcalloc(rp->nrows + 1, sizeof *row);
+    int64_t *node = xcalloc(rp->nnodes + 1, sizeof *node);
+    memset(x, 0, rp->ncells);
+    for (size_t k = rp->ncells; k-- > 0;) { /* order is ascending */
+        uint32_t c = order[k].cell;
+        uint32_t r = rp->cell_row[c];
+        if (row[r] >= rp->row_hi[r])
+            continue;
+        bool room = true;
+        for (int n = rp->cell_node[c]; n >= 0 && room; n = rp->parent[n])
+            room = node[n] < rp->hi[n];
+        if (!room)
+            continue;
+        x[c] = 1;
+        row[r]++;
+        for (int n = rp->cell_node[c]; n >= 0; n = rp->parent[n])
+            node[n]++;
+    }
+    bool ok = true;
+    for (size_t r = 0; r < rp->nrows && ok; r++)
+        ok = row[r] >= rp->row_lo[r];
+    for (size_t n = 0; n < rp->nnodes && ok; n++)
+        ok = node[n] >= rp->lo[n];
+    free(row);
+    free(node);
+    return ok;
+}
+
+int round_solve(const RoundProblem *rp, uint8_t *x)
+{
+    Ranked *first = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *first);
+    for (size_t c = 0; c < rp->ncells; c++)
+        first[c] = (Ranked){rp->cell_rank[c], (uint32_t)c};
+    qsort(first, rp->ncells, sizeof *first, by_rank);
+    bool done = greedy(rp, first, x);
+    free(first);
+    if (done)
+        return 0;
+    return round_flow(rp, x);
+}
+
+/* The exact method: an integer circulation with lower bounds. */
+static int round_flow(const RoundProblem *rp, uint8_t *x)
+{
+    /* nodes: S, T, SS, TT, column-tree nodes, rows */
+    const int S = 0, T = 1, SS = 2, TT = 3, base_node = 4;
+    const int base_row = base_node + (int)rp->nnodes;
+    Graph g = {0};
+    g.nnodes = base_row + (int)rp->nrows;
+    g.head = xmalloc((size_t)g.nnodes * sizeof *g.head);
+    for (int i = 0; i < g.nnodes; i++)
+        g.head[i] = -1;
+    int64_t *excess = xcalloc((size_t)g.nnodes, sizeof *excess);
+    for (size_t n = 0; n < rp->nnodes; n++) {
+        int u = rp->parent[n] < 0 ? S : base_node + rp->parent[n], v = base_node + (int)n;
+        add_edge(&g, u, v, rp->hi[n] - rp->lo[n]);
+        excess[v] += rp->lo[n];
+        excess[u] -= rp->lo[n];
+    }
+    for (size_t r = 0; r < rp->nrows; r++) {
+        int u = base_row + (int)r;
+        if (rp->row_hi[r] > rp->row_lo[r])
+            add_edge(&g, u, T, rp->row_hi[r] - rp->row_lo[r]);
+        excess[T] += rp->row_lo[r];
+        excess[u] -= rp->row_lo[r];
+    }
+    /* cell edges, best remainders first in each adjacency list */
+    Ranked *order = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *order);
+    for (size_t c = 0; c < rp->ncells; c++)
+        order[c] = (Ranked){rp->cell_rank[c], (uint32_t)c};
+    qsort(order, rp->ncells, sizeof *order, by_rank);
+    int32_t *edge_of = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *edge_of);
+    for (size_t k = 0; k < rp->ncells; k++) {
+        uint32_t c = order[k].cell;
+        edge_of[c] = (int32_t)g.nedges;
+        add_edge(&g, base_node + rp->cell_node[c], base_row + (int)rp->cell_row[c], 1);
+    }
+    add_edge(&g, T, S, INT64_MAX / 4);
+    int64_t need = 0;
+    for (int v = 0; v < g.nnodes; v++) {
+        if (excess[v] > 0) {
+            add_edge(&g, SS, v, excess[v]);
+            need += excess[v];
+        } else if (excess[v] < 0) {
+            add_edge(&g, v, TT, -excess[v]);
+        }
+    }
+    int64_t got = max_flow(&g, SS, TT);
+    for (size_t c = 0; c < rp->ncells; c++)
+        x[c] = g.cap[edge_of[c]] == 0 ? 1 : 0;
+    free(order);
+    free(edge_of);
+    free(excess);
+    free(g.to);
+    free(g.next);
+    free(g.cap);
+    free(g.head);
+    return got == need ? 0 : -1;
+}

@@ -1,0 +1,601 @@
+/* atree.c -- one axis of a metric: which split applies to each parent
+ * (scopes, most specific wins), members that are not active, and the
+ * values of locks, shares, rest, weights, proportional, equally,
+ * seasonality and like, with over-assignment and reserves. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/alloc_int.h"
+
+/* ---- evaluating one axis ------------------------------------------------------------- */
+
+
+/* Does split si apply to the cell of parent p in context c?  Its scope
+ * members of one dimension are alternatives; of different ones, all must
+ * hold.  Returns the specificity (more scoped dimensions, deeper members
+ * win), or -1. */
+static int applies(const Alloc *A, const Axis *ax, const SplitInfo *si, const Member *p,
+                   const Ctx *c)
+{
+    int spec = 0;
+    for (int k = 0; k < si->nscope; k++) {
+        const Member *s = si->scope[k];
+        bool first = true; /* each dimension counts once, with its deepest matching member */
+        for (int q = 0; q < k; q++)
+            first &= si->scope[q]->dim != s->dim;
+        if (!first)
+            continue;
+        int depth = -1;
+        for (int q = k; q < si->nscope; q++) {
+            const Member *t = si->scope[q];
+            if (t->dim != s->dim)
+                continue;
+            bool hit;
+            if (t->dim == ax->dim)
+                hit = p && al_under_or_is(p, t);
+            else {
+                int j = al_axis_of(A, t->dim);
+                hit = j >= 0 && j < c->n && c->coord[j] && al_under_or_is(c->coord[j], t);
+            }
+            if (hit && t->depth > depth)
+                depth = t->depth;
+        }
+        if (depth < 0)
+            return -1;
+        spec += 1000 + depth;
+    }
+    return spec;
+}
+
+const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Member *p,
+                                   const Ctx *c)
+{
+    const SplitInfo *best = NULL;
+    int best_spec = -1;
+    for (int i = 0; i < ax->nfree[k]; i++) {
+        const SplitInfo *si = &A->splits[ax->free_splits[k][i]];
+        int spec = applies(A, ax, si, p, c);
+        if (spec > best_spec) {
+            best = si;
+            best_spec = spec;
+        }
+    }
+    for (const Member *m = p; m; m = m->parent) { /* splits scoped by p or its ancestors */
+        int lo = 0, hi = ax->nscoped[k];
+        while (lo < hi) { /* first pair of this member */
+            int mid = (lo + hi) / 2;
+            if ((ax->scoped[k][mid] >> 32) < m->gindex)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (int i = lo; i < ax->nscoped[k] && (ax->scoped[k][i] >> 32) == m->gindex; i++) {
+            const SplitInfo *si = &A->splits[ax->scoped[k][i] & 0xFFFFFFFF];
+            int spec = applies(A, ax, si, p, c);
+            if (spec > best_spec) {
+                best = si;
+                best_spec = spec;
+            }
+        }
+    }
+    return best;
+}
+
+/* Months a context's time coordinate covers, or 0 when there is none. */
+static int ctx_months(const Alloc *A, const Ctx *c, int *months)
+{
+    for (int j = 0; j < c->n; j++)
+        if (c->coord[j] && A->ax[j].dim->is_time) {
+            const Member *t = c->coord[j];
+            int n = 0;
+            Dim *d = t->dim;
+            for (size_t i = 0; i < d->nmembers; i++)
+                if (d->members[i]->depth == 3 && al_under_or_is(d->members[i], t))
+                    months[n++] = al_month_code(d->members[i]);
+            return n;
+        }
+    return 0;
+}
+
+static bool is_active(const Alloc *A, const Axis *ax, const Member *kid, const Ctx *c)
+{
+    int months[12], n = 0;
+    if (ax->dim->is_time) {
+        Dim *d = kid->dim;
+        for (size_t i = 0; i < d->nmembers; i++)
+            if (d->members[i]->depth == 3 && al_under_or_is(d->members[i], kid))
+                months[n++] = al_month_code(d->members[i]);
+        for (int k = 0; k < n; k++) {
+            bool all = true;
+            for (int j = 0; j < c->n; j++)
+                if (c->coord[j] && !A->ax[j].dim->is_time && !c->coord[j]->pseudo)
+                    all &= eval_active(c->coord[j], months[k]);
+            if (all)
+                return true;
+        }
+        return n == 0;
+    }
+    if (kid->pseudo)
+        return true;
+    n = ctx_months(A, c, months);
+    if (n == 0)
+        return true;
+    for (int k = 0; k < n; k++)
+        if (eval_active(kid, months[k]))
+            return true;
+    return false;
+}
+
+static int64_t active_months_of(Engine *en, const Member *m)
+{
+    Dim *t = en->p->sym->time;
+    int64_t n = 0;
+    for (size_t i = 0; i < t->nmembers; i++)
+        if (t->members[i]->depth == 3 && eval_active(m, al_month_code(t->members[i])))
+            n++;
+    return n;
+}
+
+History *al_history(Engine *en, const char *name, const Node *at)
+{
+    History *h = strmap_get(&en->hists, name);
+    if (h)
+        return h;
+    Node *decl = strmap_get(&en->p->sym->histories, name);
+    if (!decl)
+        return NULL;
+    char *path = prog_data_path(en->p, decl->c);
+    if (!path)
+        return NULL;
+    HistSpec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.name = name;
+    spec.fy_year = en->p->sym->year;
+    spec.start_month = en->p->sym->start_month;
+    for (Node *m = decl->d; m; m = m->next) {
+        const char *col = m->a ? (m->a->kind == N_STR ? m->a->str : m->a->name) : NULL;
+        if (!m->name || !col)
+            continue;
+        if (strcmp(m->name, "date") == 0)
+            spec.date_col = col;
+        else if (strcmp(m->name, "month") == 0)
+            spec.month_col = col;
+        else if (strcmp(m->name, name) == 0)
+            spec.value_col = col;
+        else if (strmap_get(&en->p->sym->levels, m->name) && spec.nlevels < HIST_MAX_LEVELS &&
+                 !((Level *)strmap_get(&en->p->sym->levels, m->name))->dim->is_time)
+            spec.levels[spec.nlevels++] = (HistLevel){m->name, col};
+    }
+    for (size_t i = 0; i < en->p->sym->levels.cap; i++) { /* unmapped levels: same-named columns */
+        const char *lv = en->p->sym->levels.keys[i];
+        if (lv && ((Level *)en->p->sym->levels.vals[i])->dim->is_time)
+            continue;
+        bool have = false;
+        for (int k = 0; k < spec.nlevels; k++)
+            have |= lv && strcmp(spec.levels[k].level, lv) == 0;
+        if (lv && !have && spec.nlevels < HIST_MAX_LEVELS)
+            spec.levels[spec.nlevels++] = (HistLevel){lv, NULL};
+    }
+    HistError err;
+    h = hist_load(path, &spec, &err);
+    free(path);
+    if (!h) {
+        diag_error(en->p->diags, decl->c->loc, "%s%s%ld%s%ld: %s", decl->c->str,
+                   err.line ? ":" : "", err.line, err.col ? ":" : "", err.col, err.msg);
+        en->p->data_error = true;
+        (void)at;
+        return NULL;
+    }
+    strmap_put(&en->hists, name, h);
+    return h;
+}
+
+static int season_weights(Engine *en, const SplitInfo *si, Member **kids, int n, Num *w)
+{
+    History *h = al_history(en, si->spec->name, si->spec);
+    if (!h)
+        return -1;
+    HistFilter f[16];
+    const char *vals[16][2];
+    size_t nf = 0;
+    for (int k = 0; k < si->nscope; k++) {
+        Member *s = si->scope[k];
+        if (s->dim == si->dim || nf >= 16)
+            continue;
+        vals[nf][0] = s->name;
+        vals[nf][1] = s->label ? s->label : s->name;
+        f[nf] = (HistFilter){al_level_of(s->dim, s->depth)->name, vals[nf], 2};
+        nf++;
+    }
+    Num months[12];
+    int years[64];
+    int ny = hist_season_where(h, en->p->sym->start_month, f, nf, months, years, 64);
+    if (ny <= 0) {
+        diag_error(en->p->diags, si->spec->loc, "history '%s' has %s", si->spec->name,
+                   ny < 0 ? "a month total too large to add up" : "no complete fiscal year");
+        diag_note_plain(en->p->diags, "seasonality uses the fiscal years (from %s) whose 12 months "
+                                      "all have rows%s", rs_month_names[en->p->sym->start_month - 1],
+                        nf ? " for the split's scope" : "");
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        w[i] = NUM_ZERO;
+        Dim *t = kids[i]->dim;
+        for (size_t k = 0; k < t->nmembers; k++) {
+            Member *m = t->members[k];
+            if (m->depth == 3 && al_under_or_is(m, kids[i]) && num_add(w[i], months[m->index], &w[i]) != NUM_OK)
+                return al_num_err(en, si->spec->loc, NUM_OVERFLOW);
+        }
+    }
+    return 0;
+}
+
+
+/* A metric's values per member of one axis, for the whole plan: summed
+ * from its exact cells, or (check, or shares that depend on other
+ * dimensions) from its split tree.  Computed once per axis. */
+const Num *al_marginal(Engine *en, Alloc *X, int ai)
+{
+    Axis *ax = &X->ax[ai];
+    if (ax->marginal)
+        return ax->marginal;
+    size_t total = ax->dim->nmembers + (size_t)ax->npseudo;
+    Num *m = xcalloc(total + 1, sizeof *m);
+    if (!X->exact || ax->depends) {
+        Num *leaf = xcalloc(ax->nleaves + 1, sizeof *leaf);
+        Ctx none = {NULL, 0};
+        int rc = al_eval_axis(en, X, ax, &none, X->root, m, leaf);
+        free(leaf);
+        if (rc < 0) {
+            free(m);
+            return NULL;
+        }
+    } else {
+        size_t stride = 1;
+        for (int j = ai + 1; j < X->nax; j++)
+            stride *= X->ax[j].nleaves;
+        for (size_t c = 0; c < X->ncells; c++) {
+            const Member *leaf = ax->leaves[(c / stride) % ax->nleaves];
+            for (const Member *p = leaf; p; p = p->parent)
+                num_add(m[p->gindex], X->exact[c], &m[p->gindex]);
+        }
+    }
+    ax->marginal = m;
+    return m;
+}
+
+/* `like X`: the children's weights are X's values for them. */
+static int like_weights(Engine *en, Alloc *A, SplitInfo *si, Member **kids, int n, Num *w)
+{
+    (void)A;
+    Alloc *X = si->like_alloc ? si->like_alloc : (si->like_alloc = alloc_get(en, si->like));
+    if (!X)
+        return -1;
+    int ai = al_axis_of(X, si->dim);
+    if (ai < 0) {
+        diag_error(en->p->diags, si->spec->loc, "'%s' is not split by %s, so there are no "
+                                                "shares to copy", si->like->name,
+                   al_level_of(si->dim, si->depth)->name);
+        return -1;
+    }
+    const Num *m = al_marginal(en, X, ai);
+    if (!m)
+        return -1;
+    for (int i = 0; i < n; i++)
+        w[i] = kids[i]->pseudo ? NUM_ZERO : m[kids[i]->gindex];
+    return 0;
+}
+
+typedef struct {
+    Member **kids;
+    int n;
+    Num *val;      /* by gindex */
+    Member *reserve; /* this parent's reserve row, or NULL */
+    const Member *parent;
+    const Ctx *ctx;
+} Group;
+
+static const char *cell_name(const Alloc *A, const Member *p, Buf *b)
+{
+    b->len = 0;
+    buf_printf(b, "%s", A->metric->name);
+    if (p)
+        buf_printf(b, "[%s]", p->name);
+    return buf_cstr(b);
+}
+
+/* A split value is a share when its kind is percent (60%, 1 - 40%, a let
+ * holding 15%); anything else is an amount. */
+bool al_share_expr(Engine *en, const Node *e)
+{
+    Diags quiet = {0}, *saved = en->ev.r.d;
+    en->ev.r.d = &quiet;
+    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    Kind k = rx_check(&en->ev.r, &sc, (Node *)e);
+    en->ev.r.d = saved;
+    diag_free(&quiet);
+    return k == K_PERCENT;
+}
+
+/* Hands the values of inactive members (shares, rest) to their active
+ * siblings that are not locked, in proportion to their values; the last
+ * takes the exact remainder, so the children still add up exactly. */
+static int give_to_active(Engine *en, const SplitInfo *si, Group *g, const bool *active,
+                          const int *kind)
+{
+    Num freed = NUM_ZERO, weight = NUM_ZERO;
+    int last = -1;
+    for (int i = 0; i < g->n; i++) {
+        Num v = g->val[g->kids[i]->gindex];
+        if (!active[i] && kind[i] != 1) {
+            num_add(freed, v, &freed);
+            g->val[g->kids[i]->gindex] = NUM_ZERO;
+        } else if (active[i] && kind[i] != 1 && num_sign(v) > 0) {
+            num_add(weight, v, &weight);
+            last = i;
+        }
+    }
+    if (num_is_zero(freed))
+        return 0;
+    if (last < 0) {
+        diag_error(en->p->diags, si->spec->loc, "no active %s under %s can take the part of the "
+                                                "inactive ones",
+                   al_level_of(si->dim, si->depth)->name, g->parent ? g->parent->name : "the plan");
+        return -1;
+    }
+    Num given = NUM_ZERO;
+    for (int i = 0; i < g->n; i++) {
+        Num *v = &g->val[g->kids[i]->gindex], part;
+        if (!active[i] || kind[i] == 1 || num_sign(*v) <= 0)
+            continue;
+        if (i == last)
+            num_sub(freed, given, &part);
+        else if (num_mul(freed, *v, &part) != NUM_OK || num_div(part, weight, &part) != NUM_OK)
+            return al_num_err(en, si->spec->loc, NUM_OVERFLOW);
+        num_add(given, part, &given);
+        num_add(*v, part, v);
+    }
+    return 0;
+}
+
+static int split_map(Engine *en, Alloc *A, const SplitInfo *si, Num base, Group *g,
+                     const bool *active)
+{
+    Diags *d = en->p->diags;
+    Num locks = NUM_ZERO, shares = NUM_ZERO, share_sum = NUM_ZERO, v;
+    int rest = -1, last_share = -1;
+    Frame top = {0};
+    int *kind = xcalloc((size_t)g->n, sizeof *kind); /* 0 none, 1 lock, 2 share, 3 rest */
+    int rc = -1;
+    for (int i = 0; i < g->n; i++)
+        g->val[g->kids[i]->gindex] = NUM_ZERO;
+    for (const Node *e = si->spec->a; e; e = e->next) {
+        Member *m = lookup_member_in(&en->ev.r, e->a, si->dim, false);
+        int i = 0;
+        while (i < g->n && g->kids[i] != m)
+            i++;
+        if (i == g->n)
+            continue;
+        if (e->b->kind == N_REST) {
+            kind[i] = 3;
+            rest = i;
+            continue;
+        }
+        Frame fr = {NULL, NULL, m, false, 0, &top};
+        if (eval_num(&en->ev, &fr, e->b, &v) < 0)
+            goto done;
+        bool share = al_share_expr(en, e->b);
+        kind[i] = share ? 2 : 1;
+        if (!active[i] && !share && !num_is_zero(v)) {
+            diag_error(d, e->b->loc, "'%s' has an amount but is not active here", m->name);
+            diag_note_plain(d, "an amount must hold in every cell; use a share, or split by the "
+                               "dimension with start/end after this one");
+            goto done;
+        }
+        Num *out = &g->val[m->gindex];
+        if (share) {
+            if (num_mul(base, v, out) != NUM_OK || num_add(shares, *out, &shares) != NUM_OK ||
+                num_add(share_sum, v, &share_sum) != NUM_OK)
+                goto overflow;
+            last_share = i;
+        } else {
+            *out = v;
+            if (num_add(locks, v, &locks) != NUM_OK)
+                goto overflow;
+        }
+    }
+    Num total, diff, exact_shares;
+    /* base x (the sum of the shares): one product, so 39% + 20% + 41% of 100/3 is all of it */
+    if (num_mul(base, share_sum, &exact_shares) != NUM_OK ||
+        num_add(locks, exact_shares, &total) != NUM_OK)
+        goto overflow;
+    num_sub(base, total, &diff);
+    if (rest < 0 && num_is_zero(diff) && last_share >= 0) { /* the last share takes the remainder */
+        Num *lv = &g->val[g->kids[last_share]->gindex], others;
+        num_sub(shares, *lv, &others);
+        num_sub(base, locks, lv);
+        num_sub(*lv, others, lv);
+    }
+    if (rest >= 0) { /* the rest of what the members were actually given */
+        num_add(locks, shares, &total);
+        num_sub(base, total, &diff);
+    }
+    char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
+    Buf nb = {0};
+    const char *kids_name = al_plural_of(al_level_of(si->dim, si->depth)->name);
+    if (rest >= 0 && num_sign(diff) < 0) {
+        diag_error(d, si->spec->loc, "'rest' would be %s: the other %s take %s of %s's %s",
+                   al_fmtv(A, diff, b1), kids_name, al_fmtv(A, total, b2),
+                   cell_name(A, g->parent, &nb), al_fmtv(A, base, b3));
+    } else if (rest < 0 && !num_is_zero(diff)) {
+        diag_error(d, si->spec->loc, "%s of %s sum to %s but %s is %s (%s by %s)", kids_name,
+                   g->parent ? g->parent->name : A->metric->name, al_fmtv(A, total, b1),
+                   cell_name(A, g->parent, &nb), al_fmtv(A, base, b2),
+                   num_sign(diff) > 0 ? "short" : "over", al_fmtv(A, num_abs(diff), b3));
+        diag_note_plain(d, "give one %s 'rest', or correct the amounts",
+                        al_level_of(si->dim, si->depth)->name);
+    } else {
+        if (rest >= 0)
+            g->val[g->kids[rest]->gindex] = diff;
+        rc = give_to_active(en, si, g, active, kind);
+    }
+    buf_free(&nb);
+    goto done;
+overflow:
+    al_num_err(en, si->spec->loc, NUM_OVERFLOW);
+done:
+    free(kind);
+    return rc;
+}
+
+static int split_weighted(Engine *en, Alloc *A, SplitInfo *si, Num base, Group *g,
+                          const bool *active)
+{
+    Num *w = xcalloc((size_t)g->n, sizeof *w), sum = NUM_ZERO;
+    Frame top = {0};
+    int rc = -1;
+    switch (si->spec->kind) {
+    case N_SPEC_EQUAL:
+        for (int i = 0; i < g->n; i++)
+            w[i] = NUM_ONE;
+        break;
+    case N_SPEC_WEIGHTS:
+        for (const Node *e = si->spec->a; e; e = e->next) {
+            Member *m = lookup_member_in(&en->ev.r, e->a, si->dim, false);
+            for (int i = 0; i < g->n; i++)
+                if (g->kids[i] == m && eval_num(&en->ev, &top, e->b, &w[i]) < 0)
+                    goto done;
+        }
+        break;
+    case N_SPEC_PROP:
+        for (int i = 0; i < g->n; i++) {
+            Frame fr = {NULL, NULL, g->kids[i], true, active_months_of(en, g->kids[i]), &top};
+            if (eval_num(&en->ev, &fr, si->spec->a, &w[i]) < 0)
+                goto done;
+            if (num_sign(w[i]) < 0) {
+                char b[NUM_BUFSZ];
+                diag_error(en->p->diags, si->spec->a->loc, "'proportional to' gives %s for '%s': "
+                                                           "weights cannot be negative",
+                           num_str(w[i], b), g->kids[i]->name);
+                goto done;
+            }
+        }
+        break;
+    case N_SPEC_SEASON:
+        if (season_weights(en, si, g->kids, g->n, w) < 0)
+            goto done;
+        break;
+    case N_SPEC_LIKE:
+        if (like_weights(en, A, si, g->kids, g->n, w) < 0)
+            goto done;
+        break;
+    default:
+        goto done;
+    }
+    for (int i = 0; i < g->n; i++) {
+        if (!active[i])
+            w[i] = NUM_ZERO;
+        if (num_add(sum, w[i], &sum) != NUM_OK) {
+            al_num_err(en, si->spec->loc, NUM_OVERFLOW);
+            goto done;
+        }
+    }
+    if (num_sign(sum) <= 0) {
+        Buf nb = {0};
+        diag_error(en->p->diags, si->spec->loc, "the weights of the %s of %s add up to %s: "
+                                                "nothing to split %s by",
+                   al_plural_of(al_level_of(si->dim, si->depth)->name),
+                   g->parent ? g->parent->name : A->metric->name,
+                   num_is_zero(sum) ? "zero" : "less than zero", cell_name(A, g->parent, &nb));
+        buf_free(&nb);
+        goto done;
+    }
+    for (int i = 0; i < g->n; i++) {
+        Num *out = &g->val[g->kids[i]->gindex], t;
+        if (num_mul(base, w[i], &t) != NUM_OK || num_div(t, sum, out) != NUM_OK) {
+            al_num_err(en, si->spec->loc, NUM_OVERFLOW);
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    free(w);
+    return rc;
+}
+
+/* Splits one parent's value among its children (and its reserve row). */
+static int split_group(Engine *en, Alloc *A, Axis *ax, SplitInfo *si, Num pv, Group *g)
+{
+    Num base = pv, reserve = NUM_ZERO, one_plus;
+    if (si->adj_kind == OVERASSIGN) {
+        if (num_add(NUM_ONE, si->adj, &one_plus) != NUM_OK || num_mul(pv, one_plus, &base) != NUM_OK)
+            return al_num_err(en, si->node->loc, NUM_OVERFLOW);
+    } else if (si->adj_kind == RESERVE) {
+        if (num_mul(pv, si->adj, &reserve) != NUM_OK || num_sub(pv, reserve, &base) != NUM_OK)
+            return al_num_err(en, si->node->loc, NUM_OVERFLOW);
+    }
+    if (g->reserve)
+        g->val[g->reserve->gindex] = reserve;
+    if (num_is_zero(pv) && si->spec->kind != N_SPEC_MAP) { /* nothing to split */
+        for (int i = 0; i < g->n; i++)
+            g->val[g->kids[i]->gindex] = NUM_ZERO;
+        return 0;
+    }
+    bool *active = xmalloc((size_t)(g->n ? g->n : 1) * sizeof *active);
+    bool any = false;
+    for (int i = 0; i < g->n; i++)
+        any |= active[i] = is_active(A, ax, g->kids[i], g->ctx);
+    int rc;
+    if (!any && g->n > 0 && !num_is_zero(base)) {
+        diag_error(en->p->diags, si->node->loc, "no %s of %s is active to take its share",
+                   al_level_of(si->dim, si->depth)->name, g->parent ? g->parent->name : "the plan");
+        rc = -1;
+    } else if (si->spec->kind == N_SPEC_MAP) {
+        rc = split_map(en, A, si, base, g, active);
+    } else {
+        rc = split_weighted(en, A, si, base, g, active);
+    }
+    free(active);
+    return rc;
+}
+
+/* Computes the values of one axis's split tree under `base`, for the
+ * coordinates in ctx, into val (by gindex); leaf values land in leafval. */
+int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val,
+                     Num *leafval)
+{
+    Dim *d = ax->dim;
+    for (int k = 0; k < ax->nsl; k++) {
+        int depth = ax->sl[k];
+        for (int gi = 0; gi < ax->ngrp[k]; gi++) {
+            Member *p = ax->grp_parent[k][gi];
+            int from = ax->grp_start[k][gi], n = ax->grp_start[k][gi + 1] - from;
+            Num pv = p ? val[p->gindex] : base;
+            const SplitInfo *si = al_pick_split(A, ax, k, p, ctx);
+            if (!si) {
+                const Node *at = NULL; /* the scoped splits of this level, for the position */
+                for (int i = 0; i < A->nsplits && !at; i++)
+                    if (A->splits[i].dim == d && A->splits[i].depth == depth)
+                        at = A->splits[i].node;
+                diag_error(en->p->diags, at ? at->loc : A->metric->name_loc,
+                           "the %s of %s have no split: this split covers only part of %s",
+                           al_plural_of(al_level_of(d, depth)->name), p ? p->name : "the plan",
+                           A->metric->name);
+                diag_note_plain(en->p->diags, "add 'split %s by %s equally' (or another rule) for "
+                                              "the rest, or one 'in %s'",
+                                A->metric->name, al_level_of(d, depth)->name, p ? p->name : "...");
+                return -1;
+            }
+            Member *res = ax->grp_reserve[k] ? ax->grp_reserve[k][gi] : NULL;
+            if (res)
+                val[res->gindex] = NUM_ZERO;
+            Group g = {ax->grp_kids[k] + from, n, val, res, p, ctx};
+            if (split_group(en, A, ax, (SplitInfo *)si, pv, &g) < 0)
+                return -1;
+        }
+    }
+    for (size_t i = 0; i < ax->nleaves; i++)
+        leafval[i] = val[ax->leaves[i]->gindex];
+    return 0;
+}
+

@@ -1,0 +1,362 @@
+/* diag.c -- source line tables and diagnostics in three formats.
+ * It formats and prints; it never decides what is an error. */
+#include "base/diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "base/util.h"
+
+Source *source_new(const char *name, const char *dir, const char *text, size_t len, int index)
+{
+    Source *s = xcalloc(1, sizeof *s);
+    s->name = xstrdup(name);
+    s->dir = dir ? xstrdup(dir) : NULL;
+    s->text = xstrndup(text, len);
+    s->len = len;
+    s->index = index;
+    s->first_line = 1;
+    size_t cap = 64;
+    s->lines = xmalloc(cap * sizeof *s->lines);
+    s->lines[s->nlines++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n') {
+            if (s->nlines == cap) {
+                cap *= 2;
+                s->lines = xrealloc(s->lines, cap * sizeof *s->lines);
+            }
+            s->lines[s->nlines++] = i + 1;
+        }
+    return s;
+}
+
+void source_free(Source *s)
+{
+    if (!s)
+        return;
+    free(s->name);
+    free(s->dir);
+    free(s->text);
+    free(s->lines);
+    free(s);
+}
+
+const char *source_line(const Source *s, int line, size_t *len)
+{
+    long i = (long)line - s->first_line;
+    if (i < 0 || (size_t)i >= s->nlines) {
+        *len = 0;
+        return "";
+    }
+    size_t start = s->lines[i];
+    size_t end = (size_t)i + 1 < s->nlines ? s->lines[i + 1] - 1 : s->len;
+    if (end > start && s->text[end - 1] == '\r')
+        end--;
+    *len = end - start;
+    return s->text + start;
+}
+
+Loc loc_span(Loc a, Loc b)
+{
+    a.end_line = b.end_line;
+    a.end_col = b.end_col;
+    return a;
+}
+
+void diag_verror(Diags *d, DiagLevel level, Loc loc, const char *fmt, va_list ap)
+{
+    if (level == DIAG_ERROR)
+        d->nerrors++;
+    else
+        d->nwarnings++;
+    if (level == DIAG_ERROR && loc.src) {
+        int in_file = 0;
+        for (size_t i = 0; i < d->n; i++)
+            if (d->v[i].level == DIAG_ERROR && d->v[i].loc.src == loc.src)
+                in_file++;
+        if (in_file >= DIAG_MAX_ERRORS_PER_FILE) {
+            d->suppressed++;
+            d->last_dropped = true;
+            return;
+        }
+    }
+    d->last_dropped = false;
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->v = xrealloc(d->v, d->cap * sizeof *d->v);
+    }
+    Buf b = {0};
+    buf_vprintf(&b, fmt, ap);
+    Diag *g = &d->v[d->n];
+    memset(g, 0, sizeof *g);
+    g->level = level;
+    g->loc = loc;
+    g->msg = b.data ? b.data : xstrdup("");
+    g->seq = (unsigned)d->n;
+    d->n++;
+}
+
+void diag_error(Diags *d, Loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(d, DIAG_ERROR, loc, fmt, ap);
+    va_end(ap);
+}
+
+void diag_warning(Diags *d, Loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(d, DIAG_WARNING, loc, fmt, ap);
+    va_end(ap);
+}
+
+static void add_note(Diags *d, Loc loc, const char *fmt, va_list ap)
+{
+    if (d->n == 0 || d->last_dropped)
+        return;
+    Diag *g = &d->v[d->n - 1];
+    g->notes = xrealloc(g->notes, (g->nnotes + 1) * sizeof *g->notes);
+    Buf b = {0};
+    buf_vprintf(&b, fmt, ap);
+    g->notes[g->nnotes].loc = loc;
+    g->notes[g->nnotes].msg = b.data ? b.data : xstrdup("");
+    g->nnotes++;
+}
+
+void diag_note(Diags *d, Loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_note(d, loc, fmt, ap);
+    va_end(ap);
+}
+
+void diag_note_plain(Diags *d, const char *fmt, ...)
+{
+    Loc none = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    add_note(d, none, fmt, ap);
+    va_end(ap);
+}
+
+static int diag_order(const void *pa, const void *pb)
+{
+    const Diag *a = pa, *b = pb;
+    int ia = a->loc.src ? a->loc.src->index : -1, ib = b->loc.src ? b->loc.src->index : -1;
+    if (ia != ib)
+        return ia < ib ? -1 : 1;
+    if (a->loc.line != b->loc.line)
+        return a->loc.line < b->loc.line ? -1 : 1;
+    if (a->loc.col != b->loc.col)
+        return a->loc.col < b->loc.col ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+#define WINDOW 100 /* code points of a long line shown around the caret */
+
+/* Prints a source line (or a window of it) and the caret line under it. */
+static void print_excerpt(FILE *out, const Diags *d, Loc loc)
+{
+    size_t len;
+    const char *line = source_line(loc.src, loc.line, &len);
+    int from = 1, to = (int)utf8_count(line, len);
+    int last = loc.end_line == loc.line && loc.end_col >= loc.col ? loc.end_col : to;
+    if (to > WINDOW) {
+        from = loc.col > WINDOW / 2 ? loc.col - WINDOW / 2 : 1;
+        if (from + WINDOW - 1 < to)
+            to = from + WINDOW - 1;
+    }
+    if (last > to)
+        last = to;
+    fprintf(out, "%5d | %s", loc.line, from > 1 ? "..." : "");
+    Buf caret = {0};
+    buf_puts(&caret, from > 1 ? "   " : "");
+    int cp = 1;
+    for (size_t i = 0; i < len && cp <= to;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)line + i,
+                                              (utf8proc_ssize_t)(len - i), &c);
+        if (n <= 0) {
+            n = 1;
+            c = 0xFFFD;
+        }
+        if (cp >= from) {
+            if (c == '\t' || c >= 0x20)
+                fwrite(line + i, 1, (size_t)n, out);
+            else
+                fputc('?', out);
+            int w = c == '\t' ? 1 : utf8proc_charwidth(c);
+            if (w < 1)
+                w = 1;
+            for (int k = 0; k < w; k++) {
+                char mark = cp < loc.col ? (c == '\t' ? '\t' : ' ') : cp == loc.col ? '^' : '~';
+                if (cp > last)
+                    break;
+                buf_putc(&caret, mark == '^' && k > 0 ? '~' : mark);
+            }
+        }
+        i += (size_t)n;
+        cp++;
+    }
+    if (loc.col > cp - 1) /* caret just past the end of the line */
+        buf_putc(&caret, '^');
+    fprintf(out, "%s\n      | %s%s%s\n", to < (int)utf8_count(line, len) ? "..." : "",
+            d->color ? "\033[1;32m" : "", buf_cstr(&caret), d->color ? "\033[0m" : "");
+    buf_free(&caret);
+}
+
+static void print_text(FILE *out, const Diags *d, const Diag *g)
+{
+    const char *lvl = g->level == DIAG_ERROR ? "error" : "warning";
+    const char *col = g->level == DIAG_ERROR ? "\033[1;31m" : "\033[1;35m";
+    if (g->loc.src)
+        fprintf(out, "%s%s:%d:%d:%s ", d->color ? "\033[1m" : "", g->loc.src->name, g->loc.line,
+                g->loc.col, d->color ? "\033[0m" : "");
+    fprintf(out, "%s%s:%s %s\n", d->color ? col : "", lvl, d->color ? "\033[0m" : "", g->msg);
+    if (g->loc.src && g->loc.line > 0)
+        print_excerpt(out, d, g->loc);
+    for (size_t i = 0; i < g->nnotes; i++) {
+        const DiagNote *nt = &g->notes[i];
+        if (nt->loc.src)
+            fprintf(out, "%s:%d:%d: ", nt->loc.src->name, nt->loc.line, nt->loc.col);
+        fprintf(out, "%snote:%s %s\n", d->color ? "\033[1;36m" : "", d->color ? "\033[0m" : "",
+                nt->msg);
+    }
+}
+
+void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    size_t n = strlen(s);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x80) { /* JSON must be UTF-8: invalid bytes become U+FFFD */
+            size_t k = utf8_seq_len(p, n - (size_t)(p - (const unsigned char *)s));
+            if (k == 0) {
+                fputs("\\ufffd", out);
+                continue;
+            }
+            fwrite(p, 1, k, out);
+            p += k - 1;
+            continue;
+        }
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\t': fputs("\\t", out); break;
+        case '\r': fputs("\\r", out); break;
+        default:
+            if (*p < 0x20)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static void print_json(FILE *out, const Diag *g)
+{
+    fputs("{\"file\":", out);
+    json_string(out, g->loc.src ? g->loc.src->name : "");
+    fprintf(out, ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d,\"severity\":\"%s\",",
+            g->loc.line, g->loc.col, g->loc.end_line, g->loc.end_col,
+            g->level == DIAG_ERROR ? "error" : "warning");
+    fputs("\"message\":", out);
+    json_string(out, g->msg);
+    fputs(",\"notes\":[", out);
+    for (size_t i = 0; i < g->nnotes; i++) {
+        if (i)
+            fputc(',', out);
+        json_string(out, g->notes[i].msg);
+    }
+    fputs("]}", out);
+}
+
+/* GitHub workflow commands: '%', CR and LF are escaped in the message;
+ * property values additionally escape ',' and ':'. */
+static void gh_escape(FILE *out, const char *s, bool property)
+{
+    for (; *s; s++) {
+        if (*s == '%')
+            fputs("%25", out);
+        else if (*s == '\r')
+            fputs("%0D", out);
+        else if (*s == '\n')
+            fputs("%0A", out);
+        else if (property && *s == ',')
+            fputs("%2C", out);
+        else if (property && *s == ':')
+            fputs("%3A", out);
+        else
+            fputc(*s, out);
+    }
+}
+
+static void print_github(FILE *out, const Diag *g)
+{
+    fprintf(out, "::%s ", g->level == DIAG_ERROR ? "error" : "warning");
+    fputs("file=", out);
+    gh_escape(out, g->loc.src ? g->loc.src->name : "", true);
+    fprintf(out, ",line=%d,col=%d::", g->loc.line, g->loc.col);
+    gh_escape(out, g->msg, false);
+    for (size_t i = 0; i < g->nnotes; i++) {
+        fputs("%0Anote: ", out);
+        gh_escape(out, g->notes[i].msg, false);
+    }
+    fputc('\n', out);
+}
+
+void diag_flush(Diags *d, FILE *out, DiagFormat fmt, bool *json_first)
+{
+    if (d->n > 1)
+        qsort(d->v, d->n, sizeof *d->v, diag_order);
+    for (size_t i = 0; i < d->n; i++) {
+        const Diag *g = &d->v[i];
+        if (fmt == FMT_TEXT)
+            print_text(out, d, g);
+        else if (fmt == FMT_GITHUB)
+            print_github(out, g);
+        else {
+            if (!*json_first)
+                fputc(',', out);
+            *json_first = false;
+            print_json(out, g);
+        }
+    }
+    if (d->suppressed && fmt == FMT_TEXT)
+        fprintf(out, "note: %d more error%s not shown (at most %d per file)\n", d->suppressed,
+                d->suppressed == 1 ? "" : "s", DIAG_MAX_ERRORS_PER_FILE);
+    for (size_t i = 0; i < d->n; i++) {
+        for (size_t k = 0; k < d->v[i].nnotes; k++)
+            free(d->v[i].notes[k].msg);
+        free(d->v[i].notes);
+        free(d->v[i].msg);
+    }
+    d->n = 0;
+    d->suppressed = 0;
+}
+
+void diag_free(Diags *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        for (size_t k = 0; k < d->v[i].nnotes; k++)
+            free(d->v[i].notes[k].msg);
+        free(d->v[i].notes);
+        free(d->v[i].msg);
+    }
+    free(d->v);
+    memset(d, 0, sizeof *d);
+}
+
+void diag_count_line(const Diags *d, FILE *out, const char *what)
+{
+    fprintf(out, "%s: %d error%s", what, d->nerrors, d->nerrors == 1 ? "" : "s");
+    if (d->nwarnings)
+        fprintf(out, ", %d warning%s", d->nwarnings, d->nwarnings == 1 ? "" : "s");
+    fputc('\n', out);
+}

@@ -1,0 +1,463 @@
+/* num.c -- exact decimal arithmetic on 128-bit fixed point (scale 10^12).
+ *
+ * Values stay within [-(2^127 - 1), 2^127 - 1], so negation never overflows.
+ * Every rounding step works on unsigned magnitudes plus a sign and checks
+ * before it computes: signed __int128 overflow is undefined behaviour and must
+ * never happen, even for out-of-range results.  No floating point, no heap.
+ */
+#include "base/num.h"
+
+#include <string.h>
+
+typedef unsigned __int128 u128;
+typedef __int128 i128;
+
+#define SCALE ((u128)1000000000000u) /* 10^NUM_DECIMALS */
+#define MAG_MAX ((((u128)1) << 127) - 1)
+#define LOW64 ((u128)UINT64_MAX)
+
+const Num NUM_ZERO = {0};
+const Num NUM_ONE = {1000000000000};
+const Num NUM_MAX = {(i128)MAG_MAX};
+
+const char *num_status_str(NumStatus st)
+{
+    switch (st) {
+    case NUM_OK: return "ok";
+    case NUM_OVERFLOW: return "number too large";
+    case NUM_DIVZERO: return "division by zero";
+    case NUM_SYNTAX: return "malformed number";
+    case NUM_PRECISION: return "more than 12 decimal places";
+    }
+    return "unknown number error";
+}
+
+/* ---- magnitudes, signs and rounding ---------------------------------- */
+
+static u128 pow10u(int n)
+{
+    u128 p = 1;
+    while (n-- > 0)
+        p *= 10;
+    return p;
+}
+
+/* |v| without signed overflow (also defined for INT128_MIN). */
+static u128 mag(i128 v)
+{
+    return v < 0 ? -(u128)v : (u128)v;
+}
+
+/* Stores sign * m in *out, or reports overflow when m is out of range. */
+static NumStatus finish(u128 m, bool neg, Num *out)
+{
+    if (m > MAG_MAX)
+        return NUM_OVERFLOW;
+    out->v = neg ? -(i128)m : (i128)m;
+    return NUM_OK;
+}
+
+/* Whether the truncated magnitude quotient q (remainder r < d) moves one
+ * step away from zero under mode; neg is the sign of the exact value. */
+static bool round_away(u128 q, u128 r, u128 d, bool neg, NumRound mode)
+{
+    if (r == 0)
+        return false;
+    u128 rest = d - r; /* distance up to the next multiple; no 2*r overflow */
+    switch (mode) {
+    case NUM_HALF_UP: return r >= rest;
+    case NUM_HALF_EVEN: return r > rest || (r == rest && (q & 1) != 0);
+    case NUM_FLOOR: return neg;
+    case NUM_CEIL: return !neg;
+    case NUM_TRUNC: return false;
+    }
+    return false;
+}
+
+/* Rounds the magnitude quotient q (remainder r of divisor d) and stores it. */
+static NumStatus finish_rounded(u128 q, u128 r, u128 d, bool neg, NumRound mode, Num *out)
+{
+    if (round_away(q, r, d, neg, mode)) {
+        if (q >= MAG_MAX)
+            return NUM_OVERFLOW;
+        q++;
+    }
+    return finish(q, neg, out);
+}
+
+/* ---- 256-bit intermediates for mul and div ---------------------------- */
+
+typedef struct {
+    u128 hi, lo;
+} U256;
+
+static U256 mul_wide(u128 a, u128 b)
+{
+    U256 r;
+    if ((a >> 64) == 0 && (b >> 64) == 0) { /* common case: no cross terms */
+        r.hi = 0;
+        r.lo = a * b;
+        return r;
+    }
+    u128 a0 = a & LOW64, a1 = a >> 64, b0 = b & LOW64, b1 = b >> 64;
+    u128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    u128 mid = (p00 >> 64) + (p01 & LOW64) + (p10 & LOW64); /* < 3 * 2^64 */
+    r.lo = (p00 & LOW64) | (mid << 64);
+    r.hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+    return r;
+}
+
+/* n / d for d > 0.  False when the quotient needs more than 128 bits. */
+static bool div_wide(U256 n, u128 d, u128 *q, u128 *r)
+{
+    if (n.hi == 0) {
+        *q = n.lo / d;
+        *r = n.lo % d;
+        return true;
+    }
+    if (n.hi >= d)
+        return false;
+    if (d <= LOW64) { /* two 128/64 steps; each partial remainder < d */
+        u128 cur = (n.hi << 64) | (n.lo >> 64);
+        u128 q1 = cur / d;
+        cur = ((cur % d) << 64) | (n.lo & LOW64);
+        *q = (q1 << 64) | (cur / d);
+        *r = cur % d;
+        return true;
+    }
+    u128 rem = n.hi, quo = 0; /* restoring binary long division */
+    for (int i = 127; i >= 0; i--) {
+        u128 carry = rem >> 127;
+        rem = (rem << 1) | ((n.lo >> i) & 1);
+        quo <<= 1;
+        if (carry != 0 || rem >= d) {
+            rem -= d; /* wraps back into range when carry was set */
+            quo |= 1;
+        }
+    }
+    *q = quo;
+    *r = rem;
+    return true;
+}
+
+/* ---- conversions ------------------------------------------------------ */
+
+Num num_from_int(int64_t i)
+{
+    Num r;
+    r.v = (i128)i * (i128)SCALE; /* |i| * 10^12 < 2^103 */
+    return r;
+}
+
+NumStatus num_from_ratio(int64_t num, int64_t den, Num *out)
+{
+    if (den == 0)
+        return NUM_DIVZERO;
+    bool neg = (num < 0) != (den < 0);
+    u128 n = mag(num) * SCALE, d = mag(den); /* < 2^103 */
+    return finish_rounded(n / d, n % d, d, neg, NUM_HALF_EVEN, out);
+}
+
+NumStatus num_to_int(Num x, NumRound mode, int64_t *out)
+{
+    bool neg = x.v < 0;
+    u128 m = mag(x.v), q = m / SCALE;
+    if (round_away(q, m % SCALE, SCALE, neg, mode))
+        q++;
+    if (q > (neg ? (u128)1 << 63 : (u128)INT64_MAX))
+        return NUM_OVERFLOW;
+    if (q == 0)
+        *out = 0;
+    else
+        *out = neg ? -(int64_t)(q - 1) - 1 : (int64_t)q;
+    return NUM_OK;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+typedef struct {
+    size_t int_end;    /* integer digits are s[0, int_end) */
+    size_t frac_start; /* fraction digits are s[frac_start, frac_end) */
+    size_t frac_end;
+    int shift; /* decimal exponent of the suffix */
+} Literal;
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Skips a digit run with single '_' between digits; false if no digit. */
+static bool scan_digits(const char *s, size_t len, size_t *i)
+{
+    if (*i >= len || !is_digit(s[*i]))
+        return false;
+    (*i)++;
+    while (*i < len) {
+        if (is_digit(s[*i]))
+            (*i)++;
+        else if (s[*i] == '_' && *i + 1 < len && is_digit(s[*i + 1]))
+            *i += 2;
+        else
+            break;
+    }
+    return true;
+}
+
+/* Matches all n bytes at s against the suffixes. */
+static bool scan_suffix(const char *s, size_t n, int *shift)
+{
+    static const struct {
+        const char *text;
+        int shift;
+    } suffixes[] = {
+        {"%", -2}, {"k", 3}, {"M", 6}, {"\xE4\xB8\x87", 4} /* 万 */, {"\xE4\xBA\xBF", 8} /* 亿 */,
+    };
+    *shift = 0;
+    if (n == 0)
+        return true;
+    for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++) {
+        if (strlen(suffixes[k].text) == n && memcmp(s, suffixes[k].text, n) == 0) {
+            *shift = suffixes[k].shift;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool scan_literal(const char *s, size_t len, Literal *lit)
+{
+    size_t i = 0;
+    if (!scan_digits(s, len, &i))
+        return false;
+    lit->int_end = lit->frac_start = lit->frac_end = i;
+    if (i < len && s[i] == '.') {
+        lit->frac_start = ++i;
+        if (!scan_digits(s, len, &i))
+            return false;
+        lit->frac_end = i;
+    }
+    return scan_suffix(s + i, len - i, &lit->shift);
+}
+
+/* Value * 10^12 of a scanned literal. */
+static NumStatus literal_value(const char *s, const Literal *lit, u128 *out)
+{
+    u128 unit = pow10u(NUM_DECIMALS + lit->shift); /* 10^10 .. 10^20 */
+    u128 ip = 0, frac = 0;
+    for (size_t i = 0; i < lit->int_end; i++) {
+        if (s[i] == '_')
+            continue;
+        unsigned dg = (unsigned)(s[i] - '0');
+        if (ip > (MAG_MAX - dg) / 10)
+            return NUM_OVERFLOW;
+        ip = ip * 10 + dg;
+    }
+    if (ip > MAG_MAX / unit)
+        return NUM_OVERFLOW;
+    ip *= unit;
+    bool inexact = false; /* reported after overflow, as num.h promises */
+    for (size_t i = lit->frac_start; i < lit->frac_end; i++) {
+        if (s[i] == '_')
+            continue;
+        unsigned dg = (unsigned)(s[i] - '0');
+        if (unit > 1) {
+            unit /= 10;
+            frac += dg * unit; /* stays below the initial unit */
+        } else if (dg != 0) {
+            inexact = true;
+        }
+    }
+    if (frac > MAG_MAX - ip)
+        return NUM_OVERFLOW;
+    if (inexact)
+        return NUM_PRECISION;
+    *out = ip + frac;
+    return NUM_OK;
+}
+
+NumStatus num_parse(const char *s, size_t len, Num *out)
+{
+    Literal lit;
+    u128 m;
+    if (!scan_literal(s, len, &lit))
+        return NUM_SYNTAX;
+    NumStatus st = literal_value(s, &lit, &m);
+    if (st != NUM_OK)
+        return st;
+    return finish(m, false, out);
+}
+
+/* ---- arithmetic ------------------------------------------------------- */
+
+NumStatus num_add(Num a, Num b, Num *out)
+{
+    i128 max = (i128)MAG_MAX;
+    if (a.v >= 0 ? b.v > max - a.v : b.v < -max - a.v)
+        return NUM_OVERFLOW;
+    out->v = a.v + b.v;
+    return NUM_OK;
+}
+
+NumStatus num_sub(Num a, Num b, Num *out)
+{
+    i128 max = (i128)MAG_MAX;
+    if (b.v >= 0 ? a.v < -max + b.v : a.v > max + b.v)
+        return NUM_OVERFLOW;
+    out->v = a.v - b.v;
+    return NUM_OK;
+}
+
+NumStatus num_mul(Num a, Num b, Num *out)
+{
+    bool neg = (a.v < 0) != (b.v < 0);
+    u128 q, r;
+    if (!div_wide(mul_wide(mag(a.v), mag(b.v)), SCALE, &q, &r))
+        return NUM_OVERFLOW;
+    return finish_rounded(q, r, SCALE, neg, NUM_HALF_EVEN, out);
+}
+
+NumStatus num_div(Num a, Num b, Num *out)
+{
+    return num_div_mode(a, b, NUM_HALF_EVEN, out);
+}
+
+NumStatus num_div_mode(Num a, Num b, NumRound mode, Num *out)
+{
+    if (b.v == 0)
+        return NUM_DIVZERO;
+    bool neg = (a.v < 0) != (b.v < 0);
+    u128 d = mag(b.v), q, r;
+    if (!div_wide(mul_wide(mag(a.v), SCALE), d, &q, &r))
+        return NUM_OVERFLOW;
+    return finish_rounded(q, r, d, neg, mode, out);
+}
+
+/* Negation goes through unsigned so even an out-of-contract INT128_MIN
+ * cannot trigger undefined behaviour. */
+Num num_neg(Num a)
+{
+    a.v = (i128)-(u128)a.v;
+    return a;
+}
+
+Num num_abs(Num a)
+{
+    return a.v < 0 ? num_neg(a) : a;
+}
+
+int num_cmp(Num a, Num b)
+{
+    return (a.v > b.v) - (a.v < b.v);
+}
+
+bool num_is_zero(Num a)
+{
+    return a.v == 0;
+}
+
+int num_sign(Num a)
+{
+    return (a.v > 0) - (a.v < 0);
+}
+
+NumStatus num_round(Num x, Num step, NumRound mode, Num *out)
+{
+    if (step.v <= 0)
+        return NUM_SYNTAX;
+    bool neg = x.v < 0;
+    u128 m = mag(x.v), d = (u128)step.v;
+    u128 q = m / d;
+    if (round_away(q, m % d, d, neg, mode))
+        q++; /* q <= 2^127 / d, so no wrap */
+    if (q > MAG_MAX / d)
+        return NUM_OVERFLOW;
+    return finish(q * d, neg, out);
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+/* Writes the digits of m (grouped by ',' when asked) to p; returns the count. */
+static size_t put_digits(char *p, u128 m, bool thousands)
+{
+    char tmp[64];
+    size_t n = 0;
+    int k = 0;
+    do {
+        if (thousands && k > 0 && k % 3 == 0)
+            tmp[n++] = ',';
+        tmp[n++] = (char)('0' + (int)(m % 10));
+        m /= 10;
+        k++;
+    } while (m != 0);
+    for (size_t i = 0; i < n; i++)
+        p[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* Writes m as exactly width digits, zero-padded on the left. */
+static size_t put_padded(char *p, u128 m, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + (int)(m % 10));
+        m /= 10;
+    }
+    return (size_t)width;
+}
+
+/* Fraction digits of m (< SCALE) without trailing zeros; 0 when m == 0. */
+static int strip_fraction(u128 *m)
+{
+    if (*m == 0)
+        return 0;
+    int d = NUM_DECIMALS;
+    while (*m % 10 == 0) {
+        *m /= 10;
+        d--;
+    }
+    return d;
+}
+
+char *num_str(Num x, char *buf)
+{
+    u128 m = mag(x.v), frac = m % SCALE;
+    int decimals = strip_fraction(&frac);
+    char *p = buf;
+    if (x.v < 0)
+        *p++ = '-';
+    p += put_digits(p, m / SCALE, false);
+    if (decimals > 0) {
+        *p++ = '.';
+        p += put_padded(p, frac, decimals);
+    }
+    *p = '\0';
+    return buf;
+}
+
+char *num_fmt(Num x, int decimals, bool thousands, char *buf)
+{
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > NUM_DECIMALS)
+        decimals = NUM_DECIMALS;
+    u128 step = pow10u(NUM_DECIMALS - decimals), unit = pow10u(decimals);
+    u128 m = mag(x.v), q = m / step;
+    if (round_away(q, m % step, step, x.v < 0, NUM_HALF_UP))
+        q++; /* q <= 2^127 / 10 here, so no wrap */
+    char *p = buf;
+    if (x.v < 0 && q != 0)
+        *p++ = '-';
+    p += put_digits(p, q / unit, thousands);
+    if (decimals > 0) {
+        *p++ = '.';
+        p += put_padded(p, q % unit, decimals);
+    }
+    *p = '\0';
+    return buf;
+}
+
+int num_decimals(Num x)
+{
+    u128 frac = mag(x.v) % SCALE;
+    return strip_fraction(&frac);
+}

@@ -1,0 +1,382 @@
+/* rdecl.c -- static checks of metrics, targets, incentives, scorecards,
+ * reviews, scenarios, examples, assertions and reports. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/csv.h"
+#include "parser.h"
+#include "check/check_int.h"
+
+/* ---- other declarations ------------------------------------------------------------ */
+
+/* Is name in m?  Else an 'unknown WHAT' error with a did-you-mean. */
+static bool check_ref(R *r, StrMap *m, const char *what, const char *name, Loc loc)
+{
+    if (strmap_get(m, name))
+        return true;
+    diag_error(r->d, loc, "unknown %s '%s'", what, name);
+    note_did_you_mean(r, closest(m, name));
+    return false;
+}
+
+static void check_metric(R *r, Node *n)
+{
+    if (n->op == MK_DERIVED) {
+        Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+        Kind k = rx_check(r, &sc, n->c);
+        if (k == K_BOOL || k == K_STR)
+            diag_error(r->d, n->c->loc, "a derived metric must be a number, got %s", kind_name(k));
+        n->flags = (int)k; /* how its values are shown: collected / revenue is a percent */
+        return;
+    }
+    if (kind_of_metric(n) == K_ANY) {
+        diag_error(r->d, n->a->loc, "unknown metric kind '%s'", n->a->name);
+        static const char *const kinds[] = {"money", "count", "percent", "score"};
+        note_suggest_word(r, n->a->name, kinds, 4);
+        diag_note_plain(r->d, "a metric is money, count, percent or score, or '= EXPRESSION'");
+    }
+    if (n->b && strcmp(n->b->name, "lower_is_better") != 0)
+        diag_error(r->d, n->b->loc, "unknown metric option '%s' (expected lower_is_better)",
+                   n->b->name);
+}
+
+static void check_target(R *r, Node *n)
+{
+    Node *metric = strmap_get(&r->s->metrics, n->name);
+    if (!metric) {
+        diag_error(r->d, n->name_loc, "unknown metric '%s'", n->name);
+        note_did_you_mean(r, closest(&r->s->metrics, n->name));
+    }
+    if (n->c) {
+        char *path = prog_data_path(r->p, n->c);
+        free(path);
+        return;
+    }
+    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    Kind k = rx_check(r, &sc, n->a);
+    Kind mk = metric ? kind_of_metric(metric) : K_ANY;
+    if (k == K_BOOL || k == K_STR || k == K_MONTH)
+        diag_error(r->d, n->a->loc, "a target must be a number, got %s", kind_name(k));
+    else if (mk != K_ANY && k != K_ANY && k != K_NUM && k != mk &&
+             !((mk == K_PERCENT || mk == K_SCORE) && (k == K_PERCENT || k == K_SCORE)) &&
+             ((mk == K_MONEY && k == K_COUNT) || (mk == K_COUNT && k == K_MONEY)))
+        diag_error(r->d, n->a->loc, "target of %s metric '%s' is %s", kind_name(mk), n->name,
+                   kind_name(k));
+}
+
+static void check_incentive(R *r, Node *n)
+{
+    Level *lv = check_ref(r, &r->s->levels, "level", n->a->name, n->a->loc)
+                    ? strmap_get(&r->s->levels, n->a->name)
+                    : NULL;
+    StrMap lines = {0};
+    bool payout = false;
+    for (Node *l = n->b; l; l = l->next) {
+        Node *prev = strmap_get(&lines, l->name);
+        if (prev) {
+            rs_duplicate(r, l, prev, "incentive line");
+            continue;
+        }
+        strmap_put(&lines, l->name, l);
+        payout |= strcmp(l->name, "payout") == 0;
+        Scope sc = {SC_INCENTIVE | SC_ATTRS, 0, lv ? lv->dim : NULL, n->b, l, false, NULL};
+        Kind k = rx_check(r, &sc, l->a);
+        bool is_payout = strcmp(l->name, "payout") == 0;
+        if (k == K_MONTH || (is_payout && (k == K_BOOL || k == K_STR)))
+            diag_error(r->d, l->a->loc, "line '%s' must be a number, got %s", l->name, kind_name(k));
+        l->op = (int)k; /* how the statement shows it; later lines see the kind */
+    }
+    if (!payout) {
+        diag_error(r->d, n->name_loc, "incentive '%s' has no 'payout' line", n->name);
+        diag_note_plain(r->d, "the payout line is what is paid and what total() adds up");
+    }
+    strmap_free(&lines);
+}
+
+static void check_scorecard(R *r, Node *n)
+{
+    check_ref(r, &r->s->levels, "level", n->a->name, n->a->loc);
+    StrMap kpis = {0};
+    Num sum = NUM_ZERO;
+    bool all_const = true;
+    int nkpi = 0;
+    Node *rating = NULL;
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    for (Node *k = n->b; k; k = k->next) {
+        if (k->kind == N_RATING) {
+            if (rating) {
+                diag_error(r->d, k->loc, "scorecard '%s' has two ratings", n->name);
+                diag_note(r->d, rating->loc, "first rating here");
+            }
+            rating = k;
+            StrMap labels = {0};
+            for (Node *e = k->a; e; e = e->next) {
+                if (e->a->kind != N_NAME)
+                    diag_error(r->d, e->a->loc, "a rating label is a name such as A or 优秀");
+                else if (strmap_get(&labels, e->a->name))
+                    diag_error(r->d, e->a->loc, "rating '%s' is given twice", e->a->name);
+                else
+                    strmap_put(&labels, e->a->name, e);
+                rx_check(r, &sc, e->b);
+            }
+            strmap_free(&labels);
+            continue;
+        }
+        nkpi++;
+        Node *metric = strmap_get(&r->s->metrics, k->name);
+        if (!metric) {
+            diag_error(r->d, k->name_loc, "unknown metric '%s'", k->name);
+            note_did_you_mean(r, closest(&r->s->metrics, k->name));
+        } else if (strmap_get(&kpis, k->name)) {
+            diag_error(r->d, k->name_loc, "kpi '%s' is given twice", k->name);
+        }
+        strmap_put(&kpis, k->name, k);
+        rx_check(r, &sc, k->a);
+        Num w;
+        if (rx_const(r, k->a, &w) == 1) {
+            if (num_sign(w) < 0)
+                diag_error(r->d, k->a->loc, "negative kpi weight");
+            num_add(sum, w, &sum);
+        } else {
+            all_const = false;
+        }
+        if (k->b)
+            rx_check(r, &sc, k->b);
+        if (k->c)
+            rx_check(r, &sc, k->c);
+    }
+    strmap_free(&kpis);
+    if (!nkpi)
+        diag_error(r->d, n->name_loc, "scorecard '%s' has no kpi", n->name);
+    else if (all_const && num_cmp(sum, NUM_ONE) != 0) {
+        char b[NUM_BUFSZ];
+        diag_error(r->d, n->name_loc, "kpi weights of '%s' sum to %s, not 100%%", n->name,
+                   rs_fmt_pct(sum, b));
+        diag_note_plain(r->d, "weights are percents of the total score");
+    }
+}
+
+static void check_review(R *r, Node *n)
+{
+    static const char *const cadences[] = {"monthly", "quarterly", "half", "annual"};
+    bool known = false;
+    for (int i = 0; i < 4; i++)
+        known |= strcmp(n->name, cadences[i]) == 0;
+    if (!known) {
+        diag_error(r->d, n->name_loc, "unknown review cadence '%s'", n->name);
+        note_suggest_word(r, n->name, cadences, 4);
+        diag_note_plain(r->d, "reviews are monthly, quarterly, half or annual");
+    }
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    for (Node *it = n->a; it; it = it->next) {
+        switch (it->kind) {
+        case N_STATUS: {
+            check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc);
+            Num green = NUM_ZERO, amber = NUM_ZERO;
+            bool hg = false, ha = false;
+            for (Node *e = it->a; e; e = e->next) {
+                const char *band = e->a->kind == N_NAME ? e->a->name : "";
+                bool g = strcmp(band, "green") == 0, a = strcmp(band, "amber") == 0;
+                if (!g && !a) {
+                    diag_error(r->d, e->a->loc, "status bands are 'green' and 'amber'");
+                    continue;
+                }
+                rx_check(r, &sc, e->b);
+                Num v;
+                if (rx_const(r, e->b, &v) == 1) {
+                    *(g ? &green : &amber) = v;
+                    *(g ? &hg : &ha) = true;
+                }
+            }
+            if (hg && ha && num_cmp(amber, green) > 0) {
+                char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
+                diag_error(r->d, it->loc, "amber (%s) is above green (%s)", rs_fmt_pct(amber, b1),
+                           rs_fmt_pct(green, b2));
+            }
+            break;
+        }
+        case N_FLAG:
+            rx_check(r, &sc, it->a);
+            break;
+        case N_REFORECAST:
+            if (check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc) &&
+                !rs_additive(strmap_get(&r->s->metrics, it->name)))
+                diag_error(r->d, it->name_loc, "only money and count metrics can be reforecast");
+            break;
+        case N_USE_SCORECARD:
+            check_ref(r, &r->s->scorecards, "scorecard", it->name, it->name_loc);
+            break;
+        case N_USE_INCENTIVE:
+            check_ref(r, &r->s->incentives, "incentive", it->name, it->name_loc);
+            break;
+        case N_RANK:
+            check_ref(r, &r->s->scorecards, "scorecard", it->name, it->name_loc);
+            if (it->a)
+                check_ref(r, &r->s->levels, "level", it->a->name, it->a->loc);
+            if (it->b) {
+                Num v;
+                rx_check(r, &sc, it->b);
+                if (rx_const(r, it->b, &v) == 1 &&
+                    (num_sign(v) <= 0 || num_cmp(v, NUM_ONE) > 0))
+                    diag_error(r->d, it->b->loc, "'bottom' must be a share above 0%% and at most 100%%");
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static void check_scenario(R *r, Node *n)
+{
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    bool per_metric = false;
+    for (Node *it = n->a; it; it = it->next) {
+        if (it->b) { /* attainment METRIC = P */
+            if (strcmp(it->b->name, "attainment") != 0)
+                diag_error(r->d, it->b->loc, "unknown scenario setting '%s' (expected attainment)",
+                           it->b->name);
+            per_metric = true;
+        }
+        if (!it->b && strcmp(it->name, "attainment") == 0 && !per_metric) {
+            rx_check(r, &sc, it->a);
+            continue;
+        }
+        if (!it->b && !per_metric) {
+            diag_error(r->d, it->name_loc, "unknown scenario setting '%s'", it->name);
+            diag_note_plain(r->d, "write 'attainment = 100%%' or 'attainment revenue = 110%%, ...'");
+            continue;
+        }
+        check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc);
+        rx_check(r, &sc, it->a);
+    }
+}
+
+static void check_example(R *r, Node *n)
+{
+    Node *inc = strmap_get(&r->s->incentives, n->name);
+    if (!inc) {
+        diag_error(r->d, n->name_loc, "unknown incentive '%s'", n->name);
+        note_did_you_mean(r, closest(&r->s->incentives, n->name));
+        return;
+    }
+    Level *lv = strmap_get(&r->s->levels, inc->a->name);
+    Scope sc = {SC_FIELDS | SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    for (Node *g = n->a; g; g = g->next) {
+        Node *lhs = g->a;
+        if (lhs->kind == N_CALL && strcmp(lhs->name, "prev") == 0) { /* the balance carried in */
+            Node *a1 = lhs->b;
+            bool line = false;
+            for (Node *l = inc->b; l && a1 && a1->kind == N_NAME; l = l->next)
+                line |= strcmp(l->name, a1->name) == 0;
+            if (!line || (a1 && a1->next))
+                diag_error(r->d, lhs->loc, "prev() in 'given' names one line of incentive '%s'",
+                           inc->name);
+        } else if (lhs->kind == N_NAME) {
+            bool attr = lv && strmap_get(&lv->dim->attr_names, lhs->name);
+            if (!attr) {
+                diag_error(r->d, lhs->loc, "'%s' is not an attribute of a %s", lhs->name,
+                           lv ? lv->name : "member");
+                if (lv)
+                    note_did_you_mean(r, closest(&lv->dim->attr_names, lhs->name));
+            }
+        } else {
+            rx_check(r, &sc, lhs);
+        }
+        rx_check(r, &sc, g->b);
+    }
+    StrMap lines = {0};
+    for (Node *l = inc->b; l; l = l->next)
+        strmap_put(&lines, l->name, l);
+    for (Node *e = n->b; e; e = e->next) {
+        if (!strmap_get(&lines, e->name)) {
+            diag_error(r->d, e->name_loc, "incentive '%s' has no line '%s'", inc->name, e->name);
+            note_did_you_mean(r, closest(&lines, e->name));
+        }
+        rx_check(r, &sc, e->a);
+    }
+    strmap_free(&lines);
+}
+
+static void check_show(R *r, Node *n)
+{
+    switch (n->op) {
+    case SHOW_METRIC: {
+        if (!check_ref(r, &r->s->metrics, "metric", n->name, n->name_loc))
+            return;
+        Dim *dims[16];
+        int nd = 0;
+        for (Node *l = n->a; l; l = l->next) {
+            Level *lv = strmap_get(&r->s->levels, l->name);
+            if (!lv) {
+                diag_error(r->d, l->loc, "unknown level '%s'", l->name);
+                note_did_you_mean(r, closest(&r->s->levels, l->name));
+                continue;
+            }
+            for (int i = 0; i < nd; i++)
+                if (dims[i] == lv->dim)
+                    diag_error(r->d, l->loc, "'%s' and another level of '%s' in one table",
+                               l->name, lv->dim->name);
+            if (nd < 16)
+                dims[nd++] = lv->dim;
+        }
+        if (nd > 2)
+            diag_error(r->d, n->loc, "a table shows at most two levels (rows, columns)");
+        break;
+    }
+    case SHOW_SCORECARD:
+        check_ref(r, &r->s->scorecards, "scorecard", n->name, n->name_loc);
+        break;
+    case SHOW_INCENTIVE:
+        check_ref(r, &r->s->incentives, "incentive", n->name, n->name_loc);
+        break;
+    default:
+        check_ref(r, &r->s->reviews, "review", n->name, n->name_loc);
+        break;
+    }
+}
+
+void rs_check_item(R *r, Node *n)
+{
+    Scope plan = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    switch (n->kind) {
+    case N_METRIC: check_metric(r, n); break;
+    case N_LET: rx_check(r, &plan, n->a); break;
+    case N_FN: {
+        StrMap params = {0};
+        for (Node *p = n->a; p; p = p->next) {
+            if (strmap_get(&params, p->name))
+                diag_error(r->d, p->loc, "parameter '%s' is given twice", p->name);
+            strmap_put(&params, p->name, p);
+        }
+        strmap_free(&params);
+        Scope sc = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, n->a, 0, 0, 0, 0, NULL};
+        rx_check(r, &sc, n->b);
+        break;
+    }
+    case N_TARGET: check_target(r, n); break;
+    case N_HISTORY:
+    case N_ACTUALS: free(prog_data_path(r->p, n->c)); break;
+    case N_INCENTIVE: check_incentive(r, n); break;
+    case N_SCORECARD: check_scorecard(r, n); break;
+    case N_REVIEW: check_review(r, n); break;
+    case N_SCENARIO: check_scenario(r, n); break;
+    case N_EXAMPLE: check_example(r, n); break;
+    case N_ASSERT: {
+        if (n->name)
+            check_ref(r, &r->s->scenarios, "scenario", n->name, n->name_loc);
+        Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
+        Kind k = rx_check(r, &sc, n->a);
+        if (k != K_BOOL && k != K_ANY)
+            diag_error(r->d, n->a->loc, "an assertion must be a comparison, got %s", kind_name(k));
+        break;
+    }
+    case N_REPORT:
+        for (Node *s = n->a; s; s = s->next)
+            check_show(r, s);
+        break;
+    case N_SHOW: check_show(r, n); break;
+    default: break;
+    }
+}
+

@@ -1,0 +1,481 @@
+/* resolve.c -- binds names and runs the static checks of SPEC §8: it
+ * collects declarations, checks the header, builds the calendar, finds
+ * cycles and drives the other resolver files (rdims.c, rsplit.c,
+ * rdecl.c).  It never evaluates a split: that is the allocation engine's. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/csv.h"
+#include "parser.h"
+#include "eval/eval.h"
+#include "check/check_int.h"
+
+Member member_ambiguous;
+
+const char *const rs_month_names[12] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                         "jul", "aug", "sep", "oct", "nov", "dec"};
+
+/* ---- declarations --------------------------------------------------------- */
+
+void rs_duplicate(R *r, Node *n, Node *prev, const char *what)
+{
+    diag_error(r->d, n->name_loc, "duplicate %s '%s'", what, n->name);
+    diag_note(r->d, prev->name_loc, "first declared here");
+}
+
+static void put_unique(R *r, StrMap *m, Node *n, const char *what)
+{
+    Node *prev = strmap_get(m, n->name);
+    if (prev)
+        rs_duplicate(r, n, prev, what);
+    else
+        strmap_put(m, n->name, n);
+}
+
+static void add_split(Symbols *s, Node *n)
+{
+    s->splits = xrealloc(s->splits, (size_t)(s->nsplits + 1) * sizeof *s->splits);
+    s->splits[s->nsplits++] = n;
+}
+
+static void collect_target(R *r, Node *n)
+{
+    StrMap *m = n->c ? &r->s->targets_from : &r->s->targets;
+    Node *prev = strmap_get(m, n->name);
+    if (prev) {
+        diag_error(r->d, n->name_loc, "duplicate target for '%s'", n->name);
+        diag_note(r->d, prev->loc, "first target here");
+        return;
+    }
+    strmap_put(m, n->name, n);
+}
+
+static void collect(R *r, Unit *u)
+{
+    Symbols *s = r->s;
+    for (Node *n = u->items; n; n = n->next) {
+        switch (n->kind) {
+        case N_PLAN:
+            if (u != r->p->main) {
+                diag_error(r->d, n->loc, "an imported file cannot have a 'plan' header");
+                diag_note_plain(r->d, "the plan header belongs to the main plan file");
+            } else if (s->header) {
+                diag_error(r->d, n->loc, "duplicate 'plan' header");
+                diag_note(r->d, s->header->loc, "first header here");
+            } else {
+                s->header = n;
+            }
+            break;
+        case N_METRIC: put_unique(r, &s->metrics, n, "metric"); break;
+        case N_LET: put_unique(r, &s->lets, n, "let"); break;
+        case N_FN: put_unique(r, &s->fns, n, "function"); break;
+        case N_HISTORY: put_unique(r, &s->histories, n, "history"); break;
+        case N_INCENTIVE: put_unique(r, &s->incentives, n, "incentive"); break;
+        case N_SCORECARD: put_unique(r, &s->scorecards, n, "scorecard"); break;
+        case N_REVIEW: put_unique(r, &s->reviews, n, "review"); break;
+        case N_SCENARIO: put_unique(r, &s->scenarios, n, "scenario"); break;
+        case N_TARGET: collect_target(r, n); break;
+        case N_SPLIT: add_split(s, n); break;
+        default: break;
+        }
+    }
+}
+
+/* A let, fn and metric share one namespace: an expression could not tell
+ * them apart. */
+static void check_clashes(R *r)
+{
+    const StrMap *maps[] = {&r->s->metrics, &r->s->lets, &r->s->fns};
+    const char *what[] = {"metric", "let", "function"};
+    for (int a = 0; a < 3; a++)
+        for (int b = a + 1; b < 3; b++)
+            for (size_t i = 0; i < maps[b]->cap; i++) {
+                if (!maps[b]->keys[i])
+                    continue;
+                Node *x = strmap_get(maps[a], maps[b]->keys[i]);
+                if (!x)
+                    continue;
+                Node *y = maps[b]->vals[i];
+                Node *later = x->loc.src->index > y->loc.src->index ||
+                                      (x->loc.src == y->loc.src && x->loc.line > y->loc.line)
+                                  ? x
+                                  : y;
+                Node *first = later == x ? y : x;
+                diag_error(r->d, later->name_loc, "'%s' is already a %s", later->name,
+                           later == x ? what[b] : what[a]);
+                diag_note(r->d, first->name_loc, "declared here");
+            }
+}
+
+/* ---- header and calendar ------------------------------------------------------ */
+
+static int month_index(const char *name)
+{
+    for (int i = 0; i < 12; i++)
+        if (strcmp(name, rs_month_names[i]) == 0)
+            return i + 1;
+    return 0;
+}
+
+static void header_key(R *r, Node *a, Node *seen[7])
+{
+    static const char *const keys[] = {"year", "start", "currency", "unit", "round", "rounding",
+                                       "name"};
+    int k = -1;
+    for (int i = 0; i < 7; i++)
+        if (strcmp(a->name, keys[i]) == 0)
+            k = i;
+    if (k < 0) {
+        diag_error(r->d, a->name_loc, "unknown plan setting '%s'", a->name);
+        note_suggest_word(r, a->name, keys, 7);
+        diag_note_plain(r->d, "settings are year, start, currency, unit, round and rounding");
+        return;
+    }
+    if (seen[k]) {
+        rs_duplicate(r, a, seen[k], "plan setting");
+        return;
+    }
+    seen[k] = a;
+    Node *v = a->a;
+    Symbols *s = r->s;
+    Num x;
+    switch (k) {
+    case 0: {
+        int64_t y;
+        if (rx_const(r, v, &x) != 1 || num_to_int(x, NUM_TRUNC, &y) != NUM_OK ||
+            num_cmp(x, num_from_int(y)) != 0 || y < 1900 || y > 9998) {
+            diag_error(r->d, v->loc, "'year' must be a whole year such as 2027");
+            return;
+        }
+        s->year = (int)y;
+        break;
+    }
+    case 1:
+        if (v->kind != N_NAME || !month_index(v->name)) {
+            diag_error(r->d, v->loc, "'start' must be a month name: jan, feb, ..., dec");
+            if (v->kind == N_NAME)
+                note_suggest_word(r, v->name, rs_month_names, 12);
+            return;
+        }
+        s->start_month = month_index(v->name);
+        break;
+    case 2:
+    case 6:
+        if (v->kind != N_STR)
+            diag_error(r->d, v->loc, "'%s' must be a string such as \"CNY\"", a->name);
+        break;
+    case 3:
+        if (v->kind != N_STR) {
+            diag_error(r->d, v->loc, "'unit' must be a string: \"1\", \"k\", \"万\", \"M\" or \"亿\"");
+        } else {
+            const char *u = v->str;
+            if (strcmp(u, "1") && strcmp(u, "") && strcmp(u, "k") && strcmp(u, "万") &&
+                strcmp(u, "M") && strcmp(u, "亿"))
+                diag_error(r->d, v->loc, "unknown display unit \"%s\" (expected \"1\", \"k\", \"万\", "
+                                         "\"M\" or \"亿\")", u);
+        }
+        break;
+    case 4:
+        if (rx_const(r, v, &x) != 1 || num_sign(x) <= 0) {
+            diag_error(r->d, v->loc, "'round' must be a positive step such as 0.01");
+            return;
+        }
+        s->round_step = x;
+        break;
+    case 5:
+        if (v->kind != N_NAME || (strcmp(v->name, "half_up") && strcmp(v->name, "half_even"))) {
+            diag_error(r->d, v->loc, "'rounding' must be half_up or half_even");
+            if (v->kind == N_NAME)
+                note_did_you_mean(r, edit_distance(v->name, "half_up", 3) <
+                                             edit_distance(v->name, "half_even", 3)
+                                         ? "half_up"
+                                         : "half_even");
+            return;
+        }
+        s->rounding = strcmp(v->name, "half_up") == 0 ? NUM_HALF_UP : NUM_HALF_EVEN;
+        break;
+    }
+}
+
+static void check_header(R *r)
+{
+    Symbols *s = r->s;
+    s->start_month = 1;
+    s->round_step = num_from_int(1);
+    NumStatus st = num_parse("0.01", 4, &s->round_step);
+    (void)st;
+    s->rounding = NUM_HALF_UP;
+    Unit *m = r->p->main;
+    if (!s->header) {
+        Loc at = {m->src, m->src->first_line, 1, m->src->first_line, 1};
+        diag_error(r->d, at, "the plan has no 'plan' header");
+        diag_note_plain(r->d, "start the plan with: plan \"NAME\" { year = 2027 }");
+        s->year = 2000;
+        return;
+    }
+    Node *seen[7] = {0};
+    for (Node *a = s->header->a; a; a = a->next)
+        header_key(r, a, seen);
+    if (!seen[0]) {
+        diag_error(r->d, s->header->loc, "the plan header needs a 'year'");
+        diag_note_plain(r->d, "for example: plan \"FY2027\" { year = 2027 }");
+    }
+    if (!s->year)
+        s->year = 2000;
+}
+
+Member *rs_new_member(R *r, Dim *d, const char *name, int depth, Member *parent, Loc loc)
+{
+    Member *m = arena_alloc(&r->s->arena, sizeof *m);
+    m->name = name;
+    m->dim = d;
+    m->depth = depth;
+    m->parent = parent;
+    m->loc = loc;
+    if (d->nmembers == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->members = xrealloc(d->members, d->cap * sizeof *d->members);
+    }
+    m->gindex = (int)d->nmembers;
+    d->members[d->nmembers++] = m;
+    return m;
+}
+
+Dim *rs_new_dim(R *r, const char *name)
+{
+    Dim *d = arena_alloc(&r->s->arena, sizeof *d);
+    d->name = name;
+    Symbols *s = r->s;
+    s->dims = xrealloc(s->dims, (size_t)(s->ndims + 1) * sizeof *s->dims);
+    s->dims[s->ndims++] = d;
+    return d;
+}
+
+static void build_time(R *r)
+{
+    Symbols *s = r->s;
+    Dim *t = rs_new_dim(r, "time");
+    t->is_time = true;
+    s->time = t;
+    static const char *const lv[] = {"year", "half", "quarter", "month"};
+    t->nlevels = 4;
+    t->levels = arena_alloc(&s->arena, 4 * sizeof *t->levels);
+    for (int i = 0; i < 4; i++) {
+        t->levels[i] = (Level){lv[i], t, i, {0}};
+        strmap_put(&s->levels, lv[i], &t->levels[i]);
+    }
+    Loc none = {0};
+    Member *fy = rs_new_member(r, t, arena_printf(&s->arena, "FY%d", s->year), 0, NULL, none);
+    strmap_put(&t->by_name, fy->name, fy);
+    for (int h = 0; h < 2; h++) {
+        Member *hm = rs_new_member(r, t, h ? "H2" : "H1", 1, fy, none);
+        hm->index = h;
+        strmap_put(&t->by_name, hm->name, hm);
+        for (int q = h * 2; q < h * 2 + 2; q++) {
+            Member *qm = rs_new_member(r, t, arena_printf(&s->arena, "Q%d", q + 1), 2, hm, none);
+            qm->index = q;
+            strmap_put(&t->by_name, qm->name, qm);
+            for (int k = q * 3; k < q * 3 + 3; k++) {
+                int cal = (s->start_month - 1 + k) % 12 + 1;
+                int year = s->year + (s->start_month - 1 + k) / 12;
+                Member *mm = rs_new_member(r, t, arena_printf(&s->arena, "%04d-%02d", year, cal), 3,
+                                        qm, none);
+                mm->alias = rs_month_names[cal - 1];
+                mm->index = k;
+                strmap_put(&t->by_name, mm->name, mm);
+                strmap_put(&t->by_name, mm->alias, mm);
+            }
+        }
+    }
+}
+
+/* ---- cycles ---------------------------------------------------------------------- */
+
+static void graph_add(R *r, StrMap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i] && !strmap_get(&r->graph, m->keys[i])) {
+            GNode *g = arena_alloc(&r->s->arena, sizeof *g);
+            g->decl = m->vals[i];
+            strmap_put(&r->graph, m->keys[i], g);
+        }
+}
+
+static Node *definition(R *r, Node *decl)
+{
+    if (decl->kind == N_LET)
+        return decl->a;
+    if (decl->kind == N_FN)
+        return decl->b;
+    if (decl->kind == N_METRIC) {
+        Node *t = strmap_get(&r->s->targets, decl->name);
+        return decl->op == MK_DERIVED && !t ? decl->c : t ? t->a : NULL;
+    }
+    return NULL;
+}
+
+typedef struct {
+    GNode **v;
+    int n, cap;
+} GStack;
+
+static void gpush(GStack *s, GNode *g)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->v = xrealloc(s->v, (size_t)s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = g;
+}
+
+typedef struct {
+    R *r;
+    GStack *succ;
+} RefCtx;
+
+static void collect_ref(void *arg, Node *ref)
+{
+    RefCtx *c = arg;
+    GNode *g = strmap_get(&c->r->graph, ref->name);
+    if (g && (ref->kind == N_CALL) == (g->decl->kind == N_FN))
+        gpush(c->succ, g);
+}
+
+static void report_cycle(R *r, GStack *path, GNode *again)
+{
+    int from = path->n - 1;
+    while (from > 0 && path->v[from] != again)
+        from--;
+    Buf b = {0};
+    for (int i = from; i < path->n; i++)
+        buf_printf(&b, "%s -> ", path->v[i]->decl->name);
+    buf_puts(&b, again->decl->name);
+    Node *d = again->decl;
+    const char *what = d->kind == N_LET ? "let" : d->kind == N_FN ? "function" : "metric";
+    diag_error(r->d, d->name_loc, "%s '%s' is defined in terms of itself", what, d->name);
+    diag_note_plain(r->d, "the cycle: %s", buf_cstr(&b));
+    buf_free(&b);
+}
+
+/* Iterative depth-first search (plans may chain 100,000 lets); computes
+ * the constant value of each let in post-order.  Frame i of the path owns
+ * successors succ[start[i] .. end[i]), of which pos[i] is the next. */
+typedef struct {
+    GStack path, succ;
+    int *start, *pos, *end;
+    int cap;
+} Dfs;
+
+static void enter(R *r, Dfs *f, GNode *g)
+{
+    if (f->path.n >= f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 64;
+        f->start = xrealloc(f->start, (size_t)f->cap * sizeof *f->start);
+        f->pos = xrealloc(f->pos, (size_t)f->cap * sizeof *f->pos);
+        f->end = xrealloc(f->end, (size_t)f->cap * sizeof *f->end);
+    }
+    int i = f->path.n;
+    g->color = 1;
+    gpush(&f->path, g);
+    f->start[i] = f->pos[i] = f->succ.n;
+    RefCtx c = {r, &f->succ};
+    rx_refs(definition(r, g->decl), g->decl->kind == N_FN ? g->decl->a : NULL, collect_ref, &c);
+    f->end[i] = f->succ.n;
+}
+
+static void visit(R *r, GNode *root)
+{
+    Dfs f = {0};
+    enter(r, &f, root);
+    while (f.path.n > 0) {
+        int top = f.path.n - 1;
+        if (f.pos[top] < f.end[top]) {
+            GNode *s = f.succ.v[f.pos[top]++];
+            if (s->color == 1)
+                report_cycle(r, &f.path, s);
+            else if (s->color == 0)
+                enter(r, &f, s);
+            continue;
+        }
+        GNode *g = f.path.v[top];
+        g->color = 2;
+        g->cstate = 2;
+        if (g->decl->kind == N_LET && rx_const(r, g->decl->a, &g->value) == 1)
+            g->cstate = 1;
+        f.succ.n = f.start[top];
+        f.path.n--;
+    }
+    free(f.path.v);
+    free(f.succ.v);
+    free(f.start);
+    free(f.pos);
+    free(f.end);
+}
+
+static void check_cycles(R *r)
+{
+    graph_add(r, &r->s->lets);
+    graph_add(r, &r->s->fns);
+    graph_add(r, &r->s->metrics);
+    /* in declaration order, for deterministic messages */
+    for (Unit *u = r->p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next)
+            if (n->kind == N_LET || n->kind == N_FN || n->kind == N_METRIC) {
+                GNode *g = strmap_get(&r->graph, n->name);
+                if (g && g->decl == n && g->color == 0)
+                    visit(r, g);
+            }
+}
+
+void resolve_program(Program *p)
+{
+    R r = {p, p->diags, xcalloc(1, sizeof(Symbols)), {0}, NULL};
+    p->sym = r.s;
+    for (Unit *u = p->units; u; u = u->next)
+        collect(&r, u);
+    check_header(&r);
+    build_time(&r);
+    for (Unit *u = p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next)
+            if (n->kind == N_DIMENSION)
+                rs_build_dim(&r, n);
+    rs_index_members(&r);
+    for (int i = 0; i < r.s->ndims; i++)
+        eval_activity(r.s->dims[i]);
+    check_clashes(&r);
+    check_cycles(&r);
+    for (Unit *u = p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next)
+            rs_check_item(&r, n);
+    rs_check_splits(&r);
+    strmap_free(&r.graph);
+}
+
+void resolve_extra(Program *p, Node *n)
+{
+    R r = {p, p->diags, p->sym, {0}, NULL};
+    rs_check_item(&r, n);
+}
+
+void resolve_free(Program *p)
+{
+    Symbols *s = p->sym;
+    if (!s)
+        return;
+    for (int i = 0; i < s->ndims; i++) {
+        free(s->dims[i]->members);
+        strmap_free(&s->dims[i]->by_name);
+        strmap_free(&s->dims[i]->attr_names);
+    }
+    free(s->dims);
+    StrMap *maps[] = {&s->levels, &s->members, &s->metrics, &s->lets, &s->fns, &s->histories,
+                      &s->incentives, &s->scorecards, &s->reviews, &s->scenarios, &s->targets,
+                      &s->targets_from};
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+        strmap_free(maps[i]);
+    free(s->splits);
+    arena_free(&s->arena);
+    free(s);
+    p->sym = NULL;
+}
+

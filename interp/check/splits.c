@@ -1,0 +1,615 @@
+/* rsplit.c -- static checks of splits: metric, level and scope, keys,
+ * missing members, duplicates, and amounts and shares against parents
+ * that constants fix (root targets, locks, rest). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/csv.h"
+#include "parser.h"
+#include "check/check_int.h"
+
+/* ---- splits ----------------------------------------------------------------------- */
+
+bool rs_additive(const Node *metric)
+{
+    Kind k = kind_of_metric(metric);
+    return k != K_PERCENT && k != K_SCORE;
+}
+
+static const char *plural(R *r, const char *level)
+{
+    size_t n = strlen(level);
+    if (strcmp(level, "half") == 0)
+        return "halves";
+    if (n == 0 || (unsigned char)level[n - 1] >= 0x80 || level[n - 1] == 's')
+        return level;
+    return arena_printf(&r->s->arena, "%ss", level);
+}
+
+static char *fmt_value(R *r, const Node *metric, Num v, char *buf)
+{
+    if (kind_of_metric(metric) == K_COUNT) {
+        int dec = num_decimals(v);
+        return num_fmt(v, dec > 4 ? 4 : dec, true, buf);
+    }
+    return fmt_money(r, v, buf);
+}
+
+char *rs_fmt_pct(Num share, char *buf)
+{
+    Num h;
+    if (num_mul(share, num_from_int(100), &h) != NUM_OK)
+        h = share;
+    num_str(h, buf);
+    strcat(buf, "%");
+    return buf;
+}
+
+/* Is member m (or one of its ancestors) one of the scope members of its dimension? */
+static bool under(const Member *m, Member **scope, int n)
+{
+    for (; m; m = m->parent)
+        for (int i = 0; i < n; i++)
+            if (scope[i] == m)
+                return true;
+    return false;
+}
+
+struct Split {
+    Node *node;
+    Node *metric;
+    Level *level;
+    Member *scope[16];
+    int nscope;
+    int nscope_same; /* scope members in the split's own dimension */
+    bool ok;        /* resolved well enough to check further */
+};
+
+
+static Split *split_at(R *r, const Node *metric, const Level *lv, const Member *scope1)
+{
+    Split *best = NULL;
+    for (int i = 0; i < r->s->nsplits; i++) {
+        Split *s = &r->splits_info[i];
+        if (!s->ok || s->metric != metric || s->level != lv)
+            continue;
+        if (s->nscope == 0 && !best)
+            best = s;
+        if (scope1)
+            for (int k = 0; k < s->nscope; k++)
+                if (s->scope[k] == scope1)
+                    return s;
+    }
+    return best;
+}
+
+/* Is this split's parent the metric's root target? */
+static bool root_parented(R *r, const Split *sp)
+{
+    if (sp->nscope)
+        return false;
+    for (int d = 0; d < sp->level->depth; d++)
+        if (split_at(r, sp->metric, &sp->level->dim->levels[d], NULL))
+            return false;
+    return true;
+}
+
+static bool metric_root(R *r, const Node *metric, Num *out)
+{
+    Node *t = strmap_get(&r->s->targets, metric->name);
+    return t && t->a && rx_const(r, t->a, out) == 1;
+}
+
+static bool cell_value(R *r, const Node *metric, const Member *m, Num *out, int depth);
+
+/* What the members of a split share: the parent, over-assigned or less its
+ * reserve.  False when the adjustment is not a constant. */
+static bool adjusted(R *r, const Split *sp, Num pv, Num *out)
+{
+    const Node *adj = sp->node->d;
+    Num a, f;
+    if (!adj) {
+        *out = pv;
+        return true;
+    }
+    if (rx_const(r, adj->a, &a) != 1)
+        return false;
+    NumStatus st = adj->op == OVERASSIGN ? num_add(NUM_ONE, a, &f) : num_sub(NUM_ONE, a, &f);
+    return st == NUM_OK && num_mul(pv, f, out) == NUM_OK;
+}
+
+/* The parent value of sp for the cell under `parent` (NULL = root). */
+static bool parent_value(R *r, const Split *sp, const Member *parent, Num *out, int depth)
+{
+    if (parent)
+        return cell_value(r, sp->metric, parent, out, depth + 1);
+    return root_parented(r, sp) && metric_root(r, sp->metric, out);
+}
+
+static bool entry_share(R *r, Node *value)
+{
+    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    Diags quiet = {0}, *saved = r->d;
+    r->d = &quiet;
+    Kind k = rx_check(r, &sc, value);
+    r->d = saved;
+    diag_free(&quiet);
+    return k == K_PERCENT;
+}
+
+/* Value of one child under a constant parent (the cell of member `under_m`,
+ * NULL for the root), from a map, equal or weights split. */
+static bool child_value(R *r, Split *sp, const Member *m, const Member *under_m, Num parent,
+                        Num *out)
+{
+    Node *spec = sp->node->c;
+    Num sum = NUM_ZERO, v;
+    if (spec->kind == N_SPEC_EQUAL || spec->kind == N_SPEC_WEIGHTS) {
+        Num w = NUM_ZERO;
+        int n = 0;
+        Dim *d = sp->level->dim;
+        for (size_t i = 0; i < d->nmembers; i++) {
+            Member *c = d->members[i];
+            if (c->depth != sp->level->depth || (under_m && !under(c, (Member **)&under_m, 1)))
+                continue;
+            Num cw = num_from_int(1);
+            if (spec->kind == N_SPEC_WEIGHTS) {
+                cw = NUM_ZERO;
+                for (Node *e = spec->a; e; e = e->next)
+                    if (lookup_member_in(r, e->a, d, false) == c && rx_const(r, e->b, &cw) != 1)
+                        return false;
+            }
+            if (c == m)
+                w = cw;
+            if (num_add(sum, cw, &sum) != NUM_OK)
+                return false;
+            n++;
+        }
+        if (!n || num_is_zero(sum))
+            return false;
+        return num_mul(parent, w, &v) == NUM_OK && num_div(v, sum, out) == NUM_OK;
+    }
+    if (spec->kind != N_SPEC_MAP)
+        return false;
+    Node *mine = NULL;
+    for (Node *e = spec->a; e; e = e->next) {
+        if (lookup_member_in(r, e->a, sp->level->dim, false) == m) {
+            mine = e;
+            continue;
+        }
+        if (e->b->kind == N_REST || rx_const(r, e->b, &v) != 1)
+            continue;
+        if (entry_share(r, e->b) && num_mul(parent, v, &v) != NUM_OK)
+            return false;
+        if (num_add(sum, v, &sum) != NUM_OK)
+            return false;
+    }
+    if (!mine)
+        return false;
+    if (mine->b->kind == N_REST)
+        return num_sub(parent, sum, out) == NUM_OK;
+    if (rx_const(r, mine->b, &v) != 1)
+        return false;
+    if (entry_share(r, mine->b))
+        return num_mul(parent, v, out) == NUM_OK;
+    *out = v;
+    return true;
+}
+
+static bool cell_value(R *r, const Node *metric, const Member *m, Num *out, int depth)
+{
+    if (depth > 16)
+        return false;
+    Level *lv = &m->dim->levels[m->depth];
+    Split *sp = split_at(r, metric, lv, m->parent);
+    if (!sp)
+        return false;
+    bool scoped = false;
+    for (int k = 0; k < sp->nscope; k++)
+        scoped |= sp->scope[k] == m->parent;
+    if (sp->nscope && !scoped)
+        return false;
+    Num parent;
+    if (!parent_value(r, sp, scoped ? m->parent : NULL, &parent, depth) ||
+        !adjusted(r, sp, parent, &parent))
+        return false;
+    return child_value(r, sp, m, scoped ? m->parent : NULL, parent, out);
+}
+
+static void check_keys(R *r, Split *sp, Node *spec, bool weights)
+{
+    StrMap seen = {0};
+    Node *rest = NULL;
+    Level *lv = sp->level;
+    for (Node *e = spec->a; e; e = e->next) {
+        Member *m = lookup_member_in(r, e->a, lv->dim, true);
+        if (e->b->kind == N_REST) {
+            if (weights || !rs_additive(sp->metric))
+                diag_error(r->d, e->b->loc, "'rest' is only for amounts and shares of money and "
+                                            "count metrics");
+            else if (rest) {
+                diag_error(r->d, e->b->loc, "'rest' is given twice");
+                diag_note(r->d, rest->loc, "first 'rest' here; only one member can take the rest");
+            }
+            rest = e->b;
+        } else {
+            Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+            Kind k = rx_check(r, &sc, e->b);
+            Num w;
+            if (weights && rx_const(r, e->b, &w) == 1 && num_sign(w) < 0) {
+                char b[NUM_BUFSZ];
+                diag_error(r->d, e->b->loc, "negative weight %s for '%s'", num_str(w, b),
+                           m ? m->name : "?");
+            }
+            if (!rs_additive(sp->metric) && (k == K_MONEY || k == K_COUNT))
+                diag_error(r->d, e->b->loc, "%s is a %s metric: give each member a %s value",
+                           sp->metric->name, kind_name(kind_of_metric(sp->metric)),
+                           kind_name(kind_of_metric(sp->metric)));
+        }
+        if (!m)
+            continue;
+        if (m->dim != lv->dim || m->depth != lv->depth) {
+            diag_error(r->d, e->a->loc, "'%s' is a %s, not a %s", m->name,
+                       m->dim->levels[m->depth].name, lv->name);
+            continue;
+        }
+        if (sp->nscope_same) {
+            Member *same[16];
+            int n = 0;
+            for (int i = 0; i < sp->nscope; i++)
+                if (sp->scope[i]->dim == lv->dim)
+                    same[n++] = sp->scope[i];
+            if (!under(m, same, n)) {
+                diag_error(r->d, e->a->loc, "'%s' is not a %s of %s", m->name, lv->name,
+                           same[0]->name);
+                continue;
+            }
+        }
+        Node *prev = strmap_get(&seen, m->name);
+        if (prev) {
+            diag_error(r->d, e->a->loc, "'%s' is given twice", m->name);
+            diag_note(r->d, prev->loc, "first given here");
+        } else {
+            strmap_put(&seen, m->name, e->a);
+        }
+    }
+    strmap_free(&seen);
+}
+
+/* Members of sp's level that the split covers (under its scope). */
+static bool covered(const Split *sp, const Member *m)
+{
+    if (m->depth != sp->level->depth)
+        return false;
+    Member *same[16];
+    int n = 0;
+    for (int i = 0; i < sp->nscope; i++)
+        if (sp->scope[i]->dim == sp->level->dim)
+            same[n++] = sp->scope[i];
+    return n == 0 || under(m, same, n);
+}
+
+/* The deepest scope member of split o in dimension d that contains m, or
+ * -1 (-2: o has no scope in d). */
+static int scope_depth_for(const Split *o, const Dim *d, const Member *m)
+{
+    int depth = -2;
+    for (int i = 0; i < o->nscope; i++) {
+        if (o->scope[i]->dim != d)
+            continue;
+        if (depth == -2)
+            depth = -1;
+        if (under(m, (Member **)&o->scope[i], 1) && o->scope[i]->depth > depth)
+            depth = o->scope[i]->depth;
+    }
+    return depth;
+}
+
+/* Is m taken over by a more specific split of the same metric and level? */
+static bool overridden(R *r, const Split *sp, const Member *m)
+{
+    const Dim *d = sp->level->dim;
+    int mine = scope_depth_for(sp, d, m);
+    for (int i = 0; i < r->s->nsplits; i++) {
+        const Split *o = &r->splits_info[i];
+        if (o == sp || !o->ok || o->metric != sp->metric || o->level != sp->level)
+            continue;
+        int theirs = scope_depth_for(o, d, m);
+        if (theirs >= 0 && theirs > mine)
+            return true;
+    }
+    return false;
+}
+
+static void check_missing(R *r, Split *sp, Node *spec)
+{
+    for (Node *e = spec->a; e; e = e->next)
+        if (e->b->kind == N_REST)
+            return;
+    Dim *d = sp->level->dim;
+    Buf missing = {0};
+    int n = 0;
+    for (size_t i = 0; i < d->nmembers; i++) {
+        Member *m = d->members[i];
+        if (!covered(sp, m) || overridden(r, sp, m))
+            continue;
+        bool found = false;
+        for (Node *e = spec->a; e && !found; e = e->next)
+            found = lookup_member_in(r, e->a, d, false) == m;
+        if (!found) {
+            if (n < 5)
+                buf_printf(&missing, "%s'%s'", n ? ", " : "", m->name);
+            n++;
+        }
+    }
+    if (n) {
+        diag_error(r->d, spec->loc, "no value for %s%s", buf_cstr(&missing),
+                   n > 5 ? arena_printf(&r->s->arena, " and %d more", n - 5) : "");
+        diag_note_plain(r->d, "give every %s a value, or give one of them 'rest'", sp->level->name);
+    }
+    buf_free(&missing);
+}
+
+/* Amounts and shares against a parent known from constants. */
+static void check_sums(R *r, Split *sp, Node *spec, const Member *parent)
+{
+    Num pv;
+    if (!parent_value(r, sp, parent, &pv, 0) || !adjusted(r, sp, pv, &pv))
+        return;
+    Num amounts = NUM_ZERO, shares = NUM_ZERO, v;
+    Node *rest = NULL;
+    bool any_share = false;
+    for (Node *e = spec->a; e; e = e->next) {
+        if (e->b->kind == N_REST) {
+            rest = e->b;
+            continue;
+        }
+        if (parent) {
+            Member *m = lookup_member_in(r, e->a, sp->level->dim, false);
+            if (!m || !under(m, (Member **)&parent, 1))
+                continue;
+        }
+        if (rx_const(r, e->b, &v) != 1)
+            return;
+        bool share = entry_share(r, e->b);
+        any_share |= share;
+        if (num_add(share ? shares : amounts, v, share ? &shares : &amounts) != NUM_OK)
+            return;
+    }
+    char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
+    if (num_cmp(shares, NUM_ONE) > 0) {
+        diag_error(r->d, spec->loc, "shares of %s sum to %s, over 100%%",
+                   parent ? arena_printf(&r->s->arena, "%s of %s", plural(r, sp->level->name),
+                                         parent->name)
+                          : plural(r, sp->level->name),
+                   rs_fmt_pct(shares, b1));
+        return;
+    }
+    Num total, part;
+    if (num_mul(pv, shares, &part) != NUM_OK || num_add(amounts, part, &total) != NUM_OK)
+        return;
+    const char *children = plural(r, sp->level->name);
+    const char *whole = parent ? arena_printf(&r->s->arena, "%s[%s]", sp->metric->name, parent->name)
+                               : sp->metric->name;
+    const char *of = parent ? arena_printf(&r->s->arena, "%s of %s", children, parent->name) : children;
+    Num diff;
+    num_sub(pv, total, &diff);
+    if (rest) {
+        if (num_sign(diff) < 0) {
+            diag_error(r->d, rest->loc, "'rest' would be %s: the other %s already take %s of %s's %s",
+                       fmt_value(r, sp->metric, diff, b1), of, fmt_value(r, sp->metric, total, b2),
+                       whole, fmt_value(r, sp->metric, pv, b3));
+            diag_note_plain(r->d, "lower the other amounts or shares");
+        }
+        return;
+    }
+    if (num_is_zero(diff))
+        return;
+    if (any_share && num_is_zero(amounts))
+        diag_error(r->d, spec->loc, "shares of %s sum to %s, not 100%%", of, rs_fmt_pct(shares, b1));
+    else
+        diag_error(r->d, spec->loc, "%s sum to %s but %s is %s (%s by %s)", of,
+                   fmt_value(r, sp->metric, total, b1), whole, fmt_value(r, sp->metric, pv, b2),
+                   num_sign(diff) > 0 ? "short" : "over", fmt_value(r, sp->metric, num_abs(diff), b3));
+    diag_note_plain(r->d, "give one %s 'rest', or correct the %s", sp->level->name,
+                    any_share ? "shares" : "amounts");
+}
+
+static void check_adjust(R *r, Split *sp)
+{
+    Node *adj = sp->node->d;
+    if (!adj)
+        return;
+    const char *what = adj->op == OVERASSIGN ? "overassign" : "reserve";
+    if (!rs_additive(sp->metric)) {
+        diag_error(r->d, adj->loc, "'%s' is only for money and count metrics", what);
+        return;
+    }
+    Num v;
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    rx_check(r, &sc, adj->a);
+    if (rx_const(r, adj->a, &v) == 1 &&
+        (num_sign(v) <= 0 || (adj->op == RESERVE && num_cmp(v, NUM_ONE) >= 0))) {
+        char b[NUM_BUFSZ];
+        diag_error(r->d, adj->a->loc, "'%s %s' is out of range (more than 0%%%s)", what,
+                   rs_fmt_pct(v, b), adj->op == RESERVE ? ", less than 100%" : "");
+    }
+}
+
+static void check_spec(R *r, Split *sp)
+{
+    Node *spec = sp->node->c;
+    bool add = rs_additive(sp->metric);
+    const char *kindn = kind_name(kind_of_metric(sp->metric));
+    switch (spec->kind) {
+    case N_SPEC_MAP:
+        check_keys(r, sp, spec, false);
+        if (add) {
+            check_missing(r, sp, spec);
+            if (sp->nscope_same == 0)
+                check_sums(r, sp, spec, NULL);
+            for (int i = 0; i < sp->nscope; i++)
+                if (sp->scope[i]->dim == sp->level->dim)
+                    check_sums(r, sp, spec, sp->scope[i]);
+        }
+        break;
+    case N_SPEC_WEIGHTS: {
+        if (!add)
+            diag_error(r->d, spec->loc, "%s is a %s metric: weights do not apply; give values",
+                       sp->metric->name, kindn);
+        check_keys(r, sp, spec, true);
+        bool all_const = true, nonzero = false;
+        for (Node *e = spec->a; e; e = e->next) {
+            Num w;
+            if (e->b->kind == N_REST || rx_const(r, e->b, &w) != 1)
+                all_const = false;
+            else if (!num_is_zero(w))
+                nonzero = true;
+        }
+        if (all_const && !nonzero)
+            diag_error(r->d, spec->loc, "all weights are zero");
+        break;
+    }
+    case N_SPEC_PROP: {
+        if (!add)
+            diag_error(r->d, spec->loc, "%s is a %s metric: 'proportional to' does not apply",
+                       sp->metric->name, kindn);
+        Scope sc = {SC_ATTRS, 0, sp->level->dim, 0, 0, true, NULL};
+        Kind k = rx_check(r, &sc, spec->a);
+        if (k == K_BOOL || k == K_STR)
+            diag_error(r->d, spec->a->loc, "'proportional to' needs a number, got %s", kind_name(k));
+        break;
+    }
+    case N_SPEC_EQUAL:
+        if (!add)
+            diag_error(r->d, spec->loc, "%s is a %s metric: 'equally' does not apply",
+                       sp->metric->name, kindn);
+        break;
+    case N_SPEC_SEASON:
+        if (!sp->level->dim->is_time || sp->level->depth == 0)
+            diag_error(r->d, spec->loc, "seasonality splits time (half, quarter or month), not %s",
+                       sp->level->name);
+        if (!strmap_get(&r->s->histories, spec->name)) {
+            diag_error(r->d, spec->name_loc, "unknown history '%s'", spec->name);
+            note_did_you_mean(r, closest(&r->s->histories, spec->name));
+        }
+        break;
+    case N_SPEC_LIKE:
+        break;
+    default:
+        break;
+    }
+    check_adjust(r, sp);
+}
+
+static void check_like(R *r, Split *sp)
+{
+    Node *spec = sp->node->c;
+    Node *other = strmap_get(&r->s->metrics, spec->name);
+    if (!other) {
+        diag_error(r->d, spec->name_loc, "unknown metric '%s'", spec->name);
+        note_did_you_mean(r, closest(&r->s->metrics, spec->name));
+        return;
+    }
+    if (other == sp->metric) {
+        diag_error(r->d, spec->name_loc, "'%s' cannot be split like itself", spec->name);
+        return;
+    }
+    bool found = false;
+    for (int i = 0; i < r->s->nsplits; i++) {
+        Split *o = &r->splits_info[i];
+        if (o->ok && o->metric == other && (!sp->level || o->level == sp->level))
+            found = true;
+    }
+    if (!found)
+        diag_error(r->d, spec->name_loc, "'%s' has no split%s%s to copy", other->name,
+                   sp->level ? " by " : "", sp->level ? sp->level->name : "");
+}
+
+static void resolve_split(R *r, Split *sp)
+{
+    Node *n = sp->node;
+    sp->metric = strmap_get(&r->s->metrics, n->name);
+    if (!sp->metric) {
+        diag_error(r->d, n->name_loc, "unknown metric '%s'", n->name);
+        note_did_you_mean(r, closest(&r->s->metrics, n->name));
+    }
+    if (n->a) {
+        sp->level = strmap_get(&r->s->levels, n->a->name);
+        if (!sp->level) {
+            diag_error(r->d, n->a->loc, "unknown level '%s'", n->a->name);
+            note_did_you_mean(r, closest(&r->s->levels, n->a->name));
+        }
+    }
+    for (Node *s = n->b; s; s = s->next) {
+        Member *m = lookup_member(r, s, true);
+        if (!m || sp->nscope >= 16)
+            continue;
+        if (sp->level && m->dim == sp->level->dim) {
+            if (m->depth >= sp->level->depth) {
+                diag_error(r->d, s->loc, "'%s' is a %s, not above level '%s'", m->name,
+                           m->dim->levels[m->depth].name, sp->level->name);
+                diag_note_plain(r->d, "'in' names the cells being split: members of a level "
+                                      "above '%s', or of another dimension", sp->level->name);
+                continue;
+            }
+            sp->nscope_same++;
+        }
+        sp->scope[sp->nscope++] = m;
+    }
+    sp->ok = sp->metric && (sp->level || !n->a);
+}
+
+static const char *split_key(R *r, const Split *sp)
+{
+    Buf b = {0};
+    buf_printf(&b, "%s|%s", sp->metric->name, sp->level ? sp->level->name : "*");
+    const char *names[16];
+    for (int i = 0; i < sp->nscope; i++)
+        names[i] = sp->scope[i]->name;
+    for (int i = 1; i < sp->nscope; i++) /* sort: scope order does not matter */
+        for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            const char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    for (int i = 0; i < sp->nscope; i++)
+        buf_printf(&b, "|%s", names[i]);
+    const char *key = arena_strdup(&r->s->arena, buf_cstr(&b));
+    buf_free(&b);
+    return key;
+}
+
+void rs_check_splits(R *r)
+{
+    Symbols *s = r->s;
+    r->splits_info = xcalloc((size_t)s->nsplits + 1, sizeof *r->splits_info);
+    for (int i = 0; i < s->nsplits; i++) {
+        r->splits_info[i].node = s->splits[i];
+        resolve_split(r, &r->splits_info[i]);
+    }
+    StrMap seen = {0};
+    for (int i = 0; i < s->nsplits; i++) {
+        Split *sp = &r->splits_info[i];
+        if (!sp->ok)
+            continue;
+        const char *key = split_key(r, sp);
+        Node *prev = strmap_get(&seen, key);
+        if (prev) {
+            diag_error(r->d, sp->node->loc, "duplicate split of '%s' by %s%s", sp->metric->name,
+                       sp->level ? sp->level->name : "everything",
+                       sp->nscope ? " with the same scope" : "");
+            diag_note(r->d, prev->loc, "first split here; a narrower 'in' scope would override it");
+            continue;
+        }
+        strmap_put(&seen, key, sp->node);
+        if (sp->node->c->kind == N_SPEC_LIKE)
+            check_like(r, sp);
+        if (sp->level)
+            check_spec(r, sp);
+    }
+    strmap_free(&seen);
+    free(r->splits_info);
+    r->splits_info = NULL;
+}
+

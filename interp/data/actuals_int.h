@@ -1,0 +1,283 @@
+/* actuals_int.h -- shared by the actuals files: actuals.c (the store: its
+ * cells, roll-ups and queries, act_new/act_free, act_load_all), actread.c
+ * (act_load: the read loop, the two row paths, the member tables),
+ * acthead.c (the header row against the plan), actdiag.c (where a
+ * diagnostic points in a CSV, and the error and note wrappers) and
+ * actuals_par.c (a big file read by several threads).  Not for other
+ * modules: actuals.h is the interface.
+ *
+ * Ownership: an Actuals owns every array below (act_free); a Loader lives
+ * for one act_load and owns its per-file arrays (loader_free in
+ * actread.c), never the Actuals, CsvReader or mapping it points to.  A
+ * worker's Loader (actuals_par.c) shares the header's arrays (names, lc,
+ * gstart, gdim) with the file's and owns the rest; its Recorder owns the
+ * errors it holds and the Sources not yet handed to the Program.
+ */
+#ifndef ACTUALS_INT_H
+#define ACTUALS_INT_H
+
+#include <limits.h>
+
+#include "data/actuals.h"
+#include "data/csv.h"
+#include "data/cells.h"
+
+/* The (member, month) cells of one metric and dimension, [gindex * 12 +
+ * month]: a sum is lo + hi, where lo takes every value that fits in 64 bits
+ * until it would overflow and then moves to hi; a row count is n + nhi.
+ * The per-row path touches only lo and n, in two arrays (the cache misses
+ * of a big roster are what a load costs, and two small arrays measured
+ * faster than one of 12- or 16-byte cells), and only of the deepest member
+ * a row names; hi and nhi are allocated when first needed.  After each
+ * file ac_roll_up adds every member's cells into sum and cnt of the member
+ * and its ancestors: what queries read. */
+typedef struct {
+    int64_t *lo; /* NULL: no file gave this dimension for the metric */
+    uint32_t *n;
+    Num *sum; /* after ac_roll_up: lo + hi of the member and all under it */
+    long *cnt;
+    size_t size;
+    Num *hi;
+    int64_t *nhi;
+} Cells;
+
+typedef struct {
+    const Node *metric;
+    bool has_column; /* some file had a column for it */
+    Cells *cells;    /* per dimension; [ndims]: the plan total (12 cells) */
+    __int128 room;   /* the largest Num minus the sum of |value| of every row so
+                      * far: keeping it >= 0 bounds every partial sum */
+} MStore;
+
+/* A slot of a level's open-addressing table of names and labels: the key
+ * itself when it has at most 16 bytes, so a lookup touches one slot. */
+typedef struct {
+    uint64_t a, b; /* key_words of the key */
+    uint32_t len;  /* | LABEL_BIT for a label; 0: an empty slot */
+    int32_t g;     /* the member's gindex, or AMBIGUOUS */
+} LEntry;
+
+#define LABEL_BIT 0x80000000u
+#define LEN_MASK 0x7FFFFFFFu
+#define AMBIGUOUS (-2)
+
+typedef struct {
+    LEntry *e;         /* mask + 1 slots, at most half full */
+    const char **keys; /* the key of each slot (for longer keys and suggestions) */
+    size_t mask;
+} LevelMap;
+
+/* A member's place in its tree, kept compact for the per-row path. */
+typedef struct {
+    int32_t up; /* parent's gindex, -1 for a top member */
+    int32_t depth;
+} Link;
+
+struct Actuals {
+    Program *p;
+    Symbols *s;
+    size_t *nmem;    /* per dimension: members when the store was made */
+    LevelMap **maps; /* per dimension, per depth; built on first use */
+    MStore *ms;      /* base metrics in declaration order */
+    int nms;
+    uint16_t *tmask; /* per time member: its fiscal months */
+    unsigned months; /* fiscal months with a value */
+    long rows, skipped, outside;
+    Link **links;            /* per dimension, per member gindex */
+    const Node *bad_mapping; /* already reported */
+};
+
+typedef struct {
+    int field, dim;
+    const Level *level;
+    LevelMap *map;
+} LevelCol;
+
+typedef struct {
+    int field;
+    MStore *ms;
+    bool pct;
+} MetricCol;
+
+/* An error a worker found, kept for the main thread to report in file
+ * order (actuals_par.c): what ac_report and ac_note would have reported,
+ * and the worker's counts when it was found. */
+typedef struct {
+    Loc loc; /* loc.src: one of the Recorder's srcs, or NULL */
+    char *msg;
+    char **notes;
+    int nnotes;
+    long rows, skipped, outside; /* of the worker's range, up to this error */
+    __int128 *used;              /* per metric column: the bound its rows took */
+} RecError;
+
+/* A worker's errors and the Sources it made (the Program's only when
+ * adopted: ac_adopt_source). */
+typedef struct {
+    RecError *v;
+    int n;
+    Source **srcs;
+    int nsrcs;
+    __int128 *room0; /* per metric column: the bound when the worker started */
+} Recorder;
+
+/* What one act_load needs while reading. */
+typedef struct {
+    Actuals *a;
+    CsvReader *csv;
+    const char *path, *shown;
+    const Node *mapping;
+    bool lenient;
+    int src_index; /* sort key of the file's diagnostics, -1 until needed */
+    int errors;
+    size_t nheader;
+    char **names; /* trimmed header names */
+    int time_field;
+    bool time_is_date;
+    LevelCol *lc; /* by dimension, then depth */
+    int nlc;
+    int *gstart; /* lc index where each dimension's columns start; [ngroups] = nlc */
+    int *gdim;
+    int ngroups;
+    MetricCol *mc;
+    int nmc;
+    int32_t *found;  /* per level column: the current row's member (gindex), or -1 */
+    int32_t *deep;   /* per group: the deepest member the row names, or -1 */
+    Num *vals;       /* per metric column: the current row's value */
+    bool *has;       /* per metric column: whether it has one */
+    int fy_start;    /* year * 12 + month - 1 of fiscal month 0 */
+    long rows;       /* data rows read (blank lines not counted) */
+    unsigned months; /* fiscal months with a value */
+    Recorder *rec;   /* a worker's: errors are recorded there, not reported */
+    bool over_bound; /* some row passed a metric's bound (MStore.room) */
+    long skipped, outside;
+    Loc skip_loc, outside_loc;
+    char skip_msg[200];
+    Buf scratch;
+} Loader;
+
+/* The arguments of "'%.*s%s'" for a cell quoted in a message. */
+#define QUOTED(s, n)                                                                               \
+    cval_clip((s), (n), CVAL_QUOTE_MAX), (s),                                                      \
+        (size_t)cval_clip((s), (n), CVAL_QUOTE_MAX) < (n) ? "..." : ""
+
+static inline int clamp_int(long v)
+{
+    return v > INT_MAX ? INT_MAX : v < 0 ? 0 : (int)v;
+}
+
+/* ---- the store (actuals.c) ---- */
+
+/* Allocates the four arrays every Cells has (size cells, zeroed). */
+void ac_cells_alloc(Cells *c, size_t size);
+
+/* Allocates only what the row path writes (lo and n): a worker's cells. */
+void ac_cells_alloc_rows(Cells *c, size_t size);
+
+/* Frees a Cells' arrays (and sets them NULL). */
+void ac_cells_free(Cells *c);
+
+/* Adds the rows of src (lo, n and their spills: a worker's cells of the
+ * same size) to dst.  Exact when the sum of |value| of every row of both
+ * is within the metric's bound, which the caller checks. */
+void ac_cells_add(Cells *dst, const Cells *src);
+
+/* Moves a cell's 64-bit part and v to its 128-bit part (cannot overflow:
+ * bounded by MStore.room); the count's carry to nhi. */
+__attribute__((noinline, cold)) void ac_cell_spill(Cells *c, size_t i, __int128 v);
+__attribute__((noinline, cold)) void ac_count_spill(Cells *c, size_t i);
+
+/* Sets sum and cnt of every cell from the rows read so far (after each file). */
+void ac_roll_up(Actuals *a);
+
+/* Whether |v| fits in what is left of the metric's bound; bound_add takes
+ * it when it does. */
+static inline bool bound_fits(const MStore *ms, __int128 v)
+{
+    return (v < 0 ? -v : v) <= ms->room;
+}
+
+static inline bool bound_add(MStore *ms, __int128 v)
+{
+    if (!bound_fits(ms, v))
+        return false;
+    ms->room -= v < 0 ? -v : v;
+    return true;
+}
+
+/* Adds a value (v64: it fits in 64 bits) and a row to cell i. */
+static inline void cell_add(Cells *c, size_t i, __int128 v, bool v64)
+{
+    int64_t r;
+    if (__builtin_expect(++c->n[i] == 0, 0))
+        ac_count_spill(c, i);
+    if (__builtin_expect(v64 && !__builtin_add_overflow(c->lo[i], (int64_t)v, &r), 1))
+        c->lo[i] = r;
+    else
+        ac_cell_spill(c, i, v);
+}
+
+/* ---- reading (actread.c) ---- */
+
+/* The table of names and labels of one level, built on first use. */
+LevelMap *ac_level_map(Actuals *a, const Dim *d, int dim, int depth);
+
+/* Reads the data rows of ld->csv until its end, a reader error or
+ * ACT_MAX_ERRORS errors: returns what the last csv_next returned (0 at
+ * the end, -1 after an error, 1 when stopped by the errors). */
+int ac_read_range(Loader *ld);
+
+/* The rest of the file, one thread: ac_read_range, then the note about
+ * stopping; 0, or -1 after reporting. */
+int ac_read_rest(Loader *ld);
+
+/* ---- several threads (actuals_par.c) ---- */
+
+/* How many threads read the file at path: SALESPLAN_THREADS when set to a
+ * number, else min(online CPUs, ACT_THREADS_MAX) for a regular file of at
+ * least ACT_THREADS_FROM bytes, else 1. */
+#define ACT_THREADS_MAX 4
+#define ACT_THREADS_FROM ((long long)16 << 20)
+int ac_thread_count(const char *path);
+
+/* The rest of the file (after its header) with n threads, giving exactly
+ * what ac_read_rest gives (it falls back to ac_read_rest when it must). */
+int ac_read_threads(Loader *ld, int n);
+
+/* ---- the header (acthead.c) ---- */
+
+/* Maps the header row to the time, level and metric columns and allocates
+ * the Loader's per-row arrays and the metrics' cells; false after reporting. */
+bool ac_read_header(Loader *ld, const CsvRow *hdr);
+
+/* ---- diagnostics (actdiag.c) ---- */
+
+/* A Source for lines of the CSV starting at first_line (the Program keeps
+ * it; a worker's Recorder until adopted); text is made printable in place. */
+Source *ac_csv_source(Loader *ld, long first_line, Buf *text);
+
+/* Hands a Source of the Recorder (s may be NULL) to the Program, as the
+ * file's; later adoptions of the same Source do nothing. */
+void ac_adopt_source(Loader *ld, Recorder *rec, Source *s);
+
+/* Frees what the Recorder holds (Sources not adopted too). */
+void ac_recorder_free(Recorder *rec);
+
+/* Cuts text to at most max bytes, on a code point boundary. */
+void ac_cut_text(Buf *b, size_t max);
+
+/* Where field fi of the row is (fi -1: the row's start), with a Source
+ * holding the row's text. */
+Loc ac_row_loc(Loader *ld, const CsvRow *row, long fi);
+
+/* Physical line `line` of the file, for errors the CSV reader finds. */
+void ac_file_line(const char *path, long line, Buf *out);
+
+/* An error of the file at loc: counted, and sets p->data_error (a
+ * worker's: counted and recorded). */
+void ac_report(Loader *ld, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A note under the last diagnostic. */
+void ac_note(Loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,595 @@
+/* actread.c -- act_load: streams one actuals CSV into the store (SPEC §9;
+ * the reading rules are in actuals.h).
+ *
+ * Two row paths: fast_add takes the common row (a YYYY-MM-DD date, names
+ * found as written, plain short decimals) without a diagnostic in sight;
+ * any other row goes to add_row, which trims, checks everything and
+ * reports.  Neither allocates: names are found in one open-addressing
+ * table per level, and a value is added to the cells of the deepest member
+ * the row names; ac_roll_up adds those to the ancestors after each file.
+ * A big file is read by several threads (actuals_par.c), each running
+ * ac_read_range over a part of it.  It must never keep rows or use
+ * floating point.
+ */
+#include "data/actuals_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- numbers ---- */
+
+static const int64_t pow10_tab[13] = {
+    1,        10,        100,        1000,        10000,        100000,       1000000,
+    10000000, 100000000, 1000000000, 10000000000, 100000000000, 1000000000000};
+
+/* A plain decimal ("-1234.56": at most 18 digits, at most 12 after the
+ * point, nothing else) as a Num's scaled value; false for anything else. */
+static inline bool fast_decimal(const char *s, size_t n, __int128 *out)
+{
+    size_t neg = s[0] == '-', dot = 0;
+    uint64_t v = 0;
+    if (n - neg - 1 > 18) /* 1..19 bytes after the sign */
+        return false;
+    for (size_t i = neg; i < n; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (d <= 9)
+            v = v * 10 + d;
+        else if (s[i] == '.' && !dot && i > neg && i + 1 < n && n - i - 1 <= 12)
+            dot = i;
+        else
+            return false;
+    }
+    size_t nf = dot ? n - dot - 1 : 0;
+    __int128 x = (__int128)v * pow10_tab[12 - nf];
+    *out = neg ? -x : x;
+    return true;
+}
+
+/* ---- member tables ---- */
+
+static inline uint64_t load64(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return w;
+}
+
+/* Two words that hold every byte of a key of at most 16 bytes (with its
+ * length they identify it), and a prefilter for longer keys. */
+static inline void key_words(const char *s, size_t n, uint64_t *a, uint64_t *b)
+{
+    if (n >= 8) {
+        *a = load64(s);
+        *b = load64(s + n - 8);
+    } else if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        *a = lo | (uint64_t)hi << 32;
+        *b = 0;
+    } else {
+        *a = n ? (unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+                     (uint64_t)(unsigned char)s[n - 1] << 16
+               : 0;
+        *b = 0;
+    }
+}
+
+static inline uint64_t key_hash(const char *s, size_t n, uint64_t a, uint64_t b)
+{
+    uint64_t h = (a ^ (n * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+    for (size_t i = 8; i + 8 < n; i += 8) /* the middle of a long key */
+        h = (h ^ (h >> 29) ^ load64(s + i)) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 31) ^ b) * 0x94D049BB133111EBull;
+    h ^= h >> 32; /* the products' high bits reach the low bits the table uses */
+    h *= 0xD6E8FEB86659FD93ull;
+    return h ^ (h >> 29);
+}
+
+/* The slot of s[0..n) (n > 0), or of the empty slot where it would go. */
+static inline size_t map_slot(const LevelMap *lm, const char *s, size_t n)
+{
+    uint64_t a, b;
+    key_words(s, n, &a, &b);
+    size_t i = key_hash(s, n, a, b) & lm->mask;
+    for (;; i = (i + 1) & lm->mask) {
+        const LEntry *e = &lm->e[i];
+        if (!e->len || (e->a == a && e->b == b && (e->len & LEN_MASK) == n &&
+                        (n <= 16 || memcmp(lm->keys[i], s, n) == 0)))
+            return i;
+    }
+}
+
+/* The member's gindex, AMBIGUOUS, or -1 when nothing has this name. */
+static inline int32_t map_find(const LevelMap *lm, const char *s, size_t n)
+{
+    const LEntry *e = &lm->e[map_slot(lm, s, n)];
+    return e->len ? e->g : -1;
+}
+
+/* Names come first; a label another member of the level also has becomes
+ * ambiguous; a label equal to a name is that name. */
+static void map_put(LevelMap *lm, const char *key, int32_t g, bool label)
+{
+    size_t n = strlen(key), i = map_slot(lm, key, n);
+    LEntry *e = &lm->e[i];
+    if (e->len) {
+        if ((e->len & LABEL_BIT) && e->g != g)
+            e->g = AMBIGUOUS;
+        return;
+    }
+    key_words(key, n, &e->a, &e->b);
+    e->len = (uint32_t)n | (label ? LABEL_BIT : 0);
+    e->g = g;
+    lm->keys[i] = key;
+}
+
+LevelMap *ac_level_map(Actuals *a, const Dim *d, int dim, int depth)
+{
+    LevelMap *lm = &a->maps[dim][depth];
+    if (lm->e)
+        return lm;
+    size_t keys = 0, cap = 16;
+    for (size_t k = 0; k < a->nmem[dim]; k++) {
+        const Member *m = d->members[k];
+        keys += m->depth == depth ? 1 + (m->label != NULL) : 0;
+    }
+    while (cap < keys + keys / 2) /* at most two thirds full */
+        cap *= 2;
+    lm->e = xcalloc(cap, sizeof *lm->e);
+    lm->keys = xcalloc(cap, sizeof *lm->keys);
+    lm->mask = cap - 1;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < a->nmem[dim]; k++) {
+            Member *m = d->members[k];
+            const char *key = pass ? m->label : m->name;
+            if (m->depth == depth && !m->pseudo && key && *key && strlen(key) <= LEN_MASK)
+                map_put(lm, key, m->gindex, pass == 1);
+        }
+    return lm;
+}
+
+/* ---- rows ---- */
+
+/* Counts a row that lenient skips; remembers the first for the warning. */
+static int skip_row(Loader *ld, const CsvRow *row, long fi, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int skip_row(Loader *ld, const CsvRow *row, long fi, const char *fmt, ...)
+{
+    if (ld->skipped++ == 0) {
+        ld->skip_loc = ac_row_loc(ld, row, fi);
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(ld->skip_msg, sizeof ld->skip_msg, fmt, ap);
+        va_end(ap);
+    }
+    return 0;
+}
+
+/* The closest name or label at the level, for a did-you-mean. */
+static const char *closest_member(const LevelCol *c, const char *word)
+{
+    int limit = (int)strlen(word) / 3 + 1;
+    limit = limit > 3 ? 3 : limit;
+    const char *best = NULL;
+    int best_d = limit + 1;
+    for (size_t i = 0; i <= c->map->mask; i++) {
+        const char *key = c->map->keys[i];
+        if (!key || c->map->e[i].g == AMBIGUOUS)
+            continue;
+        int d = edit_distance(word, key, limit);
+        if (d < best_d || (d == best_d && best && strcmp(key, best) < 0)) {
+            best = key;
+            best_d = d;
+        }
+    }
+    return best_d <= limit ? best : NULL;
+}
+
+static int unknown_member(Loader *ld, const CsvRow *row, const LevelCol *c, const char *s, size_t n)
+{
+    const char *lv = c->level->name;
+    if (ld->lenient)
+        return skip_row(ld, row, c->field, "unknown %s '%.*s%s'", lv, QUOTED(s, n));
+    ac_report(ld, ac_row_loc(ld, row, c->field), "unknown %s '%.*s%s'", lv, QUOTED(s, n));
+    char *word = xstrndup(s, n);
+    const char *sug = closest_member(c, word);
+    Member *other = strmap_get(&ld->a->s->dims[c->dim]->by_name, word);
+    if (other && other->depth != c->level->depth)
+        ac_note(ld, "'%.*s%s' is a %s, not a %s", QUOTED(s, n),
+                other->dim->levels[other->depth].name, lv);
+    else if (sug)
+        ac_note(ld, "did you mean '%s'?", sug);
+    ac_note(ld, "column '%s' holds the names or labels of level '%s'; --lenient skips such rows",
+            ld->names[c->field], lv);
+    free(word);
+    return -1;
+}
+
+/* The member a level cell names (-1 for a blank cell) into *g: 1, or 0
+ * when the row is skipped, or -1 after reporting. */
+static int find_member_slow(Loader *ld, const CsvRow *row, const LevelCol *c, int32_t *g)
+{
+    const char *s = row->fields[c->field];
+    size_t n = row->lens[c->field];
+    cval_trim(&s, &n);
+    *g = n ? map_find(c->map, s, n) : -1;
+    if (!n || *g >= 0)
+        return 1;
+    if (*g == -1)
+        return unknown_member(ld, row, c, s, n);
+    if (ld->lenient)
+        return skip_row(ld, row, c->field, "%s label '%.*s%s' is ambiguous", c->level->name,
+                        QUOTED(s, n));
+    ac_report(ld, ac_row_loc(ld, row, c->field), "%s label '%.*s%s' is ambiguous", c->level->name,
+              QUOTED(s, n));
+    ac_note(ld, "several members of level '%s' have this label; use their names", c->level->name);
+    return -1;
+}
+
+static inline int32_t ancestor_at(const Link *links, int32_t g, int depth)
+{
+    while (g >= 0 && links[g].depth > depth)
+        g = links[g].up;
+    return g;
+}
+
+/* The deeper column names member g, which is not under the shallower one. */
+static int contradiction(Loader *ld, const CsvRow *row, const LevelCol *deep, const LevelCol *up,
+                         int32_t g)
+{
+    const char *s = row->fields[up->field], *ds = row->fields[deep->field];
+    size_t n = row->lens[up->field], dn = row->lens[deep->field];
+    cval_trim(&s, &n);
+    cval_trim(&ds, &dn);
+    const Dim *d = ld->a->s->dims[deep->dim];
+    int32_t real = ancestor_at(ld->a->links[deep->dim], g, up->level->depth);
+    const char *rn = real >= 0 ? d->members[real]->name : "?";
+    if (ld->lenient)
+        return skip_row(ld, row, up->field, "%s '%.*s%s' is under %s '%s', not '%.*s%s'",
+                        deep->level->name, QUOTED(ds, dn), up->level->name, rn, QUOTED(s, n));
+    ac_report(ld, ac_row_loc(ld, row, up->field), "%s '%.*s%s' is under %s '%s', not '%.*s%s'",
+              deep->level->name, QUOTED(ds, dn), up->level->name, rn, QUOTED(s, n));
+    ac_note(ld,
+            "the level columns of one row must name members on one branch of '%s'; "
+            "--lenient skips such rows",
+            d->name);
+    return -1;
+}
+
+/* Finds the deepest member of each dimension the row names: 1, 0 when the
+ * row is skipped (lenient), -1 after reporting. */
+static int row_members(Loader *ld, const CsvRow *row)
+{
+    for (int gr = 0; gr < ld->ngroups; gr++) {
+        int first = ld->gstart[gr], last = ld->gstart[gr + 1], di = -1;
+        for (int i = first; i < last; i++) {
+            const LevelCol *c = &ld->lc[i];
+            size_t n = row->lens[c->field];
+            int32_t g = n ? map_find(c->map, row->fields[c->field], n) : -1;
+            if (__builtin_expect(n && g < 0, 0)) {
+                int rc = find_member_slow(ld, row, c, &g);
+                if (rc <= 0)
+                    return rc;
+            }
+            ld->found[i] = g;
+            if (g >= 0)
+                di = i;
+        }
+        ld->deep[gr] = di >= 0 ? ld->found[di] : -1;
+        const Link *links = ld->a->links[ld->gdim[gr]];
+        for (int i = first; i < di; i++) {
+            int32_t up = ld->found[i];
+            if (up >= 0 && ancestor_at(links, ld->deep[gr], links[up].depth) != up)
+                return contradiction(ld, row, &ld->lc[di], &ld->lc[i], ld->deep[gr]);
+        }
+    }
+    return 1;
+}
+
+/* The row's fiscal month 0..11; -1 outside the fiscal year, -2 after reporting. */
+static int row_month(Loader *ld, const CsvRow *row)
+{
+    const char *s = row->fields[ld->time_field];
+    size_t n = row->lens[ld->time_field];
+    int y, m;
+    if (!(ld->time_is_date && cval_date(s, n, &y, &m))) {
+        cval_trim(&s, &n);
+        const char *col = ld->names[ld->time_field];
+        if (ld->time_is_date && !cval_date(s, n, &y, &m)) {
+            ac_report(ld, ac_row_loc(ld, row, ld->time_field),
+                      "bad date '%.*s%s' in column '%s' (expected YYYY-MM-DD)", QUOTED(s, n), col);
+            return -2;
+        }
+        if (!ld->time_is_date) {
+            int kind = cval_month(s, n, &y, &m);
+            if (kind == CVAL_BAD_MONTH) {
+                ac_report(ld, ac_row_loc(ld, row, ld->time_field),
+                          "bad month '%.*s%s' in column '%s' (expected YYYY-MM or a month number "
+                          "1-12)",
+                          QUOTED(s, n), col);
+                return -2;
+            }
+            if (kind == CVAL_MONTH_NUMBER)
+                y = ld->a->s->year + (m < ld->a->s->start_month);
+        }
+    }
+    int idx = y * 12 + m - 1 - ld->fy_start;
+    return idx >= 0 && idx < 12 ? idx : -1;
+}
+
+/* A value that is not a plain short decimal: 1 with *v, 0 for a blank
+ * cell, -1 after reporting. */
+static int value_slow(Loader *ld, const CsvRow *row, const MetricCol *mc, Num *v)
+{
+    const char *s = row->fields[mc->field];
+    size_t n = row->lens[mc->field];
+    cval_trim(&s, &n);
+    if (n == 0)
+        return 0;
+    NumStatus st = cval_decimal(s, n, mc->pct, v);
+    if (st == NUM_OK)
+        return 1;
+    const char *col = ld->names[mc->field];
+    Loc at = ac_row_loc(ld, row, mc->field);
+    if (st == NUM_PRECISION) {
+        ac_report(ld, at, "number '%.*s%s' in column '%s' has more than 12 decimals", QUOTED(s, n),
+                  col);
+    } else if (st == NUM_OVERFLOW) {
+        ac_report(ld, at, "number '%.*s%s' in column '%s' is too large", QUOTED(s, n), col);
+    } else {
+        ac_report(ld, at, "bad number '%.*s%s' in column '%s'", QUOTED(s, n), col);
+        ac_note(ld,
+                "values are plain decimals such as 1234.5 or -89.10%s: no thousands separators, "
+                "exponents, '+' or units",
+                mc->pct ? ", or percents such as 95%" : "");
+    }
+    return -1;
+}
+
+/* Adds a row's checked values (has[i]: metric column i has one) to the
+ * cells of month and of the members deep[] (ac_roll_up adds them to their
+ * ancestors). */
+static void accumulate(Loader *ld, int month, const int32_t *deep, const Num *vals, const bool *has)
+{
+    const Actuals *a = ld->a;
+    for (int i = 0; i < ld->nmc; i++) {
+        if (!has[i])
+            continue;
+        MStore *ms = ld->mc[i].ms;
+        __int128 v = vals[i].v;
+        bool v64 = v == (int64_t)v;
+        for (int gr = 0; gr < ld->ngroups; gr++)
+            if (deep[gr] >= 0)
+                cell_add(&ms->cells[ld->gdim[gr]], (size_t)deep[gr] * 12 + (size_t)month, v, v64);
+        cell_add(&ms->cells[a->s->ndims], (size_t)month, v, v64);
+        ld->months |= 1u << month;
+    }
+}
+
+/* Parses, checks and adds the row's values: 1, or -1 after reporting. */
+static int row_values(Loader *ld, const CsvRow *row, int month)
+{
+    for (int i = 0; i < ld->nmc; i++) {
+        const MetricCol *mc = &ld->mc[i];
+        size_t n = row->lens[mc->field];
+        ld->has[i] = n > 0;
+        if (n && !fast_decimal(row->fields[mc->field], n, &ld->vals[i].v)) {
+            int rc = value_slow(ld, row, mc, &ld->vals[i]);
+            if (rc < 0)
+                return -1;
+            ld->has[i] = rc > 0;
+        }
+    }
+    for (int i = 0; i < ld->nmc; i++)
+        if (ld->has[i] && !bound_add(ld->mc[i].ms, ld->vals[i].v)) {
+            ld->over_bound = true;
+            ac_report(ld, ac_row_loc(ld, row, ld->mc[i].field),
+                      "the values of '%s' add up to more than the largest number (about 1.7e26)",
+                      ld->mc[i].ms->metric->name);
+            return -1;
+        }
+    accumulate(ld, month, ld->deep, ld->vals, ld->has);
+    return 1;
+}
+
+/* One data row: 1 added, 0 skipped, -1 after reporting. */
+static int add_row(Loader *ld, const CsvRow *row)
+{
+    if (row->nfields != ld->nheader) {
+        long fi = row->nfields > ld->nheader ? (long)ld->nheader : -1;
+        ac_report(ld, ac_row_loc(ld, row, fi), "row has %zu field%s but the header has %zu",
+                  row->nfields, row->nfields == 1 ? "" : "s", ld->nheader);
+        if (row->nfields > ld->nheader)
+            ac_note(ld, "a value holding ',' must be quoted: \"12,3\"");
+        return -1;
+    }
+    int month = row_month(ld, row);
+    if (month < 0) {
+        if (month == -1 && ld->outside++ == 0)
+            ld->outside_loc = ac_row_loc(ld, row, ld->time_field);
+        return month == -1 ? 0 : -1;
+    }
+    int rc = row_members(ld, row);
+    return rc <= 0 ? rc : row_values(ld, row, month);
+}
+
+/* The common row, checked without diagnostics: a YYYY-MM-DD date in the
+ * fiscal year, members found by exact name or label and on one branch,
+ * plain short decimals.  Adds it and returns true, or returns false
+ * without changing anything: add_row then reads it again and reports. */
+static bool fast_add(Loader *ld, const CsvRow *row)
+{
+    int y, m;
+    size_t tf = (size_t)ld->time_field;
+    if (row->nfields != ld->nheader || !ld->time_is_date ||
+        !cval_date(row->fields[tf], row->lens[tf], &y, &m))
+        return false;
+    unsigned month = (unsigned)(y * 12 + m - 1 - ld->fy_start);
+    if (month >= 12)
+        return false;
+    for (int i = 0; i < ld->nlc; i++) {
+        const LevelCol *c = &ld->lc[i];
+        size_t n = row->lens[c->field];
+        ld->found[i] = n ? map_find(c->map, row->fields[c->field], n) : -1;
+        if (n && ld->found[i] < 0)
+            return false;
+    }
+    for (int gr = 0; gr < ld->ngroups; gr++) {
+        int first = ld->gstart[gr], di = ld->gstart[gr + 1] - 1;
+        while (di >= first && ld->found[di] < 0)
+            di--;
+        ld->deep[gr] = di >= first ? ld->found[di] : -1;
+        const Link *links = ld->a->links[ld->gdim[gr]];
+        for (int i = first; i < di; i++) {
+            int32_t up = ld->found[i];
+            if (up >= 0 && ancestor_at(links, ld->deep[gr], links[up].depth) != up)
+                return false;
+        }
+    }
+    for (int i = 0; i < ld->nmc; i++) {
+        size_t f = (size_t)ld->mc[i].field;
+        ld->has[i] = row->lens[f] > 0;
+        if (ld->has[i] && !fast_decimal(row->fields[f], row->lens[f], &ld->vals[i].v))
+            return false;
+    }
+    for (int i = 0; i < ld->nmc; i++) /* add_row reports a bound passed */
+        if (ld->has[i] && !bound_fits(ld->mc[i].ms, ld->vals[i].v))
+            return false;
+    for (int i = 0; i < ld->nmc; i++)
+        if (ld->has[i])
+            ld->mc[i].ms->room -= ld->vals[i].v < 0 ? -ld->vals[i].v : ld->vals[i].v;
+    accumulate(ld, (int)month, ld->deep, ld->vals, ld->has);
+    return true;
+}
+
+/* ---- a file ---- */
+
+/* csv_next, skipping blank lines; reports a reader error. */
+static int next_record(Loader *ld, CsvRow *row)
+{
+    int rc;
+    while ((rc = csv_next(ld->csv, row)) > 0 && row->nfields == 1 && row->lens[0] == 0)
+        ;
+    if (rc < 0) {
+        long line, col;
+        const char *msg = csv_error(ld->csv, &line, &col);
+        if (line <= 0) {
+            ac_report(ld, (Loc){0}, "%s: %s", ld->shown, msg ? msg : "read error");
+            return rc;
+        }
+        Buf *b = &ld->scratch;
+        ac_file_line(ld->path, line, b);
+        Source *s = ac_csv_source(ld, line, b);
+        Loc at = {s, clamp_int(line), clamp_int(col), clamp_int(line), clamp_int(col)};
+        ac_report(ld, at, "%s", msg ? msg : "read error");
+    }
+    return rc;
+}
+
+/* The header record: 0, or -1 after reporting. */
+static int read_header(Loader *ld)
+{
+    CsvRow row;
+    int rc = next_record(ld, &row);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        Buf empty = {0};
+        Source *s = ac_csv_source(ld, 1, &empty);
+        ac_report(ld, (Loc){s, 1, 1, 1, 1}, "empty file: a header row is expected");
+        return -1;
+    }
+    return ac_read_header(ld, &row) ? 0 : -1;
+}
+
+int ac_read_range(Loader *ld)
+{
+    CsvRow row;
+    int rc = 1;
+    while (ld->errors < ACT_MAX_ERRORS && (rc = next_record(ld, &row)) > 0) {
+        ld->rows++;
+        if (!fast_add(ld, &row))
+            add_row(ld, &row);
+    }
+    return rc;
+}
+
+int ac_read_rest(Loader *ld)
+{
+    int rc = ac_read_range(ld);
+    if (ld->errors >= ACT_MAX_ERRORS) {
+        ac_note(ld, "stopped reading %s after %d errors", ld->shown, ACT_MAX_ERRORS);
+        return -1;
+    }
+    return rc < 0 || ld->errors ? -1 : 0;
+}
+
+/* The warnings at the end of a file: rows outside the year, rows skipped. */
+static void warn_skipped(Loader *ld)
+{
+    Symbols *s = ld->a->s;
+    Diags *d = ld->a->p->diags;
+    int last = ld->fy_start + 11;
+    if (ld->outside)
+        diag_warning(d, ld->outside_loc, "%ld row%s outside FY%d (%04d-%02d .. %04d-%02d) skipped",
+                     ld->outside, ld->outside == 1 ? "" : "s", s->year, ld->fy_start / 12,
+                     ld->fy_start % 12 + 1, last / 12, last % 12 + 1);
+    if (ld->skipped)
+        diag_warning(d, ld->skip_loc, "--lenient: %ld row%s skipped (first at %s:%d: %s)",
+                     ld->skipped, ld->skipped == 1 ? "" : "s", ld->shown, ld->skip_loc.line,
+                     ld->skip_msg);
+    ld->a->skipped += ld->skipped;
+    ld->a->outside += ld->outside;
+}
+
+static void loader_free(Loader *ld)
+{
+    for (size_t i = 0; ld->names && i < ld->nheader; i++)
+        free(ld->names[i]);
+    free(ld->names);
+    free(ld->lc);
+    free(ld->gstart);
+    free(ld->gdim);
+    free(ld->mc);
+    free(ld->found);
+    free(ld->deep);
+    free(ld->vals);
+    free(ld->has);
+    buf_free(&ld->scratch);
+}
+
+int act_load(Actuals *a, const char *path, const char *shown, const Node *mapping, Loc at,
+             bool lenient)
+{
+    char *emsg = NULL;
+    CsvReader *csv = csv_open(path, &emsg);
+    if (!csv) {
+        diag_error(a->p->diags, at, "%s", emsg ? emsg : "cannot open the file");
+        a->p->data_error = true;
+        free(emsg);
+        return -1;
+    }
+    Loader ld = {.a = a,
+                 .csv = csv,
+                 .path = path,
+                 .shown = shown,
+                 .mapping = mapping,
+                 .lenient = lenient,
+                 .src_index = -1};
+    ld.fy_start = a->s->year * 12 + a->s->start_month - 1;
+    int rc = read_header(&ld);
+    if (rc == 0) {
+        int threads = ac_thread_count(path);
+        rc = threads > 1 ? ac_read_threads(&ld, threads) : ac_read_rest(&ld);
+    }
+    warn_skipped(&ld);
+    a->rows += ld.rows;
+    a->months |= ld.months;
+    ac_roll_up(a);
+    csv_close(csv);
+    loader_free(&ld);
+    return rc;
+}

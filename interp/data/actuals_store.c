@@ -1,0 +1,323 @@
+/* actuals.c -- the store of actuals (SPEC §9): exact per-member, per-month
+ * sums and row counts of every base metric, rolled up to every ancestor,
+ * and the queries incentives, scorecards and reviews ask of it; and
+ * act_load_all, which reads every source of a plan into one store.
+ *
+ * Reading one file is actread.c's (with acthead.c and actdiag.c); the
+ * types they share are in actuals_int.h.  The store must never keep rows,
+ * use floating point, or read a plan's path without prog_data_path.
+ */
+#include "data/actuals_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the store ---- */
+
+Actuals *act_new(Program *p)
+{
+    Actuals *a = xcalloc(1, sizeof *a);
+    Symbols *s = p->sym;
+    a->p = p;
+    a->s = s;
+    a->nmem = xcalloc((size_t)s->ndims + 1, sizeof *a->nmem);
+    a->maps = xcalloc((size_t)s->ndims + 1, sizeof *a->maps);
+    a->links = xcalloc((size_t)s->ndims + 1, sizeof *a->links);
+    for (int d = 0; d < s->ndims; d++) {
+        a->nmem[d] = s->dims[d]->nmembers;
+        a->maps[d] = xcalloc((size_t)s->dims[d]->nlevels + 1, sizeof **a->maps);
+        a->links[d] = xcalloc(a->nmem[d] + 1, sizeof **a->links);
+        for (size_t k = 0; k < a->nmem[d]; k++) {
+            const Member *m = s->dims[d]->members[k];
+            a->links[d][k] = (Link){m->parent ? m->parent->gindex : -1, m->depth};
+        }
+    }
+    for (Unit *u = p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next)
+            if (n->kind == N_METRIC && n->op != MK_DERIVED &&
+                strmap_get(&s->metrics, n->name) == n) {
+                a->ms = xrealloc(a->ms, (size_t)(a->nms + 1) * sizeof *a->ms);
+                memset(&a->ms[a->nms], 0, sizeof *a->ms);
+                a->ms[a->nms].metric = n;
+                a->ms[a->nms].room = NUM_MAX.v;
+                a->ms[a->nms++].cells = xcalloc((size_t)s->ndims + 1, sizeof(Cells));
+            }
+    Dim *t = s->time;
+    a->tmask = xcalloc(t ? t->nmembers + 1 : 1, sizeof *a->tmask);
+    for (size_t k = 0; t && k < t->nmembers; k++)
+        if (t->members[k]->depth == 3 && t->members[k]->index < 12)
+            for (Member *m = t->members[k]; m; m = m->parent)
+                a->tmask[m->gindex] |= (uint16_t)(1u << t->members[k]->index);
+    return a;
+}
+
+void act_free(Actuals *a)
+{
+    if (!a)
+        return;
+    for (int i = 0; i < a->nms; i++) {
+        for (int d = 0; d <= a->s->ndims; d++)
+            ac_cells_free(&a->ms[i].cells[d]);
+        free(a->ms[i].cells);
+    }
+    free(a->ms);
+    for (int d = 0; d < a->s->ndims; d++) {
+        for (int l = 0; l < a->s->dims[d]->nlevels; l++) {
+            free(a->maps[d][l].e);
+            free(a->maps[d][l].keys);
+        }
+        free(a->maps[d]);
+        free(a->links[d]);
+    }
+    free(a->maps);
+    free(a->links);
+    free(a->nmem);
+    free(a->tmask);
+    free(a);
+}
+
+/* ---- cells ---- */
+
+void ac_cells_alloc(Cells *c, size_t size)
+{
+    c->size = size;
+    c->lo = xcalloc(size, sizeof *c->lo);
+    c->n = xcalloc(size, sizeof *c->n);
+    c->sum = xcalloc(size, sizeof *c->sum);
+    c->cnt = xcalloc(size, sizeof *c->cnt);
+}
+
+void ac_cells_alloc_rows(Cells *c, size_t size)
+{
+    c->size = size;
+    c->lo = xcalloc(size, sizeof *c->lo);
+    c->n = xcalloc(size, sizeof *c->n);
+}
+
+void ac_cells_free(Cells *c)
+{
+    free(c->lo);
+    free(c->n);
+    free(c->sum);
+    free(c->cnt);
+    free(c->hi);
+    free(c->nhi);
+    *c = (Cells){0};
+}
+
+/* Adds v and count rows to cell i: the 64-bit parts while they fit, the
+ * rest to the spills (as cell_add does one row at a time). */
+static void cell_add_rows(Cells *c, size_t i, __int128 v, uint64_t count)
+{
+    uint64_t n = (uint64_t)c->n[i] + (count & 0xFFFFFFFFu);
+    c->n[i] = (uint32_t)n;
+    if (n >> 32 || count >> 32) {
+        if (!c->nhi)
+            c->nhi = xcalloc(c->size, sizeof *c->nhi);
+        c->nhi[i] += (int64_t)((n >> 32) << 32) + (int64_t)((count >> 32) << 32);
+    }
+    int64_t r;
+    if (v == (int64_t)v && !__builtin_add_overflow(c->lo[i], (int64_t)v, &r))
+        c->lo[i] = r;
+    else
+        ac_cell_spill(c, i, v);
+}
+
+void ac_cells_add(Cells *dst, const Cells *src)
+{
+    for (size_t i = 0; src->lo && i < src->size && i < dst->size; i++) {
+        uint64_t count = (uint64_t)src->n[i] + (uint64_t)(src->nhi ? src->nhi[i] : 0);
+        if (count) /* a cell without rows holds 0 */
+            cell_add_rows(dst, i, (__int128)src->lo[i] + (src->hi ? src->hi[i].v : 0), count);
+    }
+}
+
+__attribute__((noinline, cold)) void ac_cell_spill(Cells *c, size_t i, __int128 v)
+{
+    if (!c->hi)
+        c->hi = xcalloc(c->size, sizeof *c->hi);
+    c->hi[i].v += (__int128)c->lo[i] + v;
+    c->lo[i] = 0;
+}
+
+__attribute__((noinline, cold)) void ac_count_spill(Cells *c, size_t i)
+{
+    if (!c->nhi)
+        c->nhi = xcalloc(c->size, sizeof *c->nhi);
+    c->nhi[i] += (int64_t)1 << 32;
+}
+
+/* Sets sum and cnt of every cell: its own rows plus every descendant's
+ * (children come after their parent in dim->members).  Exact: every sum
+ * is bounded by MStore.room. */
+void ac_roll_up(Actuals *a)
+{
+    for (int i = 0; i < a->nms; i++)
+        for (int d = 0; d <= a->s->ndims; d++) {
+            Cells *c = &a->ms[i].cells[d];
+            for (size_t k = 0; c->lo && k < c->size; k++) {
+                c->sum[k].v = (__int128)c->lo[k] + (c->hi ? c->hi[k].v : 0);
+                c->cnt[k] = (long)c->n[k] + (c->nhi ? c->nhi[k] : 0);
+            }
+            for (size_t g = d < a->s->ndims && c->lo ? a->nmem[d] : 0; g-- > 0;) {
+                int32_t up = a->links[d][g].up;
+                for (size_t m = 0; up >= 0 && m < 12; m++) {
+                    c->sum[(size_t)up * 12 + m].v += c->sum[g * 12 + m].v;
+                    c->cnt[(size_t)up * 12 + m] += c->cnt[g * 12 + m];
+                }
+            }
+        }
+}
+
+/* ---- every source of a plan ---- */
+
+/* The name diagnostics use for a plan's data path: as the user would name
+ * it from the current directory, like imports. */
+static char *shown_path(const Node *pn)
+{
+    const char *plan = pn->loc.src ? pn->loc.src->name : "";
+    const char *slash = strrchr(plan, '/');
+    Buf b = {0};
+    if (slash && plan[0] != '<')
+        buf_printf(&b, "%.*s/", (int)(slash - plan), plan);
+    buf_puts(&b, pn->str);
+    return b.data;
+}
+
+Actuals *act_load_all(Program *p, const char *const *files, int nfiles, bool lenient, bool *none)
+{
+    const Node *first = NULL;
+    int ndecl = 0;
+    for (Unit *u = p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next)
+            if (n->kind == N_ACTUALS && ndecl++ == 0)
+                first = n;
+    *none = nfiles == 0 && ndecl == 0;
+    if (*none)
+        return NULL;
+    Actuals *a = act_new(p);
+    bool ok = true;
+    for (int i = 0; i < nfiles; i++)
+        ok &= act_load(a, files[i], files[i], first ? first->d : NULL, (Loc){0}, lenient) == 0;
+    for (Unit *u = nfiles ? NULL : p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next) {
+            if (n->kind != N_ACTUALS)
+                continue;
+            char *path = prog_data_path(p, n->c);
+            if (!path) {
+                p->data_error = true;
+                ok = false;
+                continue;
+            }
+            char *shown = shown_path(n->c);
+            ok &= act_load(a, path, shown, n->d, n->c->loc, lenient) == 0;
+            free(shown);
+            free(path);
+        }
+    if (!ok) {
+        act_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* ---- queries ---- */
+
+static const MStore *store_of(const Actuals *a, const Node *metric)
+{
+    for (int i = 0; i < a->nms; i++)
+        if (a->ms[i].metric == metric ||
+            (metric && strcmp(a->ms[i].metric->name, metric->name) == 0))
+            return &a->ms[i];
+    return NULL;
+}
+
+bool act_has(const Actuals *a, const Node *metric)
+{
+    const MStore *ms = a ? store_of(a, metric) : NULL;
+    return ms && ms->has_column;
+}
+
+int act_last_month(const Actuals *a)
+{
+    for (int m = 11; a && m >= 0; m--)
+        if (a->months & (1u << m))
+            return m;
+    return -1;
+}
+
+/* Where m's cells are: *dim and *first (a gindex * 12), or false when m has
+ * none; *mask: the months of a time member, else all. */
+static bool cells_for(const Actuals *a, const Member *m, int *dim, size_t *first, unsigned *mask)
+{
+    *mask = 0xFFFu;
+    *dim = a->s->ndims;
+    *first = 0;
+    if (!m)
+        return true;
+    int di = 0;
+    while (di < a->s->ndims && a->s->dims[di] != m->dim)
+        di++;
+    if (di == a->s->ndims || m->pseudo || m->gindex < 0 || (size_t)m->gindex >= a->nmem[di])
+        return false;
+    if (m->dim->is_time) {
+        *mask = a->tmask[m->gindex];
+        return true;
+    }
+    *dim = di;
+    *first = (size_t)m->gindex * 12;
+    return true;
+}
+
+/* Adds up the cells of metric and m over fiscal months from..to. */
+static void sum_cells(const Actuals *a, const Node *metric, const Member *m, int from, int to,
+                      Num *sum, long *count)
+{
+    const MStore *ms = a ? store_of(a, metric) : NULL;
+    int dim;
+    size_t first;
+    unsigned mask;
+    sum->v = 0;
+    *count = 0;
+    if (!ms || !cells_for(a, m, &dim, &first, &mask) || !ms->cells[dim].lo)
+        return;
+    const Cells *c = &ms->cells[dim];
+    for (int k = from < 0 ? 0 : from; k <= to && k < 12; k++) {
+        size_t i = first + (size_t)k;
+        if (mask & (1u << k)) { /* cannot overflow: bounded by MStore.room */
+            sum->v += c->sum[i].v;
+            *count += c->cnt[i];
+        }
+    }
+}
+
+Num act_sum(const Actuals *a, const Node *metric, const Member *m, int from, int to)
+{
+    Num sum;
+    long n;
+    sum_cells(a, metric, m, from, to, &sum, &n);
+    return sum;
+}
+
+long act_count(const Actuals *a, const Node *metric, const Member *m, int from, int to)
+{
+    Num sum;
+    long n;
+    sum_cells(a, metric, m, from, to, &sum, &n);
+    return n;
+}
+
+long act_rows(const Actuals *a)
+{
+    return a ? a->rows : 0;
+}
+
+long act_rows_skipped(const Actuals *a)
+{
+    return a ? a->skipped : 0;
+}
+
+long act_rows_outside(const Actuals *a)
+{
+    return a ? a->outside : 0;
+}

@@ -1,0 +1,295 @@
+/* actuals_par.c -- a big actuals CSV read by several threads (act_load).
+ *
+ * The data after the header is cut into byte ranges that start records
+ * (csv_split); each worker reads one range with its own descriptor,
+ * Loader and cells, and records its errors instead of reporting them.
+ * The main thread then reports them in file order as one thread would
+ * have (the first ACT_MAX_ERRORS, nothing after a reader error), adds the
+ * workers' counts and cells (exact integers: the order does not matter)
+ * and leaves the roll-up to act_load.  Nothing may depend on the number
+ * of threads: where it could (a metric's bound passed, a worker that
+ * could not start), the file is read again by one thread.  It must not
+ * map or buffer the file: memory may grow with threads, not with rows.
+ */
+#include "data/actuals_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define THREADS_LIMIT 64 /* the most SALESPLAN_THREADS may ask for */
+#define READ_AGAIN (-2)  /* merge: the workers' results must not be used */
+
+int ac_thread_count(const char *path)
+{
+    const char *env = getenv("SALESPLAN_THREADS");
+    if (env && *env) {
+        char *end;
+        errno = 0;
+        long n = strtol(env, &end, 10);
+        if (errno == 0 && *end == '\0' && n >= 1)
+            return n > THREADS_LIMIT ? THREADS_LIMIT : (int)n;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < ACT_THREADS_FROM)
+        return 1;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : cpus > ACT_THREADS_MAX ? ACT_THREADS_MAX : (int)cpus;
+}
+
+/* ---- workers ---- */
+
+typedef struct {
+    Loader ld;      /* the file's Loader, with its own row arrays, reader and cells */
+    Recorder rec;   /* what it found */
+    MStore *ms;     /* per metric of the Actuals: its cells and bound (NULL: no column) */
+    CsvRange range; /* what it reads */
+    int rc;         /* ac_read_range's result */
+    bool failed;    /* it could not start */
+    pthread_t tid;
+    bool started;
+} Worker;
+
+/* The worker's own arrays, reader and cells.  Made by the worker's thread,
+ * so that the per-row data of two threads do not share cache lines. */
+static bool worker_setup(Worker *w)
+{
+    Loader *ld = &w->ld;
+    const Actuals *a = ld->a;
+    ld->csv = csv_open(ld->path, NULL);
+    if (!ld->csv)
+        return false;
+    csv_set_range(ld->csv, w->range.offset, w->range.length, w->range.line);
+    size_t nf = ld->nheader + 1;
+    ld->found = xcalloc(nf, sizeof *ld->found);
+    ld->deep = xcalloc(nf, sizeof *ld->deep);
+    ld->vals = xcalloc(nf, sizeof *ld->vals);
+    ld->has = xcalloc(nf, sizeof *ld->has);
+    MetricCol *mc = xcalloc((size_t)ld->nmc + 1, sizeof *mc);
+    w->ms = xcalloc((size_t)a->nms, sizeof *w->ms);
+    w->rec.room0 = xcalloc((size_t)ld->nmc + 1, sizeof *w->rec.room0);
+    for (int j = 0; j < ld->nmc; j++) {
+        const MStore *shared = ld->mc[j].ms;
+        MStore *ms = &w->ms[shared - a->ms];
+        *ms = (MStore){shared->metric, true, xcalloc((size_t)a->s->ndims + 1, sizeof(Cells)),
+                       shared->room};
+        for (int d = 0; d <= a->s->ndims; d++)
+            if (shared->cells[d].lo)
+                ac_cells_alloc_rows(&ms->cells[d], shared->cells[d].size);
+        mc[j] = ld->mc[j];
+        mc[j].ms = ms;
+        w->rec.room0[j] = ms->room;
+    }
+    ld->mc = mc;
+    return true;
+}
+
+static void *worker_main(void *arg)
+{
+    Worker *w = arg;
+    w->failed = !worker_setup(w);
+    w->rc = w->failed ? -1 : ac_read_range(&w->ld);
+    return NULL;
+}
+
+/* A worker for range rg: a copy of the file's Loader (sharing its header
+ * arrays) that records errors; worker_setup makes the rest.  Aligned so
+ * that no two workers share a cache line. */
+static Worker *worker_new(const Loader *file, CsvRange rg)
+{
+    size_t size = (sizeof(Worker) + 63) / 64 * 64;
+    Worker *w = aligned_alloc(64, size);
+    if (!w)
+        w = xmalloc(size);
+    memset(w, 0, size);
+    w->range = rg;
+    Loader *ld = &w->ld;
+    *ld = (Loader){.a = file->a,
+                   .path = file->path,
+                   .shown = file->shown,
+                   .mapping = file->mapping,
+                   .lenient = file->lenient,
+                   .src_index = -1,
+                   .nheader = file->nheader,
+                   .names = file->names,
+                   .time_field = file->time_field,
+                   .time_is_date = file->time_is_date,
+                   .lc = file->lc,
+                   .nlc = file->nlc,
+                   .gstart = file->gstart,
+                   .gdim = file->gdim,
+                   .ngroups = file->ngroups,
+                   .mc = file->mc, /* replaced by worker_setup */
+                   .nmc = file->nmc,
+                   .fy_start = file->fy_start,
+                   .rec = &w->rec};
+    return w;
+}
+
+static void worker_free(Worker *w, const Actuals *a)
+{
+    Loader *ld = &w->ld;
+    csv_close(ld->csv);
+    if (w->ms) { /* worker_setup ran to its end */
+        free(ld->mc);
+        for (int i = 0; i < a->nms; i++) {
+            for (int d = 0; w->ms[i].cells && d <= a->s->ndims; d++)
+                ac_cells_free(&w->ms[i].cells[d]);
+            free(w->ms[i].cells);
+        }
+        free(w->ms);
+    }
+    free(ld->found);
+    free(ld->deep);
+    free(ld->vals);
+    free(ld->has);
+    buf_free(&ld->scratch);
+    ac_recorder_free(&w->rec);
+    free(w);
+}
+
+/* Runs range 0 on this thread and the others on their own (or here, one
+ * after the other, when a thread cannot be made). */
+static void run_workers(Worker **w, int n)
+{
+    for (int k = 1; k < n; k++)
+        w[k]->started = pthread_create(&w[k]->tid, NULL, worker_main, w[k]) == 0;
+    worker_main(w[0]);
+    for (int k = 1; k < n; k++) {
+        if (w[k]->started)
+            pthread_join(w[k]->tid, NULL);
+        else
+            worker_main(w[k]);
+    }
+}
+
+/* ---- merging, in file order ---- */
+
+/* The bound metric column j of worker w took: all its rows, or those up to
+ * the error e where reading stops. */
+static __int128 used_by(const Worker *w, int j, const RecError *e)
+{
+    return e ? e->used[j] : w->rec.room0[j] - w->ld.mc[j].ms->room;
+}
+
+/* Whether the workers' rows together stay within every metric's bound.
+ * Otherwise one thread must find the row that passes it (a later range
+ * cannot know how much of the bound the earlier ones took). */
+static bool within_bounds(const Loader *ld, Worker **w, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (w[k]->failed || w[k]->ld.over_bound)
+            return false;
+    for (int j = 0; j < ld->nmc; j++) {
+        __int128 left = ld->mc[j].ms->room;
+        for (int k = 0; k < n; k++) {
+            __int128 used = used_by(w[k], j, NULL);
+            if (used > left)
+                return false;
+            left -= used;
+        }
+    }
+    return true;
+}
+
+/* Reports a worker's error as ac_report and ac_note would have. */
+static void replay(Loader *ld, Worker *w, const RecError *e)
+{
+    ac_adopt_source(ld, &w->rec, e->loc.src);
+    ac_report(ld, e->loc, "%s", e->msg);
+    for (int i = 0; i < e->nnotes; i++)
+        ac_note(ld, "%s", e->notes[i]);
+}
+
+/* Adds what worker w read (up to its error e where reading stops, or all)
+ * to the file's Loader and cells. */
+static void take(Loader *ld, Worker *w, const RecError *e)
+{
+    const Loader *wl = &w->ld;
+    long skipped = e ? e->skipped : wl->skipped, outside = e ? e->outside : wl->outside;
+    if (skipped && !ld->skipped) {
+        ac_adopt_source(ld, &w->rec, wl->skip_loc.src);
+        ld->skip_loc = wl->skip_loc;
+        memcpy(ld->skip_msg, wl->skip_msg, sizeof ld->skip_msg);
+    }
+    if (outside && !ld->outside) {
+        ac_adopt_source(ld, &w->rec, wl->outside_loc.src);
+        ld->outside_loc = wl->outside_loc;
+    }
+    ld->skipped += skipped;
+    ld->outside += outside;
+    ld->rows += e ? e->rows : wl->rows;
+    ld->months |= wl->months;
+    int ndims = ld->a->s->ndims;
+    for (int j = 0; j < ld->nmc; j++) {
+        MStore *ms = ld->mc[j].ms;
+        ms->room -= used_by(w, j, e);
+        for (int d = 0; d <= ndims; d++)
+            ac_cells_add(&ms->cells[d], &wl->mc[j].ms->cells[d]);
+    }
+}
+
+/* The workers' results as one thread would have had them: 0, -1 after
+ * reporting, or READ_AGAIN. */
+static int merge(Loader *ld, Worker **w, int n)
+{
+    if (!within_bounds(ld, w, n))
+        return READ_AGAIN;
+    bool stop = false;
+    for (int k = 0; k < n && !stop; k++) {
+        const RecError *last = NULL;
+        for (int i = 0; i < w[k]->rec.n && !stop; i++) {
+            replay(ld, w[k], &w[k]->rec.v[i]);
+            if (ld->errors >= ACT_MAX_ERRORS) {
+                last = &w[k]->rec.v[i];
+                stop = true;
+            }
+        }
+        stop |= w[k]->rc < 0; /* a reader error ends the file; later ranges may be cut wrong */
+        take(ld, w[k], last);
+    }
+    if (ld->errors >= ACT_MAX_ERRORS) {
+        ac_note(ld, "stopped reading %s after %d errors", ld->shown, ACT_MAX_ERRORS);
+        return -1;
+    }
+    return ld->errors ? -1 : 0;
+}
+
+/* The ranges of the data after the header (ld->csv is just after it), or
+ * false when the file cannot be split (not a regular file, a read error). */
+static bool split(const Loader *ld, int n, CsvRange *rg)
+{
+    long line;
+    long long from = csv_tell(ld->csv, &line);
+    int fd = open(ld->path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+              csv_split(fd, from, (long long)st.st_size, line, n, rg) == 0;
+    if (fd >= 0)
+        close(fd);
+    rg[n - 1].length = -1; /* the last range reads to the end, as one thread would */
+    return ok;
+}
+
+int ac_read_threads(Loader *ld, int n)
+{
+    CsvRange *rg = xcalloc((size_t)n, sizeof *rg);
+    if (!split(ld, n, rg)) {
+        free(rg);
+        return ac_read_rest(ld);
+    }
+    Worker **w = xcalloc((size_t)n, sizeof *w);
+    for (int k = 0; k < n; k++)
+        w[k] = worker_new(ld, rg[k]);
+    run_workers(w, n);
+    int rc = merge(ld, w, n);
+    for (int k = 0; k < n; k++)
+        worker_free(w[k], ld->a);
+    free(w);
+    free(rg);
+    return rc == READ_AGAIN ? ac_read_rest(ld) : rc;
+}

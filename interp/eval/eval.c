@@ -1,0 +1,469 @@
+/* eval.c -- exact evaluation of expressions: arithmetic, comparisons,
+ * if, lets (cached), functions (bounded depth), attributes, builtins and
+ * the table functions step, bracket and curve.  It knows nothing about
+ * allocation: metric values come through Eval.metric. */
+#include "eval/eval.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "parser.h"
+
+typedef struct {
+    int state; /* 0 new, 1 evaluating, 2 done, 3 failed */
+    Value v;
+} LetCache;
+
+void eval_init(Eval *e, Program *p)
+{
+    memset(e, 0, sizeof *e);
+    e->p = p;
+    e->s = p->sym;
+    e->d = p->diags;
+    e->r = (R){p, p->diags, p->sym, {0}, NULL};
+}
+
+void eval_free(Eval *e)
+{
+    for (size_t i = 0; i < e->lets.cap; i++)
+        free(e->lets.vals[i]);
+    strmap_free(&e->lets);
+}
+
+static Value num_value(Num n) { return (Value){V_NUM, n, NULL}; }
+static Value bool_value(bool b) { return (Value){V_BOOL, b ? NUM_ONE : NUM_ZERO, NULL}; }
+
+static int fault(Eval *e, const Node *at, NumStatus st, Num a, Num b)
+{
+    return rx_fault(e->d, at->loc, st, a, b);
+}
+
+int eval_num(Eval *e, const Frame *f, const Node *n, Num *out)
+{
+    Value v;
+    if (eval_expr(e, f, n, &v) < 0)
+        return -1;
+    if (v.kind != V_NUM) {
+        diag_error(e->d, n->loc, "a number is needed here");
+        return -1;
+    }
+    *out = v.num;
+    return 0;
+}
+
+const Attr *eval_attr(const Member *m, const char *name)
+{
+    for (; m; m = m->parent)
+        for (int i = 0; i < m->nattrs; i++)
+            if (strcmp(m->attrs[i].name, name) == 0)
+                return &m->attrs[i];
+    return NULL;
+}
+
+/* A CSV attribute: a number (with optional '-'), a month, or text. */
+static Value text_value(const char *t)
+{
+    Num n;
+    size_t len = strlen(t);
+    bool neg = len > 1 && t[0] == '-';
+    if (len && num_parse(t + neg, len - neg, &n) == NUM_OK)
+        return num_value(neg ? num_neg(n) : n);
+    if (len == 7 && t[4] == '-' && strspn(t, "0123456789-") == 7) {
+        int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+        int m = (t[5] - '0') * 10 + (t[6] - '0');
+        if (m >= 1 && m <= 12)
+            return (Value){V_MONTH, num_from_int(y * 100 + m), NULL};
+    }
+    return (Value){V_STR, NUM_ZERO, t};
+}
+
+static int month_of(const Attr *a)
+{
+    if (!a)
+        return 0;
+    if (a->value && a->value->kind == N_MONTH) {
+        int64_t v;
+        num_to_int(a->value->num, NUM_TRUNC, &v);
+        return (int)v;
+    }
+    if (a->text) {
+        Value v = text_value(a->text);
+        int64_t x;
+        if (v.kind == V_MONTH && num_to_int(v.num, NUM_TRUNC, &x) == NUM_OK)
+            return (int)x;
+    }
+    return 0;
+}
+
+void eval_activity(Dim *d)
+{
+    for (size_t i = 0; i < d->nmembers; i++) { /* parents come before their children */
+        Member *m = d->members[i];
+        const Member *p = m->parent;
+        m->active_from = p ? p->active_from : 0;
+        m->active_to = p ? p->active_to : 0;
+        for (int k = 0; k < m->nattrs; k++) {
+            if (strcmp(m->attrs[k].name, "start") == 0)
+                m->active_from = month_of(&m->attrs[k]);
+            else if (strcmp(m->attrs[k].name, "end") == 0)
+                m->active_to = month_of(&m->attrs[k]);
+        }
+    }
+}
+
+bool eval_active(const Member *m, int yyyymm)
+{
+    return (!m->active_from || yyyymm >= m->active_from) && (!m->active_to || yyyymm <= m->active_to);
+}
+
+static int eval_let(Eval *e, const Node *let, Value *out)
+{
+    LetCache *c = strmap_get(&e->lets, let->name);
+    if (!c) {
+        c = xcalloc(1, sizeof *c);
+        strmap_put(&e->lets, let->name, c);
+    }
+    if (c->state == 2) {
+        *out = c->v;
+        return 0;
+    }
+    if (c->state == 1 || c->state == 3)
+        return -1; /* a cycle (reported by check) or an earlier failure */
+    c->state = 1;
+    Frame top = {0};
+    if (eval_expr(e, &top, let->a, &c->v) < 0) {
+        c->state = 3;
+        return -1;
+    }
+    c->state = 2;
+    *out = c->v;
+    return 0;
+}
+
+static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out)
+{
+    const char *name = n->name;
+    for (const Frame *fr = f; fr; fr = fr->outer) {
+        int i = 0;
+        for (const Node *p = fr->params; p; p = p->next, i++)
+            if (strcmp(p->name, name) == 0) {
+                *out = fr->args[i];
+                return 0;
+            }
+        if (fr->has_active_months && strcmp(name, "active_months") == 0) {
+            *out = num_value(num_from_int(fr->active_months));
+            return 0;
+        }
+        if (fr->member) {
+            const Attr *a = eval_attr(fr->member, name);
+            if (a) {
+                if (a->text) {
+                    *out = text_value(a->text);
+                    return 0;
+                }
+                Frame plain = {0};
+                return eval_expr(e, &plain, a->value, out);
+            }
+        }
+    }
+    Node *let = strmap_get(&e->s->lets, name);
+    if (let)
+        return eval_let(e, let, out);
+    Node *metric = strmap_get(&e->s->metrics, name);
+    if (metric && e->metric) {
+        out->kind = V_NUM;
+        out->str = NULL;
+        return e->metric(e, metric, e->cell, e->ncell, n, &out->num);
+    }
+    diag_error(e->d, n->loc, "'%s' has no value here", name);
+    if (f && f->member)
+        diag_note_plain(e->d, "member '%s' has no attribute '%s'", f->member->name, name);
+    return -1;
+}
+
+static int eval_args(Eval *e, const Frame *f, const Node *args, Value *v, int max)
+{
+    int n = 0;
+    for (const Node *a = args; a && n < max; a = a->next, n++)
+        if (eval_expr(e, f, a, &v[n]) < 0)
+            return -1;
+    return n;
+}
+
+static int round_builtin(Eval *e, const Node *n, NumRound mode, Value *v, int nargs, Value *out)
+{
+    Num step = nargs > 1 ? v[1].num : NUM_ONE;
+    if (num_sign(step) <= 0) {
+        char b[NUM_BUFSZ];
+        diag_error(e->d, n->loc, "bad argument #2 to '%s' (the step must be positive, got %s)",
+                   n->name, num_str(step, b));
+        return -1;
+    }
+    Num r;
+    NumStatus st = num_round(v[0].num, step, mode, &r);
+    if (st != NUM_OK)
+        return fault(e, n, st, v[0].num, step);
+    *out = num_value(r);
+    return 0;
+}
+
+static int eval_call(Eval *e, const Frame *f, const Node *n, Value *out)
+{
+    Value v[16];
+    const char *name = n->name;
+    Node *fn = strmap_get(&e->s->fns, name);
+    if (fn) {
+        size_t np = ast_list_len(fn->a);
+        Value *args = np ? xcalloc(np, sizeof *args) : NULL;
+        int got = eval_args(e, f, n->b, args, (int)np);
+        int rc = -1;
+        if (got == (int)np) {
+            if (e->depth >= EVAL_MAX_DEPTH) {
+                diag_error(e->d, n->loc, "function calls nested more than %d deep", EVAL_MAX_DEPTH);
+            } else {
+                Frame callee = {fn->a, args, NULL, false, 0, NULL};
+                e->depth++;
+                rc = eval_expr(e, &callee, fn->b, out);
+                e->depth--;
+            }
+        }
+        free(args);
+        return rc;
+    }
+    if (strcmp(name, "total") == 0) {
+        const Node *a1 = n->b, *a2 = a1 ? a1->next : NULL;
+        int fy = 0;
+        if (a2 && a2->kind == N_NAME && strncmp(a2->name, "FY", 2) == 0)
+            fy = atoi(a2->name + 2);
+        if (!a1 || a1->kind != N_NAME || !e->total) {
+            diag_error(e->d, n->loc, "total() cannot be evaluated here");
+            return -1;
+        }
+        out->kind = V_NUM;
+        out->str = NULL;
+        return e->total(e, n, a1->name, fy, &out->num);
+    }
+    if (strcmp(name, "attainment") == 0 || strcmp(name, "prev") == 0) {
+        if (e->context)
+            return e->context(e, f, n, out);
+        diag_error(e->d, n->loc, "%s() is only known inside an incentive, example or assert", name);
+        return -1;
+    }
+    int nargs = eval_args(e, f, n->b, v, 16);
+    if (nargs < 0)
+        return -1;
+    for (int i = 0; i < nargs; i++)
+        if (v[i].kind != V_NUM) {
+            diag_error(e->d, n->loc, "bad argument #%d to '%s' (number expected)", i + 1, name);
+            return -1;
+        }
+    if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0) {
+        bool is_min = name[1] == 'i';
+        Num best = v[0].num;
+        for (int i = 1; i < nargs; i++)
+            if (is_min ? num_cmp(v[i].num, best) < 0 : num_cmp(v[i].num, best) > 0)
+                best = v[i].num;
+        *out = num_value(best);
+        return 0;
+    }
+    if (strcmp(name, "abs") == 0) {
+        *out = num_value(num_abs(v[0].num));
+        return 0;
+    }
+    if (strcmp(name, "clamp") == 0) {
+        Num x = v[0].num, lo = v[1].num, hi = v[2].num;
+        *out = num_value(num_cmp(x, lo) < 0 ? lo : num_cmp(x, hi) > 0 ? hi : x);
+        return 0;
+    }
+    if (strcmp(name, "round") == 0)
+        return round_builtin(e, n, e->s->rounding, v, nargs, out);
+    if (strcmp(name, "floor") == 0)
+        return round_builtin(e, n, NUM_FLOOR, v, nargs, out);
+    if (strcmp(name, "ceil") == 0)
+        return round_builtin(e, n, NUM_CEIL, v, nargs, out);
+    diag_error(e->d, n->loc, "'%s' cannot be evaluated here", name);
+    return -1;
+}
+
+/* Evaluates the breakpoints of a table and checks that they do not
+ * decrease.  Breakpoints computed per member (80% * quota) may meet when
+ * the quota is 0: a band of zero width is empty, so equal breakpoints are
+ * accepted here (constant ones must increase: check reports those). */
+static int table_points(Eval *e, const Frame *f, const Node *t, Num *keys, Num *vals, int max)
+{
+    int n = 0;
+    for (const Node *en = t->b; en && n < max; en = en->next, n++) {
+        if (eval_num(e, f, en->a, &keys[n]) < 0 || eval_num(e, f, en->b, &vals[n]) < 0)
+            return -1;
+        if (n > 0 && num_cmp(keys[n], keys[n - 1]) < 0) {
+            char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
+            diag_error(e->d, en->a->loc, "breakpoints must not decrease: %s after %s",
+                       num_str(keys[n], b1), num_str(keys[n - 1], b2));
+            return -1;
+        }
+    }
+    return n;
+}
+
+#define MAX_POINTS 256
+
+static int eval_table(Eval *e, const Frame *f, const Node *t, Value *out)
+{
+    Num x, keys[MAX_POINTS], vals[MAX_POINTS], acc = NUM_ZERO, tmp;
+    if (eval_num(e, f, t->a, &x) < 0)
+        return -1;
+    int n = table_points(e, f, t, keys, vals, MAX_POINTS);
+    if (n < 0)
+        return -1;
+    NumStatus st = NUM_OK;
+    if (t->op == STEP) {
+        for (int i = 0; i < n; i++)
+            if (num_cmp(keys[i], x) <= 0)
+                acc = vals[i];
+    } else if (t->op == BRACKET) {
+        for (int i = 0; i < n && st == NUM_OK && num_cmp(x, keys[i]) > 0; i++) {
+            Num top = i + 1 < n && num_cmp(keys[i + 1], x) < 0 ? keys[i + 1] : x;
+            if ((st = num_sub(top, keys[i], &tmp)) == NUM_OK && (st = num_mul(tmp, vals[i], &tmp)) == NUM_OK)
+                st = num_add(acc, tmp, &acc);
+        }
+    } else { /* curve */
+        if (n > 0)
+            acc = num_cmp(x, keys[0]) <= 0 ? vals[0] : vals[n - 1];
+        for (int i = 0; i + 1 < n && st == NUM_OK; i++) {
+            if (num_cmp(x, keys[i]) <= 0 || num_cmp(x, keys[i + 1]) > 0 ||
+                num_cmp(keys[i], keys[i + 1]) == 0)
+                continue;
+            Num dx, dy, span; /* y0 + (x - x0) * (y1 - y0) / (x1 - x0) */
+            if ((st = num_sub(x, keys[i], &dx)) == NUM_OK &&
+                (st = num_sub(vals[i + 1], vals[i], &dy)) == NUM_OK &&
+                (st = num_sub(keys[i + 1], keys[i], &span)) == NUM_OK &&
+                (st = num_mul(dx, dy, &tmp)) == NUM_OK && (st = num_div(tmp, span, &tmp)) == NUM_OK)
+                st = num_add(vals[i], tmp, &acc);
+        }
+    }
+    if (st != NUM_OK)
+        return fault(e, t, st, x, NUM_ZERO);
+    *out = num_value(acc);
+    return 0;
+}
+
+static int compare(Eval *e, const Node *n, const Value *a, const Value *b, Value *out)
+{
+    int op = n->op, c;
+    if (a->kind == V_STR || b->kind == V_STR) {
+        if (a->kind != b->kind || (op != EQ && op != NE)) {
+            diag_error(e->d, n->loc, "strings can only be compared with == and !=");
+            return -1;
+        }
+        c = strcmp(a->str, b->str);
+    } else {
+        c = num_cmp(a->num, b->num);
+    }
+    bool r = op == '<' ? c < 0 : op == '>' ? c > 0 : op == LE ? c <= 0 : op == GE ? c >= 0
+             : op == EQ ? c == 0 : c != 0;
+    *out = bool_value(r);
+    return 0;
+}
+
+static int eval_binop(Eval *e, const Frame *f, const Node *n, Value *out)
+{
+    Value a, b;
+    if (eval_expr(e, f, n->a, &a) < 0)
+        return -1;
+    if (n->op == AND || n->op == OR) { /* short-circuit */
+        bool av = !num_is_zero(a.num);
+        if ((n->op == AND && !av) || (n->op == OR && av)) {
+            *out = bool_value(av);
+            return 0;
+        }
+        if (eval_expr(e, f, n->b, &b) < 0)
+            return -1;
+        *out = bool_value(!num_is_zero(b.num));
+        return 0;
+    }
+    if (eval_expr(e, f, n->b, &b) < 0)
+        return -1;
+    if (n->op != '+' && n->op != '-' && n->op != '*' && n->op != '/')
+        return compare(e, n, &a, &b, out);
+    if (a.kind != V_NUM || b.kind != V_NUM) {
+        diag_error(e->d, n->loc, "arithmetic needs numbers");
+        return -1;
+    }
+    Num r;
+    NumStatus st = n->op == '+'   ? num_add(a.num, b.num, &r)
+                   : n->op == '-' ? num_sub(a.num, b.num, &r)
+                   : n->op == '*' ? num_mul(a.num, b.num, &r)
+                                  : num_div(a.num, b.num, &r);
+    if (st != NUM_OK)
+        return fault(e, n, st, a.num, b.num);
+    *out = num_value(r);
+    return 0;
+}
+
+static int eval_cell(Eval *e, const Node *n, Value *out)
+{
+    Node *metric = strmap_get(&e->s->metrics, n->a->name);
+    Member *coords[16];
+    int k = 0;
+    for (Node *c = n->b; c && k < 16; c = c->next) {
+        Member *m = lookup_member(&e->r, c, true);
+        if (!m)
+            return -1;
+        coords[k++] = m;
+    }
+    if (!metric || !e->metric) {
+        diag_error(e->d, n->loc, "no value for this cell here");
+        return -1;
+    }
+    out->kind = V_NUM;
+    out->str = NULL;
+    return e->metric(e, metric, coords, k, n, &out->num);
+}
+
+int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out)
+{
+    switch (n->kind) {
+    case N_NUM:
+        *out = num_value(n->num);
+        return 0;
+    case N_STR:
+        *out = (Value){V_STR, NUM_ZERO, n->str};
+        return 0;
+    case N_MONTH:
+    case N_DATE:
+        *out = (Value){V_MONTH, n->num, NULL};
+        return 0;
+    case N_NAME:
+        return eval_name(e, f, n, out);
+    case N_INDEX:
+        return eval_cell(e, n, out);
+    case N_CALL:
+        return eval_call(e, f, n, out);
+    case N_BINOP:
+        return eval_binop(e, f, n, out);
+    case N_UNOP: {
+        Value a;
+        if (eval_expr(e, f, n->a, &a) < 0)
+            return -1;
+        *out = n->op == '-' ? num_value(num_neg(a.num)) : bool_value(num_is_zero(a.num));
+        return 0;
+    }
+    case N_IF: {
+        Value c;
+        if (eval_expr(e, f, n->a, &c) < 0)
+            return -1;
+        return eval_expr(e, f, num_is_zero(c.num) ? n->c : n->b, out);
+    }
+    case N_TABLE:
+        return eval_table(e, f, n, out);
+    case N_FIELD:
+        if (e->context)
+            return e->context(e, f, n, out);
+        diag_error(e->d, n->loc, "'%s' is only known inside an incentive, example or assert",
+                   n->name);
+        return -1;
+    default:
+        diag_error(e->d, n->loc, "%s cannot be evaluated here", ast_kind_name(n->kind));
+        return -1;
+    }
+}

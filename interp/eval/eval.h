@@ -1,0 +1,82 @@
+/* eval.h -- evaluating plan expressions to exact values.
+ *
+ * An Eval holds what evaluation needs across expressions: the checked
+ * Program, a cache of let values, and a hook through which metric names
+ * and cells are answered (the allocation engine provides it).  Frames are
+ * stack-allocated by the caller and say what is in scope: function
+ * arguments, the member whose attributes are visible, active_months.
+ * Every fault (division by zero, overflow, bad breakpoints, recursion
+ * deeper than EVAL_MAX_DEPTH) is reported to the diagnostics with the
+ * source position and makes the call return -1.  Values never own memory:
+ * strings point into the AST or the symbol tables.
+ */
+#ifndef EVAL_H
+#define EVAL_H
+
+#include "check/check_int.h"
+
+#define EVAL_MAX_DEPTH 200
+
+typedef enum { V_NUM, V_BOOL, V_STR, V_MONTH } ValKind;
+
+typedef struct {
+    ValKind kind;
+    Num num;         /* V_NUM; V_BOOL: 0 or 1; V_MONTH: year*100+month */
+    const char *str; /* V_STR */
+} Value;
+
+typedef struct Frame {
+    const Node *params;  /* N_NAME list */
+    const Value *args;
+    const Member *member; /* attributes of this member and its ancestors */
+    bool has_active_months;
+    int64_t active_months;
+    const struct Frame *outer;
+} Frame;
+
+typedef struct Eval Eval;
+
+/* Answers a metric name (cell == NULL: the root target) or a cell
+ * revenue[north, Q1] (coordinates resolved to members).  Returns 0 with
+ * *out set, or -1 after reporting. */
+typedef int (*MetricHook)(Eval *e, const Node *metric, Member **coords, int ncoords,
+                          const Node *at, Num *out);
+
+/* Answers total(NAME[, FYyyyy]) (fiscal_year 0: all): a history's sum. */
+typedef int (*TotalHook)(Eval *e, const Node *call, const char *name, int fiscal_year, Num *out);
+
+/* Answers what only an incentive, example or assertion knows: fields
+ * (revenue.actual) and the calls attainment(...) and prev(...).  n is the
+ * N_FIELD or N_CALL node.  Returns 0 with *out set, or -1 after reporting. */
+typedef int (*ContextHook)(Eval *e, const Frame *f, const Node *n, Value *out);
+
+struct Eval {
+    Program *p;
+    Symbols *s;
+    Diags *d;
+    R r;            /* for constant folding and member lookup */
+    StrMap lets;    /* name -> LetCache */
+    MetricHook metric;
+    TotalHook total;
+    ContextHook context;
+    void *user;
+    int depth;
+    Member **cell; /* when set, a bare metric name is its value in this cell */
+    int ncell;
+};
+
+void eval_init(Eval *e, Program *p);
+void eval_free(Eval *e);
+int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out);
+/* Evaluates to a number; a non-number is reported as a type error. */
+int eval_num(Eval *e, const Frame *f, const Node *n, Num *out);
+/* The value of member m's attribute name (inherited), or NULL if none. */
+const Attr *eval_attr(const Member *m, const char *name);
+/* Whether member m (or the ancestor that sets start/end) is active in the
+ * calendar month yyyymm. */
+bool eval_active(const Member *m, int yyyymm);
+/* Sets every member's active months from its start/end attributes
+ * (inherited); resolve calls it once per dimension. */
+void eval_activity(Dim *d);
+
+#endif

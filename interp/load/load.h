@@ -1,0 +1,68 @@
+/* program.h -- a plan and everything it imports, loaded and checked.
+ *
+ * A Program owns its Units (one per file: Source, arena, statements) and
+ * the symbol tables built by resolve.c.  Loading reads files only inside
+ * the main plan's directory (or --allow-path directories and
+ * $SALESPLAN_PATH for imports) and never runs anything.  prog_free
+ * releases everything.
+ */
+#ifndef PROGRAM_H
+#define PROGRAM_H
+
+#include "syntax/ast.h"
+#include "base/diag.h"
+
+#define PROG_MAX_IMPORT_DEPTH 32
+#define PROG_MAX_FILE_BYTES (64u << 20)
+
+typedef struct Unit {
+    Source *src;
+    Arena arena;
+    Node *items;
+    bool is_std;
+    char *realpath; /* NULL for embedded or in-memory units */
+    struct Unit *next;
+} Unit;
+
+typedef struct Symbols Symbols; /* resolve.c */
+
+typedef struct Program {
+    Diags *diags;
+    Unit *units, *last_unit;
+    Unit *main;
+    int nunits;
+    char *root;            /* real path of the main plan's directory */
+    const char **allow;    /* extra readable directories (real paths) */
+    int nallow;
+    bool no_files;         /* fuzzing: no file system access at all */
+    bool data_error;       /* a file could not be read: exit 2 */
+    int syntax_errors;
+    Symbols *sym;
+} Program;
+
+Program *prog_new(Diags *d);
+void prog_allow_path(Program *p, const char *dir);
+/* Loads the main plan from a file; false when it could not be read. */
+bool prog_load_file(Program *p, const char *path);
+/* Loads the main plan from memory (REPL, fuzzing, tests). */
+void prog_load_text(Program *p, const char *name, const char *dir, const char *text, size_t len);
+/* Resolves names and runs the static checks; errors go to p->diags. */
+void prog_check(Program *p);
+void prog_free(Program *p);
+/* Parses text given on the command line ("show revenue by region") as a
+ * unit of its own named name; returns its statements (owned by p). */
+Node *prog_parse_extra(Program *p, const char *name, const char *text);
+/* The same for the REPL: the unit's lines are numbered from first_line and
+ * its data paths resolve in dir (NULL: none); *unit (if given) gets it. */
+Node *prog_parse_unit(Program *p, const char *name, const char *dir, const char *text, size_t len,
+                      int first_line, Unit **unit);
+/* Loads what the main unit's imports name that is not loaded yet (the REPL
+ * adds statements to the main unit after loading it). */
+void prog_load_new_imports(Program *p);
+
+/* Resolves a data path named in the plan (relative to the plan's
+ * directory) to a readable path, or reports why not and returns NULL.
+ * The result is malloc'd. */
+char *prog_data_path(Program *p, const Node *path_node);
+
+#endif

@@ -1,0 +1,448 @@
+/* program.c -- loading a plan and its imports.  It reads files only where
+ * a plan may look (its own directory, --allow-path, $SALESPLAN_PATH for
+ * imports), detects import cycles and bounds import depth. */
+#include "load/load.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "syntax/parse.h"
+#include "check/check.h"
+#include "load/stdlib_mods.h"
+
+Program *prog_new(Diags *d)
+{
+    Program *p = xcalloc(1, sizeof *p);
+    p->diags = d;
+    return p;
+}
+
+void prog_allow_path(Program *p, const char *dir)
+{
+    char *real = realpath(dir, NULL);
+    if (!real)
+        return;
+    p->allow = xrealloc(p->allow, (size_t)(p->nallow + 1) * sizeof *p->allow);
+    p->allow[p->nallow++] = real;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    if (slash == path)
+        return xstrdup("/");
+    return xstrndup(path, (size_t)(slash - path));
+}
+
+/* Reads a whole file; NULL with errno set on failure. */
+static char *read_file(const char *path, size_t *len, bool *too_big)
+{
+    *too_big = false;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    Buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > PROG_MAX_FILE_BYTES) {
+            *too_big = true;
+            break;
+        }
+        buf_put(&b, chunk, n);
+    }
+    int err = ferror(f) ? errno : 0;
+    fclose(f);
+    if (err || *too_big) {
+        buf_free(&b);
+        errno = err ? err : EFBIG;
+        return NULL;
+    }
+    *len = b.len;
+    return b.data ? b.data : xstrdup("");
+}
+
+static Unit *add_unit(Program *p, const char *name, const char *dir, const char *text, size_t len)
+{
+    Unit *u = xcalloc(1, sizeof *u);
+    u->src = source_new(name, dir, text, len, p->nunits++);
+    if (p->last_unit)
+        p->last_unit->next = u;
+    else
+        p->units = u;
+    p->last_unit = u;
+    return u;
+}
+
+/* A path is inside dir when dir is a prefix ending at a '/' boundary. */
+static bool inside(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0' || n == 1);
+}
+
+static bool allowed(const Program *p, const char *real)
+{
+    if (p->root && inside(real, p->root))
+        return true;
+    for (int i = 0; i < p->nallow; i++)
+        if (inside(real, p->allow[i]))
+            return true;
+    return false;
+}
+
+/* Rejects absolute paths and paths whose '..' climbs above their start. */
+static const char *lexical_escape(const char *path)
+{
+    if (path[0] == '/')
+        return "absolute paths are not allowed in a plan";
+    if (path[0] == '\0')
+        return "the path is empty";
+    int depth = 0;
+    const char *s = path;
+    while (*s) {
+        const char *e = strchr(s, '/');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 2 && s[0] == '.' && s[1] == '.')
+            depth--;
+        else if (n > 0 && !(n == 1 && s[0] == '.'))
+            depth++;
+        if (depth < 0)
+            return "the path leaves the plan's directory";
+        s += n;
+        if (*s == '/')
+            s++;
+    }
+    return NULL;
+}
+
+char *prog_data_path(Program *p, const Node *pn)
+{
+    const char *why = lexical_escape(pn->str);
+    if (why) {
+        diag_error(p->diags, pn->loc, "cannot use '%s': %s", pn->str, why);
+        diag_note_plain(p->diags, "data files are named relative to the plan, inside its directory "
+                                  "(or a directory given with --allow-path)");
+        return NULL;
+    }
+    if (p->no_files || !pn->loc.src->dir) {
+        diag_error(p->diags, pn->loc, "cannot read '%s': no file access here", pn->str);
+        return NULL;
+    }
+    Buf b = {0};
+    buf_printf(&b, "%s/%s", pn->loc.src->dir, pn->str);
+    char *real = realpath(buf_cstr(&b), NULL);
+    if (!real) {
+        diag_error(p->diags, pn->loc, "cannot open '%s': %s", pn->str, strerror(errno));
+        p->data_error = true;
+        buf_free(&b);
+        return NULL;
+    }
+    if (!allowed(p, real)) {
+        diag_error(p->diags, pn->loc, "cannot use '%s': it resolves outside the plan's directory",
+                   pn->str);
+        diag_note_plain(p->diags, "a symbolic link may point elsewhere; use --allow-path DIR");
+        free(real);
+        buf_free(&b);
+        return NULL;
+    }
+    free(real);
+    return b.data;
+}
+
+static Unit *parse_unit(Program *p, Unit *u)
+{
+    int nerr = 0;
+    u->items = parse_source(u->src, &u->arena, p->diags, &nerr);
+    p->syntax_errors += nerr;
+    return u;
+}
+
+static void load_imports(Program *p, Unit *u, int depth, const char **stack);
+
+static bool on_stack(const char **stack, int depth, const char *key)
+{
+    for (int i = 0; i < depth; i++)
+        if (strcmp(stack[i], key) == 0)
+            return true;
+    return false;
+}
+
+static Unit *find_loaded(Program *p, const char *key)
+{
+    for (Unit *u = p->units; u; u = u->next)
+        if (u->realpath && strcmp(u->realpath, key) == 0)
+            return u;
+    return NULL;
+}
+
+static const char *shown_name(Program *p, const char *key)
+{
+    Unit *u = find_loaded(p, key);
+    return u ? u->src->name : key;
+}
+
+static void cycle_error(Program *p, const Node *imp, const char **stack, int depth, const char *key)
+{
+    diag_error(p->diags, imp->loc, "import cycle: '%s' is already being imported", imp->str);
+    Buf b = {0};
+    bool started = false;
+    for (int i = 0; i < depth; i++) {
+        if (strcmp(stack[i], key) == 0)
+            started = true;
+        if (started)
+            buf_printf(&b, "%s -> ", shown_name(p, stack[i]));
+    }
+    buf_puts(&b, shown_name(p, key));
+    diag_note_plain(p->diags, "the cycle: %s", buf_cstr(&b));
+    buf_free(&b);
+}
+
+static void import_std(Program *p, const Node *imp, int depth, const char **stack)
+{
+    const char *mod = imp->str + 4;
+    for (const StdModule *m = std_modules; m->name; m++) {
+        if (strcmp(m->name, mod) != 0)
+            continue;
+        char key[256];
+        snprintf(key, sizeof key, "<std>/%s", m->name);
+        if (on_stack(stack, depth + 1, key)) {
+            cycle_error(p, imp, stack, depth + 1, key);
+            return;
+        }
+        if (find_loaded(p, key))
+            return;
+        Unit *u = add_unit(p, key, NULL, m->text, m->len);
+        u->is_std = true;
+        u->realpath = xstrdup(key);
+        parse_unit(p, u);
+        load_imports(p, u, depth + 1, stack);
+        return;
+    }
+    diag_error(p->diags, imp->loc, "no standard module '%s'", imp->str);
+    Buf b = {0};
+    for (const StdModule *m = std_modules; m->name; m++)
+        buf_printf(&b, "%sstd/%s", b.len ? ", " : "", m->name);
+    diag_note_plain(p->diags, "the standard library has: %s", buf_cstr(&b));
+    buf_free(&b);
+}
+
+/* In import_std and import_file, depth is the importing file's depth:
+ * stack[0..depth] holds the files being loaded. */
+
+/* Finds an import: relative to the importing file, then $SALESPLAN_PATH. */
+static char *find_import(Program *p, const Unit *from, const Node *imp, bool *from_env,
+                         bool *outside)
+{
+    *from_env = false;
+    *outside = false;
+    if (from->src->dir && !lexical_escape(imp->str)) {
+        Buf b = {0};
+        buf_printf(&b, "%s/%s", from->src->dir, imp->str);
+        char *real = realpath(buf_cstr(&b), NULL);
+        buf_free(&b);
+        if (real && allowed(p, real))
+            return real;
+        if (real)
+            *outside = true;
+        free(real);
+    }
+    const char *env = getenv("SALESPLAN_PATH");
+    if (!env || lexical_escape(imp->str))
+        return NULL;
+    char *copy = xstrdup(env), *save = NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        Buf b = {0};
+        buf_printf(&b, "%s/%s", dir, imp->str);
+        char *real = realpath(buf_cstr(&b), NULL);
+        char *root = realpath(dir, NULL);
+        buf_free(&b);
+        if (real && root && inside(real, root)) { /* no symbolic link out of the directory */
+            free(root);
+            free(copy);
+            *from_env = true;
+            return real;
+        }
+        free(root);
+        free(real);
+    }
+    free(copy);
+    return NULL;
+}
+
+static void import_file(Program *p, Unit *from, const Node *imp, int depth, const char **stack)
+{
+    if (p->no_files) {
+        diag_error(p->diags, imp->loc, "cannot import '%s': no file access here", imp->str);
+        return;
+    }
+    bool from_env, outside;
+    char *real = find_import(p, from, imp, &from_env, &outside);
+    if (!real && lexical_escape(imp->str)) {
+        diag_error(p->diags, imp->loc, "cannot import '%s': %s", imp->str, lexical_escape(imp->str));
+        return;
+    }
+    if (!real && outside) {
+        diag_error(p->diags, imp->loc, "cannot import '%s': it resolves outside the plan's directory",
+                   imp->str);
+        diag_note_plain(p->diags, "a symbolic link may point elsewhere; use --allow-path DIR");
+        return;
+    }
+    if (!real) {
+        diag_error(p->diags, imp->loc, "cannot import '%s': no such file", imp->str);
+        diag_note_plain(p->diags, "imports are found relative to the importing file, then along "
+                                  "$SALESPLAN_PATH; the standard library is 'std/NAME'");
+        p->data_error = true;
+        return;
+    }
+    if (on_stack(stack, depth + 1, real)) {
+        cycle_error(p, imp, stack, depth + 1, real);
+        free(real);
+        return;
+    }
+    if (find_loaded(p, real)) {
+        free(real);
+        return;
+    }
+    size_t len;
+    bool too_big;
+    char *text = read_file(real, &len, &too_big);
+    if (!text) {
+        diag_error(p->diags, imp->loc, "cannot import '%s': %s", imp->str,
+                   too_big ? "file too large" : strerror(errno));
+        p->data_error = true;
+        free(real);
+        return;
+    }
+    char *dir = dir_of(real);
+    /* Shown relative to the main plan, as the user would name it. */
+    Buf name = {0};
+    char *shown_dir = dir_of(from->src->name);
+    if (from_env)
+        buf_puts(&name, real);
+    else if (strcmp(shown_dir, ".") != 0 && !from->is_std)
+        buf_printf(&name, "%s/%s", shown_dir, imp->str);
+    else
+        buf_puts(&name, imp->str);
+    free(shown_dir);
+    Unit *u = add_unit(p, buf_cstr(&name), dir, text, len);
+    u->realpath = real;
+    buf_free(&name);
+    free(dir);
+    free(text);
+    parse_unit(p, u);
+    load_imports(p, u, depth + 1, stack);
+}
+
+static void load_imports(Program *p, Unit *u, int depth, const char **stack)
+{
+    if (depth >= PROG_MAX_IMPORT_DEPTH) {
+        for (Node *n = u->items; n; n = n->next)
+            if (n->kind == N_IMPORT) {
+                diag_error(p->diags, n->loc, "imports nested more than %d deep",
+                           PROG_MAX_IMPORT_DEPTH);
+                return;
+            }
+        return;
+    }
+    stack[depth] = u->realpath ? u->realpath : u->src->name;
+    for (Node *n = u->items; n; n = n->next) {
+        if (n->kind != N_IMPORT)
+            continue;
+        if (strncmp(n->str, "std/", 4) == 0)
+            import_std(p, n, depth, stack);
+        else
+            import_file(p, u, n, depth, stack);
+    }
+}
+
+static void load_main(Program *p, Unit *u)
+{
+    p->main = u;
+    parse_unit(p, u);
+    const char *stack[PROG_MAX_IMPORT_DEPTH + 2];
+    load_imports(p, u, 0, stack);
+}
+
+bool prog_load_file(Program *p, const char *path)
+{
+    size_t len;
+    bool too_big;
+    char *text = read_file(path, &len, &too_big);
+    if (!text) {
+        diag_error(p->diags, (Loc){0}, "cannot read '%s': %s", path,
+                   too_big ? "file too large (over 64 MiB)" : strerror(errno));
+        p->data_error = true;
+        return false;
+    }
+    char *dir = dir_of(path);
+    p->root = realpath(dir, NULL);
+    Unit *u = add_unit(p, path, dir, text, len);
+    u->realpath = realpath(path, NULL);
+    free(dir);
+    free(text);
+    load_main(p, u);
+    return true;
+}
+
+void prog_load_text(Program *p, const char *name, const char *dir, const char *text, size_t len)
+{
+    if (dir)
+        p->root = realpath(dir, NULL);
+    else
+        p->no_files = true;
+    Unit *u = add_unit(p, name, dir, text, len);
+    load_main(p, u);
+}
+
+void prog_check(Program *p) { resolve_program(p); }
+
+Node *prog_parse_unit(Program *p, const char *name, const char *dir, const char *text, size_t len,
+                      int first_line, Unit **unit)
+{
+    Unit *u = add_unit(p, name, dir, text, len);
+    u->src->first_line = first_line;
+    parse_unit(p, u);
+    if (unit)
+        *unit = u;
+    return u->items;
+}
+
+void prog_load_new_imports(Program *p)
+{
+    const char *stack[PROG_MAX_IMPORT_DEPTH + 2];
+    if (p->main)
+        load_imports(p, p->main, 0, stack); /* those already loaded are skipped */
+}
+
+Node *prog_parse_extra(Program *p, const char *name, const char *text)
+{
+    Unit *u = add_unit(p, name, NULL, text, strlen(text));
+    parse_unit(p, u);
+    return u->items;
+}
+
+void prog_free(Program *p)
+{
+    if (!p)
+        return;
+    resolve_free(p);
+    Unit *u = p->units;
+    while (u) {
+        Unit *next = u->next;
+        arena_free(&u->arena);
+        source_free(u->src);
+        free(u->realpath);
+        free(u);
+        u = next;
+    }
+    for (int i = 0; i < p->nallow; i++)
+        free((void *)p->allow[i]);
+    free(p->allow);
+    free(p->root);
+    free(p);
+}

@@ -1,0 +1,414 @@
+/* measure.c -- targets, actuals and attainment of one member over a range
+ * of months (see measure.h for the rules). */
+#include "measure/measure.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A metric's rounded targets per member of one level and per time bucket
+ * (12 months, 4 quarters, 2 halves or the year), from its allocation table. */
+struct Grid {
+    int nbuckets;   /* 12, 4, 2 or 1 */
+    size_t nmem;    /* members of the level (rows), by Member.index */
+    Num *cells;     /* nmem * nbuckets */
+    bool *have;     /* nmem: the table has a row for it */
+    bool failed;
+};
+
+static Member *time_member(const Symbols *s, int depth, int index)
+{
+    for (size_t i = 0; i < s->time->nmembers; i++) {
+        Member *m = s->time->members[i];
+        if (m->depth == depth && m->index == index)
+            return m;
+    }
+    return NULL;
+}
+
+int ms_cadence(const char *name)
+{
+    static const char *const names[] = {"monthly", "quarterly", "half", "annual"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int ms_fiscal_month(const Symbols *s, int year, int month)
+{
+    int k = (year - s->year) * 12 + month - s->start_month;
+    return k >= 0 && k < 12 ? k : -1;
+}
+
+const char *ms_month_label(const Symbols *s, int i)
+{
+    Member *m = time_member(s, 3, i);
+    return m ? m->name : "?";
+}
+
+static void ms_eval_hooks(Measure *ms);
+
+void ms_init(Measure *ms, Program *p, Engine *en, const Actuals *act, const Node *scenario,
+             int as_of)
+{
+    memset(ms, 0, sizeof *ms);
+    ms->p = p;
+    ms->en = en;
+    ms->act = act;
+    ms->scenario = scenario;
+    ms->d_actual = -1;
+    if (as_of >= 0)
+        ms->as_of = as_of;
+    else if (scenario)
+        ms->as_of = 11;
+    else
+        ms->as_of = act ? act_last_month(act) : -1;
+    eval_init(&ms->ev, p);
+    ms_eval_hooks(ms);
+}
+
+void ms_free(Measure *ms)
+{
+    for (size_t i = 0; i < ms->grids.cap; i++) {
+        Grid *g = ms->grids.vals[i];
+        if (ms->grids.keys[i] && g) {
+            free(g->cells);
+            free(g->have);
+            free(g);
+        }
+    }
+    strmap_free(&ms->grids);
+    eval_free(&ms->ev);
+    arena_free(&ms->arena);
+}
+
+int ms_periods(Measure *ms, Cadence c, Period *out)
+{
+    static const int span[] = {1, 3, 6, 12};
+    const Symbols *s = ms->p->sym;
+    int n = 0, len = span[c];
+    for (int from = 0; from < 12 && from <= ms->as_of; from += len) {
+        Period *pd = &out[n++];
+        pd->from = from;
+        pd->to = from + len - 1;
+        pd->partial = ms->as_of < pd->to;
+        pd->last = pd->partial ? ms->as_of : pd->to;
+        int depth = c == CAD_MONTHLY ? 3 : c == CAD_QUARTERLY ? 2 : c == CAD_HALF ? 1 : 0;
+        Member *m = time_member(s, depth, depth == 0 ? 0 : from / len);
+        pd->label = m ? m->name : "?";
+    }
+    return n;
+}
+
+/* ---- targets ------------------------------------------------------------------------------ */
+
+static Node *name_node(Measure *ms, const char *name, Loc loc)
+{
+    Node *n = ast_new(&ms->arena, N_NAME, loc);
+    n->name = name;
+    return n;
+}
+
+/* The finest time level the allocation reaches: 3 month .. 0 year. */
+static int time_depth(const Alloc *A)
+{
+    for (int i = 0; i < A->nax; i++)
+        if (A->ax[i].dim->is_time)
+            return A->ax[i].sl[A->ax[i].nsl - 1];
+    return 0;
+}
+
+static Grid *build_grid(Measure *ms, const Node *metric, const Level *lv, const Node *at)
+{
+    Grid *g = xcalloc(1, sizeof *g);
+    Engine *en = ms->en;
+    Symbols *s = ms->p->sym;
+    Alloc *A = alloc_get(en, metric);
+    if (!A) {
+        g->failed = true;
+        return g;
+    }
+    if (lv) {
+        int ai = -1;
+        for (int i = 0; i < A->nax; i++)
+            if (A->ax[i].dim == lv->dim)
+                ai = i;
+        if (ai < 0 || A->ax[ai].sl[A->ax[ai].nsl - 1] < lv->depth) {
+            diag_error(ms->p->diags, at->loc, "'%s' has no target per %s", metric->name, lv->name);
+            if (ai < 0)
+                diag_note_plain(ms->p->diags, "it is not split by %s; add a split such as 'split %s by %s "
+                                "...'", lv->dim->name, metric->name, lv->name);
+            else
+                diag_note_plain(ms->p->diags, "its splits of %s stop at %s", lv->dim->name,
+                                lv->dim->levels[A->ax[ai].sl[A->ax[ai].nsl - 1]].name);
+            g->failed = true;
+            return g;
+        }
+    }
+    int td = time_depth(A);
+    static const int buckets[] = {1, 2, 4, 12};
+    g->nbuckets = buckets[td];
+    Node *show = ast_new(&ms->arena, N_SHOW, at->loc);
+    show->op = SHOW_METRIC;
+    show->name = metric->name;
+    Node *levels = lv ? name_node(ms, lv->name, at->loc) : NULL;
+    if (td > 0) {
+        Node *t = name_node(ms, s->time->levels[td].name, at->loc);
+        levels = levels ? ast_append(levels, t) : t;
+    }
+    show->a = levels;
+    Arena arena = {0};
+    Table t;
+    if (alloc_table(en, show, &arena, &t) < 0) {
+        arena_free(&arena);
+        g->failed = true;
+        return g;
+    }
+    /* rows: members of lv (or one row: the plan, or the time buckets) */
+    size_t nmem = lv ? 0 : 1;
+    if (lv)
+        for (size_t i = 0; i < lv->dim->nmembers; i++)
+            if (lv->dim->members[i]->depth == lv->depth && !lv->dim->members[i]->pseudo)
+                nmem++;
+    g->nmem = nmem;
+    g->cells = xcalloc(nmem * (size_t)g->nbuckets, sizeof *g->cells);
+    g->have = xcalloc(nmem, sizeof *g->have);
+    if (!lv) {
+        g->have[0] = true;
+        for (int b = 0; b < g->nbuckets; b++)
+            g->cells[b] = td > 0 ? t.cells[b] : t.cells[0];
+    } else {
+        size_t ncols = t.ncols;
+        for (size_t r = 0; r < t.nrows; r++) {
+            Member *m = strmap_get(&lv->dim->by_name, t.row_names[r]);
+            if (!m || m->depth != lv->depth || m->pseudo || (size_t)m->index >= nmem)
+                continue;
+            g->have[m->index] = true;
+            for (int b = 0; b < g->nbuckets && (size_t)b < ncols; b++)
+                g->cells[(size_t)m->index * (size_t)g->nbuckets + (size_t)b] = t.cells[r * ncols + (size_t)b];
+        }
+    }
+    arena_free(&arena);
+    return g;
+}
+
+static Grid *grid_for(Measure *ms, const Node *metric, const Level *lv, const Node *at)
+{
+    for (int i = 0; i < 4; i++)
+        if (ms->recent[i].metric == metric && ms->recent[i].lv == lv)
+            return ms->recent[i].g->failed ? NULL : ms->recent[i].g;
+    char key[512];
+    snprintf(key, sizeof key, "%s\x1f%s", metric->name, lv ? lv->name : "");
+    Grid *g = strmap_get(&ms->grids, key);
+    if (!g) {
+        g = build_grid(ms, metric, lv, at);
+        strmap_put(&ms->grids, arena_strdup(&ms->arena, key), g);
+    }
+    memmove(&ms->recent[1], &ms->recent[0], 3 * sizeof ms->recent[0]);
+    ms->recent[0].metric = metric;
+    ms->recent[0].lv = lv;
+    ms->recent[0].g = g;
+    return g->failed ? NULL : g;
+}
+
+static int num_fail(Measure *ms, const Node *at, NumStatus st)
+{
+    return rx_fault(ms->p->diags, at->loc, st, NUM_ZERO, NUM_ZERO);
+}
+
+/* Sum of a grid row over months from..to; a bucket partly inside counts in
+ * proportion to its months. */
+static int grid_sum(Measure *ms, const Grid *g, size_t row, int from, int to, const Node *at,
+                    Num *out)
+{
+    int span = 12 / g->nbuckets;
+    Num acc = NUM_ZERO;
+    for (int b = 0; b < g->nbuckets; b++) {
+        int lo = b * span, hi = lo + span - 1;
+        int a = lo > from ? lo : from, z = hi < to ? hi : to;
+        if (a > z)
+            continue;
+        Num v = g->cells[row * (size_t)g->nbuckets + (size_t)b];
+        NumStatus st = NUM_OK;
+        if (z - a + 1 < span) {
+            Num part;
+            if ((st = num_mul(v, num_from_int(z - a + 1), &part)) == NUM_OK)
+                st = num_div(part, num_from_int(span), &v);
+        }
+        if (st == NUM_OK)
+            st = num_add(acc, v, &acc);
+        if (st != NUM_OK)
+            return num_fail(ms, at, st);
+    }
+    *out = acc;
+    return 0;
+}
+
+static bool has_direct_target(Measure *ms, const Node *metric)
+{
+    return strmap_get(&ms->p->sym->targets, metric->name) ||
+           strmap_get(&ms->p->sym->targets_from, metric->name) || alloc_has_splits(ms->en, metric);
+}
+
+static bool is_level_kind(const Node *metric)
+{
+    Kind k = kind_of_metric(metric);
+    return k == K_PERCENT || k == K_SCORE;
+}
+
+/* A derived metric's value from its components (targets or actuals). */
+static int derived_value(Measure *ms, const Node *metric, const Member *m, int from, int to,
+                         int actual, Num *out)
+{
+    const Member *sm = ms->d_member;
+    int sf = ms->d_from, st = ms->d_to, sa = ms->d_actual;
+    ms->d_member = m;
+    ms->d_from = from;
+    ms->d_to = to;
+    ms->d_actual = actual;
+    Frame top = {0};
+    int rc = eval_num(&ms->ev, &top, metric->c, out);
+    ms->d_member = sm;
+    ms->d_from = sf;
+    ms->d_to = st;
+    ms->d_actual = sa;
+    return rc;
+}
+
+int ms_target(Measure *ms, const Node *metric, const Member *m, int from, int to, const Node *at,
+              Num *out)
+{
+    if (from > to) {
+        *out = NUM_ZERO;
+        return 0;
+    }
+    if (metric->op == MK_DERIVED && !has_direct_target(ms, metric))
+        return derived_value(ms, metric, m, from, to, 0, out);
+    Alloc *A = alloc_get(ms->en, metric);
+    if (!A)
+        return -1;
+    if (A->level_metric) { /* one value per member, the same in every period */
+        if (!m) {
+            *out = A->root;
+            return 0;
+        }
+        Member *c[1] = {(Member *)m};
+        return ms->en->ev.metric(&ms->en->ev, metric, c, 1, at, out);
+    }
+    const Level *lv = m ? &m->dim->levels[m->depth] : NULL;
+    Grid *g = grid_for(ms, metric, lv, at);
+    if (!g)
+        return -1;
+    size_t row = m ? (size_t)m->index : 0;
+    if (row >= g->nmem || !g->have[row]) {
+        *out = NUM_ZERO;
+        return 0;
+    }
+    return grid_sum(ms, g, row, from, to, at, out);
+}
+
+/* ---- actuals ------------------------------------------------------------------------------ */
+
+/* The scenario's attainment for a metric: its own line, else the line for
+ * every metric, else 100%. */
+static int scenario_factor(Measure *ms, const Node *metric, Num *out)
+{
+    const Node *all = NULL, *own = NULL;
+    for (const Node *it = ms->scenario->a; it; it = it->next) {
+        if (!it->b && strcmp(it->name, "attainment") == 0)
+            all = it; /* attainment = P% */
+        else if (strcmp(it->name, metric->name) == 0)
+            own = it; /* attainment revenue = P%, new_customers = P% */
+    }
+    const Node *use = own ? own : all;
+    if (!use) {
+        *out = NUM_ONE;
+        return 0;
+    }
+    Frame top = {0};
+    return eval_num(&ms->ev, &top, use->a, out);
+}
+
+int ms_actual(Measure *ms, const Node *metric, const Member *m, int from, int to, const Node *at,
+              Num *out)
+{
+    if (to > ms->as_of)
+        to = ms->as_of;
+    if (from > to) {
+        *out = NUM_ZERO;
+        return 0;
+    }
+    if (ms->scenario && (metric->op != MK_DERIVED || has_direct_target(ms, metric))) {
+        Num t, f;
+        if (ms_target(ms, metric, m, from, to, at, &t) < 0 || scenario_factor(ms, metric, &f) < 0)
+            return -1;
+        NumStatus st = num_mul(t, f, out);
+        return st == NUM_OK ? 0 : num_fail(ms, at, st);
+    }
+    if (metric->op == MK_DERIVED)
+        return derived_value(ms, metric, m, from, to, 1, out);
+    if (!ms->act || (m && m->pseudo)) {
+        *out = NUM_ZERO;
+        return 0;
+    }
+    Num sum = act_sum(ms->act, metric, m, from, to);
+    if (!is_level_kind(metric)) {
+        *out = sum;
+        return 0;
+    }
+    long n = act_count(ms->act, metric, m, from, to);
+    if (n == 0) {
+        *out = NUM_ZERO;
+        return 0;
+    }
+    NumStatus st = num_div(sum, num_from_int(n), out);
+    return st == NUM_OK ? 0 : num_fail(ms, at, st);
+}
+
+Num ms_ratio(const Node *metric, Num target, Num actual)
+{
+    bool lower = metric->b && strcmp(metric->b->name, "lower_is_better") == 0;
+    Num num = lower ? target : actual, den = lower ? actual : target, q;
+    if (num_is_zero(den) || num_div_mode(num, den, NUM_TRUNC, &q) != NUM_OK)
+        return NUM_ZERO;
+    return q;
+}
+
+int ms_attainment(Measure *ms, const Node *metric, const Member *m, int from, int to,
+                  const Node *at, Num *out)
+{
+    Num t, a;
+    int last = to < ms->as_of ? to : ms->as_of;
+    if (ms_target(ms, metric, m, from, last, at, &t) < 0 ||
+        ms_actual(ms, metric, m, from, last, at, &a) < 0)
+        return -1;
+    *out = ms_ratio(metric, t, a);
+    return 0;
+}
+
+/* ---- evaluation hooks --------------------------------------------------------------------- */
+
+/* Inside a derived metric, a component answers for the member and months
+ * being computed; elsewhere a metric name is its plan target (allocation). */
+static int metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords, const Node *at,
+                       Num *out)
+{
+    Measure *ms = e->user;
+    if (ms->d_actual >= 0 && !coords)
+        return ms->d_actual ? ms_actual(ms, metric, ms->d_member, ms->d_from, ms->d_to, at, out)
+                            : ms_target(ms, metric, ms->d_member, ms->d_from, ms->d_to, at, out);
+    return ms->en->ev.metric(&ms->en->ev, metric, coords, ncoords, at, out);
+}
+
+static int total_hook(Eval *e, const Node *call, const char *name, int fy, Num *out)
+{
+    Measure *ms = e->user;
+    return ms->en->ev.total(&ms->en->ev, call, name, fy, out);
+}
+
+static void ms_eval_hooks(Measure *ms)
+{
+    ms->ev.metric = metric_hook;
+    ms->ev.total = total_hook;
+    ms->ev.user = ms;
+}

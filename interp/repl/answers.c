@@ -1,0 +1,373 @@
+/* replsay.c -- what the REPL answers: what a change moved (one line per
+ * metric, incentive or table: old -> new, percent, cells changed), values
+ * of expressions, and :diff against the baseline.  Tables are compared as
+ * their CSV forms (tdiff.c), so a cell "changed" exactly when `salesplan
+ * diff` would list it.  Nothing here evaluates a plan: it reads what
+ * replworld.c computed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "repl/repl_int.h"
+
+/* ---- numbers ------------------------------------------------------------------------------ */
+
+static int money_decimals(const ReplWorld *w)
+{
+    int d = w ? num_decimals(w->p->sym->round_step) : 2;
+    return d < 2 ? 2 : d;
+}
+
+static int kind_of(const Node *metric)
+{
+    return metric->op == MK_DERIVED ? metric->flags : (int)kind_of_metric(metric);
+}
+
+/* A number by kind: money with separators and the plan's decimals, counts
+ * whole, percents as percent. */
+static char *fmt_kind(const ReplWorld *w, int kind, Num v, bool plain, char *buf)
+{
+    if (plain) /* csv and json: plain decimals */
+        return num_str(v, buf);
+    Num pct;
+    switch (kind) {
+    case K_MONEY:
+        return num_fmt(v, money_decimals(w), true, buf);
+    case K_PERCENT:
+        if (num_mul(v, num_from_int(100), &pct) != NUM_OK)
+            return num_str(v, buf);
+        num_fmt(pct, 2, true, buf);
+        return strcat(buf, "%");
+    case K_SCORE:
+        return num_fmt(v, 2, true, buf);
+    default: {
+        int d = num_decimals(v);
+        return num_fmt(v, d > 4 && kind == K_COUNT ? 4 : d, true, buf);
+    }
+    }
+}
+
+char *repl_fmt_metric(const ReplWorld *w, const Node *metric, Num v, char *buf)
+{
+    return fmt_kind(w, kind_of(metric), v, false, buf);
+}
+
+void repl_say_value(Session *S, const Value *v, int kind, Buf *out)
+{
+    char buf[NUM_BUFSZ + 2];
+    bool plain = S->format == OUT_CSV || S->format == OUT_JSON;
+    switch (v->kind) {
+    case V_BOOL:
+        buf_puts(out, num_is_zero(v->num) ? "false" : "true");
+        break;
+    case V_STR:
+        buf_puts(out, v->str);
+        break;
+    case V_MONTH: {
+        int64_t ym = 0;
+        num_to_int(v->num, NUM_TRUNC, &ym);
+        buf_printf(out, "%04d-%02d", (int)(ym / 100), (int)(ym % 100));
+        break;
+    }
+    default:
+        buf_puts(out, fmt_kind(S->world, kind, v->num, plain, buf));
+        break;
+    }
+    buf_putc(out, '\n');
+}
+
+static char *fmt_cells(size_t n, char *buf)
+{
+    char num[NUM_BUFSZ];
+    num_fmt(num_from_int((int64_t)n), 0, true, num);
+    sprintf(buf, "%s cell%s changed", num, n == 1 ? "" : "s");
+    return buf;
+}
+
+/* " (+7.14%)" from old to new, or "" when old is 0. */
+static char *fmt_pct(Num old, Num now, char *buf)
+{
+    Num d, q, pct;
+    buf[0] = '\0';
+    if (num_is_zero(old) || num_sub(now, old, &d) != NUM_OK ||
+        num_div(d, num_abs(old), &q) != NUM_OK || num_mul(q, num_from_int(100), &pct) != NUM_OK)
+        return buf;
+    char n[NUM_BUFSZ];
+    num_fmt(pct, 2, true, n);
+    sprintf(buf, " (%s%s%%)", num_sign(pct) > 0 ? "+" : "", n);
+    return buf;
+}
+
+/* ---- what changed ------------------------------------------------------------------------- */
+
+typedef struct {
+    char *name; /* a metric's name, or a table's key */
+    size_t cells;
+    bool said;
+} Group;
+
+typedef struct {
+    Group *v;
+    int n;
+} Groups;
+
+static Group *group_of(Groups *g, const char *name)
+{
+    for (int i = 0; i < g->n; i++)
+        if (strcmp(g->v[i].name, name) == 0)
+            return &g->v[i];
+    g->v = xrealloc(g->v, (size_t)(g->n + 1) * sizeof *g->v);
+    g->v[g->n] = (Group){xstrdup(name), 0, false};
+    return &g->v[g->n++];
+}
+
+static int find_key(char *const *keys, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(keys[i], key) == 0)
+            return i;
+    return -1;
+}
+
+/* Counts the changed cells of every table of either world, by group. */
+static void count_changes(const ReplWorld *old, const ReplWorld *now, Groups *g)
+{
+    static const Buf none = {0};
+    for (int side = 1; side >= 0; side--) {
+        const ReplWorld *w = side ? now : old, *other = side ? old : now;
+        for (int i = 0; i < w->l.n; i++) {
+            int j = find_key(other->keys, other->l.n, w->keys[i]);
+            if (side == 0 && j >= 0)
+                continue; /* compared from the new side */
+            const Node *s = w->l.shows[i];
+            const Buf *b = &w->csv[i], *o = j >= 0 ? &other->csv[j] : &none;
+            size_t n = side ? tdiff_count_csv(tdiff_key_columns(s), o, b)
+                            : tdiff_count_csv(tdiff_key_columns(s), b, o);
+            group_of(g, s->op == SHOW_METRIC ? s->name : w->keys[i])->cells += n;
+        }
+    }
+}
+
+static const ReplRoot *root_named(const ReplRoot *v, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(v[i].name, name) == 0)
+            return &v[i];
+    return NULL;
+}
+
+static void say_root(Buf *out, const ReplWorld *old, const ReplWorld *now, const ReplRoot *r,
+                     Group *g, bool payout)
+{
+    const ReplRoot *o = payout ? root_named(old->payouts, old->npayouts, r->name)
+                               : root_named(old->roots, old->nroots, r->name);
+    size_t cells = g ? g->cells : 0;
+    if (g)
+        g->said = true;
+    bool same = o && num_cmp(o->value, r->value) == 0;
+    if (same && !cells)
+        return;
+    char a[NUM_BUFSZ + 2], b[NUM_BUFSZ + 2], p[NUM_BUFSZ + 8], c[NUM_BUFSZ + 16];
+    int kind = payout ? K_MONEY : kind_of(r->metric);
+    buf_printf(out, "%s: %s", r->name, payout ? "payout " : "");
+    if (same)
+        buf_printf(out, "%s (unchanged)", fmt_kind(now, kind, r->value, false, b));
+    else if (o)
+        buf_printf(out, "%s -> %s%s", fmt_kind(old, kind, o->value, false, a),
+                   fmt_kind(now, kind, r->value, false, b), fmt_pct(o->value, r->value, p));
+    else
+        buf_printf(out, "%s (new)", fmt_kind(now, kind, r->value, false, b));
+    if (cells)
+        buf_printf(out, "; %s", fmt_cells(cells, c));
+    buf_putc(out, '\n');
+}
+
+void repl_say_changes(Session *S, const ReplWorld *old, const ReplWorld *now)
+{
+    Buf out = {0};
+    char c[NUM_BUFSZ + 16];
+    if (!old) {
+        buf_printf(&out, "the plan checks: %d table%s\n", now->l.n, now->l.n == 1 ? "" : "s");
+        fputs(buf_cstr(&out), S->out);
+        buf_free(&out);
+        return;
+    }
+    Groups g = {0};
+    count_changes(old, now, &g);
+    for (int i = 0; i < now->nroots; i++) {
+        Group *gr = NULL;
+        for (int k = 0; k < g.n && !gr; k++)
+            if (strcmp(g.v[k].name, now->roots[i].name) == 0)
+                gr = &g.v[k];
+        say_root(&out, old, now, &now->roots[i], gr, false);
+    }
+    for (int i = 0; i < old->nroots; i++)
+        if (!root_named(now->roots, now->nroots, old->roots[i].name)) {
+            char a[NUM_BUFSZ + 2];
+            buf_printf(&out, "%s: %s -> no target\n", old->roots[i].name,
+                       repl_fmt_metric(old, old->roots[i].metric, old->roots[i].value, a));
+        }
+    for (int i = 0; i < now->npayouts; i++) {
+        Buf key = {0};
+        buf_printf(&key, "incentive %s", now->payouts[i].name);
+        Group *gr = NULL;
+        for (int k = 0; k < g.n && !gr; k++)
+            if (strcmp(g.v[k].name, buf_cstr(&key)) == 0)
+                gr = &g.v[k];
+        buf_free(&key);
+        say_root(&out, old, now, &now->payouts[i], gr, true);
+    }
+    for (int k = 0; k < g.n; k++)
+        if (!g.v[k].said && g.v[k].cells)
+            buf_printf(&out, "%s: %s\n", g.v[k].name, fmt_cells(g.v[k].cells, c));
+    if (!out.len && S->statements_changed && !now->ra->act)
+        buf_puts(&out, "nothing changed (without actuals no payout, scorecard or review is "
+                       "computed: :actuals CSV)\n");
+    else if (!out.len)
+        buf_puts(&out, "nothing changed\n");
+    fputs(buf_cstr(&out), S->out);
+    buf_free(&out);
+    for (int k = 0; k < g.n; k++)
+        free(g.v[k].name);
+    free(g.v);
+}
+
+/* ---- the baseline and :diff --------------------------------------------------------------- */
+
+void repl_baseline_free(Session *S)
+{
+    for (int i = 0; i < S->nbase_tables; i++) {
+        free(S->base_keys[i]);
+        buf_free(&S->base_csv[i]);
+    }
+    free(S->base_keys);
+    free(S->base_csv);
+    free(S->base_nkey);
+    S->base_keys = NULL;
+    S->base_csv = NULL;
+    S->base_nkey = NULL;
+    S->nbase_tables = 0;
+    if (S->have_baseline)
+        repl_state_free(&S->base_st);
+    S->have_baseline = false;
+}
+
+void repl_set_baseline(Session *S)
+{
+    repl_baseline_free(S);
+    repl_state_copy(&S->base_st, &S->st);
+    S->base_st.valid = S->world != NULL;
+    S->have_baseline = true;
+    const ReplWorld *w = S->world;
+    int n = w ? w->l.n : 0;
+    S->base_keys = xcalloc((size_t)n + 1, sizeof *S->base_keys);
+    S->base_csv = xcalloc((size_t)n + 1, sizeof *S->base_csv);
+    S->base_nkey = xcalloc((size_t)n + 1, sizeof *S->base_nkey);
+    for (int i = 0; i < n; i++) {
+        S->base_keys[i] = xstrdup(w->keys[i]);
+        buf_put(&S->base_csv[i], w->csv[i].data ? w->csv[i].data : "", w->csv[i].len);
+        S->base_nkey[i] = tdiff_key_columns(w->l.shows[i]);
+    }
+    S->nbase_tables = n;
+}
+
+/* Parses SHOW ("revenue by rep, month", at column col of the entry) in
+ * world w; NULL after reporting. */
+static Node *parse_show(Session *S, ReplWorld *w, const char *arg, int col)
+{
+    Buf text = {0};
+    for (int i = 6; i < col; i++) /* "show " ends where SHOW starts */
+        buf_putc(&text, ' ');
+    buf_printf(&text, "show %s", arg);
+    Unit *u = NULL;
+    int errors = w->d.nerrors;
+    Node *items = prog_parse_unit(w->p, "<repl>", NULL, buf_cstr(&text), text.len, S->line, &u);
+    u->items = NULL;
+    if (w->d.nerrors == errors && (!items || items->kind != N_SHOW || items->next)) {
+        Loc at = {u->src, S->line, col, S->line, col};
+        diag_error(&w->d, at,
+                   "expected what a show statement shows, such as revenue by region, "
+                   "quarter");
+    }
+    buf_free(&text);
+    if (w->d.nerrors == errors)
+        resolve_extra(w->p, items);
+    return w->d.nerrors == errors ? items : NULL;
+}
+
+/* The CSV of one table in world w. */
+static int show_csv(Session *S, ReplWorld *w, const char *arg, int col, Buf *out, int *nkey)
+{
+    Node *s = parse_show(S, w, arg, col);
+    int rc = s ? run_show_csv(w->p, &w->en, &w->ms, s, out) : -1;
+    if (s)
+        *nkey = tdiff_key_columns(s);
+    if (w->d.nerrors)
+        rc = -1;
+    repl_flush(S, &w->d);
+    return rc;
+}
+
+static void print_changes(Session *S, const TdChanges *ch, int tables)
+{
+    Buf out = {0};
+    if (!ch->nrows) {
+        fputs("no change since the baseline\n", S->out);
+        return;
+    }
+    char c[NUM_BUFSZ + 16];
+    if (S->format == OUT_TABLE || S->format == OUT_MD)
+        buf_printf(&out, "%s%s in %d table%s since the baseline%s\n\n",
+                   S->format == OUT_MD ? "**" : "", fmt_cells(ch->nrows, c), tables,
+                   tables == 1 ? "" : "s", S->format == OUT_MD ? "**" : "");
+    OutOpts oo = {S->format, "", NULL,
+                  S->interactive && S->format == OUT_TABLE && !getenv("NO_COLOR")};
+    tdiff_sheet(&out, ch, &oo, "baseline", "now");
+    fwrite(buf_cstr(&out), 1, out.len, S->out);
+    buf_free(&out);
+}
+
+void repl_cmd_diff(Session *S, const char *arg, int argcol)
+{
+    ReplWorld *w = S->world;
+    if (!w) {
+        repl_error_at(S, S->entry_text, S->line, 1, 5,
+                      "no plan to compare: the plan does not check");
+        return;
+    }
+    TdChanges ch = {0};
+    ch.old_columns = true;
+    int tables = 0;
+    static const Buf none = {0};
+    if (!*arg) {
+        for (int i = 0; i < w->l.n; i++) {
+            int j = find_key(S->base_keys, S->nbase_tables, w->keys[i]);
+            tables += tdiff_compare_csv(&ch, w->keys[i], tdiff_key_columns(w->l.shows[i]),
+                                        j >= 0 ? &S->base_csv[j] : &none, &w->csv[i]) > 0;
+        }
+        for (int j = 0; j < S->nbase_tables; j++)
+            if (find_key(w->keys, w->l.n, S->base_keys[j]) < 0)
+                tables += tdiff_compare_csv(&ch, S->base_keys[j], S->base_nkey[j], &S->base_csv[j],
+                                            &none) > 0;
+        print_changes(S, &ch, tables);
+        tdiff_changes_free(&ch);
+        return;
+    }
+    Buf now = {0}, then = {0};
+    int nkey = 1, bkey = 1;
+    if (show_csv(S, w, arg, argcol, &now, &nkey) == 0) {
+        ReplWorld *b = S->base_st.valid ? repl_world_build(S, &S->base_st, S->base_st.nw) : NULL;
+        int rc = b ? show_csv(S, b, arg, argcol, &then, &bkey) : 0; /* no baseline: all new */
+        repl_world_free(S, b);
+        if (rc == 0) {
+            tables = tdiff_compare_csv(&ch, arg, nkey, &then, &now) > 0;
+            print_changes(S, &ch, tables);
+        } else {
+            S->errors++;
+        }
+    } else {
+        S->errors++;
+    }
+    buf_free(&now);
+    buf_free(&then);
+    tdiff_changes_free(&ch);
+}

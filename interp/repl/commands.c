@@ -1,0 +1,455 @@
+/* replcmd.c -- the REPL's :commands: loading and reloading the plan, the
+ * baseline, undo, listing, formats, actuals and the as-of month, reports
+ * (:diff is in replsay.c, :save in replsave.c).  Each command reads or
+ * changes the Session; evaluation is replworld.c's.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "repl/repl_int.h"
+
+char *repl_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+char *repl_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    Buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= PROG_MAX_FILE_BYTES)
+        buf_put(&b, chunk, n);
+    int err = ferror(f) ? errno : b.len > PROG_MAX_FILE_BYTES ? EFBIG : 0;
+    fclose(f);
+    if (err) {
+        buf_free(&b);
+        errno = err;
+        return NULL;
+    }
+    *len = b.len;
+    return b.data ? b.data : xstrdup("");
+}
+
+/* ---- commands ----------------------------------------------------------------------------- */
+
+static void cmd_help(Session *S, const Cmd *c)
+{
+    (void)c;
+    const char *h = strstr(repl_usage, "\nAn interactive"), *end = strstr(h, "\nexit status");
+    fwrite(h + 1, 1, (size_t)(end - h), S->out);
+}
+
+/* Reads FILE into a new base, or reports why not; NULL then. */
+static ReplBase *read_base(Session *S, const Cmd *c, const char *file)
+{
+    size_t len = 0;
+    char *text = repl_read_file(file, &len);
+    if (!text) {
+        repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg), "cannot read '%s': %s",
+                      file, errno == EFBIG ? "file too large (over 64 MiB)" : strerror(errno));
+        return NULL;
+    }
+    char *dir = repl_dir_of(file);
+    ReplBase *b = repl_base_new(file, dir, text, len);
+    free(dir);
+    free(text);
+    return b;
+}
+
+static void cmd_load(Session *S, const Cmd *c)
+{
+    if (!*c->arg) {
+        repl_error_at(S, c->text, c->line, 1, 5, ":load needs a plan file");
+        return;
+    }
+    ReplBase *b = read_base(S, c, c->arg);
+    if (!b)
+        return;
+    ReplState next = {0};
+    next.base = b;
+    ReplWorld *w = repl_world_build(S, &next, -1);
+    if (!w) {
+        repl_say(S, "not loaded: the session is unchanged\n");
+        S->errors++;
+        repl_state_free(&next);
+        return;
+    }
+    repl_state_free(&S->st);
+    S->st = next;
+    S->st.what = xstrdup(":load");
+    repl_world_free(S, S->world);
+    S->world = w;
+    repl_clear_undo(S);
+    repl_set_baseline(S);
+    repl_say(S, "loaded %s: %d table%s\n", c->arg, w->l.n, w->l.n == 1 ? "" : "s");
+}
+
+/* Evaluates a state without printing its diagnostics (the first error is
+ * in S->quiet_msg). */
+static ReplWorld *quiet_build(Session *S, const ReplState *st)
+{
+    free(S->quiet_msg);
+    S->quiet_msg = NULL;
+    S->quiet++;
+    ReplWorld *w = repl_world_build(S, st, st->nw);
+    S->quiet--;
+    return w;
+}
+
+/* :reload keeps the what-ifs that still apply, in order. */
+static void cmd_reload(Session *S, const Cmd *c)
+{
+    if (!S->st.base || !S->st.base->file) {
+        repl_error_at(S, c->text, c->line, 1, 7, "there is no plan file to reload");
+        return;
+    }
+    char *file = xstrdup(S->st.base->file);
+    ReplBase *b = read_base(S, c, file);
+    if (!b) {
+        free(file);
+        return;
+    }
+    ReplState next;
+    repl_state_copy(&next, &S->st);
+    repl_base_unref(next.base);
+    next.base = b;
+    ReplWorld *w = quiet_build(S, &next);
+    if (!w) { /* find the what-ifs that no longer apply */
+        ReplState keep;
+        repl_state_copy(&keep, &next);
+        for (int i = 0; i < keep.nw; i++) {
+            free(keep.w[i].text);
+            free(keep.w[i].incentive);
+        }
+        keep.nw = 0;
+        w = repl_world_build(S, &keep, 0);
+        for (int i = 0; w && i < next.nw; i++) {
+            repl_entry_add(&keep, next.w[i].text, next.w[i].line, next.w[i].incentive);
+            ReplWorld *t = quiet_build(S, &keep);
+            if (t) {
+                repl_world_free(S, w);
+                w = t;
+                continue;
+            }
+            char *what = repl_short_text(next.w[i].text);
+            repl_say(S, "dropped the what-if of <repl>:%d (%s): %s\n", next.w[i].line, what,
+                     S->quiet_msg ? S->quiet_msg : "it no longer checks");
+            free(what);
+            keep.nw--;
+            free(keep.w[keep.nw].text);
+            free(keep.w[keep.nw].incentive);
+        }
+        repl_state_free(&next);
+        next = keep;
+    }
+    if (!w) {
+        repl_say(S, "%s does not check: the session is unchanged\n", file);
+        S->errors++;
+        repl_state_free(&next);
+        free(file);
+        return;
+    }
+    repl_say(S, "reloaded %s\n", file);
+    repl_commit(S, &next, w, ":reload");
+    free(file);
+}
+
+static void cmd_baseline(Session *S, const Cmd *c)
+{
+    (void)c;
+    repl_set_baseline(S);
+    repl_say(S, "baseline: the plan %s%d what-if%s\n", S->st.nw ? "with " : "with ", S->st.nw,
+             S->st.nw == 1 ? "" : "s");
+}
+
+static void cmd_undo(Session *S, const Cmd *c)
+{
+    (void)c;
+    if (!S->nundo) {
+        repl_say(S, "nothing to undo\n");
+        return;
+    }
+    ReplState *prev = &S->undo[S->nundo - 1];
+    ReplWorld *w = prev->valid ? repl_world_build(S, prev, prev->nw) : NULL;
+    if (!w && prev->valid) {
+        repl_say(S, "cannot undo: the earlier state no longer checks\n");
+        S->errors++;
+        return;
+    }
+    S->nundo--;
+    repl_say(S, "undone: %s\n", S->st.what ? S->st.what : "the last change");
+    if (w && S->world)
+        repl_say_changes(S, S->world, w);
+    repl_state_free(&S->st);
+    S->st = *prev;
+    repl_world_free(S, S->world);
+    S->world = w;
+}
+
+static void cmd_list(Session *S, const Cmd *c)
+{
+    (void)c;
+    if (!S->st.nw)
+        repl_say(S, "no what-ifs: the plan as loaded\n");
+    for (int i = 0; i < S->st.nw; i++) {
+        char *t = repl_short_text(S->st.w[i].text), how[300];
+        if (S->world)
+            repl_say(S, "<repl>:%d: %s  (%s)\n", S->st.w[i].line, t,
+                     repl_entry_effect(S->world, i, how, sizeof how));
+        else
+            repl_say(S, "<repl>:%d: %s\n", S->st.w[i].line, t);
+        free(t);
+    }
+}
+
+static void cmd_format(Session *S, const Cmd *c)
+{
+    static const char *const names[] = {"table", "csv", "json", "md"};
+    for (int i = 0; *c->arg && i < 4; i++)
+        if (strcmp(c->arg, names[i]) == 0)
+            S->format = (OutFormat)i;
+    if (*c->arg && strcmp(c->arg, names[S->format]) != 0) {
+        repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
+                      "unknown format '%s' (expected table, csv, json or md)", c->arg);
+        return;
+    }
+    repl_say(S, "format: %s\n", names[S->format]);
+}
+
+/* Splits the words of an argument (no quoting: file names without spaces). */
+static int split_words(const char *arg, char ***out)
+{
+    int n = 0;
+    *out = NULL;
+    for (const char *p = arg; *p;) {
+        p += strspn(p, " \t");
+        size_t k = strcspn(p, " \t");
+        if (!k)
+            break;
+        *out = xrealloc(*out, (size_t)(n + 1) * sizeof **out);
+        (*out)[n++] = xstrndup(p, k);
+        p += k;
+    }
+    return n;
+}
+
+static void cmd_actuals(Session *S, const Cmd *c)
+{
+    if (!*c->arg) {
+        if (!S->st.nactuals)
+            repl_say(S, "actuals: the plan's own\n");
+        for (int i = 0; i < S->st.nactuals; i++)
+            repl_say(S, "actuals: %s\n", S->st.actuals[i]);
+        return;
+    }
+    ReplState next;
+    repl_state_copy(&next, &S->st);
+    for (int i = 0; i < next.nactuals; i++)
+        free(next.actuals[i]);
+    free(next.actuals);
+    next.actuals = NULL;
+    next.nactuals = 0;
+    if (strcmp(c->arg, "none") != 0) {
+        char **files = NULL;
+        next.nactuals = split_words(c->arg, &files);
+        next.actuals = files;
+        for (int i = 0; i < next.nactuals; i++)
+            if (access(files[i], R_OK) != 0) {
+                repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
+                              "cannot read '%s': %s", files[i], strerror(errno));
+                repl_state_free(&next);
+                return;
+            }
+    }
+    if (!S->world) { /* nothing evaluated yet: remember them */
+        repl_state_free(&S->st);
+        S->st = next;
+        repl_say(S, "actuals: %s\n", *c->arg ? c->arg : "the plan's own");
+        return;
+    }
+    Buf what = {0};
+    buf_printf(&what, ":actuals %s", c->arg);
+    repl_apply_setting(S, &next, buf_cstr(&what));
+    buf_free(&what);
+}
+
+static void cmd_as_of(Session *S, const Cmd *c)
+{
+    ReplState next;
+    repl_state_copy(&next, &S->st);
+    free(next.as_of);
+    next.as_of = NULL;
+    if (!*c->arg) {
+        repl_say(S, "as of: %s\n", S->st.as_of ? S->st.as_of : "the last month with actuals");
+        repl_state_free(&next);
+        return;
+    }
+    if (strcmp(c->arg, "none") != 0) {
+        int y = 0, m = 0;
+        char tail = 0;
+        const Symbols *s = S->world ? S->world->p->sym : NULL;
+        if (sscanf(c->arg, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 ||
+            (s && ms_fiscal_month(s, y, m) < 0)) {
+            if (s)
+                repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
+                              "'%s' is not a month of FY%d (YYYY-MM, %s .. %s)", c->arg, s->year,
+                              ms_month_label(s, 0), ms_month_label(s, 11));
+            else
+                repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
+                              "'%s' is not a month (YYYY-MM)", c->arg);
+            repl_state_free(&next);
+            return;
+        }
+        next.as_of = xstrdup(c->arg);
+    }
+    if (!S->world) {
+        repl_state_free(&S->st);
+        S->st = next;
+        repl_say(S, "as of: %s\n", c->arg);
+        return;
+    }
+    Buf what = {0};
+    buf_printf(&what, ":as-of %s", c->arg);
+    repl_apply_setting(S, &next, buf_cstr(&what));
+    buf_free(&what);
+}
+
+static void cmd_report(Session *S, const Cmd *c)
+{
+    if (!repl_need_world(S, c->text, c->line))
+        return;
+    int found = 0;
+    for (Unit *u = S->world->p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next) {
+            if (n->kind != N_REPORT)
+                continue;
+            if (!*c->arg)
+                repl_say(S, "report \"%s\"\n", n->str);
+            else if (strcmp(n->str, c->arg) == 0 && !found++)
+                repl_print_shows(S, n->a, n->str, false);
+            found += !*c->arg;
+        }
+    if (!found && *c->arg)
+        repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
+                      "the plan has no report \"%s\"", c->arg);
+    else if (!found)
+        repl_say(S, "the plan has no reports\n");
+}
+
+/* What `salesplan run` of the plan prints: its reports and shows, or one
+ * table per split metric and dimension (and the reviews with actuals). */
+static void cmd_run(Session *S, const Cmd *c)
+{
+    if (!repl_need_world(S, c->text, c->line))
+        return;
+    ReplWorld *w = S->world;
+    ShowList l = {0};
+    Arena *arena = &w->p->main->arena;
+    run_plan_shows(w->p, &l);
+    if (!l.n) {
+        run_default_shows(w->p, &w->en, arena, &l);
+        if (w->ra->act || S->st.as_of)
+            run_review_shows(w->p, arena, &l);
+    }
+    Buf out = {0};
+    bool color = S->interactive && isatty(1) && !getenv("NO_COLOR");
+    int errors = w->d.nerrors;
+    run_render(w->p, &w->en, &w->ms, &l, S->format, color, &out);
+    if (w->d.nerrors > errors)
+        S->errors++;
+    repl_flush(S, &w->d);
+    fwrite(buf_cstr(&out), 1, out.len, S->out);
+    buf_free(&out);
+    free(l.shows);
+    free(l.titles);
+}
+
+static void cmd_diff(Session *S, const Cmd *c)
+{
+    repl_cmd_diff(S, c->arg, c->argcol);
+}
+static void cmd_save(Session *S, const Cmd *c)
+{
+    repl_cmd_save(S, c->text, c->line, c->arg, c->argcol);
+}
+static void cmd_quit(Session *S, const Cmd *c)
+{
+    (void)c;
+    S->quit = true;
+}
+
+typedef struct {
+    const char *name;
+    void (*fn)(Session *, const Cmd *);
+} CmdEntry;
+
+static const CmdEntry cmds[] = {{"help", cmd_help},
+                                {"load", cmd_load},
+                                {"reload", cmd_reload},
+                                {"baseline", cmd_baseline},
+                                {"diff", cmd_diff},
+                                {"undo", cmd_undo},
+                                {"save", cmd_save},
+                                {"actuals", cmd_actuals},
+                                {"as-of", cmd_as_of},
+                                {"format", cmd_format},
+                                {"list", cmd_list},
+                                {"report", cmd_report},
+                                {"run", cmd_run},
+                                {"quit", cmd_quit},
+                                {"q", cmd_quit},
+                                {"exit", cmd_quit},
+                                {"h", cmd_help},
+                                {"?", cmd_help},
+                                {NULL, NULL}};
+
+void repl_command(Session *S, const char *text, int line)
+{
+    const char *p = text + strspn(text, " \t");
+    int col = (int)(p - text) + 1;
+    p++; /* ':' */
+    size_t n = strcspn(p, " \t\n");
+    char *name = xstrndup(p, n);
+    const char *a = p + n;
+    a += strspn(a, " \t\n");
+    char *arg = xstrdup(a);
+    size_t al = strlen(arg);
+    while (al && (arg[al - 1] == ' ' || arg[al - 1] == '\t' || arg[al - 1] == '\n'))
+        arg[--al] = '\0';
+    Cmd c = {text, line, arg, (int)utf8_count(text, (size_t)(a - text)) + 1};
+    const CmdEntry *e = cmds;
+    while (e->name && strcmp(e->name, name) != 0)
+        e++;
+    if (e->name) {
+        e->fn(S, &c);
+    } else {
+        const char *best = NULL;
+        int bd = 3;
+        for (int i = 0; repl_commands[i]; i++) {
+            int d = edit_distance(name, repl_commands[i], 2);
+            if (d < bd) {
+                bd = d;
+                best = repl_commands[i];
+            }
+        }
+        Buf hint = {0};
+        if (best)
+            buf_printf(&hint, " (did you mean ':%s'?)", best);
+        else
+            buf_puts(&hint, " (:help lists the commands)");
+        repl_error_at(S, text, line, col, (int)utf8_count(name, n) + 1, "unknown command ':%s'%s",
+                      name, buf_cstr(&hint));
+        buf_free(&hint);
+    }
+    free(name);
+    free(arg);
+}

@@ -1,0 +1,411 @@
+/* replline.c -- how the REPL reads entries.
+ *
+ * On a terminal: GNU readline through its callback interface (so that
+ * Ctrl-C can drop the entry being typed: SIGINT interrupts the wait for
+ * input and the line state is cleaned up with rl_free_line_state and
+ * rl_callback_sigcleanup), the prompt "salesplan> " and "...> " while
+ * brackets are open, persistent history and Tab completion of keywords,
+ * commands and the plan's names.  Otherwise plain lines from standard
+ * input, no prompt, joined the same way.  Only the four wrappers below
+ * (read a line, add to history, read and write the history file) know
+ * about readline.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "repl/repl_int.h"
+
+#define HISTORY_MAX 2000
+
+struct ReplInput {
+    Session *S;
+    bool rl;
+    char *history; /* the history file, or NULL */
+    char *line;    /* what the callback got */
+    bool have_line;
+    char *buf; /* getline's buffer */
+    size_t cap;
+};
+
+static volatile sig_atomic_t got_sigint;
+static ReplInput *current; /* readline's callbacks take no argument */
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    got_sigint = 1;
+}
+
+/* ---- brackets ----------------------------------------------------------------------------- */
+
+int repl_open_brackets(const char *t)
+{
+    int depth = 0;
+    for (const char *p = t; *p; p++) {
+        if (*p == '#') {
+            while (p[1] && p[1] != '\n')
+                p++;
+        } else if (*p == '"') {
+            for (p++; *p && *p != '"' && *p != '\n'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (!*p)
+                break;
+        } else if (*p == '(' || *p == '[' || *p == '{') {
+            depth++;
+        } else if (*p == ')' || *p == ']' || *p == '}') {
+            depth--;
+        }
+    }
+    return depth;
+}
+
+/* ---- completion --------------------------------------------------------------------------- */
+
+static const char *const words[] = {"plan",        "import",
+                                    "dimension",   "metric",
+                                    "let",         "fn",
+                                    "target",      "split",
+                                    "history",     "actuals",
+                                    "incentive",   "example",
+                                    "scorecard",   "review",
+                                    "scenario",    "assert",
+                                    "report",      "show",
+                                    "rest",        "levels",
+                                    "from",        "money",
+                                    "count",       "percent",
+                                    "score",       "lower_is_better",
+                                    "by",          "in",
+                                    "weights",     "proportional",
+                                    "to",          "equally",
+                                    "seasonality", "like",
+                                    "overassign",  "reserve",
+                                    "if",          "then",
+                                    "else",        "and",
+                                    "or",          "not",
+                                    "step",        "bracket",
+                                    "curve",       "per",
+                                    "given",       "expect",
+                                    "kpi",         "weight",
+                                    "cap",         "rating",
+                                    "monthly",     "quarterly",
+                                    "half",        "annual",
+                                    "status",      "green",
+                                    "amber",       "flag",
+                                    "deviation",   "reforecast",
+                                    "rank",        "within",
+                                    "bottom",      "attainment",
+                                    "min",         "max",
+                                    "clamp",       "abs",
+                                    "round",       "floor",
+                                    "ceil",        "prev",
+                                    "total",       "actual",
+                                    "ytd_target",  "ytd_actual",
+                                    "payout",      "year",
+                                    "start",       "currency",
+                                    "unit",        "rounding",
+                                    NULL};
+
+typedef struct {
+    const char **v;
+    size_t n, cap;
+} Names;
+
+static void name_add(Names *c, const char *s)
+{
+    if (!s || !*s)
+        return;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 256;
+        c->v = xrealloc(c->v, c->cap * sizeof *c->v);
+    }
+    c->v[c->n++] = s;
+}
+
+static void map_names(Names *c, const StrMap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i])
+            name_add(c, m->keys[i]);
+}
+
+static Names cands;
+static size_t cand_next;
+
+/* Every name the plan declares, and the words of the language. */
+static void plan_names(Names *c)
+{
+    for (int i = 0; words[i]; i++)
+        name_add(c, words[i]);
+    const ReplWorld *w = current->S->world;
+    if (!w)
+        return;
+    const Symbols *s = w->p->sym;
+    const StrMap *maps[] = {&s->metrics,   &s->levels,     &s->lets,       &s->fns,
+                            &s->histories, &s->incentives, &s->scorecards, &s->scenarios};
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+        map_names(c, maps[i]);
+    for (int d = 0; d < s->ndims; d++) {
+        name_add(c, s->dims[d]->name);
+        for (size_t k = 0; k < s->dims[d]->nmembers; k++) {
+            name_add(c, s->dims[d]->members[k]->name);
+            name_add(c, s->dims[d]->members[k]->alias);
+        }
+    }
+}
+
+static void report_titles(Names *c)
+{
+    const ReplWorld *w = current->S->world;
+    for (Unit *u = w ? w->p->units : NULL; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next)
+            if (n->kind == N_REPORT)
+                name_add(c, n->str);
+}
+
+static char *next_candidate(const char *text, int state)
+{
+    if (state == 0)
+        cand_next = 0;
+    size_t len = strlen(text);
+    while (cand_next < cands.n) {
+        const char *s = cands.v[cand_next++];
+        if (strncmp(s, text, len) == 0)
+            return xstrdup(s);
+    }
+    return NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+    (void)end;
+    const char *line = rl_line_buffer + strspn(rl_line_buffer, " \t");
+    int lead = (int)(line - rl_line_buffer);
+    cands.n = 0;
+    rl_attempted_completion_over = 1; /* no file names unless a command takes one */
+    if (line[0] == ':') {
+        size_t n = strcspn(line + 1, " \t");
+        if (start <= lead + 1) {
+            for (int i = 0; repl_commands[i]; i++)
+                name_add(&cands, repl_commands[i]);
+        } else if ((n == 4 && strncmp(line + 1, "load", 4) == 0) ||
+                   (n == 4 && strncmp(line + 1, "save", 4) == 0) ||
+                   (n == 7 && strncmp(line + 1, "actuals", 7) == 0)) {
+            rl_attempted_completion_over = 0;
+            return NULL;
+        } else if (n == 6 && strncmp(line + 1, "report", 6) == 0) {
+            report_titles(&cands);
+        } else if (n == 6 && strncmp(line + 1, "format", 6) == 0) {
+            static const char *const f[] = {"table", "csv", "json", "md"};
+            for (int i = 0; i < 4; i++)
+                name_add(&cands, f[i]);
+        } else {
+            plan_names(&cands);
+        }
+    } else {
+        plan_names(&cands);
+    }
+    return rl_completion_matches(text, next_candidate);
+}
+
+/* ---- the four readline wrappers ---------------------------------------------------------- */
+
+static void on_line(char *line)
+{
+    current->line = line;
+    current->have_line = true;
+    rl_callback_handler_remove();
+}
+
+/* One line from the terminal; NULL at the end of input, *dropped after Ctrl-C. */
+static char *rl_read_line(ReplInput *in, const char *prompt, bool *dropped)
+{
+    *dropped = false;
+    got_sigint = 0;
+    in->have_line = false;
+    in->line = NULL;
+    rl_callback_handler_install(prompt, on_line);
+    while (!in->have_line) {
+        fd_set fds;
+        int fd = fileno(rl_instream);
+        FD_ZERO(&fds);
+        FD_SET(fd, &fds);
+        int r = select(fd + 1, &fds, NULL, NULL, NULL);
+        if (r < 0 && errno == EINTR) {
+            if (!got_sigint)
+                continue;
+            got_sigint = 0; /* Ctrl-C: drop what is typed, start a new entry */
+            rl_free_line_state();
+            rl_callback_sigcleanup();
+            rl_replace_line("", 0);
+            rl_point = rl_end = rl_mark = 0;
+            rl_callback_handler_remove();
+            fputs("^C\n", rl_outstream);
+            fflush(rl_outstream);
+            *dropped = true;
+            return NULL;
+        }
+        if (r < 0) {
+            rl_callback_handler_remove();
+            return NULL;
+        }
+        rl_callback_read_char();
+    }
+    if (!in->line)
+        fputc('\n', rl_outstream); /* Ctrl-D: leave the shell's prompt on a line of its own */
+    return in->line;
+}
+
+static void rl_add_history(const char *entry)
+{
+    if (!*entry)
+        return;
+    HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
+    if (!last || strcmp(last->line, entry) != 0)
+        add_history(entry);
+}
+
+static void rl_read_history_file(ReplInput *in)
+{
+    using_history();
+    stifle_history(HISTORY_MAX);
+    if (in->history)
+        read_history(in->history); /* none yet: fine */
+}
+
+static void rl_write_history_file(ReplInput *in)
+{
+    if (in->history && write_history(in->history) != 0)
+        fprintf(stderr, "salesplan: cannot write the history to '%s'\n", in->history);
+}
+
+/* $SALESPLAN_HISTORY, else $XDG_STATE_HOME/salesplan/history, else ~/.salesplan_history. */
+static char *history_path(void)
+{
+    const char *e = getenv("SALESPLAN_HISTORY");
+    if (e && *e)
+        return xstrdup(e);
+    Buf b = {0};
+    const char *x = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
+    if (x && *x) {
+        buf_printf(&b, "%s/salesplan", x);
+        mkdir(buf_cstr(&b), 0700); /* may exist */
+        buf_puts(&b, "/history");
+    } else if (h && *h) {
+        buf_printf(&b, "%s/.salesplan_history", h);
+    }
+    return b.data;
+}
+
+/* ---- entries ------------------------------------------------------------------------------ */
+
+ReplInput *repl_input_open(Session *S)
+{
+    ReplInput *in = xcalloc(1, sizeof *in);
+    in->S = S;
+    in->rl = S->interactive;
+    current = in;
+    if (!in->rl)
+        return in;
+    rl_readline_name = "salesplan";
+    rl_catch_signals = 0; /* SIGINT is ours: it drops the entry */
+    rl_attempted_completion_function = complete;
+    rl_completer_word_break_characters = " \t\n\"\\'`@$><=;|&{}()[],+-*/:.";
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: select is interrupted */
+    in->history = history_path();
+    rl_read_history_file(in);
+    return in;
+}
+
+void repl_input_close(ReplInput *in)
+{
+    if (in->rl) {
+        rl_write_history_file(in);
+        clear_history();
+        signal(SIGINT, SIG_DFL);
+    }
+    free(cands.v);
+    memset(&cands, 0, sizeof cands);
+    free(in->history);
+    free(in->buf);
+    free(in);
+    current = NULL;
+}
+
+/* One line without its newline (malloc'd); NULL at the end of input. */
+static char *read_line(ReplInput *in, bool more, bool *dropped)
+{
+    *dropped = false;
+    if (in->rl)
+        return rl_read_line(in, more ? "...> " : "salesplan> ", dropped);
+    ssize_t n = getline(&in->buf, &in->cap, stdin);
+    if (n < 0)
+        return NULL;
+    while (n > 0 && (in->buf[n - 1] == '\n' || in->buf[n - 1] == '\r'))
+        in->buf[--n] = '\0';
+    return xstrdup(in->buf);
+}
+
+/* The entry as history keeps it: on one line unless a comment needs the line ends. */
+static void remember(ReplInput *in, const Buf *entry)
+{
+    if (!in->rl)
+        return;
+    char *h = xstrdup(buf_cstr((Buf *)entry));
+    if (!strchr(h, '#'))
+        for (char *p = h; *p; p++)
+            if (*p == '\n')
+                *p = ' ';
+    rl_add_history(h);
+    free(h);
+}
+
+char *repl_input_next(ReplInput *in, int *first_line)
+{
+    Buf entry = {0};
+    bool more = false;
+    for (;;) {
+        bool dropped;
+        char *line = read_line(in, more, &dropped);
+        if (dropped) {
+            entry.len = 0;
+            more = false;
+            continue;
+        }
+        if (!line) {
+            if (!more) {
+                buf_free(&entry);
+                return NULL;
+            }
+            break; /* the end of input in an open bracket: the parser says what is missing */
+        }
+        in->S->line++;
+        if (!more)
+            *first_line = in->S->line;
+        else
+            buf_putc(&entry, '\n');
+        buf_puts(&entry, line);
+        free(line);
+        const char *t = buf_cstr(&entry);
+        t += strspn(t, " \t");
+        if (*t == ':' || repl_open_brackets(buf_cstr(&entry)) <= 0)
+            break;
+        more = true;
+    }
+    remember(in, &entry);
+    char *s = xstrdup(buf_cstr(&entry));
+    buf_free(&entry);
+    return s;
+}

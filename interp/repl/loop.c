@@ -1,0 +1,496 @@
+/* repl.c -- `salesplan repl [FILE]`: the session loop and its commands.
+ *
+ * An entry (one line, or several while brackets are open) is a :command,
+ * a statement (a what-if: applied on top of the plan, replacing the
+ * declaration with the same key, see replworld.c; `show` only prints), a
+ * NAME.LINE = EXPR change of an incentive line, or an expression (its value
+ * is printed).  Every change builds a new evaluation; if it does not check,
+ * its diagnostics are printed and the session keeps its state.  Errors
+ * never end the session; :quit or the end of input does.
+ */
+#include "repl/repl.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fmt/fmt.h"
+#include "syntax/parse.h"
+#include "repl/repl_int.h"
+
+#define REPL_VERSION "0.1.0"
+
+const char *const repl_commands[] = {"help", "load",   "reload",  "baseline", "diff",
+                                     "undo", "save",   "actuals", "as-of",    "format",
+                                     "list", "report", "run",     "quit",     NULL};
+
+const char repl_usage[] =
+    "usage: salesplan repl [FILE] [--actuals CSV]... [--as-of YYYY-MM] [--format FORMAT]\n"
+    "                      [--allow-path DIR]\n"
+    "\n"
+    "An interactive what-if session on a plan (none: start from an empty plan).\n"
+    "Type a statement to try it on top of the plan: it replaces the declaration\n"
+    "with the same key (target M; split M by LEVEL [in SCOPE]; let, metric,\n"
+    "incentive, scorecard... by name) or is added, and the answer says what\n"
+    "changed: 'revenue: 14,000,000.00 -> 15,000,000.00 (+7.14%); 96 cells changed'.\n"
+    "NAME.LINE = EXPR changes one line of an incentive.  An expression prints its\n"
+    "value (revenue[north, Q1], total(commission)); show ... prints a table.\n"
+    "\n"
+    "commands:\n"
+    "  :help              this list             :list          the what-ifs applied\n"
+    "  :load FILE         start over on a plan  :reload        re-read the file, keep\n"
+    "  :baseline          compare with now                     the what-ifs that apply\n"
+    "  :diff [SHOW]       cells changed since the baseline: baseline, now, delta\n"
+    "  :undo              take back the last change (what-if, :reload, :actuals, :as-of)\n"
+    "  :save FILE         write the plan with the what-ifs applied, formatted\n"
+    "  :actuals [CSV...|none]  actuals to use (none: the plan's own)\n"
+    "  :as-of [YYYY-MM|none]   review up to this month\n"
+    "  :format [table|csv|json|md]  how tables are printed\n"
+    "  :report [TITLE]    print a report of the plan (no title: list them)\n"
+    "  :run               every table `salesplan run` of the plan would print\n"
+    "  :quit              leave (also Ctrl-D)\n"
+    "\n"
+    "On a terminal: line editing and history (GNU readline; $SALESPLAN_HISTORY,\n"
+    "else $XDG_STATE_HOME/salesplan/history, else ~/.salesplan_history), Tab\n"
+    "completes keywords, commands and the plan's names, '...>' continues an entry\n"
+    "while brackets are open, Ctrl-C drops the entry.  Otherwise entries are read\n"
+    "from standard input without prompts, and diagnostics go to standard output\n"
+    "with the answers, so a session is a diffable transcript.\n"
+    "\n"
+    "exit status: 0; 1 when, without a terminal, an entry reported an error;\n"
+    "2 usage errors or FILE cannot be read\n";
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+void repl_say(Session *S, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(S->out, fmt, ap);
+    va_end(ap);
+}
+
+/* The first line of an entry, shortened, for messages. */
+char *repl_short_text(const char *text)
+{
+    size_t n = strcspn(text, "\n");
+    bool more = text[n] != '\0';
+    if (n > 60) {
+        n = 57;
+        while (n && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+        more = true;
+    }
+    Buf b = {0};
+    buf_put(&b, text, n);
+    if (more)
+        buf_puts(&b, " ...");
+    return b.data ? b.data : xstrdup("");
+}
+
+/* ---- changing the state ------------------------------------------------------------------- */
+
+static void push_undo(Session *S)
+{
+    S->undo = xrealloc(S->undo, (size_t)(S->nundo + 1) * sizeof *S->undo);
+    S->st.valid = S->world != NULL;
+    S->undo[S->nundo++] = S->st;
+    memset(&S->st, 0, sizeof S->st);
+}
+
+void repl_commit(Session *S, ReplState *next, ReplWorld *w, const char *what)
+{
+    repl_say_changes(S, S->world, w);
+    push_undo(S);
+    S->st = *next;
+    free(S->st.what);
+    S->st.what = xstrdup(what);
+    memset(next, 0, sizeof *next);
+    ReplWorld *old = S->world;
+    S->world = w;
+    repl_world_free(S, old);
+}
+
+void repl_clear_undo(Session *S)
+{
+    for (int i = 0; i < S->nundo; i++)
+        repl_state_free(&S->undo[i]);
+    free(S->undo);
+    S->undo = NULL;
+    S->nundo = 0;
+}
+
+static bool apply_whatif(Session *S, const char *text, int line, const char *incentive)
+{
+    ReplState next;
+    repl_state_copy(&next, &S->st);
+    repl_entry_add(&next, text, line, incentive);
+    ReplWorld *w = repl_world_build(S, &next, next.nw - 1);
+    if (!w) {
+        fputs("what-if not applied\n", S->diag);
+        S->errors++;
+        repl_state_free(&next);
+        return false;
+    }
+    char *what = repl_short_text(text);
+    repl_commit(S, &next, w, what);
+    free(what);
+    return true;
+}
+
+void repl_apply_setting(Session *S, ReplState *next, const char *what)
+{
+    ReplWorld *w = repl_world_build(S, next, next->nw);
+    if (!w) {
+        repl_say(S, "not changed\n");
+        S->errors++;
+        repl_state_free(next);
+        return;
+    }
+    repl_commit(S, next, w, what);
+}
+
+/* ---- entries ------------------------------------------------------------------------------ */
+
+static const char *const stmt_words[] = {"plan",      "import",  "dimension", "metric",  "let",
+                                         "fn",        "target",  "split",     "history", "actuals",
+                                         "incentive", "example", "scorecard", "review",  "scenario",
+                                         "assert",    "report",  "show",      NULL};
+
+static bool ident_char(unsigned char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c >= 0x80;
+}
+
+/* The identifier at s: its length (0: none). */
+static size_t ident_len(const char *s)
+{
+    size_t n = 0;
+    if (*s >= '0' && *s <= '9')
+        return 0;
+    while (ident_char((unsigned char)s[n]))
+        n++;
+    return n;
+}
+
+static bool starts_statement(const char *s)
+{
+    size_t n = ident_len(s);
+    for (int i = 0; n && stmt_words[i]; i++)
+        if (strlen(stmt_words[i]) == n && strncmp(s, stmt_words[i], n) == 0)
+            return true;
+    return false;
+}
+
+/* NAME.LINE = EXPR: returns NAME (malloc'd), or NULL. */
+static char *line_change(const char *s)
+{
+    size_t a = ident_len(s);
+    if (!a)
+        return NULL;
+    const char *p = s + a;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p++ != '.')
+        return NULL;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t b = ident_len(p);
+    if (!b)
+        return NULL;
+    p += b;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (p[0] != '=' || p[1] == '=')
+        return NULL;
+    return xstrndup(s, a);
+}
+
+void repl_print_shows(Session *S, Node *items, const char *title, bool check)
+{
+    ReplWorld *w = S->world;
+    ShowList l = {0};
+    int errors = w->d.nerrors;
+    for (Node *s = items; s; s = s->next) {
+        if (s->kind != N_SHOW)
+            continue;
+        if (check)
+            resolve_extra(w->p, s);
+        l.shows = xrealloc(l.shows, (size_t)(l.n + 1) * sizeof *l.shows);
+        l.titles = xrealloc(l.titles, (size_t)(l.n + 1) * sizeof *l.titles);
+        l.shows[l.n] = s;
+        l.titles[l.n++] = title;
+    }
+    Buf out = {0};
+    bool color = S->interactive && isatty(1) && !getenv("NO_COLOR");
+    if (w->d.nerrors == errors)
+        run_render(w->p, &w->en, &w->ms, &l, S->format, color, &out);
+    if (w->d.nerrors > errors)
+        S->errors++;
+    repl_flush(S, &w->d);
+    fwrite(buf_cstr(&out), 1, out.len, S->out);
+    buf_free(&out);
+    free(l.shows);
+    free(l.titles);
+}
+
+bool repl_need_world(Session *S, const char *text, int line)
+{
+    if (S->world)
+        return true;
+    const char *t = text + strspn(text, " \t");
+    repl_error_at(S, text, line, (int)(t - text) + 1, 1, "no plan to evaluate: %s",
+                  S->st.base && S->st.base->file
+                      ? "the plan does not check (fix it and :reload, or change it with a what-if)"
+                      : "type a plan header, or :load FILE");
+    return false;
+}
+
+static void statements(Session *S, const char *text, int line)
+{
+    Source *src = source_new("<repl>", NULL, text, strlen(text), 0);
+    src->first_line = line;
+    Arena arena = {0};
+    Diags d = {0};
+    int nerr = 0;
+    Node *items = parse_source(src, &arena, &d, &nerr);
+    bool changes = false, shows = false;
+    S->statements_changed = false;
+    for (Node *n = items; n; n = n->next) {
+        changes |= n->kind != N_SHOW;
+        shows |= n->kind == N_SHOW;
+        S->statements_changed |= n->kind == N_INCENTIVE || n->kind == N_SCORECARD ||
+                                 n->kind == N_REVIEW || n->kind == N_EXAMPLE;
+    }
+    bool ok = !d.nerrors;
+    if (!ok) {
+        repl_flush(S, &d);
+        S->errors++;
+    } else if (changes) {
+        ok = apply_whatif(S, text, line, NULL);
+    }
+    diag_free(&d);
+    arena_free(&arena);
+    source_free(src);
+    if (!ok || !shows || !repl_need_world(S, text, line))
+        return;
+    Unit *u = NULL;
+    Node *again = prog_parse_unit(S->world->p, "<repl>", NULL, text, strlen(text), line, &u);
+    u->items = NULL;
+    repl_print_shows(S, again, NULL, true);
+}
+
+static void expression(Session *S, const char *text, int line)
+{
+    if (!repl_need_world(S, text, line))
+        return;
+    ReplWorld *w = S->world;
+    Buf t = {0};
+    buf_printf(&t, "let _ =\n%s", text); /* the expression keeps its line and columns */
+    Unit *u = NULL;
+    int errors = w->d.nerrors;
+    Node *items = prog_parse_unit(w->p, "<repl>", NULL, buf_cstr(&t), t.len, line - 1, &u);
+    u->items = NULL;
+    buf_free(&t);
+    if (w->d.nerrors == errors && (!items || items->kind != N_LET || items->next)) {
+        repl_flush(S, &w->d);
+        const char *s = text + strspn(text, " \t");
+        repl_error_at(S, text, line, (int)(s - text) + 1, 1,
+                      "expected a statement, an expression or a :command");
+        return;
+    }
+    Kind kind = K_ANY;
+    if (w->d.nerrors == errors) {
+        R r = {w->p, w->p->diags, w->p->sym, {0}, NULL};
+        Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
+        kind = rx_check(&r, &sc, items->a);
+        strmap_free(&r.graph);
+        const Node *e = items->a->kind == N_INDEX ? items->a->a : items->a; /* m, m[...] */
+        const Node *m = e->kind == N_NAME ? strmap_get(&w->p->sym->metrics, e->name) : NULL;
+        if (kind == K_ANY && m && m->op == MK_DERIVED)
+            kind = (Kind)m->flags; /* collected / revenue: a percent */
+    }
+    Value v;
+    if (w->d.nerrors == errors && inc_eval_plan(&w->ms, items->a, &v) == 0 &&
+        w->d.nerrors == errors) {
+        Buf out = {0};
+        repl_say_value(S, &v, (int)kind, &out);
+        fwrite(buf_cstr(&out), 1, out.len, S->out);
+        buf_free(&out);
+    }
+    if (w->d.nerrors > errors)
+        S->errors++;
+    repl_flush(S, &w->d);
+}
+
+/* The first token of an entry: after white space and comments. */
+static const char *first_token(const char *p)
+{
+    for (;;) {
+        p += strspn(p, " \t\r\n");
+        if (*p != '#')
+            return p;
+        p += strcspn(p, "\n");
+    }
+}
+
+static void entry(Session *S, const char *text, int line)
+{
+    S->entry_text = text;
+    const char *p = first_token(text);
+    if (!*p)
+        return;
+    if (*p == ':') {
+        repl_command(S, text, line);
+        return;
+    }
+    char *inc = line_change(p);
+    S->statements_changed = inc != NULL;
+    if (inc)
+        apply_whatif(S, text, line, inc);
+    else if (starts_statement(p))
+        statements(S, text, line);
+    else
+        expression(S, text, line);
+    free(inc);
+}
+
+/* ---- the session -------------------------------------------------------------------------- */
+
+static int start(Session *S, const char *file)
+{
+    if (!file) {
+        S->st.base = repl_base_new(NULL, ".", "", 0);
+        repl_set_baseline(S);
+        return 0;
+    }
+    size_t len = 0;
+    char *text = repl_read_file(file, &len);
+    if (!text) {
+        fprintf(stderr, "salesplan: cannot read '%s': %s\n", file,
+                errno == EFBIG ? "file too large (over 64 MiB)" : strerror(errno));
+        return 2;
+    }
+    char *dir = repl_dir_of(file);
+    S->st.base = repl_base_new(file, dir, text, len);
+    free(dir);
+    free(text);
+    S->world = repl_world_build(S, &S->st, -1);
+    if (S->world && S->st.as_of && S->world->as_of < 0) {
+        const Symbols *s = S->world->p->sym;
+        fprintf(stderr, "salesplan: --as-of '%s' is not a month of FY%d (YYYY-MM, %s .. %s)\n",
+                S->st.as_of, s->year, ms_month_label(s, 0), ms_month_label(s, 11));
+        return 2;
+    }
+    if (!S->world) {
+        fprintf(S->diag, "%s does not check: fix it and :reload, or :load another plan\n", file);
+        S->errors++;
+    }
+    repl_set_baseline(S);
+    return 0;
+}
+
+static void finish(Session *S)
+{
+    repl_world_free(S, S->world);
+    S->world = NULL;
+    repl_state_free(&S->st);
+    repl_clear_undo(S);
+    repl_baseline_free(S);
+    repl_actuals_unref(S->ra);
+    free(S->quiet_msg);
+}
+
+static int parse_args(Session *S, int argc, char **argv, const char **file, const char ***allow)
+{
+    *allow = xcalloc((size_t)argc + 1, sizeof **allow);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(repl_usage, stdout);
+            return -1;
+        } else if (strcmp(a, "--actuals") == 0 && v) {
+            S->st.actuals = xrealloc(S->st.actuals, (size_t)(S->st.nactuals + 1) * sizeof(char *));
+            S->st.actuals[S->st.nactuals++] = xstrdup(v);
+            i++;
+        } else if (strcmp(a, "--as-of") == 0 && v) {
+            free(S->st.as_of);
+            S->st.as_of = xstrdup(v);
+            i++;
+        } else if (strcmp(a, "--allow-path") == 0 && v) {
+            (*allow)[S->nallow++] = v;
+            i++;
+        } else if (strcmp(a, "--format") == 0 && v) {
+            static const char *const names[] = {"table", "csv", "json", "md"};
+            int k = 0;
+            while (k < 4 && strcmp(names[k], v) != 0)
+                k++;
+            if (k == 4) {
+                fprintf(stderr,
+                        "salesplan: unknown format '%s' (expected table, csv, json or md)\n"
+                        "Try 'salesplan repl --help'.\n",
+                        v);
+                return 2;
+            }
+            S->format = (OutFormat)k;
+            i++;
+        } else if (a[0] == '-' && a[1]) {
+            bool known = strcmp(a, "--actuals") == 0 || strcmp(a, "--as-of") == 0 ||
+                         strcmp(a, "--allow-path") == 0 || strcmp(a, "--format") == 0;
+            fprintf(stderr, "salesplan: %s '%s' for repl\nTry 'salesplan repl --help'.\n",
+                    known ? "a value is needed after" : "unknown option", a);
+            return 2;
+        } else if (*file) {
+            fprintf(stderr,
+                    "salesplan: repl takes one plan file (got a second: '%s')\n"
+                    "Try 'salesplan repl --help'.\n",
+                    a);
+            return 2;
+        } else {
+            *file = a;
+        }
+    }
+    return 0;
+}
+
+int repl_main(int argc, char **argv)
+{
+    Session S;
+    memset(&S, 0, sizeof S);
+    S.format = OUT_TABLE;
+    S.interactive = isatty(0);
+    S.out = stdout;
+    S.diag = S.interactive ? stderr : stdout;
+    S.color = S.interactive && isatty(2) && !getenv("NO_COLOR");
+    const char *file = NULL, **allow = NULL;
+    int rc = parse_args(&S, argc, argv, &file, &allow);
+    S.allow = allow;
+    if (rc == 0)
+        rc = start(&S, file);
+    if (rc != 0) {
+        finish(&S);
+        free(allow);
+        return rc < 0 ? 0 : rc;
+    }
+    if (S.interactive)
+        printf("salesplan %s repl%s%s; :help lists the commands, Ctrl-D leaves\n", REPL_VERSION,
+               file ? " on " : "", file ? file : " (no plan: type a plan header, or :load FILE)");
+    ReplInput *in = repl_input_open(&S);
+    char *text;
+    int line = 0;
+    while (!S.quit && (text = repl_input_next(in, &line))) {
+        entry(&S, text, line);
+        free(text);
+        fflush(S.out);
+        fflush(S.diag);
+    }
+    repl_input_close(in);
+    rc = !S.interactive && S.errors ? 1 : 0;
+    finish(&S);
+    free(allow);
+    return rc;
+}

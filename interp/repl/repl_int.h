@@ -1,0 +1,243 @@
+/* repl_int.h -- shared by the REPL's files: repl.c (the session loop and
+ * its entries), replcmd.c (the :commands), replworld.c (a session state evaluated: the plan with
+ * the what-ifs applied, its tables and the text :save writes), replsay.c
+ * (what changed, values, :diff), replline.c (reading entries: readline,
+ * history, completion, Ctrl-C) and replact.c (the actuals store kept
+ * across evaluations).  Not for other modules: repl.h is the interface.
+ *
+ * Ownership: a ReplState owns its entries and strings and shares its
+ * ReplBase (reference counted).  A ReplWorld owns its Program, Engine,
+ * Measure, tables and Diags, and holds a reference to a ReplActuals.  The
+ * Session owns the current state and world, the undo stack, the baseline
+ * and the actuals cache.
+ */
+#ifndef REPL_INT_H
+#define REPL_INT_H
+
+#include <stdio.h>
+
+#include "data/actuals.h"
+#include "alloc/alloc.h"
+#include "measure/incentive.h"
+#include "measure/measure.h"
+#include "render/render.h"
+#include "session/session.h"
+#include "session/table_diff.h"
+
+/* The plan text the session started from (:load, :reload). */
+typedef struct {
+    int refs;
+    char *file; /* as given, or NULL: a session without a plan file */
+    char *dir;  /* where data paths and imports resolve */
+    char *text;
+    size_t len;
+} ReplBase;
+
+/* One what-if: an entry of one or more statements, or NAME.LINE = EXPR. */
+typedef struct {
+    char *text;      /* as typed, lines joined with '\n' */
+    int line;        /* its first input line */
+    char *incentive; /* NAME of a NAME.LINE = EXPR entry, else NULL */
+} ReplEntry;
+
+typedef struct {
+    ReplBase *base; /* NULL: nothing loaded */
+    ReplEntry *w;
+    int nw;
+    char **actuals; /* :actuals files (replacing the plan's); none: the plan's */
+    int nactuals;
+    char *as_of; /* YYYY-MM, or NULL */
+    char *what;  /* the entry or command that made this state (for :undo) */
+    bool valid;  /* it checked (on the undo stack: whether to evaluate it again) */
+} ReplState;
+
+/* The actuals store, shared by the evaluations whose plans have the same
+ * dimensions, base metrics and actuals sources (replact.c). */
+typedef struct ReplActuals {
+    int refs;
+    Actuals *act; /* NULL: there are no actuals */
+    char *sig;    /* what it was read for */
+    int ndims;
+    size_t *nmem;
+    char **metrics; /* base metric names, in the store's order */
+    int nmetrics;
+} ReplActuals;
+
+/* A statement of the main unit: a base statement, or one a what-if put
+ * in its place or after the base. */
+typedef struct {
+    Node *n;
+    size_t start, end;  /* base statements: their bytes in the base text */
+    int entry;          /* -1: the base's own; else the entry that placed it */
+    bool lines_changed; /* an incentive whose lines NAME.LINE entries changed */
+    char *key;          /* what a what-if must match to replace it, or NULL */
+} ReplSlot;
+
+typedef struct {
+    const char *name;
+    const Node *metric;
+    Num value;
+} ReplRoot;
+
+typedef struct {
+    Diags d;
+    Program *p;
+    Engine en;
+    bool engine;
+    Measure ms;
+    bool measure;
+    ReplActuals *ra;
+    bool fresh_actuals; /* read for this evaluation (its warnings are news) */
+    int as_of;
+    ReplSlot *slots;
+    int nslots, nbase;
+    Source **esrc;         /* per entry: its Source */
+    const Node **replaced; /* per entry: the first statement of the plan it replaced */
+    Node **line;           /* per NAME.LINE entry: its line */
+    ShowList l;            /* the tables compared after each change */
+    char **keys;           /* per table: tdiff_show_key */
+    Buf *csv;              /* per table: its CSV form */
+    ReplRoot *roots;       /* per metric with a target: the root target */
+    int nroots;
+    ReplRoot *payouts; /* per incentive, with actuals: total(INCENTIVE) */
+    int npayouts;
+    char *fp_common; /* repltouch.c: what every metric depends on */
+    StrMap fp;       /* metric name -> the text of what its allocation depends on */
+    Arena fp_arena;
+    char **default_metric, **default_level; /* the default tables: metric by level */
+    int ndefault;
+} ReplWorld;
+
+typedef struct {
+    ReplState st;
+    ReplWorld *world; /* NULL: the plan does not check (or none is loaded) */
+    ReplState *undo;
+    int nundo;
+    ReplState base_st; /* :baseline */
+    char **base_keys;
+    Buf *base_csv;
+    int *base_nkey;
+    int nbase_tables;
+    bool have_baseline;
+    ReplActuals *ra; /* the cache */
+    const char **allow;
+    int nallow;
+    OutFormat format;
+    bool interactive;
+    FILE *out;               /* answers */
+    FILE *diag;              /* diagnostics: stdout when not interactive */
+    bool color;              /* diagnostics in colour */
+    int line;                /* input lines read so far */
+    const char *entry_text;  /* the entry being run */
+    int errors;              /* entries that reported an error */
+    bool statements_changed; /* the what-if changes an incentive, scorecard or review */
+    int quiet;               /* > 0: diagnostics are not printed, the first error is kept */
+    char *quiet_msg;
+    bool fresh; /* evaluate everything: take nothing over from the current evaluation */
+    bool quit;
+} Session;
+
+/* ---- replworld.c ---- */
+ReplBase *repl_base_new(const char *file, const char *dir, const char *text, size_t len);
+void repl_base_unref(ReplBase *b);
+void repl_state_copy(ReplState *dst, const ReplState *src);
+void repl_state_free(ReplState *st);
+void repl_entry_add(ReplState *st, const char *text, int line, const char *incentive);
+/* Evaluates a state: NULL after printing its diagnostics.  Warnings are
+ * printed only when they point into entries from index first_new on
+ * (-1: all of them).  What the change did not touch is taken over from
+ * the current evaluation (S->world), unless S->fresh. */
+ReplWorld *repl_world_build(Session *S, const ReplState *st, int first_new);
+void repl_world_free(Session *S, ReplWorld *w);
+/* The plan text of the world: the base with the what-ifs in place. */
+void repl_world_text(const ReplWorld *w, const ReplState *st, Buf *out);
+/* Prints and clears a world's diagnostics (quiet: keeps the first error). */
+void repl_flush(Session *S, Diags *d);
+/* An error about an entry, at <repl>:LINE:COL with its caret (len code points). */
+void repl_error_at(Session *S, const char *text, int line, int col, int len, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* The byte offset of a line and column of a Source. */
+size_t repl_src_offset(const Source *s, int line, int col);
+/* Appends the text of a node's source range. */
+void repl_node_text(const Node *n, Buf *out);
+/* What entry i did in world w: "replaces FILE:LINE", "adds", "replaced later". */
+const char *repl_entry_effect(const ReplWorld *w, int i, char *buf, size_t cap);
+
+/* ---- replsay.c ---- */
+/* One line per metric or statement a change moved (or "nothing changed"). */
+void repl_say_changes(Session *S, const ReplWorld *old, const ReplWorld *now);
+/* A value as the REPL prints it, by kind (resolve's Kind). */
+void repl_say_value(Session *S, const Value *v, int kind, Buf *out);
+/* :diff [SHOW]; argcol: the column of SHOW in the entry */
+void repl_cmd_diff(Session *S, const char *arg, int argcol);
+/* Saves the baseline's tables (the current world's). */
+void repl_set_baseline(Session *S);
+void repl_baseline_free(Session *S);
+/* A money, count or percent value as the change lines show it. */
+char *repl_fmt_metric(const ReplWorld *w, const Node *metric, Num v, char *buf);
+
+/* ---- repltouch.c ---- */
+/* Fingerprints every metric of a checked plan. */
+void repl_touch_prepare(ReplWorld *w);
+/* Whether metric's allocation in w is the one in old (NULL: no). */
+bool repl_touch_same(const ReplWorld *old, const ReplWorld *w, const char *metric);
+void repl_touch_free(ReplWorld *w);
+/* One table per split metric and dimension, as run_default_shows; an
+ * untouched metric's are old's, without evaluating it. */
+void repl_default_shows(ReplWorld *w, const ReplWorld *old, ShowList *l);
+
+/* ---- replsave.c ---- */
+/* :save FILE (text: the entry, argcol: the column of FILE). */
+void repl_cmd_save(Session *S, const char *text, int line, const char *file, int argcol);
+
+/* ---- replact.c ---- */
+/* The store for a world's checked plan: the cached one (rebound to this
+ * plan) when its dimensions, base metrics and sources are the same, else
+ * a new one read now.  NULL after reporting a read error. */
+ReplActuals *repl_actuals_get(Session *S, ReplWorld *w, const ReplState *st);
+void repl_actuals_unref(ReplActuals *ra);
+/* Points the store at plan p again (p must be one it was valid for). */
+void repl_actuals_bind(ReplActuals *ra, Program *p);
+bool repl_actuals_bound_to(const ReplActuals *ra, const Program *p);
+
+/* ---- replline.c ---- */
+typedef struct ReplInput ReplInput;
+ReplInput *repl_input_open(Session *S);
+/* The next entry (lines joined while brackets are open), malloc'd; NULL at
+ * the end of input.  *first_line: the number of its first line. */
+char *repl_input_next(ReplInput *in, int *first_line);
+void repl_input_close(ReplInput *in);
+/* Open brackets left at the end of text (strings and comments skipped). */
+int repl_open_brackets(const char *text);
+
+/* ---- repl.c: the session and its entries ---- */
+extern const char *const repl_commands[];
+extern const char repl_usage[];
+void repl_say(Session *S, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The first line of an entry, shortened, for messages (malloc'd). */
+char *repl_short_text(const char *text);
+/* Makes next (with its evaluation w) the session's state and says what
+ * changed; the old state goes on the undo stack. */
+void repl_commit(Session *S, ReplState *next, ReplWorld *w, const char *what);
+void repl_clear_undo(Session *S);
+/* Evaluates and commits a state that differs in its settings (:actuals, :as-of). */
+void repl_apply_setting(Session *S, ReplState *next, const char *what);
+/* Prints the tables of show statements as `run` prints them (check: resolve them first). */
+void repl_print_shows(Session *S, Node *items, const char *title, bool check);
+/* Whether there is an evaluated plan; else reports it at the entry. */
+bool repl_need_world(Session *S, const char *text, int line);
+
+/* ---- replcmd.c: the :commands ---- */
+typedef struct {
+    const char *text; /* the whole entry */
+    int line;
+    const char *arg; /* after the command word, trimmed */
+    int argcol;      /* its column */
+} Cmd;
+
+void repl_command(Session *S, const char *text, int line);
+char *repl_dir_of(const char *path);
+/* A whole file (malloc'd), or NULL with errno set (EFBIG over 64 MiB). */
+char *repl_read_file(const char *path, size_t *len);
+
+#endif

@@ -1,0 +1,715 @@
+/* replworld.c -- a REPL session state evaluated: the base plan with the
+ * what-ifs applied, checked, and its tables computed.
+ *
+ * Every evaluation parses the base text afresh into a new Program (so no
+ * two evaluations share syntax trees), then applies the what-if entries in
+ * order: a statement replaces the statement of the main plan with the
+ * same key (stmt_key: the same metric, level and scope for a split) in
+ * its place, or is appended; NAME.LINE = EXPR replaces or adds one line of
+ * an incentive.  The entries' statements keep their own Sources (named
+ * "<repl>", numbered by input line), so their diagnostics point at what
+ * was typed.  It never prints anything but diagnostics.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "repl/repl_int.h"
+
+/* ---- states ------------------------------------------------------------------------------- */
+
+ReplBase *repl_base_new(const char *file, const char *dir, const char *text, size_t len)
+{
+    ReplBase *b = xcalloc(1, sizeof *b);
+    b->refs = 1;
+    b->file = file ? xstrdup(file) : NULL;
+    b->dir = xstrdup(dir ? dir : ".");
+    b->text = xstrndup(text, len);
+    b->len = len;
+    return b;
+}
+
+void repl_base_unref(ReplBase *b)
+{
+    if (!b || --b->refs > 0)
+        return;
+    free(b->file);
+    free(b->dir);
+    free(b->text);
+    free(b);
+}
+
+void repl_entry_add(ReplState *st, const char *text, int line, const char *incentive)
+{
+    st->w = xrealloc(st->w, (size_t)(st->nw + 1) * sizeof *st->w);
+    st->w[st->nw].text = xstrdup(text);
+    st->w[st->nw].line = line;
+    st->w[st->nw].incentive = incentive ? xstrdup(incentive) : NULL;
+    st->nw++;
+}
+
+void repl_state_copy(ReplState *dst, const ReplState *src)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->base = src->base;
+    if (dst->base)
+        dst->base->refs++;
+    for (int i = 0; i < src->nw; i++)
+        repl_entry_add(dst, src->w[i].text, src->w[i].line, src->w[i].incentive);
+    dst->actuals = xcalloc((size_t)src->nactuals + 1, sizeof *dst->actuals);
+    for (int i = 0; i < src->nactuals; i++)
+        dst->actuals[i] = xstrdup(src->actuals[i]);
+    dst->nactuals = src->nactuals;
+    dst->as_of = src->as_of ? xstrdup(src->as_of) : NULL;
+    dst->what = src->what ? xstrdup(src->what) : NULL;
+    dst->valid = src->valid;
+}
+
+void repl_state_free(ReplState *st)
+{
+    repl_base_unref(st->base);
+    for (int i = 0; i < st->nw; i++) {
+        free(st->w[i].text);
+        free(st->w[i].incentive);
+    }
+    free(st->w);
+    for (int i = 0; i < st->nactuals; i++)
+        free(st->actuals[i]);
+    free(st->actuals);
+    free(st->as_of);
+    free(st->what);
+    memset(st, 0, sizeof *st);
+}
+
+/* ---- source text -------------------------------------------------------------------------- */
+
+size_t repl_src_offset(const Source *s, int line, int col)
+{
+    long i = (long)line - s->first_line;
+    if (i < 0)
+        return 0;
+    if ((size_t)i >= s->nlines)
+        return s->len;
+    size_t off = s->lines[i];
+    size_t end = (size_t)i + 1 < s->nlines ? s->lines[i + 1] : s->len;
+    for (int c = 1; c < col && off < end; c++) {
+        size_t n = utf8_seq_len((const unsigned char *)s->text + off, end - off);
+        off += n ? n : 1;
+    }
+    return off;
+}
+
+/* The bytes of a node's range: [*start, *end). */
+static void node_range(const Node *n, size_t *start, size_t *end)
+{
+    const Source *s = n->loc.src;
+    *start = repl_src_offset(s, n->loc.line, n->loc.col);
+    size_t last = repl_src_offset(s, n->loc.end_line, n->loc.end_col);
+    size_t k =
+        last < s->len ? utf8_seq_len((const unsigned char *)s->text + last, s->len - last) : 0;
+    *end = last + (last < s->len ? (k ? k : 1) : 0);
+    if (*end < *start)
+        *end = *start;
+}
+
+void repl_node_text(const Node *n, Buf *out)
+{
+    size_t a, z;
+    node_range(n, &a, &z);
+    buf_put(out, n->loc.src->text + a, z - a);
+}
+
+/* Makes a Source show other text of the same lines and columns (the
+ * original of a masked NAME.LINE entry). */
+static void source_swap_text(Source *s, const char *text, size_t len)
+{
+    Source *t = source_new(s->name, NULL, text, len, s->index);
+    char *tx = s->text;
+    size_t *ln = s->lines;
+    s->text = t->text;
+    s->len = t->len;
+    s->lines = t->lines;
+    s->nlines = t->nlines;
+    t->text = tx;
+    t->lines = ln;
+    source_free(t);
+}
+
+/* ---- what a what-if replaces -------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A scope member as the key names it: months by name, members bare. */
+static const char *scope_name(const Node *r)
+{
+    if (r->kind == N_MONTH && strlen(r->str) == 7) { /* 2027-02 */
+        int m = (r->str[5] - '0') * 10 + (r->str[6] - '0');
+        return m >= 1 && m <= 12 ? rs_month_names[m - 1] : r->str;
+    }
+    return r->name ? r->name : "";
+}
+
+static char *split_key(const Node *n)
+{
+    Buf b = {0};
+    if (!n->a) {
+        buf_printf(&b, "split %s like", n->name);
+        return b.data;
+    }
+    buf_printf(&b, "split %s by %s", n->name, n->a->name);
+    size_t k = ast_list_len(n->b), i = 0;
+    const char **names = xcalloc(k + 1, sizeof *names);
+    for (const Node *r = n->b; r; r = r->next)
+        names[i++] = scope_name(r);
+    qsort(names, k, sizeof *names, cmp_str);
+    for (i = 0; i < k; i++)
+        buf_printf(&b, "%s%s", i ? "," : " in ", names[i]);
+    free(names);
+    return b.data;
+}
+
+/* What a what-if statement must match to replace n; NULL: n is only ever added. */
+static char *stmt_key(const Node *n)
+{
+    Buf b = {0};
+    switch (n->kind) {
+    case N_PLAN:
+        buf_puts(&b, "plan");
+        break;
+    case N_DIMENSION:
+    case N_METRIC:
+    case N_LET:
+    case N_FN:
+    case N_HISTORY:
+    case N_INCENTIVE:
+    case N_SCORECARD:
+    case N_REVIEW:
+    case N_SCENARIO:
+        buf_printf(&b, "%s %s", ast_kind_name(n->kind), n->name);
+        break;
+    case N_EXAMPLE:
+        buf_printf(&b, "example %s", n->str ? n->str : "");
+        break;
+    case N_REPORT:
+        buf_printf(&b, "report %s", n->str ? n->str : "");
+        break;
+    case N_IMPORT:
+        buf_printf(&b, "import %s", n->str);
+        break;
+    case N_TARGET:
+        buf_printf(&b, "target %s%s", n->name, n->c ? " from" : "");
+        break;
+    case N_ASSERT: /* by its message: an assertion without one is only ever added */
+        if (!n->str)
+            return NULL;
+        buf_printf(&b, "assert %s:%s", n->name ? n->name : "", n->str);
+        break;
+    case N_SPLIT:
+        return split_key(n);
+    default:
+        return NULL;
+    }
+    return b.data;
+}
+
+static void slot_add(ReplWorld *w, Node *n, int entry)
+{
+    w->slots = xrealloc(w->slots, (size_t)(w->nslots + 1) * sizeof *w->slots);
+    ReplSlot *s = &w->slots[w->nslots++];
+    memset(s, 0, sizeof *s);
+    s->n = n;
+    s->entry = entry;
+    s->key = stmt_key(n);
+    if (entry < 0)
+        node_range(n, &s->start, &s->end);
+}
+
+static ReplSlot *slot_find(ReplWorld *w, const char *key)
+{
+    for (int i = 0; key && i < w->nslots; i++)
+        if (w->slots[i].key && strcmp(w->slots[i].key, key) == 0)
+            return &w->slots[i];
+    return NULL;
+}
+
+static void apply_stmt(ReplWorld *w, Node *n, int entry)
+{
+    char *key = stmt_key(n);
+    ReplSlot *s = slot_find(w, key);
+    free(key);
+    if (!s) {
+        slot_add(w, n, entry);
+        return;
+    }
+    if (!w->replaced[entry]) /* the plan's statement, or the one an earlier entry replaced */
+        w->replaced[entry] = s->entry < 0 ? s->n : w->replaced[s->entry];
+    s->n = n;
+    s->entry = entry;
+    s->lines_changed = false;
+}
+
+/* NAME.LINE = EXPR: the line replaces the incentive's line of that name,
+ * or goes before its payout line. */
+static void apply_line(ReplWorld *w, const char *inc, Loc at, Node *line, int entry)
+{
+    Buf k = {0};
+    buf_printf(&k, "incentive %s", inc);
+    ReplSlot *s = slot_find(w, buf_cstr(&k));
+    buf_free(&k);
+    if (!s) {
+        StrMap names = {0};
+        for (int i = 0; i < w->nslots; i++)
+            if (w->slots[i].n->kind == N_INCENTIVE)
+                strmap_put(&names, w->slots[i].n->name, w->slots[i].n);
+        diag_error(&w->d, at, "the plan has no incentive '%s'", inc);
+        const char *near = closest(&names, inc);
+        if (near)
+            diag_note_plain(&w->d, "did you mean '%s'?", near);
+        else
+            diag_note_plain(&w->d, "NAME.LINE = EXPRESSION changes one line of an incentive");
+        strmap_free(&names);
+        return;
+    }
+    if (!w->replaced[entry])
+        w->replaced[entry] = s->entry < 0 ? s->n : w->replaced[s->entry];
+    w->line[entry] = line;
+    Node **pp = &s->n->b, **payout = NULL;
+    for (; *pp; pp = &(*pp)->next) {
+        if (strcmp((*pp)->name, line->name) == 0) {
+            line->next = (*pp)->next;
+            *pp = line;
+            break;
+        }
+        if (strcmp((*pp)->name, "payout") == 0 && !payout)
+            payout = pp;
+    }
+    if (!*pp) { /* a new line */
+        Node **at_ = payout ? payout : pp;
+        line->next = *at_;
+        *at_ = line;
+    }
+    s->lines_changed = true;
+}
+
+/* Where NAME of a NAME.LINE entry is: its first code point, on the entry's first line. */
+static Loc line_entry_loc(Source *src, const ReplEntry *e)
+{
+    const char *t = e->text;
+    int col = 1;
+    while (*t == ' ' || *t == '\t')
+        t++, col++;
+    int end = col + (int)utf8_count(e->incentive, strlen(e->incentive)) - 1;
+    return (Loc){src, e->line, col, e->line, end};
+}
+
+/* Parses a NAME.LINE = EXPR entry as a one-line incentive whose header sits
+ * on the line above it, NAME. masked by spaces (code point for code
+ * point), and then gives the Source its real text back. */
+static void parse_line_entry(ReplWorld *w, const ReplEntry *e, int entry, const char *dir)
+{
+    Buf head = {0}, masked = {0}, real = {0};
+    buf_printf(&head, "incentive %s per _ {\n", e->incentive);
+    const char *dot = strchr(e->text, '.');
+    size_t cut = dot ? (size_t)(dot - e->text) + 1 : 0;
+    buf_puts(&masked, buf_cstr(&head));
+    for (size_t i = 0; i < cut; i++)
+        if (((unsigned char)e->text[i] & 0xC0) != 0x80)
+            buf_putc(&masked, e->text[i] == '\t' ? '\t' : ' ');
+    buf_printf(&masked, "%s\n}\n", e->text + cut);
+    buf_printf(&real, "%s%s\n}\n", buf_cstr(&head), e->text);
+    Unit *u = NULL;
+    Node *items =
+        prog_parse_unit(w->p, "<repl>", dir, buf_cstr(&masked), masked.len, e->line - 1, &u);
+    u->items = NULL;
+    source_swap_text(u->src, buf_cstr(&real), real.len);
+    w->esrc[entry] = u->src;
+    if (items && items->kind == N_INCENTIVE && !items->next && items->b && !items->b->next)
+        apply_line(w, e->incentive, line_entry_loc(u->src, e), items->b, entry);
+    else if (!w->d.nerrors)
+        diag_error(&w->d, line_entry_loc(u->src, e), "expected NAME.LINE = EXPRESSION");
+    buf_free(&head);
+    buf_free(&masked);
+    buf_free(&real);
+}
+
+static void apply_entry(ReplWorld *w, const ReplEntry *e, int entry, const char *dir)
+{
+    if (e->incentive) {
+        parse_line_entry(w, e, entry, dir);
+        return;
+    }
+    Unit *u = NULL;
+    Node *items = prog_parse_unit(w->p, "<repl>", dir, e->text, strlen(e->text), e->line, &u);
+    u->items = NULL;
+    w->esrc[entry] = u->src;
+    for (Node *n = items, *next; n; n = next) {
+        next = n->next;
+        n->next = NULL;
+        if (n->kind != N_SHOW)
+            apply_stmt(w, n, entry);
+    }
+}
+
+/* ---- evaluating ----------------------------------------------------------------------------- */
+
+void repl_flush(Session *S, Diags *d)
+{
+    bool first = true;
+    if (S->quiet) {
+        for (size_t i = 0; i < d->n && !S->quiet_msg; i++)
+            if (d->v[i].level == DIAG_ERROR)
+                S->quiet_msg = xstrdup(d->v[i].msg);
+        FILE *null = fopen("/dev/null", "w");
+        if (null) {
+            diag_flush(d, null, FMT_TEXT, &first);
+            fclose(null);
+        }
+    } else {
+        d->color = S->color;
+        fflush(S->out);
+        diag_flush(d, S->diag, FMT_TEXT, &first);
+        fflush(S->diag);
+    }
+    d->nerrors = d->nwarnings = 0;
+}
+
+void repl_error_at(Session *S, const char *text, int line, int col, int len, const char *fmt, ...)
+{
+    Source *src = source_new("<repl>", NULL, text, strlen(text), 0);
+    src->first_line = line;
+    Diags d = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(&d, DIAG_ERROR, (Loc){src, line, col, line, col + (len > 0 ? len - 1 : 0)}, fmt,
+                ap);
+    va_end(ap);
+    repl_flush(S, &d);
+    diag_free(&d);
+    source_free(src);
+    S->errors++;
+}
+
+static void add_show(ReplWorld *w, const Node *s, const char *title)
+{
+    char *key = tdiff_show_key(s);
+    for (int i = 0; i < w->l.n; i++)
+        if (strcmp(w->keys[i], key) == 0) {
+            free(key);
+            return;
+        }
+    int n = w->l.n + 1;
+    w->l.shows = xrealloc(w->l.shows, (size_t)n * sizeof *w->l.shows);
+    w->l.titles = xrealloc(w->l.titles, (size_t)n * sizeof *w->l.titles);
+    w->keys = xrealloc(w->keys, (size_t)n * sizeof *w->keys);
+    w->l.shows[w->l.n] = s;
+    w->l.titles[w->l.n] = title;
+    w->keys[w->l.n] = key;
+    w->l.n = n;
+}
+
+/* The plan's reports and shows, one table per split metric and
+ * dimension, and with actuals every review, statement and scorecard. */
+static void collect_shows(ReplWorld *w, const ReplWorld *old)
+{
+    ShowList l = {0};
+    Arena *arena = &w->p->main->arena;
+    run_plan_shows(w->p, &l);
+    repl_default_shows(w, old, &l);
+    if (w->ra->act) {
+        run_review_shows(w->p, arena, &l);
+        for (Unit *u = w->p->units; u; u = u->next)
+            for (Node *n = u->items; n; n = n->next)
+                if (n->kind == N_INCENTIVE || n->kind == N_SCORECARD) {
+                    Node *s = ast_new(arena, N_SHOW, n->loc);
+                    s->name = n->name;
+                    s->op = n->kind == N_INCENTIVE ? SHOW_INCENTIVE : SHOW_SCORECARD;
+                    l.shows = xrealloc(l.shows, (size_t)(l.n + 1) * sizeof *l.shows);
+                    l.titles = xrealloc(l.titles, (size_t)(l.n + 1) * sizeof *l.titles);
+                    l.shows[l.n] = s;
+                    l.titles[l.n++] = NULL;
+                }
+    }
+    for (int i = 0; i < l.n; i++)
+        add_show(w, l.shows[i], l.titles[i]);
+    free(l.shows);
+    free(l.titles);
+}
+
+static bool metric_decl(const Program *p, const Node *n)
+{
+    return n->kind == N_METRIC && strmap_get(&p->sym->metrics, n->name) == n;
+}
+
+static void add_root(ReplRoot **v, int *n, const char *name, const Node *metric, Num value)
+{
+    *v = xrealloc(*v, (size_t)(*n + 1) * sizeof **v);
+    (*v)[(*n)++] = (ReplRoot){name, metric, value};
+}
+
+/* Root targets of the metrics that have one, and with actuals the total
+ * payout of every incentive: what the change lines compare. */
+static int compute_totals(ReplWorld *w, const ReplWorld *old)
+{
+    Symbols *s = w->p->sym;
+    for (Unit *u = w->p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next) {
+            Num v;
+            if (metric_decl(w->p, n) &&
+                (strmap_get(&s->targets, n->name) || strmap_get(&s->targets_from, n->name))) {
+                const ReplRoot *r = NULL;
+                for (int i = 0; repl_touch_same(old, w, n->name) && i < old->nroots && !r; i++)
+                    r = strcmp(old->roots[i].name, n->name) == 0 ? &old->roots[i] : NULL;
+                if (r)
+                    v = r->value;
+                else if (w->en.ev.metric(&w->en.ev, n, NULL, 0, NULL, &v) < 0)
+                    return -1;
+                add_root(&w->roots, &w->nroots, n->name, n, v);
+            } else if (n->kind == N_INCENTIVE && w->ra->act &&
+                       strmap_get(&s->incentives, n->name) == n) {
+                if (inc_total(&w->ms, n, n, &v) < 0)
+                    return -1;
+                add_root(&w->payouts, &w->npayouts, n->name, NULL, v);
+            }
+        }
+    return 0;
+}
+
+static bool has_verify(Program *p)
+{
+    for (Unit *u = p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next)
+            if (n->kind == N_EXAMPLE || n->kind == N_ASSERT)
+                return true;
+    return false;
+}
+
+/* The CSV form of table i: the previous evaluation's when its metric is
+ * untouched, else computed. */
+static void table_csv(ReplWorld *w, const ReplWorld *old, int i)
+{
+    const Node *s = w->l.shows[i];
+    for (int j = 0; s->op == SHOW_METRIC && repl_touch_same(old, w, s->name) && j < old->l.n; j++)
+        if (strcmp(old->keys[j], w->keys[i]) == 0) {
+            buf_put(&w->csv[i], old->csv[j].data ? old->csv[j].data : "", old->csv[j].len);
+            return;
+        }
+    run_show_csv(w->p, &w->en, &w->ms, s, &w->csv[i]);
+}
+
+/* Allocations (their errors), the tables, examples and assertions; what
+ * the change did not touch is taken over from the current evaluation. */
+static int evaluate(Session *S, ReplWorld *w, const ReplState *st)
+{
+    Program *p = w->p;
+    engine_init(&w->en, p);
+    w->engine = true;
+    repl_touch_prepare(w);
+    const ReplWorld *old = S->fresh ? NULL : S->world;
+    for (Unit *u = p->units; u; u = u->next)
+        for (Node *m = u->items; m; m = m->next)
+            if (metric_decl(p, m) && !repl_touch_same(old, w, m->name) &&
+                (alloc_has_splits(&w->en, m) || strmap_get(&p->sym->targets_from, m->name)))
+                alloc_get(&w->en, m);
+    if (w->d.nerrors)
+        return -1;
+    if (!(w->ra = repl_actuals_get(S, w, st)))
+        return -1;
+    if (st->as_of) {
+        int y = 0, m = 0;
+        char tail = 0;
+        if (sscanf(st->as_of, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12)
+            w->as_of = ms_fiscal_month(p->sym, y, m);
+    }
+    ms_init(&w->ms, p, &w->en, w->ra->act, NULL, w->as_of);
+    w->measure = true;
+    collect_shows(w, old);
+    w->csv = xcalloc((size_t)w->l.n + 1, sizeof *w->csv);
+    for (int i = 0; i < w->l.n && !w->d.nerrors; i++)
+        table_csv(w, old, i);
+    if (!w->d.nerrors && has_verify(p)) {
+        Measure plain;
+        ms_init(&plain, p, &w->en, w->ra->act, NULL, -1);
+        verify_plan(&plain);
+        ms_free(&plain);
+    }
+    if (!w->d.nerrors)
+        compute_totals(w, old);
+    return w->d.nerrors ? -1 : 0;
+}
+
+/* Drops the warnings that do not point into the new entries (those of
+ * the plan and of earlier entries were shown before). */
+static void keep_new_warnings(Diags *d, Source **srcs, int nsrcs)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        bool keep = d->v[i].level == DIAG_ERROR;
+        for (int j = 0; j < nsrcs && !keep; j++)
+            keep = d->v[i].loc.src == srcs[j];
+        if (keep) {
+            d->v[k++] = d->v[i];
+            continue;
+        }
+        for (size_t q = 0; q < d->v[i].nnotes; q++)
+            free(d->v[i].notes[q].msg);
+        free(d->v[i].notes);
+        free(d->v[i].msg);
+    }
+    d->n = k;
+}
+
+ReplWorld *repl_world_build(Session *S, const ReplState *st, int first_new)
+{
+    ReplWorld *w = xcalloc(1, sizeof *w);
+    w->as_of = -1;
+    w->p = prog_new(&w->d);
+    for (int i = 0; i < S->nallow; i++)
+        prog_allow_path(w->p, S->allow[i]);
+    const ReplBase *b = st->base;
+    prog_load_text(w->p, b->file ? b->file : "<empty plan>", b->dir, b->text, b->len);
+    Unit *mu = w->p->main;
+    for (Node *n = mu->items; n; n = n->next)
+        slot_add(w, n, -1);
+    w->nbase = w->nslots;
+    w->esrc = xcalloc((size_t)st->nw + 1, sizeof *w->esrc);
+    w->replaced = xcalloc((size_t)st->nw + 1, sizeof *w->replaced);
+    w->line = xcalloc((size_t)st->nw + 1, sizeof *w->line);
+    for (int i = 0; i < st->nw; i++)
+        apply_entry(w, &st->w[i], i, b->dir);
+    mu->items = NULL;
+    for (int i = w->nslots - 1; i >= 0; i--) {
+        w->slots[i].n->next = mu->items;
+        mu->items = w->slots[i].n;
+    }
+    int rc = w->d.nerrors ? -1 : 0;
+    if (rc == 0) {
+        prog_load_new_imports(w->p);
+        prog_check(w->p);
+        rc = w->d.nerrors ? -1 : evaluate(S, w, st);
+    }
+    if (rc == 0 && first_new >= 0 && !w->fresh_actuals) /* the new entries' warnings are news */
+        keep_new_warnings(&w->d, w->esrc + first_new, st->nw - first_new);
+    repl_flush(S, &w->d);
+    if (rc < 0) {
+        repl_world_free(S, w);
+        return NULL;
+    }
+    return w;
+}
+
+/* A store must never point into a freed plan (act_free reads it): one
+ * bound to w's plan moves to the current world's, or leaves the cache and
+ * is freed with w's plan still alive. */
+static void release_actuals(Session *S, ReplWorld *w)
+{
+    ReplActuals *ra = w->ra;
+    if (ra && ra->act && repl_actuals_bound_to(ra, w->p)) {
+        if (S->world && S->world != w && S->world->ra == ra)
+            repl_actuals_bind(ra, S->world->p);
+        else if (S->ra == ra) {
+            S->ra = NULL;
+            repl_actuals_unref(ra);
+        }
+    }
+    repl_actuals_unref(ra);
+    w->ra = NULL;
+}
+
+void repl_world_free(Session *S, ReplWorld *w)
+{
+    if (!w)
+        return;
+    if (w->measure)
+        ms_free(&w->ms);
+    release_actuals(S, w);
+    if (w->engine)
+        engine_free(&w->en);
+    for (int i = 0; i < w->l.n; i++) {
+        free(w->keys[i]);
+        if (w->csv)
+            buf_free(&w->csv[i]);
+    }
+    free(w->keys);
+    free(w->csv);
+    free(w->l.shows);
+    free(w->l.titles);
+    free(w->roots);
+    free(w->payouts);
+    repl_touch_free(w);
+    for (int i = 0; i < w->nslots; i++)
+        free(w->slots[i].key);
+    free(w->slots);
+    free(w->esrc);
+    free(w->replaced);
+    free(w->line);
+    repl_flush(S, &w->d);
+    prog_free(w->p);
+    diag_free(&w->d);
+    free(w);
+}
+
+const char *repl_entry_effect(const ReplWorld *w, int i, char *buf, size_t cap)
+{
+    bool live = false;
+    for (int k = 0; k < w->nslots && !live; k++) {
+        live = w->slots[k].entry == i;
+        for (const Node *l = w->line[i] ? w->slots[k].n->b : NULL; l && !live; l = l->next)
+            live = w->slots[k].n->kind == N_INCENTIVE && l == w->line[i];
+    }
+    const Node *r = w->replaced[i];
+    if (!live)
+        snprintf(buf, cap, "replaced by a later what-if");
+    else if (r)
+        snprintf(buf, cap, "replaces %s:%d", r->loc.src->name, r->loc.line);
+    else
+        snprintf(buf, cap, "%s", w->line[i] ? "adds a line" : "adds");
+    return buf;
+}
+
+/* ---- the plan text ------------------------------------------------------------------------ */
+
+/* An incentive whose lines were changed, written from its lines. */
+static void incentive_text(const Node *n, Buf *out)
+{
+    buf_printf(out, "incentive %s per %s {\n", n->name, n->a->name);
+    for (const Node *l = n->b; l; l = l->next) {
+        buf_puts(out, "  ");
+        repl_node_text(l, out);
+        buf_putc(out, '\n');
+    }
+    buf_putc(out, '}');
+}
+
+static void slot_text(const ReplSlot *s, const ReplBase *b, Buf *out)
+{
+    if (s->lines_changed)
+        incentive_text(s->n, out);
+    else if (s->entry < 0)
+        buf_put(out, b->text + s->start, s->end - s->start);
+    else
+        repl_node_text(s->n, out);
+}
+
+void repl_world_text(const ReplWorld *w, const ReplState *st, Buf *out)
+{
+    const ReplBase *b = st->base;
+    size_t pos = 0;
+    for (int i = 0; i < w->nbase; i++) {
+        const ReplSlot *s = &w->slots[i];
+        buf_put(out, b->text + pos, s->start - pos);
+        slot_text(s, b, out);
+        pos = s->end;
+    }
+    buf_put(out, b->text + pos, b->len - pos);
+    for (int i = w->nbase; i < w->nslots; i++) { /* what the what-ifs add, together */
+        if (out->len && out->data[out->len - 1] != '\n')
+            buf_putc(out, '\n');
+        if (out->len && i == w->nbase)
+            buf_putc(out, '\n');
+        slot_text(&w->slots[i], b, out);
+        buf_putc(out, '\n');
+    }
+}

@@ -1,0 +1,73 @@
+/* ast.c -- constructing and printing syntax trees.  No checks here. */
+#include "syntax/ast.h"
+
+#include <string.h>
+
+static const char *const kind_names[] = {
+#define X(k, text, slots) text,
+    AST_KINDS(X)
+#undef X
+};
+
+static const char *const kind_ids[] = {
+#define X(k, text, slots) #k,
+    AST_KINDS(X)
+#undef X
+};
+
+const char *ast_kind_name(NodeKind k) { return k < N__COUNT ? kind_names[k] : "?"; }
+
+Node *ast_new(Arena *arena, NodeKind kind, Loc loc)
+{
+    Node *n = arena_alloc(arena, sizeof *n);
+    n->kind = kind;
+    n->loc = loc;
+    n->name_loc = loc;
+    return n;
+}
+
+Node *ast_append(Node *list, Node *item)
+{
+    if (!item)
+        return list;
+    if (!list)
+        return item;
+    Node *p = list;
+    while (p->next)
+        p = p->next;
+    p->next = item;
+    return list;
+}
+
+size_t ast_list_len(const Node *list)
+{
+    size_t n = 0;
+    for (; list; list = list->next)
+        n++;
+    return n;
+}
+
+void ast_dump(FILE *out, const Node *n, int depth)
+{
+    for (; n; n = n->next) {
+        char buf[NUM_BUFSZ];
+        fprintf(out, "%*s%s %d:%d", depth * 2, "", kind_ids[n->kind] + 2, n->loc.line, n->loc.col);
+        if (n->name)
+            fprintf(out, " name=%s", n->name);
+        if (n->str)
+            fprintf(out, " str=\"%s\"", n->str);
+        if (n->kind == N_NUM)
+            fprintf(out, " %s", num_str(n->num, buf));
+        if (n->op)
+            fprintf(out, " op=%d", n->op);
+        if (n->flags)
+            fprintf(out, " flags=%d", n->flags);
+        fputc('\n', out);
+        const Node *kids[] = {n->a, n->b, n->c, n->d};
+        for (int i = 0; i < 4; i++)
+            if (kids[i]) {
+                fprintf(out, "%*s%c:\n", depth * 2 + 1, "", "abcd"[i]);
+                ast_dump(out, kids[i], depth + 1);
+            }
+    }
+}

@@ -1,0 +1,107 @@
+/* ast.h -- the syntax tree of a plan.
+ *
+ * Every node lives in the arena of the file it was parsed from and is
+ * freed with it; nodes never own heap memory.  A node has a kind, its full
+ * source location, an optional name (with the name's own location), an
+ * optional string (labels, paths, messages), a number, four child slots
+ * a..d and a `next` link for lists.  What each slot holds per kind is
+ * documented in the list below, once.
+ */
+#ifndef AST_H
+#define AST_H
+
+#include "base/diag.h"
+#include "base/num.h"
+#include "base/util.h"
+
+/* X(kind, text, slots) */
+#define AST_KINDS(X) \
+    /* expressions */ \
+    X(N_NUM, "number", "num; str = literal text") \
+    X(N_STR, "string", "str") \
+    X(N_MONTH, "month", "num = year*100+month; str = text") \
+    X(N_DATE, "date", "num = yyyymmdd; str = text") \
+    X(N_NAME, "name", "name") \
+    X(N_FIELD, "field", "a = object; name = field (revenue.actual, org.north)") \
+    X(N_INDEX, "cell", "a = object; b = list of coordinates (revenue[north, Q1])") \
+    X(N_CALL, "call", "name = function; b = list of arguments") \
+    X(N_BINOP, "operator", "op = token; a, b") \
+    X(N_UNOP, "operator", "op = token; a") \
+    X(N_IF, "if", "a = condition; b = then; c = else") \
+    X(N_TABLE, "table", "op = T_STEP/T_BRACKET/T_CURVE; a = argument; b = list of N_ENTRY") \
+    X(N_ENTRY, "entry", "a = key; b = value (N_REST for rest)") \
+    X(N_REST, "rest", "") \
+    /* declarations */ \
+    X(N_PLAN, "plan", "str = title; a = list of N_ATTR") \
+    X(N_ATTR, "setting", "name; a = value") \
+    X(N_DIMENSION, "dimension", "name; str = label; a = levels (N_NAME list); b = members; c = from path N_STR; d = mapping") \
+    X(N_MEMBER, "member", "name; str = label; a = body (N_ATTR and N_MEMBER)") \
+    X(N_METRIC, "metric", "name; str = label; a = kind N_NAME (money...); b = option N_NAME (lower_is_better); c = derived expr, op = MK_DERIVED, flags = its Kind (resolve)") \
+    X(N_LET, "let", "name; a = expr") \
+    X(N_FN, "fn", "name; a = params (N_NAME list); b = body") \
+    X(N_TARGET, "target", "name = metric; a = expr, or c = from path N_STR; d = mapping") \
+    X(N_SPLIT, "split", "name = metric; a = level N_NAME; b = scope list; c = spec; d = N_ADJUST") \
+    X(N_SPEC_MAP, "split values", "a = list of N_ENTRY") \
+    X(N_SPEC_WEIGHTS, "weights", "a = list of N_ENTRY") \
+    X(N_SPEC_PROP, "proportional to", "a = expr") \
+    X(N_SPEC_EQUAL, "equally", "") \
+    X(N_SPEC_SEASON, "seasonality", "name = history") \
+    X(N_SPEC_LIKE, "like", "name = metric") \
+    X(N_ADJUST, "adjustment", "op = T_OVERASSIGN/T_RESERVE; a = expr") \
+    X(N_HISTORY, "history", "name; c = path N_STR; d = mapping") \
+    X(N_ACTUALS, "actuals", "c = path N_STR; d = mapping") \
+    X(N_INCENTIVE, "incentive", "name; a = level N_NAME; b = list of N_ATTR lines") \
+    X(N_SCORECARD, "scorecard", "name; a = level N_NAME; b = list of N_KPI and N_RATING") \
+    X(N_KPI, "kpi", "name = metric; a = weight; b = cap; c = curve N_TABLE") \
+    X(N_RATING, "rating", "a = list of N_ENTRY (key N_NAME)") \
+    X(N_REVIEW, "review", "name = cadence; a = list of review items") \
+    X(N_STATUS, "status", "name = metric; a = list of N_ENTRY (green/amber)") \
+    X(N_FLAG, "flag deviation", "a = expr") \
+    X(N_REFORECAST, "reforecast", "name = metric") \
+    X(N_USE_SCORECARD, "scorecard", "name") \
+    X(N_USE_INCENTIVE, "incentive", "name") \
+    X(N_RANK, "rank", "name = scorecard; a = within level N_NAME; b = bottom expr") \
+    X(N_SCENARIO, "scenario", "name; a = list of N_ATTR (name NULL: every metric)") \
+    X(N_EXAMPLE, "example", "str = title; name = incentive; a = given list of N_ENTRY; b = expect list of N_ATTR") \
+    X(N_ASSERT, "assert", "name = scenario or NULL; a = condition; str = message") \
+    X(N_REPORT, "report", "str = title; a = list of N_SHOW") \
+    X(N_SHOW, "show", "op = SHOW_*; name; a = levels (N_NAME list)") \
+    X(N_IMPORT, "import", "str = path")
+
+typedef enum {
+#define X(k, text, slots) k,
+    AST_KINDS(X)
+#undef X
+        N__COUNT
+} NodeKind;
+
+typedef enum { MK_MONEY, MK_COUNT, MK_PERCENT, MK_SCORE, MK_DERIVED } MetricKind;
+typedef enum { SHOW_METRIC, SHOW_SCORECARD, SHOW_INCENTIVE, SHOW_REVIEW } ShowKind;
+
+
+typedef struct Node Node;
+struct Node {
+    NodeKind kind;
+    int op;
+    int flags;
+    int depth;    /* expression nesting, bounded by the parser */
+    Loc loc;      /* the whole construct */
+    Loc name_loc; /* the name, when there is one */
+    const char *name;
+    const char *str;
+    Num num;
+    Node *a, *b, *c, *d;
+    Node *next;
+};
+
+const char *ast_kind_name(NodeKind k);
+
+Node *ast_new(Arena *arena, NodeKind kind, Loc loc);
+/* Appends item to a list kept as head (returned) with items linked by next. */
+Node *ast_append(Node *list, Node *item);
+size_t ast_list_len(const Node *list);
+
+/* Prints the tree (for tests and --dump-ast), one node per line. */
+void ast_dump(FILE *out, const Node *n, int depth);
+
+#endif
