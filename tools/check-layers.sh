@@ -6,7 +6,7 @@
 # own headers and the public headers of the modules it is allowed to use,
 # which are all below it in the pipeline:
 #
-#   base < syntax < model < load < data < check < eval < render < alloc
+#   base < syntax < model < load < data < eval < check < render < alloc
 #        < measure < session < fmt < repl < lsp < cli
 #
 # The DEPS table below says which of the lower modules each one uses; an
@@ -28,16 +28,16 @@ syntax: base
 model: base syntax
 load: base syntax model
 data: base syntax model load
-check: base syntax model load data
 eval: base syntax model load
+check: base syntax model load data eval
 render: base
 alloc: base syntax model load data eval render
 measure: base syntax model load data eval render alloc
-session: base syntax model load data check eval render alloc measure
+session: base syntax model load data eval check render alloc measure
 fmt: base syntax
-repl: base syntax model load data eval render alloc measure session fmt
-lsp: base syntax model load data check eval render alloc measure session fmt
-cli: base syntax model load data check eval render alloc measure session fmt repl lsp
+repl: base syntax model load data eval check render alloc measure session fmt
+lsp: base syntax model load data eval check render alloc measure session fmt
+cli: base syntax model load data eval check render alloc measure session fmt repl lsp
 '
 
 # the headers other modules may include (base and data are libraries of

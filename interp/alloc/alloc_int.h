@@ -8,7 +8,6 @@
 #include "alloc/alloc.h"
 #include "data/csv.h"
 #include "data/history.h"
-#include "parser.h"
 #include "alloc/flow.h"
 
 struct SplitInfo {
@@ -18,7 +17,7 @@ struct SplitInfo {
     int depth;
     Member *scope[16];
     int nscope;
-    int adj_kind; /* 0, OVERASSIGN or RESERVE */
+    int adj_kind; /* 0, ADJ_OVERASSIGN or ADJ_RESERVE */
     Num adj;
     const Node *like; /* LIKE: the other metric */
     Alloc *like_alloc; /* its allocation, once found */
@@ -62,7 +61,7 @@ bool al_explicit_value(Engine *en, Alloc *A, const Member *m, Num *out);
 bool al_level_value(Engine *en, Alloc *A, const Member *m, Num *out);
 /* atree.c */
 History *al_history(Engine *en, const char *name, const Node *at); /* loaded once */
-bool al_share_expr(Engine *en, const Node *e);
+bool al_share_expr(const Node *e);
 const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Member *p,
                                const Ctx *c);
 int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val,

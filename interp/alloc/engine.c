@@ -58,7 +58,7 @@ int al_num_err(Engine *en, Loc at, NumStatus st)
 
 Dim *al_split_dim(const Alloc *A, int i) { return A->splits[i].dim; }
 int al_split_depth(const Alloc *A, int i) { return A->splits[i].depth; }
-bool al_split_overassigns(const Alloc *A, int i) { return A->splits[i].adj_kind == OVERASSIGN; }
+bool al_split_overassigns(const Alloc *A, int i) { return A->splits[i].adj_kind == ADJ_OVERASSIGN; }
 
 static void add_info(Alloc *A, SplitInfo si)
 {
@@ -68,18 +68,18 @@ static void add_info(Alloc *A, SplitInfo si)
 
 static int info_from(Engine *en, Alloc *A, const Node *n, const Node *spec)
 {
-    R *r = &en->ev.r;
+    Symbols *sym = en->p->sym;
     SplitInfo si;
     memset(&si, 0, sizeof si);
     si.node = n;
     si.spec = spec;
-    Level *lv = strmap_get(&r->s->levels, n->a->name);
+    Level *lv = strmap_get(&sym->levels, n->a->name);
     if (!lv)
         return -1;
     si.dim = lv->dim;
     si.depth = lv->depth;
     for (Node *s = n->b; s && si.nscope < 16; s = s->next) {
-        Member *m = lookup_member(r, s, false);
+        Member *m = sym_lookup_member(sym, s, NULL);
         if (m)
             si.scope[si.nscope++] = m;
     }
@@ -90,7 +90,7 @@ static int info_from(Engine *en, Alloc *A, const Node *n, const Node *spec)
             return -1;
     }
     if (spec->kind == N_SPEC_LIKE)
-        si.like = strmap_get(&r->s->metrics, spec->name);
+        si.like = strmap_get(&sym->metrics, spec->name);
     add_info(A, si);
     return 0;
 }
@@ -393,7 +393,7 @@ static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
         bool any = false; /* most levels reserve nothing: skip them */
         for (int i = 0; i < A->nsplits && !any; i++)
             any = A->splits[i].dim == d && A->splits[i].depth == ax->sl[k] &&
-                  A->splits[i].adj_kind == RESERVE;
+                  A->splits[i].adj_kind == ADJ_RESERVE;
         if (!any)
             continue;
         int pd = k ? ax->sl[k - 1] : -1;
@@ -402,7 +402,7 @@ static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
             const Member *p = pd < 0 ? NULL : d->members[j];
             if (p && p->depth != pd)
                 continue;
-            if (al_adjusts(A, ax, k, p, RESERVE))
+            if (al_adjusts(A, ax, k, p, ADJ_RESERVE))
                 make_reserve(A, ax, p, ax->sl[k]);
         }
     }
@@ -474,7 +474,7 @@ static int build_axes(Engine *en, Alloc *A, const int *cuts)
         if (!other || si->spec->kind != N_SPEC_MAP)
             continue;
         for (const Node *e = si->spec->a; e; e = e->next)
-            if (e->b->kind != N_REST && !al_share_expr(en, e->b)) {
+            if (e->b->kind != N_REST && !al_share_expr(e->b)) {
                 diag_error(en->p->diags, e->b->loc, "an amount in a split scoped by another "
                                                     "dimension ('in %s') is not supported",
                            other->name);
@@ -503,7 +503,7 @@ static int build_axes(Engine *en, Alloc *A, const int *cuts)
 
 Num al_metric_step(Engine *en, const Node *metric)
 {
-    Kind k = kind_of_metric(metric);
+    Kind k = sym_metric_kind(metric);
     return k == K_COUNT ? NUM_ONE : en->p->sym->round_step;
 }
 
@@ -658,7 +658,7 @@ Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
     for (int i = 0; i < ALLOC_MAX_AXES; i++)
         A->asked_cut[i] = cuts ? cuts[i] : 1 << 20;
     A->step = al_metric_step(en, metric);
-    Kind k = kind_of_metric(metric);
+    Kind k = sym_metric_kind(metric);
     A->level_metric = k == K_PERCENT || k == K_SCORE ||
                       (metric->op == MK_DERIVED && strmap_get(&en->p->sym->targets, metric->name));
     en->allocs = xrealloc(en->allocs, (size_t)(en->nallocs + 1) * sizeof *en->allocs);
@@ -699,7 +699,7 @@ Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
         }
         for (int i = 0; i < A->nsplits; i++)
             for (int q = 0; q < nd; q++)
-                if (order[q] == A->splits[i].dim && A->splits[i].adj_kind == OVERASSIGN &&
+                if (order[q] == A->splits[i].dim && A->splits[i].adj_kind == ADJ_OVERASSIGN &&
                     A->splits[i].depth > cuts[q])
                     A->splits[i].adj_kind = 0;
     }
@@ -724,7 +724,7 @@ bool al_explicit_value(Engine *en, Alloc *A, const Member *m, Num *out)
             if (si->dim != m->dim || si->depth != m->depth || si->spec->kind != N_SPEC_MAP)
                 continue;
             for (const Node *e = si->spec->a; e; e = e->next)
-                if (lookup_member_in(&en->ev.r, e->a, si->dim, false) == m) {
+                if (sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL) == m) {
                     Frame top = {0};
                     return eval_num(&en->ev, &top, e->b, out) == 0;
                 }

@@ -142,7 +142,7 @@ static void inflated_targets(Engine *en, Alloc *A, Axis *ax, int ai, int depth, 
         for (int i = start[key]; i < start[key + 1]; i++)
             num_add(sum, ex[kids[i]->gindex], &sum);
         num_add(all, sum, &all);
-        if (al_adjusts(A, ax, k, p, OVERASSIGN)) {
+        if (al_adjusts(A, ax, k, p, ADJ_OVERASSIGN)) {
             who[n] = key;
             g[n++] = sum;
         } else {
@@ -286,7 +286,7 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
             int k = 0; /* the split level whose parents are at this depth */
             while (k < ax->nsl && (k ? ax->sl[k - 1] : -1) != depth)
                 k++;
-            if (k < ax->nsl && al_adjusts(A, ax, k, p, OVERASSIGN)) /* over-assigned */
+            if (k < ax->nsl && al_adjusts(A, ax, k, p, ADJ_OVERASSIGN)) /* over-assigned */
                 target = gtarget[p ? (size_t)p->gindex : total];
             largest_remainder(A->step, kex, kout, n, target);
             for (size_t i = 0; i < n; i++)

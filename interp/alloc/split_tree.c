@@ -109,7 +109,7 @@ static bool is_active(const Alloc *A, const Axis *ax, const Member *kid, const C
             bool all = true;
             for (int j = 0; j < c->n; j++)
                 if (c->coord[j] && !A->ax[j].dim->is_time && !c->coord[j]->pseudo)
-                    all &= eval_active(c->coord[j], months[k]);
+                    all &= sym_active(c->coord[j], months[k]);
             if (all)
                 return true;
         }
@@ -121,7 +121,7 @@ static bool is_active(const Alloc *A, const Axis *ax, const Member *kid, const C
     if (n == 0)
         return true;
     for (int k = 0; k < n; k++)
-        if (eval_active(kid, months[k]))
+        if (sym_active(kid, months[k]))
             return true;
     return false;
 }
@@ -131,7 +131,7 @@ static int64_t active_months_of(Engine *en, const Member *m)
     Dim *t = en->p->sym->time;
     int64_t n = 0;
     for (size_t i = 0; i < t->nmembers; i++)
-        if (t->members[i]->depth == 3 && eval_active(m, al_month_code(t->members[i])))
+        if (t->members[i]->depth == 3 && sym_active(m, al_month_code(t->members[i])))
             n++;
     return n;
 }
@@ -214,7 +214,7 @@ static int season_weights(Engine *en, const SplitInfo *si, Member **kids, int n,
         diag_error(en->p->diags, si->spec->loc, "history '%s' has %s", si->spec->name,
                    ny < 0 ? "a month total too large to add up" : "no complete fiscal year");
         diag_note_plain(en->p->diags, "seasonality uses the fiscal years (from %s) whose 12 months "
-                                      "all have rows%s", rs_month_names[en->p->sym->start_month - 1],
+                                      "all have rows%s", cal_month_name(en->p->sym->start_month),
                         nf ? " for the split's scope" : "");
         return -1;
     }
@@ -306,15 +306,9 @@ static const char *cell_name(const Alloc *A, const Member *p, Buf *b)
 
 /* A split value is a share when its kind is percent (60%, 1 - 40%, a let
  * holding 15%); anything else is an amount. */
-bool al_share_expr(Engine *en, const Node *e)
+bool al_share_expr(const Node *e)
 {
-    Diags quiet = {0}, *saved = en->ev.r.d;
-    en->ev.r.d = &quiet;
-    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
-    Kind k = rx_check(&en->ev.r, &sc, (Node *)e);
-    en->ev.r.d = saved;
-    diag_free(&quiet);
-    return k == K_PERCENT;
+    return e->vkind == K_PERCENT; /* the checker recorded it */
 }
 
 /* Hands the values of inactive members (shares, rest) to their active
@@ -370,7 +364,7 @@ static int split_map(Engine *en, Alloc *A, const SplitInfo *si, Num base, Group 
     for (int i = 0; i < g->n; i++)
         g->val[g->kids[i]->gindex] = NUM_ZERO;
     for (const Node *e = si->spec->a; e; e = e->next) {
-        Member *m = lookup_member_in(&en->ev.r, e->a, si->dim, false);
+        Member *m = sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL);
         int i = 0;
         while (i < g->n && g->kids[i] != m)
             i++;
@@ -384,7 +378,7 @@ static int split_map(Engine *en, Alloc *A, const SplitInfo *si, Num base, Group 
         Frame fr = {NULL, NULL, m, false, 0, &top};
         if (eval_num(&en->ev, &fr, e->b, &v) < 0)
             goto done;
-        bool share = al_share_expr(en, e->b);
+        bool share = al_share_expr(e->b);
         kind[i] = share ? 2 : 1;
         if (!active[i] && !share && !num_is_zero(v)) {
             diag_error(d, e->b->loc, "'%s' has an amount but is not active here", m->name);
@@ -461,7 +455,7 @@ static int split_weighted(Engine *en, Alloc *A, SplitInfo *si, Num base, Group *
         break;
     case N_SPEC_WEIGHTS:
         for (const Node *e = si->spec->a; e; e = e->next) {
-            Member *m = lookup_member_in(&en->ev.r, e->a, si->dim, false);
+            Member *m = sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL);
             for (int i = 0; i < g->n; i++)
                 if (g->kids[i] == m && eval_num(&en->ev, &top, e->b, &w[i]) < 0)
                     goto done;
@@ -527,10 +521,10 @@ done:
 static int split_group(Engine *en, Alloc *A, Axis *ax, SplitInfo *si, Num pv, Group *g)
 {
     Num base = pv, reserve = NUM_ZERO, one_plus;
-    if (si->adj_kind == OVERASSIGN) {
+    if (si->adj_kind == ADJ_OVERASSIGN) {
         if (num_add(NUM_ONE, si->adj, &one_plus) != NUM_OK || num_mul(pv, one_plus, &base) != NUM_OK)
             return al_num_err(en, si->node->loc, NUM_OVERFLOW);
-    } else if (si->adj_kind == RESERVE) {
+    } else if (si->adj_kind == ADJ_RESERVE) {
         if (num_mul(pv, si->adj, &reserve) != NUM_OK || num_sub(pv, reserve, &base) != NUM_OK)
             return al_num_err(en, si->node->loc, NUM_OVERFLOW);
     }

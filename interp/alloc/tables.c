@@ -296,7 +296,7 @@ Alloc *al_table_alloc(Engine *en, Alloc *A, Level **lv, int nlv)
         bool oa_below_shown = false;
         for (int s = 0; s < A->nsplits; s++) {
             const SplitInfo *si = &A->splits[s];
-            if (si->dim != A->ax[i].dim || si->adj_kind != OVERASSIGN)
+            if (si->dim != A->ax[i].dim || si->adj_kind != ADJ_OVERASSIGN)
                 continue;
             if (si->depth < first_oa)
                 first_oa = si->depth;
@@ -311,16 +311,11 @@ Alloc *al_table_alloc(Engine *en, Alloc *A, Level **lv, int nlv)
     return cut ? al_alloc_get_cut(en, A->metric, cuts) : A;
 }
 
-static void fill_meta(Engine *en, Alloc *A, Table *t)
+static void fill_meta(const Alloc *A, Table *t)
 {
-    Kind k = kind_of_metric(A->metric);
+    Kind k = sym_metric_kind(A->metric);
     if (A->metric->op == MK_DERIVED) { /* a ratio such as collected / revenue is a percent */
-        Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
-        Diags quiet = {0}, *saved = en->ev.r.d;
-        en->ev.r.d = &quiet;
-        k = rx_check(&en->ev.r, &sc, A->metric->c);
-        en->ev.r.d = saved;
-        diag_free(&quiet);
+        k = (Kind)A->metric->flags;
         if (k != K_MONEY && k != K_COUNT && k != K_SCORE)
             k = K_PERCENT;
     }
@@ -368,7 +363,7 @@ static int derived_cell(Engine *en, const Node *metric, Member **coords, int n, 
     int rc = eval_num(&en->ev, &top, metric->c, out);
     en->ev.cell = saved;
     en->ev.ncell = saved_n;
-    if (rc == 0 && kind_of_metric(metric) != K_PERCENT) {
+    if (rc == 0 && sym_metric_kind(metric) != K_PERCENT) {
         Num r; /* a computed cell is shown rounded to the plan's step */
         if (num_round(*out, en->p->sym->round_step, en->p->sym->rounding, &r) == NUM_OK)
             *out = r;
@@ -386,12 +381,7 @@ static int derived_table(Engine *en, const Node *show, const Node *metric, Arena
     int nlv = 0;
     for (const Node *l = show->a; l && nlv < 2; l = l->next)
         lv[nlv++] = strmap_get(&s->levels, l->name);
-    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
-    Diags quiet = {0}, *saved = en->ev.r.d;
-    en->ev.r.d = &quiet;
-    Kind k = rx_check(&en->ev.r, &sc, metric->c);
-    en->ev.r.d = saved;
-    diag_free(&quiet);
+    Kind k = (Kind)metric->flags; /* the kind the checker found */
     bool additive = k == K_MONEY || k == K_COUNT;
     t->metric = metric->name;
     t->metric_label = metric->str;
@@ -607,7 +597,7 @@ int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
         A = al_table_alloc(en, A, lv, nlv);
     if (!A)
         return -1;
-    fill_meta(en, A, t);
+    fill_meta(A, t);
     Side side[2];
     for (int k = 0; k < nlv; k++)
         if (side_for(en, A, ref[k], lv[k], arena, &side[k]) < 0)
@@ -660,9 +650,9 @@ static void rule_of(Engine *en, const SplitInfo *si, const Member *m, Buf *out)
     switch (si->spec->kind) {
     case N_SPEC_MAP:
         for (const Node *e = si->spec->a; e; e = e->next)
-            if (lookup_member_in(&en->ev.r, e->a, si->dim, false) == m) {
+            if (sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL) == m) {
                 buf_puts(out, e->b->kind == N_REST ? "the rest"
-                              : al_share_expr(en, e->b) ? "a share" : "an amount (locked)");
+                              : al_share_expr(e->b) ? "a share" : "an amount (locked)");
                 return;
             }
         buf_puts(out, "not named: nothing");
@@ -723,7 +713,7 @@ int alloc_explain(Engine *en, const Node *cell, Buf *out)
     Member *coords[ALLOC_MAX_AXES];
     int n = 0;
     for (const Node *c = cell->kind == N_INDEX ? cell->b : NULL; c && n < ALLOC_MAX_AXES; c = c->next) {
-        Member *m = lookup_member(&en->ev.r, (Node *)c, true);
+        Member *m = sym_lookup_member(en->p->sym, (Node *)c, en->ev.d);
         if (!m)
             return -1;
         coords[n++] = m;
@@ -790,7 +780,7 @@ int alloc_explain(Engine *en, const Node *cell, Buf *out)
                     months[nm++] = al_month_code(td->members[j]);
             bool any = false;
             for (int j = 0; j < nm; j++)
-                any |= eval_active(m, months[j]);
+                any |= sym_active(m, months[j]);
             if (!any)
                 buf_printf(out, "  %s is not active in %s (start %04d-%02d%s): it gets nothing there, "
                                 "its active siblings take its part\n",

@@ -360,3 +360,13 @@ void diag_count_line(const Diags *d, FILE *out, const char *what)
         fprintf(out, ", %d warning%s", d->nwarnings, d->nwarnings == 1 ? "" : "s");
     fputc('\n', out);
 }
+
+int diag_arith_fault(Diags *d, Loc at, NumStatus st, Num a, Num b)
+{
+    char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
+    if (st == NUM_DIVZERO)
+        diag_error(d, at, "division by zero (%s / 0)", num_str(a, b1));
+    else
+        diag_error(d, at, "arithmetic overflow (%s and %s)", num_str(a, b1), num_str(b, b2));
+    return -1;
+}

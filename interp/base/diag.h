@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/num.h"
+
 typedef struct Source {
     char *name;     /* as shown in diagnostics: "plans/fy.plan", "<std>/bands", "<repl>" */
     char *dir;      /* directory for relative data paths and imports; NULL if none */
@@ -79,6 +81,10 @@ void diag_note_plain(Diags *d, const char *fmt, ...) __attribute__((format(print
  * prints the objects, comma-separated, setting *first as it goes. */
 void diag_flush(Diags *d, FILE *out, DiagFormat fmt, bool *json_first);
 void diag_free(Diags *d);
+
+/* Reports an arithmetic fault of a and b (division by zero, overflow) at
+ * loc with the operands; returns -1. */
+int diag_arith_fault(Diags *d, Loc at, NumStatus st, Num a, Num b);
 
 /* "3 errors, 1 warning" */
 void diag_count_line(const Diags *d, FILE *out, const char *what);

@@ -1,14 +1,26 @@
-/* resolve.h -- names and the static checks of SPEC §8 that need no
- * evaluation.  Builds p->sym (owned by the Program; resolve_free releases
- * it) and reports every problem to p->diags. */
-#ifndef RESOLVE_H
-#define RESOLVE_H
+/* check.h -- names and the static checks of SPEC §8 that need no data:
+ * the only module that builds the symbol tables (model/model.h).
+ *
+ * Ownership: check_program builds p->sym, which the Program owns
+ * (prog_free releases it with sym_free); every problem goes to
+ * p->diags.  Nothing here reads data files other than rosters, or
+ * evaluates a split (session/ does that after the check).
+ */
+#ifndef CHECK_H
+#define CHECK_H
 
 #include "load/load.h"
+#include "model/model.h"
 
-void resolve_program(Program *p);
-void resolve_free(Program *p);
-/* Checks one more statement (a --show) against the resolved plan. */
-void resolve_extra(Program *p, Node *n);
+/* Resolves every name of the loaded program and runs the static checks. */
+void check_program(Program *p);
+/* Checks one more statement (a --show, --explain, a REPL entry) against
+ * the checked plan. */
+void check_statement(Program *p, Node *n);
+/* Checks an expression typed in the REPL as an assertion's would be
+ * (metrics, cells, M.target and M.actual of the whole plan); returns its
+ * kind (K_ANY when unknown), and for a derived metric named alone the kind
+ * of its values. */
+Kind check_expression(Program *p, Node *e);
 
 #endif

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "data/csv.h"
-#include "parser.h"
 #include "check/check_int.h"
 
 /* ---- other declarations ------------------------------------------------------------ */
@@ -15,7 +14,7 @@ static bool check_ref(R *r, StrMap *m, const char *what, const char *name, Loc l
     if (strmap_get(m, name))
         return true;
     diag_error(r->d, loc, "unknown %s '%s'", what, name);
-    note_did_you_mean(r, closest(m, name));
+    sym_note_did_you_mean(r->d, sym_closest(m, name));
     return false;
 }
 
@@ -25,14 +24,14 @@ static void check_metric(R *r, Node *n)
         Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
         Kind k = rx_check(r, &sc, n->c);
         if (k == K_BOOL || k == K_STR)
-            diag_error(r->d, n->c->loc, "a derived metric must be a number, got %s", kind_name(k));
+            diag_error(r->d, n->c->loc, "a derived metric must be a number, got %s", sym_kind_name(k));
         n->flags = (int)k; /* how its values are shown: collected / revenue is a percent */
         return;
     }
-    if (kind_of_metric(n) == K_ANY) {
+    if (sym_metric_kind(n) == K_ANY) {
         diag_error(r->d, n->a->loc, "unknown metric kind '%s'", n->a->name);
         static const char *const kinds[] = {"money", "count", "percent", "score"};
-        note_suggest_word(r, n->a->name, kinds, 4);
+        sym_suggest_word(r->d, n->a->name, kinds, 4);
         diag_note_plain(r->d, "a metric is money, count, percent or score, or '= EXPRESSION'");
     }
     if (n->b && strcmp(n->b->name, "lower_is_better") != 0)
@@ -45,7 +44,7 @@ static void check_target(R *r, Node *n)
     Node *metric = strmap_get(&r->s->metrics, n->name);
     if (!metric) {
         diag_error(r->d, n->name_loc, "unknown metric '%s'", n->name);
-        note_did_you_mean(r, closest(&r->s->metrics, n->name));
+        sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, n->name));
     }
     if (n->c) {
         char *path = prog_data_path(r->p, n->c);
@@ -54,14 +53,14 @@ static void check_target(R *r, Node *n)
     }
     Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
     Kind k = rx_check(r, &sc, n->a);
-    Kind mk = metric ? kind_of_metric(metric) : K_ANY;
+    Kind mk = metric ? sym_metric_kind(metric) : K_ANY;
     if (k == K_BOOL || k == K_STR || k == K_MONTH)
-        diag_error(r->d, n->a->loc, "a target must be a number, got %s", kind_name(k));
+        diag_error(r->d, n->a->loc, "a target must be a number, got %s", sym_kind_name(k));
     else if (mk != K_ANY && k != K_ANY && k != K_NUM && k != mk &&
              !((mk == K_PERCENT || mk == K_SCORE) && (k == K_PERCENT || k == K_SCORE)) &&
              ((mk == K_MONEY && k == K_COUNT) || (mk == K_COUNT && k == K_MONEY)))
-        diag_error(r->d, n->a->loc, "target of %s metric '%s' is %s", kind_name(mk), n->name,
-                   kind_name(k));
+        diag_error(r->d, n->a->loc, "target of %s metric '%s' is %s", sym_kind_name(mk), n->name,
+                   sym_kind_name(k));
 }
 
 static void check_incentive(R *r, Node *n)
@@ -83,7 +82,7 @@ static void check_incentive(R *r, Node *n)
         Kind k = rx_check(r, &sc, l->a);
         bool is_payout = strcmp(l->name, "payout") == 0;
         if (k == K_MONTH || (is_payout && (k == K_BOOL || k == K_STR)))
-            diag_error(r->d, l->a->loc, "line '%s' must be a number, got %s", l->name, kind_name(k));
+            diag_error(r->d, l->a->loc, "line '%s' must be a number, got %s", l->name, sym_kind_name(k));
         l->op = (int)k; /* how the statement shows it; later lines see the kind */
     }
     if (!payout) {
@@ -126,7 +125,7 @@ static void check_scorecard(R *r, Node *n)
         Node *metric = strmap_get(&r->s->metrics, k->name);
         if (!metric) {
             diag_error(r->d, k->name_loc, "unknown metric '%s'", k->name);
-            note_did_you_mean(r, closest(&r->s->metrics, k->name));
+            sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, k->name));
         } else if (strmap_get(&kpis, k->name)) {
             diag_error(r->d, k->name_loc, "kpi '%s' is given twice", k->name);
         }
@@ -164,7 +163,7 @@ static void check_review(R *r, Node *n)
         known |= strcmp(n->name, cadences[i]) == 0;
     if (!known) {
         diag_error(r->d, n->name_loc, "unknown review cadence '%s'", n->name);
-        note_suggest_word(r, n->name, cadences, 4);
+        sym_suggest_word(r->d, n->name, cadences, 4);
         diag_note_plain(r->d, "reviews are monthly, quarterly, half or annual");
     }
     Scope sc = {0, 0, 0, 0, 0, 0, NULL};
@@ -200,7 +199,7 @@ static void check_review(R *r, Node *n)
             break;
         case N_REFORECAST:
             if (check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc) &&
-                !rs_additive(strmap_get(&r->s->metrics, it->name)))
+                !sym_additive(strmap_get(&r->s->metrics, it->name)))
                 diag_error(r->d, it->name_loc, "only money and count metrics can be reforecast");
             break;
         case N_USE_SCORECARD:
@@ -257,7 +256,7 @@ static void check_example(R *r, Node *n)
     Node *inc = strmap_get(&r->s->incentives, n->name);
     if (!inc) {
         diag_error(r->d, n->name_loc, "unknown incentive '%s'", n->name);
-        note_did_you_mean(r, closest(&r->s->incentives, n->name));
+        sym_note_did_you_mean(r->d, sym_closest(&r->s->incentives, n->name));
         return;
     }
     Level *lv = strmap_get(&r->s->levels, inc->a->name);
@@ -278,7 +277,7 @@ static void check_example(R *r, Node *n)
                 diag_error(r->d, lhs->loc, "'%s' is not an attribute of a %s", lhs->name,
                            lv ? lv->name : "member");
                 if (lv)
-                    note_did_you_mean(r, closest(&lv->dim->attr_names, lhs->name));
+                    sym_note_did_you_mean(r->d, sym_closest(&lv->dim->attr_names, lhs->name));
             }
         } else {
             rx_check(r, &sc, lhs);
@@ -291,7 +290,7 @@ static void check_example(R *r, Node *n)
     for (Node *e = n->b; e; e = e->next) {
         if (!strmap_get(&lines, e->name)) {
             diag_error(r->d, e->name_loc, "incentive '%s' has no line '%s'", inc->name, e->name);
-            note_did_you_mean(r, closest(&lines, e->name));
+            sym_note_did_you_mean(r->d, sym_closest(&lines, e->name));
         }
         rx_check(r, &sc, e->a);
     }
@@ -310,7 +309,7 @@ static void check_show(R *r, Node *n)
             Level *lv = strmap_get(&r->s->levels, l->name);
             if (!lv) {
                 diag_error(r->d, l->loc, "unknown level '%s'", l->name);
-                note_did_you_mean(r, closest(&r->s->levels, l->name));
+                sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, l->name));
                 continue;
             }
             for (int i = 0; i < nd; i++)
@@ -368,7 +367,7 @@ void rs_check_item(R *r, Node *n)
         Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
         Kind k = rx_check(r, &sc, n->a);
         if (k != K_BOOL && k != K_ANY)
-            diag_error(r->d, n->a->loc, "an assertion must be a comparison, got %s", kind_name(k));
+            diag_error(r->d, n->a->loc, "an assertion must be a comparison, got %s", sym_kind_name(k));
         break;
     }
     case N_REPORT:
@@ -380,3 +379,16 @@ void rs_check_item(R *r, Node *n)
     }
 }
 
+
+Kind check_expression(Program *p, Node *e)
+{
+    R r = {p, p->diags, p->sym, {0}, NULL};
+    Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
+    Kind kind = rx_check(&r, &sc, e);
+    strmap_free(&r.graph);
+    const Node *x = e->kind == N_INDEX ? e->a : e; /* m, m[...] */
+    const Node *m = x->kind == N_NAME ? strmap_get(&p->sym->metrics, x->name) : NULL;
+    if (kind == K_ANY && m && m->op == MK_DERIVED)
+        kind = (Kind)m->flags; /* collected / revenue: a percent */
+    return kind;
+}

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "data/csv.h"
-#include "parser.h"
 #include "check/check_int.h"
 
 /* ---- dimensions ----------------------------------------------------------------- */
@@ -274,3 +273,19 @@ void rs_index_members(R *r)
     }
 }
 
+
+void rs_activity(Dim *d)
+{
+    for (size_t i = 0; i < d->nmembers; i++) { /* parents come before their children */
+        Member *m = d->members[i];
+        const Member *p = m->parent;
+        m->active_from = p ? p->active_from : 0;
+        m->active_to = p ? p->active_to : 0;
+        for (int k = 0; k < m->nattrs; k++) {
+            if (strcmp(m->attrs[k].name, "start") == 0)
+                m->active_from = sym_attr_month(&m->attrs[k]);
+            else if (strcmp(m->attrs[k].name, "end") == 0)
+                m->active_to = sym_attr_month(&m->attrs[k]);
+        }
+    }
+}

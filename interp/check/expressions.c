@@ -3,62 +3,7 @@
  * It reports problems; it never evaluates anything that needs data. */
 #include <string.h>
 
-#include "parser.h"
 #include "check/check_int.h"
-
-const char *kind_name(Kind k)
-{
-    static const char *const names[] = {"value", "number", "money", "count", "percent",
-                                        "score", "true/false", "string", "month", "member"};
-    return names[k];
-}
-
-Kind kind_of_metric(const Node *m)
-{
-    if (m->op == MK_DERIVED || !m->a)
-        return K_ANY;
-    const char *k = m->a->name;
-    return strcmp(k, "money") == 0     ? K_MONEY
-           : strcmp(k, "count") == 0   ? K_COUNT
-           : strcmp(k, "percent") == 0 ? K_PERCENT
-           : strcmp(k, "score") == 0   ? K_SCORE
-                                       : K_ANY;
-}
-
-const char *closest(const StrMap *m, const char *name)
-{
-    int limit = (int)strlen(name) / 3 + 1; /* 1 for short names, at most 3 */
-    if (limit > 3)
-        limit = 3;
-    const char *best = NULL;
-    int best_d = limit + 1;
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
-            continue;
-        int d = edit_distance(name, m->keys[i], limit);
-        /* ties go to the alphabetically first name: deterministic output */
-        if (d < best_d || (d == best_d && best && strcmp(m->keys[i], best) < 0)) {
-            best = m->keys[i];
-            best_d = d;
-        }
-    }
-    return best_d <= limit ? best : NULL;
-}
-
-void note_did_you_mean(R *r, const char *s)
-{
-    if (s)
-        diag_note_plain(r->d, "did you mean '%s'?", s);
-}
-
-void note_suggest_word(R *r, const char *name, const char *const *words, int n)
-{
-    StrMap m = {0};
-    for (int i = 0; i < n; i++)
-        strmap_put(&m, words[i], (void *)words[i]);
-    note_did_you_mean(r, closest(&m, name));
-    strmap_free(&m);
-}
 
 char *fmt_money(R *r, Num v, char *buf)
 {
@@ -186,7 +131,7 @@ static Kind check_name(R *r, const Scope *sc, Node *e)
     Node *metric = strmap_get(&r->s->metrics, n);
     if (metric) {
         if (sc->flags & SC_METRICS)
-            return kind_of_metric(metric);
+            return sym_metric_kind(metric);
         diag_error(r->d, e->loc, "metric '%s' needs '.target' or '.actual' here", n);
         diag_note_plain(r->d, "in incentives and examples write %s.target, %s.actual, "
                               "%s.ytd_target or %s.ytd_actual", n, n, n, n);
@@ -205,73 +150,9 @@ static Kind check_name(R *r, const Scope *sc, Node *e)
     diag_error(r->d, e->loc, "unknown name '%s'", n);
     StrMap vis = {0};
     visible_names(r, sc, &vis);
-    note_did_you_mean(r, closest(&vis, n));
+    sym_note_did_you_mean(r->d, sym_closest(&vis, n));
     strmap_free(&vis);
     return K_ANY;
-}
-
-Member *lookup_member_in(R *r, Node *ref, const Dim *d, bool report)
-{
-    if (d && ref->kind == N_NAME) {
-        Member *m = strmap_get(&d->by_name, ref->name);
-        if (m)
-            return m;
-    }
-    return lookup_member(r, ref, report);
-}
-
-Member *lookup_member(R *r, Node *ref, bool report)
-{
-    if (ref->kind == N_MONTH) {
-        Member *m = strmap_get(&r->s->time->by_name, ref->str);
-        if (!m && report) {
-            diag_error(r->d, ref->loc, "month %s is not in fiscal year FY%d", ref->str, r->s->year);
-            diag_note_plain(r->d, "FY%d runs %s .. %s", r->s->year,
-                            r->s->time->members[r->s->time->nmembers - 12]->name,
-                            r->s->time->members[r->s->time->nmembers - 1]->name);
-        }
-        return m;
-    }
-    if (ref->kind == N_FIELD && ref->a && ref->a->kind == N_NAME) {
-        Dim *d = NULL;
-        for (int i = 0; i < r->s->ndims; i++)
-            if (strcmp(r->s->dims[i]->name, ref->a->name) == 0)
-                d = r->s->dims[i];
-        if (!d) {
-            if (report)
-                diag_error(r->d, ref->a->loc, "unknown dimension '%s'", ref->a->name);
-            return NULL;
-        }
-        Member *m = strmap_get(&d->by_name, ref->name);
-        if (!m && report) {
-            diag_error(r->d, ref->name_loc, "dimension '%s' has no member '%s'", d->name, ref->name);
-            note_did_you_mean(r, closest(&d->by_name, ref->name));
-        }
-        return m;
-    }
-    if (ref->kind != N_NAME) {
-        if (report)
-            diag_error(r->d, ref->loc, "a member name is expected here");
-        return NULL;
-    }
-    Member *m = strmap_get(&r->s->members, ref->name);
-    if (m == &member_ambiguous) {
-        if (report) {
-            diag_error(r->d, ref->loc, "'%s' is a member of more than one dimension", ref->name);
-            Buf b = {0};
-            for (int i = 0; i < r->s->ndims; i++)
-                if (strmap_get(&r->s->dims[i]->by_name, ref->name))
-                    buf_printf(&b, "%s%s.%s", b.len ? " or " : "", r->s->dims[i]->name, ref->name);
-            diag_note_plain(r->d, "write %s", buf_cstr(&b));
-            buf_free(&b);
-        }
-        return NULL;
-    }
-    if (!m && report) {
-        diag_error(r->d, ref->loc, "unknown member '%s'", ref->name);
-        note_did_you_mean(r, closest(&r->s->members, ref->name));
-    }
-    return m;
 }
 
 static void check_args(R *r, const Scope *sc, Node *args)
@@ -295,7 +176,7 @@ static Kind check_special(R *r, const Scope *sc, Node *e, const char *f)
                         if (m->keys[i])
                             strmap_put(&both, m->keys[i], m->vals[i]);
                 }
-                note_did_you_mean(r, closest(&both, a1->name));
+                sym_note_did_you_mean(r->d, sym_closest(&both, a1->name));
                 strmap_free(&both);
             }
             return K_ANY;
@@ -303,7 +184,7 @@ static Kind check_special(R *r, const Scope *sc, Node *e, const char *f)
         bool fy = a2 && a2->kind == N_NAME && strlen(a2->name) == 6 &&
                   strncmp(a2->name, "FY", 2) == 0 && strspn(a2->name + 2, "0123456789") == 4;
         if (a2 && !fy) { /* a past year (FY2026) is fine: histories hold past years */
-            Member *y = lookup_member(r, a2, true);
+            Member *y = sym_lookup_member(r->s, a2, r->d);
             if (y && (!y->dim->is_time || y->depth != 0))
                 diag_error(r->d, a2->loc, "bad argument #2 to 'total' (fiscal year expected, got '%s')",
                            y->name);
@@ -318,12 +199,12 @@ static Kind check_special(R *r, const Scope *sc, Node *e, const char *f)
         if (a1->kind != N_NAME || !strmap_get(&r->s->metrics, a1->name)) {
             diag_error(r->d, a1->loc, "bad argument #1 to 'attainment' (metric expected)");
             if (a1->kind == N_NAME)
-                note_did_you_mean(r, closest(&r->s->metrics, a1->name));
+                sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, a1->name));
         }
         if (a2 && (a2->kind != N_NAME || !strmap_get(&r->s->levels, a2->name))) {
             diag_error(r->d, a2->loc, "bad argument #2 to 'attainment' (level expected)");
             if (a2->kind == N_NAME)
-                note_did_you_mean(r, closest(&r->s->levels, a2->name));
+                sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, a2->name));
         }
         return K_PERCENT; /* a ratio, shown as a fraction with 4 decimals */
     }
@@ -339,7 +220,7 @@ static Kind check_special(R *r, const Scope *sc, Node *e, const char *f)
             StrMap lines = {0};
             for (Node *l = sc->lines; l; l = l->next)
                 strmap_put(&lines, l->name, l);
-            note_did_you_mean(r, closest(&lines, a1->name));
+            sym_note_did_you_mean(r->d, sym_closest(&lines, a1->name));
             strmap_free(&lines);
         }
     }
@@ -379,7 +260,7 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
         for (size_t i = 0; i < r->s->fns.cap; i++)
             if (r->s->fns.keys[i])
                 strmap_put(&all, r->s->fns.keys[i], r->s->fns.vals[i]);
-        note_did_you_mean(r, closest(&all, f));
+        sym_note_did_you_mean(r->d, sym_closest(&all, f));
         strmap_free(&all);
         check_args(r, sc, e->b);
         return K_ANY;
@@ -406,7 +287,7 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
             kinds[i - 1] = (int)ak;
         if (ak == K_BOOL || ak == K_STR || ak == K_MEMBER) {
             diag_error(r->d, a->loc, "bad argument #%d to '%s' (number expected, got %s)", i, f,
-                       kind_name(ak));
+                       sym_kind_name(ak));
             continue;
         }
         if (!b)
@@ -422,7 +303,7 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
         else if (ak != K_ANY && ak != K_NUM && ak != k &&
                  ((k == K_MONEY && ak == K_COUNT) || (k == K_COUNT && ak == K_MONEY))) {
             diag_error(r->d, a->loc, "bad argument #%d to '%s' (%s mixed with %s)", i, f,
-                       kind_name(ak), kind_name(k));
+                       sym_kind_name(ak), sym_kind_name(k));
         }
     }
     return b ? k : fn_kind(r, fn, n <= 64 ? kinds : NULL);
@@ -450,18 +331,18 @@ static Kind check_field(R *r, const Scope *sc, Node *e)
                 diag_note_plain(r->d, "at plan level, '%s' is its target and %s[member] a cell",
                                 e->a->name, e->a->name);
             }
-            return kind_of_metric(metric);
+            return sym_metric_kind(metric);
         }
         for (int i = 0; i < r->s->ndims; i++)
             if (strcmp(r->s->dims[i]->name, e->a->name) == 0) {
-                lookup_member(r, e, true);
+                sym_lookup_member(r->s, e, r->d);
                 diag_error(r->d, e->loc, "'%s.%s' is a member, not a value", e->a->name, e->name);
                 return K_MEMBER;
             }
     }
     Kind k = rx_check(r, sc, e->a);
     if (k != K_ANY)
-        diag_error(r->d, e->name_loc, "a %s has no field '%s'", kind_name(k), e->name);
+        diag_error(r->d, e->name_loc, "a %s has no field '%s'", sym_kind_name(k), e->name);
     return K_ANY;
 }
 
@@ -472,13 +353,13 @@ static Kind check_index(R *r, const Scope *sc, Node *e)
     if (!metric) {
         diag_error(r->d, e->a->loc, "only a metric can be indexed by members");
         if (e->a->kind == N_NAME)
-            note_did_you_mean(r, closest(&r->s->metrics, e->a->name));
+            sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, e->a->name));
         return K_ANY;
     }
     Dim *seen[64];
     int nseen = 0;
     for (Node *c = e->b; c; c = c->next) {
-        Member *m = lookup_member(r, c, true);
+        Member *m = sym_lookup_member(r->s, c, r->d);
         if (!m)
             continue;
         for (int i = 0; i < nseen; i++)
@@ -489,7 +370,7 @@ static Kind check_index(R *r, const Scope *sc, Node *e)
         if (nseen < 64)
             seen[nseen++] = m->dim;
     }
-    return kind_of_metric(metric);
+    return sym_metric_kind(metric);
 }
 
 static bool mixes(Kind a, Kind b)
@@ -500,10 +381,10 @@ static bool mixes(Kind a, Kind b)
 static const char *op_text(int op)
 {
     switch (op) {
-    case '+': return "add";
-    case '-': return "subtract";
-    case '*': return "multiply";
-    case '/': return "divide";
+    case OP_ADD: return "add";
+    case OP_SUB: return "subtract";
+    case OP_MUL: return "multiply";
+    case OP_DIV: return "divide";
     default: return "compare";
     }
 }
@@ -512,32 +393,31 @@ static Kind check_binop(R *r, const Scope *sc, Node *e)
 {
     Kind a = rx_check(r, sc, e->a), b = rx_check(r, sc, e->b);
     int op = e->op;
-    if (op == AND || op == OR) {
-        const char *opname = op == AND ? "and" : "or";
+    if (op == OP_AND || op == OP_OR) {
+        const char *opname = ast_op_text(op);
         if ((a != K_BOOL && a != K_ANY) || (b != K_BOOL && b != K_ANY))
             diag_error(r->d, e->loc, "'%s' needs true/false on both sides (got %s and %s)", opname,
-                       kind_name(a), kind_name(b));
+                       sym_kind_name(a), sym_kind_name(b));
         return K_BOOL;
     }
-    bool cmp = op == '<' || op == '>' || op == LE || op == GE ||
-               op == EQ || op == NE;
+    bool cmp = ast_op_compares(op);
     if (a == K_BOOL || b == K_BOOL || a == K_STR || b == K_STR || a == K_MEMBER || b == K_MEMBER) {
-        if (!(cmp && (op == EQ || op == NE) && a == b)) {
-            diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), kind_name(a), kind_name(b));
+        if (!(cmp && (op == OP_EQ || op == OP_NE) && a == b)) {
+            diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a), sym_kind_name(b));
             return cmp ? K_BOOL : K_ANY;
         }
     }
-    if ((op == '+' || op == '-' || cmp) && mixes(a, b)) {
-        diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), kind_name(a), kind_name(b));
-        diag_note(r->d, e->a->loc, "this is %s", kind_name(a));
-        diag_note(r->d, e->b->loc, "this is %s", kind_name(b));
+    if ((op == OP_ADD || op == OP_SUB || cmp) && mixes(a, b)) {
+        diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a), sym_kind_name(b));
+        diag_note(r->d, e->a->loc, "this is %s", sym_kind_name(a));
+        diag_note(r->d, e->b->loc, "this is %s", sym_kind_name(b));
         return cmp ? K_BOOL : K_ANY;
     }
     if (cmp)
         return K_BOOL;
-    if (op == '+' || op == '-') /* an unknown side takes the known side's kind */
+    if (op == OP_ADD || op == OP_SUB) /* an unknown side takes the known side's kind */
         return a == b ? a : (a == K_NUM || a == K_ANY ? b : b == K_NUM || b == K_ANY ? a : K_ANY);
-    if (op == '*') {
+    if (op == OP_MUL) {
         if (a == K_PERCENT && b == K_PERCENT)
             return K_PERCENT;
         if (a == K_NUM || a == K_PERCENT)
@@ -558,10 +438,10 @@ static Kind check_table(R *r, const Scope *sc, Node *e)
     Kind xk = e->a ? rx_check(r, sc, e->a) : K_ANY, vk = K_ANY;
     bool first = true;
     if (xk == K_BOOL || xk == K_STR)
-        diag_error(r->d, e->a->loc, "a table needs a number to look up, got %s", kind_name(xk));
+        diag_error(r->d, e->a->loc, "a table needs a number to look up, got %s", sym_kind_name(xk));
     Num prev = NUM_ZERO;
     Node *prev_key = NULL;
-    const char *what = e->op == STEP ? "step" : e->op == BRACKET ? "bracket" : "curve";
+    const char *what = ast_op_text(e->op);
     if (!e->b)
         diag_error(r->d, e->loc, "'%s' needs at least one 'breakpoint: value' entry", what);
     for (Node *en = e->b; en; en = en->next) {
@@ -588,14 +468,14 @@ static Kind check_table(R *r, const Scope *sc, Node *e)
             prev_key = NULL; /* computed breakpoints are checked when evaluated */
         }
     }
-    if (e->op != BRACKET)
+    if (e->op != TABLE_BRACKET)
         return vk;
     if (vk == K_PERCENT || vk == K_NUM) /* rates on an amount */
         return xk == K_PERCENT && vk == K_PERCENT ? K_PERCENT : xk;
     return K_ANY;
 }
 
-Kind rx_check(R *r, const Scope *sc, Node *e)
+static Kind kind_of(R *r, const Scope *sc, Node *e)
 {
     if (!e)
         return K_ANY;
@@ -619,24 +499,24 @@ Kind rx_check(R *r, const Scope *sc, Node *e)
         return check_binop(r, sc, e);
     case N_UNOP: {
         Kind k = rx_check(r, sc, e->a);
-        if (e->op == '-') {
+        if (e->op == OP_NEG) {
             if (k == K_BOOL || k == K_STR)
-                diag_error(r->d, e->loc, "cannot negate %s", kind_name(k));
+                diag_error(r->d, e->loc, "cannot negate %s", sym_kind_name(k));
             return k;
         }
         if (k != K_BOOL && k != K_ANY)
-            diag_error(r->d, e->loc, "'not' needs true/false, got %s", kind_name(k));
+            diag_error(r->d, e->loc, "'not' needs true/false, got %s", sym_kind_name(k));
         return K_BOOL;
     }
     case N_IF: {
         Kind c = rx_check(r, sc, e->a);
         if (c != K_BOOL && c != K_ANY)
             diag_error(r->d, e->a->loc, "the condition of 'if' must be true/false, got %s",
-                       kind_name(c));
+                       sym_kind_name(c));
         Kind a = rx_check(r, sc, e->b), b = rx_check(r, sc, e->c);
         if (mixes(a, b)) {
             diag_error(r->d, e->loc, "'if' gives %s in one branch and %s in the other",
-                       kind_name(a), kind_name(b));
+                       sym_kind_name(a), sym_kind_name(b));
             return K_ANY;
         }
         return a == b ? a : a == K_NUM ? b : b == K_NUM ? a : K_ANY;
@@ -651,21 +531,18 @@ Kind rx_check(R *r, const Scope *sc, Node *e)
     }
 }
 
-/* ---- constants ------------------------------------------------------------ */
-
-int rx_fault(Diags *d, Loc at, NumStatus st, Num a, Num b)
+Kind rx_check(R *r, const Scope *sc, Node *e)
 {
-    char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
-    if (st == NUM_DIVZERO)
-        diag_error(d, at, "division by zero (%s / 0)", num_str(a, b1));
-    else
-        diag_error(d, at, "arithmetic overflow (%s and %s)", num_str(a, b1), num_str(b, b2));
-    return -1;
+    Kind k = kind_of(r, sc, e);
+    e->vkind = (int)k; /* what later stages read instead of checking again */
+    return k;
 }
+
+/* ---- constants ------------------------------------------------------------ */
 
 static int arith_error(R *r, Node *e, NumStatus st, Num a, Num b)
 {
-    return rx_fault(r->d, e->loc, st, a, b);
+    return diag_arith_fault(r->d, e->loc, st, a, b);
 }
 
 static int const_call(R *r, Node *e, Num *out)
@@ -730,7 +607,7 @@ int rx_const(R *r, Node *e, Num *out)
         return 1;
     }
     case N_UNOP: {
-        if (e->op != '-')
+        if (e->op != OP_NEG)
             return 0;
         int c = rx_const(r, e->a, out);
         if (c == 1)
@@ -738,7 +615,7 @@ int rx_const(R *r, Node *e, Num *out)
         return c;
     }
     case N_BINOP: {
-        if (e->op != '+' && e->op != '-' && e->op != '*' && e->op != '/')
+        if (e->op < OP_ADD || e->op > OP_DIV)
             return 0;
         Num a, b;
         int c = rx_const(r, e->a, &a);
@@ -747,9 +624,9 @@ int rx_const(R *r, Node *e, Num *out)
         c = rx_const(r, e->b, &b);
         if (c != 1)
             return c;
-        NumStatus st = e->op == '+'   ? num_add(a, b, out)
-                       : e->op == '-' ? num_sub(a, b, out)
-                       : e->op == '*' ? num_mul(a, b, out)
+        NumStatus st = e->op == OP_ADD   ? num_add(a, b, out)
+                       : e->op == OP_SUB ? num_sub(a, b, out)
+                       : e->op == OP_MUL ? num_mul(a, b, out)
                                       : num_div(a, b, out);
         return st == NUM_OK ? 1 : arith_error(r, e, st, a, b);
     }

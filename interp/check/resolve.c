@@ -6,14 +6,8 @@
 #include <string.h>
 
 #include "data/csv.h"
-#include "parser.h"
-#include "eval/eval.h"
 #include "check/check_int.h"
 
-Member member_ambiguous;
-
-const char *const rs_month_names[12] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                         "jul", "aug", "sep", "oct", "nov", "dec"};
 
 /* ---- declarations --------------------------------------------------------- */
 
@@ -109,14 +103,6 @@ static void check_clashes(R *r)
 
 /* ---- header and calendar ------------------------------------------------------ */
 
-static int month_index(const char *name)
-{
-    for (int i = 0; i < 12; i++)
-        if (strcmp(name, rs_month_names[i]) == 0)
-            return i + 1;
-    return 0;
-}
-
 static void header_key(R *r, Node *a, Node *seen[7])
 {
     static const char *const keys[] = {"year", "start", "currency", "unit", "round", "rounding",
@@ -127,7 +113,7 @@ static void header_key(R *r, Node *a, Node *seen[7])
             k = i;
     if (k < 0) {
         diag_error(r->d, a->name_loc, "unknown plan setting '%s'", a->name);
-        note_suggest_word(r, a->name, keys, 7);
+        sym_suggest_word(r->d, a->name, keys, 7);
         diag_note_plain(r->d, "settings are year, start, currency, unit, round and rounding");
         return;
     }
@@ -151,13 +137,13 @@ static void header_key(R *r, Node *a, Node *seen[7])
         break;
     }
     case 1:
-        if (v->kind != N_NAME || !month_index(v->name)) {
+        if (v->kind != N_NAME || !cal_month_by_name(v->name)) {
             diag_error(r->d, v->loc, "'start' must be a month name: jan, feb, ..., dec");
             if (v->kind == N_NAME)
-                note_suggest_word(r, v->name, rs_month_names, 12);
+                sym_suggest_word(r->d, v->name, cal_month_names, 12);
             return;
         }
-        s->start_month = month_index(v->name);
+        s->start_month = cal_month_by_name(v->name);
         break;
     case 2:
     case 6:
@@ -186,7 +172,7 @@ static void header_key(R *r, Node *a, Node *seen[7])
         if (v->kind != N_NAME || (strcmp(v->name, "half_up") && strcmp(v->name, "half_even"))) {
             diag_error(r->d, v->loc, "'rounding' must be half_up or half_even");
             if (v->kind == N_NAME)
-                note_did_you_mean(r, edit_distance(v->name, "half_up", 3) <
+                sym_note_did_you_mean(r->d, edit_distance(v->name, "half_up", 3) <
                                              edit_distance(v->name, "half_even", 3)
                                          ? "half_up"
                                          : "half_even");
@@ -276,11 +262,10 @@ static void build_time(R *r)
             qm->index = q;
             strmap_put(&t->by_name, qm->name, qm);
             for (int k = q * 3; k < q * 3 + 3; k++) {
-                int cal = (s->start_month - 1 + k) % 12 + 1;
-                int year = s->year + (s->start_month - 1 + k) / 12;
-                Member *mm = rs_new_member(r, t, arena_printf(&s->arena, "%04d-%02d", year, cal), 3,
-                                        qm, none);
-                mm->alias = rs_month_names[cal - 1];
+                int code = cal_month_code(sym_fiscal_year(s), k);
+                Member *mm = rs_new_member(r, t, arena_printf(&s->arena, "%04d-%02d", code / 100,
+                                                              code % 100), 3, qm, none);
+                mm->alias = cal_month_name(code % 100);
                 mm->index = k;
                 strmap_put(&t->by_name, mm->name, mm);
                 strmap_put(&t->by_name, mm->alias, mm);
@@ -427,7 +412,7 @@ static void check_cycles(R *r)
             }
 }
 
-void resolve_program(Program *p)
+void check_program(Program *p)
 {
     R r = {p, p->diags, xcalloc(1, sizeof(Symbols)), {0}, NULL};
     p->sym = r.s;
@@ -441,7 +426,7 @@ void resolve_program(Program *p)
                 rs_build_dim(&r, n);
     rs_index_members(&r);
     for (int i = 0; i < r.s->ndims; i++)
-        eval_activity(r.s->dims[i]);
+        rs_activity(r.s->dims[i]);
     check_clashes(&r);
     check_cycles(&r);
     for (Unit *u = p->units; u; u = u->next)
@@ -451,31 +436,8 @@ void resolve_program(Program *p)
     strmap_free(&r.graph);
 }
 
-void resolve_extra(Program *p, Node *n)
+void check_statement(Program *p, Node *n)
 {
     R r = {p, p->diags, p->sym, {0}, NULL};
     rs_check_item(&r, n);
 }
-
-void resolve_free(Program *p)
-{
-    Symbols *s = p->sym;
-    if (!s)
-        return;
-    for (int i = 0; i < s->ndims; i++) {
-        free(s->dims[i]->members);
-        strmap_free(&s->dims[i]->by_name);
-        strmap_free(&s->dims[i]->attr_names);
-    }
-    free(s->dims);
-    StrMap *maps[] = {&s->levels, &s->members, &s->metrics, &s->lets, &s->fns, &s->histories,
-                      &s->incentives, &s->scorecards, &s->reviews, &s->scenarios, &s->targets,
-                      &s->targets_from};
-    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
-        strmap_free(maps[i]);
-    free(s->splits);
-    arena_free(&s->arena);
-    free(s);
-    p->sym = NULL;
-}
-

@@ -5,16 +5,9 @@
 #include <string.h>
 
 #include "data/csv.h"
-#include "parser.h"
 #include "check/check_int.h"
 
 /* ---- splits ----------------------------------------------------------------------- */
-
-bool rs_additive(const Node *metric)
-{
-    Kind k = kind_of_metric(metric);
-    return k != K_PERCENT && k != K_SCORE;
-}
 
 static const char *plural(R *r, const char *level)
 {
@@ -28,7 +21,7 @@ static const char *plural(R *r, const char *level)
 
 static char *fmt_value(R *r, const Node *metric, Num v, char *buf)
 {
-    if (kind_of_metric(metric) == K_COUNT) {
+    if (sym_metric_kind(metric) == K_COUNT) {
         int dec = num_decimals(v);
         return num_fmt(v, dec > 4 ? 4 : dec, true, buf);
     }
@@ -114,7 +107,7 @@ static bool adjusted(R *r, const Split *sp, Num pv, Num *out)
     }
     if (rx_const(r, adj->a, &a) != 1)
         return false;
-    NumStatus st = adj->op == OVERASSIGN ? num_add(NUM_ONE, a, &f) : num_sub(NUM_ONE, a, &f);
+    NumStatus st = adj->op == ADJ_OVERASSIGN ? num_add(NUM_ONE, a, &f) : num_sub(NUM_ONE, a, &f);
     return st == NUM_OK && num_mul(pv, f, out) == NUM_OK;
 }
 
@@ -156,7 +149,7 @@ static bool child_value(R *r, Split *sp, const Member *m, const Member *under_m,
             if (spec->kind == N_SPEC_WEIGHTS) {
                 cw = NUM_ZERO;
                 for (Node *e = spec->a; e; e = e->next)
-                    if (lookup_member_in(r, e->a, d, false) == c && rx_const(r, e->b, &cw) != 1)
+                    if (sym_lookup_member_in(r->s, e->a, d, NULL) == c && rx_const(r, e->b, &cw) != 1)
                         return false;
             }
             if (c == m)
@@ -173,7 +166,7 @@ static bool child_value(R *r, Split *sp, const Member *m, const Member *under_m,
         return false;
     Node *mine = NULL;
     for (Node *e = spec->a; e; e = e->next) {
-        if (lookup_member_in(r, e->a, sp->level->dim, false) == m) {
+        if (sym_lookup_member_in(r->s, e->a, sp->level->dim, NULL) == m) {
             mine = e;
             continue;
         }
@@ -222,9 +215,9 @@ static void check_keys(R *r, Split *sp, Node *spec, bool weights)
     Node *rest = NULL;
     Level *lv = sp->level;
     for (Node *e = spec->a; e; e = e->next) {
-        Member *m = lookup_member_in(r, e->a, lv->dim, true);
+        Member *m = sym_lookup_member_in(r->s, e->a, lv->dim, r->d);
         if (e->b->kind == N_REST) {
-            if (weights || !rs_additive(sp->metric))
+            if (weights || !sym_additive(sp->metric))
                 diag_error(r->d, e->b->loc, "'rest' is only for amounts and shares of money and "
                                             "count metrics");
             else if (rest) {
@@ -241,10 +234,10 @@ static void check_keys(R *r, Split *sp, Node *spec, bool weights)
                 diag_error(r->d, e->b->loc, "negative weight %s for '%s'", num_str(w, b),
                            m ? m->name : "?");
             }
-            if (!rs_additive(sp->metric) && (k == K_MONEY || k == K_COUNT))
+            if (!sym_additive(sp->metric) && (k == K_MONEY || k == K_COUNT))
                 diag_error(r->d, e->b->loc, "%s is a %s metric: give each member a %s value",
-                           sp->metric->name, kind_name(kind_of_metric(sp->metric)),
-                           kind_name(kind_of_metric(sp->metric)));
+                           sp->metric->name, sym_kind_name(sym_metric_kind(sp->metric)),
+                           sym_kind_name(sym_metric_kind(sp->metric)));
         }
         if (!m)
             continue;
@@ -335,7 +328,7 @@ static void check_missing(R *r, Split *sp, Node *spec)
             continue;
         bool found = false;
         for (Node *e = spec->a; e && !found; e = e->next)
-            found = lookup_member_in(r, e->a, d, false) == m;
+            found = sym_lookup_member_in(r->s, e->a, d, NULL) == m;
         if (!found) {
             if (n < 5)
                 buf_printf(&missing, "%s'%s'", n ? ", " : "", m->name);
@@ -365,7 +358,7 @@ static void check_sums(R *r, Split *sp, Node *spec, const Member *parent)
             continue;
         }
         if (parent) {
-            Member *m = lookup_member_in(r, e->a, sp->level->dim, false);
+            Member *m = sym_lookup_member_in(r->s, e->a, sp->level->dim, NULL);
             if (!m || !under(m, (Member **)&parent, 1))
                 continue;
         }
@@ -420,8 +413,8 @@ static void check_adjust(R *r, Split *sp)
     Node *adj = sp->node->d;
     if (!adj)
         return;
-    const char *what = adj->op == OVERASSIGN ? "overassign" : "reserve";
-    if (!rs_additive(sp->metric)) {
+    const char *what = ast_op_text(adj->op);
+    if (!sym_additive(sp->metric)) {
         diag_error(r->d, adj->loc, "'%s' is only for money and count metrics", what);
         return;
     }
@@ -429,18 +422,18 @@ static void check_adjust(R *r, Split *sp)
     Scope sc = {0, 0, 0, 0, 0, 0, NULL};
     rx_check(r, &sc, adj->a);
     if (rx_const(r, adj->a, &v) == 1 &&
-        (num_sign(v) <= 0 || (adj->op == RESERVE && num_cmp(v, NUM_ONE) >= 0))) {
+        (num_sign(v) <= 0 || (adj->op == ADJ_RESERVE && num_cmp(v, NUM_ONE) >= 0))) {
         char b[NUM_BUFSZ];
         diag_error(r->d, adj->a->loc, "'%s %s' is out of range (more than 0%%%s)", what,
-                   rs_fmt_pct(v, b), adj->op == RESERVE ? ", less than 100%" : "");
+                   rs_fmt_pct(v, b), adj->op == ADJ_RESERVE ? ", less than 100%" : "");
     }
 }
 
 static void check_spec(R *r, Split *sp)
 {
     Node *spec = sp->node->c;
-    bool add = rs_additive(sp->metric);
-    const char *kindn = kind_name(kind_of_metric(sp->metric));
+    bool add = sym_additive(sp->metric);
+    const char *kindn = sym_kind_name(sym_metric_kind(sp->metric));
     switch (spec->kind) {
     case N_SPEC_MAP:
         check_keys(r, sp, spec, false);
@@ -477,7 +470,7 @@ static void check_spec(R *r, Split *sp)
         Scope sc = {SC_ATTRS, 0, sp->level->dim, 0, 0, true, NULL};
         Kind k = rx_check(r, &sc, spec->a);
         if (k == K_BOOL || k == K_STR)
-            diag_error(r->d, spec->a->loc, "'proportional to' needs a number, got %s", kind_name(k));
+            diag_error(r->d, spec->a->loc, "'proportional to' needs a number, got %s", sym_kind_name(k));
         break;
     }
     case N_SPEC_EQUAL:
@@ -491,7 +484,7 @@ static void check_spec(R *r, Split *sp)
                        sp->level->name);
         if (!strmap_get(&r->s->histories, spec->name)) {
             diag_error(r->d, spec->name_loc, "unknown history '%s'", spec->name);
-            note_did_you_mean(r, closest(&r->s->histories, spec->name));
+            sym_note_did_you_mean(r->d, sym_closest(&r->s->histories, spec->name));
         }
         break;
     case N_SPEC_LIKE:
@@ -508,7 +501,7 @@ static void check_like(R *r, Split *sp)
     Node *other = strmap_get(&r->s->metrics, spec->name);
     if (!other) {
         diag_error(r->d, spec->name_loc, "unknown metric '%s'", spec->name);
-        note_did_you_mean(r, closest(&r->s->metrics, spec->name));
+        sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, spec->name));
         return;
     }
     if (other == sp->metric) {
@@ -532,17 +525,17 @@ static void resolve_split(R *r, Split *sp)
     sp->metric = strmap_get(&r->s->metrics, n->name);
     if (!sp->metric) {
         diag_error(r->d, n->name_loc, "unknown metric '%s'", n->name);
-        note_did_you_mean(r, closest(&r->s->metrics, n->name));
+        sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, n->name));
     }
     if (n->a) {
         sp->level = strmap_get(&r->s->levels, n->a->name);
         if (!sp->level) {
             diag_error(r->d, n->a->loc, "unknown level '%s'", n->a->name);
-            note_did_you_mean(r, closest(&r->s->levels, n->a->name));
+            sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, n->a->name));
         }
     }
     for (Node *s = n->b; s; s = s->next) {
-        Member *m = lookup_member(r, s, true);
+        Member *m = sym_lookup_member(r->s, s, r->d);
         if (!m || sp->nscope >= 16)
             continue;
         if (sp->level && m->dim == sp->level->dim) {

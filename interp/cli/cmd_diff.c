@@ -65,7 +65,7 @@ static int side_load(Side *sd, const DiffOpts *o)
         prog_allow_path(sd->p, o->allow[i]);
     if (!prog_load_file(sd->p, sd->file))
         return 2;
-    prog_check(sd->p);
+    check_program(sd->p);
     if (sd->d.nerrors)
         return sd->p->data_error ? 2 : 1;
     engine_init(&sd->en, sd->p);
@@ -82,7 +82,7 @@ static int side_load(Side *sd, const DiffOpts *o)
                     diag_error(&sd->d, (Loc){0}, "--show '%s' is not a show statement", o->shows[i]);
                 return 2;
             }
-            resolve_extra(sd->p, items);
+            check_statement(sd->p, items);
             if (sd->d.nerrors)
                 return 2;
             sd->l.shows = xrealloc(sd->l.shows, (size_t)(sd->l.n + 1) * sizeof *sd->l.shows);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cmd_diff.h"
+#include "check/check.h"
 #include "fmt/fmt.h"
 #include "load/load.h"
 #include "repl/repl.h"
@@ -150,7 +151,7 @@ static int check_one(const char *path, const CheckOpts *o, bool *json_first, int
     for (int i = 0; i < o->nallow; i++)
         prog_allow_path(p, o->allow[i]);
     if (prog_load_file(p, path)) {
-        prog_check(p);
+        check_program(p);
         if (!d.nerrors) /* evaluation errors: splits that do not add up, zero weights, ... */
             run_check_allocations(p);
         if (!d.nerrors) /* actuals files, worked examples, assertions */

@@ -58,6 +58,7 @@
 #ifndef ACTUALS_H
 #define ACTUALS_H
 
+#include "load/load.h"
 #include "model/model.h"
 
 #define ACT_MAX_ERRORS 20

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
 
 typedef struct {
     int state; /* 0 new, 1 evaluating, 2 done, 3 failed */
@@ -20,7 +19,6 @@ void eval_init(Eval *e, Program *p)
     e->p = p;
     e->s = p->sym;
     e->d = p->diags;
-    e->r = (R){p, p->diags, p->sym, {0}, NULL};
 }
 
 void eval_free(Eval *e)
@@ -35,7 +33,7 @@ static Value bool_value(bool b) { return (Value){V_BOOL, b ? NUM_ONE : NUM_ZERO,
 
 static int fault(Eval *e, const Node *at, NumStatus st, Num a, Num b)
 {
-    return rx_fault(e->d, at->loc, st, a, b);
+    return diag_arith_fault(e->d, at->loc, st, a, b);
 }
 
 int eval_num(Eval *e, const Frame *f, const Node *n, Num *out)
@@ -49,15 +47,6 @@ int eval_num(Eval *e, const Frame *f, const Node *n, Num *out)
     }
     *out = v.num;
     return 0;
-}
-
-const Attr *eval_attr(const Member *m, const char *name)
-{
-    for (; m; m = m->parent)
-        for (int i = 0; i < m->nattrs; i++)
-            if (strcmp(m->attrs[i].name, name) == 0)
-                return &m->attrs[i];
-    return NULL;
 }
 
 /* A CSV attribute: a number (with optional '-'), a month, or text. */
@@ -75,45 +64,6 @@ static Value text_value(const char *t)
             return (Value){V_MONTH, num_from_int(y * 100 + m), NULL};
     }
     return (Value){V_STR, NUM_ZERO, t};
-}
-
-static int month_of(const Attr *a)
-{
-    if (!a)
-        return 0;
-    if (a->value && a->value->kind == N_MONTH) {
-        int64_t v;
-        num_to_int(a->value->num, NUM_TRUNC, &v);
-        return (int)v;
-    }
-    if (a->text) {
-        Value v = text_value(a->text);
-        int64_t x;
-        if (v.kind == V_MONTH && num_to_int(v.num, NUM_TRUNC, &x) == NUM_OK)
-            return (int)x;
-    }
-    return 0;
-}
-
-void eval_activity(Dim *d)
-{
-    for (size_t i = 0; i < d->nmembers; i++) { /* parents come before their children */
-        Member *m = d->members[i];
-        const Member *p = m->parent;
-        m->active_from = p ? p->active_from : 0;
-        m->active_to = p ? p->active_to : 0;
-        for (int k = 0; k < m->nattrs; k++) {
-            if (strcmp(m->attrs[k].name, "start") == 0)
-                m->active_from = month_of(&m->attrs[k]);
-            else if (strcmp(m->attrs[k].name, "end") == 0)
-                m->active_to = month_of(&m->attrs[k]);
-        }
-    }
-}
-
-bool eval_active(const Member *m, int yyyymm)
-{
-    return (!m->active_from || yyyymm >= m->active_from) && (!m->active_to || yyyymm <= m->active_to);
 }
 
 static int eval_let(Eval *e, const Node *let, Value *out)
@@ -155,7 +105,7 @@ static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out)
             return 0;
         }
         if (fr->member) {
-            const Attr *a = eval_attr(fr->member, name);
+            const Attr *a = sym_attr(fr->member, name);
             if (a) {
                 if (a->text) {
                     *out = text_value(a->text);
@@ -316,11 +266,11 @@ static int eval_table(Eval *e, const Frame *f, const Node *t, Value *out)
     if (n < 0)
         return -1;
     NumStatus st = NUM_OK;
-    if (t->op == STEP) {
+    if (t->op == TABLE_STEP) {
         for (int i = 0; i < n; i++)
             if (num_cmp(keys[i], x) <= 0)
                 acc = vals[i];
-    } else if (t->op == BRACKET) {
+    } else if (t->op == TABLE_BRACKET) {
         for (int i = 0; i < n && st == NUM_OK && num_cmp(x, keys[i]) > 0; i++) {
             Num top = i + 1 < n && num_cmp(keys[i + 1], x) < 0 ? keys[i + 1] : x;
             if ((st = num_sub(top, keys[i], &tmp)) == NUM_OK && (st = num_mul(tmp, vals[i], &tmp)) == NUM_OK)
@@ -351,7 +301,7 @@ static int compare(Eval *e, const Node *n, const Value *a, const Value *b, Value
 {
     int op = n->op, c;
     if (a->kind == V_STR || b->kind == V_STR) {
-        if (a->kind != b->kind || (op != EQ && op != NE)) {
+        if (a->kind != b->kind || (op != OP_EQ && op != OP_NE)) {
             diag_error(e->d, n->loc, "strings can only be compared with == and !=");
             return -1;
         }
@@ -359,8 +309,8 @@ static int compare(Eval *e, const Node *n, const Value *a, const Value *b, Value
     } else {
         c = num_cmp(a->num, b->num);
     }
-    bool r = op == '<' ? c < 0 : op == '>' ? c > 0 : op == LE ? c <= 0 : op == GE ? c >= 0
-             : op == EQ ? c == 0 : c != 0;
+    bool r = op == OP_LT ? c < 0 : op == OP_GT ? c > 0 : op == OP_LE ? c <= 0 : op == OP_GE ? c >= 0
+             : op == OP_EQ ? c == 0 : c != 0;
     *out = bool_value(r);
     return 0;
 }
@@ -370,9 +320,9 @@ static int eval_binop(Eval *e, const Frame *f, const Node *n, Value *out)
     Value a, b;
     if (eval_expr(e, f, n->a, &a) < 0)
         return -1;
-    if (n->op == AND || n->op == OR) { /* short-circuit */
+    if (n->op == OP_AND || n->op == OP_OR) { /* short-circuit */
         bool av = !num_is_zero(a.num);
-        if ((n->op == AND && !av) || (n->op == OR && av)) {
+        if ((n->op == OP_AND && !av) || (n->op == OP_OR && av)) {
             *out = bool_value(av);
             return 0;
         }
@@ -383,16 +333,16 @@ static int eval_binop(Eval *e, const Frame *f, const Node *n, Value *out)
     }
     if (eval_expr(e, f, n->b, &b) < 0)
         return -1;
-    if (n->op != '+' && n->op != '-' && n->op != '*' && n->op != '/')
+    if (n->op < OP_ADD || n->op > OP_DIV)
         return compare(e, n, &a, &b, out);
     if (a.kind != V_NUM || b.kind != V_NUM) {
         diag_error(e->d, n->loc, "arithmetic needs numbers");
         return -1;
     }
     Num r;
-    NumStatus st = n->op == '+'   ? num_add(a.num, b.num, &r)
-                   : n->op == '-' ? num_sub(a.num, b.num, &r)
-                   : n->op == '*' ? num_mul(a.num, b.num, &r)
+    NumStatus st = n->op == OP_ADD   ? num_add(a.num, b.num, &r)
+                   : n->op == OP_SUB ? num_sub(a.num, b.num, &r)
+                   : n->op == OP_MUL ? num_mul(a.num, b.num, &r)
                                   : num_div(a.num, b.num, &r);
     if (st != NUM_OK)
         return fault(e, n, st, a.num, b.num);
@@ -406,7 +356,7 @@ static int eval_cell(Eval *e, const Node *n, Value *out)
     Member *coords[16];
     int k = 0;
     for (Node *c = n->b; c && k < 16; c = c->next) {
-        Member *m = lookup_member(&e->r, c, true);
+        Member *m = sym_lookup_member(e->s, c, e->d);
         if (!m)
             return -1;
         coords[k++] = m;
@@ -445,7 +395,7 @@ int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out)
         Value a;
         if (eval_expr(e, f, n->a, &a) < 0)
             return -1;
-        *out = n->op == '-' ? num_value(num_neg(a.num)) : bool_value(num_is_zero(a.num));
+        *out = n->op == OP_NEG ? num_value(num_neg(a.num)) : bool_value(num_is_zero(a.num));
         return 0;
     }
     case N_IF: {

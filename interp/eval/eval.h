@@ -13,7 +13,8 @@
 #ifndef EVAL_H
 #define EVAL_H
 
-#include "check/check_int.h"
+#include "load/load.h"
+#include "model/model.h"
 
 #define EVAL_MAX_DEPTH 200
 
@@ -54,7 +55,6 @@ struct Eval {
     Program *p;
     Symbols *s;
     Diags *d;
-    R r;            /* for constant folding and member lookup */
     StrMap lets;    /* name -> LetCache */
     MetricHook metric;
     TotalHook total;
@@ -70,13 +70,5 @@ void eval_free(Eval *e);
 int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out);
 /* Evaluates to a number; a non-number is reported as a type error. */
 int eval_num(Eval *e, const Frame *f, const Node *n, Num *out);
-/* The value of member m's attribute name (inherited), or NULL if none. */
-const Attr *eval_attr(const Member *m, const char *name);
-/* Whether member m (or the ancestor that sets start/end) is active in the
- * calendar month yyyymm. */
-bool eval_active(const Member *m, int yyyymm);
-/* Sets every member's active months from its start/end attributes
- * (inherited); resolve calls it once per dimension. */
-void eval_activity(Dim *d);
 
 #endif

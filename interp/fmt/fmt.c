@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "fmt/fmt_int.h"
-#include "parser.h"
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -47,50 +46,21 @@ enum { P_IF, P_OR, P_AND, P_NOT, P_CMP, P_ADD, P_MUL, P_NEG, P_POST, P_ATOM };
 static int binop_prec(int op)
 {
     switch (op) {
-    case OR:
+    case OP_OR:
         return P_OR;
-    case AND:
+    case OP_AND:
         return P_AND;
-    case '+':
-    case '-':
+    case OP_ADD:
+    case OP_SUB:
         return P_ADD;
-    case '*':
-    case '/':
+    case OP_MUL:
+    case OP_DIV:
         return P_MUL;
     default:
         return P_CMP;
     }
 }
 
-static const char *binop_text(int op)
-{
-    switch (op) {
-    case OR:
-        return "or";
-    case AND:
-        return "and";
-    case LE:
-        return "<=";
-    case GE:
-        return ">=";
-    case EQ:
-        return "==";
-    case NE:
-        return "!=";
-    case '+':
-        return "+";
-    case '-':
-        return "-";
-    case '*':
-        return "*";
-    case '/':
-        return "/";
-    case '<':
-        return "<";
-    default:
-        return ">";
-    }
-}
 
 static int prec_of(const Node *n)
 {
@@ -100,7 +70,7 @@ static int prec_of(const Node *n)
     case N_BINOP:
         return binop_prec(n->op);
     case N_UNOP:
-        return n->op == NOT ? P_NOT : P_NEG;
+        return n->op == OP_NOT ? P_NOT : P_NEG;
     case N_FIELD:
     case N_INDEX:
     case N_CALL:
@@ -162,7 +132,7 @@ static Doc *binop_doc(Fmt *f, const Node *n)
     Doc *rest = doc_cat(f);
     for (int i = k; i-- > 0;) {
         doc_add(f, rest, doc_line(f, D_LINE));
-        doc_add(f, rest, text(f, binop_text(spine[i]->op)));
+        doc_add(f, rest, text(f, ast_op_text(spine[i]->op)));
         doc_add(f, rest, text(f, " "));
         doc_add(f, rest, expr(f, spine[i]->b, p + 1, false));
     }
@@ -196,10 +166,6 @@ static Doc *if_doc(Fmt *f, const Node *n)
     return doc_wrap(f, D_ALIGN, doc_wrap(f, D_GROUP, d, 0), 0);
 }
 
-static const char *table_word(int op)
-{
-    return op == STEP ? "step" : op == BRACKET ? "bracket" : "curve";
-}
 
 static Doc *expr_body(Fmt *f, const Node *n)
 {
@@ -225,15 +191,15 @@ static Doc *expr_body(Fmt *f, const Node *n)
     case N_BINOP:
         return binop_doc(f, n);
     case N_UNOP:
-        if (n->op == NOT)
+        if (n->op == OP_NOT)
             return cat(f, 2, text(f, "not "), expr(f, n->a, P_NOT, false));
-        if (n->a->kind == N_UNOP && n->a->op == '-' && source_parens(f, n->a) == 0)
+        if (n->a->kind == N_UNOP && n->a->op == OP_NEG && source_parens(f, n->a) == 0)
             return cat(f, 2, text(f, "- "), expr(f, n->a, P_NEG, false)); /* not "--x" */
         return cat(f, 2, text(f, "-"), expr(f, n->a, P_NEG, false));
     case N_IF:
         return if_doc(f, n);
     case N_TABLE:
-        return cat(f, 5, text(f, table_word(n->op)), text(f, " "), expr(f, n->a, P_OR, false),
+        return cat(f, 5, text(f, ast_op_text(n->op)), text(f, " "), expr(f, n->a, P_OR, false),
                    text(f, " "), entries_block(f, n->b, lay_last(f, n)));
     default:
         return text(f, ast_kind_name(n->kind));
@@ -519,7 +485,7 @@ static Doc *split_doc(Fmt *f, const Node *n)
         break;
     }
     if (n->d) {
-        doc_add(f, d, text(f, n->d->op == OVERASSIGN ? " overassign " : " reserve "));
+        doc_add(f, d, text(f, join(f, " ", ast_op_text(n->d->op), " ")));
         doc_add(f, d, expr(f, n->d->a, P_IF, false));
     }
     return d;

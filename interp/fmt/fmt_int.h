@@ -15,7 +15,7 @@
 #include <stdbool.h>
 
 #include "fmt/fmt.h"
-#include "syntax/parse.h"
+#include "syntax/syntax.h"
 
 typedef enum {
     D_TEXT,   /* text (no newline), width = display width */

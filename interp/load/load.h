@@ -46,8 +46,6 @@ void prog_allow_path(Program *p, const char *dir);
 bool prog_load_file(Program *p, const char *path);
 /* Loads the main plan from memory (REPL, fuzzing, tests). */
 void prog_load_text(Program *p, const char *name, const char *dir, const char *text, size_t len);
-/* Resolves names and runs the static checks; errors go to p->diags. */
-void prog_check(Program *p);
 void prog_free(Program *p);
 /* Parses text given on the command line ("show revenue by region") as a
  * unit of its own named name; returns its statements (owned by p). */

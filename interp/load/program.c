@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "syntax/parse.h"
-#include "check/check.h"
+#include "syntax/syntax.h"
+#include "model/model.h"
 #include "load/stdlib_mods.h"
 
 Program *prog_new(Diags *d)
@@ -399,8 +399,6 @@ void prog_load_text(Program *p, const char *name, const char *dir, const char *t
     load_main(p, u);
 }
 
-void prog_check(Program *p) { resolve_program(p); }
-
 Node *prog_parse_unit(Program *p, const char *name, const char *dir, const char *text, size_t len,
                       int first_line, Unit **unit)
 {
@@ -430,7 +428,7 @@ void prog_free(Program *p)
 {
     if (!p)
         return;
-    resolve_free(p);
+    sym_free(p->sym);
     Unit *u = p->units;
     while (u) {
         Unit *next = u->next;

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
 
 typedef enum { CX_MEMBER, CX_EXAMPLE, CX_PLAN } CxMode;
 
@@ -40,8 +39,7 @@ static int line_index(const Node *lines, const char *name)
 bool ms_active(const Symbols *s, const Member *m, const Period *pd)
 {
     for (int k = pd->from; k <= pd->to; k++) {
-        int cal = (s->start_month - 1 + k) % 12 + 1, year = s->year + (s->start_month - 1 + k) / 12;
-        if (eval_active(m, year * 100 + cal))
+        if (sym_active(m, cal_month_code(sym_fiscal_year(s), k)))
             return true;
     }
     return false;
@@ -172,7 +170,7 @@ static int example_field(Measure *ms, const Cx *cx, const Node *n, Value *out)
                                                  : num_div(ov.num, att.num, &out->num);
         out->kind = V_NUM;
         out->str = NULL;
-        return st == NUM_OK ? 0 : rx_fault(ms->p->diags, n->loc, st, ov.num, att.num);
+        return st == NUM_OK ? 0 : diag_arith_fault(ms->p->diags, n->loc, st, ov.num, att.num);
     }
     diag_error(ms->p->diags, n->loc, "the example does not give %s.%s", metric, f);
     diag_note_plain(ms->p->diags, "add it after 'given': %s.%s = ...", metric, f);
@@ -367,7 +365,7 @@ int inc_total(Measure *ms, const Node *inc, const Node *at, Num *out)
     }
     inc_result_free(&r);
     if (st != NUM_OK)
-        return rx_fault(ms->p->diags, at->loc, st, acc, NUM_ZERO);
+        return diag_arith_fault(ms->p->diags, at->loc, st, acc, NUM_ZERO);
     *out = acc;
     return 0;
 }
@@ -403,7 +401,7 @@ static int kpi_score(Measure *ms, const Node *kpi, Num att, Num *out)
     }
     capped = num_cmp(att, cap) > 0 ? cap : att;
     NumStatus st = num_mul(capped, num_from_int(100), out);
-    return st == NUM_OK ? 0 : rx_fault(ms->p->diags, kpi->loc, st, capped, num_from_int(100));
+    return st == NUM_OK ? 0 : diag_arith_fault(ms->p->diags, kpi->loc, st, capped, num_from_int(100));
 }
 
 static int rate(Measure *ms, const Node *sc, Num total, const char **out)
@@ -772,7 +770,7 @@ static int run_assert(Measure *base, const Node *as)
         if (scn)
             diag_note(d, scn->loc, "under scenario '%s'", scn->name);
         const Node *c = as->a;
-        if (c->kind == N_BINOP && c->op != AND && c->op != OR) {
+        if (c->kind == N_BINOP && c->op != OP_AND && c->op != OP_OR) {
             Value l, r;
             char t1[256], t2[256], b1[NUM_BUFSZ], b2[NUM_BUFSZ];
             if (eval_expr(&ms->ev, &top, c->a, &l) == 0 && eval_expr(&ms->ev, &top, c->b, &r) == 0 &&

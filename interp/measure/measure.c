@@ -36,8 +36,7 @@ int ms_cadence(const char *name)
 
 int ms_fiscal_month(const Symbols *s, int year, int month)
 {
-    int k = (year - s->year) * 12 + month - s->start_month;
-    return k >= 0 && k < 12 ? k : -1;
+    return cal_fiscal_month(sym_fiscal_year(s), year, month);
 }
 
 const char *ms_month_label(const Symbols *s, int i)
@@ -213,7 +212,7 @@ static Grid *grid_for(Measure *ms, const Node *metric, const Level *lv, const No
 
 static int num_fail(Measure *ms, const Node *at, NumStatus st)
 {
-    return rx_fault(ms->p->diags, at->loc, st, NUM_ZERO, NUM_ZERO);
+    return diag_arith_fault(ms->p->diags, at->loc, st, NUM_ZERO, NUM_ZERO);
 }
 
 /* Sum of a grid row over months from..to; a bucket partly inside counts in
@@ -252,7 +251,7 @@ static bool has_direct_target(Measure *ms, const Node *metric)
 
 static bool is_level_kind(const Node *metric)
 {
-    Kind k = kind_of_metric(metric);
+    Kind k = sym_metric_kind(metric);
     return k == K_PERCENT || k == K_SCORE;
 }
 

@@ -134,7 +134,7 @@ static void ratio(Num v, char *plain, char *text)
  * count 0 decimals, percent 4 (a fraction), score 2. */
 static void metric_value(const Symbols *s, const Node *metric, Num v, char *plain, char *text)
 {
-    Kind k = kind_of_metric(metric);
+    Kind k = sym_metric_kind(metric);
     if (metric->op == MK_DERIVED) { /* as its tables show it: a ratio is a percent */
         k = (Kind)metric->flags;
         if (k != K_MONEY && k != K_COUNT && k != K_SCORE)

@@ -1,15 +1,41 @@
-/* symbols.h -- what resolve.c knows about a plan once names are bound:
- * the calendar, dimensions with their levels and members, and a table per
- * kind of declaration.  Everything is allocated in Symbols.arena (or points
- * into the AST) and freed with resolve_free.  Later stages (allocation,
- * incentives) read these tables; they never change them.
+/* model.h -- the symbol tables of a plan once its names are bound, and the
+ * read-only API every stage after the checker uses: the calendar of the
+ * fiscal year, dimensions with their levels and members, a table per kind
+ * of declaration, the kinds of values, member lookup and did-you-mean.
+ *
+ * Ownership: check/ builds a Symbols (the only module that writes one);
+ * everything in it is allocated in Symbols.arena or in the maps and arrays
+ * it owns, or points into the AST, and sym_free releases it.  Every other
+ * stage (data, eval, alloc, measure, render, the front doors) only reads
+ * it.  Nothing here prints or allocates except the diagnostics the lookup
+ * functions report when asked to.
  */
-#ifndef SYMBOLS_H
-#define SYMBOLS_H
+#ifndef MODEL_H
+#define MODEL_H
 
-#include "load/load.h"
+#include "base/calendar.h"
+#include "base/diag.h"
+#include "base/num.h"
+#include "base/util.h"
+#include "syntax/ast.h"
+
+/* The kind of a value, as the checker infers it for every expression (and
+ * records in Node.vkind) and as tables show it. */
+typedef enum {
+    K_ANY,     /* unknown: checked no further */
+    K_NUM,     /* plain number */
+    K_MONEY,
+    K_COUNT,
+    K_PERCENT, /* a share or rate: 15% */
+    K_SCORE,
+    K_BOOL,
+    K_STR,
+    K_MONTH,
+    K_MEMBER,
+} Kind;
 
 typedef struct Dim Dim;
+typedef struct Symbols Symbols;
 typedef struct Member Member;
 
 typedef struct {
@@ -75,5 +101,49 @@ struct Symbols {
     Node **splits;
     int nsplits;
 };
+
+/* The plan's fiscal year (year and first month) for base/calendar.h. */
+static inline FiscalYear sym_fiscal_year(const Symbols *s) { return (FiscalYear){s->year, s->start_month}; }
+
+/* Frees everything a Symbols owns, and s itself (NULL is allowed). */
+void sym_free(Symbols *s);
+
+/* "money", "percent", "true/false", ... for messages. */
+const char *sym_kind_name(Kind k);
+/* The kind a metric declares (money, count, percent, score); K_ANY for a
+ * derived metric (its expression's kind is in Node.flags after check) or
+ * an unknown kind word. */
+Kind sym_metric_kind(const Node *metric);
+/* The kind a metric's values are shown with: its declared kind, or for a
+ * derived metric the kind of its expression as the checker found it. */
+Kind sym_value_kind(const Node *metric);
+/* Whether sums of the metric's values mean something (money, count):
+ * those are split, rounded and added up; percent and score are not. */
+bool sym_additive(const Node *metric);
+
+/* The member a reference names: a bare name (unique across dimensions), a
+ * month literal (2027-05), or DIM.NAME.  NULL when there is none; then, if
+ * report is not NULL, an error with a did-you-mean goes there. */
+Member *sym_lookup_member(const Symbols *s, const Node *ref, Diags *report);
+/* The same, trying dimension d first (split keys name members of the
+ * split's level). */
+Member *sym_lookup_member_in(const Symbols *s, const Node *ref, const Dim *d, Diags *report);
+
+/* The closest key of m to name (edit distance, at most 3, ties to the
+ * alphabetically first), or NULL: the did-you-mean of every message. */
+const char *sym_closest(const StrMap *m, const char *name);
+/* Attaches "did you mean 'S'?" to the last diagnostic (nothing for NULL). */
+void sym_note_did_you_mean(Diags *d, const char *suggestion);
+/* The same, choosing among a fixed list of words (kinds, cadences...). */
+void sym_suggest_word(Diags *d, const char *name, const char *const *words, int n);
+
+/* Member m's attribute name, inherited from its ancestors; NULL if none. */
+const Attr *sym_attr(const Member *m, const char *name);
+/* The month an attribute holds (yyyymm: a month literal, or "YYYY-MM" in a
+ * CSV cell); 0 when it holds no month. */
+int sym_attr_month(const Attr *a);
+/* Whether member m is active in the calendar month yyyymm (its start/end,
+ * inherited, as the checker set them in active_from/active_to). */
+bool sym_active(const Member *m, int yyyymm);
 
 #endif

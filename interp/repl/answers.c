@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "repl/repl_int.h"
+#include "check/check.h"
 
 /* ---- numbers ------------------------------------------------------------------------------ */
 
@@ -19,7 +20,7 @@ static int money_decimals(const ReplWorld *w)
 
 static int kind_of(const Node *metric)
 {
-    return metric->op == MK_DERIVED ? metric->flags : (int)kind_of_metric(metric);
+    return metric->op == MK_DERIVED ? metric->flags : (int)sym_metric_kind(metric);
 }
 
 /* A number by kind: money with separators and the plan's decimals, counts
@@ -290,7 +291,7 @@ static Node *parse_show(Session *S, ReplWorld *w, const char *arg, int col)
     }
     buf_free(&text);
     if (w->d.nerrors == errors)
-        resolve_extra(w->p, items);
+        check_statement(w->p, items);
     return w->d.nerrors == errors ? items : NULL;
 }
 

@@ -9,6 +9,7 @@
  * never end the session; :quit or the end of input does.
  */
 #include "repl/repl.h"
+#include "check/check.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -17,7 +18,7 @@
 #include <unistd.h>
 
 #include "fmt/fmt.h"
-#include "syntax/parse.h"
+#include "syntax/syntax.h"
 #include "repl/repl_int.h"
 
 #define REPL_VERSION "0.1.0"
@@ -218,7 +219,7 @@ void repl_print_shows(Session *S, Node *items, const char *title, bool check)
         if (s->kind != N_SHOW)
             continue;
         if (check)
-            resolve_extra(w->p, s);
+            check_statement(w->p, s);
         l.shows = xrealloc(l.shows, (size_t)(l.n + 1) * sizeof *l.shows);
         l.titles = xrealloc(l.titles, (size_t)(l.n + 1) * sizeof *l.titles);
         l.shows[l.n] = s;
@@ -304,14 +305,7 @@ static void expression(Session *S, const char *text, int line)
     }
     Kind kind = K_ANY;
     if (w->d.nerrors == errors) {
-        R r = {w->p, w->p->diags, w->p->sym, {0}, NULL};
-        Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
-        kind = rx_check(&r, &sc, items->a);
-        strmap_free(&r.graph);
-        const Node *e = items->a->kind == N_INDEX ? items->a->a : items->a; /* m, m[...] */
-        const Node *m = e->kind == N_NAME ? strmap_get(&w->p->sym->metrics, e->name) : NULL;
-        if (kind == K_ANY && m && m->op == MK_DERIVED)
-            kind = (Kind)m->flags; /* collected / revenue: a percent */
+        kind = check_expression(w->p, items->a);
     }
     Value v;
     if (w->d.nerrors == errors && inc_eval_plan(&w->ms, items->a, &v) == 0 &&

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "repl/repl_int.h"
+#include "check/check.h"
 
 /* ---- states ------------------------------------------------------------------------------- */
 
@@ -147,7 +148,7 @@ static const char *scope_name(const Node *r)
 {
     if (r->kind == N_MONTH && strlen(r->str) == 7) { /* 2027-02 */
         int m = (r->str[5] - '0') * 10 + (r->str[6] - '0');
-        return m >= 1 && m <= 12 ? rs_month_names[m - 1] : r->str;
+        return m >= 1 && m <= 12 ? cal_month_name(m) : r->str;
     }
     return r->name ? r->name : "";
 }
@@ -265,7 +266,7 @@ static void apply_line(ReplWorld *w, const char *inc, Loc at, Node *line, int en
             if (w->slots[i].n->kind == N_INCENTIVE)
                 strmap_put(&names, w->slots[i].n->name, w->slots[i].n);
         diag_error(&w->d, at, "the plan has no incentive '%s'", inc);
-        const char *near = closest(&names, inc);
+        const char *near = sym_closest(&names, inc);
         if (near)
             diag_note_plain(&w->d, "did you mean '%s'?", near);
         else
@@ -587,7 +588,7 @@ ReplWorld *repl_world_build(Session *S, const ReplState *st, int first_new)
     int rc = w->d.nerrors ? -1 : 0;
     if (rc == 0) {
         prog_load_new_imports(w->p);
-        prog_check(w->p);
+        check_program(w->p);
         rc = w->d.nerrors ? -1 : evaluate(S, w, st);
     }
     if (rc == 0 && first_new >= 0 && !w->fresh_actuals) /* the new entries' warnings are news */

@@ -3,6 +3,7 @@
  * and dimension), render them, and write them to stdout or atomically to
  * -o FILE.  On any error nothing is written. */
 #include "session/session.h"
+#include "check/check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,7 +188,7 @@ int run_plan(const RunOpts *o)
         rc = 2;
         goto done;
     }
-    prog_check(p);
+    check_program(p);
     ShowList l = {0};
     Engine en;
     engine_init(&en, p);
@@ -200,7 +201,7 @@ int run_plan(const RunOpts *o)
         Node *items = prog_parse_extra(p, "--show", buf_cstr(&text));
         buf_free(&text);
         if (items && items->kind == N_SHOW && !items->next) {
-            resolve_extra(p, items);
+            check_statement(p, items);
             add_show(&l, items, NULL);
         } else if (!d.nerrors) {
             diag_error(&d, (Loc){0}, "--show '%s' is not a show statement", o->shows[i]);
@@ -218,7 +219,7 @@ int run_plan(const RunOpts *o)
     }
     if (!d.nerrors && o->scenario && !(scenario = strmap_get(&p->sym->scenarios, o->scenario))) {
         diag_error(&d, (Loc){0}, "--scenario '%s': the plan has no such scenario", o->scenario);
-        const char *near = closest(&p->sym->scenarios, o->scenario);
+        const char *near = sym_closest(&p->sym->scenarios, o->scenario);
         if (near)
             diag_note_plain(&d, "did you mean '%s'?", near);
     }
@@ -230,7 +231,7 @@ int run_plan(const RunOpts *o)
         Node *items = prog_parse_extra(p, "--explain", buf_cstr(&text));
         buf_free(&text);
         if (items && items->kind == N_LET && !items->next && !d.nerrors) {
-            resolve_extra(p, items);
+            check_statement(p, items);
             if (!d.nerrors)
                 alloc_explain(&en, items->a, &out);
         } else if (!d.nerrors) {

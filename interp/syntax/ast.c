@@ -17,6 +17,17 @@ static const char *const kind_ids[] = {
 
 const char *ast_kind_name(NodeKind k) { return k < N__COUNT ? kind_names[k] : "?"; }
 
+static const char *const op_texts[] = {
+    "",
+#define X(code, text) text,
+    AST_OPS(X)
+#undef X
+};
+
+const char *ast_op_text(int op) { return op > OP_NONE && op < OP__COUNT ? op_texts[op] : "?"; }
+
+bool ast_op_compares(int op) { return op >= OP_LT && op <= OP_NE; }
+
 Node *ast_new(Arena *arena, NodeKind kind, Loc loc)
 {
     Node *n = arena_alloc(arena, sizeof *n);

@@ -25,10 +25,10 @@
     X(N_FIELD, "field", "a = object; name = field (revenue.actual, org.north)") \
     X(N_INDEX, "cell", "a = object; b = list of coordinates (revenue[north, Q1])") \
     X(N_CALL, "call", "name = function; b = list of arguments") \
-    X(N_BINOP, "operator", "op = token; a, b") \
-    X(N_UNOP, "operator", "op = token; a") \
+    X(N_BINOP, "operator", "op = OP_*; a, b") \
+    X(N_UNOP, "operator", "op = OP_NEG or OP_NOT; a") \
     X(N_IF, "if", "a = condition; b = then; c = else") \
-    X(N_TABLE, "table", "op = T_STEP/T_BRACKET/T_CURVE; a = argument; b = list of N_ENTRY") \
+    X(N_TABLE, "table", "op = TABLE_STEP/TABLE_BRACKET/TABLE_CURVE; a = argument; b = list of N_ENTRY") \
     X(N_ENTRY, "entry", "a = key; b = value (N_REST for rest)") \
     X(N_REST, "rest", "") \
     /* declarations */ \
@@ -47,7 +47,7 @@
     X(N_SPEC_EQUAL, "equally", "") \
     X(N_SPEC_SEASON, "seasonality", "name = history") \
     X(N_SPEC_LIKE, "like", "name = metric") \
-    X(N_ADJUST, "adjustment", "op = T_OVERASSIGN/T_RESERVE; a = expr") \
+    X(N_ADJUST, "adjustment", "op = ADJ_OVERASSIGN/ADJ_RESERVE; a = expr") \
     X(N_HISTORY, "history", "name; c = path N_STR; d = mapping") \
     X(N_ACTUALS, "actuals", "c = path N_STR; d = mapping") \
     X(N_INCENTIVE, "incentive", "name; a = level N_NAME; b = list of N_ATTR lines") \
@@ -75,6 +75,43 @@ typedef enum {
         N__COUNT
 } NodeKind;
 
+/* The op field of N_BINOP and N_UNOP (operators), N_TABLE (its form) and
+ * N_ADJUST (over-assignment or reserve): our own codes, never the parser's
+ * tokens.  X(code, text as written in a plan) */
+#define AST_OPS(X) \
+    X(OP_ADD, "+") \
+    X(OP_SUB, "-") \
+    X(OP_MUL, "*") \
+    X(OP_DIV, "/") \
+    X(OP_LT, "<") \
+    X(OP_GT, ">") \
+    X(OP_LE, "<=") \
+    X(OP_GE, ">=") \
+    X(OP_EQ, "==") \
+    X(OP_NE, "!=") \
+    X(OP_AND, "and") \
+    X(OP_OR, "or") \
+    X(OP_NOT, "not") \
+    X(OP_NEG, "-") \
+    X(TABLE_STEP, "step") \
+    X(TABLE_BRACKET, "bracket") \
+    X(TABLE_CURVE, "curve") \
+    X(ADJ_OVERASSIGN, "overassign") \
+    X(ADJ_RESERVE, "reserve")
+
+typedef enum {
+    OP_NONE,
+#define X(code, text) code,
+    AST_OPS(X)
+#undef X
+        OP__COUNT
+} AstOp;
+
+/* The text of an op as written in a plan ("<=", "and", "bracket"). */
+const char *ast_op_text(int op);
+/* Whether op compares (<, >, <=, >=, ==, !=). */
+bool ast_op_compares(int op);
+
 typedef enum { MK_MONEY, MK_COUNT, MK_PERCENT, MK_SCORE, MK_DERIVED } MetricKind;
 typedef enum { SHOW_METRIC, SHOW_SCORECARD, SHOW_INCENTIVE, SHOW_REVIEW } ShowKind;
 
@@ -85,6 +122,7 @@ struct Node {
     int op;
     int flags;
     int depth;    /* expression nesting, bounded by the parser */
+    int vkind;    /* expressions: the Kind (model/model.h) the checker found; 0 before */
     Loc loc;      /* the whole construct */
     Loc name_loc; /* the name, when there is one */
     const char *name;

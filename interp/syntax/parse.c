@@ -1,5 +1,5 @@
 /* parse.c -- runs the flex scanner and bison parser over one Source. */
-#include "syntax/parse.h"
+#include "syntax/parse_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,12 @@
 #define YYSTYPE SP_YYSTYPE
 #define YYLTYPE SP_YYLTYPE
 #include "lexer.h"
+
+const char *const syntax_keywords[] = {
+#define X(text, tok, statement) text,
+    SYNTAX_KEYWORDS(X)
+#undef X
+        NULL};
 
 Node *parse_source(Source *src, Arena *arena, Diags *diags, int *nerrors)
 {

@@ -13,7 +13,7 @@
 
 %code requires {
 #include "syntax/ast.h"
-#include "syntax/parse.h"
+#include "syntax/parse_int.h"
 typedef void *yyscan_t;
 }
 
@@ -222,8 +222,8 @@ split_spec: '{' entries '}'      { $$ = mk(ctx, N_SPEC_MAP, @$); $$->a = $2.head
           | LIKE name            { $$ = named(ctx, N_SPEC_LIKE, @$, $2, @2); }
           ;
 opt_adjust: %empty %prec LOW     { $$ = NULL; }
-          | OVERASSIGN expr      { $$ = mk(ctx, N_ADJUST, @$); $$->op = OVERASSIGN; $$->a = $2; }
-          | RESERVE expr         { $$ = mk(ctx, N_ADJUST, @$); $$->op = RESERVE; $$->a = $2; }
+          | OVERASSIGN expr      { $$ = mk(ctx, N_ADJUST, @$); $$->op = ADJ_OVERASSIGN; $$->a = $2; }
+          | RESERVE expr         { $$ = mk(ctx, N_ADJUST, @$); $$->op = ADJ_RESERVE; $$->a = $2; }
           ;
 
 /* { key: value, ... } for splits, tables, ratings and status bands. */
@@ -245,7 +245,7 @@ sc_item: KPI name WEIGHT expr opt_cap opt_curve
        ;
 opt_cap: %empty                  { $$ = NULL; } | CAP expr { $$ = $2; } ;
 opt_curve: %empty                { $$ = NULL; }
-         | SCORE CURVE '{' entries '}' { $$ = mk(ctx, N_TABLE, @$); $$->op = CURVE; $$->b = $4.head; }
+         | SCORE CURVE '{' entries '}' { $$ = mk(ctx, N_TABLE, @$); $$->op = TABLE_CURVE; $$->b = $4.head; }
          ;
 
 rv_items: %empty                 { $$ = (NodeList){0}; }
@@ -301,20 +301,20 @@ show: SHOW name                  { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op =
     ;
 
 expr: postfix
-    | '-' expr %prec UMINUS      { $$ = mk(ctx, N_UNOP, @$); $$->op = '-'; $$->a = $2; $$ = deep(ctx, $$); }
-    | NOT expr                   { $$ = mk(ctx, N_UNOP, @$); $$->op = NOT; $$->a = $2; $$ = deep(ctx, $$); }
-    | expr '+' expr              { $$ = binop(ctx, @$, '+', $1, $3); }
-    | expr '-' expr              { $$ = binop(ctx, @$, '-', $1, $3); }
-    | expr '*' expr              { $$ = binop(ctx, @$, '*', $1, $3); }
-    | expr '/' expr              { $$ = binop(ctx, @$, '/', $1, $3); }
-    | expr '<' expr              { $$ = binop(ctx, @$, '<', $1, $3); }
-    | expr '>' expr              { $$ = binop(ctx, @$, '>', $1, $3); }
-    | expr LE expr               { $$ = binop(ctx, @$, LE, $1, $3); }
-    | expr GE expr               { $$ = binop(ctx, @$, GE, $1, $3); }
-    | expr EQ expr               { $$ = binop(ctx, @$, EQ, $1, $3); }
-    | expr NE expr               { $$ = binop(ctx, @$, NE, $1, $3); }
-    | expr AND expr              { $$ = binop(ctx, @$, AND, $1, $3); }
-    | expr OR expr               { $$ = binop(ctx, @$, OR, $1, $3); }
+    | '-' expr %prec UMINUS      { $$ = mk(ctx, N_UNOP, @$); $$->op = OP_NEG; $$->a = $2; $$ = deep(ctx, $$); }
+    | NOT expr                   { $$ = mk(ctx, N_UNOP, @$); $$->op = OP_NOT; $$->a = $2; $$ = deep(ctx, $$); }
+    | expr '+' expr              { $$ = binop(ctx, @$, OP_ADD, $1, $3); }
+    | expr '-' expr              { $$ = binop(ctx, @$, OP_SUB, $1, $3); }
+    | expr '*' expr              { $$ = binop(ctx, @$, OP_MUL, $1, $3); }
+    | expr '/' expr              { $$ = binop(ctx, @$, OP_DIV, $1, $3); }
+    | expr '<' expr              { $$ = binop(ctx, @$, OP_LT, $1, $3); }
+    | expr '>' expr              { $$ = binop(ctx, @$, OP_GT, $1, $3); }
+    | expr LE expr               { $$ = binop(ctx, @$, OP_LE, $1, $3); }
+    | expr GE expr               { $$ = binop(ctx, @$, OP_GE, $1, $3); }
+    | expr EQ expr               { $$ = binop(ctx, @$, OP_EQ, $1, $3); }
+    | expr NE expr               { $$ = binop(ctx, @$, OP_NE, $1, $3); }
+    | expr AND expr              { $$ = binop(ctx, @$, OP_AND, $1, $3); }
+    | expr OR expr               { $$ = binop(ctx, @$, OP_OR, $1, $3); }
     | IF expr THEN expr ELSE expr
         { $$ = mk(ctx, N_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; $$ = deep(ctx, $$); }
     ;
@@ -333,9 +333,9 @@ primary: NUMBER | STRING | MONTH | DATE
        | table
        ;
 
-table: STEP expr '{' entries '}'    { $$ = mk(ctx, N_TABLE, @$); $$->op = STEP; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
-     | BRACKET expr '{' entries '}' { $$ = mk(ctx, N_TABLE, @$); $$->op = BRACKET; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
-     | CURVE expr '{' entries '}'   { $$ = mk(ctx, N_TABLE, @$); $$->op = CURVE; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
+table: STEP expr '{' entries '}'    { $$ = mk(ctx, N_TABLE, @$); $$->op = TABLE_STEP; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
+     | BRACKET expr '{' entries '}' { $$ = mk(ctx, N_TABLE, @$); $$->op = TABLE_BRACKET; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
+     | CURVE expr '{' entries '}'   { $$ = mk(ctx, N_TABLE, @$); $$->op = TABLE_CURVE; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
      ;
 
 show_levels: name               { $$ = LIST1(named(ctx, N_NAME, @1, $1, @1)); }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "check/check.h"
 #include "load/load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Diags d = {0};
     Program *p = prog_new(&d);
     prog_load_text(p, "fuzz.plan", NULL, (const char *)data, size);
-    prog_check(p);
+    check_program(p);
 #ifdef FUZZ_FLUSH_DIAGS
     flush_diags(&d);
 #endif

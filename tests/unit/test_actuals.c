@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check/check.h"
 #include "data/actuals.h"
 #include "data/actuals_int.h" /* test_cells_add */
 
@@ -100,7 +101,7 @@ static T *load_with(const char *extra, const char *const *files, int nfiles, boo
     fclose(f);
     prog_load_text(t->p, "t.plan", tmpdir, text, len);
     free(text);
-    prog_check(t->p);
+    check_program(t->p);
     if (t->d.nerrors) {
         bool first = true;
         diag_flush(&t->d, stderr, FMT_TEXT, &first);

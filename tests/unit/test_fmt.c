@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "fmt/fmt.h"
-#include "syntax/parse.h"
+#include "syntax/syntax.h"
 
 static void test_layout_records_tokens_and_comments(void **state)
 {

@@ -9,7 +9,8 @@
 
 #include <cmocka.h>
 
-#include "syntax/parse.h"
+#include "syntax/syntax.h"
+#include "check/check.h"
 #include "load/load.h"
 
 typedef struct {
@@ -88,10 +89,10 @@ static void test_precedence(void **state)
     Node *ge = and_->a;
     assert_int_equal(ge->kind, N_BINOP);
     Node *minus = ge->a;
-    assert_int_equal(minus->op, '-');
-    assert_int_equal(minus->a->op, '+');
-    assert_int_equal(minus->a->b->op, '*');
-    assert_int_equal(minus->b->op, '/');
+    assert_int_equal(minus->op, OP_SUB);
+    assert_int_equal(minus->a->op, OP_ADD);
+    assert_int_equal(minus->a->b->op, OP_MUL);
+    assert_int_equal(minus->b->op, OP_DIV);
     done(p);
 }
 
@@ -221,7 +222,7 @@ static void test_stdlib_modules_parse_and_check(void **state)
     Diags d = {0};
     Program *p = prog_new(&d);
     prog_load_text(p, "s.plan", NULL, text, strlen(text));
-    prog_check(p);
+    check_program(p);
     assert_int_equal(d.nerrors, 0);
     assert_int_equal(p->nunits, 3);
     prog_free(p);

@@ -1,0 +1,206 @@
+/* symbols.c -- reading the symbol tables: kinds, member lookup,
+ * did-you-mean, attributes and activity.  Nothing here writes a table
+ * (check/ builds them); sym_free releases one. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+
+Member member_ambiguous;
+
+void sym_free(Symbols *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->ndims; i++) {
+        free(s->dims[i]->members);
+        strmap_free(&s->dims[i]->by_name);
+        strmap_free(&s->dims[i]->attr_names);
+    }
+    free(s->dims);
+    StrMap *maps[] = {&s->levels, &s->members, &s->metrics, &s->lets, &s->fns, &s->histories,
+                      &s->incentives, &s->scorecards, &s->reviews, &s->scenarios, &s->targets,
+                      &s->targets_from};
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+        strmap_free(maps[i]);
+    free(s->splits);
+    arena_free(&s->arena);
+    free(s);
+}
+
+/* ---- kinds ---------------------------------------------------------------- */
+
+const char *sym_kind_name(Kind k)
+{
+    static const char *const names[] = {"value", "number", "money", "count", "percent",
+                                        "score", "true/false", "string", "month", "member"};
+    return names[k];
+}
+
+Kind sym_metric_kind(const Node *m)
+{
+    if (m->op == MK_DERIVED || !m->a)
+        return K_ANY;
+    const char *k = m->a->name;
+    return strcmp(k, "money") == 0     ? K_MONEY
+           : strcmp(k, "count") == 0   ? K_COUNT
+           : strcmp(k, "percent") == 0 ? K_PERCENT
+           : strcmp(k, "score") == 0   ? K_SCORE
+                                       : K_ANY;
+}
+
+Kind sym_value_kind(const Node *metric)
+{
+    return metric->op == MK_DERIVED ? (Kind)metric->flags : sym_metric_kind(metric);
+}
+
+bool sym_additive(const Node *metric)
+{
+    Kind k = sym_metric_kind(metric);
+    return k != K_PERCENT && k != K_SCORE;
+}
+
+/* ---- did-you-mean ------------------------------------------------------------ */
+
+const char *sym_closest(const StrMap *m, const char *name)
+{
+    int limit = (int)strlen(name) / 3 + 1; /* 1 for short names, at most 3 */
+    if (limit > 3)
+        limit = 3;
+    const char *best = NULL;
+    int best_d = limit + 1;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        int d = edit_distance(name, m->keys[i], limit);
+        /* ties go to the alphabetically first name: deterministic output */
+        if (d < best_d || (d == best_d && best && strcmp(m->keys[i], best) < 0)) {
+            best = m->keys[i];
+            best_d = d;
+        }
+    }
+    return best_d <= limit ? best : NULL;
+}
+
+void sym_note_did_you_mean(Diags *d, const char *s)
+{
+    if (s)
+        diag_note_plain(d, "did you mean '%s'?", s);
+}
+
+void sym_suggest_word(Diags *d, const char *name, const char *const *words, int n)
+{
+    StrMap m = {0};
+    for (int i = 0; i < n; i++)
+        strmap_put(&m, words[i], (void *)words[i]);
+    sym_note_did_you_mean(d, sym_closest(&m, name));
+    strmap_free(&m);
+}
+
+/* ---- members ------------------------------------------------------------------- */
+
+Member *sym_lookup_member_in(const Symbols *s, const Node *ref, const Dim *d, Diags *report)
+{
+    if (d && ref->kind == N_NAME) {
+        Member *m = strmap_get(&d->by_name, ref->name);
+        if (m)
+            return m;
+    }
+    return sym_lookup_member(s, ref, report);
+}
+
+static Member *lookup_month(const Symbols *s, const Node *ref, Diags *report)
+{
+    Member *m = strmap_get(&s->time->by_name, ref->str);
+    if (!m && report) {
+        diag_error(report, ref->loc, "month %s is not in fiscal year FY%d", ref->str, s->year);
+        diag_note_plain(report, "FY%d runs %s .. %s", s->year,
+                        s->time->members[s->time->nmembers - 12]->name,
+                        s->time->members[s->time->nmembers - 1]->name);
+    }
+    return m;
+}
+
+/* DIM.NAME */
+static Member *lookup_qualified(const Symbols *s, const Node *ref, Diags *report)
+{
+    Dim *d = NULL;
+    for (int i = 0; i < s->ndims; i++)
+        if (strcmp(s->dims[i]->name, ref->a->name) == 0)
+            d = s->dims[i];
+    if (!d) {
+        if (report)
+            diag_error(report, ref->a->loc, "unknown dimension '%s'", ref->a->name);
+        return NULL;
+    }
+    Member *m = strmap_get(&d->by_name, ref->name);
+    if (!m && report) {
+        diag_error(report, ref->name_loc, "dimension '%s' has no member '%s'", d->name, ref->name);
+        sym_note_did_you_mean(report, sym_closest(&d->by_name, ref->name));
+    }
+    return m;
+}
+
+static void report_ambiguous(const Symbols *s, const Node *ref, Diags *report)
+{
+    diag_error(report, ref->loc, "'%s' is a member of more than one dimension", ref->name);
+    Buf b = {0};
+    for (int i = 0; i < s->ndims; i++)
+        if (strmap_get(&s->dims[i]->by_name, ref->name))
+            buf_printf(&b, "%s%s.%s", b.len ? " or " : "", s->dims[i]->name, ref->name);
+    diag_note_plain(report, "write %s", buf_cstr(&b));
+    buf_free(&b);
+}
+
+Member *sym_lookup_member(const Symbols *s, const Node *ref, Diags *report)
+{
+    if (ref->kind == N_MONTH)
+        return lookup_month(s, ref, report);
+    if (ref->kind == N_FIELD && ref->a && ref->a->kind == N_NAME)
+        return lookup_qualified(s, ref, report);
+    if (ref->kind != N_NAME) {
+        if (report)
+            diag_error(report, ref->loc, "a member name is expected here");
+        return NULL;
+    }
+    Member *m = strmap_get(&s->members, ref->name);
+    if (m == &member_ambiguous) {
+        if (report)
+            report_ambiguous(s, ref, report);
+        return NULL;
+    }
+    if (!m && report) {
+        diag_error(report, ref->loc, "unknown member '%s'", ref->name);
+        sym_note_did_you_mean(report, sym_closest(&s->members, ref->name));
+    }
+    return m;
+}
+
+/* ---- attributes and activity ------------------------------------------------ */
+
+const Attr *sym_attr(const Member *m, const char *name)
+{
+    for (; m; m = m->parent)
+        for (int i = 0; i < m->nattrs; i++)
+            if (strcmp(m->attrs[i].name, name) == 0)
+                return &m->attrs[i];
+    return NULL;
+}
+
+int sym_attr_month(const Attr *a)
+{
+    if (!a)
+        return 0;
+    if (a->value && a->value->kind == N_MONTH) {
+        int64_t v;
+        num_to_int(a->value->num, NUM_TRUNC, &v);
+        return (int)v;
+    }
+    return a->text ? cal_parse_ym(a->text, strlen(a->text)) : 0;
+}
+
+bool sym_active(const Member *m, int yyyymm)
+{
+    return (!m->active_from || yyyymm >= m->active_from) &&
+           (!m->active_to || yyyymm <= m->active_to);
+}
