@@ -11,6 +11,7 @@
 #define CHECK_INT_H
 
 #include "check/check.h"
+#include "eval/eval.h"
 #include "model/model.h"
 
 enum {

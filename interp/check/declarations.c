@@ -30,11 +30,10 @@ static void check_metric(R *r, Node *n)
     }
     if (sym_metric_kind(n) == K_ANY) {
         diag_error(r->d, n->a->loc, "unknown metric kind '%s'", n->a->name);
-        static const char *const kinds[] = {"money", "count", "percent", "score"};
-        sym_suggest_word(r->d, n->a->name, kinds, 4);
+        sym_suggest_word(r->d, n->a->name, sym_metric_kinds, sym_word_count(sym_metric_kinds));
         diag_note_plain(r->d, "a metric is money, count, percent or score, or '= EXPRESSION'");
     }
-    if (n->b && strcmp(n->b->name, "lower_is_better") != 0)
+    if (n->b && sym_word_index(sym_metric_options, n->b->name) < 0)
         diag_error(r->d, n->b->loc, "unknown metric option '%s' (expected lower_is_better)",
                    n->b->name);
 }
@@ -157,13 +156,9 @@ static void check_scorecard(R *r, Node *n)
 
 static void check_review(R *r, Node *n)
 {
-    static const char *const cadences[] = {"monthly", "quarterly", "half", "annual"};
-    bool known = false;
-    for (int i = 0; i < 4; i++)
-        known |= strcmp(n->name, cadences[i]) == 0;
-    if (!known) {
+    if (sym_word_index(sym_cadence_names, n->name) < 0) {
         diag_error(r->d, n->name_loc, "unknown review cadence '%s'", n->name);
-        sym_suggest_word(r->d, n->name, cadences, 4);
+        sym_suggest_word(r->d, n->name, sym_cadence_names, CAD__COUNT);
         diag_note_plain(r->d, "reviews are monthly, quarterly, half or annual");
     }
     Scope sc = {0, 0, 0, 0, 0, 0, NULL};
@@ -175,7 +170,8 @@ static void check_review(R *r, Node *n)
             bool hg = false, ha = false;
             for (Node *e = it->a; e; e = e->next) {
                 const char *band = e->a->kind == N_NAME ? e->a->name : "";
-                bool g = strcmp(band, "green") == 0, a = strcmp(band, "amber") == 0;
+                int bi = sym_word_index(sym_status_bands, band);
+                bool g = bi == 0, a = bi == 1;
                 if (!g && !a) {
                     diag_error(r->d, e->a->loc, "status bands are 'green' and 'amber'");
                     continue;

@@ -5,31 +5,12 @@
 
 #include "check/check_int.h"
 
+#include <stdlib.h>
+
 char *fmt_money(R *r, Num v, char *buf)
 {
     int dec = num_decimals(r->s->round_step), own = num_decimals(v);
     return num_fmt(v, own > dec ? own : dec, true, buf);
-}
-
-/* ---- builtins ----------------------------------------------------------- */
-
-typedef struct {
-    const char *name;
-    int min, max; /* arguments; max -1 = any */
-} Builtin;
-
-static const Builtin builtins[] = {
-    {"min", 2, -1},   {"max", 2, -1},  {"clamp", 3, 3},     {"abs", 1, 1},
-    {"round", 1, 2},  {"floor", 1, 2}, {"ceil", 1, 2},      {"total", 1, 2},
-    {"attainment", 1, 2}, {"prev", 1, 1},
-};
-
-static const Builtin *builtin(const char *name)
-{
-    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
-        if (strcmp(builtins[i].name, name) == 0)
-            return &builtins[i];
-    return NULL;
 }
 
 /* The parameter's position, or -1. */
@@ -250,13 +231,13 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
 {
     const char *f = e->name;
     size_t n = ast_list_len(e->b);
-    const Builtin *b = builtin(f);
+    const Builtin *b = eval_builtin(f);
     Node *fn = b ? NULL : strmap_get(&r->s->fns, f);
     if (!b && !fn) {
         diag_error(r->d, e->name_loc, "unknown function '%s'", f);
         StrMap all = {0};
-        for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
-            strmap_put(&all, builtins[i].name, (void *)&builtins[i]);
+        for (const Builtin *x = eval_builtins; x->name; x++)
+            strmap_put(&all, x->name, (void *)x);
         for (size_t i = 0; i < r->s->fns.cap; i++)
             if (r->s->fns.keys[i])
                 strmap_put(&all, r->s->fns.keys[i], r->s->fns.vals[i]);
@@ -277,7 +258,7 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
             diag_note(r->d, fn->name_loc, "'%s' is defined here", f);
         return K_ANY;
     }
-    if (b && (strcmp(f, "total") == 0 || strcmp(f, "attainment") == 0 || strcmp(f, "prev") == 0))
+    if (b && b->cls != BI_NUMERIC)
         return check_special(r, sc, e, f);
     Kind k = K_ANY;
     int i = 1, kinds[64];
@@ -292,9 +273,8 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
         }
         if (!b)
             continue;
-        bool step_arg = i == 2 && (strcmp(f, "round") == 0 || strcmp(f, "floor") == 0 ||
-                                   strcmp(f, "ceil") == 0);
-        if (step_arg || (strcmp(f, "clamp") == 0 && i > 1 && ak == K_NUM))
+        bool step_arg = i == 2 && (b->kinds & BI_STEP_ARG);
+        if (step_arg || ((b->kinds & BI_PLAIN_BOUNDS) && i > 1 && ak == K_NUM))
             continue;
         if (ak == K_ANY) /* unknown: the other arguments decide */
             continue;
@@ -311,8 +291,7 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
 
 static bool is_metric_field(const char *f)
 {
-    return strcmp(f, "target") == 0 || strcmp(f, "actual") == 0 || strcmp(f, "ytd_target") == 0 ||
-           strcmp(f, "ytd_actual") == 0;
+    return sym_word_index(sym_metric_fields, f) >= 0;
 }
 
 static Kind check_field(R *r, const Scope *sc, Node *e)
@@ -545,52 +524,21 @@ static int arith_error(R *r, Node *e, NumStatus st, Num a, Num b)
     return diag_arith_fault(r->d, e->loc, st, a, b);
 }
 
-static int const_call(R *r, Node *e, Num *out)
+/* A numeric builtin of constant arguments, folded by the table's code. */
+static int const_call(R *r, Node *e, const Builtin *b, Num *out)
 {
-    Num v[3];
-    int n = 0;
-    const char *f = e->name;
-    bool minmax = strcmp(f, "min") == 0 || strcmp(f, "max") == 0;
-    for (Node *a = e->b; a; a = a->next) {
-        Num x;
-        int c = rx_const(r, a, &x);
-        if (c != 1)
-            return c;
-        if (minmax) {
-            if (n == 0 || (strcmp(f, "min") == 0 ? num_cmp(x, v[0]) < 0 : num_cmp(x, v[0]) > 0))
-                v[0] = x;
-            n = 1;
-        } else if (n < 3) {
-            v[n++] = x;
-        }
-    }
-    if (minmax) {
-        *out = v[0];
-        return n;
-    }
-    if (strcmp(f, "abs") == 0 && n == 1) {
-        *out = num_abs(v[0]);
-        return 1;
-    }
-    if (strcmp(f, "clamp") == 0 && n == 3) {
-        *out = num_cmp(v[0], v[1]) < 0 ? v[1] : num_cmp(v[0], v[2]) > 0 ? v[2] : v[0];
-        return 1;
-    }
-    NumRound mode = strcmp(f, "round") == 0   ? r->s->rounding
-                    : strcmp(f, "floor") == 0 ? NUM_FLOOR
-                    : strcmp(f, "ceil") == 0  ? NUM_CEIL
-                                              : (NumRound)-1;
-    if ((int)mode < 0 || n < 1)
+    int na = (int)ast_list_len(e->b);
+    if (na < b->min || (b->max >= 0 && na > b->max))
         return 0;
-    Num step = n == 2 ? v[1] : NUM_ONE;
-    if (num_sign(step) <= 0) {
-        char b[NUM_BUFSZ];
-        diag_error(r->d, e->loc, "bad argument #2 to '%s' (the step must be positive, got %s)", f,
-                   num_str(step, b));
-        return -1;
-    }
-    NumStatus st = num_round(v[0], step, mode, out);
-    return st == NUM_OK ? 1 : arith_error(r, e, st, v[0], step);
+    Num *v = xcalloc((size_t)na + 1, sizeof *v);
+    int i = 0, c = 1;
+    for (Node *a = e->b; a && c == 1; a = a->next)
+        c = rx_const(r, a, &v[i++]);
+    BuiltinFault fault;
+    if (c == 1 && b->fn(v, na, r->s->rounding, out, &fault) < 0)
+        c = eval_builtin_fault(r->d, e, &fault);
+    free(v);
+    return c;
 }
 
 int rx_const(R *r, Node *e, Num *out)
@@ -630,10 +578,10 @@ int rx_const(R *r, Node *e, Num *out)
                                       : num_div(a, b, out);
         return st == NUM_OK ? 1 : arith_error(r, e, st, a, b);
     }
-    case N_CALL:
-        if (!builtin(e->name))
-            return 0;
-        return const_call(r, e, out);
+    case N_CALL: {
+        const Builtin *b = eval_builtin(e->name);
+        return b && b->cls == BI_NUMERIC ? const_call(r, e, b, out) : 0;
+    }
     default:
         return 0;
     }

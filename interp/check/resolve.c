@@ -103,17 +103,12 @@ static void check_clashes(R *r)
 
 /* ---- header and calendar ------------------------------------------------------ */
 
-static void header_key(R *r, Node *a, Node *seen[7])
+static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
 {
-    static const char *const keys[] = {"year", "start", "currency", "unit", "round", "rounding",
-                                       "name"};
-    int k = -1;
-    for (int i = 0; i < 7; i++)
-        if (strcmp(a->name, keys[i]) == 0)
-            k = i;
+    int k = sym_word_index(sym_setting_names, a->name);
     if (k < 0) {
         diag_error(r->d, a->name_loc, "unknown plan setting '%s'", a->name);
-        sym_suggest_word(r->d, a->name, keys, 7);
+        sym_suggest_word(r->d, a->name, sym_setting_names, SET__COUNT);
         diag_note_plain(r->d, "settings are year, start, currency, unit, round and rounding");
         return;
     }
@@ -126,7 +121,7 @@ static void header_key(R *r, Node *a, Node *seen[7])
     Symbols *s = r->s;
     Num x;
     switch (k) {
-    case 0: {
+    case SET_YEAR: {
         int64_t y;
         if (rx_const(r, v, &x) != 1 || num_to_int(x, NUM_TRUNC, &y) != NUM_OK ||
             num_cmp(x, num_from_int(y)) != 0 || y < 1900 || y > 9998) {
@@ -136,7 +131,7 @@ static void header_key(R *r, Node *a, Node *seen[7])
         s->year = (int)y;
         break;
     }
-    case 1:
+    case SET_START:
         if (v->kind != N_NAME || !cal_month_by_name(v->name)) {
             diag_error(r->d, v->loc, "'start' must be a month name: jan, feb, ..., dec");
             if (v->kind == N_NAME)
@@ -145,30 +140,29 @@ static void header_key(R *r, Node *a, Node *seen[7])
         }
         s->start_month = cal_month_by_name(v->name);
         break;
-    case 2:
-    case 6:
+    case SET_CURRENCY:
+    case SET_NAME:
         if (v->kind != N_STR)
             diag_error(r->d, v->loc, "'%s' must be a string such as \"CNY\"", a->name);
         break;
-    case 3:
+    case SET_UNIT:
         if (v->kind != N_STR) {
             diag_error(r->d, v->loc, "'unit' must be a string: \"1\", \"k\", \"万\", \"M\" or \"亿\"");
         } else {
             const char *u = v->str;
-            if (strcmp(u, "1") && strcmp(u, "") && strcmp(u, "k") && strcmp(u, "万") &&
-                strcmp(u, "M") && strcmp(u, "亿"))
+            if (sym_word_index(sym_display_units, u) < 0)
                 diag_error(r->d, v->loc, "unknown display unit \"%s\" (expected \"1\", \"k\", \"万\", "
                                          "\"M\" or \"亿\")", u);
         }
         break;
-    case 4:
+    case SET_ROUND:
         if (rx_const(r, v, &x) != 1 || num_sign(x) <= 0) {
             diag_error(r->d, v->loc, "'round' must be a positive step such as 0.01");
             return;
         }
         s->round_step = x;
         break;
-    case 5:
+    case SET_ROUNDING:
         if (v->kind != N_NAME || (strcmp(v->name, "half_up") && strcmp(v->name, "half_even"))) {
             diag_error(r->d, v->loc, "'rounding' must be half_up or half_even");
             if (v->kind == N_NAME)
@@ -199,7 +193,7 @@ static void check_header(R *r)
         s->year = 2000;
         return;
     }
-    Node *seen[7] = {0};
+    Node *seen[SET__COUNT] = {0};
     for (Node *a = s->header->a; a; a = a->next)
         header_key(r, a, seen);
     if (!seen[0]) {

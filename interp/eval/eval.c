@@ -57,12 +57,9 @@ static Value text_value(const char *t)
     bool neg = len > 1 && t[0] == '-';
     if (len && num_parse(t + neg, len - neg, &n) == NUM_OK)
         return num_value(neg ? num_neg(n) : n);
-    if (len == 7 && t[4] == '-' && strspn(t, "0123456789-") == 7) {
-        int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
-        int m = (t[5] - '0') * 10 + (t[6] - '0');
-        if (m >= 1 && m <= 12)
-            return (Value){V_MONTH, num_from_int(y * 100 + m), NULL};
-    }
+    int ym = cal_parse_ym(t, len);
+    if (ym)
+        return (Value){V_MONTH, num_from_int(ym), NULL};
     return (Value){V_STR, NUM_ZERO, t};
 }
 
@@ -140,98 +137,87 @@ static int eval_args(Eval *e, const Frame *f, const Node *args, Value *v, int ma
     return n;
 }
 
-static int round_builtin(Eval *e, const Node *n, NumRound mode, Value *v, int nargs, Value *out)
+/* A function of the plan: its body with the arguments as parameters. */
+static int call_fn(Eval *e, const Frame *f, const Node *n, const Node *fn, Value *out)
 {
-    Num step = nargs > 1 ? v[1].num : NUM_ONE;
-    if (num_sign(step) <= 0) {
-        char b[NUM_BUFSZ];
-        diag_error(e->d, n->loc, "bad argument #2 to '%s' (the step must be positive, got %s)",
-                   n->name, num_str(step, b));
+    size_t np = ast_list_len(fn->a);
+    Value *args = np ? xcalloc(np, sizeof *args) : NULL;
+    int got = eval_args(e, f, n->b, args, (int)np);
+    int rc = -1;
+    if (got == (int)np) {
+        if (e->depth >= EVAL_MAX_DEPTH) {
+            diag_error(e->d, n->loc, "function calls nested more than %d deep", EVAL_MAX_DEPTH);
+        } else {
+            Frame callee = {fn->a, args, NULL, false, 0, NULL};
+            e->depth++;
+            rc = eval_expr(e, &callee, fn->b, out);
+            e->depth--;
+        }
+    }
+    free(args);
+    return rc;
+}
+
+static int call_total(Eval *e, const Node *n, Value *out)
+{
+    const Node *a1 = n->b, *a2 = a1 ? a1->next : NULL;
+    int fy = 0;
+    if (a2 && a2->kind == N_NAME && strncmp(a2->name, "FY", 2) == 0)
+        fy = atoi(a2->name + 2);
+    if (!a1 || a1->kind != N_NAME || !e->total) {
+        diag_error(e->d, n->loc, "total() cannot be evaluated here");
         return -1;
     }
+    out->kind = V_NUM;
+    out->str = NULL;
+    return e->total(e, n, a1->name, fy, &out->num);
+}
+
+/* min, max, round...: the arguments evaluated to numbers, then the table's code. */
+static int call_numeric(Eval *e, const Frame *f, const Node *n, const Builtin *b, Value *out)
+{
+    int na = (int)ast_list_len(n->b), rc = -1;
+    Value *v = xcalloc((size_t)na + 1, sizeof *v);
+    Num *x = xcalloc((size_t)na + 1, sizeof *x);
+    if (eval_args(e, f, n->b, v, na) < 0)
+        goto done;
+    for (int i = 0; i < na; i++) {
+        if (v[i].kind != V_NUM) {
+            diag_error(e->d, n->loc, "bad argument #%d to '%s' (number expected)", i + 1, b->name);
+            goto done;
+        }
+        x[i] = v[i].num;
+    }
+    BuiltinFault fault;
     Num r;
-    NumStatus st = num_round(v[0].num, step, mode, &r);
-    if (st != NUM_OK)
-        return fault(e, n, st, v[0].num, step);
-    *out = num_value(r);
-    return 0;
+    if (b->fn(x, na, e->s->rounding, &r, &fault) < 0)
+        eval_builtin_fault(e->d, n, &fault);
+    else
+        *out = num_value(r), rc = 0;
+done:
+    free(v);
+    free(x);
+    return rc;
 }
 
 static int eval_call(Eval *e, const Frame *f, const Node *n, Value *out)
 {
-    Value v[16];
-    const char *name = n->name;
-    Node *fn = strmap_get(&e->s->fns, name);
-    if (fn) {
-        size_t np = ast_list_len(fn->a);
-        Value *args = np ? xcalloc(np, sizeof *args) : NULL;
-        int got = eval_args(e, f, n->b, args, (int)np);
-        int rc = -1;
-        if (got == (int)np) {
-            if (e->depth >= EVAL_MAX_DEPTH) {
-                diag_error(e->d, n->loc, "function calls nested more than %d deep", EVAL_MAX_DEPTH);
-            } else {
-                Frame callee = {fn->a, args, NULL, false, 0, NULL};
-                e->depth++;
-                rc = eval_expr(e, &callee, fn->b, out);
-                e->depth--;
-            }
-        }
-        free(args);
-        return rc;
-    }
-    if (strcmp(name, "total") == 0) {
-        const Node *a1 = n->b, *a2 = a1 ? a1->next : NULL;
-        int fy = 0;
-        if (a2 && a2->kind == N_NAME && strncmp(a2->name, "FY", 2) == 0)
-            fy = atoi(a2->name + 2);
-        if (!a1 || a1->kind != N_NAME || !e->total) {
-            diag_error(e->d, n->loc, "total() cannot be evaluated here");
-            return -1;
-        }
-        out->kind = V_NUM;
-        out->str = NULL;
-        return e->total(e, n, a1->name, fy, &out->num);
-    }
-    if (strcmp(name, "attainment") == 0 || strcmp(name, "prev") == 0) {
+    const Node *fn = strmap_get(&e->s->fns, n->name);
+    if (fn)
+        return call_fn(e, f, n, fn, out);
+    const Builtin *b = eval_builtin(n->name);
+    if (b && b->cls == BI_TOTAL)
+        return call_total(e, n, out);
+    if (b && b->cls == BI_CONTEXT) {
         if (e->context)
             return e->context(e, f, n, out);
-        diag_error(e->d, n->loc, "%s() is only known inside an incentive, example or assert", name);
+        diag_error(e->d, n->loc, "%s() is only known inside an incentive, example or assert",
+                   n->name);
         return -1;
     }
-    int nargs = eval_args(e, f, n->b, v, 16);
-    if (nargs < 0)
-        return -1;
-    for (int i = 0; i < nargs; i++)
-        if (v[i].kind != V_NUM) {
-            diag_error(e->d, n->loc, "bad argument #%d to '%s' (number expected)", i + 1, name);
-            return -1;
-        }
-    if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0) {
-        bool is_min = name[1] == 'i';
-        Num best = v[0].num;
-        for (int i = 1; i < nargs; i++)
-            if (is_min ? num_cmp(v[i].num, best) < 0 : num_cmp(v[i].num, best) > 0)
-                best = v[i].num;
-        *out = num_value(best);
-        return 0;
-    }
-    if (strcmp(name, "abs") == 0) {
-        *out = num_value(num_abs(v[0].num));
-        return 0;
-    }
-    if (strcmp(name, "clamp") == 0) {
-        Num x = v[0].num, lo = v[1].num, hi = v[2].num;
-        *out = num_value(num_cmp(x, lo) < 0 ? lo : num_cmp(x, hi) > 0 ? hi : x);
-        return 0;
-    }
-    if (strcmp(name, "round") == 0)
-        return round_builtin(e, n, e->s->rounding, v, nargs, out);
-    if (strcmp(name, "floor") == 0)
-        return round_builtin(e, n, NUM_FLOOR, v, nargs, out);
-    if (strcmp(name, "ceil") == 0)
-        return round_builtin(e, n, NUM_CEIL, v, nargs, out);
-    diag_error(e->d, n->loc, "'%s' cannot be evaluated here", name);
+    if (b)
+        return call_numeric(e, f, n, b, out);
+    diag_error(e->d, n->loc, "'%s' cannot be evaluated here", n->name);
     return -1;
 }
 

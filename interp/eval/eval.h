@@ -65,6 +65,47 @@ struct Eval {
     int ncell;
 };
 
+/* ---- builtins: one table for the checker, the evaluator and completion ---- */
+
+typedef enum {
+    BI_NUMERIC, /* numbers in, a number out: Builtin.fn computes it */
+    BI_TOTAL,   /* total(NAME[, FYyyyy]): answered by Eval.total */
+    BI_CONTEXT, /* attainment(...), prev(...): answered by Eval.context */
+} BuiltinClass;
+
+/* How the arguments' kinds make the result's kind (numeric builtins): the
+ * kind the arguments share, except these arguments, which do not count. */
+enum {
+    BI_STEP_ARG = 1,    /* argument 2 is a rounding step (round, floor, ceil) */
+    BI_PLAIN_BOUNDS = 2 /* plain numbers after argument 1 (clamp's bounds) */
+};
+
+/* Why a numeric builtin gave no value: st (NUM_OK: none) of the operands
+ * a and b, or bad_step: the step is not positive. */
+typedef struct {
+    NumStatus st;
+    Num a, b;
+    bool bad_step;
+} BuiltinFault;
+
+typedef int (*BuiltinFn)(const Num *v, int n, NumRound rounding, Num *out, BuiltinFault *fault);
+
+typedef struct {
+    const char *name;
+    int min, max; /* arguments; max -1: any number */
+    BuiltinClass cls;
+    unsigned kinds; /* BI_STEP_ARG, BI_PLAIN_BOUNDS */
+    BuiltinFn fn;   /* BI_NUMERIC only; 0 with *out set, or -1 with *fault set */
+    const char *help;
+} Builtin;
+
+/* Every builtin, ending with a NULL name. */
+extern const Builtin eval_builtins[];
+/* The builtin called name, or NULL. */
+const Builtin *eval_builtin(const char *name);
+/* Reports why a numeric builtin failed at call (its fault); returns -1. */
+int eval_builtin_fault(Diags *d, const Node *call, const BuiltinFault *fault);
+
 void eval_init(Eval *e, Program *p);
 void eval_free(Eval *e);
 int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out);

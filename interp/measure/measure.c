@@ -27,11 +27,7 @@ static Member *time_member(const Symbols *s, int depth, int index)
 
 int ms_cadence(const char *name)
 {
-    static const char *const names[] = {"monthly", "quarterly", "half", "annual"};
-    for (int i = 0; i < 4; i++)
-        if (strcmp(name, names[i]) == 0)
-            return i;
-    return -1;
+    return sym_word_index(sym_cadence_names, name);
 }
 
 int ms_fiscal_month(const Symbols *s, int year, int month)

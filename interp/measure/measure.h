@@ -26,7 +26,6 @@
 #include "data/actuals.h"
 #include "alloc/alloc.h"
 
-typedef enum { CAD_MONTHLY, CAD_QUARTERLY, CAD_HALF, CAD_ANNUAL } Cadence;
 
 typedef struct {
     int from, to;      /* fiscal months 0..11 of the whole period */

@@ -105,6 +105,37 @@ struct Symbols {
 /* The plan's fiscal year (year and first month) for base/calendar.h. */
 static inline FiscalYear sym_fiscal_year(const Symbols *s) { return (FiscalYear){s->year, s->start_month}; }
 
+/* ---- the words of a plan beyond its keywords, each list once ----------- */
+
+/* Review cadences. */
+typedef enum { CAD_MONTHLY, CAD_QUARTERLY, CAD_HALF, CAD_ANNUAL, CAD__COUNT } Cadence;
+/* Settings of the plan header, in this order. */
+typedef enum {
+    SET_YEAR,
+    SET_START,
+    SET_CURRENCY,
+    SET_UNIT,
+    SET_ROUND,
+    SET_ROUNDING,
+    SET_NAME,
+    SET__COUNT
+} PlanSetting;
+
+extern const char *const sym_cadence_names[];  /* "monthly" ... by Cadence, then NULL */
+extern const char *const sym_setting_names[];  /* "year" ... by PlanSetting, then NULL */
+extern const char *const sym_metric_kinds[];   /* "money", "count", "percent", "score", NULL */
+extern const char *const sym_metric_options[]; /* "lower_is_better", NULL */
+extern const char *const sym_status_bands[];   /* "green", "amber", NULL */
+extern const char *const sym_metric_fields[];  /* "target", "actual", "ytd_target", ... NULL */
+extern const char *const sym_display_units[];  /* "1", "", "k", "万", "M", "亿", NULL */
+/* Every list above, then NULL: the words completion offers. */
+extern const char *const *const sym_word_lists[];
+
+/* The position of name in a NULL-terminated list, or -1. */
+int sym_word_index(const char *const *words, const char *name);
+/* The number of words in a NULL-terminated list. */
+int sym_word_count(const char *const *words);
+
 /* Frees everything a Symbols owns, and s itself (NULL is allowed). */
 void sym_free(Symbols *s);
 

@@ -8,6 +8,34 @@
 
 Member member_ambiguous;
 
+const char *const sym_cadence_names[] = {"monthly", "quarterly", "half", "annual", NULL};
+const char *const sym_setting_names[] = {"year", "start",    "currency", "unit",
+                                         "round", "rounding", "name",     NULL};
+const char *const sym_metric_kinds[] = {"money", "count", "percent", "score", NULL};
+const char *const sym_metric_options[] = {"lower_is_better", NULL};
+const char *const sym_status_bands[] = {"green", "amber", NULL};
+const char *const sym_metric_fields[] = {"target", "actual", "ytd_target", "ytd_actual", NULL};
+const char *const sym_display_units[] = {"1", "", "k", "万", "M", "亿", NULL};
+const char *const *const sym_word_lists[] = {sym_cadence_names, sym_setting_names, sym_metric_kinds,
+                                             sym_metric_options, sym_status_bands,
+                                             sym_metric_fields, NULL};
+
+int sym_word_index(const char *const *words, const char *name)
+{
+    for (int i = 0; words[i]; i++)
+        if (strcmp(words[i], name) == 0)
+            return i;
+    return -1;
+}
+
+int sym_word_count(const char *const *words)
+{
+    int n = 0;
+    while (words[n])
+        n++;
+    return n;
+}
+
 void sym_free(Symbols *s)
 {
     if (!s)
@@ -41,12 +69,9 @@ Kind sym_metric_kind(const Node *m)
 {
     if (m->op == MK_DERIVED || !m->a)
         return K_ANY;
-    const char *k = m->a->name;
-    return strcmp(k, "money") == 0     ? K_MONEY
-           : strcmp(k, "count") == 0   ? K_COUNT
-           : strcmp(k, "percent") == 0 ? K_PERCENT
-           : strcmp(k, "score") == 0   ? K_SCORE
-                                       : K_ANY;
+    static const Kind kinds[] = {K_MONEY, K_COUNT, K_PERCENT, K_SCORE};
+    int i = sym_word_index(sym_metric_kinds, m->a->name);
+    return i < 0 ? K_ANY : kinds[i];
 }
 
 Kind sym_value_kind(const Node *metric)

@@ -387,30 +387,55 @@ static void cmd_quit(Session *S, const Cmd *c)
     S->quit = true;
 }
 
-typedef struct {
-    const char *name;
-    void (*fn)(Session *, const Cmd *);
-} CmdEntry;
+const ReplCommand repl_command_table[] = {
+    {"help", cmd_help, RC_NONE, false, ":help", "this list"},
+    {"load", cmd_load, RC_FILES, false, ":load FILE", "start over on a plan"},
+    {"reload", cmd_reload, RC_NONE, false, ":reload", "re-read the file, keep the what-ifs that apply"},
+    {"baseline", cmd_baseline, RC_NONE, false, ":baseline", "compare with now"},
+    {"diff", cmd_diff, RC_NAMES, false, ":diff [SHOW]",
+     "cells changed since the baseline: baseline, now, delta"},
+    {"undo", cmd_undo, RC_NONE, false, ":undo",
+     "take back the last change (what-if, :reload, :actuals, :as-of)"},
+    {"save", cmd_save, RC_FILES, false, ":save FILE",
+     "write the plan with the what-ifs applied, formatted"},
+    {"actuals", cmd_actuals, RC_FILES, false, ":actuals [CSV...|none]",
+     "actuals to use (none: the plan's own)"},
+    {"as-of", cmd_as_of, RC_NAMES, false, ":as-of [YYYY-MM|none]", "review up to this month"},
+    {"format", cmd_format, RC_FORMATS, false, ":format [FORMAT]", "how tables are printed"},
+    {"list", cmd_list, RC_NONE, false, ":list", "the what-ifs applied"},
+    {"report", cmd_report, RC_REPORTS, false, ":report [TITLE]",
+     "print a report of the plan (no title: list them)"},
+    {"run", cmd_run, RC_NONE, false, ":run", "every table `salesplan run` of the plan would print"},
+    {"quit", cmd_quit, RC_NONE, false, ":quit", "leave (also Ctrl-D)"},
+    {"q", cmd_quit, RC_NONE, true, ":q", "leave"},
+    {"exit", cmd_quit, RC_NONE, true, ":exit", "leave"},
+    {"h", cmd_help, RC_NONE, true, ":h", "this list"},
+    {"?", cmd_help, RC_NONE, true, ":?", "this list"},
+    {NULL, NULL, RC_NONE, false, NULL, NULL},
+};
 
-static const CmdEntry cmds[] = {{"help", cmd_help},
-                                {"load", cmd_load},
-                                {"reload", cmd_reload},
-                                {"baseline", cmd_baseline},
-                                {"diff", cmd_diff},
-                                {"undo", cmd_undo},
-                                {"save", cmd_save},
-                                {"actuals", cmd_actuals},
-                                {"as-of", cmd_as_of},
-                                {"format", cmd_format},
-                                {"list", cmd_list},
-                                {"report", cmd_report},
-                                {"run", cmd_run},
-                                {"quit", cmd_quit},
-                                {"q", cmd_quit},
-                                {"exit", cmd_quit},
-                                {"h", cmd_help},
-                                {"?", cmd_help},
-                                {NULL, NULL}};
+const ReplCommand *repl_find_command(const char *name)
+{
+    for (const ReplCommand *c = repl_command_table; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+/* The command nearest to a mistyped one, for "did you mean". */
+static const char *nearest_command(const char *name)
+{
+    const char *best = NULL;
+    int bd = 3;
+    for (const ReplCommand *c = repl_command_table; c->name; c++) {
+        int d = c->alias ? 3 : edit_distance(name, c->name, 2);
+        if (d < bd) {
+            bd = d;
+            best = c->name;
+        }
+    }
+    return best;
+}
 
 void repl_command(Session *S, const char *text, int line)
 {
@@ -426,21 +451,11 @@ void repl_command(Session *S, const char *text, int line)
     while (al && (arg[al - 1] == ' ' || arg[al - 1] == '\t' || arg[al - 1] == '\n'))
         arg[--al] = '\0';
     Cmd c = {text, line, arg, (int)utf8_count(text, (size_t)(a - text)) + 1};
-    const CmdEntry *e = cmds;
-    while (e->name && strcmp(e->name, name) != 0)
-        e++;
-    if (e->name) {
+    const ReplCommand *e = repl_find_command(name);
+    if (e) {
         e->fn(S, &c);
     } else {
-        const char *best = NULL;
-        int bd = 3;
-        for (int i = 0; repl_commands[i]; i++) {
-            int d = edit_distance(name, repl_commands[i], 2);
-            if (d < bd) {
-                bd = d;
-                best = repl_commands[i];
-            }
-        }
+        const char *best = nearest_command(name);
         Buf hint = {0};
         if (best)
             buf_printf(&hint, " (did you mean ':%s'?)", best);

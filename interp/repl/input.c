@@ -21,7 +21,9 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "eval/eval.h"
 #include "repl/repl_int.h"
+#include "syntax/syntax.h"
 
 #define HISTORY_MAX 2000
 
@@ -70,50 +72,6 @@ int repl_open_brackets(const char *t)
 
 /* ---- completion --------------------------------------------------------------------------- */
 
-static const char *const words[] = {"plan",        "import",
-                                    "dimension",   "metric",
-                                    "let",         "fn",
-                                    "target",      "split",
-                                    "history",     "actuals",
-                                    "incentive",   "example",
-                                    "scorecard",   "review",
-                                    "scenario",    "assert",
-                                    "report",      "show",
-                                    "rest",        "levels",
-                                    "from",        "money",
-                                    "count",       "percent",
-                                    "score",       "lower_is_better",
-                                    "by",          "in",
-                                    "weights",     "proportional",
-                                    "to",          "equally",
-                                    "seasonality", "like",
-                                    "overassign",  "reserve",
-                                    "if",          "then",
-                                    "else",        "and",
-                                    "or",          "not",
-                                    "step",        "bracket",
-                                    "curve",       "per",
-                                    "given",       "expect",
-                                    "kpi",         "weight",
-                                    "cap",         "rating",
-                                    "monthly",     "quarterly",
-                                    "half",        "annual",
-                                    "status",      "green",
-                                    "amber",       "flag",
-                                    "deviation",   "reforecast",
-                                    "rank",        "within",
-                                    "bottom",      "attainment",
-                                    "min",         "max",
-                                    "clamp",       "abs",
-                                    "round",       "floor",
-                                    "ceil",        "prev",
-                                    "total",       "actual",
-                                    "ytd_target",  "ytd_actual",
-                                    "payout",      "year",
-                                    "start",       "currency",
-                                    "unit",        "rounding",
-                                    NULL};
-
 typedef struct {
     const char **v;
     size_t n, cap;
@@ -143,8 +101,14 @@ static size_t cand_next;
 /* Every name the plan declares, and the words of the language. */
 static void plan_names(Names *c)
 {
-    for (int i = 0; words[i]; i++)
-        name_add(c, words[i]);
+    for (int i = 0; syntax_keywords[i]; i++)
+        name_add(c, syntax_keywords[i]);
+    for (int l = 0; sym_word_lists[l]; l++)
+        for (int i = 0; sym_word_lists[l][i]; i++)
+            name_add(c, sym_word_lists[l][i]);
+    for (const Builtin *b = eval_builtins; b->name; b++)
+        name_add(c, b->name);
+    name_add(c, "payout");
     const ReplWorld *w = current->S->world;
     if (!w)
         return;
@@ -171,6 +135,20 @@ static void report_titles(Names *c)
                 name_add(c, n->str);
 }
 
+static void command_names(Names *c)
+{
+    for (const ReplCommand *k = repl_command_table; k->name; k++)
+        if (!k->alias)
+            name_add(c, k->name);
+}
+
+static void format_names(Names *c)
+{
+    static const char *const f[] = {"table", "csv", "json", "md"};
+    for (int i = 0; i < 4; i++)
+        name_add(c, f[i]);
+}
+
 static char *next_candidate(const char *text, int state)
 {
     if (state == 0)
@@ -193,23 +171,20 @@ static char **complete(const char *text, int start, int end)
     rl_attempted_completion_over = 1; /* no file names unless a command takes one */
     if (line[0] == ':') {
         size_t n = strcspn(line + 1, " \t");
-        if (start <= lead + 1) {
-            for (int i = 0; repl_commands[i]; i++)
-                name_add(&cands, repl_commands[i]);
-        } else if ((n == 4 && strncmp(line + 1, "load", 4) == 0) ||
-                   (n == 4 && strncmp(line + 1, "save", 4) == 0) ||
-                   (n == 7 && strncmp(line + 1, "actuals", 7) == 0)) {
+        char *word = xstrndup(line + 1, n);
+        const ReplCommand *cmd = repl_find_command(word);
+        free(word);
+        if (start <= lead + 1)
+            command_names(&cands);
+        else if (cmd && cmd->complete == RC_FILES) {
             rl_attempted_completion_over = 0;
             return NULL;
-        } else if (n == 6 && strncmp(line + 1, "report", 6) == 0) {
+        } else if (cmd && cmd->complete == RC_REPORTS)
             report_titles(&cands);
-        } else if (n == 6 && strncmp(line + 1, "format", 6) == 0) {
-            static const char *const f[] = {"table", "csv", "json", "md"};
-            for (int i = 0; i < 4; i++)
-                name_add(&cands, f[i]);
-        } else {
+        else if (cmd && cmd->complete == RC_FORMATS)
+            format_names(&cands);
+        else
             plan_names(&cands);
-        }
     } else {
         plan_names(&cands);
     }

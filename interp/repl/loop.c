@@ -23,10 +23,6 @@
 
 #define REPL_VERSION "0.1.0"
 
-const char *const repl_commands[] = {"help", "load",   "reload",  "baseline", "diff",
-                                     "undo", "save",   "actuals", "as-of",    "format",
-                                     "list", "report", "run",     "quit",     NULL};
-
 const char repl_usage[] =
     "usage: salesplan repl [FILE] [--actuals CSV]... [--as-of YYYY-MM] [--format FORMAT]\n"
     "                      [--allow-path DIR]\n"

@@ -211,7 +211,6 @@ void repl_input_close(ReplInput *in);
 int repl_open_brackets(const char *text);
 
 /* ---- repl.c: the session and its entries ---- */
-extern const char *const repl_commands[];
 extern const char repl_usage[];
 void repl_say(Session *S, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The first line of an entry, shortened, for messages (malloc'd). */
@@ -234,6 +233,27 @@ typedef struct {
     const char *arg; /* after the command word, trimmed */
     int argcol;      /* its column */
 } Cmd;
+
+/* What Tab completes after a command word. */
+typedef enum { RC_NONE, RC_FILES, RC_REPORTS, RC_FORMATS, RC_NAMES } ReplCompletion;
+
+/* One :command: its word, what runs it, what its argument completes to,
+ * and its line of help.  Aliases (":q") run the same handler and are
+ * neither completed nor suggested. */
+typedef struct {
+    const char *name;
+    void (*fn)(Session *, const Cmd *);
+    ReplCompletion complete;
+    bool alias;
+    const char *usage; /* ":load FILE" */
+    const char *help;
+} ReplCommand;
+
+/* Every command, ending with a NULL name; :help's summary lists each of
+ * them (a unit test holds repl_usage against this table). */
+extern const ReplCommand repl_command_table[];
+/* The command called name (aliases too), or NULL. */
+const ReplCommand *repl_find_command(const char *name);
 
 void repl_command(Session *S, const char *text, int line);
 char *repl_dir_of(const char *path);
