@@ -38,7 +38,7 @@ typedef struct {
     Num value;
 } GNode;
 
-typedef struct Split Split; /* rsplit.c */
+typedef struct Split Split; /* splits.c */
 
 typedef struct R {
     Program *p;
@@ -51,14 +51,14 @@ typedef struct R {
 void rs_duplicate(R *r, Node *n, Node *prev, const char *what);
 Member *rs_new_member(R *r, Dim *d, const char *name, int depth, Member *parent, Loc loc);
 Dim *rs_new_dim(R *r, const char *name);
-void rs_build_dim(R *r, Node *n);          /* rdims.c */
+void rs_build_dim(R *r, Node *n);          /* dimensions.c */
 void rs_index_members(R *r);
 /* Sets every member's active months from its start/end attributes
  * (inherited); once per dimension. */
 void rs_activity(Dim *d);
-void rs_check_splits(R *r);                /* rsplit.c */
+void rs_check_splits(R *r);                /* splits.c */
 char *rs_fmt_pct(Num share, char *buf);
-void rs_check_item(R *r, Node *n);         /* rdecl.c */
+void rs_check_item(R *r, Node *n);         /* declarations.c */
 
 const char *sym_kind_name(Kind k);
 Kind sym_metric_kind(const Node *metric);
@@ -68,6 +68,6 @@ Kind rx_check(R *r, const Scope *sc, Node *e);
 int rx_const(R *r, Node *e, Num *out);
 /* Names an expression refers to (lets, fns, metrics), for the cycle check. */
 void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg);
-char *fmt_money(R *r, Num v, char *buf);
+char *rs_fmt_money(R *r, Num v, char *buf);
 
 #endif

@@ -1,9 +1,10 @@
-/* rdecl.c -- static checks of metrics, targets, incentives, scorecards,
- * reviews, scenarios, examples, assertions and reports. */
+/* declarations.c -- static checks of one statement at a time: metrics,
+ * targets, functions, incentives, scorecards, reviews, scenarios,
+ * examples, assertions, reports and shows.  It checks what it is given
+ * against the symbol tables; it never adds to them. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/csv.h"
 #include "check/check_int.h"
 
 /* ---- other declarations ------------------------------------------------------------ */
@@ -91,66 +92,148 @@ static void check_incentive(R *r, Node *n)
     strmap_free(&lines);
 }
 
+/* rating { A: 90%, B: 75% }: names as labels, each once. */
+static void check_rating(R *r, Node *n, Node *k, Node **rating)
+{
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    if (*rating) {
+        diag_error(r->d, k->loc, "scorecard '%s' has two ratings", n->name);
+        diag_note(r->d, (*rating)->loc, "first rating here");
+    }
+    *rating = k;
+    StrMap labels = {0};
+    for (Node *e = k->a; e; e = e->next) {
+        if (e->a->kind != N_NAME)
+            diag_error(r->d, e->a->loc, "a rating label is a name such as A or 优秀");
+        else if (strmap_get(&labels, e->a->name))
+            diag_error(r->d, e->a->loc, "rating '%s' is given twice", e->a->name);
+        else
+            strmap_put(&labels, e->a->name, e);
+        rx_check(r, &sc, e->b);
+    }
+    strmap_free(&labels);
+}
+
+/* The kpis of a scorecard: their weights add up to 100% when constant. */
+typedef struct {
+    StrMap names;
+    Num sum;
+    bool all_const;
+    int n;
+} Kpis;
+
+static void check_kpi(R *r, Node *k, Kpis *kp)
+{
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    kp->n++;
+    Node *metric = strmap_get(&r->s->metrics, k->name);
+    if (!metric) {
+        diag_error(r->d, k->name_loc, "unknown metric '%s'", k->name);
+        sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, k->name));
+    } else if (strmap_get(&kp->names, k->name)) {
+        diag_error(r->d, k->name_loc, "kpi '%s' is given twice", k->name);
+    }
+    strmap_put(&kp->names, k->name, k);
+    rx_check(r, &sc, k->a);
+    Num w;
+    if (rx_const(r, k->a, &w) == 1) {
+        if (num_sign(w) < 0)
+            diag_error(r->d, k->a->loc, "negative kpi weight");
+        num_add(kp->sum, w, &kp->sum);
+    } else {
+        kp->all_const = false;
+    }
+    if (k->b)
+        rx_check(r, &sc, k->b);
+    if (k->c)
+        rx_check(r, &sc, k->c);
+}
+
 static void check_scorecard(R *r, Node *n)
 {
     check_ref(r, &r->s->levels, "level", n->a->name, n->a->loc);
-    StrMap kpis = {0};
-    Num sum = NUM_ZERO;
-    bool all_const = true;
-    int nkpi = 0;
+    Kpis kp = {{0}, NUM_ZERO, true, 0};
     Node *rating = NULL;
-    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
     for (Node *k = n->b; k; k = k->next) {
-        if (k->kind == N_RATING) {
-            if (rating) {
-                diag_error(r->d, k->loc, "scorecard '%s' has two ratings", n->name);
-                diag_note(r->d, rating->loc, "first rating here");
-            }
-            rating = k;
-            StrMap labels = {0};
-            for (Node *e = k->a; e; e = e->next) {
-                if (e->a->kind != N_NAME)
-                    diag_error(r->d, e->a->loc, "a rating label is a name such as A or 优秀");
-                else if (strmap_get(&labels, e->a->name))
-                    diag_error(r->d, e->a->loc, "rating '%s' is given twice", e->a->name);
-                else
-                    strmap_put(&labels, e->a->name, e);
-                rx_check(r, &sc, e->b);
-            }
-            strmap_free(&labels);
-            continue;
-        }
-        nkpi++;
-        Node *metric = strmap_get(&r->s->metrics, k->name);
-        if (!metric) {
-            diag_error(r->d, k->name_loc, "unknown metric '%s'", k->name);
-            sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, k->name));
-        } else if (strmap_get(&kpis, k->name)) {
-            diag_error(r->d, k->name_loc, "kpi '%s' is given twice", k->name);
-        }
-        strmap_put(&kpis, k->name, k);
-        rx_check(r, &sc, k->a);
-        Num w;
-        if (rx_const(r, k->a, &w) == 1) {
-            if (num_sign(w) < 0)
-                diag_error(r->d, k->a->loc, "negative kpi weight");
-            num_add(sum, w, &sum);
-        } else {
-            all_const = false;
-        }
-        if (k->b)
-            rx_check(r, &sc, k->b);
-        if (k->c)
-            rx_check(r, &sc, k->c);
+        if (k->kind == N_RATING)
+            check_rating(r, n, k, &rating);
+        else
+            check_kpi(r, k, &kp);
     }
-    strmap_free(&kpis);
-    if (!nkpi)
+    strmap_free(&kp.names);
+    if (!kp.n)
         diag_error(r->d, n->name_loc, "scorecard '%s' has no kpi", n->name);
-    else if (all_const && num_cmp(sum, NUM_ONE) != 0) {
+    else if (kp.all_const && num_cmp(kp.sum, NUM_ONE) != 0) {
         char b[NUM_BUFSZ];
         diag_error(r->d, n->name_loc, "kpi weights of '%s' sum to %s, not 100%%", n->name,
-                   rs_fmt_pct(sum, b));
+                   rs_fmt_pct(kp.sum, b));
         diag_note_plain(r->d, "weights are percents of the total score");
+    }
+}
+
+/* status METRIC { green: P, amber: P }: amber not above green. */
+static void check_status(R *r, Node *it)
+{
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc);
+    Num green = NUM_ZERO, amber = NUM_ZERO;
+    bool hg = false, ha = false;
+    for (Node *e = it->a; e; e = e->next) {
+        const char *band = e->a->kind == N_NAME ? e->a->name : "";
+        int bi = sym_word_index(sym_status_bands, band);
+        bool g = bi == 0, a = bi == 1;
+        if (!g && !a) {
+            diag_error(r->d, e->a->loc, "status bands are 'green' and 'amber'");
+            continue;
+        }
+        rx_check(r, &sc, e->b);
+        Num v;
+        if (rx_const(r, e->b, &v) == 1) {
+            *(g ? &green : &amber) = v;
+            *(g ? &hg : &ha) = true;
+        }
+    }
+    if (hg && ha && num_cmp(amber, green) > 0) {
+        char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
+        diag_error(r->d, it->loc, "amber (%s) is above green (%s)", rs_fmt_pct(amber, b1),
+                   rs_fmt_pct(green, b2));
+    }
+}
+
+/* rank SCORECARD [within LEVEL] [bottom P] */
+static void check_rank(R *r, Node *it)
+{
+    check_ref(r, &r->s->scorecards, "scorecard", it->name, it->name_loc);
+    if (it->a)
+        check_ref(r, &r->s->levels, "level", it->a->name, it->a->loc);
+    if (!it->b)
+        return;
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    Num v;
+    rx_check(r, &sc, it->b);
+    if (rx_const(r, it->b, &v) == 1 && (num_sign(v) <= 0 || num_cmp(v, NUM_ONE) > 0))
+        diag_error(r->d, it->b->loc, "'bottom' must be a share above 0%% and at most 100%%");
+}
+
+static void check_review_item(R *r, Node *it)
+{
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    switch (it->kind) {
+    case N_STATUS: check_status(r, it); break;
+    case N_FLAG: rx_check(r, &sc, it->a); break;
+    case N_REFORECAST:
+        if (check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc) &&
+            !sym_additive(strmap_get(&r->s->metrics, it->name)))
+            diag_error(r->d, it->name_loc, "only money and count metrics can be reforecast");
+        break;
+    case N_USE_SCORECARD:
+        check_ref(r, &r->s->scorecards, "scorecard", it->name, it->name_loc);
+        break;
+    case N_USE_INCENTIVE:
+        check_ref(r, &r->s->incentives, "incentive", it->name, it->name_loc);
+        break;
+    case N_RANK: check_rank(r, it); break;
+    default: break;
     }
 }
 
@@ -161,65 +244,8 @@ static void check_review(R *r, Node *n)
         sym_suggest_word(r->d, n->name, sym_cadence_names, CAD__COUNT);
         diag_note_plain(r->d, "reviews are monthly, quarterly, half or annual");
     }
-    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
-    for (Node *it = n->a; it; it = it->next) {
-        switch (it->kind) {
-        case N_STATUS: {
-            check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc);
-            Num green = NUM_ZERO, amber = NUM_ZERO;
-            bool hg = false, ha = false;
-            for (Node *e = it->a; e; e = e->next) {
-                const char *band = e->a->kind == N_NAME ? e->a->name : "";
-                int bi = sym_word_index(sym_status_bands, band);
-                bool g = bi == 0, a = bi == 1;
-                if (!g && !a) {
-                    diag_error(r->d, e->a->loc, "status bands are 'green' and 'amber'");
-                    continue;
-                }
-                rx_check(r, &sc, e->b);
-                Num v;
-                if (rx_const(r, e->b, &v) == 1) {
-                    *(g ? &green : &amber) = v;
-                    *(g ? &hg : &ha) = true;
-                }
-            }
-            if (hg && ha && num_cmp(amber, green) > 0) {
-                char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
-                diag_error(r->d, it->loc, "amber (%s) is above green (%s)", rs_fmt_pct(amber, b1),
-                           rs_fmt_pct(green, b2));
-            }
-            break;
-        }
-        case N_FLAG:
-            rx_check(r, &sc, it->a);
-            break;
-        case N_REFORECAST:
-            if (check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc) &&
-                !sym_additive(strmap_get(&r->s->metrics, it->name)))
-                diag_error(r->d, it->name_loc, "only money and count metrics can be reforecast");
-            break;
-        case N_USE_SCORECARD:
-            check_ref(r, &r->s->scorecards, "scorecard", it->name, it->name_loc);
-            break;
-        case N_USE_INCENTIVE:
-            check_ref(r, &r->s->incentives, "incentive", it->name, it->name_loc);
-            break;
-        case N_RANK:
-            check_ref(r, &r->s->scorecards, "scorecard", it->name, it->name_loc);
-            if (it->a)
-                check_ref(r, &r->s->levels, "level", it->a->name, it->a->loc);
-            if (it->b) {
-                Num v;
-                rx_check(r, &sc, it->b);
-                if (rx_const(r, it->b, &v) == 1 &&
-                    (num_sign(v) <= 0 || num_cmp(v, NUM_ONE) > 0))
-                    diag_error(r->d, it->b->loc, "'bottom' must be a share above 0%% and at most 100%%");
-            }
-            break;
-        default:
-            break;
-        }
-    }
+    for (Node *it = n->a; it; it = it->next)
+        check_review_item(r, it);
 }
 
 static void check_scenario(R *r, Node *n)
@@ -247,6 +273,48 @@ static void check_scenario(R *r, Node *n)
     }
 }
 
+/* One 'given' item: prev(line), an attribute, or an expression. */
+static void check_given(R *r, const Scope *sc, Node *inc, Level *lv, Node *g)
+{
+    Node *lhs = g->a;
+    if (lhs->kind == N_CALL && strcmp(lhs->name, "prev") == 0) { /* the balance carried in */
+        Node *a1 = lhs->b;
+        bool line = false;
+        for (Node *l = inc->b; l && a1 && a1->kind == N_NAME; l = l->next)
+            line |= strcmp(l->name, a1->name) == 0;
+        if (!line || (a1 && a1->next))
+            diag_error(r->d, lhs->loc, "prev() in 'given' names one line of incentive '%s'",
+                       inc->name);
+    } else if (lhs->kind == N_NAME) {
+        bool attr = lv && strmap_get(&lv->dim->attr_names, lhs->name);
+        if (!attr) {
+            diag_error(r->d, lhs->loc, "'%s' is not an attribute of a %s", lhs->name,
+                       lv ? lv->name : "member");
+            if (lv)
+                sym_note_did_you_mean(r->d, sym_closest(&lv->dim->attr_names, lhs->name));
+        }
+    } else {
+        rx_check(r, sc, lhs);
+    }
+    rx_check(r, sc, g->b);
+}
+
+/* 'expect' names lines of the incentive. */
+static void check_expected(R *r, const Scope *sc, Node *inc, Node *expect)
+{
+    StrMap lines = {0};
+    for (Node *l = inc->b; l; l = l->next)
+        strmap_put(&lines, l->name, l);
+    for (Node *e = expect; e; e = e->next) {
+        if (!strmap_get(&lines, e->name)) {
+            diag_error(r->d, e->name_loc, "incentive '%s' has no line '%s'", inc->name, e->name);
+            sym_note_did_you_mean(r->d, sym_closest(&lines, e->name));
+        }
+        rx_check(r, sc, e->a);
+    }
+    strmap_free(&lines);
+}
+
 static void check_example(R *r, Node *n)
 {
     Node *inc = strmap_get(&r->s->incentives, n->name);
@@ -257,68 +325,41 @@ static void check_example(R *r, Node *n)
     }
     Level *lv = strmap_get(&r->s->levels, inc->a->name);
     Scope sc = {SC_FIELDS | SC_METRICS, 0, 0, 0, 0, 0, NULL};
-    for (Node *g = n->a; g; g = g->next) {
-        Node *lhs = g->a;
-        if (lhs->kind == N_CALL && strcmp(lhs->name, "prev") == 0) { /* the balance carried in */
-            Node *a1 = lhs->b;
-            bool line = false;
-            for (Node *l = inc->b; l && a1 && a1->kind == N_NAME; l = l->next)
-                line |= strcmp(l->name, a1->name) == 0;
-            if (!line || (a1 && a1->next))
-                diag_error(r->d, lhs->loc, "prev() in 'given' names one line of incentive '%s'",
-                           inc->name);
-        } else if (lhs->kind == N_NAME) {
-            bool attr = lv && strmap_get(&lv->dim->attr_names, lhs->name);
-            if (!attr) {
-                diag_error(r->d, lhs->loc, "'%s' is not an attribute of a %s", lhs->name,
-                           lv ? lv->name : "member");
-                if (lv)
-                    sym_note_did_you_mean(r->d, sym_closest(&lv->dim->attr_names, lhs->name));
-            }
-        } else {
-            rx_check(r, &sc, lhs);
+    for (Node *g = n->a; g; g = g->next)
+        check_given(r, &sc, inc, lv, g);
+    check_expected(r, &sc, inc, n->b);
+}
+
+/* show METRIC by LEVEL, LEVEL: at most two levels, of different dimensions. */
+static void check_show_levels(R *r, Node *n)
+{
+    Dim *dims[16];
+    int nd = 0;
+    for (Node *l = n->a; l; l = l->next) {
+        Level *lv = strmap_get(&r->s->levels, l->name);
+        if (!lv) {
+            diag_error(r->d, l->loc, "unknown level '%s'", l->name);
+            sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, l->name));
+            continue;
         }
-        rx_check(r, &sc, g->b);
+        for (int i = 0; i < nd; i++)
+            if (dims[i] == lv->dim)
+                diag_error(r->d, l->loc, "'%s' and another level of '%s' in one table", l->name,
+                           lv->dim->name);
+        if (nd < 16)
+            dims[nd++] = lv->dim;
     }
-    StrMap lines = {0};
-    for (Node *l = inc->b; l; l = l->next)
-        strmap_put(&lines, l->name, l);
-    for (Node *e = n->b; e; e = e->next) {
-        if (!strmap_get(&lines, e->name)) {
-            diag_error(r->d, e->name_loc, "incentive '%s' has no line '%s'", inc->name, e->name);
-            sym_note_did_you_mean(r->d, sym_closest(&lines, e->name));
-        }
-        rx_check(r, &sc, e->a);
-    }
-    strmap_free(&lines);
+    if (nd > 2)
+        diag_error(r->d, n->loc, "a table shows at most two levels (rows, columns)");
 }
 
 static void check_show(R *r, Node *n)
 {
     switch (n->op) {
-    case SHOW_METRIC: {
-        if (!check_ref(r, &r->s->metrics, "metric", n->name, n->name_loc))
-            return;
-        Dim *dims[16];
-        int nd = 0;
-        for (Node *l = n->a; l; l = l->next) {
-            Level *lv = strmap_get(&r->s->levels, l->name);
-            if (!lv) {
-                diag_error(r->d, l->loc, "unknown level '%s'", l->name);
-                sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, l->name));
-                continue;
-            }
-            for (int i = 0; i < nd; i++)
-                if (dims[i] == lv->dim)
-                    diag_error(r->d, l->loc, "'%s' and another level of '%s' in one table",
-                               l->name, lv->dim->name);
-            if (nd < 16)
-                dims[nd++] = lv->dim;
-        }
-        if (nd > 2)
-            diag_error(r->d, n->loc, "a table shows at most two levels (rows, columns)");
+    case SHOW_METRIC:
+        if (check_ref(r, &r->s->metrics, "metric", n->name, n->name_loc))
+            check_show_levels(r, n);
         break;
-    }
     case SHOW_SCORECARD:
         check_ref(r, &r->s->scorecards, "scorecard", n->name, n->name_loc);
         break;
@@ -331,24 +372,36 @@ static void check_show(R *r, Node *n)
     }
 }
 
+static void check_fn(R *r, Node *n)
+{
+    StrMap params = {0};
+    for (Node *p = n->a; p; p = p->next) {
+        if (strmap_get(&params, p->name))
+            diag_error(r->d, p->loc, "parameter '%s' is given twice", p->name);
+        strmap_put(&params, p->name, p);
+    }
+    strmap_free(&params);
+    Scope sc = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, n->a, 0, 0, 0, 0, NULL};
+    rx_check(r, &sc, n->b);
+}
+
+static void check_assert(R *r, Node *n)
+{
+    if (n->name)
+        check_ref(r, &r->s->scenarios, "scenario", n->name, n->name_loc);
+    Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
+    Kind k = rx_check(r, &sc, n->a);
+    if (k != K_BOOL && k != K_ANY)
+        diag_error(r->d, n->a->loc, "an assertion must be a comparison, got %s", sym_kind_name(k));
+}
+
 void rs_check_item(R *r, Node *n)
 {
     Scope plan = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
     switch (n->kind) {
     case N_METRIC: check_metric(r, n); break;
     case N_LET: rx_check(r, &plan, n->a); break;
-    case N_FN: {
-        StrMap params = {0};
-        for (Node *p = n->a; p; p = p->next) {
-            if (strmap_get(&params, p->name))
-                diag_error(r->d, p->loc, "parameter '%s' is given twice", p->name);
-            strmap_put(&params, p->name, p);
-        }
-        strmap_free(&params);
-        Scope sc = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, n->a, 0, 0, 0, 0, NULL};
-        rx_check(r, &sc, n->b);
-        break;
-    }
+    case N_FN: check_fn(r, n); break;
     case N_TARGET: check_target(r, n); break;
     case N_HISTORY:
     case N_ACTUALS: free(prog_data_path(r->p, n->c)); break;
@@ -357,15 +410,7 @@ void rs_check_item(R *r, Node *n)
     case N_REVIEW: check_review(r, n); break;
     case N_SCENARIO: check_scenario(r, n); break;
     case N_EXAMPLE: check_example(r, n); break;
-    case N_ASSERT: {
-        if (n->name)
-            check_ref(r, &r->s->scenarios, "scenario", n->name, n->name_loc);
-        Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
-        Kind k = rx_check(r, &sc, n->a);
-        if (k != K_BOOL && k != K_ANY)
-            diag_error(r->d, n->a->loc, "an assertion must be a comparison, got %s", sym_kind_name(k));
-        break;
-    }
+    case N_ASSERT: check_assert(r, n); break;
     case N_REPORT:
         for (Node *s = n->a; s; s = s->next)
             check_show(r, s);

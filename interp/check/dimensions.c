@@ -1,5 +1,7 @@
-/* rdims.c -- dimensions: levels, inline member trees, roster CSVs,
- * attributes, and the global member names. */
+/* dimensions.c -- dimensions: their levels, inline member trees, roster
+ * CSVs, attributes, the global member names and each member's active
+ * months.  It builds the dimension tables; it never reads actuals or
+ * evaluates an expression. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +46,20 @@ static Member *add_member(R *r, Dim *d, const char *name, int depth, Member *par
     return m;
 }
 
+/* A member with no children must be at the last level. */
+static void check_leaf(R *r, Dim *d, Node *n, int depth)
+{
+    for (Node *c = n->a; c; c = c->next)
+        if (c->kind == N_MEMBER)
+            return;
+    if (depth >= d->nlevels - 1)
+        return;
+    diag_error(r->d, n->name_loc, "'%s' is a leaf at level '%s', but leaves of '%s' must be "
+                                  "at level '%s'", n->name, d->levels[depth].name, d->name,
+               d->levels[d->nlevels - 1].name);
+    diag_note_plain(r->d, "give '%s' members of level '%s'", n->name, d->levels[depth + 1].name);
+}
+
 static void inline_members(R *r, Dim *d, Node *list, int depth, Member *parent)
 {
     for (Node *n = list; n; n = n->next) {
@@ -61,17 +77,7 @@ static void inline_members(R *r, Dim *d, Node *list, int depth, Member *parent)
         if (!m)
             continue;
         m->label = n->str;
-        bool has_child = false;
-        for (Node *c = n->a; c; c = c->next)
-            if (c->kind == N_MEMBER)
-                has_child = true;
-        if (!has_child && depth < d->nlevels - 1) {
-            diag_error(r->d, n->name_loc, "'%s' is a leaf at level '%s', but leaves of '%s' must be "
-                                          "at level '%s'", n->name, d->levels[depth].name, d->name,
-                       d->levels[d->nlevels - 1].name);
-            diag_note_plain(r->d, "give '%s' members of level '%s'", n->name,
-                            d->levels[depth + 1].name);
-        }
+        check_leaf(r, d, n, depth);
         inline_members(r, d, n->a, depth + 1, m);
     }
 }
@@ -206,7 +212,8 @@ done:
     free(path);
 }
 
-void rs_build_dim(R *r, Node *n)
+/* A second dimension of one name (time is built in). */
+static bool dim_exists(R *r, Node *n)
 {
     Symbols *s = r->s;
     for (int i = 0; i < s->ndims; i++)
@@ -216,34 +223,53 @@ void rs_build_dim(R *r, Node *n)
                 diag_note(r->d, s->dims[i]->decl->name_loc, "first declared here");
             else
                 diag_note_plain(r->d, "'time' is the built-in calendar");
-            return;
+            return true;
         }
+    return false;
+}
+
+/* The levels of d; without 'levels', one level named after the dimension. */
+static void dim_levels(R *r, Dim *d, Node *n)
+{
+    int nl = (int)ast_list_len(n->a);
+    d->nlevels = nl ? nl : 1;
+    d->levels = arena_alloc(&r->s->arena, (size_t)d->nlevels * sizeof *d->levels);
+    if (!nl) {
+        d->levels[0] = (Level){n->name, d, 0, n->name_loc};
+        return;
+    }
+    int i = 0;
+    for (Node *l = n->a; l; l = l->next, i++)
+        d->levels[i] = (Level){l->name, d, i, l->name_loc};
+}
+
+/* Level names are global: a split or incentive names a level alone. */
+static void register_levels(R *r, Dim *d)
+{
+    for (int i = 0; i < d->nlevels; i++) {
+        Level *prev = strmap_get(&r->s->levels, d->levels[i].name);
+        if (!prev) {
+            strmap_put(&r->s->levels, d->levels[i].name, &d->levels[i]);
+            continue;
+        }
+        diag_error(r->d, d->levels[i].loc, "level '%s' is already a level of '%s'",
+                   d->levels[i].name, prev->dim->name);
+        if (prev->loc.src)
+            diag_note(r->d, prev->loc, "declared here");
+        else
+            diag_note_plain(r->d, "year, half, quarter and month are the calendar's levels");
+    }
+}
+
+void rs_build_dim(R *r, Node *n)
+{
+    if (dim_exists(r, n))
+        return;
     Dim *d = rs_new_dim(r, n->name);
     d->decl = n;
     d->label = n->str;
-    int nl = (int)ast_list_len(n->a);
-    d->nlevels = nl ? nl : 1;
-    d->levels = arena_alloc(&s->arena, (size_t)d->nlevels * sizeof *d->levels);
-    if (!nl) {
-        d->levels[0] = (Level){n->name, d, 0, n->name_loc};
-    } else {
-        int i = 0;
-        for (Node *l = n->a; l; l = l->next, i++)
-            d->levels[i] = (Level){l->name, d, i, l->name_loc};
-    }
-    for (int i = 0; i < d->nlevels; i++) {
-        Level *prev = strmap_get(&s->levels, d->levels[i].name);
-        if (prev) {
-            diag_error(r->d, d->levels[i].loc, "level '%s' is already a level of '%s'",
-                       d->levels[i].name, prev->dim->name);
-            if (prev->loc.src)
-                diag_note(r->d, prev->loc, "declared here");
-            else
-                diag_note_plain(r->d, "year, half, quarter and month are the calendar's levels");
-            continue;
-        }
-        strmap_put(&s->levels, d->levels[i].name, &d->levels[i]);
-    }
+    dim_levels(r, d, n);
+    register_levels(r, d);
     if (n->c)
         csv_members(r, d, n);
     else

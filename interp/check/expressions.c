@@ -1,16 +1,21 @@
-/* rexpr.c -- checking expressions: names per context, builtin arity,
- * kinds (money plus count is an error), booleans, and folding constants.
- * It reports problems; it never evaluates anything that needs data. */
+/* expressions.c -- checking expressions: names per context, builtin
+ * arity, kinds (money plus count is an error), booleans, and folding
+ * constants.  It reports problems and records each node's kind; it never
+ * evaluates anything that needs data. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check/check_int.h"
 
-#include <stdlib.h>
-
-char *fmt_money(R *r, Num v, char *buf)
+char *rs_fmt_money(R *r, Num v, char *buf)
 {
     int dec = num_decimals(r->s->round_step), own = num_decimals(v);
     return num_fmt(v, own > dec ? own : dec, true, buf);
+}
+
+static bool mixes(Kind a, Kind b)
+{
+    return (a == K_MONEY && b == K_COUNT) || (a == K_COUNT && b == K_MONEY);
 }
 
 /* The parameter's position, or -1. */
@@ -74,56 +79,67 @@ static void visible_names(R *r, const Scope *sc, StrMap *m)
                 strmap_put(m, maps[k]->keys[i], maps[k]->vals[i]);
 }
 
-static Kind check_name(R *r, const Scope *sc, Node *e)
+/* A line of the incentive being checked: only earlier lines have a value. */
+static bool line_name(R *r, const Scope *sc, Node *e, Kind *k)
 {
     const char *n = e->name;
     bool later;
-    int pi = param_index(sc, n);
-    if (pi >= 0)
-        return sc->param_kinds ? (Kind)sc->param_kinds[pi] : K_ANY;
-    if (sc->lines) {
-        Node *line = find_line(sc, n, &later);
-        if (line && !later && line != sc->cur_line)
-            return (Kind)line->op; /* its kind, recorded by check_incentive */
-        if (line) {
-            diag_error(r->d, e->loc, "line '%s' is used before it is computed", n);
-            diag_note(r->d, line->name_loc, "'%s' is defined here; lines are computed in order, "
-                                            "use prev(%s) for the previous period", n, n);
-            return K_ANY;
-        }
+    Node *line = find_line(sc, n, &later);
+    if (!line)
+        return false;
+    if (!later && line != sc->cur_line) {
+        *k = (Kind)line->op; /* its kind, recorded by check_incentive */
+        return true;
     }
-    if (sc->flags & SC_ATTRS) {
-        if (sc->active_months && strcmp(n, "active_months") == 0)
-            return K_NUM;
-        if (sc->attr_dim) {
-            Attr *a = strmap_get(&sc->attr_dim->attr_names, n);
-            if (a)
-                return attr_kind(a);
-        }
+    diag_error(r->d, e->loc, "line '%s' is used before it is computed", n);
+    diag_note(r->d, line->name_loc, "'%s' is defined here; lines are computed in order, "
+                                    "use prev(%s) for the previous period", n, n);
+    *k = K_ANY;
+    return true;
+}
+
+/* An attribute of the members in scope, or active_months. */
+static bool attr_name_kind(const Scope *sc, const char *n, Kind *k)
+{
+    if (sc->active_months && strcmp(n, "active_months") == 0) {
+        *k = K_NUM;
+        return true;
     }
-    Node *let = strmap_get(&r->s->lets, n);
-    if (let) {
-        GNode *g = strmap_get(&r->graph, n);
-        if (g && g->color == 1)
-            return K_ANY; /* cycle: reported by the cycle check */
-        return let->a ? (let->a->kind == N_NUM && strchr(let->a->str, '%') ? K_PERCENT : K_ANY)
-                      : K_ANY;
-    }
-    Node *metric = strmap_get(&r->s->metrics, n);
-    if (metric) {
-        if (sc->flags & SC_METRICS)
-            return sym_metric_kind(metric);
-        diag_error(r->d, e->loc, "metric '%s' needs '.target' or '.actual' here", n);
-        diag_note_plain(r->d, "in incentives and examples write %s.target, %s.actual, "
-                              "%s.ytd_target or %s.ytd_actual", n, n, n, n);
-        return K_ANY;
-    }
+    Attr *a = sc->attr_dim ? strmap_get(&sc->attr_dim->attr_names, n) : NULL;
+    if (!a)
+        return false;
+    *k = attr_kind(a);
+    return true;
+}
+
+static Kind let_kind(R *r, const Node *let)
+{
+    GNode *g = strmap_get(&r->graph, let->name);
+    if (g && g->color == 1)
+        return K_ANY; /* cycle: reported by the cycle check */
+    return let->a && let->a->kind == N_NUM && strchr(let->a->str, '%') ? K_PERCENT : K_ANY;
+}
+
+static Kind metric_name_kind(R *r, const Scope *sc, Node *e, Node *metric)
+{
+    const char *n = e->name;
+    if (sc->flags & SC_METRICS)
+        return sym_metric_kind(metric);
+    diag_error(r->d, e->loc, "metric '%s' needs '.target' or '.actual' here", n);
+    diag_note_plain(r->d, "in incentives and examples write %s.target, %s.actual, "
+                          "%s.ytd_target or %s.ytd_actual", n, n, n, n);
+    return K_ANY;
+}
+
+/* A name with no value here: a function, a member, or unknown. */
+static Kind not_a_value(R *r, const Scope *sc, Node *e)
+{
+    const char *n = e->name;
     if (strmap_get(&r->s->fns, n)) {
         diag_error(r->d, e->loc, "function '%s' is used without arguments", n);
         return K_ANY;
     }
-    Member *m = strmap_get(&r->s->members, n);
-    if (m) {
+    if (strmap_get(&r->s->members, n)) {
         diag_error(r->d, e->loc, "'%s' is a member, not a value", n);
         diag_note_plain(r->d, "members select cells: revenue[%s]", n);
         return K_ANY;
@@ -136,76 +152,121 @@ static Kind check_name(R *r, const Scope *sc, Node *e)
     return K_ANY;
 }
 
+/* Parameters, then incentive lines, attributes, lets and metrics. */
+static Kind check_name(R *r, const Scope *sc, Node *e)
+{
+    const char *n = e->name;
+    Kind k;
+    int pi = param_index(sc, n);
+    if (pi >= 0)
+        return sc->param_kinds ? (Kind)sc->param_kinds[pi] : K_ANY;
+    if (sc->lines && line_name(r, sc, e, &k))
+        return k;
+    if ((sc->flags & SC_ATTRS) && attr_name_kind(sc, n, &k))
+        return k;
+    Node *let = strmap_get(&r->s->lets, n);
+    if (let)
+        return let_kind(r, let);
+    Node *metric = strmap_get(&r->s->metrics, n);
+    if (metric)
+        return metric_name_kind(r, sc, e, metric);
+    return not_a_value(r, sc, e);
+}
+
 static void check_args(R *r, const Scope *sc, Node *args)
 {
     for (Node *a = args; a; a = a->next)
         rx_check(r, sc, a);
 }
 
-static Kind check_special(R *r, const Scope *sc, Node *e, const char *f)
+/* A did-you-mean over the names of two tables. */
+static void note_closest_of(R *r, const StrMap *a, const StrMap *b, const char *name)
 {
-    Node *a1 = e->b, *a2 = a1 ? a1->next : NULL;
-    if (strcmp(f, "total") == 0) {
-        if (a1->kind != N_NAME || (!strmap_get(&r->s->histories, a1->name) &&
-                                   !strmap_get(&r->s->incentives, a1->name))) {
-            diag_error(r->d, a1->loc, "bad argument #1 to 'total' (history or incentive expected)");
-            if (a1->kind == N_NAME) {
-                StrMap both = {0};
-                for (int k = 0; k < 2; k++) {
-                    const StrMap *m = k ? &r->s->incentives : &r->s->histories;
-                    for (size_t i = 0; i < m->cap; i++)
-                        if (m->keys[i])
-                            strmap_put(&both, m->keys[i], m->vals[i]);
-                }
-                sym_note_did_you_mean(r->d, sym_closest(&both, a1->name));
-                strmap_free(&both);
-            }
-            return K_ANY;
-        }
-        bool fy = a2 && a2->kind == N_NAME && strlen(a2->name) == 6 &&
-                  strncmp(a2->name, "FY", 2) == 0 && strspn(a2->name + 2, "0123456789") == 4;
-        if (a2 && !fy) { /* a past year (FY2026) is fine: histories hold past years */
-            Member *y = sym_lookup_member(r->s, a2, r->d);
-            if (y && (!y->dim->is_time || y->depth != 0))
-                diag_error(r->d, a2->loc, "bad argument #2 to 'total' (fiscal year expected, got '%s')",
-                           y->name);
-        }
-        return strmap_get(&r->s->incentives, a1->name) ? K_MONEY : K_ANY;
+    StrMap both = {0};
+    const StrMap *maps[] = {a, b};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < maps[k]->cap; i++)
+            if (maps[k]->keys[i])
+                strmap_put(&both, maps[k]->keys[i], maps[k]->vals[i]);
+    sym_note_did_you_mean(r->d, sym_closest(&both, name));
+    strmap_free(&both);
+}
+
+static bool is_fiscal_year_name(const Node *a)
+{
+    return a->kind == N_NAME && strlen(a->name) == 6 && strncmp(a->name, "FY", 2) == 0 &&
+           strspn(a->name + 2, "0123456789") == 4;
+}
+
+/* total(history or incentive [, year]) */
+static Kind check_total(R *r, Node *a1, Node *a2)
+{
+    if (a1->kind != N_NAME || (!strmap_get(&r->s->histories, a1->name) &&
+                               !strmap_get(&r->s->incentives, a1->name))) {
+        diag_error(r->d, a1->loc, "bad argument #1 to 'total' (history or incentive expected)");
+        if (a1->kind == N_NAME)
+            note_closest_of(r, &r->s->histories, &r->s->incentives, a1->name);
+        return K_ANY;
     }
-    if (strcmp(f, "attainment") == 0) {
-        if (!(sc->flags & (SC_INCENTIVE | SC_FIELDS))) {
-            diag_error(r->d, e->loc, "attainment() is only known inside an incentive, example or assert");
-            return K_NUM;
-        }
-        if (a1->kind != N_NAME || !strmap_get(&r->s->metrics, a1->name)) {
-            diag_error(r->d, a1->loc, "bad argument #1 to 'attainment' (metric expected)");
-            if (a1->kind == N_NAME)
-                sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, a1->name));
-        }
-        if (a2 && (a2->kind != N_NAME || !strmap_get(&r->s->levels, a2->name))) {
-            diag_error(r->d, a2->loc, "bad argument #2 to 'attainment' (level expected)");
-            if (a2->kind == N_NAME)
-                sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, a2->name));
-        }
-        return K_PERCENT; /* a ratio, shown as a fraction with 4 decimals */
+    if (a2 && !is_fiscal_year_name(a2)) { /* a past year (FY2026) is fine: histories hold past years */
+        Member *y = sym_lookup_member(r->s, a2, r->d);
+        if (y && (!y->dim->is_time || y->depth != 0))
+            diag_error(r->d, a2->loc, "bad argument #2 to 'total' (fiscal year expected, got '%s')",
+                       y->name);
     }
-    /* prev(line) */
+    return strmap_get(&r->s->incentives, a1->name) ? K_MONEY : K_ANY;
+}
+
+/* attainment(metric [, level]) */
+static Kind check_attainment(R *r, const Scope *sc, Node *e, Node *a1, Node *a2)
+{
+    if (!(sc->flags & (SC_INCENTIVE | SC_FIELDS))) {
+        diag_error(r->d, e->loc, "attainment() is only known inside an incentive, example or assert");
+        return K_NUM;
+    }
+    if (a1->kind != N_NAME || !strmap_get(&r->s->metrics, a1->name)) {
+        diag_error(r->d, a1->loc, "bad argument #1 to 'attainment' (metric expected)");
+        if (a1->kind == N_NAME)
+            sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, a1->name));
+    }
+    if (a2 && (a2->kind != N_NAME || !strmap_get(&r->s->levels, a2->name))) {
+        diag_error(r->d, a2->loc, "bad argument #2 to 'attainment' (level expected)");
+        if (a2->kind == N_NAME)
+            sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, a2->name));
+    }
+    return K_PERCENT; /* a ratio, shown as a fraction with 4 decimals */
+}
+
+/* prev(line) */
+static Kind check_prev(R *r, const Scope *sc, Node *e, Node *a1)
+{
     if (!(sc->flags & SC_INCENTIVE)) {
         diag_error(r->d, e->loc, "prev() is only known inside an incentive");
         return K_ANY;
     }
     bool later;
-    if (a1->kind != N_NAME || !find_line(sc, a1->name, &later)) {
-        diag_error(r->d, a1->loc, "bad argument #1 to 'prev' (incentive line expected)");
-        if (a1->kind == N_NAME) {
-            StrMap lines = {0};
-            for (Node *l = sc->lines; l; l = l->next)
-                strmap_put(&lines, l->name, l);
-            sym_note_did_you_mean(r->d, sym_closest(&lines, a1->name));
-            strmap_free(&lines);
-        }
+    if (a1->kind == N_NAME && find_line(sc, a1->name, &later))
+        return K_ANY;
+    diag_error(r->d, a1->loc, "bad argument #1 to 'prev' (incentive line expected)");
+    if (a1->kind == N_NAME) {
+        StrMap lines = {0};
+        for (Node *l = sc->lines; l; l = l->next)
+            strmap_put(&lines, l->name, l);
+        sym_note_did_you_mean(r->d, sym_closest(&lines, a1->name));
+        strmap_free(&lines);
     }
     return K_ANY;
+}
+
+/* The builtins whose arguments are not plain numbers. */
+static Kind check_special(R *r, const Scope *sc, Node *e, const char *f)
+{
+    Node *a1 = e->b, *a2 = a1 ? a1->next : NULL;
+    if (strcmp(f, "total") == 0)
+        return check_total(r, a1, a2);
+    if (strcmp(f, "attainment") == 0)
+        return check_attainment(r, sc, e, a1, a2);
+    return check_prev(r, sc, e, a1);
 }
 
 /* The kind a user function returns for arguments of these kinds: its body
@@ -227,37 +288,68 @@ static Kind fn_kind(R *r, Node *fn, const int *kinds)
     return k;
 }
 
+static Kind unknown_function(R *r, const Scope *sc, Node *e)
+{
+    diag_error(r->d, e->name_loc, "unknown function '%s'", e->name);
+    StrMap all = {0};
+    for (const Builtin *x = eval_builtins; x->name; x++)
+        strmap_put(&all, x->name, (void *)x);
+    for (size_t i = 0; i < r->s->fns.cap; i++)
+        if (r->s->fns.keys[i])
+            strmap_put(&all, r->s->fns.keys[i], r->s->fns.vals[i]);
+    sym_note_did_you_mean(r->d, sym_closest(&all, e->name));
+    strmap_free(&all);
+    check_args(r, sc, e->b);
+    return K_ANY;
+}
+
+/* Are there min to max arguments (max < 0: no upper bound)?  Else an error. */
+static bool arity_ok(R *r, const Node *e, int min, int max, const Node *fn)
+{
+    const char *f = e->name;
+    size_t n = ast_list_len(e->b);
+    if ((int)n >= min && (max < 0 || (int)n <= max))
+        return true;
+    if (min == max)
+        diag_error(r->d, e->loc, "'%s' takes %d argument%s, got %zu", f, min, min == 1 ? "" : "s", n);
+    else if (max < 0)
+        diag_error(r->d, e->loc, "'%s' takes at least %d arguments, got %zu", f, min, n);
+    else
+        diag_error(r->d, e->loc, "'%s' takes %d to %d arguments, got %zu", f, min, max, n);
+    if (fn)
+        diag_note(r->d, fn->name_loc, "'%s' is defined here", f);
+    return false;
+}
+
+/* The kind of a call of builtin b so far (k), with argument #i of kind ak
+ * taken in: the arguments that are amounts decide, and must not mix money
+ * with counts. */
+static Kind with_arg(R *r, const Builtin *b, const Node *a, int i, Kind ak, Kind k)
+{
+    bool step_arg = i == 2 && (b->kinds & BI_STEP_ARG);
+    if (step_arg || ((b->kinds & BI_PLAIN_BOUNDS) && i > 1 && ak == K_NUM))
+        return k;
+    if (ak == K_ANY) /* unknown: the other arguments decide */
+        return k;
+    if (k == K_ANY || k == K_NUM)
+        return ak;
+    if (mixes(k, ak))
+        diag_error(r->d, a->loc, "bad argument #%d to '%s' (%s mixed with %s)", i, b->name,
+                   sym_kind_name(ak), sym_kind_name(k));
+    return k;
+}
+
 static Kind check_call(R *r, const Scope *sc, Node *e)
 {
     const char *f = e->name;
     size_t n = ast_list_len(e->b);
     const Builtin *b = eval_builtin(f);
     Node *fn = b ? NULL : strmap_get(&r->s->fns, f);
-    if (!b && !fn) {
-        diag_error(r->d, e->name_loc, "unknown function '%s'", f);
-        StrMap all = {0};
-        for (const Builtin *x = eval_builtins; x->name; x++)
-            strmap_put(&all, x->name, (void *)x);
-        for (size_t i = 0; i < r->s->fns.cap; i++)
-            if (r->s->fns.keys[i])
-                strmap_put(&all, r->s->fns.keys[i], r->s->fns.vals[i]);
-        sym_note_did_you_mean(r->d, sym_closest(&all, f));
-        strmap_free(&all);
-        check_args(r, sc, e->b);
-        return K_ANY;
-    }
+    if (!b && !fn)
+        return unknown_function(r, sc, e);
     int min = b ? b->min : (int)ast_list_len(fn->a), max = b ? b->max : min;
-    if ((int)n < min || (max >= 0 && (int)n > max)) {
-        if (min == max)
-            diag_error(r->d, e->loc, "'%s' takes %d argument%s, got %zu", f, min, min == 1 ? "" : "s", n);
-        else if (max < 0)
-            diag_error(r->d, e->loc, "'%s' takes at least %d arguments, got %zu", f, min, n);
-        else
-            diag_error(r->d, e->loc, "'%s' takes %d to %d arguments, got %zu", f, min, max, n);
-        if (fn)
-            diag_note(r->d, fn->name_loc, "'%s' is defined here", f);
+    if (!arity_ok(r, e, min, max, fn))
         return K_ANY;
-    }
     if (b && b->cls != BI_NUMERIC)
         return check_special(r, sc, e, f);
     Kind k = K_ANY;
@@ -266,25 +358,11 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
         Kind ak = rx_check(r, sc, a);
         if (i <= 64)
             kinds[i - 1] = (int)ak;
-        if (ak == K_BOOL || ak == K_STR || ak == K_MEMBER) {
+        if (ak == K_BOOL || ak == K_STR || ak == K_MEMBER)
             diag_error(r->d, a->loc, "bad argument #%d to '%s' (number expected, got %s)", i, f,
                        sym_kind_name(ak));
-            continue;
-        }
-        if (!b)
-            continue;
-        bool step_arg = i == 2 && (b->kinds & BI_STEP_ARG);
-        if (step_arg || ((b->kinds & BI_PLAIN_BOUNDS) && i > 1 && ak == K_NUM))
-            continue;
-        if (ak == K_ANY) /* unknown: the other arguments decide */
-            continue;
-        if (k == K_ANY || k == K_NUM)
-            k = ak;
-        else if (ak != K_ANY && ak != K_NUM && ak != k &&
-                 ((k == K_MONEY && ak == K_COUNT) || (k == K_COUNT && ak == K_MONEY))) {
-            diag_error(r->d, a->loc, "bad argument #%d to '%s' (%s mixed with %s)", i, f,
-                       sym_kind_name(ak), sym_kind_name(k));
-        }
+        else if (b)
+            k = with_arg(r, b, a, i, ak, k);
     }
     return b ? k : fn_kind(r, fn, n <= 64 ? kinds : NULL);
 }
@@ -294,24 +372,29 @@ static bool is_metric_field(const char *f)
     return sym_word_index(sym_metric_fields, f) >= 0;
 }
 
+/* M.target, M.actual...: known in incentives, examples and assertions. */
+static Kind metric_field(R *r, const Scope *sc, Node *e, Node *metric)
+{
+    if (!is_metric_field(e->name)) {
+        diag_error(r->d, e->name_loc, "metric '%s' has no field '%s'", e->a->name, e->name);
+        diag_note_plain(r->d, "fields are target, actual, ytd_target and ytd_actual");
+        return K_ANY;
+    }
+    if (!(sc->flags & (SC_INCENTIVE | SC_FIELDS))) {
+        diag_error(r->d, e->loc, "'%s.%s' is only known inside an incentive or example", e->a->name,
+                   e->name);
+        diag_note_plain(r->d, "at plan level, '%s' is its target and %s[member] a cell", e->a->name,
+                        e->a->name);
+    }
+    return sym_metric_kind(metric);
+}
+
 static Kind check_field(R *r, const Scope *sc, Node *e)
 {
     if (e->a->kind == N_NAME) {
         Node *metric = strmap_get(&r->s->metrics, e->a->name);
-        if (metric) {
-            if (!is_metric_field(e->name)) {
-                diag_error(r->d, e->name_loc, "metric '%s' has no field '%s'", e->a->name, e->name);
-                diag_note_plain(r->d, "fields are target, actual, ytd_target and ytd_actual");
-                return K_ANY;
-            }
-            if (!(sc->flags & (SC_INCENTIVE | SC_FIELDS))) {
-                diag_error(r->d, e->loc, "'%s.%s' is only known inside an incentive or example",
-                           e->a->name, e->name);
-                diag_note_plain(r->d, "at plan level, '%s' is its target and %s[member] a cell",
-                                e->a->name, e->a->name);
-            }
-            return sym_metric_kind(metric);
-        }
+        if (metric)
+            return metric_field(r, sc, e, metric);
         for (int i = 0; i < r->s->ndims; i++)
             if (strcmp(r->s->dims[i]->name, e->a->name) == 0) {
                 sym_lookup_member(r->s, e, r->d);
@@ -352,11 +435,6 @@ static Kind check_index(R *r, const Scope *sc, Node *e)
     return sym_metric_kind(metric);
 }
 
-static bool mixes(Kind a, Kind b)
-{
-    return (a == K_MONEY && b == K_COUNT) || (a == K_COUNT && b == K_MONEY);
-}
-
 static const char *op_text(int op)
 {
     switch (op) {
@@ -368,32 +446,17 @@ static const char *op_text(int op)
     }
 }
 
-static Kind check_binop(R *r, const Scope *sc, Node *e)
+static Kind check_logic(R *r, Node *e, Kind a, Kind b)
 {
-    Kind a = rx_check(r, sc, e->a), b = rx_check(r, sc, e->b);
-    int op = e->op;
-    if (op == OP_AND || op == OP_OR) {
-        const char *opname = ast_op_text(op);
-        if ((a != K_BOOL && a != K_ANY) || (b != K_BOOL && b != K_ANY))
-            diag_error(r->d, e->loc, "'%s' needs true/false on both sides (got %s and %s)", opname,
-                       sym_kind_name(a), sym_kind_name(b));
-        return K_BOOL;
-    }
-    bool cmp = ast_op_compares(op);
-    if (a == K_BOOL || b == K_BOOL || a == K_STR || b == K_STR || a == K_MEMBER || b == K_MEMBER) {
-        if (!(cmp && (op == OP_EQ || op == OP_NE) && a == b)) {
-            diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a), sym_kind_name(b));
-            return cmp ? K_BOOL : K_ANY;
-        }
-    }
-    if ((op == OP_ADD || op == OP_SUB || cmp) && mixes(a, b)) {
-        diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a), sym_kind_name(b));
-        diag_note(r->d, e->a->loc, "this is %s", sym_kind_name(a));
-        diag_note(r->d, e->b->loc, "this is %s", sym_kind_name(b));
-        return cmp ? K_BOOL : K_ANY;
-    }
-    if (cmp)
-        return K_BOOL;
+    if ((a != K_BOOL && a != K_ANY) || (b != K_BOOL && b != K_ANY))
+        diag_error(r->d, e->loc, "'%s' needs true/false on both sides (got %s and %s)",
+                   ast_op_text(e->op), sym_kind_name(a), sym_kind_name(b));
+    return K_BOOL;
+}
+
+/* The kind of a + b, a * b or a / b of numbers of kinds a and b. */
+static Kind arith_kind(int op, Kind a, Kind b)
+{
     if (op == OP_ADD || op == OP_SUB) /* an unknown side takes the known side's kind */
         return a == b ? a : (a == K_NUM || a == K_ANY ? b : b == K_NUM || b == K_ANY ? a : K_ANY);
     if (op == OP_MUL) {
@@ -408,6 +471,50 @@ static Kind check_binop(R *r, const Scope *sc, Node *e)
     if (a == b && a != K_ANY) /* money / money: a ratio, shown as a percent */
         return a == K_NUM ? K_NUM : K_PERCENT;
     return b == K_NUM || b == K_PERCENT ? a : K_ANY;
+}
+
+static bool not_numeric(Kind k)
+{
+    return k == K_BOOL || k == K_STR || k == K_MEMBER;
+}
+
+static Kind check_binop(R *r, const Scope *sc, Node *e)
+{
+    Kind a = rx_check(r, sc, e->a), b = rx_check(r, sc, e->b);
+    int op = e->op;
+    if (op == OP_AND || op == OP_OR)
+        return check_logic(r, e, a, b);
+    bool cmp = ast_op_compares(op);
+    if ((not_numeric(a) || not_numeric(b)) && !(cmp && (op == OP_EQ || op == OP_NE) && a == b)) {
+        diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a), sym_kind_name(b));
+        return cmp ? K_BOOL : K_ANY;
+    }
+    if ((op == OP_ADD || op == OP_SUB || cmp) && mixes(a, b)) {
+        diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a), sym_kind_name(b));
+        diag_note(r->d, e->a->loc, "this is %s", sym_kind_name(a));
+        diag_note(r->d, e->b->loc, "this is %s", sym_kind_name(b));
+        return cmp ? K_BOOL : K_ANY;
+    }
+    return cmp ? K_BOOL : arith_kind(op, a, b);
+}
+
+/* Constant breakpoints must increase; *prev_key is the last constant one
+ * (NULL after a computed one). */
+static void check_breakpoint(R *r, const char *what, Node *key, Node **prev_key, Num *prev)
+{
+    Num v;
+    if (rx_const(r, key, &v) != 1) {
+        *prev_key = NULL; /* computed breakpoints are checked when evaluated */
+        return;
+    }
+    if (*prev_key && num_cmp(v, *prev) <= 0) {
+        char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
+        diag_error(r->d, key->loc, "breakpoints of '%s' must increase: %s after %s", what,
+                   num_str(v, b1), num_str(*prev, b2));
+        diag_note(r->d, (*prev_key)->loc, "the previous breakpoint");
+    }
+    *prev = v;
+    *prev_key = key;
 }
 
 /* Returns the table's kind: a bracket of rates on money is money; step and
@@ -432,20 +539,7 @@ static Kind check_table(R *r, const Scope *sc, Node *e)
             vk = first || k == vk ? k : K_ANY;
             first = false;
         }
-        Num v;
-        int c = rx_const(r, en->a, &v);
-        if (c == 1) {
-            if (prev_key && num_cmp(v, prev) <= 0) {
-                char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
-                diag_error(r->d, en->a->loc, "breakpoints of '%s' must increase: %s after %s", what,
-                           num_str(v, b1), num_str(prev, b2));
-                diag_note(r->d, prev_key->loc, "the previous breakpoint");
-            }
-            prev = v;
-            prev_key = en->a;
-        } else {
-            prev_key = NULL; /* computed breakpoints are checked when evaluated */
-        }
+        check_breakpoint(r, what, en->a, &prev_key, &prev);
     }
     if (e->op != TABLE_BRACKET)
         return vk;
@@ -454,59 +548,55 @@ static Kind check_table(R *r, const Scope *sc, Node *e)
     return K_ANY;
 }
 
+static Kind check_unop(R *r, const Scope *sc, Node *e)
+{
+    Kind k = rx_check(r, sc, e->a);
+    if (e->op == OP_NEG) {
+        if (k == K_BOOL || k == K_STR)
+            diag_error(r->d, e->loc, "cannot negate %s", sym_kind_name(k));
+        return k;
+    }
+    if (k != K_BOOL && k != K_ANY)
+        diag_error(r->d, e->loc, "'not' needs true/false, got %s", sym_kind_name(k));
+    return K_BOOL;
+}
+
+static Kind check_if(R *r, const Scope *sc, Node *e)
+{
+    Kind c = rx_check(r, sc, e->a);
+    if (c != K_BOOL && c != K_ANY)
+        diag_error(r->d, e->a->loc, "the condition of 'if' must be true/false, got %s",
+                   sym_kind_name(c));
+    Kind a = rx_check(r, sc, e->b), b = rx_check(r, sc, e->c);
+    if (mixes(a, b)) {
+        diag_error(r->d, e->loc, "'if' gives %s in one branch and %s in the other",
+                   sym_kind_name(a), sym_kind_name(b));
+        return K_ANY;
+    }
+    return a == b ? a : a == K_NUM ? b : b == K_NUM ? a : K_ANY;
+}
+
 static Kind kind_of(R *r, const Scope *sc, Node *e)
 {
     if (!e)
         return K_ANY;
     switch (e->kind) {
-    case N_NUM:
-        return e->str && strchr(e->str, '%') ? K_PERCENT : K_NUM;
-    case N_STR:
-        return K_STR;
+    case N_NUM: return e->str && strchr(e->str, '%') ? K_PERCENT : K_NUM;
+    case N_STR: return K_STR;
     case N_MONTH:
-    case N_DATE:
-        return K_MONTH;
-    case N_NAME:
-        return check_name(r, sc, e);
-    case N_FIELD:
-        return check_field(r, sc, e);
-    case N_INDEX:
-        return check_index(r, sc, e);
-    case N_CALL:
-        return check_call(r, sc, e);
-    case N_BINOP:
-        return check_binop(r, sc, e);
-    case N_UNOP: {
-        Kind k = rx_check(r, sc, e->a);
-        if (e->op == OP_NEG) {
-            if (k == K_BOOL || k == K_STR)
-                diag_error(r->d, e->loc, "cannot negate %s", sym_kind_name(k));
-            return k;
-        }
-        if (k != K_BOOL && k != K_ANY)
-            diag_error(r->d, e->loc, "'not' needs true/false, got %s", sym_kind_name(k));
-        return K_BOOL;
-    }
-    case N_IF: {
-        Kind c = rx_check(r, sc, e->a);
-        if (c != K_BOOL && c != K_ANY)
-            diag_error(r->d, e->a->loc, "the condition of 'if' must be true/false, got %s",
-                       sym_kind_name(c));
-        Kind a = rx_check(r, sc, e->b), b = rx_check(r, sc, e->c);
-        if (mixes(a, b)) {
-            diag_error(r->d, e->loc, "'if' gives %s in one branch and %s in the other",
-                       sym_kind_name(a), sym_kind_name(b));
-            return K_ANY;
-        }
-        return a == b ? a : a == K_NUM ? b : b == K_NUM ? a : K_ANY;
-    }
-    case N_TABLE:
-        return check_table(r, sc, e);
+    case N_DATE: return K_MONTH;
+    case N_NAME: return check_name(r, sc, e);
+    case N_FIELD: return check_field(r, sc, e);
+    case N_INDEX: return check_index(r, sc, e);
+    case N_CALL: return check_call(r, sc, e);
+    case N_BINOP: return check_binop(r, sc, e);
+    case N_UNOP: return check_unop(r, sc, e);
+    case N_IF: return check_if(r, sc, e);
+    case N_TABLE: return check_table(r, sc, e);
     case N_REST:
         diag_error(r->d, e->loc, "'rest' is only a split value");
         return K_ANY;
-    default:
-        return K_ANY;
+    default: return K_ANY;
     }
 }
 
@@ -541,19 +631,42 @@ static int const_call(R *r, Node *e, const Builtin *b, Num *out)
     return c;
 }
 
+/* A let whose value the cycle check found constant. */
+static int const_let(R *r, Node *e, Num *out)
+{
+    GNode *g = strmap_get(&r->graph, e->name);
+    if (!g || g->decl->kind != N_LET || g->cstate != 1)
+        return 0;
+    *out = g->value;
+    return 1;
+}
+
+static int const_binop(R *r, Node *e, Num *out)
+{
+    if (e->op < OP_ADD || e->op > OP_DIV)
+        return 0;
+    Num a, b;
+    int c = rx_const(r, e->a, &a);
+    if (c != 1)
+        return c;
+    c = rx_const(r, e->b, &b);
+    if (c != 1)
+        return c;
+    NumStatus st = e->op == OP_ADD   ? num_add(a, b, out)
+                   : e->op == OP_SUB ? num_sub(a, b, out)
+                   : e->op == OP_MUL ? num_mul(a, b, out)
+                                     : num_div(a, b, out);
+    return st == NUM_OK ? 1 : arith_error(r, e, st, a, b);
+}
+
 int rx_const(R *r, Node *e, Num *out)
 {
     switch (e->kind) {
     case N_NUM:
         *out = e->num;
         return 1;
-    case N_NAME: {
-        GNode *g = strmap_get(&r->graph, e->name);
-        if (!g || g->decl->kind != N_LET || g->cstate != 1)
-            return 0;
-        *out = g->value;
-        return 1;
-    }
+    case N_NAME:
+        return const_let(r, e, out);
     case N_UNOP: {
         if (e->op != OP_NEG)
             return 0;
@@ -562,22 +675,8 @@ int rx_const(R *r, Node *e, Num *out)
             *out = num_neg(*out);
         return c;
     }
-    case N_BINOP: {
-        if (e->op < OP_ADD || e->op > OP_DIV)
-            return 0;
-        Num a, b;
-        int c = rx_const(r, e->a, &a);
-        if (c != 1)
-            return c;
-        c = rx_const(r, e->b, &b);
-        if (c != 1)
-            return c;
-        NumStatus st = e->op == OP_ADD   ? num_add(a, b, out)
-                       : e->op == OP_SUB ? num_sub(a, b, out)
-                       : e->op == OP_MUL ? num_mul(a, b, out)
-                                      : num_div(a, b, out);
-        return st == NUM_OK ? 1 : arith_error(r, e, st, a, b);
-    }
+    case N_BINOP:
+        return const_binop(r, e, out);
     case N_CALL: {
         const Builtin *b = eval_builtin(e->name);
         return b && b->cls == BI_NUMERIC ? const_call(r, e, b, out) : 0;
@@ -587,40 +686,46 @@ int rx_const(R *r, Node *e, Num *out)
     }
 }
 
+static bool is_param(const Node *params, const char *name)
+{
+    for (const Node *p = params; p; p = p->next)
+        if (strcmp(p->name, name) == 0)
+            return true;
+    return false;
+}
+
 void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg)
 {
-    for (; e; e = NULL) {
-        switch (e->kind) {
-        case N_NAME:
-            for (const Node *p = params; p; p = p->next)
-                if (strcmp(p->name, e->name) == 0)
-                    return;
+    if (!e)
+        return;
+    switch (e->kind) {
+    case N_NAME:
+        if (!is_param(params, e->name))
             fn(arg, e);
-            return;
-        case N_CALL:
-            fn(arg, e);
-            for (Node *a = e->b; a; a = a->next)
-                rx_refs(a, params, fn, arg);
-            return;
-        case N_FIELD:
-            if (e->a->kind != N_NAME)
-                rx_refs(e->a, params, fn, arg);
-            return;
-        case N_INDEX:
+        return;
+    case N_CALL:
+        fn(arg, e);
+        for (Node *a = e->b; a; a = a->next)
+            rx_refs(a, params, fn, arg);
+        return;
+    case N_FIELD:
+        if (e->a->kind != N_NAME)
             rx_refs(e->a, params, fn, arg);
-            return;
-        case N_TABLE:
-            rx_refs(e->a, params, fn, arg);
-            for (Node *en = e->b; en; en = en->next) {
-                rx_refs(en->a, params, fn, arg);
-                rx_refs(en->b, params, fn, arg);
-            }
-            return;
-        default:
-            rx_refs(e->a, params, fn, arg);
-            rx_refs(e->b, params, fn, arg);
-            rx_refs(e->c, params, fn, arg);
-            return;
+        return;
+    case N_INDEX:
+        rx_refs(e->a, params, fn, arg);
+        return;
+    case N_TABLE:
+        rx_refs(e->a, params, fn, arg);
+        for (Node *en = e->b; en; en = en->next) {
+            rx_refs(en->a, params, fn, arg);
+            rx_refs(en->b, params, fn, arg);
         }
+        return;
+    default:
+        rx_refs(e->a, params, fn, arg);
+        rx_refs(e->b, params, fn, arg);
+        rx_refs(e->c, params, fn, arg);
+        return;
     }
 }

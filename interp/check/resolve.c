@@ -1,11 +1,11 @@
-/* resolve.c -- binds names and runs the static checks of SPEC §8: it
- * collects declarations, checks the header, builds the calendar, finds
- * cycles and drives the other resolver files (rdims.c, rsplit.c,
- * rdecl.c).  It never evaluates a split: that is the allocation engine's. */
+/* resolve.c -- the checker's driver (SPEC §8): collects declarations,
+ * checks the plan header, builds the calendar, finds cycles among lets,
+ * functions and metrics, and runs the other checker files (dimensions.c,
+ * declarations.c, splits.c).  It never evaluates a split: that is the
+ * allocation engine's. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/csv.h"
 #include "check/check_int.h"
 
 
@@ -44,22 +44,26 @@ static void collect_target(R *r, Node *n)
     strmap_put(m, n->name, n);
 }
 
+/* The plan header: one, in the main file. */
+static void collect_header(R *r, Unit *u, Node *n)
+{
+    if (u != r->p->main) {
+        diag_error(r->d, n->loc, "an imported file cannot have a 'plan' header");
+        diag_note_plain(r->d, "the plan header belongs to the main plan file");
+    } else if (r->s->header) {
+        diag_error(r->d, n->loc, "duplicate 'plan' header");
+        diag_note(r->d, r->s->header->loc, "first header here");
+    } else {
+        r->s->header = n;
+    }
+}
+
 static void collect(R *r, Unit *u)
 {
     Symbols *s = r->s;
     for (Node *n = u->items; n; n = n->next) {
         switch (n->kind) {
-        case N_PLAN:
-            if (u != r->p->main) {
-                diag_error(r->d, n->loc, "an imported file cannot have a 'plan' header");
-                diag_note_plain(r->d, "the plan header belongs to the main plan file");
-            } else if (s->header) {
-                diag_error(r->d, n->loc, "duplicate 'plan' header");
-                diag_note(r->d, s->header->loc, "first header here");
-            } else {
-                s->header = n;
-            }
-            break;
+        case N_PLAN: collect_header(r, u, n); break;
         case N_METRIC: put_unique(r, &s->metrics, n, "metric"); break;
         case N_LET: put_unique(r, &s->lets, n, "let"); break;
         case N_FN: put_unique(r, &s->fns, n, "function"); break;
@@ -103,6 +107,71 @@ static void check_clashes(R *r)
 
 /* ---- header and calendar ------------------------------------------------------ */
 
+static void set_year(R *r, Node *v)
+{
+    Num x;
+    int64_t y;
+    if (rx_const(r, v, &x) != 1 || num_to_int(x, NUM_TRUNC, &y) != NUM_OK ||
+        num_cmp(x, num_from_int(y)) != 0 || y < 1900 || y > 9998) {
+        diag_error(r->d, v->loc, "'year' must be a whole year such as 2027");
+        return;
+    }
+    r->s->year = (int)y;
+}
+
+static void set_start(R *r, Node *v)
+{
+    if (v->kind != N_NAME || !cal_month_by_name(v->name)) {
+        diag_error(r->d, v->loc, "'start' must be a month name: jan, feb, ..., dec");
+        if (v->kind == N_NAME)
+            sym_suggest_word(r->d, v->name, cal_month_names, 12);
+        return;
+    }
+    r->s->start_month = cal_month_by_name(v->name);
+}
+
+/* currency and name: strings the plan only shows. */
+static void check_text_setting(R *r, Node *a)
+{
+    if (a->a->kind != N_STR)
+        diag_error(r->d, a->a->loc, "'%s' must be a string such as \"CNY\"", a->name);
+}
+
+static void check_unit(R *r, Node *v)
+{
+    if (v->kind != N_STR) {
+        diag_error(r->d, v->loc, "'unit' must be a string: \"1\", \"k\", \"万\", \"M\" or \"亿\"");
+        return;
+    }
+    if (sym_word_index(sym_display_units, v->str) < 0)
+        diag_error(r->d, v->loc, "unknown display unit \"%s\" (expected \"1\", \"k\", \"万\", "
+                                 "\"M\" or \"亿\")", v->str);
+}
+
+static void set_round(R *r, Node *v)
+{
+    Num x;
+    if (rx_const(r, v, &x) != 1 || num_sign(x) <= 0) {
+        diag_error(r->d, v->loc, "'round' must be a positive step such as 0.01");
+        return;
+    }
+    r->s->round_step = x;
+}
+
+static void set_rounding(R *r, Node *v)
+{
+    if (v->kind != N_NAME || (strcmp(v->name, "half_up") && strcmp(v->name, "half_even"))) {
+        diag_error(r->d, v->loc, "'rounding' must be half_up or half_even");
+        if (v->kind == N_NAME)
+            sym_note_did_you_mean(r->d, edit_distance(v->name, "half_up", 3) <
+                                         edit_distance(v->name, "half_even", 3)
+                                     ? "half_up"
+                                     : "half_even");
+        return;
+    }
+    r->s->rounding = strcmp(v->name, "half_up") == 0 ? NUM_HALF_UP : NUM_HALF_EVEN;
+}
+
 static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
 {
     int k = sym_word_index(sym_setting_names, a->name);
@@ -117,63 +186,14 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
         return;
     }
     seen[k] = a;
-    Node *v = a->a;
-    Symbols *s = r->s;
-    Num x;
     switch (k) {
-    case SET_YEAR: {
-        int64_t y;
-        if (rx_const(r, v, &x) != 1 || num_to_int(x, NUM_TRUNC, &y) != NUM_OK ||
-            num_cmp(x, num_from_int(y)) != 0 || y < 1900 || y > 9998) {
-            diag_error(r->d, v->loc, "'year' must be a whole year such as 2027");
-            return;
-        }
-        s->year = (int)y;
-        break;
-    }
-    case SET_START:
-        if (v->kind != N_NAME || !cal_month_by_name(v->name)) {
-            diag_error(r->d, v->loc, "'start' must be a month name: jan, feb, ..., dec");
-            if (v->kind == N_NAME)
-                sym_suggest_word(r->d, v->name, cal_month_names, 12);
-            return;
-        }
-        s->start_month = cal_month_by_name(v->name);
-        break;
+    case SET_YEAR: set_year(r, a->a); break;
+    case SET_START: set_start(r, a->a); break;
     case SET_CURRENCY:
-    case SET_NAME:
-        if (v->kind != N_STR)
-            diag_error(r->d, v->loc, "'%s' must be a string such as \"CNY\"", a->name);
-        break;
-    case SET_UNIT:
-        if (v->kind != N_STR) {
-            diag_error(r->d, v->loc, "'unit' must be a string: \"1\", \"k\", \"万\", \"M\" or \"亿\"");
-        } else {
-            const char *u = v->str;
-            if (sym_word_index(sym_display_units, u) < 0)
-                diag_error(r->d, v->loc, "unknown display unit \"%s\" (expected \"1\", \"k\", \"万\", "
-                                         "\"M\" or \"亿\")", u);
-        }
-        break;
-    case SET_ROUND:
-        if (rx_const(r, v, &x) != 1 || num_sign(x) <= 0) {
-            diag_error(r->d, v->loc, "'round' must be a positive step such as 0.01");
-            return;
-        }
-        s->round_step = x;
-        break;
-    case SET_ROUNDING:
-        if (v->kind != N_NAME || (strcmp(v->name, "half_up") && strcmp(v->name, "half_even"))) {
-            diag_error(r->d, v->loc, "'rounding' must be half_up or half_even");
-            if (v->kind == N_NAME)
-                sym_note_did_you_mean(r->d, edit_distance(v->name, "half_up", 3) <
-                                             edit_distance(v->name, "half_even", 3)
-                                         ? "half_up"
-                                         : "half_even");
-            return;
-        }
-        s->rounding = strcmp(v->name, "half_up") == 0 ? NUM_HALF_UP : NUM_HALF_EVEN;
-        break;
+    case SET_NAME: check_text_setting(r, a); break;
+    case SET_UNIT: check_unit(r, a->a); break;
+    case SET_ROUND: set_round(r, a->a); break;
+    case SET_ROUNDING: set_rounding(r, a->a); break;
     }
 }
 
@@ -231,6 +251,30 @@ Dim *rs_new_dim(R *r, const char *name)
     return d;
 }
 
+/* A member of the calendar, found by its name. */
+static Member *time_member(R *r, const char *name, int depth, Member *parent, int index)
+{
+    Dim *t = r->s->time;
+    Loc none = {0};
+    Member *m = rs_new_member(r, t, name, depth, parent, none);
+    m->index = index;
+    strmap_put(&t->by_name, m->name, m);
+    return m;
+}
+
+/* The three months of quarter q, named 2027-04 and also apr. */
+static void add_months(R *r, Member *qm, int q)
+{
+    Symbols *s = r->s;
+    for (int k = q * 3; k < q * 3 + 3; k++) {
+        int code = cal_month_code(sym_fiscal_year(s), k);
+        Member *mm = time_member(r, arena_printf(&s->arena, "%04d-%02d", code / 100, code % 100),
+                                 3, qm, k);
+        mm->alias = cal_month_name(code % 100);
+        strmap_put(&s->time->by_name, mm->alias, mm);
+    }
+}
+
 static void build_time(R *r)
 {
     Symbols *s = r->s;
@@ -244,27 +288,11 @@ static void build_time(R *r)
         t->levels[i] = (Level){lv[i], t, i, {0}};
         strmap_put(&s->levels, lv[i], &t->levels[i]);
     }
-    Loc none = {0};
-    Member *fy = rs_new_member(r, t, arena_printf(&s->arena, "FY%d", s->year), 0, NULL, none);
-    strmap_put(&t->by_name, fy->name, fy);
+    Member *fy = time_member(r, arena_printf(&s->arena, "FY%d", s->year), 0, NULL, 0);
     for (int h = 0; h < 2; h++) {
-        Member *hm = rs_new_member(r, t, h ? "H2" : "H1", 1, fy, none);
-        hm->index = h;
-        strmap_put(&t->by_name, hm->name, hm);
-        for (int q = h * 2; q < h * 2 + 2; q++) {
-            Member *qm = rs_new_member(r, t, arena_printf(&s->arena, "Q%d", q + 1), 2, hm, none);
-            qm->index = q;
-            strmap_put(&t->by_name, qm->name, qm);
-            for (int k = q * 3; k < q * 3 + 3; k++) {
-                int code = cal_month_code(sym_fiscal_year(s), k);
-                Member *mm = rs_new_member(r, t, arena_printf(&s->arena, "%04d-%02d", code / 100,
-                                                              code % 100), 3, qm, none);
-                mm->alias = cal_month_name(code % 100);
-                mm->index = k;
-                strmap_put(&t->by_name, mm->name, mm);
-                strmap_put(&t->by_name, mm->alias, mm);
-            }
-        }
+        Member *hm = time_member(r, h ? "H2" : "H1", 1, fy, h);
+        for (int q = h * 2; q < h * 2 + 2; q++)
+            add_months(r, time_member(r, arena_printf(&s->arena, "Q%d", q + 1), 2, hm, q), q);
     }
 }
 
@@ -362,27 +390,34 @@ static void enter(R *r, Dfs *f, GNode *g)
     f->end[i] = f->succ.n;
 }
 
+/* Post-order: every successor is done, so a let's constant value is known. */
+static void leave(R *r, Dfs *f)
+{
+    int top = f->path.n - 1;
+    GNode *g = f->path.v[top];
+    g->color = 2;
+    g->cstate = 2;
+    if (g->decl->kind == N_LET && rx_const(r, g->decl->a, &g->value) == 1)
+        g->cstate = 1;
+    f->succ.n = f->start[top];
+    f->path.n--;
+}
+
 static void visit(R *r, GNode *root)
 {
     Dfs f = {0};
     enter(r, &f, root);
     while (f.path.n > 0) {
         int top = f.path.n - 1;
-        if (f.pos[top] < f.end[top]) {
-            GNode *s = f.succ.v[f.pos[top]++];
-            if (s->color == 1)
-                report_cycle(r, &f.path, s);
-            else if (s->color == 0)
-                enter(r, &f, s);
+        if (f.pos[top] >= f.end[top]) {
+            leave(r, &f);
             continue;
         }
-        GNode *g = f.path.v[top];
-        g->color = 2;
-        g->cstate = 2;
-        if (g->decl->kind == N_LET && rx_const(r, g->decl->a, &g->value) == 1)
-            g->cstate = 1;
-        f.succ.n = f.start[top];
-        f.path.n--;
+        GNode *s = f.succ.v[f.pos[top]++];
+        if (s->color == 1)
+            report_cycle(r, &f.path, s);
+        else if (s->color == 0)
+            enter(r, &f, s);
     }
     free(f.path.v);
     free(f.succ.v);

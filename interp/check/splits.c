@@ -1,10 +1,10 @@
-/* rsplit.c -- static checks of splits: metric, level and scope, keys,
+/* splits.c -- static checks of splits: metric, level and scope, keys,
  * missing members, duplicates, and amounts and shares against parents
- * that constants fix (root targets, locks, rest). */
+ * that constants fix (root targets, locks, rest).  It computes only what
+ * constants give; allocating a split is the engine's. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/csv.h"
 #include "check/check_int.h"
 
 /* ---- splits ----------------------------------------------------------------------- */
@@ -25,7 +25,7 @@ static char *fmt_value(R *r, const Node *metric, Num v, char *buf)
         int dec = num_decimals(v);
         return num_fmt(v, dec > 4 ? 4 : dec, true, buf);
     }
-    return fmt_money(r, v, buf);
+    return rs_fmt_money(r, v, buf);
 }
 
 char *rs_fmt_pct(Num share, char *buf)
@@ -130,42 +130,50 @@ static bool entry_share(R *r, Node *value)
     return k == K_PERCENT;
 }
 
-/* Value of one child under a constant parent (the cell of member `under_m`,
- * NULL for the root), from a map, equal or weights split. */
-static bool child_value(R *r, Split *sp, const Member *m, const Member *under_m, Num parent,
-                        Num *out)
+/* The weight of member c in an equal or weights split; false when it is
+ * not a constant. */
+static bool member_weight(R *r, const Node *spec, const Dim *d, const Member *c, Num *cw)
 {
-    Node *spec = sp->node->c;
-    Num sum = NUM_ZERO, v;
-    if (spec->kind == N_SPEC_EQUAL || spec->kind == N_SPEC_WEIGHTS) {
-        Num w = NUM_ZERO;
-        int n = 0;
-        Dim *d = sp->level->dim;
-        for (size_t i = 0; i < d->nmembers; i++) {
-            Member *c = d->members[i];
-            if (c->depth != sp->level->depth || (under_m && !under(c, (Member **)&under_m, 1)))
-                continue;
-            Num cw = num_from_int(1);
-            if (spec->kind == N_SPEC_WEIGHTS) {
-                cw = NUM_ZERO;
-                for (Node *e = spec->a; e; e = e->next)
-                    if (sym_lookup_member_in(r->s, e->a, d, NULL) == c && rx_const(r, e->b, &cw) != 1)
-                        return false;
-            }
-            if (c == m)
-                w = cw;
-            if (num_add(sum, cw, &sum) != NUM_OK)
-                return false;
-            n++;
-        }
-        if (!n || num_is_zero(sum))
+    *cw = num_from_int(1);
+    if (spec->kind != N_SPEC_WEIGHTS)
+        return true;
+    *cw = NUM_ZERO;
+    for (Node *e = spec->a; e; e = e->next)
+        if (sym_lookup_member_in(r->s, e->a, d, NULL) == c && rx_const(r, e->b, cw) != 1)
             return false;
-        return num_mul(parent, w, &v) == NUM_OK && num_div(v, sum, out) == NUM_OK;
+    return true;
+}
+
+/* m's part of parent in an equal or weights split: parent * w(m) / sum of w. */
+static bool weighted_child(R *r, Split *sp, const Member *m, const Member *under_m, Num parent,
+                           Num *out)
+{
+    Dim *d = sp->level->dim;
+    Num sum = NUM_ZERO, w = NUM_ZERO, cw, v;
+    int n = 0;
+    for (size_t i = 0; i < d->nmembers; i++) {
+        Member *c = d->members[i];
+        if (c->depth != sp->level->depth || (under_m && !under(c, (Member **)&under_m, 1)))
+            continue;
+        if (!member_weight(r, sp->node->c, d, c, &cw))
+            return false;
+        if (c == m)
+            w = cw;
+        if (num_add(sum, cw, &sum) != NUM_OK)
+            return false;
+        n++;
     }
-    if (spec->kind != N_SPEC_MAP)
+    if (!n || num_is_zero(sum))
         return false;
+    return num_mul(parent, w, &v) == NUM_OK && num_div(v, sum, out) == NUM_OK;
+}
+
+/* m's value in a map split: its amount, its share of parent, or the rest. */
+static bool mapped_child(R *r, Split *sp, const Member *m, Num parent, Num *out)
+{
+    Num sum = NUM_ZERO, v;
     Node *mine = NULL;
-    for (Node *e = spec->a; e; e = e->next) {
+    for (Node *e = sp->node->c->a; e; e = e->next) {
         if (sym_lookup_member_in(r->s, e->a, sp->level->dim, NULL) == m) {
             mine = e;
             continue;
@@ -189,6 +197,19 @@ static bool child_value(R *r, Split *sp, const Member *m, const Member *under_m,
     return true;
 }
 
+/* Value of one child under a constant parent (the cell of member `under_m`,
+ * NULL for the root), from a map, equal or weights split. */
+static bool child_value(R *r, Split *sp, const Member *m, const Member *under_m, Num parent,
+                        Num *out)
+{
+    Node *spec = sp->node->c;
+    if (spec->kind == N_SPEC_EQUAL || spec->kind == N_SPEC_WEIGHTS)
+        return weighted_child(r, sp, m, under_m, parent, out);
+    if (spec->kind == N_SPEC_MAP)
+        return mapped_child(r, sp, m, parent, out);
+    return false;
+}
+
 static bool cell_value(R *r, const Node *metric, const Member *m, Num *out, int depth)
 {
     if (depth > 16)
@@ -209,62 +230,77 @@ static bool cell_value(R *r, const Node *metric, const Member *m, Num *out, int 
     return child_value(r, sp, m, scoped ? m->parent : NULL, parent, out);
 }
 
+/* The scope members of sp in the split's own dimension; returns their count. */
+static int same_dim_scope(const Split *sp, Member *same[16])
+{
+    int n = 0;
+    for (int i = 0; i < sp->nscope; i++)
+        if (sp->scope[i]->dim == sp->level->dim)
+            same[n++] = sp->scope[i];
+    return n;
+}
+
+/* The value of one entry: 'rest' once and only for amounts; weights not
+ * negative; a metric that does not add up gets values, not amounts. */
+static void check_entry_value(R *r, Split *sp, Node *e, const Member *m, bool weights, Node **rest)
+{
+    if (e->b->kind == N_REST) {
+        if (weights || !sym_additive(sp->metric))
+            diag_error(r->d, e->b->loc, "'rest' is only for amounts and shares of money and "
+                                        "count metrics");
+        else if (*rest) {
+            diag_error(r->d, e->b->loc, "'rest' is given twice");
+            diag_note(r->d, (*rest)->loc, "first 'rest' here; only one member can take the rest");
+        }
+        *rest = e->b;
+        return;
+    }
+    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    Kind k = rx_check(r, &sc, e->b);
+    Num w;
+    if (weights && rx_const(r, e->b, &w) == 1 && num_sign(w) < 0) {
+        char b[NUM_BUFSZ];
+        diag_error(r->d, e->b->loc, "negative weight %s for '%s'", num_str(w, b), m ? m->name : "?");
+    }
+    if (!sym_additive(sp->metric) && (k == K_MONEY || k == K_COUNT))
+        diag_error(r->d, e->b->loc, "%s is a %s metric: give each member a %s value",
+                   sp->metric->name, sym_kind_name(sym_metric_kind(sp->metric)),
+                   sym_kind_name(sym_metric_kind(sp->metric)));
+}
+
+/* The member of one entry: of the split's level, inside its scope, once. */
+static void check_entry_member(R *r, Split *sp, Node *e, Member *m, StrMap *seen)
+{
+    Level *lv = sp->level;
+    if (m->dim != lv->dim || m->depth != lv->depth) {
+        diag_error(r->d, e->a->loc, "'%s' is a %s, not a %s", m->name,
+                   m->dim->levels[m->depth].name, lv->name);
+        return;
+    }
+    Member *same[16];
+    int n = same_dim_scope(sp, same);
+    if (n && !under(m, same, n)) {
+        diag_error(r->d, e->a->loc, "'%s' is not a %s of %s", m->name, lv->name, same[0]->name);
+        return;
+    }
+    Node *prev = strmap_get(seen, m->name);
+    if (prev) {
+        diag_error(r->d, e->a->loc, "'%s' is given twice", m->name);
+        diag_note(r->d, prev->loc, "first given here");
+    } else {
+        strmap_put(seen, m->name, e->a);
+    }
+}
+
 static void check_keys(R *r, Split *sp, Node *spec, bool weights)
 {
     StrMap seen = {0};
     Node *rest = NULL;
-    Level *lv = sp->level;
     for (Node *e = spec->a; e; e = e->next) {
-        Member *m = sym_lookup_member_in(r->s, e->a, lv->dim, r->d);
-        if (e->b->kind == N_REST) {
-            if (weights || !sym_additive(sp->metric))
-                diag_error(r->d, e->b->loc, "'rest' is only for amounts and shares of money and "
-                                            "count metrics");
-            else if (rest) {
-                diag_error(r->d, e->b->loc, "'rest' is given twice");
-                diag_note(r->d, rest->loc, "first 'rest' here; only one member can take the rest");
-            }
-            rest = e->b;
-        } else {
-            Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
-            Kind k = rx_check(r, &sc, e->b);
-            Num w;
-            if (weights && rx_const(r, e->b, &w) == 1 && num_sign(w) < 0) {
-                char b[NUM_BUFSZ];
-                diag_error(r->d, e->b->loc, "negative weight %s for '%s'", num_str(w, b),
-                           m ? m->name : "?");
-            }
-            if (!sym_additive(sp->metric) && (k == K_MONEY || k == K_COUNT))
-                diag_error(r->d, e->b->loc, "%s is a %s metric: give each member a %s value",
-                           sp->metric->name, sym_kind_name(sym_metric_kind(sp->metric)),
-                           sym_kind_name(sym_metric_kind(sp->metric)));
-        }
-        if (!m)
-            continue;
-        if (m->dim != lv->dim || m->depth != lv->depth) {
-            diag_error(r->d, e->a->loc, "'%s' is a %s, not a %s", m->name,
-                       m->dim->levels[m->depth].name, lv->name);
-            continue;
-        }
-        if (sp->nscope_same) {
-            Member *same[16];
-            int n = 0;
-            for (int i = 0; i < sp->nscope; i++)
-                if (sp->scope[i]->dim == lv->dim)
-                    same[n++] = sp->scope[i];
-            if (!under(m, same, n)) {
-                diag_error(r->d, e->a->loc, "'%s' is not a %s of %s", m->name, lv->name,
-                           same[0]->name);
-                continue;
-            }
-        }
-        Node *prev = strmap_get(&seen, m->name);
-        if (prev) {
-            diag_error(r->d, e->a->loc, "'%s' is given twice", m->name);
-            diag_note(r->d, prev->loc, "first given here");
-        } else {
-            strmap_put(&seen, m->name, e->a);
-        }
+        Member *m = sym_lookup_member_in(r->s, e->a, sp->level->dim, r->d);
+        check_entry_value(r, sp, e, m, weights, &rest);
+        if (m)
+            check_entry_member(r, sp, e, m, &seen);
     }
     strmap_free(&seen);
 }
@@ -275,10 +311,7 @@ static bool covered(const Split *sp, const Member *m)
     if (m->depth != sp->level->depth)
         return false;
     Member *same[16];
-    int n = 0;
-    for (int i = 0; i < sp->nscope; i++)
-        if (sp->scope[i]->dim == sp->level->dim)
-            same[n++] = sp->scope[i];
+    int n = same_dim_scope(sp, same);
     return n == 0 || under(m, same, n);
 }
 
@@ -314,26 +347,37 @@ static bool overridden(R *r, const Split *sp, const Member *m)
     return false;
 }
 
+static bool has_rest(const Node *spec)
+{
+    for (const Node *e = spec->a; e; e = e->next)
+        if (e->b->kind == N_REST)
+            return true;
+    return false;
+}
+
+static bool names_member(R *r, const Node *spec, const Dim *d, const Member *m)
+{
+    for (const Node *e = spec->a; e; e = e->next)
+        if (sym_lookup_member_in(r->s, e->a, d, NULL) == m)
+            return true;
+    return false;
+}
+
+/* Without 'rest', every member the split covers needs a value. */
 static void check_missing(R *r, Split *sp, Node *spec)
 {
-    for (Node *e = spec->a; e; e = e->next)
-        if (e->b->kind == N_REST)
-            return;
+    if (has_rest(spec))
+        return;
     Dim *d = sp->level->dim;
     Buf missing = {0};
     int n = 0;
     for (size_t i = 0; i < d->nmembers; i++) {
         Member *m = d->members[i];
-        if (!covered(sp, m) || overridden(r, sp, m))
+        if (!covered(sp, m) || overridden(r, sp, m) || names_member(r, spec, d, m))
             continue;
-        bool found = false;
-        for (Node *e = spec->a; e && !found; e = e->next)
-            found = sym_lookup_member_in(r->s, e->a, d, NULL) == m;
-        if (!found) {
-            if (n < 5)
-                buf_printf(&missing, "%s'%s'", n ? ", " : "", m->name);
-            n++;
-        }
+        if (n < 5)
+            buf_printf(&missing, "%s'%s'", n ? ", " : "", m->name);
+        n++;
     }
     if (n) {
         diag_error(r->d, spec->loc, "no value for %s%s", buf_cstr(&missing),
@@ -343,18 +387,23 @@ static void check_missing(R *r, Split *sp, Node *spec)
     buf_free(&missing);
 }
 
-/* Amounts and shares against a parent known from constants. */
-static void check_sums(R *r, Split *sp, Node *spec, const Member *parent)
+/* A split's entries under one parent whose value constants fix. */
+typedef struct {
+    Num pv;                 /* the parent's value, less its reserve or plus its overassign */
+    Num amounts, shares;    /* of the entries with constant values */
+    Num total;              /* amounts plus the shares of pv */
+    Node *rest;
+    bool any_share;
+    const char *of, *whole; /* "quarters of H1", "revenue[H1]" */
+} Sums;
+
+/* Adds up the entries under parent; false when one is not a constant. */
+static bool add_entries(R *r, Split *sp, Node *spec, const Member *parent, Sums *t)
 {
-    Num pv;
-    if (!parent_value(r, sp, parent, &pv, 0) || !adjusted(r, sp, pv, &pv))
-        return;
-    Num amounts = NUM_ZERO, shares = NUM_ZERO, v;
-    Node *rest = NULL;
-    bool any_share = false;
+    Num v;
     for (Node *e = spec->a; e; e = e->next) {
         if (e->b->kind == N_REST) {
-            rest = e->b;
+            t->rest = e->b;
             continue;
         }
         if (parent) {
@@ -363,49 +412,63 @@ static void check_sums(R *r, Split *sp, Node *spec, const Member *parent)
                 continue;
         }
         if (rx_const(r, e->b, &v) != 1)
-            return;
+            return false;
         bool share = entry_share(r, e->b);
-        any_share |= share;
-        if (num_add(share ? shares : amounts, v, share ? &shares : &amounts) != NUM_OK)
-            return;
+        t->any_share |= share;
+        if (num_add(share ? t->shares : t->amounts, v, share ? &t->shares : &t->amounts) != NUM_OK)
+            return false;
     }
+    return true;
+}
+
+/* The entries do not add up to the parent, or leave 'rest' below zero. */
+static void report_sums(R *r, Split *sp, Node *spec, const Sums *t)
+{
     char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
-    if (num_cmp(shares, NUM_ONE) > 0) {
-        diag_error(r->d, spec->loc, "shares of %s sum to %s, over 100%%",
-                   parent ? arena_printf(&r->s->arena, "%s of %s", plural(r, sp->level->name),
-                                         parent->name)
-                          : plural(r, sp->level->name),
-                   rs_fmt_pct(shares, b1));
-        return;
-    }
-    Num total, part;
-    if (num_mul(pv, shares, &part) != NUM_OK || num_add(amounts, part, &total) != NUM_OK)
-        return;
-    const char *children = plural(r, sp->level->name);
-    const char *whole = parent ? arena_printf(&r->s->arena, "%s[%s]", sp->metric->name, parent->name)
-                               : sp->metric->name;
-    const char *of = parent ? arena_printf(&r->s->arena, "%s of %s", children, parent->name) : children;
+    const Node *metric = sp->metric;
     Num diff;
-    num_sub(pv, total, &diff);
-    if (rest) {
+    num_sub(t->pv, t->total, &diff);
+    if (t->rest) {
         if (num_sign(diff) < 0) {
-            diag_error(r->d, rest->loc, "'rest' would be %s: the other %s already take %s of %s's %s",
-                       fmt_value(r, sp->metric, diff, b1), of, fmt_value(r, sp->metric, total, b2),
-                       whole, fmt_value(r, sp->metric, pv, b3));
+            diag_error(r->d, t->rest->loc, "'rest' would be %s: the other %s already take %s of %s's %s",
+                       fmt_value(r, metric, diff, b1), t->of, fmt_value(r, metric, t->total, b2),
+                       t->whole, fmt_value(r, metric, t->pv, b3));
             diag_note_plain(r->d, "lower the other amounts or shares");
         }
         return;
     }
     if (num_is_zero(diff))
         return;
-    if (any_share && num_is_zero(amounts))
-        diag_error(r->d, spec->loc, "shares of %s sum to %s, not 100%%", of, rs_fmt_pct(shares, b1));
+    if (t->any_share && num_is_zero(t->amounts))
+        diag_error(r->d, spec->loc, "shares of %s sum to %s, not 100%%", t->of, rs_fmt_pct(t->shares, b1));
     else
-        diag_error(r->d, spec->loc, "%s sum to %s but %s is %s (%s by %s)", of,
-                   fmt_value(r, sp->metric, total, b1), whole, fmt_value(r, sp->metric, pv, b2),
-                   num_sign(diff) > 0 ? "short" : "over", fmt_value(r, sp->metric, num_abs(diff), b3));
+        diag_error(r->d, spec->loc, "%s sum to %s but %s is %s (%s by %s)", t->of,
+                   fmt_value(r, metric, t->total, b1), t->whole, fmt_value(r, metric, t->pv, b2),
+                   num_sign(diff) > 0 ? "short" : "over", fmt_value(r, metric, num_abs(diff), b3));
     diag_note_plain(r->d, "give one %s 'rest', or correct the %s", sp->level->name,
-                    any_share ? "shares" : "amounts");
+                    t->any_share ? "shares" : "amounts");
+}
+
+/* Amounts and shares against a parent known from constants. */
+static void check_sums(R *r, Split *sp, Node *spec, const Member *parent)
+{
+    Sums t = {.amounts = NUM_ZERO, .shares = NUM_ZERO};
+    if (!parent_value(r, sp, parent, &t.pv, 0) || !adjusted(r, sp, t.pv, &t.pv) ||
+        !add_entries(r, sp, spec, parent, &t))
+        return;
+    const char *children = plural(r, sp->level->name);
+    t.of = parent ? arena_printf(&r->s->arena, "%s of %s", children, parent->name) : children;
+    t.whole = parent ? arena_printf(&r->s->arena, "%s[%s]", sp->metric->name, parent->name)
+                     : sp->metric->name;
+    if (num_cmp(t.shares, NUM_ONE) > 0) {
+        char b[NUM_BUFSZ];
+        diag_error(r->d, spec->loc, "shares of %s sum to %s, over 100%%", t.of, rs_fmt_pct(t.shares, b));
+        return;
+    }
+    Num part;
+    if (num_mul(t.pv, t.shares, &part) != NUM_OK || num_add(t.amounts, part, &t.total) != NUM_OK)
+        return;
+    report_sums(r, sp, spec, &t);
 }
 
 static void check_adjust(R *r, Split *sp)
@@ -429,68 +492,73 @@ static void check_adjust(R *r, Split *sp)
     }
 }
 
+/* Weights, 'proportional to' and 'equally' share out amounts. */
+static void check_additive(R *r, Split *sp, Node *spec, const char *why)
+{
+    if (!sym_additive(sp->metric))
+        diag_error(r->d, spec->loc, "%s is a %s metric: %s", sp->metric->name,
+                   sym_kind_name(sym_metric_kind(sp->metric)), why);
+}
+
+static void check_map_spec(R *r, Split *sp, Node *spec)
+{
+    check_keys(r, sp, spec, false);
+    if (!sym_additive(sp->metric))
+        return;
+    check_missing(r, sp, spec);
+    if (sp->nscope_same == 0)
+        check_sums(r, sp, spec, NULL);
+    for (int i = 0; i < sp->nscope; i++)
+        if (sp->scope[i]->dim == sp->level->dim)
+            check_sums(r, sp, spec, sp->scope[i]);
+}
+
+static void check_weights_spec(R *r, Split *sp, Node *spec)
+{
+    check_additive(r, sp, spec, "weights do not apply; give values");
+    check_keys(r, sp, spec, true);
+    bool all_const = true, nonzero = false;
+    for (Node *e = spec->a; e; e = e->next) {
+        Num w;
+        if (e->b->kind == N_REST || rx_const(r, e->b, &w) != 1)
+            all_const = false;
+        else if (!num_is_zero(w))
+            nonzero = true;
+    }
+    if (all_const && !nonzero)
+        diag_error(r->d, spec->loc, "all weights are zero");
+}
+
+static void check_prop_spec(R *r, Split *sp, Node *spec)
+{
+    check_additive(r, sp, spec, "'proportional to' does not apply");
+    Scope sc = {SC_ATTRS, 0, sp->level->dim, 0, 0, true, NULL};
+    Kind k = rx_check(r, &sc, spec->a);
+    if (k == K_BOOL || k == K_STR)
+        diag_error(r->d, spec->a->loc, "'proportional to' needs a number, got %s", sym_kind_name(k));
+}
+
+static void check_season_spec(R *r, Split *sp, Node *spec)
+{
+    if (!sp->level->dim->is_time || sp->level->depth == 0)
+        diag_error(r->d, spec->loc, "seasonality splits time (half, quarter or month), not %s",
+                   sp->level->name);
+    if (!strmap_get(&r->s->histories, spec->name)) {
+        diag_error(r->d, spec->name_loc, "unknown history '%s'", spec->name);
+        sym_note_did_you_mean(r->d, sym_closest(&r->s->histories, spec->name));
+    }
+}
+
 static void check_spec(R *r, Split *sp)
 {
     Node *spec = sp->node->c;
-    bool add = sym_additive(sp->metric);
-    const char *kindn = sym_kind_name(sym_metric_kind(sp->metric));
     switch (spec->kind) {
-    case N_SPEC_MAP:
-        check_keys(r, sp, spec, false);
-        if (add) {
-            check_missing(r, sp, spec);
-            if (sp->nscope_same == 0)
-                check_sums(r, sp, spec, NULL);
-            for (int i = 0; i < sp->nscope; i++)
-                if (sp->scope[i]->dim == sp->level->dim)
-                    check_sums(r, sp, spec, sp->scope[i]);
-        }
-        break;
-    case N_SPEC_WEIGHTS: {
-        if (!add)
-            diag_error(r->d, spec->loc, "%s is a %s metric: weights do not apply; give values",
-                       sp->metric->name, kindn);
-        check_keys(r, sp, spec, true);
-        bool all_const = true, nonzero = false;
-        for (Node *e = spec->a; e; e = e->next) {
-            Num w;
-            if (e->b->kind == N_REST || rx_const(r, e->b, &w) != 1)
-                all_const = false;
-            else if (!num_is_zero(w))
-                nonzero = true;
-        }
-        if (all_const && !nonzero)
-            diag_error(r->d, spec->loc, "all weights are zero");
-        break;
-    }
-    case N_SPEC_PROP: {
-        if (!add)
-            diag_error(r->d, spec->loc, "%s is a %s metric: 'proportional to' does not apply",
-                       sp->metric->name, kindn);
-        Scope sc = {SC_ATTRS, 0, sp->level->dim, 0, 0, true, NULL};
-        Kind k = rx_check(r, &sc, spec->a);
-        if (k == K_BOOL || k == K_STR)
-            diag_error(r->d, spec->a->loc, "'proportional to' needs a number, got %s", sym_kind_name(k));
-        break;
-    }
-    case N_SPEC_EQUAL:
-        if (!add)
-            diag_error(r->d, spec->loc, "%s is a %s metric: 'equally' does not apply",
-                       sp->metric->name, kindn);
-        break;
-    case N_SPEC_SEASON:
-        if (!sp->level->dim->is_time || sp->level->depth == 0)
-            diag_error(r->d, spec->loc, "seasonality splits time (half, quarter or month), not %s",
-                       sp->level->name);
-        if (!strmap_get(&r->s->histories, spec->name)) {
-            diag_error(r->d, spec->name_loc, "unknown history '%s'", spec->name);
-            sym_note_did_you_mean(r->d, sym_closest(&r->s->histories, spec->name));
-        }
-        break;
-    case N_SPEC_LIKE:
-        break;
-    default:
-        break;
+    case N_SPEC_MAP: check_map_spec(r, sp, spec); break;
+    case N_SPEC_WEIGHTS: check_weights_spec(r, sp, spec); break;
+    case N_SPEC_PROP: check_prop_spec(r, sp, spec); break;
+    case N_SPEC_EQUAL: check_additive(r, sp, spec, "'equally' does not apply"); break;
+    case N_SPEC_SEASON: check_season_spec(r, sp, spec); break;
+    default: break; /* like: check_like */
     }
     check_adjust(r, sp);
 }
@@ -519,6 +587,25 @@ static void check_like(R *r, Split *sp)
                    sp->level ? " by " : "", sp->level ? sp->level->name : "");
 }
 
+/* One member of 'in': above the split's level when of its dimension. */
+static void add_scope(R *r, Split *sp, Node *s)
+{
+    Member *m = sym_lookup_member(r->s, s, r->d);
+    if (!m || sp->nscope >= 16)
+        return;
+    if (sp->level && m->dim == sp->level->dim) {
+        if (m->depth >= sp->level->depth) {
+            diag_error(r->d, s->loc, "'%s' is a %s, not above level '%s'", m->name,
+                       m->dim->levels[m->depth].name, sp->level->name);
+            diag_note_plain(r->d, "'in' names the cells being split: members of a level "
+                                  "above '%s', or of another dimension", sp->level->name);
+            return;
+        }
+        sp->nscope_same++;
+    }
+    sp->scope[sp->nscope++] = m;
+}
+
 static void resolve_split(R *r, Split *sp)
 {
     Node *n = sp->node;
@@ -534,22 +621,8 @@ static void resolve_split(R *r, Split *sp)
             sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, n->a->name));
         }
     }
-    for (Node *s = n->b; s; s = s->next) {
-        Member *m = sym_lookup_member(r->s, s, r->d);
-        if (!m || sp->nscope >= 16)
-            continue;
-        if (sp->level && m->dim == sp->level->dim) {
-            if (m->depth >= sp->level->depth) {
-                diag_error(r->d, s->loc, "'%s' is a %s, not above level '%s'", m->name,
-                           m->dim->levels[m->depth].name, sp->level->name);
-                diag_note_plain(r->d, "'in' names the cells being split: members of a level "
-                                      "above '%s', or of another dimension", sp->level->name);
-                continue;
-            }
-            sp->nscope_same++;
-        }
-        sp->scope[sp->nscope++] = m;
-    }
+    for (Node *s = n->b; s; s = s->next)
+        add_scope(r, sp, s);
     sp->ok = sp->metric && (sp->level || !n->a);
 }
 
@@ -573,6 +646,25 @@ static const char *split_key(R *r, const Split *sp)
     return key;
 }
 
+/* One split: not a second split of the same cells, then its form. */
+static void check_split(R *r, Split *sp, StrMap *seen)
+{
+    const char *key = split_key(r, sp);
+    Node *prev = strmap_get(seen, key);
+    if (prev) {
+        diag_error(r->d, sp->node->loc, "duplicate split of '%s' by %s%s", sp->metric->name,
+                   sp->level ? sp->level->name : "everything",
+                   sp->nscope ? " with the same scope" : "");
+        diag_note(r->d, prev->loc, "first split here; a narrower 'in' scope would override it");
+        return;
+    }
+    strmap_put(seen, key, sp->node);
+    if (sp->node->c->kind == N_SPEC_LIKE)
+        check_like(r, sp);
+    if (sp->level)
+        check_spec(r, sp);
+}
+
 void rs_check_splits(R *r)
 {
     Symbols *s = r->s;
@@ -582,27 +674,10 @@ void rs_check_splits(R *r)
         resolve_split(r, &r->splits_info[i]);
     }
     StrMap seen = {0};
-    for (int i = 0; i < s->nsplits; i++) {
-        Split *sp = &r->splits_info[i];
-        if (!sp->ok)
-            continue;
-        const char *key = split_key(r, sp);
-        Node *prev = strmap_get(&seen, key);
-        if (prev) {
-            diag_error(r->d, sp->node->loc, "duplicate split of '%s' by %s%s", sp->metric->name,
-                       sp->level ? sp->level->name : "everything",
-                       sp->nscope ? " with the same scope" : "");
-            diag_note(r->d, prev->loc, "first split here; a narrower 'in' scope would override it");
-            continue;
-        }
-        strmap_put(&seen, key, sp->node);
-        if (sp->node->c->kind == N_SPEC_LIKE)
-            check_like(r, sp);
-        if (sp->level)
-            check_spec(r, sp);
-    }
+    for (int i = 0; i < s->nsplits; i++)
+        if (r->splits_info[i].ok)
+            check_split(r, &r->splits_info[i], &seen);
     strmap_free(&seen);
     free(r->splits_info);
     r->splits_info = NULL;
 }
-
