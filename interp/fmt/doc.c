@@ -1,4 +1,4 @@
-/* fmt_doc.c -- documents to text: a Wadler-style printer (groups break,
+/* doc.c -- documents to text: a Wadler-style printer (groups break,
  * outermost first, only when they do not fit in FMT_WIDTH columns) and
  * the layout of blocks: one entry per line, cells padded into columns,
  * comments at the end of lines aligned, blank lines kept (at most one).
@@ -99,6 +99,47 @@ static void push_kids(Stack *s, const Cmd *c)
         push(s, c->ind, c->flat, c->d->kids[i]);
 }
 
+/* One command of fits(), taking its width from *w; false at a line break
+ * (the rest starts a new line). */
+static bool fit_step(Stack *s, Cmd c, int *w)
+{
+    const Doc *x = c.d;
+    switch (x->kind) {
+    case D_TEXT:
+        *w -= x->width;
+        return true;
+    case D_CAT:
+        push_kids(s, &c);
+        return true;
+    case D_LINE:
+    case D_SOFT:
+        *w -= c.flat && x->kind == D_LINE;
+        return c.flat;
+    case D_GROUP:
+    case D_INDENT:
+    case D_ALIGN:
+        push(s, 0, c.flat, x->a);
+        return true;
+    case D_FLAT:
+        push(s, 0, true, x->a);
+        return true;
+    case D_ASSIGN:
+        if (!c.flat)
+            return false;
+        *w -= 1;
+        push(s, 0, true, x->a);
+        return true;
+    case D_BLOCK:
+        if (!x->block->forced && c.flat) {
+            push(s, 0, true, x->block->flat);
+            return true;
+        }
+        *w -= 1; /* "{", then a line break */
+        return false;
+    }
+    return false;
+}
+
 /* Whether d printed flat, then what follows it (rest, in its own modes)
  * up to the next line break, fits in w columns. */
 static bool fits(const Doc *d, const Stack *rest, int w)
@@ -107,7 +148,7 @@ static bool fits(const Doc *d, const Stack *rest, int w)
     push(&s, 0, true, d);
     size_t ri = rest->n;
     bool ok = true;
-    for (;;) {
+    while (ok) {
         if (w < 0) {
             ok = false;
             break;
@@ -119,47 +160,11 @@ static bool fits(const Doc *d, const Stack *rest, int w)
             c = rest->v[--ri];
         else
             break;
-        const Doc *x = c.d;
-        switch (x->kind) {
-        case D_TEXT:
-            w -= x->width;
-            continue;
-        case D_CAT:
-            push_kids(&s, &c);
-            continue;
-        case D_LINE:
-        case D_SOFT:
-            if (!c.flat)
-                break;
-            w -= x->kind == D_LINE;
-            continue;
-        case D_GROUP:
-        case D_INDENT:
-        case D_ALIGN:
-            push(&s, 0, c.flat, x->a);
-            continue;
-        case D_FLAT:
-            push(&s, 0, true, x->a);
-            continue;
-        case D_ASSIGN:
-            if (!c.flat)
-                break;
-            w -= 1;
-            push(&s, 0, true, x->a);
-            continue;
-        case D_BLOCK:
-            if (!x->block->forced && c.flat) {
-                push(&s, 0, true, x->block->flat);
-                continue;
-            }
-            w -= 1; /* "{", then a line break */
-            ok = w >= 0;
+        if (!fit_step(&s, c, &w))
             break;
-        }
-        break; /* a line break: the rest starts a new line */
     }
     free(s.v);
-    return ok;
+    return ok && w >= 0;
 }
 
 /* A new line indented by ind; the line before loses its trailing blanks. */
@@ -174,69 +179,80 @@ static void newline(Buf *out, int ind)
 
 static void print_block(Buf *out, Block *b, int ind, int *col);
 
+typedef struct {
+    Buf *out;
+    Stack s;
+    int *col;
+    int line_ind; /* indentation of the line being written */
+} Printer;
+
+static void print_break(Printer *p, Cmd c)
+{
+    if (!c.flat) {
+        newline(p->out, c.ind);
+        *p->col = p->line_ind = c.ind;
+    } else if (c.d->kind == D_LINE) {
+        buf_putc(p->out, ' ');
+        (*p->col)++;
+    }
+}
+
+/* "= value": the value on this line, or on the next indented by 2. */
+static void print_assign(Printer *p, Cmd c)
+{
+    const Doc *x = c.d;
+    if (c.flat || (!x->hard && fits(x, &p->s, FMT_WIDTH - *p->col)) ||
+        (x->width && (x->hard || !fits(x->a, &p->s, FMT_WIDTH - c.ind - 2)))) {
+        buf_putc(p->out, ' ');
+        (*p->col)++;
+        push(&p->s, c.ind, c.flat, x->a);
+    } else {
+        newline(p->out, c.ind + 2);
+        *p->col = p->line_ind = c.ind + 2;
+        push(&p->s, c.ind + 2, false, x->a);
+    }
+}
+
+static void print_block_doc(Printer *p, Cmd c)
+{
+    Block *b = c.d->block;
+    if (!b->forced && (c.flat || fits(b->flat, &p->s, FMT_WIDTH - *p->col)))
+        push(&p->s, c.ind, true, b->flat);
+    else /* its lines are indented from the line it starts on */
+        print_block(p->out, b, p->line_ind, p->col);
+}
+
+static void print_cmd(Printer *p, Cmd c)
+{
+    const Doc *x = c.d;
+    switch (x->kind) {
+    case D_TEXT:
+        buf_puts(p->out, x->text);
+        *p->col += x->width;
+        break;
+    case D_CAT: push_kids(&p->s, &c); break;
+    case D_LINE:
+    case D_SOFT: print_break(p, c); break;
+    case D_GROUP:
+        push(&p->s, c.ind, c.flat || (!x->hard && fits(x->a, &p->s, FMT_WIDTH - *p->col)), x->a);
+        break;
+    case D_INDENT: push(&p->s, c.ind + x->width, c.flat, x->a); break;
+    case D_ALIGN: push(&p->s, *p->col, c.flat, x->a); break;
+    case D_FLAT: push(&p->s, c.ind, true, x->a); break;
+    case D_ASSIGN: print_assign(p, c); break;
+    case D_BLOCK: print_block_doc(p, c); break;
+    }
+}
+
 void doc_print(Buf *out, const Doc *d, int ind, int *col)
 {
-    Stack s = {0};
-    push(&s, ind, false, d);
-    int line_ind = ind; /* indentation of the line being written */
-    while (s.n) {
-        Cmd c = s.v[--s.n];
-        const Doc *x = c.d;
-        switch (x->kind) {
-        case D_TEXT:
-            buf_puts(out, x->text);
-            *col += x->width;
-            break;
-        case D_CAT:
-            push_kids(&s, &c);
-            break;
-        case D_LINE:
-        case D_SOFT:
-            if (c.flat) {
-                if (x->kind == D_LINE) {
-                    buf_putc(out, ' ');
-                    (*col)++;
-                }
-            } else {
-                newline(out, c.ind);
-                *col = line_ind = c.ind;
-            }
-            break;
-        case D_GROUP:
-            push(&s, c.ind, c.flat || (!x->hard && fits(x->a, &s, FMT_WIDTH - *col)), x->a);
-            break;
-        case D_INDENT:
-            push(&s, c.ind + x->width, c.flat, x->a);
-            break;
-        case D_ALIGN:
-            push(&s, *col, c.flat, x->a);
-            break;
-        case D_FLAT:
-            push(&s, c.ind, true, x->a);
-            break;
-        case D_ASSIGN:
-            if (c.flat || (!x->hard && fits(x, &s, FMT_WIDTH - *col)) ||
-                (x->width && (x->hard || !fits(x->a, &s, FMT_WIDTH - c.ind - 2)))) {
-                buf_putc(out, ' ');
-                (*col)++;
-                push(&s, c.ind, c.flat, x->a);
-            } else {
-                newline(out, c.ind + 2);
-                *col = line_ind = c.ind + 2;
-                push(&s, c.ind + 2, false, x->a);
-            }
-            break;
-        case D_BLOCK: {
-            Block *b = x->block;
-            if (!b->forced && (c.flat || fits(b->flat, &s, FMT_WIDTH - *col)))
-                push(&s, c.ind, true, b->flat);
-            else /* its lines are indented from the line it starts on */
-                print_block(out, b, line_ind, col);
-            break;
-        }
-        }
+    Printer p = {out, {0}, col, ind};
+    push(&p.s, ind, false, d);
+    while (p.s.n) {
+        Cmd c = p.s.v[--p.s.n];
+        print_cmd(&p, c);
     }
-    free(s.v);
+    free(p.s.v);
 }
 
 char *doc_flat_string(Fmt *f, const Doc *d)
@@ -375,61 +391,89 @@ static void pad_section(Block *b, Rendered *r, int from, int to, int ind, Buf *l
     }
 }
 
+/* The section starting at entry i: single-line entries with no comment or
+ * blank line between them (else entry i alone); returns its end. */
+static int section_end(const Block *b, const Rendered *r, int i)
+{
+    int j = i + 1;
+    if (r[i].single)
+        while (j < b->n && r[j].single && !b->e[j].leading.n && !b->e[j].blank_before &&
+               !b->e[j - 1].hanging.n)
+            j++;
+    return j;
+}
+
+/* Separators before entries that start with '-' or '(', then the column
+ * of the comments at the ends of the section's lines. */
+static int separate(const Block *b, Rendered *r, Buf *lines, int from, int to)
+{
+    int ccol = 0;
+    for (int x = from; x < to; x++) {
+        if (b->need_sep && x + 1 < b->n) {
+            char c = first_char(&b->e[x + 1], &r[x + 1]);
+            if (c == '-' || c == '(') {
+                buf_putc(&lines[x], b->need_sep);
+                r[x].width++;
+            }
+        }
+        if (b->e[x].trailing && r[x].single && r[x].width + 2 > ccol)
+            ccol = r[x].width + 2;
+    }
+    return ccol;
+}
+
+/* The comment at the end of e's last line: at column ccol after a
+ * single-line entry; returns its column. */
+static int put_trailing(Asm *a, const Entry *e, const Rendered *r, int ccol)
+{
+    int w = r->width;
+    if (!r->single) { /* the width of the last line */
+        const char *nl = strrchr(a->out->data, '\n');
+        w = display_width(nl ? nl + 1 : a->out->data);
+    }
+    int tcol = r->single ? ccol : w + 2;
+    put_spaces(a->out, tcol - w);
+    buf_puts(a->out, e->trailing);
+    return tcol;
+}
+
+/* Comment lines right under e, deeper than it (under its trailing comment
+ * when it has one). */
+static void put_hanging(Asm *a, const Entry *e, int ind, int tcol)
+{
+    for (int h = 0; h < e->hanging.n; h++) {
+        int hcol = e->trailing ? tcol : e->hanging.v[h].col - 1;
+        int deeper = ind + (e->clause ? cells_width(e) : 0) + 2; /* than the entry */
+        if (hcol < deeper)
+            hcol = deeper;
+        start_line(a, hcol);
+        buf_puts(a->out, e->hanging.v[h].text);
+    }
+}
+
+static void put_entry(Asm *a, const Entry *e, const Rendered *r, Buf *line, int ind, int ccol)
+{
+    comment_lines(a, &e->leading, ind);
+    if (e->blank_before && a->any)
+        start_line(a, 0);
+    start_line(a, ind);
+    buf_puts(a->out, buf_cstr(line));
+    int tcol = e->trailing ? put_trailing(a, e, r, ccol) : 0;
+    put_hanging(a, e, ind, tcol);
+}
+
 static void print_entries(Asm *a, Block *b, int ind)
 {
     Rendered *r = xcalloc((size_t)b->n + 1, sizeof *r);
     Buf *lines = xcalloc((size_t)b->n + 1, sizeof *lines);
     for (int i = 0; i < b->n; i++)
         render(&b->e[i], ind, &r[i]);
-    int i = 0;
-    while (i < b->n) {
-        int j = i + 1;
-        if (r[i].single)
-            while (j < b->n && r[j].single && !b->e[j].leading.n && !b->e[j].blank_before &&
-                   !b->e[j - 1].hanging.n)
-                j++;
+    for (int i = 0, j; i < b->n; i = j) {
+        j = section_end(b, r, i);
         pad_section(b, r, i, j, ind, lines);
-        /* separators, then the column of the comments at line ends */
-        int ccol = 0;
-        for (int x = i; x < j; x++) {
-            if (b->need_sep && x + 1 < b->n) {
-                char c = first_char(&b->e[x + 1], &r[x + 1]);
-                if (c == '-' || c == '(') {
-                    buf_putc(&lines[x], b->need_sep);
-                    r[x].width++;
-                }
-            }
-            if (b->e[x].trailing && r[x].single && r[x].width + 2 > ccol)
-                ccol = r[x].width + 2;
-        }
-        for (int x = i; x < j; x++) {
-            Entry *e = &b->e[x];
-            comment_lines(a, &e->leading, ind);
-            if (e->blank_before && a->any)
-                start_line(a, 0);
-            start_line(a, ind);
-            buf_puts(a->out, buf_cstr(&lines[x]));
-            int tcol = 0;
-            if (e->trailing) {
-                int w = r[x].single ? r[x].width : 0;
-                if (!r[x].single) { /* the width of the last line */
-                    const char *nl = strrchr(a->out->data, '\n');
-                    w = display_width(nl ? nl + 1 : a->out->data);
-                }
-                tcol = r[x].single ? ccol : w + 2;
-                put_spaces(a->out, tcol - w);
-                buf_puts(a->out, e->trailing);
-            }
-            for (int h = 0; h < e->hanging.n; h++) {
-                int hcol = e->trailing ? tcol : e->hanging.v[h].col - 1;
-                int deeper = ind + (e->clause ? cells_width(e) : 0) + 2; /* than the entry */
-                if (hcol < deeper)
-                    hcol = deeper;
-                start_line(a, hcol);
-                buf_puts(a->out, e->hanging.v[h].text);
-            }
-        }
-        i = j;
+        int ccol = separate(b, r, lines, i, j);
+        for (int x = i; x < j; x++)
+            put_entry(a, &b->e[x], &r[x], &lines[x], ind, ccol);
     }
     for (int x = 0; x < b->n; x++) {
         free(r[x].text);

@@ -2,11 +2,11 @@
  * canonical layout (docs/LANGUAGE.md, "Formatting"), one construct of the
  * language at a time.
  *
- * The tree says what to print; fmt_lay.c adds what the tree does not keep
+ * The tree says what to print; layout.c adds what the tree does not keep
  * (strings as written, the writer's parentheses, whether a block was on
  * one line, comments, blank lines); numbers keep their literal text
- * (Node.str).  fmt_doc.c lays the documents out; fmt_verify.c parses the
- * result again before anyone sees it.  Nothing here reads other files or
+ * (Node.str).  doc.c lays the documents out; verify.c parses the result
+ * again before anyone sees it.  Nothing here reads other files or
  * evaluates anything.
  */
 #include <stdarg.h>
@@ -167,6 +167,22 @@ static Doc *if_doc(Fmt *f, const Node *n)
 }
 
 
+static Doc *unop_doc(Fmt *f, const Node *n)
+{
+    if (n->op == OP_NOT)
+        return cat(f, 2, text(f, "not "), expr(f, n->a, P_NOT, false));
+    if (n->a->kind == N_UNOP && n->a->op == OP_NEG && source_parens(f, n->a) == 0)
+        return cat(f, 2, text(f, "- "), expr(f, n->a, P_NEG, false)); /* not "--x" */
+    return cat(f, 2, text(f, "-"), expr(f, n->a, P_NEG, false));
+}
+
+/* step x { ... }, bracket x { ... }, curve x { ... } */
+static Doc *table_doc(Fmt *f, const Node *n)
+{
+    return cat(f, 5, text(f, ast_op_text(n->op)), text(f, " "), expr(f, n->a, P_OR, false),
+               text(f, " "), entries_block(f, n->b, lay_last(f, n)));
+}
+
 static Doc *expr_body(Fmt *f, const Node *n)
 {
     switch (n->kind) {
@@ -188,21 +204,11 @@ static Doc *expr_body(Fmt *f, const Node *n)
                    text(f, "]"));
     case N_CALL:
         return cat(f, 3, text(f, join(f, n->name, "", "(")), args_doc(f, n->b, true), text(f, ")"));
-    case N_BINOP:
-        return binop_doc(f, n);
-    case N_UNOP:
-        if (n->op == OP_NOT)
-            return cat(f, 2, text(f, "not "), expr(f, n->a, P_NOT, false));
-        if (n->a->kind == N_UNOP && n->a->op == OP_NEG && source_parens(f, n->a) == 0)
-            return cat(f, 2, text(f, "- "), expr(f, n->a, P_NEG, false)); /* not "--x" */
-        return cat(f, 2, text(f, "-"), expr(f, n->a, P_NEG, false));
-    case N_IF:
-        return if_doc(f, n);
-    case N_TABLE:
-        return cat(f, 5, text(f, ast_op_text(n->op)), text(f, " "), expr(f, n->a, P_OR, false),
-                   text(f, " "), entries_block(f, n->b, lay_last(f, n)));
-    default:
-        return text(f, ast_kind_name(n->kind));
+    case N_BINOP: return binop_doc(f, n);
+    case N_UNOP: return unop_doc(f, n);
+    case N_IF: return if_doc(f, n);
+    case N_TABLE: return table_doc(f, n);
+    default: return text(f, ast_kind_name(n->kind));
     }
 }
 
@@ -395,6 +401,26 @@ static Doc *shows_block(Fmt *f, const Node *list, long close)
     return lay_block_doc(f, b);
 }
 
+/* A new line of given/expect items: an entry whose cell is the word, or
+ * padding under it on the lines after the first; *line gets its items. */
+static Entry *clause_line(Fmt *f, Block *b, long t0, long t1, const char *cell, Doc **line)
+{
+    Entry *e = lay_entry(f, b, t0, t1);
+    lay_cell(f, e, cell);
+    e->clause = true;
+    e->cont = *line != NULL;
+    *line = doc_cat(f);
+    e->last = doc_wrap(f, D_FLAT, *line, 0);
+    return e;
+}
+
+/* given: lhs = value; expect: line = value */
+static Doc *clause_item(Fmt *f, const Node *n, bool given)
+{
+    Doc *lhs = given ? expr(f, n->a, P_IF, false) : text(f, n->name);
+    return cat(f, 3, lhs, text(f, " = "), expr(f, given ? n->b : n->a, P_IF, false));
+}
+
 /* given/expect items: the lines as written, items two spaces apart. */
 static long example_clause(Fmt *f, Block *b, const char *word, long word_tok, const Node *items,
                            bool given)
@@ -407,31 +433,22 @@ static long example_clause(Fmt *f, Block *b, const char *word, long word_tok, co
     Entry *e = NULL;
     Doc *line = NULL;
     int end_line = 0, first = b->n;
-    long t1 = word_tok;
     char *pad = arena_strdup(&f->arena, word);
     memset(pad, ' ', strlen(pad));
     for (const Node *n = items; n; n = n->next) {
         long a, z;
         lay_span(f, n, &a, &z);
-        if (!e || lay_tok(f, a)->line != end_line) {
-            e = lay_entry(f, b, a, z);
-            lay_cell(f, e, line ? pad : word);
-            e->clause = true;
-            e->cont = line != NULL;
-            line = doc_cat(f);
-            e->last = doc_wrap(f, D_FLAT, line, 0);
-        } else {
+        if (!e || lay_tok(f, a)->line != end_line)
+            e = clause_line(f, b, a, z, line ? pad : word, &line);
+        else
             doc_add(f, line, text(f, "  "));
-        }
-        Doc *lhs = given ? expr(f, n->a, P_IF, false) : text(f, n->name);
-        doc_add(f, line, cat(f, 3, lhs, text(f, " = "), expr(f, given ? n->b : n->a, P_IF, false)));
+        doc_add(f, line, clause_item(f, n, given));
         e->t1 = z;
         end_line = lay_tok(f, z)->end_line;
-        t1 = z;
     }
     for (int i = first; i < b->n; i++) /* the lines grew after they were wrapped */
         b->e[i].last->hard = b->e[i].last->a->hard;
-    return t1;
+    return e->t1;
 }
 
 static Doc *example_block(Fmt *f, const Node *n, long close)
@@ -452,6 +469,25 @@ static Doc *mapping(Fmt *f, const Node *m, long close)
     return cat(f, 2, text(f, " "), attrs_block(f, m, close));
 }
 
+/* What a split does: { map }, weights { ... }, proportional to, ... */
+static Doc *spec_doc(Fmt *f, const Node *c)
+{
+    switch (c->kind) {
+    case N_SPEC_MAP:
+        return entries_block(f, c->a, lay_last(f, c));
+    case N_SPEC_WEIGHTS:
+        return cat(f, 2, text(f, "weights "), entries_block(f, c->a, lay_last(f, c)));
+    case N_SPEC_PROP:
+        return cat(f, 2, text(f, "proportional to "), expr(f, c->a, P_IF, false));
+    case N_SPEC_EQUAL:
+        return text(f, "equally");
+    case N_SPEC_SEASON:
+        return text(f, join(f, "seasonality ", "", c->name));
+    default:
+        return text(f, join(f, "like ", "", c->name));
+    }
+}
+
 static Doc *split_doc(Fmt *f, const Node *n)
 {
     Doc *d = cat(f, 1, text(f, join(f, "split ", "", n->name)));
@@ -463,27 +499,7 @@ static Doc *split_doc(Fmt *f, const Node *n)
         doc_add(f, d, expr(f, s, P_IF, false));
     }
     doc_add(f, d, text(f, " "));
-    const Node *c = n->c;
-    switch (c->kind) {
-    case N_SPEC_MAP:
-        doc_add(f, d, entries_block(f, c->a, lay_last(f, c)));
-        break;
-    case N_SPEC_WEIGHTS:
-        doc_add(f, doc_add(f, d, text(f, "weights ")), entries_block(f, c->a, lay_last(f, c)));
-        break;
-    case N_SPEC_PROP:
-        doc_add(f, doc_add(f, d, text(f, "proportional to ")), expr(f, c->a, P_IF, false));
-        break;
-    case N_SPEC_EQUAL:
-        doc_add(f, d, text(f, "equally"));
-        break;
-    case N_SPEC_SEASON:
-        doc_add(f, d, text(f, join(f, "seasonality ", "", c->name)));
-        break;
-    default:
-        doc_add(f, d, text(f, join(f, "like ", "", c->name)));
-        break;
-    }
+    doc_add(f, d, spec_doc(f, n->c));
     if (n->d) {
         doc_add(f, d, text(f, join(f, " ", ast_op_text(n->d->op), " ")));
         doc_add(f, d, expr(f, n->d->a, P_IF, false));
@@ -530,6 +546,56 @@ static Doc *params_doc(Fmt *f, const Node *n)
     return d;
 }
 
+/* An entry aligned with its neighbours of the same kind: "let x" = ... */
+static void cell_entry(Fmt *f, Entry *e, AlignKind kind, const char *word, const char *name,
+                       Doc *last)
+{
+    e->kind = kind;
+    lay_cell(f, e, join(f, word, "", name));
+    e->last = last;
+}
+
+static void metric_entry(Fmt *f, Entry *e, const Node *n)
+{
+    long nt = lay_tok_before(f, n->name_loc.line, n->name_loc.col);
+    e->kind = K_METRIC;
+    lay_cell(f, e, join(f, "metric ", "", n->name));
+    lay_cell(f, e, n->str ? doc_flat_string(f, lay_label(f, nt, n->str)) : "");
+    if (n->op == MK_DERIVED)
+        e->last = assign_expr(f, n->c);
+    else
+        e->last = text(f, n->b ? join(f, n->a->name, " ", n->b->name) : n->a->name);
+}
+
+/* A statement that reads a file: what comes before the path, the path, its
+ * column mapping. */
+static Doc *file_doc(Fmt *f, const char *lead, const Node *n, long t1)
+{
+    return cat(f, 3, text(f, lead), expr(f, n->c, P_IF, false), mapping(f, n->d, t1));
+}
+
+static void target_entry(Fmt *f, Entry *e, const Node *n)
+{
+    if (n->c)
+        e->last = file_doc(f, join(f, "target ", n->name, " from "), n, e->t1);
+    else
+        cell_entry(f, e, K_TARGET, "target ", n->name, assign_expr(f, n->a));
+}
+
+/* incentive NAME per LEVEL { ... }, scorecard NAME per LEVEL { ... } */
+static Doc *per_level_doc(Fmt *f, const char *word, const Node *n, Doc *block)
+{
+    return cat(f, 2, text(f, arena_printf(&f->arena, "%s %s per %s ", word, n->name, n->a->name)),
+               block);
+}
+
+/* A statement with a title string: plan, example, report. */
+static Doc *titled_doc(Fmt *f, const char *word, const Node *n, long t0, const char *after,
+                       Doc *block)
+{
+    return cat(f, 4, text(f, word), lay_label(f, t0, n->str), text(f, after), block);
+}
+
 /* One statement: its cells (for alignment with its neighbours) and the rest. */
 static void stmt_entry(Fmt *f, Block *file, const Node *n)
 {
@@ -537,90 +603,35 @@ static void stmt_entry(Fmt *f, Block *file, const Node *n)
     long t0 = e->t0, t1 = e->t1;
     switch (n->kind) {
     case N_PLAN:
-        e->last = cat(f, 4, text(f, n->str ? "plan " : "plan"), lay_label(f, t0, n->str),
-                      text(f, " "), attrs_block(f, n->a, t1));
+        e->last = titled_doc(f, n->str ? "plan " : "plan", n, t0, " ", attrs_block(f, n->a, t1));
         break;
-    case N_DIMENSION:
-        e->last = dimension_doc(f, n, t1);
-        break;
-    case N_METRIC: {
-        long nt = lay_tok_before(f, n->name_loc.line, n->name_loc.col);
-        e->kind = K_METRIC;
-        lay_cell(f, e, join(f, "metric ", "", n->name));
-        lay_cell(f, e, n->str ? doc_flat_string(f, lay_label(f, nt, n->str)) : "");
-        if (n->op == MK_DERIVED)
-            e->last = assign_expr(f, n->c);
-        else
-            e->last = text(f, n->b ? join(f, n->a->name, " ", n->b->name) : n->a->name);
-        break;
-    }
-    case N_LET:
-        e->kind = K_LET;
-        lay_cell(f, e, join(f, "let ", "", n->name));
-        e->last = assign_expr(f, n->a);
-        break;
-    case N_FN:
-        e->last = cat(f, 2, params_doc(f, n), assign_expr(f, n->b));
-        break;
-    case N_TARGET:
-        if (n->c) {
-            e->last = cat(f, 3, text(f, join(f, "target ", n->name, " from ")),
-                          expr(f, n->c, P_IF, false), mapping(f, n->d, t1));
-        } else {
-            e->kind = K_TARGET;
-            lay_cell(f, e, join(f, "target ", "", n->name));
-            e->last = assign_expr(f, n->a);
-        }
-        break;
-    case N_SPLIT:
-        e->last = split_doc(f, n);
-        break;
+    case N_DIMENSION: e->last = dimension_doc(f, n, t1); break;
+    case N_METRIC: metric_entry(f, e, n); break;
+    case N_LET: cell_entry(f, e, K_LET, "let ", n->name, assign_expr(f, n->a)); break;
+    case N_FN: e->last = cat(f, 2, params_doc(f, n), assign_expr(f, n->b)); break;
+    case N_TARGET: target_entry(f, e, n); break;
+    case N_SPLIT: e->last = split_doc(f, n); break;
     case N_HISTORY:
-        e->kind = K_HISTORY;
-        lay_cell(f, e, join(f, "history ", "", n->name));
-        e->last = cat(f, 3, text(f, "= "), expr(f, n->c, P_IF, false), mapping(f, n->d, t1));
+        cell_entry(f, e, K_HISTORY, "history ", n->name, file_doc(f, "= ", n, t1));
         break;
-    case N_ACTUALS:
-        e->last = cat(f, 3, text(f, "actuals "), expr(f, n->c, P_IF, false), mapping(f, n->d, t1));
-        break;
-    case N_INCENTIVE:
-        e->last =
-            cat(f, 2, text(f, arena_printf(&f->arena, "incentive %s per %s ", n->name, n->a->name)),
-                attrs_block(f, n->b, t1));
-        break;
+    case N_ACTUALS: e->last = file_doc(f, "actuals ", n, t1); break;
+    case N_INCENTIVE: e->last = per_level_doc(f, "incentive", n, attrs_block(f, n->b, t1)); break;
     case N_SCORECARD:
-        e->last =
-            cat(f, 2, text(f, arena_printf(&f->arena, "scorecard %s per %s ", n->name, n->a->name)),
-                scorecard_block(f, n->b, t1));
+        e->last = per_level_doc(f, "scorecard", n, scorecard_block(f, n->b, t1));
         break;
-    case N_REVIEW:
-        e->kind = K_REVIEW;
-        lay_cell(f, e, join(f, "review ", "", n->name));
-        e->last = review_block(f, n->a, t1);
-        break;
+    case N_REVIEW: cell_entry(f, e, K_REVIEW, "review ", n->name, review_block(f, n->a, t1)); break;
     case N_SCENARIO:
         e->last = cat(f, 2, text(f, join(f, "scenario ", n->name, " ")), attrs_block(f, n->a, t1));
         break;
     case N_EXAMPLE:
-        e->last = cat(f, 4, text(f, "example "), lay_label(f, t0, n->str),
-                      text(f, join(f, " ", n->name, " ")), example_block(f, n, t1));
+        e->last = titled_doc(f, "example ", n, t0, join(f, " ", n->name, " "),
+                             example_block(f, n, t1));
         break;
-    case N_ASSERT:
-        e->last = assert_doc(f, n, t1);
-        break;
-    case N_REPORT:
-        e->last = cat(f, 4, text(f, "report "), lay_label(f, t0, n->str), text(f, " "),
-                      shows_block(f, n->a, t1));
-        break;
-    case N_SHOW:
-        e->last = show_doc(f, n);
-        break;
-    case N_IMPORT:
-        e->last = cat(f, 2, text(f, "import "), expr(f, n->c, P_IF, false));
-        break;
-    default:
-        e->last = text(f, ast_kind_name(n->kind));
-        break;
+    case N_ASSERT: e->last = assert_doc(f, n, t1); break;
+    case N_REPORT: e->last = titled_doc(f, "report ", n, t0, " ", shows_block(f, n->a, t1)); break;
+    case N_SHOW: e->last = show_doc(f, n); break;
+    case N_IMPORT: e->last = cat(f, 2, text(f, "import "), expr(f, n->c, P_IF, false)); break;
+    default: e->last = text(f, ast_kind_name(n->kind)); break;
     }
 }
 

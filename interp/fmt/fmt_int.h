@@ -1,13 +1,19 @@
-/* fmt_int.h -- shared by fmt.c (syntax tree to documents) and fmt_doc.c
- * (documents to text).
+/* fmt_int.h -- shared by the formatter's files: fmt.c (syntax tree to
+ * documents), layout.c (tokens, comments and blocks of the source), doc.c
+ * (documents to text) and verify.c (the output parsed again).  Not for
+ * other modules: fmt/fmt.h is the interface.
  *
  * A document (Doc) is the layout of a piece of plan text in the style of
  * Wadler's "prettier printer": text, line breaks that become a space (or
  * nothing) when their group fits on the line, groups, indentation.  A
  * braced block is a Doc of its own (D_BLOCK): on one line when it was on
  * one line in the source and fits, else one entry per line, its entries
- * aligned and its comments in place.  Every Doc, Block and string lives in
- * the Fmt's arena.
+ * aligned and its comments in place.
+ *
+ * Ownership: a Fmt lives for one call of fmt_plan or fmt_dump_ast; every
+ * Doc, Block, Entry and string lives in its arena, and its token and
+ * comment tables (match, claimed, lay) are freed with it.  The Source is
+ * the caller's.
  */
 #ifndef FMT_INT_H
 #define FMT_INT_H
@@ -107,7 +113,7 @@ typedef struct Fmt {
     bool *claimed; /* per comment: placed */
 } Fmt;
 
-/* The source's layout (fmt_lay.c).  Tokens are numbered in source order. */
+/* The source's layout (layout.c).  Tokens are numbered in source order. */
 const LexTok *lay_tok(const Fmt *f, long i);
 bool lay_tok_is(const Fmt *f, long i, char c);        /* token i is the character c */
 long lay_tok_before(const Fmt *f, int line, int col); /* last token starting at or before */
@@ -128,12 +134,12 @@ Doc *lay_block_doc(Fmt *f, Block *b);
 Doc *lay_string(Fmt *f, long t, const char *value);
 Doc *lay_label(Fmt *f, long t, const char *value);
 
-/* Checking the output (fmt_verify.c). */
+/* Checking the output (verify.c). */
 FmtResult fmt_verify(Fmt *f, const Node *items, const Buf *out, Diags *d);
 /* ast_dump of items into *with, and the same without positions. */
 void fmt_dump_tree(const Node *items, char **with, char **without);
 
-/* Documents (fmt_doc.c). */
+/* Documents (doc.c). */
 Doc *doc_text(Fmt *f, const char *s);
 Doc *doc_cat(Fmt *f);
 Doc *doc_add(Fmt *f, Doc *cat, Doc *kid); /* returns cat */

@@ -1,4 +1,4 @@
-/* fmt_lay.c -- for the formatter, what the syntax tree does not keep: the
+/* layout.c -- for the formatter, what the syntax tree does not keep: the
  * source's tokens (strings as written, parentheses, brackets), its comments
  * and blank lines; and blocks of entries, with each comment placed on the
  * entry it belongs to (fmt_int.h).  It reads the source and the layout of
@@ -196,53 +196,69 @@ void lay_cell(Fmt *f, Entry *e, const char *s)
     e->cells[e->ncells++] = s;
 }
 
+/* Where the comments of a block go while its entries are walked. */
+typedef struct {
+    int prev;      /* the entry before them, or -1 */
+    bool hang;     /* comment lines right under it, written deeper, hang from it */
+    int last_line; /* of the last token or comment placed */
+    CList pending; /* full-line comments for the next entry */
+} Walk;
+
+static void place_comment(Fmt *f, Block *b, Walk *w, const LexComment *c)
+{
+    const char *text = comment_text(f, c);
+    Entry *p = w->prev >= 0 ? &b->e[w->prev] : NULL;
+    if (p && !p->trailing && !w->pending.n && c->at.line == lay_tok(f, p->t1)->end_line) {
+        p->trailing = text;
+    } else if (!p && b->open >= 0 && !b->open_comment &&
+               c->at.line == lay_tok(f, b->open)->line) {
+        b->open_comment = text;
+    } else if (p && w->hang && full_line(f, c) && !blank_between(f, w->last_line, c->at.line) &&
+               c->at.col > lay_tok(f, p->t0)->col) {
+        clist_push(f, &p->hanging, (CLine){text, false, c->at.col});
+    } else {
+        clist_push(f, &w->pending, (CLine){text, blank_between(f, w->last_line, c->at.line), 0});
+        w->hang = false;
+    }
+    w->last_line = c->at.line;
+}
+
+/* Places the comments not yet claimed from index ci on, up to those of
+ * token limit and not past index ce. */
+static void place_comments(Fmt *f, Block *b, Walk *w, size_t ci, size_t ce, long limit)
+{
+    const LexComment *cs = f->lay.comments;
+    for (; ci < ce && (long)cs[ci].tok <= limit; ci++) {
+        if (f->claimed[ci])
+            continue;
+        f->claimed[ci] = true;
+        place_comment(f, b, w, &cs[ci]);
+    }
+}
+
 /* Comments between the entries of b: at the end of an entry's line
  * (trailing), right under it and written deeper (hanging), after the
  * opening brace, else before the next entry or the closing brace. */
 static void attach_between(Fmt *f, Block *b)
 {
-    const LexComment *cs = f->lay.comments;
-    size_t ci = comment_after(f, b->open), ce = comment_after(f, b->close);
-    int last_line = b->open >= 0 ? lay_tok(f, b->open)->line : 0;
-    int prev = -1;
-    bool hang = false;
-    CList pending = {0};
+    size_t ce = comment_after(f, b->close);
+    Walk w = {-1, false, b->open >= 0 ? lay_tok(f, b->open)->line : 0, {0}};
     for (int k = 0; k <= b->n; k++) {
         long limit = k < b->n ? b->e[k].t0 : b->close;
-        if (k > 0) /* not those inside the entry before: hoist_inner's */
-            ci = comment_after(f, b->e[k - 1].t1);
-        for (; ci < ce && (long)cs[ci].tok <= limit; ci++) {
-            if (f->claimed[ci])
-                continue;
-            f->claimed[ci] = true;
-            const LexComment *c = &cs[ci];
-            const char *text = comment_text(f, c);
-            Entry *p = prev >= 0 ? &b->e[prev] : NULL;
-            if (p && !p->trailing && !pending.n && c->at.line == lay_tok(f, p->t1)->end_line) {
-                p->trailing = text;
-            } else if (!p && b->open >= 0 && !b->open_comment &&
-                       c->at.line == lay_tok(f, b->open)->line) {
-                b->open_comment = text;
-            } else if (p && hang && full_line(f, c) && !blank_between(f, last_line, c->at.line) &&
-                       c->at.col > lay_tok(f, p->t0)->col) {
-                clist_push(f, &p->hanging, (CLine){text, false, c->at.col});
-            } else {
-                clist_push(f, &pending, (CLine){text, blank_between(f, last_line, c->at.line), 0});
-                hang = false;
-            }
-            last_line = c->at.line;
-        }
+        /* after the entry before, not inside it: those are hoist_inner's */
+        size_t ci = comment_after(f, k > 0 ? b->e[k - 1].t1 : b->open);
+        place_comments(f, b, &w, ci, ce, limit);
         if (k == b->n)
             break;
         Entry *e = &b->e[k];
-        e->leading = pending;
-        pending = (CList){0};
-        e->blank_before = blank_between(f, last_line, lay_tok(f, e->t0)->line);
-        last_line = lay_tok(f, e->t1)->end_line;
-        prev = k;
-        hang = true;
+        e->leading = w.pending;
+        w.pending = (CList){0};
+        e->blank_before = blank_between(f, w.last_line, lay_tok(f, e->t0)->line);
+        w.last_line = lay_tok(f, e->t1)->end_line;
+        w.prev = k;
+        w.hang = true;
     }
-    b->dangling = pending;
+    b->dangling = w.pending;
 }
 
 /* Comments inside an entry that nothing inside it placed (in the middle of
@@ -317,21 +333,28 @@ static char *unescape(const char *s, size_t n)
     return r;
 }
 
+/* The string token t as written, when its value is value; else NULL. */
+static Doc *as_written(Fmt *f, long t, const char *value)
+{
+    if (t < 0 || (size_t)t >= f->lay.ntoks)
+        return NULL;
+    const LexTok *k = lay_tok(f, t);
+    const char *s = f->src->text + k->off;
+    if (k->len < 2 || s[0] != '"' || s[k->len - 1] != '"')
+        return NULL;
+    char *v = unescape(s, k->len);
+    bool same = strcmp(v, value) == 0;
+    free(v);
+    return same ? doc_text(f, arena_strndup(&f->arena, s, k->len)) : NULL;
+}
+
 /* A string as written at token t, when that token is the string whose
  * value is value; else value written with escapes. */
 Doc *lay_string(Fmt *f, long t, const char *value)
 {
-    if (t >= 0 && (size_t)t < f->lay.ntoks) {
-        const LexTok *k = lay_tok(f, t);
-        const char *s = f->src->text + k->off;
-        if (k->len >= 2 && s[0] == '"' && s[k->len - 1] == '"') {
-            char *v = unescape(s, k->len);
-            bool same = strcmp(v, value) == 0;
-            free(v);
-            if (same)
-                return doc_text(f, arena_strndup(&f->arena, s, k->len));
-        }
-    }
+    Doc *d = as_written(f, t, value);
+    if (d)
+        return d;
     Buf b = {0};
     buf_putc(&b, '"');
     for (const char *p = value; *p; p++) {
@@ -343,7 +366,7 @@ Doc *lay_string(Fmt *f, long t, const char *value)
             buf_putc(&b, *p);
     }
     buf_putc(&b, '"');
-    Doc *d = doc_text(f, arena_strdup(&f->arena, buf_cstr(&b)));
+    d = doc_text(f, arena_strdup(&f->arena, buf_cstr(&b)));
     buf_free(&b);
     return d;
 }

@@ -1,4 +1,4 @@
-/* fmt_verify.c -- the formatter checks its own output before anyone sees
+/* verify.c -- the formatter checks its own output before anyone sees
  * it: parsed again, it must give the same syntax tree (ast_dump without
  * positions) and the same comments.  A difference is an internal error at
  * the first node that differs; no text is given back. */
@@ -7,6 +7,29 @@
 #include <string.h>
 
 #include "fmt/fmt_int.h"
+
+/* One line of an ast_dump, "  KIND LINE:COL rest", without " LINE:COL". */
+static void put_without_position(Buf *b, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && s[i] == ' ')
+        i++;
+    while (i < len && s[i] != ' ')
+        i++;
+    size_t j = i + 1;
+    while (j < len && s[j] >= '0' && s[j] <= '9')
+        j++;
+    size_t k = j < len && s[j] == ':' ? j + 1 : 0;
+    while (k && k < len && s[k] >= '0' && s[k] <= '9')
+        k++;
+    if (k > j + 1 && (k == len || s[k] == ' ') && j > i + 1) {
+        buf_put(b, s, i);
+        buf_put(b, s + k, len - k);
+    } else {
+        buf_put(b, s, len);
+    }
+    buf_putc(b, '\n');
+}
 
 /* ast_dump of items, and the same with the positions left out. */
 void fmt_dump_tree(const Node *items, char **with, char **without)
@@ -23,24 +46,7 @@ void fmt_dump_tree(const Node *items, char **with, char **without)
     for (const char *s = *with; *s;) {
         const char *eol = strchr(s, '\n');
         size_t len = eol ? (size_t)(eol - s) : strlen(s);
-        size_t i = 0;
-        while (i < len && s[i] == ' ')
-            i++;
-        while (i < len && s[i] != ' ')
-            i++;
-        size_t j = i + 1;
-        while (j < len && s[j] >= '0' && s[j] <= '9')
-            j++;
-        size_t k = j < len && s[j] == ':' ? j + 1 : 0;
-        while (k && k < len && s[k] >= '0' && s[k] <= '9')
-            k++;
-        if (k > j + 1 && (k == len || s[k] == ' ') && j > i + 1) {
-            buf_put(&b, s, i);
-            buf_put(&b, s + k, len - k);
-        } else {
-            buf_put(&b, s, len);
-        }
-        buf_putc(&b, '\n');
+        put_without_position(&b, s, len);
         s += len + (eol ? 1 : 0);
     }
     *without = b.data ? b.data : xstrdup("");
@@ -101,6 +107,29 @@ static Loc first_difference(Source *src, const char *with, const char *a, const 
     return loc;
 }
 
+/* The output parsed again (items2, comments in l2) against the plan: the
+ * same tree without positions and the same comments. */
+static FmtResult compare_parses(Fmt *f, const Node *items, Source *s2, const Layout *l2,
+                                const Node *items2, Diags *d)
+{
+    char *w1, *n1, *w2, *n2;
+    fmt_dump_tree(items, &w1, &n1);
+    fmt_dump_tree(items2, &w2, &n2);
+    char *c1 = comment_set(f->src, &f->lay), *c2 = comment_set(s2, l2);
+    FmtResult r = FMT_DONE;
+    if (strcmp(n1, n2) != 0) {
+        diag_error(d, first_difference(f->src, w1, n1, n2),
+                   "internal error: formatting would change the plan here");
+        r = FMT_INTERNAL_ERROR;
+    } else if (strcmp(c1, c2) != 0) {
+        diag_error(d, (Loc){f->src, 1, 1, 1, 1},
+                   "internal error: formatting would lose or change a comment");
+        r = FMT_INTERNAL_ERROR;
+    }
+    free(w1), free(n1), free(w2), free(n2), free(c1), free(c2);
+    return r;
+}
+
 FmtResult fmt_verify(Fmt *f, const Node *items, const Buf *out, Diags *d)
 {
     Diags d2 = {0};
@@ -109,31 +138,17 @@ FmtResult fmt_verify(Fmt *f, const Node *items, const Buf *out, Diags *d)
     Source *s2 = source_new(f->src->name, NULL, out->data ? out->data : "", out->len, 0);
     int nerr = 0;
     Node *items2 = parse_source_layout(s2, &a2, &d2, &nerr, &l2);
-    FmtResult r = FMT_DONE;
-    char *w1 = NULL, *n1 = NULL, *w2 = NULL, *n2 = NULL, *c1 = NULL, *c2 = NULL;
+    FmtResult r;
     if (nerr || d2.nerrors) {
         diag_error(d, (Loc){f->src, 1, 1, 1, 1},
                    "internal error: the formatted plan does not parse (line %d of it: %s)",
                    d2.n ? d2.v[0].loc.line : 0, d2.n ? d2.v[0].msg : "?");
         r = FMT_INTERNAL_ERROR;
     } else {
-        fmt_dump_tree(items, &w1, &n1);
-        fmt_dump_tree(items2, &w2, &n2);
-        c1 = comment_set(f->src, &f->lay);
-        c2 = comment_set(s2, &l2);
-        if (strcmp(n1, n2) != 0) {
-            diag_error(d, first_difference(f->src, w1, n1, n2),
-                       "internal error: formatting would change the plan here");
-            r = FMT_INTERNAL_ERROR;
-        } else if (strcmp(c1, c2) != 0) {
-            diag_error(d, (Loc){f->src, 1, 1, 1, 1},
-                       "internal error: formatting would lose or change a comment");
-            r = FMT_INTERNAL_ERROR;
-        }
+        r = compare_parses(f, items, s2, &l2, items2, d);
     }
     if (r != FMT_DONE)
         diag_note_plain(d, "nothing was written; please report this, with the plan, as a bug");
-    free(w1), free(n1), free(w2), free(n2), free(c1), free(c2);
     parse_layout_free(&l2);
     arena_free(&a2);
     diag_free(&d2);
