@@ -1,7 +1,7 @@
-/* program.h -- a plan and everything it imports, loaded and checked.
+/* load.h -- a plan and everything it imports, loaded.
  *
  * A Program owns its Units (one per file: Source, arena, statements) and
- * the symbol tables built by resolve.c.  Loading reads files only inside
+ * the symbol tables the checker builds (check/check.h).  Loading reads files only inside
  * the main plan's directory (or --allow-path directories and
  * $SALESPLAN_PATH for imports) and never runs anything.  prog_free
  * releases everything.
@@ -24,7 +24,7 @@ typedef struct Unit {
     struct Unit *next;
 } Unit;
 
-typedef struct Symbols Symbols; /* resolve.c */
+typedef struct Symbols Symbols; /* model/model.h, built by check/ */
 
 typedef struct Program {
     Diags *diags;

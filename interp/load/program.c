@@ -1,6 +1,7 @@
 /* program.c -- loading a plan and its imports.  It reads files only where
  * a plan may look (its own directory, --allow-path, $SALESPLAN_PATH for
- * imports), detects import cycles and bounds import depth. */
+ * imports), detects import cycles and bounds import depth.  It parses;
+ * it never checks or evaluates a statement. */
 #include "load/load.h"
 
 #include <errno.h>
@@ -120,6 +121,27 @@ static const char *lexical_escape(const char *path)
     return NULL;
 }
 
+/* Is path a file inside the directories a plan may read?  Else an error
+ * at pn. */
+static bool resolves_inside(Program *p, const Node *pn, const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (!real) {
+        diag_error(p->diags, pn->loc, "cannot open '%s': %s", pn->str, strerror(errno));
+        p->data_error = true;
+        return false;
+    }
+    if (!allowed(p, real)) {
+        diag_error(p->diags, pn->loc, "cannot use '%s': it resolves outside the plan's directory",
+                   pn->str);
+        diag_note_plain(p->diags, "a symbolic link may point elsewhere; use --allow-path DIR");
+        free(real);
+        return false;
+    }
+    free(real);
+    return true;
+}
+
 char *prog_data_path(Program *p, const Node *pn)
 {
     const char *why = lexical_escape(pn->str);
@@ -135,22 +157,10 @@ char *prog_data_path(Program *p, const Node *pn)
     }
     Buf b = {0};
     buf_printf(&b, "%s/%s", pn->loc.src->dir, pn->str);
-    char *real = realpath(buf_cstr(&b), NULL);
-    if (!real) {
-        diag_error(p->diags, pn->loc, "cannot open '%s': %s", pn->str, strerror(errno));
-        p->data_error = true;
+    if (!resolves_inside(p, pn, buf_cstr(&b))) {
         buf_free(&b);
         return NULL;
     }
-    if (!allowed(p, real)) {
-        diag_error(p->diags, pn->loc, "cannot use '%s': it resolves outside the plan's directory",
-                   pn->str);
-        diag_note_plain(p->diags, "a symbolic link may point elsewhere; use --allow-path DIR");
-        free(real);
-        buf_free(&b);
-        return NULL;
-    }
-    free(real);
     return b.data;
 }
 
@@ -202,27 +212,33 @@ static void cycle_error(Program *p, const Node *imp, const char **stack, int dep
     buf_free(&b);
 }
 
+/* In the import functions, depth is the importing file's depth:
+ * stack[0..depth] holds the files being loaded. */
+static void load_std(Program *p, const Node *imp, const StdModule *m, int depth, const char **stack)
+{
+    char key[256];
+    snprintf(key, sizeof key, "<std>/%s", m->name);
+    if (on_stack(stack, depth + 1, key)) {
+        cycle_error(p, imp, stack, depth + 1, key);
+        return;
+    }
+    if (find_loaded(p, key))
+        return;
+    Unit *u = add_unit(p, key, NULL, m->text, m->len);
+    u->is_std = true;
+    u->realpath = xstrdup(key);
+    parse_unit(p, u);
+    load_imports(p, u, depth + 1, stack);
+}
+
 static void import_std(Program *p, const Node *imp, int depth, const char **stack)
 {
     const char *mod = imp->str + 4;
-    for (const StdModule *m = std_modules; m->name; m++) {
-        if (strcmp(m->name, mod) != 0)
-            continue;
-        char key[256];
-        snprintf(key, sizeof key, "<std>/%s", m->name);
-        if (on_stack(stack, depth + 1, key)) {
-            cycle_error(p, imp, stack, depth + 1, key);
+    for (const StdModule *m = std_modules; m->name; m++)
+        if (strcmp(m->name, mod) == 0) {
+            load_std(p, imp, m, depth, stack);
             return;
         }
-        if (find_loaded(p, key))
-            return;
-        Unit *u = add_unit(p, key, NULL, m->text, m->len);
-        u->is_std = true;
-        u->realpath = xstrdup(key);
-        parse_unit(p, u);
-        load_imports(p, u, depth + 1, stack);
-        return;
-    }
     diag_error(p->diags, imp->loc, "no standard module '%s'", imp->str);
     Buf b = {0};
     for (const StdModule *m = std_modules; m->name; m++)
@@ -231,8 +247,51 @@ static void import_std(Program *p, const Node *imp, int depth, const char **stac
     buf_free(&b);
 }
 
-/* In import_std and import_file, depth is the importing file's depth:
- * stack[0..depth] holds the files being loaded. */
+/* The import relative to the importing file, when it resolves inside the
+ * directories a plan may read (*outside when it resolves elsewhere). */
+static char *find_relative(Program *p, const Unit *from, const Node *imp, bool *outside)
+{
+    if (!from->src->dir || lexical_escape(imp->str))
+        return NULL;
+    Buf b = {0};
+    buf_printf(&b, "%s/%s", from->src->dir, imp->str);
+    char *real = realpath(buf_cstr(&b), NULL);
+    buf_free(&b);
+    if (real && allowed(p, real))
+        return real;
+    if (real)
+        *outside = true;
+    free(real);
+    return NULL;
+}
+
+/* dir/path, when it exists inside dir (no symbolic link out of it). */
+static char *inside_dir(const char *dir, const char *path)
+{
+    Buf b = {0};
+    buf_printf(&b, "%s/%s", dir, path);
+    char *real = realpath(buf_cstr(&b), NULL);
+    char *root = realpath(dir, NULL);
+    buf_free(&b);
+    if (!real || !root || !inside(real, root)) {
+        free(real);
+        real = NULL;
+    }
+    free(root);
+    return real;
+}
+
+static char *find_on_path(const Node *imp)
+{
+    const char *env = getenv("SALESPLAN_PATH");
+    if (!env || lexical_escape(imp->str))
+        return NULL;
+    char *copy = xstrdup(env), *save = NULL, *real = NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir && !real; dir = strtok_r(NULL, ":", &save))
+        real = inside_dir(dir, imp->str);
+    free(copy);
+    return real;
+}
 
 /* Finds an import: relative to the importing file, then $SALESPLAN_PATH. */
 static char *find_import(Program *p, const Unit *from, const Node *imp, bool *from_env,
@@ -240,74 +299,53 @@ static char *find_import(Program *p, const Unit *from, const Node *imp, bool *fr
 {
     *from_env = false;
     *outside = false;
-    if (from->src->dir && !lexical_escape(imp->str)) {
-        Buf b = {0};
-        buf_printf(&b, "%s/%s", from->src->dir, imp->str);
-        char *real = realpath(buf_cstr(&b), NULL);
-        buf_free(&b);
-        if (real && allowed(p, real))
-            return real;
-        if (real)
-            *outside = true;
-        free(real);
-    }
-    const char *env = getenv("SALESPLAN_PATH");
-    if (!env || lexical_escape(imp->str))
-        return NULL;
-    char *copy = xstrdup(env), *save = NULL;
-    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-        Buf b = {0};
-        buf_printf(&b, "%s/%s", dir, imp->str);
-        char *real = realpath(buf_cstr(&b), NULL);
-        char *root = realpath(dir, NULL);
-        buf_free(&b);
-        if (real && root && inside(real, root)) { /* no symbolic link out of the directory */
-            free(root);
-            free(copy);
-            *from_env = true;
-            return real;
-        }
-        free(root);
-        free(real);
-    }
-    free(copy);
-    return NULL;
+    char *real = find_relative(p, from, imp, outside);
+    if (real)
+        return real;
+    real = find_on_path(imp);
+    *from_env = real != NULL;
+    return real;
 }
 
-static void import_file(Program *p, Unit *from, const Node *imp, int depth, const char **stack)
+static void import_not_found(Program *p, const Node *imp, bool outside)
 {
-    if (p->no_files) {
-        diag_error(p->diags, imp->loc, "cannot import '%s': no file access here", imp->str);
-        return;
-    }
-    bool from_env, outside;
-    char *real = find_import(p, from, imp, &from_env, &outside);
-    if (!real && lexical_escape(imp->str)) {
-        diag_error(p->diags, imp->loc, "cannot import '%s': %s", imp->str, lexical_escape(imp->str));
-        return;
-    }
-    if (!real && outside) {
+    const char *why = lexical_escape(imp->str);
+    if (why) {
+        diag_error(p->diags, imp->loc, "cannot import '%s': %s", imp->str, why);
+    } else if (outside) {
         diag_error(p->diags, imp->loc, "cannot import '%s': it resolves outside the plan's directory",
                    imp->str);
         diag_note_plain(p->diags, "a symbolic link may point elsewhere; use --allow-path DIR");
-        return;
-    }
-    if (!real) {
+    } else {
         diag_error(p->diags, imp->loc, "cannot import '%s': no such file", imp->str);
         diag_note_plain(p->diags, "imports are found relative to the importing file, then along "
                                   "$SALESPLAN_PATH; the standard library is 'std/NAME'");
         p->data_error = true;
-        return;
     }
-    if (on_stack(stack, depth + 1, real)) {
-        cycle_error(p, imp, stack, depth + 1, real);
-        free(real);
-        return;
-    }
-    if (find_loaded(p, real)) {
-        free(real);
-        return;
-    }
+}
+
+/* The name an import is shown by: relative to the main plan, as the user
+ * would name it. */
+static char *import_name(const Unit *from, const Node *imp, const char *real, bool from_env)
+{
+    Buf name = {0};
+    char *shown_dir = dir_of(from->src->name);
+    if (from_env)
+        buf_puts(&name, real);
+    else if (strcmp(shown_dir, ".") != 0 && !from->is_std)
+        buf_printf(&name, "%s/%s", shown_dir, imp->str);
+    else
+        buf_puts(&name, imp->str);
+    free(shown_dir);
+    char *s = xstrdup(buf_cstr(&name));
+    buf_free(&name);
+    return s;
+}
+
+/* Reads the file real (the unit takes it over) as name, then its imports. */
+static void load_import(Program *p, const Node *imp, char *real, const char *name, int depth,
+                        const char **stack)
+{
     size_t len;
     bool too_big;
     char *text = read_file(real, &len, &too_big);
@@ -319,23 +357,38 @@ static void import_file(Program *p, Unit *from, const Node *imp, int depth, cons
         return;
     }
     char *dir = dir_of(real);
-    /* Shown relative to the main plan, as the user would name it. */
-    Buf name = {0};
-    char *shown_dir = dir_of(from->src->name);
-    if (from_env)
-        buf_puts(&name, real);
-    else if (strcmp(shown_dir, ".") != 0 && !from->is_std)
-        buf_printf(&name, "%s/%s", shown_dir, imp->str);
-    else
-        buf_puts(&name, imp->str);
-    free(shown_dir);
-    Unit *u = add_unit(p, buf_cstr(&name), dir, text, len);
+    Unit *u = add_unit(p, name, dir, text, len);
     u->realpath = real;
-    buf_free(&name);
     free(dir);
     free(text);
     parse_unit(p, u);
     load_imports(p, u, depth + 1, stack);
+}
+
+static void import_file(Program *p, Unit *from, const Node *imp, int depth, const char **stack)
+{
+    if (p->no_files) {
+        diag_error(p->diags, imp->loc, "cannot import '%s': no file access here", imp->str);
+        return;
+    }
+    bool from_env, outside;
+    char *real = find_import(p, from, imp, &from_env, &outside);
+    if (!real) {
+        import_not_found(p, imp, outside);
+        return;
+    }
+    if (on_stack(stack, depth + 1, real)) {
+        cycle_error(p, imp, stack, depth + 1, real);
+        free(real);
+        return;
+    }
+    if (find_loaded(p, real)) {
+        free(real);
+        return;
+    }
+    char *name = import_name(from, imp, real, from_env);
+    load_import(p, imp, real, name, depth, stack);
+    free(name);
 }
 
 static void load_imports(Program *p, Unit *u, int depth, const char **stack)
