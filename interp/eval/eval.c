@@ -87,32 +87,41 @@ static int eval_let(Eval *e, const Node *let, Value *out)
     return 0;
 }
 
+/* A name bound in frame fr: a parameter, active_months, or an attribute of
+ * its member.  True when bound, with the result of evaluating it in *rc. */
+static bool in_frame(Eval *e, const Frame *fr, const char *name, Value *out, int *rc)
+{
+    int i = 0;
+    *rc = 0;
+    for (const Node *p = fr->params; p; p = p->next, i++)
+        if (strcmp(p->name, name) == 0) {
+            *out = fr->args[i];
+            return true;
+        }
+    if (fr->has_active_months && strcmp(name, "active_months") == 0) {
+        *out = num_value(num_from_int(fr->active_months));
+        return true;
+    }
+    const Attr *a = fr->member ? sym_attr(fr->member, name) : NULL;
+    if (!a)
+        return false;
+    if (a->text) {
+        *out = text_value(a->text);
+        return true;
+    }
+    Frame plain = {0};
+    *rc = eval_expr(e, &plain, a->value, out);
+    return true;
+}
+
+/* The innermost frame first, then lets, then metrics. */
 static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out)
 {
     const char *name = n->name;
-    for (const Frame *fr = f; fr; fr = fr->outer) {
-        int i = 0;
-        for (const Node *p = fr->params; p; p = p->next, i++)
-            if (strcmp(p->name, name) == 0) {
-                *out = fr->args[i];
-                return 0;
-            }
-        if (fr->has_active_months && strcmp(name, "active_months") == 0) {
-            *out = num_value(num_from_int(fr->active_months));
-            return 0;
-        }
-        if (fr->member) {
-            const Attr *a = sym_attr(fr->member, name);
-            if (a) {
-                if (a->text) {
-                    *out = text_value(a->text);
-                    return 0;
-                }
-                Frame plain = {0};
-                return eval_expr(e, &plain, a->value, out);
-            }
-        }
-    }
+    int rc;
+    for (const Frame *fr = f; fr; fr = fr->outer)
+        if (in_frame(e, fr, name, out, &rc))
+            return rc;
     Node *let = strmap_get(&e->s->lets, name);
     if (let)
         return eval_let(e, let, out);
@@ -243,40 +252,66 @@ static int table_points(Eval *e, const Frame *f, const Node *t, Num *keys, Num *
 
 #define MAX_POINTS 256
 
+/* step: the value of the last breakpoint at or below x. */
+static NumStatus step_value(Num x, const Num *keys, const Num *vals, int n, Num *acc)
+{
+    for (int i = 0; i < n; i++)
+        if (num_cmp(keys[i], x) <= 0)
+            *acc = vals[i];
+    return NUM_OK;
+}
+
+/* bracket: each band's rate on the part of x inside the band. */
+static NumStatus bracket_value(Num x, const Num *keys, const Num *vals, int n, Num *acc)
+{
+    NumStatus st = NUM_OK;
+    Num tmp;
+    for (int i = 0; i < n && st == NUM_OK && num_cmp(x, keys[i]) > 0; i++) {
+        Num top = i + 1 < n && num_cmp(keys[i + 1], x) < 0 ? keys[i + 1] : x;
+        if ((st = num_sub(top, keys[i], &tmp)) == NUM_OK && (st = num_mul(tmp, vals[i], &tmp)) == NUM_OK)
+            st = num_add(*acc, tmp, acc);
+    }
+    return st;
+}
+
+/* y0 + (x - x0) * (y1 - y0) / (x1 - x0) */
+static NumStatus interpolate(Num x, Num x0, Num x1, Num y0, Num y1, Num *out)
+{
+    Num dx, dy, span, t;
+    NumStatus st;
+    if ((st = num_sub(x, x0, &dx)) != NUM_OK || (st = num_sub(y1, y0, &dy)) != NUM_OK ||
+        (st = num_sub(x1, x0, &span)) != NUM_OK || (st = num_mul(dx, dy, &t)) != NUM_OK ||
+        (st = num_div(t, span, &t)) != NUM_OK)
+        return st;
+    return num_add(y0, t, out);
+}
+
+/* curve: straight lines between the points, flat beyond the ends. */
+static NumStatus curve_value(Num x, const Num *keys, const Num *vals, int n, Num *acc)
+{
+    NumStatus st = NUM_OK;
+    if (n > 0)
+        *acc = num_cmp(x, keys[0]) <= 0 ? vals[0] : vals[n - 1];
+    for (int i = 0; i + 1 < n && st == NUM_OK; i++) {
+        if (num_cmp(x, keys[i]) <= 0 || num_cmp(x, keys[i + 1]) > 0 ||
+            num_cmp(keys[i], keys[i + 1]) == 0)
+            continue;
+        st = interpolate(x, keys[i], keys[i + 1], vals[i], vals[i + 1], acc);
+    }
+    return st;
+}
+
 static int eval_table(Eval *e, const Frame *f, const Node *t, Value *out)
 {
-    Num x, keys[MAX_POINTS], vals[MAX_POINTS], acc = NUM_ZERO, tmp;
+    Num x, keys[MAX_POINTS], vals[MAX_POINTS], acc = NUM_ZERO;
     if (eval_num(e, f, t->a, &x) < 0)
         return -1;
     int n = table_points(e, f, t, keys, vals, MAX_POINTS);
     if (n < 0)
         return -1;
-    NumStatus st = NUM_OK;
-    if (t->op == TABLE_STEP) {
-        for (int i = 0; i < n; i++)
-            if (num_cmp(keys[i], x) <= 0)
-                acc = vals[i];
-    } else if (t->op == TABLE_BRACKET) {
-        for (int i = 0; i < n && st == NUM_OK && num_cmp(x, keys[i]) > 0; i++) {
-            Num top = i + 1 < n && num_cmp(keys[i + 1], x) < 0 ? keys[i + 1] : x;
-            if ((st = num_sub(top, keys[i], &tmp)) == NUM_OK && (st = num_mul(tmp, vals[i], &tmp)) == NUM_OK)
-                st = num_add(acc, tmp, &acc);
-        }
-    } else { /* curve */
-        if (n > 0)
-            acc = num_cmp(x, keys[0]) <= 0 ? vals[0] : vals[n - 1];
-        for (int i = 0; i + 1 < n && st == NUM_OK; i++) {
-            if (num_cmp(x, keys[i]) <= 0 || num_cmp(x, keys[i + 1]) > 0 ||
-                num_cmp(keys[i], keys[i + 1]) == 0)
-                continue;
-            Num dx, dy, span; /* y0 + (x - x0) * (y1 - y0) / (x1 - x0) */
-            if ((st = num_sub(x, keys[i], &dx)) == NUM_OK &&
-                (st = num_sub(vals[i + 1], vals[i], &dy)) == NUM_OK &&
-                (st = num_sub(keys[i + 1], keys[i], &span)) == NUM_OK &&
-                (st = num_mul(dx, dy, &tmp)) == NUM_OK && (st = num_div(tmp, span, &tmp)) == NUM_OK)
-                st = num_add(vals[i], tmp, &acc);
-        }
-    }
+    NumStatus st = t->op == TABLE_STEP      ? step_value(x, keys, vals, n, &acc)
+                   : t->op == TABLE_BRACKET ? bracket_value(x, keys, vals, n, &acc)
+                                            : curve_value(x, keys, vals, n, &acc);
     if (st != NUM_OK)
         return fault(e, t, st, x, NUM_ZERO);
     *out = num_value(acc);
@@ -301,26 +336,23 @@ static int compare(Eval *e, const Node *n, const Value *a, const Value *b, Value
     return 0;
 }
 
-static int eval_binop(Eval *e, const Frame *f, const Node *n, Value *out)
+/* and, or: the right side only when the left does not decide. */
+static int eval_logic(Eval *e, const Frame *f, const Node *n, Value a, Value *out)
 {
-    Value a, b;
-    if (eval_expr(e, f, n->a, &a) < 0)
-        return -1;
-    if (n->op == OP_AND || n->op == OP_OR) { /* short-circuit */
-        bool av = !num_is_zero(a.num);
-        if ((n->op == OP_AND && !av) || (n->op == OP_OR && av)) {
-            *out = bool_value(av);
-            return 0;
-        }
-        if (eval_expr(e, f, n->b, &b) < 0)
-            return -1;
-        *out = bool_value(!num_is_zero(b.num));
+    bool av = !num_is_zero(a.num);
+    if ((n->op == OP_AND && !av) || (n->op == OP_OR && av)) {
+        *out = bool_value(av);
         return 0;
     }
+    Value b;
     if (eval_expr(e, f, n->b, &b) < 0)
         return -1;
-    if (n->op < OP_ADD || n->op > OP_DIV)
-        return compare(e, n, &a, &b, out);
+    *out = bool_value(!num_is_zero(b.num));
+    return 0;
+}
+
+static int arith(Eval *e, const Node *n, Value a, Value b, Value *out)
+{
     if (a.kind != V_NUM || b.kind != V_NUM) {
         diag_error(e->d, n->loc, "arithmetic needs numbers");
         return -1;
@@ -329,11 +361,25 @@ static int eval_binop(Eval *e, const Frame *f, const Node *n, Value *out)
     NumStatus st = n->op == OP_ADD   ? num_add(a.num, b.num, &r)
                    : n->op == OP_SUB ? num_sub(a.num, b.num, &r)
                    : n->op == OP_MUL ? num_mul(a.num, b.num, &r)
-                                  : num_div(a.num, b.num, &r);
+                                     : num_div(a.num, b.num, &r);
     if (st != NUM_OK)
         return fault(e, n, st, a.num, b.num);
     *out = num_value(r);
     return 0;
+}
+
+static int eval_binop(Eval *e, const Frame *f, const Node *n, Value *out)
+{
+    Value a, b;
+    if (eval_expr(e, f, n->a, &a) < 0)
+        return -1;
+    if (n->op == OP_AND || n->op == OP_OR)
+        return eval_logic(e, f, n, a, out);
+    if (eval_expr(e, f, n->b, &b) < 0)
+        return -1;
+    if (n->op < OP_ADD || n->op > OP_DIV)
+        return compare(e, n, &a, &b, out);
+    return arith(e, n, a, b, out);
 }
 
 static int eval_cell(Eval *e, const Node *n, Value *out)
@@ -356,6 +402,32 @@ static int eval_cell(Eval *e, const Node *n, Value *out)
     return e->metric(e, metric, coords, k, n, &out->num);
 }
 
+static int eval_unop(Eval *e, const Frame *f, const Node *n, Value *out)
+{
+    Value a;
+    if (eval_expr(e, f, n->a, &a) < 0)
+        return -1;
+    *out = n->op == OP_NEG ? num_value(num_neg(a.num)) : bool_value(num_is_zero(a.num));
+    return 0;
+}
+
+static int eval_if(Eval *e, const Frame *f, const Node *n, Value *out)
+{
+    Value c;
+    if (eval_expr(e, f, n->a, &c) < 0)
+        return -1;
+    return eval_expr(e, f, num_is_zero(c.num) ? n->c : n->b, out);
+}
+
+/* M.target, M.actual...: the context (an incentive, example or assert) knows. */
+static int eval_field(Eval *e, const Frame *f, const Node *n, Value *out)
+{
+    if (e->context)
+        return e->context(e, f, n, out);
+    diag_error(e->d, n->loc, "'%s' is only known inside an incentive, example or assert", n->name);
+    return -1;
+}
+
 int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out)
 {
     switch (n->kind) {
@@ -369,35 +441,14 @@ int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out)
     case N_DATE:
         *out = (Value){V_MONTH, n->num, NULL};
         return 0;
-    case N_NAME:
-        return eval_name(e, f, n, out);
-    case N_INDEX:
-        return eval_cell(e, n, out);
-    case N_CALL:
-        return eval_call(e, f, n, out);
-    case N_BINOP:
-        return eval_binop(e, f, n, out);
-    case N_UNOP: {
-        Value a;
-        if (eval_expr(e, f, n->a, &a) < 0)
-            return -1;
-        *out = n->op == OP_NEG ? num_value(num_neg(a.num)) : bool_value(num_is_zero(a.num));
-        return 0;
-    }
-    case N_IF: {
-        Value c;
-        if (eval_expr(e, f, n->a, &c) < 0)
-            return -1;
-        return eval_expr(e, f, num_is_zero(c.num) ? n->c : n->b, out);
-    }
-    case N_TABLE:
-        return eval_table(e, f, n, out);
-    case N_FIELD:
-        if (e->context)
-            return e->context(e, f, n, out);
-        diag_error(e->d, n->loc, "'%s' is only known inside an incentive, example or assert",
-                   n->name);
-        return -1;
+    case N_NAME: return eval_name(e, f, n, out);
+    case N_INDEX: return eval_cell(e, n, out);
+    case N_CALL: return eval_call(e, f, n, out);
+    case N_BINOP: return eval_binop(e, f, n, out);
+    case N_UNOP: return eval_unop(e, f, n, out);
+    case N_IF: return eval_if(e, f, n, out);
+    case N_TABLE: return eval_table(e, f, n, out);
+    case N_FIELD: return eval_field(e, f, n, out);
     default:
         diag_error(e->d, n->loc, "%s cannot be evaluated here", ast_kind_name(n->kind));
         return -1;
