@@ -1,4 +1,6 @@
-/* ast.c -- constructing and printing syntax trees.  No checks here. */
+/* ast.c -- the syntax tree's constructors, the names of its kinds and
+ * operators, and its dump (for tests and the formatter's self-check).
+ * It builds and prints; it checks nothing. */
 #include "syntax/ast.h"
 
 #include <string.h>

@@ -1,4 +1,7 @@
-/* parse.c -- runs the flex scanner and bison parser over one Source. */
+/* parse.c -- runs the flex scanner and bison parser over one Source,
+ * records the layout of tokens and comments when the formatter asks, and
+ * holds the keyword list.  Parsing only builds the tree: nothing here
+ * looks at names or values. */
 #include "syntax/parse_int.h"
 
 #include <stdlib.h>

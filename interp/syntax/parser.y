@@ -1,6 +1,6 @@
 /* parser.y -- tokens to AST.  Pure, reentrant, %expect 0.
  * Actions only build nodes; every check that needs names or values lives
- * in interp/resolve.c.  Newlines are white space, so statements are told
+ * in the checker (check/).  Newlines are white space, so statements are told
  * apart by their leading keyword; entries in { } may be separated by ',',
  * ';' or nothing. */
 %require "3.8"
@@ -454,6 +454,46 @@ static void sp_yyerror(SP_YYLTYPE *l, yyscan_t scanner, ParseCtx *ctx, const cha
     diag_error(ctx->diags, L(ctx, *l), "the plan is too deeply nested to parse (%s)", msg);
 }
 
+/* At the end of input with a bracket open: "'}' expected (to close ...)". */
+static void report_unclosed(ParseCtx *ctx)
+{
+    const OpenBracket *o = &ctx->open[ctx->depth - 1];
+    char close = o->ch == '{' ? '}' : o->ch == '(' ? ')' : ']';
+    Loc loc = ctx->eof_loc;
+    if (o->stmt)
+        diag_error(ctx->diags, loc, "'%c' expected (to close '%s' at line %d)", close, o->stmt,
+                   o->stmt_line);
+    else
+        diag_error(ctx->diags, loc, "'%c' expected (to close '%c' at line %d)", close, o->ch,
+                   o->loc.line);
+    diag_note(ctx->diags, o->loc, "'%c' opened here", o->ch);
+}
+
+/* The tokens that could come next, "a, b or c", into b (left empty when
+ * more than six); soft keywords are left out where a name would do. */
+static void expected_tokens(const yypcontext_t *yyctx, Buf *b, bool *want_value)
+{
+    yysymbol_kind_t exp[YYNTOKENS];
+    int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
+    bool want_name = false;
+    *want_value = false;
+    for (int i = 0; i < n; i++) {
+        want_name |= exp[i] == YYSYMBOL_IDENT;
+        *want_value |= exp[i] == YYSYMBOL_NUMBER;
+    }
+    int shown = 0;
+    for (int i = 0; i < n; i++)
+        shown += !(want_name && is_soft(exp[i]));
+    if (n <= 0 || shown > 6)
+        return;
+    for (int i = 0, k = 0; i < n; i++) {
+        if (want_name && is_soft(exp[i]))
+            continue;
+        buf_printf(b, "%s%s", k == 0 ? "" : k == shown - 1 ? " or " : ", ", tok_name(exp[i]));
+        k++;
+    }
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, ParseCtx *ctx)
 {
     (void)scanner;
@@ -461,45 +501,14 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, Pa
         return 0;
     ctx->nerrors++;
     yysymbol_kind_t tok = yypcontext_token(yyctx);
-    Loc loc = L(ctx, *yypcontext_location(yyctx));
     if (tok == YYSYMBOL_YYEOF && ctx->depth > 0) {
-        const OpenBracket *o = &ctx->open[ctx->depth - 1];
-        char close = o->ch == '{' ? '}' : o->ch == '(' ? ')' : ']';
-        loc = ctx->eof_loc;
-        if (o->stmt)
-            diag_error(ctx->diags, loc, "'%c' expected (to close '%s' at line %d)", close, o->stmt,
-                       o->stmt_line);
-        else
-            diag_error(ctx->diags, loc, "'%c' expected (to close '%c' at line %d)", close, o->ch,
-                       o->loc.line);
-        diag_note(ctx->diags, o->loc, "'%c' opened here", o->ch);
+        report_unclosed(ctx);
         return 0;
     }
-    yysymbol_kind_t exp[YYNTOKENS];
-    int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
-    bool want_name = false, want_value = false;
-    for (int i = 0; i < n; i++) {
-        want_name |= exp[i] == YYSYMBOL_IDENT;
-        want_value |= exp[i] == YYSYMBOL_NUMBER;
-    }
     Buf b = {0};
-    int shown = 0;
-    for (int i = 0; i < n; i++) {
-        if (want_name && is_soft(exp[i]))
-            continue;
-        shown++;
-    }
-    if (n > 0 && shown <= 6) {
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-            if (want_name && is_soft(exp[i]))
-                continue;
-            buf_printf(&b, "%s%s", k == 0 ? "" : k == shown - 1 ? " or " : ", ", tok_name(exp[i]));
-            k++;
-        }
-    }
-    if (tok == YYSYMBOL_YYEOF)
-        loc = ctx->eof_loc;
+    bool want_value;
+    expected_tokens(yyctx, &b, &want_value);
+    Loc loc = tok == YYSYMBOL_YYEOF ? ctx->eof_loc : L(ctx, *yypcontext_location(yyctx));
     if (b.len)
         diag_error(ctx->diags, loc, "unexpected %s, expected %s", tok_name(tok), buf_cstr(&b));
     else if (want_value)
