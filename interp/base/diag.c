@@ -1,5 +1,7 @@
-/* diag.c -- source line tables and diagnostics in three formats.
- * It formats and prints; it never decides what is an error. */
+/* diag.c -- source line tables and diagnostics: collected (at most
+ * DIAG_MAX_ERRORS_PER_FILE errors a file), sorted by position, printed as
+ * text with caret lines, as JSON or as GitHub annotations.  It formats and
+ * prints; it never decides what is an error. */
 #include "base/diag.h"
 
 #include <stdlib.h>
@@ -64,22 +66,26 @@ Loc loc_span(Loc a, Loc b)
     return a;
 }
 
+/* Already DIAG_MAX_ERRORS_PER_FILE errors in loc's file? */
+static bool file_full(const Diags *d, Loc loc)
+{
+    int in_file = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].level == DIAG_ERROR && d->v[i].loc.src == loc.src)
+            in_file++;
+    return in_file >= DIAG_MAX_ERRORS_PER_FILE;
+}
+
 void diag_verror(Diags *d, DiagLevel level, Loc loc, const char *fmt, va_list ap)
 {
     if (level == DIAG_ERROR)
         d->nerrors++;
     else
         d->nwarnings++;
-    if (level == DIAG_ERROR && loc.src) {
-        int in_file = 0;
-        for (size_t i = 0; i < d->n; i++)
-            if (d->v[i].level == DIAG_ERROR && d->v[i].loc.src == loc.src)
-                in_file++;
-        if (in_file >= DIAG_MAX_ERRORS_PER_FILE) {
-            d->suppressed++;
-            d->last_dropped = true;
-            return;
-        }
+    if (level == DIAG_ERROR && loc.src && file_full(d, loc)) {
+        d->suppressed++; /* counted, and its notes dropped with it */
+        d->last_dropped = true;
+        return;
     }
     d->last_dropped = false;
     if (d->n == d->cap) {
@@ -158,25 +164,58 @@ static int diag_order(const void *pa, const void *pb)
 
 #define WINDOW 100 /* code points of a long line shown around the caret */
 
+/* A source line with the caret line under it, being written. */
+typedef struct {
+    FILE *out;
+    Buf caret;
+    Loc loc;
+    int from, to; /* code points shown: the line, or a window around the caret */
+    int last;     /* the last code point underlined */
+} Excerpt;
+
+static void excerpt_window(Excerpt *x, int total)
+{
+    Loc loc = x->loc;
+    x->from = 1;
+    x->to = total;
+    x->last = loc.end_line == loc.line && loc.end_col >= loc.col ? loc.end_col : total;
+    if (total > WINDOW) {
+        x->from = loc.col > WINDOW / 2 ? loc.col - WINDOW / 2 : 1;
+        if (x->from + WINDOW - 1 < x->to)
+            x->to = x->from + WINDOW - 1;
+    }
+    if (x->last > x->to)
+        x->last = x->to;
+}
+
+/* Code point number cp (c, n bytes at p) and its columns of the caret line. */
+static void excerpt_char(Excerpt *x, const char *p, size_t n, utf8proc_int32_t c, int cp)
+{
+    if (c == '\t' || c >= 0x20)
+        fwrite(p, 1, n, x->out);
+    else
+        fputc('?', x->out);
+    int w = c == '\t' ? 1 : utf8proc_charwidth(c);
+    if (w < 1)
+        w = 1;
+    for (int k = 0; k < w && cp <= x->last; k++) {
+        char mark = cp < x->loc.col ? (c == '\t' ? '\t' : ' ') : cp == x->loc.col ? '^' : '~';
+        buf_putc(&x->caret, mark == '^' && k > 0 ? '~' : mark);
+    }
+}
+
 /* Prints a source line (or a window of it) and the caret line under it. */
 static void print_excerpt(FILE *out, const Diags *d, Loc loc)
 {
     size_t len;
     const char *line = source_line(loc.src, loc.line, &len);
-    int from = 1, to = (int)utf8_count(line, len);
-    int last = loc.end_line == loc.line && loc.end_col >= loc.col ? loc.end_col : to;
-    if (to > WINDOW) {
-        from = loc.col > WINDOW / 2 ? loc.col - WINDOW / 2 : 1;
-        if (from + WINDOW - 1 < to)
-            to = from + WINDOW - 1;
-    }
-    if (last > to)
-        last = to;
-    fprintf(out, "%5d | %s", loc.line, from > 1 ? "..." : "");
-    Buf caret = {0};
-    buf_puts(&caret, from > 1 ? "   " : "");
+    int total = (int)utf8_count(line, len);
+    Excerpt x = {out, {0}, loc, 1, total, total};
+    excerpt_window(&x, total);
+    fprintf(out, "%5d | %s", loc.line, x.from > 1 ? "..." : "");
+    buf_puts(&x.caret, x.from > 1 ? "   " : "");
     int cp = 1;
-    for (size_t i = 0; i < len && cp <= to;) {
+    for (size_t i = 0; i < len && cp <= x.to; cp++) {
         utf8proc_int32_t c;
         utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)line + i,
                                               (utf8proc_ssize_t)(len - i), &c);
@@ -184,29 +223,15 @@ static void print_excerpt(FILE *out, const Diags *d, Loc loc)
             n = 1;
             c = 0xFFFD;
         }
-        if (cp >= from) {
-            if (c == '\t' || c >= 0x20)
-                fwrite(line + i, 1, (size_t)n, out);
-            else
-                fputc('?', out);
-            int w = c == '\t' ? 1 : utf8proc_charwidth(c);
-            if (w < 1)
-                w = 1;
-            for (int k = 0; k < w; k++) {
-                char mark = cp < loc.col ? (c == '\t' ? '\t' : ' ') : cp == loc.col ? '^' : '~';
-                if (cp > last)
-                    break;
-                buf_putc(&caret, mark == '^' && k > 0 ? '~' : mark);
-            }
-        }
+        if (cp >= x.from)
+            excerpt_char(&x, line + i, (size_t)n, c, cp);
         i += (size_t)n;
-        cp++;
     }
     if (loc.col > cp - 1) /* caret just past the end of the line */
-        buf_putc(&caret, '^');
-    fprintf(out, "%s\n      | %s%s%s\n", to < (int)utf8_count(line, len) ? "..." : "",
-            d->color ? "\033[1;32m" : "", buf_cstr(&caret), d->color ? "\033[0m" : "");
-    buf_free(&caret);
+        buf_putc(&x.caret, '^');
+    fprintf(out, "%s\n      | %s%s%s\n", x.to < total ? "..." : "", d->color ? "\033[1;32m" : "",
+            buf_cstr(&x.caret), d->color ? "\033[0m" : "");
+    buf_free(&x.caret);
 }
 
 static void print_text(FILE *out, const Diags *d, const Diag *g)
@@ -228,33 +253,40 @@ static void print_text(FILE *out, const Diags *d, const Diag *g)
     }
 }
 
+/* One ASCII byte of a JSON string. */
+static void json_char(FILE *out, unsigned char c)
+{
+    switch (c) {
+    case '"': fputs("\\\"", out); break;
+    case '\\': fputs("\\\\", out); break;
+    case '\n': fputs("\\n", out); break;
+    case '\t': fputs("\\t", out); break;
+    case '\r': fputs("\\r", out); break;
+    default:
+        if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+}
+
 void json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     size_t n = strlen(s);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p >= 0x80) { /* JSON must be UTF-8: invalid bytes become U+FFFD */
-            size_t k = utf8_seq_len(p, n - (size_t)(p - (const unsigned char *)s));
-            if (k == 0) {
-                fputs("\\ufffd", out);
-                continue;
-            }
-            fwrite(p, 1, k, out);
-            p += k - 1;
+        if (*p < 0x80) {
+            json_char(out, *p);
             continue;
         }
-        switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\t': fputs("\\t", out); break;
-        case '\r': fputs("\\r", out); break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
+        /* JSON must be UTF-8: invalid bytes become U+FFFD */
+        size_t k = utf8_seq_len(p, n - (size_t)(p - (const unsigned char *)s));
+        if (k == 0) {
+            fputs("\\ufffd", out);
+            continue;
         }
+        fwrite(p, 1, k, out);
+        p += k - 1;
     }
     fputc('"', out);
 }
@@ -311,44 +343,47 @@ static void print_github(FILE *out, const Diag *g)
     fputc('\n', out);
 }
 
-void diag_flush(Diags *d, FILE *out, DiagFormat fmt, bool *json_first)
+static void free_entries(Diags *d)
 {
-    if (d->n > 1)
-        qsort(d->v, d->n, sizeof *d->v, diag_order);
-    for (size_t i = 0; i < d->n; i++) {
-        const Diag *g = &d->v[i];
-        if (fmt == FMT_TEXT)
-            print_text(out, d, g);
-        else if (fmt == FMT_GITHUB)
-            print_github(out, g);
-        else {
-            if (!*json_first)
-                fputc(',', out);
-            *json_first = false;
-            print_json(out, g);
-        }
-    }
-    if (d->suppressed && fmt == FMT_TEXT)
-        fprintf(out, "note: %d more error%s not shown (at most %d per file)\n", d->suppressed,
-                d->suppressed == 1 ? "" : "s", DIAG_MAX_ERRORS_PER_FILE);
     for (size_t i = 0; i < d->n; i++) {
         for (size_t k = 0; k < d->v[i].nnotes; k++)
             free(d->v[i].notes[k].msg);
         free(d->v[i].notes);
         free(d->v[i].msg);
     }
+}
+
+static void print_diag(FILE *out, const Diags *d, const Diag *g, DiagFormat fmt, bool *json_first)
+{
+    if (fmt == FMT_TEXT) {
+        print_text(out, d, g);
+    } else if (fmt == FMT_GITHUB) {
+        print_github(out, g);
+    } else {
+        if (!*json_first)
+            fputc(',', out);
+        *json_first = false;
+        print_json(out, g);
+    }
+}
+
+void diag_flush(Diags *d, FILE *out, DiagFormat fmt, bool *json_first)
+{
+    if (d->n > 1)
+        qsort(d->v, d->n, sizeof *d->v, diag_order);
+    for (size_t i = 0; i < d->n; i++)
+        print_diag(out, d, &d->v[i], fmt, json_first);
+    if (d->suppressed && fmt == FMT_TEXT)
+        fprintf(out, "note: %d more error%s not shown (at most %d per file)\n", d->suppressed,
+                d->suppressed == 1 ? "" : "s", DIAG_MAX_ERRORS_PER_FILE);
+    free_entries(d);
     d->n = 0;
     d->suppressed = 0;
 }
 
 void diag_free(Diags *d)
 {
-    for (size_t i = 0; i < d->n; i++) {
-        for (size_t k = 0; k < d->v[i].nnotes; k++)
-            free(d->v[i].notes[k].msg);
-        free(d->v[i].notes);
-        free(d->v[i].msg);
-    }
+    free_entries(d);
     free(d->v);
     memset(d, 0, sizeof *d);
 }

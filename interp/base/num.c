@@ -108,6 +108,23 @@ static U256 mul_wide(u128 a, u128 b)
 }
 
 /* n / d for d > 0.  False when the quotient needs more than 128 bits. */
+/* Restoring binary long division of n by d, when n.hi < d. */
+static void long_division(U256 n, u128 d, u128 *q, u128 *r)
+{
+    u128 rem = n.hi, quo = 0;
+    for (int i = 127; i >= 0; i--) {
+        u128 carry = rem >> 127;
+        rem = (rem << 1) | ((n.lo >> i) & 1);
+        quo <<= 1;
+        if (carry != 0 || rem >= d) {
+            rem -= d; /* wraps back into range when carry was set */
+            quo |= 1;
+        }
+    }
+    *q = quo;
+    *r = rem;
+}
+
 static bool div_wide(U256 n, u128 d, u128 *q, u128 *r)
 {
     if (n.hi == 0) {
@@ -125,18 +142,7 @@ static bool div_wide(U256 n, u128 d, u128 *q, u128 *r)
         *r = cur % d;
         return true;
     }
-    u128 rem = n.hi, quo = 0; /* restoring binary long division */
-    for (int i = 127; i >= 0; i--) {
-        u128 carry = rem >> 127;
-        rem = (rem << 1) | ((n.lo >> i) & 1);
-        quo <<= 1;
-        if (carry != 0 || rem >= d) {
-            rem -= d; /* wraps back into range when carry was set */
-            quo |= 1;
-        }
-    }
-    *q = quo;
-    *r = rem;
+    long_division(n, d, q, r);
     return true;
 }
 
@@ -241,11 +247,11 @@ static bool scan_literal(const char *s, size_t len, Literal *lit)
 }
 
 /* Value * 10^12 of a scanned literal. */
-static NumStatus literal_value(const char *s, const Literal *lit, u128 *out)
+/* The digits s[0..end) ('_' between them) as an integer. */
+static NumStatus int_digits(const char *s, size_t end, u128 *out)
 {
-    u128 unit = pow10u(NUM_DECIMALS + lit->shift); /* 10^10 .. 10^20 */
-    u128 ip = 0, frac = 0;
-    for (size_t i = 0; i < lit->int_end; i++) {
+    u128 ip = 0;
+    for (size_t i = 0; i < end; i++) {
         if (s[i] == '_')
             continue;
         unsigned dg = (unsigned)(s[i] - '0');
@@ -253,11 +259,16 @@ static NumStatus literal_value(const char *s, const Literal *lit, u128 *out)
             return NUM_OVERFLOW;
         ip = ip * 10 + dg;
     }
-    if (ip > MAG_MAX / unit)
-        return NUM_OVERFLOW;
-    ip *= unit;
-    bool inexact = false; /* reported after overflow, as num.h promises */
-    for (size_t i = lit->frac_start; i < lit->frac_end; i++) {
+    *out = ip;
+    return NUM_OK;
+}
+
+/* The fraction digits s[from..to) in units of unit (the value of the
+ * integer digit 1); *inexact when a digit below the smallest unit is not 0. */
+static u128 frac_digits(const char *s, size_t from, size_t to, u128 unit, bool *inexact)
+{
+    u128 frac = 0;
+    for (size_t i = from; i < to; i++) {
         if (s[i] == '_')
             continue;
         unsigned dg = (unsigned)(s[i] - '0');
@@ -265,9 +276,21 @@ static NumStatus literal_value(const char *s, const Literal *lit, u128 *out)
             unit /= 10;
             frac += dg * unit; /* stays below the initial unit */
         } else if (dg != 0) {
-            inexact = true;
+            *inexact = true;
         }
     }
+    return frac;
+}
+
+static NumStatus literal_value(const char *s, const Literal *lit, u128 *out)
+{
+    u128 unit = pow10u(NUM_DECIMALS + lit->shift); /* 10^10 .. 10^20 */
+    u128 ip;
+    if (int_digits(s, lit->int_end, &ip) != NUM_OK || ip > MAG_MAX / unit)
+        return NUM_OVERFLOW;
+    ip *= unit;
+    bool inexact = false; /* reported after overflow, as num.h promises */
+    u128 frac = frac_digits(s, lit->frac_start, lit->frac_end, unit, &inexact);
     if (frac > MAG_MAX - ip)
         return NUM_OVERFLOW;
     if (inexact)

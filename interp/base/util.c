@@ -1,5 +1,6 @@
 /* util.c -- memory that never returns NULL, arenas, buffers, a string map,
- * UTF-8 helpers.  Nothing here knows about plans. */
+ * UTF-8 helpers and the edit distance behind did-you-mean.  Nothing here
+ * knows about plans. */
 #include "base/util.h"
 
 #include <stdio.h>
@@ -228,6 +229,25 @@ void strmap_free(StrMap *m)
     m->cap = m->count = 0;
 }
 
+/* The length of the sequence lead byte c starts, and the least code point
+ * it may encode (shorter forms are overlong); 0 for a byte that cannot lead. */
+static size_t lead_length(unsigned c, unsigned *min)
+{
+    if (c >= 0xC2 && c <= 0xDF) {
+        *min = 0x80;
+        return 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        *min = 0x800;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        *min = 0x10000;
+        return 4;
+    }
+    return 0;
+}
+
 size_t utf8_seq_len(const unsigned char *s, size_t n)
 {
     if (n == 0)
@@ -235,21 +255,9 @@ size_t utf8_seq_len(const unsigned char *s, size_t n)
     unsigned c = s[0];
     if (c < 0x80)
         return 1;
-    size_t len;
     unsigned min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
+    size_t len = lead_length(c, &min);
+    if (len == 0 || n < len)
         return 0;
     unsigned cp = c & (0x7F >> len);
     for (size_t i = 1; i < len; i++) {
@@ -271,6 +279,28 @@ size_t utf8_count(const char *s, size_t n)
     return count;
 }
 
+/* The next row of the distance table, for character ca of a at row i;
+ * returns the row's least value. */
+static int next_row(int *row, int i, char ca, const char *b, size_t lb)
+{
+    int diag = row[0];
+    row[0] = i;
+    int best = row[0];
+    for (size_t j = 1; j <= lb; j++) {
+        int up = row[j];
+        int v = diag + (ca == b[j - 1] ? 0 : 1);
+        if (up + 1 < v)
+            v = up + 1;
+        if (row[j - 1] + 1 < v)
+            v = row[j - 1] + 1;
+        row[j] = v;
+        diag = up;
+        if (v < best)
+            best = v;
+    }
+    return best;
+}
+
 int edit_distance(const char *a, const char *b, int max)
 {
     size_t la = strlen(a), lb = strlen(b);
@@ -281,25 +311,8 @@ int edit_distance(const char *a, const char *b, int max)
     int row[65];
     for (size_t j = 0; j <= lb; j++)
         row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = row[0], best;
-        row[0] = (int)i;
-        best = row[0];
-        for (size_t j = 1; j <= lb; j++) {
-            int up = row[j];
-            int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            int v = diag + cost;
-            if (up + 1 < v)
-                v = up + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            row[j] = v;
-            diag = up;
-            if (v < best)
-                best = v;
-        }
-        if (best > max)
-            return max + 1;
-    }
+    for (size_t i = 1; i <= la; i++)
+        if (next_row(row, (int)i, a[i - 1], b, lb) > max)
+            return max + 1; /* every later row only grows */
     return row[lb] > max ? max + 1 : row[lb];
 }
