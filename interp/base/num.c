@@ -1,10 +1,8 @@
 /* num.c -- exact decimal arithmetic on 128-bit fixed point (scale 10^12).
- *
- * Values stay within [-(2^127 - 1), 2^127 - 1], so negation never overflows.
- * Every rounding step works on unsigned magnitudes plus a sign and checks
- * before it computes: signed __int128 overflow is undefined behaviour and must
- * never happen, even for out-of-range results.  No floating point, no heap.
- */
+ * Values stay within +-(2^127 - 1), so negation never overflows; every step
+ * works on unsigned magnitudes and a sign and checks before it computes, as
+ * signed __int128 overflow is undefined behaviour even for out-of-range
+ * results.  No floating point, no heap. */
 #include "base/num.h"
 
 #include <string.h>

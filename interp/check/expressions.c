@@ -208,7 +208,8 @@ static Kind check_total(R *r, Node *a1, Node *a2)
             note_closest_of(r, &r->s->histories, &r->s->incentives, a1->name);
         return K_ANY;
     }
-    if (a2 && !is_fiscal_year_name(a2)) { /* a past year (FY2026) is fine: histories hold past years */
+    /* a past year (FY2026) is fine: histories hold past years */
+    if (a2 && !is_fiscal_year_name(a2)) {
         Member *y = sym_lookup_member(r->s, a2, r->d);
         if (y && (!y->dim->is_time || y->depth != 0))
             diag_error(r->d, a2->loc, "bad argument #2 to 'total' (fiscal year expected, got '%s')",
@@ -221,7 +222,8 @@ static Kind check_total(R *r, Node *a1, Node *a2)
 static Kind check_attainment(R *r, const Scope *sc, Node *e, Node *a1, Node *a2)
 {
     if (!(sc->flags & (SC_INCENTIVE | SC_FIELDS))) {
-        diag_error(r->d, e->loc, "attainment() is only known inside an incentive, example or assert");
+        diag_error(r->d, e->loc,
+                   "attainment() is only known inside an incentive, example or assert");
         return K_NUM;
     }
     if (a1->kind != N_NAME || !strmap_get(&r->s->metrics, a1->name)) {
@@ -311,7 +313,8 @@ static bool arity_ok(R *r, const Node *e, int min, int max, const Node *fn)
     if ((int)n >= min && (max < 0 || (int)n <= max))
         return true;
     if (min == max)
-        diag_error(r->d, e->loc, "'%s' takes %d argument%s, got %zu", f, min, min == 1 ? "" : "s", n);
+        diag_error(r->d, e->loc, "'%s' takes %d argument%s, got %zu", f, min,
+                   min == 1 ? "" : "s", n);
     else if (max < 0)
         diag_error(r->d, e->loc, "'%s' takes at least %d arguments, got %zu", f, min, n);
     else
@@ -486,11 +489,13 @@ static Kind check_binop(R *r, const Scope *sc, Node *e)
         return check_logic(r, e, a, b);
     bool cmp = ast_op_compares(op);
     if ((not_numeric(a) || not_numeric(b)) && !(cmp && (op == OP_EQ || op == OP_NE) && a == b)) {
-        diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a), sym_kind_name(b));
+        diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a),
+                   sym_kind_name(b));
         return cmp ? K_BOOL : K_ANY;
     }
     if ((op == OP_ADD || op == OP_SUB || cmp) && mixes(a, b)) {
-        diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a), sym_kind_name(b));
+        diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a),
+                   sym_kind_name(b));
         diag_note(r->d, e->a->loc, "this is %s", sym_kind_name(a));
         diag_note(r->d, e->b->loc, "this is %s", sym_kind_name(b));
         return cmp ? K_BOOL : K_ANY;

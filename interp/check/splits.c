@@ -260,7 +260,8 @@ static void check_entry_value(R *r, Split *sp, Node *e, const Member *m, bool we
     Num w;
     if (weights && rx_const(r, e->b, &w) == 1 && num_sign(w) < 0) {
         char b[NUM_BUFSZ];
-        diag_error(r->d, e->b->loc, "negative weight %s for '%s'", num_str(w, b), m ? m->name : "?");
+        diag_error(r->d, e->b->loc, "negative weight %s for '%s'", num_str(w, b),
+                   m ? m->name : "?");
     }
     if (!sym_additive(sp->metric) && (k == K_MONEY || k == K_COUNT))
         diag_error(r->d, e->b->loc, "%s is a %s metric: give each member a %s value",
@@ -430,7 +431,8 @@ static void report_sums(R *r, Split *sp, Node *spec, const Sums *t)
     num_sub(t->pv, t->total, &diff);
     if (t->rest) {
         if (num_sign(diff) < 0) {
-            diag_error(r->d, t->rest->loc, "'rest' would be %s: the other %s already take %s of %s's %s",
+            diag_error(r->d, t->rest->loc,
+                       "'rest' would be %s: the other %s already take %s of %s's %s",
                        fmt_value(r, metric, diff, b1), t->of, fmt_value(r, metric, t->total, b2),
                        t->whole, fmt_value(r, metric, t->pv, b3));
             diag_note_plain(r->d, "lower the other amounts or shares");
@@ -440,7 +442,8 @@ static void report_sums(R *r, Split *sp, Node *spec, const Sums *t)
     if (num_is_zero(diff))
         return;
     if (t->any_share && num_is_zero(t->amounts))
-        diag_error(r->d, spec->loc, "shares of %s sum to %s, not 100%%", t->of, rs_fmt_pct(t->shares, b1));
+        diag_error(r->d, spec->loc, "shares of %s sum to %s, not 100%%", t->of,
+                   rs_fmt_pct(t->shares, b1));
     else
         diag_error(r->d, spec->loc, "%s sum to %s but %s is %s (%s by %s)", t->of,
                    fmt_value(r, metric, t->total, b1), t->whole, fmt_value(r, metric, t->pv, b2),
@@ -462,7 +465,8 @@ static void check_sums(R *r, Split *sp, Node *spec, const Member *parent)
                      : sp->metric->name;
     if (num_cmp(t.shares, NUM_ONE) > 0) {
         char b[NUM_BUFSZ];
-        diag_error(r->d, spec->loc, "shares of %s sum to %s, over 100%%", t.of, rs_fmt_pct(t.shares, b));
+        diag_error(r->d, spec->loc, "shares of %s sum to %s, over 100%%", t.of,
+                   rs_fmt_pct(t.shares, b));
         return;
     }
     Num part;
@@ -535,7 +539,8 @@ static void check_prop_spec(R *r, Split *sp, Node *spec)
     Scope sc = {SC_ATTRS, 0, sp->level->dim, 0, 0, true, NULL};
     Kind k = rx_check(r, &sc, spec->a);
     if (k == K_BOOL || k == K_STR)
-        diag_error(r->d, spec->a->loc, "'proportional to' needs a number, got %s", sym_kind_name(k));
+        diag_error(r->d, spec->a->loc, "'proportional to' needs a number, got %s",
+                   sym_kind_name(k));
 }
 
 static void check_season_spec(R *r, Split *sp, Node *spec)

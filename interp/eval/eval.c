@@ -268,7 +268,8 @@ static NumStatus bracket_value(Num x, const Num *keys, const Num *vals, int n, N
     Num tmp;
     for (int i = 0; i < n && st == NUM_OK && num_cmp(x, keys[i]) > 0; i++) {
         Num top = i + 1 < n && num_cmp(keys[i + 1], x) < 0 ? keys[i + 1] : x;
-        if ((st = num_sub(top, keys[i], &tmp)) == NUM_OK && (st = num_mul(tmp, vals[i], &tmp)) == NUM_OK)
+        if ((st = num_sub(top, keys[i], &tmp)) == NUM_OK &&
+            (st = num_mul(tmp, vals[i], &tmp)) == NUM_OK)
             st = num_add(*acc, tmp, acc);
     }
     return st;

@@ -1,9 +1,8 @@
-/* doc.c -- documents to text: a Wadler-style printer (groups break,
- * outermost first, only when they do not fit in FMT_WIDTH columns) and
- * the layout of blocks: one entry per line, cells padded into columns,
- * comments at the end of lines aligned, blank lines kept (at most one).
- * Widths are display widths (a CJK character is two columns).  It knows
- * nothing of the plan language. */
+/* doc.c -- documents to text: a Wadler-style printer (groups break outermost
+ * first, only when they do not fit in FMT_WIDTH columns) and blocks laid out
+ * one entry per line, cells padded into columns, end-of-line comments aligned,
+ * at most one blank line kept.  Widths are display widths (a CJK character is
+ * two columns).  It knows nothing of the plan language. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,14 +1,8 @@
-/* fmt.c -- `salesplan fmt`: a plan's syntax tree back to text in the one
- * canonical layout (docs/LANGUAGE.md, "Formatting"), one construct of the
- * language at a time.
- *
- * The tree says what to print; layout.c adds what the tree does not keep
- * (strings as written, the writer's parentheses, whether a block was on
- * one line, comments, blank lines); numbers keep their literal text
- * (Node.str).  doc.c lays the documents out; verify.c parses the result
- * again before anyone sees it.  Nothing here reads other files or
- * evaluates anything.
- */
+/* fmt.c -- `salesplan fmt`: the syntax tree back to text in the canonical
+ * layout (docs/LANGUAGE.md, "Formatting"), one construct at a time; layout.c
+ * adds what the tree does not keep (strings as written, parentheses, one-line
+ * blocks, comments, blank lines), doc.c lays it out, verify.c checks it.
+ * Nothing here reads other files or evaluates anything. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

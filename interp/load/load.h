@@ -1,9 +1,9 @@
 /* load.h -- a plan and everything it imports, loaded.
  *
  * A Program owns its Units (one per file: Source, arena, statements) and
- * the symbol tables the checker builds (check/check.h).  Loading reads files only inside
- * the main plan's directory (or --allow-path directories and
- * $SALESPLAN_PATH for imports) and never runs anything.  prog_free
+ * the symbol tables the checker builds (check/check.h).  Loading reads
+ * files only inside the main plan's directory (or --allow-path directories
+ * and $SALESPLAN_PATH for imports) and never runs anything.  prog_free
  * releases everything.
  */
 #ifndef PROGRAM_H
