@@ -210,7 +210,8 @@ static inline bool bound_add(MStore *ms, __int128 v)
 }
 
 /* Adds a value (v64: it fits in 64 bits), the sum of count rows, to cell i. */
-static inline void ac_cell_add(Cells *c, size_t i, __int128 v, bool v64, uint64_t count)
+static inline __attribute__((always_inline)) void ac_cell_add(Cells *c, size_t i, __int128 v,
+                                                              bool v64, uint64_t count)
 {
     int64_t r;
     uint32_t n;
@@ -231,8 +232,9 @@ static inline void ac_cell_add(Cells *c, size_t i, __int128 v, bool v64, uint64_
  * ancestors.  The metric's bound (MStore.room) is the caller's to take, and
  * the cells must exist (ac_read_header allocates them).  Inline: it is the
  * per-row path. */
-static inline void ac_put(MStore *ms, int ndims, const int *dims, const int32_t *deep, int n,
-                          int month, __int128 v, uint64_t count)
+static inline __attribute__((always_inline)) void ac_put(MStore *ms, int ndims, const int *dims,
+                                                         const int32_t *deep, int n, int month,
+                                                         __int128 v, uint64_t count)
 {
     bool v64 = v == (int64_t)v;
     for (int k = 0; k < n; k++)

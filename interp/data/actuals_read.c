@@ -364,8 +364,9 @@ static int value_slow(Loader *ld, const SrcRow *row, const MetricCol *mc, Num *v
 /* Hands a row's checked values (has[i]: metric column i has one), the sum
  * of count rows, to the store's write path, for month and the members
  * deep[]. */
-static inline void accumulate(Loader *ld, int month, const int32_t *deep, const Num *vals,
-                              const bool *has, uint64_t count)
+static inline __attribute__((always_inline)) void accumulate(Loader *ld, int month,
+                                                             const int32_t *deep, const Num *vals,
+                                                             const bool *has, uint64_t count)
 {
     int ndims = ld->a->ndims;
     for (int i = 0; i < ld->nmc; i++) {
@@ -487,7 +488,10 @@ static bool fast_add(Loader *ld, const SrcRow *row)
     for (int i = 0; i < ld->nmc; i++)
         if (ld->has[i])
             ld->mc[i].ms->room -= ld->vals[i].v < 0 ? -ld->vals[i].v : ld->vals[i].v;
-    accumulate(ld, (int)month, ld->deep, ld->vals, ld->has, (uint64_t)row->weight);
+    if (__builtin_expect(row->weight == 1, 1)) /* a constant count: one increment per cell */
+        accumulate(ld, (int)month, ld->deep, ld->vals, ld->has, 1);
+    else
+        accumulate(ld, (int)month, ld->deep, ld->vals, ld->has, (uint64_t)row->weight);
     return true;
 }
 

@@ -31,18 +31,14 @@
 #include <stddef.h>
 
 #include "base/util.h"
+#include "data/row.h"
 #include "load/load.h"
 
 typedef struct RowSource RowSource;
 
-/* A row: the header or a data row. */
-typedef struct {
-    size_t nfields; /* >= 1 */
-    char **fields;  /* NUL-terminated texts */
-    size_t *lens;   /* their byte lengths, without the NUL */
-    long line;      /* where it starts: a CSV's physical line, else its record number */
-    long weight;    /* rows of data it stands for: 1, or a group's row count */
-} SrcRow;
+/* A row: the header or a data row (data/row.h: nfields, fields, lens, line,
+ * weight). */
+typedef DataRow SrcRow;
 
 /* Where something is in a source, for a diagnostic. */
 typedef struct {

@@ -49,11 +49,7 @@ RowSource *src_csv_open(const char *where, const char *name, char **err)
 
 static int csv_src_next(RowSource *s, SrcRow *row)
 {
-    CsvRow r;
-    int rc = csv_next(csv_of(s)->csv, &r);
-    if (rc > 0)
-        *row = (SrcRow){r.nfields, r.fields, r.lens, r.line, 1};
-    return rc;
+    return csv_next(csv_of(s)->csv, row);
 }
 
 static const char *csv_src_error(const RowSource *s, long *line, long *col)
