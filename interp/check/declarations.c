@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/csv.h"
+#include "data/source.h"
 #include "parser.h"
 #include "check/check_int.h"
 
@@ -48,8 +48,7 @@ static void check_target(R *r, Node *n)
         note_did_you_mean(r, closest(&r->s->metrics, n->name));
     }
     if (n->c) {
-        char *path = prog_data_path(r->p, n->c);
-        free(path);
+        free(src_resolve(r->p, n->c));
         return;
     }
     Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
@@ -356,7 +355,7 @@ void rs_check_item(R *r, Node *n)
     }
     case N_TARGET: check_target(r, n); break;
     case N_HISTORY:
-    case N_ACTUALS: free(prog_data_path(r->p, n->c)); break;
+    case N_ACTUALS: free(src_resolve(r->p, n->c)); break;
     case N_INCENTIVE: check_incentive(r, n); break;
     case N_SCORECARD: check_scorecard(r, n); break;
     case N_REVIEW: check_review(r, n); break;

@@ -954,18 +954,47 @@ static size_t find_cut(const unsigned char *s, size_t i, size_t n, unsigned long
     return n;
 }
 
+/* Where csv_split is: the bytes [from, to) cut into n ranges, out[0..k)
+ * started, the quotes and line feeds counted so far. */
+typedef struct {
+    long long from, to;
+    int n, k; /* the cut looked for: between ranges k - 1 and k */
+    unsigned long long quotes;
+    long line;
+    CsvRange *out;
+} Splitter;
+
+/* Finds the cuts in the block buf[0..len) read at input offset pos. */
+static void cut_block(Splitter *sp, const unsigned char *buf, size_t len, long long pos)
+{
+    long long span = sp->to - sp->from;
+    for (size_t i = 0; i < len && sp->k < sp->n;) {
+        int k = sp->k, n = sp->n;
+        long long target = sp->from + span / n * k + span % n * k / n;
+        if (pos + (long long)i < target) {
+            size_t m = target - pos < (long long)len ? (size_t)(target - pos) : len;
+            count_quotes_lines(buf + i, m - i, &sp->quotes, &sp->line);
+            i = m;
+            continue;
+        }
+        bool found;
+        i = find_cut(buf, i, len, &sp->quotes, &sp->line, &found);
+        if (found) {
+            sp->out[k - 1].length = pos + (long long)i - sp->out[k - 1].offset;
+            sp->out[sp->k++] = (CsvRange){pos + (long long)i, 0, sp->line};
+        }
+    }
+}
+
 int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *out)
 {
     unsigned char *buf = xmalloc(SPLIT_BLOCK);
-    unsigned long long quotes = 0;
-    if (to < from)
-        to = from;
-    long long pos = from, stop = to; /* pos: input offset of buf[0] */
-    int k = 1;                       /* the cut looked for: between ranges k - 1 and k */
+    Splitter sp = {from, to < from ? from : to, n, 1, 0, line, out};
+    long long pos = from, stop = sp.to; /* pos: input offset of buf[0] */
     out[0] = (CsvRange){from, 0, line};
-    while (k < n && pos < to) {
-        size_t want =
-            (unsigned long long)(to - pos) < SPLIT_BLOCK ? (size_t)(to - pos) : SPLIT_BLOCK;
+    while (sp.k < n && pos < sp.to) {
+        size_t want = (unsigned long long)(sp.to - pos) < SPLIT_BLOCK ? (size_t)(sp.to - pos)
+                                                                       : SPLIT_BLOCK;
         ssize_t got = pread(fd, buf, want, (off_t)pos);
         if (got < 0 && errno == EINTR)
             continue;
@@ -977,27 +1006,12 @@ int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *
             stop = pos;
             break;
         }
-        size_t i = 0, len = (size_t)got;
-        while (i < len && k < n) {
-            long long target = from + (to - from) / n * k + (to - from) % n * k / n;
-            if (pos + (long long)i < target) {
-                size_t m = target - pos < (long long)len ? (size_t)(target - pos) : len;
-                count_quotes_lines(buf + i, m - i, &quotes, &line);
-                i = m;
-                continue;
-            }
-            bool found;
-            i = find_cut(buf, i, len, &quotes, &line, &found);
-            if (found) {
-                out[k - 1].length = pos + (long long)i - out[k - 1].offset;
-                out[k++] = (CsvRange){pos + (long long)i, 0, line};
-            }
-        }
+        cut_block(&sp, buf, (size_t)got, pos);
         pos += got;
     }
-    for (; k < n; k++) { /* no cut found: empty ranges at the end */
+    for (int k = sp.k; k < n; k++) { /* no cut found: empty ranges at the end */
         out[k - 1].length = stop - out[k - 1].offset;
-        out[k] = (CsvRange){stop, 0, line};
+        out[k] = (CsvRange){stop, 0, sp.line};
     }
     out[n - 1].length = stop - out[n - 1].offset;
     free(buf);

@@ -694,17 +694,11 @@ static bool sum_complete(const History *h, int start, const Compiled *cf, size_t
     return true;
 }
 
-int hist_season_where(const History *h, int start_month, const HistFilter *filters, size_t nfilters,
-                      Num weights[12], int *years, int max_years)
+/* The months each fiscal year has rows for (passing the filters) into
+ * mask[fy]; the complete years into years[0..max_years): how many. */
+static int complete_years(const History *h, int start, const Compiled *cf, size_t ncf,
+                          uint16_t *mask, int *years, int max_years)
 {
-    for (int i = 0; i < 12; i++)
-        weights[i] = NUM_ZERO;
-    int start = start_month == 0 ? 1 : start_month;
-    if (start < 1 || start > 12)
-        return -1;
-    Compiled *cf = xcalloc(nfilters + 1, sizeof *cf);
-    size_t ncf = compile_filters(h, filters, nfilters, cf);
-    uint16_t *mask = xcalloc(FY_SPAN, sizeof *mask);
     for (size_t gi = 0; gi < h->ngroups; gi++) {
         int idx, fy = fiscal_of(h->groups[gi].ym, start, &idx);
         if (passes(&h->groups[gi], cf, ncf))
@@ -717,6 +711,21 @@ int hist_season_where(const History *h, int start_month, const HistFilter *filte
                 years[count] = fy;
             count++;
         }
+    return count;
+}
+
+int hist_season_where(const History *h, int start_month, const HistFilter *filters, size_t nfilters,
+                      Num weights[12], int *years, int max_years)
+{
+    for (int i = 0; i < 12; i++)
+        weights[i] = NUM_ZERO;
+    int start = start_month == 0 ? 1 : start_month;
+    if (start < 1 || start > 12)
+        return -1;
+    Compiled *cf = xcalloc(nfilters + 1, sizeof *cf);
+    size_t ncf = compile_filters(h, filters, nfilters, cf);
+    uint16_t *mask = xcalloc(FY_SPAN, sizeof *mask);
+    int count = complete_years(h, start, cf, ncf, mask, years, max_years);
     if (count > 0 && !sum_complete(h, start, cf, ncf, mask, weights)) {
         for (int i = 0; i < 12; i++)
             weights[i] = NUM_ZERO;
