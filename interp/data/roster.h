@@ -6,7 +6,8 @@
  * mapping gives it; the last such column counts); every other column is an
  * attribute, named after its column or by the mapping (plan name =
  * column).  Blank lines are skipped; every other row must have as many
- * fields as the header.  Texts are handed over as they are (not trimmed).
+ * fields as the header (a row's weight means nothing here).  Texts are
+ * handed over as they are (not trimmed).
  * What the values make (members, their tree, attributes) is check/'s: only
  * it writes the symbol tables.  Errors are reported at the file's name in
  * the plan ("FILE:LINE: ...") and set p->data_error.

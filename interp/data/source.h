@@ -47,8 +47,10 @@ typedef struct {
     long end_col; /* the last column of the field on that line (>= col) */
 } SrcPos;
 
-/* What a kind of source implements.  next, error and close are required;
- * the others may be NULL (see the functions below for their contracts). */
+/* What a kind of source implements.  next (the header's column names
+ * first, then the data rows), error and close are required; the others may
+ * be NULL.  The functions below state the contracts (locate: src_locate,
+ * and so on). */
 typedef struct {
     int (*next)(RowSource *s, SrcRow *row);
     const char *(*error)(const RowSource *s, long *line, long *col);

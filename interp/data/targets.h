@@ -6,8 +6,9 @@
  * mapped column), one per dimension.  A reader hands over each data row as
  * the texts of its level columns (an absent field is ""), in header order,
  * and its value on request; what the texts name, and what the values add
- * up to, is the caller's (alloc/).  Every error is reported at the file's
- * name in the plan as "FILE:LINE: ..." and sets p->data_error.
+ * up to, is the caller's (alloc/); a pre-aggregated row (SrcRow.weight) is
+ * read like any other, its value being a sum.  Every error is reported at
+ * the file's name in the plan as "FILE:LINE: ..." and sets p->data_error.
  *
  * Ownership: a TgtReader belongs to its opener (tgt_close); it keeps
  * pointers into the Program (the declaration, the symbols), which must
