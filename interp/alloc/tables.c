@@ -1,7 +1,7 @@
 /* tables.c -- targets from the bottom up (the rows of a submitted source,
- * read by data/targets.c, added up here with the negotiation gap), tables of allocations (rollups, reserve rows, cut
- * allocations above over-assignment, percent and derived metrics), and
- * --explain. */
+ * read by data/targets.c, added up here with the negotiation gap), tables
+ * of allocations (rollups, reserve rows, cut allocations above
+ * over-assignment, percent and derived metrics), and --explain. */
 #include <stdlib.h>
 #include <string.h>
 
