@@ -6,8 +6,8 @@
 #define ALLOC_INT_H
 
 #include "alloc/alloc.h"
-#include "data/csv.h"
 #include "data/history.h"
+#include "data/targets.h"
 #include "alloc/flow.h"
 
 struct SplitInfo {

@@ -144,38 +144,11 @@ History *al_history(Engine *en, const char *name, const Node *at)
     Node *decl = strmap_get(&en->p->sym->histories, name);
     if (!decl)
         return NULL;
-    char *path = prog_data_path(en->p, decl->c);
+    char *path = src_resolve(en->p, decl->c);
     if (!path)
         return NULL;
     HistSpec spec;
-    memset(&spec, 0, sizeof spec);
-    spec.name = name;
-    spec.fy_year = en->p->sym->year;
-    spec.start_month = en->p->sym->start_month;
-    for (Node *m = decl->d; m; m = m->next) {
-        const char *col = m->a ? (m->a->kind == N_STR ? m->a->str : m->a->name) : NULL;
-        if (!m->name || !col)
-            continue;
-        if (strcmp(m->name, "date") == 0)
-            spec.date_col = col;
-        else if (strcmp(m->name, "month") == 0)
-            spec.month_col = col;
-        else if (strcmp(m->name, name) == 0)
-            spec.value_col = col;
-        else if (strmap_get(&en->p->sym->levels, m->name) && spec.nlevels < HIST_MAX_LEVELS &&
-                 !((Level *)strmap_get(&en->p->sym->levels, m->name))->dim->is_time)
-            spec.levels[spec.nlevels++] = (HistLevel){m->name, col};
-    }
-    for (size_t i = 0; i < en->p->sym->levels.cap; i++) { /* unmapped levels: same-named columns */
-        const char *lv = en->p->sym->levels.keys[i];
-        if (lv && ((Level *)en->p->sym->levels.vals[i])->dim->is_time)
-            continue;
-        bool have = false;
-        for (int k = 0; k < spec.nlevels; k++)
-            have |= lv && strcmp(spec.levels[k].level, lv) == 0;
-        if (lv && !have && spec.nlevels < HIST_MAX_LEVELS)
-            spec.levels[spec.nlevels++] = (HistLevel){lv, NULL};
-    }
+    hist_spec_init(&spec, en->p->sym, name, decl->d);
     HistError err;
     h = hist_load(path, &spec, &err);
     free(path);

@@ -1,7 +1,7 @@
-/* atable.c -- targets from the bottom up (a submitted CSV, with the
- * negotiation gap), tables of allocations (rollups, reserve rows, cut
- * allocations above over-assignment, percent and derived metrics), and
- * --explain. */
+/* tables.c -- targets from the bottom up (the rows of a submitted source,
+ * read by data/targets.c, added up here with the negotiation gap), tables
+ * of allocations (rollups, reserve rows, cut allocations above
+ * over-assignment, percent and derived metrics), and --explain. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,14 +32,6 @@ static Member *member_by_text(Dim *d, int depth, const char *text, int start_mon
             strcmp(d->members[i]->label, text) == 0)
             return d->members[i];
     return NULL;
-}
-
-static const char *mapped(const Node *mapping, const char *name)
-{
-    for (const Node *m = mapping; m; m = m->next)
-        if (m->name && strcmp(m->name, name) == 0 && m->a)
-            return m->a->kind == N_STR ? m->a->str : m->a->name;
-    return name;
 }
 
 /* "80万" in the plan's display unit, else with separators */
@@ -89,57 +81,15 @@ static void negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
     buf_free(&b);
 }
 
-int al_bottom_up(Engine *en, Alloc *A, const Node *decl)
+/* The axes of the level columns of t: one per column, at the column's level. */
+static size_t bottom_up_axes(Alloc *A, const TgtReader *t)
 {
-    Diags *d = en->p->diags;
-    char *path = prog_data_path(en->p, decl->c), *err = NULL;
-    if (!path)
-        return -1;
-    CsvReader *cr = csv_open(path, &err);
-    free(path);
-    if (!cr) {
-        diag_error(d, decl->c->loc, "%s", err);
-        free(err);
-        en->p->data_error = true;
-        return -1;
-    }
-    CsvRow row;
-    int value_col = -1, col[ALLOC_MAX_AXES], rc = -1;
-    const char *file = decl->c->str;
-    if (csv_next(cr, &row) != 1) {
-        diag_error(d, decl->c->loc, "%s: no header", file);
-        goto fail;
-    }
-    const char *want = mapped(decl->d, A->metric->name);
-    for (size_t i = 0; i < row.nfields; i++) {
-        if (strcmp(row.fields[i], want) == 0) {
-            value_col = (int)i;
-            continue;
-        }
-        for (size_t k = 0; k < en->p->sym->levels.cap; k++) { /* level columns, mapped or not */
-            Level *lv = en->p->sym->levels.vals[k];
-            if (!en->p->sym->levels.keys[k] || strcmp(mapped(decl->d, lv->name), row.fields[i]))
-                continue;
-            if (al_axis_of(A, lv->dim) >= 0 || A->nax == ALLOC_MAX_AXES) {
-                diag_error(d, decl->c->loc, "%s: two columns for dimension '%s'", file,
-                           lv->dim->name);
-                goto fail;
-            }
-            col[A->nax] = (int)i;
-            Axis *ax = &A->ax[A->nax++];
-            ax->dim = lv->dim;
-            ax->nsl = 1;
-            ax->sl[0] = lv->depth;
-        }
-    }
-    if (value_col < 0 || A->nax == 0) {
-        diag_error(d, decl->c->loc, "%s: needs a column '%s' and columns named after levels", file,
-                   want);
-        goto fail;
-    }
     size_t n = 1;
-    for (int i = 0; i < A->nax; i++) {
-        Axis *ax = &A->ax[i];
+    for (int i = 0; i < tgt_nlevels(t); i++) {
+        Axis *ax = &A->ax[A->nax++];
+        ax->dim = tgt_level(t, i)->dim;
+        ax->nsl = 1;
+        ax->sl[0] = tgt_level(t, i)->depth;
         ax->leaves = xmalloc((ax->dim->nmembers + 1) * sizeof *ax->leaves);
         ax->leaf_of = xmalloc((ax->dim->nmembers + 1) * sizeof *ax->leaf_of);
         for (size_t k = 0; k < ax->dim->nmembers; k++) {
@@ -151,53 +101,53 @@ int al_bottom_up(Engine *en, Alloc *A, const Node *decl)
         }
         n *= ax->nleaves ? ax->nleaves : 1;
     }
-    A->ncells = n;
-    A->exact = xcalloc(n, sizeof *A->exact);
-    int got;
-    while ((got = csv_next(cr, &row)) == 1) {
-        if (row.nfields == 1 && row.lens[0] == 0)
-            continue;
-        size_t c = 0;
-        for (int i = 0; i < A->nax; i++) {
-            const char *text = (size_t)col[i] < row.nfields ? row.fields[col[i]] : "";
-            Member *m = member_by_text(A->ax[i].dim, A->ax[i].sl[0], text,
-                                       en->p->sym->start_month);
-            if (!m) {
-                diag_error(d, decl->c->loc, "%s:%ld: unknown %s '%s'", file, row.line,
-                           A->ax[i].dim->levels[A->ax[i].sl[0]].name, text);
-                goto fail;
-            }
-            c = c * A->ax[i].nleaves + (size_t)A->ax[i].leaf_of[m->gindex];
+    return n;
+}
+
+/* Adds the row tgt_next gave (texts: its level columns) to its cell: 0, or
+ * -1 after reporting. */
+static int bottom_up_row(Engine *en, Alloc *A, TgtReader *t, const char **texts, const Node *decl)
+{
+    size_t c = 0;
+    for (int i = 0; i < A->nax; i++) {
+        const Axis *ax = &A->ax[i];
+        Member *m = member_by_text(ax->dim, ax->sl[0], texts[i], en->p->sym->start_month);
+        if (!m) {
+            tgt_row_error(t, "unknown %s '%s'", ax->dim->levels[ax->sl[0]].name, texts[i]);
+            return -1;
         }
-        const char *t = (size_t)value_col < row.nfields ? row.fields[value_col] : "";
-        bool neg = t[0] == '-';
-        Num v;
-        if (num_parse(t + neg, strlen(t + neg), &v) != NUM_OK) {
-            diag_error(d, decl->c->loc, "%s:%ld: '%s' is not a number", file, row.line, t);
-            goto fail;
-        }
-        if (num_add(A->exact[c], neg ? num_neg(v) : v, &A->exact[c]) != NUM_OK) {
-            al_num_err(en, decl->c->loc, NUM_OVERFLOW);
-            goto fail;
-        }
+        c = c * ax->nleaves + (size_t)ax->leaf_of[m->gindex];
     }
-    if (got < 0) {
-        long line, ccol;
-        const char *msg = csv_error(cr, &line, &ccol);
-        diag_error(d, decl->c->loc, "%s:%ld:%ld: %s", file, line, ccol, msg);
-        goto fail;
+    Num v;
+    if (tgt_value(t, &v) < 0)
+        return -1;
+    if (num_add(A->exact[c], v, &A->exact[c]) != NUM_OK)
+        return al_num_err(en, decl->c->loc, NUM_OVERFLOW);
+    return 0;
+}
+
+int al_bottom_up(Engine *en, Alloc *A, const Node *decl)
+{
+    TgtReader *t = tgt_open(en->p, decl, A->metric, ALLOC_MAX_AXES);
+    if (!t)
+        return -1;
+    A->ncells = bottom_up_axes(A, t);
+    A->exact = xcalloc(A->ncells, sizeof *A->exact);
+    const char *texts[ALLOC_MAX_AXES];
+    int rc;
+    while ((rc = tgt_next(t, texts)) == 1 && bottom_up_row(en, A, t, texts, decl) == 0)
+        ;
+    tgt_close(t);
+    if (rc != 0) {
+        en->p->data_error = true;
+        return -1;
     }
     Num sum = NUM_ZERO;
-    for (size_t c = 0; c < n; c++)
+    for (size_t c = 0; c < A->ncells; c++)
         num_add(sum, A->exact[c], &sum);
     A->root = sum;
     negotiation_gap(en, A, decl, sum);
-    rc = 0;
-fail:
-    if (rc < 0)
-        en->p->data_error = true;
-    csv_close(cr);
-    return rc;
+    return 0;
 }
 
 /* ---- tables --------------------------------------------------------------------------------- */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/source.h"
 #include "check/check_int.h"
 
 /* ---- other declarations ------------------------------------------------------------ */
@@ -47,8 +48,7 @@ static void check_target(R *r, Node *n)
         sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, n->name));
     }
     if (n->c) {
-        char *path = prog_data_path(r->p, n->c);
-        free(path);
+        free(src_resolve(r->p, n->c));
         return;
     }
     Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
@@ -404,7 +404,7 @@ void rs_check_item(R *r, Node *n)
     case N_FN: check_fn(r, n); break;
     case N_TARGET: check_target(r, n); break;
     case N_HISTORY:
-    case N_ACTUALS: free(prog_data_path(r->p, n->c)); break;
+    case N_ACTUALS: free(src_resolve(r->p, n->c)); break;
     case N_INCENTIVE: check_incentive(r, n); break;
     case N_SCORECARD: check_scorecard(r, n); break;
     case N_REVIEW: check_review(r, n); break;

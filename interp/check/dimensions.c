@@ -1,11 +1,12 @@
-/* dimensions.c -- dimensions: their levels, inline member trees, roster
- * CSVs, attributes, the global member names and each member's active
- * months.  It builds the dimension tables; it never reads actuals or
- * evaluates an expression. */
+/* dimensions.c -- dimensions: levels, inline member trees, members from a
+ * roster source (data/roster.h reads it; the members are made here),
+ * attributes, the global member names and each member's active months.
+ * It builds the dimension tables; it never reads actuals or evaluates an
+ * expression. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/csv.h"
+#include "data/roster.h"
 #include "check/check_int.h"
 
 /* ---- dimensions ----------------------------------------------------------------- */
@@ -82,134 +83,58 @@ static void inline_members(R *r, Dim *d, Node *list, int depth, Member *parent)
     }
 }
 
-static const char *mapped_column(Node *mapping, const char *target)
+/* One level value of a roster row: the member it names under parent, made
+ * when new.  NULL after reporting. */
+static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *name,
+                             Member *parent, Loc at)
 {
-    for (Node *m = mapping; m; m = m->next)
-        if (m->name && strcmp(m->name, target) == 0 && m->a)
-            return m->a->kind == N_STR ? m->a->str : m->a->name;
-    return target;
+    if (!*name) {
+        roster_row_error(rr, "empty '%s'", d->levels[l].name);
+        return NULL;
+    }
+    Member *m = strmap_get(&d->by_name, name);
+    if (m && m->parent != parent) {
+        roster_row_error(rr, "'%s' appears under '%s' and under '%s'", name,
+                         m->parent ? m->parent->name : d->name, parent ? parent->name : d->name);
+        return NULL;
+    }
+    if (m && l == d->nlevels - 1) {
+        roster_row_error(rr, "duplicate %s '%s'", d->levels[l].name, name);
+        return NULL;
+    }
+    if (!m) {
+        m = rs_new_member(r, d, arena_strdup(&r->s->arena, name), l, parent, at);
+        strmap_put(&d->by_name, m->name, m);
+    }
+    return m;
 }
 
-/* The plan's name for a roster column: `{ base_salary = 底薪 }` maps the
- * column 底薪 to the attribute base_salary; other columns keep their name. */
-static const char *attr_name(Node *mapping, const char *column)
+/* The members of a dimension declared with a roster source (data/roster.h
+ * reads it; the members and their attributes are made here). */
+static void roster_members(R *r, Dim *d, Node *decl)
 {
-    for (Node *m = mapping; m; m = m->next) {
-        const char *col = m->a ? (m->a->kind == N_STR ? m->a->str : m->a->name) : NULL;
-        if (m->name && col && strcmp(col, column) == 0)
-            return m->name;
-    }
-    return column;
-}
-
-static void csv_members(R *r, Dim *d, Node *decl)
-{
-    Node *pathn = decl->c;
-    char *path = prog_data_path(r->p, pathn);
-    if (!path)
+    RosterReader *rr = roster_open(r->p, decl, d);
+    if (!rr)
         return;
-    char *err = NULL;
-    CsvReader *cr = csv_open(path, &err);
-    if (!cr) {
-        diag_error(r->d, pathn->loc, "%s", err);
-        r->p->data_error = true;
-        free(err);
-        free(path);
-        return;
-    }
-    CsvRow row;
-    int col_of_level[64];
-    int nattr_cols = 0;
-    int *attr_cols = NULL;
-    char **header = NULL;
-    size_t ncols = 0;
-    int rc = csv_next(cr, &row);
-    if (rc == 1) {
-        ncols = row.nfields;
-        header = xcalloc(ncols, sizeof *header);
-        for (size_t i = 0; i < ncols; i++)
-            header[i] = arena_strdup(&r->s->arena, row.fields[i]);
-        attr_cols = xcalloc(ncols, sizeof *attr_cols);
-        for (int l = 0; l < d->nlevels && l < 64; l++) {
-            const char *want = mapped_column(decl->d, d->levels[l].name);
-            col_of_level[l] = -1;
-            for (size_t i = 0; i < ncols; i++)
-                if (strcmp(header[i], want) == 0)
-                    col_of_level[l] = (int)i;
-            if (col_of_level[l] < 0) {
-                diag_error(r->d, pathn->loc, "%s: no column '%s' for level '%s'", pathn->str, want,
-                           d->levels[l].name);
-                diag_note_plain(r->d, "the header has: %s%s", ncols ? header[0] : "",
-                                ncols > 1 ? ", ..." : "");
-                r->p->data_error = true;
-                goto done;
-            }
-        }
-        for (size_t i = 0; i < ncols; i++) {
-            bool is_level = false;
-            for (int l = 0; l < d->nlevels; l++)
-                if (col_of_level[l] == (int)i)
-                    is_level = true;
-            if (!is_level)
-                attr_cols[nattr_cols++] = (int)i;
-        }
-    }
-    while (rc == 1 && (rc = csv_next(cr, &row)) == 1) {
-        if (row.nfields == 1 && row.lens[0] == 0)
-            continue;
-        Loc at = {pathn->loc.src, pathn->loc.line, pathn->loc.col, pathn->loc.end_line,
-                  pathn->loc.end_col};
-        if (row.nfields != ncols) {
-            diag_error(r->d, at, "%s:%ld: %zu fields, but the header has %zu", pathn->str, row.line,
-                       row.nfields, ncols);
-            r->p->data_error = true;
+    int nattrs;
+    const char *const *names = roster_attr_names(rr, &nattrs);
+    const char **attr = xcalloc((size_t)nattrs + 1, sizeof *attr);
+    for (int i = 0; i < nattrs; i++)
+        attr[i] = arena_strdup(&r->s->arena, names[i]);
+    Loc at = decl->c->loc;
+    RosterRow row;
+    while (roster_next(rr, &row) == 1) {
+        Member *m = NULL;
+        for (int l = 0; l < d->nlevels; l++)
+            if (!(m = roster_member(r, rr, d, l, row.level[l], m, at)))
+                break;
+        if (!m)
             break;
-        }
-        Member *parent = NULL;
-        for (int l = 0; l < d->nlevels; l++) {
-            const char *name = row.fields[col_of_level[l]];
-            if (!*name) {
-                diag_error(r->d, at, "%s:%ld: empty '%s'", pathn->str, row.line, d->levels[l].name);
-                r->p->data_error = true;
-                goto done;
-            }
-            Member *m = strmap_get(&d->by_name, name);
-            if (m && m->parent != parent) {
-                diag_error(r->d, at, "%s:%ld: '%s' appears under '%s' and under '%s'", pathn->str,
-                           row.line, name, m->parent ? m->parent->name : d->name,
-                           parent ? parent->name : d->name);
-                r->p->data_error = true;
-                goto done;
-            }
-            if (m && l == d->nlevels - 1) {
-                diag_error(r->d, at, "%s:%ld: duplicate %s '%s'", pathn->str, row.line,
-                           d->levels[l].name, name);
-                r->p->data_error = true;
-                goto done;
-            }
-            if (!m) {
-                m = rs_new_member(r, d, arena_strdup(&r->s->arena, name), l, parent, at);
-                strmap_put(&d->by_name, m->name, m);
-            }
-            parent = m;
-        }
-        for (int i = 0; i < nattr_cols; i++) {
-            int c = attr_cols[i];
-            add_attr(r, parent, attr_name(decl->d, header[c]), NULL,
-                     arena_strdup(&r->s->arena, row.fields[c]), at);
-        }
+        for (int i = 0; i < nattrs; i++)
+            add_attr(r, m, attr[i], NULL, arena_strdup(&r->s->arena, row.attr[i]), at);
     }
-    if (rc < 0) {
-        long line, col;
-        const char *msg = csv_error(cr, &line, &col);
-        diag_error(r->d, pathn->loc, "%s:%ld:%ld: %s", pathn->str, line, col, msg);
-        r->p->data_error = true;
-    }
-done:
-    free(header);
-    free(attr_cols);
-    csv_close(cr);
-    free(path);
+    free(attr);
+    roster_close(rr);
 }
 
 /* A second dimension of one name (time is built in). */
@@ -271,7 +196,7 @@ void rs_build_dim(R *r, Node *n)
     dim_levels(r, d, n);
     register_levels(r, d);
     if (n->c)
-        csv_members(r, d, n);
+        roster_members(r, d, n);
     else
         inline_members(r, d, n->b, 0, NULL);
     if (d->nmembers == 0 && !n->c)

@@ -1,5 +1,6 @@
-/* actuals.h -- what was really sold (SPEC §9): actuals CSV files streamed
- * into per-member, per-month sums.
+/* actuals.h -- what was really sold (SPEC §9): actuals sources (CSV files,
+ * or any row source: data/source.h) streamed into per-member, per-month
+ * sums.
  *
  * An Actuals holds, for every base metric (money, count, percent, score)
  * that some file gives, and for every dimension of the plan, the exact sum
@@ -47,6 +48,8 @@
  *   several threads, each with its own part of the file and its own cells;
  *   sums, counts, warnings and errors (their order too) are exactly those
  *   of one thread.
+ * - A row a source hands over pre-aggregated (SrcRow.weight > 1) counts as
+ *   that many rows: its values are their sum.
  *
  * Ownership: an Actuals belongs to its creator (act_free).  The Sources
  * that diagnostics about CSV files point into (the offending lines) are
@@ -58,6 +61,7 @@
 #ifndef ACTUALS_H
 #define ACTUALS_H
 
+#include "data/source.h"
 #include "load/load.h"
 #include "model/model.h"
 
@@ -69,20 +73,38 @@ typedef struct Actuals Actuals;
 Actuals *act_new(Program *p);
 void act_free(Actuals *a);
 
-/* Streams one CSV into the store.  path is what to open; shown is the
- * name diagnostics use; mapping is the N_ATTR list of an `actuals`
+/* Streams one source into the store.  path is what to open (a file, or a
+ * URI: src_open); shown is the name diagnostics use; mapping is the N_ATTR list of an `actuals`
  * declaration (or NULL); at is where the file is named (the plan's
  * `actuals` line; src NULL for --actuals).  Returns 0, or -1 after
  * reporting (the store is then incomplete and must not be used). */
 int act_load(Actuals *a, const char *path, const char *shown, const Node *mapping, Loc at, bool lenient);
 
+/* The same from a source already open (its name is the one diagnostics
+ * use); the source is read to its end but not closed. */
+int act_load_source(Actuals *a, RowSource *src, const Node *mapping, bool lenient);
+
 /* Reads every source: the files given on the command line (they replace
  * the plan's `actuals` declarations and use the mapping of its first one),
  * or else every `actuals` declaration of the plan, paths checked with
- * prog_data_path.  Afterwards warns once per file about rows outside the
+ * src_resolve (prog_data_path for files).  Afterwards warns once per file about rows outside the
  * fiscal year and rows skipped by lenient.  Returns NULL after reporting
  * (and when nothing was read, with *none set). */
 Actuals *act_load_all(Program *p, const char *const *files, int nfiles, bool lenient, bool *none);
+
+/* Whether the store may serve plan p (checked, without errors): the same
+ * dimensions (members in order, levels) and every base metric of the
+ * store still a base metric.  What the store was read from (the sources,
+ * the fiscal year) is the caller's to compare. */
+bool act_fits(const Actuals *a, const Program *p);
+
+/* Binds the store to p (act_fits must hold): members are found by position
+ * in their dimension and metrics by name from now on.  The plan it was
+ * bound to is never read again (it may be freed). */
+void act_rebind(Actuals *a, Program *p);
+
+/* Whether the store is bound to p (a NULL store is bound to nothing). */
+bool act_bound_to(const Actuals *a, const Program *p);
 
 /* Whether some file read has a column for this base metric (its actuals
  * are then known, even when no row falls in the fiscal year). */

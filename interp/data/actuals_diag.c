@@ -1,21 +1,21 @@
-/* actdiag.c -- where a diagnostic about an actuals CSV points, and the
- * error and note wrappers of the actuals reader (actread.c, acthead.c).
+/* actuals_diag.c -- where a diagnostic about an actuals source points, and
+ * the error and note wrappers of the actuals reader (actuals_read.c,
+ * actuals_header.c).
  *
- * The CSV reader keeps no text: a diagnostic gets a Source made of the
- * offending row as it was most likely written (re-quoted from its fields),
- * or of the physical line read again from the file, cut to SHOW_MAX bytes
- * and kept by the Program.  A worker thread (actuals_par.c) records its
- * errors and Sources in its Recorder instead: it must not touch the
- * Program.  This file must not keep rows or anything else past the
- * diagnostic, nor decide what is an error.
+ * A source keeps no text: a diagnostic gets a Source made of the offending
+ * row as the row source shows it (src_locate: for a CSV, the row as it was
+ * most likely written), or of the line an error of the source's reader is
+ * on (src_line_text), cut to SHOW_MAX bytes and kept by the Program.  A
+ * worker thread (actuals_threads.c) records its errors and Sources in its
+ * Recorder instead: it must not touch the Program.  This file must not
+ * keep rows or anything else past the diagnostic, nor decide what is an
+ * error.
  */
 #include "data/actuals_int.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define SHOW_MAX 4096 /* bytes of a CSV line kept for a diagnostic's excerpt */
 
@@ -92,124 +92,22 @@ void ac_cut_text(Buf *b, size_t max)
         b->len = (size_t)cval_clip(b->data, b->len, max);
 }
 
-typedef struct {
-    long line, col;
-} Pos;
-
-static void advance(Pos *p, const char *s, size_t n)
+Loc ac_row_loc(Loader *ld, const SrcRow *row, long fi)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\n') {
-            p->line++;
-            p->col = 1;
-        } else if ((c & 0xC0) != 0x80) {
-            p->col++;
-        }
-    }
+    SrcPos at;
+    src_locate(ld->src, row, fi, SHOW_MAX, &at, &ld->scratch);
+    Source *s = ac_csv_source(ld, row->line, &ld->scratch);
+    int line = clamp_int(at.line);
+    return (Loc){s, line, clamp_int(at.col), line, clamp_int(at.end_col)};
 }
 
-static void put_bounded(Buf *b, const char *s, size_t n)
+Loc ac_error_loc(Loader *ld, long line, long col)
 {
-    size_t room = b->len < SHOW_MAX ? SHOW_MAX - b->len : 0;
-    buf_put(b, s, n < room ? n : room);
-}
-
-/* Appends field s[0..n) as it was most likely written (quoted only when it
- * must be) and moves p over it. */
-static void put_field(Buf *b, Pos *p, const char *s, size_t n)
-{
-    bool q = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
-    if (q) {
-        put_bounded(b, "\"", 1);
-        p->col++;
-    }
-    const char *e = s + n;
-    while (s < e) {
-        const char *qt = memchr(s, '"', (size_t)(e - s));
-        size_t k = qt ? (size_t)(qt - s) : (size_t)(e - s);
-        put_bounded(b, s, k);
-        advance(p, s, k);
-        s += k;
-        if (qt) {
-            put_bounded(b, "\"\"", 2);
-            p->col += 2;
-            s++;
-        }
-    }
-    if (q) {
-        put_bounded(b, "\"", 1);
-        p->col++;
-    }
-}
-
-/* Where field fi of the row is (fi -1: the row's start), with a Source
- * holding the row's text (empty when the field starts too far in). */
-Loc ac_row_loc(Loader *ld, const CsvRow *row, long fi)
-{
-    Buf *b = &ld->scratch;
-    b->len = 0;
-    Pos p = {row->line, 1}, at = p;
-    size_t at_off = 0;
-    long end_col = 1;
-    for (size_t i = 0; i < row->nfields; i++) {
-        if (i) {
-            put_bounded(b, ",", 1);
-            p.col++;
-        }
-        if ((long)i == fi) {
-            at = p;
-            at_off = b->len;
-        }
-        put_field(b, &p, row->fields[i], row->lens[i]);
-        if ((long)i == fi)
-            end_col = p.line == at.line ? p.col - 1 : at.col;
-        if ((long)i >= fi && b->len >= SHOW_MAX)
-            break;
-    }
-    if (at_off + 256 > SHOW_MAX)
-        b->len = 0;
-    ac_cut_text(b, SHOW_MAX);
-    Source *s = ac_csv_source(ld, row->line, b);
-    int line = clamp_int(at.line), col = clamp_int(at.col);
-    return (Loc){s, line, col, line, end_col > at.col ? clamp_int(end_col) : col};
-}
-
-/* Physical line `line` of the file (at most SHOW_MAX bytes), for errors
- * the CSV reader finds: it keeps no text of a record it rejects. */
-void ac_file_line(const char *path, long line, Buf *out)
-{
-    out->len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    char blk[65536];
-    long cur = 1;
-    bool first = true;
-    ssize_t k;
-    while ((k = read(fd, blk, sizeof blk)) > 0) {
-        const char *s = blk, *e = blk + k;
-        if (first && k >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
-            s += 3;
-        first = false;
-        while (s < e && cur < line) {
-            const char *nl = memchr(s, '\n', (size_t)(e - s));
-            if (!nl) {
-                s = e;
-                break;
-            }
-            cur++;
-            s = nl + 1;
-        }
-        if (cur < line)
-            continue;
-        const char *nl = memchr(s, '\n', (size_t)(e - s));
-        put_bounded(out, s, (size_t)((nl ? nl : e) - s));
-        if (nl || out->len >= SHOW_MAX)
-            break;
-    }
-    close(fd);
-    ac_cut_text(out, SHOW_MAX);
+    if (line <= 0)
+        return (Loc){0};
+    src_line_text(ld->src, line, SHOW_MAX, &ld->scratch);
+    Source *s = ac_csv_source(ld, line, &ld->scratch);
+    return (Loc){s, clamp_int(line), clamp_int(col), clamp_int(line), clamp_int(col)};
 }
 
 /* A worker's error: kept with the counts of its range so far. */

@@ -1,10 +1,12 @@
-/* acthead.c -- the header row of an actuals CSV against the plan (the
- * rules are in actuals.h): the time column, the level and metric columns,
- * the plan's mapping of names to columns, and a column serving two
- * purposes.  It allocates what act_load needs for the rows (the Loader's
- * per-row arrays, the metrics' cells) but reads no row itself.
+/* actuals_header.c -- the header row of an actuals source against the plan
+ * (the rules are in actuals.h): the time column, the level and metric
+ * columns, the plan's mapping of names to columns (mapping.h), and a
+ * column serving two purposes.  It allocates what act_load needs for the
+ * rows (the Loader's per-row arrays, the metrics' cells) but reads no row
+ * itself.
  */
 #include "data/actuals_int.h"
+#include "data/mapping.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,53 +45,17 @@ static const char *header_list(Loader *ld, Buf *b)
 
 /* ---- columns ---- */
 
-static const char *attr_col(const Node *m)
-{
-    return m->a ? (m->a->kind == N_STR ? m->a->str : m->a->name) : NULL;
-}
-
-static const Node *mapped(const Node *mapping, const char *name)
-{
-    for (const Node *m = mapping; m; m = m->next)
-        if (m->name && strcmp(m->name, name) == 0 && attr_col(m))
-            return m;
-    return NULL;
-}
-
-static bool is_metric_name(const Actuals *a, const char *name)
-{
-    return strmap_get(&a->s->metrics, name) != NULL;
-}
-
-static bool is_data_level(const Actuals *a, const char *name)
-{
-    const Level *l = strmap_get(&a->s->levels, name);
-    return l && !l->dim->is_time;
-}
-
 /* Every mapping entry names date, month, a level or a metric. */
 static bool check_mapping(Loader *ld)
 {
     int before = ld->errors;
-    for (const Node *m = ld->mapping; m; m = m->next) {
-        if (!m->name || strcmp(m->name, "date") == 0 || strcmp(m->name, "month") == 0 ||
-            is_data_level(ld->a, m->name) || is_metric_name(ld->a, m->name))
-            continue;
+    const Symbols *s = ld->a->s;
+    const unsigned kinds = MAP_TIME | MAP_LEVEL | MAP_METRIC;
+    for (const Node *m = map_invalid(ld->mapping, s, kinds); m; m = map_invalid(m->next, s, kinds)) {
         mapping_error(ld, m->name_loc, "'%s' in an actuals mapping is not a level or a metric",
                       m->name);
-        int best = 4;
-        const char *sug = NULL;
-        const StrMap *maps[2] = {&ld->a->s->levels, &ld->a->s->metrics};
-        for (int k = 0; k < 2; k++)
-            for (size_t i = 0; i < maps[k]->cap; i++) {
-                const char *key = maps[k]->keys[i];
-                int d = key ? edit_distance(m->name, key, 3) : 4;
-                if (key && (d < best || (d == best && sug && strcmp(key, sug) < 0))) {
-                    best = d;
-                    sug = key;
-                }
-            }
-        if (sug && best <= (int)strlen(m->name) / 3 + 1 && ld->a->bad_mapping != ld->mapping)
+        const char *sug = map_suggest(s, m->name);
+        if (sug && ld->a->bad_mapping != ld->mapping)
             diag_note_plain(ld->a->p->diags, "did you mean '%s'?", sug);
     }
     if (ld->errors > before)
@@ -101,14 +67,13 @@ static bool check_mapping(Loader *ld)
  * default name when mp is NULL (-1 if none: a column the mapping gives to
  * something else is no default); false after reporting it twice in the
  * header. */
-static bool find_col(Loader *ld, const CsvRow *hdr, const Node *mp, const char *name, int *idx)
+static bool find_col(Loader *ld, const SrcRow *hdr, const Node *mp, const char *name, int *idx)
 {
     *idx = -1;
     if (mp)
-        name = attr_col(mp);
-    for (const Node *m = ld->mapping; m && !mp; m = m->next)
-        if (attr_col(m) && strcmp(attr_col(m), name) == 0)
-            return true;
+        name = map_entry_column(mp);
+    else if (map_name(ld->mapping, name))
+        return true;
     for (size_t i = 0; i < ld->nheader; i++) {
         if (strcmp(ld->names[i], name) != 0)
             continue;
@@ -124,20 +89,21 @@ static bool find_col(Loader *ld, const CsvRow *hdr, const Node *mp, const char *
 }
 
 /* A column the mapping names explicitly must be there. */
-static bool need_col(Loader *ld, const CsvRow *hdr, const Node *m, const char *what)
+static bool need_col(Loader *ld, const SrcRow *hdr, const Node *m, const char *what)
 {
     Buf b = {0};
     ac_report(ld, ac_row_loc(ld, hdr, -1), "no column '%s' (the plan maps %s'%s' to it)",
-              attr_col(m), what, m->name);
+              map_entry_column(m), what, m->name);
     ac_note(ld, "the header has: %s", header_list(ld, &b));
     buf_free(&b);
     return false;
 }
 
-static bool find_time(Loader *ld, const CsvRow *hdr)
+static bool find_time(Loader *ld, const SrcRow *hdr)
 {
-    const Node *md = mapped(ld->mapping, "date"), *mm = mapped(ld->mapping, "month");
-    const char *dname = md ? attr_col(md) : "date", *mname = mm ? attr_col(mm) : "month";
+    const Node *md = map_entry(ld->mapping, "date"), *mm = map_entry(ld->mapping, "month");
+    const char *dname = md ? map_entry_column(md) : "date";
+    const char *mname = mm ? map_entry_column(mm) : "month";
     int d, m;
     if (!find_col(ld, hdr, md, dname, &d) || !find_col(ld, hdr, mm, mname, &m))
         return false;
@@ -172,13 +138,13 @@ static void add_level_col(Loader *ld, int field, int dim, const Level *lv)
     ld->gstart[ld->ngroups] = ld->nlc;
 }
 
-static bool find_levels(Loader *ld, const CsvRow *hdr)
+static bool find_levels(Loader *ld, const SrcRow *hdr)
 {
     Symbols *s = ld->a->s;
     for (int di = 0; di < s->ndims; di++) {
         Dim *d = s->dims[di];
         for (int l = 0; l < d->nlevels && !d->is_time; l++) {
-            const Node *mp = mapped(ld->mapping, d->levels[l].name);
+            const Node *mp = map_entry(ld->mapping, d->levels[l].name);
             int f;
             if (!find_col(ld, hdr, mp, d->levels[l].name, &f))
                 return false;
@@ -225,14 +191,14 @@ static bool is_percent(const Node *metric)
            strcmp(metric->a->name, "percent") == 0;
 }
 
-static bool find_metrics(Loader *ld, const CsvRow *hdr)
+static bool find_metrics(Loader *ld, const SrcRow *hdr)
 {
     Actuals *a = ld->a;
     for (Unit *u = a->p->units; u; u = u->next)
         for (Node *n = u->items; n; n = n->next) {
             if (n->kind != N_METRIC || strmap_get(&a->s->metrics, n->name) != n)
                 continue;
-            const Node *mp = mapped(ld->mapping, n->name);
+            const Node *mp = map_entry(ld->mapping, n->name);
             int f;
             if (!find_col(ld, hdr, mp, n->name, &f))
                 return false;
@@ -257,7 +223,7 @@ static bool find_metrics(Loader *ld, const CsvRow *hdr)
 }
 
 /* No column may serve two purposes. */
-static bool check_shared(Loader *ld, const CsvRow *hdr)
+static bool check_shared(Loader *ld, const SrcRow *hdr)
 {
     int n = 1 + ld->nlc + ld->nmc;
     int *f = xmalloc((size_t)n * sizeof *f);
@@ -280,40 +246,47 @@ static bool check_shared(Loader *ld, const CsvRow *hdr)
     return ok;
 }
 
-bool ac_read_header(Loader *ld, const CsvRow *hdr)
+/* The trimmed header names and the Loader's per-row arrays. */
+static void header_arrays(Loader *ld, const SrcRow *hdr)
+{
+    size_t n = hdr->nfields;
+    ld->nheader = n;
+    ld->names = xcalloc(n, sizeof *ld->names);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = hdr->fields[i];
+        size_t len = hdr->lens[i];
+        cval_trim(&s, &len);
+        ld->names[i] = xstrndup(s, len);
+    }
+    ld->lc = xcalloc(n + 1, sizeof *ld->lc);
+    ld->gstart = xcalloc(n + 2, sizeof *ld->gstart);
+    ld->gdim = xcalloc(n + 1, sizeof *ld->gdim);
+    ld->mc = xcalloc(n + 1, sizeof *ld->mc);
+    ld->found = xcalloc(n + 1, sizeof *ld->found);
+    ld->deep = xcalloc(n + 1, sizeof *ld->deep);
+    ld->vals = xcalloc(n + 1, sizeof *ld->vals);
+    ld->has = xcalloc(n + 1, sizeof *ld->has);
+}
+
+/* A header without a column for any metric. */
+static bool no_metric(Loader *ld, const SrcRow *hdr)
+{
+    const Actuals *a = ld->a;
+    Buf b = {0};
+    for (int i = 0; i < a->nms; i++)
+        buf_printf(&b, "%s%s", i ? ", " : "", a->ms[i].name);
+    ac_report(ld, ac_row_loc(ld, hdr, -1), "%s has no column for any metric; metrics are %s",
+              ld->shown, a->nms ? buf_cstr(&b) : "(none declared)");
+    ac_note(ld, "the header has: %s", header_list(ld, &b));
+    ac_note(ld, "name a column after a metric, or map one: actuals \"...\" { METRIC = COLUMN }");
+    buf_free(&b);
+    return false;
+}
+
+/* The cells the rows of this source write (ac_put needs them). */
+static void alloc_cells(Loader *ld)
 {
     Actuals *a = ld->a;
-    ld->nheader = hdr->nfields;
-    ld->names = xcalloc(hdr->nfields, sizeof *ld->names);
-    for (size_t i = 0; i < hdr->nfields; i++) {
-        const char *s = hdr->fields[i];
-        size_t n = hdr->lens[i];
-        cval_trim(&s, &n);
-        ld->names[i] = xstrndup(s, n);
-    }
-    ld->lc = xcalloc(hdr->nfields + 1, sizeof *ld->lc);
-    ld->gstart = xcalloc(hdr->nfields + 2, sizeof *ld->gstart);
-    ld->gdim = xcalloc(hdr->nfields + 1, sizeof *ld->gdim);
-    ld->mc = xcalloc(hdr->nfields + 1, sizeof *ld->mc);
-    ld->found = xcalloc(hdr->nfields + 1, sizeof *ld->found);
-    ld->deep = xcalloc(hdr->nfields + 1, sizeof *ld->deep);
-    ld->vals = xcalloc(hdr->nfields + 1, sizeof *ld->vals);
-    ld->has = xcalloc(hdr->nfields + 1, sizeof *ld->has);
-    if (!check_mapping(ld) || !find_time(ld, hdr) || !find_levels(ld, hdr) ||
-        !find_metrics(ld, hdr) || !check_shared(ld, hdr))
-        return false;
-    if (ld->nmc == 0) {
-        Buf b = {0};
-        for (int i = 0; i < a->nms; i++)
-            buf_printf(&b, "%s%s", i ? ", " : "", a->ms[i].metric->name);
-        ac_report(ld, ac_row_loc(ld, hdr, -1), "%s has no column for any metric; metrics are %s",
-                  ld->shown, a->nms ? buf_cstr(&b) : "(none declared)");
-        ac_note(ld, "the header has: %s", header_list(ld, &b));
-        ac_note(ld,
-                "name a column after a metric, or map one: actuals \"...\" { METRIC = COLUMN }");
-        buf_free(&b);
-        return false;
-    }
     for (int i = 0; i < ld->nmc; i++) {
         MStore *ms = ld->mc[i].ms;
         ms->has_column = true;
@@ -322,8 +295,19 @@ bool ac_read_header(Loader *ld, const CsvRow *hdr)
             if (!ms->cells[d].lo)
                 ac_cells_alloc(&ms->cells[d], a->nmem[d] * 12);
         }
-        if (!ms->cells[a->s->ndims].lo)
-            ac_cells_alloc(&ms->cells[a->s->ndims], 12);
+        if (!ms->cells[a->ndims].lo)
+            ac_cells_alloc(&ms->cells[a->ndims], 12);
     }
+}
+
+bool ac_read_header(Loader *ld, const SrcRow *hdr)
+{
+    header_arrays(ld, hdr);
+    if (!check_mapping(ld) || !find_time(ld, hdr) || !find_levels(ld, hdr) ||
+        !find_metrics(ld, hdr) || !check_shared(ld, hdr))
+        return false;
+    if (ld->nmc == 0)
+        return no_metric(ld, hdr);
+    alloc_cells(ld);
     return true;
 }

@@ -1,17 +1,18 @@
-/* actuals_int.h -- shared by the actuals files: actuals.c (the store: its
- * cells, roll-ups and queries, act_new/act_free, act_load_all), actread.c
- * (act_load: the read loop, the two row paths, the member tables),
- * acthead.c (the header row against the plan), actdiag.c (where a
- * diagnostic points in a CSV, and the error and note wrappers) and
- * actuals_par.c (a big file read by several threads).  Not for other
- * modules: actuals.h is the interface.
+/* actuals_int.h -- shared by the actuals files: actuals_store.c (the store:
+ * its cells, the one write path, roll-ups, queries, rebinding,
+ * act_load_all), actuals_read.c (act_load_source: the read loop, the two row
+ * paths, the member tables), actuals_header.c (the header row against the
+ * plan), actuals_diag.c (where a diagnostic points, the error and note
+ * wrappers) and actuals_threads.c (a big source read in parts by several
+ * threads).  Not for other modules: actuals.h is the interface.
  *
  * Ownership: an Actuals owns every array below (act_free); a Loader lives
- * for one act_load and owns its per-file arrays (loader_free in
- * actread.c), never the Actuals, CsvReader or mapping it points to.  A
- * worker's Loader (actuals_par.c) shares the header's arrays (names, lc,
- * gstart, gdim) with the file's and owns the rest; its Recorder owns the
- * errors it holds and the Sources not yet handed to the Program.
+ * for one act_load_source and owns its per-source arrays (loader_free in
+ * actuals_read.c), never the Actuals, RowSource or mapping it points to.  A
+ * worker's Loader (actuals_threads.c) shares the header's arrays (names, lc,
+ * gstart, gdim) with the file's and owns the rest, its part of the source
+ * too; its Recorder owns the errors it holds and the Sources not yet handed
+ * to the Program.
  */
 #ifndef ACTUALS_INT_H
 #define ACTUALS_INT_H
@@ -19,8 +20,8 @@
 #include <limits.h>
 
 #include "data/actuals.h"
-#include "data/csv.h"
 #include "data/cells.h"
+#include "data/source.h"
 
 /* The (member, month) cells of one metric and dimension, [gindex * 12 +
  * month]: a sum is lo + hi, where lo takes every value that fits in 64 bits
@@ -43,6 +44,7 @@ typedef struct {
 
 typedef struct {
     const Node *metric;
+    char *name;      /* the metric's, kept for act_rebind (the plan may be gone) */
     bool has_column; /* some file had a column for it */
     Cells *cells;    /* per dimension; [ndims]: the plan total (12 cells) */
     __int128 room;   /* the largest Num minus the sum of |value| of every row so
@@ -76,7 +78,9 @@ typedef struct {
 struct Actuals {
     Program *p;
     Symbols *s;
-    size_t *nmem;    /* per dimension: members when the store was made */
+    int ndims;       /* when the store was made (act_rebind keeps them) */
+    size_t *nmem;    /* per dimension: members */
+    int *nlevels;    /* per dimension: levels */
     LevelMap **maps; /* per dimension, per depth; built on first use */
     MStore *ms;      /* base metrics in declaration order */
     int nms;
@@ -124,8 +128,8 @@ typedef struct {
 /* What one act_load needs while reading. */
 typedef struct {
     Actuals *a;
-    CsvReader *csv;
-    const char *path, *shown;
+    RowSource *src;
+    const char *shown; /* src's name */
     const Node *mapping;
     bool lenient;
     int src_index; /* sort key of the file's diagnostics, -1 until needed */
@@ -166,7 +170,7 @@ static inline int clamp_int(long v)
     return v > INT_MAX ? INT_MAX : v < 0 ? 0 : (int)v;
 }
 
-/* ---- the store (actuals.c) ---- */
+/* ---- the store (actuals_store.c) ---- */
 
 /* Allocates the four arrays every Cells has (size cells, zeroed). */
 void ac_cells_alloc(Cells *c, size_t size);
@@ -183,9 +187,9 @@ void ac_cells_free(Cells *c);
 void ac_cells_add(Cells *dst, const Cells *src);
 
 /* Moves a cell's 64-bit part and v to its 128-bit part (cannot overflow:
- * bounded by MStore.room); the count's carry to nhi. */
+ * bounded by MStore.room); adds count to a count that would pass 32 bits. */
 __attribute__((noinline, cold)) void ac_cell_spill(Cells *c, size_t i, __int128 v);
-__attribute__((noinline, cold)) void ac_count_spill(Cells *c, size_t i);
+__attribute__((noinline, cold)) void ac_count_spill(Cells *c, size_t i, uint64_t count);
 
 /* Sets sum and cnt of every cell from the rows read so far (after each file). */
 void ac_roll_up(Actuals *a);
@@ -205,54 +209,76 @@ static inline bool bound_add(MStore *ms, __int128 v)
     return true;
 }
 
-/* Adds a value (v64: it fits in 64 bits) and a row to cell i. */
-static inline void cell_add(Cells *c, size_t i, __int128 v, bool v64)
+/* Adds a value (v64: it fits in 64 bits), the sum of count rows, to cell i. */
+static inline __attribute__((always_inline)) void ac_cell_add(Cells *c, size_t i, __int128 v,
+                                                              bool v64, uint64_t count)
 {
     int64_t r;
-    if (__builtin_expect(++c->n[i] == 0, 0))
-        ac_count_spill(c, i);
+    uint32_t n;
+    if (__builtin_expect(count >> 32 || __builtin_add_overflow(c->n[i], (uint32_t)count, &n), 0))
+        ac_count_spill(c, i, count);
+    else
+        c->n[i] = n;
     if (__builtin_expect(v64 && !__builtin_add_overflow(c->lo[i], (int64_t)v, &r), 1))
         c->lo[i] = r;
     else
         ac_cell_spill(c, i, v);
 }
 
-/* ---- reading (actread.c) ---- */
+/* The one write path: every value enters a store here.  Adds value v, the
+ * sum of count rows of metric ms at fiscal month (0..11), to the cells of
+ * the members deep[k] (a gindex; -1: none) of dimensions dims[k], k < n,
+ * and to the plan total (cells[ndims]); ac_roll_up adds them to their
+ * ancestors.  The metric's bound (MStore.room) is the caller's to take, and
+ * the cells must exist (ac_read_header allocates them).  Inline: it is the
+ * per-row path. */
+static inline __attribute__((always_inline)) void ac_put(MStore *ms, int ndims, const int *dims,
+                                                         const int32_t *deep, int n, int month,
+                                                         __int128 v, uint64_t count)
+{
+    bool v64 = v == (int64_t)v;
+    for (int k = 0; k < n; k++)
+        if (deep[k] >= 0)
+            ac_cell_add(&ms->cells[dims[k]], (size_t)deep[k] * 12 + (size_t)month, v, v64, count);
+    ac_cell_add(&ms->cells[ndims], (size_t)month, v, v64, count);
+}
+
+/* ---- reading (actuals_read.c) ---- */
 
 /* The table of names and labels of one level, built on first use. */
 LevelMap *ac_level_map(Actuals *a, const Dim *d, int dim, int depth);
 
-/* Reads the data rows of ld->csv until its end, a reader error or
- * ACT_MAX_ERRORS errors: returns what the last csv_next returned (0 at
+/* Frees the tables of names and labels (ac_level_map makes them again). */
+void ac_level_maps_free(Actuals *a);
+
+/* Reads the data rows of ld->src until its end, a reader error or
+ * ACT_MAX_ERRORS errors: returns what the last src_next returned (0 at
  * the end, -1 after an error, 1 when stopped by the errors). */
 int ac_read_range(Loader *ld);
 
-/* The rest of the file, one thread: ac_read_range, then the note about
+/* The rest of the source, one thread: ac_read_range, then the note about
  * stopping; 0, or -1 after reporting. */
 int ac_read_rest(Loader *ld);
 
-/* ---- several threads (actuals_par.c) ---- */
+/* ---- several threads (actuals_threads.c) ---- */
 
-/* How many threads read the file at path: SALESPLAN_THREADS when set to a
- * number, else min(online CPUs, ACT_THREADS_MAX) for a regular file of at
- * least ACT_THREADS_FROM bytes, else 1. */
-#define ACT_THREADS_MAX 4
-#define ACT_THREADS_FROM ((long long)16 << 20)
-int ac_thread_count(const char *path);
+/* How many threads read the source: SALESPLAN_THREADS when set to a
+ * number, else what the source says it is worth (src_parallel). */
+int ac_thread_count(const RowSource *src);
 
-/* The rest of the file (after its header) with n threads, giving exactly
+/* The rest of the source (after its header) with n threads, giving exactly
  * what ac_read_rest gives (it falls back to ac_read_rest when it must). */
 int ac_read_threads(Loader *ld, int n);
 
-/* ---- the header (acthead.c) ---- */
+/* ---- the header (actuals_header.c) ---- */
 
 /* Maps the header row to the time, level and metric columns and allocates
  * the Loader's per-row arrays and the metrics' cells; false after reporting. */
-bool ac_read_header(Loader *ld, const CsvRow *hdr);
+bool ac_read_header(Loader *ld, const SrcRow *hdr);
 
-/* ---- diagnostics (actdiag.c) ---- */
+/* ---- diagnostics (actuals_diag.c) ---- */
 
-/* A Source for lines of the CSV starting at first_line (the Program keeps
+/* A Source for lines of the data starting at first_line (the Program keeps
  * it; a worker's Recorder until adopted); text is made printable in place. */
 Source *ac_csv_source(Loader *ld, long first_line, Buf *text);
 
@@ -268,10 +294,11 @@ void ac_cut_text(Buf *b, size_t max);
 
 /* Where field fi of the row is (fi -1: the row's start), with a Source
  * holding the row's text. */
-Loc ac_row_loc(Loader *ld, const CsvRow *row, long fi);
+Loc ac_row_loc(Loader *ld, const SrcRow *row, long fi);
 
-/* Physical line `line` of the file, for errors the CSV reader finds. */
-void ac_file_line(const char *path, long line, Buf *out);
+/* Where an error of the source's reader is, with a Source holding the line
+ * it is on (loc.src NULL when it is nowhere: a read error). */
+Loc ac_error_loc(Loader *ld, long line, long col);
 
 /* An error of the file at loc: counted, and sets p->data_error (a
  * worker's: counted and recorded). */

@@ -1,15 +1,16 @@
-/* actread.c -- act_load: streams one actuals CSV into the store (SPEC §9;
- * the reading rules are in actuals.h).
+/* actuals_read.c -- act_load: streams one actuals source into the store
+ * (SPEC §9; the reading rules are in actuals.h), through the row-source
+ * interface (source.h): it never sees a file.
  *
  * Two row paths: fast_add takes the common row (a YYYY-MM-DD date, names
  * found as written, plain short decimals) without a diagnostic in sight;
  * any other row goes to add_row, which trims, checks everything and
  * reports.  Neither allocates: names are found in one open-addressing
- * table per level, and a value is added to the cells of the deepest member
- * the row names; ac_roll_up adds those to the ancestors after each file.
- * A big file is read by several threads (actuals_par.c), each running
- * ac_read_range over a part of it.  It must never keep rows or use
- * floating point.
+ * table per level, and both hand a row's values to the store's one write
+ * path (ac_put), for the deepest member the row names; ac_roll_up adds
+ * those to the ancestors after each source.  A big source is read by
+ * several threads (actuals_threads.c), each running ac_read_range over a
+ * part of it.  It must never keep rows or use floating point.
  */
 #include "data/actuals_int.h"
 
@@ -150,21 +151,32 @@ LevelMap *ac_level_map(Actuals *a, const Dim *d, int dim, int depth)
     return lm;
 }
 
+void ac_level_maps_free(Actuals *a)
+{
+    for (int d = 0; d < a->ndims; d++)
+        for (int l = 0; l < a->nlevels[d]; l++) {
+            free(a->maps[d][l].e);
+            free(a->maps[d][l].keys);
+            a->maps[d][l] = (LevelMap){0};
+        }
+}
+
 /* ---- rows ---- */
 
 /* Counts a row that lenient skips; remembers the first for the warning. */
-static int skip_row(Loader *ld, const CsvRow *row, long fi, const char *fmt, ...)
+static int skip_row(Loader *ld, const SrcRow *row, long fi, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static int skip_row(Loader *ld, const CsvRow *row, long fi, const char *fmt, ...)
+static int skip_row(Loader *ld, const SrcRow *row, long fi, const char *fmt, ...)
 {
-    if (ld->skipped++ == 0) {
+    if (ld->skipped == 0) {
         ld->skip_loc = ac_row_loc(ld, row, fi);
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(ld->skip_msg, sizeof ld->skip_msg, fmt, ap);
         va_end(ap);
     }
+    ld->skipped += row->weight;
     return 0;
 }
 
@@ -188,7 +200,7 @@ static const char *closest_member(const LevelCol *c, const char *word)
     return best_d <= limit ? best : NULL;
 }
 
-static int unknown_member(Loader *ld, const CsvRow *row, const LevelCol *c, const char *s, size_t n)
+static int unknown_member(Loader *ld, const SrcRow *row, const LevelCol *c, const char *s, size_t n)
 {
     const char *lv = c->level->name;
     if (ld->lenient)
@@ -210,7 +222,7 @@ static int unknown_member(Loader *ld, const CsvRow *row, const LevelCol *c, cons
 
 /* The member a level cell names (-1 for a blank cell) into *g: 1, or 0
  * when the row is skipped, or -1 after reporting. */
-static int find_member_slow(Loader *ld, const CsvRow *row, const LevelCol *c, int32_t *g)
+static int find_member_slow(Loader *ld, const SrcRow *row, const LevelCol *c, int32_t *g)
 {
     const char *s = row->fields[c->field];
     size_t n = row->lens[c->field];
@@ -237,7 +249,7 @@ static inline int32_t ancestor_at(const Link *links, int32_t g, int depth)
 }
 
 /* The deeper column names member g, which is not under the shallower one. */
-static int contradiction(Loader *ld, const CsvRow *row, const LevelCol *deep, const LevelCol *up,
+static int contradiction(Loader *ld, const SrcRow *row, const LevelCol *deep, const LevelCol *up,
                          int32_t g)
 {
     const char *s = row->fields[up->field], *ds = row->fields[deep->field];
@@ -261,7 +273,7 @@ static int contradiction(Loader *ld, const CsvRow *row, const LevelCol *deep, co
 
 /* Finds the deepest member of each dimension the row names: 1, 0 when the
  * row is skipped (lenient), -1 after reporting. */
-static int row_members(Loader *ld, const CsvRow *row)
+static int row_members(Loader *ld, const SrcRow *row)
 {
     for (int gr = 0; gr < ld->ngroups; gr++) {
         int first = ld->gstart[gr], last = ld->gstart[gr + 1], di = -1;
@@ -290,7 +302,7 @@ static int row_members(Loader *ld, const CsvRow *row)
 }
 
 /* The row's fiscal month 0..11; -1 outside the fiscal year, -2 after reporting. */
-static int row_month(Loader *ld, const CsvRow *row)
+static int row_month(Loader *ld, const SrcRow *row)
 {
     const char *s = row->fields[ld->time_field];
     size_t n = row->lens[ld->time_field];
@@ -322,7 +334,7 @@ static int row_month(Loader *ld, const CsvRow *row)
 
 /* A value that is not a plain short decimal: 1 with *v, 0 for a blank
  * cell, -1 after reporting. */
-static int value_slow(Loader *ld, const CsvRow *row, const MetricCol *mc, Num *v)
+static int value_slow(Loader *ld, const SrcRow *row, const MetricCol *mc, Num *v)
 {
     const char *s = row->fields[mc->field];
     size_t n = row->lens[mc->field];
@@ -349,28 +361,24 @@ static int value_slow(Loader *ld, const CsvRow *row, const MetricCol *mc, Num *v
     return -1;
 }
 
-/* Adds a row's checked values (has[i]: metric column i has one) to the
- * cells of month and of the members deep[] (ac_roll_up adds them to their
- * ancestors). */
-static void accumulate(Loader *ld, int month, const int32_t *deep, const Num *vals, const bool *has)
+/* Hands a row's checked values (has[i]: metric column i has one), the sum
+ * of count rows, to the store's write path, for month and the members
+ * deep[]. */
+static inline __attribute__((always_inline)) void accumulate(Loader *ld, int month,
+                                                             const int32_t *deep, const Num *vals,
+                                                             const bool *has, uint64_t count)
 {
-    const Actuals *a = ld->a;
+    int ndims = ld->a->ndims;
     for (int i = 0; i < ld->nmc; i++) {
         if (!has[i])
             continue;
-        MStore *ms = ld->mc[i].ms;
-        __int128 v = vals[i].v;
-        bool v64 = v == (int64_t)v;
-        for (int gr = 0; gr < ld->ngroups; gr++)
-            if (deep[gr] >= 0)
-                cell_add(&ms->cells[ld->gdim[gr]], (size_t)deep[gr] * 12 + (size_t)month, v, v64);
-        cell_add(&ms->cells[a->s->ndims], (size_t)month, v, v64);
+        ac_put(ld->mc[i].ms, ndims, ld->gdim, deep, ld->ngroups, month, vals[i].v, count);
         ld->months |= 1u << month;
     }
 }
 
 /* Parses, checks and adds the row's values: 1, or -1 after reporting. */
-static int row_values(Loader *ld, const CsvRow *row, int month)
+static int row_values(Loader *ld, const SrcRow *row, int month)
 {
     for (int i = 0; i < ld->nmc; i++) {
         const MetricCol *mc = &ld->mc[i];
@@ -391,12 +399,12 @@ static int row_values(Loader *ld, const CsvRow *row, int month)
                       ld->mc[i].ms->metric->name);
             return -1;
         }
-    accumulate(ld, month, ld->deep, ld->vals, ld->has);
+    accumulate(ld, month, ld->deep, ld->vals, ld->has, (uint64_t)row->weight);
     return 1;
 }
 
 /* One data row: 1 added, 0 skipped, -1 after reporting. */
-static int add_row(Loader *ld, const CsvRow *row)
+static int add_row(Loader *ld, const SrcRow *row)
 {
     if (row->nfields != ld->nheader) {
         long fi = row->nfields > ld->nheader ? (long)ld->nheader : -1;
@@ -407,29 +415,23 @@ static int add_row(Loader *ld, const CsvRow *row)
         return -1;
     }
     int month = row_month(ld, row);
-    if (month < 0) {
-        if (month == -1 && ld->outside++ == 0)
+    if (month == -1) {
+        if (ld->outside == 0)
             ld->outside_loc = ac_row_loc(ld, row, ld->time_field);
-        return month == -1 ? 0 : -1;
+        ld->outside += row->weight;
+        return 0;
     }
+    if (month < 0)
+        return -1;
     int rc = row_members(ld, row);
     return rc <= 0 ? rc : row_values(ld, row, month);
 }
 
-/* The common row, checked without diagnostics: a YYYY-MM-DD date in the
- * fiscal year, members found by exact name or label and on one branch,
- * plain short decimals.  Adds it and returns true, or returns false
- * without changing anything: add_row then reads it again and reports. */
-static bool fast_add(Loader *ld, const CsvRow *row)
+/* The members a common row names: each found by exact name or label, the
+ * row's columns of one dimension on one branch.  False when the slow path
+ * must look. */
+static inline bool fast_members(Loader *ld, const SrcRow *row)
 {
-    int y, m;
-    size_t tf = (size_t)ld->time_field;
-    if (row->nfields != ld->nheader || !ld->time_is_date ||
-        !cval_date(row->fields[tf], row->lens[tf], &y, &m))
-        return false;
-    unsigned month = (unsigned)(y * 12 + m - 1 - ld->fy_start);
-    if (month >= 12)
-        return false;
     for (int i = 0; i < ld->nlc; i++) {
         const LevelCol *c = &ld->lc[i];
         size_t n = row->lens[c->field];
@@ -449,53 +451,86 @@ static bool fast_add(Loader *ld, const CsvRow *row)
                 return false;
         }
     }
+    return true;
+}
+
+/* The values of a common row: plain short decimals within their metrics'
+ * bounds (add_row reports a bound passed).  False when the slow path must
+ * look. */
+static inline bool fast_values(Loader *ld, const SrcRow *row)
+{
     for (int i = 0; i < ld->nmc; i++) {
         size_t f = (size_t)ld->mc[i].field;
         ld->has[i] = row->lens[f] > 0;
         if (ld->has[i] && !fast_decimal(row->fields[f], row->lens[f], &ld->vals[i].v))
             return false;
     }
-    for (int i = 0; i < ld->nmc; i++) /* add_row reports a bound passed */
+    for (int i = 0; i < ld->nmc; i++)
         if (ld->has[i] && !bound_fits(ld->mc[i].ms, ld->vals[i].v))
             return false;
-    for (int i = 0; i < ld->nmc; i++)
-        if (ld->has[i])
-            ld->mc[i].ms->room -= ld->vals[i].v < 0 ? -ld->vals[i].v : ld->vals[i].v;
-    accumulate(ld, (int)month, ld->deep, ld->vals, ld->has);
     return true;
 }
 
-/* ---- a file ---- */
+/* The common row, checked without diagnostics: a YYYY-MM-DD date in the
+ * fiscal year, fast_members, fast_values.  Adds it and returns true, or
+ * returns false without changing anything: add_row then reads it again
+ * and reports. */
+static bool fast_add(Loader *ld, const SrcRow *row)
+{
+    int y, m;
+    size_t tf = (size_t)ld->time_field;
+    if (row->nfields != ld->nheader || !ld->time_is_date ||
+        !cval_date(row->fields[tf], row->lens[tf], &y, &m))
+        return false;
+    unsigned month = (unsigned)(y * 12 + m - 1 - ld->fy_start);
+    if (month >= 12 || !fast_members(ld, row) || !fast_values(ld, row))
+        return false;
+    for (int i = 0; i < ld->nmc; i++)
+        if (ld->has[i])
+            ld->mc[i].ms->room -= ld->vals[i].v < 0 ? -ld->vals[i].v : ld->vals[i].v;
+    if (__builtin_expect(row->weight == 1, 1)) /* a constant count: one increment per cell */
+        accumulate(ld, (int)month, ld->deep, ld->vals, ld->has, 1);
+    else
+        accumulate(ld, (int)month, ld->deep, ld->vals, ld->has, (uint64_t)row->weight);
+    return true;
+}
 
-/* csv_next, skipping blank lines; reports a reader error. */
-static int next_record(Loader *ld, CsvRow *row)
+/* ---- a source ---- */
+
+/* Reports the error the source's reader found. */
+static void read_error(Loader *ld)
+{
+    long line, col;
+    const char *msg = src_error(ld->src, &line, &col);
+    if (line <= 0)
+        ac_report(ld, (Loc){0}, "%s: %s", ld->shown, msg ? msg : "read error");
+    else
+        ac_report(ld, ac_error_loc(ld, line, col), "%s", msg ? msg : "read error");
+}
+
+/* src_next, skipping blank lines; reports a reader error. */
+static inline int next_record(Loader *ld, SrcRow *row)
 {
     int rc;
-    while ((rc = csv_next(ld->csv, row)) > 0 && row->nfields == 1 && row->lens[0] == 0)
+    while ((rc = src_next(ld->src, row)) > 0 && src_blank(row))
         ;
-    if (rc < 0) {
-        long line, col;
-        const char *msg = csv_error(ld->csv, &line, &col);
-        if (line <= 0) {
-            ac_report(ld, (Loc){0}, "%s: %s", ld->shown, msg ? msg : "read error");
-            return rc;
-        }
-        Buf *b = &ld->scratch;
-        ac_file_line(ld->path, line, b);
-        Source *s = ac_csv_source(ld, line, b);
-        Loc at = {s, clamp_int(line), clamp_int(col), clamp_int(line), clamp_int(col)};
-        ac_report(ld, at, "%s", msg ? msg : "read error");
-    }
+    if (__builtin_expect(rc < 0, 0))
+        read_error(ld);
     return rc;
 }
 
-/* The header record: 0, or -1 after reporting. */
+/* The header record (blank lines before it skipped): 0, or -1 after
+ * reporting. */
 static int read_header(Loader *ld)
 {
-    CsvRow row;
-    int rc = next_record(ld, &row);
-    if (rc < 0)
+    SrcRow row;
+    int rc = src_header(ld->src, &row);
+    while (rc > 0 && src_blank(&row))
+        rc = src_next(ld->src, &row);
+    if (rc < 0) {
+        read_error(ld);
         return -1;
+    }
     if (rc == 0) {
         Buf empty = {0};
         Source *s = ac_csv_source(ld, 1, &empty);
@@ -507,10 +542,10 @@ static int read_header(Loader *ld)
 
 int ac_read_range(Loader *ld)
 {
-    CsvRow row;
+    SrcRow row;
     int rc = 1;
     while (ld->errors < ACT_MAX_ERRORS && (rc = next_record(ld, &row)) > 0) {
-        ld->rows++;
+        ld->rows += row.weight;
         if (!fast_add(ld, &row))
             add_row(ld, &row);
     }
@@ -561,35 +596,40 @@ static void loader_free(Loader *ld)
     buf_free(&ld->scratch);
 }
 
-int act_load(Actuals *a, const char *path, const char *shown, const Node *mapping, Loc at,
-             bool lenient)
+int act_load_source(Actuals *a, RowSource *src, const Node *mapping, bool lenient)
 {
-    char *emsg = NULL;
-    CsvReader *csv = csv_open(path, &emsg);
-    if (!csv) {
-        diag_error(a->p->diags, at, "%s", emsg ? emsg : "cannot open the file");
-        a->p->data_error = true;
-        free(emsg);
-        return -1;
-    }
     Loader ld = {.a = a,
-                 .csv = csv,
-                 .path = path,
-                 .shown = shown,
+                 .src = src,
+                 .shown = src_name(src),
                  .mapping = mapping,
                  .lenient = lenient,
                  .src_index = -1};
     ld.fy_start = a->s->year * 12 + a->s->start_month - 1;
     int rc = read_header(&ld);
     if (rc == 0) {
-        int threads = ac_thread_count(path);
+        int threads = ac_thread_count(src);
         rc = threads > 1 ? ac_read_threads(&ld, threads) : ac_read_rest(&ld);
     }
     warn_skipped(&ld);
     a->rows += ld.rows;
     a->months |= ld.months;
     ac_roll_up(a);
-    csv_close(csv);
     loader_free(&ld);
+    return rc;
+}
+
+int act_load(Actuals *a, const char *path, const char *shown, const Node *mapping, Loc at,
+             bool lenient)
+{
+    char *emsg = NULL;
+    RowSource *src = src_open(path, shown, &emsg);
+    if (!src) {
+        diag_error(a->p->diags, at, "%s", emsg ? emsg : "cannot open the file");
+        a->p->data_error = true;
+        free(emsg);
+        return -1;
+    }
+    int rc = act_load_source(a, src, mapping, lenient);
+    src_close(src);
     return rc;
 }

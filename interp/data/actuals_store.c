@@ -1,11 +1,13 @@
-/* actuals.c -- the store of actuals (SPEC §9): exact per-member, per-month
- * sums and row counts of every base metric, rolled up to every ancestor,
- * and the queries incentives, scorecards and reviews ask of it; and
+/* actuals_store.c -- the store of actuals (SPEC §9): exact per-member,
+ * per-month sums and row counts of every base metric, rolled up to every
+ * ancestor; the queries incentives, scorecards and reviews ask of it;
+ * rebinding to another plan with the same dimensions and metrics; and
  * act_load_all, which reads every source of a plan into one store.
  *
- * Reading one file is actread.c's (with acthead.c and actdiag.c); the
- * types they share are in actuals_int.h.  The store must never keep rows,
- * use floating point, or read a plan's path without prog_data_path.
+ * Reading one source is actuals_read.c's (with actuals_header.c and
+ * actuals_diag.c); the types they share, and the one write path (ac_put),
+ * are in actuals_int.h.  The store must never keep rows, use floating
+ * point, or read a plan's path without src_resolve.
  */
 #include "data/actuals_int.h"
 
@@ -14,17 +16,18 @@
 
 /* ---- the store ---- */
 
-Actuals *act_new(Program *p)
+/* The store's view of the plan's dimensions: member counts, levels and
+ * each member's place in its tree. */
+static void new_dims(Actuals *a, const Symbols *s)
 {
-    Actuals *a = xcalloc(1, sizeof *a);
-    Symbols *s = p->sym;
-    a->p = p;
-    a->s = s;
+    a->ndims = s->ndims;
     a->nmem = xcalloc((size_t)s->ndims + 1, sizeof *a->nmem);
+    a->nlevels = xcalloc((size_t)s->ndims + 1, sizeof *a->nlevels);
     a->maps = xcalloc((size_t)s->ndims + 1, sizeof *a->maps);
     a->links = xcalloc((size_t)s->ndims + 1, sizeof *a->links);
     for (int d = 0; d < s->ndims; d++) {
         a->nmem[d] = s->dims[d]->nmembers;
+        a->nlevels[d] = s->dims[d]->nlevels;
         a->maps[d] = xcalloc((size_t)s->dims[d]->nlevels + 1, sizeof **a->maps);
         a->links[d] = xcalloc(a->nmem[d] + 1, sizeof **a->links);
         for (size_t k = 0; k < a->nmem[d]; k++) {
@@ -32,22 +35,41 @@ Actuals *act_new(Program *p)
             a->links[d][k] = (Link){m->parent ? m->parent->gindex : -1, m->depth};
         }
     }
+}
+
+/* A store per base metric, in declaration order. */
+static void new_metrics(Actuals *a, const Program *p)
+{
     for (Unit *u = p->units; u; u = u->next)
         for (Node *n = u->items; n; n = n->next)
             if (n->kind == N_METRIC && n->op != MK_DERIVED &&
-                strmap_get(&s->metrics, n->name) == n) {
+                strmap_get(&p->sym->metrics, n->name) == n) {
                 a->ms = xrealloc(a->ms, (size_t)(a->nms + 1) * sizeof *a->ms);
-                memset(&a->ms[a->nms], 0, sizeof *a->ms);
-                a->ms[a->nms].metric = n;
-                a->ms[a->nms].room = NUM_MAX.v;
-                a->ms[a->nms++].cells = xcalloc((size_t)s->ndims + 1, sizeof(Cells));
+                a->ms[a->nms++] = (MStore){.metric = n,
+                                           .name = xstrdup(n->name),
+                                           .cells = xcalloc((size_t)a->ndims + 1, sizeof(Cells)),
+                                           .room = NUM_MAX.v};
             }
-    Dim *t = s->time;
+}
+
+/* Per time member: the fiscal months under it. */
+static void new_time_masks(Actuals *a, const Dim *t)
+{
     a->tmask = xcalloc(t ? t->nmembers + 1 : 1, sizeof *a->tmask);
     for (size_t k = 0; t && k < t->nmembers; k++)
         if (t->members[k]->depth == 3 && t->members[k]->index < 12)
             for (Member *m = t->members[k]; m; m = m->parent)
                 a->tmask[m->gindex] |= (uint16_t)(1u << t->members[k]->index);
+}
+
+Actuals *act_new(Program *p)
+{
+    Actuals *a = xcalloc(1, sizeof *a);
+    a->p = p;
+    a->s = p->sym;
+    new_dims(a, p->sym);
+    new_metrics(a, p);
+    new_time_masks(a, p->sym->time);
     return a;
 }
 
@@ -56,24 +78,56 @@ void act_free(Actuals *a)
     if (!a)
         return;
     for (int i = 0; i < a->nms; i++) {
-        for (int d = 0; d <= a->s->ndims; d++)
+        for (int d = 0; d <= a->ndims; d++)
             ac_cells_free(&a->ms[i].cells[d]);
         free(a->ms[i].cells);
+        free(a->ms[i].name);
     }
     free(a->ms);
-    for (int d = 0; d < a->s->ndims; d++) {
-        for (int l = 0; l < a->s->dims[d]->nlevels; l++) {
-            free(a->maps[d][l].e);
-            free(a->maps[d][l].keys);
-        }
+    ac_level_maps_free(a);
+    for (int d = 0; d < a->ndims; d++) {
         free(a->maps[d]);
         free(a->links[d]);
     }
     free(a->maps);
     free(a->links);
     free(a->nmem);
+    free(a->nlevels);
     free(a->tmask);
     free(a);
+}
+
+/* ---- another plan with the same dimensions and metrics ---- */
+
+bool act_fits(const Actuals *a, const Program *p)
+{
+    const Symbols *s = p->sym;
+    if (s->ndims != a->ndims)
+        return false;
+    for (int d = 0; d < s->ndims; d++)
+        if (s->dims[d]->nmembers != a->nmem[d] || s->dims[d]->nlevels != a->nlevels[d])
+            return false;
+    for (int i = 0; i < a->nms; i++) {
+        const Node *m = strmap_get(&s->metrics, a->ms[i].name);
+        if (!m || m->op == MK_DERIVED)
+            return false;
+    }
+    return true;
+}
+
+void act_rebind(Actuals *a, Program *p)
+{
+    a->p = p;
+    a->s = p->sym;
+    a->bad_mapping = NULL;
+    ac_level_maps_free(a); /* their keys are the old plan's names */
+    for (int i = 0; i < a->nms; i++)
+        a->ms[i].metric = strmap_get(&p->sym->metrics, a->ms[i].name);
+}
+
+bool act_bound_to(const Actuals *a, const Program *p)
+{
+    return a && a->p == p;
 }
 
 /* ---- cells ---- */
@@ -105,30 +159,13 @@ void ac_cells_free(Cells *c)
     *c = (Cells){0};
 }
 
-/* Adds v and count rows to cell i: the 64-bit parts while they fit, the
- * rest to the spills (as cell_add does one row at a time). */
-static void cell_add_rows(Cells *c, size_t i, __int128 v, uint64_t count)
-{
-    uint64_t n = (uint64_t)c->n[i] + (count & 0xFFFFFFFFu);
-    c->n[i] = (uint32_t)n;
-    if (n >> 32 || count >> 32) {
-        if (!c->nhi)
-            c->nhi = xcalloc(c->size, sizeof *c->nhi);
-        c->nhi[i] += (int64_t)((n >> 32) << 32) + (int64_t)((count >> 32) << 32);
-    }
-    int64_t r;
-    if (v == (int64_t)v && !__builtin_add_overflow(c->lo[i], (int64_t)v, &r))
-        c->lo[i] = r;
-    else
-        ac_cell_spill(c, i, v);
-}
-
 void ac_cells_add(Cells *dst, const Cells *src)
 {
     for (size_t i = 0; src->lo && i < src->size && i < dst->size; i++) {
         uint64_t count = (uint64_t)src->n[i] + (uint64_t)(src->nhi ? src->nhi[i] : 0);
+        __int128 v = (__int128)src->lo[i] + (src->hi ? src->hi[i].v : 0);
         if (count) /* a cell without rows holds 0 */
-            cell_add_rows(dst, i, (__int128)src->lo[i] + (src->hi ? src->hi[i].v : 0), count);
+            ac_cell_add(dst, i, v, v == (int64_t)v, count);
     }
 }
 
@@ -140,11 +177,13 @@ __attribute__((noinline, cold)) void ac_cell_spill(Cells *c, size_t i, __int128 
     c->lo[i] = 0;
 }
 
-__attribute__((noinline, cold)) void ac_count_spill(Cells *c, size_t i)
+__attribute__((noinline, cold)) void ac_count_spill(Cells *c, size_t i, uint64_t count)
 {
+    uint64_t n = (uint64_t)c->n[i] + (count & 0xFFFFFFFFu);
+    c->n[i] = (uint32_t)n;
     if (!c->nhi)
         c->nhi = xcalloc(c->size, sizeof *c->nhi);
-    c->nhi[i] += (int64_t)1 << 32;
+    c->nhi[i] += (int64_t)((n >> 32) << 32) + (int64_t)((count >> 32) << 32);
 }
 
 /* Sets sum and cnt of every cell: its own rows plus every descendant's
@@ -153,13 +192,13 @@ __attribute__((noinline, cold)) void ac_count_spill(Cells *c, size_t i)
 void ac_roll_up(Actuals *a)
 {
     for (int i = 0; i < a->nms; i++)
-        for (int d = 0; d <= a->s->ndims; d++) {
+        for (int d = 0; d <= a->ndims; d++) {
             Cells *c = &a->ms[i].cells[d];
             for (size_t k = 0; c->lo && k < c->size; k++) {
                 c->sum[k].v = (__int128)c->lo[k] + (c->hi ? c->hi[k].v : 0);
                 c->cnt[k] = (long)c->n[k] + (c->nhi ? c->nhi[k] : 0);
             }
-            for (size_t g = d < a->s->ndims && c->lo ? a->nmem[d] : 0; g-- > 0;) {
+            for (size_t g = d < a->ndims && c->lo ? a->nmem[d] : 0; g-- > 0;) {
                 int32_t up = a->links[d][g].up;
                 for (size_t m = 0; up >= 0 && m < 12; m++) {
                     c->sum[(size_t)up * 12 + m].v += c->sum[g * 12 + m].v;
@@ -184,6 +223,28 @@ static char *shown_path(const Node *pn)
     return b.data;
 }
 
+/* Reads the plan's `actuals` declarations into a: false when one failed. */
+static bool load_declared(Actuals *a, Program *p, bool lenient)
+{
+    bool ok = true;
+    for (Unit *u = p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next) {
+            if (n->kind != N_ACTUALS)
+                continue;
+            char *where = src_resolve(p, n->c);
+            if (!where) {
+                p->data_error = true;
+                ok = false;
+                continue;
+            }
+            char *shown = shown_path(n->c);
+            ok &= act_load(a, where, shown, n->d, n->c->loc, lenient) == 0;
+            free(shown);
+            free(where);
+        }
+    return ok;
+}
+
 Actuals *act_load_all(Program *p, const char *const *files, int nfiles, bool lenient, bool *none)
 {
     const Node *first = NULL;
@@ -199,21 +260,8 @@ Actuals *act_load_all(Program *p, const char *const *files, int nfiles, bool len
     bool ok = true;
     for (int i = 0; i < nfiles; i++)
         ok &= act_load(a, files[i], files[i], first ? first->d : NULL, (Loc){0}, lenient) == 0;
-    for (Unit *u = nfiles ? NULL : p->units; u; u = u->next)
-        for (Node *n = u->items; n; n = n->next) {
-            if (n->kind != N_ACTUALS)
-                continue;
-            char *path = prog_data_path(p, n->c);
-            if (!path) {
-                p->data_error = true;
-                ok = false;
-                continue;
-            }
-            char *shown = shown_path(n->c);
-            ok &= act_load(a, path, shown, n->d, n->c->loc, lenient) == 0;
-            free(shown);
-            free(path);
-        }
+    if (!nfiles)
+        ok = load_declared(a, p, lenient);
     if (!ok) {
         act_free(a);
         return NULL;
@@ -227,7 +275,7 @@ static const MStore *store_of(const Actuals *a, const Node *metric)
 {
     for (int i = 0; i < a->nms; i++)
         if (a->ms[i].metric == metric ||
-            (metric && strcmp(a->ms[i].metric->name, metric->name) == 0))
+            (metric && strcmp(a->ms[i].name, metric->name) == 0))
             return &a->ms[i];
     return NULL;
 }
@@ -251,14 +299,14 @@ int act_last_month(const Actuals *a)
 static bool cells_for(const Actuals *a, const Member *m, int *dim, size_t *first, unsigned *mask)
 {
     *mask = 0xFFFu;
-    *dim = a->s->ndims;
+    *dim = a->ndims;
     *first = 0;
     if (!m)
         return true;
     int di = 0;
-    while (di < a->s->ndims && a->s->dims[di] != m->dim)
+    while (di < a->ndims && a->s->dims[di] != m->dim)
         di++;
-    if (di == a->s->ndims || m->pseudo || m->gindex < 0 || (size_t)m->gindex >= a->nmem[di])
+    if (di == a->ndims || m->pseudo || m->gindex < 0 || (size_t)m->gindex >= a->nmem[di])
         return false;
     if (m->dim->is_time) {
         *mask = a->tmask[m->gindex];

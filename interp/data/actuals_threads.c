@@ -1,8 +1,10 @@
-/* actuals_par.c -- a big actuals CSV read by several threads (act_load).
+/* actuals_threads.c -- a big actuals source read by several threads
+ * (act_load).
  *
- * The data after the header is cut into byte ranges that start records
- * (csv_split); each worker reads one range with its own descriptor,
- * Loader and cells, and records its errors instead of reporting them.
+ * The rows after the header are split into parts (src_split: a CSV file
+ * into byte ranges that start records); each worker reads one part with
+ * its own Loader and cells, and records its errors instead of reporting
+ * them.
  * The main thread then reports them in file order as one thread would
  * have (the first ACT_MAX_ERRORS, nothing after a reader error), adds the
  * workers' counts and cells (exact integers: the order does not matter)
@@ -14,17 +16,14 @@
 #include "data/actuals_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define THREADS_LIMIT 64 /* the most SALESPLAN_THREADS may ask for */
 #define READ_AGAIN (-2)  /* merge: the workers' results must not be used */
 
-int ac_thread_count(const char *path)
+int ac_thread_count(const RowSource *src)
 {
     const char *env = getenv("SALESPLAN_THREADS");
     if (env && *env) {
@@ -34,36 +33,27 @@ int ac_thread_count(const char *path)
         if (errno == 0 && *end == '\0' && n >= 1)
             return n > THREADS_LIMIT ? THREADS_LIMIT : (int)n;
     }
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < ACT_THREADS_FROM)
-        return 1;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus < 1 ? 1 : cpus > ACT_THREADS_MAX ? ACT_THREADS_MAX : (int)cpus;
+    int n = src_parallel(src);
+    return n < 1 ? 1 : n > THREADS_LIMIT ? THREADS_LIMIT : n;
 }
 
 /* ---- workers ---- */
 
 typedef struct {
-    Loader ld;      /* the file's Loader, with its own row arrays, reader and cells */
-    Recorder rec;   /* what it found */
-    MStore *ms;     /* per metric of the Actuals: its cells and bound (NULL: no column) */
-    CsvRange range; /* what it reads */
-    int rc;         /* ac_read_range's result */
-    bool failed;    /* it could not start */
+    Loader ld;    /* the file's Loader, with its own row arrays, part and cells */
+    Recorder rec; /* what it found */
+    MStore *ms;   /* per metric of the Actuals: its cells and bound (NULL: no column) */
+    int rc;       /* ac_read_range's result */
     pthread_t tid;
     bool started;
 } Worker;
 
-/* The worker's own arrays, reader and cells.  Made by the worker's thread,
- * so that the per-row data of two threads do not share cache lines. */
-static bool worker_setup(Worker *w)
+/* The worker's own arrays and cells.  Made by the worker's thread, so that
+ * the per-row data of two threads do not share cache lines. */
+static void worker_setup(Worker *w)
 {
     Loader *ld = &w->ld;
     const Actuals *a = ld->a;
-    ld->csv = csv_open(ld->path, NULL);
-    if (!ld->csv)
-        return false;
-    csv_set_range(ld->csv, w->range.offset, w->range.length, w->range.line);
     size_t nf = ld->nheader + 1;
     ld->found = xcalloc(nf, sizeof *ld->found);
     ld->deep = xcalloc(nf, sizeof *ld->deep);
@@ -75,9 +65,11 @@ static bool worker_setup(Worker *w)
     for (int j = 0; j < ld->nmc; j++) {
         const MStore *shared = ld->mc[j].ms;
         MStore *ms = &w->ms[shared - a->ms];
-        *ms = (MStore){shared->metric, true, xcalloc((size_t)a->s->ndims + 1, sizeof(Cells)),
-                       shared->room};
-        for (int d = 0; d <= a->s->ndims; d++)
+        *ms = (MStore){.metric = shared->metric,
+                       .has_column = true,
+                       .cells = xcalloc((size_t)a->ndims + 1, sizeof(Cells)),
+                       .room = shared->room};
+        for (int d = 0; d <= a->ndims; d++)
             if (shared->cells[d].lo)
                 ac_cells_alloc_rows(&ms->cells[d], shared->cells[d].size);
         mc[j] = ld->mc[j];
@@ -85,31 +77,29 @@ static bool worker_setup(Worker *w)
         w->rec.room0[j] = ms->room;
     }
     ld->mc = mc;
-    return true;
 }
 
 static void *worker_main(void *arg)
 {
     Worker *w = arg;
-    w->failed = !worker_setup(w);
-    w->rc = w->failed ? -1 : ac_read_range(&w->ld);
+    worker_setup(w);
+    w->rc = ac_read_range(&w->ld);
     return NULL;
 }
 
-/* A worker for range rg: a copy of the file's Loader (sharing its header
- * arrays) that records errors; worker_setup makes the rest.  Aligned so
- * that no two workers share a cache line. */
-static Worker *worker_new(const Loader *file, CsvRange rg)
+/* A worker for part of the source: a copy of the file's Loader (sharing
+ * its header arrays) that records errors; worker_setup makes the rest.
+ * Aligned so that no two workers share a cache line. */
+static Worker *worker_new(const Loader *file, RowSource *part)
 {
     size_t size = (sizeof(Worker) + 63) / 64 * 64;
     Worker *w = aligned_alloc(64, size);
     if (!w)
         w = xmalloc(size);
     memset(w, 0, size);
-    w->range = rg;
     Loader *ld = &w->ld;
     *ld = (Loader){.a = file->a,
-                   .path = file->path,
+                   .src = part,
                    .shown = file->shown,
                    .mapping = file->mapping,
                    .lenient = file->lenient,
@@ -133,11 +123,11 @@ static Worker *worker_new(const Loader *file, CsvRange rg)
 static void worker_free(Worker *w, const Actuals *a)
 {
     Loader *ld = &w->ld;
-    csv_close(ld->csv);
-    if (w->ms) { /* worker_setup ran to its end */
+    src_close(ld->src);
+    if (w->ms) { /* worker_setup ran */
         free(ld->mc);
         for (int i = 0; i < a->nms; i++) {
-            for (int d = 0; w->ms[i].cells && d <= a->s->ndims; d++)
+            for (int d = 0; w->ms[i].cells && d <= a->ndims; d++)
                 ac_cells_free(&w->ms[i].cells[d]);
             free(w->ms[i].cells);
         }
@@ -182,7 +172,7 @@ static __int128 used_by(const Worker *w, int j, const RecError *e)
 static bool within_bounds(const Loader *ld, Worker **w, int n)
 {
     for (int k = 0; k < n; k++)
-        if (w[k]->failed || w[k]->ld.over_bound)
+        if (w[k]->ld.over_bound)
             return false;
     for (int j = 0; j < ld->nmc; j++) {
         __int128 left = ld->mc[j].ms->room;
@@ -224,7 +214,7 @@ static void take(Loader *ld, Worker *w, const RecError *e)
     ld->outside += outside;
     ld->rows += e ? e->rows : wl->rows;
     ld->months |= wl->months;
-    int ndims = ld->a->s->ndims;
+    int ndims = ld->a->ndims;
     for (int j = 0; j < ld->nmc; j++) {
         MStore *ms = ld->mc[j].ms;
         ms->room -= used_by(w, j, e);
@@ -259,37 +249,21 @@ static int merge(Loader *ld, Worker **w, int n)
     return ld->errors ? -1 : 0;
 }
 
-/* The ranges of the data after the header (ld->csv is just after it), or
- * false when the file cannot be split (not a regular file, a read error). */
-static bool split(const Loader *ld, int n, CsvRange *rg)
-{
-    long line;
-    long long from = csv_tell(ld->csv, &line);
-    int fd = open(ld->path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-              csv_split(fd, from, (long long)st.st_size, line, n, rg) == 0;
-    if (fd >= 0)
-        close(fd);
-    rg[n - 1].length = -1; /* the last range reads to the end, as one thread would */
-    return ok;
-}
-
 int ac_read_threads(Loader *ld, int n)
 {
-    CsvRange *rg = xcalloc((size_t)n, sizeof *rg);
-    if (!split(ld, n, rg)) {
-        free(rg);
+    RowSource **parts = xcalloc((size_t)n, sizeof *parts);
+    if (src_split(ld->src, n, parts) < 0) {
+        free(parts);
         return ac_read_rest(ld);
     }
     Worker **w = xcalloc((size_t)n, sizeof *w);
     for (int k = 0; k < n; k++)
-        w[k] = worker_new(ld, rg[k]);
+        w[k] = worker_new(ld, parts[k]);
     run_workers(w, n);
     int rc = merge(ld, w, n);
     for (int k = 0; k < n; k++)
         worker_free(w[k], ld->a);
     free(w);
-    free(rg);
+    free(parts);
     return rc == READ_AGAIN ? ac_read_rest(ld) : rc;
 }

@@ -693,6 +693,7 @@ static inline int finish_record(CsvReader *r, CsvRow *row, size_t nf, const RecS
     row->fields = r->fields;
     row->lens = r->lens;
     row->line = r->line;
+    row->weight = 1;
     r->line += 1 + st->nl;
     r->pos = (size_t)(next - r->buf);
     return 1;
@@ -722,29 +723,102 @@ __attribute__((noinline)) static unsigned char *quoted_field(CsvReader *r, RecSt
 /* An error item at q inside the unquoted field at fstart (see limit). */
 #define FAIL_ITEM(call) return limit(r, q, fstart, false, 1) < 0 ? -1 : (call)
 
-int csv_next(CsvReader *r, CsvRow *row)
+enum { AT_END = 1, MORE = 2 }; /* what other_byte found */
+
+/* The scan of the unquoted field at fstart of the record at rec stopped at
+ * q on a byte that is no separator, line end, quote or non-ASCII byte: a
+ * '\r' without '\n', a NUL byte, or the end of the data read so far.
+ * Returns MORE when more input must be read first, AT_END when the record
+ * ends here (the end of input), 0 at the end of input before any record,
+ * -1 after failing. */
+__attribute__((noinline)) static int other_byte(CsvReader *r, const unsigned char *q,
+                                                const unsigned char *fstart,
+                                                const unsigned char *rec, const unsigned char *end)
 {
-    if (r->state != ST_OK)
-        return r->state == ST_EOF ? 0 : -1;
-    if (!r->cap && start(r) < 0)
-        return -1;
-    unsigned char *rec = r->buf + r->pos, *end = r->buf + r->end;
-    unsigned char *fstart = rec, *base, *q, *next;
+    if (*q == '\r') {
+        if (q + 1 == end && !r->eof)
+            return MORE;
+        FAIL_ITEM(fail_at(r, q, "carriage return not followed by a line feed"));
+    }
+    if (q != end)
+        FAIL_ITEM(fail_at(r, q, "NUL byte in input"));
+    if (!r->eof)
+        return MORE;
+    if (q == rec) {
+        r->state = ST_EOF;
+        return 0;
+    }
+    return AT_END;
+}
+
+/* Reads more input for the record being scanned (nf fields found, the
+ * unquoted field at fstart scanned up to q): false after failing.  The
+ * record moves: offsets from its start stay valid, pointers do not. */
+__attribute__((noinline)) static bool read_more(CsvReader *r, const unsigned char *q,
+                                                const unsigned char *fstart, size_t nf)
+{
+    if (limit(r, q, fstart, false, 0) < 0)
+        return false;
+    r->nf_open = nf;
+    return fill(r) >= 0;
+}
+
+/* Keeps the masks of the 64 bytes at base for the next record. */
+static inline void keep_masks(CsvReader *r, uint64_t m, uint64_t mc, const unsigned char *base)
+{
+    r->mask = m;
+    r->mask_comma = mc;
+    r->mask_base = (size_t)(base - r->buf);
+    r->mask_ok = true;
+}
+
+/* Where the scan of the record at rec starts, with its masks *m (special
+ * bytes) and *mc (commas): the previous record's when they cover it. */
+static inline __attribute__((always_inline)) unsigned char *
+scan_start(CsvReader *r, unsigned char *rec, uint64_t *m, uint64_t *mc)
+{
+    size_t off = r->pos - r->mask_base;
+    if (!r->mask_ok || off >= 64) {
+        *m = mask_plain(rec);
+        *mc = eq64(rec, ',');
+        return rec;
+    }
+    *m = r->mask & (~(uint64_t)0 << off);
+    *mc = r->mask_comma;
+    return r->buf + r->mask_base;
+}
+
+/* The quoted field whose opening quote is at q, field number nf of the
+ * record, which must start at fstart: returns the position after its
+ * closing quote, or NULL after failing. */
+static unsigned char *quoted_at(CsvReader *r, RecState *st, size_t nf, unsigned char *q,
+                                const unsigned char *fstart)
+{
+    if (q != fstart) {
+        if (limit(r, q, fstart, false, 1) == 0)
+            fail_at(r, q, "'\"' in an unquoted field (quote the whole field and double the "
+                          "quotes inside)");
+        return NULL;
+    }
+    q = quoted_field(r, st, nf, q);
+    r->mask_ok = false;
+    return q;
+}
+
+/* Scans the record at r->pos into r->fields and r->lens: sets *term (where
+ * it ends: its line end, or the end of input) and *next (where the next
+ * one starts).  Returns its number of fields, 0 at the end of input, -1
+ * after failing.  The hot loop: separators, line ends and runs of UTF-8
+ * text; anything else is a call. */
+static long scan_record(CsvReader *r, RecState *st, unsigned char **term, unsigned char **next)
+{
+    unsigned char *rec = r->buf + r->pos, *end = r->buf + r->end, *fstart = rec, *q;
     char **fields = r->fields;
     size_t *lens = r->lens, maxf = r->max_field, nf = 0;
-    RecState st = {0, false};
     uint64_t m, mc; /* special bytes at base, and the commas among them */
+    unsigned char *base = scan_start(r, rec, &m, &mc);
     int k;
 #define RELOAD() (m = mask_plain(base), mc = eq64(base, ','))
-    size_t off = r->pos - r->mask_base; /* resume the previous record's masks */
-    if (r->mask_ok && off < 64) {
-        base = r->buf + r->mask_base;
-        m = r->mask & (~(uint64_t)0 << off);
-        mc = r->mask_comma;
-    } else {
-        base = rec;
-        RELOAD();
-    }
     for (;;) {
         while (m == 0) {
             base += 64;
@@ -760,13 +834,8 @@ int csv_next(CsvReader *r, CsvRow *row)
         }
         unsigned c = *q;
         if (c == '\n' || (c == '\r' && q[1] == '\n')) {
-            PUSH_FIELD(fstart, (size_t)(q - fstart), false);
-            *q = 0;
-            next = q + 1 + (c == '\r');
-            r->mask = m;
-            r->mask_comma = mc;
-            r->mask_base = (size_t)(base - r->buf);
-            r->mask_ok = true;
+            keep_masks(r, m, mc, base);
+            *next = q + 1 + (c == '\r');
             break;
         }
         if (c >= 0x80) {
@@ -776,53 +845,32 @@ int csv_next(CsvReader *r, CsvRow *row)
                 continue;
             }
             q = u;
-            if (k < 0 && !r->eof)
-                goto need_more;
-            FAIL_ITEM(fail_utf8(r, q));
-        }
-        if (c == '"') {
-            if (q != fstart)
-                FAIL_ITEM(fail_at(r, q,
-                                  "'\"' in an unquoted field (quote the whole field and "
-                                  "double the quotes inside)"));
-            q = quoted_field(r, &st, nf, q);
-            if (!q)
+            if (k == 0 || r->eof)
+                FAIL_ITEM(fail_utf8(r, q));
+        } else if (c == '"') {
+            if (!(q = quoted_at(r, st, nf++, q, fstart)))
                 return -1;
-            nf++;
-            r->mask_ok = false;
             rec = r->buf + r->pos;
             end = r->buf + r->end;
             if (q == end || *q != ',') {
-                next = q == end ? q : q + 1 + (*q == '\r');
-                break;
+                *next = q == end ? q : q + 1 + (*q == '\r');
+                *term = q;
+                return (long)nf;
             }
-            fstart = q + 1;
-            base = fstart;
+            fstart = base = q + 1;
             RELOAD();
             continue;
-        }
-        if (c == '\r') {
-            if (q + 1 == end && !r->eof)
-                goto need_more;
-            FAIL_ITEM(fail_at(r, q, "carriage return not followed by a line feed"));
-        }
-        if (q != end)
-            FAIL_ITEM(fail_at(r, q, "NUL byte in input"));
-        if (r->eof) {
-            if (q == rec) {
-                r->state = ST_EOF;
-                return 0;
+        } else {
+            int o = other_byte(r, q, fstart, rec, end);
+            if (o == AT_END) {
+                *next = q;
+                break;
             }
-            PUSH_FIELD(fstart, (size_t)(q - fstart), false);
-            next = q;
-            break;
+            if (o <= 0)
+                return o;
         }
-    need_more:
-        if (limit(r, q, fstart, false, 0) < 0)
-            return -1;
         size_t oq = (size_t)(q - rec), of = (size_t)(fstart - rec);
-        r->nf_open = nf;
-        if (fill(r) < 0)
+        if (!read_more(r, q, fstart, nf))
             return -1;
         rec = r->buf + r->pos;
         end = r->buf + r->end;
@@ -832,7 +880,22 @@ int csv_next(CsvReader *r, CsvRow *row)
         RELOAD();
     }
 #undef RELOAD
-    return finish_record(r, row, nf, &st, q, next);
+    PUSH_FIELD(fstart, (size_t)(q - fstart), false); /* the last field */
+    *q = 0;
+    *term = q;
+    return (long)nf;
+}
+
+int csv_next(CsvReader *r, CsvRow *row)
+{
+    if (r->state != ST_OK)
+        return r->state == ST_EOF ? 0 : -1;
+    if (!r->cap && start(r) < 0)
+        return -1;
+    RecState st = {0, false};
+    unsigned char *term = NULL, *next = NULL;
+    long nf = scan_record(r, &st, &term, &next);
+    return nf <= 0 ? (int)nf : finish_record(r, row, (size_t)nf, &st, term, next);
 }
 
 /* ---- splitting a file into ranges ---- */
@@ -891,18 +954,47 @@ static size_t find_cut(const unsigned char *s, size_t i, size_t n, unsigned long
     return n;
 }
 
+/* Where csv_split is: the bytes [from, to) cut into n ranges, out[0..k)
+ * started, the quotes and line feeds counted so far. */
+typedef struct {
+    long long from, to;
+    int n, k; /* the cut looked for: between ranges k - 1 and k */
+    unsigned long long quotes;
+    long line;
+    CsvRange *out;
+} Splitter;
+
+/* Finds the cuts in the block buf[0..len) read at input offset pos. */
+static void cut_block(Splitter *sp, const unsigned char *buf, size_t len, long long pos)
+{
+    long long span = sp->to - sp->from;
+    for (size_t i = 0; i < len && sp->k < sp->n;) {
+        int k = sp->k, n = sp->n;
+        long long target = sp->from + span / n * k + span % n * k / n;
+        if (pos + (long long)i < target) {
+            size_t m = target - pos < (long long)len ? (size_t)(target - pos) : len;
+            count_quotes_lines(buf + i, m - i, &sp->quotes, &sp->line);
+            i = m;
+            continue;
+        }
+        bool found;
+        i = find_cut(buf, i, len, &sp->quotes, &sp->line, &found);
+        if (found) {
+            sp->out[k - 1].length = pos + (long long)i - sp->out[k - 1].offset;
+            sp->out[sp->k++] = (CsvRange){pos + (long long)i, 0, sp->line};
+        }
+    }
+}
+
 int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *out)
 {
     unsigned char *buf = xmalloc(SPLIT_BLOCK);
-    unsigned long long quotes = 0;
-    if (to < from)
-        to = from;
-    long long pos = from, stop = to; /* pos: input offset of buf[0] */
-    int k = 1;                       /* the cut looked for: between ranges k - 1 and k */
+    Splitter sp = {from, to < from ? from : to, n, 1, 0, line, out};
+    long long pos = from, stop = sp.to; /* pos: input offset of buf[0] */
     out[0] = (CsvRange){from, 0, line};
-    while (k < n && pos < to) {
-        size_t want =
-            (unsigned long long)(to - pos) < SPLIT_BLOCK ? (size_t)(to - pos) : SPLIT_BLOCK;
+    while (sp.k < n && pos < sp.to) {
+        size_t want = (unsigned long long)(sp.to - pos) < SPLIT_BLOCK ? (size_t)(sp.to - pos)
+                                                                       : SPLIT_BLOCK;
         ssize_t got = pread(fd, buf, want, (off_t)pos);
         if (got < 0 && errno == EINTR)
             continue;
@@ -914,27 +1006,12 @@ int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *
             stop = pos;
             break;
         }
-        size_t i = 0, len = (size_t)got;
-        while (i < len && k < n) {
-            long long target = from + (to - from) / n * k + (to - from) % n * k / n;
-            if (pos + (long long)i < target) {
-                size_t m = target - pos < (long long)len ? (size_t)(target - pos) : len;
-                count_quotes_lines(buf + i, m - i, &quotes, &line);
-                i = m;
-                continue;
-            }
-            bool found;
-            i = find_cut(buf, i, len, &quotes, &line, &found);
-            if (found) {
-                out[k - 1].length = pos + (long long)i - out[k - 1].offset;
-                out[k++] = (CsvRange){pos + (long long)i, 0, line};
-            }
-        }
+        cut_block(&sp, buf, (size_t)got, pos);
         pos += got;
     }
-    for (; k < n; k++) { /* no cut found: empty ranges at the end */
+    for (int k = sp.k; k < n; k++) { /* no cut found: empty ranges at the end */
         out[k - 1].length = stop - out[k - 1].offset;
-        out[k] = (CsvRange){stop, 0, line};
+        out[k] = (CsvRange){stop, 0, sp.line};
     }
     out[n - 1].length = stop - out[n - 1].offset;
     free(buf);

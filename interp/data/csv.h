@@ -19,18 +19,18 @@
 
 #include <stddef.h>
 
+#include "data/row.h"
+
 #define CSV_MAX_FIELDS 4096                     /* fields per record */
 #define CSV_DEFAULT_MAX_FIELD ((size_t)1 << 20) /* bytes per field */
 #define CSV_MIN_MAX_RECORD ((size_t)16 << 20)   /* see csv_set_max_field */
 
 typedef struct CsvReader CsvReader;
 
-typedef struct {
-    size_t nfields; /* >= 1 for every record returned */
-    char **fields;  /* NUL-terminated field texts (quotes removed, "" collapsed) */
-    size_t *lens;   /* byte lengths, without the NUL */
-    long line;      /* 1-based physical line where the record starts */
-} CsvRow;
+/* A record (data/row.h): nfields >= 1; fields: NUL-terminated texts (quotes
+ * removed, "" collapsed); lens: their byte lengths, without the NUL; line:
+ * the 1-based physical line where the record starts; weight: always 1. */
+typedef DataRow CsvRow;
 
 /* Opens path for reading.  On failure returns NULL and sets *err_msg to a
  * malloc'd message such as "cannot open 'x.csv': No such file or directory"

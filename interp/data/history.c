@@ -1,8 +1,10 @@
-/* history.c -- loads a history CSV into monthly totals per (month, level
- * values) group, and derives seasonality shares and totals from them.
- * Streams the file: it must never keep rows, only groups.  It does not
- * resolve members or check them against the plan's dimensions (the caller's
- * job); level values stay text.
+/* history.c -- loads a history source (a CSV file, or any row source:
+ * source.h) into monthly totals per (month, level values) group, and
+ * derives seasonality shares and totals from them; and the HistSpec of a
+ * plan's `history` declaration (its mapping, mapping.h).  Streams the
+ * rows: it must never keep rows, only groups.  It does not resolve members
+ * or check them against the plan's dimensions (the caller's job); level
+ * values stay text.
  */
 #include "data/history.h"
 
@@ -12,9 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/csv.h"
-#include "data/cells.h"
 #include "base/util.h"
+#include "data/cells.h"
+#include "data/mapping.h"
+#include "data/source.h"
 
 #define NO_ID (-1)
 
@@ -52,7 +55,7 @@ typedef struct {
     History *h;
     const HistSpec *spec;
     HistError *err;
-    CsvReader *csv;
+    RowSource *src;
     size_t nheader;
     char **names; /* trimmed header names (in the arena) */
     Buf scratch;  /* a level value, NUL-terminated for lookups */
@@ -76,48 +79,21 @@ static void set_err(HistError *err, long line, long col, int field, const char *
     err->field = field;
 }
 
-/* Line and code-point column where field fi of row starts.  Assumes earlier
- * fields were quoted only when they had to be (',', '"', or a line end). */
-static void field_pos(const CsvRow *row, size_t fi, long *line, long *col)
-{
-    long l = row->line, c = 1;
-    for (size_t i = 0; i < fi; i++) {
-        const char *s = row->fields[i];
-        size_t n = row->lens[i];
-        bool quoted =
-            memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
-        if (quoted)
-            c++;
-        size_t start = 0;
-        for (size_t k = 0; k < n; k++)
-            if (s[k] == '\n') {
-                l++;
-                c = 1;
-                start = k + 1;
-            } else if (s[k] == '"') {
-                c++; /* written as "" */
-            }
-        c += (long)utf8_count(s + start, n - start) + (quoted ? 1 : 0) + 1;
-    }
-    *line = l;
-    *col = c;
-}
-
-static void field_err(Loader *ld, const CsvRow *row, size_t fi, const char *fmt, ...)
+static void field_err(Loader *ld, const SrcRow *row, size_t fi, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static void field_err(Loader *ld, const CsvRow *row, size_t fi, const char *fmt, ...)
+static void field_err(Loader *ld, const SrcRow *row, size_t fi, const char *fmt, ...)
 {
     if (!ld->err)
         return;
-    long line, col;
-    field_pos(row, fi, &line, &col);
+    SrcPos at;
+    src_locate(ld->src, row, (long)fi, 0, &at, NULL);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ld->err->msg, sizeof ld->err->msg, fmt, ap);
     va_end(ap);
-    ld->err->line = line;
-    ld->err->col = col;
+    ld->err->line = at.line;
+    ld->err->col = at.col;
     ld->err->field = (int)fi + 1;
 }
 
@@ -226,7 +202,7 @@ static Group *find_group(History *h, int ym, const int *ids)
 /* ---- header ---- */
 
 /* Index of the header field named name, -1 when absent, -2 when duplicated. */
-static int find_col(const CsvRow *hdr, const char *name)
+static int find_col(const SrcRow *hdr, const char *name)
 {
     int found = -1;
     size_t want = strlen(name);
@@ -244,7 +220,7 @@ static int find_col(const CsvRow *hdr, const char *name)
 }
 
 /* Looks a column up; required columns must exist.  Returns false on error. */
-static bool lookup_col(Loader *ld, const CsvRow *hdr, const char *name, bool required, int *out)
+static bool lookup_col(Loader *ld, const SrcRow *hdr, const char *name, bool required, int *out)
 {
     int i = find_col(hdr, name);
     if (i == -2) {
@@ -259,7 +235,7 @@ static bool lookup_col(Loader *ld, const CsvRow *hdr, const char *name, bool req
     return true;
 }
 
-static bool resolve_time(Loader *ld, const CsvRow *hdr)
+static bool resolve_time(Loader *ld, const SrcRow *hdr)
 {
     const HistSpec *sp = ld->spec;
     History *h = ld->h;
@@ -281,7 +257,7 @@ static bool resolve_time(Loader *ld, const CsvRow *hdr)
     return true;
 }
 
-static bool resolve_levels(Loader *ld, const CsvRow *hdr)
+static bool resolve_levels(Loader *ld, const SrcRow *hdr)
 {
     History *h = ld->h;
     for (int i = 0; i < h->nlevels; i++) {
@@ -324,7 +300,7 @@ static bool set_value_col(Loader *ld, long line, int f)
 
 /* The value column from the spec or the history's name, when it can be
  * decided from the header alone; else value_field stays -1. */
-static bool resolve_value_named(Loader *ld, const CsvRow *hdr)
+static bool resolve_value_named(Loader *ld, const SrcRow *hdr)
 {
     const HistSpec *sp = ld->spec;
     int f = -1;
@@ -342,7 +318,7 @@ static bool resolve_value_named(Loader *ld, const CsvRow *hdr)
 }
 
 /* Picks the one numeric column of the first data row (see history.h). */
-static bool guess_value(Loader *ld, const CsvRow *row)
+static bool guess_value(Loader *ld, const SrcRow *row)
 {
     History *h = ld->h;
     int found = -1, second = -1;
@@ -375,7 +351,7 @@ static bool guess_value(Loader *ld, const CsvRow *row)
 
 /* ---- rows ---- */
 
-static bool read_time(Loader *ld, const CsvRow *row, int *y, int *m)
+static bool read_time(Loader *ld, const SrcRow *row, int *y, int *m)
 {
     History *h = ld->h;
     size_t f = (size_t)h->time_field;
@@ -403,7 +379,7 @@ static bool read_time(Loader *ld, const CsvRow *row, int *y, int *m)
     return false;
 }
 
-static bool read_value(Loader *ld, const CsvRow *row, Num *v)
+static bool read_value(Loader *ld, const SrcRow *row, Num *v)
 {
     History *h = ld->h;
     size_t f = (size_t)h->value_field;
@@ -428,7 +404,7 @@ static bool read_value(Loader *ld, const CsvRow *row, Num *v)
     return false;
 }
 
-static int level_id(Loader *ld, const CsvRow *row, int level)
+static int level_id(Loader *ld, const SrcRow *row, int level)
 {
     History *h = ld->h;
     int f = h->level_field[level];
@@ -443,7 +419,7 @@ static int level_id(Loader *ld, const CsvRow *row, int level)
     return intern(h, level, buf_cstr(b), n);
 }
 
-static bool add_row(Loader *ld, const CsvRow *row)
+static bool add_row(Loader *ld, const SrcRow *row)
 {
     History *h = ld->h;
     if (row->nfields != ld->nheader) {
@@ -466,26 +442,27 @@ static bool add_row(Loader *ld, const CsvRow *row)
                   "the sum of column '%.100s' for %04d-%02d overflows", h->value_name, y, m);
         return false;
     }
-    g->rows++;
-    h->nrows++;
+    g->rows += row->weight;
+    h->nrows += row->weight;
     return true;
 }
 
-/* csv_next, skipping blank lines. */
-static int next_record(Loader *ld, CsvRow *row)
+/* The header (header true) or the next row, skipping blank lines; sets
+ * the error of the source's reader. */
+static int next_record(Loader *ld, SrcRow *row, bool header)
 {
-    int rc;
-    while ((rc = csv_next(ld->csv, row)) > 0 && row->nfields == 1 && row->lens[0] == 0)
-        ;
+    int rc = header ? src_header(ld->src, row) : src_next(ld->src, row);
+    while (rc > 0 && src_blank(row))
+        rc = src_next(ld->src, row);
     if (rc < 0) {
         long line, col;
-        const char *msg = csv_error(ld->csv, &line, &col);
+        const char *msg = src_error(ld->src, &line, &col);
         set_err(ld->err, line, col, 0, "%s", msg ? msg : "read error");
     }
     return rc;
 }
 
-static bool read_header(Loader *ld, const CsvRow *hdr)
+static bool read_header(Loader *ld, const SrcRow *hdr)
 {
     History *h = ld->h;
     ld->nheader = hdr->nfields;
@@ -501,8 +478,8 @@ static bool read_header(Loader *ld, const CsvRow *hdr)
 
 static bool read_all(Loader *ld)
 {
-    CsvRow row;
-    int rc = next_record(ld, &row);
+    SrcRow row;
+    int rc = next_record(ld, &row, true);
     if (rc < 0)
         return false;
     if (rc == 0) {
@@ -511,10 +488,34 @@ static bool read_all(Loader *ld)
     }
     if (!read_header(ld, &row))
         return false;
-    while ((rc = next_record(ld, &row)) > 0)
+    while ((rc = next_record(ld, &row, false)) > 0)
         if (!add_row(ld, &row))
             return false;
     return rc == 0;
+}
+
+History *hist_read(RowSource *src, const HistSpec *spec, HistError *err)
+{
+    set_err(err, 0, 0, 0, "%s", "");
+    if (spec->nlevels < 0 || spec->nlevels > HIST_MAX_LEVELS) {
+        set_err(err, 0, 0, 0, "too many level columns (at most %d)", HIST_MAX_LEVELS);
+        return NULL;
+    }
+    History *h = xcalloc(1, sizeof *h);
+    h->nlevels = spec->nlevels;
+    h->value_field = h->time_field = -1;
+    for (int i = 0; i < h->nlevels; i++) {
+        h->level_names[i] = arena_strdup(&h->arena, spec->levels[i].level);
+        h->level_field[i] = -1;
+    }
+    Loader ld = {.h = h, .spec = spec, .err = err, .src = src};
+    bool ok = read_all(&ld);
+    buf_free(&ld.scratch);
+    if (!ok) {
+        hist_free(h);
+        return NULL;
+    }
+    return h;
 }
 
 History *hist_load(const char *path, const HistSpec *spec, HistError *err)
@@ -525,28 +526,50 @@ History *hist_load(const char *path, const HistSpec *spec, HistError *err)
         return NULL;
     }
     char *emsg = NULL;
-    CsvReader *csv = csv_open(path, &emsg);
-    if (!csv) {
+    RowSource *src = src_open(path, path, &emsg);
+    if (!src) {
         set_err(err, 0, 0, 0, "%s", emsg ? emsg : "cannot open the file");
         free(emsg);
         return NULL;
     }
-    History *h = xcalloc(1, sizeof *h);
-    h->nlevels = spec->nlevels;
-    h->value_field = h->time_field = -1;
-    for (int i = 0; i < h->nlevels; i++) {
-        h->level_names[i] = arena_strdup(&h->arena, spec->levels[i].level);
-        h->level_field[i] = -1;
-    }
-    Loader ld = {.h = h, .spec = spec, .err = err, .csv = csv};
-    bool ok = read_all(&ld);
-    csv_close(csv);
-    buf_free(&ld.scratch);
-    if (!ok) {
-        hist_free(h);
-        return NULL;
-    }
+    History *h = hist_read(src, spec, err);
+    src_close(src);
     return h;
+}
+
+/* Whether the spec has a level called name. */
+static bool spec_has_level(const HistSpec *spec, const char *name)
+{
+    for (int k = 0; k < spec->nlevels; k++)
+        if (strcmp(spec->levels[k].level, name) == 0)
+            return true;
+    return false;
+}
+
+void hist_spec_init(HistSpec *spec, const Symbols *s, const char *name, const Node *mapping)
+{
+    memset(spec, 0, sizeof *spec);
+    spec->name = name;
+    spec->fy_year = s->year;
+    spec->start_month = s->start_month;
+    spec->date_col = map_column(mapping, "date");
+    spec->month_col = map_column(mapping, "month");
+    bool time_name = strcmp(name, "date") == 0 || strcmp(name, "month") == 0;
+    spec->value_col = time_name ? NULL : map_column(mapping, name);
+    for (const Node *m = mapping; m; m = m->next) { /* mapped levels, in the mapping's order */
+        const Level *l = m->name ? strmap_get(&s->levels, m->name) : NULL;
+        const char *col = map_entry_column(m);
+        if (l && col && !l->dim->is_time && spec->nlevels < HIST_MAX_LEVELS &&
+            map_entry(mapping, m->name) == m && strcmp(m->name, name) != 0 &&
+            strcmp(m->name, "date") != 0 && strcmp(m->name, "month") != 0)
+            spec->levels[spec->nlevels++] = (HistLevel){m->name, col};
+    }
+    for (size_t i = 0; i < s->levels.cap; i++) { /* unmapped levels: same-named columns */
+        const char *lv = s->levels.keys[i];
+        if (lv && !((Level *)s->levels.vals[i])->dim->is_time && !spec_has_level(spec, lv) &&
+            spec->nlevels < HIST_MAX_LEVELS)
+            spec->levels[spec->nlevels++] = (HistLevel){lv, NULL};
+    }
 }
 
 void hist_free(History *h)
@@ -671,17 +694,11 @@ static bool sum_complete(const History *h, int start, const Compiled *cf, size_t
     return true;
 }
 
-int hist_season_where(const History *h, int start_month, const HistFilter *filters, size_t nfilters,
-                      Num weights[12], int *years, int max_years)
+/* The months each fiscal year has rows for (passing the filters) into
+ * mask[fy]; the complete years into years[0..max_years): how many. */
+static int complete_years(const History *h, int start, const Compiled *cf, size_t ncf,
+                          uint16_t *mask, int *years, int max_years)
 {
-    for (int i = 0; i < 12; i++)
-        weights[i] = NUM_ZERO;
-    int start = start_month == 0 ? 1 : start_month;
-    if (start < 1 || start > 12)
-        return -1;
-    Compiled *cf = xcalloc(nfilters + 1, sizeof *cf);
-    size_t ncf = compile_filters(h, filters, nfilters, cf);
-    uint16_t *mask = xcalloc(FY_SPAN, sizeof *mask);
     for (size_t gi = 0; gi < h->ngroups; gi++) {
         int idx, fy = fiscal_of(h->groups[gi].ym, start, &idx);
         if (passes(&h->groups[gi], cf, ncf))
@@ -694,6 +711,21 @@ int hist_season_where(const History *h, int start_month, const HistFilter *filte
                 years[count] = fy;
             count++;
         }
+    return count;
+}
+
+int hist_season_where(const History *h, int start_month, const HistFilter *filters, size_t nfilters,
+                      Num weights[12], int *years, int max_years)
+{
+    for (int i = 0; i < 12; i++)
+        weights[i] = NUM_ZERO;
+    int start = start_month == 0 ? 1 : start_month;
+    if (start < 1 || start > 12)
+        return -1;
+    Compiled *cf = xcalloc(nfilters + 1, sizeof *cf);
+    size_t ncf = compile_filters(h, filters, nfilters, cf);
+    uint16_t *mask = xcalloc(FY_SPAN, sizeof *mask);
+    int count = complete_years(h, start, cf, ncf, mask, years, max_years);
     if (count > 0 && !sum_complete(h, start, cf, ncf, mask, weights)) {
         for (int i = 0; i < 12; i++)
             weights[i] = NUM_ZERO;

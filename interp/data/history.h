@@ -1,4 +1,5 @@
-/* history.h -- `history NAME = "file.csv" { mapping }` sources: monthly totals
+/* history.h -- `history NAME = "file.csv" { mapping }` sources (a CSV file, or
+ * any row source: data/source.h): monthly totals
  * per (month, level values) group, seasonality month shares (SPEC §8) and
  * total(HISTORY[, FYyyyy]) (SPEC §9).
  *
@@ -36,6 +37,8 @@
  *   a column named spec->levels[i].level when present (else the level is
  *   absent and its scope is NULL in every group).  Values are kept as text
  *   (an empty cell is the value "").
+ * - A row a source hands over pre-aggregated (SrcRow.weight > 1) counts as
+ *   that many rows: its value is their sum.
  * - Rows are aggregated while streaming: memory grows with the number of
  *   distinct (month, level values) groups, never with the number of rows.
  *   Groups are kept in order of first appearance, and every sum is taken in
@@ -48,6 +51,8 @@
 #include <stddef.h>
 
 #include "base/num.h"
+#include "data/source.h"
+#include "model/model.h"
 
 #define HIST_MAX_LEVELS 16
 #define HIST_ERR_MAX 512
@@ -101,6 +106,16 @@ typedef struct {
  * record was quoted without need; an earlier field holding a line end moves
  * line and column to where the field really is. */
 History *hist_load(const char *path, const HistSpec *spec, HistError *err);
+
+/* The same from a source already open (read to its end, not closed). */
+History *hist_read(RowSource *src, const HistSpec *spec, HistError *err);
+
+/* The spec of the plan's `history NAME = "..." { mapping }` (s: the plan's
+ * symbols): the time and value columns the mapping names (date, month,
+ * NAME), the mapped levels (of declared dimensions) in the mapping's
+ * order, then every other such level of the plan, looked for under its
+ * own name.  The spec points into name, mapping and s. */
+void hist_spec_init(HistSpec *spec, const Symbols *s, const char *name, const Node *mapping);
 
 /* Frees h (NULL is allowed). */
 void hist_free(History *h);

@@ -52,15 +52,11 @@ typedef struct {
 } ReplState;
 
 /* The actuals store, shared by the evaluations whose plans have the same
- * dimensions, base metrics and actuals sources (replact.c). */
+ * dimensions, base metrics and actuals sources (actuals_cache.c). */
 typedef struct ReplActuals {
     int refs;
     Actuals *act; /* NULL: there are no actuals */
     char *sig;    /* what it was read for */
-    int ndims;
-    size_t *nmem;
-    char **metrics; /* base metric names, in the store's order */
-    int nmetrics;
 } ReplActuals;
 
 /* A statement of the main unit: a base statement, or one a what-if put

@@ -26,7 +26,7 @@
 
 #include "check/check.h"
 #include "data/actuals.h"
-#include "data/actuals_int.h" /* test_cells_add */
+#include "data/actuals_int.h" /* test_cells_add, test_write_path */
 
 /* ---- helpers ---- */
 
@@ -960,6 +960,31 @@ static void test_cells_add(void **state)
     assert_null(a.lo);
 }
 
+/* The one write path: a value and the rows it stands for, into the cells
+ * of the members named and of the plan total; counts past 32 bits and sums
+ * past 64 bits spill. */
+static void test_write_path(void **state)
+{
+    (void)state;
+    Cells cells[2] = {{0}, {0}};
+    MStore ms = {.cells = cells};
+    ac_cells_alloc_rows(&cells[0], 3 * 12); /* a dimension of 3 members */
+    ac_cells_alloc_rows(&cells[1], 12);     /* the plan total */
+    int dims[2] = {0, 0};
+    int32_t deep[2] = {2, -1};
+    ac_put(&ms, 1, dims, deep, 2, 4, 7, 1);
+    ac_put(&ms, 1, dims, deep, 2, 4, -2, UINT32_MAX); /* a group of many rows */
+    ac_put(&ms, 1, dims, deep, 1, 4, (__int128)INT64_MAX * 3, 5);
+    assert_int_equal((int64_t)cells[0].n[2 * 12 + 4] + cells[0].nhi[2 * 12 + 4],
+                     (int64_t)UINT32_MAX + 6);
+    assert_true((__int128)cells[0].lo[2 * 12 + 4] + cells[0].hi[2 * 12 + 4].v ==
+                (__int128)INT64_MAX * 3 + 5);
+    assert_int_equal((int64_t)cells[1].n[4] + cells[1].nhi[4], (int64_t)UINT32_MAX + 6);
+    assert_int_equal(cells[0].n[1 * 12 + 4], 0);
+    ac_cells_free(&cells[0]);
+    ac_cells_free(&cells[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -993,6 +1018,7 @@ int main(void)
         cmocka_unit_test(test_threads_bound),
         cmocka_unit_test(test_threads_short),
         cmocka_unit_test(test_cells_add),
+        cmocka_unit_test(test_write_path),
     };
     /* every test also with several threads reading each file (tiny ranges) */
     int failed = cmocka_run_group_tests(tests, setup, teardown);

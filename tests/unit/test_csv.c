@@ -70,7 +70,8 @@ static void put_field(Text *t, const char *s, size_t n)
 }
 
 /* Reads r to the end and returns the dump (malloc'd).  Checks the row
- * invariants and that the final status is sticky. */
+ * invariants (a record is one row: weight 1, as row sources see it) and
+ * that the final status is sticky. */
 static char *dump_reader(CsvReader *r)
 {
     Text t = {NULL, 0, 0};
@@ -80,6 +81,7 @@ static char *dump_reader(CsvReader *r)
     puts_(&t, "");
     while ((k = csv_next(r, &row)) == 1) {
         assert_true(row.nfields >= 1);
+        assert_int_equal(row.weight, 1); /* a record is one row */
         snprintf(line, sizeof line, "%ld:", row.line);
         puts_(&t, line);
         for (size_t i = 0; i < row.nfields; i++) {

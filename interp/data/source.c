@@ -1,0 +1,238 @@
+/* source.c -- the row-source interface (source.h): the table of kinds, the
+ * calls every reader makes, and the default way of showing a row (as a CSV
+ * line would have it).  It must not know any kind's insides: what a kind
+ * does is in its own file (source_csv.c), reached through its SrcOps.
+ */
+#include "data/source.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/cells.h"
+
+/* ---- the kinds ---- */
+
+typedef struct {
+    const char *scheme; /* NULL: file paths */
+    RowSource *(*open)(const char *where, const char *name, char **err);
+} SrcKind;
+
+static const SrcKind kinds[] = {
+#define SRC_KIND(scheme, open) {scheme, open},
+#include "data/source_kinds.h"
+#undef SRC_KIND
+};
+
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+/* The kind whose scheme starts where, or NULL. */
+static const SrcKind *kind_with_scheme(const char *where)
+{
+    for (size_t i = 0; i < NKINDS; i++)
+        if (kinds[i].scheme && strncmp(where, kinds[i].scheme, strlen(kinds[i].scheme)) == 0)
+            return &kinds[i];
+    return NULL;
+}
+
+/* The kind that opens where: by its scheme, else the kind of file paths. */
+static const SrcKind *kind_of(const char *where)
+{
+    const SrcKind *k = kind_with_scheme(where);
+    for (size_t i = 0; !k && i < NKINDS; i++)
+        if (!kinds[i].scheme)
+            k = &kinds[i];
+    return k;
+}
+
+RowSource *src_open(const char *where, const char *name, char **err)
+{
+    if (err)
+        *err = NULL;
+    return kind_of(where)->open(where, name, err);
+}
+
+char *src_resolve(Program *p, const Node *path_node)
+{
+    if (kind_with_scheme(path_node->str))
+        return xstrdup(path_node->str);
+    return prog_data_path(p, path_node);
+}
+
+/* ---- the common part ---- */
+
+void src_init(RowSource *s, const SrcOps *ops, const char *name)
+{
+    s->ops = ops;
+    s->name = xstrdup(name ? name : "");
+}
+
+void src_fini(RowSource *s)
+{
+    free(s->name);
+    s->name = NULL;
+}
+
+void src_close(RowSource *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+/* ---- reading ---- */
+
+int src_header(RowSource *s, SrcRow *hdr)
+{
+    return s->ops->next(s, hdr);
+}
+
+const char *src_error(const RowSource *s, long *line, long *col)
+{
+    return s->ops->error(s, line, col);
+}
+
+void src_line_text(RowSource *s, long line, size_t max, Buf *out)
+{
+    out->len = 0;
+    if (s->ops->line_text)
+        s->ops->line_text(s, line, max, out);
+}
+
+int src_parallel(const RowSource *s)
+{
+    return s->ops->parallel ? s->ops->parallel(s) : 1;
+}
+
+int src_split(RowSource *s, int n, RowSource **parts)
+{
+    return s->ops->split && n >= 1 ? s->ops->split(s, n, parts) : -1;
+}
+
+/* ---- signatures ---- */
+
+void src_signature(const RowSource *s, Buf *out)
+{
+    if (s->ops->signature)
+        s->ops->signature(s, out);
+    else
+        buf_printf(out, "[%s]", s->name);
+}
+
+void src_signature_at(const char *where, Buf *out)
+{
+    RowSource *s = src_open(where, where, NULL);
+    if (!s) {
+        buf_puts(out, "[?]");
+        return;
+    }
+    src_signature(s, out);
+    src_close(s);
+}
+
+void src_signature_of(const Node *pn, Buf *out)
+{
+    if (!pn || pn->kind != N_STR)
+        return;
+    if (kind_with_scheme(pn->str)) {
+        src_signature_at(pn->str, out);
+        return;
+    }
+    if (!pn->loc.src || !pn->loc.src->dir)
+        return;
+    Buf path = {0};
+    buf_printf(&path, "%s/%s", pn->loc.src->dir, pn->str);
+    src_signature_at(buf_cstr(&path), out);
+    buf_free(&path);
+}
+
+/* ---- where a row is ---- */
+
+void src_locate(RowSource *s, const SrcRow *row, long fi, size_t max, SrcPos *at, Buf *text)
+{
+    if (s->ops->locate)
+        s->ops->locate(s, row, fi, max, at, text);
+    else
+        src_locate_as_csv(row, fi, max, at, text);
+}
+
+typedef struct {
+    long line, col;
+} Pos;
+
+static void advance(Pos *p, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n') {
+            p->line++;
+            p->col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            p->col++;
+        }
+    }
+}
+
+/* Appends s[0..n) to b (NULL: nothing) while b holds less than max bytes. */
+static void put_bounded(Buf *b, size_t max, const char *s, size_t n)
+{
+    if (!b)
+        return;
+    size_t room = b->len < max ? max - b->len : 0;
+    buf_put(b, s, n < room ? n : room);
+}
+
+/* Appends field s[0..n) as it was most likely written (quoted only when it
+ * must be) and moves p over it. */
+static void put_field(Buf *b, size_t max, Pos *p, const char *s, size_t n)
+{
+    bool q = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
+    if (q) {
+        put_bounded(b, max, "\"", 1);
+        p->col++;
+    }
+    const char *e = s + n;
+    while (s < e) {
+        const char *qt = memchr(s, '"', (size_t)(e - s));
+        size_t k = qt ? (size_t)(qt - s) : (size_t)(e - s);
+        put_bounded(b, max, s, k);
+        advance(p, s, k);
+        s += k;
+        if (qt) {
+            put_bounded(b, max, "\"\"", 2);
+            p->col += 2;
+            s++;
+        }
+    }
+    if (q) {
+        put_bounded(b, max, "\"", 1);
+        p->col++;
+    }
+}
+
+void src_locate_as_csv(const SrcRow *row, long fi, size_t max, SrcPos *at, Buf *text)
+{
+    if (text)
+        text->len = 0;
+    Pos p = {row->line, 1}, here = p;
+    size_t here_off = 0;
+    long end_col = 1;
+    for (size_t i = 0; i < row->nfields; i++) {
+        if (i) {
+            put_bounded(text, max, ",", 1);
+            p.col++;
+        }
+        if ((long)i == fi) {
+            here = p;
+            here_off = text ? text->len : 0;
+        }
+        put_field(text, max, &p, row->fields[i], row->lens[i]);
+        if ((long)i == fi)
+            end_col = p.line == here.line ? p.col - 1 : here.col;
+        if ((long)i >= fi && (!text || text->len >= max))
+            break;
+    }
+    if (text && here_off + 256 > max) /* the field would not be in sight */
+        text->len = 0;
+    if (text && text->len > max)
+        text->len = (size_t)cval_clip(text->data, text->len, max);
+    *at = (SrcPos){here.line, here.col, end_col > here.col ? end_col : here.col};
+}

@@ -1,0 +1,166 @@
+/* source.h -- the row-source interface: where the rows of a plan's data come
+ * from.
+ *
+ * The readers of data/ (actuals, histories, rosters, bottom-up targets) read
+ * rows of text fields through a RowSource and never see what is behind it: a
+ * CSV file today (source_csv.c), a database query later.  A source is opened
+ * by where (a path, or a URI whose scheme one of the kinds claims), gives its
+ * header (the column names) and then its rows, says where a row or field is
+ * for a diagnostic, and says what it is (its signature: identity and a cheap
+ * change marker) so that a cache can tell when it changed.  A source that
+ * aggregates (GROUP BY member x month, with SUM and COUNT) hands over one row
+ * per group with the number of rows it stands for in SrcRow.weight; a group
+ * whose metrics have different counts is handed over as one row per metric
+ * (the other metric columns empty).
+ *
+ * Adding a kind of source: one file that fills a SrcOps and defines the open
+ * function, and one line in data/source_kinds.h.
+ *
+ * Ownership: a RowSource belongs to whoever opened it (src_close).  A SrcRow
+ * filled by src_header or src_next points into the source: its texts stay
+ * valid until the next call on the same source or src_close; copy what you
+ * keep.  Error messages live in the source until its next call.  *err of
+ * src_open is malloc'd (the caller frees it).  Text appended to a caller's
+ * Buf is the caller's.  Parts made by src_split are sources of their own
+ * (each closed by the caller) and keep nothing of the source split.
+ */
+#ifndef SOURCE_H
+#define SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/util.h"
+#include "data/row.h"
+#include "load/load.h"
+
+typedef struct RowSource RowSource;
+
+/* A row: the header or a data row (data/row.h: nfields, fields, lens, line,
+ * weight). */
+typedef DataRow SrcRow;
+
+/* Where something is in a source, for a diagnostic. */
+typedef struct {
+    long line;    /* 1-based line (CSV) or record number */
+    long col;     /* 1-based column in code points */
+    long end_col; /* the last column of the field on that line (>= col) */
+} SrcPos;
+
+/* What a kind of source implements.  next (the header's column names
+ * first, then the data rows), error and close are required; the others may
+ * be NULL.  The functions below state the contracts (locate: src_locate,
+ * and so on). */
+typedef struct {
+    int (*next)(RowSource *s, SrcRow *row);
+    const char *(*error)(const RowSource *s, long *line, long *col);
+    void (*locate)(RowSource *s, const SrcRow *row, long fi, size_t max, SrcPos *at, Buf *text);
+    void (*line_text)(RowSource *s, long line, size_t max, Buf *out);
+    int (*parallel)(const RowSource *s);
+    int (*split)(RowSource *s, int n, RowSource **parts);
+    void (*signature)(const RowSource *s, Buf *out);
+    void (*close)(RowSource *s);
+} SrcOps;
+
+/* The part every source starts with (an implementation embeds it first). */
+struct RowSource {
+    const SrcOps *ops;
+    char *name; /* for diagnostics; owned (src_init, src_close) */
+};
+
+/* ---- using a source ---- */
+
+/* Opens the source at where (a path or a URI; see data/source_kinds.h) with
+ * name for diagnostics.  NULL on failure, with *err (may be NULL) set to a
+ * malloc'd message such as "cannot open 'x.csv': No such file or
+ * directory". */
+RowSource *src_open(const char *where, const char *name, char **err);
+
+/* What the plan's data path (a string node) names, as a reader opens it: a
+ * URI of a kind with a scheme as written, else the file through
+ * prog_data_path (the plan's directory, --allow-path).  NULL after
+ * reporting; malloc'd. */
+char *src_resolve(Program *p, const Node *path_node);
+
+/* The name given when opening. */
+static inline const char *src_name(const RowSource *s)
+{
+    return s->name;
+}
+
+/* The header: the first row (a source of another kind gives its column
+ * names first).  1, 0 when there is none (an empty source), -1 on an error
+ * (src_error). */
+int src_header(RowSource *s, SrcRow *hdr);
+
+/* The next row: 1, 0 at the end, -1 on an error (src_error); after 0 or -1
+ * every later call returns the same.  Inline: it is on every reader's
+ * per-row path. */
+static inline int src_next(RowSource *s, SrcRow *row)
+{
+    return s->ops->next(s, row);
+}
+
+/* Whether a CSV row is a blank line (readers skip them). */
+static inline bool src_blank(const SrcRow *row)
+{
+    return row->nfields == 1 && row->lens[0] == 0;
+}
+
+/* The last error's message (lower case, no location) or NULL; *line and
+ * *col (may be NULL) where it was found, 0 when nowhere (a read error). */
+const char *src_error(const RowSource *s, long *line, long *col);
+
+/* Where field fi of row is (fi < 0: the row's start) in *at, and, when text
+ * is not NULL, the row's lines as written (from line row->line) in text: at
+ * most max bytes, cut on a code point boundary, empty when field fi starts
+ * too far in to be shown.  By default the row as a CSV line would have it
+ * (fields quoted only where they must be). */
+void src_locate(RowSource *s, const SrcRow *row, long fi, size_t max, SrcPos *at, Buf *text);
+
+/* The text of line `line` as the source has it (at most max bytes), for an
+ * error src_error placed there; empty when the source cannot say. */
+void src_line_text(RowSource *s, long line, size_t max, Buf *out);
+
+/* How many parts the rest of the source is worth reading at once (1: not
+ * worth splitting; it may still be split when asked). */
+int src_parallel(const RowSource *s);
+
+/* The rows not read yet, as n >= 1 sources whose rows, part after part, are
+ * those src_next would give, with the same lines and errors (except that
+ * after a part ending in an error, later parts must be ignored).  0, or -1
+ * when the source cannot be split (nothing changed). */
+int src_split(RowSource *s, int n, RowSource **parts);
+
+/* Appends what the source is: its kind and identity, and a cheap change
+ * marker (a file: size, time and inode). */
+void src_signature(const RowSource *s, Buf *out);
+
+/* The signature of the source at where without reading it; "[?]" when it
+ * cannot be opened. */
+void src_signature_at(const char *where, Buf *out);
+
+/* The signature of the plan's data path node as src_resolve would name it
+ * (no diagnostics, no sandbox check). */
+void src_signature_of(const Node *path_node, Buf *out);
+
+/* Closes s and frees it (NULL is allowed). */
+void src_close(RowSource *s);
+
+/* ---- implementing a source ---- */
+
+/* Sets the common part (name copied). */
+void src_init(RowSource *s, const SrcOps *ops, const char *name);
+
+/* Frees the common part (an implementation's close calls it last). */
+void src_fini(RowSource *s);
+
+/* The default src_locate: the row as a CSV line would have it. */
+void src_locate_as_csv(const SrcRow *row, long fi, size_t max, SrcPos *at, Buf *text);
+
+/* The open functions of the kinds (data/source_kinds.h). */
+#define SRC_KIND(scheme, open) RowSource *open(const char *where, const char *name, char **err);
+#include "data/source_kinds.h"
+#undef SRC_KIND
+
+#endif

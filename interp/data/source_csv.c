@@ -1,0 +1,172 @@
+/* source_csv.c -- the CSV file as a row source (source.h), over the reader
+ * of csv.c: rows, errors, the physical line an error is on, the file's
+ * signature (path, size, time, inode), and splitting what is left of a big
+ * file into byte ranges that several threads read at once.  It must not
+ * decide what a row means: that is the readers' (actuals, history, ...).
+ */
+#include "data/source.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "data/cells.h"
+#include "data/csv.h"
+
+/* A file is worth reading in parts from this size, by at most this many. */
+#define PARALLEL_FROM ((long long)16 << 20)
+#define PARALLEL_MAX 4
+
+typedef struct {
+    RowSource base;
+    CsvReader *csv;
+    char *path;
+} CsvSource;
+
+static const SrcOps csv_ops;
+
+static CsvSource *csv_of(const RowSource *s)
+{
+    return (CsvSource *)s;
+}
+
+static CsvSource *csv_source_new(CsvReader *csv, const char *path, const char *name)
+{
+    CsvSource *c = xcalloc(1, sizeof *c);
+    src_init(&c->base, &csv_ops, name);
+    c->csv = csv;
+    c->path = xstrdup(path);
+    return c;
+}
+
+RowSource *src_csv_open(const char *where, const char *name, char **err)
+{
+    CsvReader *csv = csv_open(where, err);
+    return csv ? &csv_source_new(csv, where, name)->base : NULL;
+}
+
+static int csv_src_next(RowSource *s, SrcRow *row)
+{
+    return csv_next(csv_of(s)->csv, row);
+}
+
+static const char *csv_src_error(const RowSource *s, long *line, long *col)
+{
+    return csv_error(csv_of(s)->csv, line, col);
+}
+
+/* Appends what follows s (up to a line end) while out holds less than max. */
+static bool put_line(Buf *out, size_t max, const char *s, const char *e)
+{
+    const char *nl = memchr(s, '\n', (size_t)(e - s));
+    size_t n = (size_t)((nl ? nl : e) - s), room = out->len < max ? max - out->len : 0;
+    buf_put(out, s, n < room ? n : room);
+    return nl || out->len >= max;
+}
+
+/* Physical line `line` of the file, read again: the reader keeps no text of
+ * a record it rejects. */
+static void csv_src_line_text(RowSource *s, long line, size_t max, Buf *out)
+{
+    int fd = open(csv_of(s)->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    char blk[65536];
+    long cur = 1;
+    bool first = true;
+    ssize_t k;
+    while ((k = read(fd, blk, sizeof blk)) > 0) {
+        const char *p = blk, *e = blk + k;
+        if (first && k >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+            p += 3;
+        first = false;
+        for (const char *nl; p < e && cur < line; cur++, p = nl + 1)
+            if (!(nl = memchr(p, '\n', (size_t)(e - p)))) {
+                p = e;
+                break;
+            }
+        if (cur >= line && put_line(out, max, p, e))
+            break;
+    }
+    close(fd);
+    if (out->len > max)
+        out->len = (size_t)cval_clip(out->data, out->len, max);
+}
+
+static int csv_src_parallel(const RowSource *s)
+{
+    struct stat st;
+    if (stat(csv_of(s)->path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < PARALLEL_FROM)
+        return 1;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : cpus > PARALLEL_MAX ? PARALLEL_MAX : (int)cpus;
+}
+
+/* The ranges of what is left of the file (the reader is between records),
+ * the last reading to the end; false when the file cannot be split. */
+static bool ranges(CsvSource *c, int n, CsvRange *rg)
+{
+    long line;
+    long long from = csv_tell(c->csv, &line);
+    int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+              csv_split(fd, from, (long long)st.st_size, line, n, rg) == 0;
+    if (fd >= 0)
+        close(fd);
+    rg[n - 1].length = -1; /* the last range reads to the end, as one reader would */
+    return ok;
+}
+
+static int csv_src_split(RowSource *s, int n, RowSource **parts)
+{
+    CsvSource *c = csv_of(s);
+    CsvRange *rg = xcalloc((size_t)n, sizeof *rg);
+    int k = 0;
+    if (ranges(c, n, rg))
+        for (; k < n; k++) {
+            CsvReader *csv = csv_open(c->path, NULL);
+            if (!csv)
+                break;
+            csv_set_range(csv, rg[k].offset, rg[k].length, rg[k].line);
+            parts[k] = &csv_source_new(csv, c->path, s->name)->base;
+        }
+    free(rg);
+    if (k == n)
+        return 0;
+    while (k-- > 0)
+        src_close(parts[k]);
+    return -1;
+}
+
+static void csv_src_signature(const RowSource *s, Buf *out)
+{
+    struct stat st;
+    const char *path = csv_of(s)->path;
+    if (stat(path, &st) == 0)
+        buf_printf(out, "[csv %s %lld %lld.%09ld %llu]", path, (long long)st.st_size,
+                   (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+    else
+        buf_puts(out, "[?]");
+}
+
+static void csv_src_close(RowSource *s)
+{
+    CsvSource *c = csv_of(s);
+    csv_close(c->csv);
+    free(c->path);
+    src_fini(s);
+    free(c);
+}
+
+static const SrcOps csv_ops = {
+    .next = csv_src_next,
+    .error = csv_src_error,
+    .line_text = csv_src_line_text,
+    .parallel = csv_src_parallel,
+    .split = csv_src_split,
+    .signature = csv_src_signature,
+    .close = csv_src_close,
+};
