@@ -1,7 +1,16 @@
-/* alloc_int.h -- shared by the allocation engine's files: alloc.c (splits,
- * axes, the engine), atree.c (one axis's split tree), around.c (joint
- * cells and controlled rounding), atable.c (bottom-up targets, tables,
- * explain).  Not for other modules. */
+/* alloc_int.h -- shared by the allocation engine's files: engine.c (splits,
+ * axes, the engine), split_tree.c (one axis's split tree), joint_cells.c
+ * (joint cells, rounded totals, controlled rounding of tables), apportion.c
+ * (largest remainder), flow.c (the flow solver, flow.h), tables.c
+ * (bottom-up targets, tables, explain).  Not for other modules.
+ *
+ * Ownership: the Engine owns every Alloc, and an Alloc owns its axes'
+ * arrays, its SplitInfo array, its cells and its note; an Axis marked
+ * shared borrows its leaves from the Engine's leaf sets, and every Axis
+ * borrows its groupings (Grouping) from the Engine.  SplitInfo and Ctx
+ * borrow the plan's nodes and members.  Functions here that return
+ * pointers (al_canon, al_marginal, al_history, al_splits_of) return
+ * memory the Engine keeps until engine_free; callers never free it. */
 #ifndef ALLOC_INT_H
 #define ALLOC_INT_H
 
@@ -40,6 +49,16 @@ typedef struct Grouping {
     Member **kids;
 } Grouping;
 
+/* Exact values are carried to 12 decimals, so shares like 1/3 are a hair
+ * off: within 1e-7 of a multiple of the step (or of another remainder) a
+ * value counts as on it (or equal). */
+#define AL_SNAP ((Num){100000})
+#define AL_TIE ((Num){1000000}) /* remainders (in steps) closer than 1e-6 are equal */
+
+/* A cut (Alloc.asked_cut, grain_cut) that cuts nothing. */
+#define AL_NO_CUT (1 << 20)
+
+/* engine.c */
 Level *al_level_of(Dim *d, int depth);
 Dim *al_split_dim(const Alloc *A, int i);
 int al_split_depth(const Alloc *A, int i);
@@ -49,6 +68,10 @@ const char *al_plural_of(const char *level);
 bool al_under_or_is(const Member *m, const Member *anc);
 const Member *al_ancestor_at(const Member *m, int depth);
 int al_month_code(const Member *m); /* 202705 for "2027-05" */
+/* The month codes of the months under (or equal to) time member t; returns how many. */
+int al_months_under(const Member *t, int *months);
+/* Cells between two leaves of axis ai: the product of the later axes' leaves. */
+size_t al_stride(const Alloc *A, int ai);
 char *al_fmtv(const Alloc *A, Num v, char *buf);
 int al_num_err(Engine *en, Loc at, NumStatus st);
 int al_axis_of(const Alloc *A, const Dim *d);
@@ -59,7 +82,7 @@ int al_metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords, co
 Num al_metric_step(Engine *en, const Node *metric);
 bool al_explicit_value(Engine *en, Alloc *A, const Member *m, Num *out);
 bool al_level_value(Engine *en, Alloc *A, const Member *m, Num *out);
-/* atree.c */
+/* split_tree.c */
 History *al_history(Engine *en, const char *name, const Node *at); /* loaded once */
 bool al_share_expr(const Node *e);
 const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Member *p,
@@ -67,7 +90,7 @@ const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Memb
 int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val,
                  Num *leafval);
 const Num *al_marginal(Engine *en, Alloc *X, int ai);
-/* around.c */
+/* joint_cells.c */
 void al_decode(const Alloc *A, int upto, size_t c, Member **coord);
 int al_compute(Engine *en, Alloc *A);
 int al_check_axes(Engine *en, Alloc *A);
@@ -75,7 +98,14 @@ int al_check_axes(Engine *en, Alloc *A);
 const Num *al_canon(Engine *en, Alloc *A, int ai);
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
                   const Num *rowt, const Num *colt, Num *out);
-/* atable.c */
+/* apportion.c */
+/* The multiple of the step just below exact (snapping values a hair below
+ * a multiple onto it: AL_SNAP) and the remainder in steps. */
+void al_floor_to_step(Num step, Num exact, Num *fl, Num *frac_steps);
+/* (to - from) / step as a whole number (half-even); st, when not NULL,
+ * keeps the first arithmetic failure. */
+int64_t al_steps_between(Num from, Num to, Num step, NumStatus *st);
+/* tables.c */
 int al_bottom_up(Engine *en, Alloc *A, const Node *decl);
 Alloc *al_table_alloc(Engine *en, Alloc *A, Level **lv, int nlv);
 /* METRIC[coords] as its table shows it. */

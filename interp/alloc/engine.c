@@ -1,8 +1,8 @@
-/* alloc.c -- the allocation engine: a metric's target, split down every
+/* engine.c -- the allocation engine: a metric's target, split down every
  * dimension it is split by, into exact joint cells, then controlled rounding
  * so that every table adds up.  This file gathers a metric's splits, builds
  * its axes and runs the engine (caching, cycles, the metric hook for
- * expressions); atree.c, around.c and atable.c do the rest.  See
+ * expressions); split_tree.c, joint_cells.c and tables.c do the rest.  See
  * docs/LANGUAGE.md "How splits combine" for the model. */
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +35,25 @@ const Member *al_ancestor_at(const Member *m, int depth)
 
 int al_month_code(const Member *m) /* 202705 for "2027-05" */
 {
-    const char *s = m->name;
-    return ((s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0')) * 100 +
-           (s[5] - '0') * 10 + (s[6] - '0');
+    return cal_parse_ym(m->name, strlen(m->name));
+}
+
+int al_months_under(const Member *t, int *months)
+{
+    const Dim *d = t->dim;
+    int n = 0;
+    for (size_t i = 0; i < d->nmembers; i++)
+        if (d->members[i]->depth == 3 && al_under_or_is(d->members[i], t))
+            months[n++] = al_month_code(d->members[i]);
+    return n;
+}
+
+size_t al_stride(const Alloc *A, int ai)
+{
+    size_t stride = 1;
+    for (int j = ai + 1; j < A->nax; j++)
+        stride *= A->ax[j].nleaves;
+    return stride;
 }
 
 /* A value in a message: the plan's decimals, or more when it has more,
@@ -186,18 +202,11 @@ static bool scope_fits_parent(const SplitInfo *si, const Member *p)
 }
 
 
-static Grouping *grouping(Engine *en, Dim *d, int depth, int pd)
+/* Numbers the members at depth pd (the parents) into gr: their group
+ * positions by gindex (pos), and each group's parent.  pd < 0: one group,
+ * the whole plan. */
+static int *number_parents(Grouping *gr, const Dim *d, int pd)
 {
-    for (int i = 0; i < en->ngroupings; i++) {
-        Grouping *g = &en->groupings[i];
-        if (g->dim == d && g->depth == depth && g->pdepth == pd)
-            return g;
-    }
-    en->groupings = xrealloc(en->groupings, (size_t)(en->ngroupings + 1) * sizeof *en->groupings);
-    Grouping *gr = &en->groupings[en->ngroupings++];
-    gr->dim = d;
-    gr->depth = depth;
-    gr->pdepth = pd;
     int *pos = xmalloc((d->nmembers ? d->nmembers : 1) * sizeof *pos); /* gindex -> group */
     int ng = pd < 0 ? 1 : 0;
     if (pd >= 0)
@@ -211,24 +220,53 @@ static Grouping *grouping(Engine *en, Dim *d, int depth, int pd)
         for (size_t i = 0; i < d->nmembers; i++)
             if (d->members[i]->depth == pd)
                 gr->parent[pos[i]] = d->members[i];
+    return pos;
+}
+
+/* The group of a member at the grouping's depth. */
+static int group_of(const Grouping *gr, const Member *m, const int *pos)
+{
+    const Member *a = gr->pdepth < 0 ? NULL : al_ancestor_at(m, gr->pdepth);
+    return a ? pos[a->gindex] : 0;
+}
+
+/* Places the members at the grouping's depth in their groups (start, kids). */
+static void place_kids(Grouping *gr, const Dim *d, const int *pos)
+{
     size_t nkids = 0;
     for (size_t i = 0; i < d->nmembers; i++)
-        if (d->members[i]->depth == depth) {
-            const Member *a = pd < 0 ? NULL : al_ancestor_at(d->members[i], pd);
-            gr->start[(a ? pos[a->gindex] : 0) + 1]++;
+        if (d->members[i]->depth == gr->depth) {
+            gr->start[group_of(gr, d->members[i], pos) + 1]++;
             nkids++;
         }
-    for (int g = 0; g < ng; g++)
+    for (int g = 0; g < gr->ngrp; g++)
         gr->start[g + 1] += gr->start[g];
     gr->kids = xmalloc((nkids ? nkids : 1) * sizeof *gr->kids);
-    int *fill = xcalloc((size_t)ng + 1, sizeof *fill);
+    int *fill = xcalloc((size_t)gr->ngrp + 1, sizeof *fill);
     for (size_t i = 0; i < d->nmembers; i++)
-        if (d->members[i]->depth == depth) {
-            const Member *a = pd < 0 ? NULL : al_ancestor_at(d->members[i], pd);
-            int g = a ? pos[a->gindex] : 0;
+        if (d->members[i]->depth == gr->depth) {
+            int g = group_of(gr, d->members[i], pos);
             gr->kids[gr->start[g] + fill[g]++] = d->members[i];
         }
     free(fill);
+}
+
+/* The members of d at depth grouped by their ancestor at pd: made once per
+ * (dimension, depth, pd) and kept by the engine. */
+static Grouping *grouping(Engine *en, Dim *d, int depth, int pd)
+{
+    for (int i = 0; i < en->ngroupings; i++) {
+        Grouping *g = &en->groupings[i];
+        if (g->dim == d && g->depth == depth && g->pdepth == pd)
+            return g;
+    }
+    en->groupings = xrealloc(en->groupings, (size_t)(en->ngroupings + 1) * sizeof *en->groupings);
+    Grouping *gr = &en->groupings[en->ngroupings++];
+    gr->dim = d;
+    gr->depth = depth;
+    gr->pdepth = pd;
+    int *pos = number_parents(gr, d, pd);
+    place_kids(gr, d, pos);
     free(pos);
     return gr;
 }
@@ -249,8 +287,8 @@ static int cmp_i64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Candidate splits of level k, indexed by the scope member in this
- * dimension, and each group's reserve row. */
+/* Candidate splits of level k: those with no scope in this dimension
+ * (free_splits), and (scope member's gindex, split) pairs sorted (scoped). */
 static void index_splits(Alloc *A, Axis *ax, int k)
 {
     Dim *d = ax->dim;
@@ -271,6 +309,12 @@ static void index_splits(Alloc *A, Axis *ax, int k)
             ax->free_splits[k][ax->nfree[k]++] = i;
     }
     qsort(ax->scoped[k], (size_t)ax->nscoped[k], sizeof *ax->scoped[k], cmp_i64);
+}
+
+/* Each group's reserve row at split level k (grp_reserve stays NULL when
+ * the level reserves nothing). */
+static void index_reserves(Axis *ax, int k)
+{
     ax->grp_reserve[k] = NULL;
     for (int q = 0; q < ax->npseudo; q++) {
         if (ax->pseudo[q]->depth != ax->sl[k])
@@ -345,12 +389,13 @@ static LeafSet *leaf_set(Engine *en, Dim *d, int depth)
     return ls;
 }
 
-static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
+/* The depths the metric's splits of this dimension reach (down to cut),
+ * top-down, into ax->sl. */
+static void find_split_levels(const Alloc *A, Axis *ax, int cut)
 {
-    Dim *d = ax->dim;
     for (int i = 0; i < A->nsplits; i++) {
-        SplitInfo *si = &A->splits[i];
-        if (si->dim != d || si->depth > cut)
+        const SplitInfo *si = &A->splits[i];
+        if (si->dim != ax->dim || si->depth > cut)
             continue;
         bool seen = false;
         for (int k = 0; k < ax->nsl; k++)
@@ -364,37 +409,59 @@ static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
             ax->sl[j] = ax->sl[j - 1];
             ax->sl[j - 1] = t;
         }
-    /* a scope inside the split's own dimension must be a split level above it */
+}
+
+static bool is_split_level(const Axis *ax, int depth)
+{
+    for (int k = 0; k < ax->nsl; k++)
+        if (ax->sl[k] == depth)
+            return true;
+    return false;
+}
+
+static int scope_not_split_error(Engine *en, const Alloc *A, const Axis *ax, const SplitInfo *si,
+                                 const Member *s)
+{
+    Dim *d = ax->dim;
+    diag_error(en->p->diags, si->node->loc,
+               "'in %s' needs a split of %s by %s, so that %s has a value to split", s->name,
+               A->metric->name, al_level_of(d, s->depth)->name, s->name);
+    diag_note_plain(en->p->diags, "add 'split %s by %s ...', or scope by a %s", A->metric->name,
+                    al_level_of(d, s->depth)->name,
+                    al_level_of(d, ax->sl[0] < si->depth ? ax->sl[0] : 0)->name);
+    return -1;
+}
+
+/* A scope inside the split's own dimension must be a split level above
+ * it, so that the scope member has a value to split. */
+static int check_own_scopes(Engine *en, const Alloc *A, const Axis *ax, int cut)
+{
     for (int i = 0; i < A->nsplits; i++) {
-        SplitInfo *si = &A->splits[i];
-        if (si->dim != d || si->depth > cut)
+        const SplitInfo *si = &A->splits[i];
+        if (si->dim != ax->dim || si->depth > cut)
             continue;
-        for (int k = 0; k < si->nscope; k++) {
-            Member *s = si->scope[k];
-            if (s->dim != d)
-                continue;
-            bool ok = false;
-            for (int j = 0; j < ax->nsl; j++)
-                ok |= ax->sl[j] == s->depth;
-            if (!ok) {
-                diag_error(en->p->diags, si->node->loc,
-                           "'in %s' needs a split of %s by %s, so that %s has a value to split",
-                           s->name, A->metric->name, al_level_of(d, s->depth)->name, s->name);
-                diag_note_plain(en->p->diags, "add 'split %s by %s ...', or scope by a %s",
-                                A->metric->name, al_level_of(d, s->depth)->name,
-                                al_level_of(d, ax->sl[0] < si->depth ? ax->sl[0] : 0)->name);
-                return -1;
-            }
-        }
+        for (int k = 0; k < si->nscope; k++)
+            if (si->scope[k]->dim == ax->dim && !is_split_level(ax, si->scope[k]->depth))
+                return scope_not_split_error(en, A, ax, si, si->scope[k]);
     }
-    int grain = ax->sl[ax->nsl - 1];
-    /* reserve rows: one per parent whose split reserves */
+    return 0;
+}
+
+static bool level_reserves(const Alloc *A, const Dim *d, int depth)
+{
+    for (int i = 0; i < A->nsplits; i++)
+        if (A->splits[i].dim == d && A->splits[i].depth == depth &&
+            A->splits[i].adj_kind == ADJ_RESERVE)
+            return true;
+    return false;
+}
+
+/* Reserve rows: one per parent whose split reserves. */
+static void add_reserve_rows(Alloc *A, Axis *ax)
+{
+    Dim *d = ax->dim;
     for (int k = 0; k < ax->nsl; k++) {
-        bool any = false; /* most levels reserve nothing: skip them */
-        for (int i = 0; i < A->nsplits && !any; i++)
-            any = A->splits[i].dim == d && A->splits[i].depth == ax->sl[k] &&
-                  A->splits[i].adj_kind == ADJ_RESERVE;
-        if (!any)
+        if (!level_reserves(A, d, ax->sl[k])) /* most levels reserve nothing: skip them */
             continue;
         int pd = k ? ax->sl[k - 1] : -1;
         size_t np = pd < 0 ? 1 : d->nmembers;
@@ -406,17 +473,22 @@ static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
                 make_reserve(A, ax, p, ax->sl[k]);
         }
     }
-    for (int k = 0; k < ax->nsl; k++) {
-        group_children(en, ax, k);
-        index_splits(A, ax, k);
-    }
-    if (ax->npseudo == 0) { /* the members at the grain: shared by all metrics */
+}
+
+/* The axis's leaves: the members at its finest split level, then its
+ * reserve rows.  Without reserve rows they are the engine's, shared by
+ * all metrics. */
+static void set_leaves(Engine *en, Axis *ax)
+{
+    Dim *d = ax->dim;
+    int grain = ax->sl[ax->nsl - 1];
+    if (ax->npseudo == 0) {
         LeafSet *ls = leaf_set(en, d, grain);
         ax->leaves = ls->leaves;
         ax->nleaves = ls->n;
         ax->leaf_of = ls->leaf_of;
         ax->shared = true;
-        return 0;
+        return;
     }
     size_t total = d->nmembers + (size_t)ax->npseudo;
     ax->leaf_of = xmalloc(total * sizeof *ax->leaf_of);
@@ -432,27 +504,52 @@ static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
         ax->leaf_of[ax->pseudo[q]->gindex] = (int)ax->nleaves;
         ax->leaves[ax->nleaves++] = ax->pseudo[q];
     }
+}
+
+/* One axis of A, its splits taken down to depth cut: split levels,
+ * reserve rows, groups, candidate splits and leaves. */
+static int build_axis(Engine *en, Alloc *A, Axis *ax, int cut)
+{
+    find_split_levels(A, ax, cut);
+    if (check_own_scopes(en, A, ax, cut) < 0)
+        return -1;
+    add_reserve_rows(A, ax);
+    for (int k = 0; k < ax->nsl; k++) {
+        group_children(en, ax, k);
+        index_splits(A, ax, k);
+        index_reserves(ax, k);
+    }
+    set_leaves(en, ax);
     return 0;
 }
 
-static int build_axes(Engine *en, Alloc *A, const int *cuts)
+/* One axis per dimension the metric is split by, in the order of its
+ * first split. */
+static int add_axes(Engine *en, Alloc *A)
 {
     for (int i = 0; i < A->nsplits; i++) {
         Dim *d = A->splits[i].dim;
         if (al_axis_of(A, d) >= 0)
             continue;
         if (A->nax == ALLOC_MAX_AXES) {
-            diag_error(en->p->diags, A->splits[i].node->loc, "a metric can be split by at most %d "
-                                                              "dimensions", ALLOC_MAX_AXES);
+            diag_error(en->p->diags, A->splits[i].node->loc,
+                       "a metric can be split by at most %d dimensions", ALLOC_MAX_AXES);
             return -1;
         }
         A->ax[A->nax++].dim = d;
     }
+    return 0;
+}
+
+/* Builds every axis with its splits down to its cut; a cut above every
+ * split of a dimension drops its axis. */
+static int build_kept_axes(Engine *en, Alloc *A, const int *cuts)
+{
     int kept = 0;
     for (int i = 0; i < A->nax; i++) {
-        int cut = cuts ? cuts[i] : 1 << 20;
+        int cut = cuts ? cuts[i] : AL_NO_CUT;
         A->grain_cut[i] = cut;
-        bool any = false; /* a cut above every split of this dimension drops it */
+        bool any = false;
         for (int k = 0; k < A->nsplits; k++)
             any |= A->splits[k].dim == A->ax[i].dim && A->splits[k].depth <= cut;
         if (!any)
@@ -464,13 +561,25 @@ static int build_axes(Engine *en, Alloc *A, const int *cuts)
         kept++;
     }
     A->nax = kept;
-    /* amounts cannot lock a cell of two dimensions (see LANGUAGE.md) */
+    return 0;
+}
+
+/* The last scope member of a split in another dimension, or NULL. */
+static const Member *other_dim_scope(const SplitInfo *si)
+{
+    const Member *other = NULL;
+    for (int q = 0; q < si->nscope; q++)
+        if (si->scope[q]->dim != si->dim)
+            other = si->scope[q];
+    return other;
+}
+
+/* Amounts cannot lock a cell of two dimensions (see LANGUAGE.md). */
+static int check_cross_amounts(Engine *en, const Alloc *A)
+{
     for (int k = 0; k < A->nsplits; k++) {
         const SplitInfo *si = &A->splits[k];
-        const Member *other = NULL;
-        for (int q = 0; q < si->nscope; q++)
-            if (si->scope[q]->dim != si->dim)
-                other = si->scope[q];
+        const Member *other = other_dim_scope(si);
         if (!other || si->spec->kind != N_SPEC_MAP)
             continue;
         for (const Node *e = si->spec->a; e; e = e->next)
@@ -482,7 +591,13 @@ static int build_axes(Engine *en, Alloc *A, const int *cuts)
                 return -1;
             }
     }
-    /* which axes depend on the coordinates of earlier ones */
+    return 0;
+}
+
+/* Which axes' shares depend on the coordinates of earlier ones: scopes in
+ * other dimensions, or start/end paired with time. */
+static void mark_dependent_axes(Engine *en, Alloc *A)
+{
     for (int i = 0; i < A->nax; i++) {
         Axis *ax = &A->ax[i];
         for (int k = 0; k < A->nsplits; k++)
@@ -496,6 +611,13 @@ static int build_axes(Engine *en, Alloc *A, const int *cuts)
                 ax->depends = true;
         }
     }
+}
+
+static int build_axes(Engine *en, Alloc *A, const int *cuts)
+{
+    if (add_axes(en, A) < 0 || build_kept_axes(en, A, cuts) < 0 || check_cross_amounts(en, A) < 0)
+        return -1;
+    mark_dependent_axes(en, A);
     return 0;
 }
 
@@ -513,6 +635,13 @@ static bool busy(Engine *en, const Node *metric)
         if (en->busy[i] == metric)
             return true;
     return false;
+}
+
+/* Marks metric as being computed (en->nbusy-- when done). */
+static void push_busy(Engine *en, const Node *metric)
+{
+    en->busy = xrealloc(en->busy, (size_t)(en->nbusy + 1) * sizeof *en->busy);
+    en->busy[en->nbusy++] = metric;
 }
 
 /* The root target of a metric: its target expression, or its derived formula. */
@@ -539,8 +668,7 @@ static int root_target(Engine *en, const Node *metric, const Node *at, Num *out)
                    "the target of '%s' depends on itself", metric->name);
         return -1;
     }
-    en->busy = xrealloc(en->busy, (size_t)(en->nbusy + 1) * sizeof *en->busy);
-    en->busy[en->nbusy++] = metric;
+    push_busy(en, metric);
     Frame top = {0};
     int rc = eval_num(&en->ev, &top, expr, out);
     en->nbusy--;
@@ -602,25 +730,20 @@ static void free_alloc(Alloc *A)
     free(A);
 }
 
-void engine_free(Engine *en)
+static void free_split_lists(StrMap *by_metric)
 {
-    for (int i = 0; i < en->nallocs; i++)
-        free_alloc(en->allocs[i]);
-    free(en->allocs);
-    free(en->busy);
-    for (size_t i = 0; i < en->hists.cap; i++)
-        if (en->hists.keys[i])
-            hist_free(en->hists.vals[i]);
-    for (size_t i = 0; i < en->by_metric.cap; i++)
-        if (en->by_metric.keys[i]) {
-            SplitList *l = en->by_metric.vals[i];
+    for (size_t i = 0; i < by_metric->cap; i++)
+        if (by_metric->keys[i]) {
+            SplitList *l = by_metric->vals[i];
             free(l->v);
             free(l);
         }
-    strmap_free(&en->by_metric);
-    strmap_free(&en->full);
-    free(en->activity_dim);
-    free(en->activity);
+    strmap_free(by_metric);
+}
+
+/* The leaf sets and groupings the engine shares among metrics. */
+static void free_shared_sets(Engine *en)
+{
     for (int i = 0; i < en->nleafsets; i++) {
         free(en->leafsets[i].leaves);
         free(en->leafsets[i].leaf_of);
@@ -632,6 +755,22 @@ void engine_free(Engine *en)
         free(en->groupings[i].kids);
     }
     free(en->groupings);
+}
+
+void engine_free(Engine *en)
+{
+    for (int i = 0; i < en->nallocs; i++)
+        free_alloc(en->allocs[i]);
+    free(en->allocs);
+    free(en->busy);
+    for (size_t i = 0; i < en->hists.cap; i++)
+        if (en->hists.keys[i])
+            hist_free(en->hists.vals[i]);
+    free_split_lists(&en->by_metric);
+    strmap_free(&en->full);
+    free(en->activity_dim);
+    free(en->activity);
+    free_shared_sets(en);
     free(en->scratch);
     strmap_free(&en->hists);
     eval_free(&en->ev);
@@ -640,23 +779,29 @@ void engine_free(Engine *en)
 static bool same_cuts(const Alloc *A, const int *cuts)
 {
     for (int i = 0; i < ALLOC_MAX_AXES; i++)
-        if (A->asked_cut[i] != (cuts ? cuts[i] : 1 << 20))
+        if (A->asked_cut[i] != (cuts ? cuts[i] : AL_NO_CUT))
             return false;
     return true;
 }
 
-Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
+/* The allocation made before for these cuts (NULL: the full one), or NULL. */
+static Alloc *cached_alloc(Engine *en, const Node *metric, const int *cuts)
 {
-    Alloc *known = cuts ? NULL : strmap_get(&en->full, metric->name); /* the common case */
-    if (known)
-        return known->failed ? NULL : known;
-    for (int i = 0; cuts && i < en->nallocs; i++)
+    if (!cuts)
+        return strmap_get(&en->full, metric->name); /* the common case */
+    for (int i = 0; i < en->nallocs; i++)
         if (en->allocs[i]->metric == metric && same_cuts(en->allocs[i], cuts))
-            return en->allocs[i]->failed ? NULL : en->allocs[i];
+            return en->allocs[i];
+    return NULL;
+}
+
+/* A new, empty allocation of metric, cached at once (a cycle finds it). */
+static Alloc *new_alloc(Engine *en, const Node *metric, const int *cuts)
+{
     Alloc *A = xcalloc(1, sizeof *A);
     A->metric = metric;
     for (int i = 0; i < ALLOC_MAX_AXES; i++)
-        A->asked_cut[i] = cuts ? cuts[i] : 1 << 20;
+        A->asked_cut[i] = cuts ? cuts[i] : AL_NO_CUT;
     A->step = al_metric_step(en, metric);
     Kind k = sym_metric_kind(metric);
     A->level_metric = k == K_PERCENT || k == K_SCORE ||
@@ -665,6 +810,63 @@ Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
     en->allocs[en->nallocs++] = A;
     if (!cuts)
         strmap_put(&en->full, metric->name, A);
+    return A;
+}
+
+/* A bottom-up target: the submitted cells, which cannot also be split. */
+static int bottom_up_alloc(Engine *en, Alloc *A, const Node *from)
+{
+    if (alloc_has_splits(en, A->metric)) {
+        diag_error(en->p->diags, from->loc, "'%s' has a bottom-up target, so it cannot also be "
+                                            "split", A->metric->name);
+        return -1;
+    }
+    return al_bottom_up(en, A, from);
+}
+
+/* A table above over-assignment: the splits below the cuts (one per
+ * dimension, in the order of first split) lose it. */
+static void drop_overassign_below(Alloc *A, const int *cuts)
+{
+    Dim *order[ALLOC_MAX_AXES];
+    int nd = 0;
+    for (int i = 0; i < A->nsplits; i++) {
+        bool seen = false;
+        for (int q = 0; q < nd; q++)
+            seen |= order[q] == A->splits[i].dim;
+        if (!seen && nd < ALLOC_MAX_AXES)
+            order[nd++] = A->splits[i].dim;
+    }
+    for (int i = 0; i < A->nsplits; i++)
+        for (int q = 0; q < nd; q++)
+            if (order[q] == A->splits[i].dim && A->splits[i].adj_kind == ADJ_OVERASSIGN &&
+                A->splits[i].depth > cuts[q])
+                A->splits[i].adj_kind = 0;
+}
+
+/* Target, splits, axes and (but for level metrics) the joint cells. */
+static int compute_alloc(Engine *en, Alloc *A, const int *cuts)
+{
+    int rc = root_target(en, A->metric, NULL, &A->root);
+    push_busy(en, A->metric);
+    if (rc == 0)
+        rc = collect_splits(en, A);
+    if (rc == 0 && cuts)
+        drop_overassign_below(A, cuts);
+    if (rc == 0)
+        rc = build_axes(en, A, NULL);
+    if (rc == 0 && !A->level_metric)
+        rc = al_compute(en, A);
+    en->nbusy--;
+    return rc;
+}
+
+Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
+{
+    Alloc *A = cached_alloc(en, metric, cuts);
+    if (A)
+        return A->failed ? NULL : A;
+    A = new_alloc(en, metric, cuts);
     if (busy(en, metric)) {
         diag_error(en->p->diags, metric->name_loc, "the allocation of '%s' depends on itself",
                    metric->name);
@@ -672,42 +874,7 @@ Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
         return NULL;
     }
     Node *from = strmap_get(&en->p->sym->targets_from, metric->name);
-    if (from) {
-        if (alloc_has_splits(en, metric)) {
-            diag_error(en->p->diags, from->loc, "'%s' has a bottom-up target, so it cannot also be "
-                                                "split", metric->name);
-            A->failed = true;
-            return NULL;
-        }
-        A->failed = al_bottom_up(en, A, from) < 0;
-        return A->failed ? NULL : A;
-    }
-    int rc = root_target(en, metric, NULL, &A->root);
-    en->busy = xrealloc(en->busy, (size_t)(en->nbusy + 1) * sizeof *en->busy);
-    en->busy[en->nbusy++] = metric;
-    if (rc == 0)
-        rc = collect_splits(en, A);
-    if (rc == 0 && cuts) { /* a table above over-assignment: those splits without it */
-        Dim *order[ALLOC_MAX_AXES];
-        int nd = 0;
-        for (int i = 0; i < A->nsplits; i++) {
-            bool seen = false;
-            for (int q = 0; q < nd; q++)
-                seen |= order[q] == A->splits[i].dim;
-            if (!seen && nd < ALLOC_MAX_AXES)
-                order[nd++] = A->splits[i].dim;
-        }
-        for (int i = 0; i < A->nsplits; i++)
-            for (int q = 0; q < nd; q++)
-                if (order[q] == A->splits[i].dim && A->splits[i].adj_kind == ADJ_OVERASSIGN &&
-                    A->splits[i].depth > cuts[q])
-                    A->splits[i].adj_kind = 0;
-    }
-    if (rc == 0)
-        rc = build_axes(en, A, NULL);
-    if (rc == 0 && !A->level_metric)
-        rc = al_compute(en, A);
-    en->nbusy--;
+    int rc = from ? bottom_up_alloc(en, A, from) : compute_alloc(en, A, cuts);
     A->failed = rc < 0;
     return A->failed ? NULL : A;
 }
