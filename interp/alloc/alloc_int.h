@@ -2,7 +2,8 @@
  * axes, the engine), split_tree.c (one axis's split tree), joint_cells.c
  * (joint cells, rounded totals, controlled rounding of tables), apportion.c
  * (largest remainder), flow.c (the flow solver, flow.h), tables.c
- * (bottom-up targets, tables, explain).  Not for other modules.
+ * (bottom-up targets, tables), explain.c (--explain).  Not for other
+ * modules.
  *
  * Ownership: the Engine owns every Alloc, and an Alloc owns its axes'
  * arrays, its SplitInfo array, its cells and its note; an Axis marked
@@ -110,5 +111,8 @@ int al_bottom_up(Engine *en, Alloc *A, const Node *decl);
 Alloc *al_table_alloc(Engine *en, Alloc *A, Level **lv, int nlv);
 /* METRIC[coords] as its table shows it. */
 int al_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *out);
+/* The exact sum of the cells under coords[0..n) (which[k]: the axis of
+ * coords[k]; -1: no cell is under it); *count gets how many cells. */
+Num al_exact_under(const Alloc *A, Member **coords, const int *which, int n, size_t *count);
 
 #endif
