@@ -82,6 +82,19 @@ static int explain_axis(Engine *en, Alloc *A, int ai, const Member *m, Buf *out)
     return 0;
 }
 
+/* Each coordinate's path of splits; which[i] gets its axis (-1: none). */
+static int explain_coords(Engine *en, Alloc *A, Member **coords, int n, int *which, Buf *out)
+{
+    for (int i = 0; i < n; i++) {
+        which[i] = al_axis_of(A, coords[i]->dim);
+        if (which[i] < 0)
+            buf_printf(out, "  %s is not split by %s\n", A->metric->name, coords[i]->dim->name);
+        else if (explain_axis(en, A, which[i], coords[i], out) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The metric and members of a cell such as revenue[north, Q1]; NULL after
  * reporting. */
 static const Node *cell_metric(Engine *en, const Node *cell, Member **coords, int *n)
@@ -166,13 +179,8 @@ int alloc_explain(Engine *en, const Node *cell, Buf *out)
                                           "inherited from its parent, else the target");
         return 0;
     }
-    for (int i = 0; i < n; i++) {
-        which[i] = al_axis_of(A, coords[i]->dim);
-        if (which[i] < 0)
-            buf_printf(out, "  %s is not split by %s\n", metric->name, coords[i]->dim->name);
-        else if (explain_axis(en, A, which[i], coords[i], out) < 0)
-            return -1;
-    }
+    if (explain_coords(en, A, coords, n, which, out) < 0)
+        return -1;
     size_t cells;
     Num exact = al_exact_under(A, coords, which, n, &cells);
     explain_inactive(coords, n, out);
