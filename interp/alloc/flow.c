@@ -1,8 +1,8 @@
-/* flow.c -- a deterministic Dinic max-flow for controlled rounding
- * (see flow.h): a greedy pass first, the flow when it fails.  Lower bounds are removed the textbook way: an edge
- * u->v with [l, c] becomes capacity c-l, and l units of demand move to
- * a super source and sink; the rounding exists iff the max flow
- * saturates every demand edge. */
+/* flow.c -- controlled rounding (see flow.h): a greedy pass by remainder,
+ * and when it misses a bound, a deterministic Dinic max-flow.  Lower
+ * bounds are removed the textbook way: an edge u->v with [l, c] becomes
+ * capacity c-l, and l units of demand move to a super source and sink;
+ * the rounding exists iff the max flow saturates every demand edge. */
 #include "alloc/flow.h"
 
 #include <stdlib.h>
