@@ -5,10 +5,11 @@
  * deepest split level) and the exact value of every joint cell.  Each
  * dimension's totals are rounded once (al_canon) and each table is
  * rounded against them (controlled rounding), so every cell shown is
- * within one step of its exact value and every table adds up.  Allocations are
- * made on demand and cached in the Engine, which owns them; an Engine is
- * freed with engine_free.  Nothing here prints tables: alloc_table fills
- * a Table for render/.
+ * within one step of its exact value and every table adds up.
+ * Allocations are made on demand and cached in the Engine, which owns
+ * them; an Engine is freed with engine_free.  Nothing here prints tables:
+ * alloc_table fills a Table for render/.  alloc_apportion, the one
+ * largest-remainder rounding, is plain arithmetic on the caller's arrays.
  */
 #ifndef ALLOC_H
 #define ALLOC_H
@@ -95,6 +96,8 @@ typedef struct Engine {
     size_t scratch_n;
 } Engine;
 
+/* An engine for a checked program (borrowed, with its symbols) and one to
+ * free every allocation, history and cache it made. */
 void engine_init(Engine *en, Program *p);
 void engine_free(Engine *en);
 

@@ -61,42 +61,66 @@ typedef struct Grouping {
 
 /* engine.c */
 Level *al_level_of(Dim *d, int depth);
+/* Split i of A: its dimension, its depth, whether it over-assigns. */
 Dim *al_split_dim(const Alloc *A, int i);
 int al_split_depth(const Alloc *A, int i);
 bool al_split_overassigns(const Alloc *A, int i);
+/* Whether the split of level k that applies to parent p adjusts by kind
+ * (ADJ_OVERASSIGN or ADJ_RESERVE). */
 bool al_adjusts(const Alloc *A, const Axis *ax, int k, const Member *p, int kind);
-const char *al_plural_of(const char *level);
+const char *al_plural_of(const char *level); /* "halves" for "half" */
 bool al_under_or_is(const Member *m, const Member *anc);
+/* m's ancestor (or m) at depth, or NULL. */
 const Member *al_ancestor_at(const Member *m, int depth);
 int al_month_code(const Member *m); /* 202705 for "2027-05" */
 /* The month codes of the months under (or equal to) time member t; returns how many. */
 int al_months_under(const Member *t, int *months);
 /* Cells between two leaves of axis ai: the product of the later axes' leaves. */
 size_t al_stride(const Alloc *A, int ai);
+/* v for a message, with the plan's decimals or more (buf: NUM_BUFSZ). */
 char *al_fmtv(const Alloc *A, Num v, char *buf);
+/* Reports an arithmetic failure while allocating; returns -1. */
 int al_num_err(Engine *en, Loc at, NumStatus st);
+/* The axis of dimension d in A, or -1. */
 int al_axis_of(const Alloc *A, const Dim *d);
+/* The plan's splits of a metric (indexed once). */
 const SplitList *al_splits_of(Engine *en, const char *metric);
+/* The allocation of metric with its dimensions cut at cuts[axis] (NULL: the
+ * full allocation); cached, NULL after reporting an error. */
 Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts);
+/* The Eval's metric hook: a metric's target, or its cell at coords. */
 int al_metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords, const Node *at,
                    Num *out);
+/* The rounding step of a metric: 1 for counts, else the plan's. */
 Num al_metric_step(Engine *en, const Node *metric);
+/* A level metric's value set for m or its nearest ancestor (false: none),
+ * and its value for m, the target when none is set. */
 bool al_explicit_value(Engine *en, Alloc *A, const Member *m, Num *out);
 bool al_level_value(Engine *en, Alloc *A, const Member *m, Num *out);
 /* split_tree.c */
 History *al_history(Engine *en, const char *name, const Node *at); /* loaded once */
+/* Whether a split value is a share (its kind is percent), not an amount. */
 bool al_share_expr(const Node *e);
+/* The split of level k that applies to parent p in context c: the most
+ * specific; NULL when none does. */
 const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Member *p,
                                const Ctx *c);
+/* The values of one axis's split tree under base in context ctx, into val
+ * (by gindex) and leafval (by leaf); -1 after reporting. */
 int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val,
                  Num *leafval);
+/* The values of X per member of axis ai for the whole plan (cached). */
 const Num *al_marginal(Engine *en, Alloc *X, int ai);
 /* joint_cells.c */
+/* The leaves of the first upto axes at joint cell c. */
 void al_decode(const Alloc *A, int upto, size_t c, Member **coord);
+/* The exact joint cells of A (check mode: al_check_axes). */
 int al_compute(Engine *en, Alloc *A);
+/* Check mode: every split tree in every context it depends on, no cells. */
 int al_check_axes(Engine *en, Alloc *A);
 /* A dimension's rounded totals per member (gindex), the same for every table. */
 const Num *al_canon(Engine *en, Alloc *A, int ai);
+/* Controlled rounding of an nr x nc table against row and column totals. */
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
                   const Num *rowt, const Num *colt, Num *out);
 /* apportion.c */
@@ -108,6 +132,8 @@ void al_floor_to_step(Num step, Num exact, Num *fl, Num *frac_steps);
 int64_t al_steps_between(Num from, Num to, Num step, NumStatus *st);
 /* tables.c */
 int al_bottom_up(Engine *en, Alloc *A, const Node *decl);
+/* The allocation a table of levels lv is read from: A, or A cut above
+ * over-assignment. */
 Alloc *al_table_alloc(Engine *en, Alloc *A, Level **lv, int nlv);
 /* METRIC[coords] as its table shows it. */
 int al_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *out);

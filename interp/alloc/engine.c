@@ -1,9 +1,8 @@
-/* engine.c -- the allocation engine: a metric's target, split down every
- * dimension it is split by, into exact joint cells, then controlled rounding
- * so that every table adds up.  This file gathers a metric's splits, builds
- * its axes and runs the engine (caching, cycles, the metric hook for
- * expressions); split_tree.c, joint_cells.c and tables.c do the rest.  See
- * docs/LANGUAGE.md "How splits combine" for the model. */
+/* engine.c -- the allocation engine's driver: gathers a metric's splits,
+ * builds its axes, and makes and caches its allocations (cycles, cuts,
+ * the metric hook for expressions); split_tree.c, joint_cells.c and
+ * tables.c do the rest.  docs/LANGUAGE.md "How splits combine" has the
+ * model.  Nothing here rounds or prints. */
 #include <stdlib.h>
 #include <string.h>
 
