@@ -142,10 +142,11 @@ static void inactive_note(const Member *m, const Member *t, Buf *out)
     bool any = false;
     for (int j = 0; j < nm; j++)
         any |= sym_active(m, months[j]);
+    char from[16];
     if (!any)
-        buf_printf(out, "  %s is not active in %s (start %04d-%02d%s): it gets nothing there, "
+        buf_printf(out, "  %s is not active in %s (start %s%s): it gets nothing there, "
                         "its active siblings take its part\n",
-                   m->name, t->name, m->active_from / 100, m->active_from % 100,
+                   m->name, t->name, cal_month_label(m->active_from, from),
                    m->active_to ? ", with an end month" : "");
 }
 
