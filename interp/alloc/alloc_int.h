@@ -1,9 +1,9 @@
-/* alloc_int.h -- shared by the allocation engine's files: engine.c (splits,
- * axes, the engine), split_tree.c (one axis's split tree), joint_cells.c
- * (joint cells, rounded totals, controlled rounding of tables), apportion.c
- * (largest remainder), flow.c (the flow solver, flow.h), tables.c
- * (bottom-up targets, tables), explain.c (--explain).  Not for other
- * modules.
+/* alloc_int.h -- shared by the allocation engine's files: engine.c (a
+ * metric's splits, the engine), axes.c (a metric's axes), split_tree.c
+ * (one axis's split tree), joint_cells.c (joint cells, rounded totals,
+ * controlled rounding of tables), apportion.c (largest remainder), flow.c
+ * (the flow solver, flow.h), tables.c (bottom-up targets, tables) and
+ * explain.c (--explain).  Not for other modules.
  *
  * Ownership: the Engine owns every Alloc, and an Alloc owns its axes'
  * arrays, its SplitInfo array, its cells and its note; an Axis marked
@@ -50,6 +50,16 @@ typedef struct Grouping {
     Member **kids;
 } Grouping;
 
+/* The members of a dimension at one depth, and their positions: the same
+ * for every metric, so the engine keeps one per (dimension, depth). */
+typedef struct LeafSet {
+    const Dim *dim;
+    int depth;
+    Member **leaves;
+    size_t n;
+    int *leaf_of;
+} LeafSet;
+
 /* Exact values are carried to 12 decimals, so shares like 1/3 are a hair
  * off: within 1e-7 of a multiple of the step (or of another remainder) a
  * value counts as on it (or equal). */
@@ -65,9 +75,6 @@ Level *al_level_of(Dim *d, int depth);
 Dim *al_split_dim(const Alloc *A, int i);
 int al_split_depth(const Alloc *A, int i);
 bool al_split_overassigns(const Alloc *A, int i);
-/* Whether the split of level k that applies to parent p adjusts by kind
- * (ADJ_OVERASSIGN or ADJ_RESERVE). */
-bool al_adjusts(const Alloc *A, const Axis *ax, int k, const Member *p, int kind);
 const char *al_plural_of(const char *level); /* "halves" for "half" */
 bool al_under_or_is(const Member *m, const Member *anc);
 /* m's ancestor (or m) at depth, or NULL. */
@@ -97,6 +104,13 @@ Num al_metric_step(Engine *en, const Node *metric);
  * and its value for m, the target when none is set. */
 bool al_explicit_value(Engine *en, Alloc *A, const Member *m, Num *out);
 bool al_level_value(Engine *en, Alloc *A, const Member *m, Num *out);
+/* axes.c */
+/* A's axes from its splits (cut at cuts[axis]; NULL: none); -1 after
+ * reporting. */
+int al_build_axes(Engine *en, Alloc *A, const int *cuts);
+/* Whether the split of level k that applies to parent p adjusts by kind
+ * (ADJ_OVERASSIGN or ADJ_RESERVE). */
+bool al_adjusts(const Alloc *A, const Axis *ax, int k, const Member *p, int kind);
 /* split_tree.c */
 History *al_history(Engine *en, const char *name, const Node *at); /* loaded once */
 /* Whether a split value is a share (its kind is percent), not an amount. */
