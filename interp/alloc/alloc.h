@@ -5,10 +5,11 @@
  * deepest split level) and the exact value of every joint cell.  Each
  * dimension's totals are rounded once (al_canon) and each table is
  * rounded against them (controlled rounding), so every cell shown is
- * within one step of its exact value and every table adds up.  Allocations are
- * made on demand and cached in the Engine, which owns them; an Engine is
- * freed with engine_free.  Nothing here prints tables: alloc_table fills
- * a Table for report.c.
+ * within one step of its exact value and every table adds up.
+ * Allocations are made on demand and cached in the Engine, which owns
+ * them; an Engine is freed with engine_free.  Nothing here prints tables:
+ * alloc_table fills a Table for render/.  alloc_apportion, the one
+ * largest-remainder rounding, is plain arithmetic on the caller's arrays.
  */
 #ifndef ALLOC_H
 #define ALLOC_H
@@ -95,6 +96,8 @@ typedef struct Engine {
     size_t scratch_n;
 } Engine;
 
+/* An engine for a checked program (borrowed, with its symbols) and one to
+ * free every allocation, history and cache it made. */
 void engine_init(Engine *en, Program *p);
 void engine_free(Engine *en);
 
@@ -108,6 +111,25 @@ Alloc *alloc_get(Engine *en, const Node *metric);
  * Returns 0, or -1 after reporting.  The Table's arrays are allocated in
  * arena. */
 int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t);
+
+/* How alloc_apportion treats values a hair off (see below). */
+typedef enum {
+    APPORTION_EXACT, /* values and remainders taken exactly as they are */
+    APPORTION_SNAP   /* sums of shares carried to 12 decimals: a value within 1e-7 of a
+                        multiple of the step counts as on it, remainders within 1e-6 of a
+                        step of each other are equal */
+} ApportionMode;
+
+/* Largest-remainder apportionment: rounds exact[0..n) to multiples of step
+ * into out[0..n), each to the multiple just below or just above its exact
+ * value, so that they add up to total (a multiple of step).  The floors
+ * come first; the steps still missing go one each to the larger
+ * remainders, equal remainders in index order (past n steps the round
+ * starts again); when total is below the floors, the smallest remainders
+ * go one step down.  out may not overlap exact.  Returns 0, or -1 when a
+ * value, a sum or the number of steps does not fit in a Num (out is then
+ * unreliable). */
+int alloc_apportion(Num step, const Num *exact, size_t n, Num total, ApportionMode mode, Num *out);
 
 /* Prints how the cell METRIC[coords] came about: every split on the way,
  * with its position in the plan and the numbers. */

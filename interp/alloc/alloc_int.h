@@ -1,7 +1,17 @@
-/* alloc_int.h -- shared by the allocation engine's files: alloc.c (splits,
- * axes, the engine), atree.c (one axis's split tree), around.c (joint
- * cells and controlled rounding), atable.c (bottom-up targets, tables,
- * explain).  Not for other modules. */
+/* alloc_int.h -- shared by the allocation engine's files: engine.c (a
+ * metric's splits, the engine), axes.c (a metric's axes), split_tree.c
+ * (one axis's split tree), joint_cells.c (joint cells, rounded totals,
+ * controlled rounding of tables), apportion.c (largest remainder), flow.c
+ * (the flow solver, flow.h), tables.c (bottom-up targets, tables) and
+ * explain.c (--explain).  Not for other modules.
+ *
+ * Ownership: the Engine owns every Alloc, and an Alloc owns its axes'
+ * arrays, its SplitInfo array, its cells and its note; an Axis marked
+ * shared borrows its leaves from the Engine's leaf sets, and every Axis
+ * borrows its groupings (Grouping) from the Engine.  SplitInfo and Ctx
+ * borrow the plan's nodes and members.  Functions here that return
+ * pointers (al_canon, al_marginal, al_history, al_splits_of) return
+ * memory the Engine keeps until engine_free; callers never free it. */
 #ifndef ALLOC_INT_H
 #define ALLOC_INT_H
 
@@ -40,45 +50,109 @@ typedef struct Grouping {
     Member **kids;
 } Grouping;
 
+/* The members of a dimension at one depth, and their positions: the same
+ * for every metric, so the engine keeps one per (dimension, depth). */
+typedef struct LeafSet {
+    const Dim *dim;
+    int depth;
+    Member **leaves;
+    size_t n;
+    int *leaf_of;
+} LeafSet;
+
+/* Exact values are carried to 12 decimals, so shares like 1/3 are a hair
+ * off: within 1e-7 of a multiple of the step (or of another remainder) a
+ * value counts as on it (or equal). */
+#define AL_SNAP ((Num){100000})
+#define AL_TIE ((Num){1000000}) /* remainders (in steps) closer than 1e-6 are equal */
+
+/* A cut (Alloc.asked_cut, grain_cut) that cuts nothing. */
+#define AL_NO_CUT (1 << 20)
+
+/* engine.c */
 Level *al_level_of(Dim *d, int depth);
+/* Split i of A: its dimension, its depth, whether it over-assigns. */
 Dim *al_split_dim(const Alloc *A, int i);
 int al_split_depth(const Alloc *A, int i);
 bool al_split_overassigns(const Alloc *A, int i);
-bool al_adjusts(const Alloc *A, const Axis *ax, int k, const Member *p, int kind);
-const char *al_plural_of(const char *level);
+const char *al_plural_of(const char *level); /* "halves" for "half" */
 bool al_under_or_is(const Member *m, const Member *anc);
+/* m's ancestor (or m) at depth, or NULL. */
 const Member *al_ancestor_at(const Member *m, int depth);
 int al_month_code(const Member *m); /* 202705 for "2027-05" */
+/* The month codes of the months under (or equal to) time member t; returns how many. */
+int al_months_under(const Member *t, int *months);
+/* Cells between two leaves of axis ai: the product of the later axes' leaves. */
+size_t al_stride(const Alloc *A, int ai);
+/* v for a message, with the plan's decimals or more (buf: NUM_BUFSZ). */
 char *al_fmtv(const Alloc *A, Num v, char *buf);
+/* Reports an arithmetic failure while allocating; returns -1. */
 int al_num_err(Engine *en, Loc at, NumStatus st);
+/* The axis of dimension d in A, or -1. */
 int al_axis_of(const Alloc *A, const Dim *d);
+/* The plan's splits of a metric (indexed once). */
 const SplitList *al_splits_of(Engine *en, const char *metric);
+/* The allocation of metric with its dimensions cut at cuts[axis] (NULL: the
+ * full allocation); cached, NULL after reporting an error. */
 Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts);
+/* The Eval's metric hook: a metric's target, or its cell at coords. */
 int al_metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords, const Node *at,
                    Num *out);
+/* The rounding step of a metric: 1 for counts, else the plan's. */
 Num al_metric_step(Engine *en, const Node *metric);
+/* A level metric's value set for m or its nearest ancestor (false: none),
+ * and its value for m, the target when none is set. */
 bool al_explicit_value(Engine *en, Alloc *A, const Member *m, Num *out);
 bool al_level_value(Engine *en, Alloc *A, const Member *m, Num *out);
-/* atree.c */
+/* axes.c */
+/* A's axes from its splits (cut at cuts[axis]; NULL: none); -1 after
+ * reporting. */
+int al_build_axes(Engine *en, Alloc *A, const int *cuts);
+/* Whether the split of level k that applies to parent p adjusts by kind
+ * (ADJ_OVERASSIGN or ADJ_RESERVE). */
+bool al_adjusts(const Alloc *A, const Axis *ax, int k, const Member *p, int kind);
+/* split_tree.c */
 History *al_history(Engine *en, const char *name, const Node *at); /* loaded once */
+/* Whether a split value is a share (its kind is percent), not an amount. */
 bool al_share_expr(const Node *e);
+/* The split of level k that applies to parent p in context c: the most
+ * specific; NULL when none does. */
 const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Member *p,
                                const Ctx *c);
+/* The values of one axis's split tree under base in context ctx, into val
+ * (by gindex) and leafval (by leaf); -1 after reporting. */
 int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val,
                  Num *leafval);
+/* The values of X per member of axis ai for the whole plan (cached). */
 const Num *al_marginal(Engine *en, Alloc *X, int ai);
-/* around.c */
+/* joint_cells.c */
+/* The leaves of the first upto axes at joint cell c. */
 void al_decode(const Alloc *A, int upto, size_t c, Member **coord);
+/* The exact joint cells of A (check mode: al_check_axes). */
 int al_compute(Engine *en, Alloc *A);
+/* Check mode: every split tree in every context it depends on, no cells. */
 int al_check_axes(Engine *en, Alloc *A);
 /* A dimension's rounded totals per member (gindex), the same for every table. */
 const Num *al_canon(Engine *en, Alloc *A, int ai);
+/* Controlled rounding of an nr x nc table against row and column totals. */
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
                   const Num *rowt, const Num *colt, Num *out);
-/* atable.c */
+/* apportion.c */
+/* The multiple of the step just below exact (snapping values a hair below
+ * a multiple onto it: AL_SNAP) and the remainder in steps. */
+void al_floor_to_step(Num step, Num exact, Num *fl, Num *frac_steps);
+/* (to - from) / step as a whole number (half-even); st, when not NULL,
+ * keeps the first arithmetic failure. */
+int64_t al_steps_between(Num from, Num to, Num step, NumStatus *st);
+/* tables.c */
 int al_bottom_up(Engine *en, Alloc *A, const Node *decl);
+/* The allocation a table of levels lv is read from: A, or A cut above
+ * over-assignment. */
 Alloc *al_table_alloc(Engine *en, Alloc *A, Level **lv, int nlv);
 /* METRIC[coords] as its table shows it. */
 int al_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *out);
+/* The exact sum of the cells under coords[0..n) (which[k]: the axis of
+ * coords[k]; -1: no cell is under it); *count gets how many cells. */
+Num al_exact_under(const Alloc *A, Member **coords, const int *which, int n, size_t *count);
 
 #endif

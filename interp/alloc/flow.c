@@ -1,8 +1,8 @@
-/* round.c -- a deterministic Dinic max-flow for controlled rounding
- * (see round.h).  Lower bounds are removed the textbook way: an edge
- * u->v with [l, c] becomes capacity c-l, and l units of demand move to
- * a super source and sink; the rounding exists iff the max flow
- * saturates every demand edge. */
+/* flow.c -- controlled rounding (see flow.h): a greedy pass by remainder,
+ * and when it misses a bound, a deterministic Dinic max-flow.  Lower
+ * bounds are removed the textbook way: an edge u->v with [l, c] becomes
+ * capacity c-l, and l units of demand move to a super source and sink;
+ * the rounding exists iff the max flow saturates every demand edge. */
 #include "alloc/flow.h"
 
 #include <stdlib.h>
@@ -56,6 +56,31 @@ static bool bfs(const Graph *g, int s, int t, int *level, int *queue)
     return level[t] >= 0;
 }
 
+/* Pushes the bottleneck of the path's edges along it; returns it. */
+static int64_t augment(Graph *g, const int32_t *path_e, int depth)
+{
+    int64_t f = INT64_MAX;
+    for (int i = 0; i < depth; i++)
+        if (g->cap[path_e[i]] < f)
+            f = g->cap[path_e[i]];
+    for (int i = 0; i < depth; i++) {
+        g->cap[path_e[i]] -= f;
+        g->cap[path_e[i] ^ 1] += f;
+    }
+    return f;
+}
+
+/* The next edge out of u, from it[u] on, that has capacity left and goes
+ * one level down; -1 when none does. */
+static int admissible_edge(const Graph *g, const int *level, int32_t *it, int u)
+{
+    int e = it[u];
+    while (e >= 0 && !(g->cap[e] > 0 && level[g->to[e]] == level[u] + 1))
+        e = g->next[e];
+    it[u] = e;
+    return e;
+}
+
 /* One blocking-flow phase with an explicit stack (paths may be long). */
 static int64_t push_phase(Graph *g, int s, int t, const int *level, int32_t *it, int32_t *path_e)
 {
@@ -63,23 +88,12 @@ static int64_t push_phase(Graph *g, int s, int t, const int *level, int32_t *it,
     int depth = 0, u = s;
     for (;;) {
         if (u == t) {
-            int64_t f = INT64_MAX;
-            for (int i = 0; i < depth; i++)
-                if (g->cap[path_e[i]] < f)
-                    f = g->cap[path_e[i]];
-            for (int i = 0; i < depth; i++) {
-                g->cap[path_e[i]] -= f;
-                g->cap[path_e[i] ^ 1] += f;
-            }
-            total += f;
+            total += augment(g, path_e, depth);
             depth = 0;
             u = s;
             continue;
         }
-        int e = it[u];
-        while (e >= 0 && !(g->cap[e] > 0 && level[g->to[e]] == level[u] + 1))
-            e = g->next[e];
-        it[u] = e;
+        int e = admissible_edge(g, level, it, u);
         if (e >= 0) {
             path_e[depth++] = e;
             u = g->to[e];
@@ -87,8 +101,7 @@ static int64_t push_phase(Graph *g, int s, int t, const int *level, int32_t *it,
         }
         if (depth == 0)
             return total;
-        /* dead end: retreat and skip the edge that led here */
-        depth--;
+        depth--; /* dead end: retreat and skip the edge that led here */
         u = g->to[path_e[depth] ^ 1];
         it[u] = g->next[it[u]];
     }
@@ -117,14 +130,33 @@ typedef struct {
     uint32_t cell;
 } Ranked;
 
-static int round_flow(const RoundProblem *rp, uint8_t *x);
-
 static int by_rank(const void *a, const void *b)
 {
     const Ranked *x = a, *y = b;
     if (x->rank != y->rank) /* ascending: head insertion reverses the order */
         return x->rank < y->rank ? -1 : 1;
     return x->cell > y->cell ? -1 : x->cell < y->cell; /* ties: declaration order first */
+}
+
+/* The cells by ascending remainder, ties in reverse declaration order. */
+static Ranked *ranked_cells(const RoundProblem *rp)
+{
+    Ranked *order = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *order);
+    for (size_t c = 0; c < rp->ncells; c++)
+        order[c] = (Ranked){rp->cell_rank[c], (uint32_t)c};
+    qsort(order, rp->ncells, sizeof *order, by_rank);
+    return order;
+}
+
+static bool meets_lower_bounds(const RoundProblem *rp, const int64_t *row, const int64_t *node)
+{
+    for (size_t r = 0; r < rp->nrows; r++)
+        if (row[r] < rp->row_lo[r])
+            return false;
+    for (size_t n = 0; n < rp->nnodes; n++)
+        if (node[n] < rp->lo[n])
+            return false;
+    return true;
 }
 
 /* Larger remainders first, within every upper bound; succeeds when that
@@ -150,84 +182,104 @@ static bool greedy(const RoundProblem *rp, const Ranked *order, uint8_t *x)
         for (int n = rp->cell_node[c]; n >= 0; n = rp->parent[n])
             node[n]++;
     }
-    bool ok = true;
-    for (size_t r = 0; r < rp->nrows && ok; r++)
-        ok = row[r] >= rp->row_lo[r];
-    for (size_t n = 0; n < rp->nnodes && ok; n++)
-        ok = node[n] >= rp->lo[n];
+    bool ok = meets_lower_bounds(rp, row, node);
     free(row);
     free(node);
     return ok;
 }
 
-int round_solve(const RoundProblem *rp, uint8_t *x)
+/* The flow network: S, T, SS, TT, then the column-tree nodes, then the rows. */
+enum { S = 0, T = 1, SS = 2, TT = 3, BASE_NODE = 4 };
+
+static void graph_init(Graph *g, int nnodes)
 {
-    Ranked *first = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *first);
-    for (size_t c = 0; c < rp->ncells; c++)
-        first[c] = (Ranked){rp->cell_rank[c], (uint32_t)c};
-    qsort(first, rp->ncells, sizeof *first, by_rank);
-    bool done = greedy(rp, first, x);
-    free(first);
-    if (done)
-        return 0;
-    return round_flow(rp, x);
+    memset(g, 0, sizeof *g);
+    g->nnodes = nnodes;
+    g->head = xmalloc((size_t)nnodes * sizeof *g->head);
+    for (int i = 0; i < nnodes; i++)
+        g->head[i] = -1;
 }
 
-/* The exact method: an integer circulation with lower bounds. */
-static int round_flow(const RoundProblem *rp, uint8_t *x)
+static void graph_free(Graph *g)
 {
-    /* nodes: S, T, SS, TT, column-tree nodes, rows */
-    const int S = 0, T = 1, SS = 2, TT = 3, base_node = 4;
-    const int base_row = base_node + (int)rp->nnodes;
-    Graph g = {0};
-    g.nnodes = base_row + (int)rp->nrows;
-    g.head = xmalloc((size_t)g.nnodes * sizeof *g.head);
-    for (int i = 0; i < g.nnodes; i++)
-        g.head[i] = -1;
-    int64_t *excess = xcalloc((size_t)g.nnodes, sizeof *excess);
+    free(g->to);
+    free(g->next);
+    free(g->cap);
+    free(g->head);
+}
+
+/* Edges of the column tree (from its parent, S for the root) and of the
+ * rows (to T), their lower bounds moved into excess. */
+static void add_bound_edges(Graph *g, const RoundProblem *rp, int base_row, int64_t *excess)
+{
     for (size_t n = 0; n < rp->nnodes; n++) {
-        int u = rp->parent[n] < 0 ? S : base_node + rp->parent[n], v = base_node + (int)n;
-        add_edge(&g, u, v, rp->hi[n] - rp->lo[n]);
+        int u = rp->parent[n] < 0 ? S : BASE_NODE + rp->parent[n], v = BASE_NODE + (int)n;
+        add_edge(g, u, v, rp->hi[n] - rp->lo[n]);
         excess[v] += rp->lo[n];
         excess[u] -= rp->lo[n];
     }
     for (size_t r = 0; r < rp->nrows; r++) {
         int u = base_row + (int)r;
         if (rp->row_hi[r] > rp->row_lo[r])
-            add_edge(&g, u, T, rp->row_hi[r] - rp->row_lo[r]);
+            add_edge(g, u, T, rp->row_hi[r] - rp->row_lo[r]);
         excess[T] += rp->row_lo[r];
         excess[u] -= rp->row_lo[r];
     }
-    /* cell edges, best remainders first in each adjacency list */
-    Ranked *order = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *order);
-    for (size_t c = 0; c < rp->ncells; c++)
-        order[c] = (Ranked){rp->cell_rank[c], (uint32_t)c};
-    qsort(order, rp->ncells, sizeof *order, by_rank);
+}
+
+/* One edge per cell, from its column node to its row, best remainders
+ * first in each adjacency list; returns each cell's edge. */
+static int32_t *add_cell_edges(Graph *g, const RoundProblem *rp, const Ranked *order, int base_row)
+{
     int32_t *edge_of = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *edge_of);
     for (size_t k = 0; k < rp->ncells; k++) {
         uint32_t c = order[k].cell;
-        edge_of[c] = (int32_t)g.nedges;
-        add_edge(&g, base_node + rp->cell_node[c], base_row + (int)rp->cell_row[c], 1);
+        edge_of[c] = (int32_t)g->nedges;
+        add_edge(g, BASE_NODE + rp->cell_node[c], base_row + (int)rp->cell_row[c], 1);
     }
-    add_edge(&g, T, S, INT64_MAX / 4);
+    return edge_of;
+}
+
+/* Edges from SS to the nodes with excess and from those short of it to
+ * TT; returns the flow that must pass. */
+static int64_t add_demand_edges(Graph *g, const int64_t *excess)
+{
     int64_t need = 0;
-    for (int v = 0; v < g.nnodes; v++) {
+    for (int v = 0; v < g->nnodes; v++) {
         if (excess[v] > 0) {
-            add_edge(&g, SS, v, excess[v]);
+            add_edge(g, SS, v, excess[v]);
             need += excess[v];
         } else if (excess[v] < 0) {
-            add_edge(&g, v, TT, -excess[v]);
+            add_edge(g, v, TT, -excess[v]);
         }
     }
+    return need;
+}
+
+/* The exact method: an integer circulation with lower bounds. */
+static int round_flow(const RoundProblem *rp, const Ranked *order, uint8_t *x)
+{
+    const int base_row = BASE_NODE + (int)rp->nnodes;
+    Graph g;
+    graph_init(&g, base_row + (int)rp->nrows);
+    int64_t *excess = xcalloc((size_t)g.nnodes, sizeof *excess);
+    add_bound_edges(&g, rp, base_row, excess);
+    int32_t *edge_of = add_cell_edges(&g, rp, order, base_row);
+    add_edge(&g, T, S, INT64_MAX / 4);
+    int64_t need = add_demand_edges(&g, excess);
     int64_t got = max_flow(&g, SS, TT);
     for (size_t c = 0; c < rp->ncells; c++)
         x[c] = g.cap[edge_of[c]] == 0 ? 1 : 0;
-    free(order);
     free(edge_of);
     free(excess);
-    free(g.to);
-    free(g.next);
-    free(g.cap);
-    free(g.head);
+    graph_free(&g);
     return got == need ? 0 : -1;
+}
+
+int round_solve(const RoundProblem *rp, uint8_t *x)
+{
+    Ranked *order = ranked_cells(rp);
+    int rc = greedy(rp, order, x) ? 0 : round_flow(rp, order, x);
+    free(order);
+    return rc;
 }

@@ -1,4 +1,4 @@
-/* round.h -- controlled rounding as an integer flow problem.
+/* flow.h -- controlled rounding as an integer flow problem (flow.c).
  *
  * Every allocation cell is rounded down to a multiple of the step, then
  * some cells get one more step.  Which ones is a transportation problem:
@@ -13,8 +13,8 @@
  * integer vertices).  The solver is deterministic and prefers cells with
  * larger remainders.  All arrays belong to the caller.
  */
-#ifndef ROUND_H
-#define ROUND_H
+#ifndef FLOW_H
+#define FLOW_H
 
 #include <stddef.h>
 #include <stdint.h>

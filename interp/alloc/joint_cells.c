@@ -1,36 +1,14 @@
-/* around.c -- the exact joint cells of a metric (target times each axis's
- * shares) and their controlled rounding, axis by axis, through round.c;
- * and check mode, which evaluates every split tree without joint cells. */
+/* joint_cells.c -- the exact joint cells of a metric (its target times each
+ * axis's shares), every dimension's rounded totals (al_canon), and the
+ * controlled rounding of a two-level table against them (al_round_grid,
+ * through flow.c); also check mode, which evaluates every split tree
+ * without joint cells.  Nothing here reads plan text or prints. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc/alloc_int.h"
 
-/* ---- exact joint values and controlled rounding ---------------------------------------- */
-
-/* Exact values are carried to 12 decimals, so shares like 1/3 are a hair
- * off: within 1e-7 of a multiple of the step (or of another remainder) a
- * value counts as on it (or equal). */
-#define SNAP ((Num){100000})
-#define TIE ((Num){1000000}) /* remainders (in steps) closer than 1e-6 are equal */
-
-/* The multiple of the step just below exact (snapping values a hair below
- * a multiple onto it) and the remainder in steps. */
-static void floor_cell(const Num step, Num exact, Num *fl, Num *frac_steps)
-{
-    Num f, r, gap;
-    num_round(exact, step, NUM_FLOOR, &f);
-    num_sub(exact, f, &r);
-    num_sub(step, r, &gap);
-    if (num_cmp(r, SNAP) < 0) {
-        r = NUM_ZERO;
-    } else if (num_cmp(gap, SNAP) < 0) {
-        num_add(f, step, &f);
-        r = NUM_ZERO;
-    }
-    *fl = f;
-    num_div(r, step, frac_steps);
-}
+/* ---- rounding totals ------------------------------------------------------------------------ */
 
 /* Rounds a total (a sum of exact cells, a hair off the exact number it
  * stands for) to the step with the plan's rule: within 1e-6 of a step of
@@ -43,7 +21,7 @@ static void round_total(Engine *en, Num x, Num step, Num *out)
     num_div(r, step, &r); /* in steps: 0 <= r < 1 */
     num_parse("0.5", 3, &half);
     num_sub(r, half, &d);
-    if (num_cmp(num_abs(d), TIE) < 0) { /* a half step: the plan's tie rule */
+    if (num_cmp(num_abs(d), AL_TIE) < 0) { /* a half step: the plan's tie rule */
         Num mid;
         num_mul(half, step, &mid);
         num_add(f, mid, &mid);
@@ -51,16 +29,6 @@ static void round_total(Engine *en, Num x, Num step, Num *out)
         return;
     }
     num_round(x, step, en->p->sym->rounding, out);
-}
-
-static int64_t steps_between(Num from, Num to, Num step)
-{
-    Num d;
-    int64_t n = 0;
-    num_sub(to, from, &d);
-    num_div(d, step, &d);
-    num_to_int(d, NUM_HALF_EVEN, &n);
-    return n;
 }
 
 /* floor and ceiling of a sum of remainders, snapping near-integers */
@@ -79,104 +47,271 @@ static void bounds_of(Num x, int64_t *lo, int64_t *hi)
     num_to_int(x, NUM_CEIL, hi);
 }
 
+/* ---- a dimension's rounded totals (al_canon) ------------------------------------------------ */
+
+/* The work of al_canon on one axis. */
 typedef struct {
-    Num frac;
-    size_t i;
-} Rem;
+    Engine *en;
+    Alloc *A;
+    Axis *ax;
+    int ai;
+    size_t total;    /* members and reserve rows; as a parent key: the whole plan */
+    Num *ex;         /* exact totals, by gindex */
+    Num *rd;         /* rounded totals, by gindex: the result */
+    int *start;      /* the children of parent key k: kids[start[k] .. start[k + 1]) */
+    Member **kids;
+    Num *gtarget;    /* rounded totals of over-assigned groups, by parent key */
+    Num *kex, *kout; /* one group's exact and rounded values */
+} Canon;
 
-static int by_remainder(const void *a, const void *b)
+/* The split level whose parents are at depth (-1: the plan), or nsl. */
+static int split_level_below(const Axis *ax, int depth)
 {
-    const Rem *x = a, *y = b;
-    Num d;
-    num_sub(y->frac, x->frac, &d); /* larger first; within TIE: equal */
-    int c = num_cmp(num_abs(d), TIE) < 0 ? 0 : num_sign(d);
-    return c ? c : (x->i > y->i) - (x->i < y->i); /* ties: declaration order */
-}
-
-/* Largest remainder: rounds exact[0..n) into out so that they add up to
- * target, each to the step below or above its exact value; larger
- * remainders go up first, equal ones in order. */
-static void largest_remainder(Num step, const Num *exact, Num *out, size_t n, Num target)
-{
-    Num floors = NUM_ZERO;
-    Rem *rem = xmalloc((n ? n : 1) * sizeof *rem);
-    for (size_t i = 0; i < n; i++) {
-        floor_cell(step, exact[i], &out[i], &rem[i].frac);
-        rem[i].i = i;
-        num_add(floors, out[i], &floors);
-    }
-    int64_t need = steps_between(floors, target, step);
-    qsort(rem, n, sizeof *rem, by_remainder);
-    for (size_t k = 0; need > 0 && n > 0; k = (k + 1) % n, need--)
-        num_add(out[rem[k].i], step, &out[rem[k].i]);
-    for (size_t k = n; need < 0 && k-- > 0; need++) /* only when a total was overridden */
-        num_sub(out[rem[k].i], step, &out[rem[k].i]);
-    free(rem);
-}
-
-/* The totals of the over-assigned groups under the members at one depth
- * (what their children add up to), rounded together: largest remainder
- * against the rounded sum of everything at the next level, so that the
- * grand total of a table of that level stays within one step. */
-static void inflated_targets(Engine *en, Alloc *A, Axis *ax, int ai, int depth, const int *start,
-                             Member **kids, const Num *ex, const Num *rd, Num *gtarget)
-{
-    (void)ai;
-    Dim *d = ax->dim;
-    size_t total = d->nmembers + (size_t)ax->npseudo;
     int k = 0;
     while (k < ax->nsl && (k ? ax->sl[k - 1] : -1) != depth)
         k++;
-    if (k == ax->nsl)
-        return;
+    return k;
+}
+
+static Num children_sum(const Canon *w, size_t key)
+{
+    Num sum = NUM_ZERO;
+    for (int i = w->start[key]; i < w->start[key + 1]; i++)
+        num_add(sum, w->ex[w->kids[i]->gindex], &sum);
+    return sum;
+}
+
+/* The groups under the members at one depth whose split over-assigns:
+ * their parent keys (who) and exact sums (g).  Every group's sum goes into
+ * *all; the rounded totals of the others into *fixed.  Returns how many. */
+static size_t overassigned_groups(const Canon *w, int depth, int k, size_t *who, Num *g, Num *all,
+                                  Num *fixed)
+{
+    Dim *d = w->ax->dim;
     size_t np = depth < 0 ? 1 : d->nmembers, n = 0;
-    size_t *who = xmalloc((np + 1) * sizeof *who);
-    Num *g = xmalloc((np + 1) * sizeof *g), *out = xmalloc((np + 1) * sizeof *out);
-    Num all = NUM_ZERO, fixed = NUM_ZERO;
     for (size_t pi = 0; pi < np; pi++) {
         const Member *p = depth < 0 ? NULL : d->members[pi];
         if (p && p->depth != depth)
             continue;
-        size_t key = p ? (size_t)p->gindex : total;
-        Num sum = NUM_ZERO;
-        for (int i = start[key]; i < start[key + 1]; i++)
-            num_add(sum, ex[kids[i]->gindex], &sum);
-        num_add(all, sum, &all);
-        if (al_adjusts(A, ax, k, p, ADJ_OVERASSIGN)) {
+        size_t key = p ? (size_t)p->gindex : w->total;
+        Num sum = children_sum(w, key);
+        num_add(*all, sum, all);
+        if (al_adjusts(w->A, w->ax, k, p, ADJ_OVERASSIGN)) {
             who[n] = key;
             g[n++] = sum;
         } else {
-            num_add(fixed, p ? rd[p->gindex] : ax->canon_root, &fixed);
+            num_add(*fixed, p ? w->rd[p->gindex] : w->ax->canon_root, fixed);
         }
     }
-    for (int q = 0; q < ax->npseudo; q++) { /* reserve rows beside these members */
+    return n;
+}
+
+/* Reserve rows beside the members at one depth (those inside a group are
+ * counted with it) go into *all and *fixed. */
+static void add_reserves_beside(const Canon *w, int depth, Num *all, Num *fixed)
+{
+    const Axis *ax = w->ax;
+    for (int q = 0; q < ax->npseudo; q++) {
         const Member *r = ax->pseudo[q];
-        if ((r->parent ? r->parent->depth : -1) >= depth) /* inside a group: counted there */
+        if ((r->parent ? r->parent->depth : -1) >= depth)
             continue;
-        num_add(all, ex[r->gindex], &all);
-        num_add(fixed, rd[r->gindex], &fixed);
+        num_add(*all, w->ex[r->gindex], all);
+        num_add(*fixed, w->rd[r->gindex], fixed);
     }
-    if (n) {
-        Num want, floors = NUM_ZERO;
-        round_total(en, all, A->step, &want);
-        num_sub(want, fixed, &want);
-        for (size_t i = 0; i < n; i++) {
-            Num f, r;
-            floor_cell(A->step, g[i], &f, &r);
-            num_add(floors, f, &floors);
-        }
-        int64_t need = steps_between(floors, want, A->step);
-        if (need >= 0 && need <= (int64_t)n)
-            largest_remainder(A->step, g, out, n, want);
-        else /* the fixed totals are too far off: each on its own */
-            for (size_t i = 0; i < n; i++)
-                round_total(en, g[i], A->step, &out[i]);
+}
+
+/* Rounds the over-assigned groups' sums g together: largest remainder
+ * against the rounded sum of everything at the level less the fixed
+ * totals, or each on its own when those are too far off. */
+static void round_groups_together(const Canon *w, const Num *g, size_t n, Num all, Num fixed,
+                                  Num *out)
+{
+    Num step = w->A->step, want, floors = NUM_ZERO;
+    round_total(w->en, all, step, &want);
+    num_sub(want, fixed, &want);
+    for (size_t i = 0; i < n; i++) {
+        Num f, r;
+        al_floor_to_step(step, g[i], &f, &r);
+        num_add(floors, f, &floors);
+    }
+    int64_t need = al_steps_between(floors, want, step, NULL);
+    if (need >= 0 && need <= (int64_t)n)
+        alloc_apportion(step, g, n, want, APPORTION_SNAP, out);
+    else
         for (size_t i = 0; i < n; i++)
-            gtarget[who[i]] = out[i];
+            round_total(w->en, g[i], step, &out[i]);
+}
+
+/* The totals of the over-assigned groups under the members at one depth
+ * (what their children add up to), rounded together so that the grand
+ * total of a table of the next level stays within one step: into
+ * gtarget. */
+static void inflated_targets(Canon *w, int depth)
+{
+    int k = split_level_below(w->ax, depth);
+    if (k == w->ax->nsl)
+        return;
+    size_t np = (depth < 0 ? 1 : w->ax->dim->nmembers) + 1;
+    size_t *who = xmalloc(np * sizeof *who);
+    Num *g = xmalloc(np * sizeof *g), *out = xmalloc(np * sizeof *out);
+    Num all = NUM_ZERO, fixed = NUM_ZERO;
+    size_t n = overassigned_groups(w, depth, k, who, g, &all, &fixed);
+    add_reserves_beside(w, depth, &all, &fixed);
+    if (n) {
+        round_groups_together(w, g, n, all, fixed, out);
+        for (size_t i = 0; i < n; i++)
+            w->gtarget[who[i]] = out[i];
     }
     free(who);
     free(g);
     free(out);
+}
+
+/* The exact sum of the cells under each leaf of axis ai. */
+static Num *leaf_sums(const Alloc *A, int ai)
+{
+    const Axis *ax = &A->ax[ai];
+    size_t stride = al_stride(A, ai), nl = ax->nleaves;
+    Num *leafsum = xcalloc(nl + 1, sizeof *leafsum);
+    for (size_t c = 0; c < A->ncells; c++)
+        num_add(leafsum[(c / stride) % nl], A->exact[c], &leafsum[(c / stride) % nl]);
+    return leafsum;
+}
+
+/* Every member's exact total (ex) from the cells; returns the plan's
+ * total, the target itself when the cells add up to it. */
+static Num exact_totals(Canon *w)
+{
+    const Axis *ax = w->ax;
+    Num *leafsum = leaf_sums(w->A, w->ai), all = NUM_ZERO, off;
+    for (size_t j = 0; j < ax->nleaves; j++) {
+        num_add(all, leafsum[j], &all);
+        for (const Member *m = ax->leaves[j]; m; m = m->parent)
+            num_add(w->ex[m->gindex], leafsum[j], &w->ex[m->gindex]);
+    }
+    free(leafsum);
+    num_sub(all, w->A->root, &off);
+    return num_cmp(num_abs(off), (Num){1000000}) < 0 ? w->A->root : all;
+}
+
+/* The first split level of the axis that over-assigns anywhere, or -1. */
+static int first_overassigned_level(const Alloc *A, const Axis *ax)
+{
+    int oa_k = -1;
+    for (int i = 0; i < A->nsplits; i++)
+        if (al_split_dim(A, i) == ax->dim && al_split_overassigns(A, i))
+            for (int k = 0; k < ax->nsl; k++)
+                if (ax->sl[k] == al_split_depth(A, i) && (oa_k < 0 || k < oa_k))
+                    oa_k = k;
+    return oa_k;
+}
+
+static bool is_uncut(const Alloc *A)
+{
+    bool uncut = true;
+    for (int i = 0; i < ALLOC_MAX_AXES; i++)
+        uncut &= A->asked_cut[i] == AL_NO_CUT;
+    return uncut;
+}
+
+/* Reserve rows kept back above the cut depth pd: the same rows of the cut
+ * allocation's axis cax, whose totals are cc. */
+static void copy_cut_reserves(Canon *w, const Axis *cax, const Num *cc, int pd)
+{
+    const Axis *ax = w->ax;
+    for (int q = 0; q < ax->npseudo; q++) {
+        const Member *r = ax->pseudo[q];
+        if ((r->parent ? r->parent->depth : -1) >= pd)
+            continue;
+        for (int k = 0; k < cax->npseudo; k++)
+            if (cax->pseudo[k]->parent == r->parent && cax->pseudo[k]->depth == r->depth)
+                w->rd[r->gindex] = cc[cax->pseudo[k]->gindex];
+    }
+}
+
+/* Above the first over-assigned level the totals are those of the
+ * allocation cut there (the declared values that tables of those levels
+ * show): copies them into rd and returns the depth they reach, or -1
+ * when every level is rounded here. */
+static int copy_cut_totals(Canon *w)
+{
+    Axis *ax = w->ax;
+    Dim *d = ax->dim;
+    int oa_k = first_overassigned_level(w->A, ax);
+    if (oa_k <= 0 || !is_uncut(w->A))
+        return -1;
+    int pd = ax->sl[oa_k - 1], cuts[ALLOC_MAX_AXES];
+    for (int i = 0; i < ALLOC_MAX_AXES; i++)
+        cuts[i] = AL_NO_CUT;
+    cuts[w->ai] = pd;
+    Alloc *C = al_alloc_get_cut(w->en, w->A->metric, cuts);
+    int ci = C ? al_axis_of(C, d) : -1;
+    if (ci < 0)
+        return -1;
+    const Num *cc = al_canon(w->en, C, ci);
+    for (size_t g = 0; g < d->nmembers; g++)
+        if (d->members[g]->depth <= pd)
+            w->rd[g] = cc[g];
+    copy_cut_reserves(w, &C->ax[ci], cc, pd);
+    ax->canon_root = C->ax[ci].canon_root;
+    return pd;
+}
+
+/* Children grouped by parent (start, kids) down to maxdepth; reserve rows
+ * sit with their parent. */
+static void group_by_parent(Canon *w, int maxdepth)
+{
+    Dim *d = w->ax->dim;
+    w->start = xcalloc(w->total + 3, sizeof *w->start);
+    w->kids = xmalloc((w->total + 1) * sizeof *w->kids);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t g = 0; g < w->total; g++) {
+            Member *m = g < d->nmembers ? d->members[g] : w->ax->pseudo[g - d->nmembers];
+            if (m->depth > maxdepth)
+                continue;
+            size_t key = m->parent ? (size_t)m->parent->gindex : w->total;
+            if (pass == 0)
+                w->start[key + 2]++;
+            else
+                w->kids[w->start[key + 1]++] = m;
+        }
+        if (pass == 0)
+            for (size_t k = 2; k < w->total + 3; k++)
+                w->start[k] += w->start[k - 1];
+    }
+}
+
+/* Shares the rounded total of p (NULL: the plan) among its children by
+ * largest remainder; under over-assignment (split level k) the group's
+ * own rounded sum instead. */
+static void round_children(Canon *w, const Member *p, int k)
+{
+    size_t key = p ? (size_t)p->gindex : w->total;
+    size_t from = (size_t)w->start[key], n = (size_t)w->start[key + 1] - from;
+    if (!n)
+        return;
+    for (size_t i = 0; i < n; i++)
+        w->kex[i] = w->ex[w->kids[from + i]->gindex];
+    Num target = p ? w->rd[p->gindex] : w->ax->canon_root;
+    if (k < w->ax->nsl && al_adjusts(w->A, w->ax, k, p, ADJ_OVERASSIGN))
+        target = w->gtarget[key];
+    alloc_apportion(w->A->step, w->kex, n, target, APPORTION_SNAP, w->kout);
+    for (size_t i = 0; i < n; i++)
+        w->rd[w->kids[from + i]->gindex] = w->kout[i];
+}
+
+/* Rounds the children of every member at one depth (-1: the plan). */
+static void round_level(Canon *w, int depth)
+{
+    Dim *d = w->ax->dim;
+    inflated_targets(w, depth);
+    int k = split_level_below(w->ax, depth);
+    size_t np = depth < 0 ? 1 : d->nmembers;
+    for (size_t pi = 0; pi < np; pi++) {
+        const Member *p = depth < 0 ? NULL : d->members[pi];
+        if (!p || p->depth == depth)
+            round_children(w, p, k);
+    }
 }
 
 /* A dimension's totals at every level, rounded once for all tables: the
@@ -188,120 +323,129 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
     Axis *ax = &A->ax[ai];
     if (ax->canon)
         return ax->canon;
-    Dim *d = ax->dim;
-    size_t total = d->nmembers + (size_t)ax->npseudo;
-    Num *ex = xcalloc(total + 1, sizeof *ex), *rd = xcalloc(total + 1, sizeof *rd);
-    size_t stride = 1;
-    for (int j = ai + 1; j < A->nax; j++)
-        stride *= A->ax[j].nleaves;
-    Num *leafsum = xcalloc(ax->nleaves + 1, sizeof *leafsum);
-    for (size_t c = 0; c < A->ncells; c++)
-        num_add(leafsum[(c / stride) % ax->nleaves], A->exact[c], &leafsum[(c / stride) % ax->nleaves]);
-    Num all = NUM_ZERO;
-    for (size_t j = 0; j < ax->nleaves; j++) {
-        num_add(all, leafsum[j], &all);
-        for (const Member *m = ax->leaves[j]; m; m = m->parent)
-            num_add(ex[m->gindex], leafsum[j], &ex[m->gindex]);
-    }
-    Num off;
-    num_sub(all, A->root, &off);
-    if (num_cmp(num_abs(off), (Num){1000000}) < 0) /* the cells add up to the target: use it */
-        all = A->root;
-    round_total(en, all, A->step, &ax->canon_root);
-    /* Above the first over-assigned level, the totals are those of the
-     * allocation cut there (the declared values that tables of those levels
-     * show): copy them, and round only the levels below. */
-    int oa_k = -1; /* the first split level that over-assigns anywhere */
-    for (int i = 0; i < A->nsplits; i++)
-        if (al_split_dim(A, i) == d && al_split_overassigns(A, i))
-            for (int k = 0; k < ax->nsl; k++)
-                if (ax->sl[k] == al_split_depth(A, i) && (oa_k < 0 || k < oa_k))
-                    oa_k = k;
-    int from_depth = -1;
-    bool stripped = true;
-    for (int i = 0; i < ALLOC_MAX_AXES; i++)
-        stripped &= A->asked_cut[i] == 1 << 20;
-    if (oa_k > 0 && stripped) {
-        int pd = ax->sl[oa_k - 1]; /* its parents keep their declared totals */
-        int cuts[ALLOC_MAX_AXES];
-        for (int i = 0; i < ALLOC_MAX_AXES; i++)
-            cuts[i] = 1 << 20;
-        cuts[ai] = pd;
-        Alloc *C = al_alloc_get_cut(en, A->metric, cuts);
-        int ci = C ? al_axis_of(C, d) : -1;
-        if (ci >= 0) {
-            const Num *cc = al_canon(en, C, ci);
-            for (size_t g = 0; g < d->nmembers; g++)
-                if (d->members[g]->depth <= pd)
-                    rd[g] = cc[g];
-            for (int q = 0; q < ax->npseudo; q++) /* reserve rows up there: the same rows */
-                for (int k = 0; k < C->ax[ci].npseudo; k++)
-                    if ((ax->pseudo[q]->parent ? ax->pseudo[q]->parent->depth : -1) < pd &&
-                        C->ax[ci].pseudo[k]->parent == ax->pseudo[q]->parent &&
-                        C->ax[ci].pseudo[k]->depth == ax->pseudo[q]->depth)
-                        rd[ax->pseudo[q]->gindex] = cc[C->ax[ci].pseudo[k]->gindex];
-            ax->canon_root = C->ax[ci].canon_root;
-            from_depth = pd;
-        }
-    }
-    /* children grouped by parent (index total = the whole plan); reserve
-     * rows sit with their parent */
-    int maxdepth = ax->sl[ax->nsl - 1];
-    int *start = xcalloc(total + 3, sizeof *start);
-    Member **kids = xmalloc((total + 1) * sizeof *kids);
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t g = 0; g < total; g++) {
-            Member *m = g < d->nmembers ? d->members[g] : ax->pseudo[g - d->nmembers];
-            if (m->depth > maxdepth)
+    Canon w = {.en = en, .A = A, .ax = ax, .ai = ai};
+    w.total = ax->dim->nmembers + (size_t)ax->npseudo;
+    w.ex = xcalloc(w.total + 1, sizeof *w.ex);
+    w.rd = xcalloc(w.total + 1, sizeof *w.rd);
+    round_total(en, exact_totals(&w), A->step, &ax->canon_root);
+    int from_depth = copy_cut_totals(&w), maxdepth = ax->sl[ax->nsl - 1];
+    group_by_parent(&w, maxdepth);
+    w.kex = xmalloc((w.total + 1) * sizeof *w.kex);
+    w.kout = xmalloc((w.total + 1) * sizeof *w.kout);
+    w.gtarget = xcalloc(w.total + 2, sizeof *w.gtarget);
+    for (int depth = from_depth; depth < maxdepth; depth++)
+        round_level(&w, depth);
+    free(w.start);
+    free(w.kids);
+    free(w.kex);
+    free(w.kout);
+    free(w.gtarget);
+    free(w.ex);
+    ax->canon = w.rd;
+    return w.rd;
+}
+
+/* ---- controlled rounding of a table --------------------------------------------------------- */
+
+/* The flow problem of one table (see flow.h): a column tree of one level
+ * (node 0 the table, node 1 + c column c) and the cells with a remainder. */
+typedef struct {
+    size_t nr, nc, nfrac;
+    int *parent;
+    int64_t *lo, *hi;      /* per node */
+    int64_t *rlo, *rhi;    /* per row */
+    uint32_t *crow;        /* per candidate cell */
+    int32_t *cnode;
+    uint64_t *crank;
+    size_t *cidx;          /* its position in the table */
+    Num *colx, *colfloor;  /* per column: the sum of the remainders (in steps), of the floors */
+} GridProblem;
+
+static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc)
+{
+    size_t n = nr * nc > 0 ? nr * nc : 1;
+    memset(gp, 0, sizeof *gp);
+    gp->nr = nr;
+    gp->nc = nc;
+    gp->parent = xmalloc((nc + 1) * sizeof *gp->parent);
+    gp->lo = xcalloc(nc + 1, sizeof *gp->lo);
+    gp->hi = xcalloc(nc + 1, sizeof *gp->hi);
+    gp->rlo = xcalloc(nr + 1, sizeof *gp->rlo);
+    gp->rhi = xcalloc(nr + 1, sizeof *gp->rhi);
+    gp->crow = xmalloc(n * sizeof *gp->crow);
+    gp->cnode = xmalloc(n * sizeof *gp->cnode);
+    gp->crank = xmalloc(n * sizeof *gp->crank);
+    gp->cidx = xmalloc(n * sizeof *gp->cidx);
+    gp->colx = xcalloc(nc + 1, sizeof *gp->colx);
+    gp->colfloor = xcalloc(nc + 1, sizeof *gp->colfloor);
+    gp->parent[0] = -1;
+    for (size_t c = 0; c < nc; c++)
+        gp->parent[1 + c] = 0;
+}
+
+static void grid_problem_free(GridProblem *gp)
+{
+    free(gp->parent);
+    free(gp->lo);
+    free(gp->hi);
+    free(gp->rlo);
+    free(gp->rhi);
+    free(gp->crow);
+    free(gp->cnode);
+    free(gp->crank);
+    free(gp->cidx);
+    free(gp->colx);
+    free(gp->colfloor);
+}
+
+/* Floors every cell into out; a cell with a remainder becomes a candidate
+ * for one more step.  Each row must get the steps up to its total. */
+static void floor_rows(GridProblem *gp, Num step, const Num *exact, const Num *rowt, Num *out)
+{
+    for (size_t r = 0; r < gp->nr; r++) {
+        Num floors = NUM_ZERO;
+        for (size_t c = 0; c < gp->nc; c++) {
+            size_t k = r * gp->nc + c;
+            Num fr;
+            al_floor_to_step(step, exact[k], &out[k], &fr);
+            num_add(floors, out[k], &floors);
+            num_add(gp->colfloor[c], out[k], &gp->colfloor[c]);
+            if (num_is_zero(fr))
                 continue;
-            size_t key = m->parent ? (size_t)m->parent->gindex : total;
-            if (pass == 0)
-                start[key + 2]++;
-            else
-                kids[start[key + 1]++] = m;
+            num_add(gp->colx[c], fr, &gp->colx[c]);
+            gp->crow[gp->nfrac] = (uint32_t)r;
+            gp->cnode[gp->nfrac] = 1 + (int32_t)c;
+            gp->crank[gp->nfrac] = (uint64_t)((fr.v + 500000) / 1000000); /* in 1e-6 steps */
+            gp->cidx[gp->nfrac++] = k;
         }
-        if (pass == 0)
-            for (size_t k = 2; k < total + 3; k++)
-                start[k] += start[k - 1];
+        gp->rlo[r] = gp->rhi[r] = al_steps_between(floors, rowt[r], step, NULL);
     }
-    Num *kex = xmalloc((total + 1) * sizeof *kex), *kout = xmalloc((total + 1) * sizeof *kout);
-    Num *gtarget = xcalloc(total + 2, sizeof *gtarget);
-    for (int depth = from_depth; depth < maxdepth; depth++) {
-        size_t np = depth < 0 ? 1 : d->nmembers;
-        inflated_targets(en, A, ax, ai, depth, start, kids, ex, rd, gtarget);
-        for (size_t pi = 0; pi < np; pi++) {
-            const Member *p = depth < 0 ? NULL : d->members[pi];
-            if (p && p->depth != depth)
-                continue;
-            size_t key = p ? (size_t)p->gindex : total;
-            size_t from = (size_t)start[key], n = (size_t)start[key + 1] - from;
-            if (!n)
-                continue;
-            Num sum = NUM_ZERO;
-            for (size_t i = 0; i < n; i++) {
-                kex[i] = ex[kids[from + i]->gindex];
-                num_add(sum, kex[i], &sum);
-            }
-            Num target = p ? rd[p->gindex] : ax->canon_root;
-            int k = 0; /* the split level whose parents are at this depth */
-            while (k < ax->nsl && (k ? ax->sl[k - 1] : -1) != depth)
-                k++;
-            if (k < ax->nsl && al_adjusts(A, ax, k, p, ADJ_OVERASSIGN)) /* over-assigned */
-                target = gtarget[p ? (size_t)p->gindex : total];
-            largest_remainder(A->step, kex, kout, n, target);
-            for (size_t i = 0; i < n; i++)
-                rd[kids[from + i]->gindex] = kout[i];
-        }
+}
+
+/* Each column must get the steps up to its total; the table, all of them. */
+static void column_bounds(GridProblem *gp, Num step, const Num *colt)
+{
+    for (size_t c = 0; c < gp->nc; c++) {
+        gp->lo[1 + c] = gp->hi[1 + c] = al_steps_between(gp->colfloor[c], colt[c], step, NULL);
+        gp->lo[0] += gp->lo[1 + c];
     }
-    free(start);
-    free(gtarget);
-    free(kids);
-    free(kex);
-    free(kout);
-    free(leafsum);
-    free(ex);
-    ax->canon = rd;
-    return rd;
+    gp->hi[0] = gp->lo[0];
+}
+
+/* Which candidates take a step (x); when the totals fight, columns may
+ * move within their floor and ceiling.  Returns 0, or -1 when even that
+ * fails. */
+static int solve_grid(GridProblem *gp, uint8_t *x)
+{
+    RoundProblem rp = {gp->nr, gp->rlo, gp->rhi, gp->nc + 1, gp->parent, gp->lo, gp->hi,
+                       gp->nfrac, gp->crow, gp->cnode, gp->crank};
+    if (round_solve(&rp, x) == 0)
+        return 0;
+    gp->lo[0] = 0;
+    gp->hi[0] = INT64_MAX / 4;
+    for (size_t c = 0; c < gp->nc; c++)
+        bounds_of(gp->colx[c], &gp->lo[1 + c], &gp->hi[1 + c]);
+    return round_solve(&rp, x);
 }
 
 /* Rounds a table of exact cells so that each row adds up to rowt[r] and
@@ -311,70 +455,20 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
                   const Num *rowt, const Num *colt, Num *out)
 {
-    size_t n = nr * nc, nfrac = 0;
-    int nnodes = 1 + (int)nc;
-    int *parent = xmalloc((size_t)nnodes * sizeof *parent);
-    int64_t *lo = xcalloc((size_t)nnodes, sizeof *lo), *hi = xcalloc((size_t)nnodes, sizeof *hi);
-    int64_t *rlo = xcalloc(nr + 1, sizeof *rlo), *rhi = xcalloc(nr + 1, sizeof *rhi);
-    uint32_t *crow = xmalloc((n ? n : 1) * sizeof *crow);
-    int32_t *cnode = xmalloc((n ? n : 1) * sizeof *cnode);
-    uint64_t *crank = xmalloc((n ? n : 1) * sizeof *crank);
-    size_t *cidx = xmalloc((n ? n : 1) * sizeof *cidx);
-    Num *colx = xcalloc(nc + 1, sizeof *colx), *colfloor = xcalloc(nc + 1, sizeof *colfloor);
-    parent[0] = -1;
-    for (size_t c = 0; c < nc; c++)
-        parent[1 + c] = 0;
-    for (size_t r = 0; r < nr; r++) {
-        Num floors = NUM_ZERO;
-        for (size_t c = 0; c < nc; c++) {
-            size_t k = r * nc + c;
-            Num fr;
-            floor_cell(A->step, exact[k], &out[k], &fr);
-            num_add(floors, out[k], &floors);
-            num_add(colfloor[c], out[k], &colfloor[c]);
-            if (num_is_zero(fr))
-                continue;
-            num_add(colx[c], fr, &colx[c]);
-            crow[nfrac] = (uint32_t)r;
-            cnode[nfrac] = 1 + (int32_t)c;
-            crank[nfrac] = (uint64_t)((fr.v + 500000) / 1000000); /* remainder in 1e-6 steps */
-            cidx[nfrac++] = k;
-        }
-        rlo[r] = rhi[r] = steps_between(floors, rowt[r], A->step);
-    }
-    for (size_t c = 0; c < nc; c++) {
-        lo[1 + c] = hi[1 + c] = steps_between(colfloor[c], colt[c], A->step);
-        lo[0] += lo[1 + c];
-    }
-    hi[0] = lo[0];
-    uint8_t *x = xcalloc(nfrac + 1, 1);
-    RoundProblem rp = {nr, rlo, rhi, (size_t)nnodes, parent, lo, hi, nfrac, crow, cnode, crank};
-    int rc = round_solve(&rp, x);
-    if (rc < 0) { /* the totals fight: let columns move within their floor and ceiling */
-        lo[0] = 0;
-        hi[0] = INT64_MAX / 4;
-        for (size_t c = 0; c < nc; c++)
-            bounds_of(colx[c], &lo[1 + c], &hi[1 + c]);
-        rc = round_solve(&rp, x);
-        if (rc < 0)
-            diag_error(en->p->diags, A->metric->name_loc, "cannot round a table of %s so that its "
-                                                          "totals hold", A->metric->name);
-    }
-    for (size_t k = 0; k < nfrac && rc == 0; k++)
+    GridProblem gp;
+    grid_problem_init(&gp, nr, nc);
+    floor_rows(&gp, A->step, exact, rowt, out);
+    column_bounds(&gp, A->step, colt);
+    uint8_t *x = xcalloc(gp.nfrac + 1, 1);
+    int rc = solve_grid(&gp, x);
+    if (rc < 0)
+        diag_error(en->p->diags, A->metric->name_loc, "cannot round a table of %s so that its "
+                                                      "totals hold", A->metric->name);
+    for (size_t k = 0; k < gp.nfrac && rc == 0; k++)
         if (x[k])
-            num_add(out[cidx[k]], A->step, &out[cidx[k]]);
+            num_add(out[gp.cidx[k]], A->step, &out[gp.cidx[k]]);
     free(x);
-    free(parent);
-    free(lo);
-    free(hi);
-    free(rlo);
-    free(rhi);
-    free(crow);
-    free(cnode);
-    free(crank);
-    free(cidx);
-    free(colx);
-    free(colfloor);
+    grid_problem_free(&gp);
     return rc;
 }
 
@@ -388,18 +482,23 @@ void al_decode(const Alloc *A, int upto, size_t c, Member **coord)
 }
 
 /* check: every axis's tree in every context it depends on, no joint cells */
+static Num *scratch(Engine *en, size_t need)
+{
+    if (need > en->scratch_n) { /* every value is written before it is read */
+        free(en->scratch);
+        en->scratch = xmalloc(need * sizeof *en->scratch);
+        en->scratch_n = need;
+    }
+    return en->scratch;
+}
+
 int al_check_axes(Engine *en, Alloc *A)
 {
     size_t contexts = 1;
     for (int i = 0; i < A->nax; i++) {
         Axis *ax = &A->ax[i];
-        size_t need = ax->dim->nmembers + (size_t)ax->npseudo + ax->nleaves + 2;
-        if (need > en->scratch_n) { /* every value is written before it is read */
-            free(en->scratch);
-            en->scratch = xmalloc(need * sizeof *en->scratch);
-            en->scratch_n = need;
-        }
-        Num *val = en->scratch, *leaf = en->scratch + ax->dim->nmembers + ax->npseudo + 1;
+        Num *val = scratch(en, ax->dim->nmembers + (size_t)ax->npseudo + ax->nleaves + 2);
+        Num *leaf = val + ax->dim->nmembers + ax->npseudo + 1;
         Member *coord[ALLOC_MAX_AXES];
         Ctx ctx = {coord, i};
         size_t n = ax->depends ? contexts : 1;
@@ -467,6 +566,90 @@ static bool mul_share(Num x, u128 q, bool neg, Num *out)
     return true;
 }
 
+/* One axis's shares in one context: its split tree's values, its leaves'
+ * values, and each leaf's share of the target as a binary fraction (fok:
+ * one could be made). */
+typedef struct {
+    Num *val;  /* by gindex */
+    Num *leaf; /* by leaf */
+    u128 *frac;
+    bool *fneg, *fok;
+} AxisShares;
+
+static void axis_shares_init(AxisShares *sh, const Axis *ax)
+{
+    size_t nl = ax->nleaves ? ax->nleaves : 1;
+    sh->val = xcalloc(ax->dim->nmembers + (size_t)ax->npseudo + 1, sizeof *sh->val);
+    sh->leaf = xcalloc(nl, sizeof *sh->leaf);
+    sh->frac = xcalloc(nl, sizeof *sh->frac);
+    sh->fneg = xcalloc(nl, sizeof *sh->fneg);
+    sh->fok = xcalloc(nl, sizeof *sh->fok);
+}
+
+static void axis_shares_free(AxisShares *sh)
+{
+    free(sh->val);
+    free(sh->leaf);
+    free(sh->frac);
+    free(sh->fneg);
+    free(sh->fok);
+}
+
+/* Evaluates axis i's split tree for the context of cell c of the axes
+ * before it. */
+static int eval_shares(Engine *en, Alloc *A, int i, size_t c, AxisShares *sh)
+{
+    Axis *ax = &A->ax[i];
+    Member *coord[ALLOC_MAX_AXES];
+    Ctx ctx = {coord, i};
+    al_decode(A, i, c, coord);
+    int rc = al_eval_axis(en, A, ax, &ctx, A->root, sh->val, sh->leaf);
+    if (num_is_zero(A->root)) /* every cell is zero: no shares needed */
+        return rc;
+    for (size_t j = 0; j < ax->nleaves; j++)
+        sh->fok[j] = share_bits(sh->leaf[j], A->root, &sh->frac[j], &sh->fneg[j]);
+    return rc;
+}
+
+/* The cells under one cell v of the axes before: v times each leaf's share. */
+static int split_cell(Engine *en, const Alloc *A, Num v, const AxisShares *sh, size_t nl, Num *next)
+{
+    for (size_t j = 0; j < nl; j++) {
+        Num t;
+        if (sh->fok[j] ? !mul_share(v, sh->frac[j], sh->fneg[j], &next[j])
+                       : (num_mul(v, sh->leaf[j], &t) != NUM_OK ||
+                          num_div(t, A->root, &next[j]) != NUM_OK))
+            return al_num_err(en, A->metric->name_loc, NUM_OVERFLOW);
+    }
+    return 0;
+}
+
+/* The n cells of the axes before axis i (cur) split along it into next. */
+static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t n, Num *next)
+{
+    const Axis *ax = &A->ax[i];
+    size_t nl = ax->nleaves;
+    AxisShares sh;
+    axis_shares_init(&sh, ax);
+    int rc = 0;
+    for (size_t c = 0; c < n && rc == 0; c++) {
+        if (c == 0 || ax->depends)
+            rc = eval_shares(en, A, i, c, &sh);
+        if (rc < 0)
+            break;
+        if (i == 0)
+            memcpy(next, sh.leaf, nl * sizeof *next);
+        else if (num_is_zero(A->root))
+            for (size_t j = 0; j < nl; j++)
+                next[c * nl + j] = NUM_ZERO;
+        else
+            rc = split_cell(en, A, cur[c], &sh, nl, &next[c * nl]);
+    }
+    axis_shares_free(&sh);
+    return rc;
+}
+
+/* The exact joint cells: the target split along each axis in turn. */
 int al_compute(Engine *en, Alloc *A)
 {
     if (en->check_only)
@@ -475,10 +658,8 @@ int al_compute(Engine *en, Alloc *A)
     Num *cur = xmalloc(sizeof *cur);
     cur[0] = A->root;
     int rc = 0;
-    bool zero = num_is_zero(A->root);
     for (int i = 0; i < A->nax && rc == 0; i++) {
-        Axis *ax = &A->ax[i];
-        size_t nl = ax->nleaves;
+        size_t nl = A->ax[i].nleaves;
         if (nl && n > en->max_cells / nl) {
             diag_error(en->p->diags, A->metric->name_loc,
                        "%s would have more than %zu cells (--max-cells)", A->metric->name,
@@ -486,38 +667,8 @@ int al_compute(Engine *en, Alloc *A)
             rc = -1;
             break;
         }
-        size_t ncells = n * nl > 0 ? n * nl : 1;
-        Num *next = xmalloc(ncells * sizeof *next);
-        Num *val = xcalloc(ax->dim->nmembers + (size_t)ax->npseudo + 1, sizeof *val);
-        Num *leaf = xcalloc(nl ? nl : 1, sizeof *leaf);
-        u128 *frac = xcalloc(nl ? nl : 1, sizeof *frac);
-        bool *fneg = xcalloc(nl ? nl : 1, sizeof *fneg), *fok = xcalloc(nl ? nl : 1, sizeof *fok);
-        Member *coord[ALLOC_MAX_AXES];
-        Ctx ctx = {coord, i};
-        for (size_t c = 0; c < n && rc == 0; c++) {
-            if (c == 0 || ax->depends) {
-                al_decode(A, i, c, coord);
-                rc = al_eval_axis(en, A, ax, &ctx, A->root, val, leaf);
-                for (size_t j = 0; j < nl && !zero; j++) /* the axis's shares */
-                    fok[j] = share_bits(leaf[j], A->root, &frac[j], &fneg[j]);
-            }
-            for (size_t j = 0; j < nl && rc == 0; j++) {
-                Num t;
-                if (i == 0)
-                    next[j] = leaf[j];
-                else if (zero)
-                    next[c * nl + j] = NUM_ZERO;
-                else if (fok[j] ? !mul_share(cur[c], frac[j], fneg[j], &next[c * nl + j])
-                                : (num_mul(cur[c], leaf[j], &t) != NUM_OK ||
-                                   num_div(t, A->root, &next[c * nl + j]) != NUM_OK))
-                    rc = al_num_err(en, A->metric->name_loc, NUM_OVERFLOW);
-            }
-        }
-        free(val);
-        free(leaf);
-        free(frac);
-        free(fneg);
-        free(fok);
+        Num *next = xmalloc((n * nl > 0 ? n * nl : 1) * sizeof *next);
+        rc = split_along_axis(en, A, i, cur, n, next);
         free(cur);
         cur = next;
         n *= nl;

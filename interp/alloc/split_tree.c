@@ -1,14 +1,46 @@
-/* atree.c -- one axis of a metric: which split applies to each parent
+/* split_tree.c -- one axis of a metric: which split applies to each parent
  * (scopes, most specific wins), members that are not active, and the
  * values of locks, shares, rest, weights, proportional, equally,
- * seasonality and like, with over-assignment and reserves. */
+ * seasonality and like, with over-assignment and reserves.  Values only:
+ * joint cells and rounding are joint_cells.c's. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc/alloc_int.h"
 
-/* ---- evaluating one axis ------------------------------------------------------------- */
+/* ---- which split applies ------------------------------------------------------------------ */
 
+/* Whether scope member t holds for the cell of parent p in context c. */
+static bool scope_holds(const Alloc *A, const Axis *ax, const Member *t, const Member *p,
+                        const Ctx *c)
+{
+    if (t->dim == ax->dim)
+        return p && al_under_or_is(p, t);
+    int j = al_axis_of(A, t->dim);
+    return j >= 0 && j < c->n && c->coord[j] && al_under_or_is(c->coord[j], t);
+}
+
+static bool first_of_its_dim(const SplitInfo *si, int k)
+{
+    for (int q = 0; q < k; q++)
+        if (si->scope[q]->dim == si->scope[k]->dim)
+            return false;
+    return true;
+}
+
+/* The depth of the deepest scope member of scope[k]'s dimension (from k
+ * on) that holds for the cell, or -1. */
+static int deepest_holding(const Alloc *A, const Axis *ax, const SplitInfo *si, int k,
+                           const Member *p, const Ctx *c)
+{
+    int depth = -1;
+    for (int q = k; q < si->nscope; q++) {
+        const Member *t = si->scope[q];
+        if (t->dim == si->scope[k]->dim && scope_holds(A, ax, t, p, c) && t->depth > depth)
+            depth = t->depth;
+    }
+    return depth;
+}
 
 /* Does split si apply to the cell of parent p in context c?  Its scope
  * members of one dimension are alternatives; of different ones, all must
@@ -19,27 +51,9 @@ static int applies(const Alloc *A, const Axis *ax, const SplitInfo *si, const Me
 {
     int spec = 0;
     for (int k = 0; k < si->nscope; k++) {
-        const Member *s = si->scope[k];
-        bool first = true; /* each dimension counts once, with its deepest matching member */
-        for (int q = 0; q < k; q++)
-            first &= si->scope[q]->dim != s->dim;
-        if (!first)
+        if (!first_of_its_dim(si, k)) /* each dimension counts once */
             continue;
-        int depth = -1;
-        for (int q = k; q < si->nscope; q++) {
-            const Member *t = si->scope[q];
-            if (t->dim != s->dim)
-                continue;
-            bool hit;
-            if (t->dim == ax->dim)
-                hit = p && al_under_or_is(p, t);
-            else {
-                int j = al_axis_of(A, t->dim);
-                hit = j >= 0 && j < c->n && c->coord[j] && al_under_or_is(c->coord[j], t);
-            }
-            if (hit && t->depth > depth)
-                depth = t->depth;
-        }
+        int depth = deepest_holding(A, ax, si, k, p, c);
         if (depth < 0)
             return -1;
         spec += 1000 + depth;
@@ -47,77 +61,81 @@ static int applies(const Alloc *A, const Axis *ax, const SplitInfo *si, const Me
     return spec;
 }
 
+/* The first (scope gindex, split) pair of level k for member gindex g. */
+static int first_pair_of(const Axis *ax, int k, int g)
+{
+    int lo = 0, hi = ax->nscoped[k];
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if ((ax->scoped[k][mid] >> 32) < g)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Split number i replaces *best when it applies more specifically. */
+static void consider(const Alloc *A, const Axis *ax, int i, const Member *p, const Ctx *c,
+                     const SplitInfo **best, int *best_spec)
+{
+    const SplitInfo *si = &A->splits[i];
+    int spec = applies(A, ax, si, p, c);
+    if (spec > *best_spec) {
+        *best = si;
+        *best_spec = spec;
+    }
+}
+
 const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Member *p,
-                                   const Ctx *c)
+                               const Ctx *c)
 {
     const SplitInfo *best = NULL;
     int best_spec = -1;
-    for (int i = 0; i < ax->nfree[k]; i++) {
-        const SplitInfo *si = &A->splits[ax->free_splits[k][i]];
-        int spec = applies(A, ax, si, p, c);
-        if (spec > best_spec) {
-            best = si;
-            best_spec = spec;
-        }
-    }
-    for (const Member *m = p; m; m = m->parent) { /* splits scoped by p or its ancestors */
-        int lo = 0, hi = ax->nscoped[k];
-        while (lo < hi) { /* first pair of this member */
-            int mid = (lo + hi) / 2;
-            if ((ax->scoped[k][mid] >> 32) < m->gindex)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (int i = lo; i < ax->nscoped[k] && (ax->scoped[k][i] >> 32) == m->gindex; i++) {
-            const SplitInfo *si = &A->splits[ax->scoped[k][i] & 0xFFFFFFFF];
-            int spec = applies(A, ax, si, p, c);
-            if (spec > best_spec) {
-                best = si;
-                best_spec = spec;
-            }
-        }
-    }
+    for (int i = 0; i < ax->nfree[k]; i++)
+        consider(A, ax, ax->free_splits[k][i], p, c, &best, &best_spec);
+    for (const Member *m = p; m; m = m->parent) /* splits scoped by p or its ancestors */
+        for (int i = first_pair_of(ax, k, m->gindex);
+             i < ax->nscoped[k] && (ax->scoped[k][i] >> 32) == m->gindex; i++)
+            consider(A, ax, (int)(ax->scoped[k][i] & 0xFFFFFFFF), p, c, &best, &best_spec);
     return best;
 }
+
+/* ---- members that are not active ---------------------------------------------------------- */
 
 /* Months a context's time coordinate covers, or 0 when there is none. */
 static int ctx_months(const Alloc *A, const Ctx *c, int *months)
 {
     for (int j = 0; j < c->n; j++)
-        if (c->coord[j] && A->ax[j].dim->is_time) {
-            const Member *t = c->coord[j];
-            int n = 0;
-            Dim *d = t->dim;
-            for (size_t i = 0; i < d->nmembers; i++)
-                if (d->members[i]->depth == 3 && al_under_or_is(d->members[i], t))
-                    months[n++] = al_month_code(d->members[i]);
-            return n;
-        }
+        if (c->coord[j] && A->ax[j].dim->is_time)
+            return al_months_under(c->coord[j], months);
     return 0;
 }
 
+/* A time member is active when in one of its months every member of the
+ * context (reserve rows aside) is. */
+static bool time_kid_active(const Alloc *A, const Member *kid, const Ctx *c)
+{
+    int months[12], n = al_months_under(kid, months);
+    for (int k = 0; k < n; k++) {
+        bool all = true;
+        for (int j = 0; j < c->n; j++)
+            if (c->coord[j] && !A->ax[j].dim->is_time && !c->coord[j]->pseudo)
+                all &= sym_active(c->coord[j], months[k]);
+        if (all)
+            return true;
+    }
+    return n == 0;
+}
+
+/* Whether a child gets a part in this context: active in some month of it. */
 static bool is_active(const Alloc *A, const Axis *ax, const Member *kid, const Ctx *c)
 {
-    int months[12], n = 0;
-    if (ax->dim->is_time) {
-        Dim *d = kid->dim;
-        for (size_t i = 0; i < d->nmembers; i++)
-            if (d->members[i]->depth == 3 && al_under_or_is(d->members[i], kid))
-                months[n++] = al_month_code(d->members[i]);
-        for (int k = 0; k < n; k++) {
-            bool all = true;
-            for (int j = 0; j < c->n; j++)
-                if (c->coord[j] && !A->ax[j].dim->is_time && !c->coord[j]->pseudo)
-                    all &= sym_active(c->coord[j], months[k]);
-            if (all)
-                return true;
-        }
-        return n == 0;
-    }
+    if (ax->dim->is_time)
+        return time_kid_active(A, kid, c);
     if (kid->pseudo)
         return true;
-    n = ctx_months(A, c, months);
+    int months[12], n = ctx_months(A, c, months);
     if (n == 0)
         return true;
     for (int k = 0; k < n; k++)
@@ -163,13 +181,12 @@ History *al_history(Engine *en, const char *name, const Node *at)
     return h;
 }
 
-static int season_weights(Engine *en, const SplitInfo *si, Member **kids, int n, Num *w)
+/* ---- weights ---------------------------------------------------------------------------- */
+
+/* The split's scope in other dimensions as history filters: a row matches
+ * by the member's name or its label.  Returns how many. */
+static size_t season_filters(const SplitInfo *si, HistFilter *f, const char *(*vals)[2])
 {
-    History *h = al_history(en, si->spec->name, si->spec);
-    if (!h)
-        return -1;
-    HistFilter f[16];
-    const char *vals[16][2];
     size_t nf = 0;
     for (int k = 0; k < si->nscope; k++) {
         Member *s = si->scope[k];
@@ -180,29 +197,46 @@ static int season_weights(Engine *en, const SplitInfo *si, Member **kids, int n,
         f[nf] = (HistFilter){al_level_of(s->dim, s->depth)->name, vals[nf], 2};
         nf++;
     }
+    return nf;
+}
+
+static int no_season_error(Engine *en, const SplitInfo *si, int ny, size_t nf)
+{
+    diag_error(en->p->diags, si->spec->loc, "history '%s' has %s", si->spec->name,
+               ny < 0 ? "a month total too large to add up" : "no complete fiscal year");
+    diag_note_plain(en->p->diags, "seasonality uses the fiscal years (from %s) whose 12 months "
+                                  "all have rows%s", cal_month_name(en->p->sym->start_month),
+                    nf ? " for the split's scope" : "");
+    return -1;
+}
+
+/* `by seasonality H`: each time member weighs the sum of its months'
+ * shares of the history's complete fiscal years. */
+static int season_weights(Engine *en, const SplitInfo *si, Member **kids, int n, Num *w)
+{
+    History *h = al_history(en, si->spec->name, si->spec);
+    if (!h)
+        return -1;
+    HistFilter f[16];
+    const char *vals[16][2];
+    size_t nf = season_filters(si, f, vals);
     Num months[12];
     int years[64];
     int ny = hist_season_where(h, en->p->sym->start_month, f, nf, months, years, 64);
-    if (ny <= 0) {
-        diag_error(en->p->diags, si->spec->loc, "history '%s' has %s", si->spec->name,
-                   ny < 0 ? "a month total too large to add up" : "no complete fiscal year");
-        diag_note_plain(en->p->diags, "seasonality uses the fiscal years (from %s) whose 12 months "
-                                      "all have rows%s", cal_month_name(en->p->sym->start_month),
-                        nf ? " for the split's scope" : "");
-        return -1;
-    }
+    if (ny <= 0)
+        return no_season_error(en, si, ny, nf);
     for (int i = 0; i < n; i++) {
         w[i] = NUM_ZERO;
         Dim *t = kids[i]->dim;
         for (size_t k = 0; k < t->nmembers; k++) {
             Member *m = t->members[k];
-            if (m->depth == 3 && al_under_or_is(m, kids[i]) && num_add(w[i], months[m->index], &w[i]) != NUM_OK)
+            if (m->depth == 3 && al_under_or_is(m, kids[i]) &&
+                num_add(w[i], months[m->index], &w[i]) != NUM_OK)
                 return al_num_err(en, si->spec->loc, NUM_OVERFLOW);
         }
     }
     return 0;
 }
-
 
 /* A metric's values per member of one axis, for the whole plan: summed
  * from its exact cells, or (check, or shares that depend on other
@@ -224,9 +258,7 @@ const Num *al_marginal(Engine *en, Alloc *X, int ai)
             return NULL;
         }
     } else {
-        size_t stride = 1;
-        for (int j = ai + 1; j < X->nax; j++)
-            stride *= X->ax[j].nleaves;
+        size_t stride = al_stride(X, ai);
         for (size_t c = 0; c < X->ncells; c++) {
             const Member *leaf = ax->leaves[(c / stride) % ax->nleaves];
             for (const Member *p = leaf; p; p = p->parent)
@@ -284,24 +316,37 @@ bool al_share_expr(const Node *e)
     return e->vkind == K_PERCENT; /* the checker recorded it */
 }
 
+/* What an entry of a map split gives its member. */
+typedef enum { MAP_UNNAMED, MAP_LOCK, MAP_SHARE, MAP_REST } MapKind;
+
+/* Takes the values of the inactive members that are not locked (into
+ * *freed) and sums the positive values of the active ones not locked
+ * (*weight); returns the last of those, or -1. */
+static int take_from_inactive(Group *g, const bool *active, const MapKind *kind, Num *freed,
+                              Num *weight)
+{
+    int last = -1;
+    for (int i = 0; i < g->n; i++) {
+        Num v = g->val[g->kids[i]->gindex];
+        if (!active[i] && kind[i] != MAP_LOCK) {
+            num_add(*freed, v, freed);
+            g->val[g->kids[i]->gindex] = NUM_ZERO;
+        } else if (active[i] && kind[i] != MAP_LOCK && num_sign(v) > 0) {
+            num_add(*weight, v, weight);
+            last = i;
+        }
+    }
+    return last;
+}
+
 /* Hands the values of inactive members (shares, rest) to their active
  * siblings that are not locked, in proportion to their values; the last
  * takes the exact remainder, so the children still add up exactly. */
 static int give_to_active(Engine *en, const SplitInfo *si, Group *g, const bool *active,
-                          const int *kind)
+                          const MapKind *kind)
 {
-    Num freed = NUM_ZERO, weight = NUM_ZERO;
-    int last = -1;
-    for (int i = 0; i < g->n; i++) {
-        Num v = g->val[g->kids[i]->gindex];
-        if (!active[i] && kind[i] != 1) {
-            num_add(freed, v, &freed);
-            g->val[g->kids[i]->gindex] = NUM_ZERO;
-        } else if (active[i] && kind[i] != 1 && num_sign(v) > 0) {
-            num_add(weight, v, &weight);
-            last = i;
-        }
-    }
+    Num freed = NUM_ZERO, weight = NUM_ZERO, given = NUM_ZERO;
+    int last = take_from_inactive(g, active, kind, &freed, &weight);
     if (num_is_zero(freed))
         return 0;
     if (last < 0) {
@@ -310,10 +355,9 @@ static int give_to_active(Engine *en, const SplitInfo *si, Group *g, const bool 
                    al_level_of(si->dim, si->depth)->name, g->parent ? g->parent->name : "the plan");
         return -1;
     }
-    Num given = NUM_ZERO;
     for (int i = 0; i < g->n; i++) {
         Num *v = &g->val[g->kids[i]->gindex], part;
-        if (!active[i] || kind[i] == 1 || num_sign(*v) <= 0)
+        if (!active[i] || kind[i] == MAP_LOCK || num_sign(*v) <= 0)
             continue;
         if (i == last)
             num_sub(freed, given, &part);
@@ -325,182 +369,254 @@ static int give_to_active(Engine *en, const SplitInfo *si, Group *g, const bool 
     return 0;
 }
 
-static int split_map(Engine *en, Alloc *A, const SplitInfo *si, Num base, Group *g,
-                     const bool *active)
+/* What the entries of a map split add up to. */
+typedef struct {
+    MapKind *kind;  /* per child */
+    Num locks;      /* the amounts */
+    Num shares;     /* the shares' values */
+    Num share_sum;  /* the shares themselves */
+    int rest;       /* the child taking the rest, or -1 */
+    int last_share; /* the last child given a share, or -1 */
+} MapSums;
+
+static int kid_index(const Group *g, const Member *m)
 {
-    Diags *d = en->p->diags;
-    Num locks = NUM_ZERO, shares = NUM_ZERO, share_sum = NUM_ZERO, v;
-    int rest = -1, last_share = -1;
-    Frame top = {0};
-    int *kind = xcalloc((size_t)g->n, sizeof *kind); /* 0 none, 1 lock, 2 share, 3 rest */
-    int rc = -1;
-    for (int i = 0; i < g->n; i++)
-        g->val[g->kids[i]->gindex] = NUM_ZERO;
-    for (const Node *e = si->spec->a; e; e = e->next) {
-        Member *m = sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL);
-        int i = 0;
-        while (i < g->n && g->kids[i] != m)
-            i++;
-        if (i == g->n)
-            continue;
-        if (e->b->kind == N_REST) {
-            kind[i] = 3;
-            rest = i;
-            continue;
-        }
-        Frame fr = {NULL, NULL, m, false, 0, &top};
-        if (eval_num(&en->ev, &fr, e->b, &v) < 0)
-            goto done;
-        bool share = al_share_expr(e->b);
-        kind[i] = share ? 2 : 1;
-        if (!active[i] && !share && !num_is_zero(v)) {
-            diag_error(d, e->b->loc, "'%s' has an amount but is not active here", m->name);
-            diag_note_plain(d, "an amount must hold in every cell; use a share, or split by the "
-                               "dimension with start/end after this one");
-            goto done;
-        }
-        Num *out = &g->val[m->gindex];
-        if (share) {
-            if (num_mul(base, v, out) != NUM_OK || num_add(shares, *out, &shares) != NUM_OK ||
-                num_add(share_sum, v, &share_sum) != NUM_OK)
-                goto overflow;
-            last_share = i;
-        } else {
-            *out = v;
-            if (num_add(locks, v, &locks) != NUM_OK)
-                goto overflow;
-        }
+    int i = 0;
+    while (i < g->n && g->kids[i] != m)
+        i++;
+    return i;
+}
+
+static int inactive_amount_error(Engine *en, const Node *entry, const Member *m)
+{
+    diag_error(en->p->diags, entry->b->loc, "'%s' has an amount but is not active here", m->name);
+    diag_note_plain(en->p->diags, "an amount must hold in every cell; use a share, or split by "
+                                  "the dimension with start/end after this one");
+    return -1;
+}
+
+/* One entry `member: value` of a map split: a lock, a share or 'rest'. */
+static int map_entry(Engine *en, const SplitInfo *si, const Node *e, Num base, Group *g,
+                     const bool *active, MapSums *ms)
+{
+    Member *m = sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL);
+    int i = kid_index(g, m);
+    if (i == g->n)
+        return 0;
+    if (e->b->kind == N_REST) {
+        ms->kind[i] = MAP_REST;
+        ms->rest = i;
+        return 0;
     }
-    Num total, diff, exact_shares;
-    /* base x (the sum of the shares): one product, so 39% + 20% + 41% of 100/3 is all of it */
-    if (num_mul(base, share_sum, &exact_shares) != NUM_OK ||
-        num_add(locks, exact_shares, &total) != NUM_OK)
-        goto overflow;
-    num_sub(base, total, &diff);
-    if (rest < 0 && num_is_zero(diff) && last_share >= 0) { /* the last share takes the remainder */
-        Num *lv = &g->val[g->kids[last_share]->gindex], others;
-        num_sub(shares, *lv, &others);
-        num_sub(base, locks, lv);
+    Frame top = {0}, fr = {NULL, NULL, m, false, 0, &top};
+    Num v, *out = &g->val[m->gindex];
+    if (eval_num(&en->ev, &fr, e->b, &v) < 0)
+        return -1;
+    bool share = al_share_expr(e->b), ok;
+    ms->kind[i] = share ? MAP_SHARE : MAP_LOCK;
+    if (!active[i] && !share && !num_is_zero(v))
+        return inactive_amount_error(en, e, m);
+    if (share) {
+        ok = num_mul(base, v, out) == NUM_OK && num_add(ms->shares, *out, &ms->shares) == NUM_OK &&
+             num_add(ms->share_sum, v, &ms->share_sum) == NUM_OK;
+        ms->last_share = i;
+    } else {
+        *out = v;
+        ok = num_add(ms->locks, v, &ms->locks) == NUM_OK;
+    }
+    return ok ? 0 : al_num_err(en, si->spec->loc, NUM_OVERFLOW);
+}
+
+/* What the members take (*total) and what is left of base (*diff).  The
+ * shares count as base x (their sum), one product, so that 39% + 20% +
+ * 41% of 100/3 is all of it; without 'rest', the last share takes the
+ * exact remainder. */
+static int map_remainder(Engine *en, const SplitInfo *si, Num base, Group *g, const MapSums *ms,
+                         Num *total, Num *diff)
+{
+    Num exact_shares;
+    if (num_mul(base, ms->share_sum, &exact_shares) != NUM_OK ||
+        num_add(ms->locks, exact_shares, total) != NUM_OK)
+        return al_num_err(en, si->spec->loc, NUM_OVERFLOW);
+    num_sub(base, *total, diff);
+    if (ms->rest < 0 && num_is_zero(*diff) && ms->last_share >= 0) {
+        Num *lv = &g->val[g->kids[ms->last_share]->gindex], others;
+        num_sub(ms->shares, *lv, &others);
+        num_sub(base, ms->locks, lv);
         num_sub(*lv, others, lv);
     }
-    if (rest >= 0) { /* the rest of what the members were actually given */
-        num_add(locks, shares, &total);
-        num_sub(base, total, &diff);
+    if (ms->rest >= 0) { /* the rest of what the members were actually given */
+        num_add(ms->locks, ms->shares, total);
+        num_sub(base, *total, diff);
     }
+    return 0;
+}
+
+/* 'rest' cannot fall below zero, and without it the members must add up
+ * to their parent's value. */
+static int check_map_total(Engine *en, const Alloc *A, const SplitInfo *si, Num base,
+                           const Group *g, int rest, Num total, Num diff)
+{
+    if (rest >= 0 ? num_sign(diff) >= 0 : num_is_zero(diff))
+        return 0;
+    Diags *d = en->p->diags;
     char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
     Buf nb = {0};
-    const char *kids_name = al_plural_of(al_level_of(si->dim, si->depth)->name);
-    if (rest >= 0 && num_sign(diff) < 0) {
+    const char *level = al_level_of(si->dim, si->depth)->name, *kids_name = al_plural_of(level);
+    if (rest >= 0) {
         diag_error(d, si->spec->loc, "'rest' would be %s: the other %s take %s of %s's %s",
                    al_fmtv(A, diff, b1), kids_name, al_fmtv(A, total, b2),
                    cell_name(A, g->parent, &nb), al_fmtv(A, base, b3));
-    } else if (rest < 0 && !num_is_zero(diff)) {
+    } else {
         diag_error(d, si->spec->loc, "%s of %s sum to %s but %s is %s (%s by %s)", kids_name,
                    g->parent ? g->parent->name : A->metric->name, al_fmtv(A, total, b1),
                    cell_name(A, g->parent, &nb), al_fmtv(A, base, b2),
                    num_sign(diff) > 0 ? "short" : "over", al_fmtv(A, num_abs(diff), b3));
-        diag_note_plain(d, "give one %s 'rest', or correct the amounts",
-                        al_level_of(si->dim, si->depth)->name);
-    } else {
-        if (rest >= 0)
-            g->val[g->kids[rest]->gindex] = diff;
-        rc = give_to_active(en, si, g, active, kind);
+        diag_note_plain(d, "give one %s 'rest', or correct the amounts", level);
     }
     buf_free(&nb);
-    goto done;
-overflow:
-    al_num_err(en, si->spec->loc, NUM_OVERFLOW);
-done:
-    free(kind);
+    return -1;
+}
+
+/* `split M by LEVEL { member: value, ... }`: locks, shares and 'rest'. */
+static int split_map(Engine *en, Alloc *A, const SplitInfo *si, Num base, Group *g,
+                     const bool *active)
+{
+    MapSums ms = {xcalloc((size_t)g->n, sizeof *ms.kind), NUM_ZERO, NUM_ZERO, NUM_ZERO, -1, -1};
+    Num total, diff;
+    int rc = 0;
+    for (int i = 0; i < g->n; i++)
+        g->val[g->kids[i]->gindex] = NUM_ZERO;
+    for (const Node *e = si->spec->a; e && rc == 0; e = e->next)
+        rc = map_entry(en, si, e, base, g, active, &ms);
+    if (rc == 0)
+        rc = map_remainder(en, si, base, g, &ms, &total, &diff);
+    if (rc == 0)
+        rc = check_map_total(en, A, si, base, g, ms.rest, total, diff);
+    if (rc == 0 && ms.rest >= 0)
+        g->val[g->kids[ms.rest]->gindex] = diff;
+    if (rc == 0)
+        rc = give_to_active(en, si, g, active, ms.kind);
+    free(ms.kind);
     return rc;
 }
 
-static int split_weighted(Engine *en, Alloc *A, SplitInfo *si, Num base, Group *g,
-                          const bool *active)
+/* `weights { member: w, ... }`: unnamed children weigh nothing. */
+static int listed_weights(Engine *en, const SplitInfo *si, const Group *g, Num *w)
 {
-    Num *w = xcalloc((size_t)g->n, sizeof *w), sum = NUM_ZERO;
     Frame top = {0};
-    int rc = -1;
+    for (const Node *e = si->spec->a; e; e = e->next) {
+        Member *m = sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL);
+        for (int i = 0; i < g->n; i++)
+            if (g->kids[i] == m && eval_num(&en->ev, &top, e->b, &w[i]) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* `proportional to EXPR`: the expression for each child, never negative. */
+static int proportional_weights(Engine *en, const SplitInfo *si, const Group *g, Num *w)
+{
+    Frame top = {0};
+    for (int i = 0; i < g->n; i++) {
+        Frame fr = {NULL, NULL, g->kids[i], true, active_months_of(en, g->kids[i]), &top};
+        if (eval_num(&en->ev, &fr, si->spec->a, &w[i]) < 0)
+            return -1;
+        if (num_sign(w[i]) < 0) {
+            char b[NUM_BUFSZ];
+            diag_error(en->p->diags, si->spec->a->loc, "'proportional to' gives %s for '%s': "
+                                                       "weights cannot be negative",
+                       num_str(w[i], b), g->kids[i]->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The children's weights by the split's rule. */
+static int rule_weights(Engine *en, Alloc *A, SplitInfo *si, const Group *g, Num *w)
+{
     switch (si->spec->kind) {
     case N_SPEC_EQUAL:
         for (int i = 0; i < g->n; i++)
             w[i] = NUM_ONE;
-        break;
-    case N_SPEC_WEIGHTS:
-        for (const Node *e = si->spec->a; e; e = e->next) {
-            Member *m = sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL);
-            for (int i = 0; i < g->n; i++)
-                if (g->kids[i] == m && eval_num(&en->ev, &top, e->b, &w[i]) < 0)
-                    goto done;
-        }
-        break;
-    case N_SPEC_PROP:
-        for (int i = 0; i < g->n; i++) {
-            Frame fr = {NULL, NULL, g->kids[i], true, active_months_of(en, g->kids[i]), &top};
-            if (eval_num(&en->ev, &fr, si->spec->a, &w[i]) < 0)
-                goto done;
-            if (num_sign(w[i]) < 0) {
-                char b[NUM_BUFSZ];
-                diag_error(en->p->diags, si->spec->a->loc, "'proportional to' gives %s for '%s': "
-                                                           "weights cannot be negative",
-                           num_str(w[i], b), g->kids[i]->name);
-                goto done;
-            }
-        }
-        break;
-    case N_SPEC_SEASON:
-        if (season_weights(en, si, g->kids, g->n, w) < 0)
-            goto done;
-        break;
-    case N_SPEC_LIKE:
-        if (like_weights(en, A, si, g->kids, g->n, w) < 0)
-            goto done;
-        break;
-    default:
-        goto done;
+        return 0;
+    case N_SPEC_WEIGHTS: return listed_weights(en, si, g, w);
+    case N_SPEC_PROP: return proportional_weights(en, si, g, w);
+    case N_SPEC_SEASON: return season_weights(en, si, g->kids, g->n, w);
+    case N_SPEC_LIKE: return like_weights(en, A, si, g->kids, g->n, w);
+    default: return -1;
     }
+}
+
+/* The sum of the weights, inactive children weighing nothing; it must be
+ * positive. */
+static int weight_sum(Engine *en, const Alloc *A, const SplitInfo *si, const Group *g,
+                      const bool *active, Num *w, Num *sum)
+{
+    *sum = NUM_ZERO;
     for (int i = 0; i < g->n; i++) {
         if (!active[i])
             w[i] = NUM_ZERO;
-        if (num_add(sum, w[i], &sum) != NUM_OK) {
-            al_num_err(en, si->spec->loc, NUM_OVERFLOW);
-            goto done;
-        }
+        if (num_add(*sum, w[i], sum) != NUM_OK)
+            return al_num_err(en, si->spec->loc, NUM_OVERFLOW);
     }
-    if (num_sign(sum) <= 0) {
-        Buf nb = {0};
-        diag_error(en->p->diags, si->spec->loc, "the weights of the %s of %s add up to %s: "
-                                                "nothing to split %s by",
-                   al_plural_of(al_level_of(si->dim, si->depth)->name),
-                   g->parent ? g->parent->name : A->metric->name,
-                   num_is_zero(sum) ? "zero" : "less than zero", cell_name(A, g->parent, &nb));
-        buf_free(&nb);
-        goto done;
-    }
-    for (int i = 0; i < g->n; i++) {
+    if (num_sign(*sum) > 0)
+        return 0;
+    Buf nb = {0};
+    diag_error(en->p->diags, si->spec->loc, "the weights of the %s of %s add up to %s: "
+                                            "nothing to split %s by",
+               al_plural_of(al_level_of(si->dim, si->depth)->name),
+               g->parent ? g->parent->name : A->metric->name,
+               num_is_zero(*sum) ? "zero" : "less than zero", cell_name(A, g->parent, &nb));
+    buf_free(&nb);
+    return -1;
+}
+
+/* Equally, weights, proportional, seasonality, like: base in proportion to
+ * the children's weights. */
+static int split_weighted(Engine *en, Alloc *A, SplitInfo *si, Num base, Group *g,
+                          const bool *active)
+{
+    Num *w = xcalloc((size_t)g->n, sizeof *w), sum;
+    int rc = rule_weights(en, A, si, g, w);
+    if (rc == 0)
+        rc = weight_sum(en, A, si, g, active, w, &sum);
+    for (int i = 0; i < g->n && rc == 0; i++) {
         Num *out = &g->val[g->kids[i]->gindex], t;
-        if (num_mul(base, w[i], &t) != NUM_OK || num_div(t, sum, out) != NUM_OK) {
-            al_num_err(en, si->spec->loc, NUM_OVERFLOW);
-            goto done;
-        }
+        if (num_mul(base, w[i], &t) != NUM_OK || num_div(t, sum, out) != NUM_OK)
+            rc = al_num_err(en, si->spec->loc, NUM_OVERFLOW);
     }
-    rc = 0;
-done:
     free(w);
     return rc;
 }
 
-/* Splits one parent's value among its children (and its reserve row). */
-static int split_group(Engine *en, Alloc *A, Axis *ax, SplitInfo *si, Num pv, Group *g)
+/* ---- splitting a parent's value --------------------------------------------------------- */
+
+/* The value shared among the children (*base) and the parent's reserve
+ * row (*reserve), after over-assignment or a reserve. */
+static int adjusted_base(Engine *en, const SplitInfo *si, Num pv, Num *base, Num *reserve)
 {
-    Num base = pv, reserve = NUM_ZERO, one_plus;
+    Num one_plus;
+    *base = pv;
+    *reserve = NUM_ZERO;
     if (si->adj_kind == ADJ_OVERASSIGN) {
-        if (num_add(NUM_ONE, si->adj, &one_plus) != NUM_OK || num_mul(pv, one_plus, &base) != NUM_OK)
+        if (num_add(NUM_ONE, si->adj, &one_plus) != NUM_OK ||
+            num_mul(pv, one_plus, base) != NUM_OK)
             return al_num_err(en, si->node->loc, NUM_OVERFLOW);
     } else if (si->adj_kind == ADJ_RESERVE) {
-        if (num_mul(pv, si->adj, &reserve) != NUM_OK || num_sub(pv, reserve, &base) != NUM_OK)
+        if (num_mul(pv, si->adj, reserve) != NUM_OK || num_sub(pv, *reserve, base) != NUM_OK)
             return al_num_err(en, si->node->loc, NUM_OVERFLOW);
     }
+    return 0;
+}
+
+/* Splits one parent's value pv among its children (and its reserve row). */
+static int split_group(Engine *en, Alloc *A, Axis *ax, SplitInfo *si, Num pv, Group *g)
+{
+    Num base, reserve;
+    if (adjusted_base(en, si, pv, &base, &reserve) < 0)
+        return -1;
     if (g->reserve)
         g->val[g->reserve->gindex] = reserve;
     if (num_is_zero(pv) && si->spec->kind != N_SPEC_MAP) { /* nothing to split */
@@ -508,8 +624,7 @@ static int split_group(Engine *en, Alloc *A, Axis *ax, SplitInfo *si, Num pv, Gr
             g->val[g->kids[i]->gindex] = NUM_ZERO;
         return 0;
     }
-    bool *active = xmalloc((size_t)(g->n ? g->n : 1) * sizeof *active);
-    bool any = false;
+    bool *active = xmalloc((size_t)(g->n ? g->n : 1) * sizeof *active), any = false;
     for (int i = 0; i < g->n; i++)
         any |= active[i] = is_active(A, ax, g->kids[i], g->ctx);
     int rc;
@@ -526,43 +641,52 @@ static int split_group(Engine *en, Alloc *A, Axis *ax, SplitInfo *si, Num pv, Gr
     return rc;
 }
 
+/* No split covers the children of p at split level k. */
+static int no_split_error(Engine *en, const Alloc *A, const Axis *ax, int k, const Member *p)
+{
+    Dim *d = ax->dim;
+    int depth = ax->sl[k];
+    const Node *at = NULL; /* the scoped splits of this level, for the position */
+    for (int i = 0; i < A->nsplits && !at; i++)
+        if (A->splits[i].dim == d && A->splits[i].depth == depth)
+            at = A->splits[i].node;
+    diag_error(en->p->diags, at ? at->loc : A->metric->name_loc,
+               "the %s of %s have no split: this split covers only part of %s",
+               al_plural_of(al_level_of(d, depth)->name), p ? p->name : "the plan",
+               A->metric->name);
+    diag_note_plain(en->p->diags, "add 'split %s by %s equally' (or another rule) for "
+                                  "the rest, or one 'in %s'",
+                    A->metric->name, al_level_of(d, depth)->name, p ? p->name : "...");
+    return -1;
+}
+
+/* Splits the value of group gi of split level k among its children. */
+static int split_parent(Engine *en, Alloc *A, Axis *ax, int k, int gi, const Ctx *ctx, Num base,
+                        Num *val)
+{
+    Member *p = ax->grp_parent[k][gi];
+    int from = ax->grp_start[k][gi], n = ax->grp_start[k][gi + 1] - from;
+    Num pv = p ? val[p->gindex] : base;
+    const SplitInfo *si = al_pick_split(A, ax, k, p, ctx);
+    if (!si)
+        return no_split_error(en, A, ax, k, p);
+    Member *res = ax->grp_reserve[k] ? ax->grp_reserve[k][gi] : NULL;
+    if (res)
+        val[res->gindex] = NUM_ZERO;
+    Group g = {ax->grp_kids[k] + from, n, val, res, p, ctx};
+    return split_group(en, A, ax, (SplitInfo *)si, pv, &g);
+}
+
 /* Computes the values of one axis's split tree under `base`, for the
  * coordinates in ctx, into val (by gindex); leaf values land in leafval. */
 int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val,
-                     Num *leafval)
+                 Num *leafval)
 {
-    Dim *d = ax->dim;
-    for (int k = 0; k < ax->nsl; k++) {
-        int depth = ax->sl[k];
-        for (int gi = 0; gi < ax->ngrp[k]; gi++) {
-            Member *p = ax->grp_parent[k][gi];
-            int from = ax->grp_start[k][gi], n = ax->grp_start[k][gi + 1] - from;
-            Num pv = p ? val[p->gindex] : base;
-            const SplitInfo *si = al_pick_split(A, ax, k, p, ctx);
-            if (!si) {
-                const Node *at = NULL; /* the scoped splits of this level, for the position */
-                for (int i = 0; i < A->nsplits && !at; i++)
-                    if (A->splits[i].dim == d && A->splits[i].depth == depth)
-                        at = A->splits[i].node;
-                diag_error(en->p->diags, at ? at->loc : A->metric->name_loc,
-                           "the %s of %s have no split: this split covers only part of %s",
-                           al_plural_of(al_level_of(d, depth)->name), p ? p->name : "the plan",
-                           A->metric->name);
-                diag_note_plain(en->p->diags, "add 'split %s by %s equally' (or another rule) for "
-                                              "the rest, or one 'in %s'",
-                                A->metric->name, al_level_of(d, depth)->name, p ? p->name : "...");
+    for (int k = 0; k < ax->nsl; k++)
+        for (int gi = 0; gi < ax->ngrp[k]; gi++)
+            if (split_parent(en, A, ax, k, gi, ctx, base, val) < 0)
                 return -1;
-            }
-            Member *res = ax->grp_reserve[k] ? ax->grp_reserve[k][gi] : NULL;
-            if (res)
-                val[res->gindex] = NUM_ZERO;
-            Group g = {ax->grp_kids[k] + from, n, val, res, p, ctx};
-            if (split_group(en, A, ax, (SplitInfo *)si, pv, &g) < 0)
-                return -1;
-        }
-    }
     for (size_t i = 0; i < ax->nleaves; i++)
         leafval[i] = val[ax->leaves[i]->gindex];
     return 0;
 }
-

@@ -1,7 +1,8 @@
 /* tables.c -- targets from the bottom up (the rows of a submitted source,
- * read by data/targets.c, added up here with the negotiation gap), tables
- * of allocations (rollups, reserve rows, cut allocations above
- * over-assignment, percent and derived metrics), and --explain. */
+ * read by data/targets.c, added up here with the negotiation gap) and the
+ * tables of allocations (rollups, reserve rows, cut allocations above
+ * over-assignment, percent and derived metrics) as Table data for render/.
+ * Nothing here formats or prints a table. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +153,7 @@ int al_bottom_up(Engine *en, Alloc *A, const Node *decl)
 
 /* ---- tables --------------------------------------------------------------------------------- */
 
+/* One side of a table: the members of a level as rows (or columns). */
 typedef struct {
     Level *lv;
     int axis;
@@ -161,22 +163,75 @@ typedef struct {
     Member **members;
 } Side;
 
+/* A table's numbers (arena memory, zeroed). */
+typedef struct {
+    Num *cells, *rt, *ct, *grand;
+} TableNums;
+
+static TableNums table_nums(Arena *arena, size_t nr, size_t nc)
+{
+    TableNums tn;
+    tn.cells = arena_alloc(arena, nr * nc * sizeof *tn.cells);
+    tn.rt = arena_alloc(arena, nr * sizeof *tn.rt);
+    tn.ct = arena_alloc(arena, nc * sizeof *tn.ct);
+    tn.grand = arena_alloc(arena, sizeof *tn.grand);
+    return tn;
+}
+
+/* The members of lv as the side's rows, room for cap rows; row_of (when
+ * not NULL) gets each member's row by gindex. */
+static void side_members(Side *sd, const Level *lv, size_t cap, Arena *arena, int *row_of)
+{
+    Dim *d = lv->dim;
+    sd->names = arena_alloc(arena, cap * sizeof *sd->names);
+    sd->labels = arena_alloc(arena, cap * sizeof *sd->labels);
+    sd->members = arena_alloc(arena, cap * sizeof *sd->members);
+    sd->n = 0;
+    for (size_t i = 0; i < d->nmembers; i++)
+        if (d->members[i]->depth == lv->depth) {
+            if (row_of)
+                row_of[i] = (int)sd->n;
+            sd->members[sd->n] = d->members[i];
+            sd->names[sd->n] = d->members[i]->name;
+            sd->labels[sd->n++] = d->members[i]->label;
+        }
+}
+
+/* A reserve row at or above the table's level, or kept back by a member
+ * above it: a row of its own ("reserve:north"). */
+static int reserve_row(Side *sd, const Member *m, Arena *arena)
+{
+    const Member *p = m->parent;
+    sd->members[sd->n] = (Member *)m;
+    sd->names[sd->n] = p ? arena_printf(arena, "reserve:%s", p->name) : "reserve";
+    sd->labels[sd->n] = p ? arena_printf(arena, "reserve (%s)", p->label ? p->label : p->name)
+                          : "reserve";
+    return (int)sd->n++;
+}
+
+/* Each leaf of the axis: the row of its ancestor at the side's level, or
+ * its own row (reserve rows), or -1. */
+static void place_leaves(Side *sd, const Axis *ax, const int *row_of, Arena *arena)
+{
+    int depth = sd->lv->depth;
+    sd->pos_of_leaf = arena_alloc(arena, (ax->nleaves + 1) * sizeof *sd->pos_of_leaf);
+    for (size_t j = 0; j < ax->nleaves; j++) {
+        const Member *m = ax->leaves[j];
+        const Member *a = al_ancestor_at(m, depth);
+        if (m->pseudo && (m->depth <= depth || !a))
+            sd->pos_of_leaf[j] = reserve_row(sd, m, arena);
+        else
+            sd->pos_of_leaf[j] = a ? row_of[a->gindex] : -1;
+    }
+}
+
+/* The side of a table showing level lv of A. */
 static int side_for(Engine *en, Alloc *A, const Node *ref, Level *lv, Arena *arena, Side *sd)
 {
     sd->lv = lv;
     sd->axis = al_axis_of(A, lv->dim);
     if (sd->axis < 0 && A->level_metric) { /* every member inherits: just the members */
-        Dim *d = lv->dim;
-        sd->names = arena_alloc(arena, (d->nmembers + 1) * sizeof *sd->names);
-        sd->labels = arena_alloc(arena, (d->nmembers + 1) * sizeof *sd->labels);
-        sd->members = arena_alloc(arena, (d->nmembers + 1) * sizeof *sd->members);
-        sd->n = 0;
-        for (size_t i = 0; i < d->nmembers; i++)
-            if (d->members[i]->depth == lv->depth) {
-                sd->members[sd->n] = d->members[i];
-                sd->names[sd->n] = d->members[i]->name;
-                sd->labels[sd->n++] = d->members[i]->label;
-            }
+        side_members(sd, lv, lv->dim->nmembers + 1, arena, NULL);
         return 0;
     }
     if (sd->axis < 0) {
@@ -190,41 +245,37 @@ static int side_for(Engine *en, Alloc *A, const Node *ref, Level *lv, Arena *are
                    lv->dim->name, al_level_of(lv->dim, ax->sl[ax->nsl - 1])->name);
         return -1;
     }
-    Dim *d = lv->dim;
-    size_t cap = d->nmembers + (size_t)ax->npseudo + 1;
-    sd->names = arena_alloc(arena, cap * sizeof *sd->names);
-    sd->labels = arena_alloc(arena, cap * sizeof *sd->labels);
-    sd->members = arena_alloc(arena, cap * sizeof *sd->members);
+    size_t cap = lv->dim->nmembers + (size_t)ax->npseudo + 1;
     int *row_of = xmalloc(cap * sizeof *row_of);
-    sd->n = 0;
-    for (size_t i = 0; i < d->nmembers; i++)
-        if (d->members[i]->depth == lv->depth) {
-            row_of[i] = (int)sd->n;
-            sd->members[sd->n] = d->members[i];
-            sd->names[sd->n] = d->members[i]->name;
-            sd->labels[sd->n++] = d->members[i]->label;
-        }
-    sd->pos_of_leaf = arena_alloc(arena, (ax->nleaves + 1) * sizeof *sd->pos_of_leaf);
-    for (size_t j = 0; j < ax->nleaves; j++) {
-        const Member *m = ax->leaves[j];
-        if (m->pseudo && (m->depth <= lv->depth || !al_ancestor_at(m, lv->depth))) {
-            /* a reserve row at or above the table's level, or kept back by a
-             * member above it: a row of its own */
-            sd->members[sd->n] = (Member *)m;
-            sd->names[sd->n] = m->parent ? arena_printf(arena, "reserve:%s", m->parent->name)
-                                         : "reserve";
-            sd->labels[sd->n] = m->parent ? arena_printf(arena, "reserve (%s)",
-                                                         m->parent->label ? m->parent->label
-                                                                          : m->parent->name)
-                                          : "reserve";
-            sd->pos_of_leaf[j] = (int)sd->n++;
-            continue;
-        }
-        const Member *a = al_ancestor_at(m, lv->depth);
-        sd->pos_of_leaf[j] = a ? row_of[a->gindex] : -1;
-    }
+    side_members(sd, lv, cap, arena, row_of);
+    place_leaves(sd, ax, row_of, arena);
     free(row_of);
     return 0;
+}
+
+/* The cut of axis i for a table showing levels lv: the shown level when it
+ * over-assigns below it; for a dimension not shown, just above its first
+ * over-assigning split; else none. */
+static int table_cut(const Alloc *A, int i, Level **lv, int nlv)
+{
+    int shown = AL_NO_CUT, first_oa = AL_NO_CUT;
+    for (int k = 0; k < nlv; k++)
+        if (A->ax[i].dim == lv[k]->dim)
+            shown = lv[k]->depth;
+    bool oa_below_shown = false;
+    for (int s = 0; s < A->nsplits; s++) {
+        const SplitInfo *si = &A->splits[s];
+        if (si->dim != A->ax[i].dim || si->adj_kind != ADJ_OVERASSIGN)
+            continue;
+        if (si->depth < first_oa)
+            first_oa = si->depth;
+        oa_below_shown |= shown != AL_NO_CUT && si->depth > shown;
+    }
+    if (shown != AL_NO_CUT && oa_below_shown)
+        return shown;
+    if (shown == AL_NO_CUT && first_oa != AL_NO_CUT)
+        return first_oa - 1;
+    return AL_NO_CUT;
 }
 
 /* Over-assignment below the shown level: the shown level keeps its own
@@ -233,30 +284,13 @@ static int side_for(Engine *en, Alloc *A, const Node *ref, Level *lv, Arena *are
  * split, so that the table adds up to the plan's own target. */
 Alloc *al_table_alloc(Engine *en, Alloc *A, Level **lv, int nlv)
 {
-    enum { NONE = 1 << 20 };
     int cuts[ALLOC_MAX_AXES];
     bool cut = false;
     for (int i = 0; i < ALLOC_MAX_AXES; i++)
-        cuts[i] = NONE;
+        cuts[i] = AL_NO_CUT;
     for (int i = 0; i < A->nax; i++) {
-        int shown = NONE, first_oa = NONE;
-        for (int k = 0; k < nlv; k++)
-            if (A->ax[i].dim == lv[k]->dim)
-                shown = lv[k]->depth;
-        bool oa_below_shown = false;
-        for (int s = 0; s < A->nsplits; s++) {
-            const SplitInfo *si = &A->splits[s];
-            if (si->dim != A->ax[i].dim || si->adj_kind != ADJ_OVERASSIGN)
-                continue;
-            if (si->depth < first_oa)
-                first_oa = si->depth;
-            oa_below_shown |= shown != NONE && si->depth > shown;
-        }
-        if (shown != NONE && oa_below_shown)
-            cuts[i] = shown;
-        else if (shown == NONE && first_oa != NONE)
-            cuts[i] = first_oa - 1;
-        cut |= cuts[i] != NONE;
+        cuts[i] = table_cut(A, i, lv, nlv);
+        cut |= cuts[i] != AL_NO_CUT;
     }
     return cut ? al_alloc_get_cut(en, A->metric, cuts) : A;
 }
@@ -275,6 +309,43 @@ static void fill_meta(const Alloc *A, Table *t)
                                                                                       : VAL_MONEY;
     t->decimals = k == K_COUNT ? 0 : k == K_PERCENT ? 4 : k == K_SCORE ? 2
                                                                        : num_decimals(A->step);
+}
+
+/* The levels of `show METRIC by LEVEL[, LEVEL]` (at most two) and, when
+ * ref is not NULL, the nodes naming them.  Returns how many. */
+static int show_levels(const Symbols *s, const Node *show, Level **lv, const Node **ref)
+{
+    int nlv = 0;
+    for (const Node *l = show->a; l && nlv < 2; l = l->next) {
+        if (ref)
+            ref[nlv] = l;
+        lv[nlv++] = strmap_get(&s->levels, l->name);
+    }
+    return nlv;
+}
+
+/* The table's levels, size and row and column names from its sides; a
+ * table of no level has one row named after the metric. */
+static void set_headings(Table *t, const Node *metric, const Side *side, Level **lv, int nlv,
+                         Arena *arena)
+{
+    t->row_level = nlv ? lv[0]->name : "total";
+    t->col_level = nlv > 1 ? lv[1]->name : NULL;
+    t->nrows = nlv ? side[0].n : 1;
+    t->ncols = nlv > 1 ? side[1].n : 1;
+    if (nlv) {
+        t->row_names = side[0].names;
+        t->row_labels = side[0].labels;
+    } else {
+        const char **names = arena_alloc(arena, sizeof *names);
+        names[0] = metric->name;
+        t->row_names = names;
+        t->row_labels = NULL;
+    }
+    if (nlv > 1) {
+        t->col_names = side[1].names;
+        t->col_labels = side[1].labels;
+    }
 }
 
 /* Percent and score metrics: each cell is the value set for the column's
@@ -321,87 +392,70 @@ static int derived_cell(Engine *en, const Node *metric, Member **coords, int n, 
     return rc;
 }
 
+/* Every cell of a derived metric's table from its formula; money and count
+ * totals (additive) are the sums of the cells shown. */
+static int derived_cells(Engine *en, const Node *metric, const Side *side, int nlv, bool additive,
+                         TableNums *tn)
+{
+    size_t nc = side[1].n;
+    for (size_t r = 0; r < side[0].n; r++)
+        for (size_t c = 0; c < nc; c++) {
+            Member *co[2];
+            int n = 0;
+            if (nlv > 0)
+                co[n++] = side[0].members[r];
+            if (nlv > 1)
+                co[n++] = side[1].members[c];
+            Num *cell = &tn->cells[r * nc + c];
+            if (derived_cell(en, metric, n ? co : NULL, n, cell) < 0)
+                return -1;
+            if (additive) {
+                num_add(tn->rt[r], *cell, &tn->rt[r]);
+                num_add(tn->ct[c], *cell, &tn->ct[c]);
+                num_add(*tn->grand, *cell, tn->grand);
+            }
+        }
+    return 0;
+}
+
+/* A ratio's totals: the formula again at each row, column and the plan. */
+static int derived_totals(Engine *en, const Node *metric, const Side *side, int nlv, TableNums *tn)
+{
+    for (size_t r = 0; r < side[0].n && nlv > 1; r++)
+        if (derived_cell(en, metric, &side[0].members[r], 1, &tn->rt[r]) < 0)
+            return -1;
+    for (size_t c = 0; c < side[1].n && nlv > 0; c++)
+        if (derived_cell(en, metric, nlv > 1 ? &side[1].members[c] : NULL, nlv > 1, &tn->ct[c]) < 0)
+            return -1;
+    return derived_cell(en, metric, NULL, 0, tn->grand);
+}
+
 /* Tables of a derived metric: every cell from the formula over its
  * components' cells.  Money and count totals are sums of the cells shown;
  * ratios are computed again at the total. */
 static int derived_table(Engine *en, const Node *show, const Node *metric, Arena *arena, Table *t)
 {
-    Symbols *s = en->p->sym;
+    const Symbols *s = en->p->sym;
     Level *lv[2] = {NULL, NULL};
-    int nlv = 0;
-    for (const Node *l = show->a; l && nlv < 2; l = l->next)
-        lv[nlv++] = strmap_get(&s->levels, l->name);
+    int nlv = show_levels(s, show, lv, NULL);
     Kind k = (Kind)metric->flags; /* the kind the checker found */
     bool additive = k == K_MONEY || k == K_COUNT;
     t->metric = metric->name;
     t->metric_label = metric->str;
     t->kind = k == K_COUNT ? VAL_COUNT : additive ? VAL_MONEY : VAL_PERCENT;
     t->decimals = k == K_COUNT ? 0 : additive ? num_decimals(s->round_step) : 4;
-    Member **mem[2] = {NULL, NULL};
-    size_t cnt[2] = {1, 1};
-    for (int i = 0; i < nlv; i++) {
-        Dim *d = lv[i]->dim;
-        mem[i] = arena_alloc(arena, (d->nmembers + 1) * sizeof *mem[i]);
-        const char **names = arena_alloc(arena, (d->nmembers + 1) * sizeof *names);
-        const char **labels = arena_alloc(arena, (d->nmembers + 1) * sizeof *labels);
-        cnt[i] = 0;
-        for (size_t j = 0; j < d->nmembers; j++)
-            if (d->members[j]->depth == lv[i]->depth) {
-                names[cnt[i]] = d->members[j]->name;
-                labels[cnt[i]] = d->members[j]->label;
-                mem[i][cnt[i]++] = d->members[j];
-            }
-        if (i == 0) {
-            t->row_names = names;
-            t->row_labels = labels;
-        } else {
-            t->col_names = names;
-            t->col_labels = labels;
-        }
-    }
-    t->row_level = nlv ? lv[0]->name : "total";
-    t->col_level = nlv > 1 ? lv[1]->name : NULL;
-    t->nrows = cnt[0];
-    t->ncols = cnt[1];
-    if (!nlv) {
-        const char **names = arena_alloc(arena, sizeof *names);
-        names[0] = metric->name;
-        t->row_names = names;
-    }
-    Num *cells = arena_alloc(arena, cnt[0] * cnt[1] * sizeof *cells);
-    Num *rt = arena_alloc(arena, cnt[0] * sizeof *rt), *ct = arena_alloc(arena, cnt[1] * sizeof *ct);
-    Num *grand = arena_alloc(arena, sizeof *grand);
-    for (size_t r = 0; r < cnt[0]; r++)
-        for (size_t c = 0; c < cnt[1]; c++) {
-            Member *co[2];
-            int n = 0;
-            if (nlv > 0)
-                co[n++] = mem[0][r];
-            if (nlv > 1)
-                co[n++] = mem[1][c];
-            Num *cell = &cells[r * cnt[1] + c];
-            if (derived_cell(en, metric, n ? co : NULL, n, cell) < 0)
-                return -1;
-            if (additive) {
-                num_add(rt[r], *cell, &rt[r]);
-                num_add(ct[c], *cell, &ct[c]);
-                num_add(*grand, *cell, grand);
-            }
-        }
-    if (!additive) {
-        for (size_t r = 0; r < cnt[0] && nlv > 1; r++)
-            if (derived_cell(en, metric, &mem[0][r], 1, &rt[r]) < 0)
-                return -1;
-        for (size_t c = 0; c < cnt[1] && nlv > 0; c++)
-            if (derived_cell(en, metric, nlv > 1 ? &mem[1][c] : NULL, nlv > 1, &ct[c]) < 0)
-                return -1;
-        if (derived_cell(en, metric, NULL, 0, grand) < 0)
-            return -1;
-    }
-    t->cells = cells;
-    t->row_totals = nlv > 1 ? rt : NULL;
-    t->col_totals = nlv > 0 ? ct : NULL;
-    t->grand_total = grand;
+    Side side[2] = {{.n = 1}, {.n = 1}};
+    for (int i = 0; i < nlv; i++)
+        side_members(&side[i], lv[i], lv[i]->dim->nmembers + 1, arena, NULL);
+    set_headings(t, metric, side, lv, nlv, arena);
+    TableNums tn = table_nums(arena, side[0].n, side[1].n);
+    if (derived_cells(en, metric, side, nlv, additive, &tn) < 0 ||
+        (!additive && derived_totals(en, metric, side, nlv, &tn) < 0))
+        return -1;
+    t->cells = tn.cells;
+    t->row_totals = nlv > 1 ? tn.rt : NULL;
+    t->col_totals = nlv > 0 ? tn.ct : NULL;
+    t->grand_total = tn.grand;
     return 0;
 }
 
@@ -416,92 +470,137 @@ static Num total_of(Engine *en, Alloc *A)
     return r;
 }
 
+/* The exact cells of a two-level table: the allocation's cells summed by
+ * row and column. */
+static Num *table_exact(const Alloc *A, const Side *side)
+{
+    size_t nc = side[1].n;
+    Num *exact = xcalloc(side[0].n * nc + 1, sizeof *exact);
+    size_t rs = al_stride(A, side[0].axis), cs = al_stride(A, side[1].axis);
+    size_t rn = A->ax[side[0].axis].nleaves, cn = A->ax[side[1].axis].nleaves;
+    for (size_t c = 0; c < A->ncells; c++) {
+        int r = side[0].pos_of_leaf[(c / rs) % rn];
+        int k = side[1].pos_of_leaf[(c / cs) % cn];
+        if (r >= 0 && k >= 0)
+            num_add(exact[(size_t)r * nc + (size_t)k], A->exact[c],
+                    &exact[(size_t)r * nc + (size_t)k]);
+    }
+    return exact;
+}
+
+/* A two-level table rounded on its own grid against the rounded totals of
+ * both dimensions (rt, ct); ct becomes the sums of the cells. */
+static int round_table(Engine *en, Alloc *A, const Side *side, TableNums *tn)
+{
+    size_t nr = side[0].n, nc = side[1].n;
+    const Num *cc = al_canon(en, A, side[1].axis);
+    for (size_t c = 0; c < nc; c++)
+        tn->ct[c] = cc[side[1].members[c]->gindex];
+    Num *exact = table_exact(A, side);
+    int rc = al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, tn->cells);
+    free(exact);
+    if (rc < 0)
+        return -1;
+    for (size_t c = 0; c < nc; c++) { /* column totals as the cells add up */
+        tn->ct[c] = NUM_ZERO;
+        for (size_t r = 0; r < nr; r++)
+            num_add(tn->ct[c], tn->cells[r * nc + c], &tn->ct[c]);
+    }
+    return 0;
+}
+
 /* The cells of a table of nlv (0..2) levels: one level shows the
  * dimension's rounded totals; two levels are rounded on their own grid
  * against the rounded totals of both dimensions (controlled rounding). */
-static int grid(Engine *en, Alloc *A, int nlv, Side *side, Num *cells, Num *rt, Num *ct,
-                Num *grand)
+static int grid(Engine *en, Alloc *A, int nlv, const Side *side, TableNums *tn)
 {
-    *grand = total_of(en, A);
+    *tn->grand = total_of(en, A);
     if (nlv == 0) {
-        cells[0] = *grand;
+        tn->cells[0] = *tn->grand;
         return 0;
     }
     const Num *rc = al_canon(en, A, side[0].axis);
-    *grand = NUM_ZERO; /* the total of the rows shown */
+    *tn->grand = NUM_ZERO; /* the total of the rows shown */
     for (size_t r = 0; r < side[0].n; r++) {
-        rt[r] = rc[side[0].members[r]->gindex];
-        num_add(*grand, rt[r], grand);
+        tn->rt[r] = rc[side[0].members[r]->gindex];
+        num_add(*tn->grand, tn->rt[r], tn->grand);
     }
-    if (nlv == 1) {
-        memcpy(cells, rt, side[0].n * sizeof *cells);
-        ct[0] = *grand;
-        return 0;
-    }
-    const Num *cc = al_canon(en, A, side[1].axis);
-    for (size_t c = 0; c < side[1].n; c++)
-        ct[c] = cc[side[1].members[c]->gindex];
-    size_t nr = side[0].n, nc = side[1].n;
-    Num *exact = xcalloc(nr * nc + 1, sizeof *exact);
-    size_t stride[ALLOC_MAX_AXES];
-    for (int i = A->nax - 1; i >= 0; i--)
-        stride[i] = i == A->nax - 1 ? 1 : stride[i + 1] * A->ax[i + 1].nleaves;
-    Axis *ra = &A->ax[side[0].axis], *ca = &A->ax[side[1].axis];
-    for (size_t c = 0; c < A->ncells; c++) {
-        int r = side[0].pos_of_leaf[(c / stride[side[0].axis]) % ra->nleaves];
-        int k = side[1].pos_of_leaf[(c / stride[side[1].axis]) % ca->nleaves];
-        if (r >= 0 && k >= 0)
-            num_add(exact[(size_t)r * nc + (size_t)k], A->exact[c], &exact[(size_t)r * nc + (size_t)k]);
-    }
-    int rc2 = al_round_grid(en, A, nr, nc, exact, rt, ct, cells);
-    free(exact);
-    if (rc2 < 0)
+    if (nlv == 2)
+        return round_table(en, A, side, tn);
+    memcpy(tn->cells, tn->rt, side[0].n * sizeof *tn->cells);
+    tn->ct[0] = *tn->grand;
+    return 0;
+}
+
+/* The sides of a table holding the cell coords[0..n) (n <= 2). */
+static int cell_sides(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Arena *arena,
+                      Side *side)
+{
+    for (int k = 0; k < n; k++)
+        if (side_for(en, A, at, &coords[k]->dim->levels[coords[k]->depth], arena, &side[k]) < 0)
+            return -1;
+    if (n == 2 && side[0].axis == side[1].axis) {
+        diag_error(en->p->diags, at->loc, "two members of dimension '%s' in one cell",
+                   coords[0]->dim->name);
         return -1;
-    for (size_t c = 0; c < nc; c++) { /* column totals as the cells add up */
-        ct[c] = NUM_ZERO;
-        for (size_t r = 0; r < nr; r++)
-            num_add(ct[c], cells[r * nc + c], &ct[c]);
     }
     return 0;
+}
+
+/* The row (or column) of m, or 0. */
+static size_t side_position(const Side *sd, const Member *m)
+{
+    size_t pos = 0;
+    for (size_t i = 0; i < sd->n; i++)
+        if (sd->members[i] == m)
+            pos = i;
+    return pos;
+}
+
+/* METRIC[a] or METRIC[a, b]: the cell of its table. */
+static int table_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *out)
+{
+    Arena arena = {0};
+    Side side[2];
+    memset(side, 0, sizeof side);
+    int rc = cell_sides(en, A, coords, n, at, &arena, side);
+    size_t nr = n ? side[0].n : 1, nc = n > 1 ? side[1].n : 1;
+    TableNums tn = table_nums(&arena, nr + 1, nc + 1);
+    if (rc == 0)
+        rc = grid(en, A, n, side, &tn);
+    if (rc == 0) {
+        size_t r = n > 0 ? side_position(&side[0], coords[0]) : 0;
+        size_t c = n > 1 ? side_position(&side[1], coords[1]) : 0;
+        *out = n == 0 ? *tn.grand : tn.cells[r * nc + c];
+    }
+    arena_free(&arena);
+    return rc;
+}
+
+Num al_exact_under(const Alloc *A, Member **coords, const int *which, int n, size_t *count)
+{
+    Num sum = NUM_ZERO;
+    Member *coord[ALLOC_MAX_AXES];
+    *count = 0;
+    for (size_t c = 0; c < A->ncells; c++) {
+        al_decode(A, A->nax, c, coord);
+        bool in = true;
+        for (int k = 0; k < n && in; k++)
+            in = which[k] >= 0 && al_under_or_is(coord[which[k]], coords[k]);
+        if (in) {
+            num_add(sum, A->exact[c], &sum);
+            ++*count;
+        }
+    }
+    return sum;
 }
 
 /* The value of METRIC[a] or METRIC[a, b] as its table shows it; more
  * coordinates: the exact sum, rounded. */
 int al_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *out)
 {
-    if (n <= 2) {
-        Arena arena = {0};
-        Side side[2];
-        memset(side, 0, sizeof side);
-        int rc = 0;
-        for (int k = 0; k < n && rc == 0; k++)
-            rc = side_for(en, A, at, &coords[k]->dim->levels[coords[k]->depth], &arena, &side[k]);
-        if (rc == 0 && n == 2 && side[0].axis == side[1].axis) {
-            diag_error(en->p->diags, at->loc, "two members of dimension '%s' in one cell",
-                       coords[0]->dim->name);
-            rc = -1;
-        }
-        size_t nr = n ? side[0].n : 1, nc = n > 1 ? side[1].n : 1;
-        Num *cells = xcalloc(nr * nc + 1, sizeof *cells), *rt = xcalloc(nr + 1, sizeof *rt);
-        Num *ct = xcalloc(nc + 1, sizeof *ct), grand;
-        if (rc == 0)
-            rc = grid(en, A, n, side, cells, rt, ct, &grand);
-        if (rc == 0) {
-            size_t r = 0, c = 0;
-            for (size_t i = 0; n > 0 && i < side[0].n; i++)
-                if (side[0].members[i] == coords[0])
-                    r = i;
-            for (size_t i = 0; n > 1 && i < side[1].n; i++)
-                if (side[1].members[i] == coords[1])
-                    c = i;
-            *out = n == 0 ? grand : cells[r * nc + c];
-        }
-        free(cells);
-        free(rt);
-        free(ct);
-        arena_free(&arena);
-        return rc;
-    }
+    if (n <= 2)
+        return table_cell(en, A, coords, n, at, out);
     int which[ALLOC_MAX_AXES];
     for (int k = 0; k < n; k++)
         if ((which[k] = al_axis_of(A, coords[k]->dim)) < 0) {
@@ -509,17 +608,22 @@ int al_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *o
                        coords[k]->dim->name);
             return -1;
         }
-    Num sum = NUM_ZERO;
-    Member *coord[ALLOC_MAX_AXES];
-    for (size_t c = 0; c < A->ncells; c++) {
-        al_decode(A, A->nax, c, coord);
-        bool in = true;
-        for (int k = 0; k < n && in; k++)
-            in = al_under_or_is(coord[which[k]], coords[k]);
-        if (in)
-            num_add(sum, A->exact[c], &sum);
-    }
-    num_round(sum, A->step, en->p->sym->rounding, out);
+    size_t cells;
+    num_round(al_exact_under(A, coords, which, n, &cells), A->step, en->p->sym->rounding, out);
+    return 0;
+}
+
+/* An amount metric's table: cells, totals and the negotiation note. */
+static int amount_table(Engine *en, Alloc *A, const Side *side, int nlv, Arena *arena, Table *t)
+{
+    TableNums tn = table_nums(arena, t->nrows, t->ncols);
+    if (grid(en, A, nlv, side, &tn) < 0)
+        return -1;
+    t->cells = tn.cells;
+    t->row_totals = nlv > 1 ? tn.rt : NULL;
+    t->col_totals = nlv > 0 ? tn.ct : NULL;
+    t->grand_total = tn.grand;
+    t->note = A->note ? arena_strdup(arena, A->note) : NULL;
     return 0;
 }
 
@@ -534,16 +638,10 @@ int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
         !strmap_get(&s->targets, metric->name)) /* a target set directly wins (SPEC §6) */
         return derived_table(en, show, metric, arena, t);
     Alloc *A = alloc_get(en, metric);
-    if (!A)
-        return -1;
     Level *lv[2] = {NULL, NULL};
     const Node *ref[2] = {NULL, NULL};
-    int nlv = 0;
-    for (const Node *l = show->a; l && nlv < 2; l = l->next) {
-        ref[nlv] = l;
-        lv[nlv++] = strmap_get(&s->levels, l->name);
-    }
-    if (!A->level_metric)
+    int nlv = show_levels(s, show, lv, ref);
+    if (A && !A->level_metric)
         A = al_table_alloc(en, A, lv, nlv);
     if (!A)
         return -1;
@@ -552,196 +650,8 @@ int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
     for (int k = 0; k < nlv; k++)
         if (side_for(en, A, ref[k], lv[k], arena, &side[k]) < 0)
             return -1;
-    t->row_level = nlv ? lv[0]->name : "total";
-    t->col_level = nlv > 1 ? lv[1]->name : NULL;
-    t->nrows = nlv ? side[0].n : 1;
-    t->ncols = nlv > 1 ? side[1].n : 1;
-    t->row_names = nlv ? side[0].names : (const char *[]){"total"};
-    t->row_labels = nlv ? side[0].labels : NULL;
-    if (!nlv) {
-        const char **names = arena_alloc(arena, sizeof *names);
-        names[0] = A->metric->name;
-        t->row_names = names;
-    }
-    if (nlv > 1) {
-        t->col_names = side[1].names;
-        t->col_labels = side[1].labels;
-    }
+    set_headings(t, A->metric, side, lv, nlv, arena);
     if (A->level_metric)
         return level_table(en, A, nlv ? &side[0] : NULL, nlv > 1 ? &side[1] : NULL, arena, t);
-    Num *cells = arena_alloc(arena, t->nrows * t->ncols * sizeof *cells);
-    Num *rt = arena_alloc(arena, t->nrows * sizeof *rt), *ct = arena_alloc(arena, t->ncols * sizeof *ct);
-    Num *grand = arena_alloc(arena, sizeof *grand);
-    if (grid(en, A, nlv, side, cells, rt, ct, grand) < 0)
-        return -1;
-    t->cells = cells;
-    t->row_totals = nlv > 1 ? rt : NULL;
-    t->col_totals = nlv > 0 ? ct : NULL;
-    t->grand_total = grand;
-    t->note = A->note ? arena_strdup(arena, A->note) : NULL;
-    return 0;
+    return amount_table(en, A, side, nlv, arena, t);
 }
-
-/* ---- explaining a cell ------------------------------------------------------------------- */
-
-static void source_ref(Buf *out, const Node *n)
-{
-    size_t len;
-    const char *line = source_line(n->loc.src, n->loc.line, &len);
-    while (len > 0 && (*line == ' ' || *line == '\t')) {
-        line++;
-        len--;
-    }
-    buf_printf(out, "%s:%d: %.*s", n->loc.src->name, n->loc.line, (int)len, line);
-}
-
-static void rule_of(Engine *en, const SplitInfo *si, const Member *m, Buf *out)
-{
-    switch (si->spec->kind) {
-    case N_SPEC_MAP:
-        for (const Node *e = si->spec->a; e; e = e->next)
-            if (sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL) == m) {
-                buf_puts(out, e->b->kind == N_REST ? "the rest"
-                              : al_share_expr(e->b) ? "a share" : "an amount (locked)");
-                return;
-            }
-        buf_puts(out, "not named: nothing");
-        return;
-    case N_SPEC_WEIGHTS: buf_puts(out, "by weight"); return;
-    case N_SPEC_PROP: buf_puts(out, "in proportion"); return;
-    case N_SPEC_EQUAL: buf_puts(out, "an equal part"); return;
-    case N_SPEC_SEASON: buf_printf(out, "by the seasonality of '%s'", si->spec->name); return;
-    case N_SPEC_LIKE: buf_printf(out, "as '%s' is split", si->spec->name); return;
-    default: return;
-    }
-}
-
-/* One coordinate: the path of splits from the whole plan down to m. */
-static int explain_axis(Engine *en, Alloc *A, int ai, const Member *m, Buf *out)
-{
-    Axis *ax = &A->ax[ai];
-    const Num *marg = al_marginal(en, A, ai);
-    if (!marg)
-        return -1;
-    char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
-    Ctx none = {NULL, 0};
-    for (int k = 0; k < ax->nsl && ax->sl[k] <= m->depth; k++) {
-        const Member *at = al_ancestor_at(m, ax->sl[k]);
-        const Member *parent = k ? al_ancestor_at(m, ax->sl[k - 1]) : NULL;
-        const SplitInfo *si = at ? al_pick_split(A, ax, k, parent, &none) : NULL;
-        if (!si)
-            continue;
-        Num pv = parent ? marg[parent->gindex] : A->root, share = NUM_ZERO;
-        if (!num_is_zero(pv))
-            num_div(marg[at->gindex], pv, &share);
-        num_mul(share, num_from_int(100), &share);
-        buf_printf(out, "  %s %s: ", al_level_of(ax->dim, ax->sl[k])->name, at->name);
-        rule_of(en, si, at, out);
-        buf_printf(out, ", %s = %s%% of %s %s\n      ", al_fmtv(A, marg[at->gindex], b1),
-                   num_fmt(share, 4, false, b2), parent ? parent->name : A->metric->name,
-                   al_fmtv(A, pv, b3));
-        source_ref(out, si->node);
-        buf_putc(out, '\n');
-        if (ax->depends)
-            buf_printf(out, "      (its shares depend on the cell's other coordinates: start/end or "
-                            "'in' scopes; the values above are for the whole plan)\n");
-    }
-    if (m->depth > ax->sl[ax->nsl - 1])
-        buf_printf(out, "  %s is below the finest split of %s\n", m->name, ax->dim->name);
-    return 0;
-}
-
-int alloc_explain(Engine *en, const Node *cell, Buf *out)
-{
-    Symbols *s = en->p->sym;
-    const Node *mref = cell->kind == N_INDEX ? cell->a : cell;
-    const Node *metric = mref->kind == N_NAME ? strmap_get(&s->metrics, mref->name) : NULL;
-    if (!metric) {
-        diag_error(en->p->diags, cell->loc, "--explain needs a metric cell such as revenue[north, Q1]");
-        return -1;
-    }
-    Member *coords[ALLOC_MAX_AXES];
-    int n = 0;
-    for (const Node *c = cell->kind == N_INDEX ? cell->b : NULL; c && n < ALLOC_MAX_AXES; c = c->next) {
-        Member *m = sym_lookup_member(en->p->sym, (Node *)c, en->ev.d);
-        if (!m)
-            return -1;
-        coords[n++] = m;
-    }
-    Alloc *A = alloc_get(en, metric);
-    if (!A)
-        return -1;
-    char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
-    Num value;
-    if (al_metric_hook(&en->ev, metric, n ? coords : NULL, n, cell, &value) < 0)
-        return -1;
-    buf_printf(out, "%s", metric->name);
-    for (int i = 0; i < n; i++)
-        buf_printf(out, "%s%s", i ? ", " : "[", coords[i]->name);
-    buf_printf(out, "%s = %s\n", n ? "]" : "", al_fmtv(A, value, b1));
-    Node *t = strmap_get(&s->targets, metric->name);
-    Node *from = strmap_get(&s->targets_from, metric->name);
-    buf_printf(out, "  target %s = %s\n      ", metric->name, al_fmtv(A, A->root, b1));
-    if (t || from)
-        source_ref(out, from ? from : t);
-    buf_putc(out, '\n');
-    if (from || A->level_metric) {
-        buf_printf(out, "  %s\n", from ? "the cells come from the submitted file, summed"
-                                        : "a percent or score value: set for the member, else "
-                                          "inherited from its parent, else the target");
-        return 0;
-    }
-    for (int i = 0; i < n; i++) {
-        int ai = al_axis_of(A, coords[i]->dim);
-        if (ai < 0) {
-            buf_printf(out, "  %s is not split by %s\n", metric->name, coords[i]->dim->name);
-            continue;
-        }
-        if (explain_axis(en, A, ai, coords[i], out) < 0)
-            return -1;
-    }
-    Num exact = NUM_ZERO;
-    size_t cells = 0;
-    Member *coord[ALLOC_MAX_AXES];
-    for (size_t c = 0; c < A->ncells; c++) {
-        al_decode(A, A->nax, c, coord);
-        bool in = true;
-        for (int k = 0; k < n && in; k++) {
-            int ai = al_axis_of(A, coords[k]->dim);
-            in = ai >= 0 && al_under_or_is(coord[ai], coords[k]);
-        }
-        if (in) {
-            num_add(exact, A->exact[c], &exact);
-            cells++;
-        }
-    }
-    char b3[NUM_BUFSZ];
-    for (int i = 0; i < n; i++) { /* a member outside its start/end months */
-        const Member *m = coords[i];
-        if (m->dim->is_time || (!m->active_from && !m->active_to))
-            continue;
-        for (int k = 0; k < n; k++) {
-            if (!coords[k]->dim->is_time)
-                continue;
-            int months[12], nm = 0;
-            Dim *td = coords[k]->dim;
-            for (size_t j = 0; j < td->nmembers; j++)
-                if (td->members[j]->depth == 3 && al_under_or_is(td->members[j], coords[k]))
-                    months[nm++] = al_month_code(td->members[j]);
-            bool any = false;
-            for (int j = 0; j < nm; j++)
-                any |= sym_active(m, months[j]);
-            if (!any)
-                buf_printf(out, "  %s is not active in %s (start %04d-%02d%s): it gets nothing there, "
-                                "its active siblings take its part\n",
-                           m->name, coords[k]->name, m->active_from / 100, m->active_from % 100,
-                           m->active_to ? ", with an end month" : "");
-        }
-    }
-    buf_printf(out, "  exact value %s, the sum of %zu allocation cell%s; cells are rounded to "
-                    "steps of %s together (controlled rounding): %s\n",
-               al_fmtv(A, exact, b1), cells, cells == 1 ? "" : "s", num_str(A->step, b2),
-               al_fmtv(A, value, b3));
-    return 0;
-}
-

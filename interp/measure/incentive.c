@@ -139,6 +139,33 @@ static int example_attainment(Measure *ms, const Cx *cx, const Node *call, Value
     return 0;
 }
 
+/* An example's M.actual from M.target and attainment(M), or its M.target
+ * from M.actual and attainment(M), when both are given.  Returns 0, -1
+ * after reporting, or 1 when they are not given. */
+static int derive_field(Measure *ms, const Cx *cx, const Node *n, Value *out)
+{
+    bool actual = strcmp(n->name, "actual") == 0;
+    Node obj = {0}, call = {0}, other = *n;
+    obj.kind = N_NAME;
+    obj.name = n->a->name;
+    call.kind = N_CALL;
+    call.name = "attainment";
+    call.b = &obj;
+    other.a = &obj;
+    other.name = actual ? "target" : "actual";
+    const Node *ga = given_for(cx, &call), *go = given_for(cx, &other);
+    if (!ga || !go)
+        return 1;
+    Value att, ov;
+    if (eval_given(ms, ga, &att) < 0 || eval_given(ms, go, &ov) < 0)
+        return -1;
+    NumStatus st = actual ? num_mul(ov.num, att.num, &out->num)
+                          : num_div(ov.num, att.num, &out->num);
+    out->kind = V_NUM;
+    out->str = NULL;
+    return st == NUM_OK ? 0 : diag_arith_fault(ms->p->diags, n->loc, st, ov.num, att.num);
+}
+
 static int example_field(Measure *ms, const Cx *cx, const Node *n, Value *out)
 {
     const Node *g = given_for(cx, n);
@@ -152,26 +179,9 @@ static int example_field(Measure *ms, const Cx *cx, const Node *n, Value *out)
         *out = (Value){V_NUM, v, NULL};
         return 0;
     }
-    /* actual from target and attainment, or target from actual and attainment */
-    Node obj = {0}, call = {0}, other = *n;
-    obj.kind = N_NAME;
-    obj.name = metric;
-    call.kind = N_CALL;
-    call.name = "attainment";
-    call.b = &obj;
-    other.a = &obj;
-    other.name = strcmp(f, "actual") == 0 ? "target" : "actual";
-    const Node *ga = given_for(cx, &call), *go = given_for(cx, &other);
-    if (ga && go) {
-        Value att, ov;
-        if (eval_given(ms, ga, &att) < 0 || eval_given(ms, go, &ov) < 0)
-            return -1;
-        NumStatus st = strcmp(f, "actual") == 0 ? num_mul(ov.num, att.num, &out->num)
-                                                 : num_div(ov.num, att.num, &out->num);
-        out->kind = V_NUM;
-        out->str = NULL;
-        return st == NUM_OK ? 0 : diag_arith_fault(ms->p->diags, n->loc, st, ov.num, att.num);
-    }
+    int rc = derive_field(ms, cx, n, out);
+    if (rc <= 0)
+        return rc;
     diag_error(ms->p->diags, n->loc, "the example does not give %s.%s", metric, f);
     diag_note_plain(ms->p->diags, "add it after 'given': %s.%s = ...", metric, f);
     return -1;
@@ -184,47 +194,46 @@ static const Member *ancestor_at(const Member *m, const Level *lv)
     return m && m->depth == lv->depth ? m : NULL;
 }
 
-static int cx_hook(Eval *e, const Frame *f, const Node *n, Value *out)
+/* prev(LINE): the line's value in the member's previous period (0 in the
+ * first); in an example, its given value or 0. */
+static int prev_value(Measure *ms, const Cx *cx, const Node *n, Value *out)
 {
-    (void)f;
-    Measure *ms = e->user;
-    const Cx *cx = ms->ctx;
-    Diags *d = ms->p->diags;
-    if (!cx) {
-        diag_error(d, n->loc, "this is only known inside an incentive, example or assert");
+    if (cx->mode == CX_EXAMPLE) {
+        const Node *g = given_for(cx, n);
+        return g ? eval_given(ms, g, out) : 0;
+    }
+    int i = cx->lines ? line_index(cx->lines, n->b->name) : -1;
+    if (i < 0) {
+        diag_error(ms->p->diags, n->loc, "prev() needs an incentive line");
         return -1;
     }
-    *out = ZERO_VALUE;
-    if (n->kind == N_CALL && strcmp(n->name, "prev") == 0) {
-        if (cx->mode == CX_EXAMPLE) {
-            const Node *g = given_for(cx, n);
-            return g ? eval_given(ms, g, out) : 0;
-        }
-        int i = cx->lines ? line_index(cx->lines, n->b->name) : -1;
-        if (i < 0) {
-            diag_error(d, n->loc, "prev() needs an incentive line");
-            return -1;
-        }
-        if (cx->prev)
-            *out = cx->prev[i];
-        return 0;
-    }
-    if (cx->mode == CX_EXAMPLE)
-        return n->kind == N_FIELD ? example_field(ms, cx, n, out) : example_attainment(ms, cx, n, out);
-    const Member *m = cx->m;
-    int from = cx->pd ? cx->pd->from : 0, last = cx->pd ? cx->pd->last : ms->as_of;
-    if (n->kind == N_FIELD) {
-        Node *metric = strmap_get(&ms->p->sym->metrics, n->a->name);
-        const char *fl = n->name;
-        bool ytd = strncmp(fl, "ytd_", 4) == 0, target = strcmp(fl + (ytd ? 4 : 0), "target") == 0;
-        int a = ytd ? 0 : from;
-        int z = target && cx->mode == CX_PLAN ? 11 : last;
-        return target ? ms_target(ms, metric, m, a, z, n, &out->num)
-                      : ms_actual(ms, metric, m, a, z, n, &out->num);
-    }
-    /* attainment(M[, LEVEL]) */
+    if (cx->prev)
+        *out = cx->prev[i];
+    return 0;
+}
+
+/* M.target, M.actual, M.ytd_target, M.ytd_actual of the member over its
+ * period (year to date: from the first month); the whole plan's target
+ * covers the year. */
+static int field_value(Measure *ms, const Cx *cx, const Node *n, int from, int last, Value *out)
+{
+    Node *metric = strmap_get(&ms->p->sym->metrics, n->a->name);
+    const char *fl = n->name;
+    bool ytd = strncmp(fl, "ytd_", 4) == 0, target = strcmp(fl + (ytd ? 4 : 0), "target") == 0;
+    int a = ytd ? 0 : from;
+    int z = target && cx->mode == CX_PLAN ? 11 : last;
+    return target ? ms_target(ms, metric, cx->m, a, z, n, &out->num)
+                  : ms_actual(ms, metric, cx->m, a, z, n, &out->num);
+}
+
+/* attainment(M[, LEVEL]): of the member, or of its ancestor at LEVEL. */
+static int attainment_value(Measure *ms, const Cx *cx, const Node *n, int from, int last,
+                            Value *out)
+{
+    Diags *d = ms->p->diags;
     Node *metric = strmap_get(&ms->p->sym->metrics, n->b->name);
     const Node *lvn = n->b->next;
+    const Member *m = cx->m;
     if (lvn) {
         Level *lv = strmap_get(&ms->p->sym->levels, lvn->name);
         const Member *anc = m && lv ? ancestor_at(m, lv) : NULL;
@@ -232,12 +241,37 @@ static int cx_hook(Eval *e, const Frame *f, const Node *n, Value *out)
             diag_error(d, lvn->loc, "%s has no %s above it", m ? m->name : "the plan", lvn->name);
             if (m && lv)
                 diag_note_plain(d, "%s is a %s of %s; %s is a level of %s", m->name,
-                                m->dim->levels[m->depth].name, m->dim->name, lv->name, lv->dim->name);
+                                m->dim->levels[m->depth].name, m->dim->name, lv->name,
+                                lv->dim->name);
             return -1;
         }
         m = anc;
     }
     return ms_attainment(ms, metric, m, from, last, n, &out->num);
+}
+
+/* The Eval's context hook: what only an incentive, example or assertion
+ * knows (see the top of this file). */
+static int cx_hook(Eval *e, const Frame *f, const Node *n, Value *out)
+{
+    (void)f;
+    Measure *ms = e->user;
+    const Cx *cx = ms->ctx;
+    if (!cx) {
+        diag_error(ms->p->diags, n->loc,
+                   "this is only known inside an incentive, example or assert");
+        return -1;
+    }
+    *out = ZERO_VALUE;
+    if (n->kind == N_CALL && strcmp(n->name, "prev") == 0)
+        return prev_value(ms, cx, n, out);
+    if (cx->mode == CX_EXAMPLE)
+        return n->kind == N_FIELD ? example_field(ms, cx, n, out)
+                                  : example_attainment(ms, cx, n, out);
+    int from = cx->pd ? cx->pd->from : 0, last = cx->pd ? cx->pd->last : ms->as_of;
+    if (n->kind == N_FIELD)
+        return field_value(ms, cx, n, from, last, out);
+    return attainment_value(ms, cx, n, from, last, out);
 }
 
 /* ---- incentives --------------------------------------------------------------------------- */
@@ -272,24 +306,25 @@ static void where(Diags *d, const Member *m, const Period *pd)
         diag_note_plain(d, "for %s", pd->label);
 }
 
-int inc_compute(Measure *ms, const Node *inc, const Period *per, int nper, IncResult *r)
+/* total(X) inside X is a cycle; and total() nests at most 16 deep. */
+static int check_not_busy(Measure *ms, const Node *inc)
 {
-    memset(r, 0, sizeof *r);
-    bind(ms);
-    Symbols *s = ms->p->sym;
-    r->decl = inc;
-    r->lv = strmap_get(&s->levels, inc->a->name);
-    if (!r->lv)
-        return -1;
     for (int i = 0; i < ms->nbusy; i++)
         if (ms->busy[i] == inc) {
-            diag_error(ms->p->diags, inc->name_loc, "incentive '%s' depends on its own total", inc->name);
+            diag_error(ms->p->diags, inc->name_loc, "incentive '%s' depends on its own total",
+                       inc->name);
             return -1;
         }
     if (ms->nbusy >= 16) {
         diag_error(ms->p->diags, inc->name_loc, "incentives nested too deeply through total()");
         return -1;
     }
+    return 0;
+}
+
+/* The result's members, periods, lines and value arrays. */
+static void inc_result_init(IncResult *r, const Node *inc, const Period *per, int nper)
+{
     r->mem = level_members(r->lv, &r->nmem);
     r->nper = nper;
     memcpy(r->per, per, (size_t)nper * sizeof *per);
@@ -304,32 +339,50 @@ int inc_compute(Measure *ms, const Node *inc, const Period *per, int nper, IncRe
     size_t cells = (size_t)nper * r->nmem;
     r->val = xcalloc(cells * (size_t)r->nlines + 1, sizeof *r->val);
     r->in = xcalloc(cells + 1, sizeof *r->in);
-    const Value **last = xcalloc(r->nmem + 1, sizeof *last);
+}
+
+/* Member i in period p: every line in order (nothing when the member is
+ * not active); last[i] holds its values of the period before, for prev(). */
+static int inc_member_period(Measure *ms, const Node *inc, IncResult *r, int p, size_t i,
+                             const Value **last)
+{
+    Member *m = r->mem[i];
+    size_t c = (size_t)p * r->nmem + i;
+    if (!ms_active(ms->p->sym, m, &r->per[p]))
+        return 0;
+    r->in[c] = true;
+    Value *v = &r->val[c * (size_t)r->nlines];
+    Cx cx = {CX_MEMBER, m, &r->per[p], inc->b, last[i], NULL};
     void *saved = ms->ctx;
+    ms->ctx = &cx;
+    Frame f = {inc->b, v, m, false, 0, NULL};
+    int j = 0, rc = 0;
+    for (const Node *l = inc->b; l && rc == 0; l = l->next, j++)
+        if (eval_expr(&ms->ev, &f, l->a, &v[j]) < 0) {
+            where(ms->p->diags, m, &r->per[p]);
+            rc = -1;
+        }
+    ms->ctx = saved;
+    last[i] = v;
+    return rc;
+}
+
+int inc_compute(Measure *ms, const Node *inc, const Period *per, int nper, IncResult *r)
+{
+    memset(r, 0, sizeof *r);
+    bind(ms);
+    r->decl = inc;
+    r->lv = strmap_get(&ms->p->sym->levels, inc->a->name);
+    if (!r->lv || check_not_busy(ms, inc) < 0)
+        return -1;
+    inc_result_init(r, inc, per, nper);
+    const Value **last = xcalloc(r->nmem + 1, sizeof *last);
     ms->busy[ms->nbusy++] = inc;
     int rc = 0;
     for (int p = 0; p < nper && rc == 0; p++)
-        for (size_t i = 0; i < r->nmem && rc == 0; i++) {
-            Member *m = r->mem[i];
-            size_t c = (size_t)p * r->nmem + i;
-            if (!ms_active(s, m, &per[p]))
-                continue;
-            r->in[c] = true;
-            Value *v = &r->val[c * (size_t)r->nlines];
-            Cx cx = {CX_MEMBER, m, &per[p], inc->b, last[i], NULL};
-            ms->ctx = &cx;
-            Frame f = {inc->b, v, m, false, 0, NULL};
-            int j = 0;
-            for (const Node *l = inc->b; l; l = l->next, j++)
-                if (eval_expr(&ms->ev, &f, l->a, &v[j]) < 0) {
-                    where(ms->p->diags, m, &per[p]);
-                    rc = -1;
-                    break;
-                }
-            last[i] = v;
-        }
+        for (size_t i = 0; i < r->nmem && rc == 0; i++)
+            rc = inc_member_period(ms, inc, r, p, i, last);
     ms->nbusy--;
-    ms->ctx = saved;
     free(last);
     return rc;
 }
@@ -359,7 +412,8 @@ int inc_total(Measure *ms, const Node *inc, const Node *at, Num *out)
         if (!r.in[c])
             continue;
         Num pay;
-        st = num_round(r.val[c * (size_t)r.nlines + (size_t)r.payout].num, s->round_step, s->rounding, &pay);
+        Num v = r.val[c * (size_t)r.nlines + (size_t)r.payout].num;
+        st = num_round(v, s->round_step, s->rounding, &pay);
         if (st == NUM_OK)
             st = num_add(acc, pay, &acc);
     }
@@ -401,7 +455,9 @@ static int kpi_score(Measure *ms, const Node *kpi, Num att, Num *out)
     }
     capped = num_cmp(att, cap) > 0 ? cap : att;
     NumStatus st = num_mul(capped, num_from_int(100), out);
-    return st == NUM_OK ? 0 : diag_arith_fault(ms->p->diags, kpi->loc, st, capped, num_from_int(100));
+    if (st != NUM_OK)
+        return diag_arith_fault(ms->p->diags, kpi->loc, st, capped, num_from_int(100));
+    return 0;
 }
 
 static int rate(Measure *ms, const Node *sc, Num total, const char **out)
@@ -429,19 +485,9 @@ static int rate(Measure *ms, const Node *sc, Num total, const char **out)
 
 static int rank_within(ScResult *r, Measure *ms, const Node *rank);
 
-int sc_compute(Measure *ms, const Node *sc, const Period *per, int nper, const Node *rank,
-               ScResult *r)
+/* The scorecard's KPIs and their weights. */
+static int sc_kpis(Measure *ms, const Node *sc, ScResult *r)
 {
-    memset(r, 0, sizeof *r);
-    bind(ms);
-    Symbols *s = ms->p->sym;
-    r->decl = sc;
-    r->lv = strmap_get(&s->levels, sc->a->name);
-    if (!r->lv)
-        return -1;
-    r->mem = level_members(r->lv, &r->nmem);
-    r->nper = nper;
-    memcpy(r->per, per, (size_t)nper * sizeof *per);
     for (const Node *k = sc->b; k; k = k->next)
         r->nkpi += k->kind == N_KPI;
     r->kpis = xcalloc((size_t)r->nkpi + 1, sizeof *r->kpis);
@@ -455,7 +501,13 @@ int sc_compute(Measure *ms, const Node *sc, const Period *per, int nper, const N
                 return -1;
             nk++;
         }
-    size_t cells = (size_t)nper * r->nmem, kc = cells * (size_t)nk + 1;
+    return 0;
+}
+
+/* The result's arrays: per member and period, and per KPI of those. */
+static void sc_result_alloc(ScResult *r)
+{
+    size_t cells = (size_t)r->nper * r->nmem, kc = cells * (size_t)r->nkpi + 1;
     r->target = xcalloc(kc, sizeof *r->target);
     r->actual = xcalloc(kc, sizeof *r->actual);
     r->att = xcalloc(kc, sizeof *r->att);
@@ -465,38 +517,68 @@ int sc_compute(Measure *ms, const Node *sc, const Period *per, int nper, const N
     r->in = xcalloc(cells + 1, sizeof *r->in);
     r->rank = xcalloc(cells + 1, sizeof *r->rank);
     r->bottom = xcalloc(cells + 1, sizeof *r->bottom);
+}
+
+/* KPI k of member cell c (member m, period pd): target, actual,
+ * attainment and score; its weighted score goes into *total. */
+static int kpi_cell(Measure *ms, ScResult *r, size_t c, int k, const Period *pd, Num *total)
+{
+    size_t x = c * (size_t)r->nkpi + (size_t)k;
+    const Node *kpi = r->kpis[k];
+    const Member *m = r->mem[c % r->nmem];
+    Node *metric = strmap_get(&ms->p->sym->metrics, kpi->name);
+    if (ms_target(ms, metric, m, pd->from, pd->last, kpi, &r->target[x]) < 0 ||
+        ms_actual(ms, metric, m, pd->from, pd->last, kpi, &r->actual[x]) < 0 ||
+        kpi_score(ms, kpi, r->att[x] = ms_ratio(metric, r->target[x], r->actual[x]),
+                  &r->score[x]) < 0) {
+        where(ms->p->diags, m, pd);
+        return -1;
+    }
+    Num part;
+    if (num_mul(r->weight[k], r->score[x], &part) != NUM_OK ||
+        num_add(*total, part, total) != NUM_OK) {
+        diag_error(ms->p->diags, kpi->loc, "score of %s too large to add up", m->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* Member i in period p: every KPI, the weighted total and the rating. */
+static int sc_member_period(Measure *ms, const Node *sc, ScResult *r, int p, size_t i)
+{
+    size_t c = (size_t)p * r->nmem + i;
+    r->rating[c] = "";
+    if (!ms_active(ms->p->sym, r->mem[i], &r->per[p]))
+        return 0;
+    r->in[c] = true;
+    Num total = NUM_ZERO;
+    for (int k = 0; k < r->nkpi; k++)
+        if (kpi_cell(ms, r, c, k, &r->per[p], &total) < 0)
+            return -1;
+    r->total[c] = total;
+    return rate(ms, sc, total, &r->rating[c]);
+}
+
+int sc_compute(Measure *ms, const Node *sc, const Period *per, int nper, const Node *rank,
+               ScResult *r)
+{
+    memset(r, 0, sizeof *r);
+    bind(ms);
+    r->decl = sc;
+    r->lv = strmap_get(&ms->p->sym->levels, sc->a->name);
+    if (!r->lv)
+        return -1;
+    r->mem = level_members(r->lv, &r->nmem);
+    r->nper = nper;
+    memcpy(r->per, per, (size_t)nper * sizeof *per);
+    if (sc_kpis(ms, sc, r) < 0)
+        return -1;
+    sc_result_alloc(r);
     r->rank_decl = rank;
     for (int p = 0; p < nper; p++)
-        for (size_t i = 0; i < r->nmem; i++) {
-            size_t c = (size_t)p * r->nmem + i;
-            Member *m = r->mem[i];
-            r->rating[c] = "";
-            if (!ms_active(s, m, &per[p]))
-                continue;
-            r->in[c] = true;
-            Num total = NUM_ZERO;
-            for (int k = 0; k < nk; k++) {
-                size_t x = c * (size_t)nk + (size_t)k;
-                const Node *kpi = r->kpis[k];
-                Node *metric = strmap_get(&s->metrics, kpi->name);
-                if (ms_target(ms, metric, m, per[p].from, per[p].last, kpi, &r->target[x]) < 0 ||
-                    ms_actual(ms, metric, m, per[p].from, per[p].last, kpi, &r->actual[x]) < 0 ||
-                    kpi_score(ms, kpi, r->att[x] = ms_ratio(metric, r->target[x], r->actual[x]),
-                              &r->score[x]) < 0) {
-                    where(ms->p->diags, m, &per[p]);
-                    return -1;
-                }
-                Num part;
-                if (num_mul(r->weight[k], r->score[x], &part) != NUM_OK ||
-                    num_add(total, part, &total) != NUM_OK) {
-                    diag_error(ms->p->diags, kpi->loc, "score of %s too large to add up", m->name);
-                    return -1;
-                }
-            }
-            r->total[c] = total;
-            if (rate(ms, sc, total, &r->rating[c]) < 0)
+        for (size_t i = 0; i < r->nmem; i++)
+            if (sc_member_period(ms, sc, r, p, i) < 0)
                 return -1;
-        }
     return rank ? rank_within(r, ms, rank) : 0;
 }
 
@@ -512,6 +594,33 @@ static int rank_cmp(const void *a, const void *b)
     return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
+/* The group of member g in period p: the active members not ranked yet
+ * (done) under the same ancestor at within (all of them without one),
+ * ranked by total; the lowest floor(n x share) are marked bottom. */
+static void rank_group(ScResult *r, int p, size_t g, const Level *within, Num share, bool *done,
+                       RankItem *items)
+{
+    const Member *grp = within ? ancestor_at(r->mem[g], within) : NULL;
+    size_t n = 0;
+    for (size_t i = g; i < r->nmem; i++) {
+        size_t c = (size_t)p * r->nmem + i;
+        if (done[i] || !r->in[c] || (within && ancestor_at(r->mem[i], within) != grp))
+            continue;
+        done[i] = true;
+        items[n++] = (RankItem){r->total[c], i};
+    }
+    qsort(items, n, sizeof *items, rank_cmp);
+    int64_t nb = 0;
+    Num cut;
+    if (num_mul(num_from_int((int64_t)n), share, &cut) == NUM_OK)
+        num_to_int(cut, NUM_FLOOR, &nb);
+    for (size_t k = 0; k < n; k++) {
+        size_t c = (size_t)p * r->nmem + items[k].i;
+        r->rank[c] = (int)k + 1;
+        r->bottom[c] = (int64_t)(n - k) <= nb;
+    }
+}
+
 /* Ranks each period's members by total within their ancestor at the
  * rank's level (the whole level without one), and marks the bottom share:
  * the lowest floor(n x P) of each group. */
@@ -519,7 +628,8 @@ static int rank_within(ScResult *r, Measure *ms, const Node *rank)
 {
     const Level *within = rank->a ? strmap_get(&ms->p->sym->levels, rank->a->name) : NULL;
     if (within && (within->dim != r->lv->dim || within->depth >= r->lv->depth)) {
-        diag_error(ms->p->diags, rank->a->loc, "cannot rank %s within %s", r->lv->name, within->name);
+        diag_error(ms->p->diags, rank->a->loc, "cannot rank %s within %s", r->lv->name,
+                   within->name);
         diag_note_plain(ms->p->diags, "'within' names a level above %s in %s", r->lv->name,
                         r->lv->dim->name);
         return -1;
@@ -531,30 +641,9 @@ static int rank_within(ScResult *r, Measure *ms, const Node *rank)
     RankItem *items = xcalloc(r->nmem + 1, sizeof *items);
     for (int p = 0; p < r->nper; p++) {
         bool *done = xcalloc(r->nmem + 1, sizeof *done);
-        for (size_t g = 0; g < r->nmem; g++) {
-            size_t cg = (size_t)p * r->nmem + g;
-            if (done[g] || !r->in[cg])
-                continue;
-            const Member *grp = within ? ancestor_at(r->mem[g], within) : NULL;
-            size_t n = 0;
-            for (size_t i = g; i < r->nmem; i++) {
-                size_t c = (size_t)p * r->nmem + i;
-                if (done[i] || !r->in[c] || (within && ancestor_at(r->mem[i], within) != grp))
-                    continue;
-                done[i] = true;
-                items[n++] = (RankItem){r->total[c], i};
-            }
-            qsort(items, n, sizeof *items, rank_cmp);
-            int64_t nb = 0;
-            Num cut;
-            if (num_mul(num_from_int((int64_t)n), share, &cut) == NUM_OK)
-                num_to_int(cut, NUM_FLOOR, &nb);
-            for (size_t k = 0; k < n; k++) {
-                size_t c = (size_t)p * r->nmem + items[k].i;
-                r->rank[c] = (int)k + 1;
-                r->bottom[c] = (int64_t)(n - k) <= nb;
-            }
-        }
+        for (size_t g = 0; g < r->nmem; g++)
+            if (!done[g] && r->in[(size_t)p * r->nmem + g])
+                rank_group(r, p, g, within, share, done, items);
         free(done);
     }
     free(items);
@@ -628,90 +717,142 @@ static bool values_match(Measure *ms, const Node *line, const Value *got, const 
     Num step = ms->p->sym->round_step, r;
     if (!inc_money_line(line))
         num_from_ratio(1, 10000, &step);
-    return num_round(got->num, step, ms->p->sym->rounding, &r) == NUM_OK && num_cmp(r, want->num) == 0;
+    return num_round(got->num, step, ms->p->sym->rounding, &r) == NUM_OK &&
+           num_cmp(r, want->num) == 0;
 }
 
-static int run_example(Measure *ms, const Node *ex)
+/* The given attributes of an example (given region = "north") as the
+ * parameters of an outer frame. */
+typedef struct {
+    Node *names;
+    Value *vals;
+    size_t n;
+} Givens;
+
+static int eval_givens(Measure *ms, const Node *ex, Givens *gv)
 {
-    Node *inc = strmap_get(&ms->p->sym->incentives, ex->name);
-    if (!inc)
-        return 0;
-    Diags *d = ms->p->diags;
-    /* given attributes become parameters of an outer frame */
-    size_t ng = 0;
+    gv->n = 0;
     for (const Node *g = ex->a; g; g = g->next)
-        ng += g->a->kind == N_NAME;
-    Node *names = xcalloc(ng + 1, sizeof *names);
-    Value *gv = xcalloc(ng + 1, sizeof *gv);
+        gv->n += g->a->kind == N_NAME;
+    gv->names = xcalloc(gv->n + 1, sizeof *gv->names);
+    gv->vals = xcalloc(gv->n + 1, sizeof *gv->vals);
     size_t k = 0;
     int rc = 0;
     for (const Node *g = ex->a; g && rc == 0; g = g->next) {
         if (g->a->kind != N_NAME)
             continue;
-        names[k] = *g->a;
-        names[k].next = NULL;
+        gv->names[k] = *g->a;
+        gv->names[k].next = NULL;
         if (k > 0)
-            names[k - 1].next = &names[k];
+            gv->names[k - 1].next = &gv->names[k];
         Frame top = {0};
-        rc = eval_expr(&ms->ev, &top, g->b, &gv[k]);
+        rc = eval_expr(&ms->ev, &top, g->b, &gv->vals[k]);
         k++;
     }
-    int nl = (int)ast_list_len(inc->b);
-    Value *v = xcalloc((size_t)nl + 1, sizeof *v);
-    Frame outer = {ng ? names : NULL, gv, NULL, false, 0, NULL};
+    return rc;
+}
+
+/* The incentive's lines (into v) as the example gives them: attributes as
+ * parameters, metric fields through the context hook. */
+static int example_lines(Measure *ms, const Node *ex, const Node *inc, const Givens *gv, Value *v)
+{
+    Frame outer = {gv->n ? gv->names : NULL, gv->vals, NULL, false, 0, NULL};
     Frame f = {inc->b, v, NULL, false, 0, &outer};
     Cx cx = {CX_EXAMPLE, NULL, NULL, inc->b, NULL, ex->a};
     void *saved = ms->ctx;
     ms->ctx = &cx;
-    int j = 0;
+    int j = 0, rc = 0;
     for (const Node *l = inc->b; l && rc == 0; l = l->next, j++)
         if (eval_expr(&ms->ev, &f, l->a, &v[j]) < 0) {
-            diag_note(d, ex->loc, "in example \"%s\"", ex->str ? ex->str : "");
+            diag_note(ms->p->diags, ex->loc, "in example \"%s\"", ex->str ? ex->str : "");
             rc = -1;
         }
     ms->ctx = saved;
-    int failed = 0;
-    if (rc == 0) {
-        Value *want = xcalloc(ast_list_len(ex->b) + 1, sizeof *want);
-        int e = 0;
-        for (const Node *x = ex->b; x && rc == 0; x = x->next, e++) {
-            Frame top = {0};
-            if (eval_expr(&ms->ev, &top, x->a, &want[e]) < 0)
-                rc = -1;
-        }
-        e = 0;
-        for (const Node *x = ex->b; x && rc == 0; x = x->next, e++) {
-            int li = line_index(inc->b, x->name);
-            const Node *line = inc->b;
-            for (int q = 0; q < li; q++)
-                line = line->next;
-            if (li >= 0 && !values_match(ms, line, &v[li], &want[e]))
-                failed++;
-        }
-        if (failed && rc == 0) {
-            diag_error(d, ex->loc, "example \"%s\" does not hold: %d of %zu expected values differ",
-                       ex->str ? ex->str : "", failed, ast_list_len(ex->b));
-            e = 0;
-            for (const Node *x = ex->b; x; x = x->next, e++) {
-                int li = line_index(inc->b, x->name);
-                if (li < 0)
-                    continue;
-                const Node *line = inc->b;
-                for (int q = 0; q < li; q++)
-                    line = line->next;
-                char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
-                bool ok = values_match(ms, line, &v[li], &want[e]);
-                diag_note(d, x->loc, "%s: expected %s, computed %s%s", x->name,
-                          fmt_value(&want[e], b1), fmt_value(&v[li], b2),
-                          ok ? "" : "  <- differs");
-            }
-        }
-        free(want);
+    return rc;
+}
+
+static const Node *line_at(const Node *lines, int i)
+{
+    while (i-- > 0)
+        lines = lines->next;
+    return lines;
+}
+
+/* The values the example expects (want[e] for its e-th entry). */
+static int expected_values(Measure *ms, const Node *ex, Value *want)
+{
+    int e = 0;
+    for (const Node *x = ex->b; x; x = x->next, e++) {
+        Frame top = {0};
+        if (eval_expr(&ms->ev, &top, x->a, &want[e]) < 0)
+            return -1;
     }
+    return 0;
+}
+
+/* How many expected values differ from the computed lines v. */
+static int count_differences(Measure *ms, const Node *ex, const Node *inc, const Value *v,
+                             const Value *want)
+{
+    int e = 0, failed = 0;
+    for (const Node *x = ex->b; x; x = x->next, e++) {
+        int li = line_index(inc->b, x->name);
+        if (li >= 0 && !values_match(ms, line_at(inc->b, li), &v[li], &want[e]))
+            failed++;
+    }
+    return failed;
+}
+
+/* The error of a failed example: every expected value beside the computed one. */
+static void report_example(Measure *ms, const Node *ex, const Node *inc, const Value *v,
+                           const Value *want, int failed)
+{
+    Diags *d = ms->p->diags;
+    diag_error(d, ex->loc, "example \"%s\" does not hold: %d of %zu expected values differ",
+               ex->str ? ex->str : "", failed, ast_list_len(ex->b));
+    int e = 0;
+    for (const Node *x = ex->b; x; x = x->next, e++) {
+        int li = line_index(inc->b, x->name);
+        if (li < 0)
+            continue;
+        char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
+        bool ok = values_match(ms, line_at(inc->b, li), &v[li], &want[e]);
+        diag_note(d, x->loc, "%s: expected %s, computed %s%s", x->name, fmt_value(&want[e], b1),
+                  fmt_value(&v[li], b2), ok ? "" : "  <- differs");
+    }
+}
+
+/* The computed lines v against the example's expected values: the number
+ * of differences (reported), or -1 after an error. */
+static int check_example(Measure *ms, const Node *ex, const Node *inc, const Value *v)
+{
+    Value *want = xcalloc(ast_list_len(ex->b) + 1, sizeof *want);
+    int failed = -1;
+    if (expected_values(ms, ex, want) == 0)
+        failed = count_differences(ms, ex, inc, v, want);
+    if (failed > 0)
+        report_example(ms, ex, inc, v, want, failed);
+    free(want);
+    return failed;
+}
+
+/* One worked example: 1 when it fails or cannot be computed, else 0. */
+static int run_example(Measure *ms, const Node *ex)
+{
+    Node *inc = strmap_get(&ms->p->sym->incentives, ex->name);
+    if (!inc)
+        return 0;
+    Givens gv;
+    int rc = eval_givens(ms, ex, &gv);
+    Value *v = xcalloc(ast_list_len(inc->b) + 1, sizeof *v);
+    if (rc == 0)
+        rc = example_lines(ms, ex, inc, &gv, v);
+    if (rc == 0)
+        rc = check_example(ms, ex, inc, v);
     free(v);
-    free(names);
-    free(gv);
-    return rc < 0 || failed ? 1 : 0;
+    free(gv.names);
+    free(gv.vals);
+    return rc != 0;
 }
 
 /* The source text of an expression on one line, for messages. */
@@ -746,43 +887,42 @@ static char *expr_text(const Node *n, char *buf, size_t cap)
     return buf;
 }
 
+/* The error of a failed assertion, with both sides of a comparison. */
+static void report_assert(Measure *ms, const Node *as, const Node *scn)
+{
+    Diags *d = ms->p->diags;
+    diag_error(d, as->loc, "assertion failed%s%s", as->str ? ": " : "", as->str ? as->str : "");
+    if (scn)
+        diag_note(d, scn->loc, "under scenario '%s'", scn->name);
+    const Node *c = as->a;
+    if (c->kind != N_BINOP || c->op == OP_AND || c->op == OP_OR)
+        return;
+    Value l, r;
+    char t1[256], t2[256], b1[NUM_BUFSZ], b2[NUM_BUFSZ];
+    if (inc_eval_plan(ms, c->a, &l) == 0 && inc_eval_plan(ms, c->b, &r) == 0 && l.kind == V_NUM &&
+        r.kind == V_NUM) {
+        diag_note(d, c->a->loc, "left:  %s = %s", expr_text(c->a, t1, sizeof t1),
+                  fmt_value(&l, b1));
+        diag_note(d, c->b->loc, "right: %s = %s", expr_text(c->b, t2, sizeof t2),
+                  fmt_value(&r, b2));
+    }
+}
+
+/* One assertion, under its scenario when it names one: 1 when it fails
+ * or cannot be computed, else 0. */
 static int run_assert(Measure *base, const Node *as)
 {
-    Symbols *s = base->p->sym;
-    Diags *d = base->p->diags;
-    const Node *scn = as->name ? strmap_get(&s->scenarios, as->name) : NULL;
+    const Node *scn = as->name ? strmap_get(&base->p->sym->scenarios, as->name) : NULL;
     Measure sub, *ms = base;
     if (scn) {
         ms_init(&sub, base->p, base->en, NULL, scn, -1);
         ms = &sub;
     }
-    bind(ms);
-    Cx cx = {CX_PLAN, NULL, NULL, NULL, NULL, NULL};
-    void *saved = ms->ctx;
-    ms->ctx = &cx;
-    Frame top = {0};
     Value v;
-    int rc = eval_expr(&ms->ev, &top, as->a, &v) < 0 ? -1 : 0;
-    int failed = 0;
-    if (rc == 0 && num_is_zero(v.num)) {
-        failed = 1;
-        diag_error(d, as->loc, "assertion failed%s%s", as->str ? ": " : "", as->str ? as->str : "");
-        if (scn)
-            diag_note(d, scn->loc, "under scenario '%s'", scn->name);
-        const Node *c = as->a;
-        if (c->kind == N_BINOP && c->op != OP_AND && c->op != OP_OR) {
-            Value l, r;
-            char t1[256], t2[256], b1[NUM_BUFSZ], b2[NUM_BUFSZ];
-            if (eval_expr(&ms->ev, &top, c->a, &l) == 0 && eval_expr(&ms->ev, &top, c->b, &r) == 0 &&
-                l.kind == V_NUM && r.kind == V_NUM) {
-                diag_note(d, c->a->loc, "left:  %s = %s", expr_text(c->a, t1, sizeof t1),
-                          fmt_value(&l, b1));
-                diag_note(d, c->b->loc, "right: %s = %s", expr_text(c->b, t2, sizeof t2),
-                          fmt_value(&r, b2));
-            }
-        }
-    }
-    ms->ctx = saved;
+    int rc = inc_eval_plan(ms, as->a, &v);
+    bool failed = rc == 0 && num_is_zero(v.num);
+    if (failed)
+        report_assert(ms, as, scn);
     if (scn)
         ms_free(&sub);
     return rc < 0 || failed;

@@ -3,7 +3,7 @@
  * plus worked examples and assertions (§13).
  *
  * Results own their arrays (free with the matching _free); values are
- * exact; rounding happens only when statement.c shows them.  Every error
+ * exact; rounding happens only when statements.c shows them.  Every error
  * is reported to the Program's diagnostics with the member and period it
  * happened for.
  */

@@ -1,5 +1,7 @@
 /* measure.c -- targets, actuals and attainment of one member over a range
- * of months (see measure.h for the rules). */
+ * of months, and the periods a cadence reports (see measure.h for the
+ * rules).  Targets are read from allocation tables; nothing here splits a
+ * target or prints. */
 #include "measure/measure.h"
 
 #include <stdlib.h>
@@ -77,10 +79,21 @@ void ms_free(Measure *ms)
     arena_free(&ms->arena);
 }
 
+/* The time member a period of cadence c starting at fiscal month from is
+ * named after. */
+static Member *period_member(const Symbols *s, Cadence c, int from)
+{
+    switch (c) {
+    case CAD_MONTHLY: return time_member(s, 3, from);
+    case CAD_QUARTERLY: return time_member(s, 2, cal_quarter_of(from));
+    case CAD_HALF: return time_member(s, 1, cal_half_of(from));
+    default: return time_member(s, 0, 0);
+    }
+}
+
 int ms_periods(Measure *ms, Cadence c, Period *out)
 {
     static const int span[] = {1, 3, 6, 12};
-    const Symbols *s = ms->p->sym;
     int n = 0, len = span[c];
     for (int from = 0; from < 12 && from <= ms->as_of; from += len) {
         Period *pd = &out[n++];
@@ -88,8 +101,7 @@ int ms_periods(Measure *ms, Cadence c, Period *out)
         pd->to = from + len - 1;
         pd->partial = ms->as_of < pd->to;
         pd->last = pd->partial ? ms->as_of : pd->to;
-        int depth = c == CAD_MONTHLY ? 3 : c == CAD_QUARTERLY ? 2 : c == CAD_HALF ? 1 : 0;
-        Member *m = time_member(s, depth, depth == 0 ? 0 : from / len);
+        Member *m = period_member(ms->p->sym, c, from);
         pd->label = m ? m->name : "?";
     }
     return n;
@@ -113,76 +125,87 @@ static int time_depth(const Alloc *A)
     return 0;
 }
 
-static Grid *build_grid(Measure *ms, const Node *metric, const Level *lv, const Node *at)
+/* A grid per lv needs the metric split down to lv. */
+static int check_level_split(Measure *ms, const Alloc *A, const Node *metric, const Level *lv,
+                             const Node *at)
 {
-    Grid *g = xcalloc(1, sizeof *g);
-    Engine *en = ms->en;
-    Symbols *s = ms->p->sym;
-    Alloc *A = alloc_get(en, metric);
-    if (!A) {
-        g->failed = true;
-        return g;
-    }
-    if (lv) {
-        int ai = -1;
-        for (int i = 0; i < A->nax; i++)
-            if (A->ax[i].dim == lv->dim)
-                ai = i;
-        if (ai < 0 || A->ax[ai].sl[A->ax[ai].nsl - 1] < lv->depth) {
-            diag_error(ms->p->diags, at->loc, "'%s' has no target per %s", metric->name, lv->name);
-            if (ai < 0)
-                diag_note_plain(ms->p->diags, "it is not split by %s; add a split such as 'split %s by %s "
-                                "...'", lv->dim->name, metric->name, lv->name);
-            else
-                diag_note_plain(ms->p->diags, "its splits of %s stop at %s", lv->dim->name,
-                                lv->dim->levels[A->ax[ai].sl[A->ax[ai].nsl - 1]].name);
-            g->failed = true;
-            return g;
-        }
-    }
-    int td = time_depth(A);
-    static const int buckets[] = {1, 2, 4, 12};
-    g->nbuckets = buckets[td];
+    int ai = -1;
+    for (int i = 0; i < A->nax; i++)
+        if (A->ax[i].dim == lv->dim)
+            ai = i;
+    if (ai >= 0 && A->ax[ai].sl[A->ax[ai].nsl - 1] >= lv->depth)
+        return 0;
+    diag_error(ms->p->diags, at->loc, "'%s' has no target per %s", metric->name, lv->name);
+    if (ai < 0)
+        diag_note_plain(ms->p->diags, "it is not split by %s; add a split such as 'split %s by %s "
+                        "...'", lv->dim->name, metric->name, lv->name);
+    else
+        diag_note_plain(ms->p->diags, "its splits of %s stop at %s", lv->dim->name,
+                        lv->dim->levels[A->ax[ai].sl[A->ax[ai].nsl - 1]].name);
+    return -1;
+}
+
+/* `show METRIC by LV, TIME` (TIME: the level of depth td; either may be
+ * absent), the table a grid is read from. */
+static Node *grid_show(Measure *ms, const Node *metric, const Level *lv, int td, const Node *at)
+{
     Node *show = ast_new(&ms->arena, N_SHOW, at->loc);
     show->op = SHOW_METRIC;
     show->name = metric->name;
     Node *levels = lv ? name_node(ms, lv->name, at->loc) : NULL;
     if (td > 0) {
-        Node *t = name_node(ms, s->time->levels[td].name, at->loc);
+        Node *t = name_node(ms, ms->p->sym->time->levels[td].name, at->loc);
         levels = levels ? ast_append(levels, t) : t;
     }
     show->a = levels;
-    Arena arena = {0};
-    Table t;
-    if (alloc_table(en, show, &arena, &t) < 0) {
-        arena_free(&arena);
-        g->failed = true;
-        return g;
-    }
-    /* rows: members of lv (or one row: the plan, or the time buckets) */
+    return show;
+}
+
+/* The grid's rows from the table: the members of lv by index (or one row,
+ * the plan), a bucket per column (or the total repeated). */
+static void fill_grid(Grid *g, const Table *t, const Level *lv, int td)
+{
     size_t nmem = lv ? 0 : 1;
-    if (lv)
-        for (size_t i = 0; i < lv->dim->nmembers; i++)
-            if (lv->dim->members[i]->depth == lv->depth && !lv->dim->members[i]->pseudo)
-                nmem++;
+    for (size_t i = 0; lv && i < lv->dim->nmembers; i++)
+        if (lv->dim->members[i]->depth == lv->depth && !lv->dim->members[i]->pseudo)
+            nmem++;
     g->nmem = nmem;
     g->cells = xcalloc(nmem * (size_t)g->nbuckets, sizeof *g->cells);
     g->have = xcalloc(nmem, sizeof *g->have);
     if (!lv) {
         g->have[0] = true;
         for (int b = 0; b < g->nbuckets; b++)
-            g->cells[b] = td > 0 ? t.cells[b] : t.cells[0];
-    } else {
-        size_t ncols = t.ncols;
-        for (size_t r = 0; r < t.nrows; r++) {
-            Member *m = strmap_get(&lv->dim->by_name, t.row_names[r]);
-            if (!m || m->depth != lv->depth || m->pseudo || (size_t)m->index >= nmem)
-                continue;
-            g->have[m->index] = true;
-            for (int b = 0; b < g->nbuckets && (size_t)b < ncols; b++)
-                g->cells[(size_t)m->index * (size_t)g->nbuckets + (size_t)b] = t.cells[r * ncols + (size_t)b];
-        }
+            g->cells[b] = td > 0 ? t->cells[b] : t->cells[0];
+        return;
     }
+    for (size_t r = 0; r < t->nrows; r++) {
+        Member *m = strmap_get(&lv->dim->by_name, t->row_names[r]);
+        if (!m || m->depth != lv->depth || m->pseudo || (size_t)m->index >= nmem)
+            continue;
+        g->have[m->index] = true;
+        Num *row = &g->cells[(size_t)m->index * (size_t)g->nbuckets];
+        for (int b = 0; b < g->nbuckets && (size_t)b < t->ncols; b++)
+            row[b] = t->cells[r * t->ncols + (size_t)b];
+    }
+}
+
+static Grid *build_grid(Measure *ms, const Node *metric, const Level *lv, const Node *at)
+{
+    static const int buckets[] = {1, 2, 4, 12};
+    Grid *g = xcalloc(1, sizeof *g);
+    Alloc *A = alloc_get(ms->en, metric);
+    if (!A || (lv && check_level_split(ms, A, metric, lv, at) < 0)) {
+        g->failed = true;
+        return g;
+    }
+    int td = time_depth(A);
+    g->nbuckets = buckets[td];
+    Arena arena = {0};
+    Table t;
+    if (alloc_table(ms->en, grid_show(ms, metric, lv, td, at), &arena, &t) < 0)
+        g->failed = true;
+    else
+        fill_grid(g, &t, lv, td);
     arena_free(&arena);
     return g;
 }
@@ -270,6 +293,18 @@ static int derived_value(Measure *ms, const Node *metric, const Member *m, int f
     return rc;
 }
 
+/* A percent or score metric: one value per member, the same in every period. */
+static int level_target(Measure *ms, const Node *metric, const Alloc *A, const Member *m,
+                        const Node *at, Num *out)
+{
+    if (!m) {
+        *out = A->root;
+        return 0;
+    }
+    Member *c[1] = {(Member *)m};
+    return ms->en->ev.metric(&ms->en->ev, metric, c, 1, at, out);
+}
+
 int ms_target(Measure *ms, const Node *metric, const Member *m, int from, int to, const Node *at,
               Num *out)
 {
@@ -282,16 +317,9 @@ int ms_target(Measure *ms, const Node *metric, const Member *m, int from, int to
     Alloc *A = alloc_get(ms->en, metric);
     if (!A)
         return -1;
-    if (A->level_metric) { /* one value per member, the same in every period */
-        if (!m) {
-            *out = A->root;
-            return 0;
-        }
-        Member *c[1] = {(Member *)m};
-        return ms->en->ev.metric(&ms->en->ev, metric, c, 1, at, out);
-    }
-    const Level *lv = m ? &m->dim->levels[m->depth] : NULL;
-    Grid *g = grid_for(ms, metric, lv, at);
+    if (A->level_metric)
+        return level_target(ms, metric, A, m, at, out);
+    Grid *g = grid_for(ms, metric, m ? &m->dim->levels[m->depth] : NULL, at);
     if (!g)
         return -1;
     size_t row = m ? (size_t)m->index : 0;
@@ -324,6 +352,37 @@ static int scenario_factor(Measure *ms, const Node *metric, Num *out)
     return eval_num(&ms->ev, &top, use->a, out);
 }
 
+/* Under a scenario: the target times the scenario's attainment. */
+static int scenario_actual(Measure *ms, const Node *metric, const Member *m, int from, int to,
+                           const Node *at, Num *out)
+{
+    Num t, f;
+    if (ms_target(ms, metric, m, from, to, at, &t) < 0 || scenario_factor(ms, metric, &f) < 0)
+        return -1;
+    NumStatus st = num_mul(t, f, out);
+    return st == NUM_OK ? 0 : num_fail(ms, at, st);
+}
+
+/* From the actuals store: the sum, or for percent and score metrics the
+ * mean of the months reported. */
+static int recorded_actual(Measure *ms, const Node *metric, const Member *m, int from, int to,
+                           const Node *at, Num *out)
+{
+    *out = NUM_ZERO;
+    if (!ms->act || (m && m->pseudo))
+        return 0;
+    Num sum = act_sum(ms->act, metric, m, from, to);
+    if (!is_level_kind(metric)) {
+        *out = sum;
+        return 0;
+    }
+    long n = act_count(ms->act, metric, m, from, to);
+    if (n == 0)
+        return 0;
+    NumStatus st = num_div(sum, num_from_int(n), out);
+    return st == NUM_OK ? 0 : num_fail(ms, at, st);
+}
+
 int ms_actual(Measure *ms, const Node *metric, const Member *m, int from, int to, const Node *at,
               Num *out)
 {
@@ -333,31 +392,11 @@ int ms_actual(Measure *ms, const Node *metric, const Member *m, int from, int to
         *out = NUM_ZERO;
         return 0;
     }
-    if (ms->scenario && (metric->op != MK_DERIVED || has_direct_target(ms, metric))) {
-        Num t, f;
-        if (ms_target(ms, metric, m, from, to, at, &t) < 0 || scenario_factor(ms, metric, &f) < 0)
-            return -1;
-        NumStatus st = num_mul(t, f, out);
-        return st == NUM_OK ? 0 : num_fail(ms, at, st);
-    }
+    if (ms->scenario && (metric->op != MK_DERIVED || has_direct_target(ms, metric)))
+        return scenario_actual(ms, metric, m, from, to, at, out);
     if (metric->op == MK_DERIVED)
         return derived_value(ms, metric, m, from, to, 1, out);
-    if (!ms->act || (m && m->pseudo)) {
-        *out = NUM_ZERO;
-        return 0;
-    }
-    Num sum = act_sum(ms->act, metric, m, from, to);
-    if (!is_level_kind(metric)) {
-        *out = sum;
-        return 0;
-    }
-    long n = act_count(ms->act, metric, m, from, to);
-    if (n == 0) {
-        *out = NUM_ZERO;
-        return 0;
-    }
-    NumStatus st = num_div(sum, num_from_int(n), out);
-    return st == NUM_OK ? 0 : num_fail(ms, at, st);
+    return recorded_actual(ms, metric, m, from, to, at, out);
 }
 
 Num ms_ratio(const Node *metric, Num target, Num actual)

@@ -1,0 +1,95 @@
+/* apportion.c -- largest-remainder apportionment: exact values rounded to
+ * multiples of a step so that they add up to a given total, the one
+ * implementation for every caller; and the snapping floor that the
+ * controlled rounding of tables shares with it.  Pure arithmetic on the
+ * caller's arrays: no engine state, no diagnostics. */
+#include <stdlib.h>
+
+#include "alloc/alloc_int.h"
+
+void al_floor_to_step(Num step, Num exact, Num *fl, Num *frac_steps)
+{
+    Num f, r, gap;
+    num_round(exact, step, NUM_FLOOR, &f);
+    num_sub(exact, f, &r);
+    num_sub(step, r, &gap);
+    if (num_cmp(r, AL_SNAP) < 0) {
+        r = NUM_ZERO;
+    } else if (num_cmp(gap, AL_SNAP) < 0) {
+        num_add(f, step, &f);
+        r = NUM_ZERO;
+    }
+    *fl = f;
+    num_div(r, step, frac_steps);
+}
+
+int64_t al_steps_between(Num from, Num to, Num step, NumStatus *st)
+{
+    Num d;
+    int64_t n = 0;
+    NumStatus s1 = num_sub(to, from, &d);
+    NumStatus s2 = num_div(d, step, &d);
+    NumStatus s3 = num_to_int(d, NUM_HALF_EVEN, &n);
+    if (st && *st == NUM_OK)
+        *st = s1 != NUM_OK ? s1 : s2 != NUM_OK ? s2 : s3;
+    return n;
+}
+
+typedef struct {
+    Num rem; /* APPORTION_SNAP: in steps; APPORTION_EXACT: as an amount */
+    size_t i;
+} Rem;
+
+/* Larger remainders first; equal ones in index order. */
+static int by_remainder_exact(const void *a, const void *b)
+{
+    const Rem *x = a, *y = b;
+    int c = num_cmp(y->rem, x->rem);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The same, remainders within AL_TIE of each other counting as equal. */
+static int by_remainder_near(const void *a, const void *b)
+{
+    const Rem *x = a, *y = b;
+    Num d;
+    num_sub(y->rem, x->rem, &d);
+    int c = num_cmp(num_abs(d), AL_TIE) < 0 ? 0 : num_sign(d);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Floors every value into out and its remainder into rem; returns the sum
+ * of the floors.  *st keeps the first arithmetic failure. */
+static Num floor_all(Num step, const Num *exact, size_t n, ApportionMode mode, Num *out, Rem *rem,
+                     NumStatus *st)
+{
+    Num floors = NUM_ZERO;
+    for (size_t i = 0; i < n; i++) {
+        NumStatus s = NUM_OK;
+        if (mode == APPORTION_SNAP)
+            al_floor_to_step(step, exact[i], &out[i], &rem[i].rem);
+        else if ((s = num_round(exact[i], step, NUM_FLOOR, &out[i])) == NUM_OK)
+            s = num_sub(exact[i], out[i], &rem[i].rem);
+        rem[i].i = i;
+        if (s == NUM_OK)
+            s = num_add(floors, out[i], &floors);
+        if (*st == NUM_OK)
+            *st = s;
+    }
+    return floors;
+}
+
+int alloc_apportion(Num step, const Num *exact, size_t n, Num total, ApportionMode mode, Num *out)
+{
+    NumStatus st = NUM_OK;
+    Rem *rem = xmalloc((n ? n : 1) * sizeof *rem);
+    Num floors = floor_all(step, exact, n, mode, out, rem, &st);
+    int64_t need = al_steps_between(floors, total, step, &st);
+    qsort(rem, n, sizeof *rem, mode == APPORTION_SNAP ? by_remainder_near : by_remainder_exact);
+    for (size_t k = 0; need > 0 && n > 0; k = (k + 1) % n, need--)
+        num_add(out[rem[k].i], step, &out[rem[k].i]);
+    for (size_t k = n; need < 0 && k-- > 0; need++) /* below the floors: smallest remainders down */
+        num_sub(out[rem[k].i], step, &out[rem[k].i]);
+    free(rem);
+    return st == NUM_OK ? 0 : -1;
+}
