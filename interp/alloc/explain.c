@@ -19,8 +19,8 @@ static void source_ref(Buf *out, const Node *n)
 
 static void rule_of(Engine *en, const SplitInfo *si, const Member *m, Buf *out)
 {
-    switch (si->spec->kind) {
-    case N_SPEC_MAP:
+    switch (ast_split_form(si->spec)) {
+    case SPLIT_VALUES:
         for (const Node *e = si->spec->a; e; e = e->next)
             if (sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL) == m) {
                 buf_puts(out, e->b->kind == N_REST ? "the rest"
@@ -29,12 +29,11 @@ static void rule_of(Engine *en, const SplitInfo *si, const Member *m, Buf *out)
             }
         buf_puts(out, "not named: nothing");
         return;
-    case N_SPEC_WEIGHTS: buf_puts(out, "by weight"); return;
-    case N_SPEC_PROP: buf_puts(out, "in proportion"); return;
-    case N_SPEC_EQUAL: buf_puts(out, "an equal part"); return;
-    case N_SPEC_SEASON: buf_printf(out, "by the seasonality of '%s'", si->spec->name); return;
-    case N_SPEC_LIKE: buf_printf(out, "as '%s' is split", si->spec->name); return;
-    default: return;
+    case SPLIT_WEIGHTS: buf_puts(out, "by weight"); return;
+    case SPLIT_PROPORTIONAL: buf_puts(out, "in proportion"); return;
+    case SPLIT_EQUALLY: buf_puts(out, "an equal part"); return;
+    case SPLIT_SEASONALITY: buf_printf(out, "by the seasonality of '%s'", si->spec->name); return;
+    case SPLIT_LIKE: buf_printf(out, "as '%s' is split", si->spec->name); return;
     }
 }
 

@@ -536,17 +536,18 @@ static int proportional_weights(Engine *en, const SplitInfo *si, const Group *g,
 /* The children's weights by the split's rule. */
 static int rule_weights(Engine *en, Alloc *A, SplitInfo *si, const Group *g, Num *w)
 {
-    switch (si->spec->kind) {
-    case N_SPEC_EQUAL:
+    switch (ast_split_form(si->spec)) {
+    case SPLIT_EQUALLY:
         for (int i = 0; i < g->n; i++)
             w[i] = NUM_ONE;
         return 0;
-    case N_SPEC_WEIGHTS: return listed_weights(en, si, g, w);
-    case N_SPEC_PROP: return proportional_weights(en, si, g, w);
-    case N_SPEC_SEASON: return season_weights(en, si, g->kids, g->n, w);
-    case N_SPEC_LIKE: return like_weights(en, A, si, g->kids, g->n, w);
-    default: return -1;
+    case SPLIT_WEIGHTS: return listed_weights(en, si, g, w);
+    case SPLIT_PROPORTIONAL: return proportional_weights(en, si, g, w);
+    case SPLIT_SEASONALITY: return season_weights(en, si, g->kids, g->n, w);
+    case SPLIT_LIKE: return like_weights(en, A, si, g->kids, g->n, w);
+    case SPLIT_VALUES: return -1; /* split_map: amounts, shares and rest, not weights */
     }
+    return -1;
 }
 
 /* The sum of the weights, inactive children weighing nothing; it must be

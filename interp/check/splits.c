@@ -557,13 +557,13 @@ static void check_season_spec(R *r, Split *sp, Node *spec)
 static void check_spec(R *r, Split *sp)
 {
     Node *spec = sp->node->c;
-    switch (spec->kind) {
-    case N_SPEC_MAP: check_map_spec(r, sp, spec); break;
-    case N_SPEC_WEIGHTS: check_weights_spec(r, sp, spec); break;
-    case N_SPEC_PROP: check_prop_spec(r, sp, spec); break;
-    case N_SPEC_EQUAL: check_additive(r, sp, spec, "'equally' does not apply"); break;
-    case N_SPEC_SEASON: check_season_spec(r, sp, spec); break;
-    default: break; /* like: check_like */
+    switch (ast_split_form(spec)) {
+    case SPLIT_VALUES: check_map_spec(r, sp, spec); break;
+    case SPLIT_WEIGHTS: check_weights_spec(r, sp, spec); break;
+    case SPLIT_PROPORTIONAL: check_prop_spec(r, sp, spec); break;
+    case SPLIT_EQUALLY: check_additive(r, sp, spec, "'equally' does not apply"); break;
+    case SPLIT_SEASONALITY: check_season_spec(r, sp, spec); break;
+    case SPLIT_LIKE: break; /* check_like, once every split is known */
     }
     check_adjust(r, sp);
 }

@@ -466,20 +466,21 @@ static Doc *mapping(Fmt *f, const Node *m, long close)
 /* What a split does: { map }, weights { ... }, proportional to, ... */
 static Doc *spec_doc(Fmt *f, const Node *c)
 {
-    switch (c->kind) {
-    case N_SPEC_MAP:
+    switch (ast_split_form(c)) {
+    case SPLIT_VALUES:
         return entries_block(f, c->a, lay_last(f, c));
-    case N_SPEC_WEIGHTS:
+    case SPLIT_WEIGHTS:
         return cat(f, 2, text(f, "weights "), entries_block(f, c->a, lay_last(f, c)));
-    case N_SPEC_PROP:
+    case SPLIT_PROPORTIONAL:
         return cat(f, 2, text(f, "proportional to "), expr(f, c->a, P_IF, false));
-    case N_SPEC_EQUAL:
+    case SPLIT_EQUALLY:
         return text(f, "equally");
-    case N_SPEC_SEASON:
+    case SPLIT_SEASONALITY:
         return text(f, join(f, "seasonality ", "", c->name));
-    default:
+    case SPLIT_LIKE:
         return text(f, join(f, "like ", "", c->name));
     }
+    return NULL;
 }
 
 static Doc *split_doc(Fmt *f, const Node *n)

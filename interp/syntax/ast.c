@@ -26,6 +26,19 @@ static const char *const op_texts[] = {
 #undef X
 };
 
+SplitForm ast_split_form(const Node *spec)
+{
+    switch (spec->kind) {
+#define X(form, kind) \
+    case kind:        \
+        return form;
+        SPLIT_FORMS(X)
+#undef X
+    default:
+        return SPLIT_VALUES; /* the parser makes no other spec */
+    }
+}
+
 const char *ast_op_text(int op) { return op > OP_NONE && op < OP__COUNT ? op_texts[op] : "?"; }
 
 bool ast_op_compares(int op) { return op >= OP_LT && op <= OP_NE; }

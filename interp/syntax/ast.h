@@ -112,6 +112,25 @@ const char *ast_op_text(int op);
 /* Whether op compares (<, >, <=, >=, ==, !=). */
 bool ast_op_compares(int op);
 
+/* The forms of a split (the kind of N_SPLIT's c slot), listed once.  The
+ * stages that handle splits switch over SplitForm without a default, so
+ * the compiler (-Wswitch) names every place a new form must be handled:
+ * the checker's rule, the allocation's weights, --explain's phrase and the
+ * formatter's layout.  X(form, node kind) */
+#define SPLIT_FORMS(X) \
+    X(SPLIT_VALUES, N_SPEC_MAP) \
+    X(SPLIT_WEIGHTS, N_SPEC_WEIGHTS) \
+    X(SPLIT_PROPORTIONAL, N_SPEC_PROP) \
+    X(SPLIT_EQUALLY, N_SPEC_EQUAL) \
+    X(SPLIT_SEASONALITY, N_SPEC_SEASON) \
+    X(SPLIT_LIKE, N_SPEC_LIKE)
+
+typedef enum {
+#define X(form, kind) form,
+    SPLIT_FORMS(X)
+#undef X
+} SplitForm;
+
 typedef enum { MK_MONEY, MK_COUNT, MK_PERCENT, MK_SCORE, MK_DERIVED } MetricKind;
 typedef enum { SHOW_METRIC, SHOW_SCORECARD, SHOW_INCENTIVE, SHOW_REVIEW } ShowKind;
 
@@ -133,6 +152,8 @@ struct Node {
 };
 
 const char *ast_kind_name(NodeKind k);
+/* The form of a split's spec node (one of the N_SPEC_ kinds). */
+SplitForm ast_split_form(const Node *spec);
 
 Node *ast_new(Arena *arena, NodeKind kind, Loc loc);
 /* Appends item to a list kept as head (returned) with items linked by next. */
