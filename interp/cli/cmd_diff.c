@@ -16,8 +16,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "base/term.h"
 #include "check/check.h"
 #include "session/session.h"
 #include "session/table_diff.h"
@@ -51,7 +51,7 @@ static void side_free(Side *sd)
 static void flush_side(Side *sd)
 {
     bool first = true;
-    sd->d.color = isatty(2) && !getenv("NO_COLOR");
+    sd->d.color = term_color(2);
     diag_flush(&sd->d, stderr, FMT_TEXT, &first);
     if (sd->d.nerrors)
         diag_count_line(&sd->d, stderr, sd->file);
@@ -188,7 +188,7 @@ int diff_plans(const DiffOpts *o)
     }
     if (!rc && ch.nrows) {
         Buf out = {0};
-        OutOpts oo = {o->format, "", NULL, o->format == OUT_TABLE && isatty(1) && !getenv("NO_COLOR")};
+        OutOpts oo = {o->format, "", NULL, o->format == OUT_TABLE && term_color(1)};
         char *title = NULL;
         Buf t = {0};
         buf_printf(&t, "salesplan diff %s %s: %zu cell%s changed in %d table%s", o->old_file, o->new_file,

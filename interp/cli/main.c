@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/term.h"
 #include "cli/cmd_diff.h"
 #include "fmt/fmt.h"
 #include "load/load.h"
@@ -145,7 +146,7 @@ static int check_one(const char *path, const CheckOpts *o, bool *json_first, int
                      int *warnings)
 {
     Diags d = {0};
-    d.color = o->format == FMT_TEXT && isatty(2) && !getenv("NO_COLOR");
+    d.color = o->format == FMT_TEXT && term_color(2);
     Program *p = prog_new(&d);
     for (int i = 0; i < o->nallow; i++)
         prog_allow_path(p, o->allow[i]);
@@ -290,7 +291,7 @@ static int fmt_one(const char *path, FmtMode mode)
     }
     Source *src = source_new(strcmp(path, "-") == 0 ? "<stdin>" : path, NULL, text, len, 0);
     Diags d = {0};
-    d.color = isatty(2) && !getenv("NO_COLOR");
+    d.color = term_color(2);
     Buf out = {0};
     FmtResult r = mode == FMT_DUMP ? fmt_dump_ast(src, &d, &out) : fmt_plan(src, &d, &out);
     int rc = 0;

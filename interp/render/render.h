@@ -85,9 +85,6 @@ void report_table(Buf *out, const Table *t, const OutOpts *o, int index);
 void report_json_begin(Buf *out);
 void report_json_end(Buf *out);
 
-/* Display width of UTF-8 text in terminal columns (CJK = 2), via utf8proc. */
-int display_width(const char *s);
-
 /* Writes data to path atomically: a temporary file in the same directory,
  * fsync, then rename.  Returns 0, or -1 with *err a malloc'd message. */
 int write_atomic(const char *path, const char *data, size_t len, char **err);

@@ -7,6 +7,8 @@
  */
 #include "render/render_int.h"
 
+#include "base/term.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,11 +57,11 @@ static void sheet_human(Buf *out, const Sheet *s, const OutOpts *o, size_t from,
     for (size_t c = 0; c < nc; c++) {
         if ((int)c == s->group)
             continue;
-        w[c] = display_width(s->heads[c]);
+        w[c] = term_text_width(s->heads[c]);
         for (size_t r = from; r < to; r++) {
             Buf cell = {0};
             rp_put_clean(&cell, sheet_cell(s, r, c, false), md);
-            int cw = display_width(buf_cstr(&cell));
+            int cw = term_text_width(buf_cstr(&cell));
             w[c] = cw > w[c] ? cw : w[c];
             buf_free(&cell);
         }
@@ -75,7 +77,7 @@ static void sheet_human(Buf *out, const Sheet *s, const OutOpts *o, size_t from,
             const char *v = head ? s->heads[c] : sheet_cell(s, (size_t)r, c, false);
             Buf cell = {0};
             rp_put_clean(&cell, v, md);
-            int pad = w[c] - display_width(buf_cstr(&cell));
+            int pad = w[c] - term_text_width(buf_cstr(&cell));
             bool right = s->right && s->right[c];
             int sty = head || !s->style ? 0 : s->style[(size_t)r * nc + c];
             const char *on = o->color && !md ? sheet_style_on(sty) : NULL;

@@ -15,6 +15,8 @@
  */
 #include "render/render_int.h"
 
+#include "base/term.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,26 +40,6 @@ static size_t next_cp(const char *s, size_t i, size_t n, utf8proc_int32_t *c)
     utf8proc_ssize_t k =
         utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), c);
     return k > 0 ? (size_t)k : 0;
-}
-
-int display_width(const char *s)
-{
-    if (!s)
-        return 0;
-    size_t n = strlen(s), i = 0;
-    int w = 0;
-    while (i < n) {
-        utf8proc_int32_t c;
-        size_t k = next_cp(s, i, n, &c);
-        if (k == 0) {
-            w++; /* an invalid byte shows as one replacement character */
-            i++;
-            continue;
-        }
-        w += utf8proc_charwidth(c);
-        i += k;
-    }
-    return w;
 }
 
 /* Appends s for a human reader: tabs and line ends become spaces, other
@@ -407,7 +389,7 @@ static void text_row(Buf *out, Buf *line, Grid *g, size_t r, const int *w, bool 
 {
     for (size_t c = 0; c < g->nc; c++) {
         const char *s = *gcell(g, r, c);
-        int pad = w[c] - display_width(s);
+        int pad = w[c] - term_text_width(s);
         if (c > 0)
             buf_puts(line, "  ");
         if (c > 0)
@@ -433,7 +415,7 @@ static void render_text(Buf *out, const Table *t, const OutOpts *o)
     int *w = xcalloc(g.nc, sizeof *w), total = 0;
     for (size_t c = 0; c < g.nc; c++) {
         for (size_t r = 0; r < g.nr; r++) {
-            int cw = display_width(*gcell(&g, r, c));
+            int cw = term_text_width(*gcell(&g, r, c));
             w[c] = cw > w[c] ? cw : w[c];
         }
         total += w[c] + (c > 0 ? 2 : 0);

@@ -361,7 +361,7 @@ static void cmd_run(Session *S, const Cmd *c)
             run_review_shows(w->p, arena, &l);
     }
     Buf out = {0};
-    bool color = S->interactive && isatty(1) && !getenv("NO_COLOR");
+    bool color = S->interactive && term_color(1);
     int errors = w->d.nerrors;
     run_render(w->p, &w->en, &w->ms, &l, S->format, color, &out);
     if (w->d.nerrors > errors)

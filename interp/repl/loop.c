@@ -225,7 +225,7 @@ void repl_print_shows(Session *S, Node *items, const char *title, bool check)
         l.titles[l.n++] = title;
     }
     Buf out = {0};
-    bool color = S->interactive && isatty(1) && !getenv("NO_COLOR");
+    bool color = S->interactive && term_color(1);
     if (w->d.nerrors == errors)
         run_render(w->p, &w->en, &w->ms, &l, S->format, color, &out);
     if (w->d.nerrors > errors)
@@ -465,7 +465,7 @@ int repl_main(int argc, char **argv)
     S.interactive = isatty(0);
     S.out = stdout;
     S.diag = S.interactive ? stderr : stdout;
-    S.color = S.interactive && isatty(2) && !getenv("NO_COLOR");
+    S.color = S.interactive && term_color(2);
     const char *file = NULL, **allow = NULL;
     int rc = parse_args(&S, argc, argv, &file, &allow);
     S.allow = allow;

@@ -16,6 +16,7 @@
 
 #include <stdio.h>
 
+#include "base/term.h"
 #include "data/actuals.h"
 #include "alloc/alloc.h"
 #include "measure/incentive.h"

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "alloc/alloc.h"
+#include "base/term.h"
 #include "measure/incentive.h"
 #include "load/load.h"
 #include "measure/statements.h"
@@ -149,7 +149,7 @@ static int render(Program *p, Engine *en, Measure *ms, const RunOpts *o, ShowLis
         if (strcmp(a->name, "currency") == 0 && a->a->kind == N_STR)
             oo.currency = a->a->str;
     }
-    oo.color = o->format == OUT_TABLE && !o->out && isatty(1) && !getenv("NO_COLOR");
+    oo.color = o->format == OUT_TABLE && !o->out && term_color(1);
     if (o->format == OUT_JSON)
         report_json_begin(out);
     int shown = 0, rc = 0;
@@ -177,7 +177,7 @@ static int render(Program *p, Engine *en, Measure *ms, const RunOpts *o, ShowLis
 int run_plan(const RunOpts *o)
 {
     Diags d = {0};
-    bool color = isatty(2) && !getenv("NO_COLOR");
+    bool color = term_color(2);
     Program *p = prog_new(&d);
     for (int i = 0; i < o->nallow; i++)
         prog_allow_path(p, o->allow[i]);

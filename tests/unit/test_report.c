@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/term.h"
 #include "render/render.h"
 
 /* ---- helpers ---- */
@@ -341,15 +342,15 @@ static void test_csv_tables_separated(void **state)
 static void test_display_width(void **state)
 {
     (void)state;
-    assert_int_equal(display_width(""), 0);
-    assert_int_equal(display_width(NULL), 0);
-    assert_int_equal(display_width("west"), 4);
-    assert_int_equal(display_width("华北"), 4);
-    assert_int_equal(display_width("一季度 Q1"), 9);
-    assert_int_equal(display_width("a\xff\xfe"
+    assert_int_equal(term_text_width(""), 0);
+    assert_int_equal(term_text_width(NULL), 0);
+    assert_int_equal(term_text_width("west"), 4);
+    assert_int_equal(term_text_width("华北"), 4);
+    assert_int_equal(term_text_width("一季度 Q1"), 9);
+    assert_int_equal(term_text_width("a\xff\xfe"
                                    "b"),
                      4);                            /* invalid bytes: 1 each */
-    assert_int_equal(display_width("\xe5\x8d"), 2); /* truncated sequence */
+    assert_int_equal(term_text_width("\xe5\x8d"), 2); /* truncated sequence */
 }
 
 /* Right edges of the numbers line up by display width, not by bytes. */
@@ -383,7 +384,7 @@ static void test_table_cjk_alignment(void **state)
     int n = 0;
     for (; line; line = strtok_r(NULL, "\n", &save), n++)
         if (n >= 2)
-            assert_int_equal(display_width(line), 17);
+            assert_int_equal(term_text_width(line), 17);
     assert_int_equal(n, 7);
     free(got);
 }
