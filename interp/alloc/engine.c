@@ -44,8 +44,7 @@ int al_month_code(const Member *m) /* 202705 for "2027-05" */
  * so that "rest would be -0.06" is not shown as 0. */
 char *al_fmtv(const Alloc *A, Num v, char *buf)
 {
-    int dec = num_decimals(A->step), own = num_decimals(v);
-    return num_fmt(v, own > dec ? own : dec, true, buf);
+    return vf_plan(v, num_decimals(A->step), buf);
 }
 
 int al_num_err(Engine *en, Loc at, NumStatus st)

@@ -3,6 +3,7 @@
  * It reports problems; it never evaluates anything that needs data. */
 #include <string.h>
 
+#include "base/valfmt.h"
 #include "parser.h"
 #include "check/check_int.h"
 
@@ -62,8 +63,7 @@ void note_suggest_word(R *r, const char *name, const char *const *words, int n)
 
 char *fmt_money(R *r, Num v, char *buf)
 {
-    int dec = num_decimals(r->s->round_step), own = num_decimals(v);
-    return num_fmt(v, own > dec ? own : dec, true, buf);
+    return vf_plan(v, num_decimals(r->s->round_step), buf);
 }
 
 /* ---- builtins ----------------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/valfmt.h"
 #include "data/csv.h"
 #include "parser.h"
 #include "check/check_int.h"
@@ -28,10 +29,8 @@ static const char *plural(R *r, const char *level)
 
 static char *fmt_value(R *r, const Node *metric, Num v, char *buf)
 {
-    if (kind_of_metric(metric) == K_COUNT) {
-        int dec = num_decimals(v);
-        return num_fmt(v, dec > 4 ? 4 : dec, true, buf);
-    }
+    if (kind_of_metric(metric) == K_COUNT)
+        return vf_upto(v, 4, buf);
     return fmt_money(r, v, buf);
 }
 
@@ -40,9 +39,7 @@ char *rs_fmt_pct(Num share, char *buf)
     Num h;
     if (num_mul(share, num_from_int(100), &h) != NUM_OK)
         h = share;
-    num_str(h, buf);
-    strcat(buf, "%");
-    return buf;
+    return vf_fmt(h, &(ValFmt){.max_dec = VF_ALL, .suffix = "%"}, buf);
 }
 
 /* Is member m (or one of its ancestors) one of the scope members of its dimension? */

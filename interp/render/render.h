@@ -14,10 +14,9 @@
 
 #include "base/num.h"
 #include "base/util.h"
+#include "base/valfmt.h"
 
 typedef enum { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_MD } OutFormat;
-
-typedef enum { VAL_MONEY, VAL_COUNT, VAL_PERCENT, VAL_SCORE } ValueKind;
 
 typedef struct {
     const char *title;        /* report title, or NULL */
@@ -72,10 +71,6 @@ typedef struct {
 } Sheet;
 
 void report_sheet(Buf *out, const Sheet *s, const OutOpts *o, int index);
-
-/* Money for people: x in the display unit ("" for currency units) with
- * thousands separators and 2 decimals. */
-char *report_money(Num x, const char *unit, char *buf);
 
 /* Appends one table.  Several tables in one output are separated by one
  * blank line (text, md) or are elements of one JSON array (the caller

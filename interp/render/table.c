@@ -184,115 +184,10 @@ static const char *kind_name(ValueKind k)
 
 /* ---- numbers -------------------------------------------------------------- */
 
-/* Power of ten of a display unit; unknown units count as 1. */
-static int unit_exp(const char *unit)
-{
-    static const struct {
-        const char *name;
-        int exp;
-    } units[] = {{"k", 3}, {"万", 4}, {"M", 6}, {"亿", 8}};
-    for (size_t i = 0; unit && i < sizeof units / sizeof units[0]; i++)
-        if (strcmp(unit, units[i].name) == 0)
-            return units[i].exp;
-    return 0;
-}
-
-static Num pow10_num(int e)
-{
-    int64_t p = 1;
-    while (e-- > 0)
-        p *= 10;
-    return num_from_int(p);
-}
-
-/* x / 10^e rounded half-up to 2 decimals, with separators.  Rounding the
- * truncated quotient by the remainder avoids both overflow and the double
- * rounding of num_div (half-even at 12 decimals) followed by num_fmt. */
-static char *fmt_money(Num x, int e, char *buf)
-{
-    if (e < 2) /* unit_exp gives 0, 3, 4, 6 or 8 */
-        return num_fmt(x, 2, true, buf);
-    Num step = pow10_num(e - 2), whole, rem, twice, q, cent;
-    if (num_round(x, step, NUM_TRUNC, &whole) != NUM_OK || num_sub(x, whole, &rem) != NUM_OK ||
-        num_add(num_abs(rem), num_abs(rem), &twice) != NUM_OK ||
-        num_div(whole, pow10_num(e), &q) != NUM_OK || num_from_ratio(1, 100, &cent) != NUM_OK)
-        return strcpy(buf, "#overflow");
-    if (num_cmp(twice, step) >= 0) {
-        Num r;
-        if ((num_sign(x) < 0 ? num_sub(q, cent, &r) : num_add(q, cent, &r)) != NUM_OK)
-            return strcpy(buf, "#overflow");
-        q = r;
-    }
-    return num_fmt(q, 2, true, buf);
-}
-
-char *report_money(Num x, const char *unit, char *buf)
-{
-    char plain[NUM_BUFSZ];
-    fmt_money(x, unit_exp(unit), plain);
-    return strcpy(buf, plain);
-}
-
-/* Inserts ',' every three digits of the integer part of a plain decimal. */
-static char *group_thousands(const char *plain, char *buf)
-{
-    const char *digits = plain[0] == '-' ? plain + 1 : plain;
-    size_t nint = strcspn(digits, "."), k = 0;
-    if (digits != plain)
-        buf[k++] = '-';
-    for (size_t i = 0; i < nint; i++) {
-        if (i > 0 && (nint - i) % 3 == 0)
-            buf[k++] = ',';
-        buf[k++] = digits[i];
-    }
-    strcpy(buf + k, digits + nint);
-    return buf;
-}
-
-/* A fraction as a percentage with 2 decimals ("0.97" -> "97.00%"): format
- * with 4 decimals, then move the point two places, so nothing overflows. */
-static char *fmt_percent(Num x, char *buf)
-{
-    char raw[NUM_BUFSZ], plain[NUM_BUFSZ];
-    num_fmt(x, 4, false, raw);
-    const char *p = raw;
-    size_t k = 0;
-    if (*p == '-')
-        plain[k++] = *p++;
-    const char *dot = strchr(p, '.');
-    char digits[NUM_BUFSZ];
-    size_t nd = (size_t)(dot - p);
-    memcpy(digits, p, nd);
-    memcpy(digits + nd, dot + 1, 2);
-    nd += 2;
-    size_t skip = 0;
-    while (skip + 1 < nd && digits[skip] == '0')
-        skip++;
-    memcpy(plain + k, digits + skip, nd - skip);
-    k += nd - skip;
-    plain[k++] = '.';
-    memcpy(plain + k, dot + 3, 2);
-    plain[k + 2] = '\0';
-    group_thousands(plain, buf);
-    return strcat(buf, "%");
-}
-
 /* A number as shown in table and md output. */
 static char *fmt_display(const Table *t, const OutOpts *o, Num x, char *buf)
 {
-    switch (t->kind) {
-    case VAL_MONEY:
-        return fmt_money(x, unit_exp(o->unit), buf);
-    case VAL_COUNT: {
-        int d = num_decimals(x);
-        return num_fmt(x, d > 2 ? 2 : d, true, buf);
-    }
-    case VAL_PERCENT:
-        return fmt_percent(x, buf);
-    case VAL_SCORE:
-        return num_fmt(x, 2, true, buf);
-    }
-    return num_fmt(x, 2, true, buf);
+    return vf_display(x, t->kind, o->unit, buf);
 }
 
 /* A number as written in CSV and JSON: plain, base units, t->decimals. */
@@ -317,7 +212,7 @@ static char **gcell(Grid *g, size_t r, size_t c)
 
 static char *num_cell(const Table *t, const OutOpts *o, const Num *x)
 {
-    char buf[NUM_BUFSZ];
+    char buf[VF_BUFSZ];
     return xstrdup(x ? fmt_display(t, o, *x, buf) : "");
 }
 
@@ -371,7 +266,7 @@ static void put_metric_heading(Buf *b, const Table *t, const OutOpts *o, bool md
     }
     if (md)
         buf_puts(b, "**");
-    bool unit = t->kind == VAL_MONEY && unit_exp(o->unit) > 0;
+    bool unit = t->kind == VAL_MONEY && vf_unit_exp(o->unit) > 0;
     bool cur = t->kind == VAL_MONEY && o->currency && o->currency[0];
     if (!unit && !cur)
         return;

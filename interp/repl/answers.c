@@ -22,27 +22,23 @@ static int kind_of(const Node *metric)
     return metric->op == MK_DERIVED ? metric->flags : (int)kind_of_metric(metric);
 }
 
-/* A number by kind: money with separators and the plan's decimals, counts
- * whole, percents as percent. */
+/* A number by kind: money with separators and the plan's decimals,
+ * counts with at most 4 decimals, percents as percent, other numbers with
+ * all their decimals. */
 static char *fmt_kind(const ReplWorld *w, int kind, Num v, bool plain, char *buf)
 {
+    Num pct;
     if (plain) /* csv and json: plain decimals */
         return num_str(v, buf);
-    Num pct;
     switch (kind) {
-    case K_MONEY:
-        return num_fmt(v, money_decimals(w), true, buf);
-    case K_PERCENT:
+    case K_MONEY: return vf_fixed(v, money_decimals(w), true, buf);
+    case K_PERCENT: /* the exact product, else (overflow) the plain ratio */
         if (num_mul(v, num_from_int(100), &pct) != NUM_OK)
             return num_str(v, buf);
-        num_fmt(pct, 2, true, buf);
-        return strcat(buf, "%");
-    case K_SCORE:
-        return num_fmt(v, 2, true, buf);
-    default: {
-        int d = num_decimals(v);
-        return num_fmt(v, d > 4 && kind == K_COUNT ? 4 : d, true, buf);
-    }
+        return vf_fmt(pct, &(ValFmt){.min_dec = 2, .max_dec = 2, .thousands = true, .suffix = "%"}, buf);
+    case K_SCORE: return vf_fixed(v, 2, true, buf);
+    case K_COUNT: return vf_upto(v, 4, buf);
+    default: return vf_upto(v, VF_ALL, buf);
     }
 }
 
@@ -77,9 +73,9 @@ void repl_say_value(Session *S, const Value *v, int kind, Buf *out)
 
 static char *fmt_cells(size_t n, char *buf)
 {
-    char num[NUM_BUFSZ];
-    num_fmt(num_from_int((int64_t)n), 0, true, num);
-    sprintf(buf, "%s cell%s changed", num, n == 1 ? "" : "s");
+    char num[VF_BUFSZ];
+    sprintf(buf, "%s cell%s changed", vf_fixed(num_from_int((int64_t)n), 0, true, num),
+            n == 1 ? "" : "s");
     return buf;
 }
 
@@ -91,9 +87,9 @@ static char *fmt_pct(Num old, Num now, char *buf)
     if (num_is_zero(old) || num_sub(now, old, &d) != NUM_OK ||
         num_div(d, num_abs(old), &q) != NUM_OK || num_mul(q, num_from_int(100), &pct) != NUM_OK)
         return buf;
-    char n[NUM_BUFSZ];
-    num_fmt(pct, 2, true, n);
-    sprintf(buf, " (%s%s%%)", num_sign(pct) > 0 ? "+" : "", n);
+    char n[VF_BUFSZ];
+    ValFmt f = {.min_dec = 2, .max_dec = 2, .thousands = true, .plus = true, .suffix = "%"};
+    sprintf(buf, " (%s)", vf_fmt(pct, &f, n));
     return buf;
 }
 

@@ -115,13 +115,12 @@ static void change_add(TdChanges *ch, const char *table, const char *row, const 
         char buf[NUM_BUFSZ];
         int dec =
             text_decimals(old) > text_decimals(new_) ? text_decimals(old) : text_decimals(new_);
-        num_fmt(d, dec, false, buf);
-        t[5] = arena_printf(&ch->arena, "%s%s", num_sign(d) > 0 ? "+" : "", buf);
+        t[5] = arena_strdup(&ch->arena, vf_fmt(d, &(ValFmt){.min_dec = dec, .max_dec = dec, .plus = true}, buf));
         Num q, pct;
         if (!num_is_zero(a) && num_div(d, num_abs(a), &q) == NUM_OK &&
             num_mul(q, num_from_int(100), &pct) == NUM_OK) {
-            num_fmt(pct, 2, false, buf);
-            t[6] = arena_printf(&ch->arena, "%s%s%%", num_sign(pct) > 0 ? "+" : "", buf);
+            ValFmt f = {.min_dec = 2, .max_dec = 2, .plus = true, .suffix = "%"};
+            t[6] = arena_strdup(&ch->arena, vf_fmt(pct, &f, buf));
         }
     }
 }
