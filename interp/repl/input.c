@@ -204,9 +204,8 @@ static char **complete(const char *text, int start, int end)
         } else if (n == 6 && strncmp(line + 1, "report", 6) == 0) {
             report_titles(&cands);
         } else if (n == 6 && strncmp(line + 1, "format", 6) == 0) {
-            static const char *const f[] = {"table", "csv", "json", "md"};
-            for (int i = 0; i < 4; i++)
-                name_add(&cands, f[i]);
+            for (size_t i = 0; render_format_at(i); i++)
+                name_add(&cands, render_format_at(i)->name);
         } else {
             plan_names(&cands);
         }
