@@ -786,6 +786,168 @@ static void test_sheet_status_colour(void **state)
     free(md);
 }
 
+
+/* ---- the format table, documents, the sheet builder, grids ------------------------------ */
+
+static void test_format_table(void **state)
+{
+    (void)state;
+    assert_string_equal(render_format_default()->name, "table");
+    assert_ptr_equal(render_format("md"), render_format_at(3));
+    assert_null(render_format("xml"));
+    assert_null(render_format(NULL));
+    assert_null(render_format_at(4));
+    assert_int_equal(render_format("csv")->view, RENDER_FLAT);
+    Buf b = {0};
+    render_format_names(&b, ", ", " or ");
+    assert_string_equal(buf_cstr(&b), "table, csv, json or md");
+    b.len = 0;
+    render_usage(&b, "[--format {formats}]\n  --format FORMAT   {formats-help}\n");
+    assert_string_equal(buf_cstr(&b),
+                        "[--format table|csv|json|md]\n"
+                        "  --format FORMAT   table (aligned, display unit; the default), csv (base units),\n"
+                        "                    json, or md (for pull-request comments)\n");
+    buf_free(&b);
+}
+
+/* A sheet made with the builder: a total row, a column only people see,
+ * a text column, a sheet only the flat view shows. */
+static RenderDoc *built_doc(const char *format, bool flat_sheet)
+{
+    RenderDoc *d = rdoc_new(render_format(format), NULL);
+    RenderSheet b;
+    rsheet_init(&b, d, 4);
+    rsheet_col(&b, 0, "rep", false);
+    rsheet_col(&b, 1, "pay", true);
+    rsheet_col(&b, 2, "shown", true);
+    rsheet_col_views(&b, 2, RENDER_PEOPLE);
+    rsheet_col(&b, 3, "tier", true);
+    rsheet_col_text(&b, 3);
+    rsheet_row(&b, false);
+    rsheet_set(&b, 0, "张伟", "zhang");
+    rsheet_set(&b, 1, "1,200.50", "1200.50");
+    rsheet_set(&b, 2, "(+5.0%)", NULL);
+    rsheet_set(&b, 3, "12", NULL);
+    rsheet_style(&b, 3, STY_MARK);
+    rsheet_row(&b, true);
+    rsheet_set(&b, 0, "total", NULL);
+    rsheet_set(&b, 1, "1,200.50", "1200.50");
+    char note[] = "a note";
+    rsheet_add(&b, "pay", NULL, -1, note, 0);
+    note[0] = 'X'; /* copied */
+    if (flat_sheet) {
+        rsheet_init(&b, d, 1);
+        rsheet_col(&b, 0, "only", false);
+        rsheet_add(&b, "flat", NULL, -1, NULL, RENDER_FLAT);
+    }
+    return d;
+}
+
+static char *render_built(const char *format, bool flat_sheet)
+{
+    RenderDoc *d = built_doc(format, flat_sheet);
+    Buf b = {0};
+    render_doc(d, &b);
+    rdoc_free(d);
+    char *s = strdup(buf_cstr(&b));
+    buf_free(&b);
+    return s;
+}
+
+static void test_sheet_builder_and_views(void **state)
+{
+    (void)state;
+    char *t = render_built("table", true);
+    assert_string_equal(t, "pay\n"
+                           "rep         pay    shown  tier\n"
+                           "------------------------------\n"
+                           "张伟   1,200.50  (+5.0%)    12\n"
+                           "total  1,200.50\n"
+                           "a note\n");
+    free(t);
+    char *c = render_built("csv", true);
+    assert_string_equal(c, "rep,pay,tier\nzhang,1200.50,12\n\nonly\n");
+    free(c);
+    char *j = render_built("json", true);
+    assert_json(j);
+    assert_string_equal(j, "[{\"title\":\"pay\",\"columns\":[\"rep\",\"pay\",\"tier\"],"
+                           "\"rows\":[{\"rep\":\"zhang\",\"pay\":1200.50,\"tier\":\"12\"}],"
+                           "\"note\":\"a note\"}]\n");
+    free(j);
+    RenderDoc *d = rdoc_new(render_format("json"), NULL);
+    assert_true(rdoc_shows(d, RENDER_RECORDS | RENDER_FLAT));
+    assert_false(rdoc_shows(d, RENDER_PEOPLE));
+    rdoc_free(d);
+}
+
+static void test_caption(void **state)
+{
+    (void)state;
+    const char *want[] = {"table", "changed: 1\n\n", "md", "**changed: 1**\n\n", "csv", "",
+                          "json", "["};
+    for (int i = 0; i < 8; i += 2) {
+        RenderDoc *d = rdoc_new(render_format(want[i]), NULL);
+        rdoc_caption(d, "changed: 1");
+        Table t = one_level();
+        rdoc_add_table(d, &t);
+        Buf b = {0};
+        render_doc(d, &b);
+        assert_memory_equal(buf_cstr(&b), want[i + 1], strlen(want[i + 1]));
+        assert_true(strncmp(buf_cstr(&b) + strlen(want[i + 1]), "changed", 7) != 0);
+        buf_free(&b);
+        rdoc_free(d);
+    }
+}
+
+static void test_grid_of_table(void **state)
+{
+    (void)state;
+    RenderDoc *d = rdoc_new(NULL, NULL);
+    Table t = two_level();
+    cells2[0] = N("1000.504"); /* shown as 1000.50: the grid holds what is shown */
+    rdoc_add_table(d, &t);
+    RenderGrid *g = rdoc_grid(d);
+    rdoc_free(d);
+    assert_int_equal(g->ncols, 4);
+    assert_int_equal(g->nrows, 3);
+    assert_string_equal(g->heads[0], "region");
+    assert_string_equal(g->heads[3], "total");
+    assert_string_equal(g->cells[0].text, "north");
+    assert_false(g->cells[0].is_num);
+    assert_string_equal(g->cells[1].text, "1000.50");
+    assert_true(g->cells[1].is_num);
+    assert_int_equal(num_cmp(g->cells[1].num, N("1000.5")), 0);
+    assert_string_equal(g->cells[2 * 4].text, "total");
+    RenderGrid *h = rgrid_ref(g);
+    assert_true(rgrid_equal(g, h));
+    assert_false(rgrid_equal(g, NULL));
+    rgrid_unref(g);
+    rgrid_unref(h);
+    d = rdoc_new(NULL, NULL);
+    g = rdoc_grid(d); /* nothing shown: an empty grid */
+    assert_int_equal(g->ncols, 0);
+    assert_true(rgrid_equal(g, NULL));
+    rgrid_unref(g);
+    rdoc_free(d);
+}
+
+static void test_grid_of_sheet(void **state)
+{
+    (void)state;
+    RenderDoc *d = built_doc("csv", false);
+    RenderGrid *g = rdoc_grid(d);
+    rdoc_free(d);
+    assert_int_equal(g->ncols, 3); /* "shown" is for people only */
+    assert_int_equal(g->nrows, 1); /* no total row */
+    assert_string_equal(g->heads[2], "tier");
+    assert_string_equal(g->cells[0].text, "zhang");
+    assert_false(g->cells[0].is_num);
+    assert_true(g->cells[1].is_num);
+    assert_true(g->cells[2].is_num); /* typed by its text, as CSV publishes it */
+    assert_int_equal(num_cmp(g->cells[2].num, N("12")), 0);
+    rgrid_unref(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -809,6 +971,11 @@ int main(void)
         cmocka_unit_test(test_sheet_table_groups),
         cmocka_unit_test(test_sheet_csv_and_json_leave_out_totals),
         cmocka_unit_test(test_sheet_status_colour),
+        cmocka_unit_test(test_format_table),
+        cmocka_unit_test(test_sheet_builder_and_views),
+        cmocka_unit_test(test_caption),
+        cmocka_unit_test(test_grid_of_table),
+        cmocka_unit_test(test_grid_of_sheet),
         cmocka_unit_test_setup_teardown(test_write_atomic, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_missing_dir, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_rename_fails, make_tmpdir, remove_tmpdir),
