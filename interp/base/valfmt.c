@@ -93,8 +93,64 @@ static char *put_integer(char *out, const char *d, int point, bool thousands)
     return out;
 }
 
+static unsigned __int128 pow10u(int e)
+{
+    unsigned __int128 p = 1;
+    while (e-- > 0)
+        p *= 10;
+    return p;
+}
+
+/* Fixed decimals, rounded half away from zero or toward zero: the value
+ * in units of 10^-dec is computed exactly with one division, then written
+ * by num_fmt.  false when f asks for more (then the digits are moved as
+ * text), or when the shifted value would not fit. */
+static bool fixed_fast(Num x, const ValFmt *f, char *buf)
+{
+    int dec = f->max_dec, e = NUM_DECIMALS - dec - f->shift;
+    if (f->min_dec != dec || dec < 0 || dec > NUM_DECIMALS || f->trim || e < 0 || e > 30 ||
+        (f->round != NUM_HALF_UP && f->round != NUM_TRUNC))
+        return false;
+    unsigned __int128 m = x.v < 0 ? -(unsigned __int128)x.v : (unsigned __int128)x.v;
+    unsigned __int128 div = pow10u(e), q = m / div, r = m % div, unit = pow10u(NUM_DECIMALS - dec);
+    if (f->round == NUM_HALF_UP && r >= div - r)
+        q++;
+    if (q > ((unsigned __int128)1 << 126) / unit)
+        return false;
+    Num z = {(__int128)(q * unit)};
+    char *out = buf;
+    if (num_sign(x) > 0 && f->plus)
+        *out++ = '+';
+    num_fmt(num_sign(x) < 0 ? num_neg(z) : z, dec, f->thousands, out);
+    if (f->suffix)
+        strcat(out, f->suffix);
+    return true;
+}
+
+/* Rounded to max_dec by fixed_fast, then trailing zeros dropped down to
+ * min_dec; false when fixed_fast cannot. */
+static bool trimmed_fast(Num x, const ValFmt *f, char *buf)
+{
+    ValFmt fixed = *f;
+    fixed.min_dec = f->max_dec;
+    fixed.trim = false;
+    fixed.suffix = NULL;
+    if (!fixed_fast(x, &fixed, buf))
+        return false;
+    char *end = buf + strlen(buf), *dot = strchr(buf, '.');
+    for (int dec = dot ? (int)(end - dot - 1) : 0; dec > f->min_dec && end[-1] == '0'; dec--)
+        *--end = '\0';
+    if (end[-1] == '.')
+        *--end = '\0';
+    if (f->suffix)
+        strcat(end, f->suffix);
+    return true;
+}
+
 char *vf_fmt(Num x, const ValFmt *f, char *buf)
 {
+    if (f->trim ? trimmed_fast(x, f, buf) : fixed_fast(x, f, buf))
+        return buf;
     char d[NUM_BUFSZ + 48];
     int point, n = shifted_digits(x, f->shift, d, &point);
     int dec = decimals_shown(d + point, n - point, f);

@@ -23,6 +23,9 @@ void rdoc_free(RenderDoc *d)
 {
     if (!d)
         return;
+    for (size_t i = 0; i < d->nowned; i++)
+        free(d->owned[i]);
+    free(d->owned);
     free(d->items);
     arena_free(&d->arena);
     free(d);
@@ -79,16 +82,6 @@ void render_doc(const RenderDoc *d, Buf *out)
 {
     if (d->format)
         d->format->emit(d, out);
-}
-
-RenderGrid *rdoc_grid(const RenderDoc *d)
-{
-    for (size_t i = 0; i < d->nitems; i++)
-        if (rd_item_shown(&d->items[i], RENDER_FLAT))
-            return rd_item_grid(&d->items[i], true);
-    RenderGrid *g = xcalloc(1, sizeof *g);
-    g->refs = 1;
-    return g;
 }
 
 /* ---- the sheet builder ------------------------------------------------------------------ */
@@ -151,21 +144,20 @@ void rsheet_style(RenderSheet *b, size_t c, CellStyle style)
     b->style[(b->nrows - 1) * b->ncols + c] = (unsigned char)style;
 }
 
-/* A copy of n bytes at p in the arena (NULL for none). */
-static void *arena_copy(Arena *a, const void *p, size_t n)
+/* The document takes p (malloc'd) and frees it with itself. */
+static void *own(RenderDoc *d, void *p)
 {
-    if (!n)
-        return NULL;
-    void *q = arena_alloc(a, n);
-    memcpy(q, p, n);
-    return q;
+    if (p) {
+        d->owned = xrealloc(d->owned, (d->nowned + 1) * sizeof *d->owned);
+        d->owned[d->nowned++] = p;
+    }
+    return p;
 }
 
 void rsheet_add(RenderSheet *b, const char *title, const char *heading, int group,
                 const char *note, unsigned views)
 {
     Arena *a = &b->doc->arena;
-    size_t cells = b->nrows * b->ncols;
     Sheet s = {0};
     s.title = title ? arena_strdup(a, title) : NULL;
     s.heading = heading ? arena_strdup(a, heading) : NULL;
@@ -175,15 +167,15 @@ void rsheet_add(RenderSheet *b, const char *title, const char *heading, int grou
     s.right = b->right;
     s.json_num = b->json_num;
     s.col_views = b->col_views;
-    s.text = arena_copy(a, b->text, cells * sizeof *b->text);
-    s.plain = arena_copy(a, b->plain, cells * sizeof *b->plain);
-    s.style = arena_copy(a, b->style, cells);
-    s.total = arena_copy(a, b->total, b->nrows * sizeof *b->total);
+    s.text = own(b->doc, b->text);
+    s.plain = own(b->doc, b->plain);
+    s.style = own(b->doc, b->style);
+    s.total = own(b->doc, b->total);
     s.group = group;
     s.note = note ? arena_strdup(a, note) : NULL;
     s.views = views;
     rdoc_add_sheet(b->doc, &s);
-    rsheet_discard(b);
+    memset(b, 0, sizeof *b);
 }
 
 void rsheet_discard(RenderSheet *b)

@@ -3,22 +3,17 @@
  * sheets; items separated by a blank line.  Never a label or a colour. */
 #include "render/render_int.h"
 
-static void csv_grid(Buf *out, const RenderGrid *g)
+/* One row of a grid as a CSV record. */
+static void csv_row(void *ctx, const RenderCell *cells, size_t n, bool head)
 {
-    for (size_t c = 0; c < g->ncols; c++) {
+    Buf *out = ctx;
+    (void)head;
+    for (size_t c = 0; c < n; c++) {
         if (c)
             buf_putc(out, ',');
-        rd_csv_field(out, g->heads[c]);
+        rd_csv_field(out, cells[c].text);
     }
     buf_putc(out, '\n');
-    for (size_t r = 0; r < g->nrows; r++) {
-        for (size_t c = 0; c < g->ncols; c++) {
-            if (c)
-                buf_putc(out, ',');
-            rd_csv_field(out, g->cells[r * g->ncols + c].text);
-        }
-        buf_putc(out, '\n');
-    }
 }
 
 void emit_csv(const RenderDoc *d, Buf *out)
@@ -29,8 +24,6 @@ void emit_csv(const RenderDoc *d, Buf *out)
             continue;
         if (shown++ > 0)
             buf_putc(out, '\n');
-        RenderGrid *g = rd_item_grid(&d->items[i], false);
-        csv_grid(out, g);
-        rgrid_unref(g);
+        rd_item_rows(&d->items[i], false, csv_row, out);
     }
 }

@@ -22,7 +22,7 @@ static const char *kind_name(ValueKind k)
 static void json_num(Buf *out, const Table *t, const Num *x)
 {
     char buf[NUM_BUFSZ];
-    buf_puts(out, x ? num_fmt(*x, t->decimals, false, buf) : "null");
+    buf_puts(out, x ? vf_fixed(*x, t->decimals, false, buf) : "null");
 }
 
 static void json_row(Buf *out, const Table *t, size_t i)

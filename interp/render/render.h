@@ -190,6 +190,7 @@ typedef struct {
     size_t ncols, nrows;
     const char **heads;
     RenderCell *cells; /* nrows * ncols, row-major */
+    size_t cap;        /* private: rows allocated */
     int refs;          /* private: rgrid_ref / rgrid_unref */
     Arena arena;       /* private: the texts */
 } RenderGrid;

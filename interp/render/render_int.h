@@ -43,6 +43,8 @@ struct RenderDoc {
     RenderItem *items;
     size_t nitems, cap;
     Arena arena;
+    void **owned; /* malloc'd blocks the document frees (the sheets' cells) */
+    size_t nowned;
 };
 
 /* Whether the view shows the item. */
@@ -130,7 +132,12 @@ void rd_sheet_title(Buf *out, const SheetPart *p, bool md);
 
 /* ---- grids (grid.c) ---- */
 
-/* The grid of one item (as the flat view writes it); typed: with numbers. */
-RenderGrid *rd_item_grid(const RenderItem *it, bool typed);
+/* One row of an item's grid: n cells (the header's have no numbers),
+ * valid during the call only. */
+typedef void GridRowFn(void *ctx, const RenderCell *cells, size_t n, bool head);
+
+/* Calls row() for the header and then each row of the item's grid (what
+ * the flat view writes), in order; typed: with the numbers of the cells. */
+void rd_item_rows(const RenderItem *it, bool typed, GridRowFn *row, void *ctx);
 
 #endif

@@ -175,13 +175,6 @@ int run_render(Program *p, Engine *en, Measure *ms, ShowList *l, const RenderFor
     return render(p, en, ms, format, color && term_color(1), l, out);
 }
 
-int run_show_format(Program *p, Engine *en, Measure *ms, const Node *show, const char *title,
-                    const RenderFormat *format, bool color, Buf *out)
-{
-    ShowList l = {&show, (const char *[]){title}, 1};
-    return render(p, en, ms, format, color && term_color(1), &l, out);
-}
-
 int run_plan(const RunOpts *o)
 {
     Diags d = {0};

@@ -41,12 +41,9 @@ void run_review_shows(Program *p, Arena *arena, ShowList *l);
  * diff, the REPL's answers).  *out gets a grid with one reference, empty
  * when nothing evaluated.  Returns 0, or 1 after reporting. */
 int run_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out);
-/* One show rendered in a format, with a title (or NULL), in colour when
- * color is set and the table goes to a terminal (the REPL). */
-int run_show_format(Program *p, Engine *en, Measure *ms, const Node *show, const char *title,
-                    const RenderFormat *format, bool color, Buf *out);
-
-/* Renders a list of shows as `run` prints them (the REPL's :run). */
+/* Renders a list of shows as `run` prints them (the REPL's :run, show
+ * statements), in colour when color is set and the table goes to a
+ * terminal. */
 int run_render(Program *p, Engine *en, Measure *ms, ShowList *l, const RenderFormat *format,
                bool color, Buf *out);
 
