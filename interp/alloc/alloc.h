@@ -8,7 +8,7 @@
  * within one step of its exact value and every table adds up.  Allocations are
  * made on demand and cached in the Engine, which owns them; an Engine is
  * freed with engine_free.  Nothing here prints tables: alloc_table fills
- * a Table for report.c.
+ * a Table for render (render.h).
  */
 #ifndef ALLOC_H
 #define ALLOC_H

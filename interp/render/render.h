@@ -5,7 +5,8 @@
  *
  * Ownership: a RenderDoc owns an arena (rdoc_arena) and everything copied
  * into it: the caption, and every sheet made with the sheet builder
- * (RenderSheet: its cells, heads, title, heading and note are copied).
+ * (RenderSheet: its cells, heads, title, heading and note are copied; its
+ * cell arrays pass to the document).
  * rdoc_add_table and rdoc_add_sheet copy only the struct: the arrays and
  * strings a Table or Sheet points to stay the caller's and must live until
  * the document is rendered or freed (allocate them in rdoc_arena to tie

@@ -104,7 +104,10 @@ typedef struct {
     bool total_row; /* the last row is the total row */
 } ShownTable;
 
+/* Fills g from t: labels sanitised, numbers by the value formatter in
+ * o's display unit. */
 void rd_shown_build(ShownTable *g, const Table *t, const RenderOpts *o);
+/* Cell (r, c) of g (row 0: the header). */
 const char *rd_shown(const ShownTable *g, size_t r, size_t c);
 void rd_shown_free(ShownTable *g);
 
