@@ -8,7 +8,7 @@
  * within one step of its exact value and every table adds up.
  * Allocations are made on demand and cached in the Engine, which owns
  * them; an Engine is freed with engine_free.  Nothing here prints tables:
- * alloc_table fills a Table for render/.  alloc_apportion, the one
+ * alloc_table fills a Table for render/ (render/render.h).  alloc_apportion, the one
  * largest-remainder rounding, is plain arithmetic on the caller's arrays.
  */
 #ifndef ALLOC_H

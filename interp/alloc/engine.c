@@ -59,8 +59,7 @@ size_t al_stride(const Alloc *A, int ai)
  * so that "rest would be -0.06" is not shown as 0. */
 char *al_fmtv(const Alloc *A, Num v, char *buf)
 {
-    int dec = num_decimals(A->step), own = num_decimals(v);
-    return num_fmt(v, own > dec ? own : dec, true, buf);
+    return vf_plan(v, num_decimals(A->step), buf);
 }
 
 int al_axis_of(const Alloc *A, const Dim *d)

@@ -58,7 +58,7 @@ static void explain_level(Engine *en, Alloc *A, int ai, int k, const Member *m, 
     buf_printf(out, "  %s %s: ", al_level_of(ax->dim, ax->sl[k])->name, at->name);
     rule_of(en, si, at, out);
     buf_printf(out, ", %s = %s%% of %s %s\n      ", al_fmtv(A, marg[at->gindex], b1),
-               num_fmt(share, 4, false, b2), parent ? parent->name : A->metric->name,
+               vf_fixed(share, 4, false, b2), parent ? parent->name : A->metric->name,
                al_fmtv(A, pv, b3));
     source_ref(out, si->node);
     buf_putc(out, '\n');

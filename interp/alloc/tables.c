@@ -35,27 +35,20 @@ static Member *member_by_text(Dim *d, int depth, const char *text, int start_mon
     return NULL;
 }
 
-/* "80万" in the plan's display unit, else with separators */
+/* "1,400万" in the plan's display unit (every decimal of the quotient,
+ * rounded half-even at 12 as a division would), else as al_fmtv. */
 static char *fmt_unit(Engine *en, const Alloc *A, Num v, char *buf)
 {
-    static const struct {
-        const char *unit;
-        int64_t scale;
-    } units[] = {{"万", 10000}, {"亿", 100000000}, {"k", 1000}, {"M", 1000000}};
     const char *unit = NULL;
     for (Node *a = en->p->sym->header ? en->p->sym->header->a : NULL; a; a = a->next)
         if (strcmp(a->name, "unit") == 0 && a->a->kind == N_STR)
             unit = a->a->str;
-    for (size_t i = 0; unit && i < sizeof units / sizeof units[0]; i++)
-        if (strcmp(unit, units[i].unit) == 0) {
-            Num q;
-            if (num_div(v, num_from_int(units[i].scale), &q) == NUM_OK) {
-                num_fmt(q, num_decimals(q), true, buf); /* 1,400万 */
-                strcat(buf, unit);
-                return buf;
-            }
-        }
-    return al_fmtv(A, v, buf);
+    int e = vf_unit_exp(unit);
+    if (e == 0)
+        return al_fmtv(A, v, buf);
+    ValFmt f = {.shift = -e, .max_dec = VF_ALL, .trim = true, .round = NUM_HALF_EVEN,
+                .thousands = true, .suffix = unit};
+    return vf_fmt(v, &f, buf);
 }
 
 static void negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
@@ -74,7 +67,7 @@ static void negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
               num_mul(pct, num_from_int(100), &pct) == NUM_OK;
     Buf b = {0};
     buf_printf(&b, "bottom-up sums to %s, %s (%s%%) %s the %s target", al_fmtv(A, sum, b1),
-               fmt_unit(en, A, num_abs(gap), b2), ok ? num_fmt(pct, 1, false, b3) : "?",
+               fmt_unit(en, A, num_abs(gap), b2), ok ? vf_fixed(pct, 1, false, b3) : "?",
                num_sign(gap) < 0 ? "short of" : "over", fmt_unit(en, A, target, b4));
     A->note = xstrdup(buf_cstr(&b));
     diag_warning(en->p->diags, from->loc, "%s", A->note);

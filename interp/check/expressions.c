@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/valfmt.h"
 #include "check/check_int.h"
 
 char *rs_fmt_money(R *r, Num v, char *buf)
 {
-    int dec = num_decimals(r->s->round_step), own = num_decimals(v);
-    return num_fmt(v, own > dec ? own : dec, true, buf);
+    return vf_plan(v, num_decimals(r->s->round_step), buf);
 }
 
 static bool mixes(Kind a, Kind b)

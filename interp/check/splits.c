@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/valfmt.h"
 #include "check/check_int.h"
 
 /* ---- splits ----------------------------------------------------------------------- */
@@ -21,10 +22,8 @@ static const char *plural(R *r, const char *level)
 
 static char *fmt_value(R *r, const Node *metric, Num v, char *buf)
 {
-    if (sym_metric_kind(metric) == K_COUNT) {
-        int dec = num_decimals(v);
-        return num_fmt(v, dec > 4 ? 4 : dec, true, buf);
-    }
+    if (sym_metric_kind(metric) == K_COUNT)
+        return vf_upto(v, 4, buf);
     return rs_fmt_money(r, v, buf);
 }
 
@@ -33,9 +32,7 @@ char *rs_fmt_pct(Num share, char *buf)
     Num h;
     if (num_mul(share, num_from_int(100), &h) != NUM_OK)
         h = share;
-    num_str(h, buf);
-    strcat(buf, "%");
-    return buf;
+    return vf_fmt(h, &(ValFmt){.max_dec = VF_ALL, .suffix = "%"}, buf);
 }
 
 /* Is member m (or one of its ancestors) one of the scope members of its dimension? */

@@ -5,8 +5,8 @@
  * are those --show names, or else every table either plan shows (reports,
  * show statements, one table per split metric and dimension, and the
  * reviews when there are actuals).  Each table is evaluated on both sides
- * into its CSV form (SPEC §15), so cells are compared exactly as they are
- * published: rows are matched by their key columns (the member; period
+ * into its logical grid (the cells of its CSV form, SPEC §15), so cells
+ * are compared exactly as they are published: rows are matched by their key columns (the member; period
  * and member for statements; and the KPI or metric for scorecards and
  * reviews), columns by name.  A table one side lacks counts as all its
  * cells added or removed.  Nothing changed: no output, exit 0; changes:
@@ -16,11 +16,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "base/term.h"
 #include "check/check.h"
 #include "session/session.h"
-#include "session/table_diff.h"
 
 typedef struct {
     const char *file;
@@ -51,7 +50,7 @@ static void side_free(Side *sd)
 static void flush_side(Side *sd)
 {
     bool first = true;
-    sd->d.color = isatty(2) && !getenv("NO_COLOR");
+    sd->d.color = term_color(2);
     diag_flush(&sd->d, stderr, FMT_TEXT, &first);
     if (sd->d.nerrors)
         diag_count_line(&sd->d, stderr, sd->file);
@@ -121,11 +120,94 @@ static const Node *find_show(const Side *sd, const char *key)
     return NULL;
 }
 
-static int eval_show(Side *sd, const Node *s, Buf *out)
+/* The grid of show s on one side (NULL when that side does not show it). */
+static int eval_show(Side *sd, const Node *s, RenderGrid **out)
 {
+    *out = NULL;
     if (!s)
         return 0;
-    return run_show_csv(sd->p, &sd->en, &sd->ms, s, out) == 0 && !sd->d.nerrors ? 0 : -1;
+    return run_show_grid(&sd->en, &sd->ms, s, out) == 0 && !sd->d.nerrors ? 0 : -1;
+}
+
+/* The tables compared: every table of the new plan, then those only the
+ * old one shows; each with its show on either side (or NULL). */
+typedef struct {
+    char **keys;
+    const Node **shows[2];
+    int n;
+} TableList;
+
+static bool listed(const TableList *t, const char *key)
+{
+    for (int j = 0; j < t->n; j++)
+        if (strcmp(t->keys[j], key) == 0)
+            return true;
+    return false;
+}
+
+static void list_tables(Side *sides, TableList *t)
+{
+    memset(t, 0, sizeof *t);
+    for (int s = 1; s >= 0; s--)
+        for (int i = 0; i < sides[s].l.n; i++) {
+            char *k = tdiff_show_key(sides[s].l.shows[i]);
+            if (listed(t, k)) {
+                free(k);
+                continue;
+            }
+            t->keys = xrealloc(t->keys, (size_t)(t->n + 1) * sizeof *t->keys);
+            for (int side = 0; side < 2; side++) {
+                t->shows[side] = xrealloc(t->shows[side], (size_t)(t->n + 1) * sizeof *t->shows[side]);
+                t->shows[side][t->n] = find_show(&sides[side], k);
+            }
+            t->keys[t->n++] = k;
+        }
+}
+
+static void table_list_free(TableList *t)
+{
+    for (int i = 0; i < t->n; i++)
+        free(t->keys[i]);
+    free(t->keys);
+    free(t->shows[0]);
+    free(t->shows[1]);
+}
+
+/* Compares every table of the list; *tables counts those that changed.
+ * Returns 0, or the exit status of a side that did not evaluate. */
+static int compare_tables(Side *sides, const TableList *t, TdChanges *ch, int *tables)
+{
+    int rc = 0;
+    for (int i = 0; i < t->n && !rc; i++) {
+        RenderGrid *g[2] = {NULL, NULL};
+        for (int s = 0; s < 2; s++)
+            if (eval_show(&sides[s], t->shows[s][i], &g[s]) < 0)
+                rc = sides[s].p->data_error ? 2 : 1;
+        if (!rc) {
+            const Node *any = t->shows[1][i] ? t->shows[1][i] : t->shows[0][i];
+            *tables += tdiff_compare(ch, t->keys[i], tdiff_key_columns(any), g[0], g[1]) > 0;
+        }
+        rgrid_unref(g[0]);
+        rgrid_unref(g[1]);
+    }
+    return rc;
+}
+
+/* The changed cells, under a line that counts them (people's formats). */
+static void print_changes(const DiffOpts *o, const TdChanges *ch, int tables)
+{
+    RenderOpts ro = {"", NULL, term_color(1)};
+    RenderDoc *doc = rdoc_new(o->format, &ro);
+    Buf caption = {0}, out = {0};
+    buf_printf(&caption, "salesplan diff %s %s: %zu cell%s changed in %d table%s", o->old_file,
+               o->new_file, ch->nrows, ch->nrows == 1 ? "" : "s", tables, tables == 1 ? "" : "s");
+    rdoc_caption(doc, buf_cstr(&caption));
+    tdiff_add_sheet(doc, ch, "old", "new");
+    render_doc(doc, &out);
+    fwrite(buf_cstr(&out), 1, out.len, stdout);
+    rdoc_free(doc);
+    buf_free(&caption);
+    buf_free(&out);
 }
 
 int diff_plans(const DiffOpts *o)
@@ -135,76 +217,18 @@ int diff_plans(const DiffOpts *o)
     sides[0].file = o->old_file;
     sides[1].file = o->new_file;
     int rc = 0;
-    for (int i = 0; i < 2 && !rc; i++) {
+    for (int i = 0; i < 2 && !rc; i++)
         rc = side_load(&sides[i], o);
-    }
     TdChanges ch = {0};
     int tables = 0;
     if (!rc) {
-        /* every table of the new plan, then those only the old one shows */
-        char **keys = NULL;
-        const Node **shows[2] = {NULL, NULL};
-        int n = 0;
-        for (int s = 1; s >= 0; s--)
-            for (int i = 0; i < sides[s].l.n; i++) {
-                char *k = tdiff_show_key(sides[s].l.shows[i]);
-                bool dup = false;
-                for (int j = 0; j < n && !dup; j++)
-                    dup = strcmp(keys[j], k) == 0;
-                if (dup) {
-                    free(k);
-                    continue;
-                }
-                keys = xrealloc(keys, (size_t)(n + 1) * sizeof *keys);
-                shows[0] = xrealloc(shows[0], (size_t)(n + 1) * sizeof *shows[0]);
-                shows[1] = xrealloc(shows[1], (size_t)(n + 1) * sizeof *shows[1]);
-                keys[n] = k;
-                shows[0][n] = find_show(&sides[0], k);
-                shows[1][n] = find_show(&sides[1], k);
-                n++;
-            }
-        for (int i = 0; i < n && !rc; i++) {
-            Buf b[2] = {{0}, {0}};
-            for (int s = 0; s < 2; s++)
-                if (eval_show(&sides[s], shows[s][i], &b[s]) < 0)
-                    rc = sides[s].p->data_error ? 2 : 1;
-            if (!rc) {
-                TdCsv c[2];
-                tdiff_csv_read(&b[0], &c[0]);
-                tdiff_csv_read(&b[1], &c[1]);
-                const Node *any = shows[1][i] ? shows[1][i] : shows[0][i];
-                tables += tdiff_compare(&ch, keys[i], tdiff_key_columns(any), &c[0], &c[1]) > 0;
-                tdiff_csv_free(&c[0]);
-                tdiff_csv_free(&c[1]);
-            }
-            buf_free(&b[0]);
-            buf_free(&b[1]);
-        }
-        for (int i = 0; i < n; i++)
-            free(keys[i]);
-        free(keys);
-        free(shows[0]);
-        free(shows[1]);
+        TableList t;
+        list_tables(sides, &t);
+        rc = compare_tables(sides, &t, &ch, &tables);
+        table_list_free(&t);
     }
     if (!rc && ch.nrows) {
-        Buf out = {0};
-        OutOpts oo = {o->format, "", NULL, o->format == OUT_TABLE && isatty(1) && !getenv("NO_COLOR")};
-        char *title = NULL;
-        Buf t = {0};
-        buf_printf(&t, "salesplan diff %s %s: %zu cell%s changed in %d table%s", o->old_file, o->new_file,
-                   ch.nrows, ch.nrows == 1 ? "" : "s", tables, tables == 1 ? "" : "s");
-        title = xstrdup(buf_cstr(&t));
-        buf_free(&t);
-        if (o->format == OUT_TABLE || o->format == OUT_MD)
-            buf_printf(&out, "%s%s\n\n", o->format == OUT_MD ? "**" : "", title);
-        if (o->format == OUT_MD) { /* close the bold */
-            out.len -= 2;
-            buf_puts(&out, "**\n\n");
-        }
-        tdiff_sheet(&out, &ch, &oo, "old", "new");
-        fwrite(buf_cstr(&out), 1, out.len, stdout);
-        buf_free(&out);
-        free(title);
+        print_changes(o, &ch, tables);
         rc = 1;
     }
     tdiff_changes_free(&ch);

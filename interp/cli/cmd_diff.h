@@ -12,7 +12,7 @@ typedef struct {
     int nactuals;
     const char **allow;
     int nallow;
-    OutFormat format;
+    const RenderFormat *format;
 } DiffOpts;
 
 /* Prints the changed cells; returns 0 (nothing changed), 1 (changes, or

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/term.h"
 #include "cli/cmd_diff.h"
 #include "check/check.h"
 #include "fmt/fmt.h"
@@ -27,12 +28,12 @@ static const char usage_text[] =
     "  check [--format text|json|github] [--allow-path DIR] FILE...\n"
     "                    validate plans: syntax, names, splits, weights, kinds\n"
     "  run FILE [--actuals CSV]... [--as-of YYYY-MM] [--scenario NAME] [--show SPEC]...\n"
-    "      [--format table|csv|json|md] [-o FILE] [--lenient]\n"
+    "      [--format {formats}] [-o FILE] [--lenient]\n"
     "                    evaluate a plan: allocation tables, incentive statements,\n"
     "                    scorecards and reviews\n"
     "  repl [FILE]       interactive what-if session: try targets, splits and rates,\n"
     "                    see what changed, :undo, :diff, :save (salesplan repl --help)\n"
-    "  diff OLD.plan NEW.plan [--show SPEC]... [--format table|csv|json|md]\n"
+    "  diff OLD.plan NEW.plan [--show SPEC]... [--format {formats}]\n"
     "                    the cells a change to a plan moves: old, new, delta, percent\n"
     "  fmt [--check | -w] FILE...\n"
     "                    print plans in the canonical layout, or list or rewrite\n"
@@ -64,7 +65,7 @@ static const char check_usage[] =
 
 static const char run_usage[] =
     "usage: salesplan run FILE [--actuals CSV]... [--as-of YYYY-MM] [--scenario NAME]\n"
-    "                     [--show SPEC]... [--format table|csv|json|md] [-o FILE]\n"
+    "                     [--show SPEC]... [--format {formats}] [-o FILE]\n"
     "                     [--lenient] [--allow-path DIR] [--max-cells N]\n"
     "\n"
     "Checks the plan, then evaluates it: the plan's reports, or what --show names,\n"
@@ -73,8 +74,7 @@ static const char run_usage[] =
     "controlled rounding, and totals are sums of the cells shown.\n"
     "\n"
     "  --show SPEC       a show statement without 'show': \"revenue by region, quarter\"\n"
-    "  --format FORMAT   table (aligned, display unit; the default), csv (base units),\n"
-    "                    json, or md (for pull-request comments)\n"
+    "  --format FORMAT   {formats-help}\n"
     "  -o FILE           write to FILE atomically (nothing is written on error)\n"
     "  --allow-path DIR  also let the plan read data files below DIR\n"
     "  --max-cells N     refuse allocations of more than N cells (default 50000000)\n"
@@ -127,6 +127,15 @@ static const char fmt_usage[] =
     "exit status: 0 ok (--check: nothing to change), 1 a plan does not parse or\n"
     "(--check) would change, 2 usage, file or internal errors\n";
 
+/* Prints a usage text with the format table's names and help in place. */
+static void print_usage(const char *text)
+{
+    Buf b = {0};
+    render_usage(&b, text);
+    fputs(buf_cstr(&b), stdout);
+    buf_free(&b);
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("salesplan: ", stderr);
@@ -146,7 +155,7 @@ static int check_one(const char *path, const CheckOpts *o, bool *json_first, int
                      int *warnings)
 {
     Diags d = {0};
-    d.color = o->format == FMT_TEXT && isatty(2) && !getenv("NO_COLOR");
+    d.color = o->format == FMT_TEXT && term_color(2);
     Program *p = prog_new(&d);
     for (int i = 0; i < o->nallow; i++)
         prog_allow_path(p, o->allow[i]);
@@ -291,7 +300,7 @@ static int fmt_one(const char *path, FmtMode mode)
     }
     Source *src = source_new(strcmp(path, "-") == 0 ? "<stdin>" : path, NULL, text, len, 0);
     Diags d = {0};
-    d.color = isatty(2) && !getenv("NO_COLOR");
+    d.color = term_color(2);
     Buf out = {0};
     FmtResult r = mode == FMT_DUMP ? fmt_dump_ast(src, &d, &out) : fmt_plan(src, &d, &out);
     int rc = 0;
@@ -379,7 +388,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 typedef struct {
     const char **shows, **actuals, **allow;
     int *nshows, *nactuals, *nallow;
-    OutFormat *format;
+    const RenderFormat **format;
 } SharedOpts;
 
 static bool is_opt(const char *a, const char *opt)
@@ -388,16 +397,20 @@ static bool is_opt(const char *a, const char *opt)
     return strncmp(a, opt, n) == 0 && (a[n] == '\0' || a[n] == '=');
 }
 
-static int parse_format(const char *v, OutFormat *out)
+static int parse_format(const char *v, const RenderFormat **out)
 {
-    static const char *const names[] = {"table", "csv", "json", "md"};
-    static const OutFormat formats[] = {OUT_TABLE, OUT_CSV, OUT_JSON, OUT_MD};
-    for (int k = 0; v && k < 4; k++)
-        if (strcmp(v, names[k]) == 0) {
-            *out = formats[k];
-            return 0;
-        }
-    return usage_error("unknown format '%s' (expected table, csv, json or md)", v ? v : "");
+    const RenderFormat *f = render_format(v);
+    if (f) {
+        *out = f;
+        return 0;
+    }
+    Buf msg = {0};
+    buf_printf(&msg, "unknown format '%s' (expected ", v ? v : "");
+    render_format_names(&msg, ", ", " or ");
+    buf_putc(&msg, ')');
+    int rc = usage_error("%s", buf_cstr(&msg));
+    buf_free(&msg);
+    return rc;
 }
 
 /* Whether argv[*i] is a shared option (then *rc is 0 or a usage error's 2). */
@@ -430,7 +443,7 @@ static bool shared_option(const SharedOpts *s, int argc, char **argv, int *i, in
 static int cmd_run(int argc, char **argv)
 {
     RunOpts o = {0};
-    o.format = OUT_TABLE;
+    o.format = render_format_default();
     o.shows = xcalloc((size_t)argc + 1, sizeof *o.shows);
     o.allow = xcalloc((size_t)argc + 1, sizeof *o.allow);
     o.actuals = xcalloc((size_t)argc + 1, sizeof *o.actuals);
@@ -440,7 +453,7 @@ static int cmd_run(int argc, char **argv)
         const char *a = argv[i], *v = NULL;
 #define IS(opt) (strcmp(a, opt) == 0 || (strncmp(a, opt "=", sizeof opt) == 0))
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(run_usage, stdout);
+            print_usage(run_usage);
             goto done;
         } else if (shared_option(&sh, argc, argv, &i, &rc)) {
             continue;
@@ -488,7 +501,7 @@ done:
 
 static const char diff_usage[] =
     "usage: salesplan diff OLD.plan NEW.plan [--show SPEC]... [--actuals CSV]...\n"
-    "                      [--format table|csv|json|md] [--allow-path DIR]\n"
+    "                      [--format {formats}] [--allow-path DIR]\n"
     "\n"
     "What a change to a plan does to its numbers.  Both plans are evaluated as\n"
     "'salesplan run' would, and every table either plan shows (or each --show) is\n"
@@ -513,7 +526,7 @@ static const char diff_usage[] =
 static int cmd_diff(int argc, char **argv)
 {
     DiffOpts o = {0};
-    o.format = OUT_TABLE;
+    o.format = render_format_default();
     o.shows = xcalloc((size_t)argc + 1, sizeof *o.shows);
     o.actuals = xcalloc((size_t)argc + 1, sizeof *o.actuals);
     o.allow = xcalloc((size_t)argc + 1, sizeof *o.allow);
@@ -523,7 +536,7 @@ static int cmd_diff(int argc, char **argv)
     for (int i = 0; i < argc && !rc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(diff_usage, stdout);
+            print_usage(diff_usage);
             goto done;
         } else if (shared_option(&sh, argc, argv, &i, &rc)) {
             continue;
@@ -555,7 +568,7 @@ int main(int argc, char **argv)
         return usage_error("a command is needed%s", "");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage_text, stdout);
+        print_usage(usage_text);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fmt/fmt_int.h"
-#include "render/render.h"
+#include "base/term.h"
 
 /* ---- building ---------------------------------------------------------- */
 
@@ -22,7 +22,7 @@ Doc *doc_text(Fmt *f, const char *s)
 {
     Doc *d = doc_new(f, D_TEXT);
     d->text = s;
-    d->width = display_width(s);
+    d->width = term_text_width(s);
     return d;
 }
 
@@ -283,7 +283,7 @@ static int cells_width(const Entry *e)
     int w = 0;
     for (int i = 0; i < e->ncells; i++)
         if (e->cells[i][0])
-            w += display_width(e->cells[i]) + 1;
+            w += term_text_width(e->cells[i]) + 1;
     return w;
 }
 
@@ -337,7 +337,7 @@ static void run_widths(const Entry *e, int from, int to, int *w, int maxcells)
         w[j] = 0;
     for (int i = from; i < to; i++)
         for (int j = 0; j < e[i].ncells && j < maxcells; j++) {
-            int cw = display_width(e[i].cells[j]);
+            int cw = term_text_width(e[i].cells[j]);
             if (cw > w[j])
                 w[j] = cw;
         }
@@ -354,7 +354,7 @@ static void put_cells(Buf *b, const Entry *e, const int *w)
         return;
     }
     for (int j = 0; j < e->ncells; j++) {
-        int cw = display_width(e->cells[j]);
+        int cw = term_text_width(e->cells[j]);
         int want = w ? w[j] : cw;
         if (want == 0)
             continue;
@@ -383,7 +383,7 @@ static void pad_section(Block *b, Rendered *r, int from, int to, int ind, Buf *l
             Buf *l = &lines[x];
             put_cells(l, &b->e[x], j - i > 1 ? w : NULL);
             buf_puts(l, r[x].text);
-            r[x].width = ind + display_width(buf_cstr(l));
+            r[x].width = ind + term_text_width(buf_cstr(l));
         }
         free(w);
         i = j;
@@ -428,7 +428,7 @@ static int put_trailing(Asm *a, const Entry *e, const Rendered *r, int ccol)
     int w = r->width;
     if (!r->single) { /* the width of the last line */
         const char *nl = strrchr(a->out->data, '\n');
-        w = display_width(nl ? nl + 1 : a->out->data);
+        w = term_text_width(nl ? nl + 1 : a->out->data);
     }
     int tcol = r->single ? ccol : w + 2;
     put_spaces(a->out, tcol - w);

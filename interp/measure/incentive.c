@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/valfmt.h"
 
 typedef enum { CX_MEMBER, CX_EXAMPLE, CX_PLAN } CxMode;
 
@@ -703,7 +704,7 @@ static char *fmt_value(const Value *v, char *buf)
         return strcpy(buf, v->str ? v->str : "");
     if (v->kind == V_BOOL)
         return strcpy(buf, num_is_zero(v->num) ? "false" : "true");
-    return num_fmt(v->num, num_decimals(v->num) > 4 ? 4 : num_decimals(v->num), true, buf);
+    return vf_upto(v->num, 4, buf);
 }
 
 /* Equal exactly, or once the computed value is rounded as a statement

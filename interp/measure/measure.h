@@ -85,4 +85,11 @@ int ms_attainment(Measure *ms, const Node *metric, const Member *m, int from, in
 /* The same from a target and an actual already known. */
 Num ms_ratio(const Node *metric, Num target, Num actual);
 
+/* ---- statements.c: show incentive|scorecard|review NAME ---- */
+
+/* Adds the sheets of one show statement (op SHOW_INCENTIVE, SHOW_SCORECARD
+ * or SHOW_REVIEW) to doc, those its view shows; every text is copied into
+ * the document.  Returns 0, or -1 after reporting. */
+int stmt_show(Measure *ms, const Node *show, RenderDoc *doc);
+
 #endif

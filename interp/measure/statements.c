@@ -1,92 +1,34 @@
-/* statement.c -- `show incentive`, `show scorecard` and `show review` as
- * sheets (report.h): incentive statements with every line as a column,
- * scorecards with one row per KPI and a total row, reviews with each
- * status metric as "actual [pct% of target]", the reforecast of the rest
- * of the year, and the review's scorecards and incentives.
+/* statements.c -- `show incentive`, `show scorecard` and `show review` as
+ * sheets of a render document: incentive statements with every line as a
+ * column, scorecards with one row per KPI and a total row, reviews with
+ * each status metric, the reforecast of the rest of the year, and the
+ * review's scorecards and incentives.
  *
- * CSV follows SPEC §15 exactly (the status rows only for a review); table
- * and md output split sheets by period and add total rows.  Every value
- * is rounded once, from its exact value, where it is shown.
+ * It builds sheets and never chooses a format: the sheets and columns say
+ * which views show them (render.h), so that CSV follows SPEC §15 exactly
+ * (a review's status rows only) and people get total rows and one table
+ * per period; work the document's view would not show is skipped.  Every
+ * value is rounded once, from its exact value, where it is shown.
  */
-#include "measure/statements.h"
+#include "measure/measure.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/valfmt.h"
 #include "measure/incentive.h"
 
-/* ---- building sheets ---------------------------------------------------------------------- */
-
+/* What every sheet of one show statement shares. */
 typedef struct {
-    Arena *arena;
-    size_t ncols, nrows, cap;
-    const char **heads;
-    bool *right, *json_num;
-    const char **text, **plain;
-    unsigned char *style;
-    bool *total;
-} SB;
-
-static void sb_init(SB *b, Arena *arena, size_t ncols)
-{
-    memset(b, 0, sizeof *b);
-    b->arena = arena;
-    b->ncols = ncols;
-    b->heads = arena_alloc(arena, ncols * sizeof *b->heads);
-    b->right = arena_alloc(arena, ncols * sizeof *b->right);
-    b->json_num = arena_alloc(arena, ncols * sizeof *b->json_num);
-}
-
-static void sb_col(SB *b, size_t c, const char *head, bool number)
-{
-    b->heads[c] = head;
-    b->right[c] = number;
-    b->json_num[c] = number;
-}
-
-static void sb_row(SB *b, bool total)
-{
-    if (b->nrows == b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 64;
-        b->text = xrealloc(b->text, b->cap * b->ncols * sizeof *b->text);
-        b->plain = xrealloc(b->plain, b->cap * b->ncols * sizeof *b->plain);
-        b->style = xrealloc(b->style, b->cap * b->ncols);
-        b->total = xrealloc(b->total, b->cap * sizeof *b->total);
-    }
-    size_t r = b->nrows++;
-    for (size_t c = 0; c < b->ncols; c++) {
-        b->text[r * b->ncols + c] = "";
-        b->plain[r * b->ncols + c] = "";
-        b->style[r * b->ncols + c] = STY_NONE;
-    }
-    b->total[r] = total;
-}
-
-/* Sets a cell of the last row: shown text and plain text (NULL: the same). */
-static void sb_set(SB *b, size_t c, const char *text, const char *plain)
-{
-    size_t r = b->nrows - 1;
-    b->text[r * b->ncols + c] = arena_strdup(b->arena, text);
-    b->plain[r * b->ncols + c] = plain ? arena_strdup(b->arena, plain) : b->text[r * b->ncols + c];
-}
-
-static void sb_style(SB *b, size_t c, int style)
-{
-    b->style[(b->nrows - 1) * b->ncols + c] = (unsigned char)style;
-}
-
-static void sb_emit(SB *b, Buf *out, const OutOpts *o, int *index, const char *title,
-                    const char *heading, int group, const char *note)
-{
-    Sheet s = {title,   heading,    b->ncols,  b->nrows, b->heads, b->right, b->json_num,
-               b->text, b->plain,   b->style,  b->total, group,    NULL,     note};
-    report_sheet(out, &s, o, (*index)++);
-    free(b->text);
-    free(b->plain);
-    free(b->style);
-    free(b->total);
-    memset(b, 0, sizeof *b);
-}
+    Measure *ms;
+    const Symbols *s;
+    RenderDoc *doc;
+    Arena *a; /* the document's */
+    const Period *per;
+    int nper;
+    unsigned views; /* of the sheets made: 0 (all), or those of a review's extras */
+} Stmt;
 
 /* ---- numbers ------------------------------------------------------------------------------- */
 
@@ -103,31 +45,25 @@ static int step_decimals(const Symbols *s)
     return decimals;
 }
 
-/* Money rounded to the plan's step: plain ("1234.50") and for people ("1,234.50"). */
-static void money(const Symbols *s, Num v, char *plain, char *text)
-{
-    Num r;
-    if (num_round(v, s->round_step, s->rounding, &r) != NUM_OK)
-        r = v;
-    num_fmt(r, step_decimals(s), false, plain);
-    num_fmt(r, step_decimals(s), true, text);
-}
-
 static Num money_rounded(const Symbols *s, Num v)
 {
     Num r;
     return num_round(v, s->round_step, s->rounding, &r) == NUM_OK ? r : v;
 }
 
+/* Money rounded to the plan's step: plain ("1234.50") and for people ("1,234.50"). */
+static void money(const Symbols *s, Num v, char *plain, char *text)
+{
+    Num r = money_rounded(s, v);
+    vf_fixed(r, step_decimals(s), false, plain);
+    vf_fixed(r, step_decimals(s), true, text);
+}
+
 /* A ratio: plain with 4 decimals ("1.1220"), for people as a percent ("112.20%"). */
 static void ratio(Num v, char *plain, char *text)
 {
-    num_fmt(v, 4, false, plain);
-    Num h;
-    if (num_mul(v, num_from_int(100), &h) != NUM_OK)
-        h = v;
-    num_fmt(h, 2, true, text);
-    strcat(text, "%");
+    vf_fixed(v, 4, false, plain);
+    vf_percent(v, 2, text);
 }
 
 /* A metric's value as SPEC §15 writes it: money to the step's decimals,
@@ -142,19 +78,24 @@ static void metric_value(const Symbols *s, const Node *metric, Num v, char *plai
     }
     switch (k) {
     case K_COUNT:
-        num_fmt(v, 0, false, plain);
-        num_fmt(v, num_decimals(v) > 2 ? 2 : num_decimals(v), true, text);
+        vf_fixed(v, 0, false, plain);
+        vf_upto(v, 2, text);
         return;
-    case K_PERCENT:
-        ratio(v, plain, text);
-        return;
+    case K_PERCENT: ratio(v, plain, text); return;
     case K_SCORE:
-        num_fmt(v, 2, false, plain);
-        num_fmt(v, 2, true, text);
+        vf_fixed(v, 2, false, plain);
+        vf_fixed(v, 2, true, text);
         return;
-    default:
-        money(s, v, plain, text);
+    default: money(s, v, plain, text);
     }
+}
+
+/* Sets cell c of the last row to a money value (plain and for people). */
+static void set_money(RenderSheet *b, size_t c, const Symbols *s, Num v)
+{
+    char plain[VF_BUFSZ], text[VF_BUFSZ];
+    money(s, v, plain, text);
+    rsheet_set(b, c, text, plain);
 }
 
 static const char *member_text(const Member *m)
@@ -162,43 +103,39 @@ static const char *member_text(const Member *m)
     return m->label ? m->label : m->name;
 }
 
-static char *heading(Measure *ms, Arena *a, const char *what)
+static char *heading(const Stmt *st, const char *what)
 {
+    Measure *ms = st->ms;
     if (ms->scenario)
-        return arena_printf(a, "%s, scenario %s", what, ms->scenario->name);
+        return arena_printf(st->a, "%s, scenario %s", what, ms->scenario->name);
     if (ms->as_of < 0)
-        return arena_printf(a, "%s, no actuals", what);
-    return arena_printf(a, "%s, actuals to %s", what, ms_month_label(ms->p->sym, ms->as_of));
+        return arena_printf(st->a, "%s, no actuals", what);
+    return arena_printf(st->a, "%s, actuals to %s", what, ms_month_label(ms->p->sym, ms->as_of));
 }
 
 /* The line under a sheet: why it is empty, or that its last period is partial. */
-static const char *nothing_note(Measure *ms, const Period *per, int nper)
+static const char *nothing_note(const Stmt *st)
 {
-    if (nper == 0)
+    if (st->nper == 0)
         return "no period to report: no actuals (give --actuals, --as-of or --scenario)";
-    if (per[nper - 1].partial) {
-        static char buf[128];
-        snprintf(buf, sizeof buf, "%s is partial: targets and actuals to %s", per[nper - 1].label,
-                 ms_month_label(ms->p->sym, per[nper - 1].last));
-        return buf;
-    }
+    const Period *last = &st->per[st->nper - 1];
+    if (last->partial)
+        return arena_printf(st->a, "%s is partial: targets and actuals to %s", last->label,
+                            ms_month_label(st->s, last->last));
     return NULL;
 }
 
 /* ---- incentives ---------------------------------------------------------------------------- */
 
-
-static void line_cell(SB *b, size_t c, const Symbols *s, const Node *line, const Value *v)
+static void line_cell(RenderSheet *b, size_t c, const Symbols *s, const Node *line, const Value *v)
 {
-    char plain[NUM_BUFSZ], text[NUM_BUFSZ + 2];
-    if (v->kind == V_STR) {
-        sb_set(b, c, v->str ? v->str : "", NULL);
-        b->json_num[c] = false;
-        return;
-    }
-    if (v->kind == V_BOOL) {
-        sb_set(b, c, num_is_zero(v->num) ? "false" : "true", NULL);
-        b->json_num[c] = false;
+    char plain[VF_BUFSZ], text[VF_BUFSZ];
+    if (v->kind == V_STR || v->kind == V_BOOL) {
+        const char *t = v->kind == V_STR    ? (v->str ? v->str : "")
+                        : num_is_zero(v->num) ? "false"
+                                              : "true";
+        rsheet_set(b, c, t, NULL);
+        rsheet_col_text(b, c);
         return;
     }
     if (inc_money_line(line)) {
@@ -206,284 +143,326 @@ static void line_cell(SB *b, size_t c, const Symbols *s, const Node *line, const
     } else if ((Kind)line->op == K_PERCENT) {
         ratio(v->num, plain, text);
     } else { /* 4 decimals; people see no trailing zeros */
-        Num r;
-        num_fmt(v->num, 4, false, plain);
-        if (num_round(v->num, num_from_ratio(1, 10000, &r) == NUM_OK ? r : NUM_ONE, NUM_HALF_UP, &r) != NUM_OK)
-            r = v->num;
-        num_fmt(r, num_decimals(r), true, text);
+        vf_fixed(v->num, 4, false, plain);
+        vf_fmt(v->num, &(ValFmt){.max_dec = 4, .trim = true, .thousands = true}, text);
     }
-    sb_set(b, c, text, plain);
+    rsheet_set(b, c, text, plain);
 }
 
-static int show_incentive(Measure *ms, const Node *inc, const Period *per, int nper,
-                          const OutOpts *o, Buf *out, int *index, Arena *a)
+/* The lines in the order shown: every line but the payout, then the payout. */
+static int *line_order(const IncResult *r)
 {
-    const Symbols *s = ms->p->sym;
+    int *order = xcalloc((size_t)r->nlines + 1, sizeof *order), k = 0;
+    for (int j = 0; j < r->nlines; j++)
+        if (j != r->payout)
+            order[k++] = j;
+    order[k] = r->payout;
+    return order;
+}
+
+/* A period's total row (people): the sums of the money lines as shown. */
+static void incentive_total(RenderSheet *b, const Symbols *s, const IncResult *r,
+                            const int *order, int p, const Num *sum)
+{
+    rsheet_row(b, true);
+    rsheet_set(b, 0, r->per[p].label, NULL);
+    rsheet_set(b, 1, "total", NULL);
+    for (int j = 0; j < r->nlines; j++)
+        if (inc_money_line(r->lines[order[j]]))
+            set_money(b, 2 + (size_t)j, s, sum[j]);
+}
+
+static void incentive_period(RenderSheet *b, const Symbols *s, const IncResult *r,
+                             const int *order, int p)
+{
+    Num *sum = xcalloc((size_t)r->nlines + 1, sizeof *sum);
+    for (size_t i = 0; i < r->nmem; i++) {
+        size_t c = (size_t)p * r->nmem + i;
+        if (!r->in[c])
+            continue;
+        rsheet_row(b, false);
+        rsheet_set(b, 0, r->per[p].label, NULL);
+        rsheet_set(b, 1, member_text(r->mem[i]), r->mem[i]->name);
+        for (int j = 0; j < r->nlines; j++) {
+            const Value *v = &r->val[c * (size_t)r->nlines + (size_t)order[j]];
+            line_cell(b, 2 + (size_t)j, s, r->lines[order[j]], v);
+            if (v->kind == V_NUM && inc_money_line(r->lines[order[j]]))
+                num_add(sum[j], money_rounded(s, v->num), &sum[j]);
+        }
+    }
+    incentive_total(b, s, r, order, p, sum);
+    free(sum);
+}
+
+static int show_incentive(const Stmt *st, const Node *inc)
+{
     IncResult r;
-    if (inc_compute(ms, inc, per, nper, &r) < 0) {
+    if (inc_compute(st->ms, inc, st->per, st->nper, &r) < 0) {
         inc_result_free(&r);
         return -1;
     }
-    size_t nc = 2 + (size_t)r.nlines;
-    SB b;
-    sb_init(&b, a, nc);
-    sb_col(&b, 0, "period", false);
-    sb_col(&b, 1, r.lv->name, false);
-    int *order = xcalloc((size_t)r.nlines + 1, sizeof *order), k = 0;
+    RenderSheet b;
+    rsheet_init(&b, st->doc, 2 + (size_t)r.nlines);
+    rsheet_col(&b, 0, "period", false);
+    rsheet_col(&b, 1, r.lv->name, false);
+    int *order = line_order(&r);
     for (int j = 0; j < r.nlines; j++)
-        if (j != r.payout)
-            order[k++] = j;
-    order[k++] = r.payout;
-    for (int j = 0; j < r.nlines; j++)
-        sb_col(&b, 2 + (size_t)j, r.lines[order[j]]->name, true);
-    bool human = o->format == OUT_TABLE || o->format == OUT_MD;
-    for (int p = 0; p < r.nper; p++) {
-        Num *sum = xcalloc((size_t)r.nlines + 1, sizeof *sum);
-        for (size_t i = 0; i < r.nmem; i++) {
-            size_t c = (size_t)p * r.nmem + i;
-            if (!r.in[c])
-                continue;
-            sb_row(&b, false);
-            sb_set(&b, 0, r.per[p].label, NULL);
-            sb_set(&b, 1, human ? member_text(r.mem[i]) : r.mem[i]->name, r.mem[i]->name);
-            for (int j = 0; j < r.nlines; j++) {
-                const Value *v = &r.val[c * (size_t)r.nlines + (size_t)order[j]];
-                line_cell(&b, 2 + (size_t)j, s, r.lines[order[j]], v);
-                if (v->kind == V_NUM && inc_money_line(r.lines[order[j]]))
-                    num_add(sum[j], money_rounded(s, v->num), &sum[j]);
-            }
-        }
-        if (human) {
-            sb_row(&b, true);
-            sb_set(&b, 0, r.per[p].label, NULL);
-            sb_set(&b, 1, "total", NULL);
-            for (int j = 0; j < r.nlines; j++)
-                if (inc_money_line(r.lines[order[j]])) {
-                    char plain[NUM_BUFSZ], text[NUM_BUFSZ];
-                    money(s, sum[j], plain, text);
-                    sb_set(&b, 2 + (size_t)j, text, plain);
-                }
-        }
-        free(sum);
-    }
+        rsheet_col(&b, 2 + (size_t)j, r.lines[order[j]]->name, true);
+    for (int p = 0; p < r.nper; p++)
+        incentive_period(&b, st->s, &r, order, p);
     free(order);
-    char *title = arena_printf(a, "incentive %s", inc->name);
-    sb_emit(&b, out, o, index, title, heading(ms, a, arena_printf(a, "per %s", r.lv->name)), 0,
-            nothing_note(ms, per, nper));
+    const char *what = arena_printf(st->a, "per %s", r.lv->name);
+    rsheet_add(&b, arena_printf(st->a, "incentive %s", inc->name), heading(st, what), 0,
+               nothing_note(st), st->views);
     inc_result_free(&r);
     return 0;
 }
 
 /* ---- scorecards ---------------------------------------------------------------------------- */
 
-static int show_scorecard(Measure *ms, const Node *sc, const Period *per, int nper, const Node *rank,
-                          const OutOpts *o, Buf *out, int *index, Arena *a)
+/* Period, member, KPI, weight ... rating; rank and bottom (not in the
+ * flat export) when ranked. */
+static void scorecard_columns(RenderSheet *b, const ScResult *r, bool ranked)
 {
-    const Symbols *s = ms->p->sym;
+    static const char *const heads[] = {"period", NULL,         "kpi",   "weight", "target",
+                                        "actual", "attainment", "score", "rating"};
+    for (size_t c = 0; c < 9; c++)
+        rsheet_col(b, c, c == 1 ? r->lv->name : heads[c], c >= 3 && c <= 7);
+    if (!ranked)
+        return;
+    rsheet_col(b, 9, "rank", true);
+    rsheet_col(b, 10, "bottom", false);
+    rsheet_col_views(b, 9, RENDER_PEOPLE | RENDER_RECORDS);
+    rsheet_col_views(b, 10, RENDER_PEOPLE | RENDER_RECORDS);
+}
+
+/* The member's total line (cell c of the result): weight 100%, score, rating, rank. */
+static void scorecard_total(RenderSheet *b, const ScResult *r, size_t c, bool ranked)
+{
+    char plain[VF_BUFSZ], text[VF_BUFSZ];
+    rsheet_set(b, 2, "total", NULL);
+    rsheet_set(b, 3, "100.00%", "1.0000");
+    rsheet_set(b, 7, vf_fixed(r->total[c], 2, true, text), vf_fixed(r->total[c], 2, false, plain));
+    rsheet_set(b, 8, r->rating[c], NULL);
+    if (!ranked)
+        return;
+    snprintf(plain, sizeof plain, "%d", r->rank[c]);
+    rsheet_set(b, 9, plain, NULL);
+    rsheet_set(b, 10, r->bottom[c] ? "bottom" : "", NULL);
+    if (r->bottom[c])
+        rsheet_style(b, 10, STY_RED);
+}
+
+/* KPI k of the member (cell c of the result). */
+static void scorecard_kpi(RenderSheet *b, const Symbols *s, const ScResult *r, size_t c, int k)
+{
+    char plain[VF_BUFSZ], text[VF_BUFSZ];
+    size_t x = c * (size_t)r->nkpi + (size_t)k;
+    const Node *metric = strmap_get(&s->metrics, r->kpis[k]->name);
+    rsheet_set(b, 2, r->kpis[k]->name, NULL);
+    ratio(r->weight[k], plain, text);
+    rsheet_set(b, 3, text, plain);
+    metric_value(s, metric, r->target[x], plain, text);
+    rsheet_set(b, 4, text, plain);
+    metric_value(s, metric, r->actual[x], plain, text);
+    rsheet_set(b, 5, text, plain);
+    ratio(r->att[x], plain, text);
+    rsheet_set(b, 6, text, plain);
+    rsheet_set(b, 7, vf_fixed(r->score[x], 2, true, text), vf_fixed(r->score[x], 2, false, plain));
+}
+
+/* One row per KPI of member i in period p, then its total row. */
+static void scorecard_member(RenderSheet *b, const Symbols *s, const ScResult *r, int p, size_t i,
+                             bool ranked)
+{
+    size_t c = (size_t)p * r->nmem + i;
+    const char *who = r->mem[i]->name;
+    for (int k = 0; k <= r->nkpi; k++) {
+        rsheet_row(b, false);
+        rsheet_set(b, 0, r->per[p].label, NULL);
+        rsheet_set(b, 1, k > 0 ? "" : member_text(r->mem[i]), who);
+        if (k == r->nkpi)
+            scorecard_total(b, r, c, ranked);
+        else
+            scorecard_kpi(b, s, r, c, k);
+    }
+}
+
+static int show_scorecard(const Stmt *st, const Node *sc, const Node *rank)
+{
     ScResult r;
-    if (sc_compute(ms, sc, per, nper, rank, &r) < 0) {
+    if (sc_compute(st->ms, sc, st->per, st->nper, rank, &r) < 0) {
         sc_result_free(&r);
         return -1;
     }
-    bool ranked = rank && o->format != OUT_CSV;
-    size_t nc = 9 + (ranked ? 2 : 0);
-    SB b;
-    sb_init(&b, a, nc);
-    static const char *const heads[] = {"period", NULL, "kpi", "weight", "target", "actual",
-                                        "attainment", "score", "rating"};
-    for (size_t c = 0; c < 9; c++)
-        sb_col(&b, c, c == 1 ? r.lv->name : heads[c], c >= 3 && c <= 7);
-    if (ranked) {
-        sb_col(&b, 9, "rank", true);
-        sb_col(&b, 10, "bottom", false);
-    }
-    bool human = o->format == OUT_TABLE || o->format == OUT_MD;
-    char p1[NUM_BUFSZ], t1[NUM_BUFSZ + 2];
+    bool ranked = rank != NULL;
+    RenderSheet b;
+    rsheet_init(&b, st->doc, 9 + (ranked ? 2 : 0));
+    scorecard_columns(&b, &r, ranked);
     for (int p = 0; p < r.nper; p++)
-        for (size_t i = 0; i < r.nmem; i++) {
-            size_t c = (size_t)p * r.nmem + i;
-            if (!r.in[c])
-                continue;
-            const char *who = r.mem[i]->name;
-            for (int k = 0; k <= r.nkpi; k++) {
-                bool tot = k == r.nkpi;
-                sb_row(&b, false);
-                sb_set(&b, 0, r.per[p].label, NULL);
-                sb_set(&b, 1, human && k > 0 ? "" : human ? member_text(r.mem[i]) : who, who);
-                if (tot) {
-                    sb_set(&b, 2, "total", NULL);
-                    sb_set(&b, 3, human ? "100.00%" : "1.0000", "1.0000");
-                    num_fmt(r.total[c], 2, false, p1);
-                    num_fmt(r.total[c], 2, true, t1);
-                    sb_set(&b, 7, t1, p1);
-                    sb_set(&b, 8, r.rating[c], NULL);
-                    if (ranked) {
-                        snprintf(p1, sizeof p1, "%d", r.rank[c]);
-                        sb_set(&b, 9, p1, NULL);
-                        sb_set(&b, 10, r.bottom[c] ? "bottom" : "", NULL);
-                        if (r.bottom[c])
-                            sb_style(&b, 10, STY_RED);
-                    }
-                    continue;
-                }
-                size_t x = c * (size_t)r.nkpi + (size_t)k;
-                const Node *metric = strmap_get(&s->metrics, r.kpis[k]->name);
-                sb_set(&b, 2, r.kpis[k]->name, NULL);
-                ratio(r.weight[k], p1, t1);
-                sb_set(&b, 3, t1, p1);
-                metric_value(s, metric, r.target[x], p1, t1);
-                sb_set(&b, 4, t1, p1);
-                metric_value(s, metric, r.actual[x], p1, t1);
-                sb_set(&b, 5, t1, p1);
-                ratio(r.att[x], p1, t1);
-                sb_set(&b, 6, t1, p1);
-                num_fmt(r.score[x], 2, false, p1);
-                num_fmt(r.score[x], 2, true, t1);
-                sb_set(&b, 7, t1, p1);
-            }
-        }
-    char *title = arena_printf(a, "scorecard %s", sc->name);
-    const char *what = arena_printf(a, "per %s%s", r.lv->name,
-                                    ranked ? arena_printf(a, ", ranked%s%s", rank->a ? " within " : "",
-                                                          rank->a ? rank->a->name : "")
-                                           : "");
-    sb_emit(&b, out, o, index, title, heading(ms, a, what), 0, nothing_note(ms, per, nper));
+        for (size_t i = 0; i < r.nmem; i++)
+            if (r.in[(size_t)p * r.nmem + i])
+                scorecard_member(&b, st->s, &r, p, i, ranked);
+    const char *within = rank && rank->a ? arena_printf(st->a, " within %s", rank->a->name) : "";
+    const char *what = arena_printf(st->a, "per %s%s%s", r.lv->name, ranked ? ", ranked" : "", within);
+    rsheet_add(&b, arena_printf(st->a, "scorecard %s", sc->name), heading(st, what), 0,
+               nothing_note(st), st->views);
     sc_result_free(&r);
     return 0;
 }
 
-/* ---- reviews ------------------------------------------------------------------------------- */
+/* ---- review status -------------------------------------------------------------------------- */
 
 typedef struct {
     const Node *metric;
     Num green, amber;
 } StatusItem;
 
-static int status_of(Num att, const StatusItem *st)
-{
-    return num_cmp(att, st->green) >= 0 ? STY_GREEN : num_cmp(att, st->amber) >= 0 ? STY_AMBER : STY_RED;
-}
-
-static const char *status_name(int sty)
-{
-    return sty == STY_GREEN ? "green" : sty == STY_AMBER ? "amber" : "red";
-}
-
-static int show_status(Measure *ms, const Node *rv, const Level *lv, const Period *per, int nper,
-                       const OutOpts *o, Buf *out, int *index, Arena *a)
-{
-    const Symbols *s = ms->p->sym;
+typedef struct {
     StatusItem items[32];
-    int ni = 0;
-    Num dev = NUM_ZERO;
-    bool has_flag = false;
+    int n;
+    Num dev;       /* flag deviations from 100% beyond this */
+    bool has_flag;
+} StatusSpec;
+
+/* The review's status items and deviation flag, evaluated; -1 after reporting. */
+static int status_spec(Measure *ms, const Node *rv, StatusSpec *sp)
+{
     Frame top = {0};
+    memset(sp, 0, sizeof *sp);
     for (const Node *it = rv->a; it; it = it->next) {
         if (it->kind == N_FLAG) {
-            if (eval_num(&ms->ev, &top, it->a, &dev) < 0)
+            if (eval_num(&ms->ev, &top, it->a, &sp->dev) < 0)
                 return -1;
-            has_flag = true;
+            sp->has_flag = true;
         }
-        if (it->kind != N_STATUS || ni >= 32)
+        if (it->kind != N_STATUS || sp->n >= 32)
             continue;
-        StatusItem *st = &items[ni++];
-        st->metric = strmap_get(&s->metrics, it->name);
-        st->green = NUM_ONE;
-        num_from_ratio(9, 10, &st->amber);
+        StatusItem *si = &sp->items[sp->n++];
+        si->metric = strmap_get(&ms->p->sym->metrics, it->name);
+        si->green = NUM_ONE;
+        num_from_ratio(9, 10, &si->amber);
         for (const Node *e = it->a; e; e = e->next) {
             Num v;
             if (eval_num(&ms->ev, &top, e->b, &v) < 0)
                 return -1;
-            *(strcmp(e->a->name, "green") == 0 ? &st->green : &st->amber) = v;
+            *(strcmp(e->a->name, "green") == 0 ? &si->green : &si->amber) = v;
         }
     }
-    bool csv = o->format == OUT_CSV, human = o->format == OUT_TABLE || o->format == OUT_MD;
-    if (!ni && !csv)
-        return 0;
-    size_t nmem;
-    Member **mem = lv ? level_members(lv, &nmem) : NULL;
-    if (!lv)
-        nmem = 0;
-    SB b;
-    if (human) { /* period, member, metric, actual [pct% of target], status, flag */
-        sb_init(&b, a, 6);
-        sb_col(&b, 0, "period", false);
-        sb_col(&b, 1, lv ? lv->name : "member", false);
-        sb_col(&b, 2, "metric", false);
-        sb_col(&b, 3, "actual [% of target]", true);
-        sb_col(&b, 4, "status", false);
-        sb_col(&b, 5, "flag", false);
-    } else {
-        sb_init(&b, a, 8);
-        static const char *const heads[] = {"period", NULL, "metric", "target", "actual",
-                                            "attainment", "status", "flag"};
-        for (size_t c = 0; c < 8; c++)
-            sb_col(&b, c, c == 1 ? (lv ? lv->name : "member") : heads[c], c >= 3 && c <= 5);
+    return 0;
+}
+
+static CellStyle status_of(Num att, const StatusItem *si)
+{
+    return num_cmp(att, si->green) >= 0 ? STY_GREEN : num_cmp(att, si->amber) >= 0 ? STY_AMBER : STY_RED;
+}
+
+static const char *status_name(CellStyle sty)
+{
+    return sty == STY_GREEN ? "green" : sty == STY_AMBER ? "amber" : "red";
+}
+
+/* People read "actual [pct% of target]"; the other views target, actual
+ * and attainment apart. */
+static void status_columns(RenderSheet *b, const Level *lv)
+{
+    static const char *const heads[] = {"period",     NULL,  "metric", "target", "actual",
+                                        "attainment", "actual [% of target]", "status", "flag"};
+    for (size_t c = 0; c < 9; c++)
+        rsheet_col(b, c, c == 1 ? (lv ? lv->name : "member") : heads[c], c >= 3 && c <= 6);
+    for (size_t c = 3; c <= 5; c++)
+        rsheet_col_views(b, c, RENDER_RECORDS | RENDER_FLAT);
+    rsheet_col_views(b, 6, RENDER_PEOPLE);
+}
+
+/* The status cells of one row: target, actual, attainment, their people's
+ * form (the percent truncated: 99.5% is not 100%), status and flag. */
+static void status_cells(RenderSheet *b, const Symbols *s, const StatusItem *si, const StatusSpec *sp,
+                         Num t, Num act)
+{
+    char pt[VF_BUFSZ], tt[VF_BUFSZ], pa[VF_BUFSZ], ta[VF_BUFSZ], pr[VF_BUFSZ], tr[VF_BUFSZ];
+    char pc[VF_BUFSZ], cell[4 * VF_BUFSZ];
+    Num att = ms_ratio(si->metric, t, act), off;
+    CellStyle sty = status_of(att, si);
+    bool flag = sp->has_flag && num_sub(att, NUM_ONE, &off) == NUM_OK &&
+                num_cmp(num_abs(off), sp->dev) > 0;
+    metric_value(s, si->metric, t, pt, tt);
+    metric_value(s, si->metric, act, pa, ta);
+    ratio(att, pr, tr);
+    rsheet_set(b, 3, tt, pt);
+    rsheet_set(b, 4, ta, pa);
+    rsheet_set(b, 5, tr, pr);
+    vf_fmt(att, &(ValFmt){.shift = 2, .round = NUM_TRUNC, .thousands = true}, pc);
+    snprintf(cell, sizeof cell, "%s [%s%% of %s]", ta, pc, tt);
+    rsheet_set(b, 6, cell, NULL);
+    rsheet_set(b, 7, status_name(sty), NULL);
+    rsheet_style(b, 7, sty);
+    rsheet_set(b, 8, flag ? "deviation" : "", NULL);
+}
+
+/* The rows of member m (NULL: the whole plan, a total row) in period p. */
+static int status_member(const Stmt *st, RenderSheet *b, const Node *rv, const StatusSpec *sp,
+                         const Member *m, int p)
+{
+    const Period *pd = &st->per[p];
+    const char *who = m ? m->name : "total";
+    for (int k = 0; k < sp->n; k++) {
+        Num t, act;
+        const Node *metric = sp->items[k].metric;
+        if (ms_target(st->ms, metric, m, pd->from, pd->last, rv, &t) < 0 ||
+            ms_actual(st->ms, metric, m, pd->from, pd->last, rv, &act) < 0)
+            return -1;
+        rsheet_row(b, !m);
+        rsheet_set(b, 0, pd->label, NULL);
+        rsheet_set(b, 1, k > 0 ? "" : m ? member_text(m) : who, who);
+        rsheet_set(b, 2, metric->name, NULL);
+        status_cells(b, st->s, &sp->items[k], sp, t, act);
     }
+    return 0;
+}
+
+/* Every member active in each period, then the whole plan (people only). */
+static int status_rows(const Stmt *st, RenderSheet *b, const Node *rv, const StatusSpec *sp,
+                       const Level *lv)
+{
+    size_t nmem = 0;
+    Member **mem = lv ? level_members(lv, &nmem) : NULL;
+    bool plan_rows = rdoc_shows(st->doc, RENDER_PEOPLE);
     int rc = 0;
-    for (int p = 0; p < nper && rc == 0; p++)
+    for (int p = 0; p < st->nper && rc == 0; p++)
         for (size_t i = 0; i <= nmem && rc == 0; i++) {
-            const Member *m = i < nmem ? mem[i] : NULL; /* the last row: the whole plan */
-            if (m && !ms_active(s, m, &per[p]))
-                continue;
-            if (!m && !human)
-                continue;
-            for (int k = 0; k < ni; k++) {
-                Num t, act;
-                if (ms_target(ms, items[k].metric, m, per[p].from, per[p].last, rv, &t) < 0 ||
-                    ms_actual(ms, items[k].metric, m, per[p].from, per[p].last, rv, &act) < 0) {
-                    rc = -1;
-                    break;
-                }
-                Num att = ms_ratio(items[k].metric, t, act), off;
-                int sty = status_of(att, &items[k]);
-                bool flag = false;
-                if (has_flag && num_sub(att, NUM_ONE, &off) == NUM_OK)
-                    flag = num_cmp(num_abs(off), dev) > 0;
-                char pt[NUM_BUFSZ], tt[NUM_BUFSZ], pa[NUM_BUFSZ], ta[NUM_BUFSZ], pr[NUM_BUFSZ],
-                    tr[NUM_BUFSZ + 2];
-                metric_value(s, items[k].metric, t, pt, tt);
-                metric_value(s, items[k].metric, act, pa, ta);
-                ratio(att, pr, tr);
-                sb_row(&b, !m);
-                sb_set(&b, 0, per[p].label, NULL);
-                const char *who = m ? m->name : "total";
-                sb_set(&b, 1, k > 0 && human ? "" : human && m ? member_text(m) : who, who);
-                sb_set(&b, 2, items[k].metric->name, NULL);
-                if (human) {
-                    Num pct;
-                    char pc[NUM_BUFSZ], cell[4 * NUM_BUFSZ];
-                    if (num_mul(att, num_from_int(100), &pct) != NUM_OK ||
-                        num_round(pct, NUM_ONE, NUM_TRUNC, &pct) != NUM_OK) /* 99.5% is not 100% */
-                        pct = att;
-                    num_fmt(pct, 0, true, pc);
-                    snprintf(cell, sizeof cell, "%s [%s%% of %s]", ta, pc, tt);
-                    sb_set(&b, 3, cell, NULL);
-                    sb_set(&b, 4, status_name(sty), NULL);
-                    sb_style(&b, 4, sty);
-                    sb_set(&b, 5, flag ? "deviation" : "", NULL);
-                } else {
-                    sb_set(&b, 3, tt, pt);
-                    sb_set(&b, 4, ta, pa);
-                    sb_set(&b, 5, tr, pr);
-                    sb_set(&b, 6, status_name(sty), NULL);
-                    sb_set(&b, 7, flag ? "deviation" : "", NULL);
-                }
-            }
+            const Member *m = i < nmem ? mem[i] : NULL;
+            if (m ? ms_active(st->s, m, &st->per[p]) : plan_rows)
+                rc = status_member(st, b, rv, sp, m, p);
         }
     free(mem);
-    if (rc == 0) {
-        const char *title = arena_printf(a, "review %s", rv->name);
-        const char *what = arena_printf(a, "status per %s", lv ? lv->name : "plan");
-        sb_emit(&b, out, o, index, title, heading(ms, a, what), 0, nothing_note(ms, per, nper));
-    } else {
-        free(b.text);
-        free(b.plain);
-        free(b.style);
-        free(b.total);
-    }
     return rc;
 }
+
+/* The status sheet; without status items it is only in the flat export
+ * (a review's CSV is its status table, SPEC §15). */
+static int show_status(const Stmt *st, const Node *rv, const Level *lv)
+{
+    StatusSpec sp;
+    if (status_spec(st->ms, rv, &sp) < 0)
+        return -1;
+    unsigned views = sp.n ? 0 : RENDER_FLAT;
+    if (!rdoc_shows(st->doc, views ? views : RENDER_ALL))
+        return 0;
+    RenderSheet b;
+    rsheet_init(&b, st->doc, 9);
+    status_columns(&b, lv);
+    if (status_rows(st, &b, rv, &sp, lv) < 0) {
+        rsheet_discard(&b);
+        return -1;
+    }
+    const char *what = arena_printf(st->a, "status per %s", lv ? lv->name : "plan");
+    rsheet_add(&b, arena_printf(st->a, "review %s", rv->name), heading(st, what), 0,
+               nothing_note(st), views);
+    return 0;
+}
+
+/* ---- reforecast ----------------------------------------------------------------------------- */
 
 /* Spreads `left` over cells in proportion to weights, rounded to step with
  * the largest remainders (ties to the earlier month), so they add up to
@@ -521,192 +500,240 @@ static int spread(const Symbols *s, Num left, const Num *w, int n, Num *out)
     return 0;
 }
 
-static int show_reforecast(Measure *ms, const Node *item, const Level *lv,
-                           const OutOpts *o, Buf *out, int *index, Arena *a)
+/* One member's reforecast: months L+1 .. 11. */
+typedef struct {
+    Num annual, ytd, left, wsum, now[12];
+} Forecast;
+
+/* What the sheet adds up, and what its note counts. */
+typedef struct {
+    Num col[12], annual, ytd, rest;
+    int stuck, above;
+} ForecastSum;
+
+static int member_forecast(const Stmt *st, const Node *metric, const Node *item, const Member *m,
+                           Forecast *f, ForecastSum *sum)
 {
-    const Symbols *s = ms->p->sym;
-    const Node *metric = strmap_get(&s->metrics, item->name);
-    int L = ms->as_of;
-    const char *title = arena_printf(a, "reforecast %s", metric->name);
-    if (L < 0 || L >= 11) {
-        if (o->format == OUT_CSV)
-            return 0;
-        SB b;
-        sb_init(&b, a, 1);
-        sb_col(&b, 0, lv ? lv->name : "plan", false);
-        sb_emit(&b, out, o, index, title, NULL, -1,
-                L < 0 ? "no actuals yet: nothing to reforecast" : "the year is complete: nothing left to reforecast");
-        return 0;
+    Measure *ms = st->ms;
+    int L = ms->as_of, nm = 11 - L;
+    Num orig[12];
+    f->wsum = NUM_ZERO;
+    if (ms_target(ms, metric, m, 0, 11, item, &f->annual) < 0 ||
+        ms_actual(ms, metric, m, 0, L, item, &f->ytd) < 0)
+        return -1;
+    for (int j = 0; j < nm; j++) {
+        if (ms_target(ms, metric, m, L + 1 + j, L + 1 + j, item, &orig[j]) < 0)
+            return -1;
+        num_add(f->wsum, orig[j], &f->wsum);
     }
-    int nm = 11 - L;
-    size_t nmem = 0;
-    Member **mem = lv ? level_members(lv, &nmem) : NULL;
-    SB b;
-    size_t nc = 4 + (size_t)nm;
-    sb_init(&b, a, nc);
-    sb_col(&b, 0, lv ? lv->name : "plan", false);
-    sb_col(&b, 1, "annual target", true);
-    sb_col(&b, 2, arena_printf(a, "actual to %s", ms_month_label(s, L)), true);
-    for (int j = 0; j < nm; j++)
-        sb_col(&b, 3 + (size_t)j, ms_month_label(s, L + 1 + j), true);
-    sb_col(&b, nc - 1, "rest of year", true);
-    bool human = o->format == OUT_TABLE || o->format == OUT_MD;
-    Num col[12] = {{0}}, tot_annual = NUM_ZERO, tot_ytd = NUM_ZERO, tot_rest = NUM_ZERO;
-    int rc = 0, stuck = 0, above = 0;
-    for (size_t i = 0; i < nmem && rc == 0; i++) {
-        const Member *m = mem[i];
-        Num annual, ytd, left, orig[12], now[12], rest = NUM_ZERO;
-        if (ms_target(ms, metric, m, 0, 11, item, &annual) < 0 ||
-            ms_actual(ms, metric, m, 0, L, item, &ytd) < 0) {
-            rc = -1;
-            break;
-        }
-        Num wsum = NUM_ZERO;
-        for (int j = 0; j < nm && rc == 0; j++) {
-            if (ms_target(ms, metric, m, L + 1 + j, L + 1 + j, item, &orig[j]) < 0)
-                rc = -1;
-            else
-                num_add(wsum, orig[j], &wsum);
-        }
-        if (rc < 0)
-            break;
-        num_sub(annual, ytd, &left);
-        if (num_sign(left) < 0) {
-            left = NUM_ZERO;
-            above++;
-        }
-        if (num_sign(wsum) <= 0) {
-            for (int j = 0; j < nm; j++)
-                now[j] = orig[j];
-            if (num_sign(left) > 0)
-                stuck++;
-        } else if (spread(s, left, orig, nm, now) < 0) {
-            diag_error(ms->p->diags, item->loc, "reforecast of %s for %s does not fit in a number",
-                       metric->name, m->name);
-            rc = -1;
-            break;
-        }
-        sb_row(&b, false);
-        sb_set(&b, 0, human ? member_text(m) : m->name, m->name);
-        char pl[NUM_BUFSZ], tx[NUM_BUFSZ], cell[4 * NUM_BUFSZ];
-        money(s, annual, pl, tx);
-        sb_set(&b, 1, tx, pl);
-        money(s, ytd, pl, tx);
-        sb_set(&b, 2, tx, pl);
-        num_add(tot_annual, money_rounded(s, annual), &tot_annual);
-        num_add(tot_ytd, money_rounded(s, ytd), &tot_ytd);
-        for (int j = 0; j < nm; j++) {
-            money(s, now[j], pl, tx);
-            Num chg, pct; /* the row's exact factor: left / its months' original targets */
-            if (human && num_sign(wsum) > 0 && num_div(left, wsum, &chg) == NUM_OK &&
-                num_sub(chg, NUM_ONE, &chg) == NUM_OK && num_mul(chg, num_from_int(100), &pct) == NUM_OK) {
-                char pc[NUM_BUFSZ];
-                num_fmt(pct, 1, true, pc);
-                snprintf(cell, sizeof cell, "%s (%s%s%%)", tx, num_sign(pct) > 0 ? "+" : "", pc);
-                sb_set(&b, 3 + (size_t)j, cell, pl);
-            } else {
-                sb_set(&b, 3 + (size_t)j, tx, pl);
-            }
-            num_add(col[j], now[j], &col[j]);
-            num_add(rest, now[j], &rest);
-        }
-        money(s, rest, pl, tx);
-        sb_set(&b, nc - 1, tx, pl);
-        num_add(tot_rest, rest, &tot_rest);
+    num_sub(f->annual, f->ytd, &f->left);
+    if (num_sign(f->left) < 0) {
+        f->left = NUM_ZERO;
+        sum->above++;
     }
-    free(mem);
-    if (rc < 0) {
-        free(b.text);
-        free(b.plain);
-        free(b.style);
-        free(b.total);
+    if (num_sign(f->wsum) <= 0) {
+        memcpy(f->now, orig, (size_t)nm * sizeof *orig);
+        sum->stuck += num_sign(f->left) > 0;
+    } else if (spread(st->s, f->left, orig, nm, f->now) < 0) {
+        diag_error(ms->p->diags, item->loc, "reforecast of %s for %s does not fit in a number",
+                   metric->name, m->name);
         return -1;
     }
-    if (human && nmem) {
-        char pl[NUM_BUFSZ], tx[NUM_BUFSZ];
-        sb_row(&b, true);
-        sb_set(&b, 0, "total", NULL);
-        money(s, tot_annual, pl, tx);
-        sb_set(&b, 1, tx, pl);
-        money(s, tot_ytd, pl, tx);
-        sb_set(&b, 2, tx, pl);
-        for (int j = 0; j < nm; j++) {
-            money(s, col[j], pl, tx);
-            sb_set(&b, 3 + (size_t)j, tx, pl);
-        }
-        money(s, tot_rest, pl, tx);
-        sb_set(&b, nc - 1, tx, pl);
-    }
-    Buf note = {0};
-    buf_printf(&note, "the rest of each annual target over the months left, in proportion to their targets");
-    if (above)
-        buf_printf(&note, "; %d already above the annual target (nothing left)", above);
-    if (stuck)
-        buf_printf(&note, "; %d with no target left in these months (not spread)", stuck);
-    sb_emit(&b, out, o, index, title, heading(ms, a, arena_printf(a, "per %s", lv ? lv->name : "plan")),
-            -1, arena_strdup(a, buf_cstr(&note)));
-    buf_free(&note);
     return 0;
 }
 
-static int show_review(Measure *ms, const Node *rv, const OutOpts *o, Buf *out, int *index, Arena *a)
+/* A month's new target; people also see the row's change, "(+12.5%)". */
+static void forecast_cell(RenderSheet *b, size_t c, const Symbols *s, const Forecast *f, Num v)
+{
+    char pl[VF_BUFSZ], tx[VF_BUFSZ], pc[VF_BUFSZ], cell[4 * VF_BUFSZ];
+    money(s, v, pl, tx);
+    Num chg, pct; /* the row's exact factor: left / its months' original targets */
+    if (num_sign(f->wsum) > 0 && num_div(f->left, f->wsum, &chg) == NUM_OK &&
+        num_sub(chg, NUM_ONE, &chg) == NUM_OK && num_mul(chg, num_from_int(100), &pct) == NUM_OK) {
+        ValFmt one = {.min_dec = 1, .max_dec = 1, .thousands = true, .plus = true, .suffix = "%"};
+        snprintf(cell, sizeof cell, "%s (%s)", tx, vf_fmt(pct, &one, pc));
+        rsheet_set(b, c, cell, pl);
+    } else {
+        rsheet_set(b, c, tx, pl);
+    }
+}
+
+static void forecast_row(RenderSheet *b, const Symbols *s, const Member *m, const Forecast *f,
+                         int nm, ForecastSum *sum)
+{
+    Num rest = NUM_ZERO;
+    rsheet_row(b, false);
+    rsheet_set(b, 0, member_text(m), m->name);
+    set_money(b, 1, s, f->annual);
+    set_money(b, 2, s, f->ytd);
+    num_add(sum->annual, money_rounded(s, f->annual), &sum->annual);
+    num_add(sum->ytd, money_rounded(s, f->ytd), &sum->ytd);
+    for (int j = 0; j < nm; j++) {
+        forecast_cell(b, 3 + (size_t)j, s, f, f->now[j]);
+        num_add(sum->col[j], f->now[j], &sum->col[j]);
+        num_add(rest, f->now[j], &rest);
+    }
+    set_money(b, 3 + (size_t)nm, s, rest);
+    num_add(sum->rest, rest, &sum->rest);
+}
+
+static void forecast_total(RenderSheet *b, const Symbols *s, const ForecastSum *sum, int nm)
+{
+    rsheet_row(b, true);
+    rsheet_set(b, 0, "total", NULL);
+    set_money(b, 1, s, sum->annual);
+    set_money(b, 2, s, sum->ytd);
+    for (int j = 0; j < nm; j++)
+        set_money(b, 3 + (size_t)j, s, sum->col[j]);
+    set_money(b, 3 + (size_t)nm, s, sum->rest);
+}
+
+static const char *forecast_note(const Stmt *st, const ForecastSum *sum)
+{
+    Buf note = {0};
+    buf_puts(&note, "the rest of each annual target over the months left, in proportion to their "
+                    "targets");
+    if (sum->above)
+        buf_printf(&note, "; %d already above the annual target (nothing left)", sum->above);
+    if (sum->stuck)
+        buf_printf(&note, "; %d with no target left in these months (not spread)", sum->stuck);
+    const char *r = arena_strdup(st->a, buf_cstr(&note));
+    buf_free(&note);
+    return r;
+}
+
+static void forecast_columns(const Stmt *st, RenderSheet *b, const Level *lv, int L, int nm)
+{
+    rsheet_col(b, 0, lv ? lv->name : "plan", false);
+    rsheet_col(b, 1, "annual target", true);
+    rsheet_col(b, 2, arena_printf(st->a, "actual to %s", ms_month_label(st->s, L)), true);
+    for (int j = 0; j < nm; j++)
+        rsheet_col(b, 3 + (size_t)j, ms_month_label(st->s, L + 1 + j), true);
+    rsheet_col(b, 3 + (size_t)nm, "rest of year", true);
+}
+
+static int forecast_rows(const Stmt *st, RenderSheet *b, const Node *item, const Node *metric,
+                         const Level *lv, ForecastSum *sum)
+{
+    size_t nmem = 0;
+    Member **mem = lv ? level_members(lv, &nmem) : NULL;
+    int nm = 11 - st->ms->as_of, rc = 0;
+    for (size_t i = 0; i < nmem && rc == 0; i++) {
+        Forecast f;
+        rc = member_forecast(st, metric, item, mem[i], &f, sum);
+        if (rc == 0)
+            forecast_row(b, st->s, mem[i], &f, nm, sum);
+    }
+    if (rc == 0 && nmem)
+        forecast_total(b, st->s, sum, nm);
+    free(mem);
+    return rc;
+}
+
+static int show_reforecast(const Stmt *st, const Node *item, const Level *lv)
+{
+    const Node *metric = strmap_get(&st->s->metrics, item->name);
+    int L = st->ms->as_of;
+    const char *title = arena_printf(st->a, "reforecast %s", metric->name);
+    RenderSheet b;
+    if (L < 0 || L >= 11) {
+        rsheet_init(&b, st->doc, 1);
+        rsheet_col(&b, 0, lv ? lv->name : "plan", false);
+        rsheet_add(&b, title, NULL, -1,
+                   L < 0 ? "no actuals yet: nothing to reforecast"
+                         : "the year is complete: nothing left to reforecast",
+                   st->views);
+        return 0;
+    }
+    rsheet_init(&b, st->doc, 4 + (size_t)(11 - L));
+    forecast_columns(st, &b, lv, L, 11 - L);
+    ForecastSum sum = {0};
+    if (forecast_rows(st, &b, item, metric, lv, &sum) < 0) {
+        rsheet_discard(&b);
+        return -1;
+    }
+    const char *what = arena_printf(st->a, "per %s", lv ? lv->name : "plan");
+    rsheet_add(&b, title, heading(st, what), -1, forecast_note(st, &sum), st->views);
+    return 0;
+}
+
+/* ---- reviews ------------------------------------------------------------------------------- */
+
+/* The rank item of the review for scorecard name, or NULL. */
+static const Node *rank_of(const Node *rv, const char *name)
+{
+    const Node *rank = NULL;
+    for (const Node *r = rv->a; r; r = r->next)
+        if (r->kind == N_RANK && strcmp(r->name, name) == 0)
+            rank = r;
+    return rank;
+}
+
+static bool uses_scorecard(const Node *rv, const char *name)
+{
+    for (const Node *u = rv->a; u; u = u->next)
+        if (u->kind == N_USE_SCORECARD && strcmp(u->name, name) == 0)
+            return true;
+    return false;
+}
+
+/* One item of a review after its status: a reforecast, a scorecard
+ * (ranked or not), an incentive. */
+static int review_item(const Stmt *st, const Node *rv, const Node *it, const Level *lv)
+{
+    const Symbols *s = st->s;
+    switch (it->kind) {
+    case N_REFORECAST: return show_reforecast(st, it, lv);
+    case N_USE_SCORECARD:
+        return show_scorecard(st, strmap_get(&s->scorecards, it->name), rank_of(rv, it->name));
+    case N_USE_INCENTIVE: return show_incentive(st, strmap_get(&s->incentives, it->name));
+    case N_RANK: /* a ranking of a scorecard the review does not show otherwise */
+        if (uses_scorecard(rv, it->name))
+            return 0;
+        return show_scorecard(st, strmap_get(&s->scorecards, it->name), it);
+    default: return 0;
+    }
+}
+
+/* The status table, then (not in the flat export) the review's items. */
+static int show_review(Stmt *st, const Node *rv)
 {
     Period per[12];
     int c = ms_cadence(rv->name);
     if (c < 0)
         return -1;
-    int nper = ms_periods(ms, (Cadence)c, per);
-    const Level *lv = review_level(ms->p, rv);
-    if (show_status(ms, rv, lv, per, nper, o, out, index, a) < 0)
+    st->per = per;
+    st->nper = ms_periods(st->ms, (Cadence)c, per);
+    const Level *lv = review_level(st->ms->p, rv);
+    if (show_status(st, rv, lv) < 0)
         return -1;
-    if (o->format == OUT_CSV)
+    st->views = RENDER_PEOPLE | RENDER_RECORDS;
+    if (!rdoc_shows(st->doc, st->views))
         return 0;
-    const Symbols *s = ms->p->sym;
-    for (const Node *it = rv->a; it; it = it->next) {
-        int rc = 0;
-        if (it->kind == N_REFORECAST) {
-            rc = show_reforecast(ms, it, lv, o, out, index, a);
-        } else if (it->kind == N_USE_SCORECARD) {
-            const Node *rank = NULL;
-            for (const Node *r = rv->a; r; r = r->next)
-                if (r->kind == N_RANK && strcmp(r->name, it->name) == 0)
-                    rank = r;
-            rc = show_scorecard(ms, strmap_get(&s->scorecards, it->name), per, nper, rank, o, out,
-                                index, a);
-        } else if (it->kind == N_USE_INCENTIVE) {
-            rc = show_incentive(ms, strmap_get(&s->incentives, it->name), per, nper, o, out, index, a);
-        } else if (it->kind == N_RANK) {
-            bool shown = false;
-            for (const Node *u = rv->a; u; u = u->next)
-                shown |= u->kind == N_USE_SCORECARD && strcmp(u->name, it->name) == 0;
-            if (!shown)
-                rc = show_scorecard(ms, strmap_get(&s->scorecards, it->name), per, nper, it, o, out,
-                                    index, a);
-        }
-        if (rc < 0)
+    for (const Node *it = rv->a; it; it = it->next)
+        if (review_item(st, rv, it, lv) < 0)
             return -1;
-    }
     return 0;
 }
 
-int stmt_show(Measure *ms, const Node *show, const OutOpts *o, Buf *out, int *index)
+int stmt_show(Measure *ms, const Node *show, RenderDoc *doc)
 {
-    Arena arena = {0};
     const Symbols *s = ms->p->sym;
-    int rc = -1;
     Period per[12];
+    Stmt st = {ms, s, doc, rdoc_arena(doc), per, 0, 0};
     if (show->op == SHOW_INCENTIVE) {
         const Node *inc = strmap_get(&s->incentives, show->name);
-        int n = ms_periods(ms, inc_cadence(ms->p, show->name, false), per);
-        rc = inc ? show_incentive(ms, inc, per, n, o, out, index, &arena) : -1;
-    } else if (show->op == SHOW_SCORECARD) {
-        const Node *sc = strmap_get(&s->scorecards, show->name);
-        int n = ms_periods(ms, inc_cadence(ms->p, show->name, true), per);
-        rc = sc ? show_scorecard(ms, sc, per, n, NULL, o, out, index, &arena) : -1;
-    } else if (show->op == SHOW_REVIEW) {
-        const Node *rv = strmap_get(&s->reviews, show->name);
-        rc = rv ? show_review(ms, rv, o, out, index, &arena) : -1;
+        st.nper = ms_periods(ms, inc_cadence(ms->p, show->name, false), per);
+        return inc ? show_incentive(&st, inc) : -1;
     }
-    arena_free(&arena);
-    return rc;
+    if (show->op == SHOW_SCORECARD) {
+        const Node *sc = strmap_get(&s->scorecards, show->name);
+        st.nper = ms_periods(ms, inc_cadence(ms->p, show->name, true), per);
+        return sc ? show_scorecard(&st, sc, NULL) : -1;
+    }
+    if (show->op == SHOW_REVIEW) {
+        const Node *rv = strmap_get(&s->reviews, show->name);
+        return rv ? show_review(&st, rv) : -1;
+    }
+    return -1;
 }

@@ -1,31 +1,83 @@
-/* report.h -- rendering tables of exact numbers as text, CSV, JSON or
- * Markdown, and writing output files atomically.
+/* render.h -- output as data: a document of tables and sheets, rendered
+ * whole in one of the output formats (the format table: table, csv, json,
+ * md); the logical grid of each item (what CSV writes, what the table diff
+ * compares); atomic output files.
  *
- * A Table is filled by the caller (alloc.c, later incentive.c...) and only
- * read here; its strings and arrays belong to the caller.  Rendering
- * appends to a Buf owned by the caller.  Nothing here computes a total:
- * the caller passes the totals it shows (SPEC §8: totals shown are sums of
- * the rounded cells shown), and the renderer only formats them.
+ * Ownership: a RenderDoc owns an arena (rdoc_arena) and everything copied
+ * into it: the caption, and every sheet made with the sheet builder
+ * (RenderSheet: its cells, heads, title, heading and note are copied; its
+ * cell arrays pass to the document).
+ * rdoc_add_table and rdoc_add_sheet copy only the struct: the arrays and
+ * strings a Table or Sheet points to stay the caller's and must live until
+ * the document is rendered or freed (allocate them in rdoc_arena to tie
+ * them to it).  rdoc_free releases the document and its arena.  A
+ * RenderGrid owns its texts and is reference counted (rgrid_ref,
+ * rgrid_unref), so that it outlives the document and the plan it came
+ * from.  Rendering appends to a Buf the caller owns.  Nothing here
+ * computes a number: callers pass the totals they show (SPEC §8); render
+ * only formats, lays out and sanitises what people read.
  */
-#ifndef REPORT_H
-#define REPORT_H
+#ifndef RENDER_H
+#define RENDER_H
 
 #include <stdbool.h>
 
 #include "base/num.h"
 #include "base/util.h"
+#include "base/valfmt.h"
 
-typedef enum { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_MD } OutFormat;
+/* ---- the format table ------------------------------------------------------------------- */
 
-typedef enum { VAL_MONEY, VAL_COUNT, VAL_PERCENT, VAL_SCORE } ValueKind;
+/* The views of a document: whom a format writes for.  A format has one;
+ * producers mark sheets and columns with the views that show them (0 or
+ * RENDER_ALL: every view), and may skip computing what the document's
+ * view does not show (rdoc_shows). */
+enum {
+    RENDER_PEOPLE = 1,  /* labels, display texts in the display unit, total rows, sheets
+                           split into one table per value of their group column */
+    RENDER_RECORDS = 2, /* names and plain values, one record per row, no total rows */
+    RENDER_FLAT = 4,    /* the flat export of SPEC §15 (no total rows), which is also the
+                           logical grid of an item */
+    RENDER_ALL = 7
+};
 
+typedef struct RenderDoc RenderDoc;
+
+typedef struct {
+    const char *name; /* what --format and :format take: "table" */
+    const char *help; /* for usage texts: "aligned, display unit; the default", or NULL */
+    bool binary;      /* bytes for a file rather than text for a terminal */
+    unsigned view;    /* RENDER_PEOPLE, RENDER_RECORDS or RENDER_FLAT */
+    void (*emit)(const RenderDoc *d, Buf *out); /* writes the whole document */
+} RenderFormat;
+
+/* The format of that name, or NULL. */
+const RenderFormat *render_format(const char *name);
+/* The default format (table). */
+const RenderFormat *render_format_default(void);
+/* The i-th format of the table (for listings and completion), NULL past the end. */
+const RenderFormat *render_format_at(size_t i);
+/* Appends the format names joined by sep, the last two by last_sep:
+ * (", ", " or ") gives "table, csv, json or md". */
+void render_format_names(Buf *out, const char *sep, const char *last_sep);
+/* Appends a usage text with "{formats}" replaced by the names joined by
+ * '|' and "{formats-help}" by each name with its help, "table (aligned,
+ * ...), csv (base units), json, or md (...)", wrapped to 84 columns under
+ * the column where it starts. */
+void render_usage(Buf *out, const char *text);
+
+/* ---- what a document holds ------------------------------------------------------------------ */
+
+/* An allocation table of exact numbers (filled by alloc_table).  A
+ * one-level table has no total column; its total line shows the grand
+ * total (or col_totals[0]). */
 typedef struct {
     const char *title;        /* report title, or NULL */
     const char *metric;       /* metric name, e.g. "revenue" */
     const char *metric_label; /* e.g. "销售额", or NULL */
     ValueKind kind;
-    int decimals;             /* CSV/JSON decimals: money = decimals of the plan's round step,
-                                 count 0, percent 4 (as a fraction: 0.9500), score 2 */
+    int decimals;             /* plain decimals (CSV, JSON, grid): money = decimals of the
+                                 plan's round step, count 0, percent 4 (a fraction), score 2 */
     const char *row_level;    /* e.g. "region" */
     const char *col_level;    /* e.g. "quarter"; NULL for a one-level table */
     size_t nrows, ncols;      /* ncols = 1 when col_level is NULL */
@@ -37,56 +89,123 @@ typedef struct {
     const Num *row_totals;    /* nrows, or NULL: no total column */
     const Num *col_totals;    /* ncols, or NULL: no total row */
     const Num *grand_total;   /* or NULL */
-    const char *note;         /* a line printed under the table (e.g. a negotiation gap), or NULL */
+    const char *note;         /* a line under the table (e.g. a negotiation gap), or NULL */
 } Table;
 
-typedef struct {
-    OutFormat format;
-    const char *unit;  /* display unit for money in table/md: "", "1", "k", "万", "M", "亿" */
-    const char *currency; /* e.g. "CNY", or NULL */
-    bool color;        /* ANSI colour (table format on a terminal only) */
-} OutOpts;
-
-/* A sheet: rows of already formatted cells, for statements, scorecards
- * and reviews (the tables of incentive.c), where each column has its own
- * kind.  Table and md output split the sheet into one table per value of
- * column `group` (the period), titled "TITLE — VALUE", without that
- * column; CSV and JSON keep every row in one table, and leave out the
- * rows marked as totals.  Cells point into the caller's memory. */
+/* A sheet: rows of already formatted cells, for statements, scorecards,
+ * reviews and changes, where each column has its own kind.  People see
+ * `text`, one table per value of column `group` (titled "TITLE — VALUE",
+ * without that column), with the total rows; the other views see `plain`,
+ * every row but the totals in one table. */
 typedef enum { STY_NONE, STY_GREEN, STY_AMBER, STY_RED, STY_MARK } CellStyle;
 
 typedef struct {
     const char *title;
-    const char *heading;   /* a line under the title (table, md), or NULL */
+    const char *heading;   /* a line under the title (people), or NULL */
     size_t ncols, nrows;
     const char **heads;    /* column names: CSV header, JSON keys */
     const bool *right;     /* per column: right-aligned (numbers) */
     const bool *json_num;  /* per column: a number in JSON (else a string) */
-    const char **text;     /* nrows * ncols: as shown in table and md */
-    const char **plain;    /* nrows * ncols: as written in CSV and JSON */
+    const char **text;     /* nrows * ncols: as people see them */
+    const char **plain;    /* nrows * ncols: as CSV and JSON write them */
     const unsigned char *style; /* nrows * ncols CellStyle, or NULL */
-    const bool *total;     /* per row: a total row (table and md only), or NULL */
-    int group;             /* column that splits table/md output, or -1 */
+    const bool *total;     /* per row: a total row (people only), or NULL */
+    int group;             /* column that splits people's output, or -1 */
     const char **notes;    /* per group value: a line under its table, or NULL */
     const char *note;      /* a line under the whole sheet, or NULL */
+    const unsigned char *col_views; /* per column: the views that show it, or NULL: all */
+    unsigned views;        /* the views that show the sheet; 0: all */
 } Sheet;
 
-void report_sheet(Buf *out, const Sheet *s, const OutOpts *o, int index);
+typedef struct {
+    const char *unit;     /* display unit for money (people): "", "1", "k", "万", "M", "亿" */
+    const char *currency; /* e.g. "CNY", or NULL */
+    bool color;           /* ANSI colour where the format has it (the table format) */
+} RenderOpts;
 
-/* Money for people: x in the display unit ("" for currency units) with
- * thousands separators and 2 decimals. */
-char *report_money(Num x, const char *unit, char *buf);
+/* A new, empty document rendered by format f (NULL: a document only for
+ * its grids, whose view is RENDER_FLAT); o may be NULL (no unit, currency
+ * or colour). */
+RenderDoc *rdoc_new(const RenderFormat *f, const RenderOpts *o);
+void rdoc_free(RenderDoc *d);
+/* The document's arena: what is allocated there lives as long as it. */
+Arena *rdoc_arena(RenderDoc *d);
+/* Whether the document's view is one of views. */
+bool rdoc_shows(const RenderDoc *d, unsigned views);
+/* A line above every item for people (bold in md), copied; not sanitised. */
+void rdoc_caption(RenderDoc *d, const char *text);
+/* Adds a table or a sheet (the struct is copied, not what it points to). */
+void rdoc_add_table(RenderDoc *d, const Table *t);
+void rdoc_add_sheet(RenderDoc *d, const Sheet *s);
+/* Renders the whole document in its format; appends to out.  Items are
+ * separated by a blank line (JSON: elements of one array). */
+void render_doc(const RenderDoc *d, Buf *out);
 
-/* Appends one table.  Several tables in one output are separated by one
- * blank line (text, md) or are elements of one JSON array (the caller
- * calls report_json_begin/end around them); CSV tables are separated by a
- * blank line. */
-void report_table(Buf *out, const Table *t, const OutOpts *o, int index);
-void report_json_begin(Buf *out);
-void report_json_end(Buf *out);
+/* ---- building a sheet --------------------------------------------------------------------- */
 
-/* Display width of UTF-8 text in terminal columns (CJK = 2), via utf8proc. */
-int display_width(const char *s);
+/* A sheet being built row by row for a document.  The fields are the
+ * builder's own: use the functions.  Every text is copied into the
+ * document's arena. */
+typedef struct {
+    RenderDoc *doc;
+    size_t ncols, nrows, cap;
+    const char **heads;
+    bool *right, *json_num;
+    unsigned char *col_views;
+    const char **text, **plain;
+    unsigned char *style;
+    bool *total;
+} RenderSheet;
+
+void rsheet_init(RenderSheet *b, RenderDoc *d, size_t ncols);
+/* Column c: its head, and whether it holds numbers (right-aligned, JSON numbers). */
+void rsheet_col(RenderSheet *b, size_t c, const char *head, bool number);
+/* Column c is shown only in these views (default: all). */
+void rsheet_col_views(RenderSheet *b, size_t c, unsigned views);
+/* Column c is written as strings in JSON (it holds a text value). */
+void rsheet_col_text(RenderSheet *b, size_t c);
+/* Starts a row (a total row: people only), every cell empty. */
+void rsheet_row(RenderSheet *b, bool total);
+/* Sets cell c of the last row: the text people see, and the plain text
+ * (NULL: the same). */
+void rsheet_set(RenderSheet *b, size_t c, const char *text, const char *plain);
+void rsheet_style(RenderSheet *b, size_t c, CellStyle style);
+/* Adds the sheet to the document (title, heading, note copied; group: the
+ * column that splits people's output, or -1; views: 0 for all) and
+ * empties the builder. */
+void rsheet_add(RenderSheet *b, const char *title, const char *heading, int group,
+                const char *note, unsigned views);
+/* Drops a sheet that will not be added. */
+void rsheet_discard(RenderSheet *b);
+
+/* ---- the logical grid ---------------------------------------------------------------------- */
+
+typedef struct {
+    const char *text; /* as CSV writes it; "" when empty */
+    bool is_num;      /* the text is a decimal number, and num its exact value */
+    Num num;
+} RenderCell;
+
+/* Header and rows of an item as plain cells: exactly what CSV writes. */
+typedef struct {
+    size_t ncols, nrows;
+    const char **heads;
+    RenderCell *cells; /* nrows * ncols, row-major */
+    size_t cap;        /* private: rows allocated */
+    int refs;          /* private: rgrid_ref / rgrid_unref */
+    Arena arena;       /* private: the texts */
+} RenderGrid;
+
+/* The grid of the first item the flat view shows (0 columns when there
+ * is none), with one reference. */
+RenderGrid *rdoc_grid(const RenderDoc *d);
+RenderGrid *rgrid_ref(RenderGrid *g);
+/* Drops a reference (NULL is ignored); the last one frees the grid. */
+void rgrid_unref(RenderGrid *g);
+/* Same heads and the same cell texts (NULL counts as an empty grid). */
+bool rgrid_equal(const RenderGrid *a, const RenderGrid *b);
+
+/* ---- output files -------------------------------------------------------------------------- */
 
 /* Writes data to path atomically: a temporary file in the same directory,
  * fsync, then rename.  Returns 0, or -1 with *err a malloc'd message. */

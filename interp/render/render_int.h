@@ -1,32 +1,146 @@
-/* report_int.h -- shared by the renderers: report.c (tables, numbers,
- * atomic files) and sheet.c (sheets of formatted cells).  Not for other
- * modules: report.h is the interface.
+/* render_int.h -- shared by the files of render/: the format list, the
+ * document's items, the emitters' helpers.  Not for other modules:
+ * render.h is the interface.
  *
- * Ownership: these helpers only append to a Buf the caller owns; they
- * keep nothing.
+ * Ownership: a document's items live in its arena (doc.c); the helpers
+ * only append to a Buf the caller owns, or fill a RenderGrid that owns
+ * its texts.  Helpers keep nothing.
  */
-#ifndef REPORT_INT_H
-#define REPORT_INT_H
+#ifndef RENDER_INT_H
+#define RENDER_INT_H
 
 #include "render/render.h"
+
+/* The format table: one X(name, help, binary, view) per format, in the
+ * order usage texts list them; the first is the default.  Adding a format
+ * is one line here and one file render/emit_NAME.c defining
+ * void emit_NAME(const RenderDoc *d, Buf *out). */
+#define RENDER_FORMATS(X)                                                          \
+    X(table, "aligned, display unit; the default", false, RENDER_PEOPLE)           \
+    X(csv, "base units", false, RENDER_FLAT)                                       \
+    X(json, NULL, false, RENDER_RECORDS)                                           \
+    X(md, "for pull-request comments", false, RENDER_PEOPLE)
+
+#define RENDER_DECLARE_EMITTER(name, help, binary, view) \
+    void emit_##name(const RenderDoc *d, Buf *out);
+RENDER_FORMATS(RENDER_DECLARE_EMITTER)
+
+/* ---- documents (doc.c) ---- */
+
+typedef enum { RI_TABLE, RI_SHEET } RenderItemKind;
+
+typedef struct {
+    RenderItemKind kind;
+    Table table; /* RI_TABLE */
+    Sheet sheet; /* RI_SHEET */
+} RenderItem;
+
+struct RenderDoc {
+    const RenderFormat *format; /* NULL: a document for grids */
+    unsigned view;
+    RenderOpts opts;
+    const char *caption;
+    RenderItem *items;
+    size_t nitems, cap;
+    Arena arena;
+    void **owned; /* malloc'd blocks the document frees (the sheets' cells) */
+    size_t nowned;
+};
+
+/* Whether the view shows the item. */
+bool rd_item_shown(const RenderItem *it, unsigned view);
+/* Whether the view shows column c of a sheet. */
+bool rd_col_shown(const Sheet *s, size_t c, unsigned view);
+
+/* ---- the shape of a table (shape.c) ---- */
+
+/* A one-level table: no column level. */
+bool rd_one_level(const Table *t);
+/* A total column exists only for two-level tables with row totals. */
+bool rd_has_total_col(const Table *t);
+/* A one-level table's total line shows the grand total (or the column
+ * total when the grand total is not given). */
+bool rd_has_total_row(const Table *t);
+/* The total row's cell for column j, or NULL when it is not given. */
+const Num *rd_total_cell(const Table *t, size_t j);
+/* The cell where the total row meets the total column, or NULL. */
+const Num *rd_corner_cell(const Table *t);
+const Num *rd_cell(const Table *t, size_t i, size_t j);
+/* Row i's member name ("" for none) and what people see (label or name). */
+const char *rd_row_name(const Table *t, size_t i);
+const char *rd_row_label(const Table *t, size_t i);
+/* Column j's name and label; a one-level table's single column is the metric. */
+const char *rd_col_name(const Table *t, size_t j);
+const char *rd_col_label(const Table *t, size_t j);
+
+/* ---- text (text.c) ---- */
 
 /* Appends s for a human reader: tabs and line ends become spaces, other
  * control characters '?', invalid bytes U+FFFD; with md, also escapes the
  * characters that would end a Markdown table cell or start emphasis, code
  * or HTML. */
-void rp_put_clean(Buf *b, const char *s, bool md);
-
+void rd_put_clean(Buf *b, const char *s, bool md);
 /* Appends line to out without trailing spaces, optionally bold, then '\n';
  * empties line. */
-void rp_emit_line(Buf *out, Buf *line, bool bold);
-
+void rd_emit_line(Buf *out, Buf *line, bool bold);
 /* Appends n spaces. */
-void rp_put_spaces(Buf *b, int n);
-
+void rd_put_spaces(Buf *b, int n);
 /* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF. */
-void rp_csv_field(Buf *out, const char *s);
-
+void rd_csv_field(Buf *out, const char *s);
 /* A JSON string, or null for NULL.  Invalid UTF-8 becomes \ufffd. */
-void rp_json_str(Buf *out, const char *s);
+void rd_json_str(Buf *out, const char *s);
+
+/* ---- tables for people (people.c) ---- */
+
+/* "revenue 销售额 (万 CNY)": the metric, its label, and for money the unit
+ * and currency (bold metric in md). */
+void rd_metric_heading(Buf *b, const Table *t, const RenderOpts *o, bool md);
+
+/* A table's cells as people read them, with the header row, the label
+ * column and the total row and column. */
+typedef struct {
+    size_t nr, nc;  /* rows with header and total row; columns with the label column */
+    char **cells;   /* nr * nc, malloc'd, sanitised but not md-escaped */
+    bool total_row; /* the last row is the total row */
+} ShownTable;
+
+/* Fills g from t: labels sanitised, numbers by the value formatter in
+ * o's display unit. */
+void rd_shown_build(ShownTable *g, const Table *t, const RenderOpts *o);
+/* Cell (r, c) of g (row 0: the header). */
+const char *rd_shown(const ShownTable *g, size_t r, size_t c);
+void rd_shown_free(ShownTable *g);
+
+/* One part of a sheet as people read it: rows [from, to), titled with the
+ * group value (or NULL), with the note under it (or NULL). */
+typedef struct {
+    const Sheet *s;
+    size_t from, to;
+    const char *group_value;
+    const char *note;
+} SheetPart;
+
+typedef void SheetPartFn(Buf *out, const SheetPart *p, const RenderOpts *o);
+
+/* Calls part() for each part of the sheet: one per run of rows with the
+ * same group value (all rows when there is no group column), a blank line
+ * between them, and the sheet's note under the last. */
+void rd_sheet_parts(Buf *out, const Sheet *s, const RenderOpts *o, bool md, SheetPartFn *part);
+/* Cell (r, c) as people read it ("" for none). */
+const char *rd_sheet_text(const Sheet *s, size_t r, size_t c);
+/* Whether people see column c (not the group column, and shown to them). */
+bool rd_people_col(const Sheet *s, size_t c);
+/* "TITLE — GROUP" (md: "### ...") and the heading, each on its line. */
+void rd_sheet_title(Buf *out, const SheetPart *p, bool md);
+
+/* ---- grids (grid.c) ---- */
+
+/* One row of an item's grid: n cells (the header's have no numbers),
+ * valid during the call only. */
+typedef void GridRowFn(void *ctx, const RenderCell *cells, size_t n, bool head);
+
+/* Calls row() for the header and then each row of the item's grid (what
+ * the flat view writes), in order; typed: with the numbers of the cells. */
+void rd_item_rows(const RenderItem *it, bool typed, GridRowFn *row, void *ctx);
 
 #endif

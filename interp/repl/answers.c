@@ -1,8 +1,8 @@
 /* replsay.c -- what the REPL answers: what a change moved (one line per
  * metric, incentive or table: old -> new, percent, cells changed), values
  * of expressions, and :diff against the baseline.  Tables are compared as
- * their CSV forms (tdiff.c), so a cell "changed" exactly when `salesplan
- * diff` would list it.  Nothing here evaluates a plan: it reads what
+ * their logical grids (table_diff.c), so a cell "changed" exactly when
+ * `salesplan diff` would list it.  Nothing here evaluates a plan: it reads what
  * replworld.c computed. */
 #include <stdlib.h>
 #include <string.h>
@@ -23,27 +23,23 @@ static int kind_of(const Node *metric)
     return metric->op == MK_DERIVED ? metric->flags : (int)sym_metric_kind(metric);
 }
 
-/* A number by kind: money with separators and the plan's decimals, counts
- * whole, percents as percent. */
+/* A number by kind: money with separators and the plan's decimals,
+ * counts with at most 4 decimals, percents as percent, other numbers with
+ * all their decimals. */
 static char *fmt_kind(const ReplWorld *w, int kind, Num v, bool plain, char *buf)
 {
+    Num pct;
     if (plain) /* csv and json: plain decimals */
         return num_str(v, buf);
-    Num pct;
     switch (kind) {
-    case K_MONEY:
-        return num_fmt(v, money_decimals(w), true, buf);
-    case K_PERCENT:
+    case K_MONEY: return vf_fixed(v, money_decimals(w), true, buf);
+    case K_PERCENT: /* the exact product, else (overflow) the plain ratio */
         if (num_mul(v, num_from_int(100), &pct) != NUM_OK)
             return num_str(v, buf);
-        num_fmt(pct, 2, true, buf);
-        return strcat(buf, "%");
-    case K_SCORE:
-        return num_fmt(v, 2, true, buf);
-    default: {
-        int d = num_decimals(v);
-        return num_fmt(v, d > 4 && kind == K_COUNT ? 4 : d, true, buf);
-    }
+        return vf_fmt(pct, &(ValFmt){.min_dec = 2, .max_dec = 2, .thousands = true, .suffix = "%"}, buf);
+    case K_SCORE: return vf_fixed(v, 2, true, buf);
+    case K_COUNT: return vf_upto(v, 4, buf);
+    default: return vf_upto(v, VF_ALL, buf);
     }
 }
 
@@ -55,7 +51,7 @@ char *repl_fmt_metric(const ReplWorld *w, const Node *metric, Num v, char *buf)
 void repl_say_value(Session *S, const Value *v, int kind, Buf *out)
 {
     char buf[NUM_BUFSZ + 2];
-    bool plain = S->format == OUT_CSV || S->format == OUT_JSON;
+    bool plain = !(S->format->view & RENDER_PEOPLE);
     switch (v->kind) {
     case V_BOOL:
         buf_puts(out, num_is_zero(v->num) ? "false" : "true");
@@ -78,9 +74,9 @@ void repl_say_value(Session *S, const Value *v, int kind, Buf *out)
 
 static char *fmt_cells(size_t n, char *buf)
 {
-    char num[NUM_BUFSZ];
-    num_fmt(num_from_int((int64_t)n), 0, true, num);
-    sprintf(buf, "%s cell%s changed", num, n == 1 ? "" : "s");
+    char num[VF_BUFSZ];
+    sprintf(buf, "%s cell%s changed", vf_fixed(num_from_int((int64_t)n), 0, true, num),
+            n == 1 ? "" : "s");
     return buf;
 }
 
@@ -92,9 +88,9 @@ static char *fmt_pct(Num old, Num now, char *buf)
     if (num_is_zero(old) || num_sub(now, old, &d) != NUM_OK ||
         num_div(d, num_abs(old), &q) != NUM_OK || num_mul(q, num_from_int(100), &pct) != NUM_OK)
         return buf;
-    char n[NUM_BUFSZ];
-    num_fmt(pct, 2, true, n);
-    sprintf(buf, " (%s%s%%)", num_sign(pct) > 0 ? "+" : "", n);
+    char n[VF_BUFSZ];
+    ValFmt f = {.min_dec = 2, .max_dec = 2, .thousands = true, .plus = true, .suffix = "%"};
+    sprintf(buf, " (%s)", vf_fmt(pct, &f, n));
     return buf;
 }
 
@@ -132,7 +128,6 @@ static int find_key(char *const *keys, int n, const char *key)
 /* Counts the changed cells of every table of either world, by group. */
 static void count_changes(const ReplWorld *old, const ReplWorld *now, Groups *g)
 {
-    static const Buf none = {0};
     for (int side = 1; side >= 0; side--) {
         const ReplWorld *w = side ? now : old, *other = side ? old : now;
         for (int i = 0; i < w->l.n; i++) {
@@ -140,9 +135,9 @@ static void count_changes(const ReplWorld *old, const ReplWorld *now, Groups *g)
             if (side == 0 && j >= 0)
                 continue; /* compared from the new side */
             const Node *s = w->l.shows[i];
-            const Buf *b = &w->csv[i], *o = j >= 0 ? &other->csv[j] : &none;
-            size_t n = side ? tdiff_count_csv(tdiff_key_columns(s), o, b)
-                            : tdiff_count_csv(tdiff_key_columns(s), b, o);
+            const RenderGrid *b = w->grids[i], *o = j >= 0 ? other->grids[j] : NULL;
+            size_t n = side ? tdiff_count(tdiff_key_columns(s), o, b)
+                            : tdiff_count(tdiff_key_columns(s), b, o);
             group_of(g, s->op == SHOW_METRIC ? s->name : w->keys[i])->cells += n;
         }
     }
@@ -238,13 +233,13 @@ void repl_baseline_free(Session *S)
 {
     for (int i = 0; i < S->nbase_tables; i++) {
         free(S->base_keys[i]);
-        buf_free(&S->base_csv[i]);
+        rgrid_unref(S->base_grids[i]);
     }
     free(S->base_keys);
-    free(S->base_csv);
+    free(S->base_grids);
     free(S->base_nkey);
     S->base_keys = NULL;
-    S->base_csv = NULL;
+    S->base_grids = NULL;
     S->base_nkey = NULL;
     S->nbase_tables = 0;
     if (S->have_baseline)
@@ -261,11 +256,11 @@ void repl_set_baseline(Session *S)
     const ReplWorld *w = S->world;
     int n = w ? w->l.n : 0;
     S->base_keys = xcalloc((size_t)n + 1, sizeof *S->base_keys);
-    S->base_csv = xcalloc((size_t)n + 1, sizeof *S->base_csv);
+    S->base_grids = xcalloc((size_t)n + 1, sizeof *S->base_grids);
     S->base_nkey = xcalloc((size_t)n + 1, sizeof *S->base_nkey);
     for (int i = 0; i < n; i++) {
         S->base_keys[i] = xstrdup(w->keys[i]);
-        buf_put(&S->base_csv[i], w->csv[i].data ? w->csv[i].data : "", w->csv[i].len);
+        S->base_grids[i] = rgrid_ref(w->grids[i]);
         S->base_nkey[i] = tdiff_key_columns(w->l.shows[i]);
     }
     S->nbase_tables = n;
@@ -295,11 +290,12 @@ static Node *parse_show(Session *S, ReplWorld *w, const char *arg, int col)
     return w->d.nerrors == errors ? items : NULL;
 }
 
-/* The CSV of one table in world w. */
-static int show_csv(Session *S, ReplWorld *w, const char *arg, int col, Buf *out, int *nkey)
+/* The grid of one table in world w (*out stays NULL when SHOW does not parse). */
+static int show_grid(Session *S, ReplWorld *w, const char *arg, int col, RenderGrid **out,
+                     int *nkey)
 {
     Node *s = parse_show(S, w, arg, col);
-    int rc = s ? run_show_csv(w->p, &w->en, &w->ms, s, out) : -1;
+    int rc = s ? run_show_grid(&w->en, &w->ms, s, out) : -1;
     if (s)
         *nkey = tdiff_key_columns(s);
     if (w->d.nerrors)
@@ -310,21 +306,59 @@ static int show_csv(Session *S, ReplWorld *w, const char *arg, int col, Buf *out
 
 static void print_changes(Session *S, const TdChanges *ch, int tables)
 {
-    Buf out = {0};
     if (!ch->nrows) {
         fputs("no change since the baseline\n", S->out);
         return;
     }
-    char c[NUM_BUFSZ + 16];
-    if (S->format == OUT_TABLE || S->format == OUT_MD)
-        buf_printf(&out, "%s%s in %d table%s since the baseline%s\n\n",
-                   S->format == OUT_MD ? "**" : "", fmt_cells(ch->nrows, c), tables,
-                   tables == 1 ? "" : "s", S->format == OUT_MD ? "**" : "");
-    OutOpts oo = {S->format, "", NULL,
-                  S->interactive && S->format == OUT_TABLE && !getenv("NO_COLOR")};
-    tdiff_sheet(&out, ch, &oo, "baseline", "now");
+    char c[VF_BUFSZ + 16];
+    Buf caption = {0}, out = {0};
+    buf_printf(&caption, "%s in %d table%s since the baseline", fmt_cells(ch->nrows, c), tables,
+               tables == 1 ? "" : "s");
+    RenderOpts ro = {"", NULL, S->interactive && term_color(1)};
+    RenderDoc *doc = rdoc_new(S->format, &ro);
+    rdoc_caption(doc, buf_cstr(&caption));
+    tdiff_add_sheet(doc, ch, "baseline", "now");
+    render_doc(doc, &out);
     fwrite(buf_cstr(&out), 1, out.len, S->out);
+    rdoc_free(doc);
+    buf_free(&caption);
     buf_free(&out);
+}
+
+/* :diff: every table of the world against the baseline's. */
+static int diff_all(Session *S, const ReplWorld *w, TdChanges *ch)
+{
+    int tables = 0;
+    for (int i = 0; i < w->l.n; i++) {
+        int j = find_key(S->base_keys, S->nbase_tables, w->keys[i]);
+        tables += tdiff_compare_changed(ch, w->keys[i], tdiff_key_columns(w->l.shows[i]),
+                                        j >= 0 ? S->base_grids[j] : NULL, w->grids[i]) > 0;
+    }
+    for (int j = 0; j < S->nbase_tables; j++)
+        if (find_key(w->keys, w->l.n, S->base_keys[j]) < 0)
+            tables += tdiff_compare_changed(ch, S->base_keys[j], S->base_nkey[j],
+                                            S->base_grids[j], NULL) > 0;
+    return tables;
+}
+
+/* :diff SHOW: the table evaluated now and in the baseline's state. */
+static void diff_one(Session *S, ReplWorld *w, const char *arg, int argcol, TdChanges *ch)
+{
+    RenderGrid *now = NULL, *then = NULL;
+    int nkey = 1, bkey = 1;
+    if (show_grid(S, w, arg, argcol, &now, &nkey) == 0) {
+        ReplWorld *b = S->base_st.valid ? repl_world_build(S, &S->base_st, S->base_st.nw) : NULL;
+        int rc = b ? show_grid(S, b, arg, argcol, &then, &bkey) : 0; /* no baseline: all new */
+        repl_world_free(S, b);
+        if (rc == 0)
+            print_changes(S, ch, tdiff_compare_changed(ch, arg, nkey, then, now) > 0);
+        else
+            S->errors++;
+    } else {
+        S->errors++;
+    }
+    rgrid_unref(now);
+    rgrid_unref(then);
 }
 
 void repl_cmd_diff(Session *S, const char *arg, int argcol)
@@ -337,38 +371,9 @@ void repl_cmd_diff(Session *S, const char *arg, int argcol)
     }
     TdChanges ch = {0};
     ch.old_columns = true;
-    int tables = 0;
-    static const Buf none = {0};
-    if (!*arg) {
-        for (int i = 0; i < w->l.n; i++) {
-            int j = find_key(S->base_keys, S->nbase_tables, w->keys[i]);
-            tables += tdiff_compare_csv(&ch, w->keys[i], tdiff_key_columns(w->l.shows[i]),
-                                        j >= 0 ? &S->base_csv[j] : &none, &w->csv[i]) > 0;
-        }
-        for (int j = 0; j < S->nbase_tables; j++)
-            if (find_key(w->keys, w->l.n, S->base_keys[j]) < 0)
-                tables += tdiff_compare_csv(&ch, S->base_keys[j], S->base_nkey[j], &S->base_csv[j],
-                                            &none) > 0;
-        print_changes(S, &ch, tables);
-        tdiff_changes_free(&ch);
-        return;
-    }
-    Buf now = {0}, then = {0};
-    int nkey = 1, bkey = 1;
-    if (show_csv(S, w, arg, argcol, &now, &nkey) == 0) {
-        ReplWorld *b = S->base_st.valid ? repl_world_build(S, &S->base_st, S->base_st.nw) : NULL;
-        int rc = b ? show_csv(S, b, arg, argcol, &then, &bkey) : 0; /* no baseline: all new */
-        repl_world_free(S, b);
-        if (rc == 0) {
-            tables = tdiff_compare_csv(&ch, arg, nkey, &then, &now) > 0;
-            print_changes(S, &ch, tables);
-        } else {
-            S->errors++;
-        }
-    } else {
-        S->errors++;
-    }
-    buf_free(&now);
-    buf_free(&then);
+    if (!*arg)
+        print_changes(S, &ch, diff_all(S, w, &ch));
+    else
+        diff_one(S, w, arg, argcol, &ch);
     tdiff_changes_free(&ch);
 }

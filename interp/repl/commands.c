@@ -44,8 +44,11 @@ char *repl_read_file(const char *path, size_t *len)
 static void cmd_help(Session *S, const Cmd *c)
 {
     (void)c;
-    const char *h = strstr(repl_usage, "\nAn interactive"), *end = strstr(h, "\nexit status");
+    Buf u = {0};
+    render_usage(&u, repl_usage);
+    const char *h = strstr(buf_cstr(&u), "\nAn interactive"), *end = strstr(h, "\nexit status");
     fwrite(h + 1, 1, (size_t)(end - h), S->out);
+    buf_free(&u);
 }
 
 /* Reads FILE into a new base, or reports why not; NULL then. */
@@ -213,16 +216,17 @@ static void cmd_list(Session *S, const Cmd *c)
 
 static void cmd_format(Session *S, const Cmd *c)
 {
-    static const char *const names[] = {"table", "csv", "json", "md"};
-    for (int i = 0; *c->arg && i < 4; i++)
-        if (strcmp(c->arg, names[i]) == 0)
-            S->format = (OutFormat)i;
-    if (*c->arg && strcmp(c->arg, names[S->format]) != 0) {
+    const RenderFormat *f = *c->arg ? render_format(c->arg) : S->format;
+    if (!f) {
+        Buf names = {0};
+        render_format_names(&names, ", ", " or ");
         repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
-                      "unknown format '%s' (expected table, csv, json or md)", c->arg);
+                      "unknown format '%s' (expected %s)", c->arg, buf_cstr(&names));
+        buf_free(&names);
         return;
     }
-    repl_say(S, "format: %s\n", names[S->format]);
+    S->format = f;
+    repl_say(S, "format: %s\n", f->name);
 }
 
 /* Splits the words of an argument (no quoting: file names without spaces). */
@@ -361,7 +365,7 @@ static void cmd_run(Session *S, const Cmd *c)
             run_review_shows(w->p, arena, &l);
     }
     Buf out = {0};
-    bool color = S->interactive && isatty(1) && !getenv("NO_COLOR");
+    bool color = S->interactive && term_color(1);
     int errors = w->d.nerrors;
     run_render(w->p, &w->en, &w->ms, &l, S->format, color, &out);
     if (w->d.nerrors > errors)

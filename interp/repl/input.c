@@ -144,9 +144,8 @@ static void command_names(Names *c)
 
 static void format_names(Names *c)
 {
-    static const char *const f[] = {"table", "csv", "json", "md"};
-    for (int i = 0; i < 4; i++)
-        name_add(c, f[i]);
+    for (size_t i = 0; render_format_at(i); i++)
+        name_add(c, render_format_at(i)->name);
 }
 
 static char *next_candidate(const char *text, int state)

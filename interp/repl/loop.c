@@ -44,7 +44,7 @@ const char repl_usage[] =
     "  :save FILE         write the plan with the what-ifs applied, formatted\n"
     "  :actuals [CSV...|none]  actuals to use (none: the plan's own)\n"
     "  :as-of [YYYY-MM|none]   review up to this month\n"
-    "  :format [table|csv|json|md]  how tables are printed\n"
+    "  :format [{formats}]  how tables are printed\n"
     "  :report [TITLE]    print a report of the plan (no title: list them)\n"
     "  :run               every table `salesplan run` of the plan would print\n"
     "  :quit              leave (also Ctrl-D)\n"
@@ -222,7 +222,7 @@ void repl_print_shows(Session *S, Node *items, const char *title, bool check)
         l.titles[l.n++] = title;
     }
     Buf out = {0};
-    bool color = S->interactive && isatty(1) && !getenv("NO_COLOR");
+    bool color = S->interactive && term_color(1);
     if (w->d.nerrors == errors)
         run_render(w->p, &w->en, &w->ms, &l, S->format, color, &out);
     if (w->d.nerrors > errors)
@@ -401,7 +401,10 @@ static int parse_args(Session *S, int argc, char **argv, const char **file, cons
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(repl_usage, stdout);
+            Buf u = {0};
+            render_usage(&u, repl_usage);
+            fputs(buf_cstr(&u), stdout);
+            buf_free(&u);
             return -1;
         } else if (strcmp(a, "--actuals") == 0 && v) {
             S->st.actuals = xrealloc(S->st.actuals, (size_t)(S->st.nactuals + 1) * sizeof(char *));
@@ -415,18 +418,16 @@ static int parse_args(Session *S, int argc, char **argv, const char **file, cons
             (*allow)[S->nallow++] = v;
             i++;
         } else if (strcmp(a, "--format") == 0 && v) {
-            static const char *const names[] = {"table", "csv", "json", "md"};
-            int k = 0;
-            while (k < 4 && strcmp(names[k], v) != 0)
-                k++;
-            if (k == 4) {
+            if (!(S->format = render_format(v))) {
+                Buf names = {0};
+                render_format_names(&names, ", ", " or ");
                 fprintf(stderr,
-                        "salesplan: unknown format '%s' (expected table, csv, json or md)\n"
+                        "salesplan: unknown format '%s' (expected %s)\n"
                         "Try 'salesplan repl --help'.\n",
-                        v);
+                        v, buf_cstr(&names));
+                buf_free(&names);
                 return 2;
             }
-            S->format = (OutFormat)k;
             i++;
         } else if (a[0] == '-' && a[1]) {
             bool known = strcmp(a, "--actuals") == 0 || strcmp(a, "--as-of") == 0 ||
@@ -451,11 +452,11 @@ int repl_main(int argc, char **argv)
 {
     Session S;
     memset(&S, 0, sizeof S);
-    S.format = OUT_TABLE;
+    S.format = render_format_default();
     S.interactive = isatty(0);
     S.out = stdout;
     S.diag = S.interactive ? stderr : stdout;
-    S.color = S.interactive && isatty(2) && !getenv("NO_COLOR");
+    S.color = S.interactive && term_color(2);
     const char *file = NULL, **allow = NULL;
     int rc = parse_args(&S, argc, argv, &file, &allow);
     S.allow = allow;

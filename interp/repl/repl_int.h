@@ -16,13 +16,13 @@
 
 #include <stdio.h>
 
+#include "base/term.h"
 #include "data/actuals.h"
 #include "alloc/alloc.h"
 #include "measure/incentive.h"
 #include "measure/measure.h"
 #include "render/render.h"
 #include "session/session.h"
-#include "session/table_diff.h"
 
 /* The plan text the session started from (:load, :reload). */
 typedef struct {
@@ -92,7 +92,7 @@ typedef struct {
     Node **line;           /* per NAME.LINE entry: its line */
     ShowList l;            /* the tables compared after each change */
     char **keys;           /* per table: tdiff_show_key */
-    Buf *csv;              /* per table: its CSV form */
+    RenderGrid **grids;    /* per table: its logical grid (shared with later evaluations) */
     ReplRoot *roots;       /* per metric with a target: the root target */
     int nroots;
     ReplRoot *payouts; /* per incentive, with actuals: total(INCENTIVE) */
@@ -111,14 +111,14 @@ typedef struct {
     int nundo;
     ReplState base_st; /* :baseline */
     char **base_keys;
-    Buf *base_csv;
+    RenderGrid **base_grids;
     int *base_nkey;
     int nbase_tables;
     bool have_baseline;
     ReplActuals *ra; /* the cache */
     const char **allow;
     int nallow;
-    OutFormat format;
+    const RenderFormat *format;
     bool interactive;
     FILE *out;               /* answers */
     FILE *diag;              /* diagnostics: stdout when not interactive */

@@ -19,8 +19,7 @@ static bool same_tables(const ReplWorld *a, const ReplWorld *b)
     if (a->l.n != b->l.n)
         return false;
     for (int i = 0; i < a->l.n; i++)
-        if (strcmp(a->keys[i], b->keys[i]) != 0 || a->csv[i].len != b->csv[i].len ||
-            (a->csv[i].len && memcmp(a->csv[i].data, b->csv[i].data, a->csv[i].len) != 0))
+        if (strcmp(a->keys[i], b->keys[i]) != 0 || !rgrid_equal(a->grids[i], b->grids[i]))
             return false;
     return true;
 }

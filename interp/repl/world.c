@@ -487,17 +487,17 @@ static bool has_verify(Program *p)
     return false;
 }
 
-/* The CSV form of table i: the previous evaluation's when its metric is
+/* The grid of table i: the previous evaluation's when its metric is
  * untouched, else computed. */
-static void table_csv(ReplWorld *w, const ReplWorld *old, int i)
+static void table_grid(ReplWorld *w, const ReplWorld *old, int i)
 {
     const Node *s = w->l.shows[i];
     for (int j = 0; s->op == SHOW_METRIC && repl_touch_same(old, w, s->name) && j < old->l.n; j++)
         if (strcmp(old->keys[j], w->keys[i]) == 0) {
-            buf_put(&w->csv[i], old->csv[j].data ? old->csv[j].data : "", old->csv[j].len);
+            w->grids[i] = rgrid_ref(old->grids[j]);
             return;
         }
-    run_show_csv(w->p, &w->en, &w->ms, s, &w->csv[i]);
+    run_show_grid(&w->en, &w->ms, s, &w->grids[i]);
 }
 
 /* Allocations (their errors), the tables, examples and assertions; what
@@ -527,9 +527,9 @@ static int evaluate(Session *S, ReplWorld *w, const ReplState *st)
     ms_init(&w->ms, p, &w->en, w->ra->act, NULL, w->as_of);
     w->measure = true;
     collect_shows(w, old);
-    w->csv = xcalloc((size_t)w->l.n + 1, sizeof *w->csv);
+    w->grids = xcalloc((size_t)w->l.n + 1, sizeof *w->grids);
     for (int i = 0; i < w->l.n && !w->d.nerrors; i++)
-        table_csv(w, old, i);
+        table_grid(w, old, i);
     if (!w->d.nerrors && has_verify(p)) {
         Measure plain;
         ms_init(&plain, p, &w->en, w->ra->act, NULL, -1);
@@ -630,11 +630,11 @@ void repl_world_free(Session *S, ReplWorld *w)
         engine_free(&w->en);
     for (int i = 0; i < w->l.n; i++) {
         free(w->keys[i]);
-        if (w->csv)
-            buf_free(&w->csv[i]);
+        if (w->grids)
+            rgrid_unref(w->grids[i]);
     }
     free(w->keys);
-    free(w->csv);
+    free(w->grids);
     free(w->l.shows);
     free(w->l.titles);
     free(w->roots);

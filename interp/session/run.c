@@ -8,12 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "alloc/alloc.h"
+#include "base/term.h"
 #include "measure/incentive.h"
 #include "load/load.h"
-#include "measure/statements.h"
 
 static void add_show(ShowList *l, const Node *s, const char *title)
 {
@@ -114,71 +113,73 @@ void run_review_shows(Program *p, Arena *arena, ShowList *l)
             }
 }
 
-static int render(Program *p, Engine *en, Measure *ms, const RunOpts *o, ShowList *l, Buf *out);
-
-int run_show_csv(Program *p, Engine *en, Measure *ms, const Node *show, Buf *out)
+/* The plan's display unit and currency; colour as asked. */
+static RenderOpts plan_render_opts(const Program *p, bool color)
 {
-    return run_show_format(p, en, ms, show, NULL, OUT_CSV, false, out);
-}
-
-int run_render(Program *p, Engine *en, Measure *ms, ShowList *l, OutFormat format, bool color,
-               Buf *out)
-{
-    RunOpts o = {0};
-    o.format = format;
-    o.out = color ? NULL : "-";
-    return render(p, en, ms, &o, l, out);
-}
-
-int run_show_format(Program *p, Engine *en, Measure *ms, const Node *show, const char *title,
-                    OutFormat format, bool color, Buf *out)
-{
-    RunOpts o = {0};
-    o.format = format;
-    o.out = color ? NULL : "-"; /* render colours only what goes to a terminal */
-    ShowList l = {&show, (const char *[]){title}, 1};
-    return render(p, en, ms, &o, &l, out);
-}
-
-static int render(Program *p, Engine *en, Measure *ms, const RunOpts *o, ShowList *l, Buf *out)
-{
-    Arena arena = {0};
-    OutOpts oo = {o->format, "", NULL, false};
+    RenderOpts ro = {"", NULL, color};
     for (Node *a = p->sym->header ? p->sym->header->a : NULL; a; a = a->next) {
         if (strcmp(a->name, "unit") == 0 && a->a->kind == N_STR)
-            oo.unit = a->a->str;
+            ro.unit = a->a->str;
         if (strcmp(a->name, "currency") == 0 && a->a->kind == N_STR)
-            oo.currency = a->a->str;
+            ro.currency = a->a->str;
     }
-    oo.color = o->format == OUT_TABLE && !o->out && isatty(1) && !getenv("NO_COLOR");
-    if (o->format == OUT_JSON)
-        report_json_begin(out);
-    int shown = 0, rc = 0;
+    return ro;
+}
+
+/* Adds the tables and sheets of the shows to doc; 0, or 1 when one did
+ * not evaluate (the others are still added). */
+static int add_shows(Engine *en, Measure *ms, const ShowList *l, RenderDoc *doc)
+{
+    int rc = 0;
     for (int i = 0; i < l->n; i++) {
         const Node *s = l->shows[i];
         if (s->op != SHOW_METRIC) {
-            if (stmt_show(ms, s, &oo, out, &shown) < 0)
+            if (stmt_show(ms, s, doc) < 0)
                 rc = 1;
             continue;
         }
         Table t;
-        if (alloc_table(en, s, &arena, &t) < 0) {
+        if (alloc_table(en, s, rdoc_arena(doc), &t) < 0) {
             rc = 1;
             continue;
         }
         t.title = l->titles[i];
-        report_table(out, &t, &oo, shown++);
+        rdoc_add_table(doc, &t);
     }
-    if (o->format == OUT_JSON)
-        report_json_end(out);
-    arena_free(&arena);
     return rc;
+}
+
+static int render(Program *p, Engine *en, Measure *ms, const RenderFormat *f, bool color,
+                  const ShowList *l, Buf *out)
+{
+    RenderOpts ro = plan_render_opts(p, color);
+    RenderDoc *doc = rdoc_new(f, &ro);
+    int rc = add_shows(en, ms, l, doc);
+    render_doc(doc, out);
+    rdoc_free(doc);
+    return rc;
+}
+
+int run_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out)
+{
+    RenderDoc *doc = rdoc_new(NULL, NULL);
+    ShowList l = {&show, (const char *[]){NULL}, 1};
+    int rc = add_shows(en, ms, &l, doc);
+    *out = rdoc_grid(doc);
+    rdoc_free(doc);
+    return rc;
+}
+
+int run_render(Program *p, Engine *en, Measure *ms, ShowList *l, const RenderFormat *format,
+               bool color, Buf *out)
+{
+    return render(p, en, ms, format, color && term_color(1), l, out);
 }
 
 int run_plan(const RunOpts *o)
 {
     Diags d = {0};
-    bool color = isatty(2) && !getenv("NO_COLOR");
+    bool color = term_color(2);
     Program *p = prog_new(&d);
     for (int i = 0; i < o->nallow; i++)
         prog_allow_path(p, o->allow[i]);
@@ -265,7 +266,8 @@ int run_plan(const RunOpts *o)
         if (!d.nerrors) {
             Measure ms;
             ms_init(&ms, p, &en, act, scenario, as_of);
-            if (render(p, &en, &ms, o, &l, &out) != 0 && !d.nerrors)
+            bool tty = !o->out && term_color(1);
+            if (render(p, &en, &ms, o->format, tty, &l, &out) != 0 && !d.nerrors)
                 rc = 1;
             ms_free(&ms);
             if (verify && !d.nerrors) { /* the actuals read, no scenario */

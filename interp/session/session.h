@@ -6,6 +6,7 @@
 #include "measure/measure.h"
 #include "load/load.h"
 #include "render/render.h"
+#include "session/table_diff.h"
 
 typedef struct {
     const char *file;
@@ -13,7 +14,7 @@ typedef struct {
     int nshows;
     const char **allow;
     int nallow;
-    OutFormat format;
+    const RenderFormat *format;
     const char *out; /* -o FILE, or NULL for stdout */
     const char *explain;
     size_t max_cells;
@@ -36,16 +37,15 @@ void run_plan_shows(Program *p, ShowList *l);
 void run_default_shows(Program *p, Engine *en, Arena *arena, ShowList *l);
 /* `show review CADENCE` for every review of the plan. */
 void run_review_shows(Program *p, Arena *arena, ShowList *l);
-/* One show evaluated into CSV (salesplan diff); 0, or 1 after reporting. */
-int run_show_csv(Program *p, Engine *en, Measure *ms, const Node *show, Buf *out);
-/* The same in any format, with a title (or NULL), in colour when color is
- * set and the table goes to a terminal (the REPL). */
-int run_show_format(Program *p, Engine *en, Measure *ms, const Node *show, const char *title,
-                    OutFormat format, bool color, Buf *out);
-
-/* Renders a list of shows as `run` prints them (the REPL's :run). */
-int run_render(Program *p, Engine *en, Measure *ms, ShowList *l, OutFormat format, bool color,
-               Buf *out);
+/* One show evaluated into its logical grid: what its CSV holds (salesplan
+ * diff, the REPL's answers).  *out gets a grid with one reference, empty
+ * when nothing evaluated.  Returns 0, or 1 after reporting. */
+int run_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out);
+/* Renders a list of shows as `run` prints them (the REPL's :run, show
+ * statements), in colour when color is set and the table goes to a
+ * terminal. */
+int run_render(Program *p, Engine *en, Measure *ms, ShowList *l, const RenderFormat *format,
+               bool color, Buf *out);
 
 /* Returns the exit status: 0, 1 (invalid plan or evaluation error) or 2. */
 int run_plan(const RunOpts *o);

@@ -1,12 +1,12 @@
-/* tdiff.c -- comparing two CSV forms of one table cell by cell (for
- * `salesplan diff` and the REPL).  It reads only our own CSV output and
- * never evaluates anything. */
+/* table_diff.c -- comparing two logical grids of one table cell by cell
+ * (for `salesplan diff` and the REPL).  It reads only grids (render.h),
+ * typed where a cell is a number, and never evaluates or parses anything. */
 #include "session/table_diff.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/csv.h"
+static const RenderGrid no_grid = {0};
 
 char *tdiff_show_key(const Node *s)
 {
@@ -25,67 +25,20 @@ int tdiff_key_columns(const Node *s)
     return s->op == SHOW_METRIC ? 1 : s->op == SHOW_INCENTIVE ? 2 : 3;
 }
 
-void tdiff_csv_free(TdCsv *c)
+static const RenderCell *grid_row(const RenderGrid *g, size_t r)
 {
-    for (size_t r = 0; r < c->nrows; r++) {
-        for (size_t k = 0; k < c->ncols; k++)
-            free(c->rows[r][k]);
-        free(c->rows[r]);
-    }
-    for (size_t k = 0; k < c->ncols; k++)
-        free(c->heads[k]);
-    free(c->rows);
-    free(c->heads);
-    memset(c, 0, sizeof *c);
+    return &g->cells[r * g->ncols];
 }
 
-void tdiff_csv_read(const Buf *b, TdCsv *c)
-{
-    memset(c, 0, sizeof *c);
-    if (!b->len)
-        return;
-    CsvReader *r = csv_open_mem(b->data, b->len);
-    CsvRow row;
-    bool head = true;
-    while (csv_next(r, &row) == 1) {
-        if (row.nfields == 1 && row.lens[0] == 0)
-            break;
-        if (head) {
-            c->ncols = row.nfields;
-            c->heads = xcalloc(c->ncols, sizeof *c->heads);
-            for (size_t k = 0; k < c->ncols; k++)
-                c->heads[k] = xstrdup(row.fields[k]);
-            head = false;
-            continue;
-        }
-        char **cells = xcalloc(c->ncols, sizeof *cells);
-        for (size_t k = 0; k < c->ncols; k++)
-            cells[k] = xstrdup(k < row.nfields ? row.fields[k] : "");
-        c->rows = xrealloc(c->rows, (c->nrows + 1) * sizeof *c->rows);
-        c->rows[c->nrows++] = cells;
-    }
-    csv_close(r);
-}
-
-static char *row_key(const TdCsv *c, size_t r, int nkey)
+/* "north", "Q1 / zhang": the key columns of row r, joined (in arena a). */
+static char *row_key(const RenderGrid *g, size_t r, int nkey, Arena *a)
 {
     Buf b = {0};
-    for (int k = 0; k < nkey && (size_t)k < c->ncols; k++)
-        buf_printf(&b, "%s%s", k ? " / " : "", c->rows[r][k]);
-    char *s = xstrdup(buf_cstr(&b));
+    for (int k = 0; k < nkey && (size_t)k < g->ncols; k++)
+        buf_printf(&b, "%s%s", k ? " / " : "", grid_row(g, r)[k].text);
+    char *s = arena_strdup(a, buf_cstr(&b));
     buf_free(&b);
     return s;
-}
-
-static bool parse_signed(const char *s, Num *out)
-{
-    bool neg = s[0] == '-';
-    size_t n = strlen(s + neg);
-    if (!n || num_parse(s + neg, n, out) != NUM_OK)
-        return false;
-    if (neg)
-        *out = num_neg(*out);
-    return true;
 }
 
 /* Decimals as written: "12.50" has 2. */
@@ -95,8 +48,27 @@ static int text_decimals(const char *s)
     return dot ? (int)strlen(dot + 1) : 0;
 }
 
+/* The delta and the change in percent of two number cells ("" when either
+ * is not a number, or old is 0 for the percent). */
+static void change_delta(Arena *a, const RenderCell *old, const RenderCell *new_, const char **t)
+{
+    Num d, q, pct;
+    char buf[VF_BUFSZ];
+    t[5] = t[6] = "";
+    if (!old || !new_ || !old->is_num || !new_->is_num || num_sub(new_->num, old->num, &d) != NUM_OK)
+        return;
+    int dec = text_decimals(old->text), dn = text_decimals(new_->text);
+    dec = dn > dec ? dn : dec;
+    t[5] = arena_strdup(a, vf_fmt(d, &(ValFmt){.min_dec = dec, .max_dec = dec, .plus = true}, buf));
+    if (!num_is_zero(old->num) && num_div(d, num_abs(old->num), &q) == NUM_OK &&
+        num_mul(q, num_from_int(100), &pct) == NUM_OK) {
+        ValFmt f = {.min_dec = 2, .max_dec = 2, .plus = true, .suffix = "%"};
+        t[6] = arena_strdup(a, vf_fmt(pct, &f, buf));
+    }
+}
+
 static void change_add(TdChanges *ch, const char *table, const char *row, const char *col,
-                       const char *old, const char *new_)
+                       const RenderCell *old, const RenderCell *new_)
 {
     if (ch->nrows == ch->cap) {
         ch->cap = ch->cap ? 2 * ch->cap : 64;
@@ -106,167 +78,150 @@ static void change_add(TdChanges *ch, const char *table, const char *row, const 
     t[0] = arena_strdup(&ch->arena, table);
     t[1] = arena_strdup(&ch->arena, row);
     t[2] = arena_strdup(&ch->arena, col);
-    t[3] = arena_strdup(&ch->arena, old ? old : "");
-    t[4] = arena_strdup(&ch->arena, new_ ? new_ : "");
-    t[5] = t[6] = "";
-    Num a, b, d;
-    if (old && new_ && parse_signed(old, &a) && parse_signed(new_, &b) &&
-        num_sub(b, a, &d) == NUM_OK) {
-        char buf[NUM_BUFSZ];
-        int dec =
-            text_decimals(old) > text_decimals(new_) ? text_decimals(old) : text_decimals(new_);
-        num_fmt(d, dec, false, buf);
-        t[5] = arena_printf(&ch->arena, "%s%s", num_sign(d) > 0 ? "+" : "", buf);
-        Num q, pct;
-        if (!num_is_zero(a) && num_div(d, num_abs(a), &q) == NUM_OK &&
-            num_mul(q, num_from_int(100), &pct) == NUM_OK) {
-            num_fmt(pct, 2, false, buf);
-            t[6] = arena_printf(&ch->arena, "%s%s%%", num_sign(pct) > 0 ? "+" : "", buf);
-        }
+    t[3] = arena_strdup(&ch->arena, old ? old->text : "");
+    t[4] = arena_strdup(&ch->arena, new_ ? new_->text : "");
+    change_delta(&ch->arena, old, new_, t);
+}
+
+/* Matching two grids: the rows of the old one by key, b's columns in a's. */
+typedef struct {
+    TdChanges *ch;
+    const char *table;
+    int nkey;
+    const RenderGrid *a, *b;
+    StrMap old_rows, seen;
+    char **keys_a;
+    long *col_of; /* b's column -> a's (the last of that name), or -1 */
+    Arena arena;
+} Match;
+
+static void match_init(Match *m)
+{
+    const RenderGrid *a = m->a, *b = m->b;
+    m->keys_a = xcalloc(a->nrows + 1, sizeof *m->keys_a);
+    for (size_t r = 0; r < a->nrows; r++) {
+        m->keys_a[r] = row_key(a, r, m->nkey, &m->arena);
+        strmap_put(&m->old_rows, m->keys_a[r], (void *)grid_row(a, r));
+    }
+    m->col_of = xcalloc(b->ncols + 1, sizeof *m->col_of);
+    for (size_t c = 0; c < b->ncols; c++) {
+        m->col_of[c] = -1;
+        for (size_t j = (size_t)m->nkey; j < a->ncols; j++)
+            if (strcmp(a->heads[j], b->heads[c]) == 0)
+                m->col_of[c] = (long)j;
     }
 }
 
-size_t tdiff_compare(TdChanges *ch, const char *table, int nkey, const TdCsv *a, const TdCsv *b)
+/* Cells of the old row in columns the new side no longer has. */
+static void dropped_columns(Match *m, const char *k, const RenderCell *orow)
 {
+    for (size_t j = (size_t)m->nkey; j < m->a->ncols; j++) {
+        bool kept = false;
+        for (size_t c = (size_t)m->nkey; c < m->b->ncols && !kept; c++)
+            kept = m->col_of[c] == (long)j;
+        if (!kept && orow[j].text[0])
+            change_add(m->ch, m->table, k, m->a->heads[j], &orow[j], NULL);
+    }
+}
+
+/* Row r of the new grid against the old row with its key, if any. */
+static void match_row(Match *m, size_t r)
+{
+    const RenderGrid *b = m->b;
+    const RenderCell *brow = grid_row(b, r);
+    char *k = row_key(b, r, m->nkey, &m->arena);
+    const RenderCell *orow = strmap_get(&m->old_rows, k);
+    strmap_put(&m->seen, k, (void *)brow);
+    for (size_t c = (size_t)m->nkey; c < b->ncols; c++) {
+        const RenderCell *ov = orow && m->col_of[c] >= 0 ? &orow[m->col_of[c]] : NULL;
+        if (ov ? strcmp(ov->text, brow[c].text) != 0 : brow[c].text[0] != '\0')
+            change_add(m->ch, m->table, k, b->heads[c], ov, &brow[c]);
+    }
+    if (orow && m->ch->old_columns)
+        dropped_columns(m, k, orow);
+}
+
+size_t tdiff_compare(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
+                     const RenderGrid *b)
+{
+    Match m = {ch, table, nkey, a ? a : &no_grid, b ? b : &no_grid, {0}, {0}, NULL, NULL, {0}};
     size_t before = ch->nrows;
-    StrMap old_rows = {0}, seen = {0};
-    char **keys_a = xcalloc(a->nrows + 1, sizeof *keys_a);
-    for (size_t r = 0; r < a->nrows; r++) {
-        keys_a[r] = row_key(a, r, nkey);
-        strmap_put(&old_rows, keys_a[r], a->rows[r]);
-    }
-    long *col_of = xcalloc(b->ncols + 1, sizeof *col_of); /* b's column -> a's, or -1 */
-    for (size_t c = 0; c < b->ncols; c++) {
-        col_of[c] = -1;
-        for (size_t j = (size_t)nkey; j < a->ncols; j++)
-            if (strcmp(a->heads[j], b->heads[c]) == 0)
-                col_of[c] = (long)j;
-    }
-    char **keys_b = xcalloc(b->nrows + 1, sizeof *keys_b);
-    for (size_t r = 0; r < b->nrows; r++) {
-        char *k = keys_b[r] = row_key(b, r, nkey);
-        char **orow = strmap_get(&old_rows, k);
-        strmap_put(&seen, k, b->rows[r]);
-        for (size_t c = (size_t)nkey; c < b->ncols; c++) {
-            const char *ov = orow && col_of[c] >= 0 ? orow[col_of[c]] : NULL;
-            const char *nv = b->rows[r][c];
-            if (ov ? strcmp(ov, nv) != 0 : nv[0] != '\0')
-                change_add(ch, table, k, b->heads[c], ov, nv);
-        }
-        for (size_t j = (size_t)nkey; orow && ch->old_columns && j < a->ncols; j++) {
-            bool kept = false; /* a column the new side no longer has */
-            for (size_t c = (size_t)nkey; c < b->ncols && !kept; c++)
-                kept = col_of[c] == (long)j;
-            if (!kept && orow[j][0])
-                change_add(ch, table, k, a->heads[j], orow[j], NULL);
-        }
-    }
-    for (size_t r = 0; r < a->nrows; r++) { /* rows only the old side has */
-        if (strmap_get(&seen, keys_a[r]))
+    match_init(&m);
+    for (size_t r = 0; r < m.b->nrows; r++)
+        match_row(&m, r);
+    for (size_t r = 0; r < m.a->nrows; r++) { /* rows only the old side has */
+        if (strmap_get(&m.seen, m.keys_a[r]))
             continue;
-        for (size_t c = (size_t)nkey; c < a->ncols; c++)
-            if (a->rows[r][c][0])
-                change_add(ch, table, keys_a[r], a->heads[c], a->rows[r][c], NULL);
+        const RenderCell *arow = grid_row(m.a, r);
+        for (size_t c = (size_t)nkey; c < m.a->ncols; c++)
+            if (arow[c].text[0])
+                change_add(ch, table, m.keys_a[r], m.a->heads[c], &arow[c], NULL);
     }
-    for (size_t r = 0; r < a->nrows; r++)
-        free(keys_a[r]);
-    for (size_t r = 0; r < b->nrows; r++)
-        free(keys_b[r]);
-    free(keys_a);
-    free(keys_b);
-    free(col_of);
-    strmap_free(&old_rows);
-    strmap_free(&seen);
+    free(m.keys_a);
+    free(m.col_of);
+    strmap_free(&m.old_rows);
+    strmap_free(&m.seen);
+    arena_free(&m.arena);
     return ch->nrows - before;
 }
 
-size_t tdiff_compare_csv(TdChanges *ch, const char *table, int nkey, const Buf *a, const Buf *b)
+size_t tdiff_compare_changed(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
+                             const RenderGrid *b)
 {
-    if (a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0))
-        return 0;
-    TdCsv c[2];
-    tdiff_csv_read(a, &c[0]);
-    tdiff_csv_read(b, &c[1]);
-    size_t n = tdiff_compare(ch, table, nkey, &c[0], &c[1]);
-    tdiff_csv_free(&c[0]);
-    tdiff_csv_free(&c[1]);
-    return n;
+    return rgrid_equal(a, b) ? 0 : tdiff_compare(ch, table, nkey, a, b);
 }
 
-static bool same_field(const CsvRow *x, const CsvRow *y, size_t k)
+/* Whether the grid has a column name twice. */
+static bool repeated_heads(const RenderGrid *g)
 {
-    return x->lens[k] == y->lens[k] && memcmp(x->fields[k], y->fields[k], x->lens[k]) == 0;
-}
-
-static bool end_of_table(int got, const CsvRow *r)
-{
-    return got != 1 || (r->nfields == 1 && r->lens[0] == 0);
-}
-
-/* Counts changed cells walking both tables row by row when they have the
- * same columns and the same rows in the same order (what a what-if usually
- * leaves); -1 when they do not, and the full comparison must match them. */
-static long count_aligned(int nkey, const Buf *a, const Buf *b)
-{
-    CsvReader *ra = csv_open_mem(a->data, a->len), *rb = csv_open_mem(b->data, b->len);
-    CsvRow x, y;
-    long n = 0;
-    StrMap names = {0}, keys = {0};
-    Arena arena = {0};
-    int gx = csv_next(ra, &x), gy = csv_next(rb, &y);
-    size_t ncols = gx == 1 ? x.nfields : 0;
-    if (end_of_table(gx, &x) || end_of_table(gy, &y) || y.nfields != ncols)
-        n = -1;
-    for (size_t k = 0; n >= 0 && k < ncols; k++) { /* equal headers, no name twice */
-        if (!same_field(&x, &y, k) || strmap_get(&names, x.fields[k]))
-            n = -1;
-        else
-            strmap_put(&names, arena_strdup(&arena, x.fields[k]), &names);
-    }
-    while (n >= 0) {
-        gx = csv_next(ra, &x);
-        gy = csv_next(rb, &y);
-        bool ex = end_of_table(gx, &x), ey = end_of_table(gy, &y);
-        if (ex || ey) {
-            n = ex && ey ? n : -1;
-            break;
-        }
-        if (x.nfields != ncols || y.nfields != ncols) {
-            n = -1;
-            break;
-        }
-        Buf key = {0};
-        for (int k = 0; k < nkey && (size_t)k < ncols && n >= 0; k++) {
-            if (!same_field(&x, &y, (size_t)k))
-                n = -1;
-            buf_printf(&key, "%s%s", k ? " / " : "", x.fields[k]);
-        }
-        if (n >= 0 && strmap_get(&keys, buf_cstr(&key)))
-            n = -1; /* a key twice: the full comparison decides which rows pair */
-        else if (n >= 0)
-            strmap_put(&keys, arena_strdup(&arena, buf_cstr(&key)), &keys);
-        buf_free(&key);
-        for (size_t k = (size_t)nkey; n >= 0 && k < ncols; k++)
-            n += !same_field(&x, &y, k);
-    }
-    csv_close(ra);
-    csv_close(rb);
+    StrMap names = {0};
+    bool twice = false;
+    for (size_t c = 0; c < g->ncols && !twice; c++)
+        twice = strmap_put(&names, g->heads[c], (void *)g) != NULL;
     strmap_free(&names);
+    return twice;
+}
+
+/* Counts changed cells walking both grids row by row when they have the
+ * same columns and the same keys in the same order (what a what-if
+ * usually leaves); -1 when they do not, and the full comparison must
+ * match them. */
+static long count_aligned(int nkey, const RenderGrid *a, const RenderGrid *b)
+{
+    if (a->ncols != b->ncols || a->nrows != b->nrows || repeated_heads(a))
+        return -1;
+    for (size_t c = 0; c < a->ncols; c++)
+        if (strcmp(a->heads[c], b->heads[c]) != 0)
+            return -1;
+    StrMap keys = {0};
+    Arena arena = {0};
+    long n = 0;
+    for (size_t r = 0; r < a->nrows && n >= 0; r++) {
+        const RenderCell *x = grid_row(a, r), *y = grid_row(b, r);
+        for (int k = 0; k < nkey && (size_t)k < a->ncols && n >= 0; k++)
+            if (strcmp(x[k].text, y[k].text) != 0)
+                n = -1;
+        char *key = n >= 0 ? row_key(a, r, nkey, &arena) : NULL;
+        if (key && strmap_put(&keys, key, key)) /* a key twice: the full comparison pairs rows */
+            n = -1;
+        for (size_t c = (size_t)nkey; n >= 0 && c < a->ncols; c++)
+            n += strcmp(x[c].text, y[c].text) != 0;
+    }
     strmap_free(&keys);
     arena_free(&arena);
     return n;
 }
 
-size_t tdiff_count_csv(int nkey, const Buf *a, const Buf *b)
+size_t tdiff_count(int nkey, const RenderGrid *a, const RenderGrid *b)
 {
-    if (a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0))
+    if (rgrid_equal(a, b))
         return 0;
-    long n = a->len && b->len ? count_aligned(nkey, a, b) : -1;
+    long n = a && b && a->ncols && b->ncols ? count_aligned(nkey, a, b) : -1;
     if (n >= 0)
         return (size_t)n;
     TdChanges ch = {0};
     ch.old_columns = true;
-    size_t m = tdiff_compare_csv(&ch, "", nkey, a, b);
+    size_t m = tdiff_compare(&ch, "", nkey, a, b);
     tdiff_changes_free(&ch);
     return m;
 }
@@ -278,13 +233,14 @@ void tdiff_changes_free(TdChanges *ch)
     memset(ch, 0, sizeof *ch);
 }
 
-void tdiff_sheet(Buf *out, const TdChanges *ch, const OutOpts *o, const char *old_name,
-                 const char *new_name)
+void tdiff_add_sheet(RenderDoc *doc, const TdChanges *ch, const char *old_name,
+                     const char *new_name)
 {
-    const char *heads[TDIFF_COLS] = {"table",  "row",   "column", old_name,
-                                     new_name, "delta", "change"};
-    static const bool right[] = {false, false, false, true, true, true, true};
-    static const bool jnum[] = {false, false, false, false, false, false, false};
+    static const bool right[TDIFF_COLS] = {false, false, false, true, true, true, true};
+    static const bool jnum[TDIFF_COLS] = {false};
+    const char **heads = arena_alloc(rdoc_arena(doc), TDIFF_COLS * sizeof *heads);
+    const char *names[TDIFF_COLS] = {"table", "row", "column", old_name, new_name, "delta", "change"};
+    memcpy(heads, names, sizeof names);
     Sheet s = {0};
     s.ncols = TDIFF_COLS;
     s.nrows = ch->nrows;
@@ -293,10 +249,6 @@ void tdiff_sheet(Buf *out, const TdChanges *ch, const OutOpts *o, const char *ol
     s.json_num = jnum;
     s.text = ch->text;
     s.plain = ch->text;
-    s.group = o->format == OUT_TABLE || o->format == OUT_MD ? 0 : -1;
-    if (o->format == OUT_JSON)
-        report_json_begin(out);
-    report_sheet(out, &s, o, 0);
-    if (o->format == OUT_JSON)
-        report_json_end(out);
+    s.group = 0; /* people: one table per table compared */
+    rdoc_add_sheet(doc, &s);
 }

@@ -1,7 +1,8 @@
-/* test_report.c -- cmocka tests for interp/report.c: CSV, table, Markdown
- * and JSON rendering of exact numbers (whole outputs compared byte for
- * byte), display width of CJK text, sanitising of labels, and atomic file
- * writes that leave no temporary file behind.
+/* test_report.c -- cmocka tests for interp/render/: CSV, table, Markdown
+ * and JSON rendering of documents of tables and sheets (whole outputs
+ * compared byte for byte), the format table, the logical grid, display
+ * width of CJK text, sanitising of labels, and atomic file writes that
+ * leave no temporary file behind.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/term.h"
 #include "render/render.h"
 
 /* ---- helpers ---- */
@@ -35,29 +37,28 @@ static Num N(const char *s)
     return neg ? num_neg(x) : x;
 }
 
-/* Renders tables 0..n-1 in one format; JSON is wrapped in begin/end.
- * Returns a malloc'd string. */
-static char *render_n(const Table *t, size_t n, const OutOpts *o)
+/* Renders tables 0..n-1 as one document in format f.  Returns a malloc'd
+ * string. */
+static char *render_n(const Table *t, size_t n, const char *f, const RenderOpts *o)
 {
     Buf b = {0};
-    if (o->format == OUT_JSON)
-        report_json_begin(&b);
+    RenderDoc *d = rdoc_new(render_format(f), o);
     for (size_t i = 0; i < n; i++)
-        report_table(&b, &t[i], o, (int)i);
-    if (o->format == OUT_JSON)
-        report_json_end(&b);
+        rdoc_add_table(d, &t[i]);
+    render_doc(d, &b);
+    rdoc_free(d);
     char *s = strdup(buf_cstr(&b));
     buf_free(&b);
     return s;
 }
 
-static char *render(const Table *t, OutFormat f, const char *unit)
+static char *render(const Table *t, const char *f, const char *unit)
 {
-    OutOpts o = {f, unit, "CNY", false};
-    return render_n(t, 1, &o);
+    RenderOpts o = {unit, "CNY", false};
+    return render_n(t, 1, f, &o);
 }
 
-static void check_render(const Table *t, OutFormat f, const char *unit, const char *want)
+static void check_render(const Table *t, const char *f, const char *unit, const char *want)
 {
     char *got = render(t, f, unit);
     assert_string_equal(got, want);
@@ -227,7 +228,7 @@ static void test_csv_two_level(void **state)
 {
     (void)state;
     Table t = two_level();
-    check_render(&t, OUT_CSV, "万",
+    check_render(&t, "csv", "万",
                  "region,Q1,Q2,total\n"
                  "north,1000.50,2000.00,3000.50\n"
                  "east,3000.00,4000.25,7000.25\n"
@@ -238,7 +239,7 @@ static void test_csv_one_level(void **state)
 {
     (void)state;
     Table t = one_level();
-    check_render(&t, OUT_CSV, "万",
+    check_render(&t, "csv", "万",
                  "region,revenue\n"
                  "north,14000000.00\n"
                  "east,0.50\n"
@@ -251,20 +252,20 @@ static void test_csv_without_totals(void **state)
     (void)state;
     Table t = two_level();
     t.row_totals = NULL;
-    check_render(&t, OUT_CSV, "",
+    check_render(&t, "csv", "",
                  "region,Q1,Q2\n"
                  "north,1000.50,2000.00\n"
                  "east,3000.00,4000.25\n"
                  "total,4000.50,6000.25\n");
     t = two_level();
     t.col_totals = NULL;
-    check_render(&t, OUT_CSV, "",
+    check_render(&t, "csv", "",
                  "region,Q1,Q2,total\n"
                  "north,1000.50,2000.00,3000.50\n"
                  "east,3000.00,4000.25,7000.25\n");
     t = one_level();
     t.grand_total = NULL;
-    check_render(&t, OUT_CSV, "", "region,revenue\nnorth,14000000.00\neast,0.50\nwest,-3.00\n");
+    check_render(&t, "csv", "", "region,revenue\nnorth,14000000.00\neast,0.50\nwest,-3.00\n");
 }
 
 static void test_csv_quoting(void **state)
@@ -276,7 +277,7 @@ static void test_csv_quoting(void **state)
     t.row_names = rn;
     t.col_names = cn;
     t.row_level = "re\rgion";
-    check_render(&t, OUT_CSV, "",
+    check_render(&t, "csv", "",
                  "\"re\rgion\",\"say \"\"hi\"\"\",\"two\nlines\",total\n"
                  "\"a,b\",1000.50,2000.00,3000.50\n"
                  "plain,3000.00,4000.25,7000.25\n"
@@ -293,9 +294,9 @@ static void test_csv_negative_and_zero(void **state)
     Table t = one_level();
     t.cells = c;
     t.grand_total = NULL;
-    check_render(&t, OUT_CSV, "", "region,revenue\nnorth,-1234.50\neast,0.00\nwest,-0.01\n");
+    check_render(&t, "csv", "", "region,revenue\nnorth,-1234.50\neast,0.00\nwest,-0.01\n");
     t.decimals = 0; /* a plan rounding money to whole units */
-    check_render(&t, OUT_CSV, "", "region,revenue\nnorth,-1235\neast,0\nwest,0\n");
+    check_render(&t, "csv", "", "region,revenue\nnorth,-1235\neast,0\nwest,0\n");
 }
 
 static void test_csv_percent(void **state)
@@ -311,9 +312,9 @@ static void test_csv_percent(void **state)
     t.decimals = 4;
     t.cells = c;
     t.grand_total = NULL;
-    check_render(&t, OUT_CSV, "万",
+    check_render(&t, "csv", "万",
                  "region,collection_rate\nnorth,0.9500\neast,1.2346\nwest,0.0000\n");
-    check_render(&t, OUT_TABLE, "万",
+    check_render(&t, "table", "万",
                  "collection_rate\n"
                  "region  collection_rate\n"
                  "-----------------------\n"
@@ -327,8 +328,8 @@ static void test_csv_tables_separated(void **state)
     (void)state;
     Table t[2] = {one_level(), one_level()};
     t[1].grand_total = NULL;
-    OutOpts o = {OUT_CSV, "", NULL, false};
-    char *got = render_n(t, 2, &o);
+    RenderOpts o = {"", NULL, false};
+    char *got = render_n(t, 2, "csv", &o);
     assert_string_equal(got, "region,revenue\nnorth,14000000.00\neast,0.50\nwest,-3.00\n"
                              "total,13999997.50\n"
                              "\n"
@@ -341,15 +342,15 @@ static void test_csv_tables_separated(void **state)
 static void test_display_width(void **state)
 {
     (void)state;
-    assert_int_equal(display_width(""), 0);
-    assert_int_equal(display_width(NULL), 0);
-    assert_int_equal(display_width("west"), 4);
-    assert_int_equal(display_width("华北"), 4);
-    assert_int_equal(display_width("一季度 Q1"), 9);
-    assert_int_equal(display_width("a\xff\xfe"
+    assert_int_equal(term_text_width(""), 0);
+    assert_int_equal(term_text_width(NULL), 0);
+    assert_int_equal(term_text_width("west"), 4);
+    assert_int_equal(term_text_width("华北"), 4);
+    assert_int_equal(term_text_width("一季度 Q1"), 9);
+    assert_int_equal(term_text_width("a\xff\xfe"
                                    "b"),
                      4);                            /* invalid bytes: 1 each */
-    assert_int_equal(display_width("\xe5\x8d"), 2); /* truncated sequence */
+    assert_int_equal(term_text_width("\xe5\x8d"), 2); /* truncated sequence */
 }
 
 /* Right edges of the numbers line up by display width, not by bytes. */
@@ -376,14 +377,14 @@ static void test_table_cjk_alignment(void **state)
                        "华北       300.00\n"
                        "华东    12,345.68\n"
                        "west        -1.24\n";
-    check_render(&t, OUT_TABLE, "万", want);
+    check_render(&t, "table", "万", want);
     /* every table line is exactly as wide as the separator */
-    char *got = render(&t, OUT_TABLE, "万");
+    char *got = render(&t, "table", "万");
     char *save = NULL, *line = strtok_r(got, "\n", &save);
     int n = 0;
     for (; line; line = strtok_r(NULL, "\n", &save), n++)
         if (n >= 2)
-            assert_int_equal(display_width(line), 17);
+            assert_int_equal(term_text_width(line), 17);
     assert_int_equal(n, 7);
     free(got);
 }
@@ -393,7 +394,7 @@ static void test_table_two_level(void **state)
     (void)state;
     Table t = two_level();
     t.note = "bottom-up sums to 10,000.75";
-    check_render(&t, OUT_TABLE, "k",
+    check_render(&t, "table", "k",
                  "revenue 销售额 (k CNY)\n"
                  "region  一季度    Q2  total\n"
                  "---------------------------\n"
@@ -401,7 +402,7 @@ static void test_table_two_level(void **state)
                  "华东      3.00  4.00   7.00\n"
                  "total     4.00  6.00  10.00\n"
                  "bottom-up sums to 10,000.75\n");
-    check_render(&t, OUT_TABLE, "",
+    check_render(&t, "table", "",
                  "revenue 销售额 (CNY)\n"
                  "region    一季度        Q2      total\n"
                  "-------------------------------------\n"
@@ -427,19 +428,19 @@ static void test_table_units(void **state)
     t.row_names = rn;
     t.cells = c;
     t.grand_total = NULL;
-    check_render(&t, OUT_TABLE, "万",
+    check_render(&t, "table", "万",
                  "revenue (万 CNY)\nregion   revenue\n----------------\n"
                  "a       1,400.00\nb           1.23\nc           1.24\nd          -1.24\n"
                  "e           0.00\nf           0.00\n");
-    check_render(&t, OUT_TABLE, "亿",
+    check_render(&t, "table", "亿",
                  "revenue (亿 CNY)\nregion  revenue\n---------------\n"
                  "a          0.14\nb          0.00\nc          0.00\nd          0.00\n"
                  "e          0.00\nf          0.00\n");
-    check_render(&t, OUT_TABLE, "M",
+    check_render(&t, "table", "M",
                  "revenue (M CNY)\nregion  revenue\n---------------\n"
                  "a         14.00\nb          0.01\nc          0.01\nd         -0.01\n"
                  "e          0.00\nf          0.00\n");
-    check_render(&t, OUT_TABLE, "1",
+    check_render(&t, "table", "1",
                  "revenue (CNY)\nregion        revenue\n---------------------\n"
                  "a       14,000,000.00\nb           12,345.00\nc           12,350.00\n"
                  "d          -12,350.00\ne              -49.99\nf                0.01\n");
@@ -459,12 +460,12 @@ static void test_table_count_and_score(void **state)
     t.decimals = 0;
     t.cells = c;
     t.grand_total = NULL;
-    check_render(&t, OUT_TABLE, "万",
+    check_render(&t, "table", "万",
                  "new_customers 新客户\nregion     新客户\n-----------------\n"
                  "north   1,234,567\neast          2.5\nwest         1.24\n");
     t.kind = VAL_SCORE;
     t.decimals = 2;
-    check_render(&t, OUT_TABLE, "万",
+    check_render(&t, "table", "万",
                  "new_customers 新客户\nregion        新客户\n--------------------\n"
                  "north   1,234,567.00\neast            2.50\nwest            1.24\n");
 }
@@ -477,8 +478,8 @@ static void test_table_color_and_sanitising(void **state)
     t.row_labels = rl;
     t.row_totals = NULL;
     t.col_totals = NULL;
-    OutOpts o = {OUT_TABLE, "", NULL, true};
-    char *got = render_n(&t, 1, &o);
+    RenderOpts o = {"", NULL, true};
+    char *got = render_n(&t, 1, "table", &o);
     assert_string_equal(got, "revenue 销售额\n"
                              "\033[1mregion       一季度        Q2\033[0m\n"
                              "-----------------------------\n"
@@ -486,7 +487,7 @@ static void test_table_color_and_sanitising(void **state)
                              "tab here   3,000.00  4,000.25\n");
     free(got);
     o.color = false;
-    got = render_n(&t, 1, &o);
+    got = render_n(&t, 1, "table", &o);
     assert_null(strchr(got, '\033'));
     free(got);
 }
@@ -501,8 +502,8 @@ static void test_md(void **state)
     t[0].title = "区域季度目标";
     t[0].row_labels = rl;
     t[0].note = "gap: 5%";
-    OutOpts o = {OUT_MD, "万", "CNY", true};
-    char *got = render_n(t, 2, &o);
+    RenderOpts o = {"万", "CNY", true};
+    char *got = render_n(t, 2, "md", &o);
     assert_string_equal(got, "### 区域季度目标\n"
                              "**revenue 销售额** (万 CNY)\n"
                              "\n"
@@ -533,8 +534,8 @@ static void test_json(void **state)
     Table t[2] = {two_level(), one_level()};
     t[0].title = "区域季度目标";
     t[0].note = "gap";
-    OutOpts o = {OUT_JSON, "万", "CNY", false};
-    char *got = render_n(t, 2, &o);
+    RenderOpts o = {"万", "CNY", false};
+    char *got = render_n(t, 2, "json", &o);
     assert_json(got);
     assert_string_equal(
         got,
@@ -571,8 +572,8 @@ static void test_json_escaping(void **state)
     t.col_totals = NULL;
     t.grand_total = NULL;
     t.note = "\x7f";
-    OutOpts o = {OUT_JSON, "", NULL, false};
-    char *got = render_n(&t, 1, &o);
+    RenderOpts o = {"", NULL, false};
+    char *got = render_n(&t, 1, "json", &o);
     assert_json(got);
     assert_string_equal(
         got, "[{\"title\":null,\"metric\":\"revenue\",\"label\":\"销售额\",\"kind\":\"percent\","
@@ -588,8 +589,9 @@ static void test_deterministic(void **state)
 {
     (void)state;
     Table t = two_level();
-    for (int f = OUT_TABLE; f <= OUT_MD; f++) {
-        char *a = render(&t, (OutFormat)f, "万"), *b = render(&t, (OutFormat)f, "万");
+    for (size_t f = 0; render_format_at(f); f++) {
+        const char *name = render_format_at(f)->name;
+        char *a = render(&t, name, "万"), *b = render(&t, name, "万");
         assert_string_equal(a, b);
         free(a);
         free(b);
@@ -716,16 +718,19 @@ static const bool sheet_total[] = {false, true, false};
 static Sheet sample_sheet(void)
 {
     Sheet s = {"incentive pay", "per rep", 4, 3, sheet_heads, sheet_right, sheet_jnum,
-               sheet_text, sheet_plain, sheet_style, sheet_total, 0, NULL, "a note"};
+               sheet_text, sheet_plain, sheet_style, sheet_total, 0, NULL, "a note", NULL, 0};
     return s;
 }
 
-static char *render_sheet(OutFormat f, bool color)
+static char *render_sheet(const char *f, bool color)
 {
     Sheet s = sample_sheet();
-    OutOpts o = {f, "", NULL, color};
+    RenderOpts o = {"", NULL, color};
     Buf b = {0};
-    report_sheet(&b, &s, &o, 0);
+    RenderDoc *d = rdoc_new(render_format(f), &o);
+    rdoc_add_sheet(d, &s);
+    render_doc(d, &b);
+    rdoc_free(d);
     char *r = strdup(buf_cstr(&b));
     buf_free(&b);
     return r;
@@ -734,7 +739,7 @@ static char *render_sheet(OutFormat f, bool color)
 static void test_sheet_table_groups(void **state)
 {
     (void)state;
-    char *t = render_sheet(OUT_TABLE, false);
+    char *t = render_sheet("table", false);
     assert_string_equal(t, "incentive pay — Q1\n"
                            "per rep\n"
                            "rep      payout  status\n"
@@ -754,31 +759,193 @@ static void test_sheet_table_groups(void **state)
 static void test_sheet_csv_and_json_leave_out_totals(void **state)
 {
     (void)state;
-    char *c = render_sheet(OUT_CSV, false);
+    char *c = render_sheet("csv", false);
     assert_string_equal(c, "period,rep,payout,status\nQ1,zhang,1200.00,green\nQ2,zhang,30.50,red\n");
     free(c);
-    char *j = render_sheet(OUT_JSON, false);
-    assert_string_equal(j, "{\"title\":\"incentive pay\",\"columns\":[\"period\",\"rep\",\"payout\","
+    char *j = render_sheet("json", false);
+    assert_string_equal(j, "[{\"title\":\"incentive pay\",\"columns\":[\"period\",\"rep\",\"payout\","
                            "\"status\"],\"rows\":[{\"period\":\"Q1\",\"rep\":\"zhang\",\"payout\":1200.00,"
                            "\"status\":\"green\"},{\"period\":\"Q2\",\"rep\":\"zhang\",\"payout\":30.50,"
-                           "\"status\":\"red\"}],\"note\":\"a note\"}");
+                           "\"status\":\"red\"}],\"note\":\"a note\"}]\n");
     free(j);
 }
 
 static void test_sheet_status_colour(void **state)
 {
     (void)state;
-    char *t = render_sheet(OUT_TABLE, true);
+    char *t = render_sheet("table", true);
     assert_non_null(strstr(t, "\x1b[32mgreen\x1b[0m"));
     assert_non_null(strstr(t, "\x1b[31mred\x1b[0m"));
     free(t);
-    char *plain = render_sheet(OUT_TABLE, false);
+    char *plain = render_sheet("table", false);
     assert_null(strchr(plain, '\x1b'));
     free(plain);
-    char *md = render_sheet(OUT_MD, true); /* Markdown never carries escapes */
+    char *md = render_sheet("md", true); /* Markdown never carries escapes */
     assert_null(strchr(md, '\x1b'));
     assert_non_null(strstr(md, "| **total** | **1,200.00** |"));
     free(md);
+}
+
+
+/* ---- the format table, documents, the sheet builder, grids ------------------------------ */
+
+static void test_format_table(void **state)
+{
+    (void)state;
+    assert_string_equal(render_format_default()->name, "table");
+    assert_ptr_equal(render_format("md"), render_format_at(3));
+    assert_null(render_format("xml"));
+    assert_null(render_format(NULL));
+    assert_null(render_format_at(4));
+    assert_int_equal(render_format("csv")->view, RENDER_FLAT);
+    Buf b = {0};
+    render_format_names(&b, ", ", " or ");
+    assert_string_equal(buf_cstr(&b), "table, csv, json or md");
+    b.len = 0;
+    render_usage(&b, "[--format {formats}]\n  --format FORMAT   {formats-help}\n");
+    assert_string_equal(buf_cstr(&b),
+                        "[--format table|csv|json|md]\n"
+                        "  --format FORMAT   table (aligned, display unit; the default), csv (base units),\n"
+                        "                    json, or md (for pull-request comments)\n");
+    buf_free(&b);
+}
+
+/* A sheet made with the builder: a total row, a column only people see,
+ * a text column, a sheet only the flat view shows. */
+static RenderDoc *built_doc(const char *format, bool flat_sheet)
+{
+    RenderDoc *d = rdoc_new(render_format(format), NULL);
+    RenderSheet b;
+    rsheet_init(&b, d, 4);
+    rsheet_col(&b, 0, "rep", false);
+    rsheet_col(&b, 1, "pay", true);
+    rsheet_col(&b, 2, "shown", true);
+    rsheet_col_views(&b, 2, RENDER_PEOPLE);
+    rsheet_col(&b, 3, "tier", true);
+    rsheet_col_text(&b, 3);
+    rsheet_row(&b, false);
+    rsheet_set(&b, 0, "张伟", "zhang");
+    rsheet_set(&b, 1, "1,200.50", "1200.50");
+    rsheet_set(&b, 2, "(+5.0%)", NULL);
+    rsheet_set(&b, 3, "12", NULL);
+    rsheet_style(&b, 3, STY_MARK);
+    rsheet_row(&b, true);
+    rsheet_set(&b, 0, "total", NULL);
+    rsheet_set(&b, 1, "1,200.50", "1200.50");
+    char note[] = "a note";
+    rsheet_add(&b, "pay", NULL, -1, note, 0);
+    note[0] = 'X'; /* copied */
+    if (flat_sheet) {
+        rsheet_init(&b, d, 1);
+        rsheet_col(&b, 0, "only", false);
+        rsheet_add(&b, "flat", NULL, -1, NULL, RENDER_FLAT);
+    }
+    return d;
+}
+
+static char *render_built(const char *format, bool flat_sheet)
+{
+    RenderDoc *d = built_doc(format, flat_sheet);
+    Buf b = {0};
+    render_doc(d, &b);
+    rdoc_free(d);
+    char *s = strdup(buf_cstr(&b));
+    buf_free(&b);
+    return s;
+}
+
+static void test_sheet_builder_and_views(void **state)
+{
+    (void)state;
+    char *t = render_built("table", true);
+    assert_string_equal(t, "pay\n"
+                           "rep         pay    shown  tier\n"
+                           "------------------------------\n"
+                           "张伟   1,200.50  (+5.0%)    12\n"
+                           "total  1,200.50\n"
+                           "a note\n");
+    free(t);
+    char *c = render_built("csv", true);
+    assert_string_equal(c, "rep,pay,tier\nzhang,1200.50,12\n\nonly\n");
+    free(c);
+    char *j = render_built("json", true);
+    assert_json(j);
+    assert_string_equal(j, "[{\"title\":\"pay\",\"columns\":[\"rep\",\"pay\",\"tier\"],"
+                           "\"rows\":[{\"rep\":\"zhang\",\"pay\":1200.50,\"tier\":\"12\"}],"
+                           "\"note\":\"a note\"}]\n");
+    free(j);
+    RenderDoc *d = rdoc_new(render_format("json"), NULL);
+    assert_true(rdoc_shows(d, RENDER_RECORDS | RENDER_FLAT));
+    assert_false(rdoc_shows(d, RENDER_PEOPLE));
+    rdoc_free(d);
+}
+
+static void test_caption(void **state)
+{
+    (void)state;
+    const char *want[] = {"table", "changed: 1\n\n", "md", "**changed: 1**\n\n", "csv", "",
+                          "json", "["};
+    for (int i = 0; i < 8; i += 2) {
+        RenderDoc *d = rdoc_new(render_format(want[i]), NULL);
+        rdoc_caption(d, "changed: 1");
+        Table t = one_level();
+        rdoc_add_table(d, &t);
+        Buf b = {0};
+        render_doc(d, &b);
+        assert_memory_equal(buf_cstr(&b), want[i + 1], strlen(want[i + 1]));
+        assert_true(strncmp(buf_cstr(&b) + strlen(want[i + 1]), "changed", 7) != 0);
+        buf_free(&b);
+        rdoc_free(d);
+    }
+}
+
+static void test_grid_of_table(void **state)
+{
+    (void)state;
+    RenderDoc *d = rdoc_new(NULL, NULL);
+    Table t = two_level();
+    cells2[0] = N("1000.504"); /* shown as 1000.50: the grid holds what is shown */
+    rdoc_add_table(d, &t);
+    RenderGrid *g = rdoc_grid(d);
+    rdoc_free(d);
+    assert_int_equal(g->ncols, 4);
+    assert_int_equal(g->nrows, 3);
+    assert_string_equal(g->heads[0], "region");
+    assert_string_equal(g->heads[3], "total");
+    assert_string_equal(g->cells[0].text, "north");
+    assert_false(g->cells[0].is_num);
+    assert_string_equal(g->cells[1].text, "1000.50");
+    assert_true(g->cells[1].is_num);
+    assert_int_equal(num_cmp(g->cells[1].num, N("1000.5")), 0);
+    assert_string_equal(g->cells[2 * 4].text, "total");
+    RenderGrid *h = rgrid_ref(g);
+    assert_true(rgrid_equal(g, h));
+    assert_false(rgrid_equal(g, NULL));
+    rgrid_unref(g);
+    rgrid_unref(h);
+    d = rdoc_new(NULL, NULL);
+    g = rdoc_grid(d); /* nothing shown: an empty grid */
+    assert_int_equal(g->ncols, 0);
+    assert_true(rgrid_equal(g, NULL));
+    rgrid_unref(g);
+    rdoc_free(d);
+}
+
+static void test_grid_of_sheet(void **state)
+{
+    (void)state;
+    RenderDoc *d = built_doc("csv", false);
+    RenderGrid *g = rdoc_grid(d);
+    rdoc_free(d);
+    assert_int_equal(g->ncols, 3); /* "shown" is for people only */
+    assert_int_equal(g->nrows, 1); /* no total row */
+    assert_string_equal(g->heads[2], "tier");
+    assert_string_equal(g->cells[0].text, "zhang");
+    assert_false(g->cells[0].is_num);
+    assert_true(g->cells[1].is_num);
+    assert_true(g->cells[2].is_num); /* typed by its text, as CSV publishes it */
+    assert_int_equal(num_cmp(g->cells[2].num, N("12")), 0);
+    rgrid_unref(g);
 }
 
 int main(void)
@@ -804,6 +971,11 @@ int main(void)
         cmocka_unit_test(test_sheet_table_groups),
         cmocka_unit_test(test_sheet_csv_and_json_leave_out_totals),
         cmocka_unit_test(test_sheet_status_colour),
+        cmocka_unit_test(test_format_table),
+        cmocka_unit_test(test_sheet_builder_and_views),
+        cmocka_unit_test(test_caption),
+        cmocka_unit_test(test_grid_of_table),
+        cmocka_unit_test(test_grid_of_sheet),
         cmocka_unit_test_setup_teardown(test_write_atomic, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_missing_dir, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_rename_fails, make_tmpdir, remove_tmpdir),

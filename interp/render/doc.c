@@ -1,0 +1,188 @@
+/* doc.c -- render documents: the items callers add (tables, and sheets
+ * built row by row), which views show them, and rendering a whole
+ * document with its format's emitter.  It lays out nothing itself: the
+ * emitters (emit_*.c) write the bytes. */
+#include "render/render_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+RenderDoc *rdoc_new(const RenderFormat *f, const RenderOpts *o)
+{
+    RenderDoc *d = xcalloc(1, sizeof *d);
+    d->format = f;
+    d->view = f ? f->view : RENDER_FLAT;
+    if (o)
+        d->opts = *o;
+    if (!d->opts.unit)
+        d->opts.unit = "";
+    return d;
+}
+
+void rdoc_free(RenderDoc *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->nowned; i++)
+        free(d->owned[i]);
+    free(d->owned);
+    free(d->items);
+    arena_free(&d->arena);
+    free(d);
+}
+
+Arena *rdoc_arena(RenderDoc *d)
+{
+    return &d->arena;
+}
+
+bool rdoc_shows(const RenderDoc *d, unsigned views)
+{
+    return (d->view & views) != 0;
+}
+
+void rdoc_caption(RenderDoc *d, const char *text)
+{
+    d->caption = text ? arena_strdup(&d->arena, text) : NULL;
+}
+
+static RenderItem *add_item(RenderDoc *d, RenderItemKind kind)
+{
+    if (d->nitems == d->cap) {
+        d->cap = d->cap ? 2 * d->cap : 8;
+        d->items = xrealloc(d->items, d->cap * sizeof *d->items);
+    }
+    RenderItem *it = &d->items[d->nitems++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    return it;
+}
+
+void rdoc_add_table(RenderDoc *d, const Table *t)
+{
+    add_item(d, RI_TABLE)->table = *t;
+}
+
+void rdoc_add_sheet(RenderDoc *d, const Sheet *s)
+{
+    add_item(d, RI_SHEET)->sheet = *s;
+}
+
+bool rd_item_shown(const RenderItem *it, unsigned view)
+{
+    return it->kind == RI_TABLE || !it->sheet.views || (it->sheet.views & view);
+}
+
+bool rd_col_shown(const Sheet *s, size_t c, unsigned view)
+{
+    return !s->col_views || !s->col_views[c] || (s->col_views[c] & view);
+}
+
+void render_doc(const RenderDoc *d, Buf *out)
+{
+    if (d->format)
+        d->format->emit(d, out);
+}
+
+/* ---- the sheet builder ------------------------------------------------------------------ */
+
+void rsheet_init(RenderSheet *b, RenderDoc *d, size_t ncols)
+{
+    memset(b, 0, sizeof *b);
+    b->doc = d;
+    b->ncols = ncols;
+    b->heads = arena_alloc(&d->arena, ncols * sizeof *b->heads);
+    b->right = arena_alloc(&d->arena, ncols * sizeof *b->right);
+    b->json_num = arena_alloc(&d->arena, ncols * sizeof *b->json_num);
+    b->col_views = arena_alloc(&d->arena, ncols * sizeof *b->col_views);
+}
+
+void rsheet_col(RenderSheet *b, size_t c, const char *head, bool number)
+{
+    b->heads[c] = head ? arena_strdup(&b->doc->arena, head) : "";
+    b->right[c] = number;
+    b->json_num[c] = number;
+}
+
+void rsheet_col_views(RenderSheet *b, size_t c, unsigned views)
+{
+    b->col_views[c] = (unsigned char)views;
+}
+
+void rsheet_col_text(RenderSheet *b, size_t c)
+{
+    b->json_num[c] = false;
+}
+
+void rsheet_row(RenderSheet *b, bool total)
+{
+    if (b->nrows == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 64;
+        b->text = xrealloc(b->text, b->cap * b->ncols * sizeof *b->text);
+        b->plain = xrealloc(b->plain, b->cap * b->ncols * sizeof *b->plain);
+        b->style = xrealloc(b->style, b->cap * b->ncols);
+        b->total = xrealloc(b->total, b->cap * sizeof *b->total);
+    }
+    size_t r = b->nrows++;
+    for (size_t c = 0; c < b->ncols; c++) {
+        b->text[r * b->ncols + c] = "";
+        b->plain[r * b->ncols + c] = "";
+        b->style[r * b->ncols + c] = STY_NONE;
+    }
+    b->total[r] = total;
+}
+
+void rsheet_set(RenderSheet *b, size_t c, const char *text, const char *plain)
+{
+    size_t k = (b->nrows - 1) * b->ncols + c;
+    b->text[k] = arena_strdup(&b->doc->arena, text);
+    b->plain[k] = plain ? arena_strdup(&b->doc->arena, plain) : b->text[k];
+}
+
+void rsheet_style(RenderSheet *b, size_t c, CellStyle style)
+{
+    b->style[(b->nrows - 1) * b->ncols + c] = (unsigned char)style;
+}
+
+/* The document takes p (malloc'd) and frees it with itself. */
+static void *own(RenderDoc *d, void *p)
+{
+    if (p) {
+        d->owned = xrealloc(d->owned, (d->nowned + 1) * sizeof *d->owned);
+        d->owned[d->nowned++] = p;
+    }
+    return p;
+}
+
+void rsheet_add(RenderSheet *b, const char *title, const char *heading, int group,
+                const char *note, unsigned views)
+{
+    Arena *a = &b->doc->arena;
+    Sheet s = {0};
+    s.title = title ? arena_strdup(a, title) : NULL;
+    s.heading = heading ? arena_strdup(a, heading) : NULL;
+    s.ncols = b->ncols;
+    s.nrows = b->nrows;
+    s.heads = b->heads;
+    s.right = b->right;
+    s.json_num = b->json_num;
+    s.col_views = b->col_views;
+    s.text = own(b->doc, b->text);
+    s.plain = own(b->doc, b->plain);
+    s.style = own(b->doc, b->style);
+    s.total = own(b->doc, b->total);
+    s.group = group;
+    s.note = note ? arena_strdup(a, note) : NULL;
+    s.views = views;
+    rdoc_add_sheet(b->doc, &s);
+    memset(b, 0, sizeof *b);
+}
+
+void rsheet_discard(RenderSheet *b)
+{
+    free(b->text);
+    free(b->plain);
+    free(b->style);
+    free(b->total);
+    memset(b, 0, sizeof *b);
+}

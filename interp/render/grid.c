@@ -1,0 +1,197 @@
+/* grid.c -- the logical grid of an item: its header and rows of plain
+ * cells, exactly what CSV writes (names, plain decimals, no total rows of
+ * sheets), typed where a cell is a number.  The CSV emitter writes the
+ * rows as they come; rdoc_grid keeps them in a RenderGrid, which owns its
+ * texts, for the table diff (session/). */
+#include "render/render_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- tables ---------------------------------------------------------------------------- */
+
+/* The rows of a table: one reused row of cells, its numbers' texts in bufs. */
+typedef struct {
+    const Table *t;
+    bool typed;
+    Num step; /* 10^-decimals: what a text rounds its number to */
+    RenderCell *cells;
+    char (*bufs)[VF_BUFSZ];
+} TableRows;
+
+static Num decimals_step(int decimals)
+{
+    int64_t p = 1;
+    for (int i = 0; i < decimals && i < NUM_DECIMALS; i++)
+        p *= 10;
+    Num step;
+    return num_from_ratio(1, p, &step) == NUM_OK ? step : NUM_ONE;
+}
+
+/* Cell c: the plain decimals of x (none for NULL), and the value they show. */
+static void num_cell(TableRows *tr, size_t c, const Num *x)
+{
+    RenderCell *cell = &tr->cells[c];
+    cell->text = x ? vf_fixed(*x, tr->t->decimals, false, tr->bufs[c]) : "";
+    cell->is_num = x && tr->typed && num_round(*x, tr->step, NUM_HALF_UP, &cell->num) == NUM_OK;
+}
+
+static void table_head(TableRows *tr, size_t n)
+{
+    const Table *t = tr->t;
+    memset(tr->cells, 0, n * sizeof *tr->cells);
+    tr->cells[0].text = t->row_level ? t->row_level : "";
+    for (size_t j = 0; j < t->ncols; j++)
+        tr->cells[1 + j].text = rd_col_name(t, j);
+    if (rd_has_total_col(t))
+        tr->cells[1 + t->ncols].text = "total";
+}
+
+/* Row i (i == nrows: the total row). */
+static void table_row(TableRows *tr, size_t i)
+{
+    const Table *t = tr->t;
+    bool total = i == t->nrows;
+    tr->cells[0] = (RenderCell){total ? "total" : rd_row_name(t, i), false, NUM_ZERO};
+    for (size_t j = 0; j < t->ncols; j++)
+        num_cell(tr, 1 + j, total ? rd_total_cell(t, j) : rd_cell(t, i, j));
+    if (rd_has_total_col(t))
+        num_cell(tr, 1 + t->ncols, total ? rd_corner_cell(t) : &t->row_totals[i]);
+}
+
+static void table_rows(const Table *t, bool typed, GridRowFn *row, void *ctx)
+{
+    size_t n = 1 + t->ncols + rd_has_total_col(t);
+    TableRows tr = {t, typed, decimals_step(t->decimals), xcalloc(n, sizeof *tr.cells),
+                    xcalloc(n, sizeof *tr.bufs)};
+    table_head(&tr, n);
+    row(ctx, tr.cells, n, true);
+    for (size_t i = 0; i < t->nrows + rd_has_total_row(t); i++) {
+        table_row(&tr, i);
+        row(ctx, tr.cells, n, false);
+    }
+    free(tr.cells);
+    free(tr.bufs);
+}
+
+/* ---- sheets ---------------------------------------------------------------------------- */
+
+/* A sheet's cell is a number when its plain text is a decimal. */
+static bool parse_signed(const char *s, Num *out)
+{
+    bool neg = s[0] == '-';
+    size_t n = strlen(s + neg);
+    if (!n || num_parse(s + neg, n, out) != NUM_OK)
+        return false;
+    if (neg)
+        *out = num_neg(*out);
+    return true;
+}
+
+/* Row r of the sheet's plain texts (r < 0: the heads) in columns cols. */
+static void sheet_row(const Sheet *s, long r, bool typed, const size_t *cols, size_t n,
+                      RenderCell *cells)
+{
+    for (size_t k = 0; k < n; k++) {
+        const char *v = r < 0 ? s->heads[cols[k]] : s->plain[(size_t)r * s->ncols + cols[k]];
+        cells[k].text = v ? v : "";
+        cells[k].is_num = r >= 0 && typed && parse_signed(cells[k].text, &cells[k].num);
+    }
+}
+
+static void sheet_rows(const Sheet *s, bool typed, GridRowFn *row, void *ctx)
+{
+    RenderCell *cells = xcalloc(s->ncols + 1, sizeof *cells);
+    size_t *cols = xcalloc(s->ncols + 1, sizeof *cols), n = 0;
+    for (size_t c = 0; c < s->ncols; c++)
+        if (rd_col_shown(s, c, RENDER_FLAT))
+            cols[n++] = c;
+    sheet_row(s, -1, typed, cols, n, cells);
+    row(ctx, cells, n, true);
+    for (size_t r = 0; r < s->nrows; r++)
+        if (!(s->total && s->total[r])) {
+            sheet_row(s, (long)r, typed, cols, n, cells);
+            row(ctx, cells, n, false);
+        }
+    free(cols);
+    free(cells);
+}
+
+void rd_item_rows(const RenderItem *it, bool typed, GridRowFn *row, void *ctx)
+{
+    if (it->kind == RI_TABLE)
+        table_rows(&it->table, typed, row, ctx);
+    else
+        sheet_rows(&it->sheet, typed, row, ctx);
+}
+
+/* ---- grids ----------------------------------------------------------------------------- */
+
+/* Keeps a row in the grid: texts copied into its arena, cells grown as rows come. */
+static void keep_row(void *ctx, const RenderCell *cells, size_t n, bool head)
+{
+    RenderGrid *g = ctx;
+    Arena *a = &g->arena;
+    if (head) {
+        g->ncols = n;
+        g->heads = arena_alloc(a, (n + 1) * sizeof *g->heads);
+        for (size_t c = 0; c < n; c++)
+            g->heads[c] = arena_strdup(a, cells[c].text);
+        return;
+    }
+    if (g->nrows == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 16;
+        g->cells = xrealloc(g->cells, g->cap * (n + 1) * sizeof *g->cells);
+    }
+    RenderCell *row = &g->cells[g->nrows++ * n];
+    for (size_t c = 0; c < n; c++) {
+        row[c] = cells[c];
+        row[c].text = arena_strdup(a, cells[c].text);
+    }
+}
+
+RenderGrid *rdoc_grid(const RenderDoc *d)
+{
+    RenderGrid *g = xcalloc(1, sizeof *g);
+    g->refs = 1;
+    for (size_t i = 0; i < d->nitems; i++)
+        if (rd_item_shown(&d->items[i], RENDER_FLAT)) {
+            rd_item_rows(&d->items[i], true, keep_row, g);
+            break;
+        }
+    return g;
+}
+
+RenderGrid *rgrid_ref(RenderGrid *g)
+{
+    if (g)
+        g->refs++;
+    return g;
+}
+
+void rgrid_unref(RenderGrid *g)
+{
+    if (!g || --g->refs > 0)
+        return;
+    free(g->cells);
+    arena_free(&g->arena);
+    free(g);
+}
+
+bool rgrid_equal(const RenderGrid *a, const RenderGrid *b)
+{
+    static const RenderGrid none = {0};
+    a = a ? a : &none;
+    b = b ? b : &none;
+    if (a == b)
+        return true;
+    if (a->ncols != b->ncols || a->nrows != b->nrows)
+        return false;
+    for (size_t c = 0; c < a->ncols; c++)
+        if (strcmp(a->heads[c], b->heads[c]) != 0)
+            return false;
+    for (size_t i = 0; i < a->nrows * a->ncols; i++)
+        if (strcmp(a->cells[i].text, b->cells[i].text) != 0)
+            return false;
+    return true;
+}

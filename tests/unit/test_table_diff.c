@@ -1,0 +1,98 @@
+/* test_table_diff.c -- cmocka tests for interp/session/table_diff.c: two
+ * logical grids compared cell by cell (rows by key, columns by name,
+ * deltas and percents from the numbers shown), the aligned count against
+ * the full comparison, and the changes rendered as one sheet.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "session/session.h"
+
+static Num N(const char *s)
+{
+    bool neg = s[0] == '-';
+    Num x;
+    assert_int_equal(num_parse(s + neg, strlen(s + neg), &x), NUM_OK);
+    return neg ? num_neg(x) : x;
+}
+
+/* The grid of a one-level money table: rows names[i] with cells vals[i]. */
+static RenderGrid *grid(const char **names, const char **vals, size_t n, int decimals)
+{
+    static Num cells[8];
+    for (size_t i = 0; i < n; i++)
+        cells[i] = N(vals[i]);
+    Table t = {.metric = "revenue", .kind = VAL_MONEY, .decimals = decimals,
+               .row_level = "region", .nrows = n, .ncols = 1, .row_names = names,
+               .cells = cells};
+    RenderDoc *d = rdoc_new(NULL, NULL);
+    rdoc_add_table(d, &t);
+    RenderGrid *g = rdoc_grid(d);
+    rdoc_free(d);
+    return g;
+}
+
+static void check_row(const TdChanges *ch, size_t r, const char *const want[TDIFF_COLS])
+{
+    for (int k = 0; k < TDIFF_COLS; k++)
+        assert_string_equal(ch->text[r * TDIFF_COLS + k], want[k]);
+}
+
+static void test_changed_cells(void **state)
+{
+    (void)state;
+    const char *n1[] = {"north", "east", "west"}, *v1[] = {"100", "200.5", "0"};
+    const char *n2[] = {"south", "north", "east"}, *v2[] = {"7", "150", "200.5"};
+    RenderGrid *a = grid(n1, v1, 3, 2), *b = grid(n2, v2, 3, 2);
+    TdChanges ch = {0};
+    assert_int_equal(tdiff_compare(&ch, "revenue by region", 1, a, b), 3);
+    check_row(&ch, 0, (const char *[]){"revenue by region", "south", "revenue", "", "7.00", "", ""});
+    check_row(&ch, 1, (const char *[]){"revenue by region", "north", "revenue", "100.00", "150.00",
+                                       "+50.00", "+50.00%"});
+    check_row(&ch, 2, (const char *[]){"revenue by region", "west", "revenue", "0.00", "", "", ""});
+    assert_int_equal(tdiff_count(1, a, b), 3);
+    assert_int_equal(tdiff_count(1, a, a), 0);
+    assert_int_equal(tdiff_compare_changed(&ch, "x", 1, a, a), 0);
+    assert_int_equal(tdiff_count(1, NULL, b), 3); /* a table only the new side has */
+    tdiff_changes_free(&ch);
+    rgrid_unref(a);
+    rgrid_unref(b);
+}
+
+static void test_aligned_count(void **state)
+{
+    (void)state;
+    const char *n[] = {"north", "east"}, *v1[] = {"1", "2"}, *v2[] = {"1", "3"};
+    RenderGrid *a = grid(n, v1, 2, 0), *b = grid(n, v2, 2, 0);
+    TdChanges ch = {0};
+    ch.old_columns = true;
+    assert_int_equal(tdiff_count(1, a, b), tdiff_compare_changed(&ch, "t", 1, a, b));
+    check_row(&ch, 0, (const char *[]){"t", "east", "revenue", "2", "3", "+1", "+50.00%"});
+    RenderDoc *d = rdoc_new(render_format("csv"), NULL);
+    tdiff_add_sheet(d, &ch, "old", "new");
+    Buf out = {0};
+    render_doc(d, &out);
+    assert_string_equal(buf_cstr(&out),
+                        "table,row,column,old,new,delta,change\nt,east,revenue,2,3,+1,+50.00%\n");
+    buf_free(&out);
+    rdoc_free(d);
+    tdiff_changes_free(&ch);
+    rgrid_unref(a);
+    rgrid_unref(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_changed_cells),
+        cmocka_unit_test(test_aligned_count),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
