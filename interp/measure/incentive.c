@@ -8,7 +8,7 @@
  * hook, answered here from a Cx: a real member and period, the givens of
  * an example, or the whole plan (assertions).
  */
-#include "measure/incentive.h"
+#include "measure/measure.h"
 
 #include <stdlib.h>
 #include <string.h>

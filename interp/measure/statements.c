@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "base/valfmt.h"
-#include "measure/incentive.h"
 
 /* What every sheet of one show statement shares. */
 typedef struct {
@@ -473,31 +472,14 @@ static int spread(const Symbols *s, Num left, const Num *w, int n, Num *out)
     for (int i = 0; i < n; i++)
         if (num_add(sum, w[i], &sum) != NUM_OK)
             return -1;
-    Num target = money_rounded(s, left), acc = NUM_ZERO, rem[12];
+    Num exact[12];
     for (int i = 0; i < n; i++) {
-        Num exact, prod;
-        if (num_mul(left, w[i], &prod) != NUM_OK || num_div(prod, sum, &exact) != NUM_OK ||
-            num_round(exact, s->round_step, NUM_FLOOR, &out[i]) != NUM_OK ||
-            num_sub(exact, out[i], &rem[i]) != NUM_OK || num_add(acc, out[i], &acc) != NUM_OK)
+        Num prod;
+        if (num_mul(left, w[i], &prod) != NUM_OK || num_div(prod, sum, &exact[i]) != NUM_OK)
             return -1;
     }
-    Num short_by;
-    if (num_sub(target, acc, &short_by) != NUM_OK)
-        return -1;
-    int64_t steps = 0;
-    Num q;
-    if (num_div(short_by, s->round_step, &q) != NUM_OK || num_to_int(q, NUM_HALF_UP, &steps) != NUM_OK)
-        return -1;
-    bool used[12] = {0};
-    for (int64_t k = 0; k < steps && k < n; k++) {
-        int best = -1;
-        for (int i = 0; i < n; i++)
-            if (!used[i] && (best < 0 || num_cmp(rem[i], rem[best]) > 0))
-                best = i;
-        used[best] = true;
-        num_add(out[best], s->round_step, &out[best]);
-    }
-    return 0;
+    return alloc_apportion(s->round_step, exact, (size_t)n, money_rounded(s, left),
+                           APPORTION_EXACT, out);
 }
 
 /* One member's reforecast: months L+1 .. 11. */

@@ -19,7 +19,6 @@
 #include "base/term.h"
 #include "data/actuals.h"
 #include "alloc/alloc.h"
-#include "measure/incentive.h"
 #include "measure/measure.h"
 #include "render/render.h"
 #include "session/session.h"

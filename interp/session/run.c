@@ -11,7 +11,6 @@
 
 #include "alloc/alloc.h"
 #include "base/term.h"
-#include "measure/incentive.h"
 #include "load/load.h"
 
 static void add_show(ShowList *l, const Node *s, const char *title)
