@@ -1,4 +1,4 @@
-/* diff.c -- `salesplan diff OLD.plan NEW.plan`: what a change to a plan
+/* cmd_diff.c -- `salesplan diff OLD.plan NEW.plan`: what a change to a plan
  * does to its numbers, cell by cell.
  *
  * Both plans are loaded and evaluated as `run` would.  The tables compared
@@ -12,110 +12,43 @@
  * cells added or removed.  Nothing changed: no output, exit 0; changes:
  * one table of changed cells per table, exit 1.
  */
-#include "cli/cmd_diff.h"
+#include "cli/cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/term.h"
 #include "check/check.h"
-#include "session/session.h"
 
 typedef struct {
     const char *file;
-    Diags d;
-    Program *p;
-    Engine en;
-    bool engine;
-    Actuals *act;
-    Measure ms;
-    bool measure;
-    ShowList l;
-    const Node *scenario;
+    Session S;
 } Side;
 
-static void side_free(Side *sd)
-{
-    if (sd->measure)
-        ms_free(&sd->ms);
-    act_free(sd->act);
-    if (sd->engine)
-        engine_free(&sd->en);
-    free(sd->l.shows);
-    free(sd->l.titles);
-    if (sd->p)
-        prog_free(sd->p);
-}
-
-static void flush_side(Side *sd)
-{
-    bool first = true;
-    sd->d.color = term_color(2);
-    diag_flush(&sd->d, stderr, FMT_TEXT, &first);
-    if (sd->d.nerrors)
-        diag_count_line(&sd->d, stderr, sd->file);
-}
-
 /* Loads, checks and prepares one plan; 0, 1 (invalid) or 2 (file/data). */
-static int side_load(Side *sd, const DiffOpts *o)
+static int side_load(Side *sd, const CliOpts *o)
 {
-    sd->p = prog_new(&sd->d);
-    for (int i = 0; i < o->nallow; i++)
-        prog_allow_path(sd->p, o->allow[i]);
-    if (!prog_load_file(sd->p, sd->file))
+    Session *S = &sd->S;
+    if (!session_load_file(S, sd->file))
         return 2;
-    check_program(sd->p);
-    if (sd->d.nerrors)
-        return sd->p->data_error ? 2 : 1;
-    engine_init(&sd->en, sd->p);
-    sd->engine = true;
-    Arena *arena = &sd->p->main->arena;
-    if (o->nshows) {
-        for (int i = 0; i < o->nshows; i++) {
-            Buf text = {0};
-            buf_printf(&text, "show %s", o->shows[i]);
-            Node *items = prog_parse_extra(sd->p, "--show", buf_cstr(&text));
-            buf_free(&text);
-            if (!items || items->kind != N_SHOW || items->next) {
-                if (!sd->d.nerrors)
-                    diag_error(&sd->d, (Loc){0}, "--show '%s' is not a show statement", o->shows[i]);
-                return 2;
-            }
-            check_statement(sd->p, items);
-            if (sd->d.nerrors)
-                return 2;
-            sd->l.shows = xrealloc(sd->l.shows, (size_t)(sd->l.n + 1) * sizeof *sd->l.shows);
-            sd->l.titles = xrealloc(sd->l.titles, (size_t)(sd->l.n + 1) * sizeof *sd->l.titles);
-            sd->l.shows[sd->l.n] = items;
-            sd->l.titles[sd->l.n++] = NULL;
-        }
-    } else {
-        run_plan_shows(sd->p, &sd->l);
-        run_default_shows(sd->p, &sd->en, arena, &sd->l);
-        if (o->nactuals)
-            run_review_shows(sd->p, arena, &sd->l);
+    if (session_run(S, SESSION_CHECK | SESSION_ENGINE)) {
+        for (int i = 0; i < o->nshows && session_add_show(S, o->shows[i]); i++)
+            ;
+        if (!S->d.nerrors)
+            session_all_shows(S);
+        session_run(S, SESSION_ACTUALS | SESSION_MEASURE);
     }
-    bool need = o->nactuals > 0;
-    for (int i = 0; i < sd->l.n; i++)
-        need |= sd->l.shows[i]->op != SHOW_METRIC;
-    bool none = false;
-    if (need)
-        sd->act = act_load_all(sd->p, o->actuals, o->nactuals, false, &none);
-    if (sd->d.nerrors)
-        return sd->p->data_error ? 2 : 1;
-    ms_init(&sd->ms, sd->p, &sd->en, sd->act, NULL, -1);
-    sd->measure = true;
-    return 0;
+    return session_status(S);
 }
 
 static const Node *find_show(const Side *sd, const char *key)
 {
-    for (int i = 0; i < sd->l.n; i++) {
-        char *k = tdiff_show_key(sd->l.shows[i]);
+    for (int i = 0; i < sd->S.shows.n; i++) {
+        char *k = tdiff_show_key(sd->S.shows.shows[i]);
         bool same = strcmp(k, key) == 0;
         free(k);
         if (same)
-            return sd->l.shows[i];
+            return sd->S.shows.shows[i];
     }
     return NULL;
 }
@@ -126,7 +59,8 @@ static int eval_show(Side *sd, const Node *s, RenderGrid **out)
     *out = NULL;
     if (!s)
         return 0;
-    return run_show_grid(&sd->en, &sd->ms, s, out) == 0 && !sd->d.nerrors ? 0 : -1;
+    Session *S = &sd->S;
+    return session_show_grid(&S->en, &S->ms, s, out) == 0 && !S->d.nerrors ? 0 : -1;
 }
 
 /* The tables compared: every table of the new plan, then those only the
@@ -149,8 +83,8 @@ static void list_tables(Side *sides, TableList *t)
 {
     memset(t, 0, sizeof *t);
     for (int s = 1; s >= 0; s--)
-        for (int i = 0; i < sides[s].l.n; i++) {
-            char *k = tdiff_show_key(sides[s].l.shows[i]);
+        for (int i = 0; i < sides[s].S.shows.n; i++) {
+            char *k = tdiff_show_key(sides[s].S.shows.shows[i]);
             if (listed(t, k)) {
                 free(k);
                 continue;
@@ -182,7 +116,7 @@ static int compare_tables(Side *sides, const TableList *t, TdChanges *ch, int *t
         RenderGrid *g[2] = {NULL, NULL};
         for (int s = 0; s < 2; s++)
             if (eval_show(&sides[s], t->shows[s][i], &g[s]) < 0)
-                rc = sides[s].p->data_error ? 2 : 1;
+                rc = sides[s].S.p->data_error ? 2 : 1;
         if (!rc) {
             const Node *any = t->shows[1][i] ? t->shows[1][i] : t->shows[0][i];
             *tables += tdiff_compare(ch, t->keys[i], tdiff_key_columns(any), g[0], g[1]) > 0;
@@ -194,13 +128,13 @@ static int compare_tables(Side *sides, const TableList *t, TdChanges *ch, int *t
 }
 
 /* The changed cells, under a line that counts them (people's formats). */
-static void print_changes(const DiffOpts *o, const TdChanges *ch, int tables)
+static void print_changes(const CliOpts *o, const TdChanges *ch, int tables)
 {
     RenderOpts ro = {"", NULL, term_color(1)};
     RenderDoc *doc = rdoc_new(o->format, &ro);
     Buf caption = {0}, out = {0};
-    buf_printf(&caption, "salesplan diff %s %s: %zu cell%s changed in %d table%s", o->old_file,
-               o->new_file, ch->nrows, ch->nrows == 1 ? "" : "s", tables, tables == 1 ? "" : "s");
+    buf_printf(&caption, "salesplan diff %s %s: %zu cell%s changed in %d table%s", o->files[0],
+               o->files[1], ch->nrows, ch->nrows == 1 ? "" : "s", tables, tables == 1 ? "" : "s");
     rdoc_caption(doc, buf_cstr(&caption));
     tdiff_add_sheet(doc, ch, "old", "new");
     render_doc(doc, &out);
@@ -210,12 +144,15 @@ static void print_changes(const DiffOpts *o, const TdChanges *ch, int tables)
     buf_free(&out);
 }
 
-int diff_plans(const DiffOpts *o)
+/* Prints the changed cells; returns 0 (nothing changed), 1 (changes, or
+ * a plan is invalid) or 2 (usage, file or data errors). */
+static int diff_plans(const CliOpts *o)
 {
     Side sides[2];
-    memset(sides, 0, sizeof sides);
-    sides[0].file = o->old_file;
-    sides[1].file = o->new_file;
+    for (int i = 0; i < 2; i++) {
+        sides[i].file = o->files[i];
+        session_init(&sides[i].S, &o->so);
+    }
     int rc = 0;
     for (int i = 0; i < 2 && !rc; i++)
         rc = side_load(&sides[i], o);
@@ -233,9 +170,60 @@ int diff_plans(const DiffOpts *o)
     }
     tdiff_changes_free(&ch);
     for (int i = 0; i < 2; i++) {
-        flush_side(&sides[i]);
-        side_free(&sides[i]);
-        diag_free(&sides[i].d);
+        session_report(&sides[i].S, sides[i].file);
+        session_free(&sides[i].S);
     }
     return rc;
+}
+
+static const char diff_usage[] =
+    "usage: salesplan diff OLD.plan NEW.plan [--show SPEC]... [--actuals CSV]...\n"
+    "                      [--format {formats}] [--allow-path DIR]\n"
+    "\n"
+    "What a change to a plan does to its numbers.  Both plans are evaluated as\n"
+    "'salesplan run' would, and every table either plan shows (or each --show) is\n"
+    "compared cell by cell, totals included, as its CSV form publishes it.  Each\n"
+    "changed cell is listed with its table, row, column, old and new value, the\n"
+    "delta and the change in percent.  With --actuals, incentive statements,\n"
+    "scorecards and reviews are compared too.\n"
+    "\n"
+    "  --show SPEC       compare only this table (repeatable)\n"
+    "  --actuals CSV     actuals for both plans (repeatable)\n"
+    "  --format FORMAT   table (the default), csv, json, or md for a pull-request comment\n"
+    "  --allow-path DIR  also let the plans read data files below DIR\n"
+    "\n"
+    "Two revisions of a plan in git:\n"
+    "  salesplan diff <(git show HEAD~1:plans/fy2027.plan) plans/fy2027.plan\n"
+    "(data paths resolve beside each file, so compare files in the same directory,\n"
+    "e.g. git show HEAD~1:plans/fy2027.plan > plans/.old.plan).\n"
+    "\n"
+    "exit status: 0 nothing changed, 1 something changed or a plan is invalid,\n"
+    "2 usage, file or data errors\n";
+
+int cmd_diff(int argc, char **argv)
+{
+    CliOpts o;
+    cli_opts_init(&o, argc);
+    int rc = 0;
+    for (int i = 0; i < argc && !rc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            cli_print_usage(diff_usage);
+            rc = -1;
+        } else if (cli_shared_option(&o, argc, argv, &i, &rc)) {
+            continue;
+        } else if (a[0] == '-' && a[1]) {
+            rc = cli_usage_error("unknown option '%s' for diff", a);
+        } else if (o.nfiles == 2) {
+            rc = cli_usage_error("diff takes two plan files (got a third: '%s')", a);
+        } else {
+            o.files[o.nfiles++] = a;
+        }
+    }
+    if (!rc && o.nfiles != 2)
+        rc = cli_usage_error("diff needs two plan files: OLD.plan NEW.plan%s", "");
+    if (!rc)
+        rc = diff_plans(&o);
+    cli_opts_free(&o);
+    return rc < 0 ? 0 : rc;
 }

@@ -23,14 +23,14 @@
 static char *signature(const ReplWorld *w, const ReplState *st)
 {
     Buf b = {0};
-    const Symbols *s = w->p->sym;
+    const Symbols *s = w->s.p->sym;
     buf_printf(&b, "%d/%d\n", s->year, s->start_month);
     for (int i = 0; i < st->nactuals; i++) {
         buf_printf(&b, "--actuals %s", st->actuals[i]);
         src_signature_at(st->actuals[i], &b);
         buf_putc(&b, '\n');
     }
-    for (const Unit *u = w->p->units; u; u = u->next)
+    for (const Unit *u = w->s.p->units; u; u = u->next)
         for (const Node *n = u->items; n; n = n->next) {
             bool base_metric = n->kind == N_METRIC && n->op != MK_DERIVED;
             if (n->kind != N_DIMENSION && n->kind != N_ACTUALS && !base_metric)
@@ -66,10 +66,10 @@ void repl_actuals_bind(ReplActuals *ra, Program *p)
         act_rebind(ra->act, p);
 }
 
-static ReplActuals *load(Session *S, ReplWorld *w, const ReplState *st, char *sig)
+static ReplActuals *load(Repl *S, ReplWorld *w, const ReplState *st, char *sig)
 {
     bool none = false;
-    Actuals *act = act_load_all(w->p, (const char *const *)st->actuals, st->nactuals, false, &none);
+    Actuals *act = act_load_all(w->s.p, (const char *const *)st->actuals, st->nactuals, false, &none);
     if (!act && !none) {
         free(sig);
         return NULL;
@@ -85,13 +85,13 @@ static ReplActuals *load(Session *S, ReplWorld *w, const ReplState *st, char *si
     return ra;
 }
 
-ReplActuals *repl_actuals_get(Session *S, ReplWorld *w, const ReplState *st)
+ReplActuals *repl_actuals_get(Repl *S, ReplWorld *w, const ReplState *st)
 {
     char *sig = signature(w, st);
     ReplActuals *ra = S->ra;
-    if (ra && strcmp(ra->sig, sig) == 0 && (!ra->act || act_fits(ra->act, w->p))) {
+    if (ra && strcmp(ra->sig, sig) == 0 && (!ra->act || act_fits(ra->act, w->s.p))) {
         free(sig);
-        repl_actuals_bind(ra, w->p);
+        repl_actuals_bind(ra, w->s.p);
         ra->refs++;
         return ra;
     }

@@ -14,7 +14,7 @@
 
 static int money_decimals(const ReplWorld *w)
 {
-    int d = w ? num_decimals(w->p->sym->round_step) : 2;
+    int d = w ? num_decimals(w->s.p->sym->round_step) : 2;
     return d < 2 ? 2 : d;
 }
 
@@ -48,7 +48,7 @@ char *repl_fmt_metric(const ReplWorld *w, const Node *metric, Num v, char *buf)
     return fmt_kind(w, kind_of(metric), v, false, buf);
 }
 
-void repl_say_value(Session *S, const Value *v, int kind, Buf *out)
+void repl_say_value(Repl *S, const Value *v, int kind, Buf *out)
 {
     char buf[NUM_BUFSZ + 2];
     bool plain = !(S->format->view & RENDER_PEOPLE);
@@ -177,7 +177,7 @@ static void say_root(Buf *out, const ReplWorld *old, const ReplWorld *now, const
     buf_putc(out, '\n');
 }
 
-void repl_say_changes(Session *S, const ReplWorld *old, const ReplWorld *now)
+void repl_say_changes(Repl *S, const ReplWorld *old, const ReplWorld *now)
 {
     Buf out = {0};
     char c[NUM_BUFSZ + 16];
@@ -229,7 +229,7 @@ void repl_say_changes(Session *S, const ReplWorld *old, const ReplWorld *now)
 
 /* ---- the baseline and :diff --------------------------------------------------------------- */
 
-void repl_baseline_free(Session *S)
+void repl_baseline_free(Repl *S)
 {
     for (int i = 0; i < S->nbase_tables; i++) {
         free(S->base_keys[i]);
@@ -247,7 +247,7 @@ void repl_baseline_free(Session *S)
     S->have_baseline = false;
 }
 
-void repl_set_baseline(Session *S)
+void repl_set_baseline(Repl *S)
 {
     repl_baseline_free(S);
     repl_state_copy(&S->base_st, &S->st);
@@ -268,43 +268,43 @@ void repl_set_baseline(Session *S)
 
 /* Parses SHOW ("revenue by rep, month", at column col of the entry) in
  * world w; NULL after reporting. */
-static Node *parse_show(Session *S, ReplWorld *w, const char *arg, int col)
+static Node *parse_show(Repl *S, ReplWorld *w, const char *arg, int col)
 {
     Buf text = {0};
     for (int i = 6; i < col; i++) /* "show " ends where SHOW starts */
         buf_putc(&text, ' ');
     buf_printf(&text, "show %s", arg);
     Unit *u = NULL;
-    int errors = w->d.nerrors;
-    Node *items = prog_parse_unit(w->p, "<repl>", NULL, buf_cstr(&text), text.len, S->line, &u);
+    int errors = w->s.d.nerrors;
+    Node *items = prog_parse_unit(w->s.p, "<repl>", NULL, buf_cstr(&text), text.len, S->line, &u);
     u->items = NULL;
-    if (w->d.nerrors == errors && (!items || items->kind != N_SHOW || items->next)) {
+    if (w->s.d.nerrors == errors && (!items || items->kind != N_SHOW || items->next)) {
         Loc at = {u->src, S->line, col, S->line, col};
-        diag_error(&w->d, at,
+        diag_error(&w->s.d, at,
                    "expected what a show statement shows, such as revenue by region, "
                    "quarter");
     }
     buf_free(&text);
-    if (w->d.nerrors == errors)
-        check_statement(w->p, items);
-    return w->d.nerrors == errors ? items : NULL;
+    if (w->s.d.nerrors == errors)
+        check_statement(w->s.p, items);
+    return w->s.d.nerrors == errors ? items : NULL;
 }
 
 /* The grid of one table in world w (*out stays NULL when SHOW does not parse). */
-static int show_grid(Session *S, ReplWorld *w, const char *arg, int col, RenderGrid **out,
+static int show_grid(Repl *S, ReplWorld *w, const char *arg, int col, RenderGrid **out,
                      int *nkey)
 {
     Node *s = parse_show(S, w, arg, col);
-    int rc = s ? run_show_grid(&w->en, &w->ms, s, out) : -1;
+    int rc = s ? session_show_grid(&w->s.en, &w->s.ms, s, out) : -1;
     if (s)
         *nkey = tdiff_key_columns(s);
-    if (w->d.nerrors)
+    if (w->s.d.nerrors)
         rc = -1;
-    repl_flush(S, &w->d);
+    repl_flush(S, &w->s.d);
     return rc;
 }
 
-static void print_changes(Session *S, const TdChanges *ch, int tables)
+static void print_changes(Repl *S, const TdChanges *ch, int tables)
 {
     if (!ch->nrows) {
         fputs("no change since the baseline\n", S->out);
@@ -326,7 +326,7 @@ static void print_changes(Session *S, const TdChanges *ch, int tables)
 }
 
 /* :diff: every table of the world against the baseline's. */
-static int diff_all(Session *S, const ReplWorld *w, TdChanges *ch)
+static int diff_all(Repl *S, const ReplWorld *w, TdChanges *ch)
 {
     int tables = 0;
     for (int i = 0; i < w->l.n; i++) {
@@ -342,7 +342,7 @@ static int diff_all(Session *S, const ReplWorld *w, TdChanges *ch)
 }
 
 /* :diff SHOW: the table evaluated now and in the baseline's state. */
-static void diff_one(Session *S, ReplWorld *w, const char *arg, int argcol, TdChanges *ch)
+static void diff_one(Repl *S, ReplWorld *w, const char *arg, int argcol, TdChanges *ch)
 {
     RenderGrid *now = NULL, *then = NULL;
     int nkey = 1, bkey = 1;
@@ -361,7 +361,7 @@ static void diff_one(Session *S, ReplWorld *w, const char *arg, int argcol, TdCh
     rgrid_unref(then);
 }
 
-void repl_cmd_diff(Session *S, const char *arg, int argcol)
+void repl_cmd_diff(Repl *S, const char *arg, int argcol)
 {
     ReplWorld *w = S->world;
     if (!w) {

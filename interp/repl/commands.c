@@ -1,7 +1,7 @@
 /* replcmd.c -- the REPL's :commands: loading and reloading the plan, the
  * baseline, undo, listing, formats, actuals and the as-of month, reports
  * (:diff is in replsay.c, :save in replsave.c).  Each command reads or
- * changes the Session; evaluation is replworld.c's.
+ * changes the Repl; evaluation is replworld.c's.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -41,7 +41,7 @@ char *repl_read_file(const char *path, size_t *len)
 
 /* ---- commands ----------------------------------------------------------------------------- */
 
-static void cmd_help(Session *S, const Cmd *c)
+static void cmd_help(Repl *S, const Cmd *c)
 {
     (void)c;
     Buf u = {0};
@@ -52,7 +52,7 @@ static void cmd_help(Session *S, const Cmd *c)
 }
 
 /* Reads FILE into a new base, or reports why not; NULL then. */
-static ReplBase *read_base(Session *S, const Cmd *c, const char *file)
+static ReplBase *read_base(Repl *S, const Cmd *c, const char *file)
 {
     size_t len = 0;
     char *text = repl_read_file(file, &len);
@@ -68,7 +68,7 @@ static ReplBase *read_base(Session *S, const Cmd *c, const char *file)
     return b;
 }
 
-static void cmd_load(Session *S, const Cmd *c)
+static void cmd_load(Repl *S, const Cmd *c)
 {
     if (!*c->arg) {
         repl_error_at(S, c->text, c->line, 1, 5, ":load needs a plan file");
@@ -98,7 +98,7 @@ static void cmd_load(Session *S, const Cmd *c)
 
 /* Evaluates a state without printing its diagnostics (the first error is
  * in S->quiet_msg). */
-static ReplWorld *quiet_build(Session *S, const ReplState *st)
+static ReplWorld *quiet_build(Repl *S, const ReplState *st)
 {
     free(S->quiet_msg);
     S->quiet_msg = NULL;
@@ -109,7 +109,7 @@ static ReplWorld *quiet_build(Session *S, const ReplState *st)
 }
 
 /* :reload keeps the what-ifs that still apply, in order. */
-static void cmd_reload(Session *S, const Cmd *c)
+static void cmd_reload(Repl *S, const Cmd *c)
 {
     if (!S->st.base || !S->st.base->file) {
         repl_error_at(S, c->text, c->line, 1, 7, "there is no plan file to reload");
@@ -166,7 +166,7 @@ static void cmd_reload(Session *S, const Cmd *c)
     free(file);
 }
 
-static void cmd_baseline(Session *S, const Cmd *c)
+static void cmd_baseline(Repl *S, const Cmd *c)
 {
     (void)c;
     repl_set_baseline(S);
@@ -174,7 +174,7 @@ static void cmd_baseline(Session *S, const Cmd *c)
              S->st.nw == 1 ? "" : "s");
 }
 
-static void cmd_undo(Session *S, const Cmd *c)
+static void cmd_undo(Repl *S, const Cmd *c)
 {
     (void)c;
     if (!S->nundo) {
@@ -198,7 +198,7 @@ static void cmd_undo(Session *S, const Cmd *c)
     S->world = w;
 }
 
-static void cmd_list(Session *S, const Cmd *c)
+static void cmd_list(Repl *S, const Cmd *c)
 {
     (void)c;
     if (!S->st.nw)
@@ -214,7 +214,7 @@ static void cmd_list(Session *S, const Cmd *c)
     }
 }
 
-static void cmd_format(Session *S, const Cmd *c)
+static void cmd_format(Repl *S, const Cmd *c)
 {
     const RenderFormat *f = *c->arg ? render_format(c->arg) : S->format;
     if (!f) {
@@ -246,7 +246,7 @@ static int split_words(const char *arg, char ***out)
     return n;
 }
 
-static void cmd_actuals(Session *S, const Cmd *c)
+static void cmd_actuals(Repl *S, const Cmd *c)
 {
     if (!*c->arg) {
         if (!S->st.nactuals)
@@ -286,7 +286,7 @@ static void cmd_actuals(Session *S, const Cmd *c)
     buf_free(&what);
 }
 
-static void cmd_as_of(Session *S, const Cmd *c)
+static void cmd_as_of(Repl *S, const Cmd *c)
 {
     ReplState next;
     repl_state_copy(&next, &S->st);
@@ -300,7 +300,7 @@ static void cmd_as_of(Session *S, const Cmd *c)
     if (strcmp(c->arg, "none") != 0) {
         int y = 0, m = 0;
         char tail = 0;
-        const Symbols *s = S->world ? S->world->p->sym : NULL;
+        const Symbols *s = S->world ? S->world->s.p->sym : NULL;
         if (sscanf(c->arg, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 ||
             (s && ms_fiscal_month(s, y, m) < 0)) {
             if (s)
@@ -327,12 +327,12 @@ static void cmd_as_of(Session *S, const Cmd *c)
     buf_free(&what);
 }
 
-static void cmd_report(Session *S, const Cmd *c)
+static void cmd_report(Repl *S, const Cmd *c)
 {
     if (!repl_need_world(S, c->text, c->line))
         return;
     int found = 0;
-    for (Unit *u = S->world->p->units; u; u = u->next)
+    for (Unit *u = S->world->s.p->units; u; u = u->next)
         for (Node *n = u->items; n; n = n->next) {
             if (n->kind != N_REPORT)
                 continue;
@@ -351,41 +351,41 @@ static void cmd_report(Session *S, const Cmd *c)
 
 /* What `salesplan run` of the plan prints: its reports and shows, or one
  * table per split metric and dimension (and the reviews with actuals). */
-static void cmd_run(Session *S, const Cmd *c)
+static void cmd_run(Repl *S, const Cmd *c)
 {
     if (!repl_need_world(S, c->text, c->line))
         return;
     ReplWorld *w = S->world;
     ShowList l = {0};
-    Arena *arena = &w->p->main->arena;
-    run_plan_shows(w->p, &l);
+    Arena *arena = &w->s.p->main->arena;
+    session_plan_shows(w->s.p, &l);
     if (!l.n) {
-        run_default_shows(w->p, &w->en, arena, &l);
+        session_default_shows(w->s.p, &w->s.en, arena, &l);
         if (w->ra->act || S->st.as_of)
-            run_review_shows(w->p, arena, &l);
+            session_review_shows(w->s.p, arena, &l);
     }
     Buf out = {0};
     bool color = S->interactive && term_color(1);
-    int errors = w->d.nerrors;
-    run_render(w->p, &w->en, &w->ms, &l, S->format, color, &out);
-    if (w->d.nerrors > errors)
+    int errors = w->s.d.nerrors;
+    session_render_parts(w->s.p, &w->s.en, &w->s.ms, &l, S->format, color, &out);
+    if (w->s.d.nerrors > errors)
         S->errors++;
-    repl_flush(S, &w->d);
+    repl_flush(S, &w->s.d);
     fwrite(buf_cstr(&out), 1, out.len, S->out);
     buf_free(&out);
     free(l.shows);
     free(l.titles);
 }
 
-static void cmd_diff(Session *S, const Cmd *c)
+static void cmd_diff(Repl *S, const Cmd *c)
 {
     repl_cmd_diff(S, c->arg, c->argcol);
 }
-static void cmd_save(Session *S, const Cmd *c)
+static void cmd_save(Repl *S, const Cmd *c)
 {
     repl_cmd_save(S, c->text, c->line, c->arg, c->argcol);
 }
-static void cmd_quit(Session *S, const Cmd *c)
+static void cmd_quit(Repl *S, const Cmd *c)
 {
     (void)c;
     S->quit = true;
@@ -441,7 +441,7 @@ static const char *nearest_command(const char *name)
     return best;
 }
 
-void repl_command(Session *S, const char *text, int line)
+void repl_command(Repl *S, const char *text, int line)
 {
     const char *p = text + strspn(text, " \t");
     int col = (int)(p - text) + 1;

@@ -135,7 +135,7 @@ static char *metric_text(const Program *p, const Closure *lets, const char *metr
 
 void repl_touch_prepare(ReplWorld *w)
 {
-    const Program *p = w->p;
+    const Program *p = w->s.p;
     Closure lets = {p->sym, {0}, NULL, 0, 0};
     Buf common = {0};
     common_text(p, &lets, &common);
@@ -176,7 +176,7 @@ void repl_touch_free(ReplWorld *w)
 
 static void add_default(ReplWorld *w, ShowList *l, const Node *metric, const char *level)
 {
-    Arena *arena = &w->p->main->arena;
+    Arena *arena = &w->s.p->main->arena;
     Node *s = ast_new(arena, N_SHOW, metric->loc);
     s->name = metric->name;
     s->op = SHOW_METRIC;
@@ -197,7 +197,7 @@ static void add_default(ReplWorld *w, ShowList *l, const Node *metric, const cha
  * deepest level it is split to; an untouched metric's come from old. */
 void repl_default_shows(ReplWorld *w, const ReplWorld *old, ShowList *l)
 {
-    const Program *p = w->p;
+    const Program *p = w->s.p;
     for (const Unit *u = p->units; u; u = u->next)
         for (const Node *m = u->items; m; m = m->next) {
             if (m->kind != N_METRIC)
@@ -213,7 +213,7 @@ void repl_default_shows(ReplWorld *w, const ReplWorld *old, ShowList *l)
                         add_default(w, l, m, old->default_level[i]);
                 continue;
             }
-            Alloc *A = alloc_get(&w->en, m);
+            Alloc *A = alloc_get(&w->s.en, m);
             for (int i = 0; A && i < A->nax; i++)
                 add_default(w, l, m, A->ax[i].dim->levels[A->ax[i].sl[A->ax[i].nsl - 1]].name);
         }

@@ -28,7 +28,7 @@
 #define HISTORY_MAX 2000
 
 struct ReplInput {
-    Session *S;
+    Repl *S;
     bool rl;
     char *history; /* the history file, or NULL */
     char *line;    /* what the callback got */
@@ -112,7 +112,7 @@ static void plan_names(Names *c)
     const ReplWorld *w = current->S->world;
     if (!w)
         return;
-    const Symbols *s = w->p->sym;
+    const Symbols *s = w->s.p->sym;
     const StrMap *maps[] = {&s->metrics,   &s->levels,     &s->lets,       &s->fns,
                             &s->histories, &s->incentives, &s->scorecards, &s->scenarios};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
@@ -129,7 +129,7 @@ static void plan_names(Names *c)
 static void report_titles(Names *c)
 {
     const ReplWorld *w = current->S->world;
-    for (Unit *u = w ? w->p->units : NULL; u; u = u->next)
+    for (Unit *u = w ? w->s.p->units : NULL; u; u = u->next)
         for (Node *n = u->items; n; n = n->next)
             if (n->kind == N_REPORT)
                 name_add(c, n->str);
@@ -281,7 +281,7 @@ static char *history_path(void)
 
 /* ---- entries ------------------------------------------------------------------------------ */
 
-ReplInput *repl_input_open(Session *S)
+ReplInput *repl_input_open(Repl *S)
 {
     ReplInput *in = xcalloc(1, sizeof *in);
     in->S = S;

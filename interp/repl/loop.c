@@ -61,7 +61,7 @@ const char repl_usage[] =
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-void repl_say(Session *S, const char *fmt, ...)
+void repl_say(Repl *S, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -89,7 +89,7 @@ char *repl_short_text(const char *text)
 
 /* ---- changing the state ------------------------------------------------------------------- */
 
-static void push_undo(Session *S)
+static void push_undo(Repl *S)
 {
     S->undo = xrealloc(S->undo, (size_t)(S->nundo + 1) * sizeof *S->undo);
     S->st.valid = S->world != NULL;
@@ -97,7 +97,7 @@ static void push_undo(Session *S)
     memset(&S->st, 0, sizeof S->st);
 }
 
-void repl_commit(Session *S, ReplState *next, ReplWorld *w, const char *what)
+void repl_commit(Repl *S, ReplState *next, ReplWorld *w, const char *what)
 {
     repl_say_changes(S, S->world, w);
     push_undo(S);
@@ -110,7 +110,7 @@ void repl_commit(Session *S, ReplState *next, ReplWorld *w, const char *what)
     repl_world_free(S, old);
 }
 
-void repl_clear_undo(Session *S)
+void repl_clear_undo(Repl *S)
 {
     for (int i = 0; i < S->nundo; i++)
         repl_state_free(&S->undo[i]);
@@ -119,7 +119,7 @@ void repl_clear_undo(Session *S)
     S->nundo = 0;
 }
 
-static bool apply_whatif(Session *S, const char *text, int line, const char *incentive)
+static bool apply_whatif(Repl *S, const char *text, int line, const char *incentive)
 {
     ReplState next;
     repl_state_copy(&next, &S->st);
@@ -137,7 +137,7 @@ static bool apply_whatif(Session *S, const char *text, int line, const char *inc
     return true;
 }
 
-void repl_apply_setting(Session *S, ReplState *next, const char *what)
+void repl_apply_setting(Repl *S, ReplState *next, const char *what)
 {
     ReplWorld *w = repl_world_build(S, next, next->nw);
     if (!w) {
@@ -206,16 +206,16 @@ static char *line_change(const char *s)
     return xstrndup(s, a);
 }
 
-void repl_print_shows(Session *S, Node *items, const char *title, bool check)
+void repl_print_shows(Repl *S, Node *items, const char *title, bool check)
 {
     ReplWorld *w = S->world;
     ShowList l = {0};
-    int errors = w->d.nerrors;
+    int errors = w->s.d.nerrors;
     for (Node *s = items; s; s = s->next) {
         if (s->kind != N_SHOW)
             continue;
         if (check)
-            check_statement(w->p, s);
+            check_statement(w->s.p, s);
         l.shows = xrealloc(l.shows, (size_t)(l.n + 1) * sizeof *l.shows);
         l.titles = xrealloc(l.titles, (size_t)(l.n + 1) * sizeof *l.titles);
         l.shows[l.n] = s;
@@ -223,18 +223,18 @@ void repl_print_shows(Session *S, Node *items, const char *title, bool check)
     }
     Buf out = {0};
     bool color = S->interactive && term_color(1);
-    if (w->d.nerrors == errors)
-        run_render(w->p, &w->en, &w->ms, &l, S->format, color, &out);
-    if (w->d.nerrors > errors)
+    if (w->s.d.nerrors == errors)
+        session_render_parts(w->s.p, &w->s.en, &w->s.ms, &l, S->format, color, &out);
+    if (w->s.d.nerrors > errors)
         S->errors++;
-    repl_flush(S, &w->d);
+    repl_flush(S, &w->s.d);
     fwrite(buf_cstr(&out), 1, out.len, S->out);
     buf_free(&out);
     free(l.shows);
     free(l.titles);
 }
 
-bool repl_need_world(Session *S, const char *text, int line)
+bool repl_need_world(Repl *S, const char *text, int line)
 {
     if (S->world)
         return true;
@@ -246,7 +246,7 @@ bool repl_need_world(Session *S, const char *text, int line)
     return false;
 }
 
-static void statements(Session *S, const char *text, int line)
+static void statements(Repl *S, const char *text, int line)
 {
     Source *src = source_new("<repl>", NULL, text, strlen(text), 0);
     src->first_line = line;
@@ -275,12 +275,12 @@ static void statements(Session *S, const char *text, int line)
     if (!ok || !shows || !repl_need_world(S, text, line))
         return;
     Unit *u = NULL;
-    Node *again = prog_parse_unit(S->world->p, "<repl>", NULL, text, strlen(text), line, &u);
+    Node *again = prog_parse_unit(S->world->s.p, "<repl>", NULL, text, strlen(text), line, &u);
     u->items = NULL;
     repl_print_shows(S, again, NULL, true);
 }
 
-static void expression(Session *S, const char *text, int line)
+static void expression(Repl *S, const char *text, int line)
 {
     if (!repl_need_world(S, text, line))
         return;
@@ -288,32 +288,32 @@ static void expression(Session *S, const char *text, int line)
     Buf t = {0};
     buf_printf(&t, "let _ =\n%s", text); /* the expression keeps its line and columns */
     Unit *u = NULL;
-    int errors = w->d.nerrors;
-    Node *items = prog_parse_unit(w->p, "<repl>", NULL, buf_cstr(&t), t.len, line - 1, &u);
+    int errors = w->s.d.nerrors;
+    Node *items = prog_parse_unit(w->s.p, "<repl>", NULL, buf_cstr(&t), t.len, line - 1, &u);
     u->items = NULL;
     buf_free(&t);
-    if (w->d.nerrors == errors && (!items || items->kind != N_LET || items->next)) {
-        repl_flush(S, &w->d);
+    if (w->s.d.nerrors == errors && (!items || items->kind != N_LET || items->next)) {
+        repl_flush(S, &w->s.d);
         const char *s = text + strspn(text, " \t");
         repl_error_at(S, text, line, (int)(s - text) + 1, 1,
                       "expected a statement, an expression or a :command");
         return;
     }
     Kind kind = K_ANY;
-    if (w->d.nerrors == errors) {
-        kind = check_expression(w->p, items->a);
+    if (w->s.d.nerrors == errors) {
+        kind = check_expression(w->s.p, items->a);
     }
     Value v;
-    if (w->d.nerrors == errors && inc_eval_plan(&w->ms, items->a, &v) == 0 &&
-        w->d.nerrors == errors) {
+    if (w->s.d.nerrors == errors && inc_eval_plan(&w->s.ms, items->a, &v) == 0 &&
+        w->s.d.nerrors == errors) {
         Buf out = {0};
         repl_say_value(S, &v, (int)kind, &out);
         fwrite(buf_cstr(&out), 1, out.len, S->out);
         buf_free(&out);
     }
-    if (w->d.nerrors > errors)
+    if (w->s.d.nerrors > errors)
         S->errors++;
-    repl_flush(S, &w->d);
+    repl_flush(S, &w->s.d);
 }
 
 /* The first token of an entry: after white space and comments. */
@@ -327,7 +327,7 @@ static const char *first_token(const char *p)
     }
 }
 
-static void entry(Session *S, const char *text, int line)
+static void entry(Repl *S, const char *text, int line)
 {
     S->entry_text = text;
     const char *p = first_token(text);
@@ -350,7 +350,7 @@ static void entry(Session *S, const char *text, int line)
 
 /* ---- the session -------------------------------------------------------------------------- */
 
-static int start(Session *S, const char *file)
+static int start(Repl *S, const char *file)
 {
     if (!file) {
         S->st.base = repl_base_new(NULL, ".", "", 0);
@@ -369,8 +369,8 @@ static int start(Session *S, const char *file)
     free(dir);
     free(text);
     S->world = repl_world_build(S, &S->st, -1);
-    if (S->world && S->st.as_of && S->world->as_of < 0) {
-        const Symbols *s = S->world->p->sym;
+    if (S->world && S->st.as_of && S->world->s.as_of < 0) {
+        const Symbols *s = S->world->s.p->sym;
         fprintf(stderr, "salesplan: --as-of '%s' is not a month of FY%d (YYYY-MM, %s .. %s)\n",
                 S->st.as_of, s->year, ms_month_label(s, 0), ms_month_label(s, 11));
         return 2;
@@ -383,7 +383,7 @@ static int start(Session *S, const char *file)
     return 0;
 }
 
-static void finish(Session *S)
+static void finish(Repl *S)
 {
     repl_world_free(S, S->world);
     S->world = NULL;
@@ -394,7 +394,7 @@ static void finish(Session *S)
     free(S->quiet_msg);
 }
 
-static int parse_args(Session *S, int argc, char **argv, const char **file, const char ***allow)
+static int parse_args(Repl *S, int argc, char **argv, const char **file, const char ***allow)
 {
     *allow = xcalloc((size_t)argc + 1, sizeof **allow);
     for (int i = 0; i < argc; i++) {
@@ -450,7 +450,7 @@ static int parse_args(Session *S, int argc, char **argv, const char **file, cons
 
 int repl_main(int argc, char **argv)
 {
-    Session S;
+    Repl S;
     memset(&S, 0, sizeof S);
     S.format = render_format_default();
     S.interactive = isatty(0);

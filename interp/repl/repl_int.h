@@ -8,7 +8,7 @@
  * Ownership: a ReplState owns its entries and strings and shares its
  * ReplBase (reference counted).  A ReplWorld owns its Program, Engine,
  * Measure, tables and Diags, and holds a reference to a ReplActuals.  The
- * Session owns the current state and world, the undo stack, the baseline
+ * Repl owns the current state and world, the undo stack, the baseline
  * and the actuals cache.
  */
 #ifndef REPL_INT_H
@@ -75,15 +75,10 @@ typedef struct {
 } ReplRoot;
 
 typedef struct {
-    Diags d;
-    Program *p;
-    Engine en;
-    bool engine;
-    Measure ms;
-    bool measure;
+    SessionOpts so; /* what the evaluation may read (the session's --allow-path) */
+    Session s;      /* the evaluation: its diagnostics, program, engine and measure */
     ReplActuals *ra;
     bool fresh_actuals; /* read for this evaluation (its warnings are news) */
-    int as_of;
     ReplSlot *slots;
     int nslots, nbase;
     Source **esrc;         /* per entry: its Source */
@@ -130,7 +125,7 @@ typedef struct {
     char *quiet_msg;
     bool fresh; /* evaluate everything: take nothing over from the current evaluation */
     bool quit;
-} Session;
+} Repl;
 
 /* ---- replworld.c ---- */
 ReplBase *repl_base_new(const char *file, const char *dir, const char *text, size_t len);
@@ -142,14 +137,14 @@ void repl_entry_add(ReplState *st, const char *text, int line, const char *incen
  * printed only when they point into entries from index first_new on
  * (-1: all of them).  What the change did not touch is taken over from
  * the current evaluation (S->world), unless S->fresh. */
-ReplWorld *repl_world_build(Session *S, const ReplState *st, int first_new);
-void repl_world_free(Session *S, ReplWorld *w);
+ReplWorld *repl_world_build(Repl *S, const ReplState *st, int first_new);
+void repl_world_free(Repl *S, ReplWorld *w);
 /* The plan text of the world: the base with the what-ifs in place. */
 void repl_world_text(const ReplWorld *w, const ReplState *st, Buf *out);
 /* Prints and clears a world's diagnostics (quiet: keeps the first error). */
-void repl_flush(Session *S, Diags *d);
+void repl_flush(Repl *S, Diags *d);
 /* An error about an entry, at <repl>:LINE:COL with its caret (len code points). */
-void repl_error_at(Session *S, const char *text, int line, int col, int len, const char *fmt, ...)
+void repl_error_at(Repl *S, const char *text, int line, int col, int len, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 /* The byte offset of a line and column of a Source. */
 size_t repl_src_offset(const Source *s, int line, int col);
@@ -160,14 +155,14 @@ const char *repl_entry_effect(const ReplWorld *w, int i, char *buf, size_t cap);
 
 /* ---- replsay.c ---- */
 /* One line per metric or statement a change moved (or "nothing changed"). */
-void repl_say_changes(Session *S, const ReplWorld *old, const ReplWorld *now);
+void repl_say_changes(Repl *S, const ReplWorld *old, const ReplWorld *now);
 /* A value as the REPL prints it, by kind (resolve's Kind). */
-void repl_say_value(Session *S, const Value *v, int kind, Buf *out);
+void repl_say_value(Repl *S, const Value *v, int kind, Buf *out);
 /* :diff [SHOW]; argcol: the column of SHOW in the entry */
-void repl_cmd_diff(Session *S, const char *arg, int argcol);
+void repl_cmd_diff(Repl *S, const char *arg, int argcol);
 /* Saves the baseline's tables (the current world's). */
-void repl_set_baseline(Session *S);
-void repl_baseline_free(Session *S);
+void repl_set_baseline(Repl *S);
+void repl_baseline_free(Repl *S);
 /* A money, count or percent value as the change lines show it. */
 char *repl_fmt_metric(const ReplWorld *w, const Node *metric, Num v, char *buf);
 
@@ -183,13 +178,13 @@ void repl_default_shows(ReplWorld *w, const ReplWorld *old, ShowList *l);
 
 /* ---- replsave.c ---- */
 /* :save FILE (text: the entry, argcol: the column of FILE). */
-void repl_cmd_save(Session *S, const char *text, int line, const char *file, int argcol);
+void repl_cmd_save(Repl *S, const char *text, int line, const char *file, int argcol);
 
 /* ---- replact.c ---- */
 /* The store for a world's checked plan: the cached one (rebound to this
  * plan) when its dimensions, base metrics and sources are the same, else
  * a new one read now.  NULL after reporting a read error. */
-ReplActuals *repl_actuals_get(Session *S, ReplWorld *w, const ReplState *st);
+ReplActuals *repl_actuals_get(Repl *S, ReplWorld *w, const ReplState *st);
 void repl_actuals_unref(ReplActuals *ra);
 /* Points the store at plan p again (p must be one it was valid for). */
 void repl_actuals_bind(ReplActuals *ra, Program *p);
@@ -197,7 +192,7 @@ bool repl_actuals_bound_to(const ReplActuals *ra, const Program *p);
 
 /* ---- replline.c ---- */
 typedef struct ReplInput ReplInput;
-ReplInput *repl_input_open(Session *S);
+ReplInput *repl_input_open(Repl *S);
 /* The next entry (lines joined while brackets are open), malloc'd; NULL at
  * the end of input.  *first_line: the number of its first line. */
 char *repl_input_next(ReplInput *in, int *first_line);
@@ -207,19 +202,19 @@ int repl_open_brackets(const char *text);
 
 /* ---- repl.c: the session and its entries ---- */
 extern const char repl_usage[];
-void repl_say(Session *S, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void repl_say(Repl *S, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The first line of an entry, shortened, for messages (malloc'd). */
 char *repl_short_text(const char *text);
 /* Makes next (with its evaluation w) the session's state and says what
  * changed; the old state goes on the undo stack. */
-void repl_commit(Session *S, ReplState *next, ReplWorld *w, const char *what);
-void repl_clear_undo(Session *S);
+void repl_commit(Repl *S, ReplState *next, ReplWorld *w, const char *what);
+void repl_clear_undo(Repl *S);
 /* Evaluates and commits a state that differs in its settings (:actuals, :as-of). */
-void repl_apply_setting(Session *S, ReplState *next, const char *what);
+void repl_apply_setting(Repl *S, ReplState *next, const char *what);
 /* Prints the tables of show statements as `run` prints them (check: resolve them first). */
-void repl_print_shows(Session *S, Node *items, const char *title, bool check);
+void repl_print_shows(Repl *S, Node *items, const char *title, bool check);
 /* Whether there is an evaluated plan; else reports it at the entry. */
-bool repl_need_world(Session *S, const char *text, int line);
+bool repl_need_world(Repl *S, const char *text, int line);
 
 /* ---- replcmd.c: the :commands ---- */
 typedef struct {
@@ -237,7 +232,7 @@ typedef enum { RC_NONE, RC_FILES, RC_REPORTS, RC_FORMATS, RC_NAMES } ReplComplet
  * neither completed nor suggested. */
 typedef struct {
     const char *name;
-    void (*fn)(Session *, const Cmd *);
+    void (*fn)(Repl *, const Cmd *);
     ReplCompletion complete;
     bool alias;
     const char *usage; /* ":load FILE" */
@@ -250,7 +245,7 @@ extern const ReplCommand repl_command_table[];
 /* The command called name (aliases too), or NULL. */
 const ReplCommand *repl_find_command(const char *name);
 
-void repl_command(Session *S, const char *text, int line);
+void repl_command(Repl *S, const char *text, int line);
 char *repl_dir_of(const char *path);
 /* A whole file (malloc'd), or NULL with errno set (EFBIG over 64 MiB). */
 char *repl_read_file(const char *path, size_t *len);

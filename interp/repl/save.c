@@ -25,7 +25,7 @@ static bool same_tables(const ReplWorld *a, const ReplWorld *b)
 }
 
 /* Evaluates the text to be saved; NULL when it is fine, else why not. */
-static char *verify(Session *S, const char *file, const Buf *text)
+static char *verify(Repl *S, const char *file, const Buf *text)
 {
     ReplState vs;
     repl_state_copy(&vs, &S->st);
@@ -46,11 +46,8 @@ static char *verify(Session *S, const char *file, const Buf *text)
     S->fresh = false;
     char *why = NULL;
     if (w) { /* what check adds: every split tree, the plan's own actuals */
-        run_check_allocations(w->p);
-        if (!w->d.nerrors)
-            run_check_verify(w->p);
-        if (w->d.nerrors) {
-            repl_flush(S, &w->d);
+        if (!session_check_all(&w->s)) {
+            repl_flush(S, &w->s.d);
             why = xstrdup(S->quiet_msg ? S->quiet_msg : "it does not check");
         } else if (!same_tables(S->world, w)) {
             why = xstrdup("it would not show the same tables as the session (internal error)");
@@ -64,7 +61,7 @@ static char *verify(Session *S, const char *file, const Buf *text)
     return why;
 }
 
-void repl_cmd_save(Session *S, const char *text, int line, const char *file, int argcol)
+void repl_cmd_save(Repl *S, const char *text, int line, const char *file, int argcol)
 {
     if (!*file) {
         repl_error_at(S, text, line, 1, 5, ":save needs a file name");

@@ -265,12 +265,12 @@ static void apply_line(ReplWorld *w, const char *inc, Loc at, Node *line, int en
         for (int i = 0; i < w->nslots; i++)
             if (w->slots[i].n->kind == N_INCENTIVE)
                 strmap_put(&names, w->slots[i].n->name, w->slots[i].n);
-        diag_error(&w->d, at, "the plan has no incentive '%s'", inc);
+        diag_error(&w->s.d, at, "the plan has no incentive '%s'", inc);
         const char *near = sym_closest(&names, inc);
         if (near)
-            diag_note_plain(&w->d, "did you mean '%s'?", near);
+            diag_note_plain(&w->s.d, "did you mean '%s'?", near);
         else
-            diag_note_plain(&w->d, "NAME.LINE = EXPRESSION changes one line of an incentive");
+            diag_note_plain(&w->s.d, "NAME.LINE = EXPRESSION changes one line of an incentive");
         strmap_free(&names);
         return;
     }
@@ -323,14 +323,14 @@ static void parse_line_entry(ReplWorld *w, const ReplEntry *e, int entry, const 
     buf_printf(&real, "%s%s\n}\n", buf_cstr(&head), e->text);
     Unit *u = NULL;
     Node *items =
-        prog_parse_unit(w->p, "<repl>", dir, buf_cstr(&masked), masked.len, e->line - 1, &u);
+        prog_parse_unit(w->s.p, "<repl>", dir, buf_cstr(&masked), masked.len, e->line - 1, &u);
     u->items = NULL;
     source_swap_text(u->src, buf_cstr(&real), real.len);
     w->esrc[entry] = u->src;
     if (items && items->kind == N_INCENTIVE && !items->next && items->b && !items->b->next)
         apply_line(w, e->incentive, line_entry_loc(u->src, e), items->b, entry);
-    else if (!w->d.nerrors)
-        diag_error(&w->d, line_entry_loc(u->src, e), "expected NAME.LINE = EXPRESSION");
+    else if (!w->s.d.nerrors)
+        diag_error(&w->s.d, line_entry_loc(u->src, e), "expected NAME.LINE = EXPRESSION");
     buf_free(&head);
     buf_free(&masked);
     buf_free(&real);
@@ -343,7 +343,7 @@ static void apply_entry(ReplWorld *w, const ReplEntry *e, int entry, const char 
         return;
     }
     Unit *u = NULL;
-    Node *items = prog_parse_unit(w->p, "<repl>", dir, e->text, strlen(e->text), e->line, &u);
+    Node *items = prog_parse_unit(w->s.p, "<repl>", dir, e->text, strlen(e->text), e->line, &u);
     u->items = NULL;
     w->esrc[entry] = u->src;
     for (Node *n = items, *next; n; n = next) {
@@ -356,7 +356,7 @@ static void apply_entry(ReplWorld *w, const ReplEntry *e, int entry, const char 
 
 /* ---- evaluating ----------------------------------------------------------------------------- */
 
-void repl_flush(Session *S, Diags *d)
+void repl_flush(Repl *S, Diags *d)
 {
     bool first = true;
     if (S->quiet) {
@@ -377,7 +377,7 @@ void repl_flush(Session *S, Diags *d)
     d->nerrors = d->nwarnings = 0;
 }
 
-void repl_error_at(Session *S, const char *text, int line, int col, int len, const char *fmt, ...)
+void repl_error_at(Repl *S, const char *text, int line, int col, int len, const char *fmt, ...)
 {
     Source *src = source_new("<repl>", NULL, text, strlen(text), 0);
     src->first_line = line;
@@ -416,12 +416,12 @@ static void add_show(ReplWorld *w, const Node *s, const char *title)
 static void collect_shows(ReplWorld *w, const ReplWorld *old)
 {
     ShowList l = {0};
-    Arena *arena = &w->p->main->arena;
-    run_plan_shows(w->p, &l);
+    Arena *arena = &w->s.p->main->arena;
+    session_plan_shows(w->s.p, &l);
     repl_default_shows(w, old, &l);
     if (w->ra->act) {
-        run_review_shows(w->p, arena, &l);
-        for (Unit *u = w->p->units; u; u = u->next)
+        session_review_shows(w->s.p, arena, &l);
+        for (Unit *u = w->s.p->units; u; u = u->next)
             for (Node *n = u->items; n; n = n->next)
                 if (n->kind == N_INCENTIVE || n->kind == N_SCORECARD) {
                     Node *s = ast_new(arena, N_SHOW, n->loc);
@@ -454,37 +454,28 @@ static void add_root(ReplRoot **v, int *n, const char *name, const Node *metric,
  * payout of every incentive: what the change lines compare. */
 static int compute_totals(ReplWorld *w, const ReplWorld *old)
 {
-    Symbols *s = w->p->sym;
-    for (Unit *u = w->p->units; u; u = u->next)
+    Symbols *s = w->s.p->sym;
+    for (Unit *u = w->s.p->units; u; u = u->next)
         for (Node *n = u->items; n; n = n->next) {
             Num v;
-            if (metric_decl(w->p, n) &&
+            if (metric_decl(w->s.p, n) &&
                 (strmap_get(&s->targets, n->name) || strmap_get(&s->targets_from, n->name))) {
                 const ReplRoot *r = NULL;
                 for (int i = 0; repl_touch_same(old, w, n->name) && i < old->nroots && !r; i++)
                     r = strcmp(old->roots[i].name, n->name) == 0 ? &old->roots[i] : NULL;
                 if (r)
                     v = r->value;
-                else if (w->en.ev.metric(&w->en.ev, n, NULL, 0, NULL, &v) < 0)
+                else if (w->s.en.ev.metric(&w->s.en.ev, n, NULL, 0, NULL, &v) < 0)
                     return -1;
                 add_root(&w->roots, &w->nroots, n->name, n, v);
             } else if (n->kind == N_INCENTIVE && w->ra->act &&
                        strmap_get(&s->incentives, n->name) == n) {
-                if (inc_total(&w->ms, n, n, &v) < 0)
+                if (inc_total(&w->s.ms, n, n, &v) < 0)
                     return -1;
                 add_root(&w->payouts, &w->npayouts, n->name, NULL, v);
             }
         }
     return 0;
-}
-
-static bool has_verify(Program *p)
-{
-    for (Unit *u = p->units; u; u = u->next)
-        for (Node *n = u->items; n; n = n->next)
-            if (n->kind == N_EXAMPLE || n->kind == N_ASSERT)
-                return true;
-    return false;
 }
 
 /* The grid of table i: the previous evaluation's when its metric is
@@ -497,24 +488,24 @@ static void table_grid(ReplWorld *w, const ReplWorld *old, int i)
             w->grids[i] = rgrid_ref(old->grids[j]);
             return;
         }
-    run_show_grid(&w->en, &w->ms, s, &w->grids[i]);
+    session_show_grid(&w->s.en, &w->s.ms, s, &w->grids[i]);
 }
 
 /* Allocations (their errors), the tables, examples and assertions; what
  * the change did not touch is taken over from the current evaluation. */
-static int evaluate(Session *S, ReplWorld *w, const ReplState *st)
+static int evaluate(Repl *S, ReplWorld *w, const ReplState *st)
 {
-    Program *p = w->p;
-    engine_init(&w->en, p);
-    w->engine = true;
+    Program *p = w->s.p;
+    if (!session_run(&w->s, SESSION_ENGINE))
+        return -1;
     repl_touch_prepare(w);
     const ReplWorld *old = S->fresh ? NULL : S->world;
     for (Unit *u = p->units; u; u = u->next)
         for (Node *m = u->items; m; m = m->next)
             if (metric_decl(p, m) && !repl_touch_same(old, w, m->name) &&
-                (alloc_has_splits(&w->en, m) || strmap_get(&p->sym->targets_from, m->name)))
-                alloc_get(&w->en, m);
-    if (w->d.nerrors)
+                (alloc_has_splits(&w->s.en, m) || strmap_get(&p->sym->targets_from, m->name)))
+                alloc_get(&w->s.en, m);
+    if (w->s.d.nerrors)
         return -1;
     if (!(w->ra = repl_actuals_get(S, w, st)))
         return -1;
@@ -522,23 +513,20 @@ static int evaluate(Session *S, ReplWorld *w, const ReplState *st)
         int y = 0, m = 0;
         char tail = 0;
         if (sscanf(st->as_of, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12)
-            w->as_of = ms_fiscal_month(p->sym, y, m);
+            w->s.as_of = ms_fiscal_month(p->sym, y, m);
     }
-    ms_init(&w->ms, p, &w->en, w->ra->act, NULL, w->as_of);
-    w->measure = true;
+    session_lend_actuals(&w->s, w->ra->act);
+    if (!session_run(&w->s, SESSION_MEASURE))
+        return -1;
     collect_shows(w, old);
     w->grids = xcalloc((size_t)w->l.n + 1, sizeof *w->grids);
-    for (int i = 0; i < w->l.n && !w->d.nerrors; i++)
+    for (int i = 0; i < w->l.n && !w->s.d.nerrors; i++)
         table_grid(w, old, i);
-    if (!w->d.nerrors && has_verify(p)) {
-        Measure plain;
-        ms_init(&plain, p, &w->en, w->ra->act, NULL, -1);
-        verify_plan(&plain);
-        ms_free(&plain);
-    }
-    if (!w->d.nerrors)
+    if (!w->s.d.nerrors)
+        session_run(&w->s, SESSION_VERIFY);
+    if (!w->s.d.nerrors)
         compute_totals(w, old);
-    return w->d.nerrors ? -1 : 0;
+    return w->s.d.nerrors ? -1 : 0;
 }
 
 /* Drops the warnings that do not point into the new entries (those of
@@ -562,16 +550,15 @@ static void keep_new_warnings(Diags *d, Source **srcs, int nsrcs)
     d->n = k;
 }
 
-ReplWorld *repl_world_build(Session *S, const ReplState *st, int first_new)
+ReplWorld *repl_world_build(Repl *S, const ReplState *st, int first_new)
 {
     ReplWorld *w = xcalloc(1, sizeof *w);
-    w->as_of = -1;
-    w->p = prog_new(&w->d);
-    for (int i = 0; i < S->nallow; i++)
-        prog_allow_path(w->p, S->allow[i]);
+    w->so.allow = S->allow;
+    w->so.nallow = S->nallow;
+    session_init(&w->s, &w->so);
     const ReplBase *b = st->base;
-    prog_load_text(w->p, b->file ? b->file : "<empty plan>", b->dir, b->text, b->len);
-    Unit *mu = w->p->main;
+    session_load_text(&w->s, b->file ? b->file : "<empty plan>", b->dir, b->text, b->len);
+    Unit *mu = w->s.p->main;
     for (Node *n = mu->items; n; n = n->next)
         slot_add(w, n, -1);
     w->nbase = w->nslots;
@@ -585,15 +572,14 @@ ReplWorld *repl_world_build(Session *S, const ReplState *st, int first_new)
         w->slots[i].n->next = mu->items;
         mu->items = w->slots[i].n;
     }
-    int rc = w->d.nerrors ? -1 : 0;
+    int rc = w->s.d.nerrors ? -1 : 0;
     if (rc == 0) {
-        prog_load_new_imports(w->p);
-        check_program(w->p);
-        rc = w->d.nerrors ? -1 : evaluate(S, w, st);
+        prog_load_new_imports(w->s.p); /* what the what-ifs import */
+        rc = session_run(&w->s, SESSION_CHECK) ? evaluate(S, w, st) : -1;
     }
     if (rc == 0 && first_new >= 0 && !w->fresh_actuals) /* the new entries' warnings are news */
-        keep_new_warnings(&w->d, w->esrc + first_new, st->nw - first_new);
-    repl_flush(S, &w->d);
+        keep_new_warnings(&w->s.d, w->esrc + first_new, st->nw - first_new);
+    repl_flush(S, &w->s.d);
     if (rc < 0) {
         repl_world_free(S, w);
         return NULL;
@@ -604,12 +590,12 @@ ReplWorld *repl_world_build(Session *S, const ReplState *st, int first_new)
 /* A store must never point into a freed plan (act_free reads it): one
  * bound to w's plan moves to the current world's, or leaves the cache and
  * is freed with w's plan still alive. */
-static void release_actuals(Session *S, ReplWorld *w)
+static void release_actuals(Repl *S, ReplWorld *w)
 {
     ReplActuals *ra = w->ra;
-    if (ra && ra->act && repl_actuals_bound_to(ra, w->p)) {
+    if (ra && ra->act && repl_actuals_bound_to(ra, w->s.p)) {
         if (S->world && S->world != w && S->world->ra == ra)
-            repl_actuals_bind(ra, S->world->p);
+            repl_actuals_bind(ra, S->world->s.p);
         else if (S->ra == ra) {
             S->ra = NULL;
             repl_actuals_unref(ra);
@@ -619,15 +605,15 @@ static void release_actuals(Session *S, ReplWorld *w)
     w->ra = NULL;
 }
 
-void repl_world_free(Session *S, ReplWorld *w)
+void repl_world_free(Repl *S, ReplWorld *w)
 {
     if (!w)
         return;
-    if (w->measure)
-        ms_free(&w->ms);
+    if (w->s.measure) { /* before the store it reads may go */
+        ms_free(&w->s.ms);
+        w->s.measure = false;
+    }
     release_actuals(S, w);
-    if (w->engine)
-        engine_free(&w->en);
     for (int i = 0; i < w->l.n; i++) {
         free(w->keys[i]);
         if (w->grids)
@@ -646,9 +632,8 @@ void repl_world_free(Session *S, ReplWorld *w)
     free(w->esrc);
     free(w->replaced);
     free(w->line);
-    repl_flush(S, &w->d);
-    prog_free(w->p);
-    diag_free(&w->d);
+    repl_flush(S, &w->s.d);
+    session_free(&w->s);
     free(w);
 }
 

@@ -1,0 +1,183 @@
+/* cmd_fmt.c -- `salesplan fmt [--check | -w] FILE...`: plans in the one
+ * canonical layout (fmt/ makes it), printed, listed or rewritten in
+ * place.  It reads and writes files; the layout is fmt_plan's. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/term.h"
+#include "cli/cli.h"
+#include "fmt/fmt.h"
+
+static const char fmt_usage[] =
+    "usage: salesplan fmt [--check | -w] FILE...\n"
+    "\n"
+    "Prints each plan in the one canonical layout (FILE '-' reads standard input).\n"
+    "Only the layout changes: the plan is parsed alone (imports and data files are\n"
+    "not read), and the result must parse to the same syntax tree with the same\n"
+    "comments, or nothing is written.  Formatting a formatted plan changes nothing.\n"
+    "\n"
+    "  --check           list the files whose layout would change, one per line;\n"
+    "                    exit 1 if there is any\n"
+    "  -w, --write       rewrite files in place (atomically), only those that change\n"
+    "  --dump-ast        print the syntax tree without positions (for tests)\n"
+    "\n"
+    "The layout (docs/LANGUAGE.md, \"Formatting\"):\n"
+    "  - two spaces of indentation per level of braces; one statement per line, at\n"
+    "    most one blank line between statements and between entries;\n"
+    "  - a { } block stays on one line if it was on one line and fits in 100\n"
+    "    columns; otherwise one entry per line, without separators, and '}' on a\n"
+    "    line of its own; on one line entries are separated by ', ' (review,\n"
+    "    scorecard, report and example items by two spaces);\n"
+    "  - entries in a row line up: '=' of settings, incentive lines, lets and\n"
+    "    targets, values after 'key:', member labels, metric labels and kinds, KPI\n"
+    "    weights (widths count CJK characters as two columns);\n"
+    "  - one space around operators and '=', after ',' and ':'; numbers, strings\n"
+    "    and parentheses as written;\n"
+    "  - lines longer than 100 columns break after '=', before 'else', before\n"
+    "    operators, between arguments and before an assertion's message;\n"
+    "  - comments stay where they were: at the end of their line (aligned in a\n"
+    "    row of entries), or on their own lines before what follows them;\n"
+    "    comment lines right under an entry and indented deeper stay under it;\n"
+    "    a comment inside an expression moves to a line above its entry.\n"
+    "\n"
+    "exit status: 0 ok (--check: nothing to change), 1 a plan does not parse or\n"
+    "(--check) would change, 2 usage, file or internal errors\n";
+
+typedef enum { FMT_PRINT, FMT_CHECK, FMT_WRITE, FMT_DUMP } FmtMode;
+
+/* Reads a whole file ("-": standard input); NULL with errno set. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!in)
+        return NULL;
+    Buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
+        buf_put(&b, chunk, n);
+        if (b.len > PROG_MAX_FILE_BYTES) {
+            errno = EFBIG;
+            break;
+        }
+    }
+    int err = ferror(in) ? errno : b.len > PROG_MAX_FILE_BYTES ? EFBIG : 0;
+    if (in != stdin)
+        fclose(in);
+    if (err) {
+        buf_free(&b);
+        errno = err;
+        return NULL;
+    }
+    *len = b.len;
+    return b.data ? b.data : xstrdup("");
+}
+
+/* Rewrites path with text, keeping its permissions; 0 or 2. */
+static int fmt_write(const char *path, const Buf *text)
+{
+    char *real = realpath(path, NULL), *err = NULL;
+    const char *target = real ? real : path;
+    struct stat st;
+    bool have_mode = stat(target, &st) == 0;
+    int rc = write_atomic(target, text->data ? text->data : "", text->len, &err);
+    if (rc == 0 && have_mode && (st.st_mode & 07777) != 0644)
+        chmod(target, st.st_mode & 07777);
+    if (rc != 0) {
+        fprintf(stderr, "salesplan: %s\n", err ? err : "cannot write the file");
+        free(err);
+    }
+    free(real);
+    return rc ? 2 : 0;
+}
+
+/* Formats one file; returns 0, 1 (does not parse; --check: would change) or 2. */
+static int fmt_one(const char *path, FmtMode mode)
+{
+    size_t len = 0;
+    char *text = slurp(path, &len);
+    if (!text) {
+        fprintf(stderr, "salesplan: cannot read '%s': %s\n", path,
+                errno == EFBIG ? "file too large (over 64 MiB)" : strerror(errno));
+        return 2;
+    }
+    Source *src = source_new(strcmp(path, "-") == 0 ? "<stdin>" : path, NULL, text, len, 0);
+    Diags d = {0};
+    d.color = term_color(2);
+    Buf out = {0};
+    FmtResult r = mode == FMT_DUMP ? fmt_dump_ast(src, &d, &out) : fmt_plan(src, &d, &out);
+    int rc = 0;
+    if (r != FMT_DONE) {
+        bool first = true;
+        diag_flush(&d, stderr, FMT_TEXT, &first);
+        diag_count_line(&d, stderr, src->name);
+        rc = r == FMT_SYNTAX_ERROR ? 1 : 2;
+    } else {
+        bool same = out.len == len && (len == 0 || memcmp(out.data, text, len) == 0);
+        if (mode == FMT_PRINT || mode == FMT_DUMP)
+            fwrite(out.data ? out.data : "", 1, out.len, stdout);
+        else if (mode == FMT_CHECK && !same) {
+            printf("%s\n", path);
+            rc = 1;
+        } else if (mode == FMT_WRITE && !same)
+            rc = fmt_write(path, &out);
+    }
+    buf_free(&out);
+    diag_free(&d);
+    source_free(src);
+    free(text);
+    return rc;
+}
+
+int cmd_fmt(int argc, char **argv)
+{
+    FmtMode mode = FMT_PRINT;
+    const char **files = xcalloc((size_t)argc + 1, sizeof *files);
+    int nfiles = 0, rc = 0;
+    bool only_files = false;
+    for (int i = 0; i < argc && !rc; i++) {
+        const char *a = argv[i];
+        FmtMode m = mode;
+        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+            files[nfiles++] = a;
+            continue;
+        } else if (strcmp(a, "--") == 0) {
+            only_files = true;
+            continue;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(fmt_usage, stdout);
+            goto done;
+        } else if (strcmp(a, "--check") == 0) {
+            m = FMT_CHECK;
+        } else if (strcmp(a, "-w") == 0 || strcmp(a, "--write") == 0) {
+            m = FMT_WRITE;
+        } else if (strcmp(a, "--dump-ast") == 0) {
+            m = FMT_DUMP;
+        } else {
+            rc = cli_usage_error("unknown option '%s' for fmt", a);
+            break;
+        }
+        if (mode != FMT_PRINT && m != mode)
+            rc = cli_usage_error("fmt takes one of --check, -w and --dump-ast%s", "");
+        mode = m;
+    }
+    if (!rc && nfiles == 0)
+        rc = cli_usage_error("fmt needs at least one plan file ('-' for standard input)%s", "");
+    for (int i = 0; i < nfiles && !rc; i++)
+        if (mode == FMT_WRITE && strcmp(files[i], "-") == 0)
+            rc = cli_usage_error("fmt -w cannot rewrite standard input%s", "");
+    if (rc)
+        goto done;
+    for (int i = 0; i < nfiles; i++) {
+        int r = fmt_one(files[i], mode);
+        if (r > rc)
+            rc = r;
+    }
+done:
+    free(files);
+    return rc;
+}
+

@@ -1,0 +1,209 @@
+/* cmd_run.c -- `salesplan run FILE`: the plan evaluated through the session
+ * pipeline, its tables rendered in one format, written to stdout or
+ * atomically to -o FILE; or --explain of one cell.  On any error nothing
+ * is written. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/term.h"
+#include "check/check.h"
+#include "cli/cli.h"
+
+static const char run_usage[] =
+    "usage: salesplan run FILE [--actuals CSV]... [--as-of YYYY-MM] [--scenario NAME]\n"
+    "                     [--show SPEC]... [--format {formats}] [-o FILE]\n"
+    "                     [--lenient] [--allow-path DIR] [--max-cells N]\n"
+    "\n"
+    "Checks the plan, then evaluates it: the plan's reports, or what --show names,\n"
+    "or one table per split metric and dimension (and every review when there are\n"
+    "actuals).  Every table adds up: cells are rounded to the plan's step with\n"
+    "controlled rounding, and totals are sums of the cells shown.\n"
+    "\n"
+    "  --show SPEC       a show statement without 'show': \"revenue by region, quarter\"\n"
+    "  --format FORMAT   {formats-help}\n"
+    "  -o FILE           write to FILE atomically (nothing is written on error)\n"
+    "  --allow-path DIR  also let the plan read data files below DIR\n"
+    "  --max-cells N     refuse allocations of more than N cells (default 50000000)\n"
+    "  --explain CELL    how one cell came about: \"revenue[north, Q1]\" prints every split\n"
+    "                    on the way, with its line in the plan, its share and its value\n"
+    "  --show \"incentive NAME\" | \"scorecard NAME\" | \"review CADENCE\"\n"
+    "                    statements per member and period (one column per line),\n"
+    "                    scorecards, and reviews (status, reforecast, ranking)\n"
+    "  --actuals CSV     actuals to use instead of the plan's 'actuals' files\n"
+    "                    (repeatable; read with the mapping of the plan's first one)\n"
+    "  --as-of YYYY-MM   review up to this month (default: the last month with actuals)\n"
+    "  --scenario NAME   actuals made from the targets by one of the plan's scenarios\n"
+    "  --lenient         skip actuals rows with unknown or contradicting members and\n"
+    "                    count them in a warning (default: each one is an error)\n"
+    "\n"
+    "exit status: 0 ok, 1 the plan is invalid or does not evaluate, 2 usage or file errors\n";
+
+typedef struct {
+    CliOpts c;
+    const char *out;     /* -o FILE, or NULL for stdout */
+    const char *explain; /* --explain CELL */
+} RunOpts;
+
+/* --max-cells N */
+static int max_cells(const char *v, size_t *out)
+{
+    char *end = NULL;
+    long long n = v ? strtoll(v, &end, 10) : 0;
+    if (!v || *end || n <= 0)
+        return cli_usage_error("--max-cells needs a positive number%s", "");
+    *out = (size_t)n;
+    return 0;
+}
+
+/* An option that takes a value into *dst, or complains with need. */
+static int take(int argc, char **argv, int *i, const char *name, const char **dst,
+                const char *need)
+{
+    if (!(*dst = cli_opt_value(argc, argv, i, name)))
+        return cli_usage_error(need, "");
+    return 0;
+}
+
+#define IS(opt) (strcmp(a, opt) == 0 || strncmp(a, opt "=", sizeof opt) == 0)
+
+/* One argument; 0, 2 after a usage error, or -1: --help was printed. */
+static int run_arg(RunOpts *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    SessionOpts *so = &o->c.so;
+    int rc = 0;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        cli_print_usage(run_usage);
+        return -1;
+    }
+    if (cli_shared_option(&o->c, argc, argv, i, &rc))
+        return rc;
+    if (strcmp(a, "-o") == 0 || IS("--output"))
+        return take(argc, argv, i, "--output", &o->out, "-o needs a file name%s");
+    if (IS("--explain"))
+        return take(argc, argv, i, "--explain", &o->explain,
+                    "--explain needs a cell such as \"revenue[north, Q1]\"%s");
+    if (IS("--max-cells"))
+        return max_cells(cli_opt_value(argc, argv, i, "--max-cells"), &so->max_cells);
+    if (IS("--as-of"))
+        return take(argc, argv, i, "--as-of", &so->as_of, "--as-of needs a month such as 2027-06%s");
+    if (IS("--scenario"))
+        return take(argc, argv, i, "--scenario", &so->scenario,
+                    "--scenario needs the name of a scenario of the plan%s");
+    if (strcmp(a, "--lenient") == 0) {
+        so->lenient = true;
+        return 0;
+    }
+    if (a[0] == '-' && a[1])
+        return cli_usage_error("unknown option '%s' for run", a);
+    if (o->c.nfiles)
+        return cli_usage_error("run takes one plan file (got a second: '%s')", a);
+    o->c.files[o->c.nfiles++] = a;
+    return 0;
+}
+
+#undef IS
+
+/* --explain CELL: every split on the way to one cell. */
+static void explain(Session *S, const char *cell, Buf *out)
+{
+    Buf text = {0};
+    buf_printf(&text, "let cell = %s", cell);
+    Node *items = prog_parse_extra(S->p, "--explain", buf_cstr(&text));
+    buf_free(&text);
+    if (items && items->kind == N_LET && !items->next && !S->d.nerrors) {
+        check_statement(S->p, items);
+        if (!S->d.nerrors)
+            alloc_explain(&S->en, items->a, out);
+    } else if (!S->d.nerrors) {
+        diag_error(&S->d, (Loc){0}, "--explain '%s' is not a cell such as revenue[north, Q1]",
+                   cell);
+    }
+    S->usage |= S->d.nerrors > S->plan_errors;
+}
+
+/* The tables: evaluated, rendered, then the examples and assertions.
+ * Returns 1 when a table did not evaluate without saying why, else 0. */
+static int tables(Session *S, const RunOpts *o, Buf *out)
+{
+    session_run_shows(S);
+    session_need_actuals(S, ACTUALS_FOR_VERIFY);
+    if (!session_run(S, SESSION_ACTUALS | SESSION_MEASURE))
+        return 0;
+    bool tty = !o->out && term_color(1);
+    int rc = session_render(S, &S->shows, o->c.format, tty, out) != 0 && !S->d.nerrors;
+    session_run(S, SESSION_VERIFY);
+    return rc;
+}
+
+/* Writes the result to -o FILE atomically, or to stdout; 0 or 2. */
+static int write_out(const RunOpts *o, const Buf *out)
+{
+    if (!o->out) {
+        fwrite(out->data ? out->data : "", 1, out->len, stdout);
+        return 0;
+    }
+    char *err = NULL;
+    if (write_atomic(o->out, out->data ? out->data : "", out->len, &err) == 0)
+        return 0;
+    fprintf(stderr, "salesplan: %s\n", err);
+    free(err);
+    return 2;
+}
+
+/* Evaluates a loaded plan into out; returns 0, or 1 when a table did not
+ * evaluate without an error being reported. */
+static int evaluate(Session *S, const RunOpts *o, Buf *out)
+{
+    if (!session_run(S, SESSION_CHECK))
+        return 0;
+    for (int i = 0; i < o->c.nshows && session_add_show(S, o->c.shows[i]); i++)
+        ;
+    if (!session_run(S, SESSION_ENGINE))
+        return 0;
+    if (o->explain) {
+        explain(S, o->explain, out);
+        return 0;
+    }
+    return tables(S, o, out);
+}
+
+/* Returns the exit status: 0, 1 (invalid plan or evaluation error) or 2. */
+static int run_plan(const RunOpts *o)
+{
+    const char *file = o->c.files[0];
+    Session S;
+    session_init(&S, &o->c.so);
+    int rc = 2;
+    Buf out = {0};
+    if (!session_load_file(&S, file)) {
+        session_report(&S, NULL); /* why, without a count line */
+    } else {
+        int quiet_fail = evaluate(&S, o, &out);
+        rc = session_status(&S);
+        if (!S.d.nerrors) {
+            int w = write_out(o, &out);
+            rc = w ? w : quiet_fail;
+        }
+        session_report(&S, file);
+    }
+    buf_free(&out);
+    session_free(&S);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    RunOpts o = {.out = NULL};
+    cli_opts_init(&o.c, argc);
+    int rc = 0;
+    for (int i = 0; i < argc && !rc; i++)
+        rc = run_arg(&o, argc, argv, &i);
+    if (!rc && !o.c.nfiles)
+        rc = cli_usage_error("run needs a plan file%s", "");
+    if (!rc)
+        rc = run_plan(&o);
+    cli_opts_free(&o.c);
+    return rc < 0 ? 0 : rc;
+}

@@ -1,0 +1,231 @@
+/* pipeline.c -- the stages of an evaluation in their one order: load,
+ * check, the splits' own errors, the engine with --as-of and --scenario,
+ * actuals, measure, worked examples and assertions.  Every front door
+ * runs its evaluation through here; nothing here renders or prints but
+ * the diagnostics. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/term.h"
+#include "check/check.h"
+#include "session/session.h"
+
+static const SessionOpts no_opts;
+
+void session_init(Session *S, const SessionOpts *o)
+{
+    memset(S, 0, sizeof *S);
+    S->o = o ? o : &no_opts;
+    S->as_of = -1;
+    S->p = prog_new(&S->d);
+    for (int i = 0; i < S->o->nallow; i++)
+        prog_allow_path(S->p, S->o->allow[i]);
+}
+
+void session_free(Session *S)
+{
+    if (S->measure)
+        ms_free(&S->ms);
+    if (!S->lent_act)
+        act_free(S->act);
+    if (S->engine)
+        engine_free(&S->en);
+    session_shows_free(&S->shows);
+    prog_free(S->p);
+    diag_free(&S->d);
+    memset(S, 0, sizeof *S);
+}
+
+bool session_load_file(Session *S, const char *path) { return prog_load_file(S->p, path); }
+
+void session_load_text(Session *S, const char *name, const char *dir, const char *text,
+                       size_t len)
+{
+    prog_load_text(S->p, name, dir, text, len);
+}
+
+void session_need_actuals(Session *S, ActualsNeed need) { S->need = need; }
+
+void session_lend_actuals(Session *S, Actuals *act)
+{
+    S->act = act;
+    S->lent_act = true;
+    S->done |= SESSION_ACTUALS;
+}
+
+int session_status(const Session *S)
+{
+    if (!S->d.nerrors)
+        return 0;
+    return S->p->data_error || (!S->plan_errors && S->usage) ? 2 : 1;
+}
+
+void session_report(Session *S, const char *file)
+{
+    bool first = true;
+    S->d.color = term_color(2);
+    diag_flush(&S->d, stderr, FMT_TEXT, &first);
+    if (file && S->d.nerrors)
+        diag_count_line(&S->d, stderr, file);
+}
+
+/* ---- the stages ------------------------------------------------------------------------ */
+
+static bool stage_check(Session *S)
+{
+    check_program(S->p);
+    S->plan_errors = S->d.nerrors;
+    return !S->d.nerrors;
+}
+
+/* Every split tree evaluated with an engine of its own that makes no
+ * joint cells: the errors `check` reports (sums, rest, zero weights...). */
+static bool stage_splits(Session *S)
+{
+    Engine en;
+    engine_init(&en, S->p);
+    en.check_only = true;
+    for (Unit *u = S->p->units; u; u = u->next)
+        for (Node *m = u->items; m; m = m->next)
+            if (m->kind == N_METRIC && (alloc_has_splits(&en, m) ||
+                                        strmap_get(&S->p->sym->targets_from, m->name)))
+                alloc_get(&en, m);
+    engine_free(&en);
+    return !S->d.nerrors;
+}
+
+/* --as-of YYYY-MM: a month of the plan's fiscal year. */
+static void resolve_as_of(Session *S)
+{
+    const Symbols *s = S->p->sym;
+    int y = 0, m = 0;
+    char tail = 0;
+    if (sscanf(S->o->as_of, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 ||
+        (S->as_of = ms_fiscal_month(s, y, m)) < 0) {
+        diag_error(&S->d, (Loc){0}, "--as-of '%s' is not a month of FY%d (YYYY-MM, %s .. %s)",
+                   S->o->as_of, s->year, ms_month_label(s, 0), ms_month_label(s, 11));
+        S->usage = true;
+    }
+}
+
+static void resolve_scenario(Session *S)
+{
+    const StrMap *all = &S->p->sym->scenarios;
+    if ((S->scenario = strmap_get(all, S->o->scenario)))
+        return;
+    diag_error(&S->d, (Loc){0}, "--scenario '%s': the plan has no such scenario", S->o->scenario);
+    sym_note_did_you_mean(&S->d, sym_closest(all, S->o->scenario));
+    S->usage = true;
+}
+
+static bool stage_engine(Session *S)
+{
+    engine_init(&S->en, S->p);
+    S->engine = true;
+    if (S->o->max_cells)
+        S->en.max_cells = S->o->max_cells;
+    if (S->o->as_of)
+        resolve_as_of(S);
+    if (!S->d.nerrors && S->o->scenario)
+        resolve_scenario(S);
+    return !S->d.nerrors;
+}
+
+static bool has_kind(const Program *p, NodeKind a, NodeKind b)
+{
+    for (const Unit *u = p->units; u; u = u->next)
+        for (const Node *n = u->items; n; n = n->next)
+            if (n->kind == a || n->kind == b)
+                return true;
+    return false;
+}
+
+/* Whether the actuals are to be read, by S->need. */
+static bool actuals_needed(const Session *S)
+{
+    if (S->need == ACTUALS_ALWAYS || S->o->nactuals > 0)
+        return true;
+    for (int i = 0; i < S->shows.n; i++)
+        if (S->shows.shows[i]->op != SHOW_METRIC)
+            return true;
+    return S->need == ACTUALS_FOR_VERIFY && has_kind(S->p, N_EXAMPLE, N_ASSERT);
+}
+
+static bool stage_actuals(Session *S)
+{
+    if (S->scenario || !actuals_needed(S))
+        return true; /* under a scenario, actuals are targets times its attainment */
+    bool none = false;
+    S->act = act_load_all(S->p, S->o->actuals, S->o->nactuals, S->o->lenient, &none);
+    return !S->d.nerrors;
+}
+
+static bool stage_measure(Session *S)
+{
+    ms_init(&S->ms, S->p, &S->en, S->act, S->scenario, S->as_of);
+    S->measure = true;
+    return !S->d.nerrors;
+}
+
+/* Examples and assertions hold on the actuals read, without a scenario. */
+static bool stage_verify(Session *S)
+{
+    if (!has_kind(S->p, N_EXAMPLE, N_ASSERT))
+        return true;
+    Measure plain;
+    ms_init(&plain, S->p, &S->en, S->act, NULL, -1);
+    verify_plan(&plain);
+    ms_free(&plain);
+    return !S->d.nerrors;
+}
+
+typedef struct {
+    unsigned stage, needs; /* a stage, and the stages that must come first */
+    bool (*run)(Session *S);
+} Stage;
+
+static const Stage stages[] = {
+    {SESSION_CHECK, 0, stage_check},
+    {SESSION_SPLITS, SESSION_CHECK, stage_splits},
+    {SESSION_ENGINE, SESSION_CHECK, stage_engine},
+    {SESSION_ACTUALS, SESSION_ENGINE, stage_actuals},
+    {SESSION_MEASURE, SESSION_ENGINE, stage_measure},
+    {SESSION_VERIFY, SESSION_ENGINE, stage_verify},
+};
+
+bool session_run(Session *S, unsigned want)
+{
+    unsigned all = want;
+    for (int i = (int)(sizeof stages / sizeof stages[0]) - 1; i >= 0; i--)
+        if (all & stages[i].stage)
+            all |= stages[i].needs;
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+        if (!(all & stages[i].stage) || (S->done & stages[i].stage))
+            continue;
+        /* the check runs on whatever parsed, to report every mistake at once */
+        if ((S->d.nerrors && stages[i].stage != SESSION_CHECK) || !stages[i].run(S))
+            return false;
+        S->done |= stages[i].stage;
+    }
+    return !S->d.nerrors;
+}
+
+bool session_check_all(Session *S)
+{
+    if (!session_run(S, SESSION_CHECK) || !stage_splits(S))
+        return false;
+    bool none = false; /* the plan's own actuals, an engine of its own */
+    Engine en;
+    engine_init(&en, S->p);
+    Actuals *act = act_load_all(S->p, NULL, 0, false, &none);
+    if (act || none) {
+        Measure ms;
+        ms_init(&ms, S->p, &en, act, NULL, -1);
+        verify_plan(&ms);
+        ms_free(&ms);
+    }
+    act_free(act);
+    engine_free(&en);
+    return !S->d.nerrors;
+}

@@ -1,0 +1,70 @@
+/* present.c -- the shows of an evaluation as one render document: the
+ * allocation tables (alloc_table) and the sheets of incentives,
+ * scorecards and reviews (stmt_show), rendered in a format or read as the
+ * logical grid a diff compares.  It decides nothing about layout
+ * (render/ does) and computes no number (alloc/ and measure/ do). */
+#include <string.h>
+
+#include "base/term.h"
+#include "session/session.h"
+
+RenderOpts session_render_opts(const Program *p, bool color)
+{
+    RenderOpts ro = {"", NULL, color};
+    for (Node *a = p->sym->header ? p->sym->header->a : NULL; a; a = a->next) {
+        if (strcmp(a->name, "unit") == 0 && a->a->kind == N_STR)
+            ro.unit = a->a->str;
+        if (strcmp(a->name, "currency") == 0 && a->a->kind == N_STR)
+            ro.currency = a->a->str;
+    }
+    return ro;
+}
+
+/* Adds the tables and sheets of the shows to doc; 0, or 1 when one did
+ * not evaluate (the others are still added). */
+static int add_shows(Engine *en, Measure *ms, const ShowList *l, RenderDoc *doc)
+{
+    int rc = 0;
+    for (int i = 0; i < l->n; i++) {
+        const Node *s = l->shows[i];
+        if (s->op != SHOW_METRIC) {
+            if (stmt_show(ms, s, doc) < 0)
+                rc = 1;
+            continue;
+        }
+        Table t;
+        if (alloc_table(en, s, rdoc_arena(doc), &t) < 0) {
+            rc = 1;
+            continue;
+        }
+        t.title = l->titles[i];
+        rdoc_add_table(doc, &t);
+    }
+    return rc;
+}
+
+int session_render_parts(Program *p, Engine *en, Measure *ms, const ShowList *l,
+                         const RenderFormat *f, bool color, Buf *out)
+{
+    RenderOpts ro = session_render_opts(p, color);
+    RenderDoc *doc = rdoc_new(f, &ro);
+    int rc = add_shows(en, ms, l, doc);
+    render_doc(doc, out);
+    rdoc_free(doc);
+    return rc;
+}
+
+int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool color, Buf *out)
+{
+    return session_render_parts(S->p, &S->en, &S->ms, l, f, color, out);
+}
+
+int session_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out)
+{
+    RenderDoc *doc = rdoc_new(NULL, NULL);
+    ShowList l = {&show, (const char *[]){NULL}, 1};
+    int rc = add_shows(en, ms, &l, doc);
+    *out = rdoc_grid(doc);
+    rdoc_free(doc);
+    return rc;
+}
