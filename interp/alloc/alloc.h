@@ -7,7 +7,7 @@
  * rounded against them (controlled rounding), so every cell shown is
  * within one step of its exact value and every table adds up.
  * Allocations are made on demand and cached in the Engine, which owns
- * them; an Engine is freed with engine_free.  Nothing here prints tables:
+ * them; an Engine is freed with alloc_engine_free.  Nothing here prints tables:
  * alloc_table fills a Table for render/ (render/render.h).  alloc_apportion, the one
  * largest-remainder rounding, is plain arithmetic on the caller's arrays.
  */
@@ -98,8 +98,8 @@ typedef struct Engine {
 
 /* An engine for a checked program (borrowed, with its symbols) and one to
  * free every allocation, history and cache it made. */
-void engine_init(Engine *en, Program *p);
-void engine_free(Engine *en);
+void alloc_engine_init(Engine *en, Program *p);
+void alloc_engine_free(Engine *en);
 
 /* Whether the plan splits this metric. */
 bool alloc_has_splits(Engine *en, const Node *metric);

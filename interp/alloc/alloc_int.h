@@ -11,7 +11,7 @@
  * borrows its groupings (Grouping) from the Engine.  SplitInfo and Ctx
  * borrow the plan's nodes and members.  Functions here that return
  * pointers (al_canon, al_marginal, al_history, al_splits_of) return
- * memory the Engine keeps until engine_free; callers never free it. */
+ * memory the Engine keeps until alloc_engine_free; callers never free it. */
 #ifndef ALLOC_INT_H
 #define ALLOC_INT_H
 

@@ -227,7 +227,7 @@ static int total_hook(Eval *e, const Node *call, const char *name, int fiscal_ye
     return 0;
 }
 
-void engine_init(Engine *en, Program *p)
+void alloc_engine_init(Engine *en, Program *p)
 {
     memset(en, 0, sizeof *en);
     en->p = p;
@@ -290,7 +290,7 @@ static void free_shared_sets(Engine *en)
     free(en->groupings);
 }
 
-void engine_free(Engine *en)
+void alloc_engine_free(Engine *en)
 {
     for (int i = 0; i < en->nallocs; i++)
         free_alloc(en->allocs[i]);

@@ -44,7 +44,7 @@ static int side_load(Side *sd, const CliOpts *o)
 static const Node *find_show(const Side *sd, const char *key)
 {
     for (int i = 0; i < sd->S.shows.n; i++) {
-        char *k = tdiff_show_key(sd->S.shows.shows[i]);
+        char *k = session_show_key(sd->S.shows.shows[i]);
         bool same = strcmp(k, key) == 0;
         free(k);
         if (same)
@@ -84,7 +84,7 @@ static void list_tables(Side *sides, TableList *t)
     memset(t, 0, sizeof *t);
     for (int s = 1; s >= 0; s--)
         for (int i = 0; i < sides[s].S.shows.n; i++) {
-            char *k = tdiff_show_key(sides[s].S.shows.shows[i]);
+            char *k = session_show_key(sides[s].S.shows.shows[i]);
             if (listed(t, k)) {
                 free(k);
                 continue;
@@ -119,10 +119,10 @@ static int compare_tables(Side *sides, const TableList *t, TdChanges *ch, int *t
                 rc = sides[s].S.p->data_error ? 2 : 1;
         if (!rc) {
             const Node *any = t->shows[1][i] ? t->shows[1][i] : t->shows[0][i];
-            *tables += tdiff_compare(ch, t->keys[i], tdiff_key_columns(any), g[0], g[1]) > 0;
+            *tables += session_diff(ch, t->keys[i], session_key_columns(any), g[0], g[1]) > 0;
         }
-        rgrid_unref(g[0]);
-        rgrid_unref(g[1]);
+        render_grid_unref(g[0]);
+        render_grid_unref(g[1]);
     }
     return rc;
 }
@@ -131,15 +131,15 @@ static int compare_tables(Side *sides, const TableList *t, TdChanges *ch, int *t
 static void print_changes(const CliOpts *o, const TdChanges *ch, int tables)
 {
     RenderOpts ro = {"", NULL, term_color(1)};
-    RenderDoc *doc = rdoc_new(o->format, &ro);
+    RenderDoc *doc = render_new(o->format, &ro);
     Buf caption = {0}, out = {0};
     buf_printf(&caption, "salesplan diff %s %s: %zu cell%s changed in %d table%s", o->files[0],
                o->files[1], ch->nrows, ch->nrows == 1 ? "" : "s", tables, tables == 1 ? "" : "s");
-    rdoc_caption(doc, buf_cstr(&caption));
-    tdiff_add_sheet(doc, ch, "old", "new");
+    render_caption(doc, buf_cstr(&caption));
+    session_diff_sheet(doc, ch, "old", "new");
     render_doc(doc, &out);
     fwrite(buf_cstr(&out), 1, out.len, stdout);
-    rdoc_free(doc);
+    render_free(doc);
     buf_free(&caption);
     buf_free(&out);
 }
@@ -168,7 +168,7 @@ static int diff_plans(const CliOpts *o)
         print_changes(o, &ch, tables);
         rc = 1;
     }
-    tdiff_changes_free(&ch);
+    session_diff_free(&ch);
     for (int i = 0; i < 2; i++) {
         session_report(&sides[i].S, sides[i].file);
         session_free(&sides[i].S);

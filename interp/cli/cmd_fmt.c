@@ -83,7 +83,7 @@ static int fmt_write(const char *path, const Buf *text)
     const char *target = real ? real : path;
     struct stat st;
     bool have_mode = stat(target, &st) == 0;
-    int rc = write_atomic(target, text->data ? text->data : "", text->len, &err);
+    int rc = render_write_atomic(target, text->data ? text->data : "", text->len, &err);
     if (rc == 0 && have_mode && (st.st_mode & 07777) != 0644)
         chmod(target, st.st_mode & 07777);
     if (rc != 0) {

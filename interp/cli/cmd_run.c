@@ -145,7 +145,7 @@ static int write_out(const RunOpts *o, const Buf *out)
         return 0;
     }
     char *err = NULL;
-    if (write_atomic(o->out, out->data ? out->data : "", out->len, &err) == 0)
+    if (render_write_atomic(o->out, out->data ? out->data : "", out->len, &err) == 0)
         return 0;
     fprintf(stderr, "salesplan: %s\n", err);
     free(err);

@@ -638,7 +638,7 @@ static bool fmt_parse(Fmt *f, Source *src, Diags *d, Node **items)
     memset(f, 0, sizeof *f);
     f->src = src;
     int nerr = 0, before = d->nerrors;
-    *items = parse_source_layout(src, &f->arena, d, &nerr, &f->lay);
+    *items = ast_parse_layout(src, &f->arena, d, &nerr, &f->lay);
     return !nerr && d->nerrors == before;
 }
 
@@ -646,7 +646,7 @@ static void fmt_free(Fmt *f)
 {
     free(f->match);
     free(f->claimed);
-    parse_layout_free(&f->lay);
+    ast_layout_free(&f->lay);
     arena_free(&f->arena);
 }
 

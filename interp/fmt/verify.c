@@ -137,7 +137,7 @@ FmtResult fmt_verify(Fmt *f, const Node *items, const Buf *out, Diags *d)
     Layout l2 = {0};
     Source *s2 = source_new(f->src->name, NULL, out->data ? out->data : "", out->len, 0);
     int nerr = 0;
-    Node *items2 = parse_source_layout(s2, &a2, &d2, &nerr, &l2);
+    Node *items2 = ast_parse_layout(s2, &a2, &d2, &nerr, &l2);
     FmtResult r;
     if (nerr || d2.nerrors) {
         diag_error(d, (Loc){f->src, 1, 1, 1, 1},
@@ -149,7 +149,7 @@ FmtResult fmt_verify(Fmt *f, const Node *items, const Buf *out, Diags *d)
     }
     if (r != FMT_DONE)
         diag_note_plain(d, "nothing was written; please report this, with the plan, as a bug");
-    parse_layout_free(&l2);
+    ast_layout_free(&l2);
     arena_free(&a2);
     diag_free(&d2);
     source_free(s2);

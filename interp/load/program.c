@@ -167,7 +167,7 @@ char *prog_data_path(Program *p, const Node *pn)
 static Unit *parse_unit(Program *p, Unit *u)
 {
     int nerr = 0;
-    u->items = parse_source(u->src, &u->arena, p->diags, &nerr);
+    u->items = ast_parse(u->src, &u->arena, p->diags, &nerr);
     p->syntax_errors += nerr;
     return u;
 }

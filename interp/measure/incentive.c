@@ -46,7 +46,7 @@ bool ms_active(const Symbols *s, const Member *m, const Period *pd)
     return false;
 }
 
-Member **level_members(const Level *lv, size_t *n)
+Member **ms_level_members(const Level *lv, size_t *n)
 {
     Member **v = xcalloc(lv->dim->nmembers + 1, sizeof *v);
     size_t k = 0;
@@ -285,7 +285,7 @@ static void bind(Measure *ms)
     ms->ev.total = inc_total_hook;
 }
 
-Cadence inc_cadence(Program *p, const char *name, bool scorecard)
+Cadence ms_statement_cadence(Program *p, const char *name, bool scorecard)
 {
     for (Unit *u = p->units; u; u = u->next)
         for (Node *n = u->items; n; n = n->next) {
@@ -326,7 +326,7 @@ static int check_not_busy(Measure *ms, const Node *inc)
 /* The result's members, periods, lines and value arrays. */
 static void inc_result_init(IncResult *r, const Node *inc, const Period *per, int nper)
 {
-    r->mem = level_members(r->lv, &r->nmem);
+    r->mem = ms_level_members(r->lv, &r->nmem);
     r->nper = nper;
     memcpy(r->per, per, (size_t)nper * sizeof *per);
     r->nlines = (int)ast_list_len(inc->b);
@@ -368,7 +368,7 @@ static int inc_member_period(Measure *ms, const Node *inc, IncResult *r, int p, 
     return rc;
 }
 
-int inc_compute(Measure *ms, const Node *inc, const Period *per, int nper, IncResult *r)
+int ms_incentive(Measure *ms, const Node *inc, const Period *per, int nper, IncResult *r)
 {
     memset(r, 0, sizeof *r);
     bind(ms);
@@ -388,7 +388,7 @@ int inc_compute(Measure *ms, const Node *inc, const Period *per, int nper, IncRe
     return rc;
 }
 
-void inc_result_free(IncResult *r)
+void ms_incentive_free(IncResult *r)
 {
     free(r->mem);
     free(r->lines);
@@ -397,13 +397,13 @@ void inc_result_free(IncResult *r)
     memset(r, 0, sizeof *r);
 }
 
-int inc_total(Measure *ms, const Node *inc, const Node *at, Num *out)
+int ms_incentive_total(Measure *ms, const Node *inc, const Node *at, Num *out)
 {
     Period per[12];
-    int n = ms_periods(ms, inc_cadence(ms->p, inc->name, false), per);
+    int n = ms_periods(ms, ms_statement_cadence(ms->p, inc->name, false), per);
     IncResult r;
-    if (inc_compute(ms, inc, per, n, &r) < 0) {
-        inc_result_free(&r);
+    if (ms_incentive(ms, inc, per, n, &r) < 0) {
+        ms_incentive_free(&r);
         return -1;
     }
     Symbols *s = ms->p->sym;
@@ -418,7 +418,7 @@ int inc_total(Measure *ms, const Node *inc, const Node *at, Num *out)
         if (st == NUM_OK)
             st = num_add(acc, pay, &acc);
     }
-    inc_result_free(&r);
+    ms_incentive_free(&r);
     if (st != NUM_OK)
         return diag_arith_fault(ms->p->diags, at->loc, st, acc, NUM_ZERO);
     *out = acc;
@@ -430,7 +430,7 @@ static int inc_total_hook(Eval *e, const Node *call, const char *name, int fy, N
     Measure *ms = e->user;
     Node *inc = strmap_get(&ms->p->sym->incentives, name);
     if (inc)
-        return inc_total(ms, inc, call, out);
+        return ms_incentive_total(ms, inc, call, out);
     return ms->en->ev.total(&ms->en->ev, call, name, fy, out);
 }
 
@@ -560,7 +560,7 @@ static int sc_member_period(Measure *ms, const Node *sc, ScResult *r, int p, siz
     return rate(ms, sc, total, &r->rating[c]);
 }
 
-int sc_compute(Measure *ms, const Node *sc, const Period *per, int nper, const Node *rank,
+int ms_scorecard(Measure *ms, const Node *sc, const Period *per, int nper, const Node *rank,
                ScResult *r)
 {
     memset(r, 0, sizeof *r);
@@ -569,7 +569,7 @@ int sc_compute(Measure *ms, const Node *sc, const Period *per, int nper, const N
     r->lv = strmap_get(&ms->p->sym->levels, sc->a->name);
     if (!r->lv)
         return -1;
-    r->mem = level_members(r->lv, &r->nmem);
+    r->mem = ms_level_members(r->lv, &r->nmem);
     r->nper = nper;
     memcpy(r->per, per, (size_t)nper * sizeof *per);
     if (sc_kpis(ms, sc, r) < 0)
@@ -651,7 +651,7 @@ static int rank_within(ScResult *r, Measure *ms, const Node *rank)
     return 0;
 }
 
-void sc_result_free(ScResult *r)
+void ms_scorecard_free(ScResult *r)
 {
     free(r->mem);
     free(r->kpis);
@@ -668,7 +668,7 @@ void sc_result_free(ScResult *r)
     memset(r, 0, sizeof *r);
 }
 
-const Level *review_level(Program *p, const Node *review)
+const Level *ms_review_level(Program *p, const Node *review)
 {
     Symbols *s = p->sym;
     for (int pass = 0; pass < 2; pass++)
@@ -689,7 +689,7 @@ const Level *review_level(Program *p, const Node *review)
     return NULL;
 }
 
-bool inc_money_line(const Node *line)
+bool ms_money_line(const Node *line)
 {
     Kind k = (Kind)line->op;
     return k == K_MONEY || k == K_NUM || k == K_ANY || strcmp(line->name, "payout") == 0;
@@ -716,7 +716,7 @@ static bool values_match(Measure *ms, const Node *line, const Value *got, const 
     if (num_cmp(got->num, want->num) == 0)
         return true;
     Num step = ms->p->sym->round_step, r;
-    if (!inc_money_line(line))
+    if (!ms_money_line(line))
         num_from_ratio(1, 10000, &step);
     return num_round(got->num, step, ms->p->sym->rounding, &r) == NUM_OK &&
            num_cmp(r, want->num) == 0;
@@ -900,7 +900,7 @@ static void report_assert(Measure *ms, const Node *as, const Node *scn)
         return;
     Value l, r;
     char t1[256], t2[256], b1[NUM_BUFSZ], b2[NUM_BUFSZ];
-    if (inc_eval_plan(ms, c->a, &l) == 0 && inc_eval_plan(ms, c->b, &r) == 0 && l.kind == V_NUM &&
+    if (ms_eval_plan(ms, c->a, &l) == 0 && ms_eval_plan(ms, c->b, &r) == 0 && l.kind == V_NUM &&
         r.kind == V_NUM) {
         diag_note(d, c->a->loc, "left:  %s = %s", expr_text(c->a, t1, sizeof t1),
                   fmt_value(&l, b1));
@@ -920,7 +920,7 @@ static int run_assert(Measure *base, const Node *as)
         ms = &sub;
     }
     Value v;
-    int rc = inc_eval_plan(ms, as->a, &v);
+    int rc = ms_eval_plan(ms, as->a, &v);
     bool failed = rc == 0 && num_is_zero(v.num);
     if (failed)
         report_assert(ms, as, scn);
@@ -929,7 +929,7 @@ static int run_assert(Measure *base, const Node *as)
     return rc < 0 || failed;
 }
 
-int verify_plan(Measure *ms)
+int ms_verify(Measure *ms)
 {
     int failures = 0;
     bind(ms);
@@ -943,7 +943,7 @@ int verify_plan(Measure *ms)
     return failures;
 }
 
-int inc_eval_plan(Measure *ms, const Node *e, Value *out)
+int ms_eval_plan(Measure *ms, const Node *e, Value *out)
 {
     bind(ms);
     Cx cx = {CX_PLAN, NULL, NULL, NULL, NULL, NULL};

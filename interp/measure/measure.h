@@ -90,7 +90,7 @@ Num ms_ratio(const Node *metric, Num target, Num actual);
 /* Adds the sheets of one show statement (op SHOW_INCENTIVE, SHOW_SCORECARD
  * or SHOW_REVIEW) to doc, those its view shows; every text is copied into
  * the document.  Returns 0, or -1 after reporting. */
-int stmt_show(Measure *ms, const Node *show, RenderDoc *doc);
+int ms_show(Measure *ms, const Node *show, RenderDoc *doc);
 
 /* ---- incentives (SPEC §10), scorecards (§11), reviews (§12), examples and
  * assertions (§13), computed for every member of their level and every
@@ -133,38 +133,38 @@ typedef struct {
 
 /* The cadence an incentive or scorecard is shown with: that of the first
  * review naming it, else annual. */
-Cadence inc_cadence(Program *p, const char *name, bool scorecard);
+Cadence ms_statement_cadence(Program *p, const char *name, bool scorecard);
 /* The level a review reports on: its first scorecard's or incentive's,
  * else the first incentive's or scorecard's of the plan, else the deepest
  * level of the first dimension; NULL when the plan has no dimension. */
-const Level *review_level(Program *p, const Node *review);
+const Level *ms_review_level(Program *p, const Node *review);
 /* Members of a level in order, reserve rows left out (malloc'd). */
-Member **level_members(const Level *lv, size_t *n);
+Member **ms_level_members(const Level *lv, size_t *n);
 /* Whether m is active in any month of the period. */
 bool ms_active(const Symbols *s, const Member *m, const Period *pd);
 
-int inc_compute(Measure *ms, const Node *inc, const Period *per, int nper, IncResult *out);
-void inc_result_free(IncResult *r);
+int ms_incentive(Measure *ms, const Node *inc, const Period *per, int nper, IncResult *out);
+void ms_incentive_free(IncResult *r);
 /* total(INCENTIVE): the rounded payouts of every payee and period. */
-int inc_total(Measure *ms, const Node *inc, const Node *at, Num *out);
+int ms_incentive_total(Measure *ms, const Node *inc, const Node *at, Num *out);
 
-int sc_compute(Measure *ms, const Node *sc, const Period *per, int nper, const Node *rank,
+int ms_scorecard(Measure *ms, const Node *sc, const Period *per, int nper, const Node *rank,
                ScResult *out);
-void sc_result_free(ScResult *r);
+void ms_scorecard_free(ScResult *r);
 
 /* Evaluates a plan-level expression as an assertion would (metrics and
  * cells, M.target and M.actual of the whole plan, total(INCENTIVE)): the
  * REPL's expressions.  Returns 0, or -1 after reporting. */
-int inc_eval_plan(Measure *ms, const Node *e, Value *out);
+int ms_eval_plan(Measure *ms, const Node *e, Value *out);
 
 /* Whether a line is shown as money (rounded to the plan's step, totalled):
  * the payout, and lines of kind money, plain number (draw = 5000) or
  * unknown; percent lines show as ratios, count and score lines with 4
  * decimals.  Statements and worked examples both use this rule. */
-bool inc_money_line(const Node *line);
+bool ms_money_line(const Node *line);
 
 /* `check`: every example and assertion; failures are errors printing both
  * sides.  Returns the number of failures. */
-int verify_plan(Measure *ms);
+int ms_verify(Measure *ms);
 
 #endif

@@ -94,7 +94,7 @@ static void set_money(RenderSheet *b, size_t c, const Symbols *s, Num v)
 {
     char plain[VF_BUFSZ], text[VF_BUFSZ];
     money(s, v, plain, text);
-    rsheet_set(b, c, text, plain);
+    render_sheet_set(b, c, text, plain);
 }
 
 static const char *member_text(const Member *m)
@@ -133,11 +133,11 @@ static void line_cell(RenderSheet *b, size_t c, const Symbols *s, const Node *li
         const char *t = v->kind == V_STR    ? (v->str ? v->str : "")
                         : num_is_zero(v->num) ? "false"
                                               : "true";
-        rsheet_set(b, c, t, NULL);
-        rsheet_col_text(b, c);
+        render_sheet_set(b, c, t, NULL);
+        render_sheet_col_text(b, c);
         return;
     }
-    if (inc_money_line(line)) {
+    if (ms_money_line(line)) {
         money(s, v->num, plain, text);
     } else if ((Kind)line->op == K_PERCENT) {
         ratio(v->num, plain, text);
@@ -145,7 +145,7 @@ static void line_cell(RenderSheet *b, size_t c, const Symbols *s, const Node *li
         vf_fixed(v->num, 4, false, plain);
         vf_fmt(v->num, &(ValFmt){.max_dec = 4, .trim = true, .thousands = true}, text);
     }
-    rsheet_set(b, c, text, plain);
+    render_sheet_set(b, c, text, plain);
 }
 
 /* The lines in the order shown: every line but the payout, then the payout. */
@@ -163,11 +163,11 @@ static int *line_order(const IncResult *r)
 static void incentive_total(RenderSheet *b, const Symbols *s, const IncResult *r,
                             const int *order, int p, const Num *sum)
 {
-    rsheet_row(b, true);
-    rsheet_set(b, 0, r->per[p].label, NULL);
-    rsheet_set(b, 1, "total", NULL);
+    render_sheet_row(b, true);
+    render_sheet_set(b, 0, r->per[p].label, NULL);
+    render_sheet_set(b, 1, "total", NULL);
     for (int j = 0; j < r->nlines; j++)
-        if (inc_money_line(r->lines[order[j]]))
+        if (ms_money_line(r->lines[order[j]]))
             set_money(b, 2 + (size_t)j, s, sum[j]);
 }
 
@@ -179,13 +179,13 @@ static void incentive_period(RenderSheet *b, const Symbols *s, const IncResult *
         size_t c = (size_t)p * r->nmem + i;
         if (!r->in[c])
             continue;
-        rsheet_row(b, false);
-        rsheet_set(b, 0, r->per[p].label, NULL);
-        rsheet_set(b, 1, member_text(r->mem[i]), r->mem[i]->name);
+        render_sheet_row(b, false);
+        render_sheet_set(b, 0, r->per[p].label, NULL);
+        render_sheet_set(b, 1, member_text(r->mem[i]), r->mem[i]->name);
         for (int j = 0; j < r->nlines; j++) {
             const Value *v = &r->val[c * (size_t)r->nlines + (size_t)order[j]];
             line_cell(b, 2 + (size_t)j, s, r->lines[order[j]], v);
-            if (v->kind == V_NUM && inc_money_line(r->lines[order[j]]))
+            if (v->kind == V_NUM && ms_money_line(r->lines[order[j]]))
                 num_add(sum[j], money_rounded(s, v->num), &sum[j]);
         }
     }
@@ -196,24 +196,24 @@ static void incentive_period(RenderSheet *b, const Symbols *s, const IncResult *
 static int show_incentive(const Stmt *st, const Node *inc)
 {
     IncResult r;
-    if (inc_compute(st->ms, inc, st->per, st->nper, &r) < 0) {
-        inc_result_free(&r);
+    if (ms_incentive(st->ms, inc, st->per, st->nper, &r) < 0) {
+        ms_incentive_free(&r);
         return -1;
     }
     RenderSheet b;
-    rsheet_init(&b, st->doc, 2 + (size_t)r.nlines);
-    rsheet_col(&b, 0, "period", false);
-    rsheet_col(&b, 1, r.lv->name, false);
+    render_sheet_init(&b, st->doc, 2 + (size_t)r.nlines);
+    render_sheet_col(&b, 0, "period", false);
+    render_sheet_col(&b, 1, r.lv->name, false);
     int *order = line_order(&r);
     for (int j = 0; j < r.nlines; j++)
-        rsheet_col(&b, 2 + (size_t)j, r.lines[order[j]]->name, true);
+        render_sheet_col(&b, 2 + (size_t)j, r.lines[order[j]]->name, true);
     for (int p = 0; p < r.nper; p++)
         incentive_period(&b, st->s, &r, order, p);
     free(order);
     const char *what = arena_printf(st->a, "per %s", r.lv->name);
-    rsheet_add(&b, arena_printf(st->a, "incentive %s", inc->name), heading(st, what), 0,
+    render_sheet_add(&b, arena_printf(st->a, "incentive %s", inc->name), heading(st, what), 0,
                nothing_note(st), st->views);
-    inc_result_free(&r);
+    ms_incentive_free(&r);
     return 0;
 }
 
@@ -226,30 +226,30 @@ static void scorecard_columns(RenderSheet *b, const ScResult *r, bool ranked)
     static const char *const heads[] = {"period", NULL,         "kpi",   "weight", "target",
                                         "actual", "attainment", "score", "rating"};
     for (size_t c = 0; c < 9; c++)
-        rsheet_col(b, c, c == 1 ? r->lv->name : heads[c], c >= 3 && c <= 7);
+        render_sheet_col(b, c, c == 1 ? r->lv->name : heads[c], c >= 3 && c <= 7);
     if (!ranked)
         return;
-    rsheet_col(b, 9, "rank", true);
-    rsheet_col(b, 10, "bottom", false);
-    rsheet_col_views(b, 9, RENDER_PEOPLE | RENDER_RECORDS);
-    rsheet_col_views(b, 10, RENDER_PEOPLE | RENDER_RECORDS);
+    render_sheet_col(b, 9, "rank", true);
+    render_sheet_col(b, 10, "bottom", false);
+    render_sheet_col_views(b, 9, RENDER_PEOPLE | RENDER_RECORDS);
+    render_sheet_col_views(b, 10, RENDER_PEOPLE | RENDER_RECORDS);
 }
 
 /* The member's total line (cell c of the result): weight 100%, score, rating, rank. */
 static void scorecard_total(RenderSheet *b, const ScResult *r, size_t c, bool ranked)
 {
     char plain[VF_BUFSZ], text[VF_BUFSZ];
-    rsheet_set(b, 2, "total", NULL);
-    rsheet_set(b, 3, "100.00%", "1.0000");
-    rsheet_set(b, 7, vf_fixed(r->total[c], 2, true, text), vf_fixed(r->total[c], 2, false, plain));
-    rsheet_set(b, 8, r->rating[c], NULL);
+    render_sheet_set(b, 2, "total", NULL);
+    render_sheet_set(b, 3, "100.00%", "1.0000");
+    render_sheet_set(b, 7, vf_fixed(r->total[c], 2, true, text), vf_fixed(r->total[c], 2, false, plain));
+    render_sheet_set(b, 8, r->rating[c], NULL);
     if (!ranked)
         return;
     snprintf(plain, sizeof plain, "%d", r->rank[c]);
-    rsheet_set(b, 9, plain, NULL);
-    rsheet_set(b, 10, r->bottom[c] ? "bottom" : "", NULL);
+    render_sheet_set(b, 9, plain, NULL);
+    render_sheet_set(b, 10, r->bottom[c] ? "bottom" : "", NULL);
     if (r->bottom[c])
-        rsheet_style(b, 10, STY_RED);
+        render_sheet_style(b, 10, STY_RED);
 }
 
 /* KPI k of the member (cell c of the result). */
@@ -258,16 +258,16 @@ static void scorecard_kpi(RenderSheet *b, const Symbols *s, const ScResult *r, s
     char plain[VF_BUFSZ], text[VF_BUFSZ];
     size_t x = c * (size_t)r->nkpi + (size_t)k;
     const Node *metric = strmap_get(&s->metrics, r->kpis[k]->name);
-    rsheet_set(b, 2, r->kpis[k]->name, NULL);
+    render_sheet_set(b, 2, r->kpis[k]->name, NULL);
     ratio(r->weight[k], plain, text);
-    rsheet_set(b, 3, text, plain);
+    render_sheet_set(b, 3, text, plain);
     metric_value(s, metric, r->target[x], plain, text);
-    rsheet_set(b, 4, text, plain);
+    render_sheet_set(b, 4, text, plain);
     metric_value(s, metric, r->actual[x], plain, text);
-    rsheet_set(b, 5, text, plain);
+    render_sheet_set(b, 5, text, plain);
     ratio(r->att[x], plain, text);
-    rsheet_set(b, 6, text, plain);
-    rsheet_set(b, 7, vf_fixed(r->score[x], 2, true, text), vf_fixed(r->score[x], 2, false, plain));
+    render_sheet_set(b, 6, text, plain);
+    render_sheet_set(b, 7, vf_fixed(r->score[x], 2, true, text), vf_fixed(r->score[x], 2, false, plain));
 }
 
 /* One row per KPI of member i in period p, then its total row. */
@@ -277,9 +277,9 @@ static void scorecard_member(RenderSheet *b, const Symbols *s, const ScResult *r
     size_t c = (size_t)p * r->nmem + i;
     const char *who = r->mem[i]->name;
     for (int k = 0; k <= r->nkpi; k++) {
-        rsheet_row(b, false);
-        rsheet_set(b, 0, r->per[p].label, NULL);
-        rsheet_set(b, 1, k > 0 ? "" : member_text(r->mem[i]), who);
+        render_sheet_row(b, false);
+        render_sheet_set(b, 0, r->per[p].label, NULL);
+        render_sheet_set(b, 1, k > 0 ? "" : member_text(r->mem[i]), who);
         if (k == r->nkpi)
             scorecard_total(b, r, c, ranked);
         else
@@ -290,13 +290,13 @@ static void scorecard_member(RenderSheet *b, const Symbols *s, const ScResult *r
 static int show_scorecard(const Stmt *st, const Node *sc, const Node *rank)
 {
     ScResult r;
-    if (sc_compute(st->ms, sc, st->per, st->nper, rank, &r) < 0) {
-        sc_result_free(&r);
+    if (ms_scorecard(st->ms, sc, st->per, st->nper, rank, &r) < 0) {
+        ms_scorecard_free(&r);
         return -1;
     }
     bool ranked = rank != NULL;
     RenderSheet b;
-    rsheet_init(&b, st->doc, 9 + (ranked ? 2 : 0));
+    render_sheet_init(&b, st->doc, 9 + (ranked ? 2 : 0));
     scorecard_columns(&b, &r, ranked);
     for (int p = 0; p < r.nper; p++)
         for (size_t i = 0; i < r.nmem; i++)
@@ -304,9 +304,9 @@ static int show_scorecard(const Stmt *st, const Node *sc, const Node *rank)
                 scorecard_member(&b, st->s, &r, p, i, ranked);
     const char *within = rank && rank->a ? arena_printf(st->a, " within %s", rank->a->name) : "";
     const char *what = arena_printf(st->a, "per %s%s%s", r.lv->name, ranked ? ", ranked" : "", within);
-    rsheet_add(&b, arena_printf(st->a, "scorecard %s", sc->name), heading(st, what), 0,
+    render_sheet_add(&b, arena_printf(st->a, "scorecard %s", sc->name), heading(st, what), 0,
                nothing_note(st), st->views);
-    sc_result_free(&r);
+    ms_scorecard_free(&r);
     return 0;
 }
 
@@ -368,10 +368,10 @@ static void status_columns(RenderSheet *b, const Level *lv)
     static const char *const heads[] = {"period",     NULL,  "metric", "target", "actual",
                                         "attainment", "actual [% of target]", "status", "flag"};
     for (size_t c = 0; c < 9; c++)
-        rsheet_col(b, c, c == 1 ? (lv ? lv->name : "member") : heads[c], c >= 3 && c <= 6);
+        render_sheet_col(b, c, c == 1 ? (lv ? lv->name : "member") : heads[c], c >= 3 && c <= 6);
     for (size_t c = 3; c <= 5; c++)
-        rsheet_col_views(b, c, RENDER_RECORDS | RENDER_FLAT);
-    rsheet_col_views(b, 6, RENDER_PEOPLE);
+        render_sheet_col_views(b, c, RENDER_RECORDS | RENDER_FLAT);
+    render_sheet_col_views(b, 6, RENDER_PEOPLE);
 }
 
 /* The status cells of one row: target, actual, attainment, their people's
@@ -388,15 +388,15 @@ static void status_cells(RenderSheet *b, const Symbols *s, const StatusItem *si,
     metric_value(s, si->metric, t, pt, tt);
     metric_value(s, si->metric, act, pa, ta);
     ratio(att, pr, tr);
-    rsheet_set(b, 3, tt, pt);
-    rsheet_set(b, 4, ta, pa);
-    rsheet_set(b, 5, tr, pr);
+    render_sheet_set(b, 3, tt, pt);
+    render_sheet_set(b, 4, ta, pa);
+    render_sheet_set(b, 5, tr, pr);
     vf_fmt(att, &(ValFmt){.shift = 2, .round = NUM_TRUNC, .thousands = true}, pc);
     snprintf(cell, sizeof cell, "%s [%s%% of %s]", ta, pc, tt);
-    rsheet_set(b, 6, cell, NULL);
-    rsheet_set(b, 7, status_name(sty), NULL);
-    rsheet_style(b, 7, sty);
-    rsheet_set(b, 8, flag ? "deviation" : "", NULL);
+    render_sheet_set(b, 6, cell, NULL);
+    render_sheet_set(b, 7, status_name(sty), NULL);
+    render_sheet_style(b, 7, sty);
+    render_sheet_set(b, 8, flag ? "deviation" : "", NULL);
 }
 
 /* The rows of member m (NULL: the whole plan, a total row) in period p. */
@@ -411,10 +411,10 @@ static int status_member(const Stmt *st, RenderSheet *b, const Node *rv, const S
         if (ms_target(st->ms, metric, m, pd->from, pd->last, rv, &t) < 0 ||
             ms_actual(st->ms, metric, m, pd->from, pd->last, rv, &act) < 0)
             return -1;
-        rsheet_row(b, !m);
-        rsheet_set(b, 0, pd->label, NULL);
-        rsheet_set(b, 1, k > 0 ? "" : m ? member_text(m) : who, who);
-        rsheet_set(b, 2, metric->name, NULL);
+        render_sheet_row(b, !m);
+        render_sheet_set(b, 0, pd->label, NULL);
+        render_sheet_set(b, 1, k > 0 ? "" : m ? member_text(m) : who, who);
+        render_sheet_set(b, 2, metric->name, NULL);
         status_cells(b, st->s, &sp->items[k], sp, t, act);
     }
     return 0;
@@ -425,8 +425,8 @@ static int status_rows(const Stmt *st, RenderSheet *b, const Node *rv, const Sta
                        const Level *lv)
 {
     size_t nmem = 0;
-    Member **mem = lv ? level_members(lv, &nmem) : NULL;
-    bool plan_rows = rdoc_shows(st->doc, RENDER_PEOPLE);
+    Member **mem = lv ? ms_level_members(lv, &nmem) : NULL;
+    bool plan_rows = render_shows(st->doc, RENDER_PEOPLE);
     int rc = 0;
     for (int p = 0; p < st->nper && rc == 0; p++)
         for (size_t i = 0; i <= nmem && rc == 0; i++) {
@@ -446,17 +446,17 @@ static int show_status(const Stmt *st, const Node *rv, const Level *lv)
     if (status_spec(st->ms, rv, &sp) < 0)
         return -1;
     unsigned views = sp.n ? 0 : RENDER_FLAT;
-    if (!rdoc_shows(st->doc, views ? views : RENDER_ALL))
+    if (!render_shows(st->doc, views ? views : RENDER_ALL))
         return 0;
     RenderSheet b;
-    rsheet_init(&b, st->doc, 9);
+    render_sheet_init(&b, st->doc, 9);
     status_columns(&b, lv);
     if (status_rows(st, &b, rv, &sp, lv) < 0) {
-        rsheet_discard(&b);
+        render_sheet_discard(&b);
         return -1;
     }
     const char *what = arena_printf(st->a, "status per %s", lv ? lv->name : "plan");
-    rsheet_add(&b, arena_printf(st->a, "review %s", rv->name), heading(st, what), 0,
+    render_sheet_add(&b, arena_printf(st->a, "review %s", rv->name), heading(st, what), 0,
                nothing_note(st), views);
     return 0;
 }
@@ -534,9 +534,9 @@ static void forecast_cell(RenderSheet *b, size_t c, const Symbols *s, const Fore
         num_sub(chg, NUM_ONE, &chg) == NUM_OK && num_mul(chg, num_from_int(100), &pct) == NUM_OK) {
         ValFmt one = {.min_dec = 1, .max_dec = 1, .thousands = true, .plus = true, .suffix = "%"};
         snprintf(cell, sizeof cell, "%s (%s)", tx, vf_fmt(pct, &one, pc));
-        rsheet_set(b, c, cell, pl);
+        render_sheet_set(b, c, cell, pl);
     } else {
-        rsheet_set(b, c, tx, pl);
+        render_sheet_set(b, c, tx, pl);
     }
 }
 
@@ -544,8 +544,8 @@ static void forecast_row(RenderSheet *b, const Symbols *s, const Member *m, cons
                          int nm, ForecastSum *sum)
 {
     Num rest = NUM_ZERO;
-    rsheet_row(b, false);
-    rsheet_set(b, 0, member_text(m), m->name);
+    render_sheet_row(b, false);
+    render_sheet_set(b, 0, member_text(m), m->name);
     set_money(b, 1, s, f->annual);
     set_money(b, 2, s, f->ytd);
     num_add(sum->annual, money_rounded(s, f->annual), &sum->annual);
@@ -561,8 +561,8 @@ static void forecast_row(RenderSheet *b, const Symbols *s, const Member *m, cons
 
 static void forecast_total(RenderSheet *b, const Symbols *s, const ForecastSum *sum, int nm)
 {
-    rsheet_row(b, true);
-    rsheet_set(b, 0, "total", NULL);
+    render_sheet_row(b, true);
+    render_sheet_set(b, 0, "total", NULL);
     set_money(b, 1, s, sum->annual);
     set_money(b, 2, s, sum->ytd);
     for (int j = 0; j < nm; j++)
@@ -586,19 +586,19 @@ static const char *forecast_note(const Stmt *st, const ForecastSum *sum)
 
 static void forecast_columns(const Stmt *st, RenderSheet *b, const Level *lv, int L, int nm)
 {
-    rsheet_col(b, 0, lv ? lv->name : "plan", false);
-    rsheet_col(b, 1, "annual target", true);
-    rsheet_col(b, 2, arena_printf(st->a, "actual to %s", ms_month_label(st->s, L)), true);
+    render_sheet_col(b, 0, lv ? lv->name : "plan", false);
+    render_sheet_col(b, 1, "annual target", true);
+    render_sheet_col(b, 2, arena_printf(st->a, "actual to %s", ms_month_label(st->s, L)), true);
     for (int j = 0; j < nm; j++)
-        rsheet_col(b, 3 + (size_t)j, ms_month_label(st->s, L + 1 + j), true);
-    rsheet_col(b, 3 + (size_t)nm, "rest of year", true);
+        render_sheet_col(b, 3 + (size_t)j, ms_month_label(st->s, L + 1 + j), true);
+    render_sheet_col(b, 3 + (size_t)nm, "rest of year", true);
 }
 
 static int forecast_rows(const Stmt *st, RenderSheet *b, const Node *item, const Node *metric,
                          const Level *lv, ForecastSum *sum)
 {
     size_t nmem = 0;
-    Member **mem = lv ? level_members(lv, &nmem) : NULL;
+    Member **mem = lv ? ms_level_members(lv, &nmem) : NULL;
     int nm = 11 - st->ms->as_of, rc = 0;
     for (size_t i = 0; i < nmem && rc == 0; i++) {
         Forecast f;
@@ -619,23 +619,23 @@ static int show_reforecast(const Stmt *st, const Node *item, const Level *lv)
     const char *title = arena_printf(st->a, "reforecast %s", metric->name);
     RenderSheet b;
     if (L < 0 || L >= 11) {
-        rsheet_init(&b, st->doc, 1);
-        rsheet_col(&b, 0, lv ? lv->name : "plan", false);
-        rsheet_add(&b, title, NULL, -1,
+        render_sheet_init(&b, st->doc, 1);
+        render_sheet_col(&b, 0, lv ? lv->name : "plan", false);
+        render_sheet_add(&b, title, NULL, -1,
                    L < 0 ? "no actuals yet: nothing to reforecast"
                          : "the year is complete: nothing left to reforecast",
                    st->views);
         return 0;
     }
-    rsheet_init(&b, st->doc, 4 + (size_t)(11 - L));
+    render_sheet_init(&b, st->doc, 4 + (size_t)(11 - L));
     forecast_columns(st, &b, lv, L, 11 - L);
     ForecastSum sum = {0};
     if (forecast_rows(st, &b, item, metric, lv, &sum) < 0) {
-        rsheet_discard(&b);
+        render_sheet_discard(&b);
         return -1;
     }
     const char *what = arena_printf(st->a, "per %s", lv ? lv->name : "plan");
-    rsheet_add(&b, title, heading(st, what), -1, forecast_note(st, &sum), st->views);
+    render_sheet_add(&b, title, heading(st, what), -1, forecast_note(st, &sum), st->views);
     return 0;
 }
 
@@ -686,11 +686,11 @@ static int show_review(Stmt *st, const Node *rv)
         return -1;
     st->per = per;
     st->nper = ms_periods(st->ms, (Cadence)c, per);
-    const Level *lv = review_level(st->ms->p, rv);
+    const Level *lv = ms_review_level(st->ms->p, rv);
     if (show_status(st, rv, lv) < 0)
         return -1;
     st->views = RENDER_PEOPLE | RENDER_RECORDS;
-    if (!rdoc_shows(st->doc, st->views))
+    if (!render_shows(st->doc, st->views))
         return 0;
     for (const Node *it = rv->a; it; it = it->next)
         if (review_item(st, rv, it, lv) < 0)
@@ -698,19 +698,19 @@ static int show_review(Stmt *st, const Node *rv)
     return 0;
 }
 
-int stmt_show(Measure *ms, const Node *show, RenderDoc *doc)
+int ms_show(Measure *ms, const Node *show, RenderDoc *doc)
 {
     const Symbols *s = ms->p->sym;
     Period per[12];
-    Stmt st = {ms, s, doc, rdoc_arena(doc), per, 0, 0};
+    Stmt st = {ms, s, doc, render_arena(doc), per, 0, 0};
     if (show->op == SHOW_INCENTIVE) {
         const Node *inc = strmap_get(&s->incentives, show->name);
-        st.nper = ms_periods(ms, inc_cadence(ms->p, show->name, false), per);
+        st.nper = ms_periods(ms, ms_statement_cadence(ms->p, show->name, false), per);
         return inc ? show_incentive(&st, inc) : -1;
     }
     if (show->op == SHOW_SCORECARD) {
         const Node *sc = strmap_get(&s->scorecards, show->name);
-        st.nper = ms_periods(ms, inc_cadence(ms->p, show->name, true), per);
+        st.nper = ms_periods(ms, ms_statement_cadence(ms->p, show->name, true), per);
         return sc ? show_scorecard(&st, sc, NULL) : -1;
     }
     if (show->op == SHOW_REVIEW) {

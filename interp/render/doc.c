@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-RenderDoc *rdoc_new(const RenderFormat *f, const RenderOpts *o)
+RenderDoc *render_new(const RenderFormat *f, const RenderOpts *o)
 {
     RenderDoc *d = xcalloc(1, sizeof *d);
     d->format = f;
@@ -19,7 +19,7 @@ RenderDoc *rdoc_new(const RenderFormat *f, const RenderOpts *o)
     return d;
 }
 
-void rdoc_free(RenderDoc *d)
+void render_free(RenderDoc *d)
 {
     if (!d)
         return;
@@ -31,17 +31,17 @@ void rdoc_free(RenderDoc *d)
     free(d);
 }
 
-Arena *rdoc_arena(RenderDoc *d)
+Arena *render_arena(RenderDoc *d)
 {
     return &d->arena;
 }
 
-bool rdoc_shows(const RenderDoc *d, unsigned views)
+bool render_shows(const RenderDoc *d, unsigned views)
 {
     return (d->view & views) != 0;
 }
 
-void rdoc_caption(RenderDoc *d, const char *text)
+void render_caption(RenderDoc *d, const char *text)
 {
     d->caption = text ? arena_strdup(&d->arena, text) : NULL;
 }
@@ -58,12 +58,12 @@ static RenderItem *add_item(RenderDoc *d, RenderItemKind kind)
     return it;
 }
 
-void rdoc_add_table(RenderDoc *d, const Table *t)
+void render_add_table(RenderDoc *d, const Table *t)
 {
     add_item(d, RI_TABLE)->table = *t;
 }
 
-void rdoc_add_sheet(RenderDoc *d, const Sheet *s)
+void render_add_sheet(RenderDoc *d, const Sheet *s)
 {
     add_item(d, RI_SHEET)->sheet = *s;
 }
@@ -86,7 +86,7 @@ void render_doc(const RenderDoc *d, Buf *out)
 
 /* ---- the sheet builder ------------------------------------------------------------------ */
 
-void rsheet_init(RenderSheet *b, RenderDoc *d, size_t ncols)
+void render_sheet_init(RenderSheet *b, RenderDoc *d, size_t ncols)
 {
     memset(b, 0, sizeof *b);
     b->doc = d;
@@ -97,24 +97,24 @@ void rsheet_init(RenderSheet *b, RenderDoc *d, size_t ncols)
     b->col_views = arena_alloc(&d->arena, ncols * sizeof *b->col_views);
 }
 
-void rsheet_col(RenderSheet *b, size_t c, const char *head, bool number)
+void render_sheet_col(RenderSheet *b, size_t c, const char *head, bool number)
 {
     b->heads[c] = head ? arena_strdup(&b->doc->arena, head) : "";
     b->right[c] = number;
     b->json_num[c] = number;
 }
 
-void rsheet_col_views(RenderSheet *b, size_t c, unsigned views)
+void render_sheet_col_views(RenderSheet *b, size_t c, unsigned views)
 {
     b->col_views[c] = (unsigned char)views;
 }
 
-void rsheet_col_text(RenderSheet *b, size_t c)
+void render_sheet_col_text(RenderSheet *b, size_t c)
 {
     b->json_num[c] = false;
 }
 
-void rsheet_row(RenderSheet *b, bool total)
+void render_sheet_row(RenderSheet *b, bool total)
 {
     if (b->nrows == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 64;
@@ -132,14 +132,14 @@ void rsheet_row(RenderSheet *b, bool total)
     b->total[r] = total;
 }
 
-void rsheet_set(RenderSheet *b, size_t c, const char *text, const char *plain)
+void render_sheet_set(RenderSheet *b, size_t c, const char *text, const char *plain)
 {
     size_t k = (b->nrows - 1) * b->ncols + c;
     b->text[k] = arena_strdup(&b->doc->arena, text);
     b->plain[k] = plain ? arena_strdup(&b->doc->arena, plain) : b->text[k];
 }
 
-void rsheet_style(RenderSheet *b, size_t c, CellStyle style)
+void render_sheet_style(RenderSheet *b, size_t c, CellStyle style)
 {
     b->style[(b->nrows - 1) * b->ncols + c] = (unsigned char)style;
 }
@@ -154,7 +154,7 @@ static void *own(RenderDoc *d, void *p)
     return p;
 }
 
-void rsheet_add(RenderSheet *b, const char *title, const char *heading, int group,
+void render_sheet_add(RenderSheet *b, const char *title, const char *heading, int group,
                 const char *note, unsigned views)
 {
     Arena *a = &b->doc->arena;
@@ -174,11 +174,11 @@ void rsheet_add(RenderSheet *b, const char *title, const char *heading, int grou
     s.group = group;
     s.note = note ? arena_strdup(a, note) : NULL;
     s.views = views;
-    rdoc_add_sheet(b->doc, &s);
+    render_add_sheet(b->doc, &s);
     memset(b, 0, sizeof *b);
 }
 
-void rsheet_discard(RenderSheet *b)
+void render_sheet_discard(RenderSheet *b)
 {
     free(b->text);
     free(b->plain);

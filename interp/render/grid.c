@@ -1,7 +1,7 @@
 /* grid.c -- the logical grid of an item: its header and rows of plain
  * cells, exactly what CSV writes (names, plain decimals, no total rows of
  * sheets), typed where a cell is a number.  The CSV emitter writes the
- * rows as they come; rdoc_grid keeps them in a RenderGrid, which owns its
+ * rows as they come; render_grid keeps them in a RenderGrid, which owns its
  * texts, for the table diff (session/). */
 #include "render/render_int.h"
 
@@ -150,7 +150,7 @@ static void keep_row(void *ctx, const RenderCell *cells, size_t n, bool head)
     }
 }
 
-RenderGrid *rdoc_grid(const RenderDoc *d)
+RenderGrid *render_grid(const RenderDoc *d)
 {
     RenderGrid *g = xcalloc(1, sizeof *g);
     g->refs = 1;
@@ -162,14 +162,14 @@ RenderGrid *rdoc_grid(const RenderDoc *d)
     return g;
 }
 
-RenderGrid *rgrid_ref(RenderGrid *g)
+RenderGrid *render_grid_ref(RenderGrid *g)
 {
     if (g)
         g->refs++;
     return g;
 }
 
-void rgrid_unref(RenderGrid *g)
+void render_grid_unref(RenderGrid *g)
 {
     if (!g || --g->refs > 0)
         return;
@@ -178,7 +178,7 @@ void rgrid_unref(RenderGrid *g)
     free(g);
 }
 
-bool rgrid_equal(const RenderGrid *a, const RenderGrid *b)
+bool render_grid_equal(const RenderGrid *a, const RenderGrid *b)
 {
     static const RenderGrid none = {0};
     a = a ? a : &none;

@@ -56,7 +56,7 @@ static void sync_parent_dir(const char *path)
     free(dir);
 }
 
-int write_atomic(const char *path, const char *data, size_t len, char **err)
+int render_write_atomic(const char *path, const char *data, size_t len, char **err)
 {
     size_t n = strlen(path);
     char *tmp = xmalloc(n + sizeof ".tmp.XXXXXX");

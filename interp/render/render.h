@@ -3,16 +3,16 @@
  * md); the logical grid of each item (what CSV writes, what the table diff
  * compares); atomic output files.
  *
- * Ownership: a RenderDoc owns an arena (rdoc_arena) and everything copied
+ * Ownership: a RenderDoc owns an arena (render_arena) and everything copied
  * into it: the caption, and every sheet made with the sheet builder
  * (RenderSheet: its cells, heads, title, heading and note are copied; its
  * cell arrays pass to the document).
- * rdoc_add_table and rdoc_add_sheet copy only the struct: the arrays and
+ * render_add_table and render_add_sheet copy only the struct: the arrays and
  * strings a Table or Sheet points to stay the caller's and must live until
- * the document is rendered or freed (allocate them in rdoc_arena to tie
- * them to it).  rdoc_free releases the document and its arena.  A
- * RenderGrid owns its texts and is reference counted (rgrid_ref,
- * rgrid_unref), so that it outlives the document and the plan it came
+ * the document is rendered or freed (allocate them in render_arena to tie
+ * them to it).  render_free releases the document and its arena.  A
+ * RenderGrid owns its texts and is reference counted (render_grid_ref,
+ * render_grid_unref), so that it outlives the document and the plan it came
  * from.  Rendering appends to a Buf the caller owns.  Nothing here
  * computes a number: callers pass the totals they show (SPEC §8); render
  * only formats, lays out and sanitises what people read.
@@ -31,7 +31,7 @@
 /* The views of a document: whom a format writes for.  A format has one;
  * producers mark sheets and columns with the views that show them (0 or
  * RENDER_ALL: every view), and may skip computing what the document's
- * view does not show (rdoc_shows). */
+ * view does not show (render_shows). */
 enum {
     RENDER_PEOPLE = 1,  /* labels, display texts in the display unit, total rows, sheets
                            split into one table per value of their group column */
@@ -126,17 +126,17 @@ typedef struct {
 /* A new, empty document rendered by format f (NULL: a document only for
  * its grids, whose view is RENDER_FLAT); o may be NULL (no unit, currency
  * or colour). */
-RenderDoc *rdoc_new(const RenderFormat *f, const RenderOpts *o);
-void rdoc_free(RenderDoc *d);
+RenderDoc *render_new(const RenderFormat *f, const RenderOpts *o);
+void render_free(RenderDoc *d);
 /* The document's arena: what is allocated there lives as long as it. */
-Arena *rdoc_arena(RenderDoc *d);
+Arena *render_arena(RenderDoc *d);
 /* Whether the document's view is one of views. */
-bool rdoc_shows(const RenderDoc *d, unsigned views);
+bool render_shows(const RenderDoc *d, unsigned views);
 /* A line above every item for people (bold in md), copied; not sanitised. */
-void rdoc_caption(RenderDoc *d, const char *text);
+void render_caption(RenderDoc *d, const char *text);
 /* Adds a table or a sheet (the struct is copied, not what it points to). */
-void rdoc_add_table(RenderDoc *d, const Table *t);
-void rdoc_add_sheet(RenderDoc *d, const Sheet *s);
+void render_add_table(RenderDoc *d, const Table *t);
+void render_add_sheet(RenderDoc *d, const Sheet *s);
 /* Renders the whole document in its format; appends to out.  Items are
  * separated by a blank line (JSON: elements of one array). */
 void render_doc(const RenderDoc *d, Buf *out);
@@ -157,26 +157,26 @@ typedef struct {
     bool *total;
 } RenderSheet;
 
-void rsheet_init(RenderSheet *b, RenderDoc *d, size_t ncols);
+void render_sheet_init(RenderSheet *b, RenderDoc *d, size_t ncols);
 /* Column c: its head, and whether it holds numbers (right-aligned, JSON numbers). */
-void rsheet_col(RenderSheet *b, size_t c, const char *head, bool number);
+void render_sheet_col(RenderSheet *b, size_t c, const char *head, bool number);
 /* Column c is shown only in these views (default: all). */
-void rsheet_col_views(RenderSheet *b, size_t c, unsigned views);
+void render_sheet_col_views(RenderSheet *b, size_t c, unsigned views);
 /* Column c is written as strings in JSON (it holds a text value). */
-void rsheet_col_text(RenderSheet *b, size_t c);
+void render_sheet_col_text(RenderSheet *b, size_t c);
 /* Starts a row (a total row: people only), every cell empty. */
-void rsheet_row(RenderSheet *b, bool total);
+void render_sheet_row(RenderSheet *b, bool total);
 /* Sets cell c of the last row: the text people see, and the plain text
  * (NULL: the same). */
-void rsheet_set(RenderSheet *b, size_t c, const char *text, const char *plain);
-void rsheet_style(RenderSheet *b, size_t c, CellStyle style);
+void render_sheet_set(RenderSheet *b, size_t c, const char *text, const char *plain);
+void render_sheet_style(RenderSheet *b, size_t c, CellStyle style);
 /* Adds the sheet to the document (title, heading, note copied; group: the
  * column that splits people's output, or -1; views: 0 for all) and
  * empties the builder. */
-void rsheet_add(RenderSheet *b, const char *title, const char *heading, int group,
+void render_sheet_add(RenderSheet *b, const char *title, const char *heading, int group,
                 const char *note, unsigned views);
 /* Drops a sheet that will not be added. */
-void rsheet_discard(RenderSheet *b);
+void render_sheet_discard(RenderSheet *b);
 
 /* ---- the logical grid ---------------------------------------------------------------------- */
 
@@ -192,23 +192,23 @@ typedef struct {
     const char **heads;
     RenderCell *cells; /* nrows * ncols, row-major */
     size_t cap;        /* private: rows allocated */
-    int refs;          /* private: rgrid_ref / rgrid_unref */
+    int refs;          /* private: render_grid_ref / render_grid_unref */
     Arena arena;       /* private: the texts */
 } RenderGrid;
 
 /* The grid of the first item the flat view shows (0 columns when there
  * is none), with one reference. */
-RenderGrid *rdoc_grid(const RenderDoc *d);
-RenderGrid *rgrid_ref(RenderGrid *g);
+RenderGrid *render_grid(const RenderDoc *d);
+RenderGrid *render_grid_ref(RenderGrid *g);
 /* Drops a reference (NULL is ignored); the last one frees the grid. */
-void rgrid_unref(RenderGrid *g);
+void render_grid_unref(RenderGrid *g);
 /* Same heads and the same cell texts (NULL counts as an empty grid). */
-bool rgrid_equal(const RenderGrid *a, const RenderGrid *b);
+bool render_grid_equal(const RenderGrid *a, const RenderGrid *b);
 
 /* ---- output files -------------------------------------------------------------------------- */
 
 /* Writes data to path atomically: a temporary file in the same directory,
  * fsync, then rename.  Returns 0, or -1 with *err a malloc'd message. */
-int write_atomic(const char *path, const char *data, size_t len, char **err);
+int render_write_atomic(const char *path, const char *data, size_t len, char **err);
 
 #endif

@@ -136,8 +136,8 @@ static void count_changes(const ReplWorld *old, const ReplWorld *now, Groups *g)
                 continue; /* compared from the new side */
             const Node *s = w->l.shows[i];
             const RenderGrid *b = w->grids[i], *o = j >= 0 ? other->grids[j] : NULL;
-            size_t n = side ? tdiff_count(tdiff_key_columns(s), o, b)
-                            : tdiff_count(tdiff_key_columns(s), b, o);
+            size_t n = side ? session_diff_count(session_key_columns(s), o, b)
+                            : session_diff_count(session_key_columns(s), b, o);
             group_of(g, s->op == SHOW_METRIC ? s->name : w->keys[i])->cells += n;
         }
     }
@@ -233,7 +233,7 @@ void repl_baseline_free(Repl *S)
 {
     for (int i = 0; i < S->nbase_tables; i++) {
         free(S->base_keys[i]);
-        rgrid_unref(S->base_grids[i]);
+        render_grid_unref(S->base_grids[i]);
     }
     free(S->base_keys);
     free(S->base_grids);
@@ -260,8 +260,8 @@ void repl_set_baseline(Repl *S)
     S->base_nkey = xcalloc((size_t)n + 1, sizeof *S->base_nkey);
     for (int i = 0; i < n; i++) {
         S->base_keys[i] = xstrdup(w->keys[i]);
-        S->base_grids[i] = rgrid_ref(w->grids[i]);
-        S->base_nkey[i] = tdiff_key_columns(w->l.shows[i]);
+        S->base_grids[i] = render_grid_ref(w->grids[i]);
+        S->base_nkey[i] = session_key_columns(w->l.shows[i]);
     }
     S->nbase_tables = n;
 }
@@ -297,7 +297,7 @@ static int show_grid(Repl *S, ReplWorld *w, const char *arg, int col, RenderGrid
     Node *s = parse_show(S, w, arg, col);
     int rc = s ? session_show_grid(&w->s.en, &w->s.ms, s, out) : -1;
     if (s)
-        *nkey = tdiff_key_columns(s);
+        *nkey = session_key_columns(s);
     if (w->s.d.nerrors)
         rc = -1;
     repl_flush(S, &w->s.d);
@@ -315,12 +315,12 @@ static void print_changes(Repl *S, const TdChanges *ch, int tables)
     buf_printf(&caption, "%s in %d table%s since the baseline", fmt_cells(ch->nrows, c), tables,
                tables == 1 ? "" : "s");
     RenderOpts ro = {"", NULL, S->interactive && term_color(1)};
-    RenderDoc *doc = rdoc_new(S->format, &ro);
-    rdoc_caption(doc, buf_cstr(&caption));
-    tdiff_add_sheet(doc, ch, "baseline", "now");
+    RenderDoc *doc = render_new(S->format, &ro);
+    render_caption(doc, buf_cstr(&caption));
+    session_diff_sheet(doc, ch, "baseline", "now");
     render_doc(doc, &out);
     fwrite(buf_cstr(&out), 1, out.len, S->out);
-    rdoc_free(doc);
+    render_free(doc);
     buf_free(&caption);
     buf_free(&out);
 }
@@ -331,12 +331,12 @@ static int diff_all(Repl *S, const ReplWorld *w, TdChanges *ch)
     int tables = 0;
     for (int i = 0; i < w->l.n; i++) {
         int j = find_key(S->base_keys, S->nbase_tables, w->keys[i]);
-        tables += tdiff_compare_changed(ch, w->keys[i], tdiff_key_columns(w->l.shows[i]),
+        tables += session_diff_changed(ch, w->keys[i], session_key_columns(w->l.shows[i]),
                                         j >= 0 ? S->base_grids[j] : NULL, w->grids[i]) > 0;
     }
     for (int j = 0; j < S->nbase_tables; j++)
         if (find_key(w->keys, w->l.n, S->base_keys[j]) < 0)
-            tables += tdiff_compare_changed(ch, S->base_keys[j], S->base_nkey[j],
+            tables += session_diff_changed(ch, S->base_keys[j], S->base_nkey[j],
                                             S->base_grids[j], NULL) > 0;
     return tables;
 }
@@ -351,14 +351,14 @@ static void diff_one(Repl *S, ReplWorld *w, const char *arg, int argcol, TdChang
         int rc = b ? show_grid(S, b, arg, argcol, &then, &bkey) : 0; /* no baseline: all new */
         repl_world_free(S, b);
         if (rc == 0)
-            print_changes(S, ch, tdiff_compare_changed(ch, arg, nkey, then, now) > 0);
+            print_changes(S, ch, session_diff_changed(ch, arg, nkey, then, now) > 0);
         else
             S->errors++;
     } else {
         S->errors++;
     }
-    rgrid_unref(now);
-    rgrid_unref(then);
+    render_grid_unref(now);
+    render_grid_unref(then);
 }
 
 void repl_cmd_diff(Repl *S, const char *arg, int argcol)
@@ -375,5 +375,5 @@ void repl_cmd_diff(Repl *S, const char *arg, int argcol)
         print_changes(S, &ch, diff_all(S, w, &ch));
     else
         diff_one(S, w, arg, argcol, &ch);
-    tdiff_changes_free(&ch);
+    session_diff_free(&ch);
 }

@@ -101,8 +101,8 @@ static size_t cand_next;
 /* Every name the plan declares, and the words of the language. */
 static void plan_names(Names *c)
 {
-    for (int i = 0; syntax_keywords[i]; i++)
-        name_add(c, syntax_keywords[i]);
+    for (int i = 0; ast_keywords[i]; i++)
+        name_add(c, ast_keywords[i]);
     for (int l = 0; sym_word_lists[l]; l++)
         for (int i = 0; sym_word_lists[l][i]; i++)
             name_add(c, sym_word_lists[l][i]);

@@ -253,7 +253,7 @@ static void statements(Repl *S, const char *text, int line)
     Arena arena = {0};
     Diags d = {0};
     int nerr = 0;
-    Node *items = parse_source(src, &arena, &d, &nerr);
+    Node *items = ast_parse(src, &arena, &d, &nerr);
     bool changes = false, shows = false;
     S->statements_changed = false;
     for (Node *n = items; n; n = n->next) {
@@ -304,7 +304,7 @@ static void expression(Repl *S, const char *text, int line)
         kind = check_expression(w->s.p, items->a);
     }
     Value v;
-    if (w->s.d.nerrors == errors && inc_eval_plan(&w->s.ms, items->a, &v) == 0 &&
+    if (w->s.d.nerrors == errors && ms_eval_plan(&w->s.ms, items->a, &v) == 0 &&
         w->s.d.nerrors == errors) {
         Buf out = {0};
         repl_say_value(S, &v, (int)kind, &out);

@@ -85,7 +85,7 @@ typedef struct {
     const Node **replaced; /* per entry: the first statement of the plan it replaced */
     Node **line;           /* per NAME.LINE entry: its line */
     ShowList l;            /* the tables compared after each change */
-    char **keys;           /* per table: tdiff_show_key */
+    char **keys;           /* per table: session_show_key */
     RenderGrid **grids;    /* per table: its logical grid (shared with later evaluations) */
     ReplRoot *roots;       /* per metric with a target: the root target */
     int nroots;

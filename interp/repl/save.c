@@ -19,7 +19,7 @@ static bool same_tables(const ReplWorld *a, const ReplWorld *b)
     if (a->l.n != b->l.n)
         return false;
     for (int i = 0; i < a->l.n; i++)
-        if (strcmp(a->keys[i], b->keys[i]) != 0 || !rgrid_equal(a->grids[i], b->grids[i]))
+        if (strcmp(a->keys[i], b->keys[i]) != 0 || !render_grid_equal(a->grids[i], b->grids[i]))
             return false;
     return true;
 }
@@ -88,7 +88,7 @@ void repl_cmd_save(Repl *S, const char *text, int line, const char *file, int ar
     if (why)
         repl_error_at(S, text, line, argcol, (int)utf8_count(file, strlen(file)), "not saved: %s",
                       why);
-    else if (write_atomic(file, out.data ? out.data : "", out.len, &err) < 0)
+    else if (render_write_atomic(file, out.data ? out.data : "", out.len, &err) < 0)
         repl_error_at(S, text, line, argcol, (int)utf8_count(file, strlen(file)), "not saved: %s",
                       err);
     else

@@ -395,7 +395,7 @@ void repl_error_at(Repl *S, const char *text, int line, int col, int len, const 
 
 static void add_show(ReplWorld *w, const Node *s, const char *title)
 {
-    char *key = tdiff_show_key(s);
+    char *key = session_show_key(s);
     for (int i = 0; i < w->l.n; i++)
         if (strcmp(w->keys[i], key) == 0) {
             free(key);
@@ -470,7 +470,7 @@ static int compute_totals(ReplWorld *w, const ReplWorld *old)
                 add_root(&w->roots, &w->nroots, n->name, n, v);
             } else if (n->kind == N_INCENTIVE && w->ra->act &&
                        strmap_get(&s->incentives, n->name) == n) {
-                if (inc_total(&w->s.ms, n, n, &v) < 0)
+                if (ms_incentive_total(&w->s.ms, n, n, &v) < 0)
                     return -1;
                 add_root(&w->payouts, &w->npayouts, n->name, NULL, v);
             }
@@ -485,7 +485,7 @@ static void table_grid(ReplWorld *w, const ReplWorld *old, int i)
     const Node *s = w->l.shows[i];
     for (int j = 0; s->op == SHOW_METRIC && repl_touch_same(old, w, s->name) && j < old->l.n; j++)
         if (strcmp(old->keys[j], w->keys[i]) == 0) {
-            w->grids[i] = rgrid_ref(old->grids[j]);
+            w->grids[i] = render_grid_ref(old->grids[j]);
             return;
         }
     session_show_grid(&w->s.en, &w->s.ms, s, &w->grids[i]);
@@ -617,7 +617,7 @@ void repl_world_free(Repl *S, ReplWorld *w)
     for (int i = 0; i < w->l.n; i++) {
         free(w->keys[i]);
         if (w->grids)
-            rgrid_unref(w->grids[i]);
+            render_grid_unref(w->grids[i]);
     }
     free(w->keys);
     free(w->grids);

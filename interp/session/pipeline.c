@@ -30,7 +30,7 @@ void session_free(Session *S)
     if (!S->lent_act)
         act_free(S->act);
     if (S->engine)
-        engine_free(&S->en);
+        alloc_engine_free(&S->en);
     session_shows_free(&S->shows);
     prog_free(S->p);
     diag_free(&S->d);
@@ -84,14 +84,14 @@ static bool stage_check(Session *S)
 static bool stage_splits(Session *S)
 {
     Engine en;
-    engine_init(&en, S->p);
+    alloc_engine_init(&en, S->p);
     en.check_only = true;
     for (Unit *u = S->p->units; u; u = u->next)
         for (Node *m = u->items; m; m = m->next)
             if (m->kind == N_METRIC && (alloc_has_splits(&en, m) ||
                                         strmap_get(&S->p->sym->targets_from, m->name)))
                 alloc_get(&en, m);
-    engine_free(&en);
+    alloc_engine_free(&en);
     return !S->d.nerrors;
 }
 
@@ -121,7 +121,7 @@ static void resolve_scenario(Session *S)
 
 static bool stage_engine(Session *S)
 {
-    engine_init(&S->en, S->p);
+    alloc_engine_init(&S->en, S->p);
     S->engine = true;
     if (S->o->max_cells)
         S->en.max_cells = S->o->max_cells;
@@ -175,7 +175,7 @@ static bool stage_verify(Session *S)
         return true;
     Measure plain;
     ms_init(&plain, S->p, &S->en, S->act, NULL, -1);
-    verify_plan(&plain);
+    ms_verify(&plain);
     ms_free(&plain);
     return !S->d.nerrors;
 }
@@ -217,15 +217,15 @@ bool session_check_all(Session *S)
         return false;
     bool none = false; /* the plan's own actuals, an engine of its own */
     Engine en;
-    engine_init(&en, S->p);
+    alloc_engine_init(&en, S->p);
     Actuals *act = act_load_all(S->p, NULL, 0, false, &none);
     if (act || none) {
         Measure ms;
         ms_init(&ms, S->p, &en, act, NULL, -1);
-        verify_plan(&ms);
+        ms_verify(&ms);
         ms_free(&ms);
     }
     act_free(act);
-    engine_free(&en);
+    alloc_engine_free(&en);
     return !S->d.nerrors;
 }

@@ -1,6 +1,6 @@
 /* present.c -- the shows of an evaluation as one render document: the
  * allocation tables (alloc_table) and the sheets of incentives,
- * scorecards and reviews (stmt_show), rendered in a format or read as the
+ * scorecards and reviews (ms_show), rendered in a format or read as the
  * logical grid a diff compares.  It decides nothing about layout
  * (render/ does) and computes no number (alloc/ and measure/ do). */
 #include <string.h>
@@ -28,17 +28,17 @@ static int add_shows(Engine *en, Measure *ms, const ShowList *l, RenderDoc *doc)
     for (int i = 0; i < l->n; i++) {
         const Node *s = l->shows[i];
         if (s->op != SHOW_METRIC) {
-            if (stmt_show(ms, s, doc) < 0)
+            if (ms_show(ms, s, doc) < 0)
                 rc = 1;
             continue;
         }
         Table t;
-        if (alloc_table(en, s, rdoc_arena(doc), &t) < 0) {
+        if (alloc_table(en, s, render_arena(doc), &t) < 0) {
             rc = 1;
             continue;
         }
         t.title = l->titles[i];
-        rdoc_add_table(doc, &t);
+        render_add_table(doc, &t);
     }
     return rc;
 }
@@ -47,10 +47,10 @@ int session_render_parts(Program *p, Engine *en, Measure *ms, const ShowList *l,
                          const RenderFormat *f, bool color, Buf *out)
 {
     RenderOpts ro = session_render_opts(p, color);
-    RenderDoc *doc = rdoc_new(f, &ro);
+    RenderDoc *doc = render_new(f, &ro);
     int rc = add_shows(en, ms, l, doc);
     render_doc(doc, out);
-    rdoc_free(doc);
+    render_free(doc);
     return rc;
 }
 
@@ -61,10 +61,10 @@ int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool co
 
 int session_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out)
 {
-    RenderDoc *doc = rdoc_new(NULL, NULL);
+    RenderDoc *doc = render_new(NULL, NULL);
     ShowList l = {&show, (const char *[]){NULL}, 1};
     int rc = add_shows(en, ms, &l, doc);
-    *out = rdoc_grid(doc);
-    rdoc_free(doc);
+    *out = render_grid(doc);
+    render_free(doc);
     return rc;
 }

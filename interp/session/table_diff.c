@@ -8,7 +8,7 @@
 
 static const RenderGrid no_grid = {0};
 
-char *tdiff_show_key(const Node *s)
+char *session_show_key(const Node *s)
 {
     Buf b = {0};
     static const char *const what[] = {"", "scorecard ", "incentive ", "review "};
@@ -20,7 +20,7 @@ char *tdiff_show_key(const Node *s)
     return k;
 }
 
-int tdiff_key_columns(const Node *s)
+int session_key_columns(const Node *s)
 {
     return s->op == SHOW_METRIC ? 1 : s->op == SHOW_INCENTIVE ? 2 : 3;
 }
@@ -141,7 +141,7 @@ static void match_row(Match *m, size_t r)
         dropped_columns(m, k, orow);
 }
 
-size_t tdiff_compare(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
+size_t session_diff(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
                      const RenderGrid *b)
 {
     Match m = {ch, table, nkey, a ? a : &no_grid, b ? b : &no_grid, {0}, {0}, NULL, NULL, {0}};
@@ -165,10 +165,10 @@ size_t tdiff_compare(TdChanges *ch, const char *table, int nkey, const RenderGri
     return ch->nrows - before;
 }
 
-size_t tdiff_compare_changed(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
+size_t session_diff_changed(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
                              const RenderGrid *b)
 {
-    return rgrid_equal(a, b) ? 0 : tdiff_compare(ch, table, nkey, a, b);
+    return render_grid_equal(a, b) ? 0 : session_diff(ch, table, nkey, a, b);
 }
 
 /* Whether the grid has a column name twice. */
@@ -212,33 +212,33 @@ static long count_aligned(int nkey, const RenderGrid *a, const RenderGrid *b)
     return n;
 }
 
-size_t tdiff_count(int nkey, const RenderGrid *a, const RenderGrid *b)
+size_t session_diff_count(int nkey, const RenderGrid *a, const RenderGrid *b)
 {
-    if (rgrid_equal(a, b))
+    if (render_grid_equal(a, b))
         return 0;
     long n = a && b && a->ncols && b->ncols ? count_aligned(nkey, a, b) : -1;
     if (n >= 0)
         return (size_t)n;
     TdChanges ch = {0};
     ch.old_columns = true;
-    size_t m = tdiff_compare(&ch, "", nkey, a, b);
-    tdiff_changes_free(&ch);
+    size_t m = session_diff(&ch, "", nkey, a, b);
+    session_diff_free(&ch);
     return m;
 }
 
-void tdiff_changes_free(TdChanges *ch)
+void session_diff_free(TdChanges *ch)
 {
     free(ch->text);
     arena_free(&ch->arena);
     memset(ch, 0, sizeof *ch);
 }
 
-void tdiff_add_sheet(RenderDoc *doc, const TdChanges *ch, const char *old_name,
+void session_diff_sheet(RenderDoc *doc, const TdChanges *ch, const char *old_name,
                      const char *new_name)
 {
     static const bool right[TDIFF_COLS] = {false, false, false, true, true, true, true};
     static const bool jnum[TDIFF_COLS] = {false};
-    const char **heads = arena_alloc(rdoc_arena(doc), TDIFF_COLS * sizeof *heads);
+    const char **heads = arena_alloc(render_arena(doc), TDIFF_COLS * sizeof *heads);
     const char *names[TDIFF_COLS] = {"table", "row", "column", old_name, new_name, "delta", "change"};
     memcpy(heads, names, sizeof names);
     Sheet s = {0};
@@ -250,5 +250,5 @@ void tdiff_add_sheet(RenderDoc *doc, const TdChanges *ch, const char *old_name,
     s.text = ch->text;
     s.plain = ch->text;
     s.group = 0; /* people: one table per table compared */
-    rdoc_add_sheet(doc, &s);
+    render_add_sheet(doc, &s);
 }

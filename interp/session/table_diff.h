@@ -8,7 +8,7 @@
  * and reviews), columns by name; a row only one side has counts as all its
  * cells added or removed.  A missing table is a NULL grid.  The grids
  * stay the caller's; a TdChanges owns its rows, seven strings each (table,
- * row, column, old, new, delta, change), in its arena (tdiff_changes_free).
+ * row, column, old, new, delta, change), in its arena (session_diff_free).
  */
 #ifndef TABLE_DIFF_H
 #define TABLE_DIFF_H
@@ -18,9 +18,9 @@
 
 /* The text that names a show on both sides: "revenue by region, quarter",
  * "incentive commission" (malloc'd). */
-char *tdiff_show_key(const Node *show);
+char *session_show_key(const Node *show);
 /* How many leading columns identify a row of the show's table. */
-int tdiff_key_columns(const Node *show);
+int session_key_columns(const Node *show);
 
 #define TDIFF_COLS 7
 
@@ -33,20 +33,20 @@ typedef struct {
 
 /* Adds the changed cells of one table (old a, new b) to ch; returns how
  * many were added. */
-size_t tdiff_compare(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
+size_t session_diff(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
                      const RenderGrid *b);
 /* The same, except that equal grids add nothing without their rows being
  * matched (the REPL, after every change). */
-size_t tdiff_compare_changed(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
+size_t session_diff_changed(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
                              const RenderGrid *b);
-void tdiff_changes_free(TdChanges *ch);
-/* How many cells tdiff_compare_changed would add (with old_columns),
+void session_diff_free(TdChanges *ch);
+/* How many cells session_diff_changed would add (with old_columns),
  * counted without making them. */
-size_t tdiff_count(int nkey, const RenderGrid *a, const RenderGrid *b);
+size_t session_diff_count(int nkey, const RenderGrid *a, const RenderGrid *b);
 
 /* Adds the changes to doc as one sheet (columns table, row, column, then
  * old_name, new_name, delta, change); ch must outlive doc. */
-void tdiff_add_sheet(RenderDoc *doc, const TdChanges *ch, const char *old_name,
+void session_diff_sheet(RenderDoc *doc, const TdChanges *ch, const char *old_name,
                      const char *new_name);
 
 #endif

@@ -12,18 +12,18 @@
 #define YYLTYPE SP_YYLTYPE
 #include "lexer.h"
 
-const char *const syntax_keywords[] = {
+const char *const ast_keywords[] = {
 #define X(text, tok, statement) text,
     SYNTAX_KEYWORDS(X)
 #undef X
         NULL};
 
-Node *parse_source(Source *src, Arena *arena, Diags *diags, int *nerrors)
+Node *ast_parse(Source *src, Arena *arena, Diags *diags, int *nerrors)
 {
-    return parse_source_layout(src, arena, diags, nerrors, NULL);
+    return ast_parse_layout(src, arena, diags, nerrors, NULL);
 }
 
-Node *parse_source_layout(Source *src, Arena *arena, Diags *diags, int *nerrors, Layout *layout)
+Node *ast_parse_layout(Source *src, Arena *arena, Diags *diags, int *nerrors, Layout *layout)
 {
     ParseCtx *ctx = xcalloc(1, sizeof *ctx);
     ctx->layout = layout;
@@ -73,7 +73,7 @@ void parse_layout_note(ParseCtx *ctx, const char *s, size_t n, int line, int col
     lay->toks[lay->ntoks++] = t;
 }
 
-void parse_layout_free(Layout *layout)
+void ast_layout_free(Layout *layout)
 {
     free(layout->toks);
     free(layout->comments);

@@ -2,7 +2,7 @@
  * the parse driver (parse.c): the state of one parse.  Not for other
  * modules: syntax/syntax.h is the interface.
  *
- * Ownership: a ParseCtx lives on the stack of parse_source for one
+ * Ownership: a ParseCtx lives on the stack of ast_parse for one
  * source; it borrows the arena, the Diags and the Source.
  */
 #ifndef PARSE_INT_H

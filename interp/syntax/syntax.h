@@ -4,7 +4,7 @@
  *
  * Ownership: parsing allocates the nodes in the caller's arena and
  * reports to the caller's Diags; a Layout is filled by
- * parse_source_layout and freed by the caller with parse_layout_free.
+ * ast_parse_layout and freed by the caller with ast_layout_free.
  * The keyword list is static.  This module knows nothing of symbols:
  * names are bound later, by check/.
  */
@@ -17,8 +17,8 @@
 
 /* The layout of a source, for the formatter (fmt.c): every token and every
  * comment with its byte range and position, in source order.  The parser
- * never reads it; parse_source_layout fills it, and the caller frees it
- * with parse_layout_free. */
+ * never reads it; ast_parse_layout fills it, and the caller frees it
+ * with ast_layout_free. */
 typedef struct {
     size_t off, len;       /* bytes of the source text */
     int line, col;         /* first character (columns count code points) */
@@ -38,11 +38,11 @@ typedef struct {
 } Layout;
 
 /* Parses src; returns the statements (a list linked by next). */
-Node *parse_source(Source *src, Arena *arena, Diags *diags, int *nerrors);
+Node *ast_parse(Source *src, Arena *arena, Diags *diags, int *nerrors);
 
 /* The same, and fills layout with the source's tokens and comments. */
-Node *parse_source_layout(Source *src, Arena *arena, Diags *diags, int *nerrors, Layout *layout);
-void parse_layout_free(Layout *layout);
+Node *ast_parse_layout(Source *src, Arena *arena, Diags *diags, int *nerrors, Layout *layout);
+void ast_layout_free(Layout *layout);
 /* The words of the language, for the lexer and for completion:
  * X(text, TOKEN, starts_statement), sorted by text. */
 #define SYNTAX_KEYWORDS(X) \
@@ -103,6 +103,6 @@ void parse_layout_free(Layout *layout);
     X("within", WITHIN, 0)
 
 /* The keywords' texts, in SYNTAX_KEYWORDS order, ending with NULL. */
-extern const char *const syntax_keywords[];
+extern const char *const ast_keywords[];
 
 #endif

@@ -1,5 +1,5 @@
 /* test_fmt.c -- the formatter's inputs and contract: the lexer's side list
- * of tokens and comments (parse_source_layout), and fmt_plan on small
+ * of tokens and comments (ast_parse_layout), and fmt_plan on small
  * plans (layout, idempotence, syntax errors).  The layout in full is tested
  * by tests/fmt. */
 #include <setjmp.h>
@@ -23,7 +23,7 @@ static void test_layout_records_tokens_and_comments(void **state)
     Diags d = {0};
     Layout lay = {0};
     int nerr = 0;
-    Node *items = parse_source_layout(src, &arena, &d, &nerr, &lay);
+    Node *items = ast_parse_layout(src, &arena, &d, &nerr, &lay);
     assert_int_equal(nerr, 0);
     assert_non_null(items);
     assert_int_equal(lay.ntoks, 8);
@@ -41,7 +41,7 @@ static void test_layout_records_tokens_and_comments(void **state)
     assert_int_equal(lay.comments[1].at.col, 1);
     assert_int_equal(lay.comments[1].tok, 4);
     assert_memory_equal(text + lay.toks[7].off, "\"x\"", 3);
-    parse_layout_free(&lay);
+    ast_layout_free(&lay);
     arena_free(&arena);
     diag_free(&d);
     source_free(src);

@@ -25,7 +25,7 @@ static Parsed *parse(const char *text)
 {
     Parsed *p = xcalloc(1, sizeof *p);
     p->src = source_new("t.plan", NULL, text, strlen(text), 0);
-    p->items = parse_source(p->src, &p->arena, &p->diags, &p->nerrors);
+    p->items = ast_parse(p->src, &p->arena, &p->diags, &p->nerrors);
     return p;
 }
 

@@ -42,11 +42,11 @@ static Num N(const char *s)
 static char *render_n(const Table *t, size_t n, const char *f, const RenderOpts *o)
 {
     Buf b = {0};
-    RenderDoc *d = rdoc_new(render_format(f), o);
+    RenderDoc *d = render_new(render_format(f), o);
     for (size_t i = 0; i < n; i++)
-        rdoc_add_table(d, &t[i]);
+        render_add_table(d, &t[i]);
     render_doc(d, &b);
-    rdoc_free(d);
+    render_free(d);
     char *s = strdup(buf_cstr(&b));
     buf_free(&b);
     return s;
@@ -647,7 +647,7 @@ static void test_write_atomic(void **state)
     char *err = NULL;
     for (int round = 0; round < 2; round++) { /* create, then replace */
         const char *data = round ? "second\n" : "a,b\n1,2\n";
-        assert_int_equal(write_atomic(path, data, strlen(data), &err), 0);
+        assert_int_equal(render_write_atomic(path, data, strlen(data), &err), 0);
         assert_null(err);
         FILE *f = fopen(path, "rb");
         assert_non_null(f);
@@ -660,7 +660,7 @@ static void test_write_atomic(void **state)
         assert_int_equal(st.st_mode & 0777, 0644);
         assert_int_equal(count_entries(), 1); /* no temporary file left */
     }
-    assert_int_equal(write_atomic(path, "", 0, &err), 0);
+    assert_int_equal(render_write_atomic(path, "", 0, &err), 0);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_size, 0);
@@ -672,7 +672,7 @@ static void test_write_atomic_missing_dir(void **state)
     char path[128], want[256];
     snprintf(path, sizeof path, "%s/missing/out.csv", tmpdir);
     char *err = NULL;
-    assert_int_equal(write_atomic(path, "x", 1, &err), -1);
+    assert_int_equal(render_write_atomic(path, "x", 1, &err), -1);
     assert_non_null(err);
     snprintf(want, sizeof want, "cannot write '%s': No such file or directory", path);
     assert_string_equal(err, want);
@@ -688,7 +688,7 @@ static void test_write_atomic_rename_fails(void **state)
     snprintf(path, sizeof path, "%s/adir", tmpdir);
     assert_int_equal(mkdir(path, 0755), 0);
     char *err = NULL;
-    assert_int_equal(write_atomic(path, "x", 1, &err), -1);
+    assert_int_equal(render_write_atomic(path, "x", 1, &err), -1);
     assert_non_null(err);
     assert_non_null(strstr(err, "cannot write '"));
     free(err);
@@ -727,10 +727,10 @@ static char *render_sheet(const char *f, bool color)
     Sheet s = sample_sheet();
     RenderOpts o = {"", NULL, color};
     Buf b = {0};
-    RenderDoc *d = rdoc_new(render_format(f), &o);
-    rdoc_add_sheet(d, &s);
+    RenderDoc *d = render_new(render_format(f), &o);
+    render_add_sheet(d, &s);
     render_doc(d, &b);
-    rdoc_free(d);
+    render_free(d);
     char *r = strdup(buf_cstr(&b));
     buf_free(&b);
     return r;
@@ -814,31 +814,31 @@ static void test_format_table(void **state)
  * a text column, a sheet only the flat view shows. */
 static RenderDoc *built_doc(const char *format, bool flat_sheet)
 {
-    RenderDoc *d = rdoc_new(render_format(format), NULL);
+    RenderDoc *d = render_new(render_format(format), NULL);
     RenderSheet b;
-    rsheet_init(&b, d, 4);
-    rsheet_col(&b, 0, "rep", false);
-    rsheet_col(&b, 1, "pay", true);
-    rsheet_col(&b, 2, "shown", true);
-    rsheet_col_views(&b, 2, RENDER_PEOPLE);
-    rsheet_col(&b, 3, "tier", true);
-    rsheet_col_text(&b, 3);
-    rsheet_row(&b, false);
-    rsheet_set(&b, 0, "张伟", "zhang");
-    rsheet_set(&b, 1, "1,200.50", "1200.50");
-    rsheet_set(&b, 2, "(+5.0%)", NULL);
-    rsheet_set(&b, 3, "12", NULL);
-    rsheet_style(&b, 3, STY_MARK);
-    rsheet_row(&b, true);
-    rsheet_set(&b, 0, "total", NULL);
-    rsheet_set(&b, 1, "1,200.50", "1200.50");
+    render_sheet_init(&b, d, 4);
+    render_sheet_col(&b, 0, "rep", false);
+    render_sheet_col(&b, 1, "pay", true);
+    render_sheet_col(&b, 2, "shown", true);
+    render_sheet_col_views(&b, 2, RENDER_PEOPLE);
+    render_sheet_col(&b, 3, "tier", true);
+    render_sheet_col_text(&b, 3);
+    render_sheet_row(&b, false);
+    render_sheet_set(&b, 0, "张伟", "zhang");
+    render_sheet_set(&b, 1, "1,200.50", "1200.50");
+    render_sheet_set(&b, 2, "(+5.0%)", NULL);
+    render_sheet_set(&b, 3, "12", NULL);
+    render_sheet_style(&b, 3, STY_MARK);
+    render_sheet_row(&b, true);
+    render_sheet_set(&b, 0, "total", NULL);
+    render_sheet_set(&b, 1, "1,200.50", "1200.50");
     char note[] = "a note";
-    rsheet_add(&b, "pay", NULL, -1, note, 0);
+    render_sheet_add(&b, "pay", NULL, -1, note, 0);
     note[0] = 'X'; /* copied */
     if (flat_sheet) {
-        rsheet_init(&b, d, 1);
-        rsheet_col(&b, 0, "only", false);
-        rsheet_add(&b, "flat", NULL, -1, NULL, RENDER_FLAT);
+        render_sheet_init(&b, d, 1);
+        render_sheet_col(&b, 0, "only", false);
+        render_sheet_add(&b, "flat", NULL, -1, NULL, RENDER_FLAT);
     }
     return d;
 }
@@ -848,7 +848,7 @@ static char *render_built(const char *format, bool flat_sheet)
     RenderDoc *d = built_doc(format, flat_sheet);
     Buf b = {0};
     render_doc(d, &b);
-    rdoc_free(d);
+    render_free(d);
     char *s = strdup(buf_cstr(&b));
     buf_free(&b);
     return s;
@@ -874,10 +874,10 @@ static void test_sheet_builder_and_views(void **state)
                            "\"rows\":[{\"rep\":\"zhang\",\"pay\":1200.50,\"tier\":\"12\"}],"
                            "\"note\":\"a note\"}]\n");
     free(j);
-    RenderDoc *d = rdoc_new(render_format("json"), NULL);
-    assert_true(rdoc_shows(d, RENDER_RECORDS | RENDER_FLAT));
-    assert_false(rdoc_shows(d, RENDER_PEOPLE));
-    rdoc_free(d);
+    RenderDoc *d = render_new(render_format("json"), NULL);
+    assert_true(render_shows(d, RENDER_RECORDS | RENDER_FLAT));
+    assert_false(render_shows(d, RENDER_PEOPLE));
+    render_free(d);
 }
 
 static void test_caption(void **state)
@@ -886,28 +886,28 @@ static void test_caption(void **state)
     const char *want[] = {"table", "changed: 1\n\n", "md", "**changed: 1**\n\n", "csv", "",
                           "json", "["};
     for (int i = 0; i < 8; i += 2) {
-        RenderDoc *d = rdoc_new(render_format(want[i]), NULL);
-        rdoc_caption(d, "changed: 1");
+        RenderDoc *d = render_new(render_format(want[i]), NULL);
+        render_caption(d, "changed: 1");
         Table t = one_level();
-        rdoc_add_table(d, &t);
+        render_add_table(d, &t);
         Buf b = {0};
         render_doc(d, &b);
         assert_memory_equal(buf_cstr(&b), want[i + 1], strlen(want[i + 1]));
         assert_true(strncmp(buf_cstr(&b) + strlen(want[i + 1]), "changed", 7) != 0);
         buf_free(&b);
-        rdoc_free(d);
+        render_free(d);
     }
 }
 
 static void test_grid_of_table(void **state)
 {
     (void)state;
-    RenderDoc *d = rdoc_new(NULL, NULL);
+    RenderDoc *d = render_new(NULL, NULL);
     Table t = two_level();
     cells2[0] = N("1000.504"); /* shown as 1000.50: the grid holds what is shown */
-    rdoc_add_table(d, &t);
-    RenderGrid *g = rdoc_grid(d);
-    rdoc_free(d);
+    render_add_table(d, &t);
+    RenderGrid *g = render_grid(d);
+    render_free(d);
     assert_int_equal(g->ncols, 4);
     assert_int_equal(g->nrows, 3);
     assert_string_equal(g->heads[0], "region");
@@ -918,25 +918,25 @@ static void test_grid_of_table(void **state)
     assert_true(g->cells[1].is_num);
     assert_int_equal(num_cmp(g->cells[1].num, N("1000.5")), 0);
     assert_string_equal(g->cells[2 * 4].text, "total");
-    RenderGrid *h = rgrid_ref(g);
-    assert_true(rgrid_equal(g, h));
-    assert_false(rgrid_equal(g, NULL));
-    rgrid_unref(g);
-    rgrid_unref(h);
-    d = rdoc_new(NULL, NULL);
-    g = rdoc_grid(d); /* nothing shown: an empty grid */
+    RenderGrid *h = render_grid_ref(g);
+    assert_true(render_grid_equal(g, h));
+    assert_false(render_grid_equal(g, NULL));
+    render_grid_unref(g);
+    render_grid_unref(h);
+    d = render_new(NULL, NULL);
+    g = render_grid(d); /* nothing shown: an empty grid */
     assert_int_equal(g->ncols, 0);
-    assert_true(rgrid_equal(g, NULL));
-    rgrid_unref(g);
-    rdoc_free(d);
+    assert_true(render_grid_equal(g, NULL));
+    render_grid_unref(g);
+    render_free(d);
 }
 
 static void test_grid_of_sheet(void **state)
 {
     (void)state;
     RenderDoc *d = built_doc("csv", false);
-    RenderGrid *g = rdoc_grid(d);
-    rdoc_free(d);
+    RenderGrid *g = render_grid(d);
+    render_free(d);
     assert_int_equal(g->ncols, 3); /* "shown" is for people only */
     assert_int_equal(g->nrows, 1); /* no total row */
     assert_string_equal(g->heads[2], "tier");
@@ -945,7 +945,7 @@ static void test_grid_of_sheet(void **state)
     assert_true(g->cells[1].is_num);
     assert_true(g->cells[2].is_num); /* typed by its text, as CSV publishes it */
     assert_int_equal(num_cmp(g->cells[2].num, N("12")), 0);
-    rgrid_unref(g);
+    render_grid_unref(g);
 }
 
 int main(void)

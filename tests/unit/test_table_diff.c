@@ -32,10 +32,10 @@ static RenderGrid *grid(const char **names, const char **vals, size_t n, int dec
     Table t = {.metric = "revenue", .kind = VAL_MONEY, .decimals = decimals,
                .row_level = "region", .nrows = n, .ncols = 1, .row_names = names,
                .cells = cells};
-    RenderDoc *d = rdoc_new(NULL, NULL);
-    rdoc_add_table(d, &t);
-    RenderGrid *g = rdoc_grid(d);
-    rdoc_free(d);
+    RenderDoc *d = render_new(NULL, NULL);
+    render_add_table(d, &t);
+    RenderGrid *g = render_grid(d);
+    render_free(d);
     return g;
 }
 
@@ -52,18 +52,18 @@ static void test_changed_cells(void **state)
     const char *n2[] = {"south", "north", "east"}, *v2[] = {"7", "150", "200.5"};
     RenderGrid *a = grid(n1, v1, 3, 2), *b = grid(n2, v2, 3, 2);
     TdChanges ch = {0};
-    assert_int_equal(tdiff_compare(&ch, "revenue by region", 1, a, b), 3);
+    assert_int_equal(session_diff(&ch, "revenue by region", 1, a, b), 3);
     check_row(&ch, 0, (const char *[]){"revenue by region", "south", "revenue", "", "7.00", "", ""});
     check_row(&ch, 1, (const char *[]){"revenue by region", "north", "revenue", "100.00", "150.00",
                                        "+50.00", "+50.00%"});
     check_row(&ch, 2, (const char *[]){"revenue by region", "west", "revenue", "0.00", "", "", ""});
-    assert_int_equal(tdiff_count(1, a, b), 3);
-    assert_int_equal(tdiff_count(1, a, a), 0);
-    assert_int_equal(tdiff_compare_changed(&ch, "x", 1, a, a), 0);
-    assert_int_equal(tdiff_count(1, NULL, b), 3); /* a table only the new side has */
-    tdiff_changes_free(&ch);
-    rgrid_unref(a);
-    rgrid_unref(b);
+    assert_int_equal(session_diff_count(1, a, b), 3);
+    assert_int_equal(session_diff_count(1, a, a), 0);
+    assert_int_equal(session_diff_changed(&ch, "x", 1, a, a), 0);
+    assert_int_equal(session_diff_count(1, NULL, b), 3); /* a table only the new side has */
+    session_diff_free(&ch);
+    render_grid_unref(a);
+    render_grid_unref(b);
 }
 
 static void test_aligned_count(void **state)
@@ -73,19 +73,19 @@ static void test_aligned_count(void **state)
     RenderGrid *a = grid(n, v1, 2, 0), *b = grid(n, v2, 2, 0);
     TdChanges ch = {0};
     ch.old_columns = true;
-    assert_int_equal(tdiff_count(1, a, b), tdiff_compare_changed(&ch, "t", 1, a, b));
+    assert_int_equal(session_diff_count(1, a, b), session_diff_changed(&ch, "t", 1, a, b));
     check_row(&ch, 0, (const char *[]){"t", "east", "revenue", "2", "3", "+1", "+50.00%"});
-    RenderDoc *d = rdoc_new(render_format("csv"), NULL);
-    tdiff_add_sheet(d, &ch, "old", "new");
+    RenderDoc *d = render_new(render_format("csv"), NULL);
+    session_diff_sheet(d, &ch, "old", "new");
     Buf out = {0};
     render_doc(d, &out);
     assert_string_equal(buf_cstr(&out),
                         "table,row,column,old,new,delta,change\nt,east,revenue,2,3,+1,+50.00%\n");
     buf_free(&out);
-    rdoc_free(d);
-    tdiff_changes_free(&ch);
-    rgrid_unref(a);
-    rgrid_unref(b);
+    render_free(d);
+    session_diff_free(&ch);
+    render_grid_unref(a);
+    render_grid_unref(b);
 }
 
 int main(void)

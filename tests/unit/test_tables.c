@@ -52,7 +52,7 @@ static void test_keywords_parse_as_keywords(void **state)
 {
     (void)state;
     int n = 0;
-    for (const char *const *k = syntax_keywords; *k; k++, n++)
+    for (const char *const *k = ast_keywords; *k; k++, n++)
         if (k[1])
             assert_true(strcmp(k[0], k[1]) < 0); /* sorted: the lexer searches them */
     assert_true(n > 40);
