@@ -92,6 +92,24 @@ check-asan:
 	    check-docs check-fmt
 	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' check-repl
 
+# the module rules (tools/check-layers.sh, tested by tests/layers on planted mistakes),
+# the function-length rule (tools/fn-lengths.sh) and the layout (.clang-format)
+.PHONY: check-layers check-functions check-format format
+check: check-layers check-functions check-format
+check-layers:
+	@sh tools/check-layers.sh . && sh tests/layers/run.sh
+
+check-functions:
+	@sh tools/fn-lengths.sh --check interp
+
+CLANG_FORMAT ?= clang-format
+FORMATTED = $(wildcard interp/*/*.c interp/*/*.h)
+check-format:
+	@$(CLANG_FORMAT) --dry-run -Werror $(FORMATTED) && echo "check-format: interp/ is in the .clang-format layout"
+
+format:
+	$(CLANG_FORMAT) -i $(FORMATTED)
+
 # ---- fuzzing and benchmarks ----------------------------------------------
 FUZZTIME  ?= 60
 FUZZFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -182,6 +200,10 @@ help:
 	@echo "make check        unit, golden and hostile-input tests, examples, and the same under"
 	@echo "                  ASan+UBSan"
 	@echo "make check-asan   only the sanitizer pass"
+	@echo "make check-layers the module rules of interp/ (includes only go down; no other module's"
+	@echo "                  internal header), and a test that planted mistakes are caught"
+	@echo "make check-functions  no function over 80 lines, the 90th percentile at most 30"
+	@echo "make check-format the .clang-format layout (make format applies it)"
 	@echo "make check-prop   property tests: random plans against exact values (PROP_N, PROP_SEED)"
 	@echo "make check-hostile"
 	@echo "                  hostile inputs: no crash, hang or read outside the plan's directory"

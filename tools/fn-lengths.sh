@@ -4,15 +4,23 @@
 # lines from its name to its closing brace).  Prints the count, median,
 # 90th percentile and maximum, how many are over 30 and over 80 lines, and
 # lists those over 80 (STYLE.md: none; the 90th percentile at 30 or less).
-# With -v, every function over 30 lines too.  Default DIR: interp.
+# With -v, every function over 30 lines too; with --check, exit 1 unless
+# the rule holds (make check-functions).  Default DIR: interp.
 set -eu
-verbose=0
-[ "${1:-}" = -v ] && { verbose=1; shift; }
+verbose=0 check=0
+while [ $# -gt 0 ]; do
+    case $1 in
+    -v) verbose=1 ;;
+    --check) check=1 ;;
+    *) break ;;
+    esac
+    shift
+done
 [ $# -gt 0 ] || set -- interp
 command -v ctags >/dev/null || { echo "fn-lengths: needs Universal Ctags (ctags)" >&2; exit 2; }
 ctags -R --languages=C --kinds-C=f --fields=+ne -x --_xformat='%{end} %{line} %N %F' "$@" |
     awk '{ print $1 - $2 + 1, $3, $4 }' | sort -n |
-    awk -v verbose=$verbose '
+    awk -v verbose=$verbose -v check=$check '
         { len[NR] = $1; line[NR] = $0; if ($1 > 30) over30++; if ($1 > 80) over80++ }
         END {
             if (NR == 0) { print "fn-lengths: no functions"; exit 1 }
@@ -22,4 +30,8 @@ ctags -R --languages=C --kinds-C=f --fields=+ne -x --_xformat='%{end} %{line} %N
             for (i = 1; i <= NR; i++)
                 if (len[i] > 80 || (verbose && len[i] > 30))
                     print "  " line[i]
+            if (check && (over80 > 0 || len[p90] > 30)) {
+                print "fn-lengths: functions must be at most 80 lines, the 90th percentile at most 30"
+                exit 1
+            }
         }'
