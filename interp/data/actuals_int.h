@@ -104,7 +104,7 @@ typedef struct {
 } MetricCol;
 
 /* An error a worker found, kept for the main thread to report in file
- * order (actuals_par.c): what ac_report and ac_note would have reported,
+ * order (actuals_threads.c): what ac_report and ac_note would have reported,
  * and the worker's counts when it was found. */
 typedef struct {
     Loc loc; /* loc.src: one of the Recorder's srcs, or NULL */

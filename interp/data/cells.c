@@ -1,5 +1,5 @@
-/* csvval.c -- values in CSV cells: plain decimals, dates, months, trimming
- * and clipping (see csvval.h), one definition for the actuals and the
+/* cells.c -- values in CSV cells: plain decimals, dates, months, trimming
+ * and clipping (see cells.h), one definition for the actuals and the
  * history readers.  It only reads bytes: it never allocates, reports, uses
  * floating point or looks at a locale.
  */

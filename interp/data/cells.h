@@ -1,6 +1,6 @@
-/* csvval.h -- values in CSV cells: plain decimals, dates, months, trimming,
+/* cells.h -- values in CSV cells: plain decimals, dates, months, trimming,
  * and how much of a cell a message quotes.  Shared by the readers of
- * actuals (actuals.c and the act*.c files) and of histories (history.c),
+ * actuals (the actuals_*.c files) and of histories (history.c),
  * so that both accept exactly the same cells.
  *
  * Ownership: nothing here allocates or keeps anything.  A cell is the

@@ -1,9 +1,9 @@
-/* replsay.c -- what the REPL answers: what a change moved (one line per
+/* answers.c -- what the REPL answers: what a change moved (one line per
  * metric, incentive or table: old -> new, percent, cells changed), values
  * of expressions, and :diff against the baseline.  Tables are compared as
  * their logical grids (table_diff.c), so a cell "changed" exactly when
  * `salesplan diff` would list it.  Nothing here evaluates a plan: it reads what
- * replworld.c computed. */
+ * world.c computed. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,7 +1,7 @@
-/* replcmd.c -- the REPL's :commands: loading and reloading the plan, the
+/* commands.c -- the REPL's :commands: loading and reloading the plan, the
  * baseline, undo, listing, formats, actuals and the as-of month, reports
- * (:diff is in replsay.c, :save in replsave.c).  Each command reads or
- * changes the Repl; evaluation is replworld.c's.
+ * (:diff is in answers.c, :save in save.c).  Each command reads or
+ * changes the Repl; evaluation is world.c's.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* repltouch.c -- what a change touches: the REPL recomputes only the
+/* fingerprint.c -- what a change touches: the REPL recomputes only the
  * allocation tables of the metrics whose inputs changed.
  *
  * A metric's allocation depends on its own declaration, target and splits,

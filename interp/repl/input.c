@@ -1,4 +1,4 @@
-/* replline.c -- how the REPL reads entries.
+/* input.c -- how the REPL reads entries.
  *
  * On a terminal: GNU readline through its callback interface (so that
  * Ctrl-C can drop the entry being typed: SIGINT interrupts the wait for

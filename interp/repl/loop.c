@@ -1,8 +1,8 @@
-/* repl.c -- `salesplan repl [FILE]`: the session loop and its commands.
+/* loop.c -- `salesplan repl [FILE]`: the session loop and its entries.
  *
  * An entry (one line, or several while brackets are open) is a :command,
  * a statement (a what-if: applied on top of the plan, replacing the
- * declaration with the same key, see replworld.c; `show` only prints), a
+ * declaration with the same key, see world.c; `show` only prints), a
  * NAME.LINE = EXPR change of an incentive line, or an expression (its value
  * is printed).  Every change builds a new evaluation; if it does not check,
  * its diagnostics are printed and the session keeps its state.  Errors

@@ -1,9 +1,11 @@
-/* repl_int.h -- shared by the REPL's files: repl.c (the session loop and
- * its entries), replcmd.c (the :commands), replworld.c (a session state evaluated: the plan with
- * the what-ifs applied, its tables and the text :save writes), replsay.c
- * (what changed, values, :diff), replline.c (reading entries: readline,
- * history, completion, Ctrl-C) and replact.c (the actuals store kept
- * across evaluations).  Not for other modules: repl.h is the interface.
+/* repl_int.h -- shared by the REPL's files: loop.c (the session loop and
+ * its entries), commands.c (the :commands), world.c (a session state
+ * evaluated: the plan with the what-ifs applied, its tables and the text
+ * :save writes), answers.c (what changed, values, :diff), fingerprint.c
+ * (what a change touches), save.c (:save), input.c (reading entries:
+ * readline, history, completion, Ctrl-C) and actuals_cache.c (the actuals
+ * store kept across evaluations).  Not for other modules: repl.h is the
+ * interface.
  *
  * Ownership: a ReplState owns its entries and strings and shares its
  * ReplBase (reference counted).  A ReplWorld owns its Program, Engine,
@@ -91,7 +93,7 @@ typedef struct {
     int nroots;
     ReplRoot *payouts; /* per incentive, with actuals: total(INCENTIVE) */
     int npayouts;
-    char *fp_common; /* repltouch.c: what every metric depends on */
+    char *fp_common; /* fingerprint.c: what every metric depends on */
     StrMap fp;       /* metric name -> the text of what its allocation depends on */
     Arena fp_arena;
     char **default_metric, **default_level; /* the default tables: metric by level */
@@ -127,7 +129,7 @@ typedef struct {
     bool quit;
 } Repl;
 
-/* ---- replworld.c ---- */
+/* ---- world.c ---- */
 ReplBase *repl_base_new(const char *file, const char *dir, const char *text, size_t len);
 void repl_base_unref(ReplBase *b);
 void repl_state_copy(ReplState *dst, const ReplState *src);
@@ -153,10 +155,10 @@ void repl_node_text(const Node *n, Buf *out);
 /* What entry i did in world w: "replaces FILE:LINE", "adds", "replaced later". */
 const char *repl_entry_effect(const ReplWorld *w, int i, char *buf, size_t cap);
 
-/* ---- replsay.c ---- */
+/* ---- answers.c ---- */
 /* One line per metric or statement a change moved (or "nothing changed"). */
 void repl_say_changes(Repl *S, const ReplWorld *old, const ReplWorld *now);
-/* A value as the REPL prints it, by kind (resolve's Kind). */
+/* A value as the REPL prints it, by kind (model's Kind). */
 void repl_say_value(Repl *S, const Value *v, int kind, Buf *out);
 /* :diff [SHOW]; argcol: the column of SHOW in the entry */
 void repl_cmd_diff(Repl *S, const char *arg, int argcol);
@@ -166,21 +168,21 @@ void repl_baseline_free(Repl *S);
 /* A money, count or percent value as the change lines show it. */
 char *repl_fmt_metric(const ReplWorld *w, const Node *metric, Num v, char *buf);
 
-/* ---- repltouch.c ---- */
+/* ---- fingerprint.c ---- */
 /* Fingerprints every metric of a checked plan. */
 void repl_touch_prepare(ReplWorld *w);
 /* Whether metric's allocation in w is the one in old (NULL: no). */
 bool repl_touch_same(const ReplWorld *old, const ReplWorld *w, const char *metric);
 void repl_touch_free(ReplWorld *w);
-/* One table per split metric and dimension, as run_default_shows; an
+/* One table per split metric and dimension, as session_default_shows; an
  * untouched metric's are old's, without evaluating it. */
 void repl_default_shows(ReplWorld *w, const ReplWorld *old, ShowList *l);
 
-/* ---- replsave.c ---- */
+/* ---- save.c ---- */
 /* :save FILE (text: the entry, argcol: the column of FILE). */
 void repl_cmd_save(Repl *S, const char *text, int line, const char *file, int argcol);
 
-/* ---- replact.c ---- */
+/* ---- actuals_cache.c ---- */
 /* The store for a world's checked plan: the cached one (rebound to this
  * plan) when its dimensions, base metrics and sources are the same, else
  * a new one read now.  NULL after reporting a read error. */
@@ -190,7 +192,7 @@ void repl_actuals_unref(ReplActuals *ra);
 void repl_actuals_bind(ReplActuals *ra, Program *p);
 bool repl_actuals_bound_to(const ReplActuals *ra, const Program *p);
 
-/* ---- replline.c ---- */
+/* ---- input.c ---- */
 typedef struct ReplInput ReplInput;
 ReplInput *repl_input_open(Repl *S);
 /* The next entry (lines joined while brackets are open), malloc'd; NULL at
@@ -200,7 +202,7 @@ void repl_input_close(ReplInput *in);
 /* Open brackets left at the end of text (strings and comments skipped). */
 int repl_open_brackets(const char *text);
 
-/* ---- repl.c: the session and its entries ---- */
+/* ---- loop.c: the session and its entries ---- */
 extern const char repl_usage[];
 void repl_say(Repl *S, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The first line of an entry, shortened, for messages (malloc'd). */
@@ -216,7 +218,7 @@ void repl_print_shows(Repl *S, Node *items, const char *title, bool check);
 /* Whether there is an evaluated plan; else reports it at the entry. */
 bool repl_need_world(Repl *S, const char *text, int line);
 
-/* ---- replcmd.c: the :commands ---- */
+/* ---- commands.c: the :commands ---- */
 typedef struct {
     const char *text; /* the whole entry */
     int line;

@@ -1,4 +1,4 @@
-/* replsave.c -- the REPL's :save FILE: the plan with the what-ifs applied,
+/* save.c -- the REPL's :save FILE: the plan with the what-ifs applied,
  * in the canonical layout, written atomically.
  *
  * Before anything is written the saved text is evaluated again from FILE's

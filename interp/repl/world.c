@@ -1,4 +1,4 @@
-/* replworld.c -- a REPL session state evaluated: the base plan with the
+/* world.c -- a REPL session state evaluated: the base plan with the
  * what-ifs applied, checked, and its tables computed.
  *
  * Every evaluation parses the base text afresh into a new Program (so no
