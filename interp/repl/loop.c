@@ -246,7 +246,9 @@ bool repl_need_world(Repl *S, const char *text, int line)
     return false;
 }
 
-static void statements(Repl *S, const char *text, int line)
+/* Parses an entry of statements alone: whether it does (else its errors
+ * are reported), whether it changes the plan and whether it shows tables. */
+static bool scan_statements(Repl *S, const char *text, int line, bool *changes, bool *shows)
 {
     Source *src = source_new("<repl>", NULL, text, strlen(text), 0);
     src->first_line = line;
@@ -254,11 +256,10 @@ static void statements(Repl *S, const char *text, int line)
     Diags d = {0};
     int nerr = 0;
     Node *items = ast_parse(src, &arena, &d, &nerr);
-    bool changes = false, shows = false;
     S->statements_changed = false;
     for (Node *n = items; n; n = n->next) {
-        changes |= n->kind != N_SHOW;
-        shows |= n->kind == N_SHOW;
+        *changes |= n->kind != N_SHOW;
+        *shows |= n->kind == N_SHOW;
         S->statements_changed |= n->kind == N_INCENTIVE || n->kind == N_SCORECARD ||
                                  n->kind == N_REVIEW || n->kind == N_EXAMPLE;
     }
@@ -266,25 +267,38 @@ static void statements(Repl *S, const char *text, int line)
     if (!ok) {
         repl_flush(S, &d);
         S->errors++;
-    } else if (changes) {
-        ok = apply_whatif(S, text, line, NULL);
     }
     diag_free(&d);
     arena_free(&arena);
     source_free(src);
-    if (!ok || !shows || !repl_need_world(S, text, line))
-        return;
-    Unit *u = NULL;
-    Node *again = prog_parse_unit(S->world->s.p, "<repl>", NULL, text, strlen(text), line, &u);
-    u->items = NULL;
-    repl_print_shows(S, again, NULL, true);
+    return ok;
 }
 
-static void expression(Repl *S, const char *text, int line)
+/* The show statements of an entry, printed from the current evaluation. */
+static void print_entry_shows(Repl *S, const char *text, int line)
 {
-    if (!repl_need_world(S, text, line))
+    Unit *u = NULL;
+    Node *items = prog_parse_unit(S->world->s.p, "<repl>", NULL, text, strlen(text), line, &u);
+    u->items = NULL;
+    repl_print_shows(S, items, NULL, true);
+}
+
+/* An entry of statements: its changes applied as one what-if, then its shows printed. */
+static void statements(Repl *S, const char *text, int line)
+{
+    bool changes = false, shows = false;
+    if (!scan_statements(S, text, line, &changes, &shows))
         return;
-    ReplWorld *w = S->world;
+    if (changes && !apply_whatif(S, text, line, NULL))
+        return;
+    if (shows && repl_need_world(S, text, line))
+        print_entry_shows(S, text, line);
+}
+
+/* Parses an expression entry in world w as `let _ = EXPR`: the let, or
+ * NULL after reporting why not. */
+static Node *parse_expression(Repl *S, ReplWorld *w, const char *text, int line)
+{
     Buf t = {0};
     buf_printf(&t, "let _ =\n%s", text); /* the expression keeps its line and columns */
     Unit *u = NULL;
@@ -292,19 +306,34 @@ static void expression(Repl *S, const char *text, int line)
     Node *items = prog_parse_unit(w->s.p, "<repl>", NULL, buf_cstr(&t), t.len, line - 1, &u);
     u->items = NULL;
     buf_free(&t);
-    if (w->s.d.nerrors == errors && (!items || items->kind != N_LET || items->next)) {
+    if (w->s.d.nerrors > errors) {
+        S->errors++;
+        repl_flush(S, &w->s.d);
+        return NULL;
+    }
+    if (!items || items->kind != N_LET || items->next) {
         repl_flush(S, &w->s.d);
         const char *s = text + strspn(text, " \t");
         repl_error_at(S, text, line, (int)(s - text) + 1, 1,
                       "expected a statement, an expression or a :command");
+        return NULL;
+    }
+    return items;
+}
+
+/* An expression entry: its value printed. */
+static void expression(Repl *S, const char *text, int line)
+{
+    if (!repl_need_world(S, text, line))
         return;
-    }
-    Kind kind = K_ANY;
-    if (w->s.d.nerrors == errors) {
-        kind = check_expression(w->s.p, items->a);
-    }
+    ReplWorld *w = S->world;
+    int errors = w->s.d.nerrors;
+    Node *let = parse_expression(S, w, text, line);
+    if (!let)
+        return;
+    Kind kind = check_expression(w->s.p, let->a);
     Value v;
-    if (w->s.d.nerrors == errors && ms_eval_plan(&w->s.ms, items->a, &v) == 0 &&
+    if (w->s.d.nerrors == errors && ms_eval_plan(&w->s.ms, let->a, &v) == 0 &&
         w->s.d.nerrors == errors) {
         Buf out = {0};
         repl_say_value(S, &v, (int)kind, &out);
@@ -350,13 +379,9 @@ static void entry(Repl *S, const char *text, int line)
 
 /* ---- the session -------------------------------------------------------------------------- */
 
-static int start(Repl *S, const char *file)
+/* The plan file as the session's base; 2 after saying why it cannot be read. */
+static int read_plan(Repl *S, const char *file)
 {
-    if (!file) {
-        S->st.base = repl_base_new(NULL, ".", "", 0);
-        repl_set_baseline(S);
-        return 0;
-    }
     size_t len = 0;
     char *text = repl_read_file(file, &len);
     if (!text) {
@@ -368,13 +393,31 @@ static int start(Repl *S, const char *file)
     S->st.base = repl_base_new(file, dir, text, len);
     free(dir);
     free(text);
-    S->world = repl_world_build(S, &S->st, -1);
-    if (S->world && S->st.as_of && S->world->s.as_of < 0) {
-        const Symbols *s = S->world->s.p->sym;
-        fprintf(stderr, "salesplan: --as-of '%s' is not a month of FY%d (YYYY-MM, %s .. %s)\n",
-                S->st.as_of, s->year, ms_month_label(s, 0), ms_month_label(s, 11));
-        return 2;
+    return 0;
+}
+
+/* --as-of names no month of the plan's year: says so, returns 2. */
+static int as_of_error(const Repl *S)
+{
+    const Symbols *s = S->world->s.p->sym;
+    fprintf(stderr, "salesplan: --as-of '%s' is not a month of FY%d (YYYY-MM, %s .. %s)\n",
+            S->st.as_of, s->year, ms_month_label(s, 0), ms_month_label(s, 11));
+    return 2;
+}
+
+/* The session's first state: the plan file evaluated (or an empty plan); 0 or 2. */
+static int start(Repl *S, const char *file)
+{
+    if (!file) {
+        S->st.base = repl_base_new(NULL, ".", "", 0);
+        repl_set_baseline(S);
+        return 0;
     }
+    if (read_plan(S, file) != 0)
+        return 2;
+    S->world = repl_world_build(S, &S->st, -1);
+    if (S->world && S->st.as_of && S->world->s.as_of < 0)
+        return as_of_error(S);
     if (!S->world) {
         fprintf(S->diag, "%s does not check: fix it and :reload, or :load another plan\n", file);
         S->errors++;
@@ -392,96 +435,126 @@ static void finish(Repl *S)
     repl_baseline_free(S);
     repl_actuals_unref(S->ra);
     free(S->quiet_msg);
+    free(S->allow);
 }
 
-static int parse_args(Repl *S, int argc, char **argv, const char **file, const char ***allow)
+static int print_help(void)
 {
-    *allow = xcalloc((size_t)argc + 1, sizeof **allow);
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            Buf u = {0};
-            render_usage(&u, repl_usage);
-            fputs(buf_cstr(&u), stdout);
-            buf_free(&u);
-            return -1;
-        } else if (strcmp(a, "--actuals") == 0 && v) {
-            S->st.actuals = xrealloc(S->st.actuals, (size_t)(S->st.nactuals + 1) * sizeof(char *));
-            S->st.actuals[S->st.nactuals++] = xstrdup(v);
-            i++;
-        } else if (strcmp(a, "--as-of") == 0 && v) {
-            free(S->st.as_of);
-            S->st.as_of = xstrdup(v);
-            i++;
-        } else if (strcmp(a, "--allow-path") == 0 && v) {
-            (*allow)[S->nallow++] = v;
-            i++;
-        } else if (strcmp(a, "--format") == 0 && v) {
-            if (!(S->format = render_format(v))) {
-                Buf names = {0};
-                render_format_names(&names, ", ", " or ");
-                fprintf(stderr,
-                        "salesplan: unknown format '%s' (expected %s)\n"
-                        "Try 'salesplan repl --help'.\n",
-                        v, buf_cstr(&names));
-                buf_free(&names);
-                return 2;
-            }
-            i++;
-        } else if (a[0] == '-' && a[1]) {
-            bool known = strcmp(a, "--actuals") == 0 || strcmp(a, "--as-of") == 0 ||
-                         strcmp(a, "--allow-path") == 0 || strcmp(a, "--format") == 0;
-            fprintf(stderr, "salesplan: %s '%s' for repl\nTry 'salesplan repl --help'.\n",
-                    known ? "a value is needed after" : "unknown option", a);
-            return 2;
-        } else if (*file) {
-            fprintf(stderr,
-                    "salesplan: repl takes one plan file (got a second: '%s')\n"
-                    "Try 'salesplan repl --help'.\n",
-                    a);
-            return 2;
-        } else {
-            *file = a;
-        }
+    Buf u = {0};
+    render_usage(&u, repl_usage);
+    fputs(buf_cstr(&u), stdout);
+    buf_free(&u);
+    return -1;
+}
+
+/* "salesplan: MESSAGE" and the --help hint on stderr; returns 2. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("salesplan: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'salesplan repl --help'.\n", stderr);
+    return 2;
+}
+
+static bool takes_value(const char *a)
+{
+    return strcmp(a, "--actuals") == 0 || strcmp(a, "--as-of") == 0 ||
+           strcmp(a, "--allow-path") == 0 || strcmp(a, "--format") == 0;
+}
+
+/* An option that takes a value (takes_value), with its value v; 0 or 2. */
+static int value_option(Repl *S, const char *a, const char *v)
+{
+    if (strcmp(a, "--actuals") == 0) {
+        S->st.actuals = xrealloc(S->st.actuals, (size_t)(S->st.nactuals + 1) * sizeof(char *));
+        S->st.actuals[S->st.nactuals++] = xstrdup(v);
+    } else if (strcmp(a, "--as-of") == 0) {
+        free(S->st.as_of);
+        S->st.as_of = xstrdup(v);
+    } else if (strcmp(a, "--allow-path") == 0) {
+        S->allow[S->nallow++] = v;
+    } else if (!(S->format = render_format(v))) {
+        Buf names = {0};
+        render_format_names(&names, ", ", " or ");
+        int rc = usage_error("unknown format '%s' (expected %s)", v, buf_cstr(&names));
+        buf_free(&names);
+        return rc;
     }
     return 0;
+}
+
+/* The argument at argv[*i]: 0, 2 after a usage error, or -1: --help was printed. */
+static int repl_arg(Repl *S, int argc, char **argv, int *i, const char **file)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+        return print_help();
+    if (takes_value(a) && *i + 1 < argc)
+        return value_option(S, a, argv[++*i]);
+    if (a[0] == '-' && a[1])
+        return usage_error("%s '%s' for repl",
+                           takes_value(a) ? "a value is needed after" : "unknown option", a);
+    if (*file)
+        return usage_error("repl takes one plan file (got a second: '%s')", a);
+    *file = a;
+    return 0;
+}
+
+/* The arguments into S (the options) and *file; 0, 2 after a usage error,
+ * or -1: --help was printed. */
+static int parse_args(Repl *S, int argc, char **argv, const char **file)
+{
+    S->allow = xcalloc((size_t)argc + 1, sizeof *S->allow);
+    int rc = 0;
+    for (int i = 0; i < argc && !rc; i++)
+        rc = repl_arg(S, argc, argv, &i, file);
+    return rc;
+}
+
+static void init(Repl *S)
+{
+    memset(S, 0, sizeof *S);
+    S->format = render_format_default();
+    S->interactive = isatty(0);
+    S->out = stdout;
+    S->diag = S->interactive ? stderr : stdout;
+    S->color = S->interactive && term_color(2);
+}
+
+/* Reads and runs entries until :quit or the end of input. */
+static void read_entries(Repl *S, const char *file)
+{
+    if (S->interactive)
+        printf("salesplan %s repl%s%s; :help lists the commands, Ctrl-D leaves\n", REPL_VERSION,
+               file ? " on " : "", file ? file : " (no plan: type a plan header, or :load FILE)");
+    ReplInput *in = repl_input_open(S);
+    char *text;
+    int line = 0;
+    while (!S->quit && (text = repl_input_next(in, &line))) {
+        entry(S, text, line);
+        free(text);
+        fflush(S->out);
+        fflush(S->diag);
+    }
+    repl_input_close(in);
 }
 
 int repl_main(int argc, char **argv)
 {
     Repl S;
-    memset(&S, 0, sizeof S);
-    S.format = render_format_default();
-    S.interactive = isatty(0);
-    S.out = stdout;
-    S.diag = S.interactive ? stderr : stdout;
-    S.color = S.interactive && term_color(2);
-    const char *file = NULL, **allow = NULL;
-    int rc = parse_args(&S, argc, argv, &file, &allow);
-    S.allow = allow;
+    init(&S);
+    const char *file = NULL;
+    int rc = parse_args(&S, argc, argv, &file);
     if (rc == 0)
         rc = start(&S, file);
-    if (rc != 0) {
-        finish(&S);
-        free(allow);
-        return rc < 0 ? 0 : rc;
+    if (rc == 0) {
+        read_entries(&S, file);
+        rc = !S.interactive && S.errors ? 1 : 0;
     }
-    if (S.interactive)
-        printf("salesplan %s repl%s%s; :help lists the commands, Ctrl-D leaves\n", REPL_VERSION,
-               file ? " on " : "", file ? file : " (no plan: type a plan header, or :load FILE)");
-    ReplInput *in = repl_input_open(&S);
-    char *text;
-    int line = 0;
-    while (!S.quit && (text = repl_input_next(in, &line))) {
-        entry(&S, text, line);
-        free(text);
-        fflush(S.out);
-        fflush(S.diag);
-    }
-    repl_input_close(in);
-    rc = !S.interactive && S.errors ? 1 : 0;
     finish(&S);
-    free(allow);
-    return rc;
+    return rc < 0 ? 0 : rc;
 }
