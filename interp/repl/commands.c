@@ -108,6 +108,59 @@ static ReplWorld *quiet_build(Repl *S, const ReplState *st)
     return w;
 }
 
+/* Adds entry e to keep if it still applies: then the new evaluation, else
+ * w after saying that e is dropped. */
+static ReplWorld *keep_entry(Repl *S, ReplState *keep, const ReplEntry *e, ReplWorld *w)
+{
+    repl_entry_add(keep, e->text, e->line, e->incentive);
+    ReplWorld *t = quiet_build(S, keep);
+    if (t) {
+        repl_world_free(S, w);
+        return t;
+    }
+    char *what = repl_short_text(e->text);
+    repl_say(S, "dropped the what-if of <repl>:%d (%s): %s\n", e->line, what,
+             S->quiet_msg ? S->quiet_msg : "it no longer checks");
+    free(what);
+    repl_entries_truncate(keep, keep->nw - 1);
+    return w;
+}
+
+/* Evaluates next with only the what-ifs that still apply, in order, and
+ * makes them next's; NULL when the plan alone does not check. */
+static ReplWorld *build_keeping(Repl *S, ReplState *next)
+{
+    ReplState keep;
+    repl_state_copy(&keep, next);
+    repl_entries_truncate(&keep, 0);
+    ReplWorld *w = repl_world_build(S, &keep, 0);
+    for (int i = 0; w && i < next->nw; i++)
+        w = keep_entry(S, &keep, &next->w[i], w);
+    repl_state_free(next);
+    *next = keep;
+    return w;
+}
+
+/* The session on a new base b (read from file), with the what-ifs that still apply. */
+static void reload(Repl *S, ReplBase *b, const char *file)
+{
+    ReplState next;
+    repl_state_copy(&next, &S->st);
+    repl_base_unref(next.base);
+    next.base = b;
+    ReplWorld *w = quiet_build(S, &next);
+    if (!w)
+        w = build_keeping(S, &next);
+    if (!w) {
+        repl_say(S, "%s does not check: the session is unchanged\n", file);
+        S->errors++;
+        repl_state_free(&next);
+        return;
+    }
+    repl_say(S, "reloaded %s\n", file);
+    repl_commit(S, &next, w, ":reload");
+}
+
 /* :reload keeps the what-ifs that still apply, in order. */
 static void cmd_reload(Repl *S, const Cmd *c)
 {
@@ -117,52 +170,8 @@ static void cmd_reload(Repl *S, const Cmd *c)
     }
     char *file = xstrdup(S->st.base->file);
     ReplBase *b = read_base(S, c, file);
-    if (!b) {
-        free(file);
-        return;
-    }
-    ReplState next;
-    repl_state_copy(&next, &S->st);
-    repl_base_unref(next.base);
-    next.base = b;
-    ReplWorld *w = quiet_build(S, &next);
-    if (!w) { /* find the what-ifs that no longer apply */
-        ReplState keep;
-        repl_state_copy(&keep, &next);
-        for (int i = 0; i < keep.nw; i++) {
-            free(keep.w[i].text);
-            free(keep.w[i].incentive);
-        }
-        keep.nw = 0;
-        w = repl_world_build(S, &keep, 0);
-        for (int i = 0; w && i < next.nw; i++) {
-            repl_entry_add(&keep, next.w[i].text, next.w[i].line, next.w[i].incentive);
-            ReplWorld *t = quiet_build(S, &keep);
-            if (t) {
-                repl_world_free(S, w);
-                w = t;
-                continue;
-            }
-            char *what = repl_short_text(next.w[i].text);
-            repl_say(S, "dropped the what-if of <repl>:%d (%s): %s\n", next.w[i].line, what,
-                     S->quiet_msg ? S->quiet_msg : "it no longer checks");
-            free(what);
-            keep.nw--;
-            free(keep.w[keep.nw].text);
-            free(keep.w[keep.nw].incentive);
-        }
-        repl_state_free(&next);
-        next = keep;
-    }
-    if (!w) {
-        repl_say(S, "%s does not check: the session is unchanged\n", file);
-        S->errors++;
-        repl_state_free(&next);
-        free(file);
-        return;
-    }
-    repl_say(S, "reloaded %s\n", file);
-    repl_commit(S, &next, w, ":reload");
+    if (b)
+        reload(S, b, file);
     free(file);
 }
 
@@ -246,6 +255,45 @@ static int split_words(const char *arg, char ***out)
     return n;
 }
 
+/* Makes next, which changes a setting (cmd ":actuals", label "actuals") to
+ * arg, the session's state: evaluated and committed, or while nothing is
+ * evaluated only remembered. */
+static void change_setting(Repl *S, ReplState *next, const char *cmd, const char *label,
+                           const char *arg)
+{
+    if (!S->world) {
+        repl_state_free(&S->st);
+        S->st = *next;
+        repl_say(S, "%s: %s\n", label, arg);
+        return;
+    }
+    Buf what = {0};
+    buf_printf(&what, "%s %s", cmd, arg);
+    repl_apply_setting(S, next, buf_cstr(&what));
+    buf_free(&what);
+}
+
+/* The files of :actuals CSV... (none: the plan's own) into st; false after
+ * reporting one that cannot be read. */
+static bool set_actuals(Repl *S, const Cmd *c, ReplState *st)
+{
+    for (int i = 0; i < st->nactuals; i++)
+        free(st->actuals[i]);
+    free(st->actuals);
+    st->actuals = NULL;
+    st->nactuals = 0;
+    if (strcmp(c->arg, "none") == 0)
+        return true;
+    st->nactuals = split_words(c->arg, &st->actuals);
+    for (int i = 0; i < st->nactuals; i++)
+        if (access(st->actuals[i], R_OK) != 0) {
+            repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
+                          "cannot read '%s': %s", st->actuals[i], strerror(errno));
+            return false;
+        }
+    return true;
+}
+
 static void cmd_actuals(Repl *S, const Cmd *c)
 {
     if (!*c->arg) {
@@ -257,74 +305,46 @@ static void cmd_actuals(Repl *S, const Cmd *c)
     }
     ReplState next;
     repl_state_copy(&next, &S->st);
-    for (int i = 0; i < next.nactuals; i++)
-        free(next.actuals[i]);
-    free(next.actuals);
-    next.actuals = NULL;
-    next.nactuals = 0;
-    if (strcmp(c->arg, "none") != 0) {
-        char **files = NULL;
-        next.nactuals = split_words(c->arg, &files);
-        next.actuals = files;
-        for (int i = 0; i < next.nactuals; i++)
-            if (access(files[i], R_OK) != 0) {
-                repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
-                              "cannot read '%s': %s", files[i], strerror(errno));
-                repl_state_free(&next);
-                return;
-            }
-    }
-    if (!S->world) { /* nothing evaluated yet: remember them */
-        repl_state_free(&S->st);
-        S->st = next;
-        repl_say(S, "actuals: %s\n", *c->arg ? c->arg : "the plan's own");
-        return;
-    }
-    Buf what = {0};
-    buf_printf(&what, ":actuals %s", c->arg);
-    repl_apply_setting(S, &next, buf_cstr(&what));
-    buf_free(&what);
+    if (set_actuals(S, c, &next))
+        change_setting(S, &next, ":actuals", "actuals", c->arg);
+    else
+        repl_state_free(&next);
+}
+
+/* Whether :as-of's argument is a month (of the plan's year, when a plan is
+ * evaluated); else reports it. */
+static bool as_of_month(Repl *S, const Cmd *c)
+{
+    int y = 0, m = 0;
+    char tail = 0;
+    const Symbols *s = S->world ? S->world->s.p->sym : NULL;
+    if (sscanf(c->arg, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12 &&
+        (!s || ms_fiscal_month(s, y, m) >= 0))
+        return true;
+    if (s)
+        repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
+                      "'%s' is not a month of FY%d (YYYY-MM, %s .. %s)", c->arg, s->year,
+                      ms_month_label(s, 0), ms_month_label(s, 11));
+    else
+        repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
+                      "'%s' is not a month (YYYY-MM)", c->arg);
+    return false;
 }
 
 static void cmd_as_of(Repl *S, const Cmd *c)
 {
+    if (!*c->arg) {
+        repl_say(S, "as of: %s\n", S->st.as_of ? S->st.as_of : "the last month with actuals");
+        return;
+    }
+    bool none = strcmp(c->arg, "none") == 0;
+    if (!none && !as_of_month(S, c))
+        return;
     ReplState next;
     repl_state_copy(&next, &S->st);
     free(next.as_of);
-    next.as_of = NULL;
-    if (!*c->arg) {
-        repl_say(S, "as of: %s\n", S->st.as_of ? S->st.as_of : "the last month with actuals");
-        repl_state_free(&next);
-        return;
-    }
-    if (strcmp(c->arg, "none") != 0) {
-        int y = 0, m = 0;
-        char tail = 0;
-        const Symbols *s = S->world ? S->world->s.p->sym : NULL;
-        if (sscanf(c->arg, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 ||
-            (s && ms_fiscal_month(s, y, m) < 0)) {
-            if (s)
-                repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
-                              "'%s' is not a month of FY%d (YYYY-MM, %s .. %s)", c->arg, s->year,
-                              ms_month_label(s, 0), ms_month_label(s, 11));
-            else
-                repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
-                              "'%s' is not a month (YYYY-MM)", c->arg);
-            repl_state_free(&next);
-            return;
-        }
-        next.as_of = xstrdup(c->arg);
-    }
-    if (!S->world) {
-        repl_state_free(&S->st);
-        S->st = next;
-        repl_say(S, "as of: %s\n", c->arg);
-        return;
-    }
-    Buf what = {0};
-    buf_printf(&what, ":as-of %s", c->arg);
-    repl_apply_setting(S, &next, buf_cstr(&what));
-    buf_free(&what);
+    next.as_of = none ? NULL : xstrdup(c->arg);
+    change_setting(S, &next, ":as-of", "as of", c->arg);
 }
 
 static void cmd_report(Repl *S, const Cmd *c)
@@ -441,6 +461,30 @@ static const char *nearest_command(const char *name)
     return best;
 }
 
+/* ':NAME' at column col of the entry is no command: says so, with a did-you-mean. */
+static void unknown_command(Repl *S, const char *text, int line, int col, const char *name)
+{
+    const char *best = nearest_command(name);
+    Buf hint = {0};
+    if (best)
+        buf_printf(&hint, " (did you mean ':%s'?)", best);
+    else
+        buf_puts(&hint, " (:help lists the commands)");
+    repl_error_at(S, text, line, col, (int)utf8_count(name, strlen(name)) + 1,
+                  "unknown command ':%s'%s", name, buf_cstr(&hint));
+    buf_free(&hint);
+}
+
+/* The argument after the command word, without trailing white space (malloc'd). */
+static char *command_arg(const char *a)
+{
+    char *arg = xstrdup(a);
+    size_t al = strlen(arg);
+    while (al && (arg[al - 1] == ' ' || arg[al - 1] == '\t' || arg[al - 1] == '\n'))
+        arg[--al] = '\0';
+    return arg;
+}
+
 void repl_command(Repl *S, const char *text, int line)
 {
     const char *p = text + strspn(text, " \t");
@@ -448,27 +492,14 @@ void repl_command(Repl *S, const char *text, int line)
     p++; /* ':' */
     size_t n = strcspn(p, " \t\n");
     char *name = xstrndup(p, n);
-    const char *a = p + n;
-    a += strspn(a, " \t\n");
-    char *arg = xstrdup(a);
-    size_t al = strlen(arg);
-    while (al && (arg[al - 1] == ' ' || arg[al - 1] == '\t' || arg[al - 1] == '\n'))
-        arg[--al] = '\0';
+    const char *a = p + n + strspn(p + n, " \t\n");
+    char *arg = command_arg(a);
     Cmd c = {text, line, arg, (int)utf8_count(text, (size_t)(a - text)) + 1};
     const ReplCommand *e = repl_find_command(name);
-    if (e) {
+    if (e)
         e->fn(S, &c);
-    } else {
-        const char *best = nearest_command(name);
-        Buf hint = {0};
-        if (best)
-            buf_printf(&hint, " (did you mean ':%s'?)", best);
-        else
-            buf_puts(&hint, " (:help lists the commands)");
-        repl_error_at(S, text, line, col, (int)utf8_count(name, n) + 1, "unknown command ':%s'%s",
-                      name, buf_cstr(&hint));
-        buf_free(&hint);
-    }
+    else
+        unknown_command(S, text, line, col, name);
     free(name);
     free(arg);
 }

@@ -135,6 +135,8 @@ void repl_base_unref(ReplBase *b);
 void repl_state_copy(ReplState *dst, const ReplState *src);
 void repl_state_free(ReplState *st);
 void repl_entry_add(ReplState *st, const char *text, int line, const char *incentive);
+/* Drops the entries from index n on. */
+void repl_entries_truncate(ReplState *st, int n);
 /* Evaluates a state: NULL after printing its diagnostics.  Warnings are
  * printed only when they point into entries from index first_new on
  * (-1: all of them).  What the change did not touch is taken over from

@@ -49,6 +49,16 @@ void repl_entry_add(ReplState *st, const char *text, int line, const char *incen
     st->nw++;
 }
 
+void repl_entries_truncate(ReplState *st, int n)
+{
+    for (int i = n; i < st->nw; i++) {
+        free(st->w[i].text);
+        free(st->w[i].incentive);
+    }
+    if (n < st->nw)
+        st->nw = n;
+}
+
 void repl_state_copy(ReplState *dst, const ReplState *src)
 {
     memset(dst, 0, sizeof *dst);
