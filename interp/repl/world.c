@@ -182,47 +182,34 @@ static char *split_key(const Node *n)
     return b.data;
 }
 
+/* The statements a what-if replaces by their kind and name. */
+static bool keyed_by_name(NodeKind k)
+{
+    static const NodeKind kinds[] = {N_DIMENSION, N_METRIC,    N_LET,    N_FN,      N_HISTORY,
+                                     N_INCENTIVE, N_SCORECARD, N_REVIEW, N_SCENARIO};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (kinds[i] == k)
+            return true;
+    return false;
+}
+
 /* What a what-if statement must match to replace n; NULL: n is only ever added. */
 static char *stmt_key(const Node *n)
 {
     Buf b = {0};
-    switch (n->kind) {
-    case N_PLAN:
-        buf_puts(&b, "plan");
-        break;
-    case N_DIMENSION:
-    case N_METRIC:
-    case N_LET:
-    case N_FN:
-    case N_HISTORY:
-    case N_INCENTIVE:
-    case N_SCORECARD:
-    case N_REVIEW:
-    case N_SCENARIO:
-        buf_printf(&b, "%s %s", ast_kind_name(n->kind), n->name);
-        break;
-    case N_EXAMPLE:
-        buf_printf(&b, "example %s", n->str ? n->str : "");
-        break;
-    case N_REPORT:
-        buf_printf(&b, "report %s", n->str ? n->str : "");
-        break;
-    case N_IMPORT:
-        buf_printf(&b, "import %s", n->str);
-        break;
-    case N_TARGET:
-        buf_printf(&b, "target %s%s", n->name, n->c ? " from" : "");
-        break;
-    case N_ASSERT: /* by its message: an assertion without one is only ever added */
-        if (!n->str)
-            return NULL;
-        buf_printf(&b, "assert %s:%s", n->name ? n->name : "", n->str);
-        break;
-    case N_SPLIT:
+    NodeKind k = n->kind;
+    if (k == N_SPLIT)
         return split_key(n);
-    default:
-        return NULL;
-    }
+    if (k == N_PLAN)
+        buf_puts(&b, "plan");
+    else if (keyed_by_name(k))
+        buf_printf(&b, "%s %s", ast_kind_name(k), n->name);
+    else if (k == N_EXAMPLE || k == N_REPORT || k == N_IMPORT) /* by title, by path */
+        buf_printf(&b, "%s %s", ast_kind_name(k), n->str ? n->str : "");
+    else if (k == N_TARGET)
+        buf_printf(&b, "target %s%s", n->name, n->c ? " from" : "");
+    else if (k == N_ASSERT && n->str) /* by its message: one without is only ever added */
+        buf_printf(&b, "assert %s:%s", n->name ? n->name : "", n->str);
     return b.data;
 }
 
@@ -262,6 +249,41 @@ static void apply_stmt(ReplWorld *w, Node *n, int entry)
     s->lines_changed = false;
 }
 
+/* NAME.LINE = EXPR names no incentive of the plan (at: NAME). */
+static void no_incentive(ReplWorld *w, const char *inc, Loc at)
+{
+    StrMap names = {0};
+    for (int i = 0; i < w->nslots; i++)
+        if (w->slots[i].n->kind == N_INCENTIVE)
+            strmap_put(&names, w->slots[i].n->name, w->slots[i].n);
+    diag_error(&w->s.d, at, "the plan has no incentive '%s'", inc);
+    const char *near = sym_closest(&names, inc);
+    if (near)
+        diag_note_plain(&w->s.d, "did you mean '%s'?", near);
+    else
+        diag_note_plain(&w->s.d, "NAME.LINE = EXPRESSION changes one line of an incentive");
+    strmap_free(&names);
+}
+
+/* Puts line into an incentive's list of lines: in place of the line of
+ * the same name, or else before the payout line (or last). */
+static void put_line(Node *incentive, Node *line)
+{
+    Node **pp = &incentive->b, **payout = NULL;
+    for (; *pp; pp = &(*pp)->next) {
+        if (strcmp((*pp)->name, line->name) == 0) {
+            line->next = (*pp)->next;
+            *pp = line;
+            return;
+        }
+        if (strcmp((*pp)->name, "payout") == 0 && !payout)
+            payout = pp;
+    }
+    Node **at = payout ? payout : pp;
+    line->next = *at;
+    *at = line;
+}
+
 /* NAME.LINE = EXPR: the line replaces the incentive's line of that name,
  * or goes before its payout line. */
 static void apply_line(ReplWorld *w, const char *inc, Loc at, Node *line, int entry)
@@ -271,37 +293,13 @@ static void apply_line(ReplWorld *w, const char *inc, Loc at, Node *line, int en
     ReplSlot *s = slot_find(w, buf_cstr(&k));
     buf_free(&k);
     if (!s) {
-        StrMap names = {0};
-        for (int i = 0; i < w->nslots; i++)
-            if (w->slots[i].n->kind == N_INCENTIVE)
-                strmap_put(&names, w->slots[i].n->name, w->slots[i].n);
-        diag_error(&w->s.d, at, "the plan has no incentive '%s'", inc);
-        const char *near = sym_closest(&names, inc);
-        if (near)
-            diag_note_plain(&w->s.d, "did you mean '%s'?", near);
-        else
-            diag_note_plain(&w->s.d, "NAME.LINE = EXPRESSION changes one line of an incentive");
-        strmap_free(&names);
+        no_incentive(w, inc, at);
         return;
     }
     if (!w->replaced[entry])
         w->replaced[entry] = s->entry < 0 ? s->n : w->replaced[s->entry];
     w->line[entry] = line;
-    Node **pp = &s->n->b, **payout = NULL;
-    for (; *pp; pp = &(*pp)->next) {
-        if (strcmp((*pp)->name, line->name) == 0) {
-            line->next = (*pp)->next;
-            *pp = line;
-            break;
-        }
-        if (strcmp((*pp)->name, "payout") == 0 && !payout)
-            payout = pp;
-    }
-    if (!*pp) { /* a new line */
-        Node **at_ = payout ? payout : pp;
-        line->next = *at_;
-        *at_ = line;
-    }
+    put_line(s->n, line);
     s->lines_changed = true;
 }
 
@@ -501,33 +499,31 @@ static void table_grid(ReplWorld *w, const ReplWorld *old, int i)
     session_show_grid(&w->s.en, &w->s.ms, s, &w->grids[i]);
 }
 
-/* Allocations (their errors), the tables, examples and assertions; what
- * the change did not touch is taken over from the current evaluation. */
-static int evaluate(Repl *S, ReplWorld *w, const ReplState *st)
+/* Allocates every metric with splits or a target from a file whose
+ * allocation the change touched (so that their errors show now). */
+static void allocate_touched(ReplWorld *w, const ReplWorld *old)
 {
     Program *p = w->s.p;
-    if (!session_run(&w->s, SESSION_ENGINE))
-        return -1;
-    repl_touch_prepare(w);
-    const ReplWorld *old = S->fresh ? NULL : S->world;
     for (Unit *u = p->units; u; u = u->next)
         for (Node *m = u->items; m; m = m->next)
             if (metric_decl(p, m) && !repl_touch_same(old, w, m->name) &&
                 (alloc_has_splits(&w->s.en, m) || strmap_get(&p->sym->targets_from, m->name)))
                 alloc_get(&w->s.en, m);
-    if (w->s.d.nerrors)
-        return -1;
-    if (!(w->ra = repl_actuals_get(S, w, st)))
-        return -1;
-    if (st->as_of) {
-        int y = 0, m = 0;
-        char tail = 0;
-        if (sscanf(st->as_of, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12)
-            w->s.as_of = ms_fiscal_month(p->sym, y, m);
-    }
-    session_lend_actuals(&w->s, w->ra->act);
-    if (!session_run(&w->s, SESSION_MEASURE))
-        return -1;
+}
+
+/* The fiscal month of YYYY-MM (start and :as-of checked it: else none). */
+static void set_as_of(ReplWorld *w, const char *as_of)
+{
+    int y = 0, m = 0;
+    char tail = 0;
+    if (sscanf(as_of, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12)
+        w->s.as_of = ms_fiscal_month(w->s.p->sym, y, m);
+}
+
+/* The tables' grids, then the examples and assertions, then the totals
+ * the change lines compare. */
+static void compute_tables(ReplWorld *w, const ReplWorld *old)
+{
     collect_shows(w, old);
     w->grids = xcalloc((size_t)w->l.n + 1, sizeof *w->grids);
     for (int i = 0; i < w->l.n && !w->s.d.nerrors; i++)
@@ -536,6 +532,27 @@ static int evaluate(Repl *S, ReplWorld *w, const ReplState *st)
         session_run(&w->s, SESSION_VERIFY);
     if (!w->s.d.nerrors)
         compute_totals(w, old);
+}
+
+/* Allocations (their errors), the tables, examples and assertions; what
+ * the change did not touch is taken over from the current evaluation. */
+static int evaluate(Repl *S, ReplWorld *w, const ReplState *st)
+{
+    if (!session_run(&w->s, SESSION_ENGINE))
+        return -1;
+    repl_touch_prepare(w);
+    const ReplWorld *old = S->fresh ? NULL : S->world;
+    allocate_touched(w, old);
+    if (w->s.d.nerrors)
+        return -1;
+    if (!(w->ra = repl_actuals_get(S, w, st)))
+        return -1;
+    if (st->as_of)
+        set_as_of(w, st->as_of);
+    session_lend_actuals(&w->s, w->ra->act);
+    if (!session_run(&w->s, SESSION_MEASURE))
+        return -1;
+    compute_tables(w, old);
     return w->s.d.nerrors ? -1 : 0;
 }
 
@@ -560,14 +577,9 @@ static void keep_new_warnings(Diags *d, Source **srcs, int nsrcs)
     d->n = k;
 }
 
-ReplWorld *repl_world_build(Repl *S, const ReplState *st, int first_new)
+/* The main unit's statements with the what-ifs of st applied, in order. */
+static void apply_entries(ReplWorld *w, const ReplState *st)
 {
-    ReplWorld *w = xcalloc(1, sizeof *w);
-    w->so.allow = S->allow;
-    w->so.nallow = S->nallow;
-    session_init(&w->s, &w->so);
-    const ReplBase *b = st->base;
-    session_load_text(&w->s, b->file ? b->file : "<empty plan>", b->dir, b->text, b->len);
     Unit *mu = w->s.p->main;
     for (Node *n = mu->items; n; n = n->next)
         slot_add(w, n, -1);
@@ -576,12 +588,23 @@ ReplWorld *repl_world_build(Repl *S, const ReplState *st, int first_new)
     w->replaced = xcalloc((size_t)st->nw + 1, sizeof *w->replaced);
     w->line = xcalloc((size_t)st->nw + 1, sizeof *w->line);
     for (int i = 0; i < st->nw; i++)
-        apply_entry(w, &st->w[i], i, b->dir);
+        apply_entry(w, &st->w[i], i, st->base->dir);
     mu->items = NULL;
     for (int i = w->nslots - 1; i >= 0; i--) {
         w->slots[i].n->next = mu->items;
         mu->items = w->slots[i].n;
     }
+}
+
+ReplWorld *repl_world_build(Repl *S, const ReplState *st, int first_new)
+{
+    ReplWorld *w = xcalloc(1, sizeof *w);
+    w->so.allow = S->allow;
+    w->so.nallow = S->nallow;
+    session_init(&w->s, &w->so);
+    const ReplBase *b = st->base;
+    session_load_text(&w->s, b->file ? b->file : "<empty plan>", b->dir, b->text, b->len);
+    apply_entries(w, st);
     int rc = w->s.d.nerrors ? -1 : 0;
     if (rc == 0) {
         prog_load_new_imports(w->s.p); /* what the what-ifs import */
@@ -615,15 +638,9 @@ static void release_actuals(Repl *S, ReplWorld *w)
     w->ra = NULL;
 }
 
-void repl_world_free(Repl *S, ReplWorld *w)
+/* The tables a world compares and their totals. */
+static void free_tables(ReplWorld *w)
 {
-    if (!w)
-        return;
-    if (w->s.measure) { /* before the store it reads may go */
-        ms_free(&w->s.ms);
-        w->s.measure = false;
-    }
-    release_actuals(S, w);
     for (int i = 0; i < w->l.n; i++) {
         free(w->keys[i]);
         if (w->grids)
@@ -635,6 +652,18 @@ void repl_world_free(Repl *S, ReplWorld *w)
     free(w->l.titles);
     free(w->roots);
     free(w->payouts);
+}
+
+void repl_world_free(Repl *S, ReplWorld *w)
+{
+    if (!w)
+        return;
+    if (w->s.measure) { /* before the store it reads may go */
+        ms_free(&w->s.ms);
+        w->s.measure = false;
+    }
+    release_actuals(S, w);
+    free_tables(w);
     repl_touch_free(w);
     for (int i = 0; i < w->nslots; i++)
         free(w->slots[i].key);
