@@ -107,11 +107,21 @@ typedef struct {
     int n;
 } Groups;
 
-static Group *group_of(Groups *g, const char *name)
+/* The group called name, or NULL. */
+static Group *group_named(Groups *g, const char *name)
 {
     for (int i = 0; i < g->n; i++)
         if (strcmp(g->v[i].name, name) == 0)
             return &g->v[i];
+    return NULL;
+}
+
+/* The group called name, added if there is none. */
+static Group *group_of(Groups *g, const char *name)
+{
+    Group *old = group_named(g, name);
+    if (old)
+        return old;
     g->v = xrealloc(g->v, (size_t)(g->n + 1) * sizeof *g->v);
     g->v[g->n] = (Group){xstrdup(name), 0, false};
     return &g->v[g->n++];
@@ -177,54 +187,61 @@ static void say_root(Buf *out, const ReplWorld *old, const ReplWorld *now, const
     buf_putc(out, '\n');
 }
 
-void repl_say_changes(Repl *S, const ReplWorld *old, const ReplWorld *now)
+/* The root targets: old -> new with their metric's cells, or gone. */
+static void say_targets(Buf *out, const ReplWorld *old, const ReplWorld *now, Groups *g)
 {
-    Buf out = {0};
-    char c[NUM_BUFSZ + 16];
-    if (!old) {
-        buf_printf(&out, "the plan checks: %d table%s\n", now->l.n, now->l.n == 1 ? "" : "s");
-        fputs(buf_cstr(&out), S->out);
-        buf_free(&out);
-        return;
-    }
-    Groups g = {0};
-    count_changes(old, now, &g);
-    for (int i = 0; i < now->nroots; i++) {
-        Group *gr = NULL;
-        for (int k = 0; k < g.n && !gr; k++)
-            if (strcmp(g.v[k].name, now->roots[i].name) == 0)
-                gr = &g.v[k];
-        say_root(&out, old, now, &now->roots[i], gr, false);
-    }
+    for (int i = 0; i < now->nroots; i++)
+        say_root(out, old, now, &now->roots[i], group_named(g, now->roots[i].name), false);
     for (int i = 0; i < old->nroots; i++)
         if (!root_named(now->roots, now->nroots, old->roots[i].name)) {
             char a[NUM_BUFSZ + 2];
-            buf_printf(&out, "%s: %s -> no target\n", old->roots[i].name,
+            buf_printf(out, "%s: %s -> no target\n", old->roots[i].name,
                        repl_fmt_metric(old, old->roots[i].metric, old->roots[i].value, a));
         }
+}
+
+/* The incentives' total payouts, with their statements' cells. */
+static void say_payouts(Buf *out, const ReplWorld *old, const ReplWorld *now, Groups *g)
+{
     for (int i = 0; i < now->npayouts; i++) {
         Buf key = {0};
         buf_printf(&key, "incentive %s", now->payouts[i].name);
-        Group *gr = NULL;
-        for (int k = 0; k < g.n && !gr; k++)
-            if (strcmp(g.v[k].name, buf_cstr(&key)) == 0)
-                gr = &g.v[k];
+        Group *gr = group_named(g, buf_cstr(&key));
         buf_free(&key);
-        say_root(&out, old, now, &now->payouts[i], gr, true);
+        say_root(out, old, now, &now->payouts[i], gr, true);
     }
+}
+
+/* What changed from old to now, one line per target, payout or table. */
+static void say_moves(Repl *S, const ReplWorld *old, const ReplWorld *now, Buf *out)
+{
+    char c[NUM_BUFSZ + 16];
+    Groups g = {0};
+    count_changes(old, now, &g);
+    say_targets(out, old, now, &g);
+    say_payouts(out, old, now, &g);
     for (int k = 0; k < g.n; k++)
         if (!g.v[k].said && g.v[k].cells)
-            buf_printf(&out, "%s: %s\n", g.v[k].name, fmt_cells(g.v[k].cells, c));
-    if (!out.len && S->statements_changed && !now->ra->act)
-        buf_puts(&out, "nothing changed (without actuals no payout, scorecard or review is "
-                       "computed: :actuals CSV)\n");
-    else if (!out.len)
-        buf_puts(&out, "nothing changed\n");
-    fputs(buf_cstr(&out), S->out);
-    buf_free(&out);
+            buf_printf(out, "%s: %s\n", g.v[k].name, fmt_cells(g.v[k].cells, c));
     for (int k = 0; k < g.n; k++)
         free(g.v[k].name);
     free(g.v);
+    if (!out->len && S->statements_changed && !now->ra->act)
+        buf_puts(out, "nothing changed (without actuals no payout, scorecard or review is "
+                      "computed: :actuals CSV)\n");
+    else if (!out->len)
+        buf_puts(out, "nothing changed\n");
+}
+
+void repl_say_changes(Repl *S, const ReplWorld *old, const ReplWorld *now)
+{
+    Buf out = {0};
+    if (old)
+        say_moves(S, old, now, &out);
+    else
+        buf_printf(&out, "the plan checks: %d table%s\n", now->l.n, now->l.n == 1 ? "" : "s");
+    fputs(buf_cstr(&out), S->out);
+    buf_free(&out);
 }
 
 /* ---- the baseline and :diff --------------------------------------------------------------- */
