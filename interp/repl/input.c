@@ -199,6 +199,37 @@ static void on_line(char *line)
     rl_callback_handler_remove();
 }
 
+/* Waits for a key on the terminal: 1, 0 after Ctrl-C, -1 on an error. */
+static int wait_key(void)
+{
+    for (;;) {
+        fd_set fds;
+        int fd = fileno(rl_instream);
+        FD_ZERO(&fds);
+        FD_SET(fd, &fds);
+        if (select(fd + 1, &fds, NULL, NULL, NULL) >= 0)
+            return 1;
+        if (errno != EINTR)
+            return -1;
+        if (got_sigint) {
+            got_sigint = 0;
+            return 0;
+        }
+    }
+}
+
+/* Ctrl-C: drops what is typed; the next line starts a new entry. */
+static void drop_typed(void)
+{
+    rl_free_line_state();
+    rl_callback_sigcleanup();
+    rl_replace_line("", 0);
+    rl_point = rl_end = rl_mark = 0;
+    rl_callback_handler_remove();
+    fputs("^C\n", rl_outstream);
+    fflush(rl_outstream);
+}
+
 /* One line from the terminal; NULL at the end of input, *dropped after Ctrl-C. */
 static char *rl_read_line(ReplInput *in, const char *prompt, bool *dropped)
 {
@@ -208,22 +239,9 @@ static char *rl_read_line(ReplInput *in, const char *prompt, bool *dropped)
     in->line = NULL;
     rl_callback_handler_install(prompt, on_line);
     while (!in->have_line) {
-        fd_set fds;
-        int fd = fileno(rl_instream);
-        FD_ZERO(&fds);
-        FD_SET(fd, &fds);
-        int r = select(fd + 1, &fds, NULL, NULL, NULL);
-        if (r < 0 && errno == EINTR) {
-            if (!got_sigint)
-                continue;
-            got_sigint = 0; /* Ctrl-C: drop what is typed, start a new entry */
-            rl_free_line_state();
-            rl_callback_sigcleanup();
-            rl_replace_line("", 0);
-            rl_point = rl_end = rl_mark = 0;
-            rl_callback_handler_remove();
-            fputs("^C\n", rl_outstream);
-            fflush(rl_outstream);
+        int r = wait_key();
+        if (r == 0) {
+            drop_typed();
             *dropped = true;
             return NULL;
         }
@@ -346,40 +364,56 @@ static void remember(ReplInput *in, const Buf *entry)
     free(h);
 }
 
-char *repl_input_next(ReplInput *in, int *first_line)
+/* Adds a line read (and frees it) to an entry; more: not its first line. */
+static void add_line(ReplInput *in, Buf *entry, char *line, bool more, int *first_line)
 {
-    Buf entry = {0};
+    in->S->line++;
+    if (!more)
+        *first_line = in->S->line;
+    else
+        buf_putc(entry, '\n');
+    buf_puts(entry, line);
+    free(line);
+}
+
+/* Whether an entry is whole: a :command, or no bracket left open. */
+static bool entry_complete(Buf *entry)
+{
+    const char *t = buf_cstr(entry);
+    t += strspn(t, " \t");
+    return *t == ':' || repl_open_brackets(buf_cstr(entry)) <= 0;
+}
+
+/* Reads lines into entry while brackets are open; false at the end of
+ * input before the entry's first line. */
+static bool read_entry(ReplInput *in, Buf *entry, int *first_line)
+{
     bool more = false;
     for (;;) {
         bool dropped;
         char *line = read_line(in, more, &dropped);
         if (dropped) {
-            entry.len = 0;
+            entry->len = 0;
             more = false;
-            continue;
+        } else if (!line) {
+            return more; /* in an open bracket: the parser says what is missing */
+        } else {
+            add_line(in, entry, line, more, first_line);
+            if (entry_complete(entry))
+                return true;
+            more = true;
         }
-        if (!line) {
-            if (!more) {
-                buf_free(&entry);
-                return NULL;
-            }
-            break; /* the end of input in an open bracket: the parser says what is missing */
-        }
-        in->S->line++;
-        if (!more)
-            *first_line = in->S->line;
-        else
-            buf_putc(&entry, '\n');
-        buf_puts(&entry, line);
-        free(line);
-        const char *t = buf_cstr(&entry);
-        t += strspn(t, " \t");
-        if (*t == ':' || repl_open_brackets(buf_cstr(&entry)) <= 0)
-            break;
-        more = true;
     }
-    remember(in, &entry);
-    char *s = xstrdup(buf_cstr(&entry));
+}
+
+char *repl_input_next(ReplInput *in, int *first_line)
+{
+    Buf entry = {0};
+    char *s = NULL;
+    if (read_entry(in, &entry, first_line)) {
+        remember(in, &entry);
+        s = xstrdup(buf_cstr(&entry));
+    }
     buf_free(&entry);
     return s;
 }
