@@ -94,6 +94,21 @@ static int fmt_write(const char *path, const Buf *text)
     return rc ? 2 : 0;
 }
 
+/* What becomes of a formatted plan (out; text: as read, len bytes):
+ * printed, listed when it would change, or rewritten; 0, 1 or 2. */
+static int fmt_output(const char *path, FmtMode mode, const char *text, size_t len, const Buf *out)
+{
+    bool same = out->len == len && (len == 0 || memcmp(out->data, text, len) == 0);
+    if (mode == FMT_PRINT || mode == FMT_DUMP)
+        fwrite(out->data ? out->data : "", 1, out->len, stdout);
+    else if (mode == FMT_CHECK && !same) {
+        printf("%s\n", path);
+        return 1;
+    } else if (mode == FMT_WRITE && !same)
+        return fmt_write(path, out);
+    return 0;
+}
+
 /* Formats one file; returns 0, 1 (does not parse; --check: would change) or 2. */
 static int fmt_one(const char *path, FmtMode mode)
 {
@@ -116,14 +131,7 @@ static int fmt_one(const char *path, FmtMode mode)
         diag_count_line(&d, stderr, src->name);
         rc = r == FMT_SYNTAX_ERROR ? 1 : 2;
     } else {
-        bool same = out.len == len && (len == 0 || memcmp(out.data, text, len) == 0);
-        if (mode == FMT_PRINT || mode == FMT_DUMP)
-            fwrite(out.data ? out.data : "", 1, out.len, stdout);
-        else if (mode == FMT_CHECK && !same) {
-            printf("%s\n", path);
-            rc = 1;
-        } else if (mode == FMT_WRITE && !same)
-            rc = fmt_write(path, &out);
+        rc = fmt_output(path, mode, text, len, &out);
     }
     buf_free(&out);
     diag_free(&d);
@@ -132,52 +140,79 @@ static int fmt_one(const char *path, FmtMode mode)
     return rc;
 }
 
-int cmd_fmt(int argc, char **argv)
+/* The mode an option asks for, or -1: it is not one of them. */
+static int mode_option(const char *a)
 {
-    FmtMode mode = FMT_PRINT;
-    const char **files = xcalloc((size_t)argc + 1, sizeof *files);
-    int nfiles = 0, rc = 0;
+    if (strcmp(a, "--check") == 0)
+        return FMT_CHECK;
+    if (strcmp(a, "-w") == 0 || strcmp(a, "--write") == 0)
+        return FMT_WRITE;
+    if (strcmp(a, "--dump-ast") == 0)
+        return FMT_DUMP;
+    return -1;
+}
+
+/* The arguments: the mode and the files; 0, 2 after a usage error, or -1:
+ * --help was printed. */
+static int fmt_args(int argc, char **argv, FmtMode *mode, const char **files, int *nfiles)
+{
     bool only_files = false;
-    for (int i = 0; i < argc && !rc; i++) {
+    for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        FmtMode m = mode;
+        int m = mode_option(a);
         if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
-            files[nfiles++] = a;
-            continue;
+            files[(*nfiles)++] = a;
         } else if (strcmp(a, "--") == 0) {
             only_files = true;
-            continue;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(fmt_usage, stdout);
-            goto done;
-        } else if (strcmp(a, "--check") == 0) {
-            m = FMT_CHECK;
-        } else if (strcmp(a, "-w") == 0 || strcmp(a, "--write") == 0) {
-            m = FMT_WRITE;
-        } else if (strcmp(a, "--dump-ast") == 0) {
-            m = FMT_DUMP;
+            return -1;
+        } else if (m < 0) {
+            return cli_usage_error("unknown option '%s' for fmt", a);
+        } else if (*mode != FMT_PRINT && (FmtMode)m != *mode) {
+            return cli_usage_error("fmt takes one of --check, -w and --dump-ast%s", "");
         } else {
-            rc = cli_usage_error("unknown option '%s' for fmt", a);
-            break;
+            *mode = (FmtMode)m;
         }
-        if (mode != FMT_PRINT && m != mode)
-            rc = cli_usage_error("fmt takes one of --check, -w and --dump-ast%s", "");
-        mode = m;
     }
-    if (!rc && nfiles == 0)
-        rc = cli_usage_error("fmt needs at least one plan file ('-' for standard input)%s", "");
-    for (int i = 0; i < nfiles && !rc; i++)
+    return 0;
+}
+
+/* Whether the files suit the mode: at least one, and standard input not
+ * with -w; 0 or 2. */
+static int check_files(FmtMode mode, const char **files, int nfiles)
+{
+    if (nfiles == 0)
+        return cli_usage_error("fmt needs at least one plan file ('-' for standard input)%s", "");
+    for (int i = 0; i < nfiles; i++)
         if (mode == FMT_WRITE && strcmp(files[i], "-") == 0)
-            rc = cli_usage_error("fmt -w cannot rewrite standard input%s", "");
-    if (rc)
-        goto done;
+            return cli_usage_error("fmt -w cannot rewrite standard input%s", "");
+    return 0;
+}
+
+/* Formats every file; returns the worst status. */
+static int fmt_files(FmtMode mode, const char **files, int nfiles)
+{
+    int rc = 0;
     for (int i = 0; i < nfiles; i++) {
         int r = fmt_one(files[i], mode);
         if (r > rc)
             rc = r;
     }
-done:
-    free(files);
     return rc;
+}
+
+int cmd_fmt(int argc, char **argv)
+{
+    FmtMode mode = FMT_PRINT;
+    const char **files = xcalloc((size_t)argc + 1, sizeof *files);
+    int nfiles = 0;
+    int rc = fmt_args(argc, argv, &mode, files, &nfiles);
+    if (rc == 0)
+        rc = check_files(mode, files, nfiles);
+    if (rc == 0)
+        rc = fmt_files(mode, files, nfiles);
+    free(files);
+    return rc < 0 ? 0 : rc;
 }
 

@@ -67,34 +67,42 @@ static int take(int argc, char **argv, int *i, const char *name, const char **ds
 
 #define IS(opt) (strcmp(a, opt) == 0 || strncmp(a, opt "=", sizeof opt) == 0)
 
+/* Whether argv[*i] is one of run's own options (then *rc is 0, or 2 after
+ * a usage error). */
+static bool run_option(RunOpts *o, int argc, char **argv, int *i, int *rc)
+{
+    const char *a = argv[*i];
+    SessionOpts *so = &o->c.so;
+    if (strcmp(a, "-o") == 0 || IS("--output"))
+        *rc = take(argc, argv, i, "--output", &o->out, "-o needs a file name%s");
+    else if (IS("--explain"))
+        *rc = take(argc, argv, i, "--explain", &o->explain,
+                   "--explain needs a cell such as \"revenue[north, Q1]\"%s");
+    else if (IS("--max-cells"))
+        *rc = max_cells(cli_opt_value(argc, argv, i, "--max-cells"), &so->max_cells);
+    else if (IS("--as-of"))
+        *rc = take(argc, argv, i, "--as-of", &so->as_of, "--as-of needs a month such as 2027-06%s");
+    else if (IS("--scenario"))
+        *rc = take(argc, argv, i, "--scenario", &so->scenario,
+                   "--scenario needs the name of a scenario of the plan%s");
+    else if (strcmp(a, "--lenient") == 0)
+        so->lenient = true;
+    else
+        return false;
+    return true;
+}
+
 /* One argument; 0, 2 after a usage error, or -1: --help was printed. */
 static int run_arg(RunOpts *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
-    SessionOpts *so = &o->c.so;
     int rc = 0;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
         cli_print_usage(run_usage);
         return -1;
     }
-    if (cli_shared_option(&o->c, argc, argv, i, &rc))
+    if (cli_shared_option(&o->c, argc, argv, i, &rc) || run_option(o, argc, argv, i, &rc))
         return rc;
-    if (strcmp(a, "-o") == 0 || IS("--output"))
-        return take(argc, argv, i, "--output", &o->out, "-o needs a file name%s");
-    if (IS("--explain"))
-        return take(argc, argv, i, "--explain", &o->explain,
-                    "--explain needs a cell such as \"revenue[north, Q1]\"%s");
-    if (IS("--max-cells"))
-        return max_cells(cli_opt_value(argc, argv, i, "--max-cells"), &so->max_cells);
-    if (IS("--as-of"))
-        return take(argc, argv, i, "--as-of", &so->as_of, "--as-of needs a month such as 2027-06%s");
-    if (IS("--scenario"))
-        return take(argc, argv, i, "--scenario", &so->scenario,
-                    "--scenario needs the name of a scenario of the plan%s");
-    if (strcmp(a, "--lenient") == 0) {
-        so->lenient = true;
-        return 0;
-    }
     if (a[0] == '-' && a[1])
         return cli_usage_error("unknown option '%s' for run", a);
     if (o->c.nfiles)
