@@ -438,6 +438,7 @@ static void finish(Repl *S)
     free(S->allow);
 }
 
+/* --help: the usage on stdout; returns -1. */
 static int print_help(void)
 {
     Buf u = {0};

@@ -10,8 +10,8 @@
  * Ownership: a ReplState owns its entries and strings and shares its
  * ReplBase (reference counted).  A ReplWorld owns its Program, Engine,
  * Measure, tables and Diags, and holds a reference to a ReplActuals.  The
- * Repl owns the current state and world, the undo stack, the baseline
- * and the actuals cache.
+ * Repl owns the current state and world, the undo stack, the baseline,
+ * the actuals cache and the --allow-path array (its strings are argv's).
  */
 #ifndef REPL_INT_H
 #define REPL_INT_H
