@@ -23,15 +23,15 @@ typedef struct SplitInfo SplitInfo;
 
 typedef struct {
     Dim *dim;
-    int nsl;                 /* split levels of this dimension, top-down */
-    int sl[8];               /* their depths */
-    Member **leaves;         /* members at the deepest split level, and reserve rows */
+    int nsl;         /* split levels of this dimension, top-down */
+    int sl[8];       /* their depths */
+    Member **leaves; /* members at the deepest split level, and reserve rows */
     size_t nleaves;
-    int *leaf_of;            /* gindex (members and reserve rows) -> leaf position, or -1 */
-    Member **pseudo;         /* reserve rows, owned */
+    int *leaf_of;    /* gindex (members and reserve rows) -> leaf position, or -1 */
+    Member **pseudo; /* reserve rows, owned */
     int npseudo;
-    bool depends;            /* its shares depend on the other axes' coordinates */
-    bool shared;             /* leaves and leaf_of belong to the engine */
+    bool depends; /* its shares depend on the other axes' coordinates */
+    bool shared;  /* leaves and leaf_of belong to the engine */
     /* children grouped by parent, per split level: group g of level k has
      * parent grp_parent[k][g] (NULL = the whole plan) and children
      * grp_kids[k][grp_start[k][g] .. grp_start[k][g + 1]) */
@@ -39,33 +39,33 @@ typedef struct {
     int *grp_start[8];
     Member **grp_parent[8];
     Member **grp_kids[8];
-    Member **grp_reserve[8];  /* the group's reserve row, or NULL */
+    Member **grp_reserve[8]; /* the group's reserve row, or NULL */
     /* candidate splits per split level: those without a scope in this
      * dimension, then (gindex of the scope member, split) pairs sorted */
     int *free_splits[8], nfree[8];
     int64_t *scoped[8];
     int nscoped[8];
-    Num *marginal;            /* per gindex: this metric's values for the whole plan
-                                 (lazily, for other metrics split 'like' it) */
-    Num *canon;               /* per gindex: rounded totals, the same in every table */
+    Num *marginal; /* per gindex: this metric's values for the whole plan
+                      (lazily, for other metrics split 'like' it) */
+    Num *canon;    /* per gindex: rounded totals, the same in every table */
     Num canon_root;
 } Axis;
 
 typedef struct Alloc {
     const Node *metric;
-    bool level_metric;       /* percent/score: values per member, no rounding to sums */
-    Num root;                /* exact target */
-    Num step;                /* rounding step of the metric */
+    bool level_metric; /* percent/score: values per member, no rounding to sums */
+    Num root;          /* exact target */
+    Num step;          /* rounding step of the metric */
     Axis ax[ALLOC_MAX_AXES];
     int nax;
     int grain_cut[ALLOC_MAX_AXES]; /* levels cut away (tables of coarser levels) */
     int asked_cut[ALLOC_MAX_AXES]; /* the cuts asked for, by the full allocation's axes */
     size_t ncells;
-    Num *exact;              /* ncells joint values, axis 0 outermost */
+    Num *exact; /* ncells joint values, axis 0 outermost */
     SplitInfo *splits;
     int nsplits;
     bool failed;
-    char *note;              /* printed under its tables: the negotiation gap */
+    char *note; /* printed under its tables: the negotiation gap */
 } Alloc;
 
 typedef struct {
@@ -81,10 +81,10 @@ typedef struct Engine {
     const Node **busy; /* metrics being computed: cycles */
     int nbusy;
     size_t max_cells;
-    StrMap hists; /* history name -> History (loaded once) */
-    bool check_only; /* evaluate every split tree for its errors; no joint cells */
-    StrMap by_metric; /* metric name -> SplitList */
-    StrMap full;      /* metric name -> its allocation without cuts */
+    StrMap hists;             /* history name -> History (loaded once) */
+    bool check_only;          /* evaluate every split tree for its errors; no joint cells */
+    StrMap by_metric;         /* metric name -> SplitList */
+    StrMap full;              /* metric name -> its allocation without cuts */
     const Dim **activity_dim; /* whether a dimension has start/end, once each */
     bool *activity;
     int nactivity;

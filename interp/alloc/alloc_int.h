@@ -16,12 +16,12 @@
 #define ALLOC_INT_H
 
 #include "alloc/alloc.h"
+#include "alloc/flow.h"
 #include "data/history.h"
 #include "data/targets.h"
-#include "alloc/flow.h"
 
 struct SplitInfo {
-    const Node *node;  /* the split statement */
+    const Node *node; /* the split statement */
     const Node *spec;
     Dim *dim;
     int depth;
@@ -29,7 +29,7 @@ struct SplitInfo {
     int nscope;
     int adj_kind; /* 0, ADJ_OVERASSIGN or ADJ_RESERVE */
     Num adj;
-    const Node *like; /* LIKE: the other metric */
+    const Node *like;  /* LIKE: the other metric */
     Alloc *like_alloc; /* its allocation, once found */
 };
 
@@ -121,8 +121,7 @@ const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Memb
                                const Ctx *c);
 /* The values of one axis's split tree under base in context ctx, into val
  * (by gindex) and leafval (by leaf); -1 after reporting. */
-int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val,
-                 Num *leafval);
+int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val, Num *leafval);
 /* The values of X per member of axis ai for the whole plan (cached). */
 const Num *al_marginal(Engine *en, Alloc *X, int ai);
 /* joint_cells.c */

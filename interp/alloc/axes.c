@@ -36,7 +36,6 @@ static bool scope_fits_parent(const SplitInfo *si, const Member *p)
     return !any || hit;
 }
 
-
 /* Numbers the members at depth pd (the parents) into gr: their group
  * positions by gindex (pos), and each group's parent.  pd < 0: one group,
  * the whole plan. */
@@ -414,8 +413,9 @@ static int check_cross_amounts(Engine *en, const Alloc *A)
             continue;
         for (const Node *e = si->spec->a; e; e = e->next)
             if (e->b->kind != N_REST && !al_share_expr(e->b)) {
-                diag_error(en->p->diags, e->b->loc, "an amount in a split scoped by another "
-                                                    "dimension ('in %s') is not supported",
+                diag_error(en->p->diags, e->b->loc,
+                           "an amount in a split scoped by another "
+                           "dimension ('in %s') is not supported",
                            other->name);
                 diag_note_plain(en->p->diags, "use a share (such as 60%%), 'rest' or weights");
                 return -1;

@@ -10,7 +10,10 @@
 
 /* ---- small helpers ----------------------------------------------------------- */
 
-Level *al_level_of(Dim *d, int depth) { return &d->levels[depth]; }
+Level *al_level_of(Dim *d, int depth)
+{
+    return &d->levels[depth];
+}
 
 const char *al_plural_of(const char *level)
 {
@@ -78,9 +81,18 @@ int al_num_err(Engine *en, Loc at, NumStatus st)
 
 /* ---- splits of a metric ----------------------------------------------------------- */
 
-Dim *al_split_dim(const Alloc *A, int i) { return A->splits[i].dim; }
-int al_split_depth(const Alloc *A, int i) { return A->splits[i].depth; }
-bool al_split_overassigns(const Alloc *A, int i) { return A->splits[i].adj_kind == ADJ_OVERASSIGN; }
+Dim *al_split_dim(const Alloc *A, int i)
+{
+    return A->splits[i].dim;
+}
+int al_split_depth(const Alloc *A, int i)
+{
+    return A->splits[i].depth;
+}
+bool al_split_overassigns(const Alloc *A, int i)
+{
+    return A->splits[i].adj_kind == ADJ_OVERASSIGN;
+}
 
 static void add_info(Alloc *A, SplitInfo si)
 {
@@ -208,13 +220,14 @@ static int root_target(Engine *en, const Node *metric, const Node *at, Num *out)
     return rc;
 }
 
-
 static int total_hook(Eval *e, const Node *call, const char *name, int fiscal_year, Num *out)
 {
     Engine *en = e->user;
     if (strmap_get(&en->p->sym->incentives, name)) {
-        diag_error(en->p->diags, call->loc, "total(%s) sums incentive payouts: evaluated from a "
-                                            "later release", name);
+        diag_error(en->p->diags, call->loc,
+                   "total(%s) sums incentive payouts: evaluated from a "
+                   "later release",
+                   name);
         return -1;
     }
     History *h = al_history(en, name, call);
@@ -350,8 +363,10 @@ static Alloc *new_alloc(Engine *en, const Node *metric, const int *cuts)
 static int bottom_up_alloc(Engine *en, Alloc *A, const Node *from)
 {
     if (alloc_has_splits(en, A->metric)) {
-        diag_error(en->p->diags, from->loc, "'%s' has a bottom-up target, so it cannot also be "
-                                            "split", A->metric->name);
+        diag_error(en->p->diags, from->loc,
+                   "'%s' has a bottom-up target, so it cannot also be "
+                   "split",
+                   A->metric->name);
         return -1;
     }
     return al_bottom_up(en, A, from);
@@ -412,7 +427,10 @@ Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
     return A->failed ? NULL : A;
 }
 
-Alloc *alloc_get(Engine *en, const Node *metric) { return al_alloc_get_cut(en, metric, NULL); }
+Alloc *alloc_get(Engine *en, const Node *metric)
+{
+    return al_alloc_get_cut(en, metric, NULL);
+}
 
 /* A level metric's value set for m or its nearest ancestor by a split
  * naming it; false when none does (the root target applies). */
@@ -442,7 +460,7 @@ bool al_level_value(Engine *en, Alloc *A, const Member *m, Num *out)
 }
 
 int al_metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords, const Node *at,
-                       Num *out)
+                   Num *out)
 {
     Engine *en = e->user;
     if (!coords || ncoords == 0)
@@ -459,4 +477,3 @@ int al_metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords, co
     A = al_table_alloc(en, A, lv, n);
     return A ? al_cell(en, A, coords, ncoords, at, out) : -1;
 }
-

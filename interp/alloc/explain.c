@@ -23,17 +23,28 @@ static void rule_of(Engine *en, const SplitInfo *si, const Member *m, Buf *out)
     case SPLIT_VALUES:
         for (const Node *e = si->spec->a; e; e = e->next)
             if (sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL) == m) {
-                buf_puts(out, e->b->kind == N_REST ? "the rest"
-                              : al_share_expr(e->b) ? "a share" : "an amount (locked)");
+                buf_puts(out, e->b->kind == N_REST  ? "the rest"
+                              : al_share_expr(e->b) ? "a share"
+                                                    : "an amount (locked)");
                 return;
             }
         buf_puts(out, "not named: nothing");
         return;
-    case SPLIT_WEIGHTS: buf_puts(out, "by weight"); return;
-    case SPLIT_PROPORTIONAL: buf_puts(out, "in proportion"); return;
-    case SPLIT_EQUALLY: buf_puts(out, "an equal part"); return;
-    case SPLIT_SEASONALITY: buf_printf(out, "by the seasonality of '%s'", si->spec->name); return;
-    case SPLIT_LIKE: buf_printf(out, "as '%s' is split", si->spec->name); return;
+    case SPLIT_WEIGHTS:
+        buf_puts(out, "by weight");
+        return;
+    case SPLIT_PROPORTIONAL:
+        buf_puts(out, "in proportion");
+        return;
+    case SPLIT_EQUALLY:
+        buf_puts(out, "an equal part");
+        return;
+    case SPLIT_SEASONALITY:
+        buf_printf(out, "by the seasonality of '%s'", si->spec->name);
+        return;
+    case SPLIT_LIKE:
+        buf_printf(out, "as '%s' is split", si->spec->name);
+        return;
     }
 }
 
@@ -99,8 +110,7 @@ static int explain_coords(Engine *en, Alloc *A, Member **coords, int n, int *whi
 static const Node *cell_metric(Engine *en, const Node *cell, Member **coords, int *n)
 {
     const Node *mref = cell->kind == N_INDEX ? cell->a : cell;
-    const Node *metric =
-        mref->kind == N_NAME ? strmap_get(&en->p->sym->metrics, mref->name) : NULL;
+    const Node *metric = mref->kind == N_NAME ? strmap_get(&en->p->sym->metrics, mref->name) : NULL;
     if (!metric) {
         diag_error(en->p->diags, cell->loc,
                    "--explain needs a metric cell such as revenue[north, Q1]");
@@ -143,8 +153,9 @@ static void inactive_note(const Member *m, const Member *t, Buf *out)
         any |= sym_active(m, months[j]);
     char from[16];
     if (!any)
-        buf_printf(out, "  %s is not active in %s (start %s%s): it gets nothing there, "
-                        "its active siblings take its part\n",
+        buf_printf(out,
+                   "  %s is not active in %s (start %s%s): it gets nothing there, "
+                   "its active siblings take its part\n",
                    m->name, t->name, cal_month_label(m->active_from, from),
                    m->active_to ? ", with an end month" : "");
 }
@@ -174,9 +185,10 @@ int alloc_explain(Engine *en, const Node *cell, Buf *out)
     explain_head(en, A, coords, n, value, out);
     bool from = strmap_get(&en->p->sym->targets_from, metric->name) != NULL;
     if (from || A->level_metric) {
-        buf_printf(out, "  %s\n", from ? "the cells come from the submitted file, summed"
-                                        : "a percent or score value: set for the member, else "
-                                          "inherited from its parent, else the target");
+        buf_printf(out, "  %s\n",
+                   from ? "the cells come from the submitted file, summed"
+                        : "a percent or score value: set for the member, else "
+                          "inherited from its parent, else the target");
         return 0;
     }
     if (explain_coords(en, A, coords, n, which, out) < 0)
@@ -185,8 +197,9 @@ int alloc_explain(Engine *en, const Node *cell, Buf *out)
     Num exact = al_exact_under(A, coords, which, n, &cells);
     explain_inactive(coords, n, out);
     char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
-    buf_printf(out, "  exact value %s, the sum of %zu allocation cell%s; cells are rounded to "
-                    "steps of %s together (controlled rounding): %s\n",
+    buf_printf(out,
+               "  exact value %s, the sum of %zu allocation cell%s; cells are rounded to "
+               "steps of %s together (controlled rounding): %s\n",
                al_fmtv(A, exact, b1), cells, cells == 1 ? "" : "s", num_str(A->step, b2),
                al_fmtv(A, value, b3));
     return 0;

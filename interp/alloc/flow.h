@@ -22,12 +22,12 @@
 typedef struct {
     size_t nrows;
     const int64_t *row_lo, *row_hi; /* extra steps each row must get */
-    size_t nnodes;           /* column tree; node 0 is the root */
-    const int *parent;       /* parent[0] = -1 */
-    const int64_t *lo, *hi;  /* bounds on the extra steps under each node */
-    size_t ncells;           /* cells that may take an extra step */
+    size_t nnodes;                  /* column tree; node 0 is the root */
+    const int *parent;              /* parent[0] = -1 */
+    const int64_t *lo, *hi;         /* bounds on the extra steps under each node */
+    size_t ncells;                  /* cells that may take an extra step */
     const uint32_t *cell_row;
-    const int32_t *cell_node; /* the column-tree leaf of the cell */
+    const int32_t *cell_node;  /* the column-tree leaf of the cell */
     const uint64_t *cell_rank; /* larger = preferred (the remainder, scaled) */
 } RoundProblem;
 

@@ -55,10 +55,10 @@ typedef struct {
     Alloc *A;
     Axis *ax;
     int ai;
-    size_t total;    /* members and reserve rows; as a parent key: the whole plan */
-    Num *ex;         /* exact totals, by gindex */
-    Num *rd;         /* rounded totals, by gindex: the result */
-    int *start;      /* the children of parent key k: kids[start[k] .. start[k + 1]) */
+    size_t total; /* members and reserve rows; as a parent key: the whole plan */
+    Num *ex;      /* exact totals, by gindex */
+    Num *rd;      /* rounded totals, by gindex: the result */
+    int *start;   /* the children of parent key k: kids[start[k] .. start[k + 1]) */
     Member **kids;
     Num *gtarget;    /* rounded totals of over-assigned groups, by parent key */
     Num *kex, *kout; /* one group's exact and rounded values */
@@ -352,13 +352,13 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
 typedef struct {
     size_t nr, nc, nfrac;
     int *parent;
-    int64_t *lo, *hi;      /* per node */
-    int64_t *rlo, *rhi;    /* per row */
-    uint32_t *crow;        /* per candidate cell */
+    int64_t *lo, *hi;   /* per node */
+    int64_t *rlo, *rhi; /* per row */
+    uint32_t *crow;     /* per candidate cell */
     int32_t *cnode;
     uint64_t *crank;
-    size_t *cidx;          /* its position in the table */
-    Num *colx, *colfloor;  /* per column: the sum of the remainders (in steps), of the floors */
+    size_t *cidx;         /* its position in the table */
+    Num *colx, *colfloor; /* per column: the sum of the remainders (in steps), of the floors */
 } GridProblem;
 
 static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc)
@@ -437,8 +437,8 @@ static void column_bounds(GridProblem *gp, Num step, const Num *colt)
  * fails. */
 static int solve_grid(GridProblem *gp, uint8_t *x)
 {
-    RoundProblem rp = {gp->nr, gp->rlo, gp->rhi, gp->nc + 1, gp->parent, gp->lo, gp->hi,
-                       gp->nfrac, gp->crow, gp->cnode, gp->crank};
+    RoundProblem rp = {gp->nr, gp->rlo,   gp->rhi,  gp->nc + 1, gp->parent, gp->lo,
+                       gp->hi, gp->nfrac, gp->crow, gp->cnode,  gp->crank};
     if (round_solve(&rp, x) == 0)
         return 0;
     gp->lo[0] = 0;
@@ -462,8 +462,10 @@ int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *e
     uint8_t *x = xcalloc(gp.nfrac + 1, 1);
     int rc = solve_grid(&gp, x);
     if (rc < 0)
-        diag_error(en->p->diags, A->metric->name_loc, "cannot round a table of %s so that its "
-                                                      "totals hold", A->metric->name);
+        diag_error(en->p->diags, A->metric->name_loc,
+                   "cannot round a table of %s so that its "
+                   "totals hold",
+                   A->metric->name);
     for (size_t k = 0; k < gp.nfrac && rc == 0; k++)
         if (x[k])
             num_add(out[gp.cidx[k]], A->step, &out[gp.cidx[k]]);

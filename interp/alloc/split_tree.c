@@ -87,8 +87,7 @@ static void consider(const Alloc *A, const Axis *ax, int i, const Member *p, con
     }
 }
 
-const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Member *p,
-                               const Ctx *c)
+const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Member *p, const Ctx *c)
 {
     const SplitInfo *best = NULL;
     int best_spec = -1;
@@ -204,9 +203,10 @@ static int no_season_error(Engine *en, const SplitInfo *si, int ny, size_t nf)
 {
     diag_error(en->p->diags, si->spec->loc, "history '%s' has %s", si->spec->name,
                ny < 0 ? "a month total too large to add up" : "no complete fiscal year");
-    diag_note_plain(en->p->diags, "seasonality uses the fiscal years (from %s) whose 12 months "
-                                  "all have rows%s", cal_month_name(en->p->sym->start_month),
-                    nf ? " for the split's scope" : "");
+    diag_note_plain(en->p->diags,
+                    "seasonality uses the fiscal years (from %s) whose 12 months "
+                    "all have rows%s",
+                    cal_month_name(en->p->sym->start_month), nf ? " for the split's scope" : "");
     return -1;
 }
 
@@ -278,9 +278,10 @@ static int like_weights(Engine *en, Alloc *A, SplitInfo *si, Member **kids, int 
         return -1;
     int ai = al_axis_of(X, si->dim);
     if (ai < 0) {
-        diag_error(en->p->diags, si->spec->loc, "'%s' is not split by %s, so there are no "
-                                                "shares to copy", si->like->name,
-                   al_level_of(si->dim, si->depth)->name);
+        diag_error(en->p->diags, si->spec->loc,
+                   "'%s' is not split by %s, so there are no "
+                   "shares to copy",
+                   si->like->name, al_level_of(si->dim, si->depth)->name);
         return -1;
     }
     const Num *m = al_marginal(en, X, ai);
@@ -294,7 +295,7 @@ static int like_weights(Engine *en, Alloc *A, SplitInfo *si, Member **kids, int 
 typedef struct {
     Member **kids;
     int n;
-    Num *val;      /* by gindex */
+    Num *val;        /* by gindex */
     Member *reserve; /* this parent's reserve row, or NULL */
     const Member *parent;
     const Ctx *ctx;
@@ -350,8 +351,9 @@ static int give_to_active(Engine *en, const SplitInfo *si, Group *g, const bool 
     if (num_is_zero(freed))
         return 0;
     if (last < 0) {
-        diag_error(en->p->diags, si->spec->loc, "no active %s under %s can take the part of the "
-                                                "inactive ones",
+        diag_error(en->p->diags, si->spec->loc,
+                   "no active %s under %s can take the part of the "
+                   "inactive ones",
                    al_level_of(si->dim, si->depth)->name, g->parent ? g->parent->name : "the plan");
         return -1;
     }
@@ -524,8 +526,9 @@ static int proportional_weights(Engine *en, const SplitInfo *si, const Group *g,
             return -1;
         if (num_sign(w[i]) < 0) {
             char b[NUM_BUFSZ];
-            diag_error(en->p->diags, si->spec->a->loc, "'proportional to' gives %s for '%s': "
-                                                       "weights cannot be negative",
+            diag_error(en->p->diags, si->spec->a->loc,
+                       "'proportional to' gives %s for '%s': "
+                       "weights cannot be negative",
                        num_str(w[i], b), g->kids[i]->name);
             return -1;
         }
@@ -541,11 +544,16 @@ static int rule_weights(Engine *en, Alloc *A, SplitInfo *si, const Group *g, Num
         for (int i = 0; i < g->n; i++)
             w[i] = NUM_ONE;
         return 0;
-    case SPLIT_WEIGHTS: return listed_weights(en, si, g, w);
-    case SPLIT_PROPORTIONAL: return proportional_weights(en, si, g, w);
-    case SPLIT_SEASONALITY: return season_weights(en, si, g->kids, g->n, w);
-    case SPLIT_LIKE: return like_weights(en, A, si, g->kids, g->n, w);
-    case SPLIT_VALUES: return -1; /* split_map: amounts, shares and rest, not weights */
+    case SPLIT_WEIGHTS:
+        return listed_weights(en, si, g, w);
+    case SPLIT_PROPORTIONAL:
+        return proportional_weights(en, si, g, w);
+    case SPLIT_SEASONALITY:
+        return season_weights(en, si, g->kids, g->n, w);
+    case SPLIT_LIKE:
+        return like_weights(en, A, si, g->kids, g->n, w);
+    case SPLIT_VALUES:
+        return -1; /* split_map: amounts, shares and rest, not weights */
     }
     return -1;
 }
@@ -565,8 +573,9 @@ static int weight_sum(Engine *en, const Alloc *A, const SplitInfo *si, const Gro
     if (num_sign(*sum) > 0)
         return 0;
     Buf nb = {0};
-    diag_error(en->p->diags, si->spec->loc, "the weights of the %s of %s add up to %s: "
-                                            "nothing to split %s by",
+    diag_error(en->p->diags, si->spec->loc,
+               "the weights of the %s of %s add up to %s: "
+               "nothing to split %s by",
                al_plural_of(al_level_of(si->dim, si->depth)->name),
                g->parent ? g->parent->name : A->metric->name,
                num_is_zero(*sum) ? "zero" : "less than zero", cell_name(A, g->parent, &nb));
@@ -602,8 +611,7 @@ static int adjusted_base(Engine *en, const SplitInfo *si, Num pv, Num *base, Num
     *base = pv;
     *reserve = NUM_ZERO;
     if (si->adj_kind == ADJ_OVERASSIGN) {
-        if (num_add(NUM_ONE, si->adj, &one_plus) != NUM_OK ||
-            num_mul(pv, one_plus, base) != NUM_OK)
+        if (num_add(NUM_ONE, si->adj, &one_plus) != NUM_OK || num_mul(pv, one_plus, base) != NUM_OK)
             return al_num_err(en, si->node->loc, NUM_OVERFLOW);
     } else if (si->adj_kind == ADJ_RESERVE) {
         if (num_mul(pv, si->adj, reserve) != NUM_OK || num_sub(pv, *reserve, base) != NUM_OK)
@@ -655,8 +663,9 @@ static int no_split_error(Engine *en, const Alloc *A, const Axis *ax, int k, con
                "the %s of %s have no split: this split covers only part of %s",
                al_plural_of(al_level_of(d, depth)->name), p ? p->name : "the plan",
                A->metric->name);
-    diag_note_plain(en->p->diags, "add 'split %s by %s equally' (or another rule) for "
-                                  "the rest, or one 'in %s'",
+    diag_note_plain(en->p->diags,
+                    "add 'split %s by %s equally' (or another rule) for "
+                    "the rest, or one 'in %s'",
                     A->metric->name, al_level_of(d, depth)->name, p ? p->name : "...");
     return -1;
 }
@@ -680,8 +689,7 @@ static int split_parent(Engine *en, Alloc *A, Axis *ax, int k, int gi, const Ctx
 
 /* Computes the values of one axis's split tree under `base`, for the
  * coordinates in ctx, into val (by gindex); leaf values land in leafval. */
-int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val,
-                 Num *leafval)
+int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val, Num *leafval)
 {
     for (int k = 0; k < ax->nsl; k++)
         for (int gi = 0; gi < ax->ngrp[k]; gi++)

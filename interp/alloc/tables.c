@@ -46,8 +46,12 @@ static char *fmt_unit(Engine *en, const Alloc *A, Num v, char *buf)
     int e = vf_unit_exp(unit);
     if (e == 0)
         return al_fmtv(A, v, buf);
-    ValFmt f = {.shift = -e, .max_dec = VF_ALL, .trim = true, .round = NUM_HALF_EVEN,
-                .thousands = true, .suffix = unit};
+    ValFmt f = {.shift = -e,
+                .max_dec = VF_ALL,
+                .trim = true,
+                .round = NUM_HALF_EVEN,
+                .thousands = true,
+                .suffix = unit};
     return vf_fmt(v, &f, buf);
 }
 
@@ -197,8 +201,8 @@ static int reserve_row(Side *sd, const Member *m, Arena *arena)
     const Member *p = m->parent;
     sd->members[sd->n] = (Member *)m;
     sd->names[sd->n] = p ? arena_printf(arena, "reserve:%s", p->name) : "reserve";
-    sd->labels[sd->n] = p ? arena_printf(arena, "reserve (%s)", p->label ? p->label : p->name)
-                          : "reserve";
+    sd->labels[sd->n] =
+        p ? arena_printf(arena, "reserve (%s)", p->label ? p->label : p->name) : "reserve";
     return (int)sd->n++;
 }
 
@@ -298,10 +302,11 @@ static void fill_meta(const Alloc *A, Table *t)
     }
     t->metric = A->metric->name;
     t->metric_label = A->metric->str;
-    t->kind = k == K_COUNT ? VAL_COUNT : k == K_PERCENT ? VAL_PERCENT : k == K_SCORE ? VAL_SCORE
-                                                                                      : VAL_MONEY;
-    t->decimals = k == K_COUNT ? 0 : k == K_PERCENT ? 4 : k == K_SCORE ? 2
-                                                                       : num_decimals(A->step);
+    t->kind = k == K_COUNT     ? VAL_COUNT
+              : k == K_PERCENT ? VAL_PERCENT
+              : k == K_SCORE   ? VAL_SCORE
+                               : VAL_MONEY;
+    t->decimals = k == K_COUNT ? 0 : k == K_PERCENT ? 4 : k == K_SCORE ? 2 : num_decimals(A->step);
 }
 
 /* The levels of `show METRIC by LEVEL[, LEVEL]` (at most two) and, when

@@ -6,9 +6,12 @@
 #include "base/calendar.h"
 
 const char *const cal_month_names[12] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                             "jul", "aug", "sep", "oct", "nov", "dec"};
+                                         "jul", "aug", "sep", "oct", "nov", "dec"};
 
-const char *cal_month_name(int m) { return m >= 1 && m <= 12 ? cal_month_names[m - 1] : NULL; }
+const char *cal_month_name(int m)
+{
+    return m >= 1 && m <= 12 ? cal_month_names[m - 1] : NULL;
+}
 
 int cal_month_by_name(const char *name)
 {
@@ -30,9 +33,15 @@ int cal_fiscal_month(FiscalYear fy, int year, int month)
     return k >= 0 && k < 12 ? k : -1;
 }
 
-int cal_year_of_month(FiscalYear fy, int m) { return fy.year + (m < fy.start); }
+int cal_year_of_month(FiscalYear fy, int m)
+{
+    return fy.year + (m < fy.start);
+}
 
-int cal_first_month_index(FiscalYear fy) { return fy.year * 12 + fy.start - 1; }
+int cal_first_month_index(FiscalYear fy)
+{
+    return fy.year * 12 + fy.start - 1;
+}
 
 int cal_month_days(int y, int m)
 {

@@ -39,8 +39,14 @@ int cal_year_of_month(FiscalYear fy, int m);
 int cal_first_month_index(FiscalYear fy);
 
 /* Quarter 0..3 and half 0..1 of fiscal month i (0..11). */
-static inline int cal_quarter_of(int i) { return i / 3; }
-static inline int cal_half_of(int i) { return i / 6; }
+static inline int cal_quarter_of(int i)
+{
+    return i / 3;
+}
+static inline int cal_half_of(int i)
+{
+    return i / 6;
+}
 
 /* Days of month m (1..12) of year y (Gregorian). */
 int cal_month_days(int y, int m);

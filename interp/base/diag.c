@@ -217,8 +217,8 @@ static void print_excerpt(FILE *out, const Diags *d, Loc loc)
     int cp = 1;
     for (size_t i = 0; i < len && cp <= x.to; cp++) {
         utf8proc_int32_t c;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)line + i,
-                                              (utf8proc_ssize_t)(len - i), &c);
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)line + i, (utf8proc_ssize_t)(len - i), &c);
         if (n <= 0) {
             n = 1;
             c = 0xFFFD;
@@ -257,11 +257,21 @@ static void print_text(FILE *out, const Diags *d, const Diag *g)
 static void json_char(FILE *out, unsigned char c)
 {
     switch (c) {
-    case '"': fputs("\\\"", out); break;
-    case '\\': fputs("\\\\", out); break;
-    case '\n': fputs("\\n", out); break;
-    case '\t': fputs("\\t", out); break;
-    case '\r': fputs("\\r", out); break;
+    case '"':
+        fputs("\\\"", out);
+        break;
+    case '\\':
+        fputs("\\\\", out);
+        break;
+    case '\n':
+        fputs("\\n", out);
+        break;
+    case '\t':
+        fputs("\\t", out);
+        break;
+    case '\r':
+        fputs("\\r", out);
+        break;
     default:
         if (c < 0x20)
             fprintf(out, "\\u%04x", c);
@@ -295,7 +305,8 @@ static void print_json(FILE *out, const Diag *g)
 {
     fputs("{\"file\":", out);
     json_string(out, g->loc.src ? g->loc.src->name : "");
-    fprintf(out, ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d,\"severity\":\"%s\",",
+    fprintf(out,
+            ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d,\"severity\":\"%s\",",
             g->loc.line, g->loc.col, g->loc.end_line, g->loc.end_col,
             g->level == DIAG_ERROR ? "error" : "warning");
     fputs("\"message\":", out);

@@ -17,11 +17,11 @@
 #include "base/num.h"
 
 typedef struct Source {
-    char *name;     /* as shown in diagnostics: "plans/fy.plan", "<std>/bands", "<repl>" */
-    char *dir;      /* directory for relative data paths and imports; NULL if none */
-    char *text;     /* NUL-terminated; len bytes */
+    char *name; /* as shown in diagnostics: "plans/fy.plan", "<std>/bands", "<repl>" */
+    char *dir;  /* directory for relative data paths and imports; NULL if none */
+    char *text; /* NUL-terminated; len bytes */
     size_t len;
-    size_t *lines;  /* byte offset of each line start */
+    size_t *lines; /* byte offset of each line start */
     size_t nlines;
     int index;      /* load order, for sorting diagnostics */
     int first_line; /* number of the first line (1, or more in the REPL) */

@@ -21,11 +21,16 @@ const Num NUM_MAX = {(i128)MAG_MAX};
 const char *num_status_str(NumStatus st)
 {
     switch (st) {
-    case NUM_OK: return "ok";
-    case NUM_OVERFLOW: return "number too large";
-    case NUM_DIVZERO: return "division by zero";
-    case NUM_SYNTAX: return "malformed number";
-    case NUM_PRECISION: return "more than 12 decimal places";
+    case NUM_OK:
+        return "ok";
+    case NUM_OVERFLOW:
+        return "number too large";
+    case NUM_DIVZERO:
+        return "division by zero";
+    case NUM_SYNTAX:
+        return "malformed number";
+    case NUM_PRECISION:
+        return "more than 12 decimal places";
     }
     return "unknown number error";
 }
@@ -63,11 +68,16 @@ static bool round_away(u128 q, u128 r, u128 d, bool neg, NumRound mode)
         return false;
     u128 rest = d - r; /* distance up to the next multiple; no 2*r overflow */
     switch (mode) {
-    case NUM_HALF_UP: return r >= rest;
-    case NUM_HALF_EVEN: return r > rest || (r == rest && (q & 1) != 0);
-    case NUM_FLOOR: return neg;
-    case NUM_CEIL: return !neg;
-    case NUM_TRUNC: return false;
+    case NUM_HALF_UP:
+        return r >= rest;
+    case NUM_HALF_EVEN:
+        return r > rest || (r == rest && (q & 1) != 0);
+    case NUM_FLOOR:
+        return neg;
+    case NUM_CEIL:
+        return !neg;
+    case NUM_TRUNC:
+        return false;
     }
     return false;
 }
@@ -358,7 +368,7 @@ NumStatus num_div_mode(Num a, Num b, NumRound mode, Num *out)
  * cannot trigger undefined behaviour. */
 Num num_neg(Num a)
 {
-    a.v = (i128)-(u128)a.v;
+    a.v = (i128) - (u128)a.v;
     return a;
 }
 

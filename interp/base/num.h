@@ -24,10 +24,10 @@ typedef struct {
 
 typedef enum {
     NUM_OK = 0,
-    NUM_OVERFLOW,  /* result does not fit */
-    NUM_DIVZERO,   /* division by zero */
-    NUM_SYNTAX,    /* malformed literal */
-    NUM_PRECISION  /* literal has more than 12 decimal places */
+    NUM_OVERFLOW, /* result does not fit */
+    NUM_DIVZERO,  /* division by zero */
+    NUM_SYNTAX,   /* malformed literal */
+    NUM_PRECISION /* literal has more than 12 decimal places */
 } NumStatus;
 
 typedef enum {

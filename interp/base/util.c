@@ -37,7 +37,10 @@ void *xrealloc(void *p, size_t n)
     return p;
 }
 
-char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
 
 char *xstrndup(const char *s, size_t n)
 {
@@ -87,7 +90,10 @@ char *arena_strndup(Arena *a, const char *s, size_t n)
     return p;
 }
 
-char *arena_strdup(Arena *a, const char *s) { return arena_strndup(a, s, strlen(s)); }
+char *arena_strdup(Arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
 
 char *arena_printf(Arena *a, const char *fmt, ...)
 {
@@ -138,7 +144,10 @@ void buf_put(Buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-void buf_puts(Buf *b, const char *s) { buf_put(b, s, strlen(s)); }
+void buf_puts(Buf *b, const char *s)
+{
+    buf_put(b, s, strlen(s));
+}
 
 void buf_vprintf(Buf *b, const char *fmt, va_list ap)
 {
@@ -161,7 +170,10 @@ void buf_printf(Buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-const char *buf_cstr(Buf *b) { return b->data ? b->data : ""; }
+const char *buf_cstr(Buf *b)
+{
+    return b->data ? b->data : "";
+}
 
 void buf_free(Buf *b)
 {

@@ -36,12 +36,16 @@ static bool rounds_up(const char *d, int n, int keep, NumRound mode, bool neg)
         rest = d[i] != '0';
     bool any = d[keep] != '0' || rest;
     switch (mode) {
-    case NUM_HALF_UP: return d[keep] >= '5';
+    case NUM_HALF_UP:
+        return d[keep] >= '5';
     case NUM_HALF_EVEN:
         return d[keep] > '5' || (d[keep] == '5' && (rest || (keep > 0 && (d[keep - 1] - '0') % 2)));
-    case NUM_FLOOR: return neg && any;
-    case NUM_CEIL: return !neg && any;
-    case NUM_TRUNC: return false;
+    case NUM_FLOOR:
+        return neg && any;
+    case NUM_CEIL:
+        return !neg && any;
+    case NUM_TRUNC:
+        return false;
     }
     return false;
 }
@@ -210,8 +214,8 @@ char *vf_plan(Num x, int plan_decimals, char *buf)
 
 char *vf_percent(Num ratio, int decimals, char *buf)
 {
-    ValFmt f = {.shift = 2, .min_dec = decimals, .max_dec = decimals, .thousands = true,
-                .suffix = "%"};
+    ValFmt f = {
+        .shift = 2, .min_dec = decimals, .max_dec = decimals, .thousands = true, .suffix = "%"};
     return vf_fmt(ratio, &f, buf);
 }
 
@@ -224,10 +228,14 @@ char *vf_money(Num x, const char *unit, char *buf)
 char *vf_display(Num x, ValueKind kind, const char *unit, char *buf)
 {
     switch (kind) {
-    case VAL_MONEY: return vf_money(x, unit, buf);
-    case VAL_COUNT: return vf_upto(x, 2, buf);
-    case VAL_PERCENT: return vf_percent(x, 2, buf);
-    case VAL_SCORE: return vf_fixed(x, 2, true, buf);
+    case VAL_MONEY:
+        return vf_money(x, unit, buf);
+    case VAL_COUNT:
+        return vf_upto(x, 2, buf);
+    case VAL_PERCENT:
+        return vf_percent(x, 2, buf);
+    case VAL_SCORE:
+        return vf_fixed(x, 2, true, buf);
     }
     return vf_fixed(x, 2, true, buf);
 }

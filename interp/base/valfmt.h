@@ -19,8 +19,8 @@
 /* What a column of numbers holds: how tables show it to people. */
 typedef enum { VAL_MONEY, VAL_COUNT, VAL_PERCENT, VAL_SCORE } ValueKind;
 
-#define VF_BUFSZ NUM_BUFSZ /* any formatted Num with sign, separators and suffix (at most 62) */
-#define VF_ALL NUM_DECIMALS      /* max_dec: every decimal the value has (at most 12) */
+#define VF_BUFSZ NUM_BUFSZ  /* any formatted Num with sign, separators and suffix (at most 62) */
+#define VF_ALL NUM_DECIMALS /* max_dec: every decimal the value has (at most 12) */
 
 typedef struct {
     int shift;          /* the value is shown times 10^shift: 2 for a percent, -4 in 万 */

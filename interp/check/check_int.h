@@ -23,17 +23,17 @@ enum {
 
 typedef struct {
     int flags;
-    Node *params;   /* fn parameters (N_NAME list) */
-    Dim *attr_dim;  /* whose attributes are visible */
-    Node *lines;    /* incentive lines */
-    Node *cur_line; /* the line being checked: later lines are not visible */
-    bool active_months; /* proportional to: the builtin attribute */
+    Node *params;           /* fn parameters (N_NAME list) */
+    Dim *attr_dim;          /* whose attributes are visible */
+    Node *lines;            /* incentive lines */
+    Node *cur_line;         /* the line being checked: later lines are not visible */
+    bool active_months;     /* proportional to: the builtin attribute */
     const int *param_kinds; /* Kind of each fn parameter at a call, or NULL (unknown) */
 } Scope;
 
 typedef struct {
     Node *decl;
-    int color; /* 0 new, 1 on the stack, 2 done */
+    int color;  /* 0 new, 1 on the stack, 2 done */
     int cstate; /* constant value: 0 unknown, 1 known, 2 not constant */
     Num value;
 } GNode;
@@ -44,21 +44,21 @@ typedef struct R {
     Program *p;
     Diags *d;
     Symbols *s;
-    StrMap graph;        /* let/fn/metric name -> GNode */
-    Split *splits_info;  /* parallel to s->splits while splits are checked */
+    StrMap graph;       /* let/fn/metric name -> GNode */
+    Split *splits_info; /* parallel to s->splits while splits are checked */
 } R;
 
 void rs_duplicate(R *r, Node *n, Node *prev, const char *what);
 Member *rs_new_member(R *r, Dim *d, const char *name, int depth, Member *parent, Loc loc);
 Dim *rs_new_dim(R *r, const char *name);
-void rs_build_dim(R *r, Node *n);          /* dimensions.c */
+void rs_build_dim(R *r, Node *n); /* dimensions.c */
 void rs_index_members(R *r);
 /* Sets every member's active months from its start/end attributes
  * (inherited); once per dimension. */
 void rs_activity(Dim *d);
-void rs_check_splits(R *r);                /* splits.c */
+void rs_check_splits(R *r); /* splits.c */
 char *rs_fmt_pct(Num share, char *buf);
-void rs_check_item(R *r, Node *n);         /* declarations.c */
+void rs_check_item(R *r, Node *n); /* declarations.c */
 
 const char *sym_kind_name(Kind k);
 Kind sym_metric_kind(const Node *metric);

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/source.h"
 #include "check/check_int.h"
+#include "data/source.h"
 
 /* ---- other declarations ------------------------------------------------------------ */
 
@@ -26,7 +26,8 @@ static void check_metric(R *r, Node *n)
         Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
         Kind k = rx_check(r, &sc, n->c);
         if (k == K_BOOL || k == K_STR)
-            diag_error(r->d, n->c->loc, "a derived metric must be a number, got %s", sym_kind_name(k));
+            diag_error(r->d, n->c->loc, "a derived metric must be a number, got %s",
+                       sym_kind_name(k));
         n->flags = (int)k; /* how its values are shown: collected / revenue is a percent */
         return;
     }
@@ -82,7 +83,8 @@ static void check_incentive(R *r, Node *n)
         Kind k = rx_check(r, &sc, l->a);
         bool is_payout = strcmp(l->name, "payout") == 0;
         if (k == K_MONTH || (is_payout && (k == K_BOOL || k == K_STR)))
-            diag_error(r->d, l->a->loc, "line '%s' must be a number, got %s", l->name, sym_kind_name(k));
+            diag_error(r->d, l->a->loc, "line '%s' must be a number, got %s", l->name,
+                       sym_kind_name(k));
         l->op = (int)k; /* how the statement shows it; later lines see the kind */
     }
     if (!payout) {
@@ -219,8 +221,12 @@ static void check_review_item(R *r, Node *it)
 {
     Scope sc = {0, 0, 0, 0, 0, 0, NULL};
     switch (it->kind) {
-    case N_STATUS: check_status(r, it); break;
-    case N_FLAG: rx_check(r, &sc, it->a); break;
+    case N_STATUS:
+        check_status(r, it);
+        break;
+    case N_FLAG:
+        rx_check(r, &sc, it->a);
+        break;
     case N_REFORECAST:
         if (check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc) &&
             !sym_additive(strmap_get(&r->s->metrics, it->name)))
@@ -232,8 +238,11 @@ static void check_review_item(R *r, Node *it)
     case N_USE_INCENTIVE:
         check_ref(r, &r->s->incentives, "incentive", it->name, it->name_loc);
         break;
-    case N_RANK: check_rank(r, it); break;
-    default: break;
+    case N_RANK:
+        check_rank(r, it);
+        break;
+    default:
+        break;
     }
 }
 
@@ -265,7 +274,8 @@ static void check_scenario(R *r, Node *n)
         }
         if (!it->b && !per_metric) {
             diag_error(r->d, it->name_loc, "unknown scenario setting '%s'", it->name);
-            diag_note_plain(r->d, "write 'attainment = 100%%' or 'attainment revenue = 110%%, ...'");
+            diag_note_plain(r->d,
+                            "write 'attainment = 100%%' or 'attainment revenue = 110%%, ...'");
             continue;
         }
         check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc);
@@ -399,27 +409,51 @@ void rs_check_item(R *r, Node *n)
 {
     Scope plan = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
     switch (n->kind) {
-    case N_METRIC: check_metric(r, n); break;
-    case N_LET: rx_check(r, &plan, n->a); break;
-    case N_FN: check_fn(r, n); break;
-    case N_TARGET: check_target(r, n); break;
+    case N_METRIC:
+        check_metric(r, n);
+        break;
+    case N_LET:
+        rx_check(r, &plan, n->a);
+        break;
+    case N_FN:
+        check_fn(r, n);
+        break;
+    case N_TARGET:
+        check_target(r, n);
+        break;
     case N_HISTORY:
-    case N_ACTUALS: free(src_resolve(r->p, n->c)); break;
-    case N_INCENTIVE: check_incentive(r, n); break;
-    case N_SCORECARD: check_scorecard(r, n); break;
-    case N_REVIEW: check_review(r, n); break;
-    case N_SCENARIO: check_scenario(r, n); break;
-    case N_EXAMPLE: check_example(r, n); break;
-    case N_ASSERT: check_assert(r, n); break;
+    case N_ACTUALS:
+        free(src_resolve(r->p, n->c));
+        break;
+    case N_INCENTIVE:
+        check_incentive(r, n);
+        break;
+    case N_SCORECARD:
+        check_scorecard(r, n);
+        break;
+    case N_REVIEW:
+        check_review(r, n);
+        break;
+    case N_SCENARIO:
+        check_scenario(r, n);
+        break;
+    case N_EXAMPLE:
+        check_example(r, n);
+        break;
+    case N_ASSERT:
+        check_assert(r, n);
+        break;
     case N_REPORT:
         for (Node *s = n->a; s; s = s->next)
             check_show(r, s);
         break;
-    case N_SHOW: check_show(r, n); break;
-    default: break;
+    case N_SHOW:
+        check_show(r, n);
+        break;
+    default:
+        break;
     }
 }
-
 
 Kind check_expression(Program *p, Node *e)
 {

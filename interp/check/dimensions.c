@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/roster.h"
 #include "check/check_int.h"
+#include "data/roster.h"
 
 /* ---- dimensions ----------------------------------------------------------------- */
 
@@ -55,9 +55,10 @@ static void check_leaf(R *r, Dim *d, Node *n, int depth)
             return;
     if (depth >= d->nlevels - 1)
         return;
-    diag_error(r->d, n->name_loc, "'%s' is a leaf at level '%s', but leaves of '%s' must be "
-                                  "at level '%s'", n->name, d->levels[depth].name, d->name,
-               d->levels[d->nlevels - 1].name);
+    diag_error(r->d, n->name_loc,
+               "'%s' is a leaf at level '%s', but leaves of '%s' must be "
+               "at level '%s'",
+               n->name, d->levels[depth].name, d->name, d->levels[d->nlevels - 1].name);
     diag_note_plain(r->d, "give '%s' members of level '%s'", n->name, d->levels[depth + 1].name);
 }
 
@@ -223,7 +224,6 @@ void rs_index_members(R *r)
         }
     }
 }
-
 
 void rs_activity(Dim *d)
 {

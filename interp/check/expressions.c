@@ -28,7 +28,6 @@ static int param_index(const Scope *sc, const char *name)
     return -1;
 }
 
-
 static Node *find_line(const Scope *sc, const char *name, bool *later)
 {
     *later = false;
@@ -92,8 +91,10 @@ static bool line_name(R *r, const Scope *sc, Node *e, Kind *k)
         return true;
     }
     diag_error(r->d, e->loc, "line '%s' is used before it is computed", n);
-    diag_note(r->d, line->name_loc, "'%s' is defined here; lines are computed in order, "
-                                    "use prev(%s) for the previous period", n, n);
+    diag_note(r->d, line->name_loc,
+              "'%s' is defined here; lines are computed in order, "
+              "use prev(%s) for the previous period",
+              n, n);
     *k = K_ANY;
     return true;
 }
@@ -126,8 +127,10 @@ static Kind metric_name_kind(R *r, const Scope *sc, Node *e, Node *metric)
     if (sc->flags & SC_METRICS)
         return sym_metric_kind(metric);
     diag_error(r->d, e->loc, "metric '%s' needs '.target' or '.actual' here", n);
-    diag_note_plain(r->d, "in incentives and examples write %s.target, %s.actual, "
-                          "%s.ytd_target or %s.ytd_actual", n, n, n, n);
+    diag_note_plain(r->d,
+                    "in incentives and examples write %s.target, %s.actual, "
+                    "%s.ytd_target or %s.ytd_actual",
+                    n, n, n, n);
     return K_ANY;
 }
 
@@ -201,8 +204,8 @@ static bool is_fiscal_year_name(const Node *a)
 /* total(history or incentive [, year]) */
 static Kind check_total(R *r, Node *a1, Node *a2)
 {
-    if (a1->kind != N_NAME || (!strmap_get(&r->s->histories, a1->name) &&
-                               !strmap_get(&r->s->incentives, a1->name))) {
+    if (a1->kind != N_NAME ||
+        (!strmap_get(&r->s->histories, a1->name) && !strmap_get(&r->s->incentives, a1->name))) {
         diag_error(r->d, a1->loc, "bad argument #1 to 'total' (history or incentive expected)");
         if (a1->kind == N_NAME)
             note_closest_of(r, &r->s->histories, &r->s->incentives, a1->name);
@@ -313,8 +316,8 @@ static bool arity_ok(R *r, const Node *e, int min, int max, const Node *fn)
     if ((int)n >= min && (max < 0 || (int)n <= max))
         return true;
     if (min == max)
-        diag_error(r->d, e->loc, "'%s' takes %d argument%s, got %zu", f, min,
-                   min == 1 ? "" : "s", n);
+        diag_error(r->d, e->loc, "'%s' takes %d argument%s, got %zu", f, min, min == 1 ? "" : "s",
+                   n);
     else if (max < 0)
         diag_error(r->d, e->loc, "'%s' takes at least %d arguments, got %zu", f, min, n);
     else
@@ -441,11 +444,16 @@ static Kind check_index(R *r, const Scope *sc, Node *e)
 static const char *op_text(int op)
 {
     switch (op) {
-    case OP_ADD: return "add";
-    case OP_SUB: return "subtract";
-    case OP_MUL: return "multiply";
-    case OP_DIV: return "divide";
-    default: return "compare";
+    case OP_ADD:
+        return "add";
+    case OP_SUB:
+        return "subtract";
+    case OP_MUL:
+        return "multiply";
+    case OP_DIV:
+        return "divide";
+    default:
+        return "compare";
     }
 }
 
@@ -586,22 +594,34 @@ static Kind kind_of(R *r, const Scope *sc, Node *e)
     if (!e)
         return K_ANY;
     switch (e->kind) {
-    case N_NUM: return e->str && strchr(e->str, '%') ? K_PERCENT : K_NUM;
-    case N_STR: return K_STR;
+    case N_NUM:
+        return e->str && strchr(e->str, '%') ? K_PERCENT : K_NUM;
+    case N_STR:
+        return K_STR;
     case N_MONTH:
-    case N_DATE: return K_MONTH;
-    case N_NAME: return check_name(r, sc, e);
-    case N_FIELD: return check_field(r, sc, e);
-    case N_INDEX: return check_index(r, sc, e);
-    case N_CALL: return check_call(r, sc, e);
-    case N_BINOP: return check_binop(r, sc, e);
-    case N_UNOP: return check_unop(r, sc, e);
-    case N_IF: return check_if(r, sc, e);
-    case N_TABLE: return check_table(r, sc, e);
+    case N_DATE:
+        return K_MONTH;
+    case N_NAME:
+        return check_name(r, sc, e);
+    case N_FIELD:
+        return check_field(r, sc, e);
+    case N_INDEX:
+        return check_index(r, sc, e);
+    case N_CALL:
+        return check_call(r, sc, e);
+    case N_BINOP:
+        return check_binop(r, sc, e);
+    case N_UNOP:
+        return check_unop(r, sc, e);
+    case N_IF:
+        return check_if(r, sc, e);
+    case N_TABLE:
+        return check_table(r, sc, e);
     case N_REST:
         diag_error(r->d, e->loc, "'rest' is only a split value");
         return K_ANY;
-    default: return K_ANY;
+    default:
+        return K_ANY;
     }
 }
 

@@ -8,7 +8,6 @@
 
 #include "check/check_int.h"
 
-
 /* ---- declarations --------------------------------------------------------- */
 
 void rs_duplicate(R *r, Node *n, Node *prev, const char *what)
@@ -63,18 +62,41 @@ static void collect(R *r, Unit *u)
     Symbols *s = r->s;
     for (Node *n = u->items; n; n = n->next) {
         switch (n->kind) {
-        case N_PLAN: collect_header(r, u, n); break;
-        case N_METRIC: put_unique(r, &s->metrics, n, "metric"); break;
-        case N_LET: put_unique(r, &s->lets, n, "let"); break;
-        case N_FN: put_unique(r, &s->fns, n, "function"); break;
-        case N_HISTORY: put_unique(r, &s->histories, n, "history"); break;
-        case N_INCENTIVE: put_unique(r, &s->incentives, n, "incentive"); break;
-        case N_SCORECARD: put_unique(r, &s->scorecards, n, "scorecard"); break;
-        case N_REVIEW: put_unique(r, &s->reviews, n, "review"); break;
-        case N_SCENARIO: put_unique(r, &s->scenarios, n, "scenario"); break;
-        case N_TARGET: collect_target(r, n); break;
-        case N_SPLIT: add_split(s, n); break;
-        default: break;
+        case N_PLAN:
+            collect_header(r, u, n);
+            break;
+        case N_METRIC:
+            put_unique(r, &s->metrics, n, "metric");
+            break;
+        case N_LET:
+            put_unique(r, &s->lets, n, "let");
+            break;
+        case N_FN:
+            put_unique(r, &s->fns, n, "function");
+            break;
+        case N_HISTORY:
+            put_unique(r, &s->histories, n, "history");
+            break;
+        case N_INCENTIVE:
+            put_unique(r, &s->incentives, n, "incentive");
+            break;
+        case N_SCORECARD:
+            put_unique(r, &s->scorecards, n, "scorecard");
+            break;
+        case N_REVIEW:
+            put_unique(r, &s->reviews, n, "review");
+            break;
+        case N_SCENARIO:
+            put_unique(r, &s->scenarios, n, "scenario");
+            break;
+        case N_TARGET:
+            collect_target(r, n);
+            break;
+        case N_SPLIT:
+            add_split(s, n);
+            break;
+        default:
+            break;
         }
     }
 }
@@ -144,8 +166,10 @@ static void check_unit(R *r, Node *v)
         return;
     }
     if (sym_word_index(sym_display_units, v->str) < 0)
-        diag_error(r->d, v->loc, "unknown display unit \"%s\" (expected \"1\", \"k\", \"万\", "
-                                 "\"M\" or \"亿\")", v->str);
+        diag_error(r->d, v->loc,
+                   "unknown display unit \"%s\" (expected \"1\", \"k\", \"万\", "
+                   "\"M\" or \"亿\")",
+                   v->str);
 }
 
 static void set_round(R *r, Node *v)
@@ -164,9 +188,9 @@ static void set_rounding(R *r, Node *v)
         diag_error(r->d, v->loc, "'rounding' must be half_up or half_even");
         if (v->kind == N_NAME)
             sym_note_did_you_mean(r->d, edit_distance(v->name, "half_up", 3) <
-                                         edit_distance(v->name, "half_even", 3)
-                                     ? "half_up"
-                                     : "half_even");
+                                                edit_distance(v->name, "half_even", 3)
+                                            ? "half_up"
+                                            : "half_even");
         return;
     }
     r->s->rounding = strcmp(v->name, "half_up") == 0 ? NUM_HALF_UP : NUM_HALF_EVEN;
@@ -187,13 +211,25 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
     }
     seen[k] = a;
     switch (k) {
-    case SET_YEAR: set_year(r, a->a); break;
-    case SET_START: set_start(r, a->a); break;
+    case SET_YEAR:
+        set_year(r, a->a);
+        break;
+    case SET_START:
+        set_start(r, a->a);
+        break;
     case SET_CURRENCY:
-    case SET_NAME: check_text_setting(r, a); break;
-    case SET_UNIT: check_unit(r, a->a); break;
-    case SET_ROUND: set_round(r, a->a); break;
-    case SET_ROUNDING: set_rounding(r, a->a); break;
+    case SET_NAME:
+        check_text_setting(r, a);
+        break;
+    case SET_UNIT:
+        check_unit(r, a->a);
+        break;
+    case SET_ROUND:
+        set_round(r, a->a);
+        break;
+    case SET_ROUNDING:
+        set_rounding(r, a->a);
+        break;
     }
 }
 
@@ -268,8 +304,8 @@ static void add_months(R *r, Member *qm, int q)
     Symbols *s = r->s;
     for (int k = q * 3; k < q * 3 + 3; k++) {
         int code = cal_month_code(sym_fiscal_year(s), k);
-        Member *mm = time_member(r, arena_printf(&s->arena, "%04d-%02d", code / 100, code % 100),
-                                 3, qm, k);
+        Member *mm =
+            time_member(r, arena_printf(&s->arena, "%04d-%02d", code / 100, code % 100), 3, qm, k);
         mm->alias = cal_month_name(code % 100);
         strmap_put(&s->time->by_name, mm->alias, mm);
     }

@@ -52,9 +52,8 @@ struct Split {
     Member *scope[16];
     int nscope;
     int nscope_same; /* scope members in the split's own dimension */
-    bool ok;        /* resolved well enough to check further */
+    bool ok;         /* resolved well enough to check further */
 };
-
 
 static Split *split_at(R *r, const Node *metric, const Level *lv, const Member *scope1)
 {
@@ -243,8 +242,9 @@ static void check_entry_value(R *r, Split *sp, Node *e, const Member *m, bool we
 {
     if (e->b->kind == N_REST) {
         if (weights || !sym_additive(sp->metric))
-            diag_error(r->d, e->b->loc, "'rest' is only for amounts and shares of money and "
-                                        "count metrics");
+            diag_error(r->d, e->b->loc,
+                       "'rest' is only for amounts and shares of money and "
+                       "count metrics");
         else if (*rest) {
             diag_error(r->d, e->b->loc, "'rest' is given twice");
             diag_note(r->d, (*rest)->loc, "first 'rest' here; only one member can take the rest");
@@ -387,9 +387,9 @@ static void check_missing(R *r, Split *sp, Node *spec)
 
 /* A split's entries under one parent whose value constants fix. */
 typedef struct {
-    Num pv;                 /* the parent's value, less its reserve or plus its overassign */
-    Num amounts, shares;    /* of the entries with constant values */
-    Num total;              /* amounts plus the shares of pv */
+    Num pv;              /* the parent's value, less its reserve or plus its overassign */
+    Num amounts, shares; /* of the entries with constant values */
+    Num total;           /* amounts plus the shares of pv */
     Node *rest;
     bool any_share;
     const char *of, *whole; /* "quarters of H1", "revenue[H1]" */
@@ -555,12 +555,23 @@ static void check_spec(R *r, Split *sp)
 {
     Node *spec = sp->node->c;
     switch (ast_split_form(spec)) {
-    case SPLIT_VALUES: check_map_spec(r, sp, spec); break;
-    case SPLIT_WEIGHTS: check_weights_spec(r, sp, spec); break;
-    case SPLIT_PROPORTIONAL: check_prop_spec(r, sp, spec); break;
-    case SPLIT_EQUALLY: check_additive(r, sp, spec, "'equally' does not apply"); break;
-    case SPLIT_SEASONALITY: check_season_spec(r, sp, spec); break;
-    case SPLIT_LIKE: break; /* check_like, once every split is known */
+    case SPLIT_VALUES:
+        check_map_spec(r, sp, spec);
+        break;
+    case SPLIT_WEIGHTS:
+        check_weights_spec(r, sp, spec);
+        break;
+    case SPLIT_PROPORTIONAL:
+        check_prop_spec(r, sp, spec);
+        break;
+    case SPLIT_EQUALLY:
+        check_additive(r, sp, spec, "'equally' does not apply");
+        break;
+    case SPLIT_SEASONALITY:
+        check_season_spec(r, sp, spec);
+        break;
+    case SPLIT_LIKE:
+        break; /* check_like, once every split is known */
     }
     check_adjust(r, sp);
 }
@@ -599,8 +610,10 @@ static void add_scope(R *r, Split *sp, Node *s)
         if (m->depth >= sp->level->depth) {
             diag_error(r->d, s->loc, "'%s' is a %s, not above level '%s'", m->name,
                        m->dim->levels[m->depth].name, sp->level->name);
-            diag_note_plain(r->d, "'in' names the cells being split: members of a level "
-                                  "above '%s', or of another dimension", sp->level->name);
+            diag_note_plain(r->d,
+                            "'in' names the cells being split: members of a level "
+                            "above '%s', or of another dimension",
+                            sp->level->name);
             return;
         }
         sp->nscope_same++;

@@ -6,11 +6,10 @@
  * show statements, one table per split metric and dimension, and the
  * reviews when there are actuals).  Each table is evaluated on both sides
  * into its logical grid (the cells of its CSV form, SPEC §15), so cells
- * are compared exactly as they are published: rows are matched by their key columns (the member; period
- * and member for statements; and the KPI or metric for scorecards and
- * reviews), columns by name.  A table one side lacks counts as all its
- * cells added or removed.  Nothing changed: no output, exit 0; changes:
- * one table of changed cells per table, exit 1.
+ * are compared exactly as they are published: rows are matched by their key columns (the member;
+ * period and member for statements; and the KPI or metric for scorecards and reviews), columns by
+ * name.  A table one side lacks counts as all its cells added or removed.  Nothing changed: no
+ * output, exit 0; changes: one table of changed cells per table, exit 1.
  */
 #include "cli/cli.h"
 
@@ -91,7 +90,8 @@ static void list_tables(Side *sides, TableList *t)
             }
             t->keys = xrealloc(t->keys, (size_t)(t->n + 1) * sizeof *t->keys);
             for (int side = 0; side < 2; side++) {
-                t->shows[side] = xrealloc(t->shows[side], (size_t)(t->n + 1) * sizeof *t->shows[side]);
+                t->shows[side] =
+                    xrealloc(t->shows[side], (size_t)(t->n + 1) * sizeof *t->shows[side]);
                 t->shows[side][t->n] = find_show(&sides[side], k);
             }
             t->keys[t->n++] = k;

@@ -215,4 +215,3 @@ int cmd_fmt(int argc, char **argv)
     free(files);
     return rc < 0 ? 0 : rc;
 }
-

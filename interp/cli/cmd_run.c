@@ -57,8 +57,7 @@ static int max_cells(const char *v, size_t *out)
 }
 
 /* An option that takes a value into *dst, or complains with need. */
-static int take(int argc, char **argv, int *i, const char *name, const char **dst,
-                const char *need)
+static int take(int argc, char **argv, int *i, const char *name, const char **dst, const char *need)
 {
     if (!(*dst = cli_opt_value(argc, argv, i, name)))
         return cli_usage_error(need, "");

@@ -41,7 +41,7 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"check", cmd_check}, {"run", cmd_run},   {"diff", cmd_diff},
+    {"check", cmd_check}, {"run", cmd_run},    {"diff", cmd_diff},
     {"fmt", cmd_fmt},     {"repl", repl_main},
 };
 

@@ -78,7 +78,8 @@ void act_free(Actuals *a);
  * declaration (or NULL); at is where the file is named (the plan's
  * `actuals` line; src NULL for --actuals).  Returns 0, or -1 after
  * reporting (the store is then incomplete and must not be used). */
-int act_load(Actuals *a, const char *path, const char *shown, const Node *mapping, Loc at, bool lenient);
+int act_load(Actuals *a, const char *path, const char *shown, const Node *mapping, Loc at,
+             bool lenient);
 
 /* The same from a source already open (its name is the one diagnostics
  * use); the source is read to its end but not closed. */

@@ -51,7 +51,8 @@ static bool check_mapping(Loader *ld)
     int before = ld->errors;
     const Symbols *s = ld->a->s;
     const unsigned kinds = MAP_TIME | MAP_LEVEL | MAP_METRIC;
-    for (const Node *m = map_invalid(ld->mapping, s, kinds); m; m = map_invalid(m->next, s, kinds)) {
+    for (const Node *m = map_invalid(ld->mapping, s, kinds); m;
+         m = map_invalid(m->next, s, kinds)) {
         mapping_error(ld, m->name_loc, "'%s' in an actuals mapping is not a level or a metric",
                       m->name);
         const char *sug = map_suggest(s, m->name);

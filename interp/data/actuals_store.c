@@ -274,8 +274,7 @@ Actuals *act_load_all(Program *p, const char *const *files, int nfiles, bool len
 static const MStore *store_of(const Actuals *a, const Node *metric)
 {
     for (int i = 0; i < a->nms; i++)
-        if (a->ms[i].metric == metric ||
-            (metric && strcmp(a->ms[i].name, metric->name) == 0))
+        if (a->ms[i].metric == metric || (metric && strcmp(a->ms[i].name, metric->name) == 0))
             return &a->ms[i];
     return NULL;
 }

@@ -796,8 +796,9 @@ static unsigned char *quoted_at(CsvReader *r, RecState *st, size_t nf, unsigned 
 {
     if (q != fstart) {
         if (limit(r, q, fstart, false, 1) == 0)
-            fail_at(r, q, "'\"' in an unquoted field (quote the whole field and double the "
-                          "quotes inside)");
+            fail_at(r, q,
+                    "'\"' in an unquoted field (quote the whole field and double the "
+                    "quotes inside)");
         return NULL;
     }
     q = quoted_field(r, st, nf, q);
@@ -993,8 +994,8 @@ int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *
     long long pos = from, stop = sp.to; /* pos: input offset of buf[0] */
     out[0] = (CsvRange){from, 0, line};
     while (sp.k < n && pos < sp.to) {
-        size_t want = (unsigned long long)(sp.to - pos) < SPLIT_BLOCK ? (size_t)(sp.to - pos)
-                                                                       : SPLIT_BLOCK;
+        size_t want =
+            (unsigned long long)(sp.to - pos) < SPLIT_BLOCK ? (size_t)(sp.to - pos) : SPLIT_BLOCK;
         ssize_t got = pread(fd, buf, want, (off_t)pos);
         if (got < 0 && errno == EINTR)
             continue;

@@ -19,9 +19,9 @@ struct RosterReader {
     const Dim *dim;
     RowSource *src;
     size_t ncols;
-    char **header;         /* the header's names, as they are */
-    int *level_col;        /* per level: its column */
-    int *attr_col;         /* per attribute: its column */
+    char **header;          /* the header's names, as they are */
+    int *level_col;         /* per level: its column */
+    int *attr_col;          /* per attribute: its column */
     const char **attr_name; /* per attribute: its plan name */
     int nattrs;
     const char **level, **attr; /* the current row's texts */

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 typedef struct {
     int state; /* 0 new, 1 evaluating, 2 done, 3 failed */
     Value v;
@@ -28,8 +27,14 @@ void eval_free(Eval *e)
     strmap_free(&e->lets);
 }
 
-static Value num_value(Num n) { return (Value){V_NUM, n, NULL}; }
-static Value bool_value(bool b) { return (Value){V_BOOL, b ? NUM_ONE : NUM_ZERO, NULL}; }
+static Value num_value(Num n)
+{
+    return (Value){V_NUM, n, NULL};
+}
+static Value bool_value(bool b)
+{
+    return (Value){V_BOOL, b ? NUM_ONE : NUM_ZERO, NULL};
+}
 
 static int fault(Eval *e, const Node *at, NumStatus st, Num a, Num b)
 {
@@ -331,8 +336,12 @@ static int compare(Eval *e, const Node *n, const Value *a, const Value *b, Value
     } else {
         c = num_cmp(a->num, b->num);
     }
-    bool r = op == OP_LT ? c < 0 : op == OP_GT ? c > 0 : op == OP_LE ? c <= 0 : op == OP_GE ? c >= 0
-             : op == OP_EQ ? c == 0 : c != 0;
+    bool r = op == OP_LT   ? c < 0
+             : op == OP_GT ? c > 0
+             : op == OP_LE ? c <= 0
+             : op == OP_GE ? c >= 0
+             : op == OP_EQ ? c == 0
+                           : c != 0;
     *out = bool_value(r);
     return 0;
 }
@@ -442,14 +451,22 @@ int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out)
     case N_DATE:
         *out = (Value){V_MONTH, n->num, NULL};
         return 0;
-    case N_NAME: return eval_name(e, f, n, out);
-    case N_INDEX: return eval_cell(e, n, out);
-    case N_CALL: return eval_call(e, f, n, out);
-    case N_BINOP: return eval_binop(e, f, n, out);
-    case N_UNOP: return eval_unop(e, f, n, out);
-    case N_IF: return eval_if(e, f, n, out);
-    case N_TABLE: return eval_table(e, f, n, out);
-    case N_FIELD: return eval_field(e, f, n, out);
+    case N_NAME:
+        return eval_name(e, f, n, out);
+    case N_INDEX:
+        return eval_cell(e, n, out);
+    case N_CALL:
+        return eval_call(e, f, n, out);
+    case N_BINOP:
+        return eval_binop(e, f, n, out);
+    case N_UNOP:
+        return eval_unop(e, f, n, out);
+    case N_IF:
+        return eval_if(e, f, n, out);
+    case N_TABLE:
+        return eval_table(e, f, n, out);
+    case N_FIELD:
+        return eval_field(e, f, n, out);
     default:
         diag_error(e->d, n->loc, "%s cannot be evaluated here", ast_kind_name(n->kind));
         return -1;

@@ -27,7 +27,7 @@ typedef struct {
 } Value;
 
 typedef struct Frame {
-    const Node *params;  /* N_NAME list */
+    const Node *params; /* N_NAME list */
     const Value *args;
     const Member *member; /* attributes of this member and its ancestors */
     bool has_active_months;
@@ -40,8 +40,8 @@ typedef struct Eval Eval;
 /* Answers a metric name (cell == NULL: the root target) or a cell
  * revenue[north, Q1] (coordinates resolved to members).  Returns 0 with
  * *out set, or -1 after reporting. */
-typedef int (*MetricHook)(Eval *e, const Node *metric, Member **coords, int ncoords,
-                          const Node *at, Num *out);
+typedef int (*MetricHook)(Eval *e, const Node *metric, Member **coords, int ncoords, const Node *at,
+                          Num *out);
 
 /* Answers total(NAME[, FYyyyy]) (fiscal_year 0: all): a history's sum. */
 typedef int (*TotalHook)(Eval *e, const Node *call, const char *name, int fiscal_year, Num *out);
@@ -55,7 +55,7 @@ struct Eval {
     Program *p;
     Symbols *s;
     Diags *d;
-    StrMap lets;    /* name -> LetCache */
+    StrMap lets; /* name -> LetCache */
     MetricHook metric;
     TotalHook total;
     ContextHook context;

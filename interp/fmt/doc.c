@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt/fmt_int.h"
 #include "base/term.h"
+#include "fmt/fmt_int.h"
 
 /* ---- building ---------------------------------------------------------- */
 
@@ -229,17 +229,31 @@ static void print_cmd(Printer *p, Cmd c)
         buf_puts(p->out, x->text);
         *p->col += x->width;
         break;
-    case D_CAT: push_kids(&p->s, &c); break;
+    case D_CAT:
+        push_kids(&p->s, &c);
+        break;
     case D_LINE:
-    case D_SOFT: print_break(p, c); break;
+    case D_SOFT:
+        print_break(p, c);
+        break;
     case D_GROUP:
         push(&p->s, c.ind, c.flat || (!x->hard && fits(x->a, &p->s, FMT_WIDTH - *p->col)), x->a);
         break;
-    case D_INDENT: push(&p->s, c.ind + x->width, c.flat, x->a); break;
-    case D_ALIGN: push(&p->s, *p->col, c.flat, x->a); break;
-    case D_FLAT: push(&p->s, c.ind, true, x->a); break;
-    case D_ASSIGN: print_assign(p, c); break;
-    case D_BLOCK: print_block_doc(p, c); break;
+    case D_INDENT:
+        push(&p->s, c.ind + x->width, c.flat, x->a);
+        break;
+    case D_ALIGN:
+        push(&p->s, *p->col, c.flat, x->a);
+        break;
+    case D_FLAT:
+        push(&p->s, c.ind, true, x->a);
+        break;
+    case D_ASSIGN:
+        print_assign(p, c);
+        break;
+    case D_BLOCK:
+        print_block_doc(p, c);
+        break;
     }
 }
 

@@ -55,7 +55,6 @@ static int binop_prec(int op)
     }
 }
 
-
 static int prec_of(const Node *n)
 {
     switch (n->kind) {
@@ -160,7 +159,6 @@ static Doc *if_doc(Fmt *f, const Node *n)
     return doc_wrap(f, D_ALIGN, doc_wrap(f, D_GROUP, d, 0), 0);
 }
 
-
 static Doc *unop_doc(Fmt *f, const Node *n)
 {
     if (n->op == OP_NOT)
@@ -198,11 +196,16 @@ static Doc *expr_body(Fmt *f, const Node *n)
                    text(f, "]"));
     case N_CALL:
         return cat(f, 3, text(f, join(f, n->name, "", "(")), args_doc(f, n->b, true), text(f, ")"));
-    case N_BINOP: return binop_doc(f, n);
-    case N_UNOP: return unop_doc(f, n);
-    case N_IF: return if_doc(f, n);
-    case N_TABLE: return table_doc(f, n);
-    default: return text(f, ast_kind_name(n->kind));
+    case N_BINOP:
+        return binop_doc(f, n);
+    case N_UNOP:
+        return unop_doc(f, n);
+    case N_IF:
+        return if_doc(f, n);
+    case N_TABLE:
+        return table_doc(f, n);
+    default:
+        return text(f, ast_kind_name(n->kind));
     }
 }
 
@@ -600,33 +603,61 @@ static void stmt_entry(Fmt *f, Block *file, const Node *n)
     case N_PLAN:
         e->last = titled_doc(f, n->str ? "plan " : "plan", n, t0, " ", attrs_block(f, n->a, t1));
         break;
-    case N_DIMENSION: e->last = dimension_doc(f, n, t1); break;
-    case N_METRIC: metric_entry(f, e, n); break;
-    case N_LET: cell_entry(f, e, K_LET, "let ", n->name, assign_expr(f, n->a)); break;
-    case N_FN: e->last = cat(f, 2, params_doc(f, n), assign_expr(f, n->b)); break;
-    case N_TARGET: target_entry(f, e, n); break;
-    case N_SPLIT: e->last = split_doc(f, n); break;
+    case N_DIMENSION:
+        e->last = dimension_doc(f, n, t1);
+        break;
+    case N_METRIC:
+        metric_entry(f, e, n);
+        break;
+    case N_LET:
+        cell_entry(f, e, K_LET, "let ", n->name, assign_expr(f, n->a));
+        break;
+    case N_FN:
+        e->last = cat(f, 2, params_doc(f, n), assign_expr(f, n->b));
+        break;
+    case N_TARGET:
+        target_entry(f, e, n);
+        break;
+    case N_SPLIT:
+        e->last = split_doc(f, n);
+        break;
     case N_HISTORY:
         cell_entry(f, e, K_HISTORY, "history ", n->name, file_doc(f, "= ", n, t1));
         break;
-    case N_ACTUALS: e->last = file_doc(f, "actuals ", n, t1); break;
-    case N_INCENTIVE: e->last = per_level_doc(f, "incentive", n, attrs_block(f, n->b, t1)); break;
+    case N_ACTUALS:
+        e->last = file_doc(f, "actuals ", n, t1);
+        break;
+    case N_INCENTIVE:
+        e->last = per_level_doc(f, "incentive", n, attrs_block(f, n->b, t1));
+        break;
     case N_SCORECARD:
         e->last = per_level_doc(f, "scorecard", n, scorecard_block(f, n->b, t1));
         break;
-    case N_REVIEW: cell_entry(f, e, K_REVIEW, "review ", n->name, review_block(f, n->a, t1)); break;
+    case N_REVIEW:
+        cell_entry(f, e, K_REVIEW, "review ", n->name, review_block(f, n->a, t1));
+        break;
     case N_SCENARIO:
         e->last = cat(f, 2, text(f, join(f, "scenario ", n->name, " ")), attrs_block(f, n->a, t1));
         break;
     case N_EXAMPLE:
-        e->last = titled_doc(f, "example ", n, t0, join(f, " ", n->name, " "),
-                             example_block(f, n, t1));
+        e->last =
+            titled_doc(f, "example ", n, t0, join(f, " ", n->name, " "), example_block(f, n, t1));
         break;
-    case N_ASSERT: e->last = assert_doc(f, n, t1); break;
-    case N_REPORT: e->last = titled_doc(f, "report ", n, t0, " ", shows_block(f, n->a, t1)); break;
-    case N_SHOW: e->last = show_doc(f, n); break;
-    case N_IMPORT: e->last = cat(f, 2, text(f, "import "), expr(f, n->c, P_IF, false)); break;
-    default: e->last = text(f, ast_kind_name(n->kind)); break;
+    case N_ASSERT:
+        e->last = assert_doc(f, n, t1);
+        break;
+    case N_REPORT:
+        e->last = titled_doc(f, "report ", n, t0, " ", shows_block(f, n->a, t1));
+        break;
+    case N_SHOW:
+        e->last = show_doc(f, n);
+        break;
+    case N_IMPORT:
+        e->last = cat(f, 2, text(f, "import "), expr(f, n->c, P_IF, false));
+        break;
+    default:
+        e->last = text(f, ast_kind_name(n->kind));
+        break;
     }
 }
 

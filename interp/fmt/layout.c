@@ -210,8 +210,7 @@ static void place_comment(Fmt *f, Block *b, Walk *w, const LexComment *c)
     Entry *p = w->prev >= 0 ? &b->e[w->prev] : NULL;
     if (p && !p->trailing && !w->pending.n && c->at.line == lay_tok(f, p->t1)->end_line) {
         p->trailing = text;
-    } else if (!p && b->open >= 0 && !b->open_comment &&
-               c->at.line == lay_tok(f, b->open)->line) {
+    } else if (!p && b->open >= 0 && !b->open_comment && c->at.line == lay_tok(f, b->open)->line) {
         b->open_comment = text;
     } else if (p && w->hang && full_line(f, c) && !blank_between(f, w->last_line, c->at.line) &&
                c->at.col > lay_tok(f, p->t0)->col) {

@@ -9,8 +9,8 @@
 #ifndef PROGRAM_H
 #define PROGRAM_H
 
-#include "syntax/ast.h"
 #include "base/diag.h"
+#include "syntax/ast.h"
 
 #define PROG_MAX_IMPORT_DEPTH 32
 #define PROG_MAX_FILE_BYTES (64u << 20)
@@ -31,11 +31,11 @@ typedef struct Program {
     Unit *units, *last_unit;
     Unit *main;
     int nunits;
-    char *root;            /* real path of the main plan's directory */
-    const char **allow;    /* extra readable directories (real paths) */
+    char *root;         /* real path of the main plan's directory */
+    const char **allow; /* extra readable directories (real paths) */
     int nallow;
-    bool no_files;         /* fuzzing: no file system access at all */
-    bool data_error;       /* a file could not be read: exit 2 */
+    bool no_files;   /* fuzzing: no file system access at all */
+    bool data_error; /* a file could not be read: exit 2 */
     int syntax_errors;
     Symbols *sym;
 } Program;

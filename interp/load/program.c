@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "syntax/syntax.h"
-#include "model/model.h"
 #include "load/stdlib_mods.h"
+#include "model/model.h"
+#include "syntax/syntax.h"
 
 Program *prog_new(Diags *d)
 {
@@ -313,8 +313,8 @@ static void import_not_found(Program *p, const Node *imp, bool outside)
     if (why) {
         diag_error(p->diags, imp->loc, "cannot import '%s': %s", imp->str, why);
     } else if (outside) {
-        diag_error(p->diags, imp->loc, "cannot import '%s': it resolves outside the plan's directory",
-                   imp->str);
+        diag_error(p->diags, imp->loc,
+                   "cannot import '%s': it resolves outside the plan's directory", imp->str);
         diag_note_plain(p->diags, "a symbolic link may point elsewhere; use --allow-path DIR");
     } else {
         diag_error(p->diags, imp->loc, "cannot import '%s': no such file", imp->str);

@@ -21,9 +21,9 @@ typedef struct {
     CxMode mode;
     const Member *m;
     const Period *pd;
-    const Node *lines;  /* the incentive's lines */
-    const Value *prev;  /* this member's values in its previous period, or NULL */
-    const Node *given;  /* CX_EXAMPLE: list of N_ENTRY */
+    const Node *lines; /* the incentive's lines */
+    const Value *prev; /* this member's values in its previous period, or NULL */
+    const Node *given; /* CX_EXAMPLE: list of N_ENTRY */
 } Cx;
 
 static const Value ZERO_VALUE = {V_NUM, {0}, NULL};
@@ -160,8 +160,8 @@ static int derive_field(Measure *ms, const Cx *cx, const Node *n, Value *out)
     Value att, ov;
     if (eval_given(ms, ga, &att) < 0 || eval_given(ms, go, &ov) < 0)
         return -1;
-    NumStatus st = actual ? num_mul(ov.num, att.num, &out->num)
-                          : num_div(ov.num, att.num, &out->num);
+    NumStatus st =
+        actual ? num_mul(ov.num, att.num, &out->num) : num_div(ov.num, att.num, &out->num);
     out->kind = V_NUM;
     out->str = NULL;
     return st == NUM_OK ? 0 : diag_arith_fault(ms->p->diags, n->loc, st, ov.num, att.num);
@@ -530,8 +530,8 @@ static int kpi_cell(Measure *ms, ScResult *r, size_t c, int k, const Period *pd,
     Node *metric = strmap_get(&ms->p->sym->metrics, kpi->name);
     if (ms_target(ms, metric, m, pd->from, pd->last, kpi, &r->target[x]) < 0 ||
         ms_actual(ms, metric, m, pd->from, pd->last, kpi, &r->actual[x]) < 0 ||
-        kpi_score(ms, kpi, r->att[x] = ms_ratio(metric, r->target[x], r->actual[x]),
-                  &r->score[x]) < 0) {
+        kpi_score(ms, kpi, r->att[x] = ms_ratio(metric, r->target[x], r->actual[x]), &r->score[x]) <
+            0) {
         where(ms->p->diags, m, pd);
         return -1;
     }
@@ -561,7 +561,7 @@ static int sc_member_period(Measure *ms, const Node *sc, ScResult *r, int p, siz
 }
 
 int ms_scorecard(Measure *ms, const Node *sc, const Period *per, int nper, const Node *rank,
-               ScResult *r)
+                 ScResult *r)
 {
     memset(r, 0, sizeof *r);
     bind(ms);

@@ -10,10 +10,10 @@
 /* A metric's rounded targets per member of one level and per time bucket
  * (12 months, 4 quarters, 2 halves or the year), from its allocation table. */
 struct Grid {
-    int nbuckets;   /* 12, 4, 2 or 1 */
-    size_t nmem;    /* members of the level (rows), by Member.index */
-    Num *cells;     /* nmem * nbuckets */
-    bool *have;     /* nmem: the table has a row for it */
+    int nbuckets; /* 12, 4, 2 or 1 */
+    size_t nmem;  /* members of the level (rows), by Member.index */
+    Num *cells;   /* nmem * nbuckets */
+    bool *have;   /* nmem: the table has a row for it */
     bool failed;
 };
 
@@ -84,10 +84,14 @@ void ms_free(Measure *ms)
 static Member *period_member(const Symbols *s, Cadence c, int from)
 {
     switch (c) {
-    case CAD_MONTHLY: return time_member(s, 3, from);
-    case CAD_QUARTERLY: return time_member(s, 2, cal_quarter_of(from));
-    case CAD_HALF: return time_member(s, 1, cal_half_of(from));
-    default: return time_member(s, 0, 0);
+    case CAD_MONTHLY:
+        return time_member(s, 3, from);
+    case CAD_QUARTERLY:
+        return time_member(s, 2, cal_quarter_of(from));
+    case CAD_HALF:
+        return time_member(s, 1, cal_half_of(from));
+    default:
+        return time_member(s, 0, 0);
     }
 }
 
@@ -137,8 +141,10 @@ static int check_level_split(Measure *ms, const Alloc *A, const Node *metric, co
         return 0;
     diag_error(ms->p->diags, at->loc, "'%s' has no target per %s", metric->name, lv->name);
     if (ai < 0)
-        diag_note_plain(ms->p->diags, "it is not split by %s; add a split such as 'split %s by %s "
-                        "...'", lv->dim->name, metric->name, lv->name);
+        diag_note_plain(ms->p->diags,
+                        "it is not split by %s; add a split such as 'split %s by %s "
+                        "...'",
+                        lv->dim->name, metric->name, lv->name);
     else
         diag_note_plain(ms->p->diags, "its splits of %s stop at %s", lv->dim->name,
                         lv->dim->levels[A->ax[ai].sl[A->ax[ai].nsl - 1]].name);

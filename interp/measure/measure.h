@@ -23,9 +23,8 @@
 #ifndef MEASURE_H
 #define MEASURE_H
 
-#include "data/actuals.h"
 #include "alloc/alloc.h"
-
+#include "data/actuals.h"
 
 typedef struct {
     int from, to;      /* fiscal months 0..11 of the whole period */
@@ -48,11 +47,15 @@ typedef struct Measure {
     /* the derived metric being computed: its components answer for these */
     const Member *d_member;
     int d_from, d_to;
-    int d_actual; /* 1: actuals, 0: targets, -1: not inside a derived metric */
-    void *ctx;    /* the incentive, example or assertion being evaluated (incentive.c) */
+    int d_actual;         /* 1: actuals, 0: targets, -1: not inside a derived metric */
+    void *ctx;            /* the incentive, example or assertion being evaluated (incentive.c) */
     const Node *busy[16]; /* incentives being computed: total(X) inside X is a cycle */
     int nbusy;
-    struct { const Node *metric; const Level *lv; Grid *g; } recent[4]; /* grid lookups */
+    struct {
+        const Node *metric;
+        const Level *lv;
+        Grid *g;
+    } recent[4]; /* grid lookups */
 } Measure;
 
 /* as_of: fiscal month 0..11 from --as-of, or -1 to take it from the
@@ -121,14 +124,14 @@ typedef struct {
     int nper;
     const Node **kpis;
     int nkpi;
-    Num *weight;           /* nkpi */
+    Num *weight;                        /* nkpi */
     Num *target, *actual, *att, *score; /* nper * nmem * nkpi */
-    Num *total;            /* nper * nmem */
-    const char **rating;   /* nper * nmem ("" when no threshold is reached) */
-    bool *in;              /* nper * nmem */
-    int *rank;             /* nper * nmem, 0 when not ranked */
-    bool *bottom;          /* nper * nmem */
-    const Node *rank_decl; /* the review's rank item, or NULL */
+    Num *total;                         /* nper * nmem */
+    const char **rating;                /* nper * nmem ("" when no threshold is reached) */
+    bool *in;                           /* nper * nmem */
+    int *rank;                          /* nper * nmem, 0 when not ranked */
+    bool *bottom;                       /* nper * nmem */
+    const Node *rank_decl;              /* the review's rank item, or NULL */
 } ScResult;
 
 /* The cadence an incentive or scorecard is shown with: that of the first
@@ -149,7 +152,7 @@ void ms_incentive_free(IncResult *r);
 int ms_incentive_total(Measure *ms, const Node *inc, const Node *at, Num *out);
 
 int ms_scorecard(Measure *ms, const Node *sc, const Period *per, int nper, const Node *rank,
-               ScResult *out);
+                 ScResult *out);
 void ms_scorecard_free(ScResult *r);
 
 /* Evaluates a plan-level expression as an assertion would (metrics and

@@ -80,12 +80,15 @@ static void metric_value(const Symbols *s, const Node *metric, Num v, char *plai
         vf_fixed(v, 0, false, plain);
         vf_upto(v, 2, text);
         return;
-    case K_PERCENT: ratio(v, plain, text); return;
+    case K_PERCENT:
+        ratio(v, plain, text);
+        return;
     case K_SCORE:
         vf_fixed(v, 2, false, plain);
         vf_fixed(v, 2, true, text);
         return;
-    default: money(s, v, plain, text);
+    default:
+        money(s, v, plain, text);
     }
 }
 
@@ -130,7 +133,7 @@ static void line_cell(RenderSheet *b, size_t c, const Symbols *s, const Node *li
 {
     char plain[VF_BUFSZ], text[VF_BUFSZ];
     if (v->kind == V_STR || v->kind == V_BOOL) {
-        const char *t = v->kind == V_STR    ? (v->str ? v->str : "")
+        const char *t = v->kind == V_STR      ? (v->str ? v->str : "")
                         : num_is_zero(v->num) ? "false"
                                               : "true";
         render_sheet_set(b, c, t, NULL);
@@ -160,8 +163,8 @@ static int *line_order(const IncResult *r)
 }
 
 /* A period's total row (people): the sums of the money lines as shown. */
-static void incentive_total(RenderSheet *b, const Symbols *s, const IncResult *r,
-                            const int *order, int p, const Num *sum)
+static void incentive_total(RenderSheet *b, const Symbols *s, const IncResult *r, const int *order,
+                            int p, const Num *sum)
 {
     render_sheet_row(b, true);
     render_sheet_set(b, 0, r->per[p].label, NULL);
@@ -171,8 +174,8 @@ static void incentive_total(RenderSheet *b, const Symbols *s, const IncResult *r
             set_money(b, 2 + (size_t)j, s, sum[j]);
 }
 
-static void incentive_period(RenderSheet *b, const Symbols *s, const IncResult *r,
-                             const int *order, int p)
+static void incentive_period(RenderSheet *b, const Symbols *s, const IncResult *r, const int *order,
+                             int p)
 {
     Num *sum = xcalloc((size_t)r->nlines + 1, sizeof *sum);
     for (size_t i = 0; i < r->nmem; i++) {
@@ -212,7 +215,7 @@ static int show_incentive(const Stmt *st, const Node *inc)
     free(order);
     const char *what = arena_printf(st->a, "per %s", r.lv->name);
     render_sheet_add(&b, arena_printf(st->a, "incentive %s", inc->name), heading(st, what), 0,
-               nothing_note(st), st->views);
+                     nothing_note(st), st->views);
     ms_incentive_free(&r);
     return 0;
 }
@@ -241,7 +244,8 @@ static void scorecard_total(RenderSheet *b, const ScResult *r, size_t c, bool ra
     char plain[VF_BUFSZ], text[VF_BUFSZ];
     render_sheet_set(b, 2, "total", NULL);
     render_sheet_set(b, 3, "100.00%", "1.0000");
-    render_sheet_set(b, 7, vf_fixed(r->total[c], 2, true, text), vf_fixed(r->total[c], 2, false, plain));
+    render_sheet_set(b, 7, vf_fixed(r->total[c], 2, true, text),
+                     vf_fixed(r->total[c], 2, false, plain));
     render_sheet_set(b, 8, r->rating[c], NULL);
     if (!ranked)
         return;
@@ -267,7 +271,8 @@ static void scorecard_kpi(RenderSheet *b, const Symbols *s, const ScResult *r, s
     render_sheet_set(b, 5, text, plain);
     ratio(r->att[x], plain, text);
     render_sheet_set(b, 6, text, plain);
-    render_sheet_set(b, 7, vf_fixed(r->score[x], 2, true, text), vf_fixed(r->score[x], 2, false, plain));
+    render_sheet_set(b, 7, vf_fixed(r->score[x], 2, true, text),
+                     vf_fixed(r->score[x], 2, false, plain));
 }
 
 /* One row per KPI of member i in period p, then its total row. */
@@ -303,9 +308,10 @@ static int show_scorecard(const Stmt *st, const Node *sc, const Node *rank)
             if (r.in[(size_t)p * r.nmem + i])
                 scorecard_member(&b, st->s, &r, p, i, ranked);
     const char *within = rank && rank->a ? arena_printf(st->a, " within %s", rank->a->name) : "";
-    const char *what = arena_printf(st->a, "per %s%s%s", r.lv->name, ranked ? ", ranked" : "", within);
+    const char *what =
+        arena_printf(st->a, "per %s%s%s", r.lv->name, ranked ? ", ranked" : "", within);
     render_sheet_add(&b, arena_printf(st->a, "scorecard %s", sc->name), heading(st, what), 0,
-               nothing_note(st), st->views);
+                     nothing_note(st), st->views);
     ms_scorecard_free(&r);
     return 0;
 }
@@ -320,7 +326,7 @@ typedef struct {
 typedef struct {
     StatusItem items[32];
     int n;
-    Num dev;       /* flag deviations from 100% beyond this */
+    Num dev; /* flag deviations from 100% beyond this */
     bool has_flag;
 } StatusSpec;
 
@@ -353,7 +359,9 @@ static int status_spec(Measure *ms, const Node *rv, StatusSpec *sp)
 
 static CellStyle status_of(Num att, const StatusItem *si)
 {
-    return num_cmp(att, si->green) >= 0 ? STY_GREEN : num_cmp(att, si->amber) >= 0 ? STY_AMBER : STY_RED;
+    return num_cmp(att, si->green) >= 0   ? STY_GREEN
+           : num_cmp(att, si->amber) >= 0 ? STY_AMBER
+                                          : STY_RED;
 }
 
 static const char *status_name(CellStyle sty)
@@ -365,8 +373,9 @@ static const char *status_name(CellStyle sty)
  * and attainment apart. */
 static void status_columns(RenderSheet *b, const Level *lv)
 {
-    static const char *const heads[] = {"period",     NULL,  "metric", "target", "actual",
-                                        "attainment", "actual [% of target]", "status", "flag"};
+    static const char *const heads[] = {
+        "period", NULL,  "metric", "target", "actual", "attainment", "actual [% of target]",
+        "status", "flag"};
     for (size_t c = 0; c < 9; c++)
         render_sheet_col(b, c, c == 1 ? (lv ? lv->name : "member") : heads[c], c >= 3 && c <= 6);
     for (size_t c = 3; c <= 5; c++)
@@ -376,15 +385,15 @@ static void status_columns(RenderSheet *b, const Level *lv)
 
 /* The status cells of one row: target, actual, attainment, their people's
  * form (the percent truncated: 99.5% is not 100%), status and flag. */
-static void status_cells(RenderSheet *b, const Symbols *s, const StatusItem *si, const StatusSpec *sp,
-                         Num t, Num act)
+static void status_cells(RenderSheet *b, const Symbols *s, const StatusItem *si,
+                         const StatusSpec *sp, Num t, Num act)
 {
     char pt[VF_BUFSZ], tt[VF_BUFSZ], pa[VF_BUFSZ], ta[VF_BUFSZ], pr[VF_BUFSZ], tr[VF_BUFSZ];
     char pc[VF_BUFSZ], cell[4 * VF_BUFSZ];
     Num att = ms_ratio(si->metric, t, act), off;
     CellStyle sty = status_of(att, si);
-    bool flag = sp->has_flag && num_sub(att, NUM_ONE, &off) == NUM_OK &&
-                num_cmp(num_abs(off), sp->dev) > 0;
+    bool flag =
+        sp->has_flag && num_sub(att, NUM_ONE, &off) == NUM_OK && num_cmp(num_abs(off), sp->dev) > 0;
     metric_value(s, si->metric, t, pt, tt);
     metric_value(s, si->metric, act, pa, ta);
     ratio(att, pr, tr);
@@ -457,7 +466,7 @@ static int show_status(const Stmt *st, const Node *rv, const Level *lv)
     }
     const char *what = arena_printf(st->a, "status per %s", lv ? lv->name : "plan");
     render_sheet_add(&b, arena_printf(st->a, "review %s", rv->name), heading(st, what), 0,
-               nothing_note(st), views);
+                     nothing_note(st), views);
     return 0;
 }
 
@@ -478,8 +487,8 @@ static int spread(const Symbols *s, Num left, const Num *w, int n, Num *out)
         if (num_mul(left, w[i], &prod) != NUM_OK || num_div(prod, sum, &exact[i]) != NUM_OK)
             return -1;
     }
-    return alloc_apportion(s->round_step, exact, (size_t)n, money_rounded(s, left),
-                           APPORTION_EXACT, out);
+    return alloc_apportion(s->round_step, exact, (size_t)n, money_rounded(s, left), APPORTION_EXACT,
+                           out);
 }
 
 /* One member's reforecast: months L+1 .. 11. */
@@ -622,9 +631,9 @@ static int show_reforecast(const Stmt *st, const Node *item, const Level *lv)
         render_sheet_init(&b, st->doc, 1);
         render_sheet_col(&b, 0, lv ? lv->name : "plan", false);
         render_sheet_add(&b, title, NULL, -1,
-                   L < 0 ? "no actuals yet: nothing to reforecast"
-                         : "the year is complete: nothing left to reforecast",
-                   st->views);
+                         L < 0 ? "no actuals yet: nothing to reforecast"
+                               : "the year is complete: nothing left to reforecast",
+                         st->views);
         return 0;
     }
     render_sheet_init(&b, st->doc, 4 + (size_t)(11 - L));
@@ -665,15 +674,18 @@ static int review_item(const Stmt *st, const Node *rv, const Node *it, const Lev
 {
     const Symbols *s = st->s;
     switch (it->kind) {
-    case N_REFORECAST: return show_reforecast(st, it, lv);
+    case N_REFORECAST:
+        return show_reforecast(st, it, lv);
     case N_USE_SCORECARD:
         return show_scorecard(st, strmap_get(&s->scorecards, it->name), rank_of(rv, it->name));
-    case N_USE_INCENTIVE: return show_incentive(st, strmap_get(&s->incentives, it->name));
+    case N_USE_INCENTIVE:
+        return show_incentive(st, strmap_get(&s->incentives, it->name));
     case N_RANK: /* a ranking of a scorecard the review does not show otherwise */
         if (uses_scorecard(rv, it->name))
             return 0;
         return show_scorecard(st, strmap_get(&s->scorecards, it->name), it);
-    default: return 0;
+    default:
+        return 0;
     }
 }
 

@@ -22,8 +22,8 @@
 /* The kind of a value, as the checker infers it for every expression (and
  * records in Node.vkind) and as tables show it. */
 typedef enum {
-    K_ANY,     /* unknown: checked no further */
-    K_NUM,     /* plain number */
+    K_ANY, /* unknown: checked no further */
+    K_NUM, /* plain number */
     K_MONEY,
     K_COUNT,
     K_PERCENT, /* a share or rate: 15% */
@@ -47,7 +47,7 @@ typedef struct {
 
 typedef struct {
     const char *name;
-    Node *value; /* inline attribute expression, or NULL for CSV text */
+    Node *value;      /* inline attribute expression, or NULL for CSV text */
     const char *text; /* CSV value */
     Loc loc;
 } Attr;
@@ -62,9 +62,9 @@ struct Member {
     Loc loc;
     Attr *attrs;
     int nattrs;
-    int index; /* position among the members of its level, in order */
-    int gindex; /* position in dim->members */
-    bool pseudo; /* a 'reserve' row made by the allocation engine */
+    int index;                  /* position among the members of its level, in order */
+    int gindex;                 /* position in dim->members */
+    bool pseudo;                /* a 'reserve' row made by the allocation engine */
     int active_from, active_to; /* yyyymm from start/end (inherited), 0 = open */
 };
 
@@ -76,7 +76,7 @@ struct Dim {
     int nlevels;
     Member **members; /* all members, in order of appearance */
     size_t nmembers, cap;
-    StrMap by_name; /* member name (and alias) -> Member */
+    StrMap by_name;    /* member name (and alias) -> Member */
     StrMap attr_names; /* attribute name -> Attr (first definition) */
     bool is_time;
 };
@@ -103,7 +103,10 @@ struct Symbols {
 };
 
 /* The plan's fiscal year (year and first month) for base/calendar.h. */
-static inline FiscalYear sym_fiscal_year(const Symbols *s) { return (FiscalYear){s->year, s->start_month}; }
+static inline FiscalYear sym_fiscal_year(const Symbols *s)
+{
+    return (FiscalYear){s->year, s->start_month};
+}
 
 /* ---- the words of a plan beyond its keywords, each list once ----------- */
 

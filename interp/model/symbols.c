@@ -9,16 +9,20 @@
 Member member_ambiguous;
 
 const char *const sym_cadence_names[] = {"monthly", "quarterly", "half", "annual", NULL};
-const char *const sym_setting_names[] = {"year", "start",    "currency", "unit",
+const char *const sym_setting_names[] = {"year",  "start",    "currency", "unit",
                                          "round", "rounding", "name",     NULL};
 const char *const sym_metric_kinds[] = {"money", "count", "percent", "score", NULL};
 const char *const sym_metric_options[] = {"lower_is_better", NULL};
 const char *const sym_status_bands[] = {"green", "amber", NULL};
 const char *const sym_metric_fields[] = {"target", "actual", "ytd_target", "ytd_actual", NULL};
 const char *const sym_display_units[] = {"1", "", "k", "万", "M", "亿", NULL};
-const char *const *const sym_word_lists[] = {sym_cadence_names, sym_setting_names, sym_metric_kinds,
-                                             sym_metric_options, sym_status_bands,
-                                             sym_metric_fields, NULL};
+const char *const *const sym_word_lists[] = {sym_cadence_names,
+                                             sym_setting_names,
+                                             sym_metric_kinds,
+                                             sym_metric_options,
+                                             sym_status_bands,
+                                             sym_metric_fields,
+                                             NULL};
 
 int sym_word_index(const char *const *words, const char *name)
 {
@@ -46,9 +50,9 @@ void sym_free(Symbols *s)
         strmap_free(&s->dims[i]->attr_names);
     }
     free(s->dims);
-    StrMap *maps[] = {&s->levels, &s->members, &s->metrics, &s->lets, &s->fns, &s->histories,
-                      &s->incentives, &s->scorecards, &s->reviews, &s->scenarios, &s->targets,
-                      &s->targets_from};
+    StrMap *maps[] = {&s->levels,  &s->members,   &s->metrics,    &s->lets,
+                      &s->fns,     &s->histories, &s->incentives, &s->scorecards,
+                      &s->reviews, &s->scenarios, &s->targets,    &s->targets_from};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         strmap_free(maps[i]);
     free(s->splits);
@@ -60,7 +64,7 @@ void sym_free(Symbols *s)
 
 const char *sym_kind_name(Kind k)
 {
-    static const char *const names[] = {"value", "number", "money", "count", "percent",
+    static const char *const names[] = {"value", "number",     "money",  "count", "percent",
                                         "score", "true/false", "string", "month", "member"};
     return names[k];
 }

@@ -155,7 +155,7 @@ static void *own(RenderDoc *d, void *p)
 }
 
 void render_sheet_add(RenderSheet *b, const char *title, const char *heading, int group,
-                const char *note, unsigned views)
+                      const char *note, unsigned views)
 {
     Arena *a = &b->doc->arena;
     Sheet s = {0};

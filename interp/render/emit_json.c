@@ -10,10 +10,14 @@
 static const char *kind_name(ValueKind k)
 {
     switch (k) {
-    case VAL_MONEY: return "money";
-    case VAL_COUNT: return "count";
-    case VAL_PERCENT: return "percent";
-    case VAL_SCORE: return "score";
+    case VAL_MONEY:
+        return "money";
+    case VAL_COUNT:
+        return "count";
+    case VAL_PERCENT:
+        return "percent";
+    case VAL_SCORE:
+        return "score";
     }
     return "money";
 }

@@ -73,11 +73,16 @@ static void emit_one_table(Buf *out, const Table *t, const RenderOpts *o)
 static const char *style_on(int style)
 {
     switch (style) {
-    case STY_GREEN: return "\x1b[32m";
-    case STY_AMBER: return "\x1b[33m";
-    case STY_RED: return "\x1b[31m";
-    case STY_MARK: return "\x1b[1m";
-    default: return NULL;
+    case STY_GREEN:
+        return "\x1b[32m";
+    case STY_AMBER:
+        return "\x1b[33m";
+    case STY_RED:
+        return "\x1b[31m";
+    case STY_MARK:
+        return "\x1b[1m";
+    default:
+        return NULL;
     }
 }
 

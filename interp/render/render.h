@@ -76,20 +76,20 @@ typedef struct {
     const char *metric;       /* metric name, e.g. "revenue" */
     const char *metric_label; /* e.g. "销售额", or NULL */
     ValueKind kind;
-    int decimals;             /* plain decimals (CSV, JSON, grid): money = decimals of the
-                                 plan's round step, count 0, percent 4 (a fraction), score 2 */
-    const char *row_level;    /* e.g. "region" */
-    const char *col_level;    /* e.g. "quarter"; NULL for a one-level table */
-    size_t nrows, ncols;      /* ncols = 1 when col_level is NULL */
-    const char **row_names;   /* member names, in order */
-    const char **row_labels;  /* display labels or NULL entries (then the name is shown) */
+    int decimals;            /* plain decimals (CSV, JSON, grid): money = decimals of the
+                                plan's round step, count 0, percent 4 (a fraction), score 2 */
+    const char *row_level;   /* e.g. "region" */
+    const char *col_level;   /* e.g. "quarter"; NULL for a one-level table */
+    size_t nrows, ncols;     /* ncols = 1 when col_level is NULL */
+    const char **row_names;  /* member names, in order */
+    const char **row_labels; /* display labels or NULL entries (then the name is shown) */
     const char **col_names;
     const char **col_labels;
-    const Num *cells;         /* nrows * ncols, row-major */
-    const Num *row_totals;    /* nrows, or NULL: no total column */
-    const Num *col_totals;    /* ncols, or NULL: no total row */
-    const Num *grand_total;   /* or NULL */
-    const char *note;         /* a line under the table (e.g. a negotiation gap), or NULL */
+    const Num *cells;       /* nrows * ncols, row-major */
+    const Num *row_totals;  /* nrows, or NULL: no total column */
+    const Num *col_totals;  /* ncols, or NULL: no total row */
+    const Num *grand_total; /* or NULL */
+    const char *note;       /* a line under the table (e.g. a negotiation gap), or NULL */
 } Table;
 
 /* A sheet: rows of already formatted cells, for statements, scorecards,
@@ -101,20 +101,20 @@ typedef enum { STY_NONE, STY_GREEN, STY_AMBER, STY_RED, STY_MARK } CellStyle;
 
 typedef struct {
     const char *title;
-    const char *heading;   /* a line under the title (people), or NULL */
+    const char *heading; /* a line under the title (people), or NULL */
     size_t ncols, nrows;
-    const char **heads;    /* column names: CSV header, JSON keys */
-    const bool *right;     /* per column: right-aligned (numbers) */
-    const bool *json_num;  /* per column: a number in JSON (else a string) */
-    const char **text;     /* nrows * ncols: as people see them */
-    const char **plain;    /* nrows * ncols: as CSV and JSON write them */
-    const unsigned char *style; /* nrows * ncols CellStyle, or NULL */
-    const bool *total;     /* per row: a total row (people only), or NULL */
-    int group;             /* column that splits people's output, or -1 */
-    const char **notes;    /* per group value: a line under its table, or NULL */
-    const char *note;      /* a line under the whole sheet, or NULL */
+    const char **heads;             /* column names: CSV header, JSON keys */
+    const bool *right;              /* per column: right-aligned (numbers) */
+    const bool *json_num;           /* per column: a number in JSON (else a string) */
+    const char **text;              /* nrows * ncols: as people see them */
+    const char **plain;             /* nrows * ncols: as CSV and JSON write them */
+    const unsigned char *style;     /* nrows * ncols CellStyle, or NULL */
+    const bool *total;              /* per row: a total row (people only), or NULL */
+    int group;                      /* column that splits people's output, or -1 */
+    const char **notes;             /* per group value: a line under its table, or NULL */
+    const char *note;               /* a line under the whole sheet, or NULL */
     const unsigned char *col_views; /* per column: the views that show it, or NULL: all */
-    unsigned views;        /* the views that show the sheet; 0: all */
+    unsigned views;                 /* the views that show the sheet; 0: all */
 } Sheet;
 
 typedef struct {
@@ -174,7 +174,7 @@ void render_sheet_style(RenderSheet *b, size_t c, CellStyle style);
  * column that splits people's output, or -1; views: 0 for all) and
  * empties the builder. */
 void render_sheet_add(RenderSheet *b, const char *title, const char *heading, int group,
-                const char *note, unsigned views);
+                      const char *note, unsigned views);
 /* Drops a sheet that will not be added. */
 void render_sheet_discard(RenderSheet *b);
 

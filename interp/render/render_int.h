@@ -15,13 +15,13 @@
  * order usage texts list them; the first is the default.  Adding a format
  * is one line here and one file render/emit_NAME.c defining
  * void emit_NAME(const RenderDoc *d, Buf *out). */
-#define RENDER_FORMATS(X)                                                          \
-    X(table, "aligned, display unit; the default", false, RENDER_PEOPLE)           \
-    X(csv, "base units", false, RENDER_FLAT)                                       \
-    X(json, NULL, false, RENDER_RECORDS)                                           \
+#define RENDER_FORMATS(X)                                                                          \
+    X(table, "aligned, display unit; the default", false, RENDER_PEOPLE)                           \
+    X(csv, "base units", false, RENDER_FLAT)                                                       \
+    X(json, NULL, false, RENDER_RECORDS)                                                           \
     X(md, "for pull-request comments", false, RENDER_PEOPLE)
 
-#define RENDER_DECLARE_EMITTER(name, help, binary, view) \
+#define RENDER_DECLARE_EMITTER(name, help, binary, view)                                           \
     void emit_##name(const RenderDoc *d, Buf *out);
 RENDER_FORMATS(RENDER_DECLARE_EMITTER)
 

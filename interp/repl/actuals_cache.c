@@ -69,7 +69,8 @@ void repl_actuals_bind(ReplActuals *ra, Program *p)
 static ReplActuals *load(Repl *S, ReplWorld *w, const ReplState *st, char *sig)
 {
     bool none = false;
-    Actuals *act = act_load_all(w->s.p, (const char *const *)st->actuals, st->nactuals, false, &none);
+    Actuals *act =
+        act_load_all(w->s.p, (const char *const *)st->actuals, st->nactuals, false, &none);
     if (!act && !none) {
         free(sig);
         return NULL;

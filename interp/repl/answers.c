@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "repl/repl_int.h"
 #include "check/check.h"
+#include "repl/repl_int.h"
 
 /* ---- numbers ------------------------------------------------------------------------------ */
 
@@ -32,14 +32,19 @@ static char *fmt_kind(const ReplWorld *w, int kind, Num v, bool plain, char *buf
     if (plain) /* csv and json: plain decimals */
         return num_str(v, buf);
     switch (kind) {
-    case K_MONEY: return vf_fixed(v, money_decimals(w), true, buf);
+    case K_MONEY:
+        return vf_fixed(v, money_decimals(w), true, buf);
     case K_PERCENT: /* the exact product, else (overflow) the plain ratio */
         if (num_mul(v, num_from_int(100), &pct) != NUM_OK)
             return num_str(v, buf);
-        return vf_fmt(pct, &(ValFmt){.min_dec = 2, .max_dec = 2, .thousands = true, .suffix = "%"}, buf);
-    case K_SCORE: return vf_fixed(v, 2, true, buf);
-    case K_COUNT: return vf_upto(v, 4, buf);
-    default: return vf_upto(v, VF_ALL, buf);
+        return vf_fmt(pct, &(ValFmt){.min_dec = 2, .max_dec = 2, .thousands = true, .suffix = "%"},
+                      buf);
+    case K_SCORE:
+        return vf_fixed(v, 2, true, buf);
+    case K_COUNT:
+        return vf_upto(v, 4, buf);
+    default:
+        return vf_upto(v, VF_ALL, buf);
     }
 }
 
@@ -308,8 +313,7 @@ static Node *parse_show(Repl *S, ReplWorld *w, const char *arg, int col)
 }
 
 /* The grid of one table in world w (*out stays NULL when SHOW does not parse). */
-static int show_grid(Repl *S, ReplWorld *w, const char *arg, int col, RenderGrid **out,
-                     int *nkey)
+static int show_grid(Repl *S, ReplWorld *w, const char *arg, int col, RenderGrid **out, int *nkey)
 {
     Node *s = parse_show(S, w, arg, col);
     int rc = s ? session_show_grid(&w->s.en, &w->s.ms, s, out) : -1;
@@ -349,12 +353,12 @@ static int diff_all(Repl *S, const ReplWorld *w, TdChanges *ch)
     for (int i = 0; i < w->l.n; i++) {
         int j = find_key(S->base_keys, S->nbase_tables, w->keys[i]);
         tables += session_diff_changed(ch, w->keys[i], session_key_columns(w->l.shows[i]),
-                                        j >= 0 ? S->base_grids[j] : NULL, w->grids[i]) > 0;
+                                       j >= 0 ? S->base_grids[j] : NULL, w->grids[i]) > 0;
     }
     for (int j = 0; j < S->nbase_tables; j++)
         if (find_key(w->keys, w->l.n, S->base_keys[j]) < 0)
-            tables += session_diff_changed(ch, S->base_keys[j], S->base_nkey[j],
-                                            S->base_grids[j], NULL) > 0;
+            tables += session_diff_changed(ch, S->base_keys[j], S->base_nkey[j], S->base_grids[j],
+                                           NULL) > 0;
     return tables;
 }
 

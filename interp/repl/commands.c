@@ -414,7 +414,8 @@ static void cmd_quit(Repl *S, const Cmd *c)
 const ReplCommand repl_command_table[] = {
     {"help", cmd_help, RC_NONE, false, ":help", "this list"},
     {"load", cmd_load, RC_FILES, false, ":load FILE", "start over on a plan"},
-    {"reload", cmd_reload, RC_NONE, false, ":reload", "re-read the file, keep the what-ifs that apply"},
+    {"reload", cmd_reload, RC_NONE, false, ":reload",
+     "re-read the file, keep the what-ifs that apply"},
     {"baseline", cmd_baseline, RC_NONE, false, ":baseline", "compare with now"},
     {"diff", cmd_diff, RC_NAMES, false, ":diff [SHOW]",
      "cells changed since the baseline: baseline, now, delta"},

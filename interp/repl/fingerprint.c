@@ -26,8 +26,8 @@ static void file_stat(Buf *b, const Node *pn)
     if (pn && pn->kind == N_STR && pn->loc.src && pn->loc.src->dir) {
         buf_printf(&path, "%s/%s", pn->loc.src->dir, pn->str);
         if (stat(buf_cstr(&path), &st) == 0)
-            buf_printf(b, "[%lld %lld.%09ld]", (long long)st.st_size,
-                       (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+            buf_printf(b, "[%lld %lld.%09ld]", (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                       st.st_mtim.tv_nsec);
     }
     buf_free(&path);
 }
@@ -91,13 +91,16 @@ static void common_text(const Program *p, Closure *c, Buf *b)
             case N_PLAN:
             case N_DIMENSION:
             case N_HISTORY:
-            case N_IMPORT: stmt_text(b, n); break;
+            case N_IMPORT:
+                stmt_text(b, n);
+                break;
             case N_LET:
             case N_FN:
                 stmt_text(b, n);
                 names_of(c, n);
                 break;
-            default: break;
+            default:
+                break;
             }
 }
 

@@ -8,8 +8,8 @@
  * its diagnostics are printed and the session keeps its state.  Errors
  * never end the session; :quit or the end of input does.
  */
-#include "repl/repl.h"
 #include "check/check.h"
+#include "repl/repl.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "fmt/fmt.h"
-#include "syntax/syntax.h"
 #include "repl/repl_int.h"
+#include "syntax/syntax.h"
 
 #define REPL_VERSION "0.1.0"
 

@@ -18,9 +18,9 @@
 
 #include <stdio.h>
 
+#include "alloc/alloc.h"
 #include "base/term.h"
 #include "data/actuals.h"
-#include "alloc/alloc.h"
 #include "measure/measure.h"
 #include "render/render.h"
 #include "session/session.h"

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "repl/repl_int.h"
 #include "check/check.h"
+#include "repl/repl_int.h"
 
 /* ---- states ------------------------------------------------------------------------------- */
 

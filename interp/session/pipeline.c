@@ -37,15 +37,20 @@ void session_free(Session *S)
     memset(S, 0, sizeof *S);
 }
 
-bool session_load_file(Session *S, const char *path) { return prog_load_file(S->p, path); }
+bool session_load_file(Session *S, const char *path)
+{
+    return prog_load_file(S->p, path);
+}
 
-void session_load_text(Session *S, const char *name, const char *dir, const char *text,
-                       size_t len)
+void session_load_text(Session *S, const char *name, const char *dir, const char *text, size_t len)
 {
     prog_load_text(S->p, name, dir, text, len);
 }
 
-void session_need_actuals(Session *S, ActualsNeed need) { S->need = need; }
+void session_need_actuals(Session *S, ActualsNeed need)
+{
+    S->need = need;
+}
 
 void session_lend_actuals(Session *S, Actuals *act)
 {
@@ -88,8 +93,8 @@ static bool stage_splits(Session *S)
     en.check_only = true;
     for (Unit *u = S->p->units; u; u = u->next)
         for (Node *m = u->items; m; m = m->next)
-            if (m->kind == N_METRIC && (alloc_has_splits(&en, m) ||
-                                        strmap_get(&S->p->sym->targets_from, m->name)))
+            if (m->kind == N_METRIC &&
+                (alloc_has_splits(&en, m) || strmap_get(&S->p->sym->targets_from, m->name)))
                 alloc_get(&en, m);
     alloc_engine_free(&en);
     return !S->d.nerrors;

@@ -25,12 +25,12 @@
 typedef struct {
     const char *const *allow; /* --allow-path directories */
     int nallow;
-    size_t max_cells;            /* --max-cells; 0: the engine's default */
-    const char *const *actuals;  /* --actuals files: they replace the plan's */
+    size_t max_cells;           /* --max-cells; 0: the engine's default */
+    const char *const *actuals; /* --actuals files: they replace the plan's */
     int nactuals;
-    bool lenient;                /* --lenient: skip and count bad actuals rows */
-    const char *as_of;           /* --as-of YYYY-MM, or NULL */
-    const char *scenario;        /* --scenario NAME, or NULL */
+    bool lenient;         /* --lenient: skip and count bad actuals rows */
+    const char *as_of;    /* --as-of YYYY-MM, or NULL */
+    const char *scenario; /* --scenario NAME, or NULL */
 } SessionOpts;
 
 /* The stages, in the order they run. */
@@ -81,8 +81,7 @@ void session_init(Session *S, const SessionOpts *o);
 void session_free(Session *S);
 /* Loads the plan from a file (false: it could not be read) or from text. */
 bool session_load_file(Session *S, const char *path);
-void session_load_text(Session *S, const char *name, const char *dir, const char *text,
-                       size_t len);
+void session_load_text(Session *S, const char *name, const char *dir, const char *text, size_t len);
 /* Runs every stage of stages that has not run yet, in pipeline order,
  * stopping at the first error; returns whether there is none.  The check
  * runs before any other stage, the engine before actuals, measure and

@@ -55,7 +55,8 @@ static void change_delta(Arena *a, const RenderCell *old, const RenderCell *new_
     Num d, q, pct;
     char buf[VF_BUFSZ];
     t[5] = t[6] = "";
-    if (!old || !new_ || !old->is_num || !new_->is_num || num_sub(new_->num, old->num, &d) != NUM_OK)
+    if (!old || !new_ || !old->is_num || !new_->is_num ||
+        num_sub(new_->num, old->num, &d) != NUM_OK)
         return;
     int dec = text_decimals(old->text), dn = text_decimals(new_->text);
     dec = dn > dec ? dn : dec;
@@ -142,7 +143,7 @@ static void match_row(Match *m, size_t r)
 }
 
 size_t session_diff(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
-                     const RenderGrid *b)
+                    const RenderGrid *b)
 {
     Match m = {ch, table, nkey, a ? a : &no_grid, b ? b : &no_grid, {0}, {0}, NULL, NULL, {0}};
     size_t before = ch->nrows;
@@ -166,7 +167,7 @@ size_t session_diff(TdChanges *ch, const char *table, int nkey, const RenderGrid
 }
 
 size_t session_diff_changed(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
-                             const RenderGrid *b)
+                            const RenderGrid *b)
 {
     return render_grid_equal(a, b) ? 0 : session_diff(ch, table, nkey, a, b);
 }
@@ -234,12 +235,13 @@ void session_diff_free(TdChanges *ch)
 }
 
 void session_diff_sheet(RenderDoc *doc, const TdChanges *ch, const char *old_name,
-                     const char *new_name)
+                        const char *new_name)
 {
     static const bool right[TDIFF_COLS] = {false, false, false, true, true, true, true};
     static const bool jnum[TDIFF_COLS] = {false};
     const char **heads = arena_alloc(render_arena(doc), TDIFF_COLS * sizeof *heads);
-    const char *names[TDIFF_COLS] = {"table", "row", "column", old_name, new_name, "delta", "change"};
+    const char *names[TDIFF_COLS] = {"table",  "row",   "column", old_name,
+                                     new_name, "delta", "change"};
     memcpy(heads, names, sizeof names);
     Sheet s = {0};
     s.ncols = TDIFF_COLS;

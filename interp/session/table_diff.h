@@ -13,8 +13,8 @@
 #ifndef TABLE_DIFF_H
 #define TABLE_DIFF_H
 
-#include "syntax/ast.h"
 #include "render/render.h"
+#include "syntax/ast.h"
 
 /* The text that names a show on both sides: "revenue by region, quarter",
  * "incentive commission" (malloc'd). */
@@ -34,11 +34,11 @@ typedef struct {
 /* Adds the changed cells of one table (old a, new b) to ch; returns how
  * many were added. */
 size_t session_diff(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
-                     const RenderGrid *b);
+                    const RenderGrid *b);
 /* The same, except that equal grids add nothing without their rows being
  * matched (the REPL, after every change). */
 size_t session_diff_changed(TdChanges *ch, const char *table, int nkey, const RenderGrid *a,
-                             const RenderGrid *b);
+                            const RenderGrid *b);
 void session_diff_free(TdChanges *ch);
 /* How many cells session_diff_changed would add (with old_columns),
  * counted without making them. */
@@ -47,6 +47,6 @@ size_t session_diff_count(int nkey, const RenderGrid *a, const RenderGrid *b);
 /* Adds the changes to doc as one sheet (columns table, row, column, then
  * old_name, new_name, delta, change); ch must outlive doc. */
 void session_diff_sheet(RenderDoc *doc, const TdChanges *ch, const char *old_name,
-                     const char *new_name);
+                        const char *new_name);
 
 #endif

@@ -17,20 +17,22 @@ static const char *const kind_ids[] = {
 #undef X
 };
 
-const char *ast_kind_name(NodeKind k) { return k < N__COUNT ? kind_names[k] : "?"; }
+const char *ast_kind_name(NodeKind k)
+{
+    return k < N__COUNT ? kind_names[k] : "?";
+}
 
-static const char *const op_texts[] = {
-    "",
+static const char *const op_texts[] = {"",
 #define X(code, text) text,
-    AST_OPS(X)
+                                       AST_OPS(X)
 #undef X
 };
 
 SplitForm ast_split_form(const Node *spec)
 {
     switch (spec->kind) {
-#define X(form, kind) \
-    case kind:        \
+#define X(form, kind)                                                                              \
+    case kind:                                                                                     \
         return form;
         SPLIT_FORMS(X)
 #undef X
@@ -39,9 +41,15 @@ SplitForm ast_split_form(const Node *spec)
     }
 }
 
-const char *ast_op_text(int op) { return op > OP_NONE && op < OP__COUNT ? op_texts[op] : "?"; }
+const char *ast_op_text(int op)
+{
+    return op > OP_NONE && op < OP__COUNT ? op_texts[op] : "?";
+}
 
-bool ast_op_compares(int op) { return op >= OP_LT && op <= OP_NE; }
+bool ast_op_compares(int op)
+{
+    return op >= OP_LT && op <= OP_NE;
+}
 
 Node *ast_new(Arena *arena, NodeKind kind, Loc loc)
 {

@@ -15,57 +15,63 @@
 #include "base/util.h"
 
 /* X(kind, text, slots) */
-#define AST_KINDS(X) \
-    /* expressions */ \
-    X(N_NUM, "number", "num; str = literal text") \
-    X(N_STR, "string", "str") \
-    X(N_MONTH, "month", "num = year*100+month; str = text") \
-    X(N_DATE, "date", "num = yyyymmdd; str = text") \
-    X(N_NAME, "name", "name") \
-    X(N_FIELD, "field", "a = object; name = field (revenue.actual, org.north)") \
-    X(N_INDEX, "cell", "a = object; b = list of coordinates (revenue[north, Q1])") \
-    X(N_CALL, "call", "name = function; b = list of arguments") \
-    X(N_BINOP, "operator", "op = OP_*; a, b") \
-    X(N_UNOP, "operator", "op = OP_NEG or OP_NOT; a") \
-    X(N_IF, "if", "a = condition; b = then; c = else") \
-    X(N_TABLE, "table", "op = TABLE_STEP/TABLE_BRACKET/TABLE_CURVE; a = argument; b = list of N_ENTRY") \
-    X(N_ENTRY, "entry", "a = key; b = value (N_REST for rest)") \
-    X(N_REST, "rest", "") \
-    /* declarations */ \
-    X(N_PLAN, "plan", "str = title; a = list of N_ATTR") \
-    X(N_ATTR, "setting", "name; a = value") \
-    X(N_DIMENSION, "dimension", "name; str = label; a = levels (N_NAME list); b = members; c = from path N_STR; d = mapping") \
-    X(N_MEMBER, "member", "name; str = label; a = body (N_ATTR and N_MEMBER)") \
-    X(N_METRIC, "metric", "name; str = label; a = kind N_NAME (money...); b = option N_NAME (lower_is_better); c = derived expr, op = MK_DERIVED, flags = its Kind (resolve)") \
-    X(N_LET, "let", "name; a = expr") \
-    X(N_FN, "fn", "name; a = params (N_NAME list); b = body") \
-    X(N_TARGET, "target", "name = metric; a = expr, or c = from path N_STR; d = mapping") \
+#define AST_KINDS(X)                                                                               \
+    /* expressions */                                                                              \
+    X(N_NUM, "number", "num; str = literal text")                                                  \
+    X(N_STR, "string", "str")                                                                      \
+    X(N_MONTH, "month", "num = year*100+month; str = text")                                        \
+    X(N_DATE, "date", "num = yyyymmdd; str = text")                                                \
+    X(N_NAME, "name", "name")                                                                      \
+    X(N_FIELD, "field", "a = object; name = field (revenue.actual, org.north)")                    \
+    X(N_INDEX, "cell", "a = object; b = list of coordinates (revenue[north, Q1])")                 \
+    X(N_CALL, "call", "name = function; b = list of arguments")                                    \
+    X(N_BINOP, "operator", "op = OP_*; a, b")                                                      \
+    X(N_UNOP, "operator", "op = OP_NEG or OP_NOT; a")                                              \
+    X(N_IF, "if", "a = condition; b = then; c = else")                                             \
+    X(N_TABLE, "table",                                                                            \
+      "op = TABLE_STEP/TABLE_BRACKET/TABLE_CURVE; a = argument; b = list of N_ENTRY")              \
+    X(N_ENTRY, "entry", "a = key; b = value (N_REST for rest)")                                    \
+    X(N_REST, "rest", "")                                                                          \
+    /* declarations */                                                                             \
+    X(N_PLAN, "plan", "str = title; a = list of N_ATTR")                                           \
+    X(N_ATTR, "setting", "name; a = value")                                                        \
+    X(N_DIMENSION, "dimension",                                                                    \
+      "name; str = label; a = levels (N_NAME list); b = members; c = from path N_STR; d = "        \
+      "mapping")                                                                                   \
+    X(N_MEMBER, "member", "name; str = label; a = body (N_ATTR and N_MEMBER)")                     \
+    X(N_METRIC, "metric",                                                                          \
+      "name; str = label; a = kind N_NAME (money...); b = option N_NAME (lower_is_better); c = "   \
+      "derived expr, op = MK_DERIVED, flags = its Kind (resolve)")                                 \
+    X(N_LET, "let", "name; a = expr")                                                              \
+    X(N_FN, "fn", "name; a = params (N_NAME list); b = body")                                      \
+    X(N_TARGET, "target", "name = metric; a = expr, or c = from path N_STR; d = mapping")          \
     X(N_SPLIT, "split", "name = metric; a = level N_NAME; b = scope list; c = spec; d = N_ADJUST") \
-    X(N_SPEC_MAP, "split values", "a = list of N_ENTRY") \
-    X(N_SPEC_WEIGHTS, "weights", "a = list of N_ENTRY") \
-    X(N_SPEC_PROP, "proportional to", "a = expr") \
-    X(N_SPEC_EQUAL, "equally", "") \
-    X(N_SPEC_SEASON, "seasonality", "name = history") \
-    X(N_SPEC_LIKE, "like", "name = metric") \
-    X(N_ADJUST, "adjustment", "op = ADJ_OVERASSIGN/ADJ_RESERVE; a = expr") \
-    X(N_HISTORY, "history", "name; c = path N_STR; d = mapping") \
-    X(N_ACTUALS, "actuals", "c = path N_STR; d = mapping") \
-    X(N_INCENTIVE, "incentive", "name; a = level N_NAME; b = list of N_ATTR lines") \
-    X(N_SCORECARD, "scorecard", "name; a = level N_NAME; b = list of N_KPI and N_RATING") \
-    X(N_KPI, "kpi", "name = metric; a = weight; b = cap; c = curve N_TABLE") \
-    X(N_RATING, "rating", "a = list of N_ENTRY (key N_NAME)") \
-    X(N_REVIEW, "review", "name = cadence; a = list of review items") \
-    X(N_STATUS, "status", "name = metric; a = list of N_ENTRY (green/amber)") \
-    X(N_FLAG, "flag deviation", "a = expr") \
-    X(N_REFORECAST, "reforecast", "name = metric") \
-    X(N_USE_SCORECARD, "scorecard", "name") \
-    X(N_USE_INCENTIVE, "incentive", "name") \
-    X(N_RANK, "rank", "name = scorecard; a = within level N_NAME; b = bottom expr") \
-    X(N_SCENARIO, "scenario", "name; a = list of N_ATTR (name NULL: every metric)") \
-    X(N_EXAMPLE, "example", "str = title; name = incentive; a = given list of N_ENTRY; b = expect list of N_ATTR") \
-    X(N_ASSERT, "assert", "name = scenario or NULL; a = condition; str = message") \
-    X(N_REPORT, "report", "str = title; a = list of N_SHOW") \
-    X(N_SHOW, "show", "op = SHOW_*; name; a = levels (N_NAME list)") \
+    X(N_SPEC_MAP, "split values", "a = list of N_ENTRY")                                           \
+    X(N_SPEC_WEIGHTS, "weights", "a = list of N_ENTRY")                                            \
+    X(N_SPEC_PROP, "proportional to", "a = expr")                                                  \
+    X(N_SPEC_EQUAL, "equally", "")                                                                 \
+    X(N_SPEC_SEASON, "seasonality", "name = history")                                              \
+    X(N_SPEC_LIKE, "like", "name = metric")                                                        \
+    X(N_ADJUST, "adjustment", "op = ADJ_OVERASSIGN/ADJ_RESERVE; a = expr")                         \
+    X(N_HISTORY, "history", "name; c = path N_STR; d = mapping")                                   \
+    X(N_ACTUALS, "actuals", "c = path N_STR; d = mapping")                                         \
+    X(N_INCENTIVE, "incentive", "name; a = level N_NAME; b = list of N_ATTR lines")                \
+    X(N_SCORECARD, "scorecard", "name; a = level N_NAME; b = list of N_KPI and N_RATING")          \
+    X(N_KPI, "kpi", "name = metric; a = weight; b = cap; c = curve N_TABLE")                       \
+    X(N_RATING, "rating", "a = list of N_ENTRY (key N_NAME)")                                      \
+    X(N_REVIEW, "review", "name = cadence; a = list of review items")                              \
+    X(N_STATUS, "status", "name = metric; a = list of N_ENTRY (green/amber)")                      \
+    X(N_FLAG, "flag deviation", "a = expr")                                                        \
+    X(N_REFORECAST, "reforecast", "name = metric")                                                 \
+    X(N_USE_SCORECARD, "scorecard", "name")                                                        \
+    X(N_USE_INCENTIVE, "incentive", "name")                                                        \
+    X(N_RANK, "rank", "name = scorecard; a = within level N_NAME; b = bottom expr")                \
+    X(N_SCENARIO, "scenario", "name; a = list of N_ATTR (name NULL: every metric)")                \
+    X(N_EXAMPLE, "example",                                                                        \
+      "str = title; name = incentive; a = given list of N_ENTRY; b = expect list of N_ATTR")       \
+    X(N_ASSERT, "assert", "name = scenario or NULL; a = condition; str = message")                 \
+    X(N_REPORT, "report", "str = title; a = list of N_SHOW")                                       \
+    X(N_SHOW, "show", "op = SHOW_*; name; a = levels (N_NAME list)")                               \
     X(N_IMPORT, "import", "str = path")
 
 typedef enum {
@@ -78,25 +84,25 @@ typedef enum {
 /* The op field of N_BINOP and N_UNOP (operators), N_TABLE (its form) and
  * N_ADJUST (over-assignment or reserve): our own codes, never the parser's
  * tokens.  X(code, text as written in a plan) */
-#define AST_OPS(X) \
-    X(OP_ADD, "+") \
-    X(OP_SUB, "-") \
-    X(OP_MUL, "*") \
-    X(OP_DIV, "/") \
-    X(OP_LT, "<") \
-    X(OP_GT, ">") \
-    X(OP_LE, "<=") \
-    X(OP_GE, ">=") \
-    X(OP_EQ, "==") \
-    X(OP_NE, "!=") \
-    X(OP_AND, "and") \
-    X(OP_OR, "or") \
-    X(OP_NOT, "not") \
-    X(OP_NEG, "-") \
-    X(TABLE_STEP, "step") \
-    X(TABLE_BRACKET, "bracket") \
-    X(TABLE_CURVE, "curve") \
-    X(ADJ_OVERASSIGN, "overassign") \
+#define AST_OPS(X)                                                                                 \
+    X(OP_ADD, "+")                                                                                 \
+    X(OP_SUB, "-")                                                                                 \
+    X(OP_MUL, "*")                                                                                 \
+    X(OP_DIV, "/")                                                                                 \
+    X(OP_LT, "<")                                                                                  \
+    X(OP_GT, ">")                                                                                  \
+    X(OP_LE, "<=")                                                                                 \
+    X(OP_GE, ">=")                                                                                 \
+    X(OP_EQ, "==")                                                                                 \
+    X(OP_NE, "!=")                                                                                 \
+    X(OP_AND, "and")                                                                               \
+    X(OP_OR, "or")                                                                                 \
+    X(OP_NOT, "not")                                                                               \
+    X(OP_NEG, "-")                                                                                 \
+    X(TABLE_STEP, "step")                                                                          \
+    X(TABLE_BRACKET, "bracket")                                                                    \
+    X(TABLE_CURVE, "curve")                                                                        \
+    X(ADJ_OVERASSIGN, "overassign")                                                                \
     X(ADJ_RESERVE, "reserve")
 
 typedef enum {
@@ -117,12 +123,12 @@ bool ast_op_compares(int op);
  * the compiler (-Wswitch) names every place a new form must be handled:
  * the checker's rule, the allocation's weights, --explain's phrase and the
  * formatter's layout.  X(form, node kind) */
-#define SPLIT_FORMS(X) \
-    X(SPLIT_VALUES, N_SPEC_MAP) \
-    X(SPLIT_WEIGHTS, N_SPEC_WEIGHTS) \
-    X(SPLIT_PROPORTIONAL, N_SPEC_PROP) \
-    X(SPLIT_EQUALLY, N_SPEC_EQUAL) \
-    X(SPLIT_SEASONALITY, N_SPEC_SEASON) \
+#define SPLIT_FORMS(X)                                                                             \
+    X(SPLIT_VALUES, N_SPEC_MAP)                                                                    \
+    X(SPLIT_WEIGHTS, N_SPEC_WEIGHTS)                                                               \
+    X(SPLIT_PROPORTIONAL, N_SPEC_PROP)                                                             \
+    X(SPLIT_EQUALLY, N_SPEC_EQUAL)                                                                 \
+    X(SPLIT_SEASONALITY, N_SPEC_SEASON)                                                            \
     X(SPLIT_LIKE, N_SPEC_LIKE)
 
 typedef enum {
@@ -133,7 +139,6 @@ typedef enum {
 
 typedef enum { MK_MONEY, MK_COUNT, MK_PERCENT, MK_SCORE, MK_DERIVED } MetricKind;
 typedef enum { SHOW_METRIC, SHOW_SCORECARD, SHOW_INCENTIVE, SHOW_REVIEW } ShowKind;
-
 
 typedef struct Node Node;
 struct Node {
