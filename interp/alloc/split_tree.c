@@ -314,7 +314,7 @@ static const char *cell_name(const Alloc *A, const Member *p, Buf *b)
  * holding 15%); anything else is an amount. */
 bool al_share_expr(const Node *e)
 {
-    return e->vkind == K_PERCENT; /* the checker recorded it */
+    return e->flags == K_PERCENT; /* the checker recorded it */
 }
 
 /* What an entry of a map split gives its member. */

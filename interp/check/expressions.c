@@ -628,7 +628,7 @@ static Kind kind_of(R *r, const Scope *sc, Node *e)
 Kind rx_check(R *r, const Scope *sc, Node *e)
 {
     Kind k = kind_of(r, sc, e);
-    e->vkind = (int)k; /* what later stages read instead of checking again */
+    e->flags = (int)k; /* what later stages read instead of checking again */
     return k;
 }
 

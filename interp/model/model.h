@@ -20,7 +20,7 @@
 #include "syntax/ast.h"
 
 /* The kind of a value, as the checker infers it for every expression (and
- * records in Node.vkind) and as tables show it. */
+ * records in Node.flags) and as tables show it. */
 typedef enum {
     K_ANY, /* unknown: checked no further */
     K_NUM, /* plain number */

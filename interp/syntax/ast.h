@@ -144,9 +144,9 @@ typedef struct Node Node;
 struct Node {
     NodeKind kind;
     int op;
-    int flags;
+    int flags;    /* expressions: the Kind (model/model.h) the checker found, 0 before;
+                     a derived metric: the Kind of its expression */
     int depth;    /* expression nesting, bounded by the parser */
-    int vkind;    /* expressions: the Kind (model/model.h) the checker found; 0 before */
     Loc loc;      /* the whole construct */
     Loc name_loc; /* the name, when there is one */
     const char *name;
