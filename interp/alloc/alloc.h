@@ -65,7 +65,8 @@ typedef struct Alloc {
     SplitInfo *splits;
     int nsplits;
     bool failed;
-    char *note; /* printed under its tables: the negotiation gap */
+    char *note;              /* printed under its tables: the negotiation gap */
+    struct GridCache *grids; /* its two-level tables, rounded once (grids.c) */
 } Alloc;
 
 typedef struct {
@@ -92,7 +93,8 @@ typedef struct Engine {
     int nleafsets;
     struct Grouping *groupings; /* children grouped by parent, per dimension and level pair */
     int ngroupings;
-    Num *scratch; /* check: values of one axis, reused */
+    struct DerivedCtx *dctx; /* the cell of a derived metric being computed (derived.c) */
+    Num *scratch;            /* check: values of one axis, reused */
     size_t scratch_n;
 } Engine;
 
@@ -130,6 +132,26 @@ typedef enum {
  * value, a sum or the number of steps does not fit in a Num (out is then
  * unreliable). */
 int alloc_apportion(Num step, const Num *exact, size_t n, Num total, ApportionMode mode, Num *out);
+
+/* Whether metric is a ratio: a derived metric (no target or split of its
+ * own) whose formula is not money or a count.  It is evaluated where it
+ * is shown; every other metric is an allocation (an additive derived one
+ * too: its cells are its formula on its components' exact cells). */
+bool alloc_is_ratio(Engine *en, const Node *metric);
+
+/* What alloc_check_levels is asked: a table by the levels, or a target per
+ * member of the level (scorecards, reviews); they are reported as `run`
+ * reports them. */
+typedef enum { ALLOC_ASK_TABLE, ALLOC_ASK_TARGETS } AllocAsk;
+
+/* Whether metric can be shown by the levels lv[0..nlv): 0, or -1 after
+ * reporting at `at`.  Reads the metric's axes only; works on a check-mode
+ * engine. */
+int alloc_check_levels(Engine *en, const Node *metric, Level *const *lv, int nlv, const Node *at,
+                       AllocAsk ask);
+/* Evaluates every derived metric of the plan at every level it can be shown
+ * at (a normal engine); 0, or -1 after reporting. */
+int alloc_check_derived(Engine *en);
 
 /* Prints how the cell METRIC[coords] came about: every split on the way,
  * with its position in the plan and the numbers. */

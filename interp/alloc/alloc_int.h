@@ -104,6 +104,10 @@ Num al_metric_step(Engine *en, const Node *metric);
  * and its value for m, the target when none is set. */
 bool al_explicit_value(Engine *en, Alloc *A, const Member *m, Num *out);
 bool al_level_value(Engine *en, Alloc *A, const Member *m, Num *out);
+/* A level metric's value at a cell of several members: the value set for
+ * the last coordinate that has one of its own (or through its ancestors),
+ * else the first coordinate's value with inheritance, as tables show it. */
+bool al_level_at(Engine *en, Alloc *A, Member *const *coords, int n, Num *out);
 /* axes.c */
 /* A's axes from its splits (cut at cuts[axis]; NULL: none); -1 after
  * reporting. */
@@ -131,11 +135,84 @@ void al_decode(const Alloc *A, int upto, size_t c, Member **coord);
 int al_compute(Engine *en, Alloc *A);
 /* Check mode: every split tree in every context it depends on, no cells. */
 int al_check_axes(Engine *en, Alloc *A);
+typedef struct GridCache GridCache;
+
+/* derived.c: the cell of a derived metric being computed.  Its components
+ * answer for it through the metric hook: additive ones with their exact
+ * values summed into the cell (sums: metric name -> Num[D->ncells]),
+ * level ones with their value for the cell's members, ratios with their
+ * formula on the same cell. */
+typedef struct DerivedCtx {
+    Alloc *D;
+    Member **coords; /* the cell's members, one per axis of D */
+    size_t cell;
+    StrMap sums;
+    struct DerivedCtx *outer;
+} DerivedCtx;
+
+/* Whether metric is derived (a formula without a target or split of its
+ * own), and whether it adds up (its formula is money or a count). */
+bool al_is_derived(Engine *en, const Node *metric);
+bool al_additive(const Node *metric);
+/* A ratio's formula at a coordinate of members (tables.c). */
+int al_ratio_at(Engine *en, const Node *metric, Member **coords, int n, Num *out);
+/* Which dimensions, down to which level, every additive component of a
+ * derived metric reaches (through lets, functions and ratios): where the
+ * metric can be shown. */
+typedef struct {
+    Dim *dim[ALLOC_MAX_AXES];
+    int depth[ALLOC_MAX_AXES];
+    int n;
+    bool any;             /* some additive component was seen (else: anywhere) */
+    const Node *comp[32]; /* the additive components (the first 32) */
+    int ncomp;
+} DimSet;
+
+int al_derived_dims(Engine *en, const Node *metric, DimSet *ds);
+/* The cells of an additive derived metric (an allocation without splits). */
+int al_derived_alloc(Engine *en, Alloc *D);
+/* A component's value for the derived cell being computed (en->dctx). */
+int al_derived_value(Engine *en, const Node *metric, Num *out);
+/* An axis of dimension d at one level, without splits (bottom-up targets,
+ * derived metrics): its leaves are the members at depth. */
+void al_plain_axis(Engine *en, Axis *ax, Dim *d, int depth);
+
+/* One side of a table: the members of a level as rows (or columns). */
+typedef struct {
+    Level *lv;
+    int axis;
+    size_t n;
+    const char **names, **labels;
+    int *pos_of_leaf; /* leaf -> row or column */
+    Member **members;
+} Side;
+
+/* A table's numbers (arena memory, zeroed): cells (rows x columns), row
+ * and column totals, the grand total. */
+typedef struct {
+    Num *cells, *rt, *ct, *grand;
+} TableNums;
+
+TableNums al_table_nums(Arena *arena, size_t nr, size_t nc);
+/* The side of a table showing level lv of A (ref: where the level is
+ * named, for errors); 0, or -1 after reporting. */
+int al_side_for(Engine *en, Alloc *A, const Node *ref, Level *lv, Arena *arena, Side *sd);
+/* grids.c: the cells of a two-level table whose row totals tn->rt are the
+ * rows' rounded totals; fills cells and column totals (see grids.c). */
+int al_round_table(Engine *en, Alloc *A, const Side *side, TableNums *tn);
+/* Frees the table cache of an allocation. */
+void al_grids_free(Alloc *A);
+
 /* A dimension's rounded totals per member (gindex), the same for every table. */
 const Num *al_canon(Engine *en, Alloc *A, int ai);
 /* Controlled rounding of an nr x nc table against row and column totals. */
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
                   const Num *rowt, const Num *colt, Num *out);
+/* The same, nested: column c lies under parent colpar[c] (0 .. npar), and
+ * row r's cells under parent p must add up to partot[r * npar + p] (the
+ * row's cell of the table one level up), every column to colt[c]. */
+int al_round_nested(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
+                    const int *colpar, size_t npar, const Num *partot, const Num *colt, Num *out);
 /* apportion.c */
 /* The multiple of the step just below exact (snapping values a hair below
  * a multiple onto it: AL_SNAP) and the remainder in steps. */

@@ -216,6 +216,18 @@ static LeafSet *leaf_set(Engine *en, Dim *d, int depth)
     return ls;
 }
 
+void al_plain_axis(Engine *en, Axis *ax, Dim *d, int depth)
+{
+    LeafSet *ls = leaf_set(en, d, depth);
+    ax->dim = d;
+    ax->nsl = 1;
+    ax->sl[0] = depth;
+    ax->leaves = ls->leaves;
+    ax->nleaves = ls->n;
+    ax->leaf_of = ls->leaf_of;
+    ax->shared = true;
+}
+
 /* The depths the metric's splits of this dimension reach (down to cut),
  * top-down, into ax->sl. */
 static void find_split_levels(const Alloc *A, Axis *ax, int cut)

@@ -170,7 +170,7 @@ static int collect_splits(Engine *en, Alloc *A)
 
 Num al_metric_step(Engine *en, const Node *metric)
 {
-    Kind k = sym_metric_kind(metric);
+    Kind k = sym_value_kind(metric);
     return k == K_COUNT ? NUM_ONE : en->p->sym->round_step;
 }
 
@@ -195,6 +195,13 @@ static int root_target(Engine *en, const Node *metric, const Node *at, Num *out)
     Symbols *s = en->p->sym;
     Node *t = strmap_get(&s->targets, metric->name);
     const Node *expr = t ? t->a : metric->op == MK_DERIVED ? metric->c : NULL;
+    if (!t && al_is_derived(en, metric) && al_additive(metric)) {
+        Alloc *A = alloc_get(en, metric); /* the sum of its cells */
+        if (!A)
+            return -1;
+        *out = A->root;
+        return 0;
+    }
     if (!expr && strmap_get(&s->targets_from, metric->name)) {
         Alloc *A = alloc_get(en, metric); /* the sum of the submitted cells */
         if (!A)
@@ -255,9 +262,10 @@ static void free_alloc(Alloc *A)
 {
     for (int i = 0; i < A->nax; i++) {
         Axis *ax = &A->ax[i];
-        for (int q = 0; q < ax->npseudo; q++)
+        for (int q = 0; !ax->shared && q < ax->npseudo; q++)
             free(ax->pseudo[q]);
-        free(ax->pseudo);
+        if (!ax->shared)
+            free(ax->pseudo); /* a shared axis borrows its reserve rows (derived.c) */
         free(ax->marginal);
         free(ax->canon);
         if (!ax->shared) {
@@ -270,6 +278,7 @@ static void free_alloc(Alloc *A)
             free(ax->scoped[k]);
         }
     }
+    al_grids_free(A);
     free(A->splits);
     free(A->note);
     free(A->exact);
@@ -395,6 +404,12 @@ static void drop_overassign_below(Alloc *A, const int *cuts)
 /* Target, splits, axes and (but for level metrics) the joint cells. */
 static int compute_alloc(Engine *en, Alloc *A, const int *cuts)
 {
+    if (al_is_derived(en, A->metric) && al_additive(A->metric)) {
+        push_busy(en, A->metric);
+        int rc = al_derived_alloc(en, A);
+        en->nbusy--;
+        return rc;
+    }
     int rc = root_target(en, A->metric, NULL, &A->root);
     push_busy(en, A->metric);
     if (rc == 0)
@@ -459,17 +474,29 @@ bool al_level_value(Engine *en, Alloc *A, const Member *m, Num *out)
     return true;
 }
 
+bool al_level_at(Engine *en, Alloc *A, Member *const *coords, int n, Num *out)
+{
+    for (int k = n - 1; k > 0; k--) /* the later coordinate's own value wins */
+        if (coords[k] && al_explicit_value(en, A, coords[k], out))
+            return true;
+    return al_level_value(en, A, n ? coords[0] : NULL, out);
+}
+
 int al_metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords, const Node *at,
                    Num *out)
 {
     Engine *en = e->user;
+    if (en->dctx && coords == en->dctx->coords)
+        return al_derived_value(en, metric, out);
     if (!coords || ncoords == 0)
         return root_target(en, metric, at, out);
+    if (al_is_derived(en, metric) && !al_additive(metric))
+        return al_ratio_at(en, metric, coords, ncoords, out);
     Alloc *A = alloc_get(en, metric);
     if (!A)
         return -1;
     if (A->level_metric)
-        return al_level_value(en, A, coords[ncoords - 1], out) ? 0 : -1;
+        return al_level_at(en, A, coords, ncoords, out) ? 0 : -1;
     Level *lv[ALLOC_MAX_AXES];
     int n = ncoords < ALLOC_MAX_AXES ? ncoords : ALLOC_MAX_AXES;
     for (int k = 0; k < n; k++)

@@ -150,22 +150,7 @@ int al_bottom_up(Engine *en, Alloc *A, const Node *decl)
 
 /* ---- tables --------------------------------------------------------------------------------- */
 
-/* One side of a table: the members of a level as rows (or columns). */
-typedef struct {
-    Level *lv;
-    int axis;
-    size_t n;
-    const char **names, **labels;
-    int *pos_of_leaf; /* leaf -> row or column */
-    Member **members;
-} Side;
-
-/* A table's numbers (arena memory, zeroed). */
-typedef struct {
-    Num *cells, *rt, *ct, *grand;
-} TableNums;
-
-static TableNums table_nums(Arena *arena, size_t nr, size_t nc)
+TableNums al_table_nums(Arena *arena, size_t nr, size_t nc)
 {
     TableNums tn;
     tn.cells = arena_alloc(arena, nr * nc * sizeof *tn.cells);
@@ -223,7 +208,7 @@ static void place_leaves(Side *sd, const Axis *ax, const int *row_of, Arena *are
 }
 
 /* The side of a table showing level lv of A. */
-static int side_for(Engine *en, Alloc *A, const Node *ref, Level *lv, Arena *arena, Side *sd)
+int al_side_for(Engine *en, Alloc *A, const Node *ref, Level *lv, Arena *arena, Side *sd)
 {
     sd->lv = lv;
     sd->axis = al_axis_of(A, lv->dim);
@@ -371,8 +356,7 @@ bool alloc_has_splits(Engine *en, const Node *metric)
     return al_splits_of(en, metric->name)->n > 0;
 }
 
-/* The formula of a derived metric in one cell (coords NULL: the whole plan). */
-static int derived_cell(Engine *en, const Node *metric, Member **coords, int n, Num *out)
+int al_ratio_at(Engine *en, const Node *metric, Member **coords, int n, Num *out)
 {
     Member **saved = en->ev.cell;
     int saved_n = en->ev.ncell;
@@ -382,78 +366,72 @@ static int derived_cell(Engine *en, const Node *metric, Member **coords, int n, 
     int rc = eval_num(&en->ev, &top, metric->c, out);
     en->ev.cell = saved;
     en->ev.ncell = saved_n;
-    if (rc == 0 && sym_metric_kind(metric) != K_PERCENT) {
-        Num r; /* a computed cell is shown rounded to the plan's step */
-        if (num_round(*out, en->p->sym->round_step, en->p->sym->rounding, &r) == NUM_OK)
-            *out = r;
-    }
     return rc;
 }
 
-/* Every cell of a derived metric's table from its formula; money and count
- * totals (additive) are the sums of the cells shown. */
-static int derived_cells(Engine *en, const Node *metric, const Side *side, int nlv, bool additive,
-                         TableNums *tn)
+/* A ratio at one coordinate (coords NULL: the whole plan); *na when its
+ * formula divides by zero there. */
+static int ratio_value(Engine *en, const Node *metric, Member **coords, int n, Num *out, bool *na)
 {
-    size_t nc = side[1].n;
-    for (size_t r = 0; r < side[0].n; r++)
-        for (size_t c = 0; c < nc; c++) {
-            Member *co[2];
-            int n = 0;
-            if (nlv > 0)
-                co[n++] = side[0].members[r];
-            if (nlv > 1)
-                co[n++] = side[1].members[c];
-            Num *cell = &tn->cells[r * nc + c];
-            if (derived_cell(en, metric, n ? co : NULL, n, cell) < 0)
-                return -1;
-            if (additive) {
-                num_add(tn->rt[r], *cell, &tn->rt[r]);
-                num_add(tn->ct[c], *cell, &tn->ct[c]);
-                num_add(*tn->grand, *cell, tn->grand);
-            }
+    bool quiet = en->ev.quiet_divzero;
+    en->ev.quiet_divzero = true;
+    en->ev.divzero = false;
+    int rc = al_ratio_at(en, metric, coords, n, out);
+    *na = rc < 0 && en->ev.divzero;
+    en->ev.quiet_divzero = quiet;
+    if (*na)
+        *out = NUM_ZERO;
+    return *na ? 0 : rc;
+}
+
+/* A ratio's value at each cell, row, column and the plan (in Table.na
+ * order: cells, row totals, column totals, grand total). */
+static int ratio_values(Engine *en, const Node *metric, const Side *side, int nlv, TableNums *tn,
+                        bool *na)
+{
+    size_t nr = side[0].n, nc = side[1].n, k = 0;
+    int rc = 0;
+    for (size_t r = 0; r < nr && rc == 0; r++)
+        for (size_t c = 0; c < nc && rc == 0; c++, k++) {
+            Member *co[2] = {nlv > 0 ? side[0].members[r] : NULL,
+                             nlv > 1 ? side[1].members[c] : NULL};
+            rc = ratio_value(en, metric, nlv ? co : NULL, nlv, &tn->cells[r * nc + c], &na[k]);
         }
-    return 0;
+    for (size_t r = 0; r < nr && rc == 0; r++, k++)
+        rc = nlv > 1 ? ratio_value(en, metric, &side[0].members[r], 1, &tn->rt[r], &na[k]) : 0;
+    for (size_t c = 0; c < nc && rc == 0; c++, k++)
+        rc = nlv > 0 ? ratio_value(en, metric, nlv > 1 ? &side[1].members[c] : NULL, nlv > 1,
+                                   &tn->ct[c], &na[k])
+                     : 0;
+    return rc == 0 ? ratio_value(en, metric, NULL, 0, tn->grand, &na[k]) : rc;
 }
 
-/* A ratio's totals: the formula again at each row, column and the plan. */
-static int derived_totals(Engine *en, const Node *metric, const Side *side, int nlv, TableNums *tn)
-{
-    for (size_t r = 0; r < side[0].n && nlv > 1; r++)
-        if (derived_cell(en, metric, &side[0].members[r], 1, &tn->rt[r]) < 0)
-            return -1;
-    for (size_t c = 0; c < side[1].n && nlv > 0; c++)
-        if (derived_cell(en, metric, nlv > 1 ? &side[1].members[c] : NULL, nlv > 1, &tn->ct[c]) < 0)
-            return -1;
-    return derived_cell(en, metric, NULL, 0, tn->grand);
-}
-
-/* Tables of a derived metric: every cell from the formula over its
- * components' cells.  Money and count totals are sums of the cells shown;
- * ratios are computed again at the total. */
-static int derived_table(Engine *en, const Node *show, const Node *metric, Arena *arena, Table *t)
+/* The table of a ratio (a derived metric that is not money or a count):
+ * its formula again at every cell, row, column and total, on what the
+ * components' tables show there; never rounded to the money step. */
+static int ratio_table(Engine *en, const Node *show, const Node *metric, Arena *arena, Table *t)
 {
     const Symbols *s = en->p->sym;
     Level *lv[2] = {NULL, NULL};
     int nlv = show_levels(s, show, lv, NULL);
     Kind k = (Kind)metric->flags; /* the kind the checker found */
-    bool additive = k == K_MONEY || k == K_COUNT;
     t->metric = metric->name;
     t->metric_label = metric->str;
-    t->kind = k == K_COUNT ? VAL_COUNT : additive ? VAL_MONEY : VAL_PERCENT;
-    t->decimals = k == K_COUNT ? 0 : additive ? num_decimals(s->round_step) : 4;
+    t->kind = k == K_SCORE ? VAL_SCORE : VAL_PERCENT;
+    t->decimals = k == K_SCORE ? 2 : 4;
     Side side[2] = {{.n = 1}, {.n = 1}};
     for (int i = 0; i < nlv; i++)
         side_members(&side[i], lv[i], lv[i]->dim->nmembers + 1, arena, NULL);
     set_headings(t, metric, side, lv, nlv, arena);
-    TableNums tn = table_nums(arena, side[0].n, side[1].n);
-    if (derived_cells(en, metric, side, nlv, additive, &tn) < 0 ||
-        (!additive && derived_totals(en, metric, side, nlv, &tn) < 0))
+    TableNums tn = al_table_nums(arena, side[0].n, side[1].n);
+    bool *na = arena_alloc(arena, (side[0].n + 1) * (side[1].n + 1) * sizeof *na);
+    if (ratio_values(en, metric, side, nlv, &tn, na) < 0)
         return -1;
     t->cells = tn.cells;
     t->row_totals = nlv > 1 ? tn.rt : NULL;
     t->col_totals = nlv > 0 ? tn.ct : NULL;
     t->grand_total = tn.grand;
+    t->na = na;
     return 0;
 }
 
@@ -466,45 +444,6 @@ static Num total_of(Engine *en, Alloc *A)
     Num r;
     num_round(A->root, A->step, en->p->sym->rounding, &r);
     return r;
-}
-
-/* The exact cells of a two-level table: the allocation's cells summed by
- * row and column. */
-static Num *table_exact(const Alloc *A, const Side *side)
-{
-    size_t nc = side[1].n;
-    Num *exact = xcalloc(side[0].n * nc + 1, sizeof *exact);
-    size_t rs = al_stride(A, side[0].axis), cs = al_stride(A, side[1].axis);
-    size_t rn = A->ax[side[0].axis].nleaves, cn = A->ax[side[1].axis].nleaves;
-    for (size_t c = 0; c < A->ncells; c++) {
-        int r = side[0].pos_of_leaf[(c / rs) % rn];
-        int k = side[1].pos_of_leaf[(c / cs) % cn];
-        if (r >= 0 && k >= 0)
-            num_add(exact[(size_t)r * nc + (size_t)k], A->exact[c],
-                    &exact[(size_t)r * nc + (size_t)k]);
-    }
-    return exact;
-}
-
-/* A two-level table rounded on its own grid against the rounded totals of
- * both dimensions (rt, ct); ct becomes the sums of the cells. */
-static int round_table(Engine *en, Alloc *A, const Side *side, TableNums *tn)
-{
-    size_t nr = side[0].n, nc = side[1].n;
-    const Num *cc = al_canon(en, A, side[1].axis);
-    for (size_t c = 0; c < nc; c++)
-        tn->ct[c] = cc[side[1].members[c]->gindex];
-    Num *exact = table_exact(A, side);
-    int rc = al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, tn->cells);
-    free(exact);
-    if (rc < 0)
-        return -1;
-    for (size_t c = 0; c < nc; c++) { /* column totals as the cells add up */
-        tn->ct[c] = NUM_ZERO;
-        for (size_t r = 0; r < nr; r++)
-            num_add(tn->ct[c], tn->cells[r * nc + c], &tn->ct[c]);
-    }
-    return 0;
 }
 
 /* The cells of a table of nlv (0..2) levels: one level shows the
@@ -524,7 +463,7 @@ static int grid(Engine *en, Alloc *A, int nlv, const Side *side, TableNums *tn)
         num_add(*tn->grand, tn->rt[r], tn->grand);
     }
     if (nlv == 2)
-        return round_table(en, A, side, tn);
+        return al_round_table(en, A, side, tn);
     memcpy(tn->cells, tn->rt, side[0].n * sizeof *tn->cells);
     tn->ct[0] = *tn->grand;
     return 0;
@@ -535,7 +474,7 @@ static int cell_sides(Engine *en, Alloc *A, Member **coords, int n, const Node *
                       Side *side)
 {
     for (int k = 0; k < n; k++)
-        if (side_for(en, A, at, &coords[k]->dim->levels[coords[k]->depth], arena, &side[k]) < 0)
+        if (al_side_for(en, A, at, &coords[k]->dim->levels[coords[k]->depth], arena, &side[k]) < 0)
             return -1;
     if (n == 2 && side[0].axis == side[1].axis) {
         diag_error(en->p->diags, at->loc, "two members of dimension '%s' in one cell",
@@ -563,7 +502,7 @@ static int table_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *
     memset(side, 0, sizeof side);
     int rc = cell_sides(en, A, coords, n, at, &arena, side);
     size_t nr = n ? side[0].n : 1, nc = n > 1 ? side[1].n : 1;
-    TableNums tn = table_nums(&arena, nr + 1, nc + 1);
+    TableNums tn = al_table_nums(&arena, nr + 1, nc + 1);
     if (rc == 0)
         rc = grid(en, A, n, side, &tn);
     if (rc == 0) {
@@ -614,7 +553,7 @@ int al_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *o
 /* An amount metric's table: cells, totals and the negotiation note. */
 static int amount_table(Engine *en, Alloc *A, const Side *side, int nlv, Arena *arena, Table *t)
 {
-    TableNums tn = table_nums(arena, t->nrows, t->ncols);
+    TableNums tn = al_table_nums(arena, t->nrows, t->ncols);
     if (grid(en, A, nlv, side, &tn) < 0)
         return -1;
     t->cells = tn.cells;
@@ -632,9 +571,8 @@ int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
     const Node *metric = strmap_get(&s->metrics, show->name);
     if (!metric)
         return -1;
-    if (metric->op == MK_DERIVED && !alloc_has_splits(en, metric) &&
-        !strmap_get(&s->targets, metric->name)) /* a target set directly wins (SPEC §6) */
-        return derived_table(en, show, metric, arena, t);
+    if (al_is_derived(en, metric) && !al_additive(metric)) /* a target set directly wins */
+        return ratio_table(en, show, metric, arena, t);
     Alloc *A = alloc_get(en, metric);
     Level *lv[2] = {NULL, NULL};
     const Node *ref[2] = {NULL, NULL};
@@ -646,7 +584,7 @@ int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
     fill_meta(A, t);
     Side side[2];
     for (int k = 0; k < nlv; k++)
-        if (side_for(en, A, ref[k], lv[k], arena, &side[k]) < 0)
+        if (al_side_for(en, A, ref[k], lv[k], arena, &side[k]) < 0)
             return -1;
     set_headings(t, A->metric, side, lv, nlv, arena);
     if (A->level_metric)

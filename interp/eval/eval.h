@@ -62,6 +62,8 @@ struct Eval {
     void *user;
     int depth;
     Member **cell; /* when set, a bare metric name is its value in this cell */
+    bool quiet_divzero; /* a division by zero is not reported: it sets divzero (a ratio's n/a) */
+    bool divzero;
     int ncell;
 };
 

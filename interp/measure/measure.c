@@ -268,12 +268,6 @@ static int grid_sum(Measure *ms, const Grid *g, size_t row, int from, int to, co
     return 0;
 }
 
-static bool has_direct_target(Measure *ms, const Node *metric)
-{
-    return strmap_get(&ms->p->sym->targets, metric->name) ||
-           strmap_get(&ms->p->sym->targets_from, metric->name) || alloc_has_splits(ms->en, metric);
-}
-
 static bool is_level_kind(const Node *metric)
 {
     Kind k = sym_metric_kind(metric);
@@ -318,7 +312,7 @@ int ms_target(Measure *ms, const Node *metric, const Member *m, int from, int to
         *out = NUM_ZERO;
         return 0;
     }
-    if (metric->op == MK_DERIVED && !has_direct_target(ms, metric))
+    if (alloc_is_ratio(ms->en, metric)) /* additive ones are allocations of their own */
         return derived_value(ms, metric, m, from, to, 0, out);
     Alloc *A = alloc_get(ms->en, metric);
     if (!A)
@@ -398,7 +392,7 @@ int ms_actual(Measure *ms, const Node *metric, const Member *m, int from, int to
         *out = NUM_ZERO;
         return 0;
     }
-    if (ms->scenario && (metric->op != MK_DERIVED || has_direct_target(ms, metric)))
+    if (ms->scenario && !alloc_is_ratio(ms->en, metric))
         return scenario_actual(ms, metric, m, from, to, at, out);
     if (metric->op == MK_DERIVED)
         return derived_value(ms, metric, m, from, to, 1, out);

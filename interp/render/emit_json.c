@@ -42,7 +42,7 @@ static void json_row(Buf *out, const Table *t, size_t i)
         json_num(out, t, rd_cell(t, i, j));
     }
     buf_puts(out, "],\"total\":");
-    json_num(out, t, t->row_totals ? &t->row_totals[i] : NULL);
+    json_num(out, t, rd_row_total(t, i));
     buf_putc(out, '}');
 }
 
@@ -59,7 +59,7 @@ static void json_totals(Buf *out, const Table *t)
         json_num(out, t, rd_total_cell(t, j));
     }
     buf_puts(out, "],\"total\":");
-    json_num(out, t, t->grand_total);
+    json_num(out, t, rd_grand_total(t));
     buf_putc(out, '}');
 }
 

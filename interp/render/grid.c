@@ -56,7 +56,7 @@ static void table_row(TableRows *tr, size_t i)
     for (size_t j = 0; j < t->ncols; j++)
         num_cell(tr, 1 + j, total ? rd_total_cell(t, j) : rd_cell(t, i, j));
     if (rd_has_total_col(t))
-        num_cell(tr, 1 + t->ncols, total ? rd_corner_cell(t) : &t->row_totals[i]);
+        num_cell(tr, 1 + t->ncols, total ? rd_corner_cell(t) : rd_row_total(t, i));
 }
 
 static void table_rows(const Table *t, bool typed, GridRowFn *row, void *ctx)

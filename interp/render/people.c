@@ -58,7 +58,7 @@ const char *rd_shown(const ShownTable *g, size_t r, size_t c)
 static char *num_cell(const Table *t, const RenderOpts *o, const Num *x)
 {
     char buf[VF_BUFSZ];
-    return xstrdup(x ? vf_display(*x, t->kind, o->unit, buf) : "");
+    return xstrdup(x ? vf_display(*x, t->kind, o->unit, buf) : t->na ? "n/a" : "");
 }
 
 /* Row r of the shown table: the label, the cells, the total column. */
@@ -68,7 +68,7 @@ static void shown_row(ShownTable *g, const Table *t, const RenderOpts *o, size_t
     for (size_t j = 0; j < t->ncols; j++)
         *shown_at(g, 1 + i, 1 + j) = num_cell(t, o, rd_cell(t, i, j));
     if (rd_has_total_col(t))
-        *shown_at(g, 1 + i, g->nc - 1) = num_cell(t, o, &t->row_totals[i]);
+        *shown_at(g, 1 + i, g->nc - 1) = num_cell(t, o, rd_row_total(t, i));
 }
 
 static void shown_total_row(ShownTable *g, const Table *t, const RenderOpts *o)

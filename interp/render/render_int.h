@@ -66,6 +66,9 @@ const Num *rd_total_cell(const Table *t, size_t j);
 /* The cell where the total row meets the total column, or NULL. */
 const Num *rd_corner_cell(const Table *t);
 const Num *rd_cell(const Table *t, size_t i, size_t j);
+/* Row i's total, or NULL (none, or n/a); the grand total, or NULL (n/a). */
+const Num *rd_row_total(const Table *t, size_t i);
+const Num *rd_grand_total(const Table *t);
 /* Row i's member name ("" for none) and what people see (label or name). */
 const char *rd_row_name(const Table *t, size_t i);
 const char *rd_row_label(const Table *t, size_t i);

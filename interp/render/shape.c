@@ -18,23 +18,56 @@ bool rd_has_total_row(const Table *t)
     return t->col_totals || (rd_one_level(t) && t->grand_total);
 }
 
+/* Whether value k of the table (in the order of Table.na) is n/a. */
+static bool na_at(const Table *t, size_t k)
+{
+    return t->na && t->na[k];
+}
+
+static size_t na_row_total(const Table *t, size_t i)
+{
+    return t->nrows * t->ncols + i;
+}
+
+static size_t na_col_total(const Table *t, size_t j)
+{
+    return t->nrows * t->ncols + t->nrows + j;
+}
+
+static size_t na_grand(const Table *t)
+{
+    return t->nrows * t->ncols + t->nrows + t->ncols;
+}
+
 const Num *rd_total_cell(const Table *t, size_t j)
 {
     if (t->col_totals)
-        return &t->col_totals[j];
-    return rd_one_level(t) ? t->grand_total : NULL;
+        return na_at(t, na_col_total(t, j)) ? NULL : &t->col_totals[j];
+    return rd_one_level(t) && !na_at(t, na_grand(t)) ? t->grand_total : NULL;
 }
 
 const Num *rd_corner_cell(const Table *t)
 {
+    if (na_at(t, na_grand(t)))
+        return NULL;
     if (rd_one_level(t))
         return t->grand_total ? t->grand_total : t->col_totals ? &t->col_totals[0] : NULL;
     return t->grand_total;
 }
 
+const Num *rd_grand_total(const Table *t)
+{
+    return na_at(t, na_grand(t)) ? NULL : t->grand_total;
+}
+
+const Num *rd_row_total(const Table *t, size_t i)
+{
+    return !t->row_totals || na_at(t, na_row_total(t, i)) ? NULL : &t->row_totals[i];
+}
+
 const Num *rd_cell(const Table *t, size_t i, size_t j)
 {
-    return &t->cells[i * t->ncols + j];
+    return na_at(t, i * t->ncols + j) ? NULL : &t->cells[i * t->ncols + j];
 }
 
 const char *rd_row_name(const Table *t, size_t i)

@@ -84,8 +84,99 @@ static bool stage_check(Session *S)
     return !S->d.nerrors;
 }
 
+/* Each level of a show statement, where it is named. */
+static void check_show(Engine *en, const Node *show)
+{
+    const Symbols *s = en->p->sym;
+    const Node *metric = strmap_get(&s->metrics, show->name);
+    for (const Node *l = show->a; metric && show->op == SHOW_METRIC && l; l = l->next) {
+        Level *lv = strmap_get(&s->levels, l->name);
+        if (lv && alloc_check_levels(en, metric, &lv, 1, l, ALLOC_ASK_TABLE) < 0)
+            return;
+    }
+}
+
+/* A metric a statement shows per member of lv (KPIs, statuses, reforecasts). */
+static void check_statement_metric(Engine *en, const Node *item, Level *lv)
+{
+    const Node *metric = strmap_get(&en->p->sym->metrics, item->name);
+    if (metric && lv)
+        alloc_check_levels(en, metric, &lv, 1, item, ALLOC_ASK_TARGETS);
+}
+
+/* The targets an incentive line reads per member: M.target, M.ytd_target
+ * and attainment(M) (at the line's level, or the one it names). */
+static void check_line_targets(Engine *en, const Node *e, Level *lv, int depth)
+{
+    const Symbols *s = en->p->sym;
+    if (!e || depth > EVAL_MAX_DEPTH)
+        return;
+    const Node *m = NULL;
+    Level *at = lv;
+    if (e->kind == N_FIELD && e->a && e->a->kind == N_NAME &&
+        (strcmp(e->name, "target") == 0 || strcmp(e->name, "ytd_target") == 0))
+        m = strmap_get(&s->metrics, e->a->name);
+    if (e->kind == N_CALL && strcmp(e->name, "attainment") == 0 && e->b &&
+        e->b->kind == N_NAME) {
+        m = strmap_get(&s->metrics, e->b->name);
+        if (e->b->next && e->b->next->kind == N_NAME)
+            at = strmap_get(&s->levels, e->b->next->name);
+    }
+    if (m && at && alloc_check_levels(en, m, &at, 1, e, ALLOC_ASK_TARGETS) < 0)
+        return;
+    const Node *kids[] = {e->a, e->b, e->c, e->d};
+    for (int i = 0; i < 4; i++)
+        for (const Node *k = kids[i]; k; k = k->next)
+            check_line_targets(en, k, lv, depth + 1);
+}
+
+static void check_statements(Engine *en, const Node *n)
+{
+    const Symbols *s = en->p->sym;
+    if (n->kind == N_INCENTIVE) {
+        Level *lv = strmap_get(&s->levels, n->a->name);
+        for (const Node *line = n->b; line; line = line->next)
+            check_line_targets(en, line->a, lv, 0);
+    }
+    if (n->kind == N_SCORECARD) {
+        Level *lv = strmap_get(&s->levels, n->a->name);
+        for (const Node *it = n->b; it; it = it->next)
+            if (it->kind == N_KPI)
+                check_statement_metric(en, it, lv);
+    } else if (n->kind == N_REVIEW) {
+        Level *lv = (Level *)ms_review_level(en->p, n);
+        for (const Node *it = n->a; it; it = it->next)
+            if (it->kind == N_STATUS || it->kind == N_REFORECAST)
+                check_statement_metric(en, it, lv);
+    }
+}
+
+/* What the plan shows can be shown: its show statements and reports, its
+ * scorecards and reviews, each metric by the levels it is asked for. */
+static void check_shows(Engine *en)
+{
+    for (Unit *u = en->p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next) {
+            if (n->kind == N_SHOW)
+                check_show(en, n);
+            for (const Node *sh = n->kind == N_REPORT ? n->a : NULL; sh; sh = sh->next)
+                check_show(en, sh);
+            check_statements(en, n);
+        }
+}
+
+static bool has_derived(const Program *p)
+{
+    for (const Unit *u = p->units; u; u = u->next)
+        for (const Node *n = u->items; n; n = n->next)
+            if (n->kind == N_METRIC && n->op == MK_DERIVED)
+                return true;
+    return false;
+}
+
 /* Every split tree evaluated with an engine of its own that makes no
- * joint cells: the errors `check` reports (sums, rest, zero weights...). */
+ * joint cells: the errors `check` reports (sums, rest, zero weights...);
+ * then what the plan shows, and every derived metric at every level. */
 static bool stage_splits(Session *S)
 {
     Engine en;
@@ -96,7 +187,14 @@ static bool stage_splits(Session *S)
             if (m->kind == N_METRIC &&
                 (alloc_has_splits(&en, m) || strmap_get(&S->p->sym->targets_from, m->name)))
                 alloc_get(&en, m);
+    if (!S->d.nerrors)
+        check_shows(&en);
     alloc_engine_free(&en);
+    if (!S->d.nerrors && has_derived(S->p)) {
+        alloc_engine_init(&en, S->p);
+        alloc_check_derived(&en);
+        alloc_engine_free(&en);
+    }
     return !S->d.nerrors;
 }
 

@@ -1,0 +1,310 @@
+/* derived.c -- derived metrics (`metric M = EXPR` without a target or split
+ * of its own).  An additive one (its expression is money or a count) is an
+ * allocation of its own: its joint cells are the cells of the dimensions
+ * all its additive components are split by (each at the shallowest of
+ * their finest levels), each its formula on the components' exact values
+ * there, and it is rounded and tabled like any allocation.  A ratio is its
+ * formula evaluated where it is shown (tables.c).  Nothing here prints. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/alloc_int.h"
+
+bool al_is_derived(Engine *en, const Node *metric)
+{
+    const Symbols *s = en->p->sym;
+    return metric->op == MK_DERIVED && !strmap_get(&s->targets, metric->name) &&
+           !strmap_get(&s->targets_from, metric->name) && !alloc_has_splits(en, metric);
+}
+
+bool alloc_is_ratio(Engine *en, const Node *metric)
+{
+    return al_is_derived(en, metric) && !al_additive(metric);
+}
+
+bool al_additive(const Node *metric)
+{
+    Kind k = sym_value_kind(metric);
+    return k == K_MONEY || k == K_COUNT;
+}
+
+/* ---- the dimensions a derived metric has --------------------------------------------------- */
+
+/* Keeps the dimensions A shares with the set, each at the shallower level. */
+static void meet(DimSet *ds, const Alloc *A)
+{
+    if (!ds->any) {
+        for (int i = 0; i < A->nax && i < ALLOC_MAX_AXES; i++) {
+            ds->dim[i] = A->ax[i].dim;
+            ds->depth[i] = A->ax[i].sl[A->ax[i].nsl - 1];
+        }
+        ds->n = A->nax;
+        ds->any = true;
+        return;
+    }
+    int k = 0;
+    for (int i = 0; i < ds->n; i++) {
+        int ai = al_axis_of(A, ds->dim[i]);
+        if (ai < 0)
+            continue;
+        int d = A->ax[ai].sl[A->ax[ai].nsl - 1];
+        ds->dim[k] = ds->dim[i];
+        ds->depth[k++] = d < ds->depth[i] ? d : ds->depth[i];
+    }
+    ds->n = k;
+}
+
+/* The over-assigning splits of a component, kept in D's own list so that
+ * tables of D are cut where the component's tables are (table_cut). */
+static void take_overassign(Alloc *D, const Alloc *X)
+{
+    for (int i = 0; D && i < X->nsplits; i++) {
+        const SplitInfo *si = &X->splits[i];
+        bool seen = si->adj_kind != ADJ_OVERASSIGN;
+        for (int k = 0; k < D->nsplits && !seen; k++)
+            seen = D->splits[k].dim == si->dim && D->splits[k].depth == si->depth;
+        if (seen)
+            continue;
+        D->splits = xrealloc(D->splits, (size_t)(D->nsplits + 1) * sizeof *D->splits);
+        D->splits[D->nsplits++] = *si;
+    }
+}
+
+static int walk(Engine *en, const Node *e, DimSet *ds, Alloc *D, int depth);
+
+/* A name in a formula: a metric (a component), a let or nothing else. */
+static int walk_name(Engine *en, const Node *e, DimSet *ds, Alloc *D, int depth)
+{
+    const Symbols *s = en->p->sym;
+    const Node *m = strmap_get(&s->metrics, e->name), *let = strmap_get(&s->lets, e->name);
+    if (let)
+        return walk(en, let->a, ds, D, depth + 1);
+    if (!m)
+        return 0;
+    if (al_is_derived(en, m) && !al_additive(m))
+        return walk(en, m->c, ds, D, depth + 1); /* a ratio: its own components */
+    Alloc *X = alloc_get(en, m);
+    if (!X)
+        return -1;
+    if (!X->level_metric) {
+        meet(ds, X);
+        take_overassign(D, X);
+        if (ds->ncomp < (int)(sizeof ds->comp / sizeof ds->comp[0]))
+            ds->comp[ds->ncomp++] = m;
+    }
+    return 0;
+}
+
+/* The components of a formula, through lets, functions and ratios; an
+ * explicit cell (revenue[north]) constrains nothing. */
+static int walk(Engine *en, const Node *e, DimSet *ds, Alloc *D, int depth)
+{
+    if (!e || depth > EVAL_MAX_DEPTH || e->kind == N_INDEX)
+        return 0;
+    if (e->kind == N_NAME)
+        return walk_name(en, e, ds, D, depth);
+    if (e->kind == N_CALL) {
+        const Node *fn = strmap_get(&en->p->sym->fns, e->name);
+        if (fn && walk(en, fn->b, ds, D, depth + 1) < 0)
+            return -1;
+    }
+    const Node *kids[] = {e->a, e->b, e->c, e->d};
+    for (int i = 0; i < 4; i++)
+        for (const Node *k = kids[i]; k; k = k->next)
+            if (walk(en, k, ds, D, depth + 1) < 0)
+                return -1;
+    return 0;
+}
+
+/* ---- the cells ------------------------------------------------------------------------------- */
+
+/* The cuts of component X for the cell grid of D (cut by dcuts, one per
+ * axis of D): a dimension D has is cut as D is; one D does not have is
+ * summed over, so it is cut above its first over-assigning split, as a
+ * table that does not show it. */
+static void component_cuts(const Alloc *D, const int *dcuts, const Alloc *X, int *xcuts)
+{
+    for (int j = 0; j < ALLOC_MAX_AXES; j++)
+        xcuts[j] = AL_NO_CUT;
+    for (int j = 0; j < X->nax; j++) {
+        int i = al_axis_of(D, X->ax[j].dim);
+        if (i >= 0) {
+            xcuts[j] = dcuts ? dcuts[i] : AL_NO_CUT;
+            continue;
+        }
+        for (int s = 0; s < X->nsplits; s++)
+            if (X->splits[s].dim == X->ax[j].dim && X->splits[s].adj_kind == ADJ_OVERASSIGN &&
+                X->splits[s].depth - 1 < xcuts[j])
+                xcuts[j] = X->splits[s].depth - 1;
+    }
+}
+
+/* D's leaf for a member of a component at D's level: the member, or a
+ * reserve row of D under the same parent at the same depth. */
+static int d_leaf(const Axis *ax, const Member *m)
+{
+    if (!m->pseudo)
+        return ax->leaf_of[m->gindex];
+    for (int q = 0; q < ax->npseudo; q++)
+        if (ax->pseudo[q]->parent == m->parent && ax->pseudo[q]->depth == m->depth)
+            return ax->leaf_of[ax->pseudo[q]->gindex];
+    return -1;
+}
+
+/* The cell of D a component's cell lies in, or (size_t)-1 (kept back
+ * above D's level). */
+static size_t d_cell(const Alloc *D, Member *const *coord, const int *xa)
+{
+    size_t idx = 0;
+    for (int i = 0; i < D->nax; i++) {
+        const Member *m = coord[xa[i]];
+        const Member *a = m->pseudo && m->depth <= D->ax[i].sl[0] ? m
+                                                                   : al_ancestor_at(m, D->ax[i].sl[0]);
+        int leaf = a ? d_leaf(&D->ax[i], a) : -1;
+        if (leaf < 0)
+            return (size_t)-1;
+        idx = idx * D->ax[i].nleaves + (size_t)leaf;
+    }
+    return idx;
+}
+
+/* The exact values of an additive component summed into D's cells. */
+static Num *sums_of(const Alloc *D, const Alloc *X)
+{
+    Num *sum = xcalloc(D->ncells + 1, sizeof *sum);
+    int xa[ALLOC_MAX_AXES];
+    for (int i = 0; i < D->nax; i++)
+        xa[i] = al_axis_of(X, D->ax[i].dim);
+    Member *coord[ALLOC_MAX_AXES];
+    for (size_t c = 0; c < X->ncells; c++) {
+        al_decode(X, X->nax, c, coord);
+        size_t idx = d_cell(D, coord, xa);
+        if (idx != (size_t)-1)
+            num_add(sum[idx], X->exact[c], &sum[idx]);
+    }
+    return sum;
+}
+
+/* A component's allocation as D's cells see it (cut as D is). */
+static Alloc *component(Engine *en, const Alloc *D, const Node *metric)
+{
+    Alloc *X = alloc_get(en, metric);
+    if (!X || X->level_metric)
+        return X;
+    int xcuts[ALLOC_MAX_AXES];
+    component_cuts(D, D->asked_cut, X, xcuts);
+    return al_alloc_get_cut(en, metric, xcuts);
+}
+
+int al_derived_value(Engine *en, const Node *metric, Num *out)
+{
+    DerivedCtx *dc = en->dctx;
+    Num *sum = strmap_get(&dc->sums, metric->name);
+    if (al_is_derived(en, metric) && !al_additive(metric)) {
+        Frame top = {0}; /* a ratio: its formula on the same cell */
+        return eval_num(&en->ev, &top, metric->c, out);
+    }
+    Alloc *X = sum ? NULL : component(en, dc->D, metric);
+    if (!sum && !X)
+        return -1;
+    if (X && X->level_metric)
+        return al_level_at(en, X, dc->coords, dc->D->nax, out) ? 0 : -1;
+    if (!sum) {
+        sum = sums_of(dc->D, X);
+        strmap_put(&dc->sums, metric->name, sum);
+    }
+    *out = sum[dc->cell];
+    return 0;
+}
+
+static void free_sums(StrMap *sums)
+{
+    for (size_t i = 0; i < sums->cap; i++)
+        if (sums->keys[i])
+            free(sums->vals[i]);
+    strmap_free(sums);
+}
+
+/* Every cell: the formula with the components' values for it. */
+static int derived_cells(Engine *en, Alloc *D)
+{
+    Member *coords[ALLOC_MAX_AXES + 1];
+    DerivedCtx dc = {D, coords, 0, {0}, en->dctx};
+    Member **saved_cell = en->ev.cell;
+    int saved_n = en->ev.ncell, rc = 0;
+    en->dctx = &dc;
+    en->ev.cell = coords;
+    en->ev.ncell = D->nax;
+    D->exact = xcalloc(D->ncells + 1, sizeof *D->exact);
+    D->root = NUM_ZERO;
+    for (size_t c = 0; c < D->ncells && rc == 0; c++) {
+        al_decode(D, D->nax, c, coords);
+        dc.cell = c;
+        Frame top = {0};
+        rc = eval_num(&en->ev, &top, D->metric->c, &D->exact[c]);
+        if (rc == 0 && num_add(D->root, D->exact[c], &D->root) != NUM_OK)
+            rc = al_num_err(en, D->metric->c->loc, NUM_OVERFLOW);
+    }
+    en->dctx = dc.outer;
+    en->ev.cell = saved_cell;
+    en->ev.ncell = saved_n;
+    free_sums(&dc.sums);
+    return rc;
+}
+
+int al_derived_dims(Engine *en, const Node *metric, DimSet *ds)
+{
+    memset(ds, 0, sizeof *ds);
+    return walk(en, metric->c, ds, NULL, 0);
+}
+
+/* Borrows the leaves of a component's axis that keeps reserve rows at D's
+ * level, so that D's cells hold them too (the component keeps them). */
+static void borrow_reserves(Engine *en, Alloc *D, const DimSet *ds)
+{
+    for (int i = 0; i < D->nax; i++) {
+        Axis *ax = &D->ax[i];
+        for (int k = 0; k < ds->ncomp && !ax->npseudo; k++) {
+            const Alloc *X = component(en, D, ds->comp[k]);
+            int j = X && !X->level_metric ? al_axis_of(X, ax->dim) : -1;
+            const Axis *xa = j >= 0 ? &X->ax[j] : NULL;
+            if (!xa || !xa->npseudo || xa->sl[xa->nsl - 1] != ax->sl[0])
+                continue;
+            ax->leaves = xa->leaves;
+            ax->nleaves = xa->nleaves;
+            ax->leaf_of = xa->leaf_of;
+            ax->pseudo = xa->pseudo;
+            ax->npseudo = xa->npseudo;
+        }
+    }
+}
+
+/* D's axes: one per dimension its additive components share, each at the
+ * shallowest of their levels (a cut allocation keeps its levels and only
+ * drops the over-assignment below the cut, as the components' do). */
+static void derived_axes(Engine *en, Alloc *D, const DimSet *ds)
+{
+    for (int i = 0; i < ds->n; i++)
+        al_plain_axis(en, &D->ax[D->nax++], ds->dim[i], ds->depth[i]);
+    borrow_reserves(en, D, ds);
+    D->ncells = 1;
+    for (int i = 0; i < D->nax; i++)
+        D->ncells *= D->ax[i].nleaves ? D->ax[i].nleaves : 1;
+}
+
+int al_derived_alloc(Engine *en, Alloc *D)
+{
+    DimSet ds;
+    memset(&ds, 0, sizeof ds);
+    if (walk(en, D->metric->c, &ds, D, 0) < 0)
+        return -1;
+    derived_axes(en, D, &ds);
+    if (en->check_only)
+        return 0; /* check: the axes only, as for split metrics */
+    if (D->ncells > en->max_cells) {
+        diag_error(en->p->diags, D->metric->name_loc, "%s would have more than %zu cells",
+                   D->metric->name, en->max_cells);
+        return -1;
+    }
+    return derived_cells(en, D);
+}

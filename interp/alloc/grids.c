@@ -1,0 +1,205 @@
+/* grids.c -- the cells of a two-level table: rounded once per allocation
+ * and pair of levels in one orientation (time in the columns, else the
+ * earlier axis in the rows) and transposed for the other, so that
+ * `by region, quarter` and `by quarter, region` show the same cells; a
+ * time level below the half nests in the level above it (each member's
+ * months add up to its quarters, its quarters to its halves).  Rounded
+ * grids are kept with the allocation for every later table and cell.
+ * Nothing here chooses which cells a table shows (tables.c does). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/alloc_int.h"
+
+/* A rounded grid: rows x columns of one pair of levels, in the canonical
+ * orientation; the columns' totals are the sums of the cells. */
+struct GridCache {
+    const Level *row, *col;
+    size_t nr, nc;
+    Num *cells, *ct;
+    struct GridCache *next;
+};
+
+void al_grids_free(Alloc *A)
+{
+    for (GridCache *g = A->grids, *next; g; g = next) {
+        next = g->next;
+        free(g->cells);
+        free(g->ct);
+        free(g);
+    }
+    A->grids = NULL;
+}
+
+static GridCache *cached(const Alloc *A, const Side *side)
+{
+    for (GridCache *g = A->grids; g; g = g->next)
+        if (g->row == side[0].lv && g->col == side[1].lv && g->nr == side[0].n &&
+            g->nc == side[1].n)
+            return g;
+    return NULL;
+}
+
+static void keep(Alloc *A, const Side *side, const TableNums *tn)
+{
+    GridCache *g = xcalloc(1, sizeof *g);
+    g->row = side[0].lv;
+    g->col = side[1].lv;
+    g->nr = side[0].n;
+    g->nc = side[1].n;
+    g->cells = xmalloc((g->nr * g->nc + 1) * sizeof *g->cells);
+    g->ct = xmalloc((g->nc + 1) * sizeof *g->ct);
+    memcpy(g->cells, tn->cells, g->nr * g->nc * sizeof *g->cells);
+    memcpy(g->ct, tn->ct, g->nc * sizeof *g->ct);
+    g->next = A->grids;
+    A->grids = g;
+}
+
+/* The exact cells of a two-level table: the allocation's cells summed by
+ * row and column. */
+static Num *table_exact(const Alloc *A, const Side *side)
+{
+    size_t nc = side[1].n;
+    Num *exact = xcalloc(side[0].n * nc + 1, sizeof *exact);
+    size_t rs = al_stride(A, side[0].axis), cs = al_stride(A, side[1].axis);
+    size_t rn = A->ax[side[0].axis].nleaves, cn = A->ax[side[1].axis].nleaves;
+    for (size_t c = 0; c < A->ncells; c++) {
+        int r = side[0].pos_of_leaf[(c / rs) % rn];
+        int k = side[1].pos_of_leaf[(c / cs) % cn];
+        if (r >= 0 && k >= 0)
+            num_add(exact[(size_t)r * nc + (size_t)k], A->exact[c],
+                    &exact[(size_t)r * nc + (size_t)k]);
+    }
+    return exact;
+}
+
+/* Whether an axis over-assigns or keeps reserves: its levels do not add up
+ * to the level above, so nothing nests in it. */
+static bool adjusted(const Alloc *A, const Axis *ax)
+{
+    if (ax->npseudo)
+        return true;
+    for (int s = 0; s < A->nsplits; s++)
+        if (A->splits[s].dim == ax->dim && A->splits[s].adj_kind == ADJ_OVERASSIGN)
+            return true;
+    return false;
+}
+
+/* The column side nests in the level above it: time below the half. */
+static bool nests(const Alloc *A, const Side *cols)
+{
+    const Axis *ax = &A->ax[cols->axis];
+    return ax->dim->is_time && cols->lv->depth >= 2 && !adjusted(A, ax);
+}
+
+/* The column's position among the parent side's members, by parent. */
+static int *parents_of(const Side *cols, const Side *ps)
+{
+    int *par = xcalloc(cols->n + 1, sizeof *par);
+    for (size_t c = 0; c < cols->n; c++) {
+        const Member *p = al_ancestor_at(cols->members[c], ps->lv->depth);
+        for (size_t k = 0; k < ps->n; k++)
+            if (ps->members[k] == p)
+                par[c] = (int)k;
+    }
+    return par;
+}
+
+static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn);
+
+/* Columns nested in the level above: the rows' cells of that level are
+ * the totals each row's columns under one parent add up to. */
+static int round_nested(Engine *en, Alloc *A, const Side *side, const Num *exact, TableNums *tn)
+{
+    Arena arena = {0};
+    Side up[2] = {side[0]};
+    Level *plv = &side[1].lv->dim->levels[side[1].lv->depth - 1];
+    int rc = al_side_for(en, A, A->metric, plv, &arena, &up[1]);
+    TableNums ptn = al_table_nums(&arena, side[0].n, up[1].n);
+    if (rc == 0) {
+        memcpy(ptn.rt, tn->rt, side[0].n * sizeof *ptn.rt);
+        rc = round_grid(en, A, up, &ptn);
+    }
+    if (rc == 0) {
+        int *par = parents_of(&side[1], &up[1]);
+        rc = al_round_nested(en, A, side[0].n, side[1].n, exact, par, up[1].n, ptn.cells, tn->ct,
+                             tn->cells);
+        free(par);
+    }
+    arena_free(&arena);
+    return rc;
+}
+
+/* The grid in the canonical orientation (side[1] the columns): rows add up
+ * to tn->rt, columns to the column dimension's rounded totals (rarely a
+ * step off: see al_round_grid); ct becomes the sums of the cells. */
+static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn)
+{
+    size_t nr = side[0].n, nc = side[1].n;
+    const GridCache *g = cached(A, side);
+    if (g) {
+        memcpy(tn->cells, g->cells, nr * nc * sizeof *tn->cells);
+        memcpy(tn->ct, g->ct, nc * sizeof *tn->ct);
+        return 0;
+    }
+    const Num *cc = al_canon(en, A, side[1].axis);
+    for (size_t c = 0; c < nc; c++)
+        tn->ct[c] = cc[side[1].members[c]->gindex];
+    Num *exact = table_exact(A, side);
+    int rc = nests(A, &side[1]) ? round_nested(en, A, side, exact, tn)
+                                : al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, tn->cells);
+    free(exact);
+    if (rc < 0)
+        return -1;
+    for (size_t c = 0; c < nc; c++) { /* column totals as the cells add up */
+        tn->ct[c] = NUM_ZERO;
+        for (size_t r = 0; r < nr; r++)
+            num_add(tn->ct[c], tn->cells[r * nc + c], &tn->ct[c]);
+    }
+    keep(A, side, tn);
+    return 0;
+}
+
+/* Whether the table is rounded with its sides swapped: time goes in the
+ * columns, else the earlier axis in the rows. */
+static bool swapped(const Alloc *A, const Side *side)
+{
+    bool t0 = A->ax[side[0].axis].dim->is_time, t1 = A->ax[side[1].axis].dim->is_time;
+    if (t0 != t1)
+        return t0;
+    return side[0].axis > side[1].axis;
+}
+
+/* The transposed grid: rows and columns of tn from the canonical one. */
+static int round_swapped(Engine *en, Alloc *A, const Side *side, TableNums *tn)
+{
+    size_t nr = side[0].n, nc = side[1].n;
+    Side sw[2] = {side[1], side[0]};
+    Arena arena = {0};
+    TableNums t2 = al_table_nums(&arena, nc, nr);
+    const Num *cc = al_canon(en, A, side[1].axis);
+    for (size_t c = 0; c < nc; c++)
+        t2.rt[c] = cc[side[1].members[c]->gindex];
+    int rc = round_grid(en, A, sw, &t2);
+    for (size_t r = 0; r < nr && rc == 0; r++) {
+        tn->rt[r] = t2.ct[r];
+        for (size_t c = 0; c < nc; c++)
+            tn->cells[r * nc + c] = t2.cells[c * nr + r];
+    }
+    for (size_t c = 0; c < nc && rc == 0; c++)
+        tn->ct[c] = t2.rt[c];
+    arena_free(&arena);
+    return rc;
+}
+
+int al_round_table(Engine *en, Alloc *A, const Side *side, TableNums *tn)
+{
+    if (!swapped(A, side))
+        return round_grid(en, A, side, tn);
+    if (round_swapped(en, A, side, tn) < 0)
+        return -1;
+    *tn->grand = NUM_ZERO; /* the rows may have moved by a step where the columns had to */
+    for (size_t r = 0; r < side[0].n; r++)
+        num_add(*tn->grand, tn->rt[r], tn->grand);
+    return 0;
+}
