@@ -158,8 +158,8 @@ static size_t d_cell(const Alloc *D, Member *const *coord, const int *xa)
     size_t idx = 0;
     for (int i = 0; i < D->nax; i++) {
         const Member *m = coord[xa[i]];
-        const Member *a = m->pseudo && m->depth <= D->ax[i].sl[0] ? m
-                                                                   : al_ancestor_at(m, D->ax[i].sl[0]);
+        const Member *a =
+            m->pseudo && m->depth <= D->ax[i].sl[0] ? m : al_ancestor_at(m, D->ax[i].sl[0]);
         int leaf = a ? d_leaf(&D->ax[i], a) : -1;
         if (leaf < 0)
             return (size_t)-1;

@@ -105,7 +105,18 @@ static int *parents_of(const Side *cols, const Side *ps)
     return par;
 }
 
-static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn);
+static int round_grid(Engine *en, Alloc *A, const Side *side, const Num *exact, TableNums *tn);
+
+/* The exact cells of the table one level up: each row's columns summed by
+ * their parent. */
+static Num *parent_exact(const Num *exact, size_t nr, size_t nc, const int *par, size_t np)
+{
+    Num *up = xcalloc(nr * np + 1, sizeof *up);
+    for (size_t r = 0; r < nr; r++)
+        for (size_t c = 0; c < nc; c++)
+            num_add(up[r * np + (size_t)par[c]], exact[r * nc + c], &up[r * np + (size_t)par[c]]);
+    return up;
+}
 
 /* Columns nested in the level above: the rows' cells of that level are
  * the totals each row's columns under one parent add up to. */
@@ -115,25 +126,27 @@ static int round_nested(Engine *en, Alloc *A, const Side *side, const Num *exact
     Side up[2] = {side[0]};
     Level *plv = &side[1].lv->dim->levels[side[1].lv->depth - 1];
     int rc = al_side_for(en, A, A->metric, plv, &arena, &up[1]);
+    int *par = rc == 0 ? parents_of(&side[1], &up[1]) : NULL;
     TableNums ptn = al_table_nums(&arena, side[0].n, up[1].n);
     if (rc == 0) {
         memcpy(ptn.rt, tn->rt, side[0].n * sizeof *ptn.rt);
-        rc = round_grid(en, A, up, &ptn);
+        Num *pex = parent_exact(exact, side[0].n, side[1].n, par, up[1].n);
+        rc = round_grid(en, A, up, pex, &ptn);
+        free(pex);
     }
-    if (rc == 0) {
-        int *par = parents_of(&side[1], &up[1]);
+    if (rc == 0)
         rc = al_round_nested(en, A, side[0].n, side[1].n, exact, par, up[1].n, ptn.cells, tn->ct,
                              tn->cells);
-        free(par);
-    }
+    free(par);
     arena_free(&arena);
     return rc;
 }
 
 /* The grid in the canonical orientation (side[1] the columns): rows add up
  * to tn->rt, columns to the column dimension's rounded totals (rarely a
- * step off: see al_round_grid); ct becomes the sums of the cells. */
-static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn)
+ * step off: see al_round_grid); ct becomes the sums of the cells.  exact:
+ * the table's exact cells when known (NULL: summed from the allocation). */
+static int round_grid(Engine *en, Alloc *A, const Side *side, const Num *known, TableNums *tn)
 {
     size_t nr = side[0].n, nc = side[1].n;
     const GridCache *g = cached(A, side);
@@ -145,9 +158,10 @@ static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     const Num *cc = al_canon(en, A, side[1].axis);
     for (size_t c = 0; c < nc; c++)
         tn->ct[c] = cc[side[1].members[c]->gindex];
-    Num *exact = table_exact(A, side);
-    int rc = nests(A, &side[1]) ? round_nested(en, A, side, exact, tn)
-                                : al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, tn->cells);
+    Num *exact = known ? NULL : table_exact(A, side);
+    const Num *ex = known ? known : exact;
+    int rc = nests(A, &side[1]) ? round_nested(en, A, side, ex, tn)
+                                : al_round_grid(en, A, nr, nc, ex, tn->rt, tn->ct, tn->cells);
     free(exact);
     if (rc < 0)
         return -1;
@@ -180,7 +194,7 @@ static int round_swapped(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     const Num *cc = al_canon(en, A, side[1].axis);
     for (size_t c = 0; c < nc; c++)
         t2.rt[c] = cc[side[1].members[c]->gindex];
-    int rc = round_grid(en, A, sw, &t2);
+    int rc = round_grid(en, A, sw, NULL, &t2);
     for (size_t r = 0; r < nr && rc == 0; r++) {
         tn->rt[r] = t2.ct[r];
         for (size_t c = 0; c < nc; c++)
@@ -195,7 +209,7 @@ static int round_swapped(Engine *en, Alloc *A, const Side *side, TableNums *tn)
 int al_round_table(Engine *en, Alloc *A, const Side *side, TableNums *tn)
 {
     if (!swapped(A, side))
-        return round_grid(en, A, side, tn);
+        return round_grid(en, A, side, NULL, tn);
     if (round_swapped(en, A, side, tn) < 0)
         return -1;
     *tn->grand = NUM_ZERO; /* the rows may have moved by a step where the columns had to */

@@ -351,8 +351,8 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
  * (node 0 the table, node 1 + c column c) and the cells with a remainder. */
 typedef struct {
     size_t nr, nc, nfrac;
-    size_t nfr;          /* flow rows: nr, or nr * npar when nested */
-    const int *colpar;   /* nested: the parent (0 .. npar) of each column, else NULL */
+    size_t nfr;        /* flow rows: nr, or nr * npar when nested */
+    const int *colpar; /* nested: the parent (0 .. npar) of each column, else NULL */
     size_t npar;
     int *parent;
     int64_t *lo, *hi;   /* per node */
@@ -364,8 +364,7 @@ typedef struct {
     Num *colx, *colfloor; /* per column: the sum of the remainders (in steps), of the floors */
 } GridProblem;
 
-static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc, const int *colpar,
-                              size_t npar)
+static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc, const int *colpar, size_t npar)
 {
     size_t n = nr * nc > 0 ? nr * nc : 1;
     memset(gp, 0, sizeof *gp);
@@ -453,8 +452,8 @@ static void column_bounds(GridProblem *gp, Num step, const Num *colt)
  * fails. */
 static int solve_grid(GridProblem *gp, uint8_t *x)
 {
-    RoundProblem rp = {gp->nfr, gp->rlo,  gp->rhi,  gp->nc + 1, gp->parent, gp->lo,
-                       gp->hi, gp->nfrac, gp->crow, gp->cnode,  gp->crank};
+    RoundProblem rp = {gp->nfr, gp->rlo,   gp->rhi,  gp->nc + 1, gp->parent, gp->lo,
+                       gp->hi,  gp->nfrac, gp->crow, gp->cnode,  gp->crank};
     if (round_solve(&rp, x) == 0)
         return 0;
     gp->lo[0] = 0;

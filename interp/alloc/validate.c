@@ -53,21 +53,18 @@ static int alloc_levels(Engine *en, Alloc *A, Level *const *lv, int nlv, const N
 {
     for (int k = 0; k < nlv; k++) {
         int ai = al_axis_of(A, lv[k]->dim);
-        if (ask == ALLOC_ASK_TARGETS &&
-            (ai < 0 || lv[k]->depth > A->ax[ai].sl[A->ax[ai].nsl - 1]))
+        if (ask == ALLOC_ASK_TARGETS && (ai < 0 || lv[k]->depth > A->ax[ai].sl[A->ax[ai].nsl - 1]))
             return no_targets(en, A, lv[k], ai, at);
         if (ai < 0) {
             diag_error(en->p->diags, at->loc, "%s is not split by %s", A->metric->name,
                        lv[k]->name);
-            diag_note_plain(en->p->diags, "add 'split %s by %s ...'", A->metric->name,
-                            lv[k]->name);
+            diag_note_plain(en->p->diags, "add 'split %s by %s ...'", A->metric->name, lv[k]->name);
             return -1;
         }
         const Axis *ax = &A->ax[ai];
         if (lv[k]->depth > ax->sl[ax->nsl - 1]) {
-            diag_error(en->p->diags, at->loc, "%s is split by %s only down to %s",
-                       A->metric->name, lv[k]->dim->name,
-                       al_level_of(lv[k]->dim, ax->sl[ax->nsl - 1])->name);
+            diag_error(en->p->diags, at->loc, "%s is split by %s only down to %s", A->metric->name,
+                       lv[k]->dim->name, al_level_of(lv[k]->dim, ax->sl[ax->nsl - 1])->name);
             return -1;
         }
     }
@@ -102,7 +99,8 @@ static int check_ratio(Engine *en, const Node *metric)
     int rc = 0;
     for (int i = 0; i < ds.n && rc == 0; i++)
         for (int depth = 0; depth <= ds.depth[i] && rc == 0; depth++) {
-            Node *show = ast_new(&arena, N_SHOW, metric->loc), *l = ast_new(&arena, N_NAME, metric->loc);
+            Node *show = ast_new(&arena, N_SHOW, metric->loc),
+                 *l = ast_new(&arena, N_NAME, metric->loc);
             show->op = SHOW_METRIC;
             show->name = metric->name;
             l->name = ds.dim[i]->levels[depth].name;

@@ -61,7 +61,7 @@ struct Eval {
     ContextHook context;
     void *user;
     int depth;
-    Member **cell; /* when set, a bare metric name is its value in this cell */
+    Member **cell;      /* when set, a bare metric name is its value in this cell */
     bool quiet_divzero; /* a division by zero is not reported: it sets divzero (a ratio's n/a) */
     bool divzero;
     int ncell;

@@ -90,9 +90,9 @@ typedef struct {
     const Num *col_totals;  /* ncols, or NULL: no total row */
     const Num *grand_total; /* or NULL */
     const char *note;       /* a line under the table (e.g. a negotiation gap), or NULL */
-    const bool *na; /* or NULL: which values are n/a (a ratio over zero): the cells, then
-                       the row totals, the column totals and the grand total (nrows * ncols
-                       + nrows + ncols + 1); people read "n/a", csv an empty cell, json null */
+    const bool *na;         /* or NULL: which values are n/a (a ratio over zero): the cells, then
+                               the row totals, the column totals and the grand total (nrows * ncols
+                               + nrows + ncols + 1); people read "n/a", csv an empty cell, json null */
 } Table;
 
 /* A sheet: rows of already formatted cells, for statements, scorecards,

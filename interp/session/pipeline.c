@@ -116,8 +116,7 @@ static void check_line_targets(Engine *en, const Node *e, Level *lv, int depth)
     if (e->kind == N_FIELD && e->a && e->a->kind == N_NAME &&
         (strcmp(e->name, "target") == 0 || strcmp(e->name, "ytd_target") == 0))
         m = strmap_get(&s->metrics, e->a->name);
-    if (e->kind == N_CALL && strcmp(e->name, "attainment") == 0 && e->b &&
-        e->b->kind == N_NAME) {
+    if (e->kind == N_CALL && strcmp(e->name, "attainment") == 0 && e->b && e->b->kind == N_NAME) {
         m = strmap_get(&s->metrics, e->b->name);
         if (e->b->next && e->b->next->kind == N_NAME)
             at = strmap_get(&s->levels, e->b->next->name);
