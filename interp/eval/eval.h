@@ -63,6 +63,9 @@ struct Eval {
     int depth;
     Member **cell; /* when set, a bare metric name is its value in this cell */
     int ncell;
+    /* na_div set: a division by zero is no error; it gives 0 and sets na
+     * (measure.c: a derived metric with a zero denominator is n/a). */
+    bool na_div, na;
 };
 
 /* ---- builtins: one table for the checker, the evaluator and completion ---- */

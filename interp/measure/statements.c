@@ -100,6 +100,12 @@ static void set_money(RenderSheet *b, size_t c, const Symbols *s, Num v)
     render_sheet_set(b, c, text, plain);
 }
 
+/* Sets cell c of the last row to n/a: "n/a" for people, empty in CSV, null in JSON. */
+static void set_na(RenderSheet *b, size_t c)
+{
+    render_sheet_set(b, c, "n/a", "");
+}
+
 static const char *member_text(const Member *m)
 {
     return m->label ? m->label : m->name;
@@ -238,22 +244,43 @@ static void scorecard_columns(RenderSheet *b, const ScResult *r, bool ranked)
     render_sheet_col_views(b, 10, RENDER_PEOPLE | RENDER_RECORDS);
 }
 
-/* The member's total line (cell c of the result): weight 100%, score, rating, rank. */
+/* The member's total line (cell c of the result): weight 100%, score,
+ * rating, rank; n/a (no rating, no rank) when no KPI has a score. */
 static void scorecard_total(RenderSheet *b, const ScResult *r, size_t c, bool ranked)
 {
     char plain[VF_BUFSZ], text[VF_BUFSZ];
     render_sheet_set(b, 2, "total", NULL);
     render_sheet_set(b, 3, "100.00%", "1.0000");
-    render_sheet_set(b, 7, vf_fixed(r->total[c], 2, true, text),
-                     vf_fixed(r->total[c], 2, false, plain));
+    if (r->total_na[c])
+        set_na(b, 7);
+    else
+        render_sheet_set(b, 7, vf_fixed(r->total[c], 2, true, text),
+                         vf_fixed(r->total[c], 2, false, plain));
     render_sheet_set(b, 8, r->rating[c], NULL);
     if (!ranked)
         return;
+    if (r->rank[c] == 0) {
+        set_na(b, 9);
+        return;
+    }
     snprintf(plain, sizeof plain, "%d", r->rank[c]);
     render_sheet_set(b, 9, plain, NULL);
     render_sheet_set(b, 10, r->bottom[c] ? "bottom" : "", NULL);
     if (r->bottom[c])
         render_sheet_style(b, 10, STY_RED);
+}
+
+/* A metric's value in cell c, or n/a. */
+static void value_cell(RenderSheet *b, size_t c, const Symbols *s, const Node *metric, Num v,
+                       bool na)
+{
+    char plain[VF_BUFSZ], text[VF_BUFSZ];
+    if (na) {
+        set_na(b, c);
+        return;
+    }
+    metric_value(s, metric, v, plain, text);
+    render_sheet_set(b, c, text, plain);
 }
 
 /* KPI k of the member (cell c of the result). */
@@ -265,10 +292,13 @@ static void scorecard_kpi(RenderSheet *b, const Symbols *s, const ScResult *r, s
     render_sheet_set(b, 2, r->kpis[k]->name, NULL);
     ratio(r->weight[k], plain, text);
     render_sheet_set(b, 3, text, plain);
-    metric_value(s, metric, r->target[x], plain, text);
-    render_sheet_set(b, 4, text, plain);
-    metric_value(s, metric, r->actual[x], plain, text);
-    render_sheet_set(b, 5, text, plain);
+    value_cell(b, 4, s, metric, r->target[x], r->na[x] & MS_NA_TARGET);
+    value_cell(b, 5, s, metric, r->actual[x], r->na[x] & MS_NA_ACTUAL);
+    if (r->na[x] & MS_NA_SCORE) {
+        set_na(b, 6);
+        set_na(b, 7);
+        return;
+    }
     ratio(r->att[x], plain, text);
     render_sheet_set(b, 6, text, plain);
     render_sheet_set(b, 7, vf_fixed(r->score[x], 2, true, text),
@@ -383,19 +413,44 @@ static void status_columns(RenderSheet *b, const Level *lv)
     render_sheet_col_views(b, 6, RENDER_PEOPLE);
 }
 
+/* A status row's target and actual, and what of them is n/a (MS_NA_*). */
+typedef struct {
+    Num t, act;
+    unsigned na;
+} StatusVal;
+
+/* The cells of a status row whose attainment is n/a: no status, no flag. */
+static void status_na(RenderSheet *b, const Symbols *s, const StatusItem *si, const StatusVal *v)
+{
+    char pt[VF_BUFSZ], tt[VF_BUFSZ], pa[VF_BUFSZ], ta[VF_BUFSZ], cell[4 * VF_BUFSZ];
+    value_cell(b, 3, s, si->metric, v->t, v->na & MS_NA_TARGET);
+    value_cell(b, 4, s, si->metric, v->act, v->na & MS_NA_ACTUAL);
+    set_na(b, 5);
+    metric_value(s, si->metric, v->t, pt, tt);
+    metric_value(s, si->metric, v->act, pa, ta);
+    snprintf(cell, sizeof cell, "%s [n/a of %s]", v->na & MS_NA_ACTUAL ? "n/a" : ta,
+             v->na & MS_NA_TARGET ? "n/a" : tt);
+    render_sheet_set(b, 6, cell, NULL);
+    set_na(b, 7);
+}
+
 /* The status cells of one row: target, actual, attainment, their people's
  * form (the percent truncated: 99.5% is not 100%), status and flag. */
 static void status_cells(RenderSheet *b, const Symbols *s, const StatusItem *si,
-                         const StatusSpec *sp, Num t, Num act)
+                         const StatusSpec *sp, const StatusVal *v)
 {
     char pt[VF_BUFSZ], tt[VF_BUFSZ], pa[VF_BUFSZ], ta[VF_BUFSZ], pr[VF_BUFSZ], tr[VF_BUFSZ];
     char pc[VF_BUFSZ], cell[4 * VF_BUFSZ];
-    Num att = ms_ratio(si->metric, t, act), off;
+    Num att, off;
+    if (v->na || ms_ratio(si->metric, v->t, v->act, ms_default_cap(), &att)) {
+        status_na(b, s, si, v);
+        return;
+    }
     CellStyle sty = status_of(att, si);
     bool flag =
         sp->has_flag && num_sub(att, NUM_ONE, &off) == NUM_OK && num_cmp(num_abs(off), sp->dev) > 0;
-    metric_value(s, si->metric, t, pt, tt);
-    metric_value(s, si->metric, act, pa, ta);
+    metric_value(s, si->metric, v->t, pt, tt);
+    metric_value(s, si->metric, v->act, pa, ta);
     ratio(att, pr, tr);
     render_sheet_set(b, 3, tt, pt);
     render_sheet_set(b, 4, ta, pa);
@@ -415,16 +470,18 @@ static int status_member(const Stmt *st, RenderSheet *b, const Node *rv, const S
     const Period *pd = &st->per[p];
     const char *who = m ? m->name : "total";
     for (int k = 0; k < sp->n; k++) {
-        Num t, act;
+        StatusVal v;
         const Node *metric = sp->items[k].metric;
-        if (ms_target(st->ms, metric, m, pd->from, pd->last, rv, &t) < 0 ||
-            ms_actual(st->ms, metric, m, pd->from, pd->last, rv, &act) < 0)
+        int rt = ms_target(st->ms, metric, m, pd->from, pd->last, rv, &v.t);
+        int ra = rt < 0 ? -1 : ms_actual(st->ms, metric, m, pd->from, pd->last, rv, &v.act);
+        if (rt < 0 || ra < 0)
             return -1;
+        v.na = (rt ? MS_NA_TARGET : 0) | (ra ? MS_NA_ACTUAL : 0);
         render_sheet_row(b, !m);
         render_sheet_set(b, 0, pd->label, NULL);
         render_sheet_set(b, 1, k > 0 ? "" : m ? member_text(m) : who, who);
         render_sheet_set(b, 2, metric->name, NULL);
-        status_cells(b, st->s, &sp->items[k], sp, t, act);
+        status_cells(b, st->s, &sp->items[k], sp, &v);
     }
     return 0;
 }
