@@ -98,9 +98,11 @@ Num ms_default_cap(void);
 
 /* ---- statements.c: show incentive|scorecard|review NAME ---- */
 
-/* Adds the sheets of one show statement (op SHOW_INCENTIVE, SHOW_SCORECARD
- * or SHOW_REVIEW) to doc, those its view shows; every text is copied into
- * the document.  Returns 0, or -1 after reporting. */
+/* Adds the sheets of one show statement (op SHOW_INCENTIVE, SHOW_SCORECARD,
+ * SHOW_REVIEW or SHOW_REFORECAST) to doc, those its view shows; every text
+ * is copied into the document.  `show reforecast METRIC` is the reforecast
+ * of the first review that has one for the metric (sym_reforecast_item),
+ * per the review's level.  Returns 0, or -1 after reporting. */
 int ms_show(Measure *ms, const Node *show, RenderDoc *doc);
 
 /* ---- incentives (SPEC §10), scorecards (§11), reviews (§12), examples and

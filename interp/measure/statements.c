@@ -548,32 +548,48 @@ static int spread(const Symbols *s, Num left, const Num *w, int n, Num *out)
                            out);
 }
 
-/* One member's reforecast: months L+1 .. 11. */
+/* One member's reforecast: months L+1 .. 11.  annual and ytd are as
+ * shown (rounded); left = annual - ytd, at least 0, is spread over the
+ * months in proportion to their original targets (wsum, their sum), and
+ * what is not spread makes the row add up: ytd + rest + gap = annual. */
 typedef struct {
-    Num annual, ytd, left, wsum, now[12];
+    Num annual, ytd, left, wsum, now[12], rest, gap;
 } Forecast;
 
-/* What the sheet adds up, and what its note counts. */
+/* What the sheet adds up, and what its note counts: members above their
+ * annual target, and members with something left and no target in the
+ * months left (they have left, or their year is over). */
 typedef struct {
-    Num col[12], annual, ytd, rest;
-    int stuck, above;
+    Num col[12], annual, ytd, rest, gap, unspread;
+    int above, stuck;
 } ForecastSum;
+
+/* The month targets of the months left (orig) and their sum. */
+static int forecast_months(const Stmt *st, const Node *metric, const Node *item, const Member *m,
+                           Num *orig, Forecast *f)
+{
+    int L = st->ms->as_of;
+    f->wsum = NUM_ZERO;
+    for (int j = 0; j < 11 - L; j++) {
+        if (ms_target(st->ms, metric, m, L + 1 + j, L + 1 + j, item, &orig[j]) < 0)
+            return -1;
+        num_add(f->wsum, orig[j], &f->wsum);
+    }
+    return 0;
+}
 
 static int member_forecast(const Stmt *st, const Node *metric, const Node *item, const Member *m,
                            Forecast *f, ForecastSum *sum)
 {
     Measure *ms = st->ms;
-    int L = ms->as_of, nm = 11 - L;
+    int nm = 11 - ms->as_of;
     Num orig[12];
-    f->wsum = NUM_ZERO;
     if (ms_target(ms, metric, m, 0, 11, item, &f->annual) < 0 ||
-        ms_actual(ms, metric, m, 0, L, item, &f->ytd) < 0)
+        ms_actual(ms, metric, m, 0, ms->as_of, item, &f->ytd) < 0 ||
+        forecast_months(st, metric, item, m, orig, f) < 0)
         return -1;
-    for (int j = 0; j < nm; j++) {
-        if (ms_target(ms, metric, m, L + 1 + j, L + 1 + j, item, &orig[j]) < 0)
-            return -1;
-        num_add(f->wsum, orig[j], &f->wsum);
-    }
+    f->annual = money_rounded(st->s, f->annual);
+    f->ytd = money_rounded(st->s, f->ytd);
     num_sub(f->annual, f->ytd, &f->left);
     if (num_sign(f->left) < 0) {
         f->left = NUM_ZERO;
@@ -581,11 +597,19 @@ static int member_forecast(const Stmt *st, const Node *metric, const Node *item,
     }
     if (num_sign(f->wsum) <= 0) {
         memcpy(f->now, orig, (size_t)nm * sizeof *orig);
-        sum->stuck += num_sign(f->left) > 0;
     } else if (spread(st->s, f->left, orig, nm, f->now) < 0) {
         diag_error(ms->p->diags, item->loc, "reforecast of %s for %s does not fit in a number",
                    metric->name, m->name);
         return -1;
+    }
+    f->rest = NUM_ZERO;
+    for (int j = 0; j < nm; j++)
+        num_add(f->rest, f->now[j], &f->rest);
+    num_sub(f->annual, f->ytd, &f->gap);
+    num_sub(f->gap, f->rest, &f->gap);
+    if (num_sign(f->gap) > 0) {
+        sum->stuck++;
+        num_add(sum->unspread, f->gap, &sum->unspread);
     }
     return 0;
 }
@@ -609,20 +633,20 @@ static void forecast_cell(RenderSheet *b, size_t c, const Symbols *s, const Fore
 static void forecast_row(RenderSheet *b, const Symbols *s, const Member *m, const Forecast *f,
                          int nm, ForecastSum *sum)
 {
-    Num rest = NUM_ZERO;
     render_sheet_row(b, false);
     render_sheet_set(b, 0, member_text(m), m->name);
     set_money(b, 1, s, f->annual);
     set_money(b, 2, s, f->ytd);
-    num_add(sum->annual, money_rounded(s, f->annual), &sum->annual);
-    num_add(sum->ytd, money_rounded(s, f->ytd), &sum->ytd);
+    num_add(sum->annual, f->annual, &sum->annual);
+    num_add(sum->ytd, f->ytd, &sum->ytd);
     for (int j = 0; j < nm; j++) {
         forecast_cell(b, 3 + (size_t)j, s, f, f->now[j]);
         num_add(sum->col[j], f->now[j], &sum->col[j]);
-        num_add(rest, f->now[j], &rest);
     }
-    set_money(b, 3 + (size_t)nm, s, rest);
-    num_add(sum->rest, rest, &sum->rest);
+    set_money(b, 3 + (size_t)nm, s, f->rest);
+    set_money(b, 4 + (size_t)nm, s, f->gap);
+    num_add(sum->rest, f->rest, &sum->rest);
+    num_add(sum->gap, f->gap, &sum->gap);
 }
 
 static void forecast_total(RenderSheet *b, const Symbols *s, const ForecastSum *sum, int nm)
@@ -634,22 +658,33 @@ static void forecast_total(RenderSheet *b, const Symbols *s, const ForecastSum *
     for (int j = 0; j < nm; j++)
         set_money(b, 3 + (size_t)j, s, sum->col[j]);
     set_money(b, 3 + (size_t)nm, s, sum->rest);
+    set_money(b, 4 + (size_t)nm, s, sum->gap);
 }
 
 static const char *forecast_note(const Stmt *st, const ForecastSum *sum)
 {
+    char plain[VF_BUFSZ], text[VF_BUFSZ];
     Buf note = {0};
     buf_puts(&note, "the rest of each annual target over the months left, in proportion to their "
                     "targets");
     if (sum->above)
-        buf_printf(&note, "; %d already above the annual target (nothing left)", sum->above);
-    if (sum->stuck)
-        buf_printf(&note, "; %d with no target left in these months (not spread)", sum->stuck);
+        buf_printf(&note,
+                   "; %d already above the annual target (nothing left; the surplus is a "
+                   "negative not spread)",
+                   sum->above);
+    if (sum->stuck) {
+        money(st->s, sum->unspread, plain, text);
+        buf_printf(&note, "; %d with no target in the months left (has left): %s not spread",
+                   sum->stuck, text);
+    }
     const char *r = arena_strdup(st->a, buf_cstr(&note));
     buf_free(&note);
     return r;
 }
 
+/* Member, annual target, actual to the as-of month, each month left, the
+ * rest of the year and what is not spread (people see that column only
+ * when a row has something there). */
 static void forecast_columns(const Stmt *st, RenderSheet *b, const Level *lv, int L, int nm)
 {
     render_sheet_col(b, 0, lv ? lv->name : "plan", false);
@@ -658,6 +693,7 @@ static void forecast_columns(const Stmt *st, RenderSheet *b, const Level *lv, in
     for (int j = 0; j < nm; j++)
         render_sheet_col(b, 3 + (size_t)j, ms_month_label(st->s, L + 1 + j), true);
     render_sheet_col(b, 3 + (size_t)nm, "rest of year", true);
+    render_sheet_col(b, 4 + (size_t)nm, "not spread", true);
 }
 
 static int forecast_rows(const Stmt *st, RenderSheet *b, const Node *item, const Node *metric,
@@ -693,13 +729,15 @@ static int show_reforecast(const Stmt *st, const Node *item, const Level *lv)
                          st->views);
         return 0;
     }
-    render_sheet_init(&b, st->doc, 4 + (size_t)(11 - L));
+    render_sheet_init(&b, st->doc, 5 + (size_t)(11 - L));
     forecast_columns(st, &b, lv, L, 11 - L);
     ForecastSum sum = {0};
     if (forecast_rows(st, &b, item, metric, lv, &sum) < 0) {
         render_sheet_discard(&b);
         return -1;
     }
+    if (sum.above == 0 && sum.stuck == 0)
+        render_sheet_col_views(&b, 4 + (size_t)(11 - L), RENDER_RECORDS | RENDER_FLAT);
     const char *what = arena_printf(st->a, "per %s", lv ? lv->name : "plan");
     render_sheet_add(&b, title, heading(st, what), -1, forecast_note(st, &sum), st->views);
     return 0;
@@ -785,6 +823,10 @@ int ms_show(Measure *ms, const Node *show, RenderDoc *doc)
     if (show->op == SHOW_REVIEW) {
         const Node *rv = strmap_get(&s->reviews, show->name);
         return rv ? show_review(&st, rv) : -1;
+    }
+    if (show->op == SHOW_REFORECAST) { /* a review's reforecast, in every view */
+        const Node *rv = NULL, *item = sym_reforecast_item(s, show->name, &rv);
+        return item ? show_reforecast(&st, item, ms_review_level(ms->p, rv)) : -1;
     }
     return -1;
 }
