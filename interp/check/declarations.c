@@ -217,6 +217,17 @@ static void check_rank(R *r, Node *it)
         diag_error(r->d, it->b->loc, "'bottom' must be a share above 0%% and at most 100%%");
 }
 
+/* reforecast METRIC (a review's item or a show): a money or count metric. */
+static bool check_reforecast_metric(R *r, const Node *it)
+{
+    if (!check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc))
+        return false;
+    if (sym_additive(strmap_get(&r->s->metrics, it->name)))
+        return true;
+    diag_error(r->d, it->name_loc, "only money and count metrics can be reforecast");
+    return false;
+}
+
 static void check_review_item(R *r, Node *it)
 {
     Scope sc = {0, 0, 0, 0, 0, 0, NULL};
@@ -228,9 +239,7 @@ static void check_review_item(R *r, Node *it)
         rx_check(r, &sc, it->a);
         break;
     case N_REFORECAST:
-        if (check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc) &&
-            !sym_additive(strmap_get(&r->s->metrics, it->name)))
-            diag_error(r->d, it->name_loc, "only money and count metrics can be reforecast");
+        check_reforecast_metric(r, it);
         break;
     case N_USE_SCORECARD:
         check_ref(r, &r->s->scorecards, "scorecard", it->name, it->name_loc);
@@ -375,6 +384,15 @@ static void check_show(R *r, Node *n)
         break;
     case SHOW_INCENTIVE:
         check_ref(r, &r->s->incentives, "incentive", n->name, n->name_loc);
+        break;
+    case SHOW_REFORECAST:
+        if (check_reforecast_metric(r, n) && !sym_reforecast_item(r->s, n->name, NULL)) {
+            diag_error(r->d, n->name_loc, "no review reforecasts '%s'", n->name);
+            diag_note_plain(r->d,
+                            "add 'reforecast %s' to a review: the show is that reforecast, per "
+                            "the level the review reports on",
+                            n->name);
+        }
         break;
     default:
         check_ref(r, &r->s->reviews, "review", n->name, n->name_loc);

@@ -392,7 +392,7 @@ static Kind metric_field(R *r, const Scope *sc, Node *e, Node *metric)
         diag_note_plain(r->d, "at plan level, '%s' is its target and %s[member] a cell", e->a->name,
                         e->a->name);
     }
-    return sym_metric_kind(metric);
+    return sym_value_kind(metric); /* derived metrics are checked first (resolve.c) */
 }
 
 static Kind check_field(R *r, const Scope *sc, Node *e)

@@ -494,9 +494,11 @@ void check_program(Program *p)
         rs_activity(r.s->dims[i]);
     check_clashes(&r);
     check_cycles(&r);
-    for (Unit *u = p->units; u; u = u->next)
-        for (Node *n = u->items; n; n = n->next)
-            rs_check_item(&r, n);
+    for (int pass = 0; pass < 2; pass++) /* derived metrics first: M.actual reads their kind */
+        for (Unit *u = p->units; u; u = u->next)
+            for (Node *n = u->items; n; n = n->next)
+                if ((n->kind == N_METRIC && n->op == MK_DERIVED) == (pass == 0))
+                    rs_check_item(&r, n);
     rs_check_splits(&r);
     strmap_free(&r.graph);
 }

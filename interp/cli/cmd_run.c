@@ -30,6 +30,8 @@ static const char run_usage[] =
     "  --show \"incentive NAME\" | \"scorecard NAME\" | \"review CADENCE\"\n"
     "                    statements per member and period (one column per line),\n"
     "                    scorecards, and reviews (status, reforecast, ranking)\n"
+    "  --show \"reforecast METRIC\"\n"
+    "                    a review's reforecast of METRIC on its own (CSV included)\n"
     "  --actuals CSV     actuals to use instead of the plan's 'actuals' files\n"
     "                    (repeatable; read with the mapping of the plan's first one)\n"
     "  --as-of YYYY-MM   review up to this month (default: the last month with actuals)\n"

@@ -376,6 +376,11 @@ static int arith(Eval *e, const Node *n, Value a, Value b, Value *out)
                    : n->op == OP_SUB ? num_sub(a.num, b.num, &r)
                    : n->op == OP_MUL ? num_mul(a.num, b.num, &r)
                                      : num_div(a.num, b.num, &r);
+    if (st == NUM_DIVZERO && e->na_div) {
+        e->na = true;
+        r = NUM_ZERO;
+        st = NUM_OK;
+    }
     if (st != NUM_OK)
         return fault(e, n, st, a.num, b.num);
     *out = num_value(r);

@@ -65,6 +65,9 @@ struct Eval {
     bool quiet_divzero; /* a division by zero is not reported: it sets divzero (a ratio's n/a) */
     bool divzero;
     int ncell;
+    /* na_div set: a division by zero is no error; it gives 0 and sets na
+     * (measure.c: a derived metric with a zero denominator is n/a). */
+    bool na_div, na;
 };
 
 /* ---- builtins: one table for the checker, the evaluator and completion ---- */

@@ -380,8 +380,7 @@ static Doc *review_block(Fmt *f, const Node *list, long close)
 
 static Doc *show_doc(Fmt *f, const Node *n)
 {
-    static const char *const what[] = {"", "scorecard ", "incentive ", "review "};
-    Doc *d = text(f, join(f, "show ", what[n->op], n->name));
+    Doc *d = text(f, join(f, "show ", ast_show_word(n->op), n->name));
     if (n->op != SHOW_METRIC || !n->a)
         return d;
     d = cat(f, 2, d, text(f, " by "));

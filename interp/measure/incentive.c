@@ -39,7 +39,7 @@ static int line_index(const Node *lines, const char *name)
 
 bool ms_active(const Symbols *s, const Member *m, const Period *pd)
 {
-    for (int k = pd->from; k <= pd->to; k++) {
+    for (int k = pd->from; k <= pd->last; k++) {
         if (sym_active(m, cal_month_code(sym_fiscal_year(s), k)))
             return true;
     }
@@ -136,7 +136,8 @@ static int example_attainment(Measure *ms, const Cx *cx, const Node *call, Value
     if (given_field(ms, cx, call, a1->name, "target", &t) < 0 ||
         given_field(ms, cx, call, a1->name, "actual", &a) < 0)
         return -1;
-    *out = (Value){V_NUM, ms_ratio(metric, t, a), NULL};
+    *out = (Value){V_NUM, NUM_ZERO, NULL};
+    ms_ratio(metric, t, a, ms_default_cap(), &out->num); /* n/a: 0 */
     return 0;
 }
 
@@ -223,8 +224,9 @@ static int field_value(Measure *ms, const Cx *cx, const Node *n, int from, int l
     bool ytd = strncmp(fl, "ytd_", 4) == 0, target = strcmp(fl + (ytd ? 4 : 0), "target") == 0;
     int a = ytd ? 0 : from;
     int z = target && cx->mode == CX_PLAN ? 11 : last;
-    return target ? ms_target(ms, metric, cx->m, a, z, n, &out->num)
-                  : ms_actual(ms, metric, cx->m, a, z, n, &out->num);
+    int rc = target ? ms_target(ms, metric, cx->m, a, z, n, &out->num)
+                    : ms_actual(ms, metric, cx->m, a, z, n, &out->num);
+    return rc < 0 ? -1 : 0; /* n/a (a ratio without denominator) counts as 0 */
 }
 
 /* attainment(M[, LEVEL]): of the member, or of its ancestor at LEVEL. */
@@ -248,7 +250,8 @@ static int attainment_value(Measure *ms, const Cx *cx, const Node *n, int from, 
         }
         m = anc;
     }
-    return ms_attainment(ms, metric, m, from, last, n, &out->num);
+    /* n/a (a zero target) is 0: no target, no attainment-based pay */
+    return ms_attainment(ms, metric, m, from, last, n, &out->num) < 0 ? -1 : 0;
 }
 
 /* The Eval's context hook: what only an incentive, example or assertion
@@ -436,7 +439,15 @@ static int inc_total_hook(Eval *e, const Node *call, const char *name, int fy, N
 
 /* ---- scorecards --------------------------------------------------------------------------- */
 
-static int kpi_score(Measure *ms, const Node *kpi, Num att, Num *out)
+/* A KPI's cap: its own, else 120%. */
+static int kpi_cap(Measure *ms, const Node *kpi, Num *cap)
+{
+    Frame top = {0};
+    *cap = ms_default_cap();
+    return kpi->b ? eval_num(&ms->ev, &top, kpi->b, cap) : 0;
+}
+
+static int kpi_score(Measure *ms, const Node *kpi, Num att, Num cap, Num *out)
 {
     Frame top = {0};
     if (kpi->c) { /* score curve { attainment: score, ... } */
@@ -447,14 +458,7 @@ static int kpi_score(Measure *ms, const Node *kpi, Num att, Num *out)
         table.a = &arg;
         return eval_num(&ms->ev, &top, &table, out);
     }
-    Num cap, capped;
-    if (kpi->b) {
-        if (eval_num(&ms->ev, &top, kpi->b, &cap) < 0)
-            return -1;
-    } else {
-        num_from_ratio(6, 5, &cap); /* 120% */
-    }
-    capped = num_cmp(att, cap) > 0 ? cap : att;
+    Num capped = num_cmp(att, cap) > 0 ? cap : att;
     NumStatus st = num_mul(capped, num_from_int(100), out);
     if (st != NUM_OK)
         return diag_arith_fault(ms->p->diags, kpi->loc, st, capped, num_from_int(100));
@@ -513,35 +517,71 @@ static void sc_result_alloc(ScResult *r)
     r->actual = xcalloc(kc, sizeof *r->actual);
     r->att = xcalloc(kc, sizeof *r->att);
     r->score = xcalloc(kc, sizeof *r->score);
+    r->na = xcalloc(kc, sizeof *r->na);
     r->total = xcalloc(cells + 1, sizeof *r->total);
+    r->total_na = xcalloc(cells + 1, sizeof *r->total_na);
     r->rating = xcalloc(cells + 1, sizeof *r->rating);
     r->in = xcalloc(cells + 1, sizeof *r->in);
     r->rank = xcalloc(cells + 1, sizeof *r->rank);
     r->bottom = xcalloc(cells + 1, sizeof *r->bottom);
 }
 
+/* The weighted scores of a member's KPIs: their sum and the weights that count. */
+typedef struct {
+    Num sum, weight;
+} Weighted;
+
+/* Target, actual and attainment of KPI k (x: its cell of the result), and
+ * what of them is n/a. */
+static int kpi_values(Measure *ms, ScResult *r, size_t x, int k, const Member *m, const Period *pd,
+                      Num cap)
+{
+    const Node *kpi = r->kpis[k];
+    Node *metric = strmap_get(&ms->p->sym->metrics, kpi->name);
+    int rt = ms_target(ms, metric, m, pd->from, pd->last, kpi, &r->target[x]);
+    int ra = rt < 0 ? -1 : ms_actual(ms, metric, m, pd->from, pd->last, kpi, &r->actual[x]);
+    if (rt < 0 || ra < 0)
+        return -1;
+    r->na[x] = (rt ? MS_NA_TARGET : 0) | (ra ? MS_NA_ACTUAL : 0);
+    if (r->na[x] || ms_ratio(metric, r->target[x], r->actual[x], cap, &r->att[x]))
+        r->na[x] |= MS_NA_SCORE;
+    return 0;
+}
+
 /* KPI k of member cell c (member m, period pd): target, actual,
- * attainment and score; its weighted score goes into *total. */
-static int kpi_cell(Measure *ms, ScResult *r, size_t c, int k, const Period *pd, Num *total)
+ * attainment and score; its weighted score goes into *w (not when n/a). */
+static int kpi_cell(Measure *ms, ScResult *r, size_t c, int k, const Period *pd, Weighted *w)
 {
     size_t x = c * (size_t)r->nkpi + (size_t)k;
     const Node *kpi = r->kpis[k];
     const Member *m = r->mem[c % r->nmem];
-    Node *metric = strmap_get(&ms->p->sym->metrics, kpi->name);
-    if (ms_target(ms, metric, m, pd->from, pd->last, kpi, &r->target[x]) < 0 ||
-        ms_actual(ms, metric, m, pd->from, pd->last, kpi, &r->actual[x]) < 0 ||
-        kpi_score(ms, kpi, r->att[x] = ms_ratio(metric, r->target[x], r->actual[x]), &r->score[x]) <
-            0) {
+    Num cap;
+    if (kpi_cap(ms, kpi, &cap) < 0 || kpi_values(ms, r, x, k, m, pd, cap) < 0 ||
+        (!r->na[x] && kpi_score(ms, kpi, r->att[x], cap, &r->score[x]) < 0)) {
         where(ms->p->diags, m, pd);
         return -1;
     }
+    if (r->na[x] & MS_NA_SCORE)
+        return 0;
     Num part;
     if (num_mul(r->weight[k], r->score[x], &part) != NUM_OK ||
-        num_add(*total, part, total) != NUM_OK) {
+        num_add(w->sum, part, &w->sum) != NUM_OK ||
+        num_add(w->weight, r->weight[k], &w->weight) != NUM_OK) {
         diag_error(ms->p->diags, kpi->loc, "score of %s too large to add up", m->name);
         return -1;
     }
     return 0;
+}
+
+/* The total of cell c: the weighted scores, the weights of the KPIs left
+ * out (n/a) spread over the others; n/a when every KPI is. */
+static void sc_total(ScResult *r, size_t c, const Weighted *w)
+{
+    r->total_na[c] = num_sign(w->weight) <= 0;
+    r->total[c] = w->sum;
+    if (!r->total_na[c] && num_cmp(w->weight, NUM_ONE) != 0 &&
+        num_div(w->sum, w->weight, &r->total[c]) != NUM_OK)
+        r->total[c] = w->sum;
 }
 
 /* Member i in period p: every KPI, the weighted total and the rating. */
@@ -552,12 +592,12 @@ static int sc_member_period(Measure *ms, const Node *sc, ScResult *r, int p, siz
     if (!ms_active(ms->p->sym, r->mem[i], &r->per[p]))
         return 0;
     r->in[c] = true;
-    Num total = NUM_ZERO;
+    Weighted w = {NUM_ZERO, NUM_ZERO};
     for (int k = 0; k < r->nkpi; k++)
-        if (kpi_cell(ms, r, c, k, &r->per[p], &total) < 0)
+        if (kpi_cell(ms, r, c, k, &r->per[p], &w) < 0)
             return -1;
-    r->total[c] = total;
-    return rate(ms, sc, total, &r->rating[c]);
+    sc_total(r, c, &w);
+    return r->total_na[c] ? 0 : rate(ms, sc, r->total[c], &r->rating[c]);
 }
 
 int ms_scorecard(Measure *ms, const Node *sc, const Period *per, int nper, const Node *rank,
@@ -605,7 +645,8 @@ static void rank_group(ScResult *r, int p, size_t g, const Level *within, Num sh
     size_t n = 0;
     for (size_t i = g; i < r->nmem; i++) {
         size_t c = (size_t)p * r->nmem + i;
-        if (done[i] || !r->in[c] || (within && ancestor_at(r->mem[i], within) != grp))
+        if (done[i] || !r->in[c] || r->total_na[c] ||
+            (within && ancestor_at(r->mem[i], within) != grp))
             continue;
         done[i] = true;
         items[n++] = (RankItem){r->total[c], i};
@@ -643,7 +684,7 @@ static int rank_within(ScResult *r, Measure *ms, const Node *rank)
     for (int p = 0; p < r->nper; p++) {
         bool *done = xcalloc(r->nmem + 1, sizeof *done);
         for (size_t g = 0; g < r->nmem; g++)
-            if (!done[g] && r->in[(size_t)p * r->nmem + g])
+            if (!done[g] && r->in[(size_t)p * r->nmem + g] && !r->total_na[(size_t)p * r->nmem + g])
                 rank_group(r, p, g, within, share, done, items);
         free(done);
     }
@@ -660,7 +701,9 @@ void ms_scorecard_free(ScResult *r)
     free(r->actual);
     free(r->att);
     free(r->score);
+    free(r->na);
     free(r->total);
+    free(r->total_na);
     free(r->rating);
     free(r->in);
     free(r->rank);

@@ -274,22 +274,34 @@ static bool is_level_kind(const Node *metric)
     return k == K_PERCENT || k == K_SCORE;
 }
 
-/* A derived metric's value from its components (targets or actuals). */
+/* A derived metric's value from its components (targets or actuals): 0,
+ * 1 when it is n/a (a division by zero in its formula or a component's;
+ * *out 0), or -1 after reporting. */
 static int derived_value(Measure *ms, const Node *metric, const Member *m, int from, int to,
                          int actual, Num *out)
 {
     const Member *sm = ms->d_member;
     int sf = ms->d_from, st = ms->d_to, sa = ms->d_actual;
+    bool s_div = ms->ev.na_div, s_na = ms->ev.na;
     ms->d_member = m;
     ms->d_from = from;
     ms->d_to = to;
     ms->d_actual = actual;
+    ms->ev.na_div = true;
+    ms->ev.na = false;
     Frame top = {0};
     int rc = eval_num(&ms->ev, &top, metric->c, out);
+    bool na = ms->ev.na;
     ms->d_member = sm;
     ms->d_from = sf;
     ms->d_to = st;
     ms->d_actual = sa;
+    ms->ev.na_div = s_div;
+    ms->ev.na = s_na;
+    if (rc == 0 && na) {
+        *out = NUM_ZERO;
+        return 1;
+    }
     return rc;
 }
 
@@ -357,8 +369,11 @@ static int scenario_actual(Measure *ms, const Node *metric, const Member *m, int
                            const Node *at, Num *out)
 {
     Num t, f;
-    if (ms_target(ms, metric, m, from, to, at, &t) < 0 || scenario_factor(ms, metric, &f) < 0)
-        return -1;
+    int rc = ms_target(ms, metric, m, from, to, at, &t);
+    if (rc != 0 || scenario_factor(ms, metric, &f) < 0) {
+        *out = NUM_ZERO;
+        return rc > 0 ? rc : -1; /* an n/a target gives an n/a actual */
+    }
     NumStatus st = num_mul(t, f, out);
     return st == NUM_OK ? 0 : num_fail(ms, at, st);
 }
@@ -399,13 +414,29 @@ int ms_actual(Measure *ms, const Node *metric, const Member *m, int from, int to
     return recorded_actual(ms, metric, m, from, to, at, out);
 }
 
-Num ms_ratio(const Node *metric, Num target, Num actual)
+Num ms_default_cap(void)
+{
+    Num cap;
+    num_from_ratio(6, 5, &cap); /* 120% */
+    return cap;
+}
+
+int ms_ratio(const Node *metric, Num target, Num actual, Num full, Num *out)
 {
     bool lower = metric->b && strcmp(metric->b->name, "lower_is_better") == 0;
+    *out = NUM_ZERO;
+    if (num_is_zero(target))
+        return 1; /* no target: n/a */
+    if (lower && num_is_zero(actual)) {
+        if (num_sign(target) < 0)
+            return 1;
+        *out = full; /* none at all against a positive target: full attainment */
+        return 0;
+    }
     Num num = lower ? target : actual, den = lower ? actual : target, q;
-    if (num_is_zero(den) || num_div_mode(num, den, NUM_TRUNC, &q) != NUM_OK)
-        return NUM_ZERO;
-    return q;
+    if (num_div_mode(num, den, NUM_TRUNC, &q) == NUM_OK)
+        *out = q;
+    return 0;
 }
 
 int ms_attainment(Measure *ms, const Node *metric, const Member *m, int from, int to,
@@ -413,11 +444,14 @@ int ms_attainment(Measure *ms, const Node *metric, const Member *m, int from, in
 {
     Num t, a;
     int last = to < ms->as_of ? to : ms->as_of;
-    if (ms_target(ms, metric, m, from, last, at, &t) < 0 ||
-        ms_actual(ms, metric, m, from, last, at, &a) < 0)
+    int rt = ms_target(ms, metric, m, from, last, at, &t);
+    int ra = rt < 0 ? -1 : ms_actual(ms, metric, m, from, last, at, &a);
+    *out = NUM_ZERO;
+    if (rt < 0 || ra < 0)
         return -1;
-    *out = ms_ratio(metric, t, a);
-    return 0;
+    if (rt > 0 || ra > 0)
+        return 1;
+    return ms_ratio(metric, t, a, ms_default_cap(), out);
 }
 
 /* ---- evaluation hooks --------------------------------------------------------------------- */
@@ -428,9 +462,13 @@ static int metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords
                        Num *out)
 {
     Measure *ms = e->user;
-    if (ms->d_actual >= 0 && !coords)
-        return ms->d_actual ? ms_actual(ms, metric, ms->d_member, ms->d_from, ms->d_to, at, out)
-                            : ms_target(ms, metric, ms->d_member, ms->d_from, ms->d_to, at, out);
+    if (ms->d_actual >= 0 && !coords) {
+        int rc = ms->d_actual ? ms_actual(ms, metric, ms->d_member, ms->d_from, ms->d_to, at, out)
+                              : ms_target(ms, metric, ms->d_member, ms->d_from, ms->d_to, at, out);
+        if (rc > 0)
+            e->na = true; /* an n/a component: the derived metric is n/a */
+        return rc < 0 ? -1 : 0;
+    }
     return ms->en->ev.metric(&ms->en->ev, metric, coords, ncoords, at, out);
 }
 

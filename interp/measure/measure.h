@@ -75,24 +75,34 @@ const char *ms_month_label(const Symbols *s, int i);
 
 /* Target, actual and attainment of metric for member m (NULL: the whole
  * plan) over fiscal months from..to.  at is where the value is asked for
- * (for diagnostics).  Return 0, or -1 after reporting. */
+ * (for diagnostics).  Return 0; 1 when the value is n/a (*out is 0): a
+ * derived metric whose formula divides by zero for this member and these
+ * months (collected / revenue without revenue), or an attainment of a
+ * zero target or of an n/a value; or -1 after reporting. */
 int ms_target(Measure *ms, const Node *metric, const Member *m, int from, int to, const Node *at,
               Num *out);
 int ms_actual(Measure *ms, const Node *metric, const Member *m, int from, int to, const Node *at,
               Num *out);
-/* actual / target (target / actual when lower_is_better), 0 when the
- * divisor is 0; truncated at 12 decimals so that rounding it for display
- * and comparing it with thresholds give what the exact ratio gives. */
+/* actual / target (target / actual when lower_is_better) truncated at 12
+ * decimals, so that rounding it for display and comparing it with
+ * thresholds give what the exact ratio gives; a lower_is_better actual of
+ * 0 against a positive target is full attainment, ms_default_cap(). */
 int ms_attainment(Measure *ms, const Node *metric, const Member *m, int from, int to,
                   const Node *at, Num *out);
-/* The same from a target and an actual already known. */
-Num ms_ratio(const Node *metric, Num target, Num actual);
+/* The same from a target and an actual already known; full: what a
+ * lower_is_better actual of 0 attains (a scorecard KPI's cap).  0, or 1
+ * when it is n/a (a zero target; *out 0). */
+int ms_ratio(const Node *metric, Num target, Num actual, Num full, Num *out);
+/* 120%: a KPI's cap unless it sets one, and full attainment elsewhere. */
+Num ms_default_cap(void);
 
 /* ---- statements.c: show incentive|scorecard|review NAME ---- */
 
-/* Adds the sheets of one show statement (op SHOW_INCENTIVE, SHOW_SCORECARD
- * or SHOW_REVIEW) to doc, those its view shows; every text is copied into
- * the document.  Returns 0, or -1 after reporting. */
+/* Adds the sheets of one show statement (op SHOW_INCENTIVE, SHOW_SCORECARD,
+ * SHOW_REVIEW or SHOW_REFORECAST) to doc, those its view shows; every text
+ * is copied into the document.  `show reforecast METRIC` is the reforecast
+ * of the first review that has one for the metric (sym_reforecast_item),
+ * per the review's level.  Returns 0, or -1 after reporting. */
 int ms_show(Measure *ms, const Node *show, RenderDoc *doc);
 
 /* ---- incentives (SPEC §10), scorecards (§11), reviews (§12), examples and
@@ -115,6 +125,12 @@ typedef struct {
     bool *in;           /* nper * nmem: the member is active in the period */
 } IncResult;
 
+/* What of a KPI is n/a: its target, its actual (a ratio with a zero
+ * denominator), its attainment and so its score (those, or a zero target).
+ * A KPI without a score is left out of the total, the other KPIs' weights
+ * scaled up to 100%; a total without any KPI is n/a: no rating, no rank. */
+enum { MS_NA_TARGET = 1, MS_NA_ACTUAL = 2, MS_NA_SCORE = 4 };
+
 typedef struct {
     const Node *decl; /* N_SCORECARD */
     const Level *lv;
@@ -126,7 +142,9 @@ typedef struct {
     int nkpi;
     Num *weight;                        /* nkpi */
     Num *target, *actual, *att, *score; /* nper * nmem * nkpi */
+    unsigned char *na;                  /* nper * nmem * nkpi: MS_NA_* */
     Num *total;                         /* nper * nmem */
+    bool *total_na;                     /* nper * nmem: no KPI has a score */
     const char **rating;                /* nper * nmem ("" when no threshold is reached) */
     bool *in;                           /* nper * nmem */
     int *rank;                          /* nper * nmem, 0 when not ranked */
@@ -143,7 +161,9 @@ Cadence ms_statement_cadence(Program *p, const char *name, bool scorecard);
 const Level *ms_review_level(Program *p, const Node *review);
 /* Members of a level in order, reserve rows left out (malloc'd). */
 Member **ms_level_members(const Level *lv, size_t *n);
-/* Whether m is active in any month of the period. */
+/* Whether m is active in any month of the period that is counted (to
+ * its last month: a member who starts after the as-of month is in no row
+ * of a partial period). */
 bool ms_active(const Symbols *s, const Member *m, const Period *pd);
 
 int ms_incentive(Measure *ms, const Node *inc, const Period *per, int nper, IncResult *out);

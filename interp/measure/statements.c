@@ -100,6 +100,12 @@ static void set_money(RenderSheet *b, size_t c, const Symbols *s, Num v)
     render_sheet_set(b, c, text, plain);
 }
 
+/* Sets cell c of the last row to n/a: "n/a" for people, empty in CSV, null in JSON. */
+static void set_na(RenderSheet *b, size_t c)
+{
+    render_sheet_set(b, c, "n/a", "");
+}
+
 static const char *member_text(const Member *m)
 {
     return m->label ? m->label : m->name;
@@ -238,22 +244,43 @@ static void scorecard_columns(RenderSheet *b, const ScResult *r, bool ranked)
     render_sheet_col_views(b, 10, RENDER_PEOPLE | RENDER_RECORDS);
 }
 
-/* The member's total line (cell c of the result): weight 100%, score, rating, rank. */
+/* The member's total line (cell c of the result): weight 100%, score,
+ * rating, rank; n/a (no rating, no rank) when no KPI has a score. */
 static void scorecard_total(RenderSheet *b, const ScResult *r, size_t c, bool ranked)
 {
     char plain[VF_BUFSZ], text[VF_BUFSZ];
     render_sheet_set(b, 2, "total", NULL);
     render_sheet_set(b, 3, "100.00%", "1.0000");
-    render_sheet_set(b, 7, vf_fixed(r->total[c], 2, true, text),
-                     vf_fixed(r->total[c], 2, false, plain));
+    if (r->total_na[c])
+        set_na(b, 7);
+    else
+        render_sheet_set(b, 7, vf_fixed(r->total[c], 2, true, text),
+                         vf_fixed(r->total[c], 2, false, plain));
     render_sheet_set(b, 8, r->rating[c], NULL);
     if (!ranked)
         return;
+    if (r->rank[c] == 0) {
+        set_na(b, 9);
+        return;
+    }
     snprintf(plain, sizeof plain, "%d", r->rank[c]);
     render_sheet_set(b, 9, plain, NULL);
     render_sheet_set(b, 10, r->bottom[c] ? "bottom" : "", NULL);
     if (r->bottom[c])
         render_sheet_style(b, 10, STY_RED);
+}
+
+/* A metric's value in cell c, or n/a. */
+static void value_cell(RenderSheet *b, size_t c, const Symbols *s, const Node *metric, Num v,
+                       bool na)
+{
+    char plain[VF_BUFSZ], text[VF_BUFSZ];
+    if (na) {
+        set_na(b, c);
+        return;
+    }
+    metric_value(s, metric, v, plain, text);
+    render_sheet_set(b, c, text, plain);
 }
 
 /* KPI k of the member (cell c of the result). */
@@ -265,10 +292,13 @@ static void scorecard_kpi(RenderSheet *b, const Symbols *s, const ScResult *r, s
     render_sheet_set(b, 2, r->kpis[k]->name, NULL);
     ratio(r->weight[k], plain, text);
     render_sheet_set(b, 3, text, plain);
-    metric_value(s, metric, r->target[x], plain, text);
-    render_sheet_set(b, 4, text, plain);
-    metric_value(s, metric, r->actual[x], plain, text);
-    render_sheet_set(b, 5, text, plain);
+    value_cell(b, 4, s, metric, r->target[x], r->na[x] & MS_NA_TARGET);
+    value_cell(b, 5, s, metric, r->actual[x], r->na[x] & MS_NA_ACTUAL);
+    if (r->na[x] & MS_NA_SCORE) {
+        set_na(b, 6);
+        set_na(b, 7);
+        return;
+    }
     ratio(r->att[x], plain, text);
     render_sheet_set(b, 6, text, plain);
     render_sheet_set(b, 7, vf_fixed(r->score[x], 2, true, text),
@@ -383,19 +413,44 @@ static void status_columns(RenderSheet *b, const Level *lv)
     render_sheet_col_views(b, 6, RENDER_PEOPLE);
 }
 
+/* A status row's target and actual, and what of them is n/a (MS_NA_*). */
+typedef struct {
+    Num t, act;
+    unsigned na;
+} StatusVal;
+
+/* The cells of a status row whose attainment is n/a: no status, no flag. */
+static void status_na(RenderSheet *b, const Symbols *s, const StatusItem *si, const StatusVal *v)
+{
+    char pt[VF_BUFSZ], tt[VF_BUFSZ], pa[VF_BUFSZ], ta[VF_BUFSZ], cell[4 * VF_BUFSZ];
+    value_cell(b, 3, s, si->metric, v->t, v->na & MS_NA_TARGET);
+    value_cell(b, 4, s, si->metric, v->act, v->na & MS_NA_ACTUAL);
+    set_na(b, 5);
+    metric_value(s, si->metric, v->t, pt, tt);
+    metric_value(s, si->metric, v->act, pa, ta);
+    snprintf(cell, sizeof cell, "%s [n/a of %s]", v->na & MS_NA_ACTUAL ? "n/a" : ta,
+             v->na & MS_NA_TARGET ? "n/a" : tt);
+    render_sheet_set(b, 6, cell, NULL);
+    set_na(b, 7);
+}
+
 /* The status cells of one row: target, actual, attainment, their people's
  * form (the percent truncated: 99.5% is not 100%), status and flag. */
 static void status_cells(RenderSheet *b, const Symbols *s, const StatusItem *si,
-                         const StatusSpec *sp, Num t, Num act)
+                         const StatusSpec *sp, const StatusVal *v)
 {
     char pt[VF_BUFSZ], tt[VF_BUFSZ], pa[VF_BUFSZ], ta[VF_BUFSZ], pr[VF_BUFSZ], tr[VF_BUFSZ];
     char pc[VF_BUFSZ], cell[4 * VF_BUFSZ];
-    Num att = ms_ratio(si->metric, t, act), off;
+    Num att, off;
+    if (v->na || ms_ratio(si->metric, v->t, v->act, ms_default_cap(), &att)) {
+        status_na(b, s, si, v);
+        return;
+    }
     CellStyle sty = status_of(att, si);
     bool flag =
         sp->has_flag && num_sub(att, NUM_ONE, &off) == NUM_OK && num_cmp(num_abs(off), sp->dev) > 0;
-    metric_value(s, si->metric, t, pt, tt);
-    metric_value(s, si->metric, act, pa, ta);
+    metric_value(s, si->metric, v->t, pt, tt);
+    metric_value(s, si->metric, v->act, pa, ta);
     ratio(att, pr, tr);
     render_sheet_set(b, 3, tt, pt);
     render_sheet_set(b, 4, ta, pa);
@@ -415,16 +470,18 @@ static int status_member(const Stmt *st, RenderSheet *b, const Node *rv, const S
     const Period *pd = &st->per[p];
     const char *who = m ? m->name : "total";
     for (int k = 0; k < sp->n; k++) {
-        Num t, act;
+        StatusVal v;
         const Node *metric = sp->items[k].metric;
-        if (ms_target(st->ms, metric, m, pd->from, pd->last, rv, &t) < 0 ||
-            ms_actual(st->ms, metric, m, pd->from, pd->last, rv, &act) < 0)
+        int rt = ms_target(st->ms, metric, m, pd->from, pd->last, rv, &v.t);
+        int ra = rt < 0 ? -1 : ms_actual(st->ms, metric, m, pd->from, pd->last, rv, &v.act);
+        if (rt < 0 || ra < 0)
             return -1;
+        v.na = (rt ? MS_NA_TARGET : 0) | (ra ? MS_NA_ACTUAL : 0);
         render_sheet_row(b, !m);
         render_sheet_set(b, 0, pd->label, NULL);
         render_sheet_set(b, 1, k > 0 ? "" : m ? member_text(m) : who, who);
         render_sheet_set(b, 2, metric->name, NULL);
-        status_cells(b, st->s, &sp->items[k], sp, t, act);
+        status_cells(b, st->s, &sp->items[k], sp, &v);
     }
     return 0;
 }
@@ -491,32 +548,48 @@ static int spread(const Symbols *s, Num left, const Num *w, int n, Num *out)
                            out);
 }
 
-/* One member's reforecast: months L+1 .. 11. */
+/* One member's reforecast: months L+1 .. 11.  annual and ytd are as
+ * shown (rounded); left = annual - ytd, at least 0, is spread over the
+ * months in proportion to their original targets (wsum, their sum), and
+ * what is not spread makes the row add up: ytd + rest + gap = annual. */
 typedef struct {
-    Num annual, ytd, left, wsum, now[12];
+    Num annual, ytd, left, wsum, now[12], rest, gap;
 } Forecast;
 
-/* What the sheet adds up, and what its note counts. */
+/* What the sheet adds up, and what its note counts: members above their
+ * annual target, and members with something left and no target in the
+ * months left (they have left, or their year is over). */
 typedef struct {
-    Num col[12], annual, ytd, rest;
-    int stuck, above;
+    Num col[12], annual, ytd, rest, gap, unspread;
+    int above, stuck;
 } ForecastSum;
+
+/* The month targets of the months left (orig) and their sum. */
+static int forecast_months(const Stmt *st, const Node *metric, const Node *item, const Member *m,
+                           Num *orig, Forecast *f)
+{
+    int L = st->ms->as_of;
+    f->wsum = NUM_ZERO;
+    for (int j = 0; j < 11 - L; j++) {
+        if (ms_target(st->ms, metric, m, L + 1 + j, L + 1 + j, item, &orig[j]) < 0)
+            return -1;
+        num_add(f->wsum, orig[j], &f->wsum);
+    }
+    return 0;
+}
 
 static int member_forecast(const Stmt *st, const Node *metric, const Node *item, const Member *m,
                            Forecast *f, ForecastSum *sum)
 {
     Measure *ms = st->ms;
-    int L = ms->as_of, nm = 11 - L;
+    int nm = 11 - ms->as_of;
     Num orig[12];
-    f->wsum = NUM_ZERO;
     if (ms_target(ms, metric, m, 0, 11, item, &f->annual) < 0 ||
-        ms_actual(ms, metric, m, 0, L, item, &f->ytd) < 0)
+        ms_actual(ms, metric, m, 0, ms->as_of, item, &f->ytd) < 0 ||
+        forecast_months(st, metric, item, m, orig, f) < 0)
         return -1;
-    for (int j = 0; j < nm; j++) {
-        if (ms_target(ms, metric, m, L + 1 + j, L + 1 + j, item, &orig[j]) < 0)
-            return -1;
-        num_add(f->wsum, orig[j], &f->wsum);
-    }
+    f->annual = money_rounded(st->s, f->annual);
+    f->ytd = money_rounded(st->s, f->ytd);
     num_sub(f->annual, f->ytd, &f->left);
     if (num_sign(f->left) < 0) {
         f->left = NUM_ZERO;
@@ -524,11 +597,19 @@ static int member_forecast(const Stmt *st, const Node *metric, const Node *item,
     }
     if (num_sign(f->wsum) <= 0) {
         memcpy(f->now, orig, (size_t)nm * sizeof *orig);
-        sum->stuck += num_sign(f->left) > 0;
     } else if (spread(st->s, f->left, orig, nm, f->now) < 0) {
         diag_error(ms->p->diags, item->loc, "reforecast of %s for %s does not fit in a number",
                    metric->name, m->name);
         return -1;
+    }
+    f->rest = NUM_ZERO;
+    for (int j = 0; j < nm; j++)
+        num_add(f->rest, f->now[j], &f->rest);
+    num_sub(f->annual, f->ytd, &f->gap);
+    num_sub(f->gap, f->rest, &f->gap);
+    if (num_sign(f->gap) > 0) {
+        sum->stuck++;
+        num_add(sum->unspread, f->gap, &sum->unspread);
     }
     return 0;
 }
@@ -552,20 +633,20 @@ static void forecast_cell(RenderSheet *b, size_t c, const Symbols *s, const Fore
 static void forecast_row(RenderSheet *b, const Symbols *s, const Member *m, const Forecast *f,
                          int nm, ForecastSum *sum)
 {
-    Num rest = NUM_ZERO;
     render_sheet_row(b, false);
     render_sheet_set(b, 0, member_text(m), m->name);
     set_money(b, 1, s, f->annual);
     set_money(b, 2, s, f->ytd);
-    num_add(sum->annual, money_rounded(s, f->annual), &sum->annual);
-    num_add(sum->ytd, money_rounded(s, f->ytd), &sum->ytd);
+    num_add(sum->annual, f->annual, &sum->annual);
+    num_add(sum->ytd, f->ytd, &sum->ytd);
     for (int j = 0; j < nm; j++) {
         forecast_cell(b, 3 + (size_t)j, s, f, f->now[j]);
         num_add(sum->col[j], f->now[j], &sum->col[j]);
-        num_add(rest, f->now[j], &rest);
     }
-    set_money(b, 3 + (size_t)nm, s, rest);
-    num_add(sum->rest, rest, &sum->rest);
+    set_money(b, 3 + (size_t)nm, s, f->rest);
+    set_money(b, 4 + (size_t)nm, s, f->gap);
+    num_add(sum->rest, f->rest, &sum->rest);
+    num_add(sum->gap, f->gap, &sum->gap);
 }
 
 static void forecast_total(RenderSheet *b, const Symbols *s, const ForecastSum *sum, int nm)
@@ -577,22 +658,33 @@ static void forecast_total(RenderSheet *b, const Symbols *s, const ForecastSum *
     for (int j = 0; j < nm; j++)
         set_money(b, 3 + (size_t)j, s, sum->col[j]);
     set_money(b, 3 + (size_t)nm, s, sum->rest);
+    set_money(b, 4 + (size_t)nm, s, sum->gap);
 }
 
 static const char *forecast_note(const Stmt *st, const ForecastSum *sum)
 {
+    char plain[VF_BUFSZ], text[VF_BUFSZ];
     Buf note = {0};
     buf_puts(&note, "the rest of each annual target over the months left, in proportion to their "
                     "targets");
     if (sum->above)
-        buf_printf(&note, "; %d already above the annual target (nothing left)", sum->above);
-    if (sum->stuck)
-        buf_printf(&note, "; %d with no target left in these months (not spread)", sum->stuck);
+        buf_printf(&note,
+                   "; %d already above the annual target (nothing left; the surplus is a "
+                   "negative not spread)",
+                   sum->above);
+    if (sum->stuck) {
+        money(st->s, sum->unspread, plain, text);
+        buf_printf(&note, "; %d with no target in the months left (has left): %s not spread",
+                   sum->stuck, text);
+    }
     const char *r = arena_strdup(st->a, buf_cstr(&note));
     buf_free(&note);
     return r;
 }
 
+/* Member, annual target, actual to the as-of month, each month left, the
+ * rest of the year and what is not spread (people see that column only
+ * when a row has something there). */
 static void forecast_columns(const Stmt *st, RenderSheet *b, const Level *lv, int L, int nm)
 {
     render_sheet_col(b, 0, lv ? lv->name : "plan", false);
@@ -601,6 +693,7 @@ static void forecast_columns(const Stmt *st, RenderSheet *b, const Level *lv, in
     for (int j = 0; j < nm; j++)
         render_sheet_col(b, 3 + (size_t)j, ms_month_label(st->s, L + 1 + j), true);
     render_sheet_col(b, 3 + (size_t)nm, "rest of year", true);
+    render_sheet_col(b, 4 + (size_t)nm, "not spread", true);
 }
 
 static int forecast_rows(const Stmt *st, RenderSheet *b, const Node *item, const Node *metric,
@@ -636,13 +729,15 @@ static int show_reforecast(const Stmt *st, const Node *item, const Level *lv)
                          st->views);
         return 0;
     }
-    render_sheet_init(&b, st->doc, 4 + (size_t)(11 - L));
+    render_sheet_init(&b, st->doc, 5 + (size_t)(11 - L));
     forecast_columns(st, &b, lv, L, 11 - L);
     ForecastSum sum = {0};
     if (forecast_rows(st, &b, item, metric, lv, &sum) < 0) {
         render_sheet_discard(&b);
         return -1;
     }
+    if (sum.above == 0 && sum.stuck == 0)
+        render_sheet_col_views(&b, 4 + (size_t)(11 - L), RENDER_RECORDS | RENDER_FLAT);
     const char *what = arena_printf(st->a, "per %s", lv ? lv->name : "plan");
     render_sheet_add(&b, title, heading(st, what), -1, forecast_note(st, &sum), st->views);
     return 0;
@@ -728,6 +823,10 @@ int ms_show(Measure *ms, const Node *show, RenderDoc *doc)
     if (show->op == SHOW_REVIEW) {
         const Node *rv = strmap_get(&s->reviews, show->name);
         return rv ? show_review(&st, rv) : -1;
+    }
+    if (show->op == SHOW_REFORECAST) { /* a review's reforecast, in every view */
+        const Node *rv = NULL, *item = sym_reforecast_item(s, show->name, &rv);
+        return item ? show_reforecast(&st, item, ms_review_level(ms->p, rv)) : -1;
     }
     return -1;
 }

@@ -155,6 +155,11 @@ Kind sym_value_kind(const Node *metric);
  * those are split, rounded and added up; percent and score are not. */
 bool sym_additive(const Node *metric);
 
+/* The `reforecast METRIC` item of the first review (in cadence order,
+ * monthly to annual) that reforecasts metric, and that review in *review;
+ * NULL when none does. */
+const Node *sym_reforecast_item(const Symbols *s, const char *metric, const Node **review);
+
 /* The member a reference names: a bare name (unique across dimensions), a
  * month literal (2027-05), or DIM.NAME.  NULL when there is none; then, if
  * report is not NULL, an error with a did-you-mean goes there. */

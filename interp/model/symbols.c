@@ -60,6 +60,20 @@ void sym_free(Symbols *s)
     free(s);
 }
 
+const Node *sym_reforecast_item(const Symbols *s, const char *metric, const Node **review)
+{
+    for (int c = 0; sym_cadence_names[c]; c++) {
+        const Node *rv = strmap_get(&s->reviews, sym_cadence_names[c]);
+        for (const Node *it = rv ? rv->a : NULL; it; it = it->next)
+            if (it->kind == N_REFORECAST && strcmp(it->name, metric) == 0) {
+                if (review)
+                    *review = rv;
+                return it;
+            }
+    }
+    return NULL;
+}
+
 /* ---- kinds ---------------------------------------------------------------- */
 
 const char *sym_kind_name(Kind k)

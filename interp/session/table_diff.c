@@ -11,8 +11,7 @@ static const RenderGrid no_grid = {0};
 char *session_show_key(const Node *s)
 {
     Buf b = {0};
-    static const char *const what[] = {"", "scorecard ", "incentive ", "review "};
-    buf_printf(&b, "%s%s", what[s->op], s->name);
+    buf_printf(&b, "%s%s", ast_show_word(s->op), s->name);
     for (const Node *l = s->a; l; l = l->next)
         buf_printf(&b, "%s%s", l == s->a ? " by " : ", ", l->name);
     char *k = xstrdup(buf_cstr(&b));
@@ -22,7 +21,9 @@ char *session_show_key(const Node *s)
 
 int session_key_columns(const Node *s)
 {
-    return s->op == SHOW_METRIC ? 1 : s->op == SHOW_INCENTIVE ? 2 : 3;
+    if (s->op == SHOW_METRIC || s->op == SHOW_REFORECAST)
+        return 1; /* the row's member */
+    return s->op == SHOW_INCENTIVE ? 2 : 3;
 }
 
 static const RenderCell *grid_row(const RenderGrid *g, size_t r)

@@ -3,7 +3,8 @@
  * §15): what `salesplan diff` and the REPL's answers and :diff are made
  * of.
  *
- * Rows are matched by their key columns (the member; period and member for
+ * Rows are matched by their key columns (the member for tables and the
+ * reforecast; period and member for
  * incentive statements; period, member and KPI or metric for scorecards
  * and reviews), columns by name; a row only one side has counts as all its
  * cells added or removed.  A missing table is a NULL grid.  The grids

@@ -46,6 +46,12 @@ const char *ast_op_text(int op)
     return op > OP_NONE && op < OP__COUNT ? op_texts[op] : "?";
 }
 
+const char *ast_show_word(int op)
+{
+    static const char *const words[] = {"", "scorecard ", "incentive ", "review ", "reforecast "};
+    return op > SHOW_METRIC && op <= SHOW_REFORECAST ? words[op] : "";
+}
+
 bool ast_op_compares(int op)
 {
     return op >= OP_LT && op <= OP_NE;

@@ -138,7 +138,10 @@ typedef enum {
 } SplitForm;
 
 typedef enum { MK_MONEY, MK_COUNT, MK_PERCENT, MK_SCORE, MK_DERIVED } MetricKind;
-typedef enum { SHOW_METRIC, SHOW_SCORECARD, SHOW_INCENTIVE, SHOW_REVIEW } ShowKind;
+typedef enum { SHOW_METRIC, SHOW_SCORECARD, SHOW_INCENTIVE, SHOW_REVIEW, SHOW_REFORECAST } ShowKind;
+/* The word after `show` that says the kind, with a space ("review "), or
+ * "" (a metric's table). */
+const char *ast_show_word(int op);
 
 typedef struct Node Node;
 struct Node {

@@ -68,6 +68,7 @@ static NodeList list1(Node *n) { return (NodeList){n, n}; }
 %type <list> mappings sc_items rv_items shows scen_items given_items expect_items
 %type <list> params opt_params show_levels
 
+%precedence BY   /* `show reforecast by quarter` shows a metric named reforecast */
 %precedence LOW
 %precedence ELSE
 %left OR
@@ -94,7 +95,7 @@ name: IDENT | soft ;
 /* Words that are keywords only inside some statement stay usable as names. */
 soft: LEVELS | FROM | BY | IN | WEIGHTS | PROPORTIONAL | TO | EQUALLY | SEASONALITY | LIKE
     | OVERASSIGN | RESERVE | PER | KPI | WEIGHT | CAP | SCORE | RATING | STATUS | FLAG
-    | DEVIATION | REFORECAST | RANK | WITHIN | BOTTOM
+    | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM
     ;
 
 /* After '.', any word is a field name: revenue.target, org.per. */
@@ -298,6 +299,7 @@ show: SHOW name                  { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op =
     | SHOW SCORECARD name        { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_SCORECARD; }
     | SHOW INCENTIVE name        { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_INCENTIVE; }
     | SHOW REVIEW name           { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_REVIEW; }
+    | SHOW REFORECAST name       { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_REFORECAST; }
     ;
 
 expr: postfix
