@@ -163,8 +163,9 @@ typedef struct {
     Dim *dim[ALLOC_MAX_AXES];
     int depth[ALLOC_MAX_AXES];
     int n;
-    bool any;             /* some additive component was seen (else: anywhere) */
-    const Node *comp[32]; /* the additive components (the first 32) */
+    bool any;               /* some additive component was seen (else: anywhere) */
+    const Node *untargeted; /* a component without a target: the metric has none */
+    const Node *comp[32];   /* the additive components (the first 32) */
     int ncomp;
 } DimSet;
 

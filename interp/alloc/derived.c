@@ -83,6 +83,11 @@ static int walk_name(Engine *en, const Node *e, DimSet *ds, Alloc *D, int depth)
         return 0;
     if (al_is_derived(en, m) && !al_additive(m))
         return walk(en, m->c, ds, D, depth + 1); /* a ratio: its own components */
+    if (m->op != MK_DERIVED && !strmap_get(&s->targets, m->name) &&
+        !strmap_get(&s->targets_from, m->name)) {
+        ds->untargeted = m; /* an actuals-only metric: no target to be made of */
+        return 0;
+    }
     Alloc *X = alloc_get(en, m);
     if (!X)
         return -1;

@@ -373,15 +373,16 @@ int al_ratio_at(Engine *en, const Node *metric, Member **coords, int n, Num *out
  * formula divides by zero there. */
 static int ratio_value(Engine *en, const Node *metric, Member **coords, int n, Num *out, bool *na)
 {
-    bool quiet = en->ev.quiet_divzero;
-    en->ev.quiet_divzero = true;
-    en->ev.divzero = false;
+    bool na_div = en->ev.na_div, was_na = en->ev.na;
+    en->ev.na_div = true; /* a division by zero: n/a, not an error */
+    en->ev.na = false;
     int rc = al_ratio_at(en, metric, coords, n, out);
-    *na = rc < 0 && en->ev.divzero;
-    en->ev.quiet_divzero = quiet;
+    *na = en->ev.na;
+    en->ev.na_div = na_div;
+    en->ev.na = was_na;
     if (*na)
         *out = NUM_ZERO;
-    return *na ? 0 : rc;
+    return rc;
 }
 
 /* A ratio's value at each cell, row, column and the plan (in Table.na

@@ -78,6 +78,8 @@ int alloc_check_levels(Engine *en, const Node *metric, Level *const *lv, int nlv
         DimSet ds;
         if (al_derived_dims(en, metric, &ds) < 0)
             return -1;
+        if (ds.untargeted) /* as run reports it */
+            return alloc_get(en, ds.untargeted) ? 0 : -1;
         for (int k = 0; k < nlv; k++)
             if (ds.any && !reaches(&ds, lv[k]))
                 return not_shown(en, metric, &ds, lv[k], at);
@@ -95,6 +97,8 @@ static int check_ratio(Engine *en, const Node *metric)
     DimSet ds;
     if (al_derived_dims(en, metric, &ds) < 0)
         return -1;
+    if (ds.untargeted)
+        return 0; /* shown nowhere: a show of it is reported where it is asked */
     Arena arena = {0};
     int rc = 0;
     for (int i = 0; i < ds.n && rc == 0; i++)
@@ -120,7 +124,11 @@ int alloc_check_derived(Engine *en)
             if (m->kind != N_METRIC || strmap_get(&en->p->sym->metrics, m->name) != m ||
                 !al_is_derived(en, m))
                 continue;
-            if (al_additive(m) ? !alloc_get(en, m) : check_ratio(en, m) < 0)
+            DimSet ds;
+            if (al_derived_dims(en, m, &ds) < 0)
+                rc = -1;
+            else if (!ds.untargeted &&
+                     (al_additive(m) ? !alloc_get(en, m) : check_ratio(en, m) < 0))
                 rc = -1;
         }
     return rc;

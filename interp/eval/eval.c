@@ -38,10 +38,6 @@ static Value bool_value(bool b)
 
 static int fault(Eval *e, const Node *at, NumStatus st, Num a, Num b)
 {
-    if (st == NUM_DIVZERO && e->quiet_divzero) {
-        e->divzero = true;
-        return -1;
-    }
     return diag_arith_fault(e->d, at->loc, st, a, b);
 }
 

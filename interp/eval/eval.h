@@ -61,9 +61,7 @@ struct Eval {
     ContextHook context;
     void *user;
     int depth;
-    Member **cell;      /* when set, a bare metric name is its value in this cell */
-    bool quiet_divzero; /* a division by zero is not reported: it sets divzero (a ratio's n/a) */
-    bool divzero;
+    Member **cell; /* when set, a bare metric name is its value in this cell */
     int ncell;
     /* na_div set: a division by zero is no error; it gives 0 and sets na
      * (measure.c: a derived metric with a zero denominator is n/a). */
