@@ -93,8 +93,9 @@ typedef struct Engine {
     int nleafsets;
     struct Grouping *groupings; /* children grouped by parent, per dimension and level pair */
     int ngroupings;
-    struct DerivedCtx *dctx; /* the cell of a derived metric being computed (derived.c) */
-    Num *scratch;            /* check: values of one axis, reused */
+    struct DerivedCtx *dctx;          /* the cell of a derived metric being computed (derived.c) */
+    struct ExactMonths *exact_months; /* exact sums per member and month (derived.c) */
+    Num *scratch;                     /* check: values of one axis, reused */
     size_t scratch_n;
 } Engine;
 
@@ -143,6 +144,13 @@ bool alloc_is_ratio(Engine *en, const Node *metric);
  * member of the level (scorecards, reviews); they are reported as `run`
  * reports them. */
 typedef enum { ALLOC_ASK_TABLE, ALLOC_ASK_TARGETS } AllocAsk;
+
+/* The exact sum of an additive metric's cells under member m (NULL: the
+ * whole plan) over fiscal months from..to, as its table by m's level and
+ * month sees them (a quarter split by time only down to quarters counts in
+ * proportion to its months): what a ratio is made of.  0, or -1 after
+ * reporting. */
+int alloc_exact_over(Engine *en, const Node *metric, const Member *m, int from, int to, Num *out);
 
 /* Whether metric can be shown by the levels lv[0..nlv): 0, or -1 after
  * reporting at `at`.  Reads the metric's axes only; works on a check-mode

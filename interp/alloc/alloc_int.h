@@ -136,6 +136,8 @@ int al_compute(Engine *en, Alloc *A);
 /* Check mode: every split tree in every context it depends on, no cells. */
 int al_check_axes(Engine *en, Alloc *A);
 typedef struct GridCache GridCache;
+typedef struct ExactMonths ExactMonths;
+void al_exact_months_free(Engine *en);
 
 /* derived.c: the cell of a derived metric being computed.  Its components
  * answer for it through the metric hook: additive ones with their exact
@@ -147,15 +149,33 @@ typedef struct DerivedCtx {
     Member **coords; /* the cell's members, one per axis of D */
     size_t cell;
     StrMap sums;
+    Level *const *lv; /* a table's grid: the levels its components' tables are cut for */
+    int nlv;
     struct DerivedCtx *outer;
 } DerivedCtx;
+
+/* A formula evaluated at every cell of the grid G (an allocation's axes:
+ * a derived metric's own, or a table's levels lv, whose cuts the
+ * components then take), its components answering with their exact values
+ * summed into each cell; out[G->ncells].  na (or NULL: a division by zero
+ * is an error): which cells divide by zero, then 0 in out. */
+int al_eval_grid(Engine *en, const Node *metric, Alloc *G, Level *const *lv, int nlv, Num *out,
+                 bool *na);
+/* The same for the cells c0 .. c1 of G only (out and na indexed by cell). */
+int al_eval_cells(Engine *en, const Node *metric, Alloc *G, Level *const *lv, int nlv, size_t c0,
+                  size_t c1, Num *out, bool *na);
 
 /* Whether metric is derived (a formula without a target or split of its
  * own), and whether it adds up (its formula is money or a count). */
 bool al_is_derived(Engine *en, const Node *metric);
 bool al_additive(const Node *metric);
+/* A grid of the levels lv[0..n) for al_eval_grid: an allocation with an
+ * axis per level, its leaves the level's members (free it with
+ * al_level_grid_free). */
+Alloc *al_level_grid(Engine *en, const Node *metric, Level *const *lv, int n);
+void al_level_grid_free(Alloc *G);
 /* A ratio's formula at a coordinate of members (tables.c). */
-int al_ratio_at(Engine *en, const Node *metric, Member **coords, int n, Num *out);
+int al_ratio_at(Engine *en, const Node *metric, Member **coords, int n, const Node *at, Num *out);
 /* Which dimensions, down to which level, every additive component of a
  * derived metric reaches (through lets, functions and ratios): where the
  * metric can be shown. */
@@ -209,11 +229,13 @@ const Num *al_canon(Engine *en, Alloc *A, int ai);
 /* Controlled rounding of an nr x nc table against row and column totals. */
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
                   const Num *rowt, const Num *colt, Num *out);
-/* The same, nested: column c lies under parent colpar[c] (0 .. npar), and
- * row r's cells under parent p must add up to partot[r * npar + p] (the
- * row's cell of the table one level up), every column to colt[c]. */
-int al_round_nested(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
-                    const int *colpar, size_t npar, const Num *partot, const Num *colt, Num *out);
+/* time_grid.c: a table of members (side[0]) by the finest time level
+ * (side[1]), each member's time tree rounded in one flow: rows add up to
+ * rt, each period of a member takes the step below or above its exact
+ * value, columns add up to ct (when that cannot hold, columns, then rows,
+ * may move by a step). */
+int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *exact,
+                       const Num *rt, const Num *ct, Num *out);
 /* apportion.c */
 /* The multiple of the step just below exact (snapping values a hair below
  * a multiple onto it: AL_SNAP) and the remainder in steps. */

@@ -190,12 +190,16 @@ static Num *sums_of(const Alloc *D, const Alloc *X)
     return sum;
 }
 
-/* A component's allocation as D's cells see it (cut as D is). */
+/* A component's allocation as D's cells see it: cut as D is, or (a grid
+ * of a table's levels) as the component's own table by those levels. */
 static Alloc *component(Engine *en, const Alloc *D, const Node *metric)
 {
     Alloc *X = alloc_get(en, metric);
     if (!X || X->level_metric)
         return X;
+    const DerivedCtx *dc = en->dctx;
+    if (dc && dc->D == D && dc->lv)
+        return al_table_alloc(en, X, (Level **)dc->lv, dc->nlv);
     int xcuts[ALLOC_MAX_AXES];
     component_cuts(D, D->asked_cut, X, xcuts);
     return al_alloc_get_cut(en, metric, xcuts);
@@ -215,6 +219,12 @@ int al_derived_value(Engine *en, const Node *metric, Num *out)
     if (X && X->level_metric)
         return al_level_at(en, X, dc->coords, dc->D->nax, out) ? 0 : -1;
     if (!sum) {
+        for (int i = 0; i < dc->D->nax; i++)
+            if (al_axis_of(X, dc->D->ax[i].dim) < 0) { /* check refuses such a show */
+                diag_error(en->p->diags, metric->name_loc, "%s is not split by %s", metric->name,
+                           dc->D->ax[i].dim->name);
+                return -1;
+            }
         sum = sums_of(dc->D, X);
         strmap_put(&dc->sums, metric->name, sum);
     }
@@ -230,31 +240,73 @@ static void free_sums(StrMap *sums)
     strmap_free(sums);
 }
 
-/* Every cell: the formula with the components' values for it. */
-static int derived_cells(Engine *en, Alloc *D)
+int al_eval_grid(Engine *en, const Node *metric, Alloc *G, Level *const *lv, int nlv, Num *out,
+                 bool *na)
+{
+    return al_eval_cells(en, metric, G, lv, nlv, 0, G->ncells, out, na);
+}
+
+int al_eval_cells(Engine *en, const Node *metric, Alloc *G, Level *const *lv, int nlv, size_t c0,
+                  size_t c1, Num *out, bool *na)
 {
     Member *coords[ALLOC_MAX_AXES + 1];
-    DerivedCtx dc = {D, coords, 0, {0}, en->dctx};
+    DerivedCtx dc = {G, coords, 0, {0}, lv, nlv, en->dctx};
     Member **saved_cell = en->ev.cell;
     int saved_n = en->ev.ncell, rc = 0;
+    bool na_div = en->ev.na_div, was_na = en->ev.na;
     en->dctx = &dc;
     en->ev.cell = coords;
-    en->ev.ncell = D->nax;
-    D->exact = xcalloc(D->ncells + 1, sizeof *D->exact);
-    D->root = NUM_ZERO;
-    for (size_t c = 0; c < D->ncells && rc == 0; c++) {
-        al_decode(D, D->nax, c, coords);
+    en->ev.ncell = G->nax;
+    en->ev.na_div = na != NULL;
+    for (size_t c = c0; c < c1 && rc == 0; c++) {
+        al_decode(G, G->nax, c, coords);
         dc.cell = c;
+        en->ev.na = false;
         Frame top = {0};
-        rc = eval_num(&en->ev, &top, D->metric->c, &D->exact[c]);
-        if (rc == 0 && num_add(D->root, D->exact[c], &D->root) != NUM_OK)
-            rc = al_num_err(en, D->metric->c->loc, NUM_OVERFLOW);
+        rc = eval_num(&en->ev, &top, metric->c, &out[c]);
+        if (na && (na[c] = en->ev.na))
+            out[c] = NUM_ZERO;
     }
     en->dctx = dc.outer;
     en->ev.cell = saved_cell;
     en->ev.ncell = saved_n;
+    en->ev.na_div = na_div;
+    en->ev.na = was_na;
     free_sums(&dc.sums);
     return rc;
+}
+
+/* Every cell: the formula with the components' values for it. */
+static int derived_cells(Engine *en, Alloc *D)
+{
+    D->exact = xcalloc(D->ncells + 1, sizeof *D->exact);
+    if (al_eval_grid(en, D->metric, D, NULL, 0, D->exact, NULL) < 0)
+        return -1;
+    D->root = NUM_ZERO;
+    for (size_t c = 0; c < D->ncells; c++)
+        if (num_add(D->root, D->exact[c], &D->root) != NUM_OK)
+            return al_num_err(en, D->metric->c->loc, NUM_OVERFLOW);
+    return 0;
+}
+
+Alloc *al_level_grid(Engine *en, const Node *metric, Level *const *lv, int n)
+{
+    Alloc *G = xcalloc(1, sizeof *G);
+    G->metric = metric;
+    G->ncells = 1;
+    for (int k = 0; k < n && k < ALLOC_MAX_AXES; k++) {
+        al_plain_axis(en, &G->ax[G->nax], lv[k]->dim, lv[k]->depth);
+        G->ncells *= G->ax[G->nax].nleaves ? G->ax[G->nax].nleaves : 1;
+        G->nax++;
+    }
+    for (int k = 0; k < ALLOC_MAX_AXES; k++)
+        G->asked_cut[k] = AL_NO_CUT;
+    return G;
+}
+
+void al_level_grid_free(Alloc *G)
+{
+    free(G); /* its axes borrow the engine's leaf sets */
 }
 
 int al_derived_dims(Engine *en, const Node *metric, DimSet *ds)
@@ -312,4 +364,102 @@ int al_derived_alloc(Engine *en, Alloc *D)
         return -1;
     }
     return derived_cells(en, D);
+}
+
+/* ---- exact sums per member and month (what ratios are made of) ---------------------------- */
+
+/* A metric's exact values per member of a level and fiscal month, as its
+ * table by that level and month sees them; kept by the engine. */
+struct ExactMonths {
+    const Node *metric;
+    const Level *lv;
+    Num *v; /* [member index at lv (one row for the plan)][12] */
+    struct ExactMonths *next;
+};
+
+/* Spreads v over the months of a time member (or the year: tm NULL), the
+ * last month taking what the equal parts leave, so that they add up. */
+static void spread_months(Num *row, const Member *tm, Num v)
+{
+    int from = 0, n = 12;
+    if (tm && tm->depth > 0) {
+        n = tm->depth == 3 ? 1 : tm->depth == 2 ? 3 : 6;
+        from = tm->index * n;
+    }
+    Num part = v, left = v;
+    if (n > 1)
+        num_div(v, num_from_int(n), &part);
+    for (int i = 0; i < n - 1; i++) {
+        num_add(row[from + i], part, &row[from + i]);
+        num_sub(left, part, &left);
+    }
+    num_add(row[from + n - 1], left, &row[from + n - 1]);
+}
+
+static void fill_months(ExactMonths *em, const Alloc *X)
+{
+    int ta = -1, ma = -1;
+    for (int i = 0; i < X->nax; i++) {
+        if (X->ax[i].dim->is_time)
+            ta = i;
+        else if (em->lv && X->ax[i].dim == em->lv->dim)
+            ma = i;
+    }
+    Member *coord[ALLOC_MAX_AXES];
+    for (size_t c = 0; c < X->ncells; c++) {
+        al_decode(X, X->nax, c, coord);
+        if (ta >= 0 && coord[ta]->pseudo)
+            continue; /* a reserve of time is in no month */
+        const Member *m = ma >= 0 ? al_ancestor_at(coord[ma], em->lv->depth) : NULL;
+        if (em->lv && (!m || m->pseudo))
+            continue; /* kept back above the level, or not split by it */
+        Num *row = &em->v[(size_t)(m ? m->index : 0) * 12];
+        spread_months(row, ta >= 0 ? coord[ta] : NULL, X->exact[c]);
+    }
+}
+
+static ExactMonths *exact_months(Engine *en, const Node *metric, const Level *lv)
+{
+    for (ExactMonths *em = en->exact_months; em; em = em->next)
+        if (em->metric == metric && em->lv == lv)
+            return em;
+    Alloc *X = alloc_get(en, metric);
+    if (!X || X->level_metric)
+        return NULL;
+    Level *shown[2] = {(Level *)lv, &en->p->sym->time->levels[3]};
+    Alloc *Xt = lv ? al_table_alloc(en, X, shown, 2) : al_table_alloc(en, X, shown + 1, 1);
+    if (!Xt)
+        return NULL;
+    ExactMonths *em = xcalloc(1, sizeof *em);
+    em->metric = metric;
+    em->lv = lv;
+    em->v = xcalloc((lv ? lv->dim->nmembers : 1) * 12 + 1, sizeof *em->v);
+    fill_months(em, Xt);
+    em->next = en->exact_months;
+    en->exact_months = em;
+    return em;
+}
+
+int alloc_exact_over(Engine *en, const Node *metric, const Member *m, int from, int to, Num *out)
+{
+    const Level *lv = m ? &m->dim->levels[m->depth] : NULL;
+    ExactMonths *em = exact_months(en, metric, lv);
+    if (!em)
+        return -1;
+    const Num *row = &em->v[(size_t)(m ? m->index : 0) * 12];
+    *out = NUM_ZERO;
+    for (int k = from; k <= to && k < 12; k++)
+        if (k >= 0 && num_add(*out, row[k], out) != NUM_OK)
+            return al_num_err(en, metric->name_loc, NUM_OVERFLOW);
+    return 0;
+}
+
+void al_exact_months_free(Engine *en)
+{
+    for (ExactMonths *em = en->exact_months, *next; em; em = next) {
+        next = em->next;
+        free(em->v);
+        free(em);
+    }
+    en->exact_months = NULL;
 }

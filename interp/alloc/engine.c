@@ -314,6 +314,7 @@ static void free_shared_sets(Engine *en)
 
 void alloc_engine_free(Engine *en)
 {
+    al_exact_months_free(en);
     for (int i = 0; i < en->nallocs; i++)
         free_alloc(en->allocs[i]);
     free(en->allocs);
@@ -491,7 +492,7 @@ int al_metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords, co
     if (!coords || ncoords == 0)
         return root_target(en, metric, at, out);
     if (al_is_derived(en, metric) && !al_additive(metric))
-        return al_ratio_at(en, metric, coords, ncoords, out);
+        return al_ratio_at(en, metric, coords, ncoords, at, out);
     Alloc *A = alloc_get(en, metric);
     if (!A)
         return -1;

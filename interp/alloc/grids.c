@@ -85,12 +85,15 @@ static bool adjusted(const Alloc *A, const Axis *ax)
     return false;
 }
 
-/* The column side nests in the level above it: time below the half. */
+/* The column side is time, and time nests: it adds up (no over-assignment
+ * or reserve of time), and the level is below the year. */
 static bool nests(const Alloc *A, const Side *cols)
 {
     const Axis *ax = &A->ax[cols->axis];
-    return ax->dim->is_time && cols->lv->depth >= 2 && !adjusted(A, ax);
+    return ax->dim->is_time && cols->lv->depth >= 1 && !adjusted(A, ax);
 }
+
+static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn);
 
 /* The column's position among the parent side's members, by parent. */
 static int *parents_of(const Side *cols, const Side *ps)
@@ -105,48 +108,51 @@ static int *parents_of(const Side *cols, const Side *ps)
     return par;
 }
 
-static int round_grid(Engine *en, Alloc *A, const Side *side, const Num *exact, TableNums *tn);
-
-/* The exact cells of the table one level up: each row's columns summed by
- * their parent. */
-static Num *parent_exact(const Num *exact, size_t nr, size_t nc, const int *par, size_t np)
+/* A time level above the finest: the finest table's cells summed by
+ * period, so that every member's months add up to its quarters and its
+ * quarters to its halves. */
+static int sum_finer(Engine *en, Alloc *A, const Side *side, TableNums *tn)
 {
-    Num *up = xcalloc(nr * np + 1, sizeof *up);
-    for (size_t r = 0; r < nr; r++)
-        for (size_t c = 0; c < nc; c++)
-            num_add(up[r * np + (size_t)par[c]], exact[r * nc + c], &up[r * np + (size_t)par[c]]);
-    return up;
-}
-
-/* Columns nested in the level above: the rows' cells of that level are
- * the totals each row's columns under one parent add up to. */
-static int round_nested(Engine *en, Alloc *A, const Side *side, const Num *exact, TableNums *tn)
-{
+    const Axis *ax = &A->ax[side[1].axis];
     Arena arena = {0};
-    Side up[2] = {side[0]};
-    Level *plv = &side[1].lv->dim->levels[side[1].lv->depth - 1];
-    int rc = al_side_for(en, A, A->metric, plv, &arena, &up[1]);
-    int *par = rc == 0 ? parents_of(&side[1], &up[1]) : NULL;
-    TableNums ptn = al_table_nums(&arena, side[0].n, up[1].n);
+    Side fine[2] = {side[0]};
+    Level *flv = &ax->dim->levels[ax->sl[ax->nsl - 1]];
+    int rc = al_side_for(en, A, A->metric, flv, &arena, &fine[1]);
+    TableNums ftn = al_table_nums(&arena, side[0].n, fine[1].n);
     if (rc == 0) {
-        memcpy(ptn.rt, tn->rt, side[0].n * sizeof *ptn.rt);
-        Num *pex = parent_exact(exact, side[0].n, side[1].n, par, up[1].n);
-        rc = round_grid(en, A, up, pex, &ptn);
-        free(pex);
+        memcpy(ftn.rt, tn->rt, side[0].n * sizeof *ftn.rt);
+        rc = round_grid(en, A, fine, &ftn);
     }
-    if (rc == 0)
-        rc = al_round_nested(en, A, side[0].n, side[1].n, exact, par, up[1].n, ptn.cells, tn->ct,
-                             tn->cells);
+    int *par = rc == 0 ? parents_of(&fine[1], &side[1]) : NULL;
+    size_t nc = side[1].n, fc = fine[1].n;
+    for (size_t i = 0; rc == 0 && i < side[0].n * nc; i++)
+        tn->cells[i] = NUM_ZERO;
+    for (size_t r = 0; rc == 0 && r < side[0].n; r++)
+        for (size_t c = 0; c < fc; c++) {
+            Num *to = &tn->cells[r * nc + (size_t)par[c]];
+            num_add(*to, ftn.cells[r * fc + c], to);
+        }
     free(par);
     arena_free(&arena);
     return rc;
 }
 
+/* The finest time level: each member's time tree rounded in one flow. */
+static int round_time(Engine *en, Alloc *A, const Side *side, TableNums *tn)
+{
+    const Axis *ax = &A->ax[side[1].axis];
+    if (side[1].lv->depth < ax->sl[ax->nsl - 1])
+        return sum_finer(en, A, side, tn);
+    Num *exact = table_exact(A, side);
+    int rc = al_round_time_tree(en, A, side, exact, tn->rt, tn->ct, tn->cells);
+    free(exact);
+    return rc;
+}
+
 /* The grid in the canonical orientation (side[1] the columns): rows add up
  * to tn->rt, columns to the column dimension's rounded totals (rarely a
- * step off: see al_round_grid); ct becomes the sums of the cells.  exact:
- * the table's exact cells when known (NULL: summed from the allocation). */
-static int round_grid(Engine *en, Alloc *A, const Side *side, const Num *known, TableNums *tn)
+ * step off: see al_round_grid); ct becomes the sums of the cells. */
+static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn)
 {
     size_t nr = side[0].n, nc = side[1].n;
     const GridCache *g = cached(A, side);
@@ -158,11 +164,14 @@ static int round_grid(Engine *en, Alloc *A, const Side *side, const Num *known, 
     const Num *cc = al_canon(en, A, side[1].axis);
     for (size_t c = 0; c < nc; c++)
         tn->ct[c] = cc[side[1].members[c]->gindex];
-    Num *exact = known ? NULL : table_exact(A, side);
-    const Num *ex = known ? known : exact;
-    int rc = nests(A, &side[1]) ? round_nested(en, A, side, ex, tn)
-                                : al_round_grid(en, A, nr, nc, ex, tn->rt, tn->ct, tn->cells);
-    free(exact);
+    int rc;
+    if (nests(A, &side[1])) {
+        rc = round_time(en, A, side, tn);
+    } else {
+        Num *exact = table_exact(A, side);
+        rc = al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, tn->cells);
+        free(exact);
+    }
     if (rc < 0)
         return -1;
     for (size_t c = 0; c < nc; c++) { /* column totals as the cells add up */
@@ -194,7 +203,7 @@ static int round_swapped(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     const Num *cc = al_canon(en, A, side[1].axis);
     for (size_t c = 0; c < nc; c++)
         t2.rt[c] = cc[side[1].members[c]->gindex];
-    int rc = round_grid(en, A, sw, NULL, &t2);
+    int rc = round_grid(en, A, sw, &t2);
     for (size_t r = 0; r < nr && rc == 0; r++) {
         tn->rt[r] = t2.ct[r];
         for (size_t c = 0; c < nc; c++)
@@ -209,7 +218,7 @@ static int round_swapped(Engine *en, Alloc *A, const Side *side, TableNums *tn)
 int al_round_table(Engine *en, Alloc *A, const Side *side, TableNums *tn)
 {
     if (!swapped(A, side))
-        return round_grid(en, A, side, NULL, tn);
+        return round_grid(en, A, side, tn);
     if (round_swapped(en, A, side, tn) < 0)
         return -1;
     *tn->grand = NUM_ZERO; /* the rows may have moved by a step where the columns had to */

@@ -351,9 +351,6 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
  * (node 0 the table, node 1 + c column c) and the cells with a remainder. */
 typedef struct {
     size_t nr, nc, nfrac;
-    size_t nfr;        /* flow rows: nr, or nr * npar when nested */
-    const int *colpar; /* nested: the parent (0 .. npar) of each column, else NULL */
-    size_t npar;
     int *parent;
     int64_t *lo, *hi;   /* per node */
     int64_t *rlo, *rhi; /* per row */
@@ -364,20 +361,17 @@ typedef struct {
     Num *colx, *colfloor; /* per column: the sum of the remainders (in steps), of the floors */
 } GridProblem;
 
-static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc, const int *colpar, size_t npar)
+static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc)
 {
     size_t n = nr * nc > 0 ? nr * nc : 1;
     memset(gp, 0, sizeof *gp);
     gp->nr = nr;
     gp->nc = nc;
-    gp->colpar = colpar;
-    gp->npar = colpar ? npar : 1;
-    gp->nfr = nr * gp->npar;
     gp->parent = xmalloc((nc + 1) * sizeof *gp->parent);
     gp->lo = xcalloc(nc + 1, sizeof *gp->lo);
     gp->hi = xcalloc(nc + 1, sizeof *gp->hi);
-    gp->rlo = xcalloc(gp->nfr + 1, sizeof *gp->rlo);
-    gp->rhi = xcalloc(gp->nfr + 1, sizeof *gp->rhi);
+    gp->rlo = xcalloc(nr + 1, sizeof *gp->rlo);
+    gp->rhi = xcalloc(nr + 1, sizeof *gp->rhi);
     gp->crow = xmalloc(n * sizeof *gp->crow);
     gp->cnode = xmalloc(n * sizeof *gp->cnode);
     gp->crank = xmalloc(n * sizeof *gp->crank);
@@ -404,37 +398,28 @@ static void grid_problem_free(GridProblem *gp)
     free(gp->colfloor);
 }
 
-/* The flow row of cell (r, c): its row, or (nested) its row's part under
- * the column's parent. */
-static size_t flow_row(const GridProblem *gp, size_t r, size_t c)
-{
-    return gp->colpar ? r * gp->npar + (size_t)gp->colpar[c] : r;
-}
-
 /* Floors every cell into out; a cell with a remainder becomes a candidate
- * for one more step.  Each flow row must get the steps up to its total
- * (rowt, by flow row). */
+ * for one more step.  Each row must get the steps up to its total. */
 static void floor_rows(GridProblem *gp, Num step, const Num *exact, const Num *rowt, Num *out)
 {
-    Num *floors = xcalloc(gp->nfr + 1, sizeof *floors);
-    for (size_t r = 0; r < gp->nr; r++)
+    for (size_t r = 0; r < gp->nr; r++) {
+        Num floors = NUM_ZERO;
         for (size_t c = 0; c < gp->nc; c++) {
-            size_t k = r * gp->nc + c, fr_row = flow_row(gp, r, c);
+            size_t k = r * gp->nc + c;
             Num fr;
             al_floor_to_step(step, exact[k], &out[k], &fr);
-            num_add(floors[fr_row], out[k], &floors[fr_row]);
+            num_add(floors, out[k], &floors);
             num_add(gp->colfloor[c], out[k], &gp->colfloor[c]);
             if (num_is_zero(fr))
                 continue;
             num_add(gp->colx[c], fr, &gp->colx[c]);
-            gp->crow[gp->nfrac] = (uint32_t)fr_row;
+            gp->crow[gp->nfrac] = (uint32_t)r;
             gp->cnode[gp->nfrac] = 1 + (int32_t)c;
             gp->crank[gp->nfrac] = (uint64_t)((fr.v + 500000) / 1000000); /* in 1e-6 steps */
             gp->cidx[gp->nfrac++] = k;
         }
-    for (size_t f = 0; f < gp->nfr; f++)
-        gp->rlo[f] = gp->rhi[f] = al_steps_between(floors[f], rowt[f], step, NULL);
-    free(floors);
+        gp->rlo[r] = gp->rhi[r] = al_steps_between(floors, rowt[r], step, NULL);
+    }
 }
 
 /* Each column must get the steps up to its total; the table, all of them. */
@@ -452,8 +437,8 @@ static void column_bounds(GridProblem *gp, Num step, const Num *colt)
  * fails. */
 static int solve_grid(GridProblem *gp, uint8_t *x)
 {
-    RoundProblem rp = {gp->nfr, gp->rlo,   gp->rhi,  gp->nc + 1, gp->parent, gp->lo,
-                       gp->hi,  gp->nfrac, gp->crow, gp->cnode,  gp->crank};
+    RoundProblem rp = {gp->nr, gp->rlo,   gp->rhi,  gp->nc + 1, gp->parent, gp->lo,
+                       gp->hi, gp->nfrac, gp->crow, gp->cnode,  gp->crank};
     if (round_solve(&rp, x) == 0)
         return 0;
     gp->lo[0] = 0;
@@ -461,25 +446,6 @@ static int solve_grid(GridProblem *gp, uint8_t *x)
     for (size_t c = 0; c < gp->nc; c++)
         bounds_of(gp->colx[c], &gp->lo[1 + c], &gp->hi[1 + c]);
     return round_solve(&rp, x);
-}
-
-/* The rounding of one table's problem (see al_round_grid, al_round_nested). */
-static int round_problem(Engine *en, const Alloc *A, GridProblem *gp, const Num *exact,
-                         const Num *rowt, const Num *colt, Num *out)
-{
-    floor_rows(gp, A->step, exact, rowt, out);
-    column_bounds(gp, A->step, colt);
-    uint8_t *x = xcalloc(gp->nfrac + 1, 1);
-    int rc = solve_grid(gp, x);
-    if (rc < 0)
-        diag_error(en->p->diags, A->metric->name_loc,
-                   "cannot round a table of %s so that its totals hold", A->metric->name);
-    for (size_t k = 0; k < gp->nfrac && rc == 0; k++)
-        if (x[k])
-            num_add(out[gp->cidx[k]], A->step, &out[gp->cidx[k]]);
-    free(x);
-    grid_problem_free(gp);
-    return rc;
 }
 
 /* Rounds a table of exact cells so that each row adds up to rowt[r] and
@@ -490,16 +456,22 @@ int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *e
                   const Num *rowt, const Num *colt, Num *out)
 {
     GridProblem gp;
-    grid_problem_init(&gp, nr, nc, NULL, 1);
-    return round_problem(en, A, &gp, exact, rowt, colt, out);
-}
-
-int al_round_nested(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
-                    const int *colpar, size_t npar, const Num *partot, const Num *colt, Num *out)
-{
-    GridProblem gp;
-    grid_problem_init(&gp, nr, nc, colpar, npar);
-    return round_problem(en, A, &gp, exact, partot, colt, out);
+    grid_problem_init(&gp, nr, nc);
+    floor_rows(&gp, A->step, exact, rowt, out);
+    column_bounds(&gp, A->step, colt);
+    uint8_t *x = xcalloc(gp.nfrac + 1, 1);
+    int rc = solve_grid(&gp, x);
+    if (rc < 0)
+        diag_error(en->p->diags, A->metric->name_loc,
+                   "cannot round a table of %s so that its "
+                   "totals hold",
+                   A->metric->name);
+    for (size_t k = 0; k < gp.nfrac && rc == 0; k++)
+        if (x[k])
+            num_add(out[gp.cidx[k]], A->step, &out[gp.cidx[k]]);
+    free(x);
+    grid_problem_free(&gp);
+    return rc;
 }
 
 void al_decode(const Alloc *A, int upto, size_t c, Member **coord)

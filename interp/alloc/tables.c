@@ -356,55 +356,58 @@ bool alloc_has_splits(Engine *en, const Node *metric)
     return al_splits_of(en, metric->name)->n > 0;
 }
 
-int al_ratio_at(Engine *en, const Node *metric, Member **coords, int n, Num *out)
+int al_ratio_at(Engine *en, const Node *metric, Member **coords, int n, const Node *at, Num *out)
 {
-    Member **saved = en->ev.cell;
-    int saved_n = en->ev.ncell;
-    en->ev.cell = coords;
-    en->ev.ncell = n;
-    Frame top = {0};
-    int rc = eval_num(&en->ev, &top, metric->c, out);
-    en->ev.cell = saved;
-    en->ev.ncell = saved_n;
+    Level *lv[ALLOC_MAX_AXES] = {0};
+    for (int k = 0; k < n && k < ALLOC_MAX_AXES; k++) {
+        lv[k] = &coords[k]->dim->levels[coords[k]->depth];
+        if (alloc_check_levels(en, metric, &lv[k], 1, at ? at : metric, ALLOC_ASK_TABLE) < 0)
+            return -1;
+    }
+    Alloc *G = al_level_grid(en, metric, lv, n);
+    size_t c = 0; /* the cell of coords */
+    for (int k = 0; k < n; k++)
+        c = c * G->ax[k].nleaves + (size_t)G->ax[k].leaf_of[coords[k]->gindex];
+    Num *vals = xcalloc(G->ncells + 1, sizeof *vals);
+    bool *na = xcalloc(G->ncells + 1, sizeof *na);
+    int rc = al_eval_cells(en, metric, G, lv, n, c, c + 1, vals, na);
+    if (rc == 0 && na[c]) /* no value to compute with */
+        rc = diag_arith_fault(en->p->diags, at ? at->loc : metric->loc, NUM_DIVZERO, NUM_ZERO,
+                              NUM_ZERO);
+    else if (rc == 0)
+        *out = vals[c];
+    free(vals);
+    free(na);
+    al_level_grid_free(G);
     return rc;
 }
 
-/* A ratio at one coordinate (coords NULL: the whole plan); *na when its
- * formula divides by zero there. */
-static int ratio_value(Engine *en, const Node *metric, Member **coords, int n, Num *out, bool *na)
+/* A ratio on the grid of levels lv[0..n) (into out, na), the components'
+ * tables cut as the table's (table_lv) are. */
+static int ratio_grid(Engine *en, const Node *metric, Level **lv, int n, Level **table_lv, int nlv,
+                      Num *out, bool *na)
 {
-    bool na_div = en->ev.na_div, was_na = en->ev.na;
-    en->ev.na_div = true; /* a division by zero: n/a, not an error */
-    en->ev.na = false;
-    int rc = al_ratio_at(en, metric, coords, n, out);
-    *na = en->ev.na;
-    en->ev.na_div = na_div;
-    en->ev.na = was_na;
-    if (*na)
-        *out = NUM_ZERO;
+    Alloc *G = al_level_grid(en, metric, lv, n);
+    int rc = al_eval_grid(en, metric, G, table_lv, nlv, out, na);
+    al_level_grid_free(G);
     return rc;
 }
 
 /* A ratio's value at each cell, row, column and the plan (in Table.na
- * order: cells, row totals, column totals, grand total). */
-static int ratio_values(Engine *en, const Node *metric, const Side *side, int nlv, TableNums *tn,
-                        bool *na)
+ * order: cells, row totals, column totals, grand total): its formula on
+ * the components' exact sums there. */
+static int ratio_values(Engine *en, const Node *metric, Level **lv, int nlv, const Side *side,
+                        TableNums *tn, bool *na)
 {
-    size_t nr = side[0].n, nc = side[1].n, k = 0;
-    int rc = 0;
-    for (size_t r = 0; r < nr && rc == 0; r++)
-        for (size_t c = 0; c < nc && rc == 0; c++, k++) {
-            Member *co[2] = {nlv > 0 ? side[0].members[r] : NULL,
-                             nlv > 1 ? side[1].members[c] : NULL};
-            rc = ratio_value(en, metric, nlv ? co : NULL, nlv, &tn->cells[r * nc + c], &na[k]);
-        }
-    for (size_t r = 0; r < nr && rc == 0; r++, k++)
-        rc = nlv > 1 ? ratio_value(en, metric, &side[0].members[r], 1, &tn->rt[r], &na[k]) : 0;
-    for (size_t c = 0; c < nc && rc == 0; c++, k++)
-        rc = nlv > 0 ? ratio_value(en, metric, nlv > 1 ? &side[1].members[c] : NULL, nlv > 1,
-                                   &tn->ct[c], &na[k])
-                     : 0;
-    return rc == 0 ? ratio_value(en, metric, NULL, 0, tn->grand, &na[k]) : rc;
+    size_t nr = side[0].n, nc = side[1].n;
+    int rc = ratio_grid(en, metric, lv, nlv, lv, nlv, tn->cells, na);
+    if (rc == 0 && nlv > 1)
+        rc = ratio_grid(en, metric, lv, 1, lv, nlv, tn->rt, na + nr * nc);
+    if (rc == 0 && nlv > 0)
+        rc = ratio_grid(en, metric, lv + (nlv > 1), nlv > 1, lv, nlv, tn->ct, na + nr * nc + nr);
+    if (rc == 0)
+        rc = ratio_grid(en, metric, NULL, 0, lv, nlv, tn->grand, na + nr * nc + nr + nc);
+    return rc;
 }
 
 /* The table of a ratio (a derived metric that is not money or a count):
@@ -414,7 +417,11 @@ static int ratio_table(Engine *en, const Node *show, const Node *metric, Arena *
 {
     const Symbols *s = en->p->sym;
     Level *lv[2] = {NULL, NULL};
-    int nlv = show_levels(s, show, lv, NULL);
+    const Node *ref[2] = {NULL, NULL};
+    int nlv = show_levels(s, show, lv, ref);
+    for (int k = 0; k < nlv; k++)
+        if (alloc_check_levels(en, metric, &lv[k], 1, ref[k], ALLOC_ASK_TABLE) < 0)
+            return -1;
     Kind k = (Kind)metric->flags; /* the kind the checker found */
     t->metric = metric->name;
     t->metric_label = metric->str;
@@ -426,7 +433,7 @@ static int ratio_table(Engine *en, const Node *show, const Node *metric, Arena *
     set_headings(t, metric, side, lv, nlv, arena);
     TableNums tn = al_table_nums(arena, side[0].n, side[1].n);
     bool *na = arena_alloc(arena, (side[0].n + 1) * (side[1].n + 1) * sizeof *na);
-    if (ratio_values(en, metric, side, nlv, &tn, na) < 0)
+    if (ratio_values(en, metric, lv, nlv, side, &tn, na) < 0)
         return -1;
     t->cells = tn.cells;
     t->row_totals = nlv > 1 ? tn.rt : NULL;

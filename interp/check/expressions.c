@@ -125,7 +125,7 @@ static Kind metric_name_kind(R *r, const Scope *sc, Node *e, Node *metric)
 {
     const char *n = e->name;
     if (sc->flags & SC_METRICS)
-        return sym_metric_kind(metric);
+        return sym_value_kind(metric); /* derived metrics are checked first (resolve.c) */
     diag_error(r->d, e->loc, "metric '%s' needs '.target' or '.actual' here", n);
     diag_note_plain(r->d,
                     "in incentives and examples write %s.target, %s.actual, "
@@ -438,7 +438,7 @@ static Kind check_index(R *r, const Scope *sc, Node *e)
         if (nseen < 64)
             seen[nseen++] = m->dim;
     }
-    return sym_metric_kind(metric);
+    return sym_value_kind(metric);
 }
 
 static const char *op_text(int op)

@@ -458,10 +458,22 @@ int ms_attainment(Measure *ms, const Node *metric, const Member *m, int from, in
 
 /* Inside a derived metric, a component answers for the member and months
  * being computed; elsewhere a metric name is its plan target (allocation). */
+/* A component a ratio's target takes exactly (money and counts, derived
+ * ones too), not as the rounded cells its tables show. */
+static bool exact_component(Measure *ms, const Node *metric)
+{
+    if (alloc_is_ratio(ms->en, metric))
+        return false;
+    const Alloc *A = alloc_get(ms->en, metric);
+    return A && !A->level_metric;
+}
+
 static int metric_hook(Eval *e, const Node *metric, Member **coords, int ncoords, const Node *at,
                        Num *out)
 {
     Measure *ms = e->user;
+    if (ms->d_actual == 0 && !coords && exact_component(ms, metric))
+        return alloc_exact_over(ms->en, metric, ms->d_member, ms->d_from, ms->d_to, out);
     if (ms->d_actual >= 0 && !coords) {
         int rc = ms->d_actual ? ms_actual(ms, metric, ms->d_member, ms->d_from, ms->d_to, at, out)
                               : ms_target(ms, metric, ms->d_member, ms->d_from, ms->d_to, at, out);

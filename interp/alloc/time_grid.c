@@ -1,0 +1,205 @@
+/* time_grid.c -- a table of members by the finest time level rounded in
+ * one flow, with each member's time tree as the column tree: the member's
+ * total is its rounded total, each of its halves (and quarters above its
+ * months) takes the step below or above its exact value, and every time
+ * column adds up to the time dimension's rounded total.  Coarser tables
+ * are these cells summed (grids.c), so a member's months add up to its
+ * quarters, its quarters to its halves.  Nothing here chooses cells. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/alloc_int.h"
+
+/* The flow problem (flow.h): rows are the time columns; nodes are the
+ * root, then per member its node and its periods above the finest level;
+ * cells hang under the member's period just above their own. */
+typedef struct {
+    size_t nr, nc, per; /* members, time columns, nodes per member */
+    int tf;             /* the finest time depth (the columns') */
+    int *span;          /* nodes per member at each depth 0 .. tf - 1: 1, 2, 4 */
+    RoundProblem rp;
+    int64_t *rlo, *rhi, *lo, *hi;
+    int *parent;
+    uint32_t *crow;
+    int32_t *cnode;
+    uint64_t *crank;
+    size_t *cidx;
+    Num *rowx, *nodex; /* remainders (in steps) per row and per node */
+} TimeTree;
+
+/* Node of member r at depth k (0: the member), period index p of k. */
+static size_t tnode(const TimeTree *tt, size_t r, int k, int p)
+{
+    size_t off = 0;
+    for (int j = 0; j < k; j++)
+        off += (size_t)tt->span[j];
+    return 1 + r * tt->per + off + (size_t)p;
+}
+
+static void tree_init(TimeTree *tt, size_t nr, size_t nc, int tf)
+{
+    static int spans[] = {1, 2, 4, 12};
+    memset(tt, 0, sizeof *tt);
+    tt->nr = nr;
+    tt->nc = nc;
+    tt->tf = tf;
+    tt->span = spans;
+    for (int k = 0; k < tf; k++)
+        tt->per += (size_t)spans[k];
+    size_t nn = 1 + nr * tt->per, ncell = nr * nc + 1;
+    tt->rlo = xcalloc(nc + 1, sizeof *tt->rlo);
+    tt->rhi = xcalloc(nc + 1, sizeof *tt->rhi);
+    tt->lo = xcalloc(nn, sizeof *tt->lo);
+    tt->hi = xcalloc(nn, sizeof *tt->hi);
+    tt->parent = xcalloc(nn, sizeof *tt->parent);
+    tt->crow = xmalloc(ncell * sizeof *tt->crow);
+    tt->cnode = xmalloc(ncell * sizeof *tt->cnode);
+    tt->crank = xmalloc(ncell * sizeof *tt->crank);
+    tt->cidx = xmalloc(ncell * sizeof *tt->cidx);
+    tt->rowx = xcalloc(nc + 1, sizeof *tt->rowx);
+    tt->nodex = xcalloc(nn, sizeof *tt->nodex);
+    tt->parent[0] = -1;
+    for (size_t r = 0; r < nr; r++)
+        for (int k = 0; k < tf; k++)
+            for (int p = 0; p < spans[k]; p++)
+                tt->parent[tnode(tt, r, k, p)] =
+                    k == 0 ? 0 : (int)tnode(tt, r, k - 1, p / (spans[k] / spans[k - 1]));
+}
+
+static void tree_free(TimeTree *tt)
+{
+    free(tt->rlo);
+    free(tt->rhi);
+    free(tt->lo);
+    free(tt->hi);
+    free(tt->parent);
+    free(tt->crow);
+    free(tt->cnode);
+    free(tt->crank);
+    free(tt->cidx);
+    free(tt->rowx);
+    free(tt->nodex);
+}
+
+/* The period index at depth k of a time member at the finest depth. */
+static int period_at(const Member *tm, int k)
+{
+    const Member *a = al_ancestor_at(tm, k);
+    return a ? a->index : 0;
+}
+
+/* Adds remainder fr (in steps) to the cell's member nodes and its row. */
+static void add_remainder(TimeTree *tt, size_t r, size_t c, const Member *tm, Num fr)
+{
+    num_add(tt->rowx[c], fr, &tt->rowx[c]);
+    for (int k = 0; k < tt->tf; k++) {
+        size_t n = tnode(tt, r, k, period_at(tm, k));
+        num_add(tt->nodex[n], fr, &tt->nodex[n]);
+    }
+}
+
+/* Floors every cell into out; cells with a remainder become candidates.
+ * Each member node must reach its rounded total rt[r]; each column its
+ * rounded total ct[c]; each period between takes floor or ceiling. */
+static void floor_cells(TimeTree *tt, const Alloc *A, const Side *side, const Num *exact,
+                        const Num *rt, const Num *ct, Num *out)
+{
+    Num *rowf = xcalloc(tt->nr + 1, sizeof *rowf), *colf = xcalloc(tt->nc + 1, sizeof *colf);
+    for (size_t r = 0; r < tt->nr; r++)
+        for (size_t c = 0; c < tt->nc; c++) {
+            size_t k = r * tt->nc + c;
+            const Member *tm = side[1].members[c];
+            Num fr;
+            al_floor_to_step(A->step, exact[k], &out[k], &fr);
+            num_add(rowf[r], out[k], &rowf[r]);
+            num_add(colf[c], out[k], &colf[c]);
+            if (num_is_zero(fr))
+                continue;
+            add_remainder(tt, r, c, tm, fr);
+            size_t i = tt->rp.ncells++;
+            tt->crow[i] = (uint32_t)c;
+            tt->cnode[i] =
+                (int32_t)(tt->tf > 1 ? tnode(tt, r, tt->tf - 1, period_at(tm, tt->tf - 1))
+                                     : tnode(tt, r, 0, 0));
+            tt->crank[i] = (uint64_t)((fr.v + 500000) / 1000000); /* in 1e-6 steps */
+            tt->cidx[i] = k;
+        }
+    for (size_t c = 0; c < tt->nc; c++)
+        tt->rlo[c] = tt->rhi[c] = al_steps_between(colf[c], ct[c], A->step, NULL);
+    for (size_t r = 0; r < tt->nr; r++) {
+        size_t m = tnode(tt, r, 0, 0);
+        tt->lo[m] = tt->hi[m] = al_steps_between(rowf[r], rt[r], A->step, NULL);
+    }
+    free(rowf);
+    free(colf);
+}
+
+/* floor and ceiling of a sum of remainders (in steps) */
+static void int_bounds(Num x, int64_t *lo, int64_t *hi)
+{
+    Num r, d;
+    num_round(x, NUM_ONE, NUM_HALF_EVEN, &r);
+    num_sub(x, r, &d);
+    if (num_cmp(num_abs(d), (Num){1000000}) < 0) { /* within 1e-6 */
+        num_to_int(r, NUM_TRUNC, lo);
+        *hi = *lo;
+        return;
+    }
+    num_to_int(x, NUM_FLOOR, lo);
+    num_to_int(x, NUM_CEIL, hi);
+}
+
+/* The periods between the member and its cells: floor or ceiling. */
+static void period_bounds(TimeTree *tt)
+{
+    tt->lo[0] = 0;
+    tt->hi[0] = INT64_MAX / 4;
+    for (size_t r = 0; r < tt->nr; r++)
+        for (int k = 1; k < tt->tf; k++)
+            for (int p = 0; p < tt->span[k]; p++) {
+                size_t n = tnode(tt, r, k, p);
+                int_bounds(tt->nodex[n], &tt->lo[n], &tt->hi[n]);
+            }
+}
+
+/* Strict totals first; then time columns within floor and ceiling; then
+ * the members too (always possible: the exact cells are a fractional
+ * solution).  Returns how far it had to go: 0, 1 or 2 (-1: no rounding). */
+static int solve(TimeTree *tt, uint8_t *x)
+{
+    RoundProblem *rp = &tt->rp;
+    *rp = (RoundProblem){tt->nc,     tt->rlo,   tt->rhi,  1 + tt->nr * tt->per,
+                         tt->parent, tt->lo,    tt->hi,   rp->ncells,
+                         tt->crow,   tt->cnode, tt->crank};
+    if (round_solve(rp, x) == 0)
+        return 0;
+    for (size_t c = 0; c < tt->nc; c++)
+        int_bounds(tt->rowx[c], &tt->rlo[c], &tt->rhi[c]);
+    if (round_solve(rp, x) == 0)
+        return 1;
+    for (size_t r = 0; r < tt->nr; r++) {
+        size_t m = tnode(tt, r, 0, 0);
+        int_bounds(tt->nodex[m], &tt->lo[m], &tt->hi[m]);
+    }
+    return round_solve(rp, x) == 0 ? 2 : -1;
+}
+
+int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *exact,
+                       const Num *rt, const Num *ct, Num *out)
+{
+    TimeTree tt;
+    tree_init(&tt, side[0].n, side[1].n, side[1].lv->depth);
+    floor_cells(&tt, A, side, exact, rt, ct, out);
+    period_bounds(&tt);
+    uint8_t *x = xcalloc(tt.rp.ncells + 1, 1);
+    int rc = solve(&tt, x);
+    if (rc < 0)
+        diag_error(en->p->diags, A->metric->name_loc,
+                   "cannot round a table of %s so that its totals hold", A->metric->name);
+    for (size_t k = 0; k < tt.rp.ncells && rc >= 0; k++)
+        if (x[k])
+            num_add(out[tt.cidx[k]], A->step, &out[tt.cidx[k]]);
+    free(x);
+    tree_free(&tt);
+    return rc < 0 ? -1 : 0;
+}
