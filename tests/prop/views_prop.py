@@ -1163,6 +1163,7 @@ class Table:
         two = len(show) == 2
         self.clabels = (head[1:-1] if head[-1] == "total" else head[1:]) if two else [None]
         has_ct = two and head[-1] == "total"
+        self.raw = [v for r in rows[1:] for v in r[1:]]
         for r in rows[1:]:
             if r[0] == "total":
                 if two:
@@ -1225,6 +1226,15 @@ def check_table(C, P, n, show, T):
         C.bad("csv", "'%s': rows %s columns %s, expected %s and %s" % (
             name, T.rlabels[:6], T.clabels[:6], want_r[:6], want_c[:6]))
         return False
+    if M.kind == "money":
+        form = r"-?[0-9]+\.[0-9]{%d}" % P.decimals if P.decimals else r"-?[0-9]+"
+    elif M.kind == "count":
+        form = r"-?[0-9]+"
+    else:   # percents and ratios: 4 decimals of the fraction (section C); n/a is empty
+        form = r"(-?[0-9]+\.[0-9]{4})?" if M.role == "derived" else r"-?[0-9]+\.[0-9]{4}"
+    odd = [x for x in T.raw if not re.fullmatch(form, x)]
+    if odd:
+        C.bad("csv", "'%s': %r is not a %s value as csv writes it" % (name, odd[0], M.kind))
     if M.role == "level":
         check_level(C, P, M, show, T, name)
     elif M.role == "derived" and not M.additive():
@@ -1242,7 +1252,7 @@ def check_level(C, P, M, show, T, name):
         if v != x:
             C.bad("level", "'%s': %s = %s, the inherited value is %s" % (
                 name, ", ".join(m.label for m in k), fmt(v), fmt(x)))
-    if len(show) == 1 and T.total is not None and T.total != M.target:
+    if len(show) == 1 and T.total is not None and T.total != M.target:   # if it has one
         C.bad("level", "'%s': total %s, the target is %s" % (name, fmt(T.total), fmt(M.target)))
 
 
@@ -1553,6 +1563,8 @@ def check_statement(C, P, item, rows, tables, asof=None):
             C.bad("csv", "'%s': row %s has %d fields for %d columns" % (what, r[:3], len(r), len(head)))
             return
         rec = dict(zip(head, r))
+        if r[1] == "total":
+            continue
         if kind == "incentive":
             for m in ms:
                 got[(r[0], r[1], m)] = num(rec.get("t_" + m, ""))
