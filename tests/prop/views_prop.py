@@ -62,6 +62,9 @@ seed and the numbers; `views_prop.py --plan SEED` prints the plan again.
 tests/prop/findings/views_*.plan hold one small plan per property that the
 engine before issue 11 fails.
 
+`views_prop.py --selftest N` checks the checks: tables computed from the
+oracle by a reference rounding (reference_table) must pass them.
+
 Usage: views_prop.py BIN   (env VIEWS_N = number of plans, default 2000;
 VIEWS_SEED = seed; VIEWS_JOBS = parallel runs; VIEWS_KEEP=DIR keeps every
 failing plan (and its history CSV) there; VIEWS_STRICT=1 makes the known
@@ -1468,17 +1471,22 @@ def both_totals_hold(P, key, tables):
     return max_flow(need, colneed) == sum(colneed.values())
 
 
-def max_flow(blocks, colneed):
+def max_flow(blocks, colneed, chosen=None, first=None):
     """Unit edges from block b (capacity need) to the columns of its free
-    cells, columns to the sink with their need: the maximum flow."""
+    cells (one per column), columns to the sink with their need: the
+    maximum flow.  chosen (a set): gets the cells the flow goes through.
+    first: smaller needs of the columns to fill first (the flow into the
+    sink never decreases, so they stay lower bounds)."""
     cap = {}
     S, T = ("S",), ("T",)
+    cell = {}
     for i, (e, ks) in enumerate(blocks):
         cap[(S, ("b", i))] = e
         for (x, y) in ks:
-            cap[(("b", i), ("c", y))] = cap.get((("b", i), ("c", y)), 0) + 1
+            cap[(("b", i), ("c", y))] = 1
+            cell[(("b", i), ("c", y))] = (x, y)
     for y, e in colneed.items():
-        cap[(("c", y), T)] = e
+        cap[(("c", y), T)] = e if first is None else first[y]
     adj = {}
     for (a, b) in list(cap):
         adj.setdefault(a, []).append(b)
@@ -1493,7 +1501,14 @@ def max_flow(blocks, colneed):
                 if v not in prev and cap[(u, v)] > 0:
                     prev[v] = u
                     queue.append(v)
+        if T not in prev and first is not None:
+            for y, e in colneed.items():
+                cap[(("c", y), T)] += e - first[y]
+            first = None
+            continue
         if T not in prev:
+            if chosen is not None:
+                chosen.update(k for e, k in cell.items() if cap[(e[1], e[0])] > 0)
             return flow
         v = T
         while prev[v] is not None:
@@ -1997,6 +2012,136 @@ def main():
     return 1 if failed else 0
 
 
+# ---------------------------------------------------------------- checking the checker
+def reference_table(P, n, show):
+    """The csv rows of a table as the contract has them, computed from the
+    oracle by a reference rounding (one-dimension tables from the top; two
+    dimensions by a flow against the member totals, the time level above
+    and, when they can hold, the period totals).  Used by --selftest: the
+    checks must pass such tables."""
+    O, M = P.oracle, P.metrics[n]
+    head = [show[0][0].levels[show[0][1]]]
+    keys1 = [m for m in show[0][0].at[show[0][1]]]
+    if M.role != "alloc" and not (M.role == "derived" and M.additive()):
+        ex = O.group(M, show)
+        if len(show) == 1:
+            rows = [head + [M.name]] + [[m.label, txt4(ex[(m,)])] for m in keys1]
+        else:
+            keys2 = show[1][0].at[show[1][1]]
+            rows = [head + [m.label for m in keys2] + ([] if M.role == "level" else ["total"])]
+            tot1, tot2 = O.group(M, (show[0],)), O.group(M, (show[1],))
+            for a in keys1:
+                rows.append([a.label] + [txt4(ex[(a, b)]) for b in keys2] +
+                            ([] if M.role == "level" else [txt4(tot1[(a,)])]))
+            if M.role != "level":
+                rows.append(["total"] + [txt4(tot2[(b,)]) for b in keys2] + [txt4(O.group(M, ())[()])])
+            return rows
+        if M.role != "level":
+            rows.append(["total", txt4(O.group(M, ())[()])])
+        return rows
+    step = step_of(P, M)
+    cuts = O.cuts_for(M, show)
+    if len(show) == 1:
+        d, l = show[0]
+        R = canon(P, O, M, d, l, cuts, step)[0]
+        return [head + [M.name]] + [[m.label, txtv(P, M, R[m])] for m in keys1] + \
+            [["total", txtv(P, M, sum(R[m] for m in keys1))]]
+    cells = reference_cells(P, M, show, cuts, step)
+    keys2 = show[1][0].at[show[1][1]]
+    rows = [head + [m.label for m in keys2] + ["total"]]
+    for a in keys1:
+        vals = [cells[(a, b)] for b in keys2]
+        rows.append([a.label] + [txtv(P, M, v) for v in vals] + [txtv(P, M, sum(vals))])
+    cols = [sum(cells[(a, b)] for a in keys1) for b in keys2]
+    rows.append(["total"] + [txtv(P, M, v) for v in cols] + [txtv(P, M, sum(cols))])
+    return rows
+
+
+REF_MEMO = {}
+
+
+def reference_cells(P, M, show, cuts, step):
+    O = P.oracle
+    flip = show[0][0].kind == "time" or (show[1][0].kind != "time" and show[0][0].kind != "org")
+    s2 = (show[1], show[0]) if flip else show
+    key = (P.seed, M.name, s2)
+    if key not in REF_MEMO:
+        (X, lx), (Y, ly) = s2
+        ex = O.group(M, s2, cuts)
+        RX = canon(P, O, M, X, lx, cuts, step)[0]
+        RY = canon(P, O, M, Y, ly, cuts, step)[0]
+        fl = {k: floor_to(v, step) for k, v in ex.items()}
+        blocks = []
+        if Y.kind == "time" and ly > 1:
+            above = reference_cells(P, M, ((X, lx), (Y, ly - 1)), cuts, step)
+            for x in X.at[lx]:
+                for p in Y.at[ly - 1]:
+                    blocks.append((above[(x, p)], [(x, y) for y in Y.at[ly] if y.under(p)]))
+        else:
+            blocks = [(RX[x], [(x, y) for y in Y.at[ly]]) for x in X.at[lx]]
+        need = [(int((tot - sum(fl[k] for k in ks)) / step), [k for k in ks if ex[k] != fl[k]])
+                for tot, ks in blocks]
+        colneed = {y: int((RY[y] - sum(fl[(x, y)] for x in X.at[lx])) / step) for y in Y.at[ly]}
+        chosen = set()
+        if max_flow(need, colneed, chosen) != sum(e for e, _ in need):
+            chosen = set()   # both cannot hold: the period totals give way, one step at most
+            max_flow(need, {y: e + 1 for y, e in colneed.items()}, chosen,
+                     {y: max(e - 1, 0) for y, e in colneed.items()})
+        REF_MEMO[key] = {k: fl[k] + (step if k in chosen else 0) for k in ex}
+    out = REF_MEMO[key]
+    return out if not flip else {(b, a): v for (a, b), v in out.items()}
+
+
+def txt4(x):
+    if x is None:
+        return ""
+    q = round_half_up(x * 10000)
+    return "%s%d.%04d" % ("-" if q < 0 else "", abs(q) // 10000, abs(q) % 10000)
+
+
+def round_half_up(x):
+    return int(x + F(1, 2)) if x >= 0 else -int(-x + F(1, 2))
+
+
+def txtv(P, M, v):
+    if M.kind == "count":
+        return str(int(v))
+    if P.decimals == 0:
+        return str(int(v))
+    q = v * 10 ** P.decimals
+    return "%s%d.%0*d" % ("-" if q < 0 else "", abs(int(q)) // 10 ** P.decimals, P.decimals,
+                          abs(int(q)) % 10 ** P.decimals)
+
+
+def selftest(n, seed):
+    """The table checks on tables made by reference_table: every failure is
+    a bug of the suite (or a case the reference rounding cannot do)."""
+    master = random.Random(seed)
+    bad = 0
+    counts = {}
+    for _ in range(n):
+        s = master.getrandbits(40)
+        P = gen_plan(s)
+        C = Checker(P)
+        tables = {}
+        for key in build_shows(random.Random(s), P):
+            T = Table(P.metrics[key[0]], key[1], reference_table(P, *key))
+            if check_table(C, P, key[0], key[1], T):
+                tables[key] = T
+        check_across(C, P, tables)
+        for c, m in C.fails:
+            counts[c] = counts.get(c, 0) + 1
+        hard = [(c, m) for c, m in C.fails if c not in KNOWN]
+        if hard:
+            bad += 1
+            if bad <= 5:
+                print("selftest seed %s:" % s)
+                for c, m in hard[:6]:
+                    print("  [%s] %s" % (c, m))
+    print("selftest: %d plans, %d with failures; by property: %s" % (n, bad, counts))
+    return 1 if bad else 0
+
+
 def one_plan(seed):
     """Prints the plan of one seed (for a failure: views_prop.py --plan SEED)."""
     P = gen_plan(seed)
@@ -2006,6 +2151,8 @@ def one_plan(seed):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--selftest":
+        sys.exit(selftest(int(sys.argv[2]), int(os.environ.get("VIEWS_SEED", "20271101"))))
     if len(sys.argv) == 3 and sys.argv[1] == "--plan":
         one_plan(int(sys.argv[2]))
         sys.exit(0)
