@@ -191,13 +191,18 @@ static bool greedy(const RoundProblem *rp, const Ranked *order, uint8_t *x)
 /* The flow network: S, T, SS, TT, then the column-tree nodes, then the rows. */
 enum { S = 0, T = 1, SS = 2, TT = 3, BASE_NODE = 4 };
 
-static void graph_init(Graph *g, int nnodes)
+/* nedges: how many edges the graph will have (add_edge grows it if more). */
+static void graph_init(Graph *g, int nnodes, size_t nedges)
 {
     memset(g, 0, sizeof *g);
     g->nnodes = nnodes;
     g->head = xmalloc((size_t)nnodes * sizeof *g->head);
     for (int i = 0; i < nnodes; i++)
         g->head[i] = -1;
+    g->cap_edges = 2 * nedges;
+    g->to = xmalloc(g->cap_edges * sizeof *g->to);
+    g->next = xmalloc(g->cap_edges * sizeof *g->next);
+    g->cap = xmalloc(g->cap_edges * sizeof *g->cap);
 }
 
 static void graph_free(Graph *g)
@@ -260,8 +265,9 @@ static int64_t add_demand_edges(Graph *g, const int64_t *excess)
 static int round_flow(const RoundProblem *rp, const Ranked *order, uint8_t *x)
 {
     const int base_row = BASE_NODE + (int)rp->nnodes;
-    Graph g;
-    graph_init(&g, base_row + (int)rp->nrows);
+    const int nn = base_row + (int)rp->nrows;
+    Graph g; /* tree, rows, cells, T -> S, and at most one demand edge a node */
+    graph_init(&g, nn, rp->nnodes + rp->nrows + rp->ncells + 1 + (size_t)nn);
     int64_t *excess = xcalloc((size_t)g.nnodes, sizeof *excess);
     add_bound_edges(&g, rp, base_row, excess);
     int32_t *edge_of = add_cell_edges(&g, rp, order, base_row);
