@@ -110,6 +110,16 @@ static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *
     return m;
 }
 
+/* A roster's `start` or `end` must be a month, as in the plan (empty: no
+ * limit); else an error at the field. */
+static void roster_month(RosterReader *rr, int i, const char *name, const char *text)
+{
+    if (strcmp(name, "start") != 0 && strcmp(name, "end") != 0)
+        return;
+    if (*text && !cal_parse_ym(text, strlen(text)))
+        roster_attr_error(rr, i, "'%s' must be a month such as 2027-05, got '%s'", name, text);
+}
+
 /* The members of a dimension declared with a roster source (data/roster.h
  * reads it; the members and their attributes are made here). */
 static void roster_members(R *r, Dim *d, Node *decl)
@@ -131,8 +141,10 @@ static void roster_members(R *r, Dim *d, Node *decl)
                 break;
         if (!m)
             break;
-        for (int i = 0; i < nattrs; i++)
+        for (int i = 0; i < nattrs; i++) {
+            roster_month(rr, i, attr[i], row.attr[i]);
             add_attr(r, m, attr[i], NULL, arena_strdup(&r->s->arena, row.attr[i]), at);
+        }
     }
     free(attr);
     roster_close(rr);
@@ -209,10 +221,10 @@ void rs_index_members(R *r)
     Symbols *s = r->s;
     for (int i = 0; i < s->ndims; i++) {
         Dim *d = s->dims[i];
-        int counts[64] = {0};
+        int *counts = xcalloc((size_t)d->nlevels + 1, sizeof *counts);
         for (size_t k = 0; k < d->nmembers; k++) {
             Member *m = d->members[k];
-            if (!d->is_time && m->depth < 64)
+            if (!d->is_time && m->depth >= 0 && m->depth < d->nlevels)
                 m->index = counts[m->depth]++;
             const char *names[2] = {m->name, m->alias};
             for (int j = 0; j < 2; j++) {
@@ -222,6 +234,7 @@ void rs_index_members(R *r)
                 strmap_put(&s->members, names[j], prev && prev != m ? &member_ambiguous : m);
             }
         }
+        free(counts);
     }
 }
 

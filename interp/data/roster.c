@@ -26,6 +26,7 @@ struct RosterReader {
     int nattrs;
     const char **level, **attr; /* the current row's texts */
     long line;
+    SrcRow cur; /* the row roster_next gave (its texts are the source's) */
 };
 
 static void report(RosterReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -47,6 +48,20 @@ void roster_row_error(RosterReader *r, const char *fmt, ...)
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
     report(r, "%s:%ld: %s", r->decl->c->str, r->line, buf_cstr(&b));
+    buf_free(&b);
+}
+
+void roster_attr_error(RosterReader *r, int attr, const char *fmt, ...)
+{
+    SrcPos at = {r->line, 1, 1};
+    if (attr >= 0 && attr < r->nattrs)
+        src_locate(r->src, &r->cur, r->attr_col[attr], 0, &at, NULL);
+    Buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    report(r, "%s:%ld:%ld: %s", r->decl->c->str, at.line, at.col, buf_cstr(&b));
     buf_free(&b);
 }
 
@@ -155,6 +170,7 @@ int roster_next(RosterReader *r, RosterRow *row)
     if (rc != 1)
         return rc;
     r->line = sr.line;
+    r->cur = sr;
     if (sr.nfields != r->ncols) {
         roster_row_error(r, "%zu fields, but the header has %zu", sr.nfields, r->ncols);
         return -1;

@@ -48,6 +48,12 @@ int roster_next(RosterReader *r, RosterRow *row);
  * message) and sets p->data_error. */
 void roster_row_error(RosterReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Reports an error about attribute attr (roster_attr_names' index) of the
+ * row roster_next gave ("FILE:LINE:COL: " and the message) and sets
+ * p->data_error. */
+void roster_attr_error(RosterReader *r, int attr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Closes the source and frees r (NULL is allowed). */
 void roster_close(RosterReader *r);
 
