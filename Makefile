@@ -76,6 +76,12 @@ check-hostile: $(BIN)
 check-actuals: $(BIN)
 	@sh tests/actuals/run.sh ./$(BIN)
 
+# data files opened safely, output files and standard output, signals, memory
+.PHONY: check-files
+check: check-files
+check-files: $(BIN)
+	@sh tests/files/run.sh ./$(BIN)
+
 check-docs: $(BIN)
 	@sh tests/docs/run.sh ./$(BIN)
 
@@ -221,6 +227,8 @@ help:
 	@echo "                  hostile inputs: no crash, hang or read outside the plan's directory"
 	@echo "make check-actuals"
 	@echo "                  malformed actuals CSVs: each its FILE:LINE:COL diagnostic and exit status"
+	@echo "make check-files   data files opened inside the plan's directory (no FIFO, no symbolic link"
+	@echo "                  out, not even raced), -o, fmt -w, :save, standard output errors, signals"
 	@echo "make fuzz         run the libFuzzer harnesses (plan text, CSV) for FUZZTIME s each (default 60);"
 	@echo "                  crashing inputs go to build/fuzz/artifacts/"
 	@echo "make bench        parse/check benchmark on a generated 100,000-line plan"

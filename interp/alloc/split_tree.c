@@ -153,6 +153,29 @@ static int64_t active_months_of(Engine *en, const Member *m)
     return n;
 }
 
+/* Warns about the rows of a history that name members the plan does not
+ * have (the first few by name). */
+static void warn_unknown(Engine *en, const Node *decl, const History *h)
+{
+    const char *const *names;
+    int n;
+    long rows = hist_unknown(h, &names, &n);
+    if (!rows)
+        return;
+    Buf b = {0};
+    for (int i = 0; i < n; i++)
+        buf_printf(&b, "%s'%s'", i ? ", " : "", names[i]);
+    diag_warning(en->p->diags, decl->c->loc,
+                 "%s: %ld row%s name%s members the plan does not have: %s%s", decl->c->str, rows,
+                 rows == 1 ? "" : "s", rows == 1 ? "s" : "", buf_cstr(&b), rows > n ? ", ..." : "");
+    buf_free(&b);
+    sym_note_did_you_mean(en->p->diags, sym_closest(&en->p->sym->members, names[0]));
+    diag_note_plain(en->p->diags,
+                    "they count in total(%s) and in seasonality without a scope, "
+                    "and for no member",
+                    decl->name);
+}
+
 History *al_history(Engine *en, const char *name, const Node *at)
 {
     History *h = strmap_get(&en->hists, name);
@@ -176,6 +199,7 @@ History *al_history(Engine *en, const char *name, const Node *at)
         (void)at;
         return NULL;
     }
+    warn_unknown(en, decl, h);
     strmap_put(&en->hists, name, h);
     return h;
 }

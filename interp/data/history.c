@@ -32,6 +32,7 @@ typedef struct {
     StrMap ids;    /* value text -> (void *)(id + 1) */
     char **values; /* id -> text (in the arena) */
     size_t count, cap;
+    int unknown; /* the one id of every value the plan has no member for, or NO_ID */
 } Intern;
 
 struct History {
@@ -48,6 +49,9 @@ struct History {
     size_t *slots; /* open addressing: group index + 1, 0 = empty */
     size_t nslots;
     long nrows;
+    long unknown_rows;                            /* level values no member has */
+    const char *unknown_names[HIST_UNKNOWN_KEEP]; /* the first ones (in the arena) */
+    int nunknown_names;
 };
 
 /* Everything hist_load needs while reading. */
@@ -57,8 +61,11 @@ typedef struct {
     HistError *err;
     RowSource *src;
     size_t nheader;
-    char **names; /* trimmed header names (in the arena) */
-    Buf scratch;  /* a level value, NUL-terminated for lookups */
+    char **names;                  /* trimmed header names (in the arena) */
+    Buf scratch;                   /* a level value, NUL-terminated for lookups */
+    StrMap known[HIST_MAX_LEVELS]; /* per level: its members' names, aliases and labels */
+    bool check[HIST_MAX_LEVELS];   /* whether known[] decides (a level of the plan) */
+    bool row_unknown;              /* the row names a value no member has */
 } Loader;
 
 /* ---- errors ---- */
@@ -128,20 +135,45 @@ static int parse_month(const char *s, size_t n, const HistSpec *spec, int *y, in
 
 /* ---- interning and groups ---- */
 
-static int intern(History *h, int level, const char *s, size_t n)
+/* A new id for the text copy (in the arena). */
+static int intern_add(Intern *in, char *copy)
 {
-    Intern *in = &h->interns[level];
-    void *v = strmap_get(&in->ids, s);
-    if (v)
-        return (int)((uintptr_t)v - 1);
     if (in->count == in->cap) {
         in->cap = in->cap ? in->cap * 2 : 16;
         in->values = xrealloc(in->values, in->cap * sizeof *in->values);
     }
-    char *copy = arena_strndup(&h->arena, s, n);
     in->values[in->count] = copy;
-    strmap_put(&in->ids, copy, (void *)(uintptr_t)(in->count + 1));
     return (int)in->count++;
+}
+
+/* A value no member of the level has: one id for them all (not in the map,
+ * so that no filter finds it), and the first few names kept for the
+ * warning; memory does not grow with them. */
+static int intern_unknown(Loader *ld, int level, const char *s, size_t n)
+{
+    History *h = ld->h;
+    Intern *in = &h->interns[level];
+    ld->row_unknown = true;
+    if (h->nunknown_names < HIST_UNKNOWN_KEEP)
+        h->unknown_names[h->nunknown_names++] = arena_strndup(&h->arena, s, n);
+    if (in->unknown == NO_ID)
+        in->unknown = intern_add(in, arena_strdup(&h->arena, "?"));
+    return in->unknown;
+}
+
+static int intern(Loader *ld, int level, const char *s, size_t n)
+{
+    History *h = ld->h;
+    Intern *in = &h->interns[level];
+    void *v = strmap_get(&in->ids, s);
+    if (v)
+        return (int)((uintptr_t)v - 1);
+    if (ld->check[level] && !strmap_get(&ld->known[level], s))
+        return intern_unknown(ld, level, s, n);
+    char *copy = arena_strndup(&h->arena, s, n);
+    int id = intern_add(in, copy);
+    strmap_put(&in->ids, copy, (void *)(uintptr_t)(id + 1));
+    return id;
 }
 
 static uint64_t group_hash(int ym, const int *ids, int nlevels)
@@ -406,7 +438,7 @@ static bool read_value(Loader *ld, const SrcRow *row, Num *v)
 
 static int level_id(Loader *ld, const SrcRow *row, int level)
 {
-    History *h = ld->h;
+    const History *h = ld->h;
     int f = h->level_field[level];
     if (f < 0)
         return NO_ID;
@@ -416,7 +448,7 @@ static int level_id(Loader *ld, const SrcRow *row, int level)
     Buf *b = &ld->scratch;
     b->len = 0;
     buf_put(b, s, n);
-    return intern(h, level, buf_cstr(b), n);
+    return intern(ld, level, buf_cstr(b), n);
 }
 
 static bool add_row(Loader *ld, const SrcRow *row)
@@ -434,8 +466,11 @@ static bool add_row(Loader *ld, const SrcRow *row)
     if (!read_time(ld, row, &y, &m) || !read_value(ld, row, &v))
         return false;
     int ids[HIST_MAX_LEVELS];
+    ld->row_unknown = false;
     for (int i = 0; i < h->nlevels; i++)
         ids[i] = level_id(ld, row, i);
+    if (ld->row_unknown)
+        h->unknown_rows += row->weight;
     Group *g = find_group(h, y * 12 + m - 1, ids);
     if (num_add(g->total, v, &g->total) != NUM_OK) {
         field_err(ld, row, (size_t)h->value_field,
@@ -476,6 +511,26 @@ static bool read_header(Loader *ld, const SrcRow *hdr)
     return resolve_time(ld, hdr) && resolve_levels(ld, hdr) && resolve_value_named(ld, hdr);
 }
 
+/* The names a level's values may have (spec->sym: the plan's members of
+ * that level), for the levels the file has a column for. */
+static void known_values(Loader *ld)
+{
+    const Symbols *s = ld->spec->sym;
+    for (int i = 0; s && i < ld->h->nlevels; i++) {
+        const Level *l = strmap_get(&s->levels, ld->spec->levels[i].level);
+        if (!l || ld->h->level_field[i] < 0)
+            continue;
+        ld->check[i] = true;
+        for (size_t k = 0; k < l->dim->nmembers; k++) {
+            const Member *m = l->dim->members[k];
+            const char *names[3] = {m->name, m->alias, m->label};
+            for (int j = 0; j < 3 && m->depth == l->depth; j++)
+                if (names[j])
+                    strmap_put(&ld->known[i], names[j], (void *)m);
+        }
+    }
+}
+
 static bool read_all(Loader *ld)
 {
     SrcRow row;
@@ -488,6 +543,7 @@ static bool read_all(Loader *ld)
     }
     if (!read_header(ld, &row))
         return false;
+    known_values(ld);
     while ((rc = next_record(ld, &row, false)) > 0)
         if (!add_row(ld, &row))
             return false;
@@ -508,9 +564,13 @@ History *hist_read(RowSource *src, const HistSpec *spec, HistError *err)
         h->level_names[i] = arena_strdup(&h->arena, spec->levels[i].level);
         h->level_field[i] = -1;
     }
+    for (int i = 0; i < HIST_MAX_LEVELS; i++)
+        h->interns[i].unknown = NO_ID;
     Loader ld = {.h = h, .spec = spec, .err = err, .src = src};
     bool ok = read_all(&ld);
     buf_free(&ld.scratch);
+    for (int i = 0; i < HIST_MAX_LEVELS; i++)
+        strmap_free(&ld.known[i]);
     if (!ok) {
         hist_free(h);
         return NULL;
@@ -552,6 +612,7 @@ void hist_spec_init(HistSpec *spec, const Symbols *s, const char *name, const No
     spec->name = name;
     spec->fy_year = s->year;
     spec->start_month = s->start_month;
+    spec->sym = s;
     spec->date_col = map_column(mapping, "date");
     spec->month_col = map_column(mapping, "month");
     bool time_name = strcmp(name, "date") == 0 || strcmp(name, "month") == 0;
@@ -591,6 +652,13 @@ void hist_free(History *h)
 long hist_rows(const History *h)
 {
     return h->nrows;
+}
+
+long hist_unknown(const History *h, const char *const **names, int *nnames)
+{
+    *names = h->unknown_names;
+    *nnames = h->nunknown_names;
+    return h->unknown_rows;
 }
 
 size_t hist_group_count(const History *h)

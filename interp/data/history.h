@@ -56,6 +56,7 @@
 
 #define HIST_MAX_LEVELS 16
 #define HIST_ERR_MAX 512
+#define HIST_UNKNOWN_KEEP 5 /* unknown level values kept by name for the warning */
 
 typedef struct {
     const char *level;  /* level name as the plan knows it ("region") */
@@ -69,8 +70,9 @@ typedef struct {
     const char *month_col; /* mapped month column, or NULL ("month" if present) */
     HistLevel levels[HIST_MAX_LEVELS];
     int nlevels;
-    int fy_year;     /* plan year, for month numbers 1-12 (0 = unknown) */
-    int start_month; /* fiscal start 1..12 (0 = jan), for month numbers */
+    int fy_year;        /* plan year, for month numbers 1-12 (0 = unknown) */
+    int start_month;    /* fiscal start 1..12 (0 = jan), for month numbers */
+    const Symbols *sym; /* the plan's members (see "Unknown members"), or NULL: keep every value */
 } HistSpec;
 
 typedef struct {
@@ -122,6 +124,14 @@ void hist_free(History *h);
 
 /* Number of data rows read (blank lines not counted). */
 long hist_rows(const History *h);
+
+/* Unknown members: the rows whose value in a level's column is no name,
+ * alias or label of a member of that level (spec->sym) -- how many (their
+ * weights summed), and in *names the first HIST_UNKNOWN_KEEP such values
+ * (*nnames of them).  Such rows still count in totals and in seasonality
+ * without a filter, but pass no filter; their values share one group key
+ * per level, so memory does not grow with them. */
+long hist_unknown(const History *h, const char *const **names, int *nnames);
 
 /* Number of distinct (month, level values) groups: what memory grows with. */
 size_t hist_group_count(const History *h);
