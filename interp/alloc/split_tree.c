@@ -184,14 +184,14 @@ History *al_history(Engine *en, const char *name, const Node *at)
     Node *decl = strmap_get(&en->p->sym->histories, name);
     if (!decl)
         return NULL;
-    char *path = src_resolve(en->p, decl->c);
-    if (!path)
+    RowSource *src = src_open_data(en->p, decl->c, decl->c->str);
+    if (!src)
         return NULL;
     HistSpec spec;
     hist_spec_init(&spec, en->p->sym, name, decl->d);
     HistError err;
-    h = hist_load(path, &spec, &err);
-    free(path);
+    h = hist_read(src, &spec, &err);
+    src_close(src);
     if (!h) {
         diag_error(en->p->diags, decl->c->loc, "%s%s%ld%s%ld: %s", decl->c->str,
                    err.line ? ":" : "", err.line, err.col ? ":" : "", err.col, err.msg);

@@ -49,7 +49,7 @@ static void check_target(R *r, Node *n)
         sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, n->name));
     }
     if (n->c) {
-        free(src_resolve(r->p, n->c));
+        src_close(src_open_data(r->p, n->c, n->c->str));
         return;
     }
     Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
@@ -441,7 +441,7 @@ void rs_check_item(R *r, Node *n)
         break;
     case N_HISTORY:
     case N_ACTUALS:
-        free(src_resolve(r->p, n->c));
+        src_close(src_open_data(r->p, n->c, n->c->str));
         break;
     case N_INCENTIVE:
         check_incentive(r, n);

@@ -88,7 +88,7 @@ int act_load_source(Actuals *a, RowSource *src, const Node *mapping, bool lenien
 /* Reads every source: the files given on the command line (they replace
  * the plan's `actuals` declarations and use the mapping of its first one),
  * or else every `actuals` declaration of the plan, paths checked with
- * src_resolve (prog_data_path for files).  Afterwards warns once per file about rows outside the
+ * src_open_data (prog_open_data for files).  Afterwards warns once per file about rows outside the
  * fiscal year and rows skipped by lenient.  Returns NULL after reporting
  * (and when nothing was read, with *none set). */
 Actuals *act_load_all(Program *p, const char *const *files, int nfiles, bool lenient, bool *none);

@@ -7,7 +7,7 @@
  * Reading one source is actuals_read.c's (with actuals_header.c and
  * actuals_diag.c); the types they share, and the one write path (ac_put),
  * are in actuals_int.h.  The store must never keep rows, use floating
- * point, or read a plan's path without src_resolve.
+ * point, or read a plan's path without src_open_data.
  */
 #include "data/actuals_int.h"
 
@@ -231,16 +231,16 @@ static bool load_declared(Actuals *a, Program *p, bool lenient)
         for (Node *n = u->items; n; n = n->next) {
             if (n->kind != N_ACTUALS)
                 continue;
-            char *where = src_resolve(p, n->c);
-            if (!where) {
+            char *shown = shown_path(n->c);
+            RowSource *src = src_open_data(p, n->c, shown);
+            free(shown);
+            if (!src) {
                 p->data_error = true;
                 ok = false;
                 continue;
             }
-            char *shown = shown_path(n->c);
-            ok &= act_load(a, where, shown, n->d, n->c->loc, lenient) == 0;
-            free(shown);
-            free(where);
+            ok &= act_load_source(a, src, n->d, lenient) == 0;
+            src_close(src);
         }
     return ok;
 }

@@ -29,6 +29,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "base/files.h"
 #include "base/util.h"
 
 #if defined(__SSE2__) && !defined(CSV_NO_SIMD)
@@ -103,15 +104,10 @@ static char *open_error(char **err_msg, const char *path, const char *why)
 
 CsvReader *csv_open(const char *path, char **err_msg)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
+    FileWhy why;
+    int fd = file_open_read(AT_FDCWD, path, false, &why);
     if (fd < 0) {
-        open_error(err_msg, path, strerror(errno));
-        return NULL;
-    }
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        close(fd);
-        open_error(err_msg, path, strerror(EISDIR));
+        open_error(err_msg, path, file_why_text(&why));
         return NULL;
     }
 #ifdef POSIX_FADV_SEQUENTIAL

@@ -32,9 +32,10 @@ typedef struct CsvReader CsvReader;
  * the 1-based physical line where the record starts; weight: always 1. */
 typedef DataRow CsvRow;
 
-/* Opens path for reading.  On failure returns NULL and sets *err_msg to a
- * malloc'd message such as "cannot open 'x.csv': No such file or directory"
- * (the caller frees it with free(); err_msg may be NULL to get none). */
+/* Opens path for reading (base/files.h: never blocking, only a regular
+ * file).  On failure returns NULL and sets *err_msg to a malloc'd message
+ * such as "cannot open 'x.csv': No such file or directory" (the caller
+ * frees it with free(); err_msg may be NULL to get none). */
 CsvReader *csv_open(const char *path, char **err_msg);
 
 /* Reads len bytes at data (not copied; see ownership above). */

@@ -133,20 +133,14 @@ static bool read_header(RosterReader *r)
 
 RosterReader *roster_open(Program *p, const Node *decl, const Dim *d)
 {
-    char *where = src_resolve(p, decl->c), *err = NULL;
-    if (!where)
+    RowSource *src = src_open_data(p, decl->c, decl->c->str);
+    if (!src)
         return NULL;
-    RowSource *src = src_open(where, decl->c->str, &err);
-    free(where);
     RosterReader *r = xcalloc(1, sizeof *r);
     *r = (RosterReader){.p = p, .decl = decl, .dim = d, .src = src};
     r->level_col = xcalloc((size_t)d->nlevels + 1, sizeof *r->level_col);
     r->level = xcalloc((size_t)d->nlevels + 1, sizeof *r->level);
-    if (!src) {
-        report(r, "%s", err);
-        free(err);
-    }
-    if (!src || !read_header(r)) {
+    if (!read_header(r)) {
         roster_close(r);
         return NULL;
     }

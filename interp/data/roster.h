@@ -33,7 +33,7 @@ typedef struct {
 } RosterRow;
 
 /* Opens the source of decl (an N_DIMENSION with a file) for dimension d
- * and reads its header.  NULL after reporting (or after src_resolve refused
+ * and reads its header.  NULL after reporting (or after src_open_data refused
  * the path).  An empty source is no error: its reader has no rows. */
 RosterReader *roster_open(Program *p, const Node *decl, const Dim *d);
 

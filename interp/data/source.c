@@ -51,11 +51,23 @@ RowSource *src_open(const char *where, const char *name, char **err)
     return kind_of(where)->open(where, name, err);
 }
 
-char *src_resolve(Program *p, const Node *path_node)
+RowSource *src_open_data(Program *p, const Node *path_node, const char *name)
 {
-    if (kind_with_scheme(path_node->str))
-        return xstrdup(path_node->str);
-    return prog_data_path(p, path_node);
+    if (kind_with_scheme(path_node->str)) {
+        char *err = NULL;
+        RowSource *s = src_open(path_node->str, name, &err);
+        if (!s) {
+            diag_error(p->diags, path_node->loc, "%s", err ? err : "cannot open the source");
+            p->data_error = true;
+        }
+        free(err);
+        return s;
+    }
+    char *path = NULL;
+    int fd = prog_open_data(p, path_node, &path);
+    RowSource *s = fd >= 0 ? src_file_open_fd(fd, path, name) : NULL;
+    free(path);
+    return s;
 }
 
 /* ---- the common part ---- */

@@ -76,11 +76,13 @@ struct RowSource {
  * directory". */
 RowSource *src_open(const char *where, const char *name, char **err);
 
-/* What the plan's data path (a string node) names, as a reader opens it: a
+/* Opens the plan's data path (a string node) with name for diagnostics: a
  * URI of a kind with a scheme as written, else the file through
- * prog_data_path (the plan's directory, --allow-path).  NULL after
- * reporting; malloc'd. */
-char *src_resolve(Program *p, const Node *path_node);
+ * prog_open_data (once, inside the plan's directory or an --allow-path
+ * one, only a regular file) read by the kind of file paths.  NULL after
+ * reporting at the node (p->data_error set when the source cannot be
+ * read). */
+RowSource *src_open_data(Program *p, const Node *path_node, const char *name);
 
 /* The name given when opening. */
 static inline const char *src_name(const RowSource *s)
@@ -140,7 +142,7 @@ void src_signature(const RowSource *s, Buf *out);
  * cannot be opened. */
 void src_signature_at(const char *where, Buf *out);
 
-/* The signature of the plan's data path node as src_resolve would name it
+/* The signature of the plan's data path node as src_open_data would name it
  * (no diagnostics, no sandbox check). */
 void src_signature_of(const Node *path_node, Buf *out);
 
@@ -162,5 +164,9 @@ void src_locate_as_csv(const SrcRow *row, long fi, size_t max, SrcPos *at, Buf *
 #define SRC_KIND(scheme, open) RowSource *open(const char *where, const char *name, char **err);
 #include "data/source_kinds.h"
 #undef SRC_KIND
+
+/* The kind of file paths reading a file already open (fd is taken over;
+ * path names the file in the signature). */
+RowSource *src_file_open_fd(int fd, const char *path, const char *name);
 
 #endif

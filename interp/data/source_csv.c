@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/files.h"
 #include "data/cells.h"
 #include "data/csv.h"
 
@@ -22,6 +23,7 @@
 typedef struct {
     RowSource base;
     CsvReader *csv;
+    int fd; /* the file, owned: read again by line_text and split with pread */
     char *path;
 } CsvSource;
 
@@ -32,19 +34,37 @@ static CsvSource *csv_of(const RowSource *s)
     return (CsvSource *)s;
 }
 
-static CsvSource *csv_source_new(CsvReader *csv, const char *path, const char *name)
+/* A source reading the file open at fd (taken over). */
+static CsvSource *csv_source_new(int fd, const char *path, const char *name)
 {
     CsvSource *c = xcalloc(1, sizeof *c);
     src_init(&c->base, &csv_ops, name);
-    c->csv = csv;
+    c->csv = csv_open_fd(fd, path);
+    c->fd = fd;
     c->path = xstrdup(path);
     return c;
 }
 
+RowSource *src_file_open_fd(int fd, const char *path, const char *name)
+{
+#ifdef POSIX_FADV_SEQUENTIAL
+    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    return &csv_source_new(fd, path, name)->base;
+}
+
 RowSource *src_csv_open(const char *where, const char *name, char **err)
 {
-    CsvReader *csv = csv_open(where, err);
-    return csv ? &csv_source_new(csv, where, name)->base : NULL;
+    FileWhy why;
+    int fd = file_open_read(AT_FDCWD, where, false, &why);
+    if (fd >= 0)
+        return src_file_open_fd(fd, where, name);
+    if (err) {
+        Buf b = {0};
+        buf_printf(&b, "cannot open '%s': %s", where, file_why_text(&why));
+        *err = b.data;
+    }
+    return NULL;
 }
 
 static int csv_src_next(RowSource *s, SrcRow *row)
@@ -70,14 +90,12 @@ static bool put_line(Buf *out, size_t max, const char *s, const char *e)
  * a record it rejects. */
 static void csv_src_line_text(RowSource *s, long line, size_t max, Buf *out)
 {
-    int fd = open(csv_of(s)->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
+    int fd = csv_of(s)->fd;
     char blk[65536];
     long cur = 1;
     bool first = true;
     ssize_t k;
-    while ((k = read(fd, blk, sizeof blk)) > 0) {
+    for (off_t at = 0; (k = pread(fd, blk, sizeof blk, at)) > 0; at += k) {
         const char *p = blk, *e = blk + k;
         if (first && k >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
             p += 3;
@@ -90,7 +108,6 @@ static void csv_src_line_text(RowSource *s, long line, size_t max, Buf *out)
         if (cur >= line && put_line(out, max, p, e))
             break;
     }
-    close(fd);
     if (out->len > max)
         out->len = (size_t)cval_clip(out->data, out->len, max);
 }
@@ -98,7 +115,7 @@ static void csv_src_line_text(RowSource *s, long line, size_t max, Buf *out)
 static int csv_src_parallel(const RowSource *s)
 {
     struct stat st;
-    if (stat(csv_of(s)->path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < PARALLEL_FROM)
+    if (fstat(csv_of(s)->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < PARALLEL_FROM)
         return 1;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     return cpus < 1 ? 1 : cpus > PARALLEL_MAX ? PARALLEL_MAX : (int)cpus;
@@ -110,12 +127,9 @@ static bool ranges(CsvSource *c, int n, CsvRange *rg)
 {
     long line;
     long long from = csv_tell(c->csv, &line);
-    int fd = open(c->path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-              csv_split(fd, from, (long long)st.st_size, line, n, rg) == 0;
-    if (fd >= 0)
-        close(fd);
+    bool ok = fstat(c->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+              csv_split(c->fd, from, (long long)st.st_size, line, n, rg) == 0;
     rg[n - 1].length = -1; /* the last range reads to the end, as one reader would */
     return ok;
 }
@@ -127,11 +141,12 @@ static int csv_src_split(RowSource *s, int n, RowSource **parts)
     int k = 0;
     if (ranges(c, n, rg))
         for (; k < n; k++) {
-            CsvReader *csv = csv_open(c->path, NULL);
-            if (!csv)
+            int fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
+            if (fd < 0)
                 break;
-            csv_set_range(csv, rg[k].offset, rg[k].length, rg[k].line);
-            parts[k] = &csv_source_new(csv, c->path, s->name)->base;
+            CsvSource *part = csv_source_new(fd, c->path, s->name);
+            csv_set_range(part->csv, rg[k].offset, rg[k].length, rg[k].line);
+            parts[k] = &part->base;
         }
     free(rg);
     if (k == n)
@@ -145,7 +160,7 @@ static void csv_src_signature(const RowSource *s, Buf *out)
 {
     struct stat st;
     const char *path = csv_of(s)->path;
-    if (stat(path, &st) == 0)
+    if (fstat(csv_of(s)->fd, &st) == 0)
         buf_printf(out, "[csv %s %lld %lld.%09ld %llu]", path, (long long)st.st_size,
                    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
     else
@@ -156,6 +171,7 @@ static void csv_src_close(RowSource *s)
 {
     CsvSource *c = csv_of(s);
     csv_close(c->csv);
+    close(c->fd);
     free(c->path);
     src_fini(s);
     free(c);

@@ -102,19 +102,13 @@ static bool read_header(TgtReader *t)
 
 TgtReader *tgt_open(Program *p, const Node *decl, const Node *metric, int max_levels)
 {
-    char *where = src_resolve(p, decl->c), *err = NULL;
-    if (!where)
+    RowSource *src = src_open_data(p, decl->c, decl->c->str);
+    if (!src)
         return NULL;
-    RowSource *src = src_open(where, decl->c->str, &err);
-    free(where);
     TgtReader *t = xcalloc(1, sizeof *t);
     *t = (TgtReader){.p = p, .decl = decl, .src = src, .value_field = -1, .max_levels = max_levels};
     t->want = map_column_or_name(decl->d, metric->name);
-    if (!src) {
-        report(t, "%s", err);
-        free(err);
-    }
-    if (!src || !read_header(t)) {
+    if (!read_header(t)) {
         tgt_close(t);
         return NULL;
     }

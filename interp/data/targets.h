@@ -25,7 +25,7 @@ typedef struct TgtReader TgtReader;
 
 /* Opens the source of decl (an N_TARGET with a file) for metric and reads
  * its header, accepting at most max_levels level columns.  NULL after
- * reporting (or after src_resolve refused the path). */
+ * reporting (or after src_open_data refused the path). */
 TgtReader *tgt_open(Program *p, const Node *decl, const Node *metric, int max_levels);
 
 /* The level columns found, in header order: how many, and the level of

@@ -10,6 +10,7 @@
 #define PROGRAM_H
 
 #include "base/diag.h"
+#include "base/files.h"
 #include "syntax/ast.h"
 
 #define PROG_MAX_IMPORT_DEPTH 32
@@ -38,6 +39,7 @@ typedef struct Program {
     bool data_error; /* a file could not be read: exit 2 */
     int syntax_errors;
     Symbols *sym;
+    FileIds files; /* every file read: the plan, its imports, its data files */
 } Program;
 
 Program *prog_new(Diags *d);
@@ -58,9 +60,14 @@ Node *prog_parse_unit(Program *p, const char *name, const char *dir, const char 
  * adds statements to the main unit after loading it). */
 void prog_load_new_imports(Program *p);
 
-/* Resolves a data path named in the plan (relative to the plan's
- * directory) to a readable path, or reports why not and returns NULL.
- * The result is malloc'd. */
-char *prog_data_path(Program *p, const Node *path_node);
+/* Opens a data path named in the plan (relative to the plan's directory)
+ * for reading, the one way (base/files.h): once, beneath the directory the
+ * plan may read that holds it (its own, or an --allow-path one) with no
+ * symbolic link out of it, never blocking, only a regular file.  Returns
+ * the descriptor (the caller's; its file joins p->files) and, when path is
+ * not NULL, a malloc'd name of the file (directory/path) in *path; or -1
+ * after reporting at the node (p->data_error set when the file exists
+ * nowhere or is not a regular file). */
+int prog_open_data(Program *p, const Node *path_node, char **path);
 
 #endif

@@ -5,9 +5,11 @@
 #include "load/load.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "load/stdlib_mods.h"
 #include "model/model.h"
@@ -39,13 +41,10 @@ static char *dir_of(const char *path)
     return xstrndup(path, (size_t)(slash - path));
 }
 
-/* Reads a whole file; NULL with errno set on failure. */
-static char *read_file(const char *path, size_t *len, bool *too_big)
+/* Reads a whole file from f (closed here); NULL with errno set on failure. */
+static char *read_stream(FILE *f, size_t *len, bool *too_big)
 {
     *too_big = false;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
     Buf b = {0};
     char chunk[65536];
     size_t n;
@@ -67,6 +66,31 @@ static char *read_file(const char *path, size_t *len, bool *too_big)
     return b.data ? b.data : xstrdup("");
 }
 
+/* Reads the main plan (the file the user named: any kind of file). */
+static char *read_file(Program *p, const char *path, size_t *len, bool *too_big)
+{
+    *too_big = false;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    file_ids_add_fd(&p->files, fileno(f));
+    return read_stream(f, len, too_big);
+}
+
+/* Reads the file open at fd (taken over). */
+static char *read_fd(int fd, size_t *len, bool *too_big)
+{
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        *too_big = false;
+        return NULL;
+    }
+    return read_stream(f, len, too_big);
+}
+
 static Unit *add_unit(Program *p, const char *name, const char *dir, const char *text, size_t len)
 {
     Unit *u = xcalloc(1, sizeof *u);
@@ -86,14 +110,74 @@ static bool inside(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0' || n == 1);
 }
 
+/* The directory a plan may read (its own, an --allow-path one) that path
+ * is in, or NULL. */
+static const char *base_of(const Program *p, const char *path)
+{
+    if (p->root && inside(path, p->root))
+        return p->root;
+    for (int i = 0; i < p->nallow; i++)
+        if (inside(path, p->allow[i]))
+            return p->allow[i];
+    return NULL;
+}
+
 static bool allowed(const Program *p, const char *real)
 {
-    if (p->root && inside(real, p->root))
-        return true;
-    for (int i = 0; i < p->nallow; i++)
-        if (inside(real, p->allow[i]))
-            return true;
-    return false;
+    return base_of(p, real) != NULL;
+}
+
+/* Opens abs (an absolute path below base, which is a real path) beneath
+ * base: no symbolic link or '..' leads out of it on the way. */
+static int open_under(const char *base, const char *abs, FileWhy *why)
+{
+    *why = (FileWhy){0};
+    const char *rel = abs + strlen(base);
+    while (*rel == '/')
+        rel++;
+    if (!*rel) {
+        why->err = EISDIR;
+        return -1;
+    }
+    int dfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        why->err = errno;
+        return -1;
+    }
+    int fd = file_open_read(dfd, rel, true, why);
+    close(dfd);
+    return fd;
+}
+
+/* Opens rel (a path without '..' above its start) in the directory dir,
+ * beneath the directory a plan may read that holds dir; when a symbolic
+ * link leads out of that one, beneath the one it leads into, if any. */
+static int open_allowed(Program *p, const char *dir, const char *rel, FileWhy *why)
+{
+    *why = (FileWhy){0};
+    char *rdir = realpath(dir, NULL);
+    if (!rdir) {
+        why->err = errno;
+        return -1;
+    }
+    Buf b = {0};
+    buf_printf(&b, "%s/%s", rdir, rel);
+    const char *base = base_of(p, rdir);
+    int fd = base ? open_under(base, buf_cstr(&b), why) : -1;
+    if (!base)
+        why->outside = true;
+    if (fd < 0 && why->outside && !why->link) { /* a link into an --allow-path directory */
+        char *real = realpath(buf_cstr(&b), NULL);
+        const char *other = real ? base_of(p, real) : NULL;
+        if (other)
+            fd = open_under(other, real, why);
+        free(real);
+    }
+    buf_free(&b);
+    free(rdir);
+    if (fd >= 0)
+        file_ids_add_fd(&p->files, fd);
+    return fd;
 }
 
 /* Rejects absolute paths and paths whose '..' climbs above their start. */
@@ -121,47 +205,48 @@ static const char *lexical_escape(const char *path)
     return NULL;
 }
 
-/* Is path a file inside the directories a plan may read?  Else an error
- * at pn. */
-static bool resolves_inside(Program *p, const Node *pn, const char *path)
+/* Reports why the data file of pn could not be opened. */
+static void open_error(Program *p, const Node *pn, const FileWhy *why)
 {
-    char *real = realpath(path, NULL);
-    if (!real) {
-        diag_error(p->diags, pn->loc, "cannot open '%s': %s", pn->str, strerror(errno));
-        p->data_error = true;
-        return false;
-    }
-    if (!allowed(p, real)) {
-        diag_error(p->diags, pn->loc, "cannot use '%s': it resolves outside the plan's directory",
-                   pn->str);
+    if (why->outside) {
+        diag_error(p->diags, pn->loc, "cannot use '%s': %s", pn->str, file_why_text(why));
         diag_note_plain(p->diags, "a symbolic link may point elsewhere; use --allow-path DIR");
-        free(real);
-        return false;
+        return;
     }
-    free(real);
-    return true;
+    if (why->kind) {
+        diag_error(p->diags, pn->loc, "cannot read '%s': %s", pn->str, file_why_text(why));
+        diag_note_plain(p->diags, "a data file must be a regular file");
+    } else {
+        diag_error(p->diags, pn->loc, "cannot open '%s': %s", pn->str, file_why_text(why));
+    }
+    p->data_error = true;
 }
 
-char *prog_data_path(Program *p, const Node *pn)
+int prog_open_data(Program *p, const Node *pn, char **path)
 {
-    const char *why = lexical_escape(pn->str);
-    if (why) {
-        diag_error(p->diags, pn->loc, "cannot use '%s': %s", pn->str, why);
+    const char *escape = lexical_escape(pn->str);
+    if (escape) {
+        diag_error(p->diags, pn->loc, "cannot use '%s': %s", pn->str, escape);
         diag_note_plain(p->diags, "data files are named relative to the plan, inside its directory "
                                   "(or a directory given with --allow-path)");
-        return NULL;
+        return -1;
     }
     if (p->no_files || !pn->loc.src->dir) {
         diag_error(p->diags, pn->loc, "cannot read '%s': no file access here", pn->str);
-        return NULL;
+        return -1;
     }
-    Buf b = {0};
-    buf_printf(&b, "%s/%s", pn->loc.src->dir, pn->str);
-    if (!resolves_inside(p, pn, buf_cstr(&b))) {
-        buf_free(&b);
-        return NULL;
+    FileWhy why;
+    int fd = open_allowed(p, pn->loc.src->dir, pn->str, &why);
+    if (fd < 0) {
+        open_error(p, pn, &why);
+        return -1;
     }
-    return b.data;
+    if (path) {
+        Buf b = {0};
+        buf_printf(&b, "%s/%s", pn->loc.src->dir, pn->str);
+        *path = b.data;
+    }
+    return fd;
 }
 
 static Unit *parse_unit(Program *p, Unit *u)
@@ -265,44 +350,49 @@ static char *find_relative(Program *p, const Unit *from, const Node *imp, bool *
     return NULL;
 }
 
-/* dir/path, when it exists inside dir (no symbolic link out of it). */
-static char *inside_dir(const char *dir, const char *path)
+/* dir/path, when it exists inside dir (no symbolic link out of it);
+ * *root gets dir's real path (malloc'd). */
+static char *inside_dir(const char *dir, const char *path, char **root)
 {
     Buf b = {0};
     buf_printf(&b, "%s/%s", dir, path);
     char *real = realpath(buf_cstr(&b), NULL);
-    char *root = realpath(dir, NULL);
+    *root = realpath(dir, NULL);
     buf_free(&b);
-    if (!real || !root || !inside(real, root)) {
+    if (!real || !*root || !inside(real, *root)) {
         free(real);
-        real = NULL;
+        free(*root);
+        *root = real = NULL;
     }
-    free(root);
     return real;
 }
 
-static char *find_on_path(const Node *imp)
+static char *find_on_path(const Node *imp, char **base)
 {
     const char *env = getenv("SALESPLAN_PATH");
     if (!env || lexical_escape(imp->str))
         return NULL;
     char *copy = xstrdup(env), *save = NULL, *real = NULL;
     for (char *dir = strtok_r(copy, ":", &save); dir && !real; dir = strtok_r(NULL, ":", &save))
-        real = inside_dir(dir, imp->str);
+        real = inside_dir(dir, imp->str, base);
     free(copy);
     return real;
 }
 
-/* Finds an import: relative to the importing file, then $SALESPLAN_PATH. */
+/* Finds an import: relative to the importing file, then $SALESPLAN_PATH;
+ * *base gets the directory it is to be opened beneath (malloc'd). */
 static char *find_import(Program *p, const Unit *from, const Node *imp, bool *from_env,
-                         bool *outside)
+                         bool *outside, char **base)
 {
     *from_env = false;
     *outside = false;
+    *base = NULL;
     char *real = find_relative(p, from, imp, outside);
-    if (real)
+    if (real) {
+        *base = xstrdup(base_of(p, real));
         return real;
-    real = find_on_path(imp);
+    }
+    real = find_on_path(imp, base);
     *from_env = real != NULL;
     return real;
 }
@@ -342,16 +432,25 @@ static char *import_name(const Unit *from, const Node *imp, const char *real, bo
     return s;
 }
 
-/* Reads the file real (the unit takes it over) as name, then its imports. */
-static void load_import(Program *p, const Node *imp, char *real, const char *name, int depth,
-                        const char **stack)
+/* Reads the file real (the unit takes it over), opened beneath base, as
+ * name, then its imports. */
+static void load_import(Program *p, const Node *imp, char *real, const char *base, const char *name,
+                        int depth, const char **stack)
 {
     size_t len;
-    bool too_big;
-    char *text = read_file(real, &len, &too_big);
+    bool too_big = false;
+    FileWhy why;
+    int fd = open_under(base, real, &why);
+    if (fd >= 0)
+        file_ids_add_fd(&p->files, fd);
+    char *text = fd >= 0 ? read_fd(fd, &len, &too_big) : NULL;
     if (!text) {
         diag_error(p->diags, imp->loc, "cannot import '%s': %s", imp->str,
-                   too_big ? "file too large" : strerror(errno));
+                   too_big  ? "file too large"
+                   : fd < 0 ? file_why_text(&why)
+                            : strerror(errno));
+        if (why.kind)
+            diag_note_plain(p->diags, "an imported plan must be a regular file");
         p->data_error = true;
         free(real);
         return;
@@ -372,7 +471,7 @@ static void import_file(Program *p, Unit *from, const Node *imp, int depth, cons
         return;
     }
     bool from_env, outside;
-    char *real = find_import(p, from, imp, &from_env, &outside);
+    char *base, *real = find_import(p, from, imp, &from_env, &outside, &base);
     if (!real) {
         import_not_found(p, imp, outside);
         return;
@@ -380,15 +479,14 @@ static void import_file(Program *p, Unit *from, const Node *imp, int depth, cons
     if (on_stack(stack, depth + 1, real)) {
         cycle_error(p, imp, stack, depth + 1, real);
         free(real);
-        return;
-    }
-    if (find_loaded(p, real)) {
+    } else if (find_loaded(p, real)) {
         free(real);
-        return;
+    } else {
+        char *name = import_name(from, imp, real, from_env);
+        load_import(p, imp, real, base, name, depth, stack);
+        free(name);
     }
-    char *name = import_name(from, imp, real, from_env);
-    load_import(p, imp, real, name, depth, stack);
-    free(name);
+    free(base);
 }
 
 static void load_imports(Program *p, Unit *u, int depth, const char **stack)
@@ -425,7 +523,7 @@ bool prog_load_file(Program *p, const char *path)
 {
     size_t len;
     bool too_big;
-    char *text = read_file(path, &len, &too_big);
+    char *text = read_file(p, path, &len, &too_big);
     if (!text) {
         diag_error(p->diags, (Loc){0}, "cannot read '%s': %s", path,
                    too_big ? "file too large (over 64 MiB)" : strerror(errno));
@@ -495,5 +593,6 @@ void prog_free(Program *p)
         free((void *)p->allow[i]);
     free(p->allow);
     free(p->root);
+    file_ids_free(&p->files);
     free(p);
 }

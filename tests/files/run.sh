@@ -91,6 +91,85 @@ expect() {
     fi
 }
 
+# ---- data files: FIFOs, directories, symbolic links out, a raced link ------
+
+if command -v mkfifo >/dev/null 2>&1 && mkfifo fifo.csv fifo.plan 2>/dev/null; then
+    printf '%s\nimport "fifo.plan"\n' "$plan_head" >fifo_import.plan
+    expect fifo_import 2 "cannot import 'fifo.plan': it is a FIFO" "$bin" check fifo_import.plan
+    printf '%s\ndimension org levels rep from "fifo.csv"\n' "$plan_head" >fifo_roster.plan
+    expect fifo_roster 2 "cannot read 'fifo.csv': it is a FIFO" "$bin" check fifo_roster.plan
+    printf '%s\ndimension org levels rep from "data/reps.csv"\nmetric revenue money\nactuals "fifo.csv"\n' \
+        "$plan_head" >fifo_actuals.plan
+    expect fifo_actuals 2 "cannot read 'fifo.csv': it is a FIFO" "$bin" check fifo_actuals.plan
+    expect fifo_actuals_run 2 "cannot read 'fifo.csv': it is a FIFO" "$bin" run fifo_actuals.plan
+    printf '%s\ndimension org levels rep from "data/reps.csv"\nmetric revenue money\ntarget revenue = 10\nsplit revenue by rep equally\n' \
+        "$plan_head" >reps.plan
+    expect fifo_actuals_cli 2 "cannot open 'fifo.csv': it is a FIFO" \
+        "$bin" run reps.plan --actuals fifo.csv
+    cat >fifo_history.plan <<PLAN
+$plan_head
+history sales = "fifo.csv"
+metric revenue money
+target revenue = 1200
+split revenue by month seasonality sales
+PLAN
+    expect fifo_history 2 "cannot read 'fifo.csv': it is a FIFO" "$bin" run fifo_history.plan
+    printf '%s\ndimension org levels rep from "data/reps.csv"\nmetric revenue money\ntarget revenue from "fifo.csv"\n' \
+        "$plan_head" >fifo_targets.plan
+    expect fifo_targets 2 "cannot read 'fifo.csv': it is a FIFO" "$bin" check fifo_targets.plan
+else
+    skip fifo "mkfifo is not available"
+fi
+
+mkdir -p adir.csv
+printf '%s\ndimension org levels rep from "adir.csv"\n' "$plan_head" >dir_roster.plan
+expect directory_roster 2 "cannot read 'adir.csv': it is a directory" "$bin" check dir_roster.plan
+
+ln -s ../outside.csv out_link.csv
+printf '%s\ndimension org levels rep from "out_link.csv"\nmetric revenue money\ntarget revenue = 10\nsplit revenue by rep equally\n' \
+    "$plan_head" >link_out.plan
+expect link_out 1 "cannot use 'out_link.csv': it resolves outside" "$bin" run link_out.plan
+ln -s .. up_link
+printf '%s\ndimension org levels rep from "up_link/outside.csv"\n' "$plan_head" >link_dir_out.plan
+expect link_dir_out 1 "cannot use 'up_link/outside.csv'" "$bin" check link_dir_out.plan
+ln -s ../outside_actuals.csv out_actuals.csv
+printf '%s\ndimension org levels rep from "data/reps.csv"\nmetric revenue money\nactuals "out_actuals.csv"\n' \
+    "$plan_head" >link_actuals.plan
+expect link_actuals 1 "cannot use 'out_actuals.csv'" "$bin" run link_actuals.plan --show "revenue by rep"
+
+# A link swapped between a file inside and one outside while runs read it:
+# a run sees the inside file or refuses, never the outside one.
+printf 'rep,start\ninside_rep,2027-02\n' >data/inside.csv
+printf '%s\ndimension org levels rep from "data/race.csv"\nmetric revenue money\ntarget revenue = 10\nsplit revenue by rep equally\n' \
+    "$plan_head" >race.plan
+ln -s inside.csv data/race.csv
+(
+    while [ ! -f "$tmp/race.stop" ]; do
+        ln -sfn ../../outside.csv data/race.csv
+        ln -sfn inside.csv data/race.csv
+    done
+) &
+swapper=$!
+race_bad=0
+race_inside=0
+i=0
+while [ $i -lt ${FILES_RACE_RUNS:-300} ]; do
+    timeout 5 "$bin" run race.plan --show "revenue by rep" >"$tmp/out" 2>"$tmp/err" </dev/null
+    if grep -q "$marker" "$tmp/out" "$tmp/err"; then
+        race_bad=$((race_bad + 1))
+    fi
+    grep -q inside_rep "$tmp/out" && race_inside=$((race_inside + 1))
+    i=$((i + 1))
+done
+: >"$tmp/race.stop"
+wait $swapper
+rm -f "$tmp/err"
+if [ $race_bad -ne 0 ]; then
+    fail link_race "$race_bad of $i runs read the file outside"
+else
+    pass "link_race ($race_inside of $i runs read the inside file)"
+fi
+
 # ---- a history naming a million members the plan does not have -----------
 
 {

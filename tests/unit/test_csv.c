@@ -509,7 +509,7 @@ static void test_open_missing_file(void **state)
     free(err);
     err = NULL;
     assert_null(csv_open("/", &err));
-    assert_string_equal(err, "cannot open '/': Is a directory");
+    assert_string_equal(err, "cannot open '/': it is a directory, not a regular file");
     free(err);
 }
 
