@@ -76,21 +76,16 @@ static char *slurp(const char *path, size_t *len)
     return b.data ? b.data : xstrdup("");
 }
 
-/* Rewrites path with text, keeping its permissions; 0 or 2. */
+/* Rewrites path with text by the output module's rules (through a
+ * symbolic link, keeping the mode, never a read-only file); 0 or 2. */
 static int fmt_write(const char *path, const Buf *text)
 {
-    char *real = realpath(path, NULL), *err = NULL;
-    const char *target = real ? real : path;
-    struct stat st;
-    bool have_mode = stat(target, &st) == 0;
-    int rc = render_write_atomic(target, text->data ? text->data : "", text->len, &err);
-    if (rc == 0 && have_mode && (st.st_mode & 07777) != 0644)
-        chmod(target, st.st_mode & 07777);
+    char *err = NULL;
+    int rc = render_write_atomic(path, text->data ? text->data : "", text->len, NULL, &err);
     if (rc != 0) {
         fprintf(stderr, "salesplan: %s\n", err ? err : "cannot write the file");
         free(err);
     }
-    free(real);
     return rc ? 2 : 0;
 }
 

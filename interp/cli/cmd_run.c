@@ -146,15 +146,16 @@ static int tables(Session *S, const RunOpts *o, Buf *out)
     return rc;
 }
 
-/* Writes the result to -o FILE atomically, or to stdout; 0 or 2. */
-static int write_out(const RunOpts *o, const Buf *out)
+/* Writes the result to -o FILE atomically (never over a file the plan
+ * read), or to stdout (its errors are main's); 0 or 2. */
+static int write_out(const Session *S, const RunOpts *o, const Buf *out)
 {
     if (!o->out) {
         fwrite(out->data ? out->data : "", 1, out->len, stdout);
         return 0;
     }
     char *err = NULL;
-    if (render_write_atomic(o->out, out->data ? out->data : "", out->len, &err) == 0)
+    if (render_write_atomic(o->out, out->data ? out->data : "", out->len, &S->p->files, &err) == 0)
         return 0;
     fprintf(stderr, "salesplan: %s\n", err);
     free(err);
@@ -192,7 +193,7 @@ static int run_plan(const RunOpts *o)
         int quiet_fail = evaluate(&S, o, &out);
         rc = session_status(&S);
         if (!S.d.nerrors) {
-            int w = write_out(o, &out);
+            int w = write_out(&S, o, &out);
             rc = w ? w : quiet_fail;
         }
         session_report(&S, file);

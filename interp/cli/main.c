@@ -2,6 +2,7 @@
  * and --version.  Exit status: 0 success; 1 the plan is invalid; 2 usage,
  * file or data errors.  It parses and dispatches; it does no planning. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -45,7 +46,18 @@ static const struct {
     {"fmt", cmd_fmt},     {"repl", repl_main},
 };
 
-int main(int argc, char **argv)
+/* The command's status, or 2 when standard output lost what was written. */
+static int finish(int rc)
+{
+    char *err = NULL;
+    if (render_close_stdout(&err) == 0)
+        return rc;
+    fprintf(stderr, "salesplan: %s\n", err);
+    free(err);
+    return 2;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage_error("a command is needed%s", "");
@@ -62,4 +74,9 @@ int main(int argc, char **argv)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].run(argc - 2, argv + 2);
     return cli_usage_error("unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    return finish(dispatch(argc, argv));
 }

@@ -1,16 +1,111 @@
-/* output.c -- output files written atomically: a temporary file beside
- * the target, synced, then renamed over it, so that a reader sees the old
- * file or the whole new one, never a part.  It writes only the file it is
- * given (and its temporary). */
+/* output.c -- the one output module: files written atomically (a
+ * temporary file beside the target, synced, then renamed over it, so that
+ * a reader sees the old file or the whole new one, never a part), and
+ * standard output closed with its errors checked.
+ *
+ * The rules every writer follows (-o, fmt -w, the REPL's :save): a symbolic
+ * link is written through to its target (the link stays); a target that
+ * is not a regular file (a device, a FIFO, a directory), that is read-only
+ * (no write permission, or no write bit at all, which root is not stopped
+ * by) or that is one of the files a plan read is refused; an existing
+ * file keeps its mode (and, best effort, its owner), a new one is made
+ * with 0666 less the umask; the temporary file is removed on SIGINT,
+ * SIGTERM and SIGHUP before the signal does what it did before.  Every
+ * write, sync and close is checked.  It writes only the file it is given
+ * (and its temporary).
+ *
+ * For tests only: SALESPLAN_TEST_WRITE_PAUSE=SECONDS waits that long with
+ * the temporary file written, before it is renamed (tests/files sends a
+ * signal then). */
 #include "render/render.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+/* ---- the temporary file and signals ---- */
+
+static const int tmp_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define NSIGNALS (sizeof tmp_signals / sizeof tmp_signals[0])
+static struct sigaction tmp_old[NSIGNALS];
+static bool tmp_installed[NSIGNALS];
+static char tmp_path[PATH_MAX + 32];
+static volatile sig_atomic_t tmp_armed;
+
+/* Removes the temporary file, restores what the signal did and raises it
+ * again (only async-signal-safe calls). */
+static void on_signal(int sig)
+{
+    if (tmp_armed)
+        unlink(tmp_path);
+    tmp_armed = 0;
+    for (size_t i = 0; i < NSIGNALS; i++)
+        if (tmp_signals[i] == sig && tmp_installed[i])
+            sigaction(sig, &tmp_old[i], NULL);
+    raise(sig);
+}
+
+/* Registers tmp for removal on a signal (a signal that was ignored stays
+ * ignored). */
+static void arm(const char *tmp)
+{
+    size_t n = strlen(tmp);
+    if (n >= sizeof tmp_path)
+        return;
+    memcpy(tmp_path, tmp, n + 1);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < NSIGNALS; i++) {
+        struct sigaction old;
+        tmp_installed[i] = false;
+        if (sigaction(tmp_signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+            continue;
+        tmp_old[i] = old;
+        tmp_installed[i] = sigaction(tmp_signals[i], &sa, NULL) == 0;
+    }
+    tmp_armed = 1;
+}
+
+static void disarm(void)
+{
+    tmp_armed = 0;
+    for (size_t i = 0; i < NSIGNALS; i++)
+        if (tmp_installed[i]) {
+            sigaction(tmp_signals[i], &tmp_old[i], NULL);
+            tmp_installed[i] = false;
+        }
+}
+
+/* Creates a new temporary file beside target, mode 0666 less the umask:
+ * its descriptor and *tmp (malloc'd), or -1 with errno set. */
+static int make_tmp(const char *target, char **tmp)
+{
+    size_t n = strlen(target) + 32;
+    *tmp = xmalloc(n);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned long x = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        x = x * 6364136223846793005UL + 1442695040888963407UL;
+        snprintf(*tmp, n, "%s.tmp.%06lx", target, (x >> 20) & 0xFFFFFF);
+        int fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* ---- writing ---- */
 
 static int write_fail(const char *path, const char *tmp, int fd, int e, char **err)
 {
@@ -18,10 +113,19 @@ static int write_fail(const char *path, const char *tmp, int fd, int e, char **e
         close(fd);
     if (tmp)
         unlink(tmp);
+    disarm();
     const char *msg = strerror(e);
     size_t n = strlen(path) + strlen(msg) + 32;
     *err = xmalloc(n);
     snprintf(*err, n, "cannot write '%s': %s", path, msg);
+    return -1;
+}
+
+static int refuse(const char *path, const char *why, char **err)
+{
+    size_t n = strlen(path) + strlen(why) + 48;
+    *err = xmalloc(n);
+    snprintf(*err, n, "cannot write '%s': %s; nothing written", path, why);
     return -1;
 }
 
@@ -48,7 +152,7 @@ static void sync_parent_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
     char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         (void)fsync(fd);
         close(fd);
@@ -56,23 +160,104 @@ static void sync_parent_dir(const char *path)
     free(dir);
 }
 
-int render_write_atomic(const char *path, const char *data, size_t len, char **err)
+/* The file to write for path: path, or the target of the symbolic link
+ * path is (malloc'd); NULL after refusing. */
+static char *target_of(const char *path, char **err)
 {
-    size_t n = strlen(path);
-    char *tmp = xmalloc(n + sizeof ".tmp.XXXXXX");
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(tmp), rc = 0;
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+        return xstrdup(path);
+    char *real = realpath(path, NULL);
+    if (!real)
+        refuse(path, "it is a symbolic link to a file that does not exist", err);
+    return real;
+}
+
+/* Whether an existing target may be replaced (*have: it exists, *st its
+ * status); -1 after refusing. */
+static int check_target(const char *path, const FileIds *keep, struct stat *st, bool *have,
+                        char **err)
+{
+    *have = stat(path, st) == 0;
+    if (!*have)
+        return errno == ENOENT ? 0 : write_fail(path, NULL, -1, errno, err);
+    if (!S_ISREG(st->st_mode))
+        return refuse(path,
+                      S_ISDIR(st->st_mode) ? "it is a directory"
+                                           : "it is not a regular file (a device or a FIFO)",
+                      err);
+    if (keep && file_ids_has_path(keep, path))
+        return refuse(path, "it is a file the plan reads", err);
+    if ((st->st_mode & 0222) == 0 || access(path, W_OK) != 0)
+        return refuse(path, "it is read-only", err);
+    return 0;
+}
+
+/* The test hook: a pause with the temporary file written. */
+static void test_pause(void)
+{
+    const char *s = getenv("SALESPLAN_TEST_WRITE_PAUSE");
+    int secs = s ? atoi(s) : 0;
+    if (secs > 0 && secs < 60)
+        sleep((unsigned)secs);
+}
+
+/* Writes data to a new temporary file and renames it over target; 0 or -1. */
+static int replace(const char *target, const char *data, size_t len, const struct stat *st,
+                   char **err)
+{
+    char *tmp = NULL;
+    int fd = make_tmp(target, &tmp), rc = 0;
+    if (fd >= 0)
+        arm(tmp);
+    if (fd >= 0 && st && (st->st_uid != geteuid() || st->st_gid != getegid()))
+        (void)!fchown(fd, st->st_uid, st->st_gid); /* best effort: root keeps the owner */
     if (fd < 0)
-        rc = write_fail(path, NULL, -1, errno, err);
-    else if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0)
-        rc = write_fail(path, tmp, fd, errno, err);
+        rc = write_fail(target, NULL, -1, errno, err);
+    else if ((st && fchmod(fd, st->st_mode & 07777) != 0) || write_all(fd, data, len) != 0 ||
+             fsync(fd) != 0)
+        rc = write_fail(target, tmp, fd, errno, err);
     else if (close(fd) != 0)
-        rc = write_fail(path, tmp, -1, errno, err);
-    else if (rename(tmp, path) != 0)
-        rc = write_fail(path, tmp, -1, errno, err);
-    else
-        sync_parent_dir(path);
+        rc = write_fail(target, tmp, -1, errno, err);
+    else if (test_pause(), rename(tmp, target) != 0)
+        rc = write_fail(target, tmp, -1, errno, err);
+    else {
+        disarm();
+        sync_parent_dir(target);
+    }
     free(tmp);
     return rc;
+}
+
+int render_write_atomic(const char *path, const char *data, size_t len, const FileIds *keep,
+                        char **err)
+{
+    char *target = target_of(path, err);
+    if (!target)
+        return -1;
+    struct stat st;
+    bool have;
+    int rc = check_target(target, keep, &st, &have, err);
+    if (rc == 0)
+        rc = replace(target, data, len, have ? &st : NULL, err);
+    free(target);
+    return rc;
+}
+
+int render_close_stdout(char **err)
+{
+    int e = 0;
+    if (fflush(stdout) != 0)
+        e = errno ? errno : EIO;
+    else if (ferror(stdout))
+        e = EIO;
+    if (fclose(stdout) != 0 && !e)
+        e = errno ? errno : EIO;
+    if (!e)
+        return 0;
+    const char *msg = strerror(e);
+    size_t n = strlen(msg) + 48;
+    *err = xmalloc(n);
+    snprintf(*err, n, "cannot write standard output: %s", msg);
+    return -1;
 }

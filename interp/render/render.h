@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 
+#include "base/files.h"
 #include "base/num.h"
 #include "base/util.h"
 #include "base/valfmt.h"
@@ -211,7 +212,16 @@ bool render_grid_equal(const RenderGrid *a, const RenderGrid *b);
 /* ---- output files -------------------------------------------------------------------------- */
 
 /* Writes data to path atomically: a temporary file in the same directory,
- * fsync, then rename.  Returns 0, or -1 with *err a malloc'd message. */
-int render_write_atomic(const char *path, const char *data, size_t len, char **err);
+ * fsync, then rename (render/output.c states the rules: a symbolic link is
+ * written through, a target that is not a regular file, is read-only or
+ * is one of keep (may be NULL) is refused, an existing file keeps its
+ * mode, the temporary file goes on a signal).  Returns 0, or -1 with *err
+ * a malloc'd message. */
+int render_write_atomic(const char *path, const char *data, size_t len, const FileIds *keep,
+                        char **err);
+
+/* Flushes and closes standard output: 0, or -1 with *err a malloc'd
+ * message when anything written to it was lost (a full disk, /dev/full). */
+int render_close_stdout(char **err);
 
 #endif

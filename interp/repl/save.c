@@ -104,7 +104,7 @@ void repl_cmd_save(Repl *S, const char *text, int line, const char *file, int ar
     int len = (int)utf8_count(file, strlen(file));
     if (why)
         repl_error_at(S, text, line, argcol, len, "not saved: %s", why);
-    else if (render_write_atomic(file, out.data ? out.data : "", out.len, &err) < 0)
+    else if (render_write_atomic(file, out.data ? out.data : "", out.len, NULL, &err) < 0)
         repl_error_at(S, text, line, argcol, len, "not saved: %s", err);
     else
         fprintf(S->out, "saved %s: the plan with %d what-if%s\n", file, S->st.nw,

@@ -170,6 +170,202 @@ else
     pass "link_race ($race_inside of $i runs read the inside file)"
 fi
 
+# ---- standard output -------------------------------------------------------
+
+printf '%s\ndimension org levels rep from "data/reps.csv"\nmetric revenue money\ntarget revenue = 10\nsplit revenue by rep equally\n' \
+    "$plan_head" >out.plan
+if [ -c /dev/full ] && [ -w /dev/full ]; then
+    for cmd in run check fmt; do
+        "$bin" $cmd out.plan >/dev/full 2>"$tmp/err"
+        rc=$?
+        if [ $rc -ne 2 ]; then
+            fail "stdout_full_$cmd" "exit status $rc with standard output on /dev/full, expected 2"
+        elif ! grep -q "cannot write standard output" "$tmp/err"; then
+            fail "stdout_full_$cmd" "no message"
+        else
+            pass "stdout_full_$cmd"
+        fi
+    done
+else
+    skip stdout_full "no writable /dev/full"
+fi
+
+# ---- -o: what it refuses, what it keeps --------------------------------------
+
+# wrote NAME STATUS: the last command's status and that it wrote nothing.
+refused() {
+    if [ "$2" -ne 2 ]; then
+        fail "$1" "exit status $2, expected 2"
+    elif ls ./*.tmp.* >/dev/null 2>&1 || ls data/*.tmp.* >/dev/null 2>&1; then
+        fail "$1" "a temporary file was left"
+    else
+        pass "$1"
+    fi
+}
+
+# A device node of its own (never /dev/null: a writer that replaces devices
+# would replace the machine's).
+if [ "$(id -u)" -eq 0 ] && mknod -m 666 null.dev c 1 3 2>/dev/null; then
+    "$bin" run out.plan -o null.dev 2>"$tmp/err"
+    rc=$?
+    if [ ! -c null.dev ]; then fail o_device "the device node was replaced"; else refused o_device $rc; fi
+else
+    skip o_device "making a device node needs root"
+fi
+if command -v mkfifo >/dev/null 2>&1 && mkfifo out.fifo 2>/dev/null; then
+    timeout 5 "$bin" run out.plan -o out.fifo 2>"$tmp/err"
+    rc=$?
+    if [ ! -p out.fifo ]; then fail o_fifo "the FIFO was replaced"; else refused o_fifo $rc; fi
+fi
+cp out.plan out.plan.orig
+"$bin" run out.plan -o out.plan 2>"$tmp/err"
+rc=$?
+if ! cmp -s out.plan out.plan.orig; then fail o_plan "the plan was overwritten"; else refused o_plan $rc; fi
+ln out.plan out_hard.plan
+"$bin" run out.plan -o out_hard.plan 2>"$tmp/err"
+rc=$?
+if ! cmp -s out.plan out.plan.orig; then fail o_plan_link "the plan was overwritten"; else refused o_plan_link $rc; fi
+cp data/reps.csv reps.orig
+"$bin" run out.plan -o data/reps.csv 2>"$tmp/err"
+rc=$?
+if ! cmp -s data/reps.csv reps.orig; then fail o_data "a data file was overwritten"; else refused o_data $rc; fi
+printf 'metric extra money\n' >lib.plan
+printf '%s\nimport "lib.plan"\ndimension org levels rep from "data/reps.csv"\nmetric revenue money\ntarget revenue = 10\nsplit revenue by rep equally\n' \
+    "$plan_head" >imports.plan
+"$bin" run imports.plan -o lib.plan 2>"$tmp/err"
+rc=$?
+if ! grep -q extra lib.plan; then fail o_import "an import was overwritten"; else refused o_import $rc; fi
+
+# mode_of FILE: its permission bits in octal.
+mode_of() {
+    stat -c %a "$1" 2>/dev/null || stat -f %Lp "$1"
+}
+rm -f new1.txt new2.txt
+(umask 077 && "$bin" run out.plan -o new1.txt)
+(umask 022 && "$bin" run out.plan -o new2.txt)
+if [ "$(mode_of new1.txt)" = 600 ] && [ "$(mode_of new2.txt)" = 644 ]; then
+    pass o_umask
+else
+    fail o_umask "new files are $(mode_of new1.txt) (umask 077) and $(mode_of new2.txt) (umask 022)"
+fi
+printf 'old\n' >keep.txt
+chmod 0600 keep.txt
+"$bin" run out.plan -o keep.txt
+if [ "$(mode_of keep.txt)" = 600 ] && grep -q total keep.txt; then
+    pass o_mode
+else
+    fail o_mode "an existing 0600 file became $(mode_of keep.txt)"
+fi
+printf 'old\n' >target.txt
+ln -s target.txt link.txt
+"$bin" run out.plan -o link.txt
+if [ -L link.txt ] && grep -q total target.txt; then
+    pass o_symlink
+else
+    fail o_symlink "the link was replaced, or its target not written"
+fi
+printf 'old\n' >ro.txt
+chmod 0444 ro.txt
+"$bin" run out.plan -o ro.txt 2>"$tmp/err"
+rc=$?
+if grep -q total ro.txt; then fail o_readonly "a read-only file was rewritten"; else refused o_readonly $rc; fi
+
+# ---- fmt -w and :save: the same rules ----------------------------------------
+
+printf 'plan "f" {  year = 2027 }\nmetric   revenue money\n' >messy.plan
+cp messy.plan messy.orig
+ln -s messy.plan messy_link.plan
+"$bin" fmt -w messy_link.plan
+if [ -L messy_link.plan ] && ! cmp -s messy.plan messy.orig; then
+    pass fmt_symlink
+else
+    fail fmt_symlink "the link was replaced, or its target not formatted"
+fi
+cp messy.orig ro.plan
+chmod 0444 ro.plan
+"$bin" fmt -w ro.plan 2>"$tmp/err"
+rc=$?
+if ! cmp -s ro.plan messy.orig; then fail fmt_readonly "a read-only plan was rewritten"; else refused fmt_readonly $rc; fi
+if [ "$(id -u)" -ne 0 ]; then
+    mkdir -p locked && cp messy.orig locked/p.plan && chmod 0644 locked/p.plan && chmod 0555 locked
+    "$bin" fmt -w locked/p.plan 2>"$tmp/err"
+    rc=$?
+    chmod 0755 locked
+    if [ $rc -ne 2 ]; then fail fmt_locked_dir "exit status $rc in a directory not writable"; else pass fmt_locked_dir; fi
+else
+    skip fmt_locked_dir "running as root: a directory without write permission does not stop root (the read-only file case above is checked by its mode bits)"
+fi
+cp messy.orig mode.plan
+chmod 0640 mode.plan
+"$bin" fmt -w mode.plan
+if [ "$(mode_of mode.plan)" = 640 ] && ! cmp -s mode.plan messy.orig; then
+    pass fmt_mode
+else
+    fail fmt_mode "mode $(mode_of mode.plan) after fmt -w of a 0640 plan"
+fi
+
+printf 'old\n' >saved_target.plan
+ln -s saved_target.plan saved_link.plan
+printf ':save saved_link.plan\n' | "$bin" repl out.plan >"$tmp/out" 2>&1
+if [ -L saved_link.plan ] && grep -q 'plan "files"' saved_target.plan; then
+    pass save_symlink
+else
+    fail save_symlink "the link was replaced, or its target not written"
+fi
+printf 'old\n' >saved_mode.plan
+chmod 0600 saved_mode.plan
+printf ':save saved_mode.plan\n' | "$bin" repl out.plan >"$tmp/out" 2>&1
+if [ "$(mode_of saved_mode.plan)" = 600 ] && grep -q 'plan "files"' saved_mode.plan; then
+    pass save_mode
+else
+    fail save_mode "mode $(mode_of saved_mode.plan) after :save over a 0600 file"
+fi
+printf 'old\n' >saved_ro.plan
+chmod 0444 saved_ro.plan
+printf ':save saved_ro.plan\n' | "$bin" repl out.plan >"$tmp/out" 2>&1
+if grep -q 'plan "files"' saved_ro.plan; then
+    fail save_readonly "a read-only file was rewritten"
+elif ! grep -q "read-only" "$tmp/out"; then
+    fail save_readonly "no message"
+else
+    pass save_readonly
+fi
+
+# ---- signals during -o: the temporary file goes -------------------------------
+
+# A shell starts background commands with SIGINT ignored; python3 (when
+# present) restores the default before it runs salesplan.
+for sig in INT TERM HUP; do
+    rm -f sig.txt
+    if [ $sig = INT ]; then
+        command -v python3 >/dev/null 2>&1 || { skip signal_INT "no python3 to undo the shell's SIG_IGN"; continue; }
+        SALESPLAN_TEST_WRITE_PAUSE=5 python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$bin" run out.plan -o sig.txt &
+    else
+        SALESPLAN_TEST_WRITE_PAUSE=5 "$bin" run out.plan -o sig.txt &
+    fi
+    pid=$!
+    n=0
+    while ! ls sig.txt.tmp.* >/dev/null 2>&1 && [ $n -lt 50 ]; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+    kill -s $sig $pid
+    { wait $pid; } 2>/dev/null
+    rc=$?
+    if [ $n -ge 50 ]; then
+        fail "signal_$sig" "no temporary file appeared"
+    elif ls sig.txt.tmp.* >/dev/null 2>&1; then
+        fail "signal_$sig" "the temporary file was left behind"
+        rm -f sig.txt.tmp.*
+    elif [ -e sig.txt ] || [ $rc -lt 128 ]; then
+        fail "signal_$sig" "the run finished (status $rc)"
+    else
+        pass "signal_$sig"
+    fi
+done
+
 # ---- a history naming a million members the plan does not have -----------
 
 {

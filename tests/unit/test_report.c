@@ -645,9 +645,10 @@ static void test_write_atomic(void **state)
     char path[128], got[64] = {0};
     snprintf(path, sizeof path, "%s/out.csv", tmpdir);
     char *err = NULL;
+    mode_t old_umask = umask(022); /* a new file is 0666 less the umask */
     for (int round = 0; round < 2; round++) { /* create, then replace */
         const char *data = round ? "second\n" : "a,b\n1,2\n";
-        assert_int_equal(render_write_atomic(path, data, strlen(data), &err), 0);
+        assert_int_equal(render_write_atomic(path, data, strlen(data), NULL, &err), 0);
         assert_null(err);
         FILE *f = fopen(path, "rb");
         assert_non_null(f);
@@ -660,10 +661,11 @@ static void test_write_atomic(void **state)
         assert_int_equal(st.st_mode & 0777, 0644);
         assert_int_equal(count_entries(), 1); /* no temporary file left */
     }
-    assert_int_equal(render_write_atomic(path, "", 0, &err), 0);
+    assert_int_equal(render_write_atomic(path, "", 0, NULL, &err), 0);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_size, 0);
+    umask(old_umask);
 }
 
 static void test_write_atomic_missing_dir(void **state)
@@ -672,7 +674,7 @@ static void test_write_atomic_missing_dir(void **state)
     char path[128], want[256];
     snprintf(path, sizeof path, "%s/missing/out.csv", tmpdir);
     char *err = NULL;
-    assert_int_equal(render_write_atomic(path, "x", 1, &err), -1);
+    assert_int_equal(render_write_atomic(path, "x", 1, NULL, &err), -1);
     assert_non_null(err);
     snprintf(want, sizeof want, "cannot write '%s': No such file or directory", path);
     assert_string_equal(err, want);
@@ -688,7 +690,7 @@ static void test_write_atomic_rename_fails(void **state)
     snprintf(path, sizeof path, "%s/adir", tmpdir);
     assert_int_equal(mkdir(path, 0755), 0);
     char *err = NULL;
-    assert_int_equal(render_write_atomic(path, "x", 1, &err), -1);
+    assert_int_equal(render_write_atomic(path, "x", 1, NULL, &err), -1);
     assert_non_null(err);
     assert_non_null(strstr(err, "cannot write '"));
     free(err);
