@@ -44,6 +44,7 @@ static Member *add_member(R *r, Dim *d, const char *name, int depth, Member *par
     }
     Member *m = rs_new_member(r, d, name, depth, parent, loc);
     strmap_put(&d->by_name, name, m);
+    rs_lookalike(r, m, NULL);
     return m;
 }
 
@@ -84,15 +85,29 @@ static void inline_members(R *r, Dim *d, Node *list, int depth, Member *parent)
     }
 }
 
+static Member *roster_find(R *r, RosterReader *rr, Dim *d, int l, const char *name, Member *parent,
+                           Loc at);
+
 /* One level value of a roster row: the member it names under parent, made
  * when new.  NULL after reporting. */
-static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *name,
+static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *text,
                              Member *parent, Loc at)
 {
-    if (!*name) {
+    if (!*text) {
         roster_row_error(rr, "empty '%s'", d->levels[l].name);
         return NULL;
     }
+    char *nfc;
+    const char *name = rs_roster_name(r, rr, d->levels[l].name, text, &nfc);
+    Member *m = name ? roster_find(r, rr, d, l, name, parent, at) : NULL;
+    free(nfc);
+    return m;
+}
+
+/* roster_member of a name in NFC, checked. */
+static Member *roster_find(R *r, RosterReader *rr, Dim *d, int l, const char *name, Member *parent,
+                           Loc at)
+{
     Member *m = strmap_get(&d->by_name, name);
     if (m && m->parent != parent) {
         roster_row_error(rr, "'%s' appears under '%s' and under '%s'", name,
@@ -106,6 +121,8 @@ static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *
     if (!m) {
         m = rs_new_member(r, d, arena_strdup(&r->s->arena, name), l, parent, at);
         strmap_put(&d->by_name, m->name, m);
+        if (!rs_lookalike(r, m, rr))
+            return NULL;
     }
     return m;
 }
@@ -196,10 +213,12 @@ void rs_build_dim(R *r, Node *n)
     d->label = n->str;
     dim_levels(r, d, n);
     register_levels(r, d);
+    rs_lookalikes_begin(r, d);
     if (n->c)
         roster_members(r, d, n);
     else
         inline_members(r, d, n->b, 0, NULL);
+    rs_lookalikes_end(r);
     if (d->nmembers == 0 && !n->c)
         diag_warning(r->d, n->name_loc, "dimension '%s' has no members", n->name);
 }

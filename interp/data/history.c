@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/ident.h"
 #include "base/util.h"
 #include "data/cells.h"
 #include "data/mapping.h"
@@ -134,6 +135,13 @@ static int intern(History *h, int level, const char *s, size_t n)
     void *v = strmap_get(&in->ids, s);
     if (v)
         return (int)((uintptr_t)v - 1);
+    char *nfc = ident_nfc(s, n); /* members are named in NFC: a decomposed é is the same */
+    if (nfc) {
+        int id = intern(h, level, nfc, strlen(nfc));
+        free(nfc);
+        strmap_put(&in->ids, arena_strndup(&h->arena, s, n), (void *)(uintptr_t)(id + 1));
+        return id;
+    }
     if (in->count == in->cap) {
         in->cap = in->cap ? in->cap * 2 : 16;
         in->values = xrealloc(in->values, in->cap * sizeof *in->values);
