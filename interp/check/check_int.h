@@ -63,6 +63,10 @@ void rs_build_dim(R *r, Node *n); /* dimensions.c */
 void rs_lookalikes_begin(R *r, const Dim *d);
 bool rs_lookalike(R *r, Member *m, struct RosterReader *rr);
 void rs_lookalikes_end(R *r);
+/* Reports a member named (or labelled) what tables print for something
+ * else: total, reserve, Q1-Q4, H1, H2, FYnnnn, jan-dec, without regard to
+ * case (a label only for total and reserve); false then. */
+bool rs_reserved_name(R *r, const Member *m, struct RosterReader *rr);
 /* A roster's level value as a member name: its NFC form (*nfc, malloc'd,
  * when it differs), or NULL after reporting an invisible character, a
  * bidi control or mixed scripts. */

@@ -80,28 +80,10 @@ static void inline_members(R *r, Dim *d, Node *list, int depth, Member *parent)
         if (!m)
             continue;
         m->label = n->str;
+        rs_reserved_name(r, m, NULL);
         check_leaf(r, d, n, depth);
         inline_members(r, d, n->a, depth + 1, m);
     }
-}
-
-static Member *roster_find(R *r, RosterReader *rr, Dim *d, int l, const char *name, Member *parent,
-                           Loc at);
-
-/* One level value of a roster row: the member it names under parent, made
- * when new.  NULL after reporting. */
-static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *text,
-                             Member *parent, Loc at)
-{
-    if (!*text) {
-        roster_row_error(rr, "empty '%s'", d->levels[l].name);
-        return NULL;
-    }
-    char *nfc;
-    const char *name = rs_roster_name(r, rr, d->levels[l].name, text, &nfc);
-    Member *m = name ? roster_find(r, rr, d, l, name, parent, at) : NULL;
-    free(nfc);
-    return m;
 }
 
 /* roster_member of a name in NFC, checked. */
@@ -121,9 +103,25 @@ static Member *roster_find(R *r, RosterReader *rr, Dim *d, int l, const char *na
     if (!m) {
         m = rs_new_member(r, d, arena_strdup(&r->s->arena, name), l, parent, at);
         strmap_put(&d->by_name, m->name, m);
-        if (!rs_lookalike(r, m, rr))
+        if (!rs_lookalike(r, m, rr) || !rs_reserved_name(r, m, rr))
             return NULL;
     }
+    return m;
+}
+
+/* One level value of a roster row: the member it names under parent, made
+ * when new.  NULL after reporting. */
+static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *text,
+                             Member *parent, Loc at)
+{
+    if (!*text) {
+        roster_row_error(rr, "empty '%s'", d->levels[l].name);
+        return NULL;
+    }
+    char *nfc;
+    const char *name = rs_roster_name(r, rr, d->levels[l].name, text, &nfc);
+    Member *m = name ? roster_find(r, rr, d, l, name, parent, at) : NULL;
+    free(nfc);
     return m;
 }
 

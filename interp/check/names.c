@@ -2,10 +2,12 @@
  * roster is put in NFC and refused for an invisible character, a bidi
  * control or mixed scripts (plan names are refused by the lexer); two
  * members of one dimension whose names have the same confusable skeleton
- * (base/ident.h), one of them not ASCII, are an error.  It judges names;
- * dimensions.c makes the members. */
+ * (base/ident.h), one of them not ASCII, are an error; and names that
+ * tables print for something else (total, reserve, the periods) are
+ * reserved.  It judges names; dimensions.c makes the members. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/ident.h"
 #include "check/check_int.h"
@@ -99,4 +101,50 @@ const char *rs_roster_name(R *r, RosterReader *rr, const char *level, const char
                      ident_cp_name(pb.cp, pb.fault == IDENT_MIXED_SCRIPT, cp), pb.index + 1);
     diag_note_plain(r->d, "%s", ident_fault_hint(pb.fault));
     return NULL;
+}
+
+/* What tables print that a member name would collide with (compared
+ * without case), or NULL. */
+static const char *reserved_as(const char *name)
+{
+    static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                         "jul", "aug", "sep", "oct", "nov", "dec"};
+    if (strcasecmp(name, "total") == 0)
+        return "names the total row and column of tables";
+    if (strcasecmp(name, "reserve") == 0)
+        return "names the reserve row of tables";
+    if ((name[0] == 'Q' || name[0] == 'q') && name[1] >= '1' && name[1] <= '4' && !name[2])
+        return "names a quarter";
+    if ((name[0] == 'H' || name[0] == 'h') && (name[1] == '1' || name[1] == '2') && !name[2])
+        return "names a half";
+    if (strncasecmp(name, "FY", 2) == 0 && name[2] &&
+        strspn(name + 2, "0123456789") == strlen(name + 2))
+        return "names a fiscal year";
+    for (size_t i = 0; i < sizeof months / sizeof *months; i++)
+        if (strcasecmp(name, months[i]) == 0)
+            return "names a month";
+    return NULL;
+}
+
+bool rs_reserved_name(R *r, const Member *m, struct RosterReader *rr)
+{
+    const char *what = reserved_as(m->name);
+    const char *label_what = m->label ? reserved_as(m->label) : NULL;
+    if (label_what && strcasecmp(m->label, "total") != 0 && strcasecmp(m->label, "reserve") != 0)
+        label_what = NULL; /* a label "Q1" is fine: only total rows collide */
+    if (!what && !label_what)
+        return true;
+    const char *word = what ? m->name : m->label;
+    if (rr)
+        roster_row_error(rr, "'%s' cannot name a member: it %s", word, what);
+    else
+        diag_error(r->d, m->loc, "'%s' cannot %s a member: it %s", word, what ? "name" : "label",
+                   what ? what : label_what);
+    if (!what)
+        diag_note_plain(r->d, "choose another label");
+    else if (strcasecmp(word, "total") == 0 || strcasecmp(word, "reserve") == 0)
+        diag_note_plain(r->d, "rename it: a table would have two rows called '%s'", word);
+    else
+        diag_note_plain(r->d, "rename it (a label such as \"%s\" is fine)", word);
+    return false;
 }
