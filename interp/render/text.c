@@ -119,10 +119,29 @@ static void csv_quoted(Buf *out, const char *s, size_t n)
     buf_putc(out, '"');
 }
 
+/* Whether s (n bytes) is printable ASCII without a comma or quote: written
+ * as it is (the common case, every number included), in one pass. */
+static bool csv_plain(const char *s, size_t *n)
+{
+    size_t i = 0;
+    for (unsigned char c; (c = (unsigned char)s[i]); i++)
+        if (c < 0x20 || c >= 0x7f || c == ',' || c == '"') {
+            *n = i + strlen(s + i);
+            return false;
+        }
+    *n = i;
+    return true;
+}
+
 void rd_csv_field(Buf *out, const char *s, bool raw)
 {
-    size_t n = strlen(s);
+    size_t n;
+    bool plain = csv_plain(s, &n);
     bool formula = !raw && csv_formula(s);
+    if (plain && !formula) {
+        buf_put(out, s, n);
+        return;
+    }
     if (raw || (!formula && !term_needs_escape(s, n, TERM_KEEP_INVISIBLE))) {
         csv_quoted(out, s, n);
         return;
