@@ -8,8 +8,11 @@ BUILD   ?= build
 BIN     ?= salesplan
 
 WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
-CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinterp -I$(BUILD) -MMD -MP $(CPPFLAGS)
-LIBS     = -pthread -lreadline -lutf8proc
+# ICU (libicu-dev): the spoof checker that refuses look-alike names (base/ident.c)
+ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
+ICU_LIBS   := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc)
+CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinterp -I$(BUILD) -MMD -MP $(ICU_CFLAGS) $(CPPFLAGS)
+LIBS     = -pthread -lreadline -lutf8proc $(ICU_LIBS)
 ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # interp/ holds one folder per module (see the README, "How the code is organised")

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "base/term.h"
 #include "base/util.h"
 
 Source *source_new(const char *name, const char *dir, const char *text, size_t len, int index)
@@ -66,6 +67,23 @@ Loc loc_span(Loc a, Loc b)
     return a;
 }
 
+/* The text of a message as every format shows it: what could drive a
+ * terminal or a CI log, or hide text, escaped (term_escape).  Names and
+ * values from plans and data files reach the messages through %s; this is
+ * the one place they are made safe.  Takes b's text. */
+static char *message_text(Buf *b)
+{
+    if (!b->data)
+        return xstrdup("");
+    if (!term_needs_escape(b->data, b->len, 0))
+        return b->data;
+    Buf e = {0};
+    term_escape(&e, b->data, b->len, 0);
+    buf_free(b);
+    buf_cstr(&e); /* NUL-terminated */
+    return e.data;
+}
+
 /* Already DIAG_MAX_ERRORS_PER_FILE errors in loc's file? */
 static bool file_full(const Diags *d, Loc loc)
 {
@@ -98,7 +116,7 @@ void diag_verror(Diags *d, DiagLevel level, Loc loc, const char *fmt, va_list ap
     memset(g, 0, sizeof *g);
     g->level = level;
     g->loc = loc;
-    g->msg = b.data ? b.data : xstrdup("");
+    g->msg = message_text(&b);
     g->seq = (unsigned)d->n;
     d->n++;
 }
@@ -128,7 +146,7 @@ static void add_note(Diags *d, Loc loc, const char *fmt, va_list ap)
     Buf b = {0};
     buf_vprintf(&b, fmt, ap);
     g->notes[g->nnotes].loc = loc;
-    g->notes[g->nnotes].msg = b.data ? b.data : xstrdup("");
+    g->notes[g->nnotes].msg = message_text(&b);
     g->nnotes++;
 }
 
@@ -191,11 +209,13 @@ static void excerpt_window(Excerpt *x, int total)
 /* Code point number cp (c, n bytes at p) and its columns of the caret line. */
 static void excerpt_char(Excerpt *x, const char *p, size_t n, utf8proc_int32_t c, int cp)
 {
-    if (c == '\t' || c >= 0x20)
-        fwrite(p, 1, n, x->out);
+    char tmp[12];
+    const char *esc = term_escape_cp(c, TERM_KEEP_TAB, tmp);
+    if (esc)
+        fputs(esc, x->out);
     else
-        fputc('?', x->out);
-    int w = c == '\t' ? 1 : utf8proc_charwidth(c);
+        fwrite(p, 1, n, x->out);
+    int w = esc ? (int)strlen(esc) : c == '\t' ? 1 : utf8proc_charwidth(c);
     if (w < 1)
         w = 1;
     for (int k = 0; k < w && cp <= x->last; k++) {
@@ -234,23 +254,38 @@ static void print_excerpt(FILE *out, const Diags *d, Loc loc)
     buf_free(&x.caret);
 }
 
+/* A source's name as diagnostics show it (escaped, term_escape); tmp
+ * holds it when it needs escaping. */
+static const char *shown_name(const Source *src, Buf *tmp)
+{
+    const char *s = src ? src->name : "";
+    size_t n = strlen(s);
+    if (!term_needs_escape(s, n, 0))
+        return s;
+    tmp->len = 0;
+    term_escape(tmp, s, n, 0);
+    return buf_cstr(tmp);
+}
+
 static void print_text(FILE *out, const Diags *d, const Diag *g)
 {
+    Buf tmp = {0};
     const char *lvl = g->level == DIAG_ERROR ? "error" : "warning";
     const char *col = g->level == DIAG_ERROR ? "\033[1;31m" : "\033[1;35m";
     if (g->loc.src)
-        fprintf(out, "%s%s:%d:%d:%s ", d->color ? "\033[1m" : "", g->loc.src->name, g->loc.line,
-                g->loc.col, d->color ? "\033[0m" : "");
+        fprintf(out, "%s%s:%d:%d:%s ", d->color ? "\033[1m" : "", shown_name(g->loc.src, &tmp),
+                g->loc.line, g->loc.col, d->color ? "\033[0m" : "");
     fprintf(out, "%s%s:%s %s\n", d->color ? col : "", lvl, d->color ? "\033[0m" : "", g->msg);
     if (g->loc.src && g->loc.line > 0)
         print_excerpt(out, d, g->loc);
     for (size_t i = 0; i < g->nnotes; i++) {
         const DiagNote *nt = &g->notes[i];
         if (nt->loc.src)
-            fprintf(out, "%s:%d:%d: ", nt->loc.src->name, nt->loc.line, nt->loc.col);
+            fprintf(out, "%s:%d:%d: ", shown_name(nt->loc.src, &tmp), nt->loc.line, nt->loc.col);
         fprintf(out, "%snote:%s %s\n", d->color ? "\033[1;36m" : "", d->color ? "\033[0m" : "",
                 nt->msg);
     }
+    buf_free(&tmp);
 }
 
 /* One ASCII byte of a JSON string. */
@@ -303,8 +338,10 @@ void json_string(FILE *out, const char *s)
 
 static void print_json(FILE *out, const Diag *g)
 {
+    Buf tmp = {0};
     fputs("{\"file\":", out);
-    json_string(out, g->loc.src ? g->loc.src->name : "");
+    json_string(out, shown_name(g->loc.src, &tmp));
+    buf_free(&tmp);
     fprintf(out,
             ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d,\"severity\":\"%s\",",
             g->loc.line, g->loc.col, g->loc.end_line, g->loc.end_col,
@@ -343,8 +380,10 @@ static void gh_escape(FILE *out, const char *s, bool property)
 static void print_github(FILE *out, const Diag *g)
 {
     fprintf(out, "::%s ", g->level == DIAG_ERROR ? "error" : "warning");
+    Buf tmp = {0};
     fputs("file=", out);
-    gh_escape(out, g->loc.src ? g->loc.src->name : "", true);
+    gh_escape(out, shown_name(g->loc.src, &tmp), true);
+    buf_free(&tmp);
     fprintf(out, ",line=%d,col=%d::", g->loc.line, g->loc.col);
     gh_escape(out, g->msg, false);
     for (size_t i = 0; i < g->nnotes; i++) {
@@ -399,9 +438,23 @@ void diag_free(Diags *d)
     memset(d, 0, sizeof *d);
 }
 
+void diag_put_text(FILE *out, const char *s)
+{
+    size_t n = strlen(s);
+    if (!term_needs_escape(s, n, 0)) {
+        fputs(s, out);
+        return;
+    }
+    Buf e = {0};
+    term_escape(&e, s, n, 0);
+    fputs(buf_cstr(&e), out);
+    buf_free(&e);
+}
+
 void diag_count_line(const Diags *d, FILE *out, const char *what)
 {
-    fprintf(out, "%s: %d error%s", what, d->nerrors, d->nerrors == 1 ? "" : "s");
+    diag_put_text(out, what);
+    fprintf(out, ": %d error%s", d->nerrors, d->nerrors == 1 ? "" : "s");
     if (d->nwarnings)
         fprintf(out, ", %d warning%s", d->nwarnings, d->nwarnings == 1 ? "" : "s");
     fputc('\n', out);

@@ -86,7 +86,11 @@ void diag_free(Diags *d);
  * loc with the operands; returns -1. */
 int diag_arith_fault(Diags *d, Loc at, NumStatus st, Num a, Num b);
 
-/* "3 errors, 1 warning" */
+/* Prints s as diagnostics show text: what could drive a terminal or a CI
+ * log escaped (term_escape), e.g. a file name. */
+void diag_put_text(FILE *out, const char *s);
+
+/* "FILE: 3 errors, 1 warning", the name escaped as diag_put_text does */
 void diag_count_line(const Diags *d, FILE *out, const char *what);
 
 /* JSON string escaping into out (with the quotes). */

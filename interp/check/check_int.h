@@ -38,7 +38,9 @@ typedef struct {
     Num value;
 } GNode;
 
-typedef struct Split Split; /* splits.c */
+typedef struct Split Split;           /* splits.c */
+typedef struct Lookalikes Lookalikes; /* names.c */
+struct RosterReader;                  /* data/roster.h */
 
 typedef struct R {
     Program *p;
@@ -46,12 +48,30 @@ typedef struct R {
     Symbols *s;
     StrMap graph;       /* let/fn/metric name -> GNode */
     Split *splits_info; /* parallel to s->splits while splits are checked */
+    Lookalikes *look;   /* the skeletons of the dimension being built */
 } R;
 
 void rs_duplicate(R *r, Node *n, Node *prev, const char *what);
 Member *rs_new_member(R *r, Dim *d, const char *name, int depth, Member *parent, Loc loc);
 Dim *rs_new_dim(R *r, const char *name);
 void rs_build_dim(R *r, Node *n); /* dimensions.c */
+
+/* names.c: look-alike members of the dimension being built, between
+ * begin and end.  rs_lookalike reports (at the roster row when rr is not
+ * NULL) when m's name looks like an earlier member's and one of the two is
+ * not ASCII; false then. */
+void rs_lookalikes_begin(R *r, const Dim *d);
+bool rs_lookalike(R *r, Member *m, struct RosterReader *rr);
+void rs_lookalikes_end(R *r);
+/* Reports a member named (or labelled) what tables print for something
+ * else: total, reserve, Q1-Q4, H1, H2, FYnnnn, jan-dec, without regard to
+ * case (a label only for total and reserve); false then. */
+bool rs_reserved_name(R *r, const Member *m, struct RosterReader *rr);
+/* A roster's level value as a member name: its NFC form (*nfc, malloc'd,
+ * when it differs), or NULL after reporting an invisible character, a
+ * bidi control or mixed scripts. */
+const char *rs_roster_name(R *r, struct RosterReader *rr, const char *level, const char *name,
+                           char **nfc);
 void rs_index_members(R *r);
 /* Sets every member's active months from its start/end attributes
  * (inherited); once per dimension. */

@@ -44,6 +44,7 @@ static Member *add_member(R *r, Dim *d, const char *name, int depth, Member *par
     }
     Member *m = rs_new_member(r, d, name, depth, parent, loc);
     strmap_put(&d->by_name, name, m);
+    rs_lookalike(r, m, NULL);
     return m;
 }
 
@@ -79,20 +80,16 @@ static void inline_members(R *r, Dim *d, Node *list, int depth, Member *parent)
         if (!m)
             continue;
         m->label = n->str;
+        rs_reserved_name(r, m, NULL);
         check_leaf(r, d, n, depth);
         inline_members(r, d, n->a, depth + 1, m);
     }
 }
 
-/* One level value of a roster row: the member it names under parent, made
- * when new.  NULL after reporting. */
-static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *name,
-                             Member *parent, Loc at)
+/* roster_member of a name in NFC, checked. */
+static Member *roster_find(R *r, RosterReader *rr, Dim *d, int l, const char *name, Member *parent,
+                           Loc at)
 {
-    if (!*name) {
-        roster_row_error(rr, "empty '%s'", d->levels[l].name);
-        return NULL;
-    }
     Member *m = strmap_get(&d->by_name, name);
     if (m && m->parent != parent) {
         roster_row_error(rr, "'%s' appears under '%s' and under '%s'", name,
@@ -106,6 +103,8 @@ static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *
     if (!m) {
         m = rs_new_member(r, d, arena_strdup(&r->s->arena, name), l, parent, at);
         strmap_put(&d->by_name, m->name, m);
+        if (!rs_lookalike(r, m, rr) || !rs_reserved_name(r, m, rr))
+            return NULL;
     }
     return m;
 }
@@ -118,6 +117,22 @@ static void roster_month(RosterReader *rr, int i, const char *name, const char *
         return;
     if (*text && !cal_parse_ym(text, strlen(text)))
         roster_attr_error(rr, i, "'%s' must be a month such as 2027-05, got '%s'", name, text);
+}
+
+/* One level value of a roster row: the member it names under parent, made
+ * when new.  NULL after reporting. */
+static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *text,
+                             Member *parent, Loc at)
+{
+    if (!*text) {
+        roster_row_error(rr, "empty '%s'", d->levels[l].name);
+        return NULL;
+    }
+    char *nfc;
+    const char *name = rs_roster_name(r, rr, d->levels[l].name, text, &nfc);
+    Member *m = name ? roster_find(r, rr, d, l, name, parent, at) : NULL;
+    free(nfc);
+    return m;
 }
 
 /* The members of a dimension declared with a roster source (data/roster.h
@@ -208,10 +223,12 @@ void rs_build_dim(R *r, Node *n)
     d->label = n->str;
     dim_levels(r, d, n);
     register_levels(r, d);
+    rs_lookalikes_begin(r, d);
     if (n->c)
         roster_members(r, d, n);
     else
         inline_members(r, d, n->b, 0, NULL);
+    rs_lookalikes_end(r);
     if (d->nmembers == 0 && !n->c)
         diag_warning(r->d, n->name_loc, "dimension '%s' has no members", n->name);
 }

@@ -479,7 +479,7 @@ static void check_cycles(R *r)
 
 void check_program(Program *p)
 {
-    R r = {p, p->diags, xcalloc(1, sizeof(Symbols)), {0}, NULL};
+    R r = {p, p->diags, xcalloc(1, sizeof(Symbols)), {0}, NULL, NULL};
     p->sym = r.s;
     for (Unit *u = p->units; u; u = u->next)
         collect(&r, u);
@@ -505,6 +505,6 @@ void check_program(Program *p)
 
 void check_statement(Program *p, Node *n)
 {
-    R r = {p, p->diags, p->sym, {0}, NULL};
+    R r = {p, p->diags, p->sym, {0}, NULL, NULL};
     rs_check_item(&r, n);
 }

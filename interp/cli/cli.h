@@ -29,8 +29,8 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 /* Whether a is option opt, alone or as opt=VALUE. */
 bool cli_is_opt(const char *a, const char *opt);
 
-/* What run and diff take: --show, --actuals, --allow-path, --format, and
- * the files named. */
+/* What run and diff take: --show, --actuals, --allow-path, --format,
+ * --csv-raw-text, and the files named. */
 typedef struct {
     SessionOpts so; /* so.allow and so.actuals point at the arrays below */
     const char **shows, **actuals, **allow, **files;

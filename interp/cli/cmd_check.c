@@ -48,8 +48,10 @@ static int check_one(Check *c, const char *path)
     if (c->format == FMT_TEXT) {
         if (S.d.nerrors || S.d.nwarnings)
             diag_count_line(&S.d, stderr, path);
-        if (!S.d.nerrors)
-            printf("%s: ok\n", path);
+        if (!S.d.nerrors) {
+            diag_put_text(stdout, path);
+            fputs(": ok\n", stdout);
+        }
     }
     session_free(&S);
     return rc;

@@ -130,7 +130,7 @@ static int compare_tables(Side *sides, const TableList *t, TdChanges *ch, int *t
 /* The changed cells, under a line that counts them (people's formats). */
 static void print_changes(const CliOpts *o, const TdChanges *ch, int tables)
 {
-    RenderOpts ro = {"", NULL, term_color(1)};
+    RenderOpts ro = {"", NULL, term_color(1), o->so.csv_raw_text};
     RenderDoc *doc = render_new(o->format, &ro);
     Buf caption = {0}, out = {0};
     buf_printf(&caption, "salesplan diff %s %s: %zu cell%s changed in %d table%s", o->files[0],
@@ -178,7 +178,7 @@ static int diff_plans(const CliOpts *o)
 
 static const char diff_usage[] =
     "usage: salesplan diff OLD.plan NEW.plan [--show SPEC]... [--actuals CSV]...\n"
-    "                      [--format {formats}] [--allow-path DIR]\n"
+    "                      [--format {formats}] [--csv-raw-text] [--allow-path DIR]\n"
     "\n"
     "What a change to a plan does to its numbers.  Both plans are evaluated as\n"
     "'salesplan run' would, and every table either plan shows (or each --show) is\n"
@@ -190,6 +190,7 @@ static const char diff_usage[] =
     "  --show SPEC       compare only this table (repeatable)\n"
     "  --actuals CSV     actuals for both plans (repeatable)\n"
     "  --format FORMAT   table (the default), csv, json, or md for a pull-request comment\n"
+    "  --csv-raw-text    csv: text cells as they are (no ' before = + - @, no escapes)\n"
     "  --allow-path DIR  also let the plans read data files below DIR\n"
     "\n"
     "Two revisions of a plan in git:\n"

@@ -13,7 +13,7 @@
 static const char run_usage[] =
     "usage: salesplan run FILE [--actuals CSV]... [--as-of YYYY-MM] [--scenario NAME]\n"
     "                     [--show SPEC]... [--format {formats}] [-o FILE]\n"
-    "                     [--lenient] [--allow-path DIR] [--max-cells N]\n"
+    "                     [--csv-raw-text] [--lenient] [--allow-path DIR] [--max-cells N]\n"
     "\n"
     "Checks the plan, then evaluates it: the plan's reports, or what --show names,\n"
     "or one table per split metric and dimension (and every review when there are\n"
@@ -22,6 +22,9 @@ static const char run_usage[] =
     "\n"
     "  --show SPEC       a show statement without 'show': \"revenue by region, quarter\"\n"
     "  --format FORMAT   {formats-help}\n"
+    "  --csv-raw-text    csv: write text cells as they are; by default a name that\n"
+    "                    starts with = + - @ (a spreadsheet formula) gets a leading '\n"
+    "                    and control characters are escaped (numbers never change)\n"
     "  -o FILE           write to FILE atomically (nothing is written on error)\n"
     "  --allow-path DIR  also let the plan read data files below DIR\n"
     "  --max-cells N     refuse allocations of more than N cells (default 50000000)\n"
@@ -114,6 +117,17 @@ static int run_arg(RunOpts *o, int argc, char **argv, int *i)
 
 #undef IS
 
+/* alloc_explain into out, with what could drive a terminal escaped (the
+ * plan's lines and members' names are in it). */
+static void explain_cell(Session *S, const Node *cell, Buf *out)
+{
+    Buf raw = {0};
+    alloc_explain(&S->en, cell, &raw);
+    term_escape(out, raw.data ? raw.data : "", raw.len,
+                TERM_KEEP_TAB | TERM_KEEP_NEWLINE | TERM_KEEP_INVISIBLE);
+    buf_free(&raw);
+}
+
 /* --explain CELL: every split on the way to one cell. */
 static void explain(Session *S, const char *cell, Buf *out)
 {
@@ -124,7 +138,7 @@ static void explain(Session *S, const char *cell, Buf *out)
     if (items && items->kind == N_LET && !items->next && !S->d.nerrors) {
         check_statement(S->p, items);
         if (!S->d.nerrors)
-            alloc_explain(&S->en, items->a, out);
+            explain_cell(S, items->a, out);
     } else if (!S->d.nerrors) {
         diag_error(&S->d, (Loc){0}, "--explain '%s' is not a cell such as revenue[north, Q1]",
                    cell);

@@ -75,6 +75,10 @@ bool cli_shared_option(CliOpts *s, int argc, char **argv, int *i, int *rc)
             arrays[k][(*counts[k])++] = v;
         return true;
     }
+    if (strcmp(a, "--csv-raw-text") == 0) {
+        s->so.csv_raw_text = true;
+        return true;
+    }
     if (!cli_is_opt(a, "--format"))
         return false;
     *rc = parse_format(cli_opt_value(argc, argv, i, "--format"), &s->format);

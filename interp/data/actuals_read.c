@@ -5,7 +5,8 @@
  * Two row paths: fast_add takes the common row (a YYYY-MM-DD date, names
  * found as written, plain short decimals) without a diagnostic in sight;
  * any other row goes to add_row, which trims, checks everything and
- * reports.  Neither allocates: names are found in one open-addressing
+ * reports.  Neither allocates (but add_row for a name it does not find
+ * that is not ASCII: it looks for its NFC form): names are found in one open-addressing
  * table per level, and both hand a row's values to the store's one write
  * path (ac_put), for the deepest member the row names; ac_roll_up adds
  * those to the ancestors after each source.  A big source is read by
@@ -17,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/ident.h"
 
 /* ---- numbers ---- */
 
@@ -228,6 +231,12 @@ static int find_member_slow(Loader *ld, const SrcRow *row, const LevelCol *c, in
     size_t n = row->lens[c->field];
     cval_trim(&s, &n);
     *g = n ? map_find(c->map, s, n) : -1;
+    if (*g == -1 && n) { /* members are named in NFC: a decomposed é is the same name */
+        char *nfc = ident_nfc(s, n);
+        if (nfc)
+            *g = map_find(c->map, nfc, strlen(nfc));
+        free(nfc);
+    }
     if (!n || *g >= 0)
         return 1;
     if (*g == -1)

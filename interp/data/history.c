@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/ident.h"
 #include "base/util.h"
 #include "data/cells.h"
 #include "data/mapping.h"
@@ -168,6 +169,14 @@ static int intern(Loader *ld, int level, const char *s, size_t n)
     void *v = strmap_get(&in->ids, s);
     if (v)
         return (int)((uintptr_t)v - 1);
+    char *nfc = ident_nfc(s, n); /* members are named in NFC: a decomposed é is the same */
+    if (nfc) {
+        int id = intern(ld, level, nfc, strlen(nfc));
+        free(nfc);
+        if (id != in->unknown) /* an alias only for a known name: memory stays bounded */
+            strmap_put(&in->ids, arena_strndup(&h->arena, s, n), (void *)(uintptr_t)(id + 1));
+        return id;
+    }
     if (ld->check[level] && !strmap_get(&ld->known[level], s))
         return intern_unknown(ld, level, s, n);
     char *copy = arena_strndup(&h->arena, s, n);

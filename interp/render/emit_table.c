@@ -182,8 +182,10 @@ static void sheet_part(Buf *out, const SheetPart *p, const RenderOpts *o)
 
 void emit_table(const RenderDoc *d, Buf *out)
 {
-    if (d->caption)
-        buf_printf(out, "%s\n\n", d->caption);
+    if (d->caption) {
+        rd_put_clean(out, d->caption, false);
+        buf_puts(out, "\n\n");
+    }
     int shown = 0;
     for (size_t i = 0; i < d->nitems; i++) {
         const RenderItem *it = &d->items[i];

@@ -125,6 +125,7 @@ typedef struct {
     const char *unit;     /* display unit for money (people): "", "1", "k", "万", "M", "亿" */
     const char *currency; /* e.g. "CNY", or NULL */
     bool color;           /* ANSI colour where the format has it (the table format) */
+    bool csv_raw_text;    /* csv: text cells as they are (no ' before a formula, no escapes) */
 } RenderOpts;
 
 /* A new, empty document rendered by format f (NULL: a document only for
@@ -136,7 +137,8 @@ void render_free(RenderDoc *d);
 Arena *render_arena(RenderDoc *d);
 /* Whether the document's view is one of views. */
 bool render_shows(const RenderDoc *d, unsigned views);
-/* A line above every item for people (bold in md), copied; not sanitised. */
+/* A line above every item for people (bold in md), copied; sanitised as
+ * every text people read. */
 void render_caption(RenderDoc *d, const char *text);
 /* Adds a table or a sheet (the struct is copied, not what it points to). */
 void render_add_table(RenderDoc *d, const Table *t);

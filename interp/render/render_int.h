@@ -88,9 +88,13 @@ void rd_put_clean(Buf *b, const char *s, bool md);
 void rd_emit_line(Buf *out, Buf *line, bool bold);
 /* Appends n spaces. */
 void rd_put_spaces(Buf *b, int n);
-/* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF. */
-void rd_csv_field(Buf *out, const char *s);
-/* A JSON string, or null for NULL.  Invalid UTF-8 becomes \ufffd. */
+/* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF.
+ * Unless raw, a text that a spreadsheet would read as a formula (it starts
+ * with =, +, -, @, tab or CR and is not a number) gets a leading ' (OWASP),
+ * and control characters are escaped as term_escape shows them. */
+void rd_csv_field(Buf *out, const char *s, bool raw);
+/* A JSON string, or null for NULL.  Invalid UTF-8 becomes \ufffd; control
+ * characters (C0, DEL, C1) and bidi controls are \u escapes. */
 void rd_json_str(Buf *out, const char *s);
 
 /* ---- tables for people (people.c) ---- */

@@ -7,7 +7,8 @@
 
 #include <utf8proc.h>
 
-#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
+#include "base/term.h"
+
 #define BOLD_ON "\033[1m"
 #define BOLD_OFF "\033[0m"
 
@@ -23,10 +24,12 @@ static size_t next_cp(const char *s, size_t i, size_t n, utf8proc_int32_t *c)
 /* Appends code point c (k bytes at p) as a human reader should see it. */
 static void put_clean_cp(Buf *b, utf8proc_int32_t c, const char *p, size_t k, bool md)
 {
+    char tmp[12];
+    const char *esc = term_escape_cp(c, TERM_KEEP_INVISIBLE, tmp);
     if (c == '\t' || c == '\n' || c == '\r')
         buf_putc(b, ' ');
-    else if (c < 0x20 || (c >= 0x7f && c < 0xa0))
-        buf_putc(b, '?');
+    else if (esc)
+        buf_puts(b, esc);
     else if (md && c < 0x80 && strchr("\\|*`<", (int)c)) {
         buf_putc(b, '\\');
         buf_putc(b, (char)c);
@@ -41,7 +44,7 @@ void rd_put_clean(Buf *b, const char *s, bool md)
         utf8proc_int32_t c;
         size_t k = next_cp(s, i, n, &c);
         if (k == 0) {
-            buf_puts(b, REPLACEMENT);
+            buf_printf(b, "\\x%02x", (unsigned char)s[i]);
             i++;
             continue;
         }
@@ -71,19 +74,84 @@ void rd_put_spaces(Buf *b, int n)
         buf_putc(b, ' ');
 }
 
-void rd_csv_field(Buf *out, const char *s)
+/* Whether s is a number as CSV writes one: an optional sign, digits with
+ * an optional fraction, an optional '%' ("-700000.00", "+12.50%"). */
+static bool csv_number(const char *s)
 {
-    if (!s[strcspn(s, ",\"\r\n")]) {
-        buf_puts(out, s);
+    s += *s == '-' || *s == '+';
+    size_t d = strspn(s, "0123456789");
+    if (d == 0)
+        return false;
+    s += d;
+    if (*s == '.') {
+        size_t f = strspn(s + 1, "0123456789");
+        if (f == 0)
+            return false;
+        s += 1 + f;
+    }
+    s += *s == '%';
+    return *s == '\0';
+}
+
+/* Whether a spreadsheet would read s as a formula (OWASP's list of first
+ * characters) and s is not a number. */
+static bool csv_formula(const char *s)
+{
+    return s[0] && strchr("=+-@\t\r", s[0]) && !csv_number(s);
+}
+
+/* Appends s, quoted when it holds a comma, quote, CR or LF (RFC 4180). */
+static void csv_quoted(Buf *out, const char *s, size_t n)
+{
+    size_t plain = 0;
+    while (plain < n && !strchr(",\"\r\n", s[plain]))
+        plain++;
+    if (plain == n) {
+        buf_put(out, s, n);
         return;
     }
     buf_putc(out, '"');
-    for (; *s; s++) {
-        if (*s == '"')
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
             buf_putc(out, '"');
-        buf_putc(out, *s);
+        buf_putc(out, s[i]);
     }
     buf_putc(out, '"');
+}
+
+/* Whether s (n bytes) is printable ASCII without a comma or quote: written
+ * as it is (the common case, every number included), in one pass. */
+static bool csv_plain(const char *s, size_t *n)
+{
+    size_t i = 0;
+    for (unsigned char c; (c = (unsigned char)s[i]); i++)
+        if (c < 0x20 || c >= 0x7f || c == ',' || c == '"') {
+            *n = i + strlen(s + i);
+            return false;
+        }
+    *n = i;
+    return true;
+}
+
+void rd_csv_field(Buf *out, const char *s, bool raw)
+{
+    size_t n;
+    bool plain = csv_plain(s, &n);
+    bool formula = !raw && csv_formula(s);
+    if (plain && !formula) {
+        buf_put(out, s, n);
+        return;
+    }
+    if (raw || (!formula && !term_needs_escape(s, n, TERM_KEEP_INVISIBLE))) {
+        csv_quoted(out, s, n);
+        return;
+    }
+    Buf safe = {0};
+    if (formula)
+        buf_putc(&safe, '\'');
+    term_escape(&safe, s, n, TERM_KEEP_INVISIBLE);
+    csv_quoted(out, buf_cstr(&safe), safe.len);
+    buf_free(&safe);
 }
 
 /* The JSON escape of code point c, or NULL when it is written as is. */
@@ -121,10 +189,11 @@ void rd_json_str(Buf *out, const char *s)
         utf8proc_int32_t c;
         size_t k = next_cp(s, i, n, &c);
         const char *esc = k ? json_escape(c) : "\\ufffd";
+        char tmp[12];
         if (esc)
             buf_puts(out, esc);
-        else if (c < 0x20)
-            buf_printf(out, "\\u%04x", (unsigned)c);
+        else if (c < 0x20 || term_escape_cp(c, TERM_KEEP_INVISIBLE, tmp))
+            buf_printf(out, "\\u%04x", (unsigned)c); /* controls, bidi: BMP */
         else
             buf_put(out, s + i, k);
         i += k ? k : 1;

@@ -10,7 +10,7 @@
 
 RenderOpts session_render_opts(const Program *p, bool color)
 {
-    RenderOpts ro = {"", NULL, color};
+    RenderOpts ro = {"", NULL, color, false};
     for (Node *a = p->sym->header ? p->sym->header->a : NULL; a; a = a->next) {
         if (strcmp(a->name, "unit") == 0 && a->a->kind == N_STR)
             ro.unit = a->a->str;
@@ -43,20 +43,28 @@ static int add_shows(Engine *en, Measure *ms, const ShowList *l, RenderDoc *doc)
     return rc;
 }
 
-int session_render_parts(Program *p, Engine *en, Measure *ms, const ShowList *l,
-                         const RenderFormat *f, bool color, Buf *out)
+static int render_parts(Engine *en, Measure *ms, const ShowList *l, const RenderFormat *f,
+                        const RenderOpts *ro, Buf *out)
 {
-    RenderOpts ro = session_render_opts(p, color);
-    RenderDoc *doc = render_new(f, &ro);
+    RenderDoc *doc = render_new(f, ro);
     int rc = add_shows(en, ms, l, doc);
     render_doc(doc, out);
     render_free(doc);
     return rc;
 }
 
+int session_render_parts(Program *p, Engine *en, Measure *ms, const ShowList *l,
+                         const RenderFormat *f, bool color, Buf *out)
+{
+    RenderOpts ro = session_render_opts(p, color);
+    return render_parts(en, ms, l, f, &ro, out);
+}
+
 int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool color, Buf *out)
 {
-    return session_render_parts(S->p, &S->en, &S->ms, l, f, color, out);
+    RenderOpts ro = session_render_opts(S->p, color);
+    ro.csv_raw_text = S->o && S->o->csv_raw_text;
+    return render_parts(&S->en, &S->ms, l, f, &ro, out);
 }
 
 int session_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out)

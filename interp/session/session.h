@@ -31,6 +31,7 @@ typedef struct {
     bool lenient;         /* --lenient: skip and count bad actuals rows */
     const char *as_of;    /* --as-of YYYY-MM, or NULL */
     const char *scenario; /* --scenario NAME, or NULL */
+    bool csv_raw_text;    /* --csv-raw-text: csv text cells as they are */
 } SessionOpts;
 
 /* The stages, in the order they run. */
@@ -130,8 +131,8 @@ void session_shows_free(ShowList *l);
 
 /* The plan's display unit and currency, and colour as asked. */
 RenderOpts session_render_opts(const Program *p, bool color);
-/* Renders the shows with format f: 0, or 1 when one did not evaluate (the
- * others are rendered). */
+/* Renders the shows with format f (and the session's csv_raw_text): 0, or
+ * 1 when one did not evaluate (the others are rendered). */
 int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool color, Buf *out);
 /* The same on the parts of an evaluation (the REPL's worlds). */
 int session_render_parts(Program *p, Engine *en, Measure *ms, const ShowList *l,

@@ -44,7 +44,7 @@ LEXEME = re.compile(r'''
   | \#[^\n]*                        # comment
   | \d{4}-\d{2}(?:-\d{2})?(?![\w])  # month or date
   | \d[\w.%]*                       # number (suffixes 万 亿 are word characters)
-  | [^\W\d]\w*                      # name
+  | [^\W\d][\w\u0300-\u036f]*        # name (with combining accents: NFC is the lexer's)
   | <= | >= | == | !=
   | \S                              # punctuation
 ''', re.X)

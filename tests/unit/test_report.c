@@ -54,7 +54,7 @@ static char *render_n(const Table *t, size_t n, const char *f, const RenderOpts 
 
 static char *render(const Table *t, const char *f, const char *unit)
 {
-    RenderOpts o = {unit, "CNY", false};
+    RenderOpts o = {unit, "CNY", false, false};
     return render_n(t, 1, f, &o);
 }
 
@@ -277,11 +277,45 @@ static void test_csv_quoting(void **state)
     t.row_names = rn;
     t.col_names = cn;
     t.row_level = "re\rgion";
+    /* raw: as they are, quoted by RFC 4180 */
+    RenderOpts raw = {"", NULL, false, true};
+    char *got = render_n(&t, 1, "csv", &raw);
+    assert_string_equal(got, "\"re\rgion\",\"say \"\"hi\"\"\",\"two\nlines\",total\n"
+                             "\"a,b\",1000.50,2000.00,3000.50\n"
+                             "plain,3000.00,4000.25,7000.25\n"
+                             "total,4000.50,6000.25,10000.75\n");
+    free(got);
+    /* by default line ends are escaped, so they need no quotes */
     check_render(&t, "csv", "",
-                 "\"re\rgion\",\"say \"\"hi\"\"\",\"two\nlines\",total\n"
+                 "re\\rgion,\"say \"\"hi\"\"\",two\\nlines,total\n"
                  "\"a,b\",1000.50,2000.00,3000.50\n"
                  "plain,3000.00,4000.25,7000.25\n"
                  "total,4000.50,6000.25,10000.75\n");
+}
+
+/* Text cells a spreadsheet would take for a formula get a leading ';
+ * numbers, negative and signed ones included, never change. */
+static void test_csv_formula_prefix(void **state)
+{
+    (void)state;
+    static const char *rn[] = {"=1+1", "-2+3"};
+    static const char *cn[] = {"@SUM(A1)", "+x"};
+    Table t = two_level();
+    t.row_names = rn;
+    t.col_names = cn;
+    t.row_level = "\tlevel";
+    check_render(&t, "csv", "",
+                 "'\\tlevel,'@SUM(A1),'+x,total\n"
+                 "'=1+1,1000.50,2000.00,3000.50\n"
+                 "'-2+3,3000.00,4000.25,7000.25\n"
+                 "total,4000.50,6000.25,10000.75\n");
+    RenderOpts raw = {"", NULL, false, true};
+    char *got = render_n(&t, 1, "csv", &raw);
+    assert_string_equal(got, "\tlevel,@SUM(A1),+x,total\n"
+                             "=1+1,1000.50,2000.00,3000.50\n"
+                             "-2+3,3000.00,4000.25,7000.25\n"
+                             "total,4000.50,6000.25,10000.75\n");
+    free(got);
 }
 
 static void test_csv_negative_and_zero(void **state)
@@ -328,7 +362,7 @@ static void test_csv_tables_separated(void **state)
     (void)state;
     Table t[2] = {one_level(), one_level()};
     t[1].grand_total = NULL;
-    RenderOpts o = {"", NULL, false};
+    RenderOpts o = {"", NULL, false, false};
     char *got = render_n(t, 2, "csv", &o);
     assert_string_equal(got, "region,revenue\nnorth,14000000.00\neast,0.50\nwest,-3.00\n"
                              "total,13999997.50\n"
@@ -351,6 +385,36 @@ static void test_display_width(void **state)
                                    "b"),
                      4);                            /* invalid bytes: 1 each */
     assert_int_equal(term_text_width("\xe5\x8d"), 2); /* truncated sequence */
+}
+
+/* What could drive a terminal is shown escaped; text is copied. */
+static void test_term_escape(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        unsigned flags;
+        const char *want;
+    } cases[] = {
+        {"plain 华北", 0, "plain 华北"},
+        {"\033]0;PWNED\a\033[2J", 0, "\\e]0;PWNED\\x07\\e[2J"},
+        {"a\tb\nc\rd", 0, "a\\tb\\nc\\rd"},
+        {"a\tb\nc", TERM_KEEP_TAB | TERM_KEEP_NEWLINE, "a\tb\nc"},
+        {"del\x7f c1\xc2\x9b", 0, "del\\x7f c1\\u{9b}"},
+        {"bidi\xe2\x80\xae x", TERM_KEEP_INVISIBLE, "bidi\\u{202e} x"},
+        {"zw\xe2\x80\x8b", 0, "zw\\u{200b}"},
+        {"zw\xe2\x80\x8b", TERM_KEEP_INVISIBLE, "zw\xe2\x80\x8b"},
+        {"bad\xff", 0, "bad\\xff"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        Buf b = {0};
+        size_t n = strlen(cases[i].in);
+        term_escape(&b, cases[i].in, n, cases[i].flags);
+        assert_string_equal(buf_cstr(&b), cases[i].want);
+        assert_int_equal(term_needs_escape(cases[i].in, n, cases[i].flags),
+                         strcmp(cases[i].in, cases[i].want) != 0);
+        buf_free(&b);
+    }
 }
 
 /* Right edges of the numbers line up by display width, not by bytes. */
@@ -478,13 +542,13 @@ static void test_table_color_and_sanitising(void **state)
     t.row_labels = rl;
     t.row_totals = NULL;
     t.col_totals = NULL;
-    RenderOpts o = {"", NULL, true};
+    RenderOpts o = {"", NULL, true, false};
     char *got = render_n(&t, 1, "table", &o);
     assert_string_equal(got, "revenue 销售额\n"
-                             "\033[1mregion       一季度        Q2\033[0m\n"
-                             "-----------------------------\n"
-                             "evil?[31m  1,000.50  2,000.00\n"
-                             "tab here   3,000.00  4,000.25\n");
+                             "\033[1mregion        一季度        Q2\033[0m\n"
+                             "------------------------------\n"
+                             "evil\\e[31m  1,000.50  2,000.00\n"
+                             "tab here    3,000.00  4,000.25\n");
     free(got);
     o.color = false;
     got = render_n(&t, 1, "table", &o);
@@ -502,7 +566,7 @@ static void test_md(void **state)
     t[0].title = "区域季度目标";
     t[0].row_labels = rl;
     t[0].note = "gap: 5%";
-    RenderOpts o = {"万", "CNY", true};
+    RenderOpts o = {"万", "CNY", true, false};
     char *got = render_n(t, 2, "md", &o);
     assert_string_equal(got, "### 区域季度目标\n"
                              "**revenue 销售额** (万 CNY)\n"
@@ -534,7 +598,7 @@ static void test_json(void **state)
     Table t[2] = {two_level(), one_level()};
     t[0].title = "区域季度目标";
     t[0].note = "gap";
-    RenderOpts o = {"万", "CNY", false};
+    RenderOpts o = {"万", "CNY", false, false};
     char *got = render_n(t, 2, "json", &o);
     assert_json(got);
     assert_string_equal(
@@ -572,7 +636,7 @@ static void test_json_escaping(void **state)
     t.col_totals = NULL;
     t.grand_total = NULL;
     t.note = "\x7f";
-    RenderOpts o = {"", NULL, false};
+    RenderOpts o = {"", NULL, false, false};
     char *got = render_n(&t, 1, "json", &o);
     assert_json(got);
     assert_string_equal(
@@ -581,7 +645,7 @@ static void test_json_escaping(void **state)
              "{\"name\":\"north\",\"label\":\"q\\\"b\\\\s\\n\\t\\u0001\\u001f\","
              "\"cells\":[-0.0040],\"total\":null},"
              "{\"name\":\"east\",\"label\":\"bad\\ufffd\\ufffd(\",\"cells\":[0.9000],"
-             "\"total\":null}],\"totals\":null,\"note\":\"\x7f\"}]\n");
+             "\"total\":null}],\"totals\":null,\"note\":\"\\u007f\"}]\n");
     free(got);
 }
 
@@ -727,7 +791,7 @@ static Sheet sample_sheet(void)
 static char *render_sheet(const char *f, bool color)
 {
     Sheet s = sample_sheet();
-    RenderOpts o = {"", NULL, color};
+    RenderOpts o = {"", NULL, color, false};
     Buf b = {0};
     RenderDoc *d = render_new(render_format(f), &o);
     render_add_sheet(d, &s);
@@ -957,6 +1021,8 @@ int main(void)
         cmocka_unit_test(test_csv_one_level),
         cmocka_unit_test(test_csv_without_totals),
         cmocka_unit_test(test_csv_quoting),
+        cmocka_unit_test(test_csv_formula_prefix),
+        cmocka_unit_test(test_term_escape),
         cmocka_unit_test(test_csv_negative_and_zero),
         cmocka_unit_test(test_csv_percent),
         cmocka_unit_test(test_csv_tables_separated),
