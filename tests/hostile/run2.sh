@@ -216,8 +216,9 @@ target y = x$(repeat 20000 '[')a$(repeat 20000 ']')
 EOF
 { echo "$H"; printf 'metric x money\ntarget x = '; repeat 20000 'if 1 > 0 then '; printf 1;
   repeat 20000 ' else 0'; echo; } >nest_if20000.plan
-{ echo "$H"; printf 'dimension org { '; repeat 200 'm { '; printf 'leaf'; repeat 201 ' }'; echo;
-  printf 'metric x money\ntarget x = 100\nsplit x by org equally\n'; } >tree200.plan
+{ echo "$H"; printf 'dimension org levels l0'; awk 'BEGIN { for (i = 1; i <= 200; i++) printf " > l%d", i }';
+  printf ' { '; awk 'BEGIN { for (i = 1; i <= 200; i++) printf "m%d { ", i }'; printf 'leaf'; repeat 201 ' }'; echo;
+  printf 'metric x money\ntarget x = 100\nsplit x by l200 equally\nshow x by l100\n'; } >tree200.plan
 { echo "$H"; printf 'metric x money\ntarget x = '; repeat 200000 '- '; echo 1; } >unary200000.plan
 printf 'v5000\nlet w = v5000 * 2\nw\n' >let_chain.in
 
@@ -259,15 +260,11 @@ EOF
 { echo "$H"; printf 'metric x "%s" money\ntarget x = 1\n' "$esc"; } >esc_label.plan
 { echo "$H"; printf '# %s\nmetric x money\ntarget x = 1\n' "$esc"; } >esc_comment.plan
 { echo "$H"; printf 'metric x%s money\n' "$esc"; } >esc_ident.plan
-printf 'region,rep\nnorth,=HYPERLINK("http://x";"y")\nnorth,+cmd|x\neast,@SUM(1+1)\neast,-x\neast,\t=1\n' \
+printf 'region,rep\nnorth,"=HYPERLINK(""http://x"";""y"")"\nnorth,+cmd|x\neast,@SUM(1+1)\neast,-x\n' \
     >data/formula.csv
+printf 'region,rep\n=1+1,zhang\n@x,li\n-y,sun\n' >data/formula_region.csv
 roster formula_roster.plan data/formula.csv
-plan formula_labels.plan <<'EOF'
-dimension r { a "=1+1", b "@x", c "+y", d "-z" }
-metric x "=cmd|' /C calc'!A0" money
-target x = 100
-split x by r equally
-EOF
+roster formula_region.plan data/formula_region.csv
 base negative.plan <<'EOF'
 split x by r { a: 0 - 50, b: rest }
 EOF
@@ -733,7 +730,7 @@ c esc_comment            safe     noesc                        -- check esc_comm
 c esc_ident              fails    noesc                        -- check esc_ident.plan
 c esc_ident_github       fails    noesc                        -- check --format github esc_ident.plan
 c formula_roster_csv     safe     noformula                    -- run formula_roster.plan --format csv
-c formula_labels_csv     safe     noformula                    -- run formula_labels.plan --format csv
+c formula_region_csv     safe     noformula                    -- run formula_region.plan --format csv --show "x by region"
 c negative_kept_csv      safe     has=-50                      -- run negative.plan --format csv
 
 # special files: FIFOs, devices, directories, symlinks out and in loops, sockets
