@@ -311,6 +311,7 @@ ln -s loop_c.csv data/loop_d.csv
 roster symlink_loop_roster.plan data/loop_c.csv
 ln -s /dev/zero data/zero.csv
 actuals symlink_zero.plan data/zero.csv
+actuals act_ok.plan data/act.csv
 actuals dev_zero.plan /dev/zero
 actuals dev_urandom.plan /dev/urandom
 if [ $have_python -eq 1 ]; then
@@ -751,6 +752,9 @@ c symlink_loop_roster    fails                                 -- check symlink_
 c symlink_dev_zero       fails                                 -- check symlink_zero.plan
 c dev_zero_allowed       fails                                 -- check --allow-path /dev dev_zero.plan
 c dev_urandom_allowed    fails                                 -- check --allow-path /dev dev_urandom.plan
+c dev_zero_option        fails                                 -- run act_ok.plan --actuals /dev/zero
+c dev_urandom_option     fails                                 -- run act_ok.plan --actuals /dev/urandom
+c actuals_ok             ok                                    -- run act_ok.plan
 c socket_roster          fails    needs=python3                -- check socket_roster.plan
 c socket_import          fails    needs=python3                -- check socket_import.plan
 c devnode_roster         fails    needs=root                   -- check devnode_roster.plan
