@@ -131,7 +131,7 @@ format:
 FUZZTIME  ?= 60
 FUZZFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZRUN    = -max_total_time=$(FUZZTIME) -rss_limit_mb=2048 -timeout=10
-.PHONY: fuzz-lib fuzz-plan fuzz-csv fuzz-eval fuzz-repl
+.PHONY: fuzz-lib fuzz-files fuzz-plan fuzz-csv fuzz-eval fuzz-repl
 fuzz:
 	$(MAKE) fuzz-plan
 	$(MAKE) fuzz-csv
@@ -142,6 +142,12 @@ fuzz-lib:
 	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS='$(FUZZFLAGS) -fsanitize=fuzzer-no-link' \
 	    build/fuzz/libsalesplan.a
 	mkdir -p build/fuzz/artifacts
+
+# the data files plans under fuzz_eval and fuzz_repl may read ($FUZZ_DATA_DIR): copies
+fuzz-files:
+	rm -rf build/fuzz/files && mkdir -p build/fuzz/files/data
+	cp examples/data/*.csv tests/golden/data/*.csv tests/fuzz/csv_corpus/*.csv build/fuzz/files/data/
+	cp tests/repl/*.csv build/fuzz/files/
 
 # build/fuzz/fuzz_NAME from tests/fuzz/fuzz_NAME.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c fuzz-lib
@@ -161,18 +167,18 @@ fuzz-csv: build/fuzz/fuzz_csv
 	    build/fuzz/csv_corpus
 
 # every plan of tests/ and examples/ (golden plans prefixed: their names repeat)
-fuzz-eval: build/fuzz/fuzz_eval
+fuzz-eval: build/fuzz/fuzz_eval fuzz-files
 	mkdir -p build/fuzz/eval_corpus
 	cp tests/fuzz/corpus/* examples/*.plan stdlib/*.plan tests/repl/*.plan build/fuzz/eval_corpus/
 	for f in tests/golden/*.plan tests/fmt/cases/*.plan; do \
 	    cp "$$f" "build/fuzz/eval_corpus/$$(echo $$f | tr / _)"; done
-	build/fuzz/fuzz_eval $(FUZZRUN) -max_len=65536 -dict=tests/fuzz/plan.dict \
+	FUZZ_DATA_DIR=build/fuzz/files build/fuzz/fuzz_eval $(FUZZRUN) -max_len=65536 -dict=tests/fuzz/plan.dict \
 	    -artifact_prefix=build/fuzz/artifacts/eval- build/fuzz/eval_corpus
 
-fuzz-repl: build/fuzz/fuzz_repl
+fuzz-repl: build/fuzz/fuzz_repl fuzz-files
 	sh tests/fuzz/repl_corpus.sh build/fuzz/repl_corpus
 	cat tests/fuzz/plan.dict tests/fuzz/repl.dict >build/fuzz/repl.dict
-	build/fuzz/fuzz_repl $(FUZZRUN) -max_len=65536 -dict=build/fuzz/repl.dict \
+	FUZZ_DATA_DIR=build/fuzz/files build/fuzz/fuzz_repl $(FUZZRUN) -max_len=65536 -dict=build/fuzz/repl.dict \
 	    -artifact_prefix=build/fuzz/artifacts/repl- build/fuzz/repl_corpus
 
 bench: $(BIN)

@@ -107,15 +107,16 @@ static char *evaluate(const SessionOpts *o, const uint8_t *data, size_t size, bo
 {
     Session S;
     session_init(&S, o);
-    session_load_text(&S, "fuzz.plan", NULL, (const char *)data, size);
+    session_load_text(&S, "fuzz.plan", getenv("FUZZ_DATA_DIR"), (const char *)data, size);
     char *scenario = NULL;
-    if (session_run(&S, SESSION_CHECK | SESSION_SPLITS)) {
+    if (session_run(&S, SESSION_CHECK | SESSION_SPLITS | SESSION_ENGINE)) {
         if (want_scenario && first_scenario(S.p))
             scenario = xstrdup(first_scenario(S.p));
-        if (session_run(&S, SESSION_ENGINE | SESSION_MEASURE)) {
-            session_all_shows(&S);
-            session_review_shows(S.p, &S.p->main->arena, &S.shows);
-            add_statement_shows(&S);
+        session_all_shows(&S);
+        session_review_shows(S.p, &S.p->main->arena, &S.shows);
+        add_statement_shows(&S);
+        session_need_actuals(&S, ACTUALS_FOR_VERIFY);
+        if (session_run(&S, SESSION_ACTUALS | SESSION_MEASURE)) {
             render_everything(&S);
             session_run(&S, SESSION_VERIFY);
         }

@@ -3,7 +3,9 @@
  * plan), the rest are lines typed into `salesplan repl` without a terminal
  * (repl_run_text: the same loop, entries joined while brackets are open,
  * what-ifs, expressions, shows, :commands, :undo, :diff...).  The plan is
- * read from memory and reads no file.  The commands that read or write
+ * read from memory; its imports and data paths resolve in $FUZZ_DATA_DIR
+ * (read only: make fuzz fills build/fuzz/files), without it it reads no
+ * file.  The commands that read or write
  * files (:load, :reload, :save, :actuals with a file) are blanked out of
  * the lines before the session sees them: a fuzzer must not write files.
  * Answers and diagnostics go to /dev/null.
@@ -94,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         entries[len++] = '\n'; /* fmemopen wants a size of at least 1: one empty line */
     FILE *in = fmemopen(entries, len, "r");
     if (in) {
-        repl_run_text("fuzz.plan", NULL, text, plan_len, in, null_out);
+        repl_run_text("fuzz.plan", getenv("FUZZ_DATA_DIR"), text, plan_len, in, null_out);
         fclose(in);
     }
     free(entries);
