@@ -146,7 +146,7 @@ fuzz-lib:
 # the data files plans under fuzz_eval and fuzz_repl may read ($FUZZ_DATA_DIR): copies
 fuzz-files:
 	rm -rf build/fuzz/files && mkdir -p build/fuzz/files/data
-	cp examples/data/*.csv tests/golden/data/*.csv tests/fuzz/csv_corpus/*.csv build/fuzz/files/data/
+	cp examples/data/*.csv tests/golden/data/*.csv build/fuzz/files/data/
 	cp tests/repl/*.csv build/fuzz/files/
 
 # build/fuzz/fuzz_NAME from tests/fuzz/fuzz_NAME.c
