@@ -73,8 +73,10 @@ check-units: $(UNITS)
 check-golden: $(BIN)
 	@sh tests/run-golden.sh ./$(BIN)
 
+# hostile inputs: run.sh (check on hostile plans), run2.sh (every command: cycles, depth,
+# special files, -o, fmt -w, escapes, names...; each case within HOSTILE_LIMIT s, default 5)
 check-hostile: $(BIN)
-	@sh tests/hostile/run.sh ./$(BIN)
+	@sh tests/hostile/run.sh ./$(BIN) && sh tests/hostile/run2.sh ./$(BIN)
 
 check-actuals: $(BIN)
 	@sh tests/actuals/run.sh ./$(BIN)
@@ -130,24 +132,63 @@ format:
 	$(CLANG_FORMAT) -i $(FORMATTED)
 
 # ---- fuzzing and benchmarks ----------------------------------------------
+# make fuzz: every harness for FUZZTIME seconds, one after the other: fuzz_plan (plan text to
+# check), fuzz_csv (the CSV reader), fuzz_eval (plans checked, evaluated, every show in every
+# format), fuzz_repl (a plan and REPL entries); make fuzz-NAME runs one.  Corpora are copied
+# from tests/ and examples/ at run time into build/fuzz/NAME_corpus; findings go to
+# build/fuzz/artifacts/NAME-*.
 FUZZTIME  ?= 60
 FUZZFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZRUN    = -max_total_time=$(FUZZTIME) -rss_limit_mb=2048 -timeout=10
+.PHONY: fuzz-lib fuzz-files fuzz-plan fuzz-csv fuzz-eval fuzz-repl
 fuzz:
+	$(MAKE) fuzz-plan
+	$(MAKE) fuzz-csv
+	$(MAKE) fuzz-eval
+	$(MAKE) fuzz-repl
+
+fuzz-lib:
 	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS='$(FUZZFLAGS) -fsanitize=fuzzer-no-link' \
 	    build/fuzz/libsalesplan.a
+	mkdir -p build/fuzz/artifacts
+
+# the data files plans under fuzz_eval and fuzz_repl may read ($FUZZ_DATA_DIR): copies
+fuzz-files:
+	rm -rf build/fuzz/files && mkdir -p build/fuzz/files/data
+	cp examples/data/*.csv tests/golden/data/*.csv build/fuzz/files/data/
+	cp tests/repl/*.csv build/fuzz/files/
+
+# build/fuzz/fuzz_NAME from tests/fuzz/fuzz_NAME.c
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c fuzz-lib
 	clang $(FUZZFLAGS) -fsanitize=fuzzer $(FUZZ_CFLAGS) -Iinterp -Ibuild/fuzz \
-	    -o build/fuzz/fuzz_plan tests/fuzz/fuzz_plan.c build/fuzz/libsalesplan.a $(LIBS)
-	mkdir -p build/fuzz/corpus build/fuzz/artifacts
+	    -o $@ $< build/fuzz/libsalesplan.a $(LIBS)
+
+fuzz-plan: build/fuzz/fuzz_plan
+	mkdir -p build/fuzz/corpus
 	cp tests/fuzz/corpus/* examples/*.plan stdlib/*.plan build/fuzz/corpus/
-	build/fuzz/fuzz_plan -max_total_time=$(FUZZTIME) -max_len=65536 -rss_limit_mb=2048 \
-	    -timeout=10 -dict=tests/fuzz/plan.dict -artifact_prefix=build/fuzz/artifacts/ \
-	    build/fuzz/corpus
-	clang $(FUZZFLAGS) -fsanitize=fuzzer $(FUZZ_CFLAGS) -Iinterp -Ibuild/fuzz \
-	    -o build/fuzz/fuzz_csv tests/fuzz/fuzz_csv.c build/fuzz/libsalesplan.a $(LIBS)
+	build/fuzz/fuzz_plan $(FUZZRUN) -max_len=65536 -dict=tests/fuzz/plan.dict \
+	    -artifact_prefix=build/fuzz/artifacts/ build/fuzz/corpus
+
+fuzz-csv: build/fuzz/fuzz_csv
 	mkdir -p build/fuzz/csv_corpus
 	cp tests/fuzz/csv_corpus/* build/fuzz/csv_corpus/
-	build/fuzz/fuzz_csv -max_total_time=$(FUZZTIME) -max_len=16384 -rss_limit_mb=2048 \
-	    -timeout=10 -artifact_prefix=build/fuzz/artifacts/ build/fuzz/csv_corpus
+	build/fuzz/fuzz_csv $(FUZZRUN) -max_len=16384 -artifact_prefix=build/fuzz/artifacts/ \
+	    build/fuzz/csv_corpus
+
+# every plan of tests/ and examples/ (golden plans prefixed: their names repeat)
+fuzz-eval: build/fuzz/fuzz_eval fuzz-files
+	mkdir -p build/fuzz/eval_corpus
+	cp tests/fuzz/corpus/* examples/*.plan stdlib/*.plan tests/repl/*.plan build/fuzz/eval_corpus/
+	for f in tests/golden/*.plan tests/fmt/cases/*.plan; do \
+	    cp "$$f" "build/fuzz/eval_corpus/$$(echo $$f | tr / _)"; done
+	FUZZ_DATA_DIR=build/fuzz/files build/fuzz/fuzz_eval $(FUZZRUN) -max_len=65536 -dict=tests/fuzz/plan.dict \
+	    -artifact_prefix=build/fuzz/artifacts/eval- build/fuzz/eval_corpus
+
+fuzz-repl: build/fuzz/fuzz_repl fuzz-files
+	sh tests/fuzz/repl_corpus.sh build/fuzz/repl_corpus
+	cat tests/fuzz/plan.dict tests/fuzz/repl.dict >build/fuzz/repl.dict
+	FUZZ_DATA_DIR=build/fuzz/files build/fuzz/fuzz_repl $(FUZZRUN) -max_len=65536 -dict=build/fuzz/repl.dict \
+	    -artifact_prefix=build/fuzz/artifacts/repl- build/fuzz/repl_corpus
 
 bench: $(BIN)
 	sh bench/parse/run.sh ./$(BIN)
@@ -191,16 +232,11 @@ check-fmt: $(BIN)
 
 # libFuzzer on the formatter: no internal error, idempotent (FUZZTIME seconds)
 .PHONY: fuzz-fmt
-fuzz-fmt:
-	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS='$(FUZZFLAGS) -fsanitize=fuzzer-no-link' \
-	    build/fuzz/libsalesplan.a
-	clang $(FUZZFLAGS) -fsanitize=fuzzer $(FUZZ_CFLAGS) -Iinterp -Ibuild/fuzz \
-	    -o build/fuzz/fuzz_fmt tests/fuzz/fuzz_fmt.c build/fuzz/libsalesplan.a $(LIBS)
-	mkdir -p build/fuzz/fmt_corpus build/fuzz/artifacts
+fuzz-fmt: build/fuzz/fuzz_fmt
+	mkdir -p build/fuzz/fmt_corpus
 	cp tests/fuzz/corpus/* examples/*.plan stdlib/*.plan tests/fmt/cases/*.plan build/fuzz/fmt_corpus/
-	build/fuzz/fuzz_fmt -max_total_time=$(FUZZTIME) -max_len=65536 -rss_limit_mb=2048 \
-	    -timeout=10 -dict=tests/fuzz/plan.dict -artifact_prefix=build/fuzz/artifacts/fmt- \
-	    build/fuzz/fmt_corpus
+	build/fuzz/fuzz_fmt $(FUZZRUN) -max_len=65536 -dict=tests/fuzz/plan.dict \
+	    -artifact_prefix=build/fuzz/artifacts/fmt- build/fuzz/fmt_corpus
 
 # ---- install ---------------------------------------------------------------
 install: $(BIN)
@@ -227,12 +263,14 @@ help:
 	@echo "make check-views  cross-view property tests: every table, cell, scorecard, review and"
 	@echo "                  incentive shows the same number (VIEWS_N, VIEWS_SEED, VIEWS_KEEP=DIR)"
 	@echo "make check-hostile"
-	@echo "                  hostile inputs: no crash, hang or read outside the plan's directory"
+	@echo "                  hostile inputs through check, run, diff, fmt -w, -o and the REPL: no crash,"
+	@echo "                  hang, sanitizer report, damaged file or read outside the plan's directory"
 	@echo "make check-actuals"
 	@echo "                  malformed actuals CSVs: each its FILE:LINE:COL diagnostic and exit status"
 	@echo "make check-files   data files opened inside the plan's directory (no FIFO, no symbolic link"
 	@echo "                  out, not even raced), -o, fmt -w, :save, standard output errors, signals"
-	@echo "make fuzz         run the libFuzzer harnesses (plan text, CSV) for FUZZTIME s each (default 60);"
+	@echo "make fuzz         run the libFuzzer harnesses (plan text, CSV, evaluation, REPL) for FUZZTIME s"
+	@echo "                  each (default 60; make fuzz-plan, fuzz-csv, fuzz-eval, fuzz-repl: one);"
 	@echo "                  crashing inputs go to build/fuzz/artifacts/"
 	@echo "make bench        parse/check benchmark on a generated 100,000-line plan"
 	@echo "make bench-alloc  run benchmark: 100,000 reps x 12 months x 20 products (REPS=N)"

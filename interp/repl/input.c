@@ -342,7 +342,7 @@ static char *read_line(ReplInput *in, bool more, bool *dropped)
     *dropped = false;
     if (in->rl)
         return rl_read_line(in, more ? "...> " : "salesplan> ", dropped);
-    ssize_t n = getline(&in->buf, &in->cap, stdin);
+    ssize_t n = getline(&in->buf, &in->cap, in->S->in);
     if (n < 0)
         return NULL;
     while (n > 0 && (in->buf[n - 1] == '\n' || in->buf[n - 1] == '\r'))

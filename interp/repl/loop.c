@@ -405,6 +405,20 @@ static int as_of_error(const Repl *S)
     return 2;
 }
 
+/* The evaluation of the base the session starts from; 0 or 2. */
+static int first_world(Repl *S, const char *file)
+{
+    S->world = repl_world_build(S, &S->st, -1);
+    if (S->world && S->st.as_of && S->world->s.as_of < 0)
+        return as_of_error(S);
+    if (!S->world) {
+        fprintf(S->diag, "%s does not check: fix it and :reload, or :load another plan\n", file);
+        S->errors++;
+    }
+    repl_set_baseline(S);
+    return 0;
+}
+
 /* The session's first state: the plan file evaluated (or an empty plan); 0 or 2. */
 static int start(Repl *S, const char *file)
 {
@@ -415,15 +429,7 @@ static int start(Repl *S, const char *file)
     }
     if (read_plan(S, file) != 0)
         return 2;
-    S->world = repl_world_build(S, &S->st, -1);
-    if (S->world && S->st.as_of && S->world->s.as_of < 0)
-        return as_of_error(S);
-    if (!S->world) {
-        fprintf(S->diag, "%s does not check: fix it and :reload, or :load another plan\n", file);
-        S->errors++;
-    }
-    repl_set_baseline(S);
-    return 0;
+    return first_world(S, file);
 }
 
 static void finish(Repl *S)
@@ -521,6 +527,7 @@ static void init(Repl *S)
     memset(S, 0, sizeof *S);
     S->format = render_format_default();
     S->interactive = isatty(0);
+    S->in = stdin;
     S->out = stdout;
     S->diag = S->interactive ? stderr : stdout;
     S->color = S->interactive && term_color(2);
@@ -558,4 +565,22 @@ int repl_main(int argc, char **argv)
     }
     finish(&S);
     return rc < 0 ? 0 : rc;
+}
+
+int repl_run_text(const char *name, const char *dir, const char *text, size_t len, FILE *in,
+                  FILE *out)
+{
+    Repl S;
+    init(&S);
+    S.interactive = S.color = false;
+    S.in = in;
+    S.out = S.diag = out;
+    S.st.base = repl_base_new(name, dir, text, len);
+    int rc = first_world(&S, name);
+    if (rc == 0) {
+        read_entries(&S, name);
+        rc = S.errors ? 1 : 0;
+    }
+    finish(&S);
+    return rc;
 }

@@ -29,7 +29,7 @@
 typedef struct {
     int refs;
     char *file; /* as given, or NULL: a session without a plan file */
-    char *dir;  /* where data paths and imports resolve */
+    char *dir;  /* where data paths and imports resolve; NULL: nowhere (no file is read) */
     char *text;
     size_t len;
 } ReplBase;
@@ -116,6 +116,7 @@ typedef struct {
     int nallow;
     const RenderFormat *format;
     bool interactive;
+    FILE *in;                /* entries, without a terminal */
     FILE *out;               /* answers */
     FILE *diag;              /* diagnostics: stdout when not interactive */
     bool color;              /* diagnostics in colour */

@@ -24,7 +24,7 @@ ReplBase *repl_base_new(const char *file, const char *dir, const char *text, siz
     ReplBase *b = xcalloc(1, sizeof *b);
     b->refs = 1;
     b->file = file ? xstrdup(file) : NULL;
-    b->dir = xstrdup(dir ? dir : ".");
+    b->dir = dir ? xstrdup(dir) : NULL; /* NULL: the plan reads no file */
     b->text = xstrndup(text, len);
     b->len = len;
     return b;
