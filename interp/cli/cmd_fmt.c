@@ -2,11 +2,14 @@
  * canonical layout (fmt/ makes it), printed, listed or rewritten in
  * place.  It reads and writes files; the layout is fmt_plan's. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "base/files.h"
 #include "base/term.h"
 #include "cli/cli.h"
 #include "fmt/fmt.h"
@@ -48,10 +51,34 @@ static const char fmt_usage[] =
 
 typedef enum { FMT_PRINT, FMT_CHECK, FMT_WRITE, FMT_DUMP } FmtMode;
 
-/* Reads a whole file ("-": standard input); NULL with errno set. */
-static char *slurp(const char *path, size_t *len)
+/* Opens the file to format: any readable file to print or check (a FIFO
+ * from a shell's <(...) too), only a regular one to rewrite (-w: a FIFO or
+ * a device is refused at once, never waited on or replaced).  NULL with
+ * *why filled. */
+static FILE *fmt_open(const char *path, bool rewrite, FileWhy *why)
 {
-    FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    *why = (FileWhy){0};
+    if (strcmp(path, "-") == 0)
+        return stdin;
+    if (!rewrite) {
+        FILE *in = fopen(path, "rb");
+        why->err = in ? 0 : errno;
+        return in;
+    }
+    int fd = file_open_read(AT_FDCWD, path, false, why);
+    FILE *in = fd < 0 ? NULL : fdopen(fd, "rb");
+    if (fd >= 0 && !in) {
+        why->err = errno;
+        close(fd);
+    }
+    return in;
+}
+
+/* Reads a whole file ("-": standard input); NULL with *why filled
+ * (why->err EFBIG: too large). */
+static char *slurp(const char *path, bool rewrite, size_t *len, FileWhy *why)
+{
+    FILE *in = fmt_open(path, rewrite, why);
     if (!in)
         return NULL;
     Buf b = {0};
@@ -69,7 +96,7 @@ static char *slurp(const char *path, size_t *len)
         fclose(in);
     if (err) {
         buf_free(&b);
-        errno = err;
+        why->err = err;
         return NULL;
     }
     *len = b.len;
@@ -108,10 +135,11 @@ static int fmt_output(const char *path, FmtMode mode, const char *text, size_t l
 static int fmt_one(const char *path, FmtMode mode)
 {
     size_t len = 0;
-    char *text = slurp(path, &len);
+    FileWhy why;
+    char *text = slurp(path, mode == FMT_WRITE, &len, &why);
     if (!text) {
         fprintf(stderr, "salesplan: cannot read '%s': %s\n", path,
-                errno == EFBIG ? "file too large (over 64 MiB)" : strerror(errno));
+                why.err == EFBIG ? "file too large (over 64 MiB)" : file_why_text(&why));
         return 2;
     }
     Source *src = source_new(strcmp(path, "-") == 0 ? "<stdin>" : path, NULL, text, len, 0);

@@ -137,6 +137,10 @@ base like_half.plan <<'EOF'
 split y by r like x
 split x by r equally
 EOF
+base changed.plan <<'EOF'
+split x by r { a: 60%, b: rest }
+split y by r equally
+EOF
 printf 'split x by r like y\nx[a]\n:run\n' >like_cycle.in
 cp like_cycle.plan like_cycle_fmt.plan
 base weights_self.plan <<'EOF'
@@ -775,7 +779,7 @@ c o_symlink              safe     writes=out_link_target.txt type=out_link.txt:l
 c stdout_full_run        refused  stdout=/dev/full             -- run ok.plan
 c stdout_full_check      refused  stdout=/dev/full             -- check ok.plan
 c stdout_full_fmt        refused  stdout=/dev/full             -- fmt ok.plan
-c stdout_full_diff       refused  stdout=/dev/full             -- diff ok.plan like_half.plan
+c stdout_full_diff       refused  stdout=/dev/full             -- diff ok.plan changed.plan
 c fmt_w_keeps_mode       ok       writes=messy.plan perm=messy.plan:640 -- fmt -w messy.plan
 c fmt_w_invalid          fails                                 -- fmt -w broken.plan
 c fmt_w_symlink          ok       writes=fmt_real.plan type=fmt_link.plan:l -- fmt -w fmt_link.plan
