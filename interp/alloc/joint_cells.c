@@ -543,10 +543,12 @@ static bool share_bits(Num leaf, Num root, u128 *q, bool *neg)
     return true;
 }
 
-/* x * q / 2^96, rounded half-even to 12 decimals; false on overflow. */
+/* x * q / 2^96, rounded half-even to 12 decimals, negative when exactly
+ * one of x and the share is (neg: the share's sign); false on overflow. */
 static bool mul_share(Num x, u128 q, bool neg, Num *out)
 {
     u128 a = (u128)(x.v < 0 ? -x.v : x.v);
+    neg = neg != (x.v < 0);
     uint64_t a0 = (uint64_t)a, a1 = (uint64_t)(a >> 64), b0 = (uint64_t)q, b1 = (uint64_t)(q >> 64);
     u128 p00 = (u128)a0 * b0, p01 = (u128)a0 * b1, p10 = (u128)a1 * b0, p11 = (u128)a1 * b1;
     /* 256-bit product in limbs l0..l3 */
