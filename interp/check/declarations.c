@@ -475,7 +475,7 @@ void rs_check_item(R *r, Node *n)
 
 Kind check_expression(Program *p, Node *e)
 {
-    R r = {p, p->diags, p->sym, {0}, NULL};
+    R r = {p, p->diags, p->sym, {0}, NULL, {0}};
     Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
     Kind kind = rx_check(&r, &sc, e);
     strmap_free(&r.graph);

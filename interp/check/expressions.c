@@ -738,7 +738,10 @@ void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg)
             rx_refs(e->a, params, fn, arg);
         return;
     case N_INDEX:
-        rx_refs(e->a, params, fn, arg);
+        if (e->a->kind == N_NAME && !is_param(params, e->a->name))
+            fn(arg, e);
+        else if (e->a->kind != N_NAME)
+            rx_refs(e->a, params, fn, arg);
         return;
     case N_TABLE:
         rx_refs(e->a, params, fn, arg);
