@@ -221,10 +221,13 @@ static int root_target(Engine *en, const Node *metric, const Node *at, Num *out)
                    "the target of '%s' depends on itself", metric->name);
         return -1;
     }
+    if (eval_enter(&en->ev, expr->loc, EVAL_UNITS_DEFINITION) < 0)
+        return -1;
     push_busy(en, expr);
     Frame top = {0};
     int rc = eval_num(&en->ev, &top, expr, out);
     en->nbusy--;
+    eval_leave(&en->ev, EVAL_UNITS_DEFINITION);
     return rc;
 }
 
@@ -440,9 +443,14 @@ Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
         return NULL;
     }
     Node *from = strmap_get(&en->p->sym->targets_from, metric->name);
+    if (eval_enter(&en->ev, metric->name_loc, EVAL_UNITS_ALLOC) < 0) {
+        A->failed = true;
+        return NULL;
+    }
     A->computing = true;
     int rc = from ? bottom_up_alloc(en, A, from) : compute_alloc(en, A, cuts);
     A->computing = false;
+    eval_leave(&en->ev, EVAL_UNITS_ALLOC);
     A->failed = A->failed || rc < 0;
     return A->failed ? NULL : A;
 }
