@@ -29,7 +29,7 @@
  * a plan holds. */
 #define EVAL_MAX_NESTING 10000
 #define EVAL_UNITS_DEFINITION 4 /* a let, a function call, a metric's target */
-#define EVAL_UNITS_ALLOC 40     /* an allocation: the engine's frames until it evaluates */
+#define EVAL_UNITS_ALLOC 16     /* an allocation: the engine's frames until it evaluates */
 
 /* The default evaluation budget (--max-steps): a step is one expression
  * node evaluated or one allocation made. */
