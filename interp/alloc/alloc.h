@@ -66,6 +66,7 @@ typedef struct Alloc {
     int nsplits;
     bool failed;
     bool computing;          /* being made: reaching it again is a cycle */
+    bool stale;              /* its evaluation was stopped: out of the cache */
     char *note;              /* printed under its tables: the negotiation gap */
     struct GridCache *grids; /* its two-level tables, rounded once (grids.c) */
 } Alloc;

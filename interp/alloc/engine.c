@@ -350,8 +350,21 @@ static Alloc *cached_alloc(Engine *en, const Node *metric, const int *cuts)
     if (!cuts)
         return strmap_get(&en->full, metric->name); /* the common case */
     for (int i = 0; i < en->nallocs; i++)
-        if (en->allocs[i]->metric == metric && same_cuts(en->allocs[i], cuts))
+        if (en->allocs[i]->metric == metric && !en->allocs[i]->stale &&
+            same_cuts(en->allocs[i], cuts))
             return en->allocs[i];
+    return NULL;
+}
+
+/* An allocation whose evaluation was stopped (Ctrl-C in the REPL,
+ * --max-steps) leaves the cache: the next ask makes it afresh.  It stays
+ * in en->allocs, to be freed with the engine. */
+static Alloc *forget_alloc(Engine *en, Alloc *A)
+{
+    A->stale = true;
+    A->failed = true;
+    if (strmap_get(&en->full, A->metric->name) == A)
+        strmap_put(&en->full, A->metric->name, NULL);
     return NULL;
 }
 
@@ -443,14 +456,14 @@ Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
         return NULL;
     }
     Node *from = strmap_get(&en->p->sym->targets_from, metric->name);
-    if (eval_enter(&en->ev, metric->name_loc, EVAL_UNITS_ALLOC) < 0) {
-        A->failed = true;
-        return NULL;
-    }
+    if (eval_enter(&en->ev, metric->name_loc, EVAL_UNITS_ALLOC) < 0)
+        return forget_alloc(en, A);
     A->computing = true;
     int rc = from ? bottom_up_alloc(en, A, from) : compute_alloc(en, A, cuts);
     A->computing = false;
     eval_leave(&en->ev, EVAL_UNITS_ALLOC);
+    if (rc < 0 && en->ev.budget->stop != EVAL_GOING)
+        return forget_alloc(en, A);
     A->failed = A->failed || rc < 0;
     return A->failed ? NULL : A;
 }

@@ -33,6 +33,8 @@ void eval_budget_reset(EvalBudget *b)
     b->depth = 0;
     b->steps = 0;
     b->stop = EVAL_GOING;
+    b->outer_expr = false;
+    b->outer_depth = 0;
 }
 
 static uint64_t max_steps(const EvalBudget *b)
@@ -72,8 +74,9 @@ int eval_enter(Eval *e, Loc at, int units)
     if (b->stop != EVAL_GOING)
         return -1;
     if (b->depth == 0 || (!b->outer_expr && units != EVAL_UNITS_ALLOC)) {
-        b->outer = at; /* the plan's line: the first expression, else the metric */
+        b->outer = at; /* the plan's line: the outermost expression, else the metric */
         b->outer_expr = units != EVAL_UNITS_ALLOC;
+        b->outer_depth = b->depth;
     }
     if (b->depth + units > EVAL_MAX_NESTING)
         return stop_here(e, at, EVAL_TOO_DEEP);
@@ -87,7 +90,10 @@ int eval_enter(Eval *e, Loc at, int units)
 
 void eval_leave(Eval *e, int units)
 {
-    e->budget->depth -= units;
+    EvalBudget *b = e->budget;
+    b->depth -= units;
+    if (b->depth <= b->outer_depth) /* the outermost expression is done */
+        b->outer_expr = false;
 }
 
 void eval_free(Eval *e)
@@ -158,7 +164,7 @@ NOINLINE static int eval_let(Eval *e, const Node *let, Value *out)
     int rc = eval_expr(e, &top, let->a, &c->v);
     eval_leave(e, EVAL_UNITS_DEFINITION);
     if (rc < 0) {
-        c->state = 3;
+        c->state = e->budget->stop == EVAL_GOING ? 3 : 0; /* stopped: try again later */
         return -1;
     }
     c->state = 2;

@@ -70,6 +70,7 @@ typedef struct {
     EvalStop stop;
     Loc outer;       /* where the outermost evaluation started (for messages) */
     bool outer_expr; /* outer is an expression's (not only an allocation's metric) */
+    int outer_depth; /* the nesting outside that expression */
 } EvalBudget;
 
 /* Answers a metric name (cell == NULL: the root target) or a cell

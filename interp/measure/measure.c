@@ -227,6 +227,12 @@ static Grid *grid_for(Measure *ms, const Node *metric, const Level *lv, const No
     Grid *g = strmap_get(&ms->grids, key);
     if (!g) {
         g = build_grid(ms, metric, lv, at);
+        if (g->failed && ms->ev.budget->stop != EVAL_GOING) {
+            free(g->cells); /* stopped (Ctrl-C, --max-steps): not a failure to remember */
+            free(g->have);
+            free(g);
+            return NULL;
+        }
         strmap_put(&ms->grids, arena_strdup(&ms->arena, key), g);
     }
     memmove(&ms->recent[1], &ms->recent[0], 3 * sizeof ms->recent[0]);

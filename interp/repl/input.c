@@ -5,7 +5,9 @@
  * input and the line state is cleaned up with rl_free_line_state and
  * rl_callback_sigcleanup), the prompt "salesplan> " and "...> " while
  * brackets are open, persistent history and Tab completion of keywords,
- * commands and the plan's names.  Otherwise plain lines from standard
+ * commands and the plan's names.  While an entry is evaluated, Ctrl-C sets
+ * the flag the evaluation budget checks at every step (eval.h), so the
+ * evaluation stops and the session goes on.  Otherwise plain lines from standard
  * input, no prompt, joined the same way.  Only the four wrappers below
  * (read a line, add to history, read and write the history file) know
  * about readline.
@@ -40,10 +42,25 @@ struct ReplInput {
 static volatile sig_atomic_t got_sigint;
 static ReplInput *current; /* readline's callbacks take no argument */
 
+static volatile sig_atomic_t evaluating; /* an entry is being run, not typed */
+
 static void on_sigint(int sig)
 {
     (void)sig;
+    if (evaluating && !got_sigint) /* the terminal echoed ^C: end its line */
+        (void)!write(STDOUT_FILENO, "\n", 1);
     got_sigint = 1;
+}
+
+void repl_input_entry_begin(void)
+{
+    got_sigint = 0;
+    evaluating = 1;
+}
+
+void repl_input_entry_end(void)
+{
+    evaluating = 0;
 }
 
 /* ---- brackets ----------------------------------------------------------------------------- */
@@ -315,7 +332,8 @@ ReplInput *repl_input_open(Repl *S)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: select is interrupted */
+    sigaction(SIGINT, &sa, NULL);      /* no SA_RESTART: select is interrupted */
+    S->budget.interrupt = &got_sigint; /* and an evaluation stops at its next step */
     in->history = history_path();
     rl_read_history_file(in);
     return in;

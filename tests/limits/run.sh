@@ -5,6 +5,8 @@
 # shapes of moderate size evaluate at once.
 #
 # usage: sh tests/limits/run.sh BIN          (make check-limits)
+# Then pty_interrupt.py checks that Ctrl-C interrupts an evaluation in the
+# REPL and keeps the session (skipped without python3 or a pty).
 #        LIMITS_QUICK=1 sh tests/limits/run.sh BIN   skip the case that runs
 #                        the default budget out (seconds; minutes under ASan)
 #
@@ -33,6 +35,7 @@ esac
 limit=${LIMITS_TIMEOUT:-60}
 command -v timeout >/dev/null 2>&1 || { echo "limits/run.sh: needs timeout(1)" >&2; exit 2; }
 
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/limits.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT PIPE TERM
@@ -176,6 +179,19 @@ ratios 60 self >ratio60.plan
 case_ ratio60_run 0 '100.00%' "$bin" run ratio60.plan --max-steps 100000
 if [ -z "$LIMITS_QUICK" ]; then
     case_ fn60_default 2 'evaluation needs more than 100000000 steps' "$bin" run fn60.plan
+fi
+
+# Ctrl-C in the REPL interrupts an evaluation and keeps the session (a real pty)
+if command -v python3 >/dev/null 2>&1; then
+    if python3 "$here/pty_interrupt.py" "$bin" >pty.out 2>&1; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL pty_interrupt.py"
+        sed 's/^/    /' pty.out | head -40
+    fi
+else
+    echo "skip pty_interrupt.py: no python3"
 fi
 
 echo "limits: $pass passed, $fail failed"
