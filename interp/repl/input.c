@@ -394,30 +394,28 @@ static void add_line(ReplInput *in, Buf *entry, char *line, bool more, int *firs
     free(line);
 }
 
-/* Whether an entry is whole: a :command, or no bracket left open. */
-static bool entry_complete(Buf *entry)
-{
-    const char *t = buf_cstr(entry);
-    t += strspn(t, " \t");
-    return *t == ':' || repl_open_brackets(buf_cstr(entry)) <= 0;
-}
-
-/* Reads lines into entry while brackets are open; false at the end of
- * input before the entry's first line. */
+/* Reads lines into entry while brackets are open (a :command is one
+ * line); false at the end of input before the entry's first line.  The
+ * brackets are counted line by line, each line once (strings and comments
+ * end with their line), so an entry of many lines is read in linear time. */
 static bool read_entry(ReplInput *in, Buf *entry, int *first_line)
 {
     bool more = false;
+    int depth = 0;
     for (;;) {
         bool dropped;
         char *line = read_line(in, more, &dropped);
         if (dropped) {
             entry->len = 0;
             more = false;
+            depth = 0;
         } else if (!line) {
             return more; /* in an open bracket: the parser says what is missing */
         } else {
+            bool command = !more && line[strspn(line, " \t")] == ':';
+            depth += repl_open_brackets(line);
             add_line(in, entry, line, more, first_line);
-            if (entry_complete(entry))
+            if (command || depth <= 0)
                 return true;
             more = true;
         }

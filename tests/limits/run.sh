@@ -181,6 +181,17 @@ if [ -z "$LIMITS_QUICK" ]; then
     case_ fn60_default 2 'evaluation needs more than 100000000 steps' "$bin" run fn60.plan
 fi
 
+# a REPL entry with a bracket open for 100,000 lines is read in linear time
+# (it was quadratic: 40,000 lines took 3 s, 100,000 lines 28 s)
+awk 'BEGIN { print "max(1,"; for (i = 0; i < 100000; i++) print "1,"; print "1)"; print "1 + 1" }' >long.in
+awk 'BEGIN { print "split m by quarter {"; for (i = 0; i < 100000; i++) print "Q1: 1" }' >open.in
+printf '%s\nmetric m money\ntarget m = 10\nsplit m by quarter equally\n' "$header" >long.plan
+limit_saved=$limit
+limit=${LIMITS_LONG_TIMEOUT:-10}
+case_ repl_long_entry 0 '^2$' sh -c "'$bin' repl long.plan <long.in"
+case_ repl_open_entry 1 "'}' expected (to close 'split' at line 1)" sh -c "'$bin' repl long.plan <open.in"
+limit=$limit_saved
+
 # Ctrl-C in the REPL interrupts an evaluation and keeps the session (a real pty)
 if command -v python3 >/dev/null 2>&1; then
     if python3 "$here/pty_interrupt.py" "$bin" >pty.out 2>&1; then
