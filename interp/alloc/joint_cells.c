@@ -615,14 +615,19 @@ static int eval_shares(Engine *en, Alloc *A, int i, size_t c, AxisShares *sh)
     return rc;
 }
 
+/* Below this many units (10^-12) a cell times a 96-bit share is off by
+ * less than 1/64 unit; above, the share's truncation would add up over
+ * the cells to more than a rounding step (a total of 10^26 showed one step
+ * short), so the cell is computed exactly: v * leaf / root in 256 bits. */
+#define FAST_SHARE_LIMIT ((u128)1 << 90)
+
 /* The cells under one cell v of the axes before: v times each leaf's share. */
 static int split_cell(Engine *en, const Alloc *A, Num v, const AxisShares *sh, size_t nl, Num *next)
 {
+    bool fast = (u128)(v.v < 0 ? -v.v : v.v) < FAST_SHARE_LIMIT;
     for (size_t j = 0; j < nl; j++) {
-        Num t;
-        if (sh->fok[j] ? !mul_share(v, sh->frac[j], sh->fneg[j], &next[j])
-                       : (num_mul(v, sh->leaf[j], &t) != NUM_OK ||
-                          num_div(t, A->root, &next[j]) != NUM_OK))
+        if (fast && sh->fok[j] ? !mul_share(v, sh->frac[j], sh->fneg[j], &next[j])
+                               : num_muldiv(v, sh->leaf[j], A->root, &next[j]) != NUM_OK)
             return al_num_err(en, A->metric->name_loc, NUM_OVERFLOW);
     }
     return 0;
