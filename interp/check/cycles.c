@@ -155,7 +155,7 @@ static void split_edges(Dfs *f, Node *split)
         rx_refs(spec->a, NULL, collect_ref, &c);
     } else if (spec->kind == N_SPEC_LIKE) {
         Node *other = strmap_get(&r->s->metrics, spec->name);
-        if (other)
+        if (other && strcmp(other->name, split->name) != 0) /* like itself: splits.c says so */
             push_edge(f, (Edge){cells_of(r, other), spec->name_loc, E_LIKE, split});
     }
     if (split->d)
