@@ -78,6 +78,12 @@ check-golden: $(BIN)
 check-hostile: $(BIN)
 	@sh tests/hostile/run.sh ./$(BIN) && sh tests/hostile/run2.sh ./$(BIN)
 
+# evaluation limits: nesting, steps, interrupts, long entries (tests/limits)
+.PHONY: check-limits
+check: check-limits
+check-limits: $(BIN)
+	@sh tests/limits/run.sh ./$(BIN)
+
 check-actuals: $(BIN)
 	@sh tests/actuals/run.sh ./$(BIN)
 
@@ -112,6 +118,8 @@ check-asan:
 	    build/asan/salesplan check-units check-golden check-hostile check-actuals check-examples \
 	    check-docs check-fmt
 	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' check-repl
+	LIMITS_QUICK=1 $(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
+	    check-limits
 
 # the module rules (tools/check-layers.sh, tested by tests/layers on planted mistakes),
 # the function-length rule (tools/fn-lengths.sh) and the layout (.clang-format)
@@ -265,6 +273,7 @@ help:
 	@echo "make check-hostile"
 	@echo "                  hostile inputs through check, run, diff, fmt -w, -o and the REPL: no crash,"
 	@echo "                  hang, sanitizer report, damaged file or read outside the plan's directory"
+	@echo "make check-limits evaluation limits: deep chains, exponential work, --max-steps, Ctrl-C"
 	@echo "make check-actuals"
 	@echo "                  malformed actuals CSVs: each its FILE:LINE:COL diagnostic and exit status"
 	@echo "make check-files   data files opened inside the plan's directory (no FIFO, no symbolic link"

@@ -65,6 +65,8 @@ typedef struct Alloc {
     SplitInfo *splits;
     int nsplits;
     bool failed;
+    bool computing;          /* being made: reaching it again is a cycle */
+    bool stale;              /* its evaluation was stopped: out of the cache */
     char *note;              /* printed under its tables: the negotiation gap */
     struct GridCache *grids; /* its two-level tables, rounded once (grids.c) */
 } Alloc;
@@ -79,7 +81,7 @@ typedef struct Engine {
     Eval ev;
     Alloc **allocs;
     int nallocs;
-    const Node **busy; /* metrics being computed: cycles */
+    const Node **busy; /* allocations (metrics) and target expressions being computed */
     int nbusy;
     size_t max_cells;
     StrMap hists;             /* history name -> History (loaded once) */

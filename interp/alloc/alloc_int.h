@@ -149,6 +149,7 @@ typedef struct DerivedCtx {
     Member **coords; /* the cell's members, one per axis of D */
     size_t cell;
     StrMap sums;
+    StrMap ratios;    /* ratio name -> RatioMemo: its value at the last cell asked */
     Level *const *lv; /* a table's grid: the levels its components' tables are cut for */
     int nlv;
     struct DerivedCtx *outer;

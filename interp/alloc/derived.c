@@ -70,30 +70,58 @@ static void take_overassign(Alloc *D, const Alloc *X)
     }
 }
 
-static int walk(Engine *en, const Node *e, DimSet *ds, Alloc *D, int depth);
+/* A walk through a formula: each let, function and metric once (a
+ * formula may name one many times, through many paths), its nesting
+ * bounded as evaluation's is. */
+typedef struct {
+    Engine *en;
+    DimSet *ds;
+    Alloc *D;
+    StrMap seen; /* names of lets, functions and metrics walked */
+} Walk;
+
+static int walk(Walk *w, const Node *e);
+
+/* Walks a definition's expression, once. */
+static int walk_into(Walk *w, const char *name, const Node *e)
+{
+    if (strmap_get(&w->seen, name))
+        return 0;
+    strmap_put(&w->seen, name, (void *)e);
+    if (eval_enter(&w->en->ev, e->loc, EVAL_UNITS_DEFINITION) < 0)
+        return -1;
+    int rc = walk(w, e);
+    eval_leave(&w->en->ev, EVAL_UNITS_DEFINITION);
+    return rc;
+}
 
 /* A name in a formula: a metric (a component), a let or nothing else. */
-static int walk_name(Engine *en, const Node *e, DimSet *ds, Alloc *D, int depth)
+static int walk_name(Walk *w, const Node *e)
 {
+    Engine *en = w->en;
+    DimSet *ds = w->ds;
     const Symbols *s = en->p->sym;
     const Node *m = strmap_get(&s->metrics, e->name), *let = strmap_get(&s->lets, e->name);
     if (let)
-        return walk(en, let->a, ds, D, depth + 1);
+        return walk_into(w, let->name, let->a);
     if (!m)
         return 0;
     if (al_is_derived(en, m) && !al_additive(m))
-        return walk(en, m->c, ds, D, depth + 1); /* a ratio: its own components */
+        return walk_into(w, m->name, m->c); /* a ratio: its own components */
     if (m->op != MK_DERIVED && !strmap_get(&s->targets, m->name) &&
         !strmap_get(&s->targets_from, m->name)) {
         ds->untargeted = m; /* an actuals-only metric: no target to be made of */
         return 0;
     }
+    if (strmap_get(&w->seen, m->name))
+        return 0;
+    strmap_put(&w->seen, m->name, (void *)m);
     Alloc *X = alloc_get(en, m);
     if (!X)
         return -1;
     if (!X->level_metric) {
         meet(ds, X);
-        take_overassign(D, X);
+        take_overassign(w->D, X);
         if (ds->ncomp < (int)(sizeof ds->comp / sizeof ds->comp[0]))
             ds->comp[ds->ncomp++] = m;
     }
@@ -102,23 +130,36 @@ static int walk_name(Engine *en, const Node *e, DimSet *ds, Alloc *D, int depth)
 
 /* The components of a formula, through lets, functions and ratios; an
  * explicit cell (revenue[north]) constrains nothing. */
-static int walk(Engine *en, const Node *e, DimSet *ds, Alloc *D, int depth)
+static int walk(Walk *w, const Node *e)
 {
-    if (!e || depth > EVAL_MAX_DEPTH || e->kind == N_INDEX)
+    if (!e || e->kind == N_INDEX)
         return 0;
     if (e->kind == N_NAME)
-        return walk_name(en, e, ds, D, depth);
+        return walk_name(w, e);
     if (e->kind == N_CALL) {
-        const Node *fn = strmap_get(&en->p->sym->fns, e->name);
-        if (fn && walk(en, fn->b, ds, D, depth + 1) < 0)
+        const Node *fn = strmap_get(&w->en->p->sym->fns, e->name);
+        if (fn && walk_into(w, fn->name, fn->b) < 0)
             return -1;
     }
+    if (eval_enter(&w->en->ev, e->loc, 1) < 0)
+        return -1;
     const Node *kids[] = {e->a, e->b, e->c, e->d};
-    for (int i = 0; i < 4; i++)
-        for (const Node *k = kids[i]; k; k = k->next)
-            if (walk(en, k, ds, D, depth + 1) < 0)
-                return -1;
-    return 0;
+    int rc = 0;
+    for (int i = 0; i < 4 && rc == 0; i++)
+        for (const Node *k = kids[i]; k && rc == 0; k = k->next)
+            rc = walk(w, k);
+    eval_leave(&w->en->ev, 1);
+    return rc;
+}
+
+/* The dimensions of a formula's components into ds (zeroed first). */
+static int walk_formula(Engine *en, const Node *formula, DimSet *ds, Alloc *D)
+{
+    memset(ds, 0, sizeof *ds);
+    Walk w = {en, ds, D, {0}};
+    int rc = walk(&w, formula);
+    strmap_free(&w.seen);
+    return rc;
 }
 
 /* ---- the cells ------------------------------------------------------------------------------- */
@@ -205,14 +246,47 @@ static Alloc *component(Engine *en, const Alloc *D, const Node *metric)
     return al_alloc_get_cut(en, metric, xcuts);
 }
 
+/* A ratio's value at the cell being computed, once per cell: a formula
+ * naming a ratio twice (m2 = m1 / m1, m1 = m0 / m0...) is not evaluated
+ * again for each mention. */
+typedef struct {
+    size_t cell;
+    Num v;
+    bool na; /* it divided by zero (Eval.na) */
+} RatioMemo;
+
+static int ratio_in_cell(Engine *en, DerivedCtx *dc, const Node *metric, Num *out)
+{
+    RatioMemo *m = strmap_get(&dc->ratios, metric->name);
+    if (m && m->cell == dc->cell) {
+        *out = m->v;
+        en->ev.na |= m->na;
+        return 0;
+    }
+    if (eval_enter(&en->ev, metric->name_loc, EVAL_UNITS_DEFINITION) < 0)
+        return -1;
+    bool was_na = en->ev.na;
+    en->ev.na = false;
+    Frame top = {0}; /* its formula on the same cell */
+    int rc = eval_num(&en->ev, &top, metric->c, out);
+    eval_leave(&en->ev, EVAL_UNITS_DEFINITION);
+    bool na = en->ev.na;
+    en->ev.na = was_na || na;
+    if (rc == 0 && !m) {
+        m = xmalloc(sizeof *m);
+        strmap_put(&dc->ratios, metric->name, m);
+    }
+    if (rc == 0)
+        *m = (RatioMemo){dc->cell, *out, na};
+    return rc;
+}
+
 int al_derived_value(Engine *en, const Node *metric, Num *out)
 {
     DerivedCtx *dc = en->dctx;
     Num *sum = strmap_get(&dc->sums, metric->name);
-    if (al_is_derived(en, metric) && !al_additive(metric)) {
-        Frame top = {0}; /* a ratio: its formula on the same cell */
-        return eval_num(&en->ev, &top, metric->c, out);
-    }
+    if (al_is_derived(en, metric) && !al_additive(metric))
+        return ratio_in_cell(en, dc, metric, out);
     Alloc *X = sum ? NULL : component(en, dc->D, metric);
     if (!sum && !X)
         return -1;
@@ -232,6 +306,7 @@ int al_derived_value(Engine *en, const Node *metric, Num *out)
     return 0;
 }
 
+/* Frees a map and the values it holds (sums, ratio memos). */
 static void free_sums(StrMap *sums)
 {
     for (size_t i = 0; i < sums->cap; i++)
@@ -250,7 +325,7 @@ int al_eval_cells(Engine *en, const Node *metric, Alloc *G, Level *const *lv, in
                   size_t c1, Num *out, bool *na)
 {
     Member *coords[ALLOC_MAX_AXES + 1];
-    DerivedCtx dc = {G, coords, 0, {0}, lv, nlv, en->dctx};
+    DerivedCtx dc = {G, coords, 0, {0}, {0}, lv, nlv, en->dctx};
     Member **saved_cell = en->ev.cell;
     int saved_n = en->ev.ncell, rc = 0;
     bool na_div = en->ev.na_div, was_na = en->ev.na;
@@ -273,6 +348,7 @@ int al_eval_cells(Engine *en, const Node *metric, Alloc *G, Level *const *lv, in
     en->ev.na_div = na_div;
     en->ev.na = was_na;
     free_sums(&dc.sums);
+    free_sums(&dc.ratios);
     return rc;
 }
 
@@ -311,8 +387,7 @@ void al_level_grid_free(Alloc *G)
 
 int al_derived_dims(Engine *en, const Node *metric, DimSet *ds)
 {
-    memset(ds, 0, sizeof *ds);
-    return walk(en, metric->c, ds, NULL, 0);
+    return walk_formula(en, metric->c, ds, NULL);
 }
 
 /* Borrows the leaves of a component's axis that keeps reserve rows at D's
@@ -352,8 +427,7 @@ static void derived_axes(Engine *en, Alloc *D, const DimSet *ds)
 int al_derived_alloc(Engine *en, Alloc *D)
 {
     DimSet ds;
-    memset(&ds, 0, sizeof ds);
-    if (walk(en, D->metric->c, &ds, D, 0) < 0)
+    if (walk_formula(en, D->metric->c, &ds, D) < 0)
         return -1;
     derived_axes(en, D, &ds);
     if (en->check_only)

@@ -174,19 +174,20 @@ Num al_metric_step(Engine *en, const Node *metric)
     return k == K_COUNT ? NUM_ONE : en->p->sym->round_step;
 }
 
-static bool busy(Engine *en, const Node *metric)
+static bool busy(Engine *en, const Node *n)
 {
     for (int i = 0; i < en->nbusy; i++)
-        if (en->busy[i] == metric)
+        if (en->busy[i] == n)
             return true;
     return false;
 }
 
-/* Marks metric as being computed (en->nbusy-- when done). */
-static void push_busy(Engine *en, const Node *metric)
+/* Marks a metric's allocation, or a target expression, as being computed
+ * (en->nbusy-- when done). */
+static void push_busy(Engine *en, const Node *n)
 {
     en->busy = xrealloc(en->busy, (size_t)(en->nbusy + 1) * sizeof *en->busy);
-    en->busy[en->nbusy++] = metric;
+    en->busy[en->nbusy++] = n;
 }
 
 /* The root target of a metric: its target expression, or its derived formula. */
@@ -215,15 +216,18 @@ static int root_target(Engine *en, const Node *metric, const Node *at, Num *out)
         diag_note(en->p->diags, metric->name_loc, "add 'target %s = ...'", metric->name);
         return -1;
     }
-    if (busy(en, metric)) {
+    if (busy(en, expr)) { /* the expression, not the metric: its splits may read its target */
         diag_error(en->p->diags, at ? at->loc : metric->name_loc,
                    "the target of '%s' depends on itself", metric->name);
         return -1;
     }
-    push_busy(en, metric);
+    if (eval_enter(&en->ev, expr->loc, EVAL_UNITS_DEFINITION) < 0)
+        return -1;
+    push_busy(en, expr);
     Frame top = {0};
     int rc = eval_num(&en->ev, &top, expr, out);
     en->nbusy--;
+    eval_leave(&en->ev, EVAL_UNITS_DEFINITION);
     return rc;
 }
 
@@ -346,8 +350,21 @@ static Alloc *cached_alloc(Engine *en, const Node *metric, const int *cuts)
     if (!cuts)
         return strmap_get(&en->full, metric->name); /* the common case */
     for (int i = 0; i < en->nallocs; i++)
-        if (en->allocs[i]->metric == metric && same_cuts(en->allocs[i], cuts))
+        if (en->allocs[i]->metric == metric && !en->allocs[i]->stale &&
+            same_cuts(en->allocs[i], cuts))
             return en->allocs[i];
+    return NULL;
+}
+
+/* An allocation whose evaluation was stopped (Ctrl-C in the REPL,
+ * --max-steps) leaves the cache: the next ask makes it afresh.  It stays
+ * in en->allocs, to be freed with the engine. */
+static Alloc *forget_alloc(Engine *en, Alloc *A)
+{
+    A->stale = true;
+    A->failed = true;
+    if (strmap_get(&en->full, A->metric->name) == A)
+        strmap_put(&en->full, A->metric->name, NULL);
     return NULL;
 }
 
@@ -428,18 +445,26 @@ static int compute_alloc(Engine *en, Alloc *A, const int *cuts)
 Alloc *al_alloc_get_cut(Engine *en, const Node *metric, const int *cuts)
 {
     Alloc *A = cached_alloc(en, metric, cuts);
-    if (A)
+    if (A && !A->computing)
         return A->failed ? NULL : A;
-    A = new_alloc(en, metric, cuts);
-    if (busy(en, metric)) {
+    if (!A)
+        A = new_alloc(en, metric, cuts);
+    if (A->computing || busy(en, metric)) { /* check reports the cycle with its edges */
         diag_error(en->p->diags, metric->name_loc, "the allocation of '%s' depends on itself",
                    metric->name);
         A->failed = true;
         return NULL;
     }
     Node *from = strmap_get(&en->p->sym->targets_from, metric->name);
+    if (eval_enter(&en->ev, metric->name_loc, EVAL_UNITS_ALLOC) < 0)
+        return forget_alloc(en, A);
+    A->computing = true;
     int rc = from ? bottom_up_alloc(en, A, from) : compute_alloc(en, A, cuts);
-    A->failed = rc < 0;
+    A->computing = false;
+    eval_leave(&en->ev, EVAL_UNITS_ALLOC);
+    if (rc < 0 && en->ev.budget->stop != EVAL_GOING)
+        return forget_alloc(en, A);
+    A->failed = A->failed || rc < 0;
     return A->failed ? NULL : A;
 }
 

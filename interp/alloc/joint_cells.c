@@ -543,10 +543,12 @@ static bool share_bits(Num leaf, Num root, u128 *q, bool *neg)
     return true;
 }
 
-/* x * q / 2^96, rounded half-even to 12 decimals; false on overflow. */
+/* x * q / 2^96, rounded half-even to 12 decimals, negative when exactly
+ * one of x and the share is (neg: the share's sign); false on overflow. */
 static bool mul_share(Num x, u128 q, bool neg, Num *out)
 {
     u128 a = (u128)(x.v < 0 ? -x.v : x.v);
+    neg = neg != (x.v < 0);
     uint64_t a0 = (uint64_t)a, a1 = (uint64_t)(a >> 64), b0 = (uint64_t)q, b1 = (uint64_t)(q >> 64);
     u128 p00 = (u128)a0 * b0, p01 = (u128)a0 * b1, p10 = (u128)a1 * b0, p11 = (u128)a1 * b1;
     /* 256-bit product in limbs l0..l3 */
@@ -613,14 +615,19 @@ static int eval_shares(Engine *en, Alloc *A, int i, size_t c, AxisShares *sh)
     return rc;
 }
 
+/* Below this many units (10^-12) a cell times a 96-bit share is off by
+ * less than 1/64 unit; above, the share's truncation would add up over
+ * the cells to more than a rounding step (a total of 10^26 showed one step
+ * short), so the cell is computed exactly: v * leaf / root in 256 bits. */
+#define FAST_SHARE_LIMIT ((u128)1 << 90)
+
 /* The cells under one cell v of the axes before: v times each leaf's share. */
 static int split_cell(Engine *en, const Alloc *A, Num v, const AxisShares *sh, size_t nl, Num *next)
 {
+    bool fast = (u128)(v.v < 0 ? -v.v : v.v) < FAST_SHARE_LIMIT;
     for (size_t j = 0; j < nl; j++) {
-        Num t;
-        if (sh->fok[j] ? !mul_share(v, sh->frac[j], sh->fneg[j], &next[j])
-                       : (num_mul(v, sh->leaf[j], &t) != NUM_OK ||
-                          num_div(t, A->root, &next[j]) != NUM_OK))
+        if (fast && sh->fok[j] ? !mul_share(v, sh->frac[j], sh->fneg[j], &next[j])
+                               : num_muldiv(v, sh->leaf[j], A->root, &next[j]) != NUM_OK)
             return al_num_err(en, A->metric->name_loc, NUM_OVERFLOW);
     }
     return 0;

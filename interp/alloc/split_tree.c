@@ -616,11 +616,9 @@ static int split_weighted(Engine *en, Alloc *A, SplitInfo *si, Num base, Group *
     int rc = rule_weights(en, A, si, g, w);
     if (rc == 0)
         rc = weight_sum(en, A, si, g, active, w, &sum);
-    for (int i = 0; i < g->n && rc == 0; i++) {
-        Num *out = &g->val[g->kids[i]->gindex], t;
-        if (num_mul(base, w[i], &t) != NUM_OK || num_div(t, sum, out) != NUM_OK)
+    for (int i = 0; i < g->n && rc == 0; i++) /* one rounding; base x w may exceed a Num */
+        if (num_muldiv(base, w[i], sum, &g->val[g->kids[i]->gindex]) != NUM_OK)
             rc = al_num_err(en, si->spec->loc, NUM_OVERFLOW);
-    }
     free(w);
     return rc;
 }

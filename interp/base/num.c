@@ -348,6 +348,17 @@ NumStatus num_mul(Num a, Num b, Num *out)
     return finish_rounded(q, r, SCALE, neg, NUM_HALF_EVEN, out);
 }
 
+NumStatus num_muldiv(Num a, Num b, Num c, Num *out)
+{
+    if (c.v == 0)
+        return NUM_DIVZERO;
+    bool neg = ((a.v < 0) != (b.v < 0)) != (c.v < 0);
+    u128 d = mag(c.v), q, r;
+    if (!div_wide(mul_wide(mag(a.v), mag(b.v)), d, &q, &r))
+        return NUM_OVERFLOW;
+    return finish_rounded(q, r, d, neg, NUM_HALF_EVEN, out);
+}
+
 NumStatus num_div(Num a, Num b, Num *out)
 {
     return num_div_mode(a, b, NUM_HALF_EVEN, out);

@@ -68,6 +68,9 @@ NumStatus num_add(Num a, Num b, Num *out);
 NumStatus num_sub(Num a, Num b, Num *out);
 NumStatus num_mul(Num a, Num b, Num *out);
 NumStatus num_div(Num a, Num b, Num *out);
+/* a * b / c with one rounding (half-even, to 12 decimals): the product is
+ * kept whole, so it may exceed the Num range (a share of a huge value). */
+NumStatus num_muldiv(Num a, Num b, Num c, Num *out);
 /* a / b rounded to 12 decimals with mode.  NUM_TRUNC keeps what later
  * rounding needs: a truncated quotient rounds half-up to fewer decimals,
  * and compares with any 12-decimal threshold, exactly as the true

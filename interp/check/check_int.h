@@ -1,5 +1,5 @@
 /* check_int.h -- shared by the checker's files: resolve.c (collecting
- * declarations, the calendar, cycles), dimensions.c (dimensions and
+ * declarations, the calendar), cycles.c, dimensions.c (dimensions and
  * members, rosters), declarations.c (one statement at a time),
  * expressions.c (names, kinds, constants) and splits.c (splits against
  * their parents).  Not for other modules: check/check.h is the interface.
@@ -33,8 +33,10 @@ typedef struct {
 
 typedef struct {
     Node *decl;
-    int color;  /* 0 new, 1 on the stack, 2 done */
-    int cstate; /* constant value: 0 unknown, 1 known, 2 not constant */
+    bool cells;    /* a metric's cells, not its target */
+    bool reported; /* in a cycle already reported */
+    int color;     /* 0 new, 1 on the stack, 2 done */
+    int cstate;    /* constant value: 0 unknown, 1 known, 2 not constant */
     Num value;
 } GNode;
 
@@ -49,6 +51,8 @@ typedef struct R {
     StrMap graph;       /* let/fn/metric name -> GNode */
     Split *splits_info; /* parallel to s->splits while splits are checked */
     Lookalikes *look;   /* the skeletons of the dimension being built */
+    StrMap cells;       /* metric name -> GNode of its cells (cycles.c) */
+    StrMap fn_kinds;    /* "fn(k1,k2..)" -> the kind it returns + 1 (expressions.c) */
 } R;
 
 void rs_duplicate(R *r, Node *n, Node *prev, const char *what);
@@ -77,6 +81,9 @@ void rs_index_members(R *r);
  * (inherited); once per dimension. */
 void rs_activity(Dim *d);
 void rs_check_splits(R *r); /* splits.c */
+/* Reports cyclic definitions, with each edge; sets the lets' constant
+ * values (cycles.c). */
+void rs_check_cycles(R *r);
 char *rs_fmt_pct(Num share, char *buf);
 void rs_check_item(R *r, Node *n); /* declarations.c */
 
@@ -86,7 +93,8 @@ Kind rx_check(R *r, const Scope *sc, Node *e);
 /* 1 with *out set when e is a constant number, 0 when not constant,
  * -1 after reporting an arithmetic error. */
 int rx_const(R *r, Node *e, Num *out);
-/* Names an expression refers to (lets, fns, metrics), for the cycle check. */
+/* Names an expression refers to (lets, fns, metrics), for the cycle check:
+ * N_NAME, N_CALL, or N_INDEX for a cell `name[...]`. */
 void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg);
 char *rs_fmt_money(R *r, Num v, char *buf);
 

@@ -475,10 +475,12 @@ void rs_check_item(R *r, Node *n)
 
 Kind check_expression(Program *p, Node *e)
 {
-    R r = {p, p->diags, p->sym, {0}, NULL, NULL};
+    R r = {p, p->diags, p->sym, {0}, NULL, NULL, {0}, {0}};
     Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
     Kind kind = rx_check(&r, &sc, e);
     strmap_free(&r.graph);
+    strmap_free(&r.cells);
+    strmap_free(&r.fn_kinds);
     const Node *x = e->kind == N_INDEX ? e->a : e; /* m, m[...] */
     const Node *m = x->kind == N_NAME ? strmap_get(&p->sym->metrics, x->name) : NULL;
     if (kind == K_ANY && m && m->op == MK_DERIVED)

@@ -274,14 +274,32 @@ static Kind check_special(R *r, const Scope *sc, Node *e, const char *f)
     return check_prev(r, sc, e, a1);
 }
 
+/* The key of a function for arguments of these kinds: "name(k1,k2,...)". */
+static char *fn_kind_key(R *r, const Node *fn, const int *kinds)
+{
+    Buf b = {0};
+    buf_printf(&b, "%s(", fn->name);
+    for (int i = 0, n = (int)ast_list_len(fn->a); i < n; i++)
+        buf_printf(&b, "%d,", kinds[i]);
+    char *key = arena_strdup(&r->s->arena, buf_cstr(&b));
+    buf_free(&b);
+    return key;
+}
+
 /* The kind a user function returns for arguments of these kinds: its body
  * checked again with the parameters' kinds known, quietly (its errors were
- * reported where it is defined).  Deep chains of calls stay unknown. */
+ * reported where it is defined), once per function and kinds (a function
+ * calling another three times would otherwise be checked 3^depth times).
+ * Deep chains of calls stay unknown. */
 static Kind fn_kind(R *r, Node *fn, const int *kinds)
 {
     static int depth;
     if (!kinds || depth >= 16)
         return K_ANY;
+    char *key = fn_kind_key(r, fn, kinds);
+    void *known = strmap_get(&r->fn_kinds, key);
+    if (known)
+        return (Kind)((intptr_t)known - 1);
     Diags quiet = {0}, *saved = r->d;
     r->d = &quiet;
     depth++;
@@ -290,6 +308,7 @@ static Kind fn_kind(R *r, Node *fn, const int *kinds)
     depth--;
     r->d = saved;
     diag_free(&quiet);
+    strmap_put(&r->fn_kinds, key, (void *)((intptr_t)k + 1));
     return k;
 }
 
@@ -738,7 +757,10 @@ void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg)
             rx_refs(e->a, params, fn, arg);
         return;
     case N_INDEX:
-        rx_refs(e->a, params, fn, arg);
+        if (e->a->kind == N_NAME && !is_param(params, e->a->name))
+            fn(arg, e);
+        else if (e->a->kind != N_NAME)
+            rx_refs(e->a, params, fn, arg);
         return;
     case N_TABLE:
         rx_refs(e->a, params, fn, arg);

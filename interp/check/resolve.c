@@ -1,8 +1,7 @@
 /* resolve.c -- the checker's driver (SPEC §8): collects declarations,
- * checks the plan header, builds the calendar, finds cycles among lets,
- * functions and metrics, and runs the other checker files (dimensions.c,
- * declarations.c, splits.c).  It never evaluates a split: that is the
- * allocation engine's. */
+ * checks the plan header, builds the calendar, and runs the other checker
+ * files (cycles.c, dimensions.c, declarations.c, splits.c).  It never evaluates a split: that is
+ * the allocation engine's. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -332,154 +331,9 @@ static void build_time(R *r)
     }
 }
 
-/* ---- cycles ---------------------------------------------------------------------- */
-
-static void graph_add(R *r, StrMap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i] && !strmap_get(&r->graph, m->keys[i])) {
-            GNode *g = arena_alloc(&r->s->arena, sizeof *g);
-            g->decl = m->vals[i];
-            strmap_put(&r->graph, m->keys[i], g);
-        }
-}
-
-static Node *definition(R *r, Node *decl)
-{
-    if (decl->kind == N_LET)
-        return decl->a;
-    if (decl->kind == N_FN)
-        return decl->b;
-    if (decl->kind == N_METRIC) {
-        Node *t = strmap_get(&r->s->targets, decl->name);
-        return decl->op == MK_DERIVED && !t ? decl->c : t ? t->a : NULL;
-    }
-    return NULL;
-}
-
-typedef struct {
-    GNode **v;
-    int n, cap;
-} GStack;
-
-static void gpush(GStack *s, GNode *g)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 64;
-        s->v = xrealloc(s->v, (size_t)s->cap * sizeof *s->v);
-    }
-    s->v[s->n++] = g;
-}
-
-typedef struct {
-    R *r;
-    GStack *succ;
-} RefCtx;
-
-static void collect_ref(void *arg, Node *ref)
-{
-    RefCtx *c = arg;
-    GNode *g = strmap_get(&c->r->graph, ref->name);
-    if (g && (ref->kind == N_CALL) == (g->decl->kind == N_FN))
-        gpush(c->succ, g);
-}
-
-static void report_cycle(R *r, GStack *path, GNode *again)
-{
-    int from = path->n - 1;
-    while (from > 0 && path->v[from] != again)
-        from--;
-    Buf b = {0};
-    for (int i = from; i < path->n; i++)
-        buf_printf(&b, "%s -> ", path->v[i]->decl->name);
-    buf_puts(&b, again->decl->name);
-    Node *d = again->decl;
-    const char *what = d->kind == N_LET ? "let" : d->kind == N_FN ? "function" : "metric";
-    diag_error(r->d, d->name_loc, "%s '%s' is defined in terms of itself", what, d->name);
-    diag_note_plain(r->d, "the cycle: %s", buf_cstr(&b));
-    buf_free(&b);
-}
-
-/* Iterative depth-first search (plans may chain 100,000 lets); computes
- * the constant value of each let in post-order.  Frame i of the path owns
- * successors succ[start[i] .. end[i]), of which pos[i] is the next. */
-typedef struct {
-    GStack path, succ;
-    int *start, *pos, *end;
-    int cap;
-} Dfs;
-
-static void enter(R *r, Dfs *f, GNode *g)
-{
-    if (f->path.n >= f->cap) {
-        f->cap = f->cap ? f->cap * 2 : 64;
-        f->start = xrealloc(f->start, (size_t)f->cap * sizeof *f->start);
-        f->pos = xrealloc(f->pos, (size_t)f->cap * sizeof *f->pos);
-        f->end = xrealloc(f->end, (size_t)f->cap * sizeof *f->end);
-    }
-    int i = f->path.n;
-    g->color = 1;
-    gpush(&f->path, g);
-    f->start[i] = f->pos[i] = f->succ.n;
-    RefCtx c = {r, &f->succ};
-    rx_refs(definition(r, g->decl), g->decl->kind == N_FN ? g->decl->a : NULL, collect_ref, &c);
-    f->end[i] = f->succ.n;
-}
-
-/* Post-order: every successor is done, so a let's constant value is known. */
-static void leave(R *r, Dfs *f)
-{
-    int top = f->path.n - 1;
-    GNode *g = f->path.v[top];
-    g->color = 2;
-    g->cstate = 2;
-    if (g->decl->kind == N_LET && rx_const(r, g->decl->a, &g->value) == 1)
-        g->cstate = 1;
-    f->succ.n = f->start[top];
-    f->path.n--;
-}
-
-static void visit(R *r, GNode *root)
-{
-    Dfs f = {0};
-    enter(r, &f, root);
-    while (f.path.n > 0) {
-        int top = f.path.n - 1;
-        if (f.pos[top] >= f.end[top]) {
-            leave(r, &f);
-            continue;
-        }
-        GNode *s = f.succ.v[f.pos[top]++];
-        if (s->color == 1)
-            report_cycle(r, &f.path, s);
-        else if (s->color == 0)
-            enter(r, &f, s);
-    }
-    free(f.path.v);
-    free(f.succ.v);
-    free(f.start);
-    free(f.pos);
-    free(f.end);
-}
-
-static void check_cycles(R *r)
-{
-    graph_add(r, &r->s->lets);
-    graph_add(r, &r->s->fns);
-    graph_add(r, &r->s->metrics);
-    /* in declaration order, for deterministic messages */
-    for (Unit *u = r->p->units; u; u = u->next)
-        for (Node *n = u->items; n; n = n->next)
-            if (n->kind == N_LET || n->kind == N_FN || n->kind == N_METRIC) {
-                GNode *g = strmap_get(&r->graph, n->name);
-                if (g && g->decl == n && g->color == 0)
-                    visit(r, g);
-            }
-}
-
 void check_program(Program *p)
 {
-    R r = {p, p->diags, xcalloc(1, sizeof(Symbols)), {0}, NULL, NULL};
+    R r = {p, p->diags, xcalloc(1, sizeof(Symbols)), {0}, NULL, NULL, {0}, {0}};
     p->sym = r.s;
     for (Unit *u = p->units; u; u = u->next)
         collect(&r, u);
@@ -493,7 +347,7 @@ void check_program(Program *p)
     for (int i = 0; i < r.s->ndims; i++)
         rs_activity(r.s->dims[i]);
     check_clashes(&r);
-    check_cycles(&r);
+    rs_check_cycles(&r);
     for (int pass = 0; pass < 2; pass++) /* derived metrics first: M.actual reads their kind */
         for (Unit *u = p->units; u; u = u->next)
             for (Node *n = u->items; n; n = n->next)
@@ -501,10 +355,15 @@ void check_program(Program *p)
                     rs_check_item(&r, n);
     rs_check_splits(&r);
     strmap_free(&r.graph);
+    strmap_free(&r.cells);
+    strmap_free(&r.fn_kinds);
 }
 
 void check_statement(Program *p, Node *n)
 {
-    R r = {p, p->diags, p->sym, {0}, NULL, NULL};
+    R r = {p, p->diags, p->sym, {0}, NULL, NULL, {0}, {0}};
     rs_check_item(&r, n);
+    strmap_free(&r.graph);
+    strmap_free(&r.cells);
+    strmap_free(&r.fn_kinds);
 }

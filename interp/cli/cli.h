@@ -29,8 +29,12 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 /* Whether a is option opt, alone or as opt=VALUE. */
 bool cli_is_opt(const char *a, const char *opt);
 
+/* --max-steps N (run, diff and check): whether argv[*i] is it (then *rc
+ * is 0, or 2 after a usage error). */
+bool cli_max_steps_option(SessionOpts *so, int argc, char **argv, int *i, int *rc);
+
 /* What run and diff take: --show, --actuals, --allow-path, --format,
- * --csv-raw-text, and the files named. */
+ * --csv-raw-text, --max-steps, and the files named. */
 typedef struct {
     SessionOpts so; /* so.allow and so.actuals point at the arrays below */
     const char **shows, **actuals, **allow, **files;

@@ -9,7 +9,8 @@
 #include "cli/cli.h"
 
 static const char check_usage[] =
-    "usage: salesplan check [--format text|json|github] [--allow-path DIR] FILE...\n"
+    "usage: salesplan check [--format text|json|github] [--allow-path DIR]\n"
+    "                       [--max-steps N] FILE...\n"
     "\n"
     "Parses each plan with its imports and data files and reports every problem\n"
     "found: syntax, unknown or duplicate names (with a did-you-mean), splits that do\n"
@@ -22,8 +23,11 @@ static const char check_usage[] =
     "                    \"errors\": N, \"warnings\": N}\n"
     "  --format github   ::error file=F,line=L,col=C::MESSAGE lines on stdout\n"
     "  --allow-path DIR  also let plans read data files below DIR\n"
+    "  --max-steps N     stop an evaluation after N steps (default 10000000\n"
+    "                    + 1000 per member)\n"
     "\n"
-    "exit status: 0 all plans valid, 1 a plan is invalid, 2 usage or file errors\n";
+    "exit status: 0 all plans valid, 1 a plan is invalid, 2 usage or file errors\n"
+    "or an evaluation reached --max-steps\n";
 
 typedef struct {
     DiagFormat format;
@@ -42,7 +46,7 @@ static int check_one(Check *c, const char *path)
         session_check_all(&S);
     FILE *out = c->format == FMT_TEXT ? stderr : stdout;
     diag_flush(&S.d, out, c->format, &c->first);
-    int rc = S.p->data_error ? 2 : S.d.nerrors ? 1 : 0;
+    int rc = session_status(&S);
     c->errors += S.d.nerrors;
     c->warnings += S.d.nwarnings;
     if (c->format == FMT_TEXT) {
@@ -81,6 +85,9 @@ static int check_arg(Check *c, CliOpts *o, int argc, char **argv, int *i)
     }
     if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0)
         return check_format(a[8] == '=' ? a + 9 : *i + 1 < argc ? argv[++*i] : NULL, &c->format);
+    int rc = 0;
+    if (cli_max_steps_option(&o->so, argc, argv, i, &rc))
+        return rc;
     if (strcmp(a, "--allow-path") == 0) {
         if (*i + 1 >= argc)
             return cli_usage_error("--allow-path needs a directory%s", "");

@@ -116,7 +116,7 @@ static int compare_tables(Side *sides, const TableList *t, TdChanges *ch, int *t
         RenderGrid *g[2] = {NULL, NULL};
         for (int s = 0; s < 2; s++)
             if (eval_show(&sides[s], t->shows[s][i], &g[s]) < 0)
-                rc = sides[s].S.p->data_error ? 2 : 1;
+                rc = session_status(&sides[s].S) == 2 ? 2 : 1;
         if (!rc) {
             const Node *any = t->shows[1][i] ? t->shows[1][i] : t->shows[0][i];
             *tables += session_diff(ch, t->keys[i], session_key_columns(any), g[0], g[1]) > 0;
@@ -179,6 +179,7 @@ static int diff_plans(const CliOpts *o)
 static const char diff_usage[] =
     "usage: salesplan diff OLD.plan NEW.plan [--show SPEC]... [--actuals CSV]...\n"
     "                      [--format {formats}] [--csv-raw-text] [--allow-path DIR]\n"
+    "                      [--max-steps N]\n"
     "\n"
     "What a change to a plan does to its numbers.  Both plans are evaluated as\n"
     "'salesplan run' would, and every table either plan shows (or each --show) is\n"
@@ -192,6 +193,8 @@ static const char diff_usage[] =
     "  --format FORMAT   table (the default), csv, json, or md for a pull-request comment\n"
     "  --csv-raw-text    csv: text cells as they are (no ' before = + - @, no escapes)\n"
     "  --allow-path DIR  also let the plans read data files below DIR\n"
+    "  --max-steps N     stop an evaluation after N steps (default 10000000\n"
+    "                    + 1000 per member)\n"
     "\n"
     "Two revisions of a plan in git:\n"
     "  salesplan diff <(git show HEAD~1:plans/fy2027.plan) plans/fy2027.plan\n"
@@ -199,7 +202,7 @@ static const char diff_usage[] =
     "e.g. git show HEAD~1:plans/fy2027.plan > plans/.old.plan).\n"
     "\n"
     "exit status: 0 nothing changed, 1 something changed or a plan is invalid,\n"
-    "2 usage, file or data errors\n";
+    "2 usage, file or data errors or an evaluation reached --max-steps\n";
 
 int cmd_diff(int argc, char **argv)
 {

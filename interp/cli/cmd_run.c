@@ -14,6 +14,7 @@ static const char run_usage[] =
     "usage: salesplan run FILE [--actuals CSV]... [--as-of YYYY-MM] [--scenario NAME]\n"
     "                     [--show SPEC]... [--format {formats}] [-o FILE]\n"
     "                     [--csv-raw-text] [--lenient] [--allow-path DIR] [--max-cells N]\n"
+    "                     [--max-steps N]\n"
     "\n"
     "Checks the plan, then evaluates it: the plan's reports, or what --show names,\n"
     "or one table per split metric and dimension (and every review when there are\n"
@@ -28,6 +29,8 @@ static const char run_usage[] =
     "  -o FILE           write to FILE atomically (nothing is written on error)\n"
     "  --allow-path DIR  also let the plan read data files below DIR\n"
     "  --max-cells N     refuse allocations of more than N cells (default 50000000)\n"
+    "  --max-steps N     stop an evaluation after N steps: expressions evaluated and\n"
+    "                    allocations made (default 10000000 + 1000 per member)\n"
     "  --explain CELL    how one cell came about: \"revenue[north, Q1]\" prints every split\n"
     "                    on the way, with its line in the plan, its share and its value\n"
     "  --show \"incentive NAME\" | \"scorecard NAME\" | \"review CADENCE\"\n"
@@ -42,7 +45,8 @@ static const char run_usage[] =
     "  --lenient         skip actuals rows with unknown or contradicting members and\n"
     "                    count them in a warning (default: each one is an error)\n"
     "\n"
-    "exit status: 0 ok, 1 the plan is invalid or does not evaluate, 2 usage or file errors\n";
+    "exit status: 0 ok, 1 the plan is invalid or does not evaluate, 2 usage or file errors\n"
+    "or the evaluation reached --max-steps\n";
 
 typedef struct {
     CliOpts c;

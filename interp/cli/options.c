@@ -55,8 +55,19 @@ static int parse_format(const char *v, const RenderFormat **out)
     return rc;
 }
 
+bool cli_max_steps_option(SessionOpts *so, int argc, char **argv, int *i, int *rc)
+{
+    if (!cli_is_opt(argv[*i], "--max-steps"))
+        return false;
+    if (!session_parse_max_steps(cli_opt_value(argc, argv, i, "--max-steps"), &so->max_steps))
+        *rc = cli_usage_error("--max-steps needs a positive whole number%s", "");
+    return true;
+}
+
 bool cli_shared_option(CliOpts *s, int argc, char **argv, int *i, int *rc)
 {
+    if (cli_max_steps_option(&s->so, argc, argv, i, rc))
+        return true;
     static const struct {
         const char *opt, *need;
     } lists[] = {{"--show", "--show needs a value such as \"revenue by region\"%s"},

@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The helpers of eval_node are not inlined into it: evaluation recurses
+ * through eval_expr, and each level should hold only the frames of the
+ * node kinds on its path, not all of them (under sanitizers, 2 KB). */
+#define NOINLINE __attribute__((noinline))
+
 typedef struct {
     int state; /* 0 new, 1 evaluating, 2 done, 3 failed */
     Value v;
@@ -18,6 +23,79 @@ void eval_init(Eval *e, Program *p)
     e->p = p;
     e->s = p->sym;
     e->d = p->diags;
+    e->budget = &e->own;
+}
+
+/* ---- the budget ---------------------------------------------------------------------- */
+
+void eval_budget_reset(EvalBudget *b)
+{
+    b->depth = 0;
+    b->steps = 0;
+    b->stop = EVAL_GOING;
+    b->outer_expr = false;
+    b->outer_depth = 0;
+}
+
+static uint64_t max_steps(const EvalBudget *b)
+{
+    return b->max_steps       ? b->max_steps
+           : b->default_steps ? b->default_steps
+                              : EVAL_DEFAULT_MAX_STEPS;
+}
+
+/* The one report of why evaluation stops: at the outermost evaluation (the
+ * plan's line), with where it had got to. */
+static int stop_here(Eval *e, Loc at, EvalStop why)
+{
+    EvalBudget *b = e->budget;
+    b->stop = why;
+    if (why == EVAL_INTERRUPTED) {
+        diag_error(e->d, b->outer, "evaluation interrupted");
+        return -1;
+    }
+    if (why == EVAL_TOO_DEEP)
+        diag_error(e->d, b->outer, "evaluation nested too deep (more than %d levels)",
+                   EVAL_MAX_NESTING);
+    else
+        diag_error(e->d, b->outer, "evaluation needs more than %llu steps (--max-steps)",
+                   (unsigned long long)max_steps(b));
+    diag_note(e->d, at, "%s",
+              why == EVAL_TOO_DEEP ? "the deepest level reached" : "the step it had reached");
+    diag_note_plain(e->d, why == EVAL_TOO_DEEP
+                              ? "a chain of lets, functions or metrics this long cannot be "
+                                "evaluated: shorten it, or make parts of it constants"
+                              : "a function that calls another twice doubles the work at every "
+                                "level; raise --max-steps if the plan really needs more");
+    return -1;
+}
+
+int eval_enter(Eval *e, Loc at, int units)
+{
+    EvalBudget *b = e->budget;
+    if (b->stop != EVAL_GOING)
+        return -1;
+    if (b->depth == 0 || (!b->outer_expr && units != EVAL_UNITS_ALLOC)) {
+        b->outer = at; /* the plan's line: the outermost expression, else the metric */
+        b->outer_expr = units != EVAL_UNITS_ALLOC;
+        b->outer_depth = b->depth;
+    }
+    if (b->depth + units > EVAL_MAX_NESTING)
+        return stop_here(e, at, EVAL_TOO_DEEP);
+    if (++b->steps > max_steps(b))
+        return stop_here(e, at, EVAL_OUT_OF_STEPS);
+    if (b->interrupt && *b->interrupt)
+        return stop_here(e, at, EVAL_INTERRUPTED);
+    b->depth += units;
+    return 0;
+}
+
+void eval_leave(Eval *e, int units)
+{
+    EvalBudget *b = e->budget;
+    b->depth -= units;
+    if (b->depth <= b->outer_depth) /* the outermost expression is done */
+        b->outer_expr = false;
 }
 
 void eval_free(Eval *e)
@@ -36,7 +114,7 @@ static Value bool_value(bool b)
     return (Value){V_BOOL, b ? NUM_ONE : NUM_ZERO, NULL};
 }
 
-static int fault(Eval *e, const Node *at, NumStatus st, Num a, Num b)
+NOINLINE static int fault(Eval *e, const Node *at, NumStatus st, Num a, Num b)
 {
     return diag_arith_fault(e->d, at->loc, st, a, b);
 }
@@ -55,7 +133,7 @@ int eval_num(Eval *e, const Frame *f, const Node *n, Num *out)
 }
 
 /* A CSV attribute: a number (with optional '-'), a month, or text. */
-static Value text_value(const char *t)
+NOINLINE static Value text_value(const char *t)
 {
     Num n;
     size_t len = strlen(t);
@@ -68,7 +146,7 @@ static Value text_value(const char *t)
     return (Value){V_STR, NUM_ZERO, t};
 }
 
-static int eval_let(Eval *e, const Node *let, Value *out)
+NOINLINE static int eval_let(Eval *e, const Node *let, Value *out)
 {
     LetCache *c = strmap_get(&e->lets, let->name);
     if (!c) {
@@ -81,10 +159,14 @@ static int eval_let(Eval *e, const Node *let, Value *out)
     }
     if (c->state == 1 || c->state == 3)
         return -1; /* a cycle (reported by check) or an earlier failure */
+    if (eval_enter(e, let->loc, EVAL_UNITS_DEFINITION) < 0)
+        return -1;
     c->state = 1;
     Frame top = {0};
-    if (eval_expr(e, &top, let->a, &c->v) < 0) {
-        c->state = 3;
+    int rc = eval_expr(e, &top, let->a, &c->v);
+    eval_leave(e, EVAL_UNITS_DEFINITION);
+    if (rc < 0) {
+        c->state = e->budget->stop == EVAL_GOING ? 3 : 0; /* stopped: try again later */
         return -1;
     }
     c->state = 2;
@@ -94,7 +176,7 @@ static int eval_let(Eval *e, const Node *let, Value *out)
 
 /* A name bound in frame fr: a parameter, active_months, or an attribute of
  * its member.  True when bound, with the result of evaluating it in *rc. */
-static bool in_frame(Eval *e, const Frame *fr, const char *name, Value *out, int *rc)
+NOINLINE static bool in_frame(Eval *e, const Frame *fr, const char *name, Value *out, int *rc)
 {
     int i = 0;
     *rc = 0;
@@ -120,7 +202,7 @@ static bool in_frame(Eval *e, const Frame *fr, const char *name, Value *out, int
 }
 
 /* The innermost frame first, then lets, then metrics. */
-static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out)
+NOINLINE static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out)
 {
     const char *name = n->name;
     int rc;
@@ -152,7 +234,7 @@ static int eval_args(Eval *e, const Frame *f, const Node *args, Value *v, int ma
 }
 
 /* A function of the plan: its body with the arguments as parameters. */
-static int call_fn(Eval *e, const Frame *f, const Node *n, const Node *fn, Value *out)
+NOINLINE static int call_fn(Eval *e, const Frame *f, const Node *n, const Node *fn, Value *out)
 {
     size_t np = ast_list_len(fn->a);
     Value *args = np ? xcalloc(np, sizeof *args) : NULL;
@@ -161,18 +243,19 @@ static int call_fn(Eval *e, const Frame *f, const Node *n, const Node *fn, Value
     if (got == (int)np) {
         if (e->depth >= EVAL_MAX_DEPTH) {
             diag_error(e->d, n->loc, "function calls nested more than %d deep", EVAL_MAX_DEPTH);
-        } else {
+        } else if (eval_enter(e, n->loc, EVAL_UNITS_DEFINITION) == 0) {
             Frame callee = {fn->a, args, NULL, false, 0, NULL};
             e->depth++;
             rc = eval_expr(e, &callee, fn->b, out);
             e->depth--;
+            eval_leave(e, EVAL_UNITS_DEFINITION);
         }
     }
     free(args);
     return rc;
 }
 
-static int call_total(Eval *e, const Node *n, Value *out)
+NOINLINE static int call_total(Eval *e, const Node *n, Value *out)
 {
     const Node *a1 = n->b, *a2 = a1 ? a1->next : NULL;
     int fy = 0;
@@ -188,7 +271,8 @@ static int call_total(Eval *e, const Node *n, Value *out)
 }
 
 /* min, max, round...: the arguments evaluated to numbers, then the table's code. */
-static int call_numeric(Eval *e, const Frame *f, const Node *n, const Builtin *b, Value *out)
+NOINLINE static int call_numeric(Eval *e, const Frame *f, const Node *n, const Builtin *b,
+                                 Value *out)
 {
     int na = (int)ast_list_len(n->b), rc = -1;
     Value *v = xcalloc((size_t)na + 1, sizeof *v);
@@ -214,7 +298,7 @@ done:
     return rc;
 }
 
-static int eval_call(Eval *e, const Frame *f, const Node *n, Value *out)
+NOINLINE static int eval_call(Eval *e, const Frame *f, const Node *n, Value *out)
 {
     const Node *fn = strmap_get(&e->s->fns, n->name);
     if (fn)
@@ -239,7 +323,8 @@ static int eval_call(Eval *e, const Frame *f, const Node *n, Value *out)
  * decrease.  Breakpoints computed per member (80% * quota) may meet when
  * the quota is 0: a band of zero width is empty, so equal breakpoints are
  * accepted here (constant ones must increase: check reports those). */
-static int table_points(Eval *e, const Frame *f, const Node *t, Num *keys, Num *vals, int max)
+NOINLINE static int table_points(Eval *e, const Frame *f, const Node *t, Num *keys, Num *vals,
+                                 int max)
 {
     int n = 0;
     for (const Node *en = t->b; en && n < max; en = en->next, n++) {
@@ -307,24 +392,32 @@ static NumStatus curve_value(Num x, const Num *keys, const Num *vals, int n, Num
     return st;
 }
 
-static int eval_table(Eval *e, const Frame *f, const Node *t, Value *out)
+/* The points live on the heap: tables nest in tables, and the C stack is
+ * kept small per level of evaluation. */
+NOINLINE static int eval_table(Eval *e, const Frame *f, const Node *t, Value *out)
 {
-    Num x, keys[MAX_POINTS], vals[MAX_POINTS], acc = NUM_ZERO;
+    Num x, acc = NUM_ZERO;
     if (eval_num(e, f, t->a, &x) < 0)
         return -1;
-    int n = table_points(e, f, t, keys, vals, MAX_POINTS);
-    if (n < 0)
-        return -1;
-    NumStatus st = t->op == TABLE_STEP      ? step_value(x, keys, vals, n, &acc)
+    size_t np = ast_list_len(t->b);
+    np = np < MAX_POINTS ? np : MAX_POINTS;
+    Num *keys = xcalloc(2 * np + 1, sizeof *keys), *vals = keys + np;
+    int n = table_points(e, f, t, keys, vals, (int)np), rc = -1;
+    NumStatus st = n < 0                    ? NUM_OK
+                   : t->op == TABLE_STEP    ? step_value(x, keys, vals, n, &acc)
                    : t->op == TABLE_BRACKET ? bracket_value(x, keys, vals, n, &acc)
                                             : curve_value(x, keys, vals, n, &acc);
-    if (st != NUM_OK)
+    free(keys);
+    if (n >= 0 && st != NUM_OK)
         return fault(e, t, st, x, NUM_ZERO);
-    *out = num_value(acc);
-    return 0;
+    if (n >= 0) {
+        *out = num_value(acc);
+        rc = 0;
+    }
+    return rc;
 }
 
-static int compare(Eval *e, const Node *n, const Value *a, const Value *b, Value *out)
+NOINLINE static int compare(Eval *e, const Node *n, const Value *a, const Value *b, Value *out)
 {
     int op = n->op, c;
     if (a->kind == V_STR || b->kind == V_STR) {
@@ -347,7 +440,7 @@ static int compare(Eval *e, const Node *n, const Value *a, const Value *b, Value
 }
 
 /* and, or: the right side only when the left does not decide. */
-static int eval_logic(Eval *e, const Frame *f, const Node *n, Value a, Value *out)
+NOINLINE static int eval_logic(Eval *e, const Frame *f, const Node *n, Value a, Value *out)
 {
     bool av = !num_is_zero(a.num);
     if ((n->op == OP_AND && !av) || (n->op == OP_OR && av)) {
@@ -361,7 +454,7 @@ static int eval_logic(Eval *e, const Frame *f, const Node *n, Value a, Value *ou
     return 0;
 }
 
-static int arith(Eval *e, const Node *n, Value a, Value b, Value *out)
+NOINLINE static int arith(Eval *e, const Node *n, Value a, Value b, Value *out)
 {
     if (a.kind != V_NUM || b.kind != V_NUM) {
         diag_error(e->d, n->loc, "arithmetic needs numbers");
@@ -383,7 +476,7 @@ static int arith(Eval *e, const Node *n, Value a, Value b, Value *out)
     return 0;
 }
 
-static int eval_binop(Eval *e, const Frame *f, const Node *n, Value *out)
+NOINLINE static int eval_binop(Eval *e, const Frame *f, const Node *n, Value *out)
 {
     Value a, b;
     if (eval_expr(e, f, n->a, &a) < 0)
@@ -397,7 +490,7 @@ static int eval_binop(Eval *e, const Frame *f, const Node *n, Value *out)
     return arith(e, n, a, b, out);
 }
 
-static int eval_cell(Eval *e, const Node *n, Value *out)
+NOINLINE static int eval_cell(Eval *e, const Node *n, Value *out)
 {
     Node *metric = strmap_get(&e->s->metrics, n->a->name);
     Member *coords[16];
@@ -417,7 +510,7 @@ static int eval_cell(Eval *e, const Node *n, Value *out)
     return e->metric(e, metric, coords, k, n, &out->num);
 }
 
-static int eval_unop(Eval *e, const Frame *f, const Node *n, Value *out)
+NOINLINE static int eval_unop(Eval *e, const Frame *f, const Node *n, Value *out)
 {
     Value a;
     if (eval_expr(e, f, n->a, &a) < 0)
@@ -426,7 +519,7 @@ static int eval_unop(Eval *e, const Frame *f, const Node *n, Value *out)
     return 0;
 }
 
-static int eval_if(Eval *e, const Frame *f, const Node *n, Value *out)
+NOINLINE static int eval_if(Eval *e, const Frame *f, const Node *n, Value *out)
 {
     Value c;
     if (eval_expr(e, f, n->a, &c) < 0)
@@ -435,7 +528,7 @@ static int eval_if(Eval *e, const Frame *f, const Node *n, Value *out)
 }
 
 /* M.target, M.actual...: the context (an incentive, example or assert) knows. */
-static int eval_field(Eval *e, const Frame *f, const Node *n, Value *out)
+NOINLINE static int eval_field(Eval *e, const Frame *f, const Node *n, Value *out)
 {
     if (e->context)
         return e->context(e, f, n, out);
@@ -443,7 +536,7 @@ static int eval_field(Eval *e, const Frame *f, const Node *n, Value *out)
     return -1;
 }
 
-int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out)
+static int eval_node(Eval *e, const Frame *f, const Node *n, Value *out)
 {
     switch (n->kind) {
     case N_NUM:
@@ -476,4 +569,17 @@ int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out)
         diag_error(e->d, n->loc, "%s cannot be evaluated here", ast_kind_name(n->kind));
         return -1;
     }
+}
+
+int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out)
+{
+    if (n->kind == N_NUM) { /* the common leaf: no step, no nesting */
+        *out = num_value(n->num);
+        return 0;
+    }
+    if (eval_enter(e, n->loc, 1) < 0)
+        return -1;
+    int rc = eval_node(e, f, n, out);
+    eval_leave(e, 1);
+    return rc;
 }

@@ -6,17 +6,39 @@
  * stack-allocated by the caller and say what is in scope: function
  * arguments, the member whose attributes are visible, active_months.
  * Every fault (division by zero, overflow, bad breakpoints, recursion
- * deeper than EVAL_MAX_DEPTH) is reported to the diagnostics with the
- * source position and makes the call return -1.  Values never own memory:
+ * deeper than EVAL_MAX_DEPTH, nesting deeper than EVAL_MAX_NESTING, more
+ * steps than the budget, an interrupt) is reported to the diagnostics
+ * with the source position and makes the call return -1.  Values never own memory:
  * strings point into the AST or the symbol tables.
  */
 #ifndef EVAL_H
 #define EVAL_H
 
+#include <signal.h>
+#include <stdint.h>
+
 #include "load/load.h"
 #include "model/model.h"
 
 #define EVAL_MAX_DEPTH 200
+
+/* Evaluation nests at most this deep, counted in units: an expression
+ * node is one, a let, a function call, a target or an allocation more
+ * (EVAL_UNITS_*).  It keeps the C stack (8 MB by default, more used under
+ * sanitizers) far from full, whatever chain of lets, functions or metrics
+ * a plan holds. */
+#define EVAL_MAX_NESTING 10000
+#define EVAL_UNITS_DEFINITION 4 /* a let, a function call, a metric's target */
+#define EVAL_UNITS_ALLOC 16     /* an allocation: the engine's frames until it evaluates */
+
+/* The default evaluation budget (--max-steps): a step is one expression
+ * node evaluated or one allocation made.  A plan gets the base plus a
+ * share per member of its dimensions (the session sets it after check):
+ * real work grows with the members, a doubling function does not, and
+ * the base alone runs out in well under a second (a few under the
+ * sanitizers). */
+#define EVAL_DEFAULT_MAX_STEPS 10000000ULL
+#define EVAL_STEPS_PER_MEMBER 1000ULL
 
 typedef enum { V_NUM, V_BOOL, V_STR, V_MONTH } ValKind;
 
@@ -36,6 +58,26 @@ typedef struct Frame {
 } Frame;
 
 typedef struct Eval Eval;
+
+/* Why evaluation stopped: set once, reported once; every later step
+ * fails at once, without a further message. */
+typedef enum { EVAL_GOING, EVAL_TOO_DEEP, EVAL_OUT_OF_STEPS, EVAL_INTERRUPTED } EvalStop;
+
+/* What bounds an evaluation (SPEC §17): nesting, steps, and an interrupt
+ * flag (the REPL's SIGINT).  One budget is shared by the Evals of a
+ * session (the engine's and the measures'); its owner resets it
+ * (eval_budget_reset) before each evaluation it wants bounded alone. */
+typedef struct {
+    int depth;                              /* nesting now, in units */
+    uint64_t steps;                         /* steps taken */
+    uint64_t max_steps;                     /* --max-steps; 0: default_steps */
+    uint64_t default_steps;                 /* 0: EVAL_DEFAULT_MAX_STEPS */
+    const volatile sig_atomic_t *interrupt; /* nonzero: stop; or NULL */
+    EvalStop stop;
+    Loc outer;       /* where the outermost evaluation started (for messages) */
+    bool outer_expr; /* outer is an expression's (not only an allocation's metric) */
+    int outer_depth; /* the nesting outside that expression */
+} EvalBudget;
 
 /* Answers a metric name (cell == NULL: the root target) or a cell
  * revenue[north, Q1] (coordinates resolved to members).  Returns 0 with
@@ -60,7 +102,9 @@ struct Eval {
     TotalHook total;
     ContextHook context;
     void *user;
-    int depth;
+    int depth;          /* function calls nested */
+    EvalBudget *budget; /* own, unless the owner shares one (eval_init: own) */
+    EvalBudget own;
     Member **cell; /* when set, a bare metric name is its value in this cell */
     int ncell;
     /* na_div set: a division by zero is no error; it gives 0 and sets na
@@ -110,6 +154,15 @@ const Builtin *eval_builtin(const char *name);
 int eval_builtin_fault(Diags *d, const Node *call, const BuiltinFault *fault);
 
 void eval_init(Eval *e, Program *p);
+/* Clears the nesting, the steps and the stop of a budget (keeps its limit
+ * and interrupt flag). */
+void eval_budget_reset(EvalBudget *b);
+/* Enters one level of units (EVAL_UNITS_*) of an evaluation at `at`,
+ * taking a step: 0, or -1 after reporting (once) that the nesting or the
+ * steps ran out or that the interrupt flag is set.  Each 0 is matched by
+ * eval_leave with the same units. */
+int eval_enter(Eval *e, Loc at, int units);
+void eval_leave(Eval *e, int units);
 void eval_free(Eval *e);
 int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out);
 /* Evaluates to a number; a non-number is reported as a type error. */

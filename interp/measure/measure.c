@@ -61,6 +61,7 @@ void ms_init(Measure *ms, Program *p, Engine *en, const Actuals *act, const Node
     else
         ms->as_of = act ? act_last_month(act) : -1;
     eval_init(&ms->ev, p);
+    ms->ev.budget = en->ev.budget; /* one budget for the engine and the measures */
     ms_eval_hooks(ms);
 }
 
@@ -226,6 +227,12 @@ static Grid *grid_for(Measure *ms, const Node *metric, const Level *lv, const No
     Grid *g = strmap_get(&ms->grids, key);
     if (!g) {
         g = build_grid(ms, metric, lv, at);
+        if (g->failed && ms->ev.budget->stop != EVAL_GOING) {
+            free(g->cells); /* stopped (Ctrl-C, --max-steps): not a failure to remember */
+            free(g->have);
+            free(g);
+            return NULL;
+        }
         strmap_put(&ms->grids, arena_strdup(&ms->arena, key), g);
     }
     memmove(&ms->recent[1], &ms->recent[0], 3 * sizeof ms->recent[0]);
@@ -277,8 +284,65 @@ static bool is_level_kind(const Node *metric)
 /* A derived metric's value from its components (targets or actuals): 0,
  * 1 when it is n/a (a division by zero in its formula or a component's;
  * *out 0), or -1 after reporting. */
+/* The values of derived metrics found during one outermost derived_value:
+ * a formula naming a derived metric twice (m2 = m1 / m1...) computes it
+ * once.  Kept no longer, as a worked example's inputs change between
+ * evaluations. */
+typedef struct {
+    Num v;
+    int rc;
+} DerivedMemo;
+
+static const char *memo_key(const Node *metric, const Member *m, int from, int to, int actual,
+                            Buf *b)
+{
+    b->len = 0;
+    buf_printf(b, "%s\x1f%p\x1f%d\x1f%d\x1f%d", metric->name, (const void *)m, from, to, actual);
+    return buf_cstr(b);
+}
+
+static void memo_free(StrMap *memo)
+{
+    for (size_t i = 0; i < memo->cap; i++)
+        if (memo->keys[i])
+            free(memo->vals[i]);
+    strmap_free(memo);
+}
+
+static int derived_formula(Measure *ms, const Node *metric, const Member *m, int from, int to,
+                           int actual, Num *out);
+
 static int derived_value(Measure *ms, const Node *metric, const Member *m, int from, int to,
                          int actual, Num *out)
+{
+    Buf b = {0};
+    const char *key = memo_key(metric, m, from, to, actual, &b);
+    DerivedMemo *hit = strmap_get(&ms->dmemo, key);
+    int rc = hit ? hit->rc : 0;
+    if (hit) {
+        *out = hit->v;
+    } else if (eval_enter(&ms->ev, metric->name_loc, EVAL_UNITS_DEFINITION) < 0) {
+        rc = -1;
+    } else {
+        ms->dmemo_depth++;
+        rc = derived_formula(ms, metric, m, from, to, actual, out);
+        ms->dmemo_depth--;
+        eval_leave(&ms->ev, EVAL_UNITS_DEFINITION);
+        DerivedMemo *memo = xmalloc(sizeof *memo);
+        *memo = (DerivedMemo){*out, rc};
+        if (ms->dmemo_depth > 0 && rc >= 0)
+            strmap_put(&ms->dmemo, key, memo);
+        else
+            free(memo);
+    }
+    buf_free(&b);
+    if (ms->dmemo_depth == 0)
+        memo_free(&ms->dmemo);
+    return rc;
+}
+
+static int derived_formula(Measure *ms, const Node *metric, const Member *m, int from, int to,
+                           int actual, Num *out)
 {
     const Member *sm = ms->d_member;
     int sf = ms->d_from, st = ms->d_to, sa = ms->d_actual;

@@ -47,8 +47,10 @@ typedef struct Measure {
     /* the derived metric being computed: its components answer for these */
     const Member *d_member;
     int d_from, d_to;
-    int d_actual;         /* 1: actuals, 0: targets, -1: not inside a derived metric */
-    void *ctx;            /* the incentive, example or assertion being evaluated (incentive.c) */
+    int d_actual; /* 1: actuals, 0: targets, -1: not inside a derived metric */
+    void *ctx;    /* the incentive, example or assertion being evaluated (incentive.c) */
+    StrMap dmemo; /* derived metrics' values during one evaluation (measure.c) */
+    int dmemo_depth;
     const Node *busy[16]; /* incentives being computed: total(X) inside X is a cycle */
     int nbusy;
     struct {

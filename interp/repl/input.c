@@ -5,7 +5,9 @@
  * input and the line state is cleaned up with rl_free_line_state and
  * rl_callback_sigcleanup), the prompt "salesplan> " and "...> " while
  * brackets are open, persistent history and Tab completion of keywords,
- * commands and the plan's names.  Otherwise plain lines from standard
+ * commands and the plan's names.  While an entry is evaluated, Ctrl-C sets
+ * the flag the evaluation budget checks at every step (eval.h), so the
+ * evaluation stops and the session goes on.  Otherwise plain lines from standard
  * input, no prompt, joined the same way.  Only the four wrappers below
  * (read a line, add to history, read and write the history file) know
  * about readline.
@@ -40,10 +42,25 @@ struct ReplInput {
 static volatile sig_atomic_t got_sigint;
 static ReplInput *current; /* readline's callbacks take no argument */
 
+static volatile sig_atomic_t evaluating; /* an entry is being run, not typed */
+
 static void on_sigint(int sig)
 {
     (void)sig;
+    if (evaluating && !got_sigint) /* the terminal echoed ^C: end its line */
+        (void)!write(STDOUT_FILENO, "\n", 1);
     got_sigint = 1;
+}
+
+void repl_input_entry_begin(void)
+{
+    got_sigint = 0;
+    evaluating = 1;
+}
+
+void repl_input_entry_end(void)
+{
+    evaluating = 0;
 }
 
 /* ---- brackets ----------------------------------------------------------------------------- */
@@ -315,7 +332,8 @@ ReplInput *repl_input_open(Repl *S)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: select is interrupted */
+    sigaction(SIGINT, &sa, NULL);      /* no SA_RESTART: select is interrupted */
+    S->budget.interrupt = &got_sigint; /* and an evaluation stops at its next step */
     in->history = history_path();
     rl_read_history_file(in);
     return in;
@@ -376,30 +394,28 @@ static void add_line(ReplInput *in, Buf *entry, char *line, bool more, int *firs
     free(line);
 }
 
-/* Whether an entry is whole: a :command, or no bracket left open. */
-static bool entry_complete(Buf *entry)
-{
-    const char *t = buf_cstr(entry);
-    t += strspn(t, " \t");
-    return *t == ':' || repl_open_brackets(buf_cstr(entry)) <= 0;
-}
-
-/* Reads lines into entry while brackets are open; false at the end of
- * input before the entry's first line. */
+/* Reads lines into entry while brackets are open (a :command is one
+ * line); false at the end of input before the entry's first line.  The
+ * brackets are counted line by line, each line once (strings and comments
+ * end with their line), so an entry of many lines is read in linear time. */
 static bool read_entry(ReplInput *in, Buf *entry, int *first_line)
 {
     bool more = false;
+    int depth = 0;
     for (;;) {
         bool dropped;
         char *line = read_line(in, more, &dropped);
         if (dropped) {
             entry->len = 0;
             more = false;
+            depth = 0;
         } else if (!line) {
             return more; /* in an open bracket: the parser says what is missing */
         } else {
+            bool command = !more && line[strspn(line, " \t")] == ':';
+            depth += repl_open_brackets(line);
             add_line(in, entry, line, more, first_line);
-            if (entry_complete(entry))
+            if (command || depth <= 0)
                 return true;
             more = true;
         }

@@ -25,7 +25,7 @@
 
 const char repl_usage[] =
     "usage: salesplan repl [FILE] [--actuals CSV]... [--as-of YYYY-MM] [--format FORMAT]\n"
-    "                      [--allow-path DIR]\n"
+    "                      [--allow-path DIR] [--max-steps N]\n"
     "\n"
     "An interactive what-if session on a plan (none: start from an empty plan).\n"
     "Type a statement to try it on top of the plan: it replaces the declaration\n"
@@ -52,9 +52,11 @@ const char repl_usage[] =
     "On a terminal: line editing and history (GNU readline; $SALESPLAN_HISTORY,\n"
     "else $XDG_STATE_HOME/salesplan/history, else ~/.salesplan_history), Tab\n"
     "completes keywords, commands and the plan's names, '...>' continues an entry\n"
-    "while brackets are open, Ctrl-C drops the entry.  Otherwise entries are read\n"
+    "while brackets are open, Ctrl-C drops the entry being typed or stops its\n"
+    "evaluation (the session goes on).  Otherwise entries are read\n"
     "from standard input without prompts, and diagnostics go to standard output\n"
-    "with the answers, so a session is a diffable transcript.\n"
+    "with the answers, so a session is a diffable transcript.  --max-steps N bounds\n"
+    "the evaluation of each entry (default 10000000 + 1000 per member).\n"
     "\n"
     "exit status: 0; 1 when, without a terminal, an entry reported an error;\n"
     "2 usage errors or FILE cannot be read\n";
@@ -356,12 +358,10 @@ static const char *first_token(const char *p)
     }
 }
 
-static void entry(Repl *S, const char *text, int line)
+/* An entry by its kind: a :command, NAME.LINE = EXPR, statements or an
+ * expression (p: its first token). */
+static void run_entry(Repl *S, const char *text, int line, const char *p)
 {
-    S->entry_text = text;
-    const char *p = first_token(text);
-    if (!*p)
-        return;
     if (*p == ':') {
         repl_command(S, text, line);
         return;
@@ -375,6 +375,21 @@ static void entry(Repl *S, const char *text, int line)
     else
         expression(S, text, line);
     free(inc);
+}
+
+/* One entry, its evaluation bounded by the budget afresh: Ctrl-C or
+ * --max-steps stop it with an error (what it was making is forgotten by
+ * the caches, eval.h) and the session goes on. */
+static void entry(Repl *S, const char *text, int line)
+{
+    S->entry_text = text;
+    eval_budget_reset(&S->budget);
+    const char *p = first_token(text);
+    if (!*p)
+        return;
+    repl_input_entry_begin();
+    run_entry(S, text, line, p);
+    repl_input_entry_end();
 }
 
 /* ---- the session -------------------------------------------------------------------------- */
@@ -470,7 +485,8 @@ static int usage_error(const char *fmt, ...)
 static bool takes_value(const char *a)
 {
     return strcmp(a, "--actuals") == 0 || strcmp(a, "--as-of") == 0 ||
-           strcmp(a, "--allow-path") == 0 || strcmp(a, "--format") == 0;
+           strcmp(a, "--allow-path") == 0 || strcmp(a, "--format") == 0 ||
+           strcmp(a, "--max-steps") == 0;
 }
 
 /* An option that takes a value (takes_value), with its value v; 0 or 2. */
@@ -484,6 +500,9 @@ static int value_option(Repl *S, const char *a, const char *v)
         S->st.as_of = xstrdup(v);
     } else if (strcmp(a, "--allow-path") == 0) {
         S->allow[S->nallow++] = v;
+    } else if (strcmp(a, "--max-steps") == 0) {
+        if (!session_parse_max_steps(v, &S->budget.max_steps))
+            return usage_error("--max-steps needs a positive whole number");
     } else if (!(S->format = render_format(v))) {
         Buf names = {0};
         render_format_names(&names, ", ", " or ");

@@ -128,6 +128,7 @@ typedef struct {
     char *quiet_msg;
     bool fresh; /* evaluate everything: take nothing over from the current evaluation */
     bool quit;
+    EvalBudget budget; /* every evaluation's: reset per entry; Ctrl-C sets its interrupt */
 } Repl;
 
 /* ---- world.c ---- */
@@ -201,6 +202,10 @@ ReplInput *repl_input_open(Repl *S);
 /* The next entry (lines joined while brackets are open), malloc'd; NULL at
  * the end of input.  *first_line: the number of its first line. */
 char *repl_input_next(ReplInput *in, int *first_line);
+/* Around the run of an entry: Ctrl-C then interrupts its evaluation (on
+ * a terminal, the budget's interrupt flag is set: repl_input_open). */
+void repl_input_entry_begin(void);
+void repl_input_entry_end(void);
 void repl_input_close(ReplInput *in);
 /* Open brackets left at the end of text (strings and comments skipped). */
 int repl_open_brackets(const char *text);

@@ -601,6 +601,7 @@ ReplWorld *repl_world_build(Repl *S, const ReplState *st, int first_new)
     ReplWorld *w = xcalloc(1, sizeof *w);
     w->so.allow = S->allow;
     w->so.nallow = S->nallow;
+    w->so.budget = &S->budget;
     session_init(&w->s, &w->so);
     const ReplBase *b = st->base;
     session_load_text(&w->s, b->file ? b->file : "<empty plan>", b->dir, b->text, b->len);

@@ -3,6 +3,7 @@
  * actuals, measure, worked examples and assertions.  Every front door
  * runs its evaluation through here; nothing here renders or prints but
  * the diagnostics. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ void session_init(Session *S, const SessionOpts *o)
 {
     memset(S, 0, sizeof *S);
     S->o = o ? o : &no_opts;
+    S->budget.max_steps = S->o->max_steps;
     S->as_of = -1;
     S->p = prog_new(&S->d);
     for (int i = 0; i < S->o->nallow; i++)
@@ -59,10 +61,40 @@ void session_lend_actuals(Session *S, Actuals *act)
     S->done |= SESSION_ACTUALS;
 }
 
+bool session_parse_max_steps(const char *v, uint64_t *out)
+{
+    char *end = NULL;
+    if (!v || *v < '0' || *v > '9')
+        return false;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (*end || n == 0 || errno == ERANGE)
+        return false;
+    *out = (uint64_t)n;
+    return true;
+}
+
+EvalBudget *session_budget(Session *S)
+{
+    return S->o->budget ? S->o->budget : &S->budget;
+}
+
+/* An engine bounded by the session's budget and --max-cells. */
+static void engine_init(Session *S, Engine *en)
+{
+    alloc_engine_init(en, S->p);
+    en->ev.budget = session_budget(S);
+    if (S->o->max_cells)
+        en->max_cells = S->o->max_cells;
+}
+
 int session_status(const Session *S)
 {
     if (!S->d.nerrors)
         return 0;
+    const EvalBudget *b = S->o->budget ? S->o->budget : &S->budget;
+    if (b->stop == EVAL_OUT_OF_STEPS)
+        return 2; /* a limit of the run, like a data error: the plan may be right */
     return S->p->data_error || (!S->plan_errors && S->usage) ? 2 : 1;
 }
 
@@ -77,9 +109,20 @@ void session_report(Session *S, const char *file)
 
 /* ---- the stages ------------------------------------------------------------------------ */
 
+/* The default budget for this plan: the base and a share per member. */
+static void size_budget(Session *S)
+{
+    uint64_t members = 0;
+    const Symbols *s = S->p->sym;
+    for (int i = 0; s && i < s->ndims; i++)
+        members += s->dims[i]->nmembers;
+    session_budget(S)->default_steps = EVAL_DEFAULT_MAX_STEPS + EVAL_STEPS_PER_MEMBER * members;
+}
+
 static bool stage_check(Session *S)
 {
     check_program(S->p);
+    size_budget(S);
     S->plan_errors = S->d.nerrors;
     return !S->d.nerrors;
 }
@@ -179,7 +222,7 @@ static bool has_derived(const Program *p)
 static bool stage_splits(Session *S)
 {
     Engine en;
-    alloc_engine_init(&en, S->p);
+    engine_init(S, &en);
     en.check_only = true;
     for (Unit *u = S->p->units; u; u = u->next)
         for (Node *m = u->items; m; m = m->next)
@@ -190,7 +233,7 @@ static bool stage_splits(Session *S)
         check_shows(&en);
     alloc_engine_free(&en);
     if (!S->d.nerrors && has_derived(S->p)) {
-        alloc_engine_init(&en, S->p);
+        engine_init(S, &en);
         alloc_check_derived(&en);
         alloc_engine_free(&en);
     }
@@ -223,10 +266,8 @@ static void resolve_scenario(Session *S)
 
 static bool stage_engine(Session *S)
 {
-    alloc_engine_init(&S->en, S->p);
+    engine_init(S, &S->en);
     S->engine = true;
-    if (S->o->max_cells)
-        S->en.max_cells = S->o->max_cells;
     if (S->o->as_of)
         resolve_as_of(S);
     if (!S->d.nerrors && S->o->scenario)
@@ -319,7 +360,7 @@ bool session_check_all(Session *S)
         return false;
     bool none = false; /* the plan's own actuals, an engine of its own */
     Engine en;
-    alloc_engine_init(&en, S->p);
+    engine_init(S, &en);
     Actuals *act = act_load_all(S->p, NULL, 0, false, &none);
     if (act || none) {
         Measure ms;

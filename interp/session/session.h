@@ -32,6 +32,8 @@ typedef struct {
     const char *as_of;    /* --as-of YYYY-MM, or NULL */
     const char *scenario; /* --scenario NAME, or NULL */
     bool csv_raw_text;    /* --csv-raw-text: csv text cells as they are */
+    uint64_t max_steps;   /* --max-steps; 0: EVAL_DEFAULT_MAX_STEPS */
+    EvalBudget *budget;   /* lent by the REPL (it resets it per entry), or NULL: the session's */
 } SessionOpts;
 
 /* The stages, in the order they run. */
@@ -72,9 +74,10 @@ typedef struct Session {
     int as_of; /* fiscal month 0..11 from --as-of, -1: from the actuals */
     const Node *scenario;
     ShowList shows;
-    unsigned done;   /* the stages run so far */
-    int plan_errors; /* errors of the plan itself, before any option was looked at */
-    bool usage;      /* an option's text is wrong (--show, --as-of...): exit 2 */
+    unsigned done;     /* the stages run so far */
+    int plan_errors;   /* errors of the plan itself, before any option was looked at */
+    bool usage;        /* an option's text is wrong (--show, --as-of...): exit 2 */
+    EvalBudget budget; /* its evaluations' nesting and steps, unless SessionOpts lends one */
 } Session;
 
 /* A session with no plan yet; o may be NULL (no options). */
@@ -99,8 +102,13 @@ void session_lend_actuals(Session *S, Actuals *act);
  * assertion run on them, with an engine of its own.  Returns whether
  * there is no error. */
 bool session_check_all(Session *S);
+/* The value of --max-steps: a positive whole number (false: it is not). */
+bool session_parse_max_steps(const char *v, uint64_t *out);
+/* The budget every engine and measure of the session shares. */
+EvalBudget *session_budget(Session *S);
 /* 0 when there is no error; 2 when a file, data or an option's text is
- * wrong; 1 when the plan is invalid. */
+ * wrong or the evaluation ran out of steps (--max-steps); 1 when the plan
+ * is invalid. */
 int session_status(const Session *S);
 /* Prints and clears the diagnostics as text on stderr (in colour on a
  * terminal), with the count line for file (unless NULL) when there are

@@ -462,6 +462,27 @@ static void test_div_trunc(void **state)
     assert_int_equal(num_div_mode(N("1"), NUM_ZERO, NUM_TRUNC, &q), NUM_DIVZERO);
 }
 
+/* a * b / c with the product kept whole: one rounding, exact at the top of the range. */
+static void test_muldiv(void **state)
+{
+    (void)state;
+    Num q;
+    char b[NUM_BUFSZ];
+    assert_int_equal(num_muldiv(N("2"), N("1"), N("3"), &q), NUM_OK);
+    assert_string_equal(num_str(q, b), "0.666666666667");
+    assert_int_equal(num_muldiv(N("-2"), N("1"), N("3"), &q), NUM_OK);
+    assert_string_equal(num_str(q, b), "-0.666666666667");
+    assert_int_equal(num_muldiv(N("2"), N("-1"), N("-3"), &q), NUM_OK);
+    assert_string_equal(num_str(q, b), "0.666666666667");
+    /* the product 1.7e26 x 13 does not fit a Num; the result does */
+    assert_int_equal(num_muldiv(N("169999999999999999999999999.99"), N("13"), N("42"), &q), NUM_OK);
+    assert_string_equal(num_str(q, b), "52619047619047619047619047.615952380952");
+    assert_int_equal(num_muldiv(N(MAX_TEXT), N(MAX_TEXT), N(MAX_TEXT), &q), NUM_OK);
+    assert_string_equal(num_str(q, b), MAX_TEXT);
+    assert_int_equal(num_muldiv(N(MAX_TEXT), N("2"), N("1"), &q), NUM_OVERFLOW);
+    assert_int_equal(num_muldiv(N("1"), N("2"), NUM_ZERO, &q), NUM_DIVZERO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -476,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_mul_overflow),
         cmocka_unit_test(test_mul_tiny_half_even),
         cmocka_unit_test(test_div),
+        cmocka_unit_test(test_muldiv),
         cmocka_unit_test(test_from_ratio),
         cmocka_unit_test(test_round_ties),
         cmocka_unit_test(test_round_directed),
