@@ -26,6 +26,9 @@ void cli_print_usage(const char *text);
 /* The value of option name at argv[*i]: after '=' or the next argument
  * (then *i moves on); NULL when there is none. */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
+/* s with its control characters shown escaped, for a message (in b). */
+const char *cli_clean(Buf *b, const char *s);
+
 /* Whether a is option opt, alone or as opt=VALUE. */
 bool cli_is_opt(const char *a, const char *opt);
 

@@ -124,7 +124,9 @@ static int fmt_output(const char *path, FmtMode mode, const char *text, size_t l
     if (mode == FMT_PRINT || mode == FMT_DUMP)
         fwrite(out->data ? out->data : "", 1, out->len, stdout);
     else if (mode == FMT_CHECK && !same) {
-        printf("%s\n", path);
+        Buf clean = {0};
+        printf("%s\n", cli_clean(&clean, path));
+        buf_free(&clean);
         return 1;
     } else if (mode == FMT_WRITE && !same)
         return fmt_write(path, out);
@@ -138,8 +140,10 @@ static int fmt_one(const char *path, FmtMode mode)
     FileWhy why;
     char *text = slurp(path, mode == FMT_WRITE, &len, &why);
     if (!text) {
-        fprintf(stderr, "salesplan: cannot read '%s': %s\n", path,
+        Buf clean = {0};
+        fprintf(stderr, "salesplan: cannot read '%s': %s\n", cli_clean(&clean, path),
                 why.err == EFBIG ? "file too large (over 64 MiB)" : file_why_text(&why));
+        buf_free(&clean);
         return 2;
     }
     Source *src = source_new(strcmp(path, "-") == 0 ? "<stdin>" : path, NULL, text, len, 0);

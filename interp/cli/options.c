@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/term.h"
 #include "cli/cli.h"
 
 /* Prints a usage text with the format table's names and help in place. */
@@ -18,10 +19,20 @@ void cli_print_usage(const char *text)
 
 int cli_usage_error(const char *fmt, const char *arg)
 {
+    Buf clean = {0};
+    term_escape(&clean, arg, strlen(arg), 0); /* an argument's control bytes shown escaped */
     fputs("salesplan: ", stderr);
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, buf_cstr(&clean));
     fputs("\nTry 'salesplan --help'.\n", stderr);
+    buf_free(&clean);
     return 2;
+}
+
+const char *cli_clean(Buf *b, const char *s)
+{
+    b->len = 0;
+    term_escape(b, s, strlen(s), 0);
+    return buf_cstr(b);
 }
 
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name)

@@ -19,6 +19,8 @@
  * signal then). */
 #include "render/render.h"
 
+#include "base/term.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -107,6 +109,18 @@ static int make_tmp(const char *target, char **tmp)
 
 /* ---- writing ---- */
 
+/* "cannot write 'PATH': why[tail]", the path's control bytes escaped. */
+static int path_error(const char *path, const char *why, const char *tail, char **err)
+{
+    Buf b = {0};
+    buf_puts(&b, "cannot write '");
+    term_escape(&b, path, strlen(path), 0);
+    buf_printf(&b, "': %s%s", why, tail);
+    *err = xstrdup(buf_cstr(&b));
+    buf_free(&b);
+    return -1;
+}
+
 static int write_fail(const char *path, const char *tmp, int fd, int e, char **err)
 {
     if (fd >= 0)
@@ -114,19 +128,12 @@ static int write_fail(const char *path, const char *tmp, int fd, int e, char **e
     if (tmp)
         unlink(tmp);
     disarm();
-    const char *msg = strerror(e);
-    size_t n = strlen(path) + strlen(msg) + 32;
-    *err = xmalloc(n);
-    snprintf(*err, n, "cannot write '%s': %s", path, msg);
-    return -1;
+    return path_error(path, strerror(e), "", err);
 }
 
 static int refuse(const char *path, const char *why, char **err)
 {
-    size_t n = strlen(path) + strlen(why) + 48;
-    *err = xmalloc(n);
-    snprintf(*err, n, "cannot write '%s': %s; nothing written", path, why);
-    return -1;
+    return path_error(path, why, "; nothing written", err);
 }
 
 static int write_all(int fd, const char *data, size_t len)
