@@ -108,6 +108,8 @@ function base_metrics(   r, i) {
     print "split new_customers by rep equally"
     print "split new_customers by quarter equally"
     print "split collected by region like revenue"
+    print "split collected by team like revenue"
+    print "split collected by rep like revenue"
     print "split margin_rate by product { product_01: 30%, product_02: 42.5% }"
     print ""
 }
