@@ -587,10 +587,11 @@ int repl_main(int argc, char **argv)
 }
 
 int repl_run_text(const char *name, const char *dir, const char *text, size_t len, FILE *in,
-                  FILE *out)
+                  FILE *out, uint64_t max_steps)
 {
     Repl S;
     init(&S);
+    S.budget.max_steps = max_steps;
     S.interactive = S.color = false;
     S.in = in;
     S.out = S.diag = out;

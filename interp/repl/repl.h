@@ -6,6 +6,7 @@
 #define REPL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Runs the command with its arguments (those after `repl`); returns the
@@ -16,9 +17,11 @@ int repl_main(int argc, char **argv);
 /* The same session without a terminal on a plan given as text (name: its
  * file name in diagnostics; dir: where its imports and data paths resolve,
  * NULL: no file is read), entries read from in, answers and diagnostics
- * written to out; for harnesses and tests.  Returns the exit status: 0, or
- * 1 when an entry reported an error or the plan does not check. */
+ * written to out, each entry's evaluation bounded by max_steps (0: the
+ * default of --max-steps); for harnesses and tests.  Returns the exit
+ * status: 0, or 1 when an entry reported an error or the plan does not
+ * check. */
 int repl_run_text(const char *name, const char *dir, const char *text, size_t len, FILE *in,
-                  FILE *out);
+                  FILE *out, uint64_t max_steps);
 
 #endif

@@ -14,8 +14,9 @@
  * Diagnostics are formatted in turn as text, JSON and GitHub annotations,
  * and everything rendered is written to /dev/null, so escaping code sees
  * the hostile bytes too.  Work per input is bounded by a small --max-cells
- * (FUZZ_MAX_CELLS) and by libFuzzer's -timeout; evaluation has no step
- * budget of its own yet.
+ * (FUZZ_MAX_CELLS), a small --max-steps (FUZZ_MAX_STEPS: the default budget
+ * runs for seconds under the sanitizers, which libFuzzer would take for a
+ * hang) and libFuzzer's -timeout.
  *
  *   make fuzz FUZZTIME=60
  */
@@ -28,6 +29,9 @@
 
 #ifndef FUZZ_MAX_CELLS
 #define FUZZ_MAX_CELLS 200000
+#endif
+#ifndef FUZZ_MAX_STEPS
+#define FUZZ_MAX_STEPS 300000
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -128,7 +132,7 @@ static char *evaluate(const SessionOpts *o, const uint8_t *data, size_t size, bo
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    SessionOpts o = {.max_cells = FUZZ_MAX_CELLS};
+    SessionOpts o = {.max_cells = FUZZ_MAX_CELLS, .max_steps = FUZZ_MAX_STEPS};
     char *scenario = evaluate(&o, data, size, true);
     if (scenario) {
         o.scenario = scenario;

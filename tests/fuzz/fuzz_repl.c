@@ -21,6 +21,12 @@
 
 #include "repl/repl.h"
 
+/* Each entry's step budget: small, as fuzz_eval's (the default runs for
+ * seconds under the sanitizers, which libFuzzer would take for a hang). */
+#ifndef FUZZ_MAX_STEPS
+#define FUZZ_MAX_STEPS 300000
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The commands a line may run. */
@@ -96,7 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         entries[len++] = '\n'; /* fmemopen wants a size of at least 1: one empty line */
     FILE *in = fmemopen(entries, len, "r");
     if (in) {
-        repl_run_text("fuzz.plan", getenv("FUZZ_DATA_DIR"), text, plan_len, in, null_out);
+        repl_run_text("fuzz.plan", getenv("FUZZ_DATA_DIR"), text, plan_len, in, null_out,
+                      FUZZ_MAX_STEPS);
         fclose(in);
     }
     free(entries);
