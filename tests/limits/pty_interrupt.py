@@ -17,63 +17,25 @@ no pty can be opened.
 """
 import os
 import re
-import select
 import shutil
 import signal
 import sys
 import tempfile
 import time
 
-TIMEOUT = float(os.environ.get("PTY_TIMEOUT", "30"))
-ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]|\r")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "repl"))
+from pty_test import TIMEOUT, Session, fail  # noqa: E402  (one terminal driver for both)
 
 PLAN = ['plan "slow" { year = 2027 }', "dimension r { a, b }", "fn f0(x) = x + 1"]
 PLAN += [f"fn f{i}(x) = f{i - 1}(x) + f{i - 1}(x)" for i in range(1, 32)]
 PLAN += ["metric m money", "target m = 100", "split m by r equally"]
 
 
-def fail(msg):
-    print("pty_interrupt.py: FAIL: " + msg)
-    sys.exit(1)
+class SlowSession(Session):
+    """The REPL on slow.plan with a budget large enough to run until Ctrl-C."""
 
-
-class Session:
     def __init__(self, binary, cwd, env):
-        import pty
-
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:
-            os.chdir(cwd)
-            os.execve(binary, [binary, "repl", "slow.plan", "--max-steps", "1000000000000"], env)
-        self.seen = b""
-
-    def read(self, timeout):
-        r, _, _ = select.select([self.fd], [], [], timeout)
-        if not r:
-            return False
-        try:
-            chunk = os.read(self.fd, 65536)
-        except OSError:
-            return None
-        if not chunk:
-            return None
-        self.seen += ANSI.sub(b"", chunk)
-        return True
-
-    def expect(self, text, what):
-        want = text.encode()
-        end = time.monotonic() + TIMEOUT
-        while want not in self.seen:
-            left = end - time.monotonic()
-            if left <= 0 or self.read(left) is None and want not in self.seen:
-                fail(f"{what}: expected {text!r}; the terminal shows:\n" +
-                     self.seen.decode(errors="replace")[-1500:])
-        before, _, self.seen = self.seen.partition(want)
-        return before.decode(errors="replace")
-
-    def type(self, keys):
-        os.write(self.fd, keys.encode())
-        time.sleep(0.05)
+        super().__init__(binary, cwd, env, ("repl", "slow.plan", "--max-steps", "1000000000000"))
 
     def interrupt_after(self, seconds, what):
         """Lets the evaluation run, then Ctrl-C; the prompt must come back soon."""
@@ -91,20 +53,9 @@ class Session:
             fail(f"{what}: the prompt took {time.monotonic() - start:.1f} s to come back")
         return answer
 
-    def wait(self):
-        end = time.monotonic() + TIMEOUT
-        while time.monotonic() < end:
-            if self.read(0.1) is None:
-                break
-        pid, status = os.waitpid(self.pid, 0)
-        os.close(self.fd)
-        if b"Sanitizer" in self.seen or b"runtime error:" in self.seen:
-            fail("a sanitizer finding:\n" + self.seen.decode(errors="replace")[-3000:])
-        return os.waitstatus_to_exitcode(status)
-
 
 def run(binary, tmp, env):
-    s = Session(binary, tmp, env)
+    s = SlowSession(binary, tmp, env)
     s.expect("salesplan> ", "the first prompt")
     s.type("target m = f30(1)\r")
     s.expect("f30(1)", "the echo of the what-if")

@@ -31,13 +31,15 @@ ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]|\r")
 
 
 class Session:
-    def __init__(self, binary, cwd, env):
+    """salesplan ARGS in a real terminal (tests/limits/pty_interrupt.py uses it too)."""
+
+    def __init__(self, binary, cwd, env, args=("repl", "small.plan")):
         import pty
 
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             os.chdir(cwd)
-            os.execve(binary, [binary, "repl", "small.plan"], env)
+            os.execve(binary, [binary, *args], env)
         self.seen = b""  # everything printed so far, escapes removed
 
     def read(self, timeout):
@@ -82,7 +84,7 @@ class Session:
 
 
 def fail(msg):
-    print("pty_test.py: FAIL: " + msg)
+    print(os.path.basename(sys.argv[0]) + ": FAIL: " + msg)
     sys.exit(1)
 
 
