@@ -16,7 +16,12 @@ static bool check_ref(R *r, StrMap *m, const char *what, const char *name, Loc l
     if (strmap_get(m, name))
         return true;
     diag_error(r->d, loc, "unknown %s '%s'", what, name);
-    sym_note_did_you_mean(r->d, sym_closest(m, name));
+    if (m == &r->s->levels)
+        sym_note_levels(r->d, r->s, name);
+    else if (!m->count)
+        diag_note_plain(r->d, "the plan has no %s", what);
+    else
+        sym_note_did_you_mean(r->d, sym_closest(m, name));
     return false;
 }
 
@@ -358,7 +363,7 @@ static void check_show_levels(R *r, Node *n)
         Level *lv = strmap_get(&r->s->levels, l->name);
         if (!lv) {
             diag_error(r->d, l->loc, "unknown level '%s'", l->name);
-            sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, l->name));
+            sym_note_levels(r->d, r->s, l->name);
             continue;
         }
         for (int i = 0; i < nd; i++)

@@ -237,7 +237,7 @@ static Kind check_attainment(R *r, const Scope *sc, Node *e, Node *a1, Node *a2)
     if (a2 && (a2->kind != N_NAME || !strmap_get(&r->s->levels, a2->name))) {
         diag_error(r->d, a2->loc, "bad argument #2 to 'attainment' (level expected)");
         if (a2->kind == N_NAME)
-            sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, a2->name));
+            sym_note_levels(r->d, r->s, a2->name);
     }
     return K_PERCENT; /* a ratio, shown as a fraction with 4 decimals */
 }

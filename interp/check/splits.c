@@ -633,7 +633,7 @@ static void resolve_split(R *r, Split *sp)
         sp->level = strmap_get(&r->s->levels, n->a->name);
         if (!sp->level) {
             diag_error(r->d, n->a->loc, "unknown level '%s'", n->a->name);
-            sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, n->a->name));
+            sym_note_levels(r->d, r->s, n->a->name);
         }
     }
     for (Node *s = n->b; s; s = s->next)

@@ -349,6 +349,8 @@ static Doc *review_item(Fmt *f, const Node *n)
 {
     switch (n->kind) {
     case N_STATUS:
+        if (n->op) /* written without bands: the defaults */
+            return text(f, join(f, "status", " ", n->name));
         return cat(f, 2, text(f, arena_printf(&f->arena, "status %s ", n->name)),
                    entries_block(f, n->a, lay_last(f, n)));
     case N_FLAG:

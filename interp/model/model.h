@@ -173,6 +173,9 @@ Member *sym_lookup_member_in(const Symbols *s, const Node *ref, const Dim *d, Di
 const char *sym_closest(const StrMap *m, const char *name);
 /* Attaches "did you mean 'S'?" to the last diagnostic (nothing for NULL). */
 void sym_note_did_you_mean(Diags *d, const char *suggestion);
+/* "unknown level NAME" follows: a did-you-mean and a note listing the
+ * plan's levels, time first, in declaration order. */
+void sym_note_levels(Diags *d, const Symbols *s, const char *name);
 /* The same, choosing among a fixed list of words (kinds, cadences...). */
 void sym_suggest_word(Diags *d, const char *name, const char *const *words, int n);
 

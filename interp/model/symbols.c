@@ -131,6 +131,17 @@ void sym_note_did_you_mean(Diags *d, const char *s)
         diag_note_plain(d, "did you mean '%s'?", s);
 }
 
+void sym_note_levels(Diags *d, const Symbols *s, const char *name)
+{
+    sym_note_did_you_mean(d, sym_closest(&s->levels, name));
+    Buf b = {0};
+    for (int i = 0; i < s->ndims; i++)
+        for (int k = 0; k < s->dims[i]->nlevels; k++)
+            buf_printf(&b, "%s%s", b.len ? ", " : "", s->dims[i]->levels[k].name);
+    diag_note_plain(d, "the plan's levels: %s", b.len ? buf_cstr(&b) : "none");
+    buf_free(&b);
+}
+
 void sym_suggest_word(Diags *d, const char *name, const char *const *words, int n)
 {
     StrMap m = {0};

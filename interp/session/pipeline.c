@@ -103,7 +103,7 @@ void session_report(Session *S, const char *file)
     bool first = true;
     S->d.color = term_color(2);
     diag_flush(&S->d, stderr, FMT_TEXT, &first);
-    if (file && S->d.nerrors)
+    if (file && S->d.nerrors > S->show_errors)
         diag_count_line(&S->d, stderr, file);
 }
 

@@ -77,6 +77,7 @@ typedef struct Session {
     unsigned done;     /* the stages run so far */
     int plan_errors;   /* errors of the plan itself, before any option was looked at */
     bool usage;        /* an option's text is wrong (--show, --as-of...): exit 2 */
+    int show_errors;   /* errors of --show texts: reported without the plan's count line */
     EvalBudget budget; /* its evaluations' nesting and steps, unless SessionOpts lends one */
 } Session;
 

@@ -2,6 +2,7 @@
  * reports and show statements, one table per split metric and dimension,
  * the reviews.  It lists show statements; it evaluates nothing but the
  * allocations that say which dimensions a metric is split by. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +24,59 @@ void session_shows_free(ShowList *l)
     memset(l, 0, sizeof *l);
 }
 
+static const char *const show_words[] = {"review", "scorecard", "incentive", "reforecast"};
+
+/* The first word of spec (up to a space) into w; the rest after it. */
+static const char *first_word(const char *spec, char *w, size_t cap)
+{
+    while (*spec == ' ')
+        spec++;
+    size_t n = strcspn(spec, " ");
+    snprintf(w, cap, "%.*s", (int)(n < cap ? n : cap - 1), spec);
+    return spec + n;
+}
+
+/* A --show that starts with neither a metric nor a table word ("reveiw
+ * monthly"): reported as a show error with the whole argument corrected,
+ * not as a syntax error of the plan.  False after reporting. */
+static bool show_head_known(Session *S, const char *spec)
+{
+    char w[128];
+    const char *rest = first_word(spec, w, sizeof w);
+    const Symbols *s = S->p->sym;
+    if (!w[0] || strmap_get(&s->metrics, w))
+        return true;
+    for (size_t i = 0; i < sizeof show_words / sizeof *show_words; i++)
+        if (strcmp(w, show_words[i]) == 0)
+            return true;
+    StrMap m = {0};
+    for (size_t i = 0; i < s->metrics.cap; i++)
+        if (s->metrics.keys[i])
+            strmap_put(&m, s->metrics.keys[i], NULL);
+    for (size_t i = 0; i < sizeof show_words / sizeof *show_words; i++)
+        strmap_put(&m, show_words[i], NULL);
+    const char *near = sym_closest(&m, w);
+    diag_error(&S->d, (Loc){0},
+               "--show '%s': '%s' is not a metric, nor review, scorecard, incentive "
+               "or reforecast",
+               spec, w);
+    if (near)
+        diag_note_plain(&S->d, "did you mean '%s%s'?", near, rest);
+    else
+        diag_note_plain(&S->d, "--show takes 'METRIC [by LEVEL, ...]', 'review NAME', 'scorecard "
+                               "NAME', 'incentive NAME' or 'reforecast METRIC'");
+    strmap_free(&m);
+    return false;
+}
+
 bool session_add_show(Session *S, const char *spec)
 {
+    int before = S->d.nerrors;
+    if (!show_head_known(S, spec)) {
+        S->show_errors += S->d.nerrors - before;
+        S->usage = true;
+        return false;
+    }
     Buf text = {0};
     buf_printf(&text, "show %s", spec);
     Node *items = prog_parse_extra(S->p, "--show", buf_cstr(&text));
@@ -35,6 +87,7 @@ bool session_add_show(Session *S, const char *spec)
     } else if (!S->d.nerrors) {
         diag_error(&S->d, (Loc){0}, "--show '%s' is not a show statement", spec);
     }
+    S->show_errors += S->d.nerrors - before;
     S->usage |= S->d.nerrors > 0;
     return !S->d.nerrors;
 }

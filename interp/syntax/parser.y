@@ -254,6 +254,7 @@ rv_items: %empty                 { $$ = (NodeList){0}; }
         | rv_items error sep     { $$ = $1; }
         ;
 rv_item: STATUS name '{' entries '}' { $$ = named(ctx, N_STATUS, @$, $2, @2); $$->a = $4.head; }
+       | STATUS name %prec LOW    { $$ = named(ctx, N_STATUS, @$, $2, @2); $$->op = 1; /* no bands */ }
        | FLAG DEVIATION expr     { $$ = mk(ctx, N_FLAG, @$); $$->a = $3; }
        | REFORECAST name         { $$ = named(ctx, N_REFORECAST, @$, $2, @2); }
        | SCORECARD name          { $$ = named(ctx, N_USE_SCORECARD, @$, $2, @2); }
