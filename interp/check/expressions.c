@@ -151,6 +151,7 @@ static Kind not_a_value(R *r, const Scope *sc, Node *e)
     StrMap vis = {0};
     visible_names(r, sc, &vis);
     sym_note_did_you_mean(r->d, sym_closest(&vis, n));
+    sym_note_period_word(r->d, r->s, n);
     strmap_free(&vis);
     return K_ANY;
 }

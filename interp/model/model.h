@@ -176,6 +176,9 @@ void sym_note_did_you_mean(Diags *d, const char *suggestion);
 /* "unknown level NAME" follows: a did-you-mean and a note listing the
  * plan's levels, time first, in declaration order. */
 void sym_note_levels(Diags *d, const Symbols *s, const char *name);
+/* After "unknown member/name NAME": when NAME is a month, quarter or half
+ * written in Chinese (一月, 一季度, 上半年), a note with what to write. */
+void sym_note_period_word(Diags *d, const Symbols *s, const char *name);
 /* The same, choosing among a fixed list of words (kinds, cadences...). */
 void sym_suggest_word(Diags *d, const char *name, const char *const *words, int n);
 

@@ -226,6 +226,7 @@ Member *sym_lookup_member(const Symbols *s, const Node *ref, Diags *report)
     if (!m && report) {
         diag_error(report, ref->loc, "unknown member '%s'", ref->name);
         sym_note_did_you_mean(report, sym_closest(&s->members, ref->name));
+        sym_note_period_word(report, s, ref->name);
     }
     return m;
 }

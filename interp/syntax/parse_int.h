@@ -36,6 +36,9 @@ typedef struct ParseCtx {
     int line, col;  /* lexer position of the next character */
     size_t off;     /* byte offset of the next character */
     Layout *layout; /* NULL unless the formatter asked for it */
+    Loc num_loc;    /* the last number literal, for "60 %" */
+    size_t num_end; /* byte offset after it */
+    const char *num_text;
 } ParseCtx;
 
 /* Called by the lexer for every lexeme: records tokens and comments when
@@ -45,5 +48,17 @@ void parse_layout_note(ParseCtx *ctx, const char *s, size_t n, int line, int col
                        int end_col);
 
 void list_push(NodeList *l, Node *n);
+
+/* literals.c: literals written as in a spreadsheet or a handbook. */
+/* "1月", "1季度" as the malformed number node: an error with what to
+ * write, and node made the month (N_MONTH) or its str the quarter's name
+ * ("Q1") meant; PERIOD_NONE when s is no such literal. */
+enum { PERIOD_NONE, PERIOD_MONTH, PERIOD_QUARTER, PERIOD_OTHER };
+int parse_period_literal(ParseCtx *ctx, Node *node, const char *s, size_t n);
+/* "1,400万": an error with what to write; the number without the commas. */
+Node *parse_grouped_number(ParseCtx *ctx, Loc loc, const char *s, size_t n);
+/* A '%' token: after a number and spaces ("60 %"), an error at the number
+ * saying to write "60%"; else an invalid character. */
+void parse_percent_apart(ParseCtx *ctx, Loc loc);
 
 #endif
