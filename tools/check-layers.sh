@@ -49,7 +49,7 @@ syntax/ast.h syntax/syntax.h
 model/model.h
 load/load.h
 data/csv.h data/cells.h data/history.h data/actuals.h data/source.h data/mapping.h data/roster.h
-data/targets.h
+data/targets.h data/notes.h
 check/check.h
 eval/eval.h
 render/render.h

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check/check_int.h"
+#include "data/notes.h"
 #include "data/source.h"
 
 /* ---- other declarations ------------------------------------------------------------ */
@@ -260,6 +261,20 @@ static void check_review_item(R *r, Node *it)
     }
 }
 
+/* notes "FILE": one per review, its rows resolved (data/notes.c reports). */
+static void check_notes(R *r, const Node *rv, const Node *it)
+{
+    const Node *first = note_item(rv);
+    if (first != it) {
+        diag_error(r->d, it->loc, "a second notes file for review %s", rv->name);
+        diag_note(r->d, first->loc, "the first is here");
+        return;
+    }
+    NoteTable t;
+    note_load(r->p, rv, it, &t);
+    note_free(&t);
+}
+
 static void check_review(R *r, Node *n)
 {
     if (sym_word_index(sym_cadence_names, n->name) < 0) {
@@ -268,7 +283,10 @@ static void check_review(R *r, Node *n)
         diag_note_plain(r->d, "reviews are monthly, quarterly, half or annual");
     }
     for (Node *it = n->a; it; it = it->next)
-        check_review_item(r, it);
+        if (it->kind == N_NOTES)
+            check_notes(r, n, it);
+        else
+            check_review_item(r, it);
 }
 
 static void check_scenario(R *r, Node *n)

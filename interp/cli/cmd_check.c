@@ -10,7 +10,7 @@
 
 static const char check_usage[] =
     "usage: salesplan check [--format text|json|github] [--allow-path DIR]\n"
-    "                       [--max-steps N] FILE...\n"
+    "                       [--max-steps N] [--as-of YYYY-MM] [--strict] FILE...\n"
     "\n"
     "Parses each plan with its imports and data files and reports every problem\n"
     "found: syntax, unknown or duplicate names (with a did-you-mean), splits that do\n"
@@ -25,6 +25,10 @@ static const char check_usage[] =
     "  --allow-path DIR  also let plans read data files below DIR\n"
     "  --max-steps N     stop an evaluation after N steps (default 10000000\n"
     "                    + 1000 per member)\n"
+    "  --as-of YYYY-MM   judge reviews up to this month (default: the last month\n"
+    "                    with actuals): a flagged status row of a review with\n"
+    "                    notes that has no note is a warning\n"
+    "  --strict          such an unexplained deviation is an error\n"
     "\n"
     "exit status: 0 all plans valid, 1 a plan is invalid, 2 usage or file errors\n"
     "or an evaluation reached --max-steps\n";
@@ -88,6 +92,14 @@ static int check_arg(Check *c, CliOpts *o, int argc, char **argv, int *i)
     int rc = 0;
     if (cli_max_steps_option(&o->so, argc, argv, i, &rc))
         return rc;
+    if (strcmp(a, "--strict") == 0) {
+        o->so.strict = true;
+        return 0;
+    }
+    if (strcmp(a, "--as-of") == 0 || strncmp(a, "--as-of=", 8) == 0) {
+        o->so.as_of = a[7] == '=' ? a + 8 : *i + 1 < argc ? argv[++*i] : NULL;
+        return o->so.as_of ? 0 : cli_usage_error("--as-of needs a month such as 2027-06%s", "");
+    }
     if (strcmp(a, "--allow-path") == 0) {
         if (*i + 1 >= argc)
             return cli_usage_error("--allow-path needs a directory%s", "");

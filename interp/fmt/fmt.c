@@ -361,6 +361,8 @@ static Doc *review_item(Fmt *f, const Node *n)
         return text(f, join(f, "scorecard", " ", n->name));
     case N_USE_INCENTIVE:
         return text(f, join(f, "incentive", " ", n->name));
+    case N_NOTES:
+        return cat(f, 2, text(f, "notes "), expr(f, n->c, P_IF, false));
     default: { /* N_RANK */
         Doc *d = cat(f, 1, text(f, join(f, "rank", " ", n->name)));
         if (n->a)

@@ -192,4 +192,9 @@ bool ms_money_line(const Node *line);
  * sides.  Returns the number of failures. */
 int ms_verify(Measure *ms);
 
+/* `check`: every flagged status row of a review with notes that has no
+ * note, reported at the notes file's name as a warning (an error when
+ * strict).  Returns how many there are, or -1 after an evaluation error. */
+int ms_check_notes(Measure *ms, bool strict);
+
 #endif

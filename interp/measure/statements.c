@@ -12,11 +12,13 @@
  */
 #include "measure/measure.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/valfmt.h"
+#include "data/notes.h"
 
 /* What every sheet of one show statement shares. */
 typedef struct {
@@ -353,11 +355,24 @@ typedef struct {
     Num green, amber;
 } StatusItem;
 
+/* A row the notes sheet lists: a flagged row, or one with a note. */
+typedef struct {
+    const char *period, *who, *metric, *shown, *text; /* text NULL: unexplained */
+} NoteLine;
+
+/* The review's notes (`notes FILE`) and the rows of its notes sheet. */
+typedef struct {
+    NoteTable t;
+    NoteLine *v;
+    size_t n, cap;
+} NoteState;
+
 typedef struct {
     StatusItem items[32];
     int n;
     Num dev; /* flag deviations from 100% beyond this */
     bool has_flag;
+    NoteState *notes; /* NULL: the review has no notes */
 } StatusSpec;
 
 /* The review's status items and deviation flag, evaluated; -1 after reporting. */
@@ -413,6 +428,8 @@ static void status_columns(RenderSheet *b, const Level *lv)
     render_sheet_col_views(b, 6, RENDER_PEOPLE);
 }
 
+#define STATUS_CELL_SZ (4 * VF_BUFSZ) /* "actual [pct% of target]" */
+
 /* A status row's target and actual, and what of them is n/a (MS_NA_*). */
 typedef struct {
     Num t, act;
@@ -420,35 +437,44 @@ typedef struct {
 } StatusVal;
 
 /* The cells of a status row whose attainment is n/a: no status, no flag. */
-static void status_na(RenderSheet *b, const Symbols *s, const StatusItem *si, const StatusVal *v)
+static void status_na(RenderSheet *b, const Symbols *s, const StatusItem *si, const StatusVal *v,
+                      char *cell)
 {
-    char pt[VF_BUFSZ], tt[VF_BUFSZ], pa[VF_BUFSZ], ta[VF_BUFSZ], cell[4 * VF_BUFSZ];
+    char pt[VF_BUFSZ], tt[VF_BUFSZ], pa[VF_BUFSZ], ta[VF_BUFSZ];
     value_cell(b, 3, s, si->metric, v->t, v->na & MS_NA_TARGET);
     value_cell(b, 4, s, si->metric, v->act, v->na & MS_NA_ACTUAL);
     set_na(b, 5);
     metric_value(s, si->metric, v->t, pt, tt);
     metric_value(s, si->metric, v->act, pa, ta);
-    snprintf(cell, sizeof cell, "%s [n/a of %s]", v->na & MS_NA_ACTUAL ? "n/a" : ta,
+    snprintf(cell, STATUS_CELL_SZ, "%s [n/a of %s]", v->na & MS_NA_ACTUAL ? "n/a" : ta,
              v->na & MS_NA_TARGET ? "n/a" : tt);
     render_sheet_set(b, 6, cell, NULL);
     set_na(b, 7);
 }
 
+/* Whether a row's attainment is flagged as a deviation. */
+static bool flagged(const StatusSpec *sp, Num att)
+{
+    Num off;
+    return sp->has_flag && num_sub(att, NUM_ONE, &off) == NUM_OK &&
+           num_cmp(num_abs(off), sp->dev) > 0;
+}
+
 /* The status cells of one row: target, actual, attainment, their people's
- * form (the percent truncated: 99.5% is not 100%), status and flag. */
-static void status_cells(RenderSheet *b, const Symbols *s, const StatusItem *si,
-                         const StatusSpec *sp, const StatusVal *v)
+ * form (the percent truncated: 99.5% is not 100%; also into cell), status
+ * and flag.  Returns whether the row is flagged. */
+static bool status_cells(RenderSheet *b, const Symbols *s, const StatusItem *si,
+                         const StatusSpec *sp, const StatusVal *v, char *cell)
 {
     char pt[VF_BUFSZ], tt[VF_BUFSZ], pa[VF_BUFSZ], ta[VF_BUFSZ], pr[VF_BUFSZ], tr[VF_BUFSZ];
-    char pc[VF_BUFSZ], cell[4 * VF_BUFSZ];
-    Num att, off;
+    char pc[VF_BUFSZ];
+    Num att;
     if (v->na || ms_ratio(si->metric, v->t, v->act, ms_default_cap(), &att)) {
-        status_na(b, s, si, v);
-        return;
+        status_na(b, s, si, v, cell);
+        return false;
     }
     CellStyle sty = status_of(att, si);
-    bool flag =
-        sp->has_flag && num_sub(att, NUM_ONE, &off) == NUM_OK && num_cmp(num_abs(off), sp->dev) > 0;
+    bool flag = flagged(sp, att);
     metric_value(s, si->metric, v->t, pt, tt);
     metric_value(s, si->metric, v->act, pa, ta);
     ratio(att, pr, tr);
@@ -456,11 +482,31 @@ static void status_cells(RenderSheet *b, const Symbols *s, const StatusItem *si,
     render_sheet_set(b, 4, ta, pa);
     render_sheet_set(b, 5, tr, pr);
     vf_fmt(att, &(ValFmt){.shift = 2, .round = NUM_TRUNC, .thousands = true}, pc);
-    snprintf(cell, sizeof cell, "%s [%s%% of %s]", ta, pc, tt);
+    snprintf(cell, STATUS_CELL_SZ, "%s [%s%% of %s]", ta, pc, tt);
     render_sheet_set(b, 6, cell, NULL);
     render_sheet_set(b, 7, status_name(sty), NULL);
     render_sheet_style(b, 7, sty);
     render_sheet_set(b, 8, flag ? "deviation" : "", NULL);
+    return flag;
+}
+
+/* The note of member m's row for metric in period pd: into column 9
+ * (records and the flat export), and, with the row flagged or noted, into
+ * the notes sheet's lines. */
+static void status_note(const Stmt *st, RenderSheet *b, NoteState *ns, const Member *m,
+                        const Period *pd, const Node *metric, bool flag, const char *shown)
+{
+    const Member *per = strmap_get(&st->s->time->by_name, pd->label);
+    const Note *note = m ? note_find(&ns->t, m, per, metric) : NULL;
+    render_sheet_set(b, 9, note ? note->text : "", NULL);
+    if (!m || (!note && !flag))
+        return;
+    if (ns->n == ns->cap) {
+        ns->cap = ns->cap ? 2 * ns->cap : 16;
+        ns->v = xrealloc(ns->v, ns->cap * sizeof *ns->v);
+    }
+    ns->v[ns->n++] = (NoteLine){pd->label, member_text(m), metric->name, arena_strdup(st->a, shown),
+                                note ? note->text : NULL};
 }
 
 /* The rows of member m (NULL: the whole plan, a total row) in period p. */
@@ -481,7 +527,10 @@ static int status_member(const Stmt *st, RenderSheet *b, const Node *rv, const S
         render_sheet_set(b, 0, pd->label, NULL);
         render_sheet_set(b, 1, k > 0 ? "" : m ? member_text(m) : who, who);
         render_sheet_set(b, 2, metric->name, NULL);
-        status_cells(b, st->s, &sp->items[k], sp, &v);
+        char shown[STATUS_CELL_SZ];
+        bool flag = status_cells(b, st->s, &sp->items[k], sp, &v, shown);
+        if (sp->notes)
+            status_note(st, b, sp->notes, m, pd, metric, flag, shown);
     }
     return 0;
 }
@@ -504,6 +553,78 @@ static int status_rows(const Stmt *st, RenderSheet *b, const Node *rv, const Sta
     return rc;
 }
 
+/* Whether period member per is one the review reports (at or before the as-of). */
+static bool period_reported(const Stmt *st, const Member *per)
+{
+    for (int p = 0; p < st->nper; p++)
+        if (strcmp(st->per[p].label, per->name) == 0)
+            return true;
+    return false;
+}
+
+/* Notes for periods after the as-of month are not shown: a warning each. */
+static void notes_after_as_of(const Stmt *st, const Node *decl, const NoteTable *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const Note *n = &t->v[i];
+        if (period_reported(st, n->period))
+            continue;
+        diag_warning(st->ms->p->diags, decl->c->loc,
+                     "%s:%ld: the note for %s, %s, %s is after the as-of month %s: not shown",
+                     decl->c->str, n->line, n->member->name, n->period->name, n->metric->name,
+                     st->ms->as_of < 0 ? "(none)" : ms_month_label(st->s, st->ms->as_of));
+    }
+}
+
+/* People's sheet of the notes: every flagged or noted row, "unexplained"
+ * for a flagged row without a note. */
+static void notes_sheet(const Stmt *st, const Node *rv, const Level *lv, const NoteState *ns)
+{
+    static const char *const heads[] = {"period", NULL, "metric", "actual [% of target]", "note"};
+    RenderSheet b;
+    render_sheet_init(&b, st->doc, 5);
+    for (size_t c = 0; c < 5; c++)
+        render_sheet_col(&b, c, c == 1 ? (lv ? lv->name : "member") : heads[c], c == 3);
+    for (size_t i = 0; i < ns->n; i++) {
+        const NoteLine *l = &ns->v[i];
+        render_sheet_row(&b, false);
+        render_sheet_set(&b, 0, l->period, NULL);
+        render_sheet_set(&b, 1, l->who, NULL);
+        render_sheet_set(&b, 2, l->metric, NULL);
+        render_sheet_set(&b, 3, l->shown, NULL);
+        render_sheet_set(&b, 4, l->text ? l->text : "unexplained", NULL);
+        if (!l->text)
+            render_sheet_style(&b, 4, STY_RED);
+    }
+    const char *what = arena_printf(st->a, "deviation notes per %s", lv ? lv->name : "plan");
+    render_sheet_add(&b, arena_printf(st->a, "review %s", rv->name), heading(st, what), 0, NULL,
+                     RENDER_PEOPLE);
+}
+
+/* The status sheet and, with notes, its note column and the notes sheet. */
+static int status_sheets(const Stmt *st, const Node *rv, const Level *lv, StatusSpec *sp,
+                         unsigned views)
+{
+    RenderSheet b;
+    render_sheet_init(&b, st->doc, sp->notes ? 10 : 9);
+    status_columns(&b, lv);
+    if (sp->notes) {
+        render_sheet_col(&b, 9, "note", false);
+        render_sheet_col_text(&b, 9);
+        render_sheet_col_views(&b, 9, RENDER_RECORDS | RENDER_FLAT);
+    }
+    if (status_rows(st, &b, rv, sp, lv) < 0) {
+        render_sheet_discard(&b);
+        return -1;
+    }
+    const char *what = arena_printf(st->a, "status per %s", lv ? lv->name : "plan");
+    render_sheet_add(&b, arena_printf(st->a, "review %s", rv->name), heading(st, what), 0,
+                     nothing_note(st), views);
+    if (sp->notes && sp->notes->n && render_shows(st->doc, RENDER_PEOPLE))
+        notes_sheet(st, rv, lv, sp->notes);
+    return 0;
+}
+
 /* The status sheet; without status items it is only in the flat export
  * (a review's CSV is its status table, SPEC §15). */
 static int show_status(const Stmt *st, const Node *rv, const Level *lv)
@@ -514,17 +635,20 @@ static int show_status(const Stmt *st, const Node *rv, const Level *lv)
     unsigned views = sp.n ? 0 : RENDER_FLAT;
     if (!render_shows(st->doc, views ? views : RENDER_ALL))
         return 0;
-    RenderSheet b;
-    render_sheet_init(&b, st->doc, 9);
-    status_columns(&b, lv);
-    if (status_rows(st, &b, rv, &sp, lv) < 0) {
-        render_sheet_discard(&b);
-        return -1;
+    NoteState ns = {0};
+    const Node *decl = note_item(rv);
+    if (decl) {
+        if (note_load(st->ms->p, rv, decl, &ns.t) != 0) {
+            note_free(&ns.t);
+            return -1;
+        }
+        sp.notes = &ns;
+        notes_after_as_of(st, decl, &ns.t);
     }
-    const char *what = arena_printf(st->a, "status per %s", lv ? lv->name : "plan");
-    render_sheet_add(&b, arena_printf(st->a, "review %s", rv->name), heading(st, what), 0,
-                     nothing_note(st), views);
-    return 0;
+    int rc = status_sheets(st, rv, lv, &sp, views);
+    free(ns.v);
+    note_free(&ns.t);
+    return rc;
 }
 
 /* ---- reforecast ----------------------------------------------------------------------------- */
@@ -829,4 +953,88 @@ int ms_show(Measure *ms, const Node *show, RenderDoc *doc)
         return item ? show_reforecast(&st, item, ms_review_level(ms->p, rv)) : -1;
     }
     return -1;
+}
+
+/* ---- unexplained deviations, for check ----------------------------------------------------- */
+
+static void report_level(Diags *d, bool strict, Loc at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void report_level(Diags *d, bool strict, Loc at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(d, strict ? DIAG_ERROR : DIAG_WARNING, at, fmt, ap);
+    va_end(ap);
+}
+
+/* Reports member m's row for status item si in period pd when it is
+ * flagged and has no note: 1, 0 when it is explained or not flagged. */
+static int unexplained(Measure *ms, const Node *rv, const StatusSpec *sp, const StatusItem *si,
+                       const Member *m, const Period *pd, bool strict)
+{
+    Num t, act, att;
+    int rt = ms_target(ms, si->metric, m, pd->from, pd->last, rv, &t);
+    int ra = rt < 0 ? -1 : ms_actual(ms, si->metric, m, pd->from, pd->last, rv, &act);
+    if (rt < 0 || ra < 0)
+        return -1;
+    if (rt || ra || ms_ratio(si->metric, t, act, ms_default_cap(), &att) || !flagged(sp, att))
+        return 0;
+    const Member *per = strmap_get(&ms->p->sym->time->by_name, pd->label);
+    if (note_find(&sp->notes->t, m, per, si->metric))
+        return 0;
+    char pt[VF_BUFSZ], tt[VF_BUFSZ], pa[VF_BUFSZ], ta[VF_BUFSZ], pc[VF_BUFSZ], pd_[VF_BUFSZ];
+    metric_value(ms->p->sym, si->metric, t, pt, tt);
+    metric_value(ms->p->sym, si->metric, act, pa, ta);
+    vf_fmt(att, &(ValFmt){.shift = 2, .round = NUM_TRUNC, .thousands = true}, pc);
+    vf_fmt(sp->dev, &(ValFmt){.shift = 2, .thousands = true}, pd_);
+    const Node *decl = note_item(rv);
+    report_level(ms->p->diags, strict, decl->c->loc,
+                 "unexplained deviation in review %s: %s, %s, %s: %s is %s%% of %s (flagged "
+                 "beyond %s%%)",
+                 rv->name, m->name, pd->label, si->metric->name, ta, pc, tt, pd_);
+    diag_note_plain(ms->p->diags, "give the reason in %s: %s,%s,%s,...", decl->c->str, m->name,
+                    pd->label, si->metric->name);
+    return 1;
+}
+
+/* The unexplained rows of review rv with its notes in sp. */
+static int review_unexplained(Measure *ms, const Node *rv, StatusSpec *sp, bool strict)
+{
+    Period per[12];
+    int c = ms_cadence(rv->name), count = 0;
+    int nper = c < 0 ? 0 : ms_periods(ms, (Cadence)c, per);
+    const Level *lv = ms_review_level(ms->p, rv);
+    size_t nmem = 0;
+    Member **mem = lv ? ms_level_members(lv, &nmem) : NULL;
+    for (int p = 0; p < nper && count >= 0; p++)
+        for (size_t i = 0; i < nmem && count >= 0; i++)
+            for (int k = 0; k < sp->n && count >= 0 && ms_active(ms->p->sym, mem[i], &per[p]);
+                 k++) {
+                int r = unexplained(ms, rv, sp, &sp->items[k], mem[i], &per[p], strict);
+                count = r < 0 ? -1 : count + r;
+            }
+    free(mem);
+    return count;
+}
+
+int ms_check_notes(Measure *ms, bool strict)
+{
+    const StrMap *rvs = &ms->p->sym->reviews;
+    int count = 0;
+    for (size_t i = 0; i < rvs->cap && count >= 0; i++) {
+        const Node *rv = rvs->keys[i] ? rvs->vals[i] : NULL;
+        const Node *decl = rv ? note_item(rv) : NULL;
+        StatusSpec sp;
+        NoteState ns = {0};
+        if (!decl || status_spec(ms, rv, &sp) < 0 || note_load(ms->p, rv, decl, &ns.t) != 0) {
+            note_free(&ns.t);
+            continue;
+        }
+        sp.notes = &ns;
+        int r = review_unexplained(ms, rv, &sp, strict);
+        count = r < 0 ? -1 : count + r;
+        note_free(&ns.t);
+    }
+    return count;
 }

@@ -361,11 +361,14 @@ bool session_check_all(Session *S)
     bool none = false; /* the plan's own actuals, an engine of its own */
     Engine en;
     engine_init(S, &en);
-    Actuals *act = act_load_all(S->p, NULL, 0, false, &none);
+    if (S->o && S->o->as_of)
+        resolve_as_of(S);
+    Actuals *act = S->d.nerrors ? NULL : act_load_all(S->p, NULL, 0, false, &none);
     if (act || none) {
         Measure ms;
-        ms_init(&ms, S->p, &en, act, NULL, -1);
+        ms_init(&ms, S->p, &en, act, NULL, S->as_of);
         ms_verify(&ms);
+        ms_check_notes(&ms, S->o && S->o->strict);
         ms_free(&ms);
     }
     act_free(act);

@@ -32,6 +32,7 @@ typedef struct {
     const char *as_of;    /* --as-of YYYY-MM, or NULL */
     const char *scenario; /* --scenario NAME, or NULL */
     bool csv_raw_text;    /* --csv-raw-text: csv text cells as they are */
+    bool strict;          /* check --strict: unexplained deviations are errors */
     uint64_t max_steps;   /* --max-steps; 0: EVAL_DEFAULT_MAX_STEPS */
     EvalBudget *budget;   /* lent by the REPL (it resets it per entry), or NULL: the session's */
 } SessionOpts;

@@ -66,6 +66,7 @@
     X(N_USE_SCORECARD, "scorecard", "name")                                                        \
     X(N_USE_INCENTIVE, "incentive", "name")                                                        \
     X(N_RANK, "rank", "name = scorecard; a = within level N_NAME; b = bottom expr")                \
+    X(N_NOTES, "notes", "c = path N_STR (member, period, metric, text)")                           \
     X(N_SCENARIO, "scenario", "name; a = list of N_ATTR (name NULL: every metric)")                \
     X(N_EXAMPLE, "example",                                                                        \
       "str = title; name = incentive; a = given list of N_ENTRY; b = expect list of N_ATTR")       \

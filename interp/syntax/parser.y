@@ -58,6 +58,7 @@ static NodeList list1(Node *n) { return (NodeList){n, n}; }
 %token <str> EXPECT "expect" ASSERT "assert" REPORT "report" SHOW "show" IMPORT "import"
 %token <str> IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not" STEP "step"
 %token <str> BRACKET "bracket"
+%token <str> NOTES "notes"
 
 %type <str> name soft field_name
 %type <node> stmt expr primary postfix opt_label table entry key value member_ref
@@ -95,7 +96,7 @@ name: IDENT | soft ;
 /* Words that are keywords only inside some statement stay usable as names. */
 soft: LEVELS | FROM | BY | IN | WEIGHTS | PROPORTIONAL | TO | EQUALLY | SEASONALITY | LIKE
     | OVERASSIGN | RESERVE | PER | KPI | WEIGHT | CAP | SCORE | RATING | STATUS | FLAG
-    | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM
+    | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM | NOTES
     ;
 
 /* After '.', any word is a field name: revenue.target, org.per. */
@@ -261,6 +262,7 @@ rv_item: STATUS name '{' entries '}' { $$ = named(ctx, N_STATUS, @$, $2, @2); $$
        | INCENTIVE name          { $$ = named(ctx, N_USE_INCENTIVE, @$, $2, @2); }
        | RANK name opt_within opt_bottom
            { $$ = named(ctx, N_RANK, @$, $2, @2); $$->a = $3; $$->b = $4; }
+       | NOTES STRING            { $$ = mk(ctx, N_NOTES, @$); $$->c = $2; }
        ;
 opt_within: %empty               { $$ = NULL; }
           | WITHIN name          { $$ = named(ctx, N_NAME, @2, $2, @2); }
@@ -431,7 +433,7 @@ static bool is_soft(yysymbol_kind_t s)
     case YYSYMBOL_RESERVE: case YYSYMBOL_PER: case YYSYMBOL_KPI: case YYSYMBOL_WEIGHT:
     case YYSYMBOL_CAP: case YYSYMBOL_SCORE: case YYSYMBOL_RATING: case YYSYMBOL_STATUS:
     case YYSYMBOL_FLAG: case YYSYMBOL_DEVIATION: case YYSYMBOL_REFORECAST: case YYSYMBOL_RANK:
-    case YYSYMBOL_WITHIN: case YYSYMBOL_BOTTOM:
+    case YYSYMBOL_WITHIN: case YYSYMBOL_BOTTOM: case YYSYMBOL_NOTES:
         return true;
     default:
         return false;

@@ -75,6 +75,7 @@ void ast_layout_free(Layout *layout);
     X("like", LIKE, 0)                                                                             \
     X("metric", METRIC, 1)                                                                         \
     X("not", NOT, 0)                                                                               \
+    X("notes", NOTES, 0)                                                                           \
     X("or", OR, 0)                                                                                 \
     X("overassign", OVERASSIGN, 0)                                                                 \
     X("per", PER, 0)                                                                               \
