@@ -554,25 +554,26 @@ static int status_rows(const Stmt *st, RenderSheet *b, const Node *rv, const Sta
 }
 
 /* Whether period member per is one the review reports (at or before the as-of). */
-static bool period_reported(const Stmt *st, const Member *per)
+static bool period_reported(const Period *per, int nper, const Member *m)
 {
-    for (int p = 0; p < st->nper; p++)
-        if (strcmp(st->per[p].label, per->name) == 0)
+    for (int p = 0; p < nper; p++)
+        if (strcmp(per[p].label, m->name) == 0)
             return true;
     return false;
 }
 
 /* Notes for periods after the as-of month are not shown: a warning each. */
-static void notes_after_as_of(const Stmt *st, const Node *decl, const NoteTable *t)
+static void notes_after_as_of(Measure *ms, const Node *decl, const NoteTable *t, const Period *per,
+                              int nper)
 {
     for (size_t i = 0; i < t->n; i++) {
         const Note *n = &t->v[i];
-        if (period_reported(st, n->period))
+        if (period_reported(per, nper, n->period))
             continue;
-        diag_warning(st->ms->p->diags, decl->c->loc,
+        diag_warning(ms->p->diags, decl->c->loc,
                      "%s:%ld: the note for %s, %s, %s is after the as-of month %s: not shown",
                      decl->c->str, n->line, n->member->name, n->period->name, n->metric->name,
-                     st->ms->as_of < 0 ? "(none)" : ms_month_label(st->s, st->ms->as_of));
+                     ms->as_of < 0 ? "(none)" : ms_month_label(ms->p->sym, ms->as_of));
     }
 }
 
@@ -643,7 +644,7 @@ static int show_status(const Stmt *st, const Node *rv, const Level *lv)
             return -1;
         }
         sp.notes = &ns;
-        notes_after_as_of(st, decl, &ns.t);
+        notes_after_as_of(st->ms, decl, &ns.t, st->per, st->nper);
     }
     int rc = status_sheets(st, rv, lv, &sp, views);
     free(ns.v);
@@ -1007,6 +1008,7 @@ static int review_unexplained(Measure *ms, const Node *rv, StatusSpec *sp, bool 
     const Level *lv = ms_review_level(ms->p, rv);
     size_t nmem = 0;
     Member **mem = lv ? ms_level_members(lv, &nmem) : NULL;
+    notes_after_as_of(ms, note_item(rv), &sp->notes->t, per, nper);
     for (int p = 0; p < nper && count >= 0; p++)
         for (size_t i = 0; i < nmem && count >= 0; i++)
             for (int k = 0; k < sp->n && count >= 0 && ms_active(ms->p->sym, mem[i], &per[p]);
