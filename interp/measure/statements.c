@@ -566,14 +566,14 @@ static bool period_reported(const Period *per, int nper, const Member *m)
 static void notes_after_as_of(Measure *ms, const Node *decl, const NoteTable *t, const Period *per,
                               int nper)
 {
-    for (size_t i = 0; i < t->n; i++) {
+    for (size_t i = 0; i < t->n && ms->as_of >= 0; i++) { /* no as-of: nothing is judged */
         const Note *n = &t->v[i];
         if (period_reported(per, nper, n->period))
             continue;
         diag_warning(ms->p->diags, decl->c->loc,
                      "%s:%ld: the note for %s, %s, %s is after the as-of month %s: not shown",
                      decl->c->str, n->line, n->member->name, n->period->name, n->metric->name,
-                     ms->as_of < 0 ? "(none)" : ms_month_label(ms->p->sym, ms->as_of));
+                     ms_month_label(ms->p->sym, ms->as_of));
     }
 }
 
