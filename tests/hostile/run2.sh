@@ -255,6 +255,21 @@ roster esc_roster.plan data/esc_roster.csv
 printf 'month,rep,revenue\n2027-01,%s,100\n2027-01,li,abc%s\n' "$esc" "$esc" >data/esc_act.csv
 actuals esc_actuals.plan data/esc_act.csv
 printf 'month,%s\n2026-01,5\n' "$esc" >data/esc_hist.csv
+printf 'month,rep,revenue\n2027-01,zhang,100\n2027-01,li,80\n' >data/notes_act.csv
+printf 'member,period,metric,text\nzhang,2027-01,revenue,"%s"\nli,2027-01,revenue,ok\n' "$esc" >data/esc_notes.csv
+printf 'member,period,metric,text\n%s,2027-01,revenue,x\nli,%s,revenue,x\nli,2027-01,%s,x\n' "$esc" "$esc" "$esc" >data/esc_notes_names.csv
+for f in esc_notes esc_notes_names; do
+    { echo "$H"; printf 'dimension org levels rep { zhang, li }
+metric revenue money
+target revenue = 1200
+';
+      printf 'split revenue by rep equally
+split revenue by month equally
+actuals "data/notes_act.csv"
+';
+      printf 'review monthly { status revenue  flag deviation 10%%  notes "data/%s.csv" }
+' "$f"; } >$f.plan
+done
 plan esc_history.plan <<'EOF'
 history h = "data/esc_hist.csv"
 metric x money
@@ -730,6 +745,12 @@ c esc_actuals_github     fails    noesc                        -- check --format
 c esc_actuals_json       fails    noesc json                   -- check --format json esc_actuals.plan
 c esc_actuals_run        fails    noesc                        -- run esc_actuals.plan
 c esc_history            safe     noesc                        -- check esc_history.plan
+c esc_notes_run          safe     noesc                        -- run esc_notes.plan --show "review monthly"
+c esc_notes_csv          safe     noesc                        -- run esc_notes.plan --show "review monthly" --format csv
+c esc_notes_json         safe     noesc                        -- run esc_notes.plan --show "review monthly" --format json
+c esc_notes_check        safe     noesc                        -- check --strict esc_notes.plan
+c esc_notes_names        error    noesc                        -- check esc_notes_names.plan
+c esc_notes_names_gh     fails    noesc                        -- check --format github esc_notes_names.plan
 c esc_label              safe     noesc                        -- run esc_label.plan
 c esc_comment            safe     noesc                        -- check esc_comment.plan
 c esc_ident              fails    noesc                        -- check esc_ident.plan
