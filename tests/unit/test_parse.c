@@ -112,6 +112,39 @@ static void test_soft_keywords_are_names(void **state)
     done(p);
 }
 
+/* notes "FILE" and status without bands in a review; notes still a name. */
+static void test_review_notes_and_bare_status(void **state)
+{
+    (void)state;
+    Parsed *p = parse("metric notes count\n"
+                      "review monthly { status notes  flag deviation 10%  notes \"n.csv\" }\n");
+    assert_int_equal(p->nerrors, 0);
+    Node *rv = p->items->next;
+    assert_int_equal(rv->a->kind, N_STATUS);
+    assert_int_equal(rv->a->op, 1);
+    assert_null(rv->a->a);
+    assert_int_equal(rv->a->next->next->kind, N_NOTES);
+    assert_string_equal(rv->a->next->next->c->str, "n.csv");
+    done(p);
+}
+
+/* Literals as a spreadsheet writes them: an error each, the value meant kept. */
+static void test_literal_hints(void **state)
+{
+    (void)state;
+    Parsed *p = parse("plan \"x\" { year = 2027  start = feb }\n"
+                      "let a = 1,400万\nlet b = 60 %\nlet c = 1月\nlet d = max(1,400)\n");
+    assert_int_equal(p->nerrors, 3);
+    Node *a = p->items->next;
+    assert_int_equal(num_cmp(a->a->num, num_from_int(14000000)), 0);
+    Node *c = a->next->next;
+    assert_int_equal(c->a->kind, N_MONTH);
+    assert_string_equal(c->a->str, "2028-01");
+    Node *d = c->next;
+    assert_int_equal(ast_list_len(d->a->b), 2); /* max(1, 400): two arguments */
+    done(p);
+}
+
 static void test_separators_optional(void **state)
 {
     (void)state;
@@ -236,6 +269,8 @@ int main(void)
         cmocka_unit_test(test_locations_count_code_points),
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_soft_keywords_are_names),
+        cmocka_unit_test(test_review_notes_and_bare_status),
+        cmocka_unit_test(test_literal_hints),
         cmocka_unit_test(test_separators_optional),
         cmocka_unit_test(test_recovery_reports_each_error),
         cmocka_unit_test(test_malformed_numbers),
