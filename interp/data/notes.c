@@ -110,7 +110,9 @@ static const Member *row_period(Reader *r)
                 first = first ? first : t->members[i]->name;
                 last = t->members[i]->name;
             }
-        if (first)
+        if (first && first == last)
+            diag_note_plain(r->p->diags, "its one period is %s", first);
+        else if (first)
             diag_note_plain(r->p->diags, "its periods are %s .. %s", first, last);
     }
     strmap_free(&names);
