@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/ident.h"
 #include "check/check.h"
 #include "session/session.h"
 
@@ -44,7 +45,10 @@ static bool show_head_known(Session *S, const char *spec)
     char w[128];
     const char *rest = first_word(spec, w, sizeof w);
     const Symbols *s = S->p->sym;
-    if (!w[0] || strmap_get(&s->metrics, w))
+    char *nfc = ident_nfc(w, strlen(w)); /* names are NFC, as the lexer reads them */
+    bool metric = strmap_get(&s->metrics, nfc ? nfc : w) != NULL;
+    free(nfc);
+    if (!w[0] || metric)
         return true;
     for (size_t i = 0; i < sizeof show_words / sizeof *show_words; i++)
         if (strcmp(w, show_words[i]) == 0)
