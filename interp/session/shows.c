@@ -2,7 +2,6 @@
  * reports and show statements, one table per split metric and dimension,
  * the reviews.  It lists show statements; it evaluates nothing but the
  * allocations that say which dimensions a metric is split by. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,14 +26,16 @@ void session_shows_free(ShowList *l)
 
 static const char *const show_words[] = {"review", "scorecard", "incentive", "reforecast"};
 
-/* The first word of spec (up to a space) into w; the rest after it. */
-static const char *first_word(const char *spec, char *w, size_t cap)
+/* Whether w is a metric of the plan (compared in NFC, as the lexer reads names) or a word
+ * that starts a table's name. */
+static bool show_head(const Symbols *s, const char *w)
 {
-    while (*spec == ' ')
-        spec++;
-    size_t n = strcspn(spec, " ");
-    snprintf(w, cap, "%.*s", (int)(n < cap ? n : cap - 1), spec);
-    return spec + n;
+    char *nfc = ident_nfc(w, strlen(w));
+    bool metric = strmap_get(&s->metrics, nfc ? nfc : w) != NULL;
+    free(nfc);
+    for (size_t i = 0; !metric && i < sizeof show_words / sizeof *show_words; i++)
+        metric = strcmp(w, show_words[i]) == 0;
+    return metric;
 }
 
 /* A --show that starts with neither a metric nor a table word ("reveiw
@@ -42,35 +43,33 @@ static const char *first_word(const char *spec, char *w, size_t cap)
  * not as a syntax error of the plan.  False after reporting. */
 static bool show_head_known(Session *S, const char *spec)
 {
-    char w[128];
-    const char *rest = first_word(spec, w, sizeof w);
+    while (*spec == ' ')
+        spec++;
+    size_t n = strcspn(spec, " ");
+    char *w = xstrndup(spec, n);
     const Symbols *s = S->p->sym;
-    char *nfc = ident_nfc(w, strlen(w)); /* names are NFC, as the lexer reads them */
-    bool metric = strmap_get(&s->metrics, nfc ? nfc : w) != NULL;
-    free(nfc);
-    if (!w[0] || metric)
-        return true;
-    for (size_t i = 0; i < sizeof show_words / sizeof *show_words; i++)
-        if (strcmp(w, show_words[i]) == 0)
-            return true;
-    StrMap m = {0};
-    for (size_t i = 0; i < s->metrics.cap; i++)
-        if (s->metrics.keys[i])
-            strmap_put(&m, s->metrics.keys[i], NULL);
-    for (size_t i = 0; i < sizeof show_words / sizeof *show_words; i++)
-        strmap_put(&m, show_words[i], NULL);
-    const char *near = sym_closest(&m, w);
-    diag_error(&S->d, (Loc){0},
-               "--show '%s': '%s' is not a metric, nor review, scorecard, incentive "
-               "or reforecast",
-               spec, w);
-    if (near)
-        diag_note_plain(&S->d, "did you mean '%s%s'?", near, rest);
-    else
-        diag_note_plain(&S->d, "--show takes 'METRIC [by LEVEL, ...]', 'review NAME', 'scorecard "
-                               "NAME', 'incentive NAME' or 'reforecast METRIC'");
-    strmap_free(&m);
-    return false;
+    bool known = !w[0] || show_head(s, w);
+    if (!known) {
+        StrMap m = {0};
+        for (size_t i = 0; i < s->metrics.cap; i++)
+            if (s->metrics.keys[i])
+                strmap_put(&m, s->metrics.keys[i], NULL);
+        for (size_t i = 0; i < sizeof show_words / sizeof *show_words; i++)
+            strmap_put(&m, show_words[i], NULL);
+        const char *near = sym_closest(&m, w);
+        diag_error(&S->d, (Loc){0},
+                   "--show '%s': '%s' is not a metric, nor review, scorecard, incentive or "
+                   "reforecast",
+                   spec, w);
+        if (near)
+            diag_note_plain(&S->d, "did you mean '%s%s'?", near, spec + n);
+        else
+            diag_note_plain(&S->d, "--show takes 'METRIC [by LEVEL, ...]', 'review NAME', "
+                                   "'scorecard NAME', 'incentive NAME' or 'reforecast METRIC'");
+        strmap_free(&m);
+    }
+    free(w);
+    return known;
 }
 
 bool session_add_show(Session *S, const char *spec)
