@@ -179,6 +179,8 @@ void sym_note_levels(Diags *d, const Symbols *s, const char *name);
 /* After "unknown member/name NAME": when NAME is a month, quarter or half
  * written in Chinese (一月, 一季度, 上半年), a note with what to write. */
 void sym_note_period_word(Diags *d, const Symbols *s, const char *name);
+/* The plan's calendar level a Chinese word names (季度: quarter), or NULL. */
+const char *sym_cn_level(const Symbols *s, const char *name);
 /* The same, choosing among a fixed list of words (kinds, cadences...). */
 void sym_suggest_word(Diags *d, const char *name, const char *const *words, int n);
 

@@ -65,3 +65,20 @@ void sym_note_period_word(Diags *d, const Symbols *s, const char *name)
         break;
     }
 }
+
+/* The calendar's levels as a Chinese plan names them. */
+static const struct {
+    const char *cn, *level;
+} cn_levels[] = {
+    {"年", "year"},    {"年度", "year"},    {"半年", "half"}, {"半年度", "half"},
+    {"季", "quarter"}, {"季度", "quarter"}, {"月", "month"},  {"月份", "month"},
+    {"月度", "month"}, {"周", "week"},      {"日", "day"},    {"天", "day"},
+};
+
+const char *sym_cn_level(const Symbols *s, const char *name)
+{
+    for (size_t i = 0; i < sizeof cn_levels / sizeof *cn_levels; i++)
+        if (strcmp(name, cn_levels[i].cn) == 0 && strmap_get(&s->levels, cn_levels[i].level))
+            return cn_levels[i].level;
+    return NULL;
+}

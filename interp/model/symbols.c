@@ -133,7 +133,8 @@ void sym_note_did_you_mean(Diags *d, const char *s)
 
 void sym_note_levels(Diags *d, const Symbols *s, const char *name)
 {
-    sym_note_did_you_mean(d, sym_closest(&s->levels, name));
+    const char *cn = sym_cn_level(s, name);
+    sym_note_did_you_mean(d, cn ? cn : sym_closest(&s->levels, name));
     Buf b = {0};
     for (int i = 0; i < s->ndims; i++)
         for (int k = 0; k < s->dims[i]->nlevels; k++)
