@@ -9,8 +9,8 @@
 Member member_ambiguous;
 
 const char *const sym_cadence_names[] = {"monthly", "quarterly", "half", "annual", NULL};
-const char *const sym_setting_names[] = {"year",  "start",    "currency", "unit",
-                                         "round", "rounding", "name",     NULL};
+const char *const sym_setting_names[] = {"year",     "start", "currency", "unit", "round",
+                                         "rounding", "name",  "years",    NULL};
 const char *const sym_metric_kinds[] = {"money", "count", "percent", "score", NULL};
 const char *const sym_metric_options[] = {"lower_is_better", NULL};
 const char *const sym_status_bands[] = {"green", "amber", NULL};
