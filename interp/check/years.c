@@ -112,8 +112,8 @@ static void substitute(Sub *x, Node *e, int depth)
                 diag_error(x->r->d, e->loc, "FY%d's target cannot use FY%d's", x->year, y);
                 diag_note_plain(x->r->d,
                                 "a year's target may use the targets of earlier years "
-                                "only: FY%d: FY%d * 110%%",
-                                y + 1, y);
+                                "only, e.g. FY%d: FY%d * 110%%",
+                                y, y - 1);
             }
             return;
         }
@@ -193,31 +193,30 @@ static void one_year_only(R *r, Node *n)
     const char *what = NULL;
     switch (n->kind) {
     case N_ACTUALS:
-        what = "actuals";
+        what = "actuals belong";
         break;
     case N_INCENTIVE:
-        what = "an incentive";
+        what = "an incentive belongs";
         break;
     case N_SCORECARD:
-        what = "a scorecard";
+        what = "a scorecard belongs";
         break;
     case N_REVIEW:
-        what = "a review";
+        what = "a review belongs";
         break;
     case N_SCENARIO:
-        what = "a scenario";
+        what = "a scenario belongs";
         break;
     case N_EXAMPLE:
-        what = "a worked example";
+        what = "a worked example belongs";
         break;
     case N_ASSERT:
-        what = "an assertion";
+        what = "an assertion belongs";
         break;
     default:
         return;
     }
-    diag_error(r->d, n->loc, "%s belongs to one fiscal year, and this plan covers %d", what,
-               r->s->years);
+    diag_error(r->d, n->loc, "%s to one fiscal year, and this plan covers %d", what, r->s->years);
     diag_note_plain(r->d,
                     "measure each year in its own plan (year = %d, no `years`) with that "
                     "year's targets",
