@@ -279,7 +279,7 @@ static bool stage_engine(Session *S)
     engine_init(S, &S->en);
     S->engine = true;
     session_years_attach(S);
-    if (S->o->as_of)
+    if (!S->d.nerrors && S->o->as_of)
         resolve_as_of(S);
     if (!S->d.nerrors && S->o->scenario)
         resolve_scenario(S);

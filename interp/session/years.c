@@ -119,6 +119,13 @@ void session_years_attach(Session *S)
 {
     if (!S->nworlds)
         return;
+    if (S->o->as_of || S->o->nactuals) {
+        diag_error(&S->d, (Loc){0}, "%s: the plan covers %d fiscal years and has no actuals",
+                   S->o->as_of ? "--as-of" : "--actuals", S->p->sym->years);
+        diag_note_plain(&S->d, "measure a year with a plan of its own (year = %d, no `years`)",
+                        S->p->sym->first_year);
+        S->usage = true;
+    }
     free(S->years);
     S->years = xcalloc((size_t)S->nworlds + 1, sizeof *S->years);
     S->years[0] = &S->en;
