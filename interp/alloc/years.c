@@ -185,8 +185,12 @@ int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
         return al_table_one(en, show, arena, t);
     Years y = {arena_alloc(arena, (size_t)en->nyears * sizeof(Table)), en->nyears, arena, t, true};
     for (int k = 0; k < y.n; k++)
-        if (al_table_one(en->years[k], show, arena, &y.w[k]) < 0)
+        if (al_table_one(en->years[k], show, arena, &y.w[k]) < 0) {
+            if (k > 0)
+                diag_note_plain(en->p->diags, "in FY%d, year %d of the plan's %d",
+                                en->years[k]->p->sym->year, k + 1, y.n);
             return -1;
+        }
     *t = y.w[0];
     y.additive = (t->kind == VAL_MONEY || t->kind == VAL_COUNT) && !t->na;
     const Engine *const *ens = (const Engine *const *)en->years;

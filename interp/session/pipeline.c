@@ -247,7 +247,7 @@ static bool stage_splits(Session *S)
         alloc_check_derived(&en);
         alloc_engine_free(&en);
     }
-    return !S->d.nerrors;
+    return !S->d.nerrors && session_years_splits(S);
 }
 
 /* --as-of YYYY-MM: a month of the plan's fiscal year. */

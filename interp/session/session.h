@@ -90,9 +90,12 @@ typedef struct Session {
     struct Engine **years; /* the engines of the years, for Engine.years */
 } Session;
 
-/* A multi-year plan: the later years' worlds, checked and their splits
- * evaluated (after the check of this one); false after reporting. */
+/* A multi-year plan: the later years' worlds, checked, with their engines
+ * (after the check of this one); false after reporting. */
 bool session_years_build(Session *S);
+/* Their splits evaluated for their errors (after this one's); false after
+ * reporting. */
+bool session_years_splits(Session *S);
 /* Lends the years' engines to this session's engine. */
 void session_years_attach(Session *S);
 void session_years_free(Session *S);

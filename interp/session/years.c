@@ -107,12 +107,21 @@ bool session_years_build(Session *S)
         W->p->world = k;
         W->p->year_values = &S->year_values;
         load_again(W, S);
-        bool ok = session_run(W, SESSION_CHECK | SESSION_SPLITS | SESSION_ENGINE);
+        bool ok = session_run(W, SESSION_CHECK | SESSION_ENGINE);
         move_errors(S, W);
         if (!ok || !keep_targets(S, W))
             return false;
     }
     return true;
+}
+
+bool session_years_splits(Session *S)
+{
+    for (int k = 0; k < S->nworlds && !S->d.nerrors; k++) {
+        session_run(S->worlds[k], SESSION_SPLITS);
+        move_errors(S, S->worlds[k]);
+    }
+    return !S->d.nerrors;
 }
 
 void session_years_attach(Session *S)
@@ -133,6 +142,10 @@ void session_years_attach(Session *S)
         S->years[k + 1] = &S->worlds[k]->en;
     S->en.years = S->years;
     S->en.nyears = S->nworlds + 1;
+    for (int k = 0; k < S->nworlds; k++) { /* what their tables find is reported here */
+        S->worlds[k]->p->diags = &S->d;
+        S->worlds[k]->en.ev.d = &S->d;
+    }
 }
 
 void session_years_free(Session *S)
