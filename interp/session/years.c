@@ -40,8 +40,6 @@ static bool keep_targets(Session *S, Session *W)
             free(strmap_put(&S->year_values, xstrdup(key), val));
         }
     alloc_engine_free(&en);
-    if (!ok && W != S)
-        diag_note_plain(&S->d, "while evaluating FY%d", s->year);
     return ok;
 }
 
@@ -107,9 +105,9 @@ bool session_years_build(Session *S)
         W->p->world = k;
         W->p->year_values = &S->year_values;
         load_again(W, S);
-        bool ok = session_run(W, SESSION_CHECK | SESSION_ENGINE);
+        bool ok = session_run(W, SESSION_CHECK | SESSION_ENGINE) && keep_targets(S, W);
         move_errors(S, W);
-        if (!ok || !keep_targets(S, W))
+        if (!ok || S->d.nerrors)
             return false;
     }
     return true;
