@@ -88,6 +88,7 @@ static SessionOpts *world_opts(const Session *S)
     o->as_of = NULL; /* the first year's: a later year has no actuals */
     o->scenario = NULL;
     o->nactuals = 0;
+    o->budget = session_budget((Session *)S); /* one budget for the years: --max-steps */
     return o;
 }
 
