@@ -99,6 +99,10 @@ typedef struct Engine {
     struct ExactMonths *exact_months; /* exact sums per member and month (derived.c) */
     Num *scratch;                     /* check: values of one axis, reused */
     size_t scratch_n;
+    /* A multi-year plan: the engine of each fiscal year, this one first
+     * (lent by the session); tables span them.  NULL: one year. */
+    struct Engine **years;
+    int nyears;
 } Engine;
 
 /* An engine for a checked program (borrowed, with its symbols) and one to
@@ -106,13 +110,17 @@ typedef struct Engine {
 void alloc_engine_init(Engine *en, Program *p);
 void alloc_engine_free(Engine *en);
 
+/* The exact root target of a metric (its target expression, or the sum of
+ * its cells): 0, or -1 after reporting. */
+int alloc_root_target(Engine *en, const Node *metric, Num *out);
 /* Whether the plan splits this metric. */
 bool alloc_has_splits(Engine *en, const Node *metric);
 
 /* The full allocation of a metric (NULL after reporting an error). */
 Alloc *alloc_get(Engine *en, const Node *metric);
 
-/* The table of `show METRIC by LEVEL[, LEVEL]` (s is an N_SHOW node).
+/* The table of `show METRIC by LEVEL[, LEVEL]` (s is an N_SHOW node); in
+ * a multi-year plan, the years' tables assembled (years.c).
  * Returns 0, or -1 after reporting.  The Table's arrays are allocated in
  * arena. */
 int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t);

@@ -231,6 +231,11 @@ static int root_target(Engine *en, const Node *metric, const Node *at, Num *out)
     return rc;
 }
 
+int alloc_root_target(Engine *en, const Node *metric, Num *out)
+{
+    return root_target(en, metric, NULL, out);
+}
+
 static int total_hook(Eval *e, const Node *call, const char *name, int fiscal_year, Num *out)
 {
     Engine *en = e->user;

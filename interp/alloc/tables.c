@@ -572,7 +572,7 @@ static int amount_table(Engine *en, Alloc *A, const Side *side, int nlv, Arena *
     return 0;
 }
 
-int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
+int al_table_one(Engine *en, const Node *show, Arena *arena, Table *t)
 {
     memset(t, 0, sizeof *t);
     Symbols *s = en->p->sym;

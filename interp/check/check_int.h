@@ -86,6 +86,9 @@ void rs_check_splits(R *r); /* splits.c */
 void rs_check_cycles(R *r);
 char *rs_fmt_pct(Num share, char *buf);
 void rs_check_item(R *r, Node *n); /* declarations.c */
+/* A multi-year plan: each per-year target becomes this world's value; what
+ * such a plan cannot mean is reported (years.c). */
+void rs_select_years(R *r);
 
 const char *sym_kind_name(Kind k);
 Kind sym_metric_kind(const Node *metric);

@@ -140,6 +140,21 @@ static void set_year(R *r, Node *v)
     r->s->year = (int)y;
 }
 
+static void set_years(R *r, Node *v)
+{
+    Num x;
+    int64_t y;
+    if (rx_const(r, v, &x) != 1 || num_to_int(x, NUM_TRUNC, &y) != NUM_OK ||
+        num_cmp(x, num_from_int(y)) != 0 || y < 1 || y > SYM_MAX_YEARS) {
+        diag_error(r->d, v->loc, "'years' must be a whole number of fiscal years from 1 to %d",
+                   SYM_MAX_YEARS);
+        diag_note_plain(r->d,
+                        "for a three-year plan: plan \"三年规划\" { year = 2027  years = 3 }");
+        return;
+    }
+    r->s->years = (int)y;
+}
+
 static void set_start(R *r, Node *v)
 {
     if (v->kind != N_NAME || !cal_month_by_name(v->name)) {
@@ -201,7 +216,8 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
     if (k < 0) {
         diag_error(r->d, a->name_loc, "unknown plan setting '%s'", a->name);
         sym_suggest_word(r->d, a->name, sym_setting_names, SET__COUNT);
-        diag_note_plain(r->d, "settings are year, start, currency, unit, round and rounding");
+        diag_note_plain(r->d,
+                        "settings are year, start, currency, unit, round, rounding and years");
         return;
     }
     if (seen[k]) {
@@ -212,6 +228,9 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
     switch (k) {
     case SET_YEAR:
         set_year(r, a->a);
+        break;
+    case SET_YEARS:
+        set_years(r, a->a);
         break;
     case SET_START:
         set_start(r, a->a);
@@ -240,12 +259,13 @@ static void check_header(R *r)
     NumStatus st = num_parse("0.01", 4, &s->round_step);
     (void)st;
     s->rounding = NUM_HALF_UP;
+    s->years = 1;
     Unit *m = r->p->main;
     if (!s->header) {
         Loc at = {m->src, m->src->first_line, 1, m->src->first_line, 1};
         diag_error(r->d, at, "the plan has no 'plan' header");
         diag_note_plain(r->d, "start the plan with: plan \"NAME\" { year = 2027 }");
-        s->year = 2000;
+        s->year = s->first_year = 2000;
         return;
     }
     Node *seen[SET__COUNT] = {0};
@@ -257,6 +277,8 @@ static void check_header(R *r)
     }
     if (!s->year)
         s->year = 2000;
+    s->first_year = s->year;
+    s->year += r->p->world; /* world k of a multi-year plan is its year k + 1 */
 }
 
 Member *rs_new_member(R *r, Dim *d, const char *name, int depth, Member *parent, Loc loc)
@@ -338,6 +360,7 @@ void check_program(Program *p)
     for (Unit *u = p->units; u; u = u->next)
         collect(&r, u);
     check_header(&r);
+    rs_select_years(&r);
     build_time(&r);
     for (Unit *u = p->units; u; u = u->next)
         for (Node *n = u->items; n; n = n->next)

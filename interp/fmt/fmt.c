@@ -579,6 +579,9 @@ static void target_entry(Fmt *f, Entry *e, const Node *n)
 {
     if (n->c)
         e->last = file_doc(f, join(f, "target ", n->name, " from "), n, e->t1);
+    else if (n->op == TARGET_BY_YEAR)
+        cell_entry(f, e, K_TARGET, "target ", n->name,
+                   cat(f, 2, text(f, "= "), entries_block(f, n->b, lay_last(f, n))));
     else
         cell_entry(f, e, K_TARGET, "target ", n->name, assign_expr(f, n->a));
 }

@@ -40,6 +40,11 @@ typedef struct Program {
     int syntax_errors;
     Symbols *sym;
     FileIds files; /* every file read: the plan, its imports, its data files */
+    /* A multi-year plan (`years = N`) is checked once per fiscal year: world
+     * k is the plan's year + k; year_values (the caller's, or NULL) holds the
+     * exact targets of the earlier years, "METRIC FYyyyy" -> Num. */
+    int world;
+    const StrMap *year_values;
 } Program;
 
 Program *prog_new(Diags *d);

@@ -89,6 +89,8 @@ struct Symbols {
     Arena arena;
     Node *header;
     int year, start_month; /* fiscal year, first calendar month 1..12 */
+    int years;             /* fiscal years the plan covers (`years = 3`); 1 by default */
+    int first_year;        /* the plan's first fiscal year: year, less the world's offset */
     Num round_step;
     NumRound rounding; /* half_up (default) or half_even */
     Dim *time;
@@ -101,6 +103,9 @@ struct Symbols {
     Node **splits;
     int nsplits;
 };
+
+/* The most fiscal years a plan may cover (`years = N`). */
+#define SYM_MAX_YEARS 10
 
 /* The plan's fiscal year (year and first month) for base/calendar.h. */
 static inline FiscalYear sym_fiscal_year(const Symbols *s)
@@ -121,6 +126,7 @@ typedef enum {
     SET_ROUND,
     SET_ROUNDING,
     SET_NAME,
+    SET_YEARS,
     SET__COUNT
 } PlanSetting;
 

@@ -9,8 +9,8 @@
 Member member_ambiguous;
 
 const char *const sym_cadence_names[] = {"monthly", "quarterly", "half", "annual", NULL};
-const char *const sym_setting_names[] = {"year",  "start",    "currency", "unit",
-                                         "round", "rounding", "name",     NULL};
+const char *const sym_setting_names[] = {"year",     "start", "currency", "unit", "round",
+                                         "rounding", "name",  "years",    NULL};
 const char *const sym_metric_kinds[] = {"money", "count", "percent", "score", NULL};
 const char *const sym_metric_options[] = {"lower_is_better", NULL};
 const char *const sym_status_bands[] = {"green", "amber", NULL};
@@ -169,9 +169,10 @@ static Member *lookup_month(const Symbols *s, const Node *ref, Diags *report)
     Member *m = strmap_get(&s->time->by_name, ref->str);
     if (!m && report) {
         diag_error(report, ref->loc, "month %s is not in fiscal year FY%d", ref->str, s->year);
-        diag_note_plain(report, "FY%d runs %s .. %s", s->year,
-                        s->time->members[s->time->nmembers - 12]->name,
-                        s->time->members[s->time->nmembers - 1]->name);
+        int first = cal_month_code(sym_fiscal_year(s), 0);
+        int last = cal_month_code(sym_fiscal_year(s), 11);
+        diag_note_plain(report, "FY%d runs %04d-%02d .. %04d-%02d", s->year, first / 100,
+                        first % 100, last / 100, last % 100);
     }
     return m;
 }

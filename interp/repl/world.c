@@ -611,6 +611,14 @@ ReplWorld *repl_world_build(Repl *S, const ReplState *st, int first_new)
         prog_load_new_imports(w->s.p); /* what the what-ifs import */
         rc = session_run(&w->s, SESSION_CHECK) ? evaluate(S, w, st) : -1;
     }
+    if (rc == 0 && w->s.nworlds && st->nw > 0) { /* its years are the plan file's */
+        diag_error(&w->s.d, (Loc){0},
+                   "the plan covers %d fiscal years: the REPL changes a plan of one year",
+                   w->s.p->sym->years);
+        diag_note_plain(&w->s.d,
+                        "edit the plan file, or try the change in a plan of one year (no `years`)");
+        rc = -1;
+    }
     if (rc == 0 && first_new >= 0 && !w->fresh_actuals) /* the new entries' warnings are news */
         keep_new_warnings(&w->s.d, w->esrc + first_new, st->nw - first_new);
     repl_flush(S, &w->s.d);

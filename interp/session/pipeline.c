@@ -27,6 +27,7 @@ void session_init(Session *S, const SessionOpts *o)
 
 void session_free(Session *S)
 {
+    session_years_free(S);
     if (S->measure)
         ms_free(&S->ms);
     if (!S->lent_act)
@@ -41,11 +42,18 @@ void session_free(Session *S)
 
 bool session_load_file(Session *S, const char *path)
 {
+    S->load_path = xstrdup(path);
     return prog_load_file(S->p, path);
 }
 
 void session_load_text(Session *S, const char *name, const char *dir, const char *text, size_t len)
 {
+    S->load_name = xstrdup(name);
+    S->load_dir = dir ? xstrdup(dir) : NULL;
+    S->load_text = xmalloc(len + 1);
+    memcpy(S->load_text, text, len);
+    S->load_text[len] = 0;
+    S->load_len = len;
     prog_load_text(S->p, name, dir, text, len);
 }
 
@@ -124,6 +132,8 @@ static bool stage_check(Session *S)
     check_program(S->p);
     size_budget(S);
     S->plan_errors = S->d.nerrors;
+    if (!S->d.nerrors && !S->is_world && S->p->sym->years > 1 && !session_years_build(S))
+        S->plan_errors = S->d.nerrors;
     return !S->d.nerrors;
 }
 
@@ -237,7 +247,7 @@ static bool stage_splits(Session *S)
         alloc_check_derived(&en);
         alloc_engine_free(&en);
     }
-    return !S->d.nerrors;
+    return !S->d.nerrors && session_years_splits(S);
 }
 
 /* --as-of YYYY-MM: a month of the plan's fiscal year. */
@@ -268,7 +278,8 @@ static bool stage_engine(Session *S)
 {
     engine_init(S, &S->en);
     S->engine = true;
-    if (S->o->as_of)
+    session_years_attach(S);
+    if (!S->d.nerrors && S->o->as_of)
         resolve_as_of(S);
     if (!S->d.nerrors && S->o->scenario)
         resolve_scenario(S);

@@ -80,7 +80,27 @@ typedef struct Session {
     bool usage;        /* an option's text is wrong (--show, --as-of...): exit 2 */
     int show_errors;   /* errors of --show texts: reported without the plan's count line */
     EvalBudget budget; /* its evaluations' nesting and steps, unless SessionOpts lends one */
+    /* A multi-year plan (`years = N`): the plan again for each later fiscal
+     * year (worlds[k - 1] is year + k), loaded as this one was; its
+     * engine's tables span them (session/years.c). */
+    char *load_path, *load_name, *load_dir, *load_text;
+    size_t load_len;
+    struct Session **worlds;
+    int nworlds;
+    bool is_world;         /* one of another session's worlds */
+    StrMap year_values;    /* "METRIC FYyyyy" -> exact target (Num, owned) */
+    struct Engine **years; /* the engines of the years, for Engine.years */
 } Session;
+
+/* A multi-year plan: the later years' worlds, checked, with their engines
+ * (after the check of this one); false after reporting. */
+bool session_years_build(Session *S);
+/* Their splits evaluated for their errors (after this one's); false after
+ * reporting. */
+bool session_years_splits(Session *S);
+/* Lends the years' engines to this session's engine. */
+void session_years_attach(Session *S);
+void session_years_free(Session *S);
 
 /* A session with no plan yet; o may be NULL (no options). */
 void session_init(Session *S, const SessionOpts *o);

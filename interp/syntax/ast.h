@@ -44,7 +44,9 @@
       "derived expr, op = MK_DERIVED, flags = its Kind (resolve)")                                 \
     X(N_LET, "let", "name; a = expr")                                                              \
     X(N_FN, "fn", "name; a = params (N_NAME list); b = body")                                      \
-    X(N_TARGET, "target", "name = metric; a = expr, or c = from path N_STR; d = mapping")          \
+    X(N_TARGET, "target",                                                                          \
+      "name = metric; a = expr, or c = from path N_STR; d = mapping; op = TARGET_BY_YEAR: b = "    \
+      "list of N_ENTRY (FYyyyy: expr), a = this year's value once checked")                        \
     X(N_SPLIT, "split", "name = metric; a = level N_NAME; b = scope list; c = spec; d = N_ADJUST") \
     X(N_SPEC_MAP, "split values", "a = list of N_ENTRY")                                           \
     X(N_SPEC_WEIGHTS, "weights", "a = list of N_ENTRY")                                            \
@@ -139,6 +141,8 @@ typedef enum {
 } SplitForm;
 
 typedef enum { MK_MONEY, MK_COUNT, MK_PERCENT, MK_SCORE, MK_DERIVED } MetricKind;
+/* N_TARGET's op: one value, or a value per fiscal year. */
+typedef enum { TARGET_ONE, TARGET_BY_YEAR } TargetForm;
 typedef enum { SHOW_METRIC, SHOW_SCORECARD, SHOW_INCENTIVE, SHOW_REVIEW, SHOW_REFORECAST } ShowKind;
 /* The word after `show` that says the kind, with a space ("review "), or
  * "" (a metric's table). */

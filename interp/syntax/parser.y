@@ -129,6 +129,8 @@ stmt: PLAN opt_label '{' attrs '}'
     | FN name '(' opt_params ')' '=' expr
         { $$ = named(ctx, N_FN, @$, $2, @2); $$->a = $4.head; $$->b = $7; }
     | TARGET name '=' expr        { $$ = named(ctx, N_TARGET, @$, $2, @2); $$->a = $4; }
+    | TARGET name '=' '{' entries '}'
+        { $$ = named(ctx, N_TARGET, @$, $2, @2); $$->op = TARGET_BY_YEAR; $$->b = $5.head; }
     | TARGET name FROM STRING opt_mapping
         { $$ = named(ctx, N_TARGET, @$, $2, @2); $$->c = $4; $$->d = $5; }
     | SPLIT name BY name scope split_spec opt_adjust

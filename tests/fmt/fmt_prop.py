@@ -151,6 +151,30 @@ def extra_statements(rng):
     return lines
 
 
+def multi_year(rng, text):
+    """The plan over 2 or 3 fiscal years (`years = N`): its target per year,
+    written in each form (a number, growth on an earlier year); assertions,
+    which measure one year, left out."""
+    m = re.search(r"\{ year = (\d+)", text)
+    y, n = int(m.group(1)), rng.randint(2, 3)
+    text = text.replace(m.group(0), m.group(0) + " years = %d" % n, 1)
+
+    def per_year(t):
+        entries = ["FY%d: %s" % (y, t.group(2))]
+        for k in range(1, n):
+            entries.append(rng.choice(["FY%d: FY%d * 1%02d%%" % (y + k, y + k - 1, rng.randint(0, 30)),
+                                       "FY%d: %s" % (y + k, t.group(2)),
+                                       "FY%d: round(FY%d * 1.1, 1)" % (y + k, y)]))
+        sep = rng.choice([", ", "\n  "])
+        return "target %s = { %s }" % (t.group(1), sep.join(entries))
+
+    text = re.sub(r"^target (\w+) = (.+)$", per_year, text, count=1, flags=re.M)
+    # a month literal names one year's month; its name (mar) names it in every year
+    names = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+    text = re.sub(r"\b\d{4}-(\d{2})\b(?!-)", lambda mm: names[int(mm.group(1)) - 1], text)
+    return "".join(l for l in text.splitlines(True) if not l.startswith("assert"))
+
+
 class Result:
     def __init__(self):
         self.passed, self.failed, self.reports = 0, 0, []
@@ -169,6 +193,8 @@ def one(bin_, seed, keep):
     rng = random.Random(seed)
     P = alloc_prop.gen_plan(seed)
     text = P.text + "\n".join(extra_statements(rng)) + "\n"
+    if seed % 5 == 1:
+        text = multi_year(rng, text)
     messy = relayout(rng, text) if seed % 4 else text
     shows = []
     for s in P.shows:
