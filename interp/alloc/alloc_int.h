@@ -37,6 +37,11 @@ struct SplitInfo {
 typedef struct {
     Member **coord; /* leaf members of the axes before this one (NULL entries: none) */
     int n;
+    /* under locks in another dimension's scope (cross_locks.c): the scope
+     * members the cell is in, one per axis before (NULL: none), and their
+     * names for messages ("north"); key NULL outside every lock */
+    Member *const *key;
+    const char *where;
 } Ctx;
 
 /* Children grouped by parent: depends only on the dimension and the two
@@ -128,6 +133,31 @@ const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Memb
 int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val, Num *leafval);
 /* The values of X per member of axis ai for the whole plan (cached). */
 const Num *al_marginal(Engine *en, Alloc *X, int ai);
+/* cross_locks.c: amounts in a split scoped by another dimension.  The
+ * cells of the axes before axis i fall into groups, one per set of lock
+ * scopes they are in; a group's split tree is evaluated on the group's
+ * own total (base), so that its locks hold exactly. */
+typedef struct {
+    int *of;      /* per cell of the axes before: its group, -1: outside every lock */
+    Num *base;    /* per group: the sum of its cells */
+    Member **key; /* per group: i members (one per axis before; NULL: any) */
+    char **where; /* per group: "north", "north, Q1" */
+    int n, nkey;
+} LockGroups;
+
+/* Whether a split locks amounts in the scope of another dimension. */
+bool al_cross_lock(const SplitInfo *si);
+/* Whether some axis of A has such locks. */
+bool al_has_cross_locks(const Alloc *A);
+/* The groups of the n cells cur of the axes before axis i; -1 after
+ * reporting locks whose scopes overlap. */
+int al_lock_groups(Engine *en, const Alloc *A, int i, const Num *cur, size_t n, LockGroups *lg);
+void al_lock_groups_free(LockGroups *lg);
+/* A split picked for parent p (level k) in context c must be the lock whose
+ * scope is the cell's group, and no other split with amounts may apply
+ * where locks are: -1 after reporting. */
+int al_check_lock_pick(Engine *en, const Alloc *A, const Axis *ax, int k, const Member *p,
+                       const Ctx *c, const SplitInfo *picked);
 /* joint_cells.c */
 /* The leaves of the first upto axes at joint cell c. */
 void al_decode(const Alloc *A, int upto, size_t c, Member **coord);

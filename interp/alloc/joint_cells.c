@@ -502,7 +502,7 @@ int al_check_axes(Engine *en, Alloc *A)
         Num *val = scratch(en, ax->dim->nmembers + (size_t)ax->npseudo + ax->nleaves + 2);
         Num *leaf = val + ax->dim->nmembers + ax->npseudo + 1;
         Member *coord[ALLOC_MAX_AXES];
-        Ctx ctx = {coord, i};
+        Ctx ctx = {coord, i, NULL, NULL};
         size_t n = ax->depends ? contexts : 1;
         int rc = 0;
         for (size_t c = 0; c < n && rc == 0; c++) {
@@ -601,17 +601,20 @@ static void axis_shares_free(AxisShares *sh)
 
 /* Evaluates axis i's split tree for the context of cell c of the axes
  * before it. */
-static int eval_shares(Engine *en, Alloc *A, int i, size_t c, AxisShares *sh)
+static int eval_shares(Engine *en, Alloc *A, int i, size_t c, const LockGroups *lg, AxisShares *sh)
 {
     Axis *ax = &A->ax[i];
     Member *coord[ALLOC_MAX_AXES];
-    Ctx ctx = {coord, i};
+    int g = lg->of ? lg->of[c] : -1;
+    Ctx ctx = {coord, i, g < 0 ? NULL : &lg->key[(size_t)g * (size_t)lg->nkey],
+               g < 0 ? NULL : lg->where[g]};
+    Num base = g < 0 ? A->root : lg->base[g];
     al_decode(A, i, c, coord);
-    int rc = al_eval_axis(en, A, ax, &ctx, A->root, sh->val, sh->leaf);
-    if (num_is_zero(A->root)) /* every cell is zero: no shares needed */
+    int rc = al_eval_axis(en, A, ax, &ctx, base, sh->val, sh->leaf);
+    if (num_is_zero(base)) /* every cell is zero: no shares needed */
         return rc;
     for (size_t j = 0; j < ax->nleaves; j++)
-        sh->fok[j] = share_bits(sh->leaf[j], A->root, &sh->frac[j], &sh->fneg[j]);
+        sh->fok[j] = share_bits(sh->leaf[j], base, &sh->frac[j], &sh->fneg[j]);
     return rc;
 }
 
@@ -622,12 +625,15 @@ static int eval_shares(Engine *en, Alloc *A, int i, size_t c, AxisShares *sh)
 #define FAST_SHARE_LIMIT ((u128)1 << 90)
 
 /* The cells under one cell v of the axes before: v times each leaf's share. */
-static int split_cell(Engine *en, const Alloc *A, Num v, const AxisShares *sh, size_t nl, Num *next)
+static int split_cell(Engine *en, const Alloc *A, Num v, Num base, const AxisShares *sh, size_t nl,
+                      Num *next)
 {
     bool fast = (u128)(v.v < 0 ? -v.v : v.v) < FAST_SHARE_LIMIT;
     for (size_t j = 0; j < nl; j++) {
-        if (fast && sh->fok[j] ? !mul_share(v, sh->frac[j], sh->fneg[j], &next[j])
-                               : num_muldiv(v, sh->leaf[j], A->root, &next[j]) != NUM_OK)
+        if (num_is_zero(base))
+            next[j] = NUM_ZERO; /* a lock's scope whose total is 0: its cells are 0 */
+        else if (fast && sh->fok[j] ? !mul_share(v, sh->frac[j], sh->fneg[j], &next[j])
+                                    : num_muldiv(v, sh->leaf[j], base, &next[j]) != NUM_OK)
             return al_num_err(en, A->metric->name_loc, NUM_OVERFLOW);
     }
     return 0;
@@ -640,10 +646,11 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
     size_t nl = ax->nleaves;
     AxisShares sh;
     axis_shares_init(&sh, ax);
-    int rc = 0;
+    LockGroups lg = {0};
+    int rc = ax->locks && i > 0 ? al_lock_groups(en, A, i, cur, n, &lg) : 0;
     for (size_t c = 0; c < n && rc == 0; c++) {
         if (c == 0 || ax->depends)
-            rc = eval_shares(en, A, i, c, &sh);
+            rc = eval_shares(en, A, i, c, &lg, &sh);
         if (rc < 0)
             break;
         if (i == 0)
@@ -652,8 +659,10 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
             for (size_t j = 0; j < nl; j++)
                 next[c * nl + j] = NUM_ZERO;
         else
-            rc = split_cell(en, A, cur[c], &sh, nl, &next[c * nl]);
+            rc = split_cell(en, A, cur[c], lg.of && lg.of[c] >= 0 ? lg.base[lg.of[c]] : A->root,
+                            &sh, nl, &next[c * nl]);
     }
+    al_lock_groups_free(&lg);
     axis_shares_free(&sh);
     return rc;
 }
@@ -661,7 +670,7 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
 /* The exact joint cells: the target split along each axis in turn. */
 int al_compute(Engine *en, Alloc *A)
 {
-    if (en->check_only)
+    if (en->check_only && !al_has_cross_locks(A)) /* locks need the cells they lock */
         return al_check_axes(en, A);
     size_t n = 1;
     Num *cur = xmalloc(sizeof *cur);
