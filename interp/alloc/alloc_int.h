@@ -153,6 +153,11 @@ bool al_has_cross_locks(const Alloc *A);
  * reporting locks whose scopes overlap. */
 int al_lock_groups(Engine *en, const Alloc *A, int i, const Num *cur, size_t n, LockGroups *lg);
 void al_lock_groups_free(LockGroups *lg);
+/* The rows of a table (members of one level) grouped by the scope member
+ * of the column axis's locks that contains them, when those locks are
+ * scoped in the rows' dimension only: per row its group (-1: none), or
+ * NULL when no lock applies; *ng gets how many groups. */
+int *al_lock_row_groups(const Alloc *A, Member *const *rows, size_t nr, int col_axis, int *ng);
 /* A split picked for parent p (level k) in context c must be the lock whose
  * scope is the cell's group, and no other split with amounts may apply
  * where locks are: -1 after reporting. */
@@ -257,9 +262,11 @@ void al_grids_free(Alloc *A);
 
 /* A dimension's rounded totals per member (gindex), the same for every table. */
 const Num *al_canon(Engine *en, Alloc *A, int ai);
-/* Controlled rounding of an nr x nc table against row and column totals. */
+/* Controlled rounding of an nr x nc table against row and column totals;
+ * rgroup (NULL: none): each row's lock group (-1: none), whose part of
+ * every column keeps its exact sum when that is a multiple of the step. */
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
-                  const Num *rowt, const Num *colt, Num *out);
+                  const Num *rowt, const Num *colt, const int *rgroup, int ngroups, Num *out);
 /* time_grid.c: a table of members (side[0]) by the finest time level
  * (side[1]), each member's time tree rounded in one flow: rows add up to
  * rt, each period of a member takes the step below or above its exact

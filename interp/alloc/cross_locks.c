@@ -267,3 +267,57 @@ int al_check_lock_pick(Engine *en, const Alloc *A, const Axis *ax, int k, const 
     }
     return 0;
 }
+
+/* ---- tables -----------------------------------------------------------------------------------
+ */
+
+/* Whether every scope member of si outside its own dimension is of d. */
+static bool scoped_in_only(const SplitInfo *si, const Dim *d)
+{
+    for (int q = 0; q < si->nscope; q++)
+        if (si->scope[q]->dim != si->dim && si->scope[q]->dim != d)
+            return false;
+    return true;
+}
+
+/* The deepest scope member of a lock of dimension ld, scoped in rows'
+ * dimension only, that contains m; NULL when none does. */
+static const Member *row_lock_scope(const Alloc *A, const Dim *ld, const Member *m)
+{
+    const Member *best = NULL;
+    for (int s = 0; s < A->nsplits; s++) {
+        const SplitInfo *si = &A->splits[s];
+        if (si->dim != ld || !al_cross_lock(si) || !scoped_in_only(si, m->dim))
+            continue;
+        const Member *t = deepest_in(si, m->dim, m);
+        if (t && (!best || t->depth > best->depth))
+            best = t;
+    }
+    return best;
+}
+
+int *al_lock_row_groups(const Alloc *A, Member *const *rows, size_t nr, int col_axis, int *ng)
+{
+    *ng = 0;
+    if (!A->ax[col_axis].locks || nr == 0)
+        return NULL;
+    const Member **scope = xmalloc(nr * sizeof *scope);
+    int *of = xmalloc(nr * sizeof *of);
+    for (size_t r = 0; r < nr; r++) {
+        const Member *t = row_lock_scope(A, A->ax[col_axis].dim, rows[r]);
+        of[r] = -1;
+        for (int g = 0; g < *ng && t && of[r] < 0; g++)
+            if (scope[g] == t)
+                of[r] = g;
+        if (t && of[r] < 0) {
+            scope[*ng] = t;
+            of[r] = (*ng)++;
+        }
+    }
+    free(scope);
+    if (*ng == 0) {
+        free(of);
+        return NULL;
+    }
+    return of;
+}

@@ -169,7 +169,9 @@ static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn)
         rc = round_time(en, A, side, tn);
     } else {
         Num *exact = table_exact(A, side);
-        rc = al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, tn->cells);
+        int ng, *rgroup = al_lock_row_groups(A, side[0].members, nr, side[1].axis, &ng);
+        rc = al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, rgroup, ng, tn->cells);
+        free(rgroup);
         free(exact);
     }
     if (rc < 0)

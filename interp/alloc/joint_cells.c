@@ -351,6 +351,9 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
  * (node 0 the table, node 1 + c column c) and the cells with a remainder. */
 typedef struct {
     size_t nr, nc, nfrac;
+    const int *rgroup; /* per row: its lock group (nodes under the columns), -1: none */
+    int ngroups;
+    Num *gx; /* per (group, column): the sum of the remainders (in steps) */
     int *parent;
     int64_t *lo, *hi;   /* per node */
     int64_t *rlo, *rhi; /* per row */
@@ -361,15 +364,18 @@ typedef struct {
     Num *colx, *colfloor; /* per column: the sum of the remainders (in steps), of the floors */
 } GridProblem;
 
-static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc)
+static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc, const int *rgroup, int ng)
 {
-    size_t n = nr * nc > 0 ? nr * nc : 1;
+    size_t n = nr * nc > 0 ? nr * nc : 1, nn = nc + 1 + (size_t)ng * nc;
     memset(gp, 0, sizeof *gp);
     gp->nr = nr;
     gp->nc = nc;
-    gp->parent = xmalloc((nc + 1) * sizeof *gp->parent);
-    gp->lo = xcalloc(nc + 1, sizeof *gp->lo);
-    gp->hi = xcalloc(nc + 1, sizeof *gp->hi);
+    gp->rgroup = rgroup;
+    gp->ngroups = ng;
+    gp->gx = xcalloc((size_t)ng * nc + 1, sizeof *gp->gx);
+    gp->parent = xmalloc(nn * sizeof *gp->parent);
+    gp->lo = xcalloc(nn, sizeof *gp->lo);
+    gp->hi = xcalloc(nn, sizeof *gp->hi);
     gp->rlo = xcalloc(nr + 1, sizeof *gp->rlo);
     gp->rhi = xcalloc(nr + 1, sizeof *gp->rhi);
     gp->crow = xmalloc(n * sizeof *gp->crow);
@@ -381,6 +387,23 @@ static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc)
     gp->parent[0] = -1;
     for (size_t c = 0; c < nc; c++)
         gp->parent[1 + c] = 0;
+    for (size_t k = 0; k < (size_t)ng * nc; k++) /* node (group g, column c) */
+        gp->parent[1 + nc + k] = 1 + (int)(k % nc);
+}
+
+/* The column-tree node of a cell: its column, or its group's part of it. */
+static int32_t grid_node(const GridProblem *gp, size_t r, size_t c)
+{
+    int g = gp->rgroup ? gp->rgroup[r] : -1;
+    return (int32_t)(g < 0 ? 1 + c : 1 + gp->nc + (size_t)g * gp->nc + c);
+}
+
+/* A lock group's part of a column takes the floor or ceiling of its exact
+ * sum: the step exactly when the sum is a multiple of it (a lock). */
+static void group_bounds(GridProblem *gp)
+{
+    for (size_t k = 0; k < (size_t)gp->ngroups * gp->nc; k++)
+        bounds_of(gp->gx[k], &gp->lo[1 + gp->nc + k], &gp->hi[1 + gp->nc + k]);
 }
 
 static void grid_problem_free(GridProblem *gp)
@@ -396,6 +419,7 @@ static void grid_problem_free(GridProblem *gp)
     free(gp->cidx);
     free(gp->colx);
     free(gp->colfloor);
+    free(gp->gx);
 }
 
 /* Floors every cell into out; a cell with a remainder becomes a candidate
@@ -414,7 +438,10 @@ static void floor_rows(GridProblem *gp, Num step, const Num *exact, const Num *r
                 continue;
             num_add(gp->colx[c], fr, &gp->colx[c]);
             gp->crow[gp->nfrac] = (uint32_t)r;
-            gp->cnode[gp->nfrac] = 1 + (int32_t)c;
+            gp->cnode[gp->nfrac] = grid_node(gp, r, c);
+            if (gp->cnode[gp->nfrac] > (int32_t)gp->nc)
+                num_add(gp->gx[(size_t)gp->cnode[gp->nfrac] - 1 - gp->nc], fr,
+                        &gp->gx[(size_t)gp->cnode[gp->nfrac] - 1 - gp->nc]);
             gp->crank[gp->nfrac] = (uint64_t)((fr.v + 500000) / 1000000); /* in 1e-6 steps */
             gp->cidx[gp->nfrac++] = k;
         }
@@ -437,8 +464,9 @@ static void column_bounds(GridProblem *gp, Num step, const Num *colt)
  * fails. */
 static int solve_grid(GridProblem *gp, uint8_t *x)
 {
-    RoundProblem rp = {gp->nr, gp->rlo,   gp->rhi,  gp->nc + 1, gp->parent, gp->lo,
-                       gp->hi, gp->nfrac, gp->crow, gp->cnode,  gp->crank};
+    RoundProblem rp = {gp->nr,     gp->rlo,   gp->rhi,  gp->nc + 1 + (size_t)gp->ngroups * gp->nc,
+                       gp->parent, gp->lo,    gp->hi,   gp->nfrac,
+                       gp->crow,   gp->cnode, gp->crank};
     if (round_solve(&rp, x) == 0)
         return 0;
     gp->lo[0] = 0;
@@ -453,12 +481,13 @@ static int solve_grid(GridProblem *gp, uint8_t *x)
  * going to the step below or above its exact value.  If the two sets of
  * totals admit no such rounding, column totals may move by one step. */
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
-                  const Num *rowt, const Num *colt, Num *out)
+                  const Num *rowt, const Num *colt, const int *rgroup, int ngroups, Num *out)
 {
     GridProblem gp;
-    grid_problem_init(&gp, nr, nc);
+    grid_problem_init(&gp, nr, nc, rgroup, ngroups);
     floor_rows(&gp, A->step, exact, rowt, out);
     column_bounds(&gp, A->step, colt);
+    group_bounds(&gp);
     uint8_t *x = xcalloc(gp.nfrac + 1, 1);
     int rc = solve_grid(&gp, x);
     if (rc < 0)
