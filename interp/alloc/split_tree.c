@@ -325,6 +325,14 @@ typedef struct {
     const Ctx *ctx;
 } Group;
 
+/* The parent for messages: its name, the lock's scope, or the metric. */
+static const char *group_name(const Alloc *A, const Group *g)
+{
+    if (g->parent)
+        return g->parent->name;
+    return g->ctx && g->ctx->key && g->ctx->where ? g->ctx->where : A->metric->name;
+}
+
 /* The parent's cell for messages: revenue[hardware], or revenue[north]
  * when the split is a lock in north's scope (revenue[north, hardware]). */
 static const char *cell_name(const Alloc *A, const Group *g, Buf *b)
@@ -500,11 +508,14 @@ static int check_map_total(Engine *en, const Alloc *A, const SplitInfo *si, Num 
                    al_fmtv(A, base, b3));
     } else {
         diag_error(d, si->spec->loc, "%s of %s sum to %s but %s is %s (%s by %s)", kids_name,
-                   g->parent ? g->parent->name : A->metric->name, al_fmtv(A, total, b1),
-                   cell_name(A, g, &nb), al_fmtv(A, base, b2),
-                   num_sign(diff) > 0 ? "short" : "over", al_fmtv(A, num_abs(diff), b3));
+                   group_name(A, g), al_fmtv(A, total, b1), cell_name(A, g, &nb),
+                   al_fmtv(A, base, b2), num_sign(diff) > 0 ? "short" : "over",
+                   al_fmtv(A, num_abs(diff), b3));
         diag_note_plain(d, "give one %s 'rest', or correct the amounts", level);
     }
+    if (g->ctx && g->ctx->key && !g->parent)
+        diag_note_plain(d, "a lock 'in %s' shares what the other splits give %s: %s", g->ctx->where,
+                        g->ctx->where, al_fmtv(A, base, b3));
     buf_free(&nb);
     return -1;
 }
@@ -605,8 +616,7 @@ static int weight_sum(Engine *en, const Alloc *A, const SplitInfo *si, const Gro
     diag_error(en->p->diags, si->spec->loc,
                "the weights of the %s of %s add up to %s: "
                "nothing to split %s by",
-               al_plural_of(al_level_of(si->dim, si->depth)->name),
-               g->parent ? g->parent->name : A->metric->name,
+               al_plural_of(al_level_of(si->dim, si->depth)->name), group_name(A, g),
                num_is_zero(*sum) ? "zero" : "less than zero", cell_name(A, g, &nb));
     buf_free(&nb);
     return -1;
