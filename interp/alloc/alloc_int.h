@@ -274,6 +274,13 @@ int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *e
  * may move by a step). */
 int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *exact,
                        const Num *rt, const Num *ct, Num *out);
+/* The same where time is locked in the scope of the rows' dimension
+ * (rgroup: each row's lock group, -1: none; NULL: no lock): each group's
+ * cells are rounded first as one row, so that a lock's periods keep their
+ * exact sums over its members, then the group's rows against it (falling
+ * back to one flow when that cannot hold). */
+int al_round_time_locked(Engine *en, const Alloc *A, const Side *side, const Num *exact,
+                         const Num *rt, const Num *ct, const int *rgroup, int ng, Num *out);
 /* apportion.c */
 /* The multiple of the step just below exact (snapping values a hair below
  * a multiple onto it: AL_SNAP) and the remainder in steps. */

@@ -70,6 +70,8 @@ KNOWN = {
     "reserve-order": "reserve rows in another order than their parents' (the document does not say)",
     "scope-multi": "findings/scope_specificity.plan: a deeper scope loses to a scope listing several members",
     "col-step": "a column total one step from the one-dimension table (documented as a rare case)",
+    "lock-time": "DEVIATIONS.md §8: a lock of time in another dimension's scope, summed over the "
+                 "scope's members in a finer table (rep x quarter), a step off (rare)",
     "oa-lr": "under overassign the engine rounds the over-assigned groups of a level together "
              "(docs/LANGUAGE.md, Rounding); this oracle rounds each group alone, so which member "
              "gets the extra step may differ (both stay within one step and add up)",
