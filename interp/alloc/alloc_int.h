@@ -262,9 +262,15 @@ void al_grids_free(Alloc *A);
 
 /* A dimension's rounded totals per member (gindex), the same for every table. */
 const Num *al_canon(Engine *en, Alloc *A, int ai);
-/* Controlled rounding of an nr x nc table against row and column totals;
- * rgroup (NULL: none): each row's lock group (-1: none), whose part of
- * every column keeps its exact sum when that is a multiple of the step. */
+/* cross_locks.c: a locked dimension of one level, its locks scoped in one
+ * other dimension: its rounded totals (rd, by gindex) become the column
+ * sums of the finest table of that dimension by its members (each lock's
+ * sums kept), where that table's own totals cannot all hold, so that the
+ * tables of its members beside the scopes' dimension keep every total. */
+void al_lock_canon(Engine *en, Alloc *A, int ai, Num *rd);
+/* Controlled rounding of an nr x nc table against row and column totals
+ * (en NULL: no message when it cannot be done); rgroup (NULL: none): each row's lock group (-1:
+ * none), whose part of every column keeps its exact sum when that is a multiple of the step. */
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
                   const Num *rowt, const Num *colt, const int *rgroup, int ngroups, Num *out);
 /* time_grid.c: a table of members (side[0]) by the finest time level

@@ -321,3 +321,102 @@ int *al_lock_row_groups(const Alloc *A, Member *const *rows, size_t nr, int col_
     }
     return of;
 }
+
+/* ---- a locked dimension's totals ----------------------------------------------------------------
+ */
+
+/* The one dimension every lock of axis ai is scoped in (its axis into *j),
+ * when the axis is one level with no reserve or over-assignment. */
+static bool lock_canon_applies(const Alloc *A, int ai, int *j)
+{
+    const Axis *ax = &A->ax[ai];
+    *j = -1;
+    if (ax->dim->is_time || ax->nsl != 1 || ax->sl[0] != 0 || ax->npseudo)
+        return false;
+    for (int s = 0; s < A->nsplits; s++) {
+        const SplitInfo *si = &A->splits[s];
+        if (si->dim != ax->dim)
+            continue;
+        if (si->adj_kind)
+            return false;
+        for (int q = 0; q < si->nscope && al_cross_lock(si); q++) {
+            int k = si->scope[q]->dim == si->dim ? -2 : al_axis_of(A, si->scope[q]->dim);
+            if (k == -2 || k < 0 || (*j >= 0 && k != *j))
+                return false;
+            *j = k;
+        }
+    }
+    return *j >= 0 && *j < ai;
+}
+
+/* The deepest level of the scope members of axis ai's locks. */
+static int scope_depth(const Alloc *A, int ai)
+{
+    int d = 0;
+    for (int s = 0; s < A->nsplits; s++) {
+        const SplitInfo *si = &A->splits[s];
+        for (int q = 0; q < si->nscope && si->dim == A->ax[ai].dim && al_cross_lock(si); q++)
+            if (si->scope[q]->dim != si->dim && si->scope[q]->depth > d)
+                d = si->scope[q]->depth;
+    }
+    return d;
+}
+
+/* The members of axis j's dimension at depth d (rows) and the exact table
+ * of them by axis ai's leaves. */
+static Num *scope_level_table(const Alloc *A, int j, int ai, int d, Member ***rows, size_t *nr)
+{
+    const Axis *aj = &A->ax[j];
+    const Dim *D = aj->dim;
+    size_t nl = A->ax[ai].nleaves, si = al_stride(A, ai), sj = al_stride(A, j);
+    int *pos = xmalloc((D->nmembers + 1) * sizeof *pos);
+    *rows = xmalloc((D->nmembers + 1) * sizeof **rows);
+    *nr = 0;
+    for (size_t g = 0; g < D->nmembers; g++) {
+        pos[g] = D->members[g]->depth == d ? (int)*nr : -1;
+        if (pos[g] >= 0)
+            (*rows)[(*nr)++] = D->members[g];
+    }
+    Num *ex = xcalloc(*nr * nl + 1, sizeof *ex);
+    for (size_t c = 0; c < A->ncells; c++) {
+        const Member *m = al_ancestor_at(aj->leaves[(c / sj) % aj->nleaves], d);
+        if (!m || m->pseudo || pos[m->gindex] < 0)
+            continue;
+        Num *to = &ex[(size_t)pos[m->gindex] * nl + (c / si) % nl];
+        num_add(*to, A->exact[c], to);
+    }
+    free(pos);
+    return ex;
+}
+
+void al_lock_canon(Engine *en, Alloc *A, int ai, Num *rd)
+{
+    int j, ng;
+    if (!A->exact || !lock_canon_applies(A, ai, &j))
+        return;
+    const Axis *ax = &A->ax[ai];
+    size_t nl = ax->nleaves, nr;
+    Member **rows;
+    Num *ex = scope_level_table(A, j, ai, scope_depth(A, ai), &rows, &nr);
+    int *rgroup = al_lock_row_groups(A, rows, nr, ai, &ng);
+    const Num *cj = al_canon(en, A, j);
+    Num *rowt = xcalloc(nr + 1, sizeof *rowt), *colt = xcalloc(nl + 1, sizeof *colt);
+    Num *out = xcalloc(nr * nl + 1, sizeof *out);
+    for (size_t r = 0; r < nr; r++)
+        rowt[r] = cj[rows[r]->gindex];
+    for (size_t p = 0; p < nl; p++)
+        colt[p] = rd[ax->leaves[p]->gindex];
+    if (rgroup && al_round_grid(NULL, A, nr, nl, ex, rowt, colt, rgroup, ng, out) == 0)
+        for (size_t p = 0; p < nl; p++) {
+            Num sum = NUM_ZERO;
+            for (size_t r = 0; r < nr; r++)
+                num_add(sum, out[r * nl + p], &sum);
+            rd[ax->leaves[p]->gindex] = sum;
+        }
+    free(rows);
+    free(rgroup);
+    free(ex);
+    free(rowt);
+    free(colt);
+    free(out);
+}

@@ -341,6 +341,8 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
     free(w.kout);
     free(w.gtarget);
     free(w.ex);
+    if (ax->locks)
+        al_lock_canon(en, A, ai, w.rd);
     ax->canon = w.rd;
     return w.rd;
 }
@@ -490,7 +492,7 @@ int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *e
     group_bounds(&gp);
     uint8_t *x = xcalloc(gp.nfrac + 1, 1);
     int rc = solve_grid(&gp, x);
-    if (rc < 0)
+    if (rc < 0 && en) /* en NULL: the caller tries it quietly */
         diag_error(en->p->diags, A->metric->name_loc,
                    "cannot round a table of %s so that its "
                    "totals hold",
