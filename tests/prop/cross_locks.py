@@ -6,11 +6,14 @@ another dimension's scope") against `salesplan run --format json`.
 A plan: an org dimension (region > rep, or region > team > rep), a flat
 product dimension, sometimes quarters split first; the product split plan
 wide by shares or weights, then locks (amounts, shares, rest) in disjoint
-scopes: regions, teams, or a region and a quarter.  Checked:
+scopes: regions, teams, or a region and a quarter.  A quarter of the plans
+lock quarters instead of products (in regions or teams; sometimes months
+below).  Checked:
 
   lock  a lock shows exactly its amount in the region x product table (a
-        region's lock), the team x product table (a team's), and summed over
-        the lock's reps in the rep x product table;
+        region's lock), the team x product table (a team's), summed over
+        the lock's reps in the rep x product table, and as the cell in an
+        expression (`--explain "revenue[north, cards]"`);
   g3    every value shown is the multiple of the step just below or above
         its exact value;
   g4    rows, columns and the grand total are the sums of the cells shown;
@@ -346,6 +349,14 @@ def check_plan(bin_, P, tmpdir):
                 # one step off: the documented rare case (alloc_prop's KNOWN "col-step")
                 cat = "col-step" if abs(sum(col) - one) == P.step else "same"
                 bad(cat, "%s: column %s adds up to %s, the product table shows %s" % (name, p, sum(col), one))
+    for scope, p, amt in P.locks[:2]:  # the cell in an expression (--explain gives its value)
+        cell = "revenue[%s, %s]" % (", ".join(scope), p)
+        q = subprocess.run([bin_, "run", path, "--explain", cell], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=dict(os.environ, NO_COLOR="1"))
+        first = q.stdout.decode("utf-8", "replace").split("\n")[0]
+        if q.returncode != 0 or first.split(" = ")[-1].replace(",", "") != dec(amt) and \
+                F(first.split(" = ")[-1].replace(",", "")) != amt:
+            bad("lock", "%s: --explain gives %r, locked %s" % (cell, first, dec(amt)))
     for scope, p, amt in P.locks:
         if len(scope) == 1 and scope[0] in P.regions:
             v = got["revenue by region, " + w][(scope[0], p)]
