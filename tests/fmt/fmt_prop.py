@@ -175,7 +175,7 @@ def one(bin_, seed, keep):
     messy = relayout(rng, text) if seed % 4 else text
     shows = []
     if L:
-        shows = ["--show", "revenue by region, product", "--show", "revenue by rep, product"]
+        shows = ["--show", "revenue by region, " + L.split_word, "--show", "revenue by rep, " + L.split_word]
     for s in [] if L else P.shows:
         shows += ["--show", alloc_prop.show_text(P, s)]
     problems = []
