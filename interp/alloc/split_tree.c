@@ -293,6 +293,23 @@ const Num *al_marginal(Engine *en, Alloc *X, int ai)
     return m;
 }
 
+/* `like X` where X has locks in another dimension's scope: X's values
+ * for the children, summed from its cells. */
+static int locked_like_weights(const Alloc *X, int ai, Member **kids, int n, Num *w)
+{
+    const Axis *ax = &X->ax[ai];
+    size_t stride = al_stride(X, ai);
+    for (int i = 0; i < n; i++)
+        w[i] = NUM_ZERO;
+    for (size_t c = 0; c < X->ncells; c++) {
+        const Member *leaf = ax->leaves[(c / stride) % ax->nleaves];
+        for (int i = 0; i < n; i++)
+            if (!kids[i]->pseudo && al_under_or_is(leaf, kids[i]))
+                num_add(w[i], X->exact[c], &w[i]);
+    }
+    return 0;
+}
+
 /* `like X`: the children's weights are X's values for them. */
 static int like_weights(Engine *en, Alloc *A, SplitInfo *si, Member **kids, int n, Num *w)
 {
@@ -308,6 +325,8 @@ static int like_weights(Engine *en, Alloc *A, SplitInfo *si, Member **kids, int 
                    si->like->name, al_level_of(si->dim, si->depth)->name);
         return -1;
     }
+    if (X->ax[ai].locks && X->exact) /* its locks make its values: sum its cells */
+        return locked_like_weights(X, ai, kids, n, w);
     const Num *m = al_marginal(en, X, ai);
     if (!m)
         return -1;
