@@ -2,7 +2,8 @@
  * metric's splits, the engine), axes.c (a metric's axes), split_tree.c
  * (one axis's split tree), joint_cells.c (joint cells, rounded totals,
  * controlled rounding of tables), apportion.c (largest remainder), flow.c
- * (the flow solver, flow.h), tables.c (bottom-up targets, tables) and
+ * (the flow solver, flow.h), tables.c (bottom-up targets, tables),
+ * cross_locks.c (amounts in a split scoped by another dimension) and
  * explain.c (--explain).  Not for other modules.
  *
  * Ownership: the Engine owns every Alloc, and an Alloc owns its axes'
