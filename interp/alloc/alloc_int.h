@@ -2,7 +2,8 @@
  * metric's splits, the engine), axes.c (a metric's axes), split_tree.c
  * (one axis's split tree), joint_cells.c (joint cells, rounded totals,
  * controlled rounding of tables), apportion.c (largest remainder), flow.c
- * (the flow solver, flow.h), tables.c (bottom-up targets, tables) and
+ * (the flow solver, flow.h), tables.c (bottom-up targets, tables),
+ * cross_locks.c (amounts in a split scoped by another dimension) and
  * explain.c (--explain).  Not for other modules.
  *
  * Ownership: the Engine owns every Alloc, and an Alloc owns its axes'
@@ -37,6 +38,11 @@ struct SplitInfo {
 typedef struct {
     Member **coord; /* leaf members of the axes before this one (NULL entries: none) */
     int n;
+    /* under locks in another dimension's scope (cross_locks.c): the scope
+     * members the cell is in, one per axis before (NULL: none), and their
+     * names for messages ("north"); key NULL outside every lock */
+    Member *const *key;
+    const char *where;
 } Ctx;
 
 /* Children grouped by parent: depends only on the dimension and the two
@@ -128,6 +134,36 @@ const SplitInfo *al_pick_split(const Alloc *A, const Axis *ax, int k, const Memb
 int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *val, Num *leafval);
 /* The values of X per member of axis ai for the whole plan (cached). */
 const Num *al_marginal(Engine *en, Alloc *X, int ai);
+/* cross_locks.c: amounts in a split scoped by another dimension.  The
+ * cells of the axes before axis i fall into groups, one per set of lock
+ * scopes they are in; a group's split tree is evaluated on the group's
+ * own total (base), so that its locks hold exactly. */
+typedef struct {
+    int *of;      /* per cell of the axes before: its group, -1: outside every lock */
+    Num *base;    /* per group: the sum of its cells */
+    Member **key; /* per group: i members (one per axis before; NULL: any) */
+    char **where; /* per group: "north", "north, Q1" */
+    int n, nkey;
+} LockGroups;
+
+/* Whether a split locks amounts in the scope of another dimension. */
+bool al_cross_lock(const SplitInfo *si);
+/* Whether some axis of A has such locks. */
+bool al_has_cross_locks(const Alloc *A);
+/* The groups of the n cells cur of the axes before axis i; -1 after
+ * reporting locks whose scopes overlap. */
+int al_lock_groups(Engine *en, const Alloc *A, int i, const Num *cur, size_t n, LockGroups *lg);
+void al_lock_groups_free(LockGroups *lg);
+/* The rows of a table (members of one level) grouped by the scope member
+ * of the column axis's locks that contains them, when those locks are
+ * scoped in the rows' dimension only: per row its group (-1: none), or
+ * NULL when no lock applies; *ng gets how many groups. */
+int *al_lock_row_groups(const Alloc *A, Member *const *rows, size_t nr, int col_axis, int *ng);
+/* A split picked for parent p (level k) in context c must be the lock whose
+ * scope is the cell's group, and no other split with amounts may apply
+ * where locks are: -1 after reporting. */
+int al_check_lock_pick(Engine *en, const Alloc *A, const Axis *ax, int k, const Member *p,
+                       const Ctx *c, const SplitInfo *picked);
 /* joint_cells.c */
 /* The leaves of the first upto axes at joint cell c. */
 void al_decode(const Alloc *A, int upto, size_t c, Member **coord);
@@ -230,9 +266,17 @@ void al_grids_free(Alloc *A);
 
 /* A dimension's rounded totals per member (gindex), the same for every table. */
 const Num *al_canon(Engine *en, Alloc *A, int ai);
-/* Controlled rounding of an nr x nc table against row and column totals. */
+/* cross_locks.c: a locked dimension of one level, its locks scoped in one
+ * other dimension: its rounded totals (rd, by gindex) become the column
+ * sums of the finest table of that dimension by its members (each lock's
+ * sums kept), where that table's own totals cannot all hold, so that the
+ * tables of its members beside the scopes' dimension keep every total. */
+void al_lock_canon(Engine *en, Alloc *A, int ai, Num *rd);
+/* Controlled rounding of an nr x nc table against row and column totals
+ * (en NULL: no message when it cannot be done); rgroup (NULL: none): each row's lock group (-1:
+ * none), whose part of every column keeps its exact sum when that is a multiple of the step. */
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
-                  const Num *rowt, const Num *colt, Num *out);
+                  const Num *rowt, const Num *colt, const int *rgroup, int ngroups, Num *out);
 /* time_grid.c: a table of members (side[0]) by the finest time level
  * (side[1]), each member's time tree rounded in one flow: rows add up to
  * rt, each period of a member takes the step below or above its exact
@@ -240,6 +284,13 @@ int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *e
  * may move by a step). */
 int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *exact,
                        const Num *rt, const Num *ct, Num *out);
+/* The same where time is locked in the scope of the rows' dimension
+ * (rgroup: each row's lock group, -1: none; NULL: no lock): each group's
+ * cells are rounded first as one row, so that a lock's periods keep their
+ * exact sums over its members, then the group's rows against it (falling
+ * back to one flow when that cannot hold). */
+int al_round_time_locked(Engine *en, const Alloc *A, const Side *side, const Num *exact,
+                         const Num *rt, const Num *ct, const int *rgroup, int ng, Num *out);
 /* apportion.c */
 /* The multiple of the step just below exact (snapping values a hair below
  * a multiple onto it: AL_SNAP) and the remainder in steps. */

@@ -405,33 +405,38 @@ static int build_kept_axes(Engine *en, Alloc *A, const int *cuts)
     return 0;
 }
 
-/* The last scope member of a split in another dimension, or NULL. */
-static const Member *other_dim_scope(const SplitInfo *si)
+/* A lock in the scope of another dimension holds for the cells of that
+ * dimension's axis, which must come before the locked one. */
+static int lock_scope_error(Engine *en, const Alloc *A, const SplitInfo *si, const Member *t)
 {
-    const Member *other = NULL;
-    for (int q = 0; q < si->nscope; q++)
-        if (si->scope[q]->dim != si->dim)
-            other = si->scope[q];
-    return other;
+    const char *sl = al_level_of(t->dim, t->depth)->name,
+               *ll = al_level_of(si->dim, si->depth)->name;
+    diag_error(en->p->diags, si->node->loc,
+               "the amounts 'in %s' need %s split by %s before it is split by %s", t->name,
+               A->metric->name, sl, ll);
+    diag_note_plain(en->p->diags,
+                    "a lock holds for the cells of %s: put a split of %s by %s (or a level "
+                    "below it) before the first split by %s",
+                    t->name, A->metric->name, sl, ll);
+    return -1;
 }
 
-/* Amounts cannot lock a cell of two dimensions (see LANGUAGE.md). */
-static int check_cross_amounts(Engine *en, const Alloc *A)
+/* Axes with amounts locked in a scope of another dimension (cross_locks.c);
+ * in the full allocation (check), every such scope's axis comes first. */
+static int mark_locked_axes(Engine *en, Alloc *A, bool full)
 {
     for (int k = 0; k < A->nsplits; k++) {
         const SplitInfo *si = &A->splits[k];
-        const Member *other = other_dim_scope(si);
-        if (!other || si->spec->kind != N_SPEC_MAP)
+        int ai = al_axis_of(A, si->dim);
+        if (ai < 0 || !al_cross_lock(si))
             continue;
-        for (const Node *e = si->spec->a; e; e = e->next)
-            if (e->b->kind != N_REST && !al_share_expr(e->b)) {
-                diag_error(en->p->diags, e->b->loc,
-                           "an amount in a split scoped by another "
-                           "dimension ('in %s') is not supported",
-                           other->name);
-                diag_note_plain(en->p->diags, "use a share (such as 60%%), 'rest' or weights");
-                return -1;
-            }
+        A->ax[ai].locks = true;
+        for (int q = 0; q < si->nscope && full; q++) {
+            int j = si->scope[q]->dim == si->dim ? -1 : al_axis_of(A, si->scope[q]->dim);
+            if (si->scope[q]->dim != si->dim &&
+                (j < 0 || j > ai || A->ax[j].sl[A->ax[j].nsl - 1] < si->scope[q]->depth))
+                return lock_scope_error(en, A, si, si->scope[q]);
+        }
     }
     return 0;
 }
@@ -473,8 +478,8 @@ static void mark_dependent_axes(Engine *en, Alloc *A)
 
 int al_build_axes(Engine *en, Alloc *A, const int *cuts)
 {
-    if (add_axes(en, A) < 0 || build_kept_axes(en, A, cuts) < 0 || check_cross_amounts(en, A) < 0)
+    if (add_axes(en, A) < 0 || build_kept_axes(en, A, cuts) < 0)
         return -1;
     mark_dependent_axes(en, A);
-    return 0;
+    return mark_locked_axes(en, A, cuts == NULL);
 }

@@ -57,7 +57,7 @@ static void explain_level(Engine *en, Alloc *A, int ai, int k, const Member *m, 
     const Axis *ax = &A->ax[ai];
     const Member *at = al_ancestor_at(m, ax->sl[k]);
     const Member *parent = k ? al_ancestor_at(m, ax->sl[k - 1]) : NULL;
-    Ctx none = {NULL, 0};
+    Ctx none = {NULL, 0, NULL, NULL};
     const SplitInfo *si = at ? al_pick_split(A, ax, k, parent, &none) : NULL;
     if (!si)
         return;
@@ -173,6 +173,47 @@ static void explain_inactive(Member **coords, int n, Buf *out)
     }
 }
 
+/* Whether every scope member of si outside its own dimension contains a
+ * coordinate of the cell. */
+static bool cell_in_scope(const SplitInfo *si, Member **coords, int n)
+{
+    for (int q = 0; q < si->nscope; q++) {
+        bool hit = si->scope[q]->dim == si->dim;
+        for (int i = 0; i < n && !hit; i++)
+            hit = al_under_or_is(coords[i], si->scope[q]);
+        if (!hit)
+            return false;
+    }
+    return true;
+}
+
+/* The locks in another dimension's scope that the cell lies in: they, not
+ * the shares above, decide its value. */
+static void explain_locks(Engine *en, const Alloc *A, Member **coords, int n, Buf *out)
+{
+    for (int s = 0; s < A->nsplits; s++) {
+        const SplitInfo *si = &A->splits[s];
+        if (!al_cross_lock(si) || !cell_in_scope(si, coords, n))
+            continue;
+        for (const Node *e = si->spec->a; e; e = e->next) {
+            const Member *m = sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL);
+            bool amount = e->b->kind != N_REST && !al_share_expr(e->b), on = false;
+            for (int i = 0; i < n && amount && m; i++)
+                on |= al_under_or_is(coords[i], m);
+            if (!on)
+                continue;
+            buf_printf(out, "  %s %s in ", al_level_of(si->dim, si->depth)->name, m->name);
+            for (int q = 0, k = 0; q < si->nscope; q++)
+                if (si->scope[q]->dim != si->dim)
+                    buf_printf(out, "%s%s", k++ ? ", " : "", si->scope[q]->name);
+            buf_puts(out, ": an amount (locked) for all of its cells there; ");
+            buf_printf(out, "the other axes share it in proportion\n      ");
+            source_ref(out, si->node);
+            buf_putc(out, '\n');
+        }
+    }
+}
+
 int alloc_explain(Engine *en, const Node *cell, Buf *out)
 {
     Member *coords[ALLOC_MAX_AXES];
@@ -196,6 +237,7 @@ int alloc_explain(Engine *en, const Node *cell, Buf *out)
     size_t cells;
     Num exact = al_exact_under(A, coords, which, n, &cells);
     explain_inactive(coords, n, out);
+    explain_locks(en, A, coords, n, out);
     char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
     buf_printf(out,
                "  exact value %s, the sum of %zu allocation cell%s; cells are rounded to "

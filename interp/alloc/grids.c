@@ -144,7 +144,9 @@ static int round_time(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     if (side[1].lv->depth < ax->sl[ax->nsl - 1])
         return sum_finer(en, A, side, tn);
     Num *exact = table_exact(A, side);
-    int rc = al_round_time_tree(en, A, side, exact, tn->rt, tn->ct, tn->cells);
+    int ng, *rgroup = al_lock_row_groups(A, side[0].members, side[0].n, side[1].axis, &ng);
+    int rc = al_round_time_locked(en, A, side, exact, tn->rt, tn->ct, rgroup, ng, tn->cells);
+    free(rgroup);
     free(exact);
     return rc;
 }
@@ -169,7 +171,9 @@ static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn)
         rc = round_time(en, A, side, tn);
     } else {
         Num *exact = table_exact(A, side);
-        rc = al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, tn->cells);
+        int ng, *rgroup = al_lock_row_groups(A, side[0].members, nr, side[1].axis, &ng);
+        rc = al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, rgroup, ng, tn->cells);
+        free(rgroup);
         free(exact);
     }
     if (rc < 0)

@@ -341,6 +341,8 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
     free(w.kout);
     free(w.gtarget);
     free(w.ex);
+    if (ax->locks)
+        al_lock_canon(en, A, ai, w.rd);
     ax->canon = w.rd;
     return w.rd;
 }
@@ -351,6 +353,9 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
  * (node 0 the table, node 1 + c column c) and the cells with a remainder. */
 typedef struct {
     size_t nr, nc, nfrac;
+    const int *rgroup; /* per row: its lock group (nodes under the columns), -1: none */
+    int ngroups;
+    Num *gx; /* per (group, column): the sum of the remainders (in steps) */
     int *parent;
     int64_t *lo, *hi;   /* per node */
     int64_t *rlo, *rhi; /* per row */
@@ -361,15 +366,18 @@ typedef struct {
     Num *colx, *colfloor; /* per column: the sum of the remainders (in steps), of the floors */
 } GridProblem;
 
-static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc)
+static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc, const int *rgroup, int ng)
 {
-    size_t n = nr * nc > 0 ? nr * nc : 1;
+    size_t n = nr * nc > 0 ? nr * nc : 1, nn = nc + 1 + (size_t)ng * nc;
     memset(gp, 0, sizeof *gp);
     gp->nr = nr;
     gp->nc = nc;
-    gp->parent = xmalloc((nc + 1) * sizeof *gp->parent);
-    gp->lo = xcalloc(nc + 1, sizeof *gp->lo);
-    gp->hi = xcalloc(nc + 1, sizeof *gp->hi);
+    gp->rgroup = rgroup;
+    gp->ngroups = ng;
+    gp->gx = xcalloc((size_t)ng * nc + 1, sizeof *gp->gx);
+    gp->parent = xmalloc(nn * sizeof *gp->parent);
+    gp->lo = xcalloc(nn, sizeof *gp->lo);
+    gp->hi = xcalloc(nn, sizeof *gp->hi);
     gp->rlo = xcalloc(nr + 1, sizeof *gp->rlo);
     gp->rhi = xcalloc(nr + 1, sizeof *gp->rhi);
     gp->crow = xmalloc(n * sizeof *gp->crow);
@@ -381,6 +389,23 @@ static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc)
     gp->parent[0] = -1;
     for (size_t c = 0; c < nc; c++)
         gp->parent[1 + c] = 0;
+    for (size_t k = 0; k < (size_t)ng * nc; k++) /* node (group g, column c) */
+        gp->parent[1 + nc + k] = 1 + (int)(k % nc);
+}
+
+/* The column-tree node of a cell: its column, or its group's part of it. */
+static int32_t grid_node(const GridProblem *gp, size_t r, size_t c)
+{
+    int g = gp->rgroup ? gp->rgroup[r] : -1;
+    return (int32_t)(g < 0 ? 1 + c : 1 + gp->nc + (size_t)g * gp->nc + c);
+}
+
+/* A lock group's part of a column takes the floor or ceiling of its exact
+ * sum: the step exactly when the sum is a multiple of it (a lock). */
+static void group_bounds(GridProblem *gp)
+{
+    for (size_t k = 0; k < (size_t)gp->ngroups * gp->nc; k++)
+        bounds_of(gp->gx[k], &gp->lo[1 + gp->nc + k], &gp->hi[1 + gp->nc + k]);
 }
 
 static void grid_problem_free(GridProblem *gp)
@@ -396,6 +421,7 @@ static void grid_problem_free(GridProblem *gp)
     free(gp->cidx);
     free(gp->colx);
     free(gp->colfloor);
+    free(gp->gx);
 }
 
 /* Floors every cell into out; a cell with a remainder becomes a candidate
@@ -414,7 +440,10 @@ static void floor_rows(GridProblem *gp, Num step, const Num *exact, const Num *r
                 continue;
             num_add(gp->colx[c], fr, &gp->colx[c]);
             gp->crow[gp->nfrac] = (uint32_t)r;
-            gp->cnode[gp->nfrac] = 1 + (int32_t)c;
+            gp->cnode[gp->nfrac] = grid_node(gp, r, c);
+            if (gp->cnode[gp->nfrac] > (int32_t)gp->nc)
+                num_add(gp->gx[(size_t)gp->cnode[gp->nfrac] - 1 - gp->nc], fr,
+                        &gp->gx[(size_t)gp->cnode[gp->nfrac] - 1 - gp->nc]);
             gp->crank[gp->nfrac] = (uint64_t)((fr.v + 500000) / 1000000); /* in 1e-6 steps */
             gp->cidx[gp->nfrac++] = k;
         }
@@ -437,8 +466,9 @@ static void column_bounds(GridProblem *gp, Num step, const Num *colt)
  * fails. */
 static int solve_grid(GridProblem *gp, uint8_t *x)
 {
-    RoundProblem rp = {gp->nr, gp->rlo,   gp->rhi,  gp->nc + 1, gp->parent, gp->lo,
-                       gp->hi, gp->nfrac, gp->crow, gp->cnode,  gp->crank};
+    RoundProblem rp = {gp->nr,     gp->rlo,   gp->rhi,  gp->nc + 1 + (size_t)gp->ngroups * gp->nc,
+                       gp->parent, gp->lo,    gp->hi,   gp->nfrac,
+                       gp->crow,   gp->cnode, gp->crank};
     if (round_solve(&rp, x) == 0)
         return 0;
     gp->lo[0] = 0;
@@ -453,15 +483,16 @@ static int solve_grid(GridProblem *gp, uint8_t *x)
  * going to the step below or above its exact value.  If the two sets of
  * totals admit no such rounding, column totals may move by one step. */
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
-                  const Num *rowt, const Num *colt, Num *out)
+                  const Num *rowt, const Num *colt, const int *rgroup, int ngroups, Num *out)
 {
     GridProblem gp;
-    grid_problem_init(&gp, nr, nc);
+    grid_problem_init(&gp, nr, nc, rgroup, ngroups);
     floor_rows(&gp, A->step, exact, rowt, out);
     column_bounds(&gp, A->step, colt);
+    group_bounds(&gp);
     uint8_t *x = xcalloc(gp.nfrac + 1, 1);
     int rc = solve_grid(&gp, x);
-    if (rc < 0)
+    if (rc < 0 && en) /* en NULL: the caller tries it quietly */
         diag_error(en->p->diags, A->metric->name_loc,
                    "cannot round a table of %s so that its "
                    "totals hold",
@@ -502,7 +533,7 @@ int al_check_axes(Engine *en, Alloc *A)
         Num *val = scratch(en, ax->dim->nmembers + (size_t)ax->npseudo + ax->nleaves + 2);
         Num *leaf = val + ax->dim->nmembers + ax->npseudo + 1;
         Member *coord[ALLOC_MAX_AXES];
-        Ctx ctx = {coord, i};
+        Ctx ctx = {coord, i, NULL, NULL};
         size_t n = ax->depends ? contexts : 1;
         int rc = 0;
         for (size_t c = 0; c < n && rc == 0; c++) {
@@ -601,17 +632,20 @@ static void axis_shares_free(AxisShares *sh)
 
 /* Evaluates axis i's split tree for the context of cell c of the axes
  * before it. */
-static int eval_shares(Engine *en, Alloc *A, int i, size_t c, AxisShares *sh)
+static int eval_shares(Engine *en, Alloc *A, int i, size_t c, const LockGroups *lg, AxisShares *sh)
 {
     Axis *ax = &A->ax[i];
     Member *coord[ALLOC_MAX_AXES];
-    Ctx ctx = {coord, i};
+    int g = lg->of ? lg->of[c] : -1;
+    Ctx ctx = {coord, i, g < 0 ? NULL : &lg->key[(size_t)g * (size_t)lg->nkey],
+               g < 0 ? NULL : lg->where[g]};
+    Num base = g < 0 ? A->root : lg->base[g];
     al_decode(A, i, c, coord);
-    int rc = al_eval_axis(en, A, ax, &ctx, A->root, sh->val, sh->leaf);
-    if (num_is_zero(A->root)) /* every cell is zero: no shares needed */
+    int rc = al_eval_axis(en, A, ax, &ctx, base, sh->val, sh->leaf);
+    if (num_is_zero(base)) /* every cell is zero: no shares needed */
         return rc;
     for (size_t j = 0; j < ax->nleaves; j++)
-        sh->fok[j] = share_bits(sh->leaf[j], A->root, &sh->frac[j], &sh->fneg[j]);
+        sh->fok[j] = share_bits(sh->leaf[j], base, &sh->frac[j], &sh->fneg[j]);
     return rc;
 }
 
@@ -622,12 +656,15 @@ static int eval_shares(Engine *en, Alloc *A, int i, size_t c, AxisShares *sh)
 #define FAST_SHARE_LIMIT ((u128)1 << 90)
 
 /* The cells under one cell v of the axes before: v times each leaf's share. */
-static int split_cell(Engine *en, const Alloc *A, Num v, const AxisShares *sh, size_t nl, Num *next)
+static int split_cell(Engine *en, const Alloc *A, Num v, Num base, const AxisShares *sh, size_t nl,
+                      Num *next)
 {
     bool fast = (u128)(v.v < 0 ? -v.v : v.v) < FAST_SHARE_LIMIT;
     for (size_t j = 0; j < nl; j++) {
-        if (fast && sh->fok[j] ? !mul_share(v, sh->frac[j], sh->fneg[j], &next[j])
-                               : num_muldiv(v, sh->leaf[j], A->root, &next[j]) != NUM_OK)
+        if (num_is_zero(base))
+            next[j] = NUM_ZERO; /* a lock's scope whose total is 0: its cells are 0 */
+        else if (fast && sh->fok[j] ? !mul_share(v, sh->frac[j], sh->fneg[j], &next[j])
+                                    : num_muldiv(v, sh->leaf[j], base, &next[j]) != NUM_OK)
             return al_num_err(en, A->metric->name_loc, NUM_OVERFLOW);
     }
     return 0;
@@ -640,10 +677,11 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
     size_t nl = ax->nleaves;
     AxisShares sh;
     axis_shares_init(&sh, ax);
-    int rc = 0;
+    LockGroups lg = {0};
+    int rc = ax->locks && i > 0 ? al_lock_groups(en, A, i, cur, n, &lg) : 0;
     for (size_t c = 0; c < n && rc == 0; c++) {
         if (c == 0 || ax->depends)
-            rc = eval_shares(en, A, i, c, &sh);
+            rc = eval_shares(en, A, i, c, &lg, &sh);
         if (rc < 0)
             break;
         if (i == 0)
@@ -652,8 +690,10 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
             for (size_t j = 0; j < nl; j++)
                 next[c * nl + j] = NUM_ZERO;
         else
-            rc = split_cell(en, A, cur[c], &sh, nl, &next[c * nl]);
+            rc = split_cell(en, A, cur[c], lg.of && lg.of[c] >= 0 ? lg.base[lg.of[c]] : A->root,
+                            &sh, nl, &next[c * nl]);
     }
+    al_lock_groups_free(&lg);
     axis_shares_free(&sh);
     return rc;
 }
@@ -661,7 +701,7 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
 /* The exact joint cells: the target split along each axis in turn. */
 int al_compute(Engine *en, Alloc *A)
 {
-    if (en->check_only)
+    if (en->check_only && !al_has_cross_locks(A)) /* locks need the cells they lock */
         return al_check_axes(en, A);
     size_t n = 1;
     Num *cur = xmalloc(sizeof *cur);

@@ -274,7 +274,7 @@ const Num *al_marginal(Engine *en, Alloc *X, int ai)
     Num *m = xcalloc(total + 1, sizeof *m);
     if (!X->exact || ax->depends) {
         Num *leaf = xcalloc(ax->nleaves + 1, sizeof *leaf);
-        Ctx none = {NULL, 0};
+        Ctx none = {NULL, 0, NULL, NULL};
         int rc = al_eval_axis(en, X, ax, &none, X->root, m, leaf);
         free(leaf);
         if (rc < 0) {
@@ -293,6 +293,23 @@ const Num *al_marginal(Engine *en, Alloc *X, int ai)
     return m;
 }
 
+/* `like X` where X has locks in another dimension's scope: X's values
+ * for the children, summed from its cells. */
+static int locked_like_weights(const Alloc *X, int ai, Member **kids, int n, Num *w)
+{
+    const Axis *ax = &X->ax[ai];
+    size_t stride = al_stride(X, ai);
+    for (int i = 0; i < n; i++)
+        w[i] = NUM_ZERO;
+    for (size_t c = 0; c < X->ncells; c++) {
+        const Member *leaf = ax->leaves[(c / stride) % ax->nleaves];
+        for (int i = 0; i < n; i++)
+            if (!kids[i]->pseudo && al_under_or_is(leaf, kids[i]))
+                num_add(w[i], X->exact[c], &w[i]);
+    }
+    return 0;
+}
+
 /* `like X`: the children's weights are X's values for them. */
 static int like_weights(Engine *en, Alloc *A, SplitInfo *si, Member **kids, int n, Num *w)
 {
@@ -308,6 +325,8 @@ static int like_weights(Engine *en, Alloc *A, SplitInfo *si, Member **kids, int 
                    si->like->name, al_level_of(si->dim, si->depth)->name);
         return -1;
     }
+    if (X->ax[ai].locks && X->exact) /* its locks make its values: sum its cells */
+        return locked_like_weights(X, ai, kids, n, w);
     const Num *m = al_marginal(en, X, ai);
     if (!m)
         return -1;
@@ -325,12 +344,25 @@ typedef struct {
     const Ctx *ctx;
 } Group;
 
-static const char *cell_name(const Alloc *A, const Member *p, Buf *b)
+/* The parent for messages: its name, the lock's scope, or the metric. */
+static const char *group_name(const Alloc *A, const Group *g)
 {
+    if (g->parent)
+        return g->parent->name;
+    return g->ctx && g->ctx->key && g->ctx->where ? g->ctx->where : A->metric->name;
+}
+
+/* The parent's cell for messages: revenue[hardware], or revenue[north]
+ * when the split is a lock in north's scope (revenue[north, hardware]). */
+static const char *cell_name(const Alloc *A, const Group *g, Buf *b)
+{
+    const char *where = g->ctx && g->ctx->key && g->ctx->where ? g->ctx->where : NULL;
     b->len = 0;
     buf_printf(b, "%s", A->metric->name);
-    if (p)
-        buf_printf(b, "[%s]", p->name);
+    if (where && g->parent)
+        buf_printf(b, "[%s, %s]", where, g->parent->name);
+    else if (where || g->parent)
+        buf_printf(b, "[%s]", where ? where : g->parent->name);
     return buf_cstr(b);
 }
 
@@ -491,15 +523,18 @@ static int check_map_total(Engine *en, const Alloc *A, const SplitInfo *si, Num 
     const char *level = al_level_of(si->dim, si->depth)->name, *kids_name = al_plural_of(level);
     if (rest >= 0) {
         diag_error(d, si->spec->loc, "'rest' would be %s: the other %s take %s of %s's %s",
-                   al_fmtv(A, diff, b1), kids_name, al_fmtv(A, total, b2),
-                   cell_name(A, g->parent, &nb), al_fmtv(A, base, b3));
+                   al_fmtv(A, diff, b1), kids_name, al_fmtv(A, total, b2), cell_name(A, g, &nb),
+                   al_fmtv(A, base, b3));
     } else {
         diag_error(d, si->spec->loc, "%s of %s sum to %s but %s is %s (%s by %s)", kids_name,
-                   g->parent ? g->parent->name : A->metric->name, al_fmtv(A, total, b1),
-                   cell_name(A, g->parent, &nb), al_fmtv(A, base, b2),
-                   num_sign(diff) > 0 ? "short" : "over", al_fmtv(A, num_abs(diff), b3));
+                   group_name(A, g), al_fmtv(A, total, b1), cell_name(A, g, &nb),
+                   al_fmtv(A, base, b2), num_sign(diff) > 0 ? "short" : "over",
+                   al_fmtv(A, num_abs(diff), b3));
         diag_note_plain(d, "give one %s 'rest', or correct the amounts", level);
     }
+    if (g->ctx && g->ctx->key && !g->parent)
+        diag_note_plain(d, "a lock 'in %s' shares what the other splits give %s: %s", g->ctx->where,
+                        g->ctx->where, al_fmtv(A, base, b3));
     buf_free(&nb);
     return -1;
 }
@@ -600,9 +635,8 @@ static int weight_sum(Engine *en, const Alloc *A, const SplitInfo *si, const Gro
     diag_error(en->p->diags, si->spec->loc,
                "the weights of the %s of %s add up to %s: "
                "nothing to split %s by",
-               al_plural_of(al_level_of(si->dim, si->depth)->name),
-               g->parent ? g->parent->name : A->metric->name,
-               num_is_zero(*sum) ? "zero" : "less than zero", cell_name(A, g->parent, &nb));
+               al_plural_of(al_level_of(si->dim, si->depth)->name), group_name(A, g),
+               num_is_zero(*sum) ? "zero" : "less than zero", cell_name(A, g, &nb));
     buf_free(&nb);
     return -1;
 }
@@ -702,6 +736,8 @@ static int split_parent(Engine *en, Alloc *A, Axis *ax, int k, int gi, const Ctx
     const SplitInfo *si = al_pick_split(A, ax, k, p, ctx);
     if (!si)
         return no_split_error(en, A, ax, k, p);
+    if (ax->locks && al_check_lock_pick(en, A, ax, k, p, ctx, si) < 0)
+        return -1;
     Member *res = ax->grp_reserve[k] ? ax->grp_reserve[k][gi] : NULL;
     if (res)
         val[res->gindex] = NUM_ZERO;

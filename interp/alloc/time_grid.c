@@ -203,3 +203,101 @@ int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *
     tree_free(&tt);
     return rc < 0 ? -1 : 0;
 }
+
+/* ---- locks of time in another dimension's scope ------------------------------------------- */
+
+/* The rows of group g (the rows of no group: g == ng) into idx; how many. */
+static size_t rows_of_group(const int *rgroup, int ng, size_t nr, int g, size_t *idx)
+{
+    size_t k = 0;
+    for (size_t r = 0; r < nr; r++)
+        if ((rgroup[r] < 0 ? ng : rgroup[r]) == g)
+            idx[k++] = r;
+    return k;
+}
+
+/* Whether cells (n rows x nc) add up to rt by row and (ct not NULL) to ct
+ * by column. */
+static bool adds_up(const Num *cells, size_t n, size_t nc, const Num *rt, const Num *ct)
+{
+    for (size_t r = 0; r < n; r++) {
+        Num s = NUM_ZERO;
+        for (size_t c = 0; c < nc; c++)
+            num_add(s, cells[r * nc + c], &s);
+        if (num_cmp(s, rt[r]) != 0)
+            return false;
+    }
+    for (size_t c = 0; c < nc && ct; c++) {
+        Num s = NUM_ZERO;
+        for (size_t r = 0; r < n; r++)
+            num_add(s, cells[r * nc + c], &s);
+        if (num_cmp(s, ct[c]) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* Stage 2: the members of group g against the group's rounded row gout. */
+static bool round_group_rows(Engine *en, const Alloc *A, const Side *side, const Num *exact,
+                             const Num *rt, const int *rgroup, int ng, int g, const Num *gout,
+                             Num *out)
+{
+    size_t nr = side[0].n, nc = side[1].n, *idx = xmalloc((nr + 1) * sizeof *idx);
+    size_t k = rows_of_group(rgroup, ng, nr, g, idx);
+    Num *sx = xcalloc(k * nc + 1, sizeof *sx), *srt = xcalloc(k + 1, sizeof *srt);
+    Num *so = xcalloc(k * nc + 1, sizeof *so);
+    for (size_t i = 0; i < k; i++) {
+        srt[i] = rt[idx[i]];
+        memcpy(&sx[i * nc], &exact[idx[i] * nc], nc * sizeof *sx);
+    }
+    Side ss[2] = {side[0], side[1]};
+    ss[0].n = k;
+    bool ok = k == 0 || (al_round_time_tree(en, A, ss, sx, srt, gout, so) == 0 &&
+                         adds_up(so, k, nc, srt, gout));
+    for (size_t i = 0; i < k && ok; i++)
+        memcpy(&out[idx[i] * nc], &so[i * nc], nc * sizeof *out);
+    free(idx);
+    free(sx);
+    free(srt);
+    free(so);
+    return ok;
+}
+
+/* Stage 1: each group's cells summed, rounded as one member's (a lock's
+ * periods keep their exact sums); stage 2: each group's members against
+ * its row.  False when a stage had to move a group's or a member's total:
+ * then the caller rounds the table in one flow. */
+static bool round_by_groups(Engine *en, const Alloc *A, const Side *side, const Num *exact,
+                            const Num *rt, const Num *ct, const int *rgroup, int ng, Num *out)
+{
+    size_t nr = side[0].n, nc = side[1].n, G = (size_t)ng + 1;
+    Num *gex = xcalloc(G * nc + 1, sizeof *gex), *grt = xcalloc(G + 1, sizeof *grt);
+    Num *gout = xcalloc(G * nc + 1, sizeof *gout);
+    for (size_t r = 0; r < nr; r++) {
+        size_t g = rgroup[r] < 0 ? (size_t)ng : (size_t)rgroup[r];
+        num_add(grt[g], rt[r], &grt[g]);
+        for (size_t c = 0; c < nc; c++)
+            num_add(gex[g * nc + c], exact[r * nc + c], &gex[g * nc + c]);
+    }
+    Side gs[2] = {side[0], side[1]};
+    gs[0].n = G;
+    /* the groups' rows must hold; a time column may move by a step where
+     * the locks and the columns' totals cannot both hold (then the table's
+     * column is the sum of its cells) */
+    bool ok =
+        al_round_time_tree(en, A, gs, gex, grt, ct, gout) == 0 && adds_up(gout, G, nc, grt, NULL);
+    for (size_t g = 0; g < G && ok; g++)
+        ok = round_group_rows(en, A, side, exact, rt, rgroup, ng, (int)g, &gout[g * nc], out);
+    free(gex);
+    free(grt);
+    free(gout);
+    return ok;
+}
+
+int al_round_time_locked(Engine *en, const Alloc *A, const Side *side, const Num *exact,
+                         const Num *rt, const Num *ct, const int *rgroup, int ng, Num *out)
+{
+    if (rgroup && round_by_groups(en, A, side, exact, rt, ct, rgroup, ng, out))
+        return 0;
+    return al_round_time_tree(en, A, side, exact, rt, ct, out);
+}

@@ -3,7 +3,8 @@
 
 Each plan is one of tests/prop/alloc_prop.py's random allocation plans
 (dimensions, targets, splits with shares, locks, rest, weights, scopes,
-over-assignment and reserves) plus random `let`, `fn` and `assert`
+over-assignment and reserves; one plan in five is one of cross_locks.py's,
+with locks in another dimension's scope) plus random `let`, `fn` and `assert`
 statements whose expressions use every operator, parentheses, `if` chains,
 builtin calls, rate tables (negative breakpoints included) and every kind
 of number literal.  The plan is then laid out at random: white space,
@@ -191,13 +192,17 @@ def comments(text):
 
 def one(bin_, seed, keep):
     rng = random.Random(seed)
-    P = alloc_prop.gen_plan(seed)
+    # one plan in five locks amounts in another dimension's scope (cross_locks.py)
+    L = alloc_prop.cross_locks.gen_plan(seed) if seed % 5 == 0 else None
+    P = L or alloc_prop.gen_plan(seed)
     text = P.text + "\n".join(extra_statements(rng)) + "\n"
     if seed % 5 == 1:
         text = multi_year(rng, text)
     messy = relayout(rng, text) if seed % 4 else text
     shows = []
-    for s in P.shows:
+    if L:
+        shows = ["--show", "revenue by region, " + L.split_word, "--show", "revenue by rep, " + L.split_word]
+    for s in [] if L else P.shows:
         shows += ["--show", alloc_prop.show_text(P, s)]
     problems = []
     with tempfile.TemporaryDirectory() as d:
