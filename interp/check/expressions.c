@@ -414,12 +414,22 @@ static Kind metric_field(R *r, const Scope *sc, Node *e, Node *metric)
     return sym_value_kind(metric); /* derived metrics are checked first (resolve.c) */
 }
 
+/* A parameter or an incentive line of that name hides a scorecard. */
+static bool param_or_line(const Scope *sc, const char *name)
+{
+    bool later;
+    return param_index(sc, name) >= 0 || (sc->lines && find_line(sc, name, &later));
+}
+
 static Kind check_field(R *r, const Scope *sc, Node *e)
 {
     if (e->a->kind == N_NAME) {
         Node *metric = strmap_get(&r->s->metrics, e->a->name);
         if (metric)
             return metric_field(r, sc, e, metric);
+        Node *card = strmap_get(&r->s->scorecards, e->a->name);
+        if (card && !param_or_line(sc, e->a->name))
+            return rs_card_field(r, sc, e, card);
         for (int i = 0; i < r->s->ndims; i++)
             if (strcmp(r->s->dims[i]->name, e->a->name) == 0) {
                 sym_lookup_member(r->s, e, r->d);
@@ -553,6 +563,8 @@ static void check_breakpoint(R *r, const char *what, Node *key, Node **prev_key,
  * curve give their values' kind (when all values have the same one). */
 static Kind check_table(R *r, const Scope *sc, Node *e)
 {
+    if (e->op == TABLE_LOOKUP)
+        return rs_check_lookup(r, sc, e);
     Kind xk = e->a ? rx_check(r, sc, e->a) : K_ANY, vk = K_ANY;
     bool first = true;
     if (xk == K_BOOL || xk == K_STR)
@@ -765,7 +777,8 @@ void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg)
     case N_TABLE:
         rx_refs(e->a, params, fn, arg);
         for (Node *en = e->b; en; en = en->next) {
-            rx_refs(en->a, params, fn, arg);
+            if (e->op != TABLE_LOOKUP) /* a lookup's keys are words, not names */
+                rx_refs(en->a, params, fn, arg);
             rx_refs(en->b, params, fn, arg);
         }
         return;
