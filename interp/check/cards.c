@@ -177,7 +177,7 @@ static void check_key(R *r, Lookup *lk, Node *en)
     if (!t)
         return;
     if (number ? lk->xk == K_STR : lk->xk != K_STR && lk->xk != K_ANY) {
-        diag_error(r->d, en->a->loc, "key '%s' is a %s, the table looks up %s", t,
+        diag_error(r->d, en->a->loc, "key '%s' is a %s; the table looks up a %s", t,
                    number ? "number" : "word", sym_kind_name(lk->xk));
         return;
     }
