@@ -97,7 +97,8 @@ Kind rx_check(R *r, const Scope *sc, Node *e);
  * -1 after reporting an arithmetic error. */
 int rx_const(R *r, Node *e, Num *out);
 /* Names an expression refers to (lets, fns, metrics), for the cycle check:
- * N_NAME, N_CALL, or N_INDEX for a cell `name[...]`. */
+ * N_NAME, N_CALL, N_INDEX for a cell `name[...]`, or N_FIELD for `x.field`
+ * (a scorecard's result). */
 void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg);
 char *rs_fmt_money(R *r, Num v, char *buf);
 

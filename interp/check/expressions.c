@@ -764,9 +764,11 @@ void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg)
         for (Node *a = e->b; a; a = a->next)
             rx_refs(a, params, fn, arg);
         return;
-    case N_FIELD:
+    case N_FIELD: /* CARD.score: the cycle check follows it to the scorecard */
         if (e->a->kind != N_NAME)
             rx_refs(e->a, params, fn, arg);
+        else
+            fn(arg, e);
         return;
     case N_INDEX:
         if (e->a->kind == N_NAME && !is_param(params, e->a->name))
