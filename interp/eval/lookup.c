@@ -30,7 +30,11 @@ static void no_entry(Eval *e, const Node *t, const Value *x)
         diag_error(e->d, t->loc, "table has no entry for \"%s\"", x->str ? x->str : "");
     else
         diag_error(e->d, t->loc, "table has no entry for %s", vf_upto(x->num, 4, buf));
-    diag_note_plain(e->d, "add an entry for it, or 'else: VALUE' for every other key");
+    if (x->kind == V_STR && !(x->str && *x->str))
+        diag_note_plain(e->d, "a member whose total is below every rating threshold, or whose "
+                              "every KPI is n/a, has no rating: add 'else: VALUE'");
+    else
+        diag_note_plain(e->d, "add an entry for it, or 'else: VALUE' for every other key");
 }
 
 int eval_lookup(Eval *e, const Frame *f, const Node *t, Value *out)
