@@ -108,7 +108,9 @@ static void check_rating(R *r, Node *n, Node *k, Node **rating)
     *rating = k;
     StrMap labels = {0};
     for (Node *e = k->a; e; e = e->next) {
-        if (e->a->kind != N_NAME)
+        if (e->op == 1) /* else: */
+            diag_error(r->d, e->a->loc, "a rating has no 'else': its labels are names such as A");
+        else if (e->a->kind != N_NAME)
             diag_error(r->d, e->a->loc, "a rating label is a name such as A or 优秀");
         else if (strmap_get(&labels, e->a->name))
             diag_error(r->d, e->a->loc, "rating '%s' is given twice", e->a->name);

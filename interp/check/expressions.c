@@ -138,6 +138,11 @@ static Kind metric_name_kind(R *r, const Scope *sc, Node *e, Node *metric)
 static Kind not_a_value(R *r, const Scope *sc, Node *e)
 {
     const char *n = e->name;
+    if (strcmp(n, "else") == 0) { /* the key of an else entry outside a lookup table */
+        diag_error(r->d, e->loc, "'else:' is an entry of a lookup table only");
+        diag_note_plain(r->d, "write table(KEY) { key: value, ..., else: value }");
+        return K_ANY;
+    }
     if (strmap_get(&r->s->fns, n)) {
         diag_error(r->d, e->loc, "function '%s' is used without arguments", n);
         return K_ANY;
