@@ -87,9 +87,19 @@ static void check_card_cadence(R *r, const Node *inc, const Node *e, const Node 
                     card->name, sym_cadence_names[c], period_nouns[c]);
 }
 
-/* A flag reads the cards its review shows. */
+static Node *first_card(R *r, Node *x);
+
+/* A flag reads the cards its review shows, all of one level. */
 static void check_flag_card(R *r, const Node *e, const Node *card)
 {
+    const Node *first = first_card(r, r->card_owner->a);
+    if (first && strcmp(first->a->name, card->a->name) != 0) {
+        diag_error(r->d, e->loc, "flag '%s' reads scorecard '%s' per %s and '%s' per %s",
+                   r->card_owner->name, first->name, first->a->name, card->name, card->a->name);
+        diag_note_plain(r->d, "a flag marks the members of its first scorecard: read scorecards "
+                              "of one level");
+        return;
+    }
     for (const Node *it = r->card_review->a; it; it = it->next)
         if ((it->kind == N_USE_SCORECARD || it->kind == N_RANK) &&
             strcmp(it->name, card->name) == 0)
@@ -318,7 +328,7 @@ void rs_check_run_flag(R *r, Node *rv, Node *it)
     check_flag_span(r, rv, it);
     Node *card = first_card(r, it->a);
     Level *lv = card ? strmap_get(&r->s->levels, card->a->name) : NULL;
-    Scope sc = {SC_CARDS | SC_ATTRS, 0, lv ? lv->dim : NULL, 0, 0, false, NULL};
+    Scope sc = {SC_CARDS | SC_ATTRS | SC_FIELDS, 0, lv ? lv->dim : NULL, 0, 0, false, NULL};
     r->card_owner = it;
     r->card_review = rv;
     Kind k = rx_check(r, &sc, it->a);
