@@ -69,6 +69,7 @@ static NodeList list1(Node *n) { return (NodeList){n, n}; }
 %type <list> params opt_params show_levels
 
 %precedence BY   /* `show reforecast by quarter` shows a metric named reforecast */
+%precedence TABLE /* `table(` begins a lookup table; `table` alone is a name */
 %precedence LOW
 %precedence ELSE
 %left OR
@@ -95,14 +96,14 @@ name: IDENT | soft ;
 /* Words that are keywords only inside some statement stay usable as names. */
 soft: LEVELS | FROM | BY | IN | WEIGHTS | PROPORTIONAL | TO | EQUALLY | SEASONALITY | LIKE
     | OVERASSIGN | RESERVE | PER | KPI | WEIGHT | CAP | SCORE | RATING | STATUS | FLAG
-    | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM | FOR
+    | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM | FOR | TABLE
     ;
 
 /* After '.', any word is a field name: revenue.target, org.per. */
 field_name: name | PLAN | DIMENSION | METRIC | LET | FN | TARGET | SPLIT | REST | HISTORY
           | ACTUALS | INCENTIVE | SCORECARD | CURVE | REVIEW | SCENARIO | EXAMPLE | GIVEN
           | EXPECT | ASSERT | REPORT | SHOW | IMPORT | IF | THEN | ELSE | AND | OR | NOT | STEP
-          | BRACKET | TABLE
+          | BRACKET
           ;
 
 opt_label: %empty { $$ = NULL; } | STRING ;
@@ -437,7 +438,7 @@ static bool is_soft(yysymbol_kind_t s)
     case YYSYMBOL_RESERVE: case YYSYMBOL_PER: case YYSYMBOL_KPI: case YYSYMBOL_WEIGHT:
     case YYSYMBOL_CAP: case YYSYMBOL_SCORE: case YYSYMBOL_RATING: case YYSYMBOL_STATUS:
     case YYSYMBOL_FLAG: case YYSYMBOL_DEVIATION: case YYSYMBOL_REFORECAST: case YYSYMBOL_RANK:
-    case YYSYMBOL_WITHIN: case YYSYMBOL_BOTTOM: case YYSYMBOL_FOR:
+    case YYSYMBOL_WITHIN: case YYSYMBOL_BOTTOM: case YYSYMBOL_FOR: case YYSYMBOL_TABLE:
         return true;
     default:
         return false;
