@@ -83,8 +83,12 @@ static void check_card_cadence(R *r, const Node *inc, const Node *e, const Node 
         diag_note(r->d, at[c]->loc, "'%s' is paid per %s here", inc->name, period_nouns[c]);
     else
         diag_note_plain(r->d, "no review names '%s': it is paid for the year", inc->name);
-    diag_note_plain(r->d, "add 'scorecard %s' to the %s review, so that each %s has a result",
-                    card->name, sym_cadence_names[c], period_nouns[c]);
+    if (strmap_get(&r->s->reviews, sym_cadence_names[c]))
+        diag_note_plain(r->d, "add 'scorecard %s' to the %s review, so that each %s has a result",
+                        card->name, sym_cadence_names[c], period_nouns[c]);
+    else
+        diag_note_plain(r->d, "add 'review %s { scorecard %s }', so that each %s has a result",
+                        sym_cadence_names[c], card->name, period_nouns[c]);
 }
 
 static Node *first_card(R *r, Node *x);
