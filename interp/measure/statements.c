@@ -1,6 +1,7 @@
 /* statements.c -- `show incentive`, `show scorecard` and `show review` as
  * sheets of a render document: incentive statements with every line as a
- * column, scorecards with one row per KPI and a total row, reviews with
+ * column, scorecards with one row per KPI and a total row (and the flags
+ * of the review showing them, cards.c), reviews with
  * each status metric, the reforecast of the rest of the year, and the
  * review's scorecards and incentives.
  *
