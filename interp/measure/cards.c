@@ -24,7 +24,7 @@ typedef struct CardCache {
 static const Node no_within = {.kind = N_RANK};
 
 /* 0.01: scorecards show scores with 2 decimals. */
-static Num num_from_ratio_2dp(void)
+static Num score_step(void)
 {
     Num step;
     num_from_ratio(1, 100, &step);
@@ -86,15 +86,16 @@ int ms_card_value(Measure *ms, const Node *n, const Member *m, const Period *pd,
     const ScResult *r = card && m && pd ? card_result(ms, card, pd) : NULL;
     if (!r)
         return -1;
-    size_t i = 0;
-    while (i < r->nmem && r->mem[i] != m)
-        i++;
+    size_t i = (size_t)m->index; /* its place among the level's members, unless reserve rows */
+    if (i >= r->nmem || r->mem[i] != m)
+        for (i = 0; i < r->nmem && r->mem[i] != m; i++)
+            ;
     bool have = i < r->nmem && r->in[i] && !r->total_na[i];
     *out = (Value){V_NUM, NUM_ZERO, NULL};
     if (strcmp(n->name, "rating") == 0)
         *out = (Value){V_STR, NUM_ZERO, have ? r->rating[i] : ""};
     else if (have && strcmp(n->name, "score") == 0) /* as the scorecard shows it */
-        num_round(r->total[i], num_from_ratio_2dp(), NUM_HALF_UP, &out->num);
+        num_round(r->total[i], score_step(), NUM_HALF_UP, &out->num);
     else if (have)
         out->num = num_from_int(r->rank[i]);
     return 0;
