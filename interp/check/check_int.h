@@ -19,6 +19,7 @@ enum {
     SC_INCENTIVE = 2, /* lines, M.target/.actual, attainment(), prev() */
     SC_FIELDS = 4,    /* M.target and attainment() without lines (given, asserts) */
     SC_METRICS = 8,   /* a bare metric name is its root target */
+    SC_CARDS = 16,    /* CARD.score, CARD.rating, CARD.rank (cards.c) */
 };
 
 typedef struct {
@@ -48,11 +49,13 @@ typedef struct R {
     Program *p;
     Diags *d;
     Symbols *s;
-    StrMap graph;       /* let/fn/metric name -> GNode */
-    Split *splits_info; /* parallel to s->splits while splits are checked */
-    Lookalikes *look;   /* the skeletons of the dimension being built */
-    StrMap cells;       /* metric name -> GNode of its cells (cycles.c) */
-    StrMap fn_kinds;    /* "fn(k1,k2..)" -> the kind it returns + 1 (expressions.c) */
+    StrMap graph;            /* let/fn/metric name -> GNode */
+    Split *splits_info;      /* parallel to s->splits while splits are checked */
+    Lookalikes *look;        /* the skeletons of the dimension being built */
+    StrMap cells;            /* metric name -> GNode of its cells (cycles.c) */
+    StrMap fn_kinds;         /* "fn(k1,k2..)" -> the kind it returns + 1 (expressions.c) */
+    const Node *card_owner;  /* SC_CARDS: the N_INCENTIVE or N_RUN_FLAG being checked */
+    const Node *card_review; /* the N_REVIEW holding that flag */
 } R;
 
 void rs_duplicate(R *r, Node *n, Node *prev, const char *what);
@@ -97,8 +100,19 @@ Kind rx_check(R *r, const Scope *sc, Node *e);
  * -1 after reporting an arithmetic error. */
 int rx_const(R *r, Node *e, Num *out);
 /* Names an expression refers to (lets, fns, metrics), for the cycle check:
- * N_NAME, N_CALL, or N_INDEX for a cell `name[...]`. */
+ * N_NAME, N_CALL, N_INDEX for a cell `name[...]`, or N_FIELD for `x.field`
+ * (a scorecard's result). */
 void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg);
 char *rs_fmt_money(R *r, Num v, char *buf);
+
+/* cards.c: CARD.score, CARD.rating, CARD.rank where sc allows them (an
+ * incentive's line, a review's flag, an example's given): the field, the
+ * card's level and cadence against the owner's; returns the field's kind. */
+Kind rs_card_field(R *r, const Scope *sc, Node *e, Node *card);
+/* table(KEY) { key: value, ..., else: value }: its keys against KEY's kind
+ * and, for CARD.rating, the card's ratings; returns the values' kind. */
+Kind rs_check_lookup(R *r, const Scope *sc, Node *e);
+/* flag NAME if CONDITION for N UNITS, an item of review rv. */
+void rs_check_run_flag(R *r, Node *rv, Node *it);
 
 #endif

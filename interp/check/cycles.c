@@ -119,10 +119,32 @@ typedef struct {
     const Node *split; /* the split whose expression this is, or NULL */
 } RefCtx;
 
+static GNode *decl_node(R *r, Node *decl);
+
+/* CARD.score (a scorecard's result) and total(INCENTIVE): edges to the
+ * card and the incentive.  Returns whether ref was one of these. */
+static bool card_or_total(RefCtx *c, Node *ref)
+{
+    R *r = c->f->r;
+    Node *to = NULL;
+    if (ref->kind == N_FIELD) {
+        if (!strmap_get(&r->s->metrics, ref->a->name))
+            to = strmap_get(&r->s->scorecards, ref->a->name);
+    } else if (ref->kind == N_CALL && strcmp(ref->name, "total") == 0 && ref->b &&
+               ref->b->kind == N_NAME) {
+        to = strmap_get(&r->s->incentives, ref->b->name);
+    }
+    if (to)
+        push_edge(c->f, (Edge){decl_node(r, to), ref->loc, E_READS, c->split});
+    return ref->kind == N_FIELD;
+}
+
 static void collect_ref(void *arg, Node *ref)
 {
     RefCtx *c = arg;
     R *r = c->f->r;
+    if (card_or_total(c, ref))
+        return;
     bool indexed = ref->kind == N_INDEX;
     const char *name = indexed ? ref->a->name : ref->name;
     if (c->attrs && (strmap_get(&c->attrs->attr_names, name) || !strcmp(name, "active_months")))
@@ -183,12 +205,47 @@ static void cells_edges(Dfs *f, GNode *g)
         split_edges(f, sp->v[i]);
 }
 
+/* The node of an incentive or a scorecard, made when first reached (kept
+ * in r->cells under a key no name can have). */
+static GNode *decl_node(R *r, Node *decl)
+{
+    char *key = arena_printf(&r->s->arena, "%s\x1f%s", ast_kind_name(decl->kind), decl->name);
+    GNode *g = strmap_get(&r->cells, key);
+    if (!g) {
+        g = new_gnode(r, decl, false);
+        strmap_put(&r->cells, key, g);
+    }
+    return g;
+}
+
+/* An incentive reads what its lines read; a scorecard what its weights,
+ * caps, curves and rating thresholds read. */
+static void decl_edges(Dfs *f, Node *d)
+{
+    for (Node *x = d->b; x; x = x->next) {
+        if (d->kind == N_INCENTIVE) {
+            refs_of(f, x->a, NULL, NULL, false);
+        } else if (x->kind == N_KPI) {
+            refs_of(f, x->a, NULL, NULL, false); /* weight, cap, the curve's points */
+            refs_of(f, x->b, NULL, NULL, false);
+            refs_of(f, x->c, NULL, NULL, false);
+        } else {
+            for (Node *e = x->a; e; e = e->next) /* rating thresholds */
+                refs_of(f, e->b, NULL, NULL, false);
+        }
+    }
+}
+
 static void edges_of(Dfs *f, GNode *g)
 {
     R *r = f->r;
     Node *d = g->decl;
     if (g->cells) {
         cells_edges(f, g);
+        return;
+    }
+    if (d->kind == N_INCENTIVE || d->kind == N_SCORECARD) {
+        decl_edges(f, d);
         return;
     }
     refs_of(f, definition(r, d), d->kind == N_FN ? d->a : NULL, NULL, false);
@@ -213,6 +270,8 @@ static const char *node_text(const GNode *g, Buf *b)
 
 static const char *what_of(R *r, const Node *decl)
 {
+    if (decl->kind == N_INCENTIVE || decl->kind == N_SCORECARD)
+        return ast_kind_name(decl->kind);
     if (decl->kind == N_LET)
         return "let";
     if (decl->kind == N_FN)
@@ -289,9 +348,11 @@ static void report_cycle(Dfs *f, GNode *again)
         diag_error(r->d, d->name_loc, "the allocation of '%s' depends on itself", d->name);
     else
         diag_error(r->d, d->name_loc, "%s '%s' is defined in terms of itself",
-                   d->kind == N_LET  ? "let"
-                   : d->kind == N_FN ? "function"
-                                     : "metric",
+                   d->kind == N_LET         ? "let"
+                   : d->kind == N_FN        ? "function"
+                   : d->kind == N_INCENTIVE ? "incentive"
+                   : d->kind == N_SCORECARD ? "scorecard"
+                                            : "metric",
                    d->name);
     diag_note_plain(r->d, "the cycle: %s", buf_cstr(&b));
     for (int i = from; i < f->path.n && i - from < MAX_EDGE_NOTES; i++)
@@ -404,6 +465,11 @@ void rs_check_cycles(R *r)
                 if (g && g->decl == n && n->kind == N_METRIC)
                     visit(&f, cells_of(r, n));
             }
+    for (Unit *u = r->p->units; u; u = u->next) /* incentives reading scorecards */
+        for (Node *n = u->items; n; n = n->next)
+            if ((n->kind == N_INCENTIVE && strmap_get(&r->s->incentives, n->name) == n) ||
+                (n->kind == N_SCORECARD && strmap_get(&r->s->scorecards, n->name) == n))
+                visit(&f, decl_node(r, n));
     free(f.path.v);
     free(f.succ.v);
     free(f.start);

@@ -85,8 +85,11 @@ static void check_incentive(R *r, Node *n)
         }
         strmap_put(&lines, l->name, l);
         payout |= strcmp(l->name, "payout") == 0;
-        Scope sc = {SC_INCENTIVE | SC_ATTRS, 0, lv ? lv->dim : NULL, n->b, l, false, NULL};
+        Scope sc = {
+            SC_INCENTIVE | SC_ATTRS | SC_CARDS, 0, lv ? lv->dim : NULL, n->b, l, false, NULL};
+        r->card_owner = n;
         Kind k = rx_check(r, &sc, l->a);
+        r->card_owner = NULL;
         bool is_payout = strcmp(l->name, "payout") == 0;
         if (k == K_MONTH || (is_payout && (k == K_BOOL || k == K_STR)))
             diag_error(r->d, l->a->loc, "line '%s' must be a number, got %s", l->name,
@@ -111,7 +114,9 @@ static void check_rating(R *r, Node *n, Node *k, Node **rating)
     *rating = k;
     StrMap labels = {0};
     for (Node *e = k->a; e; e = e->next) {
-        if (e->a->kind != N_NAME)
+        if (e->op == 1) /* else: */
+            diag_error(r->d, e->a->loc, "a rating has no 'else': its labels are names such as A");
+        else if (e->a->kind != N_NAME)
             diag_error(r->d, e->a->loc, "a rating label is a name such as A or 优秀");
         else if (strmap_get(&labels, e->a->name))
             diag_error(r->d, e->a->loc, "rating '%s' is given twice", e->a->name);
@@ -282,11 +287,14 @@ static void check_review(R *r, Node *n)
         sym_suggest_word(r->d, n->name, sym_cadence_names, CAD__COUNT);
         diag_note_plain(r->d, "reviews are monthly, quarterly, half or annual");
     }
-    for (Node *it = n->a; it; it = it->next)
+    for (Node *it = n->a; it; it = it->next) {
         if (it->kind == N_NOTES)
             check_notes(r, n, it);
+        else if (it->kind == N_RUN_FLAG)
+            rs_check_run_flag(r, n, it);
         else
             check_review_item(r, it);
+    }
 }
 
 static void check_scenario(R *r, Node *n)
@@ -366,7 +374,7 @@ static void check_example(R *r, Node *n)
         return;
     }
     Level *lv = strmap_get(&r->s->levels, inc->a->name);
-    Scope sc = {SC_FIELDS | SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {SC_FIELDS | SC_METRICS | SC_CARDS, 0, 0, 0, 0, 0, NULL};
     for (Node *g = n->a; g; g = g->next)
         check_given(r, &sc, inc, lv, g);
     check_expected(r, &sc, inc, n->b);
@@ -498,7 +506,7 @@ void rs_check_item(R *r, Node *n)
 
 Kind check_expression(Program *p, Node *e)
 {
-    R r = {p, p->diags, p->sym, {0}, NULL, NULL, {0}, {0}};
+    R r = {p, p->diags, p->sym, {0}, NULL, NULL, {0}, {0}, NULL, NULL};
     Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
     Kind kind = rx_check(&r, &sc, e);
     strmap_free(&r.graph);

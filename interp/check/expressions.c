@@ -138,6 +138,11 @@ static Kind metric_name_kind(R *r, const Scope *sc, Node *e, Node *metric)
 static Kind not_a_value(R *r, const Scope *sc, Node *e)
 {
     const char *n = e->name;
+    if (strcmp(n, "else") == 0) { /* the key of an else entry outside a lookup table */
+        diag_error(r->d, e->loc, "'else:' is an entry of a lookup table only");
+        diag_note_plain(r->d, "write table(KEY) { key: value, ..., else: value }");
+        return K_ANY;
+    }
     if (strmap_get(&r->s->fns, n)) {
         diag_error(r->d, e->loc, "function '%s' is used without arguments", n);
         return K_ANY;
@@ -415,12 +420,22 @@ static Kind metric_field(R *r, const Scope *sc, Node *e, Node *metric)
     return sym_value_kind(metric); /* derived metrics are checked first (resolve.c) */
 }
 
+/* A parameter or an incentive line of that name hides a scorecard. */
+static bool param_or_line(const Scope *sc, const char *name)
+{
+    bool later;
+    return param_index(sc, name) >= 0 || (sc->lines && find_line(sc, name, &later));
+}
+
 static Kind check_field(R *r, const Scope *sc, Node *e)
 {
     if (e->a->kind == N_NAME) {
         Node *metric = strmap_get(&r->s->metrics, e->a->name);
         if (metric)
             return metric_field(r, sc, e, metric);
+        Node *card = strmap_get(&r->s->scorecards, e->a->name);
+        if (card && !param_or_line(sc, e->a->name))
+            return rs_card_field(r, sc, e, card);
         for (int i = 0; i < r->s->ndims; i++)
             if (strcmp(r->s->dims[i]->name, e->a->name) == 0) {
                 sym_lookup_member(r->s, e, r->d);
@@ -554,6 +569,8 @@ static void check_breakpoint(R *r, const char *what, Node *key, Node **prev_key,
  * curve give their values' kind (when all values have the same one). */
 static Kind check_table(R *r, const Scope *sc, Node *e)
 {
+    if (e->op == TABLE_LOOKUP)
+        return rs_check_lookup(r, sc, e);
     Kind xk = e->a ? rx_check(r, sc, e->a) : K_ANY, vk = K_ANY;
     bool first = true;
     if (xk == K_BOOL || xk == K_STR)
@@ -753,9 +770,11 @@ void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg)
         for (Node *a = e->b; a; a = a->next)
             rx_refs(a, params, fn, arg);
         return;
-    case N_FIELD:
+    case N_FIELD: /* CARD.score: the cycle check follows it to the scorecard */
         if (e->a->kind != N_NAME)
             rx_refs(e->a, params, fn, arg);
+        else
+            fn(arg, e);
         return;
     case N_INDEX:
         if (e->a->kind == N_NAME && !is_param(params, e->a->name))
@@ -766,7 +785,8 @@ void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg)
     case N_TABLE:
         rx_refs(e->a, params, fn, arg);
         for (Node *en = e->b; en; en = en->next) {
-            rx_refs(en->a, params, fn, arg);
+            if (e->op != TABLE_LOOKUP) /* a lookup's keys are words, not names */
+                rx_refs(en->a, params, fn, arg);
             rx_refs(en->b, params, fn, arg);
         }
         return;

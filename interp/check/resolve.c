@@ -355,7 +355,7 @@ static void build_time(R *r)
 
 void check_program(Program *p)
 {
-    R r = {p, p->diags, xcalloc(1, sizeof(Symbols)), {0}, NULL, NULL, {0}, {0}};
+    R r = {p, p->diags, xcalloc(1, sizeof(Symbols)), {0}, NULL, NULL, {0}, {0}, NULL, NULL};
     p->sym = r.s;
     for (Unit *u = p->units; u; u = u->next)
         collect(&r, u);
@@ -384,7 +384,7 @@ void check_program(Program *p)
 
 void check_statement(Program *p, Node *n)
 {
-    R r = {p, p->diags, p->sym, {0}, NULL, NULL, {0}, {0}};
+    R r = {p, p->diags, p->sym, {0}, NULL, NULL, {0}, {0}, NULL, NULL};
     rs_check_item(&r, n);
     strmap_free(&r.graph);
     strmap_free(&r.cells);

@@ -397,6 +397,8 @@ static NumStatus curve_value(Num x, const Num *keys, const Num *vals, int n, Num
 NOINLINE static int eval_table(Eval *e, const Frame *f, const Node *t, Value *out)
 {
     Num x, acc = NUM_ZERO;
+    if (t->op == TABLE_LOOKUP)
+        return eval_lookup(e, f, t, out);
     if (eval_num(e, f, t->a, &x) < 0)
         return -1;
     size_t np = ast_list_len(t->b);

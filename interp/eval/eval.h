@@ -112,6 +112,11 @@ struct Eval {
     bool na_div, na;
 };
 
+/* table(KEY) { key: value, ..., else: value } (lookup.c): the value of
+ * the entry whose key equals KEY's value.  Returns 0, or -1 after
+ * reporting (no entry for the key and no else). */
+int eval_lookup(Eval *e, const Frame *f, const Node *t, Value *out);
+
 /* ---- builtins: one table for the checker, the evaluator and completion ---- */
 
 typedef enum {

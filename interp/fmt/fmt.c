@@ -171,6 +171,9 @@ static Doc *unop_doc(Fmt *f, const Node *n)
 /* step x { ... }, bracket x { ... }, curve x { ... } */
 static Doc *table_doc(Fmt *f, const Node *n)
 {
+    if (n->op == TABLE_LOOKUP) /* table(KEY) { ... } */
+        return cat(f, 4, text(f, "table("), expr(f, n->a, P_IF, true), text(f, ") "),
+                   entries_block(f, n->b, lay_last(f, n)));
     return cat(f, 5, text(f, ast_op_text(n->op)), text(f, " "), expr(f, n->a, P_OR, false),
                text(f, " "), entries_block(f, n->b, lay_last(f, n)));
 }
@@ -355,6 +358,10 @@ static Doc *review_item(Fmt *f, const Node *n)
                    entries_block(f, n->a, lay_last(f, n)));
     case N_FLAG:
         return cat(f, 2, text(f, "flag deviation "), expr(f, n->a, P_IF, false));
+    case N_RUN_FLAG: /* flag NAME if CONDITION for N UNITS */
+        return cat(f, 3, text(f, arena_printf(&f->arena, "flag %s if ", n->name)),
+                   expr(f, n->a, P_OR, false),
+                   text(f, arena_printf(&f->arena, " for %s %s", n->b->str, n->c->name)));
     case N_REFORECAST:
         return text(f, join(f, "reforecast", " ", n->name));
     case N_USE_SCORECARD:

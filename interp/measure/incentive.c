@@ -273,6 +273,8 @@ static int cx_hook(Eval *e, const Frame *f, const Node *n, Value *out)
         return n->kind == N_FIELD ? example_field(ms, cx, n, out)
                                   : example_attainment(ms, cx, n, out);
     int from = cx->pd ? cx->pd->from : 0, last = cx->pd ? cx->pd->last : ms->as_of;
+    if (n->kind == N_FIELD && !strmap_get(&ms->p->sym->metrics, n->a->name))
+        return ms_card_value(ms, n, cx->m, cx->pd, out); /* CARD.score, .rating, .rank */
     if (n->kind == N_FIELD)
         return field_value(ms, cx, n, from, last, out);
     return attainment_value(ms, cx, n, from, last, out);
@@ -736,6 +738,24 @@ bool ms_money_line(const Node *line)
 {
     Kind k = (Kind)line->op;
     return k == K_MONEY || k == K_NUM || k == K_ANY || strcmp(line->name, "payout") == 0;
+}
+
+int ms_flag_holds(Measure *ms, const Node *flag, const Member *m, const Period *pd, bool *out)
+{
+    bind(ms);
+    Cx cx = {CX_MEMBER, m, pd, NULL, NULL, NULL};
+    void *saved = ms->ctx;
+    ms->ctx = &cx;
+    Frame f = {NULL, NULL, m, false, 0, NULL};
+    Value v;
+    int rc = eval_expr(&ms->ev, &f, flag->a, &v);
+    ms->ctx = saved;
+    if (rc < 0) {
+        where(ms->p->diags, m, pd);
+        return -1;
+    }
+    *out = v.kind != V_STR && !num_is_zero(v.num);
+    return 0;
 }
 
 /* ---- examples and assertions ---------------------------------------------------------------- */

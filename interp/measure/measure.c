@@ -76,6 +76,7 @@ void ms_free(Measure *ms)
         }
     }
     strmap_free(&ms->grids);
+    ms_cards_free(ms);
     eval_free(&ms->ev);
     arena_free(&ms->arena);
 }

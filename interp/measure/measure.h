@@ -57,7 +57,8 @@ typedef struct Measure {
         const Node *metric;
         const Level *lv;
         Grid *g;
-    } recent[4]; /* grid lookups */
+    } recent[4];             /* grid lookups */
+    struct CardCache *cards; /* scorecards read by incentive lines and flags (cards.c) */
 } Measure;
 
 /* as_of: fiscal month 0..11 from --as-of, or -1 to take it from the
@@ -187,6 +188,25 @@ int ms_eval_plan(Measure *ms, const Node *e, Value *out);
  * unknown; percent lines show as ratios, count and score lines with 4
  * decimals.  Statements and worked examples both use this rule. */
 bool ms_money_line(const Node *line);
+
+/* ---- cards.c: scorecard results read elsewhere ---- */
+
+/* CARD.score, CARD.rating or CARD.rank (n: the N_FIELD) of member m in
+ * period pd: the exact total (0 when n/a), the rating ("" when none) and
+ * the rank (0 when not ranked) the review of pd's cadence shows.
+ * Returns 0, or -1 after reporting. */
+int ms_card_value(Measure *ms, const Node *n, const Member *m, const Period *pd, Value *out);
+void ms_cards_free(Measure *ms);
+/* Whether review rv has a flag reading scorecard card. */
+bool ms_has_flags(const Symbols *s, const Node *rv, const Node *card);
+/* The flags of review rv raised on each member and period of r (text[c],
+ * names separated by spaces, "" when none; allocated in a): a flag is
+ * raised in a period when its condition held in that period and the
+ * periods before it, as many as it counts.  Returns 0, or -1 after
+ * reporting. */
+int ms_card_flags(Measure *ms, const Node *rv, const ScResult *r, Arena *a, const char **text);
+/* Whether a flag's condition holds for member m in period pd (incentive.c). */
+int ms_flag_holds(Measure *ms, const Node *flag, const Member *m, const Period *pd, bool *out);
 
 /* `check`: every example and assertion; failures are errors printing both
  * sides.  Returns the number of failures. */

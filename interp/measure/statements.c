@@ -1,6 +1,7 @@
 /* statements.c -- `show incentive`, `show scorecard` and `show review` as
  * sheets of a render document: incentive statements with every line as a
- * column, scorecards with one row per KPI and a total row, reviews with
+ * column, scorecards with one row per KPI and a total row (and the flags
+ * of the review showing them, cards.c), reviews with
  * each status metric, the reforecast of the rest of the year, and the
  * review's scorecards and incentives.
  *
@@ -324,7 +325,23 @@ static void scorecard_member(RenderSheet *b, const Symbols *s, const ScResult *r
     }
 }
 
-static int show_scorecard(const Stmt *st, const Node *sc, const Node *rank)
+static void scorecard_rows(RenderSheet *b, const Symbols *s, const ScResult *r, bool ranked,
+                           const char **flags, size_t fcol)
+{
+    for (int p = 0; p < r->nper; p++)
+        for (size_t i = 0; i < r->nmem; i++) {
+            size_t c = (size_t)p * r->nmem + i;
+            if (!r->in[c])
+                continue;
+            scorecard_member(b, s, r, p, i, ranked);
+            if (flags) /* on the total row, the member's last */
+                render_sheet_set(b, fcol, flags[c], NULL);
+        }
+}
+
+/* The scorecard of review rv (NULL: none), ranked by rank (or NULL), with
+ * the review's flags on it when it has some. */
+static int show_scorecard(const Stmt *st, const Node *sc, const Node *rank, const Node *rv)
 {
     ScResult r;
     if (ms_scorecard(st->ms, sc, st->per, st->nper, rank, &r) < 0) {
@@ -332,18 +349,28 @@ static int show_scorecard(const Stmt *st, const Node *sc, const Node *rank)
         return -1;
     }
     bool ranked = rank != NULL;
+    const char **flags = NULL;
+    if (ms_has_flags(st->s, rv, sc)) {
+        flags = xcalloc((size_t)r.nper * r.nmem + 1, sizeof *flags);
+        if (ms_card_flags(st->ms, rv, &r, st->a, flags) < 0) {
+            free(flags);
+            ms_scorecard_free(&r);
+            return -1;
+        }
+    }
+    size_t fcol = 9 + (ranked ? 2 : 0);
     RenderSheet b;
-    render_sheet_init(&b, st->doc, 9 + (ranked ? 2 : 0));
+    render_sheet_init(&b, st->doc, fcol + (flags ? 1 : 0));
     scorecard_columns(&b, &r, ranked);
-    for (int p = 0; p < r.nper; p++)
-        for (size_t i = 0; i < r.nmem; i++)
-            if (r.in[(size_t)p * r.nmem + i])
-                scorecard_member(&b, st->s, &r, p, i, ranked);
+    if (flags)
+        render_sheet_col(&b, fcol, "flags", false);
+    scorecard_rows(&b, st->s, &r, ranked, flags, fcol);
     const char *within = rank && rank->a ? arena_printf(st->a, " within %s", rank->a->name) : "";
     const char *what =
         arena_printf(st->a, "per %s%s%s", r.lv->name, ranked ? ", ranked" : "", within);
     render_sheet_add(&b, arena_printf(st->a, "scorecard %s", sc->name), heading(st, what), 0,
                      nothing_note(st), st->views);
+    free(flags);
     ms_scorecard_free(&r);
     return 0;
 }
@@ -897,13 +924,13 @@ static int review_item(const Stmt *st, const Node *rv, const Node *it, const Lev
     case N_REFORECAST:
         return show_reforecast(st, it, lv);
     case N_USE_SCORECARD:
-        return show_scorecard(st, strmap_get(&s->scorecards, it->name), rank_of(rv, it->name));
+        return show_scorecard(st, strmap_get(&s->scorecards, it->name), rank_of(rv, it->name), rv);
     case N_USE_INCENTIVE:
         return show_incentive(st, strmap_get(&s->incentives, it->name));
     case N_RANK: /* a ranking of a scorecard the review does not show otherwise */
         if (uses_scorecard(rv, it->name))
             return 0;
-        return show_scorecard(st, strmap_get(&s->scorecards, it->name), it);
+        return show_scorecard(st, strmap_get(&s->scorecards, it->name), it, rv);
     default:
         return 0;
     }
@@ -942,8 +969,10 @@ int ms_show(Measure *ms, const Node *show, RenderDoc *doc)
     }
     if (show->op == SHOW_SCORECARD) {
         const Node *sc = strmap_get(&s->scorecards, show->name);
-        st.nper = ms_periods(ms, ms_statement_cadence(ms->p, show->name, true), per);
-        return sc ? show_scorecard(&st, sc, NULL) : -1;
+        Cadence c = ms_statement_cadence(ms->p, show->name, true);
+        const Node *rv = strmap_get(&s->reviews, sym_cadence_names[c]);
+        st.nper = ms_periods(ms, c, per);
+        return sc ? show_scorecard(&st, sc, NULL, rv) : -1;
     }
     if (show->op == SHOW_REVIEW) {
         const Node *rv = strmap_get(&s->reviews, show->name);

@@ -136,6 +136,8 @@ extern const char *const sym_metric_kinds[];   /* "money", "count", "percent", "
 extern const char *const sym_metric_options[]; /* "lower_is_better", NULL */
 extern const char *const sym_status_bands[];   /* "green", "amber", NULL */
 extern const char *const sym_metric_fields[];  /* "target", "actual", "ytd_target", ... NULL */
+extern const char *const sym_card_fields[];    /* "score", "rating", "rank", NULL */
+extern const char *const sym_flag_units[];     /* "months" ... "years" by Cadence, then NULL */
 extern const char *const sym_display_units[];  /* "1", "", "k", "万", "M", "亿", NULL */
 /* Every list above, then NULL: the words completion offers. */
 extern const char *const *const sym_word_lists[];

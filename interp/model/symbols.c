@@ -15,14 +15,13 @@ const char *const sym_metric_kinds[] = {"money", "count", "percent", "score", NU
 const char *const sym_metric_options[] = {"lower_is_better", NULL};
 const char *const sym_status_bands[] = {"green", "amber", NULL};
 const char *const sym_metric_fields[] = {"target", "actual", "ytd_target", "ytd_actual", NULL};
+const char *const sym_card_fields[] = {"score", "rating", "rank", NULL};
+const char *const sym_flag_units[] = {"months", "quarters", "halves", "years", NULL};
 const char *const sym_display_units[] = {"1", "", "k", "万", "M", "亿", NULL};
-const char *const *const sym_word_lists[] = {sym_cadence_names,
-                                             sym_setting_names,
-                                             sym_metric_kinds,
-                                             sym_metric_options,
-                                             sym_status_bands,
-                                             sym_metric_fields,
-                                             NULL};
+const char *const *const sym_word_lists[] = {
+    sym_cadence_names,  sym_setting_names, sym_metric_kinds,
+    sym_metric_options, sym_status_bands,  sym_metric_fields,
+    sym_card_fields,    sym_flag_units,    NULL};
 
 int sym_word_index(const char *const *words, const char *name)
 {

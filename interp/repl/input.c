@@ -165,6 +165,27 @@ static void format_names(Names *c)
         name_add(c, render_format_at(i)->name);
 }
 
+/* After "NAME.": a scorecard's fields (score, rating, rank) or a metric's
+ * (target, actual, ...); false when the word before the dot is neither. */
+static bool field_names(Names *c, int start)
+{
+    const ReplWorld *w = current->S->world;
+    if (!w || start < 2 || rl_line_buffer[start - 1] != '.')
+        return false;
+    int a = start - 1;
+    while (a > 0 && !strchr(rl_completer_word_break_characters, rl_line_buffer[a - 1]))
+        a--;
+    char *word = xstrndup(rl_line_buffer + a, (size_t)(start - 1 - a));
+    const Symbols *s = w->s.p->sym;
+    const char *const *fields = strmap_get(&s->metrics, word)      ? sym_metric_fields
+                                : strmap_get(&s->scorecards, word) ? sym_card_fields
+                                                                   : NULL;
+    free(word);
+    for (int i = 0; fields && fields[i]; i++)
+        name_add(c, fields[i]);
+    return fields != NULL;
+}
+
 static char *next_candidate(const char *text, int state)
 {
     if (state == 0)
@@ -201,7 +222,7 @@ static char **complete(const char *text, int start, int end)
             format_names(&cands);
         else
             plan_names(&cands);
-    } else {
+    } else if (!field_names(&cands, start)) {
         plan_names(&cands);
     }
     return rl_completion_matches(text, next_candidate);

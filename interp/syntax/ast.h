@@ -29,8 +29,8 @@
     X(N_UNOP, "operator", "op = OP_NEG or OP_NOT; a")                                              \
     X(N_IF, "if", "a = condition; b = then; c = else")                                             \
     X(N_TABLE, "table",                                                                            \
-      "op = TABLE_STEP/TABLE_BRACKET/TABLE_CURVE; a = argument; b = list of N_ENTRY")              \
-    X(N_ENTRY, "entry", "a = key; b = value (N_REST for rest)")                                    \
+      "op = TABLE_STEP/TABLE_BRACKET/TABLE_CURVE/TABLE_LOOKUP; a = argument; b = list of N_ENTRY") \
+    X(N_ENTRY, "entry", "a = key; b = value (N_REST for rest); op = 1: the else entry")            \
     X(N_REST, "rest", "")                                                                          \
     /* declarations */                                                                             \
     X(N_PLAN, "plan", "str = title; a = list of N_ATTR")                                           \
@@ -69,6 +69,7 @@
     X(N_USE_INCENTIVE, "incentive", "name")                                                        \
     X(N_RANK, "rank", "name = scorecard; a = within level N_NAME; b = bottom expr")                \
     X(N_NOTES, "notes", "c = path N_STR (member, period, metric, text)")                           \
+    X(N_RUN_FLAG, "flag", "name = flag; a = condition; b = count N_NUM; c = period unit N_NAME")   \
     X(N_SCENARIO, "scenario", "name; a = list of N_ATTR (name NULL: every metric)")                \
     X(N_EXAMPLE, "example",                                                                        \
       "str = title; name = incentive; a = given list of N_ENTRY; b = expect list of N_ATTR")       \
@@ -105,6 +106,7 @@ typedef enum {
     X(TABLE_STEP, "step")                                                                          \
     X(TABLE_BRACKET, "bracket")                                                                    \
     X(TABLE_CURVE, "curve")                                                                        \
+    X(TABLE_LOOKUP, "table")                                                                       \
     X(ADJ_OVERASSIGN, "overassign")                                                                \
     X(ADJ_RESERVE, "reserve")
 

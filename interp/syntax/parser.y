@@ -57,7 +57,7 @@ static NodeList list1(Node *n) { return (NodeList){n, n}; }
 %token <str> BOTTOM "bottom" SCENARIO "scenario" EXAMPLE "example" GIVEN "given"
 %token <str> EXPECT "expect" ASSERT "assert" REPORT "report" SHOW "show" IMPORT "import"
 %token <str> IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not" STEP "step"
-%token <str> BRACKET "bracket"
+%token <str> BRACKET "bracket" TABLE "table" FOR "for"
 %token <str> NOTES "notes"
 
 %type <str> name soft field_name
@@ -70,6 +70,7 @@ static NodeList list1(Node *n) { return (NodeList){n, n}; }
 %type <list> params opt_params show_levels
 
 %precedence BY   /* `show reforecast by quarter` shows a metric named reforecast */
+%precedence TABLE /* `table(` begins a lookup table; `table` alone is a name */
 %precedence LOW
 %precedence ELSE
 %left OR
@@ -96,7 +97,7 @@ name: IDENT | soft ;
 /* Words that are keywords only inside some statement stay usable as names. */
 soft: LEVELS | FROM | BY | IN | WEIGHTS | PROPORTIONAL | TO | EQUALLY | SEASONALITY | LIKE
     | OVERASSIGN | RESERVE | PER | KPI | WEIGHT | CAP | SCORE | RATING | STATUS | FLAG
-    | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM | NOTES
+    | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM | NOTES | FOR | TABLE
     ;
 
 /* After '.', any word is a field name: revenue.target, org.per. */
@@ -235,7 +236,10 @@ entries: %empty                  { $$ = (NodeList){0}; }
        | entries entry sep       { $$ = PUSH($1, $2); }
        | entries error sep       { $$ = $1; }
        ;
-entry: key ':' value             { $$ = mk(ctx, N_ENTRY, @$); $$->a = $1; $$->b = $3; } ;
+entry: key ':' value             { $$ = mk(ctx, N_ENTRY, @$); $$->a = $1; $$->b = $3; }
+     | ELSE ':' value            { $$ = mk(ctx, N_ENTRY, @$); $$->op = 1;
+                                   $$->a = named(ctx, N_NAME, @1, "else", @1); $$->b = $3; }
+     ;
 key: expr ;
 value: expr %prec LOW | REST               { $$ = mk(ctx, N_REST, @1); } ;
 
@@ -265,6 +269,9 @@ rv_item: STATUS name '{' entries '}' { $$ = named(ctx, N_STATUS, @$, $2, @2); $$
        | RANK name opt_within opt_bottom
            { $$ = named(ctx, N_RANK, @$, $2, @2); $$->a = $3; $$->b = $4; }
        | NOTES STRING            { $$ = mk(ctx, N_NOTES, @$); $$->c = $2; }
+       | FLAG IDENT IF expr FOR NUMBER name
+           { $$ = named(ctx, N_RUN_FLAG, @$, $2, @2); $$->a = $4; $$->b = $6;
+             $$->c = named(ctx, N_NAME, @7, $7, @7); }
        ;
 opt_within: %empty               { $$ = NULL; }
           | WITHIN name          { $$ = named(ctx, N_NAME, @2, $2, @2); }
@@ -343,6 +350,7 @@ primary: NUMBER | STRING | MONTH | DATE
 table: STEP expr '{' entries '}'    { $$ = mk(ctx, N_TABLE, @$); $$->op = TABLE_STEP; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
      | BRACKET expr '{' entries '}' { $$ = mk(ctx, N_TABLE, @$); $$->op = TABLE_BRACKET; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
      | CURVE expr '{' entries '}'   { $$ = mk(ctx, N_TABLE, @$); $$->op = TABLE_CURVE; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
+     | TABLE '(' expr ')' '{' entries '}' { $$ = mk(ctx, N_TABLE, @$); $$->op = TABLE_LOOKUP; $$->a = $3; $$->b = $6.head; $$ = deep(ctx, $$); }
      ;
 
 show_levels: name               { $$ = LIST1(named(ctx, N_NAME, @1, $1, @1)); }
@@ -435,7 +443,8 @@ static bool is_soft(yysymbol_kind_t s)
     case YYSYMBOL_RESERVE: case YYSYMBOL_PER: case YYSYMBOL_KPI: case YYSYMBOL_WEIGHT:
     case YYSYMBOL_CAP: case YYSYMBOL_SCORE: case YYSYMBOL_RATING: case YYSYMBOL_STATUS:
     case YYSYMBOL_FLAG: case YYSYMBOL_DEVIATION: case YYSYMBOL_REFORECAST: case YYSYMBOL_RANK:
-    case YYSYMBOL_WITHIN: case YYSYMBOL_BOTTOM: case YYSYMBOL_NOTES:
+    case YYSYMBOL_WITHIN: case YYSYMBOL_BOTTOM: case YYSYMBOL_NOTES: case YYSYMBOL_FOR:
+    case YYSYMBOL_TABLE:
         return true;
     default:
         return false;

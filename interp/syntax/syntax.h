@@ -62,6 +62,7 @@ void ast_layout_free(Layout *layout);
     X("expect", EXPECT, 0)                                                                         \
     X("flag", FLAG, 0)                                                                             \
     X("fn", FN, 1)                                                                                 \
+    X("for", FOR, 0)                                                                               \
     X("from", FROM, 0)                                                                             \
     X("given", GIVEN, 0)                                                                           \
     X("history", HISTORY, 1)                                                                       \
@@ -96,6 +97,7 @@ void ast_layout_free(Layout *layout);
     X("split", SPLIT, 1)                                                                           \
     X("status", STATUS, 0)                                                                         \
     X("step", STEP, 0)                                                                             \
+    X("table", TABLE, 0)                                                                           \
     X("target", TARGET, 1)                                                                         \
     X("then", THEN, 0)                                                                             \
     X("to", TO, 0)                                                                                 \

@@ -102,7 +102,17 @@ def cond(rng, d, names):
     return "%s %s %s" % (cond(rng, d - 1, names), rng.choice(["and", "or"]), cond(rng, d - 1, names))
 
 
+def lookup(rng, d, names):
+    """table(KEY) { k: v, ..., else: v }: numbers as keys, else always (no key is missing)."""
+    keys = rng.sample(range(-20, 200), rng.randint(1, 4))
+    entries = ["%s: %s" % (k if k >= 0 else "-%d" % -k, expr(rng, 0, names)) for k in keys]
+    entries.append("else: %s" % expr(rng, d - 1, names))
+    return "table(%s) { %s }" % (expr(rng, d - 1, names), rng.choice([", ", "; "]).join(entries))
+
+
 def table(rng, d, names):
+    if rng.random() < 0.25:
+        return lookup(rng, d, names)
     keys = sorted(rng.sample(range(-20, 200), rng.randint(1, 5)))
     entries = ", ".join("%s: %s" % (k if k >= 0 else "-%d" % -k, expr(rng, 0, names)) for k in keys)
     return "%s %s { %s }" % (rng.choice(["step", "bracket", "curve"]), expr(rng, d - 1, names), entries)

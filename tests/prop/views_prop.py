@@ -42,6 +42,10 @@ tests/prop/alloc_prop.py does for one metric, extended to start/end members,
              plans) a partial period's target is the sum of its month cells;
   rows       a member is in the rows of exactly the periods it is active in
              (in the months counted up to the as-of month);
+  cards      an incentive reading the scorecard (card.score, card.rating,
+             card.rank, a lookup table of the rating) gets what the
+             scorecard shows for that member and period, under a scenario
+             moving each KPI's attainment (and with --as-of on a sample);
   exact      the values agree with the Fraction oracle: each rounded cell is
              the step below or above its exact value (g3); rows, columns and
              totals are the sums of the cells (g4); one-dimension totals are
@@ -1012,6 +1016,7 @@ def gen_statements(rng, P):
     O = P.oracle
     P.stmt_lines = ["scenario s { attainment = 100% }"]
     P.items = []           # (kind, name, level, cadence or None, [metric names])
+    P.card = None          # (level, cadence) of the scorecard an incentive reads
     reviews = {}
     names = [n for n in P.order]
 
@@ -1038,6 +1043,15 @@ def gen_statements(rng, P):
         P.items.append(("scorecard", "card", L, cad, ks))
         if cad:
             reviews.setdefault(cad, []).append("scorecard card")
+        # an incentive reading the card of its member and period (LANGUAGE.md §10)
+        P.stmt_lines.append("incentive cardpay per %s { sc = card.score, rt = card.rating, "
+                            "rk = card.rank, co = table(card.rating) { A: 300%%, B: 200%%, C: 100%%, else: 0%% }, "
+                            "payout = card.score }" % P.org.levels[L])
+        atts = ["attainment %s = %d%%" % (k, rng.choice([40, 75, 100, 130, 260])) for k in ks]
+        P.stmt_lines.append("scenario s2 { attainment = 100%%  %s }" % "  ".join(atts))
+        P.card = (L, cad)
+        if cad:
+            reviews.setdefault(cad, []).append("incentive cardpay")
     # an incentive
     L2 = 1 if rng.random() < 0.6 else 0
     opts = [(cad, c) for cad, c in CADENCES if cands(L2, c)] + [(None, 0)]
@@ -1817,6 +1831,72 @@ def check_statement(C, P, item, rows, tables, asof=None):
         C.bad("statement", "'%s': %d targets differ from the tables, e.g. %s" % (what, len(bad), "; ".join(bad[:3])))
 
 
+# ---------------------------------------------------------------- cards in incentives
+def card_rows(rows, lvl):
+    """{(period, member): record} of a statement's csv (total rows only for a scorecard)."""
+    out = {}
+    head = rows[0] if rows else []
+    if head[:2] != ["period", lvl]:
+        return None
+    for r in rows[1:]:
+        rec = dict(zip(head, r))
+        if "kpi" in rec and rec["kpi"] != "total":
+            continue
+        out[(r[0], r[1])] = rec
+    return out
+
+
+def check_cards(C, bin_, P, path, asof=None):
+    """card.score, card.rating and card.rank read by an incentive line are
+    what the scorecard shows for that member and period: the score as shown
+    (payout = card.score, rounded to the plan's step), the rating (and the
+    lookup table's value for it), ranks 1..n in order of the shown scores;
+    0, "" and 0 for a member whose total is n/a."""
+    L, cad = P.card
+    lvl = P.org.levels[L]
+    opts = ["--scenario", "s2"] + ([] if asof is None else ["--as-of", month_lit(P, asof)])
+    what = "scorecard card / incentive cardpay %s" % " ".join(opts)
+    rc, out, err = run_shows(bin_, path, ["scorecard card", "incentive cardpay"], opts)
+    if rc != 0:
+        C.bad("run", "check passes but '%s' exits %d: %s" % (what, rc, first_line(err)))
+        return
+    blocks = csv_blocks(out)
+    if len(blocks) != 2:
+        C.bad("csv", "'%s': %d csv blocks for 2 statements" % (what, len(blocks)))
+        return
+    card, pay = card_rows(blocks[0], lvl), card_rows(blocks[1], lvl)
+    if card is None or pay is None:
+        C.bad("csv", "'%s': unexpected columns" % what)
+        return
+    if set(card) != set(pay):
+        C.bad("cards", "'%s': the scorecard has rows for %d member-periods, the incentive for %d" % (
+            what, len(card), len(pay)))
+        return
+    bad, ranks = [], {}
+    for k, c in sorted(card.items()):
+        p = pay[k]
+        score = num(c["score"])
+        want = (F(0), "", F(0)) if score is None else (score, c["rating"], None)
+        got = (num(p["sc"]), p["rt"], num(p["rk"]))
+        if got[0] != want[0] or got[1] != want[1] or (score is None and got[2] != 0):
+            bad.append("%s %s: incentive reads %s/%s, the scorecard shows %s/%s" % (
+                k[0], k[1], fmt(got[0]), got[1], c["score"] or "n/a", c["rating"]))
+        if num(p["co"]) != {"A": 3, "B": 2, "C": 1}.get(got[1], 0) and got[1]:
+            bad.append("%s %s: table gives %s for rating %s" % (k[0], k[1], p["co"], got[1]))
+        if num(p["payout"]) != round_half(P, want[0], P.step):
+            bad.append("%s %s: payout %s for a score of %s" % (k[0], k[1], p["payout"], fmt(want[0])))
+        if score is not None:
+            ranks.setdefault(k[0], []).append((int(num(p["rk"])), score, k[1]))
+    for per, rs in ranks.items():
+        rs.sort()
+        if [r for r, _, _ in rs] != list(range(1, len(rs) + 1)):
+            bad.append("%s: ranks %s" % (per, [r for r, _, _ in rs]))
+        elif any(a[1] < b[1] for a, b in zip(rs, rs[1:])):
+            bad.append("%s: rank order %s against scores %s" % (per, [x[2] for x in rs], [fmt(x[1]) for x in rs]))
+    if bad:
+        C.bad("cards", "'%s': %d differences, e.g. %s" % (what, len(bad), "; ".join(bad[:3])))
+
+
 # ---------------------------------------------------------------- M[a, b] and the REPL
 def ref_of(m):
     return m.ref if m.dim.kind == "time" else m.name
@@ -2063,6 +2143,8 @@ def check_plan(bin_, P, tmp, sample):
         for i, rows in ablocks.items():
             if rows and rows[0]:
                 check_statement(C, P, P.items[i], rows, tables, asof)
+    if P.card:
+        check_cards(C, bin_, P, path, rng.randint(0, 10) if sample % 3 == 2 else None)
     cells = cell_exprs(rng, P, tables)
     check_asserts(C, bin_, P, path, cells)
     if sample % 8 == 0:

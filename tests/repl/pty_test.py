@@ -13,7 +13,10 @@ scratch directory and checks, as a user at a terminal would see them:
      (":he" -> ":help");
   4. the continuation prompt "...> " while a bracket is open;
   5. Ctrl-C drops the entry being typed and gives a fresh prompt;
-  6. :quit leaves with exit status 0.
+  6. :quit leaves with exit status 0;
+  7. after "CARD." Tab offers only a scorecard's fields ("rep_card.rat" ->
+     "rep_card.rating", and the answer: the field is only known in an
+     incentive or a flag).
 Exits 0 when all hold, 1 otherwise; prints a skip message and exits 0 only
 when no pty can be opened.
 """
@@ -177,6 +180,23 @@ def run(binary, tmp, env, history):
     s.type(":quit\r")
     if s.wait() != 0:
         fail(":quit did not exit with status 0")
+
+    # 7. a scorecard's fields after "CARD."
+    with open(os.path.join(tmp, "cards.plan"), "w", encoding="utf-8") as f:
+        f.write('plan "cards" { year = 2027  start = feb }\n'
+                "dimension org levels rep { zhang, li }\n"
+                "metric revenue money\ntarget revenue = 100万\nsplit revenue by rep equally\n"
+                "scorecard rep_card per rep { kpi revenue weight 100%  rating { A: 100, B: 0 } }\n")
+    s = Session(binary, tmp, env, ("repl", "cards.plan"))
+    s.expect("salesplan> ", "the prompt of the cards session")
+    s.type("rep_card.rat\t")
+    s.expect("rep_card.rating", "Tab completing 'rep_card.rat'")
+    s.type("\r")
+    s.expect("only known inside an incentive", "the answer to rep_card.rating")
+    s.expect("salesplan> ", "the prompt after rep_card.rating")
+    s.type(":quit\r")
+    if s.wait() != 0:
+        fail(":quit did not exit with status 0 (cards session)")
 
 
 if __name__ == "__main__":
