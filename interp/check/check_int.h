@@ -15,10 +15,11 @@
 #include "model/model.h"
 
 enum {
-    SC_ATTRS = 1,     /* attributes of attr_dim's members are names */
-    SC_INCENTIVE = 2, /* lines, M.target/.actual, attainment(), prev() */
-    SC_FIELDS = 4,    /* M.target and attainment() without lines (given, asserts) */
-    SC_METRICS = 8,   /* a bare metric name is its root target */
+    SC_ATTRS = 1,       /* attributes of attr_dim's members are names */
+    SC_INCENTIVE = 2,   /* lines, M.target/.actual, attainment(), prev() */
+    SC_FIELDS = 4,      /* M.target and attainment() without lines (given, asserts) */
+    SC_METRICS = 8,     /* a bare metric name is its root target */
+    SC_CELL_ATTRS = 16, /* a derived metric's formula: attributes of each cell's members */
 };
 
 typedef struct {
@@ -29,6 +30,7 @@ typedef struct {
     Node *cur_line;         /* the line being checked: later lines are not visible */
     bool active_months;     /* proportional to: the builtin attribute */
     const int *param_kinds; /* Kind of each fn parameter at a call, or NULL (unknown) */
+    const Node **attr_used; /* SC_CELL_ATTRS: set to the first attribute named */
 } Scope;
 
 typedef struct {
@@ -97,5 +99,17 @@ int rx_const(R *r, Node *e, Num *out);
  * N_NAME, N_CALL, or N_INDEX for a cell `name[...]`. */
 void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg);
 char *rs_fmt_money(R *r, Num v, char *buf);
+
+/* members.c: attributes read as numbers.  rs_attr_on_members reports (at
+ * `at`, with the hint why) the first member of d at depth without the
+ * attribute or with one that is not a number; false then.
+ * rx_cell_attr: a name of a derived metric's formula that is an
+ * attribute (true, with its kind).  rx_check_members: sum(L.a), avg(L.a),
+ * count(L), each with an optional `where` filter.  rx_where_alone: a
+ * `where` anywhere else. */
+bool rs_attr_on_members(R *r, const Dim *d, int depth, const char *name, Loc at, const char *why);
+bool rx_cell_attr(R *r, const Scope *sc, Node *e, Kind *k);
+Kind rx_check_members(R *r, Node *e);
+Kind rx_where_alone(R *r, Node *e);
 
 #endif

@@ -173,6 +173,8 @@ static Kind check_name(R *r, const Scope *sc, Node *e)
     Node *metric = strmap_get(&r->s->metrics, n);
     if (metric)
         return metric_name_kind(r, sc, e, metric);
+    if ((sc->flags & SC_CELL_ATTRS) && rx_cell_attr(r, sc, e, &k))
+        return k;
     return not_a_value(r, sc, e);
 }
 
@@ -303,7 +305,7 @@ static Kind fn_kind(R *r, Node *fn, const int *kinds)
     Diags quiet = {0}, *saved = r->d;
     r->d = &quiet;
     depth++;
-    Scope fs = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, fn->a, 0, 0, 0, 0, kinds};
+    Scope fs = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, fn->a, 0, 0, 0, 0, kinds, NULL};
     Kind k = rx_check(r, &fs, fn->b);
     depth--;
     r->d = saved;
@@ -375,6 +377,8 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
     int min = b ? b->min : (int)ast_list_len(fn->a), max = b ? b->max : min;
     if (!arity_ok(r, e, min, max, fn))
         return K_ANY;
+    if (b && b->cls == BI_MEMBERS)
+        return rx_check_members(r, e);
     if (b && b->cls != BI_NUMERIC)
         return check_special(r, sc, e, f);
     Kind k = K_ANY;
@@ -639,6 +643,8 @@ static Kind kind_of(R *r, const Scope *sc, Node *e)
     case N_REST:
         diag_error(r->d, e->loc, "'rest' is only a split value");
         return K_ANY;
+    case N_WHERE:
+        return rx_where_alone(r, e);
     default:
         return K_ANY;
     }
