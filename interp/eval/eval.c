@@ -216,6 +216,27 @@ NOINLINE static bool cell_attr(Eval *e, const char *name, Value *out, int *rc)
     return false;
 }
 
+/* An attribute a derived metric reads where no member of its dimension
+ * is known (an actual by another dimension): reported, true. */
+NOINLINE static bool no_cell_attr(Eval *e, const Node *n)
+{
+    if (!e->cell && !e->attr_member)
+        return false;
+    for (int i = 0; i < e->s->ndims; i++) {
+        const Dim *d = e->s->dims[i];
+        if (d->is_time || !strmap_get((StrMap *)&d->attr_names, n->name))
+            continue;
+        diag_error(e->d, n->loc, "'%s' is an attribute of each %s, and no %s is known here",
+                   n->name, d->levels[d->nlevels - 1].name, d->levels[d->nlevels - 1].name);
+        diag_note_plain(e->d,
+                        "a metric that reads an attribute is measured per member of its "
+                        "dimension: review or score it by %s",
+                        d->levels[d->nlevels - 1].name);
+        return true;
+    }
+    return false;
+}
+
 /* The innermost frame first, then lets, then metrics. */
 NOINLINE static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out)
 {
@@ -235,6 +256,8 @@ NOINLINE static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out
     }
     if (cell_attr(e, name, out, &rc))
         return rc;
+    if (no_cell_attr(e, n))
+        return -1;
     diag_error(e->d, n->loc, "'%s' has no value here", name);
     if (f && f->member)
         diag_note_plain(e->d, "member '%s' has no attribute '%s'", f->member->name, name);
