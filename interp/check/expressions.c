@@ -519,7 +519,8 @@ static Kind check_binop(R *r, const Scope *sc, Node *e)
     if (op == OP_AND || op == OP_OR)
         return check_logic(r, e, a, b);
     bool cmp = ast_op_compares(op);
-    if ((not_numeric(a) || not_numeric(b)) && !(cmp && (op == OP_EQ || op == OP_NE) && a == b)) {
+    bool eq = cmp && (op == OP_EQ || op == OP_NE); /* a CSV text (any) may equal a string */
+    if ((not_numeric(a) || not_numeric(b)) && !(eq && (a == b || a == K_ANY || b == K_ANY))) {
         diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a),
                    sym_kind_name(b));
         return cmp ? K_BOOL : K_ANY;

@@ -77,8 +77,8 @@ bool rs_attr_on_members(R *r, const Dim *d, int depth, const char *name, Loc at,
 /* ---- attributes in a derived metric --------------------------------------------------------- */
 
 /* The dimension whose members have the attribute, or NULL (none, or
- * reported: more than one). */
-static const Dim *attr_dim(R *r, const Node *e)
+ * *reported: more than one). */
+static const Dim *attr_dim(R *r, const Node *e, bool *reported)
 {
     const Dim *found = NULL;
     for (int i = 0; i < r->s->ndims; i++) {
@@ -89,6 +89,7 @@ static const Dim *attr_dim(R *r, const Node *e)
             diag_error(r->d, e->loc, "attribute '%s' is set in dimensions '%s' and '%s'", e->name,
                        found->name, d->name);
             diag_note_plain(r->d, "rename one of them: a formula names one dimension's attribute");
+            *reported = true;
             return NULL;
         }
         found = d;
@@ -98,11 +99,11 @@ static const Dim *attr_dim(R *r, const Node *e)
 
 bool rx_cell_attr(R *r, const Scope *sc, Node *e, Kind *k)
 {
-    const Dim *d = attr_dim(r, e);
-    if (!d) {
-        *k = K_ANY;
-        return false;
-    }
+    bool reported = false;
+    const Dim *d = attr_dim(r, e, &reported);
+    *k = K_ANY;
+    if (!d)
+        return reported;
     const Attr *a = strmap_get((StrMap *)&d->attr_names, e->name);
     *k = def_kind(a);
     if (*k == K_STR || *k == K_MONTH) {
