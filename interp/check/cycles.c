@@ -123,8 +123,8 @@ static void collect_ref(void *arg, Node *ref)
 {
     RefCtx *c = arg;
     R *r = c->f->r;
-    bool indexed = ref->kind == N_INDEX;
-    const char *name = indexed ? ref->a->name : ref->name;
+    bool indexed = ref->kind == N_INDEX || ref->kind == N_FIELD; /* sum(rep.revenue): cells */
+    const char *name = ref->kind == N_INDEX ? ref->a->name : ref->name;
     if (c->attrs && (strmap_get(&c->attrs->attr_names, name) || !strcmp(name, "active_months")))
         return;
     GNode *g = strmap_get(&r->graph, name);

@@ -758,6 +758,11 @@ void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg)
         fn(arg, e);
         for (Node *a = e->b; a; a = a->next)
             rx_refs(a, params, fn, arg);
+        if (e->b && eval_builtin(e->name) && eval_builtin(e->name)->cls == BI_MEMBERS) {
+            Node *x = e->b->kind == N_WHERE ? e->b->a : e->b;
+            if (x->kind == N_FIELD) /* sum(customer.visits): the metric's cells */
+                fn(arg, x);
+        }
         return;
     case N_FIELD:
         if (e->a->kind != N_NAME)

@@ -155,8 +155,13 @@ static const Level *agg_level(R *r, const char *f, Node *x, const char **attr)
 static Kind agg_attr(R *r, const Level *L, Node *x, const char *attr, bool filtered)
 {
     const Attr *a = strmap_get((StrMap *)&L->dim->attr_names, attr);
+    const Node *metric = a ? NULL : strmap_get(&r->s->metrics, attr);
+    if (metric) /* sum(customer.visits): the metric's cell of each member */
+        return sym_value_kind(metric);
     if (!a) {
         diag_error(r->d, x->name_loc, "no %s has an attribute '%s'", L->name, attr);
+        diag_note_plain(r->d, "after '%s.' comes an attribute of its members, or a metric",
+                        L->name);
         sym_note_did_you_mean(r->d, sym_closest((StrMap *)&L->dim->attr_names, attr));
         return K_ANY;
     }

@@ -33,9 +33,15 @@ static int keeps(Eval *e, const Frame *f, const Node *cond, const Member *m)
     return num_is_zero(v.num) ? 0 : 1;
 }
 
-/* The attribute's value on member m, as a number. */
+/* The attribute's value on member m, as a number; or, for a metric that
+ * is no attribute of the level's dimension, its cell of m. */
 static int attr_num(Eval *e, const Frame *f, const Node *subject, const Member *m, Num *out)
 {
+    const Node *metric = strmap_get(&e->s->metrics, subject->name);
+    if (metric && e->metric && !strmap_get(&m->dim->attr_names, subject->name)) {
+        Member *cell[1] = {(Member *)m};
+        return e->metric(e, metric, cell, 1, subject, out);
+    }
     Node name = *subject;
     name.kind = N_NAME;
     name.a = name.b = name.c = name.d = name.next = NULL;
