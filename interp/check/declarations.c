@@ -51,7 +51,8 @@ static void check_derived(R *r, Node *n)
     k = declared_kind(r, n, k);
     if (attr && k != K_MONEY && k != K_COUNT) {
         diag_error(r->d, attr->loc, "attribute '%s' in '%s', which is %s, not an amount",
-                   attr->name, n->name, sym_kind_name(k));
+                   attr->name, n->name,
+                   k == K_ANY || k == K_PERCENT ? "a ratio" : sym_kind_name(k));
         diag_note_plain(r->d,
                         "an attribute is read per cell of a money or count metric: "
                         "metric %s money = ...",
