@@ -199,6 +199,9 @@ int al_derived_dims(Engine *en, const Node *metric, DimSet *ds);
  * level of it lacks (or holds no number in): -1 then. */
 Dim *al_attr_dim(Engine *en, const char *name);
 int al_cell_attrs(Engine *en, const Node *metric, const DimSet *ds);
+/* Reports a reserve row on the axis of an attribute's dimension (it has
+ * no member to read the attribute from): -1 then. */
+int al_cell_attr_reserves(Engine *en, const Alloc *D, const DimSet *ds);
 /* The cells of an additive derived metric (an allocation without splits). */
 int al_derived_alloc(Engine *en, Alloc *D);
 /* A component's value for the derived cell being computed (en->dctx). */

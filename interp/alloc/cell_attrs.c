@@ -88,3 +88,25 @@ int al_cell_attrs(Engine *en, const Node *metric, const DimSet *ds)
     }
     return 0;
 }
+
+int al_cell_attr_reserves(Engine *en, const Alloc *D, const DimSet *ds)
+{
+    for (int k = 0; k < ds->nattrs; k++) {
+        const Node *at = ds->attrs[k];
+        const Dim *d = al_attr_dim(en, at->name);
+        int i = al_axis_of(D, d);
+        if (i < 0 || !D->ax[i].npseudo)
+            continue;
+        const char *comp = ds->ncomp ? ds->comp[0]->name : "a component";
+        diag_error(en->p->diags, at->loc,
+                   "%s keeps a reserve row among the %ss, and a reserve has no '%s'", comp,
+                   d->levels[D->ax[i].sl[0]].name, at->name);
+        diag_note_plain(en->p->diags,
+                        "%s reads '%s' per %s: split %s by %s without 'reserve' (a reserve "
+                        "may stay on another dimension)",
+                        D->metric->name, at->name, d->levels[D->ax[i].sl[0]].name, comp,
+                        d->levels[D->ax[i].sl[0]].name);
+        return -1;
+    }
+    return 0;
+}

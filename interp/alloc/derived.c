@@ -441,6 +441,8 @@ int al_derived_alloc(Engine *en, Alloc *D)
     if (al_cell_attrs(en, D->metric, &ds) < 0)
         return -1;
     derived_axes(en, D, &ds);
+    if (ds.nattrs && al_cell_attr_reserves(en, D, &ds) < 0)
+        return -1;
     if (en->check_only)
         return 0; /* check: the axes only, as for split metrics */
     if (D->ncells > en->max_cells) {
