@@ -365,6 +365,7 @@ void repl_input_close(ReplInput *in)
     }
     free(cands.v);
     memset(&cands, 0, sizeof cands);
+    arena_free(&cand_text);
     free(in->history);
     free(in->buf);
     free(in);
