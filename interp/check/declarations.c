@@ -50,9 +50,10 @@ static void check_derived(R *r, Node *n)
         diag_error(r->d, n->c->loc, "a derived metric must be a number, got %s", sym_kind_name(k));
     k = declared_kind(r, n, k);
     if (attr && k != K_MONEY && k != K_COUNT) {
-        diag_error(r->d, attr->loc, "attribute '%s' in '%s', which is %s, not an amount",
-                   attr->name, n->name,
-                   k == K_ANY || k == K_PERCENT ? "a ratio" : sym_kind_name(k));
+        diag_error(r->d, attr->loc, "'%s' reads attribute '%s' but %s", n->name, attr->name,
+                   k == K_ANY       ? "its formula does not say it is money or a count"
+                   : k == K_PERCENT ? "is a ratio, not money or a count"
+                                    : "is not money or a count");
         diag_note_plain(r->d,
                         "an attribute is read per cell of a money or count metric: "
                         "metric %s money = ...",
