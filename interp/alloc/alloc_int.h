@@ -224,9 +224,20 @@ typedef struct {
     const Node *untargeted; /* a component without a target: the metric has none */
     const Node *comp[32];   /* the additive components (the first 32) */
     int ncomp;
+    const Node *attrs[16]; /* attributes the formula names (the first 16): N_NAME */
+    int nattrs;
 } DimSet;
 
 int al_derived_dims(Engine *en, const Node *metric, DimSet *ds);
+/* cell_attrs.c: the dimension whose members have the attribute, or NULL;
+ * al_cell_attrs reports an attribute of a derived metric's formula whose
+ * dimension the metric is not split by, or that a member of the metric's
+ * level of it lacks (or holds no number in): -1 then. */
+Dim *al_attr_dim(Engine *en, const char *name);
+int al_cell_attrs(Engine *en, const Node *metric, const DimSet *ds);
+/* Reports a reserve row on the axis of an attribute's dimension (it has
+ * no member to read the attribute from): -1 then. */
+int al_cell_attr_reserves(Engine *en, const Alloc *D, const DimSet *ds);
 /* The cells of an additive derived metric (an allocation without splits). */
 int al_derived_alloc(Engine *en, Alloc *D);
 /* A component's value for the derived cell being computed (en->dctx). */

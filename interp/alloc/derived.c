@@ -78,6 +78,7 @@ typedef struct {
     DimSet *ds;
     Alloc *D;
     StrMap seen; /* names of lets, functions and metrics walked */
+    int nest;    /* definitions walked into: attributes are read at 0 only */
 } Walk;
 
 static int walk(Walk *w, const Node *e);
@@ -90,7 +91,9 @@ static int walk_into(Walk *w, const char *name, const Node *e)
     strmap_put(&w->seen, name, (void *)e);
     if (eval_enter(&w->en->ev, e->loc, EVAL_UNITS_DEFINITION) < 0)
         return -1;
+    w->nest++;
     int rc = walk(w, e);
+    w->nest--;
     eval_leave(&w->en->ev, EVAL_UNITS_DEFINITION);
     return rc;
 }
@@ -104,8 +107,11 @@ static int walk_name(Walk *w, const Node *e)
     const Node *m = strmap_get(&s->metrics, e->name), *let = strmap_get(&s->lets, e->name);
     if (let)
         return walk_into(w, let->name, let->a);
-    if (!m)
+    if (!m) {
+        if (w->nest == 0 && ds->nattrs < 16 && al_attr_dim(en, e->name))
+            ds->attrs[ds->nattrs++] = e; /* unit_price: read in each cell */
         return 0;
+    }
     if (al_is_derived(en, m) && !al_additive(m))
         return walk_into(w, m->name, m->c); /* a ratio: its own components */
     if (m->op != MK_DERIVED && !strmap_get(&s->targets, m->name) &&
@@ -137,6 +143,9 @@ static int walk(Walk *w, const Node *e)
     if (e->kind == N_NAME)
         return walk_name(w, e);
     if (e->kind == N_CALL) {
+        const Builtin *b = eval_builtin(e->name);
+        if (b && b->cls == BI_MEMBERS)
+            return 0; /* sum(product.unit_price): the same in every cell */
         const Node *fn = strmap_get(&w->en->p->sym->fns, e->name);
         if (fn && walk_into(w, fn->name, fn->b) < 0)
             return -1;
@@ -156,7 +165,7 @@ static int walk(Walk *w, const Node *e)
 static int walk_formula(Engine *en, const Node *formula, DimSet *ds, Alloc *D)
 {
     memset(ds, 0, sizeof *ds);
-    Walk w = {en, ds, D, {0}};
+    Walk w = {en, ds, D, {0}, 0};
     int rc = walk(&w, formula);
     strmap_free(&w.seen);
     return rc;
@@ -429,7 +438,11 @@ int al_derived_alloc(Engine *en, Alloc *D)
     DimSet ds;
     if (walk_formula(en, D->metric->c, &ds, D) < 0)
         return -1;
+    if (al_cell_attrs(en, D->metric, &ds) < 0)
+        return -1;
     derived_axes(en, D, &ds);
+    if (ds.nattrs && al_cell_attr_reserves(en, D, &ds) < 0)
+        return -1;
     if (en->check_only)
         return 0; /* check: the axes only, as for split metrics */
     if (D->ncells > en->max_cells) {

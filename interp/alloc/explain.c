@@ -141,7 +141,34 @@ static void explain_head(Engine *en, const Alloc *A, Member **coords, int n, Num
     buf_printf(out, "  target %s = %s\n      ", name, al_fmtv(A, A->root, b));
     if (t || from)
         source_ref(out, from ? from : t);
+    else if (A->metric->op == MK_DERIVED)
+        source_ref(out, A->metric); /* the sum of its formula's cells */
     buf_putc(out, '\n');
+}
+
+/* The attributes a derived metric's formula reads in each cell: the
+ * member's value, or that every member under the cell has its own. */
+static void explain_attrs(Engine *en, const Alloc *A, Member **coords, int n, Buf *out)
+{
+    DimSet ds;
+    if (A->metric->op != MK_DERIVED || al_derived_dims(en, A->metric, &ds) < 0)
+        return;
+    for (int k = 0; k < ds.nattrs; k++) {
+        const char *name = ds.attrs[k]->name;
+        const Dim *d = al_attr_dim(en, name);
+        const Member *m = NULL;
+        for (int i = 0; i < n && !m; i++)
+            m = coords[i]->dim == d ? coords[i] : NULL;
+        const Attr *a = m ? sym_attr(m, name) : NULL;
+        if (a)
+            buf_printf(out, "  %s of %s = %s\n", name, m->name,
+                       a->text         ? a->text
+                       : a->value->str ? a->value->str
+                                       : "?");
+        else
+            buf_printf(out, "  %s: each %s's own, in its cells; this is their sum\n", name,
+                       d->levels[d->nlevels - 1].name);
+    }
 }
 
 /* m has start/end months and none of them falls in time member t. */
@@ -238,6 +265,7 @@ int alloc_explain(Engine *en, const Node *cell, Buf *out)
     Num exact = al_exact_under(A, coords, which, n, &cells);
     explain_inactive(coords, n, out);
     explain_locks(en, A, coords, n, out);
+    explain_attrs(en, A, coords, n, out);
     char b1[NUM_BUFSZ], b2[NUM_BUFSZ], b3[NUM_BUFSZ];
     buf_printf(out,
                "  exact value %s, the sum of %zu allocation cell%s; cells are rounded to "

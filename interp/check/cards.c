@@ -332,7 +332,7 @@ void rs_check_run_flag(R *r, Node *rv, Node *it)
     check_flag_span(r, rv, it);
     Node *card = first_card(r, it->a);
     Level *lv = card ? strmap_get(&r->s->levels, card->a->name) : NULL;
-    Scope sc = {SC_CARDS | SC_ATTRS | SC_FIELDS, 0, lv ? lv->dim : NULL, 0, 0, false, NULL};
+    Scope sc = {SC_CARDS | SC_ATTRS | SC_FIELDS, 0, lv ? lv->dim : NULL, 0, 0, false, NULL, NULL};
     r->card_owner = it;
     r->card_review = rv;
     Kind k = rx_check(r, &sc, it->a);

@@ -15,11 +15,12 @@
 #include "model/model.h"
 
 enum {
-    SC_ATTRS = 1,     /* attributes of attr_dim's members are names */
-    SC_INCENTIVE = 2, /* lines, M.target/.actual, attainment(), prev() */
-    SC_FIELDS = 4,    /* M.target and attainment() without lines (given, asserts) */
-    SC_METRICS = 8,   /* a bare metric name is its root target */
-    SC_CARDS = 16,    /* CARD.score, CARD.rating, CARD.rank (cards.c) */
+    SC_ATTRS = 1,       /* attributes of attr_dim's members are names */
+    SC_INCENTIVE = 2,   /* lines, M.target/.actual, attainment(), prev() */
+    SC_FIELDS = 4,      /* M.target and attainment() without lines (given, asserts) */
+    SC_METRICS = 8,     /* a bare metric name is its root target */
+    SC_CARDS = 16,      /* CARD.score, CARD.rating, CARD.rank (cards.c) */
+    SC_CELL_ATTRS = 32, /* a derived metric's formula: attributes of each cell's members */
 };
 
 typedef struct {
@@ -30,6 +31,7 @@ typedef struct {
     Node *cur_line;         /* the line being checked: later lines are not visible */
     bool active_months;     /* proportional to: the builtin attribute */
     const int *param_kinds; /* Kind of each fn parameter at a call, or NULL (unknown) */
+    const Node **attr_used; /* SC_CELL_ATTRS: set to the first attribute named */
 } Scope;
 
 typedef struct {
@@ -114,5 +116,16 @@ Kind rs_card_field(R *r, const Scope *sc, Node *e, Node *card);
 Kind rs_check_lookup(R *r, const Scope *sc, Node *e);
 /* flag NAME if CONDITION for N UNITS, an item of review rv. */
 void rs_check_run_flag(R *r, Node *rv, Node *it);
+/* members.c: attributes read as numbers.  rs_attr_on_members reports (at
+ * `at`, with the hint why) the first member of d at depth without the
+ * attribute or with one that is not a number; false then.
+ * rx_cell_attr: a name of a derived metric's formula that is an
+ * attribute (true, with its kind).  rx_check_members: sum(L.a), avg(L.a),
+ * count(L), each with an optional `where` filter.  rx_where_alone: a
+ * `where` anywhere else. */
+bool rs_attr_on_members(R *r, const Dim *d, int depth, const char *name, Loc at, const char *why);
+bool rx_cell_attr(R *r, const Scope *sc, Node *e, Kind *k);
+Kind rx_check_members(R *r, Node *e);
+Kind rx_where_alone(R *r, Node *e);
 
 #endif

@@ -136,7 +136,9 @@ static bool card_or_total(RefCtx *c, Node *ref)
     }
     if (to)
         push_edge(c->f, (Edge){decl_node(r, to), ref->loc, E_READS, c->split});
-    return ref->kind == N_FIELD;
+    /* a field read as cells is LEVEL.METRIC (sum(customer.visits)); every
+     * other field (CARD.score, revenue.target, history.sales) ends here */
+    return ref->kind == N_FIELD && !strmap_get(&r->s->levels, ref->a->name);
 }
 
 static void collect_ref(void *arg, Node *ref)
@@ -145,8 +147,8 @@ static void collect_ref(void *arg, Node *ref)
     R *r = c->f->r;
     if (card_or_total(c, ref))
         return;
-    bool indexed = ref->kind == N_INDEX;
-    const char *name = indexed ? ref->a->name : ref->name;
+    bool indexed = ref->kind == N_INDEX || ref->kind == N_FIELD; /* sum(rep.revenue): cells */
+    const char *name = ref->kind == N_INDEX ? ref->a->name : ref->name;
     if (c->attrs && (strmap_get(&c->attrs->attr_names, name) || !strcmp(name, "active_months")))
         return;
     GNode *g = strmap_get(&r->graph, name);

@@ -26,15 +26,52 @@ static bool check_ref(R *r, StrMap *m, const char *what, const char *name, Loc l
     return false;
 }
 
+/* `metric revenue money = volume * unit_price`: the kind an amount's
+ * formula is shown and rounded as (a count times a price is money). */
+static Kind declared_kind(R *r, Node *n, Kind k)
+{
+    if (!n->a)
+        return k;
+    int i = sym_word_index(sym_metric_kinds, n->a->name);
+    if (i != 0 && i != 1) {
+        diag_error(r->d, n->a->loc, "a derived metric may be declared money or count, not '%s'",
+                   n->a->name);
+        diag_note_plain(r->d, "a ratio is shown as a percent without a kind: metric M = A / B");
+        return k;
+    }
+    if (k != K_ANY && k != K_NUM && k != K_MONEY && k != K_COUNT) {
+        diag_error(r->d, n->c->loc, "a %s metric's formula must be an amount, got %s", n->a->name,
+                   sym_kind_name(k));
+        return k;
+    }
+    return i == 0 ? K_MONEY : K_COUNT;
+}
+
+static void check_derived(R *r, Node *n)
+{
+    const Node *attr = NULL;
+    Scope sc = {SC_METRICS | SC_CELL_ATTRS, 0, 0, 0, 0, 0, NULL, &attr};
+    Kind k = rx_check(r, &sc, n->c);
+    if (k == K_BOOL || k == K_STR)
+        diag_error(r->d, n->c->loc, "a derived metric must be a number, got %s", sym_kind_name(k));
+    k = declared_kind(r, n, k);
+    if (attr && k != K_MONEY && k != K_COUNT) {
+        diag_error(r->d, attr->loc, "'%s' reads attribute '%s' but %s", n->name, attr->name,
+                   k == K_ANY       ? "its formula does not say it is money or a count"
+                   : k == K_PERCENT ? "is a ratio, not money or a count"
+                                    : "is not money or a count");
+        diag_note_plain(r->d,
+                        "an attribute is read per cell of a money or count metric: "
+                        "metric %s money = ...",
+                        n->name);
+    }
+    n->flags = (int)k; /* how its values are shown: collected / revenue is a percent */
+}
+
 static void check_metric(R *r, Node *n)
 {
     if (n->op == MK_DERIVED) {
-        Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
-        Kind k = rx_check(r, &sc, n->c);
-        if (k == K_BOOL || k == K_STR)
-            diag_error(r->d, n->c->loc, "a derived metric must be a number, got %s",
-                       sym_kind_name(k));
-        n->flags = (int)k; /* how its values are shown: collected / revenue is a percent */
+        check_derived(r, n);
         return;
     }
     if (sym_metric_kind(n) == K_ANY) {
@@ -58,7 +95,7 @@ static void check_target(R *r, Node *n)
         src_close(src_open_data(r->p, n->c, n->c->str));
         return;
     }
-    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL, NULL};
     Kind k = rx_check(r, &sc, n->a);
     Kind mk = metric ? sym_metric_kind(metric) : K_ANY;
     if (k == K_BOOL || k == K_STR || k == K_MONTH)
@@ -86,7 +123,7 @@ static void check_incentive(R *r, Node *n)
         strmap_put(&lines, l->name, l);
         payout |= strcmp(l->name, "payout") == 0;
         Scope sc = {
-            SC_INCENTIVE | SC_ATTRS | SC_CARDS, 0, lv ? lv->dim : NULL, n->b, l, false, NULL};
+            SC_INCENTIVE | SC_ATTRS | SC_CARDS, 0, lv ? lv->dim : NULL, n->b, l, false, NULL, NULL};
         r->card_owner = n;
         Kind k = rx_check(r, &sc, l->a);
         r->card_owner = NULL;
@@ -106,7 +143,7 @@ static void check_incentive(R *r, Node *n)
 /* rating { A: 90%, B: 75% }: names as labels, each once. */
 static void check_rating(R *r, Node *n, Node *k, Node **rating)
 {
-    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL, NULL};
     if (*rating) {
         diag_error(r->d, k->loc, "scorecard '%s' has two ratings", n->name);
         diag_note(r->d, (*rating)->loc, "first rating here");
@@ -137,7 +174,7 @@ typedef struct {
 
 static void check_kpi(R *r, Node *k, Kpis *kp)
 {
-    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL, NULL};
     kp->n++;
     Node *metric = strmap_get(&r->s->metrics, k->name);
     if (!metric) {
@@ -187,7 +224,7 @@ static void check_scorecard(R *r, Node *n)
 /* status METRIC { green: P, amber: P }: amber not above green. */
 static void check_status(R *r, Node *it)
 {
-    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL, NULL};
     check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc);
     Num green = NUM_ZERO, amber = NUM_ZERO;
     bool hg = false, ha = false;
@@ -221,7 +258,7 @@ static void check_rank(R *r, Node *it)
         check_ref(r, &r->s->levels, "level", it->a->name, it->a->loc);
     if (!it->b)
         return;
-    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL, NULL};
     Num v;
     rx_check(r, &sc, it->b);
     if (rx_const(r, it->b, &v) == 1 && (num_sign(v) <= 0 || num_cmp(v, NUM_ONE) > 0))
@@ -241,7 +278,7 @@ static bool check_reforecast_metric(R *r, const Node *it)
 
 static void check_review_item(R *r, Node *it)
 {
-    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL, NULL};
     switch (it->kind) {
     case N_STATUS:
         check_status(r, it);
@@ -299,7 +336,7 @@ static void check_review(R *r, Node *n)
 
 static void check_scenario(R *r, Node *n)
 {
-    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL, NULL};
     bool per_metric = false;
     for (Node *it = n->a; it; it = it->next) {
         if (it->b) { /* attainment METRIC = P */
@@ -374,7 +411,7 @@ static void check_example(R *r, Node *n)
         return;
     }
     Level *lv = strmap_get(&r->s->levels, inc->a->name);
-    Scope sc = {SC_FIELDS | SC_METRICS | SC_CARDS, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {SC_FIELDS | SC_METRICS | SC_CARDS, 0, 0, 0, 0, 0, NULL, NULL};
     for (Node *g = n->a; g; g = g->next)
         check_given(r, &sc, inc, lv, g);
     check_expected(r, &sc, inc, n->b);
@@ -440,7 +477,7 @@ static void check_fn(R *r, Node *n)
         strmap_put(&params, p->name, p);
     }
     strmap_free(&params);
-    Scope sc = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, n->a, 0, 0, 0, 0, NULL};
+    Scope sc = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, n->a, 0, 0, 0, 0, NULL, NULL};
     rx_check(r, &sc, n->b);
 }
 
@@ -448,7 +485,7 @@ static void check_assert(R *r, Node *n)
 {
     if (n->name)
         check_ref(r, &r->s->scenarios, "scenario", n->name, n->name_loc);
-    Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL, NULL};
     Kind k = rx_check(r, &sc, n->a);
     if (k != K_BOOL && k != K_ANY)
         diag_error(r->d, n->a->loc, "an assertion must be a comparison, got %s", sym_kind_name(k));
@@ -456,7 +493,7 @@ static void check_assert(R *r, Node *n)
 
 void rs_check_item(R *r, Node *n)
 {
-    Scope plan = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    Scope plan = {SC_METRICS, 0, 0, 0, 0, 0, NULL, NULL};
     switch (n->kind) {
     case N_METRIC:
         check_metric(r, n);
@@ -507,7 +544,7 @@ void rs_check_item(R *r, Node *n)
 Kind check_expression(Program *p, Node *e)
 {
     R r = {p, p->diags, p->sym, {0}, NULL, NULL, {0}, {0}, NULL, NULL};
-    Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {SC_METRICS | SC_FIELDS, 0, 0, 0, 0, 0, NULL, NULL};
     Kind kind = rx_check(&r, &sc, e);
     strmap_free(&r.graph);
     strmap_free(&r.cells);

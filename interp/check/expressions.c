@@ -179,6 +179,8 @@ static Kind check_name(R *r, const Scope *sc, Node *e)
     Node *metric = strmap_get(&r->s->metrics, n);
     if (metric)
         return metric_name_kind(r, sc, e, metric);
+    if ((sc->flags & SC_CELL_ATTRS) && rx_cell_attr(r, sc, e, &k))
+        return k;
     return not_a_value(r, sc, e);
 }
 
@@ -309,7 +311,7 @@ static Kind fn_kind(R *r, Node *fn, const int *kinds)
     Diags quiet = {0}, *saved = r->d;
     r->d = &quiet;
     depth++;
-    Scope fs = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, fn->a, 0, 0, 0, 0, kinds};
+    Scope fs = {SC_METRICS | SC_FIELDS | SC_INCENTIVE, fn->a, 0, 0, 0, 0, kinds, NULL};
     Kind k = rx_check(r, &fs, fn->b);
     depth--;
     r->d = saved;
@@ -381,6 +383,8 @@ static Kind check_call(R *r, const Scope *sc, Node *e)
     int min = b ? b->min : (int)ast_list_len(fn->a), max = b ? b->max : min;
     if (!arity_ok(r, e, min, max, fn))
         return K_ANY;
+    if (b && b->cls == BI_MEMBERS)
+        return rx_check_members(r, e);
     if (b && b->cls != BI_NUMERIC)
         return check_special(r, sc, e, f);
     Kind k = K_ANY;
@@ -531,7 +535,8 @@ static Kind check_binop(R *r, const Scope *sc, Node *e)
     if (op == OP_AND || op == OP_OR)
         return check_logic(r, e, a, b);
     bool cmp = ast_op_compares(op);
-    if ((not_numeric(a) || not_numeric(b)) && !(cmp && (op == OP_EQ || op == OP_NE) && a == b)) {
+    bool eq = cmp && (op == OP_EQ || op == OP_NE); /* a CSV text (any) may equal a string */
+    if ((not_numeric(a) || not_numeric(b)) && !(eq && (a == b || a == K_ANY || b == K_ANY))) {
         diag_error(r->d, e->loc, "cannot %s %s and %s", op_text(op), sym_kind_name(a),
                    sym_kind_name(b));
         return cmp ? K_BOOL : K_ANY;
@@ -657,6 +662,8 @@ static Kind kind_of(R *r, const Scope *sc, Node *e)
     case N_REST:
         diag_error(r->d, e->loc, "'rest' is only a split value");
         return K_ANY;
+    case N_WHERE:
+        return rx_where_alone(r, e);
     default:
         return K_ANY;
     }
@@ -769,6 +776,11 @@ void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg)
         fn(arg, e);
         for (Node *a = e->b; a; a = a->next)
             rx_refs(a, params, fn, arg);
+        if (e->b && eval_builtin(e->name) && eval_builtin(e->name)->cls == BI_MEMBERS) {
+            Node *x = e->b->kind == N_WHERE ? e->b->a : e->b;
+            if (x->kind == N_FIELD) /* sum(customer.visits): the metric's cells */
+                fn(arg, x);
+        }
         return;
     case N_FIELD: /* CARD.score: the cycle check follows it to the scorecard */
         if (e->a->kind != N_NAME)

@@ -117,7 +117,7 @@ static bool parent_value(R *r, const Split *sp, const Member *parent, Num *out, 
 
 static bool entry_share(R *r, Node *value)
 {
-    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL, NULL};
     Diags quiet = {0}, *saved = r->d;
     r->d = &quiet;
     Kind k = rx_check(r, &sc, value);
@@ -252,7 +252,7 @@ static void check_entry_value(R *r, Split *sp, Node *e, const Member *m, bool we
         *rest = e->b;
         return;
     }
-    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL, NULL};
     Kind k = rx_check(r, &sc, e->b);
     Num w;
     if (weights && rx_const(r, e->b, &w) == 1 && num_sign(w) < 0) {
@@ -483,7 +483,7 @@ static void check_adjust(R *r, Split *sp)
         return;
     }
     Num v;
-    Scope sc = {0, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {0, 0, 0, 0, 0, 0, NULL, NULL};
     rx_check(r, &sc, adj->a);
     if (rx_const(r, adj->a, &v) == 1 &&
         (num_sign(v) <= 0 || (adj->op == ADJ_RESERVE && num_cmp(v, NUM_ONE) >= 0))) {
@@ -533,7 +533,7 @@ static void check_weights_spec(R *r, Split *sp, Node *spec)
 static void check_prop_spec(R *r, Split *sp, Node *spec)
 {
     check_additive(r, sp, spec, "'proportional to' does not apply");
-    Scope sc = {SC_ATTRS, 0, sp->level->dim, 0, 0, true, NULL};
+    Scope sc = {SC_ATTRS, 0, sp->level->dim, 0, 0, true, NULL, NULL};
     Kind k = rx_check(r, &sc, spec->a);
     if (k == K_BOOL || k == K_STR)
         diag_error(r->d, spec->a->loc, "'proportional to' needs a number, got %s",

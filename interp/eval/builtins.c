@@ -90,6 +90,12 @@ const Builtin eval_builtins[] = {
      "total(NAME[, FYyyyy]): a history's sum, or an incentive's payouts"},
     {"attainment", 1, 2, BI_CONTEXT, 0, NULL, "attainment(METRIC[, LEVEL]): actual / target"},
     {"prev", 1, 1, BI_CONTEXT, 0, NULL, "prev(LINE): the line's value in the previous period"},
+    {"sum", 1, 1, BI_MEMBERS, 0, NULL,
+     "sum(LEVEL.attr [where COND]): the attribute summed over the level's members"},
+    {"avg", 1, 1, BI_MEMBERS, 0, NULL,
+     "avg(LEVEL.attr [where COND]): the attribute's mean over the level's members"},
+    {"count", 1, 1, BI_MEMBERS, 0, NULL,
+     "count(LEVEL [where COND]): the number of the level's members"},
     {NULL, 0, 0, 0, 0, NULL, NULL},
 };
 

@@ -201,6 +201,42 @@ NOINLINE static bool in_frame(Eval *e, const Frame *fr, const char *name, Value 
     return true;
 }
 
+/* An attribute of a derived metric's cell: of the cell's member on the
+ * attribute's dimension (the checker made sure there is one), or of the
+ * member a measure evaluates the formula for. */
+NOINLINE static bool cell_attr(Eval *e, const char *name, Value *out, int *rc)
+{
+    for (int i = 0; i <= e->ncell; i++) {
+        const Member *m = i < e->ncell ? (e->cell ? e->cell[i] : NULL) : e->attr_member;
+        if (!m || m->pseudo || m->dim->is_time || !strmap_get(&m->dim->attr_names, name))
+            continue;
+        Frame fr = {NULL, NULL, m, false, 0, NULL};
+        return in_frame(e, &fr, name, out, rc);
+    }
+    return false;
+}
+
+/* An attribute a derived metric reads where no member of its dimension
+ * is known (an actual by another dimension): reported, true. */
+NOINLINE static bool no_cell_attr(Eval *e, const Node *n)
+{
+    if (!e->cell && !e->attr_member)
+        return false;
+    for (int i = 0; i < e->s->ndims; i++) {
+        const Dim *d = e->s->dims[i];
+        if (d->is_time || !strmap_get((StrMap *)&d->attr_names, n->name))
+            continue;
+        diag_error(e->d, n->loc, "'%s' is an attribute of each %s, and no %s is known here",
+                   n->name, d->levels[d->nlevels - 1].name, d->levels[d->nlevels - 1].name);
+        diag_note_plain(e->d,
+                        "a metric that reads an attribute is measured per member of its "
+                        "dimension: review or score it by %s",
+                        d->levels[d->nlevels - 1].name);
+        return true;
+    }
+    return false;
+}
+
 /* The innermost frame first, then lets, then metrics. */
 NOINLINE static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out)
 {
@@ -218,6 +254,10 @@ NOINLINE static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out
         out->str = NULL;
         return e->metric(e, metric, e->cell, e->ncell, n, &out->num);
     }
+    if (cell_attr(e, name, out, &rc))
+        return rc;
+    if (no_cell_attr(e, n))
+        return -1;
     diag_error(e->d, n->loc, "'%s' has no value here", name);
     if (f && f->member)
         diag_note_plain(e->d, "member '%s' has no attribute '%s'", f->member->name, name);
@@ -306,6 +346,8 @@ NOINLINE static int eval_call(Eval *e, const Frame *f, const Node *n, Value *out
     const Builtin *b = eval_builtin(n->name);
     if (b && b->cls == BI_TOTAL)
         return call_total(e, n, out);
+    if (b && b->cls == BI_MEMBERS)
+        return eval_members(e, f, n, out);
     if (b && b->cls == BI_CONTEXT) {
         if (e->context)
             return e->context(e, f, n, out);

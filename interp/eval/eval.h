@@ -107,6 +107,9 @@ struct Eval {
     EvalBudget own;
     Member **cell; /* when set, a bare metric name is its value in this cell */
     int ncell;
+    /* A derived metric's formula: a name that is no let or metric is an
+     * attribute of the cell's member of its dimension, or of this member. */
+    const Member *attr_member;
     /* na_div set: a division by zero is no error; it gives 0 and sets na
      * (measure.c: a derived metric with a zero denominator is n/a). */
     bool na_div, na;
@@ -123,6 +126,7 @@ typedef enum {
     BI_NUMERIC, /* numbers in, a number out: Builtin.fn computes it */
     BI_TOTAL,   /* total(NAME[, FYyyyy]): answered by Eval.total */
     BI_CONTEXT, /* attainment(...), prev(...): answered by Eval.context */
+    BI_MEMBERS, /* sum(rep.quota), avg(rep.quota), count(rep [where ...]): eval_members */
 } BuiltinClass;
 
 /* How the arguments' kinds make the result's kind (numeric builtins): the
@@ -170,6 +174,9 @@ int eval_enter(Eval *e, Loc at, int units);
 void eval_leave(Eval *e, int units);
 void eval_free(Eval *e);
 int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out);
+/* sum(L.attr), avg(L.attr), count(L), each with an optional `where`
+ * filter (eval/members.c): 0 with *out set, or -1 after reporting. */
+int eval_members(Eval *e, const Frame *f, const Node *call, Value *out);
 /* Evaluates to a number; a non-number is reported as a type error. */
 int eval_num(Eval *e, const Frame *f, const Node *n, Num *out);
 

@@ -59,6 +59,7 @@ static int prec_of(const Node *n)
 {
     switch (n->kind) {
     case N_IF:
+    case N_WHERE:
         return P_IF;
     case N_BINOP:
         return binop_prec(n->op);
@@ -207,6 +208,9 @@ static Doc *expr_body(Fmt *f, const Node *n)
         return if_doc(f, n);
     case N_TABLE:
         return table_doc(f, n);
+    case N_WHERE: /* count(rep where tier == "A") */
+        return cat(f, 3, expr(f, n->a, P_OR, false), text(f, " where "),
+                   expr(f, n->b, P_OR, false));
     default:
         return text(f, ast_kind_name(n->kind));
     }
@@ -569,7 +573,9 @@ static void metric_entry(Fmt *f, Entry *e, const Node *n)
     e->kind = K_METRIC;
     lay_cell(f, e, join(f, "metric ", "", n->name));
     lay_cell(f, e, n->str ? doc_flat_string(f, lay_label(f, nt, n->str)) : "");
-    if (n->op == MK_DERIVED)
+    if (n->op == MK_DERIVED && n->a) /* metric revenue money = volume * unit_price */
+        e->last = cat(f, 2, text(f, join(f, n->a->name, "", " ")), assign_expr(f, n->c));
+    else if (n->op == MK_DERIVED)
         e->last = assign_expr(f, n->c);
     else
         e->last = text(f, n->b ? join(f, n->a->name, " ", n->b->name) : n->a->name);

@@ -354,8 +354,11 @@ static int derived_formula(Measure *ms, const Node *metric, const Member *m, int
     ms->d_actual = actual;
     ms->ev.na_div = true;
     ms->ev.na = false;
+    const Member *s_attr = ms->ev.attr_member;
+    ms->ev.attr_member = m; /* volume * unit_price for a product: its unit_price */
     Frame top = {0};
     int rc = eval_num(&ms->ev, &top, metric->c, out);
+    ms->ev.attr_member = s_attr;
     bool na = ms->ev.na;
     ms->d_member = sm;
     ms->d_from = sf;
@@ -463,9 +466,76 @@ static int recorded_actual(Measure *ms, const Node *metric, const Member *m, int
     return st == NUM_OK ? 0 : num_fail(ms, at, st);
 }
 
+/* The dimension whose attribute a derived metric's own formula reads
+ * (volume * unit_price: product), or NULL; *name set to the first one. */
+static const Dim *formula_attr_dim(const Symbols *s, const Node *e, const Node **name)
+{
+    if (!e)
+        return NULL;
+    if (e->kind == N_NAME && !strmap_get((StrMap *)&s->lets, e->name) &&
+        !strmap_get((StrMap *)&s->metrics, e->name))
+        for (int i = 0; i < s->ndims; i++)
+            if (!s->dims[i]->is_time && strmap_get(&s->dims[i]->attr_names, e->name)) {
+                *name = e;
+                return s->dims[i];
+            }
+    if (e->kind == N_CALL && eval_builtin(e->name) && eval_builtin(e->name)->cls == BI_MEMBERS)
+        return NULL;
+    const Node *kids[] = {e->a, e->b, e->c};
+    for (int i = 0; i < 3; i++)
+        for (const Node *k = kids[i]; k; k = k->next) {
+            const Dim *d = formula_attr_dim(s, k, name);
+            if (d)
+                return d;
+        }
+    return NULL;
+}
+
+static bool is_under(const Member *x, const Member *m)
+{
+    while (x && x != m)
+        x = x->parent;
+    return x != NULL;
+}
+
+/* The actual of a metric that reads an attribute of d, for m (a member of
+ * d, or the plan: NULL): the sum of its formula for each leaf of d under
+ * m, each with the leaf's attribute and actuals. */
+static int attr_actual(Measure *ms, const Node *metric, const Dim *d, const Node *attr,
+                       const Member *m, int from, int to, Num *out)
+{
+    if (m && m->dim != d) {
+        diag_error(ms->p->diags, attr->loc,
+                   "the actual of %s reads '%s' of each %s, and %s is no %s", metric->name,
+                   attr->name, d->name, m->name, d->name);
+        diag_note_plain(ms->p->diags, "review, score or pay %s by a level of %s", metric->name,
+                        d->name);
+        return -1;
+    }
+    if (m && m->depth == d->nlevels - 1)
+        return derived_value(ms, metric, m, from, to, 1, out);
+    *out = NUM_ZERO;
+    for (size_t i = 0; i < d->nmembers; i++) {
+        const Member *x = d->members[i];
+        if (x->depth != d->nlevels - 1 || (m && !is_under(x, m)))
+            continue;
+        Num v;
+        int rc = derived_value(ms, metric, x, from, to, 1, &v);
+        if (rc < 0)
+            return -1;
+        NumStatus st = rc == 0 ? num_add(*out, v, out) : NUM_OK;
+        if (st != NUM_OK)
+            return num_fail(ms, attr, st);
+    }
+    return 0;
+}
+
 int ms_actual(Measure *ms, const Node *metric, const Member *m, int from, int to, const Node *at,
               Num *out)
 {
+    const Node *attr = NULL;
+    const Dim *ad =
+        metric->op == MK_DERIVED ? formula_attr_dim(ms->en->p->sym, metric->c, &attr) : NULL;
     if (to > ms->as_of)
         to = ms->as_of;
     if (from > to) {
@@ -474,6 +544,8 @@ int ms_actual(Measure *ms, const Node *metric, const Member *m, int from, int to
     }
     if (ms->scenario && !alloc_is_ratio(ms->en, metric))
         return scenario_actual(ms, metric, m, from, to, at, out);
+    if (ad)
+        return attr_actual(ms, metric, ad, attr, m, from, to, out);
     if (metric->op == MK_DERIVED)
         return derived_value(ms, metric, m, from, to, 1, out);
     return recorded_actual(ms, metric, m, from, to, at, out);

@@ -114,6 +114,21 @@ static void map_names(Names *c, const StrMap *m)
 
 static Names cands;
 static size_t cand_next;
+static Arena cand_text; /* "rep.quota": the candidates made for one completion */
+
+/* Attribute names, bare (unit_price in a formula, tier in a filter) and
+ * after each level of their dimension (rep.quota in sum and avg). */
+static void attr_names(Names *c, const Dim *d)
+{
+    for (size_t i = 0; i < d->attr_names.cap; i++) {
+        const char *a = d->attr_names.keys[i];
+        if (!a)
+            continue;
+        name_add(c, a);
+        for (int l = 0; l < d->nlevels; l++)
+            name_add(c, arena_printf(&cand_text, "%s.%s", d->levels[l].name, a));
+    }
+}
 
 /* Every name the plan declares, and the words of the language. */
 static void plan_names(Names *c)
@@ -136,6 +151,7 @@ static void plan_names(Names *c)
         map_names(c, maps[i]);
     for (int d = 0; d < s->ndims; d++) {
         name_add(c, s->dims[d]->name);
+        attr_names(c, s->dims[d]);
         for (size_t k = 0; k < s->dims[d]->nmembers; k++) {
             name_add(c, s->dims[d]->members[k]->name);
             name_add(c, s->dims[d]->members[k]->alias);
@@ -205,6 +221,7 @@ static char **complete(const char *text, int start, int end)
     const char *line = rl_line_buffer + strspn(rl_line_buffer, " \t");
     int lead = (int)(line - rl_line_buffer);
     cands.n = 0;
+    arena_free(&cand_text);
     rl_attempted_completion_over = 1; /* no file names unless a command takes one */
     if (line[0] == ':') {
         size_t n = strcspn(line + 1, " \t");
@@ -369,6 +386,7 @@ void repl_input_close(ReplInput *in)
     }
     free(cands.v);
     memset(&cands, 0, sizeof cands);
+    arena_free(&cand_text);
     free(in->history);
     free(in->buf);
     free(in);

@@ -32,6 +32,7 @@
       "op = TABLE_STEP/TABLE_BRACKET/TABLE_CURVE/TABLE_LOOKUP; a = argument; b = list of N_ENTRY") \
     X(N_ENTRY, "entry", "a = key; b = value (N_REST for rest); op = 1: the else entry")            \
     X(N_REST, "rest", "")                                                                          \
+    X(N_WHERE, "where", "a = members (a level, or LEVEL.attribute); b = condition")                \
     /* declarations */                                                                             \
     X(N_PLAN, "plan", "str = title; a = list of N_ATTR")                                           \
     X(N_ATTR, "setting", "name; a = value")                                                        \
@@ -41,7 +42,8 @@
     X(N_MEMBER, "member", "name; str = label; a = body (N_ATTR and N_MEMBER)")                     \
     X(N_METRIC, "metric",                                                                          \
       "name; str = label; a = kind N_NAME (money...); b = option N_NAME (lower_is_better); c = "   \
-      "derived expr, op = MK_DERIVED, flags = its Kind (resolve)")                                 \
+      "derived expr, op = MK_DERIVED (a: its declared kind, or NULL), flags = its Kind "           \
+      "(resolve)")                                                                                 \
     X(N_LET, "let", "name; a = expr")                                                              \
     X(N_FN, "fn", "name; a = params (N_NAME list); b = body")                                      \
     X(N_TARGET, "target",                                                                          \

@@ -57,14 +57,14 @@ static NodeList list1(Node *n) { return (NodeList){n, n}; }
 %token <str> BOTTOM "bottom" SCENARIO "scenario" EXAMPLE "example" GIVEN "given"
 %token <str> EXPECT "expect" ASSERT "assert" REPORT "report" SHOW "show" IMPORT "import"
 %token <str> IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not" STEP "step"
-%token <str> BRACKET "bracket" TABLE "table" FOR "for"
+%token <str> BRACKET "bracket" TABLE "table" FOR "for" WHERE "where"
 %token <str> NOTES "notes"
 
 %type <str> name soft field_name
 %type <node> stmt expr primary postfix opt_label table entry key value member_ref
 %type <node> split_spec opt_adjust opt_mapping mapping member attr body_item
 %type <node> opt_cap opt_curve sc_item rv_item opt_within opt_bottom show scen_item
-%type <node> given_item given_lhs opt_message
+%type <node> given_item given_lhs opt_message arg
 %type <list> attrs entries args opt_args members levels body names scope scope_list
 %type <list> mappings sc_items rv_items shows scen_items given_items expect_items
 %type <list> params opt_params show_levels
@@ -97,7 +97,7 @@ name: IDENT | soft ;
 /* Words that are keywords only inside some statement stay usable as names. */
 soft: LEVELS | FROM | BY | IN | WEIGHTS | PROPORTIONAL | TO | EQUALLY | SEASONALITY | LIKE
     | OVERASSIGN | RESERVE | PER | KPI | WEIGHT | CAP | SCORE | RATING | STATUS | FLAG
-    | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM | NOTES | FOR | TABLE
+    | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM | NOTES | FOR | TABLE | WHERE
     ;
 
 /* After '.', any word is a field name: revenue.target, org.per. */
@@ -126,6 +126,9 @@ stmt: PLAN opt_label '{' attrs '}'
     | METRIC name opt_label '=' expr
         { $$ = named(ctx, N_METRIC, @$, $2, @2); $$->str = $3 ? $3->str : NULL;
           $$->op = MK_DERIVED; $$->c = $5; }
+    | METRIC name opt_label name '=' expr
+        { $$ = named(ctx, N_METRIC, @$, $2, @2); $$->str = $3 ? $3->str : NULL;
+          $$->a = named(ctx, N_NAME, @4, $4, @4); $$->op = MK_DERIVED; $$->c = $6; }
     | LET name '=' expr           { $$ = named(ctx, N_LET, @$, $2, @2); $$->a = $4; }
     | FN name '(' opt_params ')' '=' expr
         { $$ = named(ctx, N_FN, @$, $2, @2); $$->a = $4.head; $$->b = $7; }
@@ -358,9 +361,13 @@ show_levels: name               { $$ = LIST1(named(ctx, N_NAME, @1, $1, @1)); }
            ;
 
 opt_args: %empty                 { $$ = (NodeList){0}; } | args ;
-args: expr                       { $$ = LIST1($1); }
-    | args ',' expr              { $$ = PUSH($1, $3); }
+args: arg                        { $$ = LIST1($1); }
+    | args ',' arg               { $$ = PUSH($1, $3); }
     ;
+/* count(rep where tier == "A"): the members a sum, avg or count takes */
+arg: expr
+   | expr WHERE expr             { $$ = mk(ctx, N_WHERE, @$); $$->a = $1; $$->b = $3; $$ = deep(ctx, $$); }
+   ;
 
 %%
 
@@ -444,7 +451,7 @@ static bool is_soft(yysymbol_kind_t s)
     case YYSYMBOL_CAP: case YYSYMBOL_SCORE: case YYSYMBOL_RATING: case YYSYMBOL_STATUS:
     case YYSYMBOL_FLAG: case YYSYMBOL_DEVIATION: case YYSYMBOL_REFORECAST: case YYSYMBOL_RANK:
     case YYSYMBOL_WITHIN: case YYSYMBOL_BOTTOM: case YYSYMBOL_NOTES: case YYSYMBOL_FOR:
-    case YYSYMBOL_TABLE:
+    case YYSYMBOL_TABLE: case YYSYMBOL_WHERE:
         return true;
     default:
         return false;

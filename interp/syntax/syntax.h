@@ -103,6 +103,7 @@ void ast_layout_free(Layout *layout);
     X("to", TO, 0)                                                                                 \
     X("weight", WEIGHT, 0)                                                                         \
     X("weights", WEIGHTS, 0)                                                                       \
+    X("where", WHERE, 0)                                                                           \
     X("within", WITHIN, 0)
 
 /* The keywords' texts, in SYNTAX_KEYWORDS order, ending with NULL. */

@@ -186,6 +186,29 @@ def multi_year(rng, text):
     return "".join(l for l in text.splitlines(True) if not l.startswith("assert"))
 
 
+def attribute_statements(rng):
+    """A dimension with attributes, a derived metric that reads one per cell
+    (volume x price) and sums, averages and counts over its members."""
+    n = rng.randint(1, 4)
+    members = []
+    for i in range(n):
+        members.append('fqm%d { fq_price = %s, fq_tier = "%s" }'
+                       % (i, rng.choice(["12", "3.5", "1200", "45.5", "7"]), rng.choice("ABC")))
+    lines = ["dimension fq_item { %s }" % ", ".join(members),
+             "metric fq_vol count",
+             "metric fq_rev %s= fq_vol * fq_price" % rng.choice(["money ", "count ", ""]),
+             "target fq_vol = %d" % rng.randint(1, 5000),
+             "split fq_vol by fq_item %s" % rng.choice(["equally", "proportional to fq_price"])]
+    cond = rng.choice(['fq_tier == "A"', 'fq_price > 10 and fq_tier != "C"', "active_months == 12",
+                       'not (fq_tier == "B")'])
+    lines.append("let fq_n = count(fq_item where %s)" % cond)
+    lines.append("let fq_s = sum(fq_item.fq_price%s)" % (rng.choice(["", " where " + cond])))
+    lines.append("let fq_a = avg(fq_item.fq_price)")
+    lines.append("assert count(fq_item) == %d" % n)
+    lines.append("assert fq_a * %d <= fq_s + sum(fq_item.fq_price) + 0.01" % n)
+    return lines
+
+
 class Result:
     def __init__(self):
         self.passed, self.failed, self.reports = 0, 0, []
@@ -205,7 +228,8 @@ def one(bin_, seed, keep):
     # one plan in five locks amounts in another dimension's scope (cross_locks.py)
     L = alloc_prop.cross_locks.gen_plan(seed) if seed % 5 == 0 else None
     P = L or alloc_prop.gen_plan(seed)
-    text = P.text + "\n".join(extra_statements(rng)) + "\n"
+    extra = extra_statements(rng) + (attribute_statements(rng) if seed % 3 == 0 else [])
+    text = P.text + "\n".join(extra) + "\n"
     if seed % 5 == 1:
         text = multi_year(rng, text)
     messy = relayout(rng, text) if seed % 4 else text

@@ -6,7 +6,10 @@ docs/LANGUAGE.md defines (the section "What a number means, everywhere"):
 allocated `money` and `count` metrics; derived metrics of money kind built
 from other derived metrics (`gross = revenue * margin`, `net = gross - cost`
 or `net = revenue * margin - cost`) and of count kind (`won = custs *
-win_rate`); ratios (`share = revenue / market`, `net_rate = net / revenue`);
+win_rate`); a derived metric that reads a product attribute per cell
+(`turnover = revenue * price`, or `turnover money = custs * price`: each cell
+its product's volume times its price, every total the sum of those cells);
+ratios (`share = revenue / market`, `net_rate = net / revenue`);
 `percent` metrics split by one dimension (values inherited down the tree);
 seasonality from a history CSV written next to the plan; scopes (`in`);
 members with `start`/`end`; over-assignment; a tree dimension (region > rep),
@@ -195,8 +198,9 @@ class Derived:
     """`metric NAME = EXPR`; kind money or count (additive) or ratio."""
     role = "derived"
 
-    def __init__(self, name, kind, expr):
+    def __init__(self, name, kind, expr, declared=None):
         self.name, self.kind, self.expr = name, kind, expr
+        self.declared = declared   # `metric turnover money = custs * price`
 
     def additive(self):
         return self.kind in ("money", "count")
@@ -204,13 +208,15 @@ class Derived:
 
 def expr_text(e):
     op = e[0]
-    if op == "ref":
+    if op in ("ref", "attr"):
         return e[1]
     sym = {"mul": "*", "sub": "-", "div": "/"}[op]
     return "%s %s %s" % (expr_text(e[1]), sym, expr_text(e[2]))
 
 
 def expr_refs(e):
+    if e[0] == "attr":
+        return []
     return [e[1]] if e[0] == "ref" else expr_refs(e[1]) + expr_refs(e[2])
 
 
@@ -250,6 +256,7 @@ def gen_dims(rng, P):
         for i in range(rng.randint(1, 3)):
             m = prod.add(ap.Member("p%d" % (i + 1), 0, None))
             m.attrs["w"] = rng.randint(1, 9)
+            m.attrs["price"] = F(rng.choice([1, 3, 7, 12, 45, 300, 1200]), rng.choice([1, 2, 4, 10]))
         P.product = prod
     tax = ap.gen_time(rng, P)
     t = Dim("time", "time", tax.levels)
@@ -489,9 +496,17 @@ def gen_plan_once(rng, P, seed):
             M["win_rate"] = gen_level(rng, P, "win_rate",
                                       {d: l for d, l in cells_of_alloc(custs).items() if d.kind != "time"})
             M["won"] = Derived("won", "count", ("mul", ("ref", "custs"), ("ref", "win_rate")))
+    # an attribute per cell: volume x price, where the volume is split by product
+    # (not over-assigned: as for `won`, the oracle does not cut derived metrics' tables)
+    vol = [n for n in ("custs", "revenue")
+           if n in M and prod and prod in cells_of_alloc(M[n]) and not M[n].oa()]
+    if vol and rng.random() < 0.6:
+        v = rng.choice(vol)
+        M["turnover"] = Derived("turnover", "money", ("mul", ("ref", v), ("attr", "price")),
+                             "money" if v == "custs" or rng.random() < 0.3 else None)
     P.metrics = M
     P.order = [n for n in ("revenue", "cost", "market", "custs", "margin", "win_rate", "gross", "net",
-                           "share", "net_rate", "won") if n in M]
+                           "share", "net_rate", "won", "turnover") if n in M]
     # the text: splits of all metrics in a random order; each metric's axes
     # enter in the order of their first split
     split_lines = []
@@ -568,6 +583,8 @@ def member_text(P, m):
     body = []
     if "w" in m.attrs:
         body.append("w = %d" % m.attrs["w"])
+    if "price" in m.attrs:
+        body.append("price = %s" % ap.dec(m.attrs["price"]))
     if m.start_i is not None:
         body.append("start = " + month_lit(P, m.start_i))
     if m.end_i is not None:
@@ -590,7 +607,8 @@ def plan_text(rng, P):
     for n in P.order:
         m = M[n]
         if m.role == "derived":
-            lines.append("metric %s = %s" % (n, expr_text(m.expr)))
+            kind = m.declared + " " if getattr(m, "declared", None) else ""
+            lines.append("metric %s %s= %s" % (n, kind, expr_text(m.expr)))
         else:
             lines.append("metric %s %s" % (n, m.kind))
     for n in P.order:
@@ -862,6 +880,8 @@ class Oracle:
 
     def evaluate(self, e, k, comps):
         op = e[0]
+        if op == "attr":   # the cell's product's attribute
+            return [m for m in k if m.dim is self.P.product][0].attrs[e[1]]
         if op == "ref":
             X = self.P.metrics[e[1]]
             return self.level_value(X, k) if X.role == "level" else comps[e[1]][k]
@@ -1018,7 +1038,8 @@ def gen_statements(rng, P):
     P.items = []           # (kind, name, level, cadence or None, [metric names])
     P.card = None          # (level, cadence) of the scorecard an incentive reads
     reviews = {}
-    names = [n for n in P.order]
+    # turnover reads each product's price: it is measured per product, not per org member
+    names = [n for n in P.order if n != "turnover"]
 
     def cands(L, c, additive_only=False):
         out = []

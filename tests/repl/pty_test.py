@@ -9,7 +9,8 @@ scratch directory and checks, as a user at a terminal would see them:
      with exit status 0;
   2. a second session: Up (ESC [ A) and Enter recall and run the entry of the
      first session (the history file is kept across sessions);
-  3. Tab completes a partial metric name ("reven" -> "revenue") and a command
+  3. Tab completes a partial metric name ("reven" -> "revenue"), an attribute after its
+     level ("rep.base_s" -> "rep.base_salary") and a command
      (":he" -> ":help");
   4. the continuation prompt "...> " while a bracket is open;
   5. Ctrl-C drops the entry being typed and gives a fresh prompt;
@@ -150,6 +151,11 @@ def run(binary, tmp, env, history):
     s.type("[east, Q1]\r")
     s.expect("1,056,000.00", "the answer to the completed entry")
     s.expect("salesplan> ", "the prompt after the completed entry")
+    s.type("sum(rep.base_s\t")
+    s.expect("rep.base_salary", "Tab completing an attribute after its level")
+    s.type(")\r")
+    s.expect("32,000", "the answer to sum(rep.base_salary)")
+    s.expect("salesplan> ", "the prompt after the sum")
     s.type(":he\t")
     s.expect(":help", "Tab completing ':he'")
     s.type("\r")

@@ -68,7 +68,7 @@ static void test_builtins(void **state)
         assert_true((b->cls == BI_NUMERIC) == (b->fn != NULL));
         assert_non_null(b->help);
     }
-    assert_int_equal(n, 10);
+    assert_int_equal(n, 13);
     assert_null(eval_builtin("sqrt"));
 }
 
