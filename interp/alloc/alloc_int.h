@@ -246,6 +246,16 @@ void al_floor_to_step(Num step, Num exact, Num *fl, Num *frac_steps);
 int64_t al_steps_between(Num from, Num to, Num step, NumStatus *st);
 /* tables.c */
 int al_bottom_up(Engine *en, Alloc *A, const Node *decl);
+/* The gap between cells summing to sum and the metric's top-down target,
+ * if it has one: a warning at from, kept as A's note. */
+void al_negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum);
+/* history_target.c: a target per cell from last year (`target M = 115% *
+ * history.H`): A's axes are the history's levels and months, its cells the
+ * formula on last year's same cells; -1 after reporting. */
+int al_history_target(Engine *en, Alloc *A, const Node *decl);
+/* The fiscal year history.NAME reads in h (the last complete one before the
+ * plan's year), or 0 after reporting at ref. */
+int al_last_year(Engine *en, History *h, const Node *ref);
 /* The allocation a table of levels lv is read from: A, or A cut above
  * over-assignment. */
 Alloc *al_table_alloc(Engine *en, Alloc *A, Level **lv, int nlv);

@@ -390,13 +390,11 @@ static Alloc *new_alloc(Engine *en, const Node *metric, const int *cuts)
 static int bottom_up_alloc(Engine *en, Alloc *A, const Node *from)
 {
     if (alloc_has_splits(en, A->metric)) {
-        diag_error(en->p->diags, from->loc,
-                   "'%s' has a bottom-up target, so it cannot also be "
-                   "split",
-                   A->metric->name);
+        diag_error(en->p->diags, from->loc, "'%s' has a %s target, so it cannot also be split",
+                   A->metric->name, from->c ? "bottom-up" : "per-cell (last year's)");
         return -1;
     }
-    return al_bottom_up(en, A, from);
+    return from->c ? al_bottom_up(en, A, from) : al_history_target(en, A, from);
 }
 
 /* A table above over-assignment: the splits below the cuts (one per

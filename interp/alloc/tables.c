@@ -55,7 +55,7 @@ static char *fmt_unit(Engine *en, const Alloc *A, Num v, char *buf)
     return vf_fmt(v, &f, buf);
 }
 
-static void negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
+void al_negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
 {
     Node *td = strmap_get(&en->p->sym->targets, A->metric->name);
     Num target;
@@ -144,7 +144,7 @@ int al_bottom_up(Engine *en, Alloc *A, const Node *decl)
     for (size_t c = 0; c < A->ncells; c++)
         num_add(sum, A->exact[c], &sum);
     A->root = sum;
-    negotiation_gap(en, A, decl, sum);
+    al_negotiation_gap(en, A, decl, sum);
     return 0;
 }
 

@@ -19,6 +19,7 @@ enum {
     SC_INCENTIVE = 2, /* lines, M.target/.actual, attainment(), prev() */
     SC_FIELDS = 4,    /* M.target and attainment() without lines (given, asserts) */
     SC_METRICS = 8,   /* a bare metric name is its root target */
+    SC_HISTORY = 16,  /* history.NAME: last year's value per cell (history_refs.c) */
 };
 
 typedef struct {
@@ -97,5 +98,11 @@ int rx_const(R *r, Node *e, Num *out);
  * N_NAME, N_CALL, or N_INDEX for a cell `name[...]`. */
 void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg);
 char *rs_fmt_money(R *r, Num v, char *buf);
+/* history.NAME (history_refs.c): resolves it (its str becomes the history's
+ * name) and gives its kind; an error where sc has no SC_HISTORY. */
+Kind rx_history_field(R *r, const Scope *sc, Node *e);
+/* A target or derived metric reading history.NAME: all its references name
+ * one history (an error otherwise). */
+void rs_one_history(R *r, const Node *e, const char *what);
 
 #endif

@@ -23,8 +23,9 @@ static bool check_ref(R *r, StrMap *m, const char *what, const char *name, Loc l
 static void check_metric(R *r, Node *n)
 {
     if (n->op == MK_DERIVED) {
-        Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+        Scope sc = {SC_METRICS | SC_HISTORY, 0, 0, 0, 0, 0, NULL};
         Kind k = rx_check(r, &sc, n->c);
+        rs_one_history(r, n->c, "a derived metric");
         if (k == K_BOOL || k == K_STR)
             diag_error(r->d, n->c->loc, "a derived metric must be a number, got %s",
                        sym_kind_name(k));
@@ -52,8 +53,9 @@ static void check_target(R *r, Node *n)
         src_close(src_open_data(r->p, n->c, n->c->str));
         return;
     }
-    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
+    Scope sc = {SC_METRICS | SC_HISTORY, 0, 0, 0, 0, 0, NULL};
     Kind k = rx_check(r, &sc, n->a);
+    rs_one_history(r, n->a, "a target");
     Kind mk = metric ? sym_metric_kind(metric) : K_ANY;
     if (k == K_BOOL || k == K_STR || k == K_MONTH)
         diag_error(r->d, n->a->loc, "a target must be a number, got %s", sym_kind_name(k));

@@ -416,6 +416,8 @@ static Kind metric_field(R *r, const Scope *sc, Node *e, Node *metric)
 
 static Kind check_field(R *r, const Scope *sc, Node *e)
 {
+    if (sym_is_history_ref(e))
+        return rx_history_field(r, sc, e);
     if (e->a->kind == N_NAME) {
         Node *metric = strmap_get(&r->s->metrics, e->a->name);
         if (metric)

@@ -110,6 +110,9 @@ struct Eval {
     /* na_div set: a division by zero is no error; it gives 0 and sets na
      * (measure.c: a derived metric with a zero denominator is n/a). */
     bool na_div, na;
+    /* When set, history.NAME is this value: last year's value of the cell
+     * being computed (a target per cell, a ratio to last year). */
+    const Num *hist_cell;
 };
 
 /* ---- builtins: one table for the checker, the evaluator and completion ---- */

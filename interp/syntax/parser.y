@@ -333,6 +333,8 @@ primary: NUMBER | STRING | MONTH | DATE
        | soft '(' opt_args ')'   { $$ = named(ctx, N_CALL, @$, $1, @1); $$->b = $3.head; $$ = deep(ctx, $$); }
        | '(' expr ')'            { $$ = $2; }
        | table
+       | HISTORY '.' field_name  { $$ = mk(ctx, N_FIELD, @$); $$->a = named(ctx, N_NAME, @1, $1, @1);
+                                   $$->name = $3; $$->name_loc = L(ctx, @3); $$ = deep(ctx, $$); }
        ;
 
 table: STEP expr '{' entries '}'    { $$ = mk(ctx, N_TABLE, @$); $$->op = TABLE_STEP; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
