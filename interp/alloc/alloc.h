@@ -85,6 +85,7 @@ typedef struct Engine {
     int nbusy;
     size_t max_cells;
     StrMap hists;             /* history name -> History (loaded once) */
+    StrMap last_years;        /* history name -> its LastYear (history_target.c) */
     bool check_only;          /* evaluate every split tree for its errors; no joint cells */
     StrMap by_metric;         /* metric name -> SplitList */
     StrMap full;              /* metric name -> its allocation without cuts */

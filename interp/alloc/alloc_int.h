@@ -253,6 +253,17 @@ void al_negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum);
  * history.H`): A's axes are the history's levels and months, its cells the
  * formula on last year's same cells; -1 after reporting. */
 int al_history_target(Engine *en, Alloc *A, const Node *decl);
+/* The last year history reference ref reads (its history resolved by
+ * check): read once per engine, NULL after reporting; its cells as an
+ * allocation without splits (history levels x months); freed by the
+ * engine. */
+typedef struct LastYear LastYear;
+LastYear *al_last_year_of(Engine *en, const Node *ref);
+const Alloc *al_last_year_cells(const LastYear *ly);
+void al_last_year_free(LastYear *ly);
+/* derived.c: history.NAME in a derived metric's cell (the Eval's hook):
+ * last year's sum over the cell being computed. */
+int al_derived_history(Eval *e, const Node *ref, Num *out);
 /* The fiscal year history.NAME reads in h (the last complete one before the
  * plan's year), or 0 after reporting at ref. */
 int al_last_year(Engine *en, History *h, const Node *ref);

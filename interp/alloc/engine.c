@@ -258,6 +258,7 @@ void alloc_engine_init(Engine *en, Program *p)
     eval_init(&en->ev, p);
     en->ev.metric = al_metric_hook;
     en->ev.total = total_hook;
+    en->ev.hist = al_derived_history;
     en->ev.user = en;
     en->max_cells = 50000000;
 }
@@ -333,6 +334,10 @@ void alloc_engine_free(Engine *en)
     free_shared_sets(en);
     free(en->scratch);
     strmap_free(&en->hists);
+    for (size_t i = 0; i < en->last_years.cap; i++)
+        if (en->last_years.keys[i])
+            al_last_year_free(en->last_years.vals[i]);
+    strmap_free(&en->last_years);
     eval_free(&en->ev);
 }
 

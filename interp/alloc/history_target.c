@@ -10,16 +10,18 @@
 
 #include "alloc/alloc_int.h"
 
-/* What one history gives a target: the axes' spec levels and the cells. */
-typedef struct {
+/* Last year of one history, read once per engine (Engine.last_years):
+ * an allocation without splits whose cells are the history's, the members
+ * that have rows and the rows that name no member of the plan. */
+struct LastYear {
     History *h;
     int fy;                      /* the fiscal year read */
     int spec_of[ALLOC_MAX_AXES]; /* axis -> spec level index; -1 for the time axis */
-    Num *cells;                  /* last year's value per cell of A */
+    Alloc *H;                    /* its exact cells: last year's values */
     bool *seen[ALLOC_MAX_AXES];  /* per axis, by member gindex: has rows last year */
     long dropped_rows;           /* rows naming members the plan does not have */
     Num dropped;
-} LastYear;
+};
 
 int al_last_year(Engine *en, History *h, const Node *ref)
 {
@@ -136,7 +138,7 @@ static int read_cells(Engine *en, const Alloc *A, LastYear *ly, const Node *ref)
         size_t c = cell_of(en, A, ly, &g);
         if (c == (size_t)-1)
             continue;
-        if (num_add(ly->cells[c], g.total, &ly->cells[c]) != NUM_OK)
+        if (num_add(ly->H->exact[c], g.total, &ly->H->exact[c]) != NUM_OK)
             return al_num_err(en, ref->loc, NUM_OVERFLOW);
         Member *coord[ALLOC_MAX_AXES];
         al_decode(A, A->nax, c, coord);
@@ -193,7 +195,7 @@ static int eval_cells(Engine *en, Alloc *A, const LastYear *ly, const Node *decl
     Frame top = {0};
     int rc = 0;
     for (size_t c = 0; c < A->ncells && rc == 0; c++) {
-        en->ev.hist_cell = &ly->cells[c];
+        en->ev.hist_cell = &ly->H->exact[c];
         rc = eval_num(&en->ev, &top, decl->a, &A->exact[c]);
     }
     en->ev.hist_cell = NULL;
@@ -205,35 +207,74 @@ static int eval_cells(Engine *en, Alloc *A, const LastYear *ly, const Node *decl
     return rc;
 }
 
-static int fill(Engine *en, Alloc *A, LastYear *ly, const Node *decl, const Node *ref)
+static LastYear *read_last_year(Engine *en, const Node *ref)
 {
+    History *h = al_history(en, ref->str, ref);
+    int fy = h ? al_last_year(en, h, ref) : 0;
+    if (!fy)
+        return NULL;
+    LastYear *ly = xcalloc(1, sizeof *ly);
+    ly->h = h;
+    ly->fy = fy;
+    ly->H = xcalloc(1, sizeof *ly->H);
+    ly->H->step = en->p->sym->round_step;
     HistSpec spec;
-    hist_spec_init(&spec, en->p->sym, ref->str,
-                   ((Node *)strmap_get(&en->p->sym->histories, ref->str))->d);
-    last_year_axes(en, A, ly, &spec);
-    ly->cells = xcalloc(A->ncells + 1, sizeof *ly->cells);
+    const Node *decl = strmap_get(&en->p->sym->histories, ref->str);
+    hist_spec_init(&spec, en->p->sym, ref->str, decl->d);
+    last_year_axes(en, ly->H, ly, &spec);
+    ly->H->exact = xcalloc(ly->H->ncells + 1, sizeof *ly->H->exact);
+    for (int i = 0; i < ly->H->nax; i++)
+        ly->seen[i] = xcalloc(ly->H->ax[i].dim->nmembers + 1, sizeof *ly->seen[i]);
+    if (read_cells(en, ly->H, ly, ref) < 0) {
+        al_last_year_free(ly);
+        return NULL;
+    }
+    return ly;
+}
+
+LastYear *al_last_year_of(Engine *en, const Node *ref)
+{
+    if (!ref->str)
+        return NULL;
+    LastYear *ly = strmap_get(&en->last_years, ref->str);
+    if (!ly && (ly = read_last_year(en, ref)) != NULL)
+        strmap_put(&en->last_years, ref->str, ly);
+    return ly;
+}
+
+const Alloc *al_last_year_cells(const LastYear *ly)
+{
+    return ly->H;
+}
+
+void al_last_year_free(LastYear *ly)
+{
+    if (!ly)
+        return;
+    for (int i = 0; i < ALLOC_MAX_AXES; i++)
+        free(ly->seen[i]);
+    free(ly->H->exact);
+    free(ly->H);
+    free(ly);
+}
+
+int al_history_target(Engine *en, Alloc *A, const Node *decl)
+{
+    const Node *ref;
+    if (sym_history_refs(decl->a, &ref, 1) < 1)
+        return -1;
+    LastYear *ly = al_last_year_of(en, ref);
+    if (!ly)
+        return -1;
+    A->nax = ly->H->nax;
+    A->ncells = ly->H->ncells;
     for (int i = 0; i < A->nax; i++)
-        ly->seen[i] = xcalloc(A->ax[i].dim->nmembers + 1, sizeof *ly->seen[i]);
-    if (read_cells(en, A, ly, ref) < 0 || missing_members(en, A, ly, ref) < 0)
+        al_plain_axis(en, &A->ax[i], ly->H->ax[i].dim, ly->H->ax[i].sl[0]);
+    if (missing_members(en, A, ly, ref) < 0)
         return -1;
     warn_dropped(en, A, ly, ref);
     if (eval_cells(en, A, ly, decl) < 0)
         return -1;
     al_negotiation_gap(en, A, decl, A->root);
     return 0;
-}
-
-int al_history_target(Engine *en, Alloc *A, const Node *decl)
-{
-    const Node *ref;
-    if (sym_history_refs(decl->a, &ref, 1) < 1 || !ref->str)
-        return -1;
-    LastYear ly = {.h = al_history(en, ref->str, ref)};
-    if (!ly.h || !(ly.fy = al_last_year(en, ly.h, ref)))
-        return -1;
-    int rc = fill(en, A, &ly, decl, ref);
-    free(ly.cells);
-    for (int i = 0; i < ALLOC_MAX_AXES; i++)
-        free(ly.seen[i]);
-    return rc;
 }

@@ -4,7 +4,8 @@
  * NAME is a history's name (`history sales = ...`: history.sales), or a
  * metric's name when the plan declares exactly one history (history.revenue
  * reads that history); with several histories a metric's name is
- * ambiguous.  Only a target (which it makes a target per cell) and a
+ * ambiguous.  Its kind is the metric NAME's, else money (a history of
+ * counts is named after its count metric).  Only a target (which it makes a target per cell) and a
  * derived metric's formula (a ratio to last year) may read it. */
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,8 @@ Kind rx_history_field(R *r, const Scope *sc, Node *e)
     if (h && !(sc->flags & SC_HISTORY))
         not_here(r, e);
     Node *metric = strmap_get(&r->s->metrics, e->name);
-    return metric && metric->op != MK_DERIVED ? sym_metric_kind(metric) : K_NUM;
+    /* a metric's kind; a history named after no metric holds money */
+    return metric && metric->op != MK_DERIVED ? sym_metric_kind(metric) : K_MONEY;
 }
 
 void rs_one_history(R *r, const Node *e, const char *what)

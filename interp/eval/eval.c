@@ -535,6 +535,12 @@ NOINLINE static int eval_field(Eval *e, const Frame *f, const Node *n, Value *ou
             *out = num_value(*e->hist_cell);
             return 0;
         }
+        Num v;
+        if (e->hist) {
+            int rc = e->hist(e, n, &v);
+            *out = num_value(v);
+            return rc;
+        }
         diag_error(e->d, n->loc, "'history.%s' is last year's value of a cell: no cell here",
                    n->name);
         return -1;

@@ -88,6 +88,11 @@ typedef int (*MetricHook)(Eval *e, const Node *metric, Member **coords, int ncoo
 /* Answers total(NAME[, FYyyyy]) (fiscal_year 0: all): a history's sum. */
 typedef int (*TotalHook)(Eval *e, const Node *call, const char *name, int fiscal_year, Num *out);
 
+/* Answers history.NAME (ref: the N_FIELD) outside a target per cell: last
+ * year's value of the cell being computed.  0 with *out set, or -1 after
+ * reporting. */
+typedef int (*HistHook)(Eval *e, const Node *ref, Num *out);
+
 /* Answers what only an incentive, example or assertion knows: fields
  * (revenue.actual) and the calls attainment(...) and prev(...).  n is the
  * N_FIELD or N_CALL node.  Returns 0 with *out set, or -1 after reporting. */
@@ -100,6 +105,7 @@ struct Eval {
     StrMap lets; /* name -> LetCache */
     MetricHook metric;
     TotalHook total;
+    HistHook hist;
     ContextHook context;
     void *user;
     int depth;          /* function calls nested */
