@@ -278,3 +278,34 @@ int al_history_target(Engine *en, Alloc *A, const Node *decl)
     al_negotiation_gap(en, A, decl, A->root);
     return 0;
 }
+
+int alloc_last_year_depth(Engine *en, const Node *ref, const Dim *d)
+{
+    LastYear *ly = al_last_year_of(en, ref);
+    if (!ly)
+        return -2;
+    int ai = al_axis_of(ly->H, d);
+    return ai < 0 ? -1 : ly->H->ax[ai].sl[0];
+}
+
+int alloc_last_year_over(Engine *en, const Node *ref, const Member *m, int from, int to, Num *out)
+{
+    *out = NUM_ZERO;
+    LastYear *ly = al_last_year_of(en, ref);
+    if (!ly)
+        return -1;
+    const Alloc *H = ly->H;
+    int ai = m ? al_axis_of(H, m->dim) : -1;
+    if (m && (ai < 0 || m->depth > H->ax[ai].sl[0]))
+        return 1;
+    Member *coord[ALLOC_MAX_AXES];
+    for (size_t c = 0; c < H->ncells; c++) {
+        al_decode(H, H->nax, c, coord);
+        int month = coord[H->nax - 1]->index; /* the time axis is the last */
+        if (month < from || month > to || (m && !al_under_or_is(coord[ai], m)))
+            continue;
+        if (num_add(*out, H->exact[c], out) != NUM_OK)
+            return al_num_err(en, ref->loc, NUM_OVERFLOW);
+    }
+    return 0;
+}

@@ -104,5 +104,8 @@ Kind rx_history_field(R *r, const Scope *sc, Node *e);
 /* A target or derived metric reading history.NAME: all its references name
  * one history (an error otherwise). */
 void rs_one_history(R *r, const Node *e, const char *what);
+/* A review's growth(METRIC): an additive metric, and the history it is
+ * compared with (its str), resolved as history.METRIC is. */
+void rs_check_growth(R *r, Node *it);
 
 #endif

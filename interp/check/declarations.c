@@ -243,6 +243,9 @@ static void check_review_item(R *r, Node *it)
     case N_REFORECAST:
         check_reforecast_metric(r, it);
         break;
+    case N_GROWTH:
+        rs_check_growth(r, it);
+        break;
     case N_USE_SCORECARD:
         check_ref(r, &r->s->scorecards, "scorecard", it->name, it->name_loc);
         break;

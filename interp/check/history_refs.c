@@ -7,6 +7,7 @@
  * ambiguous.  Its kind is the metric NAME's, else money (a history of
  * counts is named after its count metric).  Only a target (which it makes a target per cell) and a
  * derived metric's formula (a ratio to last year) may read it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,8 +51,9 @@ static void not_here(R *r, const Node *e)
     diag_note_plain(r->d, "for one number from a history, write total(HISTORY, FYyyyy)");
 }
 
-/* The history e names: its name, or NULL after reporting. */
-static const char *resolve(R *r, const Node *e)
+/* The history e names (what: how the plan wrote it, "history.revenue"):
+ * its name, or NULL after reporting. */
+static const char *resolve(R *r, const Node *e, const char *what)
 {
     Buf names = {0};
     size_t n = history_names(r->s, &names);
@@ -59,8 +61,7 @@ static const char *resolve(R *r, const Node *e)
     if (strmap_get(&r->s->histories, e->name)) {
         h = e->name;
     } else if (n == 0) {
-        diag_error(r->d, e->loc, "'history.%s' reads a history, and the plan declares none",
-                   e->name);
+        diag_error(r->d, e->loc, "'%s' reads a history, and the plan declares none", what);
         diag_note_plain(r->d, "declare one: history %s = \"file.csv\"", e->name);
     } else if (!strmap_get(&r->s->metrics, e->name)) {
         diag_error(r->d, e->name_loc, "unknown history '%s'", e->name);
@@ -70,10 +71,16 @@ static const char *resolve(R *r, const Node *e)
                         "has one history",
                         buf_cstr(&names));
     } else if (n > 1) {
-        diag_error(r->d, e->name_loc, "'history.%s' is ambiguous: the plan has %zu histories (%s)",
-                   e->name, n, buf_cstr(&names));
-        diag_note_plain(r->d, "name the history: history.NAME with NAME one of %s",
-                        buf_cstr(&names));
+        diag_error(r->d, e->name_loc, "'%s' is ambiguous: the plan has %zu histories (%s)", what, n,
+                   buf_cstr(&names));
+        if (e->kind == N_GROWTH)
+            diag_note_plain(r->d,
+                            "growth(%s) reads the history named '%s', or the plan's only "
+                            "history",
+                            e->name, e->name);
+        else
+            diag_note_plain(r->d, "name the history: history.NAME with NAME one of %s",
+                            buf_cstr(&names));
     } else {
         h = only_history(r->s, n);
     }
@@ -83,7 +90,9 @@ static const char *resolve(R *r, const Node *e)
 
 Kind rx_history_field(R *r, const Scope *sc, Node *e)
 {
-    const char *h = resolve(r, e);
+    char what[300];
+    snprintf(what, sizeof what, "history.%s", e->name);
+    const char *h = resolve(r, e, what);
     const Node *decl = h ? strmap_get(&r->s->histories, h) : NULL;
     e->str = decl ? decl->name : NULL;
     if (h && !(sc->flags & SC_HISTORY))
@@ -104,4 +113,27 @@ void rs_one_history(R *r, const Node *e, const char *what)
             diag_note(r->d, refs[0]->loc, "the first here: each cell is one history's cell");
             return;
         }
+}
+
+void rs_check_growth(R *r, Node *it)
+{
+    it->str = NULL;
+    Node *metric = strmap_get(&r->s->metrics, it->name);
+    if (!metric) {
+        diag_error(r->d, it->name_loc, "unknown metric '%s'", it->name);
+        sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, it->name));
+        return;
+    }
+    if (!sym_additive(metric)) {
+        diag_error(r->d, it->name_loc, "growth(%s): only money and count metrics have a growth",
+                   it->name);
+        diag_note_plain(r->d, "for a ratio to last year, write metric yoy = %s / history.NAME",
+                        it->name);
+        return;
+    }
+    char what[300];
+    snprintf(what, sizeof what, "growth(%s)", it->name);
+    const char *h = resolve(r, it, what);
+    const Node *decl = h ? strmap_get(&r->s->histories, h) : NULL;
+    it->str = decl ? decl->name : NULL;
 }

@@ -355,6 +355,8 @@ static Doc *review_item(Fmt *f, const Node *n)
         return cat(f, 2, text(f, "flag deviation "), expr(f, n->a, P_IF, false));
     case N_REFORECAST:
         return text(f, join(f, "reforecast", " ", n->name));
+    case N_GROWTH:
+        return text(f, arena_printf(&f->arena, "growth(%s)", n->name));
     case N_USE_SCORECARD:
         return text(f, join(f, "scorecard", " ", n->name));
     case N_USE_INCENTIVE:

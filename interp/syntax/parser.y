@@ -57,7 +57,7 @@ static NodeList list1(Node *n) { return (NodeList){n, n}; }
 %token <str> BOTTOM "bottom" SCENARIO "scenario" EXAMPLE "example" GIVEN "given"
 %token <str> EXPECT "expect" ASSERT "assert" REPORT "report" SHOW "show" IMPORT "import"
 %token <str> IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not" STEP "step"
-%token <str> BRACKET "bracket"
+%token <str> BRACKET "bracket" GROWTH "growth"
 
 %type <str> name soft field_name
 %type <node> stmt expr primary postfix opt_label table entry key value member_ref
@@ -95,7 +95,7 @@ name: IDENT | soft ;
 /* Words that are keywords only inside some statement stay usable as names. */
 soft: LEVELS | FROM | BY | IN | WEIGHTS | PROPORTIONAL | TO | EQUALLY | SEASONALITY | LIKE
     | OVERASSIGN | RESERVE | PER | KPI | WEIGHT | CAP | SCORE | RATING | STATUS | FLAG
-    | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM
+    | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM | GROWTH
     ;
 
 /* After '.', any word is a field name: revenue.target, org.per. */
@@ -256,6 +256,7 @@ rv_items: %empty                 { $$ = (NodeList){0}; }
 rv_item: STATUS name '{' entries '}' { $$ = named(ctx, N_STATUS, @$, $2, @2); $$->a = $4.head; }
        | FLAG DEVIATION expr     { $$ = mk(ctx, N_FLAG, @$); $$->a = $3; }
        | REFORECAST name         { $$ = named(ctx, N_REFORECAST, @$, $2, @2); }
+       | GROWTH '(' name ')'     { $$ = named(ctx, N_GROWTH, @$, $3, @3); }
        | SCORECARD name          { $$ = named(ctx, N_USE_SCORECARD, @$, $2, @2); }
        | INCENTIVE name          { $$ = named(ctx, N_USE_INCENTIVE, @$, $2, @2); }
        | RANK name opt_within opt_bottom
@@ -432,7 +433,7 @@ static bool is_soft(yysymbol_kind_t s)
     case YYSYMBOL_RESERVE: case YYSYMBOL_PER: case YYSYMBOL_KPI: case YYSYMBOL_WEIGHT:
     case YYSYMBOL_CAP: case YYSYMBOL_SCORE: case YYSYMBOL_RATING: case YYSYMBOL_STATUS:
     case YYSYMBOL_FLAG: case YYSYMBOL_DEVIATION: case YYSYMBOL_REFORECAST: case YYSYMBOL_RANK:
-    case YYSYMBOL_WITHIN: case YYSYMBOL_BOTTOM:
+    case YYSYMBOL_WITHIN: case YYSYMBOL_BOTTOM: case YYSYMBOL_GROWTH:
         return true;
     default:
         return false;
