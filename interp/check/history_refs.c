@@ -124,11 +124,12 @@ void rs_check_growth(R *r, Node *it)
         sym_note_did_you_mean(r->d, sym_closest(&r->s->metrics, it->name));
         return;
     }
-    if (!sym_additive(metric)) {
+    Kind k = sym_value_kind(metric);
+    if (k != K_MONEY && k != K_COUNT) {
         diag_error(r->d, it->name_loc, "growth(%s): only money and count metrics have a growth",
                    it->name);
-        diag_note_plain(r->d, "for a ratio to last year, write metric yoy = %s / history.NAME",
-                        it->name);
+        diag_note_plain(r->d, "growth compares a sum with last year's; for a ratio, compare "
+                              "its parts (metric yoy = revenue / history.revenue)");
         return;
     }
     char what[300];
