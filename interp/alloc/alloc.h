@@ -87,6 +87,7 @@ typedef struct Engine {
     StrMap hists;             /* history name -> History (loaded once) */
     StrMap last_years;        /* history name -> its LastYear (history_target.c) */
     bool check_only;          /* evaluate every split tree for its errors; no joint cells */
+    bool told;                /* an earlier engine of the session gave the data's warnings */
     StrMap by_metric;         /* metric name -> SplitList */
     StrMap full;              /* metric name -> its allocation without cuts */
     const Dim **activity_dim; /* whether a dimension has start/end, once each */

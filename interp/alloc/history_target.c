@@ -21,6 +21,7 @@ struct LastYear {
     bool *seen[ALLOC_MAX_AXES];  /* per axis, by member gindex: has rows last year */
     long dropped_rows;           /* rows naming members the plan does not have */
     Num dropped;
+    int missing;   /* members of the plan without rows: reported once (-1: not looked at) */
 };
 
 int al_last_year(Engine *en, History *h, const Node *ref)
@@ -178,7 +179,7 @@ static int missing_members(Engine *en, const Alloc *A, const LastYear *ly, const
 /* Rows of last year for members the plan does not have: left out. */
 static void warn_dropped(Engine *en, const Alloc *A, const LastYear *ly, const Node *ref)
 {
-    if (!ly->dropped_rows)
+    if (!ly->dropped_rows || en->told)
         return;
     char b[NUM_BUFSZ];
     diag_warning(en->p->diags, ref->loc,
@@ -216,6 +217,7 @@ static LastYear *read_last_year(Engine *en, const Node *ref)
     LastYear *ly = xcalloc(1, sizeof *ly);
     ly->h = h;
     ly->fy = fy;
+    ly->missing = -1;
     ly->H = xcalloc(1, sizeof *ly->H);
     ly->H->step = en->p->sym->round_step;
     HistSpec spec;
@@ -270,9 +272,12 @@ int al_history_target(Engine *en, Alloc *A, const Node *decl)
     A->ncells = ly->H->ncells;
     for (int i = 0; i < A->nax; i++)
         al_plain_axis(en, &A->ax[i], ly->H->ax[i].dim, ly->H->ax[i].sl[0]);
-    if (missing_members(en, A, ly, ref) < 0)
+    if (ly->missing < 0) { /* once per history, whatever reads it */
+        ly->missing = missing_members(en, A, ly, ref) < 0;
+        warn_dropped(en, A, ly, ref);
+    }
+    if (ly->missing)
         return -1;
-    warn_dropped(en, A, ly, ref);
     if (eval_cells(en, A, ly, decl) < 0)
         return -1;
     al_negotiation_gap(en, A, decl, A->root);

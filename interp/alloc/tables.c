@@ -73,9 +73,14 @@ void al_negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
     buf_printf(&b, "bottom-up sums to %s, %s (%s%%) %s the %s target", al_fmtv(A, sum, b1),
                fmt_unit(en, A, num_abs(gap), b2), ok ? vf_fixed(pct, 1, false, b3) : "?",
                num_sign(gap) < 0 ? "short of" : "over", fmt_unit(en, A, target, b4));
+    bool told = en->told; /* once per metric, however many cuts of it are made */
+    for (int i = 0; i < en->nallocs && !told; i++)
+        told = en->allocs[i] != A && en->allocs[i]->metric == A->metric && en->allocs[i]->note;
     A->note = xstrdup(buf_cstr(&b));
-    diag_warning(en->p->diags, from->loc, "%s", A->note);
-    diag_note(en->p->diags, td->loc, "the top-down target");
+    if (!told) {
+        diag_warning(en->p->diags, from->loc, "%s", A->note);
+        diag_note(en->p->diags, td->loc, "the top-down target");
+    }
     buf_free(&b);
 }
 
