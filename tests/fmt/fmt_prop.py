@@ -4,7 +4,8 @@
 Each plan is one of tests/prop/alloc_prop.py's random allocation plans
 (dimensions, targets, splits with shares, locks, rest, weights, scopes,
 over-assignment and reserves) plus random `let`, `fn` and `assert`
-statements whose expressions use every operator, parentheses, `if` chains,
+statements (and, in some, a history read per cell by a derived metric and
+a review's growth()) whose expressions use every operator, parentheses, `if` chains,
 builtin calls, rate tables (negative breakpoints included) and every kind
 of number literal.  The plan is then laid out at random: white space,
 line breaks and comments between tokens, so that blocks open over several
@@ -165,16 +166,40 @@ def comments(text):
     return sorted(t.rstrip() for t in tokens(text) if t.startswith("#"))
 
 
+LAST_YEAR = '''history ly = "ly.csv"
+metric ly_ratio = revenue / history.ly
+review quarterly { growth(revenue) }
+'''
+
+
+def last_year_csv(rng):
+    """A history of five calendar years around the plan's (a month column and `ly`)."""
+    rows = ["month,ly"]
+    for y in range(alloc_prop.YEAR - 3, alloc_prop.YEAR + 2):
+        for m in range(1, 13):
+            rows.append("%d-%02d,%d.%02d" % (y, m, rng.randint(1, 9999), rng.randint(0, 99)))
+    return "\n".join(rows) + "\n"
+
+
 def one(bin_, seed, keep):
     rng = random.Random(seed)
     P = alloc_prop.gen_plan(seed)
     text = P.text + "\n".join(extra_statements(rng)) + "\n"
+    ly = random.Random(seed * 7919 + 1)  # its own draws: the other layouts stay as they were
+    last_year = ly.random() < 0.3  # history.NAME in a derived metric, growth() in a review
+    if last_year:
+        text += LAST_YEAR
     messy = relayout(rng, text) if seed % 4 else text
     shows = []
     for s in P.shows:
         shows += ["--show", alloc_prop.show_text(P, s)]
+    if last_year:
+        shows += ["--show", "ly_ratio"]
     problems = []
     with tempfile.TemporaryDirectory() as d:
+        if last_year:
+            with open(os.path.join(d, "ly.csv"), "w", encoding="utf-8") as f:
+                f.write(last_year_csv(ly))
         for name, body in (("orig.plan", text), ("messy.plan", messy)):
             with open(os.path.join(d, name), "w", encoding="utf-8") as f:
                 f.write(body)
