@@ -323,13 +323,11 @@ int al_derived_history(Eval *e, const Node *ref, Num *out)
 {
     Engine *en = e->user;
     DerivedCtx *dc = en->dctx;
-    LastYear *ly = dc ? al_last_year_of(en, ref) : NULL;
-    if (!dc || !ly) {
-        if (!dc)
-            diag_error(en->p->diags, ref->loc,
-                       "'history.%s' is last year's value of a cell: no cell here", ref->name);
+    if (!dc) /* the plan as a whole, as a bare metric is its root target: last year's total */
+        return alloc_last_year_over(en, ref, NULL, 0, 11, out) < 0 ? -1 : 0;
+    LastYear *ly = al_last_year_of(en, ref);
+    if (!ly)
         return -1;
-    }
     char key[300];
     snprintf(key, sizeof key, "history.%s", ref->str);
     Num *sum = strmap_get(&dc->sums, key);

@@ -21,7 +21,7 @@ struct LastYear {
     bool *seen[ALLOC_MAX_AXES];  /* per axis, by member gindex: has rows last year */
     long dropped_rows;           /* rows naming members the plan does not have */
     Num dropped;
-    int missing;   /* members of the plan without rows: reported once (-1: not looked at) */
+    int missing; /* members of the plan without rows: reported once (-1: not looked at) */
 };
 
 int al_last_year(Engine *en, History *h, const Node *ref)
