@@ -84,7 +84,7 @@ static void last_year_axes(Engine *en, Alloc *A, LastYear *ly, const HistSpec *s
         al_plain_axis(en, &A->ax[A->nax++], d, depth);
     }
     ly->spec_of[A->nax] = -1;
-    al_plain_axis(en, &A->ax[A->nax++], s->time, s->time->nlevels - 1);
+    al_plain_axis(en, &A->ax[A->nax++], s->time, 3); /* months, whatever lies below them */
     for (int i = 0; i < A->nax; i++)
         A->ncells *= A->ax[i].nleaves ? A->ax[i].nleaves : 1;
 }
@@ -224,6 +224,13 @@ static LastYear *read_last_year(Engine *en, const Node *ref)
     const Node *decl = strmap_get(&en->p->sym->histories, ref->str);
     hist_spec_init(&spec, en->p->sym, ref->str, decl->d);
     last_year_axes(en, ly->H, ly, &spec);
+    if (ly->H->ncells > en->max_cells) {
+        diag_error(en->p->diags, ref->loc,
+                   "last year of history '%s' would have more than %zu cells", ref->str,
+                   en->max_cells);
+        al_last_year_free(ly);
+        return NULL;
+    }
     ly->H->exact = xcalloc(ly->H->ncells + 1, sizeof *ly->H->exact);
     for (int i = 0; i < ly->H->nax; i++)
         ly->seen[i] = xcalloc(ly->H->ax[i].dim->nmembers + 1, sizeof *ly->seen[i]);
