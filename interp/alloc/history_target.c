@@ -43,7 +43,7 @@ int al_last_year(Engine *en, History *h, const Node *ref)
                         ref->name, cal_month_name(s->start_month));
         return 0;
     }
-    if (fy != s->year - 1) {
+    if (fy != s->year - 1 && !en->told) {
         diag_warning(en->p->diags, ref->loc,
                      "history '%s' has no complete FY%d: history.%s reads FY%d", ref->str,
                      s->year - 1, ref->name, fy);
