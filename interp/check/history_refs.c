@@ -5,8 +5,10 @@
  * metric's name when the plan declares exactly one history (history.revenue
  * reads that history); with several histories a metric's name is
  * ambiguous.  Its kind is the metric NAME's, else money (a history of
- * counts is named after its count metric).  Only a target (which it makes a target per cell) and a
- * derived metric's formula (a ratio to last year) may read it. */
+ * counts is named after its count metric).  Only a target (which it makes
+ * a target per cell) and a derived metric's formula (a ratio to last year)
+ * may read it.  A review's growth(M) reads the history named M, or the
+ * only one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
