@@ -90,6 +90,11 @@ char *al_fmtv(const Alloc *A, Num v, char *buf);
 int al_num_err(Engine *en, Loc at, NumStatus st);
 /* The axis of dimension d in A, or -1. */
 int al_axis_of(const Alloc *A, const Dim *d);
+/* A's splits (SplitInfo) from the plan's splits of its metric; -1 after
+ * reporting. */
+int al_collect_splits(Engine *en, Alloc *A);
+/* Frees an allocation the engine does not keep (a scratch one). */
+void al_alloc_free(Alloc *A);
 /* The plan's splits of a metric (indexed once). */
 const SplitList *al_splits_of(Engine *en, const char *metric);
 /* The allocation of metric with its dimensions cut at cuts[axis] (NULL: the
@@ -260,6 +265,12 @@ int al_history_target(Engine *en, Alloc *A, const Node *decl);
 typedef struct LastYear LastYear;
 LastYear *al_last_year_of(Engine *en, const Node *ref);
 const Alloc *al_last_year_cells(const LastYear *ly);
+/* history_split.c: a target from last year split below the history's
+ * levels (split revenue by rep equally, with a history per region): A's
+ * cells are each of last year's cells H (their values coarse[H->ncells],
+ * the target's formula on them) shared among the members below it as the
+ * metric's splits share a whole; -1 after reporting. */
+int al_split_last_year(Engine *en, Alloc *A, const Alloc *H, const Num *coarse);
 void al_last_year_free(LastYear *ly);
 /* derived.c: history.NAME in a derived metric's cell (the Eval's hook):
  * last year's sum over the cell being computed. */

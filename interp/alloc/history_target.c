@@ -168,7 +168,8 @@ static int missing_members(Engine *en, const Alloc *A, const LastYear *ly, const
                        n > 5 ? ", ..." : "");
             diag_note_plain(en->p->diags,
                             "each cell is last year's same cell: give a new member its rows in "
-                            "the history (0 for one that starts from nothing)");
+                            "the history (0 for one that starts from nothing); members below "
+                            "the history's levels take theirs by a split");
             errors++;
         }
         buf_free(&b);
@@ -189,22 +190,17 @@ static void warn_dropped(Engine *en, const Alloc *A, const LastYear *ly, const N
                  al_fmtv(A, ly->dropped, b), ly->dropped_rows == 1 ? "s" : "");
 }
 
-/* The formula once per cell, history.NAME standing for the cell's value. */
-static int eval_cells(Engine *en, Alloc *A, const LastYear *ly, const Node *decl)
+/* The formula once per cell of last year, history.NAME standing for the
+ * cell's value, into out[H->ncells]. */
+static int eval_cells(Engine *en, const LastYear *ly, const Node *decl, Num *out)
 {
-    A->exact = xcalloc(A->ncells + 1, sizeof *A->exact);
     Frame top = {0};
     int rc = 0;
-    for (size_t c = 0; c < A->ncells && rc == 0; c++) {
+    for (size_t c = 0; c < ly->H->ncells && rc == 0; c++) {
         en->ev.hist_cell = &ly->H->exact[c];
-        rc = eval_num(&en->ev, &top, decl->a, &A->exact[c]);
+        rc = eval_num(&en->ev, &top, decl->a, &out[c]);
     }
     en->ev.hist_cell = NULL;
-    Num sum = NUM_ZERO;
-    for (size_t c = 0; rc == 0 && c < A->ncells; c++)
-        if (num_add(sum, A->exact[c], &sum) != NUM_OK)
-            return al_num_err(en, decl->loc, NUM_OVERFLOW);
-    A->root = sum;
     return rc;
 }
 
@@ -275,20 +271,32 @@ int al_history_target(Engine *en, Alloc *A, const Node *decl)
     LastYear *ly = al_last_year_of(en, ref);
     if (!ly)
         return -1;
-    A->nax = ly->H->nax;
-    A->ncells = ly->H->ncells;
-    for (int i = 0; i < A->nax; i++)
-        al_plain_axis(en, &A->ax[i], ly->H->ax[i].dim, ly->H->ax[i].sl[0]);
     if (ly->missing < 0) { /* once per history, whatever reads it */
-        ly->missing = missing_members(en, A, ly, ref) < 0;
-        warn_dropped(en, A, ly, ref);
+        ly->missing = missing_members(en, ly->H, ly, ref) < 0;
+        warn_dropped(en, ly->H, ly, ref);
     }
     if (ly->missing)
         return -1;
-    if (eval_cells(en, A, ly, decl) < 0)
-        return -1;
-    al_negotiation_gap(en, A, decl, A->root);
-    return 0;
+    Num *coarse = xcalloc(ly->H->ncells + 1, sizeof *coarse);
+    int rc = eval_cells(en, ly, decl, coarse);
+    if (rc == 0 && alloc_has_splits(en, A->metric)) {
+        rc = al_split_last_year(en, A, ly->H, coarse);
+    } else if (rc == 0) {
+        A->nax = ly->H->nax;
+        A->ncells = ly->H->ncells;
+        for (int i = 0; i < A->nax; i++)
+            al_plain_axis(en, &A->ax[i], ly->H->ax[i].dim, ly->H->ax[i].sl[0]);
+        A->exact = coarse;
+        coarse = NULL;
+    }
+    free(coarse);
+    A->root = NUM_ZERO;
+    for (size_t c = 0; rc == 0 && c < A->ncells; c++)
+        if (num_add(A->root, A->exact[c], &A->root) != NUM_OK)
+            return al_num_err(en, decl->loc, NUM_OVERFLOW);
+    if (rc == 0)
+        al_negotiation_gap(en, A, decl, A->root);
+    return rc;
 }
 
 int alloc_last_year_depth(Engine *en, const Node *ref, const Dim *d)
