@@ -4,8 +4,8 @@
 Each plan is one of tests/prop/alloc_prop.py's random allocation plans
 (dimensions, targets, splits with shares, locks, rest, weights, scopes,
 over-assignment and reserves) plus random `let`, `fn` and `assert`
-statements (and, in some, a history read per cell by a derived metric and
-a review's growth()) whose expressions use every operator, parentheses, `if` chains,
+statements (and, in some, a history read per cell by a target and a
+derived metric, and a review's growth()) whose expressions use every operator, parentheses, `if` chains,
 builtin calls, rate tables (negative breakpoints included) and every kind
 of number literal.  The plan is then laid out at random: white space,
 line breaks and comments between tokens, so that blocks open over several
@@ -168,6 +168,8 @@ def comments(text):
 
 LAST_YEAR = '''history ly = "ly.csv"
 metric ly_ratio = revenue / history.ly
+metric ly_target money
+target ly_target = round(105% * history.ly, 1)
 review quarterly { growth(revenue) }
 '''
 
@@ -194,7 +196,7 @@ def one(bin_, seed, keep):
     for s in P.shows:
         shows += ["--show", alloc_prop.show_text(P, s)]
     if last_year:
-        shows += ["--show", "ly_ratio"]
+        shows += ["--show", "ly_ratio", "--show", "ly_target by quarter"]
     problems = []
     with tempfile.TemporaryDirectory() as d:
         if last_year:
