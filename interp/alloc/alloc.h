@@ -86,7 +86,9 @@ typedef struct Engine {
     int nbusy;
     size_t max_cells;
     StrMap hists;             /* history name -> History (loaded once) */
+    StrMap last_years;        /* history name -> its LastYear (history_target.c) */
     bool check_only;          /* evaluate every split tree for its errors; no joint cells */
+    bool told;                /* an earlier engine of the session gave the data's warnings */
     StrMap by_metric;         /* metric name -> SplitList */
     StrMap full;              /* metric name -> its allocation without cuts */
     const Dim **activity_dim; /* whether a dimension has start/end, once each */
@@ -162,6 +164,16 @@ typedef enum { ALLOC_ASK_TABLE, ALLOC_ASK_TARGETS } AllocAsk;
  * proportion to its months): what a ratio is made of.  0, or -1 after
  * reporting. */
 int alloc_exact_over(Engine *en, const Node *metric, const Member *m, int from, int to, Num *out);
+
+/* Last year (SPEC §9): ref names a history (history.NAME or growth(M),
+ * its str the history the checker resolved).  The sum of that history's
+ * last complete fiscal year before the plan's under member m (NULL: all
+ * of it) over fiscal months from..to: 0; 1 when the history has no column
+ * for m's level (*out 0: n/a); -1 after reporting. */
+int alloc_last_year_over(Engine *en, const Node *ref, const Member *m, int from, int to, Num *out);
+/* The deepest depth of d the history has a column for: -1 when none, -2
+ * after reporting. */
+int alloc_last_year_depth(Engine *en, const Node *ref, const Dim *d);
 
 /* Whether metric can be shown by the levels lv[0..nlv): 0, or -1 after
  * reporting at `at`.  Reads the metric's axes only; works on a check-mode

@@ -96,6 +96,11 @@ char *al_fmtv(const Alloc *A, Num v, char *buf);
 int al_num_err(Engine *en, Loc at, NumStatus st);
 /* The axis of dimension d in A, or -1. */
 int al_axis_of(const Alloc *A, const Dim *d);
+/* A's splits (SplitInfo) from the plan's splits of its metric; -1 after
+ * reporting. */
+int al_collect_splits(Engine *en, Alloc *A);
+/* Frees an allocation the engine does not keep (a scratch one). */
+void al_alloc_free(Alloc *A);
 /* The plan's splits of a metric (indexed once). */
 const SplitList *al_splits_of(Engine *en, const char *metric);
 /* The allocation of metric with its dimensions cut at cuts[axis] (NULL: the
@@ -311,6 +316,33 @@ void al_floor_to_step(Num step, Num exact, Num *fl, Num *frac_steps);
 int64_t al_steps_between(Num from, Num to, Num step, NumStatus *st);
 /* tables.c */
 int al_bottom_up(Engine *en, Alloc *A, const Node *decl);
+/* The gap between cells summing to sum and the metric's top-down target,
+ * if it has one: a warning at from, kept as A's note. */
+void al_negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum);
+/* history_target.c: a target per cell from last year (`target M = 115% *
+ * history.H`): A's axes are the history's levels and months, its cells the
+ * formula on last year's same cells; -1 after reporting. */
+int al_history_target(Engine *en, Alloc *A, const Node *decl);
+/* The last year history reference ref reads (its history resolved by
+ * check): read once per engine, NULL after reporting; its cells as an
+ * allocation without splits (history levels x months); freed by the
+ * engine. */
+typedef struct LastYear LastYear;
+LastYear *al_last_year_of(Engine *en, const Node *ref);
+const Alloc *al_last_year_cells(const LastYear *ly);
+/* history_split.c: a target from last year split below the history's
+ * levels (split revenue by rep equally, with a history per region): A's
+ * cells are each of last year's cells H (their values coarse[H->ncells],
+ * the target's formula on them) shared among the members below it as the
+ * metric's splits share a whole; -1 after reporting. */
+int al_split_last_year(Engine *en, Alloc *A, const Alloc *H, const Num *coarse);
+void al_last_year_free(LastYear *ly);
+/* derived.c: history.NAME in a derived metric's cell (the Eval's hook):
+ * last year's sum over the cell being computed. */
+int al_derived_history(Eval *e, const Node *ref, Num *out);
+/* The fiscal year history.NAME reads in h (the last complete one before the
+ * plan's year), or 0 after reporting at ref. */
+int al_last_year(Engine *en, History *h, const Node *ref);
 /* The allocation a table of levels lv is read from: A, or A cut above
  * over-assignment. */
 Alloc *al_table_alloc(Engine *en, Alloc *A, Level **lv, int nlv);

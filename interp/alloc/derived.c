@@ -5,6 +5,7 @@
  * their finest levels), each its formula on the components' exact values
  * there, and it is rounded and tabled like any allocation.  A ratio is its
  * formula evaluated where it is shown (tables.c).  Nothing here prints. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,12 +135,24 @@ static int walk_name(Walk *w, const Node *e)
     return 0;
 }
 
+/* history.NAME: last year's cells, a component like a metric's. */
+static int walk_history(Walk *w, const Node *e)
+{
+    LastYear *ly = al_last_year_of(w->en, e);
+    if (!ly)
+        return -1;
+    meet(w->ds, al_last_year_cells(ly));
+    return 0;
+}
+
 /* The components of a formula, through lets, functions and ratios; an
  * explicit cell (revenue[north]) constrains nothing. */
 static int walk(Walk *w, const Node *e)
 {
     if (!e || e->kind == N_INDEX)
         return 0;
+    if (sym_is_history_ref(e))
+        return walk_history(w, e);
     if (e->kind == N_NAME)
         return walk_name(w, e);
     if (e->kind == N_CALL) {
@@ -310,6 +323,33 @@ int al_derived_value(Engine *en, const Node *metric, Num *out)
             }
         sum = sums_of(dc->D, X);
         strmap_put(&dc->sums, metric->name, sum);
+    }
+    *out = sum[dc->cell];
+    return 0;
+}
+
+int al_derived_history(Eval *e, const Node *ref, Num *out)
+{
+    Engine *en = e->user;
+    DerivedCtx *dc = en->dctx;
+    if (!dc) /* the plan as a whole, as a bare metric is its root target: last year's total */
+        return alloc_last_year_over(en, ref, NULL, 0, 11, out) < 0 ? -1 : 0;
+    LastYear *ly = al_last_year_of(en, ref);
+    if (!ly)
+        return -1;
+    char key[300];
+    snprintf(key, sizeof key, "history.%s", ref->str);
+    Num *sum = strmap_get(&dc->sums, key);
+    if (!sum) {
+        const Alloc *H = al_last_year_cells(ly);
+        for (int i = 0; i < dc->D->nax; i++)
+            if (al_axis_of(H, dc->D->ax[i].dim) < 0) { /* check refuses such a show */
+                diag_error(en->p->diags, ref->loc, "history '%s' has no column for %s", ref->str,
+                           dc->D->ax[i].dim->name);
+                return -1;
+            }
+        sum = sums_of(dc->D, H);
+        strmap_put(&dc->sums, key, sum);
     }
     *out = sum[dc->cell];
     return 0;

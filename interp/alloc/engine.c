@@ -147,7 +147,7 @@ const SplitList *al_splits_of(Engine *en, const char *metric)
     return l ? l : &none;
 }
 
-static int collect_splits(Engine *en, Alloc *A)
+int al_collect_splits(Engine *en, Alloc *A)
 {
     const SplitList *mine = al_splits_of(en, A->metric->name);
     for (int i = 0; i < mine->n; i++) {
@@ -263,11 +263,12 @@ void alloc_engine_init(Engine *en, Program *p)
     eval_init(&en->ev, p);
     en->ev.metric = al_metric_hook;
     en->ev.total = total_hook;
+    en->ev.hist = al_derived_history;
     en->ev.user = en;
     en->max_cells = 50000000;
 }
 
-static void free_alloc(Alloc *A)
+void al_alloc_free(Alloc *A)
 {
     for (int i = 0; i < A->nax; i++) {
         Axis *ax = &A->ax[i];
@@ -325,7 +326,7 @@ void alloc_engine_free(Engine *en)
 {
     al_exact_months_free(en);
     for (int i = 0; i < en->nallocs; i++)
-        free_alloc(en->allocs[i]);
+        al_alloc_free(en->allocs[i]);
     free(en->allocs);
     free(en->busy);
     for (size_t i = 0; i < en->hists.cap; i++)
@@ -338,6 +339,10 @@ void alloc_engine_free(Engine *en)
     free_shared_sets(en);
     free(en->scratch);
     strmap_free(&en->hists);
+    for (size_t i = 0; i < en->last_years.cap; i++)
+        if (en->last_years.keys[i])
+            al_last_year_free(en->last_years.vals[i]);
+    strmap_free(&en->last_years);
     eval_free(&en->ev);
 }
 
@@ -394,14 +399,12 @@ static Alloc *new_alloc(Engine *en, const Node *metric, const int *cuts)
 /* A bottom-up target: the submitted cells, which cannot also be split. */
 static int bottom_up_alloc(Engine *en, Alloc *A, const Node *from)
 {
-    if (alloc_has_splits(en, A->metric)) {
+    if (from->c && alloc_has_splits(en, A->metric)) { /* last year's cells may be split below */
         diag_error(en->p->diags, from->loc,
-                   "'%s' has a bottom-up target, so it cannot also be "
-                   "split",
-                   A->metric->name);
+                   "'%s' has a bottom-up target, so it cannot also be split", A->metric->name);
         return -1;
     }
-    return al_bottom_up(en, A, from);
+    return from->c ? al_bottom_up(en, A, from) : al_history_target(en, A, from);
 }
 
 /* A table above over-assignment: the splits below the cuts (one per
@@ -436,7 +439,7 @@ static int compute_alloc(Engine *en, Alloc *A, const int *cuts)
     int rc = root_target(en, A->metric, NULL, &A->root);
     push_busy(en, A->metric);
     if (rc == 0)
-        rc = collect_splits(en, A);
+        rc = al_collect_splits(en, A);
     if (rc == 0 && cuts)
         drop_overassign_below(A, cuts);
     if (rc == 0)

@@ -251,12 +251,17 @@ int alloc_explain(Engine *en, const Node *cell, Buf *out)
     if (!A || al_metric_hook(&en->ev, metric, n ? coords : NULL, n, cell, &value) < 0)
         return -1;
     explain_head(en, A, coords, n, value, out);
-    bool from = strmap_get(&en->p->sym->targets_from, metric->name) != NULL;
+    const Node *from = strmap_get(&en->p->sym->targets_from, metric->name);
     if (from || A->level_metric) {
         buf_printf(out, "  %s\n",
-                   from ? "the cells come from the submitted file, summed"
-                        : "a percent or score value: set for the member, else "
-                          "inherited from its parent, else the target");
+                   from && !from->c && alloc_has_splits(en, metric)
+                       ? "each cell is its share, by the splits, of the target's formula on "
+                         "last year's cell of the history above it, summed"
+                   : from && !from->c ? "each cell is the target's formula on last year's same "
+                                        "cell of the history, summed"
+                   : from             ? "the cells come from the submitted file, summed"
+                                      : "a percent or score value: set for the member, else "
+                                        "inherited from its parent, else the target");
         return 0;
     }
     if (explain_coords(en, A, coords, n, which, out) < 0)

@@ -167,7 +167,8 @@ static void warn_unknown(Engine *en, const Node *decl, const History *h)
         buf_printf(&b, "%s'%s'", i ? ", " : "", names[i]);
     diag_warning(en->p->diags, decl->c->loc,
                  "%s: %ld row%s name%s members the plan does not have: %s%s", decl->c->str, rows,
-                 rows == 1 ? "" : "s", rows == 1 ? "s" : "", buf_cstr(&b), rows > n ? ", ..." : "");
+                 rows == 1 ? "" : "s", rows == 1 ? "s" : "", buf_cstr(&b),
+                 n == HIST_UNKNOWN_KEEP && rows > n ? ", ..." : "");
     buf_free(&b);
     sym_note_did_you_mean(en->p->diags, sym_closest(&en->p->sym->members, names[0]));
     diag_note_plain(en->p->diags,

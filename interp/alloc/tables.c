@@ -55,7 +55,7 @@ static char *fmt_unit(Engine *en, const Alloc *A, Num v, char *buf)
     return vf_fmt(v, &f, buf);
 }
 
-static void negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
+void al_negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
 {
     Node *td = strmap_get(&en->p->sym->targets, A->metric->name);
     Num target;
@@ -70,12 +70,19 @@ static void negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
     bool ok = !num_is_zero(target) && num_div(num_abs(gap), target, &pct) == NUM_OK &&
               num_mul(pct, num_from_int(100), &pct) == NUM_OK;
     Buf b = {0};
-    buf_printf(&b, "bottom-up sums to %s, %s (%s%%) %s the %s target", al_fmtv(A, sum, b1),
-               fmt_unit(en, A, num_abs(gap), b2), ok ? vf_fixed(pct, 1, false, b3) : "?",
-               num_sign(gap) < 0 ? "short of" : "over", fmt_unit(en, A, target, b4));
+    buf_printf(&b, "%s %s, %s (%s%%) %s the %s target",
+               from->c ? "bottom-up sums to" : "the cells from last year sum to",
+               al_fmtv(A, sum, b1), fmt_unit(en, A, num_abs(gap), b2),
+               ok ? vf_fixed(pct, 1, false, b3) : "?", num_sign(gap) < 0 ? "short of" : "over",
+               fmt_unit(en, A, target, b4));
+    bool told = en->told; /* once per metric, however many cuts of it are made */
+    for (int i = 0; i < en->nallocs && !told; i++)
+        told = en->allocs[i] != A && en->allocs[i]->metric == A->metric && en->allocs[i]->note;
     A->note = xstrdup(buf_cstr(&b));
-    diag_warning(en->p->diags, from->loc, "%s", A->note);
-    diag_note(en->p->diags, td->loc, "the top-down target");
+    if (!told) {
+        diag_warning(en->p->diags, from->loc, "%s", A->note);
+        diag_note(en->p->diags, td->loc, "the top-down target");
+    }
     buf_free(&b);
 }
 
@@ -144,7 +151,7 @@ int al_bottom_up(Engine *en, Alloc *A, const Node *decl)
     for (size_t c = 0; c < A->ncells; c++)
         num_add(sum, A->exact[c], &sum);
     A->root = sum;
-    negotiation_gap(en, A, decl, sum);
+    al_negotiation_gap(en, A, decl, sum);
     return 0;
 }
 

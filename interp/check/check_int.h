@@ -21,6 +21,7 @@ enum {
     SC_METRICS = 8,     /* a bare metric name is its root target */
     SC_CARDS = 16,      /* CARD.score, CARD.rating, CARD.rank (cards.c) */
     SC_CELL_ATTRS = 32, /* a derived metric's formula: attributes of each cell's members */
+    SC_HISTORY = 64,    /* history.NAME: last year's value per cell (history_refs.c) */
 };
 
 typedef struct {
@@ -106,6 +107,15 @@ int rx_const(R *r, Node *e, Num *out);
  * (a scorecard's result). */
 void rx_refs(Node *e, const Node *params, void (*fn)(void *, Node *), void *arg);
 char *rs_fmt_money(R *r, Num v, char *buf);
+/* history.NAME (history_refs.c): resolves it (its str becomes the history's
+ * name) and gives its kind; an error where sc has no SC_HISTORY. */
+Kind rx_history_field(R *r, const Scope *sc, Node *e);
+/* A target or derived metric reading history.NAME: all its references name
+ * one history (an error otherwise). */
+void rs_one_history(R *r, const Node *e, const char *what);
+/* A review's growth(METRIC): an additive metric, and the history it is
+ * compared with (its str), resolved as history.METRIC is. */
+void rs_check_growth(R *r, Node *it);
 
 /* cards.c: CARD.score, CARD.rating, CARD.rank where sc allows them (an
  * incentive's line, a review's flag, an example's given): the field, the

@@ -50,8 +50,9 @@ static Kind declared_kind(R *r, Node *n, Kind k)
 static void check_derived(R *r, Node *n)
 {
     const Node *attr = NULL;
-    Scope sc = {SC_METRICS | SC_CELL_ATTRS, 0, 0, 0, 0, 0, NULL, &attr};
+    Scope sc = {SC_METRICS | SC_CELL_ATTRS | SC_HISTORY, 0, 0, 0, 0, 0, NULL, &attr};
     Kind k = rx_check(r, &sc, n->c);
+    rs_one_history(r, n->c, "a derived metric");
     if (k == K_BOOL || k == K_STR)
         diag_error(r->d, n->c->loc, "a derived metric must be a number, got %s", sym_kind_name(k));
     k = declared_kind(r, n, k);
@@ -95,8 +96,9 @@ static void check_target(R *r, Node *n)
         src_close(src_open_data(r->p, n->c, n->c->str));
         return;
     }
-    Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL, NULL};
+    Scope sc = {SC_METRICS | SC_HISTORY, 0, 0, 0, 0, 0, NULL, NULL};
     Kind k = rx_check(r, &sc, n->a);
+    rs_one_history(r, n->a, "a target");
     Kind mk = metric ? sym_metric_kind(metric) : K_ANY;
     if (k == K_BOOL || k == K_STR || k == K_MONTH)
         diag_error(r->d, n->a->loc, "a target must be a number, got %s", sym_kind_name(k));
@@ -288,6 +290,9 @@ static void check_review_item(R *r, Node *it)
         break;
     case N_REFORECAST:
         check_reforecast_metric(r, it);
+        break;
+    case N_GROWTH:
+        rs_check_growth(r, it);
         break;
     case N_USE_SCORECARD:
         check_ref(r, &r->s->scorecards, "scorecard", it->name, it->name_loc);

@@ -433,6 +433,8 @@ static bool param_or_line(const Scope *sc, const char *name)
 
 static Kind check_field(R *r, const Scope *sc, Node *e)
 {
+    if (sym_is_history_ref(e))
+        return rx_history_field(r, sc, e);
     if (e->a->kind == N_NAME) {
         Node *metric = strmap_get(&r->s->metrics, e->a->name);
         if (metric)

@@ -32,7 +32,9 @@ static void add_split(Symbols *s, Node *n)
 
 static void collect_target(R *r, Node *n)
 {
-    StrMap *m = n->c ? &r->s->targets_from : &r->s->targets;
+    /* a target per cell (a file's, or last year's: history.NAME) is "from" */
+    bool per_cell = n->c || sym_history_refs(n->a, NULL, 0) > 0;
+    StrMap *m = per_cell ? &r->s->targets_from : &r->s->targets;
     Node *prev = strmap_get(m, n->name);
     if (prev) {
         diag_error(r->d, n->name_loc, "duplicate target for '%s'", n->name);

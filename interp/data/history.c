@@ -155,7 +155,10 @@ static int intern_unknown(Loader *ld, int level, const char *s, size_t n)
     History *h = ld->h;
     Intern *in = &h->interns[level];
     ld->row_unknown = true;
-    if (h->nunknown_names < HIST_UNKNOWN_KEEP)
+    bool kept = false; /* each name once: 'south', not 'south', 'south' */
+    for (int i = 0; i < h->nunknown_names && !kept; i++)
+        kept = strlen(h->unknown_names[i]) == n && memcmp(h->unknown_names[i], s, n) == 0;
+    if (!kept && h->nunknown_names < HIST_UNKNOWN_KEEP)
         h->unknown_names[h->nunknown_names++] = arena_strndup(&h->arena, s, n);
     if (in->unknown == NO_ID)
         in->unknown = intern_add(in, arena_strdup(&h->arena, "?"));

@@ -127,7 +127,7 @@ long hist_rows(const History *h);
 
 /* Unknown members: the rows whose value in a level's column is no name,
  * alias or label of a member of that level (spec->sym) -- how many (their
- * weights summed), and in *names the first HIST_UNKNOWN_KEEP such values
+ * weights summed), and in *names the first HIST_UNKNOWN_KEEP distinct such values
  * (*nnames of them).  Such rows still count in totals and in seasonality
  * without a filter, but pass no filter; their values share one group key
  * per level, so memory does not grow with them. */

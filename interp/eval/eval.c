@@ -574,6 +574,21 @@ NOINLINE static int eval_if(Eval *e, const Frame *f, const Node *n, Value *out)
 /* M.target, M.actual...: the context (an incentive, example or assert) knows. */
 NOINLINE static int eval_field(Eval *e, const Frame *f, const Node *n, Value *out)
 {
+    if (sym_is_history_ref(n)) {
+        if (e->hist_cell) {
+            *out = num_value(*e->hist_cell);
+            return 0;
+        }
+        Num v;
+        if (e->hist) {
+            int rc = e->hist(e, n, &v);
+            *out = num_value(v);
+            return rc;
+        }
+        diag_error(e->d, n->loc, "'history.%s' is last year's value of a cell: no cell here",
+                   n->name);
+        return -1;
+    }
     if (e->context)
         return e->context(e, f, n, out);
     diag_error(e->d, n->loc, "'%s' is only known inside an incentive, example or assert", n->name);

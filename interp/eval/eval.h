@@ -88,6 +88,11 @@ typedef int (*MetricHook)(Eval *e, const Node *metric, Member **coords, int ncoo
 /* Answers total(NAME[, FYyyyy]) (fiscal_year 0: all): a history's sum. */
 typedef int (*TotalHook)(Eval *e, const Node *call, const char *name, int fiscal_year, Num *out);
 
+/* Answers history.NAME (ref: the N_FIELD) outside a target per cell: last
+ * year's value of the cell being computed.  0 with *out set, or -1 after
+ * reporting. */
+typedef int (*HistHook)(Eval *e, const Node *ref, Num *out);
+
 /* Answers what only an incentive, example or assertion knows: fields
  * (revenue.actual) and the calls attainment(...) and prev(...).  n is the
  * N_FIELD or N_CALL node.  Returns 0 with *out set, or -1 after reporting. */
@@ -100,6 +105,7 @@ struct Eval {
     StrMap lets; /* name -> LetCache */
     MetricHook metric;
     TotalHook total;
+    HistHook hist;
     ContextHook context;
     void *user;
     int depth;          /* function calls nested */
@@ -113,6 +119,9 @@ struct Eval {
     /* na_div set: a division by zero is no error; it gives 0 and sets na
      * (measure.c: a derived metric with a zero denominator is n/a). */
     bool na_div, na;
+    /* When set, history.NAME is this value: last year's value of the cell
+     * being computed (a target per cell, a ratio to last year). */
+    const Num *hist_cell;
 };
 
 /* table(KEY) { key: value, ..., else: value } (lookup.c): the value of

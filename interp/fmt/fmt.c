@@ -368,6 +368,8 @@ static Doc *review_item(Fmt *f, const Node *n)
                    text(f, arena_printf(&f->arena, " for %s %s", n->b->str, n->c->name)));
     case N_REFORECAST:
         return text(f, join(f, "reforecast", " ", n->name));
+    case N_GROWTH:
+        return text(f, arena_printf(&f->arena, "growth(%s)", n->name));
     case N_USE_SCORECARD:
         return text(f, join(f, "scorecard", " ", n->name));
     case N_USE_INCENTIVE:

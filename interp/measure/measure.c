@@ -631,5 +631,6 @@ static void ms_eval_hooks(Measure *ms)
 {
     ms->ev.metric = metric_hook;
     ms->ev.total = total_hook;
+    ms->ev.hist = ms_hist_hook;
     ms->ev.user = ms;
 }

@@ -169,6 +169,27 @@ Member **ms_level_members(const Level *lv, size_t *n);
  * of a partial period). */
 bool ms_active(const Symbols *s, const Member *m, const Period *pd);
 
+/* ---- growth.c: last year in reviews ---- */
+
+/* A review's growth(M) for member m (NULL: the plan) in period pd: the
+ * actual to the period's last counted month, last year's same months in
+ * the history, and growth = actual / last year - 1.  na: MS_NA_ACTUAL (the
+ * actual is n/a), MS_NA_TARGET (the history has no column for m's level)
+ * and MS_NA_SCORE (no growth: either, or last year is 0).  0, or -1 after
+ * reporting. */
+typedef struct {
+    Num actual, last, growth;
+    unsigned na;
+} Growth;
+int ms_growth(Measure *ms, const Node *item, const Member *m, const Period *pd, Growth *g);
+/* The level growth(M) is reported on in a review of level lv: lv, or the
+ * deepest level of its dimension the history has a column for (*coarser
+ * set; NULL: none, the plan's total only). */
+const Level *ms_growth_level(Measure *ms, const Node *item, const Level *lv, bool *coarser);
+/* The Eval hook answering history.NAME inside a derived metric for the
+ * member and months being measured. */
+int ms_hist_hook(Eval *e, const Node *ref, Num *out);
+
 int ms_incentive(Measure *ms, const Node *inc, const Period *per, int nper, IncResult *out);
 void ms_incentive_free(IncResult *r);
 /* total(INCENTIVE): the rounded payouts of every payee and period. */

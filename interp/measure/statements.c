@@ -895,6 +895,79 @@ static int show_reforecast(const Stmt *st, const Node *item, const Level *lv)
     return 0;
 }
 
+/* ---- growth --------------------------------------------------------------------------------- */
+
+/* Period, member, metric, actual, last year, growth. */
+static void growth_columns(RenderSheet *b, const Level *lv)
+{
+    static const char *const heads[] = {"period", NULL, "metric", "actual", "last year", "growth"};
+    for (size_t c = 0; c < 6; c++)
+        render_sheet_col(b, c, c == 1 ? (lv ? lv->name : "member") : heads[c], c >= 3);
+}
+
+static void growth_cells(RenderSheet *b, const Symbols *s, const Node *metric, const Growth *g)
+{
+    char plain[VF_BUFSZ], text[VF_BUFSZ];
+    value_cell(b, 3, s, metric, g->actual, g->na & MS_NA_ACTUAL);
+    value_cell(b, 4, s, metric, g->last, g->na & MS_NA_TARGET);
+    if (g->na & MS_NA_SCORE) {
+        set_na(b, 5);
+        return;
+    }
+    ratio(g->growth, plain, text);
+    render_sheet_set(b, 5, text, plain);
+}
+
+/* Every member of lv active in each period, then the plan (people only). */
+static int growth_rows(const Stmt *st, RenderSheet *b, const Node *item, const Level *lv)
+{
+    const Node *metric = strmap_get(&st->s->metrics, item->name);
+    size_t nmem = 0;
+    Member **mem = lv ? ms_level_members(lv, &nmem) : NULL;
+    bool plan_rows = render_shows(st->doc, RENDER_PEOPLE);
+    int rc = 0;
+    for (int p = 0; p < st->nper && rc == 0; p++)
+        for (size_t i = 0; i <= nmem && rc == 0; i++) {
+            const Member *m = i < nmem ? mem[i] : NULL;
+            if (!(m ? ms_active(st->s, m, &st->per[p]) : plan_rows))
+                continue;
+            Growth g;
+            rc = ms_growth(st->ms, item, m, &st->per[p], &g);
+            if (rc < 0)
+                break;
+            render_sheet_row(b, !m);
+            render_sheet_set(b, 0, st->per[p].label, NULL);
+            render_sheet_set(b, 1, m ? member_text(m) : "total", m ? m->name : "total");
+            render_sheet_set(b, 2, metric->name, NULL);
+            growth_cells(b, st->s, metric, &g);
+        }
+    free(mem);
+    return rc;
+}
+
+/* A review's growth(M): per member of the review's level (or the history's,
+ * when it has no column for the review's), against last year. */
+static int show_growth(const Stmt *st, const Node *item, const Level *review_lv)
+{
+    bool coarser;
+    const Level *lv = ms_growth_level(st->ms, item, review_lv, &coarser);
+    RenderSheet b;
+    render_sheet_init(&b, st->doc, 6);
+    growth_columns(&b, lv);
+    if (growth_rows(st, &b, item, lv) < 0) {
+        render_sheet_discard(&b);
+        return -1;
+    }
+    const char *what = arena_printf(st->a, "per %s against last year in history %s",
+                                    lv ? lv->name : "plan", item->str);
+    const char *note = !coarser ? nothing_note(st)
+                                : arena_printf(st->a, "history %s has no %s column: per %s",
+                                               item->str, review_lv->name, lv ? lv->name : "plan");
+    render_sheet_add(&b, arena_printf(st->a, "growth(%s)", item->name), heading(st, what), -1, note,
+                     st->views);
+    return 0;
+}
+
 /* ---- reviews ------------------------------------------------------------------------------- */
 
 /* The rank item of the review for scorecard name, or NULL. */
@@ -923,6 +996,8 @@ static int review_item(const Stmt *st, const Node *rv, const Node *it, const Lev
     switch (it->kind) {
     case N_REFORECAST:
         return show_reforecast(st, it, lv);
+    case N_GROWTH:
+        return show_growth(st, it, lv);
     case N_USE_SCORECARD:
         return show_scorecard(st, strmap_get(&s->scorecards, it->name), rank_of(rv, it->name), rv);
     case N_USE_INCENTIVE:

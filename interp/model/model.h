@@ -201,4 +201,12 @@ int sym_attr_month(const Attr *a);
  * inherited, as the checker set them in active_from/active_to). */
 bool sym_active(const Member *m, int yyyymm);
 
+/* `history.NAME` in an expression (last year's value per cell, SPEC §9):
+ * an N_FIELD whose object is the keyword `history`.  The checker resolves
+ * it and leaves the history's name in its str. */
+bool sym_is_history_ref(const Node *e);
+/* The history references in e, in source order: how many, and the first
+ * max of them in out (out may be NULL when max is 0). */
+int sym_history_refs(const Node *e, const Node **out, int max);
+
 #endif

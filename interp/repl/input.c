@@ -130,6 +130,36 @@ static void attr_names(Names *c, const Dim *d)
     }
 }
 
+static Names owned; /* "history.NAME" candidates, made for one completion */
+
+static char *history_ref(const char *name)
+{
+    size_t n = strlen(name) + sizeof "history.";
+    char *r = xmalloc(n);
+    snprintf(r, n, "history.%s", name);
+    return r;
+}
+
+/* history.NAME for each history, and for each metric when there is one
+ * history (last year's value per cell, SPEC §9). */
+static void history_refs(Names *c, const Symbols *s)
+{
+    for (size_t i = 0; i < owned.n; i++)
+        free((char *)owned.v[i]);
+    owned.n = 0;
+    size_t nh = 0;
+    for (size_t i = 0; i < s->histories.cap; i++)
+        if (s->histories.keys[i]) {
+            nh++;
+            name_add(&owned, history_ref(s->histories.keys[i]));
+        }
+    for (size_t i = 0; nh == 1 && i < s->metrics.cap; i++)
+        if (s->metrics.keys[i] && !strmap_get(&s->histories, s->metrics.keys[i]))
+            name_add(&owned, history_ref(s->metrics.keys[i]));
+    for (size_t i = 0; i < owned.n; i++)
+        name_add(c, owned.v[i]);
+}
+
 /* Every name the plan declares, and the words of the language. */
 static void plan_names(Names *c)
 {
@@ -149,6 +179,7 @@ static void plan_names(Names *c)
                             &s->histories, &s->incentives, &s->scorecards, &s->scenarios};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         map_names(c, maps[i]);
+    history_refs(c, s);
     for (int d = 0; d < s->ndims; d++) {
         name_add(c, s->dims[d]->name);
         attr_names(c, s->dims[d]);

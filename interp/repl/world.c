@@ -206,8 +206,9 @@ static char *stmt_key(const Node *n)
         buf_printf(&b, "%s %s", ast_kind_name(k), n->name);
     else if (k == N_EXAMPLE || k == N_REPORT || k == N_IMPORT) /* by title, by path */
         buf_printf(&b, "%s %s", ast_kind_name(k), n->str ? n->str : "");
-    else if (k == N_TARGET)
-        buf_printf(&b, "target %s%s", n->name, n->c ? " from" : "");
+    else if (k == N_TARGET) /* a target per cell (a file's, last year's) replaces one */
+        buf_printf(&b, "target %s%s", n->name,
+                   n->c || sym_history_refs(n->a, NULL, 0) > 0 ? " from" : "");
     else if (k == N_ASSERT && n->str) /* by its message: one without is only ever added */
         buf_printf(&b, "assert %s:%s", n->name ? n->name : "", n->str);
     return b.data;

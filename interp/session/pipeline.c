@@ -244,6 +244,7 @@ static bool stage_splits(Session *S)
     alloc_engine_free(&en);
     if (!S->d.nerrors && has_derived(S->p)) {
         engine_init(S, &en);
+        en.told = true; /* the first engine warned about gaps and history rows */
         alloc_check_derived(&en);
         alloc_engine_free(&en);
     }

@@ -67,6 +67,7 @@
     X(N_STATUS, "status", "name = metric; a = list of N_ENTRY (green/amber)")                      \
     X(N_FLAG, "flag deviation", "a = expr")                                                        \
     X(N_REFORECAST, "reforecast", "name = metric")                                                 \
+    X(N_GROWTH, "growth", "name = metric; str = its history (check)")                              \
     X(N_USE_SCORECARD, "scorecard", "name")                                                        \
     X(N_USE_INCENTIVE, "incentive", "name")                                                        \
     X(N_RANK, "rank", "name = scorecard; a = within level N_NAME; b = bottom expr")                \

@@ -57,7 +57,7 @@ static NodeList list1(Node *n) { return (NodeList){n, n}; }
 %token <str> BOTTOM "bottom" SCENARIO "scenario" EXAMPLE "example" GIVEN "given"
 %token <str> EXPECT "expect" ASSERT "assert" REPORT "report" SHOW "show" IMPORT "import"
 %token <str> IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not" STEP "step"
-%token <str> BRACKET "bracket" TABLE "table" FOR "for" WHERE "where"
+%token <str> BRACKET "bracket" TABLE "table" FOR "for" WHERE "where" GROWTH "growth"
 %token <str> NOTES "notes"
 
 %type <str> name soft field_name
@@ -98,6 +98,7 @@ name: IDENT | soft ;
 soft: LEVELS | FROM | BY | IN | WEIGHTS | PROPORTIONAL | TO | EQUALLY | SEASONALITY | LIKE
     | OVERASSIGN | RESERVE | PER | KPI | WEIGHT | CAP | SCORE | RATING | STATUS | FLAG
     | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM | NOTES | FOR | TABLE | WHERE
+    | GROWTH
     ;
 
 /* After '.', any word is a field name: revenue.target, org.per. */
@@ -267,6 +268,7 @@ rv_item: STATUS name '{' entries '}' { $$ = named(ctx, N_STATUS, @$, $2, @2); $$
        | STATUS name %prec LOW    { $$ = named(ctx, N_STATUS, @$, $2, @2); $$->op = 1; /* no bands */ }
        | FLAG DEVIATION expr     { $$ = mk(ctx, N_FLAG, @$); $$->a = $3; }
        | REFORECAST name         { $$ = named(ctx, N_REFORECAST, @$, $2, @2); }
+       | GROWTH '(' name ')'     { $$ = named(ctx, N_GROWTH, @$, $3, @3); }
        | SCORECARD name          { $$ = named(ctx, N_USE_SCORECARD, @$, $2, @2); }
        | INCENTIVE name          { $$ = named(ctx, N_USE_INCENTIVE, @$, $2, @2); }
        | RANK name opt_within opt_bottom
@@ -348,6 +350,8 @@ primary: NUMBER | STRING | MONTH | DATE
        | soft '(' opt_args ')'   { $$ = named(ctx, N_CALL, @$, $1, @1); $$->b = $3.head; $$ = deep(ctx, $$); }
        | '(' expr ')'            { $$ = $2; }
        | table
+       | HISTORY '.' field_name  { $$ = mk(ctx, N_FIELD, @$); $$->a = named(ctx, N_NAME, @1, $1, @1);
+                                   $$->name = $3; $$->name_loc = L(ctx, @3); $$ = deep(ctx, $$); }
        ;
 
 table: STEP expr '{' entries '}'    { $$ = mk(ctx, N_TABLE, @$); $$->op = TABLE_STEP; $$->a = $2; $$->b = $4.head; $$ = deep(ctx, $$); }
@@ -451,7 +455,7 @@ static bool is_soft(yysymbol_kind_t s)
     case YYSYMBOL_CAP: case YYSYMBOL_SCORE: case YYSYMBOL_RATING: case YYSYMBOL_STATUS:
     case YYSYMBOL_FLAG: case YYSYMBOL_DEVIATION: case YYSYMBOL_REFORECAST: case YYSYMBOL_RANK:
     case YYSYMBOL_WITHIN: case YYSYMBOL_BOTTOM: case YYSYMBOL_NOTES: case YYSYMBOL_FOR:
-    case YYSYMBOL_TABLE: case YYSYMBOL_WHERE:
+    case YYSYMBOL_TABLE: case YYSYMBOL_WHERE: case YYSYMBOL_GROWTH:
         return true;
     default:
         return false;

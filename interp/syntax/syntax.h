@@ -65,6 +65,7 @@ void ast_layout_free(Layout *layout);
     X("for", FOR, 0)                                                                               \
     X("from", FROM, 0)                                                                             \
     X("given", GIVEN, 0)                                                                           \
+    X("growth", GROWTH, 0)                                                                         \
     X("history", HISTORY, 1)                                                                       \
     X("if", IF, 0)                                                                                 \
     X("import", IMPORT, 1)                                                                         \

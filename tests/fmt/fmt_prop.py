@@ -5,7 +5,8 @@ Each plan is one of tests/prop/alloc_prop.py's random allocation plans
 (dimensions, targets, splits with shares, locks, rest, weights, scopes,
 over-assignment and reserves; one plan in five is one of cross_locks.py's,
 with locks in another dimension's scope) plus random `let`, `fn` and `assert`
-statements whose expressions use every operator, parentheses, `if` chains,
+statements (and, in some, a history read per cell by a target and a derived
+metric, and a review's growth()) whose expressions use every operator, parentheses, `if` chains,
 builtin calls, rate tables (negative breakpoints included) and every kind
 of number literal.  The plan is then laid out at random: white space,
 line breaks and comments between tokens, so that blocks open over several
@@ -223,6 +224,23 @@ def comments(text):
     return sorted(t.rstrip() for t in tokens(text) if t.startswith("#"))
 
 
+LAST_YEAR = '''history ly = "ly.csv"
+metric ly_ratio = revenue / history.ly
+metric ly_target money
+target ly_target = round(105% * history.ly, 1)
+review quarterly { growth(revenue) }
+'''
+
+
+def last_year_csv(rng):
+    """A history of five calendar years around the plan's (a month column and `ly`)."""
+    rows = ["month,ly"]
+    for y in range(alloc_prop.YEAR - 3, alloc_prop.YEAR + 2):
+        for m in range(1, 13):
+            rows.append("%d-%02d,%d.%02d" % (y, m, rng.randint(1, 9999), rng.randint(0, 99)))
+    return "\n".join(rows) + "\n"
+
+
 def one(bin_, seed, keep):
     rng = random.Random(seed)
     # one plan in five locks amounts in another dimension's scope (cross_locks.py)
@@ -232,14 +250,25 @@ def one(bin_, seed, keep):
     text = P.text + "\n".join(extra) + "\n"
     if seed % 5 == 1:
         text = multi_year(rng, text)
+    ly = random.Random(seed * 7919 + 1)  # its own draws: the other layouts stay as they were
+    # history.NAME in a derived metric, growth() in a review (a review is one year's: not in a
+    # plan of several years)
+    last_year = ly.random() < 0.3 and seed % 5 != 1
+    if last_year:
+        text += LAST_YEAR
     messy = relayout(rng, text) if seed % 4 else text
     shows = []
     if L:
         shows = ["--show", "revenue by region, " + L.split_word, "--show", "revenue by rep, " + L.split_word]
     for s in [] if L else P.shows:
         shows += ["--show", alloc_prop.show_text(P, s)]
+    if last_year:
+        shows += ["--show", "ly_ratio", "--show", "ly_target by quarter"]
     problems = []
     with tempfile.TemporaryDirectory() as d:
+        if last_year:
+            with open(os.path.join(d, "ly.csv"), "w", encoding="utf-8") as f:
+                f.write(last_year_csv(ly))
         for name, body in (("orig.plan", text), ("messy.plan", messy)):
             with open(os.path.join(d, name), "w", encoding="utf-8") as f:
                 f.write(body)

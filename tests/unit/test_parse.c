@@ -12,6 +12,7 @@
 #include "syntax/syntax.h"
 #include "check/check.h"
 #include "load/load.h"
+#include "model/model.h"
 
 typedef struct {
     Source *src;
@@ -35,6 +36,31 @@ static void done(Parsed *p)
     source_free(p->src);
     diag_free(&p->diags);
     free(p);
+}
+
+/* history.NAME is a field of the keyword; growth(M) a review item;
+ * `growth` stays a name elsewhere. */
+static void test_last_year_shapes(void **state)
+{
+    (void)state;
+    Parsed *p = parse("target revenue = 110% * history.sales + history.sales\n"
+                      "review quarterly { growth(revenue) }\n"
+                      "let growth = 1\n");
+    assert_int_equal(p->nerrors, 0);
+    Node *t = p->items;
+    assert_int_equal(t->kind, N_TARGET);
+    const Node *refs[4];
+    assert_int_equal(sym_history_refs(t->a, refs, 4), 2);
+    assert_true(sym_is_history_ref(refs[0]));
+    assert_string_equal(refs[0]->name, "sales");
+    assert_false(sym_is_history_ref(t->a));
+    Node *rv = t->next;
+    assert_int_equal(rv->kind, N_REVIEW);
+    assert_int_equal(rv->a->kind, N_GROWTH);
+    assert_string_equal(rv->a->name, "revenue");
+    assert_int_equal(rv->next->kind, N_LET);
+    assert_string_equal(rv->next->name, "growth");
+    done(p);
 }
 
 static void test_split_shape(void **state)
@@ -278,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_deep_nesting_is_an_error),
         cmocka_unit_test(test_long_operator_chain_is_bounded),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_last_year_shapes),
         cmocka_unit_test(test_stdlib_modules_parse_and_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
