@@ -26,6 +26,12 @@ static void put_unique(R *r, StrMap *m, Node *n, const char *what)
 
 static void add_split(Symbols *s, Node *n)
 {
+    if (n->a && (strcmp(n->a->name, "week") == 0 || strcmp(n->a->name, "day") == 0)) {
+        s->week_splits =
+            xrealloc(s->week_splits, (size_t)(s->nweek_splits + 1) * sizeof *s->week_splits);
+        s->week_splits[s->nweek_splits++] = n;
+        return;
+    }
     s->splits = xrealloc(s->splits, (size_t)(s->nsplits + 1) * sizeof *s->splits);
     s->splits[s->nsplits++] = n;
 }
@@ -201,7 +207,9 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
     if (k < 0) {
         diag_error(r->d, a->name_loc, "unknown plan setting '%s'", a->name);
         sym_suggest_word(r->d, a->name, sym_setting_names, SET__COUNT);
-        diag_note_plain(r->d, "settings are year, start, currency, unit, round and rounding");
+        diag_note_plain(
+            r->d, "settings are year, start, currency, unit, round, rounding, weeks, week_start, "
+                  "workdays and holidays");
         return;
     }
     if (seen[k]) {
@@ -228,6 +236,9 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
         break;
     case SET_ROUNDING:
         set_rounding(r, a->a);
+        break;
+    default:
+        rs_week_setting(r, k, a->a);
         break;
     }
 }
@@ -339,6 +350,7 @@ void check_program(Program *p)
         collect(&r, u);
     check_header(&r);
     build_time(&r);
+    rs_build_weeks(&r);
     for (Unit *u = p->units; u; u = u->next)
         for (Node *n = u->items; n; n = n->next)
             if (n->kind == N_DIMENSION)
@@ -353,6 +365,7 @@ void check_program(Program *p)
             for (Node *n = u->items; n; n = n->next)
                 if ((n->kind == N_METRIC && n->op == MK_DERIVED) == (pass == 0))
                     rs_check_item(&r, n);
+    rs_check_week_splits(&r);
     rs_check_splits(&r);
     strmap_free(&r.graph);
     strmap_free(&r.cells);

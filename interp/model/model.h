@@ -17,6 +17,7 @@
 #include "base/diag.h"
 #include "base/num.h"
 #include "base/util.h"
+#include "base/weeks.h"
 #include "syntax/ast.h"
 
 /* The kind of a value, as the checker infers it for every expression (and
@@ -100,6 +101,9 @@ struct Symbols {
     StrMap targets, targets_from; /* metric -> N_TARGET */
     Node **splits;
     int nsplits;
+    WeekCal *weeks;     /* weeks, days and working days under the months (in arena) */
+    Node **week_splits; /* splits by week or day (the month layer below the engine's) */
+    int nweek_splits;
 };
 
 /* The plan's fiscal year (year and first month) for base/calendar.h. */
@@ -121,6 +125,10 @@ typedef enum {
     SET_ROUND,
     SET_ROUNDING,
     SET_NAME,
+    SET_WEEKS,
+    SET_WEEK_START,
+    SET_WORKDAYS,
+    SET_HOLIDAYS,
     SET__COUNT
 } PlanSetting;
 

@@ -9,8 +9,9 @@
 Member member_ambiguous;
 
 const char *const sym_cadence_names[] = {"monthly", "quarterly", "half", "annual", NULL};
-const char *const sym_setting_names[] = {"year",  "start",    "currency", "unit",
-                                         "round", "rounding", "name",     NULL};
+const char *const sym_setting_names[] = {"year",       "start",    "currency", "unit",
+                                         "round",      "rounding", "name",     "weeks",
+                                         "week_start", "workdays", "holidays", NULL};
 const char *const sym_metric_kinds[] = {"money", "count", "percent", "score", NULL};
 const char *const sym_metric_options[] = {"lower_is_better", NULL};
 const char *const sym_status_bands[] = {"green", "amber", NULL};
@@ -56,6 +57,7 @@ void sym_free(Symbols *s)
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         strmap_free(maps[i]);
     free(s->splits);
+    free(s->week_splits);
     arena_free(&s->arena);
     free(s);
 }
