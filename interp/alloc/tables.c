@@ -579,6 +579,9 @@ int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
     const Node *metric = strmap_get(&s->metrics, show->name);
     if (!metric)
         return -1;
+    for (const Node *l = show->a; l; l = l->next)
+        if (al_sub_month(l->name))
+            return al_week_table(en, show, arena, t);
     if (al_is_derived(en, metric) && !al_additive(metric)) /* a target set directly wins */
         return ratio_table(en, show, metric, arena, t);
     Alloc *A = alloc_get(en, metric);

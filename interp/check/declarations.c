@@ -355,7 +355,8 @@ static void check_show_levels(R *r, Node *n)
     Dim *dims[16];
     int nd = 0;
     for (Node *l = n->a; l; l = l->next) {
-        Level *lv = strmap_get(&r->s->levels, l->name);
+        bool sub = strcmp(l->name, "week") == 0 || strcmp(l->name, "day") == 0;
+        Level *lv = strmap_get(&r->s->levels, sub ? "month" : l->name);
         if (!lv) {
             diag_error(r->d, l->loc, "unknown level '%s'", l->name);
             sym_note_did_you_mean(r->d, sym_closest(&r->s->levels, l->name));

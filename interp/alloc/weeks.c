@@ -1,0 +1,325 @@
+/* weeks.c -- weeks and days under the months: the share of each week
+ * fragment of a month (from the metric's split by week, else by working
+ * days), and the tables by week or day made from the table by month.
+ * Each member's month cell is shared among the month's week fragments by
+ * largest remainder, so they add up to it exactly; a week is the sum of
+ * its fragments; a day takes its fragment's value by working days. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/alloc_int.h"
+
+bool al_sub_month(const char *level)
+{
+    return strcmp(level, "week") == 0 || strcmp(level, "day") == 0;
+}
+
+/* The split by week of metric that applies to fiscal month m: one scoped
+ * to the month, else to its quarter, half or the year; NULL: none. */
+static const Node *week_split_for(const Symbols *s, const Node *metric, int m)
+{
+    const Node *best = NULL;
+    int best_depth = -1;
+    for (int i = 0; i < s->nweek_splits; i++) {
+        const Node *n = s->week_splits[i];
+        if (strcmp(n->name, metric->name) != 0 || strcmp(n->a->name, "week") != 0)
+            continue;
+        const Member *tm = n->b ? sym_lookup_member(s, n->b, NULL) : s->time->members[0];
+        if (!tm || !tm->dim->is_time)
+            continue;
+        bool covers = tm->depth == 0 || (tm->depth == 3 && tm->index == m) ||
+                      (tm->depth == 2 && tm->index == m / 3) ||
+                      (tm->depth == 1 && tm->index == m / 6);
+        if (covers && tm->depth > best_depth) {
+            best = n;
+            best_depth = tm->depth;
+        }
+    }
+    return best;
+}
+
+/* Weights of the fragments of month m: their working days (their days
+ * when the month has none, or when days is set). */
+static void day_weights(const WeekCal *c, int m, bool days, Num *w)
+{
+    int total = 0, from, to;
+    for (int k = 0; k < c->nfrag[m]; k++) {
+        wk_frag_days(c, m, k, &from, &to);
+        total += wk_workdays(c, from, to);
+    }
+    for (int k = 0; k < c->nfrag[m]; k++) {
+        wk_frag_days(c, m, k, &from, &to);
+        w[k] = num_from_int(days || total == 0 ? to - from : wk_workdays(c, from, to));
+    }
+}
+
+static int normalise(Engine *en, const Node *at, Num *w, int n)
+{
+    Num sum = NUM_ZERO;
+    for (int k = 0; k < n; k++)
+        if (num_sign(w[k]) < 0 || num_add(sum, w[k], &sum) != NUM_OK) {
+            diag_error(en->p->diags, at->loc, "a week's weight is negative or too large");
+            return -1;
+        }
+    if (num_is_zero(sum)) {
+        diag_error(en->p->diags, at->loc, "the weeks' weights add up to 0");
+        return -1;
+    }
+    for (int k = 0; k < n; k++)
+        if (num_div(w[k], sum, &w[k]) != NUM_OK)
+            return al_num_err(en, at->loc, NUM_OVERFLOW);
+    return 0;
+}
+
+/* { w1: amount, w2: share, w3: rest }: shares of the month's exact total. */
+static int map_shares(Engine *en, const Node *metric, const Node *n, int m, Num *w)
+{
+    const WeekCal *c = en->p->sym->weeks;
+    Num total, given = NUM_ZERO;
+    if (alloc_exact_over(en, metric, NULL, m, m, &total) < 0)
+        return -1;
+    int rest = -1;
+    Frame top = {0};
+    for (const Node *e = n->c->a; e; e = e->next) {
+        int k = wk_frag_by_name(c, m, e->a->name);
+        if (e->b->kind == N_REST) {
+            rest = k;
+            continue;
+        }
+        Num v;
+        if (eval_num(&en->ev, &top, e->b, &v) < 0)
+            return -1;
+        if ((Kind)e->b->flags == K_PERCENT && num_mul(v, total, &v) != NUM_OK)
+            return al_num_err(en, e->b->loc, NUM_OVERFLOW);
+        w[k] = v;
+        if (num_add(given, v, &given) != NUM_OK)
+            return al_num_err(en, e->b->loc, NUM_OVERFLOW);
+    }
+    Num left;
+    num_sub(total, given, &left);
+    char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
+    if ((rest < 0 && !num_is_zero(left)) || (rest >= 0 && num_sign(left) < 0)) {
+        diag_error(en->p->diags, n->c->loc, "the weeks add up to %s, but the month is %s",
+                   num_fmt(given, 2, true, b1), num_fmt(total, 2, true, b2));
+        diag_note_plain(en->p->diags, rest < 0 ? "give one week 'rest', or make them add up"
+                                               : "the weeks named are more than the month");
+        return -1;
+    }
+    if (rest >= 0)
+        w[rest] = left;
+    if (num_is_zero(total))
+        return 1; /* nothing to share: by working days */
+    for (int k = 0; k < c->nfrag[m]; k++)
+        if (num_div(w[k], total, &w[k]) != NUM_OK)
+            return al_num_err(en, n->c->loc, NUM_OVERFLOW);
+    return 0;
+}
+
+int al_week_shares(Engine *en, const Node *metric, int m, Num *w)
+{
+    const WeekCal *c = en->p->sym->weeks;
+    const Node *n = week_split_for(en->p->sym, metric, m);
+    for (int k = 0; k < WK_MAX_FRAGS; k++)
+        w[k] = NUM_ZERO;
+    if (n && n->c->kind == N_SPEC_MAP) {
+        int rc = map_shares(en, metric, n, m, w);
+        if (rc <= 0)
+            return rc;
+        n = NULL;
+    }
+    if (n && n->c->kind == N_SPEC_WEIGHTS) {
+        Frame top = {0};
+        for (const Node *e = n->c->a; e; e = e->next)
+            if (eval_num(&en->ev, &top, e->b, &w[wk_frag_by_name(c, m, e->a->name)]) < 0)
+                return -1;
+        return normalise(en, n->c, w, c->nfrag[m]);
+    }
+    day_weights(c, m, n != NULL, w);
+    return normalise(en, metric, w, c->nfrag[m]);
+}
+
+/* ---- tables by week or day ------------------------------------------------------------------ */
+
+typedef struct {
+    Engine *en;
+    const Alloc *A;
+    const WeekCal *c;
+    bool days; /* columns are days, not weeks */
+    int ncol;  /* weeks, or days */
+    Num share[12][WK_MAX_FRAGS];
+} Sub;
+
+/* Rounds nr lines of n cells: line r shares rowt[r] by the shares sh[0..n)
+ * (exactly), each column adding up to its share of the lines' sum (largest
+ * remainder): out[r * n + k]. */
+static int share_lines(const Sub *u, size_t nr, const Num *rowt, const Num *sh, int n, Num *out)
+{
+    Num sum = NUM_ZERO, colx[7], colt[7];
+    Num *exact = xmalloc((nr * (size_t)n + 1) * sizeof *exact);
+    int rc = 0;
+    for (size_t r = 0; r < nr; r++)
+        num_add(sum, rowt[r], &sum);
+    for (int k = 0; k < n && rc == 0; k++) {
+        if (num_mul(sum, sh[k], &colx[k]) != NUM_OK)
+            rc = -1;
+        for (size_t r = 0; r < nr && rc == 0; r++)
+            if (num_mul(rowt[r], sh[k], &exact[r * (size_t)n + (size_t)k]) != NUM_OK)
+                rc = -1;
+    }
+    if (rc == 0 && alloc_apportion(u->A->step, colx, (size_t)n, sum, APPORTION_SNAP, colt) < 0)
+        rc = -1;
+    if (rc == 0)
+        rc = al_round_grid(u->en, u->A, nr, (size_t)n, exact, rowt, colt, out);
+    free(exact);
+    return rc;
+}
+
+/* Day weights of the days [from, to): working days, or every day when
+ * none is worked. */
+static void day_shares(const WeekCal *c, int from, int to, Num *sh)
+{
+    int wd = wk_workdays(c, from, to);
+    for (int i = from; i < to; i++)
+        num_from_ratio(wd ? c->work[i] : 1, wd ? wd : to - from, &sh[i - from]);
+}
+
+/* Month m of every line: its fragments, added to their weeks or spread
+ * over their days, into lines[r * ncol + column]. */
+static int spread_month(const Sub *u, int m, size_t nr, const Num *month, Num *lines)
+{
+    const WeekCal *c = u->c;
+    int n = c->nfrag[m];
+    Num *fr = xmalloc((nr * WK_MAX_FRAGS + 1) * sizeof *fr);
+    Num *col = xmalloc((nr + 1) * sizeof *col), *dr = xmalloc((nr * 7 + 1) * sizeof *dr);
+    int rc = share_lines(u, nr, month, u->share[m], n, fr);
+    for (int k = 0; k < n && rc == 0; k++) {
+        int from, to, w = c->frag_week[m][k];
+        wk_frag_days(c, m, k, &from, &to);
+        Num sh[7];
+        day_shares(c, from, to, sh);
+        for (size_t r = 0; r < nr; r++)
+            col[r] = fr[r * (size_t)n + (size_t)k];
+        if (u->days && (rc = share_lines(u, nr, col, sh, to - from, dr)) < 0)
+            break;
+        for (size_t r = 0; r < nr; r++) {
+            Num *line = &lines[r * (size_t)u->ncol];
+            if (!u->days)
+                num_add(line[w], col[r], &line[w]);
+            for (int i = from; u->days && i < to; i++)
+                line[i] = dr[r * (size_t)(to - from) + (size_t)(i - from)];
+        }
+    }
+    free(fr);
+    free(col);
+    free(dr);
+    return rc;
+}
+
+static const char **col_names(const Sub *u, Arena *arena)
+{
+    const char **names = arena_alloc(arena, (size_t)u->ncol * sizeof *names);
+    char buf[24];
+    for (int i = 0; i < u->ncol; i++)
+        names[i] = arena_strdup(arena, u->days ? wk_date_label(u->c->first_day + i, buf)
+                                               : wk_week_label(u->c, i, buf));
+    return names;
+}
+
+/* The month table's cells, a line (row or column) of months per member,
+ * spread to the table by week or day. */
+static int spread_table(const Sub *u, const Table *mt, int iw, Table *t, Arena *arena)
+{
+    size_t nother = iw == 0 ? mt->ncols : mt->nrows, nsub = (size_t)u->ncol;
+    Num *lines = arena_alloc(arena, nother * nsub * sizeof *lines);
+    Num *month = xmalloc((nother + 1) * sizeof *month);
+    memset(lines, 0, nother * nsub * sizeof *lines);
+    for (int m = 0; m < 12; m++) {
+        for (size_t o = 0; o < nother; o++)
+            month[o] =
+                iw == 0 ? mt->cells[(size_t)m * mt->ncols + o] : mt->cells[o * 12 + (size_t)m];
+        if (spread_month(u, m, nother, month, lines) < 0) {
+            free(month);
+            return -1;
+        }
+    }
+    free(month);
+    size_t nr = iw == 0 ? nsub : nother, nc = iw == 0 ? nother : nsub;
+    Num *cells = lines, *ct = arena_alloc(arena, nc * sizeof *ct);
+    if (iw == 0) { /* rows are weeks: the lines are the columns */
+        cells = arena_alloc(arena, nr * nc * sizeof *cells);
+        for (size_t o = 0; o < nother; o++)
+            for (size_t s = 0; s < nsub; s++)
+                cells[s * nother + o] = lines[o * nsub + s];
+    }
+    for (size_t c = 0; c < nc; c++) {
+        ct[c] = NUM_ZERO;
+        for (size_t r = 0; r < nr; r++)
+            num_add(ct[c], cells[r * nc + c], &ct[c]);
+    }
+    t->cells = cells;
+    t->col_totals = ct;
+    if (iw == 0 && t->row_totals) { /* each week the sum of its cells */
+        Num *rt = arena_alloc(arena, nr * sizeof *rt);
+        for (size_t r = 0; r < nr; r++) {
+            rt[r] = NUM_ZERO;
+            for (size_t c = 0; c < nc; c++)
+                num_add(rt[r], cells[r * nc + c], &rt[r]);
+        }
+        t->row_totals = rt;
+    }
+    return 0;
+}
+
+int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t)
+{
+    Symbols *s = en->p->sym;
+    const Node *metric = strmap_get(&s->metrics, show->name);
+    Node copy = *show, lv[2];
+    Node *prev = NULL;
+    int iw = -1, k = 0;
+    copy.a = NULL;
+    for (const Node *l = show->a; l && k < 2; l = l->next, k++) {
+        lv[k] = *l;
+        lv[k].next = NULL;
+        if (al_sub_month(l->name)) {
+            iw = k;
+            lv[k].name = "month";
+        }
+        if (prev)
+            prev->next = &lv[k];
+        else
+            copy.a = &lv[k];
+        prev = &lv[k];
+    }
+    if (!metric || (al_is_derived(en, metric) && !al_additive(metric)) ||
+        (!al_is_derived(en, metric) && !sym_additive(metric))) {
+        diag_error(en->p->diags, show->loc, "only money and count metrics are shown by %s",
+                   iw == 1 ? show->a->next->name : show->a->name);
+        diag_note_plain(en->p->diags, "show it by month");
+        return -1;
+    }
+    if (alloc_table(en, &copy, arena, t) < 0)
+        return -1;
+    Alloc *A = alloc_get(en, metric);
+    if (!A)
+        return -1;
+    Sub u = {.en = en, .A = A, .c = s->weeks};
+    u.days = strcmp(iw == 0 ? show->a->name : show->a->next->name, "day") == 0;
+    u.ncol = u.days ? u.c->ndays : u.c->nweeks;
+    for (int m = 0; m < 12; m++)
+        if (al_week_shares(en, metric, m, u.share[m]) < 0)
+            return -1;
+    Table mt = *t;
+    if (iw == 0) {
+        t->row_level = u.days ? "day" : "week";
+        t->nrows = (size_t)u.ncol;
+        t->row_names = col_names(&u, arena);
+        t->row_labels = NULL;
+    } else {
+        t->col_level = u.days ? "day" : "week";
+        t->ncols = (size_t)u.ncol;
+        t->col_names = col_names(&u, arena);
+        t->col_labels = NULL;
+    }
+    return spread_table(&u, &mt, iw, t, arena);
+}
