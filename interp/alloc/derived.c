@@ -25,7 +25,8 @@ bool alloc_is_ratio(Engine *en, const Node *metric)
 bool al_additive(const Node *metric)
 {
     Kind k = sym_value_kind(metric);
-    return k == K_MONEY || k == K_COUNT;
+    return (k == K_MONEY || k == K_COUNT) &&
+           !(metric->op == MK_DERIVED && sym_mentions(metric->c, "working_days"));
 }
 
 /* ---- the dimensions a derived metric has --------------------------------------------------- */

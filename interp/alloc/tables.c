@@ -427,6 +427,11 @@ static int ratio_table(Engine *en, const Node *show, const Node *metric, Arena *
     t->metric_label = metric->str;
     t->kind = k == K_SCORE ? VAL_SCORE : VAL_PERCENT;
     t->decimals = k == K_SCORE ? 2 : 4;
+    if (k == K_MONEY ||
+        k == K_COUNT) { /* a rate per working day: money, or a count in 2 decimals */
+        t->kind = k == K_MONEY ? VAL_MONEY : VAL_SCORE;
+        t->decimals = k == K_MONEY ? num_decimals(s->round_step) : 2;
+    }
     Side side[2] = {{.n = 1}, {.n = 1}};
     for (int i = 0; i < nlv; i++)
         side_members(&side[i], lv[i], lv[i]->dim->nmembers + 1, arena, NULL);

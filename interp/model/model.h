@@ -147,6 +147,10 @@ int sym_word_index(const char *const *words, const char *name);
 /* The number of words in a NULL-terminated list. */
 int sym_word_count(const char *const *words);
 
+/* Whether expression e names `name` (a bare N_NAME) anywhere: a derived
+ * metric over working_days is a rate, evaluated at each cell. */
+bool sym_mentions(const Node *e, const char *name);
+
 /* Frees everything a Symbols owns, and s itself (NULL is allowed). */
 void sym_free(Symbols *s);
 

@@ -99,6 +99,18 @@ Kind sym_value_kind(const Node *metric)
     return metric->op == MK_DERIVED ? (Kind)metric->flags : sym_metric_kind(metric);
 }
 
+bool sym_mentions(const Node *e, const char *name)
+{
+    for (; e; e = e->next) {
+        if (e->kind == N_NAME && strcmp(e->name, name) == 0)
+            return true;
+        if (sym_mentions(e->a, name) || sym_mentions(e->b, name) || sym_mentions(e->c, name) ||
+            sym_mentions(e->d, name))
+            return true;
+    }
+    return false;
+}
+
 bool sym_additive(const Node *metric)
 {
     Kind k = sym_metric_kind(metric);
