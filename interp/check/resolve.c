@@ -207,9 +207,7 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
     if (k < 0) {
         diag_error(r->d, a->name_loc, "unknown plan setting '%s'", a->name);
         sym_suggest_word(r->d, a->name, sym_setting_names, SET__COUNT);
-        diag_note_plain(
-            r->d, "settings are year, start, currency, unit, round, rounding, weeks, week_start, "
-                  "workdays and holidays");
+        diag_note_plain(r->d, "settings are year, start, currency, unit, round and rounding");
         return;
     }
     if (seen[k]) {
