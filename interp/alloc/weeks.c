@@ -323,3 +323,20 @@ int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t)
     }
     return spread_table(&u, &mt, iw, t, arena);
 }
+
+int alloc_check_weeks(Engine *en)
+{
+    const Symbols *s = en->p->sym;
+    int rc = 0;
+    for (int i = 0; i < s->nweek_splits; i++) {
+        const Node *n = s->week_splits[i];
+        const Node *metric = strmap_get(&s->metrics, n->name);
+        const Member *tm = n->b ? sym_lookup_member(s, n->b, NULL) : NULL;
+        if (!metric || !tm || !tm->dim->is_time || tm->depth != 3 || n->c->kind == N_SPEC_EQUAL)
+            continue;
+        Num w[WK_MAX_FRAGS];
+        if (al_week_shares(en, metric, tm->index, w) < 0)
+            rc = -1;
+    }
+    return rc;
+}

@@ -150,8 +150,10 @@ static void week_entries(R *r, const Node *n, int m)
     Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL};
     for (Node *e = n->c->a; e; e = e->next) {
         if (e->a->kind != N_NAME || wk_frag_by_name(r->s->weeks, m, e->a->name) < 0) {
-            diag_error(r->d, e->a->loc, "'%s' is not a week of this month",
-                       e->a->kind == N_NAME ? e->a->name : "this");
+            int code = cal_month_code(sym_fiscal_year(r->s), m);
+            diag_error(r->d, e->a->loc, "'%s' is not a week of %s (%04d-%02d)",
+                       e->a->kind == N_NAME ? e->a->name : "this", cal_month_name(code % 100),
+                       code / 100, code % 100);
             week_list_note(r, m);
         }
         if (e->b->kind == N_REST) {

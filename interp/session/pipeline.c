@@ -238,6 +238,11 @@ static bool stage_splits(Session *S)
         alloc_check_derived(&en);
         alloc_engine_free(&en);
     }
+    if (!S->d.nerrors && S->p->sym->nweek_splits) {
+        engine_init(S, &en);
+        alloc_check_weeks(&en);
+        alloc_engine_free(&en);
+    }
     return !S->d.nerrors;
 }
 
