@@ -145,6 +145,8 @@ def extra_statements(rng):
         lines.append("fn f%d(a, b) = %s" % (i, body))
         e = "f%d(%s, %s)" % (i, expr(rng, 1, names), expr(rng, 1, names))
         lines.append('assert %s == %s "f%d agrees with itself"' % (e, e, i))
+    if rng.random() < 0.3:  # weeks (issue 13): working_days, a rate, shows by week and day
+        lines.append("let wd = working_days * %s" % number(rng))
     for i in range(rng.randint(0, 2)):
         e = expr(rng, rng.randint(1, 4), names)
         lines.append("assert %s == %s" % (e, e) + (' "long assertion number %d"' % i if rng.random() < 0.5 else ""))
@@ -169,6 +171,10 @@ def one(bin_, seed, keep):
     rng = random.Random(seed)
     P = alloc_prop.gen_plan(seed)
     text = P.text + "\n".join(extra_statements(rng)) + "\n"
+    metrics = re.findall(r"^metric (\w+)", P.text, re.M)
+    if metrics and rng.random() < 0.3:
+        m = rng.choice(metrics)
+        text += "show %s by %s\n" % (m, rng.choice(["week", "day", "rep, week", "week, region"]))
     messy = relayout(rng, text) if seed % 4 else text
     shows = []
     for s in P.shows:
