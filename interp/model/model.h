@@ -138,6 +138,7 @@ extern const char *const sym_metric_kinds[];   /* "money", "count", "percent", "
 extern const char *const sym_metric_options[]; /* "lower_is_better", NULL */
 extern const char *const sym_status_bands[];   /* "green", "amber", NULL */
 extern const char *const sym_metric_fields[];  /* "target", "actual", "ytd_target", ... NULL */
+extern const char *const sym_calendar_words[]; /* "week", "day", "working_days", "iso", ... NULL */
 extern const char *const sym_display_units[];  /* "1", "", "k", "万", "M", "亿", NULL */
 /* Every list above, then NULL: the words completion offers. */
 extern const char *const *const sym_word_lists[];
