@@ -53,26 +53,26 @@ static void day_weights(const WeekCal *c, int m, bool days, Num *w)
     }
 }
 
-static int normalise(Engine *en, const Node *at, Num *w, int n)
+/* The sum of the weights w[0..n) into *sum: 0, or -1 after reporting a
+ * negative weight or weights that add up to 0. */
+static int weigh(Engine *en, const Node *at, const Num *w, int n, Num *sum)
 {
-    Num sum = NUM_ZERO;
+    *sum = NUM_ZERO;
     for (int k = 0; k < n; k++)
-        if (num_sign(w[k]) < 0 || num_add(sum, w[k], &sum) != NUM_OK) {
+        if (num_sign(w[k]) < 0 || num_add(*sum, w[k], sum) != NUM_OK) {
             diag_error(en->p->diags, at->loc, "a week's weight is negative or too large");
             return -1;
         }
-    if (num_is_zero(sum)) {
+    if (num_is_zero(*sum)) {
         diag_error(en->p->diags, at->loc, "the weeks' weights add up to 0");
         return -1;
     }
-    for (int k = 0; k < n; k++)
-        if (num_div(w[k], sum, &w[k]) != NUM_OK)
-            return al_num_err(en, at->loc, NUM_OVERFLOW);
     return 0;
 }
 
-/* { w1: amount, w2: share, w3: rest }: shares of the month's exact total. */
-static int map_shares(Engine *en, const Node *metric, const Node *n, int m, Num *w)
+/* { w1: amount, w2: share, w3: rest }: the weeks' values, over the
+ * month's exact total (*sum); 1 when the month is 0 (then by working days). */
+static int map_shares(Engine *en, const Node *metric, const Node *n, int m, Num *w, Num *sum)
 {
     const WeekCal *c = en->p->sym->weeks;
     Num total, given = NUM_ZERO;
@@ -107,22 +107,18 @@ static int map_shares(Engine *en, const Node *metric, const Node *n, int m, Num 
     }
     if (rest >= 0)
         w[rest] = left;
-    if (num_is_zero(total))
-        return 1; /* nothing to share: by working days */
-    for (int k = 0; k < c->nfrag[m]; k++)
-        if (num_div(w[k], total, &w[k]) != NUM_OK)
-            return al_num_err(en, n->c->loc, NUM_OVERFLOW);
-    return 0;
+    *sum = total;
+    return num_is_zero(total) ? 1 : 0; /* nothing to share: by working days */
 }
 
-int al_week_shares(Engine *en, const Node *metric, int m, Num *w)
+int al_week_shares(Engine *en, const Node *metric, int m, Num *w, Num *sum)
 {
     const WeekCal *c = en->p->sym->weeks;
     const Node *n = week_split_for(en->p->sym, metric, m);
     for (int k = 0; k < WK_MAX_FRAGS; k++)
         w[k] = NUM_ZERO;
     if (n && n->c->kind == N_SPEC_MAP) {
-        int rc = map_shares(en, metric, n, m, w);
+        int rc = map_shares(en, metric, n, m, w, sum);
         if (rc <= 0)
             return rc;
         n = NULL;
@@ -132,10 +128,10 @@ int al_week_shares(Engine *en, const Node *metric, int m, Num *w)
         for (const Node *e = n->c->a; e; e = e->next)
             if (eval_num(&en->ev, &top, e->b, &w[wk_frag_by_name(c, m, e->a->name)]) < 0)
                 return -1;
-        return normalise(en, n->c, w, c->nfrag[m]);
+        return weigh(en, n->c, w, c->nfrag[m], sum);
     }
     day_weights(c, m, n != NULL, w);
-    return normalise(en, metric, w, c->nfrag[m]);
+    return weigh(en, metric, w, c->nfrag[m], sum);
 }
 
 /* ---- tables by week or day ------------------------------------------------------------------ */
@@ -144,15 +140,22 @@ typedef struct {
     Engine *en;
     const Alloc *A;
     const WeekCal *c;
-    bool days; /* columns are days, not weeks */
-    int ncol;  /* weeks, or days */
-    Num share[12][WK_MAX_FRAGS];
+    bool days;                              /* columns are days, not weeks */
+    int ncol;                               /* weeks, or days */
+    Num weight[12][WK_MAX_FRAGS], wsum[12]; /* fragment k of month m: weight / wsum */
 } Sub;
 
-/* Rounds nr lines of n cells: line r shares rowt[r] by the shares sh[0..n)
- * (exactly), each column adding up to its share of the lines' sum (largest
- * remainder): out[r * n + k]. */
-static int share_lines(const Sub *u, size_t nr, const Num *rowt, const Num *sh, int n, Num *out)
+/* v * w / sum, multiplied first (a share that ends is exact). */
+static int part(Num v, Num w, Num sum, Num *out)
+{
+    return num_mul(v, w, out) == NUM_OK && num_div(*out, sum, out) == NUM_OK ? 0 : -1;
+}
+
+/* Rounds nr lines of n cells: line r shares rowt[r] by the weights
+ * w[0..n) over wsum, each column adding up to its share of the lines' sum
+ * (largest remainder): out[r * n + k]. */
+static int share_lines(const Sub *u, size_t nr, const Num *rowt, const Num *w, Num wsum, int n,
+                       Num *out)
 {
     Num sum = NUM_ZERO, colx[7], colt[7];
     Num *exact = xmalloc((nr * (size_t)n + 1) * sizeof *exact);
@@ -160,27 +163,28 @@ static int share_lines(const Sub *u, size_t nr, const Num *rowt, const Num *sh, 
     for (size_t r = 0; r < nr; r++)
         num_add(sum, rowt[r], &sum);
     for (int k = 0; k < n && rc == 0; k++) {
-        if (num_mul(sum, sh[k], &colx[k]) != NUM_OK)
-            rc = -1;
+        rc = part(sum, w[k], wsum, &colx[k]);
         for (size_t r = 0; r < nr && rc == 0; r++)
-            if (num_mul(rowt[r], sh[k], &exact[r * (size_t)n + (size_t)k]) != NUM_OK)
-                rc = -1;
+            rc = part(rowt[r], w[k], wsum, &exact[r * (size_t)n + (size_t)k]);
     }
     if (rc == 0 && alloc_apportion(u->A->step, colx, (size_t)n, sum, APPORTION_SNAP, colt) < 0)
         rc = -1;
-    if (rc == 0)
+    if (rc < 0)
+        al_num_err(u->en, u->A->metric->name_loc, NUM_OVERFLOW);
+    else
         rc = al_round_grid(u->en, u->A, nr, (size_t)n, exact, rowt, colt, out);
     free(exact);
     return rc;
 }
 
 /* Day weights of the days [from, to): working days, or every day when
- * none is worked. */
-static void day_shares(const WeekCal *c, int from, int to, Num *sh)
+ * none is worked; their sum in *sum. */
+static void day_shares(const WeekCal *c, int from, int to, Num *w, Num *sum)
 {
     int wd = wk_workdays(c, from, to);
     for (int i = from; i < to; i++)
-        num_from_ratio(wd ? c->work[i] : 1, wd ? wd : to - from, &sh[i - from]);
+        w[i - from] = num_from_int(wd ? c->work[i] : 1);
+    *sum = num_from_int(wd ? wd : to - from);
 }
 
 /* Month m of every line: its fragments, added to their weeks or spread
@@ -191,15 +195,15 @@ static int spread_month(const Sub *u, int m, size_t nr, const Num *month, Num *l
     int n = c->nfrag[m];
     Num *fr = xmalloc((nr * WK_MAX_FRAGS + 1) * sizeof *fr);
     Num *col = xmalloc((nr + 1) * sizeof *col), *dr = xmalloc((nr * 7 + 1) * sizeof *dr);
-    int rc = share_lines(u, nr, month, u->share[m], n, fr);
+    int rc = share_lines(u, nr, month, u->weight[m], u->wsum[m], n, fr);
     for (int k = 0; k < n && rc == 0; k++) {
         int from, to, w = c->frag_week[m][k];
         wk_frag_days(c, m, k, &from, &to);
-        Num sh[7];
-        day_shares(c, from, to, sh);
+        Num sh[7], shsum;
+        day_shares(c, from, to, sh, &shsum);
         for (size_t r = 0; r < nr; r++)
             col[r] = fr[r * (size_t)n + (size_t)k];
-        if (u->days && (rc = share_lines(u, nr, col, sh, to - from, dr)) < 0)
+        if (u->days && (rc = share_lines(u, nr, col, sh, shsum, to - from, dr)) < 0)
             break;
         for (size_t r = 0; r < nr; r++) {
             Num *line = &lines[r * (size_t)u->ncol];
@@ -307,7 +311,7 @@ int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t)
     u.days = strcmp(iw == 0 ? show->a->name : show->a->next->name, "day") == 0;
     u.ncol = u.days ? u.c->ndays : u.c->nweeks;
     for (int m = 0; m < 12; m++)
-        if (al_week_shares(en, metric, m, u.share[m]) < 0)
+        if (al_week_shares(en, metric, m, u.weight[m], &u.wsum[m]) < 0)
             return -1;
     Table mt = *t;
     if (iw == 0) {
@@ -334,8 +338,8 @@ int alloc_check_weeks(Engine *en)
         const Member *tm = n->b ? sym_lookup_member(s, n->b, NULL) : NULL;
         if (!metric || !tm || !tm->dim->is_time || tm->depth != 3 || n->c->kind == N_SPEC_EQUAL)
             continue;
-        Num w[WK_MAX_FRAGS];
-        if (al_week_shares(en, metric, tm->index, w) < 0)
+        Num w[WK_MAX_FRAGS], sum;
+        if (al_week_shares(en, metric, tm->index, w, &sum) < 0)
             rc = -1;
     }
     return rc;
