@@ -274,6 +274,165 @@ static int spread_table(const Sub *u, const Table *mt, int iw, Table *t, Arena *
     return 0;
 }
 
+/* ---- rates by week or day ------------------------------------------------------------------- */
+
+#define RATE_MAX_PARTS 8
+
+/* A rate's formula at one cell or total of its table: each component's
+ * value there (slot: a cell r * ncols + c, then the row totals, the
+ * column totals and the grand total, as Table.na counts them). */
+typedef struct {
+    const Node *metric[RATE_MAX_PARTS];
+    Table tab[RATE_MAX_PARTS];
+    int n;
+    size_t slot;
+} RateCtx;
+
+static Num slot_value(const Table *t, size_t slot)
+{
+    size_t ncell = t->nrows * t->ncols;
+    if (slot < ncell)
+        return t->cells[slot];
+    if (slot < ncell + t->nrows)
+        return t->row_totals ? t->row_totals[slot - ncell] : t->cells[(slot - ncell) * t->ncols];
+    if (slot < ncell + t->nrows + t->ncols)
+        return t->col_totals[slot - ncell - t->nrows];
+    return *t->grand_total;
+}
+
+static int rate_hook(Eval *e, const Node *metric, Member **coords, int ncoords, const Node *at,
+                     Num *out)
+{
+    const RateCtx *rc = e->user;
+    for (int i = 0; i < rc->n; i++)
+        if (rc->metric[i] == metric && coords == e->cell && ncoords == e->ncell) {
+            *out = slot_value(&rc->tab[i], rc->slot);
+            return 0;
+        }
+    diag_error(e->d, at->loc, "'%s' has no value by week here", metric->name);
+    diag_note_plain(e->d, "a rate by week or day names its metrics without [ ]");
+    return -1;
+}
+
+/* The additive metrics the formula names, each once. */
+static void rate_parts(Engine *en, const Node *e, RateCtx *rc)
+{
+    for (; e; e = e->next) {
+        const Node *m = e->kind == N_NAME ? strmap_get(&en->p->sym->metrics, e->name) : NULL;
+        bool seen = false;
+        for (int i = 0; m && i < rc->n; i++)
+            seen |= rc->metric[i] == m;
+        if (m && !seen && rc->n < RATE_MAX_PARTS)
+            rc->metric[rc->n++] = m;
+        rate_parts(en, e->a, rc);
+        rate_parts(en, e->b, rc);
+        rate_parts(en, e->c, rc);
+        rate_parts(en, e->d, rc);
+    }
+}
+
+/* The days of a slot: its week or day (the column, or the row, of level
+ * iw), else the whole year. */
+static void slot_days(const Table *t, int iw, bool days, const WeekCal *c, size_t slot, int *from,
+                      int *to)
+{
+    size_t ncell = t->nrows * t->ncols, i = (size_t)-1;
+    if (slot < ncell)
+        i = iw == 0 ? slot / t->ncols : slot % t->ncols;
+    else if (slot < ncell + t->nrows && iw == 0)
+        i = slot - ncell;
+    else if (slot >= ncell + t->nrows && slot < ncell + t->nrows + t->ncols && iw == 1)
+        i = slot - ncell - t->nrows;
+    *from = 0;
+    *to = c->ndays;
+    if (i != (size_t)-1) {
+        *from = days ? (int)i : c->week_first[i];
+        *to = days ? (int)i + 1 : c->week_first[i] + 7;
+    }
+    if (*from < 0)
+        *from = 0;
+}
+
+static int rate_values(Engine *en, const Node *metric, RateCtx *rc, int iw, bool days, Table *t,
+                       Arena *arena)
+{
+    size_t nslot = t->nrows * t->ncols + t->nrows + t->ncols + 1;
+    Num *v = arena_alloc(arena, nslot * sizeof *v);
+    bool *na = arena_alloc(arena, nslot * sizeof *na);
+    Eval *ev = &en->ev;
+    Eval saved = *ev;
+    ev->metric = rate_hook;
+    ev->user = rc;
+    ev->na_div = true;
+    int rcode = 0;
+    for (rc->slot = 0; rc->slot < nslot && rcode == 0; rc->slot++) {
+        slot_days(t, iw, days, en->p->sym->weeks, rc->slot, &ev->days_from, &ev->days_to);
+        ev->na = false;
+        Frame top = {0};
+        rcode = eval_num(ev, &top, metric->c, &v[rc->slot]);
+        if ((na[rc->slot] = ev->na))
+            v[rc->slot] = NUM_ZERO;
+    }
+    ev->metric = saved.metric;
+    ev->user = saved.user;
+    ev->na_div = saved.na_div;
+    ev->na = saved.na;
+    ev->days_from = saved.days_from;
+    ev->days_to = saved.days_to;
+    size_t ncell = t->nrows * t->ncols;
+    t->cells = v;
+    t->row_totals = t->row_totals ? v + ncell : NULL;
+    t->col_totals = v + ncell + t->nrows;
+    t->grand_total = v + ncell + t->nrows + t->ncols;
+    t->na = na;
+    return rcode;
+}
+
+/* A rate (a derived metric over working_days) by week or day: its formula
+ * at every cell and total, on its components' tables by the same levels,
+ * with the working days of the cell's week or day (a total: of the year). */
+static int rate_week_table(Engine *en, const Node *show, const Node *metric, int iw, Arena *arena,
+                           Table *t)
+{
+    RateCtx *rc = xcalloc(1, sizeof *rc);
+    rate_parts(en, metric->c, rc);
+    int rcode = 0;
+    for (int i = 0; i < rc->n && rcode == 0; i++) {
+        Node part = *show;
+        part.name = rc->metric[i]->name;
+        if (!al_additive(rc->metric[i])) {
+            diag_error(en->p->diags, show->loc, "'%s' in rate '%s' is not shown by week",
+                       rc->metric[i]->name, metric->name);
+            rcode = -1;
+        } else
+            rcode = al_week_table(en, &part, arena, &rc->tab[i]);
+        if (rcode == 0 && i > 0 &&
+            (rc->tab[i].nrows != rc->tab[0].nrows || rc->tab[i].ncols != rc->tab[0].ncols)) {
+            diag_error(en->p->diags, show->loc, "the metrics of rate '%s' have different rows here",
+                       metric->name);
+            rcode = -1;
+        }
+    }
+    if (rcode == 0 && rc->n == 0) {
+        diag_error(en->p->diags, show->loc, "rate '%s' names no metric to show by week",
+                   metric->name);
+        rcode = -1;
+    }
+    if (rcode == 0) {
+        *t = rc->tab[0];
+        Kind k = (Kind)metric->flags;
+        t->metric = metric->name;
+        t->metric_label = metric->str;
+        t->kind = k == K_MONEY ? VAL_MONEY : VAL_SCORE;
+        t->decimals = k == K_MONEY ? num_decimals(en->p->sym->round_step) : 2;
+        t->note = NULL;
+        bool days = strcmp(iw == 0 ? show->a->name : show->a->next->name, "day") == 0;
+        rcode = rate_values(en, metric, rc, iw, days, t, arena);
+    }
+    free(rc);
+    return rcode;
+}
+
 int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t)
 {
     Symbols *s = en->p->sym;
@@ -295,6 +454,9 @@ int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t)
             copy.a = &lv[k];
         prev = &lv[k];
     }
+    if (metric && metric->op == MK_DERIVED && sym_mentions(metric->c, "working_days") &&
+        ((Kind)metric->flags == K_MONEY || (Kind)metric->flags == K_COUNT))
+        return rate_week_table(en, show, metric, iw, arena, t);
     if (!metric || (al_is_derived(en, metric) && !al_additive(metric)) ||
         (!al_is_derived(en, metric) && !sym_additive(metric))) {
         diag_error(en->p->diags, show->loc, "only money and count metrics are shown by %s",

@@ -218,7 +218,9 @@ static int working_days(Eval *e, Value *out)
     const WeekCal *c = e->s->weeks;
     out->kind = V_NUM;
     out->str = NULL;
-    out->num = num_from_int(wk_workdays(c, c->month_first[from], c->month_first[to + 1]));
+    out->num =
+        num_from_int(e->days_to > 0 ? wk_workdays(c, e->days_from, e->days_to)
+                                    : wk_workdays(c, c->month_first[from], c->month_first[to + 1]));
     return 0;
 }
 

@@ -110,6 +110,9 @@ struct Eval {
     /* na_div set: a division by zero is no error; it gives 0 and sets na
      * (measure.c: a derived metric with a zero denominator is n/a). */
     bool na_div, na;
+    /* when days_to > 0: working_days counts the days [days_from, days_to) of
+     * the fiscal year (a week or a day of a table by week or day) */
+    int days_from, days_to;
 };
 
 /* ---- builtins: one table for the checker, the evaluator and completion ---- */
