@@ -433,14 +433,14 @@ static int rate_week_table(Engine *en, const Node *show, const Node *metric, int
     return rcode;
 }
 
-int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t)
+/* The show by month a show by week or day is made from (copy, with the
+ * level nodes in lv); returns the position of the week or day level. */
+static int month_show(const Node *show, Node *copy, Node lv[2])
 {
-    Symbols *s = en->p->sym;
-    const Node *metric = strmap_get(&s->metrics, show->name);
-    Node copy = *show, lv[2];
     Node *prev = NULL;
-    int iw = -1, k = 0;
-    copy.a = NULL;
+    int iw = 0, k = 0;
+    *copy = *show;
+    copy->a = NULL;
     for (const Node *l = show->a; l && k < 2; l = l->next, k++) {
         lv[k] = *l;
         lv[k].next = NULL;
@@ -451,42 +451,60 @@ int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t)
         if (prev)
             prev->next = &lv[k];
         else
-            copy.a = &lv[k];
+            copy->a = &lv[k];
         prev = &lv[k];
     }
-    if (metric && metric->op == MK_DERIVED && sym_mentions(metric->c, "working_days") &&
-        ((Kind)metric->flags == K_MONEY || (Kind)metric->flags == K_COUNT))
+    return iw;
+}
+
+static bool is_rate(const Node *metric)
+{
+    Kind k = (Kind)metric->flags;
+    return metric->op == MK_DERIVED && (k == K_MONEY || k == K_COUNT) &&
+           sym_mentions(metric->c, "working_days");
+}
+
+/* The week or day side of the table in place of the months. */
+static void sub_headings(const Sub *u, int iw, Table *t, Arena *arena)
+{
+    if (iw == 0) {
+        t->row_level = u->days ? "day" : "week";
+        t->nrows = (size_t)u->ncol;
+        t->row_names = col_names(u, arena);
+        t->row_labels = NULL;
+    } else {
+        t->col_level = u->days ? "day" : "week";
+        t->ncols = (size_t)u->ncol;
+        t->col_names = col_names(u, arena);
+        t->col_labels = NULL;
+    }
+}
+
+int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t)
+{
+    Symbols *s = en->p->sym;
+    const Node *metric = strmap_get(&s->metrics, show->name);
+    Node copy, lv[2];
+    int iw = month_show(show, &copy, lv);
+    const char *sub = iw == 1 ? show->a->next->name : show->a->name;
+    if (metric && is_rate(metric))
         return rate_week_table(en, show, metric, iw, arena, t);
     if (!metric || (al_is_derived(en, metric) && !al_additive(metric)) ||
         (!al_is_derived(en, metric) && !sym_additive(metric))) {
-        diag_error(en->p->diags, show->loc, "only money and count metrics are shown by %s",
-                   iw == 1 ? show->a->next->name : show->a->name);
+        diag_error(en->p->diags, show->loc, "only money and count metrics are shown by %s", sub);
         diag_note_plain(en->p->diags, "show it by month");
         return -1;
     }
-    if (alloc_table(en, &copy, arena, t) < 0)
+    Alloc *A = NULL;
+    if (alloc_table(en, &copy, arena, t) < 0 || !(A = alloc_get(en, metric)))
         return -1;
-    Alloc *A = alloc_get(en, metric);
-    if (!A)
-        return -1;
-    Sub u = {.en = en, .A = A, .c = s->weeks};
-    u.days = strcmp(iw == 0 ? show->a->name : show->a->next->name, "day") == 0;
+    Sub u = {.en = en, .A = A, .c = s->weeks, .days = strcmp(sub, "day") == 0};
     u.ncol = u.days ? u.c->ndays : u.c->nweeks;
     for (int m = 0; m < 12; m++)
         if (al_week_shares(en, metric, m, u.weight[m], &u.wsum[m]) < 0)
             return -1;
     Table mt = *t;
-    if (iw == 0) {
-        t->row_level = u.days ? "day" : "week";
-        t->nrows = (size_t)u.ncol;
-        t->row_names = col_names(&u, arena);
-        t->row_labels = NULL;
-    } else {
-        t->col_level = u.days ? "day" : "week";
-        t->ncols = (size_t)u.ncol;
-        t->col_names = col_names(&u, arena);
-        t->col_labels = NULL;
-    }
+    sub_headings(&u, iw, t, arena);
     return spread_table(&u, &mt, iw, t, arena);
 }
 

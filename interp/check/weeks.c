@@ -167,9 +167,8 @@ static void week_entries(R *r, const Node *n, int m)
     }
 }
 
-/* split M by month [in SCOPE] weights { month: days }: the months a split
- * by week equally at a coarser scope implies. */
-static void imply_months(R *r, Node *n, const Member *tm)
+/* A split by month of the same metric and scope as n, reported. */
+static bool month_split_clash(R *r, const Node *n, const Member *tm)
 {
     Symbols *s = r->s;
     for (int i = 0; i < s->nsplits; i++) {
@@ -183,17 +182,17 @@ static void imply_months(R *r, Node *n, const Member *tm)
             diag_note(r->d, o->loc,
                       "the split by month; a split by week sets the months itself "
                       "(in proportion to their days)");
-            return;
+            return true;
         }
     }
-    Node *sp = ast_new(&s->arena, N_SPLIT, n->loc),
-         *spec = ast_new(&s->arena, N_SPEC_WEIGHTS, n->loc);
-    sp->name = n->name;
-    sp->name_loc = n->name_loc;
-    sp->a = ast_new(&s->arena, N_NAME, n->a->loc);
-    sp->a->name = "month";
-    sp->b = n->b;
-    sp->c = spec;
+    return false;
+}
+
+/* { month: its days } for the months under tm. */
+static Node *month_days(R *r, const Node *n, const Member *tm)
+{
+    Symbols *s = r->s;
+    Node *list = NULL;
     for (size_t i = 0; i < s->time->nmembers; i++) {
         Member *mm = s->time->members[i];
         const Member *up = mm;
@@ -209,10 +208,52 @@ static void imply_months(R *r, Node *n, const Member *tm)
             num_from_int(s->weeks->month_first[mm->index + 1] - s->weeks->month_first[mm->index]);
         e->b->flags = K_NUM;
         e->b->str = "";
-        spec->a = ast_append(spec->a, e);
+        list = ast_append(list, e);
     }
+    return list;
+}
+
+/* split M by month [in SCOPE] weights { month: days }: the months a split
+ * by week equally at a coarser scope implies. */
+static void imply_months(R *r, Node *n, const Member *tm)
+{
+    Symbols *s = r->s;
+    if (month_split_clash(r, n, tm))
+        return;
+    Node *sp = ast_new(&s->arena, N_SPLIT, n->loc);
+    sp->name = n->name;
+    sp->name_loc = n->name_loc;
+    sp->a = ast_new(&s->arena, N_NAME, n->a->loc);
+    sp->a->name = "month";
+    sp->b = n->b;
+    sp->c = ast_new(&s->arena, N_SPEC_WEIGHTS, n->loc);
+    sp->c->a = month_days(r, n, tm);
     s->splits = xrealloc(s->splits, (size_t)(s->nsplits + 1) * sizeof *s->splits);
     s->splits[s->nsplits++] = sp;
+}
+
+/* The form of a split by week scoped to month m (-1: a coarser period). */
+static void week_form(R *r, Node *n, const Member *tm, int m)
+{
+    NodeKind k = n->c->kind;
+    if (m < 0 && k != N_SPEC_EQUAL) {
+        diag_error(r->d, n->c->loc, "a split by week in %s must be 'equally'", tm->name);
+        diag_note_plain(r->d,
+                        "name the weeks of one month: split %s by week in oct { w1: ..., "
+                        "w2: rest }",
+                        n->name);
+        return;
+    }
+    if (k != N_SPEC_EQUAL && k != N_SPEC_MAP && k != N_SPEC_WEIGHTS) {
+        diag_error(r->d, n->c->loc, "a split by week takes { week: value }, weights or equally");
+        return;
+    }
+    if (n->d)
+        diag_error(r->d, n->d->loc, "a split by week has no overassign or reserve");
+    if (m >= 0 && k != N_SPEC_EQUAL)
+        week_entries(r, n, m);
+    if (m < 0)
+        imply_months(r, n, tm);
 }
 
 static void check_week_split(R *r, Node *n, StrMap *seen)
@@ -245,26 +286,7 @@ static void check_week_split(R *r, Node *n, StrMap *seen)
         return;
     }
     strmap_put(seen, key, n);
-    int m = rs_month_of(tm);
-    NodeKind k = n->c->kind;
-    if (m < 0 && k != N_SPEC_EQUAL) {
-        diag_error(r->d, n->c->loc, "a split by week in %s must be 'equally'", tm->name);
-        diag_note_plain(r->d,
-                        "name the weeks of one month: split %s by week in oct { w1: ..., "
-                        "w2: rest }",
-                        n->name);
-        return;
-    }
-    if (k != N_SPEC_EQUAL && k != N_SPEC_MAP && k != N_SPEC_WEIGHTS) {
-        diag_error(r->d, n->c->loc, "a split by week takes { week: value }, weights or equally");
-        return;
-    }
-    if (n->d)
-        diag_error(r->d, n->d->loc, "a split by week has no overassign or reserve");
-    if (m >= 0 && k != N_SPEC_EQUAL)
-        week_entries(r, n, m);
-    if (m < 0)
-        imply_months(r, n, tm);
+    week_form(r, n, tm, rs_month_of(tm));
 }
 
 void rs_check_week_splits(R *r)
