@@ -480,6 +480,46 @@ static void sub_headings(const Sub *u, int iw, Table *t, Arena *arena)
     }
 }
 
+/* A metric named with [ ] inside a rate's formula (or NULL). */
+static const Node *indexed_part(const Symbols *s, const Node *e)
+{
+    for (; e; e = e->next) {
+        if (e->kind == N_INDEX && e->a && e->a->kind == N_NAME &&
+            strmap_get(&s->metrics, e->a->name))
+            return e;
+        const Node *kids[] = {e->a, e->b, e->c, e->d};
+        for (int i = 0; i < 4; i++) {
+            const Node *f = indexed_part(s, kids[i]);
+            if (f)
+                return f;
+        }
+    }
+    return NULL;
+}
+
+int alloc_check_week_show(Engine *en, const Node *metric, const Node *at)
+{
+    const Symbols *s = en->p->sym;
+    if (is_rate(metric)) {
+        const Node *ix = indexed_part(s, metric->c);
+        if (!ix)
+            return 0;
+        diag_error(en->p->diags, at->loc, "rate '%s' cannot be shown by %s", metric->name,
+                   at->name);
+        diag_note(en->p->diags, ix->loc, "a rate by week or day names its metrics without [ ]");
+        return -1;
+    }
+    if ((al_is_derived(en, metric) && !al_additive(metric)) ||
+        (!al_is_derived(en, metric) && !sym_additive(metric))) {
+        diag_error(en->p->diags, at->loc, "only money and count metrics are shown by %s", at->name);
+        diag_note_plain(en->p->diags, "'%s' is a %s: show it by month", metric->name,
+                        al_is_derived(en, metric) ? "ratio"
+                                                  : sym_kind_name(sym_metric_kind(metric)));
+        return -1;
+    }
+    return 0;
+}
+
 int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t)
 {
     Symbols *s = en->p->sym;
@@ -487,14 +527,11 @@ int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t)
     Node copy, lv[2];
     int iw = month_show(show, &copy, lv);
     const char *sub = iw == 1 ? show->a->next->name : show->a->name;
-    if (metric && is_rate(metric))
-        return rate_week_table(en, show, metric, iw, arena, t);
-    if (!metric || (al_is_derived(en, metric) && !al_additive(metric)) ||
-        (!al_is_derived(en, metric) && !sym_additive(metric))) {
-        diag_error(en->p->diags, show->loc, "only money and count metrics are shown by %s", sub);
-        diag_note_plain(en->p->diags, "show it by month");
+    const Node *at = iw == 1 ? show->a->next : show->a;
+    if (!metric || alloc_check_week_show(en, metric, at) < 0)
         return -1;
-    }
+    if (is_rate(metric))
+        return rate_week_table(en, show, metric, iw, arena, t);
     Alloc *A = NULL;
     if (alloc_table(en, &copy, arena, t) < 0 || !(A = alloc_get(en, metric)))
         return -1;

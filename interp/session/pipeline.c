@@ -134,6 +134,8 @@ static void check_show(Engine *en, const Node *show)
     const Node *metric = strmap_get(&s->metrics, show->name);
     for (const Node *l = show->a; metric && show->op == SHOW_METRIC && l; l = l->next) {
         bool sub = strcmp(l->name, "week") == 0 || strcmp(l->name, "day") == 0;
+        if (sub && alloc_check_week_show(en, metric, l) < 0)
+            return;
         Level *lv = strmap_get(&s->levels, sub ? "month" : l->name);
         if (lv && alloc_check_levels(en, metric, &lv, 1, l, ALLOC_ASK_TABLE) < 0)
             return;
