@@ -26,7 +26,7 @@ bool al_additive(const Node *metric)
 {
     Kind k = sym_value_kind(metric);
     return (k == K_MONEY || k == K_COUNT) &&
-           !(metric->op == MK_DERIVED && sym_mentions(metric->c, "working_days"));
+           !(metric->op == MK_DERIVED && sym_uses_working_days(metric->c));
 }
 
 /* ---- the dimensions a derived metric has --------------------------------------------------- */

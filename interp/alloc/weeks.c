@@ -461,7 +461,7 @@ static bool is_rate(const Node *metric)
 {
     Kind k = (Kind)metric->flags;
     return metric->op == MK_DERIVED && (k == K_MONEY || k == K_COUNT) &&
-           sym_mentions(metric->c, "working_days");
+           sym_uses_working_days(metric->c);
 }
 
 /* The week or day side of the table in place of the months. */

@@ -173,8 +173,10 @@ static Kind check_name(R *r, const Scope *sc, Node *e)
     Node *metric = strmap_get(&r->s->metrics, n);
     if (metric)
         return metric_name_kind(r, sc, e, metric);
-    if (strcmp(n, "working_days") == 0)
+    if (strcmp(n, "working_days") == 0) {
+        e->op = SYM_WORKING_DAYS;
         return K_NUM;
+    }
     return not_a_value(r, sc, e);
 }
 

@@ -240,7 +240,7 @@ NOINLINE static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out
         out->str = NULL;
         return e->metric(e, metric, e->cell, e->ncell, n, &out->num);
     }
-    if (strcmp(name, "working_days") == 0 && e->s->weeks)
+    if (n->op == SYM_WORKING_DAYS && e->s->weeks)
         return working_days(e, out);
     diag_error(e->d, n->loc, "'%s' has no value here", name);
     if (f && f->member)

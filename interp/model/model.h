@@ -148,9 +148,12 @@ int sym_word_index(const char *const *words, const char *name);
 /* The number of words in a NULL-terminated list. */
 int sym_word_count(const char *const *words);
 
-/* Whether expression e names `name` (a bare N_NAME) anywhere: a derived
- * metric over working_days is a rate, evaluated at each cell. */
-bool sym_mentions(const Node *e, const char *name);
+/* N_NAME.op of a name the checker bound to the builtin working_days (no
+ * let, metric or parameter of that name). */
+#define SYM_WORKING_DAYS 1
+/* Whether expression e uses the builtin working_days anywhere: a derived
+ * metric over it is a rate, evaluated at each cell. */
+bool sym_uses_working_days(const Node *e);
 
 /* Frees everything a Symbols owns, and s itself (NULL is allowed). */
 void sym_free(Symbols *s);

@@ -98,13 +98,13 @@ Kind sym_value_kind(const Node *metric)
     return metric->op == MK_DERIVED ? (Kind)metric->flags : sym_metric_kind(metric);
 }
 
-bool sym_mentions(const Node *e, const char *name)
+bool sym_uses_working_days(const Node *e)
 {
     for (; e; e = e->next) {
-        if (e->kind == N_NAME && strcmp(e->name, name) == 0)
+        if (e->kind == N_NAME && e->op == SYM_WORKING_DAYS)
             return true;
-        if (sym_mentions(e->a, name) || sym_mentions(e->b, name) || sym_mentions(e->c, name) ||
-            sym_mentions(e->d, name))
+        if (sym_uses_working_days(e->a) || sym_uses_working_days(e->b) ||
+            sym_uses_working_days(e->c) || sym_uses_working_days(e->d))
             return true;
     }
     return false;
