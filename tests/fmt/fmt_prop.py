@@ -175,6 +175,9 @@ def one(bin_, seed, keep):
     if metrics and rng.random() < 0.3:
         m = rng.choice(metrics)
         text += "show %s by %s\n" % (m, rng.choice(["week", "day", "rep, week", "week, region"]))
+        if rng.random() < 0.5:
+            text += "split %s by week in %s { w1: %s, w2: rest }\n" % (
+                m, rng.choice(["oct", "2027-11", "dec"]), rng.choice(["10%", "1", "1万"]))
     messy = relayout(rng, text) if seed % 4 else text
     shows = []
     for s in P.shows:
