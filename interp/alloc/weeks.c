@@ -497,18 +497,38 @@ static const Node *indexed_part(const Symbols *s, const Node *e)
     return NULL;
 }
 
-int alloc_check_week_show(Engine *en, const Node *metric, const Node *at)
+/* A rate by week or day: its metrics named plainly, each money or count. */
+static int check_rate_parts(Engine *en, const Node *metric, const Node *at)
 {
-    const Symbols *s = en->p->sym;
-    if (is_rate(metric)) {
-        const Node *ix = indexed_part(s, metric->c);
-        if (!ix)
-            return 0;
+    const Node *ix = indexed_part(en->p->sym, metric->c);
+    if (ix) {
         diag_error(en->p->diags, at->loc, "rate '%s' cannot be shown by %s", metric->name,
                    at->name);
         diag_note(en->p->diags, ix->loc, "a rate by week or day names its metrics without [ ]");
         return -1;
     }
+    RateCtx *parts = xcalloc(1, sizeof *parts);
+    rate_parts(en, metric->c, parts);
+    int rc = 0;
+    for (int i = 0; i < parts->n && rc == 0; i++)
+        if (!al_additive(parts->metric[i])) {
+            diag_error(en->p->diags, at->loc, "rate '%s' cannot be shown by %s: '%s' is a %s",
+                       metric->name, at->name, parts->metric[i]->name,
+                       al_is_derived(en, parts->metric[i])
+                           ? "ratio"
+                           : sym_kind_name(sym_metric_kind(parts->metric[i])));
+            diag_note_plain(en->p->diags,
+                            "a rate by week or day is made of money and count metrics");
+            rc = -1;
+        }
+    free(parts);
+    return rc;
+}
+
+int alloc_check_week_show(Engine *en, const Node *metric, const Node *at)
+{
+    if (is_rate(metric))
+        return check_rate_parts(en, metric, at);
     if ((al_is_derived(en, metric) && !al_additive(metric)) ||
         (!al_is_derived(en, metric) && !sym_additive(metric))) {
         diag_error(en->p->diags, at->loc, "only money and count metrics are shown by %s", at->name);
