@@ -278,6 +278,8 @@ static int spread_table(const Sub *u, const Table *mt, int iw, Table *t, Arena *
 
 #define RATE_MAX_PARTS 8
 
+static bool by_formula(Engine *en, const Node *metric);
+
 /* A rate's formula at one cell or total of its table: each component's
  * value there (slot: a cell r * ncols + c, then the row totals, the
  * column totals and the grand total, as Table.na counts them). */
@@ -310,7 +312,7 @@ static int rate_hook(Eval *e, const Node *metric, Member **coords, int ncoords, 
             return 0;
         }
     diag_error(e->d, at->loc, "'%s' has no value by week here", metric->name);
-    diag_note_plain(e->d, "a rate by week or day names its metrics without [ ]");
+    diag_note_plain(e->d, "a ratio or rate by week or day names its metrics without [ ]");
     return -1;
 }
 
@@ -401,21 +403,20 @@ static int rate_week_table(Engine *en, const Node *show, const Node *metric, int
         Node part = *show;
         part.name = rc->metric[i]->name;
         if (!al_additive(rc->metric[i])) {
-            diag_error(en->p->diags, show->loc, "'%s' in rate '%s' is not shown by week",
+            diag_error(en->p->diags, show->loc, "'%s' in '%s' is not shown by week",
                        rc->metric[i]->name, metric->name);
             rcode = -1;
         } else
             rcode = al_week_table(en, &part, arena, &rc->tab[i]);
         if (rcode == 0 && i > 0 &&
             (rc->tab[i].nrows != rc->tab[0].nrows || rc->tab[i].ncols != rc->tab[0].ncols)) {
-            diag_error(en->p->diags, show->loc, "the metrics of rate '%s' have different rows here",
+            diag_error(en->p->diags, show->loc, "the metrics of '%s' have different rows here",
                        metric->name);
             rcode = -1;
         }
     }
     if (rcode == 0 && rc->n == 0) {
-        diag_error(en->p->diags, show->loc, "rate '%s' names no metric to show by week",
-                   metric->name);
+        diag_error(en->p->diags, show->loc, "'%s' names no metric to show by week", metric->name);
         rcode = -1;
     }
     if (rcode == 0) {
@@ -423,8 +424,10 @@ static int rate_week_table(Engine *en, const Node *show, const Node *metric, int
         Kind k = (Kind)metric->flags;
         t->metric = metric->name;
         t->metric_label = metric->str;
-        t->kind = k == K_MONEY ? VAL_MONEY : VAL_SCORE;
-        t->decimals = k == K_MONEY ? num_decimals(en->p->sym->round_step) : 2;
+        t->kind = k == K_MONEY ? VAL_MONEY : k == K_COUNT || k == K_SCORE ? VAL_SCORE : VAL_PERCENT;
+        t->decimals = k == K_MONEY           ? num_decimals(en->p->sym->round_step)
+                      : t->kind == VAL_SCORE ? 2
+                                             : 4;
         t->note = NULL;
         bool days = strcmp(iw == 0 ? show->a->name : show->a->next->name, "day") == 0;
         rcode = rate_values(en, metric, rc, iw, days, t, arena);
@@ -457,11 +460,10 @@ static int month_show(const Node *show, Node *copy, Node lv[2])
     return iw;
 }
 
-static bool is_rate(const Node *metric)
+/* A ratio or a rate: its formula again at every cell and total. */
+static bool by_formula(Engine *en, const Node *metric)
 {
-    Kind k = (Kind)metric->flags;
-    return metric->op == MK_DERIVED && (k == K_MONEY || k == K_COUNT) &&
-           sym_uses_working_days(metric->c);
+    return al_is_derived(en, metric) && !al_additive(metric);
 }
 
 /* The week or day side of the table in place of the months. */
@@ -502,9 +504,9 @@ static int check_rate_parts(Engine *en, const Node *metric, const Node *at)
 {
     const Node *ix = indexed_part(en->p->sym, metric->c);
     if (ix) {
-        diag_error(en->p->diags, at->loc, "rate '%s' cannot be shown by %s", metric->name,
-                   at->name);
-        diag_note(en->p->diags, ix->loc, "a rate by week or day names its metrics without [ ]");
+        diag_error(en->p->diags, at->loc, "'%s' cannot be shown by %s", metric->name, at->name);
+        diag_note(en->p->diags, ix->loc,
+                  "a ratio or rate by week or day names its metrics without [ ]");
         return -1;
     }
     RateCtx *parts = xcalloc(1, sizeof *parts);
@@ -512,13 +514,13 @@ static int check_rate_parts(Engine *en, const Node *metric, const Node *at)
     int rc = 0;
     for (int i = 0; i < parts->n && rc == 0; i++)
         if (!al_additive(parts->metric[i])) {
-            diag_error(en->p->diags, at->loc, "rate '%s' cannot be shown by %s: '%s' is a %s",
+            diag_error(en->p->diags, at->loc, "'%s' cannot be shown by %s: '%s' is a %s",
                        metric->name, at->name, parts->metric[i]->name,
                        al_is_derived(en, parts->metric[i])
                            ? "ratio"
                            : sym_kind_name(sym_metric_kind(parts->metric[i])));
             diag_note_plain(en->p->diags,
-                            "a rate by week or day is made of money and count metrics");
+                            "a ratio or rate by week or day is made of money and count metrics");
             rc = -1;
         }
     free(parts);
@@ -527,14 +529,13 @@ static int check_rate_parts(Engine *en, const Node *metric, const Node *at)
 
 int alloc_check_week_show(Engine *en, const Node *metric, const Node *at)
 {
-    if (is_rate(metric))
+    if (by_formula(en, metric))
         return check_rate_parts(en, metric, at);
-    if ((al_is_derived(en, metric) && !al_additive(metric)) ||
-        (!al_is_derived(en, metric) && !sym_additive(metric))) {
-        diag_error(en->p->diags, at->loc, "only money and count metrics are shown by %s", at->name);
-        diag_note_plain(en->p->diags, "'%s' is a %s: show it by month", metric->name,
-                        al_is_derived(en, metric) ? "ratio"
-                                                  : sym_kind_name(sym_metric_kind(metric)));
+    if (!al_is_derived(en, metric) && !sym_additive(metric)) {
+        diag_error(en->p->diags, at->loc, "a %s metric is not shown by %s",
+                   sym_kind_name(sym_metric_kind(metric)), at->name);
+        diag_note_plain(en->p->diags, "'%s' does not add up over days: show it by month",
+                        metric->name);
         return -1;
     }
     return 0;
@@ -550,7 +551,7 @@ int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t)
     const Node *at = iw == 1 ? show->a->next : show->a;
     if (!metric || alloc_check_week_show(en, metric, at) < 0)
         return -1;
-    if (is_rate(metric))
+    if (by_formula(en, metric))
         return rate_week_table(en, show, metric, iw, arena, t);
     Alloc *A = NULL;
     if (alloc_table(en, &copy, arena, t) < 0 || !(A = alloc_get(en, metric)))
