@@ -143,6 +143,7 @@ def gen(rng):
     body = []
     for M in metrics:
         body += ["metric %s %s" % (M.name, M.kind), "target %s = %s" % (M.name, M.target)] + M.lines
+    body.append("metric rate0 = %s / working_days" % metrics[0].name)
     text = "\n".join(head + [dim] + body) + "\n"
     csv = "date,name,workday\n" + "".join(
         "%s,h%d,%s\n" % (d.isoformat(), i, "yes" if w else "") for i, (d, w) in enumerate(sorted(holidays.items())))
@@ -276,6 +277,11 @@ def check_plan(bin_, seed, keep):
                 check_metric(bin_, d, cal, M, regions, problems)
             except RuntimeError as e:
                 problems.append(str(e))
+        if not problems:
+            try:
+                check_rate(bin_, d, cal, metrics[0], problems)
+            except RuntimeError as e:
+                problems.append(str(e))
         if problems and keep:
             os.makedirs(keep, exist_ok=True)
             shutil.copy(os.path.join(d, "plan.plan"), os.path.join(keep, "weeks_%d.plan" % seed))
@@ -321,6 +327,39 @@ def check_metric(bin_, d, cal, M, regions, problems):
         if len(problems) > 8:
             return
     check_locks(cal, M, rm["total"], rd["total"], problems)
+
+
+def check_rate(bin_, d, cal, M, problems):
+    """rate0 = M / working_days: by week, day and month, the shown value of M over the
+    working days of the calendar's week, day or month; n/a without working days."""
+    for level in ("week", "day", "month"):
+        _, vals = run_show(bin_, d, "%s by %s" % (M.name, level))
+        _, rate = run_show(bin_, d, "rate0 by %s" % level)
+        keys = [k for k in vals if k != "total"]
+        for i, k in enumerate(keys):
+            if level == "week":
+                a, b = max(cal.week_first[i], 0), min(cal.week_first[i] + 7, cal.ndays)
+            elif level == "day":
+                a, b = i, i + 1
+            else:
+                a, b = cal.month_first[i], cal.month_first[i + 1]
+            wd = cal.workdays(a, b)
+            got = rate[k][0]
+            if wd == 0:
+                if got is not None:
+                    problems.append("rate0 by %s: %s has no working day but shows %s" % (level, k, got))
+                continue
+            want = vals[k][0] / wd
+            # by week and day the rate divides the table's value; by month, like every
+            # ratio there, the exact one (within a rounding step of the table's)
+            slack = F(1, 100) + (M.step / wd if level == "month" else 0)
+            if got is None or abs(got - want) > slack:
+                problems.append("rate0 by %s: %s shows %s, %s / %d working days is %s"
+                                % (level, k, got, vals[k][0], wd, float(want)))
+                return
+        year = vals["total"][0] / cal.workdays(0, cal.ndays)
+        if abs(rate["total"][0] - year) > F(1, 100) + M.step:
+            problems.append("rate0 by %s: the total %s is not the year's %s" % (level, rate["total"][0], float(year)))
 
 
 def check_member(cal, M, r, weeks, months, days, problems):
