@@ -1,9 +1,12 @@
-/* weeks.c -- weeks and days under the months: the share of each week
+/* weeks.c -- weeks and days under the months: the weight of each week
  * fragment of a month (from the metric's split by week, else by working
  * days), and the tables by week or day made from the table by month.
  * Each member's month cell is shared among the month's week fragments by
- * largest remainder, so they add up to it exactly; a week is the sum of
- * its fragments; a day takes its fragment's value by working days. */
+ * controlled rounding (the members' fragments add up to their month cells,
+ * each fragment column to its share of the month's total, by largest
+ * remainder); a week is the sum of its fragments; a fragment is shared
+ * among its days by working days the same way.  Ratios and rates by week
+ * or day are their formula on these tables. */
 #include <stdlib.h>
 #include <string.h>
 
