@@ -112,6 +112,7 @@ check: check-views
 check-views: $(BIN)
 	python3 tests/prop/views_prop.py --selftest 100
 	python3 tests/prop/views_prop.py ./$(BIN)
+	python3 tests/prop/weeks_prop.py ./$(BIN)
 
 check-asan:
 	FMT_PROP_N=40 $(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \

@@ -44,12 +44,12 @@ cli: base syntax model load data eval check render alloc measure session fmt rep
 # independent parts: each part has its own public header)
 PUBLIC='
 base/util.h base/num.h base/diag.h base/calendar.h base/term.h base/files.h base/valfmt.h
-base/ident.h
+base/ident.h base/weeks.h
 syntax/ast.h syntax/syntax.h
 model/model.h
 load/load.h
 data/csv.h data/cells.h data/history.h data/actuals.h data/source.h data/mapping.h data/roster.h
-data/targets.h data/notes.h
+data/targets.h data/notes.h data/holidays.h
 check/check.h
 eval/eval.h
 render/render.h

@@ -184,6 +184,15 @@ int alloc_check_levels(Engine *en, const Node *metric, Level *const *lv, int nlv
  * at (a normal engine); 0, or -1 after reporting. */
 int alloc_check_derived(Engine *en);
 
+/* Whether metric can be shown by week or day (at: the level's node): a
+ * money or count metric, or a rate naming its metrics plainly; 0, or -1
+ * after reporting. */
+int alloc_check_week_show(Engine *en, const Node *metric, const Node *at);
+
+/* The splits by week of one month (amounts, shares, rest, weights)
+ * against the month's value (a normal engine); 0, or -1 after reporting. */
+int alloc_check_weeks(Engine *en);
+
 /* Prints how the cell METRIC[coords] came about: every split on the way,
  * with its position in the plan and the numbers. */
 int alloc_explain(Engine *en, const Node *cell_expr, Buf *out);

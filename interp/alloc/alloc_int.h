@@ -211,6 +211,12 @@ int al_eval_cells(Engine *en, const Node *metric, Alloc *G, Level *const *lv, in
  * own), and whether it adds up (its formula is money or a count). */
 bool al_is_derived(Engine *en, const Node *metric);
 bool al_additive(const Node *metric);
+/* weeks.c: whether a level name is one under the month (week, day); the
+ * weights w[0..nfrag) of fiscal month m's week fragments for metric, over
+ * *sum (0, or -1 after reporting); the table of a show by week or day. */
+bool al_sub_month(const char *level);
+int al_week_shares(Engine *en, const Node *metric, int m, Num *w, Num *sum);
+int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t);
 /* A grid of the levels lv[0..n) for al_eval_grid: an allocation with an
  * axis per level, its leaves the level's members (free it with
  * al_level_grid_free). */

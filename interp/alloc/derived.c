@@ -26,7 +26,8 @@ bool alloc_is_ratio(Engine *en, const Node *metric)
 bool al_additive(const Node *metric)
 {
     Kind k = sym_value_kind(metric);
-    return k == K_MONEY || k == K_COUNT;
+    return (k == K_MONEY || k == K_COUNT) &&
+           !(metric->op == MK_DERIVED && sym_uses_working_days(metric->c));
 }
 
 /* ---- the dimensions a derived metric has --------------------------------------------------- */

@@ -434,6 +434,11 @@ static int ratio_table(Engine *en, const Node *show, const Node *metric, Arena *
     t->metric_label = metric->str;
     t->kind = k == K_SCORE ? VAL_SCORE : VAL_PERCENT;
     t->decimals = k == K_SCORE ? 2 : 4;
+    if (k == K_MONEY ||
+        k == K_COUNT) { /* a rate per working day: money, or a count in 2 decimals */
+        t->kind = k == K_MONEY ? VAL_MONEY : VAL_SCORE;
+        t->decimals = k == K_MONEY ? num_decimals(s->round_step) : 2;
+    }
     Side side[2] = {{.n = 1}, {.n = 1}};
     for (int i = 0; i < nlv; i++)
         side_members(&side[i], lv[i], lv[i]->dim->nmembers + 1, arena, NULL);
@@ -586,6 +591,9 @@ int al_table_one(Engine *en, const Node *show, Arena *arena, Table *t)
     const Node *metric = strmap_get(&s->metrics, show->name);
     if (!metric)
         return -1;
+    for (const Node *l = show->a; l; l = l->next)
+        if (al_sub_month(l->name))
+            return al_week_table(en, show, arena, t);
     if (al_is_derived(en, metric) && !al_additive(metric)) /* a target set directly wins */
         return ratio_table(en, show, metric, arena, t);
     Alloc *A = alloc_get(en, metric);

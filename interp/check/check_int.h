@@ -87,6 +87,13 @@ void rs_index_members(R *r);
  * (inherited); once per dimension. */
 void rs_activity(Dim *d);
 void rs_check_splits(R *r); /* splits.c */
+/* weeks.c: a calendar setting of the header (SET_WEEKS .. SET_HOLIDAYS),
+ * the week calendar with its holidays, the splits by week (before
+ * rs_check_splits: they add the month splits they imply). */
+void rs_week_setting(R *r, int k, Node *v);
+void rs_build_weeks(R *r);
+void rs_check_week_splits(R *r);
+int rs_month_of(const Member *m);
 /* Reports cyclic definitions, with each edge; sets the lets' constant
  * values (cycles.c). */
 void rs_check_cycles(R *r);

@@ -324,7 +324,11 @@ static void check_notes(R *r, const Node *rv, const Node *it)
 
 static void check_review(R *r, Node *n)
 {
-    if (sym_word_index(sym_cadence_names, n->name) < 0) {
+    if (strcmp(n->name, "weekly") == 0) {
+        diag_error(r->d, n->name_loc, "weekly reviews are not in this release");
+        diag_note_plain(r->d, "review monthly, and show the weekly targets with 'show METRIC by "
+                              "rep, week'");
+    } else if (sym_word_index(sym_cadence_names, n->name) < 0) {
         diag_error(r->d, n->name_loc, "unknown review cadence '%s'", n->name);
         sym_suggest_word(r->d, n->name, sym_cadence_names, CAD__COUNT);
         diag_note_plain(r->d, "reviews are monthly, quarterly, half or annual");
@@ -428,7 +432,8 @@ static void check_show_levels(R *r, Node *n)
     Dim *dims[16];
     int nd = 0;
     for (Node *l = n->a; l; l = l->next) {
-        Level *lv = strmap_get(&r->s->levels, l->name);
+        bool sub = strcmp(l->name, "week") == 0 || strcmp(l->name, "day") == 0;
+        Level *lv = strmap_get(&r->s->levels, sub ? "month" : l->name);
         if (!lv) {
             diag_error(r->d, l->loc, "unknown level '%s'", l->name);
             sym_note_levels(r->d, r->s, l->name);

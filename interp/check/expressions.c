@@ -181,6 +181,10 @@ static Kind check_name(R *r, const Scope *sc, Node *e)
         return metric_name_kind(r, sc, e, metric);
     if ((sc->flags & SC_CELL_ATTRS) && rx_cell_attr(r, sc, e, &k))
         return k;
+    if (strcmp(n, "working_days") == 0) {
+        e->op = SYM_WORKING_DAYS;
+        return K_NUM;
+    }
     return not_a_value(r, sc, e);
 }
 

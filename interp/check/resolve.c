@@ -26,6 +26,12 @@ static void put_unique(R *r, StrMap *m, Node *n, const char *what)
 
 static void add_split(Symbols *s, Node *n)
 {
+    if (n->a && (strcmp(n->a->name, "week") == 0 || strcmp(n->a->name, "day") == 0)) {
+        s->week_splits =
+            xrealloc(s->week_splits, (size_t)(s->nweek_splits + 1) * sizeof *s->week_splits);
+        s->week_splits[s->nweek_splits++] = n;
+        return;
+    }
     s->splits = xrealloc(s->splits, (size_t)(s->nsplits + 1) * sizeof *s->splits);
     s->splits[s->nsplits++] = n;
 }
@@ -250,6 +256,9 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
     case SET_ROUNDING:
         set_rounding(r, a->a);
         break;
+    default:
+        rs_week_setting(r, k, a->a);
+        break;
     }
 }
 
@@ -364,6 +373,7 @@ void check_program(Program *p)
     check_header(&r);
     rs_select_years(&r);
     build_time(&r);
+    rs_build_weeks(&r);
     for (Unit *u = p->units; u; u = u->next)
         for (Node *n = u->items; n; n = n->next)
             if (n->kind == N_DIMENSION)
@@ -378,6 +388,7 @@ void check_program(Program *p)
             for (Node *n = u->items; n; n = n->next)
                 if ((n->kind == N_METRIC && n->op == MK_DERIVED) == (pass == 0))
                     rs_check_item(&r, n);
+    rs_check_week_splits(&r);
     rs_check_splits(&r);
     strmap_free(&r.graph);
     strmap_free(&r.cells);

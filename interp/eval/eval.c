@@ -238,6 +238,28 @@ NOINLINE static bool no_cell_attr(Eval *e, const Node *n)
 }
 
 /* The innermost frame first, then lets, then metrics. */
+/* working_days: the working days of the cell's period (its time
+ * coordinate: a month, quarter, half or the year), else of the year. */
+static int working_days(Eval *e, Value *out)
+{
+    int from = 0, to = 11;
+    for (int i = 0; i < e->ncell; i++) {
+        const Member *m = e->cell[i];
+        if (!m || !m->dim->is_time)
+            continue;
+        int span = m->depth == 0 ? 12 : m->depth == 1 ? 6 : m->depth == 2 ? 3 : 1;
+        from = m->index * span;
+        to = from + span - 1;
+    }
+    const WeekCal *c = e->s->weeks;
+    out->kind = V_NUM;
+    out->str = NULL;
+    out->num =
+        num_from_int(e->days_to > 0 ? wk_workdays(c, e->days_from, e->days_to)
+                                    : wk_workdays(c, c->month_first[from], c->month_first[to + 1]));
+    return 0;
+}
+
 NOINLINE static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out)
 {
     const char *name = n->name;
@@ -258,6 +280,8 @@ NOINLINE static int eval_name(Eval *e, const Frame *f, const Node *n, Value *out
         return rc;
     if (no_cell_attr(e, n))
         return -1;
+    if (n->op == SYM_WORKING_DAYS && e->s->weeks)
+        return working_days(e, out);
     diag_error(e->d, n->loc, "'%s' has no value here", name);
     if (f && f->member)
         diag_note_plain(e->d, "member '%s' has no attribute '%s'", f->member->name, name);

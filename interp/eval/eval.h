@@ -122,6 +122,9 @@ struct Eval {
     /* When set, history.NAME is this value: last year's value of the cell
      * being computed (a target per cell, a ratio to last year). */
     const Num *hist_cell;
+    /* when days_to > 0: working_days counts the days [days_from, days_to) of
+     * the fiscal year (a week or a day of a table by week or day) */
+    int days_from, days_to;
 };
 
 /* table(KEY) { key: value, ..., else: value } (lookup.c): the value of

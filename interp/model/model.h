@@ -17,6 +17,7 @@
 #include "base/diag.h"
 #include "base/num.h"
 #include "base/util.h"
+#include "base/weeks.h"
 #include "syntax/ast.h"
 
 /* The kind of a value, as the checker infers it for every expression (and
@@ -102,6 +103,9 @@ struct Symbols {
     StrMap targets, targets_from; /* metric -> N_TARGET */
     Node **splits;
     int nsplits;
+    WeekCal *weeks;     /* weeks, days and working days under the months (in arena) */
+    Node **week_splits; /* splits by week or day (the month layer below the engine's) */
+    int nweek_splits;
 };
 
 /* The most fiscal years a plan may cover (`years = N`). */
@@ -127,6 +131,10 @@ typedef enum {
     SET_ROUNDING,
     SET_NAME,
     SET_YEARS,
+    SET_WEEKS,
+    SET_WEEK_START,
+    SET_WORKDAYS,
+    SET_HOLIDAYS,
     SET__COUNT
 } PlanSetting;
 
@@ -138,6 +146,7 @@ extern const char *const sym_status_bands[];   /* "green", "amber", NULL */
 extern const char *const sym_metric_fields[];  /* "target", "actual", "ytd_target", ... NULL */
 extern const char *const sym_card_fields[];    /* "score", "rating", "rank", NULL */
 extern const char *const sym_flag_units[];     /* "months" ... "years" by Cadence, then NULL */
+extern const char *const sym_calendar_words[]; /* "week", "day", "working_days", "iso", ... NULL */
 extern const char *const sym_display_units[];  /* "1", "", "k", "万", "M", "亿", NULL */
 /* Every list above, then NULL: the words completion offers. */
 extern const char *const *const sym_word_lists[];
@@ -146,6 +155,13 @@ extern const char *const *const sym_word_lists[];
 int sym_word_index(const char *const *words, const char *name);
 /* The number of words in a NULL-terminated list. */
 int sym_word_count(const char *const *words);
+
+/* N_NAME.op of a name the checker bound to the builtin working_days (no
+ * let, metric or parameter of that name). */
+#define SYM_WORKING_DAYS 1
+/* Whether expression e uses the builtin working_days anywhere: a derived
+ * metric over it is a rate, evaluated at each cell. */
+bool sym_uses_working_days(const Node *e);
 
 /* Frees everything a Symbols owns, and s itself (NULL is allowed). */
 void sym_free(Symbols *s);

@@ -9,8 +9,9 @@
 Member member_ambiguous;
 
 const char *const sym_cadence_names[] = {"monthly", "quarterly", "half", "annual", NULL};
-const char *const sym_setting_names[] = {"year",     "start", "currency", "unit", "round",
-                                         "rounding", "name",  "years",    NULL};
+const char *const sym_setting_names[] = {"year",     "start",    "currency", "unit",  "round",
+                                         "rounding", "name",     "years",    "weeks", "week_start",
+                                         "workdays", "holidays", NULL};
 const char *const sym_metric_kinds[] = {"money", "count", "percent", "score", NULL};
 const char *const sym_metric_options[] = {"lower_is_better", NULL};
 const char *const sym_status_bands[] = {"green", "amber", NULL};
@@ -18,10 +19,12 @@ const char *const sym_metric_fields[] = {"target", "actual", "ytd_target", "ytd_
 const char *const sym_card_fields[] = {"score", "rating", "rank", NULL};
 const char *const sym_flag_units[] = {"months", "quarters", "halves", "years", NULL};
 const char *const sym_display_units[] = {"1", "", "k", "万", "M", "亿", NULL};
+const char *const sym_calendar_words[] = {"week", "day", "working_days", "iso", "fiscal", "mon",
+                                          "tue",  "wed", "thu",          "fri", "sat",    "sun",
+                                          NULL};
 const char *const *const sym_word_lists[] = {
-    sym_cadence_names,  sym_setting_names, sym_metric_kinds,
-    sym_metric_options, sym_status_bands,  sym_metric_fields,
-    sym_card_fields,    sym_flag_units,    NULL};
+    sym_cadence_names, sym_setting_names, sym_metric_kinds, sym_metric_options, sym_status_bands,
+    sym_metric_fields, sym_card_fields,   sym_flag_units,   sym_calendar_words, NULL};
 
 int sym_word_index(const char *const *words, const char *name)
 {
@@ -55,6 +58,7 @@ void sym_free(Symbols *s)
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         strmap_free(maps[i]);
     free(s->splits);
+    free(s->week_splits);
     arena_free(&s->arena);
     free(s);
 }
@@ -96,6 +100,18 @@ Kind sym_value_kind(const Node *metric)
     return metric->op == MK_DERIVED ? (Kind)metric->flags : sym_metric_kind(metric);
 }
 
+bool sym_uses_working_days(const Node *e)
+{
+    for (; e; e = e->next) {
+        if (e->kind == N_NAME && e->op == SYM_WORKING_DAYS)
+            return true;
+        if (sym_uses_working_days(e->a) || sym_uses_working_days(e->b) ||
+            sym_uses_working_days(e->c) || sym_uses_working_days(e->d))
+            return true;
+    }
+    return false;
+}
+
 bool sym_additive(const Node *metric)
 {
     Kind k = sym_metric_kind(metric);
@@ -132,12 +148,23 @@ void sym_note_did_you_mean(Diags *d, const char *s)
 
 void sym_note_levels(Diags *d, const Symbols *s, const char *name)
 {
+    /* week and day are levels under the month, not levels of the time
+     * dimension's tree (alloc/weeks.c): named after the month */
+    static const char *const sub_month[] = {"week", "day"};
     const char *cn = sym_cn_level(s, name);
-    sym_note_did_you_mean(d, cn ? cn : sym_closest(&s->levels, name));
+    const char *best = cn ? cn : sym_closest(&s->levels, name);
+    for (int i = 0; i < 2 && !best; i++)
+        if (edit_distance(name, sub_month[i], 1) <= 1)
+            best = sub_month[i];
+    sym_note_did_you_mean(d, best);
     Buf b = {0};
     for (int i = 0; i < s->ndims; i++)
-        for (int k = 0; k < s->dims[i]->nlevels; k++)
-            buf_printf(&b, "%s%s", b.len ? ", " : "", s->dims[i]->levels[k].name);
+        for (int k = 0; k < s->dims[i]->nlevels; k++) {
+            const char *lv = s->dims[i]->levels[k].name;
+            buf_printf(&b, "%s%s", b.len ? ", " : "", lv);
+            if (i == 0 && strcmp(lv, "month") == 0)
+                buf_printf(&b, ", %s, %s", sub_month[0], sub_month[1]);
+        }
     diag_note_plain(d, "the plan's levels: %s", b.len ? buf_cstr(&b) : "none");
     buf_free(&b);
 }

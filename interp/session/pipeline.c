@@ -143,7 +143,10 @@ static void check_show(Engine *en, const Node *show)
     const Symbols *s = en->p->sym;
     const Node *metric = strmap_get(&s->metrics, show->name);
     for (const Node *l = show->a; metric && show->op == SHOW_METRIC && l; l = l->next) {
-        Level *lv = strmap_get(&s->levels, l->name);
+        bool sub = strcmp(l->name, "week") == 0 || strcmp(l->name, "day") == 0;
+        if (sub && alloc_check_week_show(en, metric, l) < 0)
+            return;
+        Level *lv = strmap_get(&s->levels, sub ? "month" : l->name);
         if (lv && alloc_check_levels(en, metric, &lv, 1, l, ALLOC_ASK_TABLE) < 0)
             return;
     }
@@ -246,6 +249,11 @@ static bool stage_splits(Session *S)
         engine_init(S, &en);
         en.told = true; /* the first engine warned about gaps and history rows */
         alloc_check_derived(&en);
+        alloc_engine_free(&en);
+    }
+    if (!S->d.nerrors && S->p->sym->nweek_splits) {
+        engine_init(S, &en);
+        alloc_check_weeks(&en);
         alloc_engine_free(&en);
     }
     return !S->d.nerrors && session_years_splits(S);

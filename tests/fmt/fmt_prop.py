@@ -157,6 +157,8 @@ def extra_statements(rng):
         lines.append("fn f%d(a, b) = %s" % (i, body))
         e = "f%d(%s, %s)" % (i, expr(rng, 1, names), expr(rng, 1, names))
         lines.append('assert %s == %s "f%d agrees with itself"' % (e, e, i))
+    if rng.random() < 0.3:  # weeks (issue 13): working_days, a rate, shows by week and day
+        lines.append("let wd = working_days * %s" % number(rng))
     for i in range(rng.randint(0, 2)):
         e = expr(rng, rng.randint(1, 4), names)
         lines.append("assert %s == %s" % (e, e) + (' "long assertion number %d"' % i if rng.random() < 0.5 else ""))
@@ -256,6 +258,14 @@ def one(bin_, seed, keep):
     last_year = ly.random() < 0.3 and seed % 5 != 1
     if last_year:
         text += LAST_YEAR
+    metrics = re.findall(r"^metric (\w+)", P.text, re.M)
+    # weeks (not in the lock plans, nor over several years, where 2027-11 names one year's month)
+    if metrics and not L and seed % 5 != 1 and rng.random() < 0.3:
+        m = rng.choice(metrics)
+        text += "show %s by %s\n" % (m, rng.choice(["week", "day", "rep, week", "week, region"]))
+        if rng.random() < 0.5:
+            text += "split %s by week in %s { w1: %s, w2: rest }\n" % (
+                m, rng.choice(["oct", "2027-11", "dec"]), rng.choice(["10%", "1", "1万"]))
     messy = relayout(rng, text) if seed % 4 else text
     shows = []
     if L:

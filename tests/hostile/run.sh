@@ -143,6 +143,19 @@ ln -s ../secret.csv link.csv
 { echo "$header"; echo 'dimension org levels region > rep from "../secret.csv"'; } \
     >dimension_parent.plan
 
+# Holiday files (issue 13): outside the plan's directory, not a file, many bad rows.
+echo 'plan "h" { year = 2027  holidays = "/etc/passwd" }' >holidays_absolute.plan
+echo 'plan "h" { year = 2027  holidays = "../secret.csv" }' >holidays_parent.plan
+echo 'plan "h" { year = 2027  holidays = "link.csv" }' >holidays_symlink.plan
+mkdir holidays_dir.csv
+echo 'plan "h" { year = 2027  holidays = "holidays_dir.csv" }' >holidays_directory.plan
+{ echo date,name,workday; i=0; while [ $i -lt 2000 ]; do echo "2027-02-3$((i % 10)),x$i,perhaps"; i=$((i + 1)); done; } \
+    >holidays_bad.csv
+echo 'plan "h" { year = 2027  holidays = "holidays_bad.csv" }' >holidays_many_errors.plan
+{ echo 'plan "h" { year = 2027 }'; echo 'metric v count'; echo 'target v = 100';
+  echo 'split v by month equally'; repeat 500 'split v by week in oct { w1: 1, w2: rest, w9: 3 }
+'; echo 'show v by day'; } >week_splits_many.plan
+
 # Files that cannot be read as plans.
 mkdir directory.plan
 truncate -s 65M too_big.plan 2>/dev/null || dd if=/dev/zero of=too_big.plan bs=1048576 count=65 2>/dev/null
@@ -289,6 +302,12 @@ hostile history_symlink.plan invalid
 hostile actuals_absolute.plan invalid
 hostile target_parent.plan invalid
 hostile dimension_parent.plan invalid
+hostile holidays_absolute.plan invalid
+hostile holidays_parent.plan invalid
+hostile holidays_symlink.plan invalid
+hostile holidays_directory.plan invalid
+hostile holidays_many_errors.plan invalid
+hostile week_splits_many.plan invalid
 hostile no_such_file.plan refused
 hostile directory.plan refused
 hostile too_big.plan refused
