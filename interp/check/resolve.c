@@ -224,8 +224,12 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
     if (k < 0) {
         diag_error(r->d, a->name_loc, "unknown plan setting '%s'", a->name);
         sym_suggest_word(r->d, a->name, sym_setting_names, SET__COUNT);
-        diag_note_plain(r->d,
-                        "settings are year, start, currency, unit, round, rounding and years");
+        Buf b = {0}; /* every setting but `name`, which the header's title sets */
+        for (int i = 0; i < SET__COUNT; i++)
+            if (i != SET_NAME)
+                buf_printf(&b, "%s%s", b.len ? ", " : "", sym_setting_names[i]);
+        diag_note_plain(r->d, "settings are %s", buf_cstr(&b));
+        buf_free(&b);
         return;
     }
     if (seen[k]) {
