@@ -98,6 +98,7 @@ check-docs: $(BIN)
 
 check-examples: $(BIN)
 	@set -e; for f in examples/*.plan; do ./$(BIN) check $$f; done
+	@./$(BIN) fmt --check examples/*.plan || { echo "examples: run salesplan fmt -w on the files above" >&2; exit 1; }
 
 # property tests of the allocation tables (PROP_N plans, default 2000; PROP_SEED)
 check-prop: $(BIN)
