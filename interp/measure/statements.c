@@ -30,6 +30,7 @@ typedef struct {
     const Period *per;
     int nper;
     unsigned views; /* of the sheets made: 0 (all), or those of a review's extras */
+    bool weekly;    /* a weekly review's */
 } Stmt;
 
 /* ---- numbers ------------------------------------------------------------------------------- */
@@ -119,8 +120,13 @@ static char *heading(const Stmt *st, const char *what)
     Measure *ms = st->ms;
     if (ms->scenario)
         return arena_printf(st->a, "%s, scenario %s", what, ms->scenario->name);
-    if (ms->as_of < 0)
+    if (st->nper > 0 && st->per[0].week >= 0) /* a weekly review: to the as-of day or week */
+        return arena_printf(st->a, "%s, actuals to %s", what,
+                            ms->as_of_text ? ms->as_of_text : st->per[st->nper - 1].label);
+    if (ms->as_of < 0 || (st->weekly && !ms->as_of_text))
         return arena_printf(st->a, "%s, no actuals", what);
+    if (st->weekly)
+        return arena_printf(st->a, "%s, actuals to %s", what, ms->as_of_text);
     return arena_printf(st->a, "%s, actuals to %s", what, ms_month_label(ms->p->sym, ms->as_of));
 }
 
@@ -545,8 +551,11 @@ static int status_member(const Stmt *st, RenderSheet *b, const Node *rv, const S
     for (int k = 0; k < sp->n; k++) {
         StatusVal v;
         const Node *metric = sp->items[k].metric;
-        int rt = ms_target(st->ms, metric, m, pd->from, pd->last, rv, &v.t);
-        int ra = rt < 0 ? -1 : ms_actual(st->ms, metric, m, pd->from, pd->last, rv, &v.act);
+        int rt = pd->week >= 0 ? ms_week_target(st->ms, metric, m, pd->week, rv, &v.t)
+                               : ms_target(st->ms, metric, m, pd->from, pd->last, rv, &v.t);
+        int ra = rt < 0          ? -1
+                 : pd->week >= 0 ? ms_week_actual(st->ms, metric, m, pd->week, rv, &v.act)
+                                 : ms_actual(st->ms, metric, m, pd->from, pd->last, rv, &v.act);
         if (rt < 0 || ra < 0)
             return -1;
         v.na = (rt ? MS_NA_TARGET : 0) | (ra ? MS_NA_ACTUAL : 0);
@@ -1014,12 +1023,13 @@ static int review_item(const Stmt *st, const Node *rv, const Node *it, const Lev
 /* The status table, then (not in the flat export) the review's items. */
 static int show_review(Stmt *st, const Node *rv)
 {
-    Period per[12];
+    Period per[WK_MAX_WEEKS];
     int c = ms_cadence(rv->name);
-    if (c < 0)
+    st->weekly = strcmp(rv->name, "weekly") == 0;
+    if (c < 0 && !st->weekly)
         return -1;
     st->per = per;
-    st->nper = ms_periods(st->ms, (Cadence)c, per);
+    st->nper = st->weekly ? ms_week_periods(st->ms, per) : ms_periods(st->ms, (Cadence)c, per);
     const Level *lv = ms_review_level(st->ms->p, rv);
     if (show_status(st, rv, lv) < 0)
         return -1;
@@ -1036,7 +1046,7 @@ int ms_show(Measure *ms, const Node *show, RenderDoc *doc)
 {
     const Symbols *s = ms->p->sym;
     Period per[12];
-    Stmt st = {ms, s, doc, render_arena(doc), per, 0, 0};
+    Stmt st = {ms, s, doc, render_arena(doc), per, 0, 0, false};
     if (show->op == SHOW_INCENTIVE) {
         const Node *inc = strmap_get(&s->incentives, show->name);
         st.nper = ms_periods(ms, ms_statement_cadence(ms->p, show->name, false), per);
