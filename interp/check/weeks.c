@@ -311,8 +311,7 @@ static void weekly_status(R *r, const Node *it)
                "money and count metrics that actuals give",
                it->name,
                metric->op == MK_DERIVED ? "derived" : sym_kind_name(sym_metric_kind(metric)));
-    diag_note_plain(r->d, "review '%s' monthly: 'review monthly { status %s }'", it->name,
-                    it->name);
+    diag_note_plain(r->d, "review it monthly: 'review monthly { status %s }'", it->name);
 }
 
 void rs_check_weekly_review(R *r, const Node *n)
