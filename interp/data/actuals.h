@@ -94,8 +94,9 @@ int act_load_source(Actuals *a, RowSource *src, const Node *mapping, bool lenien
 Actuals *act_load_all(Program *p, const char *const *files, int nfiles, bool lenient, bool *none);
 
 /* Whether the store may serve plan p (checked, without errors): the same
- * dimensions (members in order, levels) and every base metric of the
- * store still a base metric.  What the store was read from (the sources,
+ * dimensions (members in order, levels), every base metric of the store
+ * still a base metric, and weeks kept exactly when p has a weekly review
+ * (the same weeks of the same days).  What the store was read from (the sources,
  * the fiscal year) is the caller's to compare. */
 bool act_fits(const Actuals *a, const Program *p);
 

@@ -87,7 +87,8 @@ struct Actuals {
     uint16_t *tmask;   /* per time member: its fiscal months */
     unsigned months;   /* fiscal months with a value */
     size_t stride;     /* cells per member: 12 months, then (weekly) a week each */
-    const WeekCal *wk; /* the plan's weeks when it has a weekly review, else NULL */
+    const WeekCal *wk; /* &wkcal when the plan has a weekly review, else NULL */
+    WeekCal wkcal;     /* a copy of the plan's weeks (the plan may go: act_rebind) */
     uint64_t weeks;    /* weeks with a value (weekly only) */
     long rows, skipped, outside;
     Link **links;            /* per dimension, per member gindex */

@@ -62,14 +62,32 @@ static void new_time_masks(Actuals *a, const Dim *t)
                 a->tmask[m->gindex] |= (uint16_t)(1u << t->members[k]->index);
 }
 
+/* Whether the plan's actuals are kept per week too: it has a weekly review. */
+static bool wants_weeks(const Symbols *s)
+{
+    return s->weeks && strmap_get(&s->reviews, "weekly");
+}
+
+/* Whether the store's weeks are the plan's: days are put in the same weeks. */
+static bool same_weeks(const Actuals *a, const Symbols *s)
+{
+    if (!a->wk || !wants_weeks(s))
+        return !a->wk && !wants_weeks(s);
+    const WeekCal *c = s->weeks;
+    if (c->first_day != a->wk->first_day || c->ndays != a->wk->ndays || c->nweeks != a->wk->nweeks)
+        return false;
+    return memcmp(c->week_first, a->wk->week_first, (size_t)c->nweeks * sizeof *c->week_first) == 0;
+}
+
 Actuals *act_new(Program *p)
 {
     Actuals *a = xcalloc(1, sizeof *a);
     a->p = p;
     a->s = p->sym;
     a->stride = 12;
-    if (p->sym->weeks && strmap_get(&p->sym->reviews, "weekly")) {
-        a->wk = p->sym->weeks;
+    if (wants_weeks(p->sym)) {
+        a->wkcal = *p->sym->weeks;
+        a->wk = &a->wkcal;
         a->stride = 12 + WK_MAX_WEEKS;
     }
     new_dims(a, p->sym);
@@ -107,7 +125,7 @@ void act_free(Actuals *a)
 bool act_fits(const Actuals *a, const Program *p)
 {
     const Symbols *s = p->sym;
-    if (s->ndims != a->ndims)
+    if (s->ndims != a->ndims || !same_weeks(a, s))
         return false;
     for (int d = 0; d < s->ndims; d++)
         if (s->dims[d]->nmembers != a->nmem[d] || s->dims[d]->nlevels != a->nlevels[d])

@@ -512,13 +512,17 @@ static void allocate_touched(ReplWorld *w, const ReplWorld *old)
                 alloc_get(&w->s.en, m);
 }
 
-/* The fiscal month of YYYY-MM (start and :as-of checked it: else none). */
+/* The fiscal month of YYYY-MM (start and :as-of checked it: else none),
+ * and for a weekly review the weeks ended by the month's end. */
 static void set_as_of(ReplWorld *w, const char *as_of)
 {
     int y = 0, m = 0;
     char tail = 0;
+    const Symbols *s = w->s.p->sym;
     if (sscanf(as_of, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12)
-        w->s.as_of = ms_fiscal_month(w->s.p->sym, y, m);
+        w->s.as_of = ms_fiscal_month(s, y, m);
+    if (w->s.as_of >= 0 && s->weeks)
+        w->s.as_of_week = ms_week_of_day(s, s->weeks->month_first[w->s.as_of + 1] - 1);
 }
 
 /* The tables' grids, then the examples and assertions, then the totals
