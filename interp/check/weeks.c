@@ -321,11 +321,11 @@ void rs_check_weekly_review(R *r, const Node *n)
             weekly_status(r, it);
             continue;
         }
-        if (it->kind == N_FLAG)
+        if (it->kind == N_FLAG || it->kind == N_NOTES)
             continue;
         const char *what = it->kind == N_NOTES ? "notes" : ast_kind_name(it->kind);
         diag_error(r->d, it->loc,
-                   "a weekly review has status and 'flag deviation' items only: "
+                   "a weekly review has status, 'flag deviation' and notes items only: "
                    "'%s' is not one of them",
                    what);
         diag_note_plain(r->d, "put it in a monthly review: 'review monthly { ... }'");
