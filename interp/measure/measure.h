@@ -119,6 +119,13 @@ int ms_week_of_day(const Symbols *s, int day);
 int ms_week_last_day(const Symbols *s, int w);
 /* The last fiscal month that has ended by day index day, or -1. */
 int ms_month_ended(const Symbols *s, int day);
+/* --as-of TEXT: a month YYYY-MM (reviews to it; weekly ones to the weeks
+ * ended by its last day), a day YYYY-MM-DD or a week (2027-W41, FY2027-W01:
+ * to its last day; then the months and the weeks ended by that day, *as_of
+ * MS_AS_OF_NONE when no month has).  Sets *as_of (a fiscal month) and
+ * *as_of_week (ms->as_of_week) when AS_OF_OK. */
+typedef enum { AS_OF_OK, AS_OF_BAD_MONTH, AS_OF_BAD_DAY, AS_OF_BAD_WEEK } AsOfKind;
+AsOfKind ms_parse_as_of(const Symbols *s, const char *text, int *as_of, int *as_of_week);
 /* A member's (NULL: the plan's) target in week w, as `show METRIC by LEVEL,
  * week` shows it, and its actual (the rows dated in the week; under a
  * scenario the target times its attainment): 0, or -1 after reporting. */

@@ -5,6 +5,7 @@
  * actuals store keeps a cell per member and week when the plan has a
  * weekly review).  A week is reported once it has ended: its last day
  * (inside the fiscal year) is on or before the as-of day. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,39 @@ int ms_month_ended(const Symbols *s, int day)
         if (c->month_first[m + 1] - 1 <= day)
             last = m;
     return last;
+}
+
+/* The months and weeks ended by day index day. */
+static void ended_by(const Symbols *s, int day, int *as_of, int *as_of_week)
+{
+    int m = ms_month_ended(s, day);
+    *as_of = m >= 0 ? m : MS_AS_OF_NONE;
+    *as_of_week = ms_week_of_day(s, day);
+}
+
+AsOfKind ms_parse_as_of(const Symbols *s, const char *text, int *as_of, int *as_of_week)
+{
+    const WeekCal *c = s->weeks;
+    int day, i, y = 0, m = 0;
+    char tail = 0;
+    if (wk_parse_date(text, strlen(text), &day)) {
+        if (!c || (i = wk_index_of(c, day)) < 0)
+            return AS_OF_BAD_DAY;
+        ended_by(s, i, as_of, as_of_week);
+        return AS_OF_OK;
+    }
+    if (strchr(text, 'W')) {
+        int w = c ? wk_week_by_label(c, text) : -1;
+        if (w < 0)
+            return AS_OF_BAD_WEEK;
+        ended_by(s, week_end(c, w), as_of, as_of_week);
+        return AS_OF_OK;
+    }
+    if (sscanf(text, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 ||
+        (*as_of = ms_fiscal_month(s, y, m)) < 0)
+        return AS_OF_BAD_MONTH;
+    *as_of_week = c ? ms_week_of_day(s, c->month_first[*as_of + 1] - 1) : -2;
+    return AS_OF_OK;
 }
 
 int ms_week_of_day(const Symbols *s, int day)

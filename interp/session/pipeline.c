@@ -260,67 +260,35 @@ static bool stage_splits(Session *S)
     return !S->d.nerrors && session_years_splits(S);
 }
 
-/* --as-of DAY (a day index of the fiscal year): the months and the weeks
- * that have ended by then. */
-static void as_of_day(Session *S, int day)
-{
-    const Symbols *s = S->p->sym;
-    int m = ms_month_ended(s, day);
-    S->as_of = m >= 0 ? m : MS_AS_OF_NONE;
-    S->as_of_week = ms_week_of_day(s, day);
-}
-
-/* --as-of YYYY-MM-DD or a week (2027-W41, FY2027-W01): 1 when it is one
- * of the plan's, 0 when it is not of that form, -1 after reporting. */
-static int as_of_date_or_week(Session *S)
-{
-    const char *t = S->o->as_of;
-    const WeekCal *c = S->p->sym->weeks;
-    int day, i, w;
-    char a[24], b[24];
-    if (wk_parse_date(t, strlen(t), &day)) {
-        if (c && (i = wk_index_of(c, day)) >= 0) {
-            as_of_day(S, i);
-            return 1;
-        }
-        diag_error(&S->d, (Loc){0}, "--as-of '%s' is not a day of FY%d (%s .. %s)", t,
-                   S->p->sym->year, wk_date_label(c ? c->first_day : 0, a),
-                   wk_date_label(c ? c->first_day + c->ndays - 1 : 0, b));
-        return -1;
-    }
-    if (!strchr(t, 'W'))
-        return 0;
-    if (c && (w = wk_week_by_label(c, t)) >= 0) {
-        as_of_day(S, ms_week_last_day(S->p->sym, w));
-        return 1;
-    }
-    diag_error(&S->d, (Loc){0}, "--as-of '%s' is not a week of FY%d (%s .. %s)", t, S->p->sym->year,
-               c ? wk_week_label(c, 0, a) : "?", c ? wk_week_label(c, c->nweeks - 1, b) : "?");
-    return -1;
-}
-
-/* --as-of YYYY-MM: a month of the plan's fiscal year; or a day or a week. */
+/* --as-of YYYY-MM: a month of the plan's fiscal year; or a day or a week
+ * (ms_parse_as_of). */
 static void resolve_as_of(Session *S)
 {
     const Symbols *s = S->p->sym;
-    int y = 0, m = 0;
-    char tail = 0;
-    int rc = as_of_date_or_week(S);
-    if (rc != 0) {
-        S->usage |= rc < 0;
+    const WeekCal *c = s->weeks;
+    const char *t = S->o->as_of;
+    char a[24], b[24];
+    switch (ms_parse_as_of(s, t, &S->as_of, &S->as_of_week)) {
+    case AS_OF_OK:
         return;
-    }
-    if (sscanf(S->o->as_of, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 ||
-        (S->as_of = ms_fiscal_month(s, y, m)) < 0) {
+    case AS_OF_BAD_DAY:
+        diag_error(&S->d, (Loc){0}, "--as-of '%s' is not a day of FY%d (%s .. %s)", t, s->year,
+                   wk_date_label(c ? c->first_day : 0, a),
+                   wk_date_label(c ? c->first_day + c->ndays - 1 : 0, b));
+        break;
+    case AS_OF_BAD_WEEK:
+        diag_error(&S->d, (Loc){0}, "--as-of '%s' is not a week of FY%d (%s .. %s)", t, s->year,
+                   c ? wk_week_label(c, 0, a) : "?", c ? wk_week_label(c, c->nweeks - 1, b) : "?");
+        break;
+    case AS_OF_BAD_MONTH:
         diag_error(&S->d, (Loc){0},
                    "--as-of '%s' is not a month of FY%d (YYYY-MM, %s .. %s; or a day YYYY-MM-DD "
                    "or a week)",
-                   S->o->as_of, s->year, ms_month_label(s, 0), ms_month_label(s, 11));
-        S->usage = true;
-        return;
+                   t, s->year, ms_month_label(s, 0), ms_month_label(s, 11));
+        break;
     }
-    const WeekCal *c = s->weeks; /* a weekly review: the weeks ended by the month's end */
-    S->as_of_week = c ? ms_week_of_day(s, c->month_first[S->as_of + 1] - 1) : -2;
+    S->as_of = -1;
+    S->usage = true;
 }
 
 static void resolve_scenario(Session *S)
