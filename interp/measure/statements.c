@@ -123,16 +123,19 @@ static char *heading(const Stmt *st, const char *what)
     if (st->nper > 0 && st->per[0].week >= 0) /* a weekly review: to the as-of day or week */
         return arena_printf(st->a, "%s, actuals to %s", what,
                             ms->as_of_text ? ms->as_of_text : st->per[st->nper - 1].label);
-    if (ms->as_of < 0 || (st->weekly && !ms->as_of_text))
-        return arena_printf(st->a, "%s, no actuals", what);
-    if (st->weekly)
+    if (st->weekly && ms->as_of_text)
         return arena_printf(st->a, "%s, actuals to %s", what, ms->as_of_text);
+    if (ms->as_of < 0 || st->weekly)
+        return arena_printf(st->a, "%s, no actuals", what);
     return arena_printf(st->a, "%s, actuals to %s", what, ms_month_label(ms->p->sym, ms->as_of));
 }
 
 /* The line under a sheet: why it is empty, or that its last period is partial. */
 static const char *nothing_note(const Stmt *st)
 {
+    if (st->nper == 0 && st->weekly && st->ms->as_of_week > -2)
+        return arena_printf(st->a, "no week to report: none has ended by the as-of %s",
+                            st->ms->as_of_text ? st->ms->as_of_text : "month");
     if (st->nper == 0)
         return "no period to report: no actuals (give --actuals, --as-of or --scenario)";
     const Period *last = &st->per[st->nper - 1];
