@@ -15,7 +15,8 @@
  * each period whose first month is at or before the as-of month (the last
  * month with actuals, --as-of, or the whole year under a scenario); in
  * the period holding the as-of month, targets and actuals both count only
- * up to that month (the period is partial).
+ * up to that month (the period is partial).  A weekly review's periods
+ * are the plan's weeks that have ended by the as-of day (weekly.c).
  *
  * A Measure borrows the Program, the Engine and the Actuals; it owns its
  * caches and its Eval.  Errors are reported to the Program's diagnostics.
