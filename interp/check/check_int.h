@@ -93,6 +93,9 @@ void rs_check_splits(R *r); /* splits.c */
 void rs_week_setting(R *r, int k, Node *v);
 void rs_build_weeks(R *r);
 void rs_check_week_splits(R *r);
+/* A weekly review's items: status (of money and count metrics) and flag
+ * deviation only; every other item is an error at it. */
+void rs_check_weekly_review(R *r, const Node *n);
 int rs_month_of(const Member *m);
 /* Reports cyclic definitions, with each edge; sets the lets' constant
  * values (cycles.c). */

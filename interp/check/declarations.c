@@ -324,14 +324,12 @@ static void check_notes(R *r, const Node *rv, const Node *it)
 
 static void check_review(R *r, Node *n)
 {
-    if (strcmp(n->name, "weekly") == 0) {
-        diag_error(r->d, n->name_loc, "weekly reviews are not in this release");
-        diag_note_plain(r->d, "review monthly, and show the weekly targets with 'show METRIC by "
-                              "rep, week'");
-    } else if (sym_word_index(sym_cadence_names, n->name) < 0) {
+    if (strcmp(n->name, "weekly") == 0)
+        rs_check_weekly_review(r, n);
+    else if (sym_word_index(sym_cadence_names, n->name) < 0) {
         diag_error(r->d, n->name_loc, "unknown review cadence '%s'", n->name);
         sym_suggest_word(r->d, n->name, sym_cadence_names, CAD__COUNT);
-        diag_note_plain(r->d, "reviews are monthly, quarterly, half or annual");
+        diag_note_plain(r->d, "reviews are weekly, monthly, quarterly, half or annual");
     }
     for (Node *it = n->a; it; it = it->next) {
         if (it->kind == N_NOTES)

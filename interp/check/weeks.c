@@ -296,3 +296,38 @@ void rs_check_week_splits(R *r)
         check_week_split(r, r->s->week_splits[i], &seen);
     strmap_free(&seen);
 }
+
+/* ---- weekly reviews ---- */
+
+/* A weekly review's status metric: a money or count metric of its own
+ * (its actuals are rows dated in the week). */
+static void weekly_status(R *r, const Node *it)
+{
+    const Node *metric = strmap_get(&r->s->metrics, it->name);
+    if (!metric || metric->op == MK_MONEY || metric->op == MK_COUNT)
+        return;
+    diag_error(r->d, it->name_loc,
+               "'%s' is a %s metric: a weekly review's status metrics are "
+               "money and count metrics that actuals give",
+               it->name,
+               metric->op == MK_DERIVED ? "derived" : sym_kind_name(sym_metric_kind(metric)));
+    diag_note_plain(r->d, "review it monthly: 'review monthly { status %s }'", it->name);
+}
+
+void rs_check_weekly_review(R *r, const Node *n)
+{
+    for (const Node *it = n->a; it; it = it->next) {
+        if (it->kind == N_STATUS) {
+            weekly_status(r, it);
+            continue;
+        }
+        if (it->kind == N_FLAG || it->kind == N_NOTES)
+            continue;
+        const char *what = it->kind == N_NOTES ? "notes" : ast_kind_name(it->kind);
+        diag_error(r->d, it->loc,
+                   "a weekly review has status, 'flag deviation' and notes items only: "
+                   "'%s' is not one of them",
+                   what);
+        diag_note_plain(r->d, "put it in a monthly review: 'review monthly { ... }'");
+    }
+}

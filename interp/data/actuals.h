@@ -94,8 +94,9 @@ int act_load_source(Actuals *a, RowSource *src, const Node *mapping, bool lenien
 Actuals *act_load_all(Program *p, const char *const *files, int nfiles, bool lenient, bool *none);
 
 /* Whether the store may serve plan p (checked, without errors): the same
- * dimensions (members in order, levels) and every base metric of the
- * store still a base metric.  What the store was read from (the sources,
+ * dimensions (members in order, levels), every base metric of the store
+ * still a base metric, and weeks kept exactly when p has a weekly review
+ * (the same weeks of the same days).  What the store was read from (the sources,
  * the fiscal year) is the caller's to compare. */
 bool act_fits(const Actuals *a, const Program *p);
 
@@ -124,6 +125,18 @@ int act_last_month(const Actuals *a);
  * the caller divides the sum by the count. */
 Num act_sum(const Actuals *a, const Node *metric, const Member *m, int from, int to);
 long act_count(const Actuals *a, const Node *metric, const Member *m, int from, int to);
+
+/* Weeks (a plan with a weekly review only: otherwise rows are kept per
+ * month alone).  act_has_weeks: whether the store keeps them; every source
+ * then has a date column (a `month` column is an error at its header).
+ * act_last_week: the last week (0 .. nweeks - 1 of the plan's WeekCal)
+ * with a row, or -1.  act_week_sum / act_week_count: sum and row count of
+ * a base metric in week w (its days inside the fiscal year) for member m
+ * and everything under it (m NULL: the plan); 0 where act_sum gives 0. */
+bool act_has_weeks(const Actuals *a);
+int act_last_week(const Actuals *a);
+Num act_week_sum(const Actuals *a, const Node *metric, const Member *m, int week);
+long act_week_count(const Actuals *a, const Node *metric, const Member *m, int week);
 
 /* Data rows read from every file (blank lines not counted), of them the
  * rows skipped by lenient, and the rows outside the fiscal year: for

@@ -124,6 +124,15 @@ static bool find_time(Loader *ld, const SrcRow *hdr)
     }
     ld->time_is_date = d >= 0 && (m < 0 || md || !mm);
     ld->time_field = ld->time_is_date ? d : m;
+    if (ld->a->wk && !ld->time_is_date) { /* a week needs the day of each row */
+        ac_report(ld, ac_row_loc(ld, hdr, m),
+                  "%s has a 'month' column and no 'date' column: the plan's weekly review needs "
+                  "the date of each row",
+                  ld->shown);
+        ac_note(ld, "give each row its date (YYYY-MM-DD) in a 'date' column, or map one: "
+                    "actuals \"...\" { date = COLUMN }");
+        return false;
+    }
     return true;
 }
 
@@ -294,10 +303,10 @@ static void alloc_cells(Loader *ld)
         for (int g = 0; g < ld->ngroups; g++) {
             int d = ld->gdim[g];
             if (!ms->cells[d].lo)
-                ac_cells_alloc(&ms->cells[d], a->nmem[d] * 12);
+                ac_cells_alloc(&ms->cells[d], a->nmem[d] * a->stride);
         }
         if (!ms->cells[a->ndims].lo)
-            ac_cells_alloc(&ms->cells[a->ndims], 12);
+            ac_cells_alloc(&ms->cells[a->ndims], a->stride);
     }
 }
 

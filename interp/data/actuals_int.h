@@ -23,15 +23,15 @@
 #include "data/cells.h"
 #include "data/source.h"
 
-/* The (member, month) cells of one metric and dimension, [gindex * 12 +
- * month]: a sum is lo + hi, where lo takes every value that fits in 64 bits
- * until it would overflow and then moves to hi; a row count is n + nhi.
- * The per-row path touches only lo and n, in two arrays (the cache misses
- * of a big roster are what a load costs, and two small arrays measured
- * faster than one of 12- or 16-byte cells), and only of the deepest member
- * a row names; hi and nhi are allocated when first needed.  After each
- * file ac_roll_up adds every member's cells into sum and cnt of the member
- * and its ancestors: what queries read. */
+/* The (member, month) cells of one metric and dimension, [gindex * stride
+ * + month] (stride 12; with a weekly review, 12 + WK_MAX_WEEKS: slot 12 + w
+ * holds week w, every row being counted in its month and in its week): a sum is lo + hi, where lo
+ * takes every value that fits in 64 bits until it would overflow and then moves to hi; a row count
+ * is n + nhi. The per-row path touches only lo and n, in two arrays (the cache misses of a big
+ * roster are what a load costs, and two small arrays measured faster than one of 12- or 16-byte
+ * cells), and only of the deepest member a row names; hi and nhi are allocated when first needed.
+ * After each file ac_roll_up adds every member's cells into sum and cnt of the member and its
+ * ancestors: what queries read. */
 typedef struct {
     int64_t *lo; /* NULL: no file gave this dimension for the metric */
     uint32_t *n;
@@ -84,8 +84,12 @@ struct Actuals {
     LevelMap **maps; /* per dimension, per depth; built on first use */
     MStore *ms;      /* base metrics in declaration order */
     int nms;
-    uint16_t *tmask; /* per time member: its fiscal months */
-    unsigned months; /* fiscal months with a value */
+    uint16_t *tmask;   /* per time member: its fiscal months */
+    unsigned months;   /* fiscal months with a value */
+    size_t stride;     /* cells per member: 12 months, then (weekly) a week each */
+    const WeekCal *wk; /* &wkcal when the plan has a weekly review, else NULL */
+    WeekCal wkcal;     /* a copy of the plan's weeks (the plan may go: act_rebind) */
+    uint64_t weeks;    /* weeks with a value (weekly only) */
     long rows, skipped, outside;
     Link **links;            /* per dimension, per member gindex */
     const Node *bad_mapping; /* already reported */
@@ -152,6 +156,7 @@ typedef struct {
     int fy_start;    /* year * 12 + month - 1 of fiscal month 0 */
     long rows;       /* data rows read (blank lines not counted) */
     unsigned months; /* fiscal months with a value */
+    uint64_t weeks;  /* weeks with a value (a->wk only) */
     Recorder *rec;   /* a worker's: errors are recorded there, not reported */
     bool over_bound; /* some row passed a metric's bound (MStore.room) */
     long skipped, outside;
@@ -226,7 +231,8 @@ static inline __attribute__((always_inline)) void ac_cell_add(Cells *c, size_t i
 }
 
 /* The one write path: every value enters a store here.  Adds value v, the
- * sum of count rows of metric ms at fiscal month (0..11), to the cells of
+ * sum of count rows of metric ms at fiscal month (0..11), and at week
+ * (-1: none; the cells' stride then has room for it), to the cells of
  * the members deep[k] (a gindex; -1: none) of dimensions dims[k], k < n,
  * and to the plan total (cells[ndims]); ac_roll_up adds them to their
  * ancestors.  The metric's bound (MStore.room) is the caller's to take, and
@@ -234,13 +240,20 @@ static inline __attribute__((always_inline)) void ac_cell_add(Cells *c, size_t i
  * per-row path. */
 static inline __attribute__((always_inline)) void ac_put(MStore *ms, int ndims, const int *dims,
                                                          const int32_t *deep, int n, int month,
-                                                         __int128 v, uint64_t count)
+                                                         size_t stride, int week, __int128 v,
+                                                         uint64_t count)
 {
     bool v64 = v == (int64_t)v;
     for (int k = 0; k < n; k++)
-        if (deep[k] >= 0)
-            ac_cell_add(&ms->cells[dims[k]], (size_t)deep[k] * 12 + (size_t)month, v, v64, count);
+        if (deep[k] >= 0) {
+            size_t at = (size_t)deep[k] * stride;
+            ac_cell_add(&ms->cells[dims[k]], at + (size_t)month, v, v64, count);
+            if (week >= 0)
+                ac_cell_add(&ms->cells[dims[k]], at + 12 + (size_t)week, v, v64, count);
+        }
     ac_cell_add(&ms->cells[ndims], (size_t)month, v, v64, count);
+    if (week >= 0)
+        ac_cell_add(&ms->cells[ndims], 12 + (size_t)week, v, v64, count);
 }
 
 /* ---- reading (actuals_read.c) ---- */

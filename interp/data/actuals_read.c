@@ -373,17 +373,36 @@ static int value_slow(Loader *ld, const SrcRow *row, const MetricCol *mc, Num *v
 /* Hands a row's checked values (has[i]: metric column i has one), the sum
  * of count rows, to the store's write path, for month and the members
  * deep[]. */
-static inline __attribute__((always_inline)) void accumulate(Loader *ld, int month,
+static inline __attribute__((always_inline)) void accumulate(Loader *ld, int month, int week,
                                                              const int32_t *deep, const Num *vals,
                                                              const bool *has, uint64_t count)
 {
     int ndims = ld->a->ndims;
+    size_t stride = ld->a->stride;
     for (int i = 0; i < ld->nmc; i++) {
         if (!has[i])
             continue;
-        ac_put(ld->mc[i].ms, ndims, ld->gdim, deep, ld->ngroups, month, vals[i].v, count);
+        ac_put(ld->mc[i].ms, ndims, ld->gdim, deep, ld->ngroups, month, stride, week, vals[i].v,
+               count);
         ld->months |= 1u << month;
+        if (week >= 0)
+            ld->weeks |= (uint64_t)1 << week;
     }
+}
+
+/* The week of the row's date (a plan with a weekly review), else -1. */
+static int row_week(const Loader *ld, const SrcRow *row)
+{
+    if (!ld->a->wk)
+        return -1;
+    const char *s = row->fields[ld->time_field];
+    size_t n = row->lens[ld->time_field];
+    int day;
+    cval_trim(&s, &n);
+    if (!wk_parse_date(s, n, &day))
+        return -1;
+    int i = wk_index_of(ld->a->wk, day);
+    return i < 0 ? -1 : wk_week_of(ld->a->wk, i);
 }
 
 /* Parses, checks and adds the row's values: 1, or -1 after reporting. */
@@ -408,7 +427,7 @@ static int row_values(Loader *ld, const SrcRow *row, int month)
                       ld->mc[i].ms->metric->name);
             return -1;
         }
-    accumulate(ld, month, ld->deep, ld->vals, ld->has, (uint64_t)row->weight);
+    accumulate(ld, month, row_week(ld, row), ld->deep, ld->vals, ld->has, (uint64_t)row->weight);
     return 1;
 }
 
@@ -497,10 +516,11 @@ static bool fast_add(Loader *ld, const SrcRow *row)
     for (int i = 0; i < ld->nmc; i++)
         if (ld->has[i])
             ld->mc[i].ms->room -= ld->vals[i].v < 0 ? -ld->vals[i].v : ld->vals[i].v;
+    int week = row_week(ld, row);
     if (__builtin_expect(row->weight == 1, 1)) /* a constant count: one increment per cell */
-        accumulate(ld, (int)month, ld->deep, ld->vals, ld->has, 1);
+        accumulate(ld, (int)month, week, ld->deep, ld->vals, ld->has, 1);
     else
-        accumulate(ld, (int)month, ld->deep, ld->vals, ld->has, (uint64_t)row->weight);
+        accumulate(ld, (int)month, week, ld->deep, ld->vals, ld->has, (uint64_t)row->weight);
     return true;
 }
 
@@ -622,6 +642,7 @@ int act_load_source(Actuals *a, RowSource *src, const Node *mapping, bool lenien
     warn_skipped(&ld);
     a->rows += ld.rows;
     a->months |= ld.months;
+    a->weeks |= ld.weeks;
     ac_roll_up(a);
     loader_free(&ld);
     return rc;

@@ -62,11 +62,34 @@ static void new_time_masks(Actuals *a, const Dim *t)
                 a->tmask[m->gindex] |= (uint16_t)(1u << t->members[k]->index);
 }
 
+/* Whether the plan's actuals are kept per week too: it has a weekly review. */
+static bool wants_weeks(const Symbols *s)
+{
+    return s->weeks && strmap_get(&s->reviews, "weekly");
+}
+
+/* Whether the store's weeks are the plan's: days are put in the same weeks. */
+static bool same_weeks(const Actuals *a, const Symbols *s)
+{
+    if (!a->wk || !wants_weeks(s))
+        return !a->wk && !wants_weeks(s);
+    const WeekCal *c = s->weeks;
+    if (c->first_day != a->wk->first_day || c->ndays != a->wk->ndays || c->nweeks != a->wk->nweeks)
+        return false;
+    return memcmp(c->week_first, a->wk->week_first, (size_t)c->nweeks * sizeof *c->week_first) == 0;
+}
+
 Actuals *act_new(Program *p)
 {
     Actuals *a = xcalloc(1, sizeof *a);
     a->p = p;
     a->s = p->sym;
+    a->stride = 12;
+    if (wants_weeks(p->sym)) {
+        a->wkcal = *p->sym->weeks;
+        a->wk = &a->wkcal;
+        a->stride = 12 + WK_MAX_WEEKS;
+    }
     new_dims(a, p->sym);
     new_metrics(a, p);
     new_time_masks(a, p->sym->time);
@@ -102,7 +125,7 @@ void act_free(Actuals *a)
 bool act_fits(const Actuals *a, const Program *p)
 {
     const Symbols *s = p->sym;
-    if (s->ndims != a->ndims)
+    if (s->ndims != a->ndims || !same_weeks(a, s))
         return false;
     for (int d = 0; d < s->ndims; d++)
         if (s->dims[d]->nmembers != a->nmem[d] || s->dims[d]->nlevels != a->nlevels[d])
@@ -200,9 +223,10 @@ void ac_roll_up(Actuals *a)
             }
             for (size_t g = d < a->ndims && c->lo ? a->nmem[d] : 0; g-- > 0;) {
                 int32_t up = a->links[d][g].up;
-                for (size_t m = 0; up >= 0 && m < 12; m++) {
-                    c->sum[(size_t)up * 12 + m].v += c->sum[g * 12 + m].v;
-                    c->cnt[(size_t)up * 12 + m] += c->cnt[g * 12 + m];
+                size_t w = a->stride;
+                for (size_t m = 0; up >= 0 && m < w; m++) {
+                    c->sum[(size_t)up * w + m].v += c->sum[g * w + m].v;
+                    c->cnt[(size_t)up * w + m] += c->cnt[g * w + m];
                 }
             }
         }
@@ -312,7 +336,7 @@ static bool cells_for(const Actuals *a, const Member *m, int *dim, size_t *first
         return true;
     }
     *dim = di;
-    *first = (size_t)m->gindex * 12;
+    *first = (size_t)m->gindex * a->stride;
     return true;
 }
 
@@ -351,6 +375,54 @@ long act_count(const Actuals *a, const Node *metric, const Member *m, int from, 
     Num sum;
     long n;
     sum_cells(a, metric, m, from, to, &sum, &n);
+    return n;
+}
+
+bool act_has_weeks(const Actuals *a)
+{
+    return a && a->wk;
+}
+
+int act_last_week(const Actuals *a)
+{
+    int last = -1;
+    for (int w = 0; a && w < WK_MAX_WEEKS; w++)
+        if (a->weeks & ((uint64_t)1 << w))
+            last = w;
+    return last;
+}
+
+/* Adds up the week cells of metric and m (not of the time dimension). */
+static void sum_week(const Actuals *a, const Node *metric, const Member *m, int week, Num *sum,
+                     long *count)
+{
+    const MStore *ms = a && a->wk ? store_of(a, metric) : NULL;
+    int dim;
+    size_t first;
+    unsigned mask;
+    sum->v = 0;
+    *count = 0;
+    if (!ms || week < 0 || week >= WK_MAX_WEEKS || (m && m->dim->is_time) ||
+        !cells_for(a, m, &dim, &first, &mask) || !ms->cells[dim].lo)
+        return;
+    const Cells *c = &ms->cells[dim];
+    sum->v = c->sum[first + 12 + (size_t)week].v;
+    *count = c->cnt[first + 12 + (size_t)week];
+}
+
+Num act_week_sum(const Actuals *a, const Node *metric, const Member *m, int week)
+{
+    Num sum;
+    long n;
+    sum_week(a, metric, m, week, &sum, &n);
+    return sum;
+}
+
+long act_week_count(const Actuals *a, const Node *metric, const Member *m, int week)
+{
+    Num sum;
+    long n;
+    sum_week(a, metric, m, week, &sum, &n);
     return n;
 }
 

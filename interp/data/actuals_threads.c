@@ -214,6 +214,7 @@ static void take(Loader *ld, Worker *w, const RecError *e)
     ld->outside += outside;
     ld->rows += e ? e->rows : wl->rows;
     ld->months |= wl->months;
+    ld->weeks |= wl->weeks;
     int ndims = ld->a->ndims;
     for (int j = 0; j < ld->nmc; j++) {
         MStore *ms = ld->mc[j].ms;

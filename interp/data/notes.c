@@ -94,6 +94,21 @@ static void period_names(const Reader *r, StrMap *out)
             strmap_put(out, t->members[i]->name, t->members[i]);
 }
 
+/* A weekly review's period: a week of the plan (-1 after reporting). */
+static int row_week(Reader *r)
+{
+    const char *name = field(r, COL_PERIOD);
+    const WeekCal *c = r->p->sym->weeks;
+    int w = c ? wk_week_by_label(c, name) : -1;
+    if (w < 0 && c) {
+        char a[24], b[24];
+        report(r, "'%s' is not a week of review weekly", name);
+        diag_note_plain(r->p->diags, "its weeks are %s .. %s", wk_week_label(c, 0, a),
+                        wk_week_label(c, c->nweeks - 1, b));
+    }
+    return w;
+}
+
 static const Member *row_period(Reader *r)
 {
     const char *name = field(r, COL_PERIOD);
@@ -146,10 +161,11 @@ static const Node *row_metric(Reader *r)
 
 static void add_note(Reader *r, NoteTable *t, Note n)
 {
-    const Note *prev = note_find(t, n.member, n.period, n.metric);
+    const Note *prev = n.week >= 0 ? note_find_week(t, n.member, n.week, n.metric)
+                                   : note_find(t, n.member, n.period, n.metric);
     if (prev) {
         report(r, "a second note for %s, %s, %s (the first is on line %ld)", n.member->name,
-               n.period->name, n.metric->name, prev->line);
+               n.pname, n.metric->name, prev->line);
         r->bad++;
         return;
     }
@@ -162,12 +178,20 @@ static void add_note(Reader *r, NoteTable *t, Note n)
 
 static void read_row(Reader *r, NoteTable *t)
 {
-    Note n = {row_member(r), row_period(r), row_metric(r), NULL, r->row.line};
+    bool weekly = r->depth < 0;
+    Note n = {.member = row_member(r), .week = -1, .line = r->row.line};
+    if (weekly)
+        n.week = row_week(r);
+    else
+        n.period = row_period(r);
+    n.metric = row_metric(r);
+    bool period = weekly ? n.week >= 0 : n.period != NULL;
     const char *text = field(r, COL_TEXT);
-    if (n.member && n.period && n.metric && !text[0])
-        report(r, "the note for %s, %s, %s has no text", n.member->name, n.period->name,
-               n.metric->name);
-    if (!n.member || !n.period || !n.metric || !text[0]) {
+    if (period)
+        n.pname = weekly ? arena_strdup(&t->arena, field(r, COL_PERIOD)) : n.period->name;
+    if (n.member && period && n.metric && !text[0])
+        report(r, "the note for %s, %s, %s has no text", n.member->name, n.pname, n.metric->name);
+    if (!n.member || !period || !n.metric || !text[0]) {
         r->bad++;
         return;
     }
@@ -177,6 +201,8 @@ static void read_row(Reader *r, NoteTable *t)
 
 static int cadence_depth(const Node *rv)
 {
+    if (strcmp(rv->name, "weekly") == 0)
+        return -1; /* weeks are not members */
     for (int c = 0; sym_cadence_names[c]; c++)
         if (strcmp(sym_cadence_names[c], rv->name) == 0)
             return 3 - c; /* monthly: the month level ... annual: the year */
@@ -207,7 +233,16 @@ int note_load(Program *p, const Node *rv, const Node *decl, NoteTable *out)
 const Note *note_find(const NoteTable *t, const Member *m, const Member *period, const Node *metric)
 {
     for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].member == m && t->v[i].period == period && t->v[i].metric == metric)
+        if (t->v[i].member == m && t->v[i].period == period && t->v[i].week < 0 &&
+            t->v[i].metric == metric)
+            return &t->v[i];
+    return NULL;
+}
+
+const Note *note_find_week(const NoteTable *t, const Member *m, int week, const Node *metric)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].member == m && t->v[i].week == week && t->v[i].metric == metric)
             return &t->v[i];
     return NULL;
 }

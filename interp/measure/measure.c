@@ -54,8 +54,9 @@ void ms_init(Measure *ms, Program *p, Engine *en, const Actuals *act, const Node
     ms->act = act;
     ms->scenario = scenario;
     ms->d_actual = -1;
-    if (as_of >= 0)
-        ms->as_of = as_of;
+    ms->as_of_week = -2;
+    if (as_of >= 0 || as_of == MS_AS_OF_NONE)
+        ms->as_of = as_of < 0 ? -1 : as_of;
     else if (scenario)
         ms->as_of = 11;
     else
@@ -76,6 +77,7 @@ void ms_free(Measure *ms)
         }
     }
     strmap_free(&ms->grids);
+    ms_weeks_free(ms);
     ms_cards_free(ms);
     eval_free(&ms->ev);
     arena_free(&ms->arena);
@@ -109,6 +111,7 @@ int ms_periods(Measure *ms, Cadence c, Period *out)
         pd->last = pd->partial ? ms->as_of : pd->to;
         Member *m = period_member(ms->p->sym, c, from);
         pd->label = m ? m->name : "?";
+        pd->week = -1;
     }
     return n;
 }

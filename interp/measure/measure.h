@@ -15,7 +15,8 @@
  * each period whose first month is at or before the as-of month (the last
  * month with actuals, --as-of, or the whole year under a scenario); in
  * the period holding the as-of month, targets and actuals both count only
- * up to that month (the period is partial).
+ * up to that month (the period is partial).  A weekly review's periods
+ * are the plan's weeks that have ended by the as-of day (weekly.c).
  *
  * A Measure borrows the Program, the Engine and the Actuals; it owns its
  * caches and its Eval.  Errors are reported to the Program's diagnostics.
@@ -29,8 +30,9 @@
 typedef struct {
     int from, to;      /* fiscal months 0..11 of the whole period */
     int last;          /* last month counted: to, or the as-of month when partial */
-    const char *label; /* "Q1", "2027-02", "H1", "FY2027" */
+    const char *label; /* "Q1", "2027-02", "H1", "FY2027", "2027-W41" */
     bool partial;
+    int week; /* a weekly review's week (WeekCal index), else -1 */
 } Period;
 
 typedef struct Grid Grid;
@@ -38,11 +40,14 @@ typedef struct Grid Grid;
 typedef struct Measure {
     Program *p;
     Engine *en;
-    const Actuals *act;   /* NULL: no actuals */
-    const Node *scenario; /* N_SCENARIO or NULL */
-    int as_of;            /* last fiscal month reported, -1: nothing to report */
-    Eval ev;              /* incentive lines, derived metrics, assertions */
-    StrMap grids;         /* "metric\x1flevel" -> Grid */
+    const Actuals *act;     /* NULL: no actuals */
+    const Node *scenario;   /* N_SCENARIO or NULL */
+    int as_of;              /* last fiscal month reported, -1: nothing to report */
+    int as_of_week;         /* last week a weekly review reports (-1: none), -2: not given */
+    const char *as_of_text; /* --as-of as given (a date or a week), or NULL */
+    StrMap wgrids;          /* weekly.c: "metric\x1flevel" -> week targets */
+    Eval ev;                /* incentive lines, derived metrics, assertions */
+    StrMap grids;           /* "metric\x1flevel" -> Grid */
     Arena arena;
     /* the derived metric being computed: its components answer for these */
     const Member *d_member;
@@ -62,7 +67,9 @@ typedef struct Measure {
 } Measure;
 
 /* as_of: fiscal month 0..11 from --as-of, or -1 to take it from the
- * scenario (the whole year) or the actuals (their last month). */
+ * scenario (the whole year) or the actuals (their last month), or
+ * MS_AS_OF_NONE: --as-of is a day before the end of the first month. */
+#define MS_AS_OF_NONE (-3)
 void ms_init(Measure *ms, Program *p, Engine *en, const Actuals *act, const Node *scenario,
              int as_of);
 void ms_free(Measure *ms);
@@ -98,6 +105,36 @@ int ms_attainment(Measure *ms, const Node *metric, const Member *m, int from, in
 int ms_ratio(const Node *metric, Num target, Num actual, Num full, Num *out);
 /* 120%: a KPI's cap unless it sets one, and full attainment elsewhere. */
 Num ms_default_cap(void);
+
+/* ---- weekly.c: weekly reviews ---- */
+
+/* The weeks a weekly review reports (at most WK_MAX_WEEKS): those that have
+ * ended by the as-of day (as_of_week), else, under a scenario, every week,
+ * else the weeks up to the last one with actuals.  Each Period's months
+ * (from..to) are those its days fall in; its label the week's name. */
+int ms_week_periods(Measure *ms, Period *out);
+/* The last week (WeekCal index) whose last day inside the fiscal year is on
+ * or before day index day, or -1. */
+int ms_week_of_day(const Symbols *s, int day);
+/* The last day index of week w inside the fiscal year. */
+int ms_week_last_day(const Symbols *s, int w);
+/* The last fiscal month that has ended by day index day, or -1. */
+int ms_month_ended(const Symbols *s, int day);
+/* --as-of TEXT: a month YYYY-MM (reviews to it; weekly ones to the weeks
+ * ended by its last day), a day YYYY-MM-DD or a week (2027-W41, FY2027-W01:
+ * to its last day; then the months and the weeks ended by that day, *as_of
+ * MS_AS_OF_NONE when no month has).  Sets *as_of (a fiscal month) and
+ * *as_of_week (ms->as_of_week) when AS_OF_OK. */
+typedef enum { AS_OF_OK, AS_OF_BAD_MONTH, AS_OF_BAD_DAY, AS_OF_BAD_WEEK } AsOfKind;
+AsOfKind ms_parse_as_of(const Symbols *s, const char *text, int *as_of, int *as_of_week);
+/* A member's (NULL: the plan's) target in week w, as `show METRIC by LEVEL,
+ * week` shows it, and its actual (the rows dated in the week; under a
+ * scenario the target times its attainment): 0, or -1 after reporting. */
+int ms_week_target(Measure *ms, const Node *metric, const Member *m, int week, const Node *at,
+                   Num *out);
+int ms_week_actual(Measure *ms, const Node *metric, const Member *m, int week, const Node *at,
+                   Num *out);
+void ms_weeks_free(Measure *ms);
 
 /* ---- statements.c: show incentive|scorecard|review NAME ---- */
 

@@ -30,6 +30,7 @@ typedef struct {
     const Period *per;
     int nper;
     unsigned views; /* of the sheets made: 0 (all), or those of a review's extras */
+    bool weekly;    /* a weekly review's */
 } Stmt;
 
 /* ---- numbers ------------------------------------------------------------------------------- */
@@ -119,7 +120,12 @@ static char *heading(const Stmt *st, const char *what)
     Measure *ms = st->ms;
     if (ms->scenario)
         return arena_printf(st->a, "%s, scenario %s", what, ms->scenario->name);
-    if (ms->as_of < 0)
+    if (st->nper > 0 && st->per[0].week >= 0) /* a weekly review: to the as-of day or week */
+        return arena_printf(st->a, "%s, actuals to %s", what,
+                            ms->as_of_text ? ms->as_of_text : st->per[st->nper - 1].label);
+    if (st->weekly && ms->as_of_text)
+        return arena_printf(st->a, "%s, actuals to %s", what, ms->as_of_text);
+    if (ms->as_of < 0 || st->weekly)
         return arena_printf(st->a, "%s, no actuals", what);
     return arena_printf(st->a, "%s, actuals to %s", what, ms_month_label(ms->p->sym, ms->as_of));
 }
@@ -127,6 +133,9 @@ static char *heading(const Stmt *st, const char *what)
 /* The line under a sheet: why it is empty, or that its last period is partial. */
 static const char *nothing_note(const Stmt *st)
 {
+    if (st->nper == 0 && st->weekly && st->ms->as_of_week > -2)
+        return arena_printf(st->a, "no week to report: none has ended by the as-of %s",
+                            st->ms->as_of_text ? st->ms->as_of_text : "month");
     if (st->nper == 0)
         return "no period to report: no actuals (give --actuals, --as-of or --scenario)";
     const Period *last = &st->per[st->nper - 1];
@@ -524,7 +533,9 @@ static void status_note(const Stmt *st, RenderSheet *b, NoteState *ns, const Mem
                         const Period *pd, const Node *metric, bool flag, const char *shown)
 {
     const Member *per = strmap_get(&st->s->time->by_name, pd->label);
-    const Note *note = m ? note_find(&ns->t, m, per, metric) : NULL;
+    const Note *note = !m              ? NULL
+                       : pd->week >= 0 ? note_find_week(&ns->t, m, pd->week, metric)
+                                       : note_find(&ns->t, m, per, metric);
     render_sheet_set(b, 9, note ? note->text : "", NULL);
     if (!m || (!note && !flag))
         return;
@@ -536,6 +547,20 @@ static void status_note(const Stmt *st, RenderSheet *b, NoteState *ns, const Mem
                                 note ? note->text : NULL};
 }
 
+/* Target and actual of metric for member m (NULL: the plan) in period pd,
+ * a week's or months': into v (with what is n/a); 0, or -1 after reporting. */
+static int period_values(Measure *ms, const Node *metric, const Member *m, const Period *pd,
+                         const Node *at, StatusVal *v)
+{
+    int rt = pd->week >= 0 ? ms_week_target(ms, metric, m, pd->week, at, &v->t)
+                           : ms_target(ms, metric, m, pd->from, pd->last, at, &v->t);
+    int ra = rt < 0          ? -1
+             : pd->week >= 0 ? ms_week_actual(ms, metric, m, pd->week, at, &v->act)
+                             : ms_actual(ms, metric, m, pd->from, pd->last, at, &v->act);
+    v->na = (rt > 0 ? MS_NA_TARGET : 0) | (ra > 0 ? MS_NA_ACTUAL : 0);
+    return rt < 0 || ra < 0 ? -1 : 0;
+}
+
 /* The rows of member m (NULL: the whole plan, a total row) in period p. */
 static int status_member(const Stmt *st, RenderSheet *b, const Node *rv, const StatusSpec *sp,
                          const Member *m, int p)
@@ -545,11 +570,8 @@ static int status_member(const Stmt *st, RenderSheet *b, const Node *rv, const S
     for (int k = 0; k < sp->n; k++) {
         StatusVal v;
         const Node *metric = sp->items[k].metric;
-        int rt = ms_target(st->ms, metric, m, pd->from, pd->last, rv, &v.t);
-        int ra = rt < 0 ? -1 : ms_actual(st->ms, metric, m, pd->from, pd->last, rv, &v.act);
-        if (rt < 0 || ra < 0)
+        if (period_values(st->ms, metric, m, pd, rv, &v) < 0)
             return -1;
-        v.na = (rt ? MS_NA_TARGET : 0) | (ra ? MS_NA_ACTUAL : 0);
         render_sheet_row(b, !m);
         render_sheet_set(b, 0, pd->label, NULL);
         render_sheet_set(b, 1, k > 0 ? "" : m ? member_text(m) : who, who);
@@ -580,27 +602,43 @@ static int status_rows(const Stmt *st, RenderSheet *b, const Node *rv, const Sta
     return rc;
 }
 
-/* Whether period member per is one the review reports (at or before the as-of). */
-static bool period_reported(const Period *per, int nper, const Member *m)
+/* Whether note n's period is one the review reports (at or before the as-of). */
+static bool period_reported(const Period *per, int nper, const Note *n)
 {
     for (int p = 0; p < nper; p++)
-        if (strcmp(per[p].label, m->name) == 0)
+        if (n->week >= 0 ? per[p].week == n->week : strcmp(per[p].label, n->period->name) == 0)
             return true;
     return false;
 }
 
-/* Notes for periods after the as-of month are not shown: a warning each. */
+/* How far a weekly review goes, for messages: --as-of, else its last week. */
+static const char *weeks_as_of(const Measure *ms, const Period *per, int nper)
+{
+    return ms->as_of_text ? ms->as_of_text : nper ? per[nper - 1].label : "no week";
+}
+
+/* Notes for periods after the as-of month (a weekly review's: for weeks
+ * not ended by the as-of) are not shown: a warning each. */
 static void notes_after_as_of(Measure *ms, const Node *decl, const NoteTable *t, const Period *per,
                               int nper)
 {
-    for (size_t i = 0; i < t->n && ms->as_of >= 0; i++) { /* no as-of: nothing is judged */
+    for (size_t i = 0; i < t->n; i++) {
         const Note *n = &t->v[i];
-        if (period_reported(per, nper, n->period))
+        bool weekly = n->week >= 0;
+        if ((weekly ? nper == 0 && ms->as_of_week < -1 : ms->as_of < 0) ||
+            period_reported(per, nper, n)) /* no as-of: nothing is judged */
             continue;
-        diag_warning(ms->p->diags, decl->c->loc,
-                     "%s:%ld: the note for %s, %s, %s is after the as-of month %s: not shown",
-                     decl->c->str, n->line, n->member->name, n->period->name, n->metric->name,
-                     ms_month_label(ms->p->sym, ms->as_of));
+        if (weekly)
+            diag_warning(ms->p->diags, decl->c->loc,
+                         "%s:%ld: the note for %s, %s, %s is for a week not ended by the as-of %s: "
+                         "not shown",
+                         decl->c->str, n->line, n->member->name, n->pname, n->metric->name,
+                         weeks_as_of(ms, per, nper));
+        else
+            diag_warning(ms->p->diags, decl->c->loc,
+                         "%s:%ld: the note for %s, %s, %s is after the as-of month %s: not shown",
+                         decl->c->str, n->line, n->member->name, n->pname, n->metric->name,
+                         ms_month_label(ms->p->sym, ms->as_of));
     }
 }
 
@@ -1014,12 +1052,13 @@ static int review_item(const Stmt *st, const Node *rv, const Node *it, const Lev
 /* The status table, then (not in the flat export) the review's items. */
 static int show_review(Stmt *st, const Node *rv)
 {
-    Period per[12];
+    Period per[WK_MAX_WEEKS];
     int c = ms_cadence(rv->name);
-    if (c < 0)
+    st->weekly = strcmp(rv->name, "weekly") == 0;
+    if (c < 0 && !st->weekly)
         return -1;
     st->per = per;
-    st->nper = ms_periods(st->ms, (Cadence)c, per);
+    st->nper = st->weekly ? ms_week_periods(st->ms, per) : ms_periods(st->ms, (Cadence)c, per);
     const Level *lv = ms_review_level(st->ms->p, rv);
     if (show_status(st, rv, lv) < 0)
         return -1;
@@ -1036,7 +1075,7 @@ int ms_show(Measure *ms, const Node *show, RenderDoc *doc)
 {
     const Symbols *s = ms->p->sym;
     Period per[12];
-    Stmt st = {ms, s, doc, render_arena(doc), per, 0, 0};
+    Stmt st = {ms, s, doc, render_arena(doc), per, 0, 0, false};
     if (show->op == SHOW_INCENTIVE) {
         const Node *inc = strmap_get(&s->incentives, show->name);
         st.nper = ms_periods(ms, ms_statement_cadence(ms->p, show->name, false), per);
@@ -1078,15 +1117,16 @@ static void report_level(Diags *d, bool strict, Loc at, const char *fmt, ...)
 static int unexplained(Measure *ms, const Node *rv, const StatusSpec *sp, const StatusItem *si,
                        const Member *m, const Period *pd, bool strict)
 {
-    Num t, act, att;
-    int rt = ms_target(ms, si->metric, m, pd->from, pd->last, rv, &t);
-    int ra = rt < 0 ? -1 : ms_actual(ms, si->metric, m, pd->from, pd->last, rv, &act);
-    if (rt < 0 || ra < 0)
+    StatusVal v;
+    Num att;
+    if (period_values(ms, si->metric, m, pd, rv, &v) < 0)
         return -1;
-    if (rt || ra || ms_ratio(si->metric, t, act, ms_default_cap(), &att) || !flagged(sp, att))
+    Num t = v.t, act = v.act;
+    if (v.na || ms_ratio(si->metric, t, act, ms_default_cap(), &att) || !flagged(sp, att))
         return 0;
     const Member *per = strmap_get(&ms->p->sym->time->by_name, pd->label);
-    if (note_find(&sp->notes->t, m, per, si->metric))
+    if (pd->week >= 0 ? note_find_week(&sp->notes->t, m, pd->week, si->metric)
+                      : note_find(&sp->notes->t, m, per, si->metric))
         return 0;
     char pt[VF_BUFSZ], tt[VF_BUFSZ], pa[VF_BUFSZ], ta[VF_BUFSZ], pc[VF_BUFSZ], pd_[VF_BUFSZ];
     metric_value(ms->p->sym, si->metric, t, pt, tt);
@@ -1106,9 +1146,11 @@ static int unexplained(Measure *ms, const Node *rv, const StatusSpec *sp, const 
 /* The unexplained rows of review rv with its notes in sp. */
 static int review_unexplained(Measure *ms, const Node *rv, StatusSpec *sp, bool strict)
 {
-    Period per[12];
+    Period per[WK_MAX_WEEKS];
     int c = ms_cadence(rv->name), count = 0;
-    int nper = c < 0 ? 0 : ms_periods(ms, (Cadence)c, per);
+    int nper = strcmp(rv->name, "weekly") == 0 ? ms_week_periods(ms, per)
+               : c < 0                         ? 0
+                                               : ms_periods(ms, (Cadence)c, per);
     const Level *lv = ms_review_level(ms->p, rv);
     size_t nmem = 0;
     Member **mem = lv ? ms_level_members(lv, &nmem) : NULL;

@@ -311,23 +311,26 @@ static void cmd_actuals(Repl *S, const Cmd *c)
         repl_state_free(&next);
 }
 
-/* Whether :as-of's argument is a month (of the plan's year, when a plan is
- * evaluated); else reports it. */
+/* Whether :as-of's argument is a month, a day or a week (of the plan's
+ * year, when a plan is evaluated); else reports it. */
 static bool as_of_month(Repl *S, const Cmd *c)
 {
-    int y = 0, m = 0;
+    int y = 0, m = 0, day, wm, ww;
     char tail = 0;
     const Symbols *s = S->world ? S->world->s.p->sym : NULL;
-    if (sscanf(c->arg, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12 &&
-        (!s || ms_fiscal_month(s, y, m) >= 0))
+    if (s && ms_parse_as_of(s, c->arg, &wm, &ww) == AS_OF_OK)
+        return true;
+    if (!s && ((sscanf(c->arg, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12) ||
+               wk_parse_date(c->arg, strlen(c->arg), &day) || strchr(c->arg, 'W')))
         return true;
     if (s)
         repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
-                      "'%s' is not a month of FY%d (YYYY-MM, %s .. %s)", c->arg, s->year,
-                      ms_month_label(s, 0), ms_month_label(s, 11));
+                      "'%s' is not a month of FY%d (YYYY-MM, %s .. %s), nor one of its days "
+                      "(YYYY-MM-DD) or weeks",
+                      c->arg, s->year, ms_month_label(s, 0), ms_month_label(s, 11));
     else
         repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
-                      "'%s' is not a month (YYYY-MM)", c->arg);
+                      "'%s' is not a month (YYYY-MM), a day or a week", c->arg);
     return false;
 }
 
@@ -425,7 +428,8 @@ const ReplCommand repl_command_table[] = {
      "write the plan with the what-ifs applied, formatted"},
     {"actuals", cmd_actuals, RC_FILES, false, ":actuals [CSV...|none]",
      "actuals to use (none: the plan's own)"},
-    {"as-of", cmd_as_of, RC_NAMES, false, ":as-of [YYYY-MM|none]", "review up to this month"},
+    {"as-of", cmd_as_of, RC_NAMES, false, ":as-of [YYYY-MM|DAY|WEEK|none]",
+     "review up to this month, day or week"},
     {"format", cmd_format, RC_FORMATS, false, ":format [FORMAT]", "how tables are printed"},
     {"list", cmd_list, RC_NONE, false, ":list", "the what-ifs applied"},
     {"report", cmd_report, RC_REPORTS, false, ":report [TITLE]",

@@ -43,7 +43,7 @@ const char repl_usage[] =
     "  :undo              take back the last change (what-if, :reload, :actuals, :as-of)\n"
     "  :save FILE         write the plan with the what-ifs applied, formatted\n"
     "  :actuals [CSV...|none]  actuals to use (none: the plan's own)\n"
-    "  :as-of [YYYY-MM|none]   review up to this month\n"
+    "  :as-of [YYYY-MM|DAY|WEEK|none]   review up to this month, day or week\n"
     "  :format [{formats}]  how tables are printed\n"
     "  :report [TITLE]    print a report of the plan (no title: list them)\n"
     "  :run               every table `salesplan run` of the plan would print\n"
@@ -411,11 +411,13 @@ static int read_plan(Repl *S, const char *file)
     return 0;
 }
 
-/* --as-of names no month of the plan's year: says so, returns 2. */
+/* --as-of names no month, day or week of the plan's year: says so, returns 2. */
 static int as_of_error(const Repl *S)
 {
     const Symbols *s = S->world->s.p->sym;
-    fprintf(stderr, "salesplan: --as-of '%s' is not a month of FY%d (YYYY-MM, %s .. %s)\n",
+    fprintf(stderr,
+            "salesplan: --as-of '%s' is not a month of FY%d (YYYY-MM, %s .. %s), nor one of its "
+            "days (YYYY-MM-DD) or weeks\n",
             S->st.as_of, s->year, ms_month_label(s, 0), ms_month_label(s, 11));
     return 2;
 }
@@ -424,7 +426,9 @@ static int as_of_error(const Repl *S)
 static int first_world(Repl *S, const char *file)
 {
     S->world = repl_world_build(S, &S->st, -1);
-    if (S->world && S->st.as_of && S->world->s.as_of < 0)
+    int m, w;
+    if (S->world && S->st.as_of &&
+        ms_parse_as_of(S->world->s.p->sym, S->st.as_of, &m, &w) != AS_OF_OK)
         return as_of_error(S);
     if (!S->world) {
         fprintf(S->diag, "%s does not check: fix it and :reload, or :load another plan\n", file);

@@ -512,13 +512,14 @@ static void allocate_touched(ReplWorld *w, const ReplWorld *old)
                 alloc_get(&w->s.en, m);
 }
 
-/* The fiscal month of YYYY-MM (start and :as-of checked it: else none). */
+/* The months and weeks --as-of or :as-of names (checked: else none). */
 static void set_as_of(ReplWorld *w, const char *as_of)
 {
-    int y = 0, m = 0;
-    char tail = 0;
-    if (sscanf(as_of, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12)
-        w->s.as_of = ms_fiscal_month(w->s.p->sym, y, m);
+    int m = -1, wk = -2;
+    if (ms_parse_as_of(w->s.p->sym, as_of, &m, &wk) == AS_OF_OK) {
+        w->s.as_of = m;
+        w->s.as_of_week = wk;
+    }
 }
 
 /* The tables' grids, then the examples and assertions, then the totals

@@ -20,6 +20,7 @@ void session_init(Session *S, const SessionOpts *o)
     S->o = o ? o : &no_opts;
     S->budget.max_steps = S->o->max_steps;
     S->as_of = -1;
+    S->as_of_week = -2;
     S->p = prog_new(&S->d);
     for (int i = 0; i < S->o->nallow; i++)
         prog_allow_path(S->p, S->o->allow[i]);
@@ -259,18 +260,35 @@ static bool stage_splits(Session *S)
     return !S->d.nerrors && session_years_splits(S);
 }
 
-/* --as-of YYYY-MM: a month of the plan's fiscal year. */
+/* --as-of YYYY-MM: a month of the plan's fiscal year; or a day or a week
+ * (ms_parse_as_of). */
 static void resolve_as_of(Session *S)
 {
     const Symbols *s = S->p->sym;
-    int y = 0, m = 0;
-    char tail = 0;
-    if (sscanf(S->o->as_of, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 ||
-        (S->as_of = ms_fiscal_month(s, y, m)) < 0) {
-        diag_error(&S->d, (Loc){0}, "--as-of '%s' is not a month of FY%d (YYYY-MM, %s .. %s)",
-                   S->o->as_of, s->year, ms_month_label(s, 0), ms_month_label(s, 11));
-        S->usage = true;
+    const WeekCal *c = s->weeks;
+    const char *t = S->o->as_of;
+    char a[24], b[24];
+    switch (ms_parse_as_of(s, t, &S->as_of, &S->as_of_week)) {
+    case AS_OF_OK:
+        return;
+    case AS_OF_BAD_DAY:
+        diag_error(&S->d, (Loc){0}, "--as-of '%s' is not a day of FY%d (%s .. %s)", t, s->year,
+                   wk_date_label(c ? c->first_day : 0, a),
+                   wk_date_label(c ? c->first_day + c->ndays - 1 : 0, b));
+        break;
+    case AS_OF_BAD_WEEK:
+        diag_error(&S->d, (Loc){0}, "--as-of '%s' is not a week of FY%d (%s .. %s)", t, s->year,
+                   c ? wk_week_label(c, 0, a) : "?", c ? wk_week_label(c, c->nweeks - 1, b) : "?");
+        break;
+    case AS_OF_BAD_MONTH:
+        diag_error(&S->d, (Loc){0},
+                   "--as-of '%s' is not a month of FY%d (YYYY-MM, %s .. %s; or a day YYYY-MM-DD "
+                   "or a week)",
+                   t, s->year, ms_month_label(s, 0), ms_month_label(s, 11));
+        break;
     }
+    S->as_of = -1;
+    S->usage = true;
 }
 
 static void resolve_scenario(Session *S)
@@ -327,6 +345,8 @@ static bool stage_actuals(Session *S)
 static bool stage_measure(Session *S)
 {
     ms_init(&S->ms, S->p, &S->en, S->act, S->scenario, S->as_of);
+    S->ms.as_of_week = S->as_of_week;
+    S->ms.as_of_text = S->o ? S->o->as_of : NULL;
     S->measure = true;
     return !S->d.nerrors;
 }
@@ -387,6 +407,8 @@ bool session_check_all(Session *S)
     if (act || none) {
         Measure ms;
         ms_init(&ms, S->p, &en, act, NULL, S->as_of);
+        ms.as_of_week = S->as_of_week;
+        ms.as_of_text = S->o ? S->o->as_of : NULL;
         ms_verify(&ms);
         ms_check_notes(&ms, S->o && S->o->strict);
         ms_free(&ms);

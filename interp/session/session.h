@@ -72,7 +72,8 @@ typedef struct Session {
     ActualsNeed need;
     Measure ms;
     bool measure;
-    int as_of; /* fiscal month 0..11 from --as-of, -1: from the actuals */
+    int as_of;      /* fiscal month 0..11 from --as-of, -1: from the actuals, MS_AS_OF_NONE */
+    int as_of_week; /* the last week ended by --as-of, -1: none, -2: not given */
     const Node *scenario;
     ShowList shows;
     unsigned done;     /* the stages run so far */

@@ -266,6 +266,8 @@ def one(bin_, seed, keep):
         if rng.random() < 0.5:
             text += "split %s by week in %s { w1: %s, w2: rest }\n" % (
                 m, rng.choice(["oct", "2027-11", "dec"]), rng.choice(["10%", "1", "1万"]))
+        if m in re.findall(r"^metric (\w+) +(?:money|count)\b", P.text, re.M) and rng.random() < 0.4:
+            text += "review weekly { status %s { green: 100%%, amber: 90%% }  flag deviation 10%% }\n" % m
     messy = relayout(rng, text) if seed % 4 else text
     shows = []
     if L:

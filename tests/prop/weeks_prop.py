@@ -16,7 +16,11 @@ month, week and day, alone and beside the reps and regions.  For every plan:
     the week names, each member's week fragment within one rounding step of its
     month cell times the fragment's share (the split by week, else working days),
     each day within one step of its fragment times its working-day share, and
-    amounts locked in a month shown exactly.
+    amounts locked in a month shown exactly;
+  * a weekly review (`review weekly { status m0 }`, random dated actuals, --as-of
+    a random day): it reports exactly the weeks that have ended by that day, each
+    rep's target is its cell of `m0 by rep, week` and its actual the sum of the
+    rows dated in the week.
 
 usage: weeks_prop.py BIN   (WEEKS_N plans, else VIEWS_N up to 300, else 300; WEEKS_SEED;
 WEEKS_KEEP=DIR keeps failing plans); run by `make check-views`
@@ -144,6 +148,7 @@ def gen(rng):
     for M in metrics:
         body += ["metric %s %s" % (M.name, M.kind), "target %s = %s" % (M.name, M.target)] + M.lines
     body.append("metric rate0 = %s / working_days" % metrics[0].name)
+    body += ['actuals "actuals.csv"', "review weekly { status %s  flag deviation 10%% }" % metrics[0].name]
     text = "\n".join(head + [dim] + body) + "\n"
     csv = "date,name,workday\n" + "".join(
         "%s,h%d,%s\n" % (d.isoformat(), i, "yes" if w else "") for i, (d, w) in enumerate(sorted(holidays.items())))
@@ -267,6 +272,9 @@ def check_plan(bin_, seed, keep):
             f.write(text)
         with open(os.path.join(d, "holidays.csv"), "w", encoding="utf-8") as f:
             f.write(csv)
+        rows = gen_actuals(random.Random(seed * 31 + 7), cal, metrics[0], regions)
+        with open(os.path.join(d, "actuals.csv"), "w", encoding="utf-8") as f:
+            f.write("date,rep,%s\n" % metrics[0].name + "".join("%s,%s,%s\n" % r for r in rows))
         c = subprocess.run([bin_, "check", "plan.plan"], cwd=d, capture_output=True)
         if c.returncode != 0:
             problems.append("check exits %d: %s" % (c.returncode, c.stderr.decode(errors="replace")[:800]))
@@ -280,12 +288,14 @@ def check_plan(bin_, seed, keep):
         if not problems:
             try:
                 check_rate(bin_, d, cal, metrics[0], problems)
+                check_review(bin_, d, cal, metrics[0], rows, random.Random(seed * 17 + 3), problems)
             except RuntimeError as e:
                 problems.append(str(e))
         if problems and keep:
             os.makedirs(keep, exist_ok=True)
             shutil.copy(os.path.join(d, "plan.plan"), os.path.join(keep, "weeks_%d.plan" % seed))
             shutil.copy(os.path.join(d, "holidays.csv"), os.path.join(keep, "weeks_%d_holidays.csv" % seed))
+            shutil.copy(os.path.join(d, "actuals.csv"), os.path.join(keep, "weeks_%d_actuals.csv" % seed))
     finally:
         shutil.rmtree(d, ignore_errors=True)
     return problems
@@ -327,6 +337,52 @@ def check_metric(bin_, d, cal, M, regions, problems):
         if len(problems) > 8:
             return
     check_locks(cal, M, rm["total"], rd["total"], problems)
+
+
+def gen_actuals(rng, cal, M, regions):
+    """Dated rows of metric M for random reps, a few outside the fiscal year."""
+    reps = [r for reg in regions for r in reg]
+    rows = []
+    for _ in range(rng.randint(0, 30)):
+        day = cal.first + datetime.timedelta(rng.randint(-10, cal.ndays + 10))
+        v = "%d" % rng.randint(0, 50) if M.kind == "count" else "%d.%02d" % (rng.randint(0, 99999), rng.randint(0, 99))
+        rows.append((day.isoformat(), rng.choice(reps), v))
+    return rows
+
+
+def csv_rows(bin_, d, args):
+    p = subprocess.run([bin_, "run", "plan.plan", "--format", "csv"] + args, cwd=d, capture_output=True)
+    if p.returncode != 0:
+        raise RuntimeError("run %s exits %d: %s" % (" ".join(args), p.returncode,
+                                                      p.stderr.decode(errors="replace")[:600]))
+    return [line.split(",") for line in p.stdout.decode().strip().split("\n")[1:] if line]
+
+
+def check_review(bin_, d, cal, M, rows, rng, problems):
+    """review weekly with --as-of a random day: the weeks ended by then, the targets of
+    `by rep, week` and the actuals summed per week from the rows."""
+    asof = rng.randrange(cal.ndays)
+    ended = [w for w, f in enumerate(cal.week_first) if min(f + 6, cal.ndays - 1) <= asof]
+    got = csv_rows(bin_, d, ["--as-of", cal.label(asof), "--show", "review weekly"])
+    _, rw = run_show(bin_, d, "%s by rep, week" % M.name)
+    reps = [k for k in rw if k != "total"]
+    want = [(cal.labels[w], r) for w in ended for r in reps]
+    if [(g[0], g[1]) for g in got] != want:
+        problems.append("review weekly --as-of %s: rows %s.. not the weeks ended by then %s.." % (
+            cal.label(asof), [(g[0], g[1]) for g in got][:3], want[:3]))
+        return
+    actual = {}
+    for day, rep, v in rows:
+        i = (datetime.date.fromisoformat(day) - cal.first).days
+        if 0 <= i < cal.ndays:
+            w = max(k for k, f in enumerate(cal.week_first) if f <= i)
+            actual[(w, rep)] = actual.get((w, rep), F(0)) + F(v)
+    for g in got:
+        w, r = cal.labels.index(g[0]), g[1]
+        if F(g[3]) != rw[r][w] or F(g[4]) != actual.get((w, r), F(0)):
+            problems.append("review weekly: %s %s target %s actual %s, expected %s and %s" % (
+                g[0], r, g[3], g[4], rw[r][w], actual.get((w, r), F(0))))
+            return
 
 
 def check_rate(bin_, d, cal, M, problems):

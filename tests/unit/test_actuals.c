@@ -972,15 +972,39 @@ static void test_write_path(void **state)
     ac_cells_alloc_rows(&cells[1], 12);     /* the plan total */
     int dims[2] = {0, 0};
     int32_t deep[2] = {2, -1};
-    ac_put(&ms, 1, dims, deep, 2, 4, 7, 1);
-    ac_put(&ms, 1, dims, deep, 2, 4, -2, UINT32_MAX); /* a group of many rows */
-    ac_put(&ms, 1, dims, deep, 1, 4, (__int128)INT64_MAX * 3, 5);
+    ac_put(&ms, 1, dims, deep, 2, 4, 12, -1, 7, 1);
+    ac_put(&ms, 1, dims, deep, 2, 4, 12, -1, -2, UINT32_MAX); /* a group of many rows */
+    ac_put(&ms, 1, dims, deep, 1, 4, 12, -1, (__int128)INT64_MAX * 3, 5);
     assert_int_equal((int64_t)cells[0].n[2 * 12 + 4] + cells[0].nhi[2 * 12 + 4],
                      (int64_t)UINT32_MAX + 6);
     assert_true((__int128)cells[0].lo[2 * 12 + 4] + cells[0].hi[2 * 12 + 4].v ==
                 (__int128)INT64_MAX * 3 + 5);
     assert_int_equal((int64_t)cells[1].n[4] + cells[1].nhi[4], (int64_t)UINT32_MAX + 6);
     assert_int_equal(cells[0].n[1 * 12 + 4], 0);
+    ac_cells_free(&cells[0]);
+    ac_cells_free(&cells[1]);
+}
+
+/* With a weekly review a row counts in its month and in its week (slot 12 + week). */
+static void test_write_path_weeks(void **state)
+{
+    (void)state;
+    size_t stride = 12 + WK_MAX_WEEKS;
+    Cells cells[2] = {{0}, {0}};
+    MStore ms = {.cells = cells};
+    ac_cells_alloc_rows(&cells[0], 3 * stride);
+    ac_cells_alloc_rows(&cells[1], stride);
+    int dims[1] = {0};
+    int32_t deep[1] = {1};
+    ac_put(&ms, 1, dims, deep, 1, 2, stride, 9, 250, 1);
+    ac_put(&ms, 1, dims, deep, 1, 2, stride, 10, 50, 2);
+    assert_int_equal(cells[0].lo[1 * stride + 2], 300);
+    assert_int_equal(cells[0].n[1 * stride + 2], 3);
+    assert_int_equal(cells[0].lo[1 * stride + 12 + 9], 250);
+    assert_int_equal(cells[0].lo[1 * stride + 12 + 10], 50);
+    assert_int_equal(cells[1].lo[12 + 10], 50);
+    assert_int_equal(cells[1].n[12 + 9], 1);
+    assert_int_equal(cells[0].lo[0 * stride + 12 + 9], 0);
     ac_cells_free(&cells[0]);
     ac_cells_free(&cells[1]);
 }
@@ -1019,6 +1043,7 @@ int main(void)
         cmocka_unit_test(test_threads_short),
         cmocka_unit_test(test_cells_add),
         cmocka_unit_test(test_write_path),
+        cmocka_unit_test(test_write_path_weeks),
     };
     /* every test also with several threads reading each file (tiny ranges) */
     int failed = cmocka_run_group_tests(tests, setup, teardown);
