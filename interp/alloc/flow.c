@@ -148,13 +148,39 @@ static Ranked *ranked_cells(const RoundProblem *rp)
     return order;
 }
 
-static bool meets_lower_bounds(const RoundProblem *rp, const int64_t *row, const int64_t *node)
+/* The row node above row r, -1 when none. */
+static int row_up(const RoundProblem *rp, size_t r)
+{
+    return rp->row_up ? rp->row_up[r] : -1;
+}
+
+static bool meets_lower_bounds(const RoundProblem *rp, const int64_t *row, const int64_t *node,
+                               const int64_t *rnode)
 {
     for (size_t r = 0; r < rp->nrows; r++)
         if (row[r] < rp->row_lo[r])
             return false;
     for (size_t n = 0; n < rp->nnodes; n++)
         if (node[n] < rp->lo[n])
+            return false;
+    for (size_t n = 0; n < rp->nrnodes; n++)
+        if (rnode[n] < rp->rn_lo[n])
+            return false;
+    return true;
+}
+
+/* Whether cell c can take one more step within every upper bound. */
+static bool has_room(const RoundProblem *rp, uint32_t c, const int64_t *row, const int64_t *node,
+                     const int64_t *rnode)
+{
+    uint32_t r = rp->cell_row[c];
+    if (row[r] >= rp->row_hi[r])
+        return false;
+    for (int n = rp->cell_node[c]; n >= 0; n = rp->parent[n])
+        if (node[n] >= rp->hi[n])
+            return false;
+    for (int n = row_up(rp, r); n >= 0; n = rp->rn_parent[n])
+        if (rnode[n] >= rp->rn_hi[n])
             return false;
     return true;
 }
@@ -166,29 +192,28 @@ static bool greedy(const RoundProblem *rp, const Ranked *order, uint8_t *x)
 {
     int64_t *row = xcalloc(rp->nrows + 1, sizeof *row);
     int64_t *node = xcalloc(rp->nnodes + 1, sizeof *node);
+    int64_t *rnode = xcalloc(rp->nrnodes + 1, sizeof *rnode);
     memset(x, 0, rp->ncells);
     for (size_t k = rp->ncells; k-- > 0;) { /* order is ascending */
         uint32_t c = order[k].cell;
-        uint32_t r = rp->cell_row[c];
-        if (row[r] >= rp->row_hi[r])
-            continue;
-        bool room = true;
-        for (int n = rp->cell_node[c]; n >= 0 && room; n = rp->parent[n])
-            room = node[n] < rp->hi[n];
-        if (!room)
+        if (!has_room(rp, c, row, node, rnode))
             continue;
         x[c] = 1;
-        row[r]++;
+        row[rp->cell_row[c]]++;
         for (int n = rp->cell_node[c]; n >= 0; n = rp->parent[n])
             node[n]++;
+        for (int n = row_up(rp, rp->cell_row[c]); n >= 0; n = rp->rn_parent[n])
+            rnode[n]++;
     }
-    bool ok = meets_lower_bounds(rp, row, node);
+    bool ok = meets_lower_bounds(rp, row, node, rnode);
     free(row);
     free(node);
+    free(rnode);
     return ok;
 }
 
-/* The flow network: S, T, SS, TT, then the column-tree nodes, then the rows. */
+/* The flow network: S, T, SS, TT, then the column-tree nodes, then the
+ * rows, then the row nodes. */
 enum { S = 0, T = 1, SS = 2, TT = 3, BASE_NODE = 4 };
 
 /* nedges: how many edges the graph will have (add_edge grows it if more). */
@@ -213,8 +238,18 @@ static void graph_free(Graph *g)
     free(g->head);
 }
 
-/* Edges of the column tree (from its parent, S for the root) and of the
- * rows (to T), their lower bounds moved into excess. */
+/* An edge u -> v with bounds [lo, hi], its lower bound moved into excess. */
+static void add_bounded(Graph *g, int u, int v, int64_t lo, int64_t hi, int64_t *excess)
+{
+    if (hi > lo)
+        add_edge(g, u, v, hi - lo);
+    excess[v] += lo;
+    excess[u] -= lo;
+}
+
+/* Edges of the column tree (from its parent, S for the root), of the rows
+ * and of the row nodes (to their row node, else T), their lower bounds
+ * moved into excess. */
 static void add_bound_edges(Graph *g, const RoundProblem *rp, int base_row, int64_t *excess)
 {
     for (size_t n = 0; n < rp->nnodes; n++) {
@@ -223,12 +258,16 @@ static void add_bound_edges(Graph *g, const RoundProblem *rp, int base_row, int6
         excess[v] += rp->lo[n];
         excess[u] -= rp->lo[n];
     }
+    int base_rn = base_row + (int)rp->nrows;
     for (size_t r = 0; r < rp->nrows; r++) {
-        int u = base_row + (int)r;
-        if (rp->row_hi[r] > rp->row_lo[r])
-            add_edge(g, u, T, rp->row_hi[r] - rp->row_lo[r]);
-        excess[T] += rp->row_lo[r];
-        excess[u] -= rp->row_lo[r];
+        int up = row_up(rp, r);
+        add_bounded(g, base_row + (int)r, up < 0 ? T : base_rn + up, rp->row_lo[r], rp->row_hi[r],
+                    excess);
+    }
+    for (size_t n = 0; n < rp->nrnodes; n++) {
+        int up = rp->rn_parent[n];
+        add_bounded(g, base_rn + (int)n, up < 0 ? T : base_rn + up, rp->rn_lo[n], rp->rn_hi[n],
+                    excess);
     }
 }
 
@@ -265,9 +304,9 @@ static int64_t add_demand_edges(Graph *g, const int64_t *excess)
 static int round_flow(const RoundProblem *rp, const Ranked *order, uint8_t *x)
 {
     const int base_row = BASE_NODE + (int)rp->nnodes;
-    const int nn = base_row + (int)rp->nrows;
-    Graph g; /* tree, rows, cells, T -> S, and at most one demand edge a node */
-    graph_init(&g, nn, rp->nnodes + rp->nrows + rp->ncells + 1 + (size_t)nn);
+    const int nn = base_row + (int)rp->nrows + (int)rp->nrnodes;
+    Graph g; /* trees, rows, cells, T -> S, and at most one demand edge a node */
+    graph_init(&g, nn, rp->nnodes + rp->nrows + rp->nrnodes + rp->ncells + 1 + (size_t)nn);
     int64_t *excess = xcalloc((size_t)g.nnodes, sizeof *excess);
     add_bound_edges(&g, rp, base_row, excess);
     int32_t *edge_of = add_cell_edges(&g, rp, order, base_row);

@@ -10,7 +10,9 @@
  * value is not already a multiple of the step.  The exact values are a
  * fractional solution, so an integer one exists whenever the bounds are
  * the floor and ceiling of the exact sums (flows with integer bounds have
- * integer vertices).  The solver is deterministic and prefers cells with
+ * integer vertices).  The rows may have a tree of their own above them
+ * (a time column's quarter and half), bounded the same way: two nested
+ * families of sums are still a flow.  The solver is deterministic and prefers cells with
  * larger remainders.  All arrays belong to the caller.
  */
 #ifndef FLOW_H
@@ -29,6 +31,11 @@ typedef struct {
     const uint32_t *cell_row;
     const int32_t *cell_node;  /* the column-tree leaf of the cell */
     const uint64_t *cell_rank; /* larger = preferred (the remainder, scaled) */
+    /* optional tree above the rows (row_up NULL: none): row r passes its
+     * steps to row node row_up[r] (-1: none), node n to rn_parent[n] */
+    size_t nrnodes;
+    const int *row_up, *rn_parent;
+    const int64_t *rn_lo, *rn_hi; /* bounds on the extra steps through each row node */
 } RoundProblem;
 
 /* Fills x[ncells] with 0 or 1.  Returns 0, or -1 when no rounding meets

@@ -466,9 +466,10 @@ static void column_bounds(GridProblem *gp, Num step, const Num *colt)
  * fails. */
 static int solve_grid(GridProblem *gp, uint8_t *x)
 {
-    RoundProblem rp = {gp->nr,     gp->rlo,   gp->rhi,  gp->nc + 1 + (size_t)gp->ngroups * gp->nc,
-                       gp->parent, gp->lo,    gp->hi,   gp->nfrac,
-                       gp->crow,   gp->cnode, gp->crank};
+    RoundProblem rp = {gp->nr,     gp->rlo,   gp->rhi,   gp->nc + 1 + (size_t)gp->ngroups * gp->nc,
+                       gp->parent, gp->lo,    gp->hi,    gp->nfrac,
+                       gp->crow,   gp->cnode, gp->crank, 0,
+                       NULL,       NULL,      NULL,      NULL};
     if (round_solve(&rp, x) == 0)
         return 0;
     gp->lo[0] = 0;

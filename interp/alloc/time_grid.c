@@ -10,9 +10,11 @@
 
 #include "alloc/alloc_int.h"
 
-/* The flow problem (flow.h): rows are the time columns; nodes are the
- * root, then per member its node and its periods above the finest level;
- * cells hang under the member's period just above their own. */
+/* The flow problem (flow.h): rows are the time columns, under the row
+ * nodes of the periods above them (the quarter and half of every member
+ * together); nodes are the root, then per member its node and its periods
+ * above the finest level; cells hang under the member's period just above
+ * their own. */
 typedef struct {
     size_t nr, nc, per; /* members, time columns, nodes per member */
     int tf;             /* the finest time depth (the columns') */
@@ -25,6 +27,10 @@ typedef struct {
     uint64_t *crank;
     size_t *cidx;
     Num *rowx, *nodex; /* remainders (in steps) per row and per node */
+    size_t nrn;        /* row nodes: the periods above the columns */
+    int *rup, *rnpar;
+    int64_t *rnlo, *rnhi;
+    Num *rnx, *rnf, *rnct; /* per row node: remainders, floors, rounded totals */
 } TimeTree;
 
 /* Node of member r at depth k (0: the member), period index p of k. */
@@ -34,6 +40,33 @@ static size_t tnode(const TimeTree *tt, size_t r, int k, int p)
     for (int j = 0; j < k; j++)
         off += (size_t)tt->span[j];
     return 1 + r * tt->per + off + (size_t)p;
+}
+
+/* Row node of period p at depth k (1 .. tf - 1). */
+static int rnode(const TimeTree *tt, int k, int p)
+{
+    int off = 0;
+    for (int j = 1; j < k; j++)
+        off += tt->span[j];
+    return off + p;
+}
+
+static void row_tree_init(TimeTree *tt)
+{
+    for (int k = 1; k < tt->tf; k++)
+        tt->nrn += (size_t)tt->span[k];
+    size_t n = tt->nrn + 1;
+    tt->rup = xcalloc(tt->nc + 1, sizeof *tt->rup);
+    tt->rnpar = xcalloc(n, sizeof *tt->rnpar);
+    tt->rnlo = xcalloc(n, sizeof *tt->rnlo);
+    tt->rnhi = xcalloc(n, sizeof *tt->rnhi);
+    tt->rnx = xcalloc(n, sizeof *tt->rnx);
+    tt->rnf = xcalloc(n, sizeof *tt->rnf);
+    tt->rnct = xcalloc(n, sizeof *tt->rnct);
+    for (int k = 1; k < tt->tf; k++)
+        for (int p = 0; p < tt->span[k]; p++)
+            tt->rnpar[rnode(tt, k, p)] =
+                k == 1 ? -1 : rnode(tt, k - 1, p / (tt->span[k] / tt->span[k - 1]));
 }
 
 static void tree_init(TimeTree *tt, size_t nr, size_t nc, int tf)
@@ -64,6 +97,7 @@ static void tree_init(TimeTree *tt, size_t nr, size_t nc, int tf)
             for (int p = 0; p < spans[k]; p++)
                 tt->parent[tnode(tt, r, k, p)] =
                     k == 0 ? 0 : (int)tnode(tt, r, k - 1, p / (spans[k] / spans[k - 1]));
+    row_tree_init(tt);
 }
 
 static void tree_free(TimeTree *tt)
@@ -79,6 +113,13 @@ static void tree_free(TimeTree *tt)
     free(tt->cidx);
     free(tt->rowx);
     free(tt->nodex);
+    free(tt->rup);
+    free(tt->rnpar);
+    free(tt->rnlo);
+    free(tt->rnhi);
+    free(tt->rnx);
+    free(tt->rnf);
+    free(tt->rnct);
 }
 
 /* The period index at depth k of a time member at the finest depth. */
@@ -92,10 +133,32 @@ static int period_at(const Member *tm, int k)
 static void add_remainder(TimeTree *tt, size_t r, size_t c, const Member *tm, Num fr)
 {
     num_add(tt->rowx[c], fr, &tt->rowx[c]);
+    for (int k = 1; k < tt->tf; k++) {
+        int n = rnode(tt, k, period_at(tm, k));
+        num_add(tt->rnx[n], fr, &tt->rnx[n]);
+    }
     for (int k = 0; k < tt->tf; k++) {
         size_t n = tnode(tt, r, k, period_at(tm, k));
         num_add(tt->nodex[n], fr, &tt->nodex[n]);
     }
+}
+
+/* The row nodes' floors and rounded totals (the columns' under them):
+ * each period above the columns at its one-dimension total. */
+static void row_tree_bounds(TimeTree *tt, const Alloc *A, const Side *side, const Num *colf,
+                            const Num *ct)
+{
+    for (size_t c = 0; c < tt->nc; c++) {
+        const Member *tm = side[1].members[c];
+        tt->rup[c] = tt->tf > 1 ? rnode(tt, tt->tf - 1, period_at(tm, tt->tf - 1)) : -1;
+        for (int k = 1; k < tt->tf; k++) {
+            int n = rnode(tt, k, period_at(tm, k));
+            num_add(tt->rnf[n], colf[c], &tt->rnf[n]);
+            num_add(tt->rnct[n], ct[c], &tt->rnct[n]);
+        }
+    }
+    for (size_t n = 0; n < tt->nrn; n++)
+        tt->rnlo[n] = tt->rnhi[n] = al_steps_between(tt->rnf[n], tt->rnct[n], A->step, NULL);
 }
 
 /* Floors every cell into out; cells with a remainder become candidates.
@@ -126,6 +189,7 @@ static void floor_cells(TimeTree *tt, const Alloc *A, const Side *side, const Nu
         }
     for (size_t c = 0; c < tt->nc; c++)
         tt->rlo[c] = tt->rhi[c] = al_steps_between(colf[c], ct[c], A->step, NULL);
+    row_tree_bounds(tt, A, side, colf, ct);
     for (size_t r = 0; r < tt->nr; r++) {
         size_t m = tnode(tt, r, 0, 0);
         tt->lo[m] = tt->hi[m] = al_steps_between(rowf[r], rt[r], A->step, NULL);
@@ -162,26 +226,44 @@ static void period_bounds(TimeTree *tt)
             }
 }
 
-/* Strict totals first; then time columns within floor and ceiling; then
- * the members too (always possible: the exact cells are a fractional
- * solution).  Returns how far it had to go: 0, 1 or 2 (-1: no rounding). */
+/* Relaxes the row nodes of depth k to the floor and ceiling of their
+ * exact sums. */
+static void relax_row_level(TimeTree *tt, int k)
+{
+    for (int p = 0; p < tt->span[k]; p++) {
+        int n = rnode(tt, k, p);
+        int_bounds(tt->rnx[n], &tt->rnlo[n], &tt->rnhi[n]);
+    }
+}
+
+/* Strict totals first; then time columns within floor and ceiling, the
+ * periods above them (quarters, then halves) kept at their totals as long
+ * as they can be, then within floor and ceiling too; then the members too
+ * (always possible: the exact cells are a fractional solution).  Returns
+ * how far it had to go (-1: no rounding). */
 static int solve(TimeTree *tt, uint8_t *x)
 {
     RoundProblem *rp = &tt->rp;
-    *rp = (RoundProblem){tt->nc,     tt->rlo,   tt->rhi,  1 + tt->nr * tt->per,
-                         tt->parent, tt->lo,    tt->hi,   rp->ncells,
-                         tt->crow,   tt->cnode, tt->crank};
+    *rp = (RoundProblem){tt->nc,     tt->rlo,   tt->rhi,   1 + tt->nr * tt->per,
+                         tt->parent, tt->lo,    tt->hi,    rp->ncells,
+                         tt->crow,   tt->cnode, tt->crank, tt->nrn,
+                         tt->rup,    tt->rnpar, tt->rnlo,  tt->rnhi};
     if (round_solve(rp, x) == 0)
         return 0;
     for (size_t c = 0; c < tt->nc; c++)
         int_bounds(tt->rowx[c], &tt->rlo[c], &tt->rhi[c]);
     if (round_solve(rp, x) == 0)
         return 1;
+    for (int k = tt->tf - 1; k >= 1; k--) {
+        relax_row_level(tt, k);
+        if (round_solve(rp, x) == 0)
+            return 1 + tt->tf - k;
+    }
     for (size_t r = 0; r < tt->nr; r++) {
         size_t m = tnode(tt, r, 0, 0);
         int_bounds(tt->nodex[m], &tt->lo[m], &tt->hi[m]);
     }
-    return round_solve(rp, x) == 0 ? 2 : -1;
+    return round_solve(rp, x) == 0 ? 1 + tt->tf : -1;
 }
 
 int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *exact,

@@ -1,8 +1,10 @@
 /* test_round.c -- the controlled-rounding flow solver on random tables:
- * every solution meets its row and tree bounds, cells only move up by one
- * step where they have a remainder, and equal inputs give equal outputs. */
+ * every solution meets its row and tree bounds (a tree above the rows
+ * too), cells only move up by one step where they have a remainder, and
+ * equal inputs give equal outputs. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,11 +23,52 @@ static uint64_t next_rand(void)
     return rng;
 }
 
+/* A tree above the rows (pairs of rows, all pairs under one top node, as
+ * months under quarters under a half): each node's bounds the floor and
+ * ceiling of its rows' remainders (rowsum, in 1/1000 steps). */
+typedef struct {
+    size_t n;
+    int up[64], par[33];
+    int64_t lo[33], hi[33], sum[33];
+} RowTree;
+
+static void row_tree(RowTree *rt, int nrows, const int64_t *rowsum)
+{
+    memset(rt, 0, sizeof *rt);
+    int pairs = (nrows + 1) / 2;
+    rt->n = (size_t)pairs + 1;
+    for (int r = 0; r < nrows; r++) {
+        rt->up[r] = r / 2;
+        rt->sum[r / 2] += rowsum[r];
+        rt->sum[pairs] += rowsum[r];
+    }
+    for (int k = 0; k <= pairs; k++) {
+        rt->par[k] = k < pairs ? pairs : -1;
+        rt->lo[k] = rt->sum[k] / 1000;
+        rt->hi[k] = rt->sum[k] / 1000 + (rt->sum[k] % 1000 ? 1 : 0);
+    }
+}
+
+/* Whether the rows' extra steps (rowgot) meet the row tree's bounds. */
+static void assert_row_tree(const RowTree *rt, int nrows, const int64_t *rowgot)
+{
+    int64_t got[33] = {0};
+    for (int r = 0; r < nrows; r++)
+        for (int n = rt->up[r]; n >= 0; n = rt->par[n])
+            got[n] += rowgot[r];
+    for (size_t n = 0; n < rt->n; n++) {
+        assert_true(got[n] >= rt->lo[n]);
+        assert_true(got[n] <= rt->hi[n]);
+    }
+}
+
 /* A random table of remainders in [0, 1) (in 1/1000 steps); rows and the
  * nodes of a two-level column tree must get the floor or the ceiling of
- * their remainders' sum. */
-static void random_problem(int nrows, int ncols, int ngroups)
+ * their remainders' sum; with_rows: the rows' tree too. */
+static void random_problem(int nrows, int ncols, int ngroups, bool with_rows)
 {
+    int64_t *rowsums = calloc((size_t)nrows, sizeof *rowsums);
+    RowTree rt;
     int nnodes = 1 + ngroups + ncols;
     int *parent = malloc((size_t)nnodes * sizeof *parent);
     int64_t *lo = calloc((size_t)nnodes, sizeof *lo), *hi = calloc((size_t)nnodes, sizeof *hi);
@@ -60,6 +103,7 @@ static void random_problem(int nrows, int ncols, int ngroups)
         /* the row may take the floor or the ceiling of its remainders: the
          * exact remainders are then a fractional solution, so an integer one
          * exists (flows with integer bounds have integer vertices) */
+        rowsums[r] = rowsum;
         rlo[r] = rowsum / 1000;
         rhi[r] = rowsum / 1000 + (rowsum % 1000 ? 1 : 0);
     }
@@ -68,8 +112,12 @@ static void random_problem(int nrows, int ncols, int ngroups)
         hi[n] = nodesum[n] / 1000 + (nodesum[n] % 1000 ? 1 : 0);
     }
     uint8_t *x = calloc(ncells + 1, 1);
-    RoundProblem rp = {(size_t)nrows, rlo, rhi, (size_t)nnodes, parent, lo, hi,
-                       ncells,        crow, cnode, crank};
+    row_tree(&rt, nrows, rowsums);
+    size_t nrn = with_rows ? rt.n : 0;
+    const int *up = with_rows ? rt.up : NULL;
+    RoundProblem rp = {(size_t)nrows, rlo,  rhi,   (size_t)nnodes, parent, lo, hi,
+                       ncells,        crow, cnode, crank,          nrn,    up, rt.par,
+                       rt.lo,         rt.hi};
     int rc = round_solve(&rp, x);
     assert_int_equal(rc, 0);
     {
@@ -90,6 +138,8 @@ static void random_problem(int nrows, int ncols, int ngroups)
             assert_true(nodegot[n] >= lo[n]);
             assert_true(nodegot[n] <= hi[n]);
         }
+        if (with_rows)
+            assert_row_tree(&rt, nrows, rowgot);
         uint8_t *again = calloc(ncells + 1, 1); /* deterministic */
         assert_int_equal(round_solve(&rp, again), 0);
         assert_memory_equal(x, again, ncells);
@@ -109,6 +159,7 @@ static void random_problem(int nrows, int ncols, int ngroups)
     free(crank);
     free(cell_of);
     free(nodesum);
+    free(rowsums);
 }
 
 static void test_many_random_tables(void **state)
@@ -116,7 +167,17 @@ static void test_many_random_tables(void **state)
     (void)state;
     for (int i = 0; i < 500; i++)
         random_problem(1 + (int)(next_rand() % 12), 1 + (int)(next_rand() % 15),
-                       1 + (int)(next_rand() % 4));
+                       1 + (int)(next_rand() % 4), false);
+}
+
+/* The same with a tree above the rows: still always solvable (two nested
+ * families of sums are a flow). */
+static void test_many_random_tables_with_row_tree(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 500; i++)
+        random_problem(1 + (int)(next_rand() % 12), 1 + (int)(next_rand() % 15),
+                       1 + (int)(next_rand() % 4), true);
 }
 
 static void test_one_row_prefers_large_remainders(void **state)
@@ -129,7 +190,8 @@ static void test_one_row_prefers_large_remainders(void **state)
     int32_t cnode[] = {1, 2, 3, 4};
     uint64_t crank[] = {100, 900, 500, 500};
     uint8_t x[4];
-    RoundProblem rp = {1, rlo, rhi, 5, parent, lo, hi, 4, crow, cnode, crank};
+    RoundProblem rp = {1,    rlo,   rhi,   5, parent, lo,   hi,   4,
+                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL};
     assert_int_equal(round_solve(&rp, x), 0);
     assert_int_equal(x[0], 0);
     assert_int_equal(x[1], 1);
@@ -148,11 +210,35 @@ static void test_flow_repairs_greedy(void **state)
     int32_t cnode[] = {1, 2, 1};
     uint64_t crank[] = {900, 800, 700};
     uint8_t x[3];
-    RoundProblem rp = {2, rlo, rhi, 3, parent, lo, hi, 3, crow, cnode, crank};
+    RoundProblem rp = {2,    rlo,   rhi,   3, parent, lo,   hi,   3,
+                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL};
     assert_int_equal(round_solve(&rp, x), 0);
     assert_int_equal(x[0], 0);
     assert_int_equal(x[1], 1);
     assert_int_equal(x[2], 1);
+}
+
+/* Row 0 sits under a row node that takes one step only (a quarter at its
+ * total): greedy gives it both of its best cells and leaves node 1's
+ * second step nowhere to go; the flow moves row 0's second step to row 1. */
+static void test_row_tree_bounds_hold(void **state)
+{
+    (void)state;
+    int parent[] = {-1, 0, 0};
+    int64_t lo[] = {2, 0, 0}, hi[] = {2, 1, 1}, rlo[] = {0, 0}, rhi[] = {2, 1};
+    uint32_t crow[] = {0, 0, 1};
+    int32_t cnode[] = {1, 2, 1};
+    uint64_t crank[] = {900, 800, 100};
+    int up[] = {0, -1}, rpar[] = {-1};
+    int64_t rnlo[] = {1}, rnhi[] = {1};
+    uint8_t x[3];
+    RoundProblem rp = {2,    rlo,   rhi,   3, parent, lo,   hi,   3,
+                       crow, cnode, crank, 1, up,     rpar, rnlo, rnhi};
+    assert_int_equal(round_solve(&rp, x), 0);
+    assert_int_equal(x[0] + x[1], 1);
+    assert_int_equal(x[2], 1);
+    assert_int_equal(x[0], 0); /* node 1 has room for one: row 1's */
+    assert_int_equal(x[1], 1);
 }
 
 static void test_infeasible_is_reported(void **state)
@@ -164,7 +250,8 @@ static void test_infeasible_is_reported(void **state)
     int32_t cnode[] = {1};
     uint64_t crank[] = {500};
     uint8_t x[1];
-    RoundProblem rp = {1, rlo, rhi, 2, parent, lo, hi, 1, crow, cnode, crank};
+    RoundProblem rp = {1,    rlo,   rhi,   2, parent, lo,   hi,   1,
+                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL};
     assert_int_equal(round_solve(&rp, x), -1);
 }
 
@@ -172,6 +259,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_many_random_tables),
+        cmocka_unit_test(test_many_random_tables_with_row_tree),
+        cmocka_unit_test(test_row_tree_bounds_hold),
         cmocka_unit_test(test_one_row_prefers_large_remainders),
         cmocka_unit_test(test_flow_repairs_greedy),
         cmocka_unit_test(test_infeasible_is_reported),
