@@ -244,7 +244,9 @@ check-fmt: $(BIN)
 .PHONY: fuzz-fmt
 fuzz-fmt: build/fuzz/fuzz_fmt
 	mkdir -p build/fuzz/fmt_corpus
-	cp tests/fuzz/corpus/* examples/*.plan stdlib/*.plan tests/fmt/cases/*.plan build/fuzz/fmt_corpus/
+	@# each seed named after its folder too: two folders may hold files of one name
+	@for f in tests/fuzz/corpus/* examples/*.plan stdlib/*.plan tests/fmt/cases/*.plan; do \
+	    cp "$$f" "build/fuzz/fmt_corpus/$$(echo "$$f" | tr / _)" || exit 1; done
 	build/fuzz/fuzz_fmt $(FUZZRUN) -max_len=65536 -dict=tests/fuzz/plan.dict \
 	    -artifact_prefix=build/fuzz/artifacts/fmt- build/fuzz/fmt_corpus
 
