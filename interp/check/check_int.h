@@ -146,6 +146,8 @@ void rs_check_run_flag(R *r, Node *rv, Node *it);
 bool rs_attr_on_members(R *r, const Dim *d, int depth, const char *name, Loc at, const char *why);
 bool rx_cell_attr(R *r, const Scope *sc, Node *e, Kind *k);
 Kind rx_check_members(R *r, Node *e);
+/* The kind an attribute's definition has (a CSV text: K_ANY, unknown). */
+Kind rx_attr_kind(const Attr *a);
 Kind rx_where_alone(R *r, Node *e);
 
 #endif

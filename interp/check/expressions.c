@@ -43,7 +43,7 @@ static Node *find_line(const Scope *sc, const char *name, bool *later)
     return NULL;
 }
 
-static Kind attr_kind(const Attr *a)
+Kind rx_attr_kind(const Attr *a)
 {
     if (!a->value)
         return K_ANY;
@@ -109,7 +109,7 @@ static bool attr_name_kind(const Scope *sc, const char *n, Kind *k)
     Attr *a = sc->attr_dim ? strmap_get(&sc->attr_dim->attr_names, n) : NULL;
     if (!a)
         return false;
-    *k = attr_kind(a);
+    *k = rx_attr_kind(a);
     return true;
 }
 

@@ -9,24 +9,6 @@
 
 #include "check/check_int.h"
 
-/* The kind an attribute's definition has (a CSV text: unknown). */
-static Kind def_kind(const Attr *a)
-{
-    if (!a->value)
-        return K_ANY;
-    switch (a->value->kind) {
-    case N_NUM:
-        return a->value->str && strchr(a->value->str, '%') ? K_PERCENT : K_NUM;
-    case N_STR:
-        return K_STR;
-    case N_MONTH:
-    case N_DATE:
-        return K_MONTH;
-    default:
-        return K_ANY;
-    }
-}
-
 /* Whether an attribute's value is (or may be) a number: an expression of
  * a number's kind, or a CSV text that reads as one. */
 static bool numeric_attr(const Attr *a)
@@ -38,7 +20,7 @@ static bool numeric_attr(const Attr *a)
         Num n;
         return len && num_parse(t + neg, len - neg, &n) == NUM_OK;
     }
-    Kind k = def_kind(a);
+    Kind k = rx_attr_kind(a);
     return k != K_STR && k != K_MONTH;
 }
 
@@ -105,7 +87,7 @@ bool rx_cell_attr(R *r, const Scope *sc, Node *e, Kind *k)
     if (!d)
         return reported;
     const Attr *a = strmap_get((StrMap *)&d->attr_names, e->name);
-    *k = def_kind(a);
+    *k = rx_attr_kind(a);
     if (*k == K_STR || *k == K_MONTH) {
         diag_error(r->d, e->loc, "attribute '%s' of %s holds a %s, not a number", e->name, d->name,
                    sym_kind_name(*k));
@@ -170,7 +152,7 @@ static Kind agg_attr(R *r, const Level *L, Node *x, const char *attr, bool filte
                             "give it to every member of the level, or choose members with "
                             "'where'"))
         return K_ANY;
-    Kind k = def_kind(a);
+    Kind k = rx_attr_kind(a);
     if (k == K_STR || k == K_MONTH) {
         diag_error(r->d, x->name_loc, "attribute '%s' is %s, not a number", attr, sym_kind_name(k));
         return K_ANY;

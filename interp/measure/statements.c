@@ -584,22 +584,43 @@ static int status_member(const Stmt *st, RenderSheet *b, const Node *rv, const S
     return 0;
 }
 
-/* Every member active in each period, then the whole plan (people only). */
-static int status_rows(const Stmt *st, RenderSheet *b, const Node *rv, const StatusSpec *sp,
-                       const Level *lv)
+/* Every member of lv active in each period, then the whole plan (people
+ * only): fn(st, m, p, arg) for each row (m NULL: the plan); stops at the
+ * first negative result. */
+typedef int RowFn(const Stmt *st, const Member *m, int p, void *arg);
+static int each_row(const Stmt *st, const Level *lv, RowFn *fn, void *arg)
 {
     size_t nmem = 0;
     Member **mem = lv ? ms_level_members(lv, &nmem) : NULL;
     bool plan_rows = render_shows(st->doc, RENDER_PEOPLE);
     int rc = 0;
-    for (int p = 0; p < st->nper && rc == 0; p++)
-        for (size_t i = 0; i <= nmem && rc == 0; i++) {
+    for (int p = 0; p < st->nper && rc >= 0; p++)
+        for (size_t i = 0; i <= nmem && rc >= 0; i++) {
             const Member *m = i < nmem ? mem[i] : NULL;
             if (m ? ms_active(st->s, m, &st->per[p]) : plan_rows)
-                rc = status_member(st, b, rv, sp, m, p);
+                rc = fn(st, m, p, arg);
         }
     free(mem);
-    return rc;
+    return rc < 0 ? rc : 0;
+}
+
+typedef struct {
+    RenderSheet *b;
+    const Node *rv;
+    const StatusSpec *sp;
+} StatusRows;
+
+static int status_row(const Stmt *st, const Member *m, int p, void *arg)
+{
+    StatusRows *a = arg;
+    return status_member(st, a->b, a->rv, a->sp, m, p);
+}
+
+static int status_rows(const Stmt *st, RenderSheet *b, const Node *rv, const StatusSpec *sp,
+                       const Level *lv)
+{
+    StatusRows a = {b, rv, sp};
+    return each_row(st, lv, status_row, &a);
 }
 
 /* Whether note n's period is one the review reports (at or before the as-of). */
@@ -956,31 +977,31 @@ static void growth_cells(RenderSheet *b, const Symbols *s, const Node *metric, c
     render_sheet_set(b, 5, text, plain);
 }
 
+typedef struct {
+    RenderSheet *b;
+    const Node *item, *metric;
+} GrowthRows;
+
+static int growth_row(const Stmt *st, const Member *m, int p, void *arg)
+{
+    GrowthRows *a = arg;
+    Growth g;
+    int rc = ms_growth(st->ms, a->item, m, &st->per[p], &g);
+    if (rc < 0)
+        return rc;
+    render_sheet_row(a->b, !m);
+    render_sheet_set(a->b, 0, st->per[p].label, NULL);
+    render_sheet_set(a->b, 1, m ? member_text(m) : "total", m ? m->name : "total");
+    render_sheet_set(a->b, 2, a->metric->name, NULL);
+    growth_cells(a->b, st->s, a->metric, &g);
+    return 0;
+}
+
 /* Every member of lv active in each period, then the plan (people only). */
 static int growth_rows(const Stmt *st, RenderSheet *b, const Node *item, const Level *lv)
 {
-    const Node *metric = strmap_get(&st->s->metrics, item->name);
-    size_t nmem = 0;
-    Member **mem = lv ? ms_level_members(lv, &nmem) : NULL;
-    bool plan_rows = render_shows(st->doc, RENDER_PEOPLE);
-    int rc = 0;
-    for (int p = 0; p < st->nper && rc == 0; p++)
-        for (size_t i = 0; i <= nmem && rc == 0; i++) {
-            const Member *m = i < nmem ? mem[i] : NULL;
-            if (!(m ? ms_active(st->s, m, &st->per[p]) : plan_rows))
-                continue;
-            Growth g;
-            rc = ms_growth(st->ms, item, m, &st->per[p], &g);
-            if (rc < 0)
-                break;
-            render_sheet_row(b, !m);
-            render_sheet_set(b, 0, st->per[p].label, NULL);
-            render_sheet_set(b, 1, m ? member_text(m) : "total", m ? m->name : "total");
-            render_sheet_set(b, 2, metric->name, NULL);
-            growth_cells(b, st->s, metric, &g);
-        }
-    free(mem);
-    return rc;
+    GrowthRows a = {b, item, strmap_get(&st->s->metrics, item->name)};
+    return each_row(st, lv, growth_row, &a);
 }
 
 /* A review's growth(M): per member of the review's level (or the history's,
