@@ -44,7 +44,7 @@ cli: base syntax model load data eval check render alloc measure session fmt rep
 # independent parts: each part has its own public header)
 PUBLIC='
 base/util.h base/num.h base/diag.h base/calendar.h base/term.h base/files.h base/valfmt.h
-base/ident.h base/weeks.h
+base/ident.h base/weeks.h base/lang.h base/version.h
 syntax/ast.h syntax/syntax.h
 model/model.h
 load/load.h

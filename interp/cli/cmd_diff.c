@@ -130,7 +130,7 @@ static int compare_tables(Side *sides, const TableList *t, TdChanges *ch, int *t
 /* The changed cells, under a line that counts them (people's formats). */
 static void print_changes(const CliOpts *o, const TdChanges *ch, int tables)
 {
-    RenderOpts ro = {"", NULL, term_color(1), o->so.csv_raw_text};
+    RenderOpts ro = {.unit = "", .color = term_color(1), .csv_raw_text = o->so.csv_raw_text};
     RenderDoc *doc = render_new(o->format, &ro);
     Buf caption = {0}, out = {0};
     buf_printf(&caption, "salesplan diff %s %s: %zu cell%s changed in %d table%s", o->files[0],

@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/version.h"
 #include "cli/cli.h"
 #include "repl/repl.h"
-
-#define VERSION "0.1.0"
 
 static const char usage_text[] =
     "usage: salesplan <command> [options] FILE...\n"
@@ -67,7 +66,7 @@ static int dispatch(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("salesplan %s\n", VERSION);
+        printf("salesplan %s\n", SALESPLAN_VERSION);
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

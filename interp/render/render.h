@@ -23,6 +23,7 @@
 #include <stdbool.h>
 
 #include "base/files.h"
+#include "base/lang.h"
 #include "base/num.h"
 #include "base/util.h"
 #include "base/valfmt.h"
@@ -126,6 +127,15 @@ typedef struct {
     const char *currency; /* e.g. "CNY", or NULL */
     bool color;           /* ANSI colour where the format has it (the table format) */
     bool csv_raw_text;    /* csv: text cells as they are (no ' before a formula, no escapes) */
+    Lang lang;            /* the chrome's language (`lang = "zh"`, --lang) */
+    bool labels;          /* --labels: member labels instead of names in csv, json, xlsx */
+    bool bom;             /* --csv-bom, `bom = true`: csv starts with a UTF-8 byte-order mark */
+    /* What the document is of (xlsx's first sheet, the report's title); NULL: not known. */
+    const char *plan_name;   /* the plan header's name: "FY2027 销售计划" */
+    const char *plan_file;   /* the plan's file name without folders: "fy2027.plan" */
+    const char *fiscal_year; /* "FY2027" (a plan of several years: "FY2027–FY2029") */
+    const char *as_of;       /* the month reviewed to: "2027-06", or NULL */
+    const char *version;     /* SALESPLAN_VERSION */
 } RenderOpts;
 
 /* A new, empty document rendered by format f (NULL: a document only for

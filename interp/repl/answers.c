@@ -335,7 +335,7 @@ static void print_changes(Repl *S, const TdChanges *ch, int tables)
     Buf caption = {0}, out = {0};
     buf_printf(&caption, "%s in %d table%s since the baseline", fmt_cells(ch->nrows, c), tables,
                tables == 1 ? "" : "s");
-    RenderOpts ro = {"", NULL, S->interactive && term_color(1), false};
+    RenderOpts ro = {.unit = "", .color = S->interactive && term_color(1)};
     RenderDoc *doc = render_new(S->format, &ro);
     render_caption(doc, buf_cstr(&caption));
     session_diff_sheet(doc, ch, "baseline", "now");

@@ -8,6 +8,7 @@
  * its diagnostics are printed and the session keeps its state.  Errors
  * never end the session; :quit or the end of input does.
  */
+#include "base/version.h"
 #include "check/check.h"
 #include "repl/repl.h"
 
@@ -20,8 +21,6 @@
 #include "fmt/fmt.h"
 #include "repl/repl_int.h"
 #include "syntax/syntax.h"
-
-#define REPL_VERSION "0.1.0"
 
 const char repl_usage[] =
     "usage: salesplan repl [FILE] [--actuals CSV]... [--as-of YYYY-MM] [--format FORMAT]\n"
@@ -560,8 +559,9 @@ static void init(Repl *S)
 static void read_entries(Repl *S, const char *file)
 {
     if (S->interactive)
-        printf("salesplan %s repl%s%s; :help lists the commands, Ctrl-D leaves\n", REPL_VERSION,
-               file ? " on " : "", file ? file : " (no plan: type a plan header, or :load FILE)");
+        printf("salesplan %s repl%s%s; :help lists the commands, Ctrl-D leaves\n",
+               SALESPLAN_VERSION, file ? " on " : "",
+               file ? file : " (no plan: type a plan header, or :load FILE)");
     ReplInput *in = repl_input_open(S);
     char *text;
     int line = 0;

@@ -6,17 +6,36 @@
 #include <string.h>
 
 #include "base/term.h"
+#include "base/version.h"
 #include "session/session.h"
+
+/* The plan's file name without its folders, for the document's metadata. */
+static const char *plan_file(const Program *p)
+{
+    const char *name = p->main && p->main->src ? p->main->src->name : NULL;
+    const char *slash = name ? strrchr(name, '/') : NULL;
+    return slash ? slash + 1 : name;
+}
 
 RenderOpts session_render_opts(const Program *p, bool color)
 {
-    RenderOpts ro = {"", NULL, color, false};
-    for (Node *a = p->sym->header ? p->sym->header->a : NULL; a; a = a->next) {
+    RenderOpts ro = {.unit = "", .color = color, .version = SALESPLAN_VERSION};
+    const Symbols *sym = p->sym;
+    for (Node *a = sym->header ? sym->header->a : NULL; a; a = a->next) {
         if (strcmp(a->name, "unit") == 0 && a->a->kind == N_STR)
             ro.unit = a->a->str;
         if (strcmp(a->name, "currency") == 0 && a->a->kind == N_STR)
             ro.currency = a->a->str;
     }
+    ro.plan_name = sym->header ? sym->header->str : NULL;
+    ro.plan_file = plan_file(p);
+    Arena *ar = p->main ? &p->main->arena : NULL;
+    if (!ar)
+        return ro;
+    if (sym->years > 1)
+        ro.fiscal_year = arena_printf(ar, "FY%d–FY%d", sym->year, sym->year + sym->years - 1);
+    else if (sym->year)
+        ro.fiscal_year = arena_printf(ar, "FY%d", sym->year);
     return ro;
 }
 
@@ -64,6 +83,11 @@ int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool co
 {
     RenderOpts ro = session_render_opts(S->p, color);
     ro.csv_raw_text = S->o && S->o->csv_raw_text;
+    if (S->measure && S->ms.as_of >= 0 && S->p->main) {
+        char label[16];
+        int ym = cal_month_code(sym_fiscal_year(S->p->sym), S->ms.as_of);
+        ro.as_of = arena_strdup(&S->p->main->arena, cal_month_label(ym, label));
+    }
     return render_parts(&S->en, &S->ms, l, f, &ro, out);
 }
 

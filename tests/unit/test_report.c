@@ -54,7 +54,7 @@ static char *render_n(const Table *t, size_t n, const char *f, const RenderOpts 
 
 static char *render(const Table *t, const char *f, const char *unit)
 {
-    RenderOpts o = {unit, "CNY", false, false};
+    RenderOpts o = {.unit = unit, .currency = "CNY"};
     return render_n(t, 1, f, &o);
 }
 
@@ -278,7 +278,7 @@ static void test_csv_quoting(void **state)
     t.col_names = cn;
     t.row_level = "re\rgion";
     /* raw: as they are, quoted by RFC 4180 */
-    RenderOpts raw = {"", NULL, false, true};
+    RenderOpts raw = {.unit = "", .csv_raw_text = true};
     char *got = render_n(&t, 1, "csv", &raw);
     assert_string_equal(got, "\"re\rgion\",\"say \"\"hi\"\"\",\"two\nlines\",total\n"
                              "\"a,b\",1000.50,2000.00,3000.50\n"
@@ -309,7 +309,7 @@ static void test_csv_formula_prefix(void **state)
                  "'=1+1,1000.50,2000.00,3000.50\n"
                  "'-2+3,3000.00,4000.25,7000.25\n"
                  "total,4000.50,6000.25,10000.75\n");
-    RenderOpts raw = {"", NULL, false, true};
+    RenderOpts raw = {.unit = "", .csv_raw_text = true};
     char *got = render_n(&t, 1, "csv", &raw);
     assert_string_equal(got, "\tlevel,@SUM(A1),+x,total\n"
                              "=1+1,1000.50,2000.00,3000.50\n"
@@ -362,7 +362,7 @@ static void test_csv_tables_separated(void **state)
     (void)state;
     Table t[2] = {one_level(), one_level()};
     t[1].grand_total = NULL;
-    RenderOpts o = {"", NULL, false, false};
+    RenderOpts o = {.unit = "", .color = false};
     char *got = render_n(t, 2, "csv", &o);
     assert_string_equal(got, "region,revenue\nnorth,14000000.00\neast,0.50\nwest,-3.00\n"
                              "total,13999997.50\n"
@@ -542,7 +542,7 @@ static void test_table_color_and_sanitising(void **state)
     t.row_labels = rl;
     t.row_totals = NULL;
     t.col_totals = NULL;
-    RenderOpts o = {"", NULL, true, false};
+    RenderOpts o = {.unit = "", .color = true};
     char *got = render_n(&t, 1, "table", &o);
     assert_string_equal(got, "revenue 销售额\n"
                              "\033[1mregion        一季度        Q2\033[0m\n"
@@ -566,7 +566,7 @@ static void test_md(void **state)
     t[0].title = "区域季度目标";
     t[0].row_labels = rl;
     t[0].note = "gap: 5%";
-    RenderOpts o = {"万", "CNY", true, false};
+    RenderOpts o = {.unit = "万", .currency = "CNY", .color = true};
     char *got = render_n(t, 2, "md", &o);
     assert_string_equal(got, "### 区域季度目标\n"
                              "**revenue 销售额** (万 CNY)\n"
@@ -598,7 +598,7 @@ static void test_json(void **state)
     Table t[2] = {two_level(), one_level()};
     t[0].title = "区域季度目标";
     t[0].note = "gap";
-    RenderOpts o = {"万", "CNY", false, false};
+    RenderOpts o = {.unit = "万", .currency = "CNY", .color = false};
     char *got = render_n(t, 2, "json", &o);
     assert_json(got);
     assert_string_equal(
@@ -636,7 +636,7 @@ static void test_json_escaping(void **state)
     t.col_totals = NULL;
     t.grand_total = NULL;
     t.note = "\x7f";
-    RenderOpts o = {"", NULL, false, false};
+    RenderOpts o = {.unit = "", .color = false};
     char *got = render_n(&t, 1, "json", &o);
     assert_json(got);
     assert_string_equal(
@@ -791,7 +791,7 @@ static Sheet sample_sheet(void)
 static char *render_sheet(const char *f, bool color)
 {
     Sheet s = sample_sheet();
-    RenderOpts o = {"", NULL, color, false};
+    RenderOpts o = {.unit = "", .color = color};
     Buf b = {0};
     RenderDoc *d = render_new(render_format(f), &o);
     render_add_sheet(d, &s);

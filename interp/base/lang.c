@@ -1,0 +1,28 @@
+/* lang.c -- the word table of lang.h. */
+#include "base/lang.h"
+
+#include <string.h>
+
+#define LANG_WORD_TEXTS(id, en, zh) {en, zh},
+static const char *const words[LANG_NWORDS][2] = {LANG_WORDS(LANG_WORD_TEXTS)};
+
+const char *lang_word(Lang l, LangWord w)
+{
+    return words[w][l == LANG_ZH];
+}
+
+bool lang_parse(const char *s, Lang *out)
+{
+    if (s && strcmp(s, "en") == 0)
+        *out = LANG_EN;
+    else if (s && strcmp(s, "zh") == 0)
+        *out = LANG_ZH;
+    else
+        return false;
+    return true;
+}
+
+const char *lang_name(Lang l)
+{
+    return l == LANG_ZH ? "zh" : "en";
+}
