@@ -320,6 +320,7 @@ static void set_headings(Table *t, const Node *metric, const Side *side, Level *
                          Arena *arena)
 {
     t->row_level = nlv ? lv[0]->name : "total";
+    t->total_level = !nlv;
     t->col_level = nlv > 1 ? lv[1]->name : NULL;
     t->nrows = nlv ? side[0].n : 1;
     t->ncols = nlv > 1 ? side[1].n : 1;

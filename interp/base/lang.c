@@ -26,3 +26,17 @@ const char *lang_name(Lang l)
 {
     return l == LANG_ZH ? "zh" : "en";
 }
+
+int lang_lookup(const char *en)
+{
+    for (int w = 0; en && w < LANG_NWORDS; w++)
+        if (strcmp(words[w][0], en) == 0)
+            return w;
+    return -1;
+}
+
+const char *lang_translate(Lang l, const char *en)
+{
+    int w = lang_lookup(en);
+    return w < 0 ? en : lang_word(l, (LangWord)w);
+}

@@ -4,7 +4,9 @@
  * the allocation engine's. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "base/lang.h"
 #include "check/check_int.h"
 
 /* ---- declarations --------------------------------------------------------- */
@@ -194,6 +196,30 @@ static void check_unit(R *r, Node *v)
                    v->str);
 }
 
+/* `lang = "zh"`: the chrome's language, "en" or "zh" (base/lang.h). */
+static void check_lang(R *r, Node *v)
+{
+    Lang l;
+    if (v->kind == N_STR && lang_parse(v->str, &l))
+        return;
+    if (v->kind == N_STR)
+        diag_error(r->d, v->loc, "unknown output language \"%s\" (expected \"en\" or \"zh\")",
+                   v->str);
+    else
+        diag_error(r->d, v->loc, "'lang' must be a string: \"en\" or \"zh\"");
+    const char *s = v->kind == N_STR ? v->str : v->kind == N_NAME ? v->name : NULL;
+    if (s && (strcasecmp(s, "zh") == 0 || strncasecmp(s, "zh-", 3) == 0 ||
+              strncasecmp(s, "zh_", 3) == 0 || strcasecmp(s, "cn") == 0 ||
+              strcasecmp(s, "chinese") == 0))
+        sym_note_did_you_mean(r->d, "\"zh\"");
+    else if (s && (strcasecmp(s, "en") == 0 || strncasecmp(s, "en-", 3) == 0 ||
+                   strncasecmp(s, "en_", 3) == 0 || strcasecmp(s, "english") == 0))
+        sym_note_did_you_mean(r->d, "\"en\"");
+    else
+        diag_note_plain(r->d, "the chrome (heads, totals, status words) is English (\"en\") "
+                              "or Chinese (\"zh\"); names and labels stay as written");
+}
+
 static void set_round(R *r, Node *v)
 {
     Num x;
@@ -259,6 +285,9 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
         break;
     case SET_ROUNDING:
         set_rounding(r, a->a);
+        break;
+    case SET_LANG:
+        check_lang(r, a->a);
         break;
     default:
         rs_week_setting(r, k, a->a);

@@ -36,6 +36,10 @@ bool cli_is_opt(const char *a, const char *opt);
  * is 0, or 2 after a usage error). */
 bool cli_max_steps_option(SessionOpts *so, int argc, char **argv, int *i, int *rc);
 
+/* --lang en|zh (run, diff, repl): whether argv[*i] is it (then *rc is 0,
+ * or 2 after a usage error). */
+bool cli_lang_option(SessionOpts *so, int argc, char **argv, int *i, int *rc);
+
 /* What run and diff take: --show, --actuals, --allow-path, --format,
  * --csv-raw-text, --max-steps, and the files named. */
 typedef struct {

@@ -75,6 +75,21 @@ bool cli_max_steps_option(SessionOpts *so, int argc, char **argv, int *i, int *r
     return true;
 }
 
+bool cli_lang_option(SessionOpts *so, int argc, char **argv, int *i, int *rc)
+{
+    if (!cli_is_opt(argv[*i], "--lang"))
+        return false;
+    const char *v = cli_opt_value(argc, argv, i, "--lang");
+    Lang l;
+    if (!v)
+        *rc = cli_usage_error("--lang needs a language: en or zh%s", "");
+    else if (!lang_parse(v, &l))
+        *rc = cli_usage_error("unknown language '%s' for --lang (expected en or zh)", v);
+    else
+        so->lang = v;
+    return true;
+}
+
 bool cli_shared_option(CliOpts *s, int argc, char **argv, int *i, int *rc)
 {
     if (cli_max_steps_option(&s->so, argc, argv, i, rc))
@@ -101,6 +116,8 @@ bool cli_shared_option(CliOpts *s, int argc, char **argv, int *i, int *rc)
         s->so.csv_raw_text = true;
         return true;
     }
+    if (cli_lang_option(&s->so, argc, argv, i, rc))
+        return true;
     if (!cli_is_opt(a, "--format"))
         return false;
     *rc = parse_format(cli_opt_value(argc, argv, i, "--format"), &s->format);

@@ -115,33 +115,56 @@ static const char *member_text(const Member *m)
     return m->label ? m->label : m->name;
 }
 
+/* Whether the sheets' phrases are Chinese (the document's language). */
+static bool zh(const Stmt *st)
+{
+    return render_lang(st->doc) == LANG_ZH;
+}
+
+/* "per LEVEL" (no level: the plan), after `what` ("status ", or ""). */
+static char *per_level(const Stmt *st, const char *what_en, const char *what_zh, const Level *lv)
+{
+    if (zh(st))
+        return arena_printf(st->a, "%s按 %s", what_zh, lv ? lv->name : "全计划");
+    return arena_printf(st->a, "%sper %s", what_en, lv ? lv->name : "plan");
+}
+
 static char *heading(const Stmt *st, const char *what)
 {
     Measure *ms = st->ms;
+    const char *to = zh(st) ? "%s，实际截至 %s" : "%s, actuals to %s";
     if (ms->scenario)
-        return arena_printf(st->a, "%s, scenario %s", what, ms->scenario->name);
+        return arena_printf(st->a, zh(st) ? "%s，情景 %s" : "%s, scenario %s", what,
+                            ms->scenario->name);
     if (st->nper > 0 && st->per[0].week >= 0) /* a weekly review: to the as-of day or week */
-        return arena_printf(st->a, "%s, actuals to %s", what,
+        return arena_printf(st->a, to, what,
                             ms->as_of_text ? ms->as_of_text : st->per[st->nper - 1].label);
     if (st->weekly && ms->as_of_text)
-        return arena_printf(st->a, "%s, actuals to %s", what, ms->as_of_text);
+        return arena_printf(st->a, to, what, ms->as_of_text);
     if (ms->as_of < 0 || st->weekly)
-        return arena_printf(st->a, "%s, no actuals", what);
-    return arena_printf(st->a, "%s, actuals to %s", what, ms_month_label(ms->p->sym, ms->as_of));
+        return arena_printf(st->a, zh(st) ? "%s，无实际数据" : "%s, no actuals", what);
+    return arena_printf(st->a, to, what, ms_month_label(ms->p->sym, ms->as_of));
 }
 
 /* The line under a sheet: why it is empty, or that its last period is partial. */
 static const char *nothing_note(const Stmt *st)
 {
     if (st->nper == 0 && st->weekly && st->ms->as_of_week > -2)
-        return arena_printf(st->a, "no week to report: none has ended by the as-of %s",
-                            st->ms->as_of_text ? st->ms->as_of_text : "month");
+        return arena_printf(st->a,
+                            zh(st) ? "没有可报告的周：截至 %s 没有已结束的周"
+                                   : "no week to report: none has ended by the as-of %s",
+                            st->ms->as_of_text ? st->ms->as_of_text
+                            : zh(st)           ? "月"
+                                               : "month");
     if (st->nper == 0)
-        return "no period to report: no actuals (give --actuals, --as-of or --scenario)";
+        return zh(st) ? "没有可报告的期间：没有实际数据（请给出 --actuals、--as-of 或 --scenario）"
+                      : "no period to report: no actuals (give --actuals, --as-of or --scenario)";
     const Period *last = &st->per[st->nper - 1];
     if (last->partial)
-        return arena_printf(st->a, "%s is partial: targets and actuals to %s", last->label,
-                            ms_month_label(st->s, last->last));
+        return arena_printf(st->a,
+                            zh(st) ? "%s 不完整：目标和实际截至 %s"
+                                   : "%s is partial: targets and actuals to %s",
+                            last->label, ms_month_label(st->s, last->last));
     return NULL;
 }
 
@@ -186,7 +209,7 @@ static void incentive_total(RenderSheet *b, const Symbols *s, const IncResult *r
 {
     render_sheet_row(b, true);
     render_sheet_set(b, 0, r->per[p].label, NULL);
-    render_sheet_set(b, 1, "total", NULL);
+    render_sheet_word(b, 1, "total");
     for (int j = 0; j < r->nlines; j++)
         if (ms_money_line(r->lines[order[j]]))
             set_money(b, 2 + (size_t)j, s, sum[j]);
@@ -225,13 +248,16 @@ static int show_incentive(const Stmt *st, const Node *inc)
     render_sheet_init(&b, st->doc, 2 + (size_t)r.nlines);
     render_sheet_col(&b, 0, "period", false);
     render_sheet_col(&b, 1, r.lv->name, false);
+    render_sheet_col_name(&b, 1);
     int *order = line_order(&r);
-    for (int j = 0; j < r.nlines; j++)
+    for (int j = 0; j < r.nlines; j++) {
         render_sheet_col(&b, 2 + (size_t)j, r.lines[order[j]]->name, true);
+        render_sheet_col_name(&b, 2 + (size_t)j);
+    }
     for (int p = 0; p < r.nper; p++)
         incentive_period(&b, st->s, &r, order, p);
     free(order);
-    const char *what = arena_printf(st->a, "per %s", r.lv->name);
+    const char *what = per_level(st, "", "", r.lv);
     render_sheet_add(&b, arena_printf(st->a, "incentive %s", inc->name), heading(st, what), 0,
                      nothing_note(st), st->views);
     ms_incentive_free(&r);
@@ -248,6 +274,7 @@ static void scorecard_columns(RenderSheet *b, const ScResult *r, bool ranked)
                                         "actual", "attainment", "score", "rating"};
     for (size_t c = 0; c < 9; c++)
         render_sheet_col(b, c, c == 1 ? r->lv->name : heads[c], c >= 3 && c <= 7);
+    render_sheet_col_name(b, 1);
     if (!ranked)
         return;
     render_sheet_col(b, 9, "rank", true);
@@ -261,7 +288,7 @@ static void scorecard_columns(RenderSheet *b, const ScResult *r, bool ranked)
 static void scorecard_total(RenderSheet *b, const ScResult *r, size_t c, bool ranked)
 {
     char plain[VF_BUFSZ], text[VF_BUFSZ];
-    render_sheet_set(b, 2, "total", NULL);
+    render_sheet_word(b, 2, "total");
     render_sheet_set(b, 3, "100.00%", "1.0000");
     if (r->total_na[c])
         set_na(b, 7);
@@ -277,7 +304,7 @@ static void scorecard_total(RenderSheet *b, const ScResult *r, size_t c, bool ra
     }
     snprintf(plain, sizeof plain, "%d", r->rank[c]);
     render_sheet_set(b, 9, plain, NULL);
-    render_sheet_set(b, 10, r->bottom[c] ? "bottom" : "", NULL);
+    render_sheet_word(b, 10, r->bottom[c] ? "bottom" : "");
     if (r->bottom[c])
         render_sheet_style(b, 10, STY_RED);
 }
@@ -374,9 +401,14 @@ static int show_scorecard(const Stmt *st, const Node *sc, const Node *rank, cons
     if (flags)
         render_sheet_col(&b, fcol, "flags", false);
     scorecard_rows(&b, st->s, &r, ranked, flags, fcol);
-    const char *within = rank && rank->a ? arena_printf(st->a, " within %s", rank->a->name) : "";
-    const char *what =
-        arena_printf(st->a, "per %s%s%s", r.lv->name, ranked ? ", ranked" : "", within);
+    const char *within =
+        rank && rank->a ? arena_printf(st->a, zh(st) ? "，在 %s 内" : " within %s", rank->a->name)
+                        : "";
+    const char *what = arena_printf(st->a, zh(st) ? "按 %s%s%s" : "per %s%s%s", r.lv->name,
+                                    !ranked  ? ""
+                                    : zh(st) ? "，排名"
+                                             : ", ranked",
+                                    within);
     render_sheet_add(&b, arena_printf(st->a, "scorecard %s", sc->name), heading(st, what), 0,
                      nothing_note(st), st->views);
     free(flags);
@@ -459,6 +491,8 @@ static void status_columns(RenderSheet *b, const Level *lv)
         "status", "flag"};
     for (size_t c = 0; c < 9; c++)
         render_sheet_col(b, c, c == 1 ? (lv ? lv->name : "member") : heads[c], c >= 3 && c <= 6);
+    if (lv)
+        render_sheet_col_name(b, 1);
     for (size_t c = 3; c <= 5; c++)
         render_sheet_col_views(b, c, RENDER_RECORDS | RENDER_FLAT);
     render_sheet_col_views(b, 6, RENDER_PEOPLE);
@@ -482,8 +516,9 @@ static void status_na(RenderSheet *b, const Symbols *s, const StatusItem *si, co
     set_na(b, 5);
     metric_value(s, si->metric, v->t, pt, tt);
     metric_value(s, si->metric, v->act, pa, ta);
-    snprintf(cell, STATUS_CELL_SZ, "%s [n/a of %s]", v->na & MS_NA_ACTUAL ? "n/a" : ta,
-             v->na & MS_NA_TARGET ? "n/a" : tt);
+    bool zh = render_lang(b->doc) == LANG_ZH;
+    snprintf(cell, STATUS_CELL_SZ, zh ? "%s [目标 %s 的 n/a]" : "%s [n/a of %s]",
+             v->na & MS_NA_ACTUAL ? "n/a" : ta, v->na & MS_NA_TARGET ? "n/a" : tt);
     render_sheet_set(b, 6, cell, NULL);
     set_na(b, 7);
 }
@@ -518,11 +553,14 @@ static bool status_cells(RenderSheet *b, const Symbols *s, const StatusItem *si,
     render_sheet_set(b, 4, ta, pa);
     render_sheet_set(b, 5, tr, pr);
     vf_fmt(att, &(ValFmt){.shift = 2, .round = NUM_TRUNC, .thousands = true}, pc);
-    snprintf(cell, STATUS_CELL_SZ, "%s [%s%% of %s]", ta, pc, tt);
+    if (render_lang(b->doc) == LANG_ZH)
+        snprintf(cell, STATUS_CELL_SZ, "%s [目标 %s 的 %s%%]", ta, tt, pc);
+    else
+        snprintf(cell, STATUS_CELL_SZ, "%s [%s%% of %s]", ta, pc, tt);
     render_sheet_set(b, 6, cell, NULL);
-    render_sheet_set(b, 7, status_name(sty), NULL);
+    render_sheet_word(b, 7, status_name(sty));
     render_sheet_style(b, 7, sty);
-    render_sheet_set(b, 8, flag ? "deviation" : "", NULL);
+    render_sheet_word(b, 8, flag ? "deviation" : "");
     return flag;
 }
 
@@ -574,7 +612,10 @@ static int status_member(const Stmt *st, RenderSheet *b, const Node *rv, const S
             return -1;
         render_sheet_row(b, !m);
         render_sheet_set(b, 0, pd->label, NULL);
-        render_sheet_set(b, 1, k > 0 ? "" : m ? member_text(m) : who, who);
+        if (!m && k == 0)
+            render_sheet_word(b, 1, who);
+        else
+            render_sheet_set(b, 1, k > 0 ? "" : m ? member_text(m) : who, who);
         render_sheet_set(b, 2, metric->name, NULL);
         char shown[STATUS_CELL_SZ];
         bool flag = status_cells(b, st->s, &sp->items[k], sp, &v, shown);
@@ -672,6 +713,8 @@ static void notes_sheet(const Stmt *st, const Node *rv, const Level *lv, const N
     render_sheet_init(&b, st->doc, 5);
     for (size_t c = 0; c < 5; c++)
         render_sheet_col(&b, c, c == 1 ? (lv ? lv->name : "member") : heads[c], c == 3);
+    if (lv)
+        render_sheet_col_name(&b, 1);
     for (size_t i = 0; i < ns->n; i++) {
         const NoteLine *l = &ns->v[i];
         render_sheet_row(&b, false);
@@ -679,11 +722,14 @@ static void notes_sheet(const Stmt *st, const Node *rv, const Level *lv, const N
         render_sheet_set(&b, 1, l->who, NULL);
         render_sheet_set(&b, 2, l->metric, NULL);
         render_sheet_set(&b, 3, l->shown, NULL);
-        render_sheet_set(&b, 4, l->text ? l->text : "unexplained", NULL);
+        if (l->text)
+            render_sheet_set(&b, 4, l->text, NULL);
+        else
+            render_sheet_word(&b, 4, "unexplained");
         if (!l->text)
             render_sheet_style(&b, 4, STY_RED);
     }
-    const char *what = arena_printf(st->a, "deviation notes per %s", lv ? lv->name : "plan");
+    const char *what = per_level(st, "deviation notes ", "偏差说明，", lv);
     render_sheet_add(&b, arena_printf(st->a, "review %s", rv->name), heading(st, what), 0, NULL,
                      RENDER_PEOPLE);
 }
@@ -704,7 +750,7 @@ static int status_sheets(const Stmt *st, const Node *rv, const Level *lv, Status
         render_sheet_discard(&b);
         return -1;
     }
-    const char *what = arena_printf(st->a, "status per %s", lv ? lv->name : "plan");
+    const char *what = per_level(st, "status ", "状态，", lv);
     render_sheet_add(&b, arena_printf(st->a, "review %s", rv->name), heading(st, what), 0,
                      nothing_note(st), views);
     if (sp->notes && sp->notes->n && render_shows(st->doc, RENDER_PEOPLE))
@@ -863,7 +909,7 @@ static void forecast_row(RenderSheet *b, const Symbols *s, const Member *m, cons
 static void forecast_total(RenderSheet *b, const Symbols *s, const ForecastSum *sum, int nm)
 {
     render_sheet_row(b, true);
-    render_sheet_set(b, 0, "total", NULL);
+    render_sheet_word(b, 0, "total");
     set_money(b, 1, s, sum->annual);
     set_money(b, 2, s, sum->ytd);
     for (int j = 0; j < nm; j++)
@@ -876,16 +922,21 @@ static const char *forecast_note(const Stmt *st, const ForecastSum *sum)
 {
     char plain[VF_BUFSZ], text[VF_BUFSZ];
     Buf note = {0};
-    buf_puts(&note, "the rest of each annual target over the months left, in proportion to their "
-                    "targets");
+    bool z = zh(st);
+    buf_puts(&note, z ? "各年度目标的剩余部分按余下各月的目标比例分摊"
+                      : "the rest of each annual target over the months left, in proportion to "
+                        "their targets");
     if (sum->above)
         buf_printf(&note,
-                   "; %d already above the annual target (nothing left; the surplus is a "
-                   "negative not spread)",
+                   z ? "；%d 个已超过年度目标（无剩余；超出部分为未分摊的负数）"
+                     : "; %d already above the annual target (nothing left; the surplus is a "
+                       "negative not spread)",
                    sum->above);
     if (sum->stuck) {
         money(st->s, sum->unspread, plain, text);
-        buf_printf(&note, "; %d with no target in the months left (has left): %s not spread",
+        buf_printf(&note,
+                   z ? "；%d 个在余下各月没有目标（已离开）：%s 未分摊"
+                     : "; %d with no target in the months left (has left): %s not spread",
                    sum->stuck, text);
     }
     const char *r = arena_strdup(st->a, buf_cstr(&note));
@@ -899,10 +950,17 @@ static const char *forecast_note(const Stmt *st, const ForecastSum *sum)
 static void forecast_columns(const Stmt *st, RenderSheet *b, const Level *lv, int L, int nm)
 {
     render_sheet_col(b, 0, lv ? lv->name : "plan", false);
+    if (lv)
+        render_sheet_col_name(b, 0);
     render_sheet_col(b, 1, "annual target", true);
-    render_sheet_col(b, 2, arena_printf(st->a, "actual to %s", ms_month_label(st->s, L)), true);
-    for (int j = 0; j < nm; j++)
+    render_sheet_col(
+        b, 2,
+        arena_printf(st->a, zh(st) ? "实际截至 %s" : "actual to %s", ms_month_label(st->s, L)),
+        true);
+    for (int j = 0; j < nm; j++) {
         render_sheet_col(b, 3 + (size_t)j, ms_month_label(st->s, L + 1 + j), true);
+        render_sheet_col_name(b, 3 + (size_t)j);
+    }
     render_sheet_col(b, 3 + (size_t)nm, "rest of year", true);
     render_sheet_col(b, 4 + (size_t)nm, "not spread", true);
 }
@@ -934,9 +992,13 @@ static int show_reforecast(const Stmt *st, const Node *item, const Level *lv)
     if (L < 0 || L >= 11) {
         render_sheet_init(&b, st->doc, 1);
         render_sheet_col(&b, 0, lv ? lv->name : "plan", false);
+        if (lv)
+            render_sheet_col_name(&b, 0);
         render_sheet_add(&b, title, NULL, -1,
-                         L < 0 ? "no actuals yet: nothing to reforecast"
-                               : "the year is complete: nothing left to reforecast",
+                         L < 0    ? (zh(st) ? "尚无实际数据：无需重新预测"
+                                            : "no actuals yet: nothing to reforecast")
+                         : zh(st) ? "全年已结束：无需重新预测"
+                                  : "the year is complete: nothing left to reforecast",
                          st->views);
         return 0;
     }
@@ -949,7 +1011,7 @@ static int show_reforecast(const Stmt *st, const Node *item, const Level *lv)
     }
     if (sum.above == 0 && sum.stuck == 0)
         render_sheet_col_views(&b, 4 + (size_t)(11 - L), RENDER_RECORDS | RENDER_FLAT);
-    const char *what = arena_printf(st->a, "per %s", lv ? lv->name : "plan");
+    const char *what = per_level(st, "", "", lv);
     render_sheet_add(&b, title, heading(st, what), -1, forecast_note(st, &sum), st->views);
     return 0;
 }
@@ -962,6 +1024,8 @@ static void growth_columns(RenderSheet *b, const Level *lv)
     static const char *const heads[] = {"period", NULL, "metric", "actual", "last year", "growth"};
     for (size_t c = 0; c < 6; c++)
         render_sheet_col(b, c, c == 1 ? (lv ? lv->name : "member") : heads[c], c >= 3);
+    if (lv)
+        render_sheet_col_name(b, 1);
 }
 
 static void growth_cells(RenderSheet *b, const Symbols *s, const Node *metric, const Growth *g)
@@ -991,7 +1055,10 @@ static int growth_row(const Stmt *st, const Member *m, int p, void *arg)
         return rc;
     render_sheet_row(a->b, !m);
     render_sheet_set(a->b, 0, st->per[p].label, NULL);
-    render_sheet_set(a->b, 1, m ? member_text(m) : "total", m ? m->name : "total");
+    if (m)
+        render_sheet_set(a->b, 1, member_text(m), m->name);
+    else
+        render_sheet_word(a->b, 1, "total");
     render_sheet_set(a->b, 2, a->metric->name, NULL);
     growth_cells(a->b, st->s, a->metric, &g);
     return 0;
@@ -1017,8 +1084,10 @@ static int show_growth(const Stmt *st, const Node *item, const Level *review_lv)
         render_sheet_discard(&b);
         return -1;
     }
-    const char *what = arena_printf(st->a, "per %s against last year in history %s",
-                                    lv ? lv->name : "plan", item->str);
+    const char *what = zh(st) ? arena_printf(st->a, "按 %s，对比历史 %s 中的去年",
+                                             lv ? lv->name : "全计划", item->str)
+                              : arena_printf(st->a, "per %s against last year in history %s",
+                                             lv ? lv->name : "plan", item->str);
     const char *note = !coarser ? nothing_note(st)
                                 : arena_printf(st->a, "history %s has no %s column: per %s",
                                                item->str, review_lv->name, lv ? lv->name : "plan");

@@ -135,6 +135,7 @@ typedef enum {
     SET_WEEK_START,
     SET_WORKDAYS,
     SET_HOLIDAYS,
+    SET_LANG,
     SET__COUNT
 } PlanSetting;
 

@@ -11,7 +11,7 @@ Member member_ambiguous;
 const char *const sym_cadence_names[] = {"monthly", "quarterly", "half", "annual", NULL};
 const char *const sym_setting_names[] = {"year",     "start",    "currency", "unit",  "round",
                                          "rounding", "name",     "years",    "weeks", "week_start",
-                                         "workdays", "holidays", NULL};
+                                         "workdays", "holidays", "lang",     NULL};
 const char *const sym_metric_kinds[] = {"money", "count", "percent", "score", NULL};
 const char *const sym_metric_options[] = {"lower_is_better", NULL};
 const char *const sym_status_bands[] = {"green", "amber", NULL};

@@ -36,6 +36,11 @@ Arena *render_arena(RenderDoc *d)
     return &d->arena;
 }
 
+Lang render_lang(const RenderDoc *d)
+{
+    return d->view == RENDER_RECORDS ? LANG_EN : d->opts.lang;
+}
+
 bool render_shows(const RenderDoc *d, unsigned views)
 {
     return (d->view & views) != 0;
@@ -80,8 +85,15 @@ bool rd_col_shown(const Sheet *s, size_t c, unsigned view)
 
 void render_doc(const RenderDoc *d, Buf *out)
 {
-    if (d->format)
+    if (!d->format)
+        return;
+    if (render_lang(d) == LANG_EN) { /* json: English keys and words */
         d->format->emit(d, out);
+        return;
+    }
+    RenderDoc *t = rd_translated(d, d->opts.lang);
+    d->format->emit(t, out);
+    rd_translated_free(t);
 }
 
 /* ---- the sheet builder ------------------------------------------------------------------ */
@@ -95,6 +107,12 @@ void render_sheet_init(RenderSheet *b, RenderDoc *d, size_t ncols)
     b->right = arena_alloc(&d->arena, ncols * sizeof *b->right);
     b->json_num = arena_alloc(&d->arena, ncols * sizeof *b->json_num);
     b->col_views = arena_alloc(&d->arena, ncols * sizeof *b->col_views);
+    b->head_name = arena_alloc(&d->arena, ncols * sizeof *b->head_name);
+}
+
+void render_sheet_col_name(RenderSheet *b, size_t c)
+{
+    b->head_name[c] = true;
 }
 
 void render_sheet_col(RenderSheet *b, size_t c, const char *head, bool number)
@@ -121,6 +139,7 @@ void render_sheet_row(RenderSheet *b, bool total)
         b->text = xrealloc(b->text, b->cap * b->ncols * sizeof *b->text);
         b->plain = xrealloc(b->plain, b->cap * b->ncols * sizeof *b->plain);
         b->style = xrealloc(b->style, b->cap * b->ncols);
+        b->words = xrealloc(b->words, b->cap * b->ncols);
         b->total = xrealloc(b->total, b->cap * sizeof *b->total);
     }
     size_t r = b->nrows++;
@@ -128,6 +147,7 @@ void render_sheet_row(RenderSheet *b, bool total)
         b->text[r * b->ncols + c] = "";
         b->plain[r * b->ncols + c] = "";
         b->style[r * b->ncols + c] = STY_NONE;
+        b->words[r * b->ncols + c] = 0;
     }
     b->total[r] = total;
 }
@@ -142,6 +162,12 @@ void render_sheet_set(RenderSheet *b, size_t c, const char *text, const char *pl
 void render_sheet_style(RenderSheet *b, size_t c, CellStyle style)
 {
     b->style[(b->nrows - 1) * b->ncols + c] = (unsigned char)style;
+}
+
+void render_sheet_word(RenderSheet *b, size_t c, const char *word)
+{
+    render_sheet_set(b, c, word, NULL);
+    b->words[(b->nrows - 1) * b->ncols + c] = 1;
 }
 
 /* The document takes p (malloc'd) and frees it with itself. */
@@ -171,6 +197,8 @@ void render_sheet_add(RenderSheet *b, const char *title, const char *heading, in
     s.plain = own(b->doc, b->plain);
     s.style = own(b->doc, b->style);
     s.total = own(b->doc, b->total);
+    s.words = own(b->doc, b->words);
+    s.head_name = b->head_name;
     s.group = group;
     s.note = note ? arena_strdup(a, note) : NULL;
     s.views = views;
@@ -184,5 +212,6 @@ void render_sheet_discard(RenderSheet *b)
     free(b->plain);
     free(b->style);
     free(b->total);
+    free(b->words);
     memset(b, 0, sizeof *b);
 }

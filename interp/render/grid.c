@@ -14,7 +14,8 @@
 typedef struct {
     const Table *t;
     bool typed;
-    Num step; /* 10^-decimals: what a text rounds its number to */
+    const char *total; /* the word "total" in the item's language */
+    Num step;          /* 10^-decimals: what a text rounds its number to */
     RenderCell *cells;
     char (*bufs)[VF_BUFSZ];
 } TableRows;
@@ -44,7 +45,7 @@ static void table_head(TableRows *tr, size_t n)
     for (size_t j = 0; j < t->ncols; j++)
         tr->cells[1 + j].text = rd_col_name(t, j);
     if (rd_has_total_col(t))
-        tr->cells[1 + t->ncols].text = "total";
+        tr->cells[1 + t->ncols].text = tr->total;
 }
 
 /* Row i (i == nrows: the total row). */
@@ -52,17 +53,21 @@ static void table_row(TableRows *tr, size_t i)
 {
     const Table *t = tr->t;
     bool total = i == t->nrows;
-    tr->cells[0] = (RenderCell){total ? "total" : rd_row_name(t, i), false, NUM_ZERO};
+    tr->cells[0] = (RenderCell){total ? tr->total : rd_row_name(t, i), false, NUM_ZERO};
     for (size_t j = 0; j < t->ncols; j++)
         num_cell(tr, 1 + j, total ? rd_total_cell(t, j) : rd_cell(t, i, j));
     if (rd_has_total_col(t))
         num_cell(tr, 1 + t->ncols, total ? rd_corner_cell(t) : rd_row_total(t, i));
 }
 
-static void table_rows(const Table *t, bool typed, GridRowFn *row, void *ctx)
+static void table_rows(const Table *t, Lang lang, bool typed, GridRowFn *row, void *ctx)
 {
     size_t n = 1 + t->ncols + rd_has_total_col(t);
-    TableRows tr = {t, typed, decimals_step(t->decimals), xcalloc(n, sizeof *tr.cells),
+    TableRows tr = {t,
+                    typed,
+                    lang_word(lang, W_TOTAL),
+                    decimals_step(t->decimals),
+                    xcalloc(n, sizeof *tr.cells),
                     xcalloc(n, sizeof *tr.bufs)};
     table_head(&tr, n);
     row(ctx, tr.cells, n, true);
@@ -120,7 +125,7 @@ static void sheet_rows(const Sheet *s, bool typed, GridRowFn *row, void *ctx)
 void rd_item_rows(const RenderItem *it, bool typed, GridRowFn *row, void *ctx)
 {
     if (it->kind == RI_TABLE)
-        table_rows(&it->table, typed, row, ctx);
+        table_rows(&it->table, it->lang, typed, row, ctx);
     else
         sheet_rows(&it->sheet, typed, row, ctx);
 }

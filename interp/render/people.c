@@ -74,7 +74,7 @@ static void shown_row(ShownTable *g, const Table *t, const RenderOpts *o, size_t
 static void shown_total_row(ShownTable *g, const Table *t, const RenderOpts *o)
 {
     size_t r = g->nr - 1;
-    *shown_at(g, r, 0) = xstrdup("total");
+    *shown_at(g, r, 0) = xstrdup(lang_word(o->lang, W_TOTAL));
     for (size_t j = 0; j < t->ncols; j++)
         *shown_at(g, r, 1 + j) = num_cell(t, o, rd_total_cell(t, j));
     if (rd_has_total_col(t))
@@ -92,7 +92,7 @@ void rd_shown_build(ShownTable *g, const Table *t, const RenderOpts *o)
     for (size_t j = 0; j < t->ncols; j++)
         *shown_at(g, 0, 1 + j) = dup_clean(rd_col_label(t, j));
     if (tc)
-        *shown_at(g, 0, g->nc - 1) = xstrdup("total");
+        *shown_at(g, 0, g->nc - 1) = xstrdup(lang_word(o->lang, W_TOTAL));
     for (size_t i = 0; i < t->nrows; i++)
         shown_row(g, t, o, i);
     if (g->total_row)

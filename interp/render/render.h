@@ -95,6 +95,7 @@ typedef struct {
     const bool *na;         /* or NULL: which values are n/a (a ratio over zero): the cells, then
                                the row totals, the column totals and the grand total (nrows * ncols
                                + nrows + ncols + 1); people read "n/a", csv an empty cell, json null */
+    bool total_level;       /* row_level is the word "total" (a table of no level), translated */
 } Table;
 
 /* A sheet: rows of already formatted cells, for statements, scorecards,
@@ -120,6 +121,11 @@ typedef struct {
     const char *note;               /* a line under the whole sheet, or NULL */
     const unsigned char *col_views; /* per column: the views that show it, or NULL: all */
     unsigned views;                 /* the views that show the sheet; 0: all */
+    /* The chrome's language (render/translate.c): heads, the title's first word and the
+     * cells marked as words are English words of LANG_WORDS that people's formats and csv
+     * show in the document's language; json keeps them in English. */
+    const bool *head_name;      /* per column: the head is a name from the plan, or NULL */
+    const unsigned char *words; /* nrows * ncols: 1 where the cell is a word, or NULL */
 } Sheet;
 
 typedef struct {
@@ -145,6 +151,11 @@ RenderDoc *render_new(const RenderFormat *f, const RenderOpts *o);
 void render_free(RenderDoc *d);
 /* The document's arena: what is allocated there lives as long as it. */
 Arena *render_arena(RenderDoc *d);
+/* The language the document shows its chrome in: the options' language,
+ * but English for json (it is for programs).  Producers write words as
+ * English (render/translate.c translates them); phrases with values in
+ * them (a sheet's heading, its notes) they write in this language. */
+Lang render_lang(const RenderDoc *d);
 /* Whether the document's view is one of views. */
 bool render_shows(const RenderDoc *d, unsigned views);
 /* A line above every item for people (bold in md), copied; sanitised as
@@ -169,8 +180,8 @@ typedef struct {
     bool *right, *json_num;
     unsigned char *col_views;
     const char **text, **plain;
-    unsigned char *style;
-    bool *total;
+    unsigned char *style, *words;
+    bool *total, *head_name;
 } RenderSheet;
 
 void render_sheet_init(RenderSheet *b, RenderDoc *d, size_t ncols);
@@ -186,6 +197,11 @@ void render_sheet_row(RenderSheet *b, bool total);
  * (NULL: the same). */
 void render_sheet_set(RenderSheet *b, size_t c, const char *text, const char *plain);
 void render_sheet_style(RenderSheet *b, size_t c, CellStyle style);
+/* Sets cell c of the last row to a word of LANG_WORDS (English: "total",
+ * "green"), which people and csv read in the document's language. */
+void render_sheet_word(RenderSheet *b, size_t c, const char *word);
+/* Column c's head is a name from the plan: never translated. */
+void render_sheet_col_name(RenderSheet *b, size_t c);
 /* Adds the sheet to the document (title, heading, note copied; group: the
  * column that splits people's output, or -1; views: 0 for all) and
  * empties the builder. */

@@ -33,6 +33,7 @@ typedef struct {
     RenderItemKind kind;
     Table table; /* RI_TABLE */
     Sheet sheet; /* RI_SHEET */
+    Lang lang;   /* the words the grid writes itself ("total"): LANG_EN but in a translated copy */
 } RenderItem;
 
 struct RenderDoc {
@@ -51,6 +52,14 @@ struct RenderDoc {
 bool rd_item_shown(const RenderItem *it, unsigned view);
 /* Whether the view shows column c of a sheet. */
 bool rd_col_shown(const Sheet *s, size_t c, unsigned view);
+
+/* ---- the chrome's language (translate.c) ---- */
+
+/* A copy of d whose items show the chrome in lang: sheets' heads, titles'
+ * first words and word cells translated (the strings in the copy's arena);
+ * free it with rd_translated_free.  The originals are untouched. */
+RenderDoc *rd_translated(const RenderDoc *d, Lang lang);
+void rd_translated_free(RenderDoc *t);
 
 /* ---- the shape of a table (shape.c) ---- */
 

@@ -17,6 +17,18 @@ static const char *plan_file(const Program *p)
     return slash ? slash + 1 : name;
 }
 
+Lang session_lang(const Program *p, const SessionOpts *o)
+{
+    Lang l = LANG_EN;
+    if (o && o->lang && lang_parse(o->lang, &l))
+        return l;
+    const Symbols *sym = p ? p->sym : NULL;
+    for (Node *a = sym && sym->header ? sym->header->a : NULL; a; a = a->next)
+        if (strcmp(a->name, "lang") == 0 && a->a->kind == N_STR && lang_parse(a->a->str, &l))
+            return l;
+    return LANG_EN;
+}
+
 RenderOpts session_render_opts(const Program *p, bool color)
 {
     RenderOpts ro = {.unit = "", .color = color, .version = SALESPLAN_VERSION};
@@ -27,6 +39,7 @@ RenderOpts session_render_opts(const Program *p, bool color)
         if (strcmp(a->name, "currency") == 0 && a->a->kind == N_STR)
             ro.currency = a->a->str;
     }
+    ro.lang = session_lang(p, NULL);
     ro.plan_name = sym->header ? sym->header->str : NULL;
     ro.plan_file = plan_file(p);
     Arena *ar = p->main ? &p->main->arena : NULL;
@@ -83,6 +96,7 @@ int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool co
 {
     RenderOpts ro = session_render_opts(S->p, color);
     ro.csv_raw_text = S->o && S->o->csv_raw_text;
+    ro.lang = session_lang(S->p, S->o);
     if (S->measure && S->ms.as_of >= 0 && S->p->main) {
         char label[16];
         int ym = cal_month_code(sym_fiscal_year(S->p->sym), S->ms.as_of);

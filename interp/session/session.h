@@ -33,6 +33,7 @@ typedef struct {
     const char *scenario; /* --scenario NAME, or NULL */
     bool csv_raw_text;    /* --csv-raw-text: csv text cells as they are */
     bool strict;          /* check --strict: unexplained deviations are errors */
+    const char *lang;     /* --lang en|zh (checked), or NULL: the plan header's, else en */
     uint64_t max_steps;   /* --max-steps; 0: EVAL_DEFAULT_MAX_STEPS */
     EvalBudget *budget;   /* lent by the REPL (it resets it per entry), or NULL: the session's */
 } SessionOpts;
@@ -162,6 +163,8 @@ void session_shows_free(ShowList *l);
 
 /* The plan's display unit and currency, and colour as asked. */
 RenderOpts session_render_opts(const Program *p, bool color);
+/* The chrome's language: o's --lang, else the plan header's `lang`, else English. */
+Lang session_lang(const Program *p, const SessionOpts *o);
 /* Renders the shows with format f (and the session's csv_raw_text): 0, or
  * 1 when one did not evaluate (the others are rendered). */
 int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool color, Buf *out);
