@@ -58,8 +58,10 @@ typedef enum { LANG_EN, LANG_ZH } Lang;
     X(W_COLUMN, "column", "列")                                                                    \
     X(W_DELTA, "delta", "差额")                                                                    \
     X(W_CHANGE, "change", "变化")                                                                  \
-    X(W_CELLS_CHANGED, "cells changed", "个单元格有变化")                                          \
-    X(W_UNCHANGED, "(unchanged)", "（未变）")
+    X(W_OLD, "old", "旧")                                                                          \
+    X(W_NEW, "new", "新")                                                                          \
+    X(W_BASELINE, "baseline", "基线")                                                              \
+    X(W_NOW, "now", "当前")
 
 #define LANG_WORD_ID(id, en, zh) id,
 typedef enum { LANG_WORDS(LANG_WORD_ID) LANG_NWORDS } LangWord;

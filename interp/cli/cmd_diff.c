@@ -128,13 +128,19 @@ static int compare_tables(Side *sides, const TableList *t, TdChanges *ch, int *t
 }
 
 /* The changed cells, under a line that counts them (people's formats). */
-static void print_changes(const CliOpts *o, const TdChanges *ch, int tables)
+static void print_changes(const CliOpts *o, const TdChanges *ch, int tables, Lang lang)
 {
-    RenderOpts ro = {.unit = "", .color = term_color(1), .csv_raw_text = o->so.csv_raw_text};
+    RenderOpts ro = {
+        .unit = "", .color = term_color(1), .csv_raw_text = o->so.csv_raw_text, .lang = lang};
     RenderDoc *doc = render_new(o->format, &ro);
     Buf caption = {0}, out = {0};
-    buf_printf(&caption, "salesplan diff %s %s: %zu cell%s changed in %d table%s", o->files[0],
-               o->files[1], ch->nrows, ch->nrows == 1 ? "" : "s", tables, tables == 1 ? "" : "s");
+    if (render_lang(doc) == LANG_ZH)
+        buf_printf(&caption, "salesplan diff %s %s：%d 张表中 %zu 个单元格有变化", o->files[0],
+                   o->files[1], tables, ch->nrows);
+    else
+        buf_printf(&caption, "salesplan diff %s %s: %zu cell%s changed in %d table%s", o->files[0],
+                   o->files[1], ch->nrows, ch->nrows == 1 ? "" : "s", tables,
+                   tables == 1 ? "" : "s");
     render_caption(doc, buf_cstr(&caption));
     session_diff_sheet(doc, ch, "old", "new");
     render_doc(doc, &out);
@@ -165,7 +171,7 @@ static int diff_plans(const CliOpts *o)
         table_list_free(&t);
     }
     if (!rc && ch.nrows) {
-        print_changes(o, &ch, tables);
+        print_changes(o, &ch, tables, session_lang(sides[1].S.p, &o->so));
         rc = 1;
     }
     session_diff_free(&ch);
@@ -179,7 +185,7 @@ static int diff_plans(const CliOpts *o)
 static const char diff_usage[] =
     "usage: salesplan diff OLD.plan NEW.plan [--show SPEC]... [--actuals CSV]...\n"
     "                      [--format {formats}] [--csv-raw-text] [--allow-path DIR]\n"
-    "                      [--max-steps N]\n"
+    "                      [--max-steps N] [--lang en|zh]\n"
     "\n"
     "What a change to a plan does to its numbers.  Both plans are evaluated as\n"
     "'salesplan run' would, and every table either plan shows (or each --show) is\n"
@@ -192,6 +198,8 @@ static const char diff_usage[] =
     "  --actuals CSV     actuals for both plans (repeatable)\n"
     "  --format FORMAT   table (the default), csv, json, or md for a pull-request comment\n"
     "  --csv-raw-text    csv: text cells as they are (no ' before = + - @, no escapes)\n"
+    "  --lang en|zh      the language of the heads and the caption (default: the new\n"
+    "                    plan's `lang`, else en); json stays English\n"
     "  --allow-path DIR  also let the plans read data files below DIR\n"
     "  --max-steps N     stop an evaluation after N steps (default 10000000\n"
     "                    + 1000 per member)\n"

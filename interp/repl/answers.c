@@ -77,11 +77,20 @@ void repl_say_value(Repl *S, const Value *v, int kind, Buf *out)
     buf_putc(out, '\n');
 }
 
-static char *fmt_cells(size_t n, char *buf)
+/* Whether w answers in Chinese (--lang, else the plan's `lang`). */
+static bool zh(const ReplWorld *w)
+{
+    return w && session_lang(w->s.p, &w->so) == LANG_ZH;
+}
+
+static char *fmt_cells(size_t n, bool zh, char *buf)
 {
     char num[VF_BUFSZ];
-    sprintf(buf, "%s cell%s changed", vf_fixed(num_from_int((int64_t)n), 0, true, num),
-            n == 1 ? "" : "s");
+    vf_fixed(num_from_int((int64_t)n), 0, true, num);
+    if (zh)
+        sprintf(buf, "%s 个单元格有变化", num);
+    else
+        sprintf(buf, "%s cell%s changed", num, n == 1 ? "" : "s");
     return buf;
 }
 
@@ -177,18 +186,20 @@ static void say_root(Buf *out, const ReplWorld *old, const ReplWorld *now, const
     bool same = o && num_cmp(o->value, r->value) == 0;
     if (same && !cells)
         return;
-    char a[NUM_BUFSZ + 2], b[NUM_BUFSZ + 2], p[NUM_BUFSZ + 8], c[NUM_BUFSZ + 16];
+    char a[NUM_BUFSZ + 2], b[NUM_BUFSZ + 2], p[NUM_BUFSZ + 8], c[NUM_BUFSZ + 32];
     int kind = payout ? K_MONEY : kind_of(r->metric);
-    buf_printf(out, "%s: %s", r->name, payout ? "payout " : "");
+    bool z = zh(now);
+    buf_printf(out, "%s: %s", r->name, !payout ? "" : z ? "奖金 " : "payout ");
     if (same)
-        buf_printf(out, "%s (unchanged)", fmt_kind(now, kind, r->value, false, b));
+        buf_printf(out, z ? "%s（未变）" : "%s (unchanged)",
+                   fmt_kind(now, kind, r->value, false, b));
     else if (o)
         buf_printf(out, "%s -> %s%s", fmt_kind(old, kind, o->value, false, a),
                    fmt_kind(now, kind, r->value, false, b), fmt_pct(o->value, r->value, p));
     else
-        buf_printf(out, "%s (new)", fmt_kind(now, kind, r->value, false, b));
+        buf_printf(out, z ? "%s（新增）" : "%s (new)", fmt_kind(now, kind, r->value, false, b));
     if (cells)
-        buf_printf(out, "; %s", fmt_cells(cells, c));
+        buf_printf(out, z ? "；%s" : "; %s", fmt_cells(cells, z, c));
     buf_putc(out, '\n');
 }
 
@@ -200,7 +211,8 @@ static void say_targets(Buf *out, const ReplWorld *old, const ReplWorld *now, Gr
     for (int i = 0; i < old->nroots; i++)
         if (!root_named(now->roots, now->nroots, old->roots[i].name)) {
             char a[NUM_BUFSZ + 2];
-            buf_printf(out, "%s: %s -> no target\n", old->roots[i].name,
+            buf_printf(out, zh(now) ? "%s: %s -> 无目标\n" : "%s: %s -> no target\n",
+                       old->roots[i].name,
                        repl_fmt_metric(old, old->roots[i].metric, old->roots[i].value, a));
         }
 }
@@ -220,22 +232,23 @@ static void say_payouts(Buf *out, const ReplWorld *old, const ReplWorld *now, Gr
 /* What changed from old to now, one line per target, payout or table. */
 static void say_moves(Repl *S, const ReplWorld *old, const ReplWorld *now, Buf *out)
 {
-    char c[NUM_BUFSZ + 16];
+    char c[NUM_BUFSZ + 32];
     Groups g = {0};
     count_changes(old, now, &g);
     say_targets(out, old, now, &g);
     say_payouts(out, old, now, &g);
     for (int k = 0; k < g.n; k++)
         if (!g.v[k].said && g.v[k].cells)
-            buf_printf(out, "%s: %s\n", g.v[k].name, fmt_cells(g.v[k].cells, c));
+            buf_printf(out, "%s: %s\n", g.v[k].name, fmt_cells(g.v[k].cells, zh(now), c));
     for (int k = 0; k < g.n; k++)
         free(g.v[k].name);
     free(g.v);
     if (!out->len && S->statements_changed && !now->ra->act)
-        buf_puts(out, "nothing changed (without actuals no payout, scorecard or review is "
-                      "computed: :actuals CSV)\n");
+        buf_puts(out, zh(now) ? "没有变化（没有实际数据时不计算奖金、计分卡和回顾：:actuals CSV）\n"
+                              : "nothing changed (without actuals no payout, scorecard or review "
+                                "is computed: :actuals CSV)\n");
     else if (!out->len)
-        buf_puts(out, "nothing changed\n");
+        buf_puts(out, zh(now) ? "没有变化\n" : "nothing changed\n");
 }
 
 void repl_say_changes(Repl *S, const ReplWorld *old, const ReplWorld *now)
@@ -243,6 +256,8 @@ void repl_say_changes(Repl *S, const ReplWorld *old, const ReplWorld *now)
     Buf out = {0};
     if (old)
         say_moves(S, old, now, &out);
+    else if (zh(now))
+        buf_printf(&out, "计划检查通过：%d 张表\n", now->l.n);
     else
         buf_printf(&out, "the plan checks: %d table%s\n", now->l.n, now->l.n == 1 ? "" : "s");
     fputs(buf_cstr(&out), S->out);
@@ -327,15 +342,20 @@ static int show_grid(Repl *S, ReplWorld *w, const char *arg, int col, RenderGrid
 
 static void print_changes(Repl *S, const TdChanges *ch, int tables)
 {
+    bool z = zh(S->world);
     if (!ch->nrows) {
-        fputs("no change since the baseline\n", S->out);
+        fputs(z ? "与基线相比没有变化\n" : "no change since the baseline\n", S->out);
         return;
     }
-    char c[VF_BUFSZ + 16];
+    char c[VF_BUFSZ + 32];
     Buf caption = {0}, out = {0};
-    buf_printf(&caption, "%s in %d table%s since the baseline", fmt_cells(ch->nrows, c), tables,
-               tables == 1 ? "" : "s");
-    RenderOpts ro = {.unit = "", .color = S->interactive && term_color(1)};
+    if (z)
+        buf_printf(&caption, "与基线相比，%d 张表中 %s", tables, fmt_cells(ch->nrows, z, c));
+    else
+        buf_printf(&caption, "%s in %d table%s since the baseline", fmt_cells(ch->nrows, z, c),
+                   tables, tables == 1 ? "" : "s");
+    RenderOpts ro = {
+        .unit = "", .color = S->interactive && term_color(1), .lang = z ? LANG_ZH : LANG_EN};
     RenderDoc *doc = render_new(S->format, &ro);
     render_caption(doc, buf_cstr(&caption));
     session_diff_sheet(doc, ch, "baseline", "now");

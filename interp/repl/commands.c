@@ -390,7 +390,7 @@ static void cmd_run(Repl *S, const Cmd *c)
     Buf out = {0};
     bool color = S->interactive && term_color(1);
     int errors = w->s.d.nerrors;
-    session_render_parts(w->s.p, &w->s.en, &w->s.ms, &l, S->format, color, &out);
+    session_render_parts(w->s.p, &w->so, &w->s.en, &w->s.ms, &l, S->format, color, &out);
     if (w->s.d.nerrors > errors)
         S->errors++;
     repl_flush(S, &w->s.d);

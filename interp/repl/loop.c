@@ -24,7 +24,7 @@
 
 const char repl_usage[] =
     "usage: salesplan repl [FILE] [--actuals CSV]... [--as-of YYYY-MM] [--format FORMAT]\n"
-    "                      [--allow-path DIR] [--max-steps N]\n"
+    "                      [--allow-path DIR] [--max-steps N] [--lang en|zh]\n"
     "\n"
     "An interactive what-if session on a plan (none: start from an empty plan).\n"
     "Type a statement to try it on top of the plan: it replaces the declaration\n"
@@ -55,7 +55,9 @@ const char repl_usage[] =
     "evaluation (the session goes on).  Otherwise entries are read\n"
     "from standard input without prompts, and diagnostics go to standard output\n"
     "with the answers, so a session is a diffable transcript.  --max-steps N bounds\n"
-    "the evaluation of each entry (default 10000000 + 1000 per member).\n"
+    "the evaluation of each entry (default 10000000 + 1000 per member).  --lang zh\n"
+    "answers in Chinese (the plan's `lang` is the default): heads, totals, status\n"
+    "words and what changed; diagnostics stay English.\n"
     "\n"
     "exit status: 0; 1 when, without a terminal, an entry reported an error;\n"
     "2 usage errors or FILE cannot be read\n";
@@ -225,7 +227,7 @@ void repl_print_shows(Repl *S, Node *items, const char *title, bool check)
     Buf out = {0};
     bool color = S->interactive && term_color(1);
     if (w->s.d.nerrors == errors)
-        session_render_parts(w->s.p, &w->s.en, &w->s.ms, &l, S->format, color, &out);
+        session_render_parts(w->s.p, &w->so, &w->s.en, &w->s.ms, &l, S->format, color, &out);
     if (w->s.d.nerrors > errors)
         S->errors++;
     repl_flush(S, &w->s.d);
@@ -489,7 +491,7 @@ static bool takes_value(const char *a)
 {
     return strcmp(a, "--actuals") == 0 || strcmp(a, "--as-of") == 0 ||
            strcmp(a, "--allow-path") == 0 || strcmp(a, "--format") == 0 ||
-           strcmp(a, "--max-steps") == 0;
+           strcmp(a, "--max-steps") == 0 || strcmp(a, "--lang") == 0;
 }
 
 /* An option that takes a value (takes_value), with its value v; 0 or 2. */
@@ -503,6 +505,11 @@ static int value_option(Repl *S, const char *a, const char *v)
         S->st.as_of = xstrdup(v);
     } else if (strcmp(a, "--allow-path") == 0) {
         S->allow[S->nallow++] = v;
+    } else if (strcmp(a, "--lang") == 0) {
+        Lang l;
+        if (!lang_parse(v, &l))
+            return usage_error("unknown language '%s' for --lang (expected en or zh)", v);
+        S->lang = v;
     } else if (strcmp(a, "--max-steps") == 0) {
         if (!session_parse_max_steps(v, &S->budget.max_steps))
             return usage_error("--max-steps needs a positive whole number");

@@ -115,6 +115,7 @@ typedef struct {
     const char **allow;
     int nallow;
     const RenderFormat *format;
+    const char *lang; /* --lang en|zh (checked), or NULL: the plan's */
     bool interactive;
     FILE *in;                /* entries, without a terminal */
     FILE *out;               /* answers */

@@ -604,6 +604,7 @@ ReplWorld *repl_world_build(Repl *S, const ReplState *st, int first_new)
     w->so.allow = S->allow;
     w->so.nallow = S->nallow;
     w->so.budget = &S->budget;
+    w->so.lang = S->lang;
     session_init(&w->s, &w->so);
     const ReplBase *b = st->base;
     session_load_text(&w->s, b->file ? b->file : "<empty plan>", b->dir, b->text, b->len);

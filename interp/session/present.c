@@ -85,10 +85,11 @@ static int render_parts(Engine *en, Measure *ms, const ShowList *l, const Render
     return rc;
 }
 
-int session_render_parts(Program *p, Engine *en, Measure *ms, const ShowList *l,
-                         const RenderFormat *f, bool color, Buf *out)
+int session_render_parts(Program *p, const SessionOpts *o, Engine *en, Measure *ms,
+                         const ShowList *l, const RenderFormat *f, bool color, Buf *out)
 {
     RenderOpts ro = session_render_opts(p, color);
+    ro.lang = session_lang(p, o);
     return render_parts(en, ms, l, f, &ro, out);
 }
 

@@ -169,8 +169,8 @@ Lang session_lang(const Program *p, const SessionOpts *o);
  * 1 when one did not evaluate (the others are rendered). */
 int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool color, Buf *out);
 /* The same on the parts of an evaluation (the REPL's worlds). */
-int session_render_parts(Program *p, Engine *en, Measure *ms, const ShowList *l,
-                         const RenderFormat *f, bool color, Buf *out);
+int session_render_parts(Program *p, const SessionOpts *o, Engine *en, Measure *ms,
+                         const ShowList *l, const RenderFormat *f, bool color, Buf *out);
 /* One show evaluated into its logical grid (what its CSV holds): *out gets
  * a grid with one reference (empty when nothing evaluated); 0, or 1 after
  * reporting. */

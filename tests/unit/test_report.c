@@ -784,7 +784,8 @@ static const bool sheet_total[] = {false, true, false};
 static Sheet sample_sheet(void)
 {
     Sheet s = {"incentive pay", "per rep", 4, 3, sheet_heads, sheet_right, sheet_jnum,
-               sheet_text, sheet_plain, sheet_style, sheet_total, 0, NULL, "a note", NULL, 0};
+               sheet_text, sheet_plain, sheet_style, sheet_total, 0, NULL, "a note", NULL, 0,
+               NULL, NULL};
     return s;
 }
 
@@ -1014,6 +1015,115 @@ static void test_grid_of_sheet(void **state)
     render_grid_unref(g);
 }
 
+
+/* ---- the chrome's language -------------------------------------------------------------- */
+
+/* A review-like sheet built with the builder: heads are words but the
+ * member column's ("rep", a name from the plan); members named "total"
+ * and "green" next to the word cells "total" and "green". */
+static char *render_lang_sheet(const char *f, Lang lang)
+{
+    RenderOpts o = {.unit = "", .lang = lang};
+    RenderDoc *d = render_new(render_format(f), &o);
+    RenderSheet b;
+    render_sheet_init(&b, d, 4);
+    static const char *const heads[] = {"period", "target", "attainment", "status"};
+    for (size_t c = 0; c < 4; c++)
+        render_sheet_col(&b, c, c == 1 ? "total" : heads[c], c == 2);
+    render_sheet_col_name(&b, 1); /* a level named "total" */
+    static const char *const who[] = {"total", "green", NULL};
+    for (int r = 0; r < 3; r++) {
+        render_sheet_row(&b, !who[r]);
+        render_sheet_set(&b, 0, "Q1", NULL);
+        if (who[r])
+            render_sheet_set(&b, 1, who[r], NULL);
+        else
+            render_sheet_word(&b, 1, "total");
+        render_sheet_set(&b, 2, "100.00%", "1.0000");
+        render_sheet_word(&b, 3, r == 1 ? "amber" : "green");
+    }
+    render_sheet_add(&b, "review monthly", NULL, -1, NULL, 0);
+    Buf out = {0};
+    render_doc(d, &out);
+    render_free(d);
+    char *r = strdup(buf_cstr(&out));
+    buf_free(&out);
+    return r;
+}
+
+static void test_lang_zh_table_words_not_names(void **state)
+{
+    (void)state;
+    char *t = render_lang_sheet("table", LANG_ZH);
+    /* 期间 and 达成率 are two columns wide each: the number column stays right-aligned */
+    assert_string_equal(t, "回顾 monthly\n"
+                           "期间  total   达成率  状态\n"
+                           "--------------------------\n"
+                           "Q1    total  100.00%  正常\n"
+                           "Q1    green  100.00%  预警\n"
+                           "Q1    合计   100.00%  正常\n");
+    free(t);
+    char *e = render_lang_sheet("table", LANG_EN);
+    assert_string_equal(e, "review monthly\n"
+                           "period  total  attainment  status\n"
+                           "---------------------------------\n"
+                           "Q1      total     100.00%  green\n"
+                           "Q1      green     100.00%  amber\n"
+                           "Q1      total     100.00%  green\n");
+    free(e);
+}
+
+static void test_lang_zh_csv_translates_json_keeps_english(void **state)
+{
+    (void)state;
+    char *c = render_lang_sheet("csv", LANG_ZH);
+    assert_string_equal(c, "期间,total,达成率,状态\nQ1,total,1.0000,正常\nQ1,green,1.0000,预警\n");
+    free(c);
+    char *j = render_lang_sheet("json", LANG_ZH);
+    assert_non_null(strstr(j, "\"attainment\""));
+    assert_non_null(strstr(j, "\"amber\""));
+    assert_null(strstr(j, "预警"));
+    assert_null(strstr(j, "回顾"));
+    free(j);
+}
+
+static void test_lang_zh_table_total(void **state)
+{
+    (void)state;
+    static const char *rows[] = {"total", "north"};
+    Num cells[] = {num_from_int(100), num_from_int(200)};
+    Num grand = num_from_int(300);
+    Table t = {.metric = "revenue", .kind = VAL_COUNT, .row_level = "region", .nrows = 2,
+               .ncols = 1, .row_names = rows, .cells = cells, .grand_total = &grand};
+    RenderOpts o = {.unit = "", .lang = LANG_ZH};
+    const char *fmts[] = {"table", "csv"};
+    const char *want[] = {"revenue\nregion  revenue\n---------------\ntotal   ", "region,revenue\n"};
+    for (int k = 0; k < 2; k++) {
+        RenderDoc *d = render_new(render_format(fmts[k]), &o);
+        render_add_table(d, &t);
+        Buf b = {0};
+        render_doc(d, &b);
+        assert_non_null(strstr(buf_cstr(&b), want[k]));
+        assert_non_null(strstr(buf_cstr(&b), "\n合计"));    /* the total row */
+        assert_non_null(strstr(buf_cstr(&b), "\ntotal")); /* the member named total */
+        render_free(d);
+        buf_free(&b);
+    }
+}
+
+static void test_lang_words(void **state)
+{
+    (void)state;
+    assert_string_equal(lang_translate(LANG_ZH, "attainment"), "达成率");
+    assert_string_equal(lang_translate(LANG_ZH, "north"), "north");
+    assert_string_equal(lang_translate(LANG_EN, "total"), "total");
+    assert_int_equal(lang_lookup("not a word"), -1);
+    for (int w = 0; w < LANG_NWORDS; w++) { /* every English word once: lookups are exact */
+        assert_int_equal(lang_lookup(lang_word(LANG_EN, (LangWord)w)), w);
+        assert_true(lang_word(LANG_ZH, (LangWord)w)[0] != '\0');
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1044,6 +1154,10 @@ int main(void)
         cmocka_unit_test(test_caption),
         cmocka_unit_test(test_grid_of_table),
         cmocka_unit_test(test_grid_of_sheet),
+        cmocka_unit_test(test_lang_zh_table_words_not_names),
+        cmocka_unit_test(test_lang_zh_csv_translates_json_keeps_english),
+        cmocka_unit_test(test_lang_zh_table_total),
+        cmocka_unit_test(test_lang_words),
         cmocka_unit_test_setup_teardown(test_write_atomic, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_missing_dir, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_rename_fails, make_tmpdir, remove_tmpdir),
