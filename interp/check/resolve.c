@@ -211,10 +211,10 @@ static void check_lang(R *r, Node *v)
     if (s && (strcasecmp(s, "zh") == 0 || strncasecmp(s, "zh-", 3) == 0 ||
               strncasecmp(s, "zh_", 3) == 0 || strcasecmp(s, "cn") == 0 ||
               strcasecmp(s, "chinese") == 0))
-        sym_note_did_you_mean(r->d, "\"zh\"");
+        sym_note_did_you_mean(r->d, "zh");
     else if (s && (strcasecmp(s, "en") == 0 || strncasecmp(s, "en-", 3) == 0 ||
                    strncasecmp(s, "en_", 3) == 0 || strcasecmp(s, "english") == 0))
-        sym_note_did_you_mean(r->d, "\"en\"");
+        sym_note_did_you_mean(r->d, "en");
     else
         diag_note_plain(r->d, "the chrome (heads, totals, status words) is English (\"en\") "
                               "or Chinese (\"zh\"); names and labels stay as written");
