@@ -22,7 +22,7 @@ LIBOBJS  = $(patsubst interp/%.c,$(BUILD)/%.o,$(filter-out interp/cli/main.c,$(S
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 STDLIB   = $(sort $(wildcard stdlib/*.plan))
 
-.PHONY: all check check-units check-golden check-hostile check-actuals check-examples check-docs check-prop check-asan fuzz bench bench-alloc \
+.PHONY: all check check-units check-golden check-hostile check-actuals check-examples check-docs check-lang check-prop check-asan fuzz bench bench-alloc \
         install uninstall clean help
 .SUFFIXES:
 
@@ -64,7 +64,8 @@ $(BUILD):
 	mkdir -p $(BUILD)
 
 # ---- tests ---------------------------------------------------------------
-check: check-units check-golden check-hostile check-actuals check-examples check-docs check-prop check-asan
+check: check-units check-golden check-hostile check-actuals check-examples check-docs check-prop check-asan \
+       check-lang
 	@echo "make check: all suites passed"
 
 check-units: $(UNITS)
@@ -95,6 +96,10 @@ check-files: $(BIN)
 
 check-docs: $(BIN)
 	@sh tests/docs/run.sh ./$(BIN)
+
+# the chrome's words: docs/LANGUAGE.md's table (Chinese output) is LANG_WORDS
+check-lang:
+	@sh tests/lang/words.sh --check
 
 check-examples: $(BIN)
 	@set -e; for f in examples/*.plan; do ./$(BIN) check $$f; done
