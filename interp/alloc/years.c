@@ -175,8 +175,10 @@ static void year_columns(Years *y, const Engine *const *en)
         NA(t)[nr * nc + r] = !y->additive;
     }
     NA(t)[nr * nc + nr + nc] = !y->additive;
-    if (by_year)
+    if (by_year) {
         t->row_level = "total";
+        t->total_level = true;
+    }
 }
 
 int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
