@@ -29,8 +29,10 @@ const char *lang_name(Lang l)
 
 int lang_lookup(const char *en)
 {
-    for (int w = 0; en && w < LANG_NWORDS; w++)
-        if (strcmp(words[w][0], en) == 0)
+    if (!en || !*en)
+        return -1;
+    for (int w = 0; w < LANG_NWORDS; w++) /* the first byte first: most texts are no word */
+        if (words[w][0][0] == en[0] && strcmp(words[w][0], en) == 0)
             return w;
     return -1;
 }
