@@ -83,6 +83,14 @@ static bool zh(const ReplWorld *w)
     return w && session_lang(w->s.p, &w->so) == LANG_ZH;
 }
 
+bool repl_zh(const Repl *S)
+{
+    Lang l = LANG_EN;
+    if (S->lang && lang_parse(S->lang, &l))
+        return l == LANG_ZH;
+    return zh(S->world);
+}
+
 static char *fmt_cells(size_t n, bool zh, char *buf)
 {
     char num[VF_BUFSZ];

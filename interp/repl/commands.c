@@ -81,7 +81,7 @@ static void cmd_load(Repl *S, const Cmd *c)
     next.base = b;
     ReplWorld *w = repl_world_build(S, &next, -1);
     if (!w) {
-        repl_say(S, "not loaded: the session is unchanged\n");
+        repl_say(S, repl_zh(S) ? "未加载：会话不变\n" : "not loaded: the session is unchanged\n");
         S->errors++;
         repl_state_free(&next);
         return;
@@ -93,7 +93,10 @@ static void cmd_load(Repl *S, const Cmd *c)
     S->world = w;
     repl_clear_undo(S);
     repl_set_baseline(S);
-    repl_say(S, "loaded %s: %d table%s\n", c->arg, w->l.n, w->l.n == 1 ? "" : "s");
+    if (repl_zh(S))
+        repl_say(S, "已加载 %s：%d 张表\n", c->arg, w->l.n);
+    else
+        repl_say(S, "loaded %s: %d table%s\n", c->arg, w->l.n, w->l.n == 1 ? "" : "s");
 }
 
 /* Evaluates a state without printing its diagnostics (the first error is
@@ -152,12 +155,15 @@ static void reload(Repl *S, ReplBase *b, const char *file)
     if (!w)
         w = build_keeping(S, &next);
     if (!w) {
-        repl_say(S, "%s does not check: the session is unchanged\n", file);
+        repl_say(S,
+                 repl_zh(S) ? "%s 检查未通过：会话不变\n"
+                            : "%s does not check: the session is unchanged\n",
+                 file);
         S->errors++;
         repl_state_free(&next);
         return;
     }
-    repl_say(S, "reloaded %s\n", file);
+    repl_say(S, repl_zh(S) ? "已重新加载 %s\n" : "reloaded %s\n", file);
     repl_commit(S, &next, w, ":reload");
 }
 
@@ -179,26 +185,32 @@ static void cmd_baseline(Repl *S, const Cmd *c)
 {
     (void)c;
     repl_set_baseline(S);
-    repl_say(S, "baseline: the plan %s%d what-if%s\n", S->st.nw ? "with " : "with ", S->st.nw,
-             S->st.nw == 1 ? "" : "s");
+    if (repl_zh(S))
+        repl_say(S, "基线：含 %d 个假设的计划\n", S->st.nw);
+    else
+        repl_say(S, "baseline: the plan with %d what-if%s\n", S->st.nw, S->st.nw == 1 ? "" : "s");
 }
 
 static void cmd_undo(Repl *S, const Cmd *c)
 {
     (void)c;
     if (!S->nundo) {
-        repl_say(S, "nothing to undo\n");
+        repl_say(S, repl_zh(S) ? "没有可撤销的操作\n" : "nothing to undo\n");
         return;
     }
     ReplState *prev = &S->undo[S->nundo - 1];
     ReplWorld *w = prev->valid ? repl_world_build(S, prev, prev->nw) : NULL;
     if (!w && prev->valid) {
-        repl_say(S, "cannot undo: the earlier state no longer checks\n");
+        repl_say(S, repl_zh(S) ? "无法撤销：之前的状态已不能通过检查\n"
+                               : "cannot undo: the earlier state no longer checks\n");
         S->errors++;
         return;
     }
     S->nundo--;
-    repl_say(S, "undone: %s\n", S->st.what ? S->st.what : "the last change");
+    repl_say(S, repl_zh(S) ? "已撤销：%s\n" : "undone: %s\n",
+             S->st.what   ? S->st.what
+             : repl_zh(S) ? "上一次修改"
+                          : "the last change");
     if (w && S->world)
         repl_say_changes(S, S->world, w);
     repl_state_free(&S->st);
@@ -211,7 +223,8 @@ static void cmd_list(Repl *S, const Cmd *c)
 {
     (void)c;
     if (!S->st.nw)
-        repl_say(S, "no what-ifs: the plan as loaded\n");
+        repl_say(S,
+                 repl_zh(S) ? "没有假设：计划与加载时相同\n" : "no what-ifs: the plan as loaded\n");
     for (int i = 0; i < S->st.nw; i++) {
         char *t = repl_short_text(S->st.w[i].text), how[300];
         if (S->world)

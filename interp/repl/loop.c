@@ -144,7 +144,7 @@ void repl_apply_setting(Repl *S, ReplState *next, const char *what)
 {
     ReplWorld *w = repl_world_build(S, next, next->nw);
     if (!w) {
-        repl_say(S, "not changed\n");
+        repl_say(S, repl_zh(S) ? "未修改\n" : "not changed\n");
         S->errors++;
         repl_state_free(next);
         return;

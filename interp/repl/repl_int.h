@@ -163,6 +163,8 @@ const char *repl_entry_effect(const ReplWorld *w, int i, char *buf, size_t cap);
 /* ---- answers.c ---- */
 /* One line per metric or statement a change moved (or "nothing changed"). */
 void repl_say_changes(Repl *S, const ReplWorld *old, const ReplWorld *now);
+/* Whether the session answers in Chinese: --lang, else the plan's `lang`. */
+bool repl_zh(const Repl *S);
 /* A value as the REPL prints it, by kind (model's Kind). */
 void repl_say_value(Repl *S, const Value *v, int kind, Buf *out);
 /* :diff [SHOW]; argcol: the column of SHOW in the entry */
