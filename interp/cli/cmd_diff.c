@@ -199,7 +199,7 @@ static const char diff_usage[] =
     "  --format FORMAT   table (the default), csv, json, or md for a pull-request comment\n"
     "  --csv-raw-text    csv: text cells as they are (no ' before = + - @, no escapes)\n"
     "  --lang en|zh      the language of the heads and the caption (default: the new\n"
-    "                    plan's `lang`, else en); json stays English\n"
+    "                    plan's 'lang', else en); json stays English\n"
     "  --allow-path DIR  also let the plans read data files below DIR\n"
     "  --max-steps N     stop an evaluation after N steps (default 10000000\n"
     "                    + 1000 per member)\n"

@@ -27,7 +27,7 @@ static const char run_usage[] =
     "                    starts with = + - @ (a spreadsheet formula) gets a leading '\n"
     "                    and control characters are escaped (numbers never change)\n"
     "  --lang en|zh      the language of the chrome: heads, total rows, status words,\n"
-    "                    titles (default: the plan's `lang`, else en); names and labels\n"
+    "                    titles (default: the plan's 'lang', else en); names and labels\n"
     "                    stay as written, json stays English\n"
     "  -o FILE           write to FILE atomically (nothing is written on error)\n"
     "  --allow-path DIR  also let the plan read data files below DIR\n"

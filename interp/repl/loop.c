@@ -56,7 +56,7 @@ const char repl_usage[] =
     "from standard input without prompts, and diagnostics go to standard output\n"
     "with the answers, so a session is a diffable transcript.  --max-steps N bounds\n"
     "the evaluation of each entry (default 10000000 + 1000 per member).  --lang zh\n"
-    "answers in Chinese (the plan's `lang` is the default): heads, totals, status\n"
+    "answers in Chinese (the plan's 'lang' is the default): heads, totals, status\n"
     "words and what changed; diagnostics stay English.\n"
     "\n"
     "exit status: 0; 1 when, without a terminal, an entry reported an error;\n"
