@@ -187,7 +187,7 @@ static void warn_dropped(Engine *en, const Alloc *A, const LastYear *ly, const N
                  "%ld row%s of FY%d in history '%s' (%s) name%s members the plan does not "
                  "have: they are in no cell of the target",
                  ly->dropped_rows, ly->dropped_rows == 1 ? "" : "s", ly->fy, ref->str,
-                 al_fmtv(A, ly->dropped, b), ly->dropped_rows == 1 ? "s" : "");
+                 al_fmt_amount(A, ly->dropped, b), ly->dropped_rows == 1 ? "s" : "");
 }
 
 /* The formula once per cell of last year, history.NAME standing for the

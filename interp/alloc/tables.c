@@ -35,26 +35,6 @@ static Member *member_by_text(Dim *d, int depth, const char *text, int start_mon
     return NULL;
 }
 
-/* "1,400万" in the plan's display unit (every decimal of the quotient,
- * rounded half-even at 12 as a division would), else as al_fmtv. */
-static char *fmt_unit(Engine *en, const Alloc *A, Num v, char *buf)
-{
-    const char *unit = NULL;
-    for (Node *a = en->p->sym->header ? en->p->sym->header->a : NULL; a; a = a->next)
-        if (strcmp(a->name, "unit") == 0 && a->a->kind == N_STR)
-            unit = a->a->str;
-    int e = vf_unit_exp(unit);
-    if (e == 0)
-        return al_fmtv(A, v, buf);
-    ValFmt f = {.shift = -e,
-                .max_dec = VF_ALL,
-                .trim = true,
-                .round = NUM_HALF_EVEN,
-                .thousands = true,
-                .suffix = unit};
-    return vf_fmt(v, &f, buf);
-}
-
 void al_negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
 {
     Node *td = strmap_get(&en->p->sym->targets, A->metric->name);
@@ -72,9 +52,9 @@ void al_negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
     Buf b = {0};
     buf_printf(&b, "%s %s, %s (%s%%) %s the %s target",
                from->c ? "bottom-up sums to" : "the cells from last year sum to",
-               al_fmtv(A, sum, b1), fmt_unit(en, A, num_abs(gap), b2),
+               al_fmt_amount(A, sum, b1), al_fmt_amount(A, num_abs(gap), b2),
                ok ? vf_fixed(pct, 1, false, b3) : "?", num_sign(gap) < 0 ? "short of" : "over",
-               fmt_unit(en, A, target, b4));
+               al_fmt_amount(A, target, b4));
     bool told = en->told; /* once per metric, however many cuts of it are made */
     for (int i = 0; i < en->nallocs && !told; i++)
         told = en->allocs[i] != A && en->allocs[i]->metric == A->metric && en->allocs[i]->note;

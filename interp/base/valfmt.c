@@ -225,6 +225,15 @@ char *vf_money(Num x, const char *unit, char *buf)
     return f.shift == 0 ? num_fmt(x, 2, true, buf) : vf_fmt(x, &f, buf);
 }
 
+char *vf_amount(Num x, const char *unit, int plan_decimals, char *buf)
+{
+    int e = vf_unit_exp(unit);
+    if (e == 0)
+        return vf_plan(x, plan_decimals, buf);
+    ValFmt f = {.shift = -e, .min_dec = 2, .max_dec = VF_ALL, .thousands = true, .suffix = unit};
+    return vf_fmt(x, &f, buf);
+}
+
 char *vf_display(Num x, ValueKind kind, const char *unit, char *buf)
 {
     switch (kind) {

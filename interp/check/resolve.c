@@ -194,6 +194,20 @@ static void check_unit(R *r, Node *v)
                    v->str);
 }
 
+/* bom: true or false (a byte-order mark before csv output). */
+static void check_flag(R *r, Node *a)
+{
+    Node *v = a->a;
+    if (v->kind == N_NAME && (strcmp(v->name, "true") == 0 || strcmp(v->name, "false") == 0))
+        return;
+    diag_error(r->d, v->loc, "'%s' must be true or false", a->name);
+    if (v->kind == N_NAME)
+        sym_note_did_you_mean(r->d, edit_distance(v->name, "true", 3) <=
+                                            edit_distance(v->name, "false", 3)
+                                        ? "true"
+                                        : "false");
+}
+
 static void set_round(R *r, Node *v)
 {
     Num x;
@@ -259,6 +273,9 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
         break;
     case SET_ROUNDING:
         set_rounding(r, a->a);
+        break;
+    case SET_BOM:
+        check_flag(r, a);
         break;
     default:
         rs_week_setting(r, k, a->a);

@@ -127,10 +127,13 @@ static int compare_tables(Side *sides, const TableList *t, TdChanges *ch, int *t
     return rc;
 }
 
-/* The changed cells, under a line that counts them (people's formats). */
-static void print_changes(const CliOpts *o, const TdChanges *ch, int tables)
+/* The changed cells, under a line that counts them (people's formats);
+ * the new plan's `bom` setting, as run would. */
+static void print_changes(const CliOpts *o, const Program *now, const TdChanges *ch, int tables)
 {
-    RenderOpts ro = {.unit = "", .color = term_color(1), .csv_raw_text = o->so.csv_raw_text};
+    RenderOpts ro = session_render_opts(now, term_color(1));
+    ro.csv_raw_text = o->so.csv_raw_text;
+    ro.bom = ro.bom || o->so.csv_bom;
     RenderDoc *doc = render_new(o->format, &ro);
     Buf caption = {0}, out = {0};
     buf_printf(&caption, "salesplan diff %s %s: %zu cell%s changed in %d table%s", o->files[0],
@@ -158,14 +161,16 @@ static int diff_plans(const CliOpts *o)
         rc = side_load(&sides[i], o);
     TdChanges ch = {0};
     int tables = 0;
-    if (!rc) {
+    if (!rc) { /* amounts in the new plan's display unit */
+        ch.unit = sym_unit(sides[1].S.p->sym);
+        ch.decimals = num_decimals(sides[1].S.p->sym->round_step);
         TableList t;
         list_tables(sides, &t);
         rc = compare_tables(sides, &t, &ch, &tables);
         table_list_free(&t);
     }
     if (!rc && ch.nrows) {
-        print_changes(o, &ch, tables);
+        print_changes(o, sides[1].S.p, &ch, tables);
         rc = 1;
     }
     session_diff_free(&ch);

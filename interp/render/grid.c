@@ -34,6 +34,7 @@ static void num_cell(TableRows *tr, size_t c, const Num *x)
     RenderCell *cell = &tr->cells[c];
     cell->text = x ? vf_fixed(*x, tr->t->decimals, false, tr->bufs[c]) : "";
     cell->is_num = x && tr->typed && num_round(*x, tr->step, NUM_HALF_UP, &cell->num) == NUM_OK;
+    cell->money = cell->is_num && tr->t->kind == VAL_MONEY;
 }
 
 static void table_head(TableRows *tr, size_t n)
@@ -52,7 +53,7 @@ static void table_row(TableRows *tr, size_t i)
 {
     const Table *t = tr->t;
     bool total = i == t->nrows;
-    tr->cells[0] = (RenderCell){total ? "total" : rd_row_name(t, i), false, NUM_ZERO};
+    tr->cells[0] = (RenderCell){total ? "total" : rd_row_name(t, i), false, false, NUM_ZERO};
     for (size_t j = 0; j < t->ncols; j++)
         num_cell(tr, 1 + j, total ? rd_total_cell(t, j) : rd_cell(t, i, j));
     if (rd_has_total_col(t))
@@ -96,6 +97,7 @@ static void sheet_row(const Sheet *s, long r, bool typed, const size_t *cols, si
         const char *v = r < 0 ? s->heads[cols[k]] : s->plain[(size_t)r * s->ncols + cols[k]];
         cells[k].text = v ? v : "";
         cells[k].is_num = r >= 0 && typed && parse_signed(cells[k].text, &cells[k].num);
+        cells[k].money = false;
     }
 }
 

@@ -199,6 +199,7 @@ void render_sheet_discard(RenderSheet *b);
 typedef struct {
     const char *text; /* as CSV writes it; "" when empty */
     bool is_num;      /* the text is a decimal number, and num its exact value */
+    bool money;       /* a number that is an amount of money (a money table's cell) */
     Num num;
 } RenderCell;
 

@@ -23,9 +23,9 @@ static int kind_of(const Node *metric)
     return metric->op == MK_DERIVED ? metric->flags : (int)sym_metric_kind(metric);
 }
 
-/* A number by kind: money with separators and the plan's decimals,
- * counts with at most 4 decimals, percents as percent, other numbers with
- * all their decimals. */
+/* A number by kind: money with separators and the plan's decimals (in
+ * its display unit, written after the amount, when it has one), counts with at most 4 decimals,
+ * percents as percent, other numbers with all their decimals. */
 static char *fmt_kind(const ReplWorld *w, int kind, Num v, bool plain, char *buf)
 {
     Num pct;
@@ -33,6 +33,8 @@ static char *fmt_kind(const ReplWorld *w, int kind, Num v, bool plain, char *buf
         return num_str(v, buf);
     switch (kind) {
     case K_MONEY:
+        if (w && vf_unit_exp(sym_unit(w->s.p->sym)))
+            return sym_fmt_amount(w->s.p->sym, v, buf);
         return vf_fixed(v, money_decimals(w), true, buf);
     case K_PERCENT: /* the exact product, else (overflow) the plain ratio */
         if (num_mul(v, num_from_int(100), &pct) != NUM_OK)
@@ -392,6 +394,8 @@ void repl_cmd_diff(Repl *S, const char *arg, int argcol)
     }
     TdChanges ch = {0};
     ch.old_columns = true;
+    ch.unit = sym_unit(w->s.p->sym); /* amounts as the plan's tables show them */
+    ch.decimals = num_decimals(w->s.p->sym->round_step);
     if (!*arg)
         print_changes(S, &ch, diff_all(S, w, &ch));
     else

@@ -17,6 +17,15 @@ static const char *plan_file(const Program *p)
     return slash ? slash + 1 : name;
 }
 
+/* `bom = true` in the plan header. */
+static bool header_bom(const Symbols *sym)
+{
+    for (Node *a = sym->header ? sym->header->a : NULL; a; a = a->next)
+        if (strcmp(a->name, "bom") == 0 && a->a->kind == N_NAME)
+            return strcmp(a->a->name, "true") == 0;
+    return false;
+}
+
 RenderOpts session_render_opts(const Program *p, bool color)
 {
     RenderOpts ro = {.unit = "", .color = color, .version = SALESPLAN_VERSION};
@@ -27,6 +36,7 @@ RenderOpts session_render_opts(const Program *p, bool color)
         if (strcmp(a->name, "currency") == 0 && a->a->kind == N_STR)
             ro.currency = a->a->str;
     }
+    ro.bom = header_bom(sym);
     ro.plan_name = sym->header ? sym->header->str : NULL;
     ro.plan_file = plan_file(p);
     Arena *ar = p->main ? &p->main->arena : NULL;
@@ -76,6 +86,7 @@ int session_render_parts(Program *p, Engine *en, Measure *ms, const ShowList *l,
                          const RenderFormat *f, bool color, Buf *out)
 {
     RenderOpts ro = session_render_opts(p, color);
+    ro.bom = false; /* the REPL writes to a terminal */
     return render_parts(en, ms, l, f, &ro, out);
 }
 
@@ -83,6 +94,8 @@ int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool co
 {
     RenderOpts ro = session_render_opts(S->p, color);
     ro.csv_raw_text = S->o && S->o->csv_raw_text;
+    ro.bom = ro.bom || (S->o && S->o->csv_bom);
+    ro.labels = S->o && S->o->labels;
     if (S->measure && S->ms.as_of >= 0 && S->p->main) {
         char label[16];
         int ym = cal_month_code(sym_fiscal_year(S->p->sym), S->ms.as_of);
