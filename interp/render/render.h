@@ -113,6 +113,8 @@ typedef struct {
     const bool *json_num;           /* per column: a number in JSON (else a string) */
     const char **text;              /* nrows * ncols: as people see them */
     const char **plain;             /* nrows * ncols: as CSV and JSON write them */
+    const char **label;             /* nrows * ncols, or NULL: where plain is a member's
+                                       name, its label (--labels writes it), else NULL */
     const unsigned char *style;     /* nrows * ncols CellStyle, or NULL */
     const bool *total;              /* per row: a total row (people only), or NULL */
     int group;                      /* column that splits people's output, or -1 */
@@ -168,7 +170,7 @@ typedef struct {
     const char **heads;
     bool *right, *json_num;
     unsigned char *col_views;
-    const char **text, **plain;
+    const char **text, **plain, **label;
     unsigned char *style;
     bool *total;
 } RenderSheet;
@@ -186,6 +188,9 @@ void render_sheet_row(RenderSheet *b, bool total);
  * (NULL: the same). */
 void render_sheet_set(RenderSheet *b, size_t c, const char *text, const char *plain);
 void render_sheet_style(RenderSheet *b, size_t c, CellStyle style);
+/* Cell c of the last row, whose plain text is a member's name, has this
+ * label (NULL: none): what --labels writes in csv and json. */
+void render_sheet_label(RenderSheet *b, size_t c, const char *label);
 /* Adds the sheet to the document (title, heading, note copied; group: the
  * column that splits people's output, or -1; views: 0 for all) and
  * empties the builder. */
