@@ -11,7 +11,8 @@
 /* ---- targets from the bottom up ------------------------------------------------------------ */
 
 /* A member of level depth of d named by text: its name, a month number 1-12 of the fiscal year
- * (calendar month: 1 is january wherever the year starts), or its label. */
+ * (calendar month: 1 is january wherever the year starts), or its label (&member_ambiguous when
+ * several members of the level have it, as the actuals reader says). */
 static Member *member_by_text(Dim *d, int depth, const char *text, int start_month)
 {
     Member *m = strmap_get(&d->by_name, text);
@@ -28,11 +29,15 @@ static Member *member_by_text(Dim *d, int depth, const char *text, int start_mon
                 return d->members[i];
         return NULL;
     }
+    Member *found = NULL;
     for (size_t i = 0; i < d->nmembers; i++) /* a label, as people type them */
         if (d->members[i]->depth == depth && d->members[i]->label &&
-            strcmp(d->members[i]->label, text) == 0)
-            return d->members[i];
-    return NULL;
+            strcmp(d->members[i]->label, text) == 0) {
+            if (found)
+                return &member_ambiguous;
+            found = d->members[i];
+        }
+    return found;
 }
 
 void al_negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
@@ -97,8 +102,16 @@ static int bottom_up_row(Engine *en, Alloc *A, TgtReader *t, const char **texts,
     for (int i = 0; i < A->nax; i++) {
         const Axis *ax = &A->ax[i];
         Member *m = member_by_text(ax->dim, ax->sl[0], texts[i], en->p->sym->start_month);
+        const char *level = ax->dim->levels[ax->sl[0]].name;
+        if (m == &member_ambiguous) {
+            tgt_row_error(t,
+                          "%s label '%s' is ambiguous: several members of level '%s' have it; "
+                          "use their names",
+                          level, texts[i], level);
+            return -1;
+        }
         if (!m) {
-            tgt_row_error(t, "unknown %s '%s'", ax->dim->levels[ax->sl[0]].name, texts[i]);
+            tgt_row_error(t, "unknown %s '%s'", level, texts[i]);
             return -1;
         }
         c = c * ax->nleaves + (size_t)ax->leaf_of[m->gindex];

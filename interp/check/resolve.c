@@ -197,15 +197,15 @@ static void check_unit(R *r, Node *v)
 /* bom: true or false (a byte-order mark before csv output). */
 static void check_flag(R *r, Node *a)
 {
+    static const char *const flags[] = {"true", "false", NULL};
     Node *v = a->a;
-    if (v->kind == N_NAME && (strcmp(v->name, "true") == 0 || strcmp(v->name, "false") == 0))
+    if (v->kind == N_NAME && sym_word_index(flags, v->name) >= 0)
         return;
     diag_error(r->d, v->loc, "'%s' must be true or false", a->name);
     if (v->kind == N_NAME)
-        sym_note_did_you_mean(r->d, edit_distance(v->name, "true", 3) <=
-                                            edit_distance(v->name, "false", 3)
-                                        ? "true"
-                                        : "false");
+        sym_suggest_word(r->d, v->name, flags, 2);
+    else if (v->kind == N_STR && sym_word_index(flags, v->str) >= 0)
+        diag_note_plain(r->d, "write it without quotes: %s = %s", a->name, v->str);
 }
 
 static void set_round(R *r, Node *v)

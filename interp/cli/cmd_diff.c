@@ -52,14 +52,17 @@ static const Node *find_show(const Side *sd, const char *key)
     return NULL;
 }
 
-/* The grid of show s on one side (NULL when that side does not show it). */
+/* The grid of show s on one side (NULL when that side does not show it);
+ * with --labels, rows and columns are matched by what csv would write. */
 static int eval_show(Side *sd, const Node *s, RenderGrid **out)
 {
     *out = NULL;
     if (!s)
         return 0;
     Session *S = &sd->S;
-    return session_show_grid(&S->en, &S->ms, s, out) == 0 && !S->d.nerrors ? 0 : -1;
+    int rc = S->o->labels ? session_show_grid_labels(&S->en, &S->ms, s, out)
+                          : session_show_grid(&S->en, &S->ms, s, out);
+    return rc == 0 && !S->d.nerrors ? 0 : -1;
 }
 
 /* The tables compared: every table of the new plan, then those only the

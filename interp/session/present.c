@@ -104,12 +104,23 @@ int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool co
     return render_parts(&S->en, &S->ms, l, f, &ro, out);
 }
 
-int session_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out)
+static int show_grid(Engine *en, Measure *ms, const Node *show, bool labels, RenderGrid **out)
 {
-    RenderDoc *doc = render_new(NULL, NULL);
+    RenderOpts ro = {.unit = "", .labels = labels};
+    RenderDoc *doc = render_new(NULL, &ro);
     ShowList l = {&show, (const char *[]){NULL}, 1};
     int rc = add_shows(en, ms, &l, doc);
     *out = render_grid(doc);
     render_free(doc);
     return rc;
+}
+
+int session_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out)
+{
+    return show_grid(en, ms, show, false, out);
+}
+
+int session_show_grid_labels(Engine *en, Measure *ms, const Node *show, RenderGrid **out)
+{
+    return show_grid(en, ms, show, true, out);
 }

@@ -176,5 +176,7 @@ int session_render_parts(Program *p, Engine *en, Measure *ms, const ShowList *l,
  * a grid with one reference (empty when nothing evaluated); 0, or 1 after
  * reporting. */
 int session_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out);
+/* The same with members by their labels (diff --labels). */
+int session_show_grid_labels(Engine *en, Measure *ms, const Node *show, RenderGrid **out);
 
 #endif
