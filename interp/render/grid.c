@@ -72,7 +72,7 @@ static void table_row(TableRows *tr, size_t i)
 {
     const Table *t = tr->t;
     bool total = i == t->nrows;
-    tr->cells[0] = (RenderCell){total ? "total" : row_key(tr, i), false, false, NUM_ZERO};
+    tr->cells[0] = (RenderCell){total ? "total" : row_key(tr, i), false, NUM_ZERO, false};
     for (size_t j = 0; j < t->ncols; j++)
         num_cell(tr, 1 + j, total ? rd_total_cell(t, j) : rd_cell(t, i, j));
     if (rd_has_total_col(t))

@@ -113,8 +113,6 @@ typedef struct {
     const bool *json_num;           /* per column: a number in JSON (else a string) */
     const char **text;              /* nrows * ncols: as people see them */
     const char **plain;             /* nrows * ncols: as CSV and JSON write them */
-    const char **label;             /* nrows * ncols, or NULL: where plain is a member's
-                                       name, its label (--labels writes it), else NULL */
     const unsigned char *style;     /* nrows * ncols CellStyle, or NULL */
     const bool *total;              /* per row: a total row (people only), or NULL */
     int group;                      /* column that splits people's output, or -1 */
@@ -122,6 +120,8 @@ typedef struct {
     const char *note;               /* a line under the whole sheet, or NULL */
     const unsigned char *col_views; /* per column: the views that show it, or NULL: all */
     unsigned views;                 /* the views that show the sheet; 0: all */
+    const char **label;             /* nrows * ncols, or NULL: where plain is a member's
+                                       name, its label (--labels writes it), else NULL */
 } Sheet;
 
 typedef struct {
@@ -204,8 +204,8 @@ void render_sheet_discard(RenderSheet *b);
 typedef struct {
     const char *text; /* as CSV writes it; "" when empty */
     bool is_num;      /* the text is a decimal number, and num its exact value */
-    bool money;       /* a number that is an amount of money (a money table's cell) */
     Num num;
+    bool money; /* a number that is an amount of money (a money table's cell) */
 } RenderCell;
 
 /* Header and rows of an item as plain cells: exactly what CSV writes. */
