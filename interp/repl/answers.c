@@ -168,6 +168,15 @@ static const ReplRoot *root_named(const ReplRoot *v, int n, const char *name)
     return NULL;
 }
 
+/* A root's value: a target as its tables show it (money in the plan's
+ * unit), a payout as incentive statements do (currency units). */
+static char *fmt_root(const ReplWorld *w, const ReplRoot *r, Num v, bool payout, char *buf)
+{
+    if (payout)
+        return vf_fixed(v, money_decimals(w), true, buf);
+    return fmt_kind(w, kind_of(r->metric), v, false, buf);
+}
+
 static void say_root(Buf *out, const ReplWorld *old, const ReplWorld *now, const ReplRoot *r,
                      Group *g, bool payout)
 {
@@ -180,15 +189,14 @@ static void say_root(Buf *out, const ReplWorld *old, const ReplWorld *now, const
     if (same && !cells)
         return;
     char a[NUM_BUFSZ + 2], b[NUM_BUFSZ + 2], p[NUM_BUFSZ + 8], c[NUM_BUFSZ + 16];
-    int kind = payout ? K_MONEY : kind_of(r->metric);
     buf_printf(out, "%s: %s", r->name, payout ? "payout " : "");
     if (same)
-        buf_printf(out, "%s (unchanged)", fmt_kind(now, kind, r->value, false, b));
+        buf_printf(out, "%s (unchanged)", fmt_root(now, r, r->value, payout, b));
     else if (o)
-        buf_printf(out, "%s -> %s%s", fmt_kind(old, kind, o->value, false, a),
-                   fmt_kind(now, kind, r->value, false, b), fmt_pct(o->value, r->value, p));
+        buf_printf(out, "%s -> %s%s", fmt_root(old, r, o->value, payout, a),
+                   fmt_root(now, r, r->value, payout, b), fmt_pct(o->value, r->value, p));
     else
-        buf_printf(out, "%s (new)", fmt_kind(now, kind, r->value, false, b));
+        buf_printf(out, "%s (new)", fmt_root(now, r, r->value, payout, b));
     if (cells)
         buf_printf(out, "; %s", fmt_cells(cells, c));
     buf_putc(out, '\n');
