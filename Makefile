@@ -101,6 +101,12 @@ check-docs: $(BIN)
 check-lang:
 	@sh tests/lang/words.sh --check
 
+# csv for spreadsheets: the byte-order mark only when asked, labels that read back
+.PHONY: check-excel
+check: check-excel
+check-excel: $(BIN)
+	@sh tests/excel/run.sh ./$(BIN)
+
 check-examples: $(BIN)
 	@set -e; for f in examples/*.plan; do ./$(BIN) check $$f; done
 	@./$(BIN) fmt --check examples/*.plan || { echo "examples: run salesplan fmt -w on the files above" >&2; exit 1; }

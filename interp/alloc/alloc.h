@@ -57,6 +57,7 @@ typedef struct Alloc {
     bool level_metric; /* percent/score: values per member, no rounding to sums */
     Num root;          /* exact target */
     Num step;          /* rounding step of the metric */
+    const char *unit;  /* money: the plan's display unit for messages; else NULL */
     Axis ax[ALLOC_MAX_AXES];
     int nax;
     int grain_cut[ALLOC_MAX_AXES]; /* levels cut away (tables of coarser levels) */

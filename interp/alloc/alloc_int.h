@@ -92,6 +92,9 @@ int al_months_under(const Member *t, int *months);
 size_t al_stride(const Alloc *A, int ai);
 /* v for a message, with the plan's decimals or more (buf: NUM_BUFSZ). */
 char *al_fmtv(const Alloc *A, Num v, char *buf);
+/* The same in a diagnostic: money in the plan's display unit (A->unit),
+ * as sym_fmt_amount. */
+char *al_fmt_amount(const Alloc *A, Num v, char *buf);
 /* Reports an arithmetic failure while allocating; returns -1. */
 int al_num_err(Engine *en, Loc at, NumStatus st);
 /* The axis of dimension d in A, or -1. */

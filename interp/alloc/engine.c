@@ -65,6 +65,11 @@ char *al_fmtv(const Alloc *A, Num v, char *buf)
     return vf_plan(v, num_decimals(A->step), buf);
 }
 
+char *al_fmt_amount(const Alloc *A, Num v, char *buf)
+{
+    return A->unit ? vf_amount(v, A->unit, num_decimals(A->step), buf) : al_fmtv(A, v, buf);
+}
+
 int al_axis_of(const Alloc *A, const Dim *d)
 {
     for (int i = 0; i < A->nax; i++)
@@ -386,6 +391,7 @@ static Alloc *new_alloc(Engine *en, const Node *metric, const int *cuts)
     for (int i = 0; i < ALLOC_MAX_AXES; i++)
         A->asked_cut[i] = cuts ? cuts[i] : AL_NO_CUT;
     A->step = al_metric_step(en, metric);
+    A->unit = sym_value_kind(metric) == K_MONEY ? sym_unit(en->p->sym) : NULL;
     Kind k = sym_metric_kind(metric);
     A->level_metric = k == K_PERCENT || k == K_SCORE ||
                       (metric->op == MK_DERIVED && strmap_get(&en->p->sym->targets, metric->name));

@@ -71,6 +71,7 @@ static int shares(Engine *en, Alloc *B, const Node *metric, const Alloc *H, Node
 {
     B->metric = metric;
     B->step = al_metric_step(en, metric);
+    B->unit = sym_value_kind(metric) == K_MONEY ? sym_unit(en->p->sym) : NULL;
     B->root = num_from_int(SHARE_WHOLE);
     for (int i = 0; i < ALLOC_MAX_AXES; i++)
         B->asked_cut[i] = AL_NO_CUT;

@@ -22,6 +22,7 @@ struct LastYear {
     long dropped_rows;           /* rows naming members the plan does not have */
     Num dropped;
     int missing; /* members of the plan without rows: reported once (-1: not looked at) */
+    const char *ambiguous, *ambiguous_level; /* a label several members have, and their level */
 };
 
 int al_last_year(Engine *en, History *h, const Node *ref)
@@ -89,7 +90,8 @@ static void last_year_axes(Engine *en, Alloc *A, LastYear *ly, const HistSpec *s
         A->ncells *= A->ax[i].nleaves ? A->ax[i].nleaves : 1;
 }
 
-/* The member of ax's level a history value names (name, alias or label). */
+/* The member of ax's level a history value names (name, alias or label);
+ * &member_ambiguous for a label several members of the level have. */
 static Member *member_named(const Axis *ax, const char *text)
 {
     if (!text)
@@ -97,10 +99,14 @@ static Member *member_named(const Axis *ax, const char *text)
     Member *m = strmap_get(&ax->dim->by_name, text);
     if (m && m->depth == ax->sl[0])
         return m;
+    Member *found = NULL;
     for (size_t i = 0; i < ax->nleaves; i++)
-        if (ax->leaves[i]->label && strcmp(ax->leaves[i]->label, text) == 0)
-            return ax->leaves[i];
-    return NULL;
+        if (ax->leaves[i]->label && strcmp(ax->leaves[i]->label, text) == 0) {
+            if (found)
+                return &member_ambiguous;
+            found = ax->leaves[i];
+        }
+    return found;
 }
 
 /* The cell of group g, or (size_t)-1: not last year, or a member the plan
@@ -120,6 +126,11 @@ static size_t cell_of(Engine *en, const Alloc *A, LastYear *ly, const HistGroup 
                     m = ax->leaves[k];
         } else {
             m = member_named(ax, g->scope[ly->spec_of[i]]);
+        }
+        if (m == &member_ambiguous) {
+            ly->ambiguous = g->scope[ly->spec_of[i]];
+            ly->ambiguous_level = ax->dim->levels[ax->sl[0]].name;
+            return (size_t)-1;
         }
         if (!m) {
             ly->dropped_rows += g->rows;
@@ -145,6 +156,13 @@ static int read_cells(Engine *en, const Alloc *A, LastYear *ly, const Node *ref)
         al_decode(A, A->nax, c, coord);
         for (int k = 0; k < A->nax; k++)
             ly->seen[k][coord[k]->gindex] = true;
+    }
+    if (ly->ambiguous) { /* as the actuals reader says */
+        diag_error(en->p->diags, ref->loc,
+                   "history '%s': %s label '%s' is ambiguous: several members of level '%s' "
+                   "have it; use their names",
+                   ref->str, ly->ambiguous_level, ly->ambiguous, ly->ambiguous_level);
+        return -1;
     }
     return 0;
 }
@@ -187,7 +205,7 @@ static void warn_dropped(Engine *en, const Alloc *A, const LastYear *ly, const N
                  "%ld row%s of FY%d in history '%s' (%s) name%s members the plan does not "
                  "have: they are in no cell of the target",
                  ly->dropped_rows, ly->dropped_rows == 1 ? "" : "s", ly->fy, ref->str,
-                 al_fmtv(A, ly->dropped, b), ly->dropped_rows == 1 ? "s" : "");
+                 al_fmt_amount(A, ly->dropped, b), ly->dropped_rows == 1 ? "s" : "");
 }
 
 /* The formula once per cell of last year, history.NAME standing for the

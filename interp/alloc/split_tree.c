@@ -524,18 +524,18 @@ static int check_map_total(Engine *en, const Alloc *A, const SplitInfo *si, Num 
     const char *level = al_level_of(si->dim, si->depth)->name, *kids_name = al_plural_of(level);
     if (rest >= 0) {
         diag_error(d, si->spec->loc, "'rest' would be %s: the other %s take %s of %s's %s",
-                   al_fmtv(A, diff, b1), kids_name, al_fmtv(A, total, b2), cell_name(A, g, &nb),
-                   al_fmtv(A, base, b3));
+                   al_fmt_amount(A, diff, b1), kids_name, al_fmt_amount(A, total, b2),
+                   cell_name(A, g, &nb), al_fmt_amount(A, base, b3));
     } else {
         diag_error(d, si->spec->loc, "%s of %s sum to %s but %s is %s (%s by %s)", kids_name,
-                   group_name(A, g), al_fmtv(A, total, b1), cell_name(A, g, &nb),
-                   al_fmtv(A, base, b2), num_sign(diff) > 0 ? "short" : "over",
-                   al_fmtv(A, num_abs(diff), b3));
+                   group_name(A, g), al_fmt_amount(A, total, b1), cell_name(A, g, &nb),
+                   al_fmt_amount(A, base, b2), num_sign(diff) > 0 ? "short" : "over",
+                   al_fmt_amount(A, num_abs(diff), b3));
         diag_note_plain(d, "give one %s 'rest', or correct the amounts", level);
     }
     if (g->ctx && g->ctx->key && !g->parent)
         diag_note_plain(d, "a lock 'in %s' shares what the other splits give %s: %s", g->ctx->where,
-                        g->ctx->where, al_fmtv(A, base, b3));
+                        g->ctx->where, al_fmt_amount(A, base, b3));
     buf_free(&nb);
     return -1;
 }

@@ -11,7 +11,8 @@
 /* ---- targets from the bottom up ------------------------------------------------------------ */
 
 /* A member of level depth of d named by text: its name, a month number 1-12 of the fiscal year
- * (calendar month: 1 is january wherever the year starts), or its label. */
+ * (calendar month: 1 is january wherever the year starts), or its label (&member_ambiguous when
+ * several members of the level have it, as the actuals reader says). */
 static Member *member_by_text(Dim *d, int depth, const char *text, int start_month)
 {
     Member *m = strmap_get(&d->by_name, text);
@@ -28,31 +29,15 @@ static Member *member_by_text(Dim *d, int depth, const char *text, int start_mon
                 return d->members[i];
         return NULL;
     }
+    Member *found = NULL;
     for (size_t i = 0; i < d->nmembers; i++) /* a label, as people type them */
         if (d->members[i]->depth == depth && d->members[i]->label &&
-            strcmp(d->members[i]->label, text) == 0)
-            return d->members[i];
-    return NULL;
-}
-
-/* "1,400万" in the plan's display unit (every decimal of the quotient,
- * rounded half-even at 12 as a division would), else as al_fmtv. */
-static char *fmt_unit(Engine *en, const Alloc *A, Num v, char *buf)
-{
-    const char *unit = NULL;
-    for (Node *a = en->p->sym->header ? en->p->sym->header->a : NULL; a; a = a->next)
-        if (strcmp(a->name, "unit") == 0 && a->a->kind == N_STR)
-            unit = a->a->str;
-    int e = vf_unit_exp(unit);
-    if (e == 0)
-        return al_fmtv(A, v, buf);
-    ValFmt f = {.shift = -e,
-                .max_dec = VF_ALL,
-                .trim = true,
-                .round = NUM_HALF_EVEN,
-                .thousands = true,
-                .suffix = unit};
-    return vf_fmt(v, &f, buf);
+            strcmp(d->members[i]->label, text) == 0) {
+            if (found)
+                return &member_ambiguous;
+            found = d->members[i];
+        }
+    return found;
 }
 
 void al_negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
@@ -72,9 +57,9 @@ void al_negotiation_gap(Engine *en, Alloc *A, const Node *from, Num sum)
     Buf b = {0};
     buf_printf(&b, "%s %s, %s (%s%%) %s the %s target",
                from->c ? "bottom-up sums to" : "the cells from last year sum to",
-               al_fmtv(A, sum, b1), fmt_unit(en, A, num_abs(gap), b2),
+               al_fmt_amount(A, sum, b1), al_fmt_amount(A, num_abs(gap), b2),
                ok ? vf_fixed(pct, 1, false, b3) : "?", num_sign(gap) < 0 ? "short of" : "over",
-               fmt_unit(en, A, target, b4));
+               al_fmt_amount(A, target, b4));
     bool told = en->told; /* once per metric, however many cuts of it are made */
     for (int i = 0; i < en->nallocs && !told; i++)
         told = en->allocs[i] != A && en->allocs[i]->metric == A->metric && en->allocs[i]->note;
@@ -117,8 +102,16 @@ static int bottom_up_row(Engine *en, Alloc *A, TgtReader *t, const char **texts,
     for (int i = 0; i < A->nax; i++) {
         const Axis *ax = &A->ax[i];
         Member *m = member_by_text(ax->dim, ax->sl[0], texts[i], en->p->sym->start_month);
+        const char *level = ax->dim->levels[ax->sl[0]].name;
+        if (m == &member_ambiguous) {
+            tgt_row_error(t,
+                          "%s label '%s' is ambiguous: several members of level '%s' have it; "
+                          "use their names",
+                          level, texts[i], level);
+            return -1;
+        }
         if (!m) {
-            tgt_row_error(t, "unknown %s '%s'", ax->dim->levels[ax->sl[0]].name, texts[i]);
+            tgt_row_error(t, "unknown %s '%s'", level, texts[i]);
             return -1;
         }
         c = c * ax->nleaves + (size_t)ax->leaf_of[m->gindex];

@@ -3,6 +3,7 @@
  * computes nothing else and keeps no state. */
 #include "base/valfmt.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Digits of |x| times 10^shift, without the point: the first *point
@@ -223,6 +224,25 @@ char *vf_money(Num x, const char *unit, char *buf)
 {
     ValFmt f = {.shift = -vf_unit_exp(unit), .min_dec = 2, .max_dec = 2, .thousands = true};
     return f.shift == 0 ? num_fmt(x, 2, true, buf) : vf_fmt(x, &f, buf);
+}
+
+char *vf_amount(Num x, const char *unit, int plan_decimals, char *buf)
+{
+    int e = vf_unit_exp(unit);
+    if (e == 0)
+        return vf_plan(x, plan_decimals, buf);
+    ValFmt f = {.shift = -e, .min_dec = 2, .max_dec = VF_ALL, .thousands = true, .suffix = unit};
+    char two[VF_BUFSZ], base[VF_BUFSZ];
+    vf_fmt(x, &f, buf);
+    f.max_dec = 2;
+    if (strcmp(vf_fmt(x, &f, two), buf) == 0)
+        return buf;
+    /* more decimals than people read in the unit: the amount in base units too */
+    vf_plan(x, plan_decimals, base);
+    size_t n = strlen(buf);
+    if (n + strlen(base) + 4 <= VF_BUFSZ)
+        sprintf(buf + n, " = %s", base);
+    return buf;
 }
 
 char *vf_display(Num x, ValueKind kind, const char *unit, char *buf)

@@ -51,6 +51,13 @@ char *vf_plan(Num x, int plan_decimals, char *buf);
 char *vf_percent(Num ratio, int decimals, char *buf);
 /* Money for people: in the display unit, 2 decimals, separators. */
 char *vf_money(Num x, const char *unit, char *buf);
+/* Money in a message or an answer, where no table heading carries the
+ * unit: in the display unit with it as a suffix ("1,400.00万"), at least 2
+ * decimals and more when the value has more, then the amount in base units
+ * ("359.999999万 = 3,599,999.99": a message never calls two different
+ * amounts the same); without a unit (none, "1") as vf_plan with the plan's
+ * decimals. */
+char *vf_amount(Num x, const char *unit, int plan_decimals, char *buf);
 /* A table cell for people by kind: money as vf_money, counts with at most
  * 2 decimals, percents as vf_percent with 2, scores with 2 decimals. */
 char *vf_display(Num x, ValueKind kind, const char *unit, char *buf);

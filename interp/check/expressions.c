@@ -10,7 +10,7 @@
 
 char *rs_fmt_money(R *r, Num v, char *buf)
 {
-    return vf_plan(v, num_decimals(r->s->round_step), buf);
+    return sym_fmt_amount(r->s, v, buf);
 }
 
 static bool mixes(Kind a, Kind b)

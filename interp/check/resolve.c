@@ -220,6 +220,20 @@ static void check_lang(R *r, Node *v)
                               "or Chinese (\"zh\"); names and labels stay as written");
 }
 
+/* bom: true or false (a byte-order mark before csv output). */
+static void check_flag(R *r, Node *a)
+{
+    static const char *const flags[] = {"true", "false", NULL};
+    Node *v = a->a;
+    if (v->kind == N_NAME && sym_word_index(flags, v->name) >= 0)
+        return;
+    diag_error(r->d, v->loc, "'%s' must be true or false", a->name);
+    if (v->kind == N_NAME)
+        sym_suggest_word(r->d, v->name, flags, 2);
+    else if (v->kind == N_STR && sym_word_index(flags, v->str) >= 0)
+        diag_note_plain(r->d, "write it without quotes: %s = %s", a->name, v->str);
+}
+
 static void set_round(R *r, Node *v)
 {
     Num x;
@@ -288,6 +302,9 @@ static void header_key(R *r, Node *a, Node *seen[SET__COUNT])
         break;
     case SET_LANG:
         check_lang(r, a->a);
+        break;
+    case SET_BOM:
+        check_flag(r, a);
         break;
     default:
         rs_week_setting(r, k, a->a);

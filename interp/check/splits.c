@@ -22,9 +22,12 @@ static const char *plural(R *r, const char *level)
 
 static char *fmt_value(R *r, const Node *metric, Num v, char *buf)
 {
-    if (sym_metric_kind(metric) == K_COUNT)
+    Kind k = sym_value_kind(metric);
+    if (k == K_COUNT)
         return vf_upto(v, 4, buf);
-    return rs_fmt_money(r, v, buf);
+    if (k == K_MONEY)
+        return rs_fmt_money(r, v, buf);
+    return vf_plan(v, num_decimals(r->s->round_step), buf);
 }
 
 char *rs_fmt_pct(Num share, char *buf)

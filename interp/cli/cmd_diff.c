@@ -52,14 +52,17 @@ static const Node *find_show(const Side *sd, const char *key)
     return NULL;
 }
 
-/* The grid of show s on one side (NULL when that side does not show it). */
+/* The grid of show s on one side (NULL when that side does not show it);
+ * with --labels, rows and columns are matched by what csv would write. */
 static int eval_show(Side *sd, const Node *s, RenderGrid **out)
 {
     *out = NULL;
     if (!s)
         return 0;
     Session *S = &sd->S;
-    return session_show_grid(&S->en, &S->ms, s, out) == 0 && !S->d.nerrors ? 0 : -1;
+    int rc = S->o->labels ? session_show_grid_labels(&S->en, &S->ms, s, out)
+                          : session_show_grid(&S->en, &S->ms, s, out);
+    return rc == 0 && !S->d.nerrors ? 0 : -1;
 }
 
 /* The tables compared: every table of the new plan, then those only the
@@ -127,11 +130,15 @@ static int compare_tables(Side *sides, const TableList *t, TdChanges *ch, int *t
     return rc;
 }
 
-/* The changed cells, under a line that counts them (people's formats). */
-static void print_changes(const CliOpts *o, const TdChanges *ch, int tables, Lang lang)
+/* The changed cells, under a line that counts them (people's formats);
+ * the new plan's `bom` setting, as run would. */
+static void print_changes(const CliOpts *o, const Program *now, const TdChanges *ch, int tables,
+                          Lang lang)
 {
-    RenderOpts ro = {
-        .unit = "", .color = term_color(1), .csv_raw_text = o->so.csv_raw_text, .lang = lang};
+    RenderOpts ro = session_render_opts(now, term_color(1));
+    ro.csv_raw_text = o->so.csv_raw_text;
+    ro.bom = ro.bom || o->so.csv_bom;
+    ro.lang = lang;
     RenderDoc *doc = render_new(o->format, &ro);
     Buf caption = {0}, out = {0};
     if (render_lang(doc) == LANG_ZH)
@@ -164,14 +171,16 @@ static int diff_plans(const CliOpts *o)
         rc = side_load(&sides[i], o);
     TdChanges ch = {0};
     int tables = 0;
-    if (!rc) {
+    if (!rc) { /* amounts in the new plan's display unit */
+        ch.unit = sym_unit(sides[1].S.p->sym);
+        ch.decimals = num_decimals(sides[1].S.p->sym->round_step);
         TableList t;
         list_tables(sides, &t);
         rc = compare_tables(sides, &t, &ch, &tables);
         table_list_free(&t);
     }
     if (!rc && ch.nrows) {
-        print_changes(o, &ch, tables, session_lang(sides[1].S.p, &o->so));
+        print_changes(o, sides[1].S.p, &ch, tables, session_lang(sides[1].S.p, &o->so));
         rc = 1;
     }
     session_diff_free(&ch);
@@ -184,15 +193,16 @@ static int diff_plans(const CliOpts *o)
 
 static const char diff_usage[] =
     "usage: salesplan diff OLD.plan NEW.plan [--show SPEC]... [--actuals CSV]...\n"
-    "                      [--format {formats}] [--csv-raw-text] [--allow-path DIR]\n"
-    "                      [--max-steps N] [--lang en|zh]\n"
+    "                      [--format {formats}] [--csv-raw-text] [--csv-bom]\n"
+    "                      [--labels] [--allow-path DIR] [--max-steps N] [--lang en|zh]\n"
     "\n"
     "What a change to a plan does to its numbers.  Both plans are evaluated as\n"
     "'salesplan run' would, and every table either plan shows (or each --show) is\n"
     "compared cell by cell, totals included, as its CSV form publishes it.  Each\n"
     "changed cell is listed with its table, row, column, old and new value, the\n"
-    "delta and the change in percent.  With --actuals, incentive statements,\n"
-    "scorecards and reviews are compared too.\n"
+    "delta and the change in percent (money in the new plan's display unit, the unit\n"
+    "after each amount; csv and json: base units).  With --actuals, incentive\n"
+    "statements, scorecards and reviews are compared too.\n"
     "\n"
     "  --show SPEC       compare only this table (repeatable)\n"
     "  --actuals CSV     actuals for both plans (repeatable)\n"
@@ -200,6 +210,9 @@ static const char diff_usage[] =
     "  --csv-raw-text    csv: text cells as they are (no ' before = + - @, no escapes)\n"
     "  --lang en|zh      the language of the heads and the caption (default: the new\n"
     "                    plan's 'lang', else en); json stays English\n"
+    "  --csv-bom         csv: start with a UTF-8 byte-order mark, for Excel (also\n"
+    "                    bom = true in the new plan's header)\n"
+    "  --labels          rows and columns matched and shown by their members' labels\n"
     "  --allow-path DIR  also let the plans read data files below DIR\n"
     "  --max-steps N     stop an evaluation after N steps (default 10000000\n"
     "                    + 1000 per member)\n"

@@ -112,10 +112,13 @@ bool cli_shared_option(CliOpts *s, int argc, char **argv, int *i, int *rc)
             arrays[k][(*counts[k])++] = v;
         return true;
     }
-    if (strcmp(a, "--csv-raw-text") == 0) {
-        s->so.csv_raw_text = true;
-        return true;
-    }
+    static const char *const flags[] = {"--csv-raw-text", "--csv-bom", "--labels"};
+    bool *set[] = {&s->so.csv_raw_text, &s->so.csv_bom, &s->so.labels};
+    for (int k = 0; k < 3; k++)
+        if (strcmp(a, flags[k]) == 0) {
+            *set[k] = true;
+            return true;
+        }
     if (cli_lang_option(&s->so, argc, argv, i, rc))
         return true;
     if (!cli_is_opt(a, "--format"))

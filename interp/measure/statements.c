@@ -226,6 +226,7 @@ static void incentive_period(RenderSheet *b, const Symbols *s, const IncResult *
         render_sheet_row(b, false);
         render_sheet_set(b, 0, r->per[p].label, NULL);
         render_sheet_set(b, 1, member_text(r->mem[i]), r->mem[i]->name);
+        render_sheet_label(b, 1, r->mem[i]->label);
         for (int j = 0; j < r->nlines; j++) {
             const Value *v = &r->val[c * (size_t)r->nlines + (size_t)order[j]];
             line_cell(b, 2 + (size_t)j, s, r->lines[order[j]], v);
@@ -354,6 +355,7 @@ static void scorecard_member(RenderSheet *b, const Symbols *s, const ScResult *r
         render_sheet_row(b, false);
         render_sheet_set(b, 0, r->per[p].label, NULL);
         render_sheet_set(b, 1, k > 0 ? "" : member_text(r->mem[i]), who);
+        render_sheet_label(b, 1, r->mem[i]->label);
         if (k == r->nkpi)
             scorecard_total(b, r, c, ranked);
         else
@@ -616,6 +618,7 @@ static int status_member(const Stmt *st, RenderSheet *b, const Node *rv, const S
             render_sheet_word(b, 1, who);
         else
             render_sheet_set(b, 1, k > 0 ? "" : m ? member_text(m) : who, who);
+        render_sheet_label(b, 1, m ? m->label : NULL);
         render_sheet_set(b, 2, metric->name, NULL);
         char shown[STATUS_CELL_SZ];
         bool flag = status_cells(b, st->s, &sp->items[k], sp, &v, shown);
@@ -892,6 +895,7 @@ static void forecast_row(RenderSheet *b, const Symbols *s, const Member *m, cons
 {
     render_sheet_row(b, false);
     render_sheet_set(b, 0, member_text(m), m->name);
+    render_sheet_label(b, 0, m->label);
     set_money(b, 1, s, f->annual);
     set_money(b, 2, s, f->ytd);
     num_add(sum->annual, f->annual, &sum->annual);

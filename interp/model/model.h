@@ -136,6 +136,7 @@ typedef enum {
     SET_WORKDAYS,
     SET_HOLIDAYS,
     SET_LANG,
+    SET_BOM,
     SET__COUNT
 } PlanSetting;
 
@@ -164,6 +165,13 @@ int sym_word_count(const char *const *words);
 /* Whether expression e uses the builtin working_days anywhere: a derived
  * metric over it is a rate, evaluated at each cell. */
 bool sym_uses_working_days(const Node *e);
+
+/* The plan's display unit for money (`unit = "万"`), "" when it has none. */
+const char *sym_unit(const Symbols *s);
+/* An amount of money for a message or an answer: vf_amount in the plan's
+ * unit with the decimals of its rounding step (every amount a message
+ * shows goes through here, or al_fmt_amount in alloc/). */
+char *sym_fmt_amount(const Symbols *s, Num v, char *buf);
 
 /* Frees everything a Symbols owns, and s itself (NULL is allowed). */
 void sym_free(Symbols *s);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/valfmt.h"
 #include "model/model.h"
 
 Member member_ambiguous;
@@ -11,7 +12,7 @@ Member member_ambiguous;
 const char *const sym_cadence_names[] = {"monthly", "quarterly", "half", "annual", NULL};
 const char *const sym_setting_names[] = {"year",     "start",    "currency", "unit",  "round",
                                          "rounding", "name",     "years",    "weeks", "week_start",
-                                         "workdays", "holidays", "lang",     NULL};
+                                         "workdays", "holidays", "lang",     "bom",   NULL};
 const char *const sym_metric_kinds[] = {"money", "count", "percent", "score", NULL};
 const char *const sym_metric_options[] = {"lower_is_better", NULL};
 const char *const sym_status_bands[] = {"green", "amber", NULL};
@@ -295,4 +296,17 @@ bool sym_active(const Member *m, int yyyymm)
 {
     return (!m->active_from || yyyymm >= m->active_from) &&
            (!m->active_to || yyyymm <= m->active_to);
+}
+
+const char *sym_unit(const Symbols *s)
+{
+    for (const Node *a = s && s->header ? s->header->a : NULL; a; a = a->next)
+        if (strcmp(a->name, "unit") == 0 && a->a && a->a->kind == N_STR)
+            return a->a->str;
+    return "";
+}
+
+char *sym_fmt_amount(const Symbols *s, Num v, char *buf)
+{
+    return vf_amount(v, sym_unit(s), s ? num_decimals(s->round_step) : 2, buf);
 }

@@ -60,6 +60,7 @@ static RenderItem *add_item(RenderDoc *d, RenderItemKind kind)
     RenderItem *it = &d->items[d->nitems++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
+    it->labels = d->opts.labels;
     return it;
 }
 
@@ -71,6 +72,43 @@ void render_add_table(RenderDoc *d, const Table *t)
 void render_add_sheet(RenderDoc *d, const Sheet *s)
 {
     add_item(d, RI_SHEET)->sheet = *s;
+}
+
+void rd_shared_labels(StrMap *shared, const char *const *labels, const char *const *names, size_t n,
+                      size_t stride)
+{
+    StrMap first = {0}; /* label -> the name it first stood for */
+    for (size_t i = 0; labels && i < n; i++) {
+        const char *l = labels[i * stride], *name = names[i * stride];
+        if (!l || !name)
+            continue;
+        const char *was = strmap_get(&first, l);
+        if (!was)
+            strmap_put(&first, l, (void *)name);
+        else if (strcmp(was, name) != 0)
+            strmap_put(shared, l, (void *)l);
+    }
+    strmap_free(&first);
+}
+
+const char *rd_member_key(const StrMap *shared, const char *label, const char *name)
+{
+    return label && label[0] && !strmap_get(shared, label) ? label : name;
+}
+
+StrMap *rd_sheet_shared(const Sheet *s, const size_t *cols, size_t n)
+{
+    StrMap *shared = xcalloc(n + 1, sizeof *shared);
+    for (size_t k = 0; k < n; k++)
+        rd_shared_labels(&shared[k], s->label + cols[k], s->plain + cols[k], s->nrows, s->ncols);
+    return shared;
+}
+
+void rd_sheet_shared_free(StrMap *shared, size_t n)
+{
+    for (size_t k = 0; shared && k < n; k++)
+        strmap_free(&shared[k]);
+    free(shared);
 }
 
 bool rd_item_shown(const RenderItem *it, unsigned view)
@@ -138,6 +176,7 @@ void render_sheet_row(RenderSheet *b, bool total)
         b->cap = b->cap ? 2 * b->cap : 64;
         b->text = xrealloc(b->text, b->cap * b->ncols * sizeof *b->text);
         b->plain = xrealloc(b->plain, b->cap * b->ncols * sizeof *b->plain);
+        b->label = xrealloc(b->label, b->cap * b->ncols * sizeof *b->label);
         b->style = xrealloc(b->style, b->cap * b->ncols);
         b->words = xrealloc(b->words, b->cap * b->ncols);
         b->total = xrealloc(b->total, b->cap * sizeof *b->total);
@@ -146,6 +185,7 @@ void render_sheet_row(RenderSheet *b, bool total)
     for (size_t c = 0; c < b->ncols; c++) {
         b->text[r * b->ncols + c] = "";
         b->plain[r * b->ncols + c] = "";
+        b->label[r * b->ncols + c] = NULL;
         b->style[r * b->ncols + c] = STY_NONE;
         b->words[r * b->ncols + c] = 0;
     }
@@ -157,6 +197,11 @@ void render_sheet_set(RenderSheet *b, size_t c, const char *text, const char *pl
     size_t k = (b->nrows - 1) * b->ncols + c;
     b->text[k] = arena_strdup(&b->doc->arena, text);
     b->plain[k] = plain ? arena_strdup(&b->doc->arena, plain) : b->text[k];
+}
+
+void render_sheet_label(RenderSheet *b, size_t c, const char *label)
+{
+    b->label[(b->nrows - 1) * b->ncols + c] = label ? arena_strdup(&b->doc->arena, label) : NULL;
 }
 
 void render_sheet_style(RenderSheet *b, size_t c, CellStyle style)
@@ -195,6 +240,7 @@ void render_sheet_add(RenderSheet *b, const char *title, const char *heading, in
     s.col_views = b->col_views;
     s.text = own(b->doc, b->text);
     s.plain = own(b->doc, b->plain);
+    s.label = own(b->doc, b->label);
     s.style = own(b->doc, b->style);
     s.total = own(b->doc, b->total);
     s.words = own(b->doc, b->words);
@@ -210,6 +256,7 @@ void render_sheet_discard(RenderSheet *b)
 {
     free(b->text);
     free(b->plain);
+    free(b->label);
     free(b->style);
     free(b->total);
     free(b->words);

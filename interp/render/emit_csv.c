@@ -1,6 +1,8 @@
 /* emit_csv.c -- the csv format (SPEC §15): each item's logical grid as
- * RFC 4180 CSV, names and plain decimals in base units, no total rows of
- * sheets; items separated by a blank line.  Never a label or a colour.
+ * RFC 4180 CSV, names (labels with --labels) and plain decimals in base
+ * units, no total rows of sheets; items separated by a blank line; a
+ * UTF-8 byte-order mark first when asked (--csv-bom, `bom = true`).
+ * Never a colour.
  * Text cells are made safe for spreadsheets (rd_csv_field) unless the
  * options ask for them raw. */
 #include "render/render_int.h"
@@ -27,6 +29,8 @@ void emit_csv(const RenderDoc *d, Buf *out)
 {
     CsvOut co = {out, d->opts.csv_raw_text};
     int shown = 0;
+    if (d->opts.bom) /* asked for: Excel reads the file as UTF-8 only with it */
+        buf_puts(out, "\xEF\xBB\xBF");
     for (size_t i = 0; i < d->nitems; i++) {
         if (!rd_item_shown(&d->items[i], RENDER_FLAT))
             continue;

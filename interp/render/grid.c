@@ -15,6 +15,8 @@ typedef struct {
     const Table *t;
     bool typed;
     const char *total; /* the word "total" in the item's language */
+    bool labels;       /* --labels: members by their labels */
+    StrMap rows, cols; /* labels two rows (columns) share: written as names */
     Num step;          /* 10^-decimals: what a text rounds its number to */
     RenderCell *cells;
     char (*bufs)[VF_BUFSZ];
@@ -35,6 +37,24 @@ static void num_cell(TableRows *tr, size_t c, const Num *x)
     RenderCell *cell = &tr->cells[c];
     cell->text = x ? vf_fixed(*x, tr->t->decimals, false, tr->bufs[c]) : "";
     cell->is_num = x && tr->typed && num_round(*x, tr->step, NUM_HALF_UP, &cell->num) == NUM_OK;
+    cell->money = cell->is_num && tr->t->kind == VAL_MONEY;
+}
+
+/* Column j's head: its member's name, or with --labels its label. */
+static const char *col_key(TableRows *tr, size_t j)
+{
+    const Table *t = tr->t;
+    if (!tr->labels || rd_one_level(t) || !t->col_labels)
+        return rd_col_name(t, j);
+    return rd_member_key(&tr->cols, t->col_labels[j], rd_col_name(t, j));
+}
+
+static const char *row_key(TableRows *tr, size_t i)
+{
+    const Table *t = tr->t;
+    if (!tr->labels || !t->row_labels)
+        return rd_row_name(t, i);
+    return rd_member_key(&tr->rows, t->row_labels[i], rd_row_name(t, i));
 }
 
 static void table_head(TableRows *tr, size_t n)
@@ -43,7 +63,7 @@ static void table_head(TableRows *tr, size_t n)
     memset(tr->cells, 0, n * sizeof *tr->cells);
     tr->cells[0].text = t->row_level ? t->row_level : "";
     for (size_t j = 0; j < t->ncols; j++)
-        tr->cells[1 + j].text = rd_col_name(t, j);
+        tr->cells[1 + j].text = col_key(tr, j);
     if (rd_has_total_col(t))
         tr->cells[1 + t->ncols].text = tr->total;
 }
@@ -53,22 +73,31 @@ static void table_row(TableRows *tr, size_t i)
 {
     const Table *t = tr->t;
     bool total = i == t->nrows;
-    tr->cells[0] = (RenderCell){total ? tr->total : rd_row_name(t, i), false, NUM_ZERO};
+    tr->cells[0] = (RenderCell){total ? tr->total : row_key(tr, i), false, NUM_ZERO, false};
     for (size_t j = 0; j < t->ncols; j++)
         num_cell(tr, 1 + j, total ? rd_total_cell(t, j) : rd_cell(t, i, j));
     if (rd_has_total_col(t))
         num_cell(tr, 1 + t->ncols, total ? rd_corner_cell(t) : rd_row_total(t, i));
 }
 
-static void table_rows(const Table *t, Lang lang, bool typed, GridRowFn *row, void *ctx)
+static void table_rows(const Table *t, Lang lang, bool typed, bool labels, GridRowFn *row,
+                       void *ctx)
 {
     size_t n = 1 + t->ncols + rd_has_total_col(t);
     TableRows tr = {t,
                     typed,
                     lang_word(lang, W_TOTAL),
+                    labels,
+                    {0},
+                    {0},
                     decimals_step(t->decimals),
                     xcalloc(n, sizeof *tr.cells),
                     xcalloc(n, sizeof *tr.bufs)};
+    if (labels) {
+        rd_shared_labels(&tr.rows, t->row_labels, t->row_names, t->nrows, 1);
+        if (!rd_one_level(t))
+            rd_shared_labels(&tr.cols, t->col_labels, t->col_names, t->ncols, 1);
+    }
     table_head(&tr, n);
     row(ctx, tr.cells, n, true);
     for (size_t i = 0; i < t->nrows + rd_has_total_row(t); i++) {
@@ -77,6 +106,8 @@ static void table_rows(const Table *t, Lang lang, bool typed, GridRowFn *row, vo
     }
     free(tr.cells);
     free(tr.bufs);
+    strmap_free(&tr.rows);
+    strmap_free(&tr.cols);
 }
 
 /* ---- sheets ---------------------------------------------------------------------------- */
@@ -93,31 +124,38 @@ static bool parse_signed(const char *s, Num *out)
     return true;
 }
 
-/* Row r of the sheet's plain texts (r < 0: the heads) in columns cols. */
+/* Row r of the sheet's plain texts (r < 0: the heads) in columns cols;
+ * with shared (--labels: a map per column), members by their labels. */
 static void sheet_row(const Sheet *s, long r, bool typed, const size_t *cols, size_t n,
-                      RenderCell *cells)
+                      RenderCell *cells, const StrMap *shared)
 {
     for (size_t k = 0; k < n; k++) {
-        const char *v = r < 0 ? s->heads[cols[k]] : s->plain[(size_t)r * s->ncols + cols[k]];
+        size_t at = (size_t)r * s->ncols + cols[k];
+        const char *v = r < 0 ? s->heads[cols[k]] : s->plain[at];
+        if (r >= 0 && shared && s->label && s->label[at])
+            v = rd_member_key(&shared[k], s->label[at], v);
         cells[k].text = v ? v : "";
         cells[k].is_num = r >= 0 && typed && parse_signed(cells[k].text, &cells[k].num);
+        cells[k].money = false;
     }
 }
 
-static void sheet_rows(const Sheet *s, bool typed, GridRowFn *row, void *ctx)
+static void sheet_rows(const Sheet *s, bool typed, bool labels, GridRowFn *row, void *ctx)
 {
     RenderCell *cells = xcalloc(s->ncols + 1, sizeof *cells);
     size_t *cols = xcalloc(s->ncols + 1, sizeof *cols), n = 0;
     for (size_t c = 0; c < s->ncols; c++)
         if (rd_col_shown(s, c, RENDER_FLAT))
             cols[n++] = c;
-    sheet_row(s, -1, typed, cols, n, cells);
+    StrMap *shared = labels && s->label ? rd_sheet_shared(s, cols, n) : NULL;
+    sheet_row(s, -1, typed, cols, n, cells, shared);
     row(ctx, cells, n, true);
     for (size_t r = 0; r < s->nrows; r++)
         if (!(s->total && s->total[r])) {
-            sheet_row(s, (long)r, typed, cols, n, cells);
+            sheet_row(s, (long)r, typed, cols, n, cells, shared);
             row(ctx, cells, n, false);
         }
+    rd_sheet_shared_free(shared, n);
     free(cols);
     free(cells);
 }
@@ -125,9 +163,9 @@ static void sheet_rows(const Sheet *s, bool typed, GridRowFn *row, void *ctx)
 void rd_item_rows(const RenderItem *it, bool typed, GridRowFn *row, void *ctx)
 {
     if (it->kind == RI_TABLE)
-        table_rows(&it->table, it->lang, typed, row, ctx);
+        table_rows(&it->table, it->lang, typed, it->labels, row, ctx);
     else
-        sheet_rows(&it->sheet, typed, row, ctx);
+        sheet_rows(&it->sheet, typed, it->labels, row, ctx);
 }
 
 /* ---- grids ----------------------------------------------------------------------------- */

@@ -126,6 +126,8 @@ typedef struct {
      * show in the document's language; json keeps them in English. */
     const bool *head_name;      /* per column: the head is a name from the plan, or NULL */
     const unsigned char *words; /* nrows * ncols: 1 where the cell is a word, or NULL */
+    const char **label;             /* nrows * ncols, or NULL: where plain is a member's
+                                       name, its label (--labels writes it), else NULL */
 } Sheet;
 
 typedef struct {
@@ -179,7 +181,7 @@ typedef struct {
     const char **heads;
     bool *right, *json_num;
     unsigned char *col_views;
-    const char **text, **plain;
+    const char **text, **plain, **label;
     unsigned char *style, *words;
     bool *total, *head_name;
 } RenderSheet;
@@ -202,6 +204,9 @@ void render_sheet_style(RenderSheet *b, size_t c, CellStyle style);
 void render_sheet_word(RenderSheet *b, size_t c, const char *word);
 /* Column c's head is a name from the plan: never translated. */
 void render_sheet_col_name(RenderSheet *b, size_t c);
+/* Cell c of the last row, whose plain text is a member's name, has this
+ * label (NULL: none): what --labels writes in csv and json. */
+void render_sheet_label(RenderSheet *b, size_t c, const char *label);
 /* Adds the sheet to the document (title, heading, note copied; group: the
  * column that splits people's output, or -1; views: 0 for all) and
  * empties the builder. */
@@ -216,6 +221,7 @@ typedef struct {
     const char *text; /* as CSV writes it; "" when empty */
     bool is_num;      /* the text is a decimal number, and num its exact value */
     Num num;
+    bool money; /* a number that is an amount of money (a money table's cell) */
 } RenderCell;
 
 /* Header and rows of an item as plain cells: exactly what CSV writes. */

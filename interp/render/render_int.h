@@ -31,6 +31,7 @@ typedef enum { RI_TABLE, RI_SHEET } RenderItemKind;
 
 typedef struct {
     RenderItemKind kind;
+    bool labels; /* the document's --labels: members written by their labels */
     Table table; /* RI_TABLE */
     Sheet sheet; /* RI_SHEET */
     Lang lang;   /* the words the grid writes itself ("total"): LANG_EN but in a translated copy */
@@ -47,6 +48,21 @@ struct RenderDoc {
     void **owned; /* malloc'd blocks the document frees (the sheets' cells) */
     size_t nowned;
 };
+
+/* --labels: the labels of one column that stand for two different members
+ * there (labels[i] of names[i], n entries stride apart; a NULL label:
+ * none), put in shared (the caller frees it).  Those members are written
+ * by their names, so that what is written reads back as the same members. */
+void rd_shared_labels(StrMap *shared, const char *const *labels, const char *const *names, size_t n,
+                      size_t stride);
+/* What --labels writes for a member: its label, or its name when it has
+ * none or the label is shared. */
+const char *rd_member_key(const StrMap *shared, const char *label, const char *name);
+
+/* The shared labels of each of a sheet's columns cols (n of them), for
+ * rd_member_key; freed by rd_sheet_shared_free (NULL is ignored). */
+StrMap *rd_sheet_shared(const Sheet *s, const size_t *cols, size_t n);
+void rd_sheet_shared_free(StrMap *shared, size_t n);
 
 /* Whether the view shows the item. */
 bool rd_item_shown(const RenderItem *it, unsigned view);

@@ -23,9 +23,9 @@ static int kind_of(const Node *metric)
     return metric->op == MK_DERIVED ? metric->flags : (int)sym_metric_kind(metric);
 }
 
-/* A number by kind: money with separators and the plan's decimals,
- * counts with at most 4 decimals, percents as percent, other numbers with
- * all their decimals. */
+/* A number by kind: money with separators and the plan's decimals (in
+ * its display unit, written after the amount, when it has one), counts with at most 4 decimals,
+ * percents as percent, other numbers with all their decimals. */
 static char *fmt_kind(const ReplWorld *w, int kind, Num v, bool plain, char *buf)
 {
     Num pct;
@@ -33,6 +33,8 @@ static char *fmt_kind(const ReplWorld *w, int kind, Num v, bool plain, char *buf
         return num_str(v, buf);
     switch (kind) {
     case K_MONEY:
+        if (w && vf_unit_exp(sym_unit(w->s.p->sym)))
+            return sym_fmt_amount(w->s.p->sym, v, buf);
         return vf_fixed(v, money_decimals(w), true, buf);
     case K_PERCENT: /* the exact product, else (overflow) the plain ratio */
         if (num_mul(v, num_from_int(100), &pct) != NUM_OK)
@@ -183,6 +185,15 @@ static const ReplRoot *root_named(const ReplRoot *v, int n, const char *name)
     return NULL;
 }
 
+/* A root's value: a target as its tables show it (money in the plan's
+ * unit), a payout as incentive statements do (currency units). */
+static char *fmt_root(const ReplWorld *w, const ReplRoot *r, Num v, bool payout, char *buf)
+{
+    if (payout)
+        return vf_fixed(v, money_decimals(w), true, buf);
+    return fmt_kind(w, kind_of(r->metric), v, false, buf);
+}
+
 static void say_root(Buf *out, const ReplWorld *old, const ReplWorld *now, const ReplRoot *r,
                      Group *g, bool payout)
 {
@@ -195,17 +206,15 @@ static void say_root(Buf *out, const ReplWorld *old, const ReplWorld *now, const
     if (same && !cells)
         return;
     char a[NUM_BUFSZ + 2], b[NUM_BUFSZ + 2], p[NUM_BUFSZ + 8], c[NUM_BUFSZ + 32];
-    int kind = payout ? K_MONEY : kind_of(r->metric);
     bool z = zh(now);
     buf_printf(out, "%s: %s", r->name, !payout ? "" : z ? "奖金 " : "payout ");
     if (same)
-        buf_printf(out, z ? "%s（未变）" : "%s (unchanged)",
-                   fmt_kind(now, kind, r->value, false, b));
+        buf_printf(out, z ? "%s（未变）" : "%s (unchanged)", fmt_root(now, r, r->value, payout, b));
     else if (o)
-        buf_printf(out, "%s -> %s%s", fmt_kind(old, kind, o->value, false, a),
-                   fmt_kind(now, kind, r->value, false, b), fmt_pct(o->value, r->value, p));
+        buf_printf(out, "%s -> %s%s", fmt_root(old, r, o->value, payout, a),
+                   fmt_root(now, r, r->value, payout, b), fmt_pct(o->value, r->value, p));
     else
-        buf_printf(out, z ? "%s（新增）" : "%s (new)", fmt_kind(now, kind, r->value, false, b));
+        buf_printf(out, z ? "%s（新增）" : "%s (new)", fmt_root(now, r, r->value, payout, b));
     if (cells)
         buf_printf(out, z ? "；%s" : "; %s", fmt_cells(cells, z, c));
     buf_putc(out, '\n');
@@ -420,6 +429,8 @@ void repl_cmd_diff(Repl *S, const char *arg, int argcol)
     }
     TdChanges ch = {0};
     ch.old_columns = true;
+    ch.unit = sym_unit(w->s.p->sym); /* amounts as the plan's tables show them */
+    ch.decimals = num_decimals(w->s.p->sym->round_step);
     if (!*arg)
         print_changes(S, &ch, diff_all(S, w, &ch));
     else

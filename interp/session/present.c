@@ -29,6 +29,15 @@ Lang session_lang(const Program *p, const SessionOpts *o)
     return LANG_EN;
 }
 
+/* `bom = true` in the plan header. */
+static bool header_bom(const Symbols *sym)
+{
+    for (Node *a = sym->header ? sym->header->a : NULL; a; a = a->next)
+        if (strcmp(a->name, "bom") == 0 && a->a->kind == N_NAME)
+            return strcmp(a->a->name, "true") == 0;
+    return false;
+}
+
 RenderOpts session_render_opts(const Program *p, bool color)
 {
     RenderOpts ro = {.unit = "", .color = color, .version = SALESPLAN_VERSION};
@@ -40,6 +49,7 @@ RenderOpts session_render_opts(const Program *p, bool color)
             ro.currency = a->a->str;
     }
     ro.lang = session_lang(p, NULL);
+    ro.bom = header_bom(sym);
     ro.plan_name = sym->header ? sym->header->str : NULL;
     ro.plan_file = plan_file(p);
     Arena *ar = p->main ? &p->main->arena : NULL;
@@ -90,6 +100,7 @@ int session_render_parts(Program *p, const SessionOpts *o, Engine *en, Measure *
 {
     RenderOpts ro = session_render_opts(p, color);
     ro.lang = session_lang(p, o);
+    ro.bom = false; /* the REPL writes to a terminal */
     return render_parts(en, ms, l, f, &ro, out);
 }
 
@@ -98,6 +109,8 @@ int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool co
     RenderOpts ro = session_render_opts(S->p, color);
     ro.csv_raw_text = S->o && S->o->csv_raw_text;
     ro.lang = session_lang(S->p, S->o);
+    ro.bom = ro.bom || (S->o && S->o->csv_bom);
+    ro.labels = S->o && S->o->labels;
     if (S->measure && S->ms.as_of >= 0 && S->p->main) {
         char label[16];
         int ym = cal_month_code(sym_fiscal_year(S->p->sym), S->ms.as_of);
@@ -106,12 +119,23 @@ int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool co
     return render_parts(&S->en, &S->ms, l, f, &ro, out);
 }
 
-int session_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out)
+static int show_grid(Engine *en, Measure *ms, const Node *show, bool labels, RenderGrid **out)
 {
-    RenderDoc *doc = render_new(NULL, NULL);
+    RenderOpts ro = {.unit = "", .labels = labels};
+    RenderDoc *doc = render_new(NULL, &ro);
     ShowList l = {&show, (const char *[]){NULL}, 1};
     int rc = add_shows(en, ms, &l, doc);
     *out = render_grid(doc);
     render_free(doc);
     return rc;
+}
+
+int session_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out)
+{
+    return show_grid(en, ms, show, false, out);
+}
+
+int session_show_grid_labels(Engine *en, Measure *ms, const Node *show, RenderGrid **out)
+{
+    return show_grid(en, ms, show, true, out);
 }

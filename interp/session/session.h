@@ -32,6 +32,8 @@ typedef struct {
     const char *as_of;    /* --as-of YYYY-MM, or NULL */
     const char *scenario; /* --scenario NAME, or NULL */
     bool csv_raw_text;    /* --csv-raw-text: csv text cells as they are */
+    bool csv_bom;         /* --csv-bom: csv starts with a UTF-8 byte-order mark */
+    bool labels;          /* --labels: member labels instead of names in csv and json */
     bool strict;          /* check --strict: unexplained deviations are errors */
     const char *lang;     /* --lang en|zh (checked), or NULL: the plan header's, else en */
     uint64_t max_steps;   /* --max-steps; 0: EVAL_DEFAULT_MAX_STEPS */
@@ -161,19 +163,23 @@ void session_shows_free(ShowList *l);
 
 /* ---- rendering ---- */
 
-/* The plan's display unit and currency, and colour as asked. */
+/* The plan's display unit and currency, its `bom` setting, and colour as asked. */
 RenderOpts session_render_opts(const Program *p, bool color);
 /* The chrome's language: o's --lang, else the plan header's `lang`, else English. */
 Lang session_lang(const Program *p, const SessionOpts *o);
-/* Renders the shows with format f (and the session's csv_raw_text): 0, or
+/* Renders the shows with format f (and the session's csv_raw_text,
+ * csv_bom and labels): 0, or
  * 1 when one did not evaluate (the others are rendered). */
 int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool color, Buf *out);
-/* The same on the parts of an evaluation (the REPL's worlds). */
+/* The same on the parts of an evaluation (the REPL's worlds, for a
+ * terminal: never a byte-order mark). */
 int session_render_parts(Program *p, const SessionOpts *o, Engine *en, Measure *ms,
                          const ShowList *l, const RenderFormat *f, bool color, Buf *out);
 /* One show evaluated into its logical grid (what its CSV holds): *out gets
  * a grid with one reference (empty when nothing evaluated); 0, or 1 after
  * reporting. */
 int session_show_grid(Engine *en, Measure *ms, const Node *show, RenderGrid **out);
+/* The same with members by their labels (diff --labels). */
+int session_show_grid_labels(Engine *en, Measure *ms, const Node *show, RenderGrid **out);
 
 #endif

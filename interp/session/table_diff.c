@@ -69,20 +69,48 @@ static void change_delta(Arena *a, const RenderCell *old, const RenderCell *new_
     }
 }
 
+/* Money in the plan's unit for people (the delta signed). */
+static const char *amount(TdChanges *ch, Num x, bool plus)
+{
+    char buf[VF_BUFSZ];
+    vf_amount(x, ch->unit, ch->decimals, buf);
+    return arena_printf(&ch->arena, "%s%s", plus && num_sign(x) > 0 ? "+" : "", buf);
+}
+
+/* What people read of a changed cell: the plain texts, but old, new and
+ * delta of a money cell in the plan's display unit when it has one. */
+static void change_shown(TdChanges *ch, const RenderCell *old, const RenderCell *new_,
+                         const char **t, const char **sh)
+{
+    memcpy(sh, t, TDIFF_COLS * sizeof *sh);
+    if (!vf_unit_exp(ch->unit) || !((old && old->money) || (new_ && new_->money)))
+        return;
+    Num d;
+    if (old && old->is_num)
+        sh[3] = amount(ch, old->num, false);
+    if (new_ && new_->is_num)
+        sh[4] = amount(ch, new_->num, false);
+    if (old && new_ && old->is_num && new_->is_num && num_sub(new_->num, old->num, &d) == NUM_OK)
+        sh[5] = amount(ch, d, true);
+}
+
 static void change_add(TdChanges *ch, const char *table, const char *row, const char *col,
                        const RenderCell *old, const RenderCell *new_)
 {
     if (ch->nrows == ch->cap) {
         ch->cap = ch->cap ? 2 * ch->cap : 64;
         ch->text = xrealloc(ch->text, ch->cap * TDIFF_COLS * sizeof *ch->text);
+        ch->shown = xrealloc(ch->shown, ch->cap * TDIFF_COLS * sizeof *ch->shown);
     }
-    const char **t = &ch->text[ch->nrows++ * TDIFF_COLS];
+    const char **t = &ch->text[ch->nrows * TDIFF_COLS];
+    const char **sh = &ch->shown[ch->nrows++ * TDIFF_COLS];
     t[0] = arena_strdup(&ch->arena, table);
     t[1] = arena_strdup(&ch->arena, row);
     t[2] = arena_strdup(&ch->arena, col);
     t[3] = arena_strdup(&ch->arena, old ? old->text : "");
     t[4] = arena_strdup(&ch->arena, new_ ? new_->text : "");
     change_delta(&ch->arena, old, new_, t);
+    change_shown(ch, old, new_, t, sh);
 }
 
 /* Matching two grids: the rows of the old one by key, b's columns in a's. */
@@ -231,6 +259,7 @@ size_t session_diff_count(int nkey, const RenderGrid *a, const RenderGrid *b)
 void session_diff_free(TdChanges *ch)
 {
     free(ch->text);
+    free(ch->shown);
     arena_free(&ch->arena);
     memset(ch, 0, sizeof *ch);
 }
@@ -250,7 +279,7 @@ void session_diff_sheet(RenderDoc *doc, const TdChanges *ch, const char *old_nam
     s.heads = heads;
     s.right = right;
     s.json_num = jnum;
-    s.text = ch->text;
+    s.text = ch->shown;
     s.plain = ch->text;
     s.group = 0; /* people: one table per table compared */
     render_add_sheet(doc, &s);

@@ -9,7 +9,8 @@
  * and reviews), columns by name; a row only one side has counts as all its
  * cells added or removed.  A missing table is a NULL grid.  The grids
  * stay the caller's; a TdChanges owns its rows, seven strings each (table,
- * row, column, old, new, delta, change), in its arena (session_diff_free).
+ * row, column, old, new, delta, change), plain and as people read them,
+ * in its arena (session_diff_free).
  */
 #ifndef TABLE_DIFF_H
 #define TABLE_DIFF_H
@@ -28,8 +29,14 @@ int session_key_columns(const Node *show);
 typedef struct {
     Arena arena;
     size_t nrows, cap;
-    const char **text; /* nrows * TDIFF_COLS */
-    bool old_columns;  /* also cells of columns only the old side has (the REPL) */
+    const char **text;  /* nrows * TDIFF_COLS: plain, base units (csv, json) */
+    const char **shown; /* nrows * TDIFF_COLS: for people: money in `unit` */
+    bool old_columns;   /* also cells of columns only the old side has (the REPL) */
+    /* Set before the first comparison: the plan's display unit ("" or NULL:
+     * none) and decimals, in which people read the old, new and delta of
+     * money cells (vf_amount: "1,400.00万", the unit on each amount). */
+    const char *unit;
+    int decimals;
 } TdChanges;
 
 /* Adds the changed cells of one table (old a, new b) to ch; returns how

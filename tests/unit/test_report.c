@@ -785,7 +785,7 @@ static Sheet sample_sheet(void)
 {
     Sheet s = {"incentive pay", "per rep", 4, 3, sheet_heads, sheet_right, sheet_jnum,
                sheet_text, sheet_plain, sheet_style, sheet_total, 0, NULL, "a note", NULL, 0,
-               NULL, NULL};
+               NULL, NULL, NULL};
     return s;
 }
 
@@ -801,6 +801,82 @@ static char *render_sheet(const char *f, bool color)
     char *r = strdup(buf_cstr(&b));
     buf_free(&b);
     return r;
+}
+
+/* The sample sheet with its member cells labelled, rendered with opts o. */
+static char *render_sheet_opts(const char *f, const RenderOpts *o, const char **labels)
+{
+    Sheet s = sample_sheet();
+    s.label = labels;
+    Buf b = {0};
+    RenderDoc *d = render_new(render_format(f), o);
+    render_add_sheet(d, &s);
+    render_doc(d, &b);
+    render_free(d);
+    char *r = strdup(buf_cstr(&b));
+    buf_free(&b);
+    return r;
+}
+
+static const char *sheet_labels[] = {
+    NULL, "张伟", NULL, NULL, NULL, NULL, NULL, NULL, NULL, "张伟", NULL, NULL,
+};
+
+static void test_sheet_labels(void **state)
+{
+    (void)state;
+    RenderOpts o = {.unit = "", .labels = true};
+    char *c = render_sheet_opts("csv", &o, sheet_labels);
+    assert_string_equal(c, "period,rep,payout,status\nQ1,张伟,1200.00,green\nQ2,张伟,30.50,red\n");
+    free(c);
+    char *j = render_sheet_opts("json", &o, sheet_labels);
+    assert_non_null(strstr(j, "\"rep\":\"张伟\""));
+    assert_null(strstr(j, "zhang"));
+    free(j);
+    o.labels = false; /* without --labels: names, labels or not */
+    c = render_sheet_opts("csv", &o, sheet_labels);
+    assert_string_equal(c, "period,rep,payout,status\nQ1,zhang,1200.00,green\nQ2,zhang,30.50,red\n");
+    free(c);
+}
+
+/* Two members with one label in a column: both written by their names. */
+static void test_labels_shared_fall_back_to_names(void **state)
+{
+    (void)state;
+    const char *names[] = {"wang", "wang2", "sun"}, *labels[] = {"王伟", "王伟", "孙, \"丽\""};
+    const char *cols[] = {"Q1"};
+    Num cells[3];
+    cells[0] = N("1.00");
+    cells[1] = N("2.00");
+    cells[2] = N("3.00");
+    Table t = {.metric = "revenue", .kind = VAL_MONEY, .decimals = 2, .row_level = "rep",
+               .nrows = 3, .ncols = 1, .row_names = names, .row_labels = labels,
+               .col_names = cols, .cells = cells};
+    RenderOpts o = {.unit = "", .labels = true};
+    char *c = render_n(&t, 1, "csv", &o);
+    assert_string_equal(c, "rep,revenue\nwang,1.00\nwang2,2.00\n\"孙, \"\"丽\"\"\",3.00\n");
+    free(c);
+}
+
+/* The byte-order mark: csv only, first, once, only when asked. */
+static void test_csv_bom(void **state)
+{
+    (void)state;
+    RenderOpts o = {.unit = "", .bom = true};
+    char *c = render_sheet_opts("csv", &o, NULL);
+    assert_memory_equal(c, "\xEF\xBB\xBFperiod,", 10);
+    assert_null(strstr(c + 3, "\xEF\xBB\xBF"));
+    free(c);
+    const char *others[] = {"table", "json", "md"};
+    for (size_t i = 0; i < 3; i++) {
+        c = render_sheet_opts(others[i], &o, NULL);
+        assert_null(strstr(c, "\xEF\xBB\xBF"));
+        free(c);
+    }
+    o.bom = false;
+    c = render_sheet_opts("csv", &o, NULL);
+    assert_memory_equal(c, "period,", 7);
+    free(c);
 }
 
 static void test_sheet_table_groups(void **state)
@@ -1158,6 +1234,9 @@ int main(void)
         cmocka_unit_test(test_lang_zh_csv_translates_json_keeps_english),
         cmocka_unit_test(test_lang_zh_table_total),
         cmocka_unit_test(test_lang_words),
+        cmocka_unit_test(test_sheet_labels),
+        cmocka_unit_test(test_labels_shared_fall_back_to_names),
+        cmocka_unit_test(test_csv_bom),
         cmocka_unit_test_setup_teardown(test_write_atomic, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_missing_dir, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_rename_fails, make_tmpdir, remove_tmpdir),

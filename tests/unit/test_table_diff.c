@@ -45,6 +45,26 @@ static void check_row(const TdChanges *ch, size_t r, const char *const want[TDIF
         assert_string_equal(ch->text[r * TDIFF_COLS + k], want[k]);
 }
 
+/* A plan with a unit: people read old, new and delta of money in it, the
+ * unit after each; csv and json (text) keep plain base units. */
+static void test_changes_in_unit(void **state)
+{
+    (void)state;
+    const char *n[] = {"north"}, *v1[] = {"14000000"}, *v2[] = {"15000000.01"};
+    RenderGrid *a = grid(n, v1, 1, 2), *b = grid(n, v2, 1, 2);
+    TdChanges ch = {.unit = "万", .decimals = 2};
+    assert_int_equal(session_diff(&ch, "t", 1, a, b), 1);
+    check_row(&ch, 0, (const char *[]){"t", "north", "revenue", "14000000.00", "15000000.01",
+                                       "+1000000.01", "+7.14%"});
+    const char *want[] = {"t", "north", "revenue", "1,400.00万", "1,500.000001万 = 15,000,000.01",
+                          "+100.000001万 = 1,000,000.01", "+7.14%"};
+    for (int k = 0; k < TDIFF_COLS; k++)
+        assert_string_equal(ch.shown[k], want[k]);
+    session_diff_free(&ch);
+    render_grid_unref(a);
+    render_grid_unref(b);
+}
+
 static void test_changed_cells(void **state)
 {
     (void)state;
@@ -92,6 +112,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_changed_cells),
+        cmocka_unit_test(test_changes_in_unit),
         cmocka_unit_test(test_aligned_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,26 @@ static void check(const char *want, const char *got)
     assert_string_equal(got, want);
 }
 
+/* Amounts in messages: the unit after each, every decimal the value has,
+ * and the base amount when the unit's two decimals would hide it. */
+static void test_amounts(void **state)
+{
+    (void)state;
+    char b[VF_BUFSZ];
+    check("1,400.00万", vf_amount(N("14000000"), "万", 2, b));
+    check("-20.00万", vf_amount(N("-200000"), "万", 2, b));
+    check("1,440.00k", vf_amount(N("1440000"), "k", 2, b));
+    check("359.999999万 = 3,599,999.99", vf_amount(N("3599999.99"), "万", 2, b));
+    check("0.000001万 = 0.01", vf_amount(N("0.01"), "万", 2, b));
+    check("1,440,000.00", vf_amount(N("1440000"), "", 2, b)); /* no unit: the plan's decimals */
+    check("1,440,000.005", vf_amount(N("1440000.005"), "1", 2, b));
+    check("0.00万", vf_amount(N("0"), "万", 2, b));
+    /* the largest amounts fit the buffer: the base amount is left out before it would not */
+    Num big;
+    assert_int_equal(num_parse("99999999999999999999.123456789012", 32, &big), NUM_OK);
+    assert_true(strlen(vf_amount(big, "亿", 2, b)) < VF_BUFSZ);
+}
+
 static void test_money_units(void **state)
 {
     (void)state;
@@ -94,6 +114,7 @@ int main(void)
         cmocka_unit_test(test_money_units),
         cmocka_unit_test(test_percent_and_counts),
         cmocka_unit_test(test_options),
+        cmocka_unit_test(test_amounts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
