@@ -190,6 +190,9 @@ typedef struct {
     int *rank;                          /* nper * nmem, 0 when not ranked */
     bool *bottom;                       /* nper * nmem */
     const Node *rank_decl;              /* the review's rank item, or NULL */
+    size_t *order; /* nper * nmem when ranked (else NULL): each period's members in rank order,
+                      group by group of `within` (groups in plan order), the unranked last in
+                      their group; equal totals have consecutive ranks in plan order */
 } ScResult;
 
 /* The cadence an incentive or scorecard is shown with: that of the first

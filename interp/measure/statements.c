@@ -338,7 +338,8 @@ static void scorecard_rows(RenderSheet *b, const Symbols *s, const ScResult *r, 
                            const char **flags, size_t fcol)
 {
     for (int p = 0; p < r->nper; p++)
-        for (size_t i = 0; i < r->nmem; i++) {
+        for (size_t k = 0; k < r->nmem; k++) {
+            size_t i = ranked && r->order ? r->order[(size_t)p * r->nmem + k] : k;
             size_t c = (size_t)p * r->nmem + i;
             if (!r->in[c])
                 continue;
