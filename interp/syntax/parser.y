@@ -268,6 +268,7 @@ rv_item: STATUS name '{' entries '}' { $$ = named(ctx, N_STATUS, @$, $2, @2); $$
        | STATUS name %prec LOW    { $$ = named(ctx, N_STATUS, @$, $2, @2); $$->op = 1; /* no bands */ }
        | FLAG DEVIATION expr     { $$ = mk(ctx, N_FLAG, @$); $$->a = $3; }
        | REFORECAST name         { $$ = named(ctx, N_REFORECAST, @$, $2, @2); }
+       | REFORECAST name BY name { $$ = named(ctx, N_REFORECAST, @$, $2, @2); $$->a = named(ctx, N_NAME, @4, $4, @4); }
        | GROWTH '(' name ')'     { $$ = named(ctx, N_GROWTH, @$, $3, @3); }
        | SCORECARD name          { $$ = named(ctx, N_USE_SCORECARD, @$, $2, @2); }
        | INCENTIVE name          { $$ = named(ctx, N_USE_INCENTIVE, @$, $2, @2); }
@@ -317,6 +318,8 @@ show: SHOW name                  { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op =
     | SHOW INCENTIVE name        { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_INCENTIVE; }
     | SHOW REVIEW name           { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_REVIEW; }
     | SHOW REFORECAST name       { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_REFORECAST; }
+    | SHOW REFORECAST name BY name
+        { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_REFORECAST; $$->a = named(ctx, N_NAME, @5, $5, @5); }
     ;
 
 expr: postfix
