@@ -467,10 +467,16 @@ static void check_show_levels(R *r, Node *n)
 static void check_show(R *r, Node *n)
 {
     switch (n->op) {
-    case SHOW_METRIC:
-        if (check_ref(r, &r->s->metrics, "metric", n->name, n->name_loc))
+    case SHOW_METRIC: { /* show METRIC, METRIC ... by LEVEL, LEVEL */
+        if (!rs_show_names(r, n))
+            break;
+        bool ok = check_ref(r, &r->s->metrics, "metric", n->name, n->name_loc);
+        for (const Node *m = n->b; m; m = m->next)
+            ok &= check_ref(r, &r->s->metrics, "metric", m->name, m->loc);
+        if (ok)
             check_show_levels(r, n);
         break;
+    }
     case SHOW_SCORECARD:
         check_ref(r, &r->s->scorecards, "scorecard", n->name, n->name_loc);
         break;

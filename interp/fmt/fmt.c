@@ -398,7 +398,9 @@ static Doc *review_block(Fmt *f, const Node *list, long close)
 
 static Doc *show_doc(Fmt *f, const Node *n)
 {
-    Doc *d = text(f, join(f, "show ", ast_show_word(n->op), n->name));
+    Doc *d = cat(f, 1, text(f, join(f, "show ", ast_show_word(n->op), n->name)));
+    for (const Node *m = n->op == SHOW_METRIC ? n->b : NULL; m; m = m->next)
+        doc_add(f, d, text(f, join(f, ", ", "", m->name)));
     if (n->op == SHOW_REFORECAST && n->a)
         return cat(f, 2, d, text(f, join(f, " by ", "", n->a->name)));
     if (n->op != SHOW_METRIC || !n->a)

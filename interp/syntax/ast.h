@@ -78,7 +78,9 @@
       "str = title; name = incentive; a = given list of N_ENTRY; b = expect list of N_ATTR")       \
     X(N_ASSERT, "assert", "name = scenario or NULL; a = condition; str = message")                 \
     X(N_REPORT, "report", "str = title; a = list of N_SHOW")                                       \
-    X(N_SHOW, "show", "op = SHOW_*; name; a = levels (N_NAME list; a reforecast's period)")        \
+    X(N_SHOW, "show",                                                                              \
+      "op = SHOW_*; name; a = levels (N_NAME list; a reforecast's period); b = the metrics after " \
+      "the first (N_NAME list: side by side)")                                                     \
     X(N_IMPORT, "import", "str = path")
 
 typedef enum {

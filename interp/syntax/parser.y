@@ -314,6 +314,9 @@ shows: %empty                    { $$ = (NodeList){0}; }
      ;
 show: SHOW name                  { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op = SHOW_METRIC; }
     | SHOW name BY show_levels   { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op = SHOW_METRIC; $$->a = $4.head; }
+    | SHOW name ',' show_levels  { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op = SHOW_METRIC; $$->b = $4.head; }
+    | SHOW name ',' show_levels BY show_levels
+        { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op = SHOW_METRIC; $$->b = $4.head; $$->a = $6.head; }
     | SHOW SCORECARD name        { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_SCORECARD; }
     | SHOW INCENTIVE name        { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_INCENTIVE; }
     | SHOW REVIEW name           { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_REVIEW; }
