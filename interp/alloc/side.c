@@ -130,8 +130,10 @@ static bool same_shape(const SideBySide *s, const Node *show, Diags *d)
 {
     for (size_t k = 1; k < s->n; k++)
         if (!s->w[k].col_level != !s->w[0].col_level) {
-            diag_error(d, show->loc, "%s and %s have tables of different shapes: they cannot be "
-                       "side by side", s->w[0].metric, s->w[k].metric);
+            diag_error(d, show->loc,
+                       "%s and %s have tables of different shapes: they cannot be "
+                       "side by side",
+                       s->w[0].metric, s->w[k].metric);
             return false;
         }
     return true;
