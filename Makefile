@@ -247,6 +247,11 @@ check-install: $(BIN)
 # salesplan fmt: before/after cases, every plan of the repository (idempotent, same syntax
 # tree, same check verdict and run output), random plans (FMT_PROP_N, default 300)
 .PHONY: check-fmt
+.PHONY: check-tables
+check: check-tables
+check-tables: $(BIN)
+	python3 tests/tables/tables_prop.py ./$(BIN)
+
 check: check-fmt
 check-fmt: $(BIN)
 	@sh tests/fmt/run.sh ./$(BIN)
@@ -303,6 +308,8 @@ help:
 	@echo "make check-w1     workload W1 (quarterly commission) against its C reference, byte for byte"
 	@echo "make bench-w1     W1 timed against the peers of ../shared/bench (SIZE=S|M|L, default M)"
 	@echo "make check-fmt    the formatter: cases, every plan idempotent and unchanged, random plans"
+	@echo "make check-tables metrics side by side equal their own tables, reforecast periods their"
+	@echo "                  months' sums, over every example and golden plan"
 	@echo "make fuzz-fmt     libFuzzer on the formatter for FUZZTIME s (no internal error, idempotent)"
 	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"

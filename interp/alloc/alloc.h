@@ -124,7 +124,9 @@ bool alloc_has_splits(Engine *en, const Node *metric);
 Alloc *alloc_get(Engine *en, const Node *metric);
 
 /* The table of `show METRIC by LEVEL[, LEVEL]` (s is an N_SHOW node); in
- * a multi-year plan, the years' tables assembled (years.c).
+ * a multi-year plan, the years' tables assembled (years.c); with several
+ * metrics (`show revenue, margin by region`), each metric's own table side
+ * by side in one (side.c: Table.col_kinds), every number that table's.
  * Returns 0, or -1 after reporting.  The Table's arrays are allocated in
  * arena. */
 int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t);

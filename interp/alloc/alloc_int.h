@@ -280,6 +280,9 @@ TableNums al_table_nums(Arena *arena, size_t nr, size_t nc);
 /* tables.c: the table of a show in this engine's one fiscal year (alloc_table
  * assembles the years of a multi-year plan from these, years.c). */
 int al_table_one(Engine *en, const Node *show, Arena *arena, Table *t);
+/* One metric's table over every year of the plan (years.c); alloc_table
+ * (side.c) puts several side by side. */
+int al_table_years(Engine *en, const Node *show, Arena *arena, Table *t);
 /* The side of a table showing level lv of A (ref: where the level is
  * named, for errors); 0, or -1 after reporting. */
 int al_side_for(Engine *en, Alloc *A, const Node *ref, Level *lv, Arena *arena, Side *sd);

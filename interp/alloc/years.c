@@ -181,7 +181,7 @@ static void year_columns(Years *y, const Engine *const *en)
     }
 }
 
-int alloc_table(Engine *en, const Node *show, Arena *arena, Table *t)
+int al_table_years(Engine *en, const Node *show, Arena *arena, Table *t)
 {
     if (en->nyears < 2)
         return al_table_one(en, show, arena, t);

@@ -102,6 +102,11 @@ int rs_month_of(const Member *m);
 void rs_check_cycles(R *r);
 char *rs_fmt_pct(Num share, char *buf);
 void rs_check_item(R *r, Node *n); /* declarations.c */
+/* show_names.c: the metrics (name, then b) and levels (a) of a show
+ * statement written as labels become names (a metric's label, a
+ * dimension's label for its deepest level); false after reporting a label
+ * of several, or a metric shown twice. */
+bool rs_show_names(R *r, Node *n);
 /* A multi-year plan: each per-year target becomes this world's value; what
  * such a plan cannot mean is reported (years.c). */
 void rs_select_years(R *r);

@@ -267,9 +267,25 @@ static void check_rank(R *r, Node *it)
         diag_error(r->d, it->b->loc, "'bottom' must be a share above 0%% and at most 100%%");
 }
 
-/* reforecast METRIC (a review's item or a show): a money or count metric. */
+/* The period of `reforecast METRIC by PERIOD`: month, quarter or half. */
+static void check_reforecast_period(R *r, const Node *p)
+{
+    if (!p || sym_word_index(sym_period_words, p->name) >= 0)
+        return;
+    diag_error(r->d, p->name_loc, "a reforecast is by month, quarter or half, not '%s'", p->name);
+    StrMap m = {0};
+    for (int i = 0; sym_period_words[i]; i++)
+        strmap_put(&m, sym_period_words[i], NULL);
+    const char *near = sym_closest(&m, p->name);
+    if (near)
+        diag_note_plain(r->d, "did you mean '%s'?", near);
+    strmap_free(&m);
+}
+
+/* reforecast METRIC [by PERIOD] (a review's item or a show): a money or count metric. */
 static bool check_reforecast_metric(R *r, const Node *it)
 {
+    check_reforecast_period(r, it->a);
     if (!check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc))
         return false;
     if (sym_additive(strmap_get(&r->s->metrics, it->name)))
@@ -451,10 +467,16 @@ static void check_show_levels(R *r, Node *n)
 static void check_show(R *r, Node *n)
 {
     switch (n->op) {
-    case SHOW_METRIC:
-        if (check_ref(r, &r->s->metrics, "metric", n->name, n->name_loc))
+    case SHOW_METRIC: { /* show METRIC, METRIC ... by LEVEL, LEVEL */
+        if (!rs_show_names(r, n))
+            break;
+        bool ok = check_ref(r, &r->s->metrics, "metric", n->name, n->name_loc);
+        for (const Node *m = n->b; m; m = m->next)
+            ok &= check_ref(r, &r->s->metrics, "metric", m->name, m->loc);
+        if (ok)
             check_show_levels(r, n);
         break;
+    }
     case SHOW_SCORECARD:
         check_ref(r, &r->s->scorecards, "scorecard", n->name, n->name_loc);
         break;

@@ -366,8 +366,9 @@ static Doc *review_item(Fmt *f, const Node *n)
         return cat(f, 3, text(f, arena_printf(&f->arena, "flag %s if ", n->name)),
                    expr(f, n->a, P_OR, false),
                    text(f, arena_printf(&f->arena, " for %s %s", n->b->str, n->c->name)));
-    case N_REFORECAST:
-        return text(f, join(f, "reforecast", " ", n->name));
+    case N_REFORECAST: /* reforecast METRIC [by PERIOD] */
+        return text(f, n->a ? arena_printf(&f->arena, "reforecast %s by %s", n->name, n->a->name)
+                            : join(f, "reforecast", " ", n->name));
     case N_GROWTH:
         return text(f, arena_printf(&f->arena, "growth(%s)", n->name));
     case N_USE_SCORECARD:
@@ -397,7 +398,11 @@ static Doc *review_block(Fmt *f, const Node *list, long close)
 
 static Doc *show_doc(Fmt *f, const Node *n)
 {
-    Doc *d = text(f, join(f, "show ", ast_show_word(n->op), n->name));
+    Doc *d = cat(f, 1, text(f, join(f, "show ", ast_show_word(n->op), n->name)));
+    for (const Node *m = n->op == SHOW_METRIC ? n->b : NULL; m; m = m->next)
+        doc_add(f, d, text(f, join(f, ", ", "", m->name)));
+    if (n->op == SHOW_REFORECAST && n->a)
+        return cat(f, 2, d, text(f, join(f, " by ", "", n->a->name)));
     if (n->op != SHOW_METRIC || !n->a)
         return d;
     d = cat(f, 2, d, text(f, " by "));

@@ -10,6 +10,7 @@
  */
 #include "measure/measure.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -665,6 +666,38 @@ static void rank_group(ScResult *r, int p, size_t g, const Level *within, Num sh
     }
 }
 
+typedef struct {
+    size_t group, i;
+    int rank;
+} OrderKey;
+
+static int order_cmp(const void *a, const void *b)
+{
+    const OrderKey *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Period p's members in the order a ranking shows them: by group (the
+ * first member under the same ancestor at within), then rank, the
+ * unranked (rank 0) last, then plan order. */
+static void rank_order(ScResult *r, int p, const Level *within, OrderKey *keys)
+{
+    for (size_t i = 0; i < r->nmem; i++) {
+        size_t c = (size_t)p * r->nmem + i, g = 0;
+        const Member *anc = within ? ancestor_at(r->mem[i], within) : NULL;
+        while (within && g < i && ancestor_at(r->mem[g], within) != anc)
+            g++;
+        keys[i] = (OrderKey){g, i, r->rank[c] ? r->rank[c] : INT_MAX};
+    }
+    qsort(keys, r->nmem, sizeof *keys, order_cmp);
+    for (size_t k = 0; k < r->nmem; k++)
+        r->order[(size_t)p * r->nmem + k] = keys[k].i;
+}
+
 /* Ranks each period's members by total within their ancestor at the
  * rank's level (the whole level without one), and marks the bottom share:
  * the lowest floor(n x P) of each group. */
@@ -683,13 +716,17 @@ static int rank_within(ScResult *r, Measure *ms, const Node *rank)
     if (rank->b && eval_num(&ms->ev, &top, rank->b, &share) < 0)
         return -1;
     RankItem *items = xcalloc(r->nmem + 1, sizeof *items);
+    OrderKey *keys = xcalloc(r->nmem + 1, sizeof *keys);
+    r->order = xcalloc((size_t)r->nper * r->nmem + 1, sizeof *r->order);
     for (int p = 0; p < r->nper; p++) {
         bool *done = xcalloc(r->nmem + 1, sizeof *done);
         for (size_t g = 0; g < r->nmem; g++)
             if (!done[g] && r->in[(size_t)p * r->nmem + g] && !r->total_na[(size_t)p * r->nmem + g])
                 rank_group(r, p, g, within, share, done, items);
         free(done);
+        rank_order(r, p, within, keys);
     }
+    free(keys);
     free(items);
     return 0;
 }
@@ -710,6 +747,7 @@ void ms_scorecard_free(ScResult *r)
     free(r->in);
     free(r->rank);
     free(r->bottom);
+    free(r->order);
     memset(r, 0, sizeof *r);
 }
 

@@ -99,6 +99,12 @@ static Member *period_member(const Symbols *s, Cadence c, int from)
     }
 }
 
+const char *ms_period_label(const Symbols *s, Cadence c, int from)
+{
+    Member *m = period_member(s, c, from);
+    return m ? m->name : "?";
+}
+
 int ms_periods(Measure *ms, Cadence c, Period *out)
 {
     static const int span[] = {1, 3, 6, 12};

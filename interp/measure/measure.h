@@ -82,6 +82,8 @@ int ms_periods(Measure *ms, Cadence c, Period *out);
 int ms_fiscal_month(const Symbols *s, int year, int month);
 /* The label of fiscal month i ("2027-02"). */
 const char *ms_month_label(const Symbols *s, int i);
+/* The name of the period of cadence c starting at fiscal month from: "Q1", "H2". */
+const char *ms_period_label(const Symbols *s, Cadence c, int from);
 
 /* Target, actual and attainment of metric for member m (NULL: the whole
  * plan) over fiscal months from..to.  at is where the value is asked for
@@ -190,6 +192,9 @@ typedef struct {
     int *rank;                          /* nper * nmem, 0 when not ranked */
     bool *bottom;                       /* nper * nmem */
     const Node *rank_decl;              /* the review's rank item, or NULL */
+    size_t *order; /* nper * nmem when ranked (else NULL): each period's members in rank order,
+                      group by group of `within` (groups in plan order), the unranked last in
+                      their group; equal totals have consecutive ranks in plan order */
 } ScResult;
 
 /* The cadence an incentive or scorecard is shown with: that of the first

@@ -367,7 +367,8 @@ static void scorecard_rows(RenderSheet *b, const Symbols *s, const ScResult *r, 
                            const char **flags, size_t fcol)
 {
     for (int p = 0; p < r->nper; p++)
-        for (size_t i = 0; i < r->nmem; i++) {
+        for (size_t k = 0; k < r->nmem; k++) {
+            size_t i = ranked && r->order ? r->order[(size_t)p * r->nmem + k] : k;
             size_t c = (size_t)p * r->nmem + i;
             if (!r->in[c])
                 continue;
@@ -816,6 +817,41 @@ typedef struct {
     Num annual, ytd, left, wsum, now[12], rest, gap;
 } Forecast;
 
+/* The columns of the months left: one per period of the reforecast's
+ * cadence (a month, quarter or half), the first one only its months after
+ * the as-of month ("rest of Q1"); months from[j] .. to[j] (offsets into
+ * Forecast.now). */
+typedef struct {
+    int n, from[12], to[12];
+    const char *head[12];
+} ForecastCols;
+
+static void forecast_cols(const Stmt *st, Cadence c, ForecastCols *fc)
+{
+    static const int span[] = {1, 3, 6, 12};
+    int L = st->ms->as_of, len = span[c];
+    fc->n = 0;
+    for (int m = L + 1; m <= 11; m = (m / len + 1) * len) {
+        int j = fc->n++, start = m / len * len;
+        fc->from[j] = m - (L + 1);
+        fc->to[j] = (start + len - 1 < 11 ? start + len - 1 : 11) - (L + 1);
+        const char *label =
+            c == CAD_MONTHLY ? ms_month_label(st->s, m) : ms_period_label(st->s, c, start);
+        fc->head[j] = m > start ? arena_printf(st->a, zh(st) ? "%s 余下" : "rest of %s", label) : label;
+    }
+}
+
+/* The cadence a reforecast is shown by: the one written (`by quarter`),
+ * else its review's when that is quarterly or half-yearly, else quarterly
+ * (a monthly review's eleven months would not fit a terminal). */
+static Cadence forecast_cadence(const Node *period, const Node *rv)
+{
+    if (period)
+        return (Cadence)sym_word_index(sym_period_words, period->name);
+    int c = rv ? ms_cadence(rv->name) : -1;
+    return c == CAD_HALF ? CAD_HALF : CAD_QUARTERLY;
+}
+
 /* What the sheet adds up, and what its note counts: members above their
  * annual target, and members with something left and no target in the
  * months left (they have left, or their year is over). */
@@ -891,8 +927,9 @@ static void forecast_cell(RenderSheet *b, size_t c, const Symbols *s, const Fore
 }
 
 static void forecast_row(RenderSheet *b, const Symbols *s, const Member *m, const Forecast *f,
-                         int nm, ForecastSum *sum)
+                         const ForecastCols *fc, ForecastSum *sum)
 {
+    int nm = fc->n;
     render_sheet_row(b, false);
     render_sheet_set(b, 0, member_text(m), m->name);
     render_sheet_label(b, 0, m->label);
@@ -901,8 +938,11 @@ static void forecast_row(RenderSheet *b, const Symbols *s, const Member *m, cons
     num_add(sum->annual, f->annual, &sum->annual);
     num_add(sum->ytd, f->ytd, &sum->ytd);
     for (int j = 0; j < nm; j++) {
-        forecast_cell(b, 3 + (size_t)j, s, f, f->now[j]);
-        num_add(sum->col[j], f->now[j], &sum->col[j]);
+        Num v = NUM_ZERO;
+        for (int k = fc->from[j]; k <= fc->to[j]; k++)
+            num_add(v, f->now[k], &v);
+        forecast_cell(b, 3 + (size_t)j, s, f, v);
+        num_add(sum->col[j], v, &sum->col[j]);
     }
     set_money(b, 3 + (size_t)nm, s, f->rest);
     set_money(b, 4 + (size_t)nm, s, f->gap);
@@ -951,8 +991,10 @@ static const char *forecast_note(const Stmt *st, const ForecastSum *sum)
 /* Member, annual target, actual to the as-of month, each month left, the
  * rest of the year and what is not spread (people see that column only
  * when a row has something there). */
-static void forecast_columns(const Stmt *st, RenderSheet *b, const Level *lv, int L, int nm)
+static void forecast_columns(const Stmt *st, RenderSheet *b, const Level *lv, int L,
+                             const ForecastCols *fc)
 {
+    int nm = fc->n;
     render_sheet_col(b, 0, lv ? lv->name : "plan", false);
     if (lv)
         render_sheet_col_name(b, 0);
@@ -962,7 +1004,7 @@ static void forecast_columns(const Stmt *st, RenderSheet *b, const Level *lv, in
         arena_printf(st->a, zh(st) ? "实际截至 %s" : "actual to %s", ms_month_label(st->s, L)),
         true);
     for (int j = 0; j < nm; j++) {
-        render_sheet_col(b, 3 + (size_t)j, ms_month_label(st->s, L + 1 + j), true);
+        render_sheet_col(b, 3 + (size_t)j, fc->head[j], true);
         render_sheet_col_name(b, 3 + (size_t)j);
     }
     render_sheet_col(b, 3 + (size_t)nm, "rest of year", true);
@@ -970,25 +1012,28 @@ static void forecast_columns(const Stmt *st, RenderSheet *b, const Level *lv, in
 }
 
 static int forecast_rows(const Stmt *st, RenderSheet *b, const Node *item, const Node *metric,
-                         const Level *lv, ForecastSum *sum)
+                         const Level *lv, const ForecastCols *fc, ForecastSum *sum)
 {
     size_t nmem = 0;
     Member **mem = lv ? ms_level_members(lv, &nmem) : NULL;
-    int nm = 11 - st->ms->as_of, rc = 0;
+    int rc = 0;
     for (size_t i = 0; i < nmem && rc == 0; i++) {
         Forecast f;
         rc = member_forecast(st, metric, item, mem[i], &f, sum);
         if (rc == 0)
-            forecast_row(b, st->s, mem[i], &f, nm, sum);
+            forecast_row(b, st->s, mem[i], &f, fc, sum);
     }
     if (rc == 0 && nmem)
-        forecast_total(b, st->s, sum, nm);
+        forecast_total(b, st->s, sum, fc->n);
     free(mem);
     return rc;
 }
 
-static int show_reforecast(const Stmt *st, const Node *item, const Level *lv)
+/* The reforecast of item (review rv's), by period when given (a show's
+ * `by quarter`), else by the item's own or its review's (forecast_cadence). */
+static int show_reforecast(const Stmt *st, const Node *item, const Node *rv, const Node *period)
 {
+    const Level *lv = ms_review_level(st->ms->p, rv);
     const Node *metric = strmap_get(&st->s->metrics, item->name);
     int L = st->ms->as_of;
     const char *title = arena_printf(st->a, "reforecast %s", metric->name);
@@ -1006,16 +1051,22 @@ static int show_reforecast(const Stmt *st, const Node *item, const Level *lv)
                          st->views);
         return 0;
     }
-    render_sheet_init(&b, st->doc, 5 + (size_t)(11 - L));
-    forecast_columns(st, &b, lv, L, 11 - L);
+    ForecastCols fc;
+    Cadence c = forecast_cadence(period ? period : item->a, rv);
+    forecast_cols(st, c, &fc);
+    render_sheet_init(&b, st->doc, 5 + (size_t)fc.n);
+    forecast_columns(st, &b, lv, L, &fc);
     ForecastSum sum = {0};
-    if (forecast_rows(st, &b, item, metric, lv, &sum) < 0) {
+    if (forecast_rows(st, &b, item, metric, lv, &fc, &sum) < 0) {
         render_sheet_discard(&b);
         return -1;
     }
     if (sum.above == 0 && sum.stuck == 0)
-        render_sheet_col_views(&b, 4 + (size_t)(11 - L), RENDER_RECORDS | RENDER_FLAT);
-    const char *what = per_level(st, "", "", lv);
+        render_sheet_col_views(&b, 4 + (size_t)fc.n, RENDER_RECORDS | RENDER_FLAT);
+    static const char *const by_zh[] = {"按月", "按季度", "按半年"};
+    const char *what =
+        zh(st) ? arena_printf(st->a, "%s，%s", per_level(st, "", "", lv), by_zh[c])
+               : arena_printf(st->a, "per %s by %s", lv ? lv->name : "plan", sym_period_words[c]);
     render_sheet_add(&b, title, heading(st, what), -1, forecast_note(st, &sum), st->views);
     return 0;
 }
@@ -1127,7 +1178,7 @@ static int review_item(const Stmt *st, const Node *rv, const Node *it, const Lev
     const Symbols *s = st->s;
     switch (it->kind) {
     case N_REFORECAST:
-        return show_reforecast(st, it, lv);
+        return show_reforecast(st, it, rv, NULL);
     case N_GROWTH:
         return show_growth(st, it, lv);
     case N_USE_SCORECARD:
@@ -1188,7 +1239,7 @@ int ms_show(Measure *ms, const Node *show, RenderDoc *doc)
     }
     if (show->op == SHOW_REFORECAST) { /* a review's reforecast, in every view */
         const Node *rv = NULL, *item = sym_reforecast_item(s, show->name, &rv);
-        return item ? show_reforecast(&st, item, ms_review_level(ms->p, rv)) : -1;
+        return item ? show_reforecast(&st, item, rv, show->a) : -1;
     }
     return -1;
 }

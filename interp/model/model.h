@@ -151,6 +151,7 @@ extern const char *const sym_flag_units[];     /* "months" ... "years" by Cadenc
 extern const char *const sym_calendar_words[]; /* "week", "day", "working_days", "iso", ... NULL */
 extern const char *const sym_week_cadences[];  /* "weekly" (not a Cadence: weekly.c), NULL */
 extern const char *const sym_display_units[];  /* "1", "", "k", "万", "M", "亿", NULL */
+extern const char *const sym_period_words[];   /* "month", "quarter", "half" by Cadence, NULL */
 /* Every list above, then NULL: the words completion offers. */
 extern const char *const *const sym_word_lists[];
 

@@ -24,17 +24,11 @@ const char *const sym_calendar_words[] = {"week", "day", "working_days", "iso", 
                                           "tue",  "wed", "thu",          "fri", "sat",    "sun",
                                           NULL};
 const char *const sym_week_cadences[] = {"weekly", NULL};
-const char *const *const sym_word_lists[] = {sym_cadence_names,
-                                             sym_setting_names,
-                                             sym_metric_kinds,
-                                             sym_metric_options,
-                                             sym_status_bands,
-                                             sym_metric_fields,
-                                             sym_card_fields,
-                                             sym_flag_units,
-                                             sym_calendar_words,
-                                             sym_week_cadences,
-                                             NULL};
+const char *const sym_period_words[] = {"month", "quarter", "half", NULL};
+const char *const *const sym_word_lists[] = {
+    sym_cadence_names,  sym_setting_names, sym_metric_kinds, sym_metric_options,
+    sym_status_bands,   sym_metric_fields, sym_card_fields,  sym_flag_units,
+    sym_calendar_words, sym_week_cadences, sym_period_words, NULL};
 
 int sym_word_index(const char *const *words, const char *name)
 {

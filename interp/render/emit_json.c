@@ -27,11 +27,12 @@ static const char *kind_name(ValueKind k)
     return "money";
 }
 
-/* A number as written in JSON: plain, base units, t->decimals; or null. */
-static void json_num(Buf *out, const Table *t, const Num *x)
+/* A number of column j (ncols: the total column) as written in JSON:
+ * plain, base units, the column's decimals; or null. */
+static void json_num(Buf *out, const Table *t, const Num *x, size_t j)
 {
     char buf[NUM_BUFSZ];
-    buf_puts(out, x ? vf_fixed(*x, t->decimals, false, buf) : "null");
+    buf_puts(out, x ? vf_fixed(*x, rd_col_decimals(t, j), false, buf) : "null");
 }
 
 /* Row i; rows (--labels): the labels rows share, or NULL: names. */
@@ -46,10 +47,10 @@ static void json_row(Buf *out, const Table *t, size_t i, const StrMap *rows)
     for (size_t j = 0; j < t->ncols; j++) {
         if (j > 0)
             buf_putc(out, ',');
-        json_num(out, t, rd_cell(t, i, j));
+        json_num(out, t, rd_cell(t, i, j), j);
     }
     buf_puts(out, "],\"total\":");
-    json_num(out, t, rd_row_total(t, i));
+    json_num(out, t, rd_row_total(t, i), t->ncols);
     buf_putc(out, '}');
 }
 
@@ -63,10 +64,10 @@ static void json_totals(Buf *out, const Table *t)
     for (size_t j = 0; rd_has_total_row(t) && j < t->ncols; j++) {
         if (j > 0)
             buf_putc(out, ',');
-        json_num(out, t, rd_total_cell(t, j));
+        json_num(out, t, rd_total_cell(t, j), j);
     }
     buf_puts(out, "],\"total\":");
-    json_num(out, t, rd_grand_total(t));
+    json_num(out, t, rd_grand_total(t), t->ncols);
     buf_putc(out, '}');
 }
 
@@ -98,6 +99,8 @@ static void json_table(Buf *out, const Table *t, bool labels)
     }
     buf_puts(out, ",\"columns\":[");
     json_columns(out, t, labels);
+    for (size_t j = 0; t->col_kinds && j < t->ncols; j++) /* metrics side by side */
+        buf_printf(out, "%s\"%s\"", j ? "," : "],\"kinds\":[", kind_name(t->col_kinds[j]));
     buf_puts(out, "],\"rows\":[");
     StrMap rows = {0};
     if (labels)

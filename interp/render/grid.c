@@ -31,13 +31,16 @@ static Num decimals_step(int decimals)
     return num_from_ratio(1, p, &step) == NUM_OK ? step : NUM_ONE;
 }
 
-/* Cell c: the plain decimals of x (none for NULL), and the value they show. */
+/* Cell c (the table's column c - 1): the plain decimals of x (none for
+ * NULL), and the value they show. */
 static void num_cell(TableRows *tr, size_t c, const Num *x)
 {
     RenderCell *cell = &tr->cells[c];
-    cell->text = x ? vf_fixed(*x, tr->t->decimals, false, tr->bufs[c]) : "";
-    cell->is_num = x && tr->typed && num_round(*x, tr->step, NUM_HALF_UP, &cell->num) == NUM_OK;
-    cell->money = cell->is_num && tr->t->kind == VAL_MONEY;
+    int dec = rd_col_decimals(tr->t, c - 1);
+    Num step = tr->t->col_decimals ? decimals_step(dec) : tr->step;
+    cell->text = x ? vf_fixed(*x, dec, false, tr->bufs[c]) : "";
+    cell->is_num = x && tr->typed && num_round(*x, step, NUM_HALF_UP, &cell->num) == NUM_OK;
+    cell->money = cell->is_num && rd_col_kind(tr->t, c - 1) == VAL_MONEY;
 }
 
 /* Column j's head: its member's name, or with --labels its label. */

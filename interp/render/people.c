@@ -55,10 +55,10 @@ const char *rd_shown(const ShownTable *g, size_t r, size_t c)
 }
 
 /* A number as people read it ("" for a cell not given). */
-static char *num_cell(const Table *t, const RenderOpts *o, const Num *x)
+static char *num_cell(const Table *t, const RenderOpts *o, const Num *x, size_t j)
 {
     char buf[VF_BUFSZ];
-    return xstrdup(x ? vf_display(*x, t->kind, o->unit, buf) : t->na ? "n/a" : "");
+    return xstrdup(x ? vf_display(*x, rd_col_kind(t, j), o->unit, buf) : t->na ? "n/a" : "");
 }
 
 /* Row r of the shown table: the label, the cells, the total column. */
@@ -66,9 +66,9 @@ static void shown_row(ShownTable *g, const Table *t, const RenderOpts *o, size_t
 {
     *shown_at(g, 1 + i, 0) = dup_clean(rd_row_label(t, i));
     for (size_t j = 0; j < t->ncols; j++)
-        *shown_at(g, 1 + i, 1 + j) = num_cell(t, o, rd_cell(t, i, j));
+        *shown_at(g, 1 + i, 1 + j) = num_cell(t, o, rd_cell(t, i, j), j);
     if (rd_has_total_col(t))
-        *shown_at(g, 1 + i, g->nc - 1) = num_cell(t, o, rd_row_total(t, i));
+        *shown_at(g, 1 + i, g->nc - 1) = num_cell(t, o, rd_row_total(t, i), t->ncols);
 }
 
 static void shown_total_row(ShownTable *g, const Table *t, const RenderOpts *o)
@@ -76,9 +76,9 @@ static void shown_total_row(ShownTable *g, const Table *t, const RenderOpts *o)
     size_t r = g->nr - 1;
     *shown_at(g, r, 0) = xstrdup(lang_word(o->lang, W_TOTAL));
     for (size_t j = 0; j < t->ncols; j++)
-        *shown_at(g, r, 1 + j) = num_cell(t, o, rd_total_cell(t, j));
+        *shown_at(g, r, 1 + j) = num_cell(t, o, rd_total_cell(t, j), j);
     if (rd_has_total_col(t))
-        *shown_at(g, r, g->nc - 1) = num_cell(t, o, rd_corner_cell(t));
+        *shown_at(g, r, g->nc - 1) = num_cell(t, o, rd_corner_cell(t), t->ncols);
 }
 
 void rd_shown_build(ShownTable *g, const Table *t, const RenderOpts *o)

@@ -96,6 +96,13 @@ typedef struct {
                                the row totals, the column totals and the grand total (nrows * ncols
                                + nrows + ncols + 1); people read "n/a", csv an empty cell, json null */
     bool total_level;       /* row_level is the word "total" (a table of no level), translated */
+    /* Several metrics side by side (`show revenue, margin by region`): each column's kind and
+     * plain decimals (ncols each), or NULL: every column is `kind` with `decimals`.  Such a
+     * table has col_level "metric" (one level: a column per metric, labelled with the
+     * metric's label) or the second level's name (columns "METRIC MEMBER" grouped by metric,
+     * then "METRIC total"), a total row of each column's own total and no total column. */
+    const ValueKind *col_kinds;
+    const int *col_decimals;
 } Table;
 
 /* A sheet: rows of already formatted cells, for statements, scorecards,

@@ -100,6 +100,10 @@ const char *rd_row_label(const Table *t, size_t i);
 /* Column j's name and label; a one-level table's single column is the metric. */
 const char *rd_col_name(const Table *t, size_t j);
 const char *rd_col_label(const Table *t, size_t j);
+/* Column j's kind and plain decimals (Table.col_kinds, col_decimals; the
+ * table's own for the total column, j == ncols, and when not given). */
+ValueKind rd_col_kind(const Table *t, size_t j);
+int rd_col_decimals(const Table *t, size_t j);
 
 /* ---- text (text.c) ---- */
 

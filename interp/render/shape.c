@@ -93,3 +93,13 @@ const char *rd_col_label(const Table *t, size_t j)
         return t->metric_label ? t->metric_label : rd_col_name(t, j);
     return t->col_labels && t->col_labels[j] ? t->col_labels[j] : rd_col_name(t, j);
 }
+
+ValueKind rd_col_kind(const Table *t, size_t j)
+{
+    return t->col_kinds && j < t->ncols ? t->col_kinds[j] : t->kind;
+}
+
+int rd_col_decimals(const Table *t, size_t j)
+{
+    return t->col_decimals && j < t->ncols ? t->col_decimals[j] : t->decimals;
+}

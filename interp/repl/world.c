@@ -487,12 +487,21 @@ static int compute_totals(ReplWorld *w, const ReplWorld *old)
     return 0;
 }
 
-/* The grid of table i: the previous evaluation's when its metric is
+/* Whether no metric of show s was touched by the change. */
+static bool show_untouched(const ReplWorld *old, const ReplWorld *w, const Node *s)
+{
+    bool same = s->op == SHOW_METRIC && repl_touch_same(old, w, s->name);
+    for (const Node *m = s->b; same && m; m = m->next)
+        same = repl_touch_same(old, w, m->name);
+    return same;
+}
+
+/* The grid of table i: the previous evaluation's when its metrics are
  * untouched, else computed. */
 static void table_grid(ReplWorld *w, const ReplWorld *old, int i)
 {
     const Node *s = w->l.shows[i];
-    for (int j = 0; s->op == SHOW_METRIC && repl_touch_same(old, w, s->name) && j < old->l.n; j++)
+    for (int j = 0; show_untouched(old, w, s) && j < old->l.n; j++)
         if (strcmp(old->keys[j], w->keys[i]) == 0) {
             w->grids[i] = render_grid_ref(old->grids[j]);
             return;

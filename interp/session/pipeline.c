@@ -138,11 +138,11 @@ static bool stage_check(Session *S)
     return !S->d.nerrors;
 }
 
-/* Each level of a show statement, where it is named. */
-static void check_show(Engine *en, const Node *show)
+/* Each level of a show statement for one of its metrics, where it is named. */
+static void check_show_metric(Engine *en, const Node *show, const char *name)
 {
     const Symbols *s = en->p->sym;
-    const Node *metric = strmap_get(&s->metrics, show->name);
+    const Node *metric = strmap_get(&s->metrics, name);
     for (const Node *l = show->a; metric && show->op == SHOW_METRIC && l; l = l->next) {
         bool sub = strcmp(l->name, "week") == 0 || strcmp(l->name, "day") == 0;
         if (sub && alloc_check_week_show(en, metric, l) < 0)
@@ -151,6 +151,13 @@ static void check_show(Engine *en, const Node *show)
         if (lv && alloc_check_levels(en, metric, &lv, 1, l, ALLOC_ASK_TABLE) < 0)
             return;
     }
+}
+
+static void check_show(Engine *en, const Node *show)
+{
+    check_show_metric(en, show, show->name);
+    for (const Node *m = show->op == SHOW_METRIC ? show->b : NULL; m; m = m->next)
+        check_show_metric(en, show, m->name);
 }
 
 /* A metric a statement shows per member of lv (KPIs, statuses, reforecasts). */

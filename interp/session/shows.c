@@ -26,12 +26,23 @@ void session_shows_free(ShowList *l)
 
 static const char *const show_words[] = {"review", "scorecard", "incentive", "reforecast"};
 
-/* Whether w is a metric of the plan (compared in NFC, as the lexer reads names) or a word
- * that starts a table's name. */
+/* Whether some metric has label w. */
+static bool metric_label(const Symbols *s, const char *w)
+{
+    for (size_t i = 0; i < s->metrics.cap; i++) {
+        const Node *m = s->metrics.keys[i] ? s->metrics.vals[i] : NULL;
+        if (m && m->str && strcmp(m->str, w) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Whether w is a metric of the plan or a metric's label (compared in NFC,
+ * as the lexer reads names) or a word that starts a table's name. */
 static bool show_head(const Symbols *s, const char *w)
 {
     char *nfc = ident_nfc(w, strlen(w));
-    bool metric = strmap_get(&s->metrics, nfc ? nfc : w) != NULL;
+    bool metric = strmap_get(&s->metrics, nfc ? nfc : w) || metric_label(s, nfc ? nfc : w);
     free(nfc);
     for (size_t i = 0; !metric && i < sizeof show_words / sizeof *show_words; i++)
         metric = strcmp(w, show_words[i]) == 0;
@@ -45,7 +56,7 @@ static bool show_head_known(Session *S, const char *spec)
 {
     while (*spec == ' ')
         spec++;
-    size_t n = strcspn(spec, " ");
+    size_t n = strcspn(spec, " ,");
     char *w = xstrndup(spec, n);
     const Symbols *s = S->p->sym;
     bool known = !w[0] || show_head(s, w);
@@ -64,8 +75,9 @@ static bool show_head_known(Session *S, const char *spec)
         if (near)
             diag_note_plain(&S->d, "did you mean '%s%s'?", near, spec + n);
         else
-            diag_note_plain(&S->d, "--show takes 'METRIC [by LEVEL, ...]', 'review NAME', "
-                                   "'scorecard NAME', 'incentive NAME' or 'reforecast METRIC'");
+            diag_note_plain(&S->d, "--show takes 'METRIC[, METRIC ...] [by LEVEL, ...]', 'review "
+                                   "NAME', 'scorecard NAME', 'incentive NAME' or 'reforecast "
+                                   "METRIC [by month|quarter|half]'");
         strmap_free(&m);
     }
     free(w);

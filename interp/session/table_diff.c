@@ -12,6 +12,8 @@ char *session_show_key(const Node *s)
 {
     Buf b = {0};
     buf_printf(&b, "%s%s", ast_show_word(s->op), s->name);
+    for (const Node *m = s->op == SHOW_METRIC ? s->b : NULL; m; m = m->next)
+        buf_printf(&b, ", %s", m->name);
     for (const Node *l = s->a; l; l = l->next)
         buf_printf(&b, "%s%s", l == s->a ? " by " : ", ", l->name);
     char *k = xstrdup(buf_cstr(&b));

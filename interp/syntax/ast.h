@@ -66,7 +66,7 @@
     X(N_REVIEW, "review", "name = cadence; a = list of review items")                              \
     X(N_STATUS, "status", "name = metric; a = list of N_ENTRY (green/amber)")                      \
     X(N_FLAG, "flag deviation", "a = expr")                                                        \
-    X(N_REFORECAST, "reforecast", "name = metric")                                                 \
+    X(N_REFORECAST, "reforecast", "name = metric; a = period (N_NAME) or NULL")                    \
     X(N_GROWTH, "growth", "name = metric; str = its history (check)")                              \
     X(N_USE_SCORECARD, "scorecard", "name")                                                        \
     X(N_USE_INCENTIVE, "incentive", "name")                                                        \
@@ -78,7 +78,9 @@
       "str = title; name = incentive; a = given list of N_ENTRY; b = expect list of N_ATTR")       \
     X(N_ASSERT, "assert", "name = scenario or NULL; a = condition; str = message")                 \
     X(N_REPORT, "report", "str = title; a = list of N_SHOW")                                       \
-    X(N_SHOW, "show", "op = SHOW_*; name; a = levels (N_NAME list)")                               \
+    X(N_SHOW, "show",                                                                              \
+      "op = SHOW_*; name; a = levels (N_NAME list; a reforecast's period); b = the metrics after " \
+      "the first (N_NAME list: side by side)")                                                     \
     X(N_IMPORT, "import", "str = path")
 
 typedef enum {

@@ -268,6 +268,7 @@ rv_item: STATUS name '{' entries '}' { $$ = named(ctx, N_STATUS, @$, $2, @2); $$
        | STATUS name %prec LOW    { $$ = named(ctx, N_STATUS, @$, $2, @2); $$->op = 1; /* no bands */ }
        | FLAG DEVIATION expr     { $$ = mk(ctx, N_FLAG, @$); $$->a = $3; }
        | REFORECAST name         { $$ = named(ctx, N_REFORECAST, @$, $2, @2); }
+       | REFORECAST name BY name { $$ = named(ctx, N_REFORECAST, @$, $2, @2); $$->a = named(ctx, N_NAME, @4, $4, @4); }
        | GROWTH '(' name ')'     { $$ = named(ctx, N_GROWTH, @$, $3, @3); }
        | SCORECARD name          { $$ = named(ctx, N_USE_SCORECARD, @$, $2, @2); }
        | INCENTIVE name          { $$ = named(ctx, N_USE_INCENTIVE, @$, $2, @2); }
@@ -313,10 +314,15 @@ shows: %empty                    { $$ = (NodeList){0}; }
      ;
 show: SHOW name                  { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op = SHOW_METRIC; }
     | SHOW name BY show_levels   { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op = SHOW_METRIC; $$->a = $4.head; }
+    | SHOW name ',' show_levels  { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op = SHOW_METRIC; $$->b = $4.head; }
+    | SHOW name ',' show_levels BY show_levels
+        { $$ = named(ctx, N_SHOW, @$, $2, @2); $$->op = SHOW_METRIC; $$->b = $4.head; $$->a = $6.head; }
     | SHOW SCORECARD name        { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_SCORECARD; }
     | SHOW INCENTIVE name        { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_INCENTIVE; }
     | SHOW REVIEW name           { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_REVIEW; }
     | SHOW REFORECAST name       { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_REFORECAST; }
+    | SHOW REFORECAST name BY name
+        { $$ = named(ctx, N_SHOW, @$, $3, @3); $$->op = SHOW_REFORECAST; $$->a = named(ctx, N_NAME, @5, $5, @5); }
     ;
 
 expr: postfix

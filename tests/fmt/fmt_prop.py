@@ -268,6 +268,13 @@ def one(bin_, seed, keep):
                 m, rng.choice(["oct", "2027-11", "dec"]), rng.choice(["10%", "1", "1万"]))
         if m in re.findall(r"^metric (\w+) +(?:money|count)\b", P.text, re.M) and rng.random() < 0.4:
             text += "review weekly { status %s { green: 100%%, amber: 90%% }  flag deviation 10%% }\n" % m
+    side = random.Random(seed * 104729 + 14)  # its own draws, as last year's
+    specs = [alloc_prop.show_text(P, x) for x in ([] if L else P.shows)]
+    specs = [x for x in specs if " by " in x]
+    if specs and side.random() < 0.3:  # metrics side by side (issue 14)
+        spec = side.choice(specs)
+        m = spec.split(" ")[0]
+        text += "metric fq_twice money = %s * 2\nshow %s, fq_twice%s\n" % (m, m, spec[len(m):])
     messy = relayout(rng, text) if seed % 4 else text
     shows = []
     if L:

@@ -1200,6 +1200,47 @@ static void test_lang_words(void **state)
     }
 }
 
+/* Metrics side by side: each column in its own kind and decimals (money in
+ * the display unit, a count, a percent), n/a where a metric has no row. */
+static void test_side_by_side_kinds(void **state)
+{
+    (void)state;
+    static const char *names[] = {"revenue", "orders", "margin"};
+    static const char *labels[] = {"销售额", NULL, "毛利率"};
+    static const ValueKind kinds[] = {VAL_MONEY, VAL_COUNT, VAL_PERCENT};
+    static const int decs[] = {2, 0, 4};
+    static bool na[2 * 3 + 2 + 3 + 1];
+    Num cells[6] = {N("150000"), N("12"), N("0.5"), N("50000"), N("0"), N("0.25")};
+    Num tot[3] = {N("200000"), N("12"), N("0.4375")};
+    na[4] = true; /* east has no orders row */
+    Table t = {.metric = "revenue, orders, margin",
+               .kind = VAL_MONEY,
+               .decimals = 2,
+               .row_level = "region",
+               .col_level = "metric",
+               .nrows = 2,
+               .ncols = 3,
+               .row_names = rnames,
+               .row_labels = rlabels,
+               .col_names = names,
+               .col_labels = labels,
+               .cells = cells,
+               .col_totals = tot,
+               .na = na,
+               .col_kinds = kinds,
+               .col_decimals = decs};
+    check_render(&t, "csv", "万",
+                 "region,revenue,orders,margin\nnorth,150000.00,12,0.5000\n"
+                 "east,50000.00,,0.2500\ntotal,200000.00,12,0.4375\n");
+    check_render(&t, "table", "万",
+                 "revenue, orders, margin (万 CNY)\n"
+                 "region  销售额  orders  毛利率\n"
+                 "------------------------------\n"
+                 "华北     15.00      12  50.00%\n"
+                 "华东      5.00     n/a  25.00%\n"
+                 "total    20.00      12  43.75%\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1237,6 +1278,7 @@ int main(void)
         cmocka_unit_test(test_sheet_labels),
         cmocka_unit_test(test_labels_shared_fall_back_to_names),
         cmocka_unit_test(test_csv_bom),
+        cmocka_unit_test(test_side_by_side_kinds),
         cmocka_unit_test_setup_teardown(test_write_atomic, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_missing_dir, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_write_atomic_rename_fails, make_tmpdir, remove_tmpdir),
