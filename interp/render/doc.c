@@ -4,6 +4,8 @@
  * emitters (emit_*.c) write the bytes. */
 #include "render/render_int.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,7 @@ void render_free(RenderDoc *d)
         free(d->owned[i]);
     free(d->owned);
     free(d->items);
+    free(d->error);
     arena_free(&d->arena);
     free(d);
 }
@@ -78,10 +81,31 @@ bool rd_col_shown(const Sheet *s, size_t c, unsigned view)
     return !s->col_views || !s->col_views[c] || (s->col_views[c] & view);
 }
 
-void render_doc(const RenderDoc *d, Buf *out)
+int render_doc(const RenderDoc *d, Buf *out)
 {
     if (d->format)
         d->format->emit(d, out);
+    return d->error ? -1 : 0;
+}
+
+const char *render_error(const RenderDoc *d)
+{
+    return d->error;
+}
+
+void rd_fail(const RenderDoc *d, const char *fmt, ...)
+{
+    RenderDoc *w = (RenderDoc *)d; /* documents are never const objects: the slot is theirs */
+    if (w->error)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    w->error = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(w->error, (size_t)n + 1, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- the sheet builder ------------------------------------------------------------------ */
@@ -121,6 +145,7 @@ void render_sheet_row(RenderSheet *b, bool total)
         b->text = xrealloc(b->text, b->cap * b->ncols * sizeof *b->text);
         b->plain = xrealloc(b->plain, b->cap * b->ncols * sizeof *b->plain);
         b->style = xrealloc(b->style, b->cap * b->ncols);
+        b->kind = xrealloc(b->kind, b->cap * b->ncols);
         b->total = xrealloc(b->total, b->cap * sizeof *b->total);
     }
     size_t r = b->nrows++;
@@ -128,6 +153,7 @@ void render_sheet_row(RenderSheet *b, bool total)
         b->text[r * b->ncols + c] = "";
         b->plain[r * b->ncols + c] = "";
         b->style[r * b->ncols + c] = STY_NONE;
+        b->kind[r * b->ncols + c] = 0;
     }
     b->total[r] = total;
 }
@@ -142,6 +168,11 @@ void render_sheet_set(RenderSheet *b, size_t c, const char *text, const char *pl
 void render_sheet_style(RenderSheet *b, size_t c, CellStyle style)
 {
     b->style[(b->nrows - 1) * b->ncols + c] = (unsigned char)style;
+}
+
+void render_sheet_kind(RenderSheet *b, size_t c, ValueKind kind)
+{
+    b->kind[(b->nrows - 1) * b->ncols + c] = (unsigned char)(kind + 1);
 }
 
 /* The document takes p (malloc'd) and frees it with itself. */
@@ -170,6 +201,7 @@ void render_sheet_add(RenderSheet *b, const char *title, const char *heading, in
     s.text = own(b->doc, b->text);
     s.plain = own(b->doc, b->plain);
     s.style = own(b->doc, b->style);
+    s.kind = own(b->doc, b->kind);
     s.total = own(b->doc, b->total);
     s.group = group;
     s.note = note ? arena_strdup(a, note) : NULL;
@@ -183,6 +215,7 @@ void render_sheet_discard(RenderSheet *b)
     free(b->text);
     free(b->plain);
     free(b->style);
+    free(b->kind);
     free(b->total);
     memset(b, 0, sizeof *b);
 }

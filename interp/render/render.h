@@ -120,6 +120,8 @@ typedef struct {
     const char *note;               /* a line under the whole sheet, or NULL */
     const unsigned char *col_views; /* per column: the views that show it, or NULL: all */
     unsigned views;                 /* the views that show the sheet; 0: all */
+    const unsigned char *kind;      /* nrows * ncols: 0 plain, else ValueKind + 1 (the
+                                       number format of xlsx), or NULL */
 } Sheet;
 
 typedef struct {
@@ -154,8 +156,12 @@ void render_caption(RenderDoc *d, const char *text);
 void render_add_table(RenderDoc *d, const Table *t);
 void render_add_sheet(RenderDoc *d, const Sheet *s);
 /* Renders the whole document in its format; appends to out.  Items are
- * separated by a blank line (JSON: elements of one array). */
-void render_doc(const RenderDoc *d, Buf *out);
+ * separated by a blank line (JSON: elements of one array).  Returns 0, or
+ * -1 when the format cannot write the document (xlsx: a sheet past
+ * Excel's limits); then nothing is appended and render_error says why. */
+int render_doc(const RenderDoc *d, Buf *out);
+/* Why render_doc failed ("a sheet of more than ..."), or NULL. */
+const char *render_error(const RenderDoc *d);
 
 /* ---- building a sheet --------------------------------------------------------------------- */
 
@@ -169,7 +175,7 @@ typedef struct {
     bool *right, *json_num;
     unsigned char *col_views;
     const char **text, **plain;
-    unsigned char *style;
+    unsigned char *style, *kind;
     bool *total;
 } RenderSheet;
 
@@ -186,6 +192,9 @@ void render_sheet_row(RenderSheet *b, bool total);
  * (NULL: the same). */
 void render_sheet_set(RenderSheet *b, size_t c, const char *text, const char *plain);
 void render_sheet_style(RenderSheet *b, size_t c, CellStyle style);
+/* Cell c of the last row holds a value of this kind (xlsx's number format;
+ * unset: a plain number). */
+void render_sheet_kind(RenderSheet *b, size_t c, ValueKind kind);
 /* Adds the sheet to the document (title, heading, note copied; group: the
  * column that splits people's output, or -1; views: 0 for all) and
  * empties the builder. */

@@ -512,6 +512,10 @@ static int value_option(Repl *S, const char *a, const char *v)
         int rc = usage_error("unknown format '%s' (expected %s)", v, buf_cstr(&names));
         buf_free(&names);
         return rc;
+    } else if (S->format->binary) {
+        return usage_error("the REPL prints tables: %s is a file format (use 'salesplan run "
+                           "--format %s -o FILE')",
+                           v, v);
     }
     return 0;
 }
