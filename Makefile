@@ -97,6 +97,13 @@ check-files: $(BIN)
 check-docs: $(BIN)
 	@sh tests/docs/run.sh ./$(BIN)
 
+# the xlsx format read back with openpyxl: every cell against the csv of the same run,
+# number formats, frozen panes, fills, sheet names, same bytes, refusals (tests/xlsx)
+.PHONY: check-xlsx
+check: check-xlsx
+check-xlsx: $(BIN)
+	@sh tests/xlsx/run.sh ./$(BIN)
+
 check-examples: $(BIN)
 	@set -e; for f in examples/*.plan; do ./$(BIN) check $$f; done
 	@./$(BIN) fmt --check examples/*.plan || { echo "examples: run salesplan fmt -w on the files above" >&2; exit 1; }
@@ -206,6 +213,11 @@ bench: $(BIN)
 
 bench-alloc: $(BIN)
 	sh bench/alloc/run.sh ./$(BIN)
+
+# the xlsx writer: a 10,000-rep x 12-month table as xlsx and as csv, timed
+.PHONY: bench-xlsx
+bench-xlsx: $(BIN)
+	sh bench/xlsx/run.sh ./$(BIN)
 
 # workload W1 of the shared peer benchmark: salesplan against the C reference, byte for byte
 # (tests/w1: hand-made edge cases, S and M data); bench-w1 times it against every peer

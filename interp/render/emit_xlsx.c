@@ -157,10 +157,9 @@ static void clean_name(const char *name, size_t max, Buf *out)
         p += k > 0 ? k : 1;
     }
     while (out->len && out->data[out->len - 1] == '\'')
-        out->len--;
+        out->data[--out->len] = '\0';
     if (!out->len)
         buf_puts(out, "sheet");
-    buf_cstr(out);
 }
 
 static char *folded(const char *s)
@@ -339,8 +338,12 @@ static void write_item(Xlsx *x, const RenderItem *it)
     char title[256];
     size_t rows, ncols;
     item_size(it, &rows, &ncols);
-    lxw_worksheet *ws =
-        workbook_add_worksheet(x->wb, sheet_name(x, item_title(it, title, sizeof title)));
+    const char *name = sheet_name(x, item_title(it, title, sizeof title));
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
+    if (!ws) {
+        rd_fail(x->d, "xlsx: Excel does not take '%s' as a sheet name", name);
+        return;
+    }
     ItemOut o = {x,
                  ws,
                  it,
@@ -376,6 +379,10 @@ static void write_about(Xlsx *x)
                 {W_SOURCE, ro->plan_file},
                 {W_VERSION, ro->version}};
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, sheet_name(x, lang_word(l, W_PLAN)));
+    if (!ws) {
+        rd_fail(x->d, "xlsx: cannot add the sheet '%s'", lang_word(l, W_PLAN));
+        return;
+    }
     lxw_format *bold = cell_format(x, "", true, STY_NONE);
     double w0 = 10, w1 = 10;
     for (lxw_row_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
@@ -440,7 +447,7 @@ static void write_workbook(Xlsx *x, const char *path)
     lxw_doc_properties props = {.title = (char *)x->d->opts.plan_name, .created = XLSX_CREATED};
     workbook_set_properties(x->wb, &props);
     write_about(x);
-    for (size_t i = 0; i < x->d->nitems; i++)
+    for (size_t i = 0; i < x->d->nitems && !x->d->error; i++)
         if (rd_item_shown(&x->d->items[i], RENDER_FLAT))
             write_item(x, &x->d->items[i]);
     lxw_error err = workbook_close(x->wb);

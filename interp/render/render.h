@@ -63,9 +63,10 @@ const RenderFormat *render_format_at(size_t i);
  * (", ", " or ") gives "table, csv, json or md". */
 void render_format_names(Buf *out, const char *sep, const char *last_sep);
 /* Appends a usage text with "{formats}" replaced by the names joined by
- * '|' and "{formats-help}" by each name with its help, "table (aligned,
- * ...), csv (base units), json, or md (...)", wrapped to 84 columns under
- * the column where it starts. */
+ * '|', "{text-formats}" by those of the formats that are not binary (what
+ * a terminal shows), and "{formats-help}" by each name with its help,
+ * "table (aligned, ...), csv (base units), json, ... or xlsx (...)",
+ * wrapped to 84 columns under the column where it starts. */
 void render_usage(Buf *out, const char *text);
 
 /* ---- what a document holds ------------------------------------------------------------------ */

@@ -43,7 +43,7 @@ const char repl_usage[] =
     "  :save FILE         write the plan with the what-ifs applied, formatted\n"
     "  :actuals [CSV...|none]  actuals to use (none: the plan's own)\n"
     "  :as-of [YYYY-MM|DAY|WEEK|none]   review up to this month, day or week\n"
-    "  :format [{formats}]  how tables are printed\n"
+    "  :format [{text-formats}]  how tables are printed\n"
     "  :report [TITLE]    print a report of the plan (no title: list them)\n"
     "  :run               every table `salesplan run` of the plan would print\n"
     "  :quit              leave (also Ctrl-D)\n"

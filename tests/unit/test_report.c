@@ -876,6 +876,9 @@ static void test_format_table(void **state)
                         "  --format FORMAT   table (aligned, display unit; the default), csv (base units),\n"
                         "                    json, md (for pull-request comments), or xlsx (Excel workbook,\n"
                         "                    with -o FILE.xlsx)\n");
+    b.len = 0;
+    render_usage(&b, ":format [{text-formats}]");
+    assert_string_equal(buf_cstr(&b), ":format [table|csv|json|md]");
     buf_free(&b);
 }
 
