@@ -125,7 +125,7 @@ check-views: $(BIN)
 
 check-asan:
 	FMT_PROP_N=40 $(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
-	    build/asan/salesplan check-units check-golden check-hostile check-actuals check-examples \
+	    build/asan/salesplan check-units check-golden check-hostile check-actuals check-examples check-xlsx \
 	    check-docs check-fmt
 	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' check-repl
 	LIMITS_QUICK=1 $(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
@@ -306,6 +306,8 @@ help:
 	@echo "make bench-w1     W1 timed against the peers of ../shared/bench (SIZE=S|M|L, default M)"
 	@echo "make check-fmt    the formatter: cases, every plan idempotent and unchanged, random plans"
 	@echo "make fuzz-fmt     libFuzzer on the formatter for FUZZTIME s (no internal error, idempotent)"
+	@echo "make check-xlsx   --format xlsx read back with openpyxl, cell by cell against the csv"
+	@echo "make bench-xlsx   a 10,000-rep x 12-month table written as xlsx (fails at 2 s)"
 	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"
