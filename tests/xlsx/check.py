@@ -313,6 +313,21 @@ def check_refusals():
         r = run(["run"] + args + ["-o", out])
         check(r.returncode == 2 and says in r.stderr and not os.path.exists(out),
               "%s: exit %d, %s, file %s" % (name, r.returncode, r.stderr[:200], os.path.exists(out)))
+    wide = os.path.join(TMP, "wide")  # 16,400 reps as columns: past Excel's 16,384
+    os.mkdir(wide)
+    subprocess.run(["sh", "bench/alloc/gen.sh", "16400", wide], check=True)
+    with open(os.path.join(wide, "alloc.plan"), encoding="utf-8") as f:
+        text = "".join(l for l in f if "product" not in l)
+    with open(os.path.join(wide, "wide.plan"), "w", encoding="utf-8") as f:
+        f.write(text)
+    r = run(["run", os.path.join(wide, "wide.plan"), "--show", "revenue by month, rep",
+             "--format", "xlsx", "-o", out])
+    check(r.returncode == 2 and not os.path.exists(out) and
+          b"'revenue by month, rep' has 16402 columns; an Excel sheet holds at most 16384 columns"
+          in r.stderr, "past Excel's columns: %d %s" % (r.returncode, r.stderr[:300]))
+    r = run(["run", os.path.join(wide, "wide.plan"), "--show", "revenue by month, rep",
+             "--format", "xlsx"])
+    check(r.returncode == 2 and not r.stdout, "past Excel's columns, to a pipe: nothing written")
     r = run(["diff", plan, plan, "--format", "xlsx"])
     check(r.returncode == 2 and b"--format xlsx is not one of its formats" in r.stderr,
           "diff refuses xlsx: %d %s" % (r.returncode, r.stderr))
