@@ -50,6 +50,7 @@ typedef struct {
     XFormat formats[XLSX_FORMATS];
     size_t nformats;
     char **names; /* sheet names taken, case-folded */
+    char **shown; /* the names as given to the workbook, kept until it is closed */
     size_t nnames;
 } Xlsx;
 
@@ -183,7 +184,7 @@ static bool name_taken(const Xlsx *x, const char *name)
 }
 
 /* A valid sheet name from title, unique case-insensitively ("NAME (2)"),
- * in the document's arena. */
+ * kept until the workbook is freed. */
 static const char *sheet_name(Xlsx *x, const char *title)
 {
     Buf name = {0};
@@ -196,10 +197,11 @@ static const char *sheet_name(Xlsx *x, const char *title)
         buf_puts(&name, suffix);
     }
     x->names = xrealloc(x->names, (x->nnames + 1) * sizeof *x->names);
-    x->names[x->nnames++] = folded(buf_cstr(&name));
-    const char *r = arena_strdup(&((RenderDoc *)x->d)->arena, buf_cstr(&name));
+    x->shown = xrealloc(x->shown, (x->nnames + 1) * sizeof *x->shown);
+    x->names[x->nnames] = folded(buf_cstr(&name));
+    x->shown[x->nnames] = xstrdup(buf_cstr(&name));
     buf_free(&name);
-    return r;
+    return x->shown[x->nnames++];
 }
 
 /* ---- cells ----------------------------------------------------------------------------- */
@@ -474,7 +476,10 @@ void emit_xlsx(const RenderDoc *d, Buf *out)
         out->len = len;
     }
     close(fd);
-    for (size_t i = 0; i < x.nnames; i++)
+    for (size_t i = 0; i < x.nnames; i++) {
         free(x.names[i]);
+        free(x.shown[i]);
+    }
     free(x.names);
+    free(x.shown);
 }
