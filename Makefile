@@ -12,7 +12,8 @@ WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototy
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
 ICU_LIBS   := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc)
 CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinterp -I$(BUILD) -MMD -MP $(ICU_CFLAGS) $(CPPFLAGS)
-LIBS     = -pthread -lreadline -lutf8proc $(ICU_LIBS)
+XLSX_LIBS  := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz)
+LIBS     = -pthread -lreadline -lutf8proc $(ICU_LIBS) $(XLSX_LIBS)
 ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # interp/ holds one folder per module (see the README, "How the code is organised")
@@ -106,6 +107,12 @@ check-lang:
 check: check-excel
 check-excel: $(BIN)
 	@sh tests/excel/run.sh ./$(BIN)
+# the xlsx format read back with openpyxl: every cell against the csv of the same run,
+# number formats, frozen panes, fills, sheet names, same bytes, refusals (tests/xlsx)
+.PHONY: check-xlsx
+check: check-xlsx
+check-xlsx: $(BIN)
+	@sh tests/xlsx/run.sh ./$(BIN)
 
 check-examples: $(BIN)
 	@set -e; for f in examples/*.plan; do ./$(BIN) check $$f; done
@@ -128,7 +135,7 @@ check-views: $(BIN)
 
 check-asan:
 	FMT_PROP_N=40 $(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
-	    build/asan/salesplan check-units check-golden check-hostile check-actuals check-examples \
+	    build/asan/salesplan check-units check-golden check-hostile check-actuals check-examples check-xlsx \
 	    check-docs check-fmt
 	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' check-repl
 	LIMITS_QUICK=1 $(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
@@ -216,6 +223,11 @@ bench: $(BIN)
 
 bench-alloc: $(BIN)
 	sh bench/alloc/run.sh ./$(BIN)
+
+# the xlsx writer: a 10,000-rep x 12-month table as xlsx and as csv, timed
+.PHONY: bench-xlsx
+bench-xlsx: $(BIN)
+	sh bench/xlsx/run.sh ./$(BIN)
 
 # workload W1 of the shared peer benchmark: salesplan against the C reference, byte for byte
 # (tests/w1: hand-made edge cases, S and M data); bench-w1 times it against every peer
@@ -311,6 +323,8 @@ help:
 	@echo "make check-tables metrics side by side equal their own tables, reforecast periods their"
 	@echo "                  months' sums, over every example and golden plan"
 	@echo "make fuzz-fmt     libFuzzer on the formatter for FUZZTIME s (no internal error, idempotent)"
+	@echo "make check-xlsx   --format xlsx read back with openpyxl, cell by cell against the csv"
+	@echo "make bench-xlsx   a 10,000-rep x 12-month table written as xlsx (fails at 2 s)"
 	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"

@@ -247,6 +247,10 @@ int cmd_diff(int argc, char **argv)
     }
     if (!rc && o.nfiles != 2)
         rc = cli_usage_error("diff needs two plan files: OLD.plan NEW.plan%s", "");
+    if (!rc && o.format->binary)
+        rc = cli_usage_error("diff lists changes as text: --format %s is not one of its formats "
+                             "(use table, csv, json or md)",
+                             o.format->name);
     if (!rc)
         rc = diff_plans(&o);
     cli_opts_free(&o);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/term.h"
 #include "check/check.h"
@@ -233,6 +234,17 @@ static int run_plan(const RunOpts *o)
     return rc;
 }
 
+/* A binary format to standard output that is a terminal: refused (2). */
+static int binary_to_terminal(const RenderFormat *f)
+{
+    Buf msg = {0};
+    buf_printf(&msg, "%s is binary: use -o FILE.%s (standard output is a terminal)", f->name,
+               f->name);
+    int rc = cli_usage_error("%s", buf_cstr(&msg));
+    buf_free(&msg);
+    return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
     RunOpts o = {.out = NULL};
@@ -242,6 +254,8 @@ int cmd_run(int argc, char **argv)
         rc = run_arg(&o, argc, argv, &i);
     if (!rc && !o.c.nfiles)
         rc = cli_usage_error("run needs a plan file%s", "");
+    if (!rc && o.c.format->binary && !o.out && !o.explain && isatty(1))
+        rc = binary_to_terminal(o.c.format);
     if (!rc)
         rc = run_plan(&o);
     cli_opts_free(&o.c);

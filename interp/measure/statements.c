@@ -70,8 +70,8 @@ static void ratio(Num v, char *plain, char *text)
 }
 
 /* A metric's value as SPEC §15 writes it: money to the step's decimals,
- * count 0 decimals, percent 4 (a fraction), score 2. */
-static void metric_value(const Symbols *s, const Node *metric, Num v, char *plain, char *text)
+ * count 0 decimals, percent 4 (a fraction), score 2; returns its kind. */
+static ValueKind metric_value(const Symbols *s, const Node *metric, Num v, char *plain, char *text)
 {
     Kind k = sym_metric_kind(metric);
     if (metric->op == MK_DERIVED) { /* as its tables show it: a ratio is a percent */
@@ -83,17 +83,25 @@ static void metric_value(const Symbols *s, const Node *metric, Num v, char *plai
     case K_COUNT:
         vf_fixed(v, 0, false, plain);
         vf_upto(v, 2, text);
-        return;
+        return VAL_COUNT;
     case K_PERCENT:
         ratio(v, plain, text);
-        return;
+        return VAL_PERCENT;
     case K_SCORE:
         vf_fixed(v, 2, false, plain);
         vf_fixed(v, 2, true, text);
-        return;
+        return VAL_SCORE;
     default:
         money(s, v, plain, text);
+        return VAL_MONEY;
     }
+}
+
+/* Sets cell c of the last row to a number of that kind (plain and for people). */
+static void set_num(RenderSheet *b, size_t c, ValueKind kind, const char *text, const char *plain)
+{
+    render_sheet_set(b, c, text, plain);
+    render_sheet_kind(b, c, kind);
 }
 
 /* Sets cell c of the last row to a money value (plain and for people). */
@@ -101,7 +109,7 @@ static void set_money(RenderSheet *b, size_t c, const Symbols *s, Num v)
 {
     char plain[VF_BUFSZ], text[VF_BUFSZ];
     money(s, v, plain, text);
-    render_sheet_set(b, c, text, plain);
+    set_num(b, c, VAL_MONEY, text, plain);
 }
 
 /* Sets cell c of the last row to n/a: "n/a" for people, empty in CSV, null in JSON. */
@@ -183,8 +191,10 @@ static void line_cell(RenderSheet *b, size_t c, const Symbols *s, const Node *li
     }
     if (ms_money_line(line)) {
         money(s, v->num, plain, text);
+        render_sheet_kind(b, c, VAL_MONEY);
     } else if ((Kind)line->op == K_PERCENT) {
         ratio(v->num, plain, text);
+        render_sheet_kind(b, c, VAL_PERCENT);
     } else { /* 4 decimals; people see no trailing zeros */
         vf_fixed(v->num, 4, false, plain);
         vf_fmt(v->num, &(ValFmt){.max_dec = 4, .trim = true, .thousands = true}, text);
@@ -290,12 +300,12 @@ static void scorecard_total(RenderSheet *b, const ScResult *r, size_t c, bool ra
 {
     char plain[VF_BUFSZ], text[VF_BUFSZ];
     render_sheet_word(b, 2, "total");
-    render_sheet_set(b, 3, "100.00%", "1.0000");
+    set_num(b, 3, VAL_PERCENT, "100.00%", "1.0000");
     if (r->total_na[c])
         set_na(b, 7);
     else
-        render_sheet_set(b, 7, vf_fixed(r->total[c], 2, true, text),
-                         vf_fixed(r->total[c], 2, false, plain));
+        set_num(b, 7, VAL_SCORE, vf_fixed(r->total[c], 2, true, text),
+                vf_fixed(r->total[c], 2, false, plain));
     render_sheet_set(b, 8, r->rating[c], NULL);
     if (!ranked)
         return;
@@ -304,7 +314,7 @@ static void scorecard_total(RenderSheet *b, const ScResult *r, size_t c, bool ra
         return;
     }
     snprintf(plain, sizeof plain, "%d", r->rank[c]);
-    render_sheet_set(b, 9, plain, NULL);
+    set_num(b, 9, VAL_COUNT, plain, NULL);
     render_sheet_word(b, 10, r->bottom[c] ? "bottom" : "");
     if (r->bottom[c])
         render_sheet_style(b, 10, STY_RED);
@@ -319,8 +329,7 @@ static void value_cell(RenderSheet *b, size_t c, const Symbols *s, const Node *m
         set_na(b, c);
         return;
     }
-    metric_value(s, metric, v, plain, text);
-    render_sheet_set(b, c, text, plain);
+    set_num(b, c, metric_value(s, metric, v, plain, text), text, plain);
 }
 
 /* KPI k of the member (cell c of the result). */
@@ -331,7 +340,7 @@ static void scorecard_kpi(RenderSheet *b, const Symbols *s, const ScResult *r, s
     const Node *metric = strmap_get(&s->metrics, r->kpis[k]->name);
     render_sheet_set(b, 2, r->kpis[k]->name, NULL);
     ratio(r->weight[k], plain, text);
-    render_sheet_set(b, 3, text, plain);
+    set_num(b, 3, VAL_PERCENT, text, plain);
     value_cell(b, 4, s, metric, r->target[x], r->na[x] & MS_NA_TARGET);
     value_cell(b, 5, s, metric, r->actual[x], r->na[x] & MS_NA_ACTUAL);
     if (r->na[x] & MS_NA_SCORE) {
@@ -340,9 +349,9 @@ static void scorecard_kpi(RenderSheet *b, const Symbols *s, const ScResult *r, s
         return;
     }
     ratio(r->att[x], plain, text);
-    render_sheet_set(b, 6, text, plain);
-    render_sheet_set(b, 7, vf_fixed(r->score[x], 2, true, text),
-                     vf_fixed(r->score[x], 2, false, plain));
+    set_num(b, 6, VAL_PERCENT, text, plain);
+    set_num(b, 7, VAL_SCORE, vf_fixed(r->score[x], 2, true, text),
+            vf_fixed(r->score[x], 2, false, plain));
 }
 
 /* One row per KPI of member i in period p, then its total row. */
@@ -549,12 +558,12 @@ static bool status_cells(RenderSheet *b, const Symbols *s, const StatusItem *si,
     }
     CellStyle sty = status_of(att, si);
     bool flag = flagged(sp, att);
-    metric_value(s, si->metric, v->t, pt, tt);
+    ValueKind k = metric_value(s, si->metric, v->t, pt, tt);
     metric_value(s, si->metric, v->act, pa, ta);
     ratio(att, pr, tr);
-    render_sheet_set(b, 3, tt, pt);
-    render_sheet_set(b, 4, ta, pa);
-    render_sheet_set(b, 5, tr, pr);
+    set_num(b, 3, k, tt, pt);
+    set_num(b, 4, k, ta, pa);
+    set_num(b, 5, VAL_PERCENT, tr, pr);
     vf_fmt(att, &(ValFmt){.shift = 2, .round = NUM_TRUNC, .thousands = true}, pc);
     if (render_lang(b->doc) == LANG_ZH)
         snprintf(cell, STATUS_CELL_SZ, "%s [目标 %s 的 %s%%]", ta, tt, pc);
@@ -920,9 +929,9 @@ static void forecast_cell(RenderSheet *b, size_t c, const Symbols *s, const Fore
         num_sub(chg, NUM_ONE, &chg) == NUM_OK && num_mul(chg, num_from_int(100), &pct) == NUM_OK) {
         ValFmt one = {.min_dec = 1, .max_dec = 1, .thousands = true, .plus = true, .suffix = "%"};
         snprintf(cell, sizeof cell, "%s (%s)", tx, vf_fmt(pct, &one, pc));
-        render_sheet_set(b, c, cell, pl);
+        set_num(b, c, VAL_MONEY, cell, pl);
     } else {
-        render_sheet_set(b, c, tx, pl);
+        set_num(b, c, VAL_MONEY, tx, pl);
     }
 }
 
@@ -1093,7 +1102,7 @@ static void growth_cells(RenderSheet *b, const Symbols *s, const Node *metric, c
         return;
     }
     ratio(g->growth, plain, text);
-    render_sheet_set(b, 5, text, plain);
+    set_num(b, 5, VAL_PERCENT, text, plain);
 }
 
 typedef struct {

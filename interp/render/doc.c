@@ -4,6 +4,8 @@
  * emitters (emit_*.c) write the bytes. */
 #include "render/render_int.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,7 @@ void render_free(RenderDoc *d)
         free(d->owned[i]);
     free(d->owned);
     free(d->items);
+    free(d->error);
     arena_free(&d->arena);
     free(d);
 }
@@ -121,17 +124,40 @@ bool rd_col_shown(const Sheet *s, size_t c, unsigned view)
     return !s->col_views || !s->col_views[c] || (s->col_views[c] & view);
 }
 
-void render_doc(const RenderDoc *d, Buf *out)
+int render_doc(const RenderDoc *d, Buf *out)
 {
     if (!d->format)
-        return;
+        return 0;
     if (render_lang(d) == LANG_EN) { /* json: English keys and words */
         d->format->emit(d, out);
-        return;
+        return d->error ? -1 : 0;
     }
     RenderDoc *t = rd_translated(d, d->opts.lang);
     d->format->emit(t, out);
+    if (t->error)
+        rd_fail(d, "%s", t->error);
     rd_translated_free(t);
+    return d->error ? -1 : 0;
+}
+
+const char *render_error(const RenderDoc *d)
+{
+    return d->error;
+}
+
+void rd_fail(const RenderDoc *d, const char *fmt, ...)
+{
+    RenderDoc *w = (RenderDoc *)d; /* documents are never const objects: the slot is theirs */
+    if (w->error)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    w->error = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(w->error, (size_t)n + 1, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- the sheet builder ------------------------------------------------------------------ */
@@ -179,6 +205,7 @@ void render_sheet_row(RenderSheet *b, bool total)
         b->label = xrealloc(b->label, b->cap * b->ncols * sizeof *b->label);
         b->style = xrealloc(b->style, b->cap * b->ncols);
         b->words = xrealloc(b->words, b->cap * b->ncols);
+        b->kind = xrealloc(b->kind, b->cap * b->ncols);
         b->total = xrealloc(b->total, b->cap * sizeof *b->total);
     }
     size_t r = b->nrows++;
@@ -188,6 +215,7 @@ void render_sheet_row(RenderSheet *b, bool total)
         b->label[r * b->ncols + c] = NULL;
         b->style[r * b->ncols + c] = STY_NONE;
         b->words[r * b->ncols + c] = 0;
+        b->kind[r * b->ncols + c] = 0;
     }
     b->total[r] = total;
 }
@@ -213,6 +241,11 @@ void render_sheet_word(RenderSheet *b, size_t c, const char *word)
 {
     render_sheet_set(b, c, word, NULL);
     b->words[(b->nrows - 1) * b->ncols + c] = 1;
+}
+
+void render_sheet_kind(RenderSheet *b, size_t c, ValueKind kind)
+{
+    b->kind[(b->nrows - 1) * b->ncols + c] = (unsigned char)(kind + 1);
 }
 
 /* The document takes p (malloc'd) and frees it with itself. */
@@ -242,6 +275,7 @@ void render_sheet_add(RenderSheet *b, const char *title, const char *heading, in
     s.plain = own(b->doc, b->plain);
     s.label = own(b->doc, b->label);
     s.style = own(b->doc, b->style);
+    s.kind = own(b->doc, b->kind);
     s.total = own(b->doc, b->total);
     s.words = own(b->doc, b->words);
     s.head_name = b->head_name;
@@ -258,6 +292,7 @@ void render_sheet_discard(RenderSheet *b)
     free(b->plain);
     free(b->label);
     free(b->style);
+    free(b->kind);
     free(b->total);
     free(b->words);
     memset(b, 0, sizeof *b);

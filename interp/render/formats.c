@@ -79,13 +79,26 @@ static void put_formats_help(Buf *out)
     buf_free(&text);
 }
 
+/* The names of the formats that are text (not binary), joined by '|'. */
+static void put_text_formats(Buf *out)
+{
+    for (size_t i = 0, n = 0; i < NFORMATS; i++)
+        if (!formats[i].binary) {
+            buf_puts(out, n++ ? "|" : "");
+            buf_puts(out, formats[i].name);
+        }
+}
+
 void render_usage(Buf *out, const char *text)
 {
-    static const char names[] = "{formats}", help[] = "{formats-help}";
+    static const char names[] = "{formats}", help[] = "{formats-help}", texts[] = "{text-formats}";
     while (*text) {
         if (strncmp(text, names, sizeof names - 1) == 0) {
             render_format_names(out, "|", "|");
             text += sizeof names - 1;
+        } else if (strncmp(text, texts, sizeof texts - 1) == 0) {
+            put_text_formats(out);
+            text += sizeof texts - 1;
         } else if (strncmp(text, help, sizeof help - 1) == 0) {
             put_formats_help(out);
             text += sizeof help - 1;

@@ -63,9 +63,10 @@ const RenderFormat *render_format_at(size_t i);
  * (", ", " or ") gives "table, csv, json or md". */
 void render_format_names(Buf *out, const char *sep, const char *last_sep);
 /* Appends a usage text with "{formats}" replaced by the names joined by
- * '|' and "{formats-help}" by each name with its help, "table (aligned,
- * ...), csv (base units), json, or md (...)", wrapped to 84 columns under
- * the column where it starts. */
+ * '|', "{text-formats}" by those of the formats that are not binary (what
+ * a terminal shows), and "{formats-help}" by each name with its help,
+ * "table (aligned, ...), csv (base units), json, ... or xlsx (...)",
+ * wrapped to 84 columns under the column where it starts. */
 void render_usage(Buf *out, const char *text);
 
 /* ---- what a document holds ------------------------------------------------------------------ */
@@ -135,6 +136,8 @@ typedef struct {
     const unsigned char *words; /* nrows * ncols: 1 where the cell is a word, or NULL */
     const char **label;             /* nrows * ncols, or NULL: where plain is a member's
                                        name, its label (--labels writes it), else NULL */
+    const unsigned char *kind;      /* nrows * ncols: 0 plain, else ValueKind + 1 (the
+                                       number format of xlsx), or NULL */
 } Sheet;
 
 typedef struct {
@@ -174,8 +177,12 @@ void render_caption(RenderDoc *d, const char *text);
 void render_add_table(RenderDoc *d, const Table *t);
 void render_add_sheet(RenderDoc *d, const Sheet *s);
 /* Renders the whole document in its format; appends to out.  Items are
- * separated by a blank line (JSON: elements of one array). */
-void render_doc(const RenderDoc *d, Buf *out);
+ * separated by a blank line (JSON: elements of one array).  Returns 0, or
+ * -1 when the format cannot write the document (xlsx: a sheet past
+ * Excel's limits); then nothing is appended and render_error says why. */
+int render_doc(const RenderDoc *d, Buf *out);
+/* Why render_doc failed ("a sheet of more than ..."), or NULL. */
+const char *render_error(const RenderDoc *d);
 
 /* ---- building a sheet --------------------------------------------------------------------- */
 
@@ -189,7 +196,7 @@ typedef struct {
     bool *right, *json_num;
     unsigned char *col_views;
     const char **text, **plain, **label;
-    unsigned char *style, *words;
+    unsigned char *style, *words, *kind;
     bool *total, *head_name;
 } RenderSheet;
 
@@ -214,6 +221,9 @@ void render_sheet_col_name(RenderSheet *b, size_t c);
 /* Cell c of the last row, whose plain text is a member's name, has this
  * label (NULL: none): what --labels writes in csv and json. */
 void render_sheet_label(RenderSheet *b, size_t c, const char *label);
+/* Cell c of the last row holds a value of this kind (xlsx's number format;
+ * unset: a plain number). */
+void render_sheet_kind(RenderSheet *b, size_t c, ValueKind kind);
 /* Adds the sheet to the document (title, heading, note copied; group: the
  * column that splits people's output, or -1; views: 0 for all) and
  * empties the builder. */

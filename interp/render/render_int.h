@@ -19,7 +19,8 @@
     X(table, "aligned, display unit; the default", false, RENDER_PEOPLE)                           \
     X(csv, "base units", false, RENDER_FLAT)                                                       \
     X(json, NULL, false, RENDER_RECORDS)                                                           \
-    X(md, "for pull-request comments", false, RENDER_PEOPLE)
+    X(md, "for pull-request comments", false, RENDER_PEOPLE)                                       \
+    X(xlsx, "Excel workbook, with -o FILE.xlsx", true, RENDER_FLAT)
 
 #define RENDER_DECLARE_EMITTER(name, help, binary, view)                                           \
     void emit_##name(const RenderDoc *d, Buf *out);
@@ -47,6 +48,7 @@ struct RenderDoc {
     Arena arena;
     void **owned; /* malloc'd blocks the document frees (the sheets' cells) */
     size_t nowned;
+    char *error; /* why the emitter could not write the document (rd_fail), or NULL */
 };
 
 /* --labels: the labels of one column that stand for two different members
@@ -63,6 +65,9 @@ const char *rd_member_key(const StrMap *shared, const char *label, const char *n
  * rd_member_key; freed by rd_sheet_shared_free (NULL is ignored). */
 StrMap *rd_sheet_shared(const Sheet *s, const size_t *cols, size_t n);
 void rd_sheet_shared_free(StrMap *shared, size_t n);
+/* The emitter cannot write the document: the message render_error gives
+ * (the first one is kept).  An emitter that fails appends nothing. */
+void rd_fail(const RenderDoc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Whether the view shows the item. */
 bool rd_item_shown(const RenderItem *it, unsigned view);

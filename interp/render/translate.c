@@ -78,6 +78,7 @@ RenderDoc *rd_translated(const RenderDoc *d, Lang lang)
 
 void rd_translated_free(RenderDoc *t)
 {
+    free(t->error);
     free(t->items);
     arena_free(&t->arena);
     free(t);

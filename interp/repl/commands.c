@@ -247,6 +247,13 @@ static void cmd_format(Repl *S, const Cmd *c)
         buf_free(&names);
         return;
     }
+    if (f->binary) {
+        repl_error_at(S, c->text, c->line, c->argcol, (int)strlen(c->arg),
+                      "the REPL prints tables: %s is a file format (use 'salesplan run --format "
+                      "%s -o FILE')",
+                      f->name, f->name);
+        return;
+    }
     S->format = f;
     repl_say(S, "format: %s\n", f->name);
 }

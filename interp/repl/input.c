@@ -209,7 +209,8 @@ static void command_names(Names *c)
 static void format_names(Names *c)
 {
     for (size_t i = 0; render_format_at(i); i++)
-        name_add(c, render_format_at(i)->name);
+        if (!render_format_at(i)->binary) /* the REPL prints: no file formats */
+            name_add(c, render_format_at(i)->name);
 }
 
 /* After "NAME.": a scorecard's fields (score, rating, rank) or a metric's

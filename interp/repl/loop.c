@@ -43,7 +43,7 @@ const char repl_usage[] =
     "  :save FILE         write the plan with the what-ifs applied, formatted\n"
     "  :actuals [CSV...|none]  actuals to use (none: the plan's own)\n"
     "  :as-of [YYYY-MM|DAY|WEEK|none]   review up to this month, day or week\n"
-    "  :format [{formats}]  how tables are printed\n"
+    "  :format [{text-formats}]  how tables are printed\n"
     "  :report [TITLE]    print a report of the plan (no title: list them)\n"
     "  :run               every table `salesplan run` of the plan would print\n"
     "  :quit              leave (also Ctrl-D)\n"
@@ -519,6 +519,10 @@ static int value_option(Repl *S, const char *a, const char *v)
         int rc = usage_error("unknown format '%s' (expected %s)", v, buf_cstr(&names));
         buf_free(&names);
         return rc;
+    } else if (S->format->binary) {
+        return usage_error("the REPL prints tables: %s is a file format (use 'salesplan run "
+                           "--format %s -o FILE')",
+                           v, v);
     }
     return 0;
 }

@@ -85,12 +85,17 @@ static int add_shows(Engine *en, Measure *ms, const ShowList *l, RenderDoc *doc)
     return rc;
 }
 
+/* Renders the shows into out: 0, 1 when one did not evaluate, or -1 when
+ * the format could not write them (reported in d; nothing appended). */
 static int render_parts(Engine *en, Measure *ms, const ShowList *l, const RenderFormat *f,
-                        const RenderOpts *ro, Buf *out)
+                        const RenderOpts *ro, Diags *d, Buf *out)
 {
     RenderDoc *doc = render_new(f, ro);
     int rc = add_shows(en, ms, l, doc);
-    render_doc(doc, out);
+    if (render_doc(doc, out) < 0) {
+        diag_error(d, (Loc){0}, "%s", render_error(doc));
+        rc = -1;
+    }
     render_free(doc);
     return rc;
 }
@@ -101,7 +106,7 @@ int session_render_parts(Program *p, const SessionOpts *o, Engine *en, Measure *
     RenderOpts ro = session_render_opts(p, color);
     ro.lang = session_lang(p, o);
     ro.bom = false; /* the REPL writes to a terminal */
-    return render_parts(en, ms, l, f, &ro, out);
+    return render_parts(en, ms, l, f, &ro, p->diags, out) != 0;
 }
 
 int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool color, Buf *out)
@@ -116,7 +121,12 @@ int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool co
         int ym = cal_month_code(sym_fiscal_year(S->p->sym), S->ms.as_of);
         ro.as_of = arena_strdup(&S->p->main->arena, cal_month_label(ym, label));
     }
-    return render_parts(&S->en, &S->ms, l, f, &ro, out);
+    int rc = render_parts(&S->en, &S->ms, l, f, &ro, &S->d, out);
+    if (rc < 0) { /* the format refused what was asked: exit 2, no count line */
+        S->usage = true;
+        S->show_errors = S->d.nerrors;
+    }
+    return rc != 0;
 }
 
 static int show_grid(Engine *en, Measure *ms, const Node *show, bool labels, RenderGrid **out)

@@ -169,7 +169,9 @@ RenderOpts session_render_opts(const Program *p, bool color);
 Lang session_lang(const Program *p, const SessionOpts *o);
 /* Renders the shows with format f (and the session's csv_raw_text,
  * csv_bom and labels): 0, or
- * 1 when one did not evaluate (the others are rendered). */
+ * 1 when one did not evaluate (the others are rendered) or the format
+ * could not write them (an error reported, e.g. a sheet past Excel's
+ * limits; then nothing is appended and the session's status is 2). */
 int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool color, Buf *out);
 /* The same on the parts of an evaluation (the REPL's worlds, for a
  * terminal: never a byte-order mark). */

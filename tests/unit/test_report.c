@@ -785,7 +785,7 @@ static Sheet sample_sheet(void)
 {
     Sheet s = {"incentive pay", "per rep", 4, 3, sheet_heads, sheet_right, sheet_jnum,
                sheet_text, sheet_plain, sheet_style, sheet_total, 0, NULL, "a note", NULL, 0,
-               NULL, NULL, NULL};
+               NULL, NULL, NULL, NULL};
     return s;
 }
 
@@ -939,17 +939,23 @@ static void test_format_table(void **state)
     assert_ptr_equal(render_format("md"), render_format_at(3));
     assert_null(render_format("xml"));
     assert_null(render_format(NULL));
-    assert_null(render_format_at(4));
+    assert_ptr_equal(render_format("xlsx"), render_format_at(4));
+    assert_true(render_format("xlsx")->binary);
+    assert_null(render_format_at(5));
     assert_int_equal(render_format("csv")->view, RENDER_FLAT);
     Buf b = {0};
     render_format_names(&b, ", ", " or ");
-    assert_string_equal(buf_cstr(&b), "table, csv, json or md");
+    assert_string_equal(buf_cstr(&b), "table, csv, json, md or xlsx");
     b.len = 0;
     render_usage(&b, "[--format {formats}]\n  --format FORMAT   {formats-help}\n");
     assert_string_equal(buf_cstr(&b),
-                        "[--format table|csv|json|md]\n"
+                        "[--format table|csv|json|md|xlsx]\n"
                         "  --format FORMAT   table (aligned, display unit; the default), csv (base units),\n"
-                        "                    json, or md (for pull-request comments)\n");
+                        "                    json, md (for pull-request comments), or xlsx (Excel workbook,\n"
+                        "                    with -o FILE.xlsx)\n");
+    b.len = 0;
+    render_usage(&b, ":format [{text-formats}]");
+    assert_string_equal(buf_cstr(&b), ":format [table|csv|json|md]");
     buf_free(&b);
 }
 
