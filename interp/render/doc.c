@@ -27,6 +27,7 @@ void render_free(RenderDoc *d)
         free(d->owned[i]);
     free(d->owned);
     free(d->items);
+    free(d->charts);
     arena_free(&d->arena);
     free(d);
 }
@@ -66,6 +67,51 @@ void render_add_table(RenderDoc *d, const Table *t)
 void render_add_sheet(RenderDoc *d, const Sheet *s)
 {
     add_item(d, RI_SHEET)->sheet = *s;
+}
+
+RenderChart render_chart(ChartKind kind, size_t item)
+{
+    RenderChart c = {.kind = kind,
+                     .item = item,
+                     .label_col = -1,
+                     .period_col = -1,
+                     .value_col = -1,
+                     .value2_col = -1,
+                     .line_col = -1,
+                     .style_col = -1,
+                     .filter_col = -1};
+    return c;
+}
+
+void render_add_chart(RenderDoc *d, const RenderChart *c)
+{
+    d->charts = xrealloc(d->charts, (d->ncharts + 1) * sizeof *d->charts);
+    RenderChart *k = &d->charts[d->ncharts++];
+    *k = *c;
+    k->filter = c->filter ? arena_strdup(&d->arena, c->filter) : NULL;
+}
+
+size_t render_item_count(const RenderDoc *d)
+{
+    return d->nitems;
+}
+
+const Sheet *render_item_sheet(const RenderDoc *d, size_t i)
+{
+    return i < d->nitems && d->items[i].kind == RI_SHEET ? &d->items[i].sheet : NULL;
+}
+
+const Table *render_item_table(const RenderDoc *d, size_t i)
+{
+    return i < d->nitems && d->items[i].kind == RI_TABLE ? &d->items[i].table : NULL;
+}
+
+int render_sheet_find(const Sheet *s, const char *head)
+{
+    for (size_t c = 0; c < s->ncols; c++)
+        if (s->heads[c] && strcmp(s->heads[c], head) == 0)
+            return (int)c;
+    return -1;
 }
 
 bool rd_item_shown(const RenderItem *it, unsigned view)

@@ -157,6 +157,46 @@ void render_add_sheet(RenderDoc *d, const Sheet *s);
  * separated by a blank line (JSON: elements of one array). */
 void render_doc(const RenderDoc *d, Buf *out);
 
+/* ---- charts (the html format) ---------------------------------------------------------- */
+
+/* A chart drawn beside an item of the document, from that item's cells
+ * only (its numbers are the table's): the producer says which item and
+ * which of its columns; the html emitter draws it, the other formats
+ * ignore it.  Sheet columns are indices, -1 for none; a chart of a table
+ * reads its cells (a one-level table). */
+typedef enum {
+    CHART_BARS_LINE, /* per period (period_col): value_col as bars beside value2_col, and
+                        line_col as a line, from the total rows */
+    CHART_HBARS,     /* per member (label_col), value_col (an attainment) of the last period,
+                        sorted, with the green and amber thresholds drawn */
+    CHART_HEATMAP,   /* member (label_col) x period (period_col), coloured by style_col's
+                        status, valued by value_col */
+    CHART_HISTOGRAM, /* value_col (payouts) of every member row: count per band */
+    CHART_SHARES     /* a one-level table: each row's share of the total */
+} ChartKind;
+
+typedef struct {
+    ChartKind kind;
+    size_t item; /* index of the table or sheet among the document's items */
+    int label_col, period_col, value_col, value2_col, line_col, style_col;
+    int filter_col;     /* only rows whose plain cell equals filter (-1: every row) */
+    const char *filter; /* copied */
+    bool thresholds;    /* CHART_HBARS: draw green and amber */
+    Num green, amber;
+} RenderChart;
+
+/* A chart with every column -1 and no thresholds. */
+RenderChart render_chart(ChartKind kind, size_t item);
+/* Adds a chart (copied). */
+void render_add_chart(RenderDoc *d, const RenderChart *c);
+/* How many items the document holds (the index the next one will have). */
+size_t render_item_count(const RenderDoc *d);
+/* Item i as a sheet, or NULL when it is a table (and the reverse). */
+const Sheet *render_item_sheet(const RenderDoc *d, size_t i);
+const Table *render_item_table(const RenderDoc *d, size_t i);
+/* Column of a sheet with that head, or -1. */
+int render_sheet_find(const Sheet *s, const char *head);
+
 /* ---- building a sheet --------------------------------------------------------------------- */
 
 /* A sheet being built row by row for a document.  The fields are the

@@ -162,6 +162,17 @@ void session_shows_free(ShowList *l);
 
 /* The plan's display unit and currency, and colour as asked. */
 RenderOpts session_render_opts(const Program *p, bool color);
+/* The plan's render options with the session's: csv_raw_text, the as-of month. */
+RenderOpts session_doc_opts(Session *S, bool color);
+/* Adds the tables and sheets of the shows to doc: 0, or 1 when one did not
+ * evaluate (the others are added). */
+int session_doc_shows(Engine *en, Measure *ms, const ShowList *l, RenderDoc *doc);
+/* What `report` shows: what `run` shows and, when there is something to
+ * review, every review of the plan not among them. */
+void session_report_shows(Session *S);
+/* The report for managers (session/report.c): the shows in the html format
+ * with their charts; 0, or 1 when one did not evaluate. */
+int session_render_report(Session *S, Buf *out);
 /* Renders the shows with format f (and the session's csv_raw_text): 0, or
  * 1 when one did not evaluate (the others are rendered). */
 int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool color, Buf *out);
