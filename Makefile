@@ -96,6 +96,13 @@ check-files: $(BIN)
 check-docs: $(BIN)
 	@sh tests/docs/run.sh ./$(BIN)
 
+# the html report in headless Chromium (every example plan: charts equal to tables, no
+# request, no console error, a screenshot, the PDF's pages) and its bad requests
+.PHONY: check-report
+check: check-report
+check-report: $(BIN)
+	@sh tests/report/run.sh ./$(BIN)
+
 check-examples: $(BIN)
 	@set -e; for f in examples/*.plan; do ./$(BIN) check $$f; done
 	@./$(BIN) fmt --check examples/*.plan || { echo "examples: run salesplan fmt -w on the files above" >&2; exit 1; }
