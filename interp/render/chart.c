@@ -92,7 +92,7 @@ static Pts sheet_points(const Sheet *s, const RenderChart *c)
         q->plain = cell_plain(s, r, c->value_col);
         q->text = cell_text(s, r, c->value_col);
         parse(q->plain, &q->v);
-        q->style = c->style_col >= 0 && s->style ? s->style[r * s->ncols + c->style_col] : 0;
+        q->style = c->style_col < 0 ? -1 : s->style ? s->style[r * s->ncols + c->style_col] : 0;
         q->plain2 = cell_plain(s, r, c->value2_col);
         q->text2 = cell_text(s, r, c->value2_col);
         if (!parse(q->plain2, &q->v2))
@@ -242,12 +242,13 @@ static void last_period(Pts *p)
     p->n = k;
 }
 
-static void threshold(Buf *out, Num v, Num max, int h, const char *cls)
+/* A threshold's line, labelled above the bars (green) or below them (amber). */
+static void threshold(Buf *out, Num v, Num max, int h, const char *cls, bool below)
 {
     int x = CH_LABEL + px(v, max, CH_W - CH_LABEL - 90);
-    rd_svg_line(out, x, CH_TOP, x, h - 4, cls);
+    rd_svg_line(out, x, CH_TOP - 2, x, h - 14, cls);
     char buf[VF_BUFSZ];
-    rd_svg_text(out, x, CH_TOP - 1 > 0 ? CH_TOP - 1 : 8, "middle", "thr", vf_percent(v, 0, buf));
+    rd_svg_text(out, x, below ? h - 3 : CH_TOP - 4, "middle", "thr", vf_percent(v, 0, buf));
 }
 
 static void chart_hbars(Buf *out, const RenderDoc *d, const RenderChart *c, const char *what)
@@ -261,13 +262,13 @@ static void chart_hbars(Buf *out, const RenderDoc *d, const RenderChart *c, cons
     Buf aria = {0};
     buf_printf(&aria, "%s%s%s", what, p.n ? " " : "", p.n ? p.pt[0].period : "");
     figure_open(out, c, "hbars");
-    int h = CH_TOP * 2 + 10 + (int)p.n * CH_ROW;
+    int h = CH_TOP * 2 + 24 + (int)p.n * CH_ROW;
     rd_svg_open(out, CH_W, h, buf_cstr(&aria));
     buf_puts(out, "<g transform=\"translate(0,10)\">\n");
     hbar_rows(out, &p, max, NULL);
     if (c->thresholds) {
-        threshold(out, c->green, max, h - 10, "green");
-        threshold(out, c->amber, max, h - 10, "amber");
+        threshold(out, c->green, max, h - 10, "green", false);
+        threshold(out, c->amber, max, h - 10, "amber", true);
     }
     buf_puts(out, "</g>\n");
     figure_close(out, buf_cstr(&aria));

@@ -121,7 +121,8 @@ static void sheet_cell(Buf *out, const Sheet *s, size_t r, size_t c)
     int sty = s->style ? s->style[r * s->ncols + c] : STY_NONE;
     const char *plain = s->plain[r * s->ncols + c];
     buf_printf(out, "<td class=\"%s%s\" data-col=\"%zu\"", num ? "n" : "t", style_class(sty), c);
-    if (num && plain && plain[0]) {
+    Num v;
+    if (num && plain && plain[0] && num_parse(plain, strlen(plain), &v) == NUM_OK) {
         buf_puts(out, " data-value=\"");
         rd_html_text(out, plain);
         buf_putc(out, '"');
@@ -194,6 +195,9 @@ static void item_heading(Buf *out, const RenderItem *it, const RenderOpts *o)
     const Table *t = &it->table;
     Buf h = {0};
     rd_metric_heading(&h, t, o, false);
+    if (!t->title && t->row_level)
+        buf_printf(&h, " — %s%s%s", t->row_level, t->col_level ? " × " : "",
+                   t->col_level ? t->col_level : "");
     element(out, "h2", NULL, t->title ? t->title : buf_cstr(&h));
     if (t->title)
         element(out, "p", "heading", buf_cstr(&h));

@@ -862,17 +862,19 @@ static void test_format_table(void **state)
     assert_ptr_equal(render_format("md"), render_format_at(3));
     assert_null(render_format("xml"));
     assert_null(render_format(NULL));
-    assert_null(render_format_at(4));
+    assert_ptr_equal(render_format("html"), render_format_at(4));
+    assert_null(render_format_at(5));
     assert_int_equal(render_format("csv")->view, RENDER_FLAT);
     Buf b = {0};
     render_format_names(&b, ", ", " or ");
-    assert_string_equal(buf_cstr(&b), "table, csv, json or md");
+    assert_string_equal(buf_cstr(&b), "table, csv, json, md or html");
     b.len = 0;
     render_usage(&b, "[--format {formats}]\n  --format FORMAT   {formats-help}\n");
     assert_string_equal(buf_cstr(&b),
-                        "[--format table|csv|json|md]\n"
+                        "[--format table|csv|json|md|html]\n"
                         "  --format FORMAT   table (aligned, display unit; the default), csv (base units),\n"
-                        "                    json, or md (for pull-request comments)\n");
+                        "                    json, md (for pull-request comments), or html (a self-contained\n"
+                        "                    web page)\n");
     buf_free(&b);
 }
 
