@@ -351,6 +351,56 @@ static void chart_bars_line(Buf *out, const RenderDoc *d, const RenderChart *c, 
     free(p.pt);
 }
 
+/* ---- a line across the columns of the total row ------------------------------------------- */
+
+static Pts line_points(const Sheet *s, const RenderChart *c)
+{
+    Pts p = {xcalloc(s->ncols + 1, sizeof(Pt)), 0};
+    size_t r = s->nrows;
+    while (r > 0 && !(s->total && s->total[r - 1]))
+        r--;
+    for (int k = c->value_col; r > 0 && k >= 0 && k <= c->value2_col && k < (int)s->ncols; k++) {
+        Pt *q = &p.pt[p.n];
+        q->plain = cell_plain(s, r - 1, k);
+        if (!parse(q->plain, &q->v))
+            continue;
+        q->label = cell_text(s, r - 1, 0);
+        q->period = s->heads[k];
+        q->text = cell_text(s, r - 1, k);
+        q->row = (long)r - 1;
+        q->col = k;
+        p.n++;
+    }
+    return p;
+}
+
+static void chart_line(Buf *out, const RenderDoc *d, const RenderChart *c, const char *what)
+{
+    Pts p = line_points(&d->items[c->item].sheet, c);
+    Num max = max_of(&p, false);
+    int base = 170, step = p.n ? (CH_W - 60) / (int)p.n : 0, px0 = 0, py0 = 0;
+    step = step > 60 ? 60 : step;
+    figure_open(out, c, "line");
+    rd_svg_open(out, CH_W, 200, what);
+    rd_svg_line(out, 30, base, 30 + step * (int)p.n, base, "axis");
+    Buf t = {0};
+    for (size_t i = 0; i < p.n; i++) {
+        const Pt *q = &p.pt[i];
+        int x = 30 + step / 2 + (int)i * step, y = base - px(q->v, max, base - 20);
+        if (i > 0)
+            rd_svg_line(out, px0, py0, x, y, "fc");
+        rd_svg_rect(out, x - 3, y - 3, 6, 6, "dot", mark_title(&t, q->label, q->period, q->text),
+                    q->plain, q->row, q->col);
+        if (i == 0 || i + 1 == p.n || p.n <= 6)
+            rd_svg_text(out, x, base + 14, "middle", "lbl", q->period);
+        px0 = x;
+        py0 = y;
+    }
+    buf_free(&t);
+    figure_close(out, what);
+    free(p.pt);
+}
+
 /* The chart's caption: the sheet's title and the column it draws. */
 static const char *chart_what(Buf *b, const RenderDoc *d, const RenderChart *c)
 {
@@ -364,7 +414,7 @@ static const char *chart_what(Buf *b, const RenderDoc *d, const RenderChart *c)
     if (c->value_col >= 0)
         buf_printf(b, ": %s", s->heads[c->value_col]);
     if (c->value2_col >= 0)
-        buf_printf(b, ", %s", s->heads[c->value2_col]);
+        buf_printf(b, c->kind == CHART_LINE ? " … %s" : ", %s", s->heads[c->value2_col]);
     return buf_cstr(b);
 }
 
@@ -389,6 +439,9 @@ void rd_chart(Buf *out, const RenderDoc *d, const RenderChart *c)
         break;
     case CHART_BARS_LINE:
         chart_bars_line(out, d, c, buf_cstr(&what));
+        break;
+    case CHART_LINE:
+        chart_line(out, d, c, buf_cstr(&what));
         break;
     case CHART_HISTOGRAM:
         break;

@@ -77,7 +77,6 @@ RenderChart render_chart(ChartKind kind, size_t item)
                      .period_col = -1,
                      .value_col = -1,
                      .value2_col = -1,
-                     .line_col = -1,
                      .style_col = -1,
                      .filter_col = -1};
     return c;

@@ -28,7 +28,7 @@ static const char html_css[] =
     "svg text{font-size:11px;fill:#333}\n"
     "rect.bar{fill:#4878a8}rect.bar2{fill:#e8963c}rect.s-green{fill:#5bb35b}"
     "rect.s-amber{fill:#e8b33c}rect.s-red{fill:#d65c5c}rect.s-none{fill:#ccc}"
-    "rect.s-mark{fill:#9a86c8}\n"
+    "rect.s-mark{fill:#9a86c8}rect.dot{fill:#c0392b}\n"
     "line.axis{stroke:#888}line.green{stroke:#2e8b2e;stroke-dasharray:4 3}"
     "line.amber{stroke:#c08a00;stroke-dasharray:4 3}line.fc{stroke:#c0392b;stroke-width:2}\n"
     "footer{color:#777;font-size:11px;margin-top:24px}\n"

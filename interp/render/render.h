@@ -165,8 +165,10 @@ void render_doc(const RenderDoc *d, Buf *out);
  * ignore it.  Sheet columns are indices, -1 for none; a chart of a table
  * reads its cells (a one-level table). */
 typedef enum {
-    CHART_BARS_LINE, /* per period (period_col): value_col as bars beside value2_col, and
-                        line_col as a line, from the total rows */
+    CHART_BARS_LINE, /* per period (period_col): value_col as bars beside value2_col, from
+                        the total rows */
+    CHART_LINE,      /* the last total row's columns value_col..value2_col (periods) as a
+                        line: a reforecast of the months left */
     CHART_HBARS,     /* per member (label_col), value_col (an attainment) of the last period,
                         sorted, with the green and amber thresholds drawn */
     CHART_HEATMAP,   /* member (label_col) x period (period_col), coloured by style_col's
@@ -178,7 +180,7 @@ typedef enum {
 typedef struct {
     ChartKind kind;
     size_t item; /* index of the table or sheet among the document's items */
-    int label_col, period_col, value_col, value2_col, line_col, style_col;
+    int label_col, period_col, value_col, value2_col, style_col;
     int filter_col;     /* only rows whose plain cell equals filter (-1: every row) */
     const char *filter; /* copied */
     bool thresholds;    /* CHART_HBARS: draw green and amber */

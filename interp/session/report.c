@@ -80,12 +80,30 @@ static void payout_chart(RenderDoc *doc, size_t i)
     render_add_chart(doc, &c);
 }
 
+/* A reforecast: the team's months left as a line (the total row's
+ * columns between "actual to ..." and "rest of year"). */
+static void reforecast_chart(RenderDoc *doc, size_t i)
+{
+    const Sheet *s = render_item_sheet(doc, i);
+    int rest = render_sheet_find(s, "rest of year"), from = -1;
+    for (int c = 0; c < rest; c++)
+        if (strncmp(s->heads[c], "actual to ", 10) == 0)
+            from = c + 1;
+    if (from < 0 || rest <= from)
+        return;
+    RenderChart c = render_chart(CHART_LINE, i);
+    c.value_col = from;
+    c.value2_col = rest - 1;
+    render_add_chart(doc, &c);
+}
+
 /* The charts of items [from, to), which came from show. */
 static void add_charts(Measure *ms, RenderDoc *doc, size_t from, size_t to, const Node *show)
 {
     for (size_t i = from; i < to; i++) {
         if (render_item_table(doc, i)) {
-            render_add_chart(doc, &(RenderChart){.kind = CHART_SHARES, .item = i});
+            RenderChart c = render_chart(CHART_SHARES, i);
+            render_add_chart(doc, &c);
             continue;
         }
         const Sheet *s = render_item_sheet(doc, i);
@@ -93,6 +111,8 @@ static void add_charts(Measure *ms, RenderDoc *doc, size_t from, size_t to, cons
             status_charts(ms, doc, i, show->op == SHOW_REVIEW ? show : NULL);
         else if (render_sheet_find(s, "payout") >= 0)
             payout_chart(doc, i);
+        else if (render_sheet_find(s, "rest of year") >= 0)
+            reforecast_chart(doc, i);
     }
 }
 
