@@ -323,23 +323,35 @@ static void chart_heatmap(Buf *out, const RenderDoc *d, const RenderChart *c, co
 
 /* ---- target and actual per period ---------------------------------------------------------- */
 
+/* The legend of the two bars: their columns' heads. */
+static void bars_legend(Buf *out, const Sheet *s, const RenderChart *c, int x)
+{
+    rd_svg_rect(out, x, 4, 10, 10, "bar", s->heads[c->value_col], NULL, -1, -1);
+    rd_svg_text(out, x + 14, 13, "start", "lbl", s->heads[c->value_col]);
+    if (c->value2_col < 0)
+        return;
+    rd_svg_rect(out, x + 80, 4, 10, 10, "bar2", s->heads[c->value2_col], NULL, -1, -1);
+    rd_svg_text(out, x + 94, 13, "start", "lbl", s->heads[c->value2_col]);
+}
+
 static void chart_bars_line(Buf *out, const RenderDoc *d, const RenderChart *c, const char *what)
 {
     Pts p = sheet_points(&d->items[c->item].sheet, c);
     Num max = max_of(&p, true);
-    int h = 200, base = 170, bw = p.n ? (CH_W - 40) / (int)p.n : 0;
+    int h = 200, base = 175, bw = p.n ? (CH_W - 40) / (int)p.n : 0;
     bw = bw > 60 ? 60 : bw;
     figure_open(out, c, "bars");
     rd_svg_open(out, CH_W, h, what);
     rd_svg_line(out, 30, base, 30 + bw * (int)p.n, base, "axis");
+    bars_legend(out, &d->items[c->item].sheet, c, 32);
     Buf t = {0};
     for (size_t i = 0; i < p.n; i++) {
         const Pt *q = &p.pt[i];
-        int x = 32 + (int)i * bw, h1 = px(q->v, max, base - 10);
+        int x = 32 + (int)i * bw, h1 = px(q->v, max, base - 24);
         rd_svg_rect(out, x, base - h1, bw / 2 - 2, h1, "bar",
                     mark_title(&t, q->label, q->period, q->text), q->plain, q->row, q->col);
         if (q->plain2) {
-            int h2 = px(q->v2, max, base - 10);
+            int h2 = px(q->v2, max, base - 24);
             rd_svg_rect(out, x + bw / 2 - 1, base - h2, bw / 2 - 2, h2, "bar2",
                         mark_title(&t, q->label, q->period, q->text2), q->plain2, q->row, q->col2);
         }

@@ -1,8 +1,8 @@
 /* emit_html.c -- the html format: one self-contained page (inline CSS, no
  * script, a Content-Security-Policy that lets it fetch nothing) with the
  * plan's title, fiscal year and as-of month, every table and sheet as
- * people read them (each in a section that starts a printed page), the
- * charts attached to them (chart.c) and the version in a footer.  Every
+ * people read them (each in a section that starts a printed page) under
+ * the charts attached to them (chart.c), and the version in a footer.  Every
  * text is escaped; numeric cells carry their plain value in data-value. */
 #include "render/render_int.h"
 
@@ -16,7 +16,7 @@ static const char html_css[] =
     "section.item{margin:0 0 28px}\n"
     "h2{font-size:16px;margin:0 0 4px}\n"
     "p.heading,p.note{color:#555;margin:4px 0}\n"
-    "div.pair{display:flex;flex-wrap:wrap;gap:20px;align-items:flex-start}\n"
+    "div.charts{display:flex;flex-wrap:wrap;gap:8px 24px;align-items:flex-end;margin:6px 0}\n"
     "table{border-collapse:collapse;margin:4px 0 10px}\n"
     "th,td{border-bottom:1px solid #ddd;padding:2px 8px;white-space:nowrap}\n"
     "th{text-align:left;background:#f3f3f3}\n"
@@ -204,12 +204,29 @@ static void item_heading(Buf *out, const RenderItem *it, const RenderOpts *o)
     buf_free(&h);
 }
 
+/* The charts of item i, in a row above its tables. */
+static void item_charts(Buf *out, const RenderDoc *d, size_t i)
+{
+    bool any = false;
+    for (size_t k = 0; k < d->ncharts; k++) {
+        if (d->charts[k].item != i)
+            continue;
+        if (!any)
+            buf_puts(out, "<div class=\"charts\">\n");
+        any = true;
+        rd_chart(out, d, &d->charts[k]);
+    }
+    if (any)
+        buf_puts(out, "</div>\n");
+}
+
 static void html_item(Buf *out, const RenderDoc *d, size_t i)
 {
     const RenderItem *it = &d->items[i];
     buf_printf(out, "<section class=\"item\" id=\"item-%zu\">\n", i);
     item_heading(out, it, &d->opts);
-    buf_puts(out, "<div class=\"pair\">\n<div class=\"tables\">\n");
+    item_charts(out, d, i);
+    buf_puts(out, "<div class=\"tables\">\n");
     if (it->kind == RI_TABLE) {
         html_table(out, &it->table, &d->opts);
         if (it->table.note)
@@ -217,10 +234,6 @@ static void html_item(Buf *out, const RenderDoc *d, size_t i)
     } else {
         html_sheet(out, &it->sheet, &d->opts);
     }
-    buf_puts(out, "</div>\n");
-    for (size_t k = 0; k < d->ncharts; k++)
-        if (d->charts[k].item == i)
-            rd_chart(out, d, &d->charts[k]);
     buf_puts(out, "</div>\n</section>\n");
 }
 
