@@ -15,11 +15,11 @@ For every examples/*.plan (with its own actuals; a few with --as-of or
     expected_pages (one A4 page per section -- print CSS breaks before each
     -- and more where a section's tables are longer than a page), and is at
     least the number of sections.
-A doctored copy (an external image, no CSP) must be caught by the net log
-check, so that check can fail.
+A doctored page (an external image and a failing script, no CSP) must be
+caught by the net log and console checks, so that those checks can fail.
 
-usage: check_report.py ./salesplan [UPDATE=1 in the environment rewrites
-expected_pages]
+usage: check_report.py ./salesplan (UPDATE=1 in the environment rewrites
+expected_pages; REPORT_PLANS=a,b checks examples/a.plan and b.plan only)
 """
 import glob
 import json
@@ -168,7 +168,7 @@ def one_report(sp, plan, suffix, args, tmp, expected, found):
     pdf = os.path.join(tmp, name + ".pdf")
     chromium(["--print-to-pdf=" + pdf, "--no-pdf-header-footer"], html, tmp)
     pages = pdf_pages(pdf)
-    found[name] = pages
+    found[name] = (pages, len(dom.sections))
     if pages < len(dom.sections):
         errs.append("%d pages for %d sections" % (pages, len(dom.sections)))
     if not os.environ.get("UPDATE") and expected.get(name) != pages:
@@ -177,14 +177,15 @@ def one_report(sp, plan, suffix, args, tmp, expected, found):
 
 
 def doctored(tmp):
-    """A page that fetches must be caught: the check itself can fail."""
+    """A page that fetches and fails in a script must be caught: the
+    checks themselves can fail."""
     html = os.path.join(tmp, "doctored.html")
     with open(html, "w") as f:
         f.write("<!DOCTYPE html><html><body><p>x</p>"
-                "<img src=\"http://127.0.0.1:9/x.png\"></body></html>")
+                "<img src=\"http://127.0.0.1:9/x.png\"><script>nosuchfn()</script></body></html>")
     netlog = os.path.join(tmp, "doctored.netlog.json")
-    chromium(["--dump-dom", "--log-net-log=" + netlog], html, tmp)
-    return bool(foreign(net_urls(netlog), html))
+    _, log = chromium(["--dump-dom", "--log-net-log=" + netlog], html, tmp)
+    return bool(foreign(net_urls(netlog), html)) and bool(console_errors(log))
 
 
 def read_expected():
@@ -193,7 +194,7 @@ def read_expected():
     if os.path.exists(path):
         for line in open(path, encoding="utf-8"):
             if line.strip() and not line.startswith("#"):
-                k, v = line.split()
+                k, v = line.split()[:2]
                 exp[k] = int(v)
     return path, exp
 
@@ -206,8 +207,11 @@ def main():
     found, errors, marks, runs = {}, [], 0, 0
     with tempfile.TemporaryDirectory() as tmp:
         if not doctored(tmp):
-            errors.append("the net log check did not see a page's request")
+            errors.append("a doctored page's request or script error went unseen")
+        only = os.environ.get("REPORT_PLANS")  # e.g. "team_review,fy2027": those only
         for plan in sorted(glob.glob(os.path.join(ROOT, "examples", "*.plan"))):
+            if only and os.path.basename(plan)[:-5] not in only.split(","):
+                continue
             cases = [("", [])] + EXTRA.get(os.path.basename(plan), [])
             for suffix, args in cases:
                 e, m = one_report(sp, plan, suffix, args, tmp, expected, found)
@@ -216,9 +220,11 @@ def main():
                 runs += 1
     if os.environ.get("UPDATE"):
         with open(path, "w", encoding="utf-8") as f:
-            f.write("# report: printed A4 pages (tests/report/check_report.py)\n")
+            f.write("# report: printed A4 pages (tests/report/check_report.py): one per\n"
+                    "# section (a table or sheet with its charts), more where a section's\n"
+                    "# tables run longer than a page; then the number of sections\n")
             for k in sorted(found):
-                f.write("%s %d\n" % (k, found[k]))
+                f.write("%s %d %d\n" % (k, found[k][0], found[k][1]))
     if marks == 0:
         errors.append("no chart mark in any report")
     for e in errors:
