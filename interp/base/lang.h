@@ -26,7 +26,11 @@ typedef enum { LANG_EN, LANG_ZH } Lang;
     X(W_FISCAL_YEAR, "fiscal year", "财年")                                                        \
     X(W_AS_OF, "as of", "截至")                                                                    \
     X(W_SOURCE, "source", "源文件")                                                                \
-    X(W_VERSION, "salesplan version", "salesplan 版本")
+    X(W_VERSION, "salesplan version", "salesplan 版本")                                            \
+    X(W_PAYOUT_DISTRIBUTION, "payout distribution", "奖金分布")                                    \
+    X(W_FROM, "from", "从")                                                                        \
+    X(W_BELOW, "below", "至（不含）")                                                              \
+    X(W_MEMBERS, "members", "人数")
 
 #define LANG_WORD_ID(id, en, zh) id,
 typedef enum { LANG_WORDS(LANG_WORD_ID) LANG_NWORDS } LangWord;

@@ -340,7 +340,7 @@ static void chart_bars_line(Buf *out, const RenderDoc *d, const RenderChart *c, 
     Num max = max_of(&p, true);
     int h = 200, base = 175, bw = p.n ? (CH_W - 40) / (int)p.n : 0;
     bw = bw > 60 ? 60 : bw;
-    figure_open(out, c, "bars");
+    figure_open(out, c, c->kind == CHART_HISTOGRAM ? "histogram" : "bars");
     rd_svg_open(out, CH_W, h, what);
     rd_svg_line(out, 30, base, 30 + bw * (int)p.n, base, "axis");
     bars_legend(out, &d->items[c->item].sheet, c, 32);
@@ -348,15 +348,16 @@ static void chart_bars_line(Buf *out, const RenderDoc *d, const RenderChart *c, 
     for (size_t i = 0; i < p.n; i++) {
         const Pt *q = &p.pt[i];
         int x = 32 + (int)i * bw, h1 = px(q->v, max, base - 24);
-        rd_svg_rect(out, x, base - h1, bw / 2 - 2, h1, "bar",
+        rd_svg_rect(out, x, base - h1, c->value2_col >= 0 ? bw / 2 - 2 : bw - 4, h1, "bar",
                     mark_title(&t, q->label, q->period, q->text), q->plain, q->row, q->col);
         if (q->plain2) {
             int h2 = px(q->v2, max, base - 24);
             rd_svg_rect(out, x + bw / 2 - 1, base - h2, bw / 2 - 2, h2, "bar2",
                         mark_title(&t, q->label, q->period, q->text2), q->plain2, q->row, q->col2);
         }
-        if (i == 0 || i + 1 == p.n || p.n <= 6)
-            rd_svg_text(out, x + bw / 2, base + 14, "middle", "lbl", q->period);
+        if (i == 0 || i + 1 == p.n || p.n <= 6 || (c->kind == CHART_HISTOGRAM && i % 2 == 0))
+            rd_svg_text(out, x + bw / 2, base + 14, "middle", "lbl",
+                        q->period[0] ? q->period : q->label);
     }
     buf_free(&t);
     figure_close(out, what);
@@ -456,6 +457,7 @@ void rd_chart(Buf *out, const RenderDoc *d, const RenderChart *c)
         chart_line(out, d, c, buf_cstr(&what));
         break;
     case CHART_HISTOGRAM:
+        chart_bars_line(out, d, c, buf_cstr(&what));
         break;
     }
     buf_free(&what);

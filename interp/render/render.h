@@ -173,7 +173,8 @@ typedef enum {
                         sorted, with the green and amber thresholds drawn */
     CHART_HEATMAP,   /* member (label_col) x period (period_col), coloured by style_col's
                         status, valued by value_col */
-    CHART_HISTOGRAM, /* value_col (payouts) of every member row: count per band */
+    CHART_HISTOGRAM, /* a distribution: value_col (members per band) of every row as bars,
+                        labelled by label_col (the band's lower bound) */
     CHART_SHARES     /* a one-level table: each row's share of the total */
 } ChartKind;
 
