@@ -4,6 +4,7 @@
  * decided here; render/ draws them from the item's cells (so a chart's
  * numbers are its table's), measure/ gives the review's thresholds. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/valfmt.h"
@@ -74,8 +75,8 @@ enum { MAX_BANDS = 12 };
 
 /* The payouts of the last period of an incentive statement (member rows). */
 typedef struct {
-    Num v[4096];
-    int n, decimals;
+    Num *v; /* malloc'd */
+    int n, cap, decimals;
     const char *period;
     Num lo, hi;
 } Payouts;
@@ -92,8 +93,12 @@ static void last_payouts(const Sheet *s, int payout, int period, Payouts *p)
             continue;
         if (!p->period)
             p->period = per;
-        if (strcmp(per, p->period) != 0 || p->n == 4096)
+        if (strcmp(per, p->period) != 0)
             break;
+        if (p->n == p->cap) {
+            p->cap = p->cap ? 2 * p->cap : 64;
+            p->v = xrealloc(p->v, (size_t)p->cap * sizeof *p->v);
+        }
         const char *dot = strchr(v, '.');
         int dec = dot ? (int)strlen(dot + 1) : 0;
         p->decimals = dec > p->decimals ? dec : p->decimals;
@@ -167,15 +172,17 @@ static void payout_distribution(RenderDoc *doc, size_t i, const char *name, Lang
 {
     const Sheet *s = render_item_sheet(doc, i);
     int payout = render_sheet_find(s, "payout"), period = render_sheet_find(s, "period");
-    static Payouts p;
-    memset(&p, 0, sizeof p);
-    if (payout < 0 || period < 0 || (last_payouts(s, payout, period, &p), p.n == 0))
+    Payouts p = {0};
+    if (payout < 0 || period < 0 || (last_payouts(s, payout, period, &p), p.n == 0)) {
+        free(p.v);
         return;
+    }
     Num w = band_width(p.lo, p.hi), start = num_from_int(0), q;
     int64_t k = 0;
     if (num_div(p.lo, w, &q) == NUM_OK && num_to_int(q, NUM_FLOOR, &k) == NUM_OK)
         num_mul(w, num_from_int(k), &start); /* the first band holds the least payout */
     int count[MAX_BANDS], nb = band_counts(&p, start, w, count);
+    free(p.v);
     RenderSheet b;
     render_sheet_init(&b, doc, 3);
     render_sheet_col(&b, 0, lang_word(lang, W_FROM), true);
