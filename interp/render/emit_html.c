@@ -34,7 +34,8 @@ static const char html_css[] =
     "footer{color:#777;font-size:11px;margin-top:24px}\n"
     "@page{size:A4;margin:14mm}\n"
     "@media print{body{margin:0}section.item+section.item{break-before:page}"
-    "tr{break-inside:avoid}figure{break-inside:avoid}}\n";
+    "tr{break-inside:avoid}figure{break-inside:avoid}h2,h3,p.heading{break-after:avoid}"
+    "thead{display:table-header-group}}\n";
 
 /* An element with escaped text: <tag class="cls">s</tag>. */
 static void element(Buf *out, const char *tag, const char *cls, const char *s)
