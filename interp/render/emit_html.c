@@ -33,7 +33,9 @@ static const char html_css[] =
     "line.amber{stroke:#c08a00;stroke-dasharray:4 3}line.fc{stroke:#c0392b;stroke-width:2}\n"
     "footer{color:#777;font-size:11px;margin-top:24px}\n"
     "@page{size:A4;margin:14mm}\n"
-    "@media print{body{margin:0}section.item+section.item{break-before:page}"
+    "@media "
+    "print{body{margin:0;-webkit-print-color-adjust:exact;print-color-adjust:exact}section.item+"
+    "section.item{break-before:page}"
     "tr{break-inside:avoid}figure{break-inside:avoid}h2,h3,p.heading{break-after:avoid}"
     "thead{display:table-header-group}}\n";
 
