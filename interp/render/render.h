@@ -1,6 +1,7 @@
-/* render.h -- output as data: a document of tables and sheets, rendered
+/* render.h -- output as data: a document of tables and sheets (and the
+ * charts the html format draws beside them from their cells), rendered
  * whole in one of the output formats (the format table: table, csv, json,
- * md); the logical grid of each item (what CSV writes, what the table diff
+ * md, html); the logical grid of each item (what CSV writes, what the table diff
  * compares); atomic output files.
  *
  * Ownership: a RenderDoc owns an arena (render_arena) and everything copied
@@ -10,7 +11,8 @@
  * render_add_table and render_add_sheet copy only the struct: the arrays and
  * strings a Table or Sheet points to stay the caller's and must live until
  * the document is rendered or freed (allocate them in render_arena to tie
- * them to it).  render_free releases the document and its arena.  A
+ * them to it).  render_add_chart copies the chart (its filter text into the
+ * arena).  render_free releases the document and its arena.  A
  * RenderGrid owns its texts and is reference counted (render_grid_ref,
  * render_grid_unref), so that it outlives the document and the plan it came
  * from.  Rendering appends to a Buf the caller owns.  Nothing here

@@ -1,6 +1,7 @@
 /* session.h -- the pipeline of an evaluation, once: load -> check ->
  * engine -> actuals -> measure -> verify, the tables a run shows, and how
- * they are rendered and compared.  The front doors (cli/ check, run and
+ * they are rendered (the report for managers with its charts, report.c)
+ * and compared.  The front doors (cli/ check, run and
  * diff, the REPL's evaluations, the language server) each make a Session
  * and ask it for the stages they need, in order; none of them sequences
  * the stages itself.
