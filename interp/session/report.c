@@ -10,6 +10,14 @@
 #include "base/valfmt.h"
 #include "session/session.h"
 
+/* The column headed by word w, in English or in Chinese (the sheets' heads
+ * are the CSV's), or -1. */
+static int head(const Sheet *s, LangWord w)
+{
+    int c = render_sheet_find(s, lang_word(LANG_EN, w));
+    return c >= 0 ? c : render_sheet_find(s, lang_word(LANG_ZH, w));
+}
+
 /* The column of a status sheet that names the member: the first text
  * column that is not the period, metric or status. */
 static int member_col(const Sheet *s, int period, int metric)
@@ -42,8 +50,8 @@ static int sheet_metrics(const Sheet *s, int c, const char **out, int max)
 static void status_charts(Measure *ms, RenderDoc *doc, size_t i, const Node *show)
 {
     const Sheet *s = render_item_sheet(doc, i);
-    int period = render_sheet_find(s, "period"), metric = render_sheet_find(s, "metric");
-    int att = render_sheet_find(s, "attainment"), status = render_sheet_find(s, "status");
+    int period = head(s, W_PERIOD), metric = render_sheet_find(s, "metric");
+    int att = head(s, W_ATTAINMENT), status = head(s, W_STATUS);
     if (period < 0 || metric < 0 || att < 0 || status < 0)
         return;
     const char *metrics[16];
@@ -54,8 +62,8 @@ static void status_charts(Measure *ms, RenderDoc *doc, size_t i, const Node *sho
         c.filter_col = metric;
         c.filter = metrics[k];
         c.label_col = metric;
-        c.value_col = render_sheet_find(s, "target");
-        c.value2_col = render_sheet_find(s, "actual");
+        c.value_col = head(s, W_TARGET);
+        c.value2_col = head(s, W_ACTUAL);
         render_add_chart(doc, &c);
         c.kind = CHART_HBARS;
         c.label_col = member_col(s, period, metric);
@@ -171,7 +179,7 @@ static int band_counts(const Payouts *p, Num start, Num w, int *count)
 static void payout_distribution(RenderDoc *doc, size_t i, const char *name, Lang lang)
 {
     const Sheet *s = render_item_sheet(doc, i);
-    int payout = render_sheet_find(s, "payout"), period = render_sheet_find(s, "period");
+    int payout = head(s, W_PAYOUT), period = head(s, W_PERIOD);
     Payouts p = {0};
     if (payout < 0 || period < 0 || (last_payouts(s, payout, period, &p), p.n == 0)) {
         free(p.v);
@@ -205,7 +213,7 @@ static void payout_distribution(RenderDoc *doc, size_t i, const char *name, Lang
 static void payout_chart(RenderDoc *doc, size_t i, Lang lang)
 {
     const Sheet *s = render_item_sheet(doc, i);
-    int payout = render_sheet_find(s, "payout"), period = render_sheet_find(s, "period");
+    int payout = head(s, W_PAYOUT), period = head(s, W_PERIOD);
     if (payout < 0 || period < 0)
         return;
     RenderChart c = render_chart(CHART_HBARS, i);
@@ -244,9 +252,9 @@ static void add_charts(Measure *ms, RenderDoc *doc, size_t from, size_t to, cons
             continue;
         }
         const Sheet *s = render_item_sheet(doc, i);
-        if (render_sheet_find(s, "status") >= 0)
+        if (head(s, W_STATUS) >= 0)
             status_charts(ms, doc, i, show->op == SHOW_REVIEW ? show : NULL);
-        else if (render_sheet_find(s, "payout") >= 0)
+        else if (head(s, W_PAYOUT) >= 0)
             payout_chart(doc, i, lang);
         else if (render_sheet_find(s, "rest of year") >= 0)
             reforecast_chart(doc, i);
