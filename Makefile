@@ -113,6 +113,12 @@ check-excel: $(BIN)
 check: check-xlsx
 check-xlsx: $(BIN)
 	@sh tests/xlsx/run.sh ./$(BIN)
+# the html report in headless Chromium (every example plan: charts equal to tables, no
+# request, no console error, a screenshot, the PDF's pages) and its bad requests
+.PHONY: check-report
+check: check-report
+check-report: $(BIN)
+	@sh tests/report/run.sh ./$(BIN)
 
 check-examples: $(BIN)
 	@set -e; for f in examples/*.plan; do ./$(BIN) check $$f; done

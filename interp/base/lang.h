@@ -61,7 +61,11 @@ typedef enum { LANG_EN, LANG_ZH } Lang;
     X(W_OLD, "old", "旧")                                                                          \
     X(W_NEW, "new", "新")                                                                          \
     X(W_BASELINE, "baseline", "基线")                                                              \
-    X(W_NOW, "now", "当前")
+    X(W_NOW, "now", "当前")                                                                        \
+    X(W_PAYOUT_DISTRIBUTION, "payout distribution", "奖金分布")                                    \
+    X(W_FROM, "from", "从")                                                                        \
+    X(W_BELOW, "below", "至（不含）")                                                              \
+    X(W_MEMBERS, "members", "人数")
 
 #define LANG_WORD_ID(id, en, zh) id,
 typedef enum { LANG_WORDS(LANG_WORD_ID) LANG_NWORDS } LangWord;

@@ -55,7 +55,12 @@ void cli_opts_free(CliOpts *o);
  * a usage error). */
 bool cli_shared_option(CliOpts *o, int argc, char **argv, int *i, int *rc);
 
+/* run's option parsing and evaluation, for run and report (report: the
+ * html report with charts, its own usage text); returns the exit status. */
+int cli_run_command(int argc, char **argv, bool report, const char *usage);
+
 int cmd_check(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);

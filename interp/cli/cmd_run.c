@@ -65,6 +65,8 @@ typedef struct {
     CliOpts c;
     const char *out;     /* -o FILE, or NULL for stdout */
     const char *explain; /* --explain CELL */
+    const char *usage;   /* its usage text */
+    bool report;         /* the report for managers (html with charts) */
 } RunOpts;
 
 /* --max-cells N */
@@ -119,15 +121,16 @@ static int run_arg(RunOpts *o, int argc, char **argv, int *i)
     const char *a = argv[*i];
     int rc = 0;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-        cli_print_usage(run_usage);
+        cli_print_usage(o->usage);
         return -1;
     }
     if (cli_shared_option(&o->c, argc, argv, i, &rc) || run_option(o, argc, argv, i, &rc))
         return rc;
     if (a[0] == '-' && a[1])
-        return cli_usage_error("unknown option '%s' for run", a);
+        return cli_usage_error(
+            o->report ? "unknown option '%s' for report" : "unknown option '%s' for run", a);
     if (o->c.nfiles)
-        return cli_usage_error("run takes one plan file (got a second: '%s')", a);
+        return cli_usage_error("one plan file is needed (got a second: '%s')", a);
     o->c.files[o->c.nfiles++] = a;
     return 0;
 }
@@ -167,12 +170,17 @@ static void explain(Session *S, const char *cell, Buf *out)
  * Returns 1 when a table did not evaluate without saying why, else 0. */
 static int tables(Session *S, const RunOpts *o, Buf *out)
 {
-    session_run_shows(S);
+    if (o->report)
+        session_report_shows(S);
+    else
+        session_run_shows(S);
     session_need_actuals(S, ACTUALS_FOR_VERIFY);
     if (!session_run(S, SESSION_ACTUALS | SESSION_MEASURE))
         return 0;
     bool tty = !o->out && term_color(1);
-    int rc = session_render(S, &S->shows, o->c.format, tty, out) != 0 && !S->d.nerrors;
+    int rc = o->report ? session_render_report(S, out)
+                       : session_render(S, &S->shows, o->c.format, tty, out);
+    rc = rc != 0 && !S->d.nerrors;
     session_run(S, SESSION_VERIFY);
     return rc;
 }
@@ -245,19 +253,38 @@ static int binary_to_terminal(const RenderFormat *f)
     return rc;
 }
 
-int cmd_run(int argc, char **argv)
+/* What report refuses of run's options: --format and --explain. */
+static int report_checks(const RunOpts *o)
 {
-    RunOpts o = {.out = NULL};
+    if (o->c.format)
+        return cli_usage_error("report writes HTML: --format is for run%s", "");
+    if (o->explain)
+        return cli_usage_error("--explain is for run%s", "");
+    return 0;
+}
+
+int cli_run_command(int argc, char **argv, bool report, const char *usage)
+{
+    RunOpts o = {.usage = usage, .report = report};
     cli_opts_init(&o.c, argc);
+    if (report)
+        o.c.format = NULL;
     int rc = 0;
     for (int i = 0; i < argc && !rc; i++)
         rc = run_arg(&o, argc, argv, &i);
     if (!rc && !o.c.nfiles)
-        rc = cli_usage_error("run needs a plan file%s", "");
-    if (!rc && o.c.format->binary && !o.out && !o.explain && isatty(1))
+        rc = cli_usage_error(report ? "report needs a plan file%s" : "run needs a plan file%s", "");
+    if (!rc && report)
+        rc = report_checks(&o);
+    if (!rc && !report && o.c.format->binary && !o.out && !o.explain && isatty(1))
         rc = binary_to_terminal(o.c.format);
     if (!rc)
         rc = run_plan(&o);
     cli_opts_free(&o.c);
     return rc < 0 ? 0 : rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return cli_run_command(argc, argv, false, run_usage);
 }

@@ -21,6 +21,9 @@ static const char usage_text[] =
     "      [--format {formats}] [-o FILE] [--lenient]\n"
     "                    evaluate a plan: allocation tables, incentive statements,\n"
     "                    scorecards and reviews\n"
+    "  report FILE [--actuals CSV]... [--as-of YYYY-MM] [--scenario NAME] [-o FILE]\n"
+    "                    a self-contained HTML page for managers: every table of the\n"
+    "                    plan with charts, ready to print (salesplan report --help)\n"
     "  repl [FILE]       interactive what-if session: try targets, splits and rates,\n"
     "                    see what changed, :undo, :diff, :save (salesplan repl --help)\n"
     "  diff OLD.plan NEW.plan [--show SPEC]... [--format {formats}]\n"
@@ -42,7 +45,7 @@ static const struct {
     int (*run)(int argc, char **argv);
 } commands[] = {
     {"check", cmd_check}, {"run", cmd_run},    {"diff", cmd_diff},
-    {"fmt", cmd_fmt},     {"repl", repl_main},
+    {"fmt", cmd_fmt},     {"repl", repl_main}, {"report", cmd_report},
 };
 
 /* The command's status, or 2 when standard output lost what was written. */

@@ -146,6 +146,11 @@ void ms_weeks_free(Measure *ms);
  * of the first review that has one for the metric (sym_reforecast_item),
  * per the review's level.  Returns 0, or -1 after reporting. */
 int ms_show(Measure *ms, const Node *show, RenderDoc *doc);
+/* The green and amber thresholds of `status METRIC` in review REVIEW
+ * (attainments: 1 is 100%); false when the review has no such status or
+ * they do not evaluate. */
+bool ms_status_thresholds(Measure *ms, const char *review, const char *metric, Num *green,
+                          Num *amber);
 
 /* ---- incentives (SPEC §10), scorecards (§11), reviews (§12), examples and
  * assertions (§13), computed for every member of their level and every

@@ -1253,6 +1253,22 @@ int ms_show(Measure *ms, const Node *show, RenderDoc *doc)
     return -1;
 }
 
+bool ms_status_thresholds(Measure *ms, const char *review, const char *metric, Num *green,
+                          Num *amber)
+{
+    const Node *rv = strmap_get(&ms->p->sym->reviews, review);
+    StatusSpec sp;
+    if (!rv || status_spec(ms, rv, &sp) < 0)
+        return false;
+    for (int i = 0; i < sp.n; i++)
+        if (sp.items[i].metric && strcmp(sp.items[i].metric->name, metric) == 0) {
+            *green = sp.items[i].green;
+            *amber = sp.items[i].amber;
+            return true;
+        }
+    return false;
+}
+
 /* ---- unexplained deviations, for check ----------------------------------------------------- */
 
 static void report_level(Diags *d, bool strict, Loc at, const char *fmt, ...)

@@ -30,6 +30,7 @@ void render_free(RenderDoc *d)
     free(d->owned);
     free(d->items);
     free(d->error);
+    free(d->charts);
     arena_free(&d->arena);
     free(d);
 }
@@ -112,6 +113,50 @@ void rd_sheet_shared_free(StrMap *shared, size_t n)
     for (size_t k = 0; shared && k < n; k++)
         strmap_free(&shared[k]);
     free(shared);
+}
+
+RenderChart render_chart(ChartKind kind, size_t item)
+{
+    RenderChart c = {.kind = kind,
+                     .item = item,
+                     .label_col = -1,
+                     .period_col = -1,
+                     .value_col = -1,
+                     .value2_col = -1,
+                     .style_col = -1,
+                     .filter_col = -1};
+    return c;
+}
+
+void render_add_chart(RenderDoc *d, const RenderChart *c)
+{
+    d->charts = xrealloc(d->charts, (d->ncharts + 1) * sizeof *d->charts);
+    RenderChart *k = &d->charts[d->ncharts++];
+    *k = *c;
+    k->filter = c->filter ? arena_strdup(&d->arena, c->filter) : NULL;
+}
+
+size_t render_item_count(const RenderDoc *d)
+{
+    return d->nitems;
+}
+
+const Sheet *render_item_sheet(const RenderDoc *d, size_t i)
+{
+    return i < d->nitems && d->items[i].kind == RI_SHEET ? &d->items[i].sheet : NULL;
+}
+
+const Table *render_item_table(const RenderDoc *d, size_t i)
+{
+    return i < d->nitems && d->items[i].kind == RI_TABLE ? &d->items[i].table : NULL;
+}
+
+int render_sheet_find(const Sheet *s, const char *head)
+{
+    for (size_t c = 0; c < s->ncols; c++)
+        if (s->heads[c] && strcmp(s->heads[c], head) == 0)
+            return (int)c;
+    return -1;
 }
 
 bool rd_item_shown(const RenderItem *it, unsigned view)

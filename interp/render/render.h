@@ -1,6 +1,7 @@
-/* render.h -- output as data: a document of tables and sheets, rendered
+/* render.h -- output as data: a document of tables and sheets (and the
+ * charts the html format draws beside them from their cells), rendered
  * whole in one of the output formats (the format table: table, csv, json,
- * md); the logical grid of each item (what CSV writes, what the table diff
+ * md, html); the logical grid of each item (what CSV writes, what the table diff
  * compares); atomic output files.
  *
  * Ownership: a RenderDoc owns an arena (render_arena) and everything copied
@@ -10,7 +11,8 @@
  * render_add_table and render_add_sheet copy only the struct: the arrays and
  * strings a Table or Sheet points to stay the caller's and must live until
  * the document is rendered or freed (allocate them in render_arena to tie
- * them to it).  render_free releases the document and its arena.  A
+ * them to it).  render_add_chart copies the chart (its filter text into the
+ * arena).  render_free releases the document and its arena.  A
  * RenderGrid owns its texts and is reference counted (render_grid_ref,
  * render_grid_unref), so that it outlives the document and the plan it came
  * from.  Rendering appends to a Buf the caller owns.  Nothing here
@@ -183,6 +185,49 @@ void render_add_sheet(RenderDoc *d, const Sheet *s);
 int render_doc(const RenderDoc *d, Buf *out);
 /* Why render_doc failed ("a sheet of more than ..."), or NULL. */
 const char *render_error(const RenderDoc *d);
+
+/* ---- charts (the html format) ---------------------------------------------------------- */
+
+/* A chart drawn beside an item of the document, from that item's cells
+ * only (its numbers are the table's): the producer says which item and
+ * which of its columns; the html emitter draws it, the other formats
+ * ignore it.  Sheet columns are indices, -1 for none; a chart of a table
+ * reads its cells (a one-level table). */
+typedef enum {
+    CHART_BARS_LINE, /* per period (period_col): value_col as bars beside value2_col, from
+                        the total rows */
+    CHART_LINE,      /* the last total row's columns value_col..value2_col (periods) as a
+                        line: a reforecast of the months left */
+    CHART_HBARS,     /* per member (label_col), value_col (an attainment) of the last period,
+                        sorted, with the green and amber thresholds drawn */
+    CHART_HEATMAP,   /* member (label_col) x period (period_col), coloured by style_col's
+                        status, valued by value_col */
+    CHART_HISTOGRAM, /* a distribution: value_col (members per band) of every row as bars,
+                        labelled by label_col (the band's lower bound) */
+    CHART_SHARES     /* a one-level table: each row's share of the total */
+} ChartKind;
+
+typedef struct {
+    ChartKind kind;
+    size_t item; /* index of the table or sheet among the document's items */
+    int label_col, period_col, value_col, value2_col, style_col;
+    int filter_col;     /* only rows whose plain cell equals filter (-1: every row) */
+    const char *filter; /* copied */
+    bool thresholds;    /* CHART_HBARS: draw green and amber */
+    Num green, amber;
+} RenderChart;
+
+/* A chart with every column -1 and no thresholds. */
+RenderChart render_chart(ChartKind kind, size_t item);
+/* Adds a chart (copied). */
+void render_add_chart(RenderDoc *d, const RenderChart *c);
+/* How many items the document holds (the index the next one will have). */
+size_t render_item_count(const RenderDoc *d);
+/* Item i as a sheet, or NULL when it is a table (and the reverse). */
+const Sheet *render_item_sheet(const RenderDoc *d, size_t i);
+const Table *render_item_table(const RenderDoc *d, size_t i);
+/* Column of a sheet with that head, or -1. */
+int render_sheet_find(const Sheet *s, const char *head);
 
 /* ---- building a sheet --------------------------------------------------------------------- */
 

@@ -20,7 +20,8 @@
     X(csv, "base units", false, RENDER_FLAT)                                                       \
     X(json, NULL, false, RENDER_RECORDS)                                                           \
     X(md, "for pull-request comments", false, RENDER_PEOPLE)                                       \
-    X(xlsx, "Excel workbook, with -o FILE.xlsx", true, RENDER_FLAT)
+    X(xlsx, "Excel workbook, with -o FILE.xlsx", true, RENDER_FLAT)                                \
+    X(html, "a self-contained web page", false, RENDER_PEOPLE)
 
 #define RENDER_DECLARE_EMITTER(name, help, binary, view)                                           \
     void emit_##name(const RenderDoc *d, Buf *out);
@@ -49,6 +50,8 @@ struct RenderDoc {
     void **owned; /* malloc'd blocks the document frees (the sheets' cells) */
     size_t nowned;
     char *error; /* why the emitter could not write the document (rd_fail), or NULL */
+    RenderChart *charts; /* drawn by the html format beside their items */
+    size_t ncharts;
 };
 
 /* --labels: the labels of one column that stand for two different members
@@ -183,5 +186,26 @@ typedef void GridRowFn(void *ctx, const RenderCell *cells, size_t n, bool head);
 /* Calls row() for the header and then each row of the item's grid (what
  * the flat view writes), in order; typed: with the numbers of the cells. */
 void rd_item_rows(const RenderItem *it, bool typed, GridRowFn *row, void *ctx);
+
+/* ---- html (emit_html.c, chart.c, svg.c) ---- */
+
+/* Appends s as HTML text or attribute value: & < > " ' escaped, control
+ * characters dropped, invalid bytes U+FFFD. */
+void rd_html_text(Buf *out, const char *s);
+/* Draws chart c of d as an inline SVG figure, beside the table whose
+ * element id is "item-N" (N: c->item). */
+void rd_chart(Buf *out, const RenderDoc *d, const RenderChart *c);
+
+/* The SVG writer: plain shapes, every text escaped. */
+void rd_svg_open(Buf *out, int w, int h, const char *aria);
+void rd_svg_close(Buf *out);
+/* A mark: a rectangle with a class, its <title> and data-value (plain
+ * decimal), and the cell it shows: data-row and data-col (row < 0: none),
+ * the same as the table's <tr data-row> and <td data-col>. */
+void rd_svg_rect(Buf *out, int x, int y, int w, int h, const char *cls, const char *title,
+                 const char *value, long row, long col);
+void rd_svg_line(Buf *out, int x1, int y1, int x2, int y2, const char *cls);
+/* A text at (x, y); anchor "start", "middle" or "end". */
+void rd_svg_text(Buf *out, int x, int y, const char *anchor, const char *cls, const char *s);
 
 #endif

@@ -62,6 +62,8 @@ RenderDoc *rd_translated(const RenderDoc *d, Lang lang)
     t->opts = d->opts;
     t->opts.lang = lang;
     t->caption = title_in(&t->arena, d->caption, lang);
+    t->charts = d->charts; /* lent: they name items by index, which the copy keeps */
+    t->ncharts = d->ncharts;
     t->nitems = t->cap = d->nitems;
     t->items = xcalloc(d->nitems + 1, sizeof *t->items);
     for (size_t i = 0; i < d->nitems; i++) {

@@ -64,7 +64,7 @@ RenderOpts session_render_opts(const Program *p, bool color)
 
 /* Adds the tables and sheets of the shows to doc; 0, or 1 when one did
  * not evaluate (the others are still added). */
-static int add_shows(Engine *en, Measure *ms, const ShowList *l, RenderDoc *doc)
+int session_doc_shows(Engine *en, Measure *ms, const ShowList *l, RenderDoc *doc)
 {
     int rc = 0;
     for (int i = 0; i < l->n; i++) {
@@ -91,7 +91,7 @@ static int render_parts(Engine *en, Measure *ms, const ShowList *l, const Render
                         const RenderOpts *ro, Diags *d, Buf *out)
 {
     RenderDoc *doc = render_new(f, ro);
-    int rc = add_shows(en, ms, l, doc);
+    int rc = session_doc_shows(en, ms, l, doc);
     if (render_doc(doc, out) < 0) {
         diag_error(d, (Loc){0}, "%s", render_error(doc));
         rc = -1;
@@ -109,7 +109,7 @@ int session_render_parts(Program *p, const SessionOpts *o, Engine *en, Measure *
     return render_parts(en, ms, l, f, &ro, p->diags, out) != 0;
 }
 
-int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool color, Buf *out)
+RenderOpts session_doc_opts(Session *S, bool color)
 {
     RenderOpts ro = session_render_opts(S->p, color);
     ro.csv_raw_text = S->o && S->o->csv_raw_text;
@@ -121,6 +121,12 @@ int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool co
         int ym = cal_month_code(sym_fiscal_year(S->p->sym), S->ms.as_of);
         ro.as_of = arena_strdup(&S->p->main->arena, cal_month_label(ym, label));
     }
+    return ro;
+}
+
+int session_render(Session *S, const ShowList *l, const RenderFormat *f, bool color, Buf *out)
+{
+    RenderOpts ro = session_doc_opts(S, color);
     int rc = render_parts(&S->en, &S->ms, l, f, &ro, &S->d, out);
     if (rc < 0) { /* the format refused what was asked: exit 2, no count line */
         S->usage = true;
@@ -134,7 +140,7 @@ static int show_grid(Engine *en, Measure *ms, const Node *show, bool labels, Ren
     RenderOpts ro = {.unit = "", .labels = labels};
     RenderDoc *doc = render_new(NULL, &ro);
     ShowList l = {&show, (const char *[]){NULL}, 1};
-    int rc = add_shows(en, ms, &l, doc);
+    int rc = session_doc_shows(en, ms, &l, doc);
     *out = render_grid(doc);
     render_free(doc);
     return rc;

@@ -1,6 +1,7 @@
 /* session.h -- the pipeline of an evaluation, once: load -> check ->
  * engine -> actuals -> measure -> verify, the tables a run shows, and how
- * they are rendered and compared.  The front doors (cli/ check, run and
+ * they are rendered (the report for managers with its charts, report.c)
+ * and compared.  The front doors (cli/ check, run and
  * diff, the REPL's evaluations, the language server) each make a Session
  * and ask it for the stages they need, in order; none of them sequences
  * the stages itself.
@@ -167,6 +168,18 @@ void session_shows_free(ShowList *l);
 RenderOpts session_render_opts(const Program *p, bool color);
 /* The chrome's language: o's --lang, else the plan header's `lang`, else English. */
 Lang session_lang(const Program *p, const SessionOpts *o);
+/* The plan's render options with the session's: csv_raw_text, csv_bom,
+ * labels, the language, the as-of month. */
+RenderOpts session_doc_opts(Session *S, bool color);
+/* Adds the tables and sheets of the shows to doc: 0, or 1 when one did not
+ * evaluate (the others are added). */
+int session_doc_shows(Engine *en, Measure *ms, const ShowList *l, RenderDoc *doc);
+/* What `report` shows: what `run` shows and, when there is something to
+ * review, every review of the plan not among them. */
+void session_report_shows(Session *S);
+/* The report for managers (session/report.c): the shows in the html format
+ * with their charts; 0, or 1 when one did not evaluate. */
+int session_render_report(Session *S, Buf *out);
 /* Renders the shows with format f (and the session's csv_raw_text,
  * csv_bom and labels): 0, or
  * 1 when one did not evaluate (the others are rendered) or the format

@@ -191,3 +191,26 @@ void session_all_shows(Session *S)
     if (S->o->nactuals)
         session_review_shows(S->p, &S->p->main->arena, &S->shows);
 }
+
+/* Whether l shows review name. */
+static bool shows_review(const ShowList *l, const char *name)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->shows[i]->op == SHOW_REVIEW && strcmp(l->shows[i]->name, name) == 0)
+            return true;
+    return false;
+}
+
+void session_report_shows(Session *S)
+{
+    bool given = S->shows.n > 0;
+    session_run_shows(S);
+    if (given || !reviews_wanted(S))
+        return;
+    ShowList rv = {0};
+    session_review_shows(S->p, &S->p->main->arena, &rv);
+    for (int i = 0; i < rv.n; i++)
+        if (!shows_review(&S->shows, rv.shows[i]->name))
+            session_shows_add(&S->shows, rv.shows[i], NULL);
+    session_shows_free(&rv);
+}

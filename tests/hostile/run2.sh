@@ -2,7 +2,7 @@
 # run2.sh -- hostile inputs through every command (issue 12): cycles, depth,
 # exponential work, escape bytes, special files, huge numbers and CSVs, many
 # levels, bad UTF-8, NUL bytes, BOMs, line ends, confusable and reserved
-# names, with check, run, diff, fmt -w, -o and the REPL.
+# names, with check, run, report, diff, fmt -w, -o and the REPL.
 #
 # usage: sh tests/hostile/run2.sh BIN         (make check-hostile)
 #        HOSTILE_VERBOSE=1 sh tests/hostile/run2.sh BIN   also show what passed
@@ -740,6 +740,8 @@ c repl_unclosed40000     safe     in=unclosed40000.in          -- repl ok.plan
 c esc_roster_run         safe     noesc                        -- run esc_roster.plan
 c esc_roster_csv         safe     noesc                        -- run esc_roster.plan --format csv
 c esc_roster_md          safe     noesc                        -- run esc_roster.plan --format md
+c esc_roster_html        safe     noesc                        -- run esc_roster.plan --format html
+c esc_roster_report      safe     noesc                        -- report esc_roster.plan
 c esc_actuals_check      fails    noesc                        -- check esc_actuals.plan
 c esc_actuals_github     fails    noesc                        -- check --format github esc_actuals.plan
 c esc_actuals_json       fails    noesc json                   -- check --format json esc_actuals.plan
@@ -790,6 +792,12 @@ c o_fifo                 refused  type=out.fifo:p              -- run ok.plan -o
 c o_plan_itself          refused                               -- run own.plan -o own.plan
 c o_imported_file        refused                               -- run imp.plan -o lib/part.plan
 c o_data_file            refused                               -- run own_roster.plan -o data/own_roster.csv
+c report_o_plan_itself   refused                               -- report own.plan -o own.plan
+c report_o_data_file     refused                               -- report own_roster.plan -o data/own_roster.csv
+c report_o_fifo          refused  type=out.fifo:p              -- report ok.plan -o out.fifo
+c report_invalid_plan    error                                 -- report broken.plan -o keep.txt
+c report_ok              ok       writes=report.html            -- report ok.plan -o report.html
+c report_stdout          ok       has=DOCTYPE                   -- report ok.plan
 c o_directory            refused                               -- run ok.plan -o outdir
 c o_missing_dir          refused                               -- run ok.plan -o nodir/out.txt
 c o_keeps_mode           ok       writes=mode600.txt perm=mode600.txt:600 -- run ok.plan -o mode600.txt

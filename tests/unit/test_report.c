@@ -930,6 +930,90 @@ static void test_sheet_status_colour(void **state)
 }
 
 
+/* ---- html: escaping, data values, charts ---------------------------------------------------- */
+
+/* Appends the html of a document with the one-level table, a sheet with
+ * markup and control characters in its texts, and a chart of each. */
+static char *render_html(bool charts)
+{
+    Table t = one_level();
+    static const char *labels[] = {"<north> & \"co\"", NULL, "west's\x1b[31m"};
+    t.row_labels = labels;
+    RenderOpts o = {.unit = "", .plan_name = "Plan <1> & 'two'", .fiscal_year = "FY2027",
+                    .as_of = "2027-06", .plan_file = "p.plan", .version = "9.9"};
+    RenderDoc *d = render_new(render_format("html"), &o);
+    render_add_table(d, &t);
+    Sheet s = sample_sheet();
+    render_add_sheet(d, &s);
+    if (charts) {
+        RenderChart c = render_chart(CHART_SHARES, 0);
+        render_add_chart(d, &c);
+        c = render_chart(CHART_HBARS, 1);
+        c.period_col = 0;
+        c.label_col = 1;
+        c.value_col = 2;
+        c.style_col = 3;
+        render_add_chart(d, &c);
+        c = render_chart(CHART_HBARS, 7); /* no such item: nothing drawn */
+        render_add_chart(d, &c);
+    }
+    Buf b = {0};
+    render_doc(d, &b);
+    render_free(d);
+    char *r = strdup(buf_cstr(&b));
+    buf_free(&b);
+    return r;
+}
+
+static int count_of(const char *s, const char *what)
+{
+    int n = 0;
+    for (const char *p = s; (p = strstr(p, what)); p++)
+        n++;
+    return n;
+}
+
+static void test_html_page(void **state)
+{
+    (void)state;
+    char *h = render_html(false);
+    assert_non_null(strstr(h, "<!DOCTYPE html>"));
+    assert_non_null(strstr(h, "content=\"default-src 'none'; style-src 'unsafe-inline'"));
+    assert_non_null(strstr(h, "<h1>Plan &lt;1&gt; &amp; &#39;two&#39;</h1>"));
+    assert_non_null(strstr(h, "fiscal year: FY2027 · as of: 2027-06 · source: p.plan"));
+    assert_non_null(strstr(h, "&lt;north&gt; &amp; &quot;co&quot;"));
+    assert_non_null(strstr(h, "west&#39;s\\e[31m")); /* ESC shown escaped, as in every format */
+    assert_null(strchr(h, '\x1b'));
+    assert_null(strstr(h, "<script"));
+    assert_non_null(strstr(h, "data-value=\"14000000.00\""));
+    assert_non_null(strstr(h, "data-value=\"-3.00\""));
+    assert_non_null(strstr(h, "<tr class=\"total\">"));
+    assert_non_null(strstr(h, "<td class=\"t s-green\" data-col=\"3\">green</td>"));
+    assert_non_null(strstr(h, "<footer>salesplan version 9.9</footer>"));
+    assert_int_equal(count_of(h, "<section"), 2);
+    assert_null(strstr(h, "<svg"));
+    free(h);
+}
+
+static void test_html_charts(void **state)
+{
+    (void)state;
+    char *h = render_html(true);
+    assert_int_equal(count_of(h, "<svg"), 2);
+    assert_int_equal(count_of(h, "role=\"img\""), 2);
+    /* the table's bars: one per row with a value; -3 is drawn with no width */
+    assert_non_null(strstr(h, "data-row=\"0\" data-col=\"0\" data-value=\"14000000.00\">"
+                              "<title>&lt;north&gt; &amp; &quot;co&quot;: 14,000,000.00</title>"));
+    assert_non_null(strstr(h, "width=\"0\" height=\"14\" data-row=\"2\" data-col=\"0\" "
+                              "data-value=\"-3.00\""));
+    /* the sheet's last period only (Q2), no total row, coloured by status */
+    assert_non_null(strstr(h, "<rect class=\"s-red\""));
+    assert_non_null(strstr(h, "data-row=\"2\" data-col=\"2\" data-value=\"30.50\"><title>张伟 Q2: "
+                              "30.50</title>"));
+    assert_null(strstr(h, "data-value=\"1200.00\"><title>"));
+    free(h);
+}
+
 /* ---- the format table, documents, the sheet builder, grids ------------------------------ */
 
 static void test_format_table(void **state)
@@ -941,21 +1025,23 @@ static void test_format_table(void **state)
     assert_null(render_format(NULL));
     assert_ptr_equal(render_format("xlsx"), render_format_at(4));
     assert_true(render_format("xlsx")->binary);
-    assert_null(render_format_at(5));
+    assert_ptr_equal(render_format("html"), render_format_at(5));
+    assert_false(render_format("html")->binary);
+    assert_null(render_format_at(6));
     assert_int_equal(render_format("csv")->view, RENDER_FLAT);
     Buf b = {0};
     render_format_names(&b, ", ", " or ");
-    assert_string_equal(buf_cstr(&b), "table, csv, json, md or xlsx");
+    assert_string_equal(buf_cstr(&b), "table, csv, json, md, xlsx or html");
     b.len = 0;
     render_usage(&b, "[--format {formats}]\n  --format FORMAT   {formats-help}\n");
     assert_string_equal(buf_cstr(&b),
-                        "[--format table|csv|json|md|xlsx]\n"
+                        "[--format table|csv|json|md|xlsx|html]\n"
                         "  --format FORMAT   table (aligned, display unit; the default), csv (base units),\n"
-                        "                    json, md (for pull-request comments), or xlsx (Excel workbook,\n"
-                        "                    with -o FILE.xlsx)\n");
+                        "                    json, md (for pull-request comments), xlsx (Excel workbook, with\n"
+                        "                    -o FILE.xlsx), or html (a self-contained web page)\n");
     b.len = 0;
     render_usage(&b, ":format [{text-formats}]");
-    assert_string_equal(buf_cstr(&b), ":format [table|csv|json|md]");
+    assert_string_equal(buf_cstr(&b), ":format [table|csv|json|md|html]");
     buf_free(&b);
 }
 
@@ -1273,6 +1359,8 @@ int main(void)
         cmocka_unit_test(test_sheet_csv_and_json_leave_out_totals),
         cmocka_unit_test(test_sheet_status_colour),
         cmocka_unit_test(test_format_table),
+        cmocka_unit_test(test_html_page),
+        cmocka_unit_test(test_html_charts),
         cmocka_unit_test(test_sheet_builder_and_views),
         cmocka_unit_test(test_caption),
         cmocka_unit_test(test_grid_of_table),
