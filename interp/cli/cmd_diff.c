@@ -193,7 +193,7 @@ static int diff_plans(const CliOpts *o)
 
 static const char diff_usage[] =
     "usage: salesplan diff OLD.plan NEW.plan [--show SPEC]... [--actuals CSV]...\n"
-    "                      [--format {formats}] [--csv-raw-text] [--csv-bom]\n"
+    "                      [--format {text-formats}] [--csv-raw-text] [--csv-bom]\n"
     "                      [--labels] [--allow-path DIR] [--max-steps N] [--lang en|zh]\n"
     "\n"
     "What a change to a plan does to its numbers.  Both plans are evaluated as\n"
@@ -206,7 +206,8 @@ static const char diff_usage[] =
     "\n"
     "  --show SPEC       compare only this table (repeatable)\n"
     "  --actuals CSV     actuals for both plans (repeatable)\n"
-    "  --format FORMAT   table (the default), csv, json, or md for a pull-request comment\n"
+    "  --format FORMAT   table (the default), csv, json, md for a pull-request comment,\n"
+    "                    or html (a web page)\n"
     "  --csv-raw-text    csv: text cells as they are (no ' before = + - @, no escapes)\n"
     "  --lang en|zh      the language of the heads and the caption (default: the new\n"
     "                    plan's 'lang', else en); json stays English\n"
@@ -249,7 +250,7 @@ int cmd_diff(int argc, char **argv)
         rc = cli_usage_error("diff needs two plan files: OLD.plan NEW.plan%s", "");
     if (!rc && o.format->binary)
         rc = cli_usage_error("diff lists changes as text: --format %s is not one of its formats "
-                             "(use table, csv, json or md)",
+                             "(use table, csv, json, md or html)",
                              o.format->name);
     if (!rc)
         rc = diff_plans(&o);

@@ -846,7 +846,8 @@ static void forecast_cols(const Stmt *st, Cadence c, ForecastCols *fc)
         fc->to[j] = (start + len - 1 < 11 ? start + len - 1 : 11) - (L + 1);
         const char *label =
             c == CAD_MONTHLY ? ms_month_label(st->s, m) : ms_period_label(st->s, c, start);
-        fc->head[j] = m > start ? arena_printf(st->a, zh(st) ? "%s 余下" : "rest of %s", label) : label;
+        fc->head[j] =
+            m > start ? arena_printf(st->a, zh(st) ? "%s 余下" : "rest of %s", label) : label;
     }
 }
 

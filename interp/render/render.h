@@ -136,10 +136,10 @@ typedef struct {
      * show in the document's language; json keeps them in English. */
     const bool *head_name;      /* per column: the head is a name from the plan, or NULL */
     const unsigned char *words; /* nrows * ncols: 1 where the cell is a word, or NULL */
-    const char **label;             /* nrows * ncols, or NULL: where plain is a member's
-                                       name, its label (--labels writes it), else NULL */
-    const unsigned char *kind;      /* nrows * ncols: 0 plain, else ValueKind + 1 (the
-                                       number format of xlsx), or NULL */
+    const char **label;         /* nrows * ncols, or NULL: where plain is a member's
+                                   name, its label (--labels writes it), else NULL */
+    const unsigned char *kind;  /* nrows * ncols: 0 plain, else ValueKind + 1 (the
+                                   number format of xlsx), or NULL */
 } Sheet;
 
 typedef struct {

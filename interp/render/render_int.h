@@ -49,7 +49,7 @@ struct RenderDoc {
     Arena arena;
     void **owned; /* malloc'd blocks the document frees (the sheets' cells) */
     size_t nowned;
-    char *error; /* why the emitter could not write the document (rd_fail), or NULL */
+    char *error;         /* why the emitter could not write the document (rd_fail), or NULL */
     RenderChart *charts; /* drawn by the html format beside their items */
     size_t ncharts;
 };

@@ -339,6 +339,43 @@ def check_refusals():
           ":format xlsx refused, the format kept: %s" % said)
 
 
+def check_chinese_labels_side_by_side():
+    """lang = "zh": the first sheet, heads, total rows and status words in
+    Chinese, status cells still filled; --labels: members by their labels,
+    cell for cell what csv --labels writes; metrics side by side: each
+    column in its own number format."""
+    wb = compare("zh_review", ["examples/fy2027_zh.plan", "--as-of", "2027-06",
+                               "--show", "review monthly"])
+    if wb:
+        check(wb.sheetnames[0] == "计划", "zh: the first sheet is 计划: %s" % wb.sheetnames)
+        first = [c.value for c in wb.worksheets[0]["A"]]
+        check("财年" in first and "截至" in first, "zh: the first sheet's words: %s" % first)
+        ws = wb.worksheets[1]
+        st, att = by_head(ws, "状态"), by_head(ws, "达成率")
+        fills = {"正常": "FFC6EFCE", "预警": "FFFFEB9C", "落后": "FFFFC7CE"}
+        seen = set()
+        for r in range(2, ws.max_row + 1):
+            v = ws.cell(r, st).value if st else None
+            if v in fills:
+                seen.add(v)
+                check(ws.cell(r, st).fill.fgColor.rgb == fills[v],
+                      "zh: status %s filled %s" % (v, fills[v]))
+            if att and isinstance(ws.cell(r, att).value, (int, float)):
+                check(ws.cell(r, att).number_format == "0.00%", "zh: attainment format")
+        check(st and att and len(seen) == 3, "zh: status words of every band seen: %s" % seen)
+    plan = "examples/team_small.plan"
+    wb = compare("labels", [plan, "--show", "revenue by rep", "--labels"])
+    if wb:
+        names = [c.value for c in wb.worksheets[1]["A"]][1:]
+        check("张伟" in names and "zhang" not in names, "--labels: reps by label: %s" % names)
+    wb = compare("side", [plan, "--show", "revenue, new_customers by region"])
+    if wb:
+        ws = wb.worksheets[1]
+        r, n = by_head(ws, "销售额") or by_head(ws, "revenue"), by_head(ws, "新客户") or by_head(ws, "new_customers")
+        check(r and ws.cell(2, r).number_format == '0!.0000"万"', "side by side: money column in 万")
+        check(n and ws.cell(2, n).number_format == "#,##0", "side by side: count column")
+
+
 def main():
     try:
         check_examples()
@@ -347,6 +384,7 @@ def main():
         check_digits_and_names()
         check_bytes()
         check_refusals()
+        check_chinese_labels_side_by_side()
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
     print("xlsx: %d checks, %d failed" % (checks, failures))
