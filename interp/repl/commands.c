@@ -115,7 +115,7 @@ static ReplWorld *quiet_build(Repl *S, const ReplState *st)
  * w after saying that e is dropped. */
 static ReplWorld *keep_entry(Repl *S, ReplState *keep, const ReplEntry *e, ReplWorld *w)
 {
-    repl_entry_add(keep, e->text, e->line, e->incentive);
+    repl_entry_add(keep, e->text, e->line, e->incentive, e->adds);
     ReplWorld *t = quiet_build(S, keep);
     if (t) {
         repl_world_free(S, w);

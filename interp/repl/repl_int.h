@@ -34,11 +34,13 @@ typedef struct {
     size_t len;
 } ReplBase;
 
-/* One what-if: an entry of one or more statements, or NAME.LINE = EXPR. */
+/* One what-if: an entry of one or more statements, NAME.LINE = EXPR (a
+ * line of an incentive changed) or NAME + LINE = EXPR (a line added). */
 typedef struct {
     char *text;      /* as typed, lines joined with '\n' */
     int line;        /* its first input line */
-    char *incentive; /* NAME of a NAME.LINE = EXPR entry, else NULL */
+    char *incentive; /* NAME of a NAME.LINE or NAME + LINE entry, else NULL */
+    bool adds;       /* NAME + LINE = EXPR */
 } ReplEntry;
 
 typedef struct {
@@ -137,7 +139,7 @@ ReplBase *repl_base_new(const char *file, const char *dir, const char *text, siz
 void repl_base_unref(ReplBase *b);
 void repl_state_copy(ReplState *dst, const ReplState *src);
 void repl_state_free(ReplState *st);
-void repl_entry_add(ReplState *st, const char *text, int line, const char *incentive);
+void repl_entry_add(ReplState *st, const char *text, int line, const char *incentive, bool adds);
 /* Drops the entries from index n on. */
 void repl_entries_truncate(ReplState *st, int n);
 /* Evaluates a state: NULL after printing its diagnostics.  Warnings are
@@ -218,6 +220,8 @@ extern const char repl_usage[];
 void repl_say(Repl *S, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The first line of an entry, shortened, for messages (malloc'd). */
 char *repl_short_text(const char *text);
+/* The first token of an entry: after white space and comments. */
+const char *repl_first_token(const char *p);
 /* Makes next (with its evaluation w) the session's state and says what
  * changed; the old state goes on the undo stack. */
 void repl_commit(Repl *S, ReplState *next, ReplWorld *w, const char *what);
