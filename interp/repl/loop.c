@@ -42,6 +42,8 @@ const char repl_usage[] =
     "  :diff [SHOW]       cells changed since the baseline: baseline, now, delta\n"
     "  :undo              take back the last change (what-if, :reload, :actuals, :as-of)\n"
     "  :save FILE         write the plan with the what-ifs applied, formatted\n"
+    "  :save! FILE        the same over an existing file (:save asks first at a\n"
+    "                     terminal, and refuses without one)\n"
     "  :actuals [CSV...|none]  actuals to use (none: the plan's own)\n"
     "  :as-of [YYYY-MM|DAY|WEEK|none]   review up to this month, day or week\n"
     "  :format [{text-formats}]  how tables are printed\n"

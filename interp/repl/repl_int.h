@@ -155,8 +155,13 @@ void repl_flush(Repl *S, Diags *d);
 /* An error about an entry, at <repl>:LINE:COL with its caret (len code points). */
 void repl_error_at(Repl *S, const char *text, int line, int col, int len, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* The same with a note after it (a hint: what to do instead). */
+void repl_error_note_at(Repl *S, const char *text, int line, int col, int len, const char *note,
+                        const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* The byte offset of a line and column of a Source. */
 size_t repl_src_offset(const Source *s, int line, int col);
+/* The bytes of a node's source range: [*start, *end). */
+void repl_node_range(const Node *n, size_t *start, size_t *end);
 /* Appends the text of a node's source range. */
 void repl_node_text(const Node *n, Buf *out);
 /* What entry i did in world w: "replaces FILE:LINE", "adds", "replaced later". */
@@ -188,8 +193,9 @@ void repl_touch_free(ReplWorld *w);
 void repl_default_shows(ReplWorld *w, const ReplWorld *old, ShowList *l);
 
 /* ---- save.c ---- */
-/* :save FILE (text: the entry, argcol: the column of FILE). */
-void repl_cmd_save(Repl *S, const char *text, int line, const char *file, int argcol);
+/* :save FILE, or :save! FILE (force: over an existing file); text: the
+ * entry, argcol: the column of FILE. */
+void repl_cmd_save(Repl *S, const char *text, int line, const char *file, int argcol, bool force);
 
 /* ---- actuals_cache.c ---- */
 /* The store for a world's checked plan: the cached one (rebound to this
@@ -212,6 +218,9 @@ char *repl_input_next(ReplInput *in, int *first_line);
 void repl_input_entry_begin(void);
 void repl_input_entry_end(void);
 void repl_input_close(ReplInput *in);
+/* At a terminal: asks question and whether the answer is yes (y or yes);
+ * false for anything else, Ctrl-C, Ctrl-D, or without a terminal. */
+bool repl_input_confirm(const char *question);
 /* Open brackets left at the end of text (strings and comments skipped). */
 int repl_open_brackets(const char *text);
 

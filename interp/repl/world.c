@@ -113,7 +113,7 @@ size_t repl_src_offset(const Source *s, int line, int col)
 }
 
 /* The bytes of a node's range: [*start, *end). */
-static void node_range(const Node *n, size_t *start, size_t *end)
+void repl_node_range(const Node *n, size_t *start, size_t *end)
 {
     const Source *s = n->loc.src;
     *start = repl_src_offset(s, n->loc.line, n->loc.col);
@@ -128,7 +128,7 @@ static void node_range(const Node *n, size_t *start, size_t *end)
 void repl_node_text(const Node *n, Buf *out)
 {
     size_t a, z;
-    node_range(n, &a, &z);
+    repl_node_range(n, &a, &z);
     buf_put(out, n->loc.src->text + a, z - a);
 }
 
@@ -225,7 +225,7 @@ static void slot_add(ReplWorld *w, Node *n, int entry)
     s->entry = entry;
     s->key = stmt_key(n);
     if (entry < 0)
-        node_range(n, &s->start, &s->end);
+        repl_node_range(n, &s->start, &s->end);
 }
 
 static ReplSlot *slot_find(ReplWorld *w, const char *key)
@@ -433,20 +433,38 @@ void repl_flush(Repl *S, Diags *d)
     d->nerrors = d->nwarnings = 0;
 }
 
-void repl_error_at(Repl *S, const char *text, int line, int col, int len, const char *fmt, ...)
+/* An error at <repl>:LINE:COL with its caret and, unless NULL, a note. */
+static void error_at(Repl *S, const char *text, int line, int col, int len, const char *note,
+                     const char *fmt, va_list ap)
 {
     Source *src = source_new("<repl>", NULL, text, strlen(text), 0);
     src->first_line = line;
     Diags d = {0};
-    va_list ap;
-    va_start(ap, fmt);
     diag_verror(&d, DIAG_ERROR, (Loc){src, line, col, line, col + (len > 0 ? len - 1 : 0)}, fmt,
                 ap);
-    va_end(ap);
+    if (note)
+        diag_note_plain(&d, "%s", note);
     repl_flush(S, &d);
     diag_free(&d);
     source_free(src);
     S->errors++;
+}
+
+void repl_error_at(Repl *S, const char *text, int line, int col, int len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_at(S, text, line, col, len, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void repl_error_note_at(Repl *S, const char *text, int line, int col, int len, const char *note,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_at(S, text, line, col, len, note, fmt, ap);
+    va_end(ap);
 }
 
 static void add_show(ReplWorld *w, const Node *s, const char *title)
