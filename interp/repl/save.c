@@ -264,10 +264,9 @@ static bool may_overwrite(Repl *S, const char *text, int line, const char *file,
         return true;
     if (S->interactive) {
         Buf q = {0};
-        buf_printf(
-            &q, "%s '%s'%s? (y/N) ", repl_zh(S) ? "覆盖" : "overwrite", file,
-            own ? (repl_zh(S) ? "（会话所用的计划文件）" : ", the plan this session started from")
-                : "");
+        buf_printf(&q, "%s '%s'%s? (y/N) ", repl_zh(S) ? "覆盖" : "overwrite", file,
+                   own ? (repl_zh(S) ? "（会话所用的计划文件）" : ", the session's plan file")
+                       : "");
         bool yes = repl_input_confirm(buf_cstr(&q));
         buf_free(&q);
         if (!yes)
@@ -278,8 +277,7 @@ static bool may_overwrite(Repl *S, const char *text, int line, const char *file,
     Buf note = {0};
     buf_printf(&note, "':save! %s' overwrites it", file);
     repl_error_note_at(S, text, line, argcol, (int)utf8_count(file, strlen(file)), buf_cstr(&note),
-                       "not saved: '%s' %s", file,
-                       own ? "is the plan this session started from" : "exists");
+                       "not saved: '%s' %s", file, own ? "is the session's plan file" : "exists");
     buf_free(&note);
     return false;
 }

@@ -253,7 +253,7 @@ def run(binary, tmp, env, history):
     s.type("target revenue = 1400万\r")
     s.expect("salesplan> ", "the prompt after the what-if")
     s.type(":save own.plan\r")
-    s.expect("overwrite 'own.plan', the plan this session started from? (y/N) ",
+    s.expect("overwrite 'own.plan', the session's plan file? (y/N) ",
              ":save onto the plan file asking")
     s.type("\r")
     s.expect("not saved: own.plan is left as it was", "Enter answering no")
