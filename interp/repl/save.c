@@ -198,6 +198,7 @@ static char *move_paths(Repl *S, const char *file, const Buf *plan, Buf *out, ch
         Buf b = {0};
         buf_printf(&b, "cannot save into '%s': %s", to_dir, strerror(errno));
         why = b.data;
+        *note = xstrdup(":save writes into a folder that exists: create it first");
     } else if (!from || strcmp(from, to) == 0) {
         buf_put(out, buf_cstr((Buf *)plan), plan->len);
     } else {
