@@ -51,6 +51,11 @@ RowSource *src_open(const char *where, const char *name, char **err)
     return kind_of(where)->open(where, name, err);
 }
 
+bool src_is_file(const char *where)
+{
+    return kind_with_scheme(where) == NULL;
+}
+
 RowSource *src_open_data(Program *p, const Node *path_node, const char *name)
 {
     if (kind_with_scheme(path_node->str)) {

@@ -83,6 +83,9 @@ RowSource *src_open(const char *where, const char *name, char **err);
  * reporting at the node (p->data_error set when the source cannot be
  * read). */
 RowSource *src_open_data(Program *p, const Node *path_node, const char *name);
+/* Whether a data path of the plan names a file (relative to the plan), not
+ * a URI of a kind with a scheme. */
+bool src_is_file(const char *where);
 
 /* The name given when opening. */
 static inline const char *src_name(const RowSource *s)

@@ -75,4 +75,11 @@ void prog_load_new_imports(Program *p);
  * nowhere or is not a regular file). */
 int prog_open_data(Program *p, const Node *path_node, char **path);
 
+/* Each string of the statements items that names a file relative to the
+ * plan, in order: data files (a dimension's or a target's `from`, a
+ * history, actuals, a review's notes, the `holidays` setting) and imports
+ * (import: true; the standard library's are not files).  paths.c. */
+typedef void (*ProgPathFn)(Node *path, bool import, void *ctx);
+void prog_each_path(Node *items, ProgPathFn fn, void *ctx);
+
 #endif

@@ -115,7 +115,7 @@ static ReplWorld *quiet_build(Repl *S, const ReplState *st)
  * w after saying that e is dropped. */
 static ReplWorld *keep_entry(Repl *S, ReplState *keep, const ReplEntry *e, ReplWorld *w)
 {
-    repl_entry_add(keep, e->text, e->line, e->incentive);
+    repl_entry_add(keep, e->text, e->line, e->incentive, e->adds);
     ReplWorld *t = quiet_build(S, keep);
     if (t) {
         repl_world_free(S, w);
@@ -426,7 +426,11 @@ static void cmd_diff(Repl *S, const Cmd *c)
 }
 static void cmd_save(Repl *S, const Cmd *c)
 {
-    repl_cmd_save(S, c->text, c->line, c->arg, c->argcol);
+    repl_cmd_save(S, c->text, c->line, c->arg, c->argcol, false);
+}
+static void cmd_save_over(Repl *S, const Cmd *c)
+{
+    repl_cmd_save(S, c->text, c->line, c->arg, c->argcol, true);
 }
 static void cmd_quit(Repl *S, const Cmd *c)
 {
@@ -446,6 +450,8 @@ const ReplCommand repl_command_table[] = {
      "take back the last change (what-if, :reload, :actuals, :as-of)"},
     {"save", cmd_save, RC_FILES, false, ":save FILE",
      "write the plan with the what-ifs applied, formatted"},
+    {"save!", cmd_save_over, RC_FILES, false, ":save! FILE",
+     "the same over an existing file (:save asks first, or refuses without a terminal)"},
     {"actuals", cmd_actuals, RC_FILES, false, ":actuals [CSV...|none]",
      "actuals to use (none: the plan's own)"},
     {"as-of", cmd_as_of, RC_NAMES, false, ":as-of [YYYY-MM|DAY|WEEK|none]",

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -213,25 +214,56 @@ static void format_names(Names *c)
             name_add(c, render_format_at(i)->name);
 }
 
-/* After "NAME.": a scorecard's fields (score, rating, rank) or a metric's
- * (target, actual, ...); false when the word before the dot is neither. */
+/* What follows "history.": each history, and each metric when there is one
+ * history (its value last year, SPEC §9). */
+static void history_names(Names *c, const Symbols *s)
+{
+    size_t nh = 0;
+    for (size_t i = 0; i < s->histories.cap; i++)
+        if (s->histories.keys[i]) {
+            nh++;
+            name_add(c, s->histories.keys[i]);
+        }
+    for (size_t i = 0; nh == 1 && i < s->metrics.cap; i++)
+        if (s->metrics.keys[i] && !strmap_get(&s->histories, s->metrics.keys[i]))
+            name_add(c, s->metrics.keys[i]);
+}
+
+/* What may follow word and a dot: an incentive's lines (NAME.LINE = ...),
+ * a metric's fields (target, actual, ...), a scorecard's (score, rating,
+ * rank), a level's attributes (rep.base_salary), the histories. */
+static void dotted_names(Names *c, const Symbols *s, const char *word)
+{
+    const Node *inc = strmap_get(&s->incentives, word);
+    const Level *lv = strmap_get(&s->levels, word);
+    for (const Node *l = inc ? inc->b : NULL; l; l = l->next)
+        name_add(c, l->name);
+    const char *const *fields = strmap_get(&s->metrics, word)      ? sym_metric_fields
+                                : strmap_get(&s->scorecards, word) ? sym_card_fields
+                                                                   : NULL;
+    for (int i = 0; fields && fields[i]; i++)
+        name_add(c, fields[i]);
+    if (lv)
+        map_names(c, &lv->dim->attr_names);
+    if (strcmp(word, "history") == 0)
+        history_names(c, s);
+}
+
+/* After "NAME.": only what may follow NAME and a dot (nothing after a word
+ * that takes no dot); false when the word does not end in a dot. */
 static bool field_names(Names *c, int start)
 {
-    const ReplWorld *w = current->S->world;
-    if (!w || start < 2 || rl_line_buffer[start - 1] != '.')
+    if (start < 2 || rl_line_buffer[start - 1] != '.')
         return false;
     int a = start - 1;
     while (a > 0 && !strchr(rl_completer_word_break_characters, rl_line_buffer[a - 1]))
         a--;
+    const ReplWorld *w = current->S->world;
     char *word = xstrndup(rl_line_buffer + a, (size_t)(start - 1 - a));
-    const Symbols *s = w->s.p->sym;
-    const char *const *fields = strmap_get(&s->metrics, word)      ? sym_metric_fields
-                                : strmap_get(&s->scorecards, word) ? sym_card_fields
-                                                                   : NULL;
+    if (w)
+        dotted_names(c, w->s.p->sym, word);
     free(word);
-    for (int i = 0; fields && fields[i]; i++)
-        name_add(c, fields[i]);
-    return fields != NULL;
+    return true;
 }
 
 static char *next_candidate(const char *text, int state)
@@ -423,6 +455,23 @@ void repl_input_close(ReplInput *in)
     free(in->buf);
     free(in);
     current = NULL;
+}
+
+bool repl_input_confirm(const char *question)
+{
+    if (!current || !current->rl)
+        return false;
+    sig_atomic_t was = evaluating;
+    evaluating = 0; /* Ctrl-C answers no, as while typing */
+    bool dropped;
+    char *a = rl_read_line(current, question, &dropped);
+    evaluating = was;
+    got_sigint = 0;
+    const char *t = a ? a + strspn(a, " \t") : "";
+    size_t n = strcspn(t, " \t");
+    bool yes = (n == 1 && (*t == 'y' || *t == 'Y')) || (n == 3 && strncasecmp(t, "yes", 3) == 0);
+    free(a);
+    return yes;
 }
 
 /* One line without its newline (malloc'd); NULL at the end of input. */

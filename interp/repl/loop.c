@@ -31,8 +31,9 @@ const char repl_usage[] =
     "with the same key (target M; split M by LEVEL [in SCOPE]; let, metric,\n"
     "incentive, scorecard... by name) or is added, and the answer says what\n"
     "changed: 'revenue: 14,000,000.00 -> 15,000,000.00 (+7.14%); 96 cells changed'.\n"
-    "NAME.LINE = EXPR changes one line of an incentive.  An expression prints its\n"
-    "value (revenue[north, Q1], total(commission)); show ... prints a table.\n"
+    "NAME.LINE = EXPR changes a line of an incentive (one it has), NAME + LINE =\n"
+    "EXPR adds a line before its payout.  An expression prints its value\n"
+    "(revenue[north, Q1], total(commission)); show ... prints a table.\n"
     "\n"
     "commands:\n"
     "  :help              this list             :list          the what-ifs applied\n"
@@ -41,6 +42,8 @@ const char repl_usage[] =
     "  :diff [SHOW]       cells changed since the baseline: baseline, now, delta\n"
     "  :undo              take back the last change (what-if, :reload, :actuals, :as-of)\n"
     "  :save FILE         write the plan with the what-ifs applied, formatted\n"
+    "  :save! FILE        the same over an existing file (:save asks first at a\n"
+    "                     terminal, and refuses without one)\n"
     "  :actuals [CSV...|none]  actuals to use (none: the plan's own)\n"
     "  :as-of [YYYY-MM|DAY|WEEK|none]   review up to this month, day or week\n"
     "  :format [{text-formats}]  how tables are printed\n"
@@ -122,11 +125,11 @@ void repl_clear_undo(Repl *S)
     S->nundo = 0;
 }
 
-static bool apply_whatif(Repl *S, const char *text, int line, const char *incentive)
+static bool apply_whatif(Repl *S, const char *text, int line, const char *incentive, bool adds)
 {
     ReplState next;
     repl_state_copy(&next, &S->st);
-    repl_entry_add(&next, text, line, incentive);
+    repl_entry_add(&next, text, line, incentive, adds);
     ReplWorld *w = repl_world_build(S, &next, next.nw - 1);
     if (!w) {
         fputs("what-if not applied\n", S->diag);
@@ -185,8 +188,8 @@ static bool starts_statement(const char *s)
     return false;
 }
 
-/* NAME.LINE = EXPR: returns NAME (malloc'd), or NULL. */
-static char *line_change(const char *s)
+/* NAME.LINE = EXPR or NAME + LINE = EXPR (*adds): returns NAME (malloc'd), or NULL. */
+static char *line_change(const char *s, bool *adds)
 {
     size_t a = ident_len(s);
     if (!a)
@@ -194,8 +197,10 @@ static char *line_change(const char *s)
     const char *p = s + a;
     while (*p == ' ' || *p == '\t')
         p++;
-    if (*p++ != '.')
+    *adds = *p == '+';
+    if (*p != '.' && *p != '+')
         return NULL;
+    p++;
     while (*p == ' ' || *p == '\t')
         p++;
     size_t b = ident_len(p);
@@ -292,7 +297,7 @@ static void statements(Repl *S, const char *text, int line)
     bool changes = false, shows = false;
     if (!scan_statements(S, text, line, &changes, &shows))
         return;
-    if (changes && !apply_whatif(S, text, line, NULL))
+    if (changes && !apply_whatif(S, text, line, NULL, false))
         return;
     if (shows && repl_need_world(S, text, line))
         print_entry_shows(S, text, line);
@@ -348,8 +353,7 @@ static void expression(Repl *S, const char *text, int line)
     repl_flush(S, &w->s.d);
 }
 
-/* The first token of an entry: after white space and comments. */
-static const char *first_token(const char *p)
+const char *repl_first_token(const char *p)
 {
     for (;;) {
         p += strspn(p, " \t\r\n");
@@ -359,18 +363,19 @@ static const char *first_token(const char *p)
     }
 }
 
-/* An entry by its kind: a :command, NAME.LINE = EXPR, statements or an
- * expression (p: its first token). */
+/* An entry by its kind: a :command, NAME.LINE = EXPR or NAME + LINE =
+ * EXPR, statements or an expression (p: its first token). */
 static void run_entry(Repl *S, const char *text, int line, const char *p)
 {
     if (*p == ':') {
         repl_command(S, text, line);
         return;
     }
-    char *inc = line_change(p);
+    bool adds = false;
+    char *inc = line_change(p, &adds);
     S->statements_changed = inc != NULL;
     if (inc)
-        apply_whatif(S, text, line, inc);
+        apply_whatif(S, text, line, inc, adds);
     else if (starts_statement(p))
         statements(S, text, line);
     else
@@ -385,7 +390,7 @@ static void entry(Repl *S, const char *text, int line)
 {
     S->entry_text = text;
     eval_budget_reset(&S->budget);
-    const char *p = first_token(text);
+    const char *p = repl_first_token(text);
     if (!*p)
         return;
     repl_input_entry_begin();

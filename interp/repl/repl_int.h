@@ -34,11 +34,13 @@ typedef struct {
     size_t len;
 } ReplBase;
 
-/* One what-if: an entry of one or more statements, or NAME.LINE = EXPR. */
+/* One what-if: an entry of one or more statements, NAME.LINE = EXPR (a
+ * line of an incentive changed) or NAME + LINE = EXPR (a line added). */
 typedef struct {
     char *text;      /* as typed, lines joined with '\n' */
     int line;        /* its first input line */
-    char *incentive; /* NAME of a NAME.LINE = EXPR entry, else NULL */
+    char *incentive; /* NAME of a NAME.LINE or NAME + LINE entry, else NULL */
+    bool adds;       /* NAME + LINE = EXPR */
 } ReplEntry;
 
 typedef struct {
@@ -137,7 +139,7 @@ ReplBase *repl_base_new(const char *file, const char *dir, const char *text, siz
 void repl_base_unref(ReplBase *b);
 void repl_state_copy(ReplState *dst, const ReplState *src);
 void repl_state_free(ReplState *st);
-void repl_entry_add(ReplState *st, const char *text, int line, const char *incentive);
+void repl_entry_add(ReplState *st, const char *text, int line, const char *incentive, bool adds);
 /* Drops the entries from index n on. */
 void repl_entries_truncate(ReplState *st, int n);
 /* Evaluates a state: NULL after printing its diagnostics.  Warnings are
@@ -153,8 +155,13 @@ void repl_flush(Repl *S, Diags *d);
 /* An error about an entry, at <repl>:LINE:COL with its caret (len code points). */
 void repl_error_at(Repl *S, const char *text, int line, int col, int len, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* The same with a note after it (a hint: what to do instead). */
+void repl_error_note_at(Repl *S, const char *text, int line, int col, int len, const char *note,
+                        const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* The byte offset of a line and column of a Source. */
 size_t repl_src_offset(const Source *s, int line, int col);
+/* The bytes of a node's source range: [*start, *end). */
+void repl_node_range(const Node *n, size_t *start, size_t *end);
 /* Appends the text of a node's source range. */
 void repl_node_text(const Node *n, Buf *out);
 /* What entry i did in world w: "replaces FILE:LINE", "adds", "replaced later". */
@@ -186,8 +193,9 @@ void repl_touch_free(ReplWorld *w);
 void repl_default_shows(ReplWorld *w, const ReplWorld *old, ShowList *l);
 
 /* ---- save.c ---- */
-/* :save FILE (text: the entry, argcol: the column of FILE). */
-void repl_cmd_save(Repl *S, const char *text, int line, const char *file, int argcol);
+/* :save FILE, or :save! FILE (force: over an existing file); text: the
+ * entry, argcol: the column of FILE. */
+void repl_cmd_save(Repl *S, const char *text, int line, const char *file, int argcol, bool force);
 
 /* ---- actuals_cache.c ---- */
 /* The store for a world's checked plan: the cached one (rebound to this
@@ -210,6 +218,9 @@ char *repl_input_next(ReplInput *in, int *first_line);
 void repl_input_entry_begin(void);
 void repl_input_entry_end(void);
 void repl_input_close(ReplInput *in);
+/* At a terminal: asks question and whether the answer is yes (y or yes);
+ * false for anything else, Ctrl-C, Ctrl-D, or without a terminal. */
+bool repl_input_confirm(const char *question);
 /* Open brackets left at the end of text (strings and comments skipped). */
 int repl_open_brackets(const char *text);
 
@@ -218,6 +229,8 @@ extern const char repl_usage[];
 void repl_say(Repl *S, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The first line of an entry, shortened, for messages (malloc'd). */
 char *repl_short_text(const char *text);
+/* The first token of an entry: after white space and comments. */
+const char *repl_first_token(const char *p);
 /* Makes next (with its evaluation w) the session's state and says what
  * changed; the old state goes on the undo stack. */
 void repl_commit(Repl *S, ReplState *next, ReplWorld *w, const char *what);

@@ -5,8 +5,9 @@
  * two evaluations share syntax trees), then applies the what-if entries in
  * order: a statement replaces the statement of the main plan with the
  * same key (stmt_key: the same metric, level and scope for a split) in
- * its place, or is appended; NAME.LINE = EXPR replaces or adds one line of
- * an incentive.  The entries' statements keep their own Sources (named
+ * its place, or is appended; NAME.LINE = EXPR replaces one line of an
+ * incentive (a line it does not have is an error) and NAME + LINE = EXPR
+ * adds one.  The entries' statements keep their own Sources (named
  * "<repl>", numbered by input line), so their diagnostics point at what
  * was typed.  It never prints anything but diagnostics.
  */
@@ -40,12 +41,13 @@ void repl_base_unref(ReplBase *b)
     free(b);
 }
 
-void repl_entry_add(ReplState *st, const char *text, int line, const char *incentive)
+void repl_entry_add(ReplState *st, const char *text, int line, const char *incentive, bool adds)
 {
     st->w = xrealloc(st->w, (size_t)(st->nw + 1) * sizeof *st->w);
     st->w[st->nw].text = xstrdup(text);
     st->w[st->nw].line = line;
     st->w[st->nw].incentive = incentive ? xstrdup(incentive) : NULL;
+    st->w[st->nw].adds = adds;
     st->nw++;
 }
 
@@ -66,7 +68,7 @@ void repl_state_copy(ReplState *dst, const ReplState *src)
     if (dst->base)
         dst->base->refs++;
     for (int i = 0; i < src->nw; i++)
-        repl_entry_add(dst, src->w[i].text, src->w[i].line, src->w[i].incentive);
+        repl_entry_add(dst, src->w[i].text, src->w[i].line, src->w[i].incentive, src->w[i].adds);
     dst->actuals = xcalloc((size_t)src->nactuals + 1, sizeof *dst->actuals);
     for (int i = 0; i < src->nactuals; i++)
         dst->actuals[i] = xstrdup(src->actuals[i]);
@@ -111,7 +113,7 @@ size_t repl_src_offset(const Source *s, int line, int col)
 }
 
 /* The bytes of a node's range: [*start, *end). */
-static void node_range(const Node *n, size_t *start, size_t *end)
+void repl_node_range(const Node *n, size_t *start, size_t *end)
 {
     const Source *s = n->loc.src;
     *start = repl_src_offset(s, n->loc.line, n->loc.col);
@@ -126,7 +128,7 @@ static void node_range(const Node *n, size_t *start, size_t *end)
 void repl_node_text(const Node *n, Buf *out)
 {
     size_t a, z;
-    node_range(n, &a, &z);
+    repl_node_range(n, &a, &z);
     buf_put(out, n->loc.src->text + a, z - a);
 }
 
@@ -223,7 +225,7 @@ static void slot_add(ReplWorld *w, Node *n, int entry)
     s->entry = entry;
     s->key = stmt_key(n);
     if (entry < 0)
-        node_range(n, &s->start, &s->end);
+        repl_node_range(n, &s->start, &s->end);
 }
 
 static ReplSlot *slot_find(ReplWorld *w, const char *key)
@@ -262,18 +264,53 @@ static void no_incentive(ReplWorld *w, const char *inc, Loc at)
     if (near)
         diag_note_plain(&w->s.d, "did you mean '%s'?", near);
     else
-        diag_note_plain(&w->s.d, "NAME.LINE = EXPRESSION changes one line of an incentive");
+        diag_note_plain(&w->s.d, "NAME.LINE = EXPRESSION changes a line of an incentive, NAME + "
+                                 "LINE = EXPRESSION adds one");
     strmap_free(&names);
 }
 
-/* Puts line into an incentive's list of lines: in place of the line of
- * the same name, or else before the payout line (or last). */
-static void put_line(Node *incentive, Node *line)
+/* The line of an incentive called name, or NULL. */
+static Node *find_line(const Node *incentive, const char *name)
+{
+    for (Node *l = incentive->b; l; l = l->next)
+        if (strcmp(l->name, name) == 0)
+            return l;
+    return NULL;
+}
+
+/* NAME.LINE = EXPR names a line the incentive inc does not have. */
+static void no_line(ReplWorld *w, const Node *inc, const Node *line)
+{
+    StrMap names = {0};
+    Buf all = {0};
+    for (Node *l = inc->b; l; l = l->next) {
+        strmap_put(&names, l->name, l);
+        buf_printf(&all, "%s%s", all.len ? ", " : "", l->name);
+    }
+    diag_error(&w->s.d, line->name_loc, "incentive '%s' has no line '%s'", inc->name, line->name);
+    sym_note_did_you_mean(&w->s.d, sym_closest(&names, line->name));
+    diag_note_plain(&w->s.d, "its lines: %s; '%s + %s = EXPRESSION' adds a line", buf_cstr(&all),
+                    inc->name, line->name);
+    buf_free(&all);
+    strmap_free(&names);
+}
+
+/* NAME + LINE = EXPR names a line the incentive inc has already. */
+static void has_line(ReplWorld *w, const Node *inc, const Node *line)
+{
+    diag_error(&w->s.d, line->name_loc, "incentive '%s' already has a line '%s'", inc->name,
+               line->name);
+    diag_note_plain(&w->s.d, "'%s.%s = EXPRESSION' changes it", inc->name, line->name);
+}
+
+/* Puts line into an incentive's list of lines: in place of old (the line
+ * of the same name), or else before the payout line (or last). */
+static void put_line(Node *incentive, Node *line, Node *old)
 {
     Node **pp = &incentive->b, **payout = NULL;
     for (; *pp; pp = &(*pp)->next) {
-        if (strcmp((*pp)->name, line->name) == 0) {
-            line->next = (*pp)->next;
+        if (*pp == old) {
+            line->next = old->next;
             *pp = line;
             return;
         }
@@ -285,49 +322,59 @@ static void put_line(Node *incentive, Node *line)
     *at = line;
 }
 
-/* NAME.LINE = EXPR: the line replaces the incentive's line of that name,
- * or goes before its payout line. */
-static void apply_line(ReplWorld *w, const char *inc, Loc at, Node *line, int entry)
+/* NAME.LINE = EXPR: the line replaces the incentive's line of that name;
+ * NAME + LINE = EXPR: it goes before the payout line. */
+static void apply_line(ReplWorld *w, const ReplEntry *e, Loc at, Node *line, int entry)
 {
     Buf k = {0};
-    buf_printf(&k, "incentive %s", inc);
+    buf_printf(&k, "incentive %s", e->incentive);
     ReplSlot *s = slot_find(w, buf_cstr(&k));
     buf_free(&k);
     if (!s) {
-        no_incentive(w, inc, at);
+        no_incentive(w, e->incentive, at);
+        return;
+    }
+    Node *old = find_line(s->n, line->name);
+    if (!old != e->adds) {
+        (e->adds ? has_line : no_line)(w, s->n, line);
         return;
     }
     if (!w->replaced[entry])
         w->replaced[entry] = s->entry < 0 ? s->n : w->replaced[s->entry];
     w->line[entry] = line;
-    put_line(s->n, line);
+    put_line(s->n, line, old);
     s->lines_changed = true;
 }
 
-/* Where NAME of a NAME.LINE entry is: its first code point, on the entry's first line. */
-static Loc line_entry_loc(Source *src, const ReplEntry *e)
+/* Where NAME of a NAME.LINE entry is: tok, its first byte in the entry. */
+static Loc line_entry_loc(Source *src, const ReplEntry *e, const char *tok)
 {
-    const char *t = e->text;
-    int col = 1;
-    while (*t == ' ' || *t == '\t')
-        t++, col++;
+    int line = e->line, col = 1;
+    for (const char *t = e->text; t < tok; t++) {
+        if (*t == '\n')
+            line++, col = 1;
+        else if (((unsigned char)*t & 0xC0) != 0x80)
+            col++;
+    }
     int end = col + (int)utf8_count(e->incentive, strlen(e->incentive)) - 1;
-    return (Loc){src, e->line, col, e->line, end};
+    return (Loc){src, line, col, line, end};
 }
 
-/* Parses a NAME.LINE = EXPR entry as a one-line incentive whose header sits
- * on the line above it, NAME. masked by spaces (code point for code
- * point), and then gives the Source its real text back. */
+/* Parses a NAME.LINE = EXPR (or NAME + LINE = EXPR) entry as a one-line
+ * incentive whose header sits on the line above it, what comes before
+ * LINE masked by spaces (code point for code point, line ends kept), and
+ * then gives the Source its real text back. */
 static void parse_line_entry(ReplWorld *w, const ReplEntry *e, int entry, const char *dir)
 {
     Buf head = {0}, masked = {0}, real = {0};
     buf_printf(&head, "incentive %s per _ {\n", e->incentive);
-    const char *dot = strchr(e->text, '.');
-    size_t cut = dot ? (size_t)(dot - e->text) + 1 : 0;
+    const char *tok = repl_first_token(e->text);
+    const char *sep = strchr(tok, e->adds ? '+' : '.');
+    size_t cut = sep ? (size_t)(sep - e->text) + 1 : 0;
     buf_puts(&masked, buf_cstr(&head));
     for (size_t i = 0; i < cut; i++)
         if (((unsigned char)e->text[i] & 0xC0) != 0x80)
-            buf_putc(&masked, e->text[i] == '\t' ? '\t' : ' ');
+            buf_putc(&masked, e->text[i] == '\t' || e->text[i] == '\n' ? e->text[i] : ' ');
     buf_printf(&masked, "%s\n}\n", e->text + cut);
     buf_printf(&real, "%s%s\n}\n", buf_cstr(&head), e->text);
     Unit *u = NULL;
@@ -337,9 +384,9 @@ static void parse_line_entry(ReplWorld *w, const ReplEntry *e, int entry, const 
     source_swap_text(u->src, buf_cstr(&real), real.len);
     w->esrc[entry] = u->src;
     if (items && items->kind == N_INCENTIVE && !items->next && items->b && !items->b->next)
-        apply_line(w, e->incentive, line_entry_loc(u->src, e), items->b, entry);
+        apply_line(w, e, line_entry_loc(u->src, e, tok), items->b, entry);
     else if (!w->s.d.nerrors)
-        diag_error(&w->s.d, line_entry_loc(u->src, e), "expected NAME.LINE = EXPRESSION");
+        diag_error(&w->s.d, line_entry_loc(u->src, e, tok), "expected NAME.LINE = EXPRESSION");
     buf_free(&head);
     buf_free(&masked);
     buf_free(&real);
@@ -386,20 +433,38 @@ void repl_flush(Repl *S, Diags *d)
     d->nerrors = d->nwarnings = 0;
 }
 
-void repl_error_at(Repl *S, const char *text, int line, int col, int len, const char *fmt, ...)
+/* An error at <repl>:LINE:COL with its caret and, unless NULL, a note. */
+static void error_at(Repl *S, const char *text, int line, int col, int len, const char *note,
+                     const char *fmt, va_list ap)
 {
     Source *src = source_new("<repl>", NULL, text, strlen(text), 0);
     src->first_line = line;
     Diags d = {0};
-    va_list ap;
-    va_start(ap, fmt);
     diag_verror(&d, DIAG_ERROR, (Loc){src, line, col, line, col + (len > 0 ? len - 1 : 0)}, fmt,
                 ap);
-    va_end(ap);
+    if (note)
+        diag_note_plain(&d, "%s", note);
     repl_flush(S, &d);
     diag_free(&d);
     source_free(src);
     S->errors++;
+}
+
+void repl_error_at(Repl *S, const char *text, int line, int col, int len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_at(S, text, line, col, len, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void repl_error_note_at(Repl *S, const char *text, int line, int col, int len, const char *note,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_at(S, text, line, col, len, note, fmt, ap);
+    va_end(ap);
 }
 
 static void add_show(ReplWorld *w, const Node *s, const char *title)

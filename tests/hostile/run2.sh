@@ -378,10 +378,11 @@ echo 'previous' >save_real.plan
 ln -s save_real.plan save_link.plan
 echo 'previous' >save600.plan
 chmod 600 save600.plan
-printf ':save save_link.plan\n' >save_link.in
-printf ':save save600.plan\n' >save600.in
-printf ':save save.dev\n' >save_dev.in
-printf ':save save.fifo\n' >save_fifo.in
+printf ':save! save_link.plan\n' >save_link.in
+printf ':save! save600.plan\n' >save600.in
+printf ':save! save.dev\n' >save_dev.in
+printf ':save! save.fifo\n' >save_fifo.in
+printf ':save save600.plan\n:save save_link.plan\n:save ok.plan\n' >save_exists.in
 
 # -- huge numbers
 base huge_target.plan <<'EOF'
@@ -821,6 +822,7 @@ c save_symlink           ok       in=save_link.in writes=save_real.plan type=sav
 c save_keeps_mode        ok       in=save600.in writes=save600.plan perm=save600.plan:600 -- repl ok.plan
 c save_devnode           fails    needs=root in=save_dev.in type=save.dev:c -- repl ok.plan
 c save_fifo              fails    in=save_fifo.in type=save.fifo:p -- repl ok.plan
+c save_exists_refused    fails    in=save_exists.in type=save_link.plan:l perm=save600.plan:600 -- repl ok.plan
 
 # huge numbers
 c huge_target            safe                                  -- run huge_target.plan

@@ -18,6 +18,11 @@ scratch directory and checks, as a user at a terminal would see them:
   7. after "CARD." Tab offers only a scorecard's fields ("rep_card.rat" ->
      "rep_card.rating", and the answer: the field is only known in an
      incentive or a flag).
+  8. after "NAME." Tab offers only the incentive's lines, a Chinese name too
+     ("提成." Tab Tab lists base, bonus and payout and nothing else; "提成.bo"
+     -> "提成.bonus"), and after "LEVEL." the level's attributes;
+  9. :save onto an existing file asks "(y/N)": Enter or n keeps the file, y
+     overwrites it; the plan file itself is asked about too.
 Exits 0 when all hold, 1 otherwise; prints a skip message and exits 0 only
 when no pty can be opened.
 """
@@ -119,7 +124,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("pty_test.py: prompt, history across sessions, completion, continuation, "
-          "Ctrl-C and Ctrl-D work through readline")
+          "Ctrl-C and Ctrl-D, :save's question work through readline")
 
 
 def run(binary, tmp, env, history):
@@ -208,6 +213,70 @@ def run(binary, tmp, env, history):
     s.type(":quit\r")
     if s.wait() != 0:
         fail(":quit did not exit with status 0 (cards session)")
+
+    # 8. an incentive's lines after "NAME." (a UTF-8 terminal: the name is Chinese)
+    with open(os.path.join(tmp, "pay.plan"), "w", encoding="utf-8") as f:
+        f.write('plan "pay" { year = 2027  start = feb }\n'
+                "dimension org levels rep { zhang { base_salary = 8000 }, li { base_salary = 7000 } }\n"
+                "metric revenue money\ntarget revenue = 100万\nsplit revenue by rep equally\n"
+                "incentive 提成 per rep {\n  base = revenue.target * 3%\n  bonus = 100\n"
+                "  payout = base + bonus\n}\n")
+    utf8 = dict(env, LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    s = Session(binary, tmp, utf8, ("repl", "pay.plan"))
+    s.expect("salesplan> ", "the prompt of the incentive session")
+    s.type("提成.\t\t")
+    listed = s.expect("salesplan> ", "Tab Tab listing the lines after '提成.'")
+    words = set(listed.split())
+    if not {"base", "bonus", "payout"} <= words or words & {"revenue", "target", "zhang", "sum"}:
+        fail(f"Tab Tab after '提成.' should list the incentive's lines only: {listed!r}")
+    s.type("bo\t")
+    s.expect("提成.bonus", "Tab completing '提成.bo'")
+    s.type(" = 200\r")
+    answer = s.expect("salesplan> ", "the prompt after 提成.bonus = 200")
+    if "error" in answer:
+        fail(f"提成.bonus = 200 was not applied: {answer!r}")
+    s.type("sum(rep.\t")
+    s.expect("rep.base_salary", "Tab completing the only attribute after 'rep.'")
+    s.type(")\r")
+    s.expect("15,000", "the answer to sum(rep.base_salary)")
+    s.expect("salesplan> ", "the prompt after the sum")
+    s.type(":quit\r")
+    if s.wait() != 0:
+        fail(":quit did not exit with status 0 (incentive session)")
+
+    # 9. :save onto an existing file asks first
+    shutil.copy(os.path.join(tmp, "small.plan"), os.path.join(tmp, "own.plan"))
+    with open(os.path.join(tmp, "other.plan"), "w", encoding="utf-8") as f:
+        f.write("# other.plan\n")
+    s = Session(binary, tmp, env, ("repl", "own.plan"))
+    s.expect("salesplan> ", "the prompt of the save session")
+    s.type("target revenue = 1400万\r")
+    s.expect("salesplan> ", "the prompt after the what-if")
+    s.type(":save own.plan\r")
+    s.expect("overwrite 'own.plan', the session's plan file? (y/N) ",
+             ":save onto the plan file asking")
+    s.type("\r")
+    s.expect("not saved: own.plan is left as it was", "Enter answering no")
+    s.expect("salesplan> ", "the prompt after no")
+    s.type(":save other.plan\r")
+    s.expect("overwrite 'other.plan'? (y/N) ", ":save onto an existing file asking")
+    s.type("n\r")
+    s.expect("not saved: other.plan is left as it was", "n answering no")
+    s.expect("salesplan> ", "the prompt after n")
+    s.type(":save other.plan\r")
+    s.expect("overwrite 'other.plan'? (y/N) ", ":save asking again")
+    s.type("y\r")
+    s.expect("saved other.plan: the plan with 1 what-if", "y overwriting")
+    s.expect("salesplan> ", "the prompt after y")
+    s.type(":quit\r")
+    if s.wait() != 0:
+        fail(":quit did not exit with status 0 (save session)")
+    with open(os.path.join(tmp, "own.plan"), encoding="utf-8") as f:
+        if "1400万" in f.read():
+            fail("own.plan was overwritten after the answer no")
+    with open(os.path.join(tmp, "other.plan"), encoding="utf-8") as f:
+        if "1400万" not in f.read():
+            fail("other.plan was not overwritten after the answer y")
 
 
 if __name__ == "__main__":
