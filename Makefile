@@ -336,3 +336,22 @@ help:
 	@echo "make clean        remove build products"
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d)
+
+# the TextMate grammar of editors/vscode: its keywords are SYNTAX_KEYWORDS (check-grammar-keywords;
+# `make grammar` rewrites them), and vscode-textmate + vscode-oniguruma (npm, pinned in
+# editors/vscode/package-lock.json, installed by `npm ci`) give every lexeme of every example,
+# stdlib and documentation plan the scope salesplan's own lexer implies (build/lextokens); then the
+# extension is packaged with @vscode/vsce and the .vsix must hold the grammar (tests/grammar)
+.PHONY: check-grammar check-grammar-keywords grammar
+check: check-grammar
+check-grammar: $(BIN) $(BUILD)/lextokens check-grammar-keywords
+	@sh tests/grammar/run.sh $(BUILD)
+
+check-grammar-keywords:
+	@node editors/vscode/tools/gen-grammar.js --check
+
+grammar:
+	node editors/vscode/tools/gen-grammar.js
+
+$(BUILD)/lextokens: tests/grammar/lextokens.c $(BUILD)/libsalesplan.a
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsalesplan.a $(LIBS)

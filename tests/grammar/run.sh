@@ -1,0 +1,85 @@
+#!/bin/sh
+# The TextMate grammar and the VS Code extension (editors/vscode):
+#  1. npm ci in editors/vscode (the versions of package-lock.json; again only
+#     when the lock file changed);
+#  2. tokenize.js: every plan of the repository (examples, stdlib, tests),
+#     every ```plan block of the documentation, tests/grammar/cases.plan and
+#     every keyword get, lexeme by lexeme, the scopes salesplan's own lexer
+#     implies (BUILD/lextokens), and no line ends inside a construct;
+#  3. the same test on grammars with one rule broken (mutate.js) must fail;
+#  4. @vscode/vsce packages the extension; the .vsix must hold the grammar
+#     (the same bytes), the manifest, extension.js and the language client.
+# Usage: tests/grammar/run.sh BUILD
+set -eu
+build=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+ext=$top/editors/vscode
+grammar=$ext/syntaxes/salesplan.tmLanguage.json
+command -v node >/dev/null && command -v npm >/dev/null || {
+    echo "check-grammar: node and npm are missing (tools/install-deps.sh installs them)" >&2
+    exit 1
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# 1. the npm packages
+lock=$(sha256sum "$ext/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$ext/node_modules/.lock-sha256" 2>/dev/null)" != "$lock" ]; then
+    (cd "$ext" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >"$tmp/npm.log" 2>&1 || {
+        cat "$tmp/npm.log" >&2
+        echo "check-grammar: npm ci failed in editors/vscode" >&2
+        exit 1
+    }
+    echo "$lock" >"$ext/node_modules/.lock-sha256"
+fi
+
+# 2. every plan, every documentation block
+awk -v dir="$tmp" '
+    FNR == 1 { doc = FILENAME; sub(/.*\//, "", doc); sub(/\.md$/, "", doc) }
+    /^```plan[ \t]*$/ { n++; inblock = 1; file = sprintf("%s/%s_%03d.plan", dir, doc, n); next }
+    /^```/ && inblock { inblock = 0; close(file); next }
+    inblock { print > file }
+' "$top"/README.md "$top"/docs/*.md
+plans=$(cd "$top" && find examples stdlib tests -name '*.plan' | LC_ALL=C sort)
+(cd "$top" && node tests/grammar/tokenize.js "$build/lextokens" "$grammar" $plans "$tmp"/*.plan)
+
+# 3. a broken rule must be seen
+sample="$top/tests/grammar/cases.plan $(cd "$top" && ls examples/*.plan stdlib/*.plan | sed "s|^|$top/|")"
+node "$top/tests/grammar/mutate.js" --list >"$tmp/mutations"
+n=0
+while IFS= read -r m; do
+    node "$top/tests/grammar/mutate.js" "$grammar" "$tmp/broken.json" "$m"
+    # shellcheck disable=SC2086
+    if node "$top/tests/grammar/tokenize.js" "$build/lextokens" "$tmp/broken.json" $sample >"$tmp/out" 2>&1; then
+        echo "check-grammar: the test passes on a grammar with '$m': it checks too little" >&2
+        exit 1
+    fi
+    grep -q '^FAIL ' "$tmp/out" || { cat "$tmp/out" >&2; exit 1; }
+    n=$((n + 1))
+done <"$tmp/mutations"
+echo "grammar: each of $n broken grammars fails the test"
+
+# 4. the extension, packaged
+vsix=$build/salesplan.vsix
+rm -f "$vsix"
+(cd "$ext" && npx --no-install vsce package --allow-missing-repository --skip-license --out "$vsix" \
+    </dev/null >"$tmp/vsce.log" 2>&1) || { cat "$tmp/vsce.log" >&2; echo "check-grammar: vsce package failed" >&2; exit 1; }
+[ -s "$vsix" ] || { echo "check-grammar: no $vsix" >&2; exit 1; }
+(cd "$tmp" && mkdir vsix && cd vsix && unzip -q "$vsix")
+for f in extension/package.json extension/extension.js extension/language-configuration.json \
+    extension/syntaxes/salesplan.tmLanguage.json extension/node_modules/vscode-languageclient/node.js; do
+    [ -f "$tmp/vsix/$f" ] || { echo "check-grammar: the .vsix lacks $f" >&2; exit 1; }
+done
+cmp -s "$grammar" "$tmp/vsix/extension/syntaxes/salesplan.tmLanguage.json" ||
+    { echo "check-grammar: the .vsix holds another grammar" >&2; exit 1; }
+for f in vscode-textmate vscode-oniguruma @vscode/vsce; do
+    [ ! -e "$tmp/vsix/extension/node_modules/$f" ] || { echo "check-grammar: the .vsix holds $f (a test tool)" >&2; exit 1; }
+done
+node -e '
+const m = require(process.argv[1]);
+const g = m.contributes.grammars[0], l = m.contributes.languages[0];
+const ok = g.scopeName === "source.salesplan" && l.extensions.includes(".plan") &&
+  m.contributes.configuration.properties["salesplan.path"].default === "salesplan";
+if (!ok) { console.error("check-grammar: the .vsix manifest does not declare the grammar"); process.exit(1); }
+' "$tmp/vsix/extension/package.json"
+echo "grammar: $(basename "$vsix") ($(wc -c <"$vsix") bytes) holds the grammar, the manifest and the language client"
