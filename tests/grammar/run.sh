@@ -8,7 +8,8 @@
 #     implies (BUILD/lextokens), and no line ends inside a construct;
 #  3. the same test on grammars with one rule broken (mutate.js) must fail;
 #  4. @vscode/vsce packages the extension; the .vsix must hold the grammar
-#     (the same bytes), the manifest, extension.js and the language client.
+#     (the same bytes), the manifest, extension.js and the language client;
+#  5. the Neovim setup of docs/EDITORS.md runs in a headless Neovim (nvim.sh).
 # Usage: tests/grammar/run.sh BUILD
 set -eu
 build=$(cd "$1" && pwd)
@@ -83,3 +84,6 @@ const ok = g.scopeName === "source.salesplan" && l.extensions.includes(".plan") 
 if (!ok) { console.error("check-grammar: the .vsix manifest does not declare the grammar"); process.exit(1); }
 ' "$tmp/vsix/extension/package.json"
 echo "grammar: $(basename "$vsix") ($(wc -c <"$vsix") bytes) holds the grammar, the manifest and the language client"
+
+# 5. the Neovim snippets of docs/EDITORS.md
+sh "$top/tests/grammar/nvim.sh"
