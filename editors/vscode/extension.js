@@ -4,7 +4,7 @@
 // syntaxes/salesplan.tmLanguage.json.
 'use strict';
 const vscode = require('vscode');
-const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
+const { LanguageClient } = require('vscode-languageclient/node');
 
 let client;
 
@@ -15,7 +15,10 @@ function serverPath() {
 
 function makeClient() {
   const command = serverPath();
-  const run = { command, args: ['lsp'], transport: TransportKind.stdio };
+  // No `transport`: with TransportKind.stdio the client would append `--stdio`
+  // to the arguments; without it, it talks over the process's stdin and stdout
+  // all the same and runs exactly `salesplan lsp`.
+  const run = { command, args: ['lsp'] };
   return new LanguageClient('salesplan', 'salesplan language server', { run, debug: run }, {
     documentSelector: [
       { scheme: 'file', language: 'salesplan' },

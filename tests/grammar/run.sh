@@ -9,6 +9,7 @@
 #  3. the same test on grammars with one rule broken (mutate.js) must fail;
 #  4. @vscode/vsce packages the extension; the .vsix must hold the grammar
 #     (the same bytes), the manifest, extension.js and the language client;
+#     extension.js starts `salesplan lsp` as configured (extension-test.js);
 #  5. the Neovim setup of docs/EDITORS.md runs in a headless Neovim (nvim.sh).
 # Usage: tests/grammar/run.sh BUILD
 set -eu
@@ -84,6 +85,8 @@ const ok = g.scopeName === "source.salesplan" && l.extensions.includes(".plan") 
 if (!ok) { console.error("check-grammar: the .vsix manifest does not declare the grammar"); process.exit(1); }
 ' "$tmp/vsix/extension/package.json"
 echo "grammar: $(basename "$vsix") ($(wc -c <"$vsix") bytes) holds the grammar, the manifest and the language client"
+
+node "$top/tests/grammar/extension-test.js"
 
 # 5. the Neovim snippets of docs/EDITORS.md
 sh "$top/tests/grammar/nvim.sh"
