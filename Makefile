@@ -333,18 +333,19 @@ help:
 	@echo "make bench-xlsx   a 10,000-rep x 12-month table written as xlsx (fails at 2 s)"
 	@echo "make check-grammar the TextMate grammar against the lexer on every plan (npm ci in"
 	@echo "                  editors/vscode), the VS Code extension packaged, the Neovim setup run"
-	@echo "make grammar      rewrite editors/vscode's grammar from the keywords (check-grammar-keywords)"
+	@echo "make grammar      rewrite the grammar and editors/vim from the keywords (check-grammar-keywords)"
 	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d)
 
-# the TextMate grammar of editors/vscode: its keywords are SYNTAX_KEYWORDS (check-grammar-keywords;
-# `make grammar` rewrites them), and vscode-textmate + vscode-oniguruma (npm, pinned in
-# editors/vscode/package-lock.json, installed by `npm ci`) give every lexeme of every example,
-# stdlib and documentation plan the scope salesplan's own lexer implies (build/lextokens); then the
-# extension is packaged with @vscode/vsce and the .vsix must hold the grammar (tests/grammar)
+# the TextMate grammar of editors/vscode and the Vim syntax file of editors/vim: their keywords are
+# SYNTAX_KEYWORDS (check-grammar-keywords; `make grammar` rewrites them), and vscode-textmate +
+# vscode-oniguruma (npm, pinned in editors/vscode/package-lock.json, installed by `npm ci`) and a
+# headless Neovim give every lexeme of every example, stdlib, test and documentation plan the scope
+# salesplan's own lexer implies (build/lextokens); then the extension is packaged with @vscode/vsce
+# and the .vsix must hold the grammar, and the Neovim setup of docs/EDITORS.md is run (tests/grammar)
 .PHONY: check-grammar check-grammar-keywords grammar
 check: check-grammar
 check-grammar: $(BIN) $(BUILD)/lextokens check-grammar-keywords

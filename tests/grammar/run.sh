@@ -6,7 +6,10 @@
 #     every ```plan block of the documentation, tests/grammar/cases.plan and
 #     every keyword get, lexeme by lexeme, the scopes salesplan's own lexer
 #     implies (BUILD/lextokens), and no line ends inside a construct;
-#  3. the same test on grammars with one rule broken (mutate.js) must fail;
+#     the same with the Vim syntax file of editors/vim in a headless Neovim
+#     (tokenize.js --vim);
+#  3. the same tests on grammars with one rule broken (mutate.js, and
+#     VIM_MUTATIONS below) must fail;
 #  4. @vscode/vsce packages the extension; the .vsix must hold the grammar
 #     (the same bytes), the manifest, extension.js and the language client;
 #     extension.js starts `salesplan lsp` as configured (extension-test.js);
@@ -44,6 +47,8 @@ awk -v dir="$tmp" '
 ' "$top"/README.md "$top"/docs/*.md
 plans=$(cd "$top" && find examples stdlib tests -name '*.plan' | LC_ALL=C sort)
 (cd "$top" && node tests/grammar/tokenize.js "$build/lextokens" "$grammar" $plans "$tmp"/*.plan)
+command -v nvim >/dev/null || { echo "check-grammar: nvim is missing (tools/install-deps.sh installs neovim)" >&2; exit 1; }
+(cd "$top" && node tests/grammar/tokenize.js --vim "$build/lextokens" editors/vim/syntax/salesplan.vim $plans "$tmp"/*.plan)
 
 # 3. a broken rule must be seen
 sample="$top/tests/grammar/cases.plan $(cd "$top" && ls examples/*.plan stdlib/*.plan | sed "s|^|$top/|")"
@@ -60,6 +65,30 @@ while IFS= read -r m; do
     n=$((n + 1))
 done <"$tmp/mutations"
 echo "grammar: each of $n broken grammars fails the test"
+
+# sed scripts, each breaking one thing of editors/vim
+VIM_MUTATIONS='syntax/salesplan.vim s/ split / /
+syntax/salesplan.vim s/ contains=salesplanUnit//
+syntax/salesplan.vim /^syntax match salesplanComment/d
+syntax/salesplan.vim /^syntax match salesplanField/d
+syntax/salesplan.vim s/end=+\$+ //
+syntax/salesplan.vim /^syntax match salesplanDate/d
+ftdetect/salesplan.vim /^autocmd/d'
+n=0
+echo "$VIM_MUTATIONS" >"$tmp/vim-mutations"
+while read -r file script; do
+    rm -rf "$tmp/vim" && cp -R "$top/editors/vim" "$tmp/vim"
+    sed "$script" "$top/editors/vim/$file" >"$tmp/vim/$file"
+    cmp -s "$top/editors/vim/$file" "$tmp/vim/$file" && { echo "check-grammar: '$script' changes nothing in editors/vim/$file" >&2; exit 1; }
+    # shellcheck disable=SC2086
+    if node "$top/tests/grammar/tokenize.js" --vim "$build/lextokens" "$tmp/vim/syntax/salesplan.vim" $sample >"$tmp/out" 2>&1; then
+        echo "check-grammar: the Vim test passes with '$script' on editors/vim/$file: it checks too little" >&2
+        exit 1
+    fi
+    grep -q '^FAIL ' "$tmp/out" || { cat "$tmp/out" >&2; exit 1; }
+    n=$((n + 1))
+done <"$tmp/vim-mutations"
+echo "grammar (vim): each of $n broken Vim files fails the test"
 
 # 4. the extension, packaged
 vsix=$build/salesplan.vsix

@@ -19,7 +19,14 @@
 //
 // Text between lexemes may be neither string nor comment, and every line
 // must end in the grammar's initial state (nothing spans lines in a plan).
-// Usage: tokenize.js LEXTOKENS GRAMMAR FILE...   (exit 1 on any mismatch)
+//
+// With --vim, the same lexemes are checked against the Vim syntax file of
+// editors/vim as a headless Neovim applies it (vimdump.lua): each kind above
+// has its syntax item (salesplanStatement, salesplanNumber, salesplanUnit...;
+// VIM below), and opening a .plan file must set the file type salesplan.
+// Files that are not UTF-8 are left to the TextMate run (Vim would read them
+// as Latin-1).
+// Usage: tokenize.js [--vim] LEXTOKENS GRAMMAR FILE...   (exit 1 on any mismatch)
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -32,7 +39,10 @@ const need = createRequire(path.join(top, 'editors', 'vscode', 'package.json'));
 const vsctm = need('vscode-textmate');
 const oniguruma = need('vscode-oniguruma');
 
-const [lextokens, grammarPath, ...files] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const vimMode = argv[0] === '--vim';
+if (vimMode) argv.shift();
+const [lextokens, grammarPath, ...files] = argv;
 if (!lextokens || !grammarPath || files.length === 0) {
   process.stderr.write('usage: tokenize.js LEXTOKENS GRAMMAR FILE...\n');
   process.exit(2);
@@ -133,6 +143,49 @@ function punctExpect(tok, next, n) {
   return [{ from: 0, to: n, must, not: ['string.', 'comment.'] }];
 }
 
+// The Vim syntax items that stand for the TextMate scopes; a scope without
+// an item here (punctuation, operators' kinds) is not asked of Vim.
+const VIM = {
+  'comment.line.number-sign': ['salesplanComment'],
+  'string.quoted.double': ['salesplanString', 'salesplanEscape', 'salesplanBadEscape'],
+  'constant.character.escape': ['salesplanEscape'],
+  'invalid.illegal.escape': ['salesplanBadEscape'],
+  'constant.numeric.date.month': ['salesplanDate'],
+  'constant.numeric.date.day': ['salesplanDate'],
+  'constant.numeric.decimal': ['salesplanNumber', 'salesplanUnit', 'salesplanGrouped'],
+  'keyword.other.unit.suffix': ['salesplanUnit'],
+  'invalid.illegal.grouping': ['salesplanGrouped'],
+  'invalid.illegal.full-width': ['salesplanFullWidth'],
+  'invalid.illegal': ['salesplanBadNumber', 'salesplanGrouped', 'salesplanFullWidth', 'salesplanBadEscape',
+    'salesplanBadChar'],
+  'keyword.declaration': ['salesplanStatement'],
+  'keyword.control.conditional': ['salesplanConditional'],
+  'keyword.operator.wordlike.logical': ['salesplanLogical'],
+  'keyword.other': ['salesplanKeyword'],
+  'variable.other.property': ['salesplanField'],
+  'constant.language.period': ['salesplanPeriod'],
+  'support.function.builtin': ['salesplanBuiltin'],
+  'keyword.operator.comparison': ['salesplanOperator'],
+  'keyword.operator.assignment': ['salesplanOperator'],
+  'keyword.operator.arithmetic': ['salesplanOperator'],
+  // what names, punctuation and white space must not be
+  'keyword.': ['salesplanStatement', 'salesplanConditional', 'salesplanLogical', 'salesplanKeyword', 'salesplanUnit'],
+  'constant.': ['salesplanNumber', 'salesplanDate', 'salesplanPeriod', 'salesplanEscape'],
+  'string.': ['salesplanString'],
+  'comment.': ['salesplanComment'],
+  'invalid.': ['salesplanBadNumber', 'salesplanGrouped', 'salesplanFullWidth', 'salesplanBadEscape',
+    'salesplanBadChar'],
+};
+
+// Does a character with these scopes (TextMate) or this item (Vim) have
+// the scope prefix p?  undefined: Vim is not asked.
+function has(got, p) {
+  if (!vimMode)
+    return got.some((s) => s.startsWith(p));
+  const items = VIM[p];
+  return items ? items.includes(got[0]) : undefined;
+}
+
 // ---- running both -----------------------------------------------------------
 function lexemes(file) {
   const out = execFileSync(lextokens, [file], { encoding: 'utf8', maxBuffer: 1 << 28 });
@@ -164,10 +217,19 @@ function scopesOf(grammar, text, failures, file) {
   });
 }
 
+// scopes[line][code point] = [the Vim syntax item] as vimdump.lua wrote them
+function vimScopesOf(dump, failures, file) {
+  const lines = fs.readFileSync(dump, 'utf8').split('\n');
+  if (lines[0] !== 'salesplan')
+    failures.push(`${file}: Neovim gives it the file type '${lines[0]}', not salesplan`);
+  return lines.slice(1, -1).map((l) => (l === '' ? [] : l.split('\t').map((x) => [x])));
+}
+
 const counts = {};
 function checkFile(grammar, file, failures) {
   const text = fs.readFileSync(file, 'utf8');
-  const scopes = scopesOf(grammar, text, failures, file);
+  const scopes = vimMode ? vimScopesOf(grammar.get(file), failures, file)
+    : scopesOf(grammar, text, failures, file);
   const toks = lexemes(file);
   const covered = scopes.map((l) => new Array(l.length).fill(false));
   toks.forEach((tok, i) => {
@@ -176,8 +238,8 @@ function checkFile(grammar, file, failures) {
     for (const e of expect(tok, toks[i - 1], toks[i + 1])) {
       for (let c = e.from; c < e.to; c++) {
         const got = line[tok.col - 1 + c] || [];
-        const missing = e.must.filter((p) => !got.some((s) => s.startsWith(p)));
-        const wrong = e.not.filter((p) => got.some((s) => s.startsWith(p)));
+        const missing = e.must.filter((p) => has(got, p) === false);
+        const wrong = e.not.filter((p) => has(got, p) === true);
         if (missing.length || wrong.length) {
           failures.push(`${file}:${tok.line}:${tok.col + c}: ${tok.kind} ${JSON.stringify(tok.text)}: ` +
             (missing.length ? `wants ${missing.join(', ')}` : `must not have ${wrong.join(', ')}`) +
@@ -190,7 +252,7 @@ function checkFile(grammar, file, failures) {
   });
   covered.forEach((l, k) => l.forEach((isTok, c) => {
     const got = scopes[k][c];
-    if (!isTok && got.some((s) => s.startsWith('string.') || s.startsWith('comment.')))
+    if (!isTok && (has(got, 'string.') || has(got, 'comment.')))
       failures.push(`${file}:${k + 1}:${c + 1}: white space between lexemes has ${got.join(' ')}`);
   }));
   return scopes.length;
@@ -204,7 +266,27 @@ function keywordPlan(dir) {
   return file;
 }
 
-async function main() {
+// Runs vimdump.lua over the files; a Map of file -> its dump.
+function vimDumps(dir, all) {
+  const valid = all.filter((f) => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(f));
+      return true;
+    } catch (_) {
+      return false;
+    }
+  });
+  fs.writeFileSync(path.join(dir, 'list'), valid.map((f) => path.resolve(f)).join('\n') + '\n');
+  const rtp = path.dirname(path.dirname(path.resolve(grammarPath)));
+  execFileSync('nvim', ['--headless', '-u', 'NONE', '-i', 'NONE', '-n',
+    '--cmd', `set rtp^=${rtp.replace(/[ ,\\]/g, '\\$&')}`,
+    '-c', `luafile ${path.join(__dirname, 'vimdump.lua')}`, '-c', 'qa!'],
+  { env: { ...process.env, VIMDUMP_LIST: path.join(dir, 'list'), VIMDUMP_OUT: dir },
+    stdio: ['ignore', 'ignore', 'inherit'], timeout: 300000 });
+  return new Map(valid.map((f, i) => [f, path.join(dir, `${i + 1}.syn`)]));
+}
+
+async function textmate() {
   const wasm = fs.readFileSync(need.resolve('vscode-oniguruma/release/onig.wasm')).buffer;
   await oniguruma.loadWASM(wasm);
   const registry = new vsctm.Registry({
@@ -214,21 +296,27 @@ async function main() {
     }),
     loadGrammar: async () => vsctm.parseRawGrammar(fs.readFileSync(grammarPath, 'utf8'), grammarPath),
   });
-  const grammar = await registry.loadGrammar('source.salesplan');
+  return registry.loadGrammar('source.salesplan');
+}
+
+async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'grammar-'));
   const failures = [];
   let lines = 0;
-  const all = [...files, keywordPlan(tmp)];
+  let all = [...files, keywordPlan(tmp)];
+  const grammar = vimMode ? vimDumps(tmp, all) : await textmate();
+  if (vimMode) all = all.filter((f) => grammar.has(f));
   for (const f of all) lines += checkFile(grammar, f, failures);
   fs.rmSync(tmp, { recursive: true, force: true });
   const summary = Object.entries(counts).sort().map(([k, v]) => `${v} ${k}`).join(', ');
   if (failures.length) {
     for (const f of failures.slice(0, 40)) console.log(`FAIL ${f}`);
     if (failures.length > 40) console.log(`... and ${failures.length - 40} more`);
-    console.log(`grammar: ${failures.length} mismatches in ${all.length} plans (${lines} lines)`);
+    console.log(`grammar${vimMode ? ' (vim)' : ''}: ${failures.length} mismatches in ${all.length} plans (${lines} lines)`);
     process.exit(1);
   }
-  console.log(`grammar: ${all.length} plans, ${lines} lines: ${summary}: every lexeme has its scope`);
+  const what = vimMode ? 'Vim syntax item' : 'scope';
+  console.log(`grammar${vimMode ? ' (vim)' : ''}: ${all.length} plans, ${lines} lines: ${summary}: every lexeme has its ${what}`);
 }
 
 main().catch((e) => { console.error(e); process.exit(2); });
