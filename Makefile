@@ -334,6 +334,7 @@ help:
 	@echo "make check-grammar the TextMate grammar against the lexer on every plan (npm ci in"
 	@echo "                  editors/vscode), the VS Code extension packaged, the Neovim setup run"
 	@echo "make grammar      rewrite the grammar and editors/vim from the keywords (check-grammar-keywords)"
+	@echo "make bench-grammar  the grammar in VS Code's engine on a 100,000-line plan (lines/s)"
 	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"
@@ -359,3 +360,10 @@ grammar:
 
 $(BUILD)/lextokens: tests/grammar/lextokens.c $(BUILD)/libsalesplan.a
 	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsalesplan.a $(LIBS)
+
+# how fast VS Code's engine highlights a generated 100,000-line plan with the grammar
+.PHONY: bench-grammar
+bench-grammar:
+	@sh tests/grammar/run.sh --npm-only
+	@sh bench/parse/gen_plan.sh 100000 >$(BUILD)/bench-grammar.plan
+	@node bench/grammar/run.js $(BUILD)/bench-grammar.plan

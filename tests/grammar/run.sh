@@ -15,8 +15,8 @@
 #     extension.js starts `salesplan lsp` as configured (extension-test.js);
 #  5. the Neovim setup of docs/EDITORS.md runs in a headless Neovim (nvim.sh).
 # Usage: tests/grammar/run.sh BUILD
+#        tests/grammar/run.sh --npm-only     (only 1.: make bench-grammar)
 set -eu
-build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 ext=$top/editors/vscode
 grammar=$ext/syntaxes/salesplan.tmLanguage.json
@@ -37,6 +37,8 @@ if [ "$(cat "$ext/node_modules/.lock-sha256" 2>/dev/null)" != "$lock" ]; then
     }
     echo "$lock" >"$ext/node_modules/.lock-sha256"
 fi
+[ "$1" != --npm-only ] || exit 0
+build=$(cd "$1" && pwd)
 
 # 2. every plan, every documentation block
 awk -v dir="$tmp" '
