@@ -97,6 +97,15 @@ async function main() {
   log.splice(0);
   await ext.deactivate();
   assert.deepStrictEqual(log.splice(0), [['stop', 'salesplan']]);
+
+  // the language configuration: '#' comments, words as the lexer reads names
+  const conf = require(path.join(top, 'editors', 'vscode', 'language-configuration.json'));
+  assert.strictEqual(conf.comments.lineComment, '#');
+  const word = new RegExp(conf.wordPattern, 'g');
+  assert.deepStrictEqual('提成.payout = 华北2027 + x_1，y'.match(word), ['提成', 'payout', '华北2027', 'x_1', 'y']);
+  assert.ok(new RegExp(conf.indentationRules.increaseIndentPattern).test('dimension org {  # regions'));
+  assert.ok(!new RegExp(conf.indentationRules.increaseIndentPattern).test('  north { a, b }'));
+  assert.ok(new RegExp(conf.indentationRules.decreaseIndentPattern).test('  }'));
   console.log('grammar: extension.js starts, restarts and stops `salesplan lsp` as configured');
 }
 
