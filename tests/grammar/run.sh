@@ -20,10 +20,10 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 ext=$top/editors/vscode
 grammar=$ext/syntaxes/salesplan.tmLanguage.json
-command -v node >/dev/null && command -v npm >/dev/null || {
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "check-grammar: node and npm are missing (tools/install-deps.sh installs them)" >&2
     exit 1
-}
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -47,19 +47,18 @@ awk -v dir="$tmp" '
     /^```/ && inblock { inblock = 0; close(file); next }
     inblock { print > file }
 ' "$top"/README.md "$top"/docs/*.md
-plans=$(cd "$top" && find examples stdlib tests -name '*.plan' | LC_ALL=C sort)
-(cd "$top" && node tests/grammar/tokenize.js "$build/lextokens" "$grammar" $plans "$tmp"/*.plan)
+(cd "$top" && find examples stdlib tests -name '*.plan' && find "$tmp" -name '*.plan') | LC_ALL=C sort >"$tmp/plans"
+(cd "$top" && node tests/grammar/tokenize.js "$build/lextokens" "$grammar" @"$tmp/plans")
 command -v nvim >/dev/null || { echo "check-grammar: nvim is missing (tools/install-deps.sh installs neovim)" >&2; exit 1; }
-(cd "$top" && node tests/grammar/tokenize.js --vim "$build/lextokens" editors/vim/syntax/salesplan.vim $plans "$tmp"/*.plan)
+(cd "$top" && node tests/grammar/tokenize.js --vim "$build/lextokens" editors/vim/syntax/salesplan.vim @"$tmp/plans")
 
 # 3. a broken rule must be seen
-sample="$top/tests/grammar/cases.plan $(cd "$top" && ls examples/*.plan stdlib/*.plan | sed "s|^|$top/|")"
+find "$top/tests/grammar/cases.plan" "$top/examples" "$top/stdlib" -maxdepth 1 -name '*.plan' >"$tmp/sample"
 node "$top/tests/grammar/mutate.js" --list >"$tmp/mutations"
 n=0
 while IFS= read -r m; do
     node "$top/tests/grammar/mutate.js" "$grammar" "$tmp/broken.json" "$m"
-    # shellcheck disable=SC2086
-    if node "$top/tests/grammar/tokenize.js" "$build/lextokens" "$tmp/broken.json" $sample >"$tmp/out" 2>&1; then
+    if node "$top/tests/grammar/tokenize.js" "$build/lextokens" "$tmp/broken.json" @"$tmp/sample" >"$tmp/out" 2>&1; then
         echo "check-grammar: the test passes on a grammar with '$m': it checks too little" >&2
         exit 1
     fi
@@ -82,8 +81,7 @@ while read -r file script; do
     rm -rf "$tmp/vim" && cp -R "$top/editors/vim" "$tmp/vim"
     sed "$script" "$top/editors/vim/$file" >"$tmp/vim/$file"
     cmp -s "$top/editors/vim/$file" "$tmp/vim/$file" && { echo "check-grammar: '$script' changes nothing in editors/vim/$file" >&2; exit 1; }
-    # shellcheck disable=SC2086
-    if node "$top/tests/grammar/tokenize.js" --vim "$build/lextokens" "$tmp/vim/syntax/salesplan.vim" $sample >"$tmp/out" 2>&1; then
+    if node "$top/tests/grammar/tokenize.js" --vim "$build/lextokens" "$tmp/vim/syntax/salesplan.vim" @"$tmp/sample" >"$tmp/out" 2>&1; then
         echo "check-grammar: the Vim test passes with '$script' on editors/vim/$file: it checks too little" >&2
         exit 1
     fi

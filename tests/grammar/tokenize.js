@@ -26,7 +26,7 @@
 // VIM below), and opening a .plan file must set the file type salesplan.
 // Files that are not UTF-8 are left to the TextMate run (Vim would read them
 // as Latin-1).
-// Usage: tokenize.js [--vim] LEXTOKENS GRAMMAR FILE...   (exit 1 on any mismatch)
+// Usage: tokenize.js [--vim] LEXTOKENS GRAMMAR FILE|@LIST...   (exit 1 on any mismatch)
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -42,7 +42,10 @@ const oniguruma = need('vscode-oniguruma');
 const argv = process.argv.slice(2);
 const vimMode = argv[0] === '--vim';
 if (vimMode) argv.shift();
-const [lextokens, grammarPath, ...files] = argv;
+const [lextokens, grammarPath, ...args] = argv;
+// @LIST: the files named in LIST, a line each (names may hold spaces)
+const files = args.flatMap((a) => (a.startsWith('@')
+  ? fs.readFileSync(a.slice(1), 'utf8').split('\n').filter((l) => l !== '') : [a]));
 if (!lextokens || !grammarPath || files.length === 0) {
   process.stderr.write('usage: tokenize.js LEXTOKENS GRAMMAR FILE...\n');
   process.exit(2);
