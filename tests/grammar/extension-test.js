@@ -65,6 +65,10 @@ async function main() {
     'the client serves the salesplan language');
   assert.strictEqual(LanguageClient.last.server.debug.command, '/opt/sp/bin/salesplan');
   assert.ok(commands['salesplan.restartServer'], 'the restart command is registered');
+  // a repository's .vscode/settings.json cannot choose the program that runs
+  const setting = manifest.contributes.configuration.properties['salesplan.path'];
+  assert.strictEqual(setting.scope, 'machine');
+  assert.deepStrictEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['salesplan.path']);
   assert.ok(manifest.contributes.commands.some((c) => c.command === 'salesplan.restartServer'),
     'the restart command is in the manifest');
 
