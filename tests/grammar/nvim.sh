@@ -5,7 +5,9 @@
 # answers the protocol's initialize request, then reads until Neovim goes).  The buffer's file type must be salesplan,
 # and a client named salesplan, started as `salesplan lsp`, attached to it.
 # A block for a Neovim newer than the one installed (the "0.8" block on
-# Debian 12's 0.7) is only compiled, and says so.
+# Debian 12's 0.7) is only compiled, and says so.  The ```vim block, run as
+# the vimrc, must give the file type, the syntax of editors/vim and
+# commentstring.
 # Usage: tests/grammar/nvim.sh
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -54,4 +56,18 @@ for init in "$tmp"/init*.lua; do
     n=$((n + 1))
 done
 [ "$n" -gt 0 ] || { echo "check-grammar: no Neovim block of docs/EDITORS.md ran" >&2; exit 1; }
+
+# the ```vim block (highlighting from editors/vim), with this checkout for ~/src/salesplan
+awk '/^```vim[ \t]*$/ { inblock = 1; next } /^```/ && inblock { exit } inblock { print }' \
+    "$top/docs/EDITORS.md" | sed "s|~/src/salesplan|$top|" >"$tmp/vimrc"
+grep -q runtimepath "$tmp/vimrc" || { echo "check-grammar: docs/EDITORS.md has no vim block setting runtimepath" >&2; exit 1; }
+rm -f "$tmp/result"
+(cd "$top" && HOME="$tmp" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" timeout 20 \
+    nvim --headless -i NONE -n -u "$tmp/vimrc" examples/fy2027.plan \
+    -c "call writefile([&filetype, get(b:, 'current_syntax', ''), &commentstring, synIDattr(synID(1, 1, 0), 'name')], '$tmp/result')" \
+    -c 'qa!' </dev/null >"$tmp/nvim.log" 2>&1) || true
+result=$(tr '\n' '|' <"$tmp/result" 2>/dev/null || true)
+[ "$result" = "salesplan|salesplan|# %s|salesplanStatement|" ] ||
+    { echo "check-grammar: the vim block of docs/EDITORS.md: file type, syntax, commentstring, first item '$result'" >&2; cat "$tmp/nvim.log" >&2; exit 1; }
+echo "grammar: the vim block of docs/EDITORS.md highlights plans (file type, syntax, commentstring)"
 echo "grammar: $n Neovim block(s) of docs/EDITORS.md set the file type and start salesplan lsp"
