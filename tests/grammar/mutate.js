@@ -17,6 +17,7 @@ const muts = {
   'comment scope renamed': (r) => { r.comment.name = 'comment.block.salesplan'; },
   'month literal dropped': (r) => { r.period.patterns.pop(); },
   'field after dot dropped': (r) => { r.field.match = '(?!)'; },
+  'declared names dropped': (r) => { r.keyword.patterns = r.keyword.patterns.filter((p) => !p.captures); },
   'statement keywords as other': (r) => {
     for (const p of r.keyword.patterns)
       if (p.name === 'keyword.declaration.salesplan') p.name = 'keyword.other.salesplan';

@@ -74,6 +74,7 @@ syntax/salesplan.vim /^syntax match salesplanComment/d
 syntax/salesplan.vim /^syntax match salesplanField/d
 syntax/salesplan.vim s/end=+\$+ //
 syntax/salesplan.vim /^syntax match salesplanDate/d
+syntax/salesplan.vim /^syntax match salesplanDeclared/d
 ftdetect/salesplan.vim /^autocmd/d'
 n=0
 echo "$VIM_MUTATIONS" >"$tmp/vim-mutations"

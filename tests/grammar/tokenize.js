@@ -13,8 +13,10 @@
 //   string    string.quoted.double, its escapes constant.character.escape
 //   comment   comment.line.number-sign
 //   name      a month, Q1..Q4, H1 H2, FYyyyy: constant.language.period; a
-//             builtin before '(': support.function.builtin; otherwise no
-//             keyword, constant, string, comment or invalid scope
+//             builtin before '(': support.function.builtin; after dimension,
+//             metric, let, fn, history, incentive, scorecard or scenario:
+//             entity.name.type/function or variable.other.constant/history;
+//             otherwise no keyword, constant, string, comment or invalid scope
 //   punct     operators keyword.operator.*, brackets and separators punctuation.*
 //
 // Text between lexemes may be neither string nor comment, and every line
@@ -62,6 +64,8 @@ for (const line of execFileSync(lextokens, ['--words'], { encoding: 'utf8' }).sp
   else if (what === 'builtin') BUILTINS.add(text);
 }
 const CONDITIONAL = new Set(['if', 'then', 'else']);
+// statements that declare the name after their keyword
+const DECLARES = new Set(['dimension', 'metric', 'let', 'fn', 'history', 'incentive', 'scorecard', 'scenario']);
 const LOGICAL = new Set(['and', 'or', 'not']);
 
 // ---- what a lexeme must be -----------------------------------------------
@@ -96,6 +100,8 @@ function expect(tok, prev, next) {
       return all(['constant.language.period']);
     if (BUILTINS.has(tok.text) && next && next.text === '(')
       return all(['support.function.builtin']);
+    if (prev && prev.kind === 'keyword' && DECLARES.has(prev.text) && prev.line === tok.line)
+      return all(['declared'], ['keyword.', 'constant.', 'string.', 'comment.', 'invalid.']);
     return all([], FORBIDDEN_FOR_NAMES);
   default: return punctExpect(tok, next, n);
   }
@@ -166,6 +172,7 @@ const VIM = {
   'keyword.operator.wordlike.logical': ['salesplanLogical'],
   'keyword.other': ['salesplanKeyword'],
   'variable.other.property': ['salesplanField'],
+  'declared': ['salesplanDeclared'],
   'constant.language.period': ['salesplanPeriod'],
   'support.function.builtin': ['salesplanBuiltin'],
   'keyword.operator.comparison': ['salesplanOperator'],
@@ -183,6 +190,8 @@ const VIM = {
 // Does a character with these scopes (TextMate) or this item (Vim) have
 // the scope prefix p?  undefined: Vim is not asked.
 function has(got, p) {
+  if (!vimMode && p === 'declared')
+    return got.some((s) => /^(entity\.name\.(type|function)|variable\.other\.(constant|history))\./.test(s));
   if (!vimMode)
     return got.some((s) => s.startsWith(p));
   const items = VIM[p];
