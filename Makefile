@@ -331,8 +331,39 @@ help:
 	@echo "make fuzz-fmt     libFuzzer on the formatter for FUZZTIME s (no internal error, idempotent)"
 	@echo "make check-xlsx   --format xlsx read back with openpyxl, cell by cell against the csv"
 	@echo "make bench-xlsx   a 10,000-rep x 12-month table written as xlsx (fails at 2 s)"
+	@echo "make check-grammar the TextMate grammar against the lexer on every plan (npm ci in"
+	@echo "                  editors/vscode), the VS Code extension packaged, the Neovim setup run"
+	@echo "make grammar      rewrite the grammar and editors/vim from the keywords (check-grammar-keywords)"
+	@echo "make bench-grammar  the grammar in VS Code's engine on a 100,000-line plan (lines/s)"
 	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d)
+
+# the TextMate grammar of editors/vscode and the Vim syntax file of editors/vim: their keywords are
+# SYNTAX_KEYWORDS (check-grammar-keywords; `make grammar` rewrites them), and vscode-textmate +
+# vscode-oniguruma (npm, pinned in editors/vscode/package-lock.json, installed by `npm ci`) and a
+# headless Neovim give every lexeme of every example, stdlib, test and documentation plan the scope
+# salesplan's own lexer implies (build/lextokens); then the extension is packaged with @vscode/vsce
+# and the .vsix must hold the grammar, and the Neovim setup of docs/EDITORS.md is run (tests/grammar)
+.PHONY: check-grammar check-grammar-keywords grammar
+check: check-grammar
+check-grammar: $(BIN) $(BUILD)/lextokens check-grammar-keywords
+	@sh tests/grammar/run.sh $(BUILD)
+
+check-grammar-keywords:
+	@node editors/vscode/tools/gen-grammar.js --check
+
+grammar:
+	node editors/vscode/tools/gen-grammar.js
+
+$(BUILD)/lextokens: tests/grammar/lextokens.c $(BUILD)/libsalesplan.a
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsalesplan.a $(LIBS)
+
+# how fast VS Code's engine highlights a generated 100,000-line plan with the grammar
+.PHONY: bench-grammar
+bench-grammar:
+	@sh tests/grammar/run.sh --npm-only
+	@sh bench/parse/gen_plan.sh 100000 >$(BUILD)/bench-grammar.plan
+	@node bench/grammar/run.js $(BUILD)/bench-grammar.plan
