@@ -284,14 +284,23 @@ fuzz-fmt: build/fuzz/fuzz_fmt
 	build/fuzz/fuzz_fmt $(FUZZRUN) -max_len=65536 -dict=tests/fuzz/plan.dict \
 	    -artifact_prefix=build/fuzz/artifacts/fmt- build/fuzz/fmt_corpus
 
+# the git workflow of docs/CI.md in a scratch repository: textconv, git salesplan-diff and
+# the CI examples' commands, read from docs/CI.md (tests/git)
+.PHONY: check-git
+check: check-git
+check-git: $(BIN)
+	@sh tests/git/run.sh ./$(BIN)
+
 # ---- install ---------------------------------------------------------------
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/salesplan
+	install -m 755 tools/git-salesplan-diff $(DESTDIR)$(PREFIX)/bin/git-salesplan-diff
 	install -m 644 salesplan.1 $(DESTDIR)$(PREFIX)/share/man/man1/salesplan.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/salesplan $(DESTDIR)$(PREFIX)/share/man/man1/salesplan.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/salesplan $(DESTDIR)$(PREFIX)/bin/git-salesplan-diff \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/salesplan.1
 
 clean:
 	rm -rf build $(BIN)
@@ -331,7 +340,9 @@ help:
 	@echo "make fuzz-fmt     libFuzzer on the formatter for FUZZTIME s (no internal error, idempotent)"
 	@echo "make check-xlsx   --format xlsx read back with openpyxl, cell by cell against the csv"
 	@echo "make bench-xlsx   a 10,000-rep x 12-month table written as xlsx (fails at 2 s)"
-	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
+	@echo "make check-git    the git workflow of docs/CI.md in a scratch repository (textconv,"
+	@echo "                  git salesplan-diff, the CI examples' commands)"
+	@echo "make install      install binary, git-salesplan-diff and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"
 
