@@ -126,8 +126,8 @@ static void reason(const Session *S, Buf *out)
         buf_puts(&why, "a table did not evaluate");
     } else if (file_access(e->msg, &why)) {
         buf_printf(&why,
-                   " (line %d): textconv reads only the plan, as git hands it a copy without "
-                   "its data files; git salesplan-diff compares the numbers",
+                   " (line %d): textconv reads only the plan, as git hands it a copy away from "
+                   "the files beside it; git salesplan-diff compares the numbers",
                    e->loc.line);
     } else {
         if (e->loc.src && e->loc.src->index == 0)
