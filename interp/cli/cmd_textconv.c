@@ -157,7 +157,7 @@ static void tables(const CliOpts *o, const char *name, const char *text, size_t 
         for (int i = 0; i < o->nshows && session_add_show(&S, o->shows[i]); i++)
             ;
     }
-    if (!S.d.nerrors && session_run(&S, SESSION_SPLITS | SESSION_ENGINE)) {
+    if (!S.d.nerrors && session_run(&S, SESSION_ENGINE)) {
         session_run_shows(&S);
         session_need_actuals(&S, ACTUALS_FOR_VERIFY);
         if (session_run(&S, SESSION_ACTUALS | SESSION_MEASURE) &&
