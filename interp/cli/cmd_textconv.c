@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,8 @@
 #include "cli/cli.h"
 
 static const char textconv_usage[] =
-    "usage: salesplan textconv FILE [--format {text-formats}] [--show SPEC]...\n"
-    "                          [--lang en|zh] [--max-steps N]\n"
+    "usage: salesplan textconv FILE [--format table|csv|md] [--show SPEC]...\n"
+    "                          [--lang en|zh] [--max-steps N] [--max-lines N]\n"
     "\n"
     "What 'git diff' shows of a plan (a textconv driver): the plan's text, then,\n"
     "when the plan evaluates on its own, the tables 'salesplan run' shows (table\n"
@@ -38,6 +39,9 @@ static const char textconv_usage[] =
     "followed by one line saying why.  Only FILE is read: git hands textconv a\n"
     "temporary copy of an old revision, away from the plan's data files, so no\n"
     "data file is read for either side.  Nothing is printed on stderr.\n"
+    "\n"
+    "  --max-lines N     leave the tables out, with a line saying so, when they are\n"
+    "                    longer than N lines (default 20000)\n"
     "\n"
     "  git config diff.salesplan.textconv 'salesplan textconv'\n"
     "  echo '*.plan diff=salesplan' >> .gitattributes\n"
@@ -49,6 +53,8 @@ static const char textconv_usage[] =
 /* The line between the text and what follows it. */
 #define TC_TABLES "# ---- salesplan textconv: the tables ----\n"
 #define TC_NONE "# ---- salesplan textconv: no tables: "
+/* Tables longer than this are left out (--max-lines): git diffs them line by line. */
+#define TC_MAX_LINES 20000
 
 /* Reads FILE (only a regular file, never waiting on a FIFO); NULL with
  * the reason in *why (static or errno's text). */
@@ -147,8 +153,29 @@ static void reason(const Session *S, Buf *out)
 
 /* The tables `run` shows of the plan's text, evaluated without any file:
  * appended to out, or the reason there are none. */
-static void tables(const CliOpts *o, const char *name, const char *text, size_t len, Buf *out)
+/* The shows rendered one after the other into t, as run renders them all,
+ * until t holds more than max_lines lines; returns the lines (max_lines + 1
+ * when there were more), or SIZE_MAX when a show did not evaluate. */
+static size_t tc_render_shows(Session *S, const RenderFormat *f, size_t max_lines, Buf *t)
 {
+    size_t lines = 0;
+    for (int i = 0; i < S->shows.n && lines <= max_lines; i++) {
+        ShowList one = {&S->shows.shows[i], &S->shows.titles[i], 1};
+        size_t from = t->len;
+        if (i)
+            buf_putc(t, '\n');
+        if (session_render(S, &one, f, false, t) != 0)
+            return SIZE_MAX;
+        for (size_t k = from; k < t->len; k++)
+            lines += t->data[k] == '\n';
+    }
+    return lines;
+}
+
+static void tables(const CliOpts *o, size_t max_lines, const char *name, const char *text,
+                   size_t len, Buf *out)
+{
+    size_t lines = 0;
     Session S;
     session_init(&S, &o->so);
     session_load_text(&S, name, NULL, text, len); /* no directory: no file access */
@@ -161,11 +188,16 @@ static void tables(const CliOpts *o, const char *name, const char *text, size_t 
         session_run_shows(&S);
         session_need_actuals(&S, ACTUALS_FOR_VERIFY);
         if (session_run(&S, SESSION_ACTUALS | SESSION_MEASURE) &&
-            session_render(&S, &S.shows, o->format, false, &t) == 0)
+            (lines = tc_render_shows(&S, o->format, max_lines, &t)) <= max_lines)
             session_run(&S, SESSION_VERIFY);
     }
-    if (S.d.nerrors) {
+    if (S.d.nerrors || lines == SIZE_MAX) {
         reason(&S, out);
+    } else if (lines > max_lines) {
+        buf_printf(out,
+                   TC_NONE "the tables are longer than %zu lines (--max-lines): git "
+                           "salesplan-diff compares the numbers ----\n",
+                   max_lines);
     } else if (!t.len) {
         buf_puts(out, TC_NONE "the plan shows no table ----\n");
     } else {
@@ -176,8 +208,15 @@ static void tables(const CliOpts *o, const char *name, const char *text, size_t 
     session_free(&S);
 }
 
-static void textconv(const CliOpts *o, const char *path, Buf *out)
+/* textconv's options: run's shared ones it takes, and --max-lines. */
+typedef struct {
+    CliOpts c;
+    size_t max_lines;
+} TcOpts;
+
+static void textconv(const TcOpts *t, const char *path, Buf *out)
 {
+    const CliOpts *o = &t->c;
     size_t len = 0;
     const char *why = NULL;
     char *text = read_plan(path, &len, &why);
@@ -194,13 +233,25 @@ static void textconv(const CliOpts *o, const char *path, Buf *out)
     if (len && text[len - 1] != '\n')
         buf_putc(out, '\n');
     const char *slash = strrchr(path, '/');
-    tables(o, slash ? slash + 1 : path, text, len, out);
+    tables(o, t->max_lines, slash ? slash + 1 : path, text, len, out);
     free(text);
 }
 
-/* textconv's options: --format, --show, --lang and --max-steps (files are
- * refused: textconv reads none). */
-static int textconv_arg(CliOpts *o, int argc, char **argv, int *i)
+/* --max-lines N */
+static int max_lines(const char *v, size_t *out)
+{
+    char *end = NULL;
+    long long n = v && *v >= '0' && *v <= '9' ? strtoll(v, &end, 10) : -1;
+    if (n < 0 || *end)
+        return cli_usage_error("--max-lines needs a whole number%s", "");
+    *out = (size_t)n;
+    return 0;
+}
+
+/* One argument: --format, --show, --lang, --max-steps, --max-lines or the
+ * file (files are refused: textconv reads none); 0, 2 after a usage error,
+ * or -1: --help was printed. */
+static int textconv_arg(TcOpts *t, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
     int rc = 0;
@@ -210,34 +261,47 @@ static int textconv_arg(CliOpts *o, int argc, char **argv, int *i)
     }
     if (cli_is_opt(a, "--actuals") || cli_is_opt(a, "--allow-path"))
         return cli_usage_error("textconv reads no file but the plan: %s is for run and diff", a);
-    if (cli_shared_option(o, argc, argv, i, &rc))
+    if (cli_is_opt(a, "--max-lines"))
+        return max_lines(cli_opt_value(argc, argv, i, "--max-lines"), &t->max_lines);
+    if (cli_shared_option(&t->c, argc, argv, i, &rc))
         return rc;
     if (a[0] == '-' && a[1])
         return cli_usage_error("unknown option '%s' for textconv", a);
-    if (o->nfiles)
+    if (t->c.nfiles)
         return cli_usage_error("textconv takes one plan file (got a second: '%s')", a);
-    o->files[o->nfiles++] = a;
+    t->c.files[t->c.nfiles++] = a;
     return 0;
+}
+
+/* A format whose tables are lines, one table after another: table, csv, md. */
+static bool line_format(const RenderFormat *f)
+{
+    static const char *const ok[] = {"table", "csv", "md"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(f->name, ok[i]) == 0)
+            return true;
+    return false;
 }
 
 int cmd_textconv(int argc, char **argv)
 {
-    CliOpts o;
-    cli_opts_init(&o, argc);
+    TcOpts t = {.max_lines = TC_MAX_LINES};
+    cli_opts_init(&t.c, argc);
     int rc = 0;
     for (int i = 0; i < argc && !rc; i++)
-        rc = textconv_arg(&o, argc, argv, &i);
-    if (!rc && o.nfiles != 1)
+        rc = textconv_arg(&t, argc, argv, &i);
+    if (!rc && t.c.nfiles != 1)
         rc = cli_usage_error("textconv needs a plan file%s", "");
-    if (!rc && o.format->binary)
-        rc = cli_usage_error("textconv writes text: --format %s is not one of its formats",
-                             o.format->name);
+    if (!rc && !line_format(t.c.format))
+        rc = cli_usage_error("textconv writes lines to diff: --format %s is not one of its formats "
+                             "(table, csv or md)",
+                             t.c.format->name);
     if (!rc) {
         Buf out = {0};
-        textconv(&o, o.files[0], &out);
+        textconv(&t, t.c.files[0], &out);
         fwrite(out.data ? out.data : "", 1, out.len, stdout);
         buf_free(&out);
     }
-    cli_opts_free(&o);
+    cli_opts_free(&t.c);
     return rc < 0 ? 0 : rc;
 }

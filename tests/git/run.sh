@@ -141,6 +141,8 @@ printf 'plan "broken" { year = 2027 }\nmetric revenue money\ntarget revenue = 10
 alone 50万 "old name" >plans/old_name.plan
 other gone >plans/gone.plan
 alone 10 "q 'x'" >"plans/q 'x'.plan"
+nl=$(printf 'plans/-n\nl.plan_') && nl=${nl%_}
+alone 5 newline >"$nl"
 git add -A && git commit -qm "plans" || exit 2
 c1=$(git rev-parse HEAD)
 
@@ -154,6 +156,7 @@ alone 50万 "old name" | sed 's/60%/55%/; s/40%/45%/' >plans/renamed.plan
 git rm -q plans/gone.plan
 alone 300万 新 >plans/新.plan
 alone 20 "q 'x'" >"plans/q 'x'.plan"
+alone 6 newline >"$nl"
 printf 'plan "bin" {\0\033[31m\n' >plans/binary.plan
 git add -A && git commit -qm "change the plans" || exit 2
 c2=$(git rev-parse HEAD)
@@ -180,6 +183,7 @@ expect "git diff: a cell of the renamed plan" "$out" "+华北     27.50"
 expect "git diff: the deleted plan" "$out" "-target sales = 70"
 expect "git diff: the added plan" "$out" "+target revenue = 300万"
 expect "git diff: a name with a space and a quote" "$out" "+target revenue = 20"
+expect "git diff: a name with a newline" "$out" "+target revenue = 6"
 expect "git diff: a plan with a NUL and an escape, escaped" "$out" '+plan "bin" {\x00\e[31m'
 refuse "git diff: nothing raw" "$out" "$(printf '\033')"
 
@@ -219,6 +223,8 @@ for ci in github gitlab; do
     expect "$ci: its table" $md "| 华东 | 120.00 |"
     expect "$ci: the deleted plan" $md '## `plans/gone.plan` (deleted)'
     expect "$ci: the name with a quote" $md "## \`plans/q 'x'.plan\` (modified)"
+    expect "$ci: a name with a newline, quoted" $md "## \`\$'plans/-n\\nl.plan'\` (modified)"
+    expect "$ci: its cells" $md "| north | revenue | 0.0003万 = 3.00 | 0.00036万 = 3.60 |"
     expect "$ci: the broken plan" $md '## `plans/broken.plan` (modified)'
     expect "$ci: not compared" $md "**Not compared:** the new revision is not a valid plan (salesplan run exits 1)."
     expect "$ci: not a plan" $md '## `plans/binary.plan` (added)'
@@ -237,6 +243,8 @@ if [ -n "$github" ]; then
     expect "github, fixed: the old revision" diff.md "**The old revision does not evaluate**"
     expect "github, fixed: the new tables" diff.md "| north | 120.00 |"
     expect "github, fixed: stderr" "$tmp/ci.err" "plans/broken.plan: the old revision does not evaluate"
+    left=$(git status --porcelain --untracked-files=all)
+    [ "$left" = "?? diff.md" ] && ok || bad "the work tree changed beyond diff.md: $left"
 fi
 
 # ---- git salesplan-diff by hand --------------------------------------------------------------
@@ -251,6 +259,10 @@ refuse "work tree: only what changed" "$tmp/wt.out" "g.plan"
 status "git salesplan-diff from a subdirectory" 0 $?
 expect "subdirectory: the plan named" "$tmp/sub.out" "=== plans/growth/g.plan (modified)"
 refuse "subdirectory: the pathspec" "$tmp/sub.out" "华东"
+(cd plans/growth && git salesplan-diff --numbers-only -o sub.md "$c1" -- g.plan) 2>&1
+status "git salesplan-diff -o from a subdirectory" 0 $?
+expect "-o FILE: in the caller's directory" plans/growth/sub.md "=== plans/growth/g.plan (modified)"
+rm -f plans/growth/sub.md
 git salesplan-diff "$c1...$c2" -- plans/growth >"$tmp/range.out" 2>&1
 status "git salesplan-diff A...B" 0 $?
 expect "A...B" "$tmp/range.out" "=== plans/growth/h.plan (unchanged, but plans/growth/data/sales.csv changed)"
