@@ -5,7 +5,8 @@
 # A repository of plans: one with a Chinese file name that stands alone, one
 # that reads a data CSV (and one more reading the same CSV, unchanged), one that
 # does not check, one renamed, one deleted, one added, one with a space and a
-# quote in its name.  git is set up with the commands docs/CI.md gives: the block
+# quote in its name, one with a newline, one at the top of the repository.  git
+# is set up with the commands docs/CI.md gives: the block
 # between its git-setup markers, and the `git salesplan-diff` lines of its
 # GitHub and GitLab examples, read from the file, so the page cannot drift from
 # what works.  Then:
@@ -143,6 +144,7 @@ other gone >plans/gone.plan
 alone 10 "q 'x'" >"plans/q 'x'.plan"
 nl=$(printf 'plans/-n\nl.plan_') && nl=${nl%_}
 alone 5 newline >"$nl"
+alone 100万 top >top.plan
 git add -A && git commit -qm "plans" || exit 2
 c1=$(git rev-parse HEAD)
 
@@ -157,6 +159,7 @@ git rm -q plans/gone.plan
 alone 300万 新 >plans/新.plan
 alone 20 "q 'x'" >"plans/q 'x'.plan"
 alone 6 newline >"$nl"
+alone 200万 top >top.plan
 printf 'plan "bin" {\0\033[31m\n' >plans/binary.plan
 git add -A && git commit -qm "change the plans" || exit 2
 c2=$(git rev-parse HEAD)
@@ -225,6 +228,7 @@ for ci in github gitlab; do
     expect "$ci: the name with a quote" $md "## \`plans/q 'x'.plan\` (modified)"
     expect "$ci: a name with a newline, quoted" $md "## \`\$'plans/-n\\nl.plan'\` (modified)"
     expect "$ci: its cells" $md "| north | revenue | 0.0003万 = 3.00 | 0.00036万 = 3.60 |"
+    expect "$ci: a plan at the top" $md "**salesplan diff a/top.plan b/top.plan: 3 cells changed in 1 table**"
     expect "$ci: the broken plan" $md '## `plans/broken.plan` (modified)'
     expect "$ci: not compared" $md "**Not compared:** the new revision is not a valid plan (salesplan run exits 1)."
     expect "$ci: not a plan" $md '## `plans/binary.plan` (added)'
