@@ -230,8 +230,10 @@ for ci in github gitlab; do
     expect "$ci: its cells" $md "| north | revenue | 0.0003万 = 3.00 | 0.00036万 = 3.60 |"
     expect "$ci: a plan at the top" $md "**salesplan diff a/top.plan b/top.plan: 3 cells changed in 1 table**"
     expect "$ci: the broken plan" $md '## `plans/broken.plan` (modified)'
-    expect "$ci: not compared" $md "**Not compared:** the new revision is not a valid plan (salesplan run exits 1)."
+    expect "$ci: not compared" $md "**Not compared:** the new revision is not a valid plan (salesplan diff exits 1)."
+    expect "$ci: why, in the comment" $md "b/plans/broken.plan:4:18: error: unknown level 'region'"
     expect "$ci: not a plan" $md '## `plans/binary.plan` (added)'
+    expect "$ci: not a plan, not compared" $md "**Not compared:** the new revision is not a valid plan (salesplan run exits 1)."
     refuse "$ci: numbers only" $md "diff --git"
 done
 
