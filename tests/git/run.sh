@@ -196,6 +196,11 @@ expect "git log -p" "$tmp/log.out" "+target revenue = 1200万"
 git show "$c2" -- plans/broken.plan >"$tmp/show.out" 2>&1
 status "git show" 0 $?
 expect "git show" "$tmp/show.out" "no tables: line 4"
+git blame -- plans/华东.plan >"$tmp/blame.out" 2>&1
+status "git blame" 0 $?
+expect "git blame: the table lines" "$tmp/blame.out" "华东      480.00"
+git blame -- plans/broken.plan >"$tmp/blame.out" 2>&1
+status "git blame, a plan that does not check" 0 $?
 git diff --no-textconv "$c1" "$c2" -- plans/growth/g.plan >"$tmp/plain.out" 2>&1
 status "git diff --no-textconv" 0 $?
 refuse "git diff --no-textconv" "$tmp/plain.out" "salesplan textconv"
