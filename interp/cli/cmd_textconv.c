@@ -151,11 +151,11 @@ static void reason(const Session *S, Buf *out)
     buf_free(&why);
 }
 
-/* The tables `run` shows of the plan's text, evaluated without any file:
- * appended to out, or the reason there are none. */
-/* The shows rendered one after the other into t, as run renders them all,
- * until t holds more than max_lines lines; returns the lines (max_lines + 1
- * when there were more), or SIZE_MAX when a show did not evaluate. */
+/* The shows rendered one after the other into t, as run renders them all
+ * (table, csv, md), until t holds more than max_lines lines, so that a
+ * plan of thousands of reps is not rendered whole; returns the lines
+ * counted (more than max_lines: there were too many), or SIZE_MAX when a
+ * show did not evaluate. */
 static size_t tc_render_shows(Session *S, const RenderFormat *f, size_t max_lines, Buf *t)
 {
     size_t lines = 0;
@@ -172,6 +172,8 @@ static size_t tc_render_shows(Session *S, const RenderFormat *f, size_t max_line
     return lines;
 }
 
+/* The tables `run` shows of the plan's text, evaluated without any file:
+ * appended to out, or the line saying why there are none. */
 static void tables(const CliOpts *o, size_t max_lines, const char *name, const char *text,
                    size_t len, Buf *out)
 {
