@@ -29,8 +29,8 @@
 #include "cli/cli.h"
 
 static const char textconv_usage[] =
-    "usage: salesplan textconv FILE [--format table|csv|md] [--show SPEC]...\n"
-    "                          [--lang en|zh] [--max-steps N] [--max-lines N]\n"
+    "usage: salesplan textconv [--format table|csv|md] [--show SPEC]... [--lang en|zh]\n"
+    "                          [--max-steps N] [--max-lines N] [--] FILE\n"
     "\n"
     "What 'git diff' shows of a plan (a textconv driver): the plan's text, then,\n"
     "when the plan evaluates on its own, the tables 'salesplan run' shows (table\n"
@@ -42,8 +42,10 @@ static const char textconv_usage[] =
     "\n"
     "  --max-lines N     leave the tables out, with a line saying so, when they are\n"
     "                    longer than N lines (default 20000)\n"
+    "  --                the next argument is the file, even if it starts with '-'\n"
+    "                    (git appends the file's name: a plan may be named -x.plan)\n"
     "\n"
-    "  git config diff.salesplan.textconv 'salesplan textconv'\n"
+    "  git config diff.salesplan.textconv 'salesplan textconv --'\n"
     "  echo '*.plan diff=salesplan' >> .gitattributes\n"
     "\n"
     "The numbers of plans that read data files: git salesplan-diff (docs/CI.md).\n"
@@ -250,6 +252,15 @@ static int max_lines(const char *v, size_t *out)
     return 0;
 }
 
+/* The plan file named by a; 0, or 2: a second one. */
+static int tc_file(TcOpts *t, const char *a)
+{
+    if (t->c.nfiles)
+        return cli_usage_error("textconv takes one plan file (got a second: '%s')", a);
+    t->c.files[t->c.nfiles++] = a;
+    return 0;
+}
+
 /* One argument: --format, --show, --lang, --max-steps, --max-lines or the
  * file (files are refused: textconv reads none); 0, 2 after a usage error,
  * or -1: --help was printed. */
@@ -269,10 +280,7 @@ static int textconv_arg(TcOpts *t, int argc, char **argv, int *i)
         return rc;
     if (a[0] == '-' && a[1])
         return cli_usage_error("unknown option '%s' for textconv", a);
-    if (t->c.nfiles)
-        return cli_usage_error("textconv takes one plan file (got a second: '%s')", a);
-    t->c.files[t->c.nfiles++] = a;
-    return 0;
+    return tc_file(t, a);
 }
 
 /* A format whose tables are lines, one table after another: table, csv, md. */
@@ -290,8 +298,11 @@ int cmd_textconv(int argc, char **argv)
     TcOpts t = {.max_lines = TC_MAX_LINES};
     cli_opts_init(&t.c, argc);
     int rc = 0;
-    for (int i = 0; i < argc && !rc; i++)
+    int i = 0;
+    for (; i < argc && !rc && strcmp(argv[i], "--") != 0; i++)
         rc = textconv_arg(&t, argc, argv, &i);
+    for (i++; i < argc && !rc; i++) /* after --: the file, whatever its name (git's "-x.plan") */
+        rc = tc_file(&t, argv[i]);
     if (!rc && t.c.nfiles != 1)
         rc = cli_usage_error("textconv needs a plan file%s", "");
     if (!rc && !line_format(t.c.format))

@@ -5,7 +5,8 @@
 # A repository of plans: one with a Chinese file name that stands alone, one
 # that reads a data CSV (and one more reading the same CSV, unchanged), one that
 # does not check, one renamed, one deleted, one added, one with a space and a
-# quote in its name, one with a newline, one at the top of the repository.  git
+# quote in its name, one with a newline, one at the top of the repository, one
+# named -dash.plan.  git
 # is set up with the commands docs/CI.md gives: the block
 # between its git-setup markers, and the `git salesplan-diff` lines of its
 # GitHub and GitLab examples, read from the file, so the page cannot drift from
@@ -145,6 +146,7 @@ alone 10 "q 'x'" >"plans/q 'x'.plan"
 nl=$(printf 'plans/-n\nl.plan_') && nl=${nl%_}
 alone 5 newline >"$nl"
 alone 100万 top >top.plan
+alone 7万 dash >./-dash.plan
 git add -A && git commit -qm "plans" || exit 2
 c1=$(git rev-parse HEAD)
 
@@ -160,6 +162,7 @@ alone 300万 新 >plans/新.plan
 alone 20 "q 'x'" >"plans/q 'x'.plan"
 alone 6 newline >"$nl"
 alone 200万 top >top.plan
+alone 8万 dash >./-dash.plan
 printf 'plan "bin" {\0\033[31m\n' >plans/binary.plan
 git add -A && git commit -qm "change the plans" || exit 2
 c2=$(git rev-parse HEAD)
@@ -187,6 +190,7 @@ expect "git diff: the deleted plan" "$out" "-target sales = 70"
 expect "git diff: the added plan" "$out" "+target revenue = 300万"
 expect "git diff: a name with a space and a quote" "$out" "+target revenue = 20"
 expect "git diff: a name with a newline" "$out" "+target revenue = 6"
+expect "git diff: a name that starts with -" "$out" "+target revenue = 8万"
 expect "git diff: a plan with a NUL and an escape, escaped" "$out" '+plan "bin" {\x00\e[31m'
 refuse "git diff: nothing raw" "$out" "$(printf '\033')"
 
@@ -204,6 +208,14 @@ status "git blame, a plan that does not check" 0 $?
 git diff --no-textconv "$c1" "$c2" -- plans/growth/g.plan >"$tmp/plain.out" 2>&1
 status "git diff --no-textconv" 0 $?
 refuse "git diff --no-textconv" "$tmp/plain.out" "salesplan textconv"
+
+# The work tree's side: git names the file as it is (-dash.plan), not a temporary copy.
+alone 9万 dash >./-dash.plan
+git diff -- ./-dash.plan >"$tmp/dash.out" 2>&1
+status "git diff of a work tree file named -dash.plan" 0 $?
+expect "-dash.plan: its text" "$tmp/dash.out" "+target revenue = 9万"
+expect "-dash.plan: its tables" "$tmp/dash.out" "+华东      3.60"
+git checkout -q -- ./-dash.plan
 
 # ---- the pull-request workflow: the CI examples' command -------------------------------------
 run_ci() { # NAME COMMAND: runs COMMAND in the repository as the CI job would
@@ -233,6 +245,7 @@ for ci in github gitlab; do
     expect "$ci: the name with a quote" $md "## \`plans/q 'x'.plan\` (modified)"
     expect "$ci: a name with a newline, quoted" $md "## \`\$'plans/-n\\nl.plan'\` (modified)"
     expect "$ci: its cells" $md "| north | revenue | 0.0003万 = 3.00 | 0.00036万 = 3.60 |"
+    expect "$ci: a name that starts with -" $md "**salesplan diff a/-dash.plan b/-dash.plan: 3 cells changed in 1 table**"
     expect "$ci: a plan at the top" $md "**salesplan diff a/top.plan b/top.plan: 3 cells changed in 1 table**"
     expect "$ci: the broken plan" $md '## `plans/broken.plan` (modified)'
     expect "$ci: not compared" $md "**Not compared:** the new revision is not a valid plan (salesplan diff exits 1)."
