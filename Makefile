@@ -297,10 +297,13 @@ install: $(BIN)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/salesplan
 	install -m 755 tools/git-salesplan-diff $(DESTDIR)$(PREFIX)/bin/git-salesplan-diff
 	install -m 644 salesplan.1 $(DESTDIR)$(PREFIX)/share/man/man1/salesplan.1
+	@# git salesplan-diff --help opens man git-salesplan-diff: salesplan's page
+	echo '.so man1/salesplan.1' > $(DESTDIR)$(PREFIX)/share/man/man1/git-salesplan-diff.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/salesplan $(DESTDIR)$(PREFIX)/bin/git-salesplan-diff \
-	    $(DESTDIR)$(PREFIX)/share/man/man1/salesplan.1
+	    $(DESTDIR)$(PREFIX)/share/man/man1/salesplan.1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/git-salesplan-diff.1
 
 clean:
 	rm -rf build $(BIN)

@@ -10,6 +10,8 @@ fail() { echo "install: $*"; exit 1; }
 [ -x "$tmp/usr/bin/salesplan" ] || fail "no $tmp/usr/bin/salesplan"
 [ -x "$tmp/usr/bin/git-salesplan-diff" ] || fail "no $tmp/usr/bin/git-salesplan-diff"
 [ -f "$tmp/usr/share/man/man1/salesplan.1" ] || fail "no man page"
+grep -qx '.so man1/salesplan.1' "$tmp/usr/share/man/man1/git-salesplan-diff.1" ||
+    fail "git-salesplan-diff.1 does not lead to salesplan.1 (git salesplan-diff --help)"
 "$tmp/usr/bin/salesplan" --version | grep -q '^salesplan ' || fail "the installed binary does not run"
 if command -v groff >/dev/null 2>&1; then
     out=$(groff -k -man -Tutf8 -ww "$tmp/usr/share/man/man1/salesplan.1" 2>&1 >/dev/null | grep -v 'cannot adjust line' || true)
@@ -19,5 +21,6 @@ fi
 make -s uninstall DESTDIR="$tmp" PREFIX=/usr >/dev/null
 [ ! -e "$tmp/usr/bin/salesplan" ] || fail "uninstall left the binary"
 [ ! -e "$tmp/usr/bin/git-salesplan-diff" ] || fail "uninstall left git-salesplan-diff"
+[ ! -e "$tmp/usr/share/man/man1/git-salesplan-diff.1" ] || fail "uninstall left git-salesplan-diff.1"
 [ ! -e "$tmp/usr/share/man/man1/salesplan.1" ] || fail "uninstall left the man page"
 echo "install: installed, ran, rendered and uninstalled"
