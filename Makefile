@@ -284,14 +284,26 @@ fuzz-fmt: build/fuzz/fuzz_fmt
 	build/fuzz/fuzz_fmt $(FUZZRUN) -max_len=65536 -dict=tests/fuzz/plan.dict \
 	    -artifact_prefix=build/fuzz/artifacts/fmt- build/fuzz/fmt_corpus
 
+# the git workflow of docs/CI.md in a scratch repository: textconv, git salesplan-diff and
+# the CI examples' commands, read from docs/CI.md (tests/git)
+.PHONY: check-git
+check: check-git
+check-git: $(BIN)
+	@sh tests/git/run.sh ./$(BIN)
+
 # ---- install ---------------------------------------------------------------
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/salesplan
+	install -m 755 tools/git-salesplan-diff $(DESTDIR)$(PREFIX)/bin/git-salesplan-diff
 	install -m 644 salesplan.1 $(DESTDIR)$(PREFIX)/share/man/man1/salesplan.1
+	@# git salesplan-diff --help opens man git-salesplan-diff: salesplan's page
+	echo '.so man1/salesplan.1' > $(DESTDIR)$(PREFIX)/share/man/man1/git-salesplan-diff.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/salesplan $(DESTDIR)$(PREFIX)/share/man/man1/salesplan.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/salesplan $(DESTDIR)$(PREFIX)/bin/git-salesplan-diff \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/salesplan.1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/git-salesplan-diff.1
 
 clean:
 	rm -rf build $(BIN)
@@ -335,7 +347,9 @@ help:
 	@echo "                  editors/vscode), the VS Code extension packaged, the Neovim setup run"
 	@echo "make grammar      rewrite the grammar and editors/vim from the keywords (check-grammar-keywords)"
 	@echo "make bench-grammar  the grammar in VS Code's engine on a 100,000-line plan (lines/s)"
-	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
+	@echo "make check-git    the git workflow of docs/CI.md in a scratch repository (textconv,"
+	@echo "                  git salesplan-diff, the CI examples' commands)"
+	@echo "make install      install binary, git-salesplan-diff and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"
 

@@ -64,5 +64,6 @@ int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
+int cmd_textconv(int argc, char **argv);
 
 #endif

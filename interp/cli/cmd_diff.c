@@ -218,10 +218,10 @@ static const char diff_usage[] =
     "  --max-steps N     stop an evaluation after N steps (default 10000000\n"
     "                    + 1000 per member)\n"
     "\n"
-    "Two revisions of a plan in git:\n"
+    "Two revisions of a plan in git, each beside its own data files:\n"
+    "  git salesplan-diff HEAD~1 -- plans/fy2027.plan\n"
+    "(installed with salesplan; docs/CI.md).  A plan without data files:\n"
     "  salesplan diff <(git show HEAD~1:plans/fy2027.plan) plans/fy2027.plan\n"
-    "(data paths resolve beside each file, so compare files in the same directory,\n"
-    "e.g. git show HEAD~1:plans/fy2027.plan > plans/.old.plan).\n"
     "\n"
     "exit status: 0 nothing changed, 1 something changed or a plan is invalid,\n"
     "2 usage, file or data errors or an evaluation reached --max-steps\n";

@@ -31,6 +31,8 @@ static const char usage_text[] =
     "  fmt [--check | -w] FILE...\n"
     "                    print plans in the canonical layout, or list or rewrite\n"
     "                    the files whose layout would change\n"
+    "  textconv FILE     what 'git diff' shows of a plan: its text and its tables,\n"
+    "                    or one line saying why there are none; always exits 0\n"
     "\n"
     "options:\n"
     "  -h, --help        show this help (salesplan COMMAND --help for a command)\n"
@@ -44,8 +46,8 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"check", cmd_check}, {"run", cmd_run},    {"diff", cmd_diff},
-    {"fmt", cmd_fmt},     {"repl", repl_main}, {"report", cmd_report},
+    {"check", cmd_check}, {"run", cmd_run},       {"diff", cmd_diff},         {"fmt", cmd_fmt},
+    {"repl", repl_main},  {"report", cmd_report}, {"textconv", cmd_textconv},
 };
 
 /* The command's status, or 2 when standard output lost what was written. */

@@ -896,5 +896,21 @@ c reserved_H2            error                                 -- check reserved
 c reserved_FY2027        error                                 -- check reserved_FY2027.plan
 c csv_reserved           fails                                 -- check csv_reserved.plan
 
+# textconv (git diff's driver): whatever the plan, exit 0, text escaped, nothing on stderr,
+# no file read but the plan (SECRET_MARKER: a path outside), within the time limit
+c textconv_cycle         ok       noesc                        -- textconv like_cycle.plan
+c textconv_nest          ok       noesc                        -- textconv nest_parens20000.plan
+c textconv_doubling      ok       noesc                        -- textconv fn_doubling60.plan
+c textconv_esc_comment   ok       noesc                        -- textconv esc_comment.plan
+c textconv_esc_ident     ok       noesc                        -- textconv esc_ident.plan
+c textconv_esc_label     ok       noesc                        -- textconv esc_label.plan
+c textconv_fifo          ok       noesc                        -- textconv fifo.plan
+c textconv_fifo_import   ok       noesc                        -- textconv fifo_import.plan
+c textconv_dev_zero      ok       noesc                        -- textconv dev_zero.plan
+c textconv_dir           ok       noesc                        -- textconv outdir
+c textconv_utf16         ok       noesc                        -- textconv utf16.plan
+c textconv_huge          ok       noesc                        -- textconv huge_target.plan
+c textconv_full          refused  stdout=/dev/full             -- textconv ok.plan
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
