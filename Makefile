@@ -13,7 +13,9 @@ ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
 ICU_LIBS   := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc)
 CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinterp -I$(BUILD) -MMD -MP $(ICU_CFLAGS) $(CPPFLAGS)
 XLSX_LIBS  := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz)
-LIBS     = -pthread -lreadline -lutf8proc $(ICU_LIBS) $(XLSX_LIBS)
+# Jansson (libjansson-dev): the JSON of the language server's messages (interp/lsp)
+JSON_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+LIBS     = -pthread -lreadline -lutf8proc $(ICU_LIBS) $(XLSX_LIBS) $(JSON_LIBS)
 ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # interp/ holds one folder per module (see the README, "How the code is organised")

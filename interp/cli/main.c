@@ -7,6 +7,7 @@
 
 #include "base/version.h"
 #include "cli/cli.h"
+#include "lsp/lsp.h"
 #include "repl/repl.h"
 
 static const char usage_text[] =
@@ -31,6 +32,8 @@ static const char usage_text[] =
     "  fmt [--check | -w] FILE...\n"
     "                    print plans in the canonical layout, or list or rewrite\n"
     "                    the files whose layout would change\n"
+    "  lsp               a language server for editors on standard input and output\n"
+    "                    (docs/EDITORS.md)\n"
     "\n"
     "options:\n"
     "  -h, --help        show this help (salesplan COMMAND --help for a command)\n"
@@ -44,8 +47,8 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"check", cmd_check}, {"run", cmd_run},    {"diff", cmd_diff},
-    {"fmt", cmd_fmt},     {"repl", repl_main}, {"report", cmd_report},
+    {"check", cmd_check}, {"run", cmd_run},       {"diff", cmd_diff}, {"fmt", cmd_fmt},
+    {"repl", repl_main},  {"report", cmd_report}, {"lsp", lsp_main},
 };
 
 /* The command's status, or 2 when standard output lost what was written. */
