@@ -286,6 +286,17 @@ fuzz-fmt: build/fuzz/fuzz_fmt
 	build/fuzz/fuzz_fmt $(FUZZRUN) -max_len=65536 -dict=tests/fuzz/plan.dict \
 	    -artifact_prefix=build/fuzz/artifacts/fmt- build/fuzz/fmt_corpus
 
+# salesplan lsp: the protocol method by method (tests/lsp/lsp_test.py, diagnostics equal to
+# check's on every golden and example plan) and a scripted Neovim session (tests/lsp/nvim_test.lua)
+.PHONY: check-lsp bench-lsp
+check: check-lsp
+check-lsp: $(BIN)
+	@sh tests/lsp/run.sh ./$(BIN)
+
+# keystrokes on a generated 100,000-line plan: diagnostics, hover and completion latencies
+bench-lsp: $(BIN)
+	/usr/bin/python3 bench/lsp/bench.py ./$(BIN)
+
 # ---- install ---------------------------------------------------------------
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -333,6 +344,8 @@ help:
 	@echo "make fuzz-fmt     libFuzzer on the formatter for FUZZTIME s (no internal error, idempotent)"
 	@echo "make check-xlsx   --format xlsx read back with openpyxl, cell by cell against the csv"
 	@echo "make bench-xlsx   a 10,000-rep x 12-month table written as xlsx (fails at 2 s)"
+	@echo "make check-lsp    the language server: every method over JSON-RPC, bad messages, Neovim"
+	@echo "make bench-lsp    language server latencies on a 100,000-line plan (diagnostics, hover)"
 	@echo "make install      install binary and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"

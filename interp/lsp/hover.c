@@ -31,6 +31,25 @@ static void source_block(Buf *md, const Loc *loc, int max)
     buf_puts(md, "```\n");
 }
 
+/* Removes the diagnostics added to d since before (a hover reports
+ * nothing to the document), their messages appended to md when it is
+ * not NULL. */
+static void drop_new(Diags *d, const Diags *before, Buf *md)
+{
+    for (size_t k = before->n; md && k < d->n; k++)
+        buf_printf(md, "%s\n", d->v[k].msg);
+    while (d->n > before->n) {
+        Diag *g = &d->v[--d->n];
+        for (size_t i = 0; i < g->nnotes; i++)
+            free(g->notes[i].msg);
+        free(g->notes);
+        free(g->msg);
+    }
+    d->nerrors = before->nerrors;
+    d->nwarnings = before->nwarnings;
+    d->suppressed = before->suppressed;
+}
+
 /* The first line of the explain chain of metric[coords]: its value. */
 static void cell_value(Engine *en, const char *metric, const char *const *coords, int n, Buf *md)
 {
@@ -55,16 +74,7 @@ static void cell_value(Engine *en, const char *metric, const char *const *coords
         buf_put(md, out.data, nl ? (size_t)(nl - out.data) : out.len);
         buf_puts(md, "`\n");
     }
-    while (d->n > before.n) { /* a cell the metric has not: no value, no message */
-        Diag *g = &d->v[--d->n];
-        for (size_t i = 0; i < g->nnotes; i++)
-            free(g->notes[i].msg);
-        free(g->notes);
-        free(g->msg);
-    }
-    d->nerrors = before.nerrors;
-    d->nwarnings = before.nwarnings;
-    d->suppressed = before.suppressed;
+    drop_new(d, &before, NULL);
     buf_free(&out);
 }
 
@@ -155,12 +165,15 @@ static json_t *hover_cell(LsRun *r, const Node *cell)
     Engine *en = engine(r);
     Buf md = {0}, out = {0};
     buf_puts(&md, "**cell**\n\n```\n");
+    Diags before = r->S.d;
     if (!en)
         buf_puts(&md, "no value: the plan has errors\n");
     else if (alloc_explain(en, cell, &out) == 0)
         buf_put(&md, out.data ? out.data : "", out.len);
     else
-        buf_puts(&md, "no value\n");
+        buf_puts(&md, "no value: ");
+    if (en)
+        drop_new(&r->S.d, &before, &md);
     buf_puts(&md, "```\n");
     json_t *h = json_pack("{s:{s:s,s:s},s:o}", "contents", "kind", "markdown", "value",
                           buf_cstr(&md), "range", ls_range(&cell->loc));

@@ -107,7 +107,7 @@ static long long read_headers(LsIn *in)
     }
 }
 
-/* Reads (or, when out is NULL, skips) n bytes; false at the end of input. */
+/* Reads n bytes; false at the end of input. */
 static bool read_body(LsIn *in, char *out, size_t n)
 {
     size_t got = 0;
@@ -115,16 +115,31 @@ static bool read_body(LsIn *in, char *out, size_t n)
         if (in->pos == in->len && !fill(in))
             return false;
         size_t k = in->len - in->pos < n - got ? in->len - in->pos : n - got;
-        if (out)
-            memcpy(out + got, in->buf + in->pos, k);
+        memcpy(out + got, in->buf + in->pos, k);
         in->pos += k;
         got += k;
     }
     return true;
 }
 
+/* Skips n bytes of input; false at the end of input. */
+static bool skip(LsIn *in, unsigned long long n)
+{
+    while (n) {
+        if (in->pos == in->len && !fill(in))
+            return false;
+        size_t k = in->len - in->pos < n ? in->len - in->pos : (size_t)n;
+        in->pos += k;
+        n -= k;
+    }
+    return true;
+}
+
 int ls_read_message(LsIn *in, char **out, size_t *len, const char **err)
 {
+    if (in->skip && !skip(in, in->skip))
+        return 0;
+    in->skip = 0;
     long long n = read_headers(in);
     if (n == -3)
         return 0;
@@ -133,8 +148,9 @@ int ls_read_message(LsIn *in, char **out, size_t *len, const char **err)
         return -1;
     }
     if ((unsigned long long)n > LS_MAX_MESSAGE) {
-        *err = "a message larger than the server accepts";
-        return read_body(in, NULL, (size_t)n) ? -1 : 0;
+        *err = "a message larger than the server accepts (its body is skipped)";
+        in->skip = (unsigned long long)n; /* after the answer */
+        return -1;
     }
     char *body = xmalloc((size_t)n + 1);
     if (!read_body(in, body, (size_t)n)) {

@@ -37,6 +37,7 @@ typedef struct {
     size_t memlen;
     unsigned char buf[65536];
     size_t len, pos;
+    unsigned long long skip; /* the body of an oversized message, still to skip */
     bool eof;
 } LsIn;
 
