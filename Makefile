@@ -176,12 +176,13 @@ format:
 FUZZTIME  ?= 60
 FUZZFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZRUN    = -max_total_time=$(FUZZTIME) -rss_limit_mb=2048 -timeout=10
-.PHONY: fuzz-lib fuzz-files fuzz-plan fuzz-csv fuzz-eval fuzz-repl
+.PHONY: fuzz-lib fuzz-files fuzz-plan fuzz-csv fuzz-eval fuzz-repl fuzz-lsp
 fuzz:
 	$(MAKE) fuzz-plan
 	$(MAKE) fuzz-csv
 	$(MAKE) fuzz-eval
 	$(MAKE) fuzz-repl
+	$(MAKE) fuzz-lsp
 
 fuzz-lib:
 	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS='$(FUZZFLAGS) -fsanitize=fuzzer-no-link' \
@@ -225,6 +226,13 @@ fuzz-repl: build/fuzz/fuzz_repl fuzz-files
 	cat tests/fuzz/plan.dict tests/fuzz/repl.dict >build/fuzz/repl.dict
 	FUZZ_DATA_DIR=build/fuzz/files build/fuzz/fuzz_repl $(FUZZRUN) -max_len=65536 -dict=build/fuzz/repl.dict \
 	    -artifact_prefix=build/fuzz/artifacts/repl- build/fuzz/repl_corpus
+
+# the language server's message loop: framed client sessions on the example plans as seeds
+fuzz-lsp: build/fuzz/fuzz_lsp
+	python3 tests/fuzz/lsp_corpus.py build/fuzz/lsp_corpus
+	cat tests/fuzz/plan.dict tests/fuzz/lsp.dict >build/fuzz/lsp.dict
+	build/fuzz/fuzz_lsp $(FUZZRUN) -max_len=65536 -dict=build/fuzz/lsp.dict \
+	    -artifact_prefix=build/fuzz/artifacts/lsp- build/fuzz/lsp_corpus
 
 bench: $(BIN)
 	sh bench/parse/run.sh ./$(BIN)
@@ -329,8 +337,9 @@ help:
 	@echo "                  malformed actuals CSVs: each its FILE:LINE:COL diagnostic and exit status"
 	@echo "make check-files   data files opened inside the plan's directory (no FIFO, no symbolic link"
 	@echo "                  out, not even raced), -o, fmt -w, :save, standard output errors, signals"
-	@echo "make fuzz         run the libFuzzer harnesses (plan text, CSV, evaluation, REPL) for FUZZTIME s"
-	@echo "                  each (default 60; make fuzz-plan, fuzz-csv, fuzz-eval, fuzz-repl: one);"
+	@echo "make fuzz         run the libFuzzer harnesses (plan text, CSV, evaluation, REPL, language"
+	@echo "                  server) for FUZZTIME s each (default 60; make fuzz-plan, fuzz-csv, fuzz-eval,"
+	@echo "                  fuzz-repl, fuzz-lsp: one);"
 	@echo "                  crashing inputs go to build/fuzz/artifacts/"
 	@echo "make bench        parse/check benchmark on a generated 100,000-line plan"
 	@echo "make bench-alloc  run benchmark: 100,000 reps x 12 months x 20 products (REPS=N)"

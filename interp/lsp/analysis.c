@@ -15,13 +15,21 @@ void ls_run_free(LsRun *r)
     free(r);
 }
 
-static LsRun *run_new(LsDoc *d)
+static LsRun *run_new(const LsServer *sv, LsDoc *d)
 {
     LsRun *r = xcalloc(1, sizeof *r);
+    r->so.max_steps = sv->max_steps;
     session_init(&r->S, &r->so);
     r->version = d->version;
-    session_load_text(&r->S, d->name, d->dir, buf_cstr(&d->text), d->text.len);
-    session_check_all(&r->S);
+    session_load_text(&r->S, d->name, sv->no_files ? NULL : d->dir, buf_cstr(&d->text),
+                      d->text.len);
+    /* the check stage reports every mistake of the names at once; when it
+     * finds one, `check` stops there too */
+    r->complete = !session_run(&r->S, SESSION_CHECK);
+    if (!r->complete && sv->settle_ms == 0) {
+        session_check_all(&r->S);
+        r->complete = true;
+    }
     r->checked = r->S.p->sym != NULL && r->S.p->syntax_errors == 0;
     return r;
 }
@@ -159,7 +167,7 @@ void ls_analyse(LsServer *sv, LsDoc *d)
 {
     if (!d->dirty)
         return;
-    LsRun *r = run_new(d);
+    LsRun *r = run_new(sv, d);
     sv->analyses++;
     d->dirty = false;
     publish(sv, d, r);
@@ -171,6 +179,16 @@ void ls_analyse(LsServer *sv, LsDoc *d)
         d->good = r;
     }
     d->cur = r;
+}
+
+void ls_complete(LsServer *sv, LsDoc *d)
+{
+    LsRun *r = d->cur;
+    if (!r || r->complete || d->dirty)
+        return;
+    session_check_all(&r->S);
+    r->complete = true;
+    publish(sv, d, r);
 }
 
 LsRun *ls_names_run(LsServer *sv, LsDoc *d)

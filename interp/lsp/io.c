@@ -50,6 +50,16 @@ bool ls_pending(LsIn *in)
     return !in->eof && poll(&p, 1, 0) > 0;
 }
 
+bool ls_wait(LsIn *in, int ms)
+{
+    if (in->pos < in->len)
+        return true;
+    if (in->fd < 0)
+        return in->memlen > 0;
+    struct pollfd p = {in->fd, POLLIN, 0};
+    return !in->eof && poll(&p, 1, ms) != 0;
+}
+
 /* One header line without its CR LF, at most cap - 1 bytes (the rest is
  * dropped): its length, or -1 at the end of input. */
 static long header_line(LsIn *in, char *line, size_t cap)

@@ -20,8 +20,9 @@
  * shutdown, 2 on a usage error. */
 int lsp_main(int argc, char **argv);
 
-/* The same loop on messages held in memory, answers discarded (fuzzing,
- * tests); returns what lsp_main would. */
+/* The same loop on messages held in memory, answers discarded, plans
+ * reading no file and each analysis bounded to few steps (fuzzing);
+ * returns what lsp_main would. */
 int lsp_serve_bytes(const uint8_t *data, size_t len);
 
 #endif

@@ -54,7 +54,8 @@ typedef struct {
     Session S;
     SessionOpts so;
     int version;
-    bool checked; /* the check stage ran: the symbols are there */
+    bool checked;  /* the check stage ran: the symbols are there */
+    bool complete; /* everything `check` runs has run (else only names and static checks) */
 } LsRun;
 
 typedef struct LsDoc {
@@ -74,7 +75,10 @@ typedef struct {
     int out_fd; /* -1: answers are discarded */
     bool initialized, shutdown, exited;
     LsDoc *docs;
-    long analyses; /* how many analyses ran (for tests) */
+    long analyses;      /* how many analyses ran */
+    bool no_files;      /* fuzzing: plans read no file */
+    uint64_t max_steps; /* each analysis's --max-steps; 0: the default */
+    int settle_ms;      /* --settle: 0 runs every check before publishing once */
 } LsServer;
 
 /* ---- io.c ---- */
@@ -84,6 +88,8 @@ typedef struct {
 int ls_read_message(LsIn *in, char **out, size_t *len, const char **err);
 /* Whether input is waiting (buffered or readable now). */
 bool ls_pending(LsIn *in);
+/* Whether input comes within ms milliseconds. */
+bool ls_wait(LsIn *in, int ms);
 /* Writes msg framed (takes the reference). */
 void ls_send(LsServer *sv, json_t *msg);
 void ls_reply(LsServer *sv, json_t *id, json_t *result);
@@ -112,8 +118,17 @@ char *ls_uri_of(const char *path);
 char *ls_path_of(const char *uri);
 
 /* ---- analysis.c ---- */
-/* Analyses a dirty document and publishes its diagnostics. */
+/* How long the text must stay unchanged before the slow part of the
+ * checks (splits evaluated, examples and assertions run) starts, unless
+ * --settle says otherwise. */
+#define LS_SETTLE_MS 150
+
+/* Analyses a dirty document (parse, names, static checks) and publishes
+ * its diagnostics. */
 void ls_analyse(LsServer *sv, LsDoc *d);
+/* Runs the rest of what `check` runs on the document's analysis and
+ * publishes the diagnostics again. */
+void ls_complete(LsServer *sv, LsDoc *d);
 /* The analysis names are looked up in: the current one if it was
  * checked, else the last good one; NULL when there is none. */
 LsRun *ls_names_run(LsServer *sv, LsDoc *d);

@@ -12,7 +12,7 @@
 #include "lsp/lsp_int.h"
 
 static const char lsp_usage[] =
-    "usage: salesplan lsp [--stdio]\n"
+    "usage: salesplan lsp [--stdio] [--settle MS]\n"
     "\n"
     "A Language Server Protocol server on standard input and output, for editors:\n"
     "diagnostics as `check` reports them (on every change), hover (what a name is,\n"
@@ -21,7 +21,13 @@ static const char lsp_usage[] =
     "`salesplan fmt` writes) and quick fixes for did-you-mean notes.\n"
     "Setup for Neovim and VS Code: docs/EDITORS.md.\n"
     "\n"
-    "  --stdio    accepted for editors that pass it (standard I/O is the default)\n"
+    "Diagnostics come in two steps: names and static checks on every change, then,\n"
+    "once the text has not changed for MS milliseconds, what evaluating the splits,\n"
+    "worked examples and assertions finds (everything `check` reports).\n"
+    "\n"
+    "  --stdio       accepted for editors that pass it (standard I/O is the default)\n"
+    "  --settle MS   wait that long before the second step (default 150); 0: every\n"
+    "                check on every change, diagnostics published once\n"
     "\n"
     "exit status: 0 after shutdown and exit, 1 when the client left without\n"
     "shutdown, 2 usage errors\n";
@@ -188,7 +194,8 @@ static void handle(LsServer *sv, const char *body, size_t len)
     json_decref(m); /* a response from the client: nothing asked for it */
 }
 
-/* Analyses the documents that changed, unless more input is waiting. */
+/* Analyses the documents that changed, unless more input is waiting;
+ * then, once no input came for LS_SETTLE_MS, the rest of their checks. */
 static void idle(LsServer *sv)
 {
     if (ls_pending(&sv->in))
@@ -196,6 +203,9 @@ static void idle(LsServer *sv)
     for (LsDoc *d = sv->docs; d; d = d->next)
         if (d->dirty)
             ls_analyse(sv, d);
+    for (LsDoc *d = sv->docs; d; d = d->next)
+        if (d->cur && !d->cur->complete && !ls_wait(&sv->in, sv->settle_ms))
+            ls_complete(sv, d);
 }
 
 static int serve(LsServer *sv)
@@ -226,24 +236,54 @@ int lsp_serve_bytes(const uint8_t *data, size_t len)
     sv->in.mem = data;
     sv->in.memlen = len;
     sv->out_fd = -1;
+    sv->no_files = true;
+    sv->max_steps = 300000; /* as fuzz_eval's: the default runs long under sanitizers */
     int rc = serve(sv);
     free(sv);
     return rc;
 }
 
-int lsp_main(int argc, char **argv)
+/* --settle MS: a whole number of milliseconds up to a minute. */
+static bool settle(const char *v, int *out)
+{
+    char *end;
+    long n = v && *v >= '0' && *v <= '9' ? strtol(v, &end, 10) : -1;
+    if (n < 0 || n > 60000 || *end)
+        return false;
+    *out = (int)n;
+    return true;
+}
+
+/* The options: 0, 1 after --help, 2 after a usage error. */
+static int options(LsServer *sv, int argc, char **argv)
 {
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(lsp_usage, stdout);
-            return 0;
+            return 1;
         }
-        if (strcmp(argv[i], "--stdio") != 0) {
-            fprintf(stderr, "salesplan: unknown option '%s' for lsp\n%s", argv[i], lsp_usage);
+        if (strcmp(argv[i], "--settle") == 0 && i + 1 < argc && settle(argv[i + 1], &sv->settle_ms))
+            i++;
+        else if (strcmp(argv[i], "--stdio") != 0) {
+            fprintf(stderr, "salesplan: %s '%s' for lsp\n%s",
+                    strcmp(argv[i], "--settle") == 0 ? "--settle needs milliseconds (0 to 60000),"
+                                                     : "unknown option",
+                    argv[i], lsp_usage);
             return 2;
         }
     }
+    return 0;
+}
+
+int lsp_main(int argc, char **argv)
+{
     LsServer *sv = xcalloc(1, sizeof *sv);
+    sv->settle_ms = LS_SETTLE_MS;
+    int orc = options(sv, argc, argv);
+    if (orc) {
+        free(sv);
+        return orc == 1 ? 0 : 2;
+    }
     sv->in.fd = 0;
     sv->out_fd = 1;
     int rc = serve(sv);

@@ -46,8 +46,8 @@ def pos_of(text, word, nth=0, off=0):
     raise KeyError(word)
 
 
-def start(init=True):
-    c = Client([BIN, "lsp"])
+def start(init=True, settle="0"):
+    c = Client([BIN, "lsp", "--settle", settle] if settle else [BIN, "lsp"])
     if init:
         r = c.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
         assert "capabilities" in r["result"], r
@@ -384,7 +384,29 @@ def sandbox():
     shutil.rmtree(d)
 
 
-for t in (lifecycle, bad_messages, diagnostics_and_fixes, hover_etc, formatting, sandbox,
+def two_steps():
+    """With the default --settle: names first, then what evaluation finds."""
+    d, path = plan_dir()
+    c = start(settle=None)
+    text = PLAN.replace('"north gets 60%"', '"north gets 60%"\nassert revenue[east] == 1 "wrong"')
+    uri, _ = open_doc(c, path, text)
+    first = c.diagnostics(uri, 1)["diagnostics"]
+    second = c.diagnostics(uri, 1)["diagnostics"]
+    check(first == [] and len(second) == 1 and "wrong" in json.dumps(second, ensure_ascii=False),
+          "two steps: %s then %s" % (first, second))
+    typo = text.replace("let leads = 1000", "let leads = 1000 +")
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                        "contentChanges": [{"text": typo}]})
+    ds = c.diagnostics(uri, 2)["diagnostics"]
+    check(len(ds) == 1 and ds[0]["severity"] == 1, "a syntax error at once: %s" % ds)
+    r, rc = stop(c)
+    check(rc == 0, "stopped")
+    shutil.rmtree(d)
+    c = Client([BIN, "lsp", "--settle", "x"])
+    check(c.close() == 2, "--settle x: a usage error")
+
+
+for t in (two_steps, lifecycle, bad_messages, diagnostics_and_fixes, hover_etc, formatting, sandbox,
           cross_check):
     t()
 print("lsp: %d checks passed, %d failed" % (passed, len(failures)))

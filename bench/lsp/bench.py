@@ -1,0 +1,90 @@
+"""bench.py BIN -- `salesplan lsp` on a generated 100,000-line plan (bench/parse/gen_plan.sh),
+through the real binary: didOpen, then N keystrokes (didChange, incremental) each waiting for
+the diagnostics of its version, then N hovers and N completions; prints min/median/p90/max
+latencies and fails when the median keystroke-to-diagnostics passes 1 s or the median hover
+50 ms.   env: BENCH_LINES (default 100000), N (default 20)."""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "..", "tests", "lsp"))
+from lspclient import Client  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1])
+LINES = int(os.environ.get("BENCH_LINES", "100000"))
+N = int(os.environ.get("N", "20"))
+
+
+def stats(name, xs):
+    xs = sorted(xs)
+    p90 = xs[min(len(xs) - 1, int(len(xs) * 0.9))]
+    print("%-26s n=%-3d min %8.1f ms  median %8.1f ms  p90 %8.1f ms  max %8.1f ms"
+          % (name, len(xs), xs[0] * 1e3, statistics.median(xs) * 1e3, p90 * 1e3, xs[-1] * 1e3))
+    return statistics.median(xs)
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="lsp_bench.")
+    path = os.path.join(tmp, "bench.plan")
+    with open(path, "w") as f:
+        subprocess.run(["sh", os.path.join(here, "..", "parse", "gen_plan.sh"), str(LINES)],
+                       stdout=f, check=True)
+    text = open(path, encoding="utf-8").read() + "let bench_x = 1\n"
+    lines = text.split("\n")
+    print("plan: %d lines, %d KiB" % (len(lines) - 1, len(text.encode()) // 1024))
+    c = Client([BIN, "lsp"])
+    c.request("initialize", {"capabilities": {}})
+    c.notify("initialized", {})
+    uri = "file://" + path
+    t0 = time.monotonic()
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "salesplan",
+                                                       "version": 1, "text": text}})
+    d = c.diagnostics(uri, 1, timeout=120)
+    print("didOpen to diagnostics: %.1f ms (%d diagnostics)"
+          % ((time.monotonic() - t0) * 1e3, len(d["diagnostics"])))
+    last = len(lines) - 2  # "let bench_x = 1"
+    keys = []
+    for i in range(N):
+        ch = len(lines[last]) + i
+        t0 = time.monotonic()
+        c.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": i + 2},
+            "contentChanges": [{"range": {"start": {"line": last, "character": ch},
+                                          "end": {"line": last, "character": ch}},
+                                "text": str(i % 10)}]})
+        d = c.diagnostics(uri, i + 2, timeout=120)
+        keys.append(time.monotonic() - t0)
+        assert d["diagnostics"] == [], d["diagnostics"][:2]
+    metric_line = next(i for i, l in enumerate(lines) if l.startswith("metric "))
+    hovers, comps = [], []
+    for i in range(N):
+        t0 = time.monotonic()
+        r = c.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                             "position": {"line": metric_line, "character": 8}})
+        hovers.append(time.monotonic() - t0)
+        assert r.get("result"), r
+    for i in range(N):
+        t0 = time.monotonic()
+        r = c.request("textDocument/completion", {"textDocument": {"uri": uri},
+                                                  "position": {"line": last, "character": 14}})
+        comps.append(time.monotonic() - t0)
+        assert r.get("result"), r
+    mk = stats("keystroke -> diagnostics", keys)
+    mh = stats("hover (metric)", hovers)
+    stats("completion", comps)
+    c.request("shutdown", None)
+    c.notify("exit", None)
+    rc = c.close()
+    os.remove(path)
+    os.rmdir(tmp)
+    ok = mk < 1.0 and mh < 0.05 and rc == 0
+    print("bench-lsp: %s (limits: keystroke median < 1000 ms, hover median < 50 ms)"
+          % ("ok" if ok else "TOO SLOW"))
+    return 0 if ok else 1
+
+
+sys.exit(main())
