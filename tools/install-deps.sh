@@ -2,7 +2,7 @@
 # Installs what building and testing salesplan needs, from Debian's packages.
 # Runs apt-get as root, or through sudo when it is there.
 set -eu
-pkgs="gcc make flex bison libreadline-dev libcmocka-dev libutf8proc-dev libicu-dev pkg-config clang libclang-rt-14-dev clang-format universal-ctags python3 groff-base libxlsxwriter-dev python3-openpyxl chromium poppler-utils python3-pil fonts-wqy-microhei"
+pkgs="gcc make flex bison libreadline-dev libcmocka-dev libutf8proc-dev libicu-dev pkg-config clang libclang-rt-14-dev clang-format universal-ctags python3 groff-base libxlsxwriter-dev python3-openpyxl chromium poppler-utils python3-pil fonts-wqy-microhei libjansson-dev neovim"
 if [ "$(id -u)" = 0 ]; then as_root=""; else as_root="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -qq
