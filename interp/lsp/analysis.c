@@ -12,6 +12,7 @@ void ls_run_free(LsRun *r)
     if (!r)
         return;
     session_free(&r->S);
+    free(r->items);
     free(r);
 }
 
@@ -189,6 +190,8 @@ void ls_complete(LsServer *sv, LsDoc *d)
     session_check_all(&r->S);
     r->complete = true;
     publish(sv, d, r);
+    if (!r->S.d.nerrors) /* hovers on values answer at once from here on */
+        session_run(&r->S, SESSION_ENGINE);
 }
 
 LsRun *ls_names_run(LsServer *sv, LsDoc *d)

@@ -20,11 +20,16 @@ enum {
     CK_CONSTANT = 21
 };
 
+/* The most items one answer carries (then it is marked incomplete: the
+ * editor asks again as the word grows). */
+#define LS_MAX_COMPLETIONS 1000
+
 typedef struct {
     const char *prefix;
     size_t plen;
     StrMap seen;
     json_t *items;
+    bool more; /* items were left out */
 } Comp;
 
 static bool word_byte(unsigned char c)
@@ -36,6 +41,10 @@ static void add(Comp *c, const char *word, int kind, const char *detail)
 {
     if (!word || !*word || strncmp(word, c->prefix, c->plen) != 0 || strmap_get(&c->seen, word))
         return;
+    if (json_array_size(c->items) >= LS_MAX_COMPLETIONS) {
+        c->more = true;
+        return;
+    }
     strmap_put(&c->seen, word, (void *)word);
     json_t *it = json_pack("{s:s,s:i}", "label", word, "kind", kind);
     if (it && detail && *detail)
@@ -124,7 +133,7 @@ json_t *ls_completion(LsServer *sv, LsDoc *d, json_t *params)
     }
     LsRun *r = ls_names_run(sv, d);
     const Symbols *s = r ? r->S.p->sym : NULL;
-    Comp c = {prefix, strlen(prefix), {0}, json_array()};
+    Comp c = {prefix, strlen(prefix), {0}, json_array(), false};
     if (obj && s)
         add_fields(&c, s, obj);
     else if (!obj)
@@ -132,5 +141,5 @@ json_t *ls_completion(LsServer *sv, LsDoc *d, json_t *params)
     strmap_free(&c.seen);
     free(prefix);
     free(obj);
-    return json_pack("{s:b,s:o}", "isIncomplete", 0, "items", c.items);
+    return json_pack("{s:b,s:o}", "isIncomplete", c.more, "items", c.items);
 }

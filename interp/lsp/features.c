@@ -36,7 +36,7 @@ static json_t *definition_of(LsRun *r, LsDoc *d, int line, int col)
     Loc where;
     const char *what;
     const Node *decl;
-    if (!ls_name_at(r->S.p, line, col, &n) || !ls_declaration(r->S.p, &n, &where, &what, &decl))
+    if (!ls_name_at(r, line, col, &n) || !ls_declaration(r->S.p, &n, &where, &what, &decl))
         return NULL;
     return ls_location(r->S.p, d, &where);
 }
@@ -88,7 +88,7 @@ json_t *ls_references(LsServer *sv, LsDoc *d, json_t *params)
     const char *what;
     const Node *decl;
     Refs f = {r, d, {0}, NULL, true, json_array()};
-    if (!r || !ls_request_pos(r, params, &line, &col) || !ls_name_at(r->S.p, line, col, &n) ||
+    if (!r || !ls_request_pos(r, params, &line, &col) || !ls_name_at(r, line, col, &n) ||
         !ls_declaration(r->S.p, &n, &f.decl, &what, &decl))
         return f.out;
     f.name = n.name;

@@ -87,8 +87,10 @@ static void hover_metric(LsRun *r, const Node *m, Buf *md)
     if (t)
         source_block(md, &t->loc, 3);
     Engine *en = engine(r);
-    if (en && (sym_additive(m) || t))
-        cell_value(en, m->name, NULL, 0, md);
+    Num v;
+    char b[NUM_BUFSZ];
+    if (en && t && alloc_root_target(en, m, &v) == 0)
+        buf_printf(md, "\ntarget: `%s`\n", k == K_MONEY ? sym_fmt_amount(s, v, b) : num_str(v, b));
 }
 
 /* A member's dimension, level, parent, attributes and its share of each
@@ -188,9 +190,9 @@ json_t *ls_hover(LsServer *sv, LsDoc *d, json_t *params)
     int line, col;
     if (!r || !ls_request_pos(r, params, &line, &col))
         return NULL;
-    const Node *cell = ls_cell_at(r->S.p, line, col);
+    const Node *cell = ls_cell_at(r, line, col);
     LsName n;
-    bool name = ls_name_at(r->S.p, line, col, &n);
+    bool name = ls_name_at(r, line, col, &n);
     if (cell && (!name || n.node == cell->a))
         return hover_cell(r, cell);
     return name ? hover_name(r, &n) : NULL;

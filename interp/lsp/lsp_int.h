@@ -54,8 +54,10 @@ typedef struct {
     Session S;
     SessionOpts so;
     int version;
-    bool checked;  /* the check stage ran: the symbols are there */
-    bool complete; /* everything `check` runs has run (else only names and static checks) */
+    bool checked;       /* the check stage ran: the symbols are there */
+    bool complete;      /* everything `check` runs has run (else only names and static checks) */
+    const Node **items; /* the main unit's statements, in order (by line), for searches */
+    size_t nitems;
 } LsRun;
 
 typedef struct LsDoc {
@@ -143,9 +145,9 @@ typedef struct {
 } LsName;
 
 /* The name under (line, col) (1-based, code points) in the main unit. */
-bool ls_name_at(const Program *p, int line, int col, LsName *out);
+bool ls_name_at(LsRun *r, int line, int col, LsName *out);
 /* The innermost cell reference (revenue[north, Q1]) at (line, col). */
-const Node *ls_cell_at(const Program *p, int line, int col);
+const Node *ls_cell_at(LsRun *r, int line, int col);
 /* The import statement at (line, col). */
 const Node *ls_import_at(const Program *p, int line, int col);
 /* Where name n is declared (false: nowhere known), with a word for what

@@ -54,52 +54,121 @@ void ls_each_name(const Program *p, void (*fn)(const LsName *n, void *ctx), void
         walk(p->main->items, fn, ctx);
 }
 
-typedef struct {
-    int line, col;
-    LsName best;
-    bool found;
-} At;
-
-static void at_name(const LsName *n, void *ctx)
+/* Whether nothing under n can be on line (a construct's span holds its
+ * parts'): the searches by position skip it. */
+static bool off_line(const Node *n, int line)
 {
-    At *a = ctx;
-    if (inside(&n->loc, a->line, a->col)) {
-        a->best = *n;
-        a->found = true;
+    return n->loc.src && n->loc.end_line >= n->loc.line &&
+           (line < n->loc.line || line > n->loc.end_line);
+}
+
+static void name_at(const Node *n, int line, int col, LsName *best, bool *found);
+
+/* The last name in node n or under it containing (line, col). */
+static void name_in(const Node *n, int line, int col, LsName *best, bool *found)
+{
+    if (off_line(n, line))
+        return;
+    LsName nm = {n, {0}, n->name};
+    if (name_span(n, &nm.loc) && inside(&nm.loc, line, col)) {
+        *best = nm;
+        *found = true;
     }
+    name_at(n->a, line, col, best, found);
+    name_at(n->b, line, col, best, found);
+    name_at(n->c, line, col, best, found);
+    name_at(n->d, line, col, best, found);
 }
 
-bool ls_name_at(const Program *p, int line, int col, LsName *out)
+/* The same over a list of nodes. */
+static void name_at(const Node *n, int line, int col, LsName *best, bool *found)
 {
-    At a = {line, col, {0}, false};
-    ls_each_name(p, at_name, &a);
-    if (a.found)
-        *out = a.best;
-    return a.found;
+    for (; n; n = n->next)
+        name_in(n, line, col, best, found);
 }
 
-/* The innermost node of kind k containing (line, col) below n. */
-static const Node *innermost(const Node *n, NodeKind k, int line, int col)
+/* The statements of the main unit in an array, made once per analysis. */
+static void index_items(LsRun *r)
+{
+    const Unit *u = r->S.p->main;
+    if (r->items || !u)
+        return;
+    size_t n = ast_list_len(u->items), i = 0;
+    r->items = xmalloc((n ? n : 1) * sizeof *r->items);
+    for (const Node *s = u->items; s; s = s->next)
+        r->items[i++] = s;
+    r->nitems = n;
+}
+
+/* The first statement that may hold line: the statements follow each other
+ * in the text, so a binary search finds the last one starting at or before
+ * it, then those before it that end on it. */
+static size_t first_on(LsRun *r, int line)
+{
+    index_items(r);
+    size_t lo = 0, hi = r->nitems;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->items[mid]->loc.line <= line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t i = lo ? lo - 1 : 0;
+    while (i > 0 && r->items[i - 1]->loc.end_line >= line)
+        i--;
+    return i;
+}
+
+bool ls_name_at(LsRun *r, int line, int col, LsName *out)
+{
+    bool found = false;
+    for (size_t i = first_on(r, line); i < r->nitems && r->items[i]->loc.line <= line; i++) {
+        name_in(r->items[i], line, col, out, &found);
+    }
+    return found;
+}
+
+static const Node *innermost(const Node *n, NodeKind k, int line, int col);
+
+/* The innermost node of kind k containing (line, col): n or one below it. */
+static const Node *innermost_in(const Node *n, NodeKind k, int line, int col)
 {
     const Node *best = NULL;
-    for (; n; n = n->next) {
-        if (n->loc.src && (line < n->loc.line || line > n->loc.end_line))
-            continue; /* nothing inside it can contain the line */
-        if (n->kind == k && inside(&n->loc, line, col))
-            best = n;
-        const Node *kids[] = {n->a, n->b, n->c, n->d};
-        for (int i = 0; i < 4; i++) {
-            const Node *in = innermost(kids[i], k, line, col);
-            if (in)
-                best = in;
-        }
+    if (off_line(n, line))
+        return NULL;
+    if (n->kind == k && inside(&n->loc, line, col))
+        best = n;
+    const Node *kids[] = {n->a, n->b, n->c, n->d};
+    for (int i = 0; i < 4; i++) {
+        const Node *in = innermost(kids[i], k, line, col);
+        if (in)
+            best = in;
     }
     return best;
 }
 
-const Node *ls_cell_at(const Program *p, int line, int col)
+/* The same over a list of nodes. */
+static const Node *innermost(const Node *n, NodeKind k, int line, int col)
 {
-    return p->main ? innermost(p->main->items, N_INDEX, line, col) : NULL;
+    const Node *best = NULL;
+    for (; n; n = n->next) {
+        const Node *in = innermost_in(n, k, line, col);
+        if (in)
+            best = in;
+    }
+    return best;
+}
+
+const Node *ls_cell_at(LsRun *r, int line, int col)
+{
+    const Node *best = NULL;
+    for (size_t i = first_on(r, line); i < r->nitems && r->items[i]->loc.line <= line; i++) {
+        const Node *in = innermost_in(r->items[i], N_INDEX, line, col);
+        if (in)
+            best = in;
+    }
+    return best;
 }
 
 const Node *ls_import_at(const Program *p, int line, int col)
