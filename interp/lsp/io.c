@@ -173,17 +173,19 @@ int ls_read_message(LsIn *in, char **out, size_t *len, const char **err)
     return 1;
 }
 
-static void write_all(int fd, const char *s, size_t n)
+/* Writes everything; false when the client is gone. */
+static bool write_all(int fd, const char *s, size_t n)
 {
     while (n) {
         ssize_t w = write(fd, s, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return; /* the client is gone: the next read ends the loop */
+            return false;
         s += w;
         n -= (size_t)w;
     }
+    return true;
 }
 
 void ls_send(LsServer *sv, json_t *msg)
@@ -197,7 +199,8 @@ void ls_send(LsServer *sv, json_t *msg)
         Buf b = {0};
         buf_printf(&b, "Content-Length: %zu\r\n\r\n", strlen(body));
         buf_puts(&b, body);
-        write_all(sv->out_fd, b.data, b.len);
+        if (!write_all(sv->out_fd, b.data, b.len))
+            sv->out_fd = -1; /* nobody reads: answers are dropped until input ends */
         buf_free(&b);
     }
     free(body);

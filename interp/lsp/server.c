@@ -2,6 +2,7 @@
  * one table of methods, errors for what is not a request we know, and
  * analyses run when no input is waiting (a burst of keystrokes is one
  * analysis). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,6 +287,7 @@ int lsp_main(int argc, char **argv)
     }
     sv->in.fd = 0;
     sv->out_fd = 1;
+    signal(SIGPIPE, SIG_IGN); /* a client gone: writes fail, the next read ends the loop */
     int rc = serve(sv);
     free(sv);
     return rc;

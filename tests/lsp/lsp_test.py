@@ -120,6 +120,13 @@ def bad_messages():
     check(rc == 1 and time.monotonic() - t0 < 5, "a client leaving mid-message: clean end (%s)" % rc)
     check(c.p.returncode >= 0, "no signal on a client leaving")
     c = start()
+    c.p.stdout.close()  # the client stops reading: answers go nowhere
+    for i in range(50):
+        c.request("initialize", {}, wait=False)
+    c.p.stdin.close()
+    check(c.p.wait(10) == 1, "a client that stops reading: no SIGPIPE, status 1")
+    c.p.stderr.close()
+    c = start()
     r = c.request("shutdown", None)
     r = c.request("textDocument/hover", {})
     check(r["error"]["code"] == -32600, "a request after shutdown: InvalidRequest")
@@ -399,6 +406,10 @@ def two_steps():
                                         "contentChanges": [{"text": typo}]})
     ds = c.diagnostics(uri, 2)["diagnostics"]
     check(len(ds) == 1 and ds[0]["severity"] == 1, "a syntax error at once: %s" % ds)
+    r = c.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                         "position": pos_of(typo, "revenue", 1)})
+    h = (r.get("result") or {}).get("contents", {}).get("value", "")
+    check("metric" in h, "hover from the last good analysis while the text does not parse: " + h)
     r, rc = stop(c)
     check(rc == 0, "stopped")
     shutil.rmtree(d)
