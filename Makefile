@@ -146,6 +146,7 @@ check-asan:
 	    build/asan/salesplan check-units check-golden check-hostile check-actuals check-examples check-xlsx \
 	    check-docs check-fmt
 	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' check-repl
+	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' check-lsp
 	LIMITS_QUICK=1 $(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
 	    check-limits
 
