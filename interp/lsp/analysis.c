@@ -2,8 +2,11 @@
  * `check` runs it (the same sandbox: data files and imports beside the
  * document), and its diagnostics published with their notes as related
  * information and a quick fix kept for each did-you-mean. */
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "lsp/lsp_int.h"
 
@@ -182,16 +185,66 @@ void ls_analyse(LsServer *sv, LsDoc *d)
     d->cur = r;
 }
 
+/* Set when input arrives during the second step: its evaluations stop at
+ * their next step (EvalBudget.interrupt), and the editor is answered at
+ * once; the step runs again when the text settles. */
+static volatile sig_atomic_t input_came;
+static int watched_fd = -1;
+
+static void on_tick(int sig)
+{
+    (void)sig;
+    struct pollfd p = {watched_fd, POLLIN, 0};
+    if (poll(&p, 1, 0) > 0)
+        input_came = 1;
+}
+
+/* Starts (fd >= 0) or stops watching fd for input every 10 ms. */
+static void watch(int fd)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fd >= 0 ? on_tick : SIG_IGN;
+    sa.sa_flags = SA_RESTART; /* the files the checks read are read on */
+    sigemptyset(&sa.sa_mask);
+    struct itimerval t = {{0, fd >= 0 ? 10000 : 0}, {0, fd >= 0 ? 10000 : 0}};
+    watched_fd = fd;
+    input_came = 0;
+    if (fd >= 0)
+        sigaction(SIGALRM, &sa, NULL);
+    setitimer(ITIMER_REAL, &t, NULL);
+    if (fd < 0)
+        sigaction(SIGALRM, &sa, NULL);
+}
+
 void ls_complete(LsServer *sv, LsDoc *d)
 {
     LsRun *r = d->cur;
+    if (r && r->stopped && !d->dirty) { /* a fresh session: the stopped one has the interruption */
+        d->dirty = true;
+        ls_analyse(sv, d);
+        r = d->cur;
+    }
     if (!r || r->complete || d->dirty)
         return;
+    if (sv->in.fd >= 0) {
+        session_budget(&r->S)->interrupt = &input_came;
+        watch(sv->in.fd);
+    }
     session_check_all(&r->S);
-    r->complete = true;
-    publish(sv, d, r);
     if (!r->S.d.nerrors) /* hovers on values answer at once from here on */
         session_run(&r->S, SESSION_ENGINE);
+    bool stopped = input_came;
+    if (sv->in.fd >= 0) {
+        watch(-1);
+        session_budget(&r->S)->interrupt = NULL;
+    }
+    if (stopped) { /* names still answer from it; the checks start again when the text settles */
+        r->stopped = true;
+        return;
+    }
+    r->complete = true;
+    publish(sv, d, r);
 }
 
 LsRun *ls_names_run(LsServer *sv, LsDoc *d)

@@ -5,10 +5,16 @@
 
 #include "lsp/lsp_int.h"
 
+/* The most split metrics a member's hover shows its value in (each may
+ * need its allocation computed). */
+#define LS_HOVER_METRICS 8
+
 /* An engine for values: the session's, built when first asked; NULL when
  * the plan has errors. */
 static Engine *engine(LsRun *r)
 {
+    if (r->stopped)
+        return NULL;
     if (!(r->S.done & SESSION_ENGINE) && (r->S.d.nerrors || !session_run(&r->S, SESSION_ENGINE)))
         return NULL;
     return &r->S.en;
@@ -110,11 +116,19 @@ static void hover_member(LsRun *r, const Member *m, Buf *md)
             source_block(md, &a->value->loc, 1);
     }
     Engine *en = engine(r);
-    for (size_t i = 0; en && i < s->metrics.cap; i++) {
-        const Node *met = s->metrics.keys && s->metrics.keys[i] ? s->metrics.vals[i] : NULL;
-        if (met && sym_additive(met) && alloc_has_splits(en, met))
-            cell_value(en, met->name, &m->name, 1, md);
-    }
+    int shown = 0, more = 0;
+    for (const Unit *u = en ? r->S.p->units : NULL; u; u = u->next)
+        for (const Node *n = u->items; n; n = n->next) {
+            const Node *met = n->kind == N_METRIC ? strmap_get(&s->metrics, n->name) : NULL;
+            if (met != n || !sym_additive(met) || !alloc_has_splits(en, met))
+                continue;
+            if (shown++ < LS_HOVER_METRICS)
+                cell_value(en, met->name, &m->name, 1, md);
+            else
+                more++;
+        }
+    if (more)
+        buf_printf(md, "\n(and %d more split metric%s)\n", more, more == 1 ? "" : "s");
 }
 
 static void hover_let(LsRun *r, const Node *let, Buf *md)
@@ -169,7 +183,8 @@ static json_t *hover_cell(LsRun *r, const Node *cell)
     buf_puts(&md, "**cell**\n\n```\n");
     Diags before = r->S.d;
     if (!en)
-        buf_puts(&md, "no value: the plan has errors\n");
+        buf_puts(&md, r->stopped ? "no value yet: the checks run again when the text settles\n"
+                                 : "no value: the plan has errors\n");
     else if (alloc_explain(en, cell, &out) == 0)
         buf_put(&md, out.data ? out.data : "", out.len);
     else

@@ -56,6 +56,7 @@ typedef struct {
     int version;
     bool checked;       /* the check stage ran: the symbols are there */
     bool complete;      /* everything `check` runs has run (else only names and static checks) */
+    bool stopped;       /* input came during the second step: it runs again on a new analysis */
     const Node **items; /* the main unit's statements, in order (by line), for searches */
     size_t nitems;
 } LsRun;
