@@ -142,6 +142,18 @@ static void hover_let(LsRun *r, const Node *let, Buf *md)
                    let->a->flags == K_MONEY ? sym_fmt_amount(r->S.p->sym, v, b) : num_str(v, b));
 }
 
+/* A level's dimension, depth and number of members. */
+static void hover_level(LsRun *r, const char *name, Buf *md)
+{
+    const Level *lv = strmap_get(&r->S.p->sym->levels, name);
+    size_t n = 0;
+    for (size_t i = 0; lv && i < lv->dim->nmembers; i++)
+        n += lv->dim->members[i]->depth == lv->depth && !lv->dim->members[i]->pseudo;
+    if (lv)
+        buf_printf(md, " of `%s` (depth %d): %zu member%s\n", lv->dim->name, lv->depth, n,
+                   n == 1 ? "" : "s");
+}
+
 static void hover_label(const char *what, const LsName *n, const Node *decl, const Member *m,
                         Buf *md)
 {
@@ -168,6 +180,8 @@ static json_t *hover_name(LsRun *r, const LsName *n)
         hover_member(r, m, &md);
     else if (decl && decl->kind == N_LET)
         hover_let(r, decl, &md);
+    else if (strcmp(what, "level") == 0)
+        hover_level(r, n->name, &md);
     if (!m && decl)
         source_block(&md, &decl->loc, strcmp(what, "metric") == 0 ? 1 : 8);
     json_t *h = json_pack("{s:{s:s,s:s},s:o}", "contents", "kind", "markdown", "value",

@@ -280,7 +280,7 @@ def hover_etc():
     h = hover("commission")
     check("incentive" in h and "payout" in h, "hover on an incentive")
     h = hover("region", 1)
-    check("level" in h, "hover on a level: " + h)
+    check("level" in h and "`org` (depth 0): 2 members" in h, "hover on a level: " + h)
 
     def definition(word, nth=0):
         r = c.request("textDocument/definition", {"textDocument": td,
