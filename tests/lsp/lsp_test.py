@@ -417,7 +417,40 @@ def two_steps():
     check(c.close() == 2, "--settle x: a usage error")
 
 
-for t in (two_steps, lifecycle, bad_messages, diagnostics_and_fixes, hover_etc, formatting, sandbox,
+def interrupted():
+    """Typing during the evaluation step stops it; it runs again and nothing says so."""
+    d = tempfile.mkdtemp(prefix="lsp_test.")
+    path = os.path.join(d, "big.plan")
+    with open(path, "w") as f:
+        subprocess.run(["sh", os.path.join(ROOT, "bench/parse/gen_plan.sh"), "30000"], stdout=f,
+                       check=True)
+    c = start(settle="20")
+    text = open(path, encoding="utf-8").read() + "let typed = 1\n"
+    uri, _ = open_doc(c, path, text)
+    c.diagnostics(uri, 1, timeout=120)
+    last = len(text.split("\n")) - 2
+    seen = []
+    for i in range(6):
+        time.sleep(0.05 * i)  # into the second step, at different points
+        ch = 13 + i
+        c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": i + 2},
+                                            "contentChanges": [{"range": {
+                                                "start": {"line": last, "character": ch},
+                                                "end": {"line": last, "character": ch}},
+                                                "text": "1"}]})
+        seen.append(c.diagnostics(uri, i + 2, timeout=120)["diagnostics"])
+    seen.append(c.diagnostics(uri, 7, timeout=120)["diagnostics"])  # the complete one
+    r = c.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                         "position": {"line": last, "character": 5}})
+    check(all(x == [] for x in seen), "typing through the second step: no stray diagnostic %s"
+          % [x[:1] for x in seen])
+    check("1111111" in r["result"]["contents"]["value"], "the let as typed: %s" % r)
+    r, rc = stop(c)
+    check(rc == 0, "stopped after the interruptions")
+    shutil.rmtree(d)
+
+
+for t in (interrupted, two_steps, lifecycle, bad_messages, diagnostics_and_fixes, hover_etc, formatting, sandbox,
           cross_check):
     t()
 print("lsp: %d checks passed, %d failed" % (passed, len(failures)))
