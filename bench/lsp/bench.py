@@ -99,6 +99,11 @@ def main():
                                                   "position": {"line": last, "character": 14}})
         comps.append(time.monotonic() - t0)
         assert r.get("result"), r
+    t0 = time.monotonic()
+    r = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    outline = time.monotonic() - t0
+    with open("/proc/%d/status" % c.p.pid) as f:
+        hwm = [l.split()[1] for l in f if l.startswith("VmHWM")]
     mk = stats("keystroke -> diagnostics", keys)
     stats("keystroke after 400 ms pause", paused)
     print("%-26s %.1f ms after the last keystroke's first diagnostics" % ("complete diagnostics", full * 1e3))
@@ -107,6 +112,9 @@ def main():
           % ("hover (member), first", members[0] * 1e3))
     stats("hover (member), then", members[1:])
     stats("completion", comps)
+    print("%-26s %.1f ms (%d top-level symbols)" % ("outline", outline * 1e3, len(r["result"])))
+    if hwm:
+        print("%-26s %d MiB" % ("server peak RSS", int(hwm[0]) // 1024))
     c.request("shutdown", None)
     c.notify("exit", None)
     rc = c.close()

@@ -36,12 +36,13 @@ static const char lsp_usage[] =
 static json_t *capabilities(void)
 {
     return json_pack(
-        "{s:{s:{s:b,s:i,s:{s:b}},s:b,s:b,s:b,s:{s:[s],s:b},s:b,s:b,s:{s:[s]}},s:{s:s,s:s}}",
-        "capabilities", "textDocumentSync", "openClose", 1, "change", 2, "save", "includeText", 0,
-        "hoverProvider", 1, "definitionProvider", 1, "referencesProvider", 1, "completionProvider",
-        "triggerCharacters", ".", "resolveProvider", 0, "documentSymbolProvider", 1,
-        "documentFormattingProvider", 1, "codeActionProvider", "codeActionKinds", "quickfix",
-        "serverInfo", "name", "salesplan", "version", SALESPLAN_VERSION);
+        "{s:{s:s,s:{s:b,s:i,s:{s:b}},s:b,s:b,s:b,s:{s:[s],s:b},s:b,s:b,s:{s:[s]}},s:{s:s,s:s}}",
+        "capabilities", "positionEncoding", "utf-16", "textDocumentSync", "openClose", 1, "change",
+        2, "save", "includeText", 0, "hoverProvider", 1, "definitionProvider", 1,
+        "referencesProvider", 1, "completionProvider", "triggerCharacters", ".", "resolveProvider",
+        0, "documentSymbolProvider", 1, "documentFormattingProvider", 1, "codeActionProvider",
+        "codeActionKinds", "quickfix", "serverInfo", "name", "salesplan", "version",
+        SALESPLAN_VERSION);
 }
 
 /* The document a request or notification names, or NULL. */

@@ -54,12 +54,15 @@ class Client:
             if k.strip().lower() == b"content-length":
                 n = int(v)
         assert n is not None, head
-        while len(rest) < n:
-            self.buf = head + b"\r\n\r\n" + rest
+        parts, have = [rest], len(rest)
+        while have < n:  # a large body: chunks kept apart, joined once
+            self.buf = b""
             self._fill(deadline)
-            head, rest = self.buf.split(b"\r\n\r\n", 1)
-        self.buf = rest[n:]
-        return json.loads(rest[:n])
+            parts.append(self.buf)
+            have += len(self.buf)
+        body = b"".join(parts)
+        self.buf = body[n:]
+        return json.loads(body[:n])
 
     def response(self, rid, timeout=30):
         while True:
