@@ -25,7 +25,8 @@ static void source_block(Buf *md, const Loc *loc, int max)
 {
     if (!loc->src)
         return;
-    buf_puts(md, "\n\n```salesplan\n");
+    buf_puts(md,
+             md->len && md->data[md->len - 1] == '\n' ? "\n```salesplan\n" : "\n\n```salesplan\n");
     for (int l = loc->line; l <= loc->end_line && l < loc->line + max; l++) {
         size_t n;
         const char *s = source_line(loc->src, l, &n);

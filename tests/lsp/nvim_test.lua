@@ -1,7 +1,7 @@
--- nvim_test.lua -- a scripted Neovim (0.7+) session with `salesplan lsp`: open a plan,
--- introduce an error and wait for its diagnostic, hover, go to definition, complete after a
+-- nvim_test.lua -- a scripted Neovim (0.7+) session with `salesplan lsp`: open every example
+-- plan (no diagnostic), then on one of them introduce an error and wait for its diagnostic, hover, go to definition, complete after a
 -- prefix, format; every result asserted.  Run by tests/lsp/run.sh:
---   LSP_BIN=... LSP_PLAN=... LSP_FORMATTED=... nvim --headless -u NONE -c 'luafile nvim_test.lua'
+--   LSP_BIN=... LSP_PLAN=... LSP_FORMATTED=... LSP_EXAMPLES='a.plan b.plan' nvim --headless -u NONE -c 'luafile nvim_test.lua'
 local bin, plan, formatted = os.getenv('LSP_BIN'), os.getenv('LSP_PLAN'), os.getenv('LSP_FORMATTED')
 local failed = 0
 
@@ -19,6 +19,27 @@ local function finish()
   vim.cmd(failed == 0 and 'qall!' or 'cquit! 1')
 end
 
+-- the diagnostics each document received, by URI (the default handler still runs)
+local published = {}
+local default_handler = vim.lsp.handlers['textDocument/publishDiagnostics']
+vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
+  published[result.uri] = result.diagnostics
+  return default_handler(err, result, ctx, config)
+end
+
+-- every example plan opens with no diagnostic
+local function open_examples(client)
+  for _, path in ipairs(vim.split(os.getenv('LSP_EXAMPLES') or '', ' ', { trimempty = true })) do
+    vim.cmd('edit ' .. vim.fn.fnameescape(path))
+    local b = vim.api.nvim_get_current_buf()
+    vim.lsp.buf_attach_client(b, client)
+    local uri = vim.uri_from_bufnr(b)
+    local got = vim.wait(20000, function() return published[uri] ~= nil end, 50)
+    check(got and #published[uri] == 0, 'example ' .. vim.fn.fnamemodify(path, ':t') .. ' opens clean'
+      .. (got and #published[uri] > 0 and (': ' .. published[uri][1].message) or ''))
+  end
+end
+
 local ok, err = pcall(function()
   vim.cmd('edit ' .. vim.fn.fnameescape(plan))
   local buf = vim.api.nvim_get_current_buf()
@@ -28,6 +49,8 @@ local ok, err = pcall(function()
   vim.lsp.buf_attach_client(buf, client)
   check(vim.wait(10000, function()
     local c = vim.lsp.get_client_by_id(client)
+  open_examples(client)
+  vim.cmd('buffer ' .. buf)
     return c and c.initialized
   end, 50), 'initialized')
   local c = vim.lsp.get_client_by_id(client)
