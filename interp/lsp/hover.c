@@ -57,6 +57,27 @@ static void drop_new(Diags *d, const Diags *before, Buf *md)
     d->suppressed = before->suppressed;
 }
 
+/* The head of an explain chain (the cell's value) and the step that gives
+ * member its share ("rep zhang: in proportion, ... = 33.3333% of north"). */
+static void value_lines(const char *ex, const char *member, Buf *md)
+{
+    const char *nl = strchr(ex, '\n');
+    buf_puts(md, "\n`");
+    buf_put(md, ex, nl ? (size_t)(nl - ex) : strlen(ex));
+    buf_puts(md, "`");
+    size_t ml = member ? strlen(member) : 0;
+    for (const char *l = nl; l && ml; l = strchr(l + 1, '\n')) {
+        const char *sp = l[1] == ' ' && l[2] == ' ' && l[3] != ' ' ? strchr(l + 3, ' ') : NULL;
+        if (sp && strncmp(sp + 1, member, ml) == 0 && sp[1 + ml] == ':') {
+            const char *end = strchr(l + 1, '\n');
+            buf_puts(md, ": ");
+            buf_put(md, sp + ml + 3, end ? (size_t)(end - sp - ml - 3) : strlen(sp + ml + 3));
+            break;
+        }
+    }
+    buf_puts(md, "\n");
+}
+
 /* The first line of the explain chain of metric[coords]: its value. */
 static void cell_value(Engine *en, const char *metric, const char *const *coords, int n, Buf *md)
 {
@@ -75,12 +96,8 @@ static void cell_value(Engine *en, const char *metric, const char *const *coords
     cell.b = n ? &names[1] : NULL;
     Buf out = {0};
     Diags *d = en->p->diags, before = *d;
-    if (alloc_explain(en, &cell, &out) == 0 && out.len) {
-        const char *nl = memchr(out.data, '\n', out.len);
-        buf_puts(md, "\n`");
-        buf_put(md, out.data, nl ? (size_t)(nl - out.data) : out.len);
-        buf_puts(md, "`\n");
-    }
+    if (alloc_explain(en, &cell, &out) == 0 && out.len)
+        value_lines(buf_cstr(&out), n ? coords[n - 1] : NULL, md);
     drop_new(d, &before, NULL);
     buf_free(&out);
 }

@@ -269,7 +269,8 @@ def hover_etc():
     h = hover("revenue", 1)
     check("metric" in h and "销售额" in h and "12,000,000.00" in h, "hover on a metric: " + h)
     h = hover("sun")
-    check("member" in h and "revenue[sun]" in h, "hover on a member after 😀: " + h)
+    check("member" in h and "revenue[sun]" in h and "% of east" in h,
+          "hover on a member after 😀, with its share: " + h)
     h = hover("leads")
     check("let" in h and "1000" in h, "hover on a let: " + h)
     h = hover("revenue[north]", 0, 2)
