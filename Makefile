@@ -13,7 +13,9 @@ ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
 ICU_LIBS   := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc)
 CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinterp -I$(BUILD) -MMD -MP $(ICU_CFLAGS) $(CPPFLAGS)
 XLSX_LIBS  := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz)
-LIBS     = -pthread -lreadline -lutf8proc $(ICU_LIBS) $(XLSX_LIBS)
+# Jansson (libjansson-dev): the JSON of the language server's messages (interp/lsp)
+JSON_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+LIBS     = -pthread -lreadline -lutf8proc $(ICU_LIBS) $(XLSX_LIBS) $(JSON_LIBS)
 ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # interp/ holds one folder per module (see the README, "How the code is organised")
@@ -144,6 +146,7 @@ check-asan:
 	    build/asan/salesplan check-units check-golden check-hostile check-actuals check-examples check-xlsx \
 	    check-docs check-fmt
 	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' check-repl
+	$(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' check-lsp
 	LIMITS_QUICK=1 $(MAKE) BUILD=build/asan BIN=build/asan/salesplan CFLAGS='$(ASAN)' LDFLAGS='$(ASAN)' \
 	    check-limits
 
@@ -174,12 +177,13 @@ format:
 FUZZTIME  ?= 60
 FUZZFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZRUN    = -max_total_time=$(FUZZTIME) -rss_limit_mb=2048 -timeout=10
-.PHONY: fuzz-lib fuzz-files fuzz-plan fuzz-csv fuzz-eval fuzz-repl
+.PHONY: fuzz-lib fuzz-files fuzz-plan fuzz-csv fuzz-eval fuzz-repl fuzz-lsp
 fuzz:
 	$(MAKE) fuzz-plan
 	$(MAKE) fuzz-csv
 	$(MAKE) fuzz-eval
 	$(MAKE) fuzz-repl
+	$(MAKE) fuzz-lsp
 
 fuzz-lib:
 	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS='$(FUZZFLAGS) -fsanitize=fuzzer-no-link' \
@@ -223,6 +227,13 @@ fuzz-repl: build/fuzz/fuzz_repl fuzz-files
 	cat tests/fuzz/plan.dict tests/fuzz/repl.dict >build/fuzz/repl.dict
 	FUZZ_DATA_DIR=build/fuzz/files build/fuzz/fuzz_repl $(FUZZRUN) -max_len=65536 -dict=build/fuzz/repl.dict \
 	    -artifact_prefix=build/fuzz/artifacts/repl- build/fuzz/repl_corpus
+
+# the language server's message loop: framed client sessions on the example plans as seeds
+fuzz-lsp: build/fuzz/fuzz_lsp
+	python3 tests/fuzz/lsp_corpus.py build/fuzz/lsp_corpus
+	cat tests/fuzz/plan.dict tests/fuzz/lsp.dict >build/fuzz/lsp.dict
+	build/fuzz/fuzz_lsp $(FUZZRUN) -max_len=65536 -dict=build/fuzz/lsp.dict \
+	    -artifact_prefix=build/fuzz/artifacts/lsp- build/fuzz/lsp_corpus
 
 bench: $(BIN)
 	sh bench/parse/run.sh ./$(BIN)
@@ -290,6 +301,16 @@ fuzz-fmt: build/fuzz/fuzz_fmt
 check: check-git
 check-git: $(BIN)
 	@sh tests/git/run.sh ./$(BIN)
+# salesplan lsp: the protocol method by method (tests/lsp/lsp_test.py, diagnostics equal to
+# check's on every golden and example plan) and a scripted Neovim session (tests/lsp/nvim_test.lua)
+.PHONY: check-lsp bench-lsp
+check: check-lsp
+check-lsp: $(BIN)
+	@sh tests/lsp/run.sh ./$(BIN)
+
+# keystrokes on a generated 100,000-line plan: diagnostics, hover and completion latencies
+bench-lsp: $(BIN)
+	/usr/bin/python3 bench/lsp/bench.py ./$(BIN)
 
 # ---- install ---------------------------------------------------------------
 install: $(BIN)
@@ -328,8 +349,9 @@ help:
 	@echo "                  malformed actuals CSVs: each its FILE:LINE:COL diagnostic and exit status"
 	@echo "make check-files   data files opened inside the plan's directory (no FIFO, no symbolic link"
 	@echo "                  out, not even raced), -o, fmt -w, :save, standard output errors, signals"
-	@echo "make fuzz         run the libFuzzer harnesses (plan text, CSV, evaluation, REPL) for FUZZTIME s"
-	@echo "                  each (default 60; make fuzz-plan, fuzz-csv, fuzz-eval, fuzz-repl: one);"
+	@echo "make fuzz         run the libFuzzer harnesses (plan text, CSV, evaluation, REPL, language"
+	@echo "                  server) for FUZZTIME s each (default 60; make fuzz-plan, fuzz-csv, fuzz-eval,"
+	@echo "                  fuzz-repl, fuzz-lsp: one);"
 	@echo "                  crashing inputs go to build/fuzz/artifacts/"
 	@echo "make bench        parse/check benchmark on a generated 100,000-line plan"
 	@echo "make bench-alloc  run benchmark: 100,000 reps x 12 months x 20 products (REPS=N)"
@@ -349,6 +371,8 @@ help:
 	@echo "make bench-grammar  the grammar in VS Code's engine on a 100,000-line plan (lines/s)"
 	@echo "make check-git    the git workflow of docs/CI.md in a scratch repository (textconv,"
 	@echo "                  git salesplan-diff, the CI examples' commands)"
+	@echo "make check-lsp    the language server: every method over JSON-RPC, bad messages, Neovim"
+	@echo "make bench-lsp    language server latencies on a 100,000-line plan (diagnostics, hover)"
 	@echo "make install      install binary, git-salesplan-diff and man page (PREFIX=$(PREFIX) DESTDIR=)"
 	@echo "make uninstall    remove them"
 	@echo "make clean        remove build products"

@@ -315,7 +315,7 @@ static void json_char(FILE *out, unsigned char c)
     }
 }
 
-void json_string(FILE *out, const char *s)
+void diag_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     size_t n = strlen(s);
@@ -340,19 +340,19 @@ static void print_json(FILE *out, const Diag *g)
 {
     Buf tmp = {0};
     fputs("{\"file\":", out);
-    json_string(out, shown_name(g->loc.src, &tmp));
+    diag_json_string(out, shown_name(g->loc.src, &tmp));
     buf_free(&tmp);
     fprintf(out,
             ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d,\"severity\":\"%s\",",
             g->loc.line, g->loc.col, g->loc.end_line, g->loc.end_col,
             g->level == DIAG_ERROR ? "error" : "warning");
     fputs("\"message\":", out);
-    json_string(out, g->msg);
+    diag_json_string(out, g->msg);
     fputs(",\"notes\":[", out);
     for (size_t i = 0; i < g->nnotes; i++) {
         if (i)
             fputc(',', out);
-        json_string(out, g->notes[i].msg);
+        diag_json_string(out, g->notes[i].msg);
     }
     fputs("]}", out);
 }

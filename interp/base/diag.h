@@ -94,6 +94,6 @@ void diag_put_text(FILE *out, const char *s);
 void diag_count_line(const Diags *d, FILE *out, const char *what);
 
 /* JSON string escaping into out (with the quotes). */
-void json_string(FILE *out, const char *s);
+void diag_json_string(FILE *out, const char *s);
 
 #endif

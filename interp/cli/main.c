@@ -7,6 +7,7 @@
 
 #include "base/version.h"
 #include "cli/cli.h"
+#include "lsp/lsp.h"
 #include "repl/repl.h"
 
 static const char usage_text[] =
@@ -33,6 +34,8 @@ static const char usage_text[] =
     "                    the files whose layout would change\n"
     "  textconv FILE     what 'git diff' shows of a plan: its text and its tables,\n"
     "                    or one line saying why there are none; always exits 0\n"
+    "  lsp               a language server for editors on standard input and output\n"
+    "                    (docs/EDITORS.md)\n"
     "\n"
     "options:\n"
     "  -h, --help        show this help (salesplan COMMAND --help for a command)\n"
@@ -47,7 +50,7 @@ static const struct {
     int (*run)(int argc, char **argv);
 } commands[] = {
     {"check", cmd_check}, {"run", cmd_run},       {"diff", cmd_diff},         {"fmt", cmd_fmt},
-    {"repl", repl_main},  {"report", cmd_report}, {"textconv", cmd_textconv},
+    {"repl", repl_main},  {"report", cmd_report}, {"textconv", cmd_textconv}, {"lsp", lsp_main},
 };
 
 /* The command's status, or 2 when standard output lost what was written. */
