@@ -46,7 +46,8 @@ syntax match salesplanFullWidth "[\u3000-\u303f\uff00-\uff5f]"
 syntax region salesplanString start=+"+ skip=+\\.+ end=+"+ end=+$+ oneline contains=salesplanBadEscape,salesplanEscape
 syntax match salesplanBadEscape "\\." contained
 syntax match salesplanEscape +\\[nt"\\]+ contained
-syntax match salesplanComment "#.*$" contains=@Spell
+" a comment ends before a carriage return, as the lexer's does
+syntax match salesplanComment "#[^\r]*" contains=@Spell
 
 highlight default link salesplanStatement Statement
 highlight default link salesplanConditional Conditional
