@@ -303,10 +303,11 @@ if [ "$(mode_of mode.plan)" = 640 ] && ! cmp -s mode.plan messy.orig; then
 else
     fail fmt_mode "mode $(mode_of mode.plan) after fmt -w of a 0640 plan"
 fi
+# (:save! overwrites an existing file; plain :save refuses in a script)
 
 printf 'old\n' >saved_target.plan
 ln -s saved_target.plan saved_link.plan
-printf ':save saved_link.plan\n' | "$bin" repl out.plan >"$tmp/out" 2>&1
+printf ':save! saved_link.plan\n' | "$bin" repl out.plan >"$tmp/out" 2>&1
 if [ -L saved_link.plan ] && grep -q 'plan "files"' saved_target.plan; then
     pass save_symlink
 else
@@ -314,7 +315,7 @@ else
 fi
 printf 'old\n' >saved_mode.plan
 chmod 0600 saved_mode.plan
-printf ':save saved_mode.plan\n' | "$bin" repl out.plan >"$tmp/out" 2>&1
+printf ':save! saved_mode.plan\n' | "$bin" repl out.plan >"$tmp/out" 2>&1
 if [ "$(mode_of saved_mode.plan)" = 600 ] && grep -q 'plan "files"' saved_mode.plan; then
     pass save_mode
 else
@@ -322,7 +323,7 @@ else
 fi
 printf 'old\n' >saved_ro.plan
 chmod 0444 saved_ro.plan
-printf ':save saved_ro.plan\n' | "$bin" repl out.plan >"$tmp/out" 2>&1
+printf ':save! saved_ro.plan\n' | "$bin" repl out.plan >"$tmp/out" 2>&1
 if grep -q 'plan "files"' saved_ro.plan; then
     fail save_readonly "a read-only file was rewritten"
 elif ! grep -q "read-only" "$tmp/out"; then
