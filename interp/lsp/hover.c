@@ -158,8 +158,8 @@ static void hover_member(LsRun *r, Engine *en, const Member *m, Buf *md)
         else if (a->value && a->value->loc.src)
             source_block(md, &a->value->loc, 1);
     }
-    if (!en) {
-        if (!r->S.d.nerrors)
+    if (!en) { /* a stopped analysis has the interruption among its errors */
+        if (!r->S.d.nerrors || r->stopped)
             buf_printf(md, "\n%s", pending);
         return;
     }
@@ -267,7 +267,7 @@ static json_t *hover_cell(LsDoc *d, LsRun *r, const Node *cell)
     buf_puts(&md, "**cell**\n\n```\n");
     Diags before = r->S.d;
     if (!en)
-        buf_puts(&md, r->S.d.nerrors ? "no value: the plan has errors\n" : pending);
+        buf_puts(&md, r->S.d.nerrors && !r->stopped ? "no value: the plan has errors\n" : pending);
     else if (alloc_explain(en, cell, &out) == 0)
         buf_put(&md, out.data ? out.data : "", out.len);
     else
