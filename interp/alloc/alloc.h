@@ -199,5 +199,9 @@ int alloc_check_weeks(Engine *en);
 /* Prints how the cell METRIC[coords] came about: every split on the way,
  * with its position in the plan and the numbers. */
 int alloc_explain(Engine *en, const Node *cell_expr, Buf *out);
+/* The same up to the splits on the way to each coordinate (the cell's
+ * value and its shares), without the exact sum of its allocation cells:
+ * it reads no cell, so a hover answers at once. */
+int alloc_explain_path(Engine *en, const Node *cell_expr, Buf *out);
 
 #endif

@@ -166,6 +166,11 @@ static void index_reserves(Axis *ax, int k)
  * scoped by another dimension (it adjusts some cells). */
 bool al_adjusts(const Alloc *A, const Axis *ax, int k, const Member *p, int kind)
 {
+    bool any = false; /* most plans adjust nowhere: no split's scope need be looked at */
+    for (int i = 0; i < A->nsplits && !any; i++)
+        any = A->splits[i].adj_kind == kind;
+    if (!any)
+        return false;
     const SplitInfo *best = NULL;
     int best_depth = -2;
     bool cross_adjust = false;

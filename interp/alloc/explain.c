@@ -241,7 +241,9 @@ static void explain_locks(Engine *en, const Alloc *A, Member **coords, int n, Bu
     }
 }
 
-int alloc_explain(Engine *en, const Node *cell, Buf *out)
+/* The chain of alloc_explain; brief: without the exact sum of the cell's
+ * allocation cells (which reads every cell of the allocation). */
+static int explain(Engine *en, const Node *cell, bool brief, Buf *out)
 {
     Member *coords[ALLOC_MAX_AXES];
     int n, which[ALLOC_MAX_AXES];
@@ -266,6 +268,8 @@ int alloc_explain(Engine *en, const Node *cell, Buf *out)
     }
     if (explain_coords(en, A, coords, n, which, out) < 0)
         return -1;
+    if (brief)
+        return 0;
     size_t cells;
     Num exact = al_exact_under(A, coords, which, n, &cells);
     explain_inactive(coords, n, out);
@@ -278,4 +282,14 @@ int alloc_explain(Engine *en, const Node *cell, Buf *out)
                al_fmtv(A, exact, b1), cells, cells == 1 ? "" : "s", num_str(A->step, b2),
                al_fmtv(A, value, b3));
     return 0;
+}
+
+int alloc_explain(Engine *en, const Node *cell, Buf *out)
+{
+    return explain(en, cell, false, out);
+}
+
+int alloc_explain_path(Engine *en, const Node *cell, Buf *out)
+{
+    return explain(en, cell, true, out);
 }

@@ -683,6 +683,9 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
     for (size_t c = 0; c < n && rc == 0; c++) {
         if (c == 0 || ax->depends)
             rc = eval_shares(en, A, i, c, &lg, &sh);
+        else if (c % 4096 == 0) /* shares evaluated once: only arithmetic, which an interrupt
+                                   (Ctrl-C, the language server's input) stops */
+            rc = eval_poll(&en->ev, A->metric->name_loc);
         if (rc < 0)
             break;
         if (i == 0)

@@ -90,6 +90,14 @@ int eval_enter(Eval *e, Loc at, int units)
     return 0;
 }
 
+int eval_poll(Eval *e, Loc at)
+{
+    EvalBudget *b = e->budget;
+    if (b->stop != EVAL_GOING)
+        return -1;
+    return b->interrupt && *b->interrupt ? stop_here(e, at, EVAL_INTERRUPTED) : 0;
+}
+
 void eval_leave(Eval *e, int units)
 {
     EvalBudget *b = e->budget;

@@ -184,6 +184,10 @@ void eval_budget_reset(EvalBudget *b);
  * eval_leave with the same units. */
 int eval_enter(Eval *e, Loc at, int units);
 void eval_leave(Eval *e, int units);
+/* Inside an evaluation, between steps (a long loop of arithmetic): -1
+ * after reporting (once) that the interrupt flag is set, or when the
+ * evaluation has stopped already; else 0.  Takes no step. */
+int eval_poll(Eval *e, Loc at);
 void eval_free(Eval *e);
 int eval_expr(Eval *e, const Frame *f, const Node *n, Value *out);
 /* sum(L.attr), avg(L.attr), count(L), each with an optional `where`

@@ -34,6 +34,7 @@ static LsRun *run_new(const LsServer *sv, LsDoc *d)
         session_check_all(&r->S);
         r->complete = true;
     }
+    r->values = sv->settle_ms == 0; /* every step at once: hovers compute their values */
     r->checked = r->S.p->sym != NULL && r->S.p->syntax_errors == 0;
     return r;
 }
@@ -175,6 +176,7 @@ void ls_analyse(LsServer *sv, LsDoc *d)
     sv->analyses++;
     d->dirty = false;
     publish(sv, d, r);
+    ls_index_items(r);
     if (d->cur != d->good)
         ls_run_free(d->cur);
     if (r->checked) {
@@ -217,6 +219,29 @@ static void watch(int fd)
         sigaction(SIGALRM, &sa, NULL);
 }
 
+/* Watches the input during an evaluation of r (on: true) or stops. */
+static void watching(LsServer *sv, LsRun *r, bool on)
+{
+    if (sv->in.fd < 0)
+        return;
+    session_budget(&r->S)->interrupt = on ? &input_came : NULL;
+    watch(on ? sv->in.fd : -1);
+}
+
+/* The allocations a member's hover shows, made on the analysis's engine;
+ * r->values says whether that finished (input stops it, and what it made
+ * stays for the next try). */
+static void make_values(LsRun *r)
+{
+    r->values = true;
+    if (r->S.d.nerrors || !session_run(&r->S, SESSION_ENGINE))
+        return;
+    eval_budget_reset(session_budget(&r->S));
+    r->values = ls_hover_prepare(r) && !input_came;
+    if (!r->values) /* the evaluation it stopped is forgotten: hovers evaluate afresh */
+        eval_budget_reset(session_budget(&r->S));
+}
+
 void ls_complete(LsServer *sv, LsDoc *d)
 {
     LsRun *r = d->cur;
@@ -225,26 +250,27 @@ void ls_complete(LsServer *sv, LsDoc *d)
         ls_analyse(sv, d);
         r = d->cur;
     }
-    if (!r || r->complete || d->dirty)
+    if (!r || (r->complete && r->values) || d->dirty)
         return;
-    if (sv->in.fd >= 0) {
-        session_budget(&r->S)->interrupt = &input_came;
-        watch(sv->in.fd);
+    watching(sv, r, true);
+    if (!r->complete) {
+        session_check_all(&r->S);
+        if (input_came) { /* names still answer from it; the checks start again when the text
+                             settles */
+            watching(sv, r, false);
+            r->stopped = true;
+            return;
+        }
     }
-    session_check_all(&r->S);
-    if (!r->S.d.nerrors) /* hovers on values answer at once from here on */
-        session_run(&r->S, SESSION_ENGINE);
-    bool stopped = input_came;
-    if (sv->in.fd >= 0) {
-        watch(-1);
-        session_budget(&r->S)->interrupt = NULL;
+    /* hovers on values answer at once from here on; when input stops this,
+     * the diagnostics are published all the same and hovers say their
+     * values are pending until it is done */
+    make_values(r);
+    watching(sv, r, false);
+    if (!r->complete) {
+        r->complete = true;
+        publish(sv, d, r);
     }
-    if (stopped) { /* names still answer from it; the checks start again when the text settles */
-        r->stopped = true;
-        return;
-    }
-    r->complete = true;
-    publish(sv, d, r);
 }
 
 LsRun *ls_names_run(LsServer *sv, LsDoc *d)

@@ -5,10 +5,6 @@
 
 #include "lsp/lsp_int.h"
 
-/* The most split metrics a member's hover shows its value in (each may
- * need its allocation computed). */
-#define LS_HOVER_METRICS 8
-
 /* An engine for values: the session's, built when first asked; NULL when
  * the plan has errors. */
 static Engine *engine(LsRun *r)
@@ -19,6 +15,18 @@ static Engine *engine(LsRun *r)
         return NULL;
     return &r->S.en;
 }
+
+/* The engine for values that need allocations (members' shares, cells):
+ * only that of the current text's analysis once its second step is done
+ * (it made the allocations members show); else NULL, and the hover says
+ * the values are pending rather than wait for them. */
+static Engine *settled_engine(LsDoc *d, LsRun *r)
+{
+    return r == d->cur && r->complete && r->values ? engine(r) : NULL;
+}
+
+static const char pending[] = "values pending: they are shown once the text has settled and "
+                              "checks\n";
 
 /* The source lines of loc (at most max) into a fenced block. */
 static void source_block(Buf *md, const Loc *loc, int max)
@@ -96,7 +104,7 @@ static void cell_value(Engine *en, const char *metric, const char *const *coords
     cell.b = n ? &names[1] : NULL;
     Buf out = {0};
     Diags *d = en->p->diags, before = *d;
-    if (alloc_explain(en, &cell, &out) == 0 && out.len)
+    if (alloc_explain_path(en, &cell, &out) == 0 && out.len)
         value_lines(buf_cstr(&out), n ? coords[n - 1] : NULL, md);
     drop_new(d, &before, NULL);
     buf_free(&out);
@@ -117,11 +125,28 @@ static void hover_metric(LsRun *r, const Node *m, Buf *md)
         buf_printf(md, "\ntarget: `%s`\n", k == K_MONEY ? sym_fmt_amount(s, v, b) : num_str(v, b));
 }
 
-/* A member's dimension, level, parent, attributes and its share of each
- * split metric. */
-static void hover_member(LsRun *r, const Member *m, Buf *md)
+/* The split metrics a member's hover shows (the first LS_HOVER_METRICS
+ * that add up, in plan order), once per analysis. */
+static void list_hover_metrics(LsRun *r, Engine *en)
 {
     const Symbols *s = r->S.p->sym;
+    r->hover_listed = true;
+    for (const Unit *u = r->S.p->units; u; u = u->next)
+        for (const Node *n = u->items; n; n = n->next) {
+            const Node *met = n->kind == N_METRIC ? strmap_get(&s->metrics, n->name) : NULL;
+            if (met != n || !sym_additive(met) || !alloc_has_splits(en, met))
+                continue;
+            if (r->nhover_metrics < LS_HOVER_METRICS)
+                r->hover_metrics[r->nhover_metrics++] = met;
+            else
+                r->hover_more++;
+        }
+}
+
+/* A member's dimension, level, parent, attributes and its share of each
+ * split metric. */
+static void hover_member(LsRun *r, Engine *en, const Member *m, Buf *md)
+{
     buf_printf(md, " of `%s`, level `%s`", m->dim->name, m->dim->levels[m->depth].name);
     if (m->parent)
         buf_printf(md, ", under `%s`", m->parent->name);
@@ -133,20 +158,47 @@ static void hover_member(LsRun *r, const Member *m, Buf *md)
         else if (a->value && a->value->loc.src)
             source_block(md, &a->value->loc, 1);
     }
-    Engine *en = engine(r);
-    int shown = 0, more = 0;
-    for (const Unit *u = en ? r->S.p->units : NULL; u; u = u->next)
-        for (const Node *n = u->items; n; n = n->next) {
-            const Node *met = n->kind == N_METRIC ? strmap_get(&s->metrics, n->name) : NULL;
-            if (met != n || !sym_additive(met) || !alloc_has_splits(en, met))
-                continue;
-            if (shown++ < LS_HOVER_METRICS)
-                cell_value(en, met->name, &m->name, 1, md);
-            else
-                more++;
-        }
+    if (!en) { /* a stopped analysis has the interruption among its errors */
+        if (!r->S.d.nerrors || r->stopped)
+            buf_printf(md, "\n%s", pending);
+        return;
+    }
+    if (!r->hover_listed)
+        list_hover_metrics(r, en);
+    for (int i = 0; i < r->nhover_metrics; i++)
+        cell_value(en, r->hover_metrics[i]->name, &m->name, 1, md);
+    int more = r->hover_more;
     if (more)
         buf_printf(md, "\n(and %d more split metric%s)\n", more, more == 1 ? "" : "s");
+}
+
+bool ls_hover_prepare(LsRun *r)
+{
+    Engine *en = engine(r);
+    if (!en)
+        return true;
+    if (!r->hover_listed)
+        list_hover_metrics(r, en);
+    const Symbols *s = r->S.p->sym;
+    Buf scratch = {0};
+    /* a member of each level of each dimension: its metrics' allocations,
+     * tables and rounded totals, as the first hover on such a member needs them */
+    for (int i = 0; i < r->nhover_metrics; i++)
+        for (int k = 0; k < s->ndims; k++)
+            for (int depth = 0; depth < s->dims[k]->nlevels; depth++) {
+                const Member *m = NULL;
+                for (size_t j = 0; !m && j < s->dims[k]->nmembers; j++)
+                    if (s->dims[k]->members[j]->depth == depth && !s->dims[k]->members[j]->pseudo)
+                        m = s->dims[k]->members[j];
+                if (m)
+                    cell_value(en, r->hover_metrics[i]->name, &m->name, 1, &scratch);
+                if (en->ev.budget->stop != EVAL_GOING) {
+                    buf_free(&scratch);
+                    return false;
+                }
+            }
+    buf_free(&scratch);
+    return true;
 }
 
 static void hover_let(LsRun *r, const Node *let, Buf *md)
@@ -181,7 +233,7 @@ static void hover_label(const char *what, const LsName *n, const Node *decl, con
         buf_printf(md, " \"%s\"", label);
 }
 
-static json_t *hover_name(LsRun *r, const LsName *n)
+static json_t *hover_name(LsDoc *d, LsRun *r, const LsName *n)
 {
     Loc where;
     const char *what;
@@ -195,7 +247,7 @@ static json_t *hover_name(LsRun *r, const LsName *n)
     if (decl && decl->kind == N_METRIC)
         hover_metric(r, decl, &md);
     else if (m)
-        hover_member(r, m, &md);
+        hover_member(r, settled_engine(d, r), m, &md);
     else if (decl && decl->kind == N_LET)
         hover_let(r, decl, &md);
     else if (strcmp(what, "level") == 0)
@@ -208,15 +260,14 @@ static json_t *hover_name(LsRun *r, const LsName *n)
     return h;
 }
 
-static json_t *hover_cell(LsRun *r, const Node *cell)
+static json_t *hover_cell(LsDoc *d, LsRun *r, const Node *cell)
 {
-    Engine *en = engine(r);
+    Engine *en = settled_engine(d, r);
     Buf md = {0}, out = {0};
     buf_puts(&md, "**cell**\n\n```\n");
     Diags before = r->S.d;
     if (!en)
-        buf_puts(&md, r->stopped ? "no value yet: the checks run again when the text settles\n"
-                                 : "no value: the plan has errors\n");
+        buf_puts(&md, r->S.d.nerrors && !r->stopped ? "no value: the plan has errors\n" : pending);
     else if (alloc_explain(en, cell, &out) == 0)
         buf_put(&md, out.data ? out.data : "", out.len);
     else
@@ -241,6 +292,6 @@ json_t *ls_hover(LsServer *sv, LsDoc *d, json_t *params)
     LsName n;
     bool name = ls_name_at(r, line, col, &n);
     if (cell && (!name || n.node == cell->a))
-        return hover_cell(r, cell);
-    return name ? hover_name(r, &n) : NULL;
+        return hover_cell(d, r, cell);
+    return name ? hover_name(d, r, &n) : NULL;
 }

@@ -49,6 +49,9 @@ typedef struct {
     char *word, *suggestion;
 } LsFix;
 
+/* The most split metrics a member's hover shows its value in. */
+#define LS_HOVER_METRICS 8
+
 /* One analysis: a session on one version of a document's text. */
 typedef struct {
     Session S;
@@ -57,8 +60,15 @@ typedef struct {
     bool checked;       /* the check stage ran: the symbols are there */
     bool complete;      /* everything `check` runs has run (else only names and static checks) */
     bool stopped;       /* input came during the second step: it runs again on a new analysis */
+    bool values;        /* hovers show values: the allocations they need are made (with
+                           --settle 0, made when asked) */
     const Node **items; /* the main unit's statements, in order (by line), for searches */
     size_t nitems;
+    /* the split metrics a member's hover shows (listed once, their
+     * allocations made in the second step), and how many more there are */
+    const Node *hover_metrics[LS_HOVER_METRICS];
+    int nhover_metrics, hover_more;
+    bool hover_listed;
 } LsRun;
 
 typedef struct LsDoc {
@@ -145,6 +155,10 @@ typedef struct {
     const char *name;
 } LsName;
 
+/* The statements of the main unit in an array (LsRun.items), made once
+ * per analysis: ls_analyse makes it after publishing, so that the first
+ * request on names does not wait for it. */
+void ls_index_items(LsRun *r);
 /* The name under (line, col) (1-based, code points) in the main unit. */
 bool ls_name_at(LsRun *r, int line, int col, LsName *out);
 /* The innermost cell reference (revenue[north, Q1]) at (line, col). */
@@ -162,6 +176,10 @@ const Unit *ls_import_unit(const Program *p, const Node *imp);
 
 /* ---- features.c, outline.c, hover.c ---- */
 json_t *ls_hover(LsServer *sv, LsDoc *d, json_t *params);
+/* Makes the allocations a member's hover shows values from, on the
+ * analysis's engine (the second step, after the checks): false when an
+ * evaluation stopped (input came). */
+bool ls_hover_prepare(LsRun *r);
 json_t *ls_definition(LsServer *sv, LsDoc *d, json_t *params);
 json_t *ls_references(LsServer *sv, LsDoc *d, json_t *params);
 json_t *ls_completion(LsServer *sv, LsDoc *d, json_t *params);

@@ -87,8 +87,7 @@ static void name_at(const Node *n, int line, int col, LsName *best, bool *found)
         name_in(n, line, col, best, found);
 }
 
-/* The statements of the main unit in an array, made once per analysis. */
-static void index_items(LsRun *r)
+void ls_index_items(LsRun *r)
 {
     const Unit *u = r->S.p->main;
     if (r->items || !u)
@@ -105,7 +104,7 @@ static void index_items(LsRun *r)
  * it, then those before it that end on it. */
 static size_t first_on(LsRun *r, int line)
 {
-    index_items(r);
+    ls_index_items(r);
     size_t lo = 0, hi = r->nitems;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

@@ -206,7 +206,7 @@ static void idle(LsServer *sv)
         if (d->dirty)
             ls_analyse(sv, d);
     for (LsDoc *d = sv->docs; d; d = d->next)
-        if (d->cur && !d->cur->complete && !ls_wait(&sv->in, sv->settle_ms))
+        if (d->cur && !(d->cur->complete && d->cur->values) && !ls_wait(&sv->in, sv->settle_ms))
             ls_complete(sv, d);
 }
 

@@ -418,6 +418,43 @@ def two_steps():
     check(c.close() == 2, "--settle x: a usage error")
 
 
+def member_values():
+    """A member's hover after an edit: at once, what the member is and its values pending;
+    once the text has settled, its value, equal to the cell of run's table."""
+    d, path = plan_dir()
+    text = PLAN[:PLAN.index("let north_all")]
+    c = start(settle="700")  # long enough that the first hover comes before the second step
+    uri, _ = open_doc(c, path, text)
+    c.diagnostics(uri, 1)
+    c.diagnostics(uri, 1)
+    edited = text.replace("north: 60%", "north: 55%")
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                        "contentChanges": [{"text": edited}]})
+
+    def hover():
+        r = c.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                             "position": pos_of(edited, "zhang")})
+        return (r.get("result") or {}).get("contents", {}).get("value", "")
+
+    check(c.diagnostics(uri, 2)["diagnostics"] == [], "the edit checks")
+    h = hover()
+    check("of `org`, level `rep`, under `north`" in h and "values pending" in h
+          and "revenue[zhang]" not in h, "a member's hover right after an edit: " + h)
+    check(c.diagnostics(uri, 2)["diagnostics"] == [], "the edit's second step")
+    h = hover()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(edited)
+    csv = subprocess.run([BIN, "run", "--show", "revenue by rep", "--format", "csv", path],
+                         capture_output=True, text=True).stdout
+    cell = [ln.split(",")[1] for ln in csv.splitlines() if ln.startswith("zhang,")]
+    shown = h.split("`revenue[zhang] = ")[1].split("`")[0] if "`revenue[zhang] = " in h else ""
+    check(cell == ["3520000.00"] and shown.replace(",", "") == cell[0]
+          and "values pending" not in h, "a member's hover once the text settled: %s (run: %s)"
+          % (h, cell))
+    stop(c)
+    shutil.rmtree(d)
+
+
 def interrupted():
     """Typing during the evaluation step stops it; it runs again and nothing says so."""
     d = tempfile.mkdtemp(prefix="lsp_test.")
@@ -451,7 +488,7 @@ def interrupted():
     shutil.rmtree(d)
 
 
-for t in (interrupted, two_steps, lifecycle, bad_messages, diagnostics_and_fixes, hover_etc, formatting, sandbox,
+for t in (interrupted, member_values, two_steps, lifecycle, bad_messages, diagnostics_and_fixes, hover_etc, formatting, sandbox,
           cross_check):
     t()
 print("lsp: %d checks passed, %d failed" % (passed, len(failures)))
