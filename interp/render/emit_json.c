@@ -75,7 +75,7 @@ static void json_totals(Buf *out, const Table *t)
 static void json_columns(Buf *out, const Table *t, bool labels)
 {
     StrMap cols = {0};
-    bool by_label = labels && !rd_one_level(t) && t->col_labels;
+    bool by_label = labels && rd_cols_are_members(t);
     if (by_label)
         rd_shared_labels(&cols, t->col_labels, t->col_names, t->ncols, 1);
     for (size_t j = 0; j < t->ncols; j++) {

@@ -47,7 +47,7 @@ static void num_cell(TableRows *tr, size_t c, const Num *x)
 static const char *col_key(TableRows *tr, size_t j)
 {
     const Table *t = tr->t;
-    if (!tr->labels || rd_one_level(t) || !t->col_labels)
+    if (!tr->labels || !rd_cols_are_members(t))
         return rd_col_name(t, j);
     return rd_member_key(&tr->cols, t->col_labels[j], rd_col_name(t, j));
 }

@@ -89,6 +89,9 @@ void rd_translated_free(RenderDoc *t);
 
 /* A one-level table: no column level. */
 bool rd_one_level(const Table *t);
+/* The columns are members of a level (what --labels writes by label), not
+ * the metric or metrics side by side, which stay named as in the plan. */
+bool rd_cols_are_members(const Table *t);
 /* A total column exists only for two-level tables with row totals. */
 bool rd_has_total_col(const Table *t);
 /* A one-level table's total line shows the grand total (or the column

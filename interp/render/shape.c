@@ -8,6 +8,11 @@ bool rd_one_level(const Table *t)
     return t->col_level == NULL;
 }
 
+bool rd_cols_are_members(const Table *t)
+{
+    return !rd_one_level(t) && t->col_labels && !t->col_kinds;
+}
+
 bool rd_has_total_col(const Table *t)
 {
     return !rd_one_level(t) && t->row_totals;

@@ -129,6 +129,16 @@ else
     bad "a shared label: not reported as ambiguous: $(cat amb.err)"
 fi
 
+# metrics side by side stay named as in the plan, as the metric column of one metric does;
+# only the members (rows, and columns that are members) are written by label
+side="$here/../../examples/team_small.plan"
+"$bin" run "$side" --show "revenue, new_customers by region" --format csv --labels >side.csv 2>/dev/null
+head -n 1 side.csv | grep -qx 'region,revenue,new_customers' && grep -q '^华北,' side.csv && ok ||
+    bad "side by side --labels: metric heads not their names, or rows not labels: $(cat side.csv)"
+"$bin" run "$side" --show "revenue, new_customers by region" --format json --labels >side.json 2>/dev/null
+grep -q '"columns":\["revenue","new_customers"\]' side.json && ok ||
+    bad "side by side json --labels: $(cat side.json)"
+
 # ---- without --labels nothing changes: names ----
 "$bin" run labels.plan --show "revenue by rep" --format csv >names2.csv 2>/dev/null
 grep -q '^zhang,' names2.csv && ! grep -q '张' names2.csv && ok || bad "csv without --labels shows labels"
