@@ -11,11 +11,15 @@ WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototy
 # ICU (libicu-dev): the spoof checker that refuses look-alike names (base/ident.c)
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
 ICU_LIBS   := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc)
-CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinterp -I$(BUILD) -MMD -MP $(ICU_CFLAGS) $(CPPFLAGS)
+CPPFLAGS_ALL = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinterp -I$(BUILD) -MMD -MP $(ICU_CFLAGS) $(PQ_CFLAGS) $(CPPFLAGS)
 XLSX_LIBS  := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz)
 # Jansson (libjansson-dev): the JSON of the language server's messages (interp/lsp)
 JSON_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
-LIBS     = -pthread -lreadline -lutf8proc $(ICU_LIBS) $(XLSX_LIBS) $(JSON_LIBS)
+# libpq (libpq-dev) and SQLite (libsqlite3-dev): actuals read where they live (data/source_pg.c,
+# data/source_sqlite.c)
+PQ_CFLAGS  := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+DB_LIBS    := $(shell pkg-config --libs libpq sqlite3 2>/dev/null || echo -lpq -lsqlite3)
+LIBS     = -pthread -lreadline -lutf8proc $(ICU_LIBS) $(XLSX_LIBS) $(JSON_LIBS) $(DB_LIBS)
 ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # interp/ holds one folder per module (see the README, "How the code is organised")

@@ -36,6 +36,11 @@ bool cli_is_opt(const char *a, const char *opt);
  * is 0, or 2 after a usage error). */
 bool cli_max_steps_option(SessionOpts *so, int argc, char **argv, int *i, int *rc);
 
+/* --source NAME=URI (also --source=NAME=URI) into sources (argc long) and
+ * so; false when argv[*i] is not it, *rc 2 after a usage error. */
+bool cli_source_option(SessionOpts *so, const char **sources, int argc, char **argv, int *i,
+                       int *rc);
+
 /* --lang en|zh (run, diff, repl): whether argv[*i] is it (then *rc is 0,
  * or 2 after a usage error). */
 bool cli_lang_option(SessionOpts *so, int argc, char **argv, int *i, int *rc);
@@ -44,7 +49,7 @@ bool cli_lang_option(SessionOpts *so, int argc, char **argv, int *i, int *rc);
  * --csv-raw-text, --max-steps, and the files named. */
 typedef struct {
     SessionOpts so; /* so.allow and so.actuals point at the arrays below */
-    const char **shows, **actuals, **allow, **files;
+    const char **shows, **actuals, **allow, **files, **sources;
     int nshows, nfiles;
     const RenderFormat *format;
 } CliOpts;

@@ -91,7 +91,8 @@ static int check_arg(Check *c, CliOpts *o, int argc, char **argv, int *i)
     if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0)
         return check_format(a[8] == '=' ? a + 9 : *i + 1 < argc ? argv[++*i] : NULL, &c->format);
     int rc = 0;
-    if (cli_max_steps_option(&o->so, argc, argv, i, &rc))
+    if (cli_max_steps_option(&o->so, argc, argv, i, &rc) ||
+        cli_source_option(&o->so, o->sources, argc, argv, i, &rc))
         return rc;
     if (strcmp(a, "--strict") == 0) {
         o->so.strict = true;

@@ -75,6 +75,22 @@ bool cli_max_steps_option(SessionOpts *so, int argc, char **argv, int *i, int *r
     return true;
 }
 
+bool cli_source_option(SessionOpts *so, const char **sources, int argc, char **argv, int *i,
+                       int *rc)
+{
+    if (!cli_is_opt(argv[*i], "--source"))
+        return false;
+    const char *v = cli_opt_value(argc, argv, i, "--source");
+    const char *eq = v ? strchr(v, '=') : NULL;
+    if (!v || !eq || eq == v || !eq[1])
+        *rc = cli_usage_error("--source needs NAME=URI, such as crm=postgresql:///sales or "
+                              "crm=sqlite:crm.db%s",
+                              "");
+    else
+        sources[so->nsources++] = v;
+    return true;
+}
+
 bool cli_lang_option(SessionOpts *so, int argc, char **argv, int *i, int *rc)
 {
     if (!cli_is_opt(argv[*i], "--lang"))
@@ -92,7 +108,8 @@ bool cli_lang_option(SessionOpts *so, int argc, char **argv, int *i, int *rc)
 
 bool cli_shared_option(CliOpts *s, int argc, char **argv, int *i, int *rc)
 {
-    if (cli_max_steps_option(&s->so, argc, argv, i, rc))
+    if (cli_max_steps_option(&s->so, argc, argv, i, rc) ||
+        cli_source_option(&s->so, s->sources, argc, argv, i, rc))
         return true;
     static const struct {
         const char *opt, *need;
@@ -135,6 +152,8 @@ void cli_opts_init(CliOpts *o, int argc)
     o->actuals = xcalloc((size_t)argc + 1, sizeof *o->actuals);
     o->allow = xcalloc((size_t)argc + 1, sizeof *o->allow);
     o->files = xcalloc((size_t)argc + 1, sizeof *o->files);
+    o->sources = xcalloc((size_t)argc + 1, sizeof *o->sources);
+    o->so.sources = o->sources;
     o->so.actuals = o->actuals;
     o->so.allow = o->allow;
 }
@@ -145,4 +164,5 @@ void cli_opts_free(CliOpts *o)
     free(o->actuals);
     free(o->allow);
     free(o->files);
+    free(o->sources);
 }

@@ -625,6 +625,32 @@ static void loader_free(Loader *ld)
     buf_free(&ld->scratch);
 }
 
+/* Tells a source that aggregates (a database's table) what to read: the
+ * level columns and the time column grouped by, the metric columns summed
+ * (the fiscal year's dates only).  0, or -1 after reporting. */
+static int request_groups(Loader *ld)
+{
+    if (!src_is_table(ld->src))
+        return 0;
+    SrcRole *roles = xcalloc(ld->nheader + 1, sizeof *roles);
+    roles[ld->time_field] = ld->time_is_date ? SRC_DATE : SRC_MONTH;
+    for (int i = 0; i < ld->nlc; i++)
+        roles[ld->lc[i].field] = SRC_KEY;
+    for (int i = 0; i < ld->nmc; i++)
+        roles[ld->mc[i].field] = SRC_VALUE;
+    SrcRequest rq = {.roles = roles,
+                     .n = ld->nheader,
+                     .by_day = ld->a->wk != NULL,
+                     .first_month = ld->fy_start,
+                     .last_month = ld->fy_start + 11,
+                     .prepare_only = ld->a->p->sources_checked};
+    int rc = src_request(ld->src, &rq);
+    free(roles);
+    if (rc < 0)
+        read_error(ld);
+    return rc;
+}
+
 int act_load_source(Actuals *a, RowSource *src, const Node *mapping, bool lenient)
 {
     Loader ld = {.a = a,
@@ -635,6 +661,8 @@ int act_load_source(Actuals *a, RowSource *src, const Node *mapping, bool lenien
                  .src_index = -1};
     ld.fy_start = a->s->year * 12 + a->s->start_month - 1;
     int rc = read_header(&ld);
+    if (rc == 0)
+        rc = request_groups(&ld);
     if (rc == 0) {
         int threads = ac_thread_count(src);
         rc = threads > 1 ? ac_read_threads(&ld, threads) : ac_read_rest(&ld);

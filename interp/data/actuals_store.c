@@ -255,7 +255,7 @@ static bool load_declared(Actuals *a, Program *p, bool lenient)
         for (Node *n = u->items; n; n = n->next) {
             if (n->kind != N_ACTUALS)
                 continue;
-            char *shown = shown_path(n->c);
+            char *shown = n->c->kind == N_SOURCE ? xstrdup(n->c->str) : shown_path(n->c);
             RowSource *src = src_open_data(p, n->c, shown);
             free(shown);
             if (!src) {

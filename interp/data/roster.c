@@ -133,7 +133,8 @@ static bool read_header(RosterReader *r)
 
 RosterReader *roster_open(Program *p, const Node *decl, const Dim *d)
 {
-    RowSource *src = src_open_data(p, decl->c, decl->c->str);
+    const char *order = decl->c->kind == N_SOURCE ? map_column(decl->d, "order") : NULL;
+    RowSource *src = src_open_decl(p, decl->c, order);
     if (!src)
         return NULL;
     RosterReader *r = xcalloc(1, sizeof *r);

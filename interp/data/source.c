@@ -14,7 +14,8 @@
 
 typedef struct {
     const char *scheme; /* NULL: file paths */
-    RowSource *(*open)(const char *where, const char *name, char **err);
+    RowSource *(*open)(const char *where, const char *table, const char *order, const char *name,
+                       char **err);
 } SrcKind;
 
 static const SrcKind kinds[] = {
@@ -48,7 +49,22 @@ RowSource *src_open(const char *where, const char *name, char **err)
 {
     if (err)
         *err = NULL;
-    return kind_of(where)->open(where, name, err);
+    return kind_of(where)->open(where, NULL, NULL, name, err);
+}
+
+RowSource *src_open_table(const char *where, const char *table, const char *order, const char *name,
+                          char **err)
+{
+    if (err)
+        *err = NULL;
+    const SrcKind *k = kind_with_scheme(where);
+    if (!k) {
+        if (err)
+            *err = xstrdup("not a database: the URI must start with postgresql://, postgres:// "
+                           "or sqlite:");
+        return NULL;
+    }
+    return k->open(where, table, order, name, err);
 }
 
 bool src_is_file(const char *where)
@@ -56,17 +72,77 @@ bool src_is_file(const char *where)
     return kind_with_scheme(where) == NULL;
 }
 
+const char *src_source_uri(const Program *p, const char *name)
+{
+    size_t n = strlen(name);
+    const char *uri = NULL;
+    for (int i = 0; i < p->nsources; i++) /* the last --source NAME=URI counts */
+        if (strncmp(p->sources[i], name, n) == 0 && p->sources[i][n] == '=')
+            uri = p->sources[i] + n + 1;
+    if (uri)
+        return uri;
+    Buf var = {0};
+    src_source_var(name, &var);
+    uri = getenv(buf_cstr(&var));
+    buf_free(&var);
+    return uri && *uri ? uri : NULL;
+}
+
+void src_source_var(const char *name, Buf *out)
+{
+    buf_puts(out, "SALESPLAN_SOURCE_");
+    for (const char *c = name; *c; c++) {
+        char ch = *c;
+        bool alnum =
+            (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        buf_putc(out, !alnum ? '_' : ch >= 'a' && ch <= 'z' ? (char)(ch - 'a' + 'A') : ch);
+    }
+}
+
+/* The source table of an N_SOURCE node, reported at the node on failure. */
+static RowSource *open_source_node(Program *p, const Node *n, const char *order)
+{
+    const char *uri = src_source_uri(p, n->name);
+    if (!uri) {
+        Buf var = {0};
+        src_source_var(n->name, &var);
+        diag_error(p->diags, n->name_loc, "source '%s' is not given", n->name);
+        diag_note_plain(p->diags,
+                        "give it on the command line: --source %s=postgresql://... (or "
+                        "sqlite:FILE), or set %s",
+                        n->name, buf_cstr(&var));
+        buf_free(&var);
+        p->data_error = true;
+        return NULL;
+    }
+    char *err = NULL;
+    RowSource *s = src_open_table(uri, n->a->str, order, n->str, &err);
+    if (!s) {
+        diag_error(p->diags, n->loc, "%s: %s", n->str, err ? err : "cannot open the source");
+        p->data_error = true;
+    }
+    free(err);
+    return s;
+}
+
+RowSource *src_open_decl(Program *p, const Node *path_node, const char *order)
+{
+    if (path_node->kind == N_SOURCE)
+        return open_source_node(p, path_node, order);
+    return src_open_data(p, path_node, path_node->str);
+}
+
 RowSource *src_open_data(Program *p, const Node *path_node, const char *name)
 {
+    if (path_node->kind == N_SOURCE)
+        return open_source_node(p, path_node, NULL);
     if (kind_with_scheme(path_node->str)) {
-        char *err = NULL;
-        RowSource *s = src_open(path_node->str, name, &err);
-        if (!s) {
-            diag_error(p->diags, path_node->loc, "%s", err ? err : "cannot open the source");
-            p->data_error = true;
-        }
-        free(err);
-        return s;
+        diag_error(p->diags, path_node->loc, "a plan cannot name a database ('%.*s...')",
+                   (int)(strchr(path_node->str, ':') - path_node->str), path_node->str);
+        diag_note_plain(p->diags, "declare a source, `from source \"crm\" table \"sales\"`, and "
+                                  "give it on the command line: --source crm=URI");
+        p->data_error = true;
+        return NULL;
     }
     char *path = NULL;
     int fd = prog_open_data(p, path_node, &path);
@@ -119,6 +195,16 @@ int src_parallel(const RowSource *s)
     return s->ops->parallel ? s->ops->parallel(s) : 1;
 }
 
+int src_request(RowSource *s, const SrcRequest *rq)
+{
+    return s->ops->request ? s->ops->request(s, rq) : 0;
+}
+
+bool src_is_table(const RowSource *s)
+{
+    return s->ops->request != NULL;
+}
+
 int src_split(RowSource *s, int n, RowSource **parts)
 {
     return s->ops->split && n >= 1 ? s->ops->split(s, n, parts) : -1;
@@ -145,12 +231,22 @@ void src_signature_at(const char *where, Buf *out)
     src_close(s);
 }
 
-void src_signature_of(const Node *pn, Buf *out)
+void src_signature_of(const Program *p, const Node *pn, Buf *out)
 {
+    if (pn && pn->kind == N_SOURCE) {
+        const char *uri = src_source_uri(p, pn->name);
+        RowSource *s = uri ? src_open_table(uri, pn->a->str, NULL, pn->str, NULL) : NULL;
+        if (s)
+            src_signature(s, out);
+        else
+            buf_puts(out, "[?]");
+        src_close(s);
+        return;
+    }
     if (!pn || pn->kind != N_STR)
         return;
     if (kind_with_scheme(pn->str)) {
-        src_signature_at(pn->str, out);
+        buf_puts(out, "[?]");
         return;
     }
     if (!pn->loc.src || !pn->loc.src->dir)

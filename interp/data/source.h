@@ -47,6 +47,25 @@ typedef struct {
     long end_col; /* the last column of the field on that line (>= col) */
 } SrcPos;
 
+/* What a reader needs of each header column (src_request). */
+typedef enum {
+    SRC_UNUSED = 0, /* not read */
+    SRC_KEY,        /* grouped by, as text (a level's members) */
+    SRC_DATE,       /* the date: grouped by its month (its day with by_day), in the window */
+    SRC_MONTH,      /* a month column (YYYY-MM or 1-12): grouped by, as text */
+    SRC_VALUE,      /* summed, with a count of its values */
+} SrcRole;
+
+/* A reader's request: what to read of each header column. */
+typedef struct {
+    const SrcRole *roles; /* one per header column */
+    size_t n;             /* the header's column count */
+    bool by_day;          /* the date grouped by day (weekly reviews), else by month */
+    int first_month;      /* dates kept: absolute months (year * 12 + month - 1) */
+    int last_month;       /* first_month .. last_month; first_month < 0: every date */
+    bool prepare_only;    /* check the query without reading a row */
+} SrcRequest;
+
 /* What a kind of source implements.  next (the header's column names
  * first, then the data rows), error and close are required; the others may
  * be NULL.  The functions below state the contracts (locate: src_locate,
@@ -59,6 +78,7 @@ typedef struct {
     int (*parallel)(const RowSource *s);
     int (*split)(RowSource *s, int n, RowSource **parts);
     void (*signature)(const RowSource *s, Buf *out);
+    int (*request)(RowSource *s, const SrcRequest *rq);
     void (*close)(RowSource *s);
 } SrcOps;
 
@@ -83,6 +103,24 @@ RowSource *src_open(const char *where, const char *name, char **err);
  * reporting at the node (p->data_error set when the source cannot be
  * read). */
 RowSource *src_open_data(Program *p, const Node *path_node, const char *name);
+/* path_node may also be an N_SOURCE (`source "crm" table "sales"`): the
+ * table of the database the command line gives the source (--source
+ * crm=URI, else SALESPLAN_SOURCE_CRM), with order (a roster's `order =`
+ * column, or NULL) as the order of its rows.  A plan that names a database
+ * in a path is refused: only the command line says where a database is. */
+RowSource *src_open_decl(Program *p, const Node *path_node, const char *order);
+
+/* The URI the command line or the environment gives source `name`, or
+ * NULL. */
+const char *src_source_uri(const Program *p, const char *name);
+/* Appends the environment variable that gives source `name`
+ * (SALESPLAN_SOURCE_ and the name upper-cased, other bytes as '_'). */
+void src_source_var(const char *name, Buf *out);
+
+/* The table of the database at where (a kind with a scheme), with order
+ * as above.  NULL with *err set (malloc'd) on failure. */
+RowSource *src_open_table(const char *where, const char *table, const char *order, const char *name,
+                          char **err);
 /* Whether a data path of the plan names a file (relative to the plan), not
  * a URI of a kind with a scheme. */
 bool src_is_file(const char *where);
@@ -141,13 +179,25 @@ int src_split(RowSource *s, int n, RowSource **parts);
  * marker (a file: size, time and inode). */
 void src_signature(const RowSource *s, Buf *out);
 
+/* Says, after the header and before any row, what the reader needs (a
+ * source that aggregates -- a database -- then hands over one row per group
+ * of the SRC_KEY, SRC_DATE and SRC_MONTH columns, SRC_VALUE columns summed,
+ * weight the group's row count; see SrcRow).  0, or -1 on an error
+ * (src_error: a column whose type does not fit its role, a query the
+ * database refuses).  A source that cannot aggregate ignores it and hands
+ * over every row (0). */
+int src_request(RowSource *s, const SrcRequest *rq);
+
+/* Whether the source is a table of a database (it aggregates). */
+bool src_is_table(const RowSource *s);
+
 /* The signature of the source at where without reading it; "[?]" when it
  * cannot be opened. */
 void src_signature_at(const char *where, Buf *out);
 
 /* The signature of the plan's data path node as src_open_data would name it
- * (no diagnostics, no sandbox check). */
-void src_signature_of(const Node *path_node, Buf *out);
+ * (no diagnostics, no sandbox check; a source's table: through p). */
+void src_signature_of(const Program *p, const Node *path_node, Buf *out);
 
 /* Closes s and frees it (NULL is allowed). */
 void src_close(RowSource *s);
@@ -163,8 +213,11 @@ void src_fini(RowSource *s);
 /* The default src_locate: the row as a CSV line would have it. */
 void src_locate_as_csv(const SrcRow *row, long fi, size_t max, SrcPos *at, Buf *text);
 
-/* The open functions of the kinds (data/source_kinds.h). */
-#define SRC_KIND(scheme, open) RowSource *open(const char *where, const char *name, char **err);
+/* The open functions of the kinds (data/source_kinds.h): table NULL for a
+ * file, else the table (and order, or NULL) of the database at where. */
+#define SRC_KIND(scheme, open)                                                                     \
+    RowSource *open(const char *where, const char *table, const char *order, const char *name,     \
+                    char **err);
 #include "data/source_kinds.h"
 #undef SRC_KIND
 

@@ -35,8 +35,11 @@ typedef struct Program {
     char *root;         /* real path of the main plan's directory */
     const char **allow; /* extra readable directories (real paths) */
     int nallow;
-    bool no_files;   /* fuzzing: no file system access at all */
-    bool data_error; /* a file could not be read: exit 2 */
+    const char *const *sources; /* --source NAME=URI (the caller's), see data/source.h */
+    int nsources;
+    bool sources_checked; /* check: a database's actuals are checked, not read */
+    bool no_files;        /* fuzzing: no file system access at all */
+    bool data_error;      /* a file could not be read: exit 2 */
     int syntax_errors;
     Symbols *sym;
     FileIds files; /* every file read: the plan, its imports, its data files */

@@ -40,7 +40,7 @@ static char *signature(const ReplWorld *w, const ReplState *st)
                 continue;
             }
             repl_node_text(n, &b);
-            src_signature_of(n->c, &b);
+            src_signature_of(w->s.p, n->c, &b);
             buf_printf(&b, " @%s\n", n->loc.src->dir ? n->loc.src->dir : "");
         }
     return b.data ? b.data : xstrdup("");

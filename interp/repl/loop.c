@@ -467,6 +467,7 @@ static void finish(Repl *S)
     repl_actuals_unref(S->ra);
     free(S->quiet_msg);
     free(S->allow);
+    free(S->sources);
 }
 
 /* --help: the usage on stdout; returns -1. */
@@ -496,7 +497,7 @@ static bool takes_value(const char *a)
 {
     return strcmp(a, "--actuals") == 0 || strcmp(a, "--as-of") == 0 ||
            strcmp(a, "--allow-path") == 0 || strcmp(a, "--format") == 0 ||
-           strcmp(a, "--max-steps") == 0 || strcmp(a, "--lang") == 0;
+           strcmp(a, "--max-steps") == 0 || strcmp(a, "--lang") == 0 || strcmp(a, "--source") == 0;
 }
 
 /* An option that takes a value (takes_value), with its value v; 0 or 2. */
@@ -510,6 +511,11 @@ static int value_option(Repl *S, const char *a, const char *v)
         S->st.as_of = xstrdup(v);
     } else if (strcmp(a, "--allow-path") == 0) {
         S->allow[S->nallow++] = v;
+    } else if (strcmp(a, "--source") == 0) {
+        const char *eq = strchr(v, '=');
+        if (!eq || eq == v || !eq[1])
+            return usage_error("--source needs NAME=URI, such as crm=postgresql:///sales");
+        S->sources[S->nsources++] = v;
     } else if (strcmp(a, "--lang") == 0) {
         Lang l;
         if (!lang_parse(v, &l))
@@ -554,6 +560,7 @@ static int repl_arg(Repl *S, int argc, char **argv, int *i, const char **file)
 static int parse_args(Repl *S, int argc, char **argv, const char **file)
 {
     S->allow = xcalloc((size_t)argc + 1, sizeof *S->allow);
+    S->sources = xcalloc((size_t)argc + 1, sizeof *S->sources);
     int rc = 0;
     for (int i = 0; i < argc && !rc; i++)
         rc = repl_arg(S, argc, argv, &i, file);

@@ -116,6 +116,8 @@ typedef struct {
     ReplActuals *ra; /* the cache */
     const char **allow;
     int nallow;
+    const char **sources; /* --source NAME=URI (argv's strings) */
+    int nsources;
     const RenderFormat *format;
     const char *lang; /* --lang en|zh (checked), or NULL: the plan's */
     bool interactive;

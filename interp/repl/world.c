@@ -677,6 +677,8 @@ ReplWorld *repl_world_build(Repl *S, const ReplState *st, int first_new)
     ReplWorld *w = xcalloc(1, sizeof *w);
     w->so.allow = S->allow;
     w->so.nallow = S->nallow;
+    w->so.sources = S->sources;
+    w->so.nsources = S->nsources;
     w->so.budget = &S->budget;
     w->so.lang = S->lang;
     session_init(&w->s, &w->so);

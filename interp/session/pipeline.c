@@ -24,6 +24,8 @@ void session_init(Session *S, const SessionOpts *o)
     S->p = prog_new(&S->d);
     for (int i = 0; i < S->o->nallow; i++)
         prog_allow_path(S->p, S->o->allow[i]);
+    S->p->sources = S->o->sources;
+    S->p->nsources = S->o->nsources;
 }
 
 void session_free(Session *S)

@@ -26,6 +26,8 @@
 typedef struct {
     const char *const *allow; /* --allow-path directories */
     int nallow;
+    const char *const *sources; /* --source NAME=URI: where a plan's sources are */
+    int nsources;
     size_t max_cells;           /* --max-cells; 0: the engine's default */
     const char *const *actuals; /* --actuals files: they replace the plan's */
     int nactuals;

@@ -37,7 +37,8 @@
     X(N_PLAN, "plan", "str = title; a = list of N_ATTR")                                           \
     X(N_ATTR, "setting", "name; a = value")                                                        \
     X(N_DIMENSION, "dimension",                                                                    \
-      "name; str = label; a = levels (N_NAME list); b = members; c = from path N_STR; d = "        \
+      "name; str = label; a = levels (N_NAME list); b = members; c = from path N_STR or "          \
+      "N_SOURCE; d = "                                                                             \
       "mapping")                                                                                   \
     X(N_MEMBER, "member", "name; str = label; a = body (N_ATTR and N_MEMBER)")                     \
     X(N_METRIC, "metric",                                                                          \
@@ -58,6 +59,10 @@
     X(N_SPEC_LIKE, "like", "name = metric")                                                        \
     X(N_ADJUST, "adjustment", "op = ADJ_OVERASSIGN/ADJ_RESERVE; a = expr")                         \
     X(N_HISTORY, "history", "name; c = path N_STR; d = mapping")                                   \
+    X(N_SOURCE, "source",                                                                          \
+      "a table of a declared source, in place of a path N_STR (c of a dimension, target, "         \
+      "history, "                                                                                  \
+      "actuals): name = source; a = table N_STR; str = NAME:TABLE, the name diagnostics use")      \
     X(N_ACTUALS, "actuals", "c = path N_STR; d = mapping")                                         \
     X(N_INCENTIVE, "incentive", "name; a = level N_NAME; b = list of N_ATTR lines")                \
     X(N_SCORECARD, "scorecard", "name; a = level N_NAME; b = list of N_KPI and N_RATING")          \

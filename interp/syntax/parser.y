@@ -58,13 +58,13 @@ static NodeList list1(Node *n) { return (NodeList){n, n}; }
 %token <str> EXPECT "expect" ASSERT "assert" REPORT "report" SHOW "show" IMPORT "import"
 %token <str> IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not" STEP "step"
 %token <str> BRACKET "bracket" TABLE "table" FOR "for" WHERE "where" GROWTH "growth"
-%token <str> NOTES "notes"
+%token <str> NOTES "notes" SOURCE "source"
 
 %type <str> name soft field_name
 %type <node> stmt expr primary postfix opt_label table entry key value member_ref
 %type <node> split_spec opt_adjust opt_mapping mapping member attr body_item
 %type <node> opt_cap opt_curve sc_item rv_item opt_within opt_bottom show scen_item
-%type <node> given_item given_lhs opt_message arg
+%type <node> given_item given_lhs opt_message arg db_source
 %type <list> attrs entries args opt_args members levels body names scope scope_list
 %type <list> mappings sc_items rv_items shows scen_items given_items expect_items
 %type <list> params opt_params show_levels
@@ -98,7 +98,7 @@ name: IDENT | soft ;
 soft: LEVELS | FROM | BY | IN | WEIGHTS | PROPORTIONAL | TO | EQUALLY | SEASONALITY | LIKE
     | OVERASSIGN | RESERVE | PER | KPI | WEIGHT | CAP | SCORE | RATING | STATUS | FLAG
     | DEVIATION | REFORECAST %prec LOW | RANK | WITHIN | BOTTOM | NOTES | FOR | TABLE | WHERE
-    | GROWTH
+    | GROWTH | SOURCE
     ;
 
 /* After '.', any word is a field name: revenue.target, org.per. */
@@ -116,6 +116,9 @@ stmt: PLAN opt_label '{' attrs '}'
         { $$ = named(ctx, N_DIMENSION, @$, $2, @2); $$->str = $3 ? $3->str : NULL;
           $$->a = $4.head; $$->b = $6.head; }
     | DIMENSION name opt_label levels FROM STRING opt_mapping
+        { $$ = named(ctx, N_DIMENSION, @$, $2, @2); $$->str = $3 ? $3->str : NULL;
+          $$->a = $4.head; $$->c = $6; $$->d = $7; }
+    | DIMENSION name opt_label levels FROM db_source opt_mapping
         { $$ = named(ctx, N_DIMENSION, @$, $2, @2); $$->str = $3 ? $3->str : NULL;
           $$->a = $4.head; $$->c = $6; $$->d = $7; }
     | METRIC name opt_label name
@@ -138,6 +141,8 @@ stmt: PLAN opt_label '{' attrs '}'
         { $$ = named(ctx, N_TARGET, @$, $2, @2); $$->op = TARGET_BY_YEAR; $$->b = $5.head; }
     | TARGET name FROM STRING opt_mapping
         { $$ = named(ctx, N_TARGET, @$, $2, @2); $$->c = $4; $$->d = $5; }
+    | TARGET name FROM db_source opt_mapping
+        { $$ = named(ctx, N_TARGET, @$, $2, @2); $$->c = $4; $$->d = $5; }
     | SPLIT name BY name scope split_spec opt_adjust
         { $$ = named(ctx, N_SPLIT, @$, $2, @2); $$->a = named(ctx, N_NAME, @4, $4, @4);
           $$->b = $5.head; $$->c = $6; $$->d = $7; }
@@ -146,6 +151,9 @@ stmt: PLAN opt_label '{' attrs '}'
     | HISTORY name '=' STRING opt_mapping
         { $$ = named(ctx, N_HISTORY, @$, $2, @2); $$->c = $4; $$->d = $5; }
     | ACTUALS STRING opt_mapping  { $$ = mk(ctx, N_ACTUALS, @$); $$->c = $2; $$->d = $3; }
+    | HISTORY name '=' db_source opt_mapping
+        { $$ = named(ctx, N_HISTORY, @$, $2, @2); $$->c = $4; $$->d = $5; }
+    | ACTUALS FROM db_source opt_mapping { $$ = mk(ctx, N_ACTUALS, @$); $$->c = $3; $$->d = $4; }
     | INCENTIVE name PER name '{' attrs '}'
         { $$ = named(ctx, N_INCENTIVE, @$, $2, @2); $$->a = named(ctx, N_NAME, @4, $4, @4);
           $$->b = $6.head; }
@@ -165,6 +173,12 @@ stmt: PLAN opt_label '{' attrs '}'
     | show
     | IMPORT STRING               { $$ = mk(ctx, N_IMPORT, @$); $$->str = $2->str; $$->c = $2; }
     ;
+
+/* source "crm" table "sales": a table of a database the command line names. */
+db_source: SOURCE STRING TABLE STRING
+        { $$ = mk(ctx, N_SOURCE, @$); $$->name = $2->str; $$->name_loc = $2->loc; $$->a = $4;
+          $$->str = arena_printf(ctx->arena, "%s:%s", $2->str, $4->str); }
+       ;
 
 opt_message: %empty { $$ = NULL; } | STRING ;
 
@@ -461,7 +475,7 @@ static bool is_soft(yysymbol_kind_t s)
     case YYSYMBOL_CAP: case YYSYMBOL_SCORE: case YYSYMBOL_RATING: case YYSYMBOL_STATUS:
     case YYSYMBOL_FLAG: case YYSYMBOL_DEVIATION: case YYSYMBOL_REFORECAST: case YYSYMBOL_RANK:
     case YYSYMBOL_WITHIN: case YYSYMBOL_BOTTOM: case YYSYMBOL_NOTES: case YYSYMBOL_FOR:
-    case YYSYMBOL_TABLE: case YYSYMBOL_WHERE: case YYSYMBOL_GROWTH:
+    case YYSYMBOL_TABLE: case YYSYMBOL_WHERE: case YYSYMBOL_GROWTH: case YYSYMBOL_SOURCE:
         return true;
     default:
         return false;

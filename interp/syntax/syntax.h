@@ -95,6 +95,7 @@ void ast_layout_free(Layout *layout);
     X("scorecard", SCORECARD, 1)                                                                   \
     X("seasonality", SEASONALITY, 0)                                                               \
     X("show", SHOW, 1)                                                                             \
+    X("source", SOURCE, 0)                                                                         \
     X("split", SPLIT, 1)                                                                           \
     X("status", STATUS, 0)                                                                         \
     X("step", STEP, 0)                                                                             \
