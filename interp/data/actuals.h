@@ -82,8 +82,10 @@ int act_load(Actuals *a, const char *path, const char *shown, const Node *mappin
              bool lenient);
 
 /* The same from a source already open (its name is the one diagnostics
- * use); the source is read to its end but not closed. */
-int act_load_source(Actuals *a, RowSource *src, const Node *mapping, bool lenient);
+ * use); the source is read to its end but not closed.  at: where the plan
+ * declares it (src NULL: nowhere), where a database table's header and
+ * errors are reported. */
+int act_load_source(Actuals *a, RowSource *src, const Node *mapping, Loc at, bool lenient);
 
 /* Reads every source: the files given on the command line (they replace
  * the plan's `actuals` declarations and use the mapping of its first one),

@@ -94,6 +94,8 @@ void ac_cut_text(Buf *b, size_t max)
 
 Loc ac_row_loc(Loader *ld, const SrcRow *row, long fi)
 {
+    if (row->line <= 0 && ld->at.src) /* a table's header: the plan's declaration */
+        return ld->at;
     SrcPos at;
     src_locate(ld->src, row, fi, SHOW_MAX, &at, &ld->scratch);
     Source *s = ac_csv_source(ld, row->line, &ld->scratch);

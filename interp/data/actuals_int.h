@@ -135,6 +135,7 @@ typedef struct {
     RowSource *src;
     const char *shown; /* src's name */
     const Node *mapping;
+    Loc at; /* the declaration (src NULL: none): a table's header and errors */
     bool lenient;
     int src_index; /* sort key of the file's diagnostics, -1 until needed */
     int errors;

@@ -375,15 +375,16 @@ static int value_slow(Loader *ld, const SrcRow *row, const MetricCol *mc, Num *v
  * deep[]. */
 static inline __attribute__((always_inline)) void accumulate(Loader *ld, int month, int week,
                                                              const int32_t *deep, const Num *vals,
-                                                             const bool *has, uint64_t count)
+                                                             const bool *has, uint64_t count,
+                                                             const long *counts)
 {
     int ndims = ld->a->ndims;
     size_t stride = ld->a->stride;
     for (int i = 0; i < ld->nmc; i++) {
         if (!has[i])
             continue;
-        ac_put(ld->mc[i].ms, ndims, ld->gdim, deep, ld->ngroups, month, stride, week, vals[i].v,
-               count);
+        uint64_t n = counts ? (uint64_t)counts[ld->mc[i].field] : count;
+        ac_put(ld->mc[i].ms, ndims, ld->gdim, deep, ld->ngroups, month, stride, week, vals[i].v, n);
         ld->months |= 1u << month;
         if (week >= 0)
             ld->weeks |= (uint64_t)1 << week;
@@ -427,7 +428,8 @@ static int row_values(Loader *ld, const SrcRow *row, int month)
                       ld->mc[i].ms->metric->name);
             return -1;
         }
-    accumulate(ld, month, row_week(ld, row), ld->deep, ld->vals, ld->has, (uint64_t)row->weight);
+    accumulate(ld, month, row_week(ld, row), ld->deep, ld->vals, ld->has, (uint64_t)row->weight,
+               row->counts);
     return 1;
 }
 
@@ -518,9 +520,10 @@ static bool fast_add(Loader *ld, const SrcRow *row)
             ld->mc[i].ms->room -= ld->vals[i].v < 0 ? -ld->vals[i].v : ld->vals[i].v;
     int week = row_week(ld, row);
     if (__builtin_expect(row->weight == 1, 1)) /* a constant count: one increment per cell */
-        accumulate(ld, (int)month, week, ld->deep, ld->vals, ld->has, 1);
+        accumulate(ld, (int)month, week, ld->deep, ld->vals, ld->has, 1, NULL);
     else
-        accumulate(ld, (int)month, week, ld->deep, ld->vals, ld->has, (uint64_t)row->weight);
+        accumulate(ld, (int)month, week, ld->deep, ld->vals, ld->has, (uint64_t)row->weight,
+                   row->counts);
     return true;
 }
 
@@ -532,7 +535,7 @@ static void read_error(Loader *ld)
     long line, col;
     const char *msg = src_error(ld->src, &line, &col);
     if (line <= 0)
-        ac_report(ld, (Loc){0}, "%s: %s", ld->shown, msg ? msg : "read error");
+        ac_report(ld, ld->at, "%s: %s", ld->shown, msg ? msg : "read error");
     else
         ac_report(ld, ac_error_loc(ld, line, col), "%s", msg ? msg : "read error");
 }
@@ -651,9 +654,10 @@ static int request_groups(Loader *ld)
     return rc;
 }
 
-int act_load_source(Actuals *a, RowSource *src, const Node *mapping, bool lenient)
+int act_load_source(Actuals *a, RowSource *src, const Node *mapping, Loc at, bool lenient)
 {
     Loader ld = {.a = a,
+                 .at = at,
                  .src = src,
                  .shown = src_name(src),
                  .mapping = mapping,
@@ -687,7 +691,7 @@ int act_load(Actuals *a, const char *path, const char *shown, const Node *mappin
         free(emsg);
         return -1;
     }
-    int rc = act_load_source(a, src, mapping, lenient);
+    int rc = act_load_source(a, src, mapping, at, lenient);
     src_close(src);
     return rc;
 }

@@ -263,7 +263,7 @@ static bool load_declared(Actuals *a, Program *p, bool lenient)
                 ok = false;
                 continue;
             }
-            ok &= act_load_source(a, src, n->d, lenient) == 0;
+            ok &= act_load_source(a, src, n->d, n->loc, lenient) == 0;
             src_close(src);
         }
     return ok;

@@ -690,6 +690,7 @@ static inline int finish_record(CsvReader *r, CsvRow *row, size_t nf, const RecS
     row->lens = r->lens;
     row->line = r->line;
     row->weight = 1;
+    row->counts = NULL;
     r->line += 1 + st->nl;
     r->pos = (size_t)(next - r->buf);
     return 1;

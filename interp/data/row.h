@@ -12,11 +12,13 @@
 #include <stddef.h>
 
 typedef struct {
-    size_t nfields; /* >= 1 */
-    char **fields;  /* NUL-terminated texts */
-    size_t *lens;   /* their byte lengths, without the NUL */
-    long line;      /* where it starts: a CSV's physical line, else its record number */
-    long weight;    /* rows of data it stands for: 1, or a group's row count */
+    size_t nfields;     /* >= 1 */
+    char **fields;      /* NUL-terminated texts */
+    size_t *lens;       /* their byte lengths, without the NUL */
+    long line;          /* where it starts: a CSV's physical line, else its record number */
+    long weight;        /* rows of data it stands for: 1, or a group's row count */
+    const long *counts; /* per field: how many of the group's rows have a value in it
+                           (a sum of that many values); NULL: weight each */
 } DataRow;
 
 #endif

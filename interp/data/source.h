@@ -9,9 +9,8 @@
  * for a diagnostic, and says what it is (its signature: identity and a cheap
  * change marker) so that a cache can tell when it changed.  A source that
  * aggregates (GROUP BY member x month, with SUM and COUNT) hands over one row
- * per group with the number of rows it stands for in SrcRow.weight; a group
- * whose metrics have different counts is handed over as one row per metric
- * (the other metric columns empty).
+ * per group with the number of rows it stands for in SrcRow.weight and, in
+ * SrcRow.counts, how many of them have a value in each summed column.
  *
  * Adding a kind of source: one file that fills a SrcOps and defines the open
  * function, and one line in data/source_kinds.h.

@@ -29,11 +29,8 @@ typedef struct DbRows {
     /* the group fetched */
     const char **vals;
     const size_t *lens;
-    long count;      /* rows in the group */
-    long *counts;    /* per value column */
-    size_t next_val; /* the next value column to hand over alone; nvals: none */
-    bool split;      /* the group goes as one row per value column */
-    long line;       /* groups (or rows) handed over */
+    long *fcounts; /* per header column: the values its sum adds up */
+    long line;     /* groups (or rows) handed over */
     /* the row handed over */
     char **fields;
     size_t *flens;
@@ -226,7 +223,7 @@ static DbRows *rows_new(size_t nheader)
     r->roles = xcalloc(nheader + 1, sizeof *r->roles);
     r->key_at = xcalloc(nheader + 1, sizeof *r->key_at);
     r->val_at = xcalloc(nheader + 1, sizeof *r->val_at);
-    r->counts = xcalloc(nheader + 1, sizeof *r->counts);
+    r->fcounts = xcalloc(nheader + 1, sizeof *r->fcounts);
     r->fields = xcalloc(nheader + 1, sizeof *r->fields);
     r->flens = xcalloc(nheader + 1, sizeof *r->flens);
     r->offs = xcalloc(nheader + 1, sizeof *r->offs);
@@ -241,7 +238,7 @@ static void rows_free(DbRows *r)
     free(r->roles);
     free(r->key_at);
     free(r->val_at);
-    free(r->counts);
+    free(r->fcounts);
     free(r->fields);
     free(r->flens);
     free(r->offs);
@@ -296,7 +293,7 @@ static void row_finish(DbRows *r, size_t n, SrcRow *row, long weight)
 {
     for (size_t i = 0; i < n; i++)
         r->fields[i] = r->store.data + r->offs[i];
-    *row = (SrcRow){n, r->fields, r->flens, r->line, weight};
+    *row = (SrcRow){n, r->fields, r->flens, r->line, weight, NULL};
 }
 
 static long count_of(const char *s)
@@ -304,13 +301,15 @@ static long count_of(const char *s)
     return s ? strtol(s, NULL, 10) : 0;
 }
 
-/* The group fetched, with only value column v (v == nvals: all of them). */
-static void group_row(DbSource *d, size_t v, SrcRow *row, long weight)
+/* The group fetched as one row: its keys, its sums, its counts. */
+static void group_row(DbSource *d, SrcRow *row)
 {
     DbRows *r = d->rows;
     r->store.len = 0;
-    for (size_t i = 0; i < d->nshown; i++)
+    for (size_t i = 0; i < d->nshown; i++) {
         row_set(r, i, "", 0, NULL);
+        r->fcounts[i] = 0;
+    }
     for (size_t k = 0; k < r->nkeys; k++) {
         const char *s = r->vals[k];
         size_t n = s ? r->lens[k] : 0;
@@ -319,43 +318,25 @@ static void group_row(DbSource *d, size_t v, SrcRow *row, long weight)
     }
     for (size_t i = 0; i < r->nvals; i++) {
         const char *s = r->vals[r->nkeys + 2 * i];
-        if ((v == r->nvals || v == i) && s && r->counts[i] > 0)
+        r->fcounts[r->val_at[i]] = count_of(r->vals[r->nkeys + 2 * i + 1]);
+        if (s && r->fcounts[r->val_at[i]] > 0)
             row_set(r, r->val_at[i], s, r->lens[r->nkeys + 2 * i], NULL);
     }
-    row_finish(r, d->nshown, row, weight);
+    row_finish(r, d->nshown, row, count_of(r->vals[r->nkeys + 2 * r->nvals]));
+    row->counts = r->fcounts;
 }
 
-/* The next group, or the next part of a group of different counts. */
 static int next_group(DbSource *d, SrcRow *row)
 {
     DbRows *r = d->rows;
-    while (r->split && r->next_val < r->nvals) {
-        size_t v = r->next_val++;
-        if (r->counts[v] > 0) {
-            group_row(d, v, row, r->counts[v]);
-            return 1;
-        }
-    }
     int rc = d->eng->fetch(d, &r->vals, &r->lens);
     if (rc <= 0) {
         d->state = rc < 0 ? ST_FAILED : ST_DONE;
         return rc;
     }
     r->line++;
-    r->count = count_of(r->vals[r->nkeys + 2 * r->nvals]);
-    bool same = true, any = false;
-    for (size_t i = 0; i < r->nvals; i++) {
-        r->counts[i] = count_of(r->vals[r->nkeys + 2 * i + 1]);
-        same &= r->counts[i] == r->count;
-        any |= r->counts[i] > 0;
-    }
-    r->split = !same && any;
-    r->next_val = 0;
-    if (!r->split) {
-        group_row(d, r->nvals, row, r->count);
-        return 1;
-    }
-    return next_group(d, row);
+    group_row(d, row);
+    return 1;
 }
 
 static int next_plain(DbSource *d, SrcRow *row)

@@ -9,8 +9,8 @@
  * the engine streams its rows back.  An aggregating request becomes
  * `GROUP BY` the key and time columns with a sum and a count per value
  * column and a count of rows, filtered to the fiscal year; each group is
- * handed over as one row whose weight is its row count (or, when its value
- * columns have different counts, as one row per value column).  Without a
+ * handed over as one row whose weight is its row count, with the count of
+ * each value column's values (SrcRow.counts).  Without a
  * request every row is read, every column as text, in the order of the
  * `order` column or else sorted by all columns.
  *

@@ -190,6 +190,9 @@ static Doc *expr_body(Fmt *f, const Node *n)
         return lay_string(f, lay_first(f, n), n->str);
     case N_NAME:
         return text(f, n->name);
+    case N_SOURCE:
+        return cat(f, 4, text(f, "source "), expr(f, n->b, P_IF, false), text(f, " table "),
+                   expr(f, n->a, P_IF, false));
     case N_REST:
         return text(f, "rest");
     case N_FIELD: /* 5 .x would read as the number "5.x" */
@@ -651,7 +654,7 @@ static void stmt_entry(Fmt *f, Block *file, const Node *n)
         cell_entry(f, e, K_HISTORY, "history ", n->name, file_doc(f, "= ", n, t1));
         break;
     case N_ACTUALS:
-        e->last = file_doc(f, "actuals ", n, t1);
+        e->last = file_doc(f, n->c->kind == N_SOURCE ? "actuals from " : "actuals ", n, t1);
         break;
     case N_INCENTIVE:
         e->last = per_level_doc(f, "incentive", n, attrs_block(f, n->b, t1));

@@ -62,7 +62,8 @@
     X(N_SOURCE, "source",                                                                          \
       "a table of a declared source, in place of a path N_STR (c of a dimension, target, "         \
       "history, "                                                                                  \
-      "actuals): name = source; a = table N_STR; str = NAME:TABLE, the name diagnostics use")      \
+      "actuals): name = source; a = table N_STR; b = source N_STR; str = NAME:TABLE, the name "    \
+      "diagnostics use")                                                                           \
     X(N_ACTUALS, "actuals", "c = path N_STR; d = mapping")                                         \
     X(N_INCENTIVE, "incentive", "name; a = level N_NAME; b = list of N_ATTR lines")                \
     X(N_SCORECARD, "scorecard", "name; a = level N_NAME; b = list of N_KPI and N_RATING")          \

@@ -176,7 +176,7 @@ stmt: PLAN opt_label '{' attrs '}'
 
 /* source "crm" table "sales": a table of a database the command line names. */
 db_source: SOURCE STRING TABLE STRING
-        { $$ = mk(ctx, N_SOURCE, @$); $$->name = $2->str; $$->name_loc = $2->loc; $$->a = $4;
+        { $$ = mk(ctx, N_SOURCE, @$); $$->name = $2->str; $$->name_loc = $2->loc; $$->a = $4; $$->b = $2;
           $$->str = arena_printf(ctx->arena, "%s:%s", $2->str, $4->str); }
        ;
 

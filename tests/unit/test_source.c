@@ -107,7 +107,7 @@ static int mem_next(RowSource *s, SrcRow *row)
         p = bar;
     }
     long w = m->at > 0 && m->weights ? m->weights[m->at - 1] : 1;
-    *row = (SrcRow){nf, m->fields, m->lens, m->at + 1, w};
+    *row = (SrcRow){nf, m->fields, m->lens, m->at + 1, w, NULL};
     m->at++;
     return 1;
 }
@@ -287,7 +287,7 @@ static void test_locate_as_csv(void **state)
     char f0[] = "a,b", f1[] = "line1\nsé\"q", f2[] = "x";
     char *fields[] = {f0, f1, f2};
     size_t lens[] = {3, strlen(f1), 1};
-    SrcRow row = {3, fields, lens, 7, 1};
+    SrcRow row = {3, fields, lens, 7, 1, NULL};
     SrcPos at;
     Buf b = {0};
     src_locate_as_csv(&row, 2, 4096, &at, &b);
@@ -369,7 +369,7 @@ static void test_memory_source_into_actuals(void **state)
     static const long weights[] = {3, 2, 4, 10};
     RowSource *src = mem_open("db:sales", rows, 5, weights);
     Actuals *a = act_new(t->p);
-    assert_int_equal(act_load_source(a, src, NULL, false), 0);
+    assert_int_equal(act_load_source(a, src, NULL, (Loc){0}, false), 0);
     src_close(src);
     assert_num(act_sum(a, metric(t, "revenue"), member(t, "zhang"), 0, 0), "300");
     assert_int_equal(act_count(a, metric(t, "revenue"), member(t, "zhang"), 0, 0), 3);
@@ -395,7 +395,7 @@ static void test_memory_source_errors(void **state)
     RowSource *src = mem_open("db:sales", rows, 4, NULL);
     ((MemSource *)src)->fail_at = 3;
     Actuals *a = act_new(t->p);
-    assert_int_equal(act_load_source(a, src, NULL, false), -1);
+    assert_int_equal(act_load_source(a, src, NULL, (Loc){0}, false), -1);
     src_close(src);
     act_free(a);
     char *out = flushed(t);
