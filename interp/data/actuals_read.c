@@ -636,6 +636,7 @@ static int request_groups(Loader *ld)
     if (!src_is_table(ld->src))
         return 0;
     SrcRole *roles = xcalloc(ld->nheader + 1, sizeof *roles);
+    int months = ld->a->p->actuals_months;
     roles[ld->time_field] = ld->time_is_date ? SRC_DATE : SRC_MONTH;
     for (int i = 0; i < ld->nlc; i++)
         roles[ld->lc[i].field] = SRC_KEY;
@@ -645,7 +646,7 @@ static int request_groups(Loader *ld)
                      .n = ld->nheader,
                      .by_day = ld->a->wk != NULL,
                      .first_month = ld->fy_start,
-                     .last_month = ld->fy_start + 11,
+                     .last_month = ld->fy_start + (months > 0 && months < 12 ? months - 1 : 11),
                      .prepare_only = ld->a->p->sources_checked};
     int rc = src_request(ld->src, &rq);
     free(roles);

@@ -38,6 +38,7 @@ typedef struct Program {
     const char *const *sources; /* --source NAME=URI (the caller's), see data/source.h */
     int nsources;
     bool sources_checked; /* check: a database's actuals are checked, not read */
+    int actuals_months;   /* --as-of: a database reads the first N fiscal months; 0: all */
     bool no_files;        /* fuzzing: no file system access at all */
     bool data_error;      /* a file could not be read: exit 2 */
     int syntax_errors;

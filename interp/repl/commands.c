@@ -325,6 +325,12 @@ static void cmd_actuals(Repl *S, const Cmd *c)
     }
     ReplState next;
     repl_state_copy(&next, &S->st);
+    if (strcmp(c->arg, "reload") == 0) { /* read the sources again, whatever their markers say */
+        repl_actuals_unref(S->ra);
+        S->ra = NULL;
+        change_setting(S, &next, ":actuals", "actuals", c->arg);
+        return;
+    }
     if (set_actuals(S, c, &next))
         change_setting(S, &next, ":actuals", "actuals", c->arg);
     else
@@ -452,8 +458,8 @@ const ReplCommand repl_command_table[] = {
      "write the plan with the what-ifs applied, formatted"},
     {"save!", cmd_save_over, RC_FILES, false, ":save! FILE",
      "the same over an existing file (:save asks first, or refuses without a terminal)"},
-    {"actuals", cmd_actuals, RC_FILES, false, ":actuals [CSV...|none]",
-     "actuals to use (none: the plan's own)"},
+    {"actuals", cmd_actuals, RC_FILES, false, ":actuals [CSV...|none|reload]",
+     "actuals to use (none: the plan's own; reload: read them again)"},
     {"as-of", cmd_as_of, RC_NAMES, false, ":as-of [YYYY-MM|DAY|WEEK|none]",
      "review up to this month, day or week"},
     {"format", cmd_format, RC_FORMATS, false, ":format [FORMAT]", "how tables are printed"},

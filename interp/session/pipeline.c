@@ -347,6 +347,8 @@ static bool stage_actuals(Session *S)
     if (S->scenario || !actuals_needed(S))
         return true; /* under a scenario, actuals are targets times its attainment */
     bool none = false;
+    if (S->o->as_of && S->as_of >= 0) /* a database leaves out the months after --as-of */
+        S->p->actuals_months = S->as_of + 1;
     S->act = act_load_all(S->p, S->o->actuals, S->o->nactuals, S->o->lenient, &none);
     return !S->d.nerrors;
 }
