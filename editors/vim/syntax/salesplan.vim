@@ -25,8 +25,8 @@ syntax keyword salesplanConditional if then else
 syntax keyword salesplanLogical and or not
 syntax keyword salesplanKeyword bottom bracket by cap curve deviation equally expect flag for from
 syntax keyword salesplanKeyword given growth in kpi levels like notes overassign per proportional rank
-syntax keyword salesplanKeyword rating reforecast reserve rest score seasonality status step table to
-syntax keyword salesplanKeyword weight weights where within
+syntax keyword salesplanKeyword rating reforecast reserve rest score seasonality source status step
+syntax keyword salesplanKeyword table to weight weights where within
 syntax keyword salesplanPeriod jan feb mar apr may jun jul aug sep oct nov dec Q1 Q2 Q3 Q4 H1 H2
 syntax match salesplanPeriod "\k\@1<!FY\d\{4}\k\@!"
 
