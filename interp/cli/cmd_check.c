@@ -9,7 +9,7 @@
 #include "cli/cli.h"
 
 static const char check_usage[] =
-    "usage: salesplan check [--format text|json|github] [--allow-path DIR]\n"
+    "usage: salesplan check [--format text|json|github] [--allow-path DIR] [--source NAME=URI]\n"
     "                       [--max-steps N] [--as-of YYYY-MM] [--strict] FILE...\n"
     "\n"
     "Parses each plan with its imports and data files and reports every problem\n"
@@ -23,6 +23,8 @@ static const char check_usage[] =
     "                    \"errors\": N, \"warnings\": N}\n"
     "  --format github   ::error file=F,line=L,col=C::MESSAGE lines on stdout\n"
     "  --allow-path DIR  also let plans read data files below DIR\n"
+    "  --source NAME=URI where source NAME of the plan is: postgresql://... or\n"
+    "                    sqlite:FILE (else $SALESPLAN_SOURCE_NAME)\n"
     "  --max-steps N     stop an evaluation after N steps (default 10000000\n"
     "                    + 1000 per member)\n"
     "  --as-of YYYY-MM   judge reviews up to this month (default: the last month\n"

@@ -194,7 +194,8 @@ static int diff_plans(const CliOpts *o)
 static const char diff_usage[] =
     "usage: salesplan diff OLD.plan NEW.plan [--show SPEC]... [--actuals CSV]...\n"
     "                      [--format {text-formats}] [--csv-raw-text] [--csv-bom]\n"
-    "                      [--labels] [--allow-path DIR] [--max-steps N] [--lang en|zh]\n"
+    "                      [--labels] [--allow-path DIR] [--source NAME=URI]\n"
+    "                      [--max-steps N] [--lang en|zh]\n"
     "\n"
     "What a change to a plan does to its numbers.  Both plans are evaluated as\n"
     "'salesplan run' would, and every table either plan shows (or each --show) is\n"
@@ -215,6 +216,8 @@ static const char diff_usage[] =
     "                    bom = true in the new plan's header)\n"
     "  --labels          rows and columns matched and shown by their members' labels\n"
     "  --allow-path DIR  also let the plans read data files below DIR\n"
+    "  --source NAME=URI where source NAME of the plan is: postgresql://... or\n"
+    "                    sqlite:FILE (else $SALESPLAN_SOURCE_NAME)\n"
     "  --max-steps N     stop an evaluation after N steps (default 10000000\n"
     "                    + 1000 per member)\n"
     "\n"

@@ -9,7 +9,7 @@
 static const char report_usage[] =
     "usage: salesplan report FILE [--actuals CSV]... [--as-of YYYY-MM] [--scenario NAME]\n"
     "                        [--show SPEC]... [-o FILE] [--lenient] [--allow-path DIR]\n"
-    "                        [--max-cells N] [--max-steps N]\n"
+    "                        [--source NAME=URI] [--max-cells N] [--max-steps N]\n"
     "\n"
     "Checks and evaluates the plan as run does and writes one HTML page for\n"
     "managers: the plan's title, fiscal year and as-of month; every table the plan\n"
@@ -29,6 +29,8 @@ static const char report_usage[] =
     "  --scenario NAME   actuals made from the targets by one of the plan's scenarios\n"
     "  --lenient         skip actuals rows with unknown or contradicting members\n"
     "  --allow-path DIR  also let the plan read data files below DIR\n"
+    "  --source NAME=URI where source NAME of the plan is: postgresql://... or\n"
+    "                    sqlite:FILE (else $SALESPLAN_SOURCE_NAME)\n"
     "  --max-cells N     refuse allocations of more than N cells (default 50000000)\n"
     "  --max-steps N     stop an evaluation after N steps\n"
     "\n"

@@ -24,7 +24,8 @@
 
 const char repl_usage[] =
     "usage: salesplan repl [FILE] [--actuals CSV]... [--as-of YYYY-MM] [--format FORMAT]\n"
-    "                      [--allow-path DIR] [--max-steps N] [--lang en|zh]\n"
+    "                      [--allow-path DIR] [--source NAME=URI] [--max-steps N]\n"
+    "                      [--lang en|zh]\n"
     "\n"
     "An interactive what-if session on a plan (none: start from an empty plan).\n"
     "Type a statement to try it on top of the plan: it replaces the declaration\n"
@@ -44,8 +45,8 @@ const char repl_usage[] =
     "  :save FILE         write the plan with the what-ifs applied, formatted\n"
     "  :save! FILE        the same over an existing file (:save asks first at a\n"
     "                     terminal, and refuses without one)\n"
-    "  :actuals [CSV...|none|reload]  actuals to use (none: the plan's own; reload: read them "
-    "again)\n"
+    "  :actuals [CSV...|none]  actuals to use (none: the plan's own)\n"
+    "  :actuals reload    read the actuals again (a database's table changed)\n"
     "  :as-of [YYYY-MM|DAY|WEEK|none]   review up to this month, day or week\n"
     "  :format [{text-formats}]  how tables are printed\n"
     "  :report [TITLE]    print a report of the plan (no title: list them)\n"
