@@ -84,8 +84,10 @@ static void fn_in(sqlite3_context *cx, int argc, sqlite3_value **argv)
     sqlite3_result_int(cx, a && b && memcmp(s, a, 10) >= 0 && memcmp(s, b, 10) <= 0);
 }
 
+/* An aggregate's state.  SQLite aligns it to 8 bytes only, so the 16-byte
+ * Num is kept as bytes (memcpy in and out). */
 typedef struct {
-    Num sum;
+    unsigned char sum[sizeof(Num)];
     long long count;
 } Agg;
 
@@ -109,10 +111,15 @@ static void sum_step(sqlite3_context *cx, int argc, sqlite3_value **argv)
         sqlite3_free(msg);
         return;
     }
-    if (num_add(g->sum, v, &g->sum) != NUM_OK) {
+    Num sum;
+    memcpy(&sum, g->sum, sizeof sum);
+    if (g->count == 0)
+        sum = NUM_ZERO;
+    if (num_add(sum, v, &sum) != NUM_OK) {
         sqlite3_result_error(cx, "the values add up to more than the largest number", -1);
         return;
     }
+    memcpy(g->sum, &sum, sizeof sum);
     g->count++;
 }
 
@@ -120,10 +127,13 @@ static void sum_final(sqlite3_context *cx)
 {
     Agg *g = sqlite3_aggregate_context(cx, 0);
     char buf[NUM_BUFSZ];
-    if (!g || g->count == 0)
+    Num sum;
+    if (!g || g->count == 0) {
         sqlite3_result_null(cx);
-    else
-        sqlite3_result_text(cx, num_str(g->sum, buf), -1, SQLITE_TRANSIENT);
+        return;
+    }
+    memcpy(&sum, g->sum, sizeof sum);
+    sqlite3_result_text(cx, num_str(sum, buf), -1, SQLITE_TRANSIENT);
 }
 
 static void count_step(sqlite3_context *cx, int argc, sqlite3_value **argv)
