@@ -512,6 +512,37 @@ static int find_order(DbSource *d)
     return 0;
 }
 
+typedef struct {
+    const char *want;
+    char *best;
+    int best_d;
+} Closest;
+
+static void closer(void *arg, const char *name)
+{
+    Closest *c = arg;
+    int d = edit_distance(c->want, name, c->best_d - 1);
+    if (d < c->best_d || (d == c->best_d && c->best && strcmp(name, c->best) < 0)) {
+        free(c->best);
+        c->best = xstrdup(name);
+        c->best_d = d;
+    }
+}
+
+/* The error of a table that is not there, with the closest name there is. */
+static int no_table(DbSource *d)
+{
+    const char *dot = strchr(d->table, '.');
+    int limit = (int)strlen(d->table) / 3 + 1;
+    Closest c = {dot ? dot + 1 : d->table, NULL, (limit > 3 ? 3 : limit) + 1};
+    if (d->eng->tables)
+        d->eng->tables(d, closer, &c);
+    int rc = c.best ? db_fail(d, "no table '%s' (did you mean '%s'?)", d->table, c.best)
+                    : db_fail(d, "no table '%s' (or it has no columns)", d->table);
+    free(c.best);
+    return rc;
+}
+
 RowSource *db_open(const DbEngine *eng, const char *where, const char *table, const char *order,
                    const char *name, int (*open_conn)(DbSource *d, const char *where), char **err)
 {
@@ -535,7 +566,7 @@ RowSource *db_open(const DbEngine *eng, const char *where, const char *table, co
         free(schema);
     }
     if (rc == 0 && d->ncols == 0)
-        rc = db_fail(d, "no table '%s' (or it has no columns)", table);
+        rc = no_table(d);
     if (rc == 0)
         rc = find_order(d);
     if (rc == 0) {

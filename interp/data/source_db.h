@@ -65,6 +65,9 @@ typedef struct {
     /* The next result row: 1 (vals[i] NULL for an SQL NULL), 0 at the end,
      * -1 with db_fail. */
     int (*fetch)(DbSource *d, const char ***vals, const size_t **lens);
+    /* The names of the tables and views the user sees, each passed to fn
+     * (for a did-you-mean); may be NULL. */
+    void (*tables)(DbSource *d, void (*fn)(void *arg, const char *name), void *arg);
     /* A cheap change marker of the table (appended). */
     void (*marker)(DbSource *d, Buf *out);
     void (*close)(DbSource *d);

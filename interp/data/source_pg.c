@@ -223,6 +223,17 @@ static int pg_fetch(DbSource *d, const char ***vals, const size_t **lens)
     return 1;
 }
 
+static void pg_tables(DbSource *d, void (*fn)(void *arg, const char *name), void *arg)
+{
+    const char *sql = "SELECT relname FROM pg_catalog.pg_class WHERE relkind IN ('r', 'v', 'm', "
+                      "'p', 'f') AND pg_catalog.pg_table_is_visible(oid) ORDER BY 1";
+    PGresult *r = PQexec(pg(d)->pg, sql);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        for (int i = 0; i < PQntuples(r); i++)
+            fn(arg, PQgetvalue(r, i, 0));
+    PQclear(r);
+}
+
 /* The table's size and the statistics' counts of rows written: cheap, and
  * they change when rows do (a view's do not: :actuals reload). */
 static void pg_marker(DbSource *d, Buf *out)
@@ -276,6 +287,7 @@ static const DbEngine pg_engine = {
     .count = pg_count,
     .start = pg_start,
     .fetch = pg_fetch,
+    .tables = pg_tables,
     .marker = pg_marker,
     .close = pg_close,
 };

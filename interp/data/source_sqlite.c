@@ -329,6 +329,16 @@ static int lite_fetch(DbSource *d, const char ***vals, const size_t **lens)
     return 1;
 }
 
+static void lite_tables(DbSource *d, void (*fn)(void *arg, const char *name), void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY 1";
+    if (sqlite3_prepare_v2(lite(d)->db, sql, -1, &st, NULL) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW)
+            fn(arg, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+}
+
 /* The file's size, time and inode (and its write-ahead log's). */
 static void lite_marker(DbSource *d, Buf *out)
 {
@@ -368,6 +378,7 @@ static const DbEngine lite_engine = {
     .count = lite_count,
     .start = lite_start,
     .fetch = lite_fetch,
+    .tables = lite_tables,
     .marker = lite_marker,
     .close = lite_close,
 };
