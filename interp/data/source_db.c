@@ -47,6 +47,8 @@ int db_fail(DbSource *d, const char *fmt, ...)
     va_end(ap);
     while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == ' '))
         b.len--;
+    if (b.data)
+        b.data[b.len] = '\0';          /* buf_cstr reads to the terminator, not to len */
     for (size_t i = 0; i < b.len; i++) /* one line: an engine's message may have several */
         if (b.data[i] == '\n' || b.data[i] == '\t')
             b.data[i] = ' ';
