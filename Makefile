@@ -261,6 +261,18 @@ SIZE ?= M
 bench-w1: $(BIN)
 	bash bench/w1.sh $(SIZE)
 
+# actuals, rosters, histories and targets from PostgreSQL (a private server: tests/db/pg.sh)
+# and SQLite against the same plans reading CSV: W1 at S and M, the examples, bad data,
+# failing databases, SQL injection (tests/db/run.sh); bench-db times W1 from PostgreSQL
+# (SIZE, default L) against psql alone and the CSV, and a 100M-row table (bench/db.sh)
+.PHONY: check-db bench-db
+check: check-db
+check-db: $(BIN)
+	@BUILD='$(BUILD)' sh tests/db/run.sh ./$(BIN)
+
+bench-db: $(BIN)
+	bash bench/db.sh $(if $(filter command line environment,$(origin SIZE)),$(SIZE),L)
+
 # salesplan repl: transcripts (tests/repl/NAME.in -> NAME.expected, without a terminal) and
 # readline in a pty (tests/repl/pty_test.py); bench-repl times what-ifs on 10,000 reps
 .PHONY: check-repl bench-repl
