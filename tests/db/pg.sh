@@ -48,7 +48,7 @@ if [ "$(id -u)" = 0 ]; then
     pg_user=salesplan_pg
     if ! id "$pg_user" >/dev/null 2>&1; then
         useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
-            "$pg_user" || die "cannot create the system user $pg_user"
+            "$pg_user" || id "$pg_user" >/dev/null 2>&1 || die "cannot create the system user $pg_user"
     fi
 fi
 as_pg() {
