@@ -30,6 +30,8 @@
 #             user may not read, a missing table, schema or column, a source not supplied
 #             (and SALESPLAN_SOURCE_CRM, and --source winning over it): exit 2, one error
 #             line, nothing on standard output
+#   types     the same rows as double precision, integer, numeric(14,4), varchar, real,
+#             smallint and text holding decimals; dates as timestamp and timestamptz
 #   check     ok on a table whose rows would fail run, and the server's log shows no query
 #             of the rows (while run's shows one)
 #   injection hostile table and column names (quotes, semicolons, --, /* */) read correctly
@@ -386,6 +388,33 @@ bad_plan rep_as_metric 'actuals "data/team_review_actuals.csv"' \
 both rep_as_metric run rep_as_metric.plan
 refused "a metric mapped to a text column of names (PostgreSQL)" rep_as_metric.pg "crm:team_review_actuals"
 refused "a metric mapped to a text column of names (SQLite)" rep_as_metric.lite "crm:team_review_actuals"
+
+# ---- column types ------------------------------------------------------------------------
+
+# the same rows in other PostgreSQL types: sums of double precision and integer columns,
+# months of timestamp and timestamptz columns (the month in the session's time zone)
+sh "$here/load.sh" pg tra_types "$tra" --type month=text --type rep=varchar --type revenue="double precision" \
+    --type new_customers=integer --type collected="numeric(14,4)" &&
+    sh "$here/load.sh" pg wk_ts "$top/examples/data/weekly_actuals_2027.csv" --type date=timestamp \
+        --type revenue=real --type visits=smallint &&
+    sh "$here/load.sh" pg wk_tstz "$top/examples/data/weekly_actuals_2027.csv" --type date=timestamptz \
+        --type revenue=text --type visits=text &&
+    psql_su -c 'GRANT SELECT ON tra_types, wk_ts, wk_tstz TO planner' || exit 2
+bad_plan tra_types 'actuals "data/team_review_actuals.csv"' 'actuals from source "crm" table "tra_types"'
+cap tra_types.csv "$tmp/csv" "$bin" run tra_types.plan
+cap tra_types.pg "$tmp/db" "$bin" run tra_types.plan --source "crm=$planner"
+same "double precision, integer and numeric(14,4) columns" tra_types.csv tra_types.pg
+for t in wk_ts wk_tstz; do
+    sed "s|^actuals from source \"crm\" table \"weekly_actuals_2027\"|actuals from source \"crm\" table \"$t\"|" \
+        "$tmp/db/weekly.plan" >"$tmp/db/$t.plan"
+    cp "$tmp/csv/weekly.plan" "$tmp/csv/$t.plan"
+    grep -q "table \"$t\"" "$tmp/db/$t.plan" || fail "$t" "the plan was not made"
+    for asof in "" 2027-10-12; do
+        cap "$t$asof.csv" "$tmp/csv" "$bin" run "$t.plan" ${asof:+--as-of $asof}
+        cap "$t$asof.pg" "$tmp/db" "$bin" run "$t.plan" ${asof:+--as-of $asof} --source "crm=$planner"
+        same "dates in a $t column${asof:+ (--as-of $asof)}" "$t$asof.csv" "$t$asof.pg"
+    done
+done
 
 # ---- failures ----------------------------------------------------------------------------
 
