@@ -514,6 +514,17 @@ else
     ok "check sends no query of the rows"
 fi
 
+# SALESPLAN_SQL_LOG: the aggregating query, which psql can run as it is (bench/db.sh times it)
+rm -f "$tmp/sql.log"
+cap sql_log "$tmp/db" env "SALESPLAN_SQL_LOG=$tmp/sql.log" "$bin" run team_review.plan --source "crm=$planner"
+groups=$(grep -F 'FROM "team_review_actuals"' "$tmp/sql.log" 2>/dev/null | grep 'GROUP BY' | head -n 1 |
+         psql -X -At -U planner 2>&1 | wc -l)
+if [ "$(rc_of sql_log)" != 0 ] || [ "$groups" != 72 ]; then
+    fail "SALESPLAN_SQL_LOG" "exit status $(rc_of sql_log); the logged query gives $groups rows in psql, not 72"
+else
+    ok "SALESPLAN_SQL_LOG"
+fi
+
 # ---- injection ---------------------------------------------------------------------------
 
 pg_before=$(pg_tables)
