@@ -92,15 +92,16 @@ static inline uint64_t key_hash(const char *s, size_t n, uint64_t a, uint64_t b)
 }
 
 /* The slot of s[0..n) (n > 0), or of the empty slot where it would go. */
-static inline size_t map_slot(const LevelMap *lm, const char *s, size_t n)
+static inline __attribute__((always_inline)) size_t map_slot(const LevelMap *lm, const char *s,
+                                                             size_t n)
 {
     uint64_t a, b;
     key_words(s, n, &a, &b);
     size_t i = key_hash(s, n, a, b) & lm->mask;
     for (;; i = (i + 1) & lm->mask) {
         const LEntry *e = &lm->e[i];
-        if (!e->len || (e->a == a && e->b == b && (e->len & LEN_MASK) == n &&
-                        (n <= 16 || memcmp(lm->keys[i], s, n) == 0)))
+        if (!e->len || (e->a == a && (e->len & LEN_MASK) == n &&
+                        (n <= 8 || (lm->b[i] == b && (n <= 16 || memcmp(lm->keys[i], s, n) == 0)))))
             return i;
     }
 }
@@ -123,7 +124,7 @@ static void map_put(LevelMap *lm, const char *key, int32_t g, bool label)
             e->g = AMBIGUOUS;
         return;
     }
-    key_words(key, n, &e->a, &e->b);
+    key_words(key, n, &e->a, &lm->b[i]);
     e->len = (uint32_t)n | (label ? LABEL_BIT : 0);
     e->g = g;
     lm->keys[i] = key;
@@ -142,6 +143,7 @@ LevelMap *ac_level_map(Actuals *a, const Dim *d, int dim, int depth)
     while (cap < keys + keys / 2) /* at most two thirds full */
         cap *= 2;
     lm->e = xcalloc(cap, sizeof *lm->e);
+    lm->b = xcalloc(cap, sizeof *lm->b);
     lm->keys = xcalloc(cap, sizeof *lm->keys);
     lm->mask = cap - 1;
     for (int pass = 0; pass < 2; pass++)
@@ -159,6 +161,7 @@ void ac_level_maps_free(Actuals *a)
     for (int d = 0; d < a->ndims; d++)
         for (int l = 0; l < a->nlevels[d]; l++) {
             free(a->maps[d][l].e);
+            free(a->maps[d][l].b);
             free(a->maps[d][l].keys);
             a->maps[d][l] = (LevelMap){0};
         }
@@ -373,10 +376,10 @@ static int value_slow(Loader *ld, const SrcRow *row, const MetricCol *mc, Num *v
 /* Hands a row's checked values (has[i]: metric column i has one), the sum
  * of count rows, to the store's write path, for month and the members
  * deep[]. */
-static inline __attribute__((always_inline)) void accumulate(Loader *ld, int month, int week,
-                                                             const int32_t *deep, const Num *vals,
-                                                             const bool *has, uint64_t count,
-                                                             const long *counts)
+static inline __attribute__((always_inline)) void accumulate(Loader *ld, Pending *pd, int month,
+                                                             int week, const int32_t *deep,
+                                                             const Num *vals, const bool *has,
+                                                             uint64_t count, const long *counts)
 {
     int ndims = ld->a->ndims;
     size_t stride = ld->a->stride;
@@ -384,7 +387,8 @@ static inline __attribute__((always_inline)) void accumulate(Loader *ld, int mon
         if (!has[i])
             continue;
         uint64_t n = counts ? (uint64_t)counts[ld->mc[i].field] : count;
-        ac_put(ld->mc[i].ms, ndims, ld->gdim, deep, ld->ngroups, month, stride, week, vals[i].v, n);
+        ac_put(pd, ld->mc[i].ms, ndims, ld->gdim, deep, ld->ngroups, month, stride, week, vals[i].v,
+               n);
         ld->months |= 1u << month;
         if (week >= 0)
             ld->weeks |= (uint64_t)1 << week;
@@ -428,8 +432,8 @@ static int row_values(Loader *ld, const SrcRow *row, int month)
                       ld->mc[i].ms->metric->name);
             return -1;
         }
-    accumulate(ld, month, row_week(ld, row), ld->deep, ld->vals, ld->has, (uint64_t)row->weight,
-               row->counts);
+    accumulate(ld, NULL, month, row_week(ld, row), ld->deep, ld->vals, ld->has,
+               (uint64_t)row->weight, row->counts);
     return 1;
 }
 
@@ -520,10 +524,10 @@ static bool fast_add(Loader *ld, const SrcRow *row)
             ld->mc[i].ms->room -= ld->vals[i].v < 0 ? -ld->vals[i].v : ld->vals[i].v;
     int week = row_week(ld, row);
     if (__builtin_expect(row->weight == 1, 1)) /* a constant count: one increment per cell */
-        accumulate(ld, (int)month, week, ld->deep, ld->vals, ld->has, 1, NULL);
+        accumulate(ld, &ld->pending, (int)month, week, ld->deep, ld->vals, ld->has, 1, NULL);
     else
-        accumulate(ld, (int)month, week, ld->deep, ld->vals, ld->has, (uint64_t)row->weight,
-                   row->counts);
+        accumulate(ld, &ld->pending, (int)month, week, ld->deep, ld->vals, ld->has,
+                   (uint64_t)row->weight, row->counts);
     return true;
 }
 
@@ -581,6 +585,7 @@ int ac_read_range(Loader *ld)
         if (!fast_add(ld, &row))
             add_row(ld, &row);
     }
+    pending_flush(&ld->pending);
     return rc;
 }
 
