@@ -3,12 +3,16 @@
  * interface (source.h): it never sees a file.
  *
  * Two row paths: fast_add takes the common row (a YYYY-MM-DD date, names
- * found as written, plain short decimals) without a diagnostic in sight;
- * any other row goes to add_row, which trims, checks everything and
- * reports.  Neither allocates (but add_row for a name it does not find
- * that is not ASCII: it looks for its NFC form): names are found in one open-addressing
- * table per level, and both hand a row's values to the store's one write
- * path (ac_put), for the deepest member the row names; ac_roll_up adds
+ * found as written, plain short decimals) without a diagnostic in sight
+ * (fast_add_one when the source has one level column and one metric
+ * column: the same checks with the row's values in registers); any other
+ * row goes to add_row, which trims, checks everything and reports.  Neither
+ * allocates (but add_row for a name it does not find that is not ASCII: it
+ * looks for its NFC form): names are found in one open-addressing table
+ * per level, and both hand a row's values to the store's one write path
+ * (ac_put), for the deepest member the row names; the common rows' adds
+ * are held back a few rows behind a prefetch of their cell (Pending in
+ * actuals_int.h), written before ac_read_range returns; ac_roll_up adds
  * those to the ancestors after each source.  A big source is read by
  * several threads (actuals_threads.c), each running ac_read_range over a
  * part of it.  It must never keep rows or use floating point.
