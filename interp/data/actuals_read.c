@@ -35,20 +35,23 @@ static const int64_t pow10_tab[13] = {
  * point, nothing else) as a Num's scaled value; false for anything else. */
 static inline bool fast_decimal(const char *s, size_t n, __int128 *out)
 {
-    size_t neg = s[0] == '-', dot = 0;
-    uint64_t v = 0;
+    size_t neg = s[0] == '-';
     if (n - neg - 1 > 18) /* 1..19 bytes after the sign */
         return false;
-    for (size_t i = neg; i < n; i++) {
-        unsigned d = (unsigned)(s[i] - '0');
-        if (d <= 9)
-            v = v * 10 + d;
-        else if (s[i] == '.' && !dot && i > neg && i + 1 < n && n - i - 1 <= 12)
-            dot = i;
-        else
+    const char *p = s + neg, *e = s + n, *ip = p, *fp;
+    uint64_t v = 0;
+    while (p < e && (unsigned)(*p - '0') <= 9)
+        v = v * 10 + (unsigned)(*p++ - '0');
+    size_t nf = 0;
+    if (p < e) { /* a point between digits, then 1 to 12 digits */
+        if (*p != '.' || p == ip || e - p - 1 < 1 || e - p - 1 > 12)
             return false;
+        for (fp = ++p; p < e && (unsigned)(*p - '0') <= 9; p++)
+            v = v * 10 + (unsigned)(*p - '0');
+        if (p < e)
+            return false;
+        nf = (size_t)(e - fp);
     }
-    size_t nf = dot ? n - dot - 1 : 0;
     __int128 x = (__int128)v * pow10_tab[12 - nf];
     *out = neg ? -x : x;
     return true;
@@ -111,7 +114,8 @@ static inline __attribute__((always_inline)) size_t map_slot(const LevelMap *lm,
 }
 
 /* The member's gindex, AMBIGUOUS, or -1 when nothing has this name. */
-static inline int32_t map_find(const LevelMap *lm, const char *s, size_t n)
+static inline __attribute__((always_inline)) int32_t map_find(const LevelMap *lm, const char *s,
+                                                              size_t n)
 {
     const LEntry *e = &lm->e[map_slot(lm, s, n)];
     return e->len ? e->g : -1;
