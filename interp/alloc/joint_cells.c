@@ -173,8 +173,11 @@ static Num *leaf_sums(const Alloc *A, int ai)
     const Axis *ax = &A->ax[ai];
     size_t stride = al_stride(A, ai), nl = ax->nleaves;
     Num *leafsum = xcalloc(nl + 1, sizeof *leafsum);
-    for (size_t c = 0; c < A->ncells; c++)
-        num_add(leafsum[(c / stride) % nl], A->exact[c], &leafsum[(c / stride) % nl]);
+    size_t c = 0; /* cell c = (o * nl + j) * stride + s: each sum in cell order, no division */
+    while (nl && c < A->ncells)
+        for (size_t j = 0; j < nl; j++)
+            for (size_t s = 0; s < stride && c < A->ncells; s++, c++)
+                num_add(leafsum[j], A->exact[c], &leafsum[j]);
     return leafsum;
 }
 
@@ -380,10 +383,10 @@ static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc, const int *
     gp->hi = xcalloc(nn, sizeof *gp->hi);
     gp->rlo = xcalloc(nr + 1, sizeof *gp->rlo);
     gp->rhi = xcalloc(nr + 1, sizeof *gp->rhi);
-    gp->crow = xmalloc(n * sizeof *gp->crow);
-    gp->cnode = xmalloc(n * sizeof *gp->cnode);
-    gp->crank = xmalloc(n * sizeof *gp->crank);
-    gp->cidx = xmalloc(n * sizeof *gp->cidx);
+    gp->crow = xmalloc_big(n * sizeof *gp->crow);
+    gp->cnode = xmalloc_big(n * sizeof *gp->cnode);
+    gp->crank = xmalloc_big(n * sizeof *gp->crank);
+    gp->cidx = xmalloc_big(n * sizeof *gp->cidx);
     gp->colx = xcalloc(nc + 1, sizeof *gp->colx);
     gp->colfloor = xcalloc(nc + 1, sizeof *gp->colfloor);
     gp->parent[0] = -1;
@@ -720,7 +723,7 @@ int al_compute(Engine *en, Alloc *A)
             rc = -1;
             break;
         }
-        Num *next = xmalloc((n * nl > 0 ? n * nl : 1) * sizeof *next);
+        Num *next = xmalloc_big((n * nl > 0 ? n * nl : 1) * sizeof *next);
         rc = split_along_axis(en, A, i, cur, n, next);
         free(cur);
         cur = next;
