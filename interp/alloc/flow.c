@@ -137,8 +137,8 @@ typedef struct {
 static Ranked *ranked_cells(const RoundProblem *rp)
 {
     size_t n = rp->ncells;
-    Ranked *order = xmalloc_big((n ? n : 1) * sizeof *order);
-    Ranked *tmp = xmalloc_big((n ? n : 1) * sizeof *tmp);
+    Ranked *order = xmalloc((n ? n : 1) * sizeof *order);
+    Ranked *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
     uint64_t max = 0;
     for (size_t k = 0; k < n; k++) {
         uint32_t c = (uint32_t)(n - 1 - k);
@@ -238,9 +238,9 @@ static void graph_init(Graph *g, int nnodes, size_t nedges)
     for (int i = 0; i < nnodes; i++)
         g->head[i] = -1;
     g->cap_edges = 2 * nedges;
-    g->to = xmalloc_big(g->cap_edges * sizeof *g->to);
-    g->next = xmalloc_big(g->cap_edges * sizeof *g->next);
-    g->cap = xmalloc_big(g->cap_edges * sizeof *g->cap);
+    g->to = xmalloc(g->cap_edges * sizeof *g->to);
+    g->next = xmalloc(g->cap_edges * sizeof *g->next);
+    g->cap = xmalloc(g->cap_edges * sizeof *g->cap);
 }
 
 static void graph_free(Graph *g)

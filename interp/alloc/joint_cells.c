@@ -383,10 +383,10 @@ static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc, const int *
     gp->hi = xcalloc(nn, sizeof *gp->hi);
     gp->rlo = xcalloc(nr + 1, sizeof *gp->rlo);
     gp->rhi = xcalloc(nr + 1, sizeof *gp->rhi);
-    gp->crow = xmalloc_big(n * sizeof *gp->crow);
-    gp->cnode = xmalloc_big(n * sizeof *gp->cnode);
-    gp->crank = xmalloc_big(n * sizeof *gp->crank);
-    gp->cidx = xmalloc_big(n * sizeof *gp->cidx);
+    gp->crow = xmalloc(n * sizeof *gp->crow);
+    gp->cnode = xmalloc(n * sizeof *gp->cnode);
+    gp->crank = xmalloc(n * sizeof *gp->crank);
+    gp->cidx = xmalloc(n * sizeof *gp->cidx);
     gp->colx = xcalloc(nc + 1, sizeof *gp->colx);
     gp->colfloor = xcalloc(nc + 1, sizeof *gp->colfloor);
     gp->parent[0] = -1;
@@ -723,7 +723,7 @@ int al_compute(Engine *en, Alloc *A)
             rc = -1;
             break;
         }
-        Num *next = xmalloc_big((n * nl > 0 ? n * nl : 1) * sizeof *next);
+        Num *next = xmalloc((n * nl > 0 ? n * nl : 1) * sizeof *next);
         rc = split_along_axis(en, A, i, cur, n, next);
         free(cur);
         cur = next;

@@ -6,9 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 
 static void oom(void)
 {
@@ -21,24 +18,6 @@ void *xmalloc(size_t n)
     void *p = malloc(n ? n : 1);
     if (!p)
         oom();
-    return p;
-}
-
-/* Blocks of this many bytes and more are asked to be backed by huge pages
- * (Linux): a few faults instead of one per 4 KiB page. */
-#define BIG_BYTES ((size_t)32 << 20)
-
-void *xmalloc_big(size_t n)
-{
-    void *p = xmalloc(n);
-#ifdef MADV_HUGEPAGE
-    if (n >= BIG_BYTES) { /* the whole pages inside the block */
-        uintptr_t from = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-        uintptr_t to = ((uintptr_t)p + n) & ~(uintptr_t)4095;
-        if (to > from)
-            madvise((void *)from, to - from, MADV_HUGEPAGE);
-    }
-#endif
     return p;
 }
 

@@ -19,9 +19,6 @@
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
-/* xmalloc for large arrays that are filled at once (an allocation's cells):
- * on Linux the block is backed by huge pages where the system allows. */
-void *xmalloc_big(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
