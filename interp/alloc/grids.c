@@ -69,8 +69,8 @@ static Num *table_exact(const Alloc *A, const Side *side)
     for (size_t c = 0; c < A->ncells; c++) {
         int r = side[0].pos_of_leaf[ri], k = side[1].pos_of_leaf[ki];
         if (r >= 0 && k >= 0)
-            num_add(exact[(size_t)r * nc + (size_t)k], A->exact[c],
-                    &exact[(size_t)r * nc + (size_t)k]);
+            num_add_inline(exact[(size_t)r * nc + (size_t)k], A->exact[c],
+                           &exact[(size_t)r * nc + (size_t)k]);
         if (--rleft == 0) {
             rleft = rs;
             ri = ri + 1 == rn ? 0 : ri + 1;

@@ -177,7 +177,7 @@ static Num *leaf_sums(const Alloc *A, int ai)
     while (nl && c < A->ncells)
         for (size_t j = 0; j < nl; j++)
             for (size_t s = 0; s < stride && c < A->ncells; s++, c++)
-                num_add(leafsum[j], A->exact[c], &leafsum[j]);
+                num_add_inline(leafsum[j], A->exact[c], &leafsum[j]);
     return leafsum;
 }
 
