@@ -273,6 +273,12 @@ check-db: $(BIN)
 bench-db: $(BIN)
 	bash bench/db.sh $(if $(filter command line environment,$(origin SIZE)),$(SIZE),L)
 
+# workload W2 of the shared peer benchmark: the allocation table against the DuckDB peer
+.PHONY: bench-w2
+REPS ?= 100000
+bench-w2: $(BIN)
+	bash bench/w2.sh $(REPS)
+
 # salesplan repl: transcripts (tests/repl/NAME.in -> NAME.expected, without a terminal) and
 # readline in a pty (tests/repl/pty_test.py); bench-repl times what-ifs on 10,000 reps
 .PHONY: check-repl bench-repl
@@ -375,6 +381,7 @@ help:
 	@echo "make bench-repl   what-ifs answered on 10,000 reps x 12 months (median under 50 ms)"
 	@echo "make check-w1     workload W1 (quarterly commission) against its C reference, byte for byte"
 	@echo "make bench-w1     W1 timed against the peers of ../shared/bench (SIZE=S|M|L, default M)"
+	@echo "make bench-w2     W2 (allocation table) against the DuckDB peer of ../shared/bench (REPS=N)"
 	@echo "make check-fmt    the formatter: cases, every plan idempotent and unchanged, random plans"
 	@echo "make check-tables metrics side by side equal their own tables, reforecast periods their"
 	@echo "                  months' sums, over every example and golden plan"

@@ -130,21 +130,34 @@ typedef struct {
     uint32_t cell;
 } Ranked;
 
-static int by_rank(const void *a, const void *b)
-{
-    const Ranked *x = a, *y = b;
-    if (x->rank != y->rank) /* ascending: head insertion reverses the order */
-        return x->rank < y->rank ? -1 : 1;
-    return x->cell > y->cell ? -1 : x->cell < y->cell; /* ties: declaration order first */
-}
-
-/* The cells by ascending remainder, ties in reverse declaration order. */
+/* The cells by ascending remainder, ties in reverse declaration order
+ * (head insertion in the flow's lists reverses it): a stable radix sort,
+ * 11 bits a pass, of the cells taken last to first, with only the passes
+ * the largest rank needs. */
 static Ranked *ranked_cells(const RoundProblem *rp)
 {
-    Ranked *order = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *order);
-    for (size_t c = 0; c < rp->ncells; c++)
-        order[c] = (Ranked){rp->cell_rank[c], (uint32_t)c};
-    qsort(order, rp->ncells, sizeof *order, by_rank);
+    size_t n = rp->ncells;
+    Ranked *order = xmalloc((n ? n : 1) * sizeof *order);
+    Ranked *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    uint64_t max = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t c = (uint32_t)(n - 1 - k);
+        order[k] = (Ranked){rp->cell_rank[c], c};
+        max |= rp->cell_rank[c];
+    }
+    for (int shift = 0; shift < 64 && (max >> shift); shift += 11) {
+        size_t count[2049] = {0};
+        for (size_t k = 0; k < n; k++)
+            count[((order[k].rank >> shift) & 2047) + 1]++;
+        for (size_t d = 1; d < 2049; d++)
+            count[d] += count[d - 1];
+        for (size_t k = 0; k < n; k++)
+            tmp[count[(order[k].rank >> shift) & 2047]++] = order[k];
+        Ranked *t = order;
+        order = tmp;
+        tmp = t;
+    }
+    free(tmp);
     return order;
 }
 

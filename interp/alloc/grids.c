@@ -63,12 +63,22 @@ static Num *table_exact(const Alloc *A, const Side *side)
     Num *exact = xcalloc(side[0].n * nc + 1, sizeof *exact);
     size_t rs = al_stride(A, side[0].axis), cs = al_stride(A, side[1].axis);
     size_t rn = A->ax[side[0].axis].nleaves, cn = A->ax[side[1].axis].nleaves;
+    /* the leaves at cell c, (c / rs) % rn and (c / cs) % cn, counted up
+     * instead of divided: ri moves on every rs cells, ki every cs */
+    size_t ri = 0, rleft = rs, ki = 0, kleft = cs;
     for (size_t c = 0; c < A->ncells; c++) {
-        int r = side[0].pos_of_leaf[(c / rs) % rn];
-        int k = side[1].pos_of_leaf[(c / cs) % cn];
+        int r = side[0].pos_of_leaf[ri], k = side[1].pos_of_leaf[ki];
         if (r >= 0 && k >= 0)
-            num_add(exact[(size_t)r * nc + (size_t)k], A->exact[c],
-                    &exact[(size_t)r * nc + (size_t)k]);
+            num_add_inline(exact[(size_t)r * nc + (size_t)k], A->exact[c],
+                           &exact[(size_t)r * nc + (size_t)k]);
+        if (--rleft == 0) {
+            rleft = rs;
+            ri = ri + 1 == rn ? 0 : ri + 1;
+        }
+        if (--kleft == 0) {
+            kleft = cs;
+            ki = ki + 1 == cn ? 0 : ki + 1;
+        }
     }
     return exact;
 }

@@ -173,8 +173,11 @@ static Num *leaf_sums(const Alloc *A, int ai)
     const Axis *ax = &A->ax[ai];
     size_t stride = al_stride(A, ai), nl = ax->nleaves;
     Num *leafsum = xcalloc(nl + 1, sizeof *leafsum);
-    for (size_t c = 0; c < A->ncells; c++)
-        num_add(leafsum[(c / stride) % nl], A->exact[c], &leafsum[(c / stride) % nl]);
+    size_t c = 0; /* cell c = (o * nl + j) * stride + s: each sum in cell order, no division */
+    while (nl && c < A->ncells)
+        for (size_t j = 0; j < nl; j++)
+            for (size_t s = 0; s < stride && c < A->ncells; s++, c++)
+                num_add_inline(leafsum[j], A->exact[c], &leafsum[j]);
     return leafsum;
 }
 

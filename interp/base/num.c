@@ -323,11 +323,7 @@ NumStatus num_parse(const char *s, size_t len, Num *out)
 
 NumStatus num_add(Num a, Num b, Num *out)
 {
-    i128 max = (i128)MAG_MAX;
-    if (a.v >= 0 ? b.v > max - a.v : b.v < -max - a.v)
-        return NUM_OVERFLOW;
-    out->v = a.v + b.v;
-    return NUM_OK;
+    return num_add_inline(a, b, out);
 }
 
 NumStatus num_sub(Num a, Num b, Num *out)

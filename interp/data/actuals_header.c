@@ -302,10 +302,10 @@ static void alloc_cells(Loader *ld)
         ms->has_column = true;
         for (int g = 0; g < ld->ngroups; g++) {
             int d = ld->gdim[g];
-            if (!ms->cells[d].lo)
+            if (!ms->cells[d].row)
                 ac_cells_alloc(&ms->cells[d], a->nmem[d] * a->stride);
         }
-        if (!ms->cells[a->ndims].lo)
+        if (!ms->cells[a->ndims].row)
             ac_cells_alloc(&ms->cells[a->ndims], a->stride);
     }
 }

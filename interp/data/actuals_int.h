@@ -23,24 +23,47 @@
 #include "data/cells.h"
 #include "data/source.h"
 
+/* What the per-row path adds to a cell: lo takes every value that fits in
+ * 64 bits until it would overflow (then it moves to Cells.hi), n counts rows
+ * until it would pass 32 bits (then Cells.nhi).  One 12-byte cell, so that a
+ * row costs one cache miss in a big roster, not one per array. */
+typedef struct __attribute__((packed, aligned(4))) {
+    int64_t lo;
+    uint32_t n;
+} RowCell;
+
 /* The (member, month) cells of one metric and dimension, [gindex * stride
  * + month] (stride 12; with a weekly review, 12 + WK_MAX_WEEKS: slot 12 + w
- * holds week w, every row being counted in its month and in its week): a sum is lo + hi, where lo
- * takes every value that fits in 64 bits until it would overflow and then moves to hi; a row count
- * is n + nhi. The per-row path touches only lo and n, in two arrays (the cache misses of a big
- * roster are what a load costs, and two small arrays measured faster than one of 12- or 16-byte
- * cells), and only of the deepest member a row names; hi and nhi are allocated when first needed.
- * After each file ac_roll_up adds every member's cells into sum and cnt of the member and its
- * ancestors: what queries read. */
+ * holds week w, every row being counted in its month and in its week): a sum is row.lo + hi, a
+ * row count is row.n + nhi.  The per-row path touches only row, and only of the deepest member a
+ * row names; hi and nhi are allocated when first needed.  After each file ac_roll_up adds every
+ * member's cells into sum and cnt of the member and its ancestors: what queries read. */
 typedef struct {
-    int64_t *lo; /* NULL: no file gave this dimension for the metric */
-    uint32_t *n;
-    Num *sum; /* after ac_roll_up: lo + hi of the member and all under it */
+    RowCell *row; /* NULL: no file gave this dimension for the metric */
+    Num *sum;     /* after ac_roll_up: row.lo + hi of the member and all under it */
     long *cnt;
     size_t size;
     Num *hi;
     int64_t *nhi;
 } Cells;
+
+/* Cell adds held back for a few rows (the per-row path of actuals_read.c):
+ * each cell is prefetched when its add is queued and written PENDING_LAG
+ * adds later, so that the cache miss of a big roster overlaps the next rows'
+ * parsing.  The order of adds does not matter: every cell is an exact sum. */
+#define PENDING_LAG 16
+
+typedef struct {
+    Cells *c; /* NULL: an empty slot */
+    size_t i;
+    __int128 v;
+    uint64_t count;
+} PendingAdd;
+
+typedef struct {
+    PendingAdd q[PENDING_LAG];
+    unsigned at; /* the next slot, which holds the oldest add */
+} Pending;
 
 typedef struct {
     const Node *metric;
@@ -51,12 +74,15 @@ typedef struct {
                       * far: keeping it >= 0 bounds every partial sum */
 } MStore;
 
-/* A slot of a level's open-addressing table of names and labels: the key
- * itself when it has at most 16 bytes, so a lookup touches one slot. */
+/* A slot of a level's open-addressing table of names and labels: 16 bytes,
+ * so that the table of a big roster stays in cache.  a is the first of the
+ * key's key_words, which with its length identifies a key of at most 8
+ * bytes: a lookup touches one slot; a longer key also compares the second
+ * word (LevelMap.b) and, past 16 bytes, the key itself. */
 typedef struct {
-    uint64_t a, b; /* key_words of the key */
-    uint32_t len;  /* | LABEL_BIT for a label; 0: an empty slot */
-    int32_t g;     /* the member's gindex, or AMBIGUOUS */
+    uint64_t a;
+    uint32_t len; /* | LABEL_BIT for a label; 0: an empty slot */
+    int32_t g;    /* the member's gindex, or AMBIGUOUS */
 } LEntry;
 
 #define LABEL_BIT 0x80000000u
@@ -64,7 +90,8 @@ typedef struct {
 #define AMBIGUOUS (-2)
 
 typedef struct {
-    LEntry *e;         /* mask + 1 slots, at most half full */
+    LEntry *e;         /* mask + 1 slots, at most two thirds full */
+    uint64_t *b;       /* the second of each slot's key_words */
     const char **keys; /* the key of each slot (for longer keys and suggestions) */
     size_t mask;
 } LevelMap;
@@ -164,6 +191,7 @@ typedef struct {
     Loc skip_loc, outside_loc;
     char skip_msg[200];
     Buf scratch;
+    Pending pending; /* the common rows' cell adds not yet written */
 } Loader;
 
 /* The arguments of "'%.*s%s'" for a cell quoted in a message. */
@@ -181,13 +209,13 @@ static inline int clamp_int(long v)
 /* Allocates the four arrays every Cells has (size cells, zeroed). */
 void ac_cells_alloc(Cells *c, size_t size);
 
-/* Allocates only what the row path writes (lo and n): a worker's cells. */
+/* Allocates only what the row path writes (row): a worker's cells. */
 void ac_cells_alloc_rows(Cells *c, size_t size);
 
 /* Frees a Cells' arrays (and sets them NULL). */
 void ac_cells_free(Cells *c);
 
-/* Adds the rows of src (lo, n and their spills: a worker's cells of the
+/* Adds the rows of src (row and its spills: a worker's cells of the
  * same size) to dst.  Exact when the sum of |value| of every row of both
  * is within the metric's bound, which the caller checks. */
 void ac_cells_add(Cells *dst, const Cells *src);
@@ -219,16 +247,47 @@ static inline bool bound_add(MStore *ms, __int128 v)
 static inline __attribute__((always_inline)) void ac_cell_add(Cells *c, size_t i, __int128 v,
                                                               bool v64, uint64_t count)
 {
+    RowCell *rc = &c->row[i];
     int64_t r;
     uint32_t n;
-    if (__builtin_expect(count >> 32 || __builtin_add_overflow(c->n[i], (uint32_t)count, &n), 0))
+    if (__builtin_expect(count >> 32 || __builtin_add_overflow(rc->n, (uint32_t)count, &n), 0))
         ac_count_spill(c, i, count);
     else
-        c->n[i] = n;
-    if (__builtin_expect(v64 && !__builtin_add_overflow(c->lo[i], (int64_t)v, &r), 1))
-        c->lo[i] = r;
+        rc->n = n;
+    if (__builtin_expect(v64 && !__builtin_add_overflow(rc->lo, (int64_t)v, &r), 1))
+        rc->lo = r;
     else
         ac_cell_spill(c, i, v);
+}
+
+static inline __attribute__((always_inline)) void pending_apply(PendingAdd *p)
+{
+    if (p->c)
+        ac_cell_add(p->c, p->i, p->v, p->v == (int64_t)p->v, p->count);
+    p->c = NULL;
+}
+
+/* Writes every add held back (before the cells are read or merged). */
+static inline void pending_flush(Pending *pd)
+{
+    for (unsigned k = 0; k < PENDING_LAG; k++)
+        pending_apply(&pd->q[k]);
+}
+
+/* Adds to cell i of c now (pd NULL), or queues the add and writes the
+ * oldest one held back. */
+static inline __attribute__((always_inline)) void ac_cell_put(Pending *pd, Cells *c, size_t i,
+                                                              __int128 v, bool v64, uint64_t count)
+{
+    if (!pd) {
+        ac_cell_add(c, i, v, v64, count);
+        return;
+    }
+    __builtin_prefetch(&c->row[i], 1, 3);
+    PendingAdd *p = &pd->q[pd->at];
+    pending_apply(p);
+    *p = (PendingAdd){c, i, v, count};
+    pd->at = (pd->at + 1) % PENDING_LAG;
 }
 
 /* The one write path: every value enters a store here.  Adds value v, the
@@ -236,21 +295,22 @@ static inline __attribute__((always_inline)) void ac_cell_add(Cells *c, size_t i
  * (-1: none; the cells' stride then has room for it), to the cells of
  * the members deep[k] (a gindex; -1: none) of dimensions dims[k], k < n,
  * and to the plan total (cells[ndims]); ac_roll_up adds them to their
- * ancestors.  The metric's bound (MStore.room) is the caller's to take, and
+ * ancestors.  With pd, the adds are held back (pending_flush writes
+ * them).  The metric's bound (MStore.room) is the caller's to take, and
  * the cells must exist (ac_read_header allocates them).  Inline: it is the
  * per-row path. */
-static inline __attribute__((always_inline)) void ac_put(MStore *ms, int ndims, const int *dims,
-                                                         const int32_t *deep, int n, int month,
-                                                         size_t stride, int week, __int128 v,
-                                                         uint64_t count)
+static inline __attribute__((always_inline)) void ac_put(Pending *pd, MStore *ms, int ndims,
+                                                         const int *dims, const int32_t *deep,
+                                                         int n, int month, size_t stride, int week,
+                                                         __int128 v, uint64_t count)
 {
     bool v64 = v == (int64_t)v;
     for (int k = 0; k < n; k++)
         if (deep[k] >= 0) {
             size_t at = (size_t)deep[k] * stride;
-            ac_cell_add(&ms->cells[dims[k]], at + (size_t)month, v, v64, count);
+            ac_cell_put(pd, &ms->cells[dims[k]], at + (size_t)month, v, v64, count);
             if (week >= 0)
-                ac_cell_add(&ms->cells[dims[k]], at + 12 + (size_t)week, v, v64, count);
+                ac_cell_put(pd, &ms->cells[dims[k]], at + 12 + (size_t)week, v, v64, count);
         }
     ac_cell_add(&ms->cells[ndims], (size_t)month, v, v64, count);
     if (week >= 0)

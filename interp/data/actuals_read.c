@@ -3,12 +3,16 @@
  * interface (source.h): it never sees a file.
  *
  * Two row paths: fast_add takes the common row (a YYYY-MM-DD date, names
- * found as written, plain short decimals) without a diagnostic in sight;
- * any other row goes to add_row, which trims, checks everything and
- * reports.  Neither allocates (but add_row for a name it does not find
- * that is not ASCII: it looks for its NFC form): names are found in one open-addressing
- * table per level, and both hand a row's values to the store's one write
- * path (ac_put), for the deepest member the row names; ac_roll_up adds
+ * found as written, plain short decimals) without a diagnostic in sight
+ * (fast_add_one when the source has one level column and one metric
+ * column: the same checks with the row's values in registers); any other
+ * row goes to add_row, which trims, checks everything and reports.  Neither
+ * allocates (but add_row for a name it does not find that is not ASCII: it
+ * looks for its NFC form): names are found in one open-addressing table
+ * per level, and both hand a row's values to the store's one write path
+ * (ac_put), for the deepest member the row names; the common rows' adds
+ * are held back a few rows behind a prefetch of their cell (Pending in
+ * actuals_int.h), written before ac_read_range returns; ac_roll_up adds
  * those to the ancestors after each source.  A big source is read by
  * several threads (actuals_threads.c), each running ac_read_range over a
  * part of it.  It must never keep rows or use floating point.
@@ -31,20 +35,23 @@ static const int64_t pow10_tab[13] = {
  * point, nothing else) as a Num's scaled value; false for anything else. */
 static inline bool fast_decimal(const char *s, size_t n, __int128 *out)
 {
-    size_t neg = s[0] == '-', dot = 0;
-    uint64_t v = 0;
+    size_t neg = s[0] == '-';
     if (n - neg - 1 > 18) /* 1..19 bytes after the sign */
         return false;
-    for (size_t i = neg; i < n; i++) {
-        unsigned d = (unsigned)(s[i] - '0');
-        if (d <= 9)
-            v = v * 10 + d;
-        else if (s[i] == '.' && !dot && i > neg && i + 1 < n && n - i - 1 <= 12)
-            dot = i;
-        else
+    const char *p = s + neg, *e = s + n, *ip = p, *fp;
+    uint64_t v = 0;
+    while (p < e && (unsigned)(*p - '0') <= 9)
+        v = v * 10 + (unsigned)(*p++ - '0');
+    size_t nf = 0;
+    if (p < e) { /* a point between digits, then 1 to 12 digits */
+        if (*p != '.' || p == ip || e - p - 1 < 1 || e - p - 1 > 12)
             return false;
+        for (fp = ++p; p < e && (unsigned)(*p - '0') <= 9; p++)
+            v = v * 10 + (unsigned)(*p - '0');
+        if (p < e)
+            return false;
+        nf = (size_t)(e - fp);
     }
-    size_t nf = dot ? n - dot - 1 : 0;
     __int128 x = (__int128)v * pow10_tab[12 - nf];
     *out = neg ? -x : x;
     return true;
@@ -92,21 +99,23 @@ static inline uint64_t key_hash(const char *s, size_t n, uint64_t a, uint64_t b)
 }
 
 /* The slot of s[0..n) (n > 0), or of the empty slot where it would go. */
-static inline size_t map_slot(const LevelMap *lm, const char *s, size_t n)
+static inline __attribute__((always_inline)) size_t map_slot(const LevelMap *lm, const char *s,
+                                                             size_t n)
 {
     uint64_t a, b;
     key_words(s, n, &a, &b);
     size_t i = key_hash(s, n, a, b) & lm->mask;
     for (;; i = (i + 1) & lm->mask) {
         const LEntry *e = &lm->e[i];
-        if (!e->len || (e->a == a && e->b == b && (e->len & LEN_MASK) == n &&
-                        (n <= 16 || memcmp(lm->keys[i], s, n) == 0)))
+        if (!e->len || (e->a == a && (e->len & LEN_MASK) == n &&
+                        (n <= 8 || (lm->b[i] == b && (n <= 16 || memcmp(lm->keys[i], s, n) == 0)))))
             return i;
     }
 }
 
 /* The member's gindex, AMBIGUOUS, or -1 when nothing has this name. */
-static inline int32_t map_find(const LevelMap *lm, const char *s, size_t n)
+static inline __attribute__((always_inline)) int32_t map_find(const LevelMap *lm, const char *s,
+                                                              size_t n)
 {
     const LEntry *e = &lm->e[map_slot(lm, s, n)];
     return e->len ? e->g : -1;
@@ -123,7 +132,7 @@ static void map_put(LevelMap *lm, const char *key, int32_t g, bool label)
             e->g = AMBIGUOUS;
         return;
     }
-    key_words(key, n, &e->a, &e->b);
+    key_words(key, n, &e->a, &lm->b[i]);
     e->len = (uint32_t)n | (label ? LABEL_BIT : 0);
     e->g = g;
     lm->keys[i] = key;
@@ -142,6 +151,7 @@ LevelMap *ac_level_map(Actuals *a, const Dim *d, int dim, int depth)
     while (cap < keys + keys / 2) /* at most two thirds full */
         cap *= 2;
     lm->e = xcalloc(cap, sizeof *lm->e);
+    lm->b = xcalloc(cap, sizeof *lm->b);
     lm->keys = xcalloc(cap, sizeof *lm->keys);
     lm->mask = cap - 1;
     for (int pass = 0; pass < 2; pass++)
@@ -159,6 +169,7 @@ void ac_level_maps_free(Actuals *a)
     for (int d = 0; d < a->ndims; d++)
         for (int l = 0; l < a->nlevels[d]; l++) {
             free(a->maps[d][l].e);
+            free(a->maps[d][l].b);
             free(a->maps[d][l].keys);
             a->maps[d][l] = (LevelMap){0};
         }
@@ -373,10 +384,10 @@ static int value_slow(Loader *ld, const SrcRow *row, const MetricCol *mc, Num *v
 /* Hands a row's checked values (has[i]: metric column i has one), the sum
  * of count rows, to the store's write path, for month and the members
  * deep[]. */
-static inline __attribute__((always_inline)) void accumulate(Loader *ld, int month, int week,
-                                                             const int32_t *deep, const Num *vals,
-                                                             const bool *has, uint64_t count,
-                                                             const long *counts)
+static inline __attribute__((always_inline)) void accumulate(Loader *ld, Pending *pd, int month,
+                                                             int week, const int32_t *deep,
+                                                             const Num *vals, const bool *has,
+                                                             uint64_t count, const long *counts)
 {
     int ndims = ld->a->ndims;
     size_t stride = ld->a->stride;
@@ -384,7 +395,8 @@ static inline __attribute__((always_inline)) void accumulate(Loader *ld, int mon
         if (!has[i])
             continue;
         uint64_t n = counts ? (uint64_t)counts[ld->mc[i].field] : count;
-        ac_put(ld->mc[i].ms, ndims, ld->gdim, deep, ld->ngroups, month, stride, week, vals[i].v, n);
+        ac_put(pd, ld->mc[i].ms, ndims, ld->gdim, deep, ld->ngroups, month, stride, week, vals[i].v,
+               n);
         ld->months |= 1u << month;
         if (week >= 0)
             ld->weeks |= (uint64_t)1 << week;
@@ -428,8 +440,8 @@ static int row_values(Loader *ld, const SrcRow *row, int month)
                       ld->mc[i].ms->metric->name);
             return -1;
         }
-    accumulate(ld, month, row_week(ld, row), ld->deep, ld->vals, ld->has, (uint64_t)row->weight,
-               row->counts);
+    accumulate(ld, NULL, month, row_week(ld, row), ld->deep, ld->vals, ld->has,
+               (uint64_t)row->weight, row->counts);
     return 1;
 }
 
@@ -520,11 +532,49 @@ static bool fast_add(Loader *ld, const SrcRow *row)
             ld->mc[i].ms->room -= ld->vals[i].v < 0 ? -ld->vals[i].v : ld->vals[i].v;
     int week = row_week(ld, row);
     if (__builtin_expect(row->weight == 1, 1)) /* a constant count: one increment per cell */
-        accumulate(ld, (int)month, week, ld->deep, ld->vals, ld->has, 1, NULL);
+        accumulate(ld, &ld->pending, (int)month, week, ld->deep, ld->vals, ld->has, 1, NULL);
     else
-        accumulate(ld, (int)month, week, ld->deep, ld->vals, ld->has, (uint64_t)row->weight,
-                   row->counts);
+        accumulate(ld, &ld->pending, (int)month, week, ld->deep, ld->vals, ld->has,
+                   (uint64_t)row->weight, row->counts);
     return true;
+}
+
+/* fast_add for the usual shape: one level column, one metric column, a
+ * date column and no weeks (one_column_shape).  The same checks and the
+ * same adds, with the row's few values kept in registers. */
+static inline bool fast_add_one(Loader *ld, const SrcRow *row)
+{
+    int y, m;
+    size_t tf = (size_t)ld->time_field;
+    if (row->nfields != ld->nheader || !cval_date(row->fields[tf], row->lens[tf], &y, &m))
+        return false;
+    unsigned month = (unsigned)(y * 12 + m - 1 - ld->fy_start);
+    const LevelCol *c = ld->lc;
+    size_t n = row->lens[c->field];
+    int32_t g = n ? map_find(c->map, row->fields[c->field], n) : -1;
+    if (month >= 12 || (n && g < 0))
+        return false;
+    size_t f = (size_t)ld->mc->field;
+    if (row->lens[f] == 0)
+        return true; /* nothing to add */
+    __int128 v;
+    MStore *ms = ld->mc->ms;
+    if (!fast_decimal(row->fields[f], row->lens[f], &v) || !bound_fits(ms, v))
+        return false;
+    ms->room -= v < 0 ? -v : v;
+    ld->months |= 1u << month;
+    uint64_t count = row->weight == 1 ? 1
+                     : row->counts    ? (uint64_t)row->counts[f]
+                                      : (uint64_t)row->weight;
+    ac_put(&ld->pending, ms, ld->a->ndims, ld->gdim, &g, 1, (int)month, ld->a->stride, -1, v,
+           count);
+    return true;
+}
+
+/* Whether fast_add_one can take the source's common rows. */
+static bool one_column_shape(const Loader *ld)
+{
+    return ld->nlc == 1 && ld->ngroups == 1 && ld->nmc == 1 && ld->time_is_date && !ld->a->wk;
 }
 
 /* ---- a source ---- */
@@ -576,11 +626,13 @@ int ac_read_range(Loader *ld)
 {
     SrcRow row;
     int rc = 1;
+    bool one = one_column_shape(ld);
     while (ld->errors < ACT_MAX_ERRORS && (rc = next_record(ld, &row)) > 0) {
         ld->rows += row.weight;
-        if (!fast_add(ld, &row))
+        if (!(one ? fast_add_one(ld, &row) : fast_add(ld, &row)))
             add_row(ld, &row);
     }
+    pending_flush(&ld->pending);
     return rc;
 }
 

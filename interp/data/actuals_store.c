@@ -158,8 +158,7 @@ bool act_bound_to(const Actuals *a, const Program *p)
 void ac_cells_alloc(Cells *c, size_t size)
 {
     c->size = size;
-    c->lo = xcalloc(size, sizeof *c->lo);
-    c->n = xcalloc(size, sizeof *c->n);
+    c->row = xcalloc(size, sizeof *c->row);
     c->sum = xcalloc(size, sizeof *c->sum);
     c->cnt = xcalloc(size, sizeof *c->cnt);
 }
@@ -167,14 +166,12 @@ void ac_cells_alloc(Cells *c, size_t size)
 void ac_cells_alloc_rows(Cells *c, size_t size)
 {
     c->size = size;
-    c->lo = xcalloc(size, sizeof *c->lo);
-    c->n = xcalloc(size, sizeof *c->n);
+    c->row = xcalloc(size, sizeof *c->row);
 }
 
 void ac_cells_free(Cells *c)
 {
-    free(c->lo);
-    free(c->n);
+    free(c->row);
     free(c->sum);
     free(c->cnt);
     free(c->hi);
@@ -184,9 +181,9 @@ void ac_cells_free(Cells *c)
 
 void ac_cells_add(Cells *dst, const Cells *src)
 {
-    for (size_t i = 0; src->lo && i < src->size && i < dst->size; i++) {
-        uint64_t count = (uint64_t)src->n[i] + (uint64_t)(src->nhi ? src->nhi[i] : 0);
-        __int128 v = (__int128)src->lo[i] + (src->hi ? src->hi[i].v : 0);
+    for (size_t i = 0; src->row && i < src->size && i < dst->size; i++) {
+        uint64_t count = (uint64_t)src->row[i].n + (uint64_t)(src->nhi ? src->nhi[i] : 0);
+        __int128 v = (__int128)src->row[i].lo + (src->hi ? src->hi[i].v : 0);
         if (count) /* a cell without rows holds 0 */
             ac_cell_add(dst, i, v, v == (int64_t)v, count);
     }
@@ -196,14 +193,14 @@ __attribute__((noinline, cold)) void ac_cell_spill(Cells *c, size_t i, __int128 
 {
     if (!c->hi)
         c->hi = xcalloc(c->size, sizeof *c->hi);
-    c->hi[i].v += (__int128)c->lo[i] + v;
-    c->lo[i] = 0;
+    c->hi[i].v += (__int128)c->row[i].lo + v;
+    c->row[i].lo = 0;
 }
 
 __attribute__((noinline, cold)) void ac_count_spill(Cells *c, size_t i, uint64_t count)
 {
-    uint64_t n = (uint64_t)c->n[i] + (count & 0xFFFFFFFFu);
-    c->n[i] = (uint32_t)n;
+    uint64_t n = (uint64_t)c->row[i].n + (count & 0xFFFFFFFFu);
+    c->row[i].n = (uint32_t)n;
     if (!c->nhi)
         c->nhi = xcalloc(c->size, sizeof *c->nhi);
     c->nhi[i] += (int64_t)((n >> 32) << 32) + (int64_t)((count >> 32) << 32);
@@ -217,11 +214,11 @@ void ac_roll_up(Actuals *a)
     for (int i = 0; i < a->nms; i++)
         for (int d = 0; d <= a->ndims; d++) {
             Cells *c = &a->ms[i].cells[d];
-            for (size_t k = 0; c->lo && k < c->size; k++) {
-                c->sum[k].v = (__int128)c->lo[k] + (c->hi ? c->hi[k].v : 0);
-                c->cnt[k] = (long)c->n[k] + (c->nhi ? c->nhi[k] : 0);
+            for (size_t k = 0; c->row && k < c->size; k++) {
+                c->sum[k].v = (__int128)c->row[k].lo + (c->hi ? c->hi[k].v : 0);
+                c->cnt[k] = (long)c->row[k].n + (c->nhi ? c->nhi[k] : 0);
             }
-            for (size_t g = d < a->ndims && c->lo ? a->nmem[d] : 0; g-- > 0;) {
+            for (size_t g = d < a->ndims && c->row ? a->nmem[d] : 0; g-- > 0;) {
                 int32_t up = a->links[d][g].up;
                 size_t w = a->stride;
                 for (size_t m = 0; up >= 0 && m < w; m++) {
@@ -350,7 +347,7 @@ static void sum_cells(const Actuals *a, const Node *metric, const Member *m, int
     unsigned mask;
     sum->v = 0;
     *count = 0;
-    if (!ms || !cells_for(a, m, &dim, &first, &mask) || !ms->cells[dim].lo)
+    if (!ms || !cells_for(a, m, &dim, &first, &mask) || !ms->cells[dim].row)
         return;
     const Cells *c = &ms->cells[dim];
     for (int k = from < 0 ? 0 : from; k <= to && k < 12; k++) {
@@ -403,7 +400,7 @@ static void sum_week(const Actuals *a, const Node *metric, const Member *m, int 
     sum->v = 0;
     *count = 0;
     if (!ms || week < 0 || week >= WK_MAX_WEEKS || (m && m->dim->is_time) ||
-        !cells_for(a, m, &dim, &first, &mask) || !ms->cells[dim].lo)
+        !cells_for(a, m, &dim, &first, &mask) || !ms->cells[dim].row)
         return;
     const Cells *c = &ms->cells[dim];
     sum->v = c->sum[first + 12 + (size_t)week].v;

@@ -70,7 +70,7 @@ static void worker_setup(Worker *w)
                        .cells = xcalloc((size_t)a->ndims + 1, sizeof(Cells)),
                        .room = shared->room};
         for (int d = 0; d <= a->ndims; d++)
-            if (shared->cells[d].lo)
+            if (shared->cells[d].row)
                 ac_cells_alloc_rows(&ms->cells[d], shared->cells[d].size);
         mc[j] = ld->mc[j];
         mc[j].ms = ms;

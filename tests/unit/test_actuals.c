@@ -938,26 +938,26 @@ static void test_cells_add(void **state)
     Cells a = {0}, b = {0};
     ac_cells_alloc_rows(&a, 12);
     ac_cells_alloc_rows(&b, 12);
-    a.n[3] = 5;
-    a.lo[3] = INT64_MAX;
-    b.n[3] = UINT32_MAX;
-    b.lo[3] = INT64_MAX;
-    b.n[4] = 2;
-    b.lo[4] = -7;
+    a.row[3].n = 5;
+    a.row[3].lo = INT64_MAX;
+    b.row[3].n = UINT32_MAX;
+    b.row[3].lo = INT64_MAX;
+    b.row[4].n = 2;
+    b.row[4].lo = -7;
     ac_cells_add(&a, &b);
     assert_non_null(a.hi);
     assert_non_null(a.nhi);
-    assert_true((__int128)a.lo[3] + a.hi[3].v == (__int128)INT64_MAX * 2);
-    assert_int_equal((int64_t)a.n[3] + a.nhi[3], (int64_t)UINT32_MAX + 5);
-    assert_int_equal(a.lo[4], -7);
-    assert_int_equal(a.n[4], 2);
+    assert_true((__int128)a.row[3].lo + a.hi[3].v == (__int128)INT64_MAX * 2);
+    assert_int_equal((int64_t)a.row[3].n + a.nhi[3], (int64_t)UINT32_MAX + 5);
+    assert_int_equal(a.row[4].lo, -7);
+    assert_int_equal(a.row[4].n, 2);
     ac_cells_add(&b, &a); /* b's spills into another's */
-    assert_true((__int128)b.lo[3] + b.hi[3].v == (__int128)INT64_MAX * 3);
-    assert_int_equal((int64_t)b.n[3] + b.nhi[3], (int64_t)UINT32_MAX * 2 + 5);
-    assert_int_equal(b.lo[4], -14);
+    assert_true((__int128)b.row[3].lo + b.hi[3].v == (__int128)INT64_MAX * 3);
+    assert_int_equal((int64_t)b.row[3].n + b.nhi[3], (int64_t)UINT32_MAX * 2 + 5);
+    assert_int_equal(b.row[4].lo, -14);
     ac_cells_free(&a);
     ac_cells_free(&b);
-    assert_null(a.lo);
+    assert_null(a.row);
 }
 
 /* The one write path: a value and the rows it stands for, into the cells
@@ -972,17 +972,50 @@ static void test_write_path(void **state)
     ac_cells_alloc_rows(&cells[1], 12);     /* the plan total */
     int dims[2] = {0, 0};
     int32_t deep[2] = {2, -1};
-    ac_put(&ms, 1, dims, deep, 2, 4, 12, -1, 7, 1);
-    ac_put(&ms, 1, dims, deep, 2, 4, 12, -1, -2, UINT32_MAX); /* a group of many rows */
-    ac_put(&ms, 1, dims, deep, 1, 4, 12, -1, (__int128)INT64_MAX * 3, 5);
-    assert_int_equal((int64_t)cells[0].n[2 * 12 + 4] + cells[0].nhi[2 * 12 + 4],
+    ac_put(NULL, &ms, 1, dims, deep, 2, 4, 12, -1, 7, 1);
+    ac_put(NULL, &ms, 1, dims, deep, 2, 4, 12, -1, -2, UINT32_MAX); /* a group of many rows */
+    ac_put(NULL, &ms, 1, dims, deep, 1, 4, 12, -1, (__int128)INT64_MAX * 3, 5);
+    assert_int_equal((int64_t)cells[0].row[2 * 12 + 4].n + cells[0].nhi[2 * 12 + 4],
                      (int64_t)UINT32_MAX + 6);
-    assert_true((__int128)cells[0].lo[2 * 12 + 4] + cells[0].hi[2 * 12 + 4].v ==
+    assert_true((__int128)cells[0].row[2 * 12 + 4].lo + cells[0].hi[2 * 12 + 4].v ==
                 (__int128)INT64_MAX * 3 + 5);
-    assert_int_equal((int64_t)cells[1].n[4] + cells[1].nhi[4], (int64_t)UINT32_MAX + 6);
-    assert_int_equal(cells[0].n[1 * 12 + 4], 0);
+    assert_int_equal((int64_t)cells[1].row[4].n + cells[1].nhi[4], (int64_t)UINT32_MAX + 6);
+    assert_int_equal(cells[0].row[1 * 12 + 4].n, 0);
     ac_cells_free(&cells[0]);
     ac_cells_free(&cells[1]);
+}
+
+/* Adds held back (the common rows' path) give the cells what adds made at
+ * once give, in any order, once flushed; nothing is written before. */
+static void test_write_path_pending(void **state)
+{
+    (void)state;
+    Cells now[2] = {{0}, {0}}, later[2] = {{0}, {0}};
+    MStore ms_now = {.cells = now}, ms_later = {.cells = later};
+    Pending pd = {0};
+    for (int k = 0; k < 2; k++) {
+        ac_cells_alloc_rows(&now[k], k ? 12 : 5 * 12);
+        ac_cells_alloc_rows(&later[k], k ? 12 : 5 * 12);
+    }
+    int dims[1] = {0};
+    for (int r = 0; r < 3 * PENDING_LAG + 5; r++) {
+        int32_t deep[1] = {r % 5};
+        __int128 v = r % 7 == 0 ? (__int128)INT64_MAX - r : (__int128)r * 1000 - 9000;
+        ac_put(NULL, &ms_now, 1, dims, deep, 1, r % 12, 12, -1, v, 1);
+        ac_put(&pd, &ms_later, 1, dims, deep, 1, r % 12, 12, -1, v, 1);
+    }
+    assert_int_equal(later[0].row[2 * 12 + 4].n, 0); /* the last row's add is held back */
+    pending_flush(&pd);
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < now[k].size; i++) {
+            assert_true((__int128)now[k].row[i].lo + (now[k].hi ? now[k].hi[i].v : 0) ==
+                        (__int128)later[k].row[i].lo + (later[k].hi ? later[k].hi[i].v : 0));
+            assert_int_equal(now[k].row[i].n, later[k].row[i].n);
+        }
+    for (int k = 0; k < 2; k++) {
+        ac_cells_free(&now[k]);
+        ac_cells_free(&later[k]);
+    }
 }
 
 /* With a weekly review a row counts in its month and in its week (slot 12 + week). */
@@ -996,15 +1029,15 @@ static void test_write_path_weeks(void **state)
     ac_cells_alloc_rows(&cells[1], stride);
     int dims[1] = {0};
     int32_t deep[1] = {1};
-    ac_put(&ms, 1, dims, deep, 1, 2, stride, 9, 250, 1);
-    ac_put(&ms, 1, dims, deep, 1, 2, stride, 10, 50, 2);
-    assert_int_equal(cells[0].lo[1 * stride + 2], 300);
-    assert_int_equal(cells[0].n[1 * stride + 2], 3);
-    assert_int_equal(cells[0].lo[1 * stride + 12 + 9], 250);
-    assert_int_equal(cells[0].lo[1 * stride + 12 + 10], 50);
-    assert_int_equal(cells[1].lo[12 + 10], 50);
-    assert_int_equal(cells[1].n[12 + 9], 1);
-    assert_int_equal(cells[0].lo[0 * stride + 12 + 9], 0);
+    ac_put(NULL, &ms, 1, dims, deep, 1, 2, stride, 9, 250, 1);
+    ac_put(NULL, &ms, 1, dims, deep, 1, 2, stride, 10, 50, 2);
+    assert_int_equal(cells[0].row[1 * stride + 2].lo, 300);
+    assert_int_equal(cells[0].row[1 * stride + 2].n, 3);
+    assert_int_equal(cells[0].row[1 * stride + 12 + 9].lo, 250);
+    assert_int_equal(cells[0].row[1 * stride + 12 + 10].lo, 50);
+    assert_int_equal(cells[1].row[12 + 10].lo, 50);
+    assert_int_equal(cells[1].row[12 + 9].n, 1);
+    assert_int_equal(cells[0].row[0 * stride + 12 + 9].lo, 0);
     ac_cells_free(&cells[0]);
     ac_cells_free(&cells[1]);
 }
@@ -1043,6 +1076,7 @@ int main(void)
         cmocka_unit_test(test_threads_short),
         cmocka_unit_test(test_cells_add),
         cmocka_unit_test(test_write_path),
+        cmocka_unit_test(test_write_path_pending),
         cmocka_unit_test(test_write_path_weeks),
     };
     /* every test also with several threads reading each file (tiny ranges) */
