@@ -219,6 +219,19 @@ static void group_sql(DbSource *d, const SrcRequest *rq, DbRows *r, Buf *sql)
     buf_free(&where);
 }
 
+/* Starts a query, appending it first to $SALESPLAN_SQL_LOG (the caller's
+ * file: for a benchmark or a curious reader). */
+static int start(DbSource *d, const char *sql, bool prepare_only)
+{
+    const char *log = getenv("SALESPLAN_SQL_LOG");
+    FILE *f = log && *log ? fopen(log, "a") : NULL;
+    if (f) {
+        fprintf(f, "%s;\n", sql);
+        fclose(f);
+    }
+    return d->eng->start(d, sql, prepare_only);
+}
+
 static DbRows *rows_new(size_t nheader)
 {
     DbRows *r = xcalloc(1, sizeof *r);
@@ -262,15 +275,7 @@ static int db_request(RowSource *s, const SrcRequest *rq)
     memcpy(d->rows->roles, rq->roles, rq->n * sizeof *rq->roles);
     Buf sql = {0};
     group_sql(d, rq, d->rows, &sql);
-    int rc = d->eng->start(d, buf_cstr(&sql), rq->prepare_only);
-    const char *log = getenv("SALESPLAN_SQL_LOG");
-    if (log && *log) { /* the query, for a benchmark or a curious reader (the caller's file) */
-        FILE *f = fopen(log, "a");
-        if (f) {
-            fprintf(f, "%s;\n", buf_cstr(&sql));
-            fclose(f);
-        }
-    }
+    int rc = start(d, buf_cstr(&sql), rq->prepare_only);
     buf_free(&sql);
     if (rc < 0)
         return -1;
@@ -315,8 +320,14 @@ static void group_row(DbSource *d, SrcRow *row)
     for (size_t k = 0; k < r->nkeys; k++) {
         const char *s = r->vals[k];
         size_t n = s ? r->lens[k] : 0;
-        bool month = r->month_key && (int)r->key_at[k] == r->time_at && n == 7;
-        row_set(r, r->key_at[k], s ? s : "", n, month ? "-01" : NULL);
+        bool month = r->month_key && (int)r->key_at[k] == r->time_at;
+        if (month && n == 6 && strspn(s, "0123456789") == 6) { /* YYYYMM */
+            char ym[16];
+            snprintf(ym, sizeof ym, "%.4s-%.2s-01", s, s + 4);
+            row_set(r, r->key_at[k], ym, 10, NULL);
+        } else {
+            row_set(r, r->key_at[k], s ? s : "", n, month && n == 7 ? "-01" : NULL);
+        }
     }
     for (size_t i = 0; i < r->nvals; i++) {
         const char *s = r->vals[r->nkeys + 2 * i];
@@ -374,7 +385,7 @@ static int db_next(RowSource *s, SrcRow *row)
     case ST_READY: {
         Buf sql = {0};
         plain_sql(d, &sql);
-        int rc = d->eng->start(d, buf_cstr(&sql), false);
+        int rc = start(d, buf_cstr(&sql), false);
         buf_free(&sql);
         if (rc < 0)
             return -1;

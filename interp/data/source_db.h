@@ -50,8 +50,8 @@ typedef struct {
     /* The table's columns (table: 1 or 2 parts, schema first); 0, or -1 with
      * db_fail. */
     int (*describe)(DbSource *d, const char *const *table, int nparts);
-    /* SQL for a column as a group key (text), its month or day as text
-     * (YYYY-MM or YYYY-MM-DD; by_day), the filter keeping NULL, invalid and
+    /* SQL for a column as a group key (text), its month (text YYYY-MM or
+     * the number YYYYMM) or day (text YYYY-MM-DD; by_day), the filter keeping NULL, invalid and
      * in-window dates (first and last day, YYYY-MM-DD), its sum as text and
      * its count of values.  q is the quoted identifier.  Keys and times sort
      * by their bytes (the same order in every engine). */

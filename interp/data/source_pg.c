@@ -36,14 +36,21 @@ static int pg_fail(DbSource *d, const char *what, const char *msg)
     return db_fail(d, "%s%s", what, msg && *msg ? msg : PQerrorMessage(pg(d)->pg));
 }
 
+/* The error of a result: the server's primary message ("permission denied for
+ * table sales"), without libpq's "ERROR:" and the context lines; else what
+ * libpq says (a connection lost). */
+static int pg_result_fail(DbSource *d, const PGresult *r)
+{
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    return pg_fail(d, "", primary && *primary ? primary : r ? PQresultErrorMessage(r) : NULL);
+}
+
 /* Runs a statement that returns nothing (or rows we do not need). */
 static int pg_exec(DbSource *d, const char *sql)
 {
     PGresult *r = PQexec(pg(d)->pg, sql);
     ExecStatusType st = PQresultStatus(r);
-    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK
-                 ? 0
-                 : pg_fail(d, "", PQresultErrorMessage(r));
+    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pg_result_fail(d, r);
     PQclear(r);
     return rc;
 }
@@ -101,7 +108,7 @@ static int pg_describe(DbSource *d, const char *const *table, int nparts)
     buf_free(&q);
     int rc = 0;
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_fail(d, "", PQresultErrorMessage(r));
+        rc = pg_result_fail(d, r);
     } else if (PQntuples(r) > 0 && strcmp(PQgetvalue(r, 0, 4), "t") != 0) {
         rc = db_fail(d, "permission denied: the database user may not read this table");
     } else {
@@ -121,13 +128,20 @@ static void pg_key(Buf *sql, const char *q, const DbColumn *c)
     buf_printf(sql, "CAST(%s AS text) COLLATE \"C\"", q);
 }
 
+/* A month as the number YYYYMM (grouping by a number is about a fifth
+ * faster than by to_char's text); a day as text. */
 static void pg_time(Buf *sql, const char *q, const DbColumn *c, bool by_day)
 {
-    const char *fmt = by_day ? "YYYY-MM-DD" : "YYYY-MM";
-    if (c->type == DB_DATE)
-        buf_printf(sql, "to_char(%s, '%s') COLLATE \"C\"", q, fmt);
+    Buf d = {0};
+    buf_printf(&d, c->type == DB_DATE ? "%s" : "CAST(%s AS date)", q);
+    const char *v = buf_cstr(&d);
+    if (by_day)
+        buf_printf(sql, "to_char(%s, 'YYYY-MM-DD') COLLATE \"C\"", v);
     else
-        buf_printf(sql, "to_char(CAST(%s AS date), '%s') COLLATE \"C\"", q, fmt);
+        buf_printf(sql,
+                   "CAST(date_part('year', %s) AS int) * 100 + CAST(date_part('month', %s) AS int)",
+                   v, v);
+    buf_free(&d);
 }
 
 static void pg_window(Buf *sql, const char *q, const DbColumn *c, const char *first,
@@ -164,8 +178,7 @@ static int pg_start(DbSource *d, const char *sql, bool prepare_only)
     Pg *p = pg(d);
     if (prepare_only) {
         PGresult *r = PQprepare(p->pg, "", sql, 0, NULL);
-        int rc =
-            PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : pg_fail(d, "", PQresultErrorMessage(r));
+        int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : pg_result_fail(d, r);
         PQclear(r);
         return rc;
     }
@@ -185,7 +198,7 @@ static int pg_drain(DbSource *d, PGresult *r)
     for (; r; r = PQgetResult(p->pg)) {
         ExecStatusType st = PQresultStatus(r);
         if (rc == 0 && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-            rc = pg_fail(d, "", PQresultErrorMessage(r));
+            rc = pg_result_fail(d, r);
         PQclear(r);
     }
     p->streaming = false;
