@@ -282,8 +282,9 @@ void rs_index_members(R *r)
             for (int j = 0; j < 2; j++) {
                 if (!names[j])
                     continue;
-                Member *prev = strmap_get(&s->members, names[j]);
-                strmap_put(&s->members, names[j], prev && prev != m ? &member_ambiguous : m);
+                Member *prev = strmap_put(&s->members, names[j], m); /* one look-up */
+                if (prev && prev != m)
+                    strmap_put(&s->members, names[j], &member_ambiguous);
             }
         }
         free(counts);
