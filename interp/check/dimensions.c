@@ -135,6 +135,35 @@ static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *
     return m;
 }
 
+/* The members the previous row named above the last level, and their
+ * texts.  A row under the same members as the row before (most rows of a
+ * roster sorted by its levels) takes them over without normalising and
+ * looking up their names again: roster_member would find the same members
+ * and report nothing. */
+typedef struct {
+    Dim *d;
+    char **text;     /* per level: the previous row's text, or NULL */
+    Member **member; /* its member */
+} RosterRun;
+
+/* The member of level l a row names with text under parent (roster_member). */
+static Member *level_member(R *r, RosterReader *rr, RosterRun *run, int l, const char *text,
+                            Member *parent, Loc at)
+{
+    Dim *d = run->d;
+    bool last = l == d->nlevels - 1; /* a leaf twice is an error: never taken over */
+    if (!last && run->text[l] && run->member[l]->parent == parent &&
+        strcmp(run->text[l], text) == 0)
+        return run->member[l];
+    Member *m = roster_member(r, rr, d, l, text, parent, at);
+    if (!last) {
+        free(run->text[l]);
+        run->text[l] = m ? xstrdup(text) : NULL;
+        run->member[l] = m;
+    }
+    return m;
+}
+
 /* The members of a dimension declared with a roster source (data/roster.h
  * reads it; the members and their attributes are made here). */
 static void roster_members(R *r, Dim *d, Node *decl)
@@ -149,10 +178,12 @@ static void roster_members(R *r, Dim *d, Node *decl)
         attr[i] = arena_strdup(&r->s->arena, names[i]);
     Loc at = decl->c->loc;
     RosterRow row;
+    RosterRun run = {d, xcalloc((size_t)d->nlevels, sizeof(char *)),
+                     xcalloc((size_t)d->nlevels, sizeof(Member *))};
     while (roster_next(rr, &row) == 1) {
         Member *m = NULL;
         for (int l = 0; l < d->nlevels; l++)
-            if (!(m = roster_member(r, rr, d, l, row.level[l], m, at)))
+            if (!(m = level_member(r, rr, &run, l, row.level[l], m, at)))
                 break;
         if (!m)
             break;
@@ -162,6 +193,10 @@ static void roster_members(R *r, Dim *d, Node *decl)
         }
     }
     free(attr);
+    for (int l = 0; l < d->nlevels; l++)
+        free(run.text[l]);
+    free(run.text);
+    free(run.member);
     roster_close(rr);
 }
 
@@ -247,8 +282,9 @@ void rs_index_members(R *r)
             for (int j = 0; j < 2; j++) {
                 if (!names[j])
                     continue;
-                Member *prev = strmap_get(&s->members, names[j]);
-                strmap_put(&s->members, names[j], prev && prev != m ? &member_ambiguous : m);
+                Member *prev = strmap_put(&s->members, names[j], m); /* one look-up */
+                if (prev && prev != m)
+                    strmap_put(&s->members, names[j], &member_ambiguous);
             }
         }
         free(counts);

@@ -109,6 +109,8 @@ static const char *reserved_as(const char *name)
 {
     static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                          "jul", "aug", "sep", "oct", "nov", "dec"};
+    if (strnlen(name, 8) == 8 && name[0] != 'F' && name[0] != 'f')
+        return NULL; /* longer than every word below but FY2027... (most names) */
     if (strcasecmp(name, "total") == 0)
         return "names the total row and column of tables";
     if (strcasecmp(name, "reserve") == 0)

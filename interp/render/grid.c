@@ -208,6 +208,17 @@ RenderGrid *render_grid(const RenderDoc *d)
     return g;
 }
 
+int render_grid_keys_note(const RenderGrid *g, int nkey)
+{
+    return g && nkey >= 0 && nkey < RENDER_GRID_KEYS ? g->keys[nkey] : 0;
+}
+
+void render_grid_set_keys_note(const RenderGrid *g, int nkey, int note)
+{
+    if (g && nkey >= 0 && nkey < RENDER_GRID_KEYS) /* a memo: the cells stay as they are */
+        ((RenderGrid *)g)->keys[nkey] = (signed char)(note > 0 ? 1 : note < 0 ? -1 : 0);
+}
+
 RenderGrid *render_grid_ref(RenderGrid *g)
 {
     if (g)

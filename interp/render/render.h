@@ -286,14 +286,18 @@ typedef struct {
     bool money; /* a number that is an amount of money (a money table's cell) */
 } RenderCell;
 
+/* Key widths (leading columns) whose uniqueness a grid can remember. */
+#define RENDER_GRID_KEYS 4
+
 /* Header and rows of an item as plain cells: exactly what CSV writes. */
 typedef struct {
     size_t ncols, nrows;
     const char **heads;
-    RenderCell *cells; /* nrows * ncols, row-major */
-    size_t cap;        /* private: rows allocated */
-    int refs;          /* private: render_grid_ref / render_grid_unref */
-    Arena arena;       /* private: the texts */
+    RenderCell *cells;                  /* nrows * ncols, row-major */
+    size_t cap;                         /* private: rows allocated */
+    int refs;                           /* private: render_grid_ref / render_grid_unref */
+    Arena arena;                        /* private: the texts */
+    signed char keys[RENDER_GRID_KEYS]; /* private: render_grid_keys_note */
 } RenderGrid;
 
 /* The grid of the first item the flat view shows (0 columns when there
@@ -304,6 +308,12 @@ RenderGrid *render_grid_ref(RenderGrid *g);
 void render_grid_unref(RenderGrid *g);
 /* Same heads and the same cell texts (NULL counts as an empty grid). */
 bool render_grid_equal(const RenderGrid *a, const RenderGrid *b);
+/* What a reader found out about the rows' keys over the first nkey
+ * columns (a finished grid's cells never change, so it stays true):
+ * 1 unique, -1 a key twice, 0 not known (nkey out of range: always 0).
+ * The reader decides what a key is; it is the one that sets the note. */
+int render_grid_keys_note(const RenderGrid *g, int nkey);
+void render_grid_set_keys_note(const RenderGrid *g, int nkey, int note);
 
 /* ---- output files -------------------------------------------------------------------------- */
 

@@ -214,10 +214,32 @@ static bool repeated_heads(const RenderGrid *g)
     return twice;
 }
 
+/* Whether the rows of a grid have unique keys (row_key) over nkey
+ * columns: 1 when they do, -1 when a key comes twice.  The grid remembers the answer. */
+static int keys_unique(const RenderGrid *g, int nkey)
+{
+    int note = render_grid_keys_note(g, nkey);
+    if (note)
+        return note;
+    StrMap keys = {0};
+    Arena arena = {0};
+    note = 1;
+    for (size_t r = 0; r < g->nrows && note > 0; r++) {
+        char *key = row_key(g, r, nkey, &arena);
+        if (strmap_put(&keys, key, key))
+            note = -1;
+    }
+    strmap_free(&keys);
+    arena_free(&arena);
+    render_grid_set_keys_note(g, nkey, note);
+    return note;
+}
+
 /* Counts changed cells walking both grids row by row when they have the
  * same columns and the same keys in the same order (what a what-if
  * usually leaves); -1 when they do not, and the full comparison must
- * match them. */
+ * match them.  Keys that are the same row by row are unique in both grids
+ * or in neither: what one grid remembers holds for the other. */
 static long count_aligned(int nkey, const RenderGrid *a, const RenderGrid *b)
 {
     if (a->ncols != b->ncols || a->nrows != b->nrows || repeated_heads(a))
@@ -225,23 +247,22 @@ static long count_aligned(int nkey, const RenderGrid *a, const RenderGrid *b)
     for (size_t c = 0; c < a->ncols; c++)
         if (strcmp(a->heads[c], b->heads[c]) != 0)
             return -1;
-    StrMap keys = {0};
-    Arena arena = {0};
+    size_t kc = (size_t)nkey < a->ncols ? (size_t)nkey : a->ncols;
     long n = 0;
-    for (size_t r = 0; r < a->nrows && n >= 0; r++) {
+    for (size_t r = 0; r < a->nrows; r++) {
         const RenderCell *x = grid_row(a, r), *y = grid_row(b, r);
-        for (int k = 0; k < nkey && (size_t)k < a->ncols && n >= 0; k++)
+        for (size_t k = 0; k < kc; k++)
             if (strcmp(x[k].text, y[k].text) != 0)
-                n = -1;
-        char *key = n >= 0 ? row_key(a, r, nkey, &arena) : NULL;
-        if (key && strmap_put(&keys, key, key)) /* a key twice: the full comparison pairs rows */
-            n = -1;
-        for (size_t c = (size_t)nkey; n >= 0 && c < a->ncols; c++)
+                return -1;
+        for (size_t c = kc; c < a->ncols; c++)
             n += strcmp(x[c].text, y[c].text) != 0;
     }
-    strmap_free(&keys);
-    arena_free(&arena);
-    return n;
+    int note = render_grid_keys_note(b, nkey);
+    if (!note) {
+        note = keys_unique(a, nkey);
+        render_grid_set_keys_note(b, nkey, note);
+    }
+    return note > 0 ? n : -1; /* a key twice: the full comparison pairs rows */
 }
 
 size_t session_diff_count(int nkey, const RenderGrid *a, const RenderGrid *b)

@@ -108,12 +108,44 @@ static void test_aligned_count(void **state)
     render_grid_unref(b);
 }
 
+/* A chain of what-ifs: each new grid is compared with the one before.
+ * The key uniqueness a grid remembers carries over to the next, and
+ * a key twice still sends the count to the full comparison (which pairs
+ * the rows by key: the last of two rows of one key is the one matched). */
+static void test_chained_counts(void **state)
+{
+    (void)state;
+    const char *u[] = {"north", "east", "west"}, *d[] = {"north", "east", "north"};
+    const char *v1[] = {"1", "2", "3"}, *v2[] = {"1", "5", "3"}, *v3[] = {"4", "5", "6"};
+    for (int dup = 0; dup < 2; dup++) {
+        const char **n = dup ? d : u;
+        RenderGrid *a = grid(n, v1, 3, 0), *b = grid(n, v2, 3, 0), *c = grid(n, v3, 3, 0);
+        assert_int_equal(render_grid_keys_note(b, 1), 0);
+        for (int twice = 0; twice < 2; twice++) { /* the second time from what they remember */
+            TdChanges ch = {0};
+            ch.old_columns = true;
+            assert_int_equal(session_diff_count(1, a, b), session_diff(&ch, "t", 1, a, b));
+            session_diff_free(&ch);
+            ch.old_columns = true;
+            assert_int_equal(session_diff_count(1, b, c), session_diff(&ch, "t", 1, b, c));
+            session_diff_free(&ch);
+            assert_int_equal(render_grid_keys_note(c, 1), dup ? -1 : 1);
+        }
+        assert_int_equal(session_diff_count(1, a, b), dup ? 2 : 1);
+        assert_int_equal(session_diff_count(1, b, c), dup ? 2 : 2);
+        render_grid_unref(a);
+        render_grid_unref(b);
+        render_grid_unref(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_changed_cells),
         cmocka_unit_test(test_changes_in_unit),
         cmocka_unit_test(test_aligned_count),
+        cmocka_unit_test(test_chained_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
