@@ -603,6 +603,27 @@ for p in uri_roster uri_history uri_target; do
     refused "a plan naming a database ($p)" "$p" "cannot name a database"
 done
 
+# ---- the REPL keeps the actuals it read, and :actuals reload reads them again ----------------
+
+cp "$lite" "$tmp/reload.db"
+(
+    echo 'revenue.actual'
+    sleep 2
+    sqlite3 "$tmp/reload.db" "INSERT INTO team_review_actuals (month, rep, revenue) VALUES ('2027-03', 'zhang', 1000)"
+    echo 'revenue.actual'
+    echo ':actuals reload'
+    echo 'revenue.actual'
+) | (cd "$tmp/db" && "$bin" repl team_review.plan --source "crm=sqlite:$tmp/reload.db") \
+    >"$tmp/o/reload.out" 2>"$tmp/o/reload.err"
+r1=$(sed -n 1p "$tmp/o/reload.out") r2=$(sed -n 2p "$tmp/o/reload.out")
+r3=$(tail -n 1 "$tmp/o/reload.out")
+if [ -z "$r1" ] || [ "$r1" != "$r2" ] || [ "$r3" = "$r1" ] || ! grep -q 'review monthly' "$tmp/o/reload.out"; then
+    fail ":actuals reload" "before, between and after: '$r1' '$r2' '$r3'"
+    sed 's/^/    /' "$tmp/o/reload.out" "$tmp/o/reload.err" | head -n 12
+else
+    ok ":actuals reload"
+fi
+
 # nothing was dropped or written
 if [ "$(pg_tables)" != "$pg_before" ]; then
     fail "tables intact (PostgreSQL)" "tables or row counts changed"
