@@ -526,22 +526,104 @@ static Num *scratch(Engine *en, size_t need)
     return en->scratch;
 }
 
+/* What an axis whose shares depend on the other axes only through start/
+ * end (no scope in another dimension, no locks) reads of a context: each
+ * coordinate's active months, or the time coordinate itself.  Contexts
+ * with the same key evaluate alike, so check evaluates each key once. */
+static bool by_activity_only(const Axis *ax)
+{
+    return ax->depends && !ax->cross_scoped && !ax->locks;
+}
+
+static void context_key(const Alloc *A, Member *const *coord, int n, int64_t *key)
+{
+    for (int j = 0; j < n; j++) {
+        const Member *m = coord[j];
+        if (!m)
+            key[2 * j] = 0, key[2 * j + 1] = -1;
+        else if (A->ax[j].dim->is_time)
+            key[2 * j] = (int64_t)(intptr_t)m, key[2 * j + 1] = -2;
+        else if (m->pseudo)
+            key[2 * j] = 0, key[2 * j + 1] = -3;
+        else
+            key[2 * j] = m->active_from, key[2 * j + 1] = m->active_to;
+    }
+}
+
+/* The keys seen so far: an open-addressing set of rows of width int64s. */
+typedef struct {
+    int64_t *rows;
+    size_t n, cap, width;
+    size_t *slot; /* cap * 2 entries: row index + 1, or 0 */
+} KeySet;
+
+static uint64_t key_hash(const int64_t *k, size_t w)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < w; i++)
+        h = (h ^ (uint64_t)k[i]) * 1099511628211u;
+    return h ^ (h >> 29);
+}
+
+static void keyset_grow(KeySet *ks)
+{
+    size_t cap = ks->cap ? ks->cap * 2 : 16, nslot = cap * 2;
+    free(ks->slot);
+    ks->slot = xcalloc(nslot, sizeof *ks->slot);
+    ks->rows = xrealloc(ks->rows, cap * ks->width * sizeof *ks->rows);
+    ks->cap = cap;
+    for (size_t r = 0; r < ks->n; r++) {
+        size_t s = key_hash(&ks->rows[r * ks->width], ks->width) & (nslot - 1);
+        while (ks->slot[s])
+            s = (s + 1) & (nslot - 1);
+        ks->slot[s] = r + 1;
+    }
+}
+
+/* Adds key; false when it was there already. */
+static bool keyset_add(KeySet *ks, const int64_t *key)
+{
+    if (ks->n == ks->cap)
+        keyset_grow(ks);
+    size_t mask = ks->cap * 2 - 1, w = ks->width, s = key_hash(key, w) & mask;
+    for (; ks->slot[s]; s = (s + 1) & mask)
+        if (memcmp(&ks->rows[(ks->slot[s] - 1) * w], key, w * sizeof *key) == 0)
+            return false;
+    memcpy(&ks->rows[ks->n * w], key, w * sizeof *key);
+    ks->slot[s] = ++ks->n;
+    return true;
+}
+
+/* One axis in each of n contexts (each distinct key once, see above). */
+static int check_axis(Engine *en, Alloc *A, int i, size_t n)
+{
+    Axis *ax = &A->ax[i];
+    Num *val = scratch(en, ax->dim->nmembers + (size_t)ax->npseudo + ax->nleaves + 2);
+    Num *leaf = val + ax->dim->nmembers + ax->npseudo + 1;
+    Member *coord[ALLOC_MAX_AXES];
+    Ctx ctx = {coord, i, NULL, NULL};
+    KeySet ks = {NULL, 0, 0, 2 * (size_t)i, NULL};
+    int64_t key[2 * ALLOC_MAX_AXES];
+    bool memo = n > 1 && by_activity_only(ax);
+    int rc = 0;
+    for (size_t c = 0; c < n && rc == 0; c++) {
+        al_decode(A, i, c, coord);
+        if (memo)
+            context_key(A, coord, i, key);
+        if (!memo || keyset_add(&ks, key))
+            rc = al_eval_axis(en, A, ax, &ctx, A->root, val, leaf);
+    }
+    free(ks.rows);
+    free(ks.slot);
+    return rc;
+}
+
 int al_check_axes(Engine *en, Alloc *A)
 {
     size_t contexts = 1;
     for (int i = 0; i < A->nax; i++) {
         Axis *ax = &A->ax[i];
-        Num *val = scratch(en, ax->dim->nmembers + (size_t)ax->npseudo + ax->nleaves + 2);
-        Num *leaf = val + ax->dim->nmembers + ax->npseudo + 1;
-        Member *coord[ALLOC_MAX_AXES];
-        Ctx ctx = {coord, i, NULL, NULL};
-        size_t n = ax->depends ? contexts : 1;
-        int rc = 0;
-        for (size_t c = 0; c < n && rc == 0; c++) {
-            al_decode(A, i, c, coord);
-            rc = al_eval_axis(en, A, ax, &ctx, A->root, val, leaf);
-        }
-        if (rc < 0)
+        if (check_axis(en, A, i, ax->depends ? contexts : 1) < 0)
             return -1;
         if (ax->nleaves && contexts > en->max_cells / ax->nleaves)
             break; /* deeper contexts would be as many as the cells: stop here */
@@ -562,15 +644,9 @@ static bool share_bits(Num leaf, Num root, u128 *q, bool *neg)
     *neg = (leaf.v < 0) != (root.v < 0) && leaf.v != 0;
     if (b == 0 || a / b >= ((u128)1 << 30))
         return false;
-    u128 quot = 0, rem = 0;
-    for (int bit = 127 + 96; bit >= 0; bit--) { /* long division of (a << 96) by b */
-        rem = (rem << 1) | (bit >= 96 ? (a >> (bit - 96)) & 1 : 0);
-        quot <<= 1;
-        if (rem >= b) {
-            rem -= b;
-            quot |= 1;
-        }
-    }
+    u128 frac, rem; /* (a << 96) / b: a / b < 2^30 above the point, then 96 bits */
+    num_long_div(a % b, 0, 96, b, &frac, &rem);
+    u128 quot = ((a / b) << 96) | frac;
     *q = quot;
     return true;
 }
