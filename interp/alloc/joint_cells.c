@@ -528,26 +528,23 @@ static Num *scratch(Engine *en, size_t need)
 
 /* What an axis whose shares depend on the other axes only through start/
  * end (no scope in another dimension, no locks) reads of a context: each
- * coordinate's active months, or the time coordinate itself.  Contexts
- * with the same key evaluate alike, so check evaluates each key once. */
+ * coordinate's active months, or the time coordinate itself (its key).
+ * Contexts whose coordinates have the same keys evaluate alike, so check
+ * evaluates each combination of keys once. */
 static bool by_activity_only(const Axis *ax)
 {
     return ax->depends && !ax->cross_scoped && !ax->locks;
 }
 
-static void context_key(const Alloc *A, Member *const *coord, int n, int64_t *key)
+/* The key of one coordinate on axis j (two int64s). */
+static void coord_key(const Alloc *A, int j, const Member *m, int64_t *key)
 {
-    for (int j = 0; j < n; j++) {
-        const Member *m = coord[j];
-        if (!m)
-            key[2 * j] = 0, key[2 * j + 1] = -1;
-        else if (A->ax[j].dim->is_time)
-            key[2 * j] = (int64_t)(intptr_t)m, key[2 * j + 1] = -2;
-        else if (m->pseudo)
-            key[2 * j] = 0, key[2 * j + 1] = -3;
-        else
-            key[2 * j] = m->active_from, key[2 * j + 1] = m->active_to;
-    }
+    if (A->ax[j].dim->is_time)
+        key[0] = (int64_t)(intptr_t)m, key[1] = -2;
+    else if (m->pseudo)
+        key[0] = 0, key[1] = -3;
+    else
+        key[0] = m->active_from, key[1] = m->active_to;
 }
 
 /* The keys seen so far: an open-addressing set of rows of width int64s. */
@@ -594,27 +591,65 @@ static bool keyset_add(KeySet *ks, const int64_t *key)
     return true;
 }
 
-/* One axis in each of n contexts (each distinct key once, see above). */
+/* The positions of axis j's leaves that are the first of their key. */
+static size_t *first_of_each_key(const Alloc *A, int j, size_t *n)
+{
+    const Axis *ax = &A->ax[j];
+    size_t *first = xmalloc((ax->nleaves + 1) * sizeof *first);
+    KeySet ks = {NULL, 0, 0, 2, NULL};
+    int64_t key[2];
+    *n = 0;
+    for (size_t l = 0; l < ax->nleaves; l++) {
+        coord_key(A, j, ax->leaves[l], key);
+        if (keyset_add(&ks, key))
+            first[(*n)++] = l;
+    }
+    free(ks.rows);
+    free(ks.slot);
+    return first;
+}
+
+/* Axis i in the first context of each distinct key, in the order of the
+ * contexts: the first context that fails is the one a pass over every
+ * context meets first, with the same message. */
+static int check_axis_by_key(Engine *en, Alloc *A, int i, Num *val, Num *leaf)
+{
+    size_t *first[ALLOC_MAX_AXES], nfirst[ALLOC_MAX_AXES], at[ALLOC_MAX_AXES] = {0};
+    bool none = false;
+    for (int j = 0; j < i; j++) {
+        first[j] = first_of_each_key(A, j, &nfirst[j]);
+        none |= nfirst[j] == 0;
+    }
+    Member *coord[ALLOC_MAX_AXES];
+    Ctx ctx = {coord, i, NULL, NULL};
+    int rc = 0, j = none ? -1 : 0;
+    while (j >= 0 && rc == 0) {
+        for (j = 0; j < i; j++)
+            coord[j] = A->ax[j].leaves[first[j][at[j]]];
+        rc = al_eval_axis(en, A, &A->ax[i], &ctx, A->root, val, leaf);
+        for (j = i - 1; j >= 0 && ++at[j] == nfirst[j]; j--)
+            at[j] = 0;
+    }
+    for (int k = 0; k < i; k++)
+        free(first[k]);
+    return rc;
+}
+
+/* One axis in each of n contexts. */
 static int check_axis(Engine *en, Alloc *A, int i, size_t n)
 {
     Axis *ax = &A->ax[i];
     Num *val = scratch(en, ax->dim->nmembers + (size_t)ax->npseudo + ax->nleaves + 2);
     Num *leaf = val + ax->dim->nmembers + ax->npseudo + 1;
+    if (n > 1 && by_activity_only(ax))
+        return check_axis_by_key(en, A, i, val, leaf);
     Member *coord[ALLOC_MAX_AXES];
     Ctx ctx = {coord, i, NULL, NULL};
-    KeySet ks = {NULL, 0, 0, 2 * (size_t)i, NULL};
-    int64_t key[2 * ALLOC_MAX_AXES];
-    bool memo = n > 1 && by_activity_only(ax);
     int rc = 0;
     for (size_t c = 0; c < n && rc == 0; c++) {
         al_decode(A, i, c, coord);
-        if (memo)
-            context_key(A, coord, i, key);
-        if (!memo || keyset_add(&ks, key))
-            rc = al_eval_axis(en, A, ax, &ctx, A->root, val, leaf);
+        rc = al_eval_axis(en, A, ax, &ctx, A->root, val, leaf);
     }
-    free(ks.rows);
-    free(ks.slot);
     return rc;
 }
 
