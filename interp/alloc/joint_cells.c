@@ -577,18 +577,29 @@ static void keyset_grow(KeySet *ks)
     }
 }
 
-/* Adds key; false when it was there already. */
-static bool keyset_add(KeySet *ks, const int64_t *key)
+/* The row of key, added when new (*added). */
+static size_t keyset_row(KeySet *ks, const int64_t *key, bool *added)
 {
     if (ks->n == ks->cap)
         keyset_grow(ks);
     size_t mask = ks->cap * 2 - 1, w = ks->width, s = key_hash(key, w) & mask;
     for (; ks->slot[s]; s = (s + 1) & mask)
-        if (memcmp(&ks->rows[(ks->slot[s] - 1) * w], key, w * sizeof *key) == 0)
-            return false;
+        if (memcmp(&ks->rows[(ks->slot[s] - 1) * w], key, w * sizeof *key) == 0) {
+            *added = false;
+            return ks->slot[s] - 1;
+        }
     memcpy(&ks->rows[ks->n * w], key, w * sizeof *key);
     ks->slot[s] = ++ks->n;
-    return true;
+    *added = true;
+    return ks->n - 1;
+}
+
+/* Adds key; false when it was there already. */
+static bool keyset_add(KeySet *ks, const int64_t *key)
+{
+    bool added;
+    keyset_row(ks, key, &added);
+    return added;
 }
 
 /* The positions of axis j's leaves that are the first of their key. */
@@ -782,6 +793,53 @@ static int split_cell(Engine *en, const Alloc *A, Num v, Num base, const AxisSha
     return 0;
 }
 
+/* An axis's shares by the keys of the contexts they were evaluated in
+ * (see by_activity_only): a context whose coordinates have the keys of an
+ * earlier one takes its shares instead of evaluating the tree again. */
+typedef struct {
+    KeySet ks;
+    AxisShares *saved; /* by key row */
+    size_t nl;
+} SharesMemo;
+
+static void shares_copy(AxisShares *to, const AxisShares *from, size_t nl)
+{
+    memcpy(to->leaf, from->leaf, nl * sizeof *to->leaf);
+    memcpy(to->frac, from->frac, nl * sizeof *to->frac);
+    memcpy(to->fneg, from->fneg, nl * sizeof *to->fneg);
+    memcpy(to->fok, from->fok, nl * sizeof *to->fok);
+}
+
+static int memo_shares(Engine *en, Alloc *A, int i, size_t c, const LockGroups *lg, AxisShares *sh,
+                       SharesMemo *mo)
+{
+    Member *coord[ALLOC_MAX_AXES];
+    int64_t key[2 * ALLOC_MAX_AXES];
+    al_decode(A, i, c, coord);
+    for (int j = 0; j < i; j++)
+        coord_key(A, j, coord[j], &key[2 * j]);
+    bool added;
+    size_t row = keyset_row(&mo->ks, key, &added);
+    if (!added) {
+        shares_copy(sh, &mo->saved[row], mo->nl);
+        return c % 4096 == 0 ? eval_poll(&en->ev, A->metric->name_loc) : 0;
+    }
+    int rc = eval_shares(en, A, i, c, lg, sh);
+    mo->saved = xrealloc(mo->saved, mo->ks.n * sizeof *mo->saved);
+    axis_shares_init(&mo->saved[row], &A->ax[i]);
+    shares_copy(&mo->saved[row], sh, mo->nl);
+    return rc;
+}
+
+static void shares_memo_free(SharesMemo *mo)
+{
+    for (size_t r = 0; r < mo->ks.n && mo->saved; r++)
+        axis_shares_free(&mo->saved[r]);
+    free(mo->saved);
+    free(mo->ks.rows);
+    free(mo->ks.slot);
+}
+
 /* The n cells of the axes before axis i (cur) split along it into next. */
 static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t n, Num *next)
 {
@@ -791,8 +849,12 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
     axis_shares_init(&sh, ax);
     LockGroups lg = {0};
     int rc = ax->locks && i > 0 ? al_lock_groups(en, A, i, cur, n, &lg) : 0;
+    SharesMemo mo = {{NULL, 0, 0, 2 * (size_t)i, NULL}, NULL, nl};
+    bool memo = i > 0 && n > 1 && by_activity_only(ax) && !lg.of;
     for (size_t c = 0; c < n && rc == 0; c++) {
-        if (c == 0 || ax->depends)
+        if (memo)
+            rc = memo_shares(en, A, i, c, &lg, &sh, &mo);
+        else if (c == 0 || ax->depends)
             rc = eval_shares(en, A, i, c, &lg, &sh);
         else if (c % 4096 == 0) /* shares evaluated once: only arithmetic, which an interrupt
                                    (Ctrl-C, the language server's input) stops */
@@ -808,6 +870,7 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
             rc = split_cell(en, A, cur[c], lg.of && lg.of[c] >= 0 ? lg.base[lg.of[c]] : A->root,
                             &sh, nl, &next[c * nl]);
     }
+    shares_memo_free(&mo);
     al_lock_groups_free(&lg);
     axis_shares_free(&sh);
     return rc;
