@@ -30,9 +30,10 @@ typedef struct {
     int *leaf_of;    /* gindex (members and reserve rows) -> leaf position, or -1 */
     Member **pseudo; /* reserve rows, owned */
     int npseudo;
-    bool depends; /* its shares depend on the other axes' coordinates */
-    bool shared;  /* leaves and leaf_of belong to the engine */
-    bool locks;   /* a split of it locks amounts in a scope of another dimension */
+    bool depends;      /* its shares depend on the other axes' coordinates */
+    bool cross_scoped; /* a split of it has a scope in another dimension */
+    bool shared;       /* leaves and leaf_of belong to the engine */
+    bool locks;        /* a split of it locks amounts in a scope of another dimension */
     /* children grouped by parent, per split level: group g of level k has
      * parent grp_parent[k][g] (NULL = the whole plan) and children
      * grp_kids[k][grp_start[k][g] .. grp_start[k][g + 1]) */

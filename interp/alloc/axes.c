@@ -471,7 +471,8 @@ static void mark_dependent_axes(Engine *en, Alloc *A)
         for (int k = 0; k < A->nsplits; k++)
             if (A->splits[k].dim == ax->dim)
                 for (int q = 0; q < A->splits[k].nscope; q++)
-                    ax->depends |= A->splits[k].scope[q]->dim != ax->dim;
+                    ax->cross_scoped |= A->splits[k].scope[q]->dim != ax->dim;
+        ax->depends |= ax->cross_scoped;
         for (int j = 0; j < i; j++) {
             bool time_pair = A->ax[j].dim->is_time || ax->dim->is_time;
             Dim *other = A->ax[j].dim->is_time ? ax->dim : A->ax[j].dim;

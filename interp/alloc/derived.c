@@ -245,11 +245,19 @@ static Num *sums_of(const Alloc *D, const Alloc *X)
     for (int i = 0; i < D->nax; i++)
         xa[i] = al_axis_of(X, D->ax[i].dim);
     Member *coord[ALLOC_MAX_AXES];
+    size_t at[ALLOC_MAX_AXES] = {0}; /* cell c's leaf on each axis, the last fastest */
+    if (X->ncells)
+        al_decode(X, X->nax, 0, coord);
     for (size_t c = 0; c < X->ncells; c++) {
-        al_decode(X, X->nax, c, coord);
         size_t idx = d_cell(D, coord, xa);
         if (idx != (size_t)-1)
             num_add(sum[idx], X->exact[c], &sum[idx]);
+        for (int j = X->nax - 1; j >= 0; j--) {
+            at[j] = at[j] + 1 < X->ax[j].nleaves ? at[j] + 1 : 0;
+            coord[j] = X->ax[j].leaves[at[j]];
+            if (at[j])
+                break;
+        }
     }
     return sum;
 }

@@ -529,22 +529,150 @@ static Num *scratch(Engine *en, size_t need)
     return en->scratch;
 }
 
+/* What an axis whose shares depend on the other axes only through start/
+ * end (no scope in another dimension, no locks) reads of a context: each
+ * coordinate's active months, or the time coordinate itself (its key).
+ * Contexts whose coordinates have the same keys evaluate alike, so check
+ * evaluates each combination of keys once. */
+static bool by_activity_only(const Axis *ax)
+{
+    return ax->depends && !ax->cross_scoped && !ax->locks;
+}
+
+/* The key of one coordinate on axis j (two int64s). */
+static void coord_key(const Alloc *A, int j, const Member *m, int64_t *key)
+{
+    if (A->ax[j].dim->is_time)
+        key[0] = (int64_t)(intptr_t)m, key[1] = -2;
+    else if (m->pseudo)
+        key[0] = 0, key[1] = -3;
+    else
+        key[0] = m->active_from, key[1] = m->active_to;
+}
+
+/* The keys seen so far: an open-addressing set of rows of width int64s. */
+typedef struct {
+    int64_t *rows;
+    size_t n, cap, width;
+    size_t *slot; /* cap * 2 entries: row index + 1, or 0 */
+} KeySet;
+
+static uint64_t key_hash(const int64_t *k, size_t w)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < w; i++)
+        h = (h ^ (uint64_t)k[i]) * 1099511628211u;
+    return h ^ (h >> 29);
+}
+
+static void keyset_grow(KeySet *ks)
+{
+    size_t cap = ks->cap ? ks->cap * 2 : 16, nslot = cap * 2;
+    free(ks->slot);
+    ks->slot = xcalloc(nslot, sizeof *ks->slot);
+    ks->rows = xrealloc(ks->rows, cap * ks->width * sizeof *ks->rows);
+    ks->cap = cap;
+    for (size_t r = 0; r < ks->n; r++) {
+        size_t s = key_hash(&ks->rows[r * ks->width], ks->width) & (nslot - 1);
+        while (ks->slot[s])
+            s = (s + 1) & (nslot - 1);
+        ks->slot[s] = r + 1;
+    }
+}
+
+/* The row of key, added when new (*added). */
+static size_t keyset_row(KeySet *ks, const int64_t *key, bool *added)
+{
+    if (ks->n == ks->cap)
+        keyset_grow(ks);
+    size_t mask = ks->cap * 2 - 1, w = ks->width, s = key_hash(key, w) & mask;
+    for (; ks->slot[s]; s = (s + 1) & mask)
+        if (memcmp(&ks->rows[(ks->slot[s] - 1) * w], key, w * sizeof *key) == 0) {
+            *added = false;
+            return ks->slot[s] - 1;
+        }
+    memcpy(&ks->rows[ks->n * w], key, w * sizeof *key);
+    ks->slot[s] = ++ks->n;
+    *added = true;
+    return ks->n - 1;
+}
+
+/* Adds key; false when it was there already. */
+static bool keyset_add(KeySet *ks, const int64_t *key)
+{
+    bool added;
+    keyset_row(ks, key, &added);
+    return added;
+}
+
+/* The positions of axis j's leaves that are the first of their key. */
+static size_t *first_of_each_key(const Alloc *A, int j, size_t *n)
+{
+    const Axis *ax = &A->ax[j];
+    size_t *first = xmalloc((ax->nleaves + 1) * sizeof *first);
+    KeySet ks = {NULL, 0, 0, 2, NULL};
+    int64_t key[2];
+    *n = 0;
+    for (size_t l = 0; l < ax->nleaves; l++) {
+        coord_key(A, j, ax->leaves[l], key);
+        if (keyset_add(&ks, key))
+            first[(*n)++] = l;
+    }
+    free(ks.rows);
+    free(ks.slot);
+    return first;
+}
+
+/* Axis i in the first context of each distinct key, in the order of the
+ * contexts: the first context that fails is the one a pass over every
+ * context meets first, with the same message. */
+static int check_axis_by_key(Engine *en, Alloc *A, int i, Num *val, Num *leaf)
+{
+    size_t *first[ALLOC_MAX_AXES], nfirst[ALLOC_MAX_AXES], at[ALLOC_MAX_AXES] = {0};
+    bool none = false;
+    for (int j = 0; j < i; j++) {
+        first[j] = first_of_each_key(A, j, &nfirst[j]);
+        none |= nfirst[j] == 0;
+    }
+    Member *coord[ALLOC_MAX_AXES];
+    Ctx ctx = {coord, i, NULL, NULL};
+    int rc = 0, j = none ? -1 : 0;
+    while (j >= 0 && rc == 0) {
+        for (j = 0; j < i; j++)
+            coord[j] = A->ax[j].leaves[first[j][at[j]]];
+        rc = al_eval_axis(en, A, &A->ax[i], &ctx, A->root, val, leaf);
+        for (j = i - 1; j >= 0 && ++at[j] == nfirst[j]; j--)
+            at[j] = 0;
+    }
+    for (int k = 0; k < i; k++)
+        free(first[k]);
+    return rc;
+}
+
+/* One axis in each of n contexts. */
+static int check_axis(Engine *en, Alloc *A, int i, size_t n)
+{
+    Axis *ax = &A->ax[i];
+    Num *val = scratch(en, ax->dim->nmembers + (size_t)ax->npseudo + ax->nleaves + 2);
+    Num *leaf = val + ax->dim->nmembers + ax->npseudo + 1;
+    if (n > 1 && by_activity_only(ax))
+        return check_axis_by_key(en, A, i, val, leaf);
+    Member *coord[ALLOC_MAX_AXES];
+    Ctx ctx = {coord, i, NULL, NULL};
+    int rc = 0;
+    for (size_t c = 0; c < n && rc == 0; c++) {
+        al_decode(A, i, c, coord);
+        rc = al_eval_axis(en, A, ax, &ctx, A->root, val, leaf);
+    }
+    return rc;
+}
+
 int al_check_axes(Engine *en, Alloc *A)
 {
     size_t contexts = 1;
     for (int i = 0; i < A->nax; i++) {
         Axis *ax = &A->ax[i];
-        Num *val = scratch(en, ax->dim->nmembers + (size_t)ax->npseudo + ax->nleaves + 2);
-        Num *leaf = val + ax->dim->nmembers + ax->npseudo + 1;
-        Member *coord[ALLOC_MAX_AXES];
-        Ctx ctx = {coord, i, NULL, NULL};
-        size_t n = ax->depends ? contexts : 1;
-        int rc = 0;
-        for (size_t c = 0; c < n && rc == 0; c++) {
-            al_decode(A, i, c, coord);
-            rc = al_eval_axis(en, A, ax, &ctx, A->root, val, leaf);
-        }
-        if (rc < 0)
+        if (check_axis(en, A, i, ax->depends ? contexts : 1) < 0)
             return -1;
         if (ax->nleaves && contexts > en->max_cells / ax->nleaves)
             break; /* deeper contexts would be as many as the cells: stop here */
@@ -565,15 +693,9 @@ static bool share_bits(Num leaf, Num root, u128 *q, bool *neg)
     *neg = (leaf.v < 0) != (root.v < 0) && leaf.v != 0;
     if (b == 0 || a / b >= ((u128)1 << 30))
         return false;
-    u128 quot = 0, rem = 0;
-    for (int bit = 127 + 96; bit >= 0; bit--) { /* long division of (a << 96) by b */
-        rem = (rem << 1) | (bit >= 96 ? (a >> (bit - 96)) & 1 : 0);
-        quot <<= 1;
-        if (rem >= b) {
-            rem -= b;
-            quot |= 1;
-        }
-    }
+    u128 frac, rem; /* (a << 96) / b: a / b < 2^30 above the point, then 96 bits */
+    num_long_div(a % b, 0, 96, b, &frac, &rem);
+    u128 quot = ((a / b) << 96) | frac;
     *q = quot;
     return true;
 }
@@ -674,6 +796,53 @@ static int split_cell(Engine *en, const Alloc *A, Num v, Num base, const AxisSha
     return 0;
 }
 
+/* An axis's shares by the keys of the contexts they were evaluated in
+ * (see by_activity_only): a context whose coordinates have the keys of an
+ * earlier one takes its shares instead of evaluating the tree again. */
+typedef struct {
+    KeySet ks;
+    AxisShares *saved; /* by key row */
+    size_t nl;
+} SharesMemo;
+
+static void shares_copy(AxisShares *to, const AxisShares *from, size_t nl)
+{
+    memcpy(to->leaf, from->leaf, nl * sizeof *to->leaf);
+    memcpy(to->frac, from->frac, nl * sizeof *to->frac);
+    memcpy(to->fneg, from->fneg, nl * sizeof *to->fneg);
+    memcpy(to->fok, from->fok, nl * sizeof *to->fok);
+}
+
+static int memo_shares(Engine *en, Alloc *A, int i, size_t c, const LockGroups *lg, AxisShares *sh,
+                       SharesMemo *mo)
+{
+    Member *coord[ALLOC_MAX_AXES];
+    int64_t key[2 * ALLOC_MAX_AXES];
+    al_decode(A, i, c, coord);
+    for (int j = 0; j < i; j++)
+        coord_key(A, j, coord[j], &key[2 * j]);
+    bool added;
+    size_t row = keyset_row(&mo->ks, key, &added);
+    if (!added) {
+        shares_copy(sh, &mo->saved[row], mo->nl);
+        return c % 4096 == 0 ? eval_poll(&en->ev, A->metric->name_loc) : 0;
+    }
+    int rc = eval_shares(en, A, i, c, lg, sh);
+    mo->saved = xrealloc(mo->saved, mo->ks.n * sizeof *mo->saved);
+    axis_shares_init(&mo->saved[row], &A->ax[i]);
+    shares_copy(&mo->saved[row], sh, mo->nl);
+    return rc;
+}
+
+static void shares_memo_free(SharesMemo *mo)
+{
+    for (size_t r = 0; r < mo->ks.n && mo->saved; r++)
+        axis_shares_free(&mo->saved[r]);
+    free(mo->saved);
+    free(mo->ks.rows);
+    free(mo->ks.slot);
+}
+
 /* The n cells of the axes before axis i (cur) split along it into next. */
 static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t n, Num *next)
 {
@@ -683,8 +852,12 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
     axis_shares_init(&sh, ax);
     LockGroups lg = {0};
     int rc = ax->locks && i > 0 ? al_lock_groups(en, A, i, cur, n, &lg) : 0;
+    SharesMemo mo = {{NULL, 0, 0, 2 * (size_t)i, NULL}, NULL, nl};
+    bool memo = i > 0 && n > 1 && by_activity_only(ax) && !lg.of;
     for (size_t c = 0; c < n && rc == 0; c++) {
-        if (c == 0 || ax->depends)
+        if (memo)
+            rc = memo_shares(en, A, i, c, &lg, &sh, &mo);
+        else if (c == 0 || ax->depends)
             rc = eval_shares(en, A, i, c, &lg, &sh);
         else if (c % 4096 == 0) /* shares evaluated once: only arithmetic, which an interrupt
                                    (Ctrl-C, the language server's input) stops */
@@ -700,6 +873,7 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
             rc = split_cell(en, A, cur[c], lg.of && lg.of[c] >= 0 ? lg.base[lg.of[c]] : A->root,
                             &sh, nl, &next[c * nl]);
     }
+    shares_memo_free(&mo);
     al_lock_groups_free(&lg);
     axis_shares_free(&sh);
     return rc;

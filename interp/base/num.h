@@ -111,4 +111,10 @@ char *num_fmt(Num x, int decimals, bool thousands, char *buf);
 /* Number of decimals in the shortest text of x (0 for integers, 2 for 0.01). */
 int num_decimals(Num x);
 
+/* Exact long division of hi * 2^nbits + lo by d, for 0 < d, hi < d,
+ * lo < 2^nbits and nbits <= 128, when the quotient fits in 128 bits:
+ * *q the quotient, *r the remainder. */
+void num_long_div(unsigned __int128 hi, unsigned __int128 lo, int nbits, unsigned __int128 d,
+                  unsigned __int128 *q, unsigned __int128 *r);
+
 #endif

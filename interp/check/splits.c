@@ -579,7 +579,22 @@ static void check_spec(R *r, Split *sp)
     check_adjust(r, sp);
 }
 
-static void check_like(R *r, Split *sp)
+/* The metrics with a split, and with a split by a level ("metric|level"),
+ * so that each `like` is looked up, not searched for among every split. */
+static void index_splits(R *r, StrMap *by)
+{
+    for (int i = 0; i < r->s->nsplits; i++) {
+        const Split *o = &r->splits_info[i];
+        if (!o->ok)
+            continue;
+        strmap_put(by, o->metric->name, (void *)o);
+        if (o->level)
+            strmap_put(by, arena_printf(&r->s->arena, "%s|%s", o->metric->name, o->level->name),
+                       (void *)o);
+    }
+}
+
+static void check_like(R *r, Split *sp, const StrMap *by)
 {
     Node *spec = sp->node->c;
     Node *other = strmap_get(&r->s->metrics, spec->name);
@@ -592,11 +607,14 @@ static void check_like(R *r, Split *sp)
         diag_error(r->d, spec->name_loc, "'%s' cannot be split like itself", spec->name);
         return;
     }
-    bool found = false;
-    for (int i = 0; i < r->s->nsplits; i++) {
-        Split *o = &r->splits_info[i];
-        if (o->ok && o->metric == other && (!sp->level || o->level == sp->level))
-            found = true;
+    bool found;
+    if (sp->level) {
+        Buf b = {0};
+        buf_printf(&b, "%s|%s", other->name, sp->level->name);
+        found = strmap_get(by, buf_cstr(&b)) != NULL;
+        buf_free(&b);
+    } else {
+        found = strmap_get(by, other->name) != NULL;
     }
     if (!found)
         diag_error(r->d, spec->name_loc, "'%s' has no split%s%s to copy", other->name,
@@ -665,7 +683,7 @@ static const char *split_key(R *r, const Split *sp)
 }
 
 /* One split: not a second split of the same cells, then its form. */
-static void check_split(R *r, Split *sp, StrMap *seen)
+static void check_split(R *r, Split *sp, StrMap *seen, const StrMap *by)
 {
     const char *key = split_key(r, sp);
     Node *prev = strmap_get(seen, key);
@@ -678,7 +696,7 @@ static void check_split(R *r, Split *sp, StrMap *seen)
     }
     strmap_put(seen, key, sp->node);
     if (sp->node->c->kind == N_SPEC_LIKE)
-        check_like(r, sp);
+        check_like(r, sp, by);
     if (sp->level)
         check_spec(r, sp);
 }
@@ -691,11 +709,13 @@ void rs_check_splits(R *r)
         r->splits_info[i].node = s->splits[i];
         resolve_split(r, &r->splits_info[i]);
     }
-    StrMap seen = {0};
+    StrMap seen = {0}, by = {0};
+    index_splits(r, &by);
     for (int i = 0; i < s->nsplits; i++)
         if (r->splits_info[i].ok)
-            check_split(r, &r->splits_info[i], &seen);
+            check_split(r, &r->splits_info[i], &seen, &by);
     strmap_free(&seen);
+    strmap_free(&by);
     free(r->splits_info);
     r->splits_info = NULL;
 }

@@ -483,6 +483,52 @@ static void test_muldiv(void **state)
     assert_int_equal(num_muldiv(N("1"), N("2"), NUM_ZERO, &q), NUM_DIVZERO);
 }
 
+/* num_long_div against bit-by-bit restoring division, on divisors of every
+ * length (1 to 128 bits) and dividends from a fixed pseudo-random sequence. */
+typedef unsigned __int128 U128;
+
+static void bitwise_div(U128 rem, U128 lo, int nbits, U128 d, U128 *q, U128 *r)
+{
+    U128 quo = 0;
+    for (int i = nbits - 1; i >= 0; i--) {
+        U128 carry = rem >> 127;
+        rem = (rem << 1) | ((lo >> i) & 1);
+        quo <<= 1;
+        if (carry || rem >= d) {
+            rem -= d;
+            quo |= 1;
+        }
+    }
+    *q = quo;
+    *r = rem;
+}
+
+static U128 next_random(U128 *state)
+{
+    *state = *state * ((((U128)0x2360ED051FC65DA4u) << 64) | 0x4385DF649FCCF645u) + 1442695040888963407u;
+    return *state;
+}
+
+static void test_long_div(void **st)
+{
+    (void)st;
+    U128 seed = 17;
+    for (int bits = 1; bits <= 128; bits++)
+        for (int k = 0; k < 40; k++) {
+            U128 d = next_random(&seed) >> (128 - bits) | ((U128)1 << (bits - 1));
+            int nbits = k % 3 == 0 ? 128 : k % 3 == 1 ? 96 : 64;
+            U128 hi = next_random(&seed) % d;
+            U128 lo = nbits == 128 ? next_random(&seed) : next_random(&seed) >> (128 - nbits);
+            if (k % 5 == 0)
+                lo = 0;
+            U128 q1, r1, q2, r2; /* hi < d: the quotient is below 2^nbits */
+            num_long_div(hi, lo, nbits, d, &q1, &r1);
+            bitwise_div(hi, lo, nbits, d, &q2, &r2);
+            assert_true(q1 == q2);
+            assert_true(r1 == r2);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -509,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_cmp_sign),
         cmocka_unit_test(test_status_str),
         cmocka_unit_test(test_div_trunc),
+        cmocka_unit_test(test_long_div),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
