@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "data/cells.h"
 
 enum { ST_HEADER, ST_READY, ST_ROWS, ST_GROUPS, ST_DONE, ST_FAILED };
 
@@ -91,8 +92,7 @@ static DbSource *db_of(const RowSource *s)
     return (DbSource *)s;
 }
 
-/* The quoted table name (schema.table). */
-static void table_sql(Buf *b, const DbSource *d)
+void db_table_sql(Buf *b, const DbSource *d)
 {
     const char *dot = strchr(d->table, '.');
     if (dot) {
@@ -126,7 +126,7 @@ static void plain_sql(DbSource *d, Buf *sql)
         d->eng->key(sql, buf_cstr(&q), col_at(d, i));
     }
     buf_puts(sql, " FROM ");
-    table_sql(sql, d);
+    db_table_sql(sql, d);
     buf_puts(sql, " ORDER BY ");
     if (d->order_col >= 0) {
         db_quote_ident(sql, d->order);
@@ -141,10 +141,8 @@ static void plain_sql(DbSource *d, Buf *sql)
 static void window_days(int first, int last, char a[32], char b[32])
 {
     snprintf(a, 32, "%04d-%02d-01", first / 12, first % 12 + 1);
-    int y = last / 12, m = last % 12 + 1;
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int dd = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    snprintf(b, 32, "%04d-%02d-%02d", y, m, dd);
+    snprintf(b, 32, "%04d-%02d-%02d", last / 12, last % 12 + 1,
+             cval_month_days(last / 12, last % 12 + 1));
 }
 
 /* Checks that each column's type fits its role. */
@@ -208,7 +206,7 @@ static void group_sql(DbSource *d, const SrcRequest *rq, DbRows *r, Buf *sql)
         r->val_at[r->nvals++] = i;
     }
     buf_puts(sql, r->nkeys || r->nvals ? ", COUNT(*) FROM " : "COUNT(*) FROM ");
-    table_sql(sql, d);
+    db_table_sql(sql, d);
     if (where.len)
         buf_printf(sql, " WHERE %s", buf_cstr(&where));
     for (size_t k = 0; k < r->nkeys; k++)
@@ -339,7 +337,8 @@ static void group_row(DbSource *d, SrcRow *row)
     row->counts = r->fcounts;
 }
 
-static int next_group(DbSource *d, SrcRow *row)
+/* The next result row: a group (grouped) or a row of every column as text. */
+static int next_row(DbSource *d, SrcRow *row, bool grouped)
 {
     DbRows *r = d->rows;
     int rc = d->eng->fetch(d, &r->vals, &r->lens);
@@ -348,19 +347,10 @@ static int next_group(DbSource *d, SrcRow *row)
         return rc;
     }
     r->line++;
-    group_row(d, row);
-    return 1;
-}
-
-static int next_plain(DbSource *d, SrcRow *row)
-{
-    DbRows *r = d->rows;
-    int rc = d->eng->fetch(d, &r->vals, &r->lens);
-    if (rc <= 0) {
-        d->state = rc < 0 ? ST_FAILED : ST_DONE;
-        return rc;
+    if (grouped) {
+        group_row(d, row);
+        return 1;
     }
-    r->line++;
     r->store.len = 0;
     for (size_t i = 0; i < d->nshown; i++)
         row_set(r, i, r->vals[i] ? r->vals[i] : "", r->vals[i] ? r->lens[i] : 0, NULL);
@@ -390,12 +380,12 @@ static int db_next(RowSource *s, SrcRow *row)
         if (rc < 0)
             return -1;
         d->state = ST_ROWS;
-        return next_plain(d, row);
+        return next_row(d, row, false);
     }
     case ST_ROWS:
-        return next_plain(d, row);
+        return next_row(d, row, false);
     case ST_GROUPS:
-        return next_group(d, row);
+        return next_row(d, row, true);
     case ST_FAILED:
         return -1;
     default:
@@ -568,16 +558,11 @@ RowSource *db_open(const DbEngine *eng, const char *where, const char *table, co
     d->timeout_ms = db_timeout_ms();
     d->rows = rows_new(0);
     int rc = open_conn(d, where);
-    if (rc == 0) {
-        const char *dot = strchr(table, '.');
-        char *schema = dot ? xstrndup(table, (size_t)(dot - table)) : NULL;
-        const char *parts[2] = {dot ? schema : table, dot ? dot + 1 : NULL};
-        if (!*table || (dot && (!*parts[0] || !*parts[1])))
-            rc = db_fail(d, "'%s' is not a table name", table);
-        else
-            rc = eng->describe(d, parts, dot ? 2 : 1);
-        free(schema);
-    }
+    const char *dot = strchr(table, '.');
+    if (rc == 0 && (!*table || dot == table || (dot && !dot[1])))
+        rc = db_fail(d, "'%s' is not a table name", table);
+    if (rc == 0)
+        rc = eng->describe(d);
     if (rc == 0 && d->ncols == 0)
         rc = no_table(d);
     if (rc == 0)

@@ -47,9 +47,9 @@ typedef struct DbSource DbSource;
 
 typedef struct {
     const char *what; /* "PostgreSQL", "SQLite" */
-    /* The table's columns (table: 1 or 2 parts, schema first); 0, or -1 with
-     * db_fail. */
-    int (*describe)(DbSource *d, const char *const *table, int nparts);
+    /* The columns of d->table (schema.table or table; db_table_sql); 0, or
+     * -1 with db_fail. */
+    int (*describe)(DbSource *d);
     /* SQL for a column as a group key (text), its month (text YYYY-MM or
      * the number YYYYMM) or day (text YYYY-MM-DD; by_day), the filter keeping NULL, invalid and
      * in-window dates (first and last day, YYYY-MM-DD), its sum as text and
@@ -100,6 +100,9 @@ void db_add_column(DbSource *d, const char *name, const char *type_name, DbType 
 
 /* Appends s as a quoted SQL identifier ("a""b"). */
 void db_quote_ident(Buf *b, const char *s);
+
+/* Appends the source's table as quoted identifiers ("schema"."table"). */
+void db_table_sql(Buf *b, const DbSource *d);
 
 /* Opens table of the database at where with engine eng: calls open_conn
  * (which sets d->conn, or fails with db_fail) and describe.  NULL with *err

@@ -87,14 +87,10 @@ static DbType pg_type(const char *category, const char *name)
     return DB_OTHER;
 }
 
-static int pg_describe(DbSource *d, const char *const *table, int nparts)
+static int pg_describe(DbSource *d)
 {
     Buf q = {0};
-    for (int i = 0; i < nparts; i++) {
-        if (i)
-            buf_putc(&q, '.');
-        db_quote_ident(&q, table[i]);
-    }
+    db_table_sql(&q, d);
     const char *sql =
         "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typcategory, t.typname, "
         "has_table_privilege(c.oid, 'SELECT') OR has_any_column_privilege(c.oid, 'SELECT') "
@@ -255,16 +251,7 @@ static void pg_marker(DbSource *d, Buf *out)
     if (p->streaming)
         return;
     Buf q = {0};
-    const char *dot = strchr(d->table, '.');
-    if (dot) {
-        char *schema = xstrndup(d->table, (size_t)(dot - d->table));
-        db_quote_ident(&q, schema);
-        free(schema);
-        buf_putc(&q, '.');
-        db_quote_ident(&q, dot + 1);
-    } else {
-        db_quote_ident(&q, d->table);
-    }
+    db_table_sql(&q, d);
     const char *sql = "SELECT pg_relation_size(c.oid), pg_stat_get_tuples_inserted(c.oid), "
                       "pg_stat_get_tuples_updated(c.oid), pg_stat_get_tuples_deleted(c.oid), "
                       "pg_stat_get_live_tuples(c.oid) FROM pg_catalog.pg_class c "

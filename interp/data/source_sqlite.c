@@ -236,8 +236,10 @@ static int lite_connect(DbSource *d, const char *where)
     d->conn = l;
     l->path = xstrdup(where + strlen("sqlite:"));
     struct stat st;
-    if (stat(l->path, &st) != 0 || !S_ISREG(st.st_mode))
+    if (stat(l->path, &st) != 0)
         return db_fail(d, "cannot open '%s': no such SQLite file", l->path);
+    if (!S_ISREG(st.st_mode)) /* a FIFO, a device, a directory: never a wait */
+        return db_fail(d, "cannot open '%s': not a regular file", l->path);
     int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(l->path, &l->db, flags, NULL) != SQLITE_OK)
         return lite_fail(d, "cannot open the SQLite file: ");
@@ -272,15 +274,19 @@ static DbType affinity(const char *type)
     return DB_NUM; /* NUMERIC affinity */
 }
 
-static int lite_describe(DbSource *d, const char *const *table, int nparts)
+static int lite_describe(DbSource *d)
 {
     Lite *l = lite(d);
     sqlite3_stmt *st = NULL;
     const char *sql = "SELECT name, type FROM pragma_table_info(?1, ?2)";
     if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
         return lite_fail(d, "");
-    sqlite3_bind_text(st, 1, table[nparts - 1], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, nparts == 2 ? table[0] : "main", -1, SQLITE_STATIC);
+    const char *dot = strchr(d->table, '.'); /* schema.table */
+    sqlite3_bind_text(st, 1, dot ? dot + 1 : d->table, -1, SQLITE_STATIC);
+    if (dot)
+        sqlite3_bind_text(st, 2, d->table, (int)(dot - d->table), SQLITE_STATIC);
+    else
+        sqlite3_bind_text(st, 2, "main", -1, SQLITE_STATIC);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);

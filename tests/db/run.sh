@@ -624,6 +624,32 @@ else
     ok ":actuals reload"
 fi
 
+# ---- escape bytes from a table never reach the terminal raw -----------------------------------
+
+esc=$(printf '\033')
+bel=$(printf '\007')
+sqlite3 "$tmp/esc.db" "CREATE TABLE team_review_actuals (month TEXT, rep TEXT, revenue TEXT);
+INSERT INTO team_review_actuals VALUES ('2027-03', 'zh${esc}]0;pwn${bel}ang', '1'), ('2027-04', 'zhang', 'x${esc}[2J');"
+cap esc "$tmp/db" "$bin" run team_review.plan --source "crm=sqlite:$tmp/esc.db"
+if [ "$(rc_of esc)" != 2 ] || grep -q "$esc" "$tmp/o/esc.err" || ! grep -q 'zh\\e]0;pwn\\x07ang' "$tmp/o/esc.err" ||
+   [ -s "$tmp/o/esc.out" ]; then
+    fail "escape bytes in a table's values" "exit $(rc_of esc), or raw or unescaped bytes in the diagnostics"
+    show_err esc
+else
+    ok "escape bytes in a table's values"
+fi
+
+# ---- special and broken files given as an SQLite source ---------------------------------------
+
+echo 'not a database' >"$tmp/garbage.db"
+mkfifo "$tmp/fifo.db"
+for f in garbage.db:"file is not a database" fifo.db:"not a regular file" /dev/zero:"not a regular file"; do
+    p=${f%%:*} want=${f#*:}
+    case $p in /*) ;; *) p=$tmp/$p ;; esac
+    cap special "$tmp/db" timeout 20 "$bin" run team_review.plan --source "crm=sqlite:$p"
+    refused "an SQLite source that is $(basename "$p")" special "$want"
+done
+
 # nothing was dropped or written
 if [ "$(pg_tables)" != "$pg_before" ]; then
     fail "tables intact (PostgreSQL)" "tables or row counts changed"
