@@ -64,7 +64,14 @@ typedef struct Alloc {
     int grain_cut[ALLOC_MAX_AXES]; /* levels cut away (tables of coarser levels) */
     int asked_cut[ALLOC_MAX_AXES]; /* the cuts asked for, by the full allocation's axes */
     size_t ncells;
-    Num *exact; /* ncells joint values, axis 0 outermost */
+    Num *exact; /* ncells joint values, axis 0 outermost; NULL while factored */
+    /* Axes independent of each other (no shares that depend on another
+     * axis's coordinates, no locks): each axis's leaf values, once, and
+     * the joint cells made from them only when something needs every one
+     * (al_cells); a two-level table and a dimension's totals come from the
+     * factors directly. */
+    bool factored;
+    Num *factor[ALLOC_MAX_AXES];
     SplitInfo *splits;
     int nsplits;
     bool failed;

@@ -175,8 +175,20 @@ int al_check_lock_pick(Engine *en, const Alloc *A, const Axis *ax, int k, const 
 /* joint_cells.c */
 /* The leaves of the first upto axes at joint cell c. */
 void al_decode(const Alloc *A, int upto, size_t c, Member **coord);
-/* The exact joint cells of A (check mode: al_check_axes). */
+/* The exact joint cells of A, or (independent axes) its factors (check
+ * mode: al_check_axes). */
 int al_compute(Engine *en, Alloc *A);
+/* The joint cells of a factored A made from its factors, once (nothing
+ * to do when A has its cells); -1 after reporting too many cells. */
+int al_cells(Engine *en, Alloc *A);
+/* Factored A: the exact sum of the cells under each leaf of axis ai, or
+ * NULL on overflow (free it). */
+Num *al_factor_sums(const Alloc *A, int ai);
+/* Factored A: the exact cells of a table of axis ra (rows: a leaf j goes
+ * to row rpos[j], -1: none) by axis ca (columns, cpos), summed over the
+ * other axes; NULL on overflow (free it). */
+Num *al_factor_table(const Alloc *A, int ra, const int *rpos, size_t nr, int ca, const int *cpos,
+                     size_t nc);
 /* Check mode: every split tree in every context it depends on, no cells. */
 int al_check_axes(Engine *en, Alloc *A);
 typedef struct GridCache GridCache;

@@ -7,8 +7,31 @@
 
 #include "alloc/alloc_int.h"
 
+/* The same for a value and step that fit in 63 bits (a table's cells,
+ * nearly always): 64-bit arithmetic, the remainder in steps rounded half
+ * to even as num_div rounds it. */
+static void floor_small(uint64_t v, uint64_t s, Num *fl, Num *frac_steps)
+{
+    uint64_t r = v % s, f = v - r, snap = (uint64_t)AL_SNAP.v;
+    if (r < snap || s - r < snap) {
+        fl->v = (__int128)(r < snap ? f : f + s);
+        frac_steps->v = 0;
+        return;
+    }
+    fl->v = (__int128)f;
+    unsigned __int128 n = (unsigned __int128)r * 1000000000000u; /* r < s: q < 10^12 */
+    uint64_t q = (uint64_t)(n / s), rem = (uint64_t)(n - (unsigned __int128)q * s);
+    if (rem > s - rem || (rem == s - rem && (q & 1)))
+        q++;
+    frac_steps->v = (__int128)q;
+}
+
 void al_floor_to_step(Num step, Num exact, Num *fl, Num *frac_steps)
 {
+    if (exact.v >= 0 && exact.v <= INT64_MAX && step.v > 0 && step.v <= INT64_MAX) {
+        floor_small((uint64_t)exact.v, (uint64_t)step.v, fl, frac_steps);
+        return;
+    }
     Num f, r, gap;
     num_round(exact, step, NUM_FLOOR, &f);
     num_sub(exact, f, &r);

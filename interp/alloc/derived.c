@@ -330,6 +330,8 @@ int al_derived_value(Engine *en, const Node *metric, Num *out)
                            dc->D->ax[i].dim->name);
                 return -1;
             }
+        if (al_cells(en, X) < 0)
+            return -1;
         sum = sums_of(dc->D, X);
         strmap_put(&dc->sums, metric->name, sum);
     }
@@ -564,7 +566,7 @@ static ExactMonths *exact_months(Engine *en, const Node *metric, const Level *lv
         return NULL;
     Level *shown[2] = {(Level *)lv, &en->p->sym->time->levels[3]};
     Alloc *Xt = lv ? al_table_alloc(en, X, shown, 2) : al_table_alloc(en, X, shown + 1, 1);
-    if (!Xt)
+    if (!Xt || al_cells(en, Xt) < 0)
         return NULL;
     ExactMonths *em = xcalloc(1, sizeof *em);
     em->metric = metric;

@@ -283,6 +283,7 @@ void al_alloc_free(Alloc *A)
             free(ax->pseudo); /* a shared axis borrows its reserve rows (derived.c) */
         free(ax->marginal);
         free(ax->canon);
+        free(A->factor[i]);
         if (!ax->shared) {
             free(ax->leaves);
             free(ax->leaf_of);

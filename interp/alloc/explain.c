@@ -271,6 +271,8 @@ static int explain(Engine *en, const Node *cell, bool brief, Buf *out)
     if (brief)
         return 0;
     size_t cells;
+    if (al_cells(en, A) < 0)
+        return -1;
     Num exact = al_exact_under(A, coords, which, n, &cells);
     explain_inactive(coords, n, out);
     explain_locks(en, A, coords, n, out);

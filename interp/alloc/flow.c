@@ -1,8 +1,11 @@
-/* flow.c -- controlled rounding (see flow.h): a greedy pass by remainder,
- * and when it misses a bound, a deterministic Dinic max-flow.  Lower
- * bounds are removed the textbook way: an edge u->v with [l, c] becomes
- * capacity c-l, and l units of demand move to a super source and sink;
- * the rounding exists iff the max flow saturates every demand edge. */
+/* flow.c -- controlled rounding (see flow.h): one sort of the cells by
+ * remainder, a greedy pass in that order, and when it misses a bound,
+ * augmenting paths (a deterministic Dinic max-flow) that repair it.  The
+ * network carries the greedy pass's rounding; an edge u->v with bounds
+ * [l, c] carrying f has residual c-f forward and f-l back, and an edge
+ * below its lower bound (or above its upper) becomes a demand of the
+ * difference between a super source and sink; the rounding exists iff
+ * the max flow meets every demand. */
 #include "alloc/flow.h"
 
 #include <stdlib.h>
@@ -38,6 +41,9 @@ static void add_edge(Graph *g, int u, int v, int64_t cap)
     g->nedges += 2;
 }
 
+/* The levels of a phase, up to t's: no path to t goes through a node
+ * found after it (none is more than one level deeper than another), so
+ * the search stops there and leaves the rest unleveled. */
 static bool bfs(const Graph *g, int s, int t, int *level, int *queue)
 {
     for (int i = 0; i < g->nnodes; i++)
@@ -51,9 +57,11 @@ static bool bfs(const Graph *g, int s, int t, int *level, int *queue)
             if (g->cap[e] > 0 && level[g->to[e]] < 0) {
                 level[g->to[e]] = level[u] + 1;
                 queue[qt++] = g->to[e];
+                if (g->to[e] == t)
+                    return true;
             }
     }
-    return level[t] >= 0;
+    return false;
 }
 
 /* Pushes the bottleneck of the path's edges along it; returns it. */
@@ -198,18 +206,23 @@ static bool has_room(const RoundProblem *rp, uint32_t c, const int64_t *row, con
     return true;
 }
 
+/* What a rounding gives each row, column-tree node and row node. */
+typedef struct {
+    int64_t *row, *node, *rnode;
+} Counts;
+
 /* Larger remainders first, within every upper bound; succeeds when that
  * also meets every lower bound (the usual case).  Same order as the flow:
- * equal remainders go to the first declared cell. */
-static bool greedy(const RoundProblem *rp, const Ranked *order, uint8_t *x)
+ * equal remainders go to the first declared cell.  *cnt gets what each
+ * row and node got. */
+static bool greedy(const RoundProblem *rp, const Ranked *order, uint8_t *x, Counts *cnt)
 {
-    int64_t *row = xcalloc(rp->nrows + 1, sizeof *row);
-    int64_t *node = xcalloc(rp->nnodes + 1, sizeof *node);
-    int64_t *rnode = xcalloc(rp->nrnodes + 1, sizeof *rnode);
+    int64_t *row = cnt->row, *node = cnt->node, *rnode = cnt->rnode;
+    const RoundProblem *keep = rp->strict ? rp->strict : rp;
     memset(x, 0, rp->ncells);
     for (size_t k = rp->ncells; k-- > 0;) { /* order is ascending */
         uint32_t c = order[k].cell;
-        if (!has_room(rp, c, row, node, rnode))
+        if (!has_room(keep, c, row, node, rnode) || !has_room(rp, c, row, node, rnode))
             continue;
         x[c] = 1;
         row[rp->cell_row[c]]++;
@@ -218,11 +231,7 @@ static bool greedy(const RoundProblem *rp, const Ranked *order, uint8_t *x)
         for (int n = row_up(rp, rp->cell_row[c]); n >= 0; n = rp->rn_parent[n])
             rnode[n]++;
     }
-    bool ok = meets_lower_bounds(rp, row, node, rnode);
-    free(row);
-    free(node);
-    free(rnode);
-    return ok;
+    return meets_lower_bounds(rp, row, node, rnode);
 }
 
 /* The flow network: S, T, SS, TT, then the column-tree nodes, then the
@@ -251,48 +260,53 @@ static void graph_free(Graph *g)
     free(g->head);
 }
 
-/* An edge u -> v with bounds [lo, hi], its lower bound moved into excess. */
-static void add_bounded(Graph *g, int u, int v, int64_t lo, int64_t hi, int64_t *excess)
+/* An edge u -> v with bounds [lo, hi] that carries f: residual hi - f
+ * forward and f - lo back.  Below its lower bound it is taken to carry lo,
+ * and the difference goes into excess (the flow must still bring it). */
+static void add_carrying(Graph *g, int u, int v, int64_t lo, int64_t hi, int64_t f, int64_t *excess)
 {
-    if (hi > lo)
-        add_edge(g, u, v, hi - lo);
-    excess[v] += lo;
-    excess[u] -= lo;
+    int64_t to = f < lo ? lo : f > hi ? hi : f; /* above hi (the strict bounds allowed it): back */
+    excess[v] += to - f;
+    excess[u] -= to - f;
+    f = to;
+    add_edge(g, u, v, hi - f);
+    g->cap[g->nedges - 1] = f - lo;
 }
 
 /* Edges of the column tree (from its parent, S for the root), of the rows
- * and of the row nodes (to their row node, else T), their lower bounds
- * moved into excess. */
-static void add_bound_edges(Graph *g, const RoundProblem *rp, int base_row, int64_t *excess)
+ * and of the row nodes (to their row node, else T), carrying the greedy
+ * pass's counts. */
+static void add_bound_edges(Graph *g, const RoundProblem *rp, const Counts *cnt, int base_row,
+                            int64_t *excess)
 {
     for (size_t n = 0; n < rp->nnodes; n++) {
         int u = rp->parent[n] < 0 ? S : BASE_NODE + rp->parent[n], v = BASE_NODE + (int)n;
-        add_edge(g, u, v, rp->hi[n] - rp->lo[n]);
-        excess[v] += rp->lo[n];
-        excess[u] -= rp->lo[n];
+        add_carrying(g, u, v, rp->lo[n], rp->hi[n], cnt->node[n], excess);
     }
     int base_rn = base_row + (int)rp->nrows;
     for (size_t r = 0; r < rp->nrows; r++) {
         int up = row_up(rp, r);
-        add_bounded(g, base_row + (int)r, up < 0 ? T : base_rn + up, rp->row_lo[r], rp->row_hi[r],
-                    excess);
+        add_carrying(g, base_row + (int)r, up < 0 ? T : base_rn + up, rp->row_lo[r], rp->row_hi[r],
+                     cnt->row[r], excess);
     }
     for (size_t n = 0; n < rp->nrnodes; n++) {
         int up = rp->rn_parent[n];
-        add_bounded(g, base_rn + (int)n, up < 0 ? T : base_rn + up, rp->rn_lo[n], rp->rn_hi[n],
-                    excess);
+        add_carrying(g, base_rn + (int)n, up < 0 ? T : base_rn + up, rp->rn_lo[n], rp->rn_hi[n],
+                     cnt->rnode[n], excess);
     }
 }
 
-/* One edge per cell, from its column node to its row, best remainders
- * first in each adjacency list; returns each cell's edge. */
-static int32_t *add_cell_edges(Graph *g, const RoundProblem *rp, const Ranked *order, int base_row)
+/* One edge per cell, from its column node to its row, carrying x[c]; best
+ * remainders first in each adjacency list; returns each cell's edge. */
+static int32_t *add_cell_edges(Graph *g, const RoundProblem *rp, const Ranked *order, int base_row,
+                               const uint8_t *x)
 {
     int32_t *edge_of = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *edge_of);
     for (size_t k = 0; k < rp->ncells; k++) {
         uint32_t c = order[k].cell;
         edge_of[c] = (int32_t)g->nedges;
-        add_edge(g, BASE_NODE + rp->cell_node[c], base_row + (int)rp->cell_row[c], 1);
+        add_edge(g, BASE_NODE + rp->cell_node[c], base_row + (int)rp->cell_row[c], 1 - x[c]);
+        g->cap[g->nedges - 1] = x[c];
     }
     return edge_of;
 }
@@ -313,17 +327,21 @@ static int64_t add_demand_edges(Graph *g, const int64_t *excess)
     return need;
 }
 
-/* The exact method: an integer circulation with lower bounds. */
-static int round_flow(const RoundProblem *rp, const Ranked *order, uint8_t *x)
+/* The greedy pass repaired: the network carries its rounding, each bound
+ * it misses becomes a demand, and augmenting paths from SS to TT move
+ * steps between cells until every demand is met (a circulation with lower
+ * bounds; none met means no rounding meets the bounds). */
+static int repair(const RoundProblem *rp, const Ranked *order, const Counts *cnt, uint8_t *x)
 {
     const int base_row = BASE_NODE + (int)rp->nnodes;
     const int nn = base_row + (int)rp->nrows + (int)rp->nrnodes;
     Graph g; /* trees, rows, cells, T -> S, and at most one demand edge a node */
     graph_init(&g, nn, rp->nnodes + rp->nrows + rp->nrnodes + rp->ncells + 1 + (size_t)nn);
     int64_t *excess = xcalloc((size_t)g.nnodes, sizeof *excess);
-    add_bound_edges(&g, rp, base_row, excess);
-    int32_t *edge_of = add_cell_edges(&g, rp, order, base_row);
+    add_bound_edges(&g, rp, cnt, base_row, excess);
+    int32_t *edge_of = add_cell_edges(&g, rp, order, base_row, x);
     add_edge(&g, T, S, INT64_MAX / 4);
+    g.cap[g.nedges - 1] = cnt->node[0];
     int64_t need = add_demand_edges(&g, excess);
     int64_t got = max_flow(&g, SS, TT);
     for (size_t c = 0; c < rp->ncells; c++)
@@ -334,10 +352,223 @@ static int round_flow(const RoundProblem *rp, const Ranked *order, uint8_t *x)
     return got == need ? 0 : -1;
 }
 
+/* ---- the usual table: one level of columns, rows and columns fixed ----------------------------
+ */
+
+/* A table whose columns hang off the root alone, with no tree above the
+ * rows, every bound fixed (lo = hi), and its cells in row order.  Then a
+ * repair is a path over the columns: a column short of its total takes a
+ * cell of some row, which gives up a cell of another column, which takes
+ * a cell of another row, ... until a row short of its total takes one.
+ * With a handful of columns the search runs over columns, not cells. */
+static bool flat_table(const RoundProblem *rp)
+{
+    if (rp->row_up || rp->nnodes < 2 || rp->parent[0] != -1 || rp->lo[0] != rp->hi[0])
+        return false;
+    for (size_t n = 1; n < rp->nnodes; n++)
+        if (rp->parent[n] != 0 || rp->lo[n] != rp->hi[n])
+            return false;
+    for (size_t r = 0; r < rp->nrows; r++)
+        if (rp->row_lo[r] != rp->row_hi[r])
+            return false;
+    for (size_t k = 1; k < rp->ncells; k++)
+        if (rp->cell_row[k] < rp->cell_row[k - 1])
+            return false;
+    return true;
+}
+
+typedef struct {
+    const RoundProblem *rp;
+    uint8_t *x;
+    int64_t *row, *col; /* what each row and column (node) has */
+    size_t *rstart;     /* row r's cells: rstart[r] .. rstart[r + 1] */
+    size_t *cstart;     /* column node n's cells, by row: ccell[cstart[n] .. cstart[n + 1]) */
+    uint32_t *ccell;
+    uint32_t *shortrows; /* rows still short of their total */
+    size_t nshort;
+    int64_t *term;  /* per column node: cells of short rows it could still take */
+    int32_t *vrow;  /* per column node: the row that reached it (-1: a start) */
+    int32_t *vfrom; /* and the column it came from; -2: not reached */
+    int32_t *queue;
+} Flat;
+
+static void flat_index(Flat *f)
+{
+    const RoundProblem *rp = f->rp;
+    size_t nn = rp->nnodes;
+    f->rstart = xcalloc(rp->nrows + 2, sizeof *f->rstart);
+    f->cstart = xcalloc(nn + 2, sizeof *f->cstart);
+    f->ccell = xmalloc((rp->ncells + 1) * sizeof *f->ccell);
+    for (size_t k = 0; k < rp->ncells; k++) {
+        f->rstart[rp->cell_row[k] + 1]++;
+        f->cstart[rp->cell_node[k] + 1]++;
+    }
+    for (size_t r = 0; r < rp->nrows; r++)
+        f->rstart[r + 1] += f->rstart[r];
+    for (size_t n = 0; n < nn; n++)
+        f->cstart[n + 1] += f->cstart[n];
+    size_t *at = xmalloc((nn + 1) * sizeof *at);
+    memcpy(at, f->cstart, nn * sizeof *at);
+    for (size_t k = 0; k < rp->ncells; k++)
+        f->ccell[at[rp->cell_node[k]]++] = (uint32_t)k;
+    free(at);
+    f->shortrows = xmalloc((rp->nrows + 1) * sizeof *f->shortrows);
+    f->term = xcalloc(nn + 1, sizeof *f->term);
+    for (size_t r = 0; r < rp->nrows; r++) {
+        if (f->row[r] >= rp->row_lo[r])
+            continue;
+        f->shortrows[f->nshort++] = (uint32_t)r;
+        for (size_t k = f->rstart[r]; k < f->rstart[r + 1]; k++)
+            if (!f->x[k])
+                f->term[rp->cell_node[k]]++;
+    }
+    f->vrow = xmalloc((nn + 1) * sizeof *f->vrow);
+    f->vfrom = xmalloc((nn + 1) * sizeof *f->vfrom);
+    f->queue = xmalloc((nn + 1) * sizeof *f->queue);
+}
+
+static void flat_free(Flat *f)
+{
+    free(f->rstart);
+    free(f->cstart);
+    free(f->ccell);
+    free(f->shortrows);
+    free(f->term);
+    free(f->vrow);
+    free(f->vfrom);
+    free(f->queue);
+}
+
+/* Row r's cell in column node n, or SIZE_MAX. */
+static size_t cell_at(const Flat *f, uint32_t r, int32_t n)
+{
+    for (size_t k = f->rstart[r]; k < f->rstart[r + 1]; k++)
+        if (f->rp->cell_node[k] == n)
+            return k;
+    return SIZE_MAX;
+}
+
+/* Counts row r's free cells in term (by d: 1 or -1). */
+static void count_free(Flat *f, uint32_t r, int d)
+{
+    for (size_t j = f->rstart[r]; j < f->rstart[r + 1]; j++)
+        if (!f->x[j])
+            f->term[f->rp->cell_node[j]] += d;
+}
+
+/* Row r takes cell k (v 1) or gives it up (v 0); the free cells of short
+ * rows stay counted in term. */
+static void flat_set(Flat *f, size_t k, uint8_t v)
+{
+    const RoundProblem *rp = f->rp;
+    uint32_t r = rp->cell_row[k];
+    if (f->row[r] < rp->row_lo[r])
+        count_free(f, r, -1);
+    f->x[k] = v;
+    f->row[r] += v ? 1 : -1;
+    f->col[rp->cell_node[k]] += v ? 1 : -1;
+    if (f->row[r] < rp->row_lo[r])
+        count_free(f, r, 1);
+}
+
+/* From column node n, the columns its free cells' rows could hand a step
+ * to, queued; stops when every column is reached (*left 0). */
+static void flat_expand(Flat *f, int32_t n, size_t *qt, size_t *left)
+{
+    const RoundProblem *rp = f->rp;
+    for (size_t i = f->cstart[n]; i < f->cstart[n + 1] && *left; i++) {
+        size_t k = f->ccell[i];
+        if (f->x[k])
+            continue;
+        uint32_t r = rp->cell_row[k];
+        for (size_t j = f->rstart[r]; j < f->rstart[r + 1]; j++) {
+            int32_t m = rp->cell_node[j];
+            if (f->x[j] && f->vfrom[m] == -2) {
+                f->vfrom[m] = n;
+                f->vrow[m] = (int32_t)r;
+                f->queue[(*qt)++] = m;
+                --*left;
+            }
+        }
+    }
+}
+
+/* The first short row that could take a cell of column node n. */
+static size_t short_cell(const Flat *f, int32_t n)
+{
+    const RoundProblem *rp = f->rp;
+    for (size_t i = 0; i < f->nshort; i++) {
+        uint32_t r = f->shortrows[i];
+        size_t k = f->row[r] < rp->row_lo[r] ? cell_at(f, r, n) : SIZE_MAX;
+        if (k != SIZE_MAX && !f->x[k])
+            return k;
+    }
+    return SIZE_MAX;
+}
+
+/* One step moved from a short column to a short row, along the shortest
+ * path over the columns (breadth first, columns and rows in order);
+ * false when none is left. */
+static bool flat_augment(Flat *f, int64_t *root)
+{
+    const RoundProblem *rp = f->rp;
+    size_t nn = rp->nnodes, qh = 0, qt = 0, left = nn - 1;
+    for (size_t n = 0; n < nn; n++)
+        f->vfrom[n] = -2;
+    for (size_t n = 1; n < nn; n++)
+        if (f->col[n] < rp->lo[n]) {
+            f->vfrom[n] = -1;
+            f->queue[qt++] = (int32_t)n;
+            left--;
+        }
+    int32_t end = -1;
+    while (qh < qt && end < 0) {
+        int32_t n = f->queue[qh++];
+        if (f->term[n] > 0)
+            end = n;
+        else if (left)
+            flat_expand(f, n, &qt, &left);
+    }
+    size_t k = end < 0 ? SIZE_MAX : short_cell(f, end);
+    if (k == SIZE_MAX)
+        return false;
+    flat_set(f, k, 1);
+    ++*root;
+    for (int32_t n = end; f->vfrom[n] >= 0; n = f->vfrom[n]) {
+        uint32_t r = (uint32_t)f->vrow[n];
+        flat_set(f, cell_at(f, r, f->vfrom[n]), 1); /* takes first: never short */
+        flat_set(f, cell_at(f, r, n), 0);
+    }
+    return true;
+}
+
+/* Repairs the greedy pass of a flat table; false (x as the greedy left
+ * it or partly repaired, counts in cnt) when it cannot. */
+static bool flat_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
+{
+    Flat f = {rp, x, cnt->row, cnt->node, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL};
+    flat_index(&f);
+    int64_t need = 0;
+    for (size_t i = 0; i < f.nshort; i++)
+        need += rp->row_lo[f.shortrows[i]] - cnt->row[f.shortrows[i]];
+    bool ok = true;
+    while (ok && need-- > 0)
+        ok = flat_augment(&f, &cnt->node[0]);
+    flat_free(&f);
+    return ok && meets_lower_bounds(rp, cnt->row, cnt->node, cnt->rnode);
+}
+
 int round_solve(const RoundProblem *rp, uint8_t *x)
 {
     Ranked *order = ranked_cells(rp);
-    int rc = greedy(rp, order, x) ? 0 : round_flow(rp, order, x);
+    Counts cnt = {xcalloc(rp->nrows + 1, sizeof(int64_t)), xcalloc(rp->nnodes + 1, sizeof(int64_t)),
+                  xcalloc(rp->nrnodes + 1, sizeof(int64_t))};
+    int rc = 0;
+    if (!greedy(rp, order, x, &cnt) && !(flat_table(rp) && flat_repair(rp, &cnt, x)))
+        rc = repair(rp, order, &cnt, x);
+    free(cnt.row);
+    free(cnt.node);
+    free(cnt.rnode);
     free(order);
     return rc;
 }

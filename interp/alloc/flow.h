@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct {
+typedef struct RoundProblem {
     size_t nrows;
     const int64_t *row_lo, *row_hi; /* extra steps each row must get */
     size_t nnodes;                  /* column tree; node 0 is the root */
@@ -36,6 +36,11 @@ typedef struct {
     size_t nrnodes;
     const int *row_up, *rn_parent;
     const int64_t *rn_lo, *rn_hi; /* bounds on the extra steps through each row node */
+    /* optional (NULL: none): stricter bounds on the same cells and trees,
+     * which the greedy pass keeps to before the repair meets these; so a
+     * problem relaxed because the strict one has no rounding moves only
+     * the totals it must */
+    const struct RoundProblem *strict;
 } RoundProblem;
 
 /* Fills x[ncells] with 0 or 1.  Returns 0, or -1 when no rounding meets

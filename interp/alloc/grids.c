@@ -56,10 +56,19 @@ static void keep(Alloc *A, const Side *side, const TableNums *tn)
 }
 
 /* The exact cells of a two-level table: the allocation's cells summed by
- * row and column. */
-static Num *table_exact(const Alloc *A, const Side *side)
+ * row and column (from its factors when it has them); NULL after
+ * reporting. */
+static Num *table_exact(Engine *en, Alloc *A, const Side *side)
 {
     size_t nc = side[1].n;
+    if (A->factored) {
+        Num *t = al_factor_table(A, side[0].axis, side[0].pos_of_leaf, side[0].n, side[1].axis,
+                                 side[1].pos_of_leaf, nc);
+        if (t)
+            return t;
+    }
+    if (al_cells(en, A) < 0)
+        return NULL;
     Num *exact = xcalloc(side[0].n * nc + 1, sizeof *exact);
     size_t rs = al_stride(A, side[0].axis), cs = al_stride(A, side[1].axis);
     size_t rn = A->ax[side[0].axis].nleaves, cn = A->ax[side[1].axis].nleaves;
@@ -153,7 +162,9 @@ static int round_time(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     const Axis *ax = &A->ax[side[1].axis];
     if (side[1].lv->depth < ax->sl[ax->nsl - 1])
         return sum_finer(en, A, side, tn);
-    Num *exact = table_exact(A, side);
+    Num *exact = table_exact(en, A, side);
+    if (!exact)
+        return -1;
     int ng, *rgroup = al_lock_row_groups(A, side[0].members, side[0].n, side[1].axis, &ng);
     int rc = al_round_time_locked(en, A, side, exact, tn->rt, tn->ct, rgroup, ng, tn->cells);
     free(rgroup);
@@ -180,7 +191,9 @@ static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     if (nests(A, &side[1])) {
         rc = round_time(en, A, side, tn);
     } else {
-        Num *exact = table_exact(A, side);
+        Num *exact = table_exact(en, A, side);
+        if (!exact)
+            return -1;
         int ng, *rgroup = al_lock_row_groups(A, side[0].members, nr, side[1].axis, &ng);
         rc = al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, rgroup, ng, tn->cells);
         free(rgroup);

@@ -86,6 +86,8 @@ static int shares(Engine *en, Alloc *B, const Node *metric, const Alloc *H, Node
     bool check_only = en->check_only;
     en->check_only = false;
     int rc = al_compute(en, B);
+    if (rc == 0)
+        rc = al_cells(en, B);
     en->check_only = check_only;
     return rc;
 }

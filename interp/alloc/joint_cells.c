@@ -167,9 +167,15 @@ static void inflated_targets(Canon *w, int depth)
     free(out);
 }
 
-/* The exact sum of the cells under each leaf of axis ai. */
-static Num *leaf_sums(const Alloc *A, int ai)
+/* The exact sum of the cells under each leaf of axis ai: from the
+ * factors when A has them, else summed from the cells. */
+static Num *leaf_sums(Engine *en, Alloc *A, int ai)
 {
+    if (A->factored) {
+        Num *sum = al_factor_sums(A, ai);
+        if (sum || al_cells(en, A) < 0)
+            return sum ? sum : xcalloc(A->ax[ai].nleaves + 1, sizeof *sum);
+    }
     const Axis *ax = &A->ax[ai];
     size_t stride = al_stride(A, ai), nl = ax->nleaves;
     Num *leafsum = xcalloc(nl + 1, sizeof *leafsum);
@@ -186,7 +192,7 @@ static Num *leaf_sums(const Alloc *A, int ai)
 static Num exact_totals(Canon *w)
 {
     const Axis *ax = w->ax;
-    Num *leafsum = leaf_sums(w->A, w->ai), all = NUM_ZERO, off;
+    Num *leafsum = leaf_sums(w->en, w->A, w->ai), all = NUM_ZERO, off;
     for (size_t j = 0; j < ax->nleaves; j++) {
         num_add(all, leafsum[j], &all);
         for (const Member *m = ax->leaves[j]; m; m = m->parent)
@@ -472,14 +478,26 @@ static int solve_grid(GridProblem *gp, uint8_t *x)
     RoundProblem rp = {gp->nr,     gp->rlo,   gp->rhi,   gp->nc + 1 + (size_t)gp->ngroups * gp->nc,
                        gp->parent, gp->lo,    gp->hi,    gp->nfrac,
                        gp->crow,   gp->cnode, gp->crank, 0,
-                       NULL,       NULL,      NULL,      NULL};
+                       NULL,       NULL,      NULL,      NULL,
+                       NULL};
     if (round_solve(&rp, x) == 0)
         return 0;
+    RoundProblem strict = rp; /* the relaxed rounding keeps what totals it can */
+    size_t nn = rp.nnodes;
+    int64_t *slo = xmalloc(nn * sizeof *slo), *shi = xmalloc(nn * sizeof *shi);
+    memcpy(slo, gp->lo, nn * sizeof *slo);
+    memcpy(shi, gp->hi, nn * sizeof *shi);
+    strict.lo = slo;
+    strict.hi = shi;
+    rp.strict = &strict;
     gp->lo[0] = 0;
     gp->hi[0] = INT64_MAX / 4;
     for (size_t c = 0; c < gp->nc; c++)
         bounds_of(gp->colx[c], &gp->lo[1 + c], &gp->hi[1 + c]);
-    return round_solve(&rp, x);
+    int rc = round_solve(&rp, x);
+    free(slo);
+    free(shi);
+    return rc;
 }
 
 /* Rounds a table of exact cells so that each row adds up to rowt[r] and
@@ -879,21 +897,207 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
     return rc;
 }
 
-/* The exact joint cells: the target split along each axis in turn. */
-int al_compute(Engine *en, Alloc *A)
+/* Whether A's cells are the target times one share per axis, each axis's
+ * shares the same in every context: no shares that depend on an earlier
+ * axis's coordinates, no locks, and no axis without leaves (whose trees
+ * the joint cells would never evaluate). */
+static bool independent_axes(const Alloc *A)
 {
-    if (en->check_only && !al_has_cross_locks(A)) /* locks need the cells they lock */
-        return al_check_axes(en, A);
+    size_t n = 1;
+    for (int i = 0; i < A->nax; i++) {
+        const Axis *ax = &A->ax[i];
+        if (ax->locks || (i > 0 && ax->depends) || ax->nleaves == 0 || n > SIZE_MAX / ax->nleaves)
+            return false;
+        n *= ax->nleaves;
+    }
+    return true;
+}
+
+/* Each axis's tree evaluated once, in the context of the first cell: its
+ * leaves' values are the factors of every joint cell. */
+static int factor_axes(Engine *en, Alloc *A)
+{
+    LockGroups none = {0};
+    size_t n = 1;
+    for (int i = 0; i < A->nax; i++) {
+        AxisShares sh;
+        axis_shares_init(&sh, &A->ax[i]);
+        int rc = eval_shares(en, A, i, 0, &none, &sh);
+        A->factor[i] = sh.leaf;
+        sh.leaf = NULL;
+        axis_shares_free(&sh);
+        if (rc < 0)
+            return -1;
+        n *= A->ax[i].nleaves;
+    }
+    A->ncells = n;
+    A->factored = true;
+    return 0;
+}
+
+/* Axis i's shares from its factors: the leaves' values over the target. */
+static void factor_shares(const Alloc *A, int i, AxisShares *sh)
+{
+    size_t nl = A->ax[i].nleaves;
+    memcpy(sh->leaf, A->factor[i], nl * sizeof *sh->leaf);
+    for (size_t j = 0; j < nl; j++)
+        sh->fok[j] = share_bits(sh->leaf[j], A->root, &sh->frac[j], &sh->fneg[j]);
+}
+
+/* The cells of the first axes grow by one axis at a time; more than
+ * --max-cells is an error. */
+static bool too_many_cells(Engine *en, const Alloc *A, size_t n, size_t nl)
+{
+    if (!nl || n <= en->max_cells / nl)
+        return false;
+    diag_error(en->p->diags, A->metric->name_loc, "%s would have more than %zu cells (--max-cells)",
+               A->metric->name, en->max_cells);
+    return true;
+}
+
+int al_cells(Engine *en, Alloc *A)
+{
+    if (!A->factored || A->exact)
+        return 0;
     size_t n = 1;
     Num *cur = xmalloc(sizeof *cur);
     cur[0] = A->root;
     int rc = 0;
     for (int i = 0; i < A->nax && rc == 0; i++) {
         size_t nl = A->ax[i].nleaves;
-        if (nl && n > en->max_cells / nl) {
-            diag_error(en->p->diags, A->metric->name_loc,
-                       "%s would have more than %zu cells (--max-cells)", A->metric->name,
-                       en->max_cells);
+        if (too_many_cells(en, A, n, nl)) {
+            rc = -1;
+            break;
+        }
+        Num *next = xmalloc(n * nl * sizeof *next);
+        AxisShares sh;
+        axis_shares_init(&sh, &A->ax[i]);
+        factor_shares(A, i, &sh);
+        for (size_t c = 0; c < n && rc == 0; c++) {
+            if (c % 4096 == 4095)
+                rc = eval_poll(&en->ev, A->metric->name_loc);
+            if (i == 0)
+                memcpy(next, sh.leaf, nl * sizeof *next);
+            else if (num_is_zero(A->root))
+                memset(&next[c * nl], 0, nl * sizeof *next);
+            else if (rc == 0)
+                rc = split_cell(en, A, cur[c], A->root, &sh, nl, &next[c * nl]);
+        }
+        axis_shares_free(&sh);
+        free(cur);
+        cur = next;
+        n *= nl;
+    }
+    if (rc < 0) {
+        free(cur);
+        return -1;
+    }
+    A->exact = cur;
+    return 0;
+}
+
+/* x * num / den, exactly (to 12 decimals); den 0 gives 0. */
+static bool scale(Num x, Num num, Num den, Num *out)
+{
+    if (num_is_zero(den)) {
+        *out = NUM_ZERO;
+        return true;
+    }
+    if (num_cmp(num, den) == 0) {
+        *out = x;
+        return true;
+    }
+    return num_muldiv(x, num, den, out) == NUM_OK;
+}
+
+/* The sum of each axis's factors, and the part of the cells the axes
+ * other than a and b keep: their sums over the target, multiplied. */
+static bool others_scale(const Alloc *A, int a, int b, Num x, Num *out)
+{
+    *out = x;
+    for (int o = 0; o < A->nax; o++) {
+        if (o == a || o == b)
+            continue;
+        Num sum = NUM_ZERO;
+        for (size_t j = 0; j < A->ax[o].nleaves; j++)
+            if (num_add(sum, A->factor[o][j], &sum) != NUM_OK)
+                return false;
+        if (!scale(*out, sum, A->root, out))
+            return false;
+    }
+    return true;
+}
+
+Num *al_factor_sums(const Alloc *A, int ai)
+{
+    size_t nl = A->ax[ai].nleaves;
+    Num *sum = xcalloc(nl + 1, sizeof *sum), k;
+    if (!others_scale(A, ai, -1, A->root, &k)) {
+        free(sum);
+        return NULL;
+    }
+    for (size_t j = 0; j < nl; j++)
+        if (!scale(A->factor[ai][j], k, A->root, &sum[j])) {
+            free(sum);
+            return NULL;
+        }
+    return sum;
+}
+
+/* The factors of one axis summed by the position of their leaf (-1: not
+ * shown). */
+static bool factor_by_pos(const Alloc *A, int ai, const int *pos, size_t n, Num *out)
+{
+    for (size_t j = 0; j < A->ax[ai].nleaves; j++)
+        if (pos[j] >= 0 && (size_t)pos[j] < n &&
+            num_add(out[pos[j]], A->factor[ai][j], &out[pos[j]]) != NUM_OK)
+            return false;
+    return true;
+}
+
+Num *al_factor_table(const Alloc *A, int ra, const int *rpos, size_t nr, int ca, const int *cpos,
+                     size_t nc)
+{
+    Num *out = xcalloc(nr * nc + 1, sizeof *out);
+    if (num_is_zero(A->root))
+        return out;
+    Num *row = xcalloc(nr + 1, sizeof *row), *col = xcalloc(nc + 1, sizeof *col);
+    u128 *q = xmalloc((nr + 1) * sizeof *q);
+    bool *neg = xmalloc((nr + 1) * sizeof *neg), *ok = xmalloc((nr + 1) * sizeof *ok);
+    bool good = factor_by_pos(A, ra, rpos, nr, row) && factor_by_pos(A, ca, cpos, nc, col);
+    for (size_t c = 0; good && c < nc; c++) /* the other axes' part goes with the columns */
+        good = others_scale(A, ra, ca, col[c], &col[c]);
+    for (size_t r = 0; good && r < nr; r++)
+        ok[r] = share_bits(row[r], A->root, &q[r], &neg[r]);
+    for (size_t r = 0; good && r < nr; r++)
+        for (size_t c = 0; good && c < nc; c++) {
+            Num *to = &out[r * nc + c];
+            bool fast = ok[r] && (u128)(col[c].v < 0 ? -col[c].v : col[c].v) < FAST_SHARE_LIMIT;
+            good = fast ? mul_share(col[c], q[r], neg[r], to)
+                        : num_muldiv(col[c], row[r], A->root, to) == NUM_OK;
+        }
+    free(row);
+    free(col);
+    free(q);
+    free(neg);
+    free(ok);
+    if (!good) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* The exact joint cells: the target split along each axis in turn. */
+static int joint_cells(Engine *en, Alloc *A)
+{
+    size_t n = 1;
+    Num *cur = xmalloc(sizeof *cur);
+    cur[0] = A->root;
+    int rc = 0;
+    for (int i = 0; i < A->nax && rc == 0; i++) {
+        size_t nl = A->ax[i].nleaves;
+        if (too_many_cells(en, A, n, nl)) {
             rc = -1;
             break;
         }
@@ -906,4 +1110,13 @@ int al_compute(Engine *en, Alloc *A)
     A->ncells = n;
     A->exact = cur;
     return rc;
+}
+
+int al_compute(Engine *en, Alloc *A)
+{
+    if (en->check_only && !al_has_cross_locks(A)) /* locks need the cells they lock */
+        return al_check_axes(en, A);
+    if (independent_axes(A))
+        return factor_axes(en, A);
+    return joint_cells(en, A);
 }

@@ -273,7 +273,13 @@ const Num *al_marginal(Engine *en, Alloc *X, int ai)
         return ax->marginal;
     size_t total = ax->dim->nmembers + (size_t)ax->npseudo;
     Num *m = xcalloc(total + 1, sizeof *m);
-    if (!X->exact || ax->depends) {
+    Num *fs = X->factored && !ax->depends ? al_factor_sums(X, ai) : NULL;
+    if (fs) {
+        for (size_t j = 0; j < ax->nleaves; j++)
+            for (const Member *p = ax->leaves[j]; p; p = p->parent)
+                num_add(m[p->gindex], fs[j], &m[p->gindex]);
+        free(fs);
+    } else if (!X->exact || ax->depends) {
         Num *leaf = xcalloc(ax->nleaves + 1, sizeof *leaf);
         Ctx none = {NULL, 0, NULL, NULL};
         int rc = al_eval_axis(en, X, ax, &none, X->root, m, leaf);

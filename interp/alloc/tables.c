@@ -560,6 +560,8 @@ int al_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *o
             return -1;
         }
     size_t cells;
+    if (al_cells(en, A) < 0)
+        return -1;
     num_round(al_exact_under(A, coords, which, n, &cells), A->step, en->p->sym->rounding, out);
     return 0;
 }

@@ -241,15 +241,60 @@ static void relax_row_level(TimeTree *tt, int k)
  * as they can be, then within floor and ceiling too; then the members too
  * (always possible: the exact cells are a fractional solution).  Returns
  * how far it had to go (-1: no rounding). */
+static int64_t *dup64(const int64_t *v, size_t n)
+{
+    int64_t *d = xmalloc((n ? n : 1) * sizeof *d);
+    memcpy(d, v, n * sizeof *d);
+    return d;
+}
+
+/* The strict problem's bounds copied, for the relaxed ones to keep to. */
+static RoundProblem strict_copy(const RoundProblem *rp)
+{
+    RoundProblem s = *rp;
+    s.row_lo = dup64(rp->row_lo, rp->nrows);
+    s.row_hi = dup64(rp->row_hi, rp->nrows);
+    s.lo = dup64(rp->lo, rp->nnodes);
+    s.hi = dup64(rp->hi, rp->nnodes);
+    s.rn_lo = dup64(rp->rn_lo, rp->nrnodes);
+    s.rn_hi = dup64(rp->rn_hi, rp->nrnodes);
+    return s;
+}
+
+static void strict_free(RoundProblem *s)
+{
+    free((void *)s->row_lo);
+    free((void *)s->row_hi);
+    free((void *)s->lo);
+    free((void *)s->hi);
+    free((void *)s->rn_lo);
+    free((void *)s->rn_hi);
+}
+
+static int solve_relaxed(TimeTree *tt, uint8_t *x);
+
 static int solve(TimeTree *tt, uint8_t *x)
 {
     RoundProblem *rp = &tt->rp;
     *rp = (RoundProblem){tt->nc,     tt->rlo,   tt->rhi,   1 + tt->nr * tt->per,
                          tt->parent, tt->lo,    tt->hi,    rp->ncells,
                          tt->crow,   tt->cnode, tt->crank, tt->nrn,
-                         tt->rup,    tt->rnpar, tt->rnlo,  tt->rnhi};
+                         tt->rup,    tt->rnpar, tt->rnlo,  tt->rnhi,
+                         NULL};
     if (round_solve(rp, x) == 0)
         return 0;
+    RoundProblem strict = strict_copy(rp);
+    rp->strict = &strict;
+    int rc = solve_relaxed(tt, x);
+    rp->strict = NULL;
+    strict_free(&strict);
+    return rc;
+}
+
+/* The relaxations in turn (see solve). */
+static int solve_relaxed(TimeTree *tt, uint8_t *x)
+{
+    RoundProblem *rp = &tt->rp;
     for (size_t c = 0; c < tt->nc; c++)
         int_bounds(tt->rowx[c], &tt->rlo[c], &tt->rhi[c]);
     if (round_solve(rp, x) == 0)

@@ -450,6 +450,15 @@ static size_t put_digits(char *p, u128 m, bool thousands)
     char tmp[64];
     size_t n = 0;
     int k = 0;
+    if (m <= UINT64_MAX && !thousands) { /* 64-bit division, which is fast */
+        uint64_t s = (uint64_t)m;
+        do
+            tmp[n++] = (char)('0' + (int)(s % 10));
+        while ((s /= 10) != 0);
+        for (size_t i = 0; i < n; i++)
+            p[i] = tmp[n - 1 - i];
+        return n;
+    }
     do {
         if (thousands && k > 0 && k % 3 == 0)
             tmp[n++] = ',';
@@ -465,6 +474,12 @@ static size_t put_digits(char *p, u128 m, bool thousands)
 /* Writes m as exactly width digits, zero-padded on the left. */
 static size_t put_padded(char *p, u128 m, int width)
 {
+    if (m <= UINT64_MAX) {
+        uint64_t s = (uint64_t)m;
+        for (int i = width - 1; i >= 0; i--, s /= 10)
+            p[i] = (char)('0' + (int)(s % 10));
+        return (size_t)width;
+    }
     for (int i = width - 1; i >= 0; i--) {
         p[i] = (char)('0' + (int)(m % 10));
         m /= 10;
@@ -508,9 +523,15 @@ char *num_fmt(Num x, int decimals, bool thousands, char *buf)
     if (decimals > NUM_DECIMALS)
         decimals = NUM_DECIMALS;
     u128 step = pow10u(NUM_DECIMALS - decimals), unit = pow10u(decimals);
-    u128 m = mag(x.v), q = m / step;
-    if (round_away(q, m % step, step, x.v < 0, NUM_HALF_UP))
-        q++; /* q <= 2^127 / 10 here, so no wrap */
+    u128 m = mag(x.v), q;
+    if (m <= UINT64_MAX) { /* 64-bit division, which is fast */
+        uint64_t s = (uint64_t)step, q64 = (uint64_t)m / s, r = (uint64_t)m % s;
+        q = q64 + (r != 0 && r >= s - r); /* half up, as round_away */
+    } else {
+        q = m / step;
+        if (round_away(q, m % step, step, x.v < 0, NUM_HALF_UP))
+            q++; /* q <= 2^127 / 10 here, so no wrap */
+    }
     char *p = buf;
     if (x.v < 0 && q != 0)
         *p++ = '-';

@@ -117,7 +117,7 @@ static void random_problem(int nrows, int ncols, int ngroups, bool with_rows)
     const int *up = with_rows ? rt.up : NULL;
     RoundProblem rp = {(size_t)nrows, rlo,  rhi,   (size_t)nnodes, parent, lo, hi,
                        ncells,        crow, cnode, crank,          nrn,    up, rt.par,
-                       rt.lo,         rt.hi};
+                       rt.lo,         rt.hi, NULL};
     int rc = round_solve(&rp, x);
     assert_int_equal(rc, 0);
     {
@@ -180,6 +180,81 @@ static void test_many_random_tables_with_row_tree(void **state)
                        1 + (int)(next_rand() % 4), true);
 }
 
+/* A table of one level of columns whose row and column totals are all
+ * fixed (the usual table: rows and columns at their rounded totals), made
+ * from a rounding chosen at random so that one exists.  Greedy by
+ * remainder misses often here; the repair must still meet every total. */
+static void random_flat_problem(int nrows, int ncols)
+{
+    size_t n = (size_t)nrows * (size_t)ncols;
+    int nnodes = 1 + ncols;
+    int *parent = malloc((size_t)nnodes * sizeof *parent);
+    int64_t *lo = calloc((size_t)nnodes, sizeof *lo), *hi = calloc((size_t)nnodes, sizeof *hi);
+    int64_t *rlo = calloc((size_t)nrows, sizeof *rlo), *rhi = calloc((size_t)nrows, sizeof *rhi);
+    uint32_t *crow = malloc(n * sizeof *crow);
+    int32_t *cnode = malloc(n * sizeof *cnode);
+    uint64_t *crank = malloc(n * sizeof *crank);
+    parent[0] = -1;
+    for (int c = 0; c < ncols; c++)
+        parent[1 + c] = 0;
+    size_t ncells = 0;
+    for (int r = 0; r < nrows; r++)
+        for (int c = 0; c < ncols; c++) {
+            if (next_rand() % 5 == 0)
+                continue; /* no remainder: not a candidate */
+            crow[ncells] = (uint32_t)r;
+            cnode[ncells] = 1 + c;
+            crank[ncells] = next_rand() % 8; /* few ranks: many ties */
+            if (next_rand() % 3 == 0) {     /* the rounding the totals come from */
+                rlo[r]++;
+                lo[1 + c]++;
+                lo[0]++;
+            }
+            ncells++;
+        }
+    for (int r = 0; r < nrows; r++)
+        rhi[r] = rlo[r];
+    for (int k = 0; k < nnodes; k++)
+        hi[k] = lo[k];
+    uint8_t *x = calloc(ncells + 1, 1), *again = calloc(ncells + 1, 1);
+    RoundProblem rp = {(size_t)nrows, rlo,   rhi,   (size_t)nnodes, parent, lo,   hi,   ncells,
+                       crow,          cnode, crank, 0,              NULL,   NULL, NULL, NULL, NULL};
+    assert_int_equal(round_solve(&rp, x), 0);
+    int64_t *rowgot = calloc((size_t)nrows, sizeof *rowgot);
+    int64_t *colgot = calloc((size_t)nnodes, sizeof *colgot);
+    for (size_t k = 0; k < ncells; k++) {
+        assert_true(x[k] == 0 || x[k] == 1);
+        rowgot[crow[k]] += x[k];
+        colgot[cnode[k]] += x[k];
+        colgot[0] += x[k];
+    }
+    for (int r = 0; r < nrows; r++)
+        assert_int_equal(rowgot[r], rlo[r]);
+    for (int k = 0; k < nnodes; k++)
+        assert_int_equal(colgot[k], lo[k]);
+    assert_int_equal(round_solve(&rp, again), 0); /* deterministic */
+    assert_memory_equal(x, again, ncells);
+    free(rowgot);
+    free(colgot);
+    free(x);
+    free(again);
+    free(parent);
+    free(lo);
+    free(hi);
+    free(rlo);
+    free(rhi);
+    free(crow);
+    free(cnode);
+    free(crank);
+}
+
+static void test_many_random_flat_tables(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 300; i++)
+        random_flat_problem(1 + (int)(next_rand() % 300), 1 + (int)(next_rand() % 20));
+}
+
 static void test_one_row_prefers_large_remainders(void **state)
 {
     (void)state;
@@ -191,7 +266,7 @@ static void test_one_row_prefers_large_remainders(void **state)
     uint64_t crank[] = {100, 900, 500, 500};
     uint8_t x[4];
     RoundProblem rp = {1,    rlo,   rhi,   5, parent, lo,   hi,   4,
-                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL};
+                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL, NULL};
     assert_int_equal(round_solve(&rp, x), 0);
     assert_int_equal(x[0], 0);
     assert_int_equal(x[1], 1);
@@ -199,8 +274,8 @@ static void test_one_row_prefers_large_remainders(void **state)
     assert_int_equal(x[3], 0);
 }
 
-/* Greedy takes (0,0) first, which leaves row 1 nothing; only the flow
- * finds that row 0 must take (0,1) instead. */
+/* Greedy takes (0,0) first, which leaves row 1 nothing; the repair finds
+ * that row 0 must take (0,1) instead. */
 static void test_flow_repairs_greedy(void **state)
 {
     (void)state;
@@ -211,7 +286,7 @@ static void test_flow_repairs_greedy(void **state)
     uint64_t crank[] = {900, 800, 700};
     uint8_t x[3];
     RoundProblem rp = {2,    rlo,   rhi,   3, parent, lo,   hi,   3,
-                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL};
+                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL, NULL};
     assert_int_equal(round_solve(&rp, x), 0);
     assert_int_equal(x[0], 0);
     assert_int_equal(x[1], 1);
@@ -233,7 +308,7 @@ static void test_row_tree_bounds_hold(void **state)
     int64_t rnlo[] = {1}, rnhi[] = {1};
     uint8_t x[3];
     RoundProblem rp = {2,    rlo,   rhi,   3, parent, lo,   hi,   3,
-                       crow, cnode, crank, 1, up,     rpar, rnlo, rnhi};
+                       crow, cnode, crank, 1, up,     rpar, rnlo, rnhi, NULL};
     assert_int_equal(round_solve(&rp, x), 0);
     assert_int_equal(x[0] + x[1], 1);
     assert_int_equal(x[2], 1);
@@ -251,7 +326,7 @@ static void test_infeasible_is_reported(void **state)
     uint64_t crank[] = {500};
     uint8_t x[1];
     RoundProblem rp = {1,    rlo,   rhi,   2, parent, lo,   hi,   1,
-                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL};
+                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL, NULL};
     assert_int_equal(round_solve(&rp, x), -1);
 }
 
@@ -260,6 +335,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_many_random_tables),
         cmocka_unit_test(test_many_random_tables_with_row_tree),
+        cmocka_unit_test(test_many_random_flat_tables),
         cmocka_unit_test(test_row_tree_bounds_hold),
         cmocka_unit_test(test_one_row_prefers_large_remainders),
         cmocka_unit_test(test_flow_repairs_greedy),
