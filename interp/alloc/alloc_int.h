@@ -186,9 +186,13 @@ int al_cells(Engine *en, Alloc *A);
 Num *al_factor_sums(const Alloc *A, int ai);
 /* Factored A: the exact cells of a table of axis ra (rows: a leaf j goes
  * to row rpos[j], -1: none) by axis ca (columns, cpos), summed over the
- * other axes; NULL on overflow (free it). */
-Num *al_factor_table(const Alloc *A, int ra, const int *rpos, size_t nr, int ca, const int *cpos,
-                     size_t nc);
+ * other axes, a row at a time (al_factor_row, an ExactRowFn on the
+ * FactorTable); false on overflow.  Free it with al_factor_table_free. */
+typedef struct FactorTable FactorTable;
+FactorTable *al_factor_table(const Alloc *A, int ra, const int *rpos, size_t nr, int ca,
+                             const int *cpos, size_t nc);
+int al_factor_row(void *ft, size_t r, Num *cells);
+void al_factor_table_free(FactorTable *ft);
 /* Check mode: every split tree in every context it depends on, no cells. */
 int al_check_axes(Engine *en, Alloc *A);
 typedef struct GridCache GridCache;
@@ -317,6 +321,11 @@ void al_lock_canon(Engine *en, Alloc *A, int ai, Num *rd);
  * none), whose part of every column keeps its exact sum when that is a multiple of the step. */
 int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
                   const Num *rowt, const Num *colt, const int *rgroup, int ngroups, Num *out);
+/* The same with the exact cells made a row at a time: row(ctx, r, cells)
+ * writes row r's nc exact cells (0, or -1 on overflow). */
+typedef int (*ExactRowFn)(void *ctx, size_t r, Num *cells);
+int al_round_grid_rows(Engine *en, const Alloc *A, size_t nr, size_t nc, ExactRowFn row, void *ctx,
+                       const Num *rowt, const Num *colt, const int *rgroup, int ngroups, Num *out);
 /* time_grid.c: a table of members (side[0]) by the finest time level
  * (side[1]), each member's time tree rounded in one flow: rows add up to
  * rt, each period of a member takes the step below or above its exact

@@ -133,25 +133,36 @@ static int64_t max_flow(Graph *g, int s, int t)
     return flow;
 }
 
+/* The cells by ascending remainder, ties in reverse declaration order
+ * (head insertion in the flow's lists reverses it): a stable radix sort,
+ * 11 bits a pass, of the cells taken last to first, with only the passes
+ * the largest rank needs.  Ranks below 2^32 (a step's remainder in
+ * millionths: always, but for steps of 10,000 and more) sort as one 64-bit
+ * word with the cell; larger ones as a rank and a cell. */
+static void radix_pass(const uint64_t *from, uint64_t *to, size_t n, int shift)
+{
+    size_t count[2049] = {0};
+    for (size_t k = 0; k < n; k++)
+        count[((from[k] >> shift) & 2047) + 1]++;
+    for (size_t d = 1; d < 2049; d++)
+        count[d] += count[d - 1];
+    for (size_t k = 0; k < n; k++)
+        to[count[(from[k] >> shift) & 2047]++] = from[k];
+}
+
 typedef struct {
     uint64_t rank;
     uint32_t cell;
 } Ranked;
 
-/* The cells by ascending remainder, ties in reverse declaration order
- * (head insertion in the flow's lists reverses it): a stable radix sort,
- * 11 bits a pass, of the cells taken last to first, with only the passes
- * the largest rank needs. */
-static Ranked *ranked_cells(const RoundProblem *rp)
+static uint32_t *ranked_wide(const RoundProblem *rp, uint64_t max)
 {
     size_t n = rp->ncells;
     Ranked *order = xmalloc((n ? n : 1) * sizeof *order);
     Ranked *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-    uint64_t max = 0;
     for (size_t k = 0; k < n; k++) {
         uint32_t c = (uint32_t)(n - 1 - k);
         order[k] = (Ranked){rp->cell_rank[c], c};
-        max |= rp->cell_rank[c];
     }
     for (int shift = 0; shift < 64 && (max >> shift); shift += 11) {
         size_t count[2049] = {0};
@@ -166,7 +177,38 @@ static Ranked *ranked_cells(const RoundProblem *rp)
         tmp = t;
     }
     free(tmp);
-    return order;
+    uint32_t *cells = xmalloc((n ? n : 1) * sizeof *cells);
+    for (size_t k = 0; k < n; k++)
+        cells[k] = order[k].cell;
+    free(order);
+    return cells;
+}
+
+static uint32_t *ranked_cells(const RoundProblem *rp)
+{
+    size_t n = rp->ncells;
+    uint64_t max = 0;
+    for (size_t c = 0; c < n; c++)
+        max |= rp->cell_rank[c];
+    if (max >> 32)
+        return ranked_wide(rp, max);
+    uint64_t *key = xmalloc((n ? n : 1) * sizeof *key), *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t c = (uint32_t)(n - 1 - k);
+        key[k] = rp->cell_rank[c] << 32 | c;
+    }
+    for (int shift = 32; shift < 64 && (max >> (shift - 32)); shift += 11) {
+        radix_pass(key, tmp, n, shift);
+        uint64_t *t = key;
+        key = tmp;
+        tmp = t;
+    }
+    free(tmp);
+    uint32_t *cells = xmalloc((n ? n : 1) * sizeof *cells);
+    for (size_t k = 0; k < n; k++)
+        cells[k] = (uint32_t)key[k];
+    free(key);
+    return cells;
 }
 
 /* The row node above row r, -1 when none. */
@@ -215,14 +257,15 @@ typedef struct {
  * also meets every lower bound (the usual case).  Same order as the flow:
  * equal remainders go to the first declared cell.  *cnt gets what each
  * row and node got. */
-static bool greedy(const RoundProblem *rp, const Ranked *order, uint8_t *x, Counts *cnt)
+static bool greedy(const RoundProblem *rp, const uint32_t *order, uint8_t *x, Counts *cnt)
 {
     int64_t *row = cnt->row, *node = cnt->node, *rnode = cnt->rnode;
     const RoundProblem *keep = rp->strict ? rp->strict : rp;
     memset(x, 0, rp->ncells);
     for (size_t k = rp->ncells; k-- > 0;) { /* order is ascending */
-        uint32_t c = order[k].cell;
-        if (!has_room(keep, c, row, node, rnode) || !has_room(rp, c, row, node, rnode))
+        uint32_t c = order[k];
+        if (!has_room(rp, c, row, node, rnode) ||
+            (keep != rp && !has_room(keep, c, row, node, rnode)))
             continue;
         x[c] = 1;
         row[rp->cell_row[c]]++;
@@ -298,12 +341,12 @@ static void add_bound_edges(Graph *g, const RoundProblem *rp, const Counts *cnt,
 
 /* One edge per cell, from its column node to its row, carrying x[c]; best
  * remainders first in each adjacency list; returns each cell's edge. */
-static int32_t *add_cell_edges(Graph *g, const RoundProblem *rp, const Ranked *order, int base_row,
-                               const uint8_t *x)
+static int32_t *add_cell_edges(Graph *g, const RoundProblem *rp, const uint32_t *order,
+                               int base_row, const uint8_t *x)
 {
     int32_t *edge_of = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *edge_of);
     for (size_t k = 0; k < rp->ncells; k++) {
-        uint32_t c = order[k].cell;
+        uint32_t c = order[k];
         edge_of[c] = (int32_t)g->nedges;
         add_edge(g, BASE_NODE + rp->cell_node[c], base_row + (int)rp->cell_row[c], 1 - x[c]);
         g->cap[g->nedges - 1] = x[c];
@@ -331,7 +374,7 @@ static int64_t add_demand_edges(Graph *g, const int64_t *excess)
  * it misses becomes a demand, and augmenting paths from SS to TT move
  * steps between cells until every demand is met (a circulation with lower
  * bounds; none met means no rounding meets the bounds). */
-static int repair(const RoundProblem *rp, const Ranked *order, const Counts *cnt, uint8_t *x)
+static int repair(const RoundProblem *rp, const uint32_t *order, const Counts *cnt, uint8_t *x)
 {
     const int base_row = BASE_NODE + (int)rp->nnodes;
     const int nn = base_row + (int)rp->nrows + (int)rp->nrnodes;
@@ -560,7 +603,7 @@ static bool flat_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
 
 int round_solve(const RoundProblem *rp, uint8_t *x)
 {
-    Ranked *order = ranked_cells(rp);
+    uint32_t *order = ranked_cells(rp);
     Counts cnt = {xcalloc(rp->nrows + 1, sizeof(int64_t)), xcalloc(rp->nnodes + 1, sizeof(int64_t)),
                   xcalloc(rp->nrnodes + 1, sizeof(int64_t))};
     int rc = 0;

@@ -40,8 +40,15 @@ static GridCache *cached(const Alloc *A, const Side *side)
     return NULL;
 }
 
+/* Grids of more cells than this are not kept: the next table that needs
+ * one rounds it again (the same cells: rounding depends on nothing but
+ * the plan), rather than hold a copy of a large table for the run. */
+#define KEEP_CELLS ((size_t)1 << 22)
+
 static void keep(Alloc *A, const Side *side, const TableNums *tn)
 {
+    if (side[0].n * side[1].n > KEEP_CELLS)
+        return;
     GridCache *g = xcalloc(1, sizeof *g);
     g->row = side[0].lv;
     g->col = side[1].lv;
@@ -61,11 +68,18 @@ static void keep(Alloc *A, const Side *side, const TableNums *tn)
 static Num *table_exact(Engine *en, Alloc *A, const Side *side)
 {
     size_t nc = side[1].n;
-    if (A->factored) {
-        Num *t = al_factor_table(A, side[0].axis, side[0].pos_of_leaf, side[0].n, side[1].axis,
-                                 side[1].pos_of_leaf, nc);
-        if (t)
-            return t;
+    FactorTable *ft = A->factored ? al_factor_table(A, side[0].axis, side[0].pos_of_leaf, side[0].n,
+                                                    side[1].axis, side[1].pos_of_leaf, nc)
+                                  : NULL;
+    if (ft) {
+        Num *exact = xmalloc((side[0].n * nc + 1) * sizeof *exact);
+        int rc = 0;
+        for (size_t r = 0; r < side[0].n && rc == 0; r++)
+            rc = al_factor_row(ft, r, &exact[r * nc]);
+        al_factor_table_free(ft);
+        if (rc == 0)
+            return exact;
+        free(exact);
     }
     if (al_cells(en, A) < 0)
         return NULL;
@@ -191,13 +205,21 @@ static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     if (nests(A, &side[1])) {
         rc = round_time(en, A, side, tn);
     } else {
-        Num *exact = table_exact(en, A, side);
-        if (!exact)
-            return -1;
         int ng, *rgroup = al_lock_row_groups(A, side[0].members, nr, side[1].axis, &ng);
-        rc = al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, rgroup, ng, tn->cells);
+        FactorTable *ft = A->factored ? al_factor_table(A, side[0].axis, side[0].pos_of_leaf, nr,
+                                                        side[1].axis, side[1].pos_of_leaf, nc)
+                                      : NULL;
+        if (ft) { /* the exact cells a row at a time, never all of them */
+            rc = al_round_grid_rows(en, A, nr, nc, al_factor_row, ft, tn->rt, tn->ct, rgroup, ng,
+                                    tn->cells);
+        } else {
+            Num *exact = table_exact(en, A, side);
+            rc = exact ? al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, rgroup, ng, tn->cells)
+                       : -1;
+            free(exact);
+        }
+        al_factor_table_free(ft);
         free(rgroup);
-        free(exact);
     }
     if (rc < 0)
         return -1;

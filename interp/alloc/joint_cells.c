@@ -371,7 +371,6 @@ typedef struct {
     uint32_t *crow;     /* per candidate cell */
     int32_t *cnode;
     uint64_t *crank;
-    size_t *cidx;         /* its position in the table */
     Num *colx, *colfloor; /* per column: the sum of the remainders (in steps), of the floors */
 } GridProblem;
 
@@ -392,7 +391,6 @@ static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc, const int *
     gp->crow = xmalloc(n * sizeof *gp->crow);
     gp->cnode = xmalloc(n * sizeof *gp->cnode);
     gp->crank = xmalloc(n * sizeof *gp->crank);
-    gp->cidx = xmalloc(n * sizeof *gp->cidx);
     gp->colx = xcalloc(nc + 1, sizeof *gp->colx);
     gp->colfloor = xcalloc(nc + 1, sizeof *gp->colfloor);
     gp->parent[0] = -1;
@@ -427,22 +425,35 @@ static void grid_problem_free(GridProblem *gp)
     free(gp->crow);
     free(gp->cnode);
     free(gp->crank);
-    free(gp->cidx);
     free(gp->colx);
     free(gp->colfloor);
     free(gp->gx);
 }
 
-/* Floors every cell into out; a cell with a remainder becomes a candidate
- * for one more step.  Each row must get the steps up to its total. */
-static void floor_rows(GridProblem *gp, Num step, const Num *exact, const Num *rowt, Num *out)
+/* A candidate's position in the table: its row, and its column from its
+ * node (a column, or a lock group's part of one). */
+static size_t grid_cell(const GridProblem *gp, size_t k)
 {
+    return (size_t)gp->crow[k] * gp->nc + (size_t)(gp->cnode[k] - 1) % gp->nc;
+}
+
+/* Floors every cell into out; a cell with a remainder becomes a candidate
+ * for one more step.  Each row must get the steps up to its total.  The
+ * exact cells come a row at a time; -1 when one overflows. */
+static int floor_rows(GridProblem *gp, Num step, ExactRowFn row, void *ctx, const Num *rowt,
+                      Num *out)
+{
+    Num *exact = xmalloc((gp->nc + 1) * sizeof *exact);
     for (size_t r = 0; r < gp->nr; r++) {
         Num floors = NUM_ZERO;
+        if (row(ctx, r, exact) < 0) {
+            free(exact);
+            return -1;
+        }
         for (size_t c = 0; c < gp->nc; c++) {
             size_t k = r * gp->nc + c;
             Num fr;
-            al_floor_to_step(step, exact[k], &out[k], &fr);
+            al_floor_to_step(step, exact[c], &out[k], &fr);
             num_add(floors, out[k], &floors);
             num_add(gp->colfloor[c], out[k], &gp->colfloor[c]);
             if (num_is_zero(fr))
@@ -453,11 +464,24 @@ static void floor_rows(GridProblem *gp, Num step, const Num *exact, const Num *r
             if (gp->cnode[gp->nfrac] > (int32_t)gp->nc)
                 num_add(gp->gx[(size_t)gp->cnode[gp->nfrac] - 1 - gp->nc], fr,
                         &gp->gx[(size_t)gp->cnode[gp->nfrac] - 1 - gp->nc]);
-            gp->crank[gp->nfrac] = (uint64_t)((fr.v + 500000) / 1000000); /* in 1e-6 steps */
-            gp->cidx[gp->nfrac++] = k;
+            gp->crank[gp->nfrac++] = (uint64_t)((fr.v + 500000) / 1000000); /* in 1e-6 steps */
         }
         gp->rlo[r] = gp->rhi[r] = al_steps_between(floors, rowt[r], step, NULL);
     }
+    free(exact);
+    return 0;
+}
+
+typedef struct {
+    const Num *exact;
+    size_t nc;
+} ExactTable;
+
+static int exact_row(void *ctx, size_t r, Num *cells)
+{
+    const ExactTable *t = ctx;
+    memcpy(cells, &t->exact[r * t->nc], t->nc * sizeof *cells);
+    return 0;
 }
 
 /* Each column must get the steps up to its total; the table, all of them. */
@@ -504,12 +528,15 @@ static int solve_grid(GridProblem *gp, uint8_t *x)
  * each column to colt[c] (the dimensions' rounded totals), every cell
  * going to the step below or above its exact value.  If the two sets of
  * totals admit no such rounding, column totals may move by one step. */
-int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
-                  const Num *rowt, const Num *colt, const int *rgroup, int ngroups, Num *out)
+int al_round_grid_rows(Engine *en, const Alloc *A, size_t nr, size_t nc, ExactRowFn row, void *ctx,
+                       const Num *rowt, const Num *colt, const int *rgroup, int ngroups, Num *out)
 {
     GridProblem gp;
     grid_problem_init(&gp, nr, nc, rgroup, ngroups);
-    floor_rows(&gp, A->step, exact, rowt, out);
+    if (floor_rows(&gp, A->step, row, ctx, rowt, out) < 0) {
+        grid_problem_free(&gp);
+        return en ? al_num_err(en, A->metric->name_loc, NUM_OVERFLOW) : -1;
+    }
     column_bounds(&gp, A->step, colt);
     group_bounds(&gp);
     uint8_t *x = xcalloc(gp.nfrac + 1, 1);
@@ -521,10 +548,17 @@ int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *e
                    A->metric->name);
     for (size_t k = 0; k < gp.nfrac && rc == 0; k++)
         if (x[k])
-            num_add(out[gp.cidx[k]], A->step, &out[gp.cidx[k]]);
+            num_add(out[grid_cell(&gp, k)], A->step, &out[grid_cell(&gp, k)]);
     free(x);
     grid_problem_free(&gp);
     return rc;
+}
+
+int al_round_grid(Engine *en, const Alloc *A, size_t nr, size_t nc, const Num *exact,
+                  const Num *rowt, const Num *colt, const int *rgroup, int ngroups, Num *out)
+{
+    ExactTable t = {exact, nc};
+    return al_round_grid_rows(en, A, nr, nc, exact_row, &t, rowt, colt, rgroup, ngroups, out);
 }
 
 void al_decode(const Alloc *A, int upto, size_t c, Member **coord)
@@ -1055,37 +1089,63 @@ static bool factor_by_pos(const Alloc *A, int ai, const int *pos, size_t n, Num 
     return true;
 }
 
-Num *al_factor_table(const Alloc *A, int ra, const int *rpos, size_t nr, int ca, const int *cpos,
-                     size_t nc)
+struct FactorTable {
+    Num *row, *col; /* the rows' factors summed; the columns' times the other axes' part */
+    u128 *q;        /* each row's factor over the target, as share_bits makes it */
+    bool *neg, *ok;
+    size_t nr, nc;
+    Num root;
+};
+
+void al_factor_table_free(FactorTable *ft)
 {
-    Num *out = xcalloc(nr * nc + 1, sizeof *out);
-    if (num_is_zero(A->root))
-        return out;
-    Num *row = xcalloc(nr + 1, sizeof *row), *col = xcalloc(nc + 1, sizeof *col);
-    u128 *q = xmalloc((nr + 1) * sizeof *q);
-    bool *neg = xmalloc((nr + 1) * sizeof *neg), *ok = xmalloc((nr + 1) * sizeof *ok);
-    bool good = factor_by_pos(A, ra, rpos, nr, row) && factor_by_pos(A, ca, cpos, nc, col);
+    if (!ft)
+        return;
+    free(ft->row);
+    free(ft->col);
+    free(ft->q);
+    free(ft->neg);
+    free(ft->ok);
+    free(ft);
+}
+
+FactorTable *al_factor_table(const Alloc *A, int ra, const int *rpos, size_t nr, int ca,
+                             const int *cpos, size_t nc)
+{
+    FactorTable *ft = xcalloc(1, sizeof *ft);
+    ft->nr = nr;
+    ft->nc = nc;
+    ft->root = A->root;
+    ft->row = xcalloc(nr + 1, sizeof *ft->row);
+    ft->col = xcalloc(nc + 1, sizeof *ft->col);
+    ft->q = xmalloc((nr + 1) * sizeof *ft->q);
+    ft->neg = xmalloc((nr + 1) * sizeof *ft->neg);
+    ft->ok = xmalloc((nr + 1) * sizeof *ft->ok);
+    bool good = factor_by_pos(A, ra, rpos, nr, ft->row) && factor_by_pos(A, ca, cpos, nc, ft->col);
     for (size_t c = 0; good && c < nc; c++) /* the other axes' part goes with the columns */
-        good = others_scale(A, ra, ca, col[c], &col[c]);
+        good = others_scale(A, ra, ca, ft->col[c], &ft->col[c]);
     for (size_t r = 0; good && r < nr; r++)
-        ok[r] = share_bits(row[r], A->root, &q[r], &neg[r]);
-    for (size_t r = 0; good && r < nr; r++)
-        for (size_t c = 0; good && c < nc; c++) {
-            Num *to = &out[r * nc + c];
-            bool fast = ok[r] && (u128)(col[c].v < 0 ? -col[c].v : col[c].v) < FAST_SHARE_LIMIT;
-            good = fast ? mul_share(col[c], q[r], neg[r], to)
-                        : num_muldiv(col[c], row[r], A->root, to) == NUM_OK;
-        }
-    free(row);
-    free(col);
-    free(q);
-    free(neg);
-    free(ok);
+        ft->ok[r] = share_bits(ft->row[r], A->root, &ft->q[r], &ft->neg[r]);
     if (!good) {
-        free(out);
+        al_factor_table_free(ft);
         return NULL;
     }
-    return out;
+    return ft;
+}
+
+int al_factor_row(void *ctx, size_t r, Num *cells)
+{
+    const FactorTable *ft = ctx;
+    for (size_t c = 0; c < ft->nc; c++) {
+        Num *to = &cells[c], x = ft->col[c];
+        bool fast = ft->ok[r] && (u128)(x.v < 0 ? -x.v : x.v) < FAST_SHARE_LIMIT;
+        if (num_is_zero(ft->root))
+            *to = NUM_ZERO;
+        else if (fast ? !mul_share(x, ft->q[r], ft->neg[r], to)
+                      : num_muldiv(x, ft->row[r], ft->root, to) != NUM_OK)
+            return -1;
+    }
+    return 0;
 }
 
 /* The exact joint cells: the target split along each axis in turn. */
