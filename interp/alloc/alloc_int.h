@@ -181,6 +181,12 @@ int al_compute(Engine *en, Alloc *A);
 /* The joint cells of a factored A made from its factors, once (nothing
  * to do when A has its cells); -1 after reporting too many cells. */
 int al_cells(Engine *en, Alloc *A);
+/* Factored A: the target times, for each axis not skipped, the sum of its
+ * factors over the target (the part of the cells those axes keep when
+ * summed over); false on overflow. */
+bool al_factor_rest(const Alloc *A, const bool *skip, Num *out);
+/* x * num / den exactly (to 12 decimals); den 0 gives 0; false on overflow. */
+bool al_scale(Num x, Num num, Num den, Num *out);
 /* Factored A: the exact sum of the cells under each leaf of axis ai, or
  * NULL on overflow (free it). */
 Num *al_factor_sums(const Alloc *A, int ai);

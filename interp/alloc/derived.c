@@ -220,45 +220,94 @@ static int d_leaf(const Axis *ax, const Member *m)
     return -1;
 }
 
-/* The cell of D a component's cell lies in, or (size_t)-1 (kept back
- * above D's level). */
-static size_t d_cell(const Alloc *D, Member *const *coord, const int *xa)
+/* D's leaf on axis i for a component's coordinate m there, or -1 (kept
+ * back above D's level). */
+static int d_cell_axis(const Alloc *D, int i, const Member *m)
 {
-    size_t idx = 0;
-    for (int i = 0; i < D->nax; i++) {
-        const Member *m = coord[xa[i]];
-        const Member *a =
-            m->pseudo && m->depth <= D->ax[i].sl[0] ? m : al_ancestor_at(m, D->ax[i].sl[0]);
-        int leaf = a ? d_leaf(&D->ax[i], a) : -1;
-        if (leaf < 0)
-            return (size_t)-1;
-        idx = idx * D->ax[i].nleaves + (size_t)leaf;
-    }
-    return idx;
+    const Member *a =
+        m->pseudo && m->depth <= D->ax[i].sl[0] ? m : al_ancestor_at(m, D->ax[i].sl[0]);
+    return a ? d_leaf(&D->ax[i], a) : -1;
 }
 
-/* The exact values of an additive component summed into D's cells. */
-static Num *sums_of(const Alloc *D, const Alloc *X)
+/* The same from a factored component: each axis of D takes X's factors
+ * summed by D's leaf, and a cell of D is the part the other axes keep
+ * times each of its leaves' sums over the target; NULL on overflow. */
+static Num *factor_sums_of(const Alloc *D, const Alloc *X, const int *xa)
 {
-    Num *sum = xcalloc(D->ncells + 1, sizeof *sum);
+    bool skip[ALLOC_MAX_AXES] = {false};
+    Num rest, *agg[ALLOC_MAX_AXES] = {NULL};
+    for (int i = 0; i < D->nax; i++)
+        skip[xa[i]] = true;
+    bool ok = al_factor_rest(X, skip, &rest);
+    for (int i = 0; ok && i < D->nax; i++) {
+        const Axis *xx = &X->ax[xa[i]], *dx = &D->ax[i];
+        agg[i] = xcalloc(dx->nleaves + 1, sizeof *agg[i]);
+        for (size_t j = 0; ok && j < xx->nleaves; j++) {
+            int leaf = d_cell_axis(D, i, xx->leaves[j]);
+            if (leaf >= 0)
+                ok = num_add(agg[i][leaf], X->factor[xa[i]][j], &agg[i][leaf]) == NUM_OK;
+        }
+    }
+    Num *sum = ok ? xcalloc(D->ncells + 1, sizeof *sum) : NULL;
+    size_t at[ALLOC_MAX_AXES] = {0}; /* cell c's leaf on each axis of D, the last fastest */
+    for (size_t c = 0; ok && c < D->ncells; c++) {
+        Num v = rest;
+        for (int i = 0; ok && i < D->nax; i++)
+            ok = al_scale(v, agg[i][at[i]], X->root, &v);
+        sum[c] = v;
+        for (int i = D->nax - 1; i >= 0; i--) {
+            at[i] = at[i] + 1 < D->ax[i].nleaves ? at[i] + 1 : 0;
+            if (at[i])
+                break;
+        }
+    }
+    for (int i = 0; i < D->nax; i++)
+        free(agg[i]);
+    if (!ok) {
+        free(sum);
+        return NULL;
+    }
+    return sum;
+}
+
+/* The exact values of an additive component summed into D's cells; NULL
+ * after reporting. */
+static Num *sums_of(Engine *en, const Alloc *D, Alloc *X)
+{
     int xa[ALLOC_MAX_AXES];
     for (int i = 0; i < D->nax; i++)
         xa[i] = al_axis_of(X, D->ax[i].dim);
-    Member *coord[ALLOC_MAX_AXES];
+    Num *fs = X->factored ? factor_sums_of(D, X, xa) : NULL;
+    if (fs)
+        return fs;
+    if (al_cells(en, X) < 0)
+        return NULL;
+    Num *sum = xcalloc(D->ncells + 1, sizeof *sum);
+    int *map[ALLOC_MAX_AXES]; /* per axis of D: X's leaves of its dimension -> D's leaf */
+    for (int i = 0; i < D->nax; i++) {
+        const Axis *xx = &X->ax[xa[i]];
+        map[i] = xmalloc((xx->nleaves + 1) * sizeof *map[i]);
+        for (size_t j = 0; j < xx->nleaves; j++) {
+            Member *m = xx->leaves[j];
+            map[i][j] = (int)d_cell_axis(D, i, m);
+        }
+    }
     size_t at[ALLOC_MAX_AXES] = {0}; /* cell c's leaf on each axis, the last fastest */
-    if (X->ncells)
-        al_decode(X, X->nax, 0, coord);
     for (size_t c = 0; c < X->ncells; c++) {
-        size_t idx = d_cell(D, coord, xa);
-        if (idx != (size_t)-1)
-            num_add(sum[idx], X->exact[c], &sum[idx]);
+        size_t idx = 0;
+        int i = 0;
+        for (; i < D->nax && map[i][at[xa[i]]] >= 0; i++)
+            idx = idx * D->ax[i].nleaves + (size_t)map[i][at[xa[i]]];
+        if (i == D->nax)
+            num_add_inline(sum[idx], X->exact[c], &sum[idx]);
         for (int j = X->nax - 1; j >= 0; j--) {
             at[j] = at[j] + 1 < X->ax[j].nleaves ? at[j] + 1 : 0;
-            coord[j] = X->ax[j].leaves[at[j]];
             if (at[j])
                 break;
         }
     }
+    for (int i = 0; i < D->nax; i++)
+        free(map[i]);
     return sum;
 }
 
@@ -330,9 +379,8 @@ int al_derived_value(Engine *en, const Node *metric, Num *out)
                            dc->D->ax[i].dim->name);
                 return -1;
             }
-        if (al_cells(en, X) < 0)
+        if (!(sum = sums_of(en, dc->D, X)))
             return -1;
-        sum = sums_of(dc->D, X);
         strmap_put(&dc->sums, metric->name, sum);
     }
     *out = sum[dc->cell];
@@ -359,7 +407,8 @@ int al_derived_history(Eval *e, const Node *ref, Num *out)
                            dc->D->ax[i].dim->name);
                 return -1;
             }
-        sum = sums_of(dc->D, H);
+        if (!(sum = sums_of(en, dc->D, (Alloc *)H)))
+            return -1;
         strmap_put(&dc->sums, key, sum);
     }
     *out = sum[dc->cell];

@@ -1062,6 +1062,27 @@ static bool others_scale(const Alloc *A, int a, int b, Num x, Num *out)
     return true;
 }
 
+bool al_factor_rest(const Alloc *A, const bool *skip, Num *out)
+{
+    *out = A->root;
+    for (int o = 0; o < A->nax; o++) {
+        if (skip[o])
+            continue;
+        Num sum = NUM_ZERO;
+        for (size_t j = 0; j < A->ax[o].nleaves; j++)
+            if (num_add(sum, A->factor[o][j], &sum) != NUM_OK)
+                return false;
+        if (!scale(*out, sum, A->root, out))
+            return false;
+    }
+    return true;
+}
+
+bool al_scale(Num x, Num num, Num den, Num *out)
+{
+    return scale(x, num, den, out);
+}
+
 Num *al_factor_sums(const Alloc *A, int ai)
 {
     size_t nl = A->ax[ai].nleaves;

@@ -463,6 +463,18 @@ static Num total_of(Engine *en, Alloc *A)
 /* The cells of a table of nlv (0..2) levels: one level shows the
  * dimension's rounded totals; two levels are rounded on their own grid
  * against the rounded totals of both dimensions (controlled rounding). */
+/* A table of more cells than --max-cells is refused like an allocation
+ * of more (its cells are made even where the allocation's are not). */
+static int table_too_big(Engine *en, const Alloc *A, size_t nr, size_t nc)
+{
+    if (nc == 0 || nr <= en->max_cells / nc)
+        return 0;
+    diag_error(en->p->diags, A->metric->name_loc,
+               "a table of %s would have more than %zu cells (--max-cells)", A->metric->name,
+               en->max_cells);
+    return -1;
+}
+
 static int grid(Engine *en, Alloc *A, int nlv, const Side *side, TableNums *tn)
 {
     *tn->grand = total_of(en, A);
@@ -516,7 +528,9 @@ static int table_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *
     memset(side, 0, sizeof side);
     int rc = cell_sides(en, A, coords, n, at, &arena, side);
     size_t nr = n ? side[0].n : 1, nc = n > 1 ? side[1].n : 1;
-    TableNums tn = al_table_nums(&arena, nr + 1, nc + 1);
+    if (rc == 0)
+        rc = table_too_big(en, A, nr, nc);
+    TableNums tn = al_table_nums(&arena, rc == 0 ? nr + 1 : 1, rc == 0 ? nc + 1 : 1);
     if (rc == 0)
         rc = grid(en, A, n, side, &tn);
     if (rc == 0) {
@@ -569,6 +583,8 @@ int al_cell(Engine *en, Alloc *A, Member **coords, int n, const Node *at, Num *o
 /* An amount metric's table: cells, totals and the negotiation note. */
 static int amount_table(Engine *en, Alloc *A, const Side *side, int nlv, Arena *arena, Table *t)
 {
+    if (table_too_big(en, A, t->nrows, t->ncols) < 0)
+        return -1;
     TableNums tn = al_table_nums(arena, t->nrows, t->ncols);
     if (grid(en, A, nlv, side, &tn) < 0)
         return -1;

@@ -31,7 +31,7 @@ static const char report_usage[] =
     "  --allow-path DIR  also let the plan read data files below DIR\n"
     "  --source NAME=URI where source NAME of the plan is: postgresql://... or\n"
     "                    sqlite:FILE (else $SALESPLAN_SOURCE_NAME)\n"
-    "  --max-cells N     refuse allocations of more than N cells (default 50000000)\n"
+    "  --max-cells N     refuse tables and allocations of more than N cells (default 50000000)\n"
     "  --max-steps N     stop an evaluation after N steps\n"
     "\n"
     "exit status: 0 ok, 1 the plan is invalid or does not evaluate, 2 usage or file errors\n";

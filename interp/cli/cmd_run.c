@@ -40,7 +40,7 @@ static const char run_usage[] =
     "  --allow-path DIR  also let the plan read data files below DIR\n"
     "  --source NAME=URI where source NAME of the plan is: postgresql://... or\n"
     "                    sqlite:FILE (else $SALESPLAN_SOURCE_NAME)\n"
-    "  --max-cells N     refuse allocations of more than N cells (default 50000000)\n"
+    "  --max-cells N     refuse tables and allocations of more than N cells (default 50000000)\n"
     "  --max-steps N     stop an evaluation after N steps: expressions evaluated and\n"
     "                    allocations made (default 10000000 + 1000 per member)\n"
     "  --explain CELL    how one cell came about: \"revenue[north, Q1]\" prints every split\n"

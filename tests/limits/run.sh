@@ -177,6 +177,24 @@ doubling 60 metric >metric60.plan
 case_ metric60_run 0 '100.00%' "$bin" run metric60.plan --max-steps 100000
 ratios 60 self >ratio60.plan
 case_ ratio60_run 0 '100.00%' "$bin" run ratio60.plan --max-steps 100000
+# 2,000 x 2,000 x 100 equal shares: 400 million allocation cells, too many to
+# make; tables of two of the dimensions come from each axis's shares without
+# them, a table is refused past --max-cells like an allocation, and a cell of
+# all three dimensions (which needs every allocation cell) says so
+awk -v h="$header" 'BEGIN {
+    print h
+    printf "dimension a {"; for (i = 0; i < 2000; i++) printf " a%d", i; print " }"
+    printf "dimension b {"; for (i = 0; i < 2000; i++) printf " b%d", i; print " }"
+    printf "dimension c {"; for (i = 0; i < 100; i++) printf " c%d", i; print " }"
+    print "metric m money"; print "target m = 1000000"
+    print "split m by a equally"; print "split m by b equally"; print "split m by c equally" }' >factors.plan
+case_ factors_table 0 '^total,10000.00,10000.00' "$bin" run factors.plan --show "m by a, c" --format csv
+case_ factors_table_max 1 'a table of m would have more than 1000000 cells (--max-cells)' \
+    "$bin" run factors.plan --show "m by a, b" --max-cells 1000000
+cp factors.plan factors_cell.plan
+echo 'assert m[a1, b2, c3] > 0' >>factors_cell.plan
+case_ factors_cell 1 'factors_cell.plan:5:8: error: m would have more than 50000000 cells (--max-cells)' \
+    "$bin" run factors_cell.plan --show "m by c"
 if [ -z "$LIMITS_QUICK" ]; then
     case_ fn60_default 2 'evaluation needs more than 10' "$bin" run fn60.plan
 fi
