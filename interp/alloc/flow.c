@@ -184,12 +184,31 @@ static uint32_t *ranked_wide(const RoundProblem *rp, uint64_t max)
     return cells;
 }
 
+/* Ranks below 2^20 (a money step's remainder in millionths: 10^4 for
+ * cents) are counted: one pass, no keys. */
+static uint32_t *ranked_counted(const RoundProblem *rp, uint64_t max)
+{
+    size_t n = rp->ncells, nb = (size_t)max + 2;
+    size_t *at = xcalloc(nb, sizeof *at);
+    uint32_t *cells = xmalloc((n ? n : 1) * sizeof *cells);
+    for (size_t c = 0; c < n; c++)
+        at[rp->cell_rank[c] + 1]++;
+    for (size_t b = 1; b < nb; b++)
+        at[b] += at[b - 1];
+    for (size_t k = n; k-- > 0;) /* ties: the later cell first, as the radix sort leaves them */
+        cells[at[rp->cell_rank[k]]++] = (uint32_t)k;
+    free(at);
+    return cells;
+}
+
 static uint32_t *ranked_cells(const RoundProblem *rp)
 {
     size_t n = rp->ncells;
     uint64_t max = 0;
     for (size_t c = 0; c < n; c++)
-        max |= rp->cell_rank[c];
+        max = rp->cell_rank[c] > max ? rp->cell_rank[c] : max;
+    if (max < ((uint64_t)1 << 20))
+        return ranked_counted(rp, max);
     if (max >> 32)
         return ranked_wide(rp, max);
     uint64_t *key = xmalloc((n ? n : 1) * sizeof *key), *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
