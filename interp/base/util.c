@@ -190,10 +190,10 @@ uint64_t hash_str(const char *s)
     return h;
 }
 
-static size_t strmap_slot(const StrMap *m, const char *key)
+static size_t strmap_slot(const StrMap *m, const char *key, uint32_t h)
 {
-    size_t i = (size_t)hash_str(key) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+    size_t i = (size_t)h & (m->cap - 1);
+    while (m->keys[i] && (m->hashes[i] != h || strcmp(m->keys[i], key) != 0))
         i = (i + 1) & (m->cap - 1);
     return i;
 }
@@ -202,7 +202,7 @@ void *strmap_get(const StrMap *m, const char *key)
 {
     if (!m->cap)
         return NULL;
-    size_t i = strmap_slot(m, key);
+    size_t i = strmap_slot(m, key, (uint32_t)hash_str(key));
     return m->keys[i] ? m->vals[i] : NULL;
 }
 
@@ -213,22 +213,28 @@ void *strmap_put(StrMap *m, const char *key, void *val)
         bigger.cap = m->cap ? m->cap * 2 : 16;
         bigger.keys = xcalloc(bigger.cap, sizeof *bigger.keys);
         bigger.vals = xcalloc(bigger.cap, sizeof *bigger.vals);
+        bigger.hashes = xcalloc(bigger.cap, sizeof *bigger.hashes);
         for (size_t i = 0; i < m->cap; i++)
-            if (m->keys[i]) {
-                size_t j = strmap_slot(&bigger, m->keys[i]);
+            if (m->keys[i]) { /* keys are distinct: the first free slot */
+                size_t j = (size_t)m->hashes[i] & (bigger.cap - 1);
+                while (bigger.keys[j])
+                    j = (j + 1) & (bigger.cap - 1);
                 bigger.keys[j] = m->keys[i];
                 bigger.vals[j] = m->vals[i];
+                bigger.hashes[j] = m->hashes[i];
             }
         bigger.count = m->count;
         strmap_free(m);
         *m = bigger;
     }
-    size_t i = strmap_slot(m, key);
+    uint32_t h = (uint32_t)hash_str(key);
+    size_t i = strmap_slot(m, key, h);
     void *old = m->keys[i] ? m->vals[i] : NULL;
     if (!m->keys[i])
         m->count++;
     m->keys[i] = key;
     m->vals[i] = val;
+    m->hashes[i] = h;
     return old;
 }
 
@@ -236,8 +242,10 @@ void strmap_free(StrMap *m)
 {
     free(m->keys);
     free(m->vals);
+    free(m->hashes);
     m->keys = NULL;
     m->vals = NULL;
+    m->hashes = NULL;
     m->cap = m->count = 0;
 }
 

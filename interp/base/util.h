@@ -50,6 +50,7 @@ void buf_free(Buf *b);
 typedef struct {
     const char **keys;
     void **vals;
+    uint32_t *hashes; /* each key's hash beside it: probes compare it first, growing reuses it */
     size_t cap, count;
 } StrMap;
 
