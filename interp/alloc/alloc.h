@@ -2,7 +2,9 @@
  *
  * An Alloc is one metric's allocation: its axes (the dimensions it is
  * split by, in the order their first split appears, each down to its
- * deepest split level) and the exact value of every joint cell.  Each
+ * deepest split level) and the exact value of every joint cell, or, where
+ * no axis's shares depend on another's members, each axis's values alone
+ * (the joint cells made from them only when something needs them all).  Each
  * dimension's totals are rounded once (al_canon) and each table is
  * rounded against them (controlled rounding), so every cell shown is
  * within one step of its exact value and every table adds up.

@@ -185,7 +185,8 @@ static uint32_t *ranked_wide(const RoundProblem *rp, uint64_t max)
 }
 
 /* Ranks below 2^20 (a money step's remainder in millionths: 10^4 for
- * cents) are counted: one pass, no keys. */
+ * cents) in a table of more cells than ranks are counted: one pass, no
+ * keys, and the counts no larger than the cells. */
 static uint32_t *ranked_counted(const RoundProblem *rp, uint64_t max)
 {
     size_t n = rp->ncells, nb = (size_t)max + 2;
@@ -207,7 +208,7 @@ static uint32_t *ranked_cells(const RoundProblem *rp)
     uint64_t max = 0;
     for (size_t c = 0; c < n; c++)
         max = rp->cell_rank[c] > max ? rp->cell_rank[c] : max;
-    if (max < ((uint64_t)1 << 20))
+    if (max < ((uint64_t)1 << 20) && max < n)
         return ranked_counted(rp, max);
     if (max >> 32)
         return ranked_wide(rp, max);

@@ -1,8 +1,10 @@
 /* joint_cells.c -- the exact joint cells of a metric (its target times each
- * axis's shares), every dimension's rounded totals (al_canon), and the
- * controlled rounding of a two-level table against them (al_round_grid,
- * through flow.c); also check mode, which evaluates every split tree
- * without joint cells.  Nothing here reads plan text or prints. */
+ * axis's shares), or for independent axes their factors and what is made
+ * from them (a dimension's sums, a table's exact cells a row at a time);
+ * every dimension's rounded totals (al_canon), and the controlled rounding
+ * of a two-level table against them (al_round_grid, through flow.c); also
+ * check mode, which evaluates every split tree without joint cells.
+ * Nothing here reads plan text or prints. */
 #include <stdlib.h>
 #include <string.h>
 
