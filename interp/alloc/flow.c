@@ -415,8 +415,7 @@ static int repair(const RoundProblem *rp, const uint32_t *order, const Counts *c
     return got == need ? 0 : -1;
 }
 
-/* ---- the usual table: one level of columns, rows and columns fixed ----------------------------
- */
+/* ---- the usual table: one level of columns, every total fixed ------------------------------ */
 
 /* A table whose columns hang off the root alone, with no tree above the
  * rows, every bound fixed (lo = hi), and its cells in row order.  Then a
@@ -609,7 +608,7 @@ static bool flat_augment(Flat *f, int64_t *root)
  * it or partly repaired, counts in cnt) when it cannot. */
 static bool flat_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
 {
-    Flat f = {rp, x, cnt->row, cnt->node, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL};
+    Flat f = {.rp = rp, .x = x, .row = cnt->row, .col = cnt->node};
     flat_index(&f);
     int64_t need = 0;
     for (size_t i = 0; i < f.nshort; i++)
