@@ -134,72 +134,21 @@ static int64_t max_flow(Graph *g, int s, int t)
 }
 
 /* The cells by ascending remainder, ties in reverse declaration order
- * (head insertion in the flow's lists reverses it): a stable radix sort,
- * 11 bits a pass, of the cells taken last to first, with only the passes
- * the largest rank needs.  Ranks below 2^32 (a step's remainder in
- * millionths: always, but for steps of 10,000 and more) sort as one 64-bit
- * word with the cell; larger ones as a rank and a cell. */
-static void radix_pass(const uint64_t *from, uint64_t *to, size_t n, int shift)
+ * (head insertion in the flow's lists reverses it): the cells taken last
+ * to first, then sorted stably by rank.  Ranks below 2^20 (a money step's
+ * remainder in millionths: 10^4 for cents) in a table of more cells than
+ * ranks are counted in one pass; others go through a radix sort, 11 bits
+ * a pass, with only the passes the largest rank needs. */
+static void rank_pass(const RoundProblem *rp, const uint32_t *from, uint32_t *to, size_t n,
+                      int shift)
 {
     size_t count[2049] = {0};
     for (size_t k = 0; k < n; k++)
-        count[((from[k] >> shift) & 2047) + 1]++;
+        count[((rp->cell_rank[from[k]] >> shift) & 2047) + 1]++;
     for (size_t d = 1; d < 2049; d++)
         count[d] += count[d - 1];
     for (size_t k = 0; k < n; k++)
-        to[count[(from[k] >> shift) & 2047]++] = from[k];
-}
-
-typedef struct {
-    uint64_t rank;
-    uint32_t cell;
-} Ranked;
-
-static uint32_t *ranked_wide(const RoundProblem *rp, uint64_t max)
-{
-    size_t n = rp->ncells;
-    Ranked *order = xmalloc((n ? n : 1) * sizeof *order);
-    Ranked *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-    for (size_t k = 0; k < n; k++) {
-        uint32_t c = (uint32_t)(n - 1 - k);
-        order[k] = (Ranked){rp->cell_rank[c], c};
-    }
-    for (int shift = 0; shift < 64 && (max >> shift); shift += 11) {
-        size_t count[2049] = {0};
-        for (size_t k = 0; k < n; k++)
-            count[((order[k].rank >> shift) & 2047) + 1]++;
-        for (size_t d = 1; d < 2049; d++)
-            count[d] += count[d - 1];
-        for (size_t k = 0; k < n; k++)
-            tmp[count[(order[k].rank >> shift) & 2047]++] = order[k];
-        Ranked *t = order;
-        order = tmp;
-        tmp = t;
-    }
-    free(tmp);
-    uint32_t *cells = xmalloc((n ? n : 1) * sizeof *cells);
-    for (size_t k = 0; k < n; k++)
-        cells[k] = order[k].cell;
-    free(order);
-    return cells;
-}
-
-/* Ranks below 2^20 (a money step's remainder in millionths: 10^4 for
- * cents) in a table of more cells than ranks are counted: one pass, no
- * keys, and the counts no larger than the cells. */
-static uint32_t *ranked_counted(const RoundProblem *rp, uint64_t max)
-{
-    size_t n = rp->ncells, nb = (size_t)max + 2;
-    size_t *at = xcalloc(nb, sizeof *at);
-    uint32_t *cells = xmalloc((n ? n : 1) * sizeof *cells);
-    for (size_t c = 0; c < n; c++)
-        at[rp->cell_rank[c] + 1]++;
-    for (size_t b = 1; b < nb; b++)
-        at[b] += at[b - 1];
-    for (size_t k = n; k-- > 0;) /* ties: the later cell first, as the radix sort leaves them */
-        cells[at[rp->cell_rank[k]]++] = (uint32_t)k;
-    free(at);
-    return cells;
+        to[count[(rp->cell_rank[from[k]] >> shift) & 2047]++] = from[k];
 }
 
 static uint32_t *ranked_cells(const RoundProblem *rp)
@@ -208,26 +157,28 @@ static uint32_t *ranked_cells(const RoundProblem *rp)
     uint64_t max = 0;
     for (size_t c = 0; c < n; c++)
         max = rp->cell_rank[c] > max ? rp->cell_rank[c] : max;
-    if (max < ((uint64_t)1 << 20) && max < n)
-        return ranked_counted(rp, max);
-    if (max >> 32)
-        return ranked_wide(rp, max);
-    uint64_t *key = xmalloc((n ? n : 1) * sizeof *key), *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-    for (size_t k = 0; k < n; k++) {
-        uint32_t c = (uint32_t)(n - 1 - k);
-        key[k] = rp->cell_rank[c] << 32 | c;
+    uint32_t *cells = xmalloc((n ? n : 1) * sizeof *cells);
+    if (max < ((uint64_t)1 << 20) && max < n) {
+        size_t *at = xcalloc((size_t)max + 2, sizeof *at);
+        for (size_t c = 0; c < n; c++)
+            at[rp->cell_rank[c] + 1]++;
+        for (size_t b = 1; b < (size_t)max + 2; b++)
+            at[b] += at[b - 1];
+        for (size_t c = n; c-- > 0;)
+            cells[at[rp->cell_rank[c]]++] = (uint32_t)c;
+        free(at);
+        return cells;
     }
-    for (int shift = 32; shift < 64 && (max >> (shift - 32)); shift += 11) {
-        radix_pass(key, tmp, n, shift);
-        uint64_t *t = key;
-        key = tmp;
+    uint32_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    for (size_t k = 0; k < n; k++)
+        cells[k] = (uint32_t)(n - 1 - k);
+    for (int shift = 0; shift < 64 && (max >> shift); shift += 11) {
+        rank_pass(rp, cells, tmp, n, shift);
+        uint32_t *t = cells;
+        cells = tmp;
         tmp = t;
     }
     free(tmp);
-    uint32_t *cells = xmalloc((n ? n : 1) * sizeof *cells);
-    for (size_t k = 0; k < n; k++)
-        cells[k] = (uint32_t)key[k];
-    free(key);
     return cells;
 }
 

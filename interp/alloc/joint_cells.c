@@ -897,6 +897,15 @@ static void shares_memo_free(SharesMemo *mo)
     free(mo->ks.slot);
 }
 
+/* Axis i's shares from its factors: the leaves' values over the target. */
+static void factor_shares(const Alloc *A, int i, AxisShares *sh)
+{
+    size_t nl = A->ax[i].nleaves;
+    memcpy(sh->leaf, A->factor[i], nl * sizeof *sh->leaf);
+    for (size_t j = 0; j < nl; j++)
+        sh->fok[j] = share_bits(sh->leaf[j], A->root, &sh->frac[j], &sh->fneg[j]);
+}
+
 /* The n cells of the axes before axis i (cur) split along it into next. */
 static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t n, Num *next)
 {
@@ -911,6 +920,8 @@ static int split_along_axis(Engine *en, Alloc *A, int i, const Num *cur, size_t 
     for (size_t c = 0; c < n && rc == 0; c++) {
         if (memo)
             rc = memo_shares(en, A, i, c, &lg, &sh, &mo);
+        else if (c == 0 && A->factored) /* evaluated already: its factors */
+            factor_shares(A, i, &sh);
         else if (c == 0 || ax->depends)
             rc = eval_shares(en, A, i, c, &lg, &sh);
         else if (c % 4096 == 0) /* shares evaluated once: only arithmetic, which an interrupt
@@ -971,15 +982,6 @@ static int factor_axes(Engine *en, Alloc *A)
     return 0;
 }
 
-/* Axis i's shares from its factors: the leaves' values over the target. */
-static void factor_shares(const Alloc *A, int i, AxisShares *sh)
-{
-    size_t nl = A->ax[i].nleaves;
-    memcpy(sh->leaf, A->factor[i], nl * sizeof *sh->leaf);
-    for (size_t j = 0; j < nl; j++)
-        sh->fok[j] = share_bits(sh->leaf[j], A->root, &sh->frac[j], &sh->fneg[j]);
-}
-
 /* The cells of the first axes grow by one axis at a time; more than
  * --max-cells is an error. */
 static bool too_many_cells(Engine *en, const Alloc *A, size_t n, size_t nl)
@@ -989,47 +991,6 @@ static bool too_many_cells(Engine *en, const Alloc *A, size_t n, size_t nl)
     diag_error(en->p->diags, A->metric->name_loc, "%s would have more than %zu cells (--max-cells)",
                A->metric->name, en->max_cells);
     return true;
-}
-
-int al_cells(Engine *en, Alloc *A)
-{
-    if (!A->factored || A->exact)
-        return 0;
-    size_t n = 1;
-    Num *cur = xmalloc(sizeof *cur);
-    cur[0] = A->root;
-    int rc = 0;
-    for (int i = 0; i < A->nax && rc == 0; i++) {
-        size_t nl = A->ax[i].nleaves;
-        if (too_many_cells(en, A, n, nl)) {
-            rc = -1;
-            break;
-        }
-        Num *next = xmalloc(n * nl * sizeof *next);
-        AxisShares sh;
-        axis_shares_init(&sh, &A->ax[i]);
-        factor_shares(A, i, &sh);
-        for (size_t c = 0; c < n && rc == 0; c++) {
-            if (c % 4096 == 4095)
-                rc = eval_poll(&en->ev, A->metric->name_loc);
-            if (i == 0)
-                memcpy(next, sh.leaf, nl * sizeof *next);
-            else if (num_is_zero(A->root))
-                memset(&next[c * nl], 0, nl * sizeof *next);
-            else if (rc == 0)
-                rc = split_cell(en, A, cur[c], A->root, &sh, nl, &next[c * nl]);
-        }
-        axis_shares_free(&sh);
-        free(cur);
-        cur = next;
-        n *= nl;
-    }
-    if (rc < 0) {
-        free(cur);
-        return -1;
-    }
-    A->exact = cur;
-    return 0;
 }
 
 /* x * num / den, exactly (to 12 decimals); den 0 gives 0. */
@@ -1193,6 +1154,19 @@ static int joint_cells(Engine *en, Alloc *A)
     A->ncells = n;
     A->exact = cur;
     return rc;
+}
+
+int al_cells(Engine *en, Alloc *A)
+{
+    if (!A->factored || A->exact)
+        return 0;
+    size_t n = A->ncells;
+    if (joint_cells(en, A) == 0)
+        return 0;
+    free(A->exact); /* some axes' worth: still factored, the next need tries again */
+    A->exact = NULL;
+    A->ncells = n;
+    return -1;
 }
 
 int al_compute(Engine *en, Alloc *A)
