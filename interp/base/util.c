@@ -120,6 +120,11 @@ void arena_free(Arena *a)
 
 static void buf_grow(Buf *b, size_t extra)
 {
+    if (b->spill && b->len >= b->spill_at && b->len > 0) {
+        b->spill(b->spill_ctx, b->data, b->len);
+        b->spilled += b->len;
+        b->len = 0;
+    }
     if (b->len + extra + 1 <= b->cap)
         return;
     size_t cap = b->cap ? b->cap : 64;

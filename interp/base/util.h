@@ -5,6 +5,9 @@
  * failure.  An Arena owns every block allocated from it; arena_free
  * releases them all at once (AST nodes and token text live in one arena
  * per parsed file).  A Buf owns its bytes until buf_free or buf_detach.
+ * A Buf may pass its bytes on as it grows (an output written, never read
+ * back): with spill set, once it holds spill_at bytes spill(spill_ctx,
+ * data, len) takes them, spilled counts them, and it starts again empty.
  * A StrMap maps NUL-terminated keys (not copied: the caller keeps them
  * alive, usually in an arena) to void* values; freeing it frees only the
  * table.
@@ -37,6 +40,9 @@ void arena_free(Arena *a);
 typedef struct {
     char *data;
     size_t len, cap;
+    void (*spill)(void *ctx, const char *data, size_t len); /* NULL: keep everything */
+    void *spill_ctx;
+    size_t spill_at, spilled;
 } Buf;
 
 void buf_putc(Buf *b, char c);

@@ -187,16 +187,20 @@ static int tables(Session *S, const RunOpts *o, Buf *out)
     return rc;
 }
 
+/* An output held in memory up to this size, then written as it grows. */
+#define SPILL_BYTES ((size_t)8 << 20)
+
 /* Writes the result to -o FILE atomically (never over a file the plan
- * read), or to stdout (its errors are main's); 0 or 2. */
-static int write_out(const Session *S, const RunOpts *o, const Buf *out)
+ * read; what out spilled is in the sink's temporary file already), or to
+ * stdout (its errors are main's); 0 or 2. */
+static int write_out(const Buf *out, RenderSink *sink)
 {
-    if (!o->out) {
+    if (!sink) {
         fwrite(out->data ? out->data : "", 1, out->len, stdout);
         return 0;
     }
     char *err = NULL;
-    if (render_write_atomic(o->out, out->data ? out->data : "", out->len, &S->p->files, &err) == 0)
+    if (render_sink_commit(sink, out->data ? out->data : "", out->len, &err) == 0)
         return 0;
     fprintf(stderr, "salesplan: %s\n", err);
     free(err);
@@ -228,17 +232,25 @@ static int run_plan(const RunOpts *o)
     session_init(&S, &o->c.so);
     int rc = 2;
     Buf out = {0};
+    RenderSink *sink = NULL;
     if (!session_load_file(&S, file)) {
         session_report(&S, NULL); /* why, without a count line */
     } else {
+        if (o->out) { /* a large output goes to the file's temporary as it is made */
+            sink = render_sink_new(o->out, &S.p->files);
+            out.spill = render_sink_spill;
+            out.spill_ctx = sink;
+            out.spill_at = SPILL_BYTES;
+        }
         int quiet_fail = evaluate(&S, o, &out);
         rc = session_status(&S);
         if (!S.d.nerrors) {
-            int w = write_out(&S, o, &out);
+            int w = write_out(&out, sink);
             rc = w ? w : quiet_fail;
         }
         session_report(&S, file);
     }
+    render_sink_free(sink);
     buf_free(&out);
     session_free(&S);
     return rc;

@@ -209,45 +209,128 @@ static void test_pause(void)
         sleep((unsigned)secs);
 }
 
-/* Writes data to a new temporary file and renames it over target; 0 or -1. */
-static int replace(const char *target, const char *data, size_t len, const struct stat *st,
-                   char **err)
+/* ---- a file written as it is made ---- */
+
+/* The target's temporary file opens when the first bytes come (or at the
+ * commit): so an output too small to spill is checked and written only
+ * when the plan evaluated, as before there were sinks. */
+struct RenderSink {
+    char *path;          /* as given */
+    const FileIds *keep; /* the files the plan read (may grow while it runs) */
+    char *target, *tmp;  /* once open */
+    int fd;              /* the temporary file; -1: not open */
+    bool have;           /* the target existed: keep its mode and owner */
+    struct stat st;
+    char *err; /* the first failure (malloc'd); nothing more is written */
+};
+
+RenderSink *render_sink_new(const char *path, const FileIds *keep)
 {
-    char *tmp = NULL;
-    int fd = make_tmp(target, &tmp), rc = 0;
-    if (fd >= 0)
-        arm(tmp);
-    if (fd >= 0 && st && (st->st_uid != geteuid() || st->st_gid != getegid()))
-        (void)!fchown(fd, st->st_uid, st->st_gid); /* best effort: root keeps the owner */
-    if (fd < 0)
-        rc = write_fail(target, NULL, -1, errno, err);
-    else if ((st && fchmod(fd, st->st_mode & 07777) != 0) || write_all(fd, data, len) != 0 ||
-             fsync(fd) != 0)
-        rc = write_fail(target, tmp, fd, errno, err);
-    else if (close(fd) != 0)
-        rc = write_fail(target, tmp, -1, errno, err);
-    else if (test_pause(), rename(tmp, target) != 0)
-        rc = write_fail(target, tmp, -1, errno, err);
-    else {
-        disarm();
-        sync_parent_dir(target);
+    RenderSink *s = xcalloc(1, sizeof *s);
+    s->path = xstrdup(path);
+    s->keep = keep;
+    s->fd = -1;
+    return s;
+}
+
+/* The failure of an open temporary file: it is closed and removed. */
+static void sink_fail(RenderSink *s, int e)
+{
+    write_fail(s->target, s->tmp, s->fd, e, &s->err);
+    s->fd = -1;
+}
+
+/* Checks the target and opens a new temporary file beside it, with the
+ * target's mode (and, best effort, owner); 0, or -1 with s->err. */
+static int sink_open(RenderSink *s)
+{
+    s->target = target_of(s->path, &s->err);
+    if (!s->target || check_target(s->target, s->keep, &s->st, &s->have, &s->err) < 0)
+        return -1;
+    s->fd = make_tmp(s->target, &s->tmp);
+    if (s->fd < 0)
+        return write_fail(s->target, NULL, -1, errno, &s->err);
+    arm(s->tmp);
+    if (s->have && (s->st.st_uid != geteuid() || s->st.st_gid != getegid()))
+        (void)!fchown(s->fd, s->st.st_uid, s->st.st_gid); /* best effort: root keeps the owner */
+    if (s->have && fchmod(s->fd, s->st.st_mode & 07777) != 0) {
+        sink_fail(s, errno);
+        return -1;
     }
-    free(tmp);
-    return rc;
+    return 0;
+}
+
+void render_sink_spill(void *ctx, const char *data, size_t len)
+{
+    RenderSink *s = ctx;
+    if (s->err || (s->fd < 0 && sink_open(s) < 0))
+        return;
+    if (write_all(s->fd, data, len) != 0)
+        sink_fail(s, errno);
+}
+
+/* Closes and removes the temporary file. */
+static void sink_drop(RenderSink *s)
+{
+    close(s->fd);
+    unlink(s->tmp);
+    disarm();
+    s->fd = -1;
+}
+
+/* Writes the rest, syncs, closes and renames: 0, or -1 with s->err. */
+static int sink_finish(RenderSink *s, const char *data, size_t len)
+{
+    if (write_all(s->fd, data, len) != 0 || fsync(s->fd) != 0) {
+        sink_fail(s, errno);
+        return -1;
+    }
+    int fd = s->fd;
+    s->fd = -1;
+    if (close(fd) != 0)
+        return write_fail(s->target, s->tmp, -1, errno, &s->err);
+    test_pause();
+    if (rename(s->tmp, s->target) != 0)
+        return write_fail(s->target, s->tmp, -1, errno, &s->err);
+    disarm();
+    sync_parent_dir(s->target);
+    return 0;
+}
+
+int render_sink_commit(RenderSink *s, const char *data, size_t len, char **err)
+{
+    if (!s->err && s->fd < 0) {
+        sink_open(s);
+    } else if (!s->err && s->keep && file_ids_has_path(s->keep, s->target)) { /* read since */
+        sink_drop(s);
+        refuse(s->target, "it is a file the plan reads", &s->err);
+    }
+    if (!s->err && sink_finish(s, data, len) == 0)
+        return 0;
+    *err = s->err;
+    s->err = NULL;
+    return -1;
+}
+
+void render_sink_free(RenderSink *s)
+{
+    if (!s)
+        return;
+    if (s->fd >= 0) /* never committed: nothing of it stays */
+        sink_drop(s);
+    free(s->path);
+    free(s->target);
+    free(s->tmp);
+    free(s->err);
+    free(s);
 }
 
 int render_write_atomic(const char *path, const char *data, size_t len, const FileIds *keep,
                         char **err)
 {
-    char *target = target_of(path, err);
-    if (!target)
-        return -1;
-    struct stat st;
-    bool have;
-    int rc = check_target(target, keep, &st, &have, err);
-    if (rc == 0)
-        rc = replace(target, data, len, have ? &st : NULL, err);
-    free(target);
+    RenderSink *s = render_sink_new(path, keep);
+    int rc = render_sink_commit(s, data, len, err);
+    render_sink_free(s);
     return rc;
 }
 

@@ -284,6 +284,7 @@ typedef struct {
     bool is_num;      /* the text is a decimal number, and num its exact value */
     Num num;
     bool money; /* a number that is an amount of money (a money table's cell) */
+    bool plain; /* a decimal the table made (digits, '-', '.'): written as it is */
 } RenderCell;
 
 /* Key widths (leading columns) whose uniqueness a grid can remember. */
@@ -325,6 +326,18 @@ void render_grid_set_keys_note(const RenderGrid *g, int nkey, int note);
  * a malloc'd message. */
 int render_write_atomic(const char *path, const char *data, size_t len, const FileIds *keep,
                         char **err);
+
+/* The same, for an output too large to hold: a Buf whose spill is
+ * render_sink_spill (its ctx the sink) writes what it has to the
+ * temporary file as it grows; render_sink_commit writes the rest, syncs
+ * and renames (0), or says why not (-1, *err malloc'd).  The target is
+ * checked when the first bytes come, and again at the commit.
+ * render_sink_free removes a temporary file that was not committed. */
+typedef struct RenderSink RenderSink;
+RenderSink *render_sink_new(const char *path, const FileIds *keep);
+void render_sink_spill(void *sink, const char *data, size_t len);
+int render_sink_commit(RenderSink *s, const char *data, size_t len, char **err);
+void render_sink_free(RenderSink *s);
 
 /* Flushes and closes standard output: 0, or -1 with *err a malloc'd
  * message when anything written to it was lost (a full disk, /dev/full). */

@@ -410,5 +410,58 @@ else
 fi
 rm -f data/big_history.csv
 
+# ---- a large output: written to the temporary file as it is made --------------
+
+# 70,000 reps x 20 products: some 10 MB of CSV, more than run holds in memory
+# before it writes (8 MiB); the file must still appear whole or not at all.
+awk 'BEGIN { print "rep"; for (i = 0; i < 70000; i++) printf "rep%05d\n", i }' >data/big_reps.csv
+cat >big.plan <<PLAN
+$plan_head
+dimension org levels rep from "data/big_reps.csv"
+dimension product { p01 p02 p03 p04 p05 p06 p07 p08 p09 p10 p11 p12 p13 p14 p15 p16 p17 p18 p19 p20 }
+metric revenue money
+target revenue = 98765432.10
+split revenue by rep equally
+split revenue by product weights { p01: 3, p02: 7, p03: 1, p04: 9, p05: 2, p06: 8, p07: 4, p08: 6, p09: 5, p10: 1,
+                                   p11: 3, p12: 7, p13: 1, p14: 9, p15: 2, p16: 8, p17: 4, p18: 6, p19: 5, p20: 1 }
+PLAN
+{ cat big.plan; echo 'assert revenue == 1'; } >big_fails.plan
+big_show='revenue by rep, product'
+"$bin" run big.plan --show "$big_show" --format csv >big_stdout.csv 2>"$tmp/err"
+rc=$?
+size=$(wc -c <big_stdout.csv)
+if [ $rc -ne 0 ] || [ "$size" -lt 9000000 ]; then
+    fail big_stdout "exit status $rc, $size bytes (expected 0 and more than 9,000,000)"
+else
+    "$bin" run big.plan --show "$big_show" --format csv -o big.csv 2>"$tmp/err"
+    rc=$?
+    if [ $rc -ne 0 ] || ! cmp -s big.csv big_stdout.csv; then
+        fail big_file "exit status $rc, or -o FILE differs from standard output"
+    elif ls big.csv.tmp.* >/dev/null 2>&1; then
+        fail big_file "a temporary file was left"
+    else
+        pass big_file
+    fi
+    printf 'old\n' >big.csv
+    "$bin" run big_fails.plan --show "$big_show" --format csv -o big.csv >/dev/null 2>"$tmp/err"
+    rc=$?
+    if [ $rc -ne 1 ] || [ "$(cat big.csv)" != old ]; then
+        fail big_failed_assertion "exit status $rc (expected 1), or the old file changed"
+    elif ls big.csv.tmp.* >/dev/null 2>&1; then
+        fail big_failed_assertion "a temporary file was left"
+    else
+        pass big_failed_assertion
+    fi
+    cp data/big_reps.csv big_reps.keep
+    expect big_over_plan_file 2 "cannot write 'data/big_reps.csv': it is a file the plan reads" \
+        "$bin" run big.plan --show "$big_show" --format csv -o data/big_reps.csv
+    if ! cmp -s data/big_reps.csv big_reps.keep || ls data/big_reps.csv.tmp.* >/dev/null 2>&1; then
+        fail big_over_plan_file_kept "the roster changed, or a temporary file was left"
+    else
+        pass big_over_plan_file_kept
+    fi
+fi
+rm -f data/big_reps.csv big_reps.keep big.csv big_stdout.csv
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
