@@ -350,6 +350,12 @@ int al_round_time_locked(Engine *en, const Alloc *A, const Side *side, const Num
 /* The multiple of the step just below exact (snapping values a hair below
  * a multiple onto it: AL_SNAP) and the remainder in steps. */
 void al_floor_to_step(Num step, Num exact, Num *fl, Num *frac_steps);
+/* A remainder in steps (in [0, 1)) as the rounding ranks it: in
+ * millionths of a step, to the nearest. */
+static inline uint32_t al_rank(Num frac_steps)
+{
+    return (uint32_t)(((uint64_t)frac_steps.v + 500000) / 1000000);
+}
 /* (to - from) / step as a whole number (half-even); st, when not NULL,
  * keeps the first arithmetic failure. */
 int64_t al_steps_between(Num from, Num to, Num step, NumStatus *st);

@@ -133,12 +133,44 @@ static int64_t max_flow(Graph *g, int s, int t)
     return flow;
 }
 
-/* The cells by ascending remainder, ties in reverse declaration order
- * (head insertion in the flow's lists reverses it): the cells taken last
- * to first, then sorted stably by rank.  Ranks below 2^20 (a money step's
- * remainder in millionths: 10^4 for cents) in a table of more cells than
- * ranks are counted in one pass; others go through a radix sort, 11 bits
- * a pass, with only the passes the largest rank needs. */
+/* Whether cell k may take a step: in a table by position, not a cell
+ * without a remainder. */
+static inline bool takes_steps(const RoundProblem *rp, size_t k)
+{
+    return rp->cell_row || rp->cell_rank[k] != ROUND_NO_STEP;
+}
+
+/* The row (the column-tree leaf) of cell k. */
+static inline uint32_t row_at(const RoundProblem *rp, size_t k)
+{
+    uint32_t r;
+    int32_t n;
+    round_cell(rp, k, &r, &n);
+    return r;
+}
+
+static inline int32_t node_at(const RoundProblem *rp, size_t k)
+{
+    uint32_t r;
+    int32_t n;
+    round_cell(rp, k, &r, &n);
+    return n;
+}
+
+void round_table_cells(RoundProblem *rp, size_t ncols)
+{
+    rp->cell_row = NULL;
+    rp->cell_node = NULL;
+    rp->ncols = ncols;
+    rp->ncols_inv = ncols > 1 ? UINT64_MAX / ncols + 1 : 0;
+}
+
+/* The cells that may take a step (*count of them) by ascending remainder,
+ * ties in reverse declaration order (head insertion in the flow's lists
+ * reverses it): the cells taken last to first, then sorted stably by
+ * rank.  Ranks (at most 10^6: millionths of a step) in a table of more
+ * cells than ranks are counted in one pass; others go through a radix
+ * sort, 11 bits a pass, with only the passes the largest rank needs. */
 static void rank_pass(const RoundProblem *rp, const uint32_t *from, uint32_t *to, size_t n,
                       int shift)
 {
@@ -151,29 +183,36 @@ static void rank_pass(const RoundProblem *rp, const uint32_t *from, uint32_t *to
         to[count[(rp->cell_rank[from[k]] >> shift) & 2047]++] = from[k];
 }
 
-static uint32_t *ranked_cells(const RoundProblem *rp)
+static uint32_t *ranked_cells(const RoundProblem *rp, size_t *count)
 {
-    size_t n = rp->ncells;
-    uint64_t max = 0;
+    size_t n = rp->ncells, m = 0;
+    uint32_t max = 0;
     for (size_t c = 0; c < n; c++)
-        max = rp->cell_rank[c] > max ? rp->cell_rank[c] : max;
-    uint32_t *cells = xmalloc((n ? n : 1) * sizeof *cells);
-    if (max < ((uint64_t)1 << 20) && max < n) {
+        if (takes_steps(rp, c)) {
+            m++;
+            max = rp->cell_rank[c] > max ? rp->cell_rank[c] : max;
+        }
+    *count = m;
+    uint32_t *cells = xmalloc((m ? m : 1) * sizeof *cells);
+    if (max < ((uint32_t)1 << 20) && max < m) {
         size_t *at = xcalloc((size_t)max + 2, sizeof *at);
         for (size_t c = 0; c < n; c++)
-            at[rp->cell_rank[c] + 1]++;
+            if (takes_steps(rp, c))
+                at[rp->cell_rank[c] + 1]++;
         for (size_t b = 1; b < (size_t)max + 2; b++)
             at[b] += at[b - 1];
         for (size_t c = n; c-- > 0;)
-            cells[at[rp->cell_rank[c]]++] = (uint32_t)c;
+            if (takes_steps(rp, c))
+                cells[at[rp->cell_rank[c]]++] = (uint32_t)c;
         free(at);
         return cells;
     }
-    uint32_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-    for (size_t k = 0; k < n; k++)
-        cells[k] = (uint32_t)(n - 1 - k);
-    for (int shift = 0; shift < 64 && (max >> shift); shift += 11) {
-        rank_pass(rp, cells, tmp, n, shift);
+    uint32_t *tmp = xmalloc((m ? m : 1) * sizeof *tmp);
+    for (size_t c = n, k = 0; c-- > 0;)
+        if (takes_steps(rp, c))
+            cells[k++] = (uint32_t)c;
+    for (int shift = 0; shift < 32 && (max >> shift); shift += 11) {
+        rank_pass(rp, cells, tmp, m, shift);
         uint32_t *t = cells;
         cells = tmp;
         tmp = t;
@@ -203,14 +242,14 @@ static bool meets_lower_bounds(const RoundProblem *rp, const int64_t *row, const
     return true;
 }
 
-/* Whether cell c can take one more step within every upper bound. */
-static bool has_room(const RoundProblem *rp, uint32_t c, const int64_t *row, const int64_t *node,
-                     const int64_t *rnode)
+/* Whether a cell of row r and column-tree leaf n can take one more step
+ * within every upper bound. */
+static bool has_room(const RoundProblem *rp, uint32_t r, int32_t leaf, const int64_t *row,
+                     const int64_t *node, const int64_t *rnode)
 {
-    uint32_t r = rp->cell_row[c];
     if (row[r] >= rp->row_hi[r])
         return false;
-    for (int n = rp->cell_node[c]; n >= 0; n = rp->parent[n])
+    for (int n = leaf; n >= 0; n = rp->parent[n])
         if (node[n] >= rp->hi[n])
             return false;
     for (int n = row_up(rp, r); n >= 0; n = rp->rn_parent[n])
@@ -228,21 +267,23 @@ typedef struct {
  * also meets every lower bound (the usual case).  Same order as the flow:
  * equal remainders go to the first declared cell.  *cnt gets what each
  * row and node got. */
-static bool greedy(const RoundProblem *rp, const uint32_t *order, uint8_t *x, Counts *cnt)
+static bool greedy(const RoundProblem *rp, const uint32_t *order, size_t m, uint8_t *x, Counts *cnt)
 {
     int64_t *row = cnt->row, *node = cnt->node, *rnode = cnt->rnode;
     const RoundProblem *keep = rp->strict ? rp->strict : rp;
     memset(x, 0, rp->ncells);
-    for (size_t k = rp->ncells; k-- > 0;) { /* order is ascending */
-        uint32_t c = order[k];
-        if (!has_room(rp, c, row, node, rnode) ||
-            (keep != rp && !has_room(keep, c, row, node, rnode)))
+    for (size_t k = m; k-- > 0;) { /* order is ascending */
+        uint32_t c = order[k], r;
+        int32_t leaf;
+        round_cell(rp, c, &r, &leaf);
+        if (!has_room(rp, r, leaf, row, node, rnode) ||
+            (keep != rp && !has_room(keep, r, leaf, row, node, rnode)))
             continue;
         x[c] = 1;
-        row[rp->cell_row[c]]++;
-        for (int n = rp->cell_node[c]; n >= 0; n = rp->parent[n])
+        row[r]++;
+        for (int n = leaf; n >= 0; n = rp->parent[n])
             node[n]++;
-        for (int n = row_up(rp, rp->cell_row[c]); n >= 0; n = rp->rn_parent[n])
+        for (int n = row_up(rp, r); n >= 0; n = rp->rn_parent[n])
             rnode[n]++;
     }
     return meets_lower_bounds(rp, row, node, rnode);
@@ -312,14 +353,16 @@ static void add_bound_edges(Graph *g, const RoundProblem *rp, const Counts *cnt,
 
 /* One edge per cell, from its column node to its row, carrying x[c]; best
  * remainders first in each adjacency list; returns each cell's edge. */
-static int32_t *add_cell_edges(Graph *g, const RoundProblem *rp, const uint32_t *order,
+static int32_t *add_cell_edges(Graph *g, const RoundProblem *rp, const uint32_t *order, size_t m,
                                int base_row, const uint8_t *x)
 {
     int32_t *edge_of = xmalloc((rp->ncells ? rp->ncells : 1) * sizeof *edge_of);
-    for (size_t k = 0; k < rp->ncells; k++) {
-        uint32_t c = order[k];
+    for (size_t k = 0; k < m; k++) {
+        uint32_t c = order[k], r;
+        int32_t leaf;
+        round_cell(rp, c, &r, &leaf);
         edge_of[c] = (int32_t)g->nedges;
-        add_edge(g, BASE_NODE + rp->cell_node[c], base_row + (int)rp->cell_row[c], 1 - x[c]);
+        add_edge(g, BASE_NODE + leaf, base_row + (int)r, 1 - x[c]);
         g->cap[g->nedges - 1] = x[c];
     }
     return edge_of;
@@ -345,21 +388,22 @@ static int64_t add_demand_edges(Graph *g, const int64_t *excess)
  * it misses becomes a demand, and augmenting paths from SS to TT move
  * steps between cells until every demand is met (a circulation with lower
  * bounds; none met means no rounding meets the bounds). */
-static int repair(const RoundProblem *rp, const uint32_t *order, const Counts *cnt, uint8_t *x)
+static int repair(const RoundProblem *rp, const uint32_t *order, size_t m, const Counts *cnt,
+                  uint8_t *x)
 {
     const int base_row = BASE_NODE + (int)rp->nnodes;
     const int nn = base_row + (int)rp->nrows + (int)rp->nrnodes;
     Graph g; /* trees, rows, cells, T -> S, and at most one demand edge a node */
-    graph_init(&g, nn, rp->nnodes + rp->nrows + rp->nrnodes + rp->ncells + 1 + (size_t)nn);
+    graph_init(&g, nn, rp->nnodes + rp->nrows + rp->nrnodes + m + 1 + (size_t)nn);
     int64_t *excess = xcalloc((size_t)g.nnodes, sizeof *excess);
     add_bound_edges(&g, rp, cnt, base_row, excess);
-    int32_t *edge_of = add_cell_edges(&g, rp, order, base_row, x);
+    int32_t *edge_of = add_cell_edges(&g, rp, order, m, base_row, x);
     add_edge(&g, T, S, INT64_MAX / 4);
     g.cap[g.nedges - 1] = cnt->node[0];
     int64_t need = add_demand_edges(&g, excess);
     int64_t got = max_flow(&g, SS, TT);
     for (size_t c = 0; c < rp->ncells; c++)
-        x[c] = g.cap[edge_of[c]] == 0 ? 1 : 0;
+        x[c] = takes_steps(rp, c) && g.cap[edge_of[c]] == 0 ? 1 : 0;
     free(edge_of);
     free(excess);
     graph_free(&g);
@@ -384,6 +428,8 @@ static bool flat_table(const RoundProblem *rp)
     for (size_t r = 0; r < rp->nrows; r++)
         if (rp->row_lo[r] != rp->row_hi[r])
             return false;
+    if (!rp->cell_row) /* in ascending order */
+        return true;
     for (size_t k = 1; k < rp->ncells; k++)
         if (rp->cell_row[k] < rp->cell_row[k - 1])
             return false;
@@ -394,8 +440,9 @@ typedef struct {
     const RoundProblem *rp;
     uint8_t *x;
     int64_t *row, *col; /* what each row and column (node) has */
-    size_t *rstart;     /* row r's cells: rstart[r] .. rstart[r + 1] */
-    size_t *cstart;     /* column node n's cells, by row: ccell[cstart[n] .. cstart[n + 1]) */
+    /* the index (all NULL for a table by position, which is its own): */
+    size_t *rstart; /* row r's cells: rstart[r] .. rstart[r + 1] */
+    size_t *cstart; /* column node n's cells, by row: ccell[cstart[n] .. cstart[n + 1]) */
     uint32_t *ccell;
     uint32_t *shortrows; /* rows still short of their total */
     size_t nshort;
@@ -403,37 +450,72 @@ typedef struct {
     int32_t *vrow;  /* per column node: the row that reached it (-1: a start) */
     int32_t *vfrom; /* and the column it came from; -2: not reached */
     int32_t *queue;
+    /* with few columns and many steps to move (NULL otherwise): for every
+     * pair of column nodes (n, m), pairs[n * nnodes + m] rows could hand
+     * a step from m to n (a free cell in n, a taken one in m), none of them
+     * before place wlo[n * nnodes + m] of n's cells; and no short row
+     * before place slo[n] of shortrows takes a cell of n */
+    int64_t *pairs;
+    size_t *wlo, *slo;
+    struct {
+        size_t place;
+        int32_t node;
+    } * found; /* per column node: the columns one expansion reaches */
 } Flat;
+
+/* Row r's cells: row_begin .. row_end. */
+static size_t row_begin(const Flat *f, uint32_t r)
+{
+    return f->rstart ? f->rstart[r] : (size_t)r * f->rp->ncols;
+}
+
+static size_t row_end(const Flat *f, uint32_t r)
+{
+    return f->rstart ? f->rstart[r + 1] : ((size_t)r + 1) * f->rp->ncols;
+}
+
+/* Column node n's cells, by row: col_cell(f, n, i) for i < col_count(f, n). */
+static size_t col_count(const Flat *f, int32_t n)
+{
+    return f->cstart ? f->cstart[n + 1] - f->cstart[n] : f->rp->nrows;
+}
+
+static size_t col_cell(const Flat *f, int32_t n, size_t i)
+{
+    return f->ccell ? f->ccell[f->cstart[n] + i] : i * f->rp->ncols + (size_t)(n - 1);
+}
 
 static void flat_index(Flat *f)
 {
     const RoundProblem *rp = f->rp;
     size_t nn = rp->nnodes;
-    f->rstart = xcalloc(rp->nrows + 2, sizeof *f->rstart);
-    f->cstart = xcalloc(nn + 2, sizeof *f->cstart);
-    f->ccell = xmalloc((rp->ncells + 1) * sizeof *f->ccell);
-    for (size_t k = 0; k < rp->ncells; k++) {
-        f->rstart[rp->cell_row[k] + 1]++;
-        f->cstart[rp->cell_node[k] + 1]++;
+    if (rp->cell_row) {
+        f->rstart = xcalloc(rp->nrows + 2, sizeof *f->rstart);
+        f->cstart = xcalloc(nn + 2, sizeof *f->cstart);
+        f->ccell = xmalloc((rp->ncells + 1) * sizeof *f->ccell);
+        for (size_t k = 0; k < rp->ncells; k++) {
+            f->rstart[row_at(rp, k) + 1]++;
+            f->cstart[node_at(rp, k) + 1]++;
+        }
+        for (size_t r = 0; r < rp->nrows; r++)
+            f->rstart[r + 1] += f->rstart[r];
+        for (size_t n = 0; n < nn; n++)
+            f->cstart[n + 1] += f->cstart[n];
+        size_t *at = xmalloc((nn + 1) * sizeof *at);
+        memcpy(at, f->cstart, nn * sizeof *at);
+        for (size_t k = 0; k < rp->ncells; k++)
+            f->ccell[at[node_at(rp, k)]++] = (uint32_t)k;
+        free(at);
     }
-    for (size_t r = 0; r < rp->nrows; r++)
-        f->rstart[r + 1] += f->rstart[r];
-    for (size_t n = 0; n < nn; n++)
-        f->cstart[n + 1] += f->cstart[n];
-    size_t *at = xmalloc((nn + 1) * sizeof *at);
-    memcpy(at, f->cstart, nn * sizeof *at);
-    for (size_t k = 0; k < rp->ncells; k++)
-        f->ccell[at[rp->cell_node[k]]++] = (uint32_t)k;
-    free(at);
     f->shortrows = xmalloc((rp->nrows + 1) * sizeof *f->shortrows);
     f->term = xcalloc(nn + 1, sizeof *f->term);
     for (size_t r = 0; r < rp->nrows; r++) {
         if (f->row[r] >= rp->row_lo[r])
             continue;
         f->shortrows[f->nshort++] = (uint32_t)r;
-        for (size_t k = f->rstart[r]; k < f->rstart[r + 1]; k++)
-            if (!f->x[k])
-                f->term[rp->cell_node[k]]++;
+        for (size_t k = row_begin(f, (uint32_t)r); k < row_end(f, (uint32_t)r); k++)
+            if (!f->x[k] && takes_steps(rp, k))
+                f->term[node_at(rp, k)]++;
     }
     f->vrow = xmalloc((nn + 1) * sizeof *f->vrow);
     f->vfrom = xmalloc((nn + 1) * sizeof *f->vfrom);
@@ -442,6 +524,10 @@ static void flat_index(Flat *f)
 
 static void flat_free(Flat *f)
 {
+    free(f->pairs);
+    free(f->wlo);
+    free(f->slo);
+    free(f->found);
     free(f->rstart);
     free(f->cstart);
     free(f->ccell);
@@ -452,11 +538,15 @@ static void flat_free(Flat *f)
     free(f->queue);
 }
 
-/* Row r's cell in column node n, or SIZE_MAX. */
+/* Row r's cell in column node n that may take a step, or SIZE_MAX. */
 static size_t cell_at(const Flat *f, uint32_t r, int32_t n)
 {
+    if (!f->rstart) {
+        size_t k = (size_t)r * f->rp->ncols + (size_t)(n - 1);
+        return takes_steps(f->rp, k) ? k : SIZE_MAX;
+    }
     for (size_t k = f->rstart[r]; k < f->rstart[r + 1]; k++)
-        if (f->rp->cell_node[k] == n)
+        if (node_at(f->rp, k) == n)
             return k;
     return SIZE_MAX;
 }
@@ -464,24 +554,150 @@ static size_t cell_at(const Flat *f, uint32_t r, int32_t n)
 /* Counts row r's free cells in term (by d: 1 or -1). */
 static void count_free(Flat *f, uint32_t r, int d)
 {
-    for (size_t j = f->rstart[r]; j < f->rstart[r + 1]; j++)
-        if (!f->x[j])
-            f->term[f->rp->cell_node[j]] += d;
+    for (size_t j = row_begin(f, r); j < row_end(f, r); j++)
+        if (!f->x[j] && takes_steps(f->rp, j))
+            f->term[node_at(f->rp, j)] += d;
+}
+
+/* The pairs of columns are kept for tables of at most PAIRS_MAX column
+ * nodes with more than round_pairs_after steps to move: below that,
+ * scanning the cells costs less than counting every row's pairs once. */
+#define PAIRS_MAX 256
+int64_t round_pairs_after = 64;
+
+static bool is_free(const Flat *f, size_t k)
+{
+    return !f->x[k] && takes_steps(f->rp, k);
+}
+
+/* The place of cell k among column node n's cells. */
+static size_t col_place(const Flat *f, int32_t n, size_t k)
+{
+    if (!f->ccell)
+        return row_at(f->rp, k);
+    size_t lo = f->cstart[n], hi = f->cstart[n + 1]; /* ccell ascends */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->ccell[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo - f->cstart[n];
+}
+
+/* The place of row r in shortrows (which ascends), or nshort. */
+static size_t short_place(const Flat *f, uint32_t r)
+{
+    size_t lo = 0, hi = f->nshort;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->shortrows[mid] < r)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->nshort && f->shortrows[lo] == r ? lo : f->nshort;
+}
+
+/* Row r's pairs counted in (d 1) or out (d -1) of f->pairs; counted in,
+ * the places where the search resumes move back to it. */
+static void pairs_row(Flat *f, uint32_t r, int d)
+{
+    const RoundProblem *rp = f->rp;
+    size_t nn = rp->nnodes, b = row_begin(f, r), e = row_end(f, r);
+    bool is_short = f->row[r] < rp->row_lo[r];
+    for (size_t i = b; i < e; i++) {
+        if (!is_free(f, i))
+            continue;
+        int32_t n = node_at(rp, i);
+        size_t place = d > 0 ? col_place(f, n, i) : 0;
+        for (size_t j = b; j < e; j++) {
+            if (!f->x[j])
+                continue;
+            size_t pm = (size_t)n * nn + (size_t)node_at(rp, j);
+            f->pairs[pm] += d;
+            if (d > 0 && place < f->wlo[pm])
+                f->wlo[pm] = place;
+        }
+        if (d > 0 && is_short) {
+            size_t sp = short_place(f, r);
+            if (sp < f->slo[n])
+                f->slo[n] = sp;
+        }
+    }
+}
+
+/* Counts every row's pairs: the search over columns without the cells. */
+static void pairs_index(Flat *f)
+{
+    size_t nn = f->rp->nnodes;
+    f->pairs = xcalloc(nn * nn, sizeof *f->pairs);
+    f->wlo = xcalloc(nn * nn, sizeof *f->wlo);
+    f->slo = xcalloc(nn, sizeof *f->slo);
+    f->found = xcalloc(nn, sizeof *f->found);
+    for (size_t r = 0; r < f->rp->nrows; r++)
+        pairs_row(f, (uint32_t)r, 1);
 }
 
 /* Row r takes cell k (v 1) or gives it up (v 0); the free cells of short
- * rows stay counted in term. */
+ * rows stay counted in term, and the row's pairs in pairs. */
 static void flat_set(Flat *f, size_t k, uint8_t v)
 {
     const RoundProblem *rp = f->rp;
-    uint32_t r = rp->cell_row[k];
+    uint32_t r = row_at(rp, k);
+    if (f->pairs)
+        pairs_row(f, r, -1);
     if (f->row[r] < rp->row_lo[r])
         count_free(f, r, -1);
     f->x[k] = v;
     f->row[r] += v ? 1 : -1;
-    f->col[rp->cell_node[k]] += v ? 1 : -1;
+    f->col[node_at(rp, k)] += v ? 1 : -1;
     if (f->row[r] < rp->row_lo[r])
         count_free(f, r, 1);
+    if (f->pairs)
+        pairs_row(f, r, 1);
+}
+
+/* The first place in column node n's cells whose row could hand a step
+ * from m to n (there is one: pairs counts it). */
+static size_t witness(Flat *f, int32_t n, int32_t m)
+{
+    const RoundProblem *rp = f->rp;
+    size_t *at = &f->wlo[(size_t)n * rp->nnodes + (size_t)m];
+    for (size_t cn = col_count(f, n); *at < cn; ++*at) {
+        size_t k = col_cell(f, n, *at);
+        if (!is_free(f, k))
+            continue;
+        size_t j = cell_at(f, row_at(rp, k), m);
+        if (j != SIZE_MAX && f->x[j])
+            return *at;
+    }
+    return SIZE_MAX;
+}
+
+/* flat_expand from the pairs: the same columns reached in the same order
+ * (by the place of the first row that reaches each, then by column). */
+static void pairs_expand(Flat *f, int32_t n, size_t *qt, size_t *left)
+{
+    const RoundProblem *rp = f->rp;
+    size_t nn = rp->nnodes, nfound = 0;
+    for (size_t m = 1; m < nn; m++) {
+        if (f->vfrom[m] != -2 || f->pairs[(size_t)n * nn + m] <= 0)
+            continue;
+        size_t w = witness(f, n, (int32_t)m), i = nfound++;
+        for (; i > 0 && f->found[i - 1].place > w; i--) /* by place, then column */
+            f->found[i] = f->found[i - 1];
+        f->found[i].place = w;
+        f->found[i].node = (int32_t)m;
+    }
+    for (size_t i = 0; i < nfound; i++) {
+        int32_t m = f->found[i].node;
+        f->vfrom[m] = n;
+        f->vrow[m] = (int32_t)row_at(rp, col_cell(f, n, f->found[i].place));
+        f->queue[(*qt)++] = m;
+        --*left;
+    }
 }
 
 /* From column node n, the columns its free cells' rows could hand a step
@@ -489,13 +705,13 @@ static void flat_set(Flat *f, size_t k, uint8_t v)
 static void flat_expand(Flat *f, int32_t n, size_t *qt, size_t *left)
 {
     const RoundProblem *rp = f->rp;
-    for (size_t i = f->cstart[n]; i < f->cstart[n + 1] && *left; i++) {
-        size_t k = f->ccell[i];
-        if (f->x[k])
+    for (size_t i = 0, cn = col_count(f, n); i < cn && *left; i++) {
+        size_t k = col_cell(f, n, i);
+        if (f->x[k] || !takes_steps(rp, k))
             continue;
-        uint32_t r = rp->cell_row[k];
-        for (size_t j = f->rstart[r]; j < f->rstart[r + 1]; j++) {
-            int32_t m = rp->cell_node[j];
+        uint32_t r = row_at(rp, k);
+        for (size_t j = row_begin(f, r); j < row_end(f, r); j++) {
+            int32_t m = node_at(rp, j);
             if (f->x[j] && f->vfrom[m] == -2) {
                 f->vfrom[m] = n;
                 f->vrow[m] = (int32_t)r;
@@ -507,14 +723,17 @@ static void flat_expand(Flat *f, int32_t n, size_t *qt, size_t *left)
 }
 
 /* The first short row that could take a cell of column node n. */
-static size_t short_cell(const Flat *f, int32_t n)
+static size_t short_cell(Flat *f, int32_t n)
 {
     const RoundProblem *rp = f->rp;
-    for (size_t i = 0; i < f->nshort; i++) {
+    size_t from = f->slo ? f->slo[n] : 0;
+    for (size_t i = from; i < f->nshort; i++) {
         uint32_t r = f->shortrows[i];
         size_t k = f->row[r] < rp->row_lo[r] ? cell_at(f, r, n) : SIZE_MAX;
         if (k != SIZE_MAX && !f->x[k])
             return k;
+        if (f->slo) /* none before it, until a row changes */
+            f->slo[n] = i + 1;
     }
     return SIZE_MAX;
 }
@@ -539,6 +758,8 @@ static bool flat_augment(Flat *f, int64_t *root)
         int32_t n = f->queue[qh++];
         if (f->term[n] > 0)
             end = n;
+        else if (left && f->pairs)
+            pairs_expand(f, n, &qt, &left);
         else if (left)
             flat_expand(f, n, &qt, &left);
     }
@@ -564,6 +785,8 @@ static bool flat_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
     int64_t need = 0;
     for (size_t i = 0; i < f.nshort; i++)
         need += rp->row_lo[f.shortrows[i]] - cnt->row[f.shortrows[i]];
+    if (rp->nnodes <= PAIRS_MAX && need > round_pairs_after)
+        pairs_index(&f);
     bool ok = true;
     while (ok && need-- > 0)
         ok = flat_augment(&f, &cnt->node[0]);
@@ -573,12 +796,19 @@ static bool flat_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
 
 int round_solve(const RoundProblem *rp, uint8_t *x)
 {
-    uint32_t *order = ranked_cells(rp);
+    size_t m;
+    uint32_t *order = ranked_cells(rp, &m);
     Counts cnt = {xcalloc(rp->nrows + 1, sizeof(int64_t)), xcalloc(rp->nnodes + 1, sizeof(int64_t)),
                   xcalloc(rp->nrnodes + 1, sizeof(int64_t))};
     int rc = 0;
-    if (!greedy(rp, order, x, &cnt) && !(flat_table(rp) && flat_repair(rp, &cnt, x)))
-        rc = repair(rp, order, &cnt, x);
+    bool ok = greedy(rp, order, m, x, &cnt);
+    if (!ok && flat_table(rp)) {
+        free(order); /* the flat repair has no use for the order: its memory for the index */
+        ok = flat_repair(rp, &cnt, x);
+        order = ok ? NULL : ranked_cells(rp, &m);
+    }
+    if (!ok)
+        rc = repair(rp, order, m, &cnt, x);
     free(cnt.row);
     free(cnt.node);
     free(cnt.rnode);

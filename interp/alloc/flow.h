@@ -30,7 +30,7 @@ typedef struct RoundProblem {
     size_t ncells;                  /* cells that may take an extra step */
     const uint32_t *cell_row;
     const int32_t *cell_node;  /* the column-tree leaf of the cell */
-    const uint64_t *cell_rank; /* larger = preferred (the remainder, scaled) */
+    const uint32_t *cell_rank; /* larger = preferred (the remainder in millionths of a step) */
     /* optional tree above the rows (row_up NULL: none): row r passes its
      * steps to row node row_up[r] (-1: none), node n to rn_parent[n] */
     size_t nrnodes;
@@ -41,10 +41,40 @@ typedef struct RoundProblem {
      * problem relaxed because the strict one has no rounding moves only
      * the totals it must */
     const struct RoundProblem *strict;
+    /* optional (cell_row and cell_node NULL): the cells are the positions
+     * of a table whose columns hang off the root, k = row * ncols + column
+     * (column c's node is 1 + c), and a cell of rank ROUND_NO_STEP (no
+     * remainder) takes no step; set by round_table_cells */
+    size_t ncols;
+    uint64_t ncols_inv; /* 2^64 / ncols, rounded up: a division by a multiply */
 } RoundProblem;
+
+#define ROUND_NO_STEP UINT32_MAX
+
+/* Makes rp's cells the positions of a table of ncols columns (see ncols):
+ * no row or node a cell, and the index a repair needs is the table's. */
+void round_table_cells(RoundProblem *rp, size_t ncols);
+
+/* Cell k's row and column-tree leaf. */
+static inline void round_cell(const RoundProblem *rp, size_t k, uint32_t *row, int32_t *node)
+{
+    if (rp->cell_row) {
+        *row = rp->cell_row[k];
+        *node = rp->cell_node[k];
+        return;
+    }
+    uint32_t i = (uint32_t)k;
+    uint32_t q = rp->ncols == 1 ? i : (uint32_t)(((unsigned __int128)rp->ncols_inv * i) >> 64);
+    *row = q;
+    *node = (int32_t)(1 + i - q * (uint32_t)rp->ncols);
+}
 
 /* Fills x[ncells] with 0 or 1.  Returns 0, or -1 when no rounding meets
  * the bounds (the caller relaxes them and says so). */
 int round_solve(const RoundProblem *rp, uint8_t *x);
+
+/* How many steps a flat table's repair moves before it counts pairs of
+ * columns (64; the unit tests change it to compare the two searches). */
+extern int64_t round_pairs_after;
 
 #endif

@@ -223,11 +223,11 @@ static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     }
     if (rc < 0)
         return -1;
-    for (size_t c = 0; c < nc; c++) { /* column totals as the cells add up */
+    for (size_t c = 0; c < nc; c++) /* column totals as the cells add up, a row at a time */
         tn->ct[c] = NUM_ZERO;
-        for (size_t r = 0; r < nr; r++)
-            num_add(tn->ct[c], tn->cells[r * nc + c], &tn->ct[c]);
-    }
+    for (size_t r = 0; r < nr; r++)
+        for (size_t c = 0; c < nc; c++)
+            num_add_inline(tn->ct[c], tn->cells[r * nc + c], &tn->ct[c]);
     keep(A, side, tn);
     return 0;
 }

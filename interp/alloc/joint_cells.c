@@ -361,18 +361,20 @@ const Num *al_canon(Engine *en, Alloc *A, int ai)
 /* ---- controlled rounding of a table --------------------------------------------------------- */
 
 /* The flow problem of one table (see flow.h): a column tree of one level
- * (node 0 the table, node 1 + c column c) and the cells with a remainder. */
+ * (node 0 the table, node 1 + c column c) and the cells with a remainder
+ * (or every cell, by position). */
 typedef struct {
-    size_t nr, nc, nfrac;
-    const int *rgroup; /* per row: its lock group (nodes under the columns), -1: none */
+    size_t nr, nc, nfrac; /* nfrac: the problem's cells */
+    const int *rgroup;    /* per row: its lock group (nodes under the columns), -1: none */
     int ngroups;
     Num *gx; /* per (group, column): the sum of the remainders (in steps) */
     int *parent;
     int64_t *lo, *hi;   /* per node */
     int64_t *rlo, *rhi; /* per row */
-    uint32_t *crow;     /* per candidate cell */
+    bool dense;         /* the cells by position, every one (see round_table_cells) */
+    uint32_t *crow;     /* else per candidate cell (with a remainder) */
     int32_t *cnode;
-    uint64_t *crank;
+    uint32_t *crank;      /* the remainder in millionths of a step (ROUND_NO_STEP: none) */
     Num *colx, *colfloor; /* per column: the sum of the remainders (in steps), of the floors */
 } GridProblem;
 
@@ -390,8 +392,11 @@ static void grid_problem_init(GridProblem *gp, size_t nr, size_t nc, const int *
     gp->hi = xcalloc(nn, sizeof *gp->hi);
     gp->rlo = xcalloc(nr + 1, sizeof *gp->rlo);
     gp->rhi = xcalloc(nr + 1, sizeof *gp->rhi);
-    gp->crow = xmalloc(n * sizeof *gp->crow);
-    gp->cnode = xmalloc(n * sizeof *gp->cnode);
+    gp->dense = !rgroup && n <= UINT32_MAX; /* no lock groups, positions in 32 bits */
+    if (!gp->dense) {
+        gp->crow = xmalloc(n * sizeof *gp->crow);
+        gp->cnode = xmalloc(n * sizeof *gp->cnode);
+    }
     gp->crank = xmalloc(n * sizeof *gp->crank);
     gp->colx = xcalloc(nc + 1, sizeof *gp->colx);
     gp->colfloor = xcalloc(nc + 1, sizeof *gp->colfloor);
@@ -436,6 +441,8 @@ static void grid_problem_free(GridProblem *gp)
  * node (a column, or a lock group's part of one). */
 static size_t grid_cell(const GridProblem *gp, size_t k)
 {
+    if (gp->dense)
+        return k;
     return (size_t)gp->crow[k] * gp->nc + (size_t)(gp->cnode[k] - 1) % gp->nc;
 }
 
@@ -456,20 +463,26 @@ static int floor_rows(GridProblem *gp, Num step, ExactRowFn row, void *ctx, cons
             size_t k = r * gp->nc + c;
             Num fr;
             al_floor_to_step(step, exact[c], &out[k], &fr);
-            num_add(floors, out[k], &floors);
-            num_add(gp->colfloor[c], out[k], &gp->colfloor[c]);
+            num_add_inline(floors, out[k], &floors);
+            num_add_inline(gp->colfloor[c], out[k], &gp->colfloor[c]);
+            if (gp->dense) /* every cell, by position */
+                gp->crank[k] = num_is_zero(fr) ? ROUND_NO_STEP : al_rank(fr);
             if (num_is_zero(fr))
                 continue;
-            num_add(gp->colx[c], fr, &gp->colx[c]);
+            num_add_inline(gp->colx[c], fr, &gp->colx[c]);
+            if (gp->dense)
+                continue;
             gp->crow[gp->nfrac] = (uint32_t)r;
             gp->cnode[gp->nfrac] = grid_node(gp, r, c);
             if (gp->cnode[gp->nfrac] > (int32_t)gp->nc)
                 num_add(gp->gx[(size_t)gp->cnode[gp->nfrac] - 1 - gp->nc], fr,
                         &gp->gx[(size_t)gp->cnode[gp->nfrac] - 1 - gp->nc]);
-            gp->crank[gp->nfrac++] = (uint64_t)((fr.v + 500000) / 1000000); /* in 1e-6 steps */
+            gp->crank[gp->nfrac++] = al_rank(fr);
         }
         gp->rlo[r] = gp->rhi[r] = al_steps_between(floors, rowt[r], step, NULL);
     }
+    if (gp->dense)
+        gp->nfrac = gp->nr * gp->nc;
     free(exact);
     return 0;
 }
@@ -501,11 +514,19 @@ static void column_bounds(GridProblem *gp, Num step, const Num *colt)
  * fails. */
 static int solve_grid(GridProblem *gp, uint8_t *x)
 {
-    RoundProblem rp = {gp->nr,     gp->rlo,   gp->rhi,   gp->nc + 1 + (size_t)gp->ngroups * gp->nc,
-                       gp->parent, gp->lo,    gp->hi,    gp->nfrac,
-                       gp->crow,   gp->cnode, gp->crank, 0,
-                       NULL,       NULL,      NULL,      NULL,
-                       NULL};
+    RoundProblem rp = {.nrows = gp->nr,
+                       .row_lo = gp->rlo,
+                       .row_hi = gp->rhi,
+                       .nnodes = gp->nc + 1 + (size_t)gp->ngroups * gp->nc,
+                       .parent = gp->parent,
+                       .lo = gp->lo,
+                       .hi = gp->hi,
+                       .ncells = gp->nfrac,
+                       .cell_row = gp->crow,
+                       .cell_node = gp->cnode,
+                       .cell_rank = gp->crank};
+    if (gp->dense)
+        round_table_cells(&rp, gp->nc);
     if (round_solve(&rp, x) == 0)
         return 0;
     RoundProblem strict = rp; /* the relaxed rounding keeps what totals it can */
@@ -550,7 +571,7 @@ int al_round_grid_rows(Engine *en, const Alloc *A, size_t nr, size_t nc, ExactRo
                    A->metric->name);
     for (size_t k = 0; k < gp.nfrac && rc == 0; k++)
         if (x[k])
-            num_add(out[grid_cell(&gp, k)], A->step, &out[grid_cell(&gp, k)]);
+            num_add_inline(out[grid_cell(&gp, k)], A->step, &out[grid_cell(&gp, k)]);
     free(x);
     grid_problem_free(&gp);
     return rc;

@@ -24,7 +24,7 @@ typedef struct {
     int *parent;
     uint32_t *crow;
     int32_t *cnode;
-    uint64_t *crank;
+    uint32_t *crank; /* the remainder in millionths of a step */
     size_t *cidx;
     Num *rowx, *nodex; /* remainders (in steps) per row and per node */
     size_t nrn;        /* row nodes: the periods above the columns */
@@ -184,7 +184,7 @@ static void floor_cells(TimeTree *tt, const Alloc *A, const Side *side, const Nu
             tt->cnode[i] =
                 (int32_t)(tt->tf > 1 ? tnode(tt, r, tt->tf - 1, period_at(tm, tt->tf - 1))
                                      : tnode(tt, r, 0, 0));
-            tt->crank[i] = (uint64_t)((fr.v + 500000) / 1000000); /* in 1e-6 steps */
+            tt->crank[i] = al_rank(fr);
             tt->cidx[i] = k;
         }
     for (size_t c = 0; c < tt->nc; c++)
@@ -276,11 +276,22 @@ static int solve_relaxed(TimeTree *tt, uint8_t *x);
 static int solve(TimeTree *tt, uint8_t *x)
 {
     RoundProblem *rp = &tt->rp;
-    *rp = (RoundProblem){tt->nc,     tt->rlo,   tt->rhi,   1 + tt->nr * tt->per,
-                         tt->parent, tt->lo,    tt->hi,    rp->ncells,
-                         tt->crow,   tt->cnode, tt->crank, tt->nrn,
-                         tt->rup,    tt->rnpar, tt->rnlo,  tt->rnhi,
-                         NULL};
+    *rp = (RoundProblem){.nrows = tt->nc,
+                         .row_lo = tt->rlo,
+                         .row_hi = tt->rhi,
+                         .nnodes = 1 + tt->nr * tt->per,
+                         .parent = tt->parent,
+                         .lo = tt->lo,
+                         .hi = tt->hi,
+                         .ncells = rp->ncells,
+                         .cell_row = tt->crow,
+                         .cell_node = tt->cnode,
+                         .cell_rank = tt->crank,
+                         .nrnodes = tt->nrn,
+                         .row_up = tt->rup,
+                         .rn_parent = tt->rnpar,
+                         .rn_lo = tt->rnlo,
+                         .rn_hi = tt->rnhi};
     if (round_solve(rp, x) == 0)
         return 0;
     RoundProblem strict = strict_copy(rp);

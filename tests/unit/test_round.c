@@ -76,7 +76,7 @@ static void random_problem(int nrows, int ncols, int ngroups, bool with_rows)
     int *frac = calloc((size_t)(nrows * ncols), sizeof *frac);
     uint32_t *crow = malloc((size_t)(nrows * ncols) * sizeof *crow);
     int32_t *cnode = malloc((size_t)(nrows * ncols) * sizeof *cnode);
-    uint64_t *crank = malloc((size_t)(nrows * ncols) * sizeof *crank);
+    uint32_t *crank = malloc((size_t)(nrows * ncols) * sizeof *crank);
     int *cell_of = malloc((size_t)(nrows * ncols) * sizeof *cell_of);
     parent[0] = -1;
     for (int g = 0; g < ngroups; g++)
@@ -96,7 +96,7 @@ static void random_problem(int nrows, int ncols, int ngroups, bool with_rows)
             if (f) {
                 crow[ncells] = (uint32_t)r;
                 cnode[ncells] = 1 + ngroups + c;
-                crank[ncells] = (uint64_t)f;
+                crank[ncells] = (uint32_t)f;
                 cell_of[ncells++] = r * ncols + c;
             }
         }
@@ -115,9 +115,7 @@ static void random_problem(int nrows, int ncols, int ngroups, bool with_rows)
     row_tree(&rt, nrows, rowsums);
     size_t nrn = with_rows ? rt.n : 0;
     const int *up = with_rows ? rt.up : NULL;
-    RoundProblem rp = {(size_t)nrows, rlo,  rhi,   (size_t)nnodes, parent, lo, hi,
-                       ncells,        crow, cnode, crank,          nrn,    up, rt.par,
-                       rt.lo,         rt.hi, NULL};
+    RoundProblem rp = {.nrows = (size_t)nrows, .row_lo = rlo, .row_hi = rhi, .nnodes = (size_t)nnodes, .parent = parent, .lo = lo, .hi = hi, .ncells = ncells, .cell_row = crow, .cell_node = cnode, .cell_rank = crank, .nrnodes = nrn, .row_up = up, .rn_parent = rt.par, .rn_lo = rt.lo, .rn_hi = rt.hi};
     int rc = round_solve(&rp, x);
     assert_int_equal(rc, 0);
     {
@@ -193,7 +191,7 @@ static void random_flat_problem(int nrows, int ncols)
     int64_t *rlo = calloc((size_t)nrows, sizeof *rlo), *rhi = calloc((size_t)nrows, sizeof *rhi);
     uint32_t *crow = malloc(n * sizeof *crow);
     int32_t *cnode = malloc(n * sizeof *cnode);
-    uint64_t *crank = malloc(n * sizeof *crank);
+    uint32_t *crank = malloc(n * sizeof *crank);
     parent[0] = -1;
     for (int c = 0; c < ncols; c++)
         parent[1 + c] = 0;
@@ -217,8 +215,7 @@ static void random_flat_problem(int nrows, int ncols)
     for (int k = 0; k < nnodes; k++)
         hi[k] = lo[k];
     uint8_t *x = calloc(ncells + 1, 1), *again = calloc(ncells + 1, 1);
-    RoundProblem rp = {(size_t)nrows, rlo,   rhi,   (size_t)nnodes, parent, lo,   hi,   ncells,
-                       crow,          cnode, crank, 0,              NULL,   NULL, NULL, NULL, NULL};
+    RoundProblem rp = {.nrows = (size_t)nrows, .row_lo = rlo, .row_hi = rhi, .nnodes = (size_t)nnodes, .parent = parent, .lo = lo, .hi = hi, .ncells = ncells, .cell_row = crow, .cell_node = cnode, .cell_rank = crank};
     assert_int_equal(round_solve(&rp, x), 0);
     int64_t *rowgot = calloc((size_t)nrows, sizeof *rowgot);
     int64_t *colgot = calloc((size_t)nnodes, sizeof *colgot);
@@ -234,6 +231,30 @@ static void random_flat_problem(int nrows, int ncols)
         assert_int_equal(colgot[k], lo[k]);
     assert_int_equal(round_solve(&rp, again), 0); /* deterministic */
     assert_memory_equal(x, again, ncells);
+    int64_t after = round_pairs_after; /* the search by pairs of columns finds the same */
+    round_pairs_after = next_rand() % 2 ? 0 : INT64_MAX;
+    memset(again, 0, ncells);
+    assert_int_equal(round_solve(&rp, again), 0);
+    assert_memory_equal(x, again, ncells);
+    round_pairs_after = after;
+    size_t npos = n; /* the same cells by position, with the rest unable to take a step */
+    uint32_t *prank = malloc(npos * sizeof *prank);
+    uint8_t *px = calloc(npos, 1);
+    for (size_t k = 0; k < npos; k++)
+        prank[k] = ROUND_NO_STEP;
+    for (size_t k = 0; k < ncells; k++)
+        prank[crow[k] * (uint32_t)ncols + (uint32_t)(cnode[k] - 1)] = crank[k];
+    RoundProblem pp = rp;
+    pp.ncells = npos;
+    pp.cell_rank = prank;
+    round_table_cells(&pp, (size_t)ncols);
+    assert_int_equal(round_solve(&pp, px), 0);
+    for (size_t k = 0; k < ncells; k++)
+        assert_int_equal(px[crow[k] * (uint32_t)ncols + (uint32_t)(cnode[k] - 1)], x[k]);
+    for (size_t k = 0; k < npos; k++)
+        assert_true(prank[k] != ROUND_NO_STEP || px[k] == 0);
+    free(prank);
+    free(px);
     free(rowgot);
     free(colgot);
     free(x);
@@ -255,6 +276,36 @@ static void test_many_random_flat_tables(void **state)
         random_flat_problem(1 + (int)(next_rand() % 300), 1 + (int)(next_rand() % 20));
 }
 
+/* A cell's row and column from its position: the division by a multiply
+ * is exact for every 32-bit position and width. */
+static void test_cell_positions(void **state)
+{
+    (void)state;
+    const size_t widths[] = {1, 2, 3, 7, 20, 1000, 65537, 1000003, 2147483646};
+    const uint32_t at[] = {0, 1, 19, 20, 21, 999999, 4294967294u, 4294967295u};
+    for (size_t w = 0; w < sizeof widths / sizeof *widths; w++)
+        for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+            RoundProblem rp = {.ncells = 1};
+            round_table_cells(&rp, widths[w]);
+            uint32_t r;
+            int32_t n;
+            round_cell(&rp, at[i], &r, &n);
+            assert_int_equal(r, at[i] / widths[w]);
+            assert_int_equal(n, 1 + (int64_t)(at[i] % widths[w]));
+        }
+    for (int k = 0; k < 100000; k++) {
+        uint32_t pos = (uint32_t)next_rand();
+        size_t width = 1 + next_rand() % 100000;
+        RoundProblem rp = {.ncells = 1};
+        round_table_cells(&rp, width);
+        uint32_t r;
+        int32_t n;
+        round_cell(&rp, pos, &r, &n);
+        assert_int_equal(r, pos / width);
+        assert_int_equal(n, 1 + (int64_t)(pos % width));
+    }
+}
+
 static void test_one_row_prefers_large_remainders(void **state)
 {
     (void)state;
@@ -263,10 +314,9 @@ static void test_one_row_prefers_large_remainders(void **state)
     int64_t lo[] = {2, 0, 0, 0, 0}, hi[] = {2, 1, 1, 1, 1}, rlo[] = {2}, rhi[] = {2};
     uint32_t crow[] = {0, 0, 0, 0};
     int32_t cnode[] = {1, 2, 3, 4};
-    uint64_t crank[] = {100, 900, 500, 500};
+    uint32_t crank[] = {100, 900, 500, 500};
     uint8_t x[4];
-    RoundProblem rp = {1,    rlo,   rhi,   5, parent, lo,   hi,   4,
-                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL, NULL};
+    RoundProblem rp = {.nrows = 1, .row_lo = rlo, .row_hi = rhi, .nnodes = 5, .parent = parent, .lo = lo, .hi = hi, .ncells = 4, .cell_row = crow, .cell_node = cnode, .cell_rank = crank};
     assert_int_equal(round_solve(&rp, x), 0);
     assert_int_equal(x[0], 0);
     assert_int_equal(x[1], 1);
@@ -283,10 +333,9 @@ static void test_flow_repairs_greedy(void **state)
     int64_t lo[] = {2, 1, 1}, hi[] = {2, 1, 1}, rlo[] = {1, 1}, rhi[] = {1, 1};
     uint32_t crow[] = {0, 0, 1};
     int32_t cnode[] = {1, 2, 1};
-    uint64_t crank[] = {900, 800, 700};
+    uint32_t crank[] = {900, 800, 700};
     uint8_t x[3];
-    RoundProblem rp = {2,    rlo,   rhi,   3, parent, lo,   hi,   3,
-                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL, NULL};
+    RoundProblem rp = {.nrows = 2, .row_lo = rlo, .row_hi = rhi, .nnodes = 3, .parent = parent, .lo = lo, .hi = hi, .ncells = 3, .cell_row = crow, .cell_node = cnode, .cell_rank = crank};
     assert_int_equal(round_solve(&rp, x), 0);
     assert_int_equal(x[0], 0);
     assert_int_equal(x[1], 1);
@@ -303,12 +352,11 @@ static void test_row_tree_bounds_hold(void **state)
     int64_t lo[] = {2, 0, 0}, hi[] = {2, 1, 1}, rlo[] = {0, 0}, rhi[] = {2, 1};
     uint32_t crow[] = {0, 0, 1};
     int32_t cnode[] = {1, 2, 1};
-    uint64_t crank[] = {900, 800, 100};
+    uint32_t crank[] = {900, 800, 100};
     int up[] = {0, -1}, rpar[] = {-1};
     int64_t rnlo[] = {1}, rnhi[] = {1};
     uint8_t x[3];
-    RoundProblem rp = {2,    rlo,   rhi,   3, parent, lo,   hi,   3,
-                       crow, cnode, crank, 1, up,     rpar, rnlo, rnhi, NULL};
+    RoundProblem rp = {.nrows = 2, .row_lo = rlo, .row_hi = rhi, .nnodes = 3, .parent = parent, .lo = lo, .hi = hi, .ncells = 3, .cell_row = crow, .cell_node = cnode, .cell_rank = crank, .nrnodes = 1, .row_up = up, .rn_parent = rpar, .rn_lo = rnlo, .rn_hi = rnhi};
     assert_int_equal(round_solve(&rp, x), 0);
     assert_int_equal(x[0] + x[1], 1);
     assert_int_equal(x[2], 1);
@@ -323,10 +371,9 @@ static void test_infeasible_is_reported(void **state)
     int64_t lo[] = {0, 0}, hi[] = {1, 1}, rlo[] = {2}, rhi[] = {2};
     uint32_t crow[] = {0};
     int32_t cnode[] = {1};
-    uint64_t crank[] = {500};
+    uint32_t crank[] = {500};
     uint8_t x[1];
-    RoundProblem rp = {1,    rlo,   rhi,   2, parent, lo,   hi,   1,
-                       crow, cnode, crank, 0, NULL,   NULL, NULL, NULL, NULL};
+    RoundProblem rp = {.nrows = 1, .row_lo = rlo, .row_hi = rhi, .nnodes = 2, .parent = parent, .lo = lo, .hi = hi, .ncells = 1, .cell_row = crow, .cell_node = cnode, .cell_rank = crank};
     assert_int_equal(round_solve(&rp, x), -1);
 }
 
@@ -336,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_many_random_tables),
         cmocka_unit_test(test_many_random_tables_with_row_tree),
         cmocka_unit_test(test_many_random_flat_tables),
+        cmocka_unit_test(test_cell_positions),
         cmocka_unit_test(test_row_tree_bounds_hold),
         cmocka_unit_test(test_one_row_prefers_large_remainders),
         cmocka_unit_test(test_flow_repairs_greedy),
