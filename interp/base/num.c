@@ -37,10 +37,33 @@ const char *num_status_str(NumStatus st)
 
 /* ---- magnitudes, signs and rounding ---------------------------------- */
 
+static const uint64_t pow10_64[20] = {1,
+                                      10,
+                                      100,
+                                      1000,
+                                      10000,
+                                      100000,
+                                      1000000,
+                                      10000000,
+                                      100000000,
+                                      1000000000,
+                                      10000000000,
+                                      100000000000,
+                                      1000000000000,
+                                      10000000000000,
+                                      100000000000000,
+                                      1000000000000000,
+                                      10000000000000000,
+                                      100000000000000000,
+                                      1000000000000000000,
+                                      10000000000000000000u};
+
 static u128 pow10u(int n)
 {
-    u128 p = 1;
-    while (n-- > 0)
+    if (n <= 19)
+        return pow10_64[n < 0 ? 0 : n];
+    u128 p = pow10_64[19];
+    for (n -= 19; n > 0; n--)
         p *= 10;
     return p;
 }
@@ -444,20 +467,41 @@ NumStatus num_round(Num x, Num step, NumRound mode, Num *out)
 
 /* ---- text ------------------------------------------------------------- */
 
+/* "00" .. "99": two digits a division. */
+static const char two_digits[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* Writes the digits of s to the end of tmp[20]; returns where they start. */
+static size_t digits_u64(char *tmp, uint64_t s)
+{
+    size_t n = 20;
+    while (s >= 100) {
+        unsigned d = (unsigned)(s % 100);
+        s /= 100;
+        tmp[--n] = two_digits[2 * d + 1];
+        tmp[--n] = two_digits[2 * d];
+    }
+    if (s >= 10) {
+        tmp[--n] = two_digits[2 * s + 1];
+        tmp[--n] = two_digits[2 * s];
+    } else {
+        tmp[--n] = (char)('0' + (int)s);
+    }
+    return n;
+}
+
 /* Writes the digits of m (grouped by ',' when asked) to p; returns the count. */
 static size_t put_digits(char *p, u128 m, bool thousands)
 {
     char tmp[64];
     size_t n = 0;
     int k = 0;
-    if (m <= UINT64_MAX && !thousands) { /* 64-bit division, which is fast */
-        uint64_t s = (uint64_t)m;
-        do
-            tmp[n++] = (char)('0' + (int)(s % 10));
-        while ((s /= 10) != 0);
-        for (size_t i = 0; i < n; i++)
-            p[i] = tmp[n - 1 - i];
-        return n;
+    if (m <= UINT64_MAX && !thousands) { /* 64-bit division, two digits at a time */
+        size_t at = digits_u64(tmp, (uint64_t)m);
+        memcpy(p, tmp + at, 20 - at);
+        return 20 - at;
     }
     do {
         if (thousands && k > 0 && k % 3 == 0)
@@ -474,10 +518,16 @@ static size_t put_digits(char *p, u128 m, bool thousands)
 /* Writes m as exactly width digits, zero-padded on the left. */
 static size_t put_padded(char *p, u128 m, int width)
 {
-    if (m <= UINT64_MAX) {
+    if (m <= UINT64_MAX) { /* two digits a division, from the right */
         uint64_t s = (uint64_t)m;
-        for (int i = width - 1; i >= 0; i--, s /= 10)
-            p[i] = (char)('0' + (int)(s % 10));
+        int i = width;
+        for (; i >= 2; i -= 2, s /= 100) {
+            unsigned d = (unsigned)(s % 100);
+            p[i - 1] = two_digits[2 * d + 1];
+            p[i - 2] = two_digits[2 * d];
+        }
+        if (i == 1)
+            p[0] = (char)('0' + (int)(s % 10));
         return (size_t)width;
     }
     for (int i = width - 1; i >= 0; i--) {
@@ -535,10 +585,18 @@ char *num_fmt(Num x, int decimals, bool thousands, char *buf)
     char *p = buf;
     if (x.v < 0 && q != 0)
         *p++ = '-';
-    p += put_digits(p, q / unit, thousands);
+    u128 whole, frac;
+    if (q <= UINT64_MAX) { /* 64-bit division again */
+        whole = (uint64_t)q / (uint64_t)unit;
+        frac = (uint64_t)q % (uint64_t)unit;
+    } else {
+        whole = q / unit;
+        frac = q % unit;
+    }
+    p += put_digits(p, whole, thousands);
     if (decimals > 0) {
         *p++ = '.';
-        p += put_padded(p, q % unit, decimals);
+        p += put_padded(p, frac, decimals);
     }
     *p = '\0';
     return buf;

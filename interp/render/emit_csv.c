@@ -20,7 +20,10 @@ static void csv_row(void *ctx, const RenderCell *cells, size_t n, bool head)
     for (size_t c = 0; c < n; c++) {
         if (c)
             buf_putc(co->out, ',');
-        rd_csv_field(co->out, cells[c].text, co->raw);
+        if (cells[c].plain) /* a number: never quoted, never a formula */
+            buf_puts(co->out, cells[c].text);
+        else
+            rd_csv_field(co->out, cells[c].text, co->raw);
     }
     buf_putc(co->out, '\n');
 }

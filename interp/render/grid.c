@@ -39,6 +39,7 @@ static void num_cell(TableRows *tr, size_t c, const Num *x)
     int dec = rd_col_decimals(tr->t, c - 1);
     Num step = tr->t->col_decimals ? decimals_step(dec) : tr->step;
     cell->text = x ? vf_fixed(*x, dec, false, tr->bufs[c]) : "";
+    cell->plain = x != NULL;
     cell->is_num = x && tr->typed && num_round(*x, step, NUM_HALF_UP, &cell->num) == NUM_OK;
     cell->money = cell->is_num && rd_col_kind(tr->t, c - 1) == VAL_MONEY;
 }
@@ -76,7 +77,7 @@ static void table_row(TableRows *tr, size_t i)
 {
     const Table *t = tr->t;
     bool total = i == t->nrows;
-    tr->cells[0] = (RenderCell){total ? tr->total : row_key(tr, i), false, NUM_ZERO, false};
+    tr->cells[0] = (RenderCell){total ? tr->total : row_key(tr, i), false, NUM_ZERO, false, false};
     for (size_t j = 0; j < t->ncols; j++)
         num_cell(tr, 1 + j, total ? rd_total_cell(t, j) : rd_cell(t, i, j));
     if (rd_has_total_col(t))
