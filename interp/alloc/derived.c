@@ -270,11 +270,39 @@ static Num *factor_sums_of(const Alloc *D, const Alloc *X, const int *xa)
     return sum;
 }
 
+/* Per axis of D: X's leaves of its dimension -> D's leaf (-1: kept back
+ * above D's level). */
+static void leaf_maps(const Alloc *D, const Alloc *X, const int *xa, int **map)
+{
+    for (int i = 0; i < D->nax; i++) {
+        const Axis *xx = &X->ax[xa[i]];
+        map[i] = xmalloc((xx->nleaves + 1) * sizeof *map[i]);
+        for (size_t j = 0; j < xx->nleaves; j++)
+            map[i][j] = d_cell_axis(D, i, xx->leaves[j]);
+    }
+}
+
+/* How many consecutive cells of X fall into one cell of D: X's axes after
+ * the last one D has vary fastest and are summed over. */
+static size_t run_of(const Alloc *X, const int *xa, int nxa, int *last)
+{
+    *last = -1;
+    for (int i = 0; i < nxa; i++)
+        if (xa[i] > *last)
+            *last = xa[i];
+    size_t run = 1;
+    for (int j = *last + 1; j < X->nax; j++)
+        run *= X->ax[j].nleaves ? X->ax[j].nleaves : 1;
+    return run;
+}
+
 /* The exact values of an additive component summed into D's cells; NULL
- * after reporting. */
+ * after reporting.  X's cells are taken a run at a time, each run added
+ * into its cell of D cell by cell, in order (the same sums, an overflowing
+ * cell skipped as ever). */
 static Num *sums_of(Engine *en, const Alloc *D, Alloc *X)
 {
-    int xa[ALLOC_MAX_AXES];
+    int xa[ALLOC_MAX_AXES], last;
     for (int i = 0; i < D->nax; i++)
         xa[i] = al_axis_of(X, D->ax[i].dim);
     Num *fs = X->factored ? factor_sums_of(D, X, xa) : NULL;
@@ -283,24 +311,22 @@ static Num *sums_of(Engine *en, const Alloc *D, Alloc *X)
     if (al_cells(en, X) < 0)
         return NULL;
     Num *sum = xcalloc(D->ncells + 1, sizeof *sum);
-    int *map[ALLOC_MAX_AXES]; /* per axis of D: X's leaves of its dimension -> D's leaf */
-    for (int i = 0; i < D->nax; i++) {
-        const Axis *xx = &X->ax[xa[i]];
-        map[i] = xmalloc((xx->nleaves + 1) * sizeof *map[i]);
-        for (size_t j = 0; j < xx->nleaves; j++) {
-            Member *m = xx->leaves[j];
-            map[i][j] = (int)d_cell_axis(D, i, m);
-        }
-    }
-    size_t at[ALLOC_MAX_AXES] = {0}; /* cell c's leaf on each axis, the last fastest */
-    for (size_t c = 0; c < X->ncells; c++) {
-        size_t idx = 0;
+    int *map[ALLOC_MAX_AXES];
+    leaf_maps(D, X, xa, map);
+    size_t run = run_of(X, xa, D->nax, &last);
+    size_t at[ALLOC_MAX_AXES] = {0}; /* the run's leaf on each axis up to last, the last fastest */
+    for (size_t c = 0; c < X->ncells; c += run) {
+        size_t idx = 0, end = X->ncells - c < run ? X->ncells : c + run;
         int i = 0;
         for (; i < D->nax && map[i][at[xa[i]]] >= 0; i++)
             idx = idx * D->ax[i].nleaves + (size_t)map[i][at[xa[i]]];
-        if (i == D->nax)
-            num_add_inline(sum[idx], X->exact[c], &sum[idx]);
-        for (int j = X->nax - 1; j >= 0; j--) {
+        if (i == D->nax) {
+            Num acc = sum[idx];
+            for (size_t k = c; k < end; k++)
+                num_add_inline(acc, X->exact[k], &acc);
+            sum[idx] = acc;
+        }
+        for (int j = last; j >= 0; j--) {
             at[j] = at[j] + 1 < X->ax[j].nleaves ? at[j] + 1 : 0;
             if (at[j])
                 break;

@@ -401,13 +401,18 @@ static int ratio_values(Engine *en, const Node *metric, Level **lv, int nlv, con
                         TableNums *tn, bool *na)
 {
     size_t nr = side[0].n, nc = side[1].n;
+    bool *ct_na = na + nr * nc + nr, *grand_na = ct_na + nc;
     int rc = ratio_grid(en, metric, lv, nlv, lv, nlv, tn->cells, na);
     if (rc == 0 && nlv > 1)
         rc = ratio_grid(en, metric, lv, 1, lv, nlv, tn->rt, na + nr * nc);
-    if (rc == 0 && nlv > 0)
-        rc = ratio_grid(en, metric, lv + (nlv > 1), nlv > 1, lv, nlv, tn->ct, na + nr * nc + nr);
+    if (rc == 0 && nlv > 1)
+        rc = ratio_grid(en, metric, lv + 1, 1, lv, nlv, tn->ct, ct_na);
     if (rc == 0)
-        rc = ratio_grid(en, metric, NULL, 0, lv, nlv, tn->grand, na + nr * nc + nr + nc);
+        rc = ratio_grid(en, metric, NULL, 0, lv, nlv, tn->grand, grand_na);
+    if (rc == 0 && nlv == 1) { /* the column total of one level is the grid of none */
+        tn->ct[0] = *tn->grand;
+        *ct_na = *grand_na;
+    }
     return rc;
 }
 
