@@ -263,6 +263,25 @@ static int season_weights(Engine *en, const SplitInfo *si, Member **kids, int n,
     return 0;
 }
 
+/* X's exact cells summed into each leaf of axis ai and its ancestors (m,
+ * by gindex).  The cells of one leaf come in runs of the axis's stride;
+ * each member adds a run's cells in their order, as it would cell by
+ * cell (the same sums, an overflowing cell skipped). */
+static void marginal_of_cells(const Alloc *X, int ai, Num *m)
+{
+    const Axis *ax = &X->ax[ai];
+    size_t stride = al_stride(X, ai);
+    for (size_t c = 0; stride && c < X->ncells; c += stride) {
+        size_t end = X->ncells - c < stride ? X->ncells : c + stride;
+        for (const Member *p = ax->leaves[(c / stride) % ax->nleaves]; p; p = p->parent) {
+            Num acc = m[p->gindex];
+            for (size_t k = c; k < end; k++)
+                num_add_inline(acc, X->exact[k], &acc);
+            m[p->gindex] = acc;
+        }
+    }
+}
+
 /* A metric's values per member of one axis, for the whole plan: summed
  * from its exact cells, or (check, or shares that depend on other
  * dimensions) from its split tree.  Computed once per axis. */
@@ -289,12 +308,7 @@ const Num *al_marginal(Engine *en, Alloc *X, int ai)
             return NULL;
         }
     } else {
-        size_t stride = al_stride(X, ai);
-        for (size_t c = 0; c < X->ncells; c++) {
-            const Member *leaf = ax->leaves[(c / stride) % ax->nleaves];
-            for (const Member *p = leaf; p; p = p->parent)
-                num_add(m[p->gindex], X->exact[c], &m[p->gindex]);
-        }
+        marginal_of_cells(X, ai, m);
     }
     ax->marginal = m;
     return m;
