@@ -122,6 +122,18 @@ static void test_precedence(void **state)
     done(p);
 }
 
+/* The lexer looks a name up among the keywords only when it is lower-case
+ * ASCII letters: every keyword must be. */
+static void test_keywords_are_lower_case_letters(void **state)
+{
+    (void)state;
+    for (const char *const *k = ast_keywords; *k; k++) {
+        assert_true(strlen(*k) > 0);
+        for (const char *c = *k; *c; c++)
+            assert_true(*c >= 'a' && *c <= 'z');
+    }
+}
+
 static void test_soft_keywords_are_names(void **state)
 {
     (void)state;
@@ -294,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_split_shape),
         cmocka_unit_test(test_locations_count_code_points),
         cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_keywords_are_lower_case_letters),
         cmocka_unit_test(test_soft_keywords_are_names),
         cmocka_unit_test(test_review_notes_and_bare_status),
         cmocka_unit_test(test_literal_hints),
