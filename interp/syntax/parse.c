@@ -23,6 +23,24 @@ Node *ast_parse(Source *src, Arena *arena, Diags *diags, int *nerrors)
     return ast_parse_layout(src, arena, diags, nerrors, NULL);
 }
 
+/* The items copied into one block, in order: the many passes over a
+ * unit's items then read memory in sequence, not one node after another
+ * scattered among their subtrees.  Nothing but the list points to an
+ * item once the parse is done. */
+static Node *pack_items(ParseCtx *ctx)
+{
+    size_t n = ctx->ntops;
+    if (n < 2)
+        return ctx->items.head;
+    Node *block = arena_alloc(ctx->arena, n * sizeof *block);
+    for (size_t i = 0; i < n; i++)
+        block[i] = *ctx->tops[i];
+    for (size_t i = 0; i + 1 < n; i++)
+        block[i].next = &block[i + 1];
+    block[n - 1].next = NULL;
+    return block;
+}
+
 Node *ast_parse_layout(Source *src, Arena *arena, Diags *diags, int *nerrors, Layout *layout)
 {
     ParseCtx *ctx = xcalloc(1, sizeof *ctx);
@@ -43,7 +61,7 @@ Node *ast_parse_layout(Source *src, Arena *arena, Diags *diags, int *nerrors, La
     (void)rc; /* every failure has been reported as a diagnostic */
     sp_yy_delete_buffer(buf, scanner);
     sp_yylex_destroy(scanner);
-    Node *items = ctx->items.head;
+    Node *items = pack_items(ctx);
     *nerrors = ctx->nerrors;
     free(ctx);
     return items;
@@ -71,6 +89,22 @@ void parse_layout_note(ParseCtx *ctx, const char *s, size_t n, int line, int col
         lay->toks = xrealloc(lay->toks, lay->cap_toks * sizeof *lay->toks);
     }
     lay->toks[lay->ntoks++] = t;
+}
+
+void parse_item(ParseCtx *ctx, Node *n)
+{
+    list_push(&ctx->items, n);
+    for (; n; n = n->next) {
+        if (ctx->ntops == ctx->cap_tops) { /* in the arena: a large block freed would make
+                                              malloc keep more memory for the rest of the run */
+            Node **tops = ctx->tops;
+            ctx->cap_tops = ctx->cap_tops ? 2 * ctx->cap_tops : 256;
+            ctx->tops = arena_alloc(ctx->arena, ctx->cap_tops * sizeof *ctx->tops);
+            if (ctx->ntops)
+                memcpy(ctx->tops, tops, ctx->ntops * sizeof *ctx->tops);
+        }
+        ctx->tops[ctx->ntops++] = n;
+    }
 }
 
 void ast_layout_free(Layout *layout)

@@ -26,6 +26,8 @@ typedef struct ParseCtx {
     Diags *diags;
     Source *src;
     NodeList items;
+    Node **tops; /* the same items in an array (parse.c packs them) */
+    size_t ntops, cap_tops;
     int nerrors; /* syntax and lexical errors in this source */
     bool fatal;  /* stop reporting: nesting too deep */
     OpenBracket open[PARSE_MAX_NEST];
@@ -48,6 +50,8 @@ void parse_layout_note(ParseCtx *ctx, const char *s, size_t n, int line, int col
                        int end_col);
 
 void list_push(NodeList *l, Node *n);
+/* Appends a statement (or a list of them) to the unit's items. */
+void parse_item(ParseCtx *ctx, Node *n);
 
 /* literals.c: literals written as in a spreadsheet or a handbook. */
 /* "1月", "1季度" as the malformed number node: an error with what to

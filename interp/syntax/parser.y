@@ -34,7 +34,6 @@ static Loc L(ParseCtx *ctx, SP_YYLTYPE l);
 static Node *mk(ParseCtx *ctx, NodeKind k, SP_YYLTYPE l);
 static Node *named(ParseCtx *ctx, NodeKind k, SP_YYLTYPE l, const char *name, SP_YYLTYPE nl);
 
-static void item(ParseCtx *ctx, Node *n);
 static Node *binop(ParseCtx *ctx, SP_YYLTYPE l, int op, Node *a, Node *b);
 static Node *deep(ParseCtx *ctx, Node *n);
 static void sp_yyerror(SP_YYLTYPE *l, yyscan_t scanner, ParseCtx *ctx, const char *msg);
@@ -85,7 +84,7 @@ static NodeList list1(Node *n) { return (NodeList){n, n}; }
 %%
 
 plan: %empty
-    | plan stmt        { item(ctx, $2); }
+    | plan stmt        { parse_item(ctx, $2); }
     | plan error       { }
     ;
 
@@ -461,8 +460,6 @@ void list_push(NodeList *l, Node *n)
     while (l->tail->next) /* n may itself be a list */
         l->tail = l->tail->next;
 }
-
-static void item(ParseCtx *ctx, Node *n) { list_push(&ctx->items, n); }
 
 /* Soft keywords are names too: listing them all in "expected" is noise. */
 static bool is_soft(yysymbol_kind_t s)
