@@ -113,6 +113,8 @@ typedef struct Engine {
     struct ExactMonths *exact_months; /* exact sums per member and month (derived.c) */
     Num *scratch;                     /* check: values of one axis, reused */
     size_t scratch_n;
+    int *month_codes; /* the plan's months as yyyymm, once (split_tree.c) */
+    int nmonth_codes;
     /* A multi-year plan: the engine of each fiscal year, this one first
      * (lent by the session); tables span them.  NULL: one year. */
     struct Engine **years;

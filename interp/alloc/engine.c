@@ -344,6 +344,7 @@ void alloc_engine_free(Engine *en)
     free(en->activity);
     free_shared_sets(en);
     free(en->scratch);
+    free(en->month_codes);
     strmap_free(&en->hists);
     for (size_t i = 0; i < en->last_years.cap; i++)
         if (en->last_years.keys[i])

@@ -143,13 +143,22 @@ static bool is_active(const Alloc *A, const Axis *ax, const Member *kid, const C
     return false;
 }
 
+/* How many of the plan's months member m is active in (its start and
+ * end); the months' codes are made once an engine. */
 static int64_t active_months_of(Engine *en, const Member *m)
 {
-    Dim *t = en->p->sym->time;
+    if (!en->month_codes) {
+        Dim *t = en->p->sym->time;
+        en->month_codes = xmalloc((t->nmembers + 1) * sizeof *en->month_codes);
+        for (size_t i = 0; i < t->nmembers; i++)
+            if (t->members[i]->depth == 3)
+                en->month_codes[en->nmonth_codes++] = al_month_code(t->members[i]);
+    }
+    if (!m->active_from && !m->active_to)
+        return en->nmonth_codes;
     int64_t n = 0;
-    for (size_t i = 0; i < t->nmembers; i++)
-        if (t->members[i]->depth == 3 && sym_active(m, al_month_code(t->members[i])))
-            n++;
+    for (int i = 0; i < en->nmonth_codes; i++)
+        n += sym_active(m, en->month_codes[i]);
     return n;
 }
 
