@@ -450,13 +450,14 @@ typedef struct {
     int32_t *vrow;  /* per column node: the row that reached it (-1: a start) */
     int32_t *vfrom; /* and the column it came from; -2: not reached */
     int32_t *queue;
+    size_t work; /* cells and rows the search over the cells has visited */
+    size_t *slo; /* per column node: no short row before this place in shortrows takes a cell */
     /* with few columns and many steps to move (NULL otherwise): for every
      * pair of column nodes (n, m), pairs[n * nnodes + m] rows could hand
      * a step from m to n (a free cell in n, a taken one in m), none of them
-     * before place wlo[n * nnodes + m] of n's cells; and no short row
-     * before place slo[n] of shortrows takes a cell of n */
+     * before place wlo[n * nnodes + m] of n's cells */
     int64_t *pairs;
-    size_t *wlo, *slo;
+    size_t *wlo;
     struct {
         size_t place;
         int32_t node;
@@ -509,6 +510,7 @@ static void flat_index(Flat *f)
     }
     f->shortrows = xmalloc((rp->nrows + 1) * sizeof *f->shortrows);
     f->term = xcalloc(nn + 1, sizeof *f->term);
+    f->slo = xcalloc(nn + 1, sizeof *f->slo);
     for (size_t r = 0; r < rp->nrows; r++) {
         if (f->row[r] >= rp->row_lo[r])
             continue;
@@ -551,19 +553,29 @@ static size_t cell_at(const Flat *f, uint32_t r, int32_t n)
     return SIZE_MAX;
 }
 
-/* Counts row r's free cells in term (by d: 1 or -1). */
+static size_t short_place(const Flat *f, uint32_t r);
+
+/* Counts row r's free cells in term (by d: 1 or -1); counted in, the
+ * search for a short row taking a cell of theirs resumes at r. */
 static void count_free(Flat *f, uint32_t r, int d)
 {
+    size_t at = d > 0 ? short_place(f, r) : 0;
     for (size_t j = row_begin(f, r); j < row_end(f, r); j++)
-        if (!f->x[j] && takes_steps(f->rp, j))
-            f->term[node_at(f->rp, j)] += d;
+        if (!f->x[j] && takes_steps(f->rp, j)) {
+            int32_t n = node_at(f->rp, j);
+            f->term[n] += d;
+            if (d > 0 && at < f->slo[n])
+                f->slo[n] = at;
+        }
 }
 
-/* The pairs of columns are kept for tables of at most PAIRS_MAX column
- * nodes with more than round_pairs_after steps to move: below that,
- * scanning the cells costs less than counting every row's pairs once. */
+/* The pairs of columns are counted for tables of at most PAIRS_MAX column
+ * nodes, once the search over the cells has visited as many cells as
+ * counting them costs (a row's cells times its columns, every row): a
+ * repair of a few steps never pays for them, one of many steps no more
+ * than twice what it would have paid. */
 #define PAIRS_MAX 256
-int64_t round_pairs_after = 64;
+int64_t round_pairs_work = -1;
 
 static bool is_free(const Flat *f, size_t k)
 {
@@ -606,7 +618,6 @@ static void pairs_row(Flat *f, uint32_t r, int d)
 {
     const RoundProblem *rp = f->rp;
     size_t nn = rp->nnodes, b = row_begin(f, r), e = row_end(f, r);
-    bool is_short = f->row[r] < rp->row_lo[r];
     for (size_t i = b; i < e; i++) {
         if (!is_free(f, i))
             continue;
@@ -620,11 +631,6 @@ static void pairs_row(Flat *f, uint32_t r, int d)
             if (d > 0 && place < f->wlo[pm])
                 f->wlo[pm] = place;
         }
-        if (d > 0 && is_short) {
-            size_t sp = short_place(f, r);
-            if (sp < f->slo[n])
-                f->slo[n] = sp;
-        }
     }
 }
 
@@ -634,7 +640,6 @@ static void pairs_index(Flat *f)
     size_t nn = f->rp->nnodes;
     f->pairs = xcalloc(nn * nn, sizeof *f->pairs);
     f->wlo = xcalloc(nn * nn, sizeof *f->wlo);
-    f->slo = xcalloc(nn, sizeof *f->slo);
     f->found = xcalloc(nn, sizeof *f->found);
     for (size_t r = 0; r < f->rp->nrows; r++)
         pairs_row(f, (uint32_t)r, 1);
@@ -707,9 +712,11 @@ static void flat_expand(Flat *f, int32_t n, size_t *qt, size_t *left)
     const RoundProblem *rp = f->rp;
     for (size_t i = 0, cn = col_count(f, n); i < cn && *left; i++) {
         size_t k = col_cell(f, n, i);
+        f->work++;
         if (f->x[k] || !takes_steps(rp, k))
             continue;
         uint32_t r = row_at(rp, k);
+        f->work += row_end(f, r) - row_begin(f, r);
         for (size_t j = row_begin(f, r); j < row_end(f, r); j++) {
             int32_t m = node_at(rp, j);
             if (f->x[j] && f->vfrom[m] == -2) {
@@ -726,14 +733,13 @@ static void flat_expand(Flat *f, int32_t n, size_t *qt, size_t *left)
 static size_t short_cell(Flat *f, int32_t n)
 {
     const RoundProblem *rp = f->rp;
-    size_t from = f->slo ? f->slo[n] : 0;
-    for (size_t i = from; i < f->nshort; i++) {
+    for (size_t i = f->slo[n]; i < f->nshort; i++) {
         uint32_t r = f->shortrows[i];
+        f->work++;
         size_t k = f->row[r] < rp->row_lo[r] ? cell_at(f, r, n) : SIZE_MAX;
         if (k != SIZE_MAX && !f->x[k])
             return k;
-        if (f->slo) /* none before it, until a row changes */
-            f->slo[n] = i + 1;
+        f->slo[n] = i + 1; /* none before it, until a row changes */
     }
     return SIZE_MAX;
 }
@@ -785,11 +791,14 @@ static bool flat_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
     int64_t need = 0;
     for (size_t i = 0; i < f.nshort; i++)
         need += rp->row_lo[f.shortrows[i]] - cnt->row[f.shortrows[i]];
-    if (rp->nnodes <= PAIRS_MAX && need > round_pairs_after)
-        pairs_index(&f);
+    size_t budget = round_pairs_work >= 0 ? (size_t)round_pairs_work
+                                          : rp->ncells * (rp->nnodes - 1); /* what counting costs */
     bool ok = true;
-    while (ok && need-- > 0)
+    while (ok && need-- > 0) {
+        if (!f.pairs && rp->nnodes <= PAIRS_MAX && f.work >= budget)
+            pairs_index(&f);
         ok = flat_augment(&f, &cnt->node[0]);
+    }
     flat_free(&f);
     return ok && meets_lower_bounds(rp, cnt->row, cnt->node, cnt->rnode);
 }

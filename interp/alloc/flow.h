@@ -73,8 +73,9 @@ static inline void round_cell(const RoundProblem *rp, size_t k, uint32_t *row, i
  * the bounds (the caller relaxes them and says so). */
 int round_solve(const RoundProblem *rp, uint8_t *x);
 
-/* How many steps a flat table's repair moves before it counts pairs of
- * columns (64; the unit tests change it to compare the two searches). */
-extern int64_t round_pairs_after;
+/* How many cells a flat table's repair may visit before it counts pairs
+ * of columns; -1 (the default): as many as counting them costs.  The unit
+ * tests change it to compare the two searches, which find the same. */
+extern int64_t round_pairs_work;
 
 #endif
