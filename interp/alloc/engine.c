@@ -44,6 +44,15 @@ int al_months_under(const Member *t, int *months)
 {
     const Dim *d = t->dim;
     int n = 0;
+    size_t at = (size_t)t->gindex;
+    if (at < d->nmembers && d->members[at] == t) { /* in order: the members under t follow it */
+        if (t->depth == 3)
+            months[n++] = al_month_code(t);
+        for (size_t i = at + 1; i < d->nmembers && d->members[i]->depth > t->depth; i++)
+            if (d->members[i]->depth == 3)
+                months[n++] = al_month_code(d->members[i]);
+        return n;
+    }
     for (size_t i = 0; i < d->nmembers; i++)
         if (d->members[i]->depth == 3 && al_under_or_is(d->members[i], t))
             months[n++] = al_month_code(d->members[i]);
