@@ -436,6 +436,13 @@ static bool flat_table(const RoundProblem *rp)
     return true;
 }
 
+/* A column node an expansion reaches, and the place in the expanded
+ * column's cells of the first row that reaches it. */
+typedef struct {
+    size_t place;
+    int32_t node;
+} Reach;
+
 typedef struct {
     const RoundProblem *rp;
     uint8_t *x;
@@ -458,10 +465,7 @@ typedef struct {
      * before place wlo[n * nnodes + m] of n's cells */
     int64_t *pairs;
     size_t *wlo;
-    struct {
-        size_t place;
-        int32_t node;
-    } * found; /* per column node: the columns one expansion reaches */
+    Reach *found; /* per column node: the columns one expansion reaches */
 } Flat;
 
 /* Row r's cells: row_begin .. row_end. */
@@ -690,7 +694,10 @@ static void pairs_expand(Flat *f, int32_t n, size_t *qt, size_t *left)
     for (size_t m = 1; m < nn; m++) {
         if (f->vfrom[m] != -2 || f->pairs[(size_t)n * nn + m] <= 0)
             continue;
-        size_t w = witness(f, n, (int32_t)m), i = nfound++;
+        size_t w = witness(f, n, (int32_t)m), i = nfound;
+        if (w == SIZE_MAX) /* cannot be: pairs counts a row */
+            continue;
+        nfound++;
         for (; i > 0 && f->found[i - 1].place > w; i--) /* by place, then column */
             f->found[i] = f->found[i - 1];
         f->found[i].place = w;
