@@ -413,7 +413,8 @@ static int repair(const RoundProblem *rp, const uint32_t *order, size_t m, const
 /* ---- the usual table: one level of columns, every total fixed ------------------------------ */
 
 /* A table whose columns hang off the root alone, with no tree above the
- * rows, every bound fixed (lo = hi), and its cells in row order.  Then a
+ * rows, every bound fixed (lo = hi), and its cells in row order (in a row,
+ * by column: the order both searches below reach columns in).  Then a
  * repair is a path over the columns: a column short of its total takes a
  * cell of some row, which gives up a cell of another column, which takes
  * a cell of another row, ... until a row short of its total takes one.
@@ -430,8 +431,9 @@ static bool flat_table(const RoundProblem *rp)
             return false;
     if (!rp->cell_row) /* in ascending order */
         return true;
-    for (size_t k = 1; k < rp->ncells; k++)
-        if (rp->cell_row[k] < rp->cell_row[k - 1])
+    for (size_t k = 1; k < rp->ncells; k++) /* by row, and in a row by column */
+        if (rp->cell_row[k] < rp->cell_row[k - 1] ||
+            (rp->cell_row[k] == rp->cell_row[k - 1] && rp->cell_node[k] <= rp->cell_node[k - 1]))
             return false;
     return true;
 }

@@ -10,7 +10,8 @@
  * by) or that is one of the files a plan read is refused; an existing
  * file keeps its mode (and, best effort, its owner), a new one is made
  * with 0666 less the umask; the temporary file is removed on SIGINT,
- * SIGTERM and SIGHUP before the signal does what it did before.  Every
+ * SIGTERM, SIGHUP and SIGXFSZ before the signal does what it did before,
+ * and at exit (out of memory).  Every
  * write, sync and close is checked.  It writes only the file it is given
  * (and its temporary).
  *
@@ -34,7 +35,7 @@
 
 /* ---- the temporary file and signals ---- */
 
-static const int tmp_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static const int tmp_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ};
 #define NSIGNALS (sizeof tmp_signals / sizeof tmp_signals[0])
 static struct sigaction tmp_old[NSIGNALS];
 static bool tmp_installed[NSIGNALS];
@@ -54,10 +55,22 @@ static void on_signal(int sig)
     raise(sig);
 }
 
+/* At exit (out of memory while a large output is being written, say)
+ * the temporary file goes too. */
+static void remove_at_exit(void)
+{
+    if (tmp_armed)
+        unlink(tmp_path);
+    tmp_armed = 0;
+}
+
 /* Registers tmp for removal on a signal (a signal that was ignored stays
- * ignored). */
+ * ignored) and at exit. */
 static void arm(const char *tmp)
 {
+    static bool at_exit;
+    if (!at_exit)
+        at_exit = atexit(remove_at_exit) == 0;
     size_t n = strlen(tmp);
     if (n >= sizeof tmp_path)
         return;

@@ -461,7 +461,28 @@ else
         pass big_over_plan_file_kept
     fi
 fi
-rm -f data/big_reps.csv big_reps.keep big.csv big_stdout.csv
+# out of memory after the first 8 MiB went to the temporary file: it is removed at
+# exit too (the address-space limits step through where the run fails, some
+# after it wrote, some before)
+oom_runs=0
+oom_left=""
+for lim in 150000 165000 180000 195000 210000 225000 240000 255000; do
+    rm -f big.csv big.csv.tmp.*
+    (ulimit -v $lim && exec "$bin" run big.plan --show "$big_show" --show "revenue by product, rep" \
+        --format csv -o big.csv) >/dev/null 2>"$tmp/err"
+    if grep -q 'out of memory' "$tmp/err"; then
+        oom_runs=$((oom_runs + 1))
+        ls big.csv.tmp.* >/dev/null 2>&1 && oom_left="$oom_left $lim"
+    fi
+done
+if [ -n "$oom_left" ]; then
+    fail big_out_of_memory "a temporary file was left after running out of memory (ulimit -v:$oom_left)"
+elif [ "$oom_runs" -eq 0 ]; then
+    skip big_out_of_memory "no address-space limit tried made the run fail for want of memory"
+else
+    pass big_out_of_memory
+fi
+rm -f data/big_reps.csv big_reps.keep big.csv big.csv.tmp.* big_stdout.csv
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
