@@ -12,7 +12,8 @@
 #
 # The plans are generated at test time (nothing big is committed), each
 # run from a temporary directory with a time limit ($LIMITS_TIMEOUT seconds,
-# default 60).  A case names the command, the exit status it expects and a
+# default 60; the REPL's long entries $LIMITS_LONG_TIMEOUT, default 10; the
+# table of equal rows $LIMITS_EQUAL_TIMEOUT, default 30).  A case names the command, the exit status it expects and a
 # text its stderr (or stdout) must hold; no case may print a sanitizer
 # finding or "Segmentation".
 # The last line is "N passed, M failed"; the exit status is 1 if any failed.
