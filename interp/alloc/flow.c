@@ -588,34 +588,33 @@ static bool is_free(const Flat *f, size_t k)
     return !f->x[k] && takes_steps(f->rp, k);
 }
 
+/* The first place in v[0 .. n) (ascending) whose value is not below x. */
+static size_t lower_bound(const uint32_t *v, size_t n, size_t x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The place of cell k among column node n's cells. */
 static size_t col_place(const Flat *f, int32_t n, size_t k)
 {
     if (!f->ccell)
         return row_at(f->rp, k);
-    size_t lo = f->cstart[n], hi = f->cstart[n + 1]; /* ccell ascends */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (f->ccell[mid] < k)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo - f->cstart[n];
+    return lower_bound(f->ccell + f->cstart[n], f->cstart[n + 1] - f->cstart[n], k);
 }
 
 /* The place of row r in shortrows (which ascends), or nshort. */
 static size_t short_place(const Flat *f, uint32_t r)
 {
-    size_t lo = 0, hi = f->nshort;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (f->shortrows[mid] < r)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < f->nshort && f->shortrows[lo] == r ? lo : f->nshort;
+    size_t at = lower_bound(f->shortrows, f->nshort, r);
+    return at < f->nshort && f->shortrows[at] == r ? at : f->nshort;
 }
 
 /* Row r's pairs counted in (d 1) or out (d -1) of f->pairs; counted in,

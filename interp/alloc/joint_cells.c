@@ -1028,27 +1028,11 @@ static bool scale(Num x, Num num, Num den, Num *out)
     return num_muldiv(x, num, den, out) == NUM_OK;
 }
 
-/* The sum of each axis's factors, and the part of the cells the axes
- * other than a and b keep: their sums over the target, multiplied. */
-static bool others_scale(const Alloc *A, int a, int b, Num x, Num *out)
+/* x times the part of the cells each axis not skipped keeps: the sum of
+ * its factors over the target. */
+static bool scale_by_sums(const Alloc *A, const bool *skip, Num x, Num *out)
 {
     *out = x;
-    for (int o = 0; o < A->nax; o++) {
-        if (o == a || o == b)
-            continue;
-        Num sum = NUM_ZERO;
-        for (size_t j = 0; j < A->ax[o].nleaves; j++)
-            if (num_add(sum, A->factor[o][j], &sum) != NUM_OK)
-                return false;
-        if (!scale(*out, sum, A->root, out))
-            return false;
-    }
-    return true;
-}
-
-bool al_factor_rest(const Alloc *A, const bool *skip, Num *out)
-{
-    *out = A->root;
     for (int o = 0; o < A->nax; o++) {
         if (skip[o])
             continue;
@@ -1060,6 +1044,22 @@ bool al_factor_rest(const Alloc *A, const bool *skip, Num *out)
             return false;
     }
     return true;
+}
+
+/* x scaled by every axis other than a and b (-1: none). */
+static bool others_scale(const Alloc *A, int a, int b, Num x, Num *out)
+{
+    bool skip[ALLOC_MAX_AXES] = {false};
+    if (a >= 0)
+        skip[a] = true;
+    if (b >= 0)
+        skip[b] = true;
+    return scale_by_sums(A, skip, x, out);
+}
+
+bool al_factor_rest(const Alloc *A, const bool *skip, Num *out)
+{
+    return scale_by_sums(A, skip, A->root, out);
 }
 
 bool al_scale(Num x, Num num, Num den, Num *out)
