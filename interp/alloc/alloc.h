@@ -52,6 +52,10 @@ typedef struct {
     Num *marginal; /* per gindex: this metric's values for the whole plan
                       (lazily, for other metrics split 'like' it) */
     Num *canon;    /* per gindex: rounded totals, the same in every table */
+    /* check: per parent gindex (the whole plan last), the children already
+     * split `like` this metric without error, all weights at least zero
+     * (split_tree.c: like_slot) */
+    Member ***like_seen;
     Num canon_root;
 } Axis;
 

@@ -43,6 +43,7 @@ typedef struct {
      * names for messages ("north"); key NULL outside every lock */
     Member *const *key;
     const char *where;
+    bool discard; /* check: nobody reads the leaves' values (al_check_axes) */
 } Ctx;
 
 /* Children grouped by parent: depends only on the dimension and the two
@@ -64,6 +65,8 @@ typedef struct LeafSet {
     Member **leaves;
     size_t n;
     int *leaf_of;
+    size_t *first_key; /* check: the leaves first of their activity key, once (joint_cells.c) */
+    size_t nfirst_key;
 } LeafSet;
 
 /* Exact values are carried to 12 decimals, so shares like 1/3 are a hair

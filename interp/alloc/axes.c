@@ -206,9 +206,9 @@ static LeafSet *leaf_set(Engine *en, Dim *d, int depth)
             return &en->leafsets[i];
     en->leafsets = xrealloc(en->leafsets, (size_t)(en->nleafsets + 1) * sizeof *en->leafsets);
     LeafSet *ls = &en->leafsets[en->nleafsets++];
+    *ls = (LeafSet){0};
     ls->dim = d;
     ls->depth = depth;
-    ls->n = 0;
     ls->leaves = xmalloc((d->nmembers + 1) * sizeof *ls->leaves);
     ls->leaf_of = xmalloc((d->nmembers + 1) * sizeof *ls->leaf_of);
     for (size_t i = 0; i < d->nmembers; i++) {

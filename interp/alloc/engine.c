@@ -291,6 +291,7 @@ void al_alloc_free(Alloc *A)
         if (!ax->shared)
             free(ax->pseudo); /* a shared axis borrows its reserve rows (derived.c) */
         free(ax->marginal);
+        free(ax->like_seen);
         free(ax->canon);
         free(A->factor[i]);
         if (!ax->shared) {
@@ -327,6 +328,7 @@ static void free_shared_sets(Engine *en)
     for (int i = 0; i < en->nleafsets; i++) {
         free(en->leafsets[i].leaves);
         free(en->leafsets[i].leaf_of);
+        free(en->leafsets[i].first_key);
     }
     free(en->leafsets);
     for (int i = 0; i < en->ngroupings; i++) {

@@ -57,7 +57,7 @@ static void explain_level(Engine *en, Alloc *A, int ai, int k, const Member *m, 
     const Axis *ax = &A->ax[ai];
     const Member *at = al_ancestor_at(m, ax->sl[k]);
     const Member *parent = k ? al_ancestor_at(m, ax->sl[k - 1]) : NULL;
-    Ctx none = {NULL, 0, NULL, NULL};
+    Ctx none = {NULL, 0, NULL, NULL, false};
     const SplitInfo *si = at ? al_pick_split(A, ax, k, parent, &none) : NULL;
     if (!si)
         return;

@@ -698,19 +698,39 @@ static size_t *first_of_each_key(const Alloc *A, int j, size_t *n)
     return first;
 }
 
+/* first_of_each_key of axis j, kept in its leaf set when the engine
+ * shares the axis's leaves: the plan's metrics split by the same level
+ * ask for the same leaves (NULL: not shared; the caller makes its own). */
+static size_t *shared_first_of_each_key(Engine *en, const Alloc *A, int j, size_t *n)
+{
+    const Axis *ax = &A->ax[j];
+    for (int k = 0; ax->shared && k < en->nleafsets; k++) {
+        LeafSet *ls = &en->leafsets[k];
+        if (ls->leaves != ax->leaves || ls->n != ax->nleaves)
+            continue;
+        if (!ls->first_key)
+            ls->first_key = first_of_each_key(A, j, &ls->nfirst_key);
+        *n = ls->nfirst_key;
+        return ls->first_key;
+    }
+    return NULL;
+}
+
 /* Axis i in the first context of each distinct key, in the order of the
  * contexts: the first context that fails is the one a pass over every
  * context meets first, with the same message. */
 static int check_axis_by_key(Engine *en, Alloc *A, int i, Num *val, Num *leaf)
 {
     size_t *first[ALLOC_MAX_AXES], nfirst[ALLOC_MAX_AXES], at[ALLOC_MAX_AXES] = {0};
-    bool none = false;
+    bool none = false, own[ALLOC_MAX_AXES];
     for (int j = 0; j < i; j++) {
-        first[j] = first_of_each_key(A, j, &nfirst[j]);
+        first[j] = shared_first_of_each_key(en, A, j, &nfirst[j]);
+        if ((own[j] = !first[j]))
+            first[j] = first_of_each_key(A, j, &nfirst[j]);
         none |= nfirst[j] == 0;
     }
     Member *coord[ALLOC_MAX_AXES];
-    Ctx ctx = {coord, i, NULL, NULL};
+    Ctx ctx = {coord, i, NULL, NULL, true};
     int rc = 0, j = none ? -1 : 0;
     while (j >= 0 && rc == 0) {
         for (j = 0; j < i; j++)
@@ -720,7 +740,8 @@ static int check_axis_by_key(Engine *en, Alloc *A, int i, Num *val, Num *leaf)
             at[j] = 0;
     }
     for (int k = 0; k < i; k++)
-        free(first[k]);
+        if (own[k])
+            free(first[k]);
     return rc;
 }
 
@@ -733,7 +754,7 @@ static int check_axis(Engine *en, Alloc *A, int i, size_t n)
     if (n > 1 && by_activity_only(ax))
         return check_axis_by_key(en, A, i, val, leaf);
     Member *coord[ALLOC_MAX_AXES];
-    Ctx ctx = {coord, i, NULL, NULL};
+    Ctx ctx = {coord, i, NULL, NULL, true};
     int rc = 0;
     for (size_t c = 0; c < n && rc == 0; c++) {
         al_decode(A, i, c, coord);
@@ -839,7 +860,7 @@ static int eval_shares(Engine *en, Alloc *A, int i, size_t c, const LockGroups *
     Member *coord[ALLOC_MAX_AXES];
     int g = lg->of ? lg->of[c] : -1;
     Ctx ctx = {coord, i, g < 0 ? NULL : &lg->key[(size_t)g * (size_t)lg->nkey],
-               g < 0 ? NULL : lg->where[g]};
+               g < 0 ? NULL : lg->where[g], false};
     Num base = g < 0 ? A->root : lg->base[g];
     al_decode(A, i, c, coord);
     int rc = al_eval_axis(en, A, ax, &ctx, base, sh->val, sh->leaf);

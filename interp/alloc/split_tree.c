@@ -309,7 +309,7 @@ const Num *al_marginal(Engine *en, Alloc *X, int ai)
         free(fs);
     } else if (!X->exact || ax->depends) {
         Num *leaf = xcalloc(ax->nleaves + 1, sizeof *leaf);
-        Ctx none = {NULL, 0, NULL, NULL};
+        Ctx none = {NULL, 0, NULL, NULL, false};
         int rc = al_eval_axis(en, X, ax, &none, X->root, m, leaf);
         free(leaf);
         if (rc < 0) {
@@ -372,6 +372,7 @@ typedef struct {
     Member *reserve; /* this parent's reserve row, or NULL */
     const Member *parent;
     const Ctx *ctx;
+    bool last; /* the children are the axis's leaves: no deeper split reads them */
 } Group;
 
 /* The parent for messages: its name, the lock's scope, or the metric. */
@@ -592,15 +593,42 @@ static int split_map(Engine *en, Alloc *A, const SplitInfo *si, Num base, Group 
     return rc;
 }
 
-/* `weights { member: w, ... }`: unnamed children weigh nothing. */
+/* The position of m among the children (ascending by gindex: binary
+ * search), or -1. */
+static int kid_position(const Group *g, const Member *m, bool sorted)
+{
+    if (!m)
+        return -1;
+    if (!sorted) {
+        for (int i = 0; i < g->n; i++)
+            if (g->kids[i] == m)
+                return i;
+        return -1;
+    }
+    int lo = 0, hi = g->n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (g->kids[mid]->gindex < m->gindex)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < g->n && g->kids[lo] == m ? lo : -1;
+}
+
+/* `weights { member: w, ... }`: unnamed children weigh nothing.  Each
+ * name is found among the children by binary search (they come in member
+ * order), so a list of R regions costs R log R, not R x R. */
 static int listed_weights(Engine *en, const SplitInfo *si, const Group *g, Num *w)
 {
     Frame top = {0};
+    bool sorted = true;
+    for (int i = 1; i < g->n && sorted; i++)
+        sorted = g->kids[i - 1]->gindex < g->kids[i]->gindex;
     for (const Node *e = si->spec->a; e; e = e->next) {
-        Member *m = sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL);
-        for (int i = 0; i < g->n; i++)
-            if (g->kids[i] == m && eval_num(&en->ev, &top, e->b, &w[i]) < 0)
-                return -1;
+        int i = kid_position(g, sym_lookup_member_in(en->p->sym, e->a, si->dim, NULL), sorted);
+        if (i >= 0 && eval_num(&en->ev, &top, e->b, &w[i]) < 0)
+            return -1;
     }
     return 0;
 }
@@ -671,6 +699,45 @@ static int weight_sum(Engine *en, const Alloc *A, const SplitInfo *si, const Gro
     return -1;
 }
 
+/* A `like X` split: where X's axis remembers the children of this group
+ * (like_seen), or NULL when it cannot (X not made yet or not split by
+ * this dimension, X's locks make its values).  The weights of a like
+ * split depend only on X and the children, so a plan's many metrics split
+ * `like revenue` share what the first one found. */
+static Member ***like_slot(Engine *en, const SplitInfo *si, const Group *g)
+{
+    Alloc *X = si->like_alloc;
+    int ai = X ? al_axis_of(X, si->dim) : -1;
+    if (!en->check_only || ai < 0 || X->ax[ai].locks)
+        return NULL;
+    Axis *xa = &X->ax[ai];
+    size_t nm = xa->dim->nmembers, at = g->parent ? (size_t)g->parent->gindex : nm;
+    if (at > nm)
+        return NULL;
+    if (!xa->like_seen)
+        xa->like_seen = xcalloc(nm + 1, sizeof *xa->like_seen);
+    return &xa->like_seen[at];
+}
+
+/* Check mode: 1 when the leaves' values are not read, every child is
+ * active, and these children were split like the same metric before
+ * without error and with no weight below zero.  Then each part is at most
+ * the parent's value (no overflow) and the split can fail in no new way,
+ * so it is not computed again: the check of M metrics split `like
+ * revenue` over R regions is linear, not M x R.  0: compute it; -1 after
+ * reporting (the other metric failed). */
+static int like_known(Engine *en, const Alloc *A, const Axis *ax, SplitInfo *si, const Group *g)
+{
+    int months[12];
+    if (!g->ctx->discard || !g->last || g->n == 0 || ast_split_form(si->spec) != SPLIT_LIKE ||
+        ax->dim->is_time || ctx_months(A, g->ctx, months) != 0)
+        return 0; /* no months in the context: every child is active */
+    if (!si->like_alloc && !(si->like_alloc = alloc_get(en, si->like)))
+        return -1; /* as like_weights would */
+    Member ***slot = like_slot(en, si, g);
+    return slot && *slot == g->kids;
+}
+
 /* Equally, weights, proportional, seasonality, like: base in proportion to
  * the children's weights. */
 static int split_weighted(Engine *en, Alloc *A, SplitInfo *si, Num base, Group *g,
@@ -680,9 +747,15 @@ static int split_weighted(Engine *en, Alloc *A, SplitInfo *si, Num base, Group *
     int rc = rule_weights(en, A, si, g, w);
     if (rc == 0)
         rc = weight_sum(en, A, si, g, active, w, &sum);
-    for (int i = 0; i < g->n && rc == 0; i++) /* one rounding; base x w may exceed a Num */
+    bool plain = rc == 0;                       /* every child active, no weight below zero */
+    for (int i = 0; i < g->n && rc == 0; i++) { /* one rounding; base x w may exceed a Num */
+        plain &= active[i] && num_sign(w[i]) >= 0;
         if (num_muldiv(base, w[i], sum, &g->val[g->kids[i]->gindex]) != NUM_OK)
             rc = al_num_err(en, si->spec->loc, NUM_OVERFLOW);
+    }
+    Member ***slot;
+    if (rc == 0 && plain && ast_split_form(si->spec) == SPLIT_LIKE && (slot = like_slot(en, si, g)))
+        *slot = g->kids;
     free(w);
     return rc;
 }
@@ -719,6 +792,9 @@ static int split_group(Engine *en, Alloc *A, Axis *ax, SplitInfo *si, Num pv, Gr
             g->val[g->kids[i]->gindex] = NUM_ZERO;
         return 0;
     }
+    int known = like_known(en, A, ax, si, g);
+    if (known != 0)
+        return known < 0 ? -1 : 0;
     bool *active = xmalloc((size_t)(g->n ? g->n : 1) * sizeof *active), any = false;
     for (int i = 0; i < g->n; i++)
         any |= active[i] = is_active(A, ax, g->kids[i], g->ctx);
@@ -771,7 +847,7 @@ static int split_parent(Engine *en, Alloc *A, Axis *ax, int k, int gi, const Ctx
     Member *res = ax->grp_reserve[k] ? ax->grp_reserve[k][gi] : NULL;
     if (res)
         val[res->gindex] = NUM_ZERO;
-    Group g = {ax->grp_kids[k] + from, n, val, res, p, ctx};
+    Group g = {ax->grp_kids[k] + from, n, val, res, p, ctx, k == ax->nsl - 1};
     return split_group(en, A, ax, (SplitInfo *)si, pv, &g);
 }
 
@@ -783,7 +859,7 @@ int al_eval_axis(Engine *en, Alloc *A, Axis *ax, const Ctx *ctx, Num base, Num *
         for (int gi = 0; gi < ax->ngrp[k]; gi++)
             if (split_parent(en, A, ax, k, gi, ctx, base, val) < 0)
                 return -1;
-    for (size_t i = 0; i < ax->nleaves; i++)
+    for (size_t i = 0; !ctx->discard && i < ax->nleaves; i++)
         leafval[i] = val[ax->leaves[i]->gindex];
     return 0;
 }
