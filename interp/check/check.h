@@ -23,4 +23,15 @@ void check_statement(Program *p, Node *n);
  * of its values. */
 Kind check_expression(Program *p, Node *e);
 
+/* Rosters kept across checks (roster_image.c): a Program whose `rosters`
+ * points here makes a dimension's members from the image of the same
+ * roster, unchanged, that an earlier check read without a diagnostic,
+ * instead of reading the file again (the REPL, after every what-if).
+ * The caller owns it; a Program only borrows it while it is checked. */
+typedef struct RosterImages RosterImages;
+RosterImages *roster_images_new(void);
+void roster_images_free(RosterImages *ri);
+/* How many dimensions were made from an image, and how many read. */
+void roster_images_counts(const RosterImages *ri, long *hits, long *misses);
+
 #endif

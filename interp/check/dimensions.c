@@ -200,6 +200,27 @@ static void roster_members(R *r, Dim *d, Node *decl)
     roster_close(rr);
 }
 
+/* A roster dimension's members: made from the image of the same roster
+ * read before (roster_image.c), or read, and the image kept when the read
+ * gave no diagnostic. */
+static void roster_dim(R *r, Dim *d, Node *n)
+{
+    char *key = NULL;
+    if (r->p->rosters && rs_roster_key(r, n, &key) < 0)
+        return; /* the file cannot be opened: reported as the read would */
+    if (key && rs_roster_made(r, key, d, n->c->loc)) {
+        free(key);
+        return;
+    }
+    size_t before = r->d->n;
+    int errors = r->d->nerrors, warnings = r->d->nwarnings;
+    roster_members(r, d, n);
+    if (key && r->d->n == before && r->d->nerrors == errors && r->d->nwarnings == warnings)
+        rs_roster_keep(r, key, d);
+    else
+        free(key);
+}
+
 /* A second dimension of one name (time is built in). */
 static bool dim_exists(R *r, Node *n)
 {
@@ -260,7 +281,7 @@ void rs_build_dim(R *r, Node *n)
     register_levels(r, d);
     rs_lookalikes_begin(r, d);
     if (n->c)
-        roster_members(r, d, n);
+        roster_dim(r, d, n);
     else
         inline_members(r, d, n->b, 0, NULL);
     rs_lookalikes_end(r);

@@ -49,6 +49,9 @@ typedef struct Program {
      * exact targets of the earlier years, "METRIC FYyyyy" -> Num. */
     int world;
     const StrMap *year_values;
+    /* Rosters read before (check/check.h: RosterImages), the caller's, or
+     * NULL: each roster is read. */
+    struct RosterImages *rosters;
 } Program;
 
 Program *prog_new(Diags *d);

@@ -6,10 +6,12 @@
  * another metric, the components of a derived metric), and on what every
  * metric may read: the plan header, the dimensions, histories and imports,
  * and every let and fn (with the metrics they name).  The fingerprint of a
- * metric is the source text of all of that (and the size and time of every
- * file it reads); when an evaluation's fingerprint of a metric equals the
- * previous evaluation's, the metric's tables, default shows and root target
- * are taken over instead of computed.  Text is compared, never hashed, so
+ * metric is the source text of all of that (and the inode, size,
+ * modification and status change times of every file it reads: a file
+ * rewritten with its old size and time put back still differs); when an
+ * evaluation's fingerprint of a metric equals the previous evaluation's,
+ * the metric's tables, default shows and root target are taken over
+ * instead of computed.  Text is compared, never hashed, so
  * two fingerprints are equal only when the inputs are.  Nothing else is
  * assumed: incentives, scorecards and reviews are always recomputed.
  */
@@ -26,8 +28,9 @@ static void file_stat(Buf *b, const Node *pn)
     if (pn && pn->kind == N_STR && pn->loc.src && pn->loc.src->dir) {
         buf_printf(&path, "%s/%s", pn->loc.src->dir, pn->str);
         if (stat(buf_cstr(&path), &st) == 0)
-            buf_printf(b, "[%lld %lld.%09ld]", (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-                       st.st_mtim.tv_nsec);
+            buf_printf(b, "[%llu %lld %lld.%09ld %lld.%09ld]", (unsigned long long)st.st_ino,
+                       (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                       (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
     }
     buf_free(&path);
 }

@@ -467,6 +467,7 @@ static void finish(Repl *S)
     repl_clear_undo(S);
     repl_baseline_free(S);
     repl_actuals_unref(S->ra);
+    roster_images_free(S->rosters);
     free(S->quiet_msg);
     free(S->allow);
     free(S->sources);
@@ -578,6 +579,7 @@ static void init(Repl *S)
     S->out = stdout;
     S->diag = S->interactive ? stderr : stdout;
     S->color = S->interactive && term_color(2);
+    S->rosters = roster_images_new();
 }
 
 /* Reads and runs entries until :quit or the end of input. */

@@ -20,6 +20,7 @@
 
 #include "alloc/alloc.h"
 #include "base/term.h"
+#include "check/check.h"
 #include "data/actuals.h"
 #include "measure/measure.h"
 #include "render/render.h"
@@ -113,7 +114,8 @@ typedef struct {
     int *base_nkey;
     int nbase_tables;
     bool have_baseline;
-    ReplActuals *ra; /* the cache */
+    ReplActuals *ra;       /* the cache */
+    RosterImages *rosters; /* rosters read: each evaluation makes their members again */
     const char **allow;
     int nallow;
     const char **sources; /* --source NAME=URI (argv's strings) */

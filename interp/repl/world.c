@@ -684,6 +684,7 @@ ReplWorld *repl_world_build(Repl *S, const ReplState *st, int first_new)
     session_init(&w->s, &w->so);
     const ReplBase *b = st->base;
     session_load_text(&w->s, b->file ? b->file : "<empty plan>", b->dir, b->text, b->len);
+    w->s.p->rosters = S->rosters; /* the roster's members made from the last read */
     apply_entries(w, st);
     int rc = w->s.d.nerrors ? -1 : 0;
     if (rc == 0) {

@@ -1,0 +1,272 @@
+/* test_roster_image.c -- rosters kept across checks (check/check.h:
+ * RosterImages), as the REPL keeps them between what-ifs.
+ *
+ * A plan reading a roster is checked twice with one RosterImages: the
+ * second check makes the members from the image, and they must be the
+ * members the first read made (names, levels, parents, positions,
+ * attributes, the name tables), owned by the second Program alone.  The
+ * image must not be used when the file changed (even with its size and
+ * modification time put back), when the declaration changed, or when the
+ * read gave a diagnostic; a file that cannot be opened any more is
+ * reported once.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check/check.h"
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/test_roster_image_XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    char path[512];
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    return rmdir(tmpdir);
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+#define ROSTER                                                                                     \
+    "region,team,rep,base_salary,start\n"                                                          \
+    "华东,t1,张伟,8000,\n"                                                                         \
+    "华东,t1,li_na,9000,2027-05\n"                                                                 \
+    "华东,t2,wang,7000,\n"                                                                         \
+    "north,t3,zhao,6500,2027-09\n"
+
+#define DECL "dimension org levels region > team > rep from \"roster.csv\"\n"
+#define REST "metric revenue money\ntarget revenue = 1000\nsplit revenue by rep equally\n"
+
+typedef struct {
+    Diags d;
+    Program *p;
+} T;
+
+static T *check(RosterImages *ri, const char *decl)
+{
+    T *t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    t->p = prog_new(&t->d);
+    char text[4096];
+    snprintf(text, sizeof text, "plan \"t\" { year = 2027  start = feb }\n%s%s", decl, REST);
+    prog_load_text(t->p, "t.plan", tmpdir, text, strlen(text));
+    t->p->rosters = ri;
+    check_program(t->p);
+    return t;
+}
+
+static void done(T *t)
+{
+    prog_free(t->p);
+    diag_free(&t->d);
+    free(t);
+}
+
+static const Dim *org(const T *t)
+{
+    for (int i = 0; i < t->p->sym->ndims; i++)
+        if (strcmp(t->p->sym->dims[i]->name, "org") == 0)
+            return t->p->sym->dims[i];
+    fail_msg("no dimension org");
+    return NULL;
+}
+
+static void counts(const RosterImages *ri, long hits, long misses)
+{
+    long h, m;
+    roster_images_counts(ri, &h, &m);
+    assert_int_equal(h, hits);
+    assert_int_equal(m, misses);
+}
+
+/* The members of b are a's, made anew: same everything, no pointer shared. */
+static void same_members(const T *ta, const T *tb)
+{
+    const Dim *a = org(ta), *b = org(tb);
+    assert_int_equal(a->nmembers, b->nmembers);
+    assert_int_equal(a->by_name.count, b->by_name.count);
+    for (size_t i = 0; i < a->nmembers; i++) {
+        const Member *x = a->members[i], *y = b->members[i];
+        assert_ptr_not_equal(x, y);
+        assert_string_equal(x->name, y->name);
+        assert_ptr_not_equal(x->name, y->name);
+        assert_ptr_equal(y->dim, b);
+        assert_int_equal(x->depth, y->depth);
+        assert_int_equal(x->gindex, y->gindex);
+        assert_int_equal(x->index, y->index);
+        assert_int_equal(x->active_from, y->active_from);
+        assert_int_equal(x->active_to, y->active_to);
+        assert_true(x->parent ? y->parent && y->parent == b->members[x->parent->gindex]
+                              : !y->parent);
+        assert_ptr_equal(y->loc.src, tb->p->main->src); /* the new plan's `from` */
+        assert_int_equal(x->nattrs, y->nattrs);
+        for (int k = 0; k < x->nattrs; k++) {
+            assert_string_equal(x->attrs[k].name, y->attrs[k].name);
+            assert_string_equal(x->attrs[k].text, y->attrs[k].text);
+            assert_null(y->attrs[k].value);
+            assert_ptr_equal(y->attrs[k].loc.src, tb->p->main->src);
+        }
+        assert_ptr_equal(strmap_get(&b->by_name, x->name), y);
+        assert_ptr_equal(strmap_get(&tb->p->sym->members, x->name), y);
+    }
+    const Attr *sa = strmap_get(&a->attr_names, "base_salary"),
+               *sb = strmap_get(&b->attr_names, "base_salary");
+    assert_non_null(sa);
+    assert_non_null(sb);
+    assert_string_equal(sa->text, sb->text);
+    assert_ptr_equal(sb->loc.src, tb->p->main->src);
+    assert_non_null(strmap_get(&b->attr_names, "start"));
+}
+
+static void test_second_check_makes_the_same_members(void **state)
+{
+    (void)state;
+    write_file("roster.csv", ROSTER);
+    RosterImages *ri = roster_images_new();
+    T *a = check(ri, DECL);
+    assert_int_equal(a->d.nerrors + a->d.nwarnings, 0);
+    counts(ri, 0, 1);
+    T *b = check(ri, DECL);
+    assert_int_equal(b->d.nerrors + b->d.nwarnings, 0);
+    counts(ri, 1, 1);
+    same_members(a, b);
+    T *c = check(NULL, DECL); /* no images: read as ever */
+    same_members(c, b);
+    done(a); /* b owns its members: still whole after a and the images go */
+    roster_images_free(ri);
+    done(c);
+    const Member *m = strmap_get(&org(b)->by_name, "li_na");
+    assert_non_null(m);
+    assert_string_equal(m->parent->name, "t1");
+    assert_string_equal(m->parent->parent->name, "华东");
+    assert_int_equal(m->active_from, 202705);
+    done(b);
+}
+
+static void test_changed_file_is_read_again(void **state)
+{
+    (void)state;
+    write_file("roster.csv", ROSTER);
+    RosterImages *ri = roster_images_new();
+    done(check(ri, DECL));
+    write_file("roster.csv", ROSTER "north,t3,qian,6600,\n");
+    T *t = check(ri, DECL);
+    counts(ri, 0, 2);
+    assert_non_null(strmap_get(&org(t)->by_name, "qian"));
+    done(t);
+    t = check(ri, DECL); /* the new file's image */
+    counts(ri, 1, 2);
+    assert_non_null(strmap_get(&org(t)->by_name, "qian"));
+    done(t);
+
+    /* the same size and modification time, other text: the status change
+     * time still tells */
+    char path[512];
+    snprintf(path, sizeof path, "%s/roster.csv", tmpdir);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    write_file("roster.csv", ROSTER "north,t3,sunn,6600,\n");
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+    t = check(ri, DECL);
+    counts(ri, 1, 3);
+    assert_null(strmap_get(&org(t)->by_name, "qian"));
+    assert_non_null(strmap_get(&org(t)->by_name, "sunn"));
+    done(t);
+    roster_images_free(ri);
+}
+
+static void test_changed_declaration_is_read_again(void **state)
+{
+    (void)state;
+    write_file("roster.csv", ROSTER);
+    RosterImages *ri = roster_images_new();
+    done(check(ri, DECL));
+    T *t = check(ri, "dimension org levels region > team > rep from \"roster.csv\" "
+                     "{ rep = rep }\n");
+    counts(ri, 0, 2);
+    assert_int_equal(t->d.nerrors, 0);
+    done(t);
+    roster_images_free(ri);
+}
+
+static void test_no_image_of_a_roster_with_diagnostics(void **state)
+{
+    (void)state;
+    write_file("roster.csv", ROSTER "north,t3,zhao,6600,\n"); /* zhao twice */
+    RosterImages *ri = roster_images_new();
+    for (int i = 0; i < 3; i++) {
+        T *t = check(ri, DECL);
+        assert_int_equal(t->d.nerrors, 1); /* reported every time */
+        done(t);
+    }
+    counts(ri, 0, 3);
+    roster_images_free(ri);
+}
+
+static void test_missing_file_is_reported_once(void **state)
+{
+    (void)state;
+    write_file("roster.csv", ROSTER);
+    RosterImages *ri = roster_images_new();
+    done(check(ri, DECL));
+    char path[512];
+    snprintf(path, sizeof path, "%s/roster.csv", tmpdir);
+    assert_int_equal(unlink(path), 0);
+    T *t = check(ri, DECL);
+    assert_int_equal(t->d.nerrors, 1);
+    assert_int_equal(org(t)->nmembers, 0);
+    counts(ri, 0, 1);
+    done(t);
+    roster_images_free(ri);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_second_check_makes_the_same_members),
+        cmocka_unit_test(test_changed_file_is_read_again),
+        cmocka_unit_test(test_changed_declaration_is_read_again),
+        cmocka_unit_test(test_no_image_of_a_roster_with_diagnostics),
+        cmocka_unit_test(test_missing_file_is_reported_once),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
