@@ -29,9 +29,11 @@ Kind check_expression(Program *p, Node *e);
  * instead of reading the file again (the REPL, after every what-if).
  * The caller owns it; a Program only borrows it while it is checked. */
 typedef struct RosterImages RosterImages;
+#define ROSTER_IMAGES_MAX 8 /* the images kept, the oldest dropped */
 RosterImages *roster_images_new(void);
 void roster_images_free(RosterImages *ri);
-/* How many dimensions were made from an image, and how many read. */
-void roster_images_counts(const RosterImages *ri, long *hits, long *misses);
+/* How many dimensions were made from an image, how many read, and how
+ * many images are kept (one a declaration, ROSTER_IMAGES_MAX in all). */
+void roster_images_counts(const RosterImages *ri, long *hits, long *misses, int *images);
 
 #endif

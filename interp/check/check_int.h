@@ -65,14 +65,24 @@ void rs_duplicate(R *r, Node *n, Node *prev, const char *what);
 Member *rs_new_member(R *r, Dim *d, const char *name, int depth, Member *parent, Loc loc);
 Dim *rs_new_dim(R *r, const char *name);
 void rs_build_dim(R *r, Node *n); /* dimensions.c */
-/* roster_image.c: the key of a roster declaration's image (NULL: none is
- * kept for it), after opening its file as a read does: -1 when that
- * failed (reported).  rs_roster_made makes d's members from the image of
- * key (false: none); rs_roster_keep keeps the image of d's members just
- * read (the key taken). */
-int rs_roster_key(R *r, const Node *decl, char **key);
-bool rs_roster_made(R *r, const char *key, Dim *d, Loc at);
-void rs_roster_keep(R *r, char *key, const Dim *d);
+/* roster_image.c: what identifies a roster declaration's image: its
+ * directory and text (NULL: no image is kept for it), the file, and the
+ * size and digests of its bytes.  rs_roster_key fills it after opening the
+ * file as a read does: -1 when that failed (reported).  rs_roster_made
+ * makes d's members from the image when its file had the same bytes
+ * (false: read it); rs_roster_keep keeps the image of d's members just
+ * read, when the file still has the bytes k saw (taking k's text).  Free
+ * k with rs_roster_key_free. */
+typedef struct {
+    char *text, *path;
+    FileId id;
+    long long size;
+    uint64_t digest[2];
+} RosterKey;
+int rs_roster_key(R *r, const Node *decl, RosterKey *k);
+bool rs_roster_made(R *r, const RosterKey *k, Dim *d, Loc at);
+void rs_roster_keep(R *r, RosterKey *k, const Dim *d);
+void rs_roster_key_free(RosterKey *k);
 
 /* names.c: look-alike members of the dimension being built, between
  * begin and end.  rs_lookalike reports (at the roster row when rr is not

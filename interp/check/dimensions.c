@@ -205,20 +205,19 @@ static void roster_members(R *r, Dim *d, Node *decl)
  * gave no diagnostic. */
 static void roster_dim(R *r, Dim *d, Node *n)
 {
-    char *key = NULL;
-    if (r->p->rosters && rs_roster_key(r, n, &key) < 0)
+    RosterKey k = {0};
+    if (r->p->rosters && rs_roster_key(r, n, &k) < 0)
         return; /* the file cannot be opened: reported as the read would */
-    if (key && rs_roster_made(r, key, d, n->c->loc)) {
-        free(key);
+    if (k.text && rs_roster_made(r, &k, d, n->c->loc)) {
+        rs_roster_key_free(&k);
         return;
     }
     size_t before = r->d->n;
     int errors = r->d->nerrors, warnings = r->d->nwarnings;
     roster_members(r, d, n);
-    if (key && r->d->n == before && r->d->nerrors == errors && r->d->nwarnings == warnings)
-        rs_roster_keep(r, key, d);
-    else
-        free(key);
+    if (k.text && r->d->n == before && r->d->nerrors == errors && r->d->nwarnings == warnings)
+        rs_roster_keep(r, &k, d);
+    rs_roster_key_free(&k);
 }
 
 /* A second dimension of one name (time is built in). */

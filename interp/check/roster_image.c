@@ -9,14 +9,15 @@
  * name is normalised, checked or looked up again, and nothing is shared:
  * an image can be replaced or freed while Programs made from it live.
  *
- * An image is taken only of a roster that gave no diagnostic at all, and
- * used only for a declaration of the same text (levels, mapping, path) in
- * the same directory whose file, opened with the same checks as the read,
- * has the same bytes (its size and two 64-bit digests of them: reading
- * and hashing is a small part of parsing and checking every row, and a
- * file rewritten within the file system's time resolution is not taken
- * for the old one).  So a Program made from an image has the members,
- * and the diagnostics (none), a fresh read would give.
+ * An image is taken only of a roster that gave no diagnostic at all and
+ * whose file had the same bytes before and after the read; it is kept for
+ * the declaration's text (levels, mapping, path) in its directory, one
+ * image each (the older replaced; ROSTER_IMAGES_MAX in all, the oldest
+ * dropped), and used only while that file, opened
+ * with the same checks as the read, has the same bytes (its size and two 64-bit digests of them:
+ * reading and hashing is a small part of parsing and checking every row, and a file rewritten
+ * within the file system's time resolution is not taken for the old one).  So a Program made from
+ * an image has the members, and the diagnostics (none), a fresh read would give.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -29,7 +30,9 @@
 #include "data/source.h"
 
 typedef struct {
-    char *key; /* the declaration's text, its directory, the file's identity */
+    char *key;      /* the declaration's directory and text: one image each */
+    long long size; /* the file's size and digests when it was read */
+    uint64_t digest[2];
     char *strs;
     size_t nstrs;
     Member *mem;
@@ -73,10 +76,11 @@ void roster_images_free(RosterImages *ri)
     free(ri);
 }
 
-void roster_images_counts(const RosterImages *ri, long *hits, long *misses)
+void roster_images_counts(const RosterImages *ri, long *hits, long *misses, int *images)
 {
     *hits = ri ? ri->hits : 0;
     *misses = ri ? ri->misses : 0;
+    *images = ri ? ri->n : 0;
 }
 
 /* ---- the key ---- */
@@ -132,11 +136,11 @@ static bool file_digest(const char *path, FileId id, uint64_t *h, long long *siz
     return ok;
 }
 
-int rs_roster_key(R *r, const Node *decl, char **key)
+int rs_roster_key(R *r, const Node *decl, RosterKey *k)
 {
     const Node *pn = decl->c;
     const Source *s = decl->loc.src;
-    *key = NULL;
+    *k = (RosterKey){0};
     if (!pn || pn->kind != N_STR || !s || !s->text || !pn->loc.src || !pn->loc.src->dir)
         return 0; /* a database source, or text without a directory */
     size_t nids = r->p->files.n;
@@ -146,25 +150,30 @@ int rs_roster_key(R *r, const Node *decl, char **key)
     src_close(src);
     if (r->p->files.n != nids + 1)
         return 0;
-    FileId id = r->p->files.ids[nids]; /* the file opened (fstat) */
     Buf path = {0}, b = {0};
     buf_printf(&path, "%s/%s", pn->loc.src->dir, pn->str);
-    uint64_t h[2];
-    long long size;
-    bool same = file_digest(buf_cstr(&path), id, h, &size);
-    buf_free(&path);
-    if (!same)
+    k->path = path.data;
+    k->id = r->p->files.ids[nids]; /* the file opened (fstat) */
+    if (!file_digest(k->path, k->id, k->digest, &k->size)) {
+        rs_roster_key_free(k);
         return 0; /* not the file just opened */
+    }
     size_t a = src_offset(s, decl->loc.line, decl->loc.col);
     size_t z = src_offset(s, decl->loc.end_line, decl->loc.end_col + 1);
     if (z < a)
         z = a;
-    buf_printf(&b, "%s\n%lld:%016llx%016llx\n", pn->loc.src->dir, size, (unsigned long long)h[0],
-               (unsigned long long)h[1]);
+    buf_printf(&b, "%s\n", pn->loc.src->dir);
     buf_put(&b, s->text + a, z - a);
     buf_cstr(&b);
-    *key = b.data;
+    k->text = b.data;
     return 0;
+}
+
+void rs_roster_key_free(RosterKey *k)
+{
+    free(k->text);
+    free(k->path);
+    *k = (RosterKey){0};
 }
 
 /* ---- taking an image ---- */
@@ -187,9 +196,22 @@ static const char *put_str(Strs *sb, const char *s)
     return at;
 }
 
+/* An attribute's name, once however many members have it (names: the
+ * names put so far). */
+static const char *put_name(Strs *sb, StrMap *names, const char *s)
+{
+    const char *at = strmap_get(names, s);
+    if (at)
+        return sb->v ? at : NULL;
+    at = put_str(sb, s);
+    strmap_put(names, s, sb->v ? (void *)at : (void *)names); /* sizing: any mark */
+    return at;
+}
+
 /* The strings of d's members and attributes (sizing: sb->v NULL). */
 static void copy_strings(Strs *sb, const Dim *d, RosterImage *im)
 {
+    StrMap names = {0};
     size_t k = 0;
     for (size_t i = 0; i < d->nmembers; i++) {
         const Member *m = d->members[i];
@@ -201,7 +223,8 @@ static void copy_strings(Strs *sb, const Dim *d, RosterImage *im)
             im->mem[i].label = label;
         }
         for (int j = 0; j < m->nattrs; j++, k++) {
-            const char *an = put_str(sb, m->attrs[j].name), *at = put_str(sb, m->attrs[j].text);
+            const char *an = put_name(sb, &names, m->attrs[j].name),
+                       *at = put_str(sb, m->attrs[j].text);
             if (im) {
                 im->attrs[k].name = an;
                 im->attrs[k].text = at;
@@ -211,7 +234,7 @@ static void copy_strings(Strs *sb, const Dim *d, RosterImage *im)
     for (size_t i = 0; i < d->attr_names.cap; i++)
         if (d->attr_names.keys[i]) {
             const Attr *a = d->attr_names.vals[i];
-            const char *an = put_str(sb, a->name), *at = put_str(sb, a->text);
+            const char *an = put_name(sb, &names, a->name), *at = put_str(sb, a->text);
             if (im) {
                 im->firsts[im->nfirsts].name = an;
                 im->firsts[im->nfirsts].text = at;
@@ -219,6 +242,7 @@ static void copy_strings(Strs *sb, const Dim *d, RosterImage *im)
                 im->nfirsts++;
             }
         }
+    strmap_free(&names);
 }
 
 /* Whether d is what an image can hold: members of d in order, attributes
@@ -249,16 +273,26 @@ static bool imageable(const Dim *d)
     return names == d->nmembers;
 }
 
-/* The image of d's members (just read from the roster without a
- * diagnostic), kept under key (taken). */
-void rs_roster_keep(R *r, char *key, const Dim *d)
+/* The image of the declaration's image (NULL: none yet). */
+static RosterImage *image_of(RosterImages *ri, const char *text)
+{
+    for (int i = 0; i < ri->n; i++)
+        if (strcmp(ri->v[i].key, text) == 0)
+            return &ri->v[i];
+    return NULL;
+}
+
+void rs_roster_keep(R *r, RosterKey *key, const Dim *d)
 {
     RosterImages *ri = r->p->rosters;
-    if (!imageable(d)) {
-        free(key);
-        return;
-    }
-    RosterImage im = {.key = key, .n = d->nmembers};
+    uint64_t after[2];
+    long long size;
+    if (!key->text || !imageable(d) || !file_digest(key->path, key->id, after, &size) ||
+        size != key->size || after[0] != key->digest[0] || after[1] != key->digest[1])
+        return; /* or the file changed while it was read: which bytes made d? */
+    RosterImage im = {.key = key->text, .size = key->size, .n = d->nmembers};
+    memcpy(im.digest, key->digest, sizeof im.digest);
+    key->text = NULL; /* the image's now */
     for (size_t i = 0; i < d->nmembers; i++)
         im.nattrs += (size_t)d->members[i]->nattrs;
     Strs sb = {0};
@@ -284,12 +318,17 @@ void rs_roster_keep(R *r, char *key, const Dim *d)
         k += (size_t)m->nattrs;
         strmap_put(&im.by_name, c->name, c);
     }
-    for (int i = 0; i < ri->n; i++) /* one image a dimension's text: the older goes */
-        if (strcmp(ri->v[i].key, key) == 0) {
-            image_free(&ri->v[i]);
-            ri->v[i] = im;
-            return;
-        }
+    RosterImage *old = image_of(ri, im.key); /* one image a declaration: the older goes */
+    if (old) {
+        image_free(old);
+        *old = im;
+        return;
+    }
+    if (ri->n == ROSTER_IMAGES_MAX) { /* the oldest goes */
+        image_free(&ri->v[0]);
+        memmove(ri->v, ri->v + 1, (size_t)(ri->n - 1) * sizeof *ri->v);
+        ri->n--;
+    }
     ri->v = xrealloc(ri->v, (size_t)(ri->n + 1) * sizeof *ri->v);
     ri->v[ri->n++] = im;
 }
@@ -323,14 +362,12 @@ static void copy_map(StrMap *dst, const StrMap *src, const RosterImage *im, char
     }
 }
 
-bool rs_roster_made(R *r, const char *key, Dim *d, Loc at)
+bool rs_roster_made(R *r, const RosterKey *key, Dim *d, Loc at)
 {
     RosterImages *ri = r->p->rosters;
-    const RosterImage *im = NULL;
-    for (int i = 0; i < ri->n && !im; i++)
-        if (strcmp(ri->v[i].key, key) == 0)
-            im = &ri->v[i];
-    if (!im) {
+    const RosterImage *im = key->text ? image_of(ri, key->text) : NULL;
+    if (!im || im->size != key->size || im->digest[0] != key->digest[0] ||
+        im->digest[1] != key->digest[1]) {
         ri->misses++;
         return false;
     }

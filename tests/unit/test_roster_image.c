@@ -6,9 +6,10 @@
  * members the first read made (names, levels, parents, positions,
  * attributes, the name tables), owned by the second Program alone.  The
  * image must not be used when the file changed (even with its size and
- * modification time put back), when the declaration changed, or when the
- * read gave a diagnostic; a file that cannot be opened any more is
- * reported once.
+ * modification time put back), when the declaration changed, when the
+ * read gave a diagnostic, or when the file changed during the read; an
+ * edited file's image replaces the old one; a file that cannot be opened
+ * any more is reported once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,7 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check/check.h"
+#include "check/check_int.h"
 
 static char tmpdir[64];
 
@@ -112,9 +113,19 @@ static const Dim *org(const T *t)
 static void counts(const RosterImages *ri, long hits, long misses)
 {
     long h, m;
-    roster_images_counts(ri, &h, &m);
+    int n;
+    roster_images_counts(ri, &h, &m, &n);
     assert_int_equal(h, hits);
     assert_int_equal(m, misses);
+    assert_true(n <= ROSTER_IMAGES_MAX);
+}
+
+static int images(const RosterImages *ri)
+{
+    long h, m;
+    int n;
+    roster_images_counts(ri, &h, &m, &n);
+    return n;
 }
 
 /* The members of b are a's, made anew: same everything, no pointer shared. */
@@ -211,6 +222,7 @@ static void test_changed_file_is_read_again(void **state)
     assert_null(strmap_get(&org(t)->by_name, "qian"));
     assert_non_null(strmap_get(&org(t)->by_name, "sunn"));
     done(t);
+    assert_int_equal(images(ri), 1); /* each new file's image replaced the last */
     roster_images_free(ri);
 }
 
@@ -225,6 +237,15 @@ static void test_changed_declaration_is_read_again(void **state)
     counts(ri, 0, 2);
     assert_int_equal(t->d.nerrors, 0);
     done(t);
+    assert_int_equal(images(ri), 2);
+    /* many declarations: the oldest images go */
+    for (int i = 0; i < ROSTER_IMAGES_MAX + 3; i++) {
+        char decl[256];
+        snprintf(decl, sizeof decl, "dimension org \"v%d\" levels region > team > rep "
+                 "from \"roster.csv\"\n", i);
+        done(check(ri, decl));
+    }
+    assert_int_equal(images(ri), ROSTER_IMAGES_MAX);
     roster_images_free(ri);
 }
 
@@ -259,6 +280,41 @@ static void test_missing_file_is_reported_once(void **state)
     roster_images_free(ri);
 }
 
+/* The roster's dimension statement of a checked plan. */
+static Node *dim_decl(T *t)
+{
+    for (Node *n = t->p->main->items; n; n = n->next)
+        if (n->kind == N_DIMENSION)
+            return n;
+    fail_msg("no dimension statement");
+    return NULL;
+}
+
+/* The key taken before the read, the file rewritten before the image is
+ * taken: which bytes made the members is unknown, so none is kept. */
+static void test_file_changed_during_the_read_is_not_kept(void **state)
+{
+    (void)state;
+    for (int rewrite = 0; rewrite < 2; rewrite++) {
+        write_file("roster.csv", ROSTER);
+        T *t = check(NULL, DECL);
+        RosterImages *ri = roster_images_new();
+        t->p->rosters = ri;
+        R r = {.p = t->p, .d = &t->d, .s = t->p->sym};
+        RosterKey k;
+        assert_int_equal(rs_roster_key(&r, dim_decl(t), &k), 0);
+        assert_non_null(k.text);
+        if (rewrite)
+            write_file("roster.csv", ROSTER "north,t3,wu,6600,\n");
+        rs_roster_keep(&r, &k, org(t));
+        rs_roster_key_free(&k);
+        assert_int_equal(images(ri), rewrite ? 0 : 1);
+        t->p->rosters = NULL;
+        roster_images_free(ri);
+        done(t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_changed_declaration_is_read_again),
         cmocka_unit_test(test_no_image_of_a_roster_with_diagnostics),
         cmocka_unit_test(test_missing_file_is_reported_once),
+        cmocka_unit_test(test_file_changed_during_the_read_is_not_kept),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
