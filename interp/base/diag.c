@@ -45,6 +45,22 @@ void source_free(Source *s)
     free(s);
 }
 
+size_t source_offset(const Source *s, int line, int col)
+{
+    long i = (long)line - s->first_line;
+    if (i < 0)
+        return 0;
+    if ((size_t)i >= s->nlines)
+        return s->len;
+    size_t off = s->lines[i];
+    size_t end = (size_t)i + 1 < s->nlines ? s->lines[i + 1] : s->len;
+    for (int c = 1; c < col && off < end; c++) {
+        size_t n = utf8_seq_len((const unsigned char *)s->text + off, end - off);
+        off += n ? n : 1;
+    }
+    return off;
+}
+
 const char *source_line(const Source *s, int line, size_t *len)
 {
     long i = (long)line - s->first_line;

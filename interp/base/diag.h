@@ -64,6 +64,9 @@ typedef struct {
 /* Makes a Source from text (copied) and builds its line table. */
 Source *source_new(const char *name, const char *dir, const char *text, size_t len, int index);
 void source_free(Source *s);
+/* The byte offset of a line and column (in code points, 1-based) of s;
+ * 0 before its first line, its length after its last. */
+size_t source_offset(const Source *s, int line, int col);
 /* Start of line (absolute line number) and its length without newline. */
 const char *source_line(const Source *s, int line, size_t *len);
 

@@ -85,23 +85,6 @@ void roster_images_counts(const RosterImages *ri, long *hits, long *misses, int 
 
 /* ---- the key ---- */
 
-/* The byte offset of a line and column (code points) of a Source. */
-static size_t src_offset(const Source *s, int line, int col)
-{
-    long i = (long)line - s->first_line;
-    if (i < 0)
-        return 0;
-    if ((size_t)i >= s->nlines)
-        return s->len;
-    size_t off = s->lines[i];
-    size_t end = (size_t)i + 1 < s->nlines ? s->lines[i + 1] : s->len;
-    for (int c = 1; c < col && off < end; c++) {
-        size_t k = utf8_seq_len((const unsigned char *)s->text + off, end - off);
-        off += k ? k : 1;
-    }
-    return off;
-}
-
 /* Two 64-bit digests of the bytes of the regular file at path, and its
  * size, when it is the file id (the one the read's checks opened). */
 static bool file_digest(const char *path, FileId id, uint64_t *h, long long *size)
@@ -158,10 +141,8 @@ int rs_roster_key(R *r, const Node *decl, RosterKey *k)
         rs_roster_key_free(k);
         return 0; /* not the file just opened */
     }
-    size_t a = src_offset(s, decl->loc.line, decl->loc.col);
-    size_t z = src_offset(s, decl->loc.end_line, decl->loc.end_col + 1);
-    if (z < a)
-        z = a;
+    size_t a, z;
+    ast_source_range(decl, &a, &z);
     buf_printf(&b, "%s\n", pn->loc.src->dir);
     buf_put(&b, s->text + a, z - a);
     buf_cstr(&b);

@@ -162,10 +162,6 @@ void repl_error_at(Repl *S, const char *text, int line, int col, int len, const 
 /* The same with a note after it (a hint: what to do instead). */
 void repl_error_note_at(Repl *S, const char *text, int line, int col, int len, const char *note,
                         const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-/* The byte offset of a line and column of a Source. */
-size_t repl_src_offset(const Source *s, int line, int col);
-/* The bytes of a node's source range: [*start, *end). */
-void repl_node_range(const Node *n, size_t *start, size_t *end);
 /* Appends the text of a node's source range. */
 void repl_node_text(const Node *n, Buf *out);
 /* What entry i did in world w: "replaces FILE:LINE", "adds", "replaced later". */

@@ -180,7 +180,7 @@ static void move_path(Node *path, bool import, void *ctx)
         return;
     }
     size_t start, end;
-    repl_node_range(path, &start, &end);
+    ast_source_range(path, &start, &end);
     buf_put(m->out, m->text + m->pos, start - m->pos);
     put_string(m->out, moved);
     m->pos = end;

@@ -96,39 +96,10 @@ void repl_state_free(ReplState *st)
 
 /* ---- source text -------------------------------------------------------------------------- */
 
-size_t repl_src_offset(const Source *s, int line, int col)
-{
-    long i = (long)line - s->first_line;
-    if (i < 0)
-        return 0;
-    if ((size_t)i >= s->nlines)
-        return s->len;
-    size_t off = s->lines[i];
-    size_t end = (size_t)i + 1 < s->nlines ? s->lines[i + 1] : s->len;
-    for (int c = 1; c < col && off < end; c++) {
-        size_t n = utf8_seq_len((const unsigned char *)s->text + off, end - off);
-        off += n ? n : 1;
-    }
-    return off;
-}
-
-/* The bytes of a node's range: [*start, *end). */
-void repl_node_range(const Node *n, size_t *start, size_t *end)
-{
-    const Source *s = n->loc.src;
-    *start = repl_src_offset(s, n->loc.line, n->loc.col);
-    size_t last = repl_src_offset(s, n->loc.end_line, n->loc.end_col);
-    size_t k =
-        last < s->len ? utf8_seq_len((const unsigned char *)s->text + last, s->len - last) : 0;
-    *end = last + (last < s->len ? (k ? k : 1) : 0);
-    if (*end < *start)
-        *end = *start;
-}
-
 void repl_node_text(const Node *n, Buf *out)
 {
     size_t a, z;
-    repl_node_range(n, &a, &z);
+    ast_source_range(n, &a, &z);
     buf_put(out, n->loc.src->text + a, z - a);
 }
 
@@ -225,7 +196,7 @@ static void slot_add(ReplWorld *w, Node *n, int entry)
     s->entry = entry;
     s->key = stmt_key(n);
     if (entry < 0)
-        repl_node_range(n, &s->start, &s->end);
+        ast_source_range(n, &s->start, &s->end);
 }
 
 static ReplSlot *slot_find(ReplWorld *w, const char *key)

@@ -66,6 +66,18 @@ Node *ast_new(Arena *arena, NodeKind kind, Loc loc)
     return n;
 }
 
+void ast_source_range(const Node *n, size_t *start, size_t *end)
+{
+    const Source *s = n->loc.src;
+    *start = source_offset(s, n->loc.line, n->loc.col);
+    size_t last = source_offset(s, n->loc.end_line, n->loc.end_col);
+    size_t k =
+        last < s->len ? utf8_seq_len((const unsigned char *)s->text + last, s->len - last) : 0;
+    *end = last + (last < s->len ? (k ? k : 1) : 0);
+    if (*end < *start)
+        *end = *start;
+}
+
 Node *ast_append(Node *list, Node *item)
 {
     if (!item)

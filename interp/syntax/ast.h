@@ -185,6 +185,9 @@ Node *ast_new(Arena *arena, NodeKind kind, Loc loc);
 /* Appends item to a list kept as head (returned) with items linked by next. */
 Node *ast_append(Node *list, Node *item);
 size_t ast_list_len(const Node *list);
+/* The bytes of n's source text (its loc, the last character whole):
+ * [*start, *end) in n->loc.src->text. */
+void ast_source_range(const Node *n, size_t *start, size_t *end);
 
 /* Prints the tree (for tests and --dump-ast), one node per line. */
 void ast_dump(FILE *out, const Node *n, int depth);
