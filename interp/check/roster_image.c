@@ -219,7 +219,8 @@ static void copy_strings(Strs *sb, const Dim *d, RosterImage *im)
             if (im) {
                 im->firsts[im->nfirsts].name = an;
                 im->firsts[im->nfirsts].text = at;
-                strmap_put(&im->attr_names, an, &im->firsts[im->nfirsts]);
+                im->attr_names.keys[i] = an; /* the same slot as in d */
+                im->attr_names.vals[i] = &im->firsts[im->nfirsts];
                 im->nfirsts++;
             }
         }
@@ -263,6 +264,21 @@ static RosterImage *image_of(RosterImages *ri, const char *text)
     return NULL;
 }
 
+/* An empty map with src's slots and hashes: its keys and values are set
+ * slot by slot, so that it is laid out as src is. */
+static void same_slots(StrMap *dst, const StrMap *src)
+{
+    *dst = (StrMap){0};
+    if (!src->cap)
+        return;
+    dst->cap = src->cap;
+    dst->count = src->count;
+    dst->keys = xcalloc(src->cap, sizeof *dst->keys);
+    dst->vals = xcalloc(src->cap, sizeof *dst->vals);
+    dst->hashes = xmalloc(src->cap * sizeof *dst->hashes);
+    memcpy(dst->hashes, src->hashes, src->cap * sizeof *dst->hashes);
+}
+
 void rs_roster_keep(R *r, RosterKey *key, const Dim *d)
 {
     RosterImages *ri = r->p->rosters;
@@ -285,6 +301,7 @@ void rs_roster_keep(R *r, RosterKey *key, const Dim *d)
     im.mem = xcalloc(im.n + 1, sizeof *im.mem);
     im.attrs = xcalloc(im.nattrs + 1, sizeof *im.attrs);
     im.firsts = xcalloc(d->attr_names.count + 1, sizeof *im.firsts);
+    same_slots(&im.attr_names, &d->attr_names);
     copy_strings(&sb, d, &im);
     size_t k = 0;
     for (size_t i = 0; i < d->nmembers; i++) {
@@ -297,8 +314,14 @@ void rs_roster_keep(R *r, RosterKey *key, const Dim *d)
         c->nattrs = m->nattrs;
         c->gindex = m->gindex;
         k += (size_t)m->nattrs;
-        strmap_put(&im.by_name, c->name, c);
     }
+    same_slots(&im.by_name, &d->by_name); /* each key is its member's name (imageable) */
+    for (size_t i = 0; i < d->by_name.cap; i++)
+        if (d->by_name.keys[i]) {
+            Member *c = &im.mem[((const Member *)d->by_name.vals[i])->gindex];
+            im.by_name.keys[i] = c->name;
+            im.by_name.vals[i] = c;
+        }
     RosterImage *old = image_of(ri, im.key); /* one image a declaration: the older goes */
     if (old) {
         image_free(old);

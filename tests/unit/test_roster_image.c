@@ -128,6 +128,19 @@ static int images(const RosterImages *ri)
     return n;
 }
 
+/* Two name tables with the same names in the same slots (what walks a
+ * table's slots, such as the REPL's completion, sees them in one order). */
+static void same_slots(const StrMap *a, const StrMap *b)
+{
+    assert_int_equal(a->cap, b->cap);
+    assert_int_equal(a->count, b->count);
+    for (size_t i = 0; i < a->cap; i++) {
+        assert_int_equal(!a->keys[i], !b->keys[i]);
+        if (a->keys[i])
+            assert_string_equal(a->keys[i], b->keys[i]);
+    }
+}
+
 /* The members of b are a's, made anew: same everything, no pointer shared. */
 static void same_members(const T *ta, const T *tb)
 {
@@ -158,6 +171,8 @@ static void same_members(const T *ta, const T *tb)
         assert_ptr_equal(strmap_get(&b->by_name, x->name), y);
         assert_ptr_equal(strmap_get(&tb->p->sym->members, x->name), y);
     }
+    same_slots(&a->by_name, &b->by_name);
+    same_slots(&a->attr_names, &b->attr_names);
     const Attr *sa = strmap_get(&a->attr_names, "base_salary"),
                *sb = strmap_get(&b->attr_names, "base_salary");
     assert_non_null(sa);
