@@ -10,14 +10,15 @@
  * an image can be replaced or freed while Programs made from it live.
  *
  * An image is taken only of a roster that gave no diagnostic at all and
- * whose file had the same bytes before and after the read; it is kept for
- * the declaration's text (levels, mapping, path) in its directory, one
+ * whose file had the same bytes before and after the read.  It is kept
+ * for the declaration's text (levels, mapping, path) in its directory, one
  * image each (the older replaced; ROSTER_IMAGES_MAX in all, the oldest
- * dropped), and used only while that file, opened
- * with the same checks as the read, has the same bytes (its size and two 64-bit digests of them:
- * reading and hashing is a small part of parsing and checking every row, and a file rewritten
- * within the file system's time resolution is not taken for the old one).  So a Program made from
- * an image has the members, and the diagnostics (none), a fresh read would give.
+ * dropped), and used only while that file, opened with the same checks as
+ * the read, has the same bytes: its size and two 64-bit digests of them.
+ * Reading and hashing is a small part of parsing and checking every row,
+ * and a file rewritten within the file system's time resolution is not
+ * taken for the old one.  So a Program made from an image has the
+ * members, and the diagnostics (none), a fresh read would give.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -89,7 +90,7 @@ void roster_images_counts(const RosterImages *ri, long *hits, long *misses, int 
  * size, when it is the file id (the one the read's checks opened). */
 static bool file_digest(const char *path, FileId id, uint64_t *h, long long *size)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* never waits on a FIFO */
     if (fd < 0)
         return false;
     struct stat st;
