@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,41 +32,17 @@
 
 /* ---- helpers ---- */
 
-static char tmpdir[64];
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/test_actuals_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return tmpdir_make("test_actuals");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(tmpdir);
-    if (!d)
-        return -1;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
-}
-
-static void write_file(const char *name, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
+    return tmpdir_remove();
 }
 
 /* The plan every test starts from: FY2027 from February, org with labels. */
@@ -187,7 +165,7 @@ static long count_of(T *t, const char *met, const char *mem, int from, int to)
 static void test_sums_and_rollups(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue,units\n"
+    tmpdir_write("a.csv", "date,rep,revenue,units\n"
                         "2027-02-03,zhang,100.50,1\n"
                         "2027-02-28,zhang,10,2\n"
                         "2027-03-01,li,200.25,3\n"
@@ -229,7 +207,7 @@ static void test_sums_and_rollups(void **state)
 static void test_labels_and_levels(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,region,team,rep,product,revenue\n"
+    tmpdir_write("a.csv", "date,region,team,rep,product,revenue\n"
                         "2027-02-01,华北,team_a,张三,cards,1\n"
                         "2027-02-01,north,,li,membership,2\n"
                         "2027-02-01,华东,,,cards,4\n"
@@ -251,7 +229,7 @@ static void test_month_numbers_and_ym(void **state)
 {
     (void)state;
     /* FY2027 from feb: 2 is 2027-02 (fiscal 0), 12 is 2027-12, 1 is 2028-01 (fiscal 11) */
-    write_file("a.csv", "month,rep,revenue\n"
+    tmpdir_write("a.csv", "month,rep,revenue\n"
                         "2,zhang,1\n"
                         "12,zhang,2\n"
                         "1,zhang,4\n"
@@ -276,7 +254,7 @@ static void test_month_numbers_and_ym(void **state)
 static void test_fiscal_year_boundaries(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue\n"
+    tmpdir_write("a.csv", "date,rep,revenue\n"
                         "2027-01-31,zhang,1\n"
                         "2027-02-01,zhang,2\n"
                         "2028-01-31,zhang,4\n"
@@ -298,7 +276,7 @@ static void test_fiscal_year_boundaries(void **state)
 static void test_percent_and_score_averages(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,rate,score_m\n"
+    tmpdir_write("a.csv", "date,rep,rate,score_m\n"
                         "2027-02-01,zhang,95%,3\n"
                         "2027-02-02,zhang,0.85,4.5\n"
                         "2027-02-03,li,100.5%,\n"
@@ -319,7 +297,7 @@ static void test_percent_and_score_averages(void **state)
 static void test_percent_sign_only_for_percent(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue\n2027-02-01,zhang,95%\n");
+    tmpdir_write("a.csv", "date,rep,revenue\n2027-02-01,zhang,95%\n");
     T *t = load("actuals \"a.csv\"\n");
     assert_null(t->a);
     const Diag *g = find_diag(t, "bad number '95%' in column 'revenue'");
@@ -331,7 +309,7 @@ static void test_percent_sign_only_for_percent(void **state)
 static void test_mapping(void **state)
 {
     (void)state;
-    write_file("a.csv", "日期,销售,金额,revenue,other\n"
+    tmpdir_write("a.csv", "日期,销售,金额,revenue,other\n"
                         "2027-03-05,zhang,10,999,x\n"
                         "2027-03-06,sun,20,999,y\n");
     T *t = load("actuals \"a.csv\" { rep = 销售  revenue = \"金额\"  date = 日期 }\n");
@@ -344,7 +322,7 @@ static void test_mapping(void **state)
 static void test_mapped_column_missing(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,amount\n2027-03-05,zhang,10\n");
+    tmpdir_write("a.csv", "date,rep,amount\n2027-03-05,zhang,10\n");
     T *t = load("actuals \"a.csv\" { rep = rep_id  revenue = amount }\n");
     assert_null(t->a);
     const Diag *g = find_diag(t, "no column 'rep_id' (the plan maps level 'rep' to it)");
@@ -356,7 +334,7 @@ static void test_mapped_column_missing(void **state)
 static void test_mapping_names_nothing(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue\n2027-03-05,zhang,10\n");
+    tmpdir_write("a.csv", "date,rep,revenue\n2027-03-05,zhang,10\n");
     T *t = load("actuals \"a.csv\" { revenu = amount }\n");
     assert_null(t->a);
     const Diag *g = find_diag(t, "'revenu' in an actuals mapping is not a level or a metric");
@@ -368,7 +346,7 @@ static void test_mapping_names_nothing(void **state)
 static void test_empty_cells(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue,units\n"
+    tmpdir_write("a.csv", "date,rep,revenue,units\n"
                         "2027-02-01,zhang,,1\n"
                         "2027-02-01,zhang,5,\n"
                         "2027-02-01,zhang, ,\n"
@@ -387,7 +365,7 @@ static void test_empty_cells(void **state)
 static void test_unknown_member(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue\n"
+    tmpdir_write("a.csv", "date,rep,revenue\n"
                         "2027-02-01,zhang,1\n"
                         "2027-02-01,zhangg,1\n"
                         "2027-02-01,team_a,1\n");
@@ -411,7 +389,7 @@ static void test_unknown_member(void **state)
 static void test_lenient(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,region,rep,revenue\n"
+    tmpdir_write("a.csv", "date,region,rep,revenue\n"
                         "2027-02-01,north,zhang,1\n"
                         "2027-02-01,north,xx,2\n"
                         "2027-02-01,east,zhang,4\n"
@@ -433,7 +411,7 @@ static void test_lenient(void **state)
 static void test_contradiction(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,region,team,rep,revenue\n"
+    tmpdir_write("a.csv", "date,region,team,rep,revenue\n"
                         "2027-02-01,north,team_a,zhang,1\n"
                         "2027-02-01,east,,zhang,1\n"
                         "2027-02-01,north,team_b,zhang,1\n"
@@ -454,7 +432,7 @@ static void test_contradiction(void **state)
 static void test_bad_values_positions(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue\n"
+    tmpdir_write("a.csv", "date,rep,revenue\n"
                         "2027-02-01,zhang,12;3\n"
                         "2027-02-01,zhang,1e5\n"
                         "2027-02-01,zhang,\"12,3\"\n"
@@ -494,7 +472,7 @@ static void test_error_cap(void **state)
     for (int i = 0; i < 50; i++)
         fprintf(f, "2027-02-01,zhang,x%d\n", i);
     fclose(f);
-    write_file("a.csv", text);
+    tmpdir_write("a.csv", text);
     free(text);
     T *t = load("actuals \"a.csv\"\n");
     assert_null(t->a);
@@ -507,12 +485,12 @@ static void test_error_cap(void **state)
 static void test_csv_errors(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue\n2027-02-01,zhang,1\n2027-02-01,\"zh\n");
+    tmpdir_write("a.csv", "date,rep,revenue\n2027-02-01,zhang,1\n2027-02-01,\"zh\n");
     T *t = load("actuals \"a.csv\"\n");
     assert_null(t->a);
     assert_at(find_diag(t, "unterminated quoted field starting at line 3"), "a.csv", 3, 12);
     done(t);
-    write_file("b.csv", "date,rep,revenue\n2027-02-01,zh\xff,1\n");
+    tmpdir_write("b.csv", "date,rep,revenue\n2027-02-01,zh\xff,1\n");
     t = load("actuals \"b.csv\"\n");
     assert_null(t->a);
     const Diag *g = find_diag(t, "invalid UTF-8 byte 0xff");
@@ -526,31 +504,31 @@ static void test_csv_errors(void **state)
 static void test_header_errors(void **state)
 {
     (void)state;
-    write_file("a.csv", "day,rep,revenue\n");
+    tmpdir_write("a.csv", "day,rep,revenue\n");
     T *t = load("actuals \"a.csv\"\n");
     assert_null(t->a);
     const Diag *g = find_diag(t, "no 'date' or 'month' column");
     assert_at(g, "a.csv", 1, 1);
     assert_true(has_note(g, "the header has: 'day', 'rep', 'revenue'"));
     done(t);
-    write_file("b.csv", "date,rep,revenue,collection_rate\n");
+    tmpdir_write("b.csv", "date,rep,revenue,collection_rate\n");
     t = load("actuals \"b.csv\"\n");
     assert_null(t->a);
     g = find_diag(t, "collection_rate is derived (= revenue / revenue): give its components");
     assert_at(g, "b.csv", 1, 18);
     done(t);
-    write_file("c.csv", "date,rep,amount\n");
+    tmpdir_write("c.csv", "date,rep,amount\n");
     t = load("actuals \"c.csv\"\n");
     assert_null(t->a);
     g = find_diag(t,
                   "c.csv has no column for any metric; metrics are revenue, units, rate, score_m");
     done(t);
-    write_file("d.csv", "");
+    tmpdir_write("d.csv", "");
     t = load("actuals \"d.csv\"\n");
     assert_null(t->a);
     find_diag(t, "empty file: a header row is expected");
     done(t);
-    write_file("e.csv", "date,rep,revenue,rep\n");
+    tmpdir_write("e.csv", "date,rep,revenue,rep\n");
     t = load("actuals \"e.csv\"\n");
     assert_null(t->a);
     find_diag(t, "column 'rep' appears twice in the header (columns 2 and 4)");
@@ -562,7 +540,7 @@ static void test_big_values_exact(void **state)
     (void)state;
     /* 9,000,000.5 does not fit 64 bits at 12 decimals; three of them
      * overflow any 64-bit sum; the total is still exact */
-    write_file("a.csv", "date,rep,revenue\n"
+    tmpdir_write("a.csv", "date,rep,revenue\n"
                         "2027-02-01,zhang,9000000.5\n"
                         "2027-02-01,zhang,9000000.5\n"
                         "2027-02-01,zhang,9000000.5\n"
@@ -581,7 +559,7 @@ static void test_big_values_exact(void **state)
 static void test_sum_bound(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue\n"
+    tmpdir_write("a.csv", "date,rep,revenue\n"
                         "2027-02-01,zhang,100000000000000000000000000\n"
                         "2027-02-01,zhang,-100000000000000000000000000\n");
     T *t = load("actuals \"a.csv\"\n");
@@ -594,10 +572,10 @@ static void test_sum_bound(void **state)
 static void test_command_line_files_replace(void **state)
 {
     (void)state;
-    write_file("plan.csv", "d,r,amount\n2027-02-01,zhang,1\n");
-    write_file("cli.csv", "d,r,amount\n2027-02-01,li,10\n2027-03-01,sun,20\n");
-    write_file("cli2.csv", "d,r,amount\n2027-03-01,sun,5\n");
-    write_file("other.csv", "not read\n");
+    tmpdir_write("plan.csv", "d,r,amount\n2027-02-01,zhang,1\n");
+    tmpdir_write("cli.csv", "d,r,amount\n2027-02-01,li,10\n2027-03-01,sun,20\n");
+    tmpdir_write("cli2.csv", "d,r,amount\n2027-03-01,sun,5\n");
+    tmpdir_write("other.csv", "not read\n");
     char p1[512], p2[512];
     snprintf(p1, sizeof p1, "%s/cli.csv", tmpdir);
     snprintf(p2, sizeof p2, "%s/cli2.csv", tmpdir);
@@ -627,8 +605,8 @@ static void test_command_line_files_replace(void **state)
 static void test_several_plan_files(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue\n2027-02-01,zhang,1\n");
-    write_file("b.csv", "month,region,revenue\n2027-03,east,2\n");
+    tmpdir_write("a.csv", "date,rep,revenue\n2027-02-01,zhang,1\n");
+    tmpdir_write("b.csv", "month,region,revenue\n2027-03,east,2\n");
     T *t = load("actuals \"a.csv\"\nactuals \"b.csv\"\n");
     assert_non_null(t->a);
     assert_sum(t, "revenue", NULL, 0, 11, "3");
@@ -641,12 +619,12 @@ static void test_several_plan_files(void **state)
 static void test_last_month(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue\n2026-05-01,zhang,1\n2027-06-01,zhang,\n");
+    tmpdir_write("a.csv", "date,rep,revenue\n2026-05-01,zhang,1\n2027-06-01,zhang,\n");
     T *t = load("actuals \"a.csv\"\n");
     assert_non_null(t->a);
     assert_int_equal(act_last_month(t->a), -1); /* outside the year; a blank value */
     done(t);
-    write_file("b.csv", "date,rep,revenue\n2027-06-01,zhang,0\n2027-02-01,zhang,1\n");
+    tmpdir_write("b.csv", "date,rep,revenue\n2027-06-01,zhang,0\n2027-02-01,zhang,1\n");
     t = load("actuals \"b.csv\"\n");
     assert_int_equal(act_last_month(t->a), 4);
     done(t);
@@ -655,7 +633,7 @@ static void test_last_month(void **state)
 static void test_pseudo_member(void **state)
 {
     (void)state;
-    write_file("a.csv", "date,rep,revenue\n2027-02-01,zhang,1\n");
+    tmpdir_write("a.csv", "date,rep,revenue\n2027-02-01,zhang,1\n");
     T *t = load("actuals \"a.csv\"\n");
     Member reserve = *member(t, "team_a");
     reserve.pseudo = true;
@@ -678,9 +656,9 @@ static void test_order_independent(void **state)
         strcat(strcat(a, rows[i]), "\n");
         strcat(strcat(i % 2 ? b : c, rows[4 - i]), "\n");
     }
-    write_file("a.csv", a);
-    write_file("b.csv", b);
-    write_file("c.csv", c);
+    tmpdir_write("a.csv", a);
+    tmpdir_write("b.csv", b);
+    tmpdir_write("c.csv", c);
     T *t1 = load("actuals \"a.csv\"\n");
     T *t2 = load("actuals \"b.csv\"\nactuals \"c.csv\"\n");
     const char *mems[] = {"zhang",  "li",    "zhao", "sun",   "zhou",
@@ -717,8 +695,8 @@ static void test_many_members(void **state)
     }
     fclose(r);
     fclose(c);
-    write_file("roster.csv", roster);
-    write_file("a.csv", csv);
+    tmpdir_write("roster.csv", roster);
+    tmpdir_write("a.csv", csv);
     free(roster);
     free(csv);
     T *t = load_with("dimension staff levels branch > squad > seller from \"roster.csv\" "
@@ -783,7 +761,7 @@ static char *outcome(T *t)
 /* The outcome of loading csv as a.csv with SALESPLAN_THREADS=threads. */
 static char *outcome_with(const char *csv, bool lenient, const char *threads)
 {
-    write_file("a.csv", csv);
+    tmpdir_write("a.csv", csv);
     const char *was = getenv("SALESPLAN_THREADS");
     char *saved = was ? strdup(was) : NULL;
     setenv("SALESPLAN_THREADS", threads, 1);

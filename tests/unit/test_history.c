@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,44 +30,26 @@
 
 /* ---- helpers ---- */
 
-static char tmpdir[64];
 static int file_counter;
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/test_history_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return tmpdir_make("test_history");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(tmpdir);
-    if (!d)
-        return -1;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
+    return tmpdir_remove();
 }
 
 /* Writes text (n bytes) to a new file in tmpdir; returns its path (static). */
 static const char *write_file_n(const char *text, size_t n)
 {
-    static char path[512];
-    snprintf(path, sizeof path, "%s/h%d.csv", tmpdir, ++file_counter);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, n, f), n);
-    assert_int_equal(fclose(f), 0);
-    return path;
+    char name[32];
+    snprintf(name, sizeof name, "h%d.csv", ++file_counter);
+    return tmpdir_write_n(name, text, n);
 }
 
 static const char *write_file(const char *text)

@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -29,41 +31,17 @@
 
 #include "check/check_int.h"
 
-static char tmpdir[64];
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/test_roster_image_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return tmpdir_make("test_roster_image");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(tmpdir);
-    if (!d)
-        return -1;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
-}
-
-static void write_file(const char *name, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
+    return tmpdir_remove();
 }
 
 #define ROSTER                                                                                     \
@@ -185,7 +163,7 @@ static void same_members(const T *ta, const T *tb)
 static void test_second_check_makes_the_same_members(void **state)
 {
     (void)state;
-    write_file("roster.csv", ROSTER);
+    tmpdir_write("roster.csv", ROSTER);
     RosterImages *ri = roster_images_new();
     T *a = check(ri, DECL);
     assert_int_equal(a->d.nerrors + a->d.nwarnings, 0);
@@ -210,10 +188,10 @@ static void test_second_check_makes_the_same_members(void **state)
 static void test_changed_file_is_read_again(void **state)
 {
     (void)state;
-    write_file("roster.csv", ROSTER);
+    tmpdir_write("roster.csv", ROSTER);
     RosterImages *ri = roster_images_new();
     done(check(ri, DECL));
-    write_file("roster.csv", ROSTER "north,t3,qian,6600,\n");
+    tmpdir_write("roster.csv", ROSTER "north,t3,qian,6600,\n");
     T *t = check(ri, DECL);
     counts(ri, 0, 2);
     assert_non_null(strmap_get(&org(t)->by_name, "qian"));
@@ -229,7 +207,7 @@ static void test_changed_file_is_read_again(void **state)
     snprintf(path, sizeof path, "%s/roster.csv", tmpdir);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
-    write_file("roster.csv", ROSTER "north,t3,sunn,6600,\n");
+    tmpdir_write("roster.csv", ROSTER "north,t3,sunn,6600,\n");
     struct timespec times[2] = {st.st_atim, st.st_mtim};
     assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
     t = check(ri, DECL);
@@ -244,7 +222,7 @@ static void test_changed_file_is_read_again(void **state)
 static void test_changed_declaration_is_read_again(void **state)
 {
     (void)state;
-    write_file("roster.csv", ROSTER);
+    tmpdir_write("roster.csv", ROSTER);
     RosterImages *ri = roster_images_new();
     done(check(ri, DECL));
     T *t = check(ri, "dimension org levels region > team > rep from \"roster.csv\" "
@@ -267,7 +245,7 @@ static void test_changed_declaration_is_read_again(void **state)
 static void test_no_image_of_a_roster_with_diagnostics(void **state)
 {
     (void)state;
-    write_file("roster.csv", ROSTER "north,t3,zhao,6600,\n"); /* zhao twice */
+    tmpdir_write("roster.csv", ROSTER "north,t3,zhao,6600,\n"); /* zhao twice */
     RosterImages *ri = roster_images_new();
     for (int i = 0; i < 3; i++) {
         T *t = check(ri, DECL);
@@ -281,7 +259,7 @@ static void test_no_image_of_a_roster_with_diagnostics(void **state)
 static void test_missing_file_is_reported_once(void **state)
 {
     (void)state;
-    write_file("roster.csv", ROSTER);
+    tmpdir_write("roster.csv", ROSTER);
     RosterImages *ri = roster_images_new();
     done(check(ri, DECL));
     char path[512];
@@ -311,7 +289,7 @@ static void test_file_changed_during_the_read_is_not_kept(void **state)
 {
     (void)state;
     for (int rewrite = 0; rewrite < 2; rewrite++) {
-        write_file("roster.csv", ROSTER);
+        tmpdir_write("roster.csv", ROSTER);
         T *t = check(NULL, DECL);
         RosterImages *ri = roster_images_new();
         t->p->rosters = ri;
@@ -320,7 +298,7 @@ static void test_file_changed_during_the_read_is_not_kept(void **state)
         assert_int_equal(rs_roster_key(&r, dim_decl(t), &k), 0);
         assert_non_null(k.text);
         if (rewrite)
-            write_file("roster.csv", ROSTER "north,t3,wu,6600,\n");
+            tmpdir_write("roster.csv", ROSTER "north,t3,wu,6600,\n");
         rs_roster_keep(&r, &k, org(t));
         rs_roster_key_free(&k);
         assert_int_equal(images(ri), rewrite ? 0 : 1);

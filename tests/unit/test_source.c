@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,43 +33,17 @@
 
 /* ---- files ---- */
 
-static char tmpdir[64];
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmpdir, "/tmp/test_source_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return tmpdir_make("test_source");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(tmpdir);
-    if (!d)
-        return -1;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    return rmdir(tmpdir);
-}
-
-/* Writes tmpdir/name and returns its path (a static buffer). */
-static const char *write_file(const char *name, const char *text)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
-    return path;
+    return tmpdir_remove();
 }
 
 /* ---- an in-memory source: rows "a|b|c", a weight per data row ---- */
@@ -227,7 +203,7 @@ static void assert_num(Num v, const char *want)
 static void test_csv_rows(void **state)
 {
     (void)state;
-    const char *path = write_file("a.csv", "date,rep\n\"x,1\",\"a\"\"b\"\n\nlast,row");
+    const char *path = tmpdir_write("a.csv", "date,rep\n\"x,1\",\"a\"\"b\"\n\nlast,row");
     char *err = NULL;
     RowSource *s = src_open(path, "shown.csv", &err);
     assert_non_null(s);
@@ -255,7 +231,7 @@ static void test_csv_rows(void **state)
 static void test_csv_errors_and_lines(void **state)
 {
     (void)state;
-    const char *path = write_file("bad.csv", "a,b\n1,2\nx,\"y\"z\n");
+    const char *path = tmpdir_write("bad.csv", "a,b\n1,2\nx,\"y\"z\n");
     RowSource *s = src_open(path, "bad.csv", NULL);
     SrcRow r;
     assert_int_equal(src_header(s, &r), 1);
@@ -311,7 +287,7 @@ static void test_csv_split_parts(void **state)
     buf_puts(&text, "h1,h2\n");
     for (int i = 0; i < 500; i++)
         buf_printf(&text, i % 7 ? "%d,v%d\n" : "%d,\"multi\nline %d\"\n", i, i);
-    const char *path = write_file("big.csv", buf_cstr(&text));
+    const char *path = tmpdir_write("big.csv", buf_cstr(&text));
     buf_free(&text);
     for (int n = 1; n <= 16; n++) {
         RowSource *whole = src_open(path, "big.csv", NULL), *s = src_open(path, "big.csv", NULL);
@@ -338,7 +314,7 @@ static void test_csv_split_parts(void **state)
 static void test_signatures(void **state)
 {
     (void)state;
-    const char *path = write_file("s.csv", "a\n1\n");
+    const char *path = tmpdir_write("s.csv", "a\n1\n");
     char p[512];
     snprintf(p, sizeof p, "%s", path);
     Buf one = {0}, two = {0}, three = {0};
@@ -346,7 +322,7 @@ static void test_signatures(void **state)
     src_signature_at(p, &two);
     assert_string_equal(buf_cstr(&one), buf_cstr(&two));
     assert_non_null(strstr(buf_cstr(&one), p));
-    write_file("s.csv", "a\n1\n2\n"); /* another size */
+    tmpdir_write("s.csv", "a\n1\n2\n"); /* another size */
     src_signature_at(p, &three);
     assert_string_not_equal(buf_cstr(&one), buf_cstr(&three));
     one.len = 0;
@@ -437,7 +413,7 @@ static void test_memory_source_into_history(void **state)
 static void test_rebind(void **state)
 {
     (void)state;
-    write_file("r.csv", "date,rep,revenue\n2027-02-01,zhang,5\n");
+    tmpdir_write("r.csv", "date,rep,revenue\n2027-02-01,zhang,5\n");
     T *t1 = plan("actuals \"r.csv\"\n"), *t2 = plan("actuals \"r.csv\"\nlet x = 1\n");
     T *t3 = plan("metric extra money\n");
     bool none;
@@ -464,7 +440,7 @@ static void test_rebind(void **state)
 static void test_mapping_lookups(void **state)
 {
     (void)state;
-    write_file("m.csv", "x\n");
+    tmpdir_write("m.csv", "x\n");
     T *t = plan("actuals \"m.csv\" { rep = rep_id  revenue = \"金额\"  rep = other  rvenue = y }\n");
     const Node *mp = first_decl(t, N_ACTUALS)->d;
     assert_string_equal(map_column(mp, "rep"), "rep_id"); /* the first entry counts */
@@ -490,7 +466,7 @@ static void test_mapping_lookups(void **state)
 static void test_history_spec(void **state)
 {
     (void)state;
-    write_file("h.csv", "x\n");
+    tmpdir_write("h.csv", "x\n");
     T *t = plan("history sales = \"h.csv\" { month = 月份  sales = 金额  rep = rep_id  "
                 "quarter = q }\n");
     const Node *decl = first_decl(t, N_HISTORY);
