@@ -340,11 +340,20 @@ static int locked_like_weights(const Alloc *X, int ai, Member **kids, int n, Num
     return 0;
 }
 
+/* The allocation a `like X` split copies, made once (NULL after
+ * reporting). */
+static Alloc *like_target(Engine *en, SplitInfo *si)
+{
+    if (!si->like_alloc)
+        si->like_alloc = alloc_get(en, si->like);
+    return si->like_alloc;
+}
+
 /* `like X`: the children's weights are X's values for them. */
 static int like_weights(Engine *en, Alloc *A, SplitInfo *si, Member **kids, int n, Num *w)
 {
     (void)A;
-    Alloc *X = si->like_alloc ? si->like_alloc : (si->like_alloc = alloc_get(en, si->like));
+    Alloc *X = like_target(en, si);
     if (!X)
         return -1;
     int ai = al_axis_of(X, si->dim);
@@ -732,7 +741,7 @@ static int like_known(Engine *en, const Alloc *A, const Axis *ax, SplitInfo *si,
     if (!g->ctx->discard || !g->last || g->n == 0 || ast_split_form(si->spec) != SPLIT_LIKE ||
         ax->dim->is_time || ctx_months(A, g->ctx, months) != 0)
         return 0; /* no months in the context: every child is active */
-    if (!si->like_alloc && !(si->like_alloc = alloc_get(en, si->like)))
+    if (!like_target(en, si))
         return -1; /* as like_weights would */
     Member ***slot = like_slot(en, si, g);
     return slot && *slot == g->kids;

@@ -352,18 +352,23 @@ static inline const void *moved(const void *p, const void *from, size_t n, void 
 static void copy_map(StrMap *dst, const StrMap *src, const RosterImage *im, char *strs,
                      void *vals_to, const void *vals_from, size_t vals_n)
 {
-    *dst = (StrMap){0};
-    if (!src->cap)
-        return;
-    dst->cap = src->cap;
-    dst->count = src->count;
-    dst->keys = xmalloc(src->cap * sizeof *dst->keys);
-    dst->vals = xmalloc(src->cap * sizeof *dst->vals);
-    dst->hashes = xmalloc(src->cap * sizeof *dst->hashes);
-    memcpy(dst->hashes, src->hashes, src->cap * sizeof *dst->hashes);
+    same_slots(dst, src);
     for (size_t i = 0; i < src->cap; i++) {
         dst->keys[i] = moved(src->keys[i], im->strs, im->nstrs, strs);
         dst->vals[i] = (void *)moved(src->vals[i], vals_from, vals_n, vals_to);
+    }
+}
+
+/* n attributes of the image copied to dst, their strings moved to strs,
+ * at the new plan's `from`. */
+static void copy_attrs(Attr *dst, const Attr *src, size_t n, const RosterImage *im, char *strs,
+                       Loc at)
+{
+    for (size_t k = 0; k < n; k++) {
+        dst[k] = src[k];
+        dst[k].name = moved(src[k].name, im->strs, im->nstrs, strs);
+        dst[k].text = moved(src[k].text, im->strs, im->nstrs, strs);
+        dst[k].loc = at;
     }
 }
 
@@ -384,18 +389,8 @@ bool rs_roster_made(R *r, const RosterKey *key, Dim *d, Loc at)
     Attr *attrs = arena_alloc(ar, (im->nattrs + 1) * sizeof *attrs);
     Attr *firsts = arena_alloc(ar, (im->nfirsts + 1) * sizeof *firsts);
     size_t ms = im->n * sizeof *mem, as = im->nattrs * sizeof *attrs;
-    for (size_t k = 0; k < im->nattrs; k++) {
-        attrs[k] = im->attrs[k];
-        attrs[k].name = moved(im->attrs[k].name, im->strs, im->nstrs, strs);
-        attrs[k].text = moved(im->attrs[k].text, im->strs, im->nstrs, strs);
-        attrs[k].loc = at;
-    }
-    for (size_t k = 0; k < im->nfirsts; k++) {
-        firsts[k] = im->firsts[k];
-        firsts[k].name = moved(im->firsts[k].name, im->strs, im->nstrs, strs);
-        firsts[k].text = moved(im->firsts[k].text, im->strs, im->nstrs, strs);
-        firsts[k].loc = at;
-    }
+    copy_attrs(attrs, im->attrs, im->nattrs, im, strs, at);
+    copy_attrs(firsts, im->firsts, im->nfirsts, im, strs, at);
     d->cap = im->n ? im->n : 1;
     d->members = xrealloc(d->members, d->cap * sizeof *d->members);
     for (size_t i = 0; i < im->n; i++) {
