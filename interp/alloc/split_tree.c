@@ -163,13 +163,13 @@ static int64_t active_months_of(Engine *en, const Member *m)
 }
 
 /* Warns about the rows of a history that name members the plan does not
- * have (the first few by name). */
+ * have (the first few by name), unless an earlier engine did. */
 static void warn_unknown(Engine *en, const Node *decl, const History *h)
 {
     const char *const *names;
     int n;
     long rows = hist_unknown(h, &names, &n);
-    if (!rows)
+    if (!rows || en->told)
         return;
     Buf b = {0};
     for (int i = 0; i < n; i++)

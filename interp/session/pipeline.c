@@ -266,7 +266,8 @@ static bool stage_splits(Session *S)
         alloc_check_weeks(&en);
         alloc_engine_free(&en);
     }
-    return !S->d.nerrors && session_years_splits(S);
+    bool ok = !S->d.nerrors;
+    return session_years_splits(S) && ok; /* every year's errors, as `run` finds them */
 }
 
 /* --as-of YYYY-MM: a month of the plan's fiscal year; or a day or a week

@@ -54,12 +54,25 @@ static Loc first_loc(const Session *S, Loc at)
     return (Loc){0};
 }
 
-/* A later year's errors, reported with their year. */
+/* Whether S already reports error G of a later year at the same place. */
+static bool reported(const Session *S, const Diag *g, Loc at)
+{
+    for (size_t i = 0; i < S->d.n; i++) {
+        const Diag *h = &S->d.v[i];
+        if (h->level == DIAG_ERROR && h->loc.src == at.src && h->loc.line == at.line &&
+            h->loc.col == at.col && strcmp(h->msg, g->msg) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A later year's errors, reported with their year; an error an earlier
+ * year reported at the same place, in the same words, only once. */
 static void move_errors(Session *S, Session *W)
 {
     for (size_t i = 0; i < W->d.n; i++) {
         const Diag *g = &W->d.v[i];
-        if (g->level != DIAG_ERROR)
+        if (g->level != DIAG_ERROR || reported(S, g, first_loc(S, g->loc)))
             continue; /* its warnings are the first year's */
         diag_error(&S->d, first_loc(S, g->loc), "%s", g->msg);
         for (size_t j = 0; j < g->nnotes; j++)
@@ -114,9 +127,11 @@ bool session_years_build(Session *S)
     return true;
 }
 
+/* Every later year's splits are checked, even after an error in an
+ * earlier year: `check` reports what `run` would. */
 bool session_years_splits(Session *S)
 {
-    for (int k = 0; k < S->nworlds && !S->d.nerrors; k++) {
+    for (int k = 0; k < S->nworlds; k++) {
         session_run(S->worlds[k], SESSION_SPLITS);
         move_errors(S, S->worlds[k]);
     }
