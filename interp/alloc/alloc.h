@@ -106,6 +106,7 @@ typedef struct Engine {
     bool told;                /* an earlier engine of the session gave the data's warnings */
     StrMap by_metric;         /* metric name -> SplitList */
     StrMap full;              /* metric name -> its allocation without cuts */
+    Alloc *last_full;         /* the one of full found last (NULL, or stale: look again) */
     const Dim **activity_dim; /* whether a dimension has start/end, once each */
     bool *activity;
     int nactivity;

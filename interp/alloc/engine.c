@@ -375,8 +375,14 @@ static bool same_cuts(const Alloc *A, const int *cuts)
 /* The allocation made before for these cuts (NULL: the full one), or NULL. */
 static Alloc *cached_alloc(Engine *en, const Node *metric, const int *cuts)
 {
-    if (!cuts)
-        return strmap_get(&en->full, metric->name); /* the common case */
+    if (!cuts) { /* the common case, often for the metric asked for last */
+        Alloc *A = en->last_full;
+        if (A && A->metric == metric && !A->stale)
+            return A;
+        if ((A = strmap_get(&en->full, metric->name)) != NULL)
+            en->last_full = A;
+        return A;
+    }
     for (int i = 0; i < en->nallocs; i++)
         if (en->allocs[i]->metric == metric && !en->allocs[i]->stale &&
             same_cuts(en->allocs[i], cuts))

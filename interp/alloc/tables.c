@@ -94,14 +94,41 @@ static size_t bottom_up_axes(Alloc *A, const TgtReader *t)
     return n;
 }
 
+/* The members a level column named lately, by their text: a source's rows
+ * come in runs of one rep, and a month column has twelve texts. */
+#define TEXT_SEEN 16
+typedef struct {
+    char text[TEXT_SEEN][24]; /* "": an empty entry */
+    Member *m[TEXT_SEEN];
+} TextSeen;
+
+/* member_by_text through the column's entries (a text that names no member,
+ * or several, is never kept). */
+static Member *member_seen(TextSeen *ts, const Axis *ax, const char *text, int start_month)
+{
+    size_t n = strlen(text), h = n;
+    for (size_t i = 0; i < n; i++)
+        h = h * 31 + (unsigned char)text[i];
+    h %= TEXT_SEEN;
+    if (ts->m[h] && strcmp(ts->text[h], text) == 0)
+        return ts->m[h];
+    Member *m = member_by_text(ax->dim, ax->sl[0], text, start_month);
+    if (m && m != &member_ambiguous && n < sizeof ts->text[h]) {
+        memcpy(ts->text[h], text, n + 1);
+        ts->m[h] = m;
+    }
+    return m;
+}
+
 /* Adds the row tgt_next gave (texts: its level columns) to its cell: 0, or
  * -1 after reporting. */
-static int bottom_up_row(Engine *en, Alloc *A, TgtReader *t, const char **texts, const Node *decl)
+static int bottom_up_row(Engine *en, Alloc *A, TgtReader *t, const char **texts, const Node *decl,
+                         TextSeen *seen)
 {
     size_t c = 0;
     for (int i = 0; i < A->nax; i++) {
         const Axis *ax = &A->ax[i];
-        Member *m = member_by_text(ax->dim, ax->sl[0], texts[i], en->p->sym->start_month);
+        Member *m = member_seen(&seen[i], ax, texts[i], en->p->sym->start_month);
         const char *level = ax->dim->levels[ax->sl[0]].name;
         if (m == &member_ambiguous) {
             tgt_row_error(t,
@@ -132,9 +159,11 @@ int al_bottom_up(Engine *en, Alloc *A, const Node *decl)
     A->ncells = bottom_up_axes(A, t);
     A->exact = xcalloc(A->ncells, sizeof *A->exact);
     const char *texts[ALLOC_MAX_AXES];
+    TextSeen *seen = xcalloc(ALLOC_MAX_AXES, sizeof *seen);
     int rc;
-    while ((rc = tgt_next(t, texts)) == 1 && bottom_up_row(en, A, t, texts, decl) == 0)
+    while ((rc = tgt_next(t, texts)) == 1 && bottom_up_row(en, A, t, texts, decl, seen) == 0)
         ;
+    free(seen);
     tgt_close(t);
     if (rc != 0) {
         en->p->data_error = true;

@@ -359,10 +359,39 @@ static NumStatus literal_value(const char *s, const Literal *lit, u128 *out)
     return NUM_OK;
 }
 
+/* The common literal, without scan_literal: 1 to 18 digits, at most 12 of
+ * them after a point between digits ("1234.56"). */
+static bool parse_plain(const char *s, size_t len, Num *out)
+{
+    uint64_t v = 0;
+    int nd = 0, nf = 0;
+    bool point = false;
+    if (len == 0 || len > 19)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d <= 9) {
+            v = v * 10 + d;
+            nd++;
+            nf += point;
+        } else if (s[i] == '.' && !point && nd > 0 && i + 1 < len) {
+            point = true;
+        } else {
+            return false;
+        }
+    }
+    if (nd > 18 || nf > NUM_DECIMALS)
+        return false;
+    out->v = (i128)((u128)v * pow10_64[NUM_DECIMALS - nf]);
+    return true;
+}
+
 NumStatus num_parse(const char *s, size_t len, Num *out)
 {
     Literal lit;
     u128 m;
+    if (parse_plain(s, len, out))
+        return NUM_OK;
     if (!scan_literal(s, len, &lit))
         return NUM_SYNTAX;
     NumStatus st = literal_value(s, &lit, &m);
@@ -456,9 +485,15 @@ NumStatus num_round(Num x, Num step, NumRound mode, Num *out)
     if (step.v <= 0)
         return NUM_SYNTAX;
     bool neg = x.v < 0;
-    u128 m = mag(x.v), d = (u128)step.v;
-    u128 q = m / d;
-    if (round_away(q, m % d, d, neg, mode))
+    u128 m = mag(x.v), d = (u128)step.v, q, r;
+    if (m <= UINT64_MAX && d <= UINT64_MAX) { /* 64-bit division, which is fast */
+        q = (uint64_t)m / (uint64_t)d;
+        r = (uint64_t)m % (uint64_t)d;
+    } else {
+        q = m / d;
+        r = m % d;
+    }
+    if (round_away(q, r, d, neg, mode))
         q++; /* q <= 2^127 / d, so no wrap */
     if (q > MAG_MAX / d)
         return NUM_OVERFLOW;

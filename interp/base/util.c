@@ -59,7 +59,8 @@ struct ArenaBlock {
 
 #define ARENA_BLOCK 65536
 
-void *arena_alloc(Arena *a, size_t n)
+/* n bytes of a's current block (a new one when they do not fit), not zeroed. */
+static void *arena_take(Arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     ArenaBlock *b = a->head;
@@ -78,13 +79,17 @@ void *arena_alloc(Arena *a, size_t n)
     }
     void *p = b->data + b->used;
     b->used += n;
-    memset(p, 0, n);
     return p;
+}
+
+void *arena_alloc(Arena *a, size_t n)
+{
+    return memset(arena_take(a, n), 0, n);
 }
 
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = arena_take(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;

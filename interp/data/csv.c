@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -959,66 +960,138 @@ static size_t find_cut(const unsigned char *s, size_t i, size_t n, unsigned long
     return n;
 }
 
-/* Where csv_split is: the bytes [from, to) cut into n ranges, out[0..k)
- * started, the quotes and line feeds counted so far. */
+/* The count of a piece [from, to) of a file: its '"' and '\n' bytes, and
+ * where reading it ended (before to: the file is shorter than it was). */
 typedef struct {
-    long long from, to;
-    int n, k; /* the cut looked for: between ranges k - 1 and k */
+    int fd;
+    long long from, to, end;
     unsigned long long quotes;
-    long line;
-    CsvRange *out;
-} Splitter;
+    long lines;
+    int err; /* errno of a read error, else 0 */
+    pthread_t tid;
+    bool tid_ok; /* counted by a thread of its own */
+} Count;
 
-/* Finds the cuts in the block buf[0..len) read at input offset pos. */
-static void cut_block(Splitter *sp, const unsigned char *buf, size_t len, long long pos)
+static void *count_piece(void *arg)
 {
-    long long span = sp->to - sp->from;
-    for (size_t i = 0; i < len && sp->k < sp->n;) {
-        int k = sp->k, n = sp->n;
-        long long target = sp->from + span / n * k + span % n * k / n;
-        if (pos + (long long)i < target) {
-            size_t m = target - pos < (long long)len ? (size_t)(target - pos) : len;
-            count_quotes_lines(buf + i, m - i, &sp->quotes, &sp->line);
-            i = m;
+    Count *c = arg;
+    unsigned char *buf = xmalloc(SPLIT_BLOCK);
+    long long pos = c->from;
+    while (pos < c->to) {
+        size_t want =
+            (unsigned long long)(c->to - pos) < SPLIT_BLOCK ? (size_t)(c->to - pos) : SPLIT_BLOCK;
+        ssize_t got = pread(c->fd, buf, want, (off_t)pos);
+        if (got < 0 && errno == EINTR)
             continue;
-        }
-        bool found;
-        i = find_cut(buf, i, len, &sp->quotes, &sp->line, &found);
-        if (found) {
-            sp->out[k - 1].length = pos + (long long)i - sp->out[k - 1].offset;
-            sp->out[sp->k++] = (CsvRange){pos + (long long)i, 0, sp->line};
-        }
+        if (got < 0)
+            c->err = errno;
+        if (got <= 0)
+            break;
+        count_quotes_lines(buf, (size_t)got, &c->quotes, &c->lines);
+        pos += got;
     }
+    c->end = pos;
+    free(buf);
+    return NULL;
+}
+
+/* Adds the quotes and line feeds of [from, to) to *quotes and *lines,
+ * counted in n pieces at once (a piece whose thread cannot start is
+ * counted here).  Returns where the counting ended: to, or earlier when
+ * the file is shorter; -1 with errno set after a read error. */
+static long long count_range(int fd, long long from, long long to, int n,
+                             unsigned long long *quotes, long *lines)
+{
+    if (n < 1 || to - from < (long long)SPLIT_BLOCK * n)
+        n = 1; /* not worth a thread */
+    Count *c = xcalloc((size_t)n, sizeof *c);
+    long long span = to - from;
+    for (int k = 0; k < n; k++) {
+        c[k] = (Count){.fd = fd,
+                       .from = from + span / n * k,
+                       .to = k + 1 < n ? from + span / n * (k + 1) : to};
+        c[k].tid_ok = k > 0 && pthread_create(&c[k].tid, NULL, count_piece, &c[k]) == 0;
+    }
+    for (int k = 0; k < n; k++)
+        if (!c[k].tid_ok)
+            count_piece(&c[k]);
+    for (int k = 1; k < n; k++)
+        if (c[k].tid_ok)
+            pthread_join(c[k].tid, NULL);
+    long long end = to;
+    int err = 0;
+    for (int k = 0; k < n && end == to && !err; k++) { /* the pieces in order, up to a short one */
+        *quotes += c[k].quotes;
+        *lines += c[k].lines;
+        err = c[k].err;
+        if (c[k].end < c[k].to)
+            end = c[k].end;
+    }
+    free(c);
+    if (err)
+        errno = err;
+    return err ? -1 : end;
+}
+
+/* Reads from pos up to to until the first '\n' at even quote parity:
+ * returns the offset after it (*found), or where the input ended; -1 with
+ * errno set after a read error. */
+static long long next_cut(int fd, long long pos, long long to, unsigned long long *quotes,
+                          long *lines, bool *found)
+{
+    unsigned char buf[4096];
+    *found = false;
+    while (pos < to) {
+        size_t want = (unsigned long long)(to - pos) < sizeof buf ? (size_t)(to - pos) : sizeof buf;
+        ssize_t got = pread(fd, buf, want, (off_t)pos);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            break;
+        size_t i = find_cut(buf, 0, (size_t)got, quotes, lines, found);
+        pos += (long long)i;
+        if (*found)
+            break;
+    }
+    return pos;
 }
 
 int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *out)
 {
-    unsigned char *buf = xmalloc(SPLIT_BLOCK);
-    Splitter sp = {from, to < from ? from : to, n, 1, 0, line, out};
-    long long pos = from, stop = sp.to; /* pos: input offset of buf[0] */
+    if (to < from)
+        to = from;
+    long long span = to - from, pos = from, stop = to; /* counted up to pos */
+    unsigned long long quotes = 0;
+    int k = 1;
     out[0] = (CsvRange){from, 0, line};
-    while (sp.k < n && pos < sp.to) {
-        size_t want =
-            (unsigned long long)(sp.to - pos) < SPLIT_BLOCK ? (size_t)(sp.to - pos) : SPLIT_BLOCK;
-        ssize_t got = pread(fd, buf, want, (off_t)pos);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            free(buf);
-            return -1;
+    for (; k < n; k++) {
+        long long target = from + span / n * k + span % n * k / n;
+        bool found = false;
+        if (pos < target) { /* else the last cut is past this one's place */
+            long long at = count_range(fd, pos, target, n, &quotes, &line);
+            if (at < 0)
+                return -1;
+            if (at < target) { /* the file is shorter than it was */
+                stop = at;
+                break;
+            }
+            pos = target;
         }
-        if (got == 0) { /* the file is shorter than it was */
+        if ((pos = next_cut(fd, pos, to, &quotes, &line, &found)) < 0)
+            return -1;
+        if (!found) { /* the end of the input: this and later ranges are empty */
             stop = pos;
             break;
         }
-        cut_block(&sp, buf, (size_t)got, pos);
-        pos += got;
+        out[k - 1].length = pos - out[k - 1].offset;
+        out[k] = (CsvRange){pos, 0, line};
     }
-    for (int k = sp.k; k < n; k++) { /* no cut found: empty ranges at the end */
+    for (; k < n; k++) { /* no cut found: empty ranges at the end */
         out[k - 1].length = stop - out[k - 1].offset;
-        out[k] = (CsvRange){stop, 0, sp.line};
+        out[k] = (CsvRange){stop, 0, line};
     }
     out[n - 1].length = stop - out[n - 1].offset;
-    free(buf);
     return 0;
 }

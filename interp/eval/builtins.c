@@ -102,7 +102,7 @@ const Builtin eval_builtins[] = {
 const Builtin *eval_builtin(const char *name)
 {
     for (const Builtin *b = eval_builtins; b->name; b++)
-        if (strcmp(b->name, name) == 0)
+        if (b->name[0] == name[0] && strcmp(b->name, name) == 0)
             return b;
     return NULL;
 }

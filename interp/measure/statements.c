@@ -260,6 +260,7 @@ static int show_incentive(const Stmt *st, const Node *inc)
     render_sheet_col(&b, 0, "period", false);
     render_sheet_col(&b, 1, r.lv->name, false);
     render_sheet_col_name(&b, 1);
+    render_sheet_reserve(&b, (size_t)r.nper * (r.nmem + 1)); /* a total row per period */
     int *order = line_order(&r);
     for (int j = 0; j < r.nlines; j++) {
         render_sheet_col(&b, 2 + (size_t)j, r.lines[order[j]]->name, true);

@@ -241,18 +241,24 @@ void render_sheet_col_text(RenderSheet *b, size_t c)
     b->json_num[c] = false;
 }
 
+void render_sheet_reserve(RenderSheet *b, size_t rows)
+{
+    if (rows <= b->cap)
+        return;
+    b->cap = rows;
+    b->text = xrealloc(b->text, b->cap * b->ncols * sizeof *b->text);
+    b->plain = xrealloc(b->plain, b->cap * b->ncols * sizeof *b->plain);
+    b->label = xrealloc(b->label, b->cap * b->ncols * sizeof *b->label);
+    b->style = xrealloc(b->style, b->cap * b->ncols);
+    b->words = xrealloc(b->words, b->cap * b->ncols);
+    b->kind = xrealloc(b->kind, b->cap * b->ncols);
+    b->total = xrealloc(b->total, b->cap * sizeof *b->total);
+}
+
 void render_sheet_row(RenderSheet *b, bool total)
 {
-    if (b->nrows == b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 64;
-        b->text = xrealloc(b->text, b->cap * b->ncols * sizeof *b->text);
-        b->plain = xrealloc(b->plain, b->cap * b->ncols * sizeof *b->plain);
-        b->label = xrealloc(b->label, b->cap * b->ncols * sizeof *b->label);
-        b->style = xrealloc(b->style, b->cap * b->ncols);
-        b->words = xrealloc(b->words, b->cap * b->ncols);
-        b->kind = xrealloc(b->kind, b->cap * b->ncols);
-        b->total = xrealloc(b->total, b->cap * sizeof *b->total);
-    }
+    if (b->nrows == b->cap)
+        render_sheet_reserve(b, b->cap ? 2 * b->cap : 64);
     size_t r = b->nrows++;
     for (size_t c = 0; c < b->ncols; c++) {
         b->text[r * b->ncols + c] = "";
@@ -269,7 +275,8 @@ void render_sheet_set(RenderSheet *b, size_t c, const char *text, const char *pl
 {
     size_t k = (b->nrows - 1) * b->ncols + c;
     b->text[k] = arena_strdup(&b->doc->arena, text);
-    b->plain[k] = plain ? arena_strdup(&b->doc->arena, plain) : b->text[k];
+    b->plain[k] =
+        plain && strcmp(plain, text) != 0 ? arena_strdup(&b->doc->arena, plain) : b->text[k];
 }
 
 void render_sheet_label(RenderSheet *b, size_t c, const char *label)

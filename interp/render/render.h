@@ -252,6 +252,8 @@ void render_sheet_col(RenderSheet *b, size_t c, const char *head, bool number);
 void render_sheet_col_views(RenderSheet *b, size_t c, unsigned views);
 /* Column c is written as strings in JSON (it holds a text value). */
 void render_sheet_col_text(RenderSheet *b, size_t c);
+/* Room for rows rows in all (known ahead: no copies as the sheet grows). */
+void render_sheet_reserve(RenderSheet *b, size_t rows);
 /* Starts a row (a total row: people only), every cell empty. */
 void render_sheet_row(RenderSheet *b, bool total);
 /* Sets cell c of the last row: the text people see, and the plain text

@@ -1089,6 +1089,77 @@ static void test_split_random(void **state)
     }
 }
 
+/* csv_split as csv.h states it, a byte at a time. */
+static void split_by_hand(const char *s, long long from, long long to, long line, int n,
+                          CsvRange *out)
+{
+    long long span = to - from, i = from;
+    unsigned long long q = 0;
+    int k = 1;
+    out[0] = (CsvRange){from, 0, line};
+    for (; k < n; k++) {
+        long long target = from + span / n * k + span % n * k / n;
+        for (; i < target; i++) {
+            q += s[i] == '"';
+            line += s[i] == '\n';
+        }
+        bool found = false;
+        for (; i < to && !found; i++)
+            if (s[i] == '"')
+                q++;
+            else if (s[i] == '\n')
+                line++, found = !(q & 1);
+        if (!found)
+            break;
+        out[k - 1].length = i - out[k - 1].offset;
+        out[k] = (CsvRange){i, 0, line};
+    }
+    for (; k < n; k++) {
+        out[k - 1].length = to - out[k - 1].offset;
+        out[k] = (CsvRange){to, 0, line};
+    }
+    out[n - 1].length = to - out[n - 1].offset;
+}
+
+/* A file of about 10 MB (quoted line feeds, "" and CRLF throughout) is
+ * split where a byte-at-a-time reading of csv.h's rule cuts it, also when
+ * the counting before each cut is shared by threads (a piece of at least
+ * 1 MB each). */
+static void test_split_big(void **state)
+{
+    (void)state;
+    Text csv = {NULL, 0, 0}, raw = {NULL, 0, 0};
+    puts_(&csv, "h1,h2,h3\n");
+    while (csv.len < 10u << 20) {
+        for (int f = 0; f < 3; f++) {
+            if (f)
+                puts_(&csv, ",");
+            random_field(&raw, &csv);
+        }
+        puts_(&csv, rnd(3) ? "\n" : "\r\n");
+    }
+    free(raw.s);
+    char path[32];
+    temp_file(path, csv.s, csv.len);
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    CsvRange got[8], want[8];
+    for (int n = 1; n <= 8; n++)
+        for (long long to = (long long)csv.len; to > (long long)csv.len - 3; to--) {
+            memset(got, 0, sizeof got);
+            assert_int_equal(csv_split(fd, 9, to, 2, n, got), 0);
+            split_by_hand(csv.s, 9, to, 2, n, want);
+            for (int k = 0; k < n; k++) {
+                assert_int_equal(got[k].offset, want[k].offset);
+                assert_int_equal(got[k].length, want[k].length);
+                assert_int_equal(got[k].line, want[k].line);
+            }
+        }
+    close(fd);
+    unlink(path);
+    free(csv.s);
+}
+
 /* A quoted field over most of the file moves the cuts past it (empty
  * ranges at the end); lines count the line feeds inside it; a pipe cannot
  * be split. */
@@ -1162,6 +1233,7 @@ int main(void)
         cmocka_unit_test(test_range_records),
         cmocka_unit_test(test_range_errors),
         cmocka_unit_test(test_split_random),
+        cmocka_unit_test(test_split_big),
         cmocka_unit_test(test_split_long_quoted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

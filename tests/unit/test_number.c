@@ -141,6 +141,23 @@ static void test_parse_precision(void **state)
     assert_int_equal(parse("1.0000000000000000000000000000000000000000001", &x), NUM_PRECISION);
 }
 
+/* Plain decimals up to 18 digits take a shorter path than longer ones:
+ * both give the same values on either side of the limit. */
+static void test_parse_plain_lengths(void **state)
+{
+    (void)state;
+    Num x;
+    assert_num(N("123456789012345678"), "123456789012345678");   /* 18 digits */
+    assert_num(N("1234567890123456789"), "1234567890123456789"); /* 19 */
+    assert_num(N("123456.789012345678"), "123456.789012345678"); /* 12 decimals */
+    assert_num(N("12345678.9012345678"), "12345678.9012345678");
+    assert_int_equal(parse("1234567.8901234567891", &x), NUM_PRECISION); /* 13 decimals */
+    assert_int_equal(parse("1.2345678901234", &x), NUM_PRECISION);
+    assert_num(N("007.50"), "7.5");
+    assert_num(N("0"), "0");
+    assert_num(N("99999999999999.9999"), "99999999999999.9999");
+}
+
 static void test_parse_limits(void **state)
 {
     (void)state;
@@ -537,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_parse_malformed),
         cmocka_unit_test(test_parse_respects_len),
         cmocka_unit_test(test_parse_precision),
+        cmocka_unit_test(test_parse_plain_lengths),
         cmocka_unit_test(test_parse_limits),
         cmocka_unit_test(test_add_overflow),
         cmocka_unit_test(test_mul_exact),
