@@ -811,14 +811,340 @@ static bool flat_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
     return ok && meets_lower_bounds(rp, cnt->row, cnt->node, cnt->rnode);
 }
 
+/* ---- a tall table: few rows, many members with trees of their own ------------------------- */
+
+/* A table by time (time_grid.c): the rows are the few time columns, every
+ * row total fixed; the column tree is the root over the members, each with
+ * a small tree of its own (its halves and quarters), and the cells come
+ * member by member.  Instead of the greedy pass, each member is rounded
+ * on its own first (its tree's bounds met, larger remainders first), which
+ * leaves some rows over their totals and some short; then a step at a time
+ * moves along a path over the rows: a short row takes a step that some
+ * member moves to it from another row, which takes one moved from another
+ * row, ... until the row it comes from is one over its total.  The search
+ * runs over the rows; for every pair of rows a place in the members
+ * remembers where the next member that could move a step between them may
+ * be.  Where it cannot finish, the greedy pass and the flow after it round
+ * the table, as they do tables of fewer than round_tall_from cells. */
+#define TALL_ROWS 64
+int64_t round_tall_from = 100000;
+int64_t round_tall_repairs;
+
+typedef struct {
+    const RoundProblem *rp;
+    uint8_t *x;
+    int64_t *row, *node;
+    size_t nmem;
+    size_t *mstart;    /* member i's cells: mstart[i] .. mstart[i + 1] */
+    int32_t *mnode;    /* member i's node */
+    size_t *wlo;       /* per pair (r, a): the members from here on are yet to be looked at */
+    struct {           /* and before it, those that could move a step from a to r when */
+        uint32_t *v;   /* they changed (or were passed over while in a search); some */
+        size_t n, cap; /* no longer can */
+    } * back;
+    uint32_t *stamp, gen; /* members in this search's tree (stamp == gen) */
+    int32_t vfrom[TALL_ROWS], vmem[TALL_ROWS], queue[TALL_ROWS];
+} Tall;
+
+static bool tall_table(const RoundProblem *rp)
+{
+    if (!rp->cell_row || rp->strict || rp->nrows == 0 || rp->nrows > TALL_ROWS ||
+        rp->parent[0] != -1 || round_tall_from < 0 || rp->ncells < (uint64_t)round_tall_from)
+        return false;
+    for (size_t r = 0; r < rp->nrows; r++)
+        if (rp->row_lo[r] != rp->row_hi[r])
+            return false;
+    return true;
+}
+
+/* The member (child of the root) above node n, or -1 for the root. */
+static int32_t member_node(const RoundProblem *rp, int32_t n)
+{
+    if (n <= 0)
+        return -1;
+    while (rp->parent[n] > 0)
+        n = rp->parent[n];
+    return n;
+}
+
+/* The members and their cells; false when the cells do not come member
+ * by member. */
+static bool tall_index(Tall *t)
+{
+    const RoundProblem *rp = t->rp;
+    size_t n = 0;
+    for (size_t k = 0, last = 0; k < rp->ncells; k++) { /* the members, in order */
+        size_t m = (size_t)member_node(rp, rp->cell_node[k]);
+        if (m + 1 == 0 || m < last)
+            return false;
+        n += m != last;
+        last = m;
+    }
+    t->mstart = xmalloc((n + 2) * sizeof *t->mstart);
+    t->mnode = xmalloc((n + 1) * sizeof *t->mnode);
+    for (size_t k = 0, last = 0; k < rp->ncells; k++) {
+        int32_t m = member_node(rp, rp->cell_node[k]);
+        if ((size_t)m != last) {
+            t->mstart[t->nmem] = k;
+            t->mnode[t->nmem++] = m;
+            last = (size_t)m;
+        }
+    }
+    t->mstart[t->nmem] = rp->ncells;
+    t->wlo = xcalloc(rp->nrows * rp->nrows + 1, sizeof *t->wlo);
+    t->back = xcalloc(rp->nrows * rp->nrows + 1, sizeof *t->back);
+    t->stamp = xcalloc(t->nmem + 1, sizeof *t->stamp);
+    return true;
+}
+
+static void tall_free(Tall *t)
+{
+    for (size_t q = 0; t->back && q < t->rp->nrows * t->rp->nrows; q++)
+        free(t->back[q].v);
+    free(t->back);
+    free(t->mstart);
+    free(t->mnode);
+    free(t->wlo);
+    free(t->stamp);
+}
+
+/* Member i's cell in row r that may take a step, or SIZE_MAX. */
+static size_t tall_cell(const Tall *t, size_t i, size_t r)
+{
+    for (size_t k = t->mstart[i]; k < t->mstart[i + 1]; k++)
+        if (t->rp->cell_row[k] == r)
+            return k;
+    return SIZE_MAX;
+}
+
+/* Whether every node from n up to (not including) top can take one more
+ * step (d 1) or give one up (d -1). */
+static bool tall_room(const Tall *t, int32_t n, int32_t top, int d)
+{
+    for (; n >= 0 && n != top; n = t->rp->parent[n])
+        if (d > 0 ? t->node[n] >= t->rp->hi[n] : t->node[n] <= t->rp->lo[n])
+            return false;
+    return true;
+}
+
+/* The lowest node above both a and b (nodes of one member). */
+static int32_t tall_meet(const RoundProblem *rp, int32_t a, int32_t b)
+{
+    for (int32_t u = a; u >= 0; u = rp->parent[u])
+        for (int32_t v = b; v >= 0; v = rp->parent[v])
+            if (u == v)
+                return u;
+    return 0;
+}
+
+/* Whether member i can move a step from its cell ka to its cell kr. */
+static bool tall_moves(const Tall *t, size_t ka, size_t kr)
+{
+    if (ka == SIZE_MAX || kr == SIZE_MAX || !t->x[ka] || t->x[kr])
+        return false;
+    int32_t la = t->rp->cell_node[ka], lr = t->rp->cell_node[kr], top = tall_meet(t->rp, la, lr);
+    return tall_room(t, la, top, -1) && tall_room(t, lr, top, 1);
+}
+
+/* Keeps member i among those of pair q to look at again. */
+static void tall_back(Tall *t, size_t q, size_t i)
+{
+    if (t->back[q].n == t->back[q].cap) {
+        t->back[q].cap = t->back[q].cap ? 2 * t->back[q].cap : 16;
+        t->back[q].v = xrealloc(t->back[q].v, t->back[q].cap * sizeof *t->back[q].v);
+    }
+    t->back[q].v[t->back[q].n++] = (uint32_t)i;
+}
+
+/* The member not in this search that can move a step from row a to row r:
+ * one of those kept to look at again (the last first), else the next from
+ * the place on; SIZE_MAX when none is.  Each member is passed once by the
+ * place, so the search over a pair costs the members once, plus what
+ * changed. */
+static size_t tall_witness(Tall *t, size_t r, size_t a)
+{
+    size_t q = r * t->rp->nrows + a;
+    for (size_t j = t->back[q].n; j-- > 0;) {
+        size_t i = t->back[q].v[j];
+        if (!tall_moves(t, tall_cell(t, i, a), tall_cell(t, i, r)))
+            t->back[q].v[j] = t->back[q].v[--t->back[q].n];
+        else if (t->stamp[i] != t->gen)
+            return i;
+    }
+    for (size_t *at = &t->wlo[q]; *at < t->nmem;) {
+        size_t i = (*at)++;
+        if (!tall_moves(t, tall_cell(t, i, a), tall_cell(t, i, r)))
+            continue;
+        if (t->stamp[i] != t->gen)
+            return i;
+        tall_back(t, q, i);
+    }
+    return SIZE_MAX;
+}
+
+/* Member i takes (v 1) or gives up (v 0) cell k; it is kept to look at
+ * again for the pairs of rows it can now move a step between (passed by
+ * their places). */
+static void tall_set(Tall *t, size_t i, size_t k, uint8_t v)
+{
+    const RoundProblem *rp = t->rp;
+    size_t nr = rp->nrows, b = t->mstart[i], e = t->mstart[i + 1];
+    t->x[k] = v;
+    t->row[rp->cell_row[k]] += v ? 1 : -1;
+    for (int32_t n = rp->cell_node[k]; n >= 0; n = rp->parent[n])
+        t->node[n] += v ? 1 : -1;
+    for (size_t ka = b; ka < e; ka++)
+        for (size_t kr = b; kr < e && t->x[ka]; kr++) {
+            size_t q = rp->cell_row[kr] * nr + rp->cell_row[ka];
+            if (t->wlo[q] > i && tall_moves(t, ka, kr))
+                tall_back(t, q, i);
+        }
+}
+
+/* The best free cell of member i under node n (n < 0: any) that every node
+ * above it can take, or SIZE_MAX: larger remainders first, then the first
+ * declared. */
+static size_t tall_best(const Tall *t, size_t i, int32_t n)
+{
+    const RoundProblem *rp = t->rp;
+    size_t best = SIZE_MAX;
+    for (size_t k = t->mstart[i]; k < t->mstart[i + 1]; k++) {
+        if (t->x[k] || (best != SIZE_MAX && rp->cell_rank[k] <= rp->cell_rank[best]))
+            continue;
+        bool under = n < 0;
+        for (int32_t u = rp->cell_node[k]; u >= 0 && !under; u = rp->parent[u])
+            under = u == n;
+        if (under && tall_room(t, rp->cell_node[k], -1, 1))
+            best = k;
+    }
+    return best;
+}
+
+/* Member i rounded on its own (the rows aside): every node of its tree up
+ * to its lower bound, the deepest first, then the member to its total,
+ * each step to the best cell that keeps every upper bound.  False when
+ * some bound cannot be met so. */
+static bool tall_member(Tall *t, size_t i)
+{
+    const RoundProblem *rp = t->rp;
+    for (int depth = 8; depth >= 1; depth--)
+        for (size_t k = t->mstart[i]; k < t->mstart[i + 1]; k++)
+            for (int32_t n = rp->cell_node[k], d = 0; n > 0; n = rp->parent[n], d++) {
+                int dn = 0;
+                for (int32_t u = n; rp->parent[u] > 0; u = rp->parent[u])
+                    dn++;
+                if (dn + 1 != depth)
+                    continue;
+                while (t->node[n] < rp->lo[n]) {
+                    size_t c = tall_best(t, i, n);
+                    if (c == SIZE_MAX)
+                        return false;
+                    tall_set(t, i, c, 1);
+                }
+            }
+    return true;
+}
+
+/* One step from an over row to a short row along a path over the rows
+ * (breadth first, rows and members in order); false when none is found. */
+static bool tall_augment(Tall *t)
+{
+    const RoundProblem *rp = t->rp;
+    size_t nr = rp->nrows, qh = 0, qt = 0, end = SIZE_MAX;
+    t->gen++;
+    for (size_t r = 0; r < nr; r++) {
+        t->vfrom[r] = -2;
+        if (t->row[r] < rp->row_lo[r]) {
+            t->vfrom[r] = -1;
+            t->queue[qt++] = (int32_t)r;
+        }
+    }
+    while (qh < qt && end == SIZE_MAX) {
+        size_t r = (size_t)t->queue[qh++];
+        for (size_t a = 0; a < nr && end == SIZE_MAX; a++) {
+            size_t i = t->vfrom[a] == -2 ? tall_witness(t, r, a) : SIZE_MAX;
+            if (i == SIZE_MAX)
+                continue;
+            t->stamp[i] = t->gen;
+            t->vfrom[a] = (int32_t)r;
+            t->vmem[a] = (int32_t)i;
+            t->queue[qt++] = (int32_t)a;
+            if (t->row[a] > rp->row_hi[a])
+                end = a;
+        }
+    }
+    if (end == SIZE_MAX)
+        return false;
+    for (size_t a = end; t->vfrom[a] >= 0; a = (size_t)t->vfrom[a]) {
+        size_t i = (size_t)t->vmem[a], r = (size_t)t->vfrom[a];
+        tall_set(t, i, tall_cell(t, i, r), 1);
+        tall_set(t, i, tall_cell(t, i, a), 0);
+    }
+    return true;
+}
+
+/* Whether every count is within its bounds (the row nodes' counted again
+ * from the rows). */
+static bool within_bounds(const RoundProblem *rp, Counts *cnt)
+{
+    for (size_t n = 0; n < rp->nrnodes; n++)
+        cnt->rnode[n] = 0;
+    for (size_t r = 0; r < rp->nrows; r++) {
+        if (cnt->row[r] > rp->row_hi[r])
+            return false;
+        for (int n = row_up(rp, r); n >= 0; n = rp->rn_parent[n])
+            cnt->rnode[n] += cnt->row[r];
+    }
+    for (size_t n = 0; n < rp->nnodes; n++)
+        if (cnt->node[n] > rp->hi[n])
+            return false;
+    for (size_t n = 0; n < rp->nrnodes; n++)
+        if (cnt->rnode[n] > rp->rn_hi[n])
+            return false;
+    return meets_lower_bounds(rp, cnt->row, cnt->node, cnt->rnode);
+}
+
+/* Rounds a tall table (x and cnt from nothing); false (x as far as it got,
+ * its counts in cnt) when it cannot. */
+static bool tall_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
+{
+    Tall t = {.rp = rp, .x = x, .row = cnt->row, .node = cnt->node};
+    bool ok = tall_index(&t);
+    if (ok) {
+        memset(x, 0, rp->ncells);
+        memset(cnt->row, 0, rp->nrows * sizeof *cnt->row);
+        memset(cnt->node, 0, rp->nnodes * sizeof *cnt->node);
+    }
+    for (size_t i = 0; ok && i < t.nmem; i++)
+        ok = tall_member(&t, i);
+    int64_t need = 0;
+    for (size_t r = 0; r < rp->nrows; r++)
+        need += rp->row_lo[r] > cnt->row[r] ? rp->row_lo[r] - cnt->row[r] : 0;
+    while (ok && need-- > 0)
+        ok = tall_augment(&t);
+    tall_free(&t);
+    ok = within_bounds(rp, cnt);
+    round_tall_repairs += ok;
+    return ok;
+}
+
 int round_solve(const RoundProblem *rp, uint8_t *x)
 {
-    size_t m;
-    uint32_t *order = ranked_cells(rp, &m);
+    size_t m = 0;
+    uint32_t *order = NULL;
     Counts cnt = {xcalloc(rp->nrows + 1, sizeof(int64_t)), xcalloc(rp->nnodes + 1, sizeof(int64_t)),
                   xcalloc(rp->nrnodes + 1, sizeof(int64_t))};
     int rc = 0;
-    bool ok = greedy(rp, order, m, x, &cnt);
+    bool tall = tall_table(rp), ok = tall && tall_repair(rp, &cnt, x); /* no greedy pass */
+    if (!ok) {
+        if (tall) { /* the greedy pass from nothing, and the flow repairs it */
+            memset(cnt.row, 0, rp->nrows * sizeof *cnt.row);
+            memset(cnt.node, 0, rp->nnodes * sizeof *cnt.node);
+            memset(cnt.rnode, 0, rp->nrnodes * sizeof *cnt.rnode);
+        }
+        order = ranked_cells(rp, &m);
+        ok = greedy(rp, order, m, x, &cnt);
+    }
     if (!ok && flat_table(rp)) {
         free(order); /* the flat repair has no use for the order: its memory for the index */
         ok = flat_repair(rp, &cnt, x);

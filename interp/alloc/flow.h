@@ -78,4 +78,13 @@ int round_solve(const RoundProblem *rp, uint8_t *x);
  * tests change it to compare the two searches, which find the same. */
 extern int64_t round_pairs_work;
 
+/* The fewest cells of a table by time (few rows, every row total fixed,
+ * many members each with a small tree) that is rounded member by member,
+ * then mended by moving steps between rows, instead of by the greedy pass
+ * and the flow (default 100,000; -1: never).  Both meet every bound; they
+ * may give different cells their steps.  The unit tests lower it. */
+extern int64_t round_tall_from;
+/* How many tables the moves between rows have mended (for the tests). */
+extern int64_t round_tall_repairs;
+
 #endif

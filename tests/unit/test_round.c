@@ -278,6 +278,112 @@ static void test_many_random_flat_tables(void **state)
 
 /* A cell's row and column from its position: the division by a multiply
  * is exact for every 32-bit position and width. */
+/* A table by time as time_grid.c makes it: nmem members, each a node over
+ * two halves over two quarters each; twelve rows (months), row r's cells
+ * under quarter r / 3 of each member.  Rows and members first get the
+ * floor or ceiling of their remainders and the flow rounds it; its counts
+ * then become fixed totals (every row total fixed, as in a table by time),
+ * and the table is rounded again with the moves between rows (tall): the
+ * result meets every bound, only cells with a remainder take a step, and
+ * equal inputs give equal outputs.  Returns whether the moves mended it
+ * (else the flow did). */
+static bool random_tall(int nmem)
+{
+    enum { ROWS = 12, PER = 7 };
+    size_t nn = 1 + (size_t)nmem * PER, maxc = (size_t)nmem * ROWS + 1;
+    int *parent = malloc(nn * sizeof *parent);
+    int64_t *lo = calloc(nn, sizeof *lo), *hi = calloc(nn, sizeof *hi), *sum = calloc(nn, 8);
+    int64_t rlo[ROWS], rhi[ROWS], rsum[ROWS] = {0};
+    uint32_t *crow = malloc(maxc * sizeof *crow), *crank = malloc(maxc * sizeof *crank);
+    int32_t *cnode = malloc(maxc * sizeof *cnode);
+    parent[0] = -1;
+    size_t nc = 0;
+    for (int i = 0; i < nmem; i++) {
+        int b = 1 + i * PER;
+        parent[b] = 0;
+        parent[b + 1] = parent[b + 2] = b;
+        parent[b + 3] = parent[b + 4] = b + 1;
+        parent[b + 5] = parent[b + 6] = b + 2;
+        for (int r = 0; r < ROWS; r++) {
+            int f = (int)(next_rand() % 5 == 0 ? 0 : next_rand() % 3 == 0 ? 500 : next_rand() % 1000);
+            if (!f)
+                continue;
+            crow[nc] = (uint32_t)r;
+            cnode[nc] = b + 3 + r / 3;
+            crank[nc++] = (uint32_t)f;
+            rsum[r] += f;
+            for (int n = b + 3 + r / 3; n >= 0; n = parent[n])
+                sum[n] += f;
+        }
+    }
+    for (size_t n = 0; n < nn; n++) {
+        lo[n] = sum[n] / 1000;
+        hi[n] = sum[n] / 1000 + (sum[n] % 1000 ? 1 : 0);
+    }
+    for (int r = 0; r < ROWS; r++) {
+        rlo[r] = rsum[r] / 1000;
+        rhi[r] = rsum[r] / 1000 + (rsum[r] % 1000 ? 1 : 0);
+    }
+    RoundProblem rp = {.nrows = ROWS, .row_lo = rlo, .row_hi = rhi, .nnodes = nn,
+                       .parent = parent, .lo = lo, .hi = hi, .ncells = nc, .cell_row = crow,
+                       .cell_node = cnode, .cell_rank = crank};
+    uint8_t *x = calloc(nc + 1, 1), *again = calloc(nc + 1, 1);
+    assert_int_equal(round_solve(&rp, x), 0);
+    int64_t got[ROWS] = {0}, *ngot = calloc(nn, sizeof *ngot);
+    for (size_t k = 0; k < nc; k++) {
+        got[crow[k]] += x[k];
+        for (int n = cnode[k]; n >= 0; n = parent[n])
+            ngot[n] += x[k];
+    }
+    for (int r = 0; r < ROWS; r++)
+        rlo[r] = rhi[r] = got[r];
+    for (int i = 0; i < nmem; i++)
+        lo[1 + i * PER] = hi[1 + i * PER] = ngot[1 + i * PER];
+    int64_t from = round_tall_from, before = round_tall_repairs;
+    round_tall_from = 0;
+    memset(x, 0, nc);
+    assert_int_equal(round_solve(&rp, x), 0);
+    bool tall = round_tall_repairs > before;
+    memset(got, 0, sizeof got);
+    memset(ngot, 0, nn * sizeof *ngot);
+    for (size_t k = 0; k < nc; k++) {
+        assert_true(x[k] == 0 || x[k] == 1);
+        got[crow[k]] += x[k];
+        for (int n = cnode[k]; n >= 0; n = parent[n])
+            ngot[n] += x[k];
+    }
+    for (int r = 0; r < ROWS; r++)
+        assert_int_equal(got[r], rlo[r]);
+    for (size_t n = 0; n < nn; n++) {
+        assert_true(ngot[n] >= lo[n]);
+        assert_true(ngot[n] <= hi[n]);
+    }
+    assert_int_equal(round_solve(&rp, again), 0); /* deterministic */
+    assert_memory_equal(x, again, nc);
+    round_tall_from = from;
+    free(parent);
+    free(lo);
+    free(hi);
+    free(sum);
+    free(crow);
+    free(crank);
+    free(cnode);
+    free(x);
+    free(again);
+    free(ngot);
+    return tall;
+}
+
+static void test_many_random_tall_tables(void **state)
+{
+    (void)state;
+    int tall = 0;
+    for (int i = 0; i < 300; i++)
+        tall += random_tall(1 + (int)(next_rand() % (i % 10 == 0 ? 3000 : 60)));
+    print_message("the moves between rows mended %d of 300 tables\n", tall);
+    assert_true(tall >= 100); /* the path under test, not only the flow after it */
+}
+
 static void test_cell_positions(void **state)
 {
     (void)state;
@@ -383,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_many_random_tables),
         cmocka_unit_test(test_many_random_tables_with_row_tree),
         cmocka_unit_test(test_many_random_flat_tables),
+        cmocka_unit_test(test_many_random_tall_tables),
         cmocka_unit_test(test_cell_positions),
         cmocka_unit_test(test_row_tree_bounds_hold),
         cmocka_unit_test(test_one_row_prefers_large_remainders),
