@@ -130,9 +130,11 @@ check-examples: $(BIN)
 	@set -e; for f in examples/*.plan; do ./$(BIN) check $$f; done
 	@./$(BIN) fmt --check examples/*.plan || { echo "examples: run salesplan fmt -w on the files above" >&2; exit 1; }
 
-# property tests of the allocation tables (PROP_N plans, default 2000; PROP_SEED)
+# property tests of the allocation tables (PROP_N plans, default 2000; PROP_SEED), then
+# 1,000 with every table by time rounded member by member (round_tall_from, alloc/flow.h)
 check-prop: $(BIN)
 	python3 tests/prop/alloc_prop.py ./$(BIN)
+	SALESPLAN_ROUND_TALL_FROM=0 PROP_N=1000 python3 tests/prop/alloc_prop.py ./$(BIN)
 
 # cross-view property tests: derived metrics, counts, percents, ratios, scorecards, reviews
 # and incentives show one number everywhere (VIEWS_N plans, default 2000; VIEWS_SEED;
@@ -143,6 +145,7 @@ check: check-views
 check-views: $(BIN)
 	python3 tests/prop/views_prop.py --selftest 100
 	python3 tests/prop/views_prop.py ./$(BIN)
+	SALESPLAN_ROUND_TALL_FROM=0 VIEWS_N=500 python3 tests/prop/views_prop.py ./$(BIN)
 	python3 tests/prop/weeks_prop.py ./$(BIN)
 
 check-asan:

@@ -827,8 +827,21 @@ static bool flat_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
  * be.  Where it cannot finish, the greedy pass and the flow after it round
  * the table, as they do tables of fewer than round_tall_from cells. */
 #define TALL_ROWS 64
-int64_t round_tall_from = 100000;
+int64_t round_tall_from = -2;
 int64_t round_tall_repairs;
+
+/* round_tall_from, the first time it is needed: SALESPLAN_ROUND_TALL_FROM
+ * when set (the property tests' 0), else 100,000. */
+static int64_t tall_from(void)
+{
+    if (round_tall_from == -2) {
+        const char *env = getenv("SALESPLAN_ROUND_TALL_FROM");
+        char *end = NULL;
+        long long v = env && *env ? strtoll(env, &end, 10) : 0;
+        round_tall_from = end && !*end && v >= -1 ? (int64_t)v : 100000;
+    }
+    return round_tall_from;
+}
 
 typedef struct {
     const RoundProblem *rp;
@@ -849,7 +862,7 @@ typedef struct {
 static bool tall_table(const RoundProblem *rp)
 {
     if (!rp->cell_row || rp->strict || rp->nrows == 0 || rp->nrows > TALL_ROWS ||
-        rp->parent[0] != -1 || round_tall_from < 0 || rp->ncells < (uint64_t)round_tall_from)
+        rp->parent[0] != -1 || tall_from() < 0 || rp->ncells < (uint64_t)tall_from())
         return false;
     for (size_t r = 0; r < rp->nrows; r++)
         if (rp->row_lo[r] != rp->row_hi[r])
@@ -1109,12 +1122,14 @@ static bool within_bounds(const RoundProblem *rp, Counts *cnt)
 static bool tall_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
 {
     Tall t = {.rp = rp, .x = x, .row = cnt->row, .node = cnt->node};
-    bool ok = tall_index(&t);
-    if (ok) {
-        memset(x, 0, rp->ncells);
-        memset(cnt->row, 0, rp->nrows * sizeof *cnt->row);
-        memset(cnt->node, 0, rp->nnodes * sizeof *cnt->node);
+    if (!tall_index(&t)) {
+        tall_free(&t);
+        return false; /* x and cnt untouched */
     }
+    memset(x, 0, rp->ncells);
+    memset(cnt->row, 0, rp->nrows * sizeof *cnt->row);
+    memset(cnt->node, 0, rp->nnodes * sizeof *cnt->node);
+    bool ok = true;
     for (size_t i = 0; ok && i < t.nmem; i++)
         ok = tall_member(&t, i);
     int64_t need = 0;

@@ -13,7 +13,8 @@
  * integer vertices).  The rows may have a tree of their own above them
  * (a time column's quarter and half), bounded the same way: two nested
  * families of sums are still a flow.  The solver is deterministic and prefers cells with
- * larger remainders.  All arrays belong to the caller.
+ * larger remainders (a big table by time less so: see round_tall_from).  All arrays belong
+ * to the caller.
  */
 #ifndef FLOW_H
 #define FLOW_H
@@ -81,8 +82,11 @@ extern int64_t round_pairs_work;
 /* The fewest cells of a table by time (few rows, every row total fixed,
  * many members each with a small tree) that is rounded member by member,
  * then mended by moving steps between rows, instead of by the greedy pass
- * and the flow (default 100,000; -1: never).  Both meet every bound; they
- * may give different cells their steps.  The unit tests lower it. */
+ * and the flow (-1: never).  Both meet every bound.  The moves take the
+ * first member, in order, that can move a step, not the larger remainder,
+ * so the two may give different cells their steps.  Unset (-2), it is the
+ * environment's SALESPLAN_ROUND_TALL_FROM (the property tests run with 0),
+ * else 100,000; the unit tests set it. */
 extern int64_t round_tall_from;
 /* How many tables the moves between rows have mended (for the tests). */
 extern int64_t round_tall_repairs;

@@ -92,7 +92,10 @@ typedef struct {
  * twice) and nearest after an n-th of the way; each range's line counts the
  * '\n' before it.  A cut that finds no such '\n' before to is at to, so a
  * range may be empty.  Reads block by block with pread(2) up to the last
- * cut, keeping nothing (memory does not depend on the file's size).  Returns
+ * cut, keeping nothing (memory does not depend on the file's size): the
+ * bytes before each cut in n pieces at once, by n - 1 threads it starts
+ * and joins and the caller's (a 1 MiB buffer each; where a thread cannot
+ * start, the caller counts its piece).  Returns
  * 0, or -1 with errno set after a read error.  The quote parity is the quote
  * state only in valid CSV: after a range whose reading ended in an error,
  * the next cut may be inside a record, and later ranges must be ignored. */

@@ -276,8 +276,6 @@ static void test_many_random_flat_tables(void **state)
         random_flat_problem(1 + (int)(next_rand() % 300), 1 + (int)(next_rand() % 20));
 }
 
-/* A cell's row and column from its position: the division by a multiply
- * is exact for every 32-bit position and width. */
 /* A table by time as time_grid.c makes it: nmem members, each a node over
  * two halves over two quarters each; twelve rows (months), row r's cells
  * under quarter r / 3 of each member.  Rows and members first get the
@@ -384,6 +382,8 @@ static void test_many_random_tall_tables(void **state)
     assert_true(tall >= 100); /* the path under test, not only the flow after it */
 }
 
+/* A cell's row and column from its position: the division by a multiply
+ * is exact for every 32-bit position and width. */
 static void test_cell_positions(void **state)
 {
     (void)state;
