@@ -1102,12 +1102,12 @@ static bool within_bounds(const RoundProblem *rp, Counts *cnt)
 {
     for (size_t n = 0; n < rp->nrnodes; n++)
         cnt->rnode[n] = 0;
-    for (size_t r = 0; r < rp->nrows; r++) {
-        if (cnt->row[r] > rp->row_hi[r])
-            return false;
+    for (size_t r = 0; r < rp->nrows; r++)
         for (int n = row_up(rp, r); n >= 0; n = rp->rn_parent[n])
             cnt->rnode[n] += cnt->row[r];
-    }
+    for (size_t r = 0; r < rp->nrows; r++)
+        if (cnt->row[r] > rp->row_hi[r])
+            return false;
     for (size_t n = 0; n < rp->nnodes; n++)
         if (cnt->node[n] > rp->hi[n])
             return false;
