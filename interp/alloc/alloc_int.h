@@ -342,6 +342,10 @@ int al_round_grid_rows(Engine *en, const Alloc *A, size_t nr, size_t nc, ExactRo
  * may move by a step). */
 int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *exact,
                        const Num *rt, const Num *ct, Num *out);
+/* The same taking exact (malloc'd), freed as soon as the cells are floored:
+ * the table's exact cells and its rounding problem are never held at once. */
+int al_round_time_taking(Engine *en, const Alloc *A, const Side *side, Num *exact, const Num *rt,
+                         const Num *ct, Num *out);
 /* The same where time is locked in the scope of the rows' dimension
  * (rgroup: each row's lock group, -1: none; NULL: no lock): each group's
  * cells are rounded first as one row, so that a lock's periods keep their

@@ -218,9 +218,13 @@ static int round_time(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     if (!exact)
         return -1;
     int ng, *rgroup = al_lock_row_groups(A, side[0].members, side[0].n, side[1].axis, &ng);
-    int rc = !rgroup && exact_on_grid(A, exact, side[0].n, side[1].n, tn->rt, tn->ct, tn->cells)
-                 ? 0
-                 : al_round_time_locked(en, A, side, exact, tn->rt, tn->ct, rgroup, ng, tn->cells);
+    int rc = 0;
+    if (rgroup)
+        rc = al_round_time_locked(en, A, side, exact, tn->rt, tn->ct, rgroup, ng, tn->cells);
+    else if (!exact_on_grid(A, exact, side[0].n, side[1].n, tn->rt, tn->ct, tn->cells)) {
+        rc = al_round_time_taking(en, A, side, exact, tn->rt, tn->ct, tn->cells);
+        exact = NULL; /* freed there */
+    }
     free(rgroup);
     free(exact);
     return rc;

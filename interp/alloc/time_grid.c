@@ -26,8 +26,9 @@ typedef struct {
     int32_t *cnode;
     uint32_t *crank; /* the remainder in millionths of a step */
     size_t *cidx;
-    Num *rowx, *nodex; /* remainders (in steps) per row and per node */
-    size_t nrn;        /* row nodes: the periods above the columns */
+    Num *rowx, *memx; /* remainders (in steps) per row and per member */
+    Num *perx;        /* the member being floored: per node of its tree */
+    size_t nrn;       /* row nodes: the periods above the columns */
     int *rup, *rnpar;
     int64_t *rnlo, *rnhi;
     Num *rnx, *rnf, *rnct; /* per row node: remainders, floors, rounded totals */
@@ -90,7 +91,8 @@ static void tree_init(TimeTree *tt, size_t nr, size_t nc, int tf)
     tt->crank = xmalloc(ncell * sizeof *tt->crank);
     tt->cidx = xmalloc(ncell * sizeof *tt->cidx);
     tt->rowx = xcalloc(nc + 1, sizeof *tt->rowx);
-    tt->nodex = xcalloc(nn, sizeof *tt->nodex);
+    tt->memx = xcalloc(nr + 1, sizeof *tt->memx);
+    tt->perx = xcalloc(tt->per + 1, sizeof *tt->perx);
     tt->parent[0] = -1;
     for (size_t r = 0; r < nr; r++)
         for (int k = 0; k < tf; k++)
@@ -112,7 +114,8 @@ static void tree_free(TimeTree *tt)
     free(tt->crank);
     free(tt->cidx);
     free(tt->rowx);
-    free(tt->nodex);
+    free(tt->memx);
+    free(tt->perx);
     free(tt->rup);
     free(tt->rnpar);
     free(tt->rnlo);
@@ -138,8 +141,8 @@ static void add_remainder(TimeTree *tt, size_t r, size_t c, const Member *tm, Nu
         num_add(tt->rnx[n], fr, &tt->rnx[n]);
     }
     for (int k = 0; k < tt->tf; k++) {
-        size_t n = tnode(tt, r, k, period_at(tm, k));
-        num_add(tt->nodex[n], fr, &tt->nodex[n]);
+        size_t n = tnode(tt, r, k, period_at(tm, k)) - tnode(tt, r, 0, 0);
+        num_add(tt->perx[n], fr, &tt->perx[n]);
     }
 }
 
@@ -161,6 +164,35 @@ static void row_tree_bounds(TimeTree *tt, const Alloc *A, const Side *side, cons
         tt->rnlo[n] = tt->rnhi[n] = al_steps_between(tt->rnf[n], tt->rnct[n], A->step, NULL);
 }
 
+/* floor and ceiling of a sum of remainders (in steps) */
+static void int_bounds(Num x, int64_t *lo, int64_t *hi)
+{
+    Num r, d;
+    num_round(x, NUM_ONE, NUM_HALF_EVEN, &r);
+    num_sub(x, r, &d);
+    if (num_cmp(num_abs(d), (Num){1000000}) < 0) { /* within 1e-6 */
+        num_to_int(r, NUM_TRUNC, lo);
+        *hi = *lo;
+        return;
+    }
+    num_to_int(x, NUM_FLOOR, lo);
+    num_to_int(x, NUM_CEIL, hi);
+}
+
+/* Member r's floored: the periods between it and its cells take the floor
+ * or ceiling of their remainders; the member's own sum is kept for a
+ * relaxation (solve_relaxed). */
+static void member_bounds(TimeTree *tt, size_t r)
+{
+    size_t base = tnode(tt, r, 0, 0);
+    for (size_t n = 1; n < tt->per; n++) {
+        int_bounds(tt->perx[n], &tt->lo[base + n], &tt->hi[base + n]);
+        tt->perx[n] = NUM_ZERO;
+    }
+    tt->memx[r] = tt->perx[0];
+    tt->perx[0] = NUM_ZERO;
+}
+
 /* Floors every cell into out; cells with a remainder become candidates.
  * Each member node must reach its rounded total rt[r]; each column its
  * rounded total ct[c]; each period between takes floor or ceiling. */
@@ -168,7 +200,7 @@ static void floor_cells(TimeTree *tt, const Alloc *A, const Side *side, const Nu
                         const Num *rt, const Num *ct, Num *out)
 {
     Num *rowf = xcalloc(tt->nr + 1, sizeof *rowf), *colf = xcalloc(tt->nc + 1, sizeof *colf);
-    for (size_t r = 0; r < tt->nr; r++)
+    for (size_t r = 0; r < tt->nr; r++) {
         for (size_t c = 0; c < tt->nc; c++) {
             size_t k = r * tt->nc + c;
             const Member *tm = side[1].members[c];
@@ -187,6 +219,8 @@ static void floor_cells(TimeTree *tt, const Alloc *A, const Side *side, const Nu
             tt->crank[i] = al_rank(fr);
             tt->cidx[i] = k;
         }
+        member_bounds(tt, r);
+    }
     for (size_t c = 0; c < tt->nc; c++)
         tt->rlo[c] = tt->rhi[c] = al_steps_between(colf[c], ct[c], A->step, NULL);
     row_tree_bounds(tt, A, side, colf, ct);
@@ -198,32 +232,11 @@ static void floor_cells(TimeTree *tt, const Alloc *A, const Side *side, const Nu
     free(colf);
 }
 
-/* floor and ceiling of a sum of remainders (in steps) */
-static void int_bounds(Num x, int64_t *lo, int64_t *hi)
-{
-    Num r, d;
-    num_round(x, NUM_ONE, NUM_HALF_EVEN, &r);
-    num_sub(x, r, &d);
-    if (num_cmp(num_abs(d), (Num){1000000}) < 0) { /* within 1e-6 */
-        num_to_int(r, NUM_TRUNC, lo);
-        *hi = *lo;
-        return;
-    }
-    num_to_int(x, NUM_FLOOR, lo);
-    num_to_int(x, NUM_CEIL, hi);
-}
-
-/* The periods between the member and its cells: floor or ceiling. */
+/* The root takes any number of steps. */
 static void period_bounds(TimeTree *tt)
 {
     tt->lo[0] = 0;
     tt->hi[0] = INT64_MAX / 4;
-    for (size_t r = 0; r < tt->nr; r++)
-        for (int k = 1; k < tt->tf; k++)
-            for (int p = 0; p < tt->span[k]; p++) {
-                size_t n = tnode(tt, r, k, p);
-                int_bounds(tt->nodex[n], &tt->lo[n], &tt->hi[n]);
-            }
 }
 
 /* Relaxes the row nodes of depth k to the floor and ceiling of their
@@ -317,17 +330,20 @@ static int solve_relaxed(TimeTree *tt, uint8_t *x)
     }
     for (size_t r = 0; r < tt->nr; r++) {
         size_t m = tnode(tt, r, 0, 0);
-        int_bounds(tt->nodex[m], &tt->lo[m], &tt->hi[m]);
+        int_bounds(tt->memx[r], &tt->lo[m], &tt->hi[m]);
     }
     return round_solve(rp, x) == 0 ? 1 + tt->tf : -1;
 }
 
-int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *exact,
-                       const Num *rt, const Num *ct, Num *out)
+/* al_round_time_tree; with owned, exact is freed once the cells are floored. */
+static int round_tree(Engine *en, const Alloc *A, const Side *side, Num *exact, bool owned,
+                      const Num *rt, const Num *ct, Num *out)
 {
     TimeTree tt;
     tree_init(&tt, side[0].n, side[1].n, side[1].lv->depth);
     floor_cells(&tt, A, side, exact, rt, ct, out);
+    if (owned)
+        free(exact);
     period_bounds(&tt);
     uint8_t *x = xcalloc(tt.rp.ncells + 1, 1);
     int rc = solve(&tt, x);
@@ -340,6 +356,18 @@ int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *
     free(x);
     tree_free(&tt);
     return rc < 0 ? -1 : 0;
+}
+
+int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *exact,
+                       const Num *rt, const Num *ct, Num *out)
+{
+    return round_tree(en, A, side, (Num *)exact, false, rt, ct, out);
+}
+
+int al_round_time_taking(Engine *en, const Alloc *A, const Side *side, Num *exact, const Num *rt,
+                         const Num *ct, Num *out)
+{
+    return round_tree(en, A, side, exact, true, rt, ct, out);
 }
 
 /* ---- locks of time in another dimension's scope ------------------------------------------- */
