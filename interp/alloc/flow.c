@@ -1033,28 +1033,36 @@ static size_t tall_best(const Tall *t, size_t i, int32_t n)
     return best;
 }
 
+/* The node depth levels below the member on the path from leaf n up to
+ * it (the member itself at depth 0), or -1 when there is none. */
+static int32_t below_member(const RoundProblem *rp, int32_t n, int depth)
+{
+    int len = 0;
+    for (int32_t u = n; u > 0 && rp->parent[u] > 0; u = rp->parent[u])
+        len++; /* n is len levels below its member */
+    for (; n > 0 && len > depth; len--)
+        n = rp->parent[n];
+    return len == depth && n > 0 ? n : -1;
+}
+
 /* Member i rounded on its own (the rows aside): every node of its tree up
- * to its lower bound, the deepest first, then the member to its total,
- * each step to the best cell that keeps every upper bound.  False when
- * some bound cannot be met so. */
+ * to its lower bound, the deepest first, the member itself last, each step
+ * to the best cell that keeps every upper bound.  False when some bound
+ * cannot be met so (a tree deeper than TALL_DEPTH among them). */
+#define TALL_DEPTH 8
 static bool tall_member(Tall *t, size_t i)
 {
     const RoundProblem *rp = t->rp;
-    for (int depth = 8; depth >= 1; depth--)
-        for (size_t k = t->mstart[i]; k < t->mstart[i + 1]; k++)
-            for (int32_t n = rp->cell_node[k], d = 0; n > 0; n = rp->parent[n], d++) {
-                int dn = 0;
-                for (int32_t u = n; rp->parent[u] > 0; u = rp->parent[u])
-                    dn++;
-                if (dn + 1 != depth)
-                    continue;
-                while (t->node[n] < rp->lo[n]) {
-                    size_t c = tall_best(t, i, n);
-                    if (c == SIZE_MAX)
-                        return false;
-                    tall_set(t, i, c, 1);
-                }
+    for (int depth = TALL_DEPTH - 1; depth >= 0; depth--)
+        for (size_t k = t->mstart[i]; k < t->mstart[i + 1]; k++) {
+            int32_t n = below_member(rp, rp->cell_node[k], depth);
+            while (n > 0 && t->node[n] < rp->lo[n]) {
+                size_t c = tall_best(t, i, n);
+                if (c == SIZE_MAX)
+                    return false;
+                tall_set(t, i, c, 1);
             }
+        }
     return true;
 }
 

@@ -170,41 +170,34 @@ static int sum_finer(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     return rc;
 }
 
-/* Whether x is a whole number of steps. */
-static bool on_step(Num x, Num step)
+/* Floors the nr x nc exact cells into out as the rounding does
+ * (al_floor_to_step); true when none has a remainder left and they add up
+ * to the rounded totals rt by row and ct by column (targets given to the
+ * cent): then no cell can take a step, and the floors are the rounding.
+ * False otherwise (out then holds some floors, which the rounding writes
+ * over). */
+static bool floors_are_rounding(const Alloc *A, const Num *exact, size_t nr, size_t nc,
+                                const Num *rt, const Num *ct, Num *out)
 {
-    if (step.v <= 0)
-        return false;
-    if (x.v >= INT64_MIN && x.v <= INT64_MAX && step.v <= INT64_MAX)
-        return (int64_t)x.v % (int64_t)step.v == 0; /* the common case, without a wide division */
-    return x.v % step.v == 0;
-}
-
-/* Copies the nr x nc exact cells to out when each is a whole number of
- * steps and they add up to the rounded totals rt by row and ct by column
- * (targets given to the cent): each cell then rounds to itself, its two
- * neighbours on the grid being the cell.  False, with out unchanged, else. */
-static bool exact_on_grid(const Alloc *A, const Num *exact, size_t nr, size_t nc, const Num *rt,
-                          const Num *ct, Num *out)
-{
-    for (size_t k = 0; k < nr * nc; k++)
-        if (!on_step(exact[k], A->step))
+    Num fr;
+    for (size_t k = 0; k < nr * nc; k++) {
+        al_floor_to_step(A->step, exact[k], &out[k], &fr);
+        if (!num_is_zero(fr))
             return false;
+    }
     Num *col = xcalloc(nc + 1, sizeof *col);
     bool ok = true;
     for (size_t r = 0; r < nr && ok; r++) {
         Num row = NUM_ZERO;
         for (size_t c = 0; c < nc; c++) {
-            num_add_inline(row, exact[r * nc + c], &row);
-            num_add_inline(col[c], exact[r * nc + c], &col[c]);
+            num_add_inline(row, out[r * nc + c], &row);
+            num_add_inline(col[c], out[r * nc + c], &col[c]);
         }
         ok = num_cmp(row, rt[r]) == 0;
     }
     for (size_t c = 0; c < nc && ok; c++)
         ok = num_cmp(col[c], ct[c]) == 0;
     free(col);
-    if (ok)
-        memcpy(out, exact, nr * nc * sizeof *out);
     return ok;
 }
 
@@ -221,7 +214,7 @@ static int round_time(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     int rc = 0;
     if (rgroup)
         rc = al_round_time_locked(en, A, side, exact, tn->rt, tn->ct, rgroup, ng, tn->cells);
-    else if (!exact_on_grid(A, exact, side[0].n, side[1].n, tn->rt, tn->ct, tn->cells)) {
+    else if (!floors_are_rounding(A, exact, side[0].n, side[1].n, tn->rt, tn->ct, tn->cells)) {
         rc = al_round_time_taking(en, A, side, exact, tn->rt, tn->ct, tn->cells);
         exact = NULL; /* freed there */
     }
