@@ -339,13 +339,10 @@ int al_round_grid_rows(Engine *en, const Alloc *A, size_t nr, size_t nc, ExactRo
  * (side[1]), each member's time tree rounded in one flow: rows add up to
  * rt, each period of a member takes the step below or above its exact
  * value, columns add up to ct (when that cannot hold, columns, then rows,
- * may move by a step). */
+ * may move by a step).  exact may be out: each cell is read before it is
+ * floored, so a table is rounded in place, never held twice. */
 int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *exact,
                        const Num *rt, const Num *ct, Num *out);
-/* The same taking exact (malloc'd), freed as soon as the cells are floored:
- * the table's exact cells and its rounding problem are never held at once. */
-int al_round_time_taking(Engine *en, const Alloc *A, const Side *side, Num *exact, const Num *rt,
-                         const Num *ct, Num *out);
 /* The same where time is locked in the scope of the rows' dimension
  * (rgroup: each row's lock group, -1: none; NULL: no lock): each group's
  * cells are rounded first as one row, so that a lock's periods keep their

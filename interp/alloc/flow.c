@@ -227,7 +227,7 @@ static int row_up(const RoundProblem *rp, size_t r)
     return rp->row_up ? rp->row_up[r] : -1;
 }
 
-static bool meets_lower_bounds(const RoundProblem *rp, const int64_t *row, const int64_t *node,
+static bool meets_lower_bounds(const RoundProblem *rp, const int64_t *row, const RoundBound *node,
                                const int64_t *rnode)
 {
     for (size_t r = 0; r < rp->nrows; r++)
@@ -245,7 +245,7 @@ static bool meets_lower_bounds(const RoundProblem *rp, const int64_t *row, const
 /* Whether a cell of row r and column-tree leaf n can take one more step
  * within every upper bound. */
 static bool has_room(const RoundProblem *rp, uint32_t r, int32_t leaf, const int64_t *row,
-                     const int64_t *node, const int64_t *rnode)
+                     const RoundBound *node, const int64_t *rnode)
 {
     if (row[r] >= rp->row_hi[r])
         return false;
@@ -258,9 +258,12 @@ static bool has_room(const RoundProblem *rp, uint32_t r, int32_t leaf, const int
     return true;
 }
 
-/* What a rounding gives each row, column-tree node and row node. */
+/* What a rounding gives each row, column-tree node and row node (a
+ * node's count is a bound's size: RoundBound). */
 typedef struct {
-    int64_t *row, *node, *rnode;
+    int64_t *row;
+    RoundBound *node;
+    int64_t *rnode;
 } Counts;
 
 /* Larger remainders first, within every upper bound; succeeds when that
@@ -269,7 +272,8 @@ typedef struct {
  * row and node got. */
 static bool greedy(const RoundProblem *rp, const uint32_t *order, size_t m, uint8_t *x, Counts *cnt)
 {
-    int64_t *row = cnt->row, *node = cnt->node, *rnode = cnt->rnode;
+    int64_t *row = cnt->row, *rnode = cnt->rnode;
+    RoundBound *node = cnt->node;
     const RoundProblem *keep = rp->strict ? rp->strict : rp;
     memset(x, 0, rp->ncells);
     for (size_t k = m; k-- > 0;) { /* order is ascending */
@@ -448,7 +452,8 @@ typedef struct {
 typedef struct {
     const RoundProblem *rp;
     uint8_t *x;
-    int64_t *row, *col; /* what each row and column (node) has */
+    int64_t *row;    /* what each row has */
+    RoundBound *col; /* and each column (node) */
     /* the index (all NULL for a table by position, which is its own): */
     size_t *rstart; /* row r's cells: rstart[r] .. rstart[r + 1] */
     size_t *cstart; /* column node n's cells, by row: ccell[cstart[n] .. cstart[n + 1]) */
@@ -755,7 +760,7 @@ static size_t short_cell(Flat *f, int32_t n)
 /* One step moved from a short column to a short row, along the shortest
  * path over the columns (breadth first, columns and rows in order);
  * false when none is left. */
-static bool flat_augment(Flat *f, int64_t *root)
+static bool flat_augment(Flat *f, RoundBound *root)
 {
     const RoundProblem *rp = f->rp;
     size_t nn = rp->nnodes, qh = 0, qt = 0, left = nn - 1;
@@ -846,7 +851,8 @@ static int64_t tall_from(void)
 typedef struct {
     const RoundProblem *rp;
     uint8_t *x;
-    int64_t *row, *node;
+    int64_t *row;
+    RoundBound *node;
     size_t nmem;
     size_t *mstart;    /* member i's cells: mstart[i] .. mstart[i + 1] */
     int32_t *mnode;    /* member i's node */
@@ -1153,9 +1159,12 @@ static bool tall_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
 
 int round_solve(const RoundProblem *rp, uint8_t *x)
 {
+    if (rp->ncells > ROUND_BOUND_MAX) /* the bounds hold no more (RoundBound) */
+        return -1;
     size_t m = 0;
     uint32_t *order = NULL;
-    Counts cnt = {xcalloc(rp->nrows + 1, sizeof(int64_t)), xcalloc(rp->nnodes + 1, sizeof(int64_t)),
+    Counts cnt = {xcalloc(rp->nrows + 1, sizeof(int64_t)),
+                  xcalloc(rp->nnodes + 1, sizeof(RoundBound)),
                   xcalloc(rp->nrnodes + 1, sizeof(int64_t))};
     int rc = 0;
     bool tall = tall_table(rp), ok = tall && tall_repair(rp, &cnt, x); /* no greedy pass */

@@ -22,12 +22,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A bound on the extra steps under a column-tree node.  No node can get
+ * more steps than there are cells, and round_solve refuses more than
+ * ROUND_BOUND_MAX cells, so 32 bits hold every bound that binds: a table
+ * by time at a million members has seven million nodes.  round_bound
+ * clamps a wider one to +-ROUND_BOUND_MAX, which allows and forbids the
+ * same counts. */
+typedef int32_t RoundBound;
+#define ROUND_BOUND_MAX (INT32_MAX / 2)
+static inline RoundBound round_bound(int64_t v)
+{
+    return v > ROUND_BOUND_MAX    ? ROUND_BOUND_MAX
+           : v < -ROUND_BOUND_MAX ? -ROUND_BOUND_MAX
+                                  : (RoundBound)v;
+}
+
 typedef struct RoundProblem {
     size_t nrows;
     const int64_t *row_lo, *row_hi; /* extra steps each row must get */
     size_t nnodes;                  /* column tree; node 0 is the root */
     const int *parent;              /* parent[0] = -1 */
-    const int64_t *lo, *hi;         /* bounds on the extra steps under each node */
+    const RoundBound *lo, *hi;      /* bounds on the extra steps under each node */
     size_t ncells;                  /* cells that may take an extra step */
     const uint32_t *cell_row;
     const int32_t *cell_node;  /* the column-tree leaf of the cell */

@@ -63,27 +63,29 @@ static void keep(Alloc *A, const Side *side, const TableNums *tn)
 }
 
 /* The exact cells of a two-level table: the allocation's cells summed by
- * row and column (from its factors when it has them); NULL after
- * reporting. */
-static Num *table_exact(Engine *en, Alloc *A, const Side *side)
+ * row and column (from its factors when it has them), into `into` (nr x nc
+ * cells) or, when it is NULL, a new array; NULL after reporting. */
+static Num *table_exact(Engine *en, Alloc *A, const Side *side, Num *into)
 {
     size_t nc = side[1].n;
     FactorTable *ft = A->factored ? al_factor_table(A, side[0].axis, side[0].pos_of_leaf, side[0].n,
                                                     side[1].axis, side[1].pos_of_leaf, nc)
                                   : NULL;
+    Num *exact = into ? into : xmalloc((side[0].n * nc + 1) * sizeof *exact);
     if (ft) {
-        Num *exact = xmalloc((side[0].n * nc + 1) * sizeof *exact);
         int rc = 0;
         for (size_t r = 0; r < side[0].n && rc == 0; r++)
             rc = al_factor_row(ft, r, &exact[r * nc]);
         al_factor_table_free(ft);
         if (rc == 0)
             return exact;
-        free(exact);
     }
-    if (al_cells(en, A) < 0)
+    if (al_cells(en, A) < 0) {
+        if (!into)
+            free(exact);
         return NULL;
-    Num *exact = xcalloc(side[0].n * nc + 1, sizeof *exact);
+    }
+    memset(exact, 0, side[0].n * nc * sizeof *exact);
     size_t rs = al_stride(A, side[0].axis), cs = al_stride(A, side[1].axis);
     size_t rn = A->ax[side[0].axis].nleaves, cn = A->ax[side[1].axis].nleaves;
     /* the leaves at cell c, (c / rs) % rn and (c / cs) % cn, counted up
@@ -170,20 +172,22 @@ static int sum_finer(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     return rc;
 }
 
-/* Floors the nr x nc exact cells into out as the rounding does
+/* Floors the nr x nc exact cells in place as the rounding does
  * (al_floor_to_step); true when none has a remainder left and they add up
  * to the rounded totals rt by row and ct by column (targets given to the
  * cent): then no cell can take a step, and the floors are the rounding.
- * False otherwise (out then holds some floors, which the rounding writes
- * over). */
-static bool floors_are_rounding(const Alloc *A, const Num *exact, size_t nr, size_t nc,
-                                const Num *rt, const Num *ct, Num *out)
+ * False otherwise; a cell is only written when it has no remainder, so
+ * the cells are then still exact (a floor that snapped onto a step floors
+ * to itself again, with no remainder, as the exact value did). */
+static bool floors_are_rounding(const Alloc *A, Num *out, size_t nr, size_t nc, const Num *rt,
+                                const Num *ct)
 {
-    Num fr;
+    Num fl, fr;
     for (size_t k = 0; k < nr * nc; k++) {
-        al_floor_to_step(A->step, exact[k], &out[k], &fr);
+        al_floor_to_step(A->step, out[k], &fl, &fr);
         if (!num_is_zero(fr))
             return false;
+        out[k] = fl;
     }
     Num *col = xcalloc(nc + 1, sizeof *col);
     bool ok = true;
@@ -207,19 +211,19 @@ static int round_time(Engine *en, Alloc *A, const Side *side, TableNums *tn)
     const Axis *ax = &A->ax[side[1].axis];
     if (side[1].lv->depth < ax->sl[ax->nsl - 1])
         return sum_finer(en, A, side, tn);
-    Num *exact = table_exact(en, A, side);
-    if (!exact)
-        return -1;
     int ng, *rgroup = al_lock_row_groups(A, side[0].members, side[0].n, side[1].axis, &ng);
     int rc = 0;
-    if (rgroup)
-        rc = al_round_time_locked(en, A, side, exact, tn->rt, tn->ct, rgroup, ng, tn->cells);
-    else if (!floors_are_rounding(A, exact, side[0].n, side[1].n, tn->rt, tn->ct, tn->cells)) {
-        rc = al_round_time_taking(en, A, side, exact, tn->rt, tn->ct, tn->cells);
-        exact = NULL; /* freed there */
+    if (rgroup) {
+        Num *exact = table_exact(en, A, side, NULL);
+        rc = exact ? al_round_time_locked(en, A, side, exact, tn->rt, tn->ct, rgroup, ng, tn->cells)
+                   : -1;
+        free(exact);
+    } else if (!table_exact(en, A, side, tn->cells)) { /* the cells floored in place */
+        rc = -1;
+    } else if (!floors_are_rounding(A, tn->cells, side[0].n, side[1].n, tn->rt, tn->ct)) {
+        rc = al_round_time_tree(en, A, side, tn->cells, tn->rt, tn->ct, tn->cells);
     }
     free(rgroup);
-    free(exact);
     return rc;
 }
 
@@ -250,7 +254,7 @@ static int round_grid(Engine *en, Alloc *A, const Side *side, TableNums *tn)
             rc = al_round_grid_rows(en, A, nr, nc, al_factor_row, ft, tn->rt, tn->ct, rgroup, ng,
                                     tn->cells);
         } else {
-            Num *exact = table_exact(en, A, side);
+            Num *exact = table_exact(en, A, side, NULL);
             rc = exact ? al_round_grid(en, A, nr, nc, exact, tn->rt, tn->ct, rgroup, ng, tn->cells)
                        : -1;
             free(exact);

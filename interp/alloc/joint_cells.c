@@ -33,20 +33,23 @@ static void round_total(Engine *en, Num x, Num step, Num *out)
     num_round(x, step, en->p->sym->rounding, out);
 }
 
-/* floor and ceiling of a sum of remainders, snapping near-integers */
-static void bounds_of(Num x, int64_t *lo, int64_t *hi)
+/* floor and ceiling of a sum of remainders, snapping near-integers, as
+ * the bounds of a column-tree node */
+static void node_bounds(Num x, RoundBound *lo, RoundBound *hi)
 {
     Num r, d;
-    int64_t near;
+    int64_t near, l, h;
     num_round(x, NUM_ONE, NUM_HALF_EVEN, &r);
     num_to_int(r, NUM_TRUNC, &near);
     num_sub(x, r, &d);
     if (num_cmp(num_abs(d), (Num){1000000}) < 0) { /* within 1e-6 */
-        *lo = *hi = near;
+        *lo = *hi = round_bound(near);
         return;
     }
-    num_to_int(x, NUM_FLOOR, lo);
-    num_to_int(x, NUM_CEIL, hi);
+    num_to_int(x, NUM_FLOOR, &l);
+    num_to_int(x, NUM_CEIL, &h);
+    *lo = round_bound(l);
+    *hi = round_bound(h);
 }
 
 /* ---- a dimension's rounded totals (al_canon) ------------------------------------------------ */
@@ -369,10 +372,10 @@ typedef struct {
     int ngroups;
     Num *gx; /* per (group, column): the sum of the remainders (in steps) */
     int *parent;
-    int64_t *lo, *hi;   /* per node */
-    int64_t *rlo, *rhi; /* per row */
-    bool dense;         /* the cells by position, every one (see round_table_cells) */
-    uint32_t *crow;     /* else per candidate cell (with a remainder) */
+    RoundBound *lo, *hi; /* per node */
+    int64_t *rlo, *rhi;  /* per row */
+    bool dense;          /* the cells by position, every one (see round_table_cells) */
+    uint32_t *crow;      /* else per candidate cell (with a remainder) */
     int32_t *cnode;
     uint32_t *crank;      /* the remainder in millionths of a step (ROUND_NO_STEP: none) */
     Num *colx, *colfloor; /* per column: the sum of the remainders (in steps), of the floors */
@@ -419,7 +422,7 @@ static int32_t grid_node(const GridProblem *gp, size_t r, size_t c)
 static void group_bounds(GridProblem *gp)
 {
     for (size_t k = 0; k < (size_t)gp->ngroups * gp->nc; k++)
-        bounds_of(gp->gx[k], &gp->lo[1 + gp->nc + k], &gp->hi[1 + gp->nc + k]);
+        node_bounds(gp->gx[k], &gp->lo[1 + gp->nc + k], &gp->hi[1 + gp->nc + k]);
 }
 
 static void grid_problem_free(GridProblem *gp)
@@ -502,11 +505,13 @@ static int exact_row(void *ctx, size_t r, Num *cells)
 /* Each column must get the steps up to its total; the table, all of them. */
 static void column_bounds(GridProblem *gp, Num step, const Num *colt)
 {
+    int64_t all = 0;
     for (size_t c = 0; c < gp->nc; c++) {
-        gp->lo[1 + c] = gp->hi[1 + c] = al_steps_between(gp->colfloor[c], colt[c], step, NULL);
-        gp->lo[0] += gp->lo[1 + c];
+        int64_t n = al_steps_between(gp->colfloor[c], colt[c], step, NULL);
+        gp->lo[1 + c] = gp->hi[1 + c] = round_bound(n);
+        all += gp->lo[1 + c];
     }
-    gp->hi[0] = gp->lo[0];
+    gp->lo[0] = gp->hi[0] = round_bound(all);
 }
 
 /* Which candidates take a step (x); when the totals fight, columns may
@@ -531,16 +536,16 @@ static int solve_grid(GridProblem *gp, uint8_t *x)
         return 0;
     RoundProblem strict = rp; /* the relaxed rounding keeps what totals it can */
     size_t nn = rp.nnodes;
-    int64_t *slo = xmalloc(nn * sizeof *slo), *shi = xmalloc(nn * sizeof *shi);
+    RoundBound *slo = xmalloc(nn * sizeof *slo), *shi = xmalloc(nn * sizeof *shi);
     memcpy(slo, gp->lo, nn * sizeof *slo);
     memcpy(shi, gp->hi, nn * sizeof *shi);
     strict.lo = slo;
     strict.hi = shi;
     rp.strict = &strict;
     gp->lo[0] = 0;
-    gp->hi[0] = INT64_MAX / 4;
+    gp->hi[0] = ROUND_BOUND_MAX;
     for (size_t c = 0; c < gp->nc; c++)
-        bounds_of(gp->colx[c], &gp->lo[1 + c], &gp->hi[1 + c]);
+        node_bounds(gp->colx[c], &gp->lo[1 + c], &gp->hi[1 + c]);
     int rc = round_solve(&rp, x);
     free(slo);
     free(shi);

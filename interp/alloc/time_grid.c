@@ -20,12 +20,12 @@ typedef struct {
     int tf;             /* the finest time depth (the columns') */
     int *span;          /* nodes per member at each depth 0 .. tf - 1: 1, 2, 4 */
     RoundProblem rp;
-    int64_t *rlo, *rhi, *lo, *hi;
+    int64_t *rlo, *rhi;
+    RoundBound *lo, *hi;
     int *parent;
     uint32_t *crow;
     int32_t *cnode;
-    uint32_t *crank; /* the remainder in millionths of a step */
-    size_t *cidx;
+    uint32_t *crank;  /* the remainder in millionths of a step */
     Num *rowx, *memx; /* remainders (in steps) per row and per member */
     Num *perx;        /* the member being floored: per node of its tree */
     size_t nrn;       /* row nodes: the periods above the columns */
@@ -89,7 +89,6 @@ static void tree_init(TimeTree *tt, size_t nr, size_t nc, int tf)
     tt->crow = xmalloc(ncell * sizeof *tt->crow);
     tt->cnode = xmalloc(ncell * sizeof *tt->cnode);
     tt->crank = xmalloc(ncell * sizeof *tt->crank);
-    tt->cidx = xmalloc(ncell * sizeof *tt->cidx);
     tt->rowx = xcalloc(nc + 1, sizeof *tt->rowx);
     tt->memx = xcalloc(nr + 1, sizeof *tt->memx);
     tt->perx = xcalloc(tt->per + 1, sizeof *tt->perx);
@@ -112,7 +111,6 @@ static void tree_free(TimeTree *tt)
     free(tt->crow);
     free(tt->cnode);
     free(tt->crank);
-    free(tt->cidx);
     free(tt->rowx);
     free(tt->memx);
     free(tt->perx);
@@ -179,6 +177,15 @@ static void int_bounds(Num x, int64_t *lo, int64_t *hi)
     num_to_int(x, NUM_CEIL, hi);
 }
 
+/* int_bounds of a column-tree node */
+static void node_bounds(Num x, RoundBound *lo, RoundBound *hi)
+{
+    int64_t l, h;
+    int_bounds(x, &l, &h);
+    *lo = round_bound(l);
+    *hi = round_bound(h);
+}
+
 /* Member r's floored: the periods between it and its cells take the floor
  * or ceiling of their remainders; the member's own sum is kept for a
  * relaxation (solve_relaxed). */
@@ -186,7 +193,7 @@ static void member_bounds(TimeTree *tt, size_t r)
 {
     size_t base = tnode(tt, r, 0, 0);
     for (size_t n = 1; n < tt->per; n++) {
-        int_bounds(tt->perx[n], &tt->lo[base + n], &tt->hi[base + n]);
+        node_bounds(tt->perx[n], &tt->lo[base + n], &tt->hi[base + n]);
         tt->perx[n] = NUM_ZERO;
     }
     tt->memx[r] = tt->perx[0];
@@ -217,7 +224,6 @@ static void floor_cells(TimeTree *tt, const Alloc *A, const Side *side, const Nu
                 (int32_t)(tt->tf > 1 ? tnode(tt, r, tt->tf - 1, period_at(tm, tt->tf - 1))
                                      : tnode(tt, r, 0, 0));
             tt->crank[i] = al_rank(fr);
-            tt->cidx[i] = k;
         }
         member_bounds(tt, r);
     }
@@ -226,7 +232,7 @@ static void floor_cells(TimeTree *tt, const Alloc *A, const Side *side, const Nu
     row_tree_bounds(tt, A, side, colf, ct);
     for (size_t r = 0; r < tt->nr; r++) {
         size_t m = tnode(tt, r, 0, 0);
-        tt->lo[m] = tt->hi[m] = al_steps_between(rowf[r], rt[r], A->step, NULL);
+        tt->lo[m] = tt->hi[m] = round_bound(al_steps_between(rowf[r], rt[r], A->step, NULL));
     }
     free(rowf);
     free(colf);
@@ -236,7 +242,7 @@ static void floor_cells(TimeTree *tt, const Alloc *A, const Side *side, const Nu
 static void period_bounds(TimeTree *tt)
 {
     tt->lo[0] = 0;
-    tt->hi[0] = INT64_MAX / 4;
+    tt->hi[0] = ROUND_BOUND_MAX;
 }
 
 /* Relaxes the row nodes of depth k to the floor and ceiling of their
@@ -261,14 +267,21 @@ static int64_t *dup64(const int64_t *v, size_t n)
     return d;
 }
 
+static RoundBound *dup_bounds(const RoundBound *v, size_t n)
+{
+    RoundBound *d = xmalloc((n ? n : 1) * sizeof *d);
+    memcpy(d, v, n * sizeof *d);
+    return d;
+}
+
 /* The strict problem's bounds copied, for the relaxed ones to keep to. */
 static RoundProblem strict_copy(const RoundProblem *rp)
 {
     RoundProblem s = *rp;
     s.row_lo = dup64(rp->row_lo, rp->nrows);
     s.row_hi = dup64(rp->row_hi, rp->nrows);
-    s.lo = dup64(rp->lo, rp->nnodes);
-    s.hi = dup64(rp->hi, rp->nnodes);
+    s.lo = dup_bounds(rp->lo, rp->nnodes);
+    s.hi = dup_bounds(rp->hi, rp->nnodes);
     s.rn_lo = dup64(rp->rn_lo, rp->nrnodes);
     s.rn_hi = dup64(rp->rn_hi, rp->nrnodes);
     return s;
@@ -330,44 +343,38 @@ static int solve_relaxed(TimeTree *tt, uint8_t *x)
     }
     for (size_t r = 0; r < tt->nr; r++) {
         size_t m = tnode(tt, r, 0, 0);
-        int_bounds(tt->memx[r], &tt->lo[m], &tt->hi[m]);
+        node_bounds(tt->memx[r], &tt->lo[m], &tt->hi[m]);
     }
     return round_solve(rp, x) == 0 ? 1 + tt->tf : -1;
 }
 
-/* al_round_time_tree; with owned, exact is freed once the cells are floored. */
-static int round_tree(Engine *en, const Alloc *A, const Side *side, Num *exact, bool owned,
-                      const Num *rt, const Num *ct, Num *out)
+/* The table cell of candidate i: its member from its node, its column
+ * from its row. */
+static size_t cell_index(const TimeTree *tt, size_t i)
+{
+    return ((size_t)tt->cnode[i] - 1) / tt->per * tt->nc + tt->crow[i];
+}
+
+int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *exact,
+                       const Num *rt, const Num *ct, Num *out)
 {
     TimeTree tt;
     tree_init(&tt, side[0].n, side[1].n, side[1].lv->depth);
     floor_cells(&tt, A, side, exact, rt, ct, out);
-    if (owned)
-        free(exact);
     period_bounds(&tt);
     uint8_t *x = xcalloc(tt.rp.ncells + 1, 1);
     int rc = solve(&tt, x);
     if (rc < 0)
         diag_error(en->p->diags, A->metric->name_loc,
                    "cannot round a table of %s so that its totals hold", A->metric->name);
-    for (size_t k = 0; k < tt.rp.ncells && rc >= 0; k++)
-        if (x[k])
-            num_add(out[tt.cidx[k]], A->step, &out[tt.cidx[k]]);
+    for (size_t i = 0; i < tt.rp.ncells && rc >= 0; i++)
+        if (x[i]) {
+            size_t k = cell_index(&tt, i);
+            num_add(out[k], A->step, &out[k]);
+        }
     free(x);
     tree_free(&tt);
     return rc < 0 ? -1 : 0;
-}
-
-int al_round_time_tree(Engine *en, const Alloc *A, const Side *side, const Num *exact,
-                       const Num *rt, const Num *ct, Num *out)
-{
-    return round_tree(en, A, side, (Num *)exact, false, rt, ct, out);
-}
-
-int al_round_time_taking(Engine *en, const Alloc *A, const Side *side, Num *exact, const Num *rt,
-                         const Num *ct, Num *out)
-{
-    return round_tree(en, A, side, exact, true, rt, ct, out);
 }
 
 /* ---- locks of time in another dimension's scope ------------------------------------------- */

@@ -71,7 +71,7 @@ static void random_problem(int nrows, int ncols, int ngroups, bool with_rows)
     RowTree rt;
     int nnodes = 1 + ngroups + ncols;
     int *parent = malloc((size_t)nnodes * sizeof *parent);
-    int64_t *lo = calloc((size_t)nnodes, sizeof *lo), *hi = calloc((size_t)nnodes, sizeof *hi);
+    RoundBound *lo = calloc((size_t)nnodes, sizeof *lo), *hi = calloc((size_t)nnodes, sizeof *hi);
     int64_t *rlo = calloc((size_t)nrows, sizeof *rlo), *rhi = calloc((size_t)nrows, sizeof *rhi);
     int *frac = calloc((size_t)(nrows * ncols), sizeof *frac);
     uint32_t *crow = malloc((size_t)(nrows * ncols) * sizeof *crow);
@@ -187,7 +187,7 @@ static void random_flat_problem(int nrows, int ncols)
     size_t n = (size_t)nrows * (size_t)ncols;
     int nnodes = 1 + ncols;
     int *parent = malloc((size_t)nnodes * sizeof *parent);
-    int64_t *lo = calloc((size_t)nnodes, sizeof *lo), *hi = calloc((size_t)nnodes, sizeof *hi);
+    RoundBound *lo = calloc((size_t)nnodes, sizeof *lo), *hi = calloc((size_t)nnodes, sizeof *hi);
     int64_t *rlo = calloc((size_t)nrows, sizeof *rlo), *rhi = calloc((size_t)nrows, sizeof *rhi);
     uint32_t *crow = malloc(n * sizeof *crow);
     int32_t *cnode = malloc(n * sizeof *cnode);
@@ -290,7 +290,8 @@ static bool random_tall(int nmem)
     enum { ROWS = 12, PER = 7 };
     size_t nn = 1 + (size_t)nmem * PER, maxc = (size_t)nmem * ROWS + 1;
     int *parent = malloc(nn * sizeof *parent);
-    int64_t *lo = calloc(nn, sizeof *lo), *hi = calloc(nn, sizeof *hi), *sum = calloc(nn, 8);
+    RoundBound *lo = calloc(nn, sizeof *lo), *hi = calloc(nn, sizeof *hi);
+    int64_t *sum = calloc(nn, 8);
     int64_t rlo[ROWS], rhi[ROWS], rsum[ROWS] = {0};
     uint32_t *crow = malloc(maxc * sizeof *crow), *crank = malloc(maxc * sizeof *crank);
     int32_t *cnode = malloc(maxc * sizeof *cnode);
@@ -388,7 +389,8 @@ static void test_tall_needs_members_in_order(void **state)
 {
     (void)state;
     int parent[3] = {-1, 0, 0};
-    int64_t lo[3] = {0, 0, 0}, hi[3] = {0, 1, 1}, rlo[2] = {0, 0}, rhi[2] = {0, 0};
+    RoundBound lo[3] = {0, 0, 0}, hi[3] = {0, 1, 1};
+    int64_t rlo[2] = {0, 0}, rhi[2] = {0, 0};
     uint32_t crow[3] = {0, 1, 0}, crank[3] = {500, 400, 300};
     int32_t cnode[3] = {1, 2, 1};
     RoundProblem rp = {.nrows = 2, .row_lo = rlo, .row_hi = rhi, .nnodes = 3, .parent = parent,
@@ -437,7 +439,8 @@ static void test_one_row_prefers_large_remainders(void **state)
     (void)state;
     /* one row needing 2 extra steps over cells with remainders .1 .9 .5 .5 */
     int parent[] = {-1, 0, 0, 0, 0};
-    int64_t lo[] = {2, 0, 0, 0, 0}, hi[] = {2, 1, 1, 1, 1}, rlo[] = {2}, rhi[] = {2};
+    RoundBound lo[] = {2, 0, 0, 0, 0}, hi[] = {2, 1, 1, 1, 1};
+    int64_t rlo[] = {2}, rhi[] = {2};
     uint32_t crow[] = {0, 0, 0, 0};
     int32_t cnode[] = {1, 2, 3, 4};
     uint32_t crank[] = {100, 900, 500, 500};
@@ -456,7 +459,8 @@ static void test_flow_repairs_greedy(void **state)
 {
     (void)state;
     int parent[] = {-1, 0, 0};
-    int64_t lo[] = {2, 1, 1}, hi[] = {2, 1, 1}, rlo[] = {1, 1}, rhi[] = {1, 1};
+    RoundBound lo[] = {2, 1, 1}, hi[] = {2, 1, 1};
+    int64_t rlo[] = {1, 1}, rhi[] = {1, 1};
     uint32_t crow[] = {0, 0, 1};
     int32_t cnode[] = {1, 2, 1};
     uint32_t crank[] = {900, 800, 700};
@@ -475,7 +479,8 @@ static void test_row_tree_bounds_hold(void **state)
 {
     (void)state;
     int parent[] = {-1, 0, 0};
-    int64_t lo[] = {2, 0, 0}, hi[] = {2, 1, 1}, rlo[] = {0, 0}, rhi[] = {2, 1};
+    RoundBound lo[] = {2, 0, 0}, hi[] = {2, 1, 1};
+    int64_t rlo[] = {0, 0}, rhi[] = {2, 1};
     uint32_t crow[] = {0, 0, 1};
     int32_t cnode[] = {1, 2, 1};
     uint32_t crank[] = {900, 800, 100};
@@ -494,12 +499,38 @@ static void test_infeasible_is_reported(void **state)
 {
     (void)state;
     int parent[] = {-1, 0};
-    int64_t lo[] = {0, 0}, hi[] = {1, 1}, rlo[] = {2}, rhi[] = {2};
+    RoundBound lo[] = {0, 0}, hi[] = {1, 1};
+    int64_t rlo[] = {2}, rhi[] = {2};
     uint32_t crow[] = {0};
     int32_t cnode[] = {1};
     uint32_t crank[] = {500};
     uint8_t x[1];
     RoundProblem rp = {.nrows = 1, .row_lo = rlo, .row_hi = rhi, .nnodes = 2, .parent = parent, .lo = lo, .hi = hi, .ncells = 1, .cell_row = crow, .cell_node = cnode, .cell_rank = crank};
+    assert_int_equal(round_solve(&rp, x), -1);
+}
+
+/* A node's bound wider than 32 bits is clamped (round_bound) so that it
+ * allows and forbids what the wide one did: no node gets more steps than
+ * there are cells. */
+static void test_wide_bounds_are_clamped(void **state)
+{
+    (void)state;
+    assert_int_equal(round_bound(7), 7);
+    assert_int_equal(round_bound(-7), -7);
+    assert_int_equal(round_bound(INT64_MAX / 4), ROUND_BOUND_MAX);
+    assert_int_equal(round_bound(-5000000000), -ROUND_BOUND_MAX);
+    int parent[] = {-1, 0};
+    RoundBound lo[] = {round_bound(-5000000000), round_bound(-5000000000)};
+    RoundBound hi[] = {round_bound(5000000000), round_bound(5000000000)};
+    int64_t rlo[] = {1}, rhi[] = {1};
+    uint32_t crow[] = {0};
+    int32_t cnode[] = {1};
+    uint32_t crank[] = {500};
+    uint8_t x[1];
+    RoundProblem rp = {.nrows = 1, .row_lo = rlo, .row_hi = rhi, .nnodes = 2, .parent = parent, .lo = lo, .hi = hi, .ncells = 1, .cell_row = crow, .cell_node = cnode, .cell_rank = crank};
+    assert_int_equal(round_solve(&rp, x), 0);
+    assert_int_equal(x[0], 1);
+    lo[1] = round_bound(5000000000); /* more steps than cells: still none */
     assert_int_equal(round_solve(&rp, x), -1);
 }
 
@@ -516,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_one_row_prefers_large_remainders),
         cmocka_unit_test(test_flow_repairs_greedy),
         cmocka_unit_test(test_infeasible_is_reported),
+        cmocka_unit_test(test_wide_bounds_are_clamped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
