@@ -179,7 +179,7 @@ static void warn_unknown(Engine *en, const Node *decl, const History *h)
                  rows == 1 ? "" : "s", rows == 1 ? "s" : "", buf_cstr(&b),
                  n == HIST_UNKNOWN_KEEP && rows > n ? ", ..." : "");
     buf_free(&b);
-    sym_note_did_you_mean(en->p->diags, sym_closest(&en->p->sym->members, names[0]));
+    sym_note_did_you_mean(en->p->diags, sym_closest_member(en->p->sym, names[0]));
     diag_note_plain(en->p->diags,
                     "they count in total(%s) and in seasonality without a scope, "
                     "and for no member",

@@ -298,14 +298,6 @@ void rs_index_members(R *r)
             Member *m = d->members[k];
             if (!d->is_time && m->depth >= 0 && m->depth < d->nlevels)
                 m->index = counts[m->depth]++;
-            const char *names[2] = {m->name, m->alias};
-            for (int j = 0; j < 2; j++) {
-                if (!names[j])
-                    continue;
-                Member *prev = strmap_put(&s->members, names[j], m); /* one look-up */
-                if (prev && prev != m)
-                    strmap_put(&s->members, names[j], &member_ambiguous);
-            }
         }
         free(counts);
     }

@@ -147,7 +147,7 @@ static Kind not_a_value(R *r, const Scope *sc, Node *e)
         diag_error(r->d, e->loc, "function '%s' is used without arguments", n);
         return K_ANY;
     }
-    if (strmap_get(&r->s->members, n)) {
+    if (sym_member(r->s, n)) {
         diag_error(r->d, e->loc, "'%s' is a member, not a value", n);
         diag_note_plain(r->d, "members select cells: revenue[%s]", n);
         return K_ANY;

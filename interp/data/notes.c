@@ -73,14 +73,14 @@ static const Member *row_member(Reader *r)
 {
     const Symbols *s = r->p->sym;
     const char *name = field(r, COL_MEMBER);
-    const Member *m = strmap_get(&s->members, name);
+    const Member *m = sym_member(s, name);
     if (m == &member_ambiguous) {
         report(r, "member '%s' is in more than one dimension", name);
         return NULL;
     }
     if (!m || m->dim->is_time) {
         report(r, "unknown member '%s'", name);
-        sym_note_did_you_mean(r->p->diags, sym_closest(&s->members, name));
+        sym_note_did_you_mean(r->p->diags, sym_closest_member(s, name));
     }
     return m && !m->dim->is_time ? m : NULL;
 }

@@ -241,7 +241,7 @@ static json_t *hover_name(LsDoc *d, LsRun *r, const LsName *n)
     if (!ls_declaration(r->S.p, n, &where, &what, &decl))
         return NULL;
     const Symbols *s = r->S.p->sym;
-    const Member *m = strcmp(what, "member") == 0 ? strmap_get(&s->members, n->name) : NULL;
+    const Member *m = strcmp(what, "member") == 0 ? sym_member(s, n->name) : NULL;
     Buf md = {0};
     hover_label(what, n, decl, m, &md);
     if (decl && decl->kind == N_METRIC)

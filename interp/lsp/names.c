@@ -271,7 +271,7 @@ static bool by_dims(const Symbols *s, const char *name, Loc *where, const char *
         *where = lv->loc, *what = "level", *decl = NULL;
         return true;
     }
-    const Member *m = strmap_get(&s->members, name);
+    const Member *m = sym_member(s, name);
     if (m && m != &member_ambiguous && m->loc.src) {
         *where = m->loc, *what = "member", *decl = NULL;
         return true;

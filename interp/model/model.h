@@ -97,8 +97,7 @@ struct Symbols {
     Dim *time;
     Dim **dims; /* time first, then declared dimensions in order */
     int ndims;
-    StrMap levels;  /* name -> Level */
-    StrMap members; /* bare name -> Member or &member_ambiguous */
+    StrMap levels; /* name -> Level */
     StrMap metrics, lets, fns, histories, incentives, scorecards, reviews, scenarios;
     StrMap targets, targets_from; /* metric -> N_TARGET */
     Node **splits;
@@ -203,9 +202,17 @@ Member *sym_lookup_member(const Symbols *s, const Node *ref, Diags *report);
  * split's level). */
 Member *sym_lookup_member_in(const Symbols *s, const Node *ref, const Dim *d, Diags *report);
 
+/* The member a bare name (or a month's alias, feb) names: the one
+ * dimension's member that has it, &member_ambiguous when several
+ * dimensions have it, NULL when none does.  Each dimension's map is asked
+ * in turn, so no second map of every name is kept (a million reps). */
+Member *sym_member(const Symbols *s, const char *name);
+
 /* The closest key of m to name (edit distance, at most 3, ties to the
  * alphabetically first), or NULL: the did-you-mean of every message. */
 const char *sym_closest(const StrMap *m, const char *name);
+/* The same over every dimension's member names and aliases. */
+const char *sym_closest_member(const Symbols *s, const char *name);
 /* Attaches "did you mean 'S'?" to the last diagnostic (nothing for NULL). */
 void sym_note_did_you_mean(Diags *d, const char *suggestion);
 /* "unknown level NAME" follows: a did-you-mean and a note listing the

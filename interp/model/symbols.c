@@ -56,9 +56,9 @@ void sym_free(Symbols *s)
         strmap_free(&s->dims[i]->attr_names);
     }
     free(s->dims);
-    StrMap *maps[] = {&s->levels,  &s->members,   &s->metrics,    &s->lets,
-                      &s->fns,     &s->histories, &s->incentives, &s->scorecards,
-                      &s->reviews, &s->scenarios, &s->targets,    &s->targets_from};
+    StrMap *maps[] = {&s->levels,    &s->metrics,    &s->lets,        &s->fns,
+                      &s->histories, &s->incentives, &s->scorecards,  &s->reviews,
+                      &s->scenarios, &s->targets,    &s->targets_from};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         strmap_free(maps[i]);
     free(s->splits);
@@ -124,24 +124,55 @@ bool sym_additive(const Node *metric)
 
 /* ---- did-you-mean ------------------------------------------------------------ */
 
-const char *sym_closest(const StrMap *m, const char *name)
+/* The closest key so far (*best at distance *best_d) against m's keys. */
+static void closest_in(const StrMap *m, const char *name, int limit, const char **best, int *best_d)
 {
-    int limit = (int)strlen(name) / 3 + 1; /* 1 for short names, at most 3 */
-    if (limit > 3)
-        limit = 3;
-    const char *best = NULL;
-    int best_d = limit + 1;
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
         int d = edit_distance(name, m->keys[i], limit);
         /* ties go to the alphabetically first name: deterministic output */
-        if (d < best_d || (d == best_d && best && strcmp(m->keys[i], best) < 0)) {
-            best = m->keys[i];
-            best_d = d;
+        if (d < *best_d || (d == *best_d && *best && strcmp(m->keys[i], *best) < 0)) {
+            *best = m->keys[i];
+            *best_d = d;
         }
     }
+}
+
+/* How far a did-you-mean may be: 1 for short names, at most 3. */
+static int closest_limit(const char *name)
+{
+    int limit = (int)strlen(name) / 3 + 1;
+    return limit > 3 ? 3 : limit;
+}
+
+const char *sym_closest(const StrMap *m, const char *name)
+{
+    int limit = closest_limit(name), best_d = limit + 1;
+    const char *best = NULL;
+    closest_in(m, name, limit, &best, &best_d);
     return best_d <= limit ? best : NULL;
+}
+
+const char *sym_closest_member(const Symbols *s, const char *name)
+{
+    int limit = closest_limit(name), best_d = limit + 1;
+    const char *best = NULL;
+    for (int i = 0; i < s->ndims; i++)
+        closest_in(&s->dims[i]->by_name, name, limit, &best, &best_d);
+    return best_d <= limit ? best : NULL;
+}
+
+Member *sym_member(const Symbols *s, const char *name)
+{
+    Member *found = NULL;
+    for (int i = 0; i < s->ndims; i++) {
+        Member *m = strmap_get(&s->dims[i]->by_name, name);
+        if (m && found && m != found)
+            return &member_ambiguous;
+        found = m ? m : found;
+    }
+    return found;
 }
 
 void sym_note_did_you_mean(Diags *d, const char *s)
@@ -249,7 +280,7 @@ Member *sym_lookup_member(const Symbols *s, const Node *ref, Diags *report)
             diag_error(report, ref->loc, "a member name is expected here");
         return NULL;
     }
-    Member *m = strmap_get(&s->members, ref->name);
+    Member *m = sym_member(s, ref->name);
     if (m == &member_ambiguous) {
         if (report)
             report_ambiguous(s, ref, report);
@@ -257,7 +288,7 @@ Member *sym_lookup_member(const Symbols *s, const Node *ref, Diags *report)
     }
     if (!m && report) {
         diag_error(report, ref->loc, "unknown member '%s'", ref->name);
-        sym_note_did_you_mean(report, sym_closest(&s->members, ref->name));
+        sym_note_did_you_mean(report, sym_closest_member(s, ref->name));
         sym_note_period_word(report, s, ref->name);
     }
     return m;

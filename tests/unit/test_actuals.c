@@ -143,7 +143,7 @@ static const Node *metric(T *t, const char *name)
 
 static const Member *member(T *t, const char *name)
 {
-    const Member *m = strmap_get(&t->p->sym->members, name);
+    const Member *m = sym_member(t->p->sym, name);
     assert_non_null(m);
     return m;
 }

@@ -147,7 +147,7 @@ static void same_members(const T *ta, const T *tb)
             assert_ptr_equal(y->attrs[k].loc.src, tb->p->main->src);
         }
         assert_ptr_equal(strmap_get(&b->by_name, x->name), y);
-        assert_ptr_equal(strmap_get(&tb->p->sym->members, x->name), y);
+        assert_ptr_equal(sym_member(tb->p->sym, x->name), y);
     }
     same_slots(&a->by_name, &b->by_name);
     same_slots(&a->attr_names, &b->attr_names);

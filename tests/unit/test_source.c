@@ -171,7 +171,7 @@ static void done(T *t)
 
 static const Member *member(T *t, const char *name)
 {
-    const Member *m = strmap_get(&t->p->sym->members, name);
+    const Member *m = sym_member(t->p->sym, name);
     assert_non_null(m);
     return m;
 }
