@@ -832,6 +832,8 @@ static bool flat_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
  * be.  Where it cannot finish, the greedy pass and the flow after it round
  * the table, as they do tables of fewer than round_tall_from cells. */
 #define TALL_ROWS 64
+/* The deepest a member's tree may be for the rounding member by member. */
+#define TALL_DEPTH 8
 int64_t round_tall_from = -2;
 int64_t round_tall_repairs;
 
@@ -862,6 +864,9 @@ typedef struct {
         size_t n, cap; /* no longer can */
     } * back;
     uint32_t *stamp, gen; /* members in this search's tree (stamp == gen) */
+    size_t wmax;          /* the furthest place of any pair (tall_set: none past it, no look) */
+    int32_t *path;        /* the member being rounded: per cell, its nodes (cell_path) */
+    int *plen;            /* and how far its leaf is below the member */
     int32_t vfrom[TALL_ROWS], vmem[TALL_ROWS], queue[TALL_ROWS];
 } Tall;
 
@@ -910,6 +915,11 @@ static bool tall_index(Tall *t)
         }
     }
     t->mstart[t->nmem] = rp->ncells;
+    size_t most = 1; /* the most cells of a member */
+    for (size_t i = 0; i < t->nmem; i++)
+        most = t->mstart[i + 1] - t->mstart[i] > most ? t->mstart[i + 1] - t->mstart[i] : most;
+    t->path = xmalloc(most * TALL_DEPTH * sizeof *t->path);
+    t->plen = xmalloc(most * sizeof *t->plen);
     t->wlo = xcalloc(rp->nrows * rp->nrows + 1, sizeof *t->wlo);
     t->back = xcalloc(rp->nrows * rp->nrows + 1, sizeof *t->back);
     t->stamp = xcalloc(t->nmem + 1, sizeof *t->stamp);
@@ -925,6 +935,8 @@ static void tall_free(Tall *t)
     free(t->mnode);
     free(t->wlo);
     free(t->stamp);
+    free(t->path);
+    free(t->plen);
 }
 
 /* Member i's cell in row r that may take a step, or SIZE_MAX. */
@@ -992,6 +1004,7 @@ static size_t tall_witness(Tall *t, size_t r, size_t a)
     }
     for (size_t *at = &t->wlo[q]; *at < t->nmem;) {
         size_t i = (*at)++;
+        t->wmax = *at > t->wmax ? *at : t->wmax;
         if (!tall_moves(t, tall_cell(t, i, a), tall_cell(t, i, r)))
             continue;
         if (t->stamp[i] != t->gen)
@@ -1012,6 +1025,8 @@ static void tall_set(Tall *t, size_t i, size_t k, uint8_t v)
     t->row[rp->cell_row[k]] += v ? 1 : -1;
     for (int32_t n = rp->cell_node[k]; n >= 0; n = rp->parent[n])
         t->node[n] += v ? 1 : -1;
+    if (t->wmax <= i) /* no pair's place has passed member i: nothing to keep */
+        return;
     for (size_t ka = b; ka < e; ka++)
         for (size_t kr = b; kr < e && t->x[ka]; kr++) {
             size_t q = rp->cell_row[kr] * nr + rp->cell_row[ka];
@@ -1039,29 +1054,36 @@ static size_t tall_best(const Tall *t, size_t i, int32_t n)
     return best;
 }
 
-/* The node depth levels below the member on the path from leaf n up to
- * it (the member itself at depth 0), or -1 when there is none. */
-static int32_t below_member(const RoundProblem *rp, int32_t n, int depth)
+/* The nodes on the path from cell k's leaf up to its member: path[d] the
+ * node d levels below the member (the member itself at 0; -1: none), for
+ * d < TALL_DEPTH.  Returns how many levels the leaf is below the member. */
+static int cell_path(const RoundProblem *rp, size_t k, int32_t *path)
 {
     int len = 0;
+    int32_t n = rp->cell_node[k];
+    for (int d = 0; d < TALL_DEPTH; d++)
+        path[d] = -1;
     for (int32_t u = n; u > 0 && rp->parent[u] > 0; u = rp->parent[u])
-        len++; /* n is len levels below its member */
-    for (; n > 0 && len > depth; len--)
-        n = rp->parent[n];
-    return len == depth && n > 0 ? n : -1;
+        len++;
+    for (int d = len; n > 0 && d >= 0; d--, n = rp->parent[n])
+        if (d < TALL_DEPTH)
+            path[d] = n;
+    return len;
 }
 
 /* Member i rounded on its own (the rows aside): every node of its tree up
  * to its lower bound, the deepest first, the member itself last, each step
  * to the best cell that keeps every upper bound.  False when some bound
  * cannot be met so (a tree deeper than TALL_DEPTH among them). */
-#define TALL_DEPTH 8
 static bool tall_member(Tall *t, size_t i)
 {
     const RoundProblem *rp = t->rp;
+    size_t b = t->mstart[i], e = t->mstart[i + 1];
+    for (size_t k = b; k < e; k++)
+        t->plen[k - b] = cell_path(rp, k, &t->path[(k - b) * TALL_DEPTH]);
     for (int depth = TALL_DEPTH - 1; depth >= 0; depth--)
-        for (size_t k = t->mstart[i]; k < t->mstart[i + 1]; k++) {
-            int32_t n = below_member(rp, rp->cell_node[k], depth);
+        for (size_t k = b; k < e; k++) {
+            int32_t n = depth <= t->plen[k - b] ? t->path[(k - b) * TALL_DEPTH + depth] : -1;
             while (n > 0 && t->node[n] < rp->lo[n]) {
                 size_t c = tall_best(t, i, n);
                 if (c == SIZE_MAX)
