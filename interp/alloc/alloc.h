@@ -92,6 +92,11 @@ typedef struct {
     int n;
 } SplitList;
 
+/* The most cells --max-cells may allow: a rounding counts a node's steps
+ * in 32 bits (flow.h, RoundBound), so a table or an allocation rounds at
+ * most this many cells. */
+#define ALLOC_MAX_CELLS_LIMIT ((size_t)1073741823)
+
 typedef struct Engine {
     Program *p;
     Eval ev;

@@ -1181,7 +1181,7 @@ static bool tall_repair(const RoundProblem *rp, Counts *cnt, uint8_t *x)
 
 int round_solve(const RoundProblem *rp, uint8_t *x)
 {
-    if (rp->ncells > ROUND_BOUND_MAX) /* the bounds hold no more (RoundBound) */
+    if (rp->ncells >= ROUND_BOUND_MAX) /* a bound clamped to the most could be met */
         return -1;
     size_t m = 0;
     uint32_t *order = NULL;

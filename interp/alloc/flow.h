@@ -23,11 +23,10 @@
 #include <stdint.h>
 
 /* A bound on the extra steps under a column-tree node.  No node can get
- * more steps than there are cells, and round_solve refuses more than
- * ROUND_BOUND_MAX cells, so 32 bits hold every bound that binds: a table
- * by time at a million members has seven million nodes.  round_bound
- * clamps a wider one to +-ROUND_BOUND_MAX, which allows and forbids the
- * same counts. */
+ * more steps than there are cells, and round_solve refuses
+ * ROUND_BOUND_MAX cells or more (--max-cells stops a table before), so 32 bits hold every bound
+ * that binds: a table by time at a million members has seven million nodes.  round_bound clamps a
+ * wider one to +-ROUND_BOUND_MAX, which allows and forbids the same counts. */
 typedef int32_t RoundBound;
 #define ROUND_BOUND_MAX (INT32_MAX / 2)
 static inline RoundBound round_bound(int64_t v)

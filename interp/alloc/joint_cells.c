@@ -505,13 +505,15 @@ static int exact_row(void *ctx, size_t r, Num *cells)
 /* Each column must get the steps up to its total; the table, all of them. */
 static void column_bounds(GridProblem *gp, Num step, const Num *colt)
 {
-    int64_t all = 0;
+    __int128 all = 0; /* of the bounds before they are clamped: no overflow in 128 bits */
     for (size_t c = 0; c < gp->nc; c++) {
         int64_t n = al_steps_between(gp->colfloor[c], colt[c], step, NULL);
         gp->lo[1 + c] = gp->hi[1 + c] = round_bound(n);
-        all += gp->lo[1 + c];
+        all += n;
     }
-    gp->lo[0] = gp->hi[0] = round_bound(all);
+    gp->lo[0] = gp->hi[0] = round_bound(all > INT64_MAX   ? INT64_MAX
+                                        : all < INT64_MIN ? INT64_MIN
+                                                          : (int64_t)all);
 }
 
 /* Which candidates take a step (x); when the totals fight, columns may

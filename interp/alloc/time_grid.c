@@ -10,6 +10,8 @@
 
 #include "alloc/alloc_int.h"
 
+_Static_assert(ROUND_BOUND_MAX == ALLOC_MAX_CELLS_LIMIT, "--max-cells keeps a table's bounds");
+
 /* The flow problem (flow.h): rows are the time columns, under the row
  * nodes of the periods above them (the quarter and half of every member
  * together); nodes are the root, then per member its node and its periods

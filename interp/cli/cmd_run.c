@@ -78,6 +78,11 @@ static int max_cells(const char *v, size_t *out)
     long long n = v ? strtoll(v, &end, 10) : 0;
     if (!v || *end || n <= 0)
         return cli_usage_error("--max-cells needs a positive number%s", "");
+    if ((unsigned long long)n > ALLOC_MAX_CELLS_LIMIT) {
+        char most[32];
+        snprintf(most, sizeof most, "%zu", ALLOC_MAX_CELLS_LIMIT);
+        return cli_usage_error("--max-cells is at most %s (the most cells a rounding takes)", most);
+    }
     *out = (size_t)n;
     return 0;
 }

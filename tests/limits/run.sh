@@ -192,6 +192,9 @@ awk -v h="$header" 'BEGIN {
 case_ factors_table 0 '^total,10000.00,10000.00' "$bin" run factors.plan --show "m by a, c" --format csv
 case_ factors_table_max 1 'a table of m would have more than 1000000 cells (--max-cells)' \
     "$bin" run factors.plan --show "m by a, b" --max-cells 1000000
+# a rounding counts steps in 32 bits: --max-cells stops below that
+case_ max_cells_most 2 'max-cells is at most 1073741823' \
+    "$bin" run factors.plan --show "m by a, c" --max-cells 1073741824
 cp factors.plan factors_cell.plan
 echo 'assert m[a1, b2, c3] > 0' >>factors_cell.plan
 case_ factors_cell 1 'factors_cell.plan:5:8: error: m would have more than 50000000 cells (--max-cells)' \
