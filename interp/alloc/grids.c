@@ -176,9 +176,10 @@ static int sum_finer(Engine *en, Alloc *A, const Side *side, TableNums *tn)
  * (al_floor_to_step); true when none has a remainder left and they add up
  * to the rounded totals rt by row and ct by column (targets given to the
  * cent): then no cell can take a step, and the floors are the rounding.
- * False otherwise; a cell is only written when it has no remainder, so
- * the cells are then still exact (a floor that snapped onto a step floors
- * to itself again, with no remainder, as the exact value did). */
+ * False otherwise; a cell is only written when it has no remainder, and
+ * then with its floor, which floors to itself again with no remainder, as
+ * the exact value did: the rounding that follows sees the same floors and
+ * remainders as it would have from the exact cells. */
 static bool floors_are_rounding(const Alloc *A, Num *out, size_t nr, size_t nc, const Num *rt,
                                 const Num *ct)
 {
