@@ -16,9 +16,10 @@ XLSX_LIBS  := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwri
 # Jansson (libjansson-dev): the JSON of the language server's messages (interp/lsp)
 JSON_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 # libpq (libpq-dev) and SQLite (libsqlite3-dev): actuals read where they live (data/source_pg.c,
-# data/source_sqlite.c)
+# data/source_sqlite.c).  libpq is not linked: source_pg.c loads libpq.so.5 when a PostgreSQL
+# source first opens (it and its TLS, Kerberos and LDAP libraries cost every command ~3 ms)
 PQ_CFLAGS  := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
-DB_LIBS    := $(shell pkg-config --libs libpq sqlite3 2>/dev/null || echo -lpq -lsqlite3)
+DB_LIBS    := $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 LIBS     = -pthread -lreadline -lutf8proc $(ICU_LIBS) $(XLSX_LIBS) $(JSON_LIBS) $(DB_LIBS)
 ASAN     = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

@@ -452,6 +452,19 @@ cap noserver "$tmp/db" "$bin" run team_review.plan --source "crm=postgresql:///s
 refused "no server" noserver "crm:" "cannot connect"
 cap norole "$tmp/db" "$bin" run team_review.plan --source "crm=postgresql:///salesplan?host=$PGHOST&user=nobody"
 refused "no such role" norole "crm:" "nobody"
+# libpq is loaded when a PostgreSQL source first opens (it is not linked): without it, the
+# source is refused with what to install.  A mount namespace hides the library (/dev/null
+# over it); skipped where no namespace can be made.
+pqlib=$(ldconfig -p 2>/dev/null | awk '/libpq\.so\.5 / {print $NF; exit}')
+if [ -n "$pqlib" ] && unshare -m true 2>/dev/null; then
+    cap nolibpq "$tmp/db" unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh \
+        "$(readlink -f "$pqlib")" "$bin" run team_review.plan --source "crm=$planner"
+    refused "no libpq" nolibpq "crm:" "apt-get install libpq5"
+    cap withlibpq "$tmp/db" "$bin" run team_review.plan --source "crm=$planner"
+    [ "$(rc_of withlibpq)" = 0 ] && ok "libpq found" || fail "libpq found" "exit $(rc_of withlibpq)"
+else
+    echo "tests/db: skipped the missing-libpq case (no mount namespace here)"
+fi
 cap nofile "$tmp/db" "$bin" run team_review.plan --source "crm=sqlite:$tmp/nothing.db"
 refused "no SQLite file" nofile "crm:" "nothing.db"
 [ ! -e "$tmp/nothing.db" ] || fail "no SQLite file" "the run created $tmp/nothing.db"
