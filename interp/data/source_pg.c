@@ -65,11 +65,13 @@ static const char *pq_load(void)
         snprintf(why, sizeof why, "%s", e ? e : "libpq.so.5 not found");
         return why;
     }
+    void *sym;
 #define PQ_FIND(f)                                                                                 \
-    if (!(*(void **)&pq.f = dlsym(lib, #f))) {                                                     \
+    if (!(sym = dlsym(lib, #f))) {                                                                 \
         snprintf(why, sizeof why, "libpq.so.5 has no %s", #f);                                     \
         return why;                                                                                \
-    }
+    }                                                                                              \
+    memcpy(&pq.f, &sym, sizeof sym); /* POSIX: a function's address fits in a void * */
     PQ_FUNCTIONS(PQ_FIND)
     return NULL;
 }
