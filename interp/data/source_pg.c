@@ -51,28 +51,31 @@ static struct {
     PQ_FUNCTIONS(PQ_POINTER)
 } pq;
 
-/* Loads libpq once: NULL, or why it cannot be used (a static text). */
+/* Loads libpq: NULL, or why it cannot be used (a static text).  Only
+ * success is remembered, so a REPL session that was told to install the
+ * library finds it on the next :reload. */
 static const char *pq_load(void)
 {
-    static bool tried;
+    static bool loaded;
     static char why[256];
-    if (tried)
-        return *why ? why : NULL;
-    tried = true;
+    if (loaded)
+        return NULL;
     void *lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
     if (!lib) {
         const char *e = dlerror();
-        snprintf(why, sizeof why, "%s", e ? e : "libpq.so.5 not found");
+        snprintf(why, sizeof why, "%s", e && *e ? e : "libpq.so.5 not found");
         return why;
     }
     void *sym;
 #define PQ_FIND(f)                                                                                 \
     if (!(sym = dlsym(lib, #f))) {                                                                 \
         snprintf(why, sizeof why, "libpq.so.5 has no %s", #f);                                     \
+        dlclose(lib);                                                                              \
         return why;                                                                                \
     }                                                                                              \
     memcpy(&pq.f, &sym, sizeof sym); /* POSIX: a function's address fits in a void * */
     PQ_FUNCTIONS(PQ_FIND)
+    loaded = true;
     return NULL;
 }
 

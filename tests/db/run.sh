@@ -462,6 +462,24 @@ if [ -n "$pqlib" ] && unshare -m true 2>/dev/null; then
     refused "no libpq" nolibpq "crm:" "apt-get install libpq5"
     cap withlibpq "$tmp/db" "$bin" run team_review.plan --source "crm=$planner"
     [ "$(rc_of withlibpq)" = 0 ] && ok "libpq found" || fail "libpq found" "exit $(rc_of withlibpq)"
+    # a failed load is not remembered: a REPL session told to install the library finds it
+    # on the next :reload (the library comes back 2 s in, :reload is typed at 4 s)
+    cat >"$tmp/o/relib.sh" <<'EOF'
+lib=$1
+shift
+mount --bind /dev/null "$lib" || exit 9
+(sleep 2; umount "$lib") &
+(sleep 4; echo ":reload"; sleep 2; echo ":quit") | "$@"
+EOF
+    cap relibpq "$tmp/db" unshare -m sh "$tmp/o/relib.sh" "$(readlink -f "$pqlib")" \
+        "$bin" repl team_review.plan --source "crm=$planner"
+    _nl=$(cat "$tmp/o/relibpq.out" "$tmp/o/relibpq.err" | grep -c "client library cannot be loaded")
+    if [ "$_nl" = 1 ]; then
+        ok "libpq found on :reload"
+    else
+        fail "libpq found on :reload" "the library was missing $_nl times, not once"
+        show_err relibpq
+    fi
 else
     echo "tests/db: skipped the missing-libpq case (no mount namespace here)"
 fi
