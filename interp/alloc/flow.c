@@ -857,7 +857,6 @@ typedef struct {
     RoundBound *node;
     size_t nmem;
     size_t *mstart;    /* member i's cells: mstart[i] .. mstart[i + 1] */
-    int32_t *mnode;    /* member i's node */
     size_t *wlo;       /* per pair (r, a): the members from here on are yet to be looked at */
     struct {           /* and before it, those that could move a step from a to r when */
         uint32_t *v;   /* they changed (or were passed over while in a search); some */
@@ -905,12 +904,10 @@ static bool tall_index(Tall *t)
         last = m;
     }
     t->mstart = xmalloc((n + 2) * sizeof *t->mstart);
-    t->mnode = xmalloc((n + 1) * sizeof *t->mnode);
     for (size_t k = 0, last = 0; k < rp->ncells; k++) {
         int32_t m = member_node(rp, rp->cell_node[k]);
         if ((size_t)m != last) {
-            t->mstart[t->nmem] = k;
-            t->mnode[t->nmem++] = m;
+            t->mstart[t->nmem++] = k;
             last = (size_t)m;
         }
     }
@@ -932,7 +929,6 @@ static void tall_free(Tall *t)
         free(t->back[q].v);
     free(t->back);
     free(t->mstart);
-    free(t->mnode);
     free(t->wlo);
     free(t->stamp);
     free(t->path);
