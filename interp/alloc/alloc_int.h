@@ -363,6 +363,12 @@ static inline uint32_t al_rank(Num frac_steps)
 /* (to - from) / step as a whole number (half-even); st, when not NULL,
  * keeps the first arithmetic failure. */
 int64_t al_steps_between(Num from, Num to, Num step, NumStatus *st);
+/* The floor and ceiling of x, a sum of remainders in steps: the steps a
+ * row or node of a rounding may take; one number when x is within 1e-6 of
+ * a whole one.  al_node_bounds: the same for a column-tree node, clamped
+ * to 32 bits (round_bound). */
+void al_remainder_bounds(Num x, int64_t *lo, int64_t *hi);
+void al_node_bounds(Num x, RoundBound *lo, RoundBound *hi);
 /* tables.c */
 int al_bottom_up(Engine *en, Alloc *A, const Node *decl);
 /* The gap between cells summing to sum and the metric's top-down target,

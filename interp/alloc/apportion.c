@@ -46,6 +46,28 @@ void al_floor_to_step(Num step, Num exact, Num *fl, Num *frac_steps)
     num_div(r, step, frac_steps);
 }
 
+void al_remainder_bounds(Num x, int64_t *lo, int64_t *hi)
+{
+    Num r, d;
+    num_round(x, NUM_ONE, NUM_HALF_EVEN, &r);
+    num_sub(x, r, &d);
+    if (num_cmp(num_abs(d), (Num){1000000}) < 0) { /* within 1e-6 */
+        num_to_int(r, NUM_TRUNC, lo);
+        *hi = *lo;
+        return;
+    }
+    num_to_int(x, NUM_FLOOR, lo);
+    num_to_int(x, NUM_CEIL, hi);
+}
+
+void al_node_bounds(Num x, RoundBound *lo, RoundBound *hi)
+{
+    int64_t l, h;
+    al_remainder_bounds(x, &l, &h);
+    *lo = round_bound(l);
+    *hi = round_bound(h);
+}
+
 int64_t al_steps_between(Num from, Num to, Num step, NumStatus *st)
 {
     Num d;

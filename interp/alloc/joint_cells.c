@@ -33,25 +33,6 @@ static void round_total(Engine *en, Num x, Num step, Num *out)
     num_round(x, step, en->p->sym->rounding, out);
 }
 
-/* floor and ceiling of a sum of remainders, snapping near-integers, as
- * the bounds of a column-tree node */
-static void node_bounds(Num x, RoundBound *lo, RoundBound *hi)
-{
-    Num r, d;
-    int64_t near, l, h;
-    num_round(x, NUM_ONE, NUM_HALF_EVEN, &r);
-    num_to_int(r, NUM_TRUNC, &near);
-    num_sub(x, r, &d);
-    if (num_cmp(num_abs(d), (Num){1000000}) < 0) { /* within 1e-6 */
-        *lo = *hi = round_bound(near);
-        return;
-    }
-    num_to_int(x, NUM_FLOOR, &l);
-    num_to_int(x, NUM_CEIL, &h);
-    *lo = round_bound(l);
-    *hi = round_bound(h);
-}
-
 /* ---- a dimension's rounded totals (al_canon) ------------------------------------------------ */
 
 /* The work of al_canon on one axis. */
@@ -422,7 +403,7 @@ static int32_t grid_node(const GridProblem *gp, size_t r, size_t c)
 static void group_bounds(GridProblem *gp)
 {
     for (size_t k = 0; k < (size_t)gp->ngroups * gp->nc; k++)
-        node_bounds(gp->gx[k], &gp->lo[1 + gp->nc + k], &gp->hi[1 + gp->nc + k]);
+        al_node_bounds(gp->gx[k], &gp->lo[1 + gp->nc + k], &gp->hi[1 + gp->nc + k]);
 }
 
 static void grid_problem_free(GridProblem *gp)
@@ -547,7 +528,7 @@ static int solve_grid(GridProblem *gp, uint8_t *x)
     gp->lo[0] = 0;
     gp->hi[0] = ROUND_BOUND_MAX;
     for (size_t c = 0; c < gp->nc; c++)
-        node_bounds(gp->colx[c], &gp->lo[1 + c], &gp->hi[1 + c]);
+        al_node_bounds(gp->colx[c], &gp->lo[1 + c], &gp->hi[1 + c]);
     int rc = round_solve(&rp, x);
     free(slo);
     free(shi);

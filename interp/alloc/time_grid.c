@@ -164,30 +164,6 @@ static void row_tree_bounds(TimeTree *tt, const Alloc *A, const Side *side, cons
         tt->rnlo[n] = tt->rnhi[n] = al_steps_between(tt->rnf[n], tt->rnct[n], A->step, NULL);
 }
 
-/* floor and ceiling of a sum of remainders (in steps) */
-static void int_bounds(Num x, int64_t *lo, int64_t *hi)
-{
-    Num r, d;
-    num_round(x, NUM_ONE, NUM_HALF_EVEN, &r);
-    num_sub(x, r, &d);
-    if (num_cmp(num_abs(d), (Num){1000000}) < 0) { /* within 1e-6 */
-        num_to_int(r, NUM_TRUNC, lo);
-        *hi = *lo;
-        return;
-    }
-    num_to_int(x, NUM_FLOOR, lo);
-    num_to_int(x, NUM_CEIL, hi);
-}
-
-/* int_bounds of a column-tree node */
-static void node_bounds(Num x, RoundBound *lo, RoundBound *hi)
-{
-    int64_t l, h;
-    int_bounds(x, &l, &h);
-    *lo = round_bound(l);
-    *hi = round_bound(h);
-}
-
 /* Member r's floored: the periods between it and its cells take the floor
  * or ceiling of their remainders; the member's own sum is kept for a
  * relaxation (solve_relaxed). */
@@ -195,7 +171,7 @@ static void member_bounds(TimeTree *tt, size_t r)
 {
     size_t base = tnode(tt, r, 0, 0);
     for (size_t n = 1; n < tt->per; n++) {
-        node_bounds(tt->perx[n], &tt->lo[base + n], &tt->hi[base + n]);
+        al_node_bounds(tt->perx[n], &tt->lo[base + n], &tt->hi[base + n]);
         tt->perx[n] = NUM_ZERO;
     }
     tt->memx[r] = tt->perx[0];
@@ -253,7 +229,7 @@ static void relax_row_level(TimeTree *tt, int k)
 {
     for (int p = 0; p < tt->span[k]; p++) {
         int n = rnode(tt, k, p);
-        int_bounds(tt->rnx[n], &tt->rnlo[n], &tt->rnhi[n]);
+        al_remainder_bounds(tt->rnx[n], &tt->rnlo[n], &tt->rnhi[n]);
     }
 }
 
@@ -262,17 +238,11 @@ static void relax_row_level(TimeTree *tt, int k)
  * as they can be, then within floor and ceiling too; then the members too
  * (always possible: the exact cells are a fractional solution).  Returns
  * how far it had to go (-1: no rounding). */
-static int64_t *dup64(const int64_t *v, size_t n)
+/* A copy of n items of the given size. */
+static void *dup_items(const void *v, size_t n, size_t size)
 {
-    int64_t *d = xmalloc((n ? n : 1) * sizeof *d);
-    memcpy(d, v, n * sizeof *d);
-    return d;
-}
-
-static RoundBound *dup_bounds(const RoundBound *v, size_t n)
-{
-    RoundBound *d = xmalloc((n ? n : 1) * sizeof *d);
-    memcpy(d, v, n * sizeof *d);
+    void *d = xmalloc((n ? n : 1) * size);
+    memcpy(d, v, n * size);
     return d;
 }
 
@@ -280,12 +250,12 @@ static RoundBound *dup_bounds(const RoundBound *v, size_t n)
 static RoundProblem strict_copy(const RoundProblem *rp)
 {
     RoundProblem s = *rp;
-    s.row_lo = dup64(rp->row_lo, rp->nrows);
-    s.row_hi = dup64(rp->row_hi, rp->nrows);
-    s.lo = dup_bounds(rp->lo, rp->nnodes);
-    s.hi = dup_bounds(rp->hi, rp->nnodes);
-    s.rn_lo = dup64(rp->rn_lo, rp->nrnodes);
-    s.rn_hi = dup64(rp->rn_hi, rp->nrnodes);
+    s.row_lo = dup_items(rp->row_lo, rp->nrows, sizeof *rp->row_lo);
+    s.row_hi = dup_items(rp->row_hi, rp->nrows, sizeof *rp->row_hi);
+    s.lo = dup_items(rp->lo, rp->nnodes, sizeof *rp->lo);
+    s.hi = dup_items(rp->hi, rp->nnodes, sizeof *rp->hi);
+    s.rn_lo = dup_items(rp->rn_lo, rp->nrnodes, sizeof *rp->rn_lo);
+    s.rn_hi = dup_items(rp->rn_hi, rp->nrnodes, sizeof *rp->rn_hi);
     return s;
 }
 
@@ -335,7 +305,7 @@ static int solve_relaxed(TimeTree *tt, uint8_t *x)
 {
     RoundProblem *rp = &tt->rp;
     for (size_t c = 0; c < tt->nc; c++)
-        int_bounds(tt->rowx[c], &tt->rlo[c], &tt->rhi[c]);
+        al_remainder_bounds(tt->rowx[c], &tt->rlo[c], &tt->rhi[c]);
     if (round_solve(rp, x) == 0)
         return 1;
     for (int k = tt->tf - 1; k >= 1; k--) {
@@ -345,7 +315,7 @@ static int solve_relaxed(TimeTree *tt, uint8_t *x)
     }
     for (size_t r = 0; r < tt->nr; r++) {
         size_t m = tnode(tt, r, 0, 0);
-        node_bounds(tt->memx[r], &tt->lo[m], &tt->hi[m]);
+        al_node_bounds(tt->memx[r], &tt->lo[m], &tt->hi[m]);
     }
     return round_solve(rp, x) == 0 ? 1 + tt->tf : -1;
 }
