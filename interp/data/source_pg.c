@@ -24,7 +24,8 @@
 /* Not linked: libpq and what it loads (TLS, Kerberos, LDAP, SASL: about
  * twenty libraries) took every command about 3 ms to start, PostgreSQL or
  * not.  The functions are found by name in libpq.so.5, the library of
- * libpq-fe.h (Debian's libpq5), and called through pq below. */
+ * libpq-fe.h (Debian's libpq5), and called as pq.PQxxx: one missing
+ * from this list does not compile. */
 #define PQ_FUNCTIONS(X)                                                                            \
     X(PQclear)                                                                                     \
     X(PQconnectdbParams)                                                                           \
@@ -79,28 +80,6 @@ static const char *pq_load(void)
     return NULL;
 }
 
-/* From here on every PQ function is libpq's, through pq. */
-#define PQ_CALL_THROUGH(f) pq.f
-#define PQclear PQ_CALL_THROUGH(PQclear)
-#define PQconnectdbParams PQ_CALL_THROUGH(PQconnectdbParams)
-#define PQerrorMessage PQ_CALL_THROUGH(PQerrorMessage)
-#define PQexec PQ_CALL_THROUGH(PQexec)
-#define PQexecParams PQ_CALL_THROUGH(PQexecParams)
-#define PQfinish PQ_CALL_THROUGH(PQfinish)
-#define PQgetisnull PQ_CALL_THROUGH(PQgetisnull)
-#define PQgetlength PQ_CALL_THROUGH(PQgetlength)
-#define PQgetResult PQ_CALL_THROUGH(PQgetResult)
-#define PQgetvalue PQ_CALL_THROUGH(PQgetvalue)
-#define PQnfields PQ_CALL_THROUGH(PQnfields)
-#define PQntuples PQ_CALL_THROUGH(PQntuples)
-#define PQprepare PQ_CALL_THROUGH(PQprepare)
-#define PQresultErrorField PQ_CALL_THROUGH(PQresultErrorField)
-#define PQresultErrorMessage PQ_CALL_THROUGH(PQresultErrorMessage)
-#define PQresultStatus PQ_CALL_THROUGH(PQresultStatus)
-#define PQsendQuery PQ_CALL_THROUGH(PQsendQuery)
-#define PQsetSingleRowMode PQ_CALL_THROUGH(PQsetSingleRowMode)
-#define PQstatus PQ_CALL_THROUGH(PQstatus)
-
 /* ---- the source ---- */
 
 typedef struct {
@@ -119,7 +98,7 @@ static Pg *pg(DbSource *d)
 
 static int pg_fail(DbSource *d, const char *what, const char *msg)
 {
-    return db_fail(d, "%s%s", what, msg && *msg ? msg : PQerrorMessage(pg(d)->pg));
+    return db_fail(d, "%s%s", what, msg && *msg ? msg : pq.PQerrorMessage(pg(d)->pg));
 }
 
 /* The error of a result: the server's primary message ("permission denied for
@@ -127,17 +106,17 @@ static int pg_fail(DbSource *d, const char *what, const char *msg)
  * libpq says (a connection lost). */
 static int pg_result_fail(DbSource *d, const PGresult *r)
 {
-    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    return pg_fail(d, "", primary && *primary ? primary : r ? PQresultErrorMessage(r) : NULL);
+    const char *primary = r ? pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    return pg_fail(d, "", primary && *primary ? primary : r ? pq.PQresultErrorMessage(r) : NULL);
 }
 
 /* Runs a statement that returns nothing (or rows we do not need). */
 static int pg_exec(DbSource *d, const char *sql)
 {
-    PGresult *r = PQexec(pg(d)->pg, sql);
-    ExecStatusType st = PQresultStatus(r);
+    PGresult *r = pq.PQexec(pg(d)->pg, sql);
+    ExecStatusType st = pq.PQresultStatus(r);
     int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pg_result_fail(d, r);
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
@@ -153,10 +132,10 @@ static int pg_connect(DbSource *d, const char *where)
     d->conn = p;
     const char *keys[] = {"dbname", "client_encoding", "application_name", NULL};
     const char *vals[] = {where, "UTF8", "salesplan", NULL};
-    p->pg = PQconnectdbParams(keys, vals, 1);
+    p->pg = pq.PQconnectdbParams(keys, vals, 1);
     if (!p->pg)
         return db_fail(d, "cannot connect: out of memory");
-    if (PQstatus(p->pg) != CONNECTION_OK)
+    if (pq.PQstatus(p->pg) != CONNECTION_OK)
         return pg_fail(d, "cannot connect: ", NULL);
     Buf set = {0};
     buf_printf(&set,
@@ -192,19 +171,19 @@ static int pg_describe(DbSource *d)
         "pg_catalog.pg_type b WHERE b.oid = a.atttypid) ELSE a.atttypid END "
         "WHERE c.oid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
     const char *params[] = {buf_cstr(&q)};
-    PGresult *r = PQexecParams(pg(d)->pg, sql, 1, NULL, params, NULL, NULL, 0);
+    PGresult *r = pq.PQexecParams(pg(d)->pg, sql, 1, NULL, params, NULL, NULL, 0);
     buf_free(&q);
     int rc = 0;
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    if (pq.PQresultStatus(r) != PGRES_TUPLES_OK) {
         rc = pg_result_fail(d, r);
-    } else if (PQntuples(r) > 0 && strcmp(PQgetvalue(r, 0, 4), "t") != 0) {
+    } else if (pq.PQntuples(r) > 0 && strcmp(pq.PQgetvalue(r, 0, 4), "t") != 0) {
         rc = db_fail(d, "permission denied: the database user may not read this table");
     } else {
-        for (int i = 0; i < PQntuples(r); i++)
-            db_add_column(d, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
-                          pg_type(PQgetvalue(r, i, 2), PQgetvalue(r, i, 3)));
+        for (int i = 0; i < pq.PQntuples(r); i++)
+            db_add_column(d, pq.PQgetvalue(r, i, 0), pq.PQgetvalue(r, i, 1),
+                          pg_type(pq.PQgetvalue(r, i, 2), pq.PQgetvalue(r, i, 3)));
     }
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
@@ -265,14 +244,14 @@ static int pg_start(DbSource *d, const char *sql, bool prepare_only)
 {
     Pg *p = pg(d);
     if (prepare_only) {
-        PGresult *r = PQprepare(p->pg, "", sql, 0, NULL);
-        int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : pg_result_fail(d, r);
-        PQclear(r);
+        PGresult *r = pq.PQprepare(p->pg, "", sql, 0, NULL);
+        int rc = pq.PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : pg_result_fail(d, r);
+        pq.PQclear(r);
         return rc;
     }
-    if (!PQsendQuery(p->pg, sql))
+    if (!pq.PQsendQuery(p->pg, sql))
         return pg_fail(d, "", NULL);
-    if (!PQsetSingleRowMode(p->pg))
+    if (!pq.PQsetSingleRowMode(p->pg))
         return pg_fail(d, "", NULL);
     p->streaming = true;
     return 0;
@@ -283,14 +262,14 @@ static int pg_drain(DbSource *d, PGresult *r)
 {
     Pg *p = pg(d);
     int rc = 0;
-    for (; r; r = PQgetResult(p->pg)) {
-        ExecStatusType st = PQresultStatus(r);
+    for (; r; r = pq.PQgetResult(p->pg)) {
+        ExecStatusType st = pq.PQresultStatus(r);
         if (rc == 0 && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
             rc = pg_result_fail(d, r);
-        PQclear(r);
+        pq.PQclear(r);
     }
     p->streaming = false;
-    if (rc == 0 && PQstatus(p->pg) != CONNECTION_OK)
+    if (rc == 0 && pq.PQstatus(p->pg) != CONNECTION_OK)
         rc = pg_fail(d, "the connection was lost: ", NULL);
     return rc;
 }
@@ -298,26 +277,26 @@ static int pg_drain(DbSource *d, PGresult *r)
 static int pg_fetch(DbSource *d, const char ***vals, const size_t **lens)
 {
     Pg *p = pg(d);
-    PQclear(p->res);
+    pq.PQclear(p->res);
     p->res = NULL;
     if (!p->streaming)
         return 0;
-    PGresult *r = PQgetResult(p->pg);
-    if (!r || PQresultStatus(r) != PGRES_SINGLE_TUPLE) {
+    PGresult *r = pq.PQgetResult(p->pg);
+    if (!r || pq.PQresultStatus(r) != PGRES_SINGLE_TUPLE) {
         int rc = pg_drain(d, r);
         return rc < 0 ? -1 : 0;
     }
     p->res = r;
-    int n = PQnfields(r);
+    int n = pq.PQnfields(r);
     if (n > p->nvals) {
         p->vals = xrealloc(p->vals, (size_t)n * sizeof *p->vals);
         p->lens = xrealloc(p->lens, (size_t)n * sizeof *p->lens);
         p->nvals = n;
     }
     for (int i = 0; i < n; i++) {
-        bool null = PQgetisnull(r, 0, i);
-        p->vals[i] = null ? NULL : PQgetvalue(r, 0, i);
-        p->lens[i] = null ? 0 : (size_t)PQgetlength(r, 0, i);
+        bool null = pq.PQgetisnull(r, 0, i);
+        p->vals[i] = null ? NULL : pq.PQgetvalue(r, 0, i);
+        p->lens[i] = null ? 0 : (size_t)pq.PQgetlength(r, 0, i);
     }
     *vals = p->vals;
     *lens = p->lens;
@@ -328,11 +307,11 @@ static void pg_tables(DbSource *d, void (*fn)(void *arg, const char *name), void
 {
     const char *sql = "SELECT relname FROM pg_catalog.pg_class WHERE relkind IN ('r', 'v', 'm', "
                       "'p', 'f') AND pg_catalog.pg_table_is_visible(oid) ORDER BY 1";
-    PGresult *r = PQexec(pg(d)->pg, sql);
-    if (PQresultStatus(r) == PGRES_TUPLES_OK)
-        for (int i = 0; i < PQntuples(r); i++)
-            fn(arg, PQgetvalue(r, i, 0));
-    PQclear(r);
+    PGresult *r = pq.PQexec(pg(d)->pg, sql);
+    if (pq.PQresultStatus(r) == PGRES_TUPLES_OK)
+        for (int i = 0; i < pq.PQntuples(r); i++)
+            fn(arg, pq.PQgetvalue(r, i, 0));
+    pq.PQclear(r);
 }
 
 /* The table's size and the statistics' counts of rows written: cheap, and
@@ -349,20 +328,20 @@ static void pg_marker(DbSource *d, Buf *out)
                       "pg_stat_get_live_tuples(c.oid) FROM pg_catalog.pg_class c "
                       "WHERE c.oid = to_regclass($1)";
     const char *params[] = {buf_cstr(&q)};
-    PGresult *r = PQexecParams(p->pg, sql, 1, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+    PGresult *r = pq.PQexecParams(p->pg, sql, 1, NULL, params, NULL, NULL, 0);
+    if (pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) == 1)
         for (int i = 0; i < 5; i++)
-            buf_printf(out, "%s ", PQgetvalue(r, 0, i));
-    PQclear(r);
+            buf_printf(out, "%s ", pq.PQgetvalue(r, 0, i));
+    pq.PQclear(r);
     buf_free(&q);
 }
 
 static void pg_close(DbSource *d)
 {
     Pg *p = pg(d);
-    PQclear(p->res);
+    pq.PQclear(p->res);
     if (p->pg)
-        PQfinish(p->pg); /* ends the transaction; a query still streaming is dropped */
+        pq.PQfinish(p->pg); /* ends the transaction; a query still streaming is dropped */
     free(p->vals);
     free(p->lens);
     free(p);
