@@ -131,10 +131,22 @@ int alloc_apportion(Num step, const Num *exact, size_t n, Num total, ApportionMo
     Num floors = floor_all(step, exact, n, mode, out, rem, &st);
     int64_t need = al_steps_between(floors, total, step, &st);
     qsort(rem, n, sizeof *rem, mode == APPORTION_SNAP ? by_remainder_near : by_remainder_exact);
-    for (size_t k = 0; need > 0 && n > 0; k = (k + 1) % n, need--)
+    if (n > 0 && (need >= (int64_t)n || need <= -(int64_t)n)) {
+        /* values that do not add up to the total (a caller's slip): every
+         * value the whole steps first, in one multiplication, not one step
+         * at a time (a loop as long as the gap: millions of steps). */
+        Num whole;
+        NumStatus s = num_mul(step, num_from_int(need / (int64_t)n), &whole);
+        for (size_t i = 0; i < n && s == NUM_OK; i++)
+            s = num_add(out[i], whole, &out[i]);
+        if (st == NUM_OK)
+            st = s;
+        need %= (int64_t)n;
+    }
+    for (size_t k = 0; need > 0; k++, need--) /* largest remainders up */
         num_add(out[rem[k].i], step, &out[rem[k].i]);
-    for (size_t k = n; need < 0 && k-- > 0; need++) /* below the floors: smallest remainders down */
-        num_sub(out[rem[k].i], step, &out[rem[k].i]);
+    for (size_t k = n; need < 0; need++) /* below the floors: smallest remainders down */
+        k--, num_sub(out[rem[k].i], step, &out[rem[k].i]);
     free(rem);
     return st == NUM_OK ? 0 : -1;
 }

@@ -145,24 +145,35 @@ static void week_list_note(R *r, int m)
 
 static void week_entries(R *r, const Node *n, int m)
 {
-    int nrest = 0;
+    const Node *rest = NULL, *seen[WK_MAX_FRAGS] = {0};
     bool weights = n->c->kind == N_SPEC_WEIGHTS;
     Scope sc = {SC_METRICS, 0, 0, 0, 0, 0, NULL, NULL};
     for (Node *e = n->c->a; e; e = e->next) {
-        if (e->a->kind != N_NAME || wk_frag_by_name(r->s->weeks, m, e->a->name) < 0) {
+        int k = e->a->kind == N_NAME ? wk_frag_by_name(r->s->weeks, m, e->a->name) : -1;
+        if (k < 0) {
             int code = cal_month_code(sym_fiscal_year(r->s), m);
             diag_error(r->d, e->a->loc, "'%s' is not a week of %s (%04d-%02d)",
                        e->a->kind == N_NAME ? e->a->name : "this", cal_month_name(code % 100),
                        code / 100, code % 100);
             week_list_note(r, m);
+        } else if (seen[k]) {
+            diag_error(r->d, e->a->loc, "'%s' is given twice", e->a->name);
+            diag_note(r->d, seen[k]->loc, "first given here; each week takes one value");
+        } else {
+            seen[k] = e->a;
         }
         if (e->b->kind == N_REST) {
-            if (weights || ++nrest > 1)
-                diag_error(r->d, e->b->loc, weights ? "'rest' is not a weight" : "'rest' twice");
+            if (weights) {
+                diag_error(r->d, e->b->loc, "'rest' is not a weight");
+            } else if (rest) {
+                diag_error(r->d, e->b->loc, "'rest' is given twice");
+                diag_note(r->d, rest->loc, "first 'rest' here; only one week can take the rest");
+            }
+            rest = e->b;
             continue;
         }
-        Kind k = rx_check(r, &sc, e->b);
-        if (k != K_ANY && k != K_NUM && k != K_MONEY && k != K_COUNT && k != K_PERCENT)
+        Kind vk = rx_check(r, &sc, e->b);
+        if (vk != K_ANY && vk != K_NUM && vk != K_MONEY && vk != K_COUNT && vk != K_PERCENT)
             diag_error(r->d, e->b->loc, "a week's value must be an amount, a share or a weight");
     }
 }

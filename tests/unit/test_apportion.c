@@ -95,6 +95,35 @@ static void test_total_below_floors_takes_smallest_remainders(void **state)
     assert_num(out[1], "1");
 }
 
+/* Values far from their total (a caller's slip: weights that do not add
+ * up): the gap is spread in whole steps at once, not one step a turn, and
+ * still ends at the total.  Twelve billion steps one at a time would not
+ * end within the test's time. */
+static void test_far_total_is_reached_at_once(void **state)
+{
+    (void)state;
+    Num ex[3] = {num("0.3"), num("0.6"), num("0.1")}, out[3], sum = NUM_ZERO;
+    assert_int_equal(alloc_apportion(num("0.01"), ex, 3, num("120000001.01"), APPORTION_SNAP, out),
+                     0);
+    assert_num(out[0], "40000000.31");
+    assert_num(out[1], "40000000.60");
+    assert_num(out[2], "40000000.10");
+    for (int i = 0; i < 3; i++)
+        num_add(sum, out[i], &sum);
+    assert_num(sum, "120000001.01");
+}
+
+/* Far below the floors: every value down the whole steps, then the
+ * smallest remainders one more (before, only one step each at most). */
+static void test_far_below_floors_is_reached(void **state)
+{
+    (void)state;
+    Num ex[2] = {num("10.2"), num("10.7")}, out[2];
+    assert_int_equal(alloc_apportion(NUM_ONE, ex, 2, num("5"), APPORTION_SNAP, out), 0);
+    assert_num(out[0], "2");
+    assert_num(out[1], "3");
+}
+
 static uint64_t rng = 88172645463325252ULL;
 static uint64_t next_rand(void)
 {
@@ -146,6 +175,8 @@ int main(void)
         cmocka_unit_test(test_snap_floor),
         cmocka_unit_test(test_more_steps_than_values_go_round),
         cmocka_unit_test(test_total_below_floors_takes_smallest_remainders),
+        cmocka_unit_test(test_far_total_is_reached_at_once),
+        cmocka_unit_test(test_far_below_floors_is_reached),
         cmocka_unit_test(test_random_parts_add_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
