@@ -338,8 +338,42 @@ static void check_notes(R *r, const Node *rv, const Node *it)
     note_free(&t);
 }
 
+/* The key of a review item shown once per review ("status revenue"), or
+ * NULL for an item that may repeat. */
+static const char *review_item_key(R *r, const Node *it)
+{
+    const char *what = it->kind == N_STATUS          ? "status"
+                       : it->kind == N_USE_SCORECARD ? "scorecard"
+                       : it->kind == N_USE_INCENTIVE ? "incentive"
+                       : it->kind == N_GROWTH        ? "growth"
+                       : it->kind == N_REFORECAST    ? "reforecast"
+                                                     : NULL;
+    if (!what || !it->name)
+        return NULL;
+    if (it->kind == N_REFORECAST && it->a)
+        return arena_printf(&r->s->arena, "%s %s by %s", what, it->name, it->a->name);
+    return arena_printf(&r->s->arena, "%s %s", what, it->name);
+}
+
+/* An item shown twice in one review (two statuses of one metric would
+ * show two rows that disagree). */
+static void review_item_once(R *r, const Node *rv, Node *it, StrMap *seen)
+{
+    const char *key = review_item_key(r, it);
+    if (!key)
+        return;
+    const Node *prev = strmap_get(seen, key);
+    if (!prev) {
+        strmap_put(seen, key, it);
+        return;
+    }
+    diag_error(r->d, it->loc, "'%s' is given twice in review %s", key, rv->name);
+    diag_note(r->d, prev->loc, "first given here; a review shows each item once");
+}
+
 static void check_review(R *r, Node *n)
 {
+    StrMap seen = {0};
     if (strcmp(n->name, "weekly") == 0)
         rs_check_weekly_review(r, n);
     else if (sym_word_index(sym_cadence_names, n->name) < 0) {
@@ -354,14 +388,24 @@ static void check_review(R *r, Node *n)
             rs_check_run_flag(r, n, it);
         else
             check_review_item(r, it);
+        review_item_once(r, n, it, &seen);
     }
+    strmap_free(&seen);
 }
 
 static void check_scenario(R *r, Node *n)
 {
     Scope sc = {0, 0, 0, 0, 0, 0, NULL, NULL};
     bool per_metric = false;
+    StrMap seen = {0}; /* the metrics given, and "attainment" for every metric */
     for (Node *it = n->a; it; it = it->next) {
+        const Node *prev = strmap_get(&seen, it->name);
+        if (prev) {
+            diag_error(r->d, it->name_loc, "'%s' is given twice in scenario %s", it->name, n->name);
+            diag_note(r->d, prev->name_loc, "first given here");
+        } else {
+            strmap_put(&seen, it->name, it);
+        }
         if (it->b) { /* attainment METRIC = P */
             if (strcmp(it->b->name, "attainment") != 0)
                 diag_error(r->d, it->b->loc, "unknown scenario setting '%s' (expected attainment)",
@@ -381,6 +425,7 @@ static void check_scenario(R *r, Node *n)
         check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc);
         rx_check(r, &sc, it->a);
     }
+    strmap_free(&seen);
 }
 
 /* One 'given' item: prev(line), an attribute, or an expression. */
