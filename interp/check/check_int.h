@@ -103,7 +103,7 @@ const char *rs_roster_name(R *r, struct RosterReader *rr, const char *level, con
 void rs_index_members(R *r);
 /* Sets every member's active months from its start/end attributes
  * (inherited); once per dimension. */
-void rs_activity(Dim *d);
+void rs_activity(R *r, Dim *d);
 void rs_check_splits(R *r); /* splits.c */
 /* weeks.c: a calendar setting of the header (SET_WEEKS .. SET_HOLIDAYS),
  * the week calendar with its holidays, the splits by week (before
@@ -120,6 +120,8 @@ int rs_month_of(const Member *m);
 void rs_check_cycles(R *r);
 char *rs_fmt_pct(Num share, char *buf);
 void rs_check_item(R *r, Node *n); /* declarations.c */
+/* Two examples, or two reports, with one title (declarations.c). */
+void rs_check_titles(R *r);
 /* show_names.c: the metrics (name, then b) and levels (a) of a show
  * statement written as labels become names (a metric's label, a
  * dimension's label for its deepest level); false after reporting a label

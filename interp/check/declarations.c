@@ -162,6 +162,17 @@ static void check_rating(R *r, Node *n, Node *k, Node **rating)
         else
             strmap_put(&labels, e->a->name, e);
         rx_check(r, &sc, e->b);
+        Num v, w;
+        for (Node *o = k->a; o != e && e->a->kind == N_NAME && rx_const(r, e->b, &v) == 1;
+             o = o->next)
+            if (o->a->kind == N_NAME && rx_const(r, o->b, &w) == 1 && num_cmp(v, w) == 0) {
+                char b[NUM_BUFSZ];
+                diag_error(r->d, e->b->loc, "ratings '%s' and '%s' have the same threshold %s",
+                           o->a->name, e->a->name, num_str(v, b));
+                diag_note_plain(r->d, "the rating is the label with the highest threshold at or "
+                                      "below the total: one of them could never be given");
+                break;
+            }
     }
     strmap_free(&labels);
 }
@@ -230,6 +241,7 @@ static void check_status(R *r, Node *it)
     check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc);
     Num green = NUM_ZERO, amber = NUM_ZERO;
     bool hg = false, ha = false;
+    const Node *seen[2] = {NULL, NULL};
     for (Node *e = it->a; e; e = e->next) {
         const char *band = e->a->kind == N_NAME ? e->a->name : "";
         int bi = sym_word_index(sym_status_bands, band);
@@ -238,6 +250,12 @@ static void check_status(R *r, Node *it)
             diag_error(r->d, e->a->loc, "status bands are 'green' and 'amber'");
             continue;
         }
+        if (seen[bi]) {
+            diag_error(r->d, e->a->loc, "'%s' is given twice", band);
+            diag_note(r->d, seen[bi]->loc, "first given here; a band has one threshold");
+            continue;
+        }
+        seen[bi] = e->a;
         rx_check(r, &sc, e->b);
         Num v;
         if (rx_const(r, e->b, &v) == 1) {
@@ -347,7 +365,10 @@ static const char *review_item_key(R *r, const Node *it)
                        : it->kind == N_USE_INCENTIVE ? "incentive"
                        : it->kind == N_GROWTH        ? "growth"
                        : it->kind == N_REFORECAST    ? "reforecast"
+                       : it->kind == N_RANK          ? "rank"
                                                      : NULL;
+    if (it->kind == N_FLAG)
+        return "flag deviation";
     if (!what || !it->name)
         return NULL;
     if (it->kind == N_REFORECAST && it->a)
@@ -470,6 +491,26 @@ static void check_expected(R *r, const Scope *sc, Node *inc, Node *expect)
     strmap_free(&lines);
 }
 
+/* The source text of a node, for telling two of them apart. */
+static const char *node_text(R *r, const Node *n)
+{
+    size_t start, end;
+    ast_source_range(n, &start, &end);
+    return arena_strndup(&r->s->arena, n->loc.src->text + start, end - start);
+}
+
+/* A 'given' or 'expect' item named twice: the first would win silently. */
+static void item_once(R *r, StrMap *seen, Node *at, const char *key, const char *what)
+{
+    const Node *prev = strmap_get(seen, key);
+    if (!prev) {
+        strmap_put(seen, key, at);
+        return;
+    }
+    diag_error(r->d, at->loc, "'%s' is given twice in this %s", key, what);
+    diag_note(r->d, prev->loc, "first given here");
+}
+
 static void check_example(R *r, Node *n)
 {
     Node *inc = strmap_get(&r->s->incentives, n->name);
@@ -480,9 +521,41 @@ static void check_example(R *r, Node *n)
     }
     Level *lv = strmap_get(&r->s->levels, inc->a->name);
     Scope sc = {SC_FIELDS | SC_METRICS | SC_CARDS, 0, 0, 0, 0, 0, NULL, NULL};
-    for (Node *g = n->a; g; g = g->next)
+    StrMap given = {0}, expected = {0};
+    for (Node *g = n->a; g; g = g->next) {
         check_given(r, &sc, inc, lv, g);
+        item_once(r, &given, g->a, node_text(r, g->a), "example's 'given'");
+    }
     check_expected(r, &sc, inc, n->b);
+    for (Node *e = n->b; e; e = e->next)
+        if (e->name)
+            item_once(r, &expected, e, e->name, "example's 'expect'");
+    strmap_free(&given);
+    strmap_free(&expected);
+}
+
+void rs_check_titles(R *r)
+{
+    StrMap seen[2] = {{0}, {0}}; /* examples, reports */
+    for (Unit *u = r->p->units; u; u = u->next)
+        for (Node *n = u->items; n; n = n->next) {
+            int k = n->kind == N_EXAMPLE ? 0 : n->kind == N_REPORT ? 1 : -1;
+            if (k < 0 || !n->str)
+                continue;
+            const Node *prev = strmap_get(&seen[k], n->str);
+            if (!prev) {
+                strmap_put(&seen[k], n->str, n);
+                continue;
+            }
+            diag_error(r->d, n->loc, "two %s are titled \"%s\"", k ? "reports" : "examples",
+                       n->str);
+            diag_note(r->d, prev->loc,
+                      "the first; a title names one %s (in --show, the REPL and "
+                      "the output)",
+                      k ? "report" : "example");
+        }
+    strmap_free(&seen[0]);
+    strmap_free(&seen[1]);
 }
 
 /* show METRIC by LEVEL, LEVEL: at most two levels, of different dimensions. */
@@ -566,9 +639,25 @@ static void check_assert(R *r, Node *n)
         diag_error(r->d, n->a->loc, "an assertion must be a comparison, got %s", sym_kind_name(k));
 }
 
+/* A data declaration's column mapping { rep = rep_id  revenue = amount }:
+ * each plan name once (the first would win silently). */
+static void check_mapping(R *r, const Node *n)
+{
+    bool data = n->kind == N_ACTUALS || n->kind == N_HISTORY ||
+                ((n->kind == N_TARGET || n->kind == N_DIMENSION) && n->c);
+    if (!data || !n->d)
+        return;
+    StrMap seen = {0};
+    for (Node *m = n->d; m; m = m->next)
+        if (m->kind == N_ATTR && m->name)
+            item_once(r, &seen, m, m->name, "column mapping");
+    strmap_free(&seen);
+}
+
 void rs_check_item(R *r, Node *n)
 {
     Scope plan = {SC_METRICS, 0, 0, 0, 0, 0, NULL, NULL};
+    check_mapping(r, n);
     switch (n->kind) {
     case N_METRIC:
         check_metric(r, n);

@@ -303,18 +303,31 @@ void rs_index_members(R *r)
     }
 }
 
-void rs_activity(Dim *d)
+void rs_activity(R *r, Dim *d)
 {
     for (size_t i = 0; i < d->nmembers; i++) { /* parents come before their children */
         Member *m = d->members[i];
         const Member *p = m->parent;
+        const Attr *start = NULL, *end = NULL;
         m->active_from = p ? p->active_from : 0;
         m->active_to = p ? p->active_to : 0;
         for (int k = 0; k < m->nattrs; k++) {
-            if (strcmp(m->attrs[k].name, "start") == 0)
-                m->active_from = sym_attr_month(&m->attrs[k]);
-            else if (strcmp(m->attrs[k].name, "end") == 0)
-                m->active_to = sym_attr_month(&m->attrs[k]);
+            const Attr *a = &m->attrs[k];
+            if (strcmp(a->name, "start") == 0) {
+                start = a;
+                m->active_from = sym_attr_month(a);
+            } else if (strcmp(a->name, "end") == 0) {
+                end = a;
+                m->active_to = sym_attr_month(a);
+            }
+        }
+        if (m->active_from && m->active_to && m->active_from > m->active_to && (start || end)) {
+            diag_error(r->d, end ? end->loc : start->loc,
+                       "'%s' ends in %04d-%02d, before it starts in %04d-%02d", m->name,
+                       m->active_to / 100, m->active_to % 100, m->active_from / 100,
+                       m->active_from % 100);
+            diag_note_plain(r->d, "a member is active from its start month to its end month, "
+                                  "both included (a child inherits its parent's)");
         }
     }
 }

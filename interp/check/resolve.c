@@ -430,7 +430,7 @@ void check_program(Program *p)
                 rs_build_dim(&r, n);
     rs_index_members(&r);
     for (int i = 0; i < r.s->ndims; i++)
-        rs_activity(r.s->dims[i]);
+        rs_activity(&r, r.s->dims[i]);
     check_clashes(&r);
     rs_check_cycles(&r);
     for (int pass = 0; pass < 2; pass++) /* derived metrics first: M.actual reads their kind */
@@ -438,6 +438,7 @@ void check_program(Program *p)
             for (Node *n = u->items; n; n = n->next)
                 if ((n->kind == N_METRIC && n->op == MK_DERIVED) == (pass == 0))
                     rs_check_item(&r, n);
+    rs_check_titles(&r);
     rs_check_week_splits(&r);
     rs_check_splits(&r);
     strmap_free(&r.graph);

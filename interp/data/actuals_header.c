@@ -122,7 +122,14 @@ static bool find_time(Loader *ld, const SrcRow *hdr)
         buf_free(&b);
         return false;
     }
-    ld->time_is_date = d >= 0 && (m < 0 || md || !mm);
+    if (d >= 0 && m >= 0 && !md == !mm) { /* two times, and nothing says which one */
+        ac_report(ld, ac_row_loc(ld, hdr, m), "both a date column '%s' and a month column '%s'",
+                  ld->names[d], ld->names[m]);
+        ac_note(ld, "a row has one time: map the one to use, e.g. actuals \"...\" { date = %s }",
+                ld->names[d]);
+        return false;
+    }
+    ld->time_is_date = d >= 0 && (m < 0 || md);
     ld->time_field = ld->time_is_date ? d : m;
     if (ld->a->wk && !ld->time_is_date) { /* a week needs the day of each row */
         ac_report(ld, ac_row_loc(ld, hdr, m),

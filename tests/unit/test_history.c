@@ -498,14 +498,21 @@ static void test_missing_and_duplicate_columns(void **state)
     hist_free(h);
 }
 
-static void test_date_beats_month(void **state)
+/* Both a date and a month column: which one dates a row is for the
+ * mapping to say; with both or neither mapped, an error at the header. */
+static void test_date_or_month_mapped(void **state)
 {
     (void)state;
     HistSpec sp = spec_feb();
+    load_err("month,date,sales\n3,2024-05-01,1\n", &sp, 1, 1,
+             "both a date column 'date' and a month column 'month'");
+    sp.date_col = "date";
     History *h = load_ok("month,date,sales\n3,2024-05-01,1\n", &sp);
     assert_string_equal(hist_time_column(h), "date");
     hist_free(h);
-    sp.month_col = "month"; /* an explicit mapping beats a default name */
+    sp.month_col = "month";
+    load_err("month,date,sales\n3,2024-05-01,1\n", &sp, 1, 1, "map the one to use");
+    sp.date_col = NULL; /* the month mapped, the date column not */
     h = load_ok("month,date,sales\n3,2024-05-01,1\n", &sp);
     assert_string_equal(hist_time_column(h), "month");
     HistGroup g;
@@ -723,7 +730,7 @@ int main(void)
         cmocka_unit_test(test_mapped_chinese_columns),
         cmocka_unit_test(test_value_column_rules),
         cmocka_unit_test(test_missing_and_duplicate_columns),
-        cmocka_unit_test(test_date_beats_month),
+        cmocka_unit_test(test_date_or_month_mapped),
         cmocka_unit_test(test_bad_number_line),
         cmocka_unit_test(test_field_count_and_csv_errors),
         cmocka_unit_test(test_negative_values_and_trimming),
