@@ -675,8 +675,9 @@ static const char *split_key(R *r, const Split *sp)
             names[j] = names[j - 1];
             names[j - 1] = t;
         }
-    for (int i = 0; i < sp->nscope; i++)
-        buf_printf(&b, "|%s", names[i]);
+    for (int i = 0; i < sp->nscope; i++) /* a member named twice counts once */
+        if (i == 0 || strcmp(names[i - 1], names[i]) != 0)
+            buf_printf(&b, "|%s", names[i]);
     const char *key = arena_strdup(&r->s->arena, buf_cstr(&b));
     buf_free(&b);
     return key;
@@ -701,6 +702,128 @@ static void check_split(R *r, Split *sp, StrMap *seen, const StrMap *by)
         check_spec(r, sp);
 }
 
+/* `split M like X` (every level) beside `split M by LEVEL ...` where X is
+ * split by LEVEL too: two splits of the same cells, the first one written
+ * winning. */
+static void check_like_overlap(R *r, const StrMap *by)
+{
+    for (int i = 0; i < r->s->nsplits; i++) {
+        const Split *l = &r->splits_info[i];
+        if (!l->ok || l->level || l->nscope || l->node->c->kind != N_SPEC_LIKE)
+            continue;
+        for (int j = 0; j < r->s->nsplits; j++) {
+            const Split *o = &r->splits_info[j];
+            if (!o->ok || !o->level || o->nscope || o->metric != l->metric ||
+                !strmap_get(by,
+                            arena_printf(&r->s->arena, "%s|%s", l->node->c->name, o->level->name)))
+                continue;
+            diag_error(r->d, o->node->loc,
+                       "'%s' is split like %s at every level, and by %s here as well",
+                       o->metric->name, l->node->c->name, o->level->name);
+            diag_note(r->d, l->node->loc,
+                      "the split like %s, which copies its split by %s; copy the levels one by "
+                      "one instead (split %s by LEVEL like %s) and split %s by %s here",
+                      l->node->c->name, o->level->name, l->metric->name, l->node->c->name,
+                      l->metric->name, o->level->name);
+        }
+    }
+}
+
+/* ---- equally specific scopes ---- */
+
+#define TIE_DIFFS 256        /* differences of specificity kept per pair */
+#define TIE_PAIRS_MAX 200000 /* pairs looked at per plan (bounded work) */
+
+/* Adds v to the set diffs[0..*n) (kept small: a pair's scopes are few). */
+static void diff_add(int *diffs, int *n, int v)
+{
+    for (int i = 0; i < *n; i++)
+        if (diffs[i] == v)
+            return;
+    if (*n < TIE_DIFFS)
+        diffs[(*n)++] = v;
+}
+
+/* Whether some cell has splits a and b (same metric and level, both
+ * scoped) applying with the same specificity, so that the one written
+ * first would win (al_pick_split: more scoped dimensions, then deeper
+ * scope members).  Per dimension either scopes, the members that decide
+ * are their scope members (a cell's deepest scope ancestor is one of
+ * them); the dimensions combine freely, so the differences of
+ * specificity add up over them. */
+static bool equally_specific(const Split *a, const Split *b)
+{
+    const Dim *dims[32];
+    int nd = 0;
+    for (int k = 0; k < 2; k++) {
+        const Split *sp = k ? b : a;
+        for (int i = 0; i < sp->nscope; i++) {
+            int j = 0;
+            while (j < nd && dims[j] != sp->scope[i]->dim)
+                j++;
+            if (j == nd)
+                dims[nd++] = sp->scope[i]->dim;
+        }
+    }
+    int diffs[TIE_DIFFS] = {0}, n = 1;
+    for (int j = 0; j < nd; j++) {
+        int here[TIE_DIFFS], nh = 0;
+        for (int k = 0; k < 2; k++) {
+            const Split *sp = k ? b : a;
+            for (int i = 0; i < sp->nscope; i++) {
+                const Member *x = sp->scope[i];
+                if (x->dim != dims[j])
+                    continue;
+                int da = scope_depth_for(a, dims[j], x), db = scope_depth_for(b, dims[j], x);
+                if (da == -1 || db == -1) /* one of them does not apply under x */
+                    continue;
+                diff_add(here, &nh, (da == -2 ? 0 : 1000 + da) - (db == -2 ? 0 : 1000 + db));
+            }
+        }
+        if (nh == 0)
+            return false; /* no cell where both apply */
+        int next[TIE_DIFFS], nn = 0;
+        for (int u = 0; u < n; u++)
+            for (int v = 0; v < nh; v++)
+                diff_add(next, &nn, diffs[u] + here[v]);
+        memcpy(diffs, next, (size_t)nn * sizeof *next);
+        n = nn;
+    }
+    for (int u = 0; u < n; u++)
+        if (diffs[u] == 0)
+            return true;
+    return false;
+}
+
+/* Two scoped splits of one metric and level that some cells get from
+ * either with the same specificity: which applies would depend on the
+ * order they are written in. */
+static void check_ties(R *r)
+{
+    long pairs = 0;
+    for (int i = 0; i < r->s->nsplits; i++) {
+        const Split *a = &r->splits_info[i];
+        if (!a->ok || !a->level || !a->nscope)
+            continue;
+        for (int j = i + 1; j < r->s->nsplits && pairs < TIE_PAIRS_MAX; j++) {
+            const Split *b = &r->splits_info[j];
+            if (!b->ok || b->metric != a->metric || b->level != a->level || !b->nscope)
+                continue;
+            pairs++;
+            if (strcmp(split_key(r, a), split_key(r, b)) == 0 || !equally_specific(a, b))
+                continue; /* the same scope is a duplicate, reported as such */
+            diag_error(r->d, b->node->loc,
+                       "two splits of '%s' by %s are equally specific for some cells, so the "
+                       "one written first would win",
+                       a->metric->name, a->level->name);
+            diag_note(r->d, a->node->loc, "the other split");
+            diag_note_plain(r->d, "scopes that overlap need one of them more specific where they "
+                                  "meet (in more dimensions, or a deeper member), or a split "
+                                  "of its own for the cells they share");
+        }
+    }
+}
+
 void rs_check_splits(R *r)
 {
     Symbols *s = r->s;
@@ -714,6 +837,8 @@ void rs_check_splits(R *r)
     for (int i = 0; i < s->nsplits; i++)
         if (r->splits_info[i].ok)
             check_split(r, &r->splits_info[i], &seen, &by);
+    check_like_overlap(r, &by);
+    check_ties(r);
     strmap_free(&seen);
     strmap_free(&by);
     free(r->splits_info);
