@@ -123,7 +123,7 @@ static Member *member_seen(TextSeen *ts, const Axis *ax, const char *text, int s
 /* Adds the row tgt_next gave (texts: its level columns) to its cell: 0, or
  * -1 after reporting. */
 static int bottom_up_row(Engine *en, Alloc *A, TgtReader *t, const char **texts, const Node *decl,
-                         TextSeen *seen)
+                         TextSeen *seen, uint64_t *given)
 {
     size_t c = 0;
     for (int i = 0; i < A->nax; i++) {
@@ -143,6 +143,16 @@ static int bottom_up_row(Engine *en, Alloc *A, TgtReader *t, const char **texts,
         }
         c = c * ax->nleaves + (size_t)ax->leaf_of[m->gindex];
     }
+    if (given[c / 64] & (uint64_t)1 << (c % 64)) { /* one row per leaf cell */
+        Buf b = {0};
+        for (int i = 0; i < A->nax; i++)
+            buf_printf(&b, "%s%s '%s'", i ? ", " : "", A->ax[i].dim->levels[A->ax[i].sl[0]].name,
+                       texts[i]);
+        tgt_row_error(t, "%s is given twice: the file has one row per cell", buf_cstr(&b));
+        buf_free(&b);
+        return -1;
+    }
+    given[c / 64] |= (uint64_t)1 << (c % 64);
     Num v;
     if (tgt_value(t, &v) < 0)
         return -1;
@@ -160,9 +170,11 @@ int al_bottom_up(Engine *en, Alloc *A, const Node *decl)
     A->exact = xcalloc(A->ncells, sizeof *A->exact);
     const char *texts[ALLOC_MAX_AXES];
     TextSeen *seen = xcalloc(ALLOC_MAX_AXES, sizeof *seen);
+    uint64_t *given = xcalloc(A->ncells / 64 + 1, sizeof *given); /* the cells a row gave */
     int rc;
-    while ((rc = tgt_next(t, texts)) == 1 && bottom_up_row(en, A, t, texts, decl, seen) == 0)
+    while ((rc = tgt_next(t, texts)) == 1 && bottom_up_row(en, A, t, texts, decl, seen, given) == 0)
         ;
+    free(given);
     free(seen);
     tgt_close(t);
     if (rc != 0) {
