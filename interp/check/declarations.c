@@ -210,6 +210,12 @@ static void check_kpi(R *r, Node *k, Kpis *kp)
         rx_check(r, &sc, k->b);
     if (k->c)
         rx_check(r, &sc, k->c);
+    if (k->b && k->c) { /* the curve gives the score: a cap would be ignored */
+        diag_error(r->d, k->b->loc, "kpi '%s' has a cap and a score curve", k->name);
+        diag_note(r->d, k->c->loc,
+                  "the curve's value is the score; to cap it, end the curve flat (a last "
+                  "point at the cap's score)");
+    }
 }
 
 static void check_scorecard(R *r, Node *n)
