@@ -363,6 +363,24 @@ static void parse_line_entry(ReplWorld *w, const ReplEntry *e, int entry, const 
     buf_free(&real);
 }
 
+/* One entry says each thing once, as a plan file must: statement i of
+ * the entry's statements st[] against the ones before it. */
+static void said_once(ReplWorld *w, Node *const *st, size_t i)
+{
+    char *key = st[i]->kind == N_SHOW ? NULL : stmt_key(st[i]);
+    for (size_t j = 0; key && j < i; j++) {
+        char *other = st[j]->kind == N_SHOW ? NULL : stmt_key(st[j]);
+        bool same = other && strcmp(other, key) == 0;
+        free(other);
+        if (same) {
+            diag_error(&w->s.d, st[i]->loc, "'%s' is given twice in this entry", key);
+            diag_note(&w->s.d, st[j]->loc, "first given here; which one should count?");
+            break;
+        }
+    }
+    free(key);
+}
+
 static void apply_entry(ReplWorld *w, const ReplEntry *e, int entry, const char *dir)
 {
     if (e->incentive) {
@@ -373,12 +391,17 @@ static void apply_entry(ReplWorld *w, const ReplEntry *e, int entry, const char 
     Node *items = prog_parse_unit(w->s.p, "<repl>", dir, e->text, strlen(e->text), e->line, &u);
     u->items = NULL;
     w->esrc[entry] = u->src;
-    for (Node *n = items, *next; n; n = next) {
+    size_t nst = ast_list_len(items), i = 0;
+    Node **st = xcalloc(nst + 1, sizeof *st);
+    for (Node *n = items, *next; n; n = next, i++) {
         next = n->next;
         n->next = NULL;
+        st[i] = n;
+        said_once(w, st, i);
         if (n->kind != N_SHOW)
             apply_stmt(w, n, entry);
     }
+    free(st);
 }
 
 /* ---- evaluating ----------------------------------------------------------------------------- */
