@@ -104,6 +104,8 @@ void rs_index_members(R *r);
 /* Sets every member's active months from its start/end attributes
  * (inherited); once per dimension. */
 void rs_activity(R *r, Dim *d);
+/* A label that is the name of another member of its level: an error. */
+void rs_check_labels(R *r, const Dim *d);
 void rs_check_splits(R *r); /* splits.c */
 /* weeks.c: a calendar setting of the header (SET_WEEKS .. SET_HOLIDAYS),
  * the week calendar with its holidays, the splits by week (before

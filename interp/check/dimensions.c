@@ -303,6 +303,22 @@ void rs_index_members(R *r)
     }
 }
 
+void rs_check_labels(R *r, const Dim *d)
+{
+    for (size_t i = 0; i < d->nmembers; i++) {
+        const Member *m = d->members[i];
+        const Member *o = m->label ? strmap_get(&d->by_name, m->label) : NULL;
+        if (!o || o == m || o->depth != m->depth || m->pseudo)
+            continue;
+        diag_error(r->d, m->loc, "the label '%s' of %s '%s' is the name of another %s", m->label,
+                   d->levels[m->depth].name, m->name, d->levels[m->depth].name);
+        diag_note(r->d, o->loc,
+                  "'%s' is named here: a data file's '%s' means it, while tables show '%s' "
+                  "as '%s'",
+                  o->name, m->label, m->name, m->label);
+    }
+}
+
 void rs_activity(R *r, Dim *d)
 {
     for (size_t i = 0; i < d->nmembers; i++) { /* parents come before their children */

@@ -431,6 +431,8 @@ void check_program(Program *p)
     rs_index_members(&r);
     for (int i = 0; i < r.s->ndims; i++)
         rs_activity(&r, r.s->dims[i]);
+    for (int i = 0; i < r.s->ndims; i++)
+        rs_check_labels(&r, r.s->dims[i]);
     check_clashes(&r);
     rs_check_cycles(&r);
     for (int pass = 0; pass < 2; pass++) /* derived metrics first: M.actual reads their kind */
