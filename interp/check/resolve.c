@@ -134,6 +134,24 @@ static void check_clashes(R *r)
                            later == x ? what[b] : what[a]);
                 diag_note(r->d, first->name_loc, "declared here");
             }
+    /* an attribute named like a metric or a let: `proportional to w` would read the
+     * attribute and a formula the let */
+    for (int d = 0; d < r->s->ndims; d++) {
+        const StrMap *attrs = &r->s->dims[d]->attr_names;
+        for (size_t i = 0; i < attrs->cap; i++) {
+            const Attr *at = attrs->keys[i] ? attrs->vals[i] : NULL;
+            for (int a = 0; at && a < 2; a++) {
+                const Node *x = strmap_get(maps[a], at->name);
+                if (!x)
+                    continue;
+                diag_error(r->d, x->name_loc, "'%s' is a %s and an attribute of %s", at->name,
+                           what[a], r->s->dims[d]->name);
+                diag_note(r->d, at->loc,
+                          "the attribute; a split's weights would read one and a formula the "
+                          "other: rename one of them");
+            }
+        }
+    }
 }
 
 /* ---- header and calendar ------------------------------------------------------ */
