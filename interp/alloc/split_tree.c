@@ -127,8 +127,12 @@ static bool time_kid_active(const Alloc *A, const Member *kid, const Ctx *c)
     return n == 0;
 }
 
-/* Whether a child gets a part in this context: active in some month of it. */
-static bool is_active(const Alloc *A, const Axis *ax, const Member *kid, const Ctx *c)
+static int64_t active_months_of(Engine *en, const Member *m);
+
+/* Whether a child gets a part in this context: active in some month of it
+ * (with no time coordinate, in some month of the plan: a member gone
+ * before the year begins gets nothing). */
+static bool is_active(Engine *en, const Alloc *A, const Axis *ax, const Member *kid, const Ctx *c)
 {
     if (ax->dim->is_time)
         return time_kid_active(A, kid, c);
@@ -136,7 +140,7 @@ static bool is_active(const Alloc *A, const Axis *ax, const Member *kid, const C
         return true;
     int months[12], n = ctx_months(A, c, months);
     if (n == 0)
-        return true;
+        return (!kid->active_from && !kid->active_to) || active_months_of(en, kid) > 0;
     for (int k = 0; k < n; k++)
         if (sym_active(kid, months[k]))
             return true;
@@ -806,7 +810,7 @@ static int split_group(Engine *en, Alloc *A, Axis *ax, SplitInfo *si, Num pv, Gr
         return known < 0 ? -1 : 0;
     bool *active = xmalloc((size_t)(g->n ? g->n : 1) * sizeof *active), any = false;
     for (int i = 0; i < g->n; i++)
-        any |= active[i] = is_active(A, ax, g->kids[i], g->ctx);
+        any |= active[i] = is_active(en, A, ax, g->kids[i], g->ctx);
     int rc;
     if (!any && g->n > 0 && !num_is_zero(base)) {
         diag_error(en->p->diags, si->node->loc, "no %s of %s is active to take its share",
