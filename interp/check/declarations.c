@@ -230,6 +230,8 @@ static void check_scorecard(R *r, Node *n)
             check_kpi(r, k, &kp);
     }
     strmap_free(&kp.names);
+    if (n->op) /* a kpi was dropped after a syntax error: its weight is not known */
+        return;
     if (!kp.n)
         diag_error(r->d, n->name_loc, "scorecard '%s' has no kpi", n->name);
     else if (kp.all_const && num_cmp(kp.sum, NUM_ONE) != 0) {

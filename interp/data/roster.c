@@ -125,9 +125,24 @@ static bool read_header(RosterReader *r)
     r->attr_col = xcalloc(r->ncols, sizeof *r->attr_col);
     r->attr_name = xcalloc(r->ncols, sizeof *r->attr_name);
     r->attr = xcalloc(r->ncols, sizeof *r->attr);
+    for (size_t i = 0; i < r->ncols; i++) /* each column once: the last would win */
+        for (size_t j = i + 1; j < r->ncols; j++)
+            if (strcmp(r->header[i], r->header[j]) == 0) {
+                report(r, "%s:%ld: column '%s' appears twice in the header (columns %zu and %zu)",
+                       r->decl->c->str, hdr.line, r->header[i], i + 1, j + 1);
+                return false;
+            }
     if (!find_levels(r))
         return false;
     find_attrs(r);
+    for (int i = 0; i < r->nattrs; i++) /* two columns mapped to one attribute */
+        for (int j = i + 1; j < r->nattrs; j++)
+            if (strcmp(r->attr_name[i], r->attr_name[j]) == 0) {
+                report(r, "%s:%ld: columns '%s' and '%s' are both attribute '%s'", r->decl->c->str,
+                       hdr.line, r->header[r->attr_col[i]], r->header[r->attr_col[j]],
+                       r->attr_name[i]);
+                return false;
+            }
     return true;
 }
 

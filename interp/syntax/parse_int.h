@@ -12,6 +12,7 @@
 
 typedef struct {
     Node *head, *tail;
+    bool broken; /* an item was dropped after a syntax error */
 } NodeList;
 
 typedef struct {

@@ -37,7 +37,7 @@ static Node *named(ParseCtx *ctx, NodeKind k, SP_YYLTYPE l, const char *name, SP
 static Node *binop(ParseCtx *ctx, SP_YYLTYPE l, int op, Node *a, Node *b);
 static Node *deep(ParseCtx *ctx, Node *n);
 static void sp_yyerror(SP_YYLTYPE *l, yyscan_t scanner, ParseCtx *ctx, const char *msg);
-static NodeList list1(Node *n) { return (NodeList){n, n}; }
+static NodeList list1(Node *n) { return (NodeList){n, n, false}; }
 #define LIST1(x) list1(x)
 #define PUSH(l, x) (list_push(&(l), (x)), (l))
 }
@@ -158,7 +158,7 @@ stmt: PLAN opt_label '{' attrs '}'
           $$->b = $6.head; }
     | SCORECARD name PER name '{' sc_items '}'
         { $$ = named(ctx, N_SCORECARD, @$, $2, @2); $$->a = named(ctx, N_NAME, @4, $4, @4);
-          $$->b = $6.head; }
+          $$->b = $6.head; $$->op = $6.broken; /* check: no weight sum over a dropped kpi */ }
     | REVIEW name '{' rv_items '}' { $$ = named(ctx, N_REVIEW, @$, $2, @2); $$->a = $4.head; }
     | SCENARIO name '{' scen_items '}'
         { $$ = named(ctx, N_SCENARIO, @$, $2, @2); $$->a = $4.head; }
@@ -262,7 +262,7 @@ value: expr %prec LOW | REST               { $$ = mk(ctx, N_REST, @1); } ;
 
 sc_items: %empty                 { $$ = (NodeList){0}; }
         | sc_items sc_item sep   { $$ = PUSH($1, $2); }
-        | sc_items error sep     { $$ = $1; }
+        | sc_items error sep     { $$ = $1; $$.broken = true; }
         ;
 sc_item: KPI name WEIGHT expr opt_cap opt_curve
            { $$ = named(ctx, N_KPI, @$, $2, @2); $$->a = $4; $$->b = $5; $$->c = $6; }
