@@ -143,10 +143,12 @@ int alloc_apportion(Num step, const Num *exact, size_t n, Num total, ApportionMo
             st = s;
         need %= (int64_t)n;
     }
-    for (size_t k = 0; need > 0; k++, need--) /* largest remainders up */
+    for (size_t k = 0; n > 0 && need > 0; k++, need--) /* largest remainders up */
         num_add(out[rem[k].i], step, &out[rem[k].i]);
-    for (size_t k = n; need < 0; need++) /* below the floors: smallest remainders down */
-        k--, num_sub(out[rem[k].i], step, &out[rem[k].i]);
+    for (size_t k = n; n > 0 && need < 0; need++) { /* below the floors: smallest ones down */
+        k--;
+        num_sub(out[rem[k].i], step, &out[rem[k].i]);
+    }
     free(rem);
     return st == NUM_OK ? 0 : -1;
 }

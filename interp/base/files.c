@@ -153,34 +153,16 @@ void file_ids_add_fd(FileIds *s, int fd)
     s->ids[s->n++] = (FileId){(unsigned long long)st.st_dev, (unsigned long long)st.st_ino};
 }
 
-long file_ids_find_path(const FileIds *s, const char *path)
+bool file_ids_has_path(const FileIds *s, const char *path)
 {
     struct stat st;
     if (!s || stat(path, &st) != 0)
-        return -1;
+        return false;
     for (size_t i = 0; i < s->n; i++)
         if (s->ids[i].dev == (unsigned long long)st.st_dev &&
             s->ids[i].ino == (unsigned long long)st.st_ino)
-            return (long)i;
-    return -1;
-}
-
-bool file_ids_has_path(const FileIds *s, const char *path)
-{
-    return file_ids_find_path(s, path) >= 0;
-}
-
-bool file_ids_add_path(FileIds *s, const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return false;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 8;
-        s->ids = xrealloc(s->ids, s->cap * sizeof *s->ids);
-    }
-    s->ids[s->n++] = (FileId){(unsigned long long)st.st_dev, (unsigned long long)st.st_ino};
-    return true;
+            return true;
+    return false;
 }
 
 void file_ids_free(FileIds *s)

@@ -56,11 +56,6 @@ typedef struct {
 void file_ids_add_fd(FileIds *s, int fd);
 /* Whether the file at path (following a symbolic link) is one of s. */
 bool file_ids_has_path(const FileIds *s, const char *path);
-/* Its index in s, or -1 (also when path cannot be looked at). */
-long file_ids_find_path(const FileIds *s, const char *path);
-/* Adds the file at path (following a symbolic link): false when it
- * cannot be looked at. */
-bool file_ids_add_path(FileIds *s, const char *path);
 void file_ids_free(FileIds *s);
 
 #endif

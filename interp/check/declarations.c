@@ -152,7 +152,11 @@ static void check_rating(R *r, Node *n, Node *k, Node **rating)
     }
     *rating = k;
     StrMap labels = {0};
-    for (Node *e = k->a; e; e = e->next) {
+    size_t nr = ast_list_len(k->a), i = 0;
+    Num *v = xcalloc(nr + 1, sizeof *v); /* the constant thresholds, once each */
+    bool *is_const = xcalloc(nr + 1, sizeof *is_const);
+    for (Node *e = k->a; e; e = e->next, i++) {
+        bool named = e->op != 1 && e->a->kind == N_NAME;
         if (e->op == 1) /* else: */
             diag_error(r->d, e->a->loc, "a rating has no 'else': its labels are names such as A");
         else if (e->a->kind != N_NAME)
@@ -162,18 +166,20 @@ static void check_rating(R *r, Node *n, Node *k, Node **rating)
         else
             strmap_put(&labels, e->a->name, e);
         rx_check(r, &sc, e->b);
-        Num v, w;
-        for (Node *o = k->a; o != e && e->a->kind == N_NAME && rx_const(r, e->b, &v) == 1;
-             o = o->next)
-            if (o->a->kind == N_NAME && rx_const(r, o->b, &w) == 1 && num_cmp(v, w) == 0) {
+        is_const[i] = named && rx_const(r, e->b, &v[i]) == 1;
+        size_t j = 0;
+        for (const Node *o = k->a; is_const[i] && o != e; o = o->next, j++)
+            if (is_const[j] && num_cmp(v[i], v[j]) == 0 && strcmp(o->a->name, e->a->name) != 0) {
                 char b[NUM_BUFSZ];
                 diag_error(r->d, e->b->loc, "ratings '%s' and '%s' have the same threshold %s",
-                           o->a->name, e->a->name, num_str(v, b));
+                           o->a->name, e->a->name, num_str(v[i], b));
                 diag_note_plain(r->d, "the rating is the label with the highest threshold at or "
                                       "below the total: one of them could never be given");
                 break;
             }
     }
+    free(v);
+    free(is_const);
     strmap_free(&labels);
 }
 
@@ -397,7 +403,13 @@ static void review_item_once(R *r, const Node *rv, Node *it, StrMap *seen)
         return;
     }
     diag_error(r->d, it->loc, "'%s' is given twice in review %s", key, rv->name);
-    diag_note(r->d, prev->loc, "first given here; a review shows each item once");
+    diag_note(r->d, prev->loc,
+              it->kind == N_FLAG ? "first given here; one flag deviation applies to every "
+                                   "status of the review"
+              : it->kind == N_RANK
+                  ? "first given here; a scorecard is ranked once a review: one item takes "
+                    "both parts (rank CARD within LEVEL bottom P%%)"
+                  : "first given here; a review shows each item once");
 }
 
 static void check_review(R *r, Node *n)
@@ -550,17 +562,19 @@ void rs_check_titles(R *r)
             int k = n->kind == N_EXAMPLE ? 0 : n->kind == N_REPORT ? 1 : -1;
             if (k < 0 || !n->str)
                 continue;
-            const Node *prev = strmap_get(&seen[k], n->str);
+            const char *key = k ? n->str : arena_printf(&r->s->arena, "%s\x1f%s", n->name, n->str);
+            const Node *prev = strmap_get(&seen[k], key);
             if (!prev) {
-                strmap_put(&seen[k], n->str, n);
+                strmap_put(&seen[k], key, n);
                 continue;
             }
-            diag_error(r->d, n->loc, "two %s are titled \"%s\"", k ? "reports" : "examples",
-                       n->str);
-            diag_note(r->d, prev->loc,
-                      "the first; a title names one %s (in --show, the REPL and "
-                      "the output)",
-                      k ? "report" : "example");
+            if (k)
+                diag_error(r->d, n->loc, "two reports are titled \"%s\"", n->str);
+            else
+                diag_error(r->d, n->loc, "two examples of '%s' are titled \"%s\"", n->name, n->str);
+            diag_note(r->d, prev->loc, "the first; a title names one %s",
+                      k ? "report (in --show, the REPL and the output)"
+                        : "example (in the output and the REPL)");
         }
     strmap_free(&seen[0]);
     strmap_free(&seen[1]);

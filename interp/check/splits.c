@@ -744,14 +744,92 @@ static void diff_add(int *diffs, int *n, int v)
         diffs[(*n)++] = v;
 }
 
+/* How a metric uses a dimension: its first split by it (the split's
+ * index; the axes come in that order) and the deepest level it is split
+ * to. */
+typedef struct {
+    int first, deep;
+} AxisUse;
+
+static int dim_index(const Symbols *s, const Dim *d)
+{
+    for (int i = 0; i < s->ndims; i++)
+        if (s->dims[i] == d)
+            return i;
+    return -1;
+}
+
+/* Per metric with splits by levels, its AxisUse per dimension of the plan
+ * (metric name -> AxisUse[ndims]); a metric split `like` another at every
+ * level gets none (its axes are the other's: not judged here). */
+static void axis_uses(R *r, StrMap *uses)
+{
+    StrMap skip = {0};
+    for (int i = 0; i < r->s->nsplits; i++) {
+        const Split *sp = &r->splits_info[i];
+        if (sp->ok && !sp->level)
+            strmap_put(&skip, sp->metric->name, (void *)sp);
+    }
+    for (int i = 0; i < r->s->nsplits; i++) {
+        const Split *sp = &r->splits_info[i];
+        int d = sp->ok && sp->level ? dim_index(r->s, sp->level->dim) : -1;
+        if (d < 0 || strmap_get(&skip, sp->metric->name))
+            continue;
+        AxisUse *u = strmap_get(uses, sp->metric->name);
+        if (!u) {
+            u = arena_alloc(&r->s->arena, (size_t)r->s->ndims * sizeof *u);
+            for (int k = 0; k < r->s->ndims; k++)
+                u[k] = (AxisUse){-1, -1};
+            strmap_put(uses, sp->metric->name, u);
+        }
+        if (u[d].first < 0)
+            u[d].first = i;
+        if (sp->level->depth > u[d].deep)
+            u[d].deep = sp->level->depth;
+    }
+    strmap_free(&skip);
+}
+
+/* Whether scope member x of split sp can hold for some cell: one of the
+ * split's own dimension, or of a dimension whose axis comes before the
+ * split's and is split down to x's level. */
+static bool scope_can_hold(const Symbols *s, const AxisUse *u, const Split *sp, const Member *x)
+{
+    if (x->dim == sp->level->dim)
+        return true;
+    int d = dim_index(s, x->dim), own = dim_index(s, sp->level->dim);
+    return d >= 0 && own >= 0 && u[d].first >= 0 && u[d].first < u[own].first &&
+           u[d].deep >= x->depth;
+}
+
+/* scope_depth_for, counting only the scope members that can hold; -1 also
+ * when sp has scope members in d and none of them can. */
+static int holding_depth(const Symbols *s, const AxisUse *u, const Split *sp, const Dim *d,
+                         const Member *x)
+{
+    int depth = -2;
+    for (int i = 0; i < sp->nscope; i++) {
+        if (sp->scope[i]->dim != d)
+            continue;
+        if (depth == -2)
+            depth = -1;
+        if (scope_can_hold(s, u, sp, sp->scope[i]) && under(x, (Member **)&sp->scope[i], 1) &&
+            sp->scope[i]->depth > depth)
+            depth = sp->scope[i]->depth;
+    }
+    return depth;
+}
+
 /* Whether some cell has splits a and b (same metric and level, both
  * scoped) applying with the same specificity, so that the one written
  * first would win (al_pick_split: more scoped dimensions, then deeper
  * scope members).  Per dimension either scopes, the members that decide
  * are their scope members (a cell's deepest scope ancestor is one of
  * them); the dimensions combine freely, so the differences of
- * specificity add up over them. */
-static bool equally_specific(const Split *a, const Split *b)
+ * specificity add up over them.  A scope member that cannot hold (its
+ * dimension's axis comes later, or is not split down to it) decides
+ * nothing. */
+static bool equally_specific(const Symbols *s, const AxisUse *u, const Split *a, const Split *b)
 {
     const Dim *dims[32];
     int nd = 0;
@@ -774,7 +852,8 @@ static bool equally_specific(const Split *a, const Split *b)
                 const Member *x = sp->scope[i];
                 if (x->dim != dims[j])
                     continue;
-                int da = scope_depth_for(a, dims[j], x), db = scope_depth_for(b, dims[j], x);
+                int da = holding_depth(s, u, a, dims[j], x),
+                    db = holding_depth(s, u, b, dims[j], x);
                 if (da == -1 || db == -1) /* one of them does not apply under x */
                     continue;
                 diff_add(here, &nh, (da == -2 ? 0 : 1000 + da) - (db == -2 ? 0 : 1000 + db));
@@ -783,14 +862,14 @@ static bool equally_specific(const Split *a, const Split *b)
         if (nh == 0)
             return false; /* no cell where both apply */
         int next[TIE_DIFFS], nn = 0;
-        for (int u = 0; u < n; u++)
+        for (int p = 0; p < n; p++)
             for (int v = 0; v < nh; v++)
-                diff_add(next, &nn, diffs[u] + here[v]);
+                diff_add(next, &nn, diffs[p] + here[v]);
         memcpy(diffs, next, (size_t)nn * sizeof *next);
         n = nn;
     }
-    for (int u = 0; u < n; u++)
-        if (diffs[u] == 0)
+    for (int p = 0; p < n; p++)
+        if (diffs[p] == 0)
             return true;
     return false;
 }
@@ -800,17 +879,19 @@ static bool equally_specific(const Split *a, const Split *b)
  * order they are written in. */
 static void check_ties(R *r)
 {
+    StrMap uses = {0};
+    axis_uses(r, &uses);
     long pairs = 0;
-    for (int i = 0; i < r->s->nsplits; i++) {
+    for (int i = 0; i < r->s->nsplits && pairs < TIE_PAIRS_MAX; i++) {
         const Split *a = &r->splits_info[i];
-        if (!a->ok || !a->level || !a->nscope)
-            continue;
-        for (int j = i + 1; j < r->s->nsplits && pairs < TIE_PAIRS_MAX; j++) {
+        const AxisUse *u =
+            a->ok && a->level && a->nscope ? strmap_get(&uses, a->metric->name) : NULL;
+        for (int j = i + 1; u && j < r->s->nsplits && pairs < TIE_PAIRS_MAX; j++) {
             const Split *b = &r->splits_info[j];
             if (!b->ok || b->metric != a->metric || b->level != a->level || !b->nscope)
                 continue;
             pairs++;
-            if (strcmp(split_key(r, a), split_key(r, b)) == 0 || !equally_specific(a, b))
+            if (!equally_specific(r->s, u, a, b) || strcmp(split_key(r, a), split_key(r, b)) == 0)
                 continue; /* the same scope is a duplicate, reported as such */
             diag_error(r->d, b->node->loc,
                        "two splits of '%s' by %s are equally specific for some cells, so the "
@@ -822,6 +903,7 @@ static void check_ties(R *r)
                                   "of its own for the cells they share");
         }
     }
+    strmap_free(&uses);
 }
 
 void rs_check_splits(R *r)

@@ -125,8 +125,12 @@ static bool find_time(Loader *ld, const SrcRow *hdr)
     if (d >= 0 && m >= 0 && !md == !mm) { /* two times, and nothing says which one */
         ac_report(ld, ac_row_loc(ld, hdr, m), "both a date column '%s' and a month column '%s'",
                   ld->names[d], ld->names[m]);
-        ac_note(ld, "a row has one time: map the one to use, e.g. actuals \"...\" { date = %s }",
-                ld->names[d]);
+        if (md)
+            ac_note(ld, "a row has one time: map only one of them (date or month)");
+        else
+            ac_note(ld,
+                    "a row has one time: map the one to use, e.g. actuals \"...\" { date = %s }",
+                    ld->names[d]);
         return false;
     }
     ld->time_is_date = d >= 0 && (m < 0 || md);

@@ -118,8 +118,14 @@ struct Actuals {
     WeekCal wkcal;     /* a copy of the plan's weeks (the plan may go: act_rebind) */
     uint64_t weeks;    /* weeks with a value (weekly only) */
     long rows, skipped, outside;
-    Link **links;            /* per dimension, per member gindex */
-    const Node *bad_mapping; /* already reported */
+    Link **links;                    /* per dimension, per member gindex */
+    const Node *bad_mapping;         /* already reported */
+    struct {                         /* the files read so far (a file read twice for one metric */
+        unsigned long long dev, ino; /* would count every row twice) */
+        Loc at;
+        bool *metrics; /* per metric store: read from the file */
+    } * read;
+    int nread;
 };
 
 typedef struct {

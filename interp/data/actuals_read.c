@@ -707,6 +707,42 @@ static int request_groups(Loader *ld)
     return rc;
 }
 
+/* False, after reporting, when the source is a file read already for one
+ * of the metrics its header maps (every row would count twice); else it
+ * is remembered. */
+static bool first_reading(Loader *ld)
+{
+    Actuals *a = ld->a;
+    unsigned long long dev, ino;
+    if (!src_file_identity(ld->src, &dev, &ino))
+        return true;
+    for (int i = 0; i < a->nread; i++) {
+        if (a->read[i].dev != dev || a->read[i].ino != ino)
+            continue;
+        for (int j = 0; j < ld->nmc; j++) {
+            const MStore *ms = ld->mc[j].ms;
+            if (!a->read[i].metrics[ms - a->ms])
+                continue;
+            ac_report(ld, ld->at, "%s is read twice for %s: every row would count twice", ld->shown,
+                      ms->metric->name);
+            if (a->read[i].at.src)
+                diag_note(a->p->diags, a->read[i].at, "first read here");
+            ac_note(ld, "name each file once (another path or a link to it is the same file), "
+                        "or map other metrics from it");
+            return false;
+        }
+    }
+    a->read = xrealloc(a->read, (size_t)(a->nread + 1) * sizeof *a->read);
+    a->read[a->nread].dev = dev;
+    a->read[a->nread].ino = ino;
+    a->read[a->nread].at = ld->at;
+    a->read[a->nread].metrics = xcalloc((size_t)a->nms + 1, sizeof(bool));
+    for (int j = 0; j < ld->nmc; j++)
+        a->read[a->nread].metrics[ld->mc[j].ms - a->ms] = true;
+    a->nread++;
+    return true;
+}
+
 int act_load_source(Actuals *a, RowSource *src, const Node *mapping, Loc at, bool lenient)
 {
     Loader ld = {.a = a,
@@ -718,6 +754,8 @@ int act_load_source(Actuals *a, RowSource *src, const Node *mapping, Loc at, boo
                  .src_index = -1};
     ld.fy_start = a->s->year * 12 + a->s->start_month - 1;
     int rc = read_header(&ld);
+    if (rc == 0 && !first_reading(&ld))
+        rc = -1;
     if (rc == 0)
         rc = request_groups(&ld);
     if (rc == 0) {

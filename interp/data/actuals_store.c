@@ -117,6 +117,9 @@ void act_free(Actuals *a)
     free(a->nmem);
     free(a->nlevels);
     free(a->tmask);
+    for (int i = 0; i < a->nread; i++)
+        free(a->read[i].metrics);
+    free(a->read);
     free(a);
 }
 
@@ -244,36 +247,8 @@ static char *shown_path(const Node *pn)
     return b.data;
 }
 
-/* The files read so far, and where each was named (to tell a file read
- * twice: every row would count twice). */
-typedef struct {
-    FileIds ids;
-    Loc *at;
-} Seen;
-
-/* False, after reporting, when path is a file read already. */
-static bool first_reading(Program *p, Seen *seen, const char *path, const char *shown, Loc at)
-{
-    long i = file_ids_find_path(&seen->ids, path);
-    if (i >= 0) {
-        diag_error(p->diags, at, "actuals file '%s' is read twice: every row would count twice",
-                   shown);
-        if (seen->at[i].src)
-            diag_note(p->diags, seen->at[i], "first read here");
-        diag_note_plain(p->diags, "name each file once (a link or another path to the same file "
-                                  "is the same file)");
-        p->data_error = true;
-        return false;
-    }
-    if (file_ids_add_path(&seen->ids, path)) {
-        seen->at = xrealloc(seen->at, seen->ids.n * sizeof *seen->at);
-        seen->at[seen->ids.n - 1] = at;
-    }
-    return true;
-}
-
 /* Reads the plan's `actuals` declarations into a: false when one failed. */
-static bool load_declared(Actuals *a, Program *p, Seen *seen, bool lenient)
+static bool load_declared(Actuals *a, Program *p, bool lenient)
 {
     bool ok = true;
     for (Unit *u = p->units; u; u = u->next)
@@ -281,11 +256,6 @@ static bool load_declared(Actuals *a, Program *p, Seen *seen, bool lenient)
             if (n->kind != N_ACTUALS)
                 continue;
             char *shown = n->c->kind == N_SOURCE ? xstrdup(n->c->str) : shown_path(n->c);
-            if (n->c->kind != N_SOURCE && !first_reading(p, seen, shown, shown, n->c->loc)) {
-                free(shown);
-                ok = false;
-                continue;
-            }
             RowSource *src = src_open_data(p, n->c, shown);
             free(shown);
             if (!src) {
@@ -312,14 +282,10 @@ Actuals *act_load_all(Program *p, const char *const *files, int nfiles, bool len
         return NULL;
     Actuals *a = act_new(p);
     bool ok = true;
-    Seen seen = {{0}, NULL};
     for (int i = 0; i < nfiles; i++)
-        ok &= first_reading(p, &seen, files[i], files[i], (Loc){0}) &&
-              act_load(a, files[i], files[i], first ? first->d : NULL, (Loc){0}, lenient) == 0;
+        ok &= act_load(a, files[i], files[i], first ? first->d : NULL, (Loc){0}, lenient) == 0;
     if (!nfiles)
-        ok = load_declared(a, p, &seen, lenient);
-    file_ids_free(&seen.ids);
-    free(seen.at);
+        ok = load_declared(a, p, lenient);
     if (!ok) {
         act_free(a);
         return NULL;

@@ -124,6 +124,10 @@ RowSource *src_open_table(const char *where, const char *table, const char *orde
  * a URI of a kind with a scheme. */
 bool src_is_file(const char *where);
 
+/* The identity (device and inode) of the file a source reads: false for a
+ * source that is no file (a database table). */
+bool src_file_identity(const RowSource *s, unsigned long long *dev, unsigned long long *ino);
+
 /* The name given when opening. */
 static inline const char *src_name(const RowSource *s)
 {

@@ -174,6 +174,16 @@ static void csv_src_signature(const RowSource *s, Buf *out)
         buf_puts(out, "[?]");
 }
 
+bool src_file_identity(const RowSource *s, unsigned long long *dev, unsigned long long *ino)
+{
+    struct stat st;
+    if (s->ops != &csv_ops || fstat(csv_of(s)->fd, &st) != 0)
+        return false;
+    *dev = (unsigned long long)st.st_dev;
+    *ino = (unsigned long long)st.st_ino;
+    return true;
+}
+
 static void csv_src_close(RowSource *s)
 {
     CsvSource *c = csv_of(s);

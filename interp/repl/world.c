@@ -177,7 +177,9 @@ static char *stmt_key(const Node *n)
         buf_puts(&b, "plan");
     else if (keyed_by_name(k))
         buf_printf(&b, "%s %s", ast_kind_name(k), n->name);
-    else if (k == N_EXAMPLE || k == N_REPORT || k == N_IMPORT) /* by title, by path */
+    else if (k == N_EXAMPLE) /* by incentive and title */
+        buf_printf(&b, "example %s \"%s\"", n->name ? n->name : "", n->str ? n->str : "");
+    else if (k == N_REPORT || k == N_IMPORT) /* by title, by path */
         buf_printf(&b, "%s %s", ast_kind_name(k), n->str ? n->str : "");
     else if (k == N_TARGET) /* a target per cell (a file's, last year's) replaces one */
         buf_printf(&b, "target %s%s", n->name,
@@ -364,12 +366,18 @@ static void parse_line_entry(ReplWorld *w, const ReplEntry *e, int entry, const 
 }
 
 /* One entry says each thing once, as a plan file must: statement i of
- * the entry's statements st[] against the ones before it. */
+ * the entry's statements st[] against the ones before it (asserts and
+ * imports may repeat in a plan file, so they may here). */
+static bool once_only(const Node *n)
+{
+    return n->kind != N_SHOW && n->kind != N_ASSERT && n->kind != N_IMPORT;
+}
+
 static void said_once(ReplWorld *w, Node *const *st, size_t i)
 {
-    char *key = st[i]->kind == N_SHOW ? NULL : stmt_key(st[i]);
+    char *key = once_only(st[i]) ? stmt_key(st[i]) : NULL;
     for (size_t j = 0; key && j < i; j++) {
-        char *other = st[j]->kind == N_SHOW ? NULL : stmt_key(st[j]);
+        char *other = once_only(st[j]) ? stmt_key(st[j]) : NULL;
         bool same = other && strcmp(other, key) == 0;
         free(other);
         if (same) {
