@@ -874,6 +874,45 @@ static bool equally_specific(const Symbols *s, const AxisUse *u, const Split *a,
     return false;
 }
 
+/* A scoped split none of whose scope members of some other dimension can
+ * hold never applies: reported, as its values would be ignored. */
+static void dead_scope(R *r, const AxisUse *u, const Split *sp)
+{
+    const Node *spec = sp->node->c;
+    for (const Node *e = spec->kind == N_SPEC_MAP ? spec->a : NULL; e; e = e->next)
+        if (e->b->kind != N_REST && (Kind)e->b->flags != K_PERCENT)
+            return; /* amounts: a lock, whose scope's axis the allocation checks (axes.c) */
+    for (int i = 0; i < sp->nscope; i++) {
+        const Member *x = sp->scope[i];
+        bool first = true, any = false;
+        for (int k = 0; k < sp->nscope; k++)
+            if (sp->scope[k]->dim == x->dim) {
+                first &= k >= i;
+                any |= scope_can_hold(r->s, u, sp, sp->scope[k]);
+            }
+        if (!first || any)
+            continue;
+        int d = dim_index(r->s, x->dim), own = dim_index(r->s, sp->level->dim);
+        const char *lv = x->dim->levels[x->depth].name;
+        diag_error(r->d, sp->node->loc,
+                   "this split of '%s' by %s never applies: 'in %s' names a %s", sp->metric->name,
+                   sp->level->name, x->name, lv);
+        if (u[d].first < 0)
+            diag_note_plain(r->d, "'%s' is not split by %s, so no cell is in %s", sp->metric->name,
+                            lv, x->name);
+        else if (u[d].first > u[own].first)
+            diag_note(r->d, r->splits_info[u[d].first].node->loc,
+                      "'%s' is split by %s only after %s (its first split by %s is here): a scope "
+                      "of another dimension must be split first",
+                      sp->metric->name, x->dim->name, sp->level->dim->name, x->dim->name);
+        else
+            diag_note(r->d, r->splits_info[u[d].first].node->loc,
+                      "'%s' is not split down to %s (its splits by %s begin here)",
+                      sp->metric->name, lv, x->dim->name);
+        return;
+    }
+}
+
 /* Two scoped splits of one metric and level that some cells get from
  * either with the same specificity: which applies would depend on the
  * order they are written in. */
@@ -881,6 +920,13 @@ static void check_ties(R *r)
 {
     StrMap uses = {0};
     axis_uses(r, &uses);
+    for (int i = 0; i < r->s->nsplits; i++) {
+        const Split *sp = &r->splits_info[i];
+        const AxisUse *u =
+            sp->ok && sp->level && sp->nscope ? strmap_get(&uses, sp->metric->name) : NULL;
+        if (u)
+            dead_scope(r, u, sp);
+    }
     long pairs = 0;
     for (int i = 0; i < r->s->nsplits && pairs < TIE_PAIRS_MAX; i++) {
         const Split *a = &r->splits_info[i];
