@@ -511,12 +511,18 @@ static void check_expected(R *r, const Scope *sc, Node *inc, Node *expect)
     strmap_free(&lines);
 }
 
-/* The source text of a node, for telling two of them apart. */
+/* The source text of a node without its blanks, for telling two of them
+ * apart (attainment(revenue, team) is attainment(revenue,team)). */
 static const char *node_text(R *r, const Node *n)
 {
-    size_t start, end;
+    size_t start, end, k = 0;
     ast_source_range(n, &start, &end);
-    return arena_strndup(&r->s->arena, n->loc.src->text + start, end - start);
+    char *t = arena_strndup(&r->s->arena, n->loc.src->text + start, end - start);
+    for (size_t i = 0; t[i]; i++)
+        if (t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r')
+            t[k++] = t[i];
+    t[k] = '\0';
+    return t;
 }
 
 /* A 'given' or 'expect' item named twice: the first would win silently. */
