@@ -127,7 +127,7 @@ static bool time_kid_active(const Alloc *A, const Member *kid, const Ctx *c)
     return n == 0;
 }
 
-static int64_t active_months_of(Engine *en, const Member *m);
+static void plan_months(Engine *en);
 
 /* Whether a child gets a part in this context: active in some month of it
  * (with no time coordinate, in some month of the plan: a member gone
@@ -139,8 +139,14 @@ static bool is_active(Engine *en, const Alloc *A, const Axis *ax, const Member *
     if (kid->pseudo)
         return true;
     int months[12], n = ctx_months(A, c, months);
+    if (n == 0 && (kid->active_from || kid->active_to)) { /* the plan's months are a run */
+        plan_months(en);
+        int first = en->month_codes[0], last = en->month_codes[en->nmonth_codes - 1];
+        return (!kid->active_from || kid->active_from <= last) &&
+               (!kid->active_to || kid->active_to >= first);
+    }
     if (n == 0)
-        return (!kid->active_from && !kid->active_to) || active_months_of(en, kid) > 0;
+        return true;
     for (int k = 0; k < n; k++)
         if (sym_active(kid, months[k]))
             return true;
@@ -149,15 +155,22 @@ static bool is_active(Engine *en, const Alloc *A, const Axis *ax, const Member *
 
 /* How many of the plan's months member m is active in (its start and
  * end); the months' codes are made once an engine. */
+/* The codes of the plan's months (en->month_codes, in order), made once
+ * an engine. */
+static void plan_months(Engine *en)
+{
+    if (en->month_codes)
+        return;
+    Dim *t = en->p->sym->time;
+    en->month_codes = xmalloc((t->nmembers + 1) * sizeof *en->month_codes);
+    for (size_t i = 0; i < t->nmembers; i++)
+        if (t->members[i]->depth == 3)
+            en->month_codes[en->nmonth_codes++] = al_month_code(t->members[i]);
+}
+
 static int64_t active_months_of(Engine *en, const Member *m)
 {
-    if (!en->month_codes) {
-        Dim *t = en->p->sym->time;
-        en->month_codes = xmalloc((t->nmembers + 1) * sizeof *en->month_codes);
-        for (size_t i = 0; i < t->nmembers; i++)
-            if (t->members[i]->depth == 3)
-                en->month_codes[en->nmonth_codes++] = al_month_code(t->members[i]);
-    }
+    plan_months(en);
     if (!m->active_from && !m->active_to)
         return en->nmonth_codes;
     int64_t n = 0;

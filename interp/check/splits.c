@@ -916,39 +916,116 @@ static void dead_scope(R *r, const AxisUse *u, const Split *sp)
 /* Two scoped splits of one metric and level that some cells get from
  * either with the same specificity: which applies would depend on the
  * order they are written in. */
+static void tie_error(R *r, const Split *a, const Split *b)
+{
+    diag_error(r->d, b->node->loc,
+               "two splits of '%s' by %s are equally specific for some cells, so the one "
+               "written first would win",
+               a->metric->name, a->level->name);
+    diag_note(r->d, a->node->loc, "the other split");
+    diag_note_plain(r->d, "scopes that overlap need one of them more specific where they meet "
+                          "(in more dimensions, or a deeper member), or a split of its own for "
+                          "the cells they share");
+}
+
+/* Whether every split of the group is scoped in one dimension, the same. */
+static bool one_dim_group(R *r, const int *idx, int n)
+{
+    const Dim *d = r->splits_info[idx[0]].scope[0]->dim;
+    for (int i = 0; i < n; i++) {
+        const Split *sp = &r->splits_info[idx[i]];
+        for (int k = 0; k < sp->nscope; k++)
+            if (sp->scope[k]->dim != d)
+                return false;
+    }
+    return true;
+}
+
+/* A group scoped in one dimension: two splits tie exactly when they share
+ * a scope member that can hold (at that member's own cells neither has a
+ * deeper one holding, and equal depths on one branch are one member), so
+ * a map of the members seen finds the ties in one pass. */
+static void ties_one_dim(R *r, StrMap *uses, const int *idx, int n)
+{
+    StrMap seen = {0}; /* scope member name -> the first split scoped by it */
+    for (int i = 0; i < n; i++) {
+        const Split *b = &r->splits_info[idx[i]];
+        const AxisUse *u = strmap_get(uses, b->metric->name);
+        const Split *tie = NULL;
+        for (int k = 0; k < b->nscope; k++) {
+            const Member *x = b->scope[k];
+            if (!scope_can_hold(r->s, u, b, x))
+                continue;
+            const Split *a = strmap_get(&seen, x->name);
+            if (!a)
+                strmap_put(&seen, x->name, (void *)b);
+            else if (!tie && a != b && strcmp(split_key(r, a), split_key(r, b)) != 0)
+                tie = a; /* the same scope is a duplicate, reported as such */
+        }
+        if (tie)
+            tie_error(r, tie, b);
+    }
+    strmap_free(&seen);
+}
+
+/* Any other group, pair by pair (at most TIE_PAIRS_MAX pairs a plan). */
+static void ties_pairwise(R *r, StrMap *uses, const int *idx, int n, long *pairs)
+{
+    for (int i = 0; i < n && *pairs < TIE_PAIRS_MAX; i++) {
+        const Split *a = &r->splits_info[idx[i]];
+        const AxisUse *u = strmap_get(uses, a->metric->name);
+        for (int j = i + 1; j < n && *pairs < TIE_PAIRS_MAX; j++) {
+            const Split *b = &r->splits_info[idx[j]];
+            ++*pairs;
+            if (equally_specific(r->s, u, a, b) && strcmp(split_key(r, a), split_key(r, b)) != 0)
+                tie_error(r, a, b);
+        }
+    }
+}
+
+/* Scoped splits in groups of one metric and level, in plan order within
+ * a group (the order of the groups does not matter: each is looked at
+ * alone, and diagnostics are sorted by position). */
+static const Split *sort_splits;
+
+static int by_metric_level(const void *x, const void *y)
+{
+    const Split *a = &sort_splits[*(const int *)x], *b = &sort_splits[*(const int *)y];
+    int c = strcmp(a->metric->name, b->metric->name);
+    if (!c)
+        c = strcmp(a->level->name, b->level->name);
+    return c ? c : (*(const int *)x > *(const int *)y) - (*(const int *)x < *(const int *)y);
+}
+
 static void check_ties(R *r)
 {
     StrMap uses = {0};
     axis_uses(r, &uses);
+    int *idx = xcalloc((size_t)r->s->nsplits + 1, sizeof *idx), n = 0;
     for (int i = 0; i < r->s->nsplits; i++) {
         const Split *sp = &r->splits_info[i];
         const AxisUse *u =
             sp->ok && sp->level && sp->nscope ? strmap_get(&uses, sp->metric->name) : NULL;
-        if (u)
+        if (u) {
             dead_scope(r, u, sp);
-    }
-    long pairs = 0;
-    for (int i = 0; i < r->s->nsplits && pairs < TIE_PAIRS_MAX; i++) {
-        const Split *a = &r->splits_info[i];
-        const AxisUse *u =
-            a->ok && a->level && a->nscope ? strmap_get(&uses, a->metric->name) : NULL;
-        for (int j = i + 1; u && j < r->s->nsplits && pairs < TIE_PAIRS_MAX; j++) {
-            const Split *b = &r->splits_info[j];
-            if (!b->ok || b->metric != a->metric || b->level != a->level || !b->nscope)
-                continue;
-            pairs++;
-            if (!equally_specific(r->s, u, a, b) || strcmp(split_key(r, a), split_key(r, b)) == 0)
-                continue; /* the same scope is a duplicate, reported as such */
-            diag_error(r->d, b->node->loc,
-                       "two splits of '%s' by %s are equally specific for some cells, so the "
-                       "one written first would win",
-                       a->metric->name, a->level->name);
-            diag_note(r->d, a->node->loc, "the other split");
-            diag_note_plain(r->d, "scopes that overlap need one of them more specific where they "
-                                  "meet (in more dimensions, or a deeper member), or a split "
-                                  "of its own for the cells they share");
+            idx[n++] = i;
         }
     }
+    sort_splits = r->splits_info;
+    qsort(idx, (size_t)n, sizeof *idx, by_metric_level);
+    long pairs = 0;
+    for (int g = 0, end; g < n; g = end) {
+        const Split *first = &r->splits_info[idx[g]];
+        for (end = g + 1; end < n && r->splits_info[idx[end]].metric == first->metric &&
+                          r->splits_info[idx[end]].level == first->level;
+             end++)
+            ;
+        if (one_dim_group(r, idx + g, end - g))
+            ties_one_dim(r, &uses, idx + g, end - g);
+        else
+            ties_pairwise(r, &uses, idx + g, end - g, &pairs);
+    }
+    free(idx);
     strmap_free(&uses);
 }
 

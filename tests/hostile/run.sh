@@ -156,6 +156,16 @@ echo 'plan "h" { year = 2027  holidays = "holidays_bad.csv" }' >holidays_many_er
   echo 'split v by month equally'; repeat 500 'split v by week in oct { w1: 1, w2: rest, w9: 3 }
 '; echo 'show v by day'; } >week_splits_many.plan
 
+# 5000 scoped splits of one metric and level (12.5 million pairs): the ties
+# are found through the scope members they share, not pair by pair, so the
+# tie of the last split with the first is found, in well under the limit.
+awk 'BEGIN { print "plan \"t\" { year = 2027 }"; printf "dimension org levels rep { ";
+  for (i = 0; i < 5000; i++) printf "r%d ", i; print "}";
+  print "metric v count"; print "target v = 100000"; print "split v by rep equally";
+  print "split v by month equally";
+  for (i = 0; i < 5000; i++) printf "split v by month in r%d weights { jan: %d }\n", i, i % 7 + 1;
+  print "split v by month in r0, r1 weights { feb: 1 }" }' >split_ties_many.plan
+
 # Files that cannot be read as plans.
 mkdir directory.plan
 truncate -s 65M too_big.plan 2>/dev/null || dd if=/dev/zero of=too_big.plan bs=1048576 count=65 2>/dev/null
@@ -308,6 +318,7 @@ hostile holidays_symlink.plan invalid
 hostile holidays_directory.plan invalid
 hostile holidays_many_errors.plan invalid
 hostile week_splits_many.plan invalid
+hostile split_ties_many.plan invalid
 hostile no_such_file.plan refused
 hostile directory.plan refused
 hostile too_big.plan refused
