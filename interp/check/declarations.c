@@ -142,6 +142,22 @@ static void check_incentive(R *r, Node *n)
     strmap_free(&lines);
 }
 
+/* An item given twice where the first would win silently (or both would
+ * show): false, after reporting it at at, with note at the first, when
+ * key was seen; else it is remembered. */
+static bool item_once(R *r, StrMap *seen, const Node *at, const char *key, const char *where,
+                      const char *note)
+{
+    const Node *prev = strmap_get(seen, key);
+    if (!prev) {
+        strmap_put(seen, key, (void *)at);
+        return true;
+    }
+    diag_error(r->d, at->loc, "'%s' is given twice in %s", key, where);
+    diag_note(r->d, prev->loc, "%s", note);
+    return false;
+}
+
 /* rating { A: 90%, B: 75% }: names as labels, each once. */
 static void check_rating(R *r, Node *n, Node *k, Node **rating)
 {
@@ -255,7 +271,7 @@ static void check_status(R *r, Node *it)
     check_ref(r, &r->s->metrics, "metric", it->name, it->name_loc);
     Num green = NUM_ZERO, amber = NUM_ZERO;
     bool hg = false, ha = false;
-    const Node *seen[2] = {NULL, NULL};
+    StrMap bands = {0};
     for (Node *e = it->a; e; e = e->next) {
         const char *band = e->a->kind == N_NAME ? e->a->name : "";
         int bi = sym_word_index(sym_status_bands, band);
@@ -264,12 +280,9 @@ static void check_status(R *r, Node *it)
             diag_error(r->d, e->a->loc, "status bands are 'green' and 'amber'");
             continue;
         }
-        if (seen[bi]) {
-            diag_error(r->d, e->a->loc, "'%s' is given twice", band);
-            diag_note(r->d, seen[bi]->loc, "first given here; a band has one threshold");
+        if (!item_once(r, &bands, e->a, band, "this status",
+                       "first given here; a band has one threshold"))
             continue;
-        }
-        seen[bi] = e->a;
         rx_check(r, &sc, e->b);
         Num v;
         if (rx_const(r, e->b, &v) == 1) {
@@ -277,6 +290,7 @@ static void check_status(R *r, Node *it)
             *(g ? &hg : &ha) = true;
         }
     }
+    strmap_free(&bands);
     if (hg && ha && num_cmp(amber, green) > 0) {
         char b1[NUM_BUFSZ], b2[NUM_BUFSZ];
         diag_error(r->d, it->loc, "amber (%s) is above green (%s)", rs_fmt_pct(amber, b1),
@@ -395,21 +409,14 @@ static const char *review_item_key(R *r, const Node *it)
 static void review_item_once(R *r, const Node *rv, Node *it, StrMap *seen)
 {
     const char *key = review_item_key(r, it);
-    if (!key)
-        return;
-    const Node *prev = strmap_get(seen, key);
-    if (!prev) {
-        strmap_put(seen, key, it);
-        return;
-    }
-    diag_error(r->d, it->loc, "'%s' is given twice in review %s", key, rv->name);
-    diag_note(r->d, prev->loc,
-              it->kind == N_FLAG ? "first given here; one flag deviation applies to every "
-                                   "status of the review"
-              : it->kind == N_RANK
-                  ? "first given here; a scorecard is ranked once a review: one item takes "
-                    "both parts (rank CARD within LEVEL bottom P%%)"
-                  : "first given here; a review shows each item once");
+    if (key)
+        item_once(r, seen, it, key, arena_printf(&r->s->arena, "review %s", rv->name),
+                  it->kind == N_FLAG ? "first given here; one flag deviation applies to every "
+                                       "status of the review"
+                  : it->kind == N_RANK
+                      ? "first given here; a scorecard is ranked once a review: one item takes "
+                        "both parts (rank CARD within LEVEL bottom P%)"
+                      : "first given here; a review shows each item once");
 }
 
 static void check_review(R *r, Node *n)
@@ -440,13 +447,8 @@ static void check_scenario(R *r, Node *n)
     bool per_metric = false;
     StrMap seen = {0}; /* the metrics given, and "attainment" for every metric */
     for (Node *it = n->a; it; it = it->next) {
-        const Node *prev = strmap_get(&seen, it->name);
-        if (prev) {
-            diag_error(r->d, it->name_loc, "'%s' is given twice in scenario %s", it->name, n->name);
-            diag_note(r->d, prev->name_loc, "first given here");
-        } else {
-            strmap_put(&seen, it->name, it);
-        }
+        item_once(r, &seen, it, it->name, arena_printf(&r->s->arena, "scenario %s", n->name),
+                  "first given here");
         if (it->b) { /* attainment METRIC = P */
             if (strcmp(it->b->name, "attainment") != 0)
                 diag_error(r->d, it->b->loc, "unknown scenario setting '%s' (expected attainment)",
@@ -525,18 +527,6 @@ static const char *node_text(R *r, const Node *n)
     return t;
 }
 
-/* A 'given' or 'expect' item named twice: the first would win silently. */
-static void item_once(R *r, StrMap *seen, Node *at, const char *key, const char *what)
-{
-    const Node *prev = strmap_get(seen, key);
-    if (!prev) {
-        strmap_put(seen, key, at);
-        return;
-    }
-    diag_error(r->d, at->loc, "'%s' is given twice in this %s", key, what);
-    diag_note(r->d, prev->loc, "first given here");
-}
-
 static void check_example(R *r, Node *n)
 {
     Node *inc = strmap_get(&r->s->incentives, n->name);
@@ -550,12 +540,13 @@ static void check_example(R *r, Node *n)
     StrMap given = {0}, expected = {0};
     for (Node *g = n->a; g; g = g->next) {
         check_given(r, &sc, inc, lv, g);
-        item_once(r, &given, g->a, node_text(r, g->a), "example's 'given'");
+        item_once(r, &given, g->a, node_text(r, g->a), "this example's 'given'",
+                  "first given here");
     }
     check_expected(r, &sc, inc, n->b);
     for (Node *e = n->b; e; e = e->next)
         if (e->name)
-            item_once(r, &expected, e, e->name, "example's 'expect'");
+            item_once(r, &expected, e, e->name, "this example's 'expect'", "first given here");
     strmap_free(&given);
     strmap_free(&expected);
 }
@@ -678,7 +669,7 @@ static void check_mapping(R *r, const Node *n)
     StrMap seen = {0};
     for (Node *m = n->d; m; m = m->next)
         if (m->kind == N_ATTR && m->name)
-            item_once(r, &seen, m, m->name, "column mapping");
+            item_once(r, &seen, m, m->name, "this column mapping", "first given here");
     strmap_free(&seen);
 }
 

@@ -316,9 +316,38 @@ static bool covered(const Split *sp, const Member *m)
     return n == 0 || under(m, same, n);
 }
 
-/* The deepest scope member of split o in dimension d that contains m, or
- * -1 (-2: o has no scope in d). */
-static int scope_depth_for(const Split *o, const Dim *d, const Member *m)
+/* How a metric uses a dimension: its first split by it (the split's
+ * index; the axes come in that order) and the deepest level it is split
+ * to. */
+typedef struct {
+    int first, deep;
+} AxisUse;
+
+static int dim_index(const Symbols *s, const Dim *d)
+{
+    for (int i = 0; i < s->ndims; i++)
+        if (s->dims[i] == d)
+            return i;
+    return -1;
+}
+
+/* Whether scope member x of split sp can hold for some cell: one of the
+ * split's own dimension, or of a dimension whose axis comes before the
+ * split's and is split down to x's level. */
+static bool scope_can_hold(const Symbols *s, const AxisUse *u, const Split *sp, const Member *x)
+{
+    if (x->dim == sp->level->dim)
+        return true;
+    int d = dim_index(s, x->dim), own = dim_index(s, sp->level->dim);
+    return d >= 0 && own >= 0 && u[d].first >= 0 && u[d].first < u[own].first &&
+           u[d].deep >= x->depth;
+}
+/* The depth of the deepest scope member of split o in dimension d that
+ * contains m, or -1 (-2: o has no scope in d).  With u (the metric's
+ * AxisUse), only the scope members that can hold count: -1 also when o has
+ * scope members in d and none of them can. */
+static int scope_depth_for(const Symbols *s, const AxisUse *u, const Split *o, const Dim *d,
+                           const Member *m)
 {
     int depth = -2;
     for (int i = 0; i < o->nscope; i++) {
@@ -326,7 +355,8 @@ static int scope_depth_for(const Split *o, const Dim *d, const Member *m)
             continue;
         if (depth == -2)
             depth = -1;
-        if (under(m, (Member **)&o->scope[i], 1) && o->scope[i]->depth > depth)
+        if ((!u || scope_can_hold(s, u, o, o->scope[i])) && under(m, (Member **)&o->scope[i], 1) &&
+            o->scope[i]->depth > depth)
             depth = o->scope[i]->depth;
     }
     return depth;
@@ -336,12 +366,12 @@ static int scope_depth_for(const Split *o, const Dim *d, const Member *m)
 static bool overridden(R *r, const Split *sp, const Member *m)
 {
     const Dim *d = sp->level->dim;
-    int mine = scope_depth_for(sp, d, m);
+    int mine = scope_depth_for(r->s, NULL, sp, d, m);
     for (int i = 0; i < r->s->nsplits; i++) {
         const Split *o = &r->splits_info[i];
         if (o == sp || !o->ok || o->metric != sp->metric || o->level != sp->level)
             continue;
-        int theirs = scope_depth_for(o, d, m);
+        int theirs = scope_depth_for(r->s, NULL, o, d, m);
         if (theirs >= 0 && theirs > mine)
             return true;
     }
@@ -744,21 +774,6 @@ static void diff_add(int *diffs, int *n, int v)
         diffs[(*n)++] = v;
 }
 
-/* How a metric uses a dimension: its first split by it (the split's
- * index; the axes come in that order) and the deepest level it is split
- * to. */
-typedef struct {
-    int first, deep;
-} AxisUse;
-
-static int dim_index(const Symbols *s, const Dim *d)
-{
-    for (int i = 0; i < s->ndims; i++)
-        if (s->dims[i] == d)
-            return i;
-    return -1;
-}
-
 /* Per metric with splits by levels, its AxisUse per dimension of the plan
  * (metric name -> AxisUse[ndims]); a metric split `like` another at every
  * level gets none (its axes are the other's: not judged here). */
@@ -788,36 +803,6 @@ static void axis_uses(R *r, StrMap *uses)
             u[d].deep = sp->level->depth;
     }
     strmap_free(&skip);
-}
-
-/* Whether scope member x of split sp can hold for some cell: one of the
- * split's own dimension, or of a dimension whose axis comes before the
- * split's and is split down to x's level. */
-static bool scope_can_hold(const Symbols *s, const AxisUse *u, const Split *sp, const Member *x)
-{
-    if (x->dim == sp->level->dim)
-        return true;
-    int d = dim_index(s, x->dim), own = dim_index(s, sp->level->dim);
-    return d >= 0 && own >= 0 && u[d].first >= 0 && u[d].first < u[own].first &&
-           u[d].deep >= x->depth;
-}
-
-/* scope_depth_for, counting only the scope members that can hold; -1 also
- * when sp has scope members in d and none of them can. */
-static int holding_depth(const Symbols *s, const AxisUse *u, const Split *sp, const Dim *d,
-                         const Member *x)
-{
-    int depth = -2;
-    for (int i = 0; i < sp->nscope; i++) {
-        if (sp->scope[i]->dim != d)
-            continue;
-        if (depth == -2)
-            depth = -1;
-        if (scope_can_hold(s, u, sp, sp->scope[i]) && under(x, (Member **)&sp->scope[i], 1) &&
-            sp->scope[i]->depth > depth)
-            depth = sp->scope[i]->depth;
-    }
-    return depth;
 }
 
 /* Whether some cell has splits a and b (same metric and level, both
@@ -852,8 +837,8 @@ static bool equally_specific(const Symbols *s, const AxisUse *u, const Split *a,
                 const Member *x = sp->scope[i];
                 if (x->dim != dims[j])
                     continue;
-                int da = holding_depth(s, u, a, dims[j], x),
-                    db = holding_depth(s, u, b, dims[j], x);
+                int da = scope_depth_for(s, u, a, dims[j], x),
+                    db = scope_depth_for(s, u, b, dims[j], x);
                 if (da == -1 || db == -1) /* one of them does not apply under x */
                     continue;
                 diff_add(here, &nh, (da == -2 ? 0 : 1000 + da) - (db == -2 ? 0 : 1000 + db));

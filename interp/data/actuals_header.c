@@ -122,18 +122,24 @@ static bool find_time(Loader *ld, const SrcRow *hdr)
         buf_free(&b);
         return false;
     }
-    if (d >= 0 && m >= 0 && !md == !mm) { /* two times, and nothing says which one */
-        ac_report(ld, ac_row_loc(ld, hdr, m), "both a date column '%s' and a month column '%s'",
-                  ld->names[d], ld->names[m]);
-        if (md)
-            ac_note(ld, "a row has one time: map only one of them (date or month)");
-        else
-            ac_note(ld,
-                    "a row has one time: map the one to use, e.g. actuals \"...\" { date = %s }",
-                    ld->names[d]);
+    if (d >= 0 && m >= 0 && md && mm) { /* the plan maps two times */
+        ac_report(ld, ac_row_loc(ld, hdr, m),
+                  "both a date column '%s' and a month column '%s' are mapped", ld->names[d],
+                  ld->names[m]);
+        ac_note(ld, "a row has one time: map only one of them (date or month)");
         return false;
     }
-    ld->time_is_date = d >= 0 && (m < 0 || md);
+    if (d >= 0 && m >= 0 && !md && !mm) { /* SPEC §9: a date or a month; the date is read */
+        Diags *dg = ld->a->p->diags;
+        diag_warning(dg, ac_row_loc(ld, hdr, m),
+                     "both a date column '%s' and a month column '%s': the date is used",
+                     ld->names[d], ld->names[m]);
+        diag_note_plain(dg,
+                        "map the one to use to say so: actuals \"...\" { date = %s } or "
+                        "{ month = %s }",
+                        ld->names[d], ld->names[m]);
+    }
+    ld->time_is_date = d >= 0 && (m < 0 || md || !mm);
     ld->time_field = ld->time_is_date ? d : m;
     if (ld->a->wk && !ld->time_is_date) { /* a week needs the day of each row */
         ac_report(ld, ac_row_loc(ld, hdr, m),

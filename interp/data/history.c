@@ -289,14 +289,14 @@ static bool resolve_time(Loader *ld, const SrcRow *hdr)
     if (!lookup_col(ld, hdr, dname, sp->date_col != NULL, &d) ||
         !lookup_col(ld, hdr, mname, sp->month_col != NULL, &m))
         return false;
-    if (d >= 0 && m >= 0 && !sp->date_col == !sp->month_col) { /* which one dates a row? */
+    if (d >= 0 && m >= 0 && sp->date_col && sp->month_col) { /* the plan maps two times */
         set_err(ld->err, hdr->line, 1, 0,
-                "both a date column '%.100s' and a month column '%.100s': map the one to use, "
-                "e.g. { date = %.100s }",
-                dname, mname, dname);
+                "both a date column '%.100s' and a month column '%.100s' are mapped: map only "
+                "one of them",
+                dname, mname);
         return false;
     }
-    bool use_date = d >= 0 && (m < 0 || sp->date_col);
+    bool use_date = d >= 0 && (m < 0 || sp->date_col || !sp->month_col); /* the date first */
     if (d < 0 && m < 0) {
         set_err(ld->err, hdr->line, 1, 0,
                 "no '%.100s' or '%.100s' column: map the date or month column", dname, mname);

@@ -365,28 +365,10 @@ static void parse_line_entry(ReplWorld *w, const ReplEntry *e, int entry, const 
     buf_free(&real);
 }
 
-/* One entry says each thing once, as a plan file must: statement i of
- * the entry's statements st[] against the ones before it (asserts and
- * imports may repeat in a plan file, so they may here). */
+/* Whether a plan file refuses n twice (asserts and imports may repeat). */
 static bool once_only(const Node *n)
 {
     return n->kind != N_SHOW && n->kind != N_ASSERT && n->kind != N_IMPORT;
-}
-
-static void said_once(ReplWorld *w, Node *const *st, size_t i)
-{
-    char *key = once_only(st[i]) ? stmt_key(st[i]) : NULL;
-    for (size_t j = 0; key && j < i; j++) {
-        char *other = once_only(st[j]) ? stmt_key(st[j]) : NULL;
-        bool same = other && strcmp(other, key) == 0;
-        free(other);
-        if (same) {
-            diag_error(&w->s.d, st[i]->loc, "'%s' is given twice in this entry", key);
-            diag_note(&w->s.d, st[j]->loc, "first given here; which one should count?");
-            break;
-        }
-    }
-    free(key);
 }
 
 static void apply_entry(ReplWorld *w, const ReplEntry *e, int entry, const char *dir)
@@ -400,16 +382,26 @@ static void apply_entry(ReplWorld *w, const ReplEntry *e, int entry, const char 
     u->items = NULL;
     w->esrc[entry] = u->src;
     size_t nst = ast_list_len(items), i = 0;
-    Node **st = xcalloc(nst + 1, sizeof *st);
+    char **keys = xcalloc(nst + 1, sizeof *keys); /* one entry says each thing once, */
+    StrMap seen = {0};                            /* as a plan file must */
     for (Node *n = items, *next; n; n = next, i++) {
         next = n->next;
         n->next = NULL;
-        st[i] = n;
-        said_once(w, st, i);
+        keys[i] = once_only(n) ? stmt_key(n) : NULL;
+        const Node *prev = keys[i] ? strmap_get(&seen, keys[i]) : NULL;
+        if (prev) {
+            diag_error(&w->s.d, n->loc, "'%s' is given twice in this entry", keys[i]);
+            diag_note(&w->s.d, prev->loc, "first given here; which one should count?");
+        } else if (keys[i]) {
+            strmap_put(&seen, keys[i], n);
+        }
         if (n->kind != N_SHOW)
             apply_stmt(w, n, entry);
     }
-    free(st);
+    strmap_free(&seen);
+    for (i = 0; i < nst; i++)
+        free(keys[i]);
+    free(keys);
 }
 
 /* ---- evaluating ----------------------------------------------------------------------------- */
