@@ -32,25 +32,30 @@ static const int64_t pow10_tab[13] = {
     10000000, 100000000, 1000000000, 10000000000, 100000000000, 1000000000000};
 
 /* A plain decimal ("-1234.56": at most 18 digits, at most 12 after the
- * point, nothing else) as a Num's scaled value; false for anything else. */
+ * point, nothing else) as a Num's scaled value; false for anything else.
+ * One pass over the bytes: the point is noted, not looked for. */
 static inline bool fast_decimal(const char *s, size_t n, __int128 *out)
 {
     size_t neg = s[0] == '-';
     if (n - neg - 1 > 18) /* 1..19 bytes after the sign */
         return false;
-    const char *p = s + neg, *e = s + n, *ip = p, *fp;
+    const unsigned char *p = (const unsigned char *)s + neg, *e = (const unsigned char *)s + n;
+    const unsigned char *dot = NULL;
     uint64_t v = 0;
-    while (p < e && (unsigned)(*p - '0') <= 9)
-        v = v * 10 + (unsigned)(*p++ - '0');
+    for (; p < e; p++) {
+        unsigned d = (unsigned)*p - '0';
+        if (__builtin_expect(d <= 9, 1))
+            v = v * 10 + d;
+        else if (*p == '.' && !dot)
+            dot = p;
+        else
+            return false;
+    }
     size_t nf = 0;
-    if (p < e) { /* a point between digits, then 1 to 12 digits */
-        if (*p != '.' || p == ip || e - p - 1 < 1 || e - p - 1 > 12)
+    if (dot) { /* a point between digits, then 1 to 12 digits */
+        nf = (size_t)(e - dot - 1);
+        if (dot == (const unsigned char *)s + neg || nf < 1 || nf > 12)
             return false;
-        for (fp = ++p; p < e && (unsigned)(*p - '0') <= 9; p++)
-            v = v * 10 + (unsigned)(*p - '0');
-        if (p < e)
-            return false;
-        nf = (size_t)(e - fp);
     }
     __int128 x = (__int128)v * pow10_tab[12 - nf];
     *out = neg ? -x : x;

@@ -2,16 +2,17 @@
  * (act_load).
  *
  * The rows after the header are split into parts (src_split: a CSV file
- * into byte ranges that start records); each worker reads one part with
- * its own Loader and cells, and records its errors instead of reporting
- * them.
- * The main thread then reports them in file order as one thread would
- * have (the first ACT_MAX_ERRORS, nothing after a reader error), adds the
+ * into byte ranges cut after a line feed, where a record most likely
+ * starts); each worker reads one part with its own Loader and cells, and
+ * records its errors instead of reporting them.  The main thread then
+ * reports them in file order as one thread would have (the first
+ * ACT_MAX_ERRORS, their lines numbered from the file's start), adds the
  * workers' counts and cells (exact integers: the order does not matter)
- * and leaves the roll-up to act_load.  Nothing may depend on the number
- * of threads: where it could (a metric's bound passed, a worker that
- * could not start), the file is read again by one thread.  It must not
- * map or buffer the file: memory may grow with threads, not with rows.
+ * and leaves the roll-up to act_load.  Nothing may depend on the number of
+ * threads: where it could (a metric's bound passed; an error of the CSV
+ * reader, as a part may be cut inside a record), the file is read again
+ * by one thread.  It must not map or buffer the file: memory may grow with
+ * threads, not with rows.
  */
 #include "data/actuals_int.h"
 
@@ -229,12 +230,50 @@ static void take(Loader *ld, Worker *w, const RecError *e)
     }
 }
 
+/* Moves l by d lines when it points into a Source of rec. */
+static void shift_loc(const Recorder *rec, Loc *l, long d)
+{
+    for (int i = 0; i < rec->nsrcs; i++)
+        if (l->src && rec->srcs[i] == l->src) {
+            l->line = clamp_int(l->line + d);
+            l->end_line = clamp_int(l->end_line + d);
+            return;
+        }
+}
+
+/* Numbers what worker w found from the file's start: its part's lines
+ * were counted from the part's own start (src_part_lines), and `next` is
+ * the line it starts on, where the part before it ended.  Returns the line
+ * after its part. */
+static long number_lines(Worker *w, long next)
+{
+    long first, after;
+    if (!src_part_lines(w->ld.src, &first, &after))
+        return after;
+    long d = next - first;
+    Recorder *rec = &w->rec;
+    for (int i = 0; i < rec->nsrcs; i++)
+        rec->srcs[i]->first_line = clamp_int(rec->srcs[i]->first_line + d);
+    for (int i = 0; i < rec->n; i++)
+        shift_loc(rec, &rec->v[i].loc, d);
+    shift_loc(rec, &w->ld.skip_loc, d);
+    shift_loc(rec, &w->ld.outside_loc, d);
+    return after + d;
+}
+
 /* The workers' results as one thread would have had them: 0, -1 after
- * reporting, or READ_AGAIN. */
+ * reporting, or READ_AGAIN.  An error of a part's reader sends the file to
+ * one thread: the part may have been cut inside a record (src_split), and
+ * the line of a reader's error is read again from the file by its number. */
 static int merge(Loader *ld, Worker **w, int n)
 {
     if (!within_bounds(ld, w, n))
         return READ_AGAIN;
+    for (int k = 0; k < n; k++)
+        if (w[k]->rc < 0)
+            return READ_AGAIN;
+    for (long k = 0, next = 0; k < n; k++)
+        next = number_lines(w[k], next);
     bool stop = false;
     for (int k = 0; k < n && !stop; k++) {
         const RecError *last = NULL;
@@ -245,7 +284,6 @@ static int merge(Loader *ld, Worker **w, int n)
                 stop = true;
             }
         }
-        stop |= w[k]->rc < 0; /* a reader error ends the file; later ranges may be cut wrong */
         take(ld, w[k], last);
     }
     if (ld->errors >= ACT_MAX_ERRORS) {

@@ -5,8 +5,8 @@
  * closing quotes become NULs, "" is collapsed once the record is complete), so
  * the steady state allocates nothing.  Special bytes are found 64 at a time
  * through a bit mask (SSE2 when available).  A reader may be limited to a
- * byte range of its input (csv_set_range), which csv_split finds by counting
- * quotes and line feeds, so that several threads can read one file.  This
+ * byte range of its input (csv_set_range), which csv_split guesses (just
+ * after a line feed), so that several threads can read one file.  This
  * module must never read outside its buffer, buffer more than one record
  * plus a block, or hang.
  */
@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,7 +40,7 @@
 /* The buffer always has SLACK readable bytes after its capacity, so a 64-byte
  * mask may be computed at any position up to the end of the data. */
 #define SLACK 64
-#define DEFAULT_BLOCK ((size_t)1 << 20)
+#define DEFAULT_BLOCK ((size_t)64 << 10)
 #define MAX_BLOCK ((size_t)1 << 30)
 
 enum { ST_OK, ST_EOF, ST_ERR };
@@ -906,192 +905,40 @@ int csv_next(CsvReader *r, CsvRow *row)
 
 /* ---- splitting a file into ranges ---- */
 
-#define SPLIT_BLOCK ((size_t)1 << 20)
-
-/* Adds the '"' bytes of s[0..n) to *quotes and the '\n' bytes to *lines. */
-static void count_quotes_lines(const unsigned char *s, size_t n, unsigned long long *quotes,
-                               long *lines)
-{
-    unsigned long long q = 0, l = 0;
-    size_t i = 0;
-#ifdef CSV_SSE2
-    const __m128i vq = _mm_set1_epi8('"'), vl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-    while (n - i >= 16) {
-        /* per-byte counters (0 - matches) for at most 255 vectors, then summed */
-        __m128i aq = zero, al = zero;
-        size_t stop = n - i >= 255 * 16 ? i + 255 * 16 : i + (n - i) / 16 * 16;
-        for (; i < stop; i += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            aq = _mm_sub_epi8(aq, _mm_cmpeq_epi8(v, vq));
-            al = _mm_sub_epi8(al, _mm_cmpeq_epi8(v, vl));
-        }
-        __m128i sq = _mm_sad_epu8(aq, zero), sl = _mm_sad_epu8(al, zero);
-        q += (unsigned long long)_mm_cvtsi128_si32(sq) +
-             (unsigned long long)_mm_cvtsi128_si32(_mm_srli_si128(sq, 8));
-        l += (unsigned long long)_mm_cvtsi128_si32(sl) +
-             (unsigned long long)_mm_cvtsi128_si32(_mm_srli_si128(sl, 8));
-    }
-#endif
-    for (; i < n; i++) {
-        q += s[i] == '"';
-        l += s[i] == '\n';
-    }
-    *quotes += q;
-    *lines += (long)l;
-}
-
-/* The first '\n' at even quote parity in s[i..n): its index + 1 (the cut),
- * or n when there is none; *quotes and *lines count what was passed. */
-static size_t find_cut(const unsigned char *s, size_t i, size_t n, unsigned long long *quotes,
-                       long *lines, bool *found)
-{
-    *found = false;
-    for (; i < n; i++) {
-        if (s[i] == '"') {
-            ++*quotes;
-        } else if (s[i] == '\n') {
-            ++*lines;
-            if (!(*quotes & 1)) {
-                *found = true;
-                return i + 1;
-            }
-        }
-    }
-    return n;
-}
-
-/* The count of a piece [from, to) of a file: its '"' and '\n' bytes, and
- * where reading it ended (before to: the file is shorter than it was). */
-typedef struct {
-    int fd;
-    long long from, to, end;
-    unsigned long long quotes;
-    long lines;
-    int err; /* errno of a read error, else 0 */
-    pthread_t tid;
-    bool tid_ok; /* counted by a thread of its own */
-} Count;
-
-static void *count_piece(void *arg)
-{
-    Count *c = arg;
-    unsigned char *buf = xmalloc(SPLIT_BLOCK);
-    long long pos = c->from;
-    while (pos < c->to) {
-        size_t want =
-            (unsigned long long)(c->to - pos) < SPLIT_BLOCK ? (size_t)(c->to - pos) : SPLIT_BLOCK;
-        ssize_t got = pread(c->fd, buf, want, (off_t)pos);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            c->err = errno;
-        if (got <= 0)
-            break;
-        count_quotes_lines(buf, (size_t)got, &c->quotes, &c->lines);
-        pos += got;
-    }
-    c->end = pos;
-    free(buf);
-    return NULL;
-}
-
-/* Adds the quotes and line feeds of [from, to) to *quotes and *lines,
- * counted in n pieces at once (a piece whose thread cannot start is
- * counted here).  Returns where the counting ended: to, or earlier when
- * the file is shorter; -1 with errno set after a read error. */
-static long long count_range(int fd, long long from, long long to, int n,
-                             unsigned long long *quotes, long *lines)
-{
-    if (n < 1 || to - from < (long long)SPLIT_BLOCK * n)
-        n = 1; /* not worth a thread */
-    Count *c = xcalloc((size_t)n, sizeof *c);
-    long long span = to - from;
-    for (int k = 0; k < n; k++) {
-        c[k] = (Count){.fd = fd,
-                       .from = from + span / n * k,
-                       .to = k + 1 < n ? from + span / n * (k + 1) : to};
-        c[k].tid_ok = k > 0 && pthread_create(&c[k].tid, NULL, count_piece, &c[k]) == 0;
-    }
-    for (int k = 0; k < n; k++)
-        if (!c[k].tid_ok)
-            count_piece(&c[k]);
-    for (int k = 1; k < n; k++)
-        if (c[k].tid_ok)
-            pthread_join(c[k].tid, NULL);
-    long long end = to;
-    int err = 0;
-    for (int k = 0; k < n && end == to && !err; k++) { /* the pieces in order, up to a short one */
-        *quotes += c[k].quotes;
-        *lines += c[k].lines;
-        err = c[k].err;
-        if (c[k].end < c[k].to)
-            end = c[k].end;
-    }
-    free(c);
-    if (err)
-        errno = err;
-    return err ? -1 : end;
-}
-
-/* Reads from pos up to to until the first '\n' at even quote parity:
- * returns the offset after it (*found), or where the input ended; -1 with
- * errno set after a read error. */
-static long long next_cut(int fd, long long pos, long long to, unsigned long long *quotes,
-                          long *lines, bool *found)
-{
-    unsigned char buf[4096];
-    *found = false;
-    while (pos < to) {
-        size_t want = (unsigned long long)(to - pos) < sizeof buf ? (size_t)(to - pos) : sizeof buf;
-        ssize_t got = pread(fd, buf, want, (off_t)pos);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            return -1;
-        if (got == 0)
-            break;
-        size_t i = find_cut(buf, 0, (size_t)got, quotes, lines, found);
-        pos += (long long)i;
-        if (*found)
-            break;
-    }
-    return pos;
-}
-
 int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *out)
 {
     if (to < from)
         to = from;
-    long long span = to - from, pos = from, stop = to; /* counted up to pos */
-    unsigned long long quotes = 0;
-    int k = 1;
+    long long span = to - from, pos = from;
     out[0] = (CsvRange){from, 0, line};
-    for (; k < n; k++) {
+    for (int k = 1; k < n; k++) {
         long long target = from + span / n * k + span % n * k / n;
-        bool found = false;
-        if (pos < target) { /* else the last cut is past this one's place */
-            long long at = count_range(fd, pos, target, n, &quotes, &line);
-            if (at < 0)
-                return -1;
-            if (at < target) { /* the file is shorter than it was */
-                stop = at;
-                break;
-            }
+        if (target > pos) { /* else the last cut is past this one's place */
+            unsigned char buf[4096];
             pos = target;
-        }
-        if ((pos = next_cut(fd, pos, to, &quotes, &line, &found)) < 0)
-            return -1;
-        if (!found) { /* the end of the input: this and later ranges are empty */
-            stop = pos;
-            break;
+            for (;;) {
+                size_t want =
+                    (unsigned long long)(to - pos) < sizeof buf ? (size_t)(to - pos) : sizeof buf;
+                ssize_t got = want ? pread(fd, buf, want, (off_t)pos) : 0;
+                if (got < 0 && errno == EINTR)
+                    continue;
+                if (got < 0)
+                    return -1;
+                if (got == 0) { /* no line feed up to the end of the input */
+                    to = pos;
+                    break;
+                }
+                const unsigned char *nl = memchr(buf, '\n', (size_t)got);
+                if (nl) {
+                    pos += nl - buf + 1;
+                    break;
+                }
+                pos += got;
+            }
         }
         out[k - 1].length = pos - out[k - 1].offset;
-        out[k] = (CsvRange){pos, 0, line};
+        out[k] = (CsvRange){pos, 0, 1};
     }
-    for (; k < n; k++) { /* no cut found: empty ranges at the end */
-        out[k - 1].length = stop - out[k - 1].offset;
-        out[k] = (CsvRange){stop, 0, line};
-    }
-    out[n - 1].length = stop - out[n - 1].offset;
+    out[n - 1].length = to - out[n - 1].offset;
     return 0;
 }

@@ -82,23 +82,21 @@ long long csv_tell(const CsvReader *r, long *line);
 /* A piece of a file for csv_set_range. */
 typedef struct {
     long long offset, length; /* bytes [offset, offset + length) */
-    long line;                /* physical line of its first record */
+    long line;                /* the line its first record is numbered (csv_split) */
 } CsvRange;
 
 /* Splits bytes [from, to) of the file open at fd, where from starts a record
  * on physical line `line`, into n >= 1 ranges of about equal size, in order,
- * that together cover it and each start a record: every cut is just after a
- * '\n' outside quotes (an even number of '"' since from: RFC 4180's "" counts
- * twice) and nearest after an n-th of the way; each range's line counts the
- * '\n' before it.  A cut that finds no such '\n' before to is at to, so a
- * range may be empty.  Reads block by block with pread(2) up to the last
- * cut, keeping nothing (memory does not depend on the file's size): the
- * bytes before each cut in n pieces at once, by n - 1 threads it starts
- * and joins and the caller's (a 1 MiB buffer each; where a thread cannot
- * start, the caller counts its piece).  Returns
- * 0, or -1 with errno set after a read error.  The quote parity is the quote
- * state only in valid CSV: after a range whose reading ended in an error,
- * the next cut may be inside a record, and later ranges must be ignored. */
+ * that together cover it: every cut is just after the first '\n' at or
+ * after an n-th of the way (a cut that finds none before to is at to, so a
+ * range may be empty).  Nothing before a cut is read or counted (pread(2)
+ * of a few blocks near each cut), so the cuts are guesses: the first range
+ * has line `line`, each later one line 1 (its lines count from its own
+ * start: add the line the range before it ends on, csv_tell after reading
+ * it), and a cut may fall inside a quoted field.  Reading the range before
+ * such a cut then ends in an error (the quote is open at its end); a range
+ * read to its end without an error ends where a record does.  Returns 0,
+ * or -1 with errno set after a read error (ESPIPE: fd cannot be split). */
 int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *out);
 
 /* Reads the next record into *row.  Returns 1 for a record, 0 at end of input

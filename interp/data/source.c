@@ -210,6 +210,12 @@ int src_split(RowSource *s, int n, RowSource **parts)
     return s->ops->split && n >= 1 ? s->ops->split(s, n, parts) : -1;
 }
 
+bool src_part_lines(const RowSource *s, long *first, long *after)
+{
+    *first = *after = 0;
+    return s->ops->part_lines && s->ops->part_lines(s, first, after);
+}
+
 /* ---- signatures ---- */
 
 void src_signature(const RowSource *s, Buf *out)

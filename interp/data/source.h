@@ -76,6 +76,7 @@ typedef struct {
     void (*line_text)(RowSource *s, long line, size_t max, Buf *out);
     int (*parallel)(const RowSource *s);
     int (*split)(RowSource *s, int n, RowSource **parts);
+    bool (*part_lines)(const RowSource *s, long *first, long *after);
     void (*signature)(const RowSource *s, Buf *out);
     int (*request)(RowSource *s, const SrcRequest *rq);
     void (*close)(RowSource *s);
@@ -173,10 +174,21 @@ void src_line_text(RowSource *s, long line, size_t max, Buf *out);
 int src_parallel(const RowSource *s);
 
 /* The rows not read yet, as n >= 1 sources whose rows, part after part, are
- * those src_next would give, with the same lines and errors (except that
- * after a part ending in an error, later parts must be ignored).  0, or -1
- * when the source cannot be split (nothing changed). */
+ * those src_next would give, with the same errors and lines (see
+ * src_part_lines), as long as no part ends in an error of its reader: a
+ * part may be cut inside a record, and the part before such a cut then ends
+ * in an error; its error and the later parts must be ignored (the caller
+ * reads the source in one piece instead).  0, or -1 when the source cannot
+ * be split (nothing changed). */
 int src_split(RowSource *s, int n, RowSource **parts);
+
+/* A part of src_split: the line its first row is numbered (*first) and the
+ * line after the last row read (*after).  True when its lines count from
+ * the part's own start (line 1) and not from the file's: the caller adds
+ * the line the part starts on once the earlier parts are read.  (Only an
+ * error in a part before it can make that line uncertain, and src_split's
+ * caller must then ignore the later parts.) */
+bool src_part_lines(const RowSource *s, long *first, long *after);
 
 /* Appends what the source is: its kind and identity, and a cheap change
  * marker (a file: size, time and inode). */

@@ -25,6 +25,8 @@ typedef struct {
     CsvReader *csv;
     int fd; /* the file, owned: read again by line_text and split with pread */
     char *path;
+    long first_line; /* a part's (csv_src_split): the line its rows are numbered from */
+    bool own_lines;  /* a part's lines count from its own start (csv_split) */
 } CsvSource;
 
 static const SrcOps csv_ops;
@@ -129,7 +131,11 @@ static int csv_src_parallel(const RowSource *s)
 }
 
 /* The ranges of what is left of the file (the reader is between records),
- * the last reading to the end; false when the file cannot be split. */
+ * the last reading to the end; false when the file cannot be split.  The
+ * cuts are guessed (csv_split): counting the quotes and lines before
+ * them would read half the file once more before any row is read; a wrong
+ * guess shows as an error at the end of the range before it, and the
+ * reader of the parts then reads the file again (actuals_threads.c). */
 static bool ranges(CsvSource *c, int n, CsvRange *rg)
 {
     long line;
@@ -153,6 +159,8 @@ static int csv_src_split(RowSource *s, int n, RowSource **parts)
                 break;
             CsvSource *part = csv_source_new(fd, c->path, s->name);
             csv_set_range(part->csv, rg[k].offset, rg[k].length, rg[k].line);
+            part->first_line = rg[k].line;
+            part->own_lines = k > 0;
             parts[k] = &part->base;
         }
     free(rg);
@@ -172,6 +180,14 @@ static void csv_src_signature(const RowSource *s, Buf *out)
                    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
     else
         buf_puts(out, "[?]");
+}
+
+static bool csv_src_part_lines(const RowSource *s, long *first, long *after)
+{
+    const CsvSource *c = csv_of(s);
+    *first = c->first_line;
+    csv_tell(c->csv, after);
+    return c->own_lines;
 }
 
 bool src_file_identity(const RowSource *s, unsigned long long *dev, unsigned long long *ino)
@@ -200,6 +216,7 @@ static const SrcOps csv_ops = {
     .line_text = csv_src_line_text,
     .parallel = csv_src_parallel,
     .split = csv_src_split,
+    .part_lines = csv_src_part_lines,
     .signature = csv_src_signature,
     .close = csv_src_close,
 };
