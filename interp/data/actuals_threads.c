@@ -23,6 +23,7 @@
 
 #define THREADS_LIMIT 64 /* the most SALESPLAN_THREADS may ask for */
 #define READ_AGAIN (-2)  /* merge: the workers' results must not be used */
+#define GO_ON (-3)       /* merge: one thread goes on from a reader's error */
 
 int ac_thread_count(const RowSource *src)
 {
@@ -262,22 +263,30 @@ static long number_lines(Worker *w, long next)
 }
 
 /* The workers' results as one thread would have had them: 0, -1 after
- * reporting, or READ_AGAIN.  An error of a part's reader sends the file to
- * one thread: the part may have been cut inside a record (src_split), and
- * the line of a reader's error is read again from the file by its number. */
-static int merge(Loader *ld, Worker **w, int n)
+ * reporting, READ_AGAIN, or GO_ON.  A part whose reader found an error may
+ * have been cut inside a record (src_split): its rows before that record
+ * are taken, and *rest is then a source of the file from that record on,
+ * which one thread must go on reading (GO_ON); the parts after it are not
+ * used. */
+static int merge(Loader *ld, Worker **w, int n, RowSource **rest)
 {
+    *rest = NULL;
     if (!within_bounds(ld, w, n))
         return READ_AGAIN;
-    for (int k = 0; k < n; k++)
-        if (w[k]->rc < 0)
-            return READ_AGAIN;
-    for (long k = 0, next = 0; k < n; k++)
-        next = number_lines(w[k], next);
+    int cut = 0;   /* the first part with a reader error, or n */
+    long next = 0; /* the line after the parts numbered so far */
+    for (; cut < n; cut++) {
+        next = number_lines(w[cut], next);
+        if (w[cut]->rc < 0)
+            break; /* next: the line of the record in error */
+    }
+    if (cut < n && !(*rest = src_rest(w[cut]->ld.src, next)))
+        return READ_AGAIN;
     bool stop = false;
-    for (int k = 0; k < n && !stop; k++) {
+    for (int k = 0; k < n && k <= cut && !stop; k++) {
         const RecError *last = NULL;
-        for (int i = 0; i < w[k]->rec.n && !stop; i++) {
+        int nerr = w[k]->rec.n - (k == cut); /* the reader's error is found again, or not */
+        for (int i = 0; i < nerr && !stop; i++) {
             replay(ld, w[k], &w[k]->rec.v[i]);
             if (ld->errors >= ACT_MAX_ERRORS) {
                 last = &w[k]->rec.v[i];
@@ -285,6 +294,12 @@ static int merge(Loader *ld, Worker **w, int n)
             }
         }
         take(ld, w[k], last);
+    }
+    if (*rest && !stop)
+        return GO_ON;
+    if (*rest) {
+        src_close(*rest);
+        *rest = NULL;
     }
     if (ld->errors >= ACT_MAX_ERRORS) {
         ac_note(ld, "stopped reading %s after %d errors", ld->shown, ACT_MAX_ERRORS);
@@ -304,10 +319,19 @@ int ac_read_threads(Loader *ld, int n)
     for (int k = 0; k < n; k++)
         w[k] = worker_new(ld, parts[k]);
     run_workers(w, n);
-    int rc = merge(ld, w, n);
+    RowSource *rest;
+    int rc = merge(ld, w, n, &rest);
     for (int k = 0; k < n; k++)
         worker_free(w[k], ld->a);
     free(w);
     free(parts);
+    if (rc == GO_ON) { /* the rest of the file as one thread reads it */
+        RowSource *whole = ld->src;
+        ld->src = rest;
+        rc = ac_read_rest(ld);
+        ld->src = whole;
+        src_close(rest);
+        return rc;
+    }
     return rc == READ_AGAIN ? ac_read_rest(ld) : rc;
 }

@@ -905,6 +905,98 @@ int csv_next(CsvReader *r, CsvRow *row)
 
 /* ---- splitting a file into ranges ---- */
 
+#define GUESS_WINDOW 65536 /* bytes read at each cut's place to guess the quote state */
+
+/* Reads s[0..n) as CSV with a quote open at s[0] or not (inside), s[0]
+ * perhaps starting a field: false when some '"' is where none can be (in
+ * the middle of an unquoted field, or closing a quoted one that goes on).
+ * *cut: the offset after the first '\n' outside quotes, or 0. */
+static bool reads_as(const unsigned char *s, size_t n, bool inside, size_t *cut)
+{
+    bool in = inside, start = true; /* at a field's start */
+    *cut = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (in) {
+            if (c != '"')
+                continue;
+            if (i + 1 < n && s[i + 1] == '"') { /* "" */
+                i++;
+                continue;
+            }
+            if (i + 1 < n && s[i + 1] != ',' && s[i + 1] != '\n' && s[i + 1] != '\r')
+                return false;
+            in = start = false;
+        } else if (c == '"') {
+            if (!start)
+                return false;
+            in = true;
+        } else {
+            start = c == ',' || c == '\n';
+            if (c == '\n' && !*cut)
+                *cut = i + 1;
+        }
+    }
+    return true;
+}
+
+/* The cut at or after pos (< to): just after the '\n' that a reading of
+ * the next GUESS_WINDOW bytes finds outside quotes when exactly one guess
+ * of the quote state at pos reads without a misplaced '"' (the quote
+ * closed when both do), else just after the first '\n'; to when there is
+ * none.  -1 with errno set after a read error. */
+static long long guess_cut(int fd, long long pos, long long to)
+{
+    unsigned char *buf = xmalloc(GUESS_WINDOW);
+    long long cut = -1;
+    size_t have = 0;
+    while (have < GUESS_WINDOW && pos + (long long)have < to) { /* the window */
+        size_t want = GUESS_WINDOW - have;
+        if ((unsigned long long)(to - pos - (long long)have) < want)
+            want = (size_t)(to - pos - (long long)have);
+        ssize_t got = pread(fd, buf + have, want, (off_t)(pos + (long long)have));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            goto done;
+        if (got == 0)
+            break;
+        have += (size_t)got;
+    }
+    size_t out_cut, in_cut;
+    bool out = reads_as(buf, have, false, &out_cut), in = reads_as(buf, have, true, &in_cut);
+    const unsigned char *nl = memchr(buf, '\n', have);
+    if (in && !out && in_cut)
+        cut = pos + (long long)in_cut;
+    else if (out && out_cut)
+        cut = pos + (long long)out_cut;
+    else if (nl) /* no guess reads: the first '\n' */
+        cut = pos + (nl - buf) + 1;
+    if (cut >= 0)
+        goto done;
+    for (pos += (long long)have;;) { /* no line feed in the window: the first after it */
+        ssize_t got = pos < to ? pread(fd, buf, GUESS_WINDOW, (off_t)pos) : 0;
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            goto done;
+        if (got == 0 || pos + got >= to) {
+            nl = got > 0 ? memchr(buf, '\n', (size_t)(to - pos)) : NULL;
+            cut = nl ? pos + (nl - buf) + 1 : to;
+            goto done;
+        }
+        nl = memchr(buf, '\n', (size_t)got);
+        if (nl) {
+            cut = pos + (nl - buf) + 1;
+            goto done;
+        }
+        pos += got;
+    }
+done:
+    free(buf);
+    return cut;
+}
+
 int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *out)
 {
     if (to < from)
@@ -913,29 +1005,8 @@ int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *
     out[0] = (CsvRange){from, 0, line};
     for (int k = 1; k < n; k++) {
         long long target = from + span / n * k + span % n * k / n;
-        if (target > pos) { /* else the last cut is past this one's place */
-            unsigned char buf[4096];
-            pos = target;
-            for (;;) {
-                size_t want =
-                    (unsigned long long)(to - pos) < sizeof buf ? (size_t)(to - pos) : sizeof buf;
-                ssize_t got = want ? pread(fd, buf, want, (off_t)pos) : 0;
-                if (got < 0 && errno == EINTR)
-                    continue;
-                if (got < 0)
-                    return -1;
-                if (got == 0) { /* no line feed up to the end of the input */
-                    to = pos;
-                    break;
-                }
-                const unsigned char *nl = memchr(buf, '\n', (size_t)got);
-                if (nl) {
-                    pos += nl - buf + 1;
-                    break;
-                }
-                pos += got;
-            }
-        }
+        if (target > pos && (pos = guess_cut(fd, target, to)) < 0)
+            return -1; /* else the last cut is past this one's place */
         out[k - 1].length = pos - out[k - 1].offset;
         out[k] = (CsvRange){pos, 0, 1};
     }

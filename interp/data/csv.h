@@ -87,16 +87,19 @@ typedef struct {
 
 /* Splits bytes [from, to) of the file open at fd, where from starts a record
  * on physical line `line`, into n >= 1 ranges of about equal size, in order,
- * that together cover it: every cut is just after the first '\n' at or
- * after an n-th of the way (a cut that finds none before to is at to, so a
- * range may be empty).  Nothing before a cut is read or counted (pread(2)
- * of a few blocks near each cut), so the cuts are guesses: the first range
- * has line `line`, each later one line 1 (its lines count from its own
- * start: add the line the range before it ends on, csv_tell after reading
- * it), and a cut may fall inside a quoted field.  Reading the range before
- * such a cut then ends in an error (the quote is open at its end); a range
- * read to its end without an error ends where a record does.  Returns 0,
- * or -1 with errno set after a read error (ESPIPE: fd cannot be split). */
+ * that together cover it.  Nothing before a cut is read or counted, so each
+ * cut is a guess, just after a '\n' at or after an n-th of the way: the
+ * first one outside quotes when exactly one guess of the quote state there
+ * reads the next 64 KiB without a misplaced '"' (a '"' in the middle of an
+ * unquoted field, or one closing a quoted field that goes on), else the
+ * first '\n'; at to when there is none (a range may be empty).  The first
+ * range has line `line`, each later one line 1: its lines count from its
+ * own start (add the line the range before it ends on, csv_tell after
+ * reading it).  A cut may still fall inside a quoted field: reading the
+ * range before it then ends in an error (the quote is open at its end); a
+ * range read to its end without an error ends where a record does.
+ * Returns 0, or -1 with errno set after a read error (ESPIPE: fd cannot be
+ * split). */
 int csv_split(int fd, long long from, long long to, long line, int n, CsvRange *out);
 
 /* Reads the next record into *row.  Returns 1 for a record, 0 at end of input

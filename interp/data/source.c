@@ -216,6 +216,11 @@ bool src_part_lines(const RowSource *s, long *first, long *after)
     return s->ops->part_lines && s->ops->part_lines(s, first, after);
 }
 
+RowSource *src_rest(RowSource *part, long line)
+{
+    return part->ops->rest ? part->ops->rest(part, line) : NULL;
+}
+
 /* ---- signatures ---- */
 
 void src_signature(const RowSource *s, Buf *out)

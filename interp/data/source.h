@@ -77,6 +77,7 @@ typedef struct {
     int (*parallel)(const RowSource *s);
     int (*split)(RowSource *s, int n, RowSource **parts);
     bool (*part_lines)(const RowSource *s, long *first, long *after);
+    RowSource *(*rest)(RowSource *part, long line);
     void (*signature)(const RowSource *s, Buf *out);
     int (*request)(RowSource *s, const SrcRequest *rq);
     void (*close)(RowSource *s);
@@ -189,6 +190,12 @@ int src_split(RowSource *s, int n, RowSource **parts);
  * error in a part before it can make that line uncertain, and src_split's
  * caller must then ignore the later parts.) */
 bool src_part_lines(const RowSource *s, long *first, long *after);
+
+/* A part of src_split that ended in an error of its reader: a source for
+ * the whole source's rows from the record the error is in to the end, that
+ * record on line `line` (a new reader: the error may be found again, or it
+ * came of the cut).  NULL when it cannot be made. */
+RowSource *src_rest(RowSource *part, long line);
 
 /* Appends what the source is: its kind and identity, and a cheap change
  * marker (a file: size, time and inode). */

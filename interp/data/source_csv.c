@@ -147,6 +147,20 @@ static bool ranges(CsvSource *c, int n, CsvRange *rg)
     return ok;
 }
 
+/* A source reading bytes [offset, offset + length) of c's file (length -1:
+ * to the end), its first record on line `line`; NULL when the file cannot
+ * be opened again. */
+static CsvSource *csv_part(const CsvSource *c, long long offset, long long length, long line)
+{
+    int fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        return NULL;
+    CsvSource *part = csv_source_new(fd, c->path, c->base.name);
+    csv_set_range(part->csv, offset, length, line);
+    part->first_line = line;
+    return part;
+}
+
 static int csv_src_split(RowSource *s, int n, RowSource **parts)
 {
     CsvSource *c = csv_of(s);
@@ -154,12 +168,9 @@ static int csv_src_split(RowSource *s, int n, RowSource **parts)
     int k = 0;
     if (ranges(c, n, rg))
         for (; k < n; k++) {
-            int fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
-            if (fd < 0)
+            CsvSource *part = csv_part(c, rg[k].offset, rg[k].length, rg[k].line);
+            if (!part)
                 break;
-            CsvSource *part = csv_source_new(fd, c->path, s->name);
-            csv_set_range(part->csv, rg[k].offset, rg[k].length, rg[k].line);
-            part->first_line = rg[k].line;
             part->own_lines = k > 0;
             parts[k] = &part->base;
         }
@@ -169,6 +180,13 @@ static int csv_src_split(RowSource *s, int n, RowSource **parts)
     while (k-- > 0)
         src_close(parts[k]);
     return -1;
+}
+
+static RowSource *csv_src_rest(RowSource *part, long line)
+{
+    const CsvSource *c = csv_of(part);
+    CsvSource *rest = csv_part(c, csv_tell(c->csv, NULL), -1, line);
+    return rest ? &rest->base : NULL;
 }
 
 static void csv_src_signature(const RowSource *s, Buf *out)
@@ -217,6 +235,7 @@ static const SrcOps csv_ops = {
     .parallel = csv_src_parallel,
     .split = csv_src_split,
     .part_lines = csv_src_part_lines,
+    .rest = csv_src_rest,
     .signature = csv_src_signature,
     .close = csv_src_close,
 };

@@ -839,6 +839,31 @@ static void test_threads_valid(void **state)
     free(csv);
 }
 
+/* A note in quotes longer than what the split reads to guess where a record
+ * starts, with no quote in it: the cuts fall inside it, the parts before
+ * them end in an error, and one thread goes on from the record it is in;
+ * rows outside the year and unknown names after it are reported on their
+ * lines. */
+static void test_threads_cut_in_quotes(void **state)
+{
+    (void)state;
+    const char *rows[] = {"2027-02-01,zhang,%d,x", "2026-02-01,li,%d,", "2027-03-01,zhangg,%d,"};
+    char *head = rows_csv("date,rep,revenue,note\n", rows, 3, 40);
+    Buf b = {0};
+    buf_puts(&b, head);
+    buf_puts(&b, "2027-04-01,li,7,\"");
+    for (int i = 0; i < 20000; i++)
+        buf_puts(&b, "a long note\n");
+    buf_puts(&b, "\"\n");
+    char *tail = rows_csv("", rows, 3, 40);
+    buf_puts(&b, tail);
+    check_threads(buf_cstr(&b), false);
+    check_threads(buf_cstr(&b), true);
+    free(head);
+    free(tail);
+    buf_free(&b);
+}
+
 static void test_threads_errors(void **state)
 {
     (void)state;
@@ -1049,6 +1074,7 @@ int main(void)
         cmocka_unit_test(test_order_independent),
         cmocka_unit_test(test_many_members),
         cmocka_unit_test(test_threads_valid),
+        cmocka_unit_test(test_threads_cut_in_quotes),
         cmocka_unit_test(test_threads_errors),
         cmocka_unit_test(test_threads_bound),
         cmocka_unit_test(test_threads_short),

@@ -1053,7 +1053,7 @@ static char *dump_split(const char *path, long long from, long long len, long li
 
 /* Random well-formed documents (quotes, "" and line ends in fields, CRLF,
  * blank lines, UTF-8) split into 1..7 ranges after their first record:
- * every cut is after the first line feed from an n-th of the way; where
+ * every cut is just after a line feed from an n-th of the way on; where
  * every range before the last is read without an error, they read the same
  * as the document in one piece, with the same lines, and every cut is a
  * record boundary; where one is not, its end is not a record boundary
@@ -1087,15 +1087,15 @@ static void test_split_random(void **state)
             int bad;
             char *got = dump_split(path, b.at[1], (long long)csv.len, b.line[1], n, rg, &bad);
             long long span = (long long)csv.len - b.at[1];
-            for (int k = 1; k < n; k++) { /* just after the first '\n' from the k-th n-th */
+            for (int k = 1; k < n; k++) { /* just after a '\n' from the k-th n-th on */
                 long long at = b.at[1] + span / n * k + span % n * k / n;
-                if (at <= rg[k - 1].offset) { /* the last cut is past this one's place */
+                if (at <= rg[k - 1].offset) /* the last cut is past this one's place */
                     assert_int_equal(rg[k].offset, rg[k - 1].offset);
-                    continue;
-                }
-                while (at < (long long)csv.len && csv.s[at] != '\n')
-                    at++;
-                assert_int_equal(rg[k].offset, at < (long long)csv.len ? at + 1 : at);
+                else if (rg[k].offset < (long long)csv.len)
+                    assert_true(rg[k].offset > at && csv.s[rg[k].offset - 1] == '\n');
+                else /* at the end: after the last '\n', or there is none */
+                    assert_true(csv.s[csv.len - 1] == '\n' ||
+                                !memchr(csv.s + at, '\n', csv.len - (size_t)at));
             }
             if (bad >= 0) { /* its end is inside a record */
                 free(got);
@@ -1126,17 +1126,62 @@ static void test_split_random(void **state)
     assert_true(in_record > 10);
 }
 
-/* A quoted field over most of the file: the cuts fall in it, and the
- * range before each such cut ends in an error at its end; a cut with no
- * line feed after its place is at the end (empty ranges); a pipe cannot be
- * split. */
+/* The cut at a quarter of a file whose records have a quoted field over
+ * three lines: the quote state there is guessed from what follows (a '"'
+ * in the middle of a field cannot be an opening one), and the cut is where
+ * a record ends; without quotes, the first line feed. */
+static void test_split_guess(void **state)
+{
+    (void)state;
+    Text t = {NULL, 0, 0};
+    puts_(&t, "a,b,note\n");
+    for (int i = 0; i < 400; i++) {
+        char row[80];
+        snprintf(row, sizeof row, "%d,x,\"one \"\"q\"\"\ntwo, more\nthree\"\r\n", i);
+        puts_(&t, row);
+    }
+    char path[32];
+    temp_file(path, t.s, t.len);
+    int fd = open(path, O_RDONLY);
+    CsvRange rg[4];
+    assert_int_equal(csv_split(fd, 9, (long long)t.len, 2, 4, rg), 0);
+    for (int k = 1; k < 4; k++) { /* a record starts there: "<number>," */
+        const char *at = t.s + rg[k].offset;
+        assert_true(at[-1] == '\n' && at[-2] == '\r' && at[-3] == '"');
+        assert_true(at[0] >= '0' && at[0] <= '9');
+    }
+    char *whole = dump_mem(t.s, t.len, 0, 0);
+    int bad;
+    char *got = dump_split(path, 9, (long long)t.len, 2, 4, rg, &bad);
+    assert_int_equal(bad, -1);
+    assert_string_equal(got, strchr(whole, '\n') + 1);
+    free(got);
+    free(whole);
+    close(fd);
+    unlink(path);
+    free(t.s);
+    /* no quotes: the first line feed from a quarter on */
+    temp_file(path, "h\n111\n222\n333\n444\n555\n666\n777\n888\n", 38);
+    fd = open(path, O_RDONLY);
+    assert_int_equal(csv_split(fd, 2, 38, 2, 4, rg), 0);
+    assert_int_equal(rg[1].offset, 14); /* the quarter is 11: "222\n" ends at 13 */
+    assert_int_equal(rg[2].offset, 22);
+    assert_int_equal(rg[3].offset, 30);
+    close(fd);
+    unlink(path);
+}
+
+/* A quoted field over most of the file, without quotes for longer than
+ * the bytes read to guess: the cuts fall in it, and the range before each
+ * ends in an error at its end; a cut with no line feed after its place is
+ * at the end (empty ranges); a pipe cannot be split. */
 static void test_split_long_quoted(void **state)
 {
     (void)state;
     Text t = {NULL, 0, 0};
     puts_(&t, "h\n1,\"");
-    for (int i = 0; i < 5000; i++)
-        puts_(&t, i % 7 ? "abc\"\"" : "\n");
+    for (int i = 0; i < 30000; i++)
+        puts_(&t, "abcdefg\n");
     puts_(&t, "\"\n2,x");
     char path[32];
     CsvRange rg[4];
@@ -1147,7 +1192,8 @@ static void test_split_long_quoted(void **state)
     assert_int_equal(rg[0].line, 2);
     for (int k = 1; k < 4; k++) {
         assert_int_equal(rg[k].line, 1);
-        assert_int_equal(t.s[rg[k].offset - 1], '\n'); /* a line feed in the quotes */
+        assert_true(rg[k].offset < (long long)t.len - 6); /* in the quotes */
+        assert_int_equal(t.s[rg[k].offset - 1], '\n');
     }
     CsvReader *r = csv_open(path, NULL);
     csv_set_range(r, rg[0].offset, rg[0].length, 2);
@@ -1212,6 +1258,7 @@ int main(void)
         cmocka_unit_test(test_range_records),
         cmocka_unit_test(test_range_errors),
         cmocka_unit_test(test_split_random),
+        cmocka_unit_test(test_split_guess),
         cmocka_unit_test(test_split_long_quoted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

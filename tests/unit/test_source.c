@@ -284,7 +284,8 @@ static void test_locate_as_csv(void **state)
  * without an error, the parts give the whole file's rows, with its lines
  * once each part's are moved by the line the part before it ended on
  * (src_part_lines); where one does not, it was cut inside a quoted field.
- * Both happen. */
+ * Here every seventh record has a line feed in quotes, and the split's
+ * guess of the quote state finds where records start every time. */
 static void test_csv_split_parts(void **state)
 {
     (void)state;
@@ -335,8 +336,8 @@ static void test_csv_split_parts(void **state)
         src_close(s);
         src_close(whole);
     }
-    assert_true(clean > 0);
-    assert_true(in_quotes > 0);
+    assert_int_equal(clean, 16);
+    assert_int_equal(in_quotes, 0);
 }
 
 static void test_signatures(void **state)
