@@ -1161,10 +1161,10 @@ static void test_split_guess(void **state)
     unlink(path);
     free(t.s);
     /* no quotes: the first line feed from a quarter on */
-    temp_file(path, "h\n111\n222\n333\n444\n555\n666\n777\n888\n", 38);
+    temp_file(path, "h\n111\n222\n333\n444\n555\n666\n777\n888\n", 34);
     fd = open(path, O_RDONLY);
-    assert_int_equal(csv_split(fd, 2, 38, 2, 4, rg), 0);
-    assert_int_equal(rg[1].offset, 14); /* the quarter is 11: "222\n" ends at 13 */
+    assert_int_equal(csv_split(fd, 2, 34, 2, 4, rg), 0);
+    assert_int_equal(rg[1].offset, 14); /* the first quarter ends at 10: "333\n" at 13 */
     assert_int_equal(rg[2].offset, 22);
     assert_int_equal(rg[3].offset, 30);
     close(fd);
@@ -1203,7 +1203,7 @@ static void test_split_long_quoted(void **state)
     csv_close(r);
     close(fd);
     /* no line feed after the last quarter's place: the cuts are at the end */
-    temp_file(path, "h\n1\n2\n3,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 46);
+    temp_file(path, "h\n1\n2\n3,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 46);
     fd = open(path, O_RDONLY);
     assert_int_equal(csv_split(fd, 2, 46, 2, 4, rg), 0);
     assert_int_equal(rg[0].length, 44);
