@@ -178,10 +178,10 @@ format:
 
 # ---- fuzzing and benchmarks ----------------------------------------------
 # make fuzz: every harness for FUZZTIME seconds, one after the other: fuzz_plan (plan text to
-# check), fuzz_csv (the CSV reader, and its split into parts), fuzz_eval (plans checked, evaluated, every show in every
-# format), fuzz_repl (a plan and REPL entries); make fuzz-NAME runs one.  Corpora are copied
-# from tests/ and examples/ at run time into build/fuzz/NAME_corpus; findings go to
-# build/fuzz/artifacts/NAME-*.
+# check), fuzz_csv (the CSV reader, and its split into parts), fuzz_eval (plans checked,
+# evaluated, every show in every format), fuzz_repl (a plan and REPL entries); make fuzz-NAME
+# runs one.  Corpora are copied from tests/ and examples/ at run time into
+# build/fuzz/NAME_corpus; findings go to build/fuzz/artifacts/NAME-*.
 FUZZTIME  ?= 60
 FUZZFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZRUN    = -max_total_time=$(FUZZTIME) -rss_limit_mb=2048 -timeout=10
