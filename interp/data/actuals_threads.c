@@ -9,10 +9,10 @@
  * ACT_MAX_ERRORS, their lines numbered from the file's start), adds the
  * workers' counts and cells (exact integers: the order does not matter)
  * and leaves the roll-up to act_load.  Nothing may depend on the number of
- * threads: where it could (a metric's bound passed; an error of the CSV
- * reader, as a part may be cut inside a record), the file is read again
- * by one thread.  It must not map or buffer the file: memory may grow with
- * threads, not with rows.
+ * threads: where it could, one thread reads instead, the whole file again
+ * (a metric's bound passed) or from the record where a part's reader found
+ * an error (the part may have been cut inside that record).  It must not
+ * map or buffer the file: memory may grow with threads, not with rows.
  */
 #include "data/actuals_int.h"
 
@@ -254,7 +254,8 @@ static long number_lines(Worker *w, long next)
     long d = next - first;
     Recorder *rec = &w->rec;
     for (int i = 0; i < rec->nsrcs; i++)
-        rec->srcs[i]->first_line = clamp_int(rec->srcs[i]->first_line + d);
+        if (rec->srcs[i])
+            rec->srcs[i]->first_line = clamp_int(rec->srcs[i]->first_line + d);
     for (int i = 0; i < rec->n; i++)
         shift_loc(rec, &rec->v[i].loc, d);
     shift_loc(rec, &w->ld.skip_loc, d);

@@ -948,8 +948,9 @@ static bool reads_as(const unsigned char *s, size_t n, bool inside, size_t *cut)
 static long long guess_cut(int fd, long long pos, long long to)
 {
     unsigned char *buf = xmalloc(GUESS_WINDOW);
+    const unsigned char *nl;
     long long cut = -1;
-    size_t have = 0;
+    size_t have = 0, out_cut, in_cut;
     while (have < GUESS_WINDOW && pos + (long long)have < to) { /* the window */
         size_t want = GUESS_WINDOW - have;
         if ((unsigned long long)(to - pos - (long long)have) < want)
@@ -963,9 +964,8 @@ static long long guess_cut(int fd, long long pos, long long to)
             break;
         have += (size_t)got;
     }
-    size_t out_cut, in_cut;
     bool out = reads_as(buf, have, false, &out_cut), in = reads_as(buf, have, true, &in_cut);
-    const unsigned char *nl = memchr(buf, '\n', have);
+    nl = memchr(buf, '\n', have);
     if (in && !out && in_cut)
         cut = pos + (long long)in_cut;
     else if (out && out_cut)

@@ -178,9 +178,9 @@ int src_parallel(const RowSource *s);
  * those src_next would give, with the same errors and lines (see
  * src_part_lines), as long as no part ends in an error of its reader: a
  * part may be cut inside a record, and the part before such a cut then ends
- * in an error; its error and the later parts must be ignored (the caller
- * reads the source in one piece instead).  0, or -1 when the source cannot
- * be split (nothing changed). */
+ * in an error; that error and the later parts must be ignored, and the
+ * rest read in one piece from the record in error (src_rest).  0, or -1
+ * when the source cannot be split (nothing changed). */
 int src_split(RowSource *s, int n, RowSource **parts);
 
 /* A part of src_split: the line its first row is numbered (*first) and the

@@ -134,8 +134,8 @@ static int csv_src_parallel(const RowSource *s)
  * the last reading to the end; false when the file cannot be split.  The
  * cuts are guessed (csv_split): counting the quotes and lines before
  * them would read half the file once more before any row is read; a wrong
- * guess shows as an error at the end of the range before it, and the
- * reader of the parts then reads the file again (actuals_threads.c). */
+ * guess shows as an error at the end of the range before it, and one
+ * thread then reads on from that record (csv_src_rest, actuals_threads.c). */
 static bool ranges(CsvSource *c, int n, CsvRange *rg)
 {
     long line;
