@@ -20,6 +20,7 @@ Source *source_new(const char *name, const char *dir, const char *text, size_t l
     s->len = len;
     s->index = index;
     s->first_line = 1;
+    s->at = xcalloc(1, sizeof *s->at);
     size_t cap = 64;
     s->lines = xmalloc(cap * sizeof *s->lines);
     s->lines[s->nlines++] = 0;
@@ -42,6 +43,7 @@ void source_free(Source *s)
     free(s->dir);
     free(s->text);
     free(s->lines);
+    free(s->at);
     free(s);
 }
 
@@ -54,10 +56,18 @@ size_t source_offset(const Source *s, int line, int col)
         return s->len;
     size_t off = s->lines[i];
     size_t end = (size_t)i + 1 < s->nlines ? s->lines[i + 1] : s->len;
-    for (int c = 1; c < col && off < end; c++) {
+    int c = 1;
+    SourceCursor *k = s->at;
+    if (k && k->line == i + 1 && k->col <= col && k->col > 1) {
+        c = k->col;
+        off = k->off;
+    }
+    for (; c < col && off < end; c++) {
         size_t n = utf8_seq_len((const unsigned char *)s->text + off, end - off);
         off += n ? n : 1;
     }
+    if (k)
+        *k = (SourceCursor){(int)i + 1, c, off};
     return off;
 }
 

@@ -16,6 +16,14 @@
 
 #include "base/num.h"
 
+/* Where source_offset last stopped: a line (1 for the Source's first,
+ * whatever its first_line), a column on it and its byte offset (line 0:
+ * nowhere yet; set it so after changing the text). */
+typedef struct {
+    int line, col;
+    size_t off;
+} SourceCursor;
+
 typedef struct Source {
     char *name; /* as shown in diagnostics: "plans/fy.plan", "<std>/bands", "<repl>" */
     char *dir;  /* directory for relative data paths and imports; NULL if none */
@@ -23,8 +31,9 @@ typedef struct Source {
     size_t len;
     size_t *lines; /* byte offset of each line start */
     size_t nlines;
-    int index;      /* load order, for sorting diagnostics */
-    int first_line; /* number of the first line (1, or more in the REPL) */
+    int index;        /* load order, for sorting diagnostics */
+    int first_line;   /* number of the first line (1, or more in the REPL) */
+    SourceCursor *at; /* source_offset goes on from there (NULL: from the line's start) */
 } Source;
 
 typedef struct {
@@ -65,7 +74,11 @@ typedef struct {
 Source *source_new(const char *name, const char *dir, const char *text, size_t len, int index);
 void source_free(Source *s);
 /* The byte offset of a line and column (in code points, 1-based) of s;
- * 0 before its first line, its length after its last. */
+ * 0 before its first line, its length after its last.  It counts the code
+ * points from the line's start, or from where the last call stopped on
+ * that line when that is before: places asked for left to right along a
+ * long line (the statements of a REPL entry) cost its length once, not
+ * once each.  Not for two threads at once on one Source. */
 size_t source_offset(const Source *s, int line, int col);
 /* Start of line (absolute line number) and its length without newline. */
 const char *source_line(const Source *s, int line, size_t *len);

@@ -85,7 +85,8 @@ typedef struct {
     ReplActuals *ra;
     bool fresh_actuals; /* read for this evaluation (its warnings are news) */
     ReplSlot *slots;
-    int nslots, nbase;
+    int nslots, nbase, cap_slots;
+    StrMap slot_of;        /* a slot's key -> its index + 1, the first slot with that key */
     Source **esrc;         /* per entry: its Source */
     const Node **replaced; /* per entry: the first statement of the plan it replaced */
     Node **line;           /* per NAME.LINE entry: its line */

@@ -12,6 +12,7 @@
  * was typed.  It never prints anything but diagnostics.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +115,8 @@ static void source_swap_text(Source *s, const char *text, size_t len)
     s->len = t->len;
     s->lines = t->lines;
     s->nlines = t->nlines;
+    if (s->at)
+        *s->at = (SourceCursor){0};
     t->text = tx;
     t->lines = ln;
     source_free(t);
@@ -191,22 +194,26 @@ static char *stmt_key(const Node *n)
 
 static void slot_add(ReplWorld *w, Node *n, int entry)
 {
-    w->slots = xrealloc(w->slots, (size_t)(w->nslots + 1) * sizeof *w->slots);
+    if (w->nslots == w->cap_slots) {
+        w->cap_slots = w->cap_slots ? 2 * w->cap_slots : 64;
+        w->slots = xrealloc(w->slots, (size_t)w->cap_slots * sizeof *w->slots);
+    }
     ReplSlot *s = &w->slots[w->nslots++];
     memset(s, 0, sizeof *s);
     s->n = n;
     s->entry = entry;
     s->key = stmt_key(n);
+    if (s->key && !strmap_get(&w->slot_of, s->key))
+        strmap_put(&w->slot_of, s->key, (void *)(intptr_t)w->nslots);
     if (entry < 0)
         ast_source_range(n, &s->start, &s->end);
 }
 
+/* The first slot whose key is key, or NULL. */
 static ReplSlot *slot_find(ReplWorld *w, const char *key)
 {
-    for (int i = 0; key && i < w->nslots; i++)
-        if (w->slots[i].key && strcmp(w->slots[i].key, key) == 0)
-            return &w->slots[i];
-    return NULL;
+    intptr_t i = key ? (intptr_t)strmap_get(&w->slot_of, key) : 0;
+    return i ? &w->slots[i - 1] : NULL;
 }
 
 static void apply_stmt(ReplWorld *w, Node *n, int entry)
@@ -748,6 +755,7 @@ void repl_world_free(Repl *S, ReplWorld *w)
     release_actuals(S, w);
     free_tables(w);
     repl_touch_free(w);
+    strmap_free(&w->slot_of);
     for (int i = 0; i < w->nslots; i++)
         free(w->slots[i].key);
     free(w->slots);

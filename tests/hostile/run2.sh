@@ -247,6 +247,12 @@ printf 'v5000\nlet w = v5000 * 2\nw\n' >let_chain.in
   echo 'g60(1)'; } >fn_doubling.in
 { echo '('; repeat 40000 '1 +
 '; echo '1)'; echo 'x[a]'; } >unclosed40000.in
+# one REPL entry of 40,000 statements on one line (760 KB): each is keyed and found in the line
+# once, not by a walk from the line's start or through every statement before it
+awk 'BEGIN { for (i = 1; i <= 40000; i++) printf "let e%d = %d ", i, i; print ""; print "e40000" }' \
+    >entry40000.in
+awk 'BEGIN { for (i = 1; i <= 40000; i++) printf "target x = %d ", i; print ""; print "x" }' \
+    >entry_same40000.in
 
 # -- escape bytes
 esc=$(printf '\033]0;PWNED\007\033[2J')
@@ -736,6 +742,8 @@ c let_doubling60         safe                                  -- run let_doubli
 c weights_doubling60     safe                                  -- run weights_doubling60.plan
 c fn_doubling_repl       safe     in=fn_doubling.in            -- repl ok.plan
 c repl_unclosed40000     safe     in=unclosed40000.in          -- repl ok.plan
+c repl_entry40000        ok       in=entry40000.in has=40,000  -- repl ok.plan
+c repl_entry_same40000   fails    in=entry_same40000.in has=twice -- repl ok.plan
 
 # escape bytes in plans and CSVs: never raw on a terminal or in a CI log
 c esc_roster_run         safe     noesc                        -- run esc_roster.plan

@@ -102,6 +102,45 @@ static void test_locations_count_code_points(void **state)
     done(p);
 }
 
+/* source_offset by a walk from the line's start, as a reference (a column
+ * past the line's end is the next line's start). */
+static size_t offset_by_walk(const char *text, int line, int col)
+{
+    const char *p = text;
+    for (int l = 1; l < line && strchr(p, '\n'); l++)
+        p = strchr(p, '\n') + 1;
+    const char *end = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p);
+    for (int c = 1; c < col && p < end; c++) {
+        p++;
+        while (p < end && (*p & 0xC0) == 0x80)
+            p++;
+    }
+    return (size_t)(p - text);
+}
+
+/* source_offset goes on from where it last stopped on a line: any order of
+ * places (back, forth, past the line's end, other lines, after first_line
+ * moves) gives the offsets a walk from the line's start gives. */
+static void test_source_offset_any_order(void **state)
+{
+    (void)state;
+    const char *text = "let 销售 = 1  let b = 华东 + 2\nx\n\n第三行 y = 3 é\n";
+    Source *s = source_new("t", NULL, text, strlen(text), 0);
+    static const int at[][2] = {{1, 5},  {1, 9},  {1, 30}, {1, 2},  {1, 21}, {1, 21}, {1, 22},
+                                {2, 1},  {2, 2},  {2, 9},  {1, 13}, {4, 9},  {4, 3},  {4, 13},
+                                {4, 12}, {3, 1},  {3, 4},  {1, 1},  {9, 1},  {0, 3},  {4, 40}};
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++)
+        assert_int_equal(source_offset(s, at[i][0], at[i][1]),
+                         at[i][0] < 1   ? 0
+                         : at[i][0] > 4 ? strlen(text)
+                                        : offset_by_walk(text, at[i][0], at[i][1]));
+    s->first_line = 10; /* the same lines, numbered from 10 */
+    assert_int_equal(source_offset(s, 10, 9), offset_by_walk(text, 1, 9));
+    assert_int_equal(source_offset(s, 13, 5), offset_by_walk(text, 4, 5));
+    assert_int_equal(source_offset(s, 10, 6), offset_by_walk(text, 1, 6));
+    source_free(s);
+}
+
 static void test_precedence(void **state)
 {
     (void)state;
@@ -305,6 +344,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split_shape),
         cmocka_unit_test(test_locations_count_code_points),
+        cmocka_unit_test(test_source_offset_any_order),
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_keywords_are_lower_case_letters),
         cmocka_unit_test(test_soft_keywords_are_names),
