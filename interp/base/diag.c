@@ -43,6 +43,8 @@ void source_free(Source *s)
     free(s->dir);
     free(s->text);
     free(s->lines);
+    if (s->at)
+        free(s->at->ck);
     free(s->at);
     free(s);
 }
@@ -66,9 +68,73 @@ size_t source_offset(const Source *s, int line, int col)
         size_t n = utf8_seq_len((const unsigned char *)s->text + off, end - off);
         off += n ? n : 1;
     }
-    if (k)
-        *k = (SourceCursor){(int)i + 1, c, off};
+    if (k) {
+        k->line = (int)i + 1;
+        k->col = c;
+        k->off = off;
+    }
     return off;
+}
+
+#define CK_EVERY 64  /* code points between two kept places of a long line */
+#define CK_LONG 1024 /* bytes: a line longer has its places kept */
+
+/* Walks from place *u over [*u, end) of text until ncp code points. */
+static void walk_units(const char *text, size_t end, int ncp, SourceUnits *u)
+{
+    for (; u->cps < ncp && u->off < end; u->cps++) {
+        size_t n = utf8_seq_len((const unsigned char *)text + u->off, end - u->off);
+        u->units += n == 4 ? 2 : 1;
+        u->off += n ? n : 1;
+    }
+}
+
+/* Keeps the place of every CK_EVERY-th code point of line i ([off, end)). */
+static void keep_places(const Source *s, long i, size_t off, size_t end)
+{
+    SourceCursor *k = s->at;
+    free(k->ck);
+    k->nck = (end - off) / CK_EVERY + 2; /* a code point takes a byte or more */
+    k->ck = xmalloc(k->nck * sizeof *k->ck);
+    SourceUnits u = {0, 0, off};
+    size_t n = 0;
+    for (;;) {
+        k->ck[n++] = u;
+        if (u.off >= end || n == k->nck)
+            break;
+        walk_units(s->text, end, u.cps + CK_EVERY, &u);
+    }
+    k->nck = n;
+    k->ck_line = (int)i + 1;
+}
+
+int source_utf16(const Source *s, int line, int ncp)
+{
+    long i = (long)line - s->first_line;
+    if (ncp <= 0 || i < 0 || (size_t)i >= s->nlines)
+        return ncp > 0 && i >= 0 ? ncp : 0;
+    size_t off = s->lines[i];
+    size_t end = (size_t)i + 1 < s->nlines ? s->lines[i + 1] - 1 : s->len;
+    if (end > off && s->text[end - 1] == '\r')
+        end--;
+    SourceUnits u = {0, 0, off};
+    SourceCursor *k = s->at;
+    if (k && end - off > CK_LONG) {
+        if (k->ck_line != i + 1)
+            keep_places(s, i, off, end);
+        size_t j = (size_t)ncp / CK_EVERY;
+        u = k->ck[j < k->nck ? j : k->nck - 1];
+    }
+    walk_units(s->text, end, ncp, &u);
+    return u.units + (ncp - u.cps);
+}
+
+void source_forget_places(Source *s)
+{
+    if (!s->at)
+        return;
+    free(s->at->ck);
+    *s->at = (SourceCursor){0};
 }
 
 const char *source_line(const Source *s, int line, size_t *len)

@@ -16,12 +16,23 @@
 
 #include "base/num.h"
 
+/* A place on a line: code points before it, their UTF-16 units, its byte. */
+typedef struct {
+    int cps, units;
+    size_t off;
+} SourceUnits;
+
 /* Where source_offset last stopped: a line (1 for the Source's first,
  * whatever its first_line), a column on it and its byte offset (line 0:
- * nowhere yet; set it so after changing the text). */
+ * nowhere yet); and for source_utf16, the places of every 64th code point
+ * of the last long line asked about (ck_line, 0: none).  After changing
+ * the text: source_forget_places. */
 typedef struct {
     int line, col;
     size_t off;
+    int ck_line;
+    SourceUnits *ck;
+    size_t nck;
 } SourceCursor;
 
 typedef struct Source {
@@ -80,6 +91,14 @@ void source_free(Source *s);
  * long line (the statements of a REPL entry) cost its length once, not
  * once each.  Not for two threads at once on one Source. */
 size_t source_offset(const Source *s, int line, int col);
+/* The UTF-16 units of the first ncp code points of a line of s (an LSP
+ * column), past the line's end one each.  On a long line it starts from
+ * the 64th code point before (the places are found once a line), so that
+ * the places of many symbols on one line cost its length, not that many
+ * times it. */
+int source_utf16(const Source *s, int line, int ncp);
+/* Drops what source_offset and source_utf16 keep of s's text (its text changed). */
+void source_forget_places(Source *s);
 /* Start of line (absolute line number) and its length without newline. */
 const char *source_line(const Source *s, int line, size_t *len);
 

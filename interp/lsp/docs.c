@@ -166,7 +166,7 @@ json_t *ls_pos(const Loc *l, bool end)
     int line = end ? l->end_line : l->line, col = end ? l->end_col : l->col - 1;
     size_t n = 0;
     const char *s = l->src && line >= l->src->first_line ? source_line(l->src, line, &n) : NULL;
-    int ch = s ? ls_utf16(s, n, col) : 0;
+    int ch = s ? source_utf16(l->src, line, col) : 0;
     return json_pack("{s:i,s:i}", "line", line > 0 ? line - 1 : 0, "character", ch);
 }
 

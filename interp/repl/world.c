@@ -115,8 +115,7 @@ static void source_swap_text(Source *s, const char *text, size_t len)
     s->len = t->len;
     s->lines = t->lines;
     s->nlines = t->nlines;
-    if (s->at)
-        *s->at = (SourceCursor){0};
+    source_forget_places(s);
     t->text = tx;
     t->lines = ln;
     source_free(t);

@@ -488,8 +488,32 @@ def interrupted():
     shutil.rmtree(d)
 
 
+def long_line():
+    # 20,000 lets on one line, then the same with a Chinese name and an astral character before
+    # them: each symbol's UTF-16 column is found without a walk from the line's start per symbol
+    # (the outline took 21 s before), and is right on either kind of line
+    d = tempfile.mkdtemp(prefix="lsp_test.")
+    for head in ("", 'let 销售😀 = 1 '):
+        lets = "".join("let e%d = %d " % (i, i) for i in range(1, 20001))
+        text = 'plan "p" { year = 2027 }\n' + head + lets + "\n"
+        c = start()
+        uri, _ = open_doc(c, os.path.join(d, "long.plan"), text)
+        t = time.monotonic()
+        syms = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})["result"]
+        took = time.monotonic() - t
+        last = [s for s in syms if s["name"] == "e20000"]
+        line = head + lets
+        want = u16(line[:line.find("let e20000 ")])
+        got = last[0]["range"]["start"] if last else None
+        check(len(syms) >= 20000 and got == {"line": 1, "character": want},
+              "the last of 20,000 lets on one line at character %d: %s" % (want, got))
+        check(took < 5, "an outline of 20,000 symbols on one line in %.2f s" % took)
+        stop(c)
+    shutil.rmtree(d)
+
+
 for t in (interrupted, member_values, two_steps, lifecycle, bad_messages, diagnostics_and_fixes, hover_etc, formatting, sandbox,
-          cross_check):
+          cross_check, long_line):
     t()
 print("lsp: %d checks passed, %d failed" % (passed, len(failures)))
 sys.exit(1 if failures else 0)

@@ -141,6 +141,45 @@ static void test_source_offset_any_order(void **state)
     source_free(s);
 }
 
+/* UTF-16 units of the first ncp code points of s (to its end, then one each). */
+static int units_by_walk(const char *s, int ncp)
+{
+    int units = 0;
+    while (ncp > 0 && *s && *s != '\n') {
+        int n = (*s & 0xF8) == 0xF0 ? 4 : (*s & 0xF0) == 0xE0 ? 3 : (*s & 0xE0) == 0xC0 ? 2 : 1;
+        units += n == 4 ? 2 : 1;
+        s += n;
+        ncp--;
+    }
+    return units + (ncp > 0 ? ncp : 0);
+}
+
+/* source_utf16 on a short line and on a long one (its places kept every
+ * 64 code points), asked in any order: what a walk from the line's start
+ * gives, astral characters counting 2. */
+static void test_source_utf16_any_order(void **state)
+{
+    (void)state;
+    Buf t = {0};
+    buf_puts(&t, "a 华东😀 b\n");
+    for (int i = 0; i < 400; i++)
+        buf_puts(&t, i % 3 ? "let x = 华 " : "😀é ");
+    buf_puts(&t, "\nend\n");
+    const char *text = buf_cstr(&t);
+    Source *s = source_new("t", NULL, text, t.len, 0);
+    const char *line2 = strchr(text, '\n') + 1;
+    static const int at[][2] = {{1, 0},    {1, 3},   {1, 5},   {1, 9},   {1, 40},   {2, 3000},
+                                {2, 1},    {2, 700}, {2, 64},  {2, 63},  {2, 65},   {2, 2990},
+                                {2, 5000}, {1, 4},   {2, 128}, {3, 2},   {2, 1500}, {0, 2}};
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+        int line = at[i][0], ncp = at[i][1];
+        int want = line == 0 ? 0 : units_by_walk(line == 1 ? text : line == 2 ? line2 : "end", ncp);
+        assert_int_equal(source_utf16(s, line, ncp), want);
+    }
+    source_free(s);
+    buf_free(&t);
+}
+
 static void test_precedence(void **state)
 {
     (void)state;
@@ -345,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_split_shape),
         cmocka_unit_test(test_locations_count_code_points),
         cmocka_unit_test(test_source_offset_any_order),
+        cmocka_unit_test(test_source_utf16_any_order),
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_keywords_are_lower_case_letters),
         cmocka_unit_test(test_soft_keywords_are_names),
