@@ -49,33 +49,6 @@ void source_free(Source *s)
     free(s);
 }
 
-size_t source_offset(const Source *s, int line, int col)
-{
-    long i = (long)line - s->first_line;
-    if (i < 0)
-        return 0;
-    if ((size_t)i >= s->nlines)
-        return s->len;
-    size_t off = s->lines[i];
-    size_t end = (size_t)i + 1 < s->nlines ? s->lines[i + 1] : s->len;
-    int c = 1;
-    SourceCursor *k = s->at;
-    if (k && k->line == i + 1 && k->col <= col && k->col > 1) {
-        c = k->col;
-        off = k->off;
-    }
-    for (; c < col && off < end; c++) {
-        size_t n = utf8_seq_len((const unsigned char *)s->text + off, end - off);
-        off += n ? n : 1;
-    }
-    if (k) {
-        k->line = (int)i + 1;
-        k->col = c;
-        k->off = off;
-    }
-    return off;
-}
-
 #define CK_EVERY 64  /* code points between two kept places of a long line */
 #define CK_LONG 1024 /* bytes: a line longer has its places kept */
 
@@ -92,7 +65,7 @@ static void walk_units(const char *text, size_t end, int ncp, SourceUnits *u)
 /* Keeps the place of every CK_EVERY-th code point of line i ([off, end)). */
 static void keep_places(const Source *s, long i, size_t off, size_t end)
 {
-    SourceCursor *k = s->at;
+    SourcePlaces *k = s->at;
     free(k->ck);
     k->nck = (end - off) / CK_EVERY + 2; /* a code point takes a byte or more */
     k->ck = xmalloc(k->nck * sizeof *k->ck);
@@ -105,7 +78,41 @@ static void keep_places(const Source *s, long i, size_t off, size_t end)
         walk_units(s->text, end, u.cps + CK_EVERY, &u);
     }
     k->nck = n;
-    k->ck_line = (int)i + 1;
+    k->line = (int)i + 1;
+}
+
+/* Where to count ncp >= 0 code points of line i from: its start, or on a
+ * long line the kept place at or before the ncp-th.  *end: the end of its
+ * text (without the line end); *next: the next line's start. */
+static SourceUnits place_before(const Source *s, long i, int ncp, size_t *end, size_t *next)
+{
+    size_t off = s->lines[i];
+    *next = (size_t)i + 1 < s->nlines ? s->lines[i + 1] : s->len;
+    *end = *next > off && s->text[*next - 1] == '\n' ? *next - 1 : *next;
+    if (*end > off && s->text[*end - 1] == '\r')
+        --*end;
+    SourceUnits u = {0, 0, off};
+    SourcePlaces *k = s->at;
+    if (k && *end - off > CK_LONG) {
+        if (k->line != i + 1)
+            keep_places(s, i, off, *end);
+        size_t j = (size_t)ncp / CK_EVERY;
+        u = k->ck[j < k->nck ? j : k->nck - 1];
+    }
+    return u;
+}
+
+size_t source_offset(const Source *s, int line, int col)
+{
+    long i = (long)line - s->first_line;
+    if (i < 0)
+        return 0;
+    if ((size_t)i >= s->nlines)
+        return s->len;
+    size_t end, next;
+    SourceUnits u = place_before(s, i, col > 1 ? col - 1 : 0, &end, &next);
+    walk_units(s->text, next, col - 1, &u); /* past the text: over its line end */
+    return u.off;
 }
 
 int source_utf16(const Source *s, int line, int ncp)
@@ -113,18 +120,8 @@ int source_utf16(const Source *s, int line, int ncp)
     long i = (long)line - s->first_line;
     if (ncp <= 0 || i < 0 || (size_t)i >= s->nlines)
         return ncp > 0 && i >= 0 ? ncp : 0;
-    size_t off = s->lines[i];
-    size_t end = (size_t)i + 1 < s->nlines ? s->lines[i + 1] - 1 : s->len;
-    if (end > off && s->text[end - 1] == '\r')
-        end--;
-    SourceUnits u = {0, 0, off};
-    SourceCursor *k = s->at;
-    if (k && end - off > CK_LONG) {
-        if (k->ck_line != i + 1)
-            keep_places(s, i, off, end);
-        size_t j = (size_t)ncp / CK_EVERY;
-        u = k->ck[j < k->nck ? j : k->nck - 1];
-    }
+    size_t end, next;
+    SourceUnits u = place_before(s, i, ncp, &end, &next);
     walk_units(s->text, end, ncp, &u);
     return u.units + (ncp - u.cps);
 }
@@ -134,7 +131,7 @@ void source_forget_places(Source *s)
     if (!s->at)
         return;
     free(s->at->ck);
-    *s->at = (SourceCursor){0};
+    *s->at = (SourcePlaces){0};
 }
 
 const char *source_line(const Source *s, int line, size_t *len)

@@ -22,18 +22,15 @@ typedef struct {
     size_t off;
 } SourceUnits;
 
-/* Where source_offset last stopped: a line (1 for the Source's first,
- * whatever its first_line), a column on it and its byte offset (line 0:
- * nowhere yet); and for source_utf16, the places of every 64th code point
- * of the last long line asked about (ck_line, 0: none).  After changing
- * the text: source_forget_places. */
+/* The places of every 64th code point of the last long line of a Source
+ * that source_offset or source_utf16 was asked about (line: 1 for the
+ * Source's first, whatever its first_line; 0: none).  After changing the
+ * text: source_forget_places. */
 typedef struct {
-    int line, col;
-    size_t off;
-    int ck_line;
+    int line;
     SourceUnits *ck;
     size_t nck;
-} SourceCursor;
+} SourcePlaces;
 
 typedef struct Source {
     char *name; /* as shown in diagnostics: "plans/fy.plan", "<std>/bands", "<repl>" */
@@ -44,7 +41,7 @@ typedef struct Source {
     size_t nlines;
     int index;        /* load order, for sorting diagnostics */
     int first_line;   /* number of the first line (1, or more in the REPL) */
-    SourceCursor *at; /* source_offset goes on from there (NULL: from the line's start) */
+    SourcePlaces *at; /* kept places of a long line (NULL: none are kept) */
 } Source;
 
 typedef struct {
@@ -85,17 +82,15 @@ typedef struct {
 Source *source_new(const char *name, const char *dir, const char *text, size_t len, int index);
 void source_free(Source *s);
 /* The byte offset of a line and column (in code points, 1-based) of s;
- * 0 before its first line, its length after its last.  It counts the code
- * points from the line's start, or from where the last call stopped on
- * that line when that is before: places asked for left to right along a
- * long line (the statements of a REPL entry) cost its length once, not
- * once each.  Not for two threads at once on one Source. */
+ * 0 before its first line, its length after its last.  On a line over 1
+ * KiB it counts from the kept place of the 64th code point before (the
+ * places of a line are found once), so that many places on one long line
+ * (the statements of a REPL entry, an outline in the editor) cost its
+ * length, not that many times it.  Not for two threads at once on one
+ * Source. */
 size_t source_offset(const Source *s, int line, int col);
 /* The UTF-16 units of the first ncp code points of a line of s (an LSP
- * column), past the line's end one each.  On a long line it starts from
- * the 64th code point before (the places are found once a line), so that
- * the places of many symbols on one line cost its length, not that many
- * times it. */
+ * column), past the line's end one each; counted as source_offset counts. */
 int source_utf16(const Source *s, int line, int ncp);
 /* Drops what source_offset and source_utf16 keep of s's text (its text changed). */
 void source_forget_places(Source *s);

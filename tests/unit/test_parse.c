@@ -139,6 +139,19 @@ static void test_source_offset_any_order(void **state)
     assert_int_equal(source_offset(s, 13, 5), offset_by_walk(text, 4, 5));
     assert_int_equal(source_offset(s, 10, 6), offset_by_walk(text, 1, 6));
     source_free(s);
+    /* a long line (its places are kept every 64 code points), CRLF line ends */
+    Buf t = {0};
+    buf_puts(&t, "x\r\n");
+    for (int i = 0; i < 300; i++)
+        buf_puts(&t, i % 4 ? "let 销售 = 1 " : "😀é ");
+    buf_puts(&t, "\r\nend\r\n");
+    s = source_new("t", NULL, buf_cstr(&t), t.len, 0);
+    static const int far[] = {1, 2000, 65, 64, 63, 129, 3000, 2, 1800, 1999, 4000, 700};
+    for (size_t i = 0; i < sizeof far / sizeof *far; i++)
+        assert_int_equal(source_offset(s, 2, far[i]), offset_by_walk(buf_cstr(&t), 2, far[i]));
+    assert_int_equal(source_offset(s, 3, 2), offset_by_walk(buf_cstr(&t), 3, 2));
+    source_free(s);
+    buf_free(&t);
 }
 
 /* UTF-16 units of the first ncp code points of s (to its end, then one each). */
