@@ -191,7 +191,8 @@ static char *stmt_key(const Node *n)
     return b.data;
 }
 
-static void slot_add(ReplWorld *w, Node *n, int entry)
+/* A slot for n, keyed by key (taken: freed with the slot; NULL: none). */
+static void slot_add(ReplWorld *w, Node *n, int entry, char *key)
 {
     if (w->nslots == w->cap_slots) {
         w->cap_slots = w->cap_slots ? 2 * w->cap_slots : 64;
@@ -201,7 +202,7 @@ static void slot_add(ReplWorld *w, Node *n, int entry)
     memset(s, 0, sizeof *s);
     s->n = n;
     s->entry = entry;
-    s->key = stmt_key(n);
+    s->key = key;
     if (s->key && !strmap_get(&w->slot_of, s->key))
         strmap_put(&w->slot_of, s->key, (void *)(intptr_t)w->nslots);
     if (entry < 0)
@@ -215,20 +216,23 @@ static ReplSlot *slot_find(ReplWorld *w, const char *key)
     return i ? &w->slots[i - 1] : NULL;
 }
 
-static void apply_stmt(ReplWorld *w, Node *n, int entry)
+/* Statement n of an entry, keyed by key (taken), replaces the plan's or
+ * an earlier entry's statement of that key, or is added.  Returns the key
+ * as its slot keeps it. */
+static const char *apply_stmt(ReplWorld *w, Node *n, int entry, char *key)
 {
-    char *key = stmt_key(n);
     ReplSlot *s = slot_find(w, key);
-    free(key);
     if (!s) {
-        slot_add(w, n, entry);
-        return;
+        slot_add(w, n, entry, key);
+        return key;
     }
+    free(key);
     if (!w->replaced[entry]) /* the plan's statement, or the one an earlier entry replaced */
         w->replaced[entry] = s->entry < 0 ? s->n : w->replaced[s->entry];
     s->n = n;
     s->entry = entry;
     s->lines_changed = false;
+    return s->key;
 }
 
 /* NAME.LINE = EXPR names no incentive of the plan (at: NAME). */
@@ -374,7 +378,7 @@ static void parse_line_entry(ReplWorld *w, const ReplEntry *e, int entry, const 
 /* Whether a plan file refuses n twice (asserts and imports may repeat). */
 static bool once_only(const Node *n)
 {
-    return n->kind != N_SHOW && n->kind != N_ASSERT && n->kind != N_IMPORT;
+    return n->kind != N_ASSERT && n->kind != N_IMPORT;
 }
 
 static void apply_entry(ReplWorld *w, const ReplEntry *e, int entry, const char *dir)
@@ -387,27 +391,23 @@ static void apply_entry(ReplWorld *w, const ReplEntry *e, int entry, const char 
     Node *items = prog_parse_unit(w->s.p, "<repl>", dir, e->text, strlen(e->text), e->line, &u);
     u->items = NULL;
     w->esrc[entry] = u->src;
-    size_t nst = ast_list_len(items), i = 0;
-    char **keys = xcalloc(nst + 1, sizeof *keys); /* one entry says each thing once, */
-    StrMap seen = {0};                            /* as a plan file must */
-    for (Node *n = items, *next; n; n = next, i++) {
+    StrMap seen = {0}; /* one entry says each thing once, as a plan file must */
+    for (Node *n = items, *next; n; n = next) {
         next = n->next;
         n->next = NULL;
-        keys[i] = once_only(n) ? stmt_key(n) : NULL;
-        const Node *prev = keys[i] ? strmap_get(&seen, keys[i]) : NULL;
+        if (n->kind == N_SHOW)
+            continue;
+        char *key = stmt_key(n);
+        const Node *prev = key && once_only(n) ? strmap_get(&seen, key) : NULL;
         if (prev) {
-            diag_error(&w->s.d, n->loc, "'%s' is given twice in this entry", keys[i]);
+            diag_error(&w->s.d, n->loc, "'%s' is given twice in this entry", key);
             diag_note(&w->s.d, prev->loc, "first given here; which one should count?");
-        } else if (keys[i]) {
-            strmap_put(&seen, keys[i], n);
         }
-        if (n->kind != N_SHOW)
-            apply_stmt(w, n, entry);
+        const char *kept = apply_stmt(w, n, entry, key); /* key is the slot's now */
+        if (kept && !prev && once_only(n))
+            strmap_put(&seen, kept, n);
     }
     strmap_free(&seen);
-    for (i = 0; i < nst; i++)
-        free(keys[i]);
-    free(keys);
 }
 
 /* ---- evaluating ----------------------------------------------------------------------------- */
@@ -658,7 +658,7 @@ static void apply_entries(ReplWorld *w, const ReplState *st)
 {
     Unit *mu = w->s.p->main;
     for (Node *n = mu->items; n; n = n->next)
-        slot_add(w, n, -1);
+        slot_add(w, n, -1, stmt_key(n));
     w->nbase = w->nslots;
     w->esrc = xcalloc((size_t)st->nw + 1, sizeof *w->esrc);
     w->replaced = xcalloc((size_t)st->nw + 1, sizeof *w->replaced);
