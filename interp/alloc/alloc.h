@@ -85,6 +85,13 @@ typedef struct Alloc {
     bool stale;              /* its evaluation was stopped: out of the cache */
     char *note;              /* printed under its tables: the negotiation gap */
     struct GridCache *grids; /* its two-level tables, rounded once (grids.c) */
+    /* Its exact cells summed in runs, kept for derived metrics' tables
+     * (derived.c): run_sums[k + 1] holds one sum per leaf combination of
+     * axes 0..k (the axes after k summed over); only while no sum of
+     * cells in any order can overflow (sums_safe 1; -1 when one can, 0
+     * before it is known). */
+    Num *run_sums[ALLOC_MAX_AXES + 1];
+    signed char sums_safe;
 } Alloc;
 
 typedef struct {

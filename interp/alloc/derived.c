@@ -296,10 +296,63 @@ static size_t run_of(const Alloc *X, const int *xa, int nxa, int *last)
     return run;
 }
 
+/* Whether no sum of X's exact cells, in any order and grouping, can
+ * overflow: the sum of their magnitudes fits.  Then summing runs first
+ * gives the sums cell-by-cell addition gives (an overflowing cell would
+ * be skipped there), and run sums may be kept and reused. */
+static bool sums_safe(Alloc *X)
+{
+    if (!X->sums_safe) {
+        const unsigned __int128 max = (((unsigned __int128)1) << 127) - 1;
+        unsigned __int128 total = 0;
+        bool ok = true;
+        for (size_t c = 0; ok && c < X->ncells; c++) {
+            __int128 v = X->exact[c].v;
+            unsigned __int128 a = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+            ok = a <= max - total;
+            total += ok ? a : 0;
+        }
+        X->sums_safe = ok ? 1 : -1;
+    }
+    return X->sums_safe > 0;
+}
+
+/* X's exact cells summed per leaf combination of its axes 0..last (one
+ * sum, last -1): made once per last, from a finer kept array when there
+ * is one, and kept (sums_safe holds). */
+static const Num *run_sums(Alloc *X, int last)
+{
+    Num **slot = &X->run_sums[last + 1];
+    if (*slot)
+        return *slot;
+    size_t n = 1;
+    for (int j = 0; j <= last; j++)
+        n *= X->ax[j].nleaves;
+    int from = last + 1; /* the finest kept array's last axis, else the cells */
+    while (from < X->nax && !X->run_sums[from + 1])
+        from++;
+    const Num *in = from < X->nax ? X->run_sums[from + 1] : X->exact;
+    size_t nin = from < X->nax ? 1 : X->ncells;
+    for (int j = 0; from < X->nax && j <= from; j++)
+        nin *= X->ax[j].nleaves;
+    Num *out = xcalloc(n + 1, sizeof *out);
+    size_t per = n ? nin / n : 0;
+    for (size_t r = 0, k = 0; r < n; r++) {
+        Num acc = NUM_ZERO;
+        for (size_t e = k + per; k < e; k++)
+            acc.v += in[k].v; /* sums_safe: no overflow */
+        out[r] = acc;
+    }
+    *slot = out;
+    return out;
+}
+
 /* The exact values of an additive component summed into D's cells; NULL
  * after reporting.  X's cells are taken a run at a time, each run added
  * into its cell of D cell by cell, in order (the same sums, an overflowing
- * cell skipped as ever). */
+ * cell skipped as ever); when no sum can overflow (sums_safe), each run's
+ * sum is kept and added instead: a plan's tables of a ratio by region,
+ * team, rep and the whole plan pass over the cells once. */
 static Num *sums_of(Engine *en, const Alloc *D, Alloc *X)
 {
     int xa[ALLOC_MAX_AXES], last;
@@ -314,13 +367,16 @@ static Num *sums_of(Engine *en, const Alloc *D, Alloc *X)
     int *map[ALLOC_MAX_AXES];
     leaf_maps(D, X, xa, map);
     size_t run = run_of(X, xa, D->nax, &last);
+    const Num *rs = !sums_safe(X) ? NULL : last == X->nax - 1 ? X->exact : run_sums(X, last);
     size_t at[ALLOC_MAX_AXES] = {0}; /* the run's leaf on each axis up to last, the last fastest */
-    for (size_t c = 0; c < X->ncells; c += run) {
+    for (size_t c = 0, r = 0; c < X->ncells; c += run, r++) {
         size_t idx = 0, end = X->ncells - c < run ? X->ncells : c + run;
         int i = 0;
         for (; i < D->nax && map[i][at[xa[i]]] >= 0; i++)
             idx = idx * D->ax[i].nleaves + (size_t)map[i][at[xa[i]]];
-        if (i == D->nax) {
+        if (i == D->nax && rs) {
+            sum[idx].v += rs[r].v;
+        } else if (i == D->nax) {
             Num acc = sum[idx];
             for (size_t k = c; k < end; k++)
                 num_add_inline(acc, X->exact[k], &acc);

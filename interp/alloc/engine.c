@@ -307,6 +307,8 @@ void al_alloc_free(Alloc *A)
     al_grids_free(A);
     free(A->splits);
     free(A->note);
+    for (int k = 0; k <= ALLOC_MAX_AXES; k++)
+        free(A->run_sums[k]);
     free(A->exact);
     free(A);
 }
