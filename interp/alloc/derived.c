@@ -296,37 +296,37 @@ static size_t run_of(const Alloc *X, const int *xa, int nxa, int *last)
     return run;
 }
 
-/* Whether no sum of X's exact cells, in any order and grouping, can
- * overflow: the sum of their magnitudes fits.  Then summing runs first
- * gives the sums cell-by-cell addition gives (an overflowing cell would
- * be skipped there), and run sums may be kept and reused. */
-static bool sums_safe(Alloc *X)
+/* Adds |v| to *total: false when the sum of magnitudes passes the Num
+ * range, so that some sum of cells in some order might overflow. */
+static inline bool add_magnitude(unsigned __int128 *total, __int128 v)
 {
-    if (!X->sums_safe) {
-        const unsigned __int128 max = (((unsigned __int128)1) << 127) - 1;
-        unsigned __int128 total = 0;
-        bool ok = true;
-        for (size_t c = 0; ok && c < X->ncells; c++) {
-            __int128 v = X->exact[c].v;
-            unsigned __int128 a = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
-            ok = a <= max - total;
-            total += ok ? a : 0;
-        }
-        X->sums_safe = ok ? 1 : -1;
-    }
-    return X->sums_safe > 0;
+    const unsigned __int128 max = (((unsigned __int128)1) << 127) - 1;
+    unsigned __int128 a = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+    if (a > max - *total)
+        return false;
+    *total += a;
+    return true;
 }
 
 /* X's exact cells summed per leaf combination of its axes 0..last (one
- * sum, last -1): made once per last, from a finer kept array when there
- * is one, and kept (sums_safe holds). */
-static const Num *run_sums(Alloc *X, int last)
+ * sum for last -1; the cells themselves for X's last axis), or NULL.
+ * The sums are kept only while the sum of the cells' magnitudes fits the
+ * Num range (X->sums_safe), found on the first pass over the cells: then
+ * no sum of cells in any order or grouping overflows, and adding run sums
+ * gives the sums cell-by-cell addition gives.  Made once per last, from a
+ * finer kept array when there is one. */
+static const Num *kept_sums(Alloc *X, int last)
 {
+    if (X->sums_safe < 0)
+        return NULL;
+    bool whole = last == X->nax - 1;
+    if (whole && X->sums_safe)
+        return X->exact;
     Num **slot = &X->run_sums[last + 1];
     if (*slot)
         return *slot;
     size_t n = 1;
-    for (int j = 0; j <= last; j++)
+    for (int j = 0; !whole && j <= last; j++)
         n *= X->ax[j].nleaves;
     int from = last + 1; /* the finest kept array's last axis, else the cells */
     while (from < X->nax && !X->run_sums[from + 1])
@@ -335,13 +335,23 @@ static const Num *run_sums(Alloc *X, int last)
     size_t nin = from < X->nax ? 1 : X->ncells;
     for (int j = 0; from < X->nax && j <= from; j++)
         nin *= X->ax[j].nleaves;
-    Num *out = xcalloc(n + 1, sizeof *out);
-    size_t per = n ? nin / n : 0;
-    for (size_t r = 0, k = 0; r < n; r++) {
+    Num *out = whole ? NULL : xcalloc(n + 1, sizeof *out);
+    size_t per = whole ? nin : n ? nin / n : 0;
+    unsigned __int128 total = 0;
+    bool safe = true;
+    for (size_t r = 0, k = 0; safe && r < (whole ? 1 : n); r++) {
         Num acc = NUM_ZERO;
-        for (size_t e = k + per; k < e; k++)
-            acc.v += in[k].v; /* sums_safe: no overflow */
-        out[r] = acc;
+        for (size_t e = k + per; safe && k < e; k++) {
+            safe = X->sums_safe || add_magnitude(&total, in[k].v);
+            acc.v += in[k].v; /* no overflow while safe */
+        }
+        if (out)
+            out[r] = acc;
+    }
+    X->sums_safe = safe ? 1 : -1;
+    if (!safe || whole) {
+        free(out);
+        return safe ? X->exact : NULL;
     }
     *slot = out;
     return out;
@@ -350,7 +360,7 @@ static const Num *run_sums(Alloc *X, int last)
 /* The exact values of an additive component summed into D's cells; NULL
  * after reporting.  X's cells are taken a run at a time, each run added
  * into its cell of D cell by cell, in order (the same sums, an overflowing
- * cell skipped as ever); when no sum can overflow (sums_safe), each run's
+ * cell skipped as ever); when no sum can overflow (kept_sums), each run's
  * sum is kept and added instead: a plan's tables of a ratio by region,
  * team, rep and the whole plan pass over the cells once. */
 static Num *sums_of(Engine *en, const Alloc *D, Alloc *X)
@@ -367,7 +377,7 @@ static Num *sums_of(Engine *en, const Alloc *D, Alloc *X)
     int *map[ALLOC_MAX_AXES];
     leaf_maps(D, X, xa, map);
     size_t run = run_of(X, xa, D->nax, &last);
-    const Num *rs = !sums_safe(X) ? NULL : last == X->nax - 1 ? X->exact : run_sums(X, last);
+    const Num *rs = kept_sums(X, last);
     size_t at[ALLOC_MAX_AXES] = {0}; /* the run's leaf on each axis up to last, the last fastest */
     for (size_t c = 0, r = 0; c < X->ncells; c += run, r++) {
         size_t idx = 0, end = X->ncells - c < run ? X->ncells : c + run;
