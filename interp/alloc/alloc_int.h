@@ -250,6 +250,8 @@ int al_week_table(Engine *en, const Node *show, Arena *arena, Table *t);
  * al_level_grid_free). */
 Alloc *al_level_grid(Engine *en, const Node *metric, Level *const *lv, int n);
 void al_level_grid_free(Alloc *G);
+/* Frees the run sums a ratio's tables kept on A (derived.c), not A. */
+void al_kept_sums_free(Alloc *A);
 /* A ratio's formula at a coordinate of members (tables.c). */
 int al_ratio_at(Engine *en, const Node *metric, Member **coords, int n, const Node *at, Num *out);
 /* Which dimensions, down to which level, every additive component of a

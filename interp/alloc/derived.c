@@ -357,6 +357,15 @@ static const Num *kept_sums(Alloc *X, int last)
     return out;
 }
 
+void al_kept_sums_free(Alloc *A)
+{
+    for (int k = 0; k <= ALLOC_MAX_AXES; k++) {
+        free(A->run_sums[k]);
+        A->run_sums[k] = NULL;
+    }
+    A->sums_safe = 0;
+}
+
 /* The exact values of an additive component summed into D's cells; NULL
  * after reporting.  X's cells are taken a run at a time, each run added
  * into its cell of D cell by cell, in order (the same sums, an overflowing
@@ -511,8 +520,8 @@ int al_derived_history(Eval *e, const Node *ref, Num *out)
 static void free_sums(StrMap *sums)
 {
     for (size_t i = 0; i < sums->cap; i++)
-        if (sums->keys[i])
-            free(sums->vals[i]);
+        if (sums->slots[i].key)
+            free(sums->slots[i].val);
     strmap_free(sums);
 }
 

@@ -307,8 +307,7 @@ void al_alloc_free(Alloc *A)
     al_grids_free(A);
     free(A->splits);
     free(A->note);
-    for (int k = 0; k <= ALLOC_MAX_AXES; k++)
-        free(A->run_sums[k]);
+    al_kept_sums_free(A);
     free(A->exact);
     free(A);
 }
@@ -316,8 +315,8 @@ void al_alloc_free(Alloc *A)
 static void free_split_lists(StrMap *by_metric)
 {
     for (size_t i = 0; i < by_metric->cap; i++)
-        if (by_metric->keys[i]) {
-            SplitList *l = by_metric->vals[i];
+        if (by_metric->slots[i].key) {
+            SplitList *l = by_metric->slots[i].val;
             free(l->v);
             free(l);
         }
@@ -349,8 +348,8 @@ void alloc_engine_free(Engine *en)
     free(en->allocs);
     free(en->busy);
     for (size_t i = 0; i < en->hists.cap; i++)
-        if (en->hists.keys[i])
-            hist_free(en->hists.vals[i]);
+        if (en->hists.slots[i].key)
+            hist_free(en->hists.slots[i].val);
     free_split_lists(&en->by_metric);
     strmap_free(&en->full);
     free(en->activity_dim);
@@ -360,8 +359,8 @@ void alloc_engine_free(Engine *en)
     free(en->month_codes);
     strmap_free(&en->hists);
     for (size_t i = 0; i < en->last_years.cap; i++)
-        if (en->last_years.keys[i])
-            al_last_year_free(en->last_years.vals[i]);
+        if (en->last_years.slots[i].key)
+            al_last_year_free(en->last_years.slots[i].val);
     strmap_free(&en->last_years);
     eval_free(&en->ev);
 }

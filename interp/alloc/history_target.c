@@ -276,6 +276,7 @@ void al_last_year_free(LastYear *ly)
         return;
     for (int i = 0; i < ALLOC_MAX_AXES; i++)
         free(ly->seen[i]);
+    al_kept_sums_free(ly->H);
     free(ly->H->exact);
     free(ly->H);
     free(ly);

@@ -203,7 +203,8 @@ uint64_t hash_str(const char *s)
 static size_t strmap_slot(const StrMap *m, const char *key, uint32_t h)
 {
     size_t i = (size_t)h & (m->cap - 1);
-    while (m->keys[i] && (m->hashes[i] != h || strcmp(m->keys[i], key) != 0))
+    const StrMapSlot *s = m->slots;
+    while (s[i].key && (s[i].hash != h || strcmp(s[i].key, key) != 0))
         i = (i + 1) & (m->cap - 1);
     return i;
 }
@@ -213,7 +214,7 @@ void *strmap_get(const StrMap *m, const char *key)
     if (!m->cap)
         return NULL;
     size_t i = strmap_slot(m, key, (uint32_t)hash_str(key));
-    return m->keys[i] ? m->vals[i] : NULL;
+    return m->slots[i].key ? m->slots[i].val : NULL;
 }
 
 void *strmap_put(StrMap *m, const char *key, void *val)
@@ -221,41 +222,33 @@ void *strmap_put(StrMap *m, const char *key, void *val)
     if ((m->count + 1) * 2 > m->cap) {
         StrMap bigger = {0};
         bigger.cap = m->cap ? m->cap * 2 : 16;
-        bigger.keys = xcalloc(bigger.cap, sizeof *bigger.keys);
-        bigger.vals = xcalloc(bigger.cap, sizeof *bigger.vals);
-        bigger.hashes = xcalloc(bigger.cap, sizeof *bigger.hashes);
+        bigger.slots = xcalloc(bigger.cap, sizeof *bigger.slots);
         for (size_t i = 0; i < m->cap; i++)
-            if (m->keys[i]) { /* keys are distinct: the first free slot */
-                size_t j = (size_t)m->hashes[i] & (bigger.cap - 1);
-                while (bigger.keys[j])
+            if (m->slots[i].key) { /* keys are distinct: the first free slot */
+                size_t j = (size_t)m->slots[i].hash & (bigger.cap - 1);
+                while (bigger.slots[j].key)
                     j = (j + 1) & (bigger.cap - 1);
-                bigger.keys[j] = m->keys[i];
-                bigger.vals[j] = m->vals[i];
-                bigger.hashes[j] = m->hashes[i];
+                bigger.slots[j] = m->slots[i];
             }
         bigger.count = m->count;
         strmap_free(m);
         *m = bigger;
     }
     uint32_t h = (uint32_t)hash_str(key);
-    size_t i = strmap_slot(m, key, h);
-    void *old = m->keys[i] ? m->vals[i] : NULL;
-    if (!m->keys[i])
+    StrMapSlot *s = &m->slots[strmap_slot(m, key, h)];
+    void *old = s->key ? s->val : NULL;
+    if (!s->key)
         m->count++;
-    m->keys[i] = key;
-    m->vals[i] = val;
-    m->hashes[i] = h;
+    s->key = key;
+    s->val = val;
+    s->hash = h;
     return old;
 }
 
 void strmap_free(StrMap *m)
 {
-    free(m->keys);
-    free(m->vals);
-    free(m->hashes);
-    m->keys = NULL;
-    m->vals = NULL;
-    m->hashes = NULL;
+    free(m->slots);
+    m->slots = NULL;
     m->cap = m->count = 0;
 }
 

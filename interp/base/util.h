@@ -54,9 +54,15 @@ const char *buf_cstr(Buf *b); /* NUL-terminated view (never NULL) */
 void buf_free(Buf *b);
 
 typedef struct {
-    const char **keys;
-    void **vals;
-    uint32_t *hashes; /* each key's hash beside it: probes compare it first, growing reuses it */
+    const char *key; /* NULL: a free slot */
+    void *val;
+    uint32_t hash; /* the key's hash: probes compare it first, growing reuses it */
+} StrMapSlot;
+
+/* Open addressing with linear probing; a slot keeps key, value and hash
+ * together, so that a lookup reads one line of the table. */
+typedef struct {
+    StrMapSlot *slots;
     size_t cap, count;
 } StrMap;
 

@@ -67,8 +67,8 @@ static GNode *new_gnode(R *r, Node *decl, bool cells)
 static void graph_add(R *r, StrMap *m)
 {
     for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i] && !strmap_get(&r->graph, m->keys[i]))
-            strmap_put(&r->graph, m->keys[i], new_gnode(r, m->vals[i], false));
+        if (m->slots[i].key && !strmap_get(&r->graph, m->slots[i].key))
+            strmap_put(&r->graph, m->slots[i].key, new_gnode(r, m->slots[i].val, false));
 }
 
 /* The cells node of a metric, made when first reached. */
@@ -441,8 +441,8 @@ static void index_splits(R *r, StrMap *by)
 static void free_splits(StrMap *by)
 {
     for (size_t i = 0; i < by->cap; i++)
-        if (by->keys[i]) {
-            SplitsOf *l = by->vals[i];
+        if (by->slots[i].key) {
+            SplitsOf *l = by->slots[i].val;
             free(l->v);
             free(l);
         }

@@ -69,13 +69,13 @@ static void visible_names(R *r, const Scope *sc, StrMap *m)
         strmap_put(m, l->name, l);
     if (sc->attr_dim)
         for (size_t i = 0; i < sc->attr_dim->attr_names.cap; i++)
-            if (sc->attr_dim->attr_names.keys[i])
-                strmap_put(m, sc->attr_dim->attr_names.keys[i], sc->attr_dim);
+            if (sc->attr_dim->attr_names.slots[i].key)
+                strmap_put(m, sc->attr_dim->attr_names.slots[i].key, sc->attr_dim);
     const StrMap *maps[] = {&r->s->lets, &r->s->metrics};
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < maps[k]->cap; i++)
-            if (maps[k]->keys[i])
-                strmap_put(m, maps[k]->keys[i], maps[k]->vals[i]);
+            if (maps[k]->slots[i].key)
+                strmap_put(m, maps[k]->slots[i].key, maps[k]->slots[i].val);
 }
 
 /* A line of the incentive being checked: only earlier lines have a value. */
@@ -201,8 +201,8 @@ static void note_closest_of(R *r, const StrMap *a, const StrMap *b, const char *
     const StrMap *maps[] = {a, b};
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < maps[k]->cap; i++)
-            if (maps[k]->keys[i])
-                strmap_put(&both, maps[k]->keys[i], maps[k]->vals[i]);
+            if (maps[k]->slots[i].key)
+                strmap_put(&both, maps[k]->slots[i].key, maps[k]->slots[i].val);
     sym_note_did_you_mean(r->d, sym_closest(&both, name));
     strmap_free(&both);
 }
@@ -331,8 +331,8 @@ static Kind unknown_function(R *r, const Scope *sc, Node *e)
     for (const Builtin *x = eval_builtins; x->name; x++)
         strmap_put(&all, x->name, (void *)x);
     for (size_t i = 0; i < r->s->fns.cap; i++)
-        if (r->s->fns.keys[i])
-            strmap_put(&all, r->s->fns.keys[i], r->s->fns.vals[i]);
+        if (r->s->fns.slots[i].key)
+            strmap_put(&all, r->s->fns.slots[i].key, r->s->fns.slots[i].val);
     sym_note_did_you_mean(r->d, sym_closest(&all, e->name));
     strmap_free(&all);
     check_args(r, sc, e->b);

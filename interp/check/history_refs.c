@@ -26,8 +26,8 @@ static size_t history_names(const Symbols *s, Buf *b)
     size_t n = 0;
     const char **v = xmalloc((s->histories.cap + 1) * sizeof *v);
     for (size_t i = 0; i < s->histories.cap; i++)
-        if (s->histories.keys[i])
-            v[n++] = s->histories.keys[i];
+        if (s->histories.slots[i].key)
+            v[n++] = s->histories.slots[i].key;
     qsort(v, n, sizeof *v, by_text);
     for (size_t i = 0; i < n; i++)
         buf_printf(b, "%s'%s'", i == 0 ? "" : i + 1 == n ? " and " : ", ", v[i]);
@@ -39,8 +39,8 @@ static size_t history_names(const Symbols *s, Buf *b)
 static const char *only_history(const Symbols *s, size_t n)
 {
     for (size_t i = 0; n == 1 && i < s->histories.cap; i++)
-        if (s->histories.keys[i])
-            return s->histories.keys[i];
+        if (s->histories.slots[i].key)
+            return s->histories.slots[i].key;
     return NULL;
 }
 

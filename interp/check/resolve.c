@@ -119,12 +119,12 @@ static void check_clashes(R *r)
     for (int a = 0; a < 3; a++)
         for (int b = a + 1; b < 3; b++)
             for (size_t i = 0; i < maps[b]->cap; i++) {
-                if (!maps[b]->keys[i])
+                if (!maps[b]->slots[i].key)
                     continue;
-                Node *x = strmap_get(maps[a], maps[b]->keys[i]);
+                Node *x = strmap_get(maps[a], maps[b]->slots[i].key);
                 if (!x)
                     continue;
-                Node *y = maps[b]->vals[i];
+                Node *y = maps[b]->slots[i].val;
                 Node *later = x->loc.src->index > y->loc.src->index ||
                                       (x->loc.src == y->loc.src && x->loc.line > y->loc.line)
                                   ? x
@@ -139,7 +139,7 @@ static void check_clashes(R *r)
     for (int d = 0; d < r->s->ndims; d++) {
         const StrMap *attrs = &r->s->dims[d]->attr_names;
         for (size_t i = 0; i < attrs->cap; i++) {
-            const Attr *at = attrs->keys[i] ? attrs->vals[i] : NULL;
+            const Attr *at = attrs->slots[i].key ? attrs->slots[i].val : NULL;
             for (int a = 0; at && a < 2; a++) {
                 const Node *x = strmap_get(maps[a], at->name);
                 if (!x)

@@ -214,14 +214,14 @@ static void copy_strings(Strs *sb, const Dim *d, RosterImage *im)
         }
     }
     for (size_t i = 0; i < d->attr_names.cap; i++)
-        if (d->attr_names.keys[i]) {
-            const Attr *a = d->attr_names.vals[i];
+        if (d->attr_names.slots[i].key) {
+            const Attr *a = d->attr_names.slots[i].val;
             const char *an = put_name(sb, &names, a->name), *at = put_str(sb, a->text);
             if (im) {
                 im->firsts[im->nfirsts].name = an;
                 im->firsts[im->nfirsts].text = at;
-                im->attr_names.keys[i] = an; /* the same slot as in d */
-                im->attr_names.vals[i] = &im->firsts[im->nfirsts];
+                im->attr_names.slots[i].key = an; /* the same slot as in d */
+                im->attr_names.slots[i].val = &im->firsts[im->nfirsts];
                 im->nfirsts++;
             }
         }
@@ -243,15 +243,15 @@ static bool imageable(const Dim *d)
     }
     size_t names = 0;
     for (size_t i = 0; i < d->by_name.cap; i++)
-        if (d->by_name.keys[i]) {
-            const Member *m = d->by_name.vals[i];
-            if (m == &member_ambiguous || m->dim != d || d->by_name.keys[i] != m->name)
+        if (d->by_name.slots[i].key) {
+            const Member *m = d->by_name.slots[i].val;
+            if (m == &member_ambiguous || m->dim != d || d->by_name.slots[i].key != m->name)
                 return false;
             names++;
         }
     for (size_t i = 0; i < d->attr_names.cap; i++)
-        if (d->attr_names.keys[i] &&
-            (!d->attr_names.vals[i] || ((const Attr *)d->attr_names.vals[i])->value))
+        if (d->attr_names.slots[i].key &&
+            (!d->attr_names.slots[i].val || ((const Attr *)d->attr_names.slots[i].val)->value))
             return false;
     return names == d->nmembers;
 }
@@ -274,10 +274,9 @@ static void same_slots(StrMap *dst, const StrMap *src)
         return;
     dst->cap = src->cap;
     dst->count = src->count;
-    dst->keys = xcalloc(src->cap, sizeof *dst->keys);
-    dst->vals = xcalloc(src->cap, sizeof *dst->vals);
-    dst->hashes = xmalloc(src->cap * sizeof *dst->hashes);
-    memcpy(dst->hashes, src->hashes, src->cap * sizeof *dst->hashes);
+    dst->slots = xcalloc(src->cap, sizeof *dst->slots);
+    for (size_t i = 0; i < src->cap; i++)
+        dst->slots[i].hash = src->slots[i].hash;
 }
 
 void rs_roster_keep(R *r, RosterKey *key, const Dim *d)
@@ -318,10 +317,10 @@ void rs_roster_keep(R *r, RosterKey *key, const Dim *d)
     }
     same_slots(&im.by_name, &d->by_name); /* each key is its member's name (imageable) */
     for (size_t i = 0; i < d->by_name.cap; i++)
-        if (d->by_name.keys[i]) {
-            Member *c = &im.mem[((const Member *)d->by_name.vals[i])->gindex];
-            im.by_name.keys[i] = c->name;
-            im.by_name.vals[i] = c;
+        if (d->by_name.slots[i].key) {
+            Member *c = &im.mem[((const Member *)d->by_name.slots[i].val)->gindex];
+            im.by_name.slots[i].key = c->name;
+            im.by_name.slots[i].val = c;
         }
     RosterImage *old = image_of(ri, im.key); /* one image a declaration: the older goes */
     if (old) {
@@ -354,8 +353,8 @@ static void copy_map(StrMap *dst, const StrMap *src, const RosterImage *im, char
 {
     same_slots(dst, src);
     for (size_t i = 0; i < src->cap; i++) {
-        dst->keys[i] = moved(src->keys[i], im->strs, im->nstrs, strs);
-        dst->vals[i] = (void *)moved(src->vals[i], vals_from, vals_n, vals_to);
+        dst->slots[i].key = moved(src->slots[i].key, im->strs, im->nstrs, strs);
+        dst->slots[i].val = (void *)moved(src->slots[i].val, vals_from, vals_n, vals_to);
     }
 }
 

@@ -32,7 +32,7 @@ static const char *metric_by_label(R *r, const char *label, const char **names, 
 {
     *n = 0;
     for (size_t i = 0; i < r->s->metrics.cap; i++) {
-        const Node *m = r->s->metrics.keys[i] ? r->s->metrics.vals[i] : NULL;
+        const Node *m = r->s->metrics.slots[i].key ? r->s->metrics.slots[i].val : NULL;
         if (m && m->str && strcmp(m->str, label) == 0 && *n < 16)
             names[(*n)++] = m->name;
     }

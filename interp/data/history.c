@@ -645,8 +645,8 @@ void hist_spec_init(HistSpec *spec, const Symbols *s, const char *name, const No
             spec->levels[spec->nlevels++] = (HistLevel){m->name, col};
     }
     for (size_t i = 0; i < s->levels.cap; i++) { /* unmapped levels: same-named columns */
-        const char *lv = s->levels.keys[i];
-        if (lv && !((Level *)s->levels.vals[i])->dim->is_time && !spec_has_level(spec, lv) &&
+        const char *lv = s->levels.slots[i].key;
+        if (lv && !((Level *)s->levels.slots[i].val)->dim->is_time && !spec_has_level(spec, lv) &&
             spec->nlevels < HIST_MAX_LEVELS)
             spec->levels[spec->nlevels++] = (HistLevel){lv, NULL};
     }

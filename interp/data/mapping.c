@@ -75,7 +75,7 @@ const char *map_suggest(const Symbols *s, const char *name)
     const StrMap *maps[2] = {&s->levels, &s->metrics};
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < maps[k]->cap; i++) {
-            const char *key = maps[k]->keys[i];
+            const char *key = maps[k]->slots[i].key;
             int d = key ? edit_distance(name, key, 3) : 4;
             if (key && (d < best || (d == best && sug && strcmp(key, sug) < 0))) {
                 best = d;

@@ -210,7 +210,7 @@ static const Node *incentive_line(const Symbols *s, const Node *field)
 static const Node *fn_param(const Symbols *s, const LsName *n)
 {
     for (size_t i = 0; i < s->fns.cap; i++) {
-        const Node *f = s->fns.keys && s->fns.keys[i] ? s->fns.vals[i] : NULL;
+        const Node *f = s->fns.slots && s->fns.slots[i].key ? s->fns.slots[i].val : NULL;
         if (!f || !inside(&f->loc, n->loc.line, n->loc.col) || f->loc.src != n->loc.src)
             continue;
         for (const Node *a = f->a; a; a = a->next)
@@ -225,7 +225,7 @@ static const Node *incentive_local(const Symbols *s, const LsName *n)
 {
     for (size_t i = 0; i < s->incentives.cap; i++) {
         const Node *inc =
-            s->incentives.keys && s->incentives.keys[i] ? s->incentives.vals[i] : NULL;
+            s->incentives.slots && s->incentives.slots[i].key ? s->incentives.slots[i].val : NULL;
         if (!inc || inc->loc.src != n->loc.src || !inside(&inc->loc, n->loc.line, n->loc.col))
             continue;
         for (const Node *l = inc->b; l; l = l->next)

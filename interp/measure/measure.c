@@ -69,8 +69,8 @@ void ms_init(Measure *ms, Program *p, Engine *en, const Actuals *act, const Node
 void ms_free(Measure *ms)
 {
     for (size_t i = 0; i < ms->grids.cap; i++) {
-        Grid *g = ms->grids.vals[i];
-        if (ms->grids.keys[i] && g) {
+        Grid *g = ms->grids.slots[i].val;
+        if (ms->grids.slots[i].key && g) {
             free(g->cells);
             free(g->have);
             free(g);
@@ -314,8 +314,8 @@ static const char *memo_key(const Node *metric, const Member *m, int from, int t
 static void memo_free(StrMap *memo)
 {
     for (size_t i = 0; i < memo->cap; i++)
-        if (memo->keys[i])
-            free(memo->vals[i]);
+        if (memo->slots[i].key)
+            free(memo->slots[i].val);
     strmap_free(memo);
 }
 

@@ -1343,7 +1343,7 @@ int ms_check_notes(Measure *ms, bool strict)
     const StrMap *rvs = &ms->p->sym->reviews;
     int count = 0;
     for (size_t i = 0; i < rvs->cap && count >= 0; i++) {
-        const Node *rv = rvs->keys[i] ? rvs->vals[i] : NULL;
+        const Node *rv = rvs->slots[i].key ? rvs->slots[i].val : NULL;
         const Node *decl = rv ? note_item(rv) : NULL;
         StatusSpec sp;
         NoteState ns = {0};

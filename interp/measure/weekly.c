@@ -179,8 +179,8 @@ static WeekGrid *week_grid(Measure *ms, const Node *metric, const Level *lv, con
 void ms_weeks_free(Measure *ms)
 {
     for (size_t i = 0; i < ms->wgrids.cap; i++) {
-        WeekGrid *g = ms->wgrids.vals[i];
-        if (ms->wgrids.keys[i] && g) {
+        WeekGrid *g = ms->wgrids.slots[i].val;
+        if (ms->wgrids.slots[i].key && g) {
             free(g->cells);
             free(g->have);
             free(g);

@@ -128,12 +128,12 @@ bool sym_additive(const Node *metric)
 static void closest_in(const StrMap *m, const char *name, int limit, const char **best, int *best_d)
 {
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
+        if (!m->slots[i].key)
             continue;
-        int d = edit_distance(name, m->keys[i], limit);
+        int d = edit_distance(name, m->slots[i].key, limit);
         /* ties go to the alphabetically first name: deterministic output */
-        if (d < *best_d || (d == *best_d && *best && strcmp(m->keys[i], *best) < 0)) {
-            *best = m->keys[i];
+        if (d < *best_d || (d == *best_d && *best && strcmp(m->slots[i].key, *best) < 0)) {
+            *best = m->slots[i].key;
             *best_d = d;
         }
     }

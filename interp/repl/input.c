@@ -109,8 +109,8 @@ static void name_add(Names *c, const char *s)
 static void map_names(Names *c, const StrMap *m)
 {
     for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i])
-            name_add(c, m->keys[i]);
+        if (m->slots[i].key)
+            name_add(c, m->slots[i].key);
 }
 
 static Names cands;
@@ -122,7 +122,7 @@ static Arena cand_text; /* "rep.quota": the candidates made for one completion *
 static void attr_names(Names *c, const Dim *d)
 {
     for (size_t i = 0; i < d->attr_names.cap; i++) {
-        const char *a = d->attr_names.keys[i];
+        const char *a = d->attr_names.slots[i].key;
         if (!a)
             continue;
         name_add(c, a);
@@ -150,13 +150,13 @@ static void history_refs(Names *c, const Symbols *s)
     owned.n = 0;
     size_t nh = 0;
     for (size_t i = 0; i < s->histories.cap; i++)
-        if (s->histories.keys[i]) {
+        if (s->histories.slots[i].key) {
             nh++;
-            name_add(&owned, history_ref(s->histories.keys[i]));
+            name_add(&owned, history_ref(s->histories.slots[i].key));
         }
     for (size_t i = 0; nh == 1 && i < s->metrics.cap; i++)
-        if (s->metrics.keys[i] && !strmap_get(&s->histories, s->metrics.keys[i]))
-            name_add(&owned, history_ref(s->metrics.keys[i]));
+        if (s->metrics.slots[i].key && !strmap_get(&s->histories, s->metrics.slots[i].key))
+            name_add(&owned, history_ref(s->metrics.slots[i].key));
     for (size_t i = 0; i < owned.n; i++)
         name_add(c, owned.v[i]);
 }
@@ -220,13 +220,13 @@ static void history_names(Names *c, const Symbols *s)
 {
     size_t nh = 0;
     for (size_t i = 0; i < s->histories.cap; i++)
-        if (s->histories.keys[i]) {
+        if (s->histories.slots[i].key) {
             nh++;
-            name_add(c, s->histories.keys[i]);
+            name_add(c, s->histories.slots[i].key);
         }
     for (size_t i = 0; nh == 1 && i < s->metrics.cap; i++)
-        if (s->metrics.keys[i] && !strmap_get(&s->histories, s->metrics.keys[i]))
-            name_add(c, s->metrics.keys[i]);
+        if (s->metrics.slots[i].key && !strmap_get(&s->histories, s->metrics.slots[i].key))
+            name_add(c, s->metrics.slots[i].key);
 }
 
 /* What may follow word and a dot: an incentive's lines (NAME.LINE = ...),

@@ -30,7 +30,7 @@ static const char *const show_words[] = {"review", "scorecard", "incentive", "re
 static bool metric_label(const Symbols *s, const char *w)
 {
     for (size_t i = 0; i < s->metrics.cap; i++) {
-        const Node *m = s->metrics.keys[i] ? s->metrics.vals[i] : NULL;
+        const Node *m = s->metrics.slots[i].key ? s->metrics.slots[i].val : NULL;
         if (m && m->str && strcmp(m->str, w) == 0)
             return true;
     }
@@ -63,8 +63,8 @@ static bool show_head_known(Session *S, const char *spec)
     if (!known) {
         StrMap m = {0};
         for (size_t i = 0; i < s->metrics.cap; i++)
-            if (s->metrics.keys[i])
-                strmap_put(&m, s->metrics.keys[i], NULL);
+            if (s->metrics.slots[i].key)
+                strmap_put(&m, s->metrics.slots[i].key, NULL);
         for (size_t i = 0; i < sizeof show_words / sizeof *show_words; i++)
             strmap_put(&m, show_words[i], NULL);
         const char *near = sym_closest(&m, w);

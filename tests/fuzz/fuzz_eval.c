@@ -67,10 +67,10 @@ static void add_statement_shows(Session *S)
     const char *words[] = {"incentive", "scorecard"};
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < maps[k]->cap; i++) {
-            if (!maps[k]->keys[i])
+            if (!maps[k]->slots[i].key)
                 continue;
             Buf spec = {0};
-            buf_printf(&spec, "%s %s", words[k], maps[k]->keys[i]);
+            buf_printf(&spec, "%s %s", words[k], maps[k]->slots[i].key);
             bool ok = session_add_show(S, buf_cstr(&spec));
             buf_free(&spec);
             if (!ok)
@@ -100,8 +100,8 @@ static const char *first_scenario(const Program *p)
 {
     const StrMap *m = &p->sym->scenarios;
     for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i])
-            return m->keys[i];
+        if (m->slots[i].key)
+            return m->slots[i].key;
     return NULL;
 }
 

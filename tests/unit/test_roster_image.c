@@ -113,9 +113,9 @@ static void same_slots(const StrMap *a, const StrMap *b)
     assert_int_equal(a->cap, b->cap);
     assert_int_equal(a->count, b->count);
     for (size_t i = 0; i < a->cap; i++) {
-        assert_int_equal(!a->keys[i], !b->keys[i]);
-        if (a->keys[i])
-            assert_string_equal(a->keys[i], b->keys[i]);
+        assert_int_equal(!a->slots[i].key, !b->slots[i].key);
+        if (a->slots[i].key)
+            assert_string_equal(a->slots[i].key, b->slots[i].key);
     }
 }
 
