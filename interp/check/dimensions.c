@@ -119,6 +119,29 @@ static void roster_month(RosterReader *rr, int i, const char *name, const char *
         roster_attr_error(rr, i, "'%s' must be a month such as 2027-05, got '%s'", name, text);
 }
 
+static const char active_hint[] = "a member is active from its start month to its end month, "
+                                  "both included (a child inherits its parent's)";
+
+/* A roster row's own `start` and `end` (months): an end before the start
+ * is reported at the row's `end` field (rs_activity leaves it). */
+static void roster_active(R *r, RosterReader *rr, const Member *m, const char *const *name,
+                          const char *const *text, int n)
+{
+    int from = 0, to = 0, end = -1;
+    for (int i = 0; i < n; i++)
+        if (strcmp(name[i], "start") == 0) {
+            from = cal_parse_ym(text[i], strlen(text[i]));
+        } else if (strcmp(name[i], "end") == 0) {
+            to = cal_parse_ym(text[i], strlen(text[i]));
+            end = i;
+        }
+    if (!from || !to || from <= to)
+        return;
+    roster_attr_error(rr, end, "'%s' ends in %04d-%02d, before it starts in %04d-%02d", m->name,
+                      to / 100, to % 100, from / 100, from % 100);
+    diag_note_plain(r->d, "%s", active_hint);
+}
+
 /* One level value of a roster row: the member it names under parent, made
  * when new.  NULL after reporting. */
 static Member *roster_member(R *r, RosterReader *rr, Dim *d, int l, const char *text,
@@ -191,6 +214,7 @@ static void roster_members(R *r, Dim *d, Node *decl)
             roster_month(rr, i, attr[i], row.attr[i]);
             add_attr(r, m, attr[i], NULL, arena_strdup(&r->s->arena, row.attr[i]), at);
         }
+        roster_active(r, rr, m, attr, row.attr, nattrs);
     }
     free(attr);
     for (int l = 0; l < d->nlevels; l++)
@@ -337,13 +361,14 @@ void rs_activity(R *r, Dim *d)
                 m->active_to = sym_attr_month(a);
             }
         }
-        if (m->active_from && m->active_to && m->active_from > m->active_to && (start || end)) {
+        bool from_roster = start && end && !start->value && !end->value; /* roster_active */
+        if (m->active_from && m->active_to && m->active_from > m->active_to && (start || end) &&
+            !from_roster) {
             diag_error(r->d, end ? end->loc : start->loc,
                        "'%s' ends in %04d-%02d, before it starts in %04d-%02d", m->name,
                        m->active_to / 100, m->active_to % 100, m->active_from / 100,
                        m->active_from % 100);
-            diag_note_plain(r->d, "a member is active from its start month to its end month, "
-                                  "both included (a child inherits its parent's)");
+            diag_note_plain(r->d, "%s", active_hint);
         }
     }
 }
