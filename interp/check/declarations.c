@@ -385,8 +385,11 @@ static void check_notes(R *r, const Node *rv, const Node *it)
 }
 
 /* The key of a review item shown once per review ("status revenue"), or
- * NULL for an item that may repeat. */
-static const char *review_item_key(R *r, const Node *it)
+ * NULL for an item that may repeat.  A reforecast's key names the period
+ * it is shown by, written or not (statements.c, forecast_cadence: a
+ * half-yearly review's by half, any other's by quarter), so that
+ * `reforecast revenue` and `reforecast revenue by quarter` meet. */
+static const char *review_item_key(R *r, const Node *rv, const Node *it)
 {
     const char *what = it->kind == N_STATUS          ? "status"
                        : it->kind == N_USE_SCORECARD ? "scorecard"
@@ -399,8 +402,11 @@ static const char *review_item_key(R *r, const Node *it)
         return "flag deviation";
     if (!what || !it->name)
         return NULL;
-    if (it->kind == N_REFORECAST && it->a)
-        return arena_printf(&r->s->arena, "%s %s by %s", what, it->name, it->a->name);
+    if (it->kind == N_REFORECAST)
+        return arena_printf(&r->s->arena, "%s %s by %s", what, it->name,
+                            it->a                           ? it->a->name
+                            : strcmp(rv->name, "half") == 0 ? "half"
+                                                            : "quarter");
     return arena_printf(&r->s->arena, "%s %s", what, it->name);
 }
 
@@ -408,7 +414,7 @@ static const char *review_item_key(R *r, const Node *it)
  * show two rows that disagree). */
 static void review_item_once(R *r, const Node *rv, Node *it, StrMap *seen)
 {
-    const char *key = review_item_key(r, it);
+    const char *key = review_item_key(r, rv, it);
     if (key)
         item_once(r, seen, it, key, arena_printf(&r->s->arena, "review %s", rv->name),
                   it->kind == N_FLAG ? "first given here; one flag deviation applies to every "
@@ -416,6 +422,9 @@ static void review_item_once(R *r, const Node *rv, Node *it, StrMap *seen)
                   : it->kind == N_RANK
                       ? "first given here; a scorecard is ranked once a review: one item takes "
                         "both parts (rank CARD within LEVEL bottom P%)"
+                  : it->kind == N_REFORECAST
+                      ? "first given here; a review shows each item once (a reforecast without "
+                        "'by' is shown by quarter, a half-yearly review's by half)"
                       : "first given here; a review shows each item once");
 }
 
