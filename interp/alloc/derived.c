@@ -325,25 +325,26 @@ static const Num *kept_sums(Alloc *X, int last)
     Num **slot = &X->run_sums[last + 1];
     if (*slot)
         return *slot;
-    size_t n = 1;
+    size_t n = 1; /* an axis without leaves counts one, as in ncells */
     for (int j = 0; !whole && j <= last; j++)
-        n *= X->ax[j].nleaves;
+        n *= X->ax[j].nleaves ? X->ax[j].nleaves : 1;
     int from = last + 1; /* the finest kept array's last axis, else the cells */
     while (from < X->nax && !X->run_sums[from + 1])
         from++;
     const Num *in = from < X->nax ? X->run_sums[from + 1] : X->exact;
     size_t nin = from < X->nax ? 1 : X->ncells;
     for (int j = 0; from < X->nax && j <= from; j++)
-        nin *= X->ax[j].nleaves;
+        nin *= X->ax[j].nleaves ? X->ax[j].nleaves : 1;
     Num *out = whole ? NULL : xcalloc(n + 1, sizeof *out);
-    size_t per = whole ? nin : n ? nin / n : 0;
+    size_t per = whole ? nin : nin / n;
     unsigned __int128 total = 0;
     bool safe = true;
     for (size_t r = 0, k = 0; safe && r < (whole ? 1 : n); r++) {
         Num acc = NUM_ZERO;
         for (size_t e = k + per; safe && k < e; k++) {
             safe = X->sums_safe || add_magnitude(&total, in[k].v);
-            acc.v += in[k].v; /* no overflow while safe */
+            if (safe)
+                acc.v += in[k].v; /* no overflow while safe */
         }
         if (out)
             out[r] = acc;

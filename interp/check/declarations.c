@@ -386,8 +386,7 @@ static void check_notes(R *r, const Node *rv, const Node *it)
 
 /* The key of a review item shown once per review ("status revenue"), or
  * NULL for an item that may repeat.  A reforecast's key names the period
- * it is shown by, written or not (statements.c, forecast_cadence: a
- * half-yearly review's by half, any other's by quarter), so that
+ * it is shown by, written or not (sym_reforecast_period), so that
  * `reforecast revenue` and `reforecast revenue by quarter` meet. */
 static const char *review_item_key(R *r, const Node *rv, const Node *it)
 {
@@ -402,11 +401,11 @@ static const char *review_item_key(R *r, const Node *rv, const Node *it)
         return "flag deviation";
     if (!what || !it->name)
         return NULL;
-    if (it->kind == N_REFORECAST)
+    if (it->kind == N_REFORECAST) {
+        Cadence c = sym_reforecast_period(it->a, rv->name);
         return arena_printf(&r->s->arena, "%s %s by %s", what, it->name,
-                            it->a                           ? it->a->name
-                            : strcmp(rv->name, "half") == 0 ? "half"
-                                                            : "quarter");
+                            (int)c >= 0 ? sym_period_words[c] : it->a->name);
+    }
     return arena_printf(&r->s->arena, "%s %s", what, it->name);
 }
 
@@ -445,7 +444,8 @@ static void check_review(R *r, Node *n)
             rs_check_run_flag(r, n, it);
         else
             check_review_item(r, it);
-        review_item_once(r, n, it, &seen);
+        if (strcmp(n->name, "weekly") != 0 || it->kind == N_STATUS || it->kind == N_FLAG)
+            review_item_once(r, n, it, &seen); /* a weekly review refuses the others */
     }
     strmap_free(&seen);
 }

@@ -852,15 +852,10 @@ static void forecast_cols(const Stmt *st, Cadence c, ForecastCols *fc)
     }
 }
 
-/* The cadence a reforecast is shown by: the one written (`by quarter`),
- * else its review's when that is quarterly or half-yearly, else quarterly
- * (a monthly review's eleven months would not fit a terminal). */
+/* The cadence a reforecast is shown by (sym_reforecast_period). */
 static Cadence forecast_cadence(const Node *period, const Node *rv)
 {
-    if (period)
-        return (Cadence)sym_word_index(sym_period_words, period->name);
-    int c = rv ? ms_cadence(rv->name) : -1;
-    return c == CAD_HALF ? CAD_HALF : CAD_QUARTERLY;
+    return sym_reforecast_period(period, rv ? rv->name : NULL);
 }
 
 /* What the sheet adds up, and what its note counts: members above their

@@ -158,6 +158,11 @@ extern const char *const *const sym_word_lists[];
 int sym_word_index(const char *const *words, const char *name);
 /* The number of words in a NULL-terminated list. */
 int sym_word_count(const char *const *words);
+/* The period a review's `reforecast METRIC [by PERIOD]` is shown by: the
+ * one written (-1 when it is no period word), else by half in a
+ * half-yearly review and by quarter in any other (a monthly review's
+ * eleven months would not fit a terminal). */
+Cadence sym_reforecast_period(const Node *by, const char *review);
 
 /* N_NAME.op of a name the checker bound to the builtin working_days (no
  * let, metric or parameter of that name). */

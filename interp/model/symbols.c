@@ -38,6 +38,13 @@ int sym_word_index(const char *const *words, const char *name)
     return -1;
 }
 
+Cadence sym_reforecast_period(const Node *by, const char *review)
+{
+    if (by)
+        return (Cadence)sym_word_index(sym_period_words, by->name);
+    return review && strcmp(review, sym_cadence_names[CAD_HALF]) == 0 ? CAD_HALF : CAD_QUARTERLY;
+}
+
 int sym_word_count(const char *const *words)
 {
     int n = 0;
