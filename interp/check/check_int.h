@@ -116,6 +116,8 @@ void rs_check_week_splits(R *r);
 /* A weekly review's items: status (of money and count metrics) and flag
  * deviation only; every other item is an error at it. */
 void rs_check_weekly_review(R *r, const Node *n);
+/* Whether a weekly review takes the item: status, flag deviation, notes. */
+bool rs_weekly_item(const Node *it);
 int rs_month_of(const Member *m);
 /* Reports cyclic definitions, with each edge; sets the lets' constant
  * values (cycles.c). */

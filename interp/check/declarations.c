@@ -444,7 +444,7 @@ static void check_review(R *r, Node *n)
             rs_check_run_flag(r, n, it);
         else
             check_review_item(r, it);
-        if (strcmp(n->name, "weekly") != 0 || it->kind == N_STATUS || it->kind == N_FLAG)
+        if (strcmp(n->name, "weekly") != 0 || rs_weekly_item(it))
             review_item_once(r, n, it, &seen); /* a weekly review refuses the others */
     }
     strmap_free(&seen);

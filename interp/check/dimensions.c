@@ -109,36 +109,30 @@ static Member *roster_find(R *r, RosterReader *rr, Dim *d, int l, const char *na
     return m;
 }
 
-/* A roster's `start` or `end` must be a month, as in the plan (empty: no
- * limit); else an error at the field. */
-static void roster_month(RosterReader *rr, int i, const char *name, const char *text)
-{
-    if (strcmp(name, "start") != 0 && strcmp(name, "end") != 0)
-        return;
-    if (*text && !cal_parse_ym(text, strlen(text)))
-        roster_attr_error(rr, i, "'%s' must be a month such as 2027-05, got '%s'", name, text);
-}
-
 static const char active_hint[] = "a member is active from its start month to its end month, "
                                   "both included (a child inherits its parent's)";
 
-/* A roster row's own `start` and `end` (months): an end before the start
- * is reported at the row's `end` field (rs_activity leaves it). */
-static void roster_active(R *r, RosterReader *rr, const Member *m, const char *const *name,
-                          const char *const *text, int n)
+/* A roster row's `start` and `end` (columns col[0] and col[1], -1 when
+ * there is none): each a month, as in the plan (empty: no limit), and the
+ * end not before the start; else an error at the field (rs_activity
+ * leaves a roster row's own dates to this). */
+static void roster_months(R *r, RosterReader *rr, const Member *m, const int *col,
+                          const char *const *text)
 {
-    int from = 0, to = 0, end = -1;
-    for (int i = 0; i < n; i++)
-        if (strcmp(name[i], "start") == 0) {
-            from = cal_parse_ym(text[i], strlen(text[i]));
-        } else if (strcmp(name[i], "end") == 0) {
-            to = cal_parse_ym(text[i], strlen(text[i]));
-            end = i;
-        }
-    if (!from || !to || from <= to)
+    static const char *const word[2] = {"start", "end"};
+    int ym[2] = {0, 0};
+    int first = col[1] >= 0 && (col[0] < 0 || col[1] < col[0]); /* in column order */
+    for (int j = 0; j < 2; j++) {
+        int k = j ? !first : first;
+        const char *t = col[k] >= 0 ? text[col[k]] : "";
+        if (*t && !(ym[k] = cal_parse_ym(t, strlen(t))))
+            roster_attr_error(rr, col[k], "'%s' must be a month such as 2027-05, got '%s'", word[k],
+                              t);
+    }
+    if (!ym[0] || !ym[1] || ym[0] <= ym[1])
         return;
-    roster_attr_error(rr, end, "'%s' ends in %04d-%02d, before it starts in %04d-%02d", m->name,
-                      to / 100, to % 100, from / 100, from % 100);
+    roster_attr_error(rr, col[1], "'%s' ends in %04d-%02d, before it starts in %04d-%02d", m->name,
+                      ym[1] / 100, ym[1] % 100, ym[0] / 100, ym[0] % 100);
     diag_note_plain(r->d, "%s", active_hint);
 }
 
@@ -197,8 +191,14 @@ static void roster_members(R *r, Dim *d, Node *decl)
     int nattrs;
     const char *const *names = roster_attr_names(rr, &nattrs);
     const char **attr = xcalloc((size_t)nattrs + 1, sizeof *attr);
-    for (int i = 0; i < nattrs; i++)
+    int months[2] = {-1, -1}; /* the start and end columns */
+    for (int i = 0; i < nattrs; i++) {
         attr[i] = arena_strdup(&r->s->arena, names[i]);
+        if (strcmp(attr[i], "start") == 0)
+            months[0] = i;
+        else if (strcmp(attr[i], "end") == 0)
+            months[1] = i;
+    }
     Loc at = decl->c->loc;
     RosterRow row;
     RosterRun run = {d, xcalloc((size_t)d->nlevels, sizeof(char *)),
@@ -210,11 +210,9 @@ static void roster_members(R *r, Dim *d, Node *decl)
                 break;
         if (!m)
             break;
-        for (int i = 0; i < nattrs; i++) {
-            roster_month(rr, i, attr[i], row.attr[i]);
+        roster_months(r, rr, m, months, row.attr);
+        for (int i = 0; i < nattrs; i++)
             add_attr(r, m, attr[i], NULL, arena_strdup(&r->s->arena, row.attr[i]), at);
-        }
-        roster_active(r, rr, m, attr, row.attr, nattrs);
     }
     free(attr);
     for (int l = 0; l < d->nlevels; l++)
@@ -361,7 +359,7 @@ void rs_activity(R *r, Dim *d)
                 m->active_to = sym_attr_month(a);
             }
         }
-        bool from_roster = start && end && !start->value && !end->value; /* roster_active */
+        bool from_roster = start && end && !start->value && !end->value; /* roster_months */
         if (m->active_from && m->active_to && m->active_from > m->active_to && (start || end) &&
             !from_roster) {
             diag_error(r->d, end ? end->loc : start->loc,

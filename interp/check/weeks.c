@@ -325,14 +325,17 @@ static void weekly_status(R *r, const Node *it)
     diag_note_plain(r->d, "review it monthly: 'review monthly { status %s }'", it->name);
 }
 
+bool rs_weekly_item(const Node *it)
+{
+    return it->kind == N_STATUS || it->kind == N_FLAG || it->kind == N_NOTES;
+}
+
 void rs_check_weekly_review(R *r, const Node *n)
 {
     for (const Node *it = n->a; it; it = it->next) {
-        if (it->kind == N_STATUS) {
+        if (it->kind == N_STATUS)
             weekly_status(r, it);
-            continue;
-        }
-        if (it->kind == N_FLAG || it->kind == N_NOTES)
+        if (rs_weekly_item(it))
             continue;
         const char *what = it->kind == N_NOTES ? "notes" : ast_kind_name(it->kind);
         diag_error(r->d, it->loc,
