@@ -90,10 +90,11 @@ typedef struct {
 #define AMBIGUOUS (-2)
 
 typedef struct {
-    LEntry *e;         /* mask + 1 slots, at most two thirds full */
+    LEntry *e;         /* mask + 1 slots, at most a third full */
     uint64_t *b;       /* the second of each slot's key_words */
     const char **keys; /* the key of each slot (for longer keys and suggestions) */
     size_t mask;
+    int shift; /* 64 - log2(mask + 1): a hash's high bits index the table */
 } LevelMap;
 
 /* A member's place in its tree, kept compact for the per-row path. */

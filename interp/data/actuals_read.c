@@ -97,10 +97,8 @@ static inline uint64_t key_hash(const char *s, size_t n, uint64_t a, uint64_t b)
     uint64_t h = (a ^ (n * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
     for (size_t i = 8; i + 8 < n; i += 8) /* the middle of a long key */
         h = (h ^ (h >> 29) ^ load64(s + i)) * 0xBF58476D1CE4E5B9ull;
-    h = (h ^ (h >> 31) ^ b) * 0x94D049BB133111EBull;
-    h ^= h >> 32; /* the products' high bits reach the low bits the table uses */
-    h *= 0xD6E8FEB86659FD93ull;
-    return h ^ (h >> 29);
+    h = (h ^ (h >> 32) ^ b) * 0x94D049BB133111EBull;
+    return h; /* the table takes its high bits, which every input bit reaches */
 }
 
 /* The slot of s[0..n) (n > 0), or of the empty slot where it would go. */
@@ -109,7 +107,7 @@ static inline __attribute__((always_inline)) size_t map_slot(const LevelMap *lm,
 {
     uint64_t a, b;
     key_words(s, n, &a, &b);
-    size_t i = key_hash(s, n, a, b) & lm->mask;
+    size_t i = (size_t)(key_hash(s, n, a, b) >> lm->shift);
     for (;; i = (i + 1) & lm->mask) {
         const LEntry *e = &lm->e[i];
         if (!e->len || (e->a == a && (e->len & LEN_MASK) == n &&
@@ -153,12 +151,13 @@ LevelMap *ac_level_map(Actuals *a, const Dim *d, int dim, int depth)
         const Member *m = d->members[k];
         keys += m->depth == depth ? 1 + (m->label != NULL) : 0;
     }
-    while (cap < keys + keys / 2) /* at most two thirds full */
+    while (cap < 3 * keys) /* at most a third full */
         cap *= 2;
     lm->e = xcalloc(cap, sizeof *lm->e);
     lm->b = xcalloc(cap, sizeof *lm->b);
     lm->keys = xcalloc(cap, sizeof *lm->keys);
     lm->mask = cap - 1;
+    lm->shift = 64 - __builtin_ctzll(cap);
     for (int pass = 0; pass < 2; pass++)
         for (size_t k = 0; k < a->nmem[dim]; k++) {
             Member *m = d->members[k];

@@ -115,11 +115,11 @@ void eval_free(Eval *e)
 
 static Value num_value(Num n)
 {
-    return (Value){V_NUM, n, NULL};
+    return (Value){.kind = V_NUM, .num = n, .str = NULL};
 }
 static Value bool_value(bool b)
 {
-    return (Value){V_BOOL, b ? NUM_ONE : NUM_ZERO, NULL};
+    return (Value){.kind = V_BOOL, .num = b ? NUM_ONE : NUM_ZERO, .str = NULL};
 }
 
 NOINLINE static int fault(Eval *e, const Node *at, NumStatus st, Num a, Num b)
@@ -150,8 +150,8 @@ NOINLINE static Value text_value(const char *t)
         return num_value(neg ? num_neg(n) : n);
     int ym = cal_parse_ym(t, len);
     if (ym)
-        return (Value){V_MONTH, num_from_int(ym), NULL};
-    return (Value){V_STR, NUM_ZERO, t};
+        return (Value){.kind = V_MONTH, .num = num_from_int(ym), .str = NULL};
+    return (Value){.kind = V_STR, .num = NUM_ZERO, .str = t};
 }
 
 NOINLINE static int eval_let(Eval *e, const Node *let, Value *out)
@@ -634,11 +634,11 @@ static int eval_node(Eval *e, const Frame *f, const Node *n, Value *out)
         *out = num_value(n->num);
         return 0;
     case N_STR:
-        *out = (Value){V_STR, NUM_ZERO, n->str};
+        *out = (Value){.kind = V_STR, .num = NUM_ZERO, .str = n->str};
         return 0;
     case N_MONTH:
     case N_DATE:
-        *out = (Value){V_MONTH, n->num, NULL};
+        *out = (Value){.kind = V_MONTH, .num = n->num, .str = NULL};
         return 0;
     case N_NAME:
         return eval_name(e, f, n, out);

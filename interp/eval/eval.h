@@ -42,10 +42,10 @@
 
 typedef enum { V_NUM, V_BOOL, V_STR, V_MONTH } ValKind;
 
-typedef struct {
-    ValKind kind;
+typedef struct {     /* 32 bytes: the kind after the pointer, not before the Num's alignment */
     Num num;         /* V_NUM; V_BOOL: 0 or 1; V_MONTH: year*100+month */
     const char *str; /* V_STR */
+    ValKind kind;
 } Value;
 
 typedef struct Frame {

@@ -86,7 +86,7 @@ int eval_members(Eval *e, const Frame *f, const Node *call, Value *out)
             return diag_arith_fault(e->d, call->loc, st, sum, v);
         n += k;
     }
-    *out = (Value){V_NUM, count ? num_from_int(n) : sum, NULL};
+    *out = (Value){.kind = V_NUM, .num = count ? num_from_int(n) : sum, .str = NULL};
     if (strcmp(call->name, "avg") != 0)
         return 0;
     if (n == 0) {

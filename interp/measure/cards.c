@@ -91,9 +91,9 @@ int ms_card_value(Measure *ms, const Node *n, const Member *m, const Period *pd,
         for (i = 0; i < r->nmem && r->mem[i] != m; i++)
             ;
     bool have = i < r->nmem && r->in[i] && !r->total_na[i];
-    *out = (Value){V_NUM, NUM_ZERO, NULL};
+    *out = (Value){.kind = V_NUM, .num = NUM_ZERO, .str = NULL};
     if (strcmp(n->name, "rating") == 0)
-        *out = (Value){V_STR, NUM_ZERO, have ? r->rating[i] : ""};
+        *out = (Value){.kind = V_STR, .num = NUM_ZERO, .str = have ? r->rating[i] : ""};
     else if (have && strcmp(n->name, "score") == 0) /* as the scorecard shows it */
         num_round(r->total[i], score_step(), NUM_HALF_UP, &out->num);
     else if (have)

@@ -27,7 +27,7 @@ typedef struct {
     const Node *given; /* CX_EXAMPLE: list of N_ENTRY */
 } Cx;
 
-static const Value ZERO_VALUE = {V_NUM, {0}, NULL};
+static const Value ZERO_VALUE = {.kind = V_NUM, .num = {0}, .str = NULL};
 
 static int line_index(const Node *lines, const char *name)
 {
@@ -137,7 +137,7 @@ static int example_attainment(Measure *ms, const Cx *cx, const Node *call, Value
     if (given_field(ms, cx, call, a1->name, "target", &t) < 0 ||
         given_field(ms, cx, call, a1->name, "actual", &a) < 0)
         return -1;
-    *out = (Value){V_NUM, NUM_ZERO, NULL};
+    *out = (Value){.kind = V_NUM, .num = NUM_ZERO, .str = NULL};
     ms_ratio(metric, t, a, ms_default_cap(), &out->num); /* n/a: 0 */
     return 0;
 }
@@ -179,7 +179,7 @@ static int example_field(Measure *ms, const Cx *cx, const Node *n, Value *out)
         Num v;
         if (given_field(ms, cx, n, metric, f + 4, &v) < 0)
             return -1;
-        *out = (Value){V_NUM, v, NULL};
+        *out = (Value){.kind = V_NUM, .num = v, .str = NULL};
         return 0;
     }
     int rc = derive_field(ms, cx, n, out);
