@@ -31,9 +31,45 @@ static const int64_t pow10_tab[13] = {
     1,        10,        100,        1000,        10000,        100000,       1000000,
     10000000, 100000000, 1000000000, 10000000000, 100000000000, 1000000000000};
 
+/* The 1..8 bytes p[0..m) as one word, p[0] in its byte 8 - m and p[m - 1]
+ * in its byte 7 (the text's order, right-aligned), the bytes below '0':
+ * the digits of the text with leading zeros.  Loads only inside p[0..m). */
+static inline uint64_t right_aligned(const unsigned char *p, size_t m)
+{
+    uint32_t lo, hi;
+    if (m < 4) {
+        uint64_t w = 0x3030303030303030ull;
+        for (size_t i = 0; i < m; i++)
+            w = w >> 8 | (uint64_t)p[i] << 56;
+        return w;
+    }
+    memcpy(&lo, p, 4);
+    memcpy(&hi, p + m - 4, 4);
+    unsigned pad = (unsigned)(8 - m) * 8;
+    uint64_t zeros = pad ? 0x3030303030303030ull >> (64 - pad) : 0;
+    return (uint64_t)hi << 32 | (uint64_t)lo << pad | zeros;
+}
+
+/* The value of a word of 8 ASCII digits, the first in byte 0 (false when
+ * some byte is no digit). */
+static inline bool eight_digits(uint64_t w, uint64_t *out)
+{
+    uint64_t d = w - 0x3030303030303030ull;
+    if ((w & 0xF0F0F0F0F0F0F0F0ull) != 0x3030303030303030ull ||
+        ((d + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) != 0)
+        return false;
+    d = d * 10 + (d >> 8); /* each byte pair: its two digits' value in its low byte */
+    d = ((d & 0x000000FF000000FFull) * (100 + (1000000ull << 32)) +
+         ((d >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32))) >>
+        32;
+    *out = d;
+    return true;
+}
+
 /* A plain decimal ("-1234.56": at most 18 digits, at most 12 after the
  * point, nothing else) as a Num's scaled value; false for anything else.
- * One pass over the bytes: the point is noted, not looked for. */
+ * Up to 8 bytes after the sign are read as one word (no loop, no branch
+ * on the length); longer ones in one pass over the bytes. */
 static inline bool fast_decimal(const char *s, size_t n, __int128 *out)
 {
     size_t neg = s[0] == '-';
@@ -42,20 +78,36 @@ static inline bool fast_decimal(const char *s, size_t n, __int128 *out)
     const unsigned char *p = (const unsigned char *)s + neg, *e = (const unsigned char *)s + n;
     const unsigned char *dot = NULL;
     uint64_t v = 0;
-    for (; p < e; p++) {
-        unsigned d = (unsigned)*p - '0';
-        if (__builtin_expect(d <= 9, 1))
-            v = v * 10 + d;
-        else if (*p == '.' && !dot)
-            dot = p;
-        else
+    size_t nf = 0, m = n - neg;
+    if (m <= 8) {
+        uint64_t w = right_aligned(p, m), z = w ^ 0x2E2E2E2E2E2E2E2Eull;
+        uint64_t dots = ~(((z & 0x7F7F7F7F7F7F7F7Full) + 0x7F7F7F7F7F7F7F7Full) | z) &
+                        0x8080808080808080ull; /* the high bit of each '.' byte */
+        if (dots) {
+            unsigned k = (unsigned)__builtin_ctzll(dots) / 8; /* the first point's byte */
+            if ((dots & (dots - 1)) || k == 8 - m || k == 7)
+                return false; /* two points, or one first or last */
+            uint64_t below = ((uint64_t)1 << (8 * k)) - 1;
+            w = (w & ~below & ~((uint64_t)0xFF << (8 * k))) | (w & below) << 8 | 0x30;
+            nf = 7 - k;
+        }
+        if (!eight_digits(w, &v))
             return false;
-    }
-    size_t nf = 0;
-    if (dot) { /* a point between digits, then 1 to 12 digits */
-        nf = (size_t)(e - dot - 1);
-        if (dot == (const unsigned char *)s + neg || nf < 1 || nf > 12)
-            return false;
+    } else {
+        for (; p < e; p++) {
+            unsigned d = (unsigned)*p - '0';
+            if (__builtin_expect(d <= 9, 1))
+                v = v * 10 + d;
+            else if (*p == '.' && !dot)
+                dot = p;
+            else
+                return false;
+        }
+        if (dot) { /* a point between digits, then 1 to 12 digits */
+            nf = (size_t)(e - dot - 1);
+            if (dot == (const unsigned char *)s + neg || nf < 1 || nf > 12)
+                return false;
+        }
     }
     __int128 x = (__int128)v * pow10_tab[12 - nf];
     *out = neg ? -x : x;

@@ -399,6 +399,21 @@ static inline uint64_t mask64(const unsigned char *s, char a, char b, char c, ch
     return m0 | m1 << 16 | m2 << 32 | m3 << 48;
 }
 
+/* Bit i set when s[i] < 0x2D or s[i] >= 0x80 (one signed compare per 16
+ * bytes): every byte that may end or change an unquoted field, and also
+ * space, '!', '#' to '+' and the other control characters, which the scan
+ * steps over. */
+static inline uint64_t below_comma64(const unsigned char *s)
+{
+    const __m128i lim = _mm_set1_epi8(0x2D);
+    const __m128i *p = (const __m128i *)(const void *)s;
+    uint64_t m0 = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_loadu_si128(p), lim));
+    uint64_t m1 = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_loadu_si128(p + 1), lim));
+    uint64_t m2 = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_loadu_si128(p + 2), lim));
+    uint64_t m3 = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_loadu_si128(p + 3), lim));
+    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+}
+
 /* Bit i set when s[i] == c. */
 static inline uint64_t eq64(const unsigned char *s, char c)
 {
@@ -433,10 +448,15 @@ static inline uint64_t eq64(const unsigned char *s, char c)
 #endif
 
 /* Bit i set when s[i] may end or change an unquoted field: , \n \r " NUL or a
- * non-ASCII byte.  Reads s[0..63]. */
+ * non-ASCII byte; with SSE2 also some other bytes below ',' (see
+ * below_comma64), which scan_record steps over.  Reads s[0..63]. */
 static inline uint64_t mask_plain(const unsigned char *s)
 {
+#ifdef CSV_SSE2
+    return below_comma64(s);
+#else
     return mask64(s, ',', '\n', '\r', '"');
+#endif
 }
 
 /* Same inside quotes: " \n NUL or a non-ASCII byte (\n only to count lines). */
@@ -864,6 +884,9 @@ static long scan_record(CsvReader *r, RecState *st, unsigned char **term, unsign
             }
             fstart = base = q + 1;
             RELOAD();
+            continue;
+        } else if (c != '\r' && c != 0) { /* a byte mask_plain takes as well */
+            m &= m - 1;
             continue;
         } else {
             int o = other_byte(r, q, fstart, rec, end);

@@ -429,6 +429,63 @@ static void test_contradiction(void **state)
     done(t);
 }
 
+/* The fast path reads a plain decimal of up to 8 bytes after its sign as
+ * one word: every place of the point in texts of 1 to 10 bytes, with and
+ * without '-', adds up to what num_parse makes of each text, and a text
+ * with a point first, last or twice, or another byte, is a bad number. */
+static void test_plain_decimals_every_point(void **state)
+{
+    (void)state;
+    static const char digits[] = "9081726354";
+    char *csv = NULL, text[16];
+    size_t len = 0;
+    FILE *f = open_memstream(&csv, &len);
+    fputs("date,rep,revenue\n", f);
+    Num want = NUM_ZERO;
+    long rows = 0;
+    for (int n = 1; n <= 10; n++)
+        for (int point = 0; point < n; point++) /* 0: none; else digits before it */
+            for (int neg = 0; neg < 2; neg++) {
+                int k = 0;
+                if (neg)
+                    text[k++] = '-';
+                for (int i = 0; i < n; i++) {
+                    if (point && i == point)
+                        text[k++] = '.';
+                    text[k++] = digits[(i * 7 + n + point + 3 * neg) % 10];
+                }
+                text[k] = 0;
+                Num v;
+                assert_int_equal(num_parse(text + neg, strlen(text + neg), &v), NUM_OK);
+                assert_int_equal(num_add(want, neg ? num_neg(v) : v, &want), NUM_OK);
+                fprintf(f, "2027-03-05,zhang,%s\n", text);
+                rows++;
+            }
+    fclose(f);
+    tmpdir_write("a.csv", csv);
+    free(csv);
+    T *t = load("actuals \"a.csv\"\n");
+    assert_non_null(t->a);
+    char buf[NUM_BUFSZ];
+    assert_sum(t, "revenue", "zhang", 1, 1, num_str(want, buf));
+    assert_int_equal(count_of(t, "revenue", "zhang", 1, 1), rows);
+    done(t);
+
+    static const char *const bad[] = {".5",   "5.",    "-.5",  "1.2.3", "12..3",   "-",
+                                      "1-2",  "12 3",  "+5",   "1a",    "1234567.", ".1234567",
+                                      "1.2.", "--1",   "1/2",  "12:30", "1234567a", "a1234567"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char row[64], msg[64];
+        snprintf(row, sizeof row, "date,rep,revenue\n2027-03-05,zhang,%s\n", bad[i]);
+        tmpdir_write("b.csv", row);
+        t = load("actuals \"b.csv\"\n");
+        snprintf(msg, sizeof msg, "bad number '%s'", bad[i]);
+        if (!find_diag(t, msg))
+            fail_msg("'%s' was not refused", bad[i]);
+        done(t);
+    }
+}
+
 static void test_bad_values_positions(void **state)
 {
     (void)state;
@@ -1061,6 +1118,7 @@ int main(void)
         cmocka_unit_test(test_unknown_member),
         cmocka_unit_test(test_lenient),
         cmocka_unit_test(test_contradiction),
+        cmocka_unit_test(test_plain_decimals_every_point),
         cmocka_unit_test(test_bad_values_positions),
         cmocka_unit_test(test_error_cap),
         cmocka_unit_test(test_csv_errors),

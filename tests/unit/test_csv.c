@@ -559,7 +559,8 @@ static uint32_t rnd(uint32_t n)
 static void random_field(Text *raw, Text *csv)
 {
     static const char *const atoms[] = {"a",  "7",    " ",    ",", "\"", "\n",
-                                        "\r", "\r\n", "华北", "😀", "é",  "x.y"};
+                                        "\r", "\r\n", "华北", "😀", "é",  "x.y",
+                                        "\t !#$%&'()*+", "\x01\x0b\x0c\x1f-/"};
     Text v = {NULL, 0, 0};
     size_t n = rnd(4) == 0 ? 0 : rnd(8) + (rnd(20) == 0 ? 150 : 0);
     puts_(&v, "");
