@@ -162,17 +162,17 @@ typedef enum { SHOW_METRIC, SHOW_SCORECARD, SHOW_INCENTIVE, SHOW_REVIEW, SHOW_RE
 const char *ast_show_word(int op);
 
 typedef struct Node Node;
-struct Node {
-    NodeKind kind;
-    int op;
-    int flags;    /* expressions: the Kind (model/model.h) the checker found, 0 before;
-                     a derived metric: the Kind of its expression */
-    int depth;    /* expression nesting, bounded by the parser */
-    Loc loc;      /* the whole construct */
-    Loc name_loc; /* the name, when there is one */
+struct Node { /* 128 bytes: the Num first, the small fields in one word */
+    Num num;
+    NodeKind kind : 8;
+    int op : 16;   /* the small codes above (OP_*, SHOW_*, ...) */
+    int flags : 8; /* expressions: the Kind (model/model.h) the checker found, 0 before;
+                      a derived metric: the Kind of its expression */
+    int depth;     /* expression nesting, bounded by the parser */
+    Loc loc;       /* the whole construct */
+    Loc name_loc;  /* the name, when there is one */
     const char *name;
     const char *str;
-    Num num;
     Node *a, *b, *c, *d;
     Node *next;
 };
