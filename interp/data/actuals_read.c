@@ -76,7 +76,6 @@ static inline bool fast_decimal(const char *s, size_t n, __int128 *out)
     if (n - neg - 1 > 18) /* 1..19 bytes after the sign */
         return false;
     const unsigned char *p = (const unsigned char *)s + neg, *e = (const unsigned char *)s + n;
-    const unsigned char *dot = NULL;
     uint64_t v = 0;
     size_t nf = 0, m = n - neg;
     if (m <= 8) {
@@ -94,6 +93,7 @@ static inline bool fast_decimal(const char *s, size_t n, __int128 *out)
         if (!eight_digits(w, &v))
             return false;
     } else {
+        const unsigned char *dot = NULL;
         for (; p < e; p++) {
             unsigned d = (unsigned)*p - '0';
             if (__builtin_expect(d <= 9, 1))

@@ -378,25 +378,39 @@ static int start(CsvReader *r)
 /* ---- scanning ---- */
 
 #ifdef CSV_SSE2
-/* Bit i set when byte i of v equals a, b, c, d or NUL, or is non-ASCII. */
-static inline uint32_t mask16(__m128i v, __m128i a, __m128i b, __m128i c, __m128i d)
+/* A 64-byte mask is made from four 16-byte lanes; the loops over them are
+ * unrolled (the pragma, which GCC and Clang read: the scan makes a mask for
+ * every 64 bytes, and GCC -O2 leaves these loops rolled, 3% of W1's CPU). */
+
+/* The 16 bytes at s + 16 * i. */
+static inline __m128i lane(const unsigned char *s, int i)
 {
-    __m128i x = _mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b));
-    __m128i y = _mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, d));
-    x = _mm_or_si128(_mm_or_si128(x, y), _mm_or_si128(_mm_cmpeq_epi8(v, _mm_setzero_si128()), v));
-    return (uint32_t)_mm_movemask_epi8(x);
+    return _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * i));
 }
 
+/* Lane i's 16-bit mask (the high bit of each byte of x) in its place of a
+ * 64-byte mask. */
+static inline uint64_t lane_bits(__m128i x, int i)
+{
+    return (uint64_t)(uint32_t)_mm_movemask_epi8(x) << (16 * i);
+}
+
+/* Bit i set when s[i] equals a, b, c, d or NUL, or is non-ASCII. */
 static inline uint64_t mask64(const unsigned char *s, char a, char b, char c, char d)
 {
     const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
     const __m128i vc = _mm_set1_epi8(c), vd = _mm_set1_epi8(d);
-    const __m128i *p = (const __m128i *)(const void *)s;
-    uint64_t m0 = mask16(_mm_loadu_si128(p), va, vb, vc, vd);
-    uint64_t m1 = mask16(_mm_loadu_si128(p + 1), va, vb, vc, vd);
-    uint64_t m2 = mask16(_mm_loadu_si128(p + 2), va, vb, vc, vd);
-    uint64_t m3 = mask16(_mm_loadu_si128(p + 3), va, vb, vc, vd);
-    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+    uint64_t m = 0;
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; i++) {
+        __m128i v = lane(s, i);
+        __m128i x = _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb));
+        __m128i y = _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd));
+        x = _mm_or_si128(_mm_or_si128(x, y),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_setzero_si128()), v));
+        m |= lane_bits(x, i);
+    }
+    return m;
 }
 
 /* Bit i set when s[i] < 0x2D or s[i] >= 0x80 (one signed compare per 16
@@ -406,24 +420,22 @@ static inline uint64_t mask64(const unsigned char *s, char a, char b, char c, ch
 static inline uint64_t below_comma64(const unsigned char *s)
 {
     const __m128i lim = _mm_set1_epi8(0x2D);
-    const __m128i *p = (const __m128i *)(const void *)s;
-    uint64_t m0 = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_loadu_si128(p), lim));
-    uint64_t m1 = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_loadu_si128(p + 1), lim));
-    uint64_t m2 = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_loadu_si128(p + 2), lim));
-    uint64_t m3 = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_loadu_si128(p + 3), lim));
-    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+    uint64_t m = 0;
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; i++)
+        m |= lane_bits(_mm_cmplt_epi8(lane(s, i), lim), i);
+    return m;
 }
 
 /* Bit i set when s[i] == c. */
 static inline uint64_t eq64(const unsigned char *s, char c)
 {
     const __m128i vc = _mm_set1_epi8(c);
-    const __m128i *p = (const __m128i *)(const void *)s;
-    uint64_t m0 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(p), vc));
-    uint64_t m1 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(p + 1), vc));
-    uint64_t m2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(p + 2), vc));
-    uint64_t m3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(p + 3), vc));
-    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+    uint64_t m = 0;
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; i++)
+        m |= lane_bits(_mm_cmpeq_epi8(lane(s, i), vc), i);
+    return m;
 }
 #else
 static inline uint64_t mask64(const unsigned char *s, char a, char b, char c, char d)

@@ -34,6 +34,7 @@ typedef enum {
     K_MONTH,
     K_MEMBER,
 } Kind;
+_Static_assert(K_MEMBER < 128, "a Node's flags hold a Kind in 8 bits");
 
 typedef struct Dim Dim;
 typedef struct Symbols Symbols;

@@ -176,6 +176,8 @@ struct Node { /* 128 bytes: the Num first, the small fields in one word */
     Node *a, *b, *c, *d;
     Node *next;
 };
+_Static_assert(N__COUNT <= 128, "a Node's kind has 8 bits");
+_Static_assert(OP__COUNT <= 32767, "a Node's op has 16 bits");
 
 const char *ast_kind_name(NodeKind k);
 /* The form of a split's spec node (one of the N_SPEC_ kinds). */
