@@ -59,37 +59,38 @@ struct ArenaBlock {
 
 #define ARENA_BLOCK 65536
 
-/* n bytes of a's current block (a new one when they do not fit), not zeroed. */
-static void *arena_take(Arena *a, size_t n)
+/* n bytes of the current block of chain *head (a new one when they do not
+ * fit), not zeroed, aligned to align (a power of two up to 16). */
+static void *arena_take(ArenaBlock **head, size_t n, size_t align)
 {
-    n = (n + 15) & ~(size_t)15;
-    ArenaBlock *b = a->head;
-    if (!b || b->cap - b->used < n) {
+    ArenaBlock *b = *head;
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->cap || b->cap - at < n) {
         size_t cap = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
         b = xmalloc(sizeof *b + cap);
         b->used = 0;
         b->cap = cap;
-        if (cap == n && a->head) { /* keep the current block for small requests */
-            b->next = a->head->next;
-            a->head->next = b;
+        if (cap == n && *head) { /* keep the current block for small requests */
+            b->next = (*head)->next;
+            (*head)->next = b;
         } else {
-            b->next = a->head;
-            a->head = b;
+            b->next = *head;
+            *head = b;
         }
+        at = 0;
     }
-    void *p = b->data + b->used;
-    b->used += n;
-    return p;
+    b->used = at + n;
+    return b->data + at;
 }
 
 void *arena_alloc(Arena *a, size_t n)
 {
-    return memset(arena_take(a, n), 0, n);
+    return memset(arena_take(&a->head, n, 16), 0, n);
 }
 
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
-    char *p = arena_take(a, n + 1);
+    char *p = arena_take(&a->text, n + 1, 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -112,15 +113,20 @@ char *arena_printf(Arena *a, const char *fmt, ...)
     return p;
 }
 
-void arena_free(Arena *a)
+static void free_chain(ArenaBlock *b)
 {
-    ArenaBlock *b = a->head;
     while (b) {
         ArenaBlock *next = b->next;
         free(b);
         b = next;
     }
-    a->head = NULL;
+}
+
+void arena_free(Arena *a)
+{
+    free_chain(a->head);
+    free_chain(a->text);
+    a->head = a->text = NULL;
 }
 
 static void buf_grow(Buf *b, size_t extra)
@@ -200,12 +206,16 @@ uint64_t hash_str(const char *s)
     return h;
 }
 
-static size_t strmap_slot(const StrMap *m, const char *key, uint32_t h)
+/* The index position of key (hash h): where its entry number is, or the
+ * free position where it would go. */
+static size_t strmap_pos(const StrMap *m, const char *key, uint32_t h)
 {
     size_t i = (size_t)h & (m->cap - 1);
-    const StrMapSlot *s = m->slots;
-    while (s[i].key && (s[i].hash != h || strcmp(s[i].key, key) != 0))
-        i = (i + 1) & (m->cap - 1);
+    for (uint32_t e; (e = m->index[i]) != 0; i = (i + 1) & (m->cap - 1)) {
+        const StrMapSlot *s = &m->slots[e - 1];
+        if (s->key == key || (s->hash == h && strcmp(s->key, key) == 0))
+            break;
+    }
     return i;
 }
 
@@ -213,42 +223,59 @@ void *strmap_get(const StrMap *m, const char *key)
 {
     if (!m->cap)
         return NULL;
-    size_t i = strmap_slot(m, key, (uint32_t)hash_str(key));
-    return m->slots[i].key ? m->slots[i].val : NULL;
+    uint32_t e = m->index[strmap_pos(m, key, (uint32_t)hash_str(key))];
+    return e ? m->slots[e - 1].val : NULL;
+}
+
+/* Twice the index (16 to start with), and room in slots for as many
+ * entries: slots beyond count stay zero (a free slot's key is NULL). */
+static void strmap_grow(StrMap *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 16;
+    if (cap > UINT32_MAX) {
+        fputs("salesplan: out of memory\n", stderr);
+        exit(2);
+    }
+    StrMapSlot *slots = xcalloc(cap, sizeof *slots);
+    if (m->count)
+        memcpy(slots, m->slots, m->count * sizeof *slots);
+    free(m->slots);
+    free(m->index);
+    m->slots = slots;
+    m->index = xcalloc(cap, sizeof *m->index);
+    m->cap = cap;
+    for (size_t k = 0; k < m->count; k++) { /* keys are distinct: the first free position */
+        size_t j = (size_t)slots[k].hash & (cap - 1);
+        while (m->index[j])
+            j = (j + 1) & (cap - 1);
+        m->index[j] = (uint32_t)k + 1;
+    }
 }
 
 void *strmap_put(StrMap *m, const char *key, void *val)
 {
-    if ((m->count + 1) * 2 > m->cap) {
-        StrMap bigger = {0};
-        bigger.cap = m->cap ? m->cap * 2 : 16;
-        bigger.slots = xcalloc(bigger.cap, sizeof *bigger.slots);
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->slots[i].key) { /* keys are distinct: the first free slot */
-                size_t j = (size_t)m->slots[i].hash & (bigger.cap - 1);
-                while (bigger.slots[j].key)
-                    j = (j + 1) & (bigger.cap - 1);
-                bigger.slots[j] = m->slots[i];
-            }
-        bigger.count = m->count;
-        strmap_free(m);
-        *m = bigger;
-    }
+    if ((m->count + 1) * 2 > m->cap)
+        strmap_grow(m);
     uint32_t h = (uint32_t)hash_str(key);
-    StrMapSlot *s = &m->slots[strmap_slot(m, key, h)];
-    void *old = s->key ? s->val : NULL;
-    if (!s->key)
-        m->count++;
-    s->key = key;
-    s->val = val;
-    s->hash = h;
-    return old;
+    size_t i = strmap_pos(m, key, h);
+    if (m->index[i]) {
+        StrMapSlot *s = &m->slots[m->index[i] - 1];
+        void *old = s->val;
+        s->key = key;
+        s->val = val;
+        return old;
+    }
+    m->slots[m->count] = (StrMapSlot){key, val, h};
+    m->index[i] = (uint32_t)++m->count;
+    return NULL;
 }
 
 void strmap_free(StrMap *m)
 {
     free(m->slots);
+    free(m->index);
     m->slots = NULL;
+    m->index = NULL;
     m->cap = m->count = 0;
 }
 

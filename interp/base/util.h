@@ -4,7 +4,8 @@
  * xmalloc and friends print "salesplan: out of memory" and exit(2) on
  * failure.  An Arena owns every block allocated from it; arena_free
  * releases them all at once (AST nodes and token text live in one arena
- * per parsed file).  A Buf owns its bytes until buf_free or buf_detach.
+ * per parsed file; the strings are packed in blocks of their own, so that
+ * a pass over names reads few lines and pages).  A Buf owns its bytes until buf_free or buf_detach.
  * A Buf may pass its bytes on as it grows (an output written, never read
  * back): with spill set, once it holds spill_at bytes spill(spill_ctx,
  * data, len) takes them, spilled counts them, and it starts again empty.
@@ -29,6 +30,7 @@ char *xstrndup(const char *s, size_t n);
 typedef struct ArenaBlock ArenaBlock;
 typedef struct {
     ArenaBlock *head;
+    ArenaBlock *text; /* strings, packed apart from the structs between them */
 } Arena;
 
 void *arena_alloc(Arena *a, size_t n); /* zeroed, 16-byte aligned */
@@ -59,10 +61,16 @@ typedef struct {
     uint32_t hash; /* the key's hash: probes compare it first, growing reuses it */
 } StrMapSlot;
 
-/* Open addressing with linear probing; a slot keeps key, value and hash
- * together, so that a lookup reads one line of the table. */
+/* The entries in the order they were first put, slots[0 .. count), and
+ * an index over them by open addressing with linear probing: index[i] is
+ * an entry's number + 1, 0 free.  A lookup reads 4 bytes of the index and
+ * then the entry; names put one after another (a plan's declarations) sit
+ * side by side, so a pass in the plan's order reads them from the cache.
+ * slots has room for cap entries, those beyond count zero: a walk over
+ * slots[0 .. cap) that skips NULL keys sees every entry once. */
 typedef struct {
     StrMapSlot *slots;
+    uint32_t *index;
     size_t cap, count;
 } StrMap;
 

@@ -265,7 +265,7 @@ static RosterImage *image_of(RosterImages *ri, const char *text)
     return NULL;
 }
 
-/* An empty map with src's slots and hashes: its keys and values are set
+/* An empty map with src's index and hashes: its keys and values are set
  * slot by slot, so that it is laid out as src is. */
 static void same_slots(StrMap *dst, const StrMap *src)
 {
@@ -275,7 +275,9 @@ static void same_slots(StrMap *dst, const StrMap *src)
     dst->cap = src->cap;
     dst->count = src->count;
     dst->slots = xcalloc(src->cap, sizeof *dst->slots);
-    for (size_t i = 0; i < src->cap; i++)
+    dst->index = xmalloc(src->cap * sizeof *dst->index);
+    memcpy(dst->index, src->index, src->cap * sizeof *dst->index);
+    for (size_t i = 0; i < src->count; i++)
         dst->slots[i].hash = src->slots[i].hash;
 }
 
