@@ -58,7 +58,7 @@ void buf_free(Buf *b);
 typedef struct {
     const char *key; /* NULL: a free slot */
     void *val;
-    uint32_t hash; /* the key's hash: probes compare it first, growing reuses it */
+    uint32_t hash; /* the key's hash: probes compare it before the text, growing reuses it */
 } StrMapSlot;
 
 /* The entries in the order they were first put, slots[0 .. count), and
