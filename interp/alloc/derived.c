@@ -520,9 +520,8 @@ int al_derived_history(Eval *e, const Node *ref, Num *out)
 /* Frees a map and the values it holds (sums, ratio memos). */
 static void free_sums(StrMap *sums)
 {
-    for (size_t i = 0; i < sums->cap; i++)
-        if (sums->slots[i].key)
-            free(sums->slots[i].val);
+    for (size_t i = 0; i < sums->count; i++)
+        free(sums->slots[i].val);
     strmap_free(sums);
 }
 

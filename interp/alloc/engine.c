@@ -314,12 +314,11 @@ void al_alloc_free(Alloc *A)
 
 static void free_split_lists(StrMap *by_metric)
 {
-    for (size_t i = 0; i < by_metric->cap; i++)
-        if (by_metric->slots[i].key) {
-            SplitList *l = by_metric->slots[i].val;
-            free(l->v);
-            free(l);
-        }
+    for (size_t i = 0; i < by_metric->count; i++) {
+        SplitList *l = by_metric->slots[i].val;
+        free(l->v);
+        free(l);
+    }
     strmap_free(by_metric);
 }
 
@@ -347,9 +346,8 @@ void alloc_engine_free(Engine *en)
         al_alloc_free(en->allocs[i]);
     free(en->allocs);
     free(en->busy);
-    for (size_t i = 0; i < en->hists.cap; i++)
-        if (en->hists.slots[i].key)
-            hist_free(en->hists.slots[i].val);
+    for (size_t i = 0; i < en->hists.count; i++)
+        hist_free(en->hists.slots[i].val);
     free_split_lists(&en->by_metric);
     strmap_free(&en->full);
     free(en->activity_dim);
@@ -358,9 +356,8 @@ void alloc_engine_free(Engine *en)
     free(en->scratch);
     free(en->month_codes);
     strmap_free(&en->hists);
-    for (size_t i = 0; i < en->last_years.cap; i++)
-        if (en->last_years.slots[i].key)
-            al_last_year_free(en->last_years.slots[i].val);
+    for (size_t i = 0; i < en->last_years.count; i++)
+        al_last_year_free(en->last_years.slots[i].val);
     strmap_free(&en->last_years);
     eval_free(&en->ev);
 }

@@ -228,7 +228,7 @@ void *strmap_get(const StrMap *m, const char *key)
 }
 
 /* Twice the index (16 to start with), and room in slots for as many
- * entries: slots beyond count stay zero (a free slot's key is NULL). */
+ * entries as it may index (half its size). */
 static void strmap_grow(StrMap *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 16;
@@ -236,20 +236,30 @@ static void strmap_grow(StrMap *m)
         fputs("salesplan: out of memory\n", stderr);
         exit(2);
     }
-    StrMapSlot *slots = xcalloc(cap, sizeof *slots);
-    if (m->count)
-        memcpy(slots, m->slots, m->count * sizeof *slots);
-    free(m->slots);
+    m->slots = xrealloc(m->slots, cap / 2 * sizeof *m->slots);
     free(m->index);
-    m->slots = slots;
     m->index = xcalloc(cap, sizeof *m->index);
     m->cap = cap;
     for (size_t k = 0; k < m->count; k++) { /* keys are distinct: the first free position */
-        size_t j = (size_t)slots[k].hash & (cap - 1);
+        size_t j = (size_t)m->slots[k].hash & (cap - 1);
         while (m->index[j])
             j = (j + 1) & (cap - 1);
         m->index[j] = (uint32_t)k + 1;
     }
+}
+
+void strmap_same_layout(StrMap *dst, const StrMap *src)
+{
+    *dst = (StrMap){0};
+    if (!src->cap)
+        return;
+    dst->cap = src->cap;
+    dst->count = src->count;
+    dst->slots = xcalloc(src->cap / 2, sizeof *dst->slots);
+    dst->index = xmalloc(src->cap * sizeof *dst->index);
+    memcpy(dst->index, src->index, src->cap * sizeof *dst->index);
+    for (size_t i = 0; i < src->count; i++)
+        dst->slots[i].hash = src->slots[i].hash;
 }
 
 void *strmap_put(StrMap *m, const char *key, void *val)

@@ -56,28 +56,31 @@ const char *buf_cstr(Buf *b); /* NUL-terminated view (never NULL) */
 void buf_free(Buf *b);
 
 typedef struct {
-    const char *key; /* NULL: a free slot */
+    const char *key;
     void *val;
     uint32_t hash; /* the key's hash: probes compare it before the text, growing reuses it */
 } StrMapSlot;
 
-/* The entries in the order they were first put, slots[0 .. count), and
- * an index over them by open addressing with linear probing: index[i] is
- * an entry's number + 1, 0 free.  A lookup reads 4 bytes of the index and
- * then the entry; names put one after another (a plan's declarations) sit
- * side by side, so a pass in the plan's order reads them from the cache.
- * slots has room for cap entries, those beyond count zero: a walk over
- * slots[0 .. cap) that skips NULL keys sees every entry once. */
+/* The entries in the order they were first put, slots[0 .. count) (a
+ * walk over a map goes through them), and an index over them by open
+ * addressing with linear probing: index[i] is an entry's number + 1, 0
+ * free.  A lookup reads 4 bytes of the index and then the entry; names put
+ * one after another (a plan's declarations) sit side by side, so a pass in
+ * the plan's order reads them from the cache. */
 typedef struct {
     StrMapSlot *slots;
     uint32_t *index;
-    size_t cap, count;
+    size_t cap, count; /* cap: the index's size, a power of two; count <= cap / 2 */
 } StrMap;
 
 void *strmap_get(const StrMap *m, const char *key);
 /* Sets key to val; returns the previous value or NULL. */
 void *strmap_put(StrMap *m, const char *key, void *val);
 void strmap_free(StrMap *m);
+/* dst: src's index, count and hashes, each slot's key and value NULL for
+ * the caller to set, so that dst is laid out as src is (a copy whose keys
+ * live elsewhere). */
+void strmap_same_layout(StrMap *dst, const StrMap *src);
 
 uint64_t hash_str(const char *s);
 

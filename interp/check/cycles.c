@@ -66,8 +66,8 @@ static GNode *new_gnode(R *r, Node *decl, bool cells)
 
 static void graph_add(R *r, StrMap *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i].key && !strmap_get(&r->graph, m->slots[i].key))
+    for (size_t i = 0; i < m->count; i++)
+        if (!strmap_get(&r->graph, m->slots[i].key))
             strmap_put(&r->graph, m->slots[i].key, new_gnode(r, m->slots[i].val, false));
 }
 
@@ -440,12 +440,11 @@ static void index_splits(R *r, StrMap *by)
 
 static void free_splits(StrMap *by)
 {
-    for (size_t i = 0; i < by->cap; i++)
-        if (by->slots[i].key) {
-            SplitsOf *l = by->slots[i].val;
-            free(l->v);
-            free(l);
-        }
+    for (size_t i = 0; i < by->count; i++) {
+        SplitsOf *l = by->slots[i].val;
+        free(l->v);
+        free(l);
+    }
     strmap_free(by);
 }
 

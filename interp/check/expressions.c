@@ -68,14 +68,12 @@ static void visible_names(R *r, const Scope *sc, StrMap *m)
     for (Node *l = sc->lines; l && l != sc->cur_line; l = l->next)
         strmap_put(m, l->name, l);
     if (sc->attr_dim)
-        for (size_t i = 0; i < sc->attr_dim->attr_names.cap; i++)
-            if (sc->attr_dim->attr_names.slots[i].key)
-                strmap_put(m, sc->attr_dim->attr_names.slots[i].key, sc->attr_dim);
+        for (size_t i = 0; i < sc->attr_dim->attr_names.count; i++)
+            strmap_put(m, sc->attr_dim->attr_names.slots[i].key, sc->attr_dim);
     const StrMap *maps[] = {&r->s->lets, &r->s->metrics};
     for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < maps[k]->cap; i++)
-            if (maps[k]->slots[i].key)
-                strmap_put(m, maps[k]->slots[i].key, maps[k]->slots[i].val);
+        for (size_t i = 0; i < maps[k]->count; i++)
+            strmap_put(m, maps[k]->slots[i].key, maps[k]->slots[i].val);
 }
 
 /* A line of the incentive being checked: only earlier lines have a value. */
@@ -200,9 +198,8 @@ static void note_closest_of(R *r, const StrMap *a, const StrMap *b, const char *
     StrMap both = {0};
     const StrMap *maps[] = {a, b};
     for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < maps[k]->cap; i++)
-            if (maps[k]->slots[i].key)
-                strmap_put(&both, maps[k]->slots[i].key, maps[k]->slots[i].val);
+        for (size_t i = 0; i < maps[k]->count; i++)
+            strmap_put(&both, maps[k]->slots[i].key, maps[k]->slots[i].val);
     sym_note_did_you_mean(r->d, sym_closest(&both, name));
     strmap_free(&both);
 }
@@ -330,9 +327,8 @@ static Kind unknown_function(R *r, const Scope *sc, Node *e)
     StrMap all = {0};
     for (const Builtin *x = eval_builtins; x->name; x++)
         strmap_put(&all, x->name, (void *)x);
-    for (size_t i = 0; i < r->s->fns.cap; i++)
-        if (r->s->fns.slots[i].key)
-            strmap_put(&all, r->s->fns.slots[i].key, r->s->fns.slots[i].val);
+    for (size_t i = 0; i < r->s->fns.count; i++)
+        strmap_put(&all, r->s->fns.slots[i].key, r->s->fns.slots[i].val);
     sym_note_did_you_mean(r->d, sym_closest(&all, e->name));
     strmap_free(&all);
     check_args(r, sc, e->b);

@@ -24,10 +24,9 @@ static int by_text(const void *a, const void *b)
 static size_t history_names(const Symbols *s, Buf *b)
 {
     size_t n = 0;
-    const char **v = xmalloc((s->histories.cap + 1) * sizeof *v);
-    for (size_t i = 0; i < s->histories.cap; i++)
-        if (s->histories.slots[i].key)
-            v[n++] = s->histories.slots[i].key;
+    const char **v = xmalloc((s->histories.count + 1) * sizeof *v);
+    for (size_t i = 0; i < s->histories.count; i++)
+        v[n++] = s->histories.slots[i].key;
     qsort(v, n, sizeof *v, by_text);
     for (size_t i = 0; i < n; i++)
         buf_printf(b, "%s'%s'", i == 0 ? "" : i + 1 == n ? " and " : ", ", v[i]);
@@ -38,10 +37,7 @@ static size_t history_names(const Symbols *s, Buf *b)
 /* The only history's name, or NULL. */
 static const char *only_history(const Symbols *s, size_t n)
 {
-    for (size_t i = 0; n == 1 && i < s->histories.cap; i++)
-        if (s->histories.slots[i].key)
-            return s->histories.slots[i].key;
-    return NULL;
+    return n == 1 ? s->histories.slots[0].key : NULL;
 }
 
 static void not_here(R *r, const Node *e)

@@ -118,9 +118,7 @@ static void check_clashes(R *r)
     const char *what[] = {"metric", "let", "function"};
     for (int a = 0; a < 3; a++)
         for (int b = a + 1; b < 3; b++)
-            for (size_t i = 0; i < maps[b]->cap; i++) {
-                if (!maps[b]->slots[i].key)
-                    continue;
+            for (size_t i = 0; i < maps[b]->count; i++) {
                 Node *x = strmap_get(maps[a], maps[b]->slots[i].key);
                 if (!x)
                     continue;
@@ -138,8 +136,8 @@ static void check_clashes(R *r)
      * attribute and a formula the let */
     for (int d = 0; d < r->s->ndims; d++) {
         const StrMap *attrs = &r->s->dims[d]->attr_names;
-        for (size_t i = 0; i < attrs->cap; i++) {
-            const Attr *at = attrs->slots[i].key ? attrs->slots[i].val : NULL;
+        for (size_t i = 0; i < attrs->count; i++) {
+            const Attr *at = attrs->slots[i].val;
             for (int a = 0; at && a < 2; a++) {
                 const Node *x = strmap_get(maps[a], at->name);
                 if (!x)

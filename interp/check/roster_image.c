@@ -213,18 +213,17 @@ static void copy_strings(Strs *sb, const Dim *d, RosterImage *im)
             }
         }
     }
-    for (size_t i = 0; i < d->attr_names.cap; i++)
-        if (d->attr_names.slots[i].key) {
-            const Attr *a = d->attr_names.slots[i].val;
-            const char *an = put_name(sb, &names, a->name), *at = put_str(sb, a->text);
-            if (im) {
-                im->firsts[im->nfirsts].name = an;
-                im->firsts[im->nfirsts].text = at;
-                im->attr_names.slots[i].key = an; /* the same slot as in d */
-                im->attr_names.slots[i].val = &im->firsts[im->nfirsts];
-                im->nfirsts++;
-            }
+    for (size_t i = 0; i < d->attr_names.count; i++) {
+        const Attr *a = d->attr_names.slots[i].val;
+        const char *an = put_name(sb, &names, a->name), *at = put_str(sb, a->text);
+        if (im) {
+            im->firsts[im->nfirsts].name = an;
+            im->firsts[im->nfirsts].text = at;
+            im->attr_names.slots[i].key = an; /* the same slot as in d */
+            im->attr_names.slots[i].val = &im->firsts[im->nfirsts];
+            im->nfirsts++;
         }
+    }
     strmap_free(&names);
 }
 
@@ -242,16 +241,14 @@ static bool imageable(const Dim *d)
                 return false;
     }
     size_t names = 0;
-    for (size_t i = 0; i < d->by_name.cap; i++)
-        if (d->by_name.slots[i].key) {
-            const Member *m = d->by_name.slots[i].val;
-            if (m == &member_ambiguous || m->dim != d || d->by_name.slots[i].key != m->name)
-                return false;
-            names++;
-        }
-    for (size_t i = 0; i < d->attr_names.cap; i++)
-        if (d->attr_names.slots[i].key &&
-            (!d->attr_names.slots[i].val || ((const Attr *)d->attr_names.slots[i].val)->value))
+    for (size_t i = 0; i < d->by_name.count; i++) {
+        const Member *m = d->by_name.slots[i].val;
+        if (m == &member_ambiguous || m->dim != d || d->by_name.slots[i].key != m->name)
+            return false;
+        names++;
+    }
+    for (size_t i = 0; i < d->attr_names.count; i++)
+        if (!d->attr_names.slots[i].val || ((const Attr *)d->attr_names.slots[i].val)->value)
             return false;
     return names == d->nmembers;
 }
@@ -263,22 +260,6 @@ static RosterImage *image_of(RosterImages *ri, const char *text)
         if (strcmp(ri->v[i].key, text) == 0)
             return &ri->v[i];
     return NULL;
-}
-
-/* An empty map with src's index and hashes: its keys and values are set
- * slot by slot, so that it is laid out as src is. */
-static void same_slots(StrMap *dst, const StrMap *src)
-{
-    *dst = (StrMap){0};
-    if (!src->cap)
-        return;
-    dst->cap = src->cap;
-    dst->count = src->count;
-    dst->slots = xcalloc(src->cap, sizeof *dst->slots);
-    dst->index = xmalloc(src->cap * sizeof *dst->index);
-    memcpy(dst->index, src->index, src->cap * sizeof *dst->index);
-    for (size_t i = 0; i < src->count; i++)
-        dst->slots[i].hash = src->slots[i].hash;
 }
 
 void rs_roster_keep(R *r, RosterKey *key, const Dim *d)
@@ -303,7 +284,7 @@ void rs_roster_keep(R *r, RosterKey *key, const Dim *d)
     im.mem = xcalloc(im.n + 1, sizeof *im.mem);
     im.attrs = xcalloc(im.nattrs + 1, sizeof *im.attrs);
     im.firsts = xcalloc(d->attr_names.count + 1, sizeof *im.firsts);
-    same_slots(&im.attr_names, &d->attr_names);
+    strmap_same_layout(&im.attr_names, &d->attr_names);
     copy_strings(&sb, d, &im);
     size_t k = 0;
     for (size_t i = 0; i < d->nmembers; i++) {
@@ -317,13 +298,12 @@ void rs_roster_keep(R *r, RosterKey *key, const Dim *d)
         c->gindex = m->gindex;
         k += (size_t)m->nattrs;
     }
-    same_slots(&im.by_name, &d->by_name); /* each key is its member's name (imageable) */
-    for (size_t i = 0; i < d->by_name.cap; i++)
-        if (d->by_name.slots[i].key) {
-            Member *c = &im.mem[((const Member *)d->by_name.slots[i].val)->gindex];
-            im.by_name.slots[i].key = c->name;
-            im.by_name.slots[i].val = c;
-        }
+    strmap_same_layout(&im.by_name, &d->by_name); /* each key is its member's name (imageable) */
+    for (size_t i = 0; i < d->by_name.count; i++) {
+        Member *c = &im.mem[((const Member *)d->by_name.slots[i].val)->gindex];
+        im.by_name.slots[i].key = c->name;
+        im.by_name.slots[i].val = c;
+    }
     RosterImage *old = image_of(ri, im.key); /* one image a declaration: the older goes */
     if (old) {
         image_free(old);
@@ -353,8 +333,8 @@ static inline const void *moved(const void *p, const void *from, size_t n, void 
 static void copy_map(StrMap *dst, const StrMap *src, const RosterImage *im, char *strs,
                      void *vals_to, const void *vals_from, size_t vals_n)
 {
-    same_slots(dst, src);
-    for (size_t i = 0; i < src->cap; i++) {
+    strmap_same_layout(dst, src);
+    for (size_t i = 0; i < src->count; i++) {
         dst->slots[i].key = moved(src->slots[i].key, im->strs, im->nstrs, strs);
         dst->slots[i].val = (void *)moved(src->slots[i].val, vals_from, vals_n, vals_to);
     }

@@ -31,8 +31,8 @@ static void ambiguous(R *r, Loc at, const char *label, const char *what, const c
 static const char *metric_by_label(R *r, const char *label, const char **names, size_t *n)
 {
     *n = 0;
-    for (size_t i = 0; i < r->s->metrics.cap; i++) {
-        const Node *m = r->s->metrics.slots[i].key ? r->s->metrics.slots[i].val : NULL;
+    for (size_t i = 0; i < r->s->metrics.count; i++) {
+        const Node *m = r->s->metrics.slots[i].val;
         if (m && m->str && strcmp(m->str, label) == 0 && *n < 16)
             names[(*n)++] = m->name;
     }

@@ -644,9 +644,9 @@ void hist_spec_init(HistSpec *spec, const Symbols *s, const char *name, const No
             strcmp(m->name, "date") != 0 && strcmp(m->name, "month") != 0)
             spec->levels[spec->nlevels++] = (HistLevel){m->name, col};
     }
-    for (size_t i = 0; i < s->levels.cap; i++) { /* unmapped levels: same-named columns */
+    for (size_t i = 0; i < s->levels.count; i++) { /* unmapped levels: same-named columns */
         const char *lv = s->levels.slots[i].key;
-        if (lv && !((Level *)s->levels.slots[i].val)->dim->is_time && !spec_has_level(spec, lv) &&
+        if (!((Level *)s->levels.slots[i].val)->dim->is_time && !spec_has_level(spec, lv) &&
             spec->nlevels < HIST_MAX_LEVELS)
             spec->levels[spec->nlevels++] = (HistLevel){lv, NULL};
     }

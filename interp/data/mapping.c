@@ -74,10 +74,10 @@ const char *map_suggest(const Symbols *s, const char *name)
     const char *sug = NULL;
     const StrMap *maps[2] = {&s->levels, &s->metrics};
     for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < maps[k]->cap; i++) {
+        for (size_t i = 0; i < maps[k]->count; i++) {
             const char *key = maps[k]->slots[i].key;
-            int d = key ? edit_distance(name, key, 3) : 4;
-            if (key && (d < best || (d == best && sug && strcmp(key, sug) < 0))) {
+            int d = edit_distance(name, key, 3);
+            if (d < best || (d == best && sug && strcmp(key, sug) < 0)) {
                 best = d;
                 sug = key;
             }

@@ -62,9 +62,9 @@ static bool level_columns(TgtReader *t, const char *field, int f)
 {
     const StrMap *levels = &t->p->sym->levels;
     const Node *mapping = t->decl->d;
-    for (size_t k = 0; k < levels->cap; k++) {
+    for (size_t k = 0; k < levels->count; k++) {
         const Level *lv = levels->slots[k].val;
-        if (!levels->slots[k].key || strcmp(map_column_or_name(mapping, lv->name), field) != 0)
+        if (strcmp(map_column_or_name(mapping, lv->name), field) != 0)
             continue;
         if (has_dim(t, lv->dim) || t->nlevels == t->max_levels) {
             report(t, "%s: two columns for dimension '%s'", t->decl->c->str, lv->dim->name);

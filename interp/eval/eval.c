@@ -108,7 +108,7 @@ void eval_leave(Eval *e, int units)
 
 void eval_free(Eval *e)
 {
-    for (size_t i = 0; i < e->lets.cap; i++)
+    for (size_t i = 0; i < e->lets.count; i++)
         free(e->lets.slots[i].val);
     strmap_free(&e->lets);
 }

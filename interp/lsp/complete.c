@@ -55,11 +55,10 @@ static void add(Comp *c, const char *word, int kind, const char *detail)
 
 static void add_map(Comp *c, const StrMap *m, int kind)
 {
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slots && m->slots[i].key) {
-            const Node *n = m->slots[i].val;
-            add(c, m->slots[i].key, kind, n && n->kind != N_ATTR ? n->str : NULL);
-        }
+    for (size_t i = 0; i < m->count; i++) {
+        const Node *n = m->slots[i].val;
+        add(c, m->slots[i].key, kind, n && n->kind != N_ATTR ? n->str : NULL);
+    }
 }
 
 static void add_words(Comp *c, const char *const *w, int kind)
@@ -92,9 +91,8 @@ static void add_all(Comp *c, const Symbols *s)
     add_map(c, &s->scorecards, CK_CLASS);
     add_map(c, &s->histories, CK_CLASS);
     add_map(c, &s->scenarios, CK_CLASS);
-    for (size_t i = 0; i < s->levels.cap; i++)
-        if (s->levels.slots && s->levels.slots[i].key)
-            add(c, s->levels.slots[i].key, CK_ENUM, NULL);
+    for (size_t i = 0; i < s->levels.count; i++)
+        add(c, s->levels.slots[i].key, CK_ENUM, NULL);
     for (int i = 0; i < s->ndims; i++)
         add_members(c, s->dims[i]);
 }

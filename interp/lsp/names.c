@@ -209,8 +209,8 @@ static const Node *incentive_line(const Symbols *s, const Node *field)
 /* A parameter of the fn whose body holds the name. */
 static const Node *fn_param(const Symbols *s, const LsName *n)
 {
-    for (size_t i = 0; i < s->fns.cap; i++) {
-        const Node *f = s->fns.slots && s->fns.slots[i].key ? s->fns.slots[i].val : NULL;
+    for (size_t i = 0; i < s->fns.count; i++) {
+        const Node *f = s->fns.slots[i].val;
         if (!f || !inside(&f->loc, n->loc.line, n->loc.col) || f->loc.src != n->loc.src)
             continue;
         for (const Node *a = f->a; a; a = a->next)
@@ -223,9 +223,8 @@ static const Node *fn_param(const Symbols *s, const LsName *n)
 /* A line of the incentive whose body holds the name (base * 10%). */
 static const Node *incentive_local(const Symbols *s, const LsName *n)
 {
-    for (size_t i = 0; i < s->incentives.cap; i++) {
-        const Node *inc =
-            s->incentives.slots && s->incentives.slots[i].key ? s->incentives.slots[i].val : NULL;
+    for (size_t i = 0; i < s->incentives.count; i++) {
+        const Node *inc = s->incentives.slots[i].val;
         if (!inc || inc->loc.src != n->loc.src || !inside(&inc->loc, n->loc.line, n->loc.col))
             continue;
         for (const Node *l = inc->b; l; l = l->next)

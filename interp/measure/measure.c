@@ -68,9 +68,9 @@ void ms_init(Measure *ms, Program *p, Engine *en, const Actuals *act, const Node
 
 void ms_free(Measure *ms)
 {
-    for (size_t i = 0; i < ms->grids.cap; i++) {
+    for (size_t i = 0; i < ms->grids.count; i++) {
         Grid *g = ms->grids.slots[i].val;
-        if (ms->grids.slots[i].key && g) {
+        if (g) {
             free(g->cells);
             free(g->have);
             free(g);
@@ -313,9 +313,8 @@ static const char *memo_key(const Node *metric, const Member *m, int from, int t
 
 static void memo_free(StrMap *memo)
 {
-    for (size_t i = 0; i < memo->cap; i++)
-        if (memo->slots[i].key)
-            free(memo->slots[i].val);
+    for (size_t i = 0; i < memo->count; i++)
+        free(memo->slots[i].val);
     strmap_free(memo);
 }
 

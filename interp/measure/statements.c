@@ -1337,8 +1337,8 @@ int ms_check_notes(Measure *ms, bool strict)
 {
     const StrMap *rvs = &ms->p->sym->reviews;
     int count = 0;
-    for (size_t i = 0; i < rvs->cap && count >= 0; i++) {
-        const Node *rv = rvs->slots[i].key ? rvs->slots[i].val : NULL;
+    for (size_t i = 0; i < rvs->count && count >= 0; i++) {
+        const Node *rv = rvs->slots[i].val;
         const Node *decl = rv ? note_item(rv) : NULL;
         StatusSpec sp;
         NoteState ns = {0};

@@ -178,9 +178,9 @@ static WeekGrid *week_grid(Measure *ms, const Node *metric, const Level *lv, con
 
 void ms_weeks_free(Measure *ms)
 {
-    for (size_t i = 0; i < ms->wgrids.cap; i++) {
+    for (size_t i = 0; i < ms->wgrids.count; i++) {
         WeekGrid *g = ms->wgrids.slots[i].val;
-        if (ms->wgrids.slots[i].key && g) {
+        if (g) {
             free(g->cells);
             free(g->have);
             free(g);

@@ -134,9 +134,7 @@ bool sym_additive(const Node *metric)
 /* The closest key so far (*best at distance *best_d) against m's keys. */
 static void closest_in(const StrMap *m, const char *name, int limit, const char **best, int *best_d)
 {
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->slots[i].key)
-            continue;
+    for (size_t i = 0; i < m->count; i++) {
         int d = edit_distance(name, m->slots[i].key, limit);
         /* ties go to the alphabetically first name: deterministic output */
         if (d < *best_d || (d == *best_d && *best && strcmp(m->slots[i].key, *best) < 0)) {

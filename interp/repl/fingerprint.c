@@ -166,9 +166,8 @@ bool repl_touch_same(const ReplWorld *old, const ReplWorld *w, const char *metri
 
 void repl_touch_free(ReplWorld *w)
 {
-    for (size_t i = 0; i < w->fp.cap; i++)
-        if (w->fp.slots[i].key)
-            free(w->fp.slots[i].val);
+    for (size_t i = 0; i < w->fp.count; i++)
+        free(w->fp.slots[i].val);
     strmap_free(&w->fp);
     free(w->fp_common);
     for (int i = 0; i < w->ndefault; i++) {

@@ -108,9 +108,8 @@ static void name_add(Names *c, const char *s)
 
 static void map_names(Names *c, const StrMap *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i].key)
-            name_add(c, m->slots[i].key);
+    for (size_t i = 0; i < m->count; i++)
+        name_add(c, m->slots[i].key);
 }
 
 static Names cands;
@@ -121,10 +120,8 @@ static Arena cand_text; /* "rep.quota": the candidates made for one completion *
  * after each level of their dimension (rep.quota in sum and avg). */
 static void attr_names(Names *c, const Dim *d)
 {
-    for (size_t i = 0; i < d->attr_names.cap; i++) {
+    for (size_t i = 0; i < d->attr_names.count; i++) {
         const char *a = d->attr_names.slots[i].key;
-        if (!a)
-            continue;
         name_add(c, a);
         for (int l = 0; l < d->nlevels; l++)
             name_add(c, arena_printf(&cand_text, "%s.%s", d->levels[l].name, a));
@@ -148,14 +145,10 @@ static void history_refs(Names *c, const Symbols *s)
     for (size_t i = 0; i < owned.n; i++)
         free((char *)owned.v[i]);
     owned.n = 0;
-    size_t nh = 0;
-    for (size_t i = 0; i < s->histories.cap; i++)
-        if (s->histories.slots[i].key) {
-            nh++;
-            name_add(&owned, history_ref(s->histories.slots[i].key));
-        }
-    for (size_t i = 0; nh == 1 && i < s->metrics.cap; i++)
-        if (s->metrics.slots[i].key && !strmap_get(&s->histories, s->metrics.slots[i].key))
+    for (size_t i = 0; i < s->histories.count; i++)
+        name_add(&owned, history_ref(s->histories.slots[i].key));
+    for (size_t i = 0; s->histories.count == 1 && i < s->metrics.count; i++)
+        if (!strmap_get(&s->histories, s->metrics.slots[i].key))
             name_add(&owned, history_ref(s->metrics.slots[i].key));
     for (size_t i = 0; i < owned.n; i++)
         name_add(c, owned.v[i]);
@@ -218,14 +211,10 @@ static void format_names(Names *c)
  * history (its value last year, SPEC §9). */
 static void history_names(Names *c, const Symbols *s)
 {
-    size_t nh = 0;
-    for (size_t i = 0; i < s->histories.cap; i++)
-        if (s->histories.slots[i].key) {
-            nh++;
-            name_add(c, s->histories.slots[i].key);
-        }
-    for (size_t i = 0; nh == 1 && i < s->metrics.cap; i++)
-        if (s->metrics.slots[i].key && !strmap_get(&s->histories, s->metrics.slots[i].key))
+    for (size_t i = 0; i < s->histories.count; i++)
+        name_add(c, s->histories.slots[i].key);
+    for (size_t i = 0; s->histories.count == 1 && i < s->metrics.count; i++)
+        if (!strmap_get(&s->histories, s->metrics.slots[i].key))
             name_add(c, s->metrics.slots[i].key);
 }
 

@@ -29,8 +29,8 @@ static const char *const show_words[] = {"review", "scorecard", "incentive", "re
 /* Whether some metric has label w. */
 static bool metric_label(const Symbols *s, const char *w)
 {
-    for (size_t i = 0; i < s->metrics.cap; i++) {
-        const Node *m = s->metrics.slots[i].key ? s->metrics.slots[i].val : NULL;
+    for (size_t i = 0; i < s->metrics.count; i++) {
+        const Node *m = s->metrics.slots[i].val;
         if (m && m->str && strcmp(m->str, w) == 0)
             return true;
     }
@@ -62,9 +62,8 @@ static bool show_head_known(Session *S, const char *spec)
     bool known = !w[0] || show_head(s, w);
     if (!known) {
         StrMap m = {0};
-        for (size_t i = 0; i < s->metrics.cap; i++)
-            if (s->metrics.slots[i].key)
-                strmap_put(&m, s->metrics.slots[i].key, NULL);
+        for (size_t i = 0; i < s->metrics.count; i++)
+            strmap_put(&m, s->metrics.slots[i].key, NULL);
         for (size_t i = 0; i < sizeof show_words / sizeof *show_words; i++)
             strmap_put(&m, show_words[i], NULL);
         const char *near = sym_closest(&m, w);

@@ -172,11 +172,10 @@ void session_years_free(Session *S)
     }
     free(S->worlds);
     free(S->years);
-    for (size_t i = 0; i < S->year_values.cap; i++)
-        if (S->year_values.slots[i].key) {
-            free((void *)S->year_values.slots[i].key);
-            free(S->year_values.slots[i].val);
-        }
+    for (size_t i = 0; i < S->year_values.count; i++) {
+        free((void *)S->year_values.slots[i].key);
+        free(S->year_values.slots[i].val);
+    }
     strmap_free(&S->year_values);
     free(S->load_path);
     free(S->load_name);

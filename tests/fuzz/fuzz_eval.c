@@ -66,9 +66,7 @@ static void add_statement_shows(Session *S)
     const StrMap *maps[] = {&s->incentives, &s->scorecards};
     const char *words[] = {"incentive", "scorecard"};
     for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < maps[k]->cap; i++) {
-            if (!maps[k]->slots[i].key)
-                continue;
+        for (size_t i = 0; i < maps[k]->count; i++) {
             Buf spec = {0};
             buf_printf(&spec, "%s %s", words[k], maps[k]->slots[i].key);
             bool ok = session_add_show(S, buf_cstr(&spec));
@@ -99,10 +97,7 @@ static void render_everything(Session *S)
 static const char *first_scenario(const Program *p)
 {
     const StrMap *m = &p->sym->scenarios;
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i].key)
-            return m->slots[i].key;
-    return NULL;
+    return m->count ? m->slots[0].key : NULL;
 }
 
 /* One evaluation of the text with the options o; returns the first
